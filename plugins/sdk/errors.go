@@ -1,0 +1,49 @@
+package sdk
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrorKind classifies a plugin error so that it crosses the process boundary typed.
+type ErrorKind string
+
+// Error kinds. The host maps them to retries, token refresh and GraphQL error codes.
+const (
+	KindAuthExpired    ErrorKind = "AUTH_EXPIRED"    // access token expired or revoked: refresh or re-authorize
+	KindRateLimited    ErrorKind = "RATE_LIMITED"    // retry after RetryAfter
+	KindInvalidRequest ErrorKind = "INVALID_REQUEST" // the request is wrong; retrying will not help
+	KindPlatform       ErrorKind = "PLATFORM_ERROR"  // the platform refused or failed; PlatformCode says why
+	KindUnavailable    ErrorKind = "UNAVAILABLE"     // the platform could not be reached or answered 5xx
+	KindUnimplemented  ErrorKind = "UNIMPLEMENTED"   // the plugin does not have this capability
+)
+
+// Error is the typed error a plugin returns and the host receives.
+type Error struct {
+	Kind         ErrorKind
+	PlatformCode string        // the platform's own code, e.g. "isv.item-not-exist" or "50002"
+	Message      string        // safe to show to users; never contains secrets
+	RetryAfter   time.Duration // for KindRateLimited
+}
+
+func (e *Error) Error() string {
+	if e.PlatformCode != "" {
+		return fmt.Sprintf("%s: %s (platform code %s)", e.Kind, e.Message, e.PlatformCode)
+	}
+	return fmt.Sprintf("%s: %s", e.Kind, e.Message)
+}
+
+// KindOf returns the kind of a plugin error, or "" if err is not a *Error.
+func KindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}
+
+// Errorf builds a typed plugin error.
+func Errorf(kind ErrorKind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
