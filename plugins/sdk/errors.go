@@ -25,7 +25,21 @@ type Error struct {
 	PlatformCode string        // the platform's own code, e.g. "isv.item-not-exist" or "50002"
 	Message      string        // safe to show to users; never contains secrets
 	RetryAfter   time.Duration // for KindRateLimited
+
+	// Cause is an optional underlying error, for errors.Is/As on the host side
+	// (e.g. context.DeadlineExceeded when a call ran out of time). It never
+	// crosses the process boundary; only Kind, PlatformCode, Message and
+	// RetryAfter do.
+	Cause error
 }
+
+// Unwrap returns Cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// ErrUntyped is the Cause of the *Error the host returns when a plugin failed a
+// call with a plain error instead of an *Error. The conformance suite rejects it:
+// plugins must classify their errors.
+var ErrUntyped = errors.New("plugin returned an untyped error")
 
 func (e *Error) Error() string {
 	if e.PlatformCode != "" {
