@@ -1,0 +1,89 @@
+// Package db opens the OpsGraph database: an embedded SQLite file by default
+// (pure-Go modernc.org/sqlite, WAL, foreign keys on) or PostgreSQL through pgx
+// when the DSN is a postgres:// URL.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/opsgraph/opsgraph/ent"
+	_ "github.com/opsgraph/opsgraph/ent/runtime" // schema hooks and policies
+)
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn and returns an ent driver for it.
+// A DSN that is not a postgres URL is a SQLite file path.
+func Open(dsn string) (*entsql.Driver, error) {
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		return entsql.OpenDB(dialect.Postgres, db), nil
+	}
+	db, err := sql.Open("sqlite", sqliteDSN(dsn))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return entsql.OpenDB(dialect.SQLite, db), nil
+}
+
+// sqliteDSN adds the pragmas every connection needs: foreign keys, WAL, a busy
+// timeout so that concurrent writers wait instead of failing, and immediate
+// transactions so that a read-then-write transaction cannot deadlock.
+func sqliteDSN(path string) string {
+	if strings.HasPrefix(path, "sqlite://") {
+		path = strings.TrimPrefix(path, "sqlite://")
+	}
+	if !strings.HasPrefix(path, "file:") {
+		path = "file:" + path
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	if !strings.Contains(path, "mode=memory") {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + q.Encode()
+}
+
+// OpenClient opens the database, migrates the schema and returns a client.
+func OpenClient(ctx context.Context, dsn string, opts ...ent.Option) (*ent.Client, error) {
+	drv, err := Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := drv.DB().PingContext(ctx); err != nil {
+		drv.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	if err := client.Schema.Create(ctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrate schema: %w", err)
+	}
+	return client, nil
+}

@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+)
+
+// Campaign is a promotion in one store.
+type Campaign struct{ ent.Schema }
+
+// Mixin of Campaign.
+func (Campaign) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+
+// Fields of Campaign.
+func (Campaign) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("store_id").Immutable().Comment("The store running the campaign."),
+		field.String("name").NotEmpty().MaxLen(120).Comment("Campaign name.").Annotations(entgql.OrderField("NAME")),
+		field.Enum("kind").Values("TIME_LIMITED_DISCOUNT", "FULL_REDUCTION", "GROUP_BUY", "BARGAIN", "FLASH_SALE",
+			"COUPON", "MEMBER_DAY", "NEW_CUSTOMER", "REFERRAL").
+			Comment("TIME_LIMITED_DISCOUNT (限时折扣), FULL_REDUCTION (满减), GROUP_BUY (拼团), BARGAIN (砍价), FLASH_SALE (秒杀), COUPON, MEMBER_DAY (会员日), NEW_CUSTOMER (新客首单), REFERRAL (邀新阶梯).").
+			Annotations(entgql.OrderField("KIND")),
+		field.Enum("status").Values("DRAFT", "SCHEDULED", "RUNNING", "PAUSED", "ENDED", "CANCELLED").Default("DRAFT").
+			Comment("Lifecycle state.").Annotations(entgql.OrderField("STATUS")),
+		field.Time("starts_at").Comment("Start of the campaign.").Annotations(entgql.OrderField("STARTS_AT")),
+		field.Time("ends_at").Comment("End of the campaign.").Annotations(entgql.OrderField("ENDS_AT")),
+		field.JSON("phases", []schematype.CampaignPhase{}).Optional().
+			Comment("Big-promotion phases: WARM_UP (预热, 7–10 days), PEAK (爆发), ENCORE (返场, 48 h)."),
+		field.Int64("budget").GoType(schematype.Money(0)).Default(0).Comment("Budget.").
+			Annotations(entgql.OrderField("BUDGET"), entgql.Skip(entgql.SkipWhereInput)),
+		field.Int64("spend").GoType(schematype.Money(0)).Default(0).Comment("Spent so far.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.JSON("rules", schematype.CampaignRules{}).
+			Comment("Typed rules; exactly the member matching kind is set and validated."),
+	}
+}
+
+// Edges of Campaign.
+func (Campaign) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store running the campaign."),
+		edge.From("collaborations", Collaboration.Type).Ref("campaign").Comment("KOL collaborations in this campaign.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of Campaign.
+func (Campaign) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("store_id", "status"), index.Fields("kind"), index.Fields("starts_at")}
+}
+
+// Annotations of Campaign.
+func (Campaign) Annotations() []schema.Annotation {
+	return append(gqlEntity("campaigns"),
+		schema.Comment("A promotion in one store, with its kind-specific rules and big-promotion phases."))
+}
+
+// Hooks of Campaign.
+func (Campaign) Hooks() []ent.Hook {
+	return []ent.Hook{inheritOrg("store_id", storeOrg), validateCampaign()}
+}

@@ -1,0 +1,75 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+)
+
+// Content is a piece of content: article (图文), short video, live stream or topic post.
+type Content struct{ ent.Schema }
+
+// Mixin of Content.
+func (Content) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+
+// Fields of Content.
+func (Content) Fields() []ent.Field {
+	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.Int("store_id").Immutable().Comment("The store that publishes it."),
+		field.Int("author_id").Optional().Immutable().Comment("Who wrote it.").Annotations(noInput),
+		field.String("title").NotEmpty().MaxLen(200).Comment("Headline.").Annotations(entgql.OrderField("TITLE")),
+		field.Text("body").Optional().MaxLen(20000).Comment("Text of the post or script."),
+		field.Enum("kind").Values("ARTICLE", "SHORT_VIDEO", "LIVE", "TOPIC").
+			Comment("ARTICLE (图文), SHORT_VIDEO (短视频), LIVE (直播), TOPIC (话题).").
+			Annotations(entgql.OrderField("KIND")),
+		field.String("theme").Optional().MaxLen(80).Comment("Theme or column, e.g. 新品种草, 教程, 节日热点."),
+		field.Enum("status").Values("DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "PUBLISHED", "ARCHIVED").
+			Default("DRAFT").
+			Comment("Workflow state. Changed only by the workflow mutations (submit, approve, reject, schedule, publish, archive).").
+			Annotations(entgql.OrderField("STATUS"), noInput),
+		field.Time("scheduled_at").Optional().Nillable().Comment("When it is planned to go out (内容日历).").
+			Annotations(entgql.OrderField("SCHEDULED_AT")),
+		field.Time("published_at").Optional().Nillable().Comment("When it went out.").
+			Annotations(entgql.OrderField("PUBLISHED_AT"), noInput),
+		field.Strings("tags").Optional().Comment("Hashtags and topics."),
+		field.JSON("variants", []schematype.ContentVariant{}).Optional().
+			Comment("Format variants (多格式适配) with alt text (无障碍文字描述)."),
+		field.String("review_note").Optional().MaxLen(2000).Comment("The reviewer's note (法务审核意见).").Annotations(noInput),
+		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput),
+		field.String("external_post_id").Optional().MaxLen(128).Comment("The platform's post id once published.").Annotations(noInput),
+	}
+}
+
+// Edges of Content.
+func (Content) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store that publishes it."),
+		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Comment("Who wrote it.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("collaborations", Collaboration.Type).Ref("content").Comment("KOL collaborations on this content.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of Content.
+func (Content) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("store_id", "status"), index.Fields("scheduled_at"), index.Fields("author_id")}
+}
+
+// Annotations of Content.
+func (Content) Annotations() []schema.Annotation {
+	return append(gqlEntity("contents"),
+		schema.Comment("A piece of content: article (图文), short video (短视频), live stream (直播) or topic post (话题), with its review workflow."))
+}
+
+// Hooks of Content.
+func (Content) Hooks() []ent.Hook {
+	return []ent.Hook{inheritOrg("store_id", storeOrg)}
+}

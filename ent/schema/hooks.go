@@ -1,0 +1,188 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent"
+
+	gen "github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/hook"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+)
+
+// clientOf returns the client (or transaction client) a mutation runs on.
+func clientOf(m ent.Mutation) *gen.Client {
+	return m.(interface{ Client() *gen.Client }).Client()
+}
+
+// parentOrg looks up the organization of a parent record by id. The lookup goes
+// through the privacy layer: a parent the viewer cannot see is not found.
+type parentOrg func(ctx context.Context, c *gen.Client, id int) (int, error)
+
+func storeOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	s, err := c.Store.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return s.OrganizationID, nil
+}
+
+func productOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	p, err := c.Product.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return p.OrganizationID, nil
+}
+
+func orderOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	o, err := c.Order.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return o.OrganizationID, nil
+}
+
+func kolOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	k, err := c.KOLPartner.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return k.OrganizationID, nil
+}
+
+func campaignOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	k, err := c.Campaign.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return k.OrganizationID, nil
+}
+
+func contentOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	k, err := c.Content.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return k.OrganizationID, nil
+}
+
+func supplierOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	k, err := c.Supplier.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return k.OrganizationID, nil
+}
+
+// inheritOrg copies organization_id from the parent named by parentField when a
+// record is created, so that tenancy follows the parent and cannot be chosen.
+func inheritOrg(parentField string, lookup parentOrg) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, ok := m.Field(parentField)
+			if !ok {
+				return next.Mutate(ctx, m)
+			}
+			org, err := lookup(ctx, clientOf(m), v.(int))
+			if err != nil {
+				return nil, err
+			}
+			if err := m.SetField("organization_id", org); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
+}
+
+// sameOrg refuses to link a record to a related record of another organization,
+// e.g. a collaboration with a campaign of another brand.
+func sameOrg(field string, lookup parentOrg) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, ok := m.Field(field)
+			if !ok {
+				return next.Mutate(ctx, m)
+			}
+			related, err := lookup(ctx, clientOf(m), v.(int))
+			if err != nil {
+				return nil, err
+			}
+			own, err := mutationOrg(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if related != own {
+				return nil, &schematype.FieldError{Field: field, Message: "belongs to another organization"}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// mutationOrg is the organization of the record being created or updated.
+func mutationOrg(ctx context.Context, m ent.Mutation) (int, error) {
+	if v, ok := m.Field("organization_id"); ok {
+		return v.(int), nil
+	}
+	if v, err := m.(interface {
+		OldField(context.Context, string) (ent.Value, error)
+	}).OldField(ctx, "organization_id"); err == nil {
+		return v.(int), nil
+	}
+	return 0, fmt.Errorf("cannot tell the organization of this %s", m.Type())
+}
+
+// validateCampaign checks the typed rules against the campaign kind and the
+// phases against each other and the campaign's window.
+func validateCampaign() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.CampaignFunc(func(ctx context.Context, m *gen.CampaignMutation) (ent.Value, error) {
+			kind, hasKind := m.Kind()
+			rules, hasRules := m.Rules()
+			if hasKind || hasRules {
+				if !hasKind || !hasRules {
+					old, err := m.Client().Campaign.Get(ctx, mustID(m))
+					if err != nil {
+						return nil, err
+					}
+					if !hasKind {
+						kind = old.Kind
+					}
+					if !hasRules {
+						rules = old.Rules
+					}
+				}
+				if err := rules.Validate(kind.String()); err != nil {
+					return nil, err
+				}
+			}
+			starts, hasStart := m.StartsAt()
+			ends, hasEnd := m.EndsAt()
+			if hasStart && hasEnd && !ends.After(starts) {
+				return nil, &schematype.FieldError{Field: "endsAt", Message: "must be after startsAt"}
+			}
+			if phases, ok := m.Phases(); ok {
+				if err := schematype.ValidatePhases(phases); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+func mustID(m *gen.CampaignMutation) int {
+	id, _ := m.ID()
+	return id
+}
+
+func skuOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
+	k, err := c.SKU.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	return k.OrganizationID, nil
+}

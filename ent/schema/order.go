@@ -1,0 +1,74 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+)
+
+// Order is an order (订单) synced from a platform.
+type Order struct{ ent.Schema }
+
+// Mixin of Order.
+func (Order) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+
+// Fields of Order.
+func (Order) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("store_id").Immutable().Comment("The store it was placed in."),
+		field.Enum("platform").Values("TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER").Immutable().
+			Comment("The platform it came from."),
+		field.String("external_id").NotEmpty().MaxLen(64).Immutable().Comment("The platform's order id (tid / shop_order_id)."),
+		field.Enum("status").Values("PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "REFUNDED").
+			Comment("Normalized order state.").Annotations(entgql.OrderField("STATUS")),
+		field.Int64("total").GoType(schematype.Money(0)).Comment("Order total.").
+			Annotations(entgql.OrderField("TOTAL"), entgql.Skip(entgql.SkipWhereInput)),
+		field.Int64("paid").GoType(schematype.Money(0)).Default(0).Comment("Amount paid.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.String("buyer_ref").Optional().MaxLen(128).Comment("Pseudonymous buyer reference (never personal data)."),
+		field.Enum("traffic_source").Values("NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER").
+			Default("OTHER").Comment("Where the buyer came from (流量来源)."),
+		field.Time("ordered_at").Comment("When the order was placed.").Annotations(entgql.OrderField("ORDERED_AT")),
+		field.Time("paid_at").Optional().Nillable().Comment("When it was paid."),
+	}
+}
+
+// Edges of Order.
+func (Order) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store it was placed in."),
+		edge.From("lines", OrderLine.Type).Ref("order").Comment("Order lines.").
+			Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Indexes of Order.
+func (Order) Indexes() []ent.Index {
+	return []ent.Index{
+		// Idempotent sync: one row per (store, platform order id).
+		index.Fields("store_id", "external_id").Unique(),
+		index.Fields("store_id", "ordered_at"),
+		index.Fields("status"),
+	}
+}
+
+// Annotations of Order.
+func (Order) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("An order (订单) synced from a platform. Read-only through the API: platforms are the source of truth."),
+		entgql.QueryField("orders"),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}
+}
+
+// Hooks of Order.
+func (Order) Hooks() []ent.Hook {
+	return []ent.Hook{inheritOrg("store_id", storeOrg)}
+}

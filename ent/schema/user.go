@@ -1,0 +1,57 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// User is a person who signs in to OpsGraph.
+type User struct{ ent.Schema }
+
+// Mixin of User.
+func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of User.
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("email").NotEmpty().MaxLen(254).Unique().
+			Comment("Sign-in email address, stored lower-case.").
+			Annotations(entgql.OrderField("EMAIL")),
+		field.String("display_name").NotEmpty().MaxLen(80).
+			Comment("Name shown to colleagues."),
+		field.String("password_hash").Sensitive().Optional().
+			Comment("argon2id hash; never exposed.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("totp_secret").Sensitive().Optional().
+			Comment("Encrypted TOTP secret; never exposed.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("totp_enabled").Default(false).
+			Comment("Whether a TOTP second factor is required at login.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("last_login_at").Optional().Nillable().
+			Comment("When the user last signed in.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Bool("disabled").Default(false).
+			Comment("Disabled users cannot sign in."),
+	}
+}
+
+// Edges of User.
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("memberships", Membership.Type).Ref("user").
+			Comment("The organizations this user belongs to, with roles.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Annotations of User.
+func (User) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A person who signs in to OpsGraph. Roles come from memberships, one per organization."),
+		entgql.RelayConnection(),
+	}
+}

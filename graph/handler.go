@@ -1,0 +1,58 @@
+package graph
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/graph/generated"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Limits       Limits
+	MaxBodyBytes int64 // request body size limit
+	Log          *slog.Logger
+}
+
+// DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
+// any hand-written operation needs.
+const DefaultMaxBodyBytes = 1 << 20
+
+// NewHandler builds the GraphQL HTTP handler from explicit parts: transports,
+// the parsed-query LRU cache, automatic persisted queries, operation limits,
+// one transaction per mutation, and error presentation.
+func NewHandler(client *ent.Client, opts Options) http.Handler {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{
+		Resolvers: &Resolver{Client: client, Log: opts.Log},
+	}))
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(limitsExtension{opts.Limits})
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
+	srv.SetRecoverFunc(RecoverFunc(opts.Log))
+	return http.MaxBytesHandler(srv, opts.MaxBodyBytes)
+}

@@ -1,0 +1,23 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/opsgraph/opsgraph/ent"
+)
+
+// Resolver is the root resolver: the only place dependencies are wired.
+type Resolver struct {
+	Client *ent.Client
+	Log    *slog.Logger
+}
+
+// client returns the transactional client of a mutation (entgql.Transactioner
+// opens one per mutation operation) or the plain client for queries.
+func (r *Resolver) client(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.Client
+}

@@ -1,0 +1,206 @@
+// Package testenv starts a real OpsGraph HTTP server on a fresh database for a
+// test: SQLite always, and PostgreSQL too when OPSGRAPH_TEST_POSTGRES is set.
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/graph"
+)
+
+// PostgresEnv names the variable holding a PostgreSQL URL for tests.
+const PostgresEnv = "OPSGRAPH_TEST_POSTGRES"
+
+// Backend is a database kind a test runs against.
+type Backend struct {
+	Name string
+	dsn  func(t testing.TB) string
+}
+
+// Backends lists SQLite, and PostgreSQL when OPSGRAPH_TEST_POSTGRES is set.
+func Backends() []Backend {
+	bs := []Backend{{Name: "sqlite", dsn: sqliteDSN}}
+	if os.Getenv(PostgresEnv) != "" {
+		bs = append(bs, Backend{Name: "postgres", dsn: postgresDSN})
+	}
+	return bs
+}
+
+// SQLite is the embedded default backend.
+var SQLite = Backends()[0]
+
+// ForEach runs f once per backend as a subtest.
+func ForEach(t *testing.T, f func(t *testing.T, b Backend)) {
+	if os.Getenv(PostgresEnv) == "" {
+		t.Logf("PostgreSQL run skipped: set %s to a postgres:// URL to run it", PostgresEnv)
+	}
+	for _, b := range Backends() {
+		t.Run(b.Name, func(t *testing.T) { f(t, b) })
+	}
+}
+
+func sqliteDSN(t testing.TB) string { return filepath.Join(t.TempDir(), "opsgraph.db") }
+
+// postgresDSN creates a fresh database for the test and drops it afterwards.
+func postgresDSN(t testing.TB) string {
+	base := os.Getenv(PostgresEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "opsgraph_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Env is a running server on a fresh database.
+type Env struct {
+	URL    string
+	App    *app.App
+	Client *ent.Client
+	// Statements counts SQL statements sent to the database.
+	Statements atomic.Int64
+	Backend    Backend
+}
+
+// Option changes how an Env is built.
+type Option func(*app.Config)
+
+// WithLimits sets the operation limits.
+func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits = l } }
+
+// New starts a server on a fresh database of backend b.
+func New(t testing.TB, b Backend, opts ...Option) *Env {
+	t.Helper()
+	e := &Env{Backend: b}
+	cfg := app.Config{
+		DSN: b.dsn(t),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		ClientOptions: []ent.Option{ent.Debug(), ent.Log(func(...any) {
+			e.Statements.Add(1)
+		})},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		a.Close()
+	})
+	e.URL, e.App, e.Client = srv.URL, a, a.Client
+	return e
+}
+
+// GQLError is one GraphQL error of a response.
+type GQLError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the error's extensions.code.
+func (e GQLError) Code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// Response is a GraphQL response.
+type Response struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []GQLError      `json:"errors"`
+}
+
+// Decode unmarshals the data into v.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatalf("decode data %s: %v", r.Data, err)
+	}
+}
+
+// Codes lists the extensions.code of every error.
+func (r *Response) Codes() []string {
+	out := make([]string, len(r.Errors))
+	for i, e := range r.Errors {
+		out[i] = e.Code()
+	}
+	return out
+}
+
+// Request is one GraphQL request.
+type Request struct {
+	Query     string
+	Variables map[string]any
+	Token     string
+	Header    http.Header
+}
+
+// Do sends a GraphQL request over HTTP POST and decodes the response.
+func (e *Env) Do(t testing.TB, req Request) *Response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": req.Query, "variables": req.Variables})
+	hr, _ := http.NewRequest(http.MethodPost, e.URL+"/query", bytes.NewReader(body))
+	hr.Header.Set("Content-Type", "application/json")
+	for k, v := range req.Header {
+		hr.Header[k] = v
+	}
+	if req.Token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	res, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatalf("POST /query: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := &Response{Status: res.StatusCode}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("decode response (status %d) %q: %v", res.StatusCode, raw, err)
+	}
+	return out
+}
+
+// MustData sends req and fails the test on any GraphQL error.
+func (e *Env) MustData(t testing.TB, req Request, v any) {
+	t.Helper()
+	res := e.Do(t, req)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors for %s: %+v", strings.TrimSpace(req.Query), res.Errors)
+	}
+	if v != nil {
+		res.Decode(t, v)
+	}
+}

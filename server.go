@@ -1,0 +1,156 @@
+// Command opsgraph is the OpsGraph server: one GraphQL API over an e-commerce
+// operations team's stores, content, campaigns, KOL partners and suppliers.
+//
+//	go run . --demo          # SQLite file opsgraph.db, demo data, http://localhost:8080
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/demo"
+	"github.com/opsgraph/opsgraph/graph"
+	"github.com/opsgraph/opsgraph/logging"
+)
+
+// config is the server configuration: flags, each with an environment fallback.
+type config struct {
+	Addr          string
+	DSN           string
+	Demo          bool
+	LogFormat     string
+	LogLevel      string
+	MaxDepth      int
+	MaxComplexity int
+	MaxPageSize   int
+	MaxBodyBytes  int64
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envBool(key string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(key))
+	return v
+}
+
+func parseFlags(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("opsgraph", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", envOr("OPSGRAPH_ADDR", ":8080"), "listen address (OPSGRAPH_ADDR)")
+	fs.StringVar(&c.DSN, "db", envOr("OPSGRAPH_DB", "opsgraph.db"), "SQLite file path or postgres:// URL (OPSGRAPH_DB)")
+	fs.BoolVar(&c.Demo, "demo", envBool("OPSGRAPH_DEMO"), "load demo data if the database has none yet (OPSGRAPH_DEMO)")
+	fs.StringVar(&c.LogFormat, "log-format", envOr("OPSGRAPH_LOG_FORMAT", "auto"), "log format: auto, text or json (OPSGRAPH_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("OPSGRAPH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (OPSGRAPH_LOG_LEVEL)")
+	fs.IntVar(&c.MaxDepth, "max-depth", envInt("OPSGRAPH_MAX_DEPTH", graph.DefaultLimits.MaxDepth), "deepest selection nesting per operation (OPSGRAPH_MAX_DEPTH)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", envInt("OPSGRAPH_MAX_COMPLEXITY", graph.DefaultLimits.MaxComplexity), "largest estimated operation cost (OPSGRAPH_MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxPageSize, "max-page-size", envInt("OPSGRAPH_MAX_PAGE_SIZE", graph.DefaultLimits.MaxPageSize), "largest first/last on a connection (OPSGRAPH_MAX_PAGE_SIZE)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt("OPSGRAPH_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)), "request body size limit in bytes (OPSGRAPH_MAX_BODY_BYTES)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
+		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
+	}
+	return c, nil
+}
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "opsgraph:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := logging.New(os.Stderr, cfg.LogFormat, level)
+	slog.SetDefault(log)
+	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
+		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
+		"max_body_bytes", cfg.MaxBodyBytes)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	a, err := app.New(ctx, app.Config{
+		DSN:          cfg.DSN,
+		Limits:       graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		Log:          log,
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	if cfg.Demo {
+		loaded, err := demo.Load(ctx, a.Client)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		if loaded {
+			log.Info("demo data loaded into the empty database")
+		} else {
+			log.Info("database already has data: demo data not loaded again")
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "graphiql", "http://"+displayAddr(cfg.Addr)+"/")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func displayAddr(addr string) string {
+	if len(addr) > 0 && addr[0] == ':' {
+		return "localhost" + addr
+	}
+	return addr
+}
