@@ -1,8 +1,11 @@
 package sdk
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 )
@@ -50,20 +53,53 @@ type redactingLogger struct{ hclog.Logger }
 
 func redactArgs(args []any) []any {
 	var out []any
-	for i := 0; i+1 < len(args); i += 2 {
-		k, ok := args[i].(string)
-		if !ok || !IsSecretKey(k) {
-			continue
-		}
+	set := func(i int, v any) {
 		if out == nil {
 			out = append([]any(nil), args...)
 		}
-		out[i+1] = Redacted
+		out[i] = v
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok && IsSecretKey(k) {
+			set(i+1, Redacted)
+			continue
+		}
+		if v, changed := sanitizeValue(args[i+1]); changed {
+			set(i+1, v)
+		}
 	}
 	if out == nil {
 		return args
 	}
 	return out
+}
+
+// sanitizeValue keeps secrets inside values out of the log. hclog's JSON output
+// marshals structs field by field, bypassing Connection.String, so composite
+// values are formatted with fmt (which uses the redacting String methods of
+// Connection and Token, also when nested) and string maps lose their secret keys.
+func sanitizeValue(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
+		float32, float64, time.Time, time.Duration, error, hclog.Format, hclog.Hex, hclog.Octal, hclog.Binary, hclog.Quote:
+		return v, false
+	case map[string]string:
+		m := make(map[string]string, len(x))
+		for k, val := range x {
+			if IsSecretKey(k) {
+				val = Redacted
+			}
+			m[k] = val
+		}
+		return m, true
+	case fmt.Stringer:
+		return x.String(), true
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Struct, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Array, reflect.Interface:
+		return fmt.Sprintf("%+v", v), true
+	}
+	return v, false
 }
 
 func (r *redactingLogger) Log(level hclog.Level, msg string, args ...any) {

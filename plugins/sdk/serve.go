@@ -1,8 +1,13 @@
 package sdk
 
 import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 )
 
 // Option configures Serve.
@@ -48,8 +53,25 @@ func Serve(impl Platform, opts ...Option) {
 		VersionedPlugins: map[int]plugin.PluginSet{
 			ProtocolVersion: {PluginName: &GRPCPlugin{Impl: impl, Logger: log}},
 		},
-		GRPCServer: plugin.DefaultGRPCServer,
-		Logger:     log,
-		Test:       o.test,
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, grpc.ChainUnaryInterceptor(RecoverInterceptor(log)))...)
+		},
+		Logger: log,
+		Test:   o.test,
 	})
+}
+
+// RecoverInterceptor turns a panic in a plugin call into a KindPlatform error
+// (logged with its stack) instead of a crash of the plugin process, which would
+// fail every other call in flight. Serve installs it.
+func RecoverInterceptor(log hclog.Logger) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("plugin call panicked", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				resp, err = nil, toRPCError(&Error{Kind: KindPlatform, Message: fmt.Sprintf("plugin panicked in %s: %v", info.FullMethod, r)})
+			}
+		}()
+		return handler(ctx, req)
+	}
 }
