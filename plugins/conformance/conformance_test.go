@@ -1,0 +1,121 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-plugin"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// good is a tiny conforming plugin; the broken variants below each violate one rule.
+type good struct {
+	sdk.Unimplemented
+	caps          []sdk.Capability
+	version       string
+	loopCursor    bool   // NextCursor never ends
+	unstable      bool   // cursors differ between listings
+	untypedCursor bool   // an unknown cursor fails with a plain error
+	undeclared    bool   // UpdateStock works although not declared
+	calls         *int64 // counts ListProducts calls
+}
+
+func (g *good) Describe(context.Context) (*sdk.Description, error) {
+	v := g.version
+	if v == "" {
+		v = "1.0.0"
+	}
+	caps := g.caps
+	if caps == nil {
+		caps = []sdk.Capability{sdk.CapProducts}
+	}
+	return &sdk.Description{PlatformID: "good", DisplayName: "Good", PluginVersion: v, Capabilities: caps,
+		CredentialFields: []sdk.CredentialField{{Name: "app_secret", Secret: true}}}, nil
+}
+
+func (g *good) ListProducts(_ context.Context, req sdk.ListProductsRequest) (*sdk.ProductPage, error) {
+	if g.calls != nil {
+		*g.calls++
+	}
+	off := 0
+	if req.Cursor != "" {
+		num, _, _ := strings.Cut(strings.TrimPrefix(req.Cursor, "c"), "-")
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			if g.untypedCursor {
+				return nil, errors.New("bad cursor")
+			}
+			return nil, sdk.Errorf(sdk.KindInvalidRequest, "bad cursor")
+		}
+		off = n
+	}
+	page := &sdk.ProductPage{}
+	for i := off; i < min(off+req.PageSize, 5); i++ {
+		page.Products = append(page.Products, sdk.Product{ExternalID: "p" + strconv.Itoa(i), Status: "ON_SALE"})
+	}
+	switch {
+	case g.loopCursor:
+		page.NextCursor = "c0"
+	case off+req.PageSize < 5:
+		page.NextCursor = "c" + strconv.Itoa(off+req.PageSize)
+		if g.unstable && g.calls != nil {
+			page.NextCursor += "-" + strconv.FormatInt(*g.calls, 10) // a different cursor every time
+		}
+	}
+	return page, nil
+}
+
+func (g *good) UpdateStock(_ context.Context, req sdk.UpdateStockRequest) (*sdk.UpdateStockResult, error) {
+	if g.undeclared {
+		return &sdk.UpdateStockResult{Quantity: req.Quantity}, nil
+	}
+	return g.Unimplemented.UpdateStock(context.Background(), req)
+}
+
+// viaGRPC serves impl in-process over the real gRPC adapters.
+func viaGRPC(t *testing.T, impl sdk.Platform) sdk.Platform {
+	t.Helper()
+	client, server := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{sdk.PluginName: &sdk.GRPCPlugin{Impl: impl}})
+	t.Cleanup(func() {
+		client.Close()
+		server.Stop()
+	})
+	raw, err := client.Dispense(sdk.PluginName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw.(sdk.Platform)
+}
+
+func TestGoodPluginPasses(t *testing.T) {
+	Run(t, viaGRPC(t, &good{}), Config{})
+}
+
+func TestBrokenPluginsAreCaught(t *testing.T) {
+	var n int64
+	cases := []struct {
+		name      string
+		impl      sdk.Platform
+		check     string
+		complaint string
+	}{
+		{"bad version", &good{version: "latest"}, "describe", "not a semantic version"},
+		{"unknown capability", &good{caps: []sdk.Capability{sdk.CapProducts, "TELEPORT"}}, "describe", `unknown capability "TELEPORT"`},
+		{"endless paging", &good{loopCursor: true}, "products", "repeats"},
+		{"unstable cursors", &good{unstable: true, calls: &n}, "products", "different pages"},
+		{"untyped error", &good{untypedCursor: true}, "errors", "untyped error"},
+		{"undeclared capability works", &good{undeclared: true}, "capabilities", "must fail with UNIMPLEMENTED"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			problems := Check(viaGRPC(t, c.impl), Config{})
+			got := strings.Join(problems[c.check], "\n")
+			if !strings.Contains(got, c.complaint) {
+				t.Fatalf("check %q should complain about %q; problems: %v", c.check, c.complaint, problems)
+			}
+		})
+	}
+}
