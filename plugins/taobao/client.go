@@ -1,0 +1,226 @@
+package taobao
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// DefaultEndpoint is the TOP production gateway.
+const DefaultEndpoint = "https://eco.taobao.com/router/rest"
+
+// RouterPath is the gateway path; an endpoint given without a path gets it appended.
+const RouterPath = "/router/rest"
+
+// TimestampLayout is TOP's timestamp format, always in GMT+8.
+const TimestampLayout = "2006-01-02 15:04:05"
+
+// Credential field names.
+const (
+	CredAppKey     = "app_key"
+	CredAppSecret  = "app_secret"
+	CredSignMethod = "sign_method" // optional: md5 | hmac | hmac-sha256 (default)
+)
+
+// Options tune a Platform; the zero value is production behaviour.
+type Options struct {
+	HTTPClient *http.Client        // default: a client with sane timeouts
+	Retry      platformhttp.Policy // default: platformhttp.DefaultPolicy
+	Now        func() time.Time    // default: time.Now
+}
+
+func (o Options) withDefaults() Options {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	if o.Retry.MaxAttempts == 0 {
+		o.Retry = platformhttp.DefaultPolicy
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// topError is TOP's error envelope body.
+type topError struct {
+	Code      json.Number `json:"code"`
+	Msg       string      `json:"msg"`
+	SubCode   string      `json:"sub_code"`
+	SubMsg    string      `json:"sub_msg"`
+	RequestID string      `json:"request_id"`
+}
+
+// ResponseKey is the root key of a non-simplified TOP success response:
+// "taobao.items.onsale.get" → "items_onsale_get_response".
+func ResponseKey(method string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(method, "taobao."), ".", "_") + "_response"
+}
+
+var banSeconds = regexp.MustCompile(`(\d+)\s*(?:more\s+)?seconds?|(\d+)\s*秒`)
+
+// classify maps a TOP error envelope to a typed error.
+//
+// TOP's public error codes: 7 App Call Limited (sub_code accesscontrol.limited-by-*,
+// sub_msg "This ban will last for N more seconds"), 10 Service Currently
+// Unavailable, 15 Remote service error (business errors carry isv.* sub codes,
+// platform-side failures isp.*), 21/22 missing/invalid method, 24/25 missing/invalid
+// signature, 26/27 missing/invalid session (sub_code session-expired,
+// invalid-sessionkey), 28/29 missing/invalid app key, 30/31 missing/invalid
+// timestamp, 40/41 missing/invalid arguments.
+func classify(e topError) *sdk.Error {
+	code := e.Code.String()
+	msg := e.SubMsg
+	if msg == "" {
+		msg = e.Msg
+	}
+	pcode := e.SubCode
+	if pcode == "" {
+		pcode = code
+	}
+	out := &sdk.Error{Kind: sdk.KindPlatform, PlatformCode: pcode, Message: "taobao: " + msg}
+	sub := strings.ToLower(e.SubCode)
+	switch {
+	case code == "7" || strings.HasPrefix(sub, "accesscontrol.limited") || strings.Contains(sub, "frequency") || strings.Contains(sub, "flow-limit"):
+		out.Kind = sdk.KindRateLimited
+		if m := banSeconds.FindStringSubmatch(e.SubMsg); m != nil {
+			n, _ := strconv.Atoi(m[1] + m[2])
+			out.RetryAfter = time.Duration(n) * time.Second
+		}
+	case code == "27" || code == "26" || strings.Contains(sub, "session") || strings.Contains(sub, "invalid-token") || strings.Contains(sub, "token-expired"):
+		out.Kind = sdk.KindAuthExpired
+	case code == "10" || strings.HasPrefix(sub, "isp.") && (strings.Contains(sub, "unavailable") || strings.Contains(sub, "timeout") || strings.Contains(sub, "remote") || strings.Contains(sub, "service-error")):
+		out.Kind = sdk.KindUnavailable
+	case code == "21" || code == "22" || code == "23" || code == "24" || code == "25" || code == "28" || code == "29" ||
+		code == "30" || code == "31" || code == "32" || code == "33" || code == "34" || code == "40" || code == "41" ||
+		strings.HasPrefix(sub, "isv.missing-parameter") || strings.HasPrefix(sub, "isv.invalid-parameter") || strings.HasPrefix(sub, "isv.parameters-mismatch"):
+		out.Kind = sdk.KindInvalidRequest
+	}
+	return out
+}
+
+// endpoint resolves the gateway URL of a connection.
+func endpoint(conn sdk.Connection) (string, error) {
+	ep := strings.TrimSpace(conn.Endpoint)
+	if ep == "" {
+		return DefaultEndpoint, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", sdk.Errorf(sdk.KindInvalidRequest, "taobao: invalid endpoint %q", ep)
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = RouterPath
+	}
+	return u.String(), nil
+}
+
+type creds struct{ appKey, secret, signMethod string }
+
+func credentials(conn sdk.Connection) (creds, error) {
+	c := creds{appKey: conn.Credentials[CredAppKey], secret: conn.Credentials[CredAppSecret], signMethod: conn.Credentials[CredSignMethod]}
+	if c.appKey == "" || c.secret == "" {
+		return c, sdk.Errorf(sdk.KindInvalidRequest, "taobao: credentials %s and %s are required", CredAppKey, CredAppSecret)
+	}
+	if c.signMethod == "" {
+		c.signMethod = SignHMACSHA256
+	}
+	switch c.signMethod {
+	case SignMD5, SignHMAC, SignHMACSHA256:
+	default:
+		return c, sdk.Errorf(sdk.KindInvalidRequest, "taobao: sign_method %q is not md5, hmac or hmac-sha256", c.signMethod)
+	}
+	return c, nil
+}
+
+// call performs one signed TOP request (no retries) and decodes the success
+// response's body (the object under ResponseKey(method)) into out.
+func (p *Platform) call(ctx context.Context, conn sdk.Connection, session, method string, biz map[string]string, out any) error {
+	cr, err := credentials(conn)
+	if err != nil {
+		return err
+	}
+	ep, err := endpoint(conn)
+	if err != nil {
+		return err
+	}
+	params := map[string]string{
+		"method":      method,
+		"app_key":     cr.appKey,
+		"timestamp":   p.opts.Now().In(platformhttp.Shanghai()).Format(TimestampLayout),
+		"v":           "2.0",
+		"sign_method": cr.signMethod,
+		"format":      "json",
+	}
+	if session != "" {
+		params["session"] = session
+	}
+	for k, v := range biz {
+		params[k] = v
+	}
+	sign, err := Sign(params, cr.secret, cr.signMethod)
+	if err != nil {
+		return sdk.Errorf(sdk.KindInvalidRequest, "%v", err)
+	}
+	form := url.Values{}
+	for k, v := range params {
+		if v != "" {
+			form.Set(k, v)
+		}
+	}
+	form.Set("sign", sign)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep, strings.NewReader(form.Encode()))
+	if err != nil {
+		return sdk.Errorf(sdk.KindInvalidRequest, "taobao: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+	body, err := platformhttp.Do(ctx, p.opts.HTTPClient, req, func(b []byte) bool { return strings.Contains(string(b), `"error_response"`) })
+	if err != nil {
+		return err
+	}
+	var env map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&env); err != nil {
+		return sdk.Errorf(sdk.KindUnavailable, "taobao: malformed response: %v", err)
+	}
+	if raw, ok := env["error_response"]; ok {
+		var te topError
+		if err := json.Unmarshal(raw, &te); err != nil {
+			return sdk.Errorf(sdk.KindPlatform, "taobao: malformed error response")
+		}
+		return classify(te)
+	}
+	raw, ok := env[ResponseKey(method)]
+	if !ok {
+		// simplify=true style: fields at top level.
+		raw = body
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return sdk.Errorf(sdk.KindPlatform, "taobao: unexpected %s response: %v", method, err)
+	}
+	return nil
+}
+
+// do runs an authorized call with retries and the one-shot token refresh.
+func (p *Platform) do(ctx context.Context, conn sdk.Connection, method string, biz map[string]string, out any) (*sdk.Token, error) {
+	return platformhttp.CallWithRefresh(ctx, p.opts.Retry, conn, p.RefreshToken,
+		func(ctx context.Context, token string) error { return p.call(ctx, conn, token, method, biz, out) })
+}
+
+// doNoAuth runs an unauthorized call (token exchange) with retries.
+func (p *Platform) doNoAuth(ctx context.Context, conn sdk.Connection, method string, biz map[string]string, out any) error {
+	return platformhttp.Retry(ctx, p.opts.Retry, func(ctx context.Context) error { return p.call(ctx, conn, "", method, biz, out) })
+}

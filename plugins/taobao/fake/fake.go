@@ -1,0 +1,774 @@
+// Package fake is a local Taobao Open Platform (TOP) gateway for tests and demos.
+// It serves POST /router/rest (form or query parameters), checks the app key, the
+// ±10 minute timestamp window and the signature (md5, hmac, hmac-sha256) the way TOP
+// does, answers with TOP's error_response envelope, checks sessions, pages a
+// deterministic catalog, records stock updates and posts, and injects faults on
+// demand (rate limits, 5xx, slow responses, expired sessions, clock skew).
+package fake
+
+import (
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp/fakekit"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// Options configure a fake gateway. Zero values get the defaults noted.
+type Options struct {
+	AppKey    string // default "12345678"
+	AppSecret string // default "fake-taobao-secret"
+	Seed      int64  // data seed (0 is a valid seed)
+	Products  int    // default 45
+	Orders    int    // default 240
+	Epoch     time.Time
+	// Epoch is the data set's "now": orders lie in the 30 days before it. Default:
+	// the start of today in Asia/Shanghai.
+	Addr            string        // listen address for New; default "127.0.0.1:0"
+	TimestampWindow time.Duration // default 10 minutes, as TOP
+	AuthCode        string        // OAuth code accepted by token.create; default "fake-auth-code"
+	ShopName        string        // seller nick; default "OpsGraph演示旗舰店"
+	RetryAfter      int           // seconds announced in the rate-limit sub_msg; default 1
+}
+
+// StockUpdate is one recorded taobao.item.quantity.update.
+type StockUpdate struct {
+	ProductID, SKUID string
+	Quantity         int64
+}
+
+// Post is one recorded content publish.
+type Post struct {
+	ID, Kind, Title, Body, OuterID string
+	MediaURLs, Tags                []string
+}
+
+// Server is a running fake TOP gateway.
+type Server struct {
+	// URL is the base URL (http://127.0.0.1:port); the gateway is URL+"/router/rest".
+	URL string
+	*fakekit.Faults
+	opts Options
+
+	mu           sync.Mutex
+	cat          *fakekit.Catalog
+	accessToken  string
+	refreshToken string
+	gen          int
+	expired      bool
+	stock        []StockUpdate
+	posts        []Post
+	calls        map[string]int
+
+	httpSrv *http.Server
+	ln      net.Listener
+}
+
+// New starts a fake gateway on a loopback port (like httptest.NewServer it panics
+// if it cannot listen; use Start to get the error).
+func New(o Options) *Server {
+	s, err := Start(o)
+	if err != nil {
+		panic(fmt.Sprintf("taobao fake: %v", err))
+	}
+	return s
+}
+
+// Start starts a fake gateway listening on o.Addr.
+func Start(o Options) (*Server, error) {
+	s := NewUnstarted(o)
+	addr := s.opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
+	s.URL = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.httpSrv.Serve(ln)
+	return s, nil
+}
+
+// NewUnstarted builds the fake without listening: mount Handler() yourself (e.g.
+// with httptest.NewServer) and set URL if you use Connection.
+func NewUnstarted(o Options) *Server {
+	if o.AppKey == "" {
+		o.AppKey = "12345678"
+	}
+	if o.AppSecret == "" {
+		o.AppSecret = "fake-taobao-secret"
+	}
+	if o.Products == 0 {
+		o.Products = 45
+	}
+	if o.Orders == 0 {
+		o.Orders = 240
+	}
+	if o.Epoch.IsZero() {
+		o.Epoch = fakekit.DefaultEpoch(platformhttp.Shanghai())
+	}
+	if o.TimestampWindow == 0 {
+		o.TimestampWindow = 10 * time.Minute
+	}
+	if o.AuthCode == "" {
+		o.AuthCode = "fake-auth-code"
+	}
+	if o.ShopName == "" {
+		o.ShopName = "OpsGraph演示旗舰店"
+	}
+	if o.RetryAfter == 0 {
+		o.RetryAfter = 1
+	}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s.cat = fakekit.Generate(o.Seed, o.Products, o.Orders, o.Epoch, 1.0)
+	s.accessToken = fakekit.Token("6200", o.Seed, 0)
+	s.refreshToken = fakekit.Token("6201", o.Seed, 0)
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	if s.httpSrv != nil {
+		s.httpSrv.Close()
+	}
+}
+
+// Options returns the effective options (credentials included).
+func (s *Server) Options() Options { return s.opts }
+
+// AppKey and AppSecret are the credentials the gateway accepts.
+func (s *Server) AppKey() string    { return s.opts.AppKey }
+func (s *Server) AppSecret() string { return s.opts.AppSecret }
+
+// AuthCode is the OAuth code taobao.top.auth.token.create accepts.
+func (s *Server) AuthCode() string { return s.opts.AuthCode }
+
+// AccessToken and RefreshToken are the currently valid session and refresh token.
+func (s *Server) AccessToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accessToken
+}
+
+// RefreshToken returns the currently valid refresh token.
+func (s *Server) RefreshToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshToken
+}
+
+// ExpireToken makes the current session expired: calls with it get TOP's
+// "Invalid session: session-expired" until the client refreshes.
+func (s *Server) ExpireToken() {
+	s.mu.Lock()
+	s.expired = true
+	s.mu.Unlock()
+}
+
+// Connection returns a store connection pointing at this gateway with valid
+// credentials and tokens (sign method hmac-sha256 unless overridden).
+func (s *Server) Connection() sdk.Connection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sdk.Connection{
+		Endpoint:     s.URL + "/router/rest",
+		ShopID:       strconv.FormatInt(2200000000+s.opts.Seed, 10),
+		Credentials:  map[string]string{"app_key": s.opts.AppKey, "app_secret": s.opts.AppSecret},
+		AccessToken:  s.accessToken,
+		RefreshToken: s.refreshToken,
+	}
+}
+
+// Catalog exposes the generated data (tests compare against it; do not mutate).
+func (s *Server) Catalog() *fakekit.Catalog { return s.cat }
+
+// StockUpdates returns the recorded stock updates in order.
+func (s *Server) StockUpdates() []StockUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.stock)
+}
+
+// Posts returns the recorded published posts in order.
+func (s *Server) Posts() []Post {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.posts)
+}
+
+// Calls returns how many requests for method reached the API (after signature
+// and fault checks; "" counts every request received).
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// Handler returns the gateway's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/router/rest", s.serve)
+	mux.HandleFunc("/router/rest/", s.serve)
+	mux.HandleFunc("/", s.serve) // TOP also answers at the host root for older SDKs
+	return mux
+}
+
+type apiErr struct {
+	Code    int
+	Msg     string
+	SubCode string
+	SubMsg  string
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func (s *Server) fail(w http.ResponseWriter, e apiErr) {
+	body := map[string]any{"code": e.Code, "msg": e.Msg, "request_id": s.requestID()}
+	if e.SubCode != "" {
+		body["sub_code"] = e.SubCode
+	}
+	if e.SubMsg != "" {
+		body["sub_msg"] = e.SubMsg
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"error_response": body})
+}
+
+func (s *Server) requestID() string {
+	return strconv.FormatInt(time.Now().UnixNano()%1e12, 36)
+}
+
+// verifySign is the fake's own implementation of TOP's check (kept independent of
+// the plugin's signer on purpose).
+func verifySign(form url.Values, secret string) (ok bool, known bool) {
+	method := form.Get("sign_method")
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		if k != "sign" && k != "" && form.Get(k) != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var buf []byte
+	for _, k := range keys {
+		buf = append(buf, k...)
+		buf = append(buf, form.Get(k)...)
+	}
+	var h hash.Hash
+	switch method {
+	case "md5", "":
+		h = md5.New()
+		h.Write([]byte(secret))
+		h.Write(buf)
+		h.Write([]byte(secret))
+	case "hmac":
+		h = hmac.New(md5.New, []byte(secret))
+		h.Write(buf)
+	case "hmac-sha256":
+		h = hmac.New(sha256.New, []byte(secret))
+		h.Write(buf)
+	default:
+		return false, false
+	}
+	want := strings.ToUpper(hex.EncodeToString(h.Sum(nil)))
+	return hmac.Equal([]byte(want), []byte(form.Get("sign"))), true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.calls[""]++
+	s.mu.Unlock()
+	if !s.Wait(r.Context()) {
+		return
+	}
+	if s.Take5xx() {
+		http.Error(w, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		s.fail(w, apiErr{Code: 9, Msg: "Http Action Not Allowed"})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubMsg: "unreadable form body"})
+		return
+	}
+	f := r.Form
+	switch {
+	case f.Get("app_key") == "":
+		s.fail(w, apiErr{Code: 28, Msg: "Missing App Key"})
+		return
+	case f.Get("app_key") != s.opts.AppKey:
+		s.fail(w, apiErr{Code: 29, Msg: "Invalid App Key"})
+		return
+	case f.Get("method") == "":
+		s.fail(w, apiErr{Code: 21, Msg: "Missing Method"})
+		return
+	case f.Get("timestamp") == "":
+		s.fail(w, apiErr{Code: 30, Msg: "Missing Timestamp"})
+		return
+	case f.Get("v") == "":
+		s.fail(w, apiErr{Code: 32, Msg: "Missing Version"})
+		return
+	case f.Get("v") != "2.0":
+		s.fail(w, apiErr{Code: 34, Msg: "Unsupported Version"})
+		return
+	case f.Get("sign") == "":
+		s.fail(w, apiErr{Code: 24, Msg: "Missing Signature"})
+		return
+	}
+	ts, err := time.ParseInLocation("2006-01-02 15:04:05", f.Get("timestamp"), platformhttp.Shanghai())
+	if err != nil {
+		s.fail(w, apiErr{Code: 31, Msg: "Invalid Timestamp", SubMsg: "timestamp must be yyyy-MM-dd HH:mm:ss in GMT+8"})
+		return
+	}
+	if d := s.Now().Sub(ts); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+		s.fail(w, apiErr{Code: 31, Msg: "Invalid Timestamp", SubMsg: "非法的时间戳参数: 时间戳与服务器时间相差超过10分钟"})
+		return
+	}
+	ok, known := verifySign(f, s.opts.AppSecret)
+	if !known {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:sign_method", SubMsg: "sign_method must be md5, hmac or hmac-sha256"})
+		return
+	}
+	if !ok {
+		s.fail(w, apiErr{Code: 25, Msg: "Invalid signature"})
+		return
+	}
+	if s.TakeRateLimit() {
+		s.fail(w, apiErr{Code: 7, Msg: "App Call Limited", SubCode: "accesscontrol.limited-by-app-access-count",
+			SubMsg: fmt.Sprintf("This ban will last for %d more seconds", s.opts.RetryAfter)})
+		return
+	}
+	method := f.Get("method")
+	s.mu.Lock()
+	s.calls[method]++
+	s.mu.Unlock()
+	switch method {
+	case "taobao.top.auth.token.create", "taobao.top.auth.token.refresh":
+		s.token(w, method, f)
+		return
+	}
+	if !s.checkSession(w, f.Get("session")) {
+		return
+	}
+	switch method {
+	case "taobao.items.onsale.get":
+		s.itemsOnsale(w, f)
+	case "taobao.items.seller.list.get":
+		s.itemsList(w, f)
+	case "taobao.trades.sold.get":
+		s.tradesSold(w, f)
+	case "taobao.item.quantity.update":
+		s.quantityUpdate(w, f)
+	case "taobao.content.post.publish":
+		s.publish(w, f)
+	case "taobao.sycm.shop.daily.get":
+		s.daily(w, f)
+	default:
+		s.fail(w, apiErr{Code: 22, Msg: "Invalid Method"})
+	}
+}
+
+func (s *Server) checkSession(w http.ResponseWriter, session string) bool {
+	s.mu.Lock()
+	cur, expired := s.accessToken, s.expired
+	s.mu.Unlock()
+	switch {
+	case session == "":
+		s.fail(w, apiErr{Code: 26, Msg: "Missing Session"})
+	case session != cur:
+		s.fail(w, apiErr{Code: 27, Msg: "Invalid session", SubCode: "invalid-sessionkey", SubMsg: "SessionKey非法"})
+	case expired:
+		s.fail(w, apiErr{Code: 27, Msg: "Invalid session:session-expired", SubCode: "session-expired", SubMsg: "SessionKey已过期"})
+	default:
+		return true
+	}
+	return false
+}
+
+func (s *Server) token(w http.ResponseWriter, method string, f url.Values) {
+	s.mu.Lock()
+	switch method {
+	case "taobao.top.auth.token.create":
+		if f.Get("code") != s.opts.AuthCode {
+			s.mu.Unlock()
+			s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter:code", SubMsg: "授权码无效或已过期"})
+			return
+		}
+	default:
+		if f.Get("refresh_token") != s.refreshToken {
+			s.mu.Unlock()
+			s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.refresh-token-invalid", SubMsg: "refresh_token无效"})
+			return
+		}
+	}
+	s.gen++
+	s.accessToken = fakekit.Token("6200", s.opts.Seed, s.gen)
+	s.refreshToken = fakekit.Token("6201", s.opts.Seed, s.gen)
+	s.expired = false
+	now := s.Now()
+	tr, _ := json.Marshal(map[string]any{
+		"access_token":     s.accessToken,
+		"refresh_token":    s.refreshToken,
+		"token_type":       "Bearer",
+		"expires_in":       86400,
+		"expire_time":      now.Add(24 * time.Hour).UnixMilli(),
+		"re_expires_in":    2592000,
+		"taobao_user_id":   strconv.FormatInt(2200000000+s.opts.Seed, 10),
+		"taobao_user_nick": url.QueryEscape(s.opts.ShopName),
+	})
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		strings.ReplaceAll(strings.TrimPrefix(method, "taobao."), ".", "_") + "_response": map[string]any{
+			"token_result": string(tr), "request_id": s.requestID(),
+		},
+	})
+}
+
+func pageParams(f url.Values, maxSize, defSize int) (page, size int, e *apiErr) {
+	page, size = 1, defSize
+	if v := f.Get("page_no"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, 0, &apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:page_no", SubMsg: "page_no非法"}
+		}
+		page = n
+	}
+	if v := f.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxSize {
+			return 0, 0, &apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:page_size", SubMsg: fmt.Sprintf("page_size须在1到%d之间", maxSize)}
+		}
+		size = n
+	}
+	return page, size, nil
+}
+
+func yuan(fen int64) string { return platformhttp.FormatYuan(fen) }
+
+func tbTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(platformhttp.Shanghai()).Format("2006-01-02 15:04:05")
+}
+
+func parseTB(v string) (time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", v, platformhttp.Shanghai())
+	return t, err == nil
+}
+
+func itemJSON(p *fakekit.Product, withSKU bool) map[string]any {
+	m := map[string]any{
+		"num_iid":        p.ID,
+		"title":          p.Title,
+		"price":          yuan(p.PriceFen()),
+		"num":            p.Stock(),
+		"approve_status": map[bool]string{true: "onsale", false: "instock"}[p.OnSale],
+		"modified":       tbTime(p.Modified),
+		"outer_id":       p.OuterID,
+	}
+	if withSKU {
+		var skus []map[string]any
+		for _, k := range p.SKUs {
+			var props, names []string
+			for _, pr := range k.Props {
+				props = append(props, fmt.Sprintf("%d:%d", pr.PID, pr.VID))
+				names = append(names, fmt.Sprintf("%d:%d:%s:%s", pr.PID, pr.VID, pr.Name, pr.Value))
+			}
+			skus = append(skus, map[string]any{
+				"sku_id": k.ID, "num_iid": p.ID, "properties": strings.Join(props, ";"),
+				"properties_name": strings.Join(names, ";"), "price": yuan(k.PriceFen),
+				"quantity": k.Stock, "outer_id": k.OuterID, "barcode": k.Barcode,
+			})
+		}
+		m["skus"] = map[string]any{"sku": skus}
+	}
+	return m
+}
+
+func (s *Server) itemsOnsale(w http.ResponseWriter, f url.Values) {
+	page, size, e := pageParams(f, 200, 40)
+	if e != nil {
+		s.fail(w, *e)
+		return
+	}
+	var from, to time.Time
+	if v := f.Get("start_modified"); v != "" {
+		t, ok := parseTB(v)
+		if !ok {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:start_modified"})
+			return
+		}
+		from = t
+	}
+	if v := f.Get("end_modified"); v != "" {
+		t, ok := parseTB(v)
+		if !ok {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:end_modified"})
+			return
+		}
+		to = t
+	}
+	s.mu.Lock()
+	var sel []*fakekit.Product
+	for _, p := range s.cat.Products {
+		if !p.OnSale || (!from.IsZero() && p.Modified.Before(from)) || (!to.IsZero() && p.Modified.After(to)) {
+			continue
+		}
+		sel = append(sel, p)
+	}
+	sort.Slice(sel, func(i, j int) bool { return sel[i].ID < sel[j].ID })
+	var items []map[string]any
+	for i := (page - 1) * size; i < len(sel) && i < page*size; i++ {
+		items = append(items, itemJSON(sel[i], false))
+	}
+	s.mu.Unlock()
+	resp := map[string]any{"total_results": len(sel), "request_id": s.requestID()}
+	if len(items) > 0 {
+		resp["items"] = map[string]any{"item": items}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items_onsale_get_response": resp})
+}
+
+func (s *Server) itemsList(w http.ResponseWriter, f url.Values) {
+	ids := strings.Split(f.Get("num_iids"), ",")
+	if f.Get("num_iids") == "" || len(ids) > 20 {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:num_iids", SubMsg: "num_iids须为1到20个商品ID"})
+		return
+	}
+	withSKU := slices.Contains(strings.Split(f.Get("fields"), ","), "sku")
+	s.mu.Lock()
+	var items []map[string]any
+	for _, id := range ids {
+		for _, p := range s.cat.Products {
+			if strconv.FormatInt(p.ID, 10) == id {
+				items = append(items, itemJSON(p, withSKU))
+			}
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"items_seller_list_get_response": map[string]any{
+		"items": map[string]any{"item": items}, "request_id": s.requestID()}})
+}
+
+// TradeStatus is the TOP status the fake gives each neutral state.
+func TradeStatus(st fakekit.OrderState) string {
+	switch st {
+	case fakekit.StateUnpaid:
+		return "WAIT_BUYER_PAY"
+	case fakekit.StatePaid:
+		return "WAIT_SELLER_SEND_GOODS"
+	case fakekit.StateShipped:
+		return "WAIT_BUYER_CONFIRM_GOODS"
+	case fakekit.StateCompleted:
+		return "TRADE_FINISHED"
+	case fakekit.StateCancelled:
+		return "TRADE_CLOSED_BY_TAOBAO"
+	default:
+		return "TRADE_CLOSED"
+	}
+}
+
+func (s *Server) tradesSold(w http.ResponseWriter, f url.Values) {
+	page, size, e := pageParams(f, 100, 40)
+	if e != nil {
+		s.fail(w, *e)
+		return
+	}
+	from := s.cat.Epoch.AddDate(0, -3, 0)
+	to := s.Now()
+	if v := f.Get("start_created"); v != "" {
+		t, ok := parseTB(v)
+		if !ok {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:start_created"})
+			return
+		}
+		from = t
+	}
+	if v := f.Get("end_created"); v != "" {
+		t, ok := parseTB(v)
+		if !ok {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:end_created"})
+			return
+		}
+		to = t
+	}
+	if to.Before(from) {
+		s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter", SubMsg: "结束时间不能早于开始时间"})
+		return
+	}
+	var sel []*fakekit.Order
+	for _, o := range s.cat.Orders { // sorted by Created; inclusive bounds as TOP
+		if !o.Created.Before(from) && !o.Created.After(to) {
+			sel = append(sel, o)
+		}
+	}
+	var trades []map[string]any
+	for i := (page - 1) * size; i < len(sel) && i < page*size; i++ {
+		o := sel[i]
+		var lines []map[string]any
+		for _, l := range o.Lines {
+			lines = append(lines, map[string]any{
+				"oid": l.ID, "num_iid": l.ProductID, "sku_id": strconv.FormatInt(l.SKUID, 10), "title": l.Title,
+				"sku_properties_name": l.PropsName, "num": l.Quantity, "price": yuan(l.UnitFen),
+				"total_fee": yuan(l.UnitFen * l.Quantity), "status": TradeStatus(o.State),
+			})
+		}
+		t := map[string]any{
+			"tid": o.ID, "status": TradeStatus(o.State), "total_fee": yuan(o.TotalFen() - o.PostFen),
+			"post_fee": yuan(o.PostFen), "payment": yuan(o.PaidFen()), "created": tbTime(o.Created),
+			"modified": tbTime(o.Modified), "buyer_open_uid": o.BuyerRef, "orders": map[string]any{"order": lines},
+		}
+		if !o.Paid.IsZero() {
+			t["pay_time"] = tbTime(o.Paid)
+		}
+		trades = append(trades, t)
+	}
+	resp := map[string]any{"total_results": len(sel), "request_id": s.requestID()}
+	if f.Get("use_has_next") == "true" {
+		resp = map[string]any{"has_next": page*size < len(sel), "request_id": s.requestID()}
+	}
+	if len(trades) > 0 {
+		resp["trades"] = map[string]any{"trade": trades}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"trades_sold_get_response": resp})
+}
+
+func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
+	q, err := strconv.ParseInt(f.Get("quantity"), 10, 64)
+	if err != nil || q < 0 {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:quantity", SubMsg: "quantity非法"})
+		return
+	}
+	if typ := f.Get("type"); typ != "" && typ != "1" && typ != "2" {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:type"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var prod *fakekit.Product
+	for _, p := range s.cat.Products {
+		if strconv.FormatInt(p.ID, 10) == f.Get("num_iid") {
+			prod = p
+		}
+	}
+	if prod == nil {
+		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.item-not-exist", SubMsg: "商品不存在"})
+		return
+	}
+	var sku *fakekit.SKU
+	for _, k := range prod.SKUs {
+		if strconv.FormatInt(k.ID, 10) == f.Get("sku_id") {
+			sku = k
+		}
+	}
+	if sku == nil {
+		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.sku-not-exist", SubMsg: "SKU不存在"})
+		return
+	}
+	if f.Get("type") == "2" {
+		q += sku.Stock
+	}
+	sku.Stock = q
+	prod.Modified = s.Now()
+	s.stock = append(s.stock, StockUpdate{ProductID: f.Get("num_iid"), SKUID: f.Get("sku_id"), Quantity: q})
+	writeJSON(w, http.StatusOK, map[string]any{"item_quantity_update_response": map[string]any{
+		"item": map[string]any{
+			"num_iid": prod.ID, "num": prod.Stock(), "modified": tbTime(prod.Modified),
+			"skus": map[string]any{"sku": []map[string]any{{"sku_id": sku.ID, "quantity": sku.Stock, "modified": tbTime(prod.Modified)}}},
+		},
+		"request_id": s.requestID(),
+	}})
+}
+
+// failLocked is fail for callers holding s.mu (fail itself takes no lock).
+func (s *Server) failLocked(w http.ResponseWriter, e apiErr) { s.fail(w, e) }
+
+func (s *Server) publish(w http.ResponseWriter, f url.Values) {
+	if f.Get("title") == "" && f.Get("content") == "" {
+		s.fail(w, apiErr{Code: 40, Msg: "Missing Required Arguments", SubCode: "isv.missing-parameter:title"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// outer_id makes publishing idempotent: the same key returns the same post.
+	for _, p := range s.posts {
+		if p.OuterID != "" && p.OuterID == f.Get("outer_id") {
+			s.writePost(w, p)
+			return
+		}
+	}
+	split := func(v string) []string {
+		if v == "" {
+			return nil
+		}
+		return strings.Split(v, ",")
+	}
+	p := Post{
+		ID: strconv.FormatInt(5_000_000_000+int64(len(s.posts)+1)*37, 10), Kind: f.Get("content_type"),
+		Title: f.Get("title"), Body: f.Get("content"), OuterID: f.Get("outer_id"),
+		MediaURLs: split(f.Get("media_urls")), Tags: split(f.Get("tags")),
+	}
+	s.posts = append(s.posts, p)
+	s.writePost(w, p)
+}
+
+func (s *Server) writePost(w http.ResponseWriter, p Post) {
+	writeJSON(w, http.StatusOK, map[string]any{"content_post_publish_response": map[string]any{
+		"post_id": p.ID, "url": "https://market.m.taobao.com/app/content/post?id=" + p.ID, "request_id": s.requestID(),
+	}})
+}
+
+// sourceNames renders neutral traffic sources as 生意参谋-style names.
+var sourceNames = map[string]string{
+	"NATURAL_SEARCH": "手淘搜索", "PAID": "直通车", "CONTENT": "逛逛",
+	"SOCIAL": "站外分享", "PRIVATE_DOMAIN": "自主访问", "OTHER": "其它来源",
+}
+
+func (s *Server) daily(w http.ResponseWriter, f url.Values) {
+	days, err := platformhttp.DayRange(f.Get("start_date"), f.Get("end_date"), 366)
+	if err != nil {
+		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:start_date", SubMsg: "日期格式须为yyyy-MM-dd"})
+		return
+	}
+	var out []map[string]any
+	for _, d := range days {
+		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
+		var src []map[string]any
+		for _, k := range fakekit.SourceKeys {
+			src = append(src, map[string]any{"source": sourceNames[k], "uv": m.Sources[k]})
+		}
+		out = append(out, map[string]any{
+			"stat_date": d, "uv": m.Visitors, "pv": m.PageViews, "add_cart_cnt": m.AddToCart,
+			"order_cnt": m.Orders, "pay_order_cnt": m.PaidOrders, "pay_amt": yuan(m.GMVFen),
+			"refund_amt": yuan(m.RefundsFen), "traffic_sources": map[string]any{"traffic_source": src},
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sycm_shop_daily_get_response": map[string]any{
+		"days": map[string]any{"shop_daily": out}, "request_id": s.requestID()}})
+}
