@@ -77,11 +77,10 @@ func (r *recorder) FetchMetrics(_ context.Context, req sdk.FetchMetricsRequest) 
 // the host-side Platform.
 func connect(t *testing.T, impl sdk.Platform) sdk.Platform {
 	t.Helper()
-	client, server := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{sdk.PluginName: &sdk.GRPCPlugin{Impl: impl}})
-	t.Cleanup(func() {
-		client.Close()
-		server.Stop()
-	})
+	client, _ := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{sdk.PluginName: &sdk.GRPCPlugin{Impl: impl}})
+	// Close also stops the server (go-plugin's controller Shutdown); stopping it
+	// here as well would race with that.
+	t.Cleanup(func() { client.Close() })
 	raw, err := client.Dispense(sdk.PluginName)
 	if err != nil {
 		t.Fatal(err)
