@@ -1,0 +1,683 @@
+// Package fake is a local 抖店 open API gateway for tests and demos. It serves
+// POST /<method path> (e.g. /product/listV2) with the system parameters in the
+// query string and param_json as the body; checks app_key, v=2, method/path
+// agreement, the timestamp window (Unix seconds or "yyyy-MM-dd HH:mm:ss" GMT+8) and
+// the signature (hmac-sha256 or md5) over the canonical param_json; answers with the
+// {"code","msg","sub_code","sub_msg","log_id","data"} envelope; checks access
+// tokens; pages a deterministic catalog; records stock syncs and posts; and injects
+// faults on demand.
+package fake
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp/fakekit"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// Error codes the fake answers with (抖店 public code ranges: 2xxxx service,
+// 3xxxx authorization, 4xxxx parameters/sign, 5xxxx business, 9xxxx flow control).
+const (
+	CodeSuccess          = 10000
+	CodeUnavailable      = 20000
+	CodeTokenExpired     = 30002
+	CodeTokenInvalid     = 30001
+	CodeMissingParam     = 40001
+	CodeInvalidParam     = 40002
+	CodeTimestampInvalid = 40003
+	CodeSignInvalid      = 40004
+	CodeAppKeyInvalid    = 40005
+	CodeBusiness         = 50002
+	CodeRateLimited      = 90000
+)
+
+// Options configure a fake gateway. Zero values get the defaults noted.
+type Options struct {
+	AppKey          string // default "7012345678901234567"
+	AppSecret       string // default "fake-douyin-secret"
+	Seed            int64
+	Products        int           // default 40
+	Orders          int           // default 240
+	Epoch           time.Time     // data "now"; default start of today, Asia/Shanghai
+	Addr            string        // default "127.0.0.1:0"
+	TimestampWindow time.Duration // default 10 minutes
+	AuthCode        string        // default "fake-auth-code"
+	ShopID          string        // default "4463798"
+	ShopName        string        // default "OpsGraph抖音小店"
+}
+
+// StockUpdate is one recorded sku.syncStock.
+type StockUpdate struct {
+	ProductID, SKUID string
+	Quantity         int64
+	IdempotentID     string
+}
+
+// Post is one recorded content publish.
+type Post struct {
+	ID, Kind, Title, Text, OutID string
+	MediaURLs, Topics            []string
+}
+
+// Server is a running fake 抖店 gateway.
+type Server struct {
+	URL string // base URL, e.g. http://127.0.0.1:port
+	*fakekit.Faults
+	opts Options
+
+	mu           sync.Mutex
+	cat          *fakekit.Catalog
+	accessToken  string
+	refreshToken string
+	gen          int
+	expired      bool
+	stock        []StockUpdate
+	posts        []Post
+	calls        map[string]int
+
+	httpSrv *http.Server
+}
+
+// New starts a fake gateway on loopback; it panics if it cannot listen (see Start).
+func New(o Options) *Server {
+	s, err := Start(o)
+	if err != nil {
+		panic(fmt.Sprintf("douyin fake: %v", err))
+	}
+	return s
+}
+
+// Start starts a fake gateway listening on o.Addr.
+func Start(o Options) (*Server, error) {
+	s := NewUnstarted(o)
+	addr := s.opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.httpSrv.Serve(ln)
+	return s, nil
+}
+
+// NewUnstarted builds the fake without listening (mount Handler yourself and set URL).
+func NewUnstarted(o Options) *Server {
+	if o.AppKey == "" {
+		o.AppKey = "7012345678901234567"
+	}
+	if o.AppSecret == "" {
+		o.AppSecret = "fake-douyin-secret"
+	}
+	if o.Products == 0 {
+		o.Products = 40
+	}
+	if o.Orders == 0 {
+		o.Orders = 240
+	}
+	if o.Epoch.IsZero() {
+		o.Epoch = fakekit.DefaultEpoch(platformhttp.Shanghai())
+	}
+	if o.TimestampWindow == 0 {
+		o.TimestampWindow = 10 * time.Minute
+	}
+	if o.AuthCode == "" {
+		o.AuthCode = "fake-auth-code"
+	}
+	if o.ShopID == "" {
+		o.ShopID = "4463798"
+	}
+	if o.ShopName == "" {
+		o.ShopName = "OpsGraph抖音小店"
+	}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s.cat = fakekit.Generate(o.Seed+1000, o.Products, o.Orders, o.Epoch, 0.85)
+	s.accessToken = tok("act", o.Seed, 0)
+	s.refreshToken = tok("rft", o.Seed, 0)
+	return s
+}
+
+func tok(kind string, seed int64, gen int) string {
+	// 抖店 tokens look like UUIDs.
+	h := fakekit.Token(kind, seed, gen) + fakekit.Token(kind+"2", seed, gen)
+	h = h[3:19] + h[len(h)-16:]
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	if s.httpSrv != nil {
+		s.httpSrv.Close()
+	}
+}
+
+// Options returns the effective options.
+func (s *Server) Options() Options { return s.opts }
+
+// AppKey is the accepted app key.
+func (s *Server) AppKey() string { return s.opts.AppKey }
+
+// AppSecret is the accepted app secret.
+func (s *Server) AppSecret() string { return s.opts.AppSecret }
+
+// AuthCode is the OAuth code token.create accepts.
+func (s *Server) AuthCode() string { return s.opts.AuthCode }
+
+// AccessToken is the currently valid access token.
+func (s *Server) AccessToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.accessToken }
+
+// RefreshToken is the currently valid refresh token.
+func (s *Server) RefreshToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.refreshToken }
+
+// ExpireToken makes the current access token expired until the client refreshes.
+func (s *Server) ExpireToken() { s.mu.Lock(); s.expired = true; s.mu.Unlock() }
+
+// Catalog exposes the generated data (read only).
+func (s *Server) Catalog() *fakekit.Catalog { return s.cat }
+
+// StockUpdates returns recorded stock syncs in order.
+func (s *Server) StockUpdates() []StockUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.stock)
+}
+
+// Posts returns recorded posts in order.
+func (s *Server) Posts() []Post { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.posts) }
+
+// Calls counts requests for method that passed the signature checks ("" counts all).
+func (s *Server) Calls(method string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[method] }
+
+// Connection returns a valid store connection to this gateway.
+func (s *Server) Connection() sdk.Connection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sdk.Connection{
+		Endpoint: s.URL, ShopID: s.opts.ShopID,
+		Credentials: map[string]string{"app_key": s.opts.AppKey, "app_secret": s.opts.AppSecret},
+		AccessToken: s.accessToken, RefreshToken: s.refreshToken,
+	}
+}
+
+// Handler returns the gateway's HTTP handler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+func (s *Server) logID() string {
+	return time.Now().In(platformhttp.Shanghai()).Format("20060102150405") + strconv.FormatInt(time.Now().UnixNano()%1e9, 16)
+}
+
+func (s *Server) write(w http.ResponseWriter, code int, msg, subCode, subMsg string, data any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	body := map[string]any{"code": code, "msg": msg, "sub_code": subCode, "sub_msg": subMsg, "log_id": s.logID(), "data": data}
+	if data == nil {
+		body["data"] = map[string]any{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
+}
+
+func (s *Server) fail(w http.ResponseWriter, code int, subCode, subMsg string) {
+	msg := map[int]string{
+		CodeUnavailable: "服务不可用", CodeTokenExpired: "access_token已过期", CodeTokenInvalid: "access_token不存在或已失效",
+		CodeMissingParam: "缺少必选参数", CodeInvalidParam: "非法的参数", CodeTimestampInvalid: "时间戳非法",
+		CodeSignInvalid: "签名校验失败", CodeAppKeyInvalid: "app_key不存在", CodeBusiness: "业务处理失败",
+		CodeRateLimited: "请求太频繁，请稍后再试",
+	}[code]
+	s.write(w, code, msg, subCode, subMsg, nil)
+}
+
+func (s *Server) ok(w http.ResponseWriter, data any) {
+	s.write(w, CodeSuccess, "success", "", "", data)
+}
+
+// canonical re-serializes a param_json body the way the gateway does before
+// checking the signature: keys sorted at every level, compact, HTML unescaped.
+func canonical(body []byte) (string, bool) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "{}", true
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		return "", false
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return strings.TrimRight(buf.String(), "\n"), true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.calls[""]++
+	s.mu.Unlock()
+	if !s.Wait(r.Context()) {
+		return
+	}
+	if s.Take5xx() {
+		http.Error(w, "502 Bad Gateway", http.StatusBadGateway)
+		return
+	}
+	q := r.URL.Query()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	method := q.Get("method")
+	switch {
+	case r.Method != http.MethodPost:
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:http-method", "仅支持POST")
+		return
+	case q.Get("app_key") == "" || method == "" || q.Get("timestamp") == "" || q.Get("sign") == "" || q.Get("v") == "":
+		s.fail(w, CodeMissingParam, "isv.parameter-missing", "缺少公共参数app_key/method/timestamp/v/sign")
+		return
+	case q.Get("app_key") != s.opts.AppKey:
+		s.fail(w, CodeAppKeyInvalid, "isv.app-key-invalid", "app_key不存在")
+		return
+	case q.Get("v") != "2":
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:v", "v必须为2")
+		return
+	case "/"+strings.ReplaceAll(method, ".", "/") != r.URL.Path:
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:method", "method与请求路径不一致")
+		return
+	}
+	tsRaw := q.Get("timestamp")
+	var ts time.Time
+	if n, err := strconv.ParseInt(tsRaw, 10, 64); err == nil {
+		ts = time.Unix(n, 0)
+	} else if t, err := time.ParseInLocation("2006-01-02 15:04:05", tsRaw, platformhttp.Shanghai()); err == nil {
+		ts = t
+	} else {
+		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp格式错误")
+		return
+	}
+	if d := s.Now().Sub(ts); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp与服务器时间相差超过10分钟")
+		return
+	}
+	pj, okJSON := canonical(body)
+	if !okJSON {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:param_json", "param_json不是合法的JSON对象")
+		return
+	}
+	str := s.opts.AppSecret + "app_key" + q.Get("app_key") + "method" + method + "param_json" + pj +
+		"timestamp" + tsRaw + "v" + q.Get("v") + s.opts.AppSecret
+	var want string
+	switch q.Get("sign_method") {
+	case "hmac-sha256":
+		m := hmac.New(sha256.New, []byte(s.opts.AppSecret))
+		m.Write([]byte(str))
+		want = hex.EncodeToString(m.Sum(nil))
+	case "md5", "":
+		sum := md5.Sum([]byte(str))
+		want = hex.EncodeToString(sum[:])
+	default:
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:sign_method", "sign_method仅支持md5和hmac-sha256")
+		return
+	}
+	if !hmac.Equal([]byte(want), []byte(q.Get("sign"))) {
+		s.fail(w, CodeSignInvalid, "isv.sign-invalid", "签名校验失败，请检查app_secret和签名参数")
+		return
+	}
+	if s.TakeRateLimit() {
+		s.fail(w, CodeRateLimited, "isv.frequency-limit", "调用频率超过限制")
+		return
+	}
+	s.mu.Lock()
+	s.calls[method]++
+	s.mu.Unlock()
+	var params map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(pj), &params); err != nil {
+		params = map[string]json.RawMessage{}
+	}
+	if method == "token.create" || method == "token.refresh" {
+		s.token(w, method, params)
+		return
+	}
+	if !s.checkToken(w, q.Get("access_token")) {
+		return
+	}
+	switch method {
+	case "product.listV2":
+		s.productList(w, params)
+	case "sku.list":
+		s.skuList(w, params)
+	case "order.searchList":
+		s.orderSearch(w, params)
+	case "sku.syncStock":
+		s.syncStock(w, params)
+	case "content.publish":
+		s.publish(w, params)
+	case "data.shopDailyOverview":
+		s.daily(w, params)
+	default:
+		s.fail(w, CodeInvalidParam, "isv.method-invalid", "不存在的方法名")
+	}
+}
+
+func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
+	s.mu.Lock()
+	cur, expired := s.accessToken, s.expired
+	s.mu.Unlock()
+	switch {
+	case t == "":
+		s.fail(w, CodeMissingParam, "isv.access-token-missing", "缺少access_token")
+	case t != cur:
+		s.fail(w, CodeTokenInvalid, "isv.access-token-no-exist", "access_token不存在，请使用最新的access_token访问")
+	case expired:
+		s.fail(w, CodeTokenExpired, "isv.access-token-expired", "access_token已过期，请刷新")
+	default:
+		return true
+	}
+	return false
+}
+
+func str(p map[string]json.RawMessage, k string) string {
+	var v platformhttp.FlexString
+	if raw, ok := p[k]; ok {
+		json.Unmarshal(raw, &v)
+	}
+	return string(v)
+}
+
+func num(p map[string]json.RawMessage, k string, def int64) (int64, bool) {
+	raw, ok := p[k]
+	if !ok {
+		return def, true
+	}
+	var v platformhttp.FlexInt
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+func (s *Server) token(w http.ResponseWriter, method string, p map[string]json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if method == "token.create" {
+		switch str(p, "grant_type") {
+		case "authorization_code":
+			if str(p, "code") != s.opts.AuthCode {
+				s.fail(w, CodeInvalidParam, "isv.parameter-invalid:code", "授权码无效或已使用")
+				return
+			}
+		case "authorization_self":
+			if str(p, "shop_id") != s.opts.ShopID {
+				s.fail(w, CodeInvalidParam, "isv.parameter-invalid:shop_id", "店铺未授权该应用")
+				return
+			}
+		default:
+			s.fail(w, CodeInvalidParam, "isv.parameter-invalid:grant_type", "grant_type非法")
+			return
+		}
+	} else if str(p, "grant_type") != "refresh_token" || str(p, "refresh_token") != s.refreshToken {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:refresh_token", "refresh_token无效或已过期")
+		return
+	}
+	s.gen++
+	s.accessToken, s.refreshToken, s.expired = tok("act", s.opts.Seed, s.gen), tok("rft", s.opts.Seed, s.gen), false
+	shopID, _ := strconv.ParseInt(s.opts.ShopID, 10, 64)
+	s.ok(w, map[string]any{"access_token": s.accessToken, "expires_in": 604800, "refresh_token": s.refreshToken,
+		"scope": "SCOPE", "shop_id": shopID, "shop_name": s.opts.ShopName, "authority_id": "", "auth_subject_type": "MiniApp"})
+}
+
+func pageArgs(w http.ResponseWriter, s *Server, p map[string]json.RawMessage, first int64) (page, size int64, ok bool) {
+	page, ok1 := num(p, "page", first)
+	size, ok2 := num(p, "size", 20)
+	if !ok1 || !ok2 || page < first || size < 1 || size > 100 {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:page", "page/size非法，size须在1到100之间")
+		return 0, 0, false
+	}
+	return page, size, true
+}
+
+func (s *Server) productList(w http.ResponseWriter, p map[string]json.RawMessage) {
+	page, size, ok := pageArgs(w, s, p, 1)
+	if !ok {
+		return
+	}
+	from, _ := num(p, "update_start_time", 0)
+	to, _ := num(p, "update_end_time", 0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sel []*fakekit.Product
+	for _, pr := range s.cat.Products { // ascending product id
+		if (from > 0 && pr.Modified.Unix() < from) || (to > 0 && pr.Modified.Unix() > to) {
+			continue
+		}
+		sel = append(sel, pr)
+	}
+	list := []map[string]any{}
+	for i := (page - 1) * size; i < int64(len(sel)) && i < page*size; i++ {
+		pr := sel[i]
+		status := 0
+		if !pr.OnSale {
+			status = 1
+		}
+		list = append(list, map[string]any{
+			"product_id": pr.ID, "product_id_str": strconv.FormatInt(pr.ID, 10), "name": pr.Title, "status": status,
+			"check_status": 3, "discount_price": pr.PriceFen(), "market_price": pr.PriceFen() * 13 / 10 / 100 * 100,
+			"create_time": pr.Created.Unix(), "update_time": pr.Modified.Unix(), "out_product_id": pr.OuterID,
+			"img": fmt.Sprintf("https://p3-aio.ecombdimg.com/obj/ecom-shop-material/%d.jpg", pr.ID),
+		})
+	}
+	s.ok(w, map[string]any{"data": list, "page": page, "size": size, "total": len(sel)})
+}
+
+func (s *Server) findProduct(id string) *fakekit.Product {
+	for _, pr := range s.cat.Products {
+		if strconv.FormatInt(pr.ID, 10) == id {
+			return pr
+		}
+	}
+	return nil
+}
+
+func (s *Server) skuList(w http.ResponseWriter, p map[string]json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pr := s.findProduct(str(p, "product_id"))
+	if pr == nil {
+		s.fail(w, CodeBusiness, "isv.business-failed:product-not-exist", "商品不存在")
+		return
+	}
+	list := []map[string]any{}
+	for _, k := range pr.SKUs {
+		m := map[string]any{"id": k.ID, "product_id": pr.ID, "price": k.PriceFen, "stock_num": k.Stock,
+			"code": k.Barcode, "out_sku_id": 0, "sku_type": 0, "spec_detail_name1": "", "spec_detail_name2": "", "spec_detail_name3": ""}
+		for i, pp := range k.Props {
+			m[fmt.Sprintf("spec_detail_name%d", i+1)] = pp.Value
+			m[fmt.Sprintf("spec_detail_id%d", i+1)] = pp.VID
+		}
+		list = append(list, m)
+	}
+	s.ok(w, list)
+}
+
+// OrderStatus is the 抖店 order_status the fake gives each neutral state.
+func OrderStatus(st fakekit.OrderState) int {
+	switch st {
+	case fakekit.StateUnpaid:
+		return 1
+	case fakekit.StatePaid:
+		return 2
+	case fakekit.StateShipped:
+		return 3
+	case fakekit.StateCompleted:
+		return 5
+	default: // cancelled, refunded (paid and then cancelled)
+		return 4
+	}
+}
+
+var statusDesc = map[int]string{1: "待支付", 2: "备货中", 3: "已发货", 4: "已取消", 5: "已完成", 105: "已支付", 101: "部分发货"}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func (s *Server) orderSearch(w http.ResponseWriter, p map[string]json.RawMessage) {
+	page, size, ok := pageArgs(w, s, p, 0)
+	if !ok {
+		return
+	}
+	from, ok1 := num(p, "create_time_start", 0)
+	to, ok2 := num(p, "create_time_end", 0)
+	if !ok1 || !ok2 || (to > 0 && to < from) {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:create_time", "时间范围非法")
+		return
+	}
+	var sel []*fakekit.Order
+	for _, o := range s.cat.Orders {
+		c := o.Created.Unix()
+		if (from > 0 && c < from) || (to > 0 && c > to) {
+			continue
+		}
+		sel = append(sel, o)
+	}
+	list := []map[string]any{}
+	for i := page * size; i < int64(len(sel)) && i < (page+1)*size; i++ {
+		o := sel[i]
+		st := OrderStatus(o.State)
+		var lines []map[string]any
+		for _, l := range o.Lines {
+			lines = append(lines, map[string]any{
+				"order_id": strconv.FormatInt(l.ID, 10), "parent_order_id": strconv.FormatInt(o.ID, 10),
+				"product_id": l.ProductID, "product_id_str": strconv.FormatInt(l.ProductID, 10), "sku_id": l.SKUID,
+				"product_name": l.Title, "item_num": l.Quantity, "goods_price": l.UnitFen, "origin_amount": l.UnitFen * l.Quantity,
+				"order_amount": l.UnitFen * l.Quantity, "pay_amount": l.UnitFen * l.Quantity, "order_status": st,
+				"spec": specOf(l.PropsName),
+			})
+		}
+		list = append(list, map[string]any{
+			"order_id": strconv.FormatInt(o.ID, 10), "order_status": st, "order_status_desc": statusDesc[st],
+			"order_amount": o.TotalFen(), "pay_amount": o.PaidFen(), "post_amount": o.PostFen,
+			"create_time": o.Created.Unix(), "pay_time": unixOrZero(o.Paid), "update_time": o.Modified.Unix(),
+			"doudian_open_id": "1@#" + o.BuyerRef, "sku_order_list": lines, "b_type": 2, "biz": 2,
+		})
+	}
+	s.ok(w, map[string]any{"shop_order_list": list, "page": page, "size": size, "total": len(sel)})
+}
+
+func specOf(propsName string) []map[string]string {
+	var out []map[string]string
+	for _, kv := range strings.Split(propsName, ";") {
+		if k, v, ok := strings.Cut(kv, ":"); ok {
+			out = append(out, map[string]string{"name": k, "value": v})
+		}
+	}
+	return out
+}
+
+func (s *Server) syncStock(w http.ResponseWriter, p map[string]json.RawMessage) {
+	n, ok := num(p, "stock_num", -1)
+	if !ok || n < 0 || str(p, "sku_id") == "" {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:stock_num", "sku_id和stock_num必填且stock_num不能为负")
+		return
+	}
+	var incremental bool
+	if raw, ok := p["incremental"]; ok {
+		json.Unmarshal(raw, &incremental)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	idem := str(p, "idempotent_id")
+	if idem != "" {
+		for _, u := range s.stock {
+			if u.IdempotentID == idem {
+				s.ok(w, map[string]any{})
+				return
+			}
+		}
+	}
+	var pr *fakekit.Product
+	var sku *fakekit.SKU
+	for _, c := range s.cat.Products {
+		for _, k := range c.SKUs {
+			if strconv.FormatInt(k.ID, 10) == str(p, "sku_id") {
+				pr, sku = c, k
+			}
+		}
+	}
+	if sku == nil || (str(p, "product_id") != "" && str(p, "product_id") != strconv.FormatInt(pr.ID, 10)) {
+		s.fail(w, CodeBusiness, "isv.business-failed:sku-not-exist", "SKU不存在")
+		return
+	}
+	if incremental {
+		n += sku.Stock
+	}
+	sku.Stock = n
+	pr.Modified = s.Now()
+	s.stock = append(s.stock, StockUpdate{ProductID: strconv.FormatInt(pr.ID, 10), SKUID: str(p, "sku_id"), Quantity: n, IdempotentID: idem})
+	s.ok(w, map[string]any{})
+}
+
+func (s *Server) publish(w http.ResponseWriter, p map[string]json.RawMessage) {
+	if str(p, "title") == "" && str(p, "text") == "" {
+		s.fail(w, CodeMissingParam, "isv.parameter-missing:title", "标题和正文不能同时为空")
+		return
+	}
+	var media, topics []string
+	json.Unmarshal(p["media_urls"], &media)
+	json.Unmarshal(p["topics"], &topics)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := str(p, "out_id")
+	for _, po := range s.posts {
+		if out != "" && po.OutID == out {
+			s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
+			return
+		}
+	}
+	po := Post{ID: strconv.FormatInt(7_300_000_000_000_000_000+int64(len(s.posts)+1)*7919, 10), Kind: str(p, "content_type"),
+		Title: str(p, "title"), Text: str(p, "text"), OutID: out, MediaURLs: media, Topics: topics}
+	s.posts = append(s.posts, po)
+	s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
+}
+
+var sourceNames = map[string]string{
+	"NATURAL_SEARCH": "搜索", "PAID": "千川投放", "CONTENT": "短视频",
+	"SOCIAL": "分享", "PRIVATE_DOMAIN": "粉丝私域", "OTHER": "其他",
+}
+
+func (s *Server) daily(w http.ResponseWriter, p map[string]json.RawMessage) {
+	days, err := platformhttp.DayRange(str(p, "start_date"), str(p, "end_date"), 366)
+	if err != nil {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:start_date", "日期格式须为yyyy-MM-dd且开始不晚于结束")
+		return
+	}
+	list := []map[string]any{}
+	for _, d := range days {
+		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
+		var src []map[string]any
+		for _, k := range fakekit.SourceKeys {
+			src = append(src, map[string]any{"source_name": sourceNames[k], "uv": m.Sources[k]})
+		}
+		list = append(list, map[string]any{"date": d, "uv": m.Visitors, "pv": m.PageViews, "cart_uv": m.AddToCart,
+			"order_cnt": m.Orders, "pay_order_cnt": m.PaidOrders, "pay_amount": m.GMVFen, "refund_amount": m.RefundsFen,
+			"flow_source": src})
+	}
+	s.ok(w, map[string]any{"list": list})
+}
