@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/secretbox"
 )
 
 // config is the server configuration: flags, each with an environment fallback.
@@ -34,6 +35,8 @@ type config struct {
 	MaxComplexity int
 	MaxPageSize   int
 	MaxBodyBytes  int64
+	SecretKeyFile string
+	TrustProxy    bool
 }
 
 func envOr(key, def string) string {
@@ -67,6 +70,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", envInt("OPSGRAPH_MAX_COMPLEXITY", graph.DefaultLimits.MaxComplexity), "largest estimated operation cost (OPSGRAPH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", envInt("OPSGRAPH_MAX_PAGE_SIZE", graph.DefaultLimits.MaxPageSize), "largest first/last on a connection (OPSGRAPH_MAX_PAGE_SIZE)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt("OPSGRAPH_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)), "request body size limit in bytes (OPSGRAPH_MAX_BODY_BYTES)")
+	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -101,6 +106,14 @@ func run(args []string) error {
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
 		"max_body_bytes", cfg.MaxBodyBytes)
 
+	key, created, err := secretbox.LoadKey(os.Getenv("OPSGRAPH_SECRET_KEY"), cfg.SecretKeyFile)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Warn("generated a new secret key; keep this file safe and identical on every replica", "file", cfg.SecretKeyFile)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -109,6 +122,8 @@ func run(args []string) error {
 		Limits:       graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		Log:          log,
+		SecretKey:    key,
+		TrustProxy:   cfg.TrustProxy,
 	})
 	if err != nil {
 		return err

@@ -9,13 +9,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/graphiql"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/secretbox"
 )
 
 // Config is everything the server needs to start.
@@ -26,11 +31,20 @@ type Config struct {
 	Log          *slog.Logger
 	// ClientOptions are extra ent options (tests use them to count statements).
 	ClientOptions []ent.Option
+	// SecretKey encrypts secrets at rest (32 bytes).
+	SecretKey []byte
+	// TrustProxy takes the client address from X-Forwarded-For.
+	TrustProxy bool
+	// Now is the clock of login throttling; nil is time.Now.
+	Now func() time.Time
 }
 
 // App is a running OpsGraph instance without its listener.
 type App struct {
 	Client *ent.Client
+	Authz  *authz.Authorizer
+	Auth   *auth.Service
+	Box    *secretbox.Box
 	cfg    Config
 }
 
@@ -39,19 +53,29 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	box, err := secretbox.New(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
 	client, err := db.OpenClient(ctx, cfg.DSN, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err
 	}
-	return &App{Client: client, cfg: cfg}, nil
+	az, err := authz.New(ctx, client)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
+	return &App{Client: client, Authz: az, Auth: svc, Box: box, cfg: cfg}, nil
 }
 
 // Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(a.Client, graph.Options{
-		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
-	}))
+	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
+		Auth: a.Auth, Authz: a.Authz, Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
+	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -81,7 +105,33 @@ func (a *App) ping(ctx context.Context) error {
 }
 
 // Close releases the database.
-func (a *App) Close() error { return a.Client.Close() }
+func (a *App) Close() error {
+	a.Authz.Close()
+	return a.Client.Close()
+}
+
+// authenticate puts the client address and, for a valid bearer token, the
+// viewer into the request context. A bad token is remembered, not rejected
+// here: public fields (login) still work and data fields say what is wrong.
+func (a *App) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := auth.WithClientAddr(r.Context(), auth.RemoteAddr(r, a.cfg.TrustProxy))
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
+			} else if v, err := a.Auth.Authenticate(ctx, strings.TrimSpace(token)); err != nil {
+				if _, coded := apperr.CodeOf(err); !coded {
+					a.cfg.Log.ErrorContext(ctx, "authenticate", "err", err)
+				}
+				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
+			} else {
+				ctx = authz.WithViewer(ctx, v)
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

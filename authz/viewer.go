@@ -2,17 +2,100 @@
 // (Viewer) carried in the request context, and casbin RBAC with domains.
 package authz
 
-import "context"
+import (
+	"context"
+	"slices"
+	"sync"
+)
 
 // Viewer is the authenticated caller of a request.
 type Viewer struct {
 	UserID int
 	Email  string
-	// TokenOrg, when non-zero, restricts an API token to one organization.
-	TokenOrg int
+	// TokenID is the API token the request authenticated with (0: a session).
+	TokenID int
+	// SessionID is the session the request authenticated with (0: a token).
+	SessionID int
 	// System marks trusted internal work (migrations, demo seeding, background
 	// sync) that bypasses tenant rules. Never set from a request.
 	System bool
+
+	// grants maps every organization the viewer can see to the roles that apply
+	// there, each with the organization it was granted in (an agency role
+	// applies to the agency's clients).
+	grants map[int][]Grant
+	az     *Authorizer
+
+	mu    sync.Mutex
+	cache map[[2]string][]int
+}
+
+// Grant is a role and the organization it was granted in.
+type Grant struct {
+	Role   string
+	Domain int
+}
+
+// Orgs lists every organization the viewer belongs to, directly or through an
+// agency, sorted.
+func (v *Viewer) Orgs() []int {
+	out := make([]int, 0, len(v.grants))
+	for o := range v.grants {
+		out = append(out, o)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Grants returns the roles that apply in org.
+func (v *Viewer) Grants(org int) []Grant { return v.grants[org] }
+
+// Can reports whether the viewer may act on obj in org.
+func (v *Viewer) Can(org int, obj, act string) bool {
+	if v.System {
+		return true
+	}
+	for _, g := range v.grants[org] {
+		if v.az.Allowed(g.Role, g.Domain, obj, act) {
+			return true
+		}
+	}
+	return false
+}
+
+// OrgsWith lists the organizations where the viewer may act on obj, sorted.
+// Privacy rules use it to filter every query, so it is computed once per request.
+func (v *Viewer) OrgsWith(obj, act string) []int {
+	key := [2]string{obj, act}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if orgs, ok := v.cache[key]; ok {
+		return orgs
+	}
+	orgs := []int{}
+	for _, o := range v.Orgs() {
+		for _, g := range v.grants[o] {
+			if v.az.Allowed(g.Role, g.Domain, obj, act) {
+				orgs = append(orgs, o)
+				break
+			}
+		}
+	}
+	if v.cache == nil {
+		v.cache = map[[2]string][]int{}
+	}
+	v.cache[key] = orgs
+	return orgs
+}
+
+// HasRole reports whether role applies to the viewer in org.
+func (v *Viewer) HasRole(org int, role string) bool {
+	for _, g := range v.grants[org] {
+		if g.Role == role {
+			return true
+		}
+	}
+	return false
 }
 
 type viewerKey struct{}

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -440,6 +441,12 @@ func (_q *CampaignQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if campaign.Policy == nil {
+		return errors.New("ent: uninitialized campaign.Policy (forgotten import ent/runtime?)")
+	}
+	if err := campaign.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -474,6 +475,12 @@ func (_q *CollaborationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if collaboration.Policy == nil {
+		return errors.New("ent: uninitialized collaboration.Policy (forgotten import ent/runtime?)")
+	}
+	if err := collaboration.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -12,16 +12,23 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
+	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
@@ -86,10 +93,16 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apitoken.Table:       apitoken.ValidColumn,
+			alert.Table:          alert.ValidColumn,
+			auditevent.Table:     auditevent.ValidColumn,
 			campaign.Table:       campaign.ValidColumn,
+			casbinrule.Table:     casbinrule.ValidColumn,
 			collaboration.Table:  collaboration.ValidColumn,
 			content.Table:        content.ValidColumn,
 			kolpartner.Table:     kolpartner.ValidColumn,
+			knownaddress.Table:   knownaddress.ValidColumn,
+			loginthrottle.Table:  loginthrottle.ValidColumn,
 			membership.Table:     membership.ValidColumn,
 			metricsnapshot.Table: metricsnapshot.ValidColumn,
 			order.Table:          order.ValidColumn,
@@ -97,6 +110,7 @@ func checkColumn(t, c string) error {
 			organization.Table:   organization.ValidColumn,
 			product.Table:        product.ValidColumn,
 			sku.Table:            sku.ValidColumn,
+			session.Table:        session.ValidColumn,
 			store.Table:          store.ValidColumn,
 			supplier.Table:       supplier.ValidColumn,
 			user.Table:           user.ValidColumn,

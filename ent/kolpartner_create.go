@@ -173,7 +173,9 @@ func (_c *KOLPartnerCreate) Mutation() *KOLPartnerMutation {
 
 // Save creates the KOLPartner in the database.
 func (_c *KOLPartnerCreate) Save(ctx context.Context) (*KOLPartner, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -200,12 +202,18 @@ func (_c *KOLPartnerCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *KOLPartnerCreate) defaults() {
+func (_c *KOLPartnerCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if kolpartner.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized kolpartner.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := kolpartner.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if kolpartner.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized kolpartner.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := kolpartner.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -221,6 +229,7 @@ func (_c *KOLPartnerCreate) defaults() {
 		v := kolpartner.DefaultCpsCommissionRate
 		_c.mutation.SetCpsCommissionRate(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

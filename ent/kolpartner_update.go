@@ -224,7 +224,9 @@ func (_u *KOLPartnerUpdate) RemoveCollaborations(v ...*Collaboration) *KOLPartne
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *KOLPartnerUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -251,11 +253,15 @@ func (_u *KOLPartnerUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *KOLPartnerUpdate) defaults() {
+func (_u *KOLPartnerUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if kolpartner.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized kolpartner.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := kolpartner.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -640,7 +646,9 @@ func (_u *KOLPartnerUpdateOne) Select(field string, fields ...string) *KOLPartne
 
 // Save executes the query and returns the updated KOLPartner entity.
 func (_u *KOLPartnerUpdateOne) Save(ctx context.Context) (*KOLPartner, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -667,11 +675,15 @@ func (_u *KOLPartnerUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *KOLPartnerUpdateOne) defaults() {
+func (_u *KOLPartnerUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if kolpartner.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized kolpartner.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := kolpartner.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -322,7 +322,9 @@ func (_c *StoreCreate) Mutation() *StoreMutation {
 
 // Save creates the Store in the database.
 func (_c *StoreCreate) Save(ctx context.Context) (*Store, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -349,12 +351,18 @@ func (_c *StoreCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StoreCreate) defaults() {
+func (_c *StoreCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if store.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized store.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := store.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if store.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized store.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := store.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -366,6 +374,7 @@ func (_c *StoreCreate) defaults() {
 		v := store.DefaultTimezone
 		_c.mutation.SetTimezone(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -552,6 +553,12 @@ func (_q *StoreQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if store.Policy == nil {
+		return errors.New("ent: uninitialized store.Policy (forgotten import ent/runtime?)")
+	}
+	if err := store.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -490,7 +490,9 @@ func (_u *StoreUpdate) RemoveMetrics(v ...*MetricSnapshot) *StoreUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *StoreUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -517,11 +519,15 @@ func (_u *StoreUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StoreUpdate) defaults() {
+func (_u *StoreUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if store.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized store.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := store.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1407,7 +1413,9 @@ func (_u *StoreUpdateOne) Select(field string, fields ...string) *StoreUpdateOne
 
 // Save executes the query and returns the updated Store entity.
 func (_u *StoreUpdateOne) Save(ctx context.Context) (*Store, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1434,11 +1442,15 @@ func (_u *StoreUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StoreUpdateOne) defaults() {
+func (_u *StoreUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if store.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized store.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := store.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -404,6 +405,12 @@ func (_q *SupplierQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if supplier.Policy == nil {
+		return errors.New("ent: uninitialized supplier.Policy (forgotten import ent/runtime?)")
+	}
+	if err := supplier.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

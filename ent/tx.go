@@ -14,14 +14,26 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIToken is the client for interacting with the APIToken builders.
+	APIToken *APITokenClient
+	// Alert is the client for interacting with the Alert builders.
+	Alert *AlertClient
+	// AuditEvent is the client for interacting with the AuditEvent builders.
+	AuditEvent *AuditEventClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
+	// CasbinRule is the client for interacting with the CasbinRule builders.
+	CasbinRule *CasbinRuleClient
 	// Collaboration is the client for interacting with the Collaboration builders.
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
+	// KnownAddress is the client for interacting with the KnownAddress builders.
+	KnownAddress *KnownAddressClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// MetricSnapshot is the client for interacting with the MetricSnapshot builders.
@@ -36,6 +48,8 @@ type Tx struct {
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
 	SKU *SKUClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
 	Store *StoreClient
 	// Supplier is the client for interacting with the Supplier builders.
@@ -173,10 +187,16 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIToken = NewAPITokenClient(tx.config)
+	tx.Alert = NewAlertClient(tx.config)
+	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
+	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)
+	tx.KnownAddress = NewKnownAddressClient(tx.config)
+	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.MetricSnapshot = NewMetricSnapshotClient(tx.config)
 	tx.Order = NewOrderClient(tx.config)
@@ -184,6 +204,7 @@ func (tx *Tx) init() {
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.SKU = NewSKUClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.Store = NewStoreClient(tx.config)
 	tx.Supplier = NewSupplierClient(tx.config)
 	tx.User = NewUserClient(tx.config)
@@ -196,7 +217,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Campaign.QueryXXX(), the query will be executed
+// applies a query, for example: APIToken.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

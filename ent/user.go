@@ -33,6 +33,10 @@ type User struct {
 	TotpEnabled bool `json:"totp_enabled,omitempty"`
 	// When the user last signed in.
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	// SHA-256 of a pending invitation token; never exposed.
+	InviteTokenHash *[]byte `json:"-"`
+	// InviteExpiresAt holds the value of the "invite_expires_at" field.
+	InviteExpiresAt *time.Time `json:"invite_expires_at,omitempty"`
 	// Disabled users cannot sign in.
 	Disabled bool `json:"disabled,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -68,13 +72,15 @@ func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case user.FieldInviteTokenHash:
+			values[i] = new([]byte)
 		case user.FieldTotpEnabled, user.FieldDisabled:
 			values[i] = new(sql.NullBool)
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
 		case user.FieldEmail, user.FieldDisplayName, user.FieldPasswordHash, user.FieldTotpSecret:
 			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldLastLoginAt:
+		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldLastLoginAt, user.FieldInviteExpiresAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -146,6 +152,19 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.LastLoginAt = new(time.Time)
 				*_m.LastLoginAt = value.Time
 			}
+		case user.FieldInviteTokenHash:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field invite_token_hash", values[i])
+			} else if value != nil {
+				_m.InviteTokenHash = value
+			}
+		case user.FieldInviteExpiresAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field invite_expires_at", values[i])
+			} else if value.Valid {
+				_m.InviteExpiresAt = new(time.Time)
+				*_m.InviteExpiresAt = value.Time
+			}
 		case user.FieldDisabled:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field disabled", values[i])
@@ -214,6 +233,13 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("invite_token_hash=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.InviteExpiresAt; v != nil {
+		builder.WriteString("invite_expires_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -119,6 +119,26 @@ func (_c *UserCreate) SetNillableLastLoginAt(v *time.Time) *UserCreate {
 	return _c
 }
 
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (_c *UserCreate) SetInviteTokenHash(v []byte) *UserCreate {
+	_c.mutation.SetInviteTokenHash(v)
+	return _c
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (_c *UserCreate) SetInviteExpiresAt(v time.Time) *UserCreate {
+	_c.mutation.SetInviteExpiresAt(v)
+	return _c
+}
+
+// SetNillableInviteExpiresAt sets the "invite_expires_at" field if the given value is not nil.
+func (_c *UserCreate) SetNillableInviteExpiresAt(v *time.Time) *UserCreate {
+	if v != nil {
+		_c.SetInviteExpiresAt(*v)
+	}
+	return _c
+}
+
 // SetDisabled sets the "disabled" field.
 func (_c *UserCreate) SetDisabled(v bool) *UserCreate {
 	_c.mutation.SetDisabled(v)
@@ -155,7 +175,9 @@ func (_c *UserCreate) Mutation() *UserMutation {
 
 // Save creates the User in the database.
 func (_c *UserCreate) Save(ctx context.Context) (*User, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -182,12 +204,18 @@ func (_c *UserCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *UserCreate) defaults() {
+func (_c *UserCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if user.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized user.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := user.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if user.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized user.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := user.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -199,6 +227,7 @@ func (_c *UserCreate) defaults() {
 		v := user.DefaultDisabled
 		_c.mutation.SetDisabled(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -289,6 +318,14 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(user.FieldLastLoginAt, field.TypeTime, value)
 		_node.LastLoginAt = &value
+	}
+	if value, ok := _c.mutation.InviteTokenHash(); ok {
+		_spec.SetField(user.FieldInviteTokenHash, field.TypeBytes, value)
+		_node.InviteTokenHash = &value
+	}
+	if value, ok := _c.mutation.InviteExpiresAt(); ok {
+		_spec.SetField(user.FieldInviteExpiresAt, field.TypeTime, value)
+		_node.InviteExpiresAt = &value
 	}
 	if value, ok := _c.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)
@@ -461,6 +498,42 @@ func (u *UserUpsert) UpdateLastLoginAt() *UserUpsert {
 // ClearLastLoginAt clears the value of the "last_login_at" field.
 func (u *UserUpsert) ClearLastLoginAt() *UserUpsert {
 	u.SetNull(user.FieldLastLoginAt)
+	return u
+}
+
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (u *UserUpsert) SetInviteTokenHash(v []byte) *UserUpsert {
+	u.Set(user.FieldInviteTokenHash, v)
+	return u
+}
+
+// UpdateInviteTokenHash sets the "invite_token_hash" field to the value that was provided on create.
+func (u *UserUpsert) UpdateInviteTokenHash() *UserUpsert {
+	u.SetExcluded(user.FieldInviteTokenHash)
+	return u
+}
+
+// ClearInviteTokenHash clears the value of the "invite_token_hash" field.
+func (u *UserUpsert) ClearInviteTokenHash() *UserUpsert {
+	u.SetNull(user.FieldInviteTokenHash)
+	return u
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (u *UserUpsert) SetInviteExpiresAt(v time.Time) *UserUpsert {
+	u.Set(user.FieldInviteExpiresAt, v)
+	return u
+}
+
+// UpdateInviteExpiresAt sets the "invite_expires_at" field to the value that was provided on create.
+func (u *UserUpsert) UpdateInviteExpiresAt() *UserUpsert {
+	u.SetExcluded(user.FieldInviteExpiresAt)
+	return u
+}
+
+// ClearInviteExpiresAt clears the value of the "invite_expires_at" field.
+func (u *UserUpsert) ClearInviteExpiresAt() *UserUpsert {
+	u.SetNull(user.FieldInviteExpiresAt)
 	return u
 }
 
@@ -637,6 +710,48 @@ func (u *UserUpsertOne) UpdateLastLoginAt() *UserUpsertOne {
 func (u *UserUpsertOne) ClearLastLoginAt() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (u *UserUpsertOne) SetInviteTokenHash(v []byte) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetInviteTokenHash(v)
+	})
+}
+
+// UpdateInviteTokenHash sets the "invite_token_hash" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateInviteTokenHash() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateInviteTokenHash()
+	})
+}
+
+// ClearInviteTokenHash clears the value of the "invite_token_hash" field.
+func (u *UserUpsertOne) ClearInviteTokenHash() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearInviteTokenHash()
+	})
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (u *UserUpsertOne) SetInviteExpiresAt(v time.Time) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetInviteExpiresAt(v)
+	})
+}
+
+// UpdateInviteExpiresAt sets the "invite_expires_at" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateInviteExpiresAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateInviteExpiresAt()
+	})
+}
+
+// ClearInviteExpiresAt clears the value of the "invite_expires_at" field.
+func (u *UserUpsertOne) ClearInviteExpiresAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearInviteExpiresAt()
 	})
 }
 
@@ -981,6 +1096,48 @@ func (u *UserUpsertBulk) UpdateLastLoginAt() *UserUpsertBulk {
 func (u *UserUpsertBulk) ClearLastLoginAt() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (u *UserUpsertBulk) SetInviteTokenHash(v []byte) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetInviteTokenHash(v)
+	})
+}
+
+// UpdateInviteTokenHash sets the "invite_token_hash" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateInviteTokenHash() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateInviteTokenHash()
+	})
+}
+
+// ClearInviteTokenHash clears the value of the "invite_token_hash" field.
+func (u *UserUpsertBulk) ClearInviteTokenHash() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearInviteTokenHash()
+	})
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (u *UserUpsertBulk) SetInviteExpiresAt(v time.Time) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetInviteExpiresAt(v)
+	})
+}
+
+// UpdateInviteExpiresAt sets the "invite_expires_at" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateInviteExpiresAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateInviteExpiresAt()
+	})
+}
+
+// ClearInviteExpiresAt clears the value of the "invite_expires_at" field.
+func (u *UserUpsertBulk) ClearInviteExpiresAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearInviteExpiresAt()
 	})
 }
 

@@ -138,6 +138,38 @@ func (_u *UserUpdate) ClearLastLoginAt() *UserUpdate {
 	return _u
 }
 
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (_u *UserUpdate) SetInviteTokenHash(v []byte) *UserUpdate {
+	_u.mutation.SetInviteTokenHash(v)
+	return _u
+}
+
+// ClearInviteTokenHash clears the value of the "invite_token_hash" field.
+func (_u *UserUpdate) ClearInviteTokenHash() *UserUpdate {
+	_u.mutation.ClearInviteTokenHash()
+	return _u
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (_u *UserUpdate) SetInviteExpiresAt(v time.Time) *UserUpdate {
+	_u.mutation.SetInviteExpiresAt(v)
+	return _u
+}
+
+// SetNillableInviteExpiresAt sets the "invite_expires_at" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableInviteExpiresAt(v *time.Time) *UserUpdate {
+	if v != nil {
+		_u.SetInviteExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearInviteExpiresAt clears the value of the "invite_expires_at" field.
+func (_u *UserUpdate) ClearInviteExpiresAt() *UserUpdate {
+	_u.mutation.ClearInviteExpiresAt()
+	return _u
+}
+
 // SetDisabled sets the "disabled" field.
 func (_u *UserUpdate) SetDisabled(v bool) *UserUpdate {
 	_u.mutation.SetDisabled(v)
@@ -195,7 +227,9 @@ func (_u *UserUpdate) RemoveMemberships(v ...*Membership) *UserUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *UserUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -222,11 +256,15 @@ func (_u *UserUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *UserUpdate) defaults() {
+func (_u *UserUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if user.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized user.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := user.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -291,6 +329,18 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(user.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InviteTokenHash(); ok {
+		_spec.SetField(user.FieldInviteTokenHash, field.TypeBytes, value)
+	}
+	if _u.mutation.InviteTokenHashCleared() {
+		_spec.ClearField(user.FieldInviteTokenHash, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.InviteExpiresAt(); ok {
+		_spec.SetField(user.FieldInviteExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.InviteExpiresAtCleared() {
+		_spec.ClearField(user.FieldInviteExpiresAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)
@@ -470,6 +520,38 @@ func (_u *UserUpdateOne) ClearLastLoginAt() *UserUpdateOne {
 	return _u
 }
 
+// SetInviteTokenHash sets the "invite_token_hash" field.
+func (_u *UserUpdateOne) SetInviteTokenHash(v []byte) *UserUpdateOne {
+	_u.mutation.SetInviteTokenHash(v)
+	return _u
+}
+
+// ClearInviteTokenHash clears the value of the "invite_token_hash" field.
+func (_u *UserUpdateOne) ClearInviteTokenHash() *UserUpdateOne {
+	_u.mutation.ClearInviteTokenHash()
+	return _u
+}
+
+// SetInviteExpiresAt sets the "invite_expires_at" field.
+func (_u *UserUpdateOne) SetInviteExpiresAt(v time.Time) *UserUpdateOne {
+	_u.mutation.SetInviteExpiresAt(v)
+	return _u
+}
+
+// SetNillableInviteExpiresAt sets the "invite_expires_at" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableInviteExpiresAt(v *time.Time) *UserUpdateOne {
+	if v != nil {
+		_u.SetInviteExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearInviteExpiresAt clears the value of the "invite_expires_at" field.
+func (_u *UserUpdateOne) ClearInviteExpiresAt() *UserUpdateOne {
+	_u.mutation.ClearInviteExpiresAt()
+	return _u
+}
+
 // SetDisabled sets the "disabled" field.
 func (_u *UserUpdateOne) SetDisabled(v bool) *UserUpdateOne {
 	_u.mutation.SetDisabled(v)
@@ -540,7 +622,9 @@ func (_u *UserUpdateOne) Select(field string, fields ...string) *UserUpdateOne {
 
 // Save executes the query and returns the updated User entity.
 func (_u *UserUpdateOne) Save(ctx context.Context) (*User, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -567,11 +651,15 @@ func (_u *UserUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *UserUpdateOne) defaults() {
+func (_u *UserUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if user.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized user.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := user.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -653,6 +741,18 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(user.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.InviteTokenHash(); ok {
+		_spec.SetField(user.FieldInviteTokenHash, field.TypeBytes, value)
+	}
+	if _u.mutation.InviteTokenHashCleared() {
+		_spec.ClearField(user.FieldInviteTokenHash, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.InviteExpiresAt(); ok {
+		_spec.SetField(user.FieldInviteExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.InviteExpiresAtCleared() {
+		_spec.ClearField(user.FieldInviteExpiresAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Disabled(); ok {
 		_spec.SetField(user.FieldDisabled, field.TypeBool, value)

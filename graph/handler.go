@@ -5,19 +5,22 @@ import (
 	"net/http"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph/generated"
 )
 
 // Options configure the GraphQL handler.
 type Options struct {
+	Auth         *auth.Service
+	Authz        *authz.Authorizer
 	Limits       Limits
 	MaxBodyBytes int64 // request body size limit
 	Log          *slog.Logger
@@ -40,9 +43,8 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{Client: client, Log: opts.Log},
-	}))
+	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Log: opts.Log}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -51,7 +53,8 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExtension{opts.Limits})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(txAudit{client: client, log: opts.Log})
+	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))
 	return http.MaxBytesHandler(srv, opts.MaxBodyBytes)

@@ -4,12 +4,17 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
+
 	"github.com/opsgraph/opsgraph/ent"
 )
 
 // Resolver is the root resolver: the only place dependencies are wired.
 type Resolver struct {
 	Client *ent.Client
+	Auth   *auth.Service
+	Authz  *authz.Authorizer
 	Log    *slog.Logger
 }
 

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"campaigns\":0,\"collaborations\":4294967296,\"contents\":8589934592,\"kol_partners\":12884901888,\"memberships\":17179869184,\"metric_snapshots\":21474836480,\"order_lines\":30064771072,\"orders\":25769803776,\"organizations\":34359738368,\"products\":38654705664,\"skus\":42949672960,\"stores\":47244640256,\"suppliers\":51539607552,\"users\":55834574848}"
+const IncrementStarts = "{\"alerts\":64424509440,\"api_tokens\":60129542144,\"audit_events\":68719476736,\"campaigns\":0,\"casbin_rules\":73014444032,\"collaborations\":4294967296,\"contents\":8589934592,\"known_addresses\":77309411328,\"kol_partners\":12884901888,\"login_throttles\":81604378624,\"memberships\":17179869184,\"metric_snapshots\":21474836480,\"order_lines\":30064771072,\"orders\":25769803776,\"organizations\":34359738368,\"products\":38654705664,\"sessions\":85899345920,\"skus\":42949672960,\"stores\":47244640256,\"suppliers\":51539607552,\"users\":55834574848}"

@@ -6,8 +6,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIToken is the predicate function for apitoken builders.
+type APIToken func(*sql.Selector)
+
+// Alert is the predicate function for alert builders.
+type Alert func(*sql.Selector)
+
+// AuditEvent is the predicate function for auditevent builders.
+type AuditEvent func(*sql.Selector)
+
 // Campaign is the predicate function for campaign builders.
 type Campaign func(*sql.Selector)
+
+// CasbinRule is the predicate function for casbinrule builders.
+type CasbinRule func(*sql.Selector)
 
 // Collaboration is the predicate function for collaboration builders.
 type Collaboration func(*sql.Selector)
@@ -17,6 +29,12 @@ type Content func(*sql.Selector)
 
 // KOLPartner is the predicate function for kolpartner builders.
 type KOLPartner func(*sql.Selector)
+
+// KnownAddress is the predicate function for knownaddress builders.
+type KnownAddress func(*sql.Selector)
+
+// LoginThrottle is the predicate function for loginthrottle builders.
+type LoginThrottle func(*sql.Selector)
 
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
@@ -38,6 +56,9 @@ type Product func(*sql.Selector)
 
 // SKU is the predicate function for sku builders.
 type SKU func(*sql.Selector)
+
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)
 
 // Store is the predicate function for store builders.
 type Store func(*sql.Selector)

@@ -66,3 +66,6 @@ func (Campaign) Annotations() []schema.Annotation {
 func (Campaign) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg), validateCampaign()}
 }
+
+// Policy of Campaign.
+func (Campaign) Policy() ent.Policy { return tenantPolicy("campaign") }

@@ -60,3 +60,6 @@ func (Collaboration) Annotations() []schema.Annotation {
 func (Collaboration) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("kol_partner_id", kolOrg), sameOrg("campaign_id", campaignOrg), sameOrg("content_id", contentOrg)}
 }
+
+// Policy of Collaboration.
+func (Collaboration) Policy() ent.Policy { return tenantPolicy("kol") }

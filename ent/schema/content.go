@@ -73,3 +73,6 @@ func (Content) Annotations() []schema.Annotation {
 func (Content) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
+
+// Policy of Content.
+func (Content) Policy() ent.Policy { return tenantPolicy("content") }

@@ -53,3 +53,6 @@ func (KOLPartner) Annotations() []schema.Annotation {
 	return append(gqlEntity("kolPartners"),
 		schema.Comment("An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission."))
 }
+
+// Policy of KOLPartner.
+func (KOLPartner) Policy() ent.Policy { return tenantPolicy("kol") }

@@ -50,3 +50,6 @@ func (Membership) Annotations() []schema.Annotation {
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy of Membership.
+func (Membership) Policy() ent.Policy { return membershipPolicy() }

@@ -70,3 +70,6 @@ func (MetricSnapshot) Annotations() []schema.Annotation {
 func (MetricSnapshot) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
+
+// Policy of MetricSnapshot.
+func (MetricSnapshot) Policy() ent.Policy { return tenantPolicy("analytics") }

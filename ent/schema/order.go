@@ -72,3 +72,6 @@ func (Order) Annotations() []schema.Annotation {
 func (Order) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
+
+// Policy of Order.
+func (Order) Policy() ent.Policy { return tenantPolicy("order") }

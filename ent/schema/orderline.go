@@ -58,3 +58,6 @@ func (OrderLine) Annotations() []schema.Annotation {
 func (OrderLine) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("order_id", orderOrg), sameOrg("sku_id", skuOrg)}
 }
+
+// Policy of OrderLine.
+func (OrderLine) Policy() ent.Policy { return tenantPolicy("order") }

@@ -64,3 +64,6 @@ func (Organization) Annotations() []schema.Annotation {
 		entgql.MultiOrder(),
 	}
 }
+
+// Policy of Organization.
+func (Organization) Policy() ent.Policy { return organizationPolicy() }

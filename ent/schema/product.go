@@ -68,3 +68,6 @@ func (Product) Annotations() []schema.Annotation {
 func (Product) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("supplier_id", supplierOrg)}
 }
+
+// Policy of Product.
+func (Product) Policy() ent.Policy { return tenantPolicy("product") }

@@ -57,3 +57,6 @@ func (SKU) Annotations() []schema.Annotation {
 func (SKU) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("product_id", productOrg)}
 }
+
+// Policy of SKU.
+func (SKU) Policy() ent.Policy { return tenantPolicy("product") }

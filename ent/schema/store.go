@@ -75,3 +75,6 @@ func (Store) Annotations() []schema.Annotation {
 	return append(gqlEntity("stores"),
 		schema.Comment("A store or account (店铺 / 账号) on Taobao, Tmall, Douyin, Xiaohongshu or elsewhere."))
 }
+
+// Policy of Store.
+func (Store) Policy() ent.Policy { return tenantPolicy("store") }

@@ -52,3 +52,6 @@ func (Supplier) Annotations() []schema.Annotation {
 	return append(gqlEntity("suppliers"),
 		schema.Comment("A supplier (供应商): contact, assessment scores, exclusive launches and lead time."))
 }
+
+// Policy of Supplier.
+func (Supplier) Policy() ent.Policy { return tenantPolicy("supplier") }

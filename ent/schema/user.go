@@ -34,6 +34,11 @@ func (User) Fields() []ent.Field {
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("When the user last signed in.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Bytes("invite_token_hash").Sensitive().Optional().Nillable().Unique().
+			Comment("SHA-256 of a pending invitation token; never exposed.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("invite_expires_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("disabled").Default(false).
 			Comment("Disabled users cannot sign in."),
 	}
@@ -55,3 +60,6 @@ func (User) Annotations() []schema.Annotation {
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy of User.
+func (User) Policy() ent.Policy { return userPolicy() }

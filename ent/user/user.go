@@ -5,6 +5,7 @@ package user
 import (
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -30,6 +31,10 @@ const (
 	FieldTotpEnabled = "totp_enabled"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
+	// FieldInviteTokenHash holds the string denoting the invite_token_hash field in the database.
+	FieldInviteTokenHash = "invite_token_hash"
+	// FieldInviteExpiresAt holds the string denoting the invite_expires_at field in the database.
+	FieldInviteExpiresAt = "invite_expires_at"
 	// FieldDisabled holds the string denoting the disabled field in the database.
 	FieldDisabled = "disabled"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
@@ -56,6 +61,8 @@ var Columns = []string{
 	FieldTotpSecret,
 	FieldTotpEnabled,
 	FieldLastLoginAt,
+	FieldInviteTokenHash,
+	FieldInviteExpiresAt,
 	FieldDisabled,
 }
 
@@ -69,7 +76,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/opsgraph/opsgraph/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -132,6 +146,11 @@ func ByTotpEnabled(opts ...sql.OrderTermOption) OrderOption {
 // ByLastLoginAt orders the results by the last_login_at field.
 func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
+}
+
+// ByInviteExpiresAt orders the results by the invite_expires_at field.
+func ByInviteExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInviteExpiresAt, opts...).ToFunc()
 }
 
 // ByDisabled orders the results by the disabled field.

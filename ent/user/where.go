@@ -95,6 +95,16 @@ func LastLoginAt(v time.Time) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldLastLoginAt, v))
 }
 
+// InviteTokenHash applies equality check predicate on the "invite_token_hash" field. It's identical to InviteTokenHashEQ.
+func InviteTokenHash(v []byte) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldInviteTokenHash, v))
+}
+
+// InviteExpiresAt applies equality check predicate on the "invite_expires_at" field. It's identical to InviteExpiresAtEQ.
+func InviteExpiresAt(v time.Time) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldInviteExpiresAt, v))
+}
+
 // Disabled applies equality check predicate on the "disabled" field. It's identical to DisabledEQ.
 func Disabled(v bool) predicate.User {
 	return predicate.User(sql.FieldEQ(FieldDisabled, v))
@@ -518,6 +528,106 @@ func LastLoginAtIsNil() predicate.User {
 // LastLoginAtNotNil applies the NotNil predicate on the "last_login_at" field.
 func LastLoginAtNotNil() predicate.User {
 	return predicate.User(sql.FieldNotNull(FieldLastLoginAt))
+}
+
+// InviteTokenHashEQ applies the EQ predicate on the "invite_token_hash" field.
+func InviteTokenHashEQ(v []byte) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashNEQ applies the NEQ predicate on the "invite_token_hash" field.
+func InviteTokenHashNEQ(v []byte) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashIn applies the In predicate on the "invite_token_hash" field.
+func InviteTokenHashIn(vs ...[]byte) predicate.User {
+	return predicate.User(sql.FieldIn(FieldInviteTokenHash, vs...))
+}
+
+// InviteTokenHashNotIn applies the NotIn predicate on the "invite_token_hash" field.
+func InviteTokenHashNotIn(vs ...[]byte) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldInviteTokenHash, vs...))
+}
+
+// InviteTokenHashGT applies the GT predicate on the "invite_token_hash" field.
+func InviteTokenHashGT(v []byte) predicate.User {
+	return predicate.User(sql.FieldGT(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashGTE applies the GTE predicate on the "invite_token_hash" field.
+func InviteTokenHashGTE(v []byte) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashLT applies the LT predicate on the "invite_token_hash" field.
+func InviteTokenHashLT(v []byte) predicate.User {
+	return predicate.User(sql.FieldLT(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashLTE applies the LTE predicate on the "invite_token_hash" field.
+func InviteTokenHashLTE(v []byte) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldInviteTokenHash, v))
+}
+
+// InviteTokenHashIsNil applies the IsNil predicate on the "invite_token_hash" field.
+func InviteTokenHashIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldInviteTokenHash))
+}
+
+// InviteTokenHashNotNil applies the NotNil predicate on the "invite_token_hash" field.
+func InviteTokenHashNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldInviteTokenHash))
+}
+
+// InviteExpiresAtEQ applies the EQ predicate on the "invite_expires_at" field.
+func InviteExpiresAtEQ(v time.Time) predicate.User {
+	return predicate.User(sql.FieldEQ(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtNEQ applies the NEQ predicate on the "invite_expires_at" field.
+func InviteExpiresAtNEQ(v time.Time) predicate.User {
+	return predicate.User(sql.FieldNEQ(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtIn applies the In predicate on the "invite_expires_at" field.
+func InviteExpiresAtIn(vs ...time.Time) predicate.User {
+	return predicate.User(sql.FieldIn(FieldInviteExpiresAt, vs...))
+}
+
+// InviteExpiresAtNotIn applies the NotIn predicate on the "invite_expires_at" field.
+func InviteExpiresAtNotIn(vs ...time.Time) predicate.User {
+	return predicate.User(sql.FieldNotIn(FieldInviteExpiresAt, vs...))
+}
+
+// InviteExpiresAtGT applies the GT predicate on the "invite_expires_at" field.
+func InviteExpiresAtGT(v time.Time) predicate.User {
+	return predicate.User(sql.FieldGT(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtGTE applies the GTE predicate on the "invite_expires_at" field.
+func InviteExpiresAtGTE(v time.Time) predicate.User {
+	return predicate.User(sql.FieldGTE(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtLT applies the LT predicate on the "invite_expires_at" field.
+func InviteExpiresAtLT(v time.Time) predicate.User {
+	return predicate.User(sql.FieldLT(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtLTE applies the LTE predicate on the "invite_expires_at" field.
+func InviteExpiresAtLTE(v time.Time) predicate.User {
+	return predicate.User(sql.FieldLTE(FieldInviteExpiresAt, v))
+}
+
+// InviteExpiresAtIsNil applies the IsNil predicate on the "invite_expires_at" field.
+func InviteExpiresAtIsNil() predicate.User {
+	return predicate.User(sql.FieldIsNull(FieldInviteExpiresAt))
+}
+
+// InviteExpiresAtNotNil applies the NotNil predicate on the "invite_expires_at" field.
+func InviteExpiresAtNotNil() predicate.User {
+	return predicate.User(sql.FieldNotNull(FieldInviteExpiresAt))
 }
 
 // DisabledEQ applies the EQ predicate on the "disabled" field.

@@ -2,12 +2,80 @@
 
 package model
 
+import (
+	"time"
+
+	"github.com/opsgraph/opsgraph/ent"
+)
+
+// A new API token; the secret is shown only here.
+type CreateAPITokenPayload struct {
+	// The secret: send it as `Authorization: Bearer <token>`. It cannot be shown again.
+	Token string `json:"token"`
+	// The token's record (without the secret).
+	APIToken *ent.APIToken `json:"apiToken"`
+}
+
+// A pending TOTP second factor.
+type EnableTOTPPayload struct {
+	// Base32 secret to type into an authenticator app.
+	Secret string `json:"secret"`
+	// otpauth:// URL to show as a QR code.
+	OtpauthURL string `json:"otpauthURL"`
+}
+
+// A membership, and for a user who had no account yet, their invitation token.
+type InviteMemberPayload struct {
+	// The new membership.
+	Membership *ent.Membership `json:"membership"`
+	// One-time invitation token for acceptInvitation, when a new account was created (shown once).
+	InvitationToken *string `json:"invitationToken,omitempty"`
+}
+
+// A new session.
+type LoginPayload struct {
+	// Session token: send it as `Authorization: Bearer <token>`. Shown once.
+	Token string `json:"token"`
+	// When the session ends.
+	ExpiresAt time.Time `json:"expiresAt"`
+	// The signed-in user.
+	User *ent.User `json:"user"`
+}
+
+// One permission: an action on a kind of object.
+type Permission struct {
+	// store, content, campaign, kol, supplier, product, order, analytics, member, plugin, audit, or *.
+	Object string `json:"object"`
+	// read, create, update, delete, submit, approve, publish, launch, sync, manage, or *.
+	Action string `json:"action"`
+}
+
+// One permission, as input.
+type PermissionInput struct {
+	// store, content, campaign, kol, supplier, product, order, analytics, member, plugin, audit, or *.
+	Object string `json:"object"`
+	// read, create, update, delete, submit, approve, publish, launch, sync, manage, or *.
+	Action string `json:"action"`
+}
+
 // How complete a store's profile is (店铺信息完善).
 type ProfileCompleteness struct {
 	// Share of the checked items that are filled in, 0–100.
 	Percent int `json:"percent"`
 	// Items still missing, e.g. introduction, businessHours, shippingPolicy, afterSalesPolicy, autoReply, serviceTags.
 	Missing []string `json:"missing"`
+}
+
+// A role: built in, or custom to one organization.
+type Role struct {
+	// Role name, used in memberships and API tokens.
+	Name string `json:"name"`
+	// Built-in roles hold in every organization and cannot be edited.
+	Builtin bool `json:"builtin"`
+	// The built-in role a custom role extends, if any.
+	Inherits *string `json:"inherits,omitempty"`
+	// Everything the role may do (including what it inherits).
+	Permissions []*Permission `json:"permissions"`
 }
 
 // Visitors from one traffic source (流量来源) on one day.

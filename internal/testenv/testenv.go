@@ -21,6 +21,9 @@ import (
 	"testing"
 
 	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph"
 )
@@ -103,9 +106,12 @@ func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits =
 func New(t testing.TB, b Backend, opts ...Option) *Env {
 	t.Helper()
 	e := &Env{Backend: b}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
 	cfg := app.Config{
-		DSN: b.dsn(t),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DSN:       b.dsn(t),
+		SecretKey: key,
+		Log: testLogger(),
 		ClientOptions: []ent.Option{ent.Debug(), ent.Log(func(...any) {
 			e.Statements.Add(1)
 		})},
@@ -203,4 +209,71 @@ func (e *Env) MustData(t testing.TB, req Request, v any) {
 	if v != nil {
 		res.Decode(t, v)
 	}
+}
+
+// Password is the password of every user SeedUser creates.
+const Password = "test-password-1"
+
+// Org creates an organization (a client of parent when parent is non-zero).
+func (e *Env) Org(t testing.TB, name string, parent int) int {
+	t.Helper()
+	c := e.Client.Organization.Create().SetName(name)
+	if parent != 0 {
+		c.SetParentID(parent).SetKind(organization.KindBRAND)
+	}
+	o, err := c.Save(authz.SystemContext(context.Background()))
+	if err != nil {
+		t.Fatalf("create organization: %v", err)
+	}
+	return o.ID
+}
+
+// Grant is a role in an organization.
+type Grant struct {
+	Org  int
+	Role string
+}
+
+// SeedUser creates a user with the given memberships and returns their id.
+func (e *Env) SeedUser(t testing.TB, email string, grants ...Grant) int {
+	t.Helper()
+	ctx := authz.SystemContext(context.Background())
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.Client.User.Create().SetEmail(email).SetDisplayName(email).SetPasswordHash(hash).Save(ctx)
+	if err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	for _, g := range grants {
+		if err := e.Client.Membership.Create().SetUserID(u.ID).SetOrganizationID(g.Org).SetRole(g.Role).Exec(ctx); err != nil {
+			t.Fatalf("create membership: %v", err)
+		}
+	}
+	return u.ID
+}
+
+// Login signs in through the API and returns the session token.
+func (e *Env) Login(t testing.TB, email string) string {
+	t.Helper()
+	var out struct{ Login struct{ Token string } }
+	e.MustData(t, Request{Query: `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+		Variables: map[string]any{"e": email, "p": Password}}, &out)
+	return out.Login.Token
+}
+
+// User seeds a user with grants and signs them in.
+func (e *Env) User(t testing.TB, email string, grants ...Grant) string {
+	t.Helper()
+	e.SeedUser(t, email, grants...)
+	return e.Login(t, email)
+}
+
+// testLogger discards logs unless OPSGRAPH_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("OPSGRAPH_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

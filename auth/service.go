@@ -1,0 +1,376 @@
+package auth
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/knownaddress"
+	"github.com/opsgraph/opsgraph/ent/loginthrottle"
+	"github.com/opsgraph/opsgraph/ent/session"
+	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/secretbox"
+)
+
+// Throttling numbers (also in the README).
+const (
+	ThrottleWindow      = 15 * time.Minute // failures older than this are forgotten
+	SlowAfterFailures   = 3                // from the 3rd failure on, each retry must wait 2^(n-3) s
+	MaxSlowDelay        = 60 * time.Second
+	LockAfterFailures   = 10 // per account: then locked for LockDuration
+	LockAddressFailures = 30 // per client address: then locked for LockDuration
+	LockDuration        = 15 * time.Minute
+	SessionTTL          = 24 * time.Hour
+	InviteTTL           = 7 * 24 * time.Hour
+)
+
+// Service authenticates users and tokens.
+type Service struct {
+	Client *ent.Client
+	Authz  *authz.Authorizer
+	Box    *secretbox.Box
+	Log    *slog.Logger
+	Now    func() time.Time // the clock; tests move it
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Errors callers see. Messages never say whether the account exists.
+var (
+	errBadCredentials = apperr.New(apperr.Unauthenticated, "wrong email or password")
+	ErrInvalidToken   = apperr.New(apperr.Unauthenticated, "the token is invalid, expired or revoked")
+)
+
+// LoginResult is a new session.
+type LoginResult struct {
+	Token     string
+	ExpiresAt time.Time
+	User      *ent.User
+}
+
+// NormalizeEmail is the stored form of an email address.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Login checks a password (and TOTP code when enabled), applying throttling,
+// and opens a session. It writes outside any request transaction so that
+// failure counts survive the failed request.
+func (s *Service) Login(ctx context.Context, email, password, totpCode string) (*LoginResult, error) {
+	ctx = authz.SystemContext(ctx)
+	email = NormalizeEmail(email)
+	addr := ClientAddr(ctx)
+	keys := []string{"account:" + email}
+	if addr != "" {
+		keys = append(keys, "address:"+addr)
+	}
+	if err := s.checkThrottle(ctx, keys); err != nil {
+		return nil, err
+	}
+	u, err := s.Client.User.Query().Where(user.Email(email)).Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, err
+	}
+	if u == nil || u.Disabled || u.PasswordHash == "" {
+		CheckPassword(dummyHash, password)
+		return nil, s.fail(ctx, keys, nil)
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		return nil, s.fail(ctx, keys, u)
+	}
+	if u.TotpEnabled {
+		secret, err := s.totpSecret(u)
+		if err != nil {
+			return nil, err
+		}
+		if totpCode == "" {
+			return nil, &apperr.Error{Code: apperr.Unauthenticated, Field: "totpCode", Message: "a TOTP code is required for this account"}
+		}
+		if !totp.Validate(totpCode, secret) {
+			return nil, s.fail(ctx, keys, u)
+		}
+	}
+	// Success: forget the account's failures (not the address's).
+	if _, err := s.Client.LoginThrottle.Delete().Where(loginthrottle.Key(keys[0])).Exec(ctx); err != nil {
+		return nil, err
+	}
+	token, hash := NewToken(SessionPrefix)
+	exp := s.now().Add(SessionTTL)
+	if err := s.Client.Session.Create().SetUserID(u.ID).SetTokenHash(hash).SetExpiresAt(exp).
+		SetClientAddress(addr).Exec(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.Client.User.UpdateOne(u).SetLastLoginAt(s.now()).Exec(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.noteAddress(ctx, u, addr); err != nil {
+		return nil, err
+	}
+	return &LoginResult{Token: token, ExpiresAt: exp, User: u}, nil
+}
+
+// checkThrottle refuses a login attempt while any of keys is slowed or locked.
+func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
+	rows, err := s.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(keys...)).All(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, r := range rows {
+		if r.LockedUntil != nil && r.LockedUntil.After(now) {
+			wait := int(math.Ceil(r.LockedUntil.Sub(now).Seconds()))
+			return &apperr.Error{Code: apperr.RateLimited,
+				Message: fmt.Sprintf("too many failed logins; try again in %d seconds", wait)}
+		}
+	}
+	return nil
+}
+
+// fail records a failed attempt for every key, slowing and then locking them.
+func (s *Service) fail(ctx context.Context, keys []string, u *ent.User) error {
+	now := s.now()
+	for _, k := range keys {
+		r, err := s.Client.LoginThrottle.Query().Where(loginthrottle.Key(k)).Only(ctx)
+		switch {
+		case ent.IsNotFound(err):
+			err = s.Client.LoginThrottle.Create().SetKey(k).SetFailures(1).SetWindowStart(now).
+				OnConflictColumns(loginthrottle.FieldKey).AddFailures(1).Exec(ctx)
+			if err != nil {
+				return err
+			}
+			continue
+		case err != nil:
+			return err
+		}
+		failures, start := r.Failures+1, r.WindowStart
+		if now.Sub(start) > ThrottleWindow {
+			failures, start = 1, now
+		}
+		var lockedUntil *time.Time
+		limit := LockAfterFailures
+		if strings.HasPrefix(k, "address:") {
+			limit = LockAddressFailures
+		}
+		switch {
+		case failures >= limit:
+			t := now.Add(LockDuration)
+			lockedUntil = &t
+			if u != nil && failures == limit && strings.HasPrefix(k, "account:") {
+				if err := s.Client.Alert.Create().SetUserID(u.ID).SetKind(alert.KindACCOUNT_LOCKED).
+					SetSeverity(alert.SeverityCRITICAL).
+					SetMessage(fmt.Sprintf("account locked for %s after %d failed logins", LockDuration, failures)).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		case failures >= SlowAfterFailures && !strings.HasPrefix(k, "address:"):
+			d := min(time.Duration(1<<(failures-SlowAfterFailures))*time.Second, MaxSlowDelay)
+			t := now.Add(d)
+			lockedUntil = &t
+		}
+		if err := s.Client.LoginThrottle.UpdateOne(r).SetFailures(failures).SetWindowStart(start).
+			SetNillableLockedUntil(lockedUntil).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return errBadCredentials
+}
+
+// noteAddress remembers the address a user signed in from and raises an alert
+// (异常行为监测) when it is new for a user who has signed in before.
+func (s *Service) noteAddress(ctx context.Context, u *ent.User, addr string) error {
+	if addr == "" {
+		return nil
+	}
+	now := s.now()
+	n, err := s.Client.KnownAddress.Update().
+		Where(knownaddress.UserID(u.ID), knownaddress.Address(addr)).SetLastSeen(now).Save(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	known, err := s.Client.KnownAddress.Query().Where(knownaddress.UserID(u.ID)).Exist(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Client.KnownAddress.Create().SetUserID(u.ID).SetAddress(addr).SetFirstSeen(now).SetLastSeen(now).
+		OnConflictColumns(knownaddress.FieldUserID, knownaddress.FieldAddress).UpdateLastSeen().Exec(ctx); err != nil {
+		return err
+	}
+	if !known {
+		return nil
+	}
+	s.Log.InfoContext(ctx, "login from a new address", "user_id", u.ID, "address", addr)
+	return s.Client.Alert.Create().SetUserID(u.ID).SetKind(alert.KindNEW_LOGIN_ADDRESS).SetSeverity(alert.SeverityWARNING).
+		SetMessage(fmt.Sprintf("sign-in to %s from a new address %s", u.Email, addr)).Exec(ctx)
+}
+
+// Logout revokes a session.
+func (s *Service) Logout(ctx context.Context, sessionID int) error {
+	return s.Client.Session.UpdateOneID(sessionID).SetRevokedAt(s.now()).Exec(authz.SystemContext(ctx))
+}
+
+// Authenticate resolves a bearer token to a viewer.
+func (s *Service) Authenticate(ctx context.Context, token string) (*authz.Viewer, error) {
+	sys := authz.SystemContext(ctx)
+	now := s.now()
+	hash := HashToken(token)
+	switch {
+	case strings.HasPrefix(token, SessionPrefix):
+		sess, err := s.Client.Session.Query().Where(session.TokenHash(hash)).WithUser().Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, ErrInvalidToken
+		} else if err != nil {
+			return nil, err
+		}
+		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || sess.Edges.User.Disabled {
+			return nil, ErrInvalidToken
+		}
+		v, err := s.Authz.LoadViewer(ctx, sess.UserID, sess.Edges.User.Email, nil)
+		if err != nil {
+			return nil, err
+		}
+		v.SessionID = sess.ID
+		return v, nil
+	case strings.HasPrefix(token, APITokenPrefix):
+		t, err := s.Client.APIToken.Query().Where(apitoken.TokenHash(hash)).WithCreatedBy().Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, ErrInvalidToken
+		} else if err != nil {
+			return nil, err
+		}
+		if t.RevokedAt != nil || (t.ExpiresAt != nil && !t.ExpiresAt.After(now)) || t.Edges.CreatedBy.Disabled {
+			return nil, ErrInvalidToken
+		}
+		// Record use at most once a minute: no write on every scripted request.
+		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+			if err := s.Client.APIToken.UpdateOne(t).SetLastUsedAt(now).Exec(sys); err != nil {
+				s.Log.WarnContext(ctx, "record token use", "err", err)
+			}
+		}
+		return s.Authz.LoadViewer(ctx, t.CreatedByID, t.Edges.CreatedBy.Email,
+			&authz.TokenScope{ID: t.ID, Org: t.OrganizationID, Role: t.Role})
+	}
+	return nil, ErrInvalidToken
+}
+
+// NewAPIToken creates a token for org with role on behalf of the viewer and
+// returns the secret, which is never retrievable again.
+func (s *Service) NewAPIToken(ctx context.Context, c *ent.Client, creator int, name string, org int, role string, expiresAt *time.Time) (string, *ent.APIToken, error) {
+	if expiresAt != nil && !expiresAt.After(s.now()) {
+		return "", nil, apperr.Input("expiresAt", "must be in the future")
+	}
+	token, hash := NewToken(APITokenPrefix)
+	t, err := c.APIToken.Create().SetName(name).SetOrganizationID(org).SetRole(role).
+		SetCreatedByID(creator).SetPrefix(token[:len(APITokenPrefix)+6]).SetTokenHash(hash).
+		SetNillableExpiresAt(expiresAt).Save(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// totpSecret opens a user's sealed TOTP secret.
+func (s *Service) totpSecret(u *ent.User) (string, error) {
+	sealed, err := base64.StdEncoding.DecodeString(u.TotpSecret)
+	if err != nil {
+		return "", err
+	}
+	plain, err := s.Box.Open(sealed, totpAD(u.ID))
+	if err != nil {
+		return "", err
+	}
+	return string(plain), nil
+}
+
+func totpAD(userID int) []byte { return []byte(fmt.Sprintf("totp:user:%d", userID)) }
+
+// EnableTOTP generates a new TOTP secret for the user, not yet required until
+// confirmed with VerifyTOTP. It returns the secret and its otpauth:// URL.
+func (s *Service) EnableTOTP(ctx context.Context, userID int) (secret, url string, err error) {
+	ctx = authz.SystemContext(ctx)
+	u, err := s.Client.User.Get(ctx, userID)
+	if err != nil {
+		return "", "", err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "OpsGraph", AccountName: u.Email})
+	if err != nil {
+		return "", "", err
+	}
+	sealed := s.Box.Seal([]byte(key.Secret()), totpAD(u.ID))
+	if err := s.Client.User.UpdateOne(u).SetTotpSecret(base64.StdEncoding.EncodeToString(sealed)).
+		SetTotpEnabled(false).Exec(ctx); err != nil {
+		return "", "", err
+	}
+	return key.Secret(), key.URL(), nil
+}
+
+// VerifyTOTP confirms the pending secret with a current code and turns the
+// second factor on.
+func (s *Service) VerifyTOTP(ctx context.Context, userID int, code string) error {
+	ctx = authz.SystemContext(ctx)
+	u, err := s.Client.User.Get(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.TotpSecret == "" {
+		return apperr.New(apperr.Conflict, "call enableTOTP first")
+	}
+	secret, err := s.totpSecret(u)
+	if err != nil {
+		return err
+	}
+	if !totp.Validate(code, secret) {
+		return apperr.Input("code", "the code does not match; check the device clock")
+	}
+	return s.Client.User.UpdateOne(u).SetTotpEnabled(true).Exec(ctx)
+}
+
+// Invite creates a pending invitation for a new user and returns its token.
+func (s *Service) Invite(ctx context.Context, c *ent.Client, email, displayName string) (*ent.User, string, error) {
+	token, hash := NewToken("ogi_")
+	u, err := c.User.Create().SetEmail(NormalizeEmail(email)).SetDisplayName(displayName).
+		SetInviteTokenHash(hash).SetInviteExpiresAt(s.now().Add(InviteTTL)).Save(authz.SystemContext(ctx))
+	if err != nil {
+		return nil, "", err
+	}
+	return u, token, nil
+}
+
+// AcceptInvitation sets the password of an invited user and signs them in.
+func (s *Service) AcceptInvitation(ctx context.Context, token, password string) (*LoginResult, error) {
+	sys := authz.SystemContext(ctx)
+	u, err := s.Client.User.Query().Where(user.InviteTokenHash(HashToken(token))).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.Unauthenticated, "the invitation is invalid or has been used")
+	} else if err != nil {
+		return nil, err
+	}
+	if u.InviteExpiresAt == nil || !u.InviteExpiresAt.After(s.now()) {
+		return nil, apperr.New(apperr.Unauthenticated, "the invitation has expired")
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, apperr.Input("password", "%s", err.Error())
+	}
+	if err := s.Client.User.UpdateOne(u).SetPasswordHash(hash).ClearInviteTokenHash().ClearInviteExpiresAt().Exec(sys); err != nil {
+		return nil, err
+	}
+	return s.Login(ctx, u.Email, password, "")
+}
+
+// ErrNoViewer is returned where a signed-in user is needed.
+var ErrNoViewer = errors.New("no signed-in user")

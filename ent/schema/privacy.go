@@ -1,0 +1,220 @@
+package schema
+
+import (
+	"context"
+	"slices"
+
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/entql"
+
+	"github.com/opsgraph/opsgraph/authz"
+	gen "github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/membership"
+	"github.com/opsgraph/opsgraph/ent/privacy"
+	"github.com/opsgraph/opsgraph/ent/user"
+)
+
+// The second line of defence (DESIGN §2): whatever a resolver does, ent only
+// reads rows of organizations where the viewer holds read permission on the
+// object kind, and only writes rows of organizations the viewer belongs to.
+// The fine-grained action checks (update, approve, launch …) are the graph
+// layer's; this layer guarantees tenant isolation even if one is forgotten.
+
+// orgIn restricts a filter to rows of the given organizations (none: no rows).
+func orgIn(f privacy.Filter, column string, orgs []int) {
+	vs := make([]any, len(orgs))
+	for i, o := range orgs {
+		vs[i] = o
+	}
+	f.Where(entql.FieldIn(column, vs...))
+}
+
+// viewerRule decides for system work and anonymous callers, and hands the
+// viewer on otherwise.
+func viewerOf(ctx context.Context) (*authz.Viewer, error) {
+	v := authz.FromContext(ctx)
+	switch {
+	case v == nil:
+		return nil, privacy.Denyf("no viewer")
+	case v.System:
+		return v, privacy.Allow
+	}
+	return v, nil
+}
+
+// tenantPolicy isolates an entity with an organization_id column, read access
+// following the casbin read permission on obj.
+func tenantPolicy(obj string) ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+				v, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				orgIn(f, "organization_id", v.OrgsWith(obj, "read"))
+				return privacy.Skip
+			}),
+		},
+		Mutation: privacy.MutationPolicy{tenantMutationRule()},
+	}
+}
+
+// tenantMutationRule lets a viewer create records only in organizations they
+// belong to, and restricts updates and deletes to rows of those organizations.
+func tenantMutationRule() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v, err := viewerOf(ctx)
+		if err != nil {
+			return err
+		}
+		orgs := v.Orgs()
+		if m.Op().Is(ent.OpCreate) {
+			if org, set := m.Field("organization_id"); set && !slices.Contains(orgs, org.(int)) {
+				return privacy.Denyf("organization not accessible")
+			}
+			// Derived records get their organization from a parent the viewer
+			// must be able to see (the hooks look it up through privacy).
+			return privacy.Skip
+		}
+		m.(interface{ WhereP(...func(*sql.Selector)) }).WhereP(sql.FieldIn("organization_id", orgs...))
+		return privacy.Skip
+	})
+}
+
+// systemOnly is for internal tables (sessions, throttles, policies): no
+// request ever reads or writes them directly.
+func systemOnly() ent.Policy {
+	deny := privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+		if v := authz.FromContext(ctx); v != nil && v.System {
+			return privacy.Allow
+		}
+		return privacy.Deny
+	})
+	return privacy.Policy{Query: privacy.QueryPolicy{deny}, Mutation: privacy.MutationPolicy{deny}}
+}
+
+// organizationPolicy shows organizations the viewer belongs to (directly or
+// through an agency); changes to them are the graph layer's business.
+func organizationPolicy() ent.Policy {
+	filter := privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		v, err := viewerOf(ctx)
+		if err != nil {
+			return err
+		}
+		orgIn(f, "id", v.Orgs())
+		return privacy.Skip
+	})
+	return privacy.Policy{Query: privacy.QueryPolicy{filter}, Mutation: privacy.MutationPolicy{filter}}
+}
+
+// userPolicy shows the viewer themself and the members of organizations where
+// the viewer may read members; users change only through auth code.
+func userPolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			privacy.UserQueryRuleFunc(func(ctx context.Context, q *gen.UserQuery) error {
+				v, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				q.Where(user.Or(user.ID(v.UserID),
+					user.HasMembershipsWith(membership.OrganizationIDIn(v.OrgsWith("member", "read")...))))
+				return privacy.Skip
+			}),
+		},
+		Mutation: privacy.MutationPolicy{
+			privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+				_, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				return privacy.Denyf("users change through the auth service only")
+			}),
+		},
+	}
+}
+
+// membershipPolicy: members of organizations where the viewer may read
+// members, plus the viewer's own memberships.
+func membershipPolicy() ent.Policy {
+	p := tenantPolicy("member").(privacy.Policy)
+	p.Query = privacy.QueryPolicy{
+		privacy.MembershipQueryRuleFunc(func(ctx context.Context, q *gen.MembershipQuery) error {
+			v, err := viewerOf(ctx)
+			if err != nil {
+				return err
+			}
+			q.Where(membership.Or(membership.UserID(v.UserID),
+				membership.OrganizationIDIn(v.OrgsWith("member", "read")...)))
+			return privacy.Skip
+		}),
+	}
+	return p
+}
+
+// apiTokenPolicy: a token is visible to its creator and to those who manage
+// members of its organization.
+func apiTokenPolicy() ent.Policy {
+	p := tenantPolicy("member").(privacy.Policy)
+	p.Query = privacy.QueryPolicy{
+		privacy.APITokenQueryRuleFunc(func(ctx context.Context, q *gen.APITokenQuery) error {
+			v, err := viewerOf(ctx)
+			if err != nil {
+				return err
+			}
+			q.Where(apitoken.Or(apitoken.CreatedByID(v.UserID),
+				apitoken.OrganizationIDIn(v.OrgsWith("member", "manage")...)))
+			return privacy.Skip
+		}),
+	}
+	return p
+}
+
+// alertPolicy: alerts of organizations where the viewer reads analytics, and
+// the viewer's own account alerts.
+func alertPolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			privacy.AlertQueryRuleFunc(func(ctx context.Context, q *gen.AlertQuery) error {
+				v, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				q.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.OrgsWith("analytics", "read")...)))
+				return privacy.Skip
+			}),
+		},
+		Mutation: privacy.MutationPolicy{
+			privacy.AlertMutationRuleFunc(func(ctx context.Context, m *gen.AlertMutation) error {
+				v, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				m.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.Orgs()...)))
+				return privacy.Skip
+			}),
+		},
+	}
+}
+
+// auditPolicy: audit events of organizations where the viewer may read the
+// audit log; written only by the server itself.
+func auditPolicy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{
+			privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+				v, err := viewerOf(ctx)
+				if err != nil {
+					return err
+				}
+				orgIn(f, "organization_id", v.OrgsWith("audit", "read"))
+				return privacy.Skip
+			}),
+		},
+		Mutation: systemOnly().(privacy.Policy).Mutation,
+	}
+}

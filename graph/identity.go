@@ -1,0 +1,248 @@
+package graph
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/membership"
+	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/graph/model"
+)
+
+func loginPayload(res *auth.LoginResult) *model.LoginPayload {
+	return &model.LoginPayload{Token: res.Token, ExpiresAt: res.ExpiresAt, User: res.User}
+}
+
+func viewer(ctx context.Context) *authz.Viewer { return authz.FromContext(ctx) }
+
+func (r *Resolver) logout(ctx context.Context) (bool, error) {
+	v := viewer(ctx)
+	if v.SessionID == 0 {
+		return false, apperr.New(apperr.Conflict, "API tokens are revoked with revokeAPIToken, not logout")
+	}
+	return true, r.Auth.Logout(ctx, v.SessionID)
+}
+
+func (r *Resolver) me(ctx context.Context) (*ent.User, error) {
+	return r.client(ctx).User.Get(ctx, viewer(ctx).UserID)
+}
+
+// checkRole refuses unknown roles and stops non-owners from handing out the
+// owner role.
+func (r *Resolver) checkRole(ctx context.Context, org int, role, field string) error {
+	if !r.Authz.RoleExists(role, org) {
+		return apperr.Input(field, "unknown role %q", role)
+	}
+	if role == authz.RoleOwner && !viewer(ctx).HasRole(org, authz.RoleOwner) {
+		return apperr.New(apperr.Forbidden, "only an owner can grant the owner role")
+	}
+	return nil
+}
+
+func (r *Resolver) createAPIToken(ctx context.Context, name string, org int, role string, expiresAt *time.Time) (*model.CreateAPITokenPayload, error) {
+	if err := r.checkRole(ctx, org, role, "role"); err != nil {
+		return nil, err
+	}
+	v := viewer(ctx)
+	if v.TokenID != 0 {
+		return nil, apperr.New(apperr.Forbidden, "API tokens cannot create API tokens; sign in")
+	}
+	secret, t, err := r.Auth.NewAPIToken(ctx, r.client(ctx), v.UserID, strings.TrimSpace(name), org, role, expiresAt)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateAPITokenPayload{Token: secret, APIToken: t}, nil
+}
+
+func (r *Resolver) revokeAPIToken(ctx context.Context, id int) (*ent.APIToken, error) {
+	c := r.client(ctx)
+	t, err := c.APIToken.Get(ctx, id) // privacy: creator or member managers only
+	if err != nil {
+		return nil, err
+	}
+	v := viewer(ctx)
+	if t.CreatedByID != v.UserID && !v.Can(t.OrganizationID, "member", "manage") {
+		return nil, apperr.New(apperr.Forbidden, "only the creator or a member manager can revoke this token")
+	}
+	if t.RevokedAt != nil {
+		return t, nil
+	}
+	return c.APIToken.UpdateOne(t).SetRevokedAt(time.Now()).Save(ctx)
+}
+
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+func (r *Resolver) inviteMember(ctx context.Context, org int, email, role string, displayName *string) (*model.InviteMemberPayload, error) {
+	email = auth.NormalizeEmail(email)
+	if !emailPattern.MatchString(email) {
+		return nil, apperr.Input("email", "is not an email address")
+	}
+	if err := r.checkRole(ctx, org, role, "role"); err != nil {
+		return nil, err
+	}
+	c := r.client(ctx)
+	sys := authz.SystemContext(ctx)
+	u, err := c.User.Query().Where(user.Email(email)).Only(sys)
+	var token *string
+	switch {
+	case ent.IsNotFound(err):
+		name := email[:strings.IndexByte(email, '@')]
+		if displayName != nil && strings.TrimSpace(*displayName) != "" {
+			name = strings.TrimSpace(*displayName)
+		}
+		var secret string
+		if u, secret, err = r.Auth.Invite(ctx, c, email, name); err != nil {
+			return nil, err
+		}
+		token = &secret
+	case err != nil:
+		return nil, err
+	}
+	if exists, err := c.Membership.Query().Where(membership.UserID(u.ID), membership.OrganizationID(org)).Exist(sys); err != nil {
+		return nil, err
+	} else if exists {
+		return nil, apperr.New(apperr.Conflict, "%s is already a member; use changeMemberRole", email)
+	}
+	m, err := c.Membership.Create().SetUserID(u.ID).SetOrganizationID(org).SetRole(role).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InviteMemberPayload{Membership: m, InvitationToken: token}, nil
+}
+
+// ensureOwnerRemains refuses to take the owner role away from the last owner.
+func ensureOwnerRemains(ctx context.Context, c *ent.Client, m *ent.Membership) error {
+	if m.Role != authz.RoleOwner {
+		return nil
+	}
+	owners, err := c.Membership.Query().
+		Where(membership.OrganizationID(m.OrganizationID), membership.Role(authz.RoleOwner)).
+		Count(authz.SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	if owners <= 1 {
+		return apperr.New(apperr.Conflict, "an organization must keep at least one owner")
+	}
+	return nil
+}
+
+func (r *Resolver) changeMemberRole(ctx context.Context, id int, role string) (*ent.Membership, error) {
+	c := r.client(ctx)
+	m, err := c.Membership.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkRole(ctx, m.OrganizationID, role, "role"); err != nil {
+		return nil, err
+	}
+	if m.Role == authz.RoleOwner && !viewer(ctx).HasRole(m.OrganizationID, authz.RoleOwner) {
+		return nil, apperr.New(apperr.Forbidden, "only an owner can change an owner's role")
+	}
+	if role != authz.RoleOwner {
+		if err := ensureOwnerRemains(ctx, c, m); err != nil {
+			return nil, err
+		}
+	}
+	return c.Membership.UpdateOne(m).SetRole(role).Save(ctx)
+}
+
+func (r *Resolver) removeMember(ctx context.Context, id int) (int, error) {
+	c := r.client(ctx)
+	m, err := c.Membership.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if m.Role == authz.RoleOwner && !viewer(ctx).HasRole(m.OrganizationID, authz.RoleOwner) {
+		return 0, apperr.New(apperr.Forbidden, "only an owner can remove an owner")
+	}
+	if err := ensureOwnerRemains(ctx, c, m); err != nil {
+		return 0, err
+	}
+	// The member's API tokens for this organization stop with the membership.
+	if _, err := c.APIToken.Update().Where(apitoken.CreatedByID(m.UserID), apitoken.OrganizationID(m.OrganizationID),
+		apitoken.RevokedAtIsNil()).SetRevokedAt(time.Now()).Save(authz.SystemContext(ctx)); err != nil {
+		return 0, err
+	}
+	return id, c.Membership.DeleteOne(m).Exec(ctx)
+}
+
+var roleNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+
+func (r *Resolver) setCustomRole(ctx context.Context, org int, name string, perms []*model.PermissionInput, inherits *string) (*model.Role, error) {
+	if !roleNamePattern.MatchString(name) {
+		return nil, apperr.Input("name", "use 2–40 lower-case letters, digits and underscores, starting with a letter")
+	}
+	if authz.IsBuiltinRole(name) {
+		return nil, apperr.Input("name", "%q is a built-in role and cannot be redefined", name)
+	}
+	parent := ""
+	if inherits != nil && *inherits != "" {
+		if !authz.IsBuiltinRole(*inherits) {
+			return nil, apperr.Input("inherits", "a custom role can extend a built-in role only")
+		}
+		if *inherits == authz.RoleOwner {
+			return nil, apperr.Input("inherits", "a custom role cannot extend owner")
+		}
+		parent = *inherits
+	}
+	ps := make([]authz.Permission, 0, len(perms))
+	for i, p := range perms {
+		if !authz.ValidPermission(p.Object, p.Action) {
+			return nil, apperr.Input("permissions", "permissions[%d]: unknown object or action %s/%s", i, p.Object, p.Action)
+		}
+		ps = append(ps, authz.Permission{Object: p.Object, Action: p.Action})
+	}
+	if err := r.Authz.SetCustomRole(name, org, ps, parent); err != nil {
+		return nil, err
+	}
+	return r.role(name, org), nil
+}
+
+func (r *Resolver) deleteCustomRole(ctx context.Context, org int, name string) (bool, error) {
+	if authz.IsBuiltinRole(name) {
+		return false, apperr.Input("name", "built-in roles cannot be deleted")
+	}
+	if !r.Authz.RoleExists(name, org) {
+		return false, apperr.New(apperr.NotFound, "no custom role %q here", name)
+	}
+	sys := authz.SystemContext(ctx)
+	inUse, err := r.Client.Membership.Query().Where(membership.OrganizationID(org), membership.Role(name)).Exist(sys)
+	if err != nil {
+		return false, err
+	}
+	tokens, err := r.Client.APIToken.Query().Where(apitoken.OrganizationID(org), apitoken.Role(name), apitoken.RevokedAtIsNil()).Exist(sys)
+	if err != nil {
+		return false, err
+	}
+	if inUse || tokens {
+		return false, apperr.New(apperr.Conflict, "role %q is still held by members or API tokens", name)
+	}
+	return true, r.Authz.DeleteCustomRole(name, org)
+}
+
+func (r *Resolver) role(name string, org int) *model.Role {
+	role := &model.Role{Name: name, Builtin: authz.IsBuiltinRole(name), Permissions: []*model.Permission{}}
+	if parent := r.Authz.Inherits(name, org); parent != "" {
+		role.Inherits = &parent
+	}
+	for _, p := range r.Authz.RolePermissions(name, org) {
+		role.Permissions = append(role.Permissions, &model.Permission{Object: p.Object, Action: p.Action})
+	}
+	return role
+}
+
+func (r *Resolver) roles(org int) []*model.Role {
+	var out []*model.Role
+	for _, name := range append(append([]string{}, authz.BuiltinRoles...), r.Authz.CustomRoles(org)...) {
+		out = append(out, r.role(name, org))
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package graph
+
+// rules holds the authorization rule of every root field. Object kinds and
+// actions are those of the casbin policies (authz/roles.go).
+var rules = map[string]rule{
+	// Public.
+	"Mutation.login":            {public: true},
+	"Mutation.acceptInvitation": {public: true},
+
+	// Any signed-in user; privacy rules decide what they see.
+	"Query.node":                {},
+	"Query.nodes":               {},
+	"Query.me":                  {},
+	"Query.organizations":       {},
+	"Query.apiTokens":           {},
+	"Query.alerts":              {},
+	"Mutation.logout":           {},
+	"Mutation.enableTOTP":       {},
+	"Mutation.verifyTOTP":       {},
+	"Mutation.revokeAPIToken":   {}, // creator or member managers; checked in the resolver
+	"Mutation.acknowledgeAlert": {},
+
+	// Connections: the permission in at least one organization; rows are
+	// narrowed to those organizations by privacy rules.
+	"Query.stores":         {obj: "store", act: "read"},
+	"Query.contents":       {obj: "content", act: "read"},
+	"Query.campaigns":      {obj: "campaign", act: "read"},
+	"Query.kolPartners":    {obj: "kol", act: "read"},
+	"Query.collaborations": {obj: "kol", act: "read"},
+	"Query.suppliers":      {obj: "supplier", act: "read"},
+	"Query.products":       {obj: "product", act: "read"},
+	"Query.skus":           {obj: "product", act: "read"},
+	"Query.orders":         {obj: "order", act: "read"},
+	"Query.auditEvents":    {obj: "audit", act: "read"},
+	"Query.roles":          {obj: "member", act: "read", org: argOrg("organizationId")},
+
+	"Mutation.createStore": {obj: "store", act: "create", org: inputOrg("OrganizationID")},
+	"Mutation.updateStore": {obj: "store", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteStore": {obj: "store", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createContent":   {obj: "content", act: "create", org: inputNodeOrg("StoreID")},
+	"Mutation.updateContent":   {obj: "content", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteContent":   {obj: "content", act: "delete", org: nodeOrg("id")},
+	"Mutation.submitContent":   {obj: "content", act: "submit", org: nodeOrg("id")},
+	"Mutation.approveContent":  {obj: "content", act: "approve", org: nodeOrg("id")},
+	"Mutation.rejectContent":   {obj: "content", act: "approve", org: nodeOrg("id")},
+	"Mutation.scheduleContent": {obj: "content", act: "publish", org: nodeOrg("id")},
+	"Mutation.archiveContent":  {obj: "content", act: "update", org: nodeOrg("id")},
+
+	"Mutation.createCampaign": {obj: "campaign", act: "create", org: inputNodeOrg("StoreID")},
+	"Mutation.updateCampaign": {obj: "campaign", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteCampaign": {obj: "campaign", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createKOLPartner": {obj: "kol", act: "create", org: inputOrg("OrganizationID")},
+	"Mutation.updateKOLPartner": {obj: "kol", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteKOLPartner": {obj: "kol", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createCollaboration": {obj: "kol", act: "create", org: inputNodeOrg("KolPartnerID")},
+	"Mutation.updateCollaboration": {obj: "kol", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteCollaboration": {obj: "kol", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createSupplier": {obj: "supplier", act: "create", org: inputOrg("OrganizationID")},
+	"Mutation.updateSupplier": {obj: "supplier", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteSupplier": {obj: "supplier", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createProduct": {obj: "product", act: "create", org: inputNodeOrg("StoreID")},
+	"Mutation.updateProduct": {obj: "product", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteProduct": {obj: "product", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createSKU": {obj: "product", act: "create", org: inputNodeOrg("ProductID")},
+	"Mutation.updateSKU": {obj: "product", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteSKU": {obj: "product", act: "delete", org: nodeOrg("id")},
+
+	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
+	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
+	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},
+	"Mutation.removeMember":     {obj: "member", act: "manage", org: nodeOrg("membershipId")},
+	"Mutation.setCustomRole":    {obj: "member", act: "manage", org: argOrg("organizationId")},
+	"Mutation.deleteCustomRole": {obj: "member", act: "manage", org: argOrg("organizationId")},
+}
+
+// noTxFields run outside the per-mutation transaction: login must keep its
+// failure counts when the request fails, and role edits go through casbin's
+// adapter, which writes on its own connection.
+var noTxFields = map[string]bool{
+	"login": true, "acceptInvitation": true, "logout": true, "enableTOTP": true, "verifyTOTP": true,
+	"setCustomRole": true, "deleteCustomRole": true,
+}

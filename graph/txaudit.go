@@ -1,0 +1,128 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/ent"
+)
+
+// txAudit runs each mutation operation in one transaction (all root fields
+// commit together or not at all), serializes its field resolvers, and writes
+// the audit records of failed attempts after the transaction has ended.
+// It replaces entgql.Transactioner, whose error messages leak driver errors.
+type txAudit struct {
+	client *ent.Client
+	log    interface {
+		ErrorContext(context.Context, string, ...any)
+	}
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+	graphql.OperationContextMutator
+} = txAudit{}
+
+func (txAudit) ExtensionName() string { return "TransactionAndAudit" }
+
+func (txAudit) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext serializes the root fields of a mutation: they share a
+// transaction, which is not safe for concurrent use.
+func (t txAudit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return nil
+	}
+	var tx, noTx int
+	for _, sel := range oc.Operation.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok {
+			if noTxFields[f.Name] {
+				noTx++
+			} else {
+				tx++
+			}
+		}
+	}
+	if tx > 0 && noTx > 0 {
+		return limitErr("send sign-in and role mutations in an operation of their own")
+	}
+	previous := oc.ResolverMiddleware
+	var mu sync.Mutex
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return previous(ctx, next)
+	}
+	return nil
+}
+
+func needsTx(op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Mutation {
+		return false
+	}
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && noTxFields[f.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func (t txAudit) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	pending := &pendingAudits{}
+	ctx = context.WithValue(ctx, auditKey{}, pending)
+	defer t.writeFailures(ctx, pending)
+	oc := graphql.GetOperationContext(ctx)
+	if !needsTx(oc.Operation) {
+		return next(ctx)
+	}
+	txCtx, tx, err := t.client.OpenTx(ctx)
+	if err != nil {
+		t.log.ErrorContext(ctx, "open transaction", "err", err)
+		return errorResponse(ctx, apperr.Internal, "the database is not available")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	rsp := next(txCtx)
+	if len(rsp.Errors) > 0 {
+		_ = tx.Rollback()
+		// Nothing of a failed mutation operation is kept, so no data is returned.
+		return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}
+	}
+	if err := tx.Commit(); err != nil {
+		t.log.ErrorContext(ctx, "commit transaction", "err", err)
+		return errorResponse(ctx, apperr.Internal, "the change could not be saved")
+	}
+	return rsp
+}
+
+func (t txAudit) writeFailures(ctx context.Context, p *pendingAudits) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.records) == 0 {
+		return
+	}
+	creates := make([]*ent.AuditEventCreate, len(p.records))
+	for i, a := range p.records {
+		creates[i] = a.create(t.client)
+	}
+	if err := t.client.AuditEvent.CreateBulk(creates...).Exec(authz.SystemContext(context.WithoutCancel(ctx))); err != nil {
+		t.log.ErrorContext(ctx, "write audit of failed attempts", "err", err)
+	}
+}
+
+func errorResponse(ctx context.Context, code apperr.Code, msg string) *graphql.Response {
+	e := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
+	return &graphql.Response{Errors: gqlerror.List{e}}
+}
