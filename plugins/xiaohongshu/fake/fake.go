@@ -1,0 +1,584 @@
+// Package fake is a local 小红书 ark open platform gateway for tests and demos. It
+// serves POST /ark/open_api/v3/common_controller with a JSON body carrying method,
+// appId, timestamp (Unix seconds), version, sign and accessToken beside the business
+// parameters; checks appId, version, the timestamp window and the MD5 signature;
+// answers with ark's {"success","error_code","error_msg","data"} envelope (or the
+// Java SDK's {"success","code","msg","data"} with Options.JavaEnvelope); checks
+// access tokens; pages a deterministic catalog; records stock syncs and notes; and
+// injects faults on demand.
+package fake
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp/fakekit"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// Error codes the fake answers with. ark publishes no stable table in the sources
+// this project relies on; these are the fake's own, and the plugin classifies by
+// message as well.
+const (
+	CodeSystemBusy   = 1001
+	CodeInvalidParam = 2001
+	CodeSignInvalid  = 2002
+	CodeTimestamp    = 2003
+	CodeAppInvalid   = 2004
+	CodeTokenInvalid = 3001
+	CodeTokenExpired = 3002
+	CodeRateLimited  = 4001
+	CodeBusiness     = 5001
+)
+
+// Options configure a fake gateway. Zero values get the defaults noted.
+type Options struct {
+	AppID           string // default "fa1c3b5d7e9f4a2b"
+	AppSecret       string // default "fake-xhs-secret"
+	Seed            int64
+	Products        int           // default 30
+	Orders          int           // default 200
+	Epoch           time.Time     // data "now"; default start of today, Asia/Shanghai
+	Addr            string        // default "127.0.0.1:0"
+	TimestampWindow time.Duration // default 10 minutes
+	AuthCode        string        // default "fake-auth-code"
+	SellerID        string        // default "5f1a2b3c4d5e6f7a8b9c0d1e"
+	SellerName      string        // default "OpsGraph小红书店"
+	JavaEnvelope    bool          // answer with code/msg instead of error_code/error_msg
+}
+
+// StockUpdate is one recorded inventory.syncSkuStock.
+type StockUpdate struct {
+	SKUID    string
+	Quantity int64
+}
+
+// Note is one recorded note.publishNote.
+type Note struct {
+	ID, Type, Title, Desc, OutNoteID string
+	ImageList, Topics                []string
+}
+
+// Server is a running fake ark gateway.
+type Server struct {
+	URL string // base URL; the endpoint is URL + "/ark/open_api/v3/common_controller"
+	*fakekit.Faults
+	opts Options
+
+	mu           sync.Mutex
+	cat          *fakekit.Catalog
+	accessToken  string
+	refreshToken string
+	gen          int
+	expired      bool
+	stock        []StockUpdate
+	notes        []Note
+	calls        map[string]int
+
+	httpSrv *http.Server
+}
+
+// New starts a fake gateway on loopback; it panics if it cannot listen (see Start).
+func New(o Options) *Server {
+	s, err := Start(o)
+	if err != nil {
+		panic(fmt.Sprintf("xiaohongshu fake: %v", err))
+	}
+	return s
+}
+
+// Start starts a fake gateway listening on o.Addr.
+func Start(o Options) (*Server, error) {
+	s := NewUnstarted(o)
+	addr := s.opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.httpSrv.Serve(ln)
+	return s, nil
+}
+
+// NewUnstarted builds the fake without listening (mount Handler yourself and set URL).
+func NewUnstarted(o Options) *Server {
+	if o.AppID == "" {
+		o.AppID = "fa1c3b5d7e9f4a2b"
+	}
+	if o.AppSecret == "" {
+		o.AppSecret = "fake-xhs-secret"
+	}
+	if o.Products == 0 {
+		o.Products = 30
+	}
+	if o.Orders == 0 {
+		o.Orders = 200
+	}
+	if o.Epoch.IsZero() {
+		o.Epoch = fakekit.DefaultEpoch(platformhttp.Shanghai())
+	}
+	if o.TimestampWindow == 0 {
+		o.TimestampWindow = 10 * time.Minute
+	}
+	if o.AuthCode == "" {
+		o.AuthCode = "fake-auth-code"
+	}
+	if o.SellerID == "" {
+		o.SellerID = "5f1a2b3c4d5e6f7a8b9c0d1e"
+	}
+	if o.SellerName == "" {
+		o.SellerName = "OpsGraph小红书店"
+	}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s.cat = fakekit.Generate(o.Seed+2000, o.Products, o.Orders, o.Epoch, 0.9)
+	s.accessToken = fakekit.Token("token-", o.Seed, 0)
+	s.refreshToken = fakekit.Token("refresh-", o.Seed, 0)
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	if s.httpSrv != nil {
+		s.httpSrv.Close()
+	}
+}
+
+// Options returns the effective options.
+func (s *Server) Options() Options { return s.opts }
+
+// AppID is the accepted appId.
+func (s *Server) AppID() string { return s.opts.AppID }
+
+// AppSecret is the accepted appSecret.
+func (s *Server) AppSecret() string { return s.opts.AppSecret }
+
+// AuthCode is the code oauth.getAccessToken accepts.
+func (s *Server) AuthCode() string { return s.opts.AuthCode }
+
+// AccessToken is the currently valid access token.
+func (s *Server) AccessToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.accessToken }
+
+// RefreshToken is the currently valid refresh token.
+func (s *Server) RefreshToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.refreshToken }
+
+// ExpireToken makes the current access token expired until the client refreshes.
+func (s *Server) ExpireToken() { s.mu.Lock(); s.expired = true; s.mu.Unlock() }
+
+// Catalog exposes the generated data (read only).
+func (s *Server) Catalog() *fakekit.Catalog { return s.cat }
+
+// StockUpdates returns recorded stock syncs in order.
+func (s *Server) StockUpdates() []StockUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.stock)
+}
+
+// Notes returns recorded published notes in order.
+func (s *Server) Notes() []Note { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.notes) }
+
+// Calls counts requests for method that passed the signature checks ("" counts all).
+func (s *Server) Calls(method string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[method] }
+
+// Connection returns a valid store connection to this gateway.
+func (s *Server) Connection() sdk.Connection {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sdk.Connection{
+		Endpoint: s.URL + "/ark/open_api/v3/common_controller", ShopID: s.opts.SellerID,
+		Credentials: map[string]string{"app_id": s.opts.AppID, "app_secret": s.opts.AppSecret},
+		AccessToken: s.accessToken, RefreshToken: s.refreshToken,
+	}
+}
+
+// Handler returns the gateway's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ark/open_api/v3/common_controller", s.serve)
+	return mux
+}
+
+func (s *Server) write(w http.ResponseWriter, code int, msg string, data any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	body := map[string]any{"success": code == 0, "data": data}
+	if s.opts.JavaEnvelope {
+		body["code"], body["msg"] = code, msg
+	} else {
+		body["error_code"], body["error_msg"] = code, msg
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
+}
+
+func (s *Server) fail(w http.ResponseWriter, code int, msg string) { s.write(w, code, msg, nil) }
+func (s *Server) ok(w http.ResponseWriter, data any)               { s.write(w, 0, "成功", data) }
+
+type args map[string]json.RawMessage
+
+func (a args) str(k string) string {
+	var v platformhttp.FlexString
+	if raw, ok := a[k]; ok {
+		json.Unmarshal(raw, &v)
+	}
+	return string(v)
+}
+
+func (a args) num(k string, def int64) (int64, bool) {
+	raw, ok := a[k]
+	if !ok {
+		return def, true
+	}
+	var v platformhttp.FlexInt
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.calls[""]++
+	s.mu.Unlock()
+	if !s.Wait(r.Context()) {
+		return
+	}
+	if s.Take5xx() {
+		http.Error(w, "503 Service Unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.fail(w, CodeInvalidParam, "请求方式错误，仅支持POST")
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	var a args
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&a); err != nil {
+		s.fail(w, CodeInvalidParam, "请求体不是合法的JSON")
+		return
+	}
+	method, appID, version, sign := a.str("method"), a.str("appId"), a.str("version"), a.str("sign")
+	ts, okTS := a.num("timestamp", 0)
+	switch {
+	case method == "" || appID == "" || version == "" || sign == "" || ts == 0:
+		s.fail(w, CodeInvalidParam, "缺少公共参数method/appId/timestamp/version/sign")
+		return
+	case !okTS:
+		s.fail(w, CodeTimestamp, "timestamp参数非法")
+		return
+	case appID != s.opts.AppID:
+		s.fail(w, CodeAppInvalid, "appId不存在")
+		return
+	case version != "2.0":
+		s.fail(w, CodeInvalidParam, "version参数非法")
+		return
+	}
+	if d := s.Now().Sub(time.Unix(ts, 0)); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+		s.fail(w, CodeTimestamp, "timestamp已过期，与服务器时间相差超过10分钟")
+		return
+	}
+	sum := md5.Sum([]byte(method + "?appId=" + appID + "&timestamp=" + strconv.FormatInt(ts, 10) + "&version=" + version + s.opts.AppSecret))
+	if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(sign)) != 1 {
+		s.fail(w, CodeSignInvalid, "签名校验失败")
+		return
+	}
+	if s.TakeRateLimit() {
+		s.fail(w, CodeRateLimited, "请求过于频繁，请稍后重试")
+		return
+	}
+	s.mu.Lock()
+	s.calls[method]++
+	s.mu.Unlock()
+	if method == "oauth.getAccessToken" || method == "oauth.refreshToken" {
+		s.token(w, method, a)
+		return
+	}
+	if !s.checkToken(w, a.str("accessToken")) {
+		return
+	}
+	switch method {
+	case "product.getDetailSkuList":
+		s.skuList(w, a)
+	case "order.getOrderList":
+		s.orderList(w, a)
+	case "order.getOrderDetail":
+		s.orderDetail(w, a)
+	case "inventory.syncSkuStock":
+		s.syncStock(w, a)
+	case "note.publishNote":
+		s.publish(w, a)
+	case "data.getShopDailyData":
+		s.daily(w, a)
+	default:
+		s.fail(w, CodeInvalidParam, "method不存在")
+	}
+}
+
+func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
+	s.mu.Lock()
+	cur, expired := s.accessToken, s.expired
+	s.mu.Unlock()
+	switch {
+	case t != cur:
+		s.fail(w, CodeTokenInvalid, "accessToken无效")
+	case expired:
+		s.fail(w, CodeTokenExpired, "accessToken已过期")
+	default:
+		return true
+	}
+	return false
+}
+
+func (s *Server) token(w http.ResponseWriter, method string, a args) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if method == "oauth.getAccessToken" && a.str("code") != s.opts.AuthCode {
+		s.fail(w, CodeBusiness, "授权码无效")
+		return
+	}
+	if method == "oauth.refreshToken" && a.str("refreshToken") != s.refreshToken {
+		s.fail(w, CodeBusiness, "refreshToken无效")
+		return
+	}
+	s.gen++
+	s.accessToken, s.refreshToken, s.expired = fakekit.Token("token-", s.opts.Seed, s.gen), fakekit.Token("refresh-", s.opts.Seed, s.gen), false
+	now := s.Now()
+	s.ok(w, map[string]any{"accessToken": s.accessToken, "accessTokenExpiresAt": now.Add(7 * 24 * time.Hour).UnixMilli(),
+		"refreshToken": s.refreshToken, "refreshTokenExpiresAt": now.Add(14 * 24 * time.Hour).UnixMilli(),
+		"sellerId": s.opts.SellerID, "sellerName": s.opts.SellerName})
+}
+
+func (s *Server) pageArgs(w http.ResponseWriter, a args) (page, size int64, ok bool) {
+	page, ok1 := a.num("pageNo", 1)
+	size, ok2 := a.num("pageSize", 20)
+	if !ok1 || !ok2 || page < 1 || size < 1 || size > 100 {
+		s.fail(w, CodeInvalidParam, "pageNo/pageSize参数非法，pageSize须在1到100之间")
+		return 0, 0, false
+	}
+	return page, size, true
+}
+
+func (s *Server) skuList(w http.ResponseWriter, a args) {
+	page, size, ok := s.pageArgs(w, a)
+	if !ok {
+		return
+	}
+	from, _ := a.num("updateTimeFrom", 0)
+	to, _ := a.num("updateTimeTo", 0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type row struct {
+		p *fakekit.Product
+		k *fakekit.SKU
+	}
+	var rows []row
+	for _, p := range s.cat.Products {
+		m := p.Modified.UnixMilli()
+		if (from > 0 && m < from) || (to > 0 && m > to) {
+			continue
+		}
+		for _, k := range p.SKUs {
+			rows = append(rows, row{p, k})
+		}
+	}
+	list := []map[string]any{}
+	for i := (page - 1) * size; i < int64(len(rows)) && i < page*size; i++ {
+		p, k := rows[i].p, rows[i].k
+		var variants []map[string]string
+		for _, pp := range k.Props {
+			variants = append(variants, map[string]string{"id": strconv.FormatInt(pp.VID, 16), "name": pp.Name, "value": pp.Value})
+		}
+		list = append(list, map[string]any{
+			"id": fmt.Sprintf("%x", k.ID), "itemId": fmt.Sprintf("%x", p.ID), "itemName": p.Title, "scSkuCode": k.OuterID,
+			"variants": variants, "price": k.PriceFen, "originalPrice": k.PriceFen * 12 / 10, "stock": k.Stock,
+			"barcode": k.Barcode, "buyable": p.OnSale, "updateTime": p.Modified.UnixMilli(),
+		})
+	}
+	s.ok(w, map[string]any{"total": len(rows), "pageNo": page, "pageSize": size,
+		"maxPageNo": (int64(len(rows)) + size - 1) / size, "skuList": list})
+}
+
+// OrderStatus is the ark orderStatus the fake gives each neutral state.
+func OrderStatus(st fakekit.OrderState) int {
+	switch st {
+	case fakekit.StateUnpaid:
+		return 1
+	case fakekit.StatePaid:
+		return 4
+	case fakekit.StateShipped:
+		return 6
+	case fakekit.StateCompleted:
+		return 7
+	case fakekit.StateCancelled:
+		return 9
+	default:
+		return 8 // closed after payment (refunded)
+	}
+}
+
+// OrderID renders a catalog order id the way ark does ("P" + digits).
+func OrderID(o *fakekit.Order) string { return "P" + strconv.FormatInt(o.ID, 10) }
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func summary(o *fakekit.Order) map[string]any {
+	return map[string]any{
+		"orderId": OrderID(o), "orderType": 1, "orderStatus": OrderStatus(o.State), "orderAfterSalesStatus": 1,
+		"cancelStatus": 0, "createdTime": ms(o.Created), "paidTime": ms(o.Paid), "updateTime": ms(o.Modified),
+		"userId": o.BuyerRef, "receiverProvinceName": "上海市", "receiverCityName": "上海市",
+	}
+}
+
+func (s *Server) orderList(w http.ResponseWriter, a args) {
+	page, size, ok := s.pageArgs(w, a)
+	if !ok {
+		return
+	}
+	from, ok1 := a.num("startTime", -1)
+	to, ok2 := a.num("endTime", -1)
+	if !ok1 || !ok2 || from < 0 || to < from {
+		s.fail(w, CodeInvalidParam, "startTime/endTime必填且endTime不能早于startTime")
+		return
+	}
+	if tt, _ := a.num("timeType", 1); tt != 1 && tt != 2 {
+		s.fail(w, CodeInvalidParam, "timeType参数非法")
+		return
+	}
+	tt, _ := a.num("timeType", 1)
+	var sel []*fakekit.Order
+	for _, o := range s.cat.Orders {
+		t := o.Created.Unix()
+		if tt == 2 {
+			t = o.Modified.Unix()
+		}
+		if t >= from && t <= to {
+			sel = append(sel, o)
+		}
+	}
+	list := []map[string]any{}
+	for i := (page - 1) * size; i < int64(len(sel)) && i < page*size; i++ {
+		list = append(list, summary(sel[i]))
+	}
+	s.ok(w, map[string]any{"total": len(sel), "pageNo": page, "pageSize": size,
+		"maxPageNo": (int64(len(sel)) + size - 1) / size, "orderList": list})
+}
+
+func (s *Server) orderDetail(w http.ResponseWriter, a args) {
+	id := a.str("orderId")
+	for _, o := range s.cat.Orders {
+		if OrderID(o) != id {
+			continue
+		}
+		d := summary(o)
+		var skus []map[string]any
+		for _, l := range o.Lines {
+			sid := fmt.Sprintf("%x", l.SKUID)
+			skus = append(skus, map[string]any{
+				"skuId": sid, "itemId": fmt.Sprintf("%x", l.ProductID), "skuName": l.Title, "skuSpec": l.PropsName,
+				"skuQuantity": l.Quantity, "totalPaidAmount": l.UnitFen * l.Quantity,
+				"skuDetailList": []map[string]any{{"skuId": sid, "quantity": l.Quantity, "pricePerSku": l.UnitFen,
+					"paidAmountPerSku": l.UnitFen, "rawPricePerSku": l.UnitFen}},
+			})
+		}
+		d["skuList"] = skus
+		d["totalPayAmount"] = o.TotalFen()
+		d["totalShippingFree"] = o.PostFen
+		d["merchantActualReceiveAmount"] = o.PaidFen()
+		s.ok(w, d)
+		return
+	}
+	s.fail(w, CodeBusiness, "订单不存在")
+}
+
+func (s *Server) syncStock(w http.ResponseWriter, a args) {
+	q, ok := a.num("qty", -1)
+	if !ok || q < 0 || a.str("skuId") == "" {
+		s.fail(w, CodeInvalidParam, "skuId和qty必填且qty不能为负")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.cat.Products {
+		for _, k := range p.SKUs {
+			if fmt.Sprintf("%x", k.ID) == a.str("skuId") {
+				k.Stock = q
+				p.Modified = s.Now()
+				s.stock = append(s.stock, StockUpdate{SKUID: a.str("skuId"), Quantity: q})
+				s.ok(w, map[string]any{"skuId": a.str("skuId"), "skuStock": map[string]any{"available": q, "total": q}})
+				return
+			}
+		}
+	}
+	s.fail(w, CodeBusiness, "SKU不存在")
+}
+
+func (s *Server) publish(w http.ResponseWriter, a args) {
+	if a.str("title") == "" && a.str("desc") == "" {
+		s.fail(w, CodeInvalidParam, "标题和正文不能同时为空")
+		return
+	}
+	var images, topics []string
+	json.Unmarshal(a["imageList"], &images)
+	json.Unmarshal(a["topics"], &topics)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := a.str("outNoteId")
+	for _, n := range s.notes {
+		if out != "" && n.OutNoteID == out {
+			s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
+			return
+		}
+	}
+	n := Note{ID: fmt.Sprintf("%024x", int64(0x65a1b2c3d4)+int64(len(s.notes)+1)*977), Type: a.str("type"), Title: a.str("title"),
+		Desc: a.str("desc"), OutNoteID: out, ImageList: images, Topics: topics}
+	s.notes = append(s.notes, n)
+	s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
+}
+
+var sourceNames = map[string]string{
+	"NATURAL_SEARCH": "搜索", "PAID": "聚光投放", "CONTENT": "笔记",
+	"SOCIAL": "分享", "PRIVATE_DOMAIN": "店铺关注", "OTHER": "其他",
+}
+
+func (s *Server) daily(w http.ResponseWriter, a args) {
+	days, err := platformhttp.DayRange(a.str("startDate"), a.str("endDate"), 366)
+	if err != nil {
+		s.fail(w, CodeInvalidParam, "startDate/endDate参数非法")
+		return
+	}
+	list := []map[string]any{}
+	for _, d := range days {
+		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
+		var src []map[string]any
+		for _, k := range fakekit.SourceKeys {
+			src = append(src, map[string]any{"source": sourceNames[k], "uv": m.Sources[k]})
+		}
+		list = append(list, map[string]any{"date": d, "uv": m.Visitors, "pv": m.PageViews, "addCartUv": m.AddToCart,
+			"orderCnt": m.Orders, "payOrderCnt": m.PaidOrders, "payAmount": m.GMVFen, "refundAmount": m.RefundsFen,
+			"trafficSources": src})
+	}
+	s.ok(w, map[string]any{"dataList": list})
+}

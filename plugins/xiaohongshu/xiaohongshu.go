@@ -1,0 +1,601 @@
+// Package xiaohongshu is the built-in OpsGraph plugin for 小红书 (Xiaohongshu) shops,
+// speaking the ark open platform API: one endpoint
+// (POST /ark/open_api/v3/common_controller) taking a JSON body with method, appId,
+// timestamp, version, sign, accessToken and the business parameters flattened
+// beside them. Package fake holds a local ark gateway for tests and demos.
+package xiaohongshu
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// Version is the plugin version.
+const Version = "1.0.0"
+
+// DefaultEndpoint is ark's production endpoint; ControllerPath is appended to an
+// endpoint given without a path.
+const (
+	DefaultEndpoint = "https://ark.xiaohongshu.com/ark/open_api/v3/common_controller"
+	ControllerPath  = "/ark/open_api/v3/common_controller"
+	APIVersion      = "2.0"
+)
+
+// Credential field names. "app_key" is accepted as an alias of app_id.
+const (
+	CredAppID     = "app_id"
+	CredAppSecret = "app_secret"
+)
+
+// ark methods used by the plugin.
+const (
+	MethodGetAccessToken = "oauth.getAccessToken"
+	MethodRefreshToken   = "oauth.refreshToken"
+	MethodSKUList        = "product.getDetailSkuList"
+	MethodOrderList      = "order.getOrderList"
+	MethodOrderDetail    = "order.getOrderDetail"
+	// MethodSyncStock is ark's 库存 API for setting a SKU's stock (PLATFORMS.md names
+	// no stock method; this is the name used by ark integrations).
+	MethodSyncStock = "inventory.syncSkuStock"
+	// MethodShopDaily and MethodPublishNote: ark exposes no daily store numbers and
+	// no note publishing (notes live on the creator platform). These names are
+	// OpsGraph's own, in ark style; the fake gateway implements exactly them.
+	MethodShopDaily   = "data.getShopDailyData"
+	MethodPublishNote = "note.publishNote"
+)
+
+// Options tune a Platform; the zero value is production behaviour.
+type Options struct {
+	HTTPClient *http.Client
+	Retry      platformhttp.Policy
+	Now        func() time.Time
+}
+
+// Platform implements sdk.Platform for 小红书.
+type Platform struct{ opts Options }
+
+// New returns the 小红书 plugin with production defaults.
+func New() sdk.Platform { return NewWithOptions(Options{}) }
+
+// NewWithOptions returns the plugin with custom HTTP client, retry policy or clock.
+func NewWithOptions(o Options) *Platform {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	if o.Retry.MaxAttempts == 0 {
+		o.Retry = platformhttp.DefaultPolicy
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Platform{opts: o}
+}
+
+var _ sdk.Platform = (*Platform)(nil)
+
+// Describe implements sdk.Platform.
+func (p *Platform) Describe(context.Context) (*sdk.Description, error) {
+	return &sdk.Description{
+		PlatformID:    "xiaohongshu",
+		DisplayName:   "小红书 (Xiaohongshu ark)",
+		PluginVersion: Version,
+		Capabilities: []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders,
+			sdk.CapUpdateStock, sdk.CapPublishContent, sdk.CapMetrics},
+		CredentialFields: []sdk.CredentialField{
+			{Name: CredAppID, Description: "ark appId", Required: true},
+			{Name: CredAppSecret, Description: "ark appSecret", Secret: true, Required: true},
+		},
+		DefaultEndpoint: DefaultEndpoint,
+	}, nil
+}
+
+// envelope accepts both documented variants: success + error_code/error_msg
+// (zsmhub/xhs-sdk) and success + code/msg (official Java SDK).
+type envelope struct {
+	Success   *bool                   `json:"success"`
+	ErrorCode *platformhttp.FlexInt   `json:"error_code"`
+	ErrorMsg  string                  `json:"error_msg"`
+	Code      *platformhttp.FlexInt   `json:"code"`
+	Msg       string                  `json:"msg"`
+	Data      json.RawMessage         `json:"data"`
+	RequestID platformhttp.FlexString `json:"requestId"`
+}
+
+// classify maps a failed envelope to a typed error. ark documents no stable code
+// table in the sources we rely on, so the message decides as well as the code:
+// token expired/invalid → auth, 频繁/限流 → rate limit, 签名/参数/时间戳/appId →
+// invalid request, 系统繁忙/服务异常 → unavailable. The codes the fake gateway uses
+// (fake.Code*) are recognised directly.
+func classify(code int64, msg string) *sdk.Error {
+	e := &sdk.Error{Kind: sdk.KindPlatform, PlatformCode: strconv.FormatInt(code, 10), Message: "xiaohongshu: " + msg}
+	m := strings.ToLower(msg)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(m, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case code == 4001 || has("频繁", "限流", "rate limit", "too many"):
+		e.Kind = sdk.KindRateLimited
+	case code == 3001 || code == 3002 || has("accesstoken", "access token", "access_token", "授权已过期", "token过期", "token已过期"):
+		e.Kind = sdk.KindAuthExpired
+	case code == 1001 || has("系统繁忙", "服务异常", "服务不可用", "system busy"):
+		e.Kind = sdk.KindUnavailable
+	case code >= 2001 && code <= 2099 || has("签名", "sign", "参数", "时间戳", "timestamp", "appid"):
+		e.Kind = sdk.KindInvalidRequest
+	}
+	return e
+}
+
+func endpoint(conn sdk.Connection) (string, error) {
+	ep := strings.TrimSpace(conn.Endpoint)
+	if ep == "" {
+		return DefaultEndpoint, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: invalid endpoint %q", ep)
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = ControllerPath
+	}
+	return u.String(), nil
+}
+
+func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method string, params map[string]any, out any) error {
+	appID := conn.Credentials[CredAppID]
+	if appID == "" {
+		appID = conn.Credentials["app_key"]
+	}
+	secret := conn.Credentials[CredAppSecret]
+	if appID == "" || secret == "" {
+		return sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: credentials %s and %s are required", CredAppID, CredAppSecret)
+	}
+	ep, err := endpoint(conn)
+	if err != nil {
+		return err
+	}
+	ts := p.opts.Now().Unix()
+	body := map[string]any{}
+	for k, v := range params {
+		body[k] = v
+	}
+	body["method"] = method
+	body["appId"] = appID
+	body["timestamp"] = ts
+	body["version"] = APIVersion
+	body["sign"] = Sign(method, appID, secret, APIVersion, ts)
+	if token != "" {
+		body["accessToken"] = token
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: %v", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep, strings.NewReader(string(raw)))
+	if err != nil {
+		return sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json;charset=utf-8")
+	resp, err := platformhttp.Do(ctx, p.opts.HTTPClient, req, func(b []byte) bool {
+		var e envelope
+		return json.Unmarshal(b, &e) == nil && e.Success != nil
+	})
+	if err != nil {
+		return err
+	}
+	var env envelope
+	if err := json.Unmarshal(resp, &env); err != nil || env.Success == nil {
+		return sdk.Errorf(sdk.KindUnavailable, "xiaohongshu: malformed response")
+	}
+	code, msg := int64(0), env.ErrorMsg
+	if env.ErrorCode != nil {
+		code = int64(*env.ErrorCode)
+	} else if env.Code != nil {
+		code = int64(*env.Code)
+	}
+	if msg == "" {
+		msg = env.Msg
+	}
+	if !*env.Success || code != 0 {
+		if code == 0 {
+			code = -1
+		}
+		return classify(code, msg)
+	}
+	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
+		if err := json.Unmarshal(env.Data, out); err != nil {
+			return sdk.Errorf(sdk.KindPlatform, "xiaohongshu: unexpected %s data: %v", method, err)
+		}
+	}
+	return nil
+}
+
+func (p *Platform) do(ctx context.Context, conn sdk.Connection, method string, params map[string]any, out any) (*sdk.Token, error) {
+	return platformhttp.CallWithRefresh(ctx, p.opts.Retry, conn, p.RefreshToken,
+		func(ctx context.Context, token string) error { return p.call(ctx, conn, token, method, params, out) })
+}
+
+func (p *Platform) token(ctx context.Context, conn sdk.Connection, method string, params map[string]any) (*sdk.Token, error) {
+	var d struct {
+		AccessToken          string                  `json:"accessToken"`
+		AccessTokenExpiresAt platformhttp.FlexInt    `json:"accessTokenExpiresAt"`
+		RefreshToken         string                  `json:"refreshToken"`
+		SellerID             platformhttp.FlexString `json:"sellerId"`
+		SellerName           string                  `json:"sellerName"`
+	}
+	err := platformhttp.Retry(ctx, p.opts.Retry, func(ctx context.Context) error { return p.call(ctx, conn, "", method, params, &d) })
+	if err != nil {
+		return nil, err
+	}
+	if d.AccessToken == "" {
+		return nil, sdk.Errorf(sdk.KindPlatform, "xiaohongshu: %s returned no token", method)
+	}
+	return &sdk.Token{AccessToken: d.AccessToken, RefreshToken: d.RefreshToken,
+		ExpiresAt: platformhttp.UnixAuto(int64(d.AccessTokenExpiresAt)), ShopID: string(d.SellerID), ShopName: d.SellerName}, nil
+}
+
+// Authorize exchanges an OAuth code (oauth.getAccessToken).
+func (p *Platform) Authorize(ctx context.Context, req sdk.AuthorizeRequest) (*sdk.Token, error) {
+	if req.Code == "" {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: authorization code is required")
+	}
+	return p.token(ctx, req.Connection, MethodGetAccessToken, map[string]any{"code": req.Code})
+}
+
+// RefreshToken renews the access token (oauth.refreshToken).
+func (p *Platform) RefreshToken(ctx context.Context, conn sdk.Connection) (*sdk.Token, error) {
+	if conn.RefreshToken == "" {
+		return nil, sdk.Errorf(sdk.KindAuthExpired, "xiaohongshu: no refresh token; re-authorize the store")
+	}
+	return p.token(ctx, conn, MethodRefreshToken, map[string]any{"refreshToken": conn.RefreshToken})
+}
+
+type xhsSKU struct {
+	ID       platformhttp.FlexString `json:"id"`
+	ItemID   platformhttp.FlexString `json:"itemId"`
+	ItemName string                  `json:"itemName"`
+	Variants []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"variants"`
+	Price      platformhttp.FlexInt `json:"price"` // fen
+	Stock      platformhttp.FlexInt `json:"stock"`
+	Barcode    string               `json:"barcode"`
+	Buyable    bool                 `json:"buyable"`
+	UpdateTime platformhttp.FlexInt `json:"updateTime"` // ms
+}
+
+type skuPage struct {
+	Total     platformhttp.FlexInt `json:"total"`
+	MaxPageNo platformhttp.FlexInt `json:"maxPageNo"`
+	SKUList   []xhsSKU             `json:"skuList"`
+}
+
+// product cursor: "p<pageNo>" or "p<pageNo>s<itemId>" (skip SKUs of itemId at the
+// start of the page: that item was already returned whole).
+func parseProductCursor(c string) (page int, skip string, err error) {
+	if c == "" {
+		return 1, "", nil
+	}
+	pc, skip, _ := strings.Cut(c, "s")
+	page, err = platformhttp.ParsePageCursor(pc, 1)
+	return page, skip, err
+}
+
+// ListProducts reads SKUs (product.getDetailSkuList, ordered by item) and groups
+// them into products. An item whose SKUs run past the end of a page is completed
+// from the following page(s), and the next cursor skips it there, so each product
+// is returned once, whole. The page size counts SKUs.
+func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest) (*sdk.ProductPage, error) {
+	page, skip, err := parseProductCursor(req.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	size := req.PageSize
+	if size <= 0 || size > 100 {
+		size = 50
+	}
+	conn := req.Connection
+	out := &sdk.ProductPage{Total: -1}
+	fetch := func(n int) (*skuPage, error) {
+		params := map[string]any{"pageNo": n, "pageSize": size}
+		if !req.Since.IsZero() {
+			params["updateTimeFrom"] = req.Since.UnixMilli()
+			params["updateTimeTo"] = p.opts.Now().UnixMilli()
+		}
+		var d skuPage
+		tok, err := p.do(ctx, conn, MethodSKUList, params, &d)
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
+		return &d, err
+	}
+	first, err := fetch(page)
+	if err != nil {
+		return nil, err
+	}
+	skus := first.SKUList
+	for len(skus) > 0 && skip != "" && string(skus[0].ItemID) == skip {
+		skus = skus[1:]
+	}
+	maxPage := int(first.MaxPageNo)
+	if maxPage == 0 {
+		maxPage = (int(first.Total) + size - 1) / size
+	}
+	// Complete the trailing item from the following page(s); the next cursor then
+	// starts at the last page fetched, skipping that item.
+	if n := len(first.SKUList); n > 0 && page < maxPage {
+		tail := string(first.SKUList[n-1].ItemID)
+		for last := page; last < maxPage; {
+			nxt, err := fetch(last + 1)
+			if err != nil {
+				return nil, err
+			}
+			last++
+			i := 0
+			for i < len(nxt.SKUList) && string(nxt.SKUList[i].ItemID) == tail {
+				skus = append(skus, nxt.SKUList[i])
+				i++
+			}
+			if i < len(nxt.SKUList) {
+				out.NextCursor = fmt.Sprintf("%ss%s", platformhttp.PageCursor(last), tail)
+				break
+			}
+			if len(nxt.SKUList) == 0 {
+				break
+			}
+		}
+	}
+	var order []string
+	byID := map[string]*sdk.Product{}
+	for _, s := range skus {
+		id := string(s.ItemID)
+		pr := byID[id]
+		if pr == nil {
+			pr = &sdk.Product{ExternalID: id, Title: s.ItemName, Status: "OFF_SALE"}
+			byID[id] = pr
+			order = append(order, id)
+		}
+		var names []string
+		for _, v := range s.Variants {
+			names = append(names, v.Name+":"+v.Value)
+		}
+		pr.SKUs = append(pr.SKUs, sdk.SKU{ExternalID: string(s.ID), Name: strings.Join(names, ";"),
+			PriceFen: int64(s.Price), Stock: int64(s.Stock), Barcode: s.Barcode})
+		pr.Stock += int64(s.Stock)
+		if len(pr.SKUs) == 1 || int64(s.Price) < pr.PriceFen {
+			pr.PriceFen = int64(s.Price)
+		}
+		if s.Buyable {
+			pr.Status = "ON_SALE"
+		}
+		if t := platformhttp.UnixAuto(int64(s.UpdateTime)); t.After(pr.UpdatedAt) {
+			pr.UpdatedAt = t
+		}
+	}
+	for _, id := range order {
+		out.Products = append(out.Products, *byID[id])
+	}
+	return out, nil
+}
+
+// OrderStatus normalizes ark's orderStatus (1 待付款, 2 已支付处理中, 3 清关中,
+// 4 待发货, 5 部分发货, 6 待收货, 7 已完成, 8 已关闭, 9 已取消, 10 换货申请中).
+// A closed or cancelled order that had been paid was refunded.
+func OrderStatus(status int64, paid bool) string {
+	switch status {
+	case 1:
+		return sdk.OrderPendingPayment
+	case 2, 3, 4, 5:
+		return sdk.OrderPaid
+	case 6, 10:
+		return sdk.OrderShipped
+	case 7:
+		return sdk.OrderCompleted
+	case 8, 9:
+		if paid {
+			return sdk.OrderRefunded
+		}
+		return sdk.OrderCancelled
+	default:
+		return sdk.OrderPaid
+	}
+}
+
+type orderSummary struct {
+	OrderID     string               `json:"orderId"`
+	OrderStatus platformhttp.FlexInt `json:"orderStatus"`
+	CreatedTime platformhttp.FlexInt `json:"createdTime"`
+	PaidTime    platformhttp.FlexInt `json:"paidTime"`
+	UpdateTime  platformhttp.FlexInt `json:"updateTime"`
+	UserID      string               `json:"userId"`
+}
+
+type orderDetail struct {
+	orderSummary
+	TotalPayAmount    platformhttp.FlexInt `json:"totalPayAmount"`
+	TotalShippingFree platformhttp.FlexInt `json:"totalShippingFree"`
+	SkuList           []struct {
+		SkuID           platformhttp.FlexString `json:"skuId"`
+		ItemID          platformhttp.FlexString `json:"itemId"` // not in every SDK's model; used when present
+		SkuName         string                  `json:"skuName"`
+		SkuQuantity     platformhttp.FlexInt    `json:"skuQuantity"`
+		TotalPaidAmount platformhttp.FlexInt    `json:"totalPaidAmount"`
+		SkuDetailList   []struct {
+			PricePerSku platformhttp.FlexInt `json:"pricePerSku"`
+		} `json:"skuDetailList"`
+	} `json:"skuList"`
+}
+
+// ListOrders pages orders created in [Since, Until) (order.getOrderList,
+// timeType 1 = created time, startTime/endTime Unix seconds, pageNo from 1) and
+// reads each order's lines and amounts (order.getOrderDetail).
+func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
+	page, err := platformhttp.ParsePageCursor(req.Cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	size := req.PageSize
+	if size <= 0 || size > 100 {
+		size = 50
+	}
+	until := req.Until
+	if until.IsZero() {
+		until = p.opts.Now()
+	}
+	since := req.Since
+	if since.IsZero() {
+		since = until.AddDate(0, 0, -90)
+	}
+	params := map[string]any{"startTime": since.Unix(), "endTime": until.Add(-time.Second).Unix(),
+		"timeType": 1, "orderStatus": 0, "pageNo": page, "pageSize": size}
+	var list struct {
+		Total     platformhttp.FlexInt `json:"total"`
+		MaxPageNo platformhttp.FlexInt `json:"maxPageNo"`
+		OrderList []orderSummary       `json:"orderList"`
+	}
+	conn := req.Connection
+	newTok, err := p.do(ctx, conn, MethodOrderList, params, &list)
+	if err != nil {
+		return nil, err
+	}
+	out := &sdk.OrderPage{Total: int64(list.Total), NewToken: newTok}
+	for _, s := range list.OrderList {
+		if out.NewToken != nil {
+			conn.AccessToken, conn.RefreshToken = out.NewToken.AccessToken, out.NewToken.RefreshToken
+		}
+		var d orderDetail
+		tok, err := p.do(ctx, conn, MethodOrderDetail, map[string]any{"orderId": s.OrderID}, &d)
+		if err != nil {
+			return nil, err
+		}
+		if tok != nil {
+			out.NewToken = tok
+		}
+		paid := d.PaidTime > 0
+		o := sdk.Order{ExternalID: s.OrderID, Status: OrderStatus(int64(d.OrderStatus), paid),
+			RawStatus: strconv.FormatInt(int64(d.OrderStatus), 10), TotalFen: int64(d.TotalPayAmount),
+			BuyerRef: d.UserID, CreatedAt: platformhttp.UnixAuto(int64(d.CreatedTime)),
+			PaidAt: platformhttp.UnixAuto(int64(d.PaidTime)), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime))}
+		if paid {
+			o.PaidFen = int64(d.TotalPayAmount)
+		}
+		for _, l := range d.SkuList {
+			unit := int64(0)
+			if len(l.SkuDetailList) > 0 {
+				unit = int64(l.SkuDetailList[0].PricePerSku)
+			}
+			o.Lines = append(o.Lines, sdk.OrderLine{ExternalID: s.OrderID + ":" + string(l.SkuID),
+				ProductExternalID: string(l.ItemID), SKUExternalID: string(l.SkuID), Title: l.SkuName,
+				Quantity: int64(l.SkuQuantity), UnitPriceFen: unit, TotalFen: int64(l.TotalPaidAmount)})
+		}
+		out.Orders = append(out.Orders, o)
+	}
+	if page < int(list.MaxPageNo) && len(list.OrderList) > 0 {
+		out.NextCursor = platformhttp.PageCursor(page + 1)
+	}
+	return out, nil
+}
+
+// UpdateStock sets a SKU's stock (inventory.syncSkuStock).
+func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) (*sdk.UpdateStockResult, error) {
+	if req.SKUExternalID == "" || req.Quantity < 0 {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: sku id and a non-negative quantity are required")
+	}
+	var d struct {
+		SkuStock struct {
+			Available platformhttp.FlexInt `json:"available"`
+		} `json:"skuStock"`
+	}
+	newTok, err := p.do(ctx, req.Connection, MethodSyncStock, map[string]any{"skuId": req.SKUExternalID, "qty": req.Quantity}, &d)
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.UpdateStockResult{Quantity: int64(d.SkuStock.Available), NewToken: newTok}, nil
+}
+
+// PublishContent publishes a note (MethodPublishNote, see its comment).
+func (p *Platform) PublishContent(ctx context.Context, req sdk.PublishContentRequest) (*sdk.PublishResult, error) {
+	if req.Title == "" && req.Body == "" {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: content needs a title or a body")
+	}
+	noteType := "normal"
+	if req.Kind == "SHORT_VIDEO" {
+		noteType = "video"
+	}
+	var d struct {
+		NoteID  platformhttp.FlexString `json:"noteId"`
+		NoteURL string                  `json:"noteUrl"`
+	}
+	newTok, err := p.do(ctx, req.Connection, MethodPublishNote, map[string]any{"type": noteType, "title": req.Title,
+		"desc": req.Body, "imageList": req.MediaURLs, "topics": req.Tags, "outNoteId": req.IdempotencyKey}, &d)
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.PublishResult{ExternalPostID: string(d.NoteID), URL: d.NoteURL, NewToken: newTok}, nil
+}
+
+// TrafficSources maps ark traffic source names to OpsGraph traffic sources.
+var TrafficSources = map[string]string{
+	"搜索": "NATURAL_SEARCH", "推荐": "NATURAL_SEARCH",
+	"聚光投放": "PAID", "薯条": "PAID",
+	"笔记": "CONTENT", "直播": "CONTENT",
+	"分享":   "SOCIAL",
+	"店铺关注": "PRIVATE_DOMAIN", "群聊": "PRIVATE_DOMAIN",
+	"其他": "OTHER",
+}
+
+// FetchMetrics reads daily store numbers (MethodShopDaily, see its comment).
+func (p *Platform) FetchMetrics(ctx context.Context, req sdk.FetchMetricsRequest) (*sdk.MetricsResult, error) {
+	if _, err := platformhttp.DayRange(req.From, req.To, 366); err != nil {
+		return nil, err
+	}
+	var d struct {
+		DataList []struct {
+			Date         string `json:"date"`
+			UV           int64  `json:"uv"`
+			PV           int64  `json:"pv"`
+			AddCartUV    int64  `json:"addCartUv"`
+			OrderCnt     int64  `json:"orderCnt"`
+			PayOrderCnt  int64  `json:"payOrderCnt"`
+			PayAmount    int64  `json:"payAmount"`    // fen
+			RefundAmount int64  `json:"refundAmount"` // fen
+			Traffic      []struct {
+				Source string `json:"source"`
+				UV     int64  `json:"uv"`
+			} `json:"trafficSources"`
+		} `json:"dataList"`
+	}
+	newTok, err := p.do(ctx, req.Connection, MethodShopDaily, map[string]any{"startDate": req.From, "endDate": req.To}, &d)
+	if err != nil {
+		return nil, err
+	}
+	out := &sdk.MetricsResult{NewToken: newTok}
+	for _, x := range d.DataList {
+		m := sdk.DailyMetrics{Date: x.Date, Visitors: x.UV, PageViews: x.PV, AddToCart: x.AddCartUV, Orders: x.OrderCnt,
+			PaidOrders: x.PayOrderCnt, GMVFen: x.PayAmount, RefundsFen: x.RefundAmount, TrafficSources: map[string]int64{}}
+		for _, s := range x.Traffic {
+			src, ok := TrafficSources[s.Source]
+			if !ok {
+				src = "OTHER"
+			}
+			m.TrafficSources[src] += s.UV
+		}
+		out.Days = append(out.Days, m)
+	}
+	return out, nil
+}
