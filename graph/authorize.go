@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -102,7 +101,7 @@ func inputField(args map[string]any, field string) (int, bool) {
 // orgOfID loads any object by its global id (through privacy: an object the
 // viewer cannot read is not found) and returns its organization.
 func (r *Resolver) orgOfID(ctx context.Context, id int) (int, error) {
-	n, err := r.client(ctx).Noder(ctx, id)
+	n, err := r.client(ctx).Noder(plainContext(ctx), id)
 	if err != nil {
 		return 0, err
 	}
@@ -227,5 +226,23 @@ func (r *Resolver) check(ctx context.Context, ru rule, args map[string]any) (int
 }
 
 func forbidden(ru rule) error {
-	return apperr.New(apperr.Forbidden, fmt.Sprintf("your role does not allow %s on %s here", ru.act, ru.obj))
+	return apperr.New(apperr.Forbidden, "your role does not allow %s on %s here", ru.act, ru.obj)
 }
+
+// plainContext keeps ctx's deadline, viewer and transaction but drops the
+// GraphQL field context: entgql's Noder would otherwise load only the columns
+// the current field selects (often just the id).
+func plainContext(ctx context.Context) context.Context {
+	vals := authz.WithViewer(context.Background(), authz.FromContext(ctx))
+	if c := ent.FromContext(ctx); c != nil {
+		vals = ent.NewContext(vals, c)
+	}
+	return valuesFrom{Context: ctx, vals: vals}
+}
+
+type valuesFrom struct {
+	context.Context
+	vals context.Context
+}
+
+func (v valuesFrom) Value(key any) any { return v.vals.Value(key) }

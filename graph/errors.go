@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/entc/gen"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/opsgraph/opsgraph/apperr"
@@ -78,6 +79,18 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gerr
 		}
+		if inputErr(ctx) {
+			msg, field := err.Error(), inputPath(gerr)
+			var fe *schematype.FieldError
+			if errors.As(err, &fe) {
+				msg = fe.Message
+			} else if own != nil && own.Err != nil {
+				msg = own.Err.Error()
+			}
+			gerr.Message = msg
+			setCode(gerr, apperr.BadUserInput, field)
+			return gerr
+		}
 		code, msg, field := classify(err)
 		if code == apperr.Internal {
 			log.ErrorContext(ctx, "resolver error", "err", err, "path", gerr.Path.String())
@@ -104,4 +117,29 @@ func RecoverFunc(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &apperr.Error{Code: apperr.Internal, Message: "internal error"}
 	}
+}
+
+// inputErr reports whether the error arose while reading the field's arguments
+// (gqlgen leaves the field context's Args unset then): such errors are about
+// the client's input, and their messages are about that input.
+func inputErr(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && fc.Field.Definition != nil && len(fc.Field.Definition.Arguments) > 0
+}
+
+// inputPath names the input field of an argument error from its path,
+// e.g. input.price.amount.
+func inputPath(e *gqlerror.Error) string {
+	var parts []string
+	for _, p := range e.Path {
+		if name, ok := p.(ast.PathName); ok {
+			parts = append(parts, string(name))
+		} else if idx, ok := p.(ast.PathIndex); ok && len(parts) > 0 {
+			parts[len(parts)-1] += fmt.Sprintf("[%d]", int(idx))
+		}
+	}
+	if len(parts) > 1 {
+		parts = parts[1:] // drop the field itself
+	}
+	return strings.Join(parts, ".")
 }

@@ -18,8 +18,9 @@ type Limits struct {
 	MaxPageSize   int // largest first/last on a connection
 }
 
-// DefaultLimits suit a console: 5 levels of nested connections of 100 rows.
-var DefaultLimits = Limits{MaxDepth: 15, MaxComplexity: 50000, MaxPageSize: 1000}
+// DefaultLimits suit a console: about 250k resolved fields, e.g. 200 stores × 10
+// products × 10 SKUs with a few fields each.
+var DefaultLimits = Limits{MaxDepth: 15, MaxComplexity: 250000, MaxPageSize: 1000}
 
 // limitsExtension enforces Limits before execution. Cost is estimated from the
 // selection set: each field costs 1 plus its children, and the children of a

@@ -23,8 +23,8 @@ import (
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/graph"
 )
 
@@ -111,7 +111,7 @@ func New(t testing.TB, b Backend, opts ...Option) *Env {
 	cfg := app.Config{
 		DSN:       b.dsn(t),
 		SecretKey: key,
-		Log: testLogger(),
+		Log:       testLogger(),
 		ClientOptions: []ent.Option{ent.Debug(), ent.Log(func(...any) {
 			e.Statements.Add(1)
 		})},
@@ -273,7 +273,7 @@ func (e *Env) User(t testing.TB, email string, grants ...Grant) string {
 // testLogger discards logs unless OPSGRAPH_TEST_LOG is set.
 func testLogger() *slog.Logger {
 	if os.Getenv("OPSGRAPH_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

@@ -1,0 +1,108 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/campaign"
+	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/internal/testenv"
+)
+
+// seedStores creates n stores in org, each with 2 campaigns (each with 2 KOL
+// collaborations) and 2 products (each with 3 SKUs).
+func seedStores(t testing.TB, c *ent.Client, org, n int) {
+	t.Helper()
+	ctx := authz.SystemContext(context.Background())
+	kols := make([]*ent.KOLPartnerCreate, 4)
+	for i := range kols {
+		kols[i] = c.KOLPartner.Create().SetOrganizationID(org).SetPlatform(kolpartner.PlatformDOUYIN).
+			SetHandle(fmt.Sprintf("kol-%d-%d", org, i)).SetTier(kolpartner.TierMID)
+	}
+	kp := c.KOLPartner.CreateBulk(kols...).SaveX(ctx)
+	stores := make([]*ent.StoreCreate, n)
+	for i := range stores {
+		stores[i] = c.Store.Create().SetOrganizationID(org).SetName(fmt.Sprintf("店铺 %d", i)).SetPlatform(store.PlatformTMALL)
+	}
+	ss := c.Store.CreateBulk(stores...).SaveX(ctx)
+	now := time.Now()
+	rules := schematype.CampaignRules{Coupon: &schematype.CouponRule{Value: 500, MinSpend: 5000, Quantity: 100, PerUser: 1}}
+	var camps []*ent.CampaignCreate
+	var prods []*ent.ProductCreate
+	for _, s := range ss {
+		for j := 0; j < 2; j++ {
+			camps = append(camps, c.Campaign.Create().SetStoreID(s.ID).SetName(fmt.Sprintf("券 %d", j)).
+				SetKind(campaign.KindCOUPON).SetStartsAt(now).SetEndsAt(now.Add(24*time.Hour)).SetRules(rules))
+			prods = append(prods, c.Product.Create().SetStoreID(s.ID).SetTitle(fmt.Sprintf("商品 %d", j)).SetPrice(9900))
+		}
+	}
+	cs := c.Campaign.CreateBulk(camps...).SaveX(ctx)
+	ps := c.Product.CreateBulk(prods...).SaveX(ctx)
+	var collabs []*ent.CollaborationCreate
+	for i, cm := range cs {
+		for j := 0; j < 2; j++ {
+			collabs = append(collabs, c.Collaboration.Create().SetCampaignID(cm.ID).SetKolPartnerID(kp[(i+j)%len(kp)].ID))
+		}
+	}
+	c.Collaboration.CreateBulk(collabs...).ExecX(ctx)
+	var skus []*ent.SKUCreate
+	for _, p := range ps {
+		for j := 0; j < 3; j++ {
+			skus = append(skus, c.SKU.Create().SetProductID(p.ID).SetName(fmt.Sprintf("规格 %d", j)).SetPrice(9900).SetStock(10))
+		}
+	}
+	c.SKU.CreateBulk(skus...).ExecX(ctx)
+}
+
+const (
+	campaignsQuery = `query($n: Int!) { stores(first: $n) { totalCount edges { node { name
+		campaigns(first: 5) { edges { node { name kind
+			collaborations(first: 5) { edges { node { status kolPartner { handle tier } } } } } } } } } } }`
+	productsQuery = `query($n: Int!) { stores(first: $n) { edges { node { name
+		products(first: 10) { totalCount edges { node { title price { amount } skus(first: 10) { edges { node { name stock price { amount } } } } } } } } } } }`
+)
+
+// TestNoNPlusOne pins the number of SQL statements of nested queries: it must
+// not grow with the number of rows returned.
+func TestNoNPlusOne(t *testing.T) {
+	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
+		counts := map[string]map[int]int64{}
+		for _, n := range []int{10, 200} {
+			env := testenv.New(t, b)
+			org := env.Org(t, "Brand", 0)
+			seedStores(t, env.Client, org, n)
+			tok := env.User(t, "owner@brand.test", testenv.Grant{Org: org, Role: "owner"})
+			for name, q := range map[string]string{"campaigns": campaignsQuery, "products": productsQuery} {
+				var out struct {
+					Stores struct {
+						Edges []struct{ Node json } `json:"edges"`
+					}
+				}
+				before := env.Statements.Load()
+				env.MustData(t, testenv.Request{Token: tok, Query: q, Variables: map[string]any{"n": n}}, &out)
+				got := env.Statements.Load() - before
+				if len(out.Stores.Edges) != n {
+					t.Fatalf("%s: got %d stores, want %d", name, len(out.Stores.Edges), n)
+				}
+				if counts[name] == nil {
+					counts[name] = map[int]int64{}
+				}
+				counts[name][n] = got
+				t.Logf("%s with %d stores: %d SQL statements", name, n, got)
+			}
+		}
+		for name, c := range counts {
+			if c[10] != c[200] {
+				t.Errorf("%s: %d statements for 10 stores but %d for 200: N+1", name, c[10], c[200])
+			}
+		}
+	})
+}
+
+type json = map[string]any
