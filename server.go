@@ -140,6 +140,12 @@ func run(args []string) error {
 		} else {
 			log.Info("database already has data: demo data not loaded again")
 		}
+		// Demo mode only: the accounts and their shared password.
+		fmt.Fprintf(os.Stderr, "\nDemo users (password %q):\n", demo.Password)
+		for _, u := range demo.Users {
+			fmt.Fprintf(os.Stderr, "  %-24s %-16s in %s\n", u.Email, u.Role, u.Org)
+		}
+		fmt.Fprintln(os.Stderr)
 	}
 
 	srv := &http.Server{

@@ -47,7 +47,8 @@ func Open(dsn string) (*entsql.Driver, error) {
 
 // sqliteDSN adds the pragmas every connection needs: foreign keys, WAL, a busy
 // timeout so that concurrent writers wait instead of failing, and immediate
-// transactions so that a read-then-write transaction cannot deadlock.
+// transactions so that a read-then-write transaction cannot deadlock, and a
+// sortable time format.
 func sqliteDSN(path string) string {
 	if strings.HasPrefix(path, "sqlite://") {
 		path = strings.TrimPrefix(path, "sqlite://")
@@ -63,6 +64,9 @@ func sqliteDSN(path string) string {
 	}
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
+	// Store times as "2006-01-02 15:04:05.999999999-07:00" so that text order is
+	// time order (the default is Go's time.String, which is neither).
+	q.Set("_time_format", "sqlite")
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"

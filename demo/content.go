@@ -92,6 +92,9 @@ func (s *seeder) contentCreate(d contentDraft) *ent.ContentCreate {
 	if d.note != "" {
 		c.SetReviewNote(d.note)
 	}
+	if author, ok := s.authors[d.b.org.ID]; ok {
+		c.SetAuthorID(author)
+	}
 
 	var scheduled, published *time.Time
 	switch d.status {

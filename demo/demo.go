@@ -91,7 +91,9 @@ type seeder struct {
 	loc   *time.Location
 	today time.Time // midnight today, Asia/Shanghai
 
-	brands []*brandRows
+	brands  []*brandRows
+	agency  int
+	authors map[int]int // organization → the demo content editor who writes its content
 }
 
 type brandRows struct {
@@ -132,6 +134,7 @@ func (s *seeder) run(ctx context.Context) error {
 		f    func(context.Context) error
 	}{
 		{"organizations", s.organizations},
+		{"users", s.users},
 		{"suppliers", s.suppliers},
 		{"stores", s.stores},
 		{"metric snapshots", s.metrics},
@@ -226,6 +229,7 @@ func (s *seeder) organizations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.agency = agency.ID
 	for i := range brands {
 		spec := &brands[i]
 		org, err := s.tx.Organization.Create().

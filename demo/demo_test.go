@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/compliance"
 	"github.com/opsgraph/opsgraph/db"
@@ -24,6 +25,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/ent/user"
 	"github.com/opsgraph/opsgraph/storeprofile"
 )
 
@@ -104,9 +106,10 @@ func TestLoad(t *testing.T) {
 	if counts["orders"] > 500 {
 		t.Errorf("%d orders, want a few hundred (≤ 500)", counts["orders"])
 	}
-	if counts["users"] != 0 {
-		t.Errorf("%d users: the demo does not create users", counts["users"])
+	if counts["users"] != len(Users) {
+		t.Errorf("%d users, want the %d demo users", counts["users"], len(Users))
 	}
+	checkUsers(ctx, t, client)
 
 	checkShape(ctx, t, client, time.Now())
 }
@@ -646,5 +649,30 @@ func TestLoadAllOrNothing(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%d %s left behind after a failed load", n, name)
 		}
+	}
+}
+
+// checkUsers: every demo user can sign in with the demo password and holds
+// exactly its role in its organization; content of Brand A has an author.
+func checkUsers(ctx context.Context, t *testing.T, c *ent.Client) {
+	t.Helper()
+	orgByName := map[string]string{"agency": "Demo Agency", "brand-a": "Brand A", "brand-b": "Brand B"}
+	for _, u := range Users {
+		row, err := c.User.Query().Where(user.Email(u.Email)).WithMemberships(func(q *ent.MembershipQuery) { q.WithOrganization() }).Only(ctx)
+		if err != nil {
+			t.Errorf("%s: %v", u.Email, err)
+			continue
+		}
+		if !auth.CheckPassword(row.PasswordHash, Password) {
+			t.Errorf("%s: demo password does not match", u.Email)
+		}
+		ms := row.Edges.Memberships
+		if len(ms) != 1 || ms[0].Role != u.Role || ms[0].Edges.Organization.Name != orgByName[u.Org] {
+			t.Errorf("%s: memberships %+v, want %s in %s", u.Email, ms, u.Role, orgByName[u.Org])
+		}
+	}
+	n, err := c.Content.Query().Where(content.HasStoreWith(store.HasOrganizationWith(organization.Name("Brand A"))), content.AuthorIDIsNil()).Count(ctx)
+	if err != nil || n != 0 {
+		t.Errorf("%d Brand A contents without an author (%v)", n, err)
 	}
 }
