@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
 )
 
@@ -37,6 +39,7 @@ type config struct {
 	MaxBodyBytes  int64
 	SecretKeyFile string
 	TrustProxy    bool
+	PluginDir     string
 }
 
 func envOr(key, def string) string {
@@ -72,6 +75,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt("OPSGRAPH_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)), "request body size limit in bytes (OPSGRAPH_MAX_BODY_BYTES)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
+	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -82,6 +86,16 @@ func parseFlags(args []string) (config, error) {
 }
 
 func main() {
+	// "opsgraph plugin <id>": this binary re-executed by the plugin host to serve
+	// a built-in platform plugin. Nothing may write to stdout before this: it
+	// carries go-plugin's handshake.
+	if len(os.Args) >= 3 && os.Args[1] == builtin.Arg {
+		if err := builtin.Serve(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "opsgraph plugin:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "opsgraph:", err)
 		os.Exit(1)
@@ -117,7 +131,13 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	builtins, err := builtin.Specs()
+	if err != nil {
+		return fmt.Errorf("built-in plugins: %w", err)
+	}
 	a, err := app.New(ctx, app.Config{
+		PluginDir:    cfg.PluginDir,
+		Builtins:     builtins,
 		DSN:          cfg.DSN,
 		Limits:       graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
 		MaxBodyBytes: cfg.MaxBodyBytes,
@@ -140,6 +160,16 @@ func run(args []string) error {
 		} else {
 			log.Info("database already has data: demo data not loaded again")
 		}
+		fakes, err := demo.StartFakePlatforms()
+		if err != nil {
+			return fmt.Errorf("start fake platforms: %w", err)
+		}
+		defer func() {
+			for _, f := range fakes {
+				f.Close()
+			}
+		}()
+		printFakes(fakes)
 		// Demo mode only: the accounts and their shared password.
 		fmt.Fprintf(os.Stderr, "\nDemo users (password %q):\n", demo.Password)
 		for _, u := range demo.Users {
@@ -174,4 +204,20 @@ func displayAddr(addr string) string {
 		return "localhost" + addr
 	}
 	return addr
+}
+
+// printFakes tells how to connect a demo store to each fake platform.
+func printFakes(fakes []demo.FakePlatform) {
+	fmt.Fprintln(os.Stderr, "\nDemo mode started fake platform gateways on loopback (they check signatures like the real ones).")
+	fmt.Fprintln(os.Stderr, "Connect a store to one (as owner@agency.demo or integrator@agency.demo), then syncStore it:")
+	for _, f := range fakes {
+		var creds []string
+		for _, k := range []string{"app_key", "app_id", "app_secret"} {
+			if v, ok := f.Connection.Credentials[k]; ok {
+				creds = append(creds, fmt.Sprintf(`{name: %q, value: %q}`, k, v))
+			}
+		}
+		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: \"<id>\", platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
+			f.PluginID, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
+	}
 }

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
@@ -20,6 +23,8 @@ import (
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/graphiql"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/platformsync"
+	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/secretbox"
 )
 
@@ -37,15 +42,29 @@ type Config struct {
 	TrustProxy bool
 	// Now is the clock of login throttling; nil is time.Now.
 	Now func() time.Time
+	// PluginDir holds third-party plugins and their manifest (OPSGRAPH_PLUGIN_DIR).
+	PluginDir string
+	// Builtins are the built-in plugins (builtin.Specs()); tests pass their own.
+	Builtins []host.Spec
+	// PluginCallTimeout bounds each plugin call; 0 is the host default (30 s).
+	PluginCallTimeout time.Duration
+	// SyncPageSize is the page size of platform syncs; 0 is 100.
+	SyncPageSize int
+	// NoSyncRunner leaves sync jobs queued (tests that run jobs by hand).
+	NoSyncRunner bool
 }
 
 // App is a running OpsGraph instance without its listener.
 type App struct {
-	Client *ent.Client
-	Authz  *authz.Authorizer
-	Auth   *auth.Service
-	Box    *secretbox.Box
-	cfg    Config
+	Client  *ent.Client
+	Authz   *authz.Authorizer
+	Auth    *auth.Service
+	Box     *secretbox.Box
+	Plugins *host.Manager
+	Sync    *platformsync.Service
+	cfg     Config
+	stop    context.CancelFunc
+	done    chan struct{}
 }
 
 // New opens and migrates the database.
@@ -67,14 +86,39 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
-	return &App{Client: client, Authz: az, Auth: svc, Box: box, cfg: cfg}, nil
+	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
+		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log})
+	if err != nil {
+		az.Close()
+		client.Close()
+		return nil, fmt.Errorf("plugins: %w", err)
+	}
+	hostname, _ := os.Hostname()
+	syncer := &platformsync.Service{Client: client, Plugins: plugins, Box: box, Log: cfg.Log,
+		Broker: platformsync.NewBroker(), Instance: fmt.Sprintf("%s/%d", hostname, os.Getpid()),
+		PageSize: cfg.SyncPageSize, Postgres: db.IsPostgres(cfg.DSN)}
+	syncer.Init()
+	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop = stop
+	if cfg.NoSyncRunner {
+		close(a.done)
+	} else {
+		go func() {
+			defer close(a.done)
+			syncer.Run(runCtx)
+		}()
+	}
+	return a, nil
 }
 
 // Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
-		Auth: a.Auth, Authz: a.Authz, Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
+		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
+		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
+		WebsocketInit: a.websocketInit,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -104,10 +148,29 @@ func (a *App) ping(ctx context.Context) error {
 	return rows.Close()
 }
 
-// Close releases the database.
+// Close stops the sync runner, the plugin processes and the database.
 func (a *App) Close() error {
+	a.stop()
+	<-a.done
+	if err := a.Plugins.Close(); err != nil {
+		a.cfg.Log.Warn("stop plugins", "err", err)
+	}
 	a.Authz.Close()
 	return a.Client.Close()
+}
+
+// websocketInit authenticates a subscription connection with the token in its
+// connection_init payload ({"Authorization": "Bearer <token>"}).
+func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	token, ok := strings.CutPrefix(p.Authorization(), "Bearer ")
+	if !ok || token == "" {
+		return ctx, nil, nil // fields then answer UNAUTHENTICATED
+	}
+	v, err := a.Auth.Authenticate(ctx, strings.TrimSpace(token))
+	if err != nil {
+		return graph.WithAuthError(ctx, auth.ErrInvalidToken), nil, nil
+	}
+	return authz.WithViewer(ctx, v), nil, nil
 }
 
 // authenticate puts the client address and, for a valid bearer token, the

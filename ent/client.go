@@ -30,11 +30,13 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 
 	stdsql "database/sql"
@@ -75,6 +77,8 @@ type Client struct {
 	OrderLine *OrderLineClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PlatformConnection is the client for interacting with the PlatformConnection builders.
+	PlatformConnection *PlatformConnectionClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
@@ -85,6 +89,8 @@ type Client struct {
 	Store *StoreClient
 	// Supplier is the client for interacting with the Supplier builders.
 	Supplier *SupplierClient
+	// SyncJob is the client for interacting with the SyncJob builders.
+	SyncJob *SyncJobClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -113,11 +119,13 @@ func (c *Client) init() {
 	c.Order = NewOrderClient(c.config)
 	c.OrderLine = NewOrderLineClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.PlatformConnection = NewPlatformConnectionClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.SKU = NewSKUClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Store = NewStoreClient(c.config)
 	c.Supplier = NewSupplierClient(c.config)
+	c.SyncJob = NewSyncJobClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -209,29 +217,31 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIToken:       NewAPITokenClient(cfg),
-		Alert:          NewAlertClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Campaign:       NewCampaignClient(cfg),
-		CasbinRule:     NewCasbinRuleClient(cfg),
-		Collaboration:  NewCollaborationClient(cfg),
-		Content:        NewContentClient(cfg),
-		KOLPartner:     NewKOLPartnerClient(cfg),
-		KnownAddress:   NewKnownAddressClient(cfg),
-		LoginThrottle:  NewLoginThrottleClient(cfg),
-		Membership:     NewMembershipClient(cfg),
-		MetricSnapshot: NewMetricSnapshotClient(cfg),
-		Order:          NewOrderClient(cfg),
-		OrderLine:      NewOrderLineClient(cfg),
-		Organization:   NewOrganizationClient(cfg),
-		Product:        NewProductClient(cfg),
-		SKU:            NewSKUClient(cfg),
-		Session:        NewSessionClient(cfg),
-		Store:          NewStoreClient(cfg),
-		Supplier:       NewSupplierClient(cfg),
-		User:           NewUserClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Alert:              NewAlertClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		Campaign:           NewCampaignClient(cfg),
+		CasbinRule:         NewCasbinRuleClient(cfg),
+		Collaboration:      NewCollaborationClient(cfg),
+		Content:            NewContentClient(cfg),
+		KOLPartner:         NewKOLPartnerClient(cfg),
+		KnownAddress:       NewKnownAddressClient(cfg),
+		LoginThrottle:      NewLoginThrottleClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		MetricSnapshot:     NewMetricSnapshotClient(cfg),
+		Order:              NewOrderClient(cfg),
+		OrderLine:          NewOrderLineClient(cfg),
+		Organization:       NewOrganizationClient(cfg),
+		PlatformConnection: NewPlatformConnectionClient(cfg),
+		Product:            NewProductClient(cfg),
+		SKU:                NewSKUClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Store:              NewStoreClient(cfg),
+		Supplier:           NewSupplierClient(cfg),
+		SyncJob:            NewSyncJobClient(cfg),
+		User:               NewUserClient(cfg),
 	}, nil
 }
 
@@ -249,29 +259,31 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIToken:       NewAPITokenClient(cfg),
-		Alert:          NewAlertClient(cfg),
-		AuditEvent:     NewAuditEventClient(cfg),
-		Campaign:       NewCampaignClient(cfg),
-		CasbinRule:     NewCasbinRuleClient(cfg),
-		Collaboration:  NewCollaborationClient(cfg),
-		Content:        NewContentClient(cfg),
-		KOLPartner:     NewKOLPartnerClient(cfg),
-		KnownAddress:   NewKnownAddressClient(cfg),
-		LoginThrottle:  NewLoginThrottleClient(cfg),
-		Membership:     NewMembershipClient(cfg),
-		MetricSnapshot: NewMetricSnapshotClient(cfg),
-		Order:          NewOrderClient(cfg),
-		OrderLine:      NewOrderLineClient(cfg),
-		Organization:   NewOrganizationClient(cfg),
-		Product:        NewProductClient(cfg),
-		SKU:            NewSKUClient(cfg),
-		Session:        NewSessionClient(cfg),
-		Store:          NewStoreClient(cfg),
-		Supplier:       NewSupplierClient(cfg),
-		User:           NewUserClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIToken:           NewAPITokenClient(cfg),
+		Alert:              NewAlertClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		Campaign:           NewCampaignClient(cfg),
+		CasbinRule:         NewCasbinRuleClient(cfg),
+		Collaboration:      NewCollaborationClient(cfg),
+		Content:            NewContentClient(cfg),
+		KOLPartner:         NewKOLPartnerClient(cfg),
+		KnownAddress:       NewKnownAddressClient(cfg),
+		LoginThrottle:      NewLoginThrottleClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		MetricSnapshot:     NewMetricSnapshotClient(cfg),
+		Order:              NewOrderClient(cfg),
+		OrderLine:          NewOrderLineClient(cfg),
+		Organization:       NewOrganizationClient(cfg),
+		PlatformConnection: NewPlatformConnectionClient(cfg),
+		Product:            NewProductClient(cfg),
+		SKU:                NewSKUClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Store:              NewStoreClient(cfg),
+		Supplier:           NewSupplierClient(cfg),
+		SyncJob:            NewSyncJobClient(cfg),
+		User:               NewUserClient(cfg),
 	}, nil
 }
 
@@ -303,8 +315,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Alert, c.AuditEvent, c.Campaign, c.CasbinRule, c.Collaboration,
 		c.Content, c.KOLPartner, c.KnownAddress, c.LoginThrottle, c.Membership,
-		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.Product, c.SKU,
-		c.Session, c.Store, c.Supplier, c.User,
+		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.PlatformConnection,
+		c.Product, c.SKU, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -316,8 +328,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Alert, c.AuditEvent, c.Campaign, c.CasbinRule, c.Collaboration,
 		c.Content, c.KOLPartner, c.KnownAddress, c.LoginThrottle, c.Membership,
-		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.Product, c.SKU,
-		c.Session, c.Store, c.Supplier, c.User,
+		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.PlatformConnection,
+		c.Product, c.SKU, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -356,6 +368,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.OrderLine.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *PlatformConnectionMutation:
+		return c.PlatformConnection.mutate(ctx, m)
 	case *ProductMutation:
 		return c.Product.mutate(ctx, m)
 	case *SKUMutation:
@@ -366,6 +380,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Store.mutate(ctx, m)
 	case *SupplierMutation:
 		return c.Supplier.mutate(ctx, m)
+	case *SyncJobMutation:
+		return c.SyncJob.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -2879,6 +2895,172 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 	}
 }
 
+// PlatformConnectionClient is a client for the PlatformConnection schema.
+type PlatformConnectionClient struct {
+	config
+}
+
+// NewPlatformConnectionClient returns a client for the PlatformConnection from the given config.
+func NewPlatformConnectionClient(c config) *PlatformConnectionClient {
+	return &PlatformConnectionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `platformconnection.Hooks(f(g(h())))`.
+func (c *PlatformConnectionClient) Use(hooks ...Hook) {
+	c.hooks.PlatformConnection = append(c.hooks.PlatformConnection, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `platformconnection.Intercept(f(g(h())))`.
+func (c *PlatformConnectionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PlatformConnection = append(c.inters.PlatformConnection, interceptors...)
+}
+
+// Create returns a builder for creating a PlatformConnection entity.
+func (c *PlatformConnectionClient) Create() *PlatformConnectionCreate {
+	mutation := newPlatformConnectionMutation(c.config, OpCreate)
+	return &PlatformConnectionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PlatformConnection entities.
+func (c *PlatformConnectionClient) CreateBulk(builders ...*PlatformConnectionCreate) *PlatformConnectionCreateBulk {
+	return &PlatformConnectionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PlatformConnectionClient) MapCreateBulk(slice any, setFunc func(*PlatformConnectionCreate, int)) *PlatformConnectionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PlatformConnectionCreateBulk{err: fmt.Errorf("calling to PlatformConnectionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PlatformConnectionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PlatformConnectionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PlatformConnection.
+func (c *PlatformConnectionClient) Update() *PlatformConnectionUpdate {
+	mutation := newPlatformConnectionMutation(c.config, OpUpdate)
+	return &PlatformConnectionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PlatformConnectionClient) UpdateOne(_m *PlatformConnection) *PlatformConnectionUpdateOne {
+	mutation := newPlatformConnectionMutation(c.config, OpUpdateOne, withPlatformConnection(_m))
+	return &PlatformConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PlatformConnectionClient) UpdateOneID(id int) *PlatformConnectionUpdateOne {
+	mutation := newPlatformConnectionMutation(c.config, OpUpdateOne, withPlatformConnectionID(id))
+	return &PlatformConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PlatformConnection.
+func (c *PlatformConnectionClient) Delete() *PlatformConnectionDelete {
+	mutation := newPlatformConnectionMutation(c.config, OpDelete)
+	return &PlatformConnectionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PlatformConnectionClient) DeleteOne(_m *PlatformConnection) *PlatformConnectionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PlatformConnectionClient) DeleteOneID(id int) *PlatformConnectionDeleteOne {
+	builder := c.Delete().Where(platformconnection.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PlatformConnectionDeleteOne{builder}
+}
+
+// Query returns a query builder for PlatformConnection.
+func (c *PlatformConnectionClient) Query() *PlatformConnectionQuery {
+	return &PlatformConnectionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePlatformConnection},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PlatformConnection entity by its id.
+func (c *PlatformConnectionClient) Get(ctx context.Context, id int) (*PlatformConnection, error) {
+	return c.Query().Where(platformconnection.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PlatformConnectionClient) GetX(ctx context.Context, id int) *PlatformConnection {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PlatformConnection.
+func (c *PlatformConnectionClient) QueryOrganization(_m *PlatformConnection) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(platformconnection.Table, platformconnection.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, platformconnection.OrganizationTable, platformconnection.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStore queries the store edge of a PlatformConnection.
+func (c *PlatformConnectionClient) QueryStore(_m *PlatformConnection) *StoreQuery {
+	query := (&StoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(platformconnection.Table, platformconnection.FieldID, id),
+			sqlgraph.To(store.Table, store.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, platformconnection.StoreTable, platformconnection.StoreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PlatformConnectionClient) Hooks() []Hook {
+	hooks := c.hooks.PlatformConnection
+	return append(hooks[:len(hooks):len(hooks)], platformconnection.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PlatformConnectionClient) Interceptors() []Interceptor {
+	return c.inters.PlatformConnection
+}
+
+func (c *PlatformConnectionClient) mutate(ctx context.Context, m *PlatformConnectionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PlatformConnectionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PlatformConnectionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PlatformConnectionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PlatformConnectionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PlatformConnection mutation op: %q", m.Op())
+	}
+}
+
 // ProductClient is a client for the Product schema.
 type ProductClient struct {
 	config
@@ -3597,6 +3779,38 @@ func (c *StoreClient) QueryMetrics(_m *Store) *MetricSnapshotQuery {
 	return query
 }
 
+// QueryConnection queries the connection edge of a Store.
+func (c *StoreClient) QueryConnection(_m *Store) *PlatformConnectionQuery {
+	query := (&PlatformConnectionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(store.Table, store.FieldID, id),
+			sqlgraph.To(platformconnection.Table, platformconnection.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, store.ConnectionTable, store.ConnectionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySyncJobs queries the sync_jobs edge of a Store.
+func (c *StoreClient) QuerySyncJobs(_m *Store) *SyncJobQuery {
+	query := (&SyncJobClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(store.Table, store.FieldID, id),
+			sqlgraph.To(syncjob.Table, syncjob.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, store.SyncJobsTable, store.SyncJobsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *StoreClient) Hooks() []Hook {
 	hooks := c.hooks.Store
@@ -3789,6 +4003,172 @@ func (c *SupplierClient) mutate(ctx context.Context, m *SupplierMutation) (Value
 	}
 }
 
+// SyncJobClient is a client for the SyncJob schema.
+type SyncJobClient struct {
+	config
+}
+
+// NewSyncJobClient returns a client for the SyncJob from the given config.
+func NewSyncJobClient(c config) *SyncJobClient {
+	return &SyncJobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `syncjob.Hooks(f(g(h())))`.
+func (c *SyncJobClient) Use(hooks ...Hook) {
+	c.hooks.SyncJob = append(c.hooks.SyncJob, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `syncjob.Intercept(f(g(h())))`.
+func (c *SyncJobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SyncJob = append(c.inters.SyncJob, interceptors...)
+}
+
+// Create returns a builder for creating a SyncJob entity.
+func (c *SyncJobClient) Create() *SyncJobCreate {
+	mutation := newSyncJobMutation(c.config, OpCreate)
+	return &SyncJobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SyncJob entities.
+func (c *SyncJobClient) CreateBulk(builders ...*SyncJobCreate) *SyncJobCreateBulk {
+	return &SyncJobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SyncJobClient) MapCreateBulk(slice any, setFunc func(*SyncJobCreate, int)) *SyncJobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SyncJobCreateBulk{err: fmt.Errorf("calling to SyncJobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SyncJobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SyncJobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SyncJob.
+func (c *SyncJobClient) Update() *SyncJobUpdate {
+	mutation := newSyncJobMutation(c.config, OpUpdate)
+	return &SyncJobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SyncJobClient) UpdateOne(_m *SyncJob) *SyncJobUpdateOne {
+	mutation := newSyncJobMutation(c.config, OpUpdateOne, withSyncJob(_m))
+	return &SyncJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SyncJobClient) UpdateOneID(id int) *SyncJobUpdateOne {
+	mutation := newSyncJobMutation(c.config, OpUpdateOne, withSyncJobID(id))
+	return &SyncJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SyncJob.
+func (c *SyncJobClient) Delete() *SyncJobDelete {
+	mutation := newSyncJobMutation(c.config, OpDelete)
+	return &SyncJobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SyncJobClient) DeleteOne(_m *SyncJob) *SyncJobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SyncJobClient) DeleteOneID(id int) *SyncJobDeleteOne {
+	builder := c.Delete().Where(syncjob.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SyncJobDeleteOne{builder}
+}
+
+// Query returns a query builder for SyncJob.
+func (c *SyncJobClient) Query() *SyncJobQuery {
+	return &SyncJobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSyncJob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SyncJob entity by its id.
+func (c *SyncJobClient) Get(ctx context.Context, id int) (*SyncJob, error) {
+	return c.Query().Where(syncjob.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SyncJobClient) GetX(ctx context.Context, id int) *SyncJob {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SyncJob.
+func (c *SyncJobClient) QueryOrganization(_m *SyncJob) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncjob.Table, syncjob.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncjob.OrganizationTable, syncjob.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStore queries the store edge of a SyncJob.
+func (c *SyncJobClient) QueryStore(_m *SyncJob) *StoreQuery {
+	query := (&StoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncjob.Table, syncjob.FieldID, id),
+			sqlgraph.To(store.Table, store.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncjob.StoreTable, syncjob.StoreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SyncJobClient) Hooks() []Hook {
+	hooks := c.hooks.SyncJob
+	return append(hooks[:len(hooks):len(hooks)], syncjob.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SyncJobClient) Interceptors() []Interceptor {
+	return c.inters.SyncJob
+}
+
+func (c *SyncJobClient) mutate(ctx context.Context, m *SyncJobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SyncJobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SyncJobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SyncJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SyncJobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SyncJob mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -3944,14 +4324,14 @@ type (
 	hooks struct {
 		APIToken, Alert, AuditEvent, Campaign, CasbinRule, Collaboration, Content,
 		KOLPartner, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, Product, SKU, Session, Store, Supplier,
-		User []ent.Hook
+		OrderLine, Organization, PlatformConnection, Product, SKU, Session, Store,
+		Supplier, SyncJob, User []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AuditEvent, Campaign, CasbinRule, Collaboration, Content,
 		KOLPartner, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, Product, SKU, Session, Store, Supplier,
-		User []ent.Interceptor
+		OrderLine, Organization, PlatformConnection, Product, SKU, Session, Store,
+		Supplier, SyncJob, User []ent.Interceptor
 	}
 )
 

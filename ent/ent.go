@@ -27,11 +27,13 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -93,27 +95,29 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:       apitoken.ValidColumn,
-			alert.Table:          alert.ValidColumn,
-			auditevent.Table:     auditevent.ValidColumn,
-			campaign.Table:       campaign.ValidColumn,
-			casbinrule.Table:     casbinrule.ValidColumn,
-			collaboration.Table:  collaboration.ValidColumn,
-			content.Table:        content.ValidColumn,
-			kolpartner.Table:     kolpartner.ValidColumn,
-			knownaddress.Table:   knownaddress.ValidColumn,
-			loginthrottle.Table:  loginthrottle.ValidColumn,
-			membership.Table:     membership.ValidColumn,
-			metricsnapshot.Table: metricsnapshot.ValidColumn,
-			order.Table:          order.ValidColumn,
-			orderline.Table:      orderline.ValidColumn,
-			organization.Table:   organization.ValidColumn,
-			product.Table:        product.ValidColumn,
-			sku.Table:            sku.ValidColumn,
-			session.Table:        session.ValidColumn,
-			store.Table:          store.ValidColumn,
-			supplier.Table:       supplier.ValidColumn,
-			user.Table:           user.ValidColumn,
+			apitoken.Table:           apitoken.ValidColumn,
+			alert.Table:              alert.ValidColumn,
+			auditevent.Table:         auditevent.ValidColumn,
+			campaign.Table:           campaign.ValidColumn,
+			casbinrule.Table:         casbinrule.ValidColumn,
+			collaboration.Table:      collaboration.ValidColumn,
+			content.Table:            content.ValidColumn,
+			kolpartner.Table:         kolpartner.ValidColumn,
+			knownaddress.Table:       knownaddress.ValidColumn,
+			loginthrottle.Table:      loginthrottle.ValidColumn,
+			membership.Table:         membership.ValidColumn,
+			metricsnapshot.Table:     metricsnapshot.ValidColumn,
+			order.Table:              order.ValidColumn,
+			orderline.Table:          orderline.ValidColumn,
+			organization.Table:       organization.ValidColumn,
+			platformconnection.Table: platformconnection.ValidColumn,
+			product.Table:            product.ValidColumn,
+			sku.Table:                sku.ValidColumn,
+			session.Table:            session.ValidColumn,
+			store.Table:              store.ValidColumn,
+			supplier.Table:           supplier.ValidColumn,
+			syncjob.Table:            syncjob.ValidColumn,
+			user.Table:               user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

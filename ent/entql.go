@@ -18,12 +18,14 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -34,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -378,6 +380,36 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   platformconnection.Table,
+			Columns: platformconnection.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: platformconnection.FieldID,
+			},
+		},
+		Type: "PlatformConnection",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			platformconnection.FieldCreatedAt:       {Type: field.TypeTime, Column: platformconnection.FieldCreatedAt},
+			platformconnection.FieldUpdatedAt:       {Type: field.TypeTime, Column: platformconnection.FieldUpdatedAt},
+			platformconnection.FieldOrganizationID:  {Type: field.TypeInt, Column: platformconnection.FieldOrganizationID},
+			platformconnection.FieldStoreID:         {Type: field.TypeInt, Column: platformconnection.FieldStoreID},
+			platformconnection.FieldPluginID:        {Type: field.TypeString, Column: platformconnection.FieldPluginID},
+			platformconnection.FieldExternalShopID:  {Type: field.TypeString, Column: platformconnection.FieldExternalShopID},
+			platformconnection.FieldShopName:        {Type: field.TypeString, Column: platformconnection.FieldShopName},
+			platformconnection.FieldEndpoint:        {Type: field.TypeString, Column: platformconnection.FieldEndpoint},
+			platformconnection.FieldCredentialNames: {Type: field.TypeJSON, Column: platformconnection.FieldCredentialNames},
+			platformconnection.FieldCredentials:     {Type: field.TypeBytes, Column: platformconnection.FieldCredentials},
+			platformconnection.FieldAccessToken:     {Type: field.TypeBytes, Column: platformconnection.FieldAccessToken},
+			platformconnection.FieldRefreshToken:    {Type: field.TypeBytes, Column: platformconnection.FieldRefreshToken},
+			platformconnection.FieldTokenExpiresAt:  {Type: field.TypeTime, Column: platformconnection.FieldTokenExpiresAt},
+			platformconnection.FieldCursors:         {Type: field.TypeJSON, Column: platformconnection.FieldCursors},
+			platformconnection.FieldStatus:          {Type: field.TypeEnum, Column: platformconnection.FieldStatus},
+			platformconnection.FieldLastSyncedAt:    {Type: field.TypeTime, Column: platformconnection.FieldLastSyncedAt},
+			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -400,7 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:           {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -424,7 +456,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -444,7 +476,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -474,7 +506,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -501,7 +533,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   syncjob.Table,
+			Columns: syncjob.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: syncjob.FieldID,
+			},
+		},
+		Type: "SyncJob",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			syncjob.FieldCreatedAt:      {Type: field.TypeTime, Column: syncjob.FieldCreatedAt},
+			syncjob.FieldUpdatedAt:      {Type: field.TypeTime, Column: syncjob.FieldUpdatedAt},
+			syncjob.FieldOrganizationID: {Type: field.TypeInt, Column: syncjob.FieldOrganizationID},
+			syncjob.FieldStoreID:        {Type: field.TypeInt, Column: syncjob.FieldStoreID},
+			syncjob.FieldWhat:           {Type: field.TypeJSON, Column: syncjob.FieldWhat},
+			syncjob.FieldStatus:         {Type: field.TypeEnum, Column: syncjob.FieldStatus},
+			syncjob.FieldPhase:          {Type: field.TypeString, Column: syncjob.FieldPhase},
+			syncjob.FieldDone:           {Type: field.TypeInt, Column: syncjob.FieldDone},
+			syncjob.FieldTotal:          {Type: field.TypeInt, Column: syncjob.FieldTotal},
+			syncjob.FieldError:          {Type: field.TypeString, Column: syncjob.FieldError},
+			syncjob.FieldRequestedByID:  {Type: field.TypeInt, Column: syncjob.FieldRequestedByID},
+			syncjob.FieldClaimedBy:      {Type: field.TypeString, Column: syncjob.FieldClaimedBy},
+			syncjob.FieldHeartbeatAt:    {Type: field.TypeTime, Column: syncjob.FieldHeartbeatAt},
+			syncjob.FieldStartedAt:      {Type: field.TypeTime, Column: syncjob.FieldStartedAt},
+			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -902,6 +962,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   platformconnection.OrganizationTable,
+			Columns: []string{platformconnection.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PlatformConnection",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   platformconnection.StoreTable,
+			Columns: []string{platformconnection.StoreColumn},
+			Bidi:    false,
+		},
+		"PlatformConnection",
+		"Store",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   product.OrganizationTable,
 			Columns: []string{product.OrganizationColumn},
 			Bidi:    false,
@@ -1054,6 +1138,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"MetricSnapshot",
 	)
 	graph.MustAddE(
+		"connection",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+		},
+		"Store",
+		"PlatformConnection",
+	)
+	graph.MustAddE(
+		"sync_jobs",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+		},
+		"Store",
+		"SyncJob",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1076,6 +1184,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Supplier",
 		"Product",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncjob.OrganizationTable,
+			Columns: []string{syncjob.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SyncJob",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncjob.StoreTable,
+			Columns: []string{syncjob.StoreColumn},
+			Bidi:    false,
+		},
+		"SyncJob",
+		"Store",
 	)
 	graph.MustAddE(
 		"memberships",
@@ -2863,6 +2995,159 @@ func (f *OrganizationFilter) WhereHasMembershipsWith(preds ...predicate.Membersh
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PlatformConnectionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PlatformConnectionQuery builder.
+func (_q *PlatformConnectionQuery) Filter() *PlatformConnectionFilter {
+	return &PlatformConnectionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PlatformConnectionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PlatformConnectionMutation builder.
+func (m *PlatformConnectionMutation) Filter() *PlatformConnectionFilter {
+	return &PlatformConnectionFilter{config: m.config, predicateAdder: m}
+}
+
+// PlatformConnectionFilter provides a generic filtering capability at runtime for PlatformConnectionQuery.
+type PlatformConnectionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PlatformConnectionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PlatformConnectionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(platformconnection.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PlatformConnectionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(platformconnection.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PlatformConnectionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(platformconnection.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *PlatformConnectionFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(platformconnection.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *PlatformConnectionFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(platformconnection.FieldStoreID))
+}
+
+// WherePluginID applies the entql string predicate on the plugin_id field.
+func (f *PlatformConnectionFilter) WherePluginID(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldPluginID))
+}
+
+// WhereExternalShopID applies the entql string predicate on the external_shop_id field.
+func (f *PlatformConnectionFilter) WhereExternalShopID(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldExternalShopID))
+}
+
+// WhereShopName applies the entql string predicate on the shop_name field.
+func (f *PlatformConnectionFilter) WhereShopName(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldShopName))
+}
+
+// WhereEndpoint applies the entql string predicate on the endpoint field.
+func (f *PlatformConnectionFilter) WhereEndpoint(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldEndpoint))
+}
+
+// WhereCredentialNames applies the entql json.RawMessage predicate on the credential_names field.
+func (f *PlatformConnectionFilter) WhereCredentialNames(p entql.BytesP) {
+	f.Where(p.Field(platformconnection.FieldCredentialNames))
+}
+
+// WhereCredentials applies the entql []byte predicate on the credentials field.
+func (f *PlatformConnectionFilter) WhereCredentials(p entql.BytesP) {
+	f.Where(p.Field(platformconnection.FieldCredentials))
+}
+
+// WhereAccessToken applies the entql []byte predicate on the access_token field.
+func (f *PlatformConnectionFilter) WhereAccessToken(p entql.BytesP) {
+	f.Where(p.Field(platformconnection.FieldAccessToken))
+}
+
+// WhereRefreshToken applies the entql []byte predicate on the refresh_token field.
+func (f *PlatformConnectionFilter) WhereRefreshToken(p entql.BytesP) {
+	f.Where(p.Field(platformconnection.FieldRefreshToken))
+}
+
+// WhereTokenExpiresAt applies the entql time.Time predicate on the token_expires_at field.
+func (f *PlatformConnectionFilter) WhereTokenExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(platformconnection.FieldTokenExpiresAt))
+}
+
+// WhereCursors applies the entql json.RawMessage predicate on the cursors field.
+func (f *PlatformConnectionFilter) WhereCursors(p entql.BytesP) {
+	f.Where(p.Field(platformconnection.FieldCursors))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PlatformConnectionFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldStatus))
+}
+
+// WhereLastSyncedAt applies the entql time.Time predicate on the last_synced_at field.
+func (f *PlatformConnectionFilter) WhereLastSyncedAt(p entql.TimeP) {
+	f.Where(p.Field(platformconnection.FieldLastSyncedAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *PlatformConnectionFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(platformconnection.FieldLastError))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PlatformConnectionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PlatformConnectionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *PlatformConnectionFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *PlatformConnectionFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ProductQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2891,7 +3176,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3042,7 +3327,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3165,7 +3450,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3254,7 +3539,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3434,6 +3719,34 @@ func (f *StoreFilter) WhereHasMetricsWith(preds ...predicate.MetricSnapshot) {
 	})))
 }
 
+// WhereHasConnection applies a predicate to check if query has an edge connection.
+func (f *StoreFilter) WhereHasConnection() {
+	f.Where(entql.HasEdge("connection"))
+}
+
+// WhereHasConnectionWith applies a predicate to check if query has an edge connection with a given conditions (other predicates).
+func (f *StoreFilter) WhereHasConnectionWith(preds ...predicate.PlatformConnection) {
+	f.Where(entql.HasEdgeWith("connection", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSyncJobs applies a predicate to check if query has an edge sync_jobs.
+func (f *StoreFilter) WhereHasSyncJobs() {
+	f.Where(entql.HasEdge("sync_jobs"))
+}
+
+// WhereHasSyncJobsWith applies a predicate to check if query has an edge sync_jobs with a given conditions (other predicates).
+func (f *StoreFilter) WhereHasSyncJobsWith(preds ...predicate.SyncJob) {
+	f.Where(entql.HasEdgeWith("sync_jobs", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *SupplierQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3463,7 +3776,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3573,6 +3886,149 @@ func (f *SupplierFilter) WhereHasProductsWith(preds ...predicate.Product) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SyncJobQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SyncJobQuery builder.
+func (_q *SyncJobQuery) Filter() *SyncJobFilter {
+	return &SyncJobFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SyncJobMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SyncJobMutation builder.
+func (m *SyncJobMutation) Filter() *SyncJobFilter {
+	return &SyncJobFilter{config: m.config, predicateAdder: m}
+}
+
+// SyncJobFilter provides a generic filtering capability at runtime for SyncJobQuery.
+type SyncJobFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SyncJobFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SyncJobFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SyncJobFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SyncJobFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *SyncJobFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *SyncJobFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldStoreID))
+}
+
+// WhereWhat applies the entql json.RawMessage predicate on the what field.
+func (f *SyncJobFilter) WhereWhat(p entql.BytesP) {
+	f.Where(p.Field(syncjob.FieldWhat))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *SyncJobFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(syncjob.FieldStatus))
+}
+
+// WherePhase applies the entql string predicate on the phase field.
+func (f *SyncJobFilter) WherePhase(p entql.StringP) {
+	f.Where(p.Field(syncjob.FieldPhase))
+}
+
+// WhereDone applies the entql int predicate on the done field.
+func (f *SyncJobFilter) WhereDone(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldDone))
+}
+
+// WhereTotal applies the entql int predicate on the total field.
+func (f *SyncJobFilter) WhereTotal(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldTotal))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *SyncJobFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(syncjob.FieldError))
+}
+
+// WhereRequestedByID applies the entql int predicate on the requested_by_id field.
+func (f *SyncJobFilter) WhereRequestedByID(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldRequestedByID))
+}
+
+// WhereClaimedBy applies the entql string predicate on the claimed_by field.
+func (f *SyncJobFilter) WhereClaimedBy(p entql.StringP) {
+	f.Where(p.Field(syncjob.FieldClaimedBy))
+}
+
+// WhereHeartbeatAt applies the entql time.Time predicate on the heartbeat_at field.
+func (f *SyncJobFilter) WhereHeartbeatAt(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldHeartbeatAt))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *SyncJobFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *SyncJobFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldFinishedAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SyncJobFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SyncJobFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *SyncJobFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *SyncJobFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3601,7 +4057,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -22,10 +22,12 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -2779,6 +2781,185 @@ func newOrganizationPaginateArgs(rv map[string]any) *organizationPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PlatformConnectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*PlatformConnectionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PlatformConnectionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(platformconnection.Columns))
+		selectedFields = []string{platformconnection.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[platformconnection.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldOrganizationID)
+				fieldSeen[platformconnection.FieldOrganizationID] = struct{}{}
+			}
+
+		case "store":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StoreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, storeImplementors)...); err != nil {
+				return err
+			}
+			_q.withStore = query
+			if _, ok := fieldSeen[platformconnection.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldStoreID)
+				fieldSeen[platformconnection.FieldStoreID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[platformconnection.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldCreatedAt)
+				fieldSeen[platformconnection.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[platformconnection.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldUpdatedAt)
+				fieldSeen[platformconnection.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[platformconnection.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldOrganizationID)
+				fieldSeen[platformconnection.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[platformconnection.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldStoreID)
+				fieldSeen[platformconnection.FieldStoreID] = struct{}{}
+			}
+		case "pluginID":
+			if _, ok := fieldSeen[platformconnection.FieldPluginID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldPluginID)
+				fieldSeen[platformconnection.FieldPluginID] = struct{}{}
+			}
+		case "externalShopID":
+			if _, ok := fieldSeen[platformconnection.FieldExternalShopID]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldExternalShopID)
+				fieldSeen[platformconnection.FieldExternalShopID] = struct{}{}
+			}
+		case "shopName":
+			if _, ok := fieldSeen[platformconnection.FieldShopName]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldShopName)
+				fieldSeen[platformconnection.FieldShopName] = struct{}{}
+			}
+		case "endpoint":
+			if _, ok := fieldSeen[platformconnection.FieldEndpoint]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldEndpoint)
+				fieldSeen[platformconnection.FieldEndpoint] = struct{}{}
+			}
+		case "credentialNames":
+			if _, ok := fieldSeen[platformconnection.FieldCredentialNames]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldCredentialNames)
+				fieldSeen[platformconnection.FieldCredentialNames] = struct{}{}
+			}
+		case "tokenExpiresAt":
+			if _, ok := fieldSeen[platformconnection.FieldTokenExpiresAt]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldTokenExpiresAt)
+				fieldSeen[platformconnection.FieldTokenExpiresAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[platformconnection.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldStatus)
+				fieldSeen[platformconnection.FieldStatus] = struct{}{}
+			}
+		case "lastSyncedAt":
+			if _, ok := fieldSeen[platformconnection.FieldLastSyncedAt]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldLastSyncedAt)
+				fieldSeen[platformconnection.FieldLastSyncedAt] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[platformconnection.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, platformconnection.FieldLastError)
+				fieldSeen[platformconnection.FieldLastError] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type platformconnectionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PlatformConnectionPaginateOption
+}
+
+func newPlatformConnectionPaginateArgs(rv map[string]any) *platformconnectionPaginateArgs {
+	args := &platformconnectionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PlatformConnectionOrder{Field: &PlatformConnectionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPlatformConnectionOrder(order))
+			}
+		case *PlatformConnectionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPlatformConnectionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PlatformConnectionWhereInput); ok {
+		args.opts = append(args.opts, WithPlatformConnectionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ProductQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProductQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3713,6 +3894,106 @@ func (_q *StoreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			_q.WithNamedMetrics(alias, func(wq *MetricSnapshotQuery) {
 				*wq = *query
 			})
+
+		case "connection":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PlatformConnectionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, platformconnectionImplementors)...); err != nil {
+				return err
+			}
+			_q.withConnection = query
+
+		case "syncJobs":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SyncJobClient{config: _q.config}).Query()
+			)
+			args := newSyncJobPaginateArgs(fieldArgs(ctx, new(SyncJobWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newSyncJobPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Store) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"store_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(store.SyncJobsColumn), ids...))
+						})
+						if err := query.GroupBy(store.SyncJobsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Store) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.SyncJobs)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, syncjobImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(store.SyncJobsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedSyncJobs(alias, func(wq *SyncJobQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[store.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, store.FieldCreatedAt)
@@ -4127,6 +4408,191 @@ func newSupplierPaginateArgs(rv map[string]any) *supplierPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*SupplierWhereInput); ok {
 		args.opts = append(args.opts, WithSupplierFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SyncJobQuery) CollectFields(ctx context.Context, satisfies ...string) (*SyncJobQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SyncJobQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(syncjob.Columns))
+		selectedFields = []string{syncjob.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[syncjob.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldOrganizationID)
+				fieldSeen[syncjob.FieldOrganizationID] = struct{}{}
+			}
+
+		case "store":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StoreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, storeImplementors)...); err != nil {
+				return err
+			}
+			_q.withStore = query
+			if _, ok := fieldSeen[syncjob.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldStoreID)
+				fieldSeen[syncjob.FieldStoreID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[syncjob.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldCreatedAt)
+				fieldSeen[syncjob.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[syncjob.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldUpdatedAt)
+				fieldSeen[syncjob.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[syncjob.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldOrganizationID)
+				fieldSeen[syncjob.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[syncjob.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldStoreID)
+				fieldSeen[syncjob.FieldStoreID] = struct{}{}
+			}
+		case "what":
+			if _, ok := fieldSeen[syncjob.FieldWhat]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldWhat)
+				fieldSeen[syncjob.FieldWhat] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[syncjob.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldStatus)
+				fieldSeen[syncjob.FieldStatus] = struct{}{}
+			}
+		case "phase":
+			if _, ok := fieldSeen[syncjob.FieldPhase]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldPhase)
+				fieldSeen[syncjob.FieldPhase] = struct{}{}
+			}
+		case "done":
+			if _, ok := fieldSeen[syncjob.FieldDone]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldDone)
+				fieldSeen[syncjob.FieldDone] = struct{}{}
+			}
+		case "total":
+			if _, ok := fieldSeen[syncjob.FieldTotal]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldTotal)
+				fieldSeen[syncjob.FieldTotal] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[syncjob.FieldError]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldError)
+				fieldSeen[syncjob.FieldError] = struct{}{}
+			}
+		case "requestedByID":
+			if _, ok := fieldSeen[syncjob.FieldRequestedByID]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldRequestedByID)
+				fieldSeen[syncjob.FieldRequestedByID] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[syncjob.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldStartedAt)
+				fieldSeen[syncjob.FieldStartedAt] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[syncjob.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldFinishedAt)
+				fieldSeen[syncjob.FieldFinishedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type syncjobPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SyncJobPaginateOption
+}
+
+func newSyncJobPaginateArgs(rv map[string]any) *syncjobPaginateArgs {
+	args := &syncjobPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*SyncJobOrder:
+			args.opts = append(args.opts, WithSyncJobOrder(v))
+		case []any:
+			var orders []*SyncJobOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &SyncJobOrder{Field: &SyncJobOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithSyncJobOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*SyncJobWhereInput); ok {
+		args.opts = append(args.opts, WithSyncJobFilter(v.Filter))
 	}
 	return args
 }

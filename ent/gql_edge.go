@@ -352,6 +352,22 @@ func (_m *Organization) Suppliers(
 	return _m.QuerySuppliers().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *PlatformConnection) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PlatformConnection) Store(ctx context.Context) (*Store, error) {
+	result, err := _m.Edges.StoreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStore().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Product) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -526,6 +542,35 @@ func (_m *Store) Metrics(
 	return _m.QueryMetrics().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Store) Connection(ctx context.Context) (*PlatformConnection, error) {
+	result, err := _m.Edges.ConnectionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConnection().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Store) SyncJobs(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*SyncJobOrder, where *SyncJobWhereInput,
+) (*SyncJobConnection, error) {
+	opts := []SyncJobPaginateOption{
+		WithSyncJobOrder(orderBy),
+		WithSyncJobFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedSyncJobs(alias); err == nil || hasTotalCount {
+		pager, err := newSyncJobPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SyncJobConnection{Edges: []*SyncJobEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySyncJobs().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Supplier) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -553,6 +598,22 @@ func (_m *Supplier) Products(
 		return conn, nil
 	}
 	return _m.QueryProducts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *SyncJob) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SyncJob) Store(ctx context.Context) (*Store, error) {
+	result, err := _m.Edges.StoreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStore().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *User) Memberships(ctx context.Context) (result []*Membership, err error) {

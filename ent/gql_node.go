@@ -23,10 +23,12 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -95,6 +97,11 @@ var organizationImplementors = []string{"Organization", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Organization) IsNode() {}
 
+var platformconnectionImplementors = []string{"PlatformConnection", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PlatformConnection) IsNode() {}
+
 var productImplementors = []string{"Product", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -114,6 +121,11 @@ var supplierImplementors = []string{"Supplier", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Supplier) IsNode() {}
+
+var syncjobImplementors = []string{"SyncJob", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SyncJob) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -305,6 +317,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case platformconnection.Table:
+		query := c.PlatformConnection.Query().
+			Where(platformconnection.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, platformconnectionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case product.Table:
 		query := c.Product.Query().
 			Where(product.ID(id))
@@ -337,6 +358,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(supplier.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, supplierImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case syncjob.Table:
+		query := c.SyncJob.Query().
+			Where(syncjob.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, syncjobImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -615,6 +645,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case platformconnection.Table:
+		query := c.PlatformConnection.Query().
+			Where(platformconnection.IDIn(ids...))
+		query, err := query.CollectFields(ctx, platformconnectionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case product.Table:
 		query := c.Product.Query().
 			Where(product.IDIn(ids...))
@@ -667,6 +713,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Supplier.Query().
 			Where(supplier.IDIn(ids...))
 		query, err := query.CollectFields(ctx, supplierImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case syncjob.Table:
+		query := c.SyncJob.Query().
+			Where(syncjob.IDIn(ids...))
+		query, err := query.CollectFields(ctx, syncjobImplementors...)
 		if err != nil {
 			return nil, err
 		}

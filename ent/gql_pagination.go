@@ -26,10 +26,12 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -4710,6 +4712,320 @@ func (_m *Organization) ToEdge(order *OrganizationOrder) *OrganizationEdge {
 	}
 }
 
+// PlatformConnectionEdge is the edge representation of PlatformConnection.
+type PlatformConnectionEdge struct {
+	Node   *PlatformConnection `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// PlatformConnectionConnection is the connection containing edges to PlatformConnection.
+type PlatformConnectionConnection struct {
+	Edges      []*PlatformConnectionEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *PlatformConnectionConnection) build(nodes []*PlatformConnection, pager *platformconnectionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PlatformConnection
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PlatformConnection {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PlatformConnection {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PlatformConnectionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PlatformConnectionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PlatformConnectionPaginateOption enables pagination customization.
+type PlatformConnectionPaginateOption func(*platformconnectionPager) error
+
+// WithPlatformConnectionOrder configures pagination ordering.
+func WithPlatformConnectionOrder(order *PlatformConnectionOrder) PlatformConnectionPaginateOption {
+	if order == nil {
+		order = DefaultPlatformConnectionOrder
+	}
+	o := *order
+	return func(pager *platformconnectionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPlatformConnectionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPlatformConnectionFilter configures pagination filter.
+func WithPlatformConnectionFilter(filter func(*PlatformConnectionQuery) (*PlatformConnectionQuery, error)) PlatformConnectionPaginateOption {
+	return func(pager *platformconnectionPager) error {
+		if filter == nil {
+			return errors.New("PlatformConnectionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type platformconnectionPager struct {
+	reverse bool
+	order   *PlatformConnectionOrder
+	filter  func(*PlatformConnectionQuery) (*PlatformConnectionQuery, error)
+}
+
+func newPlatformConnectionPager(opts []PlatformConnectionPaginateOption, reverse bool) (*platformconnectionPager, error) {
+	pager := &platformconnectionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPlatformConnectionOrder
+	}
+	return pager, nil
+}
+
+func (p *platformconnectionPager) applyFilter(query *PlatformConnectionQuery) (*PlatformConnectionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *platformconnectionPager) toCursor(_m *PlatformConnection) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *platformconnectionPager) applyCursors(query *PlatformConnectionQuery, after, before *Cursor) (*PlatformConnectionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPlatformConnectionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *platformconnectionPager) applyOrder(query *PlatformConnectionQuery) *PlatformConnectionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPlatformConnectionOrder.Field {
+		query = query.Order(DefaultPlatformConnectionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *platformconnectionPager) orderExpr(query *PlatformConnectionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPlatformConnectionOrder.Field {
+			b.Comma().Ident(DefaultPlatformConnectionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PlatformConnection.
+func (_m *PlatformConnectionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PlatformConnectionPaginateOption,
+) (*PlatformConnectionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPlatformConnectionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PlatformConnectionConnection{Edges: []*PlatformConnectionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PlatformConnectionOrderFieldCreatedAt orders PlatformConnection by created_at.
+	PlatformConnectionOrderFieldCreatedAt = &PlatformConnectionOrderField{
+		Value: func(_m *PlatformConnection) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: platformconnection.FieldCreatedAt,
+		toTerm: platformconnection.ByCreatedAt,
+		toCursor: func(_m *PlatformConnection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PlatformConnectionOrderFieldUpdatedAt orders PlatformConnection by updated_at.
+	PlatformConnectionOrderFieldUpdatedAt = &PlatformConnectionOrderField{
+		Value: func(_m *PlatformConnection) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: platformconnection.FieldUpdatedAt,
+		toTerm: platformconnection.ByUpdatedAt,
+		toCursor: func(_m *PlatformConnection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PlatformConnectionOrderField) String() string {
+	var str string
+	switch f.column {
+	case PlatformConnectionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PlatformConnectionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PlatformConnectionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PlatformConnectionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PlatformConnectionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PlatformConnectionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PlatformConnectionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PlatformConnectionOrderField", str)
+	}
+	return nil
+}
+
+// PlatformConnectionOrderField defines the ordering field of PlatformConnection.
+type PlatformConnectionOrderField struct {
+	// Value extracts the ordering value from the given PlatformConnection.
+	Value    func(*PlatformConnection) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) platformconnection.OrderOption
+	toCursor func(*PlatformConnection) Cursor
+}
+
+// PlatformConnectionOrder defines the ordering of PlatformConnection.
+type PlatformConnectionOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *PlatformConnectionOrderField `json:"field"`
+}
+
+// DefaultPlatformConnectionOrder is the default ordering of PlatformConnection.
+var DefaultPlatformConnectionOrder = &PlatformConnectionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PlatformConnectionOrderField{
+		Value: func(_m *PlatformConnection) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: platformconnection.FieldID,
+		toTerm: platformconnection.ByID,
+		toCursor: func(_m *PlatformConnection) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PlatformConnection into PlatformConnectionEdge.
+func (_m *PlatformConnection) ToEdge(order *PlatformConnectionOrder) *PlatformConnectionEdge {
+	if order == nil {
+		order = DefaultPlatformConnectionOrder
+	}
+	return &PlatformConnectionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ProductEdge is the edge representation of Product.
 type ProductEdge struct {
 	Node   *Product `json:"node"`
@@ -6321,6 +6637,374 @@ func (_m *Supplier) ToEdge(order *SupplierOrder) *SupplierEdge {
 		order = DefaultSupplierOrder
 	}
 	return &SupplierEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SyncJobEdge is the edge representation of SyncJob.
+type SyncJobEdge struct {
+	Node   *SyncJob `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// SyncJobConnection is the connection containing edges to SyncJob.
+type SyncJobConnection struct {
+	Edges      []*SyncJobEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *SyncJobConnection) build(nodes []*SyncJob, pager *syncjobPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SyncJob
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SyncJob {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SyncJob {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SyncJobEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SyncJobEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SyncJobPaginateOption enables pagination customization.
+type SyncJobPaginateOption func(*syncjobPager) error
+
+// WithSyncJobOrder configures pagination ordering.
+func WithSyncJobOrder(order []*SyncJobOrder) SyncJobPaginateOption {
+	return func(pager *syncjobPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithSyncJobFilter configures pagination filter.
+func WithSyncJobFilter(filter func(*SyncJobQuery) (*SyncJobQuery, error)) SyncJobPaginateOption {
+	return func(pager *syncjobPager) error {
+		if filter == nil {
+			return errors.New("SyncJobQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type syncjobPager struct {
+	reverse bool
+	order   []*SyncJobOrder
+	filter  func(*SyncJobQuery) (*SyncJobQuery, error)
+}
+
+func newSyncJobPager(opts []SyncJobPaginateOption, reverse bool) (*syncjobPager, error) {
+	pager := &syncjobPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *syncjobPager) applyFilter(query *SyncJobQuery) (*SyncJobQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *syncjobPager) toCursor(_m *SyncJob) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *syncjobPager) applyCursors(query *SyncJobQuery, after, before *Cursor) (*SyncJobQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultSyncJobOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *syncjobPager) applyOrder(query *SyncJobQuery) *SyncJobQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultSyncJobOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultSyncJobOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *syncjobPager) orderExpr(query *SyncJobQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultSyncJobOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SyncJob.
+func (_m *SyncJobQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SyncJobPaginateOption,
+) (*SyncJobConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSyncJobPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SyncJobConnection{Edges: []*SyncJobEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SyncJobOrderFieldCreatedAt orders SyncJob by created_at.
+	SyncJobOrderFieldCreatedAt = &SyncJobOrderField{
+		Value: func(_m *SyncJob) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: syncjob.FieldCreatedAt,
+		toTerm: syncjob.ByCreatedAt,
+		toCursor: func(_m *SyncJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SyncJobOrderFieldUpdatedAt orders SyncJob by updated_at.
+	SyncJobOrderFieldUpdatedAt = &SyncJobOrderField{
+		Value: func(_m *SyncJob) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: syncjob.FieldUpdatedAt,
+		toTerm: syncjob.ByUpdatedAt,
+		toCursor: func(_m *SyncJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SyncJobOrderFieldStatus orders SyncJob by status.
+	SyncJobOrderFieldStatus = &SyncJobOrderField{
+		Value: func(_m *SyncJob) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: syncjob.FieldStatus,
+		toTerm: syncjob.ByStatus,
+		toCursor: func(_m *SyncJob) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SyncJobOrderField) String() string {
+	var str string
+	switch f.column {
+	case SyncJobOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SyncJobOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SyncJobOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SyncJobOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SyncJobOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SyncJobOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SyncJobOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SyncJobOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *SyncJobOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid SyncJobOrderField", str)
+	}
+	return nil
+}
+
+// SyncJobOrderField defines the ordering field of SyncJob.
+type SyncJobOrderField struct {
+	// Value extracts the ordering value from the given SyncJob.
+	Value    func(*SyncJob) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) syncjob.OrderOption
+	toCursor func(*SyncJob) Cursor
+}
+
+// SyncJobOrder defines the ordering of SyncJob.
+type SyncJobOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *SyncJobOrderField `json:"field"`
+}
+
+// DefaultSyncJobOrder is the default ordering of SyncJob.
+var DefaultSyncJobOrder = &SyncJobOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SyncJobOrderField{
+		Value: func(_m *SyncJob) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: syncjob.FieldID,
+		toTerm: syncjob.ByID,
+		toCursor: func(_m *SyncJob) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SyncJob into SyncJobEdge.
+func (_m *SyncJob) ToEdge(order *SyncJobOrder) *SyncJobEdge {
+	if order == nil {
+		order = DefaultSyncJobOrder
+	}
+	return &SyncJobEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

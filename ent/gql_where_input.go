@@ -19,11 +19,13 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -6215,6 +6217,682 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 	}
 }
 
+// PlatformConnectionWhereInput represents a where input for filtering PlatformConnection queries.
+type PlatformConnectionWhereInput struct {
+	Predicates []predicate.PlatformConnection  `json:"-"`
+	Not        *PlatformConnectionWhereInput   `json:"not,omitempty"`
+	Or         []*PlatformConnectionWhereInput `json:"or,omitempty"`
+	And        []*PlatformConnectionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+
+	// "plugin_id" field predicates.
+	PluginID             *string  `json:"pluginID,omitempty"`
+	PluginIDNEQ          *string  `json:"pluginIDNEQ,omitempty"`
+	PluginIDIn           []string `json:"pluginIDIn,omitempty"`
+	PluginIDNotIn        []string `json:"pluginIDNotIn,omitempty"`
+	PluginIDGT           *string  `json:"pluginIDGT,omitempty"`
+	PluginIDGTE          *string  `json:"pluginIDGTE,omitempty"`
+	PluginIDLT           *string  `json:"pluginIDLT,omitempty"`
+	PluginIDLTE          *string  `json:"pluginIDLTE,omitempty"`
+	PluginIDContains     *string  `json:"pluginIDContains,omitempty"`
+	PluginIDHasPrefix    *string  `json:"pluginIDHasPrefix,omitempty"`
+	PluginIDHasSuffix    *string  `json:"pluginIDHasSuffix,omitempty"`
+	PluginIDEqualFold    *string  `json:"pluginIDEqualFold,omitempty"`
+	PluginIDContainsFold *string  `json:"pluginIDContainsFold,omitempty"`
+
+	// "external_shop_id" field predicates.
+	ExternalShopID             *string  `json:"externalShopID,omitempty"`
+	ExternalShopIDNEQ          *string  `json:"externalShopIDNEQ,omitempty"`
+	ExternalShopIDIn           []string `json:"externalShopIDIn,omitempty"`
+	ExternalShopIDNotIn        []string `json:"externalShopIDNotIn,omitempty"`
+	ExternalShopIDGT           *string  `json:"externalShopIDGT,omitempty"`
+	ExternalShopIDGTE          *string  `json:"externalShopIDGTE,omitempty"`
+	ExternalShopIDLT           *string  `json:"externalShopIDLT,omitempty"`
+	ExternalShopIDLTE          *string  `json:"externalShopIDLTE,omitempty"`
+	ExternalShopIDContains     *string  `json:"externalShopIDContains,omitempty"`
+	ExternalShopIDHasPrefix    *string  `json:"externalShopIDHasPrefix,omitempty"`
+	ExternalShopIDHasSuffix    *string  `json:"externalShopIDHasSuffix,omitempty"`
+	ExternalShopIDIsNil        bool     `json:"externalShopIDIsNil,omitempty"`
+	ExternalShopIDNotNil       bool     `json:"externalShopIDNotNil,omitempty"`
+	ExternalShopIDEqualFold    *string  `json:"externalShopIDEqualFold,omitempty"`
+	ExternalShopIDContainsFold *string  `json:"externalShopIDContainsFold,omitempty"`
+
+	// "shop_name" field predicates.
+	ShopName             *string  `json:"shopName,omitempty"`
+	ShopNameNEQ          *string  `json:"shopNameNEQ,omitempty"`
+	ShopNameIn           []string `json:"shopNameIn,omitempty"`
+	ShopNameNotIn        []string `json:"shopNameNotIn,omitempty"`
+	ShopNameGT           *string  `json:"shopNameGT,omitempty"`
+	ShopNameGTE          *string  `json:"shopNameGTE,omitempty"`
+	ShopNameLT           *string  `json:"shopNameLT,omitempty"`
+	ShopNameLTE          *string  `json:"shopNameLTE,omitempty"`
+	ShopNameContains     *string  `json:"shopNameContains,omitempty"`
+	ShopNameHasPrefix    *string  `json:"shopNameHasPrefix,omitempty"`
+	ShopNameHasSuffix    *string  `json:"shopNameHasSuffix,omitempty"`
+	ShopNameIsNil        bool     `json:"shopNameIsNil,omitempty"`
+	ShopNameNotNil       bool     `json:"shopNameNotNil,omitempty"`
+	ShopNameEqualFold    *string  `json:"shopNameEqualFold,omitempty"`
+	ShopNameContainsFold *string  `json:"shopNameContainsFold,omitempty"`
+
+	// "endpoint" field predicates.
+	Endpoint             *string  `json:"endpoint,omitempty"`
+	EndpointNEQ          *string  `json:"endpointNEQ,omitempty"`
+	EndpointIn           []string `json:"endpointIn,omitempty"`
+	EndpointNotIn        []string `json:"endpointNotIn,omitempty"`
+	EndpointGT           *string  `json:"endpointGT,omitempty"`
+	EndpointGTE          *string  `json:"endpointGTE,omitempty"`
+	EndpointLT           *string  `json:"endpointLT,omitempty"`
+	EndpointLTE          *string  `json:"endpointLTE,omitempty"`
+	EndpointContains     *string  `json:"endpointContains,omitempty"`
+	EndpointHasPrefix    *string  `json:"endpointHasPrefix,omitempty"`
+	EndpointHasSuffix    *string  `json:"endpointHasSuffix,omitempty"`
+	EndpointIsNil        bool     `json:"endpointIsNil,omitempty"`
+	EndpointNotNil       bool     `json:"endpointNotNil,omitempty"`
+	EndpointEqualFold    *string  `json:"endpointEqualFold,omitempty"`
+	EndpointContainsFold *string  `json:"endpointContainsFold,omitempty"`
+
+	// "token_expires_at" field predicates.
+	TokenExpiresAt       *time.Time  `json:"tokenExpiresAt,omitempty"`
+	TokenExpiresAtNEQ    *time.Time  `json:"tokenExpiresAtNEQ,omitempty"`
+	TokenExpiresAtIn     []time.Time `json:"tokenExpiresAtIn,omitempty"`
+	TokenExpiresAtNotIn  []time.Time `json:"tokenExpiresAtNotIn,omitempty"`
+	TokenExpiresAtGT     *time.Time  `json:"tokenExpiresAtGT,omitempty"`
+	TokenExpiresAtGTE    *time.Time  `json:"tokenExpiresAtGTE,omitempty"`
+	TokenExpiresAtLT     *time.Time  `json:"tokenExpiresAtLT,omitempty"`
+	TokenExpiresAtLTE    *time.Time  `json:"tokenExpiresAtLTE,omitempty"`
+	TokenExpiresAtIsNil  bool        `json:"tokenExpiresAtIsNil,omitempty"`
+	TokenExpiresAtNotNil bool        `json:"tokenExpiresAtNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *platformconnection.Status  `json:"status,omitempty"`
+	StatusNEQ   *platformconnection.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []platformconnection.Status `json:"statusIn,omitempty"`
+	StatusNotIn []platformconnection.Status `json:"statusNotIn,omitempty"`
+
+	// "last_synced_at" field predicates.
+	LastSyncedAt       *time.Time  `json:"lastSyncedAt,omitempty"`
+	LastSyncedAtNEQ    *time.Time  `json:"lastSyncedAtNEQ,omitempty"`
+	LastSyncedAtIn     []time.Time `json:"lastSyncedAtIn,omitempty"`
+	LastSyncedAtNotIn  []time.Time `json:"lastSyncedAtNotIn,omitempty"`
+	LastSyncedAtGT     *time.Time  `json:"lastSyncedAtGT,omitempty"`
+	LastSyncedAtGTE    *time.Time  `json:"lastSyncedAtGTE,omitempty"`
+	LastSyncedAtLT     *time.Time  `json:"lastSyncedAtLT,omitempty"`
+	LastSyncedAtLTE    *time.Time  `json:"lastSyncedAtLTE,omitempty"`
+	LastSyncedAtIsNil  bool        `json:"lastSyncedAtIsNil,omitempty"`
+	LastSyncedAtNotNil bool        `json:"lastSyncedAtNotNil,omitempty"`
+
+	// "last_error" field predicates.
+	LastError             *string  `json:"lastError,omitempty"`
+	LastErrorNEQ          *string  `json:"lastErrorNEQ,omitempty"`
+	LastErrorIn           []string `json:"lastErrorIn,omitempty"`
+	LastErrorNotIn        []string `json:"lastErrorNotIn,omitempty"`
+	LastErrorGT           *string  `json:"lastErrorGT,omitempty"`
+	LastErrorGTE          *string  `json:"lastErrorGTE,omitempty"`
+	LastErrorLT           *string  `json:"lastErrorLT,omitempty"`
+	LastErrorLTE          *string  `json:"lastErrorLTE,omitempty"`
+	LastErrorContains     *string  `json:"lastErrorContains,omitempty"`
+	LastErrorHasPrefix    *string  `json:"lastErrorHasPrefix,omitempty"`
+	LastErrorHasSuffix    *string  `json:"lastErrorHasSuffix,omitempty"`
+	LastErrorIsNil        bool     `json:"lastErrorIsNil,omitempty"`
+	LastErrorNotNil       bool     `json:"lastErrorNotNil,omitempty"`
+	LastErrorEqualFold    *string  `json:"lastErrorEqualFold,omitempty"`
+	LastErrorContainsFold *string  `json:"lastErrorContainsFold,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "store" edge predicates.
+	HasStore     *bool              `json:"hasStore,omitempty"`
+	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PlatformConnectionWhereInput) AddPredicates(predicates ...predicate.PlatformConnection) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PlatformConnectionWhereInput filter on the PlatformConnectionQuery builder.
+func (i *PlatformConnectionWhereInput) Filter(q *PlatformConnectionQuery) (*PlatformConnectionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPlatformConnectionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPlatformConnectionWhereInput is returned in case the PlatformConnectionWhereInput is empty.
+var ErrEmptyPlatformConnectionWhereInput = errors.New("ent: empty predicate PlatformConnectionWhereInput")
+
+// P returns a predicate for filtering platformconnections.
+// An error is returned if the input is empty or invalid.
+func (i *PlatformConnectionWhereInput) P() (predicate.PlatformConnection, error) {
+	var predicates []predicate.PlatformConnection
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, platformconnection.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PlatformConnection, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, platformconnection.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PlatformConnection, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, platformconnection.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, platformconnection.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, platformconnection.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, platformconnection.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, platformconnection.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, platformconnection.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, platformconnection.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, platformconnection.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, platformconnection.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, platformconnection.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, platformconnection.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, platformconnection.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, platformconnection.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, platformconnection.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, platformconnection.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, platformconnection.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, platformconnection.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, platformconnection.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, platformconnection.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, platformconnection.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, platformconnection.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, platformconnection.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, platformconnection.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, platformconnection.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, platformconnection.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, platformconnection.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, platformconnection.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, platformconnection.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.PluginID != nil {
+		predicates = append(predicates, platformconnection.PluginIDEQ(*i.PluginID))
+	}
+	if i.PluginIDNEQ != nil {
+		predicates = append(predicates, platformconnection.PluginIDNEQ(*i.PluginIDNEQ))
+	}
+	if len(i.PluginIDIn) > 0 {
+		predicates = append(predicates, platformconnection.PluginIDIn(i.PluginIDIn...))
+	}
+	if len(i.PluginIDNotIn) > 0 {
+		predicates = append(predicates, platformconnection.PluginIDNotIn(i.PluginIDNotIn...))
+	}
+	if i.PluginIDGT != nil {
+		predicates = append(predicates, platformconnection.PluginIDGT(*i.PluginIDGT))
+	}
+	if i.PluginIDGTE != nil {
+		predicates = append(predicates, platformconnection.PluginIDGTE(*i.PluginIDGTE))
+	}
+	if i.PluginIDLT != nil {
+		predicates = append(predicates, platformconnection.PluginIDLT(*i.PluginIDLT))
+	}
+	if i.PluginIDLTE != nil {
+		predicates = append(predicates, platformconnection.PluginIDLTE(*i.PluginIDLTE))
+	}
+	if i.PluginIDContains != nil {
+		predicates = append(predicates, platformconnection.PluginIDContains(*i.PluginIDContains))
+	}
+	if i.PluginIDHasPrefix != nil {
+		predicates = append(predicates, platformconnection.PluginIDHasPrefix(*i.PluginIDHasPrefix))
+	}
+	if i.PluginIDHasSuffix != nil {
+		predicates = append(predicates, platformconnection.PluginIDHasSuffix(*i.PluginIDHasSuffix))
+	}
+	if i.PluginIDEqualFold != nil {
+		predicates = append(predicates, platformconnection.PluginIDEqualFold(*i.PluginIDEqualFold))
+	}
+	if i.PluginIDContainsFold != nil {
+		predicates = append(predicates, platformconnection.PluginIDContainsFold(*i.PluginIDContainsFold))
+	}
+	if i.ExternalShopID != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDEQ(*i.ExternalShopID))
+	}
+	if i.ExternalShopIDNEQ != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDNEQ(*i.ExternalShopIDNEQ))
+	}
+	if len(i.ExternalShopIDIn) > 0 {
+		predicates = append(predicates, platformconnection.ExternalShopIDIn(i.ExternalShopIDIn...))
+	}
+	if len(i.ExternalShopIDNotIn) > 0 {
+		predicates = append(predicates, platformconnection.ExternalShopIDNotIn(i.ExternalShopIDNotIn...))
+	}
+	if i.ExternalShopIDGT != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDGT(*i.ExternalShopIDGT))
+	}
+	if i.ExternalShopIDGTE != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDGTE(*i.ExternalShopIDGTE))
+	}
+	if i.ExternalShopIDLT != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDLT(*i.ExternalShopIDLT))
+	}
+	if i.ExternalShopIDLTE != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDLTE(*i.ExternalShopIDLTE))
+	}
+	if i.ExternalShopIDContains != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDContains(*i.ExternalShopIDContains))
+	}
+	if i.ExternalShopIDHasPrefix != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDHasPrefix(*i.ExternalShopIDHasPrefix))
+	}
+	if i.ExternalShopIDHasSuffix != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDHasSuffix(*i.ExternalShopIDHasSuffix))
+	}
+	if i.ExternalShopIDIsNil {
+		predicates = append(predicates, platformconnection.ExternalShopIDIsNil())
+	}
+	if i.ExternalShopIDNotNil {
+		predicates = append(predicates, platformconnection.ExternalShopIDNotNil())
+	}
+	if i.ExternalShopIDEqualFold != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDEqualFold(*i.ExternalShopIDEqualFold))
+	}
+	if i.ExternalShopIDContainsFold != nil {
+		predicates = append(predicates, platformconnection.ExternalShopIDContainsFold(*i.ExternalShopIDContainsFold))
+	}
+	if i.ShopName != nil {
+		predicates = append(predicates, platformconnection.ShopNameEQ(*i.ShopName))
+	}
+	if i.ShopNameNEQ != nil {
+		predicates = append(predicates, platformconnection.ShopNameNEQ(*i.ShopNameNEQ))
+	}
+	if len(i.ShopNameIn) > 0 {
+		predicates = append(predicates, platformconnection.ShopNameIn(i.ShopNameIn...))
+	}
+	if len(i.ShopNameNotIn) > 0 {
+		predicates = append(predicates, platformconnection.ShopNameNotIn(i.ShopNameNotIn...))
+	}
+	if i.ShopNameGT != nil {
+		predicates = append(predicates, platformconnection.ShopNameGT(*i.ShopNameGT))
+	}
+	if i.ShopNameGTE != nil {
+		predicates = append(predicates, platformconnection.ShopNameGTE(*i.ShopNameGTE))
+	}
+	if i.ShopNameLT != nil {
+		predicates = append(predicates, platformconnection.ShopNameLT(*i.ShopNameLT))
+	}
+	if i.ShopNameLTE != nil {
+		predicates = append(predicates, platformconnection.ShopNameLTE(*i.ShopNameLTE))
+	}
+	if i.ShopNameContains != nil {
+		predicates = append(predicates, platformconnection.ShopNameContains(*i.ShopNameContains))
+	}
+	if i.ShopNameHasPrefix != nil {
+		predicates = append(predicates, platformconnection.ShopNameHasPrefix(*i.ShopNameHasPrefix))
+	}
+	if i.ShopNameHasSuffix != nil {
+		predicates = append(predicates, platformconnection.ShopNameHasSuffix(*i.ShopNameHasSuffix))
+	}
+	if i.ShopNameIsNil {
+		predicates = append(predicates, platformconnection.ShopNameIsNil())
+	}
+	if i.ShopNameNotNil {
+		predicates = append(predicates, platformconnection.ShopNameNotNil())
+	}
+	if i.ShopNameEqualFold != nil {
+		predicates = append(predicates, platformconnection.ShopNameEqualFold(*i.ShopNameEqualFold))
+	}
+	if i.ShopNameContainsFold != nil {
+		predicates = append(predicates, platformconnection.ShopNameContainsFold(*i.ShopNameContainsFold))
+	}
+	if i.Endpoint != nil {
+		predicates = append(predicates, platformconnection.EndpointEQ(*i.Endpoint))
+	}
+	if i.EndpointNEQ != nil {
+		predicates = append(predicates, platformconnection.EndpointNEQ(*i.EndpointNEQ))
+	}
+	if len(i.EndpointIn) > 0 {
+		predicates = append(predicates, platformconnection.EndpointIn(i.EndpointIn...))
+	}
+	if len(i.EndpointNotIn) > 0 {
+		predicates = append(predicates, platformconnection.EndpointNotIn(i.EndpointNotIn...))
+	}
+	if i.EndpointGT != nil {
+		predicates = append(predicates, platformconnection.EndpointGT(*i.EndpointGT))
+	}
+	if i.EndpointGTE != nil {
+		predicates = append(predicates, platformconnection.EndpointGTE(*i.EndpointGTE))
+	}
+	if i.EndpointLT != nil {
+		predicates = append(predicates, platformconnection.EndpointLT(*i.EndpointLT))
+	}
+	if i.EndpointLTE != nil {
+		predicates = append(predicates, platformconnection.EndpointLTE(*i.EndpointLTE))
+	}
+	if i.EndpointContains != nil {
+		predicates = append(predicates, platformconnection.EndpointContains(*i.EndpointContains))
+	}
+	if i.EndpointHasPrefix != nil {
+		predicates = append(predicates, platformconnection.EndpointHasPrefix(*i.EndpointHasPrefix))
+	}
+	if i.EndpointHasSuffix != nil {
+		predicates = append(predicates, platformconnection.EndpointHasSuffix(*i.EndpointHasSuffix))
+	}
+	if i.EndpointIsNil {
+		predicates = append(predicates, platformconnection.EndpointIsNil())
+	}
+	if i.EndpointNotNil {
+		predicates = append(predicates, platformconnection.EndpointNotNil())
+	}
+	if i.EndpointEqualFold != nil {
+		predicates = append(predicates, platformconnection.EndpointEqualFold(*i.EndpointEqualFold))
+	}
+	if i.EndpointContainsFold != nil {
+		predicates = append(predicates, platformconnection.EndpointContainsFold(*i.EndpointContainsFold))
+	}
+	if i.TokenExpiresAt != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtEQ(*i.TokenExpiresAt))
+	}
+	if i.TokenExpiresAtNEQ != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtNEQ(*i.TokenExpiresAtNEQ))
+	}
+	if len(i.TokenExpiresAtIn) > 0 {
+		predicates = append(predicates, platformconnection.TokenExpiresAtIn(i.TokenExpiresAtIn...))
+	}
+	if len(i.TokenExpiresAtNotIn) > 0 {
+		predicates = append(predicates, platformconnection.TokenExpiresAtNotIn(i.TokenExpiresAtNotIn...))
+	}
+	if i.TokenExpiresAtGT != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtGT(*i.TokenExpiresAtGT))
+	}
+	if i.TokenExpiresAtGTE != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtGTE(*i.TokenExpiresAtGTE))
+	}
+	if i.TokenExpiresAtLT != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtLT(*i.TokenExpiresAtLT))
+	}
+	if i.TokenExpiresAtLTE != nil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtLTE(*i.TokenExpiresAtLTE))
+	}
+	if i.TokenExpiresAtIsNil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtIsNil())
+	}
+	if i.TokenExpiresAtNotNil {
+		predicates = append(predicates, platformconnection.TokenExpiresAtNotNil())
+	}
+	if i.Status != nil {
+		predicates = append(predicates, platformconnection.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, platformconnection.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, platformconnection.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, platformconnection.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.LastSyncedAt != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtEQ(*i.LastSyncedAt))
+	}
+	if i.LastSyncedAtNEQ != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtNEQ(*i.LastSyncedAtNEQ))
+	}
+	if len(i.LastSyncedAtIn) > 0 {
+		predicates = append(predicates, platformconnection.LastSyncedAtIn(i.LastSyncedAtIn...))
+	}
+	if len(i.LastSyncedAtNotIn) > 0 {
+		predicates = append(predicates, platformconnection.LastSyncedAtNotIn(i.LastSyncedAtNotIn...))
+	}
+	if i.LastSyncedAtGT != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtGT(*i.LastSyncedAtGT))
+	}
+	if i.LastSyncedAtGTE != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtGTE(*i.LastSyncedAtGTE))
+	}
+	if i.LastSyncedAtLT != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtLT(*i.LastSyncedAtLT))
+	}
+	if i.LastSyncedAtLTE != nil {
+		predicates = append(predicates, platformconnection.LastSyncedAtLTE(*i.LastSyncedAtLTE))
+	}
+	if i.LastSyncedAtIsNil {
+		predicates = append(predicates, platformconnection.LastSyncedAtIsNil())
+	}
+	if i.LastSyncedAtNotNil {
+		predicates = append(predicates, platformconnection.LastSyncedAtNotNil())
+	}
+	if i.LastError != nil {
+		predicates = append(predicates, platformconnection.LastErrorEQ(*i.LastError))
+	}
+	if i.LastErrorNEQ != nil {
+		predicates = append(predicates, platformconnection.LastErrorNEQ(*i.LastErrorNEQ))
+	}
+	if len(i.LastErrorIn) > 0 {
+		predicates = append(predicates, platformconnection.LastErrorIn(i.LastErrorIn...))
+	}
+	if len(i.LastErrorNotIn) > 0 {
+		predicates = append(predicates, platformconnection.LastErrorNotIn(i.LastErrorNotIn...))
+	}
+	if i.LastErrorGT != nil {
+		predicates = append(predicates, platformconnection.LastErrorGT(*i.LastErrorGT))
+	}
+	if i.LastErrorGTE != nil {
+		predicates = append(predicates, platformconnection.LastErrorGTE(*i.LastErrorGTE))
+	}
+	if i.LastErrorLT != nil {
+		predicates = append(predicates, platformconnection.LastErrorLT(*i.LastErrorLT))
+	}
+	if i.LastErrorLTE != nil {
+		predicates = append(predicates, platformconnection.LastErrorLTE(*i.LastErrorLTE))
+	}
+	if i.LastErrorContains != nil {
+		predicates = append(predicates, platformconnection.LastErrorContains(*i.LastErrorContains))
+	}
+	if i.LastErrorHasPrefix != nil {
+		predicates = append(predicates, platformconnection.LastErrorHasPrefix(*i.LastErrorHasPrefix))
+	}
+	if i.LastErrorHasSuffix != nil {
+		predicates = append(predicates, platformconnection.LastErrorHasSuffix(*i.LastErrorHasSuffix))
+	}
+	if i.LastErrorIsNil {
+		predicates = append(predicates, platformconnection.LastErrorIsNil())
+	}
+	if i.LastErrorNotNil {
+		predicates = append(predicates, platformconnection.LastErrorNotNil())
+	}
+	if i.LastErrorEqualFold != nil {
+		predicates = append(predicates, platformconnection.LastErrorEqualFold(*i.LastErrorEqualFold))
+	}
+	if i.LastErrorContainsFold != nil {
+		predicates = append(predicates, platformconnection.LastErrorContainsFold(*i.LastErrorContainsFold))
+	}
+
+	if i.HasOrganization != nil {
+		p := platformconnection.HasOrganization()
+		if !*i.HasOrganization {
+			p = platformconnection.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, platformconnection.HasOrganizationWith(with...))
+	}
+	if i.HasStore != nil {
+		p := platformconnection.HasStore()
+		if !*i.HasStore {
+			p = platformconnection.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStoreWith) > 0 {
+		with := make([]predicate.Store, 0, len(i.HasStoreWith))
+		for _, w := range i.HasStoreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStoreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, platformconnection.HasStoreWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPlatformConnectionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return platformconnection.And(predicates...), nil
+	}
+}
+
 // ProductWhereInput represents a where input for filtering Product queries.
 type ProductWhereInput struct {
 	Predicates []predicate.Product  `json:"-"`
@@ -7528,6 +8206,14 @@ type StoreWhereInput struct {
 	// "metrics" edge predicates.
 	HasMetrics     *bool                       `json:"hasMetrics,omitempty"`
 	HasMetricsWith []*MetricSnapshotWhereInput `json:"hasMetricsWith,omitempty"`
+
+	// "connection" edge predicates.
+	HasConnection     *bool                           `json:"hasConnection,omitempty"`
+	HasConnectionWith []*PlatformConnectionWhereInput `json:"hasConnectionWith,omitempty"`
+
+	// "sync_jobs" edge predicates.
+	HasSyncJobs     *bool                `json:"hasSyncJobs,omitempty"`
+	HasSyncJobsWith []*SyncJobWhereInput `json:"hasSyncJobsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8240,6 +8926,42 @@ func (i *StoreWhereInput) P() (predicate.Store, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, store.HasMetricsWith(with...))
+	}
+	if i.HasConnection != nil {
+		p := store.HasConnection()
+		if !*i.HasConnection {
+			p = store.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasConnectionWith) > 0 {
+		with := make([]predicate.PlatformConnection, 0, len(i.HasConnectionWith))
+		for _, w := range i.HasConnectionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasConnectionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, store.HasConnectionWith(with...))
+	}
+	if i.HasSyncJobs != nil {
+		p := store.HasSyncJobs()
+		if !*i.HasSyncJobs {
+			p = store.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSyncJobsWith) > 0 {
+		with := make([]predicate.SyncJob, 0, len(i.HasSyncJobsWith))
+		for _, w := range i.HasSyncJobsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSyncJobsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, store.HasSyncJobsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -9036,6 +9758,606 @@ func (i *SupplierWhereInput) P() (predicate.Supplier, error) {
 		return predicates[0], nil
 	default:
 		return supplier.And(predicates...), nil
+	}
+}
+
+// SyncJobWhereInput represents a where input for filtering SyncJob queries.
+type SyncJobWhereInput struct {
+	Predicates []predicate.SyncJob  `json:"-"`
+	Not        *SyncJobWhereInput   `json:"not,omitempty"`
+	Or         []*SyncJobWhereInput `json:"or,omitempty"`
+	And        []*SyncJobWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *syncjob.Status  `json:"status,omitempty"`
+	StatusNEQ   *syncjob.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []syncjob.Status `json:"statusIn,omitempty"`
+	StatusNotIn []syncjob.Status `json:"statusNotIn,omitempty"`
+
+	// "phase" field predicates.
+	Phase             *string  `json:"phase,omitempty"`
+	PhaseNEQ          *string  `json:"phaseNEQ,omitempty"`
+	PhaseIn           []string `json:"phaseIn,omitempty"`
+	PhaseNotIn        []string `json:"phaseNotIn,omitempty"`
+	PhaseGT           *string  `json:"phaseGT,omitempty"`
+	PhaseGTE          *string  `json:"phaseGTE,omitempty"`
+	PhaseLT           *string  `json:"phaseLT,omitempty"`
+	PhaseLTE          *string  `json:"phaseLTE,omitempty"`
+	PhaseContains     *string  `json:"phaseContains,omitempty"`
+	PhaseHasPrefix    *string  `json:"phaseHasPrefix,omitempty"`
+	PhaseHasSuffix    *string  `json:"phaseHasSuffix,omitempty"`
+	PhaseEqualFold    *string  `json:"phaseEqualFold,omitempty"`
+	PhaseContainsFold *string  `json:"phaseContainsFold,omitempty"`
+
+	// "done" field predicates.
+	Done      *int  `json:"done,omitempty"`
+	DoneNEQ   *int  `json:"doneNEQ,omitempty"`
+	DoneIn    []int `json:"doneIn,omitempty"`
+	DoneNotIn []int `json:"doneNotIn,omitempty"`
+	DoneGT    *int  `json:"doneGT,omitempty"`
+	DoneGTE   *int  `json:"doneGTE,omitempty"`
+	DoneLT    *int  `json:"doneLT,omitempty"`
+	DoneLTE   *int  `json:"doneLTE,omitempty"`
+
+	// "total" field predicates.
+	Total      *int  `json:"total,omitempty"`
+	TotalNEQ   *int  `json:"totalNEQ,omitempty"`
+	TotalIn    []int `json:"totalIn,omitempty"`
+	TotalNotIn []int `json:"totalNotIn,omitempty"`
+	TotalGT    *int  `json:"totalGT,omitempty"`
+	TotalGTE   *int  `json:"totalGTE,omitempty"`
+	TotalLT    *int  `json:"totalLT,omitempty"`
+	TotalLTE   *int  `json:"totalLTE,omitempty"`
+
+	// "error" field predicates.
+	Error             *string  `json:"error,omitempty"`
+	ErrorNEQ          *string  `json:"errorNEQ,omitempty"`
+	ErrorIn           []string `json:"errorIn,omitempty"`
+	ErrorNotIn        []string `json:"errorNotIn,omitempty"`
+	ErrorGT           *string  `json:"errorGT,omitempty"`
+	ErrorGTE          *string  `json:"errorGTE,omitempty"`
+	ErrorLT           *string  `json:"errorLT,omitempty"`
+	ErrorLTE          *string  `json:"errorLTE,omitempty"`
+	ErrorContains     *string  `json:"errorContains,omitempty"`
+	ErrorHasPrefix    *string  `json:"errorHasPrefix,omitempty"`
+	ErrorHasSuffix    *string  `json:"errorHasSuffix,omitempty"`
+	ErrorIsNil        bool     `json:"errorIsNil,omitempty"`
+	ErrorNotNil       bool     `json:"errorNotNil,omitempty"`
+	ErrorEqualFold    *string  `json:"errorEqualFold,omitempty"`
+	ErrorContainsFold *string  `json:"errorContainsFold,omitempty"`
+
+	// "requested_by_id" field predicates.
+	RequestedByID       *int  `json:"requestedByID,omitempty"`
+	RequestedByIDNEQ    *int  `json:"requestedByIDNEQ,omitempty"`
+	RequestedByIDIn     []int `json:"requestedByIDIn,omitempty"`
+	RequestedByIDNotIn  []int `json:"requestedByIDNotIn,omitempty"`
+	RequestedByIDGT     *int  `json:"requestedByIDGT,omitempty"`
+	RequestedByIDGTE    *int  `json:"requestedByIDGTE,omitempty"`
+	RequestedByIDLT     *int  `json:"requestedByIDLT,omitempty"`
+	RequestedByIDLTE    *int  `json:"requestedByIDLTE,omitempty"`
+	RequestedByIDIsNil  bool  `json:"requestedByIDIsNil,omitempty"`
+	RequestedByIDNotNil bool  `json:"requestedByIDNotNil,omitempty"`
+
+	// "started_at" field predicates.
+	StartedAt       *time.Time  `json:"startedAt,omitempty"`
+	StartedAtNEQ    *time.Time  `json:"startedAtNEQ,omitempty"`
+	StartedAtIn     []time.Time `json:"startedAtIn,omitempty"`
+	StartedAtNotIn  []time.Time `json:"startedAtNotIn,omitempty"`
+	StartedAtGT     *time.Time  `json:"startedAtGT,omitempty"`
+	StartedAtGTE    *time.Time  `json:"startedAtGTE,omitempty"`
+	StartedAtLT     *time.Time  `json:"startedAtLT,omitempty"`
+	StartedAtLTE    *time.Time  `json:"startedAtLTE,omitempty"`
+	StartedAtIsNil  bool        `json:"startedAtIsNil,omitempty"`
+	StartedAtNotNil bool        `json:"startedAtNotNil,omitempty"`
+
+	// "finished_at" field predicates.
+	FinishedAt       *time.Time  `json:"finishedAt,omitempty"`
+	FinishedAtNEQ    *time.Time  `json:"finishedAtNEQ,omitempty"`
+	FinishedAtIn     []time.Time `json:"finishedAtIn,omitempty"`
+	FinishedAtNotIn  []time.Time `json:"finishedAtNotIn,omitempty"`
+	FinishedAtGT     *time.Time  `json:"finishedAtGT,omitempty"`
+	FinishedAtGTE    *time.Time  `json:"finishedAtGTE,omitempty"`
+	FinishedAtLT     *time.Time  `json:"finishedAtLT,omitempty"`
+	FinishedAtLTE    *time.Time  `json:"finishedAtLTE,omitempty"`
+	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
+	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "store" edge predicates.
+	HasStore     *bool              `json:"hasStore,omitempty"`
+	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SyncJobWhereInput) AddPredicates(predicates ...predicate.SyncJob) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SyncJobWhereInput filter on the SyncJobQuery builder.
+func (i *SyncJobWhereInput) Filter(q *SyncJobQuery) (*SyncJobQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySyncJobWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySyncJobWhereInput is returned in case the SyncJobWhereInput is empty.
+var ErrEmptySyncJobWhereInput = errors.New("ent: empty predicate SyncJobWhereInput")
+
+// P returns a predicate for filtering syncjobs.
+// An error is returned if the input is empty or invalid.
+func (i *SyncJobWhereInput) P() (predicate.SyncJob, error) {
+	var predicates []predicate.SyncJob
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, syncjob.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SyncJob, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, syncjob.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SyncJob, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, syncjob.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, syncjob.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, syncjob.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, syncjob.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, syncjob.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, syncjob.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, syncjob.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, syncjob.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, syncjob.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, syncjob.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, syncjob.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, syncjob.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, syncjob.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, syncjob.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, syncjob.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, syncjob.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, syncjob.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, syncjob.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, syncjob.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, syncjob.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, syncjob.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, syncjob.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, syncjob.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, syncjob.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, syncjob.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, syncjob.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, syncjob.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, syncjob.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, syncjob.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, syncjob.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, syncjob.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, syncjob.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, syncjob.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, syncjob.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, syncjob.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, syncjob.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, syncjob.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Phase != nil {
+		predicates = append(predicates, syncjob.PhaseEQ(*i.Phase))
+	}
+	if i.PhaseNEQ != nil {
+		predicates = append(predicates, syncjob.PhaseNEQ(*i.PhaseNEQ))
+	}
+	if len(i.PhaseIn) > 0 {
+		predicates = append(predicates, syncjob.PhaseIn(i.PhaseIn...))
+	}
+	if len(i.PhaseNotIn) > 0 {
+		predicates = append(predicates, syncjob.PhaseNotIn(i.PhaseNotIn...))
+	}
+	if i.PhaseGT != nil {
+		predicates = append(predicates, syncjob.PhaseGT(*i.PhaseGT))
+	}
+	if i.PhaseGTE != nil {
+		predicates = append(predicates, syncjob.PhaseGTE(*i.PhaseGTE))
+	}
+	if i.PhaseLT != nil {
+		predicates = append(predicates, syncjob.PhaseLT(*i.PhaseLT))
+	}
+	if i.PhaseLTE != nil {
+		predicates = append(predicates, syncjob.PhaseLTE(*i.PhaseLTE))
+	}
+	if i.PhaseContains != nil {
+		predicates = append(predicates, syncjob.PhaseContains(*i.PhaseContains))
+	}
+	if i.PhaseHasPrefix != nil {
+		predicates = append(predicates, syncjob.PhaseHasPrefix(*i.PhaseHasPrefix))
+	}
+	if i.PhaseHasSuffix != nil {
+		predicates = append(predicates, syncjob.PhaseHasSuffix(*i.PhaseHasSuffix))
+	}
+	if i.PhaseEqualFold != nil {
+		predicates = append(predicates, syncjob.PhaseEqualFold(*i.PhaseEqualFold))
+	}
+	if i.PhaseContainsFold != nil {
+		predicates = append(predicates, syncjob.PhaseContainsFold(*i.PhaseContainsFold))
+	}
+	if i.Done != nil {
+		predicates = append(predicates, syncjob.DoneEQ(*i.Done))
+	}
+	if i.DoneNEQ != nil {
+		predicates = append(predicates, syncjob.DoneNEQ(*i.DoneNEQ))
+	}
+	if len(i.DoneIn) > 0 {
+		predicates = append(predicates, syncjob.DoneIn(i.DoneIn...))
+	}
+	if len(i.DoneNotIn) > 0 {
+		predicates = append(predicates, syncjob.DoneNotIn(i.DoneNotIn...))
+	}
+	if i.DoneGT != nil {
+		predicates = append(predicates, syncjob.DoneGT(*i.DoneGT))
+	}
+	if i.DoneGTE != nil {
+		predicates = append(predicates, syncjob.DoneGTE(*i.DoneGTE))
+	}
+	if i.DoneLT != nil {
+		predicates = append(predicates, syncjob.DoneLT(*i.DoneLT))
+	}
+	if i.DoneLTE != nil {
+		predicates = append(predicates, syncjob.DoneLTE(*i.DoneLTE))
+	}
+	if i.Total != nil {
+		predicates = append(predicates, syncjob.TotalEQ(*i.Total))
+	}
+	if i.TotalNEQ != nil {
+		predicates = append(predicates, syncjob.TotalNEQ(*i.TotalNEQ))
+	}
+	if len(i.TotalIn) > 0 {
+		predicates = append(predicates, syncjob.TotalIn(i.TotalIn...))
+	}
+	if len(i.TotalNotIn) > 0 {
+		predicates = append(predicates, syncjob.TotalNotIn(i.TotalNotIn...))
+	}
+	if i.TotalGT != nil {
+		predicates = append(predicates, syncjob.TotalGT(*i.TotalGT))
+	}
+	if i.TotalGTE != nil {
+		predicates = append(predicates, syncjob.TotalGTE(*i.TotalGTE))
+	}
+	if i.TotalLT != nil {
+		predicates = append(predicates, syncjob.TotalLT(*i.TotalLT))
+	}
+	if i.TotalLTE != nil {
+		predicates = append(predicates, syncjob.TotalLTE(*i.TotalLTE))
+	}
+	if i.Error != nil {
+		predicates = append(predicates, syncjob.ErrorEQ(*i.Error))
+	}
+	if i.ErrorNEQ != nil {
+		predicates = append(predicates, syncjob.ErrorNEQ(*i.ErrorNEQ))
+	}
+	if len(i.ErrorIn) > 0 {
+		predicates = append(predicates, syncjob.ErrorIn(i.ErrorIn...))
+	}
+	if len(i.ErrorNotIn) > 0 {
+		predicates = append(predicates, syncjob.ErrorNotIn(i.ErrorNotIn...))
+	}
+	if i.ErrorGT != nil {
+		predicates = append(predicates, syncjob.ErrorGT(*i.ErrorGT))
+	}
+	if i.ErrorGTE != nil {
+		predicates = append(predicates, syncjob.ErrorGTE(*i.ErrorGTE))
+	}
+	if i.ErrorLT != nil {
+		predicates = append(predicates, syncjob.ErrorLT(*i.ErrorLT))
+	}
+	if i.ErrorLTE != nil {
+		predicates = append(predicates, syncjob.ErrorLTE(*i.ErrorLTE))
+	}
+	if i.ErrorContains != nil {
+		predicates = append(predicates, syncjob.ErrorContains(*i.ErrorContains))
+	}
+	if i.ErrorHasPrefix != nil {
+		predicates = append(predicates, syncjob.ErrorHasPrefix(*i.ErrorHasPrefix))
+	}
+	if i.ErrorHasSuffix != nil {
+		predicates = append(predicates, syncjob.ErrorHasSuffix(*i.ErrorHasSuffix))
+	}
+	if i.ErrorIsNil {
+		predicates = append(predicates, syncjob.ErrorIsNil())
+	}
+	if i.ErrorNotNil {
+		predicates = append(predicates, syncjob.ErrorNotNil())
+	}
+	if i.ErrorEqualFold != nil {
+		predicates = append(predicates, syncjob.ErrorEqualFold(*i.ErrorEqualFold))
+	}
+	if i.ErrorContainsFold != nil {
+		predicates = append(predicates, syncjob.ErrorContainsFold(*i.ErrorContainsFold))
+	}
+	if i.RequestedByID != nil {
+		predicates = append(predicates, syncjob.RequestedByIDEQ(*i.RequestedByID))
+	}
+	if i.RequestedByIDNEQ != nil {
+		predicates = append(predicates, syncjob.RequestedByIDNEQ(*i.RequestedByIDNEQ))
+	}
+	if len(i.RequestedByIDIn) > 0 {
+		predicates = append(predicates, syncjob.RequestedByIDIn(i.RequestedByIDIn...))
+	}
+	if len(i.RequestedByIDNotIn) > 0 {
+		predicates = append(predicates, syncjob.RequestedByIDNotIn(i.RequestedByIDNotIn...))
+	}
+	if i.RequestedByIDGT != nil {
+		predicates = append(predicates, syncjob.RequestedByIDGT(*i.RequestedByIDGT))
+	}
+	if i.RequestedByIDGTE != nil {
+		predicates = append(predicates, syncjob.RequestedByIDGTE(*i.RequestedByIDGTE))
+	}
+	if i.RequestedByIDLT != nil {
+		predicates = append(predicates, syncjob.RequestedByIDLT(*i.RequestedByIDLT))
+	}
+	if i.RequestedByIDLTE != nil {
+		predicates = append(predicates, syncjob.RequestedByIDLTE(*i.RequestedByIDLTE))
+	}
+	if i.RequestedByIDIsNil {
+		predicates = append(predicates, syncjob.RequestedByIDIsNil())
+	}
+	if i.RequestedByIDNotNil {
+		predicates = append(predicates, syncjob.RequestedByIDNotNil())
+	}
+	if i.StartedAt != nil {
+		predicates = append(predicates, syncjob.StartedAtEQ(*i.StartedAt))
+	}
+	if i.StartedAtNEQ != nil {
+		predicates = append(predicates, syncjob.StartedAtNEQ(*i.StartedAtNEQ))
+	}
+	if len(i.StartedAtIn) > 0 {
+		predicates = append(predicates, syncjob.StartedAtIn(i.StartedAtIn...))
+	}
+	if len(i.StartedAtNotIn) > 0 {
+		predicates = append(predicates, syncjob.StartedAtNotIn(i.StartedAtNotIn...))
+	}
+	if i.StartedAtGT != nil {
+		predicates = append(predicates, syncjob.StartedAtGT(*i.StartedAtGT))
+	}
+	if i.StartedAtGTE != nil {
+		predicates = append(predicates, syncjob.StartedAtGTE(*i.StartedAtGTE))
+	}
+	if i.StartedAtLT != nil {
+		predicates = append(predicates, syncjob.StartedAtLT(*i.StartedAtLT))
+	}
+	if i.StartedAtLTE != nil {
+		predicates = append(predicates, syncjob.StartedAtLTE(*i.StartedAtLTE))
+	}
+	if i.StartedAtIsNil {
+		predicates = append(predicates, syncjob.StartedAtIsNil())
+	}
+	if i.StartedAtNotNil {
+		predicates = append(predicates, syncjob.StartedAtNotNil())
+	}
+	if i.FinishedAt != nil {
+		predicates = append(predicates, syncjob.FinishedAtEQ(*i.FinishedAt))
+	}
+	if i.FinishedAtNEQ != nil {
+		predicates = append(predicates, syncjob.FinishedAtNEQ(*i.FinishedAtNEQ))
+	}
+	if len(i.FinishedAtIn) > 0 {
+		predicates = append(predicates, syncjob.FinishedAtIn(i.FinishedAtIn...))
+	}
+	if len(i.FinishedAtNotIn) > 0 {
+		predicates = append(predicates, syncjob.FinishedAtNotIn(i.FinishedAtNotIn...))
+	}
+	if i.FinishedAtGT != nil {
+		predicates = append(predicates, syncjob.FinishedAtGT(*i.FinishedAtGT))
+	}
+	if i.FinishedAtGTE != nil {
+		predicates = append(predicates, syncjob.FinishedAtGTE(*i.FinishedAtGTE))
+	}
+	if i.FinishedAtLT != nil {
+		predicates = append(predicates, syncjob.FinishedAtLT(*i.FinishedAtLT))
+	}
+	if i.FinishedAtLTE != nil {
+		predicates = append(predicates, syncjob.FinishedAtLTE(*i.FinishedAtLTE))
+	}
+	if i.FinishedAtIsNil {
+		predicates = append(predicates, syncjob.FinishedAtIsNil())
+	}
+	if i.FinishedAtNotNil {
+		predicates = append(predicates, syncjob.FinishedAtNotNil())
+	}
+
+	if i.HasOrganization != nil {
+		p := syncjob.HasOrganization()
+		if !*i.HasOrganization {
+			p = syncjob.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, syncjob.HasOrganizationWith(with...))
+	}
+	if i.HasStore != nil {
+		p := syncjob.HasStore()
+		if !*i.HasStore {
+			p = syncjob.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStoreWith) > 0 {
+		with := make([]predicate.Store, 0, len(i.HasStoreWith))
+		for _, w := range i.HasStoreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStoreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, syncjob.HasStoreWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySyncJobWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return syncjob.And(predicates...), nil
 	}
 }
 

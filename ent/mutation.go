@@ -26,6 +26,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
@@ -33,6 +34,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -45,27 +47,29 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIToken       = "APIToken"
-	TypeAlert          = "Alert"
-	TypeAuditEvent     = "AuditEvent"
-	TypeCampaign       = "Campaign"
-	TypeCasbinRule     = "CasbinRule"
-	TypeCollaboration  = "Collaboration"
-	TypeContent        = "Content"
-	TypeKOLPartner     = "KOLPartner"
-	TypeKnownAddress   = "KnownAddress"
-	TypeLoginThrottle  = "LoginThrottle"
-	TypeMembership     = "Membership"
-	TypeMetricSnapshot = "MetricSnapshot"
-	TypeOrder          = "Order"
-	TypeOrderLine      = "OrderLine"
-	TypeOrganization   = "Organization"
-	TypeProduct        = "Product"
-	TypeSKU            = "SKU"
-	TypeSession        = "Session"
-	TypeStore          = "Store"
-	TypeSupplier       = "Supplier"
-	TypeUser           = "User"
+	TypeAPIToken           = "APIToken"
+	TypeAlert              = "Alert"
+	TypeAuditEvent         = "AuditEvent"
+	TypeCampaign           = "Campaign"
+	TypeCasbinRule         = "CasbinRule"
+	TypeCollaboration      = "Collaboration"
+	TypeContent            = "Content"
+	TypeKOLPartner         = "KOLPartner"
+	TypeKnownAddress       = "KnownAddress"
+	TypeLoginThrottle      = "LoginThrottle"
+	TypeMembership         = "Membership"
+	TypeMetricSnapshot     = "MetricSnapshot"
+	TypeOrder              = "Order"
+	TypeOrderLine          = "OrderLine"
+	TypeOrganization       = "Organization"
+	TypePlatformConnection = "PlatformConnection"
+	TypeProduct            = "Product"
+	TypeSKU                = "SKU"
+	TypeSession            = "Session"
+	TypeStore              = "Store"
+	TypeSupplier           = "Supplier"
+	TypeSyncJob            = "SyncJob"
+	TypeUser               = "User"
 )
 
 // APITokenMutation represents an operation that mutates the APIToken nodes in the graph.
@@ -15683,6 +15687,1528 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Organization edge %s", name)
 }
 
+// PlatformConnectionMutation represents an operation that mutates the PlatformConnection nodes in the graph.
+type PlatformConnectionMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	plugin_id              *string
+	external_shop_id       *string
+	shop_name              *string
+	endpoint               *string
+	credential_names       *[]string
+	appendcredential_names []string
+	credentials            *[]byte
+	access_token           *[]byte
+	refresh_token          *[]byte
+	token_expires_at       *time.Time
+	cursors                *map[string]string
+	status                 *platformconnection.Status
+	last_synced_at         *time.Time
+	last_error             *string
+	clearedFields          map[string]struct{}
+	organization           *int
+	clearedorganization    bool
+	store                  *int
+	clearedstore           bool
+	done                   bool
+	oldValue               func(context.Context) (*PlatformConnection, error)
+	predicates             []predicate.PlatformConnection
+}
+
+var _ ent.Mutation = (*PlatformConnectionMutation)(nil)
+
+// platformconnectionOption allows management of the mutation configuration using functional options.
+type platformconnectionOption func(*PlatformConnectionMutation)
+
+// newPlatformConnectionMutation creates new mutation for the PlatformConnection entity.
+func newPlatformConnectionMutation(c config, op Op, opts ...platformconnectionOption) *PlatformConnectionMutation {
+	m := &PlatformConnectionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePlatformConnection,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPlatformConnectionID sets the ID field of the mutation.
+func withPlatformConnectionID(id int) platformconnectionOption {
+	return func(m *PlatformConnectionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PlatformConnection
+		)
+		m.oldValue = func(ctx context.Context) (*PlatformConnection, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PlatformConnection.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPlatformConnection sets the old PlatformConnection of the mutation.
+func withPlatformConnection(node *PlatformConnection) platformconnectionOption {
+	return func(m *PlatformConnectionMutation) {
+		m.oldValue = func(context.Context) (*PlatformConnection, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PlatformConnectionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PlatformConnectionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PlatformConnectionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PlatformConnectionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PlatformConnection.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PlatformConnectionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PlatformConnectionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PlatformConnectionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PlatformConnectionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PlatformConnectionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PlatformConnectionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PlatformConnectionMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PlatformConnectionMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PlatformConnectionMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *PlatformConnectionMutation) SetStoreID(i int) {
+	m.store = &i
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *PlatformConnectionMutation) StoreID() (r int, exists bool) {
+	v := m.store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *PlatformConnectionMutation) ResetStoreID() {
+	m.store = nil
+}
+
+// SetPluginID sets the "plugin_id" field.
+func (m *PlatformConnectionMutation) SetPluginID(s string) {
+	m.plugin_id = &s
+}
+
+// PluginID returns the value of the "plugin_id" field in the mutation.
+func (m *PlatformConnectionMutation) PluginID() (r string, exists bool) {
+	v := m.plugin_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPluginID returns the old "plugin_id" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldPluginID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPluginID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPluginID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPluginID: %w", err)
+	}
+	return oldValue.PluginID, nil
+}
+
+// ResetPluginID resets all changes to the "plugin_id" field.
+func (m *PlatformConnectionMutation) ResetPluginID() {
+	m.plugin_id = nil
+}
+
+// SetExternalShopID sets the "external_shop_id" field.
+func (m *PlatformConnectionMutation) SetExternalShopID(s string) {
+	m.external_shop_id = &s
+}
+
+// ExternalShopID returns the value of the "external_shop_id" field in the mutation.
+func (m *PlatformConnectionMutation) ExternalShopID() (r string, exists bool) {
+	v := m.external_shop_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalShopID returns the old "external_shop_id" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldExternalShopID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalShopID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalShopID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalShopID: %w", err)
+	}
+	return oldValue.ExternalShopID, nil
+}
+
+// ClearExternalShopID clears the value of the "external_shop_id" field.
+func (m *PlatformConnectionMutation) ClearExternalShopID() {
+	m.external_shop_id = nil
+	m.clearedFields[platformconnection.FieldExternalShopID] = struct{}{}
+}
+
+// ExternalShopIDCleared returns if the "external_shop_id" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) ExternalShopIDCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldExternalShopID]
+	return ok
+}
+
+// ResetExternalShopID resets all changes to the "external_shop_id" field.
+func (m *PlatformConnectionMutation) ResetExternalShopID() {
+	m.external_shop_id = nil
+	delete(m.clearedFields, platformconnection.FieldExternalShopID)
+}
+
+// SetShopName sets the "shop_name" field.
+func (m *PlatformConnectionMutation) SetShopName(s string) {
+	m.shop_name = &s
+}
+
+// ShopName returns the value of the "shop_name" field in the mutation.
+func (m *PlatformConnectionMutation) ShopName() (r string, exists bool) {
+	v := m.shop_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShopName returns the old "shop_name" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldShopName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShopName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShopName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShopName: %w", err)
+	}
+	return oldValue.ShopName, nil
+}
+
+// ClearShopName clears the value of the "shop_name" field.
+func (m *PlatformConnectionMutation) ClearShopName() {
+	m.shop_name = nil
+	m.clearedFields[platformconnection.FieldShopName] = struct{}{}
+}
+
+// ShopNameCleared returns if the "shop_name" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) ShopNameCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldShopName]
+	return ok
+}
+
+// ResetShopName resets all changes to the "shop_name" field.
+func (m *PlatformConnectionMutation) ResetShopName() {
+	m.shop_name = nil
+	delete(m.clearedFields, platformconnection.FieldShopName)
+}
+
+// SetEndpoint sets the "endpoint" field.
+func (m *PlatformConnectionMutation) SetEndpoint(s string) {
+	m.endpoint = &s
+}
+
+// Endpoint returns the value of the "endpoint" field in the mutation.
+func (m *PlatformConnectionMutation) Endpoint() (r string, exists bool) {
+	v := m.endpoint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndpoint returns the old "endpoint" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldEndpoint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndpoint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndpoint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndpoint: %w", err)
+	}
+	return oldValue.Endpoint, nil
+}
+
+// ClearEndpoint clears the value of the "endpoint" field.
+func (m *PlatformConnectionMutation) ClearEndpoint() {
+	m.endpoint = nil
+	m.clearedFields[platformconnection.FieldEndpoint] = struct{}{}
+}
+
+// EndpointCleared returns if the "endpoint" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) EndpointCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldEndpoint]
+	return ok
+}
+
+// ResetEndpoint resets all changes to the "endpoint" field.
+func (m *PlatformConnectionMutation) ResetEndpoint() {
+	m.endpoint = nil
+	delete(m.clearedFields, platformconnection.FieldEndpoint)
+}
+
+// SetCredentialNames sets the "credential_names" field.
+func (m *PlatformConnectionMutation) SetCredentialNames(s []string) {
+	m.credential_names = &s
+	m.appendcredential_names = nil
+}
+
+// CredentialNames returns the value of the "credential_names" field in the mutation.
+func (m *PlatformConnectionMutation) CredentialNames() (r []string, exists bool) {
+	v := m.credential_names
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentialNames returns the old "credential_names" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldCredentialNames(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentialNames is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentialNames requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentialNames: %w", err)
+	}
+	return oldValue.CredentialNames, nil
+}
+
+// AppendCredentialNames adds s to the "credential_names" field.
+func (m *PlatformConnectionMutation) AppendCredentialNames(s []string) {
+	m.appendcredential_names = append(m.appendcredential_names, s...)
+}
+
+// AppendedCredentialNames returns the list of values that were appended to the "credential_names" field in this mutation.
+func (m *PlatformConnectionMutation) AppendedCredentialNames() ([]string, bool) {
+	if len(m.appendcredential_names) == 0 {
+		return nil, false
+	}
+	return m.appendcredential_names, true
+}
+
+// ClearCredentialNames clears the value of the "credential_names" field.
+func (m *PlatformConnectionMutation) ClearCredentialNames() {
+	m.credential_names = nil
+	m.appendcredential_names = nil
+	m.clearedFields[platformconnection.FieldCredentialNames] = struct{}{}
+}
+
+// CredentialNamesCleared returns if the "credential_names" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) CredentialNamesCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldCredentialNames]
+	return ok
+}
+
+// ResetCredentialNames resets all changes to the "credential_names" field.
+func (m *PlatformConnectionMutation) ResetCredentialNames() {
+	m.credential_names = nil
+	m.appendcredential_names = nil
+	delete(m.clearedFields, platformconnection.FieldCredentialNames)
+}
+
+// SetCredentials sets the "credentials" field.
+func (m *PlatformConnectionMutation) SetCredentials(b []byte) {
+	m.credentials = &b
+}
+
+// Credentials returns the value of the "credentials" field in the mutation.
+func (m *PlatformConnectionMutation) Credentials() (r []byte, exists bool) {
+	v := m.credentials
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentials returns the old "credentials" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldCredentials(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentials is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentials requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentials: %w", err)
+	}
+	return oldValue.Credentials, nil
+}
+
+// ClearCredentials clears the value of the "credentials" field.
+func (m *PlatformConnectionMutation) ClearCredentials() {
+	m.credentials = nil
+	m.clearedFields[platformconnection.FieldCredentials] = struct{}{}
+}
+
+// CredentialsCleared returns if the "credentials" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) CredentialsCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldCredentials]
+	return ok
+}
+
+// ResetCredentials resets all changes to the "credentials" field.
+func (m *PlatformConnectionMutation) ResetCredentials() {
+	m.credentials = nil
+	delete(m.clearedFields, platformconnection.FieldCredentials)
+}
+
+// SetAccessToken sets the "access_token" field.
+func (m *PlatformConnectionMutation) SetAccessToken(b []byte) {
+	m.access_token = &b
+}
+
+// AccessToken returns the value of the "access_token" field in the mutation.
+func (m *PlatformConnectionMutation) AccessToken() (r []byte, exists bool) {
+	v := m.access_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccessToken returns the old "access_token" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldAccessToken(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccessToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccessToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccessToken: %w", err)
+	}
+	return oldValue.AccessToken, nil
+}
+
+// ClearAccessToken clears the value of the "access_token" field.
+func (m *PlatformConnectionMutation) ClearAccessToken() {
+	m.access_token = nil
+	m.clearedFields[platformconnection.FieldAccessToken] = struct{}{}
+}
+
+// AccessTokenCleared returns if the "access_token" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) AccessTokenCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldAccessToken]
+	return ok
+}
+
+// ResetAccessToken resets all changes to the "access_token" field.
+func (m *PlatformConnectionMutation) ResetAccessToken() {
+	m.access_token = nil
+	delete(m.clearedFields, platformconnection.FieldAccessToken)
+}
+
+// SetRefreshToken sets the "refresh_token" field.
+func (m *PlatformConnectionMutation) SetRefreshToken(b []byte) {
+	m.refresh_token = &b
+}
+
+// RefreshToken returns the value of the "refresh_token" field in the mutation.
+func (m *PlatformConnectionMutation) RefreshToken() (r []byte, exists bool) {
+	v := m.refresh_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefreshToken returns the old "refresh_token" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldRefreshToken(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefreshToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefreshToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefreshToken: %w", err)
+	}
+	return oldValue.RefreshToken, nil
+}
+
+// ClearRefreshToken clears the value of the "refresh_token" field.
+func (m *PlatformConnectionMutation) ClearRefreshToken() {
+	m.refresh_token = nil
+	m.clearedFields[platformconnection.FieldRefreshToken] = struct{}{}
+}
+
+// RefreshTokenCleared returns if the "refresh_token" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) RefreshTokenCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldRefreshToken]
+	return ok
+}
+
+// ResetRefreshToken resets all changes to the "refresh_token" field.
+func (m *PlatformConnectionMutation) ResetRefreshToken() {
+	m.refresh_token = nil
+	delete(m.clearedFields, platformconnection.FieldRefreshToken)
+}
+
+// SetTokenExpiresAt sets the "token_expires_at" field.
+func (m *PlatformConnectionMutation) SetTokenExpiresAt(t time.Time) {
+	m.token_expires_at = &t
+}
+
+// TokenExpiresAt returns the value of the "token_expires_at" field in the mutation.
+func (m *PlatformConnectionMutation) TokenExpiresAt() (r time.Time, exists bool) {
+	v := m.token_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenExpiresAt returns the old "token_expires_at" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldTokenExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenExpiresAt: %w", err)
+	}
+	return oldValue.TokenExpiresAt, nil
+}
+
+// ClearTokenExpiresAt clears the value of the "token_expires_at" field.
+func (m *PlatformConnectionMutation) ClearTokenExpiresAt() {
+	m.token_expires_at = nil
+	m.clearedFields[platformconnection.FieldTokenExpiresAt] = struct{}{}
+}
+
+// TokenExpiresAtCleared returns if the "token_expires_at" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) TokenExpiresAtCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldTokenExpiresAt]
+	return ok
+}
+
+// ResetTokenExpiresAt resets all changes to the "token_expires_at" field.
+func (m *PlatformConnectionMutation) ResetTokenExpiresAt() {
+	m.token_expires_at = nil
+	delete(m.clearedFields, platformconnection.FieldTokenExpiresAt)
+}
+
+// SetCursors sets the "cursors" field.
+func (m *PlatformConnectionMutation) SetCursors(value map[string]string) {
+	m.cursors = &value
+}
+
+// Cursors returns the value of the "cursors" field in the mutation.
+func (m *PlatformConnectionMutation) Cursors() (r map[string]string, exists bool) {
+	v := m.cursors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCursors returns the old "cursors" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldCursors(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCursors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCursors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCursors: %w", err)
+	}
+	return oldValue.Cursors, nil
+}
+
+// ClearCursors clears the value of the "cursors" field.
+func (m *PlatformConnectionMutation) ClearCursors() {
+	m.cursors = nil
+	m.clearedFields[platformconnection.FieldCursors] = struct{}{}
+}
+
+// CursorsCleared returns if the "cursors" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) CursorsCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldCursors]
+	return ok
+}
+
+// ResetCursors resets all changes to the "cursors" field.
+func (m *PlatformConnectionMutation) ResetCursors() {
+	m.cursors = nil
+	delete(m.clearedFields, platformconnection.FieldCursors)
+}
+
+// SetStatus sets the "status" field.
+func (m *PlatformConnectionMutation) SetStatus(pl platformconnection.Status) {
+	m.status = &pl
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PlatformConnectionMutation) Status() (r platformconnection.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldStatus(ctx context.Context) (v platformconnection.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PlatformConnectionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetLastSyncedAt sets the "last_synced_at" field.
+func (m *PlatformConnectionMutation) SetLastSyncedAt(t time.Time) {
+	m.last_synced_at = &t
+}
+
+// LastSyncedAt returns the value of the "last_synced_at" field in the mutation.
+func (m *PlatformConnectionMutation) LastSyncedAt() (r time.Time, exists bool) {
+	v := m.last_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSyncedAt returns the old "last_synced_at" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldLastSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSyncedAt: %w", err)
+	}
+	return oldValue.LastSyncedAt, nil
+}
+
+// ClearLastSyncedAt clears the value of the "last_synced_at" field.
+func (m *PlatformConnectionMutation) ClearLastSyncedAt() {
+	m.last_synced_at = nil
+	m.clearedFields[platformconnection.FieldLastSyncedAt] = struct{}{}
+}
+
+// LastSyncedAtCleared returns if the "last_synced_at" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) LastSyncedAtCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldLastSyncedAt]
+	return ok
+}
+
+// ResetLastSyncedAt resets all changes to the "last_synced_at" field.
+func (m *PlatformConnectionMutation) ResetLastSyncedAt() {
+	m.last_synced_at = nil
+	delete(m.clearedFields, platformconnection.FieldLastSyncedAt)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *PlatformConnectionMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *PlatformConnectionMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the PlatformConnection entity.
+// If the PlatformConnection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PlatformConnectionMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *PlatformConnectionMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[platformconnection.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *PlatformConnectionMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[platformconnection.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *PlatformConnectionMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, platformconnection.FieldLastError)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *PlatformConnectionMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[platformconnection.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *PlatformConnectionMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *PlatformConnectionMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *PlatformConnectionMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStore clears the "store" edge to the Store entity.
+func (m *PlatformConnectionMutation) ClearStore() {
+	m.clearedstore = true
+	m.clearedFields[platformconnection.FieldStoreID] = struct{}{}
+}
+
+// StoreCleared reports if the "store" edge to the Store entity was cleared.
+func (m *PlatformConnectionMutation) StoreCleared() bool {
+	return m.clearedstore
+}
+
+// StoreIDs returns the "store" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StoreID instead. It exists only for internal usage by the builders.
+func (m *PlatformConnectionMutation) StoreIDs() (ids []int) {
+	if id := m.store; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStore resets all changes to the "store" edge.
+func (m *PlatformConnectionMutation) ResetStore() {
+	m.store = nil
+	m.clearedstore = false
+}
+
+// Where appends a list predicates to the PlatformConnectionMutation builder.
+func (m *PlatformConnectionMutation) Where(ps ...predicate.PlatformConnection) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PlatformConnectionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PlatformConnectionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PlatformConnection, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PlatformConnectionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PlatformConnectionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PlatformConnection).
+func (m *PlatformConnectionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PlatformConnectionMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, platformconnection.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, platformconnection.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, platformconnection.FieldOrganizationID)
+	}
+	if m.store != nil {
+		fields = append(fields, platformconnection.FieldStoreID)
+	}
+	if m.plugin_id != nil {
+		fields = append(fields, platformconnection.FieldPluginID)
+	}
+	if m.external_shop_id != nil {
+		fields = append(fields, platformconnection.FieldExternalShopID)
+	}
+	if m.shop_name != nil {
+		fields = append(fields, platformconnection.FieldShopName)
+	}
+	if m.endpoint != nil {
+		fields = append(fields, platformconnection.FieldEndpoint)
+	}
+	if m.credential_names != nil {
+		fields = append(fields, platformconnection.FieldCredentialNames)
+	}
+	if m.credentials != nil {
+		fields = append(fields, platformconnection.FieldCredentials)
+	}
+	if m.access_token != nil {
+		fields = append(fields, platformconnection.FieldAccessToken)
+	}
+	if m.refresh_token != nil {
+		fields = append(fields, platformconnection.FieldRefreshToken)
+	}
+	if m.token_expires_at != nil {
+		fields = append(fields, platformconnection.FieldTokenExpiresAt)
+	}
+	if m.cursors != nil {
+		fields = append(fields, platformconnection.FieldCursors)
+	}
+	if m.status != nil {
+		fields = append(fields, platformconnection.FieldStatus)
+	}
+	if m.last_synced_at != nil {
+		fields = append(fields, platformconnection.FieldLastSyncedAt)
+	}
+	if m.last_error != nil {
+		fields = append(fields, platformconnection.FieldLastError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PlatformConnectionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case platformconnection.FieldCreatedAt:
+		return m.CreatedAt()
+	case platformconnection.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case platformconnection.FieldOrganizationID:
+		return m.OrganizationID()
+	case platformconnection.FieldStoreID:
+		return m.StoreID()
+	case platformconnection.FieldPluginID:
+		return m.PluginID()
+	case platformconnection.FieldExternalShopID:
+		return m.ExternalShopID()
+	case platformconnection.FieldShopName:
+		return m.ShopName()
+	case platformconnection.FieldEndpoint:
+		return m.Endpoint()
+	case platformconnection.FieldCredentialNames:
+		return m.CredentialNames()
+	case platformconnection.FieldCredentials:
+		return m.Credentials()
+	case platformconnection.FieldAccessToken:
+		return m.AccessToken()
+	case platformconnection.FieldRefreshToken:
+		return m.RefreshToken()
+	case platformconnection.FieldTokenExpiresAt:
+		return m.TokenExpiresAt()
+	case platformconnection.FieldCursors:
+		return m.Cursors()
+	case platformconnection.FieldStatus:
+		return m.Status()
+	case platformconnection.FieldLastSyncedAt:
+		return m.LastSyncedAt()
+	case platformconnection.FieldLastError:
+		return m.LastError()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PlatformConnectionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case platformconnection.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case platformconnection.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case platformconnection.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case platformconnection.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case platformconnection.FieldPluginID:
+		return m.OldPluginID(ctx)
+	case platformconnection.FieldExternalShopID:
+		return m.OldExternalShopID(ctx)
+	case platformconnection.FieldShopName:
+		return m.OldShopName(ctx)
+	case platformconnection.FieldEndpoint:
+		return m.OldEndpoint(ctx)
+	case platformconnection.FieldCredentialNames:
+		return m.OldCredentialNames(ctx)
+	case platformconnection.FieldCredentials:
+		return m.OldCredentials(ctx)
+	case platformconnection.FieldAccessToken:
+		return m.OldAccessToken(ctx)
+	case platformconnection.FieldRefreshToken:
+		return m.OldRefreshToken(ctx)
+	case platformconnection.FieldTokenExpiresAt:
+		return m.OldTokenExpiresAt(ctx)
+	case platformconnection.FieldCursors:
+		return m.OldCursors(ctx)
+	case platformconnection.FieldStatus:
+		return m.OldStatus(ctx)
+	case platformconnection.FieldLastSyncedAt:
+		return m.OldLastSyncedAt(ctx)
+	case platformconnection.FieldLastError:
+		return m.OldLastError(ctx)
+	}
+	return nil, fmt.Errorf("unknown PlatformConnection field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlatformConnectionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case platformconnection.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case platformconnection.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case platformconnection.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case platformconnection.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case platformconnection.FieldPluginID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPluginID(v)
+		return nil
+	case platformconnection.FieldExternalShopID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalShopID(v)
+		return nil
+	case platformconnection.FieldShopName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShopName(v)
+		return nil
+	case platformconnection.FieldEndpoint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndpoint(v)
+		return nil
+	case platformconnection.FieldCredentialNames:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentialNames(v)
+		return nil
+	case platformconnection.FieldCredentials:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentials(v)
+		return nil
+	case platformconnection.FieldAccessToken:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccessToken(v)
+		return nil
+	case platformconnection.FieldRefreshToken:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefreshToken(v)
+		return nil
+	case platformconnection.FieldTokenExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenExpiresAt(v)
+		return nil
+	case platformconnection.FieldCursors:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCursors(v)
+		return nil
+	case platformconnection.FieldStatus:
+		v, ok := value.(platformconnection.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case platformconnection.FieldLastSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSyncedAt(v)
+		return nil
+	case platformconnection.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PlatformConnection field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PlatformConnectionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PlatformConnectionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PlatformConnectionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PlatformConnection numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PlatformConnectionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(platformconnection.FieldExternalShopID) {
+		fields = append(fields, platformconnection.FieldExternalShopID)
+	}
+	if m.FieldCleared(platformconnection.FieldShopName) {
+		fields = append(fields, platformconnection.FieldShopName)
+	}
+	if m.FieldCleared(platformconnection.FieldEndpoint) {
+		fields = append(fields, platformconnection.FieldEndpoint)
+	}
+	if m.FieldCleared(platformconnection.FieldCredentialNames) {
+		fields = append(fields, platformconnection.FieldCredentialNames)
+	}
+	if m.FieldCleared(platformconnection.FieldCredentials) {
+		fields = append(fields, platformconnection.FieldCredentials)
+	}
+	if m.FieldCleared(platformconnection.FieldAccessToken) {
+		fields = append(fields, platformconnection.FieldAccessToken)
+	}
+	if m.FieldCleared(platformconnection.FieldRefreshToken) {
+		fields = append(fields, platformconnection.FieldRefreshToken)
+	}
+	if m.FieldCleared(platformconnection.FieldTokenExpiresAt) {
+		fields = append(fields, platformconnection.FieldTokenExpiresAt)
+	}
+	if m.FieldCleared(platformconnection.FieldCursors) {
+		fields = append(fields, platformconnection.FieldCursors)
+	}
+	if m.FieldCleared(platformconnection.FieldLastSyncedAt) {
+		fields = append(fields, platformconnection.FieldLastSyncedAt)
+	}
+	if m.FieldCleared(platformconnection.FieldLastError) {
+		fields = append(fields, platformconnection.FieldLastError)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PlatformConnectionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PlatformConnectionMutation) ClearField(name string) error {
+	switch name {
+	case platformconnection.FieldExternalShopID:
+		m.ClearExternalShopID()
+		return nil
+	case platformconnection.FieldShopName:
+		m.ClearShopName()
+		return nil
+	case platformconnection.FieldEndpoint:
+		m.ClearEndpoint()
+		return nil
+	case platformconnection.FieldCredentialNames:
+		m.ClearCredentialNames()
+		return nil
+	case platformconnection.FieldCredentials:
+		m.ClearCredentials()
+		return nil
+	case platformconnection.FieldAccessToken:
+		m.ClearAccessToken()
+		return nil
+	case platformconnection.FieldRefreshToken:
+		m.ClearRefreshToken()
+		return nil
+	case platformconnection.FieldTokenExpiresAt:
+		m.ClearTokenExpiresAt()
+		return nil
+	case platformconnection.FieldCursors:
+		m.ClearCursors()
+		return nil
+	case platformconnection.FieldLastSyncedAt:
+		m.ClearLastSyncedAt()
+		return nil
+	case platformconnection.FieldLastError:
+		m.ClearLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown PlatformConnection nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PlatformConnectionMutation) ResetField(name string) error {
+	switch name {
+	case platformconnection.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case platformconnection.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case platformconnection.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case platformconnection.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case platformconnection.FieldPluginID:
+		m.ResetPluginID()
+		return nil
+	case platformconnection.FieldExternalShopID:
+		m.ResetExternalShopID()
+		return nil
+	case platformconnection.FieldShopName:
+		m.ResetShopName()
+		return nil
+	case platformconnection.FieldEndpoint:
+		m.ResetEndpoint()
+		return nil
+	case platformconnection.FieldCredentialNames:
+		m.ResetCredentialNames()
+		return nil
+	case platformconnection.FieldCredentials:
+		m.ResetCredentials()
+		return nil
+	case platformconnection.FieldAccessToken:
+		m.ResetAccessToken()
+		return nil
+	case platformconnection.FieldRefreshToken:
+		m.ResetRefreshToken()
+		return nil
+	case platformconnection.FieldTokenExpiresAt:
+		m.ResetTokenExpiresAt()
+		return nil
+	case platformconnection.FieldCursors:
+		m.ResetCursors()
+		return nil
+	case platformconnection.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case platformconnection.FieldLastSyncedAt:
+		m.ResetLastSyncedAt()
+		return nil
+	case platformconnection.FieldLastError:
+		m.ResetLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown PlatformConnection field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PlatformConnectionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, platformconnection.EdgeOrganization)
+	}
+	if m.store != nil {
+		edges = append(edges, platformconnection.EdgeStore)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PlatformConnectionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case platformconnection.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case platformconnection.EdgeStore:
+		if id := m.store; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PlatformConnectionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PlatformConnectionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PlatformConnectionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, platformconnection.EdgeOrganization)
+	}
+	if m.clearedstore {
+		edges = append(edges, platformconnection.EdgeStore)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PlatformConnectionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case platformconnection.EdgeOrganization:
+		return m.clearedorganization
+	case platformconnection.EdgeStore:
+		return m.clearedstore
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PlatformConnectionMutation) ClearEdge(name string) error {
+	switch name {
+	case platformconnection.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case platformconnection.EdgeStore:
+		m.ClearStore()
+		return nil
+	}
+	return fmt.Errorf("unknown PlatformConnection unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PlatformConnectionMutation) ResetEdge(name string) error {
+	switch name {
+	case platformconnection.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case platformconnection.EdgeStore:
+		m.ResetStore()
+		return nil
+	}
+	return fmt.Errorf("unknown PlatformConnection edge %s", name)
+}
+
 // ProductMutation represents an operation that mutates the Product nodes in the graph.
 type ProductMutation struct {
 	config
@@ -18808,6 +20334,11 @@ type StoreMutation struct {
 	metrics             map[int]struct{}
 	removedmetrics      map[int]struct{}
 	clearedmetrics      bool
+	connection          *int
+	clearedconnection   bool
+	sync_jobs           map[int]struct{}
+	removedsync_jobs    map[int]struct{}
+	clearedsync_jobs    bool
 	done                bool
 	oldValue            func(context.Context) (*Store, error)
 	predicates          []predicate.Store
@@ -19987,6 +21518,99 @@ func (m *StoreMutation) ResetMetrics() {
 	m.removedmetrics = nil
 }
 
+// SetConnectionID sets the "connection" edge to the PlatformConnection entity by id.
+func (m *StoreMutation) SetConnectionID(id int) {
+	m.connection = &id
+}
+
+// ClearConnection clears the "connection" edge to the PlatformConnection entity.
+func (m *StoreMutation) ClearConnection() {
+	m.clearedconnection = true
+}
+
+// ConnectionCleared reports if the "connection" edge to the PlatformConnection entity was cleared.
+func (m *StoreMutation) ConnectionCleared() bool {
+	return m.clearedconnection
+}
+
+// ConnectionID returns the "connection" edge ID in the mutation.
+func (m *StoreMutation) ConnectionID() (id int, exists bool) {
+	if m.connection != nil {
+		return *m.connection, true
+	}
+	return
+}
+
+// ConnectionIDs returns the "connection" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ConnectionID instead. It exists only for internal usage by the builders.
+func (m *StoreMutation) ConnectionIDs() (ids []int) {
+	if id := m.connection; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetConnection resets all changes to the "connection" edge.
+func (m *StoreMutation) ResetConnection() {
+	m.connection = nil
+	m.clearedconnection = false
+}
+
+// AddSyncJobIDs adds the "sync_jobs" edge to the SyncJob entity by ids.
+func (m *StoreMutation) AddSyncJobIDs(ids ...int) {
+	if m.sync_jobs == nil {
+		m.sync_jobs = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sync_jobs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSyncJobs clears the "sync_jobs" edge to the SyncJob entity.
+func (m *StoreMutation) ClearSyncJobs() {
+	m.clearedsync_jobs = true
+}
+
+// SyncJobsCleared reports if the "sync_jobs" edge to the SyncJob entity was cleared.
+func (m *StoreMutation) SyncJobsCleared() bool {
+	return m.clearedsync_jobs
+}
+
+// RemoveSyncJobIDs removes the "sync_jobs" edge to the SyncJob entity by IDs.
+func (m *StoreMutation) RemoveSyncJobIDs(ids ...int) {
+	if m.removedsync_jobs == nil {
+		m.removedsync_jobs = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sync_jobs, ids[i])
+		m.removedsync_jobs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSyncJobs returns the removed IDs of the "sync_jobs" edge to the SyncJob entity.
+func (m *StoreMutation) RemovedSyncJobsIDs() (ids []int) {
+	for id := range m.removedsync_jobs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SyncJobsIDs returns the "sync_jobs" edge IDs in the mutation.
+func (m *StoreMutation) SyncJobsIDs() (ids []int) {
+	for id := range m.sync_jobs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSyncJobs resets all changes to the "sync_jobs" edge.
+func (m *StoreMutation) ResetSyncJobs() {
+	m.sync_jobs = nil
+	m.clearedsync_jobs = false
+	m.removedsync_jobs = nil
+}
+
 // Where appends a list predicates to the StoreMutation builder.
 func (m *StoreMutation) Where(ps ...predicate.Store) {
 	m.predicates = append(m.predicates, ps...)
@@ -20470,7 +22094,7 @@ func (m *StoreMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *StoreMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.organization != nil {
 		edges = append(edges, store.EdgeOrganization)
 	}
@@ -20488,6 +22112,12 @@ func (m *StoreMutation) AddedEdges() []string {
 	}
 	if m.metrics != nil {
 		edges = append(edges, store.EdgeMetrics)
+	}
+	if m.connection != nil {
+		edges = append(edges, store.EdgeConnection)
+	}
+	if m.sync_jobs != nil {
+		edges = append(edges, store.EdgeSyncJobs)
 	}
 	return edges
 }
@@ -20530,13 +22160,23 @@ func (m *StoreMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case store.EdgeConnection:
+		if id := m.connection; id != nil {
+			return []ent.Value{*id}
+		}
+	case store.EdgeSyncJobs:
+		ids := make([]ent.Value, 0, len(m.sync_jobs))
+		for id := range m.sync_jobs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *StoreMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.removedcontents != nil {
 		edges = append(edges, store.EdgeContents)
 	}
@@ -20551,6 +22191,9 @@ func (m *StoreMutation) RemovedEdges() []string {
 	}
 	if m.removedmetrics != nil {
 		edges = append(edges, store.EdgeMetrics)
+	}
+	if m.removedsync_jobs != nil {
+		edges = append(edges, store.EdgeSyncJobs)
 	}
 	return edges
 }
@@ -20589,13 +22232,19 @@ func (m *StoreMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case store.EdgeSyncJobs:
+		ids := make([]ent.Value, 0, len(m.removedsync_jobs))
+		for id := range m.removedsync_jobs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *StoreMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedorganization {
 		edges = append(edges, store.EdgeOrganization)
 	}
@@ -20613,6 +22262,12 @@ func (m *StoreMutation) ClearedEdges() []string {
 	}
 	if m.clearedmetrics {
 		edges = append(edges, store.EdgeMetrics)
+	}
+	if m.clearedconnection {
+		edges = append(edges, store.EdgeConnection)
+	}
+	if m.clearedsync_jobs {
+		edges = append(edges, store.EdgeSyncJobs)
 	}
 	return edges
 }
@@ -20633,6 +22288,10 @@ func (m *StoreMutation) EdgeCleared(name string) bool {
 		return m.clearedorders
 	case store.EdgeMetrics:
 		return m.clearedmetrics
+	case store.EdgeConnection:
+		return m.clearedconnection
+	case store.EdgeSyncJobs:
+		return m.clearedsync_jobs
 	}
 	return false
 }
@@ -20643,6 +22302,9 @@ func (m *StoreMutation) ClearEdge(name string) error {
 	switch name {
 	case store.EdgeOrganization:
 		m.ClearOrganization()
+		return nil
+	case store.EdgeConnection:
+		m.ClearConnection()
 		return nil
 	}
 	return fmt.Errorf("unknown Store unique edge %s", name)
@@ -20669,6 +22331,12 @@ func (m *StoreMutation) ResetEdge(name string) error {
 		return nil
 	case store.EdgeMetrics:
 		m.ResetMetrics()
+		return nil
+	case store.EdgeConnection:
+		m.ResetConnection()
+		return nil
+	case store.EdgeSyncJobs:
+		m.ResetSyncJobs()
 		return nil
 	}
 	return fmt.Errorf("unknown Store edge %s", name)
@@ -22132,6 +23800,1424 @@ func (m *SupplierMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Supplier edge %s", name)
+}
+
+// SyncJobMutation represents an operation that mutates the SyncJob nodes in the graph.
+type SyncJobMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	what                *[]string
+	appendwhat          []string
+	status              *syncjob.Status
+	phase               *string
+	_done               *int
+	add_done            *int
+	total               *int
+	addtotal            *int
+	error               *string
+	requested_by_id     *int
+	addrequested_by_id  *int
+	claimed_by          *string
+	heartbeat_at        *time.Time
+	started_at          *time.Time
+	finished_at         *time.Time
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	store               *int
+	clearedstore        bool
+	done                bool
+	oldValue            func(context.Context) (*SyncJob, error)
+	predicates          []predicate.SyncJob
+}
+
+var _ ent.Mutation = (*SyncJobMutation)(nil)
+
+// syncjobOption allows management of the mutation configuration using functional options.
+type syncjobOption func(*SyncJobMutation)
+
+// newSyncJobMutation creates new mutation for the SyncJob entity.
+func newSyncJobMutation(c config, op Op, opts ...syncjobOption) *SyncJobMutation {
+	m := &SyncJobMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSyncJob,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSyncJobID sets the ID field of the mutation.
+func withSyncJobID(id int) syncjobOption {
+	return func(m *SyncJobMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SyncJob
+		)
+		m.oldValue = func(ctx context.Context) (*SyncJob, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SyncJob.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSyncJob sets the old SyncJob of the mutation.
+func withSyncJob(node *SyncJob) syncjobOption {
+	return func(m *SyncJobMutation) {
+		m.oldValue = func(context.Context) (*SyncJob, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SyncJobMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SyncJobMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SyncJobMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SyncJobMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SyncJob.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SyncJobMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SyncJobMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SyncJobMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SyncJobMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SyncJobMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SyncJobMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SyncJobMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SyncJobMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SyncJobMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *SyncJobMutation) SetStoreID(i int) {
+	m.store = &i
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *SyncJobMutation) StoreID() (r int, exists bool) {
+	v := m.store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *SyncJobMutation) ResetStoreID() {
+	m.store = nil
+}
+
+// SetWhat sets the "what" field.
+func (m *SyncJobMutation) SetWhat(s []string) {
+	m.what = &s
+	m.appendwhat = nil
+}
+
+// What returns the value of the "what" field in the mutation.
+func (m *SyncJobMutation) What() (r []string, exists bool) {
+	v := m.what
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWhat returns the old "what" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldWhat(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWhat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWhat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWhat: %w", err)
+	}
+	return oldValue.What, nil
+}
+
+// AppendWhat adds s to the "what" field.
+func (m *SyncJobMutation) AppendWhat(s []string) {
+	m.appendwhat = append(m.appendwhat, s...)
+}
+
+// AppendedWhat returns the list of values that were appended to the "what" field in this mutation.
+func (m *SyncJobMutation) AppendedWhat() ([]string, bool) {
+	if len(m.appendwhat) == 0 {
+		return nil, false
+	}
+	return m.appendwhat, true
+}
+
+// ResetWhat resets all changes to the "what" field.
+func (m *SyncJobMutation) ResetWhat() {
+	m.what = nil
+	m.appendwhat = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *SyncJobMutation) SetStatus(s syncjob.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *SyncJobMutation) Status() (r syncjob.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldStatus(ctx context.Context) (v syncjob.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *SyncJobMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPhase sets the "phase" field.
+func (m *SyncJobMutation) SetPhase(s string) {
+	m.phase = &s
+}
+
+// Phase returns the value of the "phase" field in the mutation.
+func (m *SyncJobMutation) Phase() (r string, exists bool) {
+	v := m.phase
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhase returns the old "phase" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldPhase(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhase is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhase requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhase: %w", err)
+	}
+	return oldValue.Phase, nil
+}
+
+// ResetPhase resets all changes to the "phase" field.
+func (m *SyncJobMutation) ResetPhase() {
+	m.phase = nil
+}
+
+// SetDone sets the "done" field.
+func (m *SyncJobMutation) SetDone(i int) {
+	m._done = &i
+	m.add_done = nil
+}
+
+// Done returns the value of the "done" field in the mutation.
+func (m *SyncJobMutation) Done() (r int, exists bool) {
+	v := m._done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDone returns the old "done" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldDone(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDone: %w", err)
+	}
+	return oldValue.Done, nil
+}
+
+// AddDone adds i to the "done" field.
+func (m *SyncJobMutation) AddDone(i int) {
+	if m.add_done != nil {
+		*m.add_done += i
+	} else {
+		m.add_done = &i
+	}
+}
+
+// AddedDone returns the value that was added to the "done" field in this mutation.
+func (m *SyncJobMutation) AddedDone() (r int, exists bool) {
+	v := m.add_done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDone resets all changes to the "done" field.
+func (m *SyncJobMutation) ResetDone() {
+	m._done = nil
+	m.add_done = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *SyncJobMutation) SetTotal(i int) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *SyncJobMutation) Total() (r int, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldTotal(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *SyncJobMutation) AddTotal(i int) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *SyncJobMutation) AddedTotal() (r int, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *SyncJobMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetError sets the "error" field.
+func (m *SyncJobMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *SyncJobMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ClearError clears the value of the "error" field.
+func (m *SyncJobMutation) ClearError() {
+	m.error = nil
+	m.clearedFields[syncjob.FieldError] = struct{}{}
+}
+
+// ErrorCleared returns if the "error" field was cleared in this mutation.
+func (m *SyncJobMutation) ErrorCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldError]
+	return ok
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *SyncJobMutation) ResetError() {
+	m.error = nil
+	delete(m.clearedFields, syncjob.FieldError)
+}
+
+// SetRequestedByID sets the "requested_by_id" field.
+func (m *SyncJobMutation) SetRequestedByID(i int) {
+	m.requested_by_id = &i
+	m.addrequested_by_id = nil
+}
+
+// RequestedByID returns the value of the "requested_by_id" field in the mutation.
+func (m *SyncJobMutation) RequestedByID() (r int, exists bool) {
+	v := m.requested_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedByID returns the old "requested_by_id" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldRequestedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedByID: %w", err)
+	}
+	return oldValue.RequestedByID, nil
+}
+
+// AddRequestedByID adds i to the "requested_by_id" field.
+func (m *SyncJobMutation) AddRequestedByID(i int) {
+	if m.addrequested_by_id != nil {
+		*m.addrequested_by_id += i
+	} else {
+		m.addrequested_by_id = &i
+	}
+}
+
+// AddedRequestedByID returns the value that was added to the "requested_by_id" field in this mutation.
+func (m *SyncJobMutation) AddedRequestedByID() (r int, exists bool) {
+	v := m.addrequested_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRequestedByID clears the value of the "requested_by_id" field.
+func (m *SyncJobMutation) ClearRequestedByID() {
+	m.requested_by_id = nil
+	m.addrequested_by_id = nil
+	m.clearedFields[syncjob.FieldRequestedByID] = struct{}{}
+}
+
+// RequestedByIDCleared returns if the "requested_by_id" field was cleared in this mutation.
+func (m *SyncJobMutation) RequestedByIDCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldRequestedByID]
+	return ok
+}
+
+// ResetRequestedByID resets all changes to the "requested_by_id" field.
+func (m *SyncJobMutation) ResetRequestedByID() {
+	m.requested_by_id = nil
+	m.addrequested_by_id = nil
+	delete(m.clearedFields, syncjob.FieldRequestedByID)
+}
+
+// SetClaimedBy sets the "claimed_by" field.
+func (m *SyncJobMutation) SetClaimedBy(s string) {
+	m.claimed_by = &s
+}
+
+// ClaimedBy returns the value of the "claimed_by" field in the mutation.
+func (m *SyncJobMutation) ClaimedBy() (r string, exists bool) {
+	v := m.claimed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimedBy returns the old "claimed_by" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldClaimedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimedBy: %w", err)
+	}
+	return oldValue.ClaimedBy, nil
+}
+
+// ClearClaimedBy clears the value of the "claimed_by" field.
+func (m *SyncJobMutation) ClearClaimedBy() {
+	m.claimed_by = nil
+	m.clearedFields[syncjob.FieldClaimedBy] = struct{}{}
+}
+
+// ClaimedByCleared returns if the "claimed_by" field was cleared in this mutation.
+func (m *SyncJobMutation) ClaimedByCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldClaimedBy]
+	return ok
+}
+
+// ResetClaimedBy resets all changes to the "claimed_by" field.
+func (m *SyncJobMutation) ResetClaimedBy() {
+	m.claimed_by = nil
+	delete(m.clearedFields, syncjob.FieldClaimedBy)
+}
+
+// SetHeartbeatAt sets the "heartbeat_at" field.
+func (m *SyncJobMutation) SetHeartbeatAt(t time.Time) {
+	m.heartbeat_at = &t
+}
+
+// HeartbeatAt returns the value of the "heartbeat_at" field in the mutation.
+func (m *SyncJobMutation) HeartbeatAt() (r time.Time, exists bool) {
+	v := m.heartbeat_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeartbeatAt returns the old "heartbeat_at" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldHeartbeatAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeartbeatAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeartbeatAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeartbeatAt: %w", err)
+	}
+	return oldValue.HeartbeatAt, nil
+}
+
+// ClearHeartbeatAt clears the value of the "heartbeat_at" field.
+func (m *SyncJobMutation) ClearHeartbeatAt() {
+	m.heartbeat_at = nil
+	m.clearedFields[syncjob.FieldHeartbeatAt] = struct{}{}
+}
+
+// HeartbeatAtCleared returns if the "heartbeat_at" field was cleared in this mutation.
+func (m *SyncJobMutation) HeartbeatAtCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldHeartbeatAt]
+	return ok
+}
+
+// ResetHeartbeatAt resets all changes to the "heartbeat_at" field.
+func (m *SyncJobMutation) ResetHeartbeatAt() {
+	m.heartbeat_at = nil
+	delete(m.clearedFields, syncjob.FieldHeartbeatAt)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *SyncJobMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *SyncJobMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *SyncJobMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[syncjob.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *SyncJobMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *SyncJobMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, syncjob.FieldStartedAt)
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *SyncJobMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *SyncJobMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *SyncJobMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[syncjob.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *SyncJobMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *SyncJobMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, syncjob.FieldFinishedAt)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SyncJobMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[syncjob.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SyncJobMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SyncJobMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SyncJobMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStore clears the "store" edge to the Store entity.
+func (m *SyncJobMutation) ClearStore() {
+	m.clearedstore = true
+	m.clearedFields[syncjob.FieldStoreID] = struct{}{}
+}
+
+// StoreCleared reports if the "store" edge to the Store entity was cleared.
+func (m *SyncJobMutation) StoreCleared() bool {
+	return m.clearedstore
+}
+
+// StoreIDs returns the "store" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StoreID instead. It exists only for internal usage by the builders.
+func (m *SyncJobMutation) StoreIDs() (ids []int) {
+	if id := m.store; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStore resets all changes to the "store" edge.
+func (m *SyncJobMutation) ResetStore() {
+	m.store = nil
+	m.clearedstore = false
+}
+
+// Where appends a list predicates to the SyncJobMutation builder.
+func (m *SyncJobMutation) Where(ps ...predicate.SyncJob) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SyncJobMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SyncJobMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SyncJob, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SyncJobMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SyncJobMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SyncJob).
+func (m *SyncJobMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SyncJobMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, syncjob.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, syncjob.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, syncjob.FieldOrganizationID)
+	}
+	if m.store != nil {
+		fields = append(fields, syncjob.FieldStoreID)
+	}
+	if m.what != nil {
+		fields = append(fields, syncjob.FieldWhat)
+	}
+	if m.status != nil {
+		fields = append(fields, syncjob.FieldStatus)
+	}
+	if m.phase != nil {
+		fields = append(fields, syncjob.FieldPhase)
+	}
+	if m._done != nil {
+		fields = append(fields, syncjob.FieldDone)
+	}
+	if m.total != nil {
+		fields = append(fields, syncjob.FieldTotal)
+	}
+	if m.error != nil {
+		fields = append(fields, syncjob.FieldError)
+	}
+	if m.requested_by_id != nil {
+		fields = append(fields, syncjob.FieldRequestedByID)
+	}
+	if m.claimed_by != nil {
+		fields = append(fields, syncjob.FieldClaimedBy)
+	}
+	if m.heartbeat_at != nil {
+		fields = append(fields, syncjob.FieldHeartbeatAt)
+	}
+	if m.started_at != nil {
+		fields = append(fields, syncjob.FieldStartedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, syncjob.FieldFinishedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SyncJobMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case syncjob.FieldCreatedAt:
+		return m.CreatedAt()
+	case syncjob.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case syncjob.FieldOrganizationID:
+		return m.OrganizationID()
+	case syncjob.FieldStoreID:
+		return m.StoreID()
+	case syncjob.FieldWhat:
+		return m.What()
+	case syncjob.FieldStatus:
+		return m.Status()
+	case syncjob.FieldPhase:
+		return m.Phase()
+	case syncjob.FieldDone:
+		return m.Done()
+	case syncjob.FieldTotal:
+		return m.Total()
+	case syncjob.FieldError:
+		return m.Error()
+	case syncjob.FieldRequestedByID:
+		return m.RequestedByID()
+	case syncjob.FieldClaimedBy:
+		return m.ClaimedBy()
+	case syncjob.FieldHeartbeatAt:
+		return m.HeartbeatAt()
+	case syncjob.FieldStartedAt:
+		return m.StartedAt()
+	case syncjob.FieldFinishedAt:
+		return m.FinishedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SyncJobMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case syncjob.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case syncjob.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case syncjob.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case syncjob.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case syncjob.FieldWhat:
+		return m.OldWhat(ctx)
+	case syncjob.FieldStatus:
+		return m.OldStatus(ctx)
+	case syncjob.FieldPhase:
+		return m.OldPhase(ctx)
+	case syncjob.FieldDone:
+		return m.OldDone(ctx)
+	case syncjob.FieldTotal:
+		return m.OldTotal(ctx)
+	case syncjob.FieldError:
+		return m.OldError(ctx)
+	case syncjob.FieldRequestedByID:
+		return m.OldRequestedByID(ctx)
+	case syncjob.FieldClaimedBy:
+		return m.OldClaimedBy(ctx)
+	case syncjob.FieldHeartbeatAt:
+		return m.OldHeartbeatAt(ctx)
+	case syncjob.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case syncjob.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown SyncJob field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncJobMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case syncjob.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case syncjob.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case syncjob.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case syncjob.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case syncjob.FieldWhat:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWhat(v)
+		return nil
+	case syncjob.FieldStatus:
+		v, ok := value.(syncjob.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case syncjob.FieldPhase:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhase(v)
+		return nil
+	case syncjob.FieldDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDone(v)
+		return nil
+	case syncjob.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case syncjob.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case syncjob.FieldRequestedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedByID(v)
+		return nil
+	case syncjob.FieldClaimedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimedBy(v)
+		return nil
+	case syncjob.FieldHeartbeatAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeartbeatAt(v)
+		return nil
+	case syncjob.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case syncjob.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SyncJobMutation) AddedFields() []string {
+	var fields []string
+	if m.add_done != nil {
+		fields = append(fields, syncjob.FieldDone)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, syncjob.FieldTotal)
+	}
+	if m.addrequested_by_id != nil {
+		fields = append(fields, syncjob.FieldRequestedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SyncJobMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case syncjob.FieldDone:
+		return m.AddedDone()
+	case syncjob.FieldTotal:
+		return m.AddedTotal()
+	case syncjob.FieldRequestedByID:
+		return m.AddedRequestedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncJobMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case syncjob.FieldDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDone(v)
+		return nil
+	case syncjob.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case syncjob.FieldRequestedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRequestedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SyncJobMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(syncjob.FieldError) {
+		fields = append(fields, syncjob.FieldError)
+	}
+	if m.FieldCleared(syncjob.FieldRequestedByID) {
+		fields = append(fields, syncjob.FieldRequestedByID)
+	}
+	if m.FieldCleared(syncjob.FieldClaimedBy) {
+		fields = append(fields, syncjob.FieldClaimedBy)
+	}
+	if m.FieldCleared(syncjob.FieldHeartbeatAt) {
+		fields = append(fields, syncjob.FieldHeartbeatAt)
+	}
+	if m.FieldCleared(syncjob.FieldStartedAt) {
+		fields = append(fields, syncjob.FieldStartedAt)
+	}
+	if m.FieldCleared(syncjob.FieldFinishedAt) {
+		fields = append(fields, syncjob.FieldFinishedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SyncJobMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SyncJobMutation) ClearField(name string) error {
+	switch name {
+	case syncjob.FieldError:
+		m.ClearError()
+		return nil
+	case syncjob.FieldRequestedByID:
+		m.ClearRequestedByID()
+		return nil
+	case syncjob.FieldClaimedBy:
+		m.ClearClaimedBy()
+		return nil
+	case syncjob.FieldHeartbeatAt:
+		m.ClearHeartbeatAt()
+		return nil
+	case syncjob.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case syncjob.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SyncJobMutation) ResetField(name string) error {
+	switch name {
+	case syncjob.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case syncjob.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case syncjob.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case syncjob.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case syncjob.FieldWhat:
+		m.ResetWhat()
+		return nil
+	case syncjob.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case syncjob.FieldPhase:
+		m.ResetPhase()
+		return nil
+	case syncjob.FieldDone:
+		m.ResetDone()
+		return nil
+	case syncjob.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case syncjob.FieldError:
+		m.ResetError()
+		return nil
+	case syncjob.FieldRequestedByID:
+		m.ResetRequestedByID()
+		return nil
+	case syncjob.FieldClaimedBy:
+		m.ResetClaimedBy()
+		return nil
+	case syncjob.FieldHeartbeatAt:
+		m.ResetHeartbeatAt()
+		return nil
+	case syncjob.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case syncjob.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SyncJobMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, syncjob.EdgeOrganization)
+	}
+	if m.store != nil {
+		edges = append(edges, syncjob.EdgeStore)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SyncJobMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case syncjob.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case syncjob.EdgeStore:
+		if id := m.store; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SyncJobMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SyncJobMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SyncJobMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, syncjob.EdgeOrganization)
+	}
+	if m.clearedstore {
+		edges = append(edges, syncjob.EdgeStore)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SyncJobMutation) EdgeCleared(name string) bool {
+	switch name {
+	case syncjob.EdgeOrganization:
+		return m.clearedorganization
+	case syncjob.EdgeStore:
+		return m.clearedstore
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SyncJobMutation) ClearEdge(name string) error {
+	switch name {
+	case syncjob.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case syncjob.EdgeStore:
+		m.ClearStore()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SyncJobMutation) ResetEdge(name string) error {
+	switch name {
+	case syncjob.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case syncjob.EdgeStore:
+		m.ResetStore()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncJob edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

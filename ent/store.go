@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
@@ -74,17 +75,22 @@ type StoreEdges struct {
 	Orders []*Order `json:"orders,omitempty"`
 	// Daily metric snapshots.
 	Metrics []*MetricSnapshot `json:"metrics,omitempty"`
+	// The store's platform connection, if connected (never includes secrets).
+	Connection *PlatformConnection `json:"connection,omitempty"`
+	// Sync jobs of this store, newest first when ordered by CREATED_AT.
+	SyncJobs []*SyncJob `json:"sync_jobs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [8]map[string]int
 
 	namedContents  map[string][]*Content
 	namedCampaigns map[string][]*Campaign
 	namedProducts  map[string][]*Product
 	namedOrders    map[string][]*Order
 	namedMetrics   map[string][]*MetricSnapshot
+	namedSyncJobs  map[string][]*SyncJob
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -141,6 +147,26 @@ func (e StoreEdges) MetricsOrErr() ([]*MetricSnapshot, error) {
 		return e.Metrics, nil
 	}
 	return nil, &NotLoadedError{edge: "metrics"}
+}
+
+// ConnectionOrErr returns the Connection value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e StoreEdges) ConnectionOrErr() (*PlatformConnection, error) {
+	if e.Connection != nil {
+		return e.Connection, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: platformconnection.Label}
+	}
+	return nil, &NotLoadedError{edge: "connection"}
+}
+
+// SyncJobsOrErr returns the SyncJobs value or an error if the edge
+// was not loaded in eager-loading.
+func (e StoreEdges) SyncJobsOrErr() ([]*SyncJob, error) {
+	if e.loadedTypes[7] {
+		return e.SyncJobs, nil
+	}
+	return nil, &NotLoadedError{edge: "sync_jobs"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -326,6 +352,16 @@ func (_m *Store) QueryOrders() *OrderQuery {
 // QueryMetrics queries the "metrics" edge of the Store entity.
 func (_m *Store) QueryMetrics() *MetricSnapshotQuery {
 	return NewStoreClient(_m.config).QueryMetrics(_m)
+}
+
+// QueryConnection queries the "connection" edge of the Store entity.
+func (_m *Store) QueryConnection() *PlatformConnectionQuery {
+	return NewStoreClient(_m.config).QueryConnection(_m)
+}
+
+// QuerySyncJobs queries the "sync_jobs" edge of the Store entity.
+func (_m *Store) QuerySyncJobs() *SyncJobQuery {
+	return NewStoreClient(_m.config).QuerySyncJobs(_m)
 }
 
 // Update returns a builder for updating this Store.
@@ -522,6 +558,30 @@ func (_m *Store) appendNamedMetrics(name string, edges ...*MetricSnapshot) {
 		_m.Edges.namedMetrics[name] = []*MetricSnapshot{}
 	} else {
 		_m.Edges.namedMetrics[name] = append(_m.Edges.namedMetrics[name], edges...)
+	}
+}
+
+// NamedSyncJobs returns the SyncJobs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Store) NamedSyncJobs(name string) ([]*SyncJob, error) {
+	if _m.Edges.namedSyncJobs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSyncJobs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Store) appendNamedSyncJobs(name string, edges ...*SyncJob) {
+	if _m.Edges.namedSyncJobs == nil {
+		_m.Edges.namedSyncJobs = make(map[string][]*SyncJob)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSyncJobs[name] = []*SyncJob{}
+	} else {
+		_m.Edges.namedSyncJobs[name] = append(_m.Edges.namedSyncJobs[name], edges...)
 	}
 }
 

@@ -16,9 +16,11 @@ import (
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
 
 // StoreCreate is the builder for creating a Store entity.
@@ -313,6 +315,40 @@ func (_c *StoreCreate) AddMetrics(v ...*MetricSnapshot) *StoreCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMetricIDs(ids...)
+}
+
+// SetConnectionID sets the "connection" edge to the PlatformConnection entity by ID.
+func (_c *StoreCreate) SetConnectionID(id int) *StoreCreate {
+	_c.mutation.SetConnectionID(id)
+	return _c
+}
+
+// SetNillableConnectionID sets the "connection" edge to the PlatformConnection entity by ID if the given value is not nil.
+func (_c *StoreCreate) SetNillableConnectionID(id *int) *StoreCreate {
+	if id != nil {
+		_c = _c.SetConnectionID(*id)
+	}
+	return _c
+}
+
+// SetConnection sets the "connection" edge to the PlatformConnection entity.
+func (_c *StoreCreate) SetConnection(v *PlatformConnection) *StoreCreate {
+	return _c.SetConnectionID(v.ID)
+}
+
+// AddSyncJobIDs adds the "sync_jobs" edge to the SyncJob entity by IDs.
+func (_c *StoreCreate) AddSyncJobIDs(ids ...int) *StoreCreate {
+	_c.mutation.AddSyncJobIDs(ids...)
+	return _c
+}
+
+// AddSyncJobs adds the "sync_jobs" edges to the SyncJob entity.
+func (_c *StoreCreate) AddSyncJobs(v ...*SyncJob) *StoreCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSyncJobIDs(ids...)
 }
 
 // Mutation returns the StoreMutation object of the builder.
@@ -644,6 +680,38 @@ func (_c *StoreCreate) createSpec() (*Store, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(metricsnapshot.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConnectionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(platformconnection.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SyncJobsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

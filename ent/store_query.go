@@ -19,9 +19,11 @@ import (
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
 
 // StoreQuery is the builder for querying Store entities.
@@ -37,6 +39,8 @@ type StoreQuery struct {
 	withProducts       *ProductQuery
 	withOrders         *OrderQuery
 	withMetrics        *MetricSnapshotQuery
+	withConnection     *PlatformConnectionQuery
+	withSyncJobs       *SyncJobQuery
 	loadTotal          []func(context.Context, []*Store) error
 	modifiers          []func(*sql.Selector)
 	withNamedContents  map[string]*ContentQuery
@@ -44,6 +48,7 @@ type StoreQuery struct {
 	withNamedProducts  map[string]*ProductQuery
 	withNamedOrders    map[string]*OrderQuery
 	withNamedMetrics   map[string]*MetricSnapshotQuery
+	withNamedSyncJobs  map[string]*SyncJobQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -205,6 +210,50 @@ func (_q *StoreQuery) QueryMetrics() *MetricSnapshotQuery {
 			sqlgraph.From(store.Table, store.FieldID, selector),
 			sqlgraph.To(metricsnapshot.Table, metricsnapshot.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, store.MetricsTable, store.MetricsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConnection chains the current query on the "connection" edge.
+func (_q *StoreQuery) QueryConnection() *PlatformConnectionQuery {
+	query := (&PlatformConnectionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(store.Table, store.FieldID, selector),
+			sqlgraph.To(platformconnection.Table, platformconnection.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, store.ConnectionTable, store.ConnectionColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySyncJobs chains the current query on the "sync_jobs" edge.
+func (_q *StoreQuery) QuerySyncJobs() *SyncJobQuery {
+	query := (&SyncJobClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(store.Table, store.FieldID, selector),
+			sqlgraph.To(syncjob.Table, syncjob.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, store.SyncJobsTable, store.SyncJobsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -410,6 +459,8 @@ func (_q *StoreQuery) Clone() *StoreQuery {
 		withProducts:     _q.withProducts.Clone(),
 		withOrders:       _q.withOrders.Clone(),
 		withMetrics:      _q.withMetrics.Clone(),
+		withConnection:   _q.withConnection.Clone(),
+		withSyncJobs:     _q.withSyncJobs.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -480,6 +531,28 @@ func (_q *StoreQuery) WithMetrics(opts ...func(*MetricSnapshotQuery)) *StoreQuer
 		opt(query)
 	}
 	_q.withMetrics = query
+	return _q
+}
+
+// WithConnection tells the query-builder to eager-load the nodes that are connected to
+// the "connection" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *StoreQuery) WithConnection(opts ...func(*PlatformConnectionQuery)) *StoreQuery {
+	query := (&PlatformConnectionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConnection = query
+	return _q
+}
+
+// WithSyncJobs tells the query-builder to eager-load the nodes that are connected to
+// the "sync_jobs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *StoreQuery) WithSyncJobs(opts ...func(*SyncJobQuery)) *StoreQuery {
+	query := (&SyncJobClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSyncJobs = query
 	return _q
 }
 
@@ -567,13 +640,15 @@ func (_q *StoreQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Store,
 	var (
 		nodes       = []*Store{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganization != nil,
 			_q.withContents != nil,
 			_q.withCampaigns != nil,
 			_q.withProducts != nil,
 			_q.withOrders != nil,
 			_q.withMetrics != nil,
+			_q.withConnection != nil,
+			_q.withSyncJobs != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -638,6 +713,19 @@ func (_q *StoreQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Store,
 			return nil, err
 		}
 	}
+	if query := _q.withConnection; query != nil {
+		if err := _q.loadConnection(ctx, query, nodes, nil,
+			func(n *Store, e *PlatformConnection) { n.Edges.Connection = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSyncJobs; query != nil {
+		if err := _q.loadSyncJobs(ctx, query, nodes,
+			func(n *Store) { n.Edges.SyncJobs = []*SyncJob{} },
+			func(n *Store, e *SyncJob) { n.Edges.SyncJobs = append(n.Edges.SyncJobs, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedContents {
 		if err := _q.loadContents(ctx, query, nodes,
 			func(n *Store) { n.appendNamedContents(name) },
@@ -670,6 +758,13 @@ func (_q *StoreQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Store,
 		if err := _q.loadMetrics(ctx, query, nodes,
 			func(n *Store) { n.appendNamedMetrics(name) },
 			func(n *Store, e *MetricSnapshot) { n.appendNamedMetrics(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSyncJobs {
+		if err := _q.loadSyncJobs(ctx, query, nodes,
+			func(n *Store) { n.appendNamedSyncJobs(name) },
+			func(n *Store, e *SyncJob) { n.appendNamedSyncJobs(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -845,6 +940,63 @@ func (_q *StoreQuery) loadMetrics(ctx context.Context, query *MetricSnapshotQuer
 	}
 	query.Where(predicate.MetricSnapshot(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(store.MetricsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.StoreID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "store_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *StoreQuery) loadConnection(ctx context.Context, query *PlatformConnectionQuery, nodes []*Store, init func(*Store), assign func(*Store, *PlatformConnection)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Store)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(platformconnection.FieldStoreID)
+	}
+	query.Where(predicate.PlatformConnection(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(store.ConnectionColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.StoreID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "store_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *StoreQuery) loadSyncJobs(ctx context.Context, query *SyncJobQuery, nodes []*Store, init func(*Store), assign func(*Store, *SyncJob)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Store)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(syncjob.FieldStoreID)
+	}
+	query.Where(predicate.SyncJob(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(store.SyncJobsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1050,6 +1202,20 @@ func (_q *StoreQuery) WithNamedMetrics(name string, opts ...func(*MetricSnapshot
 		_q.withNamedMetrics = make(map[string]*MetricSnapshotQuery)
 	}
 	_q.withNamedMetrics[name] = query
+	return _q
+}
+
+// WithNamedSyncJobs tells the query-builder to eager-load the nodes that are connected to the "sync_jobs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *StoreQuery) WithNamedSyncJobs(name string, opts ...func(*SyncJobQuery)) *StoreQuery {
+	query := (&SyncJobClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSyncJobs == nil {
+		_q.withNamedSyncJobs = make(map[string]*SyncJobQuery)
+	}
+	_q.withNamedSyncJobs[name] = query
 	return _q
 }
 

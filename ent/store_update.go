@@ -16,10 +16,12 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
 
 // StoreUpdate is the builder for updating Store entities.
@@ -378,6 +380,40 @@ func (_u *StoreUpdate) AddMetrics(v ...*MetricSnapshot) *StoreUpdate {
 	return _u.AddMetricIDs(ids...)
 }
 
+// SetConnectionID sets the "connection" edge to the PlatformConnection entity by ID.
+func (_u *StoreUpdate) SetConnectionID(id int) *StoreUpdate {
+	_u.mutation.SetConnectionID(id)
+	return _u
+}
+
+// SetNillableConnectionID sets the "connection" edge to the PlatformConnection entity by ID if the given value is not nil.
+func (_u *StoreUpdate) SetNillableConnectionID(id *int) *StoreUpdate {
+	if id != nil {
+		_u = _u.SetConnectionID(*id)
+	}
+	return _u
+}
+
+// SetConnection sets the "connection" edge to the PlatformConnection entity.
+func (_u *StoreUpdate) SetConnection(v *PlatformConnection) *StoreUpdate {
+	return _u.SetConnectionID(v.ID)
+}
+
+// AddSyncJobIDs adds the "sync_jobs" edge to the SyncJob entity by IDs.
+func (_u *StoreUpdate) AddSyncJobIDs(ids ...int) *StoreUpdate {
+	_u.mutation.AddSyncJobIDs(ids...)
+	return _u
+}
+
+// AddSyncJobs adds the "sync_jobs" edges to the SyncJob entity.
+func (_u *StoreUpdate) AddSyncJobs(v ...*SyncJob) *StoreUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSyncJobIDs(ids...)
+}
+
 // Mutation returns the StoreMutation object of the builder.
 func (_u *StoreUpdate) Mutation() *StoreMutation {
 	return _u.mutation
@@ -486,6 +522,33 @@ func (_u *StoreUpdate) RemoveMetrics(v ...*MetricSnapshot) *StoreUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMetricIDs(ids...)
+}
+
+// ClearConnection clears the "connection" edge to the PlatformConnection entity.
+func (_u *StoreUpdate) ClearConnection() *StoreUpdate {
+	_u.mutation.ClearConnection()
+	return _u
+}
+
+// ClearSyncJobs clears all "sync_jobs" edges to the SyncJob entity.
+func (_u *StoreUpdate) ClearSyncJobs() *StoreUpdate {
+	_u.mutation.ClearSyncJobs()
+	return _u
+}
+
+// RemoveSyncJobIDs removes the "sync_jobs" edge to SyncJob entities by IDs.
+func (_u *StoreUpdate) RemoveSyncJobIDs(ids ...int) *StoreUpdate {
+	_u.mutation.RemoveSyncJobIDs(ids...)
+	return _u
+}
+
+// RemoveSyncJobs removes "sync_jobs" edges to SyncJob entities.
+func (_u *StoreUpdate) RemoveSyncJobs(v ...*SyncJob) *StoreUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSyncJobIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -924,6 +987,80 @@ func (_u *StoreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ConnectionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(platformconnection.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConnectionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(platformconnection.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SyncJobsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSyncJobsIDs(); len(nodes) > 0 && !_u.mutation.SyncJobsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SyncJobsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1288,6 +1425,40 @@ func (_u *StoreUpdateOne) AddMetrics(v ...*MetricSnapshot) *StoreUpdateOne {
 	return _u.AddMetricIDs(ids...)
 }
 
+// SetConnectionID sets the "connection" edge to the PlatformConnection entity by ID.
+func (_u *StoreUpdateOne) SetConnectionID(id int) *StoreUpdateOne {
+	_u.mutation.SetConnectionID(id)
+	return _u
+}
+
+// SetNillableConnectionID sets the "connection" edge to the PlatformConnection entity by ID if the given value is not nil.
+func (_u *StoreUpdateOne) SetNillableConnectionID(id *int) *StoreUpdateOne {
+	if id != nil {
+		_u = _u.SetConnectionID(*id)
+	}
+	return _u
+}
+
+// SetConnection sets the "connection" edge to the PlatformConnection entity.
+func (_u *StoreUpdateOne) SetConnection(v *PlatformConnection) *StoreUpdateOne {
+	return _u.SetConnectionID(v.ID)
+}
+
+// AddSyncJobIDs adds the "sync_jobs" edge to the SyncJob entity by IDs.
+func (_u *StoreUpdateOne) AddSyncJobIDs(ids ...int) *StoreUpdateOne {
+	_u.mutation.AddSyncJobIDs(ids...)
+	return _u
+}
+
+// AddSyncJobs adds the "sync_jobs" edges to the SyncJob entity.
+func (_u *StoreUpdateOne) AddSyncJobs(v ...*SyncJob) *StoreUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSyncJobIDs(ids...)
+}
+
 // Mutation returns the StoreMutation object of the builder.
 func (_u *StoreUpdateOne) Mutation() *StoreMutation {
 	return _u.mutation
@@ -1396,6 +1567,33 @@ func (_u *StoreUpdateOne) RemoveMetrics(v ...*MetricSnapshot) *StoreUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMetricIDs(ids...)
+}
+
+// ClearConnection clears the "connection" edge to the PlatformConnection entity.
+func (_u *StoreUpdateOne) ClearConnection() *StoreUpdateOne {
+	_u.mutation.ClearConnection()
+	return _u
+}
+
+// ClearSyncJobs clears all "sync_jobs" edges to the SyncJob entity.
+func (_u *StoreUpdateOne) ClearSyncJobs() *StoreUpdateOne {
+	_u.mutation.ClearSyncJobs()
+	return _u
+}
+
+// RemoveSyncJobIDs removes the "sync_jobs" edge to SyncJob entities by IDs.
+func (_u *StoreUpdateOne) RemoveSyncJobIDs(ids ...int) *StoreUpdateOne {
+	_u.mutation.RemoveSyncJobIDs(ids...)
+	return _u
+}
+
+// RemoveSyncJobs removes "sync_jobs" edges to SyncJob entities.
+func (_u *StoreUpdateOne) RemoveSyncJobs(v ...*SyncJob) *StoreUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSyncJobIDs(ids...)
 }
 
 // Where appends a list predicates to the StoreUpdate builder.
@@ -1857,6 +2055,80 @@ func (_u *StoreUpdateOne) sqlSave(ctx context.Context) (_node *Store, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(metricsnapshot.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConnectionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(platformconnection.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConnectionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   store.ConnectionTable,
+			Columns: []string{store.ConnectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(platformconnection.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SyncJobsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSyncJobsIDs(); len(nodes) > 0 && !_u.mutation.SyncJobsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SyncJobsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   store.SyncJobsTable,
+			Columns: []string{store.SyncJobsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(syncjob.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

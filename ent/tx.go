@@ -44,6 +44,8 @@ type Tx struct {
 	OrderLine *OrderLineClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PlatformConnection is the client for interacting with the PlatformConnection builders.
+	PlatformConnection *PlatformConnectionClient
 	// Product is the client for interacting with the Product builders.
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
@@ -54,6 +56,8 @@ type Tx struct {
 	Store *StoreClient
 	// Supplier is the client for interacting with the Supplier builders.
 	Supplier *SupplierClient
+	// SyncJob is the client for interacting with the SyncJob builders.
+	SyncJob *SyncJobClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -202,11 +206,13 @@ func (tx *Tx) init() {
 	tx.Order = NewOrderClient(tx.config)
 	tx.OrderLine = NewOrderLineClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.PlatformConnection = NewPlatformConnectionClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.SKU = NewSKUClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Store = NewStoreClient(tx.config)
 	tx.Supplier = NewSupplierClient(tx.config)
+	tx.SyncJob = NewSyncJobClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

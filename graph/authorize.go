@@ -142,6 +142,10 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.APIToken:
 		return v.OrganizationID, true
+	case *ent.SyncJob:
+		return v.OrganizationID, true
+	case *ent.PlatformConnection:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }
@@ -216,9 +220,12 @@ func (r *Resolver) check(ctx context.Context, ru rule, args map[string]any) (int
 		return 0, err
 	}
 	if !v.Can(org, ru.obj, ru.act) {
-		// An organization the viewer does not belong to looks like a missing object.
+		// An organization the viewer does not belong to looks like a missing
+		// object. The refused attempt is audited without that organization: its
+		// audit log is not the caller's to write in, and the caller's identity
+		// is not its business.
 		if len(v.Grants(org)) == 0 {
-			return org, apperr.New(apperr.NotFound, "not found")
+			return 0, apperr.New(apperr.NotFound, "not found")
 		}
 		return org, forbidden(ru)
 	}

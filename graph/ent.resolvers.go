@@ -88,6 +88,11 @@ func (r *queryResolver) Suppliers(ctx context.Context, after *entgql.Cursor[int]
 	return r.Client.Supplier.Query().Paginate(ctx, after, first, before, last, ent.WithSupplierOrder(orderBy), ent.WithSupplierFilter(where.Filter))
 }
 
+// SyncJobs is the resolver for the syncJobs field.
+func (r *queryResolver) SyncJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) (*ent.SyncJobConnection, error) {
+	return r.Client.SyncJob.Query().Paginate(ctx, after, first, before, last, ent.WithSyncJobOrder(orderBy), ent.WithSyncJobFilter(where.Filter))
+}
+
 // MetricSnapshot returns generated.MetricSnapshotResolver implementation.
 func (r *Resolver) MetricSnapshot() generated.MetricSnapshotResolver {
 	return &metricSnapshotResolver{r}

@@ -15,15 +15,22 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph/generated"
+	"github.com/opsgraph/opsgraph/platformsync"
+	"github.com/opsgraph/opsgraph/plugins/host"
 )
 
 // Options configure the GraphQL handler.
 type Options struct {
-	Auth         *auth.Service
-	Authz        *authz.Authorizer
-	Limits       Limits
-	MaxBodyBytes int64 // request body size limit
-	Log          *slog.Logger
+	Auth    *auth.Service
+	Authz   *authz.Authorizer
+	Sync    *platformsync.Service
+	Plugins *host.Manager
+	// WebsocketInit authenticates a subscription connection from its
+	// connection_init payload (browsers cannot set headers on WebSockets).
+	WebsocketInit transport.WebsocketInitFunc
+	Limits        Limits
+	MaxBodyBytes  int64 // request body size limit
+	Log           *slog.Logger
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -43,9 +50,9 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Log: opts.Log}
+	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -6,16 +6,20 @@ import (
 
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/platformsync"
+	"github.com/opsgraph/opsgraph/plugins/host"
 
 	"github.com/opsgraph/opsgraph/ent"
 )
 
 // Resolver is the root resolver: the only place dependencies are wired.
 type Resolver struct {
-	Client *ent.Client
-	Auth   *auth.Service
-	Authz  *authz.Authorizer
-	Log    *slog.Logger
+	Client  *ent.Client
+	Auth    *auth.Service
+	Authz   *authz.Authorizer
+	Sync    *platformsync.Service
+	Plugins *host.Manager
+	Log     *slog.Logger
 }
 
 // client returns the transactional client of a mutation (entgql.Transactioner

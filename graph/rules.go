@@ -71,6 +71,14 @@ var rules = map[string]rule{
 	"Mutation.updateSKU": {obj: "product", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteSKU": {obj: "product", act: "delete", org: nodeOrg("id")},
 
+	"Query.plugins":               {obj: "plugin", act: "read"},
+	"Query.syncJobs":              {obj: "store", act: "read"},
+	"Mutation.connectStore":       {obj: "plugin", act: "manage", org: nodeOrg("storeId")},
+	"Mutation.syncStore":          {obj: "store", act: "sync", org: nodeOrg("storeId")},
+	"Mutation.publishContent":     {obj: "content", act: "publish", org: nodeOrg("contentId")},
+	"Mutation.updateStock":        {obj: "product", act: "update", org: nodeOrg("skuId")},
+	"Subscription.syncJobUpdated": {obj: "store", act: "read", org: nodeOrg("id")},
+
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},

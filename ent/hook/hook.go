@@ -189,6 +189,18 @@ func (f OrganizationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganizationMutation", m)
 }
 
+// The PlatformConnectionFunc type is an adapter to allow the use of ordinary
+// function as PlatformConnection mutator.
+type PlatformConnectionFunc func(context.Context, *ent.PlatformConnectionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PlatformConnectionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PlatformConnectionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PlatformConnectionMutation", m)
+}
+
 // The ProductFunc type is an adapter to allow the use of ordinary
 // function as Product mutator.
 type ProductFunc func(context.Context, *ent.ProductMutation) (ent.Value, error)
@@ -247,6 +259,18 @@ func (f SupplierFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SupplierMutation", m)
+}
+
+// The SyncJobFunc type is an adapter to allow the use of ordinary
+// function as SyncJob mutator.
+type SyncJobFunc func(context.Context, *ent.SyncJobMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SyncJobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SyncJobMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncJobMutation", m)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary

@@ -23,12 +23,14 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
 
@@ -493,6 +495,33 @@ func (f TraverseOrganization) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganizationQuery", q)
 }
 
+// The PlatformConnectionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PlatformConnectionFunc func(context.Context, *ent.PlatformConnectionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PlatformConnectionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PlatformConnectionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PlatformConnectionQuery", q)
+}
+
+// The TraversePlatformConnection type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePlatformConnection func(context.Context, *ent.PlatformConnectionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePlatformConnection) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePlatformConnection) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PlatformConnectionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PlatformConnectionQuery", q)
+}
+
 // The ProductFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ProductFunc func(context.Context, *ent.ProductQuery) (ent.Value, error)
 
@@ -628,6 +657,33 @@ func (f TraverseSupplier) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SupplierQuery", q)
 }
 
+// The SyncJobFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SyncJobFunc func(context.Context, *ent.SyncJobQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SyncJobFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SyncJobQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SyncJobQuery", q)
+}
+
+// The TraverseSyncJob type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSyncJob func(context.Context, *ent.SyncJobQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSyncJob) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSyncJob) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncJobQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SyncJobQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -688,6 +744,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrderLineQuery, predicate.OrderLine, orderline.OrderOption]{typ: ent.TypeOrderLine, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
+	case *ent.PlatformConnectionQuery:
+		return &query[*ent.PlatformConnectionQuery, predicate.PlatformConnection, platformconnection.OrderOption]{typ: ent.TypePlatformConnection, tq: q}, nil
 	case *ent.ProductQuery:
 		return &query[*ent.ProductQuery, predicate.Product, product.OrderOption]{typ: ent.TypeProduct, tq: q}, nil
 	case *ent.SKUQuery:
@@ -698,6 +756,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.StoreQuery, predicate.Store, store.OrderOption]{typ: ent.TypeStore, tq: q}, nil
 	case *ent.SupplierQuery:
 		return &query[*ent.SupplierQuery, predicate.Supplier, supplier.OrderOption]{typ: ent.TypeSupplier, tq: q}, nil
+	case *ent.SyncJobQuery:
+		return &query[*ent.SyncJobQuery, predicate.SyncJob, syncjob.OrderOption]{typ: ent.TypeSyncJob, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	default:

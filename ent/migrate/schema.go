@@ -663,6 +663,54 @@ var (
 			},
 		},
 	}
+	// PlatformConnectionsColumns holds the columns for the "platform_connections" table.
+	PlatformConnectionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "plugin_id", Type: field.TypeString, Size: 64},
+		{Name: "external_shop_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "shop_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "endpoint", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "credential_names", Type: field.TypeJSON, Nullable: true},
+		{Name: "credentials", Type: field.TypeBytes, Nullable: true},
+		{Name: "access_token", Type: field.TypeBytes, Nullable: true},
+		{Name: "refresh_token", Type: field.TypeBytes, Nullable: true},
+		{Name: "token_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "cursors", Type: field.TypeJSON, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONNECTED", "ERROR", "DISCONNECTED"}, Default: "CONNECTED"},
+		{Name: "last_synced_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt, Unique: true},
+	}
+	// PlatformConnectionsTable holds the schema information for the "platform_connections" table.
+	PlatformConnectionsTable = &schema.Table{
+		Name:       "platform_connections",
+		Columns:    PlatformConnectionsColumns,
+		PrimaryKey: []*schema.Column{PlatformConnectionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "platform_connections_organizations_organization",
+				Columns:    []*schema.Column{PlatformConnectionsColumns[16]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "platform_connections_stores_connection",
+				Columns:    []*schema.Column{PlatformConnectionsColumns[17]},
+				RefColumns: []*schema.Column{StoresColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "platformconnection_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PlatformConnectionsColumns[16]},
+			},
+		},
+	}
 	// ProductsColumns holds the columns for the "products" table.
 	ProductsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -901,6 +949,62 @@ var (
 			},
 		},
 	}
+	// SyncJobsColumns holds the columns for the "sync_jobs" table.
+	SyncJobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "what", Type: field.TypeJSON},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED"}, Default: "QUEUED"},
+		{Name: "phase", Type: field.TypeString, Size: 40, Default: ""},
+		{Name: "done", Type: field.TypeInt, Default: 0},
+		{Name: "total", Type: field.TypeInt, Default: -1},
+		{Name: "error", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "requested_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "claimed_by", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "heartbeat_at", Type: field.TypeTime, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt},
+	}
+	// SyncJobsTable holds the schema information for the "sync_jobs" table.
+	SyncJobsTable = &schema.Table{
+		Name:       "sync_jobs",
+		Columns:    SyncJobsColumns,
+		PrimaryKey: []*schema.Column{SyncJobsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sync_jobs_organizations_organization",
+				Columns:    []*schema.Column{SyncJobsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "sync_jobs_stores_store",
+				Columns:    []*schema.Column{SyncJobsColumns[15]},
+				RefColumns: []*schema.Column{StoresColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "syncjob_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncJobsColumns[14]},
+			},
+			{
+				Name:    "syncjob_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{SyncJobsColumns[4], SyncJobsColumns[1]},
+			},
+			{
+				Name:    "syncjob_store_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncJobsColumns[15]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -939,11 +1043,13 @@ var (
 		OrdersTable,
 		OrderLinesTable,
 		OrganizationsTable,
+		PlatformConnectionsTable,
 		ProductsTable,
 		SkusTable,
 		SessionsTable,
 		StoresTable,
 		SuppliersTable,
+		SyncJobsTable,
 		UsersTable,
 	}
 )
@@ -1016,6 +1122,11 @@ func init() {
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
+	PlatformConnectionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PlatformConnectionsTable.ForeignKeys[1].RefTable = StoresTable
+	PlatformConnectionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
 	ProductsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ProductsTable.ForeignKeys[1].RefTable = StoresTable
 	ProductsTable.ForeignKeys[2].RefTable = SuppliersTable
@@ -1039,6 +1150,11 @@ func init() {
 	SuppliersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SuppliersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	SyncJobsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SyncJobsTable.ForeignKeys[1].RefTable = StoresTable
+	SyncJobsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),

@@ -51,6 +51,9 @@ type OrderLine func(*sql.Selector)
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
+// PlatformConnection is the predicate function for platformconnection builders.
+type PlatformConnection func(*sql.Selector)
+
 // Product is the predicate function for product builders.
 type Product func(*sql.Selector)
 
@@ -65,6 +68,9 @@ type Store func(*sql.Selector)
 
 // Supplier is the predicate function for supplier builders.
 type Supplier func(*sql.Selector)
+
+// SyncJob is the predicate function for syncjob builders.
+type SyncJob func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

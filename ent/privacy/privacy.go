@@ -471,6 +471,30 @@ func (f OrganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganizationMutation", m)
 }
 
+// The PlatformConnectionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PlatformConnectionQueryRuleFunc func(context.Context, *ent.PlatformConnectionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PlatformConnectionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PlatformConnectionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PlatformConnectionQuery", q)
+}
+
+// The PlatformConnectionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PlatformConnectionMutationRuleFunc func(context.Context, *ent.PlatformConnectionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PlatformConnectionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PlatformConnectionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PlatformConnectionMutation", m)
+}
+
 // The ProductQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ProductQueryRuleFunc func(context.Context, *ent.ProductQuery) error
@@ -591,6 +615,30 @@ func (f SupplierMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SupplierMutation", m)
 }
 
+// The SyncJobQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SyncJobQueryRuleFunc func(context.Context, *ent.SyncJobQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SyncJobQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncJobQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SyncJobQuery", q)
+}
+
+// The SyncJobMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SyncJobMutationRuleFunc func(context.Context, *ent.SyncJobMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SyncJobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SyncJobMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncJobMutation", m)
+}
+
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type UserQueryRuleFunc func(context.Context, *ent.UserQuery) error
@@ -680,6 +728,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
+	case *ent.PlatformConnectionQuery:
+		return q.Filter(), nil
 	case *ent.ProductQuery:
 		return q.Filter(), nil
 	case *ent.SKUQuery:
@@ -689,6 +739,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.StoreQuery:
 		return q.Filter(), nil
 	case *ent.SupplierQuery:
+		return q.Filter(), nil
+	case *ent.SyncJobQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
@@ -729,6 +781,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
+	case *ent.PlatformConnectionMutation:
+		return m.Filter(), nil
 	case *ent.ProductMutation:
 		return m.Filter(), nil
 	case *ent.SKUMutation:
@@ -738,6 +792,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.StoreMutation:
 		return m.Filter(), nil
 	case *ent.SupplierMutation:
+		return m.Filter(), nil
+	case *ent.SyncJobMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

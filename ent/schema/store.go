@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -61,6 +62,11 @@ func (Store) Edges() []ent.Edge {
 		edge.From("orders", Order.Type).Ref("store").Comment("Orders synced from the platform.").
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("metrics", MetricSnapshot.Type).Ref("store").Comment("Daily metric snapshots.").
+			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("connection", PlatformConnection.Type).Unique().
+			Comment("The store's platform connection, if connected (never includes secrets).").
+			Annotations(noInput, entsql.OnDelete(entsql.Cascade)),
+		edge.From("sync_jobs", SyncJob.Type).Ref("store").Comment("Sync jobs of this store, newest first when ordered by CREATED_AT.").
 			Annotations(entgql.RelayConnection(), noInput),
 	}
 }

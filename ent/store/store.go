@@ -64,6 +64,10 @@ const (
 	EdgeOrders = "orders"
 	// EdgeMetrics holds the string denoting the metrics edge name in mutations.
 	EdgeMetrics = "metrics"
+	// EdgeConnection holds the string denoting the connection edge name in mutations.
+	EdgeConnection = "connection"
+	// EdgeSyncJobs holds the string denoting the sync_jobs edge name in mutations.
+	EdgeSyncJobs = "sync_jobs"
 	// Table holds the table name of the store in the database.
 	Table = "stores"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -108,6 +112,20 @@ const (
 	MetricsInverseTable = "metric_snapshots"
 	// MetricsColumn is the table column denoting the metrics relation/edge.
 	MetricsColumn = "store_id"
+	// ConnectionTable is the table that holds the connection relation/edge.
+	ConnectionTable = "platform_connections"
+	// ConnectionInverseTable is the table name for the PlatformConnection entity.
+	// It exists in this package in order to avoid circular dependency with the "platformconnection" package.
+	ConnectionInverseTable = "platform_connections"
+	// ConnectionColumn is the table column denoting the connection relation/edge.
+	ConnectionColumn = "store_id"
+	// SyncJobsTable is the table that holds the sync_jobs relation/edge.
+	SyncJobsTable = "sync_jobs"
+	// SyncJobsInverseTable is the table name for the SyncJob entity.
+	// It exists in this package in order to avoid circular dependency with the "syncjob" package.
+	SyncJobsInverseTable = "sync_jobs"
+	// SyncJobsColumn is the table column denoting the sync_jobs relation/edge.
+	SyncJobsColumn = "store_id"
 )
 
 // Columns holds all SQL columns for store fields.
@@ -393,6 +411,27 @@ func ByMetrics(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newMetricsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByConnectionField orders the results by connection field.
+func ByConnectionField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newConnectionStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// BySyncJobsCount orders the results by sync_jobs count.
+func BySyncJobsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSyncJobsStep(), opts...)
+	}
+}
+
+// BySyncJobs orders the results by sync_jobs terms.
+func BySyncJobs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSyncJobsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -433,6 +472,20 @@ func newMetricsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MetricsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, MetricsTable, MetricsColumn),
+	)
+}
+func newConnectionStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ConnectionInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, ConnectionTable, ConnectionColumn),
+	)
+}
+func newSyncJobsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SyncJobsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, SyncJobsTable, SyncJobsColumn),
 	)
 }
 

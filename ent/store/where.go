@@ -1123,6 +1123,52 @@ func HasMetricsWith(preds ...predicate.MetricSnapshot) predicate.Store {
 	})
 }
 
+// HasConnection applies the HasEdge predicate on the "connection" edge.
+func HasConnection() predicate.Store {
+	return predicate.Store(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, ConnectionTable, ConnectionColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasConnectionWith applies the HasEdge predicate on the "connection" edge with a given conditions (other predicates).
+func HasConnectionWith(preds ...predicate.PlatformConnection) predicate.Store {
+	return predicate.Store(func(s *sql.Selector) {
+		step := newConnectionStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSyncJobs applies the HasEdge predicate on the "sync_jobs" edge.
+func HasSyncJobs() predicate.Store {
+	return predicate.Store(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, SyncJobsTable, SyncJobsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSyncJobsWith applies the HasEdge predicate on the "sync_jobs" edge with a given conditions (other predicates).
+func HasSyncJobsWith(preds ...predicate.SyncJob) predicate.Store {
+	return predicate.Store(func(s *sql.Selector) {
+		step := newSyncJobsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Store) predicate.Store {
 	return predicate.Store(sql.AndPredicates(predicates...))

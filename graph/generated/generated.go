@@ -23,9 +23,11 @@ import (
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -45,6 +47,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Store() StoreResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -414,6 +417,7 @@ type ComplexityRoot struct {
 		ApproveContent      func(childComplexity int, id int, note *string) int
 		ArchiveContent      func(childComplexity int, id int) int
 		ChangeMemberRole    func(childComplexity int, membershipID int, role string) int
+		ConnectStore        func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
 		CreateAPIToken      func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
 		CreateCampaign      func(childComplexity int, input ent.CreateCampaignInput) int
 		CreateCollaboration func(childComplexity int, input ent.CreateCollaborationInput) int
@@ -436,18 +440,21 @@ type ComplexityRoot struct {
 		InviteMember        func(childComplexity int, organizationID int, email string, role string, displayName *string) int
 		Login               func(childComplexity int, email string, password string, totpCode *string) int
 		Logout              func(childComplexity int) int
+		PublishContent      func(childComplexity int, contentID int) int
 		RejectContent       func(childComplexity int, id int, note string) int
 		RemoveMember        func(childComplexity int, membershipID int) int
 		RevokeAPIToken      func(childComplexity int, id int) int
 		ScheduleContent     func(childComplexity int, id int, at time.Time) int
 		SetCustomRole       func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
 		SubmitContent       func(childComplexity int, id int) int
+		SyncStore           func(childComplexity int, storeID int, what []model.SyncWhat) int
 		UpdateCampaign      func(childComplexity int, id int, input ent.UpdateCampaignInput) int
 		UpdateCollaboration func(childComplexity int, id int, input ent.UpdateCollaborationInput) int
 		UpdateContent       func(childComplexity int, id int, input ent.UpdateContentInput) int
 		UpdateKOLPartner    func(childComplexity int, id int, input ent.UpdateKOLPartnerInput) int
 		UpdateProduct       func(childComplexity int, id int, input ent.UpdateProductInput) int
 		UpdateSku           func(childComplexity int, id int, input ent.UpdateSKUInput) int
+		UpdateStock         func(childComplexity int, skuID int, quantity int) int
 		UpdateStore         func(childComplexity int, id int, input ent.UpdateStoreInput) int
 		UpdateSupplier      func(childComplexity int, id int, input ent.UpdateSupplierInput) int
 		VerifyTotp          func(childComplexity int, code string) int
@@ -555,6 +562,38 @@ type ComplexityRoot struct {
 		Object func(childComplexity int) int
 	}
 
+	PlatformConnection struct {
+		CreatedAt       func(childComplexity int) int
+		CredentialNames func(childComplexity int) int
+		Endpoint        func(childComplexity int) int
+		ExternalShopID  func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LastError       func(childComplexity int) int
+		LastSyncedAt    func(childComplexity int) int
+		Organization    func(childComplexity int) int
+		OrganizationID  func(childComplexity int) int
+		PluginID        func(childComplexity int) int
+		ShopName        func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Store           func(childComplexity int) int
+		StoreID         func(childComplexity int) int
+		TokenExpiresAt  func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	PluginStatus struct {
+		Builtin         func(childComplexity int) int
+		Capabilities    func(childComplexity int) int
+		DisplayName     func(childComplexity int) int
+		Health          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LastError       func(childComplexity int) int
+		LastErrorAt     func(childComplexity int) int
+		ProtocolVersion func(childComplexity int) int
+		Restarts        func(childComplexity int) int
+		Version         func(childComplexity int) int
+	}
+
 	Product struct {
 		Cost           func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -603,11 +642,13 @@ type ComplexityRoot struct {
 		Nodes          func(childComplexity int, ids []int) int
 		Orders         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) int
 		Organizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Plugins        func(childComplexity int) int
 		Products       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
 		Roles          func(childComplexity int, organizationID int) int
 		Skus           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
 		Stores         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
 		Suppliers      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
+		SyncJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
 	}
 
 	ReductionTier struct {
@@ -666,6 +707,7 @@ type ComplexityRoot struct {
 		BusinessHours       func(childComplexity int) int
 		Campaigns           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
 		Certification       func(childComplexity int) int
+		Connection          func(childComplexity int) int
 		Contents            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
 		CreatedAt           func(childComplexity int) int
 		DsrScore            func(childComplexity int) int
@@ -683,6 +725,7 @@ type ComplexityRoot struct {
 		ServiceTags         func(childComplexity int) int
 		ShippingPolicy      func(childComplexity int) int
 		StyleGuide          func(childComplexity int) int
+		SyncJobs            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
 		Timezone            func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
 	}
@@ -704,6 +747,10 @@ type ComplexityRoot struct {
 		PantoneColors    func(childComplexity int) int
 		Tone             func(childComplexity int) int
 		ValueProposition func(childComplexity int) int
+	}
+
+	Subscription struct {
+		SyncJobUpdated func(childComplexity int, id int) int
 	}
 
 	Supplier struct {
@@ -733,6 +780,36 @@ type ComplexityRoot struct {
 	}
 
 	SupplierEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SyncJob struct {
+		CreatedAt      func(childComplexity int) int
+		Done           func(childComplexity int) int
+		Error          func(childComplexity int) int
+		FinishedAt     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Phase          func(childComplexity int) int
+		RequestedByID  func(childComplexity int) int
+		StartedAt      func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Store          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		Total          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		What           func(childComplexity int) int
+	}
+
+	SyncJobConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SyncJobEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -823,6 +900,10 @@ type MutationResolver interface {
 	SetCustomRole(ctx context.Context, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) (*model.Role, error)
 	DeleteCustomRole(ctx context.Context, organizationID int, name string) (bool, error)
 	AcknowledgeAlert(ctx context.Context, id int) (*ent.Alert, error)
+	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
+	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
+	PublishContent(ctx context.Context, contentID int) (*ent.Content, error)
+	UpdateStock(ctx context.Context, skuID int, quantity int) (*ent.SKU, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -840,11 +921,16 @@ type QueryResolver interface {
 	Skus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) (*ent.SKUConnection, error)
 	Stores(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) (*ent.StoreConnection, error)
 	Suppliers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) (*ent.SupplierConnection, error)
+	SyncJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) (*ent.SyncJobConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Roles(ctx context.Context, organizationID int) ([]*model.Role, error)
+	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 }
 type StoreResolver interface {
 	ProfileCompleteness(ctx context.Context, obj *ent.Store) (*model.ProfileCompleteness, error)
+}
+type SubscriptionResolver interface {
+	SyncJobUpdated(ctx context.Context, id int) (<-chan *ent.SyncJob, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2329,6 +2415,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["membershipId"].(int), args["role"].(string)), true
+	case "Mutation.connectStore":
+		if e.ComplexityRoot.Mutation.ConnectStore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_connectStore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConnectStore(childComplexity, args["storeId"].(int), args["platform"].(string), args["credentials"].([]*model.CredentialInput), args["endpoint"].(*string), args["authorizationCode"].(*string), args["shopId"].(*string)), true
 	case "Mutation.createAPIToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -2561,6 +2658,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.publishContent":
+		if e.ComplexityRoot.Mutation.PublishContent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishContent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishContent(childComplexity, args["contentId"].(int)), true
 	case "Mutation.rejectContent":
 		if e.ComplexityRoot.Mutation.RejectContent == nil {
 			break
@@ -2627,6 +2735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitContent(childComplexity, args["id"].(int)), true
+	case "Mutation.syncStore":
+		if e.ComplexityRoot.Mutation.SyncStore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncStore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncStore(childComplexity, args["storeId"].(int), args["what"].([]model.SyncWhat)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -2693,6 +2812,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSku(childComplexity, args["id"].(int), args["input"].(ent.UpdateSKUInput)), true
+	case "Mutation.updateStock":
+		if e.ComplexityRoot.Mutation.UpdateStock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStock(childComplexity, args["skuId"].(int), args["quantity"].(int)), true
 	case "Mutation.updateStore":
 		if e.ComplexityRoot.Mutation.UpdateStore == nil {
 			break
@@ -3160,6 +3290,164 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Permission.Object(childComplexity), true
 
+	case "PlatformConnection.createdAt":
+		if e.ComplexityRoot.PlatformConnection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.CreatedAt(childComplexity), true
+	case "PlatformConnection.credentialNames":
+		if e.ComplexityRoot.PlatformConnection.CredentialNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.CredentialNames(childComplexity), true
+	case "PlatformConnection.endpoint":
+		if e.ComplexityRoot.PlatformConnection.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.Endpoint(childComplexity), true
+	case "PlatformConnection.externalShopID":
+		if e.ComplexityRoot.PlatformConnection.ExternalShopID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.ExternalShopID(childComplexity), true
+	case "PlatformConnection.id":
+		if e.ComplexityRoot.PlatformConnection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.ID(childComplexity), true
+	case "PlatformConnection.lastError":
+		if e.ComplexityRoot.PlatformConnection.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.LastError(childComplexity), true
+	case "PlatformConnection.lastSyncedAt":
+		if e.ComplexityRoot.PlatformConnection.LastSyncedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.LastSyncedAt(childComplexity), true
+	case "PlatformConnection.organization":
+		if e.ComplexityRoot.PlatformConnection.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.Organization(childComplexity), true
+	case "PlatformConnection.organizationID":
+		if e.ComplexityRoot.PlatformConnection.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.OrganizationID(childComplexity), true
+	case "PlatformConnection.pluginID":
+		if e.ComplexityRoot.PlatformConnection.PluginID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.PluginID(childComplexity), true
+	case "PlatformConnection.shopName":
+		if e.ComplexityRoot.PlatformConnection.ShopName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.ShopName(childComplexity), true
+	case "PlatformConnection.status":
+		if e.ComplexityRoot.PlatformConnection.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.Status(childComplexity), true
+	case "PlatformConnection.store":
+		if e.ComplexityRoot.PlatformConnection.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.Store(childComplexity), true
+	case "PlatformConnection.storeID":
+		if e.ComplexityRoot.PlatformConnection.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.StoreID(childComplexity), true
+	case "PlatformConnection.tokenExpiresAt":
+		if e.ComplexityRoot.PlatformConnection.TokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.TokenExpiresAt(childComplexity), true
+	case "PlatformConnection.updatedAt":
+		if e.ComplexityRoot.PlatformConnection.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlatformConnection.UpdatedAt(childComplexity), true
+
+	case "PluginStatus.builtin":
+		if e.ComplexityRoot.PluginStatus.Builtin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.Builtin(childComplexity), true
+	case "PluginStatus.capabilities":
+		if e.ComplexityRoot.PluginStatus.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.Capabilities(childComplexity), true
+	case "PluginStatus.displayName":
+		if e.ComplexityRoot.PluginStatus.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.DisplayName(childComplexity), true
+	case "PluginStatus.health":
+		if e.ComplexityRoot.PluginStatus.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.Health(childComplexity), true
+	case "PluginStatus.id":
+		if e.ComplexityRoot.PluginStatus.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.ID(childComplexity), true
+	case "PluginStatus.lastError":
+		if e.ComplexityRoot.PluginStatus.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.LastError(childComplexity), true
+	case "PluginStatus.lastErrorAt":
+		if e.ComplexityRoot.PluginStatus.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.LastErrorAt(childComplexity), true
+	case "PluginStatus.protocolVersion":
+		if e.ComplexityRoot.PluginStatus.ProtocolVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.ProtocolVersion(childComplexity), true
+	case "PluginStatus.restarts":
+		if e.ComplexityRoot.PluginStatus.Restarts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.Restarts(childComplexity), true
+	case "PluginStatus.version":
+		if e.ComplexityRoot.PluginStatus.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PluginStatus.Version(childComplexity), true
+
 	case "Product.cost":
 		if e.ComplexityRoot.Product.Cost == nil {
 			break
@@ -3435,6 +3723,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Query.plugins":
+		if e.ComplexityRoot.Query.Plugins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Plugins(childComplexity), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -3490,6 +3784,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Suppliers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SupplierOrder), args["where"].(*ent.SupplierWhereInput)), true
+	case "Query.syncJobs":
+		if e.ComplexityRoot.Query.SyncJobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_syncJobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SyncJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SyncJobOrder), args["where"].(*ent.SyncJobWhereInput)), true
 
 	case "ReductionTier.reduction":
 		if e.ComplexityRoot.ReductionTier.Reduction == nil {
@@ -3707,6 +4012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Store.Certification(childComplexity), true
+	case "Store.connection":
+		if e.ComplexityRoot.Store.Connection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Store.Connection(childComplexity), true
 	case "Store.contents":
 		if e.ComplexityRoot.Store.Contents == nil {
 			break
@@ -3829,6 +4140,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Store.StyleGuide(childComplexity), true
+	case "Store.syncJobs":
+		if e.ComplexityRoot.Store.SyncJobs == nil {
+			break
+		}
+
+		args, err := ec.field_Store_syncJobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Store.SyncJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SyncJobOrder), args["where"].(*ent.SyncJobWhereInput)), true
 	case "Store.timezone":
 		if e.ComplexityRoot.Store.Timezone == nil {
 			break
@@ -3904,6 +4226,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StyleGuide.ValueProposition(childComplexity), true
+
+	case "Subscription.syncJobUpdated":
+		if e.ComplexityRoot.Subscription.SyncJobUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_syncJobUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SyncJobUpdated(childComplexity, args["id"].(int)), true
 
 	case "Supplier.category":
 		if e.ComplexityRoot.Supplier.Category == nil {
@@ -4044,6 +4378,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupplierEdge.Node(childComplexity), true
+
+	case "SyncJob.createdAt":
+		if e.ComplexityRoot.SyncJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.CreatedAt(childComplexity), true
+	case "SyncJob.done":
+		if e.ComplexityRoot.SyncJob.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Done(childComplexity), true
+	case "SyncJob.error":
+		if e.ComplexityRoot.SyncJob.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Error(childComplexity), true
+	case "SyncJob.finishedAt":
+		if e.ComplexityRoot.SyncJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.FinishedAt(childComplexity), true
+	case "SyncJob.id":
+		if e.ComplexityRoot.SyncJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.ID(childComplexity), true
+	case "SyncJob.organization":
+		if e.ComplexityRoot.SyncJob.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Organization(childComplexity), true
+	case "SyncJob.organizationID":
+		if e.ComplexityRoot.SyncJob.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.OrganizationID(childComplexity), true
+	case "SyncJob.phase":
+		if e.ComplexityRoot.SyncJob.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Phase(childComplexity), true
+	case "SyncJob.requestedByID":
+		if e.ComplexityRoot.SyncJob.RequestedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.RequestedByID(childComplexity), true
+	case "SyncJob.startedAt":
+		if e.ComplexityRoot.SyncJob.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.StartedAt(childComplexity), true
+	case "SyncJob.status":
+		if e.ComplexityRoot.SyncJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Status(childComplexity), true
+	case "SyncJob.store":
+		if e.ComplexityRoot.SyncJob.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Store(childComplexity), true
+	case "SyncJob.storeID":
+		if e.ComplexityRoot.SyncJob.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.StoreID(childComplexity), true
+	case "SyncJob.total":
+		if e.ComplexityRoot.SyncJob.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Total(childComplexity), true
+	case "SyncJob.updatedAt":
+		if e.ComplexityRoot.SyncJob.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.UpdatedAt(childComplexity), true
+	case "SyncJob.what":
+		if e.ComplexityRoot.SyncJob.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.What(childComplexity), true
+
+	case "SyncJobConnection.edges":
+		if e.ComplexityRoot.SyncJobConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJobConnection.Edges(childComplexity), true
+	case "SyncJobConnection.pageInfo":
+		if e.ComplexityRoot.SyncJobConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJobConnection.PageInfo(childComplexity), true
+	case "SyncJobConnection.totalCount":
+		if e.ComplexityRoot.SyncJobConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJobConnection.TotalCount(childComplexity), true
+
+	case "SyncJobEdge.cursor":
+		if e.ComplexityRoot.SyncJobEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJobEdge.Cursor(childComplexity), true
+	case "SyncJobEdge.node":
+		if e.ComplexityRoot.SyncJobEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJobEdge.Node(childComplexity), true
 
 	case "TimeLimitedDiscountRule.percentOff":
 		if e.ComplexityRoot.TimeLimitedDiscountRule.PercentOff == nil {
@@ -4192,6 +4655,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSKUInput", ec.unmarshalInputCreateSKUInput),
 			graphql.NewInputUnmarshaler("CreateStoreInput", ec.unmarshalInputCreateStoreInput),
 			graphql.NewInputUnmarshaler("CreateSupplierInput", ec.unmarshalInputCreateSupplierInput),
+			graphql.NewInputUnmarshaler("CredentialInput", ec.unmarshalInputCredentialInput),
 			graphql.NewInputUnmarshaler("DiscountTierInput", ec.unmarshalInputDiscountTierInput),
 			graphql.NewInputUnmarshaler("FlashSaleRuleInput", ec.unmarshalInputFlashSaleRuleInput),
 			graphql.NewInputUnmarshaler("FlashSaleSlotInput", ec.unmarshalInputFlashSaleSlotInput),
@@ -4213,6 +4677,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("PermissionInput", ec.unmarshalInputPermissionInput),
+			graphql.NewInputUnmarshaler("PlatformConnectionOrder", ec.unmarshalInputPlatformConnectionOrder),
+			graphql.NewInputUnmarshaler("PlatformConnectionWhereInput", ec.unmarshalInputPlatformConnectionWhereInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
 			graphql.NewInputUnmarshaler("ReductionTierInput", ec.unmarshalInputReductionTierInput),
@@ -4225,6 +4691,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StyleGuideInput", ec.unmarshalInputStyleGuideInput),
 			graphql.NewInputUnmarshaler("SupplierOrder", ec.unmarshalInputSupplierOrder),
 			graphql.NewInputUnmarshaler("SupplierWhereInput", ec.unmarshalInputSupplierWhereInput),
+			graphql.NewInputUnmarshaler("SyncJobOrder", ec.unmarshalInputSyncJobOrder),
+			graphql.NewInputUnmarshaler("SyncJobWhereInput", ec.unmarshalInputSyncJobWhereInput),
 			graphql.NewInputUnmarshaler("TimeLimitedDiscountRuleInput", ec.unmarshalInputTimeLimitedDiscountRuleInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateCollaborationInput", ec.unmarshalInputUpdateCollaborationInput),
@@ -4280,6 +4748,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -8130,6 +8615,284 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+type PlatformConnection implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The connected store.
+  """
+  storeID: ID!
+  """
+  The plugin serving the platform: taobao, douyin, xiaohongshu or a third party's id.
+  """
+  pluginID: String!
+  """
+  The platform's shop id.
+  """
+  externalShopID: String
+  """
+  The shop name the platform reported.
+  """
+  shopName: String
+  """
+  Gateway override (sandbox or test server); empty: the platform's real gateway.
+  """
+  endpoint: String
+  """
+  Names of the stored credentials (their values are never shown).
+  """
+  credentialNames: [String!]
+  """
+  When the access token expires.
+  """
+  tokenExpiresAt: Time
+  """
+  Connection state.
+  """
+  status: PlatformConnectionStatus!
+  """
+  When a sync last completed.
+  """
+  lastSyncedAt: Time
+  """
+  The last platform error, if any.
+  """
+  lastError: String
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The connected store.
+  """
+  store: Store!
+}
+"""
+Ordering options for PlatformConnection connections
+"""
+input PlatformConnectionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PlatformConnections.
+  """
+  field: PlatformConnectionOrderField!
+}
+"""
+Properties by which PlatformConnection connections can be ordered.
+"""
+enum PlatformConnectionOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+PlatformConnectionStatus is enum for the field status
+"""
+enum PlatformConnectionStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/platformconnection.Status") {
+  CONNECTED
+  ERROR
+  DISCONNECTED
+}
+"""
+PlatformConnectionWhereInput is used for filtering PlatformConnection objects.
+Input was generated by ent.
+"""
+input PlatformConnectionWhereInput {
+  not: PlatformConnectionWhereInput
+  and: [PlatformConnectionWhereInput!]
+  or: [PlatformConnectionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  organizationIDNEQ: ID
+  organizationIDIn: [ID!]
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  storeIDNEQ: ID
+  storeIDIn: [ID!]
+  storeIDNotIn: [ID!]
+  """
+  plugin_id field predicates
+  """
+  pluginID: String
+  pluginIDNEQ: String
+  pluginIDIn: [String!]
+  pluginIDNotIn: [String!]
+  pluginIDGT: String
+  pluginIDGTE: String
+  pluginIDLT: String
+  pluginIDLTE: String
+  pluginIDContains: String
+  pluginIDHasPrefix: String
+  pluginIDHasSuffix: String
+  pluginIDEqualFold: String
+  pluginIDContainsFold: String
+  """
+  external_shop_id field predicates
+  """
+  externalShopID: String
+  externalShopIDNEQ: String
+  externalShopIDIn: [String!]
+  externalShopIDNotIn: [String!]
+  externalShopIDGT: String
+  externalShopIDGTE: String
+  externalShopIDLT: String
+  externalShopIDLTE: String
+  externalShopIDContains: String
+  externalShopIDHasPrefix: String
+  externalShopIDHasSuffix: String
+  externalShopIDIsNil: Boolean
+  externalShopIDNotNil: Boolean
+  externalShopIDEqualFold: String
+  externalShopIDContainsFold: String
+  """
+  shop_name field predicates
+  """
+  shopName: String
+  shopNameNEQ: String
+  shopNameIn: [String!]
+  shopNameNotIn: [String!]
+  shopNameGT: String
+  shopNameGTE: String
+  shopNameLT: String
+  shopNameLTE: String
+  shopNameContains: String
+  shopNameHasPrefix: String
+  shopNameHasSuffix: String
+  shopNameIsNil: Boolean
+  shopNameNotNil: Boolean
+  shopNameEqualFold: String
+  shopNameContainsFold: String
+  """
+  endpoint field predicates
+  """
+  endpoint: String
+  endpointNEQ: String
+  endpointIn: [String!]
+  endpointNotIn: [String!]
+  endpointGT: String
+  endpointGTE: String
+  endpointLT: String
+  endpointLTE: String
+  endpointContains: String
+  endpointHasPrefix: String
+  endpointHasSuffix: String
+  endpointIsNil: Boolean
+  endpointNotNil: Boolean
+  endpointEqualFold: String
+  endpointContainsFold: String
+  """
+  token_expires_at field predicates
+  """
+  tokenExpiresAt: Time
+  tokenExpiresAtNEQ: Time
+  tokenExpiresAtIn: [Time!]
+  tokenExpiresAtNotIn: [Time!]
+  tokenExpiresAtGT: Time
+  tokenExpiresAtGTE: Time
+  tokenExpiresAtLT: Time
+  tokenExpiresAtLTE: Time
+  tokenExpiresAtIsNil: Boolean
+  tokenExpiresAtNotNil: Boolean
+  """
+  status field predicates
+  """
+  status: PlatformConnectionStatus
+  statusNEQ: PlatformConnectionStatus
+  statusIn: [PlatformConnectionStatus!]
+  statusNotIn: [PlatformConnectionStatus!]
+  """
+  last_synced_at field predicates
+  """
+  lastSyncedAt: Time
+  lastSyncedAtNEQ: Time
+  lastSyncedAtIn: [Time!]
+  lastSyncedAtNotIn: [Time!]
+  lastSyncedAtGT: Time
+  lastSyncedAtGTE: Time
+  lastSyncedAtLT: Time
+  lastSyncedAtLTE: Time
+  lastSyncedAtIsNil: Boolean
+  lastSyncedAtNotNil: Boolean
+  """
+  last_error field predicates
+  """
+  lastError: String
+  lastErrorNEQ: String
+  lastErrorIn: [String!]
+  lastErrorNotIn: [String!]
+  lastErrorGT: String
+  lastErrorGTE: String
+  lastErrorLT: String
+  lastErrorLTE: String
+  lastErrorContains: String
+  lastErrorHasPrefix: String
+  lastErrorHasSuffix: String
+  lastErrorIsNil: Boolean
+  lastErrorNotNil: Boolean
+  lastErrorEqualFold: String
+  lastErrorContainsFold: String
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  store edge predicates
+  """
+  hasStore: Boolean
+  hasStoreWith: [StoreWhereInput!]
+}
 type Product implements Node {
   id: ID!
   """
@@ -8846,6 +9609,37 @@ type Query {
     """
     where: SupplierWhereInput
   ): SupplierConnection!
+  syncJobs(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SyncJobs returned from the connection.
+    """
+    orderBy: [SyncJobOrder!]
+
+    """
+    Filtering options for SyncJobs returned from the connection.
+    """
+    where: SyncJobWhereInput
+  ): SyncJobConnection!
 }
 type SKU implements Node {
   id: ID!
@@ -9342,6 +10136,41 @@ type Store implements Node {
     """
     where: MetricSnapshotWhereInput
   ): MetricSnapshotConnection!
+  """
+  The store's platform connection, if connected (never includes secrets).
+  """
+  connection: PlatformConnection
+  syncJobs(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SyncJobs returned from the connection.
+    """
+    orderBy: [SyncJobOrder!]
+
+    """
+    Filtering options for SyncJobs returned from the connection.
+    """
+    where: SyncJobWhereInput
+  ): SyncJobConnection!
 }
 """
 StoreCertification is enum for the field certification
@@ -9678,6 +10507,16 @@ input StoreWhereInput {
   """
   hasMetrics: Boolean
   hasMetricsWith: [MetricSnapshotWhereInput!]
+  """
+  connection edge predicates
+  """
+  hasConnection: Boolean
+  hasConnectionWith: [PlatformConnectionWhereInput!]
+  """
+  sync_jobs edge predicates
+  """
+  hasSyncJobs: Boolean
+  hasSyncJobsWith: [SyncJobWhereInput!]
 }
 type Supplier implements Node {
   id: ID!
@@ -10044,6 +10883,297 @@ input SupplierWhereInput {
   """
   hasProducts: Boolean
   hasProductsWith: [ProductWhereInput!]
+}
+type SyncJob implements Node {
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store being synced.
+  """
+  storeID: ID!
+  """
+  What to sync: PRODUCTS, ORDERS, METRICS.
+  """
+  what: [String!]!
+  """
+  QUEUED until a server picks it up; FAILED carries the reason in error.
+  """
+  status: SyncJobStatus!
+  """
+  What it is doing now: PRODUCTS, ORDERS or METRICS.
+  """
+  phase: String!
+  """
+  Items synced so far.
+  """
+  done: Int!
+  """
+  Items expected in the current phase, -1 when the platform does not say.
+  """
+  total: Int!
+  """
+  Why the job failed.
+  """
+  error: String
+  """
+  Who asked for the sync.
+  """
+  requestedByID: Int
+  """
+  When a server started it.
+  """
+  startedAt: Time
+  """
+  When it ended.
+  """
+  finishedAt: Time
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The store being synced.
+  """
+  store: Store!
+}
+"""
+A connection to a list of items.
+"""
+type SyncJobConnection {
+  """
+  A list of edges.
+  """
+  edges: [SyncJobEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type SyncJobEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: SyncJob
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for SyncJob connections
+"""
+input SyncJobOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SyncJobs.
+  """
+  field: SyncJobOrderField!
+}
+"""
+Properties by which SyncJob connections can be ordered.
+"""
+enum SyncJobOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+}
+"""
+SyncJobStatus is enum for the field status
+"""
+enum SyncJobStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/syncjob.Status") {
+  QUEUED
+  RUNNING
+  SUCCEEDED
+  FAILED
+}
+"""
+SyncJobWhereInput is used for filtering SyncJob objects.
+Input was generated by ent.
+"""
+input SyncJobWhereInput {
+  not: SyncJobWhereInput
+  and: [SyncJobWhereInput!]
+  or: [SyncJobWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  organizationIDNEQ: ID
+  organizationIDIn: [ID!]
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  storeIDNEQ: ID
+  storeIDIn: [ID!]
+  storeIDNotIn: [ID!]
+  """
+  status field predicates
+  """
+  status: SyncJobStatus
+  statusNEQ: SyncJobStatus
+  statusIn: [SyncJobStatus!]
+  statusNotIn: [SyncJobStatus!]
+  """
+  phase field predicates
+  """
+  phase: String
+  phaseNEQ: String
+  phaseIn: [String!]
+  phaseNotIn: [String!]
+  phaseGT: String
+  phaseGTE: String
+  phaseLT: String
+  phaseLTE: String
+  phaseContains: String
+  phaseHasPrefix: String
+  phaseHasSuffix: String
+  phaseEqualFold: String
+  phaseContainsFold: String
+  """
+  done field predicates
+  """
+  done: Int
+  doneNEQ: Int
+  doneIn: [Int!]
+  doneNotIn: [Int!]
+  doneGT: Int
+  doneGTE: Int
+  doneLT: Int
+  doneLTE: Int
+  """
+  total field predicates
+  """
+  total: Int
+  totalNEQ: Int
+  totalIn: [Int!]
+  totalNotIn: [Int!]
+  totalGT: Int
+  totalGTE: Int
+  totalLT: Int
+  totalLTE: Int
+  """
+  error field predicates
+  """
+  error: String
+  errorNEQ: String
+  errorIn: [String!]
+  errorNotIn: [String!]
+  errorGT: String
+  errorGTE: String
+  errorLT: String
+  errorLTE: String
+  errorContains: String
+  errorHasPrefix: String
+  errorHasSuffix: String
+  errorIsNil: Boolean
+  errorNotNil: Boolean
+  errorEqualFold: String
+  errorContainsFold: String
+  """
+  requested_by_id field predicates
+  """
+  requestedByID: Int
+  requestedByIDNEQ: Int
+  requestedByIDIn: [Int!]
+  requestedByIDNotIn: [Int!]
+  requestedByIDGT: Int
+  requestedByIDGTE: Int
+  requestedByIDLT: Int
+  requestedByIDLTE: Int
+  requestedByIDIsNil: Boolean
+  requestedByIDNotNil: Boolean
+  """
+  started_at field predicates
+  """
+  startedAt: Time
+  startedAtNEQ: Time
+  startedAtIn: [Time!]
+  startedAtNotIn: [Time!]
+  startedAtGT: Time
+  startedAtGTE: Time
+  startedAtLT: Time
+  startedAtLTE: Time
+  startedAtIsNil: Boolean
+  startedAtNotNil: Boolean
+  """
+  finished_at field predicates
+  """
+  finishedAt: Time
+  finishedAtNEQ: Time
+  finishedAtIn: [Time!]
+  finishedAtNotIn: [Time!]
+  finishedAtGT: Time
+  finishedAtGTE: Time
+  finishedAtLT: Time
+  finishedAtLTE: Time
+  finishedAtIsNil: Boolean
+  finishedAtNotNil: Boolean
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  store edge predicates
+  """
+  hasStore: Boolean
+  hasStoreWith: [StoreWhereInput!]
 }
 """
 The builtin Time type
@@ -10698,6 +11828,70 @@ type ProfileCompleteness {
 extend type Store {
   "Profile completeness check: 简介, 营业时间, 物流说明, 售后政策, 自动回复, 服务标签."
   profileCompleteness: ProfileCompleteness!
+}
+`, BuiltIn: false},
+	{Name: "../plugins.graphql", Input: `"A platform plugin as the server sees it."
+type PluginStatus {
+  "Plugin id: taobao, douyin, xiaohongshu, or a third party's."
+  id: String!
+  "Display name, once the plugin has run."
+  displayName: String
+  "The plugin's own version, once it has run."
+  version: String
+  "Negotiated plugin protocol version (opsgraph.platform.v1 is 1), once it has run."
+  protocolVersion: Int
+  "Calls the plugin implements: AUTHORIZE, PRODUCTS, ORDERS, UPDATE_STOCK, PUBLISH_CONTENT, METRICS."
+  capabilities: [String!]!
+  "NOT_STARTED, STARTING, RUNNING, CRASHED, BACKOFF, FAILED or STOPPED."
+  health: String!
+  "Restarts after a crash or failed launch."
+  restarts: Int!
+  "The last crash or launch failure."
+  lastError: String
+  "When lastError happened."
+  lastErrorAt: Time
+  "Built into the server (true) or a third-party binary from the plugin directory."
+  builtin: Boolean!
+}
+
+"One credential for a platform connection, e.g. app_key or app_secret."
+input CredentialInput {
+  "Credential name as the plugin describes it (app_key, app_secret, app_id …)."
+  name: String!
+  "The value. Stored encrypted; never returned or logged."
+  value: String!
+}
+
+"What a sync covers."
+enum SyncWhat {
+  "Products and SKUs changed since the last product sync."
+  PRODUCTS
+  "Orders since the last order sync (the first reaches 90 days back)."
+  ORDERS
+  "Daily store metrics of the last 30 business days."
+  METRICS
+}
+
+extend type Query {
+  "The platform plugins: id, version, protocol, capabilities, health, restarts and last error."
+  plugins: [PluginStatus!]!
+}
+
+extend type Mutation {
+  "Connect a store to a platform plugin. platform is the plugin id (taobao, douyin, xiaohongshu …); credentials are stored encrypted and never returned. endpoint overrides the real gateway (sandbox, test server). Without an access_token credential the plugin authorizes with authorizationCode (OAuth) or the platform's self-authorization."
+  connectStore(storeId: ID!, platform: String!, credentials: [CredentialInput!]!, endpoint: String, authorizationCode: String, shopId: String): PlatformConnection!
+  "Start syncing a store from its platform. Returns the job at once; watch it with syncJobUpdated. A store with a sync already queued or running gets that job back."
+  syncStore(storeId: ID!, what: [SyncWhat!]): SyncJob!
+  "Publish APPROVED or SCHEDULED content to its store's platform and record the platform's post id."
+  publishContent(contentId: ID!): Content!
+  "Set a synced SKU's stock on the platform (and locally to what the platform reports)."
+  updateStock(skuId: ID!, quantity: Int!): SKU!
+}
+
+"Live updates."
+type Subscription {
+  "Progress of a sync job until it ends (SUCCEEDED or FAILED). The current state comes first."
+  syncJobUpdated(id: ID!): SyncJob!
 }
 `, BuiltIn: false},
 	{Name: "../types.graphql", Input: `# Hand-written GraphQL types shared by the ent types (graph/ent.graphql is generated).
@@ -11986,6 +13180,70 @@ func (ec *executionContext) childFields_Permission(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Permission", field.Name)
 }
 
+func (ec *executionContext) childFields_PlatformConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PlatformConnection_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PlatformConnection_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PlatformConnection_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_PlatformConnection_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_PlatformConnection_storeID(ctx, field)
+	case "pluginID":
+		return ec.fieldContext_PlatformConnection_pluginID(ctx, field)
+	case "externalShopID":
+		return ec.fieldContext_PlatformConnection_externalShopID(ctx, field)
+	case "shopName":
+		return ec.fieldContext_PlatformConnection_shopName(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_PlatformConnection_endpoint(ctx, field)
+	case "credentialNames":
+		return ec.fieldContext_PlatformConnection_credentialNames(ctx, field)
+	case "tokenExpiresAt":
+		return ec.fieldContext_PlatformConnection_tokenExpiresAt(ctx, field)
+	case "status":
+		return ec.fieldContext_PlatformConnection_status(ctx, field)
+	case "lastSyncedAt":
+		return ec.fieldContext_PlatformConnection_lastSyncedAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_PlatformConnection_lastError(ctx, field)
+	case "organization":
+		return ec.fieldContext_PlatformConnection_organization(ctx, field)
+	case "store":
+		return ec.fieldContext_PlatformConnection_store(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlatformConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PluginStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PluginStatus_id(ctx, field)
+	case "displayName":
+		return ec.fieldContext_PluginStatus_displayName(ctx, field)
+	case "version":
+		return ec.fieldContext_PluginStatus_version(ctx, field)
+	case "protocolVersion":
+		return ec.fieldContext_PluginStatus_protocolVersion(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_PluginStatus_capabilities(ctx, field)
+	case "health":
+		return ec.fieldContext_PluginStatus_health(ctx, field)
+	case "restarts":
+		return ec.fieldContext_PluginStatus_restarts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_PluginStatus_lastError(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_PluginStatus_lastErrorAt(ctx, field)
+	case "builtin":
+		return ec.fieldContext_PluginStatus_builtin(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PluginStatus", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12204,6 +13462,10 @@ func (ec *executionContext) childFields_Store(ctx context.Context, field graphql
 		return ec.fieldContext_Store_orders(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Store_metrics(ctx, field)
+	case "connection":
+		return ec.fieldContext_Store_connection(ctx, field)
+	case "syncJobs":
+		return ec.fieldContext_Store_syncJobs(ctx, field)
 	case "profileCompleteness":
 		return ec.fieldContext_Store_profileCompleteness(ctx, field)
 	}
@@ -12308,6 +13570,66 @@ func (ec *executionContext) childFields_SupplierEdge(ctx context.Context, field 
 		return ec.fieldContext_SupplierEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupplierEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SyncJob_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SyncJob_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SyncJob_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_SyncJob_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_SyncJob_storeID(ctx, field)
+	case "what":
+		return ec.fieldContext_SyncJob_what(ctx, field)
+	case "status":
+		return ec.fieldContext_SyncJob_status(ctx, field)
+	case "phase":
+		return ec.fieldContext_SyncJob_phase(ctx, field)
+	case "done":
+		return ec.fieldContext_SyncJob_done(ctx, field)
+	case "total":
+		return ec.fieldContext_SyncJob_total(ctx, field)
+	case "error":
+		return ec.fieldContext_SyncJob_error(ctx, field)
+	case "requestedByID":
+		return ec.fieldContext_SyncJob_requestedByID(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_SyncJob_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_SyncJob_finishedAt(ctx, field)
+	case "organization":
+		return ec.fieldContext_SyncJob_organization(ctx, field)
+	case "store":
+		return ec.fieldContext_SyncJob_store(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncJob", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncJobConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SyncJobConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SyncJobConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SyncJobConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncJobConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncJobEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SyncJobEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SyncJobEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncJobEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TimeLimitedDiscountRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12736,6 +14058,60 @@ func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_connectStore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "credentials",
+		func(ctx context.Context, v any) ([]*model.CredentialInput, error) {
+			return ec.unmarshalNCredentialInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCredentialInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["credentials"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "endpoint",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["endpoint"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "authorizationCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["authorizationCode"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "shopId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shopId"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13088,6 +14464,20 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contentId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contentId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rejectContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13209,6 +14599,28 @@ func (ec *executionContext) field_Mutation_submitContent_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_syncStore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "what",
+		func(ctx context.Context, v any) ([]model.SyncWhat, error) {
+			return ec.unmarshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhatᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["what"] = arg1
 	return args, nil
 }
 
@@ -13341,6 +14753,28 @@ func (ec *executionContext) field_Mutation_updateSKU_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "skuId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skuId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quantity",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantity"] = arg1
 	return args, nil
 }
 
@@ -14484,6 +15918,60 @@ func (ec *executionContext) field_Query_suppliers_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_syncJobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.SyncJobOrder, error) {
+			return ec.unmarshalOSyncJobOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SyncJobWhereInput, error) {
+			return ec.unmarshalOSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Store_campaigns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14751,6 +16239,74 @@ func (ec *executionContext) field_Store_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Store_syncJobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.SyncJobOrder, error) {
+			return ec.unmarshalOSyncJobOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SyncJobWhereInput, error) {
+			return ec.unmarshalOSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_syncJobUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -22592,6 +24148,182 @@ func (ec *executionContext) fieldContext_Mutation_acknowledgeAlert(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_connectStore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConnectStore(ctx, fc.Args["storeId"].(int), fc.Args["platform"].(string), fc.Args["credentials"].([]*model.CredentialInput), fc.Args["endpoint"].(*string), fc.Args["authorizationCode"].(*string), fc.Args["shopId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlatformConnection) graphql.Marshaler {
+			return ec.marshalNPlatformConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlatformConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_connectStore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncStore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncStore(ctx, fc.Args["storeId"].(int), fc.Args["what"].([]model.SyncWhat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+			return ec.marshalNSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncStore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncStore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishContent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishContent(ctx, fc.Args["contentId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishContent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishContent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateStock(ctx, fc.Args["skuId"].(int), fc.Args["quantity"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
+			return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NewCustomerRule_firstOrderCashback(ctx context.Context, field graphql.CollectedField, obj *schematype.NewCustomerRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24404,6 +26136,622 @@ func (ec *executionContext) fieldContext_Permission_action(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Permission", field, false, false, "String")
 }
 
+func (ec *executionContext) _PlatformConnection_id(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlatformConnection_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlatformConnection_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlatformConnection_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlatformConnection_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PlatformConnection_pluginID(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_pluginID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PluginID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_pluginID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_externalShopID(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_externalShopID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalShopID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_externalShopID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_shopName(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_shopName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShopName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_shopName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_endpoint(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_credentialNames(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_credentialNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_credentialNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_tokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_tokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_tokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlatformConnection_status(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v platformconnection.Status) graphql.Marshaler {
+			return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "PlatformConnectionStatus")
+}
+
+func (ec *executionContext) _PlatformConnection_lastSyncedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_lastSyncedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSyncedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_lastSyncedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlatformConnection_lastError(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PlatformConnection_organization(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlatformConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlatformConnection_store(ctx context.Context, field graphql.CollectedField, obj *ent.PlatformConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlatformConnection_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlatformConnection_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlatformConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PluginStatus_id(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_displayName(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_version(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_protocolVersion(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_protocolVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProtocolVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_protocolVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PluginStatus_capabilities(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_health(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_restarts(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_restarts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restarts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_restarts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PluginStatus_lastError(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _PluginStatus_lastErrorAt(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_lastErrorAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastErrorAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_lastErrorAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PluginStatus_builtin(ctx context.Context, field graphql.CollectedField, obj *model.PluginStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PluginStatus_builtin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Builtin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PluginStatus_builtin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25686,6 +28034,50 @@ func (ec *executionContext) fieldContext_Query_suppliers(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_syncJobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_syncJobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SyncJobs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.SyncJobOrder), fc.Args["where"].(*ent.SyncJobWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJobConnection) graphql.Marshaler {
+			return ec.marshalNSyncJobConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_syncJobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJobConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_syncJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25758,6 +28150,38 @@ func (ec *executionContext) fieldContext_Query_roles(ctx context.Context, field 
 	if fc.Args, err = ec.field_Query_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_plugins(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_plugins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Plugins(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
+			return ec.marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_plugins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PluginStatus(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -27256,6 +29680,82 @@ func (ec *executionContext) fieldContext_Store_metrics(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Store_connection(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_connection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Connection(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlatformConnection) graphql.Marshaler {
+			return ec.marshalOPlatformConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Store_connection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlatformConnection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Store_syncJobs(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_syncJobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SyncJobs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.SyncJobOrder), fc.Args["where"].(*ent.SyncJobWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJobConnection) graphql.Marshaler {
+			return ec.marshalNSyncJobConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Store_syncJobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJobConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Store_syncJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Store_profileCompleteness(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27543,6 +30043,50 @@ func (ec *executionContext) _StyleGuide_fonts(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StyleGuide_fonts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StyleGuide", field, false, false, "String")
+}
+
+func (ec *executionContext) _Subscription_syncJobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_syncJobUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SyncJobUpdated(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+			return ec.marshalNSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_syncJobUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_syncJobUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Supplier_id(ctx context.Context, field graphql.CollectedField, obj *ent.Supplier) (ret graphql.Marshaler) {
@@ -28106,6 +30650,534 @@ func (ec *executionContext) _SupplierEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SupplierEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupplierEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SyncJob_id(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SyncJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncJob_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncJob_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SyncJob_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SyncJob_what(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_what(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.What, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_what(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncJob_status(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v syncjob.Status) graphql.Marshaler {
+			return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "SyncJobStatus")
+}
+
+func (ec *executionContext) _SyncJob_phase(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_phase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncJob_done(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncJob_total(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncJob_error(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncJob_requestedByID(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_requestedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_requestedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SyncJob_organization(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncJob_store(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncJobConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJobConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SyncJobEdge) graphql.Marshaler {
+			return ec.marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJobConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJobEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncJobConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJobConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJobConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJobConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncJobConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJobConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJobConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJobConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJobConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncJobEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJobEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+			return ec.marshalOSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJobEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJobEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SyncJobEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJobEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJobEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJobEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _TimeLimitedDiscountRule_percentOff(ctx context.Context, field graphql.CollectedField, obj *schematype.TimeLimitedDiscountRule) (ret graphql.Marshaler) {
@@ -35880,6 +38952,55 @@ func UnmarshalCreateSupplierInput(ctx context.Context, raw any) (ent.CreateSuppl
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCredentialInput(ctx context.Context, obj any) (model.CredentialInput, error) {
+	var it model.CredentialInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCredentialInput unmarshals raw into the CredentialInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCredentialInput(ctx context.Context, raw any) (model.CredentialInput, error) {
+	var out model.CredentialInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CredentialInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context, obj any) (schematype.DiscountTier, error) {
 	var it schematype.DiscountTier
 	if obj == nil {
@@ -40335,6 +43456,1046 @@ func UnmarshalPermissionInput(ctx context.Context, raw any) (model.PermissionInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlatformConnectionOrder(ctx context.Context, obj any) (ent.PlatformConnectionOrder, error) {
+	var it ent.PlatformConnectionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPlatformConnectionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlatformConnectionOrder unmarshals raw into the PlatformConnectionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlatformConnectionOrder(ctx context.Context, raw any) (ent.PlatformConnectionOrder, error) {
+	var out ent.PlatformConnectionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlatformConnectionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlatformConnectionWhereInput(ctx context.Context, obj any) (ent.PlatformConnectionWhereInput, error) {
+	var it ent.PlatformConnectionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "pluginID", "pluginIDNEQ", "pluginIDIn", "pluginIDNotIn", "pluginIDGT", "pluginIDGTE", "pluginIDLT", "pluginIDLTE", "pluginIDContains", "pluginIDHasPrefix", "pluginIDHasSuffix", "pluginIDEqualFold", "pluginIDContainsFold", "externalShopID", "externalShopIDNEQ", "externalShopIDIn", "externalShopIDNotIn", "externalShopIDGT", "externalShopIDGTE", "externalShopIDLT", "externalShopIDLTE", "externalShopIDContains", "externalShopIDHasPrefix", "externalShopIDHasSuffix", "externalShopIDIsNil", "externalShopIDNotNil", "externalShopIDEqualFold", "externalShopIDContainsFold", "shopName", "shopNameNEQ", "shopNameIn", "shopNameNotIn", "shopNameGT", "shopNameGTE", "shopNameLT", "shopNameLTE", "shopNameContains", "shopNameHasPrefix", "shopNameHasSuffix", "shopNameIsNil", "shopNameNotNil", "shopNameEqualFold", "shopNameContainsFold", "endpoint", "endpointNEQ", "endpointIn", "endpointNotIn", "endpointGT", "endpointGTE", "endpointLT", "endpointLTE", "endpointContains", "endpointHasPrefix", "endpointHasSuffix", "endpointIsNil", "endpointNotNil", "endpointEqualFold", "endpointContainsFold", "tokenExpiresAt", "tokenExpiresAtNEQ", "tokenExpiresAtIn", "tokenExpiresAtNotIn", "tokenExpiresAtGT", "tokenExpiresAtGTE", "tokenExpiresAtLT", "tokenExpiresAtLTE", "tokenExpiresAtIsNil", "tokenExpiresAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "lastSyncedAt", "lastSyncedAtNEQ", "lastSyncedAtIn", "lastSyncedAtNotIn", "lastSyncedAtGT", "lastSyncedAtGTE", "lastSyncedAtLT", "lastSyncedAtLTE", "lastSyncedAtIsNil", "lastSyncedAtNotNil", "lastError", "lastErrorNEQ", "lastErrorIn", "lastErrorNotIn", "lastErrorGT", "lastErrorGTE", "lastErrorLT", "lastErrorLTE", "lastErrorContains", "lastErrorHasPrefix", "lastErrorHasSuffix", "lastErrorIsNil", "lastErrorNotNil", "lastErrorEqualFold", "lastErrorContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPlatformConnectionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPlatformConnectionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPlatformConnectionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "pluginID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginID = data
+		case "pluginIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDNEQ = data
+		case "pluginIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDIn = data
+		case "pluginIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDNotIn = data
+		case "pluginIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDGT = data
+		case "pluginIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDGTE = data
+		case "pluginIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDLT = data
+		case "pluginIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDLTE = data
+		case "pluginIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDContains = data
+		case "pluginIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDHasPrefix = data
+		case "pluginIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDHasSuffix = data
+		case "pluginIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDEqualFold = data
+		case "pluginIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pluginIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PluginIDContainsFold = data
+		case "externalShopID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopID = data
+		case "externalShopIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDNEQ = data
+		case "externalShopIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDIn = data
+		case "externalShopIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDNotIn = data
+		case "externalShopIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDGT = data
+		case "externalShopIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDGTE = data
+		case "externalShopIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDLT = data
+		case "externalShopIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDLTE = data
+		case "externalShopIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDContains = data
+		case "externalShopIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDHasPrefix = data
+		case "externalShopIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDHasSuffix = data
+		case "externalShopIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDIsNil = data
+		case "externalShopIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDNotNil = data
+		case "externalShopIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDEqualFold = data
+		case "externalShopIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalShopIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalShopIDContainsFold = data
+		case "shopName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopName = data
+		case "shopNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameNEQ = data
+		case "shopNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameIn = data
+		case "shopNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameNotIn = data
+		case "shopNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameGT = data
+		case "shopNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameGTE = data
+		case "shopNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameLT = data
+		case "shopNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameLTE = data
+		case "shopNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameContains = data
+		case "shopNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameHasPrefix = data
+		case "shopNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameHasSuffix = data
+		case "shopNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameIsNil = data
+		case "shopNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameNotNil = data
+		case "shopNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameEqualFold = data
+		case "shopNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopNameContainsFold = data
+		case "endpoint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpoint"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Endpoint = data
+		case "endpointNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointNEQ = data
+		case "endpointIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointIn = data
+		case "endpointNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointNotIn = data
+		case "endpointGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointGT = data
+		case "endpointGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointGTE = data
+		case "endpointLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointLT = data
+		case "endpointLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointLTE = data
+		case "endpointContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointContains = data
+		case "endpointHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointHasPrefix = data
+		case "endpointHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointHasSuffix = data
+		case "endpointIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointIsNil = data
+		case "endpointNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointNotNil = data
+		case "endpointEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointEqualFold = data
+		case "endpointContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endpointContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndpointContainsFold = data
+		case "tokenExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAt = data
+		case "tokenExpiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtNEQ = data
+		case "tokenExpiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtIn = data
+		case "tokenExpiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtNotIn = data
+		case "tokenExpiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtGT = data
+		case "tokenExpiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtGTE = data
+		case "tokenExpiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtLT = data
+		case "tokenExpiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtLTE = data
+		case "tokenExpiresAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtIsNil = data
+		case "tokenExpiresAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAtNotNil = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOPlatformConnectionStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOPlatformConnectionStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "lastSyncedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAt = data
+		case "lastSyncedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtNEQ = data
+		case "lastSyncedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtIn = data
+		case "lastSyncedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtNotIn = data
+		case "lastSyncedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtGT = data
+		case "lastSyncedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtGTE = data
+		case "lastSyncedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtLT = data
+		case "lastSyncedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtLTE = data
+		case "lastSyncedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtIsNil = data
+		case "lastSyncedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSyncedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSyncedAtNotNil = data
+		case "lastError":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastError"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastError = data
+		case "lastErrorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorNEQ = data
+		case "lastErrorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorIn = data
+		case "lastErrorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorNotIn = data
+		case "lastErrorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorGT = data
+		case "lastErrorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorGTE = data
+		case "lastErrorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorLT = data
+		case "lastErrorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorLTE = data
+		case "lastErrorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorContains = data
+		case "lastErrorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorHasPrefix = data
+		case "lastErrorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorHasSuffix = data
+		case "lastErrorIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorIsNil = data
+		case "lastErrorNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorNotNil = data
+		case "lastErrorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorEqualFold = data
+		case "lastErrorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastErrorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastErrorContainsFold = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasStore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStore"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStore = data
+		case "hasStoreWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStoreWith"))
+			data, err := ec.unmarshalOStoreWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStoreWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlatformConnectionWhereInput unmarshals raw into the PlatformConnectionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlatformConnectionWhereInput(ctx context.Context, raw any) (ent.PlatformConnectionWhereInput, error) {
+	var out ent.PlatformConnectionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlatformConnectionWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj any) (ent.ProductOrder, error) {
 	var it ent.ProductOrder
 	if obj == nil {
@@ -42101,7 +46262,7 @@ func (ec *executionContext) unmarshalInputStoreWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalShopID", "externalShopIDNEQ", "externalShopIDIn", "externalShopIDNotIn", "externalShopIDGT", "externalShopIDGTE", "externalShopIDLT", "externalShopIDLTE", "externalShopIDContains", "externalShopIDHasPrefix", "externalShopIDHasSuffix", "externalShopIDIsNil", "externalShopIDNotNil", "externalShopIDEqualFold", "externalShopIDContainsFold", "certification", "certificationNEQ", "certificationIn", "certificationNotIn", "dsrScore", "dsrScoreNEQ", "dsrScoreIn", "dsrScoreNotIn", "dsrScoreGT", "dsrScoreGTE", "dsrScoreLT", "dsrScoreLTE", "dsrScoreIsNil", "dsrScoreNotNil", "introduction", "introductionNEQ", "introductionIn", "introductionNotIn", "introductionGT", "introductionGTE", "introductionLT", "introductionLTE", "introductionContains", "introductionHasPrefix", "introductionHasSuffix", "introductionIsNil", "introductionNotNil", "introductionEqualFold", "introductionContainsFold", "businessHours", "businessHoursNEQ", "businessHoursIn", "businessHoursNotIn", "businessHoursGT", "businessHoursGTE", "businessHoursLT", "businessHoursLTE", "businessHoursContains", "businessHoursHasPrefix", "businessHoursHasSuffix", "businessHoursIsNil", "businessHoursNotNil", "businessHoursEqualFold", "businessHoursContainsFold", "shippingPolicy", "shippingPolicyNEQ", "shippingPolicyIn", "shippingPolicyNotIn", "shippingPolicyGT", "shippingPolicyGTE", "shippingPolicyLT", "shippingPolicyLTE", "shippingPolicyContains", "shippingPolicyHasPrefix", "shippingPolicyHasSuffix", "shippingPolicyIsNil", "shippingPolicyNotNil", "shippingPolicyEqualFold", "shippingPolicyContainsFold", "afterSalesPolicy", "afterSalesPolicyNEQ", "afterSalesPolicyIn", "afterSalesPolicyNotIn", "afterSalesPolicyGT", "afterSalesPolicyGTE", "afterSalesPolicyLT", "afterSalesPolicyLTE", "afterSalesPolicyContains", "afterSalesPolicyHasPrefix", "afterSalesPolicyHasSuffix", "afterSalesPolicyIsNil", "afterSalesPolicyNotNil", "afterSalesPolicyEqualFold", "afterSalesPolicyContainsFold", "autoReply", "autoReplyNEQ", "autoReplyIn", "autoReplyNotIn", "autoReplyGT", "autoReplyGTE", "autoReplyLT", "autoReplyLTE", "autoReplyContains", "autoReplyHasPrefix", "autoReplyHasSuffix", "autoReplyIsNil", "autoReplyNotNil", "autoReplyEqualFold", "autoReplyContainsFold", "brandPositioning", "brandPositioningNEQ", "brandPositioningIn", "brandPositioningNotIn", "brandPositioningGT", "brandPositioningGTE", "brandPositioningLT", "brandPositioningLTE", "brandPositioningContains", "brandPositioningHasPrefix", "brandPositioningHasSuffix", "brandPositioningIsNil", "brandPositioningNotNil", "brandPositioningEqualFold", "brandPositioningContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "hasOrganization", "hasOrganizationWith", "hasContents", "hasContentsWith", "hasCampaigns", "hasCampaignsWith", "hasProducts", "hasProductsWith", "hasOrders", "hasOrdersWith", "hasMetrics", "hasMetricsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalShopID", "externalShopIDNEQ", "externalShopIDIn", "externalShopIDNotIn", "externalShopIDGT", "externalShopIDGTE", "externalShopIDLT", "externalShopIDLTE", "externalShopIDContains", "externalShopIDHasPrefix", "externalShopIDHasSuffix", "externalShopIDIsNil", "externalShopIDNotNil", "externalShopIDEqualFold", "externalShopIDContainsFold", "certification", "certificationNEQ", "certificationIn", "certificationNotIn", "dsrScore", "dsrScoreNEQ", "dsrScoreIn", "dsrScoreNotIn", "dsrScoreGT", "dsrScoreGTE", "dsrScoreLT", "dsrScoreLTE", "dsrScoreIsNil", "dsrScoreNotNil", "introduction", "introductionNEQ", "introductionIn", "introductionNotIn", "introductionGT", "introductionGTE", "introductionLT", "introductionLTE", "introductionContains", "introductionHasPrefix", "introductionHasSuffix", "introductionIsNil", "introductionNotNil", "introductionEqualFold", "introductionContainsFold", "businessHours", "businessHoursNEQ", "businessHoursIn", "businessHoursNotIn", "businessHoursGT", "businessHoursGTE", "businessHoursLT", "businessHoursLTE", "businessHoursContains", "businessHoursHasPrefix", "businessHoursHasSuffix", "businessHoursIsNil", "businessHoursNotNil", "businessHoursEqualFold", "businessHoursContainsFold", "shippingPolicy", "shippingPolicyNEQ", "shippingPolicyIn", "shippingPolicyNotIn", "shippingPolicyGT", "shippingPolicyGTE", "shippingPolicyLT", "shippingPolicyLTE", "shippingPolicyContains", "shippingPolicyHasPrefix", "shippingPolicyHasSuffix", "shippingPolicyIsNil", "shippingPolicyNotNil", "shippingPolicyEqualFold", "shippingPolicyContainsFold", "afterSalesPolicy", "afterSalesPolicyNEQ", "afterSalesPolicyIn", "afterSalesPolicyNotIn", "afterSalesPolicyGT", "afterSalesPolicyGTE", "afterSalesPolicyLT", "afterSalesPolicyLTE", "afterSalesPolicyContains", "afterSalesPolicyHasPrefix", "afterSalesPolicyHasSuffix", "afterSalesPolicyIsNil", "afterSalesPolicyNotNil", "afterSalesPolicyEqualFold", "afterSalesPolicyContainsFold", "autoReply", "autoReplyNEQ", "autoReplyIn", "autoReplyNotIn", "autoReplyGT", "autoReplyGTE", "autoReplyLT", "autoReplyLTE", "autoReplyContains", "autoReplyHasPrefix", "autoReplyHasSuffix", "autoReplyIsNil", "autoReplyNotNil", "autoReplyEqualFold", "autoReplyContainsFold", "brandPositioning", "brandPositioningNEQ", "brandPositioningIn", "brandPositioningNotIn", "brandPositioningGT", "brandPositioningGTE", "brandPositioningLT", "brandPositioningLTE", "brandPositioningContains", "brandPositioningHasPrefix", "brandPositioningHasSuffix", "brandPositioningIsNil", "brandPositioningNotNil", "brandPositioningEqualFold", "brandPositioningContainsFold", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "hasOrganization", "hasOrganizationWith", "hasContents", "hasContentsWith", "hasCampaigns", "hasCampaignsWith", "hasProducts", "hasProductsWith", "hasOrders", "hasOrdersWith", "hasMetrics", "hasMetricsWith", "hasConnection", "hasConnectionWith", "hasSyncJobs", "hasSyncJobsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43452,6 +47613,34 @@ func (ec *executionContext) unmarshalInputStoreWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasMetricsWith = data
+		case "hasConnection":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConnection"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasConnection = data
+		case "hasConnectionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasConnectionWith"))
+			data, err := ec.unmarshalOPlatformConnectionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasConnectionWith = data
+		case "hasSyncJobs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSyncJobs"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSyncJobs = data
+		case "hasSyncJobsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSyncJobsWith"))
+			data, err := ec.unmarshalOSyncJobWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSyncJobsWith = data
 		}
 	}
 	return it, nil
@@ -44765,6 +48954,913 @@ func (ec *executionContext) unmarshalInputSupplierWhereInput(ctx context.Context
 func UnmarshalSupplierWhereInput(ctx context.Context, raw any) (ent.SupplierWhereInput, error) {
 	var out ent.SupplierWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SupplierWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSyncJobOrder(ctx context.Context, obj any) (ent.SyncJobOrder, error) {
+	var it ent.SyncJobOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSyncJobOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSyncJobOrder unmarshals raw into the SyncJobOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSyncJobOrder(ctx context.Context, raw any) (ent.SyncJobOrder, error) {
+	var out ent.SyncJobOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SyncJobOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSyncJobWhereInput(ctx context.Context, obj any) (ent.SyncJobWhereInput, error) {
+	var it ent.SyncJobWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "phase", "phaseNEQ", "phaseIn", "phaseNotIn", "phaseGT", "phaseGTE", "phaseLT", "phaseLTE", "phaseContains", "phaseHasPrefix", "phaseHasSuffix", "phaseEqualFold", "phaseContainsFold", "done", "doneNEQ", "doneIn", "doneNotIn", "doneGT", "doneGTE", "doneLT", "doneLTE", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "requestedByID", "requestedByIDNEQ", "requestedByIDIn", "requestedByIDNotIn", "requestedByIDGT", "requestedByIDGTE", "requestedByIDLT", "requestedByIDLTE", "requestedByIDIsNil", "requestedByIDNotNil", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSyncJobWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSyncJobWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOSyncJobStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOSyncJobStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "phase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phase"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phase = data
+		case "phaseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseNEQ = data
+		case "phaseIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseIn = data
+		case "phaseNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseNotIn = data
+		case "phaseGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseGT = data
+		case "phaseGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseGTE = data
+		case "phaseLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseLT = data
+		case "phaseLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseLTE = data
+		case "phaseContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseContains = data
+		case "phaseHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseHasPrefix = data
+		case "phaseHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseHasSuffix = data
+		case "phaseEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseEqualFold = data
+		case "phaseContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phaseContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhaseContainsFold = data
+		case "done":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("done"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Done = data
+		case "doneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneNEQ = data
+		case "doneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneIn = data
+		case "doneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneNotIn = data
+		case "doneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneGT = data
+		case "doneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneGTE = data
+		case "doneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneLT = data
+		case "doneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneLTE = data
+		case "total":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("total"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Total = data
+		case "totalNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalNEQ = data
+		case "totalIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalIn = data
+		case "totalNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalNotIn = data
+		case "totalGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalGT = data
+		case "totalGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalGTE = data
+		case "totalLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalLT = data
+		case "totalLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalLTE = data
+		case "error":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("error"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Error = data
+		case "errorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNEQ = data
+		case "errorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorIn = data
+		case "errorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNotIn = data
+		case "errorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGT = data
+		case "errorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGTE = data
+		case "errorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLT = data
+		case "errorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLTE = data
+		case "errorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContains = data
+		case "errorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasPrefix = data
+		case "errorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasSuffix = data
+		case "errorIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorIsNil = data
+		case "errorNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNotNil = data
+		case "errorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorEqualFold = data
+		case "errorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContainsFold = data
+		case "requestedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByID = data
+		case "requestedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDNEQ = data
+		case "requestedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDIn = data
+		case "requestedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDNotIn = data
+		case "requestedByIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDGT = data
+		case "requestedByIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDGTE = data
+		case "requestedByIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDLT = data
+		case "requestedByIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDLTE = data
+		case "requestedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDIsNil = data
+		case "requestedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByIDNotNil = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "startedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNEQ = data
+		case "startedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIn = data
+		case "startedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotIn = data
+		case "startedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGT = data
+		case "startedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGTE = data
+		case "startedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLT = data
+		case "startedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLTE = data
+		case "startedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIsNil = data
+		case "startedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotNil = data
+		case "finishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAt = data
+		case "finishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNEQ = data
+		case "finishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIn = data
+		case "finishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotIn = data
+		case "finishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGT = data
+		case "finishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGTE = data
+		case "finishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLT = data
+		case "finishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLTE = data
+		case "finishedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIsNil = data
+		case "finishedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotNil = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasStore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStore"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStore = data
+		case "hasStoreWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStoreWith"))
+			data, err := ec.unmarshalOStoreWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStoreWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSyncJobWhereInput unmarshals raw into the SyncJobWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSyncJobWhereInput(ctx context.Context, raw any) (ent.SyncJobWhereInput, error) {
+	var out ent.SyncJobWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SyncJobWhereInput", raw, &out)
 	return out, err
 }
 
@@ -46458,6 +51554,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.SyncJob:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SyncJob(ctx, sel, obj)
 	case *ent.Supplier:
 		if obj == nil {
 			return graphql.Null
@@ -46478,6 +51579,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
+	case *ent.PlatformConnection:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PlatformConnection(ctx, sel, obj)
 	case *ent.Organization:
 		if obj == nil {
 			return graphql.Null
@@ -49243,6 +54349,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "connectStore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_connectStore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncStore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncStore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishContent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishContent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49937,6 +55071,194 @@ func (ec *executionContext) _Permission(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var platformConnectionImplementors = []string{"PlatformConnection", "Node"}
+
+func (ec *executionContext) _PlatformConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PlatformConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, platformConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlatformConnection")
+		case "id":
+			out.Values[i] = ec._PlatformConnection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PlatformConnection_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PlatformConnection_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._PlatformConnection_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._PlatformConnection_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pluginID":
+			out.Values[i] = ec._PlatformConnection_pluginID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalShopID":
+			out.Values[i] = ec._PlatformConnection_externalShopID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shopName":
+			out.Values[i] = ec._PlatformConnection_shopName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endpoint":
+			out.Values[i] = ec._PlatformConnection_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "credentialNames":
+			out.Values[i] = ec._PlatformConnection_credentialNames(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tokenExpiresAt":
+			out.Values[i] = ec._PlatformConnection_tokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PlatformConnection_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSyncedAt":
+			out.Values[i] = ec._PlatformConnection_lastSyncedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._PlatformConnection_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlatformConnection_organization(ctx, field, obj)
+				})
+		case "store":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlatformConnection_store(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pluginStatusImplementors = []string{"PluginStatus"}
+
+func (ec *executionContext) _PluginStatus(ctx context.Context, sel ast.SelectionSet, obj *model.PluginStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pluginStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PluginStatus")
+		case "id":
+			out.Values[i] = ec._PluginStatus_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._PluginStatus_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._PluginStatus_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protocolVersion":
+			out.Values[i] = ec._PluginStatus_protocolVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "capabilities":
+			out.Values[i] = ec._PluginStatus_capabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._PluginStatus_health(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restarts":
+			out.Values[i] = ec._PluginStatus_restarts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._PluginStatus_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastErrorAt":
+			out.Values[i] = ec._PluginStatus_lastErrorAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "builtin":
+			out.Values[i] = ec._PluginStatus_builtin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
@@ -50277,6 +55599,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_suppliers(ctx, field)
 				})
+		case "syncJobs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_syncJobs(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -50288,6 +55616,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_roles(ctx, field)
+				})
+		case "plugins":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_plugins(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -50795,6 +56129,18 @@ func (ec *executionContext) _Store(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Store_metrics(ctx, field, obj)
 				})
+		case "connection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Store_connection(ctx, field, obj)
+				})
+		case "syncJobs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Store_syncJobs(ctx, field, obj)
+				})
 		case "profileCompleteness":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -50950,6 +56296,26 @@ func (ec *executionContext) _StyleGuide(ctx context.Context, sel ast.SelectionSe
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "syncJobUpdated":
+		return ec._Subscription_syncJobUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var supplierImplementors = []string{"Supplier", "Node"}
@@ -51128,6 +56494,197 @@ func (ec *executionContext) _SupplierEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._SupplierEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncJobImplementors = []string{"SyncJob", "Node"}
+
+func (ec *executionContext) _SyncJob(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncJob")
+		case "id":
+			out.Values[i] = ec._SyncJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SyncJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SyncJob_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._SyncJob_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._SyncJob_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "what":
+			out.Values[i] = ec._SyncJob_what(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._SyncJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phase":
+			out.Values[i] = ec._SyncJob_phase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "done":
+			out.Values[i] = ec._SyncJob_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._SyncJob_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._SyncJob_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedByID":
+			out.Values[i] = ec._SyncJob_requestedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._SyncJob_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._SyncJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SyncJob_organization(ctx, field, obj)
+				})
+		case "store":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SyncJob_store(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncJobConnectionImplementors = []string{"SyncJobConnection"}
+
+func (ec *executionContext) _SyncJobConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncJobConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncJobConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncJobConnection")
+		case "edges":
+			out.Values[i] = ec._SyncJobConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SyncJobConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SyncJobConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncJobEdgeImplementors = []string{"SyncJobEdge"}
+
+func (ec *executionContext) _SyncJobEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SyncJobEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncJobEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncJobEdge")
+		case "node":
+			out.Values[i] = ec._SyncJobEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SyncJobEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52157,6 +57714,25 @@ func (ec *executionContext) unmarshalNCreateSupplierInput2githubᚗcomᚋopsgrap
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCredentialInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCredentialInputᚄ(ctx context.Context, v any) ([]*model.CredentialInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CredentialInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCredentialInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCredentialInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCredentialInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCredentialInput(ctx context.Context, v any) (*model.CredentialInput, error) {
+	res, err := ec.unmarshalInputCredentialInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -52706,6 +58282,67 @@ func (ec *executionContext) unmarshalNPermissionInput2ᚖgithubᚗcomᚋopsgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPlatformConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PlatformConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlatformConnection!")
+		return graphql.Null
+	}
+	return ec._PlatformConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlatformConnectionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionOrderField(ctx context.Context, v any) (*ent.PlatformConnectionOrderField, error) {
+	var res = new(ent.PlatformConnectionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlatformConnectionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PlatformConnectionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlatformConnectionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx context.Context, v any) (platformconnection.Status, error) {
+	var res platformconnection.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx context.Context, sel ast.SelectionSet, v platformconnection.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInput(ctx context.Context, v any) (*ent.PlatformConnectionWhereInput, error) {
+	res, err := ec.unmarshalInputPlatformConnectionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx context.Context, sel ast.SelectionSet, v *model.PluginStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PluginStatus!")
+		return graphql.Null
+	}
+	return ec._PluginStatus(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
@@ -53057,6 +58694,66 @@ func (ec *executionContext) marshalNSupplierOrderField2ᚖgithubᚗcomᚋopsgrap
 func (ec *executionContext) unmarshalNSupplierWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierWhereInput(ctx context.Context, v any) (*ent.SupplierWhereInput, error) {
 	res, err := ec.unmarshalInputSupplierWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx context.Context, sel ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncJob!")
+		return graphql.Null
+	}
+	return ec._SyncJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSyncJobConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SyncJobConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncJobConnection!")
+		return graphql.Null
+	}
+	return ec._SyncJobConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSyncJobOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrder(ctx context.Context, v any) (*ent.SyncJobOrder, error) {
+	res, err := ec.unmarshalInputSyncJobOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSyncJobOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderField(ctx context.Context, v any) (*ent.SyncJobOrderField, error) {
+	var res = new(ent.SyncJobOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncJobOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SyncJobOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SyncJobOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx context.Context, v any) (syncjob.Status, error) {
+	var res syncjob.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx context.Context, sel ast.SelectionSet, v syncjob.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx context.Context, v any) (*ent.SyncJobWhereInput, error) {
+	res, err := ec.unmarshalInputSyncJobWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx context.Context, v any) (model.SyncWhat, error) {
+	var res model.SyncWhat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx context.Context, sel ast.SelectionSet, v model.SyncWhat) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -55341,6 +61038,90 @@ func (ec *executionContext) unmarshalOOrganizationWhereInput2ᚖgithubᚗcomᚋo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOPlatformConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PlatformConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PlatformConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatusᚄ(ctx context.Context, v any) ([]platformconnection.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]platformconnection.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []platformconnection.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPlatformConnectionStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx context.Context, v any) (*platformconnection.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(platformconnection.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlatformConnectionStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx context.Context, sel ast.SelectionSet, v *platformconnection.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPlatformConnectionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInputᚄ(ctx context.Context, v any) ([]*ent.PlatformConnectionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PlatformConnectionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPlatformConnectionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐPlatformConnectionWhereInput(ctx context.Context, v any) (*ent.PlatformConnectionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlatformConnectionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -55915,6 +61696,163 @@ func (ec *executionContext) unmarshalOSupplierWhereInput2ᚖgithubᚗcomᚋopsgr
 	}
 	res, err := ec.unmarshalInputSupplierWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx context.Context, sel ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SyncJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SyncJobEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SyncJobEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SyncJobEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSyncJobOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrderᚄ(ctx context.Context, v any) ([]*ent.SyncJobOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SyncJobOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSyncJobOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatusᚄ(ctx context.Context, v any) ([]syncjob.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]syncjob.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []syncjob.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSyncJobStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx context.Context, v any) (*syncjob.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(syncjob.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSyncJobStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx context.Context, sel ast.SelectionSet, v *syncjob.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSyncJobWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInputᚄ(ctx context.Context, v any) ([]*ent.SyncJobWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SyncJobWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx context.Context, v any) (*ent.SyncJobWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSyncJobWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhatᚄ(ctx context.Context, v any) ([]model.SyncWhat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SyncWhat, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhatᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SyncWhat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {

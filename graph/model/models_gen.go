@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
@@ -14,6 +18,14 @@ type CreateAPITokenPayload struct {
 	Token string `json:"token"`
 	// The token's record (without the secret).
 	APIToken *ent.APIToken `json:"apiToken"`
+}
+
+// One credential for a platform connection, e.g. app_key or app_secret.
+type CredentialInput struct {
+	// Credential name as the plugin describes it (app_key, app_secret, app_id …).
+	Name string `json:"name"`
+	// The value. Stored encrypted; never returned or logged.
+	Value string `json:"value"`
 }
 
 // A pending TOTP second factor.
@@ -58,6 +70,30 @@ type PermissionInput struct {
 	Action string `json:"action"`
 }
 
+// A platform plugin as the server sees it.
+type PluginStatus struct {
+	// Plugin id: taobao, douyin, xiaohongshu, or a third party's.
+	ID string `json:"id"`
+	// Display name, once the plugin has run.
+	DisplayName *string `json:"displayName,omitempty"`
+	// The plugin's own version, once it has run.
+	Version *string `json:"version,omitempty"`
+	// Negotiated plugin protocol version (opsgraph.platform.v1 is 1), once it has run.
+	ProtocolVersion *int `json:"protocolVersion,omitempty"`
+	// Calls the plugin implements: AUTHORIZE, PRODUCTS, ORDERS, UPDATE_STOCK, PUBLISH_CONTENT, METRICS.
+	Capabilities []string `json:"capabilities"`
+	// NOT_STARTED, STARTING, RUNNING, CRASHED, BACKOFF, FAILED or STOPPED.
+	Health string `json:"health"`
+	// Restarts after a crash or failed launch.
+	Restarts int `json:"restarts"`
+	// The last crash or launch failure.
+	LastError *string `json:"lastError,omitempty"`
+	// When lastError happened.
+	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
+	// Built into the server (true) or a third-party binary from the plugin directory.
+	Builtin bool `json:"builtin"`
+}
+
 // How complete a store's profile is (店铺信息完善).
 type ProfileCompleteness struct {
 	// Share of the checked items that are filled in, 0–100.
@@ -78,10 +114,75 @@ type Role struct {
 	Permissions []*Permission `json:"permissions"`
 }
 
+// Live updates.
+type Subscription struct {
+}
+
 // Visitors from one traffic source (流量来源) on one day.
 type TrafficSourceCount struct {
 	// NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN or OTHER.
 	Source string `json:"source"`
 	// Visitors from this source.
 	Visitors int `json:"visitors"`
+}
+
+// What a sync covers.
+type SyncWhat string
+
+const (
+	// Products and SKUs changed since the last product sync.
+	SyncWhatProducts SyncWhat = "PRODUCTS"
+	// Orders since the last order sync (the first reaches 90 days back).
+	SyncWhatOrders SyncWhat = "ORDERS"
+	// Daily store metrics of the last 30 business days.
+	SyncWhatMetrics SyncWhat = "METRICS"
+)
+
+var AllSyncWhat = []SyncWhat{
+	SyncWhatProducts,
+	SyncWhatOrders,
+	SyncWhatMetrics,
+}
+
+func (e SyncWhat) IsValid() bool {
+	switch e {
+	case SyncWhatProducts, SyncWhatOrders, SyncWhatMetrics:
+		return true
+	}
+	return false
+}
+
+func (e SyncWhat) String() string {
+	return string(e)
+}
+
+func (e *SyncWhat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SyncWhat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SyncWhat", str)
+	}
+	return nil
+}
+
+func (e SyncWhat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SyncWhat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SyncWhat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

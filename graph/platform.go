@@ -1,0 +1,98 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/syncjob"
+	"github.com/opsgraph/opsgraph/graph/model"
+	"github.com/opsgraph/opsgraph/platformsync"
+)
+
+func (r *Resolver) connectStore(ctx context.Context, storeID int, platform string, creds []*model.CredentialInput, endpoint, code, shopID *string) (*ent.PlatformConnection, error) {
+	in := platformsync.ConnectInput{StoreID: storeID, PluginID: platform, Credentials: map[string]string{}}
+	for _, c := range creds {
+		in.Credentials[c.Name] = c.Value
+	}
+	if endpoint != nil {
+		in.Endpoint = *endpoint
+	}
+	if code != nil {
+		in.AuthorizationCode = *code
+	}
+	if shopID != nil {
+		in.ShopID = *shopID
+	}
+	return r.Sync.Connect(ctx, r.client(ctx), in)
+}
+
+func (r *Resolver) syncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error) {
+	ws := make([]string, len(what))
+	for i, w := range what {
+		ws[i] = string(w)
+	}
+	return r.Sync.StartSync(ctx, r.client(ctx), storeID, ws, viewer(ctx).UserID)
+}
+
+func (r *Resolver) pluginStatuses() []*model.PluginStatus {
+	sts := r.Plugins.Statuses()
+	out := make([]*model.PluginStatus, 0, len(sts))
+	for _, s := range sts {
+		ps := &model.PluginStatus{ID: s.ID, Health: string(s.Health), Restarts: s.Restarts, Builtin: s.Builtin,
+			Capabilities: make([]string, 0, len(s.Capabilities))}
+		for _, c := range s.Capabilities {
+			ps.Capabilities = append(ps.Capabilities, string(c))
+		}
+		if s.DisplayName != "" {
+			ps.DisplayName = &s.DisplayName
+		}
+		if s.PluginVersion != "" {
+			ps.Version = &s.PluginVersion
+		}
+		if s.ProtocolVersion != 0 {
+			ps.ProtocolVersion = &s.ProtocolVersion
+		}
+		if s.LastError != "" {
+			ps.LastError = &s.LastError
+			t := s.LastErrorAt
+			ps.LastErrorAt = &t
+		}
+		out = append(out, ps)
+	}
+	return out
+}
+
+// syncJobUpdated streams a job's states, the current one first, until it ends
+// or the client goes away. The job must be visible to the viewer.
+func (r *Resolver) syncJobUpdated(ctx context.Context, id int) (<-chan *ent.SyncJob, error) {
+	job, err := r.Client.SyncJob.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	updates, stop := r.Sync.Broker.Subscribe(id)
+	out := make(chan *ent.SyncJob, 1)
+	go func() {
+		defer close(out)
+		defer stop()
+		// Re-read after subscribing so that no update between Get and Subscribe is lost.
+		if fresh, err := r.Client.SyncJob.Get(ctx, id); err == nil {
+			job = fresh
+		}
+		for {
+			select {
+			case out <- job:
+			case <-ctx.Done():
+				return
+			}
+			if job.Status == syncjob.StatusSUCCEEDED || job.Status == syncjob.StatusFAILED {
+				return
+			}
+			select {
+			case job = <-updates:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

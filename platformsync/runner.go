@@ -1,0 +1,173 @@
+package platformsync
+
+import (
+	"context"
+	"maps"
+	"time"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
+)
+
+// runner is one job in progress.
+type runner struct {
+	s       *Service
+	job     *ent.SyncJob
+	pc      *ent.PlatformConnection
+	conn    sdk.Connection
+	p       sdk.Platform
+	store   *ent.Store
+	started time.Time
+}
+
+func (r *runner) pageSize() int {
+	if r.s.PageSize > 0 {
+		return r.s.PageSize
+	}
+	return 100
+}
+
+func (r *runner) setPhase(ctx context.Context, phase string) error {
+	j, err := r.s.Client.SyncJob.UpdateOne(r.job).SetPhase(phase).SetTotal(-1).SetHeartbeatAt(now()).Save(ctx)
+	if err != nil {
+		return err
+	}
+	r.job = j
+	r.s.Broker.Publish(j)
+	return nil
+}
+
+// commit writes one page in one transaction: the rows, the resume cursors, a
+// refreshed token and the job's progress. A page is all there or not at all.
+func (r *runner) commit(ctx context.Context, cursors map[string]string, items int, total int64, tok *sdk.Token, write func(tx *ent.Tx) error) error {
+	tx, err := r.s.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := write(tx); err != nil {
+		return err
+	}
+	next := maps.Clone(r.pc.Cursors)
+	if next == nil {
+		next = map[string]string{}
+	}
+	for k, v := range cursors {
+		if v == "" {
+			delete(next, k)
+		} else {
+			next[k] = v
+		}
+	}
+	if err := tx.PlatformConnection.UpdateOneID(r.pc.ID).SetCursors(next).Exec(ctx); err != nil {
+		return err
+	}
+	if err := r.s.saveToken(ctx, tx.Client(), r.pc, tok); err != nil {
+		return err
+	}
+	upd := tx.SyncJob.UpdateOneID(r.job.ID).AddDone(items).SetHeartbeatAt(now())
+	if total >= 0 {
+		upd.SetTotal(int(total))
+	}
+	j, err := upd.Save(ctx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	r.pc.Cursors, r.job = next, j
+	if tok != nil && tok.AccessToken != "" {
+		r.conn.AccessToken = tok.AccessToken
+		if tok.RefreshToken != "" {
+			r.conn.RefreshToken = tok.RefreshToken
+		}
+	}
+	r.s.Broker.Publish(j)
+	return nil
+}
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// products pulls products changed since the last completed product sync.
+func (r *runner) products(ctx context.Context) error {
+	since := parseTime(r.pc.Cursors["products_since"])
+	cursor := r.pc.Cursors["products_page"]
+	for {
+		page, err := r.p.ListProducts(ctx, sdk.ListProductsRequest{Connection: r.conn, Since: since, Cursor: cursor, PageSize: r.pageSize()})
+		if err != nil {
+			return err
+		}
+		cur := map[string]string{"products_page": page.NextCursor}
+		if page.NextCursor == "" {
+			cur["products_since"] = fmtTime(r.started)
+		}
+		if err := r.commit(ctx, cur, len(page.Products), page.Total, page.NewToken, func(tx *ent.Tx) error {
+			return upsertProducts(ctx, tx, r.store, page.Products)
+		}); err != nil {
+			return err
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// orders pulls orders in [since, until): since is where the last completed
+// order sync ended (or firstSyncDays ago), until is fixed when the phase first
+// starts so that a resumed phase pages through the same window.
+func (r *runner) orders(ctx context.Context) error {
+	since := parseTime(r.pc.Cursors["orders_since"])
+	if since.IsZero() {
+		since = r.started.AddDate(0, 0, -firstSyncDays)
+	}
+	until := parseTime(r.pc.Cursors["orders_until"])
+	if until.IsZero() {
+		until = r.started
+	}
+	cursor := r.pc.Cursors["orders_page"]
+	for {
+		page, err := r.p.ListOrders(ctx, sdk.ListOrdersRequest{Connection: r.conn, Since: since, Until: until, Cursor: cursor, PageSize: r.pageSize()})
+		if err != nil {
+			return err
+		}
+		cur := map[string]string{"orders_page": page.NextCursor, "orders_until": fmtTime(until)}
+		if page.NextCursor == "" {
+			cur["orders_since"], cur["orders_until"] = fmtTime(until), ""
+		}
+		if err := r.commit(ctx, cur, len(page.Orders), page.Total, page.NewToken, func(tx *ent.Tx) error {
+			return upsertOrders(ctx, tx, r.store, page.Orders)
+		}); err != nil {
+			return err
+		}
+		if page.NextCursor == "" {
+			return nil
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// metrics refreshes the last metricsDays business days up to yesterday, in
+// the store's time zone.
+func (r *runner) metrics(ctx context.Context) error {
+	loc, err := time.LoadLocation(r.store.Timezone)
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	today := r.started.In(loc)
+	to := today.AddDate(0, 0, -1).Format(time.DateOnly)
+	from := today.AddDate(0, 0, -metricsDays).Format(time.DateOnly)
+	res, err := r.p.FetchMetrics(ctx, sdk.FetchMetricsRequest{Connection: r.conn, From: from, To: to})
+	if err != nil {
+		return err
+	}
+	return r.commit(ctx, nil, len(res.Days), int64(len(res.Days)), res.NewToken, func(tx *ent.Tx) error {
+		return upsertMetrics(ctx, tx, r.store, res.Days)
+	})
+}
