@@ -5,6 +5,7 @@
 package main
 
 import (
+	"fmt"
 	"log"
 	"strings"
 
@@ -21,7 +22,7 @@ func main() {
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(moneyFields),
+		entgql.WithSchemaHook(moneyFields, describe),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -72,4 +73,176 @@ func moneyFields(g *gen.Graph, s *ast.Schema) error {
 		}
 	}
 	return nil
+}
+
+// describe gives every generated type, field and enum value a description, so
+// that console teams reading GraphiQL never meet a bare name. Descriptions of
+// entity types come from their schema.Comment; the rest follow the patterns
+// entgql generates (connections, edges, orderings, where predicates, inputs).
+func describe(g *gen.Graph, s *ast.Schema) error {
+	comments := map[string]string{}
+	for _, n := range g.Nodes {
+		if c, ok := n.Annotations["Comment"].(map[string]any); ok {
+			if text, ok := c["Text"].(string); ok {
+				comments[n.Name] = text
+			}
+		}
+	}
+	for name, def := range s.Types {
+		if def.BuiltIn {
+			continue
+		}
+		if def.Description == "" {
+			def.Description = typeDescription(name, comments)
+		}
+		for _, f := range def.Fields {
+			if f.Description == "" {
+				f.Description = fieldDescription(def, f.Name)
+			}
+			for _, a := range f.Arguments {
+				if a.Description == "" {
+					a.Description = argDescription(a.Name)
+				}
+			}
+		}
+		for _, v := range def.EnumValues {
+			if v.Description == "" {
+				v.Description = enumValueDescription(name, v.Name)
+			}
+		}
+	}
+	return nil
+}
+
+func typeDescription(name string, comments map[string]string) string {
+	if c, ok := comments[name]; ok {
+		return c
+	}
+	for _, p := range []struct{ prefix, suffix, text string }{
+		{"", "Connection", "A page of %s objects (Relay cursor connection)."},
+		{"", "Edge", "One %s in a connection, with its cursor."},
+		{"", "OrderField", "Fields %s lists can be ordered by."},
+		{"", "Order", "How to order a list of %s."},
+		{"", "WhereInput", "Filter for %s lists: every predicate given must hold."},
+		{"Create", "Input", "Input to create a %s."},
+		{"Update", "Input", "Input to update a %s: only the fields given change."},
+	} {
+		if strings.HasPrefix(name, p.prefix) && strings.HasSuffix(name, p.suffix) && len(name) > len(p.prefix)+len(p.suffix) {
+			return fmt.Sprintf(p.text, name[len(p.prefix):len(name)-len(p.suffix)])
+		}
+	}
+	switch name {
+	case "Query":
+		return "Reads. Lists are Relay connections with where filters and orderBy."
+	case "PageInfo":
+		return "Where a page of a connection sits (Relay)."
+	case "Node":
+		return "An object with a global id, fetchable with node(id)."
+	case "OrderDirection":
+		return "Ascending or descending order."
+	case "Cursor":
+		return "An opaque position in a connection."
+	}
+	return "Values of " + name + "."
+}
+
+var predicateSuffixes = []struct{ suffix, text string }{
+	{"NotNil", "%s is set."}, {"IsNil", "%s is not set."}, {"EqualFold", "%s equals this, ignoring case."},
+	{"ContainsFold", "%s contains this, ignoring case."}, {"HasPrefix", "%s starts with this."},
+	{"HasSuffix", "%s ends with this."}, {"Contains", "%s contains this."}, {"NotIn", "%s is none of these."},
+	{"NEQ", "%s is not this."}, {"GTE", "%s is at least this."}, {"LTE", "%s is at most this."},
+	{"GT", "%s is more than this."}, {"LT", "%s is less than this."}, {"In", "%s is one of these."},
+}
+
+func fieldDescription(def *ast.Definition, name string) string {
+	switch name {
+	case "id":
+		return "Global id of the object (use it with node)."
+	case "edges":
+		return "The objects of this page, with cursors."
+	case "node":
+		return "The object."
+	case "cursor":
+		return "Position of this object, for after/before."
+	case "pageInfo":
+		return "Paging information."
+	case "totalCount":
+		return "Number of objects in the whole list, across pages."
+	case "hasNextPage":
+		return "More objects follow this page."
+	case "hasPreviousPage":
+		return "Objects precede this page."
+	case "startCursor":
+		return "Cursor of the first object of the page."
+	case "endCursor":
+		return "Cursor of the last object of the page."
+	case "direction":
+		return "Ascending or descending."
+	case "field":
+		return "The field to order by."
+	case "not":
+		return "Negates the filter."
+	case "and":
+		return "All of these filters hold."
+	case "or":
+		return "At least one of these filters holds."
+	}
+	if strings.HasSuffix(def.Name, "WhereInput") {
+		if strings.HasPrefix(name, "has") && strings.HasSuffix(name, "With") {
+			return "Has " + name[3:len(name)-4] + " matching one of these filters."
+		}
+		if strings.HasPrefix(name, "has") {
+			return "Has at least one " + name[3:] + "."
+		}
+		for _, p := range predicateSuffixes {
+			if strings.HasSuffix(name, p.suffix) && len(name) > len(p.suffix) {
+				return fmt.Sprintf(p.text, name[:len(name)-len(p.suffix)])
+			}
+		}
+		return name + " equals this."
+	}
+	switch {
+	case strings.HasPrefix(name, "clear"):
+		return "Clears " + name[5:] + "."
+	case strings.HasPrefix(name, "append"):
+		return "Appends to " + name[6:] + "."
+	case strings.HasPrefix(name, "add") && strings.HasSuffix(name, "IDs"):
+		return "Adds to " + name[3:len(name)-3] + " by id."
+	case strings.HasPrefix(name, "remove") && strings.HasSuffix(name, "IDs"):
+		return "Removes from " + name[6:len(name)-3] + " by id."
+	case strings.HasSuffix(name, "IDs"):
+		return "Ids of " + name[:len(name)-3] + "."
+	case strings.HasSuffix(name, "ID"):
+		return "Id of " + name[:len(name)-2] + "."
+	}
+	return "The " + name + "."
+}
+
+func argDescription(name string) string {
+	switch name {
+	case "after":
+		return "Return objects after this cursor."
+	case "first":
+		return "Return the first n objects (required when asking for edges; at most the server's page size limit)."
+	case "before":
+		return "Return objects before this cursor."
+	case "last":
+		return "Return the last n objects."
+	case "orderBy":
+		return "Ordering of the list."
+	case "where":
+		return "Filter of the list."
+	case "id":
+		return "A global id."
+	case "ids":
+		return "Global ids."
+	}
+	return "The " + name + "."
+}
+
+func enumValueDescription(enum, value string) string {
+	if strings.HasSuffix(enum, "OrderField") {
+		return "Order by " + strings.ToLower(strings.ReplaceAll(value, "_", " ")) + "."
+	}
+	return strings.ToUpper(value[:1]) + strings.ToLower(strings.ReplaceAll(value[1:], "_", " ")) + "."
 }
