@@ -106,6 +106,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	} else {
 		go func() {
 			defer close(a.done)
+			if syncer.Postgres {
+				go syncer.Listen(runCtx, cfg.DSN)
+			}
 			syncer.Run(runCtx)
 		}()
 	}

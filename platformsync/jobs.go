@@ -148,7 +148,7 @@ func (s *Service) claim(ctx context.Context) (*ent.SyncJob, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	s.Broker.Publish(job)
+	s.publish(ctx, job)
 	return job, nil
 }
 
@@ -175,7 +175,7 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 		log.ErrorContext(ctx, "record sync result", "err", uerr)
 		return
 	}
-	s.Broker.Publish(final)
+	s.publish(ctx, final)
 }
 
 // failureReason is the message a user sees on a failed job.

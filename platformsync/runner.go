@@ -33,7 +33,7 @@ func (r *runner) setPhase(ctx context.Context, phase string) error {
 		return err
 	}
 	r.job = j
-	r.s.Broker.Publish(j)
+	r.s.publish(ctx, j)
 	return nil
 }
 
@@ -83,7 +83,7 @@ func (r *runner) commit(ctx context.Context, cursors map[string]string, items in
 			r.conn.RefreshToken = tok.RefreshToken
 		}
 	}
-	r.s.Broker.Publish(j)
+	r.s.publish(ctx, j)
 	return nil
 }
 
