@@ -97,6 +97,11 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input ent
 	return r.client(ctx).Campaign.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
+// LaunchCampaign is the resolver for the launchCampaign field.
+func (r *mutationResolver) LaunchCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
+	return r.launchCampaign(ctx, id)
+}
+
 // DeleteCampaign is the resolver for the deleteCampaign field.
 func (r *mutationResolver) DeleteCampaign(ctx context.Context, id int) (int, error) {
 	return id, r.client(ctx).Campaign.DeleteOneID(id).Exec(ctx)

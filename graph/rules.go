@@ -50,6 +50,7 @@ var rules = map[string]rule{
 	"Mutation.createCampaign": {obj: "campaign", act: "create", org: inputNodeOrg("StoreID")},
 	"Mutation.updateCampaign": {obj: "campaign", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteCampaign": {obj: "campaign", act: "delete", org: nodeOrg("id")},
+	"Mutation.launchCampaign": {obj: "campaign", act: "launch", org: nodeOrg("id")},
 
 	"Mutation.createKOLPartner": {obj: "kol", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateKOLPartner": {obj: "kol", act: "update", org: nodeOrg("id")},

@@ -438,6 +438,7 @@ type ComplexityRoot struct {
 		DeleteSupplier      func(childComplexity int, id int) int
 		EnableTotp          func(childComplexity int) int
 		InviteMember        func(childComplexity int, organizationID int, email string, role string, displayName *string) int
+		LaunchCampaign      func(childComplexity int, id int) int
 		Login               func(childComplexity int, email string, password string, totpCode *string) int
 		Logout              func(childComplexity int) int
 		PublishContent      func(childComplexity int, contentID int) int
@@ -871,6 +872,7 @@ type MutationResolver interface {
 	ArchiveContent(ctx context.Context, id int) (*ent.Content, error)
 	CreateCampaign(ctx context.Context, input ent.CreateCampaignInput) (*ent.Campaign, error)
 	UpdateCampaign(ctx context.Context, id int, input ent.UpdateCampaignInput) (*ent.Campaign, error)
+	LaunchCampaign(ctx context.Context, id int) (*ent.Campaign, error)
 	DeleteCampaign(ctx context.Context, id int) (int, error)
 	CreateKOLPartner(ctx context.Context, input ent.CreateKOLPartnerInput) (*ent.KOLPartner, error)
 	UpdateKOLPartner(ctx context.Context, id int, input ent.UpdateKOLPartnerInput) (*ent.KOLPartner, error)
@@ -2641,6 +2643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["organizationId"].(int), args["email"].(string), args["role"].(string), args["displayName"].(*string)), true
+	case "Mutation.launchCampaign":
+		if e.ComplexityRoot.Mutation.LaunchCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_launchCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LaunchCampaign(childComplexity, args["id"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -17935,6 +17948,8 @@ type Mutation {
   createCampaign("The fields to set." input: CreateCampaignInput!): Campaign!
   "Update a campaign; rules are validated against its kind."
   updateCampaign("Global id of the object." id: ID!, "The fields to set." input: UpdateCampaignInput!): Campaign!
+  "Start a DRAFT, SCHEDULED or PAUSED campaign now (status RUNNING)."
+  launchCampaign("Global id of the campaign." id: ID!): Campaign!
   "Delete a campaign."
   deleteCampaign("Global id of the object." id: ID!): ID!
 
@@ -20605,6 +20620,20 @@ func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context
 		return nil, err
 	}
 	args["displayName"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_launchCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -29073,6 +29102,50 @@ func (ec *executionContext) fieldContext_Mutation_updateCampaign(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_launchCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_launchCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LaunchCampaign(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_launchCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_launchCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -60316,6 +60389,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateCampaign":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "launchCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_launchCampaign(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
