@@ -183,6 +183,10 @@ func failureReason(err error) string {
 	var pe *sdk.Error
 	var ae *apperr.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded) && errors.As(err, &pe):
+		// Checked before KindUnavailable: the host reports a call that ran out
+		// of time as unavailable, but the plugin did not stop.
+		return "the platform did not answer in time (" + pe.Message + "); the next sync resumes from the last saved page"
 	case errors.As(err, &pe) && pe.Kind == sdk.KindUnavailable:
 		return "the platform plugin stopped or could not be reached (" + pe.Message + "); the next sync resumes from the last saved page"
 	case errors.As(err, &pe) && pe.Kind == sdk.KindAuthExpired:

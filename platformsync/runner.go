@@ -130,6 +130,13 @@ func (r *runner) orders(ctx context.Context) error {
 	until := parseTime(r.pc.Cursors["orders_until"])
 	if until.IsZero() {
 		until = r.started
+		// Platforms filter order times in whole seconds (the plugins ask for
+		// [since, until-1s] at second precision), so a window shorter than a
+		// second is empty or inverted and the platform refuses it. A sync
+		// right after the last one waits for the next: orders_since stays.
+		if until.Sub(since) < time.Second {
+			return nil
+		}
 	}
 	cursor := r.pc.Cursors["orders_page"]
 	for {

@@ -83,7 +83,9 @@ func pluginErr(err error) error {
 	return &apperr.Error{Code: apperr.PluginUnavailable, Message: "platform error: " + pe.Error(), Err: err}
 }
 
-func credentialsAD(storeID int) []byte { return []byte(fmt.Sprintf("opsgraph:connection:store:%d", storeID)) }
+func credentialsAD(storeID int) []byte {
+	return []byte(fmt.Sprintf("opsgraph:connection:store:%d", storeID))
+}
 
 func (s *Service) seal(storeID int, b []byte) []byte {
 	if len(b) == 0 {
