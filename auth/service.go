@@ -300,11 +300,16 @@ func totpAD(userID int) []byte { return []byte(fmt.Sprintf("totp:user:%d", userI
 
 // EnableTOTP generates a new TOTP secret for the user, not yet required until
 // confirmed with VerifyTOTP. It returns the secret and its otpauth:// URL.
+// Once the second factor is on it is refused: enrolling again would switch the
+// factor off until verified, which a stolen session must not be able to do.
 func (s *Service) EnableTOTP(ctx context.Context, userID int) (secret, url string, err error) {
 	ctx = authz.SystemContext(ctx)
 	u, err := s.Client.User.Get(ctx, userID)
 	if err != nil {
 		return "", "", err
+	}
+	if u.TotpEnabled {
+		return "", "", apperr.New(apperr.Conflict, "TOTP is already enabled for this account")
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "OpsGraph", AccountName: u.Email})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -21,6 +22,8 @@ var modelText string
 type Authorizer struct {
 	e      *casbin.SyncedCachedEnforcer
 	client *ent.Client
+	stop   chan struct{}
+	once   sync.Once
 }
 
 // PolicyReload is how often each replica reloads policies edited elsewhere.
@@ -37,13 +40,33 @@ func New(ctx context.Context, client *ent.Client) (*Authorizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
-	a := &Authorizer{e: e, client: client}
+	a := &Authorizer{e: e, client: client, stop: make(chan struct{})}
 	if err := a.seed(); err != nil {
 		return nil, err
 	}
-	e.StartAutoLoadPolicy(PolicyReload)
+	// Not e.StartAutoLoadPolicy: its loop calls the embedded SyncedEnforcer's
+	// LoadPolicy, which keeps the cached decisions (and they never expire), so
+	// a role edited on another replica would never take effect here.
+	go a.reloadEvery(PolicyReload)
 	return a, nil
 }
+
+func (a *Authorizer) reloadEvery(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			_ = a.Reload() // on error the previous policies stay in force
+		case <-a.stop:
+			return
+		}
+	}
+}
+
+// Reload loads the stored policies again and forgets every cached decision,
+// picking up edits made by other replicas. It runs every PolicyReload.
+func (a *Authorizer) Reload() error { return a.e.LoadPolicy() }
 
 // seed adds the built-in permissions that are not stored yet. Another replica
 // seeding at the same moment makes some adds conflict; reloading settles it.
@@ -70,7 +93,7 @@ func (a *Authorizer) seed() error {
 }
 
 // Close stops policy reloading.
-func (a *Authorizer) Close() { a.e.StopAutoLoadPolicy() }
+func (a *Authorizer) Close() { a.once.Do(func() { close(a.stop) }) }
 
 // Allowed reports whether role, granted in organization dom, may act on obj.
 func (a *Authorizer) Allowed(role string, dom int, obj, act string) bool {
@@ -141,6 +164,10 @@ func (a *Authorizer) RoleExists(role string, dom int) bool {
 // custom role in dom.
 func (a *Authorizer) SetCustomRole(role string, dom int, perms []Permission, inherits string) error {
 	d := strconv.Itoa(dom)
+	// Cached decisions about the role are stale whatever happens below (the
+	// cached enforcer forgets only exact keys of added or removed lines, not
+	// those of filtered removals, grouping lines or wildcard matches).
+	defer a.invalidate()
 	if err := a.DeleteCustomRole(role, dom); err != nil {
 		return err
 	}
@@ -164,9 +191,15 @@ func (a *Authorizer) SetCustomRole(role string, dom int, perms []Permission, inh
 // DeleteCustomRole removes a custom role's policies in dom.
 func (a *Authorizer) DeleteCustomRole(role string, dom int) error {
 	d := strconv.Itoa(dom)
+	defer a.invalidate()
 	if _, err := a.e.RemoveFilteredPolicy(0, role, d); err != nil {
 		return err
 	}
 	_, err := a.e.RemoveFilteredGroupingPolicy(0, role, "", d)
 	return err
+}
+
+// invalidate drops every cached decision after policies changed.
+func (a *Authorizer) invalidate() {
+	_ = a.e.InvalidateCache()
 }

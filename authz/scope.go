@@ -37,9 +37,11 @@ func (a *Authorizer) LoadViewer(ctx context.Context, userID int, email string, t
 	}
 	v := &Viewer{UserID: userID, Email: email, az: a}
 	if token != nil {
-		// A token acts with its own role in its organization only, and only while
-		// its creator still belongs there.
+		// A token acts with its own role in its organization only, only while
+		// its creator still belongs there, and never beyond what the creator
+		// may do there now (limit).
 		v.TokenID = token.ID
+		v.limit = &Viewer{UserID: userID, Email: email, grants: grants, az: a}
 		if _, ok := grants[token.Org]; !ok {
 			grants = map[int][]Grant{}
 		} else if grants, err = a.expand(sys, map[int][]Grant{token.Org: {{Role: token.Role, Domain: token.Org}}}); err != nil {

@@ -25,6 +25,10 @@ type Viewer struct {
 	// applies to the agency's clients).
 	grants map[int][]Grant
 	az     *Authorizer
+	// limit, for an API token, is its creator as of this request: a token
+	// never does more than its creator currently may, so demoting or removing
+	// the creator takes effect on their tokens at once.
+	limit *Viewer
 
 	mu    sync.Mutex
 	cache map[[2]string][]int
@@ -55,6 +59,9 @@ func (v *Viewer) Can(org int, obj, act string) bool {
 	if v.System {
 		return true
 	}
+	if v.limit != nil && !v.limit.Can(org, obj, act) {
+		return false
+	}
 	for _, g := range v.grants[org] {
 		if v.az.Allowed(g.Role, g.Domain, obj, act) {
 			return true
@@ -74,11 +81,8 @@ func (v *Viewer) OrgsWith(obj, act string) []int {
 	}
 	orgs := []int{}
 	for _, o := range v.Orgs() {
-		for _, g := range v.grants[o] {
-			if v.az.Allowed(g.Role, g.Domain, obj, act) {
-				orgs = append(orgs, o)
-				break
-			}
+		if v.Can(o, obj, act) {
+			orgs = append(orgs, o)
 		}
 	}
 	if v.cache == nil {
@@ -90,6 +94,9 @@ func (v *Viewer) OrgsWith(obj, act string) []int {
 
 // HasRole reports whether role applies to the viewer in org.
 func (v *Viewer) HasRole(org int, role string) bool {
+	if v.limit != nil && !v.limit.HasRole(org, role) {
+		return false
+	}
 	for _, g := range v.grants[org] {
 		if g.Role == role {
 			return true

@@ -41,7 +41,7 @@ type auditRecord struct {
 func newAudit(ctx context.Context, fc *graphql.FieldContext, ru rule, org int, success bool) auditRecord {
 	a := auditRecord{
 		action: fc.Field.Name, objKind: ru.obj, org: org, success: success,
-		addr: auth.ClientAddr(ctx), reqID: logging.RequestID(ctx), summary: redact(fc.Args),
+		addr: auth.ClientAddr(ctx), reqID: logging.RequestID(ctx), summary: redact(sentArgs(ctx, fc)),
 	}
 	if v := authz.FromContext(ctx); v != nil && !v.System {
 		a.actor, a.email = v.UserID, v.Email
@@ -102,6 +102,18 @@ func auditFailure(ctx context.Context, fc *graphql.FieldContext, ru rule, org in
 	p.mu.Lock()
 	p.records = append(p.records, a)
 	p.mu.Unlock()
+}
+
+// sentArgs are the arguments as the client sent them: GraphQL names, and only
+// the input fields given (the coerced ent inputs would name Go fields and list
+// every unset ClearX flag).
+func sentArgs(ctx context.Context, fc *graphql.FieldContext) map[string]any {
+	if graphql.HasOperationContext(ctx) {
+		if args := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables); args != nil {
+			return args
+		}
+	}
+	return fc.Args
 }
 
 // objectID is the ID field of a mutation result (an ent entity or a payload).

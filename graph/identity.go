@@ -34,14 +34,44 @@ func (r *Resolver) me(ctx context.Context) (*ent.User, error) {
 	return r.client(ctx).User.Get(ctx, viewer(ctx).UserID)
 }
 
-// checkRole refuses unknown roles and stops non-owners from handing out the
-// owner role.
+// checkRole refuses unknown roles, stops non-owners from handing out the
+// owner role, and stops anyone from handing out a role that can do more than
+// they can (a custom role with member:manage must not mint admins).
 func (r *Resolver) checkRole(ctx context.Context, org int, role, field string) error {
 	if !r.Authz.RoleExists(role, org) {
 		return apperr.Input(field, "unknown role %q", role)
 	}
 	if role == authz.RoleOwner && !viewer(ctx).HasRole(org, authz.RoleOwner) {
 		return apperr.New(apperr.Forbidden, "only an owner can grant the owner role")
+	}
+	if !r.canGrant(ctx, org, role) {
+		return apperr.New(apperr.Forbidden, "role %q has permissions you do not have here", role)
+	}
+	return nil
+}
+
+// canGrant reports whether the viewer holds in org every permission of role,
+// including what it inherits. Owners and admins hold */* and pass for any
+// role; casbin's matcher makes a wildcard permission of the role pass only
+// for a viewer holding that wildcard too.
+func (r *Resolver) canGrant(ctx context.Context, org int, role string) bool {
+	v := viewer(ctx)
+	for _, p := range r.Authz.RolePermissions(role, org) {
+		if !v.Can(org, p.Object, p.Action) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkMember stops a member manager from changing or removing a member whose
+// role can do more than they can.
+func (r *Resolver) checkMember(ctx context.Context, m *ent.Membership, verb string) error {
+	if m.Role == authz.RoleOwner && !viewer(ctx).HasRole(m.OrganizationID, authz.RoleOwner) {
+		return apperr.New(apperr.Forbidden, "only an owner can %s an owner", verb)
+	}
+	if !r.canGrant(ctx, m.OrganizationID, m.Role) {
+		return apperr.New(apperr.Forbidden, "you cannot %s a member whose role has permissions you do not have", verb)
 	}
 	return nil
 }
@@ -140,11 +170,11 @@ func (r *Resolver) changeMemberRole(ctx context.Context, id int, role string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkRole(ctx, m.OrganizationID, role, "role"); err != nil {
+	if err := r.checkMember(ctx, m, "change the role of"); err != nil {
 		return nil, err
 	}
-	if m.Role == authz.RoleOwner && !viewer(ctx).HasRole(m.OrganizationID, authz.RoleOwner) {
-		return nil, apperr.New(apperr.Forbidden, "only an owner can change an owner's role")
+	if err := r.checkRole(ctx, m.OrganizationID, role, "role"); err != nil {
+		return nil, err
 	}
 	if role != authz.RoleOwner {
 		if err := ensureOwnerRemains(ctx, c, m); err != nil {
@@ -160,8 +190,8 @@ func (r *Resolver) removeMember(ctx context.Context, id int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if m.Role == authz.RoleOwner && !viewer(ctx).HasRole(m.OrganizationID, authz.RoleOwner) {
-		return 0, apperr.New(apperr.Forbidden, "only an owner can remove an owner")
+	if err := r.checkMember(ctx, m, "remove"); err != nil {
+		return 0, err
 	}
 	if err := ensureOwnerRemains(ctx, c, m); err != nil {
 		return 0, err
@@ -193,12 +223,24 @@ func (r *Resolver) setCustomRole(ctx context.Context, org int, name string, perm
 		}
 		parent = *inherits
 	}
+	v := viewer(ctx)
+	if parent != "" && !r.canGrant(ctx, org, parent) {
+		return nil, apperr.New(apperr.Forbidden, "role %q has permissions you do not have here", parent)
+	}
 	ps := make([]authz.Permission, 0, len(perms))
 	for i, p := range perms {
 		if !authz.ValidPermission(p.Object, p.Action) {
 			return nil, apperr.Input("permissions", "permissions[%d]: unknown object or action %s/%s", i, p.Object, p.Action)
 		}
+		if !v.Can(org, p.Object, p.Action) {
+			return nil, apperr.New(apperr.Forbidden, "you cannot grant %s on %s: you do not hold it here", p.Action, p.Object)
+		}
 		ps = append(ps, authz.Permission{Object: p.Object, Action: p.Action})
+	}
+	// Nor may they redefine a role that can do more than they can, changing
+	// what its holders may do.
+	if r.Authz.RoleExists(name, org) && !r.canGrant(ctx, org, name) {
+		return nil, apperr.New(apperr.Forbidden, "role %q has permissions you do not have here", name)
 	}
 	if err := r.Authz.SetCustomRole(name, org, ps, parent); err != nil {
 		return nil, err

@@ -17,8 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
@@ -101,6 +103,36 @@ type Option func(*app.Config)
 
 // WithLimits sets the operation limits.
 func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits = l } }
+
+// WithClock sets the server's clock (login throttling, session and token
+// expiry), e.g. a *Clock that the test moves.
+func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
+
+// WithTrustProxy takes the client address from X-Forwarded-For.
+func WithTrustProxy() Option { return func(c *app.Config) { c.TrustProxy = true } }
+
+// Clock is a settable clock for WithClock; safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at start.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
 
 // New starts a server on a fresh database of backend b.
 func New(t testing.TB, b Backend, opts ...Option) *Env {
