@@ -50,9 +50,7 @@ func Open(dsn string) (*entsql.Driver, error) {
 // transactions so that a read-then-write transaction cannot deadlock, and a
 // sortable time format.
 func sqliteDSN(path string) string {
-	if strings.HasPrefix(path, "sqlite://") {
-		path = strings.TrimPrefix(path, "sqlite://")
-	}
+	path = strings.TrimPrefix(path, "sqlite://")
 	if !strings.HasPrefix(path, "file:") {
 		path = "file:" + path
 	}

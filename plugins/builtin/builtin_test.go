@@ -2,7 +2,7 @@ package builtin
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"log/slog"
 	"os"
 	"slices"
@@ -17,7 +17,7 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) >= 3 && os.Args[1] == Arg {
 		if err := Serve(os.Args[2]); err != nil {
-			io.WriteString(os.Stderr, err.Error()+"\n")
+			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		os.Exit(0)

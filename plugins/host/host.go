@@ -395,7 +395,7 @@ func (m *Manager) launch(s Spec) (*instance, error) {
 		},
 		RunnerFunc: func(l hclog.Logger, spec *exec.Cmd, _ string) (runner.Runner, error) {
 			cmd := exec.Command(s.Path, s.Args...)
-			cmd.Env = spec.Env // our allow-listed env plus go-plugin's handshake variables
+			cmd.Env = append(m.env(s), spec.Env...) // our allow-listed env plus go-plugin's handshake variables
 			var err error
 			pr, err = newProcRunner(l, cmd)
 			return pr, err

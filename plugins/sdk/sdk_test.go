@@ -262,7 +262,7 @@ func TestConnectionFormattingRedactsSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "conn", c, "token", tok)
 	for _, s := range []string{
-		fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", &c), fmt.Sprintf("%s", c),
+		fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", &c), fmt.Sprintf("%s", c), //nolint:staticcheck // S1025: the %s verb itself is under test
 		fmt.Sprintf("%+v", sdk.AuthorizeRequest{Connection: c, Code: "c"}), fmt.Sprintf("%+v", &sdk.ListOrdersRequest{Connection: c}),
 		fmt.Sprint(tok), fmt.Sprintf("%+v", &tok), fmt.Sprintf("%#v", tok), buf.String(),
 	} {

@@ -76,7 +76,7 @@ func encodeCursor(off int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("off:" + strconv.Itoa(off)))
 }
 
-func decodeCursor(c string, max int) (int, error) {
+func decodeCursor(c string, limit int) (int, error) {
 	if c == "" {
 		return 0, nil
 	}
@@ -86,7 +86,7 @@ func decodeCursor(c string, max int) (int, error) {
 		return 0, sdk.Errorf(sdk.KindInvalidRequest, "unknown cursor")
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > max {
+	if err != nil || n < 0 || n > limit {
 		return 0, sdk.Errorf(sdk.KindInvalidRequest, "unknown cursor")
 	}
 	return n, nil
