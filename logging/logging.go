@@ -42,7 +42,9 @@ func (h contextHandler) WithAttrs(a []slog.Attr) slog.Handler {
 	return contextHandler{h.Handler.WithAttrs(a)}
 }
 
-func (h contextHandler) WithGroup(n string) slog.Handler { return contextHandler{h.Handler.WithGroup(n)} }
+func (h contextHandler) WithGroup(n string) slog.Handler {
+	return contextHandler{h.Handler.WithGroup(n)}
+}
 
 // New returns a logger writing to w. format is "json", "text" or "auto" (text
 // when w is a terminal, JSON otherwise).
