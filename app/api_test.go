@@ -311,3 +311,18 @@ func params(decl []string) string {
 	}
 	return "(" + strings.Join(decl, ", ") + ")"
 }
+
+// TestMoneyHonoursSelection: Money is an object; a query gets exactly the
+// fields it selects, under their aliases.
+func TestMoneyHonoursSelection(t *testing.T) {
+	f := newFixture(t, testenv.SQLite)
+	f.create(t, "createProduct", `{storeID: $store, title: "面霜", price: {amount: "88.8"}}`)
+	res := f.do(t, `{ products(first: 1) { edges { node { price { amount } p: price { yuan: amount c: currency __typename } } } } }`, nil)
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	want := `{"products":{"edges":[{"node":{"price":{"amount":"88.80"},"p":{"yuan":"88.80","c":"CNY","__typename":"Money"}}}]}}`
+	if string(res.Data) != want {
+		t.Errorf("got  %s\nwant %s", res.Data, want)
+	}
+}

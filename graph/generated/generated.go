@@ -64313,12 +64313,12 @@ func (ec *executionContext) unmarshalNMetricSnapshotWhereInput2ᚖgithubᚗcom�
 }
 
 func (ec *executionContext) marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, sel ast.SelectionSet, v schematype.Money) graphql.Marshaler {
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (schematype.Money, error) {
 	var res schematype.Money
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -66860,7 +66860,7 @@ func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋop
 		return nil, nil
 	}
 	var res = new(schematype.Money)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

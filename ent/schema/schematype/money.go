@@ -2,11 +2,15 @@
 package schematype
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Money is an amount of renminbi in fen (分). Money is never a float: it is stored as an
@@ -82,7 +86,52 @@ func (m *Money) UnmarshalGQL(v any) error {
 	return nil
 }
 
-// MarshalGQL writes the input form back (used only for echoing defaults).
-func (m Money) MarshalGQL(w io.Writer) {
-	fmt.Fprintf(w, `{"amount":%q,"currency":%q}`, m.Amount(), Currency)
+// MarshalGQLContext writes the Money object with just the fields the query
+// selected, under their aliases. Money has to be a gqlgen marshaler so that the
+// same Go type can be read from MoneyInput; this keeps the output a proper
+// GraphQL object.
+func (m Money) MarshalGQLContext(ctx context.Context, w io.Writer) error {
+	obj := map[string]any{}
+	var order []string
+	add := func(key string, v any) {
+		if _, dup := obj[key]; !dup {
+			order = append(order, key)
+		}
+		obj[key] = v
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		add("amount", m.Amount())
+		add("currency", Currency)
+	} else {
+		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Money"}) {
+			switch f.Name {
+			case "amount":
+				add(f.Alias, m.Amount())
+			case "currency":
+				add(f.Alias, Currency)
+			case "__typename":
+				add(f.Alias, "Money")
+			}
+		}
+	}
+	if _, err := io.WriteString(w, "{"); err != nil {
+		return err
+	}
+	for i, k := range order {
+		kb, _ := json.Marshal(k)
+		vb, _ := json.Marshal(obj[k])
+		sep := ","
+		if i == 0 {
+			sep = ""
+		}
+		if _, err := fmt.Fprintf(w, "%s%s:%s", sep, kb, vb); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "}")
+	return err
 }
+
+// UnmarshalGQLContext reads a MoneyInput.
+func (m *Money) UnmarshalGQLContext(_ context.Context, v any) error { return m.UnmarshalGQL(v) }
