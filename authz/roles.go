@@ -60,6 +60,7 @@ var DefaultPermissions = map[string][][2]string{
 		grant([]string{"content"}, "create", "update", "delete", "submit", "publish"),
 		grant([]string{"campaign"}, "create", "update", "delete", "launch"),
 		grant([]string{"kol", "supplier", "product"}, "create", "update", "delete"),
+		grant([]string{"product"}, "sync"), // push stock to the platform (updateStock)
 		grant([]string{"member", "plugin"}, "read"),
 	),
 	RoleContentEditor: join(

@@ -77,7 +77,7 @@ var rules = map[string]rule{
 	"Mutation.connectStore":       {obj: "plugin", act: "manage", org: nodeOrg("storeId")},
 	"Mutation.syncStore":          {obj: "store", act: "sync", org: nodeOrg("storeId")},
 	"Mutation.publishContent":     {obj: "content", act: "publish", org: nodeOrg("contentId")},
-	"Mutation.updateStock":        {obj: "product", act: "update", org: nodeOrg("skuId")},
+	"Mutation.updateStock":        {obj: "product", act: "sync", org: nodeOrg("skuId")},
 	"Subscription.syncJobUpdated": {obj: "store", act: "read", org: nodeOrg("id")},
 
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},

@@ -18,8 +18,10 @@ func (Alert) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Fields of Alert.
 func (Alert) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int("organization_id").Optional().Immutable().Comment("The organization concerned, if any."),
-		field.Int("user_id").Optional().Immutable().Comment("The user concerned, if any."),
+		field.Int("organization_id").Optional().Immutable().Comment("The organization concerned, if any.").
+			Annotations(entgql.Type("ID")),
+		field.Int("user_id").Optional().Immutable().Comment("The user concerned, if any.").
+			Annotations(entgql.Type("ID")),
 		field.Enum("kind").Values("NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE").
 			Comment("What happened.").Annotations(entgql.OrderField("KIND")),
 		field.Enum("severity").Values("INFO", "WARNING", "CRITICAL").Default("WARNING").Comment("How urgent."),

@@ -16,9 +16,11 @@ func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").Immutable().Comment("When it happened.").
 			Annotations(entgql.OrderField("CREATED_AT")),
-		field.Int("actor_id").Optional().Immutable().Comment("The user who acted (none for anonymous attempts)."),
+		field.Int("actor_id").Optional().Immutable().Comment("The user who acted (none for anonymous attempts).").
+			Annotations(entgql.Type("ID")),
 		field.String("actor_email").Optional().Immutable().MaxLen(254).Comment("The actor's email at the time."),
-		field.Int("organization_id").Optional().Immutable().Comment("The organization acted in, when known."),
+		field.Int("organization_id").Optional().Immutable().Comment("The organization acted in, when known.").
+			Annotations(entgql.Type("ID")),
 		field.String("action").Immutable().MaxLen(80).Comment("The GraphQL mutation or operation, e.g. updateStore.").
 			Annotations(entgql.OrderField("ACTION")),
 		field.String("object_kind").Optional().Immutable().MaxLen(40).Comment("Kind of object: store, content, campaign …"),

@@ -42,7 +42,7 @@ func (Content) Fields() []ent.Field {
 		field.JSON("variants", []schematype.ContentVariant{}).Optional().
 			Comment("Format variants (多格式适配) with alt text (无障碍文字描述)."),
 		field.String("review_note").Optional().MaxLen(2000).Comment("The reviewer's note (法务审核意见).").Annotations(noInput),
-		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput),
+		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput, entgql.Type("ID")),
 		field.String("external_post_id").Optional().MaxLen(128).Comment("The platform's post id once published.").Annotations(noInput),
 	}
 }

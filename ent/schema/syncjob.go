@@ -28,7 +28,8 @@ func (SyncJob) Fields() []ent.Field {
 		field.Int("done").NonNegative().Default(0).Comment("Items synced so far."),
 		field.Int("total").Default(-1).Comment("Items expected in the current phase, -1 when the platform does not say."),
 		field.String("error").Optional().MaxLen(1000).Comment("Why the job failed."),
-		field.Int("requested_by_id").Optional().Immutable().Comment("Who asked for the sync."),
+		field.Int("requested_by_id").Optional().Immutable().Comment("Who asked for the sync.").
+			Annotations(entgql.Type("ID")),
 		field.String("claimed_by").Optional().MaxLen(100).Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("heartbeat_at").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("started_at").Optional().Nillable().Comment("When a server started it."),

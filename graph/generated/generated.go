@@ -5488,11 +5488,11 @@ type Alert implements Node {
   """
   The organization concerned, if any.
   """
-  organizationID: Int
+  organizationID: ID
   """
   The user concerned, if any.
   """
-  userID: Int
+  userID: ID
   """
   What happened.
   """
@@ -5728,35 +5728,35 @@ input AlertWhereInput {
   """
   organization_id field predicates
   """
-  organizationID: Int
+  organizationID: ID
   """
   organizationID is not this.
   """
-  organizationIDNEQ: Int
+  organizationIDNEQ: ID
   """
   organizationID is one of these.
   """
-  organizationIDIn: [Int!]
+  organizationIDIn: [ID!]
   """
   organizationID is none of these.
   """
-  organizationIDNotIn: [Int!]
+  organizationIDNotIn: [ID!]
   """
   organizationID is more than this.
   """
-  organizationIDGT: Int
+  organizationIDGT: ID
   """
   organizationID is at least this.
   """
-  organizationIDGTE: Int
+  organizationIDGTE: ID
   """
   organizationID is less than this.
   """
-  organizationIDLT: Int
+  organizationIDLT: ID
   """
   organizationID is at most this.
   """
-  organizationIDLTE: Int
+  organizationIDLTE: ID
   """
   organizationID is not set.
   """
@@ -5768,35 +5768,35 @@ input AlertWhereInput {
   """
   user_id field predicates
   """
-  userID: Int
+  userID: ID
   """
   userID is not this.
   """
-  userIDNEQ: Int
+  userIDNEQ: ID
   """
   userID is one of these.
   """
-  userIDIn: [Int!]
+  userIDIn: [ID!]
   """
   userID is none of these.
   """
-  userIDNotIn: [Int!]
+  userIDNotIn: [ID!]
   """
   userID is more than this.
   """
-  userIDGT: Int
+  userIDGT: ID
   """
   userID is at least this.
   """
-  userIDGTE: Int
+  userIDGTE: ID
   """
   userID is less than this.
   """
-  userIDLT: Int
+  userIDLT: ID
   """
   userID is at most this.
   """
-  userIDLTE: Int
+  userIDLTE: ID
   """
   userID is not set.
   """
@@ -5945,7 +5945,7 @@ type AuditEvent implements Node {
   """
   The user who acted (none for anonymous attempts).
   """
-  actorID: Int
+  actorID: ID
   """
   The actor's email at the time.
   """
@@ -5953,7 +5953,7 @@ type AuditEvent implements Node {
   """
   The organization acted in, when known.
   """
-  organizationID: Int
+  organizationID: ID
   """
   The GraphQL mutation or operation, e.g. updateStore.
   """
@@ -6127,35 +6127,35 @@ input AuditEventWhereInput {
   """
   actor_id field predicates
   """
-  actorID: Int
+  actorID: ID
   """
   actorID is not this.
   """
-  actorIDNEQ: Int
+  actorIDNEQ: ID
   """
   actorID is one of these.
   """
-  actorIDIn: [Int!]
+  actorIDIn: [ID!]
   """
   actorID is none of these.
   """
-  actorIDNotIn: [Int!]
+  actorIDNotIn: [ID!]
   """
   actorID is more than this.
   """
-  actorIDGT: Int
+  actorIDGT: ID
   """
   actorID is at least this.
   """
-  actorIDGTE: Int
+  actorIDGTE: ID
   """
   actorID is less than this.
   """
-  actorIDLT: Int
+  actorIDLT: ID
   """
   actorID is at most this.
   """
-  actorIDLTE: Int
+  actorIDLTE: ID
   """
   actorID is not set.
   """
@@ -6227,35 +6227,35 @@ input AuditEventWhereInput {
   """
   organization_id field predicates
   """
-  organizationID: Int
+  organizationID: ID
   """
   organizationID is not this.
   """
-  organizationIDNEQ: Int
+  organizationIDNEQ: ID
   """
   organizationID is one of these.
   """
-  organizationIDIn: [Int!]
+  organizationIDIn: [ID!]
   """
   organizationID is none of these.
   """
-  organizationIDNotIn: [Int!]
+  organizationIDNotIn: [ID!]
   """
   organizationID is more than this.
   """
-  organizationIDGT: Int
+  organizationIDGT: ID
   """
   organizationID is at least this.
   """
-  organizationIDGTE: Int
+  organizationIDGTE: ID
   """
   organizationID is less than this.
   """
-  organizationIDLT: Int
+  organizationIDLT: ID
   """
   organizationID is at most this.
   """
-  organizationIDLTE: Int
+  organizationIDLTE: ID
   """
   organizationID is not set.
   """
@@ -7771,7 +7771,7 @@ type Content implements Node {
   """
   Who approved or rejected it.
   """
-  reviewerID: Int
+  reviewerID: ID
   """
   The platform's post id once published.
   """
@@ -8469,35 +8469,35 @@ input ContentWhereInput {
   """
   reviewer_id field predicates
   """
-  reviewerID: Int
+  reviewerID: ID
   """
   reviewerID is not this.
   """
-  reviewerIDNEQ: Int
+  reviewerIDNEQ: ID
   """
   reviewerID is one of these.
   """
-  reviewerIDIn: [Int!]
+  reviewerIDIn: [ID!]
   """
   reviewerID is none of these.
   """
-  reviewerIDNotIn: [Int!]
+  reviewerIDNotIn: [ID!]
   """
   reviewerID is more than this.
   """
-  reviewerIDGT: Int
+  reviewerIDGT: ID
   """
   reviewerID is at least this.
   """
-  reviewerIDGTE: Int
+  reviewerIDGTE: ID
   """
   reviewerID is less than this.
   """
-  reviewerIDLT: Int
+  reviewerIDLT: ID
   """
   reviewerID is at most this.
   """
-  reviewerIDLTE: Int
+  reviewerIDLTE: ID
   """
   reviewerID is not set.
   """
@@ -16465,7 +16465,7 @@ type SyncJob implements Node {
   """
   Who asked for the sync.
   """
-  requestedByID: Int
+  requestedByID: ID
   """
   When a server started it.
   """
@@ -16904,35 +16904,35 @@ input SyncJobWhereInput {
   """
   requested_by_id field predicates
   """
-  requestedByID: Int
+  requestedByID: ID
   """
   requestedByID is not this.
   """
-  requestedByIDNEQ: Int
+  requestedByIDNEQ: ID
   """
   requestedByID is one of these.
   """
-  requestedByIDIn: [Int!]
+  requestedByIDIn: [ID!]
   """
   requestedByID is none of these.
   """
-  requestedByIDNotIn: [Int!]
+  requestedByIDNotIn: [ID!]
   """
   requestedByID is more than this.
   """
-  requestedByIDGT: Int
+  requestedByIDGT: ID
   """
   requestedByID is at least this.
   """
-  requestedByIDGTE: Int
+  requestedByIDGTE: ID
   """
   requestedByID is less than this.
   """
-  requestedByIDLT: Int
+  requestedByIDLT: ID
   """
   requestedByID is at most this.
   """
-  requestedByIDLTE: Int
+  requestedByIDLTE: ID
   """
   requestedByID is not set.
   """
@@ -23182,14 +23182,14 @@ func (ec *executionContext) _Alert_organizationID(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Alert_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Alert", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Alert_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
@@ -23205,14 +23205,14 @@ func (ec *executionContext) _Alert_userID(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Alert_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Alert", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Alert_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
@@ -23508,14 +23508,14 @@ func (ec *executionContext) _AuditEvent_actorID(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_actorEmail(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -23554,14 +23554,14 @@ func (ec *executionContext) _AuditEvent_organizationID(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -25910,14 +25910,14 @@ func (ec *executionContext) _Content_reviewerID(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Content_reviewerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Content", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Content", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Content_externalPostID(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
@@ -37165,14 +37165,14 @@ func (ec *executionContext) _SyncJob_requestedByID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalOInt2int(ctx, selections, v)
+			return ec.marshalOID2int(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SyncJob_requestedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SyncJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
@@ -40065,56 +40065,56 @@ func (ec *executionContext) unmarshalInputAlertWhereInput(ctx context.Context, o
 			it.UpdatedAtLTE = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "organizationIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNEQ = data
 		case "organizationIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDIn = data
 		case "organizationIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNotIn = data
 		case "organizationIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGT = data
 		case "organizationIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGTE = data
 		case "organizationIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLT = data
 		case "organizationIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40135,56 +40135,56 @@ func (ec *executionContext) unmarshalInputAlertWhereInput(ctx context.Context, o
 			it.OrganizationIDNotNil = data
 		case "userID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserID = data
 		case "userIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDNEQ = data
 		case "userIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDIn = data
 		case "userIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDNotIn = data
 		case "userIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDGT = data
 		case "userIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDGTE = data
 		case "userIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UserIDLT = data
 		case "userIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40643,56 +40643,56 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 			it.CreatedAtLTE = data
 		case "actorID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorID = data
 		case "actorIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDNEQ = data
 		case "actorIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDIn = data
 		case "actorIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDNotIn = data
 		case "actorIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDGT = data
 		case "actorIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDGTE = data
 		case "actorIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDLT = data
 		case "actorIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40818,56 +40818,56 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 			it.ActorEmailContainsFold = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "organizationIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNEQ = data
 		case "organizationIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDIn = data
 		case "organizationIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNotIn = data
 		case "organizationIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGT = data
 		case "organizationIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGTE = data
 		case "organizationIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLT = data
 		case "organizationIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44057,56 +44057,56 @@ func (ec *executionContext) unmarshalInputContentWhereInput(ctx context.Context,
 			it.ReviewNoteContainsFold = data
 		case "reviewerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerID = data
 		case "reviewerIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDNEQ = data
 		case "reviewerIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDIn = data
 		case "reviewerIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDNotIn = data
 		case "reviewerIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDGT = data
 		case "reviewerIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDGTE = data
 		case "reviewerIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReviewerIDLT = data
 		case "reviewerIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewerIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -55858,56 +55858,56 @@ func (ec *executionContext) unmarshalInputSyncJobWhereInput(ctx context.Context,
 			it.ErrorContainsFold = data
 		case "requestedByID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByID = data
 		case "requestedByIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDNEQ = data
 		case "requestedByIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDIn = data
 		case "requestedByIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDNotIn = data
 		case "requestedByIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDGT = data
 		case "requestedByIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDGTE = data
 		case "requestedByIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RequestedByIDLT = data
 		case "requestedByIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -66388,18 +66388,6 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalIntID(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalInt(v)
 	return res
 }
 
