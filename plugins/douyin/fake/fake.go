@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -80,15 +79,13 @@ type Server struct {
 	*fakekit.Faults
 	opts Options
 
-	mu           sync.Mutex
-	cat          *fakekit.Catalog
-	accessToken  string
-	refreshToken string
-	gen          int
-	expired      bool
-	stock        []StockUpdate
-	posts        []Post
-	calls        map[string]int
+	sess  *fakekit.Session
+	calls fakekit.CallLog
+
+	mu    sync.Mutex
+	cat   *fakekit.Catalog
+	stock []StockUpdate
+	posts []Post
 
 	httpSrv *http.Server
 }
@@ -105,17 +102,10 @@ func New(o Options) *Server {
 // Start starts a fake gateway listening on o.Addr.
 func Start(o Options) (*Server, error) {
 	s := NewUnstarted(o)
-	addr := s.opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
+	var err error
+	if s.URL, s.httpSrv, err = fakekit.Listen(s.opts.Addr, s.Handler()); err != nil {
 		return nil, err
 	}
-	s.URL = "http://" + ln.Addr().String()
-	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go s.httpSrv.Serve(ln)
 	return s, nil
 }
 
@@ -148,10 +138,9 @@ func NewUnstarted(o Options) *Server {
 	if o.ShopName == "" {
 		o.ShopName = "OpsGraph抖音小店"
 	}
-	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}}
 	s.cat = fakekit.Generate(o.Seed+1000, o.Products, o.Orders, o.Epoch, 0.85)
-	s.accessToken = tok("act", o.Seed, 0)
-	s.refreshToken = tok("rft", o.Seed, 0)
+	s.sess = fakekit.NewSession(func(gen int) (string, string) { return tok("act", o.Seed, gen), tok("rft", o.Seed, gen) })
 	return s
 }
 
@@ -182,13 +171,13 @@ func (s *Server) AppSecret() string { return s.opts.AppSecret }
 func (s *Server) AuthCode() string { return s.opts.AuthCode }
 
 // AccessToken is the currently valid access token.
-func (s *Server) AccessToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.accessToken }
+func (s *Server) AccessToken() string { a, _ := s.sess.Tokens(); return a }
 
 // RefreshToken is the currently valid refresh token.
-func (s *Server) RefreshToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.refreshToken }
+func (s *Server) RefreshToken() string { _, r := s.sess.Tokens(); return r }
 
 // ExpireToken makes the current access token expired until the client refreshes.
-func (s *Server) ExpireToken() { s.mu.Lock(); s.expired = true; s.mu.Unlock() }
+func (s *Server) ExpireToken() { s.sess.Expire() }
 
 // Catalog exposes the generated data (read only).
 func (s *Server) Catalog() *fakekit.Catalog { return s.cat }
@@ -204,16 +193,15 @@ func (s *Server) StockUpdates() []StockUpdate {
 func (s *Server) Posts() []Post { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.posts) }
 
 // Calls counts requests for method that passed the signature checks ("" counts all).
-func (s *Server) Calls(method string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[method] }
+func (s *Server) Calls(method string) int { return s.calls.Count(method) }
 
 // Connection returns a valid store connection to this gateway.
 func (s *Server) Connection() sdk.Connection {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	access, refresh := s.sess.Tokens()
 	return sdk.Connection{
 		Endpoint: s.URL, ShopID: s.opts.ShopID,
 		Credentials: map[string]string{"app_key": s.opts.AppKey, "app_secret": s.opts.AppSecret},
-		AccessToken: s.accessToken, RefreshToken: s.refreshToken,
+		AccessToken: access, RefreshToken: refresh,
 	}
 }
 
@@ -225,14 +213,11 @@ func (s *Server) logID() string {
 }
 
 func (s *Server) write(w http.ResponseWriter, code int, msg, subCode, subMsg string, data any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	body := map[string]any{"code": code, "msg": msg, "sub_code": subCode, "sub_msg": subMsg, "log_id": s.logID(), "data": data}
 	if data == nil {
 		body["data"] = map[string]any{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(body)
+	fakekit.WriteJSON(w, "application/json; charset=utf-8", body)
 }
 
 func (s *Server) fail(w http.ResponseWriter, code int, subCode, subMsg string) {
@@ -269,14 +254,8 @@ func canonical(body []byte) (string, bool) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.calls[""]++
-	s.mu.Unlock()
-	if !s.Wait(r.Context()) {
-		return
-	}
-	if s.Take5xx() {
-		http.Error(w, "502 Bad Gateway", http.StatusBadGateway)
+	s.calls.Add("")
+	if !s.Admit(w, r, http.StatusBadGateway, "502 Bad Gateway") {
 		return
 	}
 	q := r.URL.Query()
@@ -309,7 +288,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp格式错误")
 		return
 	}
-	if d := s.Now().Sub(ts); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+	if s.OutsideWindow(ts, s.opts.TimestampWindow) {
 		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp与服务器时间相差超过10分钟")
 		return
 	}
@@ -341,12 +320,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeRateLimited, "isv.frequency-limit", "调用频率超过限制")
 		return
 	}
-	s.mu.Lock()
-	s.calls[method]++
-	s.mu.Unlock()
-	var params map[string]json.RawMessage
+	s.calls.Add(method)
+	var params fakekit.Args
 	if err := json.Unmarshal([]byte(pj), &params); err != nil {
-		params = map[string]json.RawMessage{}
+		params = fakekit.Args{}
 	}
 	if method == "token.create" || method == "token.refresh" {
 		s.token(w, method, params)
@@ -374,15 +351,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
-	s.mu.Lock()
-	cur, expired := s.accessToken, s.expired
-	s.mu.Unlock()
-	switch {
-	case t == "":
+	switch s.sess.Check(t) {
+	case fakekit.TokenMissing:
 		s.fail(w, CodeMissingParam, "isv.access-token-missing", "缺少access_token")
-	case t != cur:
+	case fakekit.TokenInvalid:
 		s.fail(w, CodeTokenInvalid, "isv.access-token-no-exist", "access_token不存在，请使用最新的access_token访问")
-	case expired:
+	case fakekit.TokenExpired:
 		s.fail(w, CodeTokenExpired, "isv.access-token-expired", "access_token已过期，请刷新")
 	default:
 		return true
@@ -390,38 +364,17 @@ func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
 	return false
 }
 
-func str(p map[string]json.RawMessage, k string) string {
-	var v platformhttp.FlexString
-	if raw, ok := p[k]; ok {
-		json.Unmarshal(raw, &v)
-	}
-	return string(v)
-}
-
-func num(p map[string]json.RawMessage, k string, def int64) (int64, bool) {
-	raw, ok := p[k]
-	if !ok {
-		return def, true
-	}
-	var v platformhttp.FlexInt
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false
-	}
-	return int64(v), true
-}
-
-func (s *Server) token(w http.ResponseWriter, method string, p map[string]json.RawMessage) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Server) token(w http.ResponseWriter, method string, p fakekit.Args) {
+	var access, refresh string
 	if method == "token.create" {
-		switch str(p, "grant_type") {
+		switch p.Str("grant_type") {
 		case "authorization_code":
-			if str(p, "code") != s.opts.AuthCode {
+			if p.Str("code") != s.opts.AuthCode {
 				s.fail(w, CodeInvalidParam, "isv.parameter-invalid:code", "授权码无效或已使用")
 				return
 			}
 		case "authorization_self":
-			if str(p, "shop_id") != s.opts.ShopID {
+			if p.Str("shop_id") != s.opts.ShopID {
 				s.fail(w, CodeInvalidParam, "isv.parameter-invalid:shop_id", "店铺未授权该应用")
 				return
 			}
@@ -429,20 +382,25 @@ func (s *Server) token(w http.ResponseWriter, method string, p map[string]json.R
 			s.fail(w, CodeInvalidParam, "isv.parameter-invalid:grant_type", "grant_type非法")
 			return
 		}
-	} else if str(p, "grant_type") != "refresh_token" || str(p, "refresh_token") != s.refreshToken {
-		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:refresh_token", "refresh_token无效或已过期")
-		return
+		access, refresh = s.sess.Grant()
+	} else {
+		ok := false
+		if p.Str("grant_type") == "refresh_token" {
+			access, refresh, ok = s.sess.Refresh(p.Str("refresh_token"))
+		}
+		if !ok {
+			s.fail(w, CodeInvalidParam, "isv.parameter-invalid:refresh_token", "refresh_token无效或已过期")
+			return
+		}
 	}
-	s.gen++
-	s.accessToken, s.refreshToken, s.expired = tok("act", s.opts.Seed, s.gen), tok("rft", s.opts.Seed, s.gen), false
 	shopID, _ := strconv.ParseInt(s.opts.ShopID, 10, 64)
-	s.ok(w, map[string]any{"access_token": s.accessToken, "expires_in": 604800, "refresh_token": s.refreshToken,
+	s.ok(w, map[string]any{"access_token": access, "expires_in": 604800, "refresh_token": refresh,
 		"scope": "SCOPE", "shop_id": shopID, "shop_name": s.opts.ShopName, "authority_id": "", "auth_subject_type": "MiniApp"})
 }
 
-func pageArgs(w http.ResponseWriter, s *Server, p map[string]json.RawMessage, first int64) (page, size int64, ok bool) {
-	page, ok1 := num(p, "page", first)
-	size, ok2 := num(p, "size", 20)
+func pageArgs(w http.ResponseWriter, s *Server, p fakekit.Args, first int64) (page, size int64, ok bool) {
+	page, ok1 := p.Num("page", first)
+	size, ok2 := p.Num("size", 20)
 	if !ok1 || !ok2 || page < first || size < 1 || size > 100 {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:page", "page/size非法，size须在1到100之间")
 		return 0, 0, false
@@ -450,13 +408,13 @@ func pageArgs(w http.ResponseWriter, s *Server, p map[string]json.RawMessage, fi
 	return page, size, true
 }
 
-func (s *Server) productList(w http.ResponseWriter, p map[string]json.RawMessage) {
+func (s *Server) productList(w http.ResponseWriter, p fakekit.Args) {
 	page, size, ok := pageArgs(w, s, p, 1)
 	if !ok {
 		return
 	}
-	from, _ := num(p, "update_start_time", 0)
-	to, _ := num(p, "update_end_time", 0)
+	from, _ := p.Num("update_start_time", 0)
+	to, _ := p.Num("update_end_time", 0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var sel []*fakekit.Product
@@ -492,10 +450,10 @@ func (s *Server) findProduct(id string) *fakekit.Product {
 	return nil
 }
 
-func (s *Server) skuList(w http.ResponseWriter, p map[string]json.RawMessage) {
+func (s *Server) skuList(w http.ResponseWriter, p fakekit.Args) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pr := s.findProduct(str(p, "product_id"))
+	pr := s.findProduct(p.Str("product_id"))
 	if pr == nil {
 		s.fail(w, CodeBusiness, "isv.business-failed:product-not-exist", "商品不存在")
 		return
@@ -538,13 +496,13 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
-func (s *Server) orderSearch(w http.ResponseWriter, p map[string]json.RawMessage) {
+func (s *Server) orderSearch(w http.ResponseWriter, p fakekit.Args) {
 	page, size, ok := pageArgs(w, s, p, 0)
 	if !ok {
 		return
 	}
-	from, ok1 := num(p, "create_time_start", 0)
-	to, ok2 := num(p, "create_time_end", 0)
+	from, ok1 := p.Num("create_time_start", 0)
+	to, ok2 := p.Num("create_time_end", 0)
 	if !ok1 || !ok2 || (to > 0 && to < from) {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:create_time", "时间范围非法")
 		return
@@ -591,9 +549,9 @@ func specOf(propsName string) []map[string]string {
 	return out
 }
 
-func (s *Server) syncStock(w http.ResponseWriter, p map[string]json.RawMessage) {
-	n, ok := num(p, "stock_num", -1)
-	if !ok || n < 0 || str(p, "sku_id") == "" {
+func (s *Server) syncStock(w http.ResponseWriter, p fakekit.Args) {
+	n, ok := p.Num("stock_num", -1)
+	if !ok || n < 0 || p.Str("sku_id") == "" {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:stock_num", "sku_id和stock_num必填且stock_num不能为负")
 		return
 	}
@@ -603,7 +561,7 @@ func (s *Server) syncStock(w http.ResponseWriter, p map[string]json.RawMessage) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	idem := str(p, "idempotent_id")
+	idem := p.Str("idempotent_id")
 	if idem != "" {
 		for _, u := range s.stock {
 			if u.IdempotentID == idem {
@@ -616,12 +574,12 @@ func (s *Server) syncStock(w http.ResponseWriter, p map[string]json.RawMessage) 
 	var sku *fakekit.SKU
 	for _, c := range s.cat.Products {
 		for _, k := range c.SKUs {
-			if strconv.FormatInt(k.ID, 10) == str(p, "sku_id") {
+			if strconv.FormatInt(k.ID, 10) == p.Str("sku_id") {
 				pr, sku = c, k
 			}
 		}
 	}
-	if sku == nil || (str(p, "product_id") != "" && str(p, "product_id") != strconv.FormatInt(pr.ID, 10)) {
+	if sku == nil || (p.Str("product_id") != "" && p.Str("product_id") != strconv.FormatInt(pr.ID, 10)) {
 		s.fail(w, CodeBusiness, "isv.business-failed:sku-not-exist", "SKU不存在")
 		return
 	}
@@ -630,12 +588,12 @@ func (s *Server) syncStock(w http.ResponseWriter, p map[string]json.RawMessage) 
 	}
 	sku.Stock = n
 	pr.Modified = s.Now()
-	s.stock = append(s.stock, StockUpdate{ProductID: strconv.FormatInt(pr.ID, 10), SKUID: str(p, "sku_id"), Quantity: n, IdempotentID: idem})
+	s.stock = append(s.stock, StockUpdate{ProductID: strconv.FormatInt(pr.ID, 10), SKUID: p.Str("sku_id"), Quantity: n, IdempotentID: idem})
 	s.ok(w, map[string]any{})
 }
 
-func (s *Server) publish(w http.ResponseWriter, p map[string]json.RawMessage) {
-	if str(p, "title") == "" && str(p, "text") == "" {
+func (s *Server) publish(w http.ResponseWriter, p fakekit.Args) {
+	if p.Str("title") == "" && p.Str("text") == "" {
 		s.fail(w, CodeMissingParam, "isv.parameter-missing:title", "标题和正文不能同时为空")
 		return
 	}
@@ -644,15 +602,15 @@ func (s *Server) publish(w http.ResponseWriter, p map[string]json.RawMessage) {
 	json.Unmarshal(p["topics"], &topics)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := str(p, "out_id")
+	out := p.Str("out_id")
 	for _, po := range s.posts {
 		if out != "" && po.OutID == out {
 			s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
 			return
 		}
 	}
-	po := Post{ID: strconv.FormatInt(7_300_000_000_000_000_000+int64(len(s.posts)+1)*7919, 10), Kind: str(p, "content_type"),
-		Title: str(p, "title"), Text: str(p, "text"), OutID: out, MediaURLs: media, Topics: topics}
+	po := Post{ID: strconv.FormatInt(7_300_000_000_000_000_000+int64(len(s.posts)+1)*7919, 10), Kind: p.Str("content_type"),
+		Title: p.Str("title"), Text: p.Str("text"), OutID: out, MediaURLs: media, Topics: topics}
 	s.posts = append(s.posts, po)
 	s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
 }
@@ -662,8 +620,8 @@ var sourceNames = map[string]string{
 	"SOCIAL": "分享", "PRIVATE_DOMAIN": "粉丝私域", "OTHER": "其他",
 }
 
-func (s *Server) daily(w http.ResponseWriter, p map[string]json.RawMessage) {
-	days, err := platformhttp.DayRange(str(p, "start_date"), str(p, "end_date"), 366)
+func (s *Server) daily(w http.ResponseWriter, p fakekit.Args) {
+	days, err := platformhttp.DayRange(p.Str("start_date"), p.Str("end_date"), 366)
 	if err != nil {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:start_date", "日期格式须为yyyy-MM-dd且开始不晚于结束")
 		return

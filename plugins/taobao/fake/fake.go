@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,18 +64,15 @@ type Server struct {
 	*fakekit.Faults
 	opts Options
 
-	mu           sync.Mutex
-	cat          *fakekit.Catalog
-	accessToken  string
-	refreshToken string
-	gen          int
-	expired      bool
-	stock        []StockUpdate
-	posts        []Post
-	calls        map[string]int
+	sess  *fakekit.Session
+	calls fakekit.CallLog
+
+	mu    sync.Mutex
+	cat   *fakekit.Catalog
+	stock []StockUpdate
+	posts []Post
 
 	httpSrv *http.Server
-	ln      net.Listener
 }
 
 // New starts a fake gateway on a loopback port (like httptest.NewServer it panics
@@ -92,18 +88,10 @@ func New(o Options) *Server {
 // Start starts a fake gateway listening on o.Addr.
 func Start(o Options) (*Server, error) {
 	s := NewUnstarted(o)
-	addr := s.opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
+	var err error
+	if s.URL, s.httpSrv, err = fakekit.Listen(s.opts.Addr, s.Handler()); err != nil {
 		return nil, err
 	}
-	s.ln = ln
-	s.URL = "http://" + ln.Addr().String()
-	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go s.httpSrv.Serve(ln)
 	return s, nil
 }
 
@@ -137,10 +125,11 @@ func NewUnstarted(o Options) *Server {
 	if o.RetryAfter == 0 {
 		o.RetryAfter = 1
 	}
-	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}}
 	s.cat = fakekit.Generate(o.Seed, o.Products, o.Orders, o.Epoch, 1.0)
-	s.accessToken = fakekit.Token("6200", o.Seed, 0)
-	s.refreshToken = fakekit.Token("6201", o.Seed, 0)
+	s.sess = fakekit.NewSession(func(gen int) (string, string) {
+		return fakekit.Token("6200", o.Seed, gen), fakekit.Token("6201", o.Seed, gen)
+	})
 	return s
 }
 
@@ -162,38 +151,25 @@ func (s *Server) AppSecret() string { return s.opts.AppSecret }
 func (s *Server) AuthCode() string { return s.opts.AuthCode }
 
 // AccessToken and RefreshToken are the currently valid session and refresh token.
-func (s *Server) AccessToken() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.accessToken
-}
+func (s *Server) AccessToken() string { a, _ := s.sess.Tokens(); return a }
 
 // RefreshToken returns the currently valid refresh token.
-func (s *Server) RefreshToken() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.refreshToken
-}
+func (s *Server) RefreshToken() string { _, r := s.sess.Tokens(); return r }
 
 // ExpireToken makes the current session expired: calls with it get TOP's
 // "Invalid session: session-expired" until the client refreshes.
-func (s *Server) ExpireToken() {
-	s.mu.Lock()
-	s.expired = true
-	s.mu.Unlock()
-}
+func (s *Server) ExpireToken() { s.sess.Expire() }
 
 // Connection returns a store connection pointing at this gateway with valid
 // credentials and tokens (sign method hmac-sha256 unless overridden).
 func (s *Server) Connection() sdk.Connection {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	access, refresh := s.sess.Tokens()
 	return sdk.Connection{
 		Endpoint:     s.URL + "/router/rest",
 		ShopID:       strconv.FormatInt(2200000000+s.opts.Seed, 10),
 		Credentials:  map[string]string{"app_key": s.opts.AppKey, "app_secret": s.opts.AppSecret},
-		AccessToken:  s.accessToken,
-		RefreshToken: s.refreshToken,
+		AccessToken:  access,
+		RefreshToken: refresh,
 	}
 }
 
@@ -216,11 +192,7 @@ func (s *Server) Posts() []Post {
 
 // Calls returns how many requests for method reached the API (after signature
 // and fault checks; "" counts every request received).
-func (s *Server) Calls(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[method]
-}
+func (s *Server) Calls(method string) int { return s.calls.Count(method) }
 
 // Handler returns the gateway's HTTP handler.
 func (s *Server) Handler() http.Handler {
@@ -238,12 +210,8 @@ type apiErr struct {
 	SubMsg  string
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+func writeJSON(w http.ResponseWriter, v any) {
+	fakekit.WriteJSON(w, "application/json;charset=UTF-8", v)
 }
 
 func (s *Server) fail(w http.ResponseWriter, e apiErr) {
@@ -254,7 +222,7 @@ func (s *Server) fail(w http.ResponseWriter, e apiErr) {
 	if e.SubMsg != "" {
 		body["sub_msg"] = e.SubMsg
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"error_response": body})
+	writeJSON(w, map[string]any{"error_response": body})
 }
 
 func (s *Server) requestID() string {
@@ -298,14 +266,8 @@ func verifySign(form url.Values, secret string) (ok bool, known bool) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.calls[""]++
-	s.mu.Unlock()
-	if !s.Wait(r.Context()) {
-		return
-	}
-	if s.Take5xx() {
-		http.Error(w, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", http.StatusServiceUnavailable)
+	s.calls.Add("")
+	if !s.Admit(w, r, http.StatusServiceUnavailable, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>") {
 		return
 	}
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
@@ -345,7 +307,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, apiErr{Code: 31, Msg: "Invalid Timestamp", SubMsg: "timestamp must be yyyy-MM-dd HH:mm:ss in GMT+8"})
 		return
 	}
-	if d := s.Now().Sub(ts); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+	if s.OutsideWindow(ts, s.opts.TimestampWindow) {
 		s.fail(w, apiErr{Code: 31, Msg: "Invalid Timestamp", SubMsg: "非法的时间戳参数: 时间戳与服务器时间相差超过10分钟"})
 		return
 	}
@@ -364,9 +326,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	method := f.Get("method")
-	s.mu.Lock()
-	s.calls[method]++
-	s.mu.Unlock()
+	s.calls.Add(method)
 	switch method {
 	case "taobao.top.auth.token.create", "taobao.top.auth.token.refresh":
 		s.token(w, method, f)
@@ -394,15 +354,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkSession(w http.ResponseWriter, session string) bool {
-	s.mu.Lock()
-	cur, expired := s.accessToken, s.expired
-	s.mu.Unlock()
-	switch {
-	case session == "":
+	switch s.sess.Check(session) {
+	case fakekit.TokenMissing:
 		s.fail(w, apiErr{Code: 26, Msg: "Missing Session"})
-	case session != cur:
+	case fakekit.TokenInvalid:
 		s.fail(w, apiErr{Code: 27, Msg: "Invalid session", SubCode: "invalid-sessionkey", SubMsg: "SessionKey非法"})
-	case expired:
+	case fakekit.TokenExpired:
 		s.fail(w, apiErr{Code: 27, Msg: "Invalid session:session-expired", SubCode: "session-expired", SubMsg: "SessionKey已过期"})
 	default:
 		return true
@@ -411,29 +368,25 @@ func (s *Server) checkSession(w http.ResponseWriter, session string) bool {
 }
 
 func (s *Server) token(w http.ResponseWriter, method string, f url.Values) {
-	s.mu.Lock()
+	var access, refresh string
 	switch method {
 	case "taobao.top.auth.token.create":
 		if f.Get("code") != s.opts.AuthCode {
-			s.mu.Unlock()
 			s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter:code", SubMsg: "授权码无效或已过期"})
 			return
 		}
+		access, refresh = s.sess.Grant()
 	default:
-		if f.Get("refresh_token") != s.refreshToken {
-			s.mu.Unlock()
+		var ok bool
+		if access, refresh, ok = s.sess.Refresh(f.Get("refresh_token")); !ok {
 			s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.refresh-token-invalid", SubMsg: "refresh_token无效"})
 			return
 		}
 	}
-	s.gen++
-	s.accessToken = fakekit.Token("6200", s.opts.Seed, s.gen)
-	s.refreshToken = fakekit.Token("6201", s.opts.Seed, s.gen)
-	s.expired = false
 	now := s.Now()
 	tr, _ := json.Marshal(map[string]any{
-		"access_token":     s.accessToken,
-		"refresh_token":    s.refreshToken,
+		"access_token":     access,
+		"refresh_token":    refresh,
 		"token_type":       "Bearer",
 		"expires_in":       86400,
 		"expire_time":      now.Add(24 * time.Hour).UnixMilli(),
@@ -441,8 +394,7 @@ func (s *Server) token(w http.ResponseWriter, method string, f url.Values) {
 		"taobao_user_id":   strconv.FormatInt(2200000000+s.opts.Seed, 10),
 		"taobao_user_nick": url.QueryEscape(s.opts.ShopName),
 	})
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{
+	writeJSON(w, map[string]any{
 		strings.ReplaceAll(strings.TrimPrefix(method, "taobao."), ".", "_") + "_response": map[string]any{
 			"token_result": string(tr), "request_id": s.requestID(),
 		},
@@ -552,7 +504,7 @@ func (s *Server) itemsOnsale(w http.ResponseWriter, f url.Values) {
 	if len(items) > 0 {
 		resp["items"] = map[string]any{"item": items}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items_onsale_get_response": resp})
+	writeJSON(w, map[string]any{"items_onsale_get_response": resp})
 }
 
 func (s *Server) itemsList(w http.ResponseWriter, f url.Values) {
@@ -572,7 +524,7 @@ func (s *Server) itemsList(w http.ResponseWriter, f url.Values) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"items_seller_list_get_response": map[string]any{
+	writeJSON(w, map[string]any{"items_seller_list_get_response": map[string]any{
 		"items": map[string]any{"item": items}, "request_id": s.requestID()}})
 }
 
@@ -656,7 +608,7 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values) {
 	if len(trades) > 0 {
 		resp["trades"] = map[string]any{"trade": trades}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"trades_sold_get_response": resp})
+	writeJSON(w, map[string]any{"trades_sold_get_response": resp})
 }
 
 func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
@@ -697,7 +649,7 @@ func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
 	sku.Stock = q
 	prod.Modified = s.Now()
 	s.stock = append(s.stock, StockUpdate{ProductID: f.Get("num_iid"), SKUID: f.Get("sku_id"), Quantity: q})
-	writeJSON(w, http.StatusOK, map[string]any{"item_quantity_update_response": map[string]any{
+	writeJSON(w, map[string]any{"item_quantity_update_response": map[string]any{
 		"item": map[string]any{
 			"num_iid": prod.ID, "num": prod.Stock(), "modified": tbTime(prod.Modified),
 			"skus": map[string]any{"sku": []map[string]any{{"sku_id": sku.ID, "quantity": sku.Stock, "modified": tbTime(prod.Modified)}}},
@@ -739,7 +691,7 @@ func (s *Server) publish(w http.ResponseWriter, f url.Values) {
 }
 
 func (s *Server) writePost(w http.ResponseWriter, p Post) {
-	writeJSON(w, http.StatusOK, map[string]any{"content_post_publish_response": map[string]any{
+	writeJSON(w, map[string]any{"content_post_publish_response": map[string]any{
 		"post_id": p.ID, "url": "https://market.m.taobao.com/app/content/post?id=" + p.ID, "request_id": s.requestID(),
 	}})
 }
@@ -769,6 +721,6 @@ func (s *Server) daily(w http.ResponseWriter, f url.Values) {
 			"refund_amt": yuan(m.RefundsFen), "traffic_sources": map[string]any{"traffic_source": src},
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sycm_shop_daily_get_response": map[string]any{
+	writeJSON(w, map[string]any{"sycm_shop_daily_get_response": map[string]any{
 		"days": map[string]any{"shop_daily": out}, "request_id": s.requestID()}})
 }

@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -77,15 +76,13 @@ type Server struct {
 	*fakekit.Faults
 	opts Options
 
-	mu           sync.Mutex
-	cat          *fakekit.Catalog
-	accessToken  string
-	refreshToken string
-	gen          int
-	expired      bool
-	stock        []StockUpdate
-	notes        []Note
-	calls        map[string]int
+	sess  *fakekit.Session
+	calls fakekit.CallLog
+
+	mu    sync.Mutex
+	cat   *fakekit.Catalog
+	stock []StockUpdate
+	notes []Note
 
 	httpSrv *http.Server
 }
@@ -102,17 +99,10 @@ func New(o Options) *Server {
 // Start starts a fake gateway listening on o.Addr.
 func Start(o Options) (*Server, error) {
 	s := NewUnstarted(o)
-	addr := s.opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
+	var err error
+	if s.URL, s.httpSrv, err = fakekit.Listen(s.opts.Addr, s.Handler()); err != nil {
 		return nil, err
 	}
-	s.URL = "http://" + ln.Addr().String()
-	s.httpSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go s.httpSrv.Serve(ln)
 	return s, nil
 }
 
@@ -145,10 +135,11 @@ func NewUnstarted(o Options) *Server {
 	if o.SellerName == "" {
 		o.SellerName = "OpsGraph小红书店"
 	}
-	s := &Server{opts: o, Faults: &fakekit.Faults{}, calls: map[string]int{}}
+	s := &Server{opts: o, Faults: &fakekit.Faults{}}
 	s.cat = fakekit.Generate(o.Seed+2000, o.Products, o.Orders, o.Epoch, 0.9)
-	s.accessToken = fakekit.Token("token-", o.Seed, 0)
-	s.refreshToken = fakekit.Token("refresh-", o.Seed, 0)
+	s.sess = fakekit.NewSession(func(gen int) (string, string) {
+		return fakekit.Token("token-", o.Seed, gen), fakekit.Token("refresh-", o.Seed, gen)
+	})
 	return s
 }
 
@@ -172,13 +163,13 @@ func (s *Server) AppSecret() string { return s.opts.AppSecret }
 func (s *Server) AuthCode() string { return s.opts.AuthCode }
 
 // AccessToken is the currently valid access token.
-func (s *Server) AccessToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.accessToken }
+func (s *Server) AccessToken() string { a, _ := s.sess.Tokens(); return a }
 
 // RefreshToken is the currently valid refresh token.
-func (s *Server) RefreshToken() string { s.mu.Lock(); defer s.mu.Unlock(); return s.refreshToken }
+func (s *Server) RefreshToken() string { _, r := s.sess.Tokens(); return r }
 
 // ExpireToken makes the current access token expired until the client refreshes.
-func (s *Server) ExpireToken() { s.mu.Lock(); s.expired = true; s.mu.Unlock() }
+func (s *Server) ExpireToken() { s.sess.Expire() }
 
 // Catalog exposes the generated data (read only).
 func (s *Server) Catalog() *fakekit.Catalog { return s.cat }
@@ -194,16 +185,15 @@ func (s *Server) StockUpdates() []StockUpdate {
 func (s *Server) Notes() []Note { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.notes) }
 
 // Calls counts requests for method that passed the signature checks ("" counts all).
-func (s *Server) Calls(method string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[method] }
+func (s *Server) Calls(method string) int { return s.calls.Count(method) }
 
 // Connection returns a valid store connection to this gateway.
 func (s *Server) Connection() sdk.Connection {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	access, refresh := s.sess.Tokens()
 	return sdk.Connection{
 		Endpoint: s.URL + "/ark/open_api/v3/common_controller", ShopID: s.opts.SellerID,
 		Credentials: map[string]string{"app_id": s.opts.AppID, "app_secret": s.opts.AppSecret},
-		AccessToken: s.accessToken, RefreshToken: s.refreshToken,
+		AccessToken: access, RefreshToken: refresh,
 	}
 }
 
@@ -215,52 +205,23 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) write(w http.ResponseWriter, code int, msg string, data any) {
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	body := map[string]any{"success": code == 0, "data": data}
 	if s.opts.JavaEnvelope {
 		body["code"], body["msg"] = code, msg
 	} else {
 		body["error_code"], body["error_msg"] = code, msg
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(body)
+	fakekit.WriteJSON(w, "application/json;charset=UTF-8", body)
 }
 
 func (s *Server) fail(w http.ResponseWriter, code int, msg string) { s.write(w, code, msg, nil) }
 func (s *Server) ok(w http.ResponseWriter, data any)               { s.write(w, 0, "成功", data) }
 
-type args map[string]json.RawMessage
-
-func (a args) str(k string) string {
-	var v platformhttp.FlexString
-	if raw, ok := a[k]; ok {
-		json.Unmarshal(raw, &v)
-	}
-	return string(v)
-}
-
-func (a args) num(k string, def int64) (int64, bool) {
-	raw, ok := a[k]
-	if !ok {
-		return def, true
-	}
-	var v platformhttp.FlexInt
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return 0, false
-	}
-	return int64(v), true
-}
+type args = fakekit.Args
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.calls[""]++
-	s.mu.Unlock()
-	if !s.Wait(r.Context()) {
-		return
-	}
-	if s.Take5xx() {
-		http.Error(w, "503 Service Unavailable", http.StatusServiceUnavailable)
+	s.calls.Add("")
+	if !s.Admit(w, r, http.StatusServiceUnavailable, "503 Service Unavailable") {
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -275,8 +236,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeInvalidParam, "请求体不是合法的JSON")
 		return
 	}
-	method, appID, version, sign := a.str("method"), a.str("appId"), a.str("version"), a.str("sign")
-	ts, okTS := a.num("timestamp", 0)
+	method, appID, version, sign := a.Str("method"), a.Str("appId"), a.Str("version"), a.Str("sign")
+	ts, okTS := a.Num("timestamp", 0)
 	switch {
 	case method == "" || appID == "" || version == "" || sign == "" || ts == 0:
 		s.fail(w, CodeInvalidParam, "缺少公共参数method/appId/timestamp/version/sign")
@@ -291,7 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeInvalidParam, "version参数非法")
 		return
 	}
-	if d := s.Now().Sub(time.Unix(ts, 0)); d > s.opts.TimestampWindow || d < -s.opts.TimestampWindow {
+	if s.OutsideWindow(time.Unix(ts, 0), s.opts.TimestampWindow) {
 		s.fail(w, CodeTimestamp, "timestamp已过期，与服务器时间相差超过10分钟")
 		return
 	}
@@ -304,14 +265,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeRateLimited, "请求过于频繁，请稍后重试")
 		return
 	}
-	s.mu.Lock()
-	s.calls[method]++
-	s.mu.Unlock()
+	s.calls.Add(method)
 	if method == "oauth.getAccessToken" || method == "oauth.refreshToken" {
 		s.token(w, method, a)
 		return
 	}
-	if !s.checkToken(w, a.str("accessToken")) {
+	if !s.checkToken(w, a.Str("accessToken")) {
 		return
 	}
 	switch method {
@@ -333,13 +292,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
-	s.mu.Lock()
-	cur, expired := s.accessToken, s.expired
-	s.mu.Unlock()
-	switch {
-	case t != cur:
+	switch s.sess.Check(t) {
+	case fakekit.TokenMissing, fakekit.TokenInvalid:
 		s.fail(w, CodeTokenInvalid, "accessToken无效")
-	case expired:
+	case fakekit.TokenExpired:
 		s.fail(w, CodeTokenExpired, "accessToken已过期")
 	default:
 		return true
@@ -348,27 +304,29 @@ func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
 }
 
 func (s *Server) token(w http.ResponseWriter, method string, a args) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if method == "oauth.getAccessToken" && a.str("code") != s.opts.AuthCode {
-		s.fail(w, CodeBusiness, "授权码无效")
-		return
+	var access, refresh string
+	if method == "oauth.getAccessToken" {
+		if a.Str("code") != s.opts.AuthCode {
+			s.fail(w, CodeBusiness, "授权码无效")
+			return
+		}
+		access, refresh = s.sess.Grant()
+	} else {
+		var ok bool
+		if access, refresh, ok = s.sess.Refresh(a.Str("refreshToken")); !ok {
+			s.fail(w, CodeBusiness, "refreshToken无效")
+			return
+		}
 	}
-	if method == "oauth.refreshToken" && a.str("refreshToken") != s.refreshToken {
-		s.fail(w, CodeBusiness, "refreshToken无效")
-		return
-	}
-	s.gen++
-	s.accessToken, s.refreshToken, s.expired = fakekit.Token("token-", s.opts.Seed, s.gen), fakekit.Token("refresh-", s.opts.Seed, s.gen), false
 	now := s.Now()
-	s.ok(w, map[string]any{"accessToken": s.accessToken, "accessTokenExpiresAt": now.Add(7 * 24 * time.Hour).UnixMilli(),
-		"refreshToken": s.refreshToken, "refreshTokenExpiresAt": now.Add(14 * 24 * time.Hour).UnixMilli(),
+	s.ok(w, map[string]any{"accessToken": access, "accessTokenExpiresAt": now.Add(7 * 24 * time.Hour).UnixMilli(),
+		"refreshToken": refresh, "refreshTokenExpiresAt": now.Add(14 * 24 * time.Hour).UnixMilli(),
 		"sellerId": s.opts.SellerID, "sellerName": s.opts.SellerName})
 }
 
 func (s *Server) pageArgs(w http.ResponseWriter, a args) (page, size int64, ok bool) {
-	page, ok1 := a.num("pageNo", 1)
-	size, ok2 := a.num("pageSize", 20)
+	page, ok1 := a.Num("pageNo", 1)
+	size, ok2 := a.Num("pageSize", 20)
 	if !ok1 || !ok2 || page < 1 || size < 1 || size > 100 {
 		s.fail(w, CodeInvalidParam, "pageNo/pageSize参数非法，pageSize须在1到100之间")
 		return 0, 0, false
@@ -381,8 +339,8 @@ func (s *Server) skuList(w http.ResponseWriter, a args) {
 	if !ok {
 		return
 	}
-	from, _ := a.num("updateTimeFrom", 0)
-	to, _ := a.num("updateTimeTo", 0)
+	from, _ := a.Num("updateTimeFrom", 0)
+	to, _ := a.Num("updateTimeTo", 0)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	type row struct {
@@ -457,17 +415,17 @@ func (s *Server) orderList(w http.ResponseWriter, a args) {
 	if !ok {
 		return
 	}
-	from, ok1 := a.num("startTime", -1)
-	to, ok2 := a.num("endTime", -1)
+	from, ok1 := a.Num("startTime", -1)
+	to, ok2 := a.Num("endTime", -1)
 	if !ok1 || !ok2 || from < 0 || to < from {
 		s.fail(w, CodeInvalidParam, "startTime/endTime必填且endTime不能早于startTime")
 		return
 	}
-	if tt, _ := a.num("timeType", 1); tt != 1 && tt != 2 {
+	if tt, _ := a.Num("timeType", 1); tt != 1 && tt != 2 {
 		s.fail(w, CodeInvalidParam, "timeType参数非法")
 		return
 	}
-	tt, _ := a.num("timeType", 1)
+	tt, _ := a.Num("timeType", 1)
 	var sel []*fakekit.Order
 	for _, o := range s.cat.Orders {
 		t := o.Created.Unix()
@@ -487,7 +445,7 @@ func (s *Server) orderList(w http.ResponseWriter, a args) {
 }
 
 func (s *Server) orderDetail(w http.ResponseWriter, a args) {
-	id := a.str("orderId")
+	id := a.Str("orderId")
 	for _, o := range s.cat.Orders {
 		if OrderID(o) != id {
 			continue
@@ -514,8 +472,8 @@ func (s *Server) orderDetail(w http.ResponseWriter, a args) {
 }
 
 func (s *Server) syncStock(w http.ResponseWriter, a args) {
-	q, ok := a.num("qty", -1)
-	if !ok || q < 0 || a.str("skuId") == "" {
+	q, ok := a.Num("qty", -1)
+	if !ok || q < 0 || a.Str("skuId") == "" {
 		s.fail(w, CodeInvalidParam, "skuId和qty必填且qty不能为负")
 		return
 	}
@@ -523,11 +481,11 @@ func (s *Server) syncStock(w http.ResponseWriter, a args) {
 	defer s.mu.Unlock()
 	for _, p := range s.cat.Products {
 		for _, k := range p.SKUs {
-			if fmt.Sprintf("%x", k.ID) == a.str("skuId") {
+			if fmt.Sprintf("%x", k.ID) == a.Str("skuId") {
 				k.Stock = q
 				p.Modified = s.Now()
-				s.stock = append(s.stock, StockUpdate{SKUID: a.str("skuId"), Quantity: q})
-				s.ok(w, map[string]any{"skuId": a.str("skuId"), "skuStock": map[string]any{"available": q, "total": q}})
+				s.stock = append(s.stock, StockUpdate{SKUID: a.Str("skuId"), Quantity: q})
+				s.ok(w, map[string]any{"skuId": a.Str("skuId"), "skuStock": map[string]any{"available": q, "total": q}})
 				return
 			}
 		}
@@ -536,7 +494,7 @@ func (s *Server) syncStock(w http.ResponseWriter, a args) {
 }
 
 func (s *Server) publish(w http.ResponseWriter, a args) {
-	if a.str("title") == "" && a.str("desc") == "" {
+	if a.Str("title") == "" && a.Str("desc") == "" {
 		s.fail(w, CodeInvalidParam, "标题和正文不能同时为空")
 		return
 	}
@@ -545,15 +503,15 @@ func (s *Server) publish(w http.ResponseWriter, a args) {
 	json.Unmarshal(a["topics"], &topics)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := a.str("outNoteId")
+	out := a.Str("outNoteId")
 	for _, n := range s.notes {
 		if out != "" && n.OutNoteID == out {
 			s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
 			return
 		}
 	}
-	n := Note{ID: fmt.Sprintf("%024x", int64(0x65a1b2c3d4)+int64(len(s.notes)+1)*977), Type: a.str("type"), Title: a.str("title"),
-		Desc: a.str("desc"), OutNoteID: out, ImageList: images, Topics: topics}
+	n := Note{ID: fmt.Sprintf("%024x", int64(0x65a1b2c3d4)+int64(len(s.notes)+1)*977), Type: a.Str("type"), Title: a.Str("title"),
+		Desc: a.Str("desc"), OutNoteID: out, ImageList: images, Topics: topics}
 	s.notes = append(s.notes, n)
 	s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
 }
@@ -564,7 +522,7 @@ var sourceNames = map[string]string{
 }
 
 func (s *Server) daily(w http.ResponseWriter, a args) {
-	days, err := platformhttp.DayRange(a.str("startDate"), a.str("endDate"), 366)
+	days, err := platformhttp.DayRange(a.Str("startDate"), a.Str("endDate"), 366)
 	if err != nil {
 		s.fail(w, CodeInvalidParam, "startDate/endDate参数非法")
 		return
