@@ -8,34 +8,24 @@ import (
 
 	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp"
 	"github.com/opsgraph/opsgraph/plugins/internal/platformhttp/fakekit"
+	"github.com/opsgraph/opsgraph/plugins/internal/platformtest"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 	"github.com/opsgraph/opsgraph/plugins/xiaohongshu"
 	"github.com/opsgraph/opsgraph/plugins/xiaohongshu/fake"
 )
 
-var fastRetry = platformhttp.Policy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+// Shared test helpers (plugins/internal/platformtest).
+var (
+	fastRetry = platformtest.FastRetry
+	ctx       = platformtest.Ctx
+	wantKind  = platformtest.WantKind
+)
 
 func setup(t *testing.T, o fake.Options) (*fake.Server, *xiaohongshu.Platform) {
 	t.Helper()
 	srv := fake.New(o)
 	t.Cleanup(srv.Close)
 	return srv, xiaohongshu.NewWithOptions(xiaohongshu.Options{Retry: fastRetry})
-}
-
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
-
-func wantKind(t *testing.T, err error, kind sdk.ErrorKind, code string) {
-	t.Helper()
-	if sdk.KindOf(err) != kind {
-		t.Fatalf("error = %v, want kind %s", err, kind)
-	}
-	if code != "" && err.(*sdk.Error).PlatformCode != code {
-		t.Fatalf("platform code = %q, want %q (%v)", err.(*sdk.Error).PlatformCode, code, err)
-	}
 }
 
 func TestDescribe(t *testing.T) {
