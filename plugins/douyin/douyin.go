@@ -144,15 +144,7 @@ func classify(code int64, msg, subCode, subMsg string) *sdk.Error {
 func MethodPath(method string) string { return "/" + strings.ReplaceAll(method, ".", "/") }
 
 func endpoint(conn sdk.Connection) (string, error) {
-	ep := strings.TrimSpace(conn.Endpoint)
-	if ep == "" {
-		return DefaultEndpoint, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", sdk.Errorf(sdk.KindInvalidRequest, "douyin: invalid endpoint %q", ep)
-	}
-	return strings.TrimSuffix(u.String(), "/"), nil
+	return platformhttp.Endpoint(conn, "douyin", DefaultEndpoint, func(u *url.URL) string { return strings.TrimSuffix(u.String(), "/") })
 }
 
 // call performs one signed request (no retries) and decodes data into out.

@@ -109,18 +109,7 @@ func classify(e topError) *sdk.Error {
 
 // endpoint resolves the gateway URL of a connection.
 func endpoint(conn sdk.Connection) (string, error) {
-	ep := strings.TrimSpace(conn.Endpoint)
-	if ep == "" {
-		return DefaultEndpoint, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", sdk.Errorf(sdk.KindInvalidRequest, "taobao: invalid endpoint %q", ep)
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = RouterPath
-	}
-	return u.String(), nil
+	return platformhttp.Endpoint(conn, "taobao", DefaultEndpoint, platformhttp.DefaultPath(RouterPath))
 }
 
 type creds struct{ appKey, secret, signMethod string }

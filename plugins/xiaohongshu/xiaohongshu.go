@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -140,18 +139,7 @@ func classify(code int64, msg string) *sdk.Error {
 }
 
 func endpoint(conn sdk.Connection) (string, error) {
-	ep := strings.TrimSpace(conn.Endpoint)
-	if ep == "" {
-		return DefaultEndpoint, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: invalid endpoint %q", ep)
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path = ControllerPath
-	}
-	return u.String(), nil
+	return platformhttp.Endpoint(conn, "xiaohongshu", DefaultEndpoint, platformhttp.DefaultPath(ControllerPath))
 }
 
 func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method string, params map[string]any, out any) error {

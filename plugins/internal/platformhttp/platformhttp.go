@@ -361,3 +361,28 @@ func UnixAuto(v int64) time.Time {
 		return time.Unix(v, 0)
 	}
 }
+
+// Endpoint resolves a connection's gateway URL: def when conn.Endpoint is blank;
+// otherwise the endpoint, which must be an absolute http(s) URL (else an
+// invalid-request error prefixed with platform), as render writes it.
+func Endpoint(conn sdk.Connection, platform, def string, render func(*url.URL) string) (string, error) {
+	ep := strings.TrimSpace(conn.Endpoint)
+	if ep == "" {
+		return def, nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", sdk.Errorf(sdk.KindInvalidRequest, "%s: invalid endpoint %q", platform, ep)
+	}
+	return render(u), nil
+}
+
+// DefaultPath is an Endpoint render that puts path on a URL given without one.
+func DefaultPath(path string) func(*url.URL) string {
+	return func(u *url.URL) string {
+		if u.Path == "" || u.Path == "/" {
+			u.Path = path
+		}
+		return u.String()
+	}
+}
