@@ -21,60 +21,29 @@ func clientOf(m ent.Mutation) *gen.Client {
 // through the privacy layer: a parent the viewer cannot see is not found.
 type parentOrg func(ctx context.Context, c *gen.Client, id int) (int, error)
 
-func storeOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	s, err := c.Store.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return s.OrganizationID, nil
-}
+// The parents' organization lookups; each goes through privacy.
+var (
+	storeOrg    = orgOf(func(c *gen.Client) getter[*gen.Store] { return c.Store.Get }, func(v *gen.Store) int { return v.OrganizationID })
+	productOrg  = orgOf(func(c *gen.Client) getter[*gen.Product] { return c.Product.Get }, func(v *gen.Product) int { return v.OrganizationID })
+	orderOrg    = orgOf(func(c *gen.Client) getter[*gen.Order] { return c.Order.Get }, func(v *gen.Order) int { return v.OrganizationID })
+	kolOrg      = orgOf(func(c *gen.Client) getter[*gen.KOLPartner] { return c.KOLPartner.Get }, func(v *gen.KOLPartner) int { return v.OrganizationID })
+	campaignOrg = orgOf(func(c *gen.Client) getter[*gen.Campaign] { return c.Campaign.Get }, func(v *gen.Campaign) int { return v.OrganizationID })
+	contentOrg  = orgOf(func(c *gen.Client) getter[*gen.Content] { return c.Content.Get }, func(v *gen.Content) int { return v.OrganizationID })
+	supplierOrg = orgOf(func(c *gen.Client) getter[*gen.Supplier] { return c.Supplier.Get }, func(v *gen.Supplier) int { return v.OrganizationID })
+	skuOrg      = orgOf(func(c *gen.Client) getter[*gen.SKU] { return c.SKU.Get }, func(v *gen.SKU) int { return v.OrganizationID })
+)
 
-func productOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	p, err := c.Product.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return p.OrganizationID, nil
-}
+type getter[T any] func(context.Context, int) (T, error)
 
-func orderOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	o, err := c.Order.Get(ctx, id)
-	if err != nil {
-		return 0, err
+// orgOf builds a parentOrg from an entity's Get and its organization field.
+func orgOf[T any](get func(*gen.Client) getter[T], org func(T) int) parentOrg {
+	return func(ctx context.Context, c *gen.Client, id int) (int, error) {
+		v, err := get(c)(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return org(v), nil
 	}
-	return o.OrganizationID, nil
-}
-
-func kolOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	k, err := c.KOLPartner.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return k.OrganizationID, nil
-}
-
-func campaignOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	k, err := c.Campaign.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return k.OrganizationID, nil
-}
-
-func contentOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	k, err := c.Content.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return k.OrganizationID, nil
-}
-
-func supplierOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	k, err := c.Supplier.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return k.OrganizationID, nil
 }
 
 // inheritOrg copies organization_id from the parent named by parentField when a
@@ -183,14 +152,6 @@ func validateCampaign() ent.Hook {
 func mustID(m *gen.CampaignMutation) int {
 	id, _ := m.ID()
 	return id
-}
-
-func skuOrg(ctx context.Context, c *gen.Client, id int) (int, error) {
-	k, err := c.SKU.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	return k.OrganizationID, nil
 }
 
 func isSystem(ctx context.Context) bool {
