@@ -108,8 +108,25 @@ func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits =
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 
-// WithTrustProxy takes the client address from X-Forwarded-For.
-func WithTrustProxy() Option { return func(c *app.Config) { c.TrustProxy = true } }
+// WithTrustProxy trusts X-Forwarded-For from loopback, where test clients
+// connect from, so a test can choose its client address.
+//
+// Deprecated: use WithTrustedProxies.
+func WithTrustProxy() Option { return WithTrustedProxies("127.0.0.0/8", "::1") }
+
+// WithTrustedProxies sets --trusted-proxies: X-Forwarded-For from these
+// networks names the client (its rightmost untrusted hop).
+func WithTrustedProxies(cidrs ...string) Option {
+	p, err := auth.ParseTrustedProxies(strings.Join(cidrs, ","))
+	if err != nil {
+		panic(err)
+	}
+	return func(c *app.Config) { c.TrustedProxies = p }
+}
+
+// WithAllowPrivateEndpoints sets --allow-private-endpoints: connectStore may
+// reach loopback and private addresses (the fake platforms of tests).
+func WithAllowPrivateEndpoints() Option { return func(c *app.Config) { c.AllowPrivateEndpoints = true } }
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
