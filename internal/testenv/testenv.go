@@ -126,7 +126,9 @@ func WithTrustedProxies(cidrs ...string) Option {
 
 // WithAllowPrivateEndpoints sets --allow-private-endpoints: connectStore may
 // reach loopback and private addresses (the fake platforms of tests).
-func WithAllowPrivateEndpoints() Option { return func(c *app.Config) { c.AllowPrivateEndpoints = true } }
+func WithAllowPrivateEndpoints() Option {
+	return func(c *app.Config) { c.AllowPrivateEndpoints = true }
+}
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
