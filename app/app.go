@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/graphiql"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/netguard"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/secretbox"
@@ -91,7 +93,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
-		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log})
+		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log,
+		Env: []string{netguard.EnvAllowPrivate + "=" + strconv.FormatBool(cfg.AllowPrivateEndpoints)}})
 	if err != nil {
 		az.Close()
 		client.Close()
@@ -125,7 +128,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
-		WebsocketInit: a.websocketInit,
+		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

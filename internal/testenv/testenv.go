@@ -124,10 +124,12 @@ func WithTrustedProxies(cidrs ...string) Option {
 	return func(c *app.Config) { c.TrustedProxies = p }
 }
 
-// WithAllowPrivateEndpoints sets --allow-private-endpoints: connectStore may
-// reach loopback and private addresses (the fake platforms of tests).
-func WithAllowPrivateEndpoints() Option {
-	return func(c *app.Config) { c.AllowPrivateEndpoints = true }
+// WithPrivateEndpointsRefused runs the server as in production, without
+// --allow-private-endpoints: connectStore and the plugins reach public https
+// addresses only. By default test servers allow private endpoints, because
+// the fake platforms listen on loopback.
+func WithPrivateEndpointsRefused() Option {
+	return func(c *app.Config) { c.AllowPrivateEndpoints = false }
 }
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
@@ -163,6 +165,8 @@ func New(t testing.TB, b Backend, opts ...Option) *Env {
 		DSN:       b.dsn(t),
 		SecretKey: key,
 		Log:       testLogger(),
+		// The fake platforms listen on loopback (WithPrivateEndpointsRefused).
+		AllowPrivateEndpoints: true,
 		ClientOptions: []ent.Option{ent.Debug(), ent.Log(func(...any) {
 			e.Statements.Add(1)
 		})},

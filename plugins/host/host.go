@@ -88,6 +88,9 @@ type Config struct {
 	// SSL_CERT_DIR, HTTP_PROXY, HTTPS_PROXY, NO_PROXY, GOCOVERDIR and
 	// OPSGRAPH_PLUGIN_LOG_LEVEL.
 	PassEnv []string
+	// Env is extra "KEY=value" environment for every plugin (settings of the
+	// server the plugins must honour, e.g. netguard.EnvAllowPrivate).
+	Env []string
 	// Logger receives host events and the plugins' own logs. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -391,6 +394,7 @@ func (m *Manager) env(s Spec) []string {
 			env = append(env, k+"="+v)
 		}
 	}
+	env = append(env, m.cfg.Env...)
 	return append(env, s.Env...)
 }
 
