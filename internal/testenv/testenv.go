@@ -108,11 +108,12 @@ func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits =
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 
-// WithTrustProxy trusts X-Forwarded-For from loopback, where test clients
-// connect from, so a test can choose its client address.
+// WithTrustProxy is the deprecated --trust-proxy: X-Forwarded-For is
+// trusted from loopback (where test clients connect from) and the private
+// networks, so a test can choose its client address.
 //
 // Deprecated: use WithTrustedProxies.
-func WithTrustProxy() Option { return WithTrustedProxies("127.0.0.0/8", "::1") }
+func WithTrustProxy() Option { return func(c *app.Config) { c.TrustedProxies = auth.LocalProxies } }
 
 // WithTrustedProxies sets --trusted-proxies: X-Forwarded-For from these
 // networks names the client (its rightmost untrusted hop).
