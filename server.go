@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
@@ -38,8 +39,11 @@ type config struct {
 	MaxPageSize   int
 	MaxBodyBytes  int64
 	SecretKeyFile string
-	TrustProxy    bool
+	TrustProxy    bool // deprecated: --trusted-proxies
 	PluginDir     string
+
+	TrustedProxies        auth.TrustedProxies
+	AllowPrivateEndpoints bool
 }
 
 func envOr(key, def string) string {
@@ -74,10 +78,22 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.MaxPageSize, "max-page-size", envInt("OPSGRAPH_MAX_PAGE_SIZE", graph.DefaultLimits.MaxPageSize), "largest first/last on a connection (OPSGRAPH_MAX_PAGE_SIZE)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt("OPSGRAPH_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)), "request body size limit in bytes (OPSGRAPH_MAX_BODY_BYTES)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "deprecated: same as --trusted-proxies with loopback and the private networks (OPSGRAPH_TRUST_PROXY)")
+	trusted := fs.String("trusted-proxies", envOr("OPSGRAPH_TRUSTED_PROXIES", ""), "comma-separated CIDRs of your reverse proxies; the client address is the rightmost X-Forwarded-For hop not in them (OPSGRAPH_TRUSTED_PROXIES)")
+	fs.BoolVar(&c.AllowPrivateEndpoints, "allow-private-endpoints", envBool("OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS"), "let connectStore reach loopback, private and link-local addresses and plain http (on with --demo) (OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	var err error
+	if c.TrustedProxies, err = auth.ParseTrustedProxies(*trusted); err != nil {
+		return c, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if c.TrustProxy && len(c.TrustedProxies) == 0 {
+		c.TrustedProxies = auth.LocalProxies
+	}
+	if c.Demo {
+		c.AllowPrivateEndpoints = true // the fake platforms listen on loopback
 	}
 	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
 		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
@@ -118,7 +134,11 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
-		"max_body_bytes", cfg.MaxBodyBytes)
+		"max_body_bytes", cfg.MaxBodyBytes, "trusted_proxies", cfg.TrustedProxies,
+		"allow_private_endpoints", cfg.AllowPrivateEndpoints)
+	if cfg.TrustProxy {
+		log.Warn("--trust-proxy is deprecated: use --trusted-proxies with your proxies' CIDRs", "now_trusting", cfg.TrustedProxies)
+	}
 
 	key, created, err := secretbox.LoadKey(os.Getenv("OPSGRAPH_SECRET_KEY"), cfg.SecretKeyFile)
 	if err != nil {
@@ -136,14 +156,15 @@ func run(args []string) error {
 		return fmt.Errorf("built-in plugins: %w", err)
 	}
 	a, err := app.New(ctx, app.Config{
-		PluginDir:    cfg.PluginDir,
-		Builtins:     builtins,
-		DSN:          cfg.DSN,
-		Limits:       graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		Log:          log,
-		SecretKey:    key,
-		TrustProxy:   cfg.TrustProxy,
+		PluginDir:             cfg.PluginDir,
+		Builtins:              builtins,
+		DSN:                   cfg.DSN,
+		Limits:                graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
+		MaxBodyBytes:          cfg.MaxBodyBytes,
+		Log:                   log,
+		SecretKey:             key,
+		TrustedProxies:        cfg.TrustedProxies,
+		AllowPrivateEndpoints: cfg.AllowPrivateEndpoints,
 	})
 	if err != nil {
 		return err

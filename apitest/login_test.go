@@ -97,7 +97,8 @@ func TestLoginThrottlingPerAddress(t *testing.T) {
 // on, after which login needs a valid code; signing in from an address never
 // seen for the user raises a NEW_LOGIN_ADDRESS alert the user can see.
 func TestTOTPAndNewAddressAlert(t *testing.T) {
-	env := testenv.New(t, testenv.SQLite, testenv.WithTrustProxy())
+	clock := testenv.NewClock(time.Now())
+	env := testenv.New(t, testenv.SQLite, testenv.WithTrustProxy(), testenv.WithClock(clock.Now))
 	org := env.Org(t, "Brand", 0)
 	env.SeedUser(t, "user@brand.test", testenv.Grant{Org: org, Role: authz.RoleViewer})
 	const home, away = "192.0.2.10", "203.0.113.5"
@@ -121,11 +122,12 @@ func TestTOTPAndNewAddressAlert(t *testing.T) {
 		// Not required until verified.
 		wantOK(t, login(t, env, "user@brand.test", testenv.Password, "", home))
 		wantCode(t, gql(t, env, tok, `mutation { verifyTOTP(code: "000000") }`, nil), "BAD_USER_INPUT")
-		code, err := totp.GenerateCode(secret, time.Now())
+		code, err := totp.GenerateCode(secret, clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		mustOK(t, env, tok, `mutation($c: String!) { verifyTOTP(code: $c) }`, map[string]any{"c": code}, nil)
+		clock.Advance(30 * time.Second) // codes are single-use: the next login needs the next one
 
 		res := login(t, env, "user@brand.test", testenv.Password, "", home)
 		wantCode(t, res, "UNAUTHENTICATED")
@@ -134,7 +136,7 @@ func TestTOTPAndNewAddressAlert(t *testing.T) {
 		}
 		wantCode(t, login(t, env, "user@brand.test", testenv.Password, "123456", home), "UNAUTHENTICATED")
 		wantCode(t, login(t, env, "user@brand.test", "wrong-password", code, home), "UNAUTHENTICATED")
-		code, _ = totp.GenerateCode(secret, time.Now())
+		code, _ = totp.GenerateCode(secret, clock.Now())
 		wantOK(t, login(t, env, "user@brand.test", testenv.Password, code, home))
 		// A stolen session cannot quietly turn the second factor off by
 		// enrolling again: once on, enableTOTP is refused and the code stays required.
@@ -172,16 +174,20 @@ func TestTOTPAndNewAddressAlert(t *testing.T) {
 		if got := alerts(); len(got) != 0 {
 			t.Fatalf("alerts before any new address: %v", got)
 		}
-		var code string
-		if secret != "" {
-			code, _ = totp.GenerateCode(secret, time.Now())
+		code := func() string {
+			if secret == "" {
+				return ""
+			}
+			clock.Advance(30 * time.Second) // a fresh, unused code
+			c, _ := totp.GenerateCode(secret, clock.Now())
+			return c
 		}
-		wantOK(t, login(t, env, "user@brand.test", testenv.Password, code, away))
+		wantOK(t, login(t, env, "user@brand.test", testenv.Password, code(), away))
 		if got := alerts(); len(got) != 1 || got[0] != "NEW_LOGIN_ADDRESS" {
 			t.Errorf("alerts after a login from a new address: %v", got)
 		}
 		// The same address again raises nothing new.
-		wantOK(t, login(t, env, "user@brand.test", testenv.Password, code, away))
+		wantOK(t, login(t, env, "user@brand.test", testenv.Password, code(), away))
 		if got := alerts(); len(got) != 1 {
 			t.Errorf("alerts after a second login from the same address: %v", got)
 		}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/graphiql"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/netguard"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/secretbox"
@@ -38,8 +40,12 @@ type Config struct {
 	ClientOptions []ent.Option
 	// SecretKey encrypts secrets at rest (32 bytes).
 	SecretKey []byte
-	// TrustProxy takes the client address from X-Forwarded-For.
-	TrustProxy bool
+	// TrustedProxies may give the client address in X-Forwarded-For
+	// (--trusted-proxies); the rightmost untrusted hop is the client.
+	TrustedProxies auth.TrustedProxies
+	// AllowPrivateEndpoints lets connectStore reach non-public addresses
+	// (--allow-private-endpoints; on in demo mode).
+	AllowPrivateEndpoints bool
 	// Now is the clock of login throttling; nil is time.Now.
 	Now func() time.Time
 	// PluginDir holds third-party plugins and their manifest (OPSGRAPH_PLUGIN_DIR).
@@ -87,7 +93,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
-		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log})
+		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log,
+		Env: []string{netguard.EnvAllowPrivate + "=" + strconv.FormatBool(cfg.AllowPrivateEndpoints)}})
 	if err != nil {
 		az.Close()
 		client.Close()
@@ -121,7 +128,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
-		WebsocketInit: a.websocketInit,
+		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -171,6 +178,10 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 	}
 	v, err := a.Auth.Authenticate(ctx, strings.TrimSpace(token))
 	if err != nil {
+		if _, coded := apperr.CodeOf(err); !coded {
+			a.cfg.Log.ErrorContext(ctx, "authenticate websocket", "err", err)
+			return ctx, nil, errUnavailable
+		}
 		return graph.WithAuthError(ctx, auth.ErrInvalidToken), nil, nil
 	}
 	return authz.WithViewer(ctx, v), nil, nil
@@ -181,14 +192,18 @@ func (a *App) websocketInit(ctx context.Context, p transport.InitPayload) (conte
 // here: public fields (login) still work and data fields say what is wrong.
 func (a *App) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := auth.WithClientAddr(r.Context(), auth.RemoteAddr(r, a.cfg.TrustProxy))
+		ctx := auth.WithClientAddr(r.Context(), auth.RemoteAddr(r, a.cfg.TrustedProxies))
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
 			} else if v, err := a.Auth.Authenticate(ctx, strings.TrimSpace(token)); err != nil {
 				if _, coded := apperr.CodeOf(err); !coded {
+					// The token could not be checked (database down): say so
+					// rather than "token invalid", which would sign clients out.
 					a.cfg.Log.ErrorContext(ctx, "authenticate", "err", err)
+					writeUnavailable(w)
+					return
 				}
 				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
 			} else {
@@ -196,6 +211,19 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+var errUnavailable = apperr.New(apperr.Unavailable, "the server cannot check credentials right now; retry shortly")
+
+// writeUnavailable answers a request that cannot be authenticated because a
+// dependency failed: HTTP 503 with a GraphQL error coded UNAVAILABLE.
+func writeUnavailable(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "5")
+	writeJSON(w, apperr.HTTPStatus(apperr.Unavailable), map[string]any{
+		"errors": []map[string]any{{"message": errUnavailable.Message,
+			"extensions": map[string]any{"code": string(apperr.Unavailable)}}},
+		"data": nil,
 	})
 }
 

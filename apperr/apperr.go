@@ -20,8 +20,33 @@ const (
 	Conflict          Code = "CONFLICT"
 	RateLimited       Code = "RATE_LIMITED"
 	PluginUnavailable Code = "PLUGIN_UNAVAILABLE"
-	Internal          Code = "INTERNAL"
+	// Unavailable: a dependency of the server (its database) did not answer;
+	// retry later. Never a verdict on the client's credentials.
+	Unavailable Code = "UNAVAILABLE"
+	Internal    Code = "INTERNAL"
 )
+
+// HTTPStatus is the HTTP status of a response refused as a whole with code
+// (errors of single fields inside a 200 response keep 200).
+func HTTPStatus(code Code) int {
+	switch code {
+	case Unauthenticated:
+		return 401
+	case Forbidden:
+		return 403
+	case NotFound:
+		return 404
+	case BadUserInput:
+		return 400
+	case Conflict:
+		return 409
+	case RateLimited:
+		return 429
+	case PluginUnavailable, Unavailable:
+		return 503
+	}
+	return 500
+}
 
 // Error is an error with a code, a message safe to show to clients and, for
 // BAD_USER_INPUT, the input field at fault.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"strings"
 	"time"
 
@@ -71,6 +70,10 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 // Login checks a password (and TOTP code when enabled), applying throttling,
 // and opens a session. It writes outside any request transaction so that
 // failure counts survive the failed request.
+//
+// Every attempt is charged as a failure before the password is checked (see
+// throttle.go), atomically: parallel guesses cannot all pass a check made
+// before any of them is counted. A success gives the charge back.
 func (s *Service) Login(ctx context.Context, email, password, totpCode string) (*LoginResult, error) {
 	ctx = authz.SystemContext(ctx)
 	email = NormalizeEmail(email)
@@ -79,7 +82,8 @@ func (s *Service) Login(ctx context.Context, email, password, totpCode string) (
 	if addr != "" {
 		keys = append(keys, "address:"+addr)
 	}
-	if err := s.checkThrottle(ctx, keys); err != nil {
+	charged, err := s.charge(ctx, keys)
+	if err != nil {
 		return nil, err
 	}
 	u, err := s.Client.User.Query().Where(user.Email(email)).Only(ctx)
@@ -88,10 +92,10 @@ func (s *Service) Login(ctx context.Context, email, password, totpCode string) (
 	}
 	if u == nil || u.Disabled || u.PasswordHash == "" {
 		CheckPassword(dummyHash, password)
-		return nil, s.fail(ctx, keys, nil)
+		return nil, s.failed(ctx, charged, nil)
 	}
 	if !CheckPassword(u.PasswordHash, password) {
-		return nil, s.fail(ctx, keys, u)
+		return nil, s.failed(ctx, charged, u)
 	}
 	if u.TotpEnabled {
 		secret, err := s.totpSecret(u)
@@ -99,14 +103,25 @@ func (s *Service) Login(ctx context.Context, email, password, totpCode string) (
 			return nil, err
 		}
 		if totpCode == "" {
+			// Not a failed guess: the client asks for the code next.
+			if err := s.refund(ctx, keys); err != nil {
+				return nil, err
+			}
 			return nil, &apperr.Error{Code: apperr.Unauthenticated, Field: "totpCode", Message: "a TOTP code is required for this account"}
 		}
-		if !totp.Validate(totpCode, secret) {
-			return nil, s.fail(ctx, keys, u)
+		ok, err := s.useTOTP(ctx, u, secret, totpCode)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, s.failed(ctx, charged, u)
 		}
 	}
-	// Success: forget the account's failures (not the address's).
+	// Success: forget the account's failures, give the address its charge back.
 	if _, err := s.Client.LoginThrottle.Delete().Where(loginthrottle.Key(keys[0])).Exec(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.refund(ctx, keys[1:]); err != nil {
 		return nil, err
 	}
 	token, hash := NewToken(SessionPrefix)
@@ -124,67 +139,16 @@ func (s *Service) Login(ctx context.Context, email, password, totpCode string) (
 	return &LoginResult{Token: token, ExpiresAt: exp, User: u}, nil
 }
 
-// checkThrottle refuses a login attempt while any of keys is slowed or locked.
-func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
-	rows, err := s.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(keys...)).All(ctx)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	for _, r := range rows {
-		if r.LockedUntil != nil && r.LockedUntil.After(now) {
-			wait := int(math.Ceil(r.LockedUntil.Sub(now).Seconds()))
-			return &apperr.Error{Code: apperr.RateLimited,
-				Message: fmt.Sprintf("too many failed logins; try again in %d seconds", wait)}
-		}
-	}
-	return nil
-}
-
-// fail records a failed attempt for every key, slowing and then locking them.
-func (s *Service) fail(ctx context.Context, keys []string, u *ent.User) error {
-	now := s.now()
-	for _, k := range keys {
-		r, err := s.Client.LoginThrottle.Query().Where(loginthrottle.Key(k)).Only(ctx)
-		switch {
-		case ent.IsNotFound(err):
-			err = s.Client.LoginThrottle.Create().SetKey(k).SetFailures(1).SetWindowStart(now).
-				OnConflictColumns(loginthrottle.FieldKey).AddFailures(1).Exec(ctx)
-			if err != nil {
+// failed finishes a failed attempt whose failure is already counted: the
+// attempt that brought an account to the lock raises the alert, once.
+func (s *Service) failed(ctx context.Context, charged []charge, u *ent.User) error {
+	for _, c := range charged {
+		if u != nil && c.account && c.failures == LockAfterFailures {
+			if err := s.Client.Alert.Create().SetUserID(u.ID).SetKind(alert.KindACCOUNT_LOCKED).
+				SetSeverity(alert.SeverityCRITICAL).
+				SetMessage(fmt.Sprintf("account locked for %s after %d failed logins", LockDuration, c.failures)).Exec(ctx); err != nil {
 				return err
 			}
-			continue
-		case err != nil:
-			return err
-		}
-		failures, start := r.Failures+1, r.WindowStart
-		if now.Sub(start) > ThrottleWindow {
-			failures, start = 1, now
-		}
-		var lockedUntil *time.Time
-		limit := LockAfterFailures
-		if strings.HasPrefix(k, "address:") {
-			limit = LockAddressFailures
-		}
-		switch {
-		case failures >= limit:
-			t := now.Add(LockDuration)
-			lockedUntil = &t
-			if u != nil && failures == limit && strings.HasPrefix(k, "account:") {
-				if err := s.Client.Alert.Create().SetUserID(u.ID).SetKind(alert.KindACCOUNT_LOCKED).
-					SetSeverity(alert.SeverityCRITICAL).
-					SetMessage(fmt.Sprintf("account locked for %s after %d failed logins", LockDuration, failures)).Exec(ctx); err != nil {
-					return err
-				}
-			}
-		case failures >= SlowAfterFailures && !strings.HasPrefix(k, "address:"):
-			d := min(time.Duration(1<<(failures-SlowAfterFailures))*time.Second, MaxSlowDelay)
-			t := now.Add(d)
-			lockedUntil = &t
-		}
-		if err := s.Client.LoginThrottle.UpdateOne(r).SetFailures(failures).SetWindowStart(start).
-			SetNillableLockedUntil(lockedUntil).Exec(ctx); err != nil {
-			return err
 		}
 	}
 	return errBadCredentials
@@ -317,7 +281,7 @@ func (s *Service) EnableTOTP(ctx context.Context, userID int) (secret, url strin
 	}
 	sealed := s.Box.Seal([]byte(key.Secret()), totpAD(u.ID))
 	if err := s.Client.User.UpdateOne(u).SetTotpSecret(base64.StdEncoding.EncodeToString(sealed)).
-		SetTotpEnabled(false).Exec(ctx); err != nil {
+		SetTotpEnabled(false).ClearTotpLastStep().Exec(ctx); err != nil {
 		return "", "", err
 	}
 	return key.Secret(), key.URL(), nil
@@ -338,15 +302,22 @@ func (s *Service) VerifyTOTP(ctx context.Context, userID int, code string) error
 	if err != nil {
 		return err
 	}
-	if !totp.Validate(code, secret) {
-		return apperr.Input("code", "the code does not match; check the device clock")
+	ok, err := s.useTOTP(ctx, u, secret, code)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Input("code", "the code does not match or was used already; check the device clock")
 	}
 	return s.Client.User.UpdateOne(u).SetTotpEnabled(true).Exec(ctx)
 }
 
+// InvitePrefix starts invitation tokens.
+const InvitePrefix = "ogi_"
+
 // Invite creates a pending invitation for a new user and returns its token.
 func (s *Service) Invite(ctx context.Context, c *ent.Client, email, displayName string) (*ent.User, string, error) {
-	token, hash := NewToken("ogi_")
+	token, hash := NewToken(InvitePrefix)
 	u, err := c.User.Create().SetEmail(NormalizeEmail(email)).SetDisplayName(displayName).
 		SetInviteTokenHash(hash).SetInviteExpiresAt(s.now().Add(InviteTTL)).Save(authz.SystemContext(ctx))
 	if err != nil {
@@ -360,7 +331,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password string) 
 	sys := authz.SystemContext(ctx)
 	u, err := s.Client.User.Query().Where(user.InviteTokenHash(HashToken(token))).Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, apperr.New(apperr.Unauthenticated, "the invitation is invalid or has been used")
+		return nil, apperr.New(apperr.Unauthenticated, "the invitation is invalid or has been used; if you already have an account, sign in with your password")
 	} else if err != nil {
 		return nil, err
 	}

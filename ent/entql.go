@@ -579,6 +579,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordHash:    {Type: field.TypeString, Column: user.FieldPasswordHash},
 			user.FieldTotpSecret:      {Type: field.TypeString, Column: user.FieldTotpSecret},
 			user.FieldTotpEnabled:     {Type: field.TypeBool, Column: user.FieldTotpEnabled},
+			user.FieldTotpLastStep:    {Type: field.TypeInt64, Column: user.FieldTotpLastStep},
 			user.FieldLastLoginAt:     {Type: field.TypeTime, Column: user.FieldLastLoginAt},
 			user.FieldInviteTokenHash: {Type: field.TypeBytes, Column: user.FieldInviteTokenHash},
 			user.FieldInviteExpiresAt: {Type: field.TypeTime, Column: user.FieldInviteExpiresAt},
@@ -4101,6 +4102,11 @@ func (f *UserFilter) WhereTotpSecret(p entql.StringP) {
 // WhereTotpEnabled applies the entql bool predicate on the totp_enabled field.
 func (f *UserFilter) WhereTotpEnabled(p entql.BoolP) {
 	f.Where(p.Field(user.FieldTotpEnabled))
+}
+
+// WhereTotpLastStep applies the entql int64 predicate on the totp_last_step field.
+func (f *UserFilter) WhereTotpLastStep(p entql.Int64P) {
+	f.Where(p.Field(user.FieldTotpLastStep))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.

@@ -31,6 +31,8 @@ type User struct {
 	TotpSecret string `json:"-"`
 	// Whether a TOTP second factor is required at login.
 	TotpEnabled bool `json:"totp_enabled,omitempty"`
+	// The TOTP time step of the last code accepted; a code is single-use, so only later steps pass.
+	TotpLastStep *int64 `json:"totp_last_step,omitempty"`
 	// When the user last signed in.
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// SHA-256 of a pending invitation token; never exposed.
@@ -76,7 +78,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case user.FieldTotpEnabled, user.FieldDisabled:
 			values[i] = new(sql.NullBool)
-		case user.FieldID:
+		case user.FieldID, user.FieldTotpLastStep:
 			values[i] = new(sql.NullInt64)
 		case user.FieldEmail, user.FieldDisplayName, user.FieldPasswordHash, user.FieldTotpSecret:
 			values[i] = new(sql.NullString)
@@ -144,6 +146,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field totp_enabled", values[i])
 			} else if value.Valid {
 				_m.TotpEnabled = value.Bool
+			}
+		case user.FieldTotpLastStep:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field totp_last_step", values[i])
+			} else if value.Valid {
+				_m.TotpLastStep = new(int64)
+				*_m.TotpLastStep = value.Int64
 			}
 		case user.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -230,6 +239,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("totp_enabled=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TotpEnabled))
+	builder.WriteString(", ")
+	if v := _m.TotpLastStep; v != nil {
+		builder.WriteString("totp_last_step=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")

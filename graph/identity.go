@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 	"regexp"
 	"strings"
 	"time"
@@ -120,21 +123,24 @@ func (r *Resolver) inviteMember(ctx context.Context, org int, email, role string
 	c := r.client(ctx)
 	sys := authz.SystemContext(ctx)
 	u, err := c.User.Query().Where(user.Email(email)).Only(sys)
-	var token *string
+	// The answer must not tell whether the email has an account (in another
+	// organization): every invitation carries a token of the same form. For an
+	// existing account it is a decoy that redeems nothing; its owner signs in
+	// with their own password (docs/decisions/0114-invite-no-oracle.md).
+	secret, _ := auth.NewToken(auth.InvitePrefix)
+	name := email[:strings.IndexByte(email, '@')]
+	if displayName != nil && strings.TrimSpace(*displayName) != "" {
+		name = strings.TrimSpace(*displayName)
+	}
 	switch {
 	case ent.IsNotFound(err):
-		name := email[:strings.IndexByte(email, '@')]
-		if displayName != nil && strings.TrimSpace(*displayName) != "" {
-			name = strings.TrimSpace(*displayName)
-		}
-		var secret string
 		if u, secret, err = r.Auth.Invite(ctx, c, email, name); err != nil {
 			return nil, err
 		}
-		token = &secret
 	case err != nil:
 		return nil, err
 	}
+	token := &secret
 	if exists, err := c.Membership.Query().Where(membership.UserID(u.ID), membership.OrganizationID(org)).Exist(sys); err != nil {
 		return nil, err
 	} else if exists {
@@ -144,6 +150,9 @@ func (r *Resolver) inviteMember(ctx context.Context, org int, email, role string
 	if err != nil {
 		return nil, err
 	}
+	// The answer echoes what the inviter typed, never the account's own
+	// profile (its name, last sign-in) kept by other organizations.
+	m.Edges.User = &ent.User{ID: u.ID, Email: email, DisplayName: name, CreatedAt: m.CreatedAt, UpdatedAt: m.CreatedAt}
 	return &model.InviteMemberPayload{Membership: m, InvitationToken: token}, nil
 }
 
@@ -152,13 +161,24 @@ func ensureOwnerRemains(ctx context.Context, c *ent.Client, m *ent.Membership) e
 	if m.Role != authz.RoleOwner {
 		return nil
 	}
+	// Lock the organization's owner rows for the rest of the mutation's
+	// transaction: two owners demoting each other at once then run one after
+	// the other, and the second sees the first's change (PostgreSQL re-reads a
+	// locked row once its lock is released). SQLite transactions are
+	// immediate, so there writers are serialized already and FOR UPDATE is
+	// not even syntax.
 	owners, err := c.Membership.Query().
 		Where(membership.OrganizationID(m.OrganizationID), membership.Role(authz.RoleOwner)).
-		Count(authz.SystemContext(ctx))
+		Modify(func(s *entsql.Selector) {
+			if s.Dialect() == dialect.Postgres {
+				s.ForUpdate()
+			}
+		}).
+		IDs(authz.SystemContext(ctx))
 	if err != nil {
 		return err
 	}
-	if owners <= 1 {
+	if len(owners) <= 1 {
 		return apperr.New(apperr.Conflict, "an organization must keep at least one owner")
 	}
 	return nil

@@ -2,6 +2,10 @@ package graph
 
 import (
 	"context"
+	"strings"
+
+	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/netguard"
 
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -14,7 +18,12 @@ func (r *Resolver) connectStore(ctx context.Context, storeID int, platform strin
 	for _, c := range creds {
 		in.Credentials[c.Name] = c.Value
 	}
-	if endpoint != nil {
+	if endpoint != nil && strings.TrimSpace(*endpoint) != "" {
+		// The plugin will send requests there: refuse the operator's own
+		// network (SSRF). The plugin's HTTP client checks again at dial time.
+		if err := netguard.CheckURL(ctx, *endpoint, r.AllowPrivateEndpoints, nil); err != nil {
+			return nil, apperr.Input("endpoint", "%s", err.Error())
+		}
 		in.Endpoint = *endpoint
 	}
 	if code != nil {

@@ -20,6 +20,8 @@ type Resolver struct {
 	Sync    *platformsync.Service
 	Plugins *host.Manager
 	Log     *slog.Logger
+	// AllowPrivateEndpoints: connectStore takes any endpoint (--allow-private-endpoints).
+	AllowPrivateEndpoints bool
 }
 
 // client returns the transactional client of a mutation (entgql.Transactioner

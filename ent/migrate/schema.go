@@ -1015,6 +1015,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Nullable: true},
 		{Name: "totp_secret", Type: field.TypeString, Nullable: true},
 		{Name: "totp_enabled", Type: field.TypeBool, Default: false},
+		{Name: "totp_last_step", Type: field.TypeInt64, Nullable: true},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "invite_token_hash", Type: field.TypeBytes, Unique: true, Nullable: true},
 		{Name: "invite_expires_at", Type: field.TypeTime, Nullable: true},

@@ -1383,7 +1383,7 @@ func init() {
 	// user.DefaultTotpEnabled holds the default value on creation for the totp_enabled field.
 	user.DefaultTotpEnabled = userDescTotpEnabled.Default.(bool)
 	// userDescDisabled is the schema descriptor for disabled field.
-	userDescDisabled := userFields[8].Descriptor()
+	userDescDisabled := userFields[9].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
 }

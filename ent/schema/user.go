@@ -31,6 +31,9 @@ func (User) Fields() []ent.Field {
 		field.Bool("totp_enabled").Default(false).
 			Comment("Whether a TOTP second factor is required at login.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int64("totp_last_step").Optional().Nillable().
+			Comment("The TOTP time step of the last code accepted; a code is single-use, so only later steps pass.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("When the user last signed in.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -29,6 +29,8 @@ const (
 	FieldTotpSecret = "totp_secret"
 	// FieldTotpEnabled holds the string denoting the totp_enabled field in the database.
 	FieldTotpEnabled = "totp_enabled"
+	// FieldTotpLastStep holds the string denoting the totp_last_step field in the database.
+	FieldTotpLastStep = "totp_last_step"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// FieldInviteTokenHash holds the string denoting the invite_token_hash field in the database.
@@ -60,6 +62,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldTotpSecret,
 	FieldTotpEnabled,
+	FieldTotpLastStep,
 	FieldLastLoginAt,
 	FieldInviteTokenHash,
 	FieldInviteExpiresAt,
@@ -141,6 +144,11 @@ func ByTotpSecret(opts ...sql.OrderTermOption) OrderOption {
 // ByTotpEnabled orders the results by the totp_enabled field.
 func ByTotpEnabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotpEnabled, opts...).ToFunc()
+}
+
+// ByTotpLastStep orders the results by the totp_last_step field.
+func ByTotpLastStep(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTotpLastStep, opts...).ToFunc()
 }
 
 // ByLastLoginAt orders the results by the last_login_at field.

@@ -108,8 +108,30 @@ func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits =
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 
-// WithTrustProxy takes the client address from X-Forwarded-For.
-func WithTrustProxy() Option { return func(c *app.Config) { c.TrustProxy = true } }
+// WithTrustProxy is the deprecated --trust-proxy: X-Forwarded-For is
+// trusted from loopback (where test clients connect from) and the private
+// networks, so a test can choose its client address.
+//
+// Deprecated: use WithTrustedProxies.
+func WithTrustProxy() Option { return func(c *app.Config) { c.TrustedProxies = auth.LocalProxies } }
+
+// WithTrustedProxies sets --trusted-proxies: X-Forwarded-For from these
+// networks names the client (its rightmost untrusted hop).
+func WithTrustedProxies(cidrs ...string) Option {
+	p, err := auth.ParseTrustedProxies(strings.Join(cidrs, ","))
+	if err != nil {
+		panic(err)
+	}
+	return func(c *app.Config) { c.TrustedProxies = p }
+}
+
+// WithPrivateEndpointsRefused runs the server as in production, without
+// --allow-private-endpoints: connectStore and the plugins reach public https
+// addresses only. By default test servers allow private endpoints, because
+// the fake platforms listen on loopback.
+func WithPrivateEndpointsRefused() Option {
+	return func(c *app.Config) { c.AllowPrivateEndpoints = false }
+}
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
@@ -144,6 +166,8 @@ func New(t testing.TB, b Backend, opts ...Option) *Env {
 		DSN:       b.dsn(t),
 		SecretKey: key,
 		Log:       testLogger(),
+		// The fake platforms listen on loopback (WithPrivateEndpointsRefused).
+		AllowPrivateEndpoints: true,
 		ClientOptions: []ent.Option{ent.Debug(), ent.Log(func(...any) {
 			e.Statements.Add(1)
 		})},

@@ -33,7 +33,12 @@ func invoke[T any](c *client, ctx context.Context, method string, f func(context
 	if err != nil {
 		return zero, err
 	}
-	res, err := f(ctx, inst.platform)
+	// The call ends when its instance is given up (health check), not only
+	// at its deadline.
+	callCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(inst.ctx, cancel)()
+	res, err := f(callCtx, inst.platform)
 	if err == nil {
 		return res, nil
 	}
@@ -51,7 +56,22 @@ func (p *managed) callError(ctx context.Context, inst *instance, method string, 
 	if e.Kind != sdk.KindUnavailable {
 		return e
 	}
+	givenUp := inst.ctx.Err() != nil && ctx.Err() == nil
+	if givenUp {
+		p.mu.Lock()
+		cause := p.lastErr
+		p.mu.Unlock()
+		if errors.Is(cause, ErrUnresponsive) {
+			return &sdk.Error{Kind: sdk.KindUnavailable, Cause: cause,
+				Message: fmt.Sprintf("plugin %q stopped answering during %s; it was killed and is being replaced", p.spec.ID, method)}
+		}
+	}
+	// A call that failed without the plugin saying why may mean a wedged
+	// process: have it pinged now rather than at the next interval.
+	inst.suspect()
 	switch {
+	case givenUp:
+		// The process exited under the call: reported below.
 	case errors.Is(e, context.DeadlineExceeded) || (ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)):
 		return &sdk.Error{Kind: sdk.KindUnavailable, Cause: context.DeadlineExceeded,
 			Message: fmt.Sprintf("plugin %q: %s did not answer before its deadline", p.spec.ID, method)}

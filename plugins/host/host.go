@@ -39,6 +39,10 @@ const (
 	DefaultMaxBackoff   = 30 * time.Second
 	DefaultStableAfter  = time.Minute
 	DefaultKillTimeout  = 5 * time.Second
+	// A running plugin is pinged this often, and after a failed call; one that
+	// does not answer a ping within DefaultHealthTimeout is killed and replaced.
+	DefaultHealthInterval = 10 * time.Second
+	DefaultHealthTimeout  = 3 * time.Second
 )
 
 // Spec says how to launch one plugin.
@@ -72,12 +76,21 @@ type Config struct {
 	StableAfter time.Duration
 	// KillTimeout bounds a graceful stop in Close before the process is SIGKILLed.
 	KillTimeout time.Duration
+	// HealthInterval is how often a running plugin is pinged (go-plugin's
+	// Ping, a gRPC health check); a failed call pings at once too.
+	// HealthTimeout bounds one ping: a plugin that does not answer in time (a
+	// stopped or wedged process) is killed, its calls in flight fail at once
+	// with KindUnavailable (ErrUnresponsive), and it is relaunched.
+	HealthInterval, HealthTimeout time.Duration
 	// PassEnv lists host environment variables passed to plugins. Plugins never
 	// inherit the host's whole environment (it holds the server's secrets); by
 	// default they get PATH, HOME, TMPDIR, LANG, LC_ALL, TZ, SSL_CERT_FILE,
 	// SSL_CERT_DIR, HTTP_PROXY, HTTPS_PROXY, NO_PROXY, GOCOVERDIR and
 	// OPSGRAPH_PLUGIN_LOG_LEVEL.
 	PassEnv []string
+	// Env is extra "KEY=value" environment for every plugin (settings of the
+	// server the plugins must honour, e.g. netguard.EnvAllowPrivate).
+	Env []string
 	// Logger receives host events and the plugins' own logs. Default: slog.Default().
 	Logger *slog.Logger
 }
@@ -157,6 +170,12 @@ func New(cfg Config) (*Manager, error) {
 	}
 	if cfg.KillTimeout <= 0 {
 		cfg.KillTimeout = DefaultKillTimeout
+	}
+	if cfg.HealthInterval <= 0 {
+		cfg.HealthInterval = DefaultHealthInterval
+	}
+	if cfg.HealthTimeout <= 0 {
+		cfg.HealthTimeout = DefaultHealthTimeout
 	}
 	if cfg.PassEnv == nil {
 		cfg.PassEnv = defaultPassEnv
@@ -375,6 +394,7 @@ func (m *Manager) env(s Spec) []string {
 			env = append(env, k+"="+v)
 		}
 	}
+	env = append(env, m.cfg.Env...)
 	return append(env, s.Env...)
 }
 
@@ -437,9 +457,11 @@ func (m *Manager) launch(s Spec) (*instance, error) {
 	if desc.PlatformID != s.ID {
 		return fail(fmt.Errorf("plugin %q: %s describes itself as platform %q; refusing a plugin under another id", s.ID, s.Path, desc.PlatformID))
 	}
+	ictx, cancel := context.WithCancel(context.Background())
 	return &instance{
-		id: s.ID, client: c, runner: pr, platform: pl, pid: pr.pid, desc: desc,
+		id: s.ID, client: c, rpc: rpc, runner: pr, platform: pl, pid: pr.pid, desc: desc,
 		protocol: c.NegotiatedVersion(), startedAt: m.now(),
+		ctx: ictx, cancel: cancel, checkNow: make(chan struct{}, 1),
 	}, nil
 }
 
@@ -466,6 +488,7 @@ type managed struct {
 type instance struct {
 	id        string
 	client    *goplugin.Client
+	rpc       goplugin.ClientProtocol
 	runner    *procRunner
 	platform  sdk.Platform
 	pid       int
@@ -474,6 +497,11 @@ type instance struct {
 	startedAt time.Time
 	stopping  atomic.Bool // set when the host stops it on purpose
 	killOnce  sync.Once
+	// ctx ends when the instance is given up (it stopped answering, exited or
+	// the host closed): calls in flight on it end then instead of at their deadline.
+	ctx      context.Context
+	cancel   context.CancelFunc
+	checkNow chan struct{} // asks the health monitor for a ping now
 }
 
 // kill runs go-plugin's Kill once (graceful shutdown, SIGKILL after 2s, then
@@ -568,6 +596,7 @@ func (p *managed) acquire(ctx context.Context) (*instance, error) {
 		p.mu.Unlock()
 		m.log.Info("plugin started", "plugin", p.spec.ID, "pid", inst.pid, "version", inst.desc.PluginVersion, "protocol", inst.protocol)
 		go p.watch(inst)
+		go p.monitor(inst)
 		return inst, nil
 	}
 }
@@ -575,6 +604,7 @@ func (p *managed) acquire(ctx context.Context) (*instance, error) {
 // watch notices the process exiting on its own.
 func (p *managed) watch(inst *instance) {
 	<-inst.runner.exited
+	inst.cancel()
 	if inst.stopping.Load() {
 		return
 	}
@@ -586,25 +616,33 @@ func (p *managed) watch(inst *instance) {
 
 // crashedLocked records that inst exited unexpectedly; idempotent.
 func (p *managed) crashedLocked(inst *instance) {
-	if p.inst != inst {
-		return
-	}
-	m := p.m
-	now := m.now()
-	p.inst = nil
-	if now.Sub(inst.startedAt) >= m.cfg.StableAfter {
-		p.failures = 0
-	}
-	p.failures++
 	reason := "exited"
 	if err := inst.runner.waitErr; err != nil {
 		reason = err.Error()
 	}
-	p.lastErr = fmt.Errorf("plugin process %d exited unexpectedly (%s)", inst.pid, reason)
+	p.lostLocked(inst, fmt.Errorf("plugin process %d exited unexpectedly (%s)", inst.pid, reason))
+}
+
+// lostLocked records that inst is gone for cause; idempotent. The next use
+// (or the health monitor) launches a new process, subject to backoff.
+func (p *managed) lostLocked(inst *instance, cause error) bool {
+	if p.inst != inst {
+		return false
+	}
+	m := p.m
+	now := m.now()
+	p.inst = nil
+	inst.cancel()
+	if now.Sub(inst.startedAt) >= m.cfg.StableAfter {
+		p.failures = 0
+	}
+	p.failures++
+	p.lastErr = cause
 	p.lastErrAt = now
 	p.nextAttempt = now.Add(m.backoff(p.failures))
 	p.health = HealthCrashed
-	m.log.Error("plugin crashed", "plugin", p.spec.ID, "pid", inst.pid, "reason", reason, "restart_in", p.nextAttempt.Sub(now))
+	m.log.Error("plugin crashed", "plugin", p.spec.ID, "pid", inst.pid, "reason", cause, "restart_in", p.nextAttempt.Sub(now))
+	return true
 }
 
 func (p *managed) status() Status {

@@ -190,7 +190,17 @@ const MaxBody = 16 << 20
 // ones): when the status is not 2xx, Do hands the body to hasEnvelope and returns it
 // if it holds a platform envelope, else a StatusError.
 func Do(ctx context.Context, client *http.Client, req *http.Request, hasEnvelope func([]byte) bool) ([]byte, error) {
+	if err := guardRequest(req); err != nil {
+		return nil, err
+	}
+	client, err := guardClient(client)
+	if err != nil {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "%v", err)
+	}
 	resp, err := client.Do(req.WithContext(ctx))
+	if refused(err) {
+		return nil, errEndpointRefused()
+	}
 	if err != nil {
 		return nil, TransportError(ctx, err)
 	}
