@@ -18,10 +18,14 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
 )
@@ -40,6 +44,18 @@ type config struct {
 	SecretKeyFile string
 	TrustProxy    bool
 	PluginDir     string
+	DBMaxOpen     int
+	DBMaxIdle     int
+	SyncHeartbeat time.Duration
+	SyncLease     time.Duration
+	DemoPorts     string
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envOr(key, def string) string {
@@ -76,8 +92,19 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
+	fs.IntVar(&c.DBMaxOpen, "db-max-open", envInt("OPSGRAPH_DB_MAX_OPEN", 0), "database connections this server opens at most; 0 is 10 on PostgreSQL, 32 on SQLite. On PostgreSQL keep replicas × (this + 1) below max_connections (OPSGRAPH_DB_MAX_OPEN)")
+	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
+	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
+	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
+	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.DBMaxOpen < 0 || c.DBMaxIdle < 0 {
+		return c, errors.New("--db-max-open and --db-max-idle must not be negative")
+	}
+	if c.SyncHeartbeat <= 0 || c.SyncLease < 2*c.SyncHeartbeat {
+		return c, errors.New("--sync-lease must be at least twice --sync-heartbeat, both positive")
 	}
 	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
 		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
@@ -118,7 +145,8 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
-		"max_body_bytes", cfg.MaxBodyBytes)
+		"max_body_bytes", cfg.MaxBodyBytes, "db_max_open", cfg.DBMaxOpen, "db_max_idle", cfg.DBMaxIdle,
+		"sync_heartbeat", cfg.SyncHeartbeat, "sync_lease", cfg.SyncLease)
 
 	key, created, err := secretbox.LoadKey(os.Getenv("OPSGRAPH_SECRET_KEY"), cfg.SecretKeyFile)
 	if err != nil {
@@ -136,14 +164,17 @@ func run(args []string) error {
 		return fmt.Errorf("built-in plugins: %w", err)
 	}
 	a, err := app.New(ctx, app.Config{
-		PluginDir:    cfg.PluginDir,
-		Builtins:     builtins,
-		DSN:          cfg.DSN,
-		Limits:       graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		Log:          log,
-		SecretKey:    key,
-		TrustProxy:   cfg.TrustProxy,
+		PluginDir:     cfg.PluginDir,
+		Builtins:      builtins,
+		DSN:           cfg.DSN,
+		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
+		MaxBodyBytes:  cfg.MaxBodyBytes,
+		Log:           log,
+		SecretKey:     key,
+		TrustProxy:    cfg.TrustProxy,
+		DBPool:        db.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle},
+		SyncHeartbeat: cfg.SyncHeartbeat,
+		SyncLease:     cfg.SyncLease,
 	})
 	if err != nil {
 		return err
@@ -151,7 +182,11 @@ func run(args []string) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		loaded, err := demo.Load(ctx, a.Client)
+		var loaded bool
+		err := db.WithLock(ctx, a.DB, dialectOf(cfg.DSN), db.LockDemo, func() (err error) {
+			loaded, err = demo.Load(ctx, a.Client)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -160,7 +195,7 @@ func run(args []string) error {
 		} else {
 			log.Info("database already has data: demo data not loaded again")
 		}
-		fakes, err := demo.StartFakePlatforms()
+		fakes, err := demo.StartFakePlatformsOn(cfg.DemoPorts)
 		if err != nil {
 			return fmt.Errorf("start fake platforms: %w", err)
 		}
@@ -197,6 +232,13 @@ func run(args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+func dialectOf(dsn string) string {
+	if db.IsPostgres(dsn) {
+		return dialect.Postgres
+	}
+	return dialect.SQLite
 }
 
 func displayAddr(addr string) string {
