@@ -2,6 +2,7 @@ package platformsync
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -94,7 +95,7 @@ func (s *Service) StartSync(ctx context.Context, c *ent.Client, storeID int, wha
 		if requester != 0 {
 			q.SetRequestedByID(requester)
 		}
-		if err := q.OnConflictColumns(syncjob.FieldActiveKey).DoNothing().Exec(ctx); err != nil && !errors.Is(err, errNoRows) {
+		if err := q.OnConflictColumns(syncjob.FieldActiveKey).DoNothing().Exec(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
 		job, err := c.SyncJob.Query().Where(syncjob.ActiveKey(key)).First(ctx)
@@ -108,9 +109,6 @@ func (s *Service) StartSync(ctx context.Context, c *ent.Client, storeID int, wha
 	}
 	return nil, apperr.New(apperr.Conflict, "the store's sync jobs are changing too fast; try again")
 }
-
-// errNoRows is what an upsert that did nothing may report.
-var errNoRows = errors.New("sql: no rows in result set")
 
 // Cancel ends a QUEUED or RUNNING job as CANCELED. A runner working on it
 // notices at its next page or heartbeat and stops without writing.
@@ -285,6 +283,7 @@ func (s *Service) claim(ctx context.Context) (*ent.SyncJob, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	reclaimed, previous := job.Status == syncjob.StatusRUNNING, job.ClaimedBy
 	upd := tx.SyncJob.Update().Where(syncjob.ID(job.ID), syncjob.LeaseToken(job.LeaseToken)).
 		SetStatus(syncjob.StatusRUNNING).SetClaimedBy(s.Instance).SetLeaseToken(job.LeaseToken + 1).
 		SetLeaseUntil(t.Add(s.lease())).SetHeartbeatAt(t).SetRunningStore(job.StoreID)
@@ -307,8 +306,9 @@ func (s *Service) claim(ctx context.Context) (*ent.SyncJob, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if job.LeaseToken > 1 {
-		s.Log.WarnContext(ctx, "reclaimed sync job whose lease ran out", "job_id", job.ID, "lease_token", job.LeaseToken)
+	if reclaimed {
+		s.Log.WarnContext(ctx, "reclaimed sync job whose lease ran out", "job_id", job.ID, "lease_token", job.LeaseToken,
+			"previous_owner", previous)
 	}
 	s.publish(ctx, job)
 	return job, nil
@@ -386,6 +386,9 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 	if ctx.Err() != nil {
 		s.handBack(bg, job, log)
 		return
+	}
+	if err != nil {
+		log.WarnContext(ctx, "sync phase failed", "err", err)
 	}
 	phases, pc := job.Phases, job.Percent
 	if r != nil {

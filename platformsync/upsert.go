@@ -212,7 +212,7 @@ func upsertMetrics(ctx context.Context, tx *ent.Tx, st *ent.Store, source string
 	}
 	return tx.MetricSnapshot.CreateBulk(creates...).
 		OnConflict(entsql.ConflictColumns(metricsnapshot.FieldStoreID, metricsnapshot.FieldDay),
-			entsql.UpdateWhere(entsql.EQ(metricsnapshot.Table+"."+metricsnapshot.FieldSource, source))).
+			entsql.UpdateWhere(entsql.EQ(metricsnapshot.FieldSource, source))).
 		Update(func(u *ent.MetricSnapshotUpsert) {
 			u.UpdateVisitors()
 			u.UpdatePageViews()
