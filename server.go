@@ -49,6 +49,7 @@ type config struct {
 	SyncHeartbeat time.Duration
 	SyncLease     time.Duration
 	DemoPorts     string
+	SyncPageSize  int
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -96,9 +97,13 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
 	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
 	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
+	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
 	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.SyncPageSize < 1 || c.SyncPageSize > 1000 {
+		return c, errors.New("--sync-page-size must be between 1 and 1000")
 	}
 	if c.DBMaxOpen < 0 || c.DBMaxIdle < 0 {
 		return c, errors.New("--db-max-open and --db-max-idle must not be negative")
@@ -175,6 +180,7 @@ func run(args []string) error {
 		DBPool:        db.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle},
 		SyncHeartbeat: cfg.SyncHeartbeat,
 		SyncLease:     cfg.SyncLease,
+		SyncPageSize:  cfg.SyncPageSize,
 	})
 	if err != nil {
 		return err
