@@ -158,8 +158,8 @@ func TestScaleOut(t *testing.T) {
 	defer wcancel()
 	type watched struct {
 		replica, job string
-		status      string
-		err         error
+		status       string
+		err          error
 	}
 	results := make(chan watched, 2*nJobs)
 	for _, r := range []*replica{reps[0], reps[2]} {
