@@ -128,7 +128,14 @@ func OpenClientPool(ctx context.Context, dsn string, pool Pool, opts ...ent.Opti
 	}
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
 	err = WithLock(ctx, drv.DB(), drv.Dialect(), LockMigrate, func() error {
-		if err := client.Schema.Create(ctx); err != nil {
+		err := client.Schema.Create(ctx)
+		// SQLite has no advisory lock, and ent inspects the schema before its
+		// write transaction: a server starting at the same moment may have
+		// created a table in between. Inspecting again sees it.
+		for i := 0; err != nil && drv.Dialect() == dialect.SQLite && strings.Contains(err.Error(), "already exists") && i < 5; i++ {
+			err = client.Schema.Create(ctx)
+		}
+		if err != nil {
 			return fmt.Errorf("migrate schema: %w", err)
 		}
 		return createServerTables(ctx, drv.DB())
