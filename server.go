@@ -18,11 +18,15 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
+	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
 )
@@ -44,6 +48,19 @@ type config struct {
 
 	TrustedProxies        auth.TrustedProxies
 	AllowPrivateEndpoints bool
+	DBMaxOpen             int
+	DBMaxIdle             int
+	SyncHeartbeat         time.Duration
+	SyncLease             time.Duration
+	DemoPorts             string
+	SyncPageSize          int
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envOr(key, def string) string {
@@ -82,6 +99,12 @@ func parseFlags(args []string) (config, error) {
 	trusted := fs.String("trusted-proxies", envOr("OPSGRAPH_TRUSTED_PROXIES", ""), "comma-separated CIDRs of your reverse proxies; the client address is the rightmost X-Forwarded-For hop not in them (OPSGRAPH_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.AllowPrivateEndpoints, "allow-private-endpoints", envBool("OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS"), "let connectStore reach loopback, private and link-local addresses and plain http (on with --demo) (OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
+	fs.IntVar(&c.DBMaxOpen, "db-max-open", envInt("OPSGRAPH_DB_MAX_OPEN", 0), "database connections this server opens at most; 0 is 10 on PostgreSQL, 32 on SQLite. On PostgreSQL keep replicas × (this + 1) below max_connections (OPSGRAPH_DB_MAX_OPEN)")
+	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
+	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
+	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
+	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
+	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -94,6 +117,15 @@ func parseFlags(args []string) (config, error) {
 	}
 	if c.Demo {
 		c.AllowPrivateEndpoints = true // the fake platforms listen on loopback
+	}
+	if c.SyncPageSize < 1 || c.SyncPageSize > 1000 {
+		return c, errors.New("--sync-page-size must be between 1 and 1000")
+	}
+	if c.DBMaxOpen < 0 || c.DBMaxIdle < 0 {
+		return c, errors.New("--db-max-open and --db-max-idle must not be negative")
+	}
+	if c.SyncHeartbeat <= 0 || c.SyncLease < 2*c.SyncHeartbeat {
+		return c, errors.New("--sync-lease must be at least twice --sync-heartbeat, both positive")
 	}
 	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
 		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
@@ -135,7 +167,8 @@ func run(args []string) error {
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
 		"max_body_bytes", cfg.MaxBodyBytes, "trusted_proxies", cfg.TrustedProxies,
-		"allow_private_endpoints", cfg.AllowPrivateEndpoints)
+		"allow_private_endpoints", cfg.AllowPrivateEndpoints, "db_max_open", cfg.DBMaxOpen, "db_max_idle", cfg.DBMaxIdle,
+		"sync_heartbeat", cfg.SyncHeartbeat, "sync_lease", cfg.SyncLease)
 	if cfg.TrustProxy {
 		log.Warn("--trust-proxy is deprecated: use --trusted-proxies with your proxies' CIDRs", "now_trusting", cfg.TrustedProxies)
 	}
@@ -165,6 +198,10 @@ func run(args []string) error {
 		SecretKey:             key,
 		TrustedProxies:        cfg.TrustedProxies,
 		AllowPrivateEndpoints: cfg.AllowPrivateEndpoints,
+		DBPool:                db.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle},
+		SyncHeartbeat:         cfg.SyncHeartbeat,
+		SyncLease:             cfg.SyncLease,
+		SyncPageSize:          cfg.SyncPageSize,
 	})
 	if err != nil {
 		return err
@@ -172,7 +209,11 @@ func run(args []string) error {
 	defer a.Close()
 
 	if cfg.Demo {
-		loaded, err := demo.Load(ctx, a.Client)
+		var loaded bool
+		err := db.WithLock(ctx, a.DB, dialectOf(cfg.DSN), db.LockDemo, func() (err error) {
+			loaded, err = demo.Load(ctx, a.Client)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -181,7 +222,7 @@ func run(args []string) error {
 		} else {
 			log.Info("database already has data: demo data not loaded again")
 		}
-		fakes, err := demo.StartFakePlatforms()
+		fakes, err := demo.StartFakePlatformsOn(cfg.DemoPorts)
 		if err != nil {
 			return fmt.Errorf("start fake platforms: %w", err)
 		}
@@ -218,6 +259,13 @@ func run(args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+func dialectOf(dsn string) string {
+	if db.IsPostgres(dsn) {
+		return dialect.Postgres
+	}
+	return dialect.SQLite
 }
 
 func displayAddr(addr string) string {

@@ -381,6 +381,8 @@ func (w *tenants) mutations() []tenantMutation {
 
 		m("connectStore", `mutation($s: ID!) { connectStore(storeId: $s, platform: "taobao", credentials: [{name: "app_key", value: "k"}, {name: "app_secret", value: "s"}], endpoint: "http://127.0.0.1:1") { id } }`, "s", b.Store),
 		m("syncStore", `mutation($s: ID!) { syncStore(storeId: $s) { id } }`, "s", b.Store),
+		m("cancelSyncJob", `mutation($id: ID!) { cancelSyncJob(id: $id) { id } }`, "id", b.SyncJob),
+		m("retrySyncJob", `mutation($id: ID!) { retrySyncJob(id: $id) { id } }`, "id", b.SyncJob),
 		m("publishContent", `mutation($c: ID!) { publishContent(contentId: $c) { id } }`, "c", b.Content),
 		m("updateStock", `mutation($s: ID!) { updateStock(skuId: $s, quantity: 0) { id } }`, "s", b.SKU),
 	}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -58,11 +60,20 @@ type Config struct {
 	SyncPageSize int
 	// NoSyncRunner leaves sync jobs queued (tests that run jobs by hand).
 	NoSyncRunner bool
+	// DBPool sizes the database connection pool (--db-max-open, --db-max-idle);
+	// zero fields take db.DefaultPool.
+	DBPool db.Pool
+	// SyncPoll, SyncHeartbeat and SyncLease time the sync job runner; zero
+	// takes platformsync's defaults (2 s, 5 s, 20 s).
+	SyncPoll, SyncHeartbeat, SyncLease time.Duration
+	// Instance names this replica on the jobs it runs; "" is host/pid.
+	Instance string
 }
 
 // App is a running OpsGraph instance without its listener.
 type App struct {
 	Client  *ent.Client
+	DB      *sql.DB
 	Authz   *authz.Authorizer
 	Auth    *auth.Service
 	Box     *secretbox.Box
@@ -82,8 +93,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := db.OpenClient(ctx, cfg.DSN, cfg.ClientOptions...)
+	client, sqlDB, err := db.OpenClientPool(ctx, cfg.DSN, cfg.DBPool, cfg.ClientOptions...)
 	if err != nil {
+		return nil, err
+	}
+	pg := db.IsPostgres(cfg.DSN)
+	if err := db.CheckKey(ctx, sqlDB, pg, cfg.SecretKey); err != nil {
+		client.Close()
 		return nil, err
 	}
 	az, err := authz.New(ctx, client)
@@ -100,26 +116,64 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		client.Close()
 		return nil, fmt.Errorf("plugins: %w", err)
 	}
-	hostname, _ := os.Hostname()
+	instance := cfg.Instance
+	if instance == "" {
+		hostname, _ := os.Hostname()
+		instance = fmt.Sprintf("%s/%d", hostname, os.Getpid())
+	}
 	syncer := &platformsync.Service{Client: client, Plugins: plugins, Box: box, Log: cfg.Log,
-		Broker: platformsync.NewBroker(), Instance: fmt.Sprintf("%s/%d", hostname, os.Getpid()),
-		PageSize: cfg.SyncPageSize, Postgres: db.IsPostgres(cfg.DSN)}
+		Broker: platformsync.NewBroker(), Instance: instance,
+		PageSize: cfg.SyncPageSize, Postgres: pg, DB: sqlDB,
+		Poll: cfg.SyncPoll, Heartbeat: cfg.SyncHeartbeat, Lease: cfg.SyncLease}
 	syncer.Init()
-	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
-	if cfg.NoSyncRunner {
-		close(a.done)
-	} else {
-		go func() {
-			defer close(a.done)
-			if syncer.Postgres {
-				go syncer.Listen(runCtx, cfg.DSN)
-			}
-			syncer.Run(runCtx)
-		}()
+	var listener *db.Listener
+	if pg {
+		listener = a.listener(cfg.DSN, cfg.Log)
 	}
+	var wg sync.WaitGroup
+	if listener != nil {
+		wg.Go(func() { listener.Run(runCtx) })
+	}
+	if !cfg.NoSyncRunner {
+		wg.Go(func() { syncer.Run(runCtx) })
+	}
+	go func() {
+		wg.Wait()
+		close(a.done)
+	}()
 	return a, nil
+}
+
+// policyChannel carries policy edits: every replica reloads its policies.
+const policyChannel = "opsgraph_policy"
+
+// listener wires PostgreSQL notifications to their receivers: sync job
+// updates to subscribers, queued jobs to the runner, policy edits to the
+// authorizer. After a reconnect each catches up: subscribers get their jobs'
+// current state, the runner looks for jobs, the policies are reloaded.
+func (a *App) listener(dsn string, log *slog.Logger) *db.Listener {
+	l := &db.Listener{DSN: dsn, Log: log}
+	l.Handle(platformsync.JobsChannel, a.Sync.OnJobNotification)
+	l.Handle(platformsync.QueueChannel, func(context.Context, string) { a.Sync.Wake() })
+	l.Handle(policyChannel, func(ctx context.Context, from string) {
+		if from == a.Sync.Instance {
+			return
+		}
+		if err := a.Authz.Reload(); err != nil {
+			log.WarnContext(ctx, "reload policies", "err", err)
+		}
+	})
+	l.OnConnect(a.Sync.CatchUp)
+	l.OnConnect(func(ctx context.Context) { _ = a.Authz.Reload() })
+	a.Authz.Changed = func() {
+		if _, err := a.DB.ExecContext(context.Background(), "SELECT pg_notify($1, $2)", policyChannel, a.Sync.Instance); err != nil {
+			log.Warn("notify policy change", "err", err)
+		}
+	}
+	return l
 }
 
 // Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.

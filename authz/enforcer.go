@@ -12,6 +12,7 @@ import (
 	"github.com/casbin/casbin/v2/model"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/casbinrule"
 )
 
 //go:embed model.conf
@@ -24,9 +25,15 @@ type Authorizer struct {
 	client *ent.Client
 	stop   chan struct{}
 	once   sync.Once
+	// Changed, when set, is called after this replica edited policies; the
+	// server sends a NOTIFY so that the other replicas Reload at once.
+	Changed func()
+	reload  sync.Mutex
 }
 
-// PolicyReload is how often each replica reloads policies edited elsewhere.
+// PolicyReload is how often each replica reloads policies as a safety net;
+// edits reach the other replicas at once through Changed (LISTEN/NOTIFY on
+// PostgreSQL).
 const PolicyReload = 30 * time.Second
 
 // New loads the policies, seeds the built-in role matrix where missing and
@@ -64,9 +71,20 @@ func (a *Authorizer) reloadEvery(d time.Duration) {
 	}
 }
 
-// Reload loads the stored policies again and forgets every cached decision,
-// picking up edits made by other replicas. It runs every PolicyReload.
-func (a *Authorizer) Reload() error { return a.e.LoadPolicy() }
+// Reload loads the stored policies again and then forgets every cached
+// decision, picking up edits made by other replicas. The cache is cleared
+// after the load, not only before it: a decision cached while the load ran
+// was made with the old policies. It runs on every policy notification and
+// every PolicyReload.
+func (a *Authorizer) Reload() error {
+	a.reload.Lock()
+	defer a.reload.Unlock()
+	if err := a.e.LoadPolicy(); err != nil {
+		return err
+	}
+	a.invalidate()
+	return nil
+}
 
 // seed adds the built-in permissions that are not stored yet. Another replica
 // seeding at the same moment makes some adds conflict; reloading settles it.
@@ -147,7 +165,10 @@ func (a *Authorizer) CustomRoles(dom int) []string {
 	return out
 }
 
-// RoleExists reports whether role is built in or defined in dom.
+// RoleExists reports whether role is built in or defined in dom. A custom
+// role unknown to this replica's loaded policies is looked up in the
+// database (another replica may have just created it), and when found there
+// the policies are reloaded so that its permissions apply here too.
 func (a *Authorizer) RoleExists(role string, dom int) bool {
 	if IsBuiltinRole(role) {
 		return true
@@ -157,7 +178,18 @@ func (a *Authorizer) RoleExists(role string, dom int) bool {
 			return true
 		}
 	}
-	return false
+	ctx, cancel := context.WithTimeout(SystemContext(context.Background()), 5*time.Second)
+	defer cancel()
+	d := strconv.Itoa(dom)
+	ok, err := a.client.CasbinRule.Query().Where(casbinrule.V0(role), casbinrule.Or(
+		casbinrule.And(casbinrule.Ptype("p"), casbinrule.V1(d)),
+		casbinrule.And(casbinrule.Ptype("g"), casbinrule.V2(d)),
+	)).Exist(ctx)
+	if err != nil || !ok {
+		return false
+	}
+	_ = a.Reload()
+	return true
 }
 
 // SetCustomRole replaces the permissions (and inherited built-in role) of a
@@ -167,8 +199,8 @@ func (a *Authorizer) SetCustomRole(role string, dom int, perms []Permission, inh
 	// Cached decisions about the role are stale whatever happens below (the
 	// cached enforcer forgets only exact keys of added or removed lines, not
 	// those of filtered removals, grouping lines or wildcard matches).
-	defer a.invalidate()
-	if err := a.DeleteCustomRole(role, dom); err != nil {
+	defer a.changed()
+	if err := a.deleteCustomRole(role, dom); err != nil {
 		return err
 	}
 	rules := make([][]string, 0, len(perms))
@@ -190,13 +222,25 @@ func (a *Authorizer) SetCustomRole(role string, dom int, perms []Permission, inh
 
 // DeleteCustomRole removes a custom role's policies in dom.
 func (a *Authorizer) DeleteCustomRole(role string, dom int) error {
+	defer a.changed()
+	return a.deleteCustomRole(role, dom)
+}
+
+func (a *Authorizer) deleteCustomRole(role string, dom int) error {
 	d := strconv.Itoa(dom)
-	defer a.invalidate()
 	if _, err := a.e.RemoveFilteredPolicy(0, role, d); err != nil {
 		return err
 	}
 	_, err := a.e.RemoveFilteredGroupingPolicy(0, role, "", d)
 	return err
+}
+
+// changed drops this replica's cached decisions and tells the others.
+func (a *Authorizer) changed() {
+	a.invalidate()
+	if a.Changed != nil {
+		a.Changed()
+	}
 }
 
 // invalidate drops every cached decision after policies changed.

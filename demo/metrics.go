@@ -143,7 +143,7 @@ func (s *seeder) metrics(ctx context.Context) error {
 				}
 				builders = append(builders, s.tx.MetricSnapshot.Create().
 					SetStoreID(st.store.ID).
-					SetDay(d.Format(time.DateOnly)).
+					SetDay(d.Format(time.DateOnly)).SetSource("DEMO").
 					SetVisitors(visitors).
 					SetPageViews(pageViews).
 					SetAddToCart(cart).

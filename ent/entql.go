@@ -307,6 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldPaidOrders:     {Type: field.TypeInt64, Column: metricsnapshot.FieldPaidOrders},
 			metricsnapshot.FieldGmv:            {Type: field.TypeInt64, Column: metricsnapshot.FieldGmv},
 			metricsnapshot.FieldRefunds:        {Type: field.TypeInt64, Column: metricsnapshot.FieldRefunds},
+			metricsnapshot.FieldSource:         {Type: field.TypeString, Column: metricsnapshot.FieldSource},
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
@@ -553,10 +554,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldPhase:          {Type: field.TypeString, Column: syncjob.FieldPhase},
 			syncjob.FieldDone:           {Type: field.TypeInt, Column: syncjob.FieldDone},
 			syncjob.FieldTotal:          {Type: field.TypeInt, Column: syncjob.FieldTotal},
+			syncjob.FieldPercent:        {Type: field.TypeInt, Column: syncjob.FieldPercent},
+			syncjob.FieldPhases:         {Type: field.TypeJSON, Column: syncjob.FieldPhases},
 			syncjob.FieldError:          {Type: field.TypeString, Column: syncjob.FieldError},
 			syncjob.FieldRequestedByID:  {Type: field.TypeInt, Column: syncjob.FieldRequestedByID},
 			syncjob.FieldClaimedBy:      {Type: field.TypeString, Column: syncjob.FieldClaimedBy},
 			syncjob.FieldHeartbeatAt:    {Type: field.TypeTime, Column: syncjob.FieldHeartbeatAt},
+			syncjob.FieldLeaseToken:     {Type: field.TypeInt64, Column: syncjob.FieldLeaseToken},
+			syncjob.FieldLeaseUntil:     {Type: field.TypeTime, Column: syncjob.FieldLeaseUntil},
+			syncjob.FieldActiveKey:      {Type: field.TypeString, Column: syncjob.FieldActiveKey},
+			syncjob.FieldRunningStore:   {Type: field.TypeInt, Column: syncjob.FieldRunningStore},
 			syncjob.FieldStartedAt:      {Type: field.TypeTime, Column: syncjob.FieldStartedAt},
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
@@ -2529,6 +2536,11 @@ func (f *MetricSnapshotFilter) WhereRefunds(p entql.Int64P) {
 	f.Where(p.Field(metricsnapshot.FieldRefunds))
 }
 
+// WhereSource applies the entql string predicate on the source field.
+func (f *MetricSnapshotFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(metricsnapshot.FieldSource))
+}
+
 // WhereTrafficSources applies the entql json.RawMessage predicate on the traffic_sources field.
 func (f *MetricSnapshotFilter) WhereTrafficSources(p entql.BytesP) {
 	f.Where(p.Field(metricsnapshot.FieldTrafficSources))
@@ -3971,6 +3983,16 @@ func (f *SyncJobFilter) WhereTotal(p entql.IntP) {
 	f.Where(p.Field(syncjob.FieldTotal))
 }
 
+// WherePercent applies the entql int predicate on the percent field.
+func (f *SyncJobFilter) WherePercent(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldPercent))
+}
+
+// WherePhases applies the entql json.RawMessage predicate on the phases field.
+func (f *SyncJobFilter) WherePhases(p entql.BytesP) {
+	f.Where(p.Field(syncjob.FieldPhases))
+}
+
 // WhereError applies the entql string predicate on the error field.
 func (f *SyncJobFilter) WhereError(p entql.StringP) {
 	f.Where(p.Field(syncjob.FieldError))
@@ -3989,6 +4011,26 @@ func (f *SyncJobFilter) WhereClaimedBy(p entql.StringP) {
 // WhereHeartbeatAt applies the entql time.Time predicate on the heartbeat_at field.
 func (f *SyncJobFilter) WhereHeartbeatAt(p entql.TimeP) {
 	f.Where(p.Field(syncjob.FieldHeartbeatAt))
+}
+
+// WhereLeaseToken applies the entql int64 predicate on the lease_token field.
+func (f *SyncJobFilter) WhereLeaseToken(p entql.Int64P) {
+	f.Where(p.Field(syncjob.FieldLeaseToken))
+}
+
+// WhereLeaseUntil applies the entql time.Time predicate on the lease_until field.
+func (f *SyncJobFilter) WhereLeaseUntil(p entql.TimeP) {
+	f.Where(p.Field(syncjob.FieldLeaseUntil))
+}
+
+// WhereActiveKey applies the entql string predicate on the active_key field.
+func (f *SyncJobFilter) WhereActiveKey(p entql.StringP) {
+	f.Where(p.Field(syncjob.FieldActiveKey))
+}
+
+// WhereRunningStore applies the entql int predicate on the running_store field.
+func (f *SyncJobFilter) WhereRunningStore(p entql.IntP) {
+	f.Where(p.Field(syncjob.FieldRunningStore))
 }
 
 // WhereStartedAt applies the entql time.Time predicate on the started_at field.

@@ -1767,6 +1767,11 @@ func (_q *MetricSnapshotQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, metricsnapshot.FieldRefunds)
 				fieldSeen[metricsnapshot.FieldRefunds] = struct{}{}
 			}
+		case "source":
+			if _, ok := fieldSeen[metricsnapshot.FieldSource]; !ok {
+				selectedFields = append(selectedFields, metricsnapshot.FieldSource)
+				fieldSeen[metricsnapshot.FieldSource] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -4507,6 +4512,16 @@ func (_q *SyncJobQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[syncjob.FieldTotal]; !ok {
 				selectedFields = append(selectedFields, syncjob.FieldTotal)
 				fieldSeen[syncjob.FieldTotal] = struct{}{}
+			}
+		case "percent":
+			if _, ok := fieldSeen[syncjob.FieldPercent]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldPercent)
+				fieldSeen[syncjob.FieldPercent] = struct{}{}
+			}
+		case "phases":
+			if _, ok := fieldSeen[syncjob.FieldPhases]; !ok {
+				selectedFields = append(selectedFields, syncjob.FieldPhases)
+				fieldSeen[syncjob.FieldPhases] = struct{}{}
 			}
 		case "error":
 			if _, ok := fieldSeen[syncjob.FieldError]; !ok {

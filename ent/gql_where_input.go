@@ -4425,6 +4425,21 @@ type MetricSnapshotWhereInput struct {
 	PaidOrdersLT    *int64  `json:"paidOrdersLT,omitempty"`
 	PaidOrdersLTE   *int64  `json:"paidOrdersLTE,omitempty"`
 
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -4759,6 +4774,45 @@ func (i *MetricSnapshotWhereInput) P() (predicate.MetricSnapshot, error) {
 	}
 	if i.PaidOrdersLTE != nil {
 		predicates = append(predicates, metricsnapshot.PaidOrdersLTE(*i.PaidOrdersLTE))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, metricsnapshot.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, metricsnapshot.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, metricsnapshot.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, metricsnapshot.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, metricsnapshot.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, metricsnapshot.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, metricsnapshot.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, metricsnapshot.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, metricsnapshot.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, metricsnapshot.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, metricsnapshot.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, metricsnapshot.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, metricsnapshot.SourceContainsFold(*i.SourceContainsFold))
 	}
 
 	if i.HasOrganization != nil {
@@ -9851,6 +9905,16 @@ type SyncJobWhereInput struct {
 	TotalLT    *int  `json:"totalLT,omitempty"`
 	TotalLTE   *int  `json:"totalLTE,omitempty"`
 
+	// "percent" field predicates.
+	Percent      *int  `json:"percent,omitempty"`
+	PercentNEQ   *int  `json:"percentNEQ,omitempty"`
+	PercentIn    []int `json:"percentIn,omitempty"`
+	PercentNotIn []int `json:"percentNotIn,omitempty"`
+	PercentGT    *int  `json:"percentGT,omitempty"`
+	PercentGTE   *int  `json:"percentGTE,omitempty"`
+	PercentLT    *int  `json:"percentLT,omitempty"`
+	PercentLTE   *int  `json:"percentLTE,omitempty"`
+
 	// "error" field predicates.
 	Error             *string  `json:"error,omitempty"`
 	ErrorNEQ          *string  `json:"errorNEQ,omitempty"`
@@ -10178,6 +10242,30 @@ func (i *SyncJobWhereInput) P() (predicate.SyncJob, error) {
 	}
 	if i.TotalLTE != nil {
 		predicates = append(predicates, syncjob.TotalLTE(*i.TotalLTE))
+	}
+	if i.Percent != nil {
+		predicates = append(predicates, syncjob.PercentEQ(*i.Percent))
+	}
+	if i.PercentNEQ != nil {
+		predicates = append(predicates, syncjob.PercentNEQ(*i.PercentNEQ))
+	}
+	if len(i.PercentIn) > 0 {
+		predicates = append(predicates, syncjob.PercentIn(i.PercentIn...))
+	}
+	if len(i.PercentNotIn) > 0 {
+		predicates = append(predicates, syncjob.PercentNotIn(i.PercentNotIn...))
+	}
+	if i.PercentGT != nil {
+		predicates = append(predicates, syncjob.PercentGT(*i.PercentGT))
+	}
+	if i.PercentGTE != nil {
+		predicates = append(predicates, syncjob.PercentGTE(*i.PercentGTE))
+	}
+	if i.PercentLT != nil {
+		predicates = append(predicates, syncjob.PercentLT(*i.PercentLT))
+	}
+	if i.PercentLTE != nil {
+		predicates = append(predicates, syncjob.PercentLTE(*i.PercentLTE))
 	}
 	if i.Error != nil {
 		predicates = append(predicates, syncjob.ErrorEQ(*i.Error))

@@ -45,6 +45,8 @@ type MetricSnapshot struct {
 	Gmv schematype.Money `json:"gmv,omitempty"`
 	// Refunded amount.
 	Refunds schematype.Money `json:"refunds,omitempty"`
+	// Where these numbers came from: DEMO (demo data), MANUAL (entered or imported), or the platform plugin that synced them (taobao, douyin, xiaohongshu …). A sync never overwrites a day whose numbers came from another source.
+	Source string `json:"source,omitempty"`
 	// Visitors by traffic source (流量来源): NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN, OTHER.
 	TrafficSources map[string]int64 `json:"traffic_sources,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -97,7 +99,7 @@ func (*MetricSnapshot) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case metricsnapshot.FieldID, metricsnapshot.FieldOrganizationID, metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldPageViews, metricsnapshot.FieldAddToCart, metricsnapshot.FieldOrders, metricsnapshot.FieldPaidOrders, metricsnapshot.FieldGmv, metricsnapshot.FieldRefunds:
 			values[i] = new(sql.NullInt64)
-		case metricsnapshot.FieldDay:
+		case metricsnapshot.FieldDay, metricsnapshot.FieldSource:
 			values[i] = new(sql.NullString)
 		case metricsnapshot.FieldCreatedAt, metricsnapshot.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -194,6 +196,12 @@ func (_m *MetricSnapshot) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Refunds = schematype.Money(value.Int64)
 			}
+		case metricsnapshot.FieldSource:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field source", values[i])
+			} else if value.Valid {
+				_m.Source = value.String
+			}
 		case metricsnapshot.FieldTrafficSources:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field traffic_sources", values[i])
@@ -283,6 +291,9 @@ func (_m *MetricSnapshot) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("refunds=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Refunds))
+	builder.WriteString(", ")
+	builder.WriteString("source=")
+	builder.WriteString(_m.Source)
 	builder.WriteString(", ")
 	builder.WriteString("traffic_sources=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TrafficSources))

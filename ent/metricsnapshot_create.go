@@ -169,6 +169,20 @@ func (_c *MetricSnapshotCreate) SetNillableRefunds(v *schematype.Money) *MetricS
 	return _c
 }
 
+// SetSource sets the "source" field.
+func (_c *MetricSnapshotCreate) SetSource(v string) *MetricSnapshotCreate {
+	_c.mutation.SetSource(v)
+	return _c
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_c *MetricSnapshotCreate) SetNillableSource(v *string) *MetricSnapshotCreate {
+	if v != nil {
+		_c.SetSource(*v)
+	}
+	return _c
+}
+
 // SetTrafficSources sets the "traffic_sources" field.
 func (_c *MetricSnapshotCreate) SetTrafficSources(v map[string]int64) *MetricSnapshotCreate {
 	_c.mutation.SetTrafficSources(v)
@@ -264,6 +278,10 @@ func (_c *MetricSnapshotCreate) defaults() error {
 		v := metricsnapshot.DefaultRefunds
 		_c.mutation.SetRefunds(v)
 	}
+	if _, ok := _c.mutation.Source(); !ok {
+		v := metricsnapshot.DefaultSource
+		_c.mutation.SetSource(v)
+	}
 	return nil
 }
 
@@ -334,6 +352,14 @@ func (_c *MetricSnapshotCreate) check() error {
 	}
 	if _, ok := _c.mutation.Refunds(); !ok {
 		return &ValidationError{Name: "refunds", err: errors.New(`ent: missing required field "MetricSnapshot.refunds"`)}
+	}
+	if _, ok := _c.mutation.Source(); !ok {
+		return &ValidationError{Name: "source", err: errors.New(`ent: missing required field "MetricSnapshot.source"`)}
+	}
+	if v, ok := _c.mutation.Source(); ok {
+		if err := metricsnapshot.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.source": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "MetricSnapshot.organization"`)}
@@ -407,6 +433,10 @@ func (_c *MetricSnapshotCreate) createSpec() (*MetricSnapshot, *sqlgraph.CreateS
 	if value, ok := _c.mutation.Refunds(); ok {
 		_spec.SetField(metricsnapshot.FieldRefunds, field.TypeInt64, value)
 		_node.Refunds = value
+	}
+	if value, ok := _c.mutation.Source(); ok {
+		_spec.SetField(metricsnapshot.FieldSource, field.TypeString, value)
+		_node.Source = value
 	}
 	if value, ok := _c.mutation.TrafficSources(); ok {
 		_spec.SetField(metricsnapshot.FieldTrafficSources, field.TypeJSON, value)
@@ -633,6 +663,18 @@ func (u *MetricSnapshotUpsert) UpdateRefunds() *MetricSnapshotUpsert {
 // AddRefunds adds v to the "refunds" field.
 func (u *MetricSnapshotUpsert) AddRefunds(v schematype.Money) *MetricSnapshotUpsert {
 	u.Add(metricsnapshot.FieldRefunds, v)
+	return u
+}
+
+// SetSource sets the "source" field.
+func (u *MetricSnapshotUpsert) SetSource(v string) *MetricSnapshotUpsert {
+	u.Set(metricsnapshot.FieldSource, v)
+	return u
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MetricSnapshotUpsert) UpdateSource() *MetricSnapshotUpsert {
+	u.SetExcluded(metricsnapshot.FieldSource)
 	return u
 }
 
@@ -866,6 +908,20 @@ func (u *MetricSnapshotUpsertOne) AddRefunds(v schematype.Money) *MetricSnapshot
 func (u *MetricSnapshotUpsertOne) UpdateRefunds() *MetricSnapshotUpsertOne {
 	return u.Update(func(s *MetricSnapshotUpsert) {
 		s.UpdateRefunds()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *MetricSnapshotUpsertOne) SetSource(v string) *MetricSnapshotUpsertOne {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MetricSnapshotUpsertOne) UpdateSource() *MetricSnapshotUpsertOne {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.UpdateSource()
 	})
 }
 
@@ -1268,6 +1324,20 @@ func (u *MetricSnapshotUpsertBulk) AddRefunds(v schematype.Money) *MetricSnapsho
 func (u *MetricSnapshotUpsertBulk) UpdateRefunds() *MetricSnapshotUpsertBulk {
 	return u.Update(func(s *MetricSnapshotUpsert) {
 		s.UpdateRefunds()
+	})
+}
+
+// SetSource sets the "source" field.
+func (u *MetricSnapshotUpsertBulk) SetSource(v string) *MetricSnapshotUpsertBulk {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.SetSource(v)
+	})
+}
+
+// UpdateSource sets the "source" field to the value that was provided on create.
+func (u *MetricSnapshotUpsertBulk) UpdateSource() *MetricSnapshotUpsertBulk {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.UpdateSource()
 	})
 }
 

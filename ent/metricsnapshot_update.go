@@ -183,6 +183,20 @@ func (_u *MetricSnapshotUpdate) AddRefunds(v schematype.Money) *MetricSnapshotUp
 	return _u
 }
 
+// SetSource sets the "source" field.
+func (_u *MetricSnapshotUpdate) SetSource(v string) *MetricSnapshotUpdate {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *MetricSnapshotUpdate) SetNillableSource(v *string) *MetricSnapshotUpdate {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
 // SetTrafficSources sets the "traffic_sources" field.
 func (_u *MetricSnapshotUpdate) SetTrafficSources(v map[string]int64) *MetricSnapshotUpdate {
 	_u.mutation.SetTrafficSources(v)
@@ -269,6 +283,11 @@ func (_u *MetricSnapshotUpdate) check() error {
 			return &ValidationError{Name: "paid_orders", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paid_orders": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Source(); ok {
+		if err := metricsnapshot.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.source": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MetricSnapshot.organization"`)
 	}
@@ -340,6 +359,9 @@ func (_u *MetricSnapshotUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.AddedRefunds(); ok {
 		_spec.AddField(metricsnapshot.FieldRefunds, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(metricsnapshot.FieldSource, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.TrafficSources(); ok {
 		_spec.SetField(metricsnapshot.FieldTrafficSources, field.TypeJSON, value)
@@ -522,6 +544,20 @@ func (_u *MetricSnapshotUpdateOne) AddRefunds(v schematype.Money) *MetricSnapsho
 	return _u
 }
 
+// SetSource sets the "source" field.
+func (_u *MetricSnapshotUpdateOne) SetSource(v string) *MetricSnapshotUpdateOne {
+	_u.mutation.SetSource(v)
+	return _u
+}
+
+// SetNillableSource sets the "source" field if the given value is not nil.
+func (_u *MetricSnapshotUpdateOne) SetNillableSource(v *string) *MetricSnapshotUpdateOne {
+	if v != nil {
+		_u.SetSource(*v)
+	}
+	return _u
+}
+
 // SetTrafficSources sets the "traffic_sources" field.
 func (_u *MetricSnapshotUpdateOne) SetTrafficSources(v map[string]int64) *MetricSnapshotUpdateOne {
 	_u.mutation.SetTrafficSources(v)
@@ -621,6 +657,11 @@ func (_u *MetricSnapshotUpdateOne) check() error {
 			return &ValidationError{Name: "paid_orders", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paid_orders": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Source(); ok {
+		if err := metricsnapshot.SourceValidator(v); err != nil {
+			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.source": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MetricSnapshot.organization"`)
 	}
@@ -709,6 +750,9 @@ func (_u *MetricSnapshotUpdateOne) sqlSave(ctx context.Context) (_node *MetricSn
 	}
 	if value, ok := _u.mutation.AddedRefunds(); ok {
 		_spec.AddField(metricsnapshot.FieldRefunds, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Source(); ok {
+		_spec.SetField(metricsnapshot.FieldSource, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.TrafficSources(); ok {
 		_spec.SetField(metricsnapshot.FieldTrafficSources, field.TypeJSON, value)

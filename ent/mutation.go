@@ -10899,6 +10899,7 @@ type MetricSnapshotMutation struct {
 	addgmv              *schematype.Money
 	refunds             *schematype.Money
 	addrefunds          *schematype.Money
+	source              *string
 	traffic_sources     *map[string]int64
 	clearedFields       map[string]struct{}
 	organization        *int
@@ -11580,6 +11581,42 @@ func (m *MetricSnapshotMutation) ResetRefunds() {
 	m.addrefunds = nil
 }
 
+// SetSource sets the "source" field.
+func (m *MetricSnapshotMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *MetricSnapshotMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the MetricSnapshot entity.
+// If the MetricSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MetricSnapshotMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *MetricSnapshotMutation) ResetSource() {
+	m.source = nil
+}
+
 // SetTrafficSources sets the "traffic_sources" field.
 func (m *MetricSnapshotMutation) SetTrafficSources(value map[string]int64) {
 	m.traffic_sources = &value
@@ -11717,7 +11754,7 @@ func (m *MetricSnapshotMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MetricSnapshotMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, metricsnapshot.FieldCreatedAt)
 	}
@@ -11754,6 +11791,9 @@ func (m *MetricSnapshotMutation) Fields() []string {
 	if m.refunds != nil {
 		fields = append(fields, metricsnapshot.FieldRefunds)
 	}
+	if m.source != nil {
+		fields = append(fields, metricsnapshot.FieldSource)
+	}
 	if m.traffic_sources != nil {
 		fields = append(fields, metricsnapshot.FieldTrafficSources)
 	}
@@ -11789,6 +11829,8 @@ func (m *MetricSnapshotMutation) Field(name string) (ent.Value, bool) {
 		return m.Gmv()
 	case metricsnapshot.FieldRefunds:
 		return m.Refunds()
+	case metricsnapshot.FieldSource:
+		return m.Source()
 	case metricsnapshot.FieldTrafficSources:
 		return m.TrafficSources()
 	}
@@ -11824,6 +11866,8 @@ func (m *MetricSnapshotMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldGmv(ctx)
 	case metricsnapshot.FieldRefunds:
 		return m.OldRefunds(ctx)
+	case metricsnapshot.FieldSource:
+		return m.OldSource(ctx)
 	case metricsnapshot.FieldTrafficSources:
 		return m.OldTrafficSources(ctx)
 	}
@@ -11918,6 +11962,13 @@ func (m *MetricSnapshotMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRefunds(v)
+		return nil
+	case metricsnapshot.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
 		return nil
 	case metricsnapshot.FieldTrafficSources:
 		v, ok := value.(map[string]int64)
@@ -12106,6 +12157,9 @@ func (m *MetricSnapshotMutation) ResetField(name string) error {
 		return nil
 	case metricsnapshot.FieldRefunds:
 		m.ResetRefunds()
+		return nil
+	case metricsnapshot.FieldSource:
+		m.ResetSource()
 		return nil
 	case metricsnapshot.FieldTrafficSources:
 		m.ResetTrafficSources()
@@ -23818,11 +23872,21 @@ type SyncJobMutation struct {
 	add_done            *int
 	total               *int
 	addtotal            *int
+	percent             *int
+	addpercent          *int
+	phases              *[]schematype.SyncPhase
+	appendphases        []schematype.SyncPhase
 	error               *string
 	requested_by_id     *int
 	addrequested_by_id  *int
 	claimed_by          *string
 	heartbeat_at        *time.Time
+	lease_token         *int64
+	addlease_token      *int64
+	lease_until         *time.Time
+	active_key          *string
+	running_store       *int
+	addrunning_store    *int
 	started_at          *time.Time
 	finished_at         *time.Time
 	clearedFields       map[string]struct{}
@@ -24312,6 +24376,127 @@ func (m *SyncJobMutation) ResetTotal() {
 	m.addtotal = nil
 }
 
+// SetPercent sets the "percent" field.
+func (m *SyncJobMutation) SetPercent(i int) {
+	m.percent = &i
+	m.addpercent = nil
+}
+
+// Percent returns the value of the "percent" field in the mutation.
+func (m *SyncJobMutation) Percent() (r int, exists bool) {
+	v := m.percent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPercent returns the old "percent" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldPercent(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPercent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPercent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPercent: %w", err)
+	}
+	return oldValue.Percent, nil
+}
+
+// AddPercent adds i to the "percent" field.
+func (m *SyncJobMutation) AddPercent(i int) {
+	if m.addpercent != nil {
+		*m.addpercent += i
+	} else {
+		m.addpercent = &i
+	}
+}
+
+// AddedPercent returns the value that was added to the "percent" field in this mutation.
+func (m *SyncJobMutation) AddedPercent() (r int, exists bool) {
+	v := m.addpercent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPercent resets all changes to the "percent" field.
+func (m *SyncJobMutation) ResetPercent() {
+	m.percent = nil
+	m.addpercent = nil
+}
+
+// SetPhases sets the "phases" field.
+func (m *SyncJobMutation) SetPhases(sp []schematype.SyncPhase) {
+	m.phases = &sp
+	m.appendphases = nil
+}
+
+// Phases returns the value of the "phases" field in the mutation.
+func (m *SyncJobMutation) Phases() (r []schematype.SyncPhase, exists bool) {
+	v := m.phases
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhases returns the old "phases" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldPhases(ctx context.Context) (v []schematype.SyncPhase, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhases is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhases requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhases: %w", err)
+	}
+	return oldValue.Phases, nil
+}
+
+// AppendPhases adds sp to the "phases" field.
+func (m *SyncJobMutation) AppendPhases(sp []schematype.SyncPhase) {
+	m.appendphases = append(m.appendphases, sp...)
+}
+
+// AppendedPhases returns the list of values that were appended to the "phases" field in this mutation.
+func (m *SyncJobMutation) AppendedPhases() ([]schematype.SyncPhase, bool) {
+	if len(m.appendphases) == 0 {
+		return nil, false
+	}
+	return m.appendphases, true
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (m *SyncJobMutation) ClearPhases() {
+	m.phases = nil
+	m.appendphases = nil
+	m.clearedFields[syncjob.FieldPhases] = struct{}{}
+}
+
+// PhasesCleared returns if the "phases" field was cleared in this mutation.
+func (m *SyncJobMutation) PhasesCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldPhases]
+	return ok
+}
+
+// ResetPhases resets all changes to the "phases" field.
+func (m *SyncJobMutation) ResetPhases() {
+	m.phases = nil
+	m.appendphases = nil
+	delete(m.clearedFields, syncjob.FieldPhases)
+}
+
 // SetError sets the "error" field.
 func (m *SyncJobMutation) SetError(s string) {
 	m.error = &s
@@ -24529,6 +24714,230 @@ func (m *SyncJobMutation) ResetHeartbeatAt() {
 	delete(m.clearedFields, syncjob.FieldHeartbeatAt)
 }
 
+// SetLeaseToken sets the "lease_token" field.
+func (m *SyncJobMutation) SetLeaseToken(i int64) {
+	m.lease_token = &i
+	m.addlease_token = nil
+}
+
+// LeaseToken returns the value of the "lease_token" field in the mutation.
+func (m *SyncJobMutation) LeaseToken() (r int64, exists bool) {
+	v := m.lease_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseToken returns the old "lease_token" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldLeaseToken(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseToken: %w", err)
+	}
+	return oldValue.LeaseToken, nil
+}
+
+// AddLeaseToken adds i to the "lease_token" field.
+func (m *SyncJobMutation) AddLeaseToken(i int64) {
+	if m.addlease_token != nil {
+		*m.addlease_token += i
+	} else {
+		m.addlease_token = &i
+	}
+}
+
+// AddedLeaseToken returns the value that was added to the "lease_token" field in this mutation.
+func (m *SyncJobMutation) AddedLeaseToken() (r int64, exists bool) {
+	v := m.addlease_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLeaseToken resets all changes to the "lease_token" field.
+func (m *SyncJobMutation) ResetLeaseToken() {
+	m.lease_token = nil
+	m.addlease_token = nil
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (m *SyncJobMutation) SetLeaseUntil(t time.Time) {
+	m.lease_until = &t
+}
+
+// LeaseUntil returns the value of the "lease_until" field in the mutation.
+func (m *SyncJobMutation) LeaseUntil() (r time.Time, exists bool) {
+	v := m.lease_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseUntil returns the old "lease_until" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldLeaseUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseUntil: %w", err)
+	}
+	return oldValue.LeaseUntil, nil
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (m *SyncJobMutation) ClearLeaseUntil() {
+	m.lease_until = nil
+	m.clearedFields[syncjob.FieldLeaseUntil] = struct{}{}
+}
+
+// LeaseUntilCleared returns if the "lease_until" field was cleared in this mutation.
+func (m *SyncJobMutation) LeaseUntilCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldLeaseUntil]
+	return ok
+}
+
+// ResetLeaseUntil resets all changes to the "lease_until" field.
+func (m *SyncJobMutation) ResetLeaseUntil() {
+	m.lease_until = nil
+	delete(m.clearedFields, syncjob.FieldLeaseUntil)
+}
+
+// SetActiveKey sets the "active_key" field.
+func (m *SyncJobMutation) SetActiveKey(s string) {
+	m.active_key = &s
+}
+
+// ActiveKey returns the value of the "active_key" field in the mutation.
+func (m *SyncJobMutation) ActiveKey() (r string, exists bool) {
+	v := m.active_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActiveKey returns the old "active_key" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldActiveKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActiveKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActiveKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActiveKey: %w", err)
+	}
+	return oldValue.ActiveKey, nil
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (m *SyncJobMutation) ClearActiveKey() {
+	m.active_key = nil
+	m.clearedFields[syncjob.FieldActiveKey] = struct{}{}
+}
+
+// ActiveKeyCleared returns if the "active_key" field was cleared in this mutation.
+func (m *SyncJobMutation) ActiveKeyCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldActiveKey]
+	return ok
+}
+
+// ResetActiveKey resets all changes to the "active_key" field.
+func (m *SyncJobMutation) ResetActiveKey() {
+	m.active_key = nil
+	delete(m.clearedFields, syncjob.FieldActiveKey)
+}
+
+// SetRunningStore sets the "running_store" field.
+func (m *SyncJobMutation) SetRunningStore(i int) {
+	m.running_store = &i
+	m.addrunning_store = nil
+}
+
+// RunningStore returns the value of the "running_store" field in the mutation.
+func (m *SyncJobMutation) RunningStore() (r int, exists bool) {
+	v := m.running_store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunningStore returns the old "running_store" field's value of the SyncJob entity.
+// If the SyncJob object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncJobMutation) OldRunningStore(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunningStore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunningStore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunningStore: %w", err)
+	}
+	return oldValue.RunningStore, nil
+}
+
+// AddRunningStore adds i to the "running_store" field.
+func (m *SyncJobMutation) AddRunningStore(i int) {
+	if m.addrunning_store != nil {
+		*m.addrunning_store += i
+	} else {
+		m.addrunning_store = &i
+	}
+}
+
+// AddedRunningStore returns the value that was added to the "running_store" field in this mutation.
+func (m *SyncJobMutation) AddedRunningStore() (r int, exists bool) {
+	v := m.addrunning_store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (m *SyncJobMutation) ClearRunningStore() {
+	m.running_store = nil
+	m.addrunning_store = nil
+	m.clearedFields[syncjob.FieldRunningStore] = struct{}{}
+}
+
+// RunningStoreCleared returns if the "running_store" field was cleared in this mutation.
+func (m *SyncJobMutation) RunningStoreCleared() bool {
+	_, ok := m.clearedFields[syncjob.FieldRunningStore]
+	return ok
+}
+
+// ResetRunningStore resets all changes to the "running_store" field.
+func (m *SyncJobMutation) ResetRunningStore() {
+	m.running_store = nil
+	m.addrunning_store = nil
+	delete(m.clearedFields, syncjob.FieldRunningStore)
+}
+
 // SetStartedAt sets the "started_at" field.
 func (m *SyncJobMutation) SetStartedAt(t time.Time) {
 	m.started_at = &t
@@ -24715,7 +25124,7 @@ func (m *SyncJobMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SyncJobMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, syncjob.FieldCreatedAt)
 	}
@@ -24743,6 +25152,12 @@ func (m *SyncJobMutation) Fields() []string {
 	if m.total != nil {
 		fields = append(fields, syncjob.FieldTotal)
 	}
+	if m.percent != nil {
+		fields = append(fields, syncjob.FieldPercent)
+	}
+	if m.phases != nil {
+		fields = append(fields, syncjob.FieldPhases)
+	}
 	if m.error != nil {
 		fields = append(fields, syncjob.FieldError)
 	}
@@ -24754,6 +25169,18 @@ func (m *SyncJobMutation) Fields() []string {
 	}
 	if m.heartbeat_at != nil {
 		fields = append(fields, syncjob.FieldHeartbeatAt)
+	}
+	if m.lease_token != nil {
+		fields = append(fields, syncjob.FieldLeaseToken)
+	}
+	if m.lease_until != nil {
+		fields = append(fields, syncjob.FieldLeaseUntil)
+	}
+	if m.active_key != nil {
+		fields = append(fields, syncjob.FieldActiveKey)
+	}
+	if m.running_store != nil {
+		fields = append(fields, syncjob.FieldRunningStore)
 	}
 	if m.started_at != nil {
 		fields = append(fields, syncjob.FieldStartedAt)
@@ -24787,6 +25214,10 @@ func (m *SyncJobMutation) Field(name string) (ent.Value, bool) {
 		return m.Done()
 	case syncjob.FieldTotal:
 		return m.Total()
+	case syncjob.FieldPercent:
+		return m.Percent()
+	case syncjob.FieldPhases:
+		return m.Phases()
 	case syncjob.FieldError:
 		return m.Error()
 	case syncjob.FieldRequestedByID:
@@ -24795,6 +25226,14 @@ func (m *SyncJobMutation) Field(name string) (ent.Value, bool) {
 		return m.ClaimedBy()
 	case syncjob.FieldHeartbeatAt:
 		return m.HeartbeatAt()
+	case syncjob.FieldLeaseToken:
+		return m.LeaseToken()
+	case syncjob.FieldLeaseUntil:
+		return m.LeaseUntil()
+	case syncjob.FieldActiveKey:
+		return m.ActiveKey()
+	case syncjob.FieldRunningStore:
+		return m.RunningStore()
 	case syncjob.FieldStartedAt:
 		return m.StartedAt()
 	case syncjob.FieldFinishedAt:
@@ -24826,6 +25265,10 @@ func (m *SyncJobMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDone(ctx)
 	case syncjob.FieldTotal:
 		return m.OldTotal(ctx)
+	case syncjob.FieldPercent:
+		return m.OldPercent(ctx)
+	case syncjob.FieldPhases:
+		return m.OldPhases(ctx)
 	case syncjob.FieldError:
 		return m.OldError(ctx)
 	case syncjob.FieldRequestedByID:
@@ -24834,6 +25277,14 @@ func (m *SyncJobMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldClaimedBy(ctx)
 	case syncjob.FieldHeartbeatAt:
 		return m.OldHeartbeatAt(ctx)
+	case syncjob.FieldLeaseToken:
+		return m.OldLeaseToken(ctx)
+	case syncjob.FieldLeaseUntil:
+		return m.OldLeaseUntil(ctx)
+	case syncjob.FieldActiveKey:
+		return m.OldActiveKey(ctx)
+	case syncjob.FieldRunningStore:
+		return m.OldRunningStore(ctx)
 	case syncjob.FieldStartedAt:
 		return m.OldStartedAt(ctx)
 	case syncjob.FieldFinishedAt:
@@ -24910,6 +25361,20 @@ func (m *SyncJobMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTotal(v)
 		return nil
+	case syncjob.FieldPercent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPercent(v)
+		return nil
+	case syncjob.FieldPhases:
+		v, ok := value.([]schematype.SyncPhase)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhases(v)
+		return nil
 	case syncjob.FieldError:
 		v, ok := value.(string)
 		if !ok {
@@ -24937,6 +25402,34 @@ func (m *SyncJobMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetHeartbeatAt(v)
+		return nil
+	case syncjob.FieldLeaseToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseToken(v)
+		return nil
+	case syncjob.FieldLeaseUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseUntil(v)
+		return nil
+	case syncjob.FieldActiveKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActiveKey(v)
+		return nil
+	case syncjob.FieldRunningStore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunningStore(v)
 		return nil
 	case syncjob.FieldStartedAt:
 		v, ok := value.(time.Time)
@@ -24966,8 +25459,17 @@ func (m *SyncJobMutation) AddedFields() []string {
 	if m.addtotal != nil {
 		fields = append(fields, syncjob.FieldTotal)
 	}
+	if m.addpercent != nil {
+		fields = append(fields, syncjob.FieldPercent)
+	}
 	if m.addrequested_by_id != nil {
 		fields = append(fields, syncjob.FieldRequestedByID)
+	}
+	if m.addlease_token != nil {
+		fields = append(fields, syncjob.FieldLeaseToken)
+	}
+	if m.addrunning_store != nil {
+		fields = append(fields, syncjob.FieldRunningStore)
 	}
 	return fields
 }
@@ -24981,8 +25483,14 @@ func (m *SyncJobMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedDone()
 	case syncjob.FieldTotal:
 		return m.AddedTotal()
+	case syncjob.FieldPercent:
+		return m.AddedPercent()
 	case syncjob.FieldRequestedByID:
 		return m.AddedRequestedByID()
+	case syncjob.FieldLeaseToken:
+		return m.AddedLeaseToken()
+	case syncjob.FieldRunningStore:
+		return m.AddedRunningStore()
 	}
 	return nil, false
 }
@@ -25006,12 +25514,33 @@ func (m *SyncJobMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddTotal(v)
 		return nil
+	case syncjob.FieldPercent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPercent(v)
+		return nil
 	case syncjob.FieldRequestedByID:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddRequestedByID(v)
+		return nil
+	case syncjob.FieldLeaseToken:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLeaseToken(v)
+		return nil
+	case syncjob.FieldRunningStore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRunningStore(v)
 		return nil
 	}
 	return fmt.Errorf("unknown SyncJob numeric field %s", name)
@@ -25021,6 +25550,9 @@ func (m *SyncJobMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *SyncJobMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(syncjob.FieldPhases) {
+		fields = append(fields, syncjob.FieldPhases)
+	}
 	if m.FieldCleared(syncjob.FieldError) {
 		fields = append(fields, syncjob.FieldError)
 	}
@@ -25032,6 +25564,15 @@ func (m *SyncJobMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(syncjob.FieldHeartbeatAt) {
 		fields = append(fields, syncjob.FieldHeartbeatAt)
+	}
+	if m.FieldCleared(syncjob.FieldLeaseUntil) {
+		fields = append(fields, syncjob.FieldLeaseUntil)
+	}
+	if m.FieldCleared(syncjob.FieldActiveKey) {
+		fields = append(fields, syncjob.FieldActiveKey)
+	}
+	if m.FieldCleared(syncjob.FieldRunningStore) {
+		fields = append(fields, syncjob.FieldRunningStore)
 	}
 	if m.FieldCleared(syncjob.FieldStartedAt) {
 		fields = append(fields, syncjob.FieldStartedAt)
@@ -25053,6 +25594,9 @@ func (m *SyncJobMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *SyncJobMutation) ClearField(name string) error {
 	switch name {
+	case syncjob.FieldPhases:
+		m.ClearPhases()
+		return nil
 	case syncjob.FieldError:
 		m.ClearError()
 		return nil
@@ -25064,6 +25608,15 @@ func (m *SyncJobMutation) ClearField(name string) error {
 		return nil
 	case syncjob.FieldHeartbeatAt:
 		m.ClearHeartbeatAt()
+		return nil
+	case syncjob.FieldLeaseUntil:
+		m.ClearLeaseUntil()
+		return nil
+	case syncjob.FieldActiveKey:
+		m.ClearActiveKey()
+		return nil
+	case syncjob.FieldRunningStore:
+		m.ClearRunningStore()
 		return nil
 	case syncjob.FieldStartedAt:
 		m.ClearStartedAt()
@@ -25106,6 +25659,12 @@ func (m *SyncJobMutation) ResetField(name string) error {
 	case syncjob.FieldTotal:
 		m.ResetTotal()
 		return nil
+	case syncjob.FieldPercent:
+		m.ResetPercent()
+		return nil
+	case syncjob.FieldPhases:
+		m.ResetPhases()
+		return nil
 	case syncjob.FieldError:
 		m.ResetError()
 		return nil
@@ -25117,6 +25676,18 @@ func (m *SyncJobMutation) ResetField(name string) error {
 		return nil
 	case syncjob.FieldHeartbeatAt:
 		m.ResetHeartbeatAt()
+		return nil
+	case syncjob.FieldLeaseToken:
+		m.ResetLeaseToken()
+		return nil
+	case syncjob.FieldLeaseUntil:
+		m.ResetLeaseUntil()
+		return nil
+	case syncjob.FieldActiveKey:
+		m.ResetActiveKey()
+		return nil
+	case syncjob.FieldRunningStore:
+		m.ResetRunningStore()
 		return nil
 	case syncjob.FieldStartedAt:
 		m.ResetStartedAt()

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
@@ -30,14 +31,18 @@ type SyncJob struct {
 	StoreID int `json:"store_id,omitempty"`
 	// What to sync: PRODUCTS, ORDERS, METRICS.
 	What []string `json:"what,omitempty"`
-	// QUEUED until a server picks it up; FAILED carries the reason in error.
+	// QUEUED until a server picks it up; FAILED carries the reason in error; CANCELED by cancelSyncJob.
 	Status syncjob.Status `json:"status,omitempty"`
 	// What it is doing now: PRODUCTS, ORDERS or METRICS.
 	Phase string `json:"phase,omitempty"`
-	// Items synced so far.
+	// Items synced so far in the current phase.
 	Done int `json:"done,omitempty"`
-	// Items expected in the current phase, -1 when the platform does not say.
+	// Items expected in the current phase (never below done), -1 when the platform does not say.
 	Total int `json:"total,omitempty"`
+	// Overall progress 0–100 across all phases; it only grows, and is 100 once the job SUCCEEDED.
+	Percent int `json:"percent,omitempty"`
+	// Every phase of the job in the order they run, each with its state and its own done/total.
+	Phases []schematype.SyncPhase `json:"phases,omitempty"`
 	// Why the job failed.
 	Error string `json:"error,omitempty"`
 	// Who asked for the sync.
@@ -46,6 +51,14 @@ type SyncJob struct {
 	ClaimedBy string `json:"claimed_by,omitempty"`
 	// HeartbeatAt holds the value of the "heartbeat_at" field.
 	HeartbeatAt *time.Time `json:"heartbeat_at,omitempty"`
+	// LeaseToken holds the value of the "lease_token" field.
+	LeaseToken int64 `json:"lease_token,omitempty"`
+	// LeaseUntil holds the value of the "lease_until" field.
+	LeaseUntil *time.Time `json:"lease_until,omitempty"`
+	// ActiveKey holds the value of the "active_key" field.
+	ActiveKey *string `json:"active_key,omitempty"`
+	// RunningStore holds the value of the "running_store" field.
+	RunningStore *int `json:"running_store,omitempty"`
 	// When a server started it.
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	// When it ended.
@@ -96,13 +109,13 @@ func (*SyncJob) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case syncjob.FieldWhat:
+		case syncjob.FieldWhat, syncjob.FieldPhases:
 			values[i] = new([]byte)
-		case syncjob.FieldID, syncjob.FieldOrganizationID, syncjob.FieldStoreID, syncjob.FieldDone, syncjob.FieldTotal, syncjob.FieldRequestedByID:
+		case syncjob.FieldID, syncjob.FieldOrganizationID, syncjob.FieldStoreID, syncjob.FieldDone, syncjob.FieldTotal, syncjob.FieldPercent, syncjob.FieldRequestedByID, syncjob.FieldLeaseToken, syncjob.FieldRunningStore:
 			values[i] = new(sql.NullInt64)
-		case syncjob.FieldStatus, syncjob.FieldPhase, syncjob.FieldError, syncjob.FieldClaimedBy:
+		case syncjob.FieldStatus, syncjob.FieldPhase, syncjob.FieldError, syncjob.FieldClaimedBy, syncjob.FieldActiveKey:
 			values[i] = new(sql.NullString)
-		case syncjob.FieldCreatedAt, syncjob.FieldUpdatedAt, syncjob.FieldHeartbeatAt, syncjob.FieldStartedAt, syncjob.FieldFinishedAt:
+		case syncjob.FieldCreatedAt, syncjob.FieldUpdatedAt, syncjob.FieldHeartbeatAt, syncjob.FieldLeaseUntil, syncjob.FieldStartedAt, syncjob.FieldFinishedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -181,6 +194,20 @@ func (_m *SyncJob) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Total = int(value.Int64)
 			}
+		case syncjob.FieldPercent:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field percent", values[i])
+			} else if value.Valid {
+				_m.Percent = int(value.Int64)
+			}
+		case syncjob.FieldPhases:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field phases", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Phases); err != nil {
+					return fmt.Errorf("unmarshal field phases: %w", err)
+				}
+			}
 		case syncjob.FieldError:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field error", values[i])
@@ -205,6 +232,33 @@ func (_m *SyncJob) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.HeartbeatAt = new(time.Time)
 				*_m.HeartbeatAt = value.Time
+			}
+		case syncjob.FieldLeaseToken:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field lease_token", values[i])
+			} else if value.Valid {
+				_m.LeaseToken = value.Int64
+			}
+		case syncjob.FieldLeaseUntil:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field lease_until", values[i])
+			} else if value.Valid {
+				_m.LeaseUntil = new(time.Time)
+				*_m.LeaseUntil = value.Time
+			}
+		case syncjob.FieldActiveKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field active_key", values[i])
+			} else if value.Valid {
+				_m.ActiveKey = new(string)
+				*_m.ActiveKey = value.String
+			}
+		case syncjob.FieldRunningStore:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field running_store", values[i])
+			} else if value.Valid {
+				_m.RunningStore = new(int)
+				*_m.RunningStore = int(value.Int64)
 			}
 		case syncjob.FieldStartedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -293,6 +347,12 @@ func (_m *SyncJob) String() string {
 	builder.WriteString("total=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Total))
 	builder.WriteString(", ")
+	builder.WriteString("percent=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Percent))
+	builder.WriteString(", ")
+	builder.WriteString("phases=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Phases))
+	builder.WriteString(", ")
 	builder.WriteString("error=")
 	builder.WriteString(_m.Error)
 	builder.WriteString(", ")
@@ -305,6 +365,24 @@ func (_m *SyncJob) String() string {
 	if v := _m.HeartbeatAt; v != nil {
 		builder.WriteString("heartbeat_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("lease_token=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LeaseToken))
+	builder.WriteString(", ")
+	if v := _m.LeaseUntil; v != nil {
+		builder.WriteString("lease_until=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ActiveKey; v != nil {
+		builder.WriteString("active_key=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.RunningStore; v != nil {
+		builder.WriteString("running_store=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	if v := _m.StartedAt; v != nil {

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
@@ -126,6 +127,26 @@ func (_c *SyncJobCreate) SetNillableTotal(v *int) *SyncJobCreate {
 	return _c
 }
 
+// SetPercent sets the "percent" field.
+func (_c *SyncJobCreate) SetPercent(v int) *SyncJobCreate {
+	_c.mutation.SetPercent(v)
+	return _c
+}
+
+// SetNillablePercent sets the "percent" field if the given value is not nil.
+func (_c *SyncJobCreate) SetNillablePercent(v *int) *SyncJobCreate {
+	if v != nil {
+		_c.SetPercent(*v)
+	}
+	return _c
+}
+
+// SetPhases sets the "phases" field.
+func (_c *SyncJobCreate) SetPhases(v []schematype.SyncPhase) *SyncJobCreate {
+	_c.mutation.SetPhases(v)
+	return _c
+}
+
 // SetError sets the "error" field.
 func (_c *SyncJobCreate) SetError(v string) *SyncJobCreate {
 	_c.mutation.SetError(v)
@@ -178,6 +199,62 @@ func (_c *SyncJobCreate) SetHeartbeatAt(v time.Time) *SyncJobCreate {
 func (_c *SyncJobCreate) SetNillableHeartbeatAt(v *time.Time) *SyncJobCreate {
 	if v != nil {
 		_c.SetHeartbeatAt(*v)
+	}
+	return _c
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (_c *SyncJobCreate) SetLeaseToken(v int64) *SyncJobCreate {
+	_c.mutation.SetLeaseToken(v)
+	return _c
+}
+
+// SetNillableLeaseToken sets the "lease_token" field if the given value is not nil.
+func (_c *SyncJobCreate) SetNillableLeaseToken(v *int64) *SyncJobCreate {
+	if v != nil {
+		_c.SetLeaseToken(*v)
+	}
+	return _c
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_c *SyncJobCreate) SetLeaseUntil(v time.Time) *SyncJobCreate {
+	_c.mutation.SetLeaseUntil(v)
+	return _c
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_c *SyncJobCreate) SetNillableLeaseUntil(v *time.Time) *SyncJobCreate {
+	if v != nil {
+		_c.SetLeaseUntil(*v)
+	}
+	return _c
+}
+
+// SetActiveKey sets the "active_key" field.
+func (_c *SyncJobCreate) SetActiveKey(v string) *SyncJobCreate {
+	_c.mutation.SetActiveKey(v)
+	return _c
+}
+
+// SetNillableActiveKey sets the "active_key" field if the given value is not nil.
+func (_c *SyncJobCreate) SetNillableActiveKey(v *string) *SyncJobCreate {
+	if v != nil {
+		_c.SetActiveKey(*v)
+	}
+	return _c
+}
+
+// SetRunningStore sets the "running_store" field.
+func (_c *SyncJobCreate) SetRunningStore(v int) *SyncJobCreate {
+	_c.mutation.SetRunningStore(v)
+	return _c
+}
+
+// SetNillableRunningStore sets the "running_store" field if the given value is not nil.
+func (_c *SyncJobCreate) SetNillableRunningStore(v *int) *SyncJobCreate {
+	if v != nil {
+		_c.SetRunningStore(*v)
 	}
 	return _c
 }
@@ -287,6 +364,14 @@ func (_c *SyncJobCreate) defaults() error {
 		v := syncjob.DefaultTotal
 		_c.mutation.SetTotal(v)
 	}
+	if _, ok := _c.mutation.Percent(); !ok {
+		v := syncjob.DefaultPercent
+		_c.mutation.SetPercent(v)
+	}
+	if _, ok := _c.mutation.LeaseToken(); !ok {
+		v := syncjob.DefaultLeaseToken
+		_c.mutation.SetLeaseToken(v)
+	}
 	return nil
 }
 
@@ -334,6 +419,14 @@ func (_c *SyncJobCreate) check() error {
 	if _, ok := _c.mutation.Total(); !ok {
 		return &ValidationError{Name: "total", err: errors.New(`ent: missing required field "SyncJob.total"`)}
 	}
+	if _, ok := _c.mutation.Percent(); !ok {
+		return &ValidationError{Name: "percent", err: errors.New(`ent: missing required field "SyncJob.percent"`)}
+	}
+	if v, ok := _c.mutation.Percent(); ok {
+		if err := syncjob.PercentValidator(v); err != nil {
+			return &ValidationError{Name: "percent", err: fmt.Errorf(`ent: validator failed for field "SyncJob.percent": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Error(); ok {
 		if err := syncjob.ErrorValidator(v); err != nil {
 			return &ValidationError{Name: "error", err: fmt.Errorf(`ent: validator failed for field "SyncJob.error": %w`, err)}
@@ -342,6 +435,14 @@ func (_c *SyncJobCreate) check() error {
 	if v, ok := _c.mutation.ClaimedBy(); ok {
 		if err := syncjob.ClaimedByValidator(v); err != nil {
 			return &ValidationError{Name: "claimed_by", err: fmt.Errorf(`ent: validator failed for field "SyncJob.claimed_by": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.LeaseToken(); !ok {
+		return &ValidationError{Name: "lease_token", err: errors.New(`ent: missing required field "SyncJob.lease_token"`)}
+	}
+	if v, ok := _c.mutation.ActiveKey(); ok {
+		if err := syncjob.ActiveKeyValidator(v); err != nil {
+			return &ValidationError{Name: "active_key", err: fmt.Errorf(`ent: validator failed for field "SyncJob.active_key": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
@@ -405,6 +506,14 @@ func (_c *SyncJobCreate) createSpec() (*SyncJob, *sqlgraph.CreateSpec) {
 		_spec.SetField(syncjob.FieldTotal, field.TypeInt, value)
 		_node.Total = value
 	}
+	if value, ok := _c.mutation.Percent(); ok {
+		_spec.SetField(syncjob.FieldPercent, field.TypeInt, value)
+		_node.Percent = value
+	}
+	if value, ok := _c.mutation.Phases(); ok {
+		_spec.SetField(syncjob.FieldPhases, field.TypeJSON, value)
+		_node.Phases = value
+	}
 	if value, ok := _c.mutation.Error(); ok {
 		_spec.SetField(syncjob.FieldError, field.TypeString, value)
 		_node.Error = value
@@ -420,6 +529,22 @@ func (_c *SyncJobCreate) createSpec() (*SyncJob, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.HeartbeatAt(); ok {
 		_spec.SetField(syncjob.FieldHeartbeatAt, field.TypeTime, value)
 		_node.HeartbeatAt = &value
+	}
+	if value, ok := _c.mutation.LeaseToken(); ok {
+		_spec.SetField(syncjob.FieldLeaseToken, field.TypeInt64, value)
+		_node.LeaseToken = value
+	}
+	if value, ok := _c.mutation.LeaseUntil(); ok {
+		_spec.SetField(syncjob.FieldLeaseUntil, field.TypeTime, value)
+		_node.LeaseUntil = &value
+	}
+	if value, ok := _c.mutation.ActiveKey(); ok {
+		_spec.SetField(syncjob.FieldActiveKey, field.TypeString, value)
+		_node.ActiveKey = &value
+	}
+	if value, ok := _c.mutation.RunningStore(); ok {
+		_spec.SetField(syncjob.FieldRunningStore, field.TypeInt, value)
+		_node.RunningStore = &value
 	}
 	if value, ok := _c.mutation.StartedAt(); ok {
 		_spec.SetField(syncjob.FieldStartedAt, field.TypeTime, value)
@@ -599,6 +724,42 @@ func (u *SyncJobUpsert) AddTotal(v int) *SyncJobUpsert {
 	return u
 }
 
+// SetPercent sets the "percent" field.
+func (u *SyncJobUpsert) SetPercent(v int) *SyncJobUpsert {
+	u.Set(syncjob.FieldPercent, v)
+	return u
+}
+
+// UpdatePercent sets the "percent" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdatePercent() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldPercent)
+	return u
+}
+
+// AddPercent adds v to the "percent" field.
+func (u *SyncJobUpsert) AddPercent(v int) *SyncJobUpsert {
+	u.Add(syncjob.FieldPercent, v)
+	return u
+}
+
+// SetPhases sets the "phases" field.
+func (u *SyncJobUpsert) SetPhases(v []schematype.SyncPhase) *SyncJobUpsert {
+	u.Set(syncjob.FieldPhases, v)
+	return u
+}
+
+// UpdatePhases sets the "phases" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdatePhases() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldPhases)
+	return u
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (u *SyncJobUpsert) ClearPhases() *SyncJobUpsert {
+	u.SetNull(syncjob.FieldPhases)
+	return u
+}
+
 // SetError sets the "error" field.
 func (u *SyncJobUpsert) SetError(v string) *SyncJobUpsert {
 	u.Set(syncjob.FieldError, v)
@@ -650,6 +811,84 @@ func (u *SyncJobUpsert) UpdateHeartbeatAt() *SyncJobUpsert {
 // ClearHeartbeatAt clears the value of the "heartbeat_at" field.
 func (u *SyncJobUpsert) ClearHeartbeatAt() *SyncJobUpsert {
 	u.SetNull(syncjob.FieldHeartbeatAt)
+	return u
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (u *SyncJobUpsert) SetLeaseToken(v int64) *SyncJobUpsert {
+	u.Set(syncjob.FieldLeaseToken, v)
+	return u
+}
+
+// UpdateLeaseToken sets the "lease_token" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdateLeaseToken() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldLeaseToken)
+	return u
+}
+
+// AddLeaseToken adds v to the "lease_token" field.
+func (u *SyncJobUpsert) AddLeaseToken(v int64) *SyncJobUpsert {
+	u.Add(syncjob.FieldLeaseToken, v)
+	return u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *SyncJobUpsert) SetLeaseUntil(v time.Time) *SyncJobUpsert {
+	u.Set(syncjob.FieldLeaseUntil, v)
+	return u
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdateLeaseUntil() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldLeaseUntil)
+	return u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *SyncJobUpsert) ClearLeaseUntil() *SyncJobUpsert {
+	u.SetNull(syncjob.FieldLeaseUntil)
+	return u
+}
+
+// SetActiveKey sets the "active_key" field.
+func (u *SyncJobUpsert) SetActiveKey(v string) *SyncJobUpsert {
+	u.Set(syncjob.FieldActiveKey, v)
+	return u
+}
+
+// UpdateActiveKey sets the "active_key" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdateActiveKey() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldActiveKey)
+	return u
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (u *SyncJobUpsert) ClearActiveKey() *SyncJobUpsert {
+	u.SetNull(syncjob.FieldActiveKey)
+	return u
+}
+
+// SetRunningStore sets the "running_store" field.
+func (u *SyncJobUpsert) SetRunningStore(v int) *SyncJobUpsert {
+	u.Set(syncjob.FieldRunningStore, v)
+	return u
+}
+
+// UpdateRunningStore sets the "running_store" field to the value that was provided on create.
+func (u *SyncJobUpsert) UpdateRunningStore() *SyncJobUpsert {
+	u.SetExcluded(syncjob.FieldRunningStore)
+	return u
+}
+
+// AddRunningStore adds v to the "running_store" field.
+func (u *SyncJobUpsert) AddRunningStore(v int) *SyncJobUpsert {
+	u.Add(syncjob.FieldRunningStore, v)
+	return u
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (u *SyncJobUpsert) ClearRunningStore() *SyncJobUpsert {
+	u.SetNull(syncjob.FieldRunningStore)
 	return u
 }
 
@@ -841,6 +1080,48 @@ func (u *SyncJobUpsertOne) UpdateTotal() *SyncJobUpsertOne {
 	})
 }
 
+// SetPercent sets the "percent" field.
+func (u *SyncJobUpsertOne) SetPercent(v int) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetPercent(v)
+	})
+}
+
+// AddPercent adds v to the "percent" field.
+func (u *SyncJobUpsertOne) AddPercent(v int) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddPercent(v)
+	})
+}
+
+// UpdatePercent sets the "percent" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdatePercent() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdatePercent()
+	})
+}
+
+// SetPhases sets the "phases" field.
+func (u *SyncJobUpsertOne) SetPhases(v []schematype.SyncPhase) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetPhases(v)
+	})
+}
+
+// UpdatePhases sets the "phases" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdatePhases() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdatePhases()
+	})
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (u *SyncJobUpsertOne) ClearPhases() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearPhases()
+	})
+}
+
 // SetError sets the "error" field.
 func (u *SyncJobUpsertOne) SetError(v string) *SyncJobUpsertOne {
 	return u.Update(func(s *SyncJobUpsert) {
@@ -901,6 +1182,97 @@ func (u *SyncJobUpsertOne) UpdateHeartbeatAt() *SyncJobUpsertOne {
 func (u *SyncJobUpsertOne) ClearHeartbeatAt() *SyncJobUpsertOne {
 	return u.Update(func(s *SyncJobUpsert) {
 		s.ClearHeartbeatAt()
+	})
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (u *SyncJobUpsertOne) SetLeaseToken(v int64) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetLeaseToken(v)
+	})
+}
+
+// AddLeaseToken adds v to the "lease_token" field.
+func (u *SyncJobUpsertOne) AddLeaseToken(v int64) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddLeaseToken(v)
+	})
+}
+
+// UpdateLeaseToken sets the "lease_token" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdateLeaseToken() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateLeaseToken()
+	})
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *SyncJobUpsertOne) SetLeaseUntil(v time.Time) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetLeaseUntil(v)
+	})
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdateLeaseUntil() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateLeaseUntil()
+	})
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *SyncJobUpsertOne) ClearLeaseUntil() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearLeaseUntil()
+	})
+}
+
+// SetActiveKey sets the "active_key" field.
+func (u *SyncJobUpsertOne) SetActiveKey(v string) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetActiveKey(v)
+	})
+}
+
+// UpdateActiveKey sets the "active_key" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdateActiveKey() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateActiveKey()
+	})
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (u *SyncJobUpsertOne) ClearActiveKey() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearActiveKey()
+	})
+}
+
+// SetRunningStore sets the "running_store" field.
+func (u *SyncJobUpsertOne) SetRunningStore(v int) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetRunningStore(v)
+	})
+}
+
+// AddRunningStore adds v to the "running_store" field.
+func (u *SyncJobUpsertOne) AddRunningStore(v int) *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddRunningStore(v)
+	})
+}
+
+// UpdateRunningStore sets the "running_store" field to the value that was provided on create.
+func (u *SyncJobUpsertOne) UpdateRunningStore() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateRunningStore()
+	})
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (u *SyncJobUpsertOne) ClearRunningStore() *SyncJobUpsertOne {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearRunningStore()
 	})
 }
 
@@ -1264,6 +1636,48 @@ func (u *SyncJobUpsertBulk) UpdateTotal() *SyncJobUpsertBulk {
 	})
 }
 
+// SetPercent sets the "percent" field.
+func (u *SyncJobUpsertBulk) SetPercent(v int) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetPercent(v)
+	})
+}
+
+// AddPercent adds v to the "percent" field.
+func (u *SyncJobUpsertBulk) AddPercent(v int) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddPercent(v)
+	})
+}
+
+// UpdatePercent sets the "percent" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdatePercent() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdatePercent()
+	})
+}
+
+// SetPhases sets the "phases" field.
+func (u *SyncJobUpsertBulk) SetPhases(v []schematype.SyncPhase) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetPhases(v)
+	})
+}
+
+// UpdatePhases sets the "phases" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdatePhases() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdatePhases()
+	})
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (u *SyncJobUpsertBulk) ClearPhases() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearPhases()
+	})
+}
+
 // SetError sets the "error" field.
 func (u *SyncJobUpsertBulk) SetError(v string) *SyncJobUpsertBulk {
 	return u.Update(func(s *SyncJobUpsert) {
@@ -1324,6 +1738,97 @@ func (u *SyncJobUpsertBulk) UpdateHeartbeatAt() *SyncJobUpsertBulk {
 func (u *SyncJobUpsertBulk) ClearHeartbeatAt() *SyncJobUpsertBulk {
 	return u.Update(func(s *SyncJobUpsert) {
 		s.ClearHeartbeatAt()
+	})
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (u *SyncJobUpsertBulk) SetLeaseToken(v int64) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetLeaseToken(v)
+	})
+}
+
+// AddLeaseToken adds v to the "lease_token" field.
+func (u *SyncJobUpsertBulk) AddLeaseToken(v int64) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddLeaseToken(v)
+	})
+}
+
+// UpdateLeaseToken sets the "lease_token" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdateLeaseToken() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateLeaseToken()
+	})
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (u *SyncJobUpsertBulk) SetLeaseUntil(v time.Time) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetLeaseUntil(v)
+	})
+}
+
+// UpdateLeaseUntil sets the "lease_until" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdateLeaseUntil() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateLeaseUntil()
+	})
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (u *SyncJobUpsertBulk) ClearLeaseUntil() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearLeaseUntil()
+	})
+}
+
+// SetActiveKey sets the "active_key" field.
+func (u *SyncJobUpsertBulk) SetActiveKey(v string) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetActiveKey(v)
+	})
+}
+
+// UpdateActiveKey sets the "active_key" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdateActiveKey() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateActiveKey()
+	})
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (u *SyncJobUpsertBulk) ClearActiveKey() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearActiveKey()
+	})
+}
+
+// SetRunningStore sets the "running_store" field.
+func (u *SyncJobUpsertBulk) SetRunningStore(v int) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.SetRunningStore(v)
+	})
+}
+
+// AddRunningStore adds v to the "running_store" field.
+func (u *SyncJobUpsertBulk) AddRunningStore(v int) *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.AddRunningStore(v)
+	})
+}
+
+// UpdateRunningStore sets the "running_store" field to the value that was provided on create.
+func (u *SyncJobUpsertBulk) UpdateRunningStore() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.UpdateRunningStore()
+	})
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (u *SyncJobUpsertBulk) ClearRunningStore() *SyncJobUpsertBulk {
+	return u.Update(func(s *SyncJobUpsert) {
+		s.ClearRunningStore()
 	})
 }
 

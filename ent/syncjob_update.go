@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 )
 
@@ -118,6 +119,45 @@ func (_u *SyncJobUpdate) AddTotal(v int) *SyncJobUpdate {
 	return _u
 }
 
+// SetPercent sets the "percent" field.
+func (_u *SyncJobUpdate) SetPercent(v int) *SyncJobUpdate {
+	_u.mutation.ResetPercent()
+	_u.mutation.SetPercent(v)
+	return _u
+}
+
+// SetNillablePercent sets the "percent" field if the given value is not nil.
+func (_u *SyncJobUpdate) SetNillablePercent(v *int) *SyncJobUpdate {
+	if v != nil {
+		_u.SetPercent(*v)
+	}
+	return _u
+}
+
+// AddPercent adds value to the "percent" field.
+func (_u *SyncJobUpdate) AddPercent(v int) *SyncJobUpdate {
+	_u.mutation.AddPercent(v)
+	return _u
+}
+
+// SetPhases sets the "phases" field.
+func (_u *SyncJobUpdate) SetPhases(v []schematype.SyncPhase) *SyncJobUpdate {
+	_u.mutation.SetPhases(v)
+	return _u
+}
+
+// AppendPhases appends value to the "phases" field.
+func (_u *SyncJobUpdate) AppendPhases(v []schematype.SyncPhase) *SyncJobUpdate {
+	_u.mutation.AppendPhases(v)
+	return _u
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (_u *SyncJobUpdate) ClearPhases() *SyncJobUpdate {
+	_u.mutation.ClearPhases()
+	return _u
+}
+
 // SetError sets the "error" field.
 func (_u *SyncJobUpdate) SetError(v string) *SyncJobUpdate {
 	_u.mutation.SetError(v)
@@ -175,6 +215,94 @@ func (_u *SyncJobUpdate) SetNillableHeartbeatAt(v *time.Time) *SyncJobUpdate {
 // ClearHeartbeatAt clears the value of the "heartbeat_at" field.
 func (_u *SyncJobUpdate) ClearHeartbeatAt() *SyncJobUpdate {
 	_u.mutation.ClearHeartbeatAt()
+	return _u
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (_u *SyncJobUpdate) SetLeaseToken(v int64) *SyncJobUpdate {
+	_u.mutation.ResetLeaseToken()
+	_u.mutation.SetLeaseToken(v)
+	return _u
+}
+
+// SetNillableLeaseToken sets the "lease_token" field if the given value is not nil.
+func (_u *SyncJobUpdate) SetNillableLeaseToken(v *int64) *SyncJobUpdate {
+	if v != nil {
+		_u.SetLeaseToken(*v)
+	}
+	return _u
+}
+
+// AddLeaseToken adds value to the "lease_token" field.
+func (_u *SyncJobUpdate) AddLeaseToken(v int64) *SyncJobUpdate {
+	_u.mutation.AddLeaseToken(v)
+	return _u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_u *SyncJobUpdate) SetLeaseUntil(v time.Time) *SyncJobUpdate {
+	_u.mutation.SetLeaseUntil(v)
+	return _u
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_u *SyncJobUpdate) SetNillableLeaseUntil(v *time.Time) *SyncJobUpdate {
+	if v != nil {
+		_u.SetLeaseUntil(*v)
+	}
+	return _u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (_u *SyncJobUpdate) ClearLeaseUntil() *SyncJobUpdate {
+	_u.mutation.ClearLeaseUntil()
+	return _u
+}
+
+// SetActiveKey sets the "active_key" field.
+func (_u *SyncJobUpdate) SetActiveKey(v string) *SyncJobUpdate {
+	_u.mutation.SetActiveKey(v)
+	return _u
+}
+
+// SetNillableActiveKey sets the "active_key" field if the given value is not nil.
+func (_u *SyncJobUpdate) SetNillableActiveKey(v *string) *SyncJobUpdate {
+	if v != nil {
+		_u.SetActiveKey(*v)
+	}
+	return _u
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (_u *SyncJobUpdate) ClearActiveKey() *SyncJobUpdate {
+	_u.mutation.ClearActiveKey()
+	return _u
+}
+
+// SetRunningStore sets the "running_store" field.
+func (_u *SyncJobUpdate) SetRunningStore(v int) *SyncJobUpdate {
+	_u.mutation.ResetRunningStore()
+	_u.mutation.SetRunningStore(v)
+	return _u
+}
+
+// SetNillableRunningStore sets the "running_store" field if the given value is not nil.
+func (_u *SyncJobUpdate) SetNillableRunningStore(v *int) *SyncJobUpdate {
+	if v != nil {
+		_u.SetRunningStore(*v)
+	}
+	return _u
+}
+
+// AddRunningStore adds value to the "running_store" field.
+func (_u *SyncJobUpdate) AddRunningStore(v int) *SyncJobUpdate {
+	_u.mutation.AddRunningStore(v)
+	return _u
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (_u *SyncJobUpdate) ClearRunningStore() *SyncJobUpdate {
+	_u.mutation.ClearRunningStore()
 	return _u
 }
 
@@ -282,6 +410,11 @@ func (_u *SyncJobUpdate) check() error {
 			return &ValidationError{Name: "done", err: fmt.Errorf(`ent: validator failed for field "SyncJob.done": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Percent(); ok {
+		if err := syncjob.PercentValidator(v); err != nil {
+			return &ValidationError{Name: "percent", err: fmt.Errorf(`ent: validator failed for field "SyncJob.percent": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Error(); ok {
 		if err := syncjob.ErrorValidator(v); err != nil {
 			return &ValidationError{Name: "error", err: fmt.Errorf(`ent: validator failed for field "SyncJob.error": %w`, err)}
@@ -290,6 +423,11 @@ func (_u *SyncJobUpdate) check() error {
 	if v, ok := _u.mutation.ClaimedBy(); ok {
 		if err := syncjob.ClaimedByValidator(v); err != nil {
 			return &ValidationError{Name: "claimed_by", err: fmt.Errorf(`ent: validator failed for field "SyncJob.claimed_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ActiveKey(); ok {
+		if err := syncjob.ActiveKeyValidator(v); err != nil {
+			return &ValidationError{Name: "active_key", err: fmt.Errorf(`ent: validator failed for field "SyncJob.active_key": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -348,6 +486,23 @@ func (_u *SyncJobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(syncjob.FieldTotal, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.Percent(); ok {
+		_spec.SetField(syncjob.FieldPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPercent(); ok {
+		_spec.AddField(syncjob.FieldPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Phases(); ok {
+		_spec.SetField(syncjob.FieldPhases, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPhases(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, syncjob.FieldPhases, value)
+		})
+	}
+	if _u.mutation.PhasesCleared() {
+		_spec.ClearField(syncjob.FieldPhases, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Error(); ok {
 		_spec.SetField(syncjob.FieldError, field.TypeString, value)
 	}
@@ -368,6 +523,33 @@ func (_u *SyncJobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.HeartbeatAtCleared() {
 		_spec.ClearField(syncjob.FieldHeartbeatAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LeaseToken(); ok {
+		_spec.SetField(syncjob.FieldLeaseToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLeaseToken(); ok {
+		_spec.AddField(syncjob.FieldLeaseToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LeaseUntil(); ok {
+		_spec.SetField(syncjob.FieldLeaseUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LeaseUntilCleared() {
+		_spec.ClearField(syncjob.FieldLeaseUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ActiveKey(); ok {
+		_spec.SetField(syncjob.FieldActiveKey, field.TypeString, value)
+	}
+	if _u.mutation.ActiveKeyCleared() {
+		_spec.ClearField(syncjob.FieldActiveKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.RunningStore(); ok {
+		_spec.SetField(syncjob.FieldRunningStore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRunningStore(); ok {
+		_spec.AddField(syncjob.FieldRunningStore, field.TypeInt, value)
+	}
+	if _u.mutation.RunningStoreCleared() {
+		_spec.ClearField(syncjob.FieldRunningStore, field.TypeInt)
 	}
 	if value, ok := _u.mutation.StartedAt(); ok {
 		_spec.SetField(syncjob.FieldStartedAt, field.TypeTime, value)
@@ -491,6 +673,45 @@ func (_u *SyncJobUpdateOne) AddTotal(v int) *SyncJobUpdateOne {
 	return _u
 }
 
+// SetPercent sets the "percent" field.
+func (_u *SyncJobUpdateOne) SetPercent(v int) *SyncJobUpdateOne {
+	_u.mutation.ResetPercent()
+	_u.mutation.SetPercent(v)
+	return _u
+}
+
+// SetNillablePercent sets the "percent" field if the given value is not nil.
+func (_u *SyncJobUpdateOne) SetNillablePercent(v *int) *SyncJobUpdateOne {
+	if v != nil {
+		_u.SetPercent(*v)
+	}
+	return _u
+}
+
+// AddPercent adds value to the "percent" field.
+func (_u *SyncJobUpdateOne) AddPercent(v int) *SyncJobUpdateOne {
+	_u.mutation.AddPercent(v)
+	return _u
+}
+
+// SetPhases sets the "phases" field.
+func (_u *SyncJobUpdateOne) SetPhases(v []schematype.SyncPhase) *SyncJobUpdateOne {
+	_u.mutation.SetPhases(v)
+	return _u
+}
+
+// AppendPhases appends value to the "phases" field.
+func (_u *SyncJobUpdateOne) AppendPhases(v []schematype.SyncPhase) *SyncJobUpdateOne {
+	_u.mutation.AppendPhases(v)
+	return _u
+}
+
+// ClearPhases clears the value of the "phases" field.
+func (_u *SyncJobUpdateOne) ClearPhases() *SyncJobUpdateOne {
+	_u.mutation.ClearPhases()
+	return _u
+}
+
 // SetError sets the "error" field.
 func (_u *SyncJobUpdateOne) SetError(v string) *SyncJobUpdateOne {
 	_u.mutation.SetError(v)
@@ -548,6 +769,94 @@ func (_u *SyncJobUpdateOne) SetNillableHeartbeatAt(v *time.Time) *SyncJobUpdateO
 // ClearHeartbeatAt clears the value of the "heartbeat_at" field.
 func (_u *SyncJobUpdateOne) ClearHeartbeatAt() *SyncJobUpdateOne {
 	_u.mutation.ClearHeartbeatAt()
+	return _u
+}
+
+// SetLeaseToken sets the "lease_token" field.
+func (_u *SyncJobUpdateOne) SetLeaseToken(v int64) *SyncJobUpdateOne {
+	_u.mutation.ResetLeaseToken()
+	_u.mutation.SetLeaseToken(v)
+	return _u
+}
+
+// SetNillableLeaseToken sets the "lease_token" field if the given value is not nil.
+func (_u *SyncJobUpdateOne) SetNillableLeaseToken(v *int64) *SyncJobUpdateOne {
+	if v != nil {
+		_u.SetLeaseToken(*v)
+	}
+	return _u
+}
+
+// AddLeaseToken adds value to the "lease_token" field.
+func (_u *SyncJobUpdateOne) AddLeaseToken(v int64) *SyncJobUpdateOne {
+	_u.mutation.AddLeaseToken(v)
+	return _u
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (_u *SyncJobUpdateOne) SetLeaseUntil(v time.Time) *SyncJobUpdateOne {
+	_u.mutation.SetLeaseUntil(v)
+	return _u
+}
+
+// SetNillableLeaseUntil sets the "lease_until" field if the given value is not nil.
+func (_u *SyncJobUpdateOne) SetNillableLeaseUntil(v *time.Time) *SyncJobUpdateOne {
+	if v != nil {
+		_u.SetLeaseUntil(*v)
+	}
+	return _u
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (_u *SyncJobUpdateOne) ClearLeaseUntil() *SyncJobUpdateOne {
+	_u.mutation.ClearLeaseUntil()
+	return _u
+}
+
+// SetActiveKey sets the "active_key" field.
+func (_u *SyncJobUpdateOne) SetActiveKey(v string) *SyncJobUpdateOne {
+	_u.mutation.SetActiveKey(v)
+	return _u
+}
+
+// SetNillableActiveKey sets the "active_key" field if the given value is not nil.
+func (_u *SyncJobUpdateOne) SetNillableActiveKey(v *string) *SyncJobUpdateOne {
+	if v != nil {
+		_u.SetActiveKey(*v)
+	}
+	return _u
+}
+
+// ClearActiveKey clears the value of the "active_key" field.
+func (_u *SyncJobUpdateOne) ClearActiveKey() *SyncJobUpdateOne {
+	_u.mutation.ClearActiveKey()
+	return _u
+}
+
+// SetRunningStore sets the "running_store" field.
+func (_u *SyncJobUpdateOne) SetRunningStore(v int) *SyncJobUpdateOne {
+	_u.mutation.ResetRunningStore()
+	_u.mutation.SetRunningStore(v)
+	return _u
+}
+
+// SetNillableRunningStore sets the "running_store" field if the given value is not nil.
+func (_u *SyncJobUpdateOne) SetNillableRunningStore(v *int) *SyncJobUpdateOne {
+	if v != nil {
+		_u.SetRunningStore(*v)
+	}
+	return _u
+}
+
+// AddRunningStore adds value to the "running_store" field.
+func (_u *SyncJobUpdateOne) AddRunningStore(v int) *SyncJobUpdateOne {
+	_u.mutation.AddRunningStore(v)
+	return _u
+}
+
+// ClearRunningStore clears the value of the "running_store" field.
+func (_u *SyncJobUpdateOne) ClearRunningStore() *SyncJobUpdateOne {
+	_u.mutation.ClearRunningStore()
 	return _u
 }
 
@@ -668,6 +977,11 @@ func (_u *SyncJobUpdateOne) check() error {
 			return &ValidationError{Name: "done", err: fmt.Errorf(`ent: validator failed for field "SyncJob.done": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Percent(); ok {
+		if err := syncjob.PercentValidator(v); err != nil {
+			return &ValidationError{Name: "percent", err: fmt.Errorf(`ent: validator failed for field "SyncJob.percent": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Error(); ok {
 		if err := syncjob.ErrorValidator(v); err != nil {
 			return &ValidationError{Name: "error", err: fmt.Errorf(`ent: validator failed for field "SyncJob.error": %w`, err)}
@@ -676,6 +990,11 @@ func (_u *SyncJobUpdateOne) check() error {
 	if v, ok := _u.mutation.ClaimedBy(); ok {
 		if err := syncjob.ClaimedByValidator(v); err != nil {
 			return &ValidationError{Name: "claimed_by", err: fmt.Errorf(`ent: validator failed for field "SyncJob.claimed_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ActiveKey(); ok {
+		if err := syncjob.ActiveKeyValidator(v); err != nil {
+			return &ValidationError{Name: "active_key", err: fmt.Errorf(`ent: validator failed for field "SyncJob.active_key": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -751,6 +1070,23 @@ func (_u *SyncJobUpdateOne) sqlSave(ctx context.Context) (_node *SyncJob, err er
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(syncjob.FieldTotal, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.Percent(); ok {
+		_spec.SetField(syncjob.FieldPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPercent(); ok {
+		_spec.AddField(syncjob.FieldPercent, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Phases(); ok {
+		_spec.SetField(syncjob.FieldPhases, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPhases(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, syncjob.FieldPhases, value)
+		})
+	}
+	if _u.mutation.PhasesCleared() {
+		_spec.ClearField(syncjob.FieldPhases, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Error(); ok {
 		_spec.SetField(syncjob.FieldError, field.TypeString, value)
 	}
@@ -771,6 +1107,33 @@ func (_u *SyncJobUpdateOne) sqlSave(ctx context.Context) (_node *SyncJob, err er
 	}
 	if _u.mutation.HeartbeatAtCleared() {
 		_spec.ClearField(syncjob.FieldHeartbeatAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LeaseToken(); ok {
+		_spec.SetField(syncjob.FieldLeaseToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLeaseToken(); ok {
+		_spec.AddField(syncjob.FieldLeaseToken, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LeaseUntil(); ok {
+		_spec.SetField(syncjob.FieldLeaseUntil, field.TypeTime, value)
+	}
+	if _u.mutation.LeaseUntilCleared() {
+		_spec.ClearField(syncjob.FieldLeaseUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ActiveKey(); ok {
+		_spec.SetField(syncjob.FieldActiveKey, field.TypeString, value)
+	}
+	if _u.mutation.ActiveKeyCleared() {
+		_spec.ClearField(syncjob.FieldActiveKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.RunningStore(); ok {
+		_spec.SetField(syncjob.FieldRunningStore, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRunningStore(); ok {
+		_spec.AddField(syncjob.FieldRunningStore, field.TypeInt, value)
+	}
+	if _u.mutation.RunningStoreCleared() {
+		_spec.ClearField(syncjob.FieldRunningStore, field.TypeInt)
 	}
 	if value, ok := _u.mutation.StartedAt(); ok {
 		_spec.SetField(syncjob.FieldStartedAt, field.TypeTime, value)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/netguard"
@@ -43,6 +44,17 @@ func (r *Resolver) syncStore(ctx context.Context, storeID int, what []model.Sync
 	return r.Sync.StartSync(ctx, r.client(ctx), storeID, ws, viewer(ctx).UserID)
 }
 
+// progressed reports whether b shows another state than a.
+func progressed(a, b *ent.SyncJob) bool {
+	return a.Status != b.Status || a.Percent != b.Percent || a.Done != b.Done || a.Total != b.Total ||
+		a.Phase != b.Phase || a.Error != b.Error
+}
+
+// ended reports whether a job in status s will change no more.
+func ended(s syncjob.Status) bool {
+	return s == syncjob.StatusSUCCEEDED || s == syncjob.StatusFAILED || s == syncjob.StatusCANCELED
+}
+
 func (r *Resolver) pluginStatuses() []*model.PluginStatus {
 	sts := r.Plugins.Statuses()
 	out := make([]*model.PluginStatus, 0, len(sts))
@@ -71,8 +83,14 @@ func (r *Resolver) pluginStatuses() []*model.PluginStatus {
 	return out
 }
 
+// syncJobRefresh is how often a subscription re-reads its job when no update
+// arrived: a safety net for notifications lost while a replica's listener
+// was reconnecting (which also republishes every subscribed job).
+const syncJobRefresh = 5 * time.Second
+
 // syncJobUpdated streams a job's states, the current one first, until it ends
-// or the client goes away. The job must be visible to the viewer.
+// or the client goes away. A job that already ended sends its final state and
+// completes. The job must be visible to the viewer.
 func (r *Resolver) syncJobUpdated(ctx context.Context, id int) (<-chan *ent.SyncJob, error) {
 	job, err := r.Client.SyncJob.Get(ctx, id)
 	if err != nil {
@@ -93,13 +111,20 @@ func (r *Resolver) syncJobUpdated(ctx context.Context, id int) (<-chan *ent.Sync
 			case <-ctx.Done():
 				return
 			}
-			if job.Status == syncjob.StatusSUCCEEDED || job.Status == syncjob.StatusFAILED {
+			if ended(job.Status) {
 				return
 			}
-			select {
-			case job = <-updates:
-			case <-ctx.Done():
-				return
+			last := job
+			for job == last {
+				select {
+				case job = <-updates:
+				case <-time.After(syncJobRefresh):
+					if fresh, err := r.Client.SyncJob.Get(ctx, id); err == nil && progressed(last, fresh) {
+						job = fresh
+					}
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	}()

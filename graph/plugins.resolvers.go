@@ -23,6 +23,16 @@ func (r *mutationResolver) SyncStore(ctx context.Context, storeID int, what []mo
 	return r.syncStore(ctx, storeID, what)
 }
 
+// CancelSyncJob is the resolver for the cancelSyncJob field.
+func (r *mutationResolver) CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error) {
+	return r.Sync.Cancel(ctx, r.client(ctx), id)
+}
+
+// RetrySyncJob is the resolver for the retrySyncJob field.
+func (r *mutationResolver) RetrySyncJob(ctx context.Context, id int) (*ent.SyncJob, error) {
+	return r.Sync.Retry(ctx, r.client(ctx), id)
+}
+
 // PublishContent is the resolver for the publishContent field.
 func (r *mutationResolver) PublishContent(ctx context.Context, contentID int) (*ent.Content, error) {
 	return r.Sync.PublishContent(ctx, r.client(ctx), contentID)

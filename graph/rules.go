@@ -76,6 +76,8 @@ var rules = map[string]rule{
 	"Query.syncJobs":              {obj: "store", act: "read"},
 	"Mutation.connectStore":       {obj: "plugin", act: "manage", org: nodeOrg("storeId")},
 	"Mutation.syncStore":          {obj: "store", act: "sync", org: nodeOrg("storeId")},
+	"Mutation.cancelSyncJob":      {obj: "store", act: "sync", org: nodeOrg("id")},
+	"Mutation.retrySyncJob":       {obj: "store", act: "sync", org: nodeOrg("id")},
 	"Mutation.publishContent":     {obj: "content", act: "publish", org: nodeOrg("contentId")},
 	"Mutation.updateStock":        {obj: "product", act: "sync", org: nodeOrg("skuId")},
 	"Subscription.syncJobUpdated": {obj: "store", act: "read", org: nodeOrg("id")},

@@ -52,3 +52,14 @@ func (b *Broker) Publish(j *ent.SyncJob) {
 		}
 	}
 }
+
+// IDs lists the jobs that have subscribers.
+func (b *Broker) IDs() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ids := make([]int, 0, len(b.subs))
+	for id := range b.subs {
+		ids = append(ids, id)
+	}
+	return ids
+}

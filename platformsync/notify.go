@@ -5,70 +5,62 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 )
 
-// notifyChannel carries "<instance>|<job id>" whenever a replica changes a job,
-// so that subscribers connected to any replica see progress (DESIGN §7).
-const notifyChannel = "opsgraph_sync_jobs"
+// Notification channels (PostgreSQL LISTEN/NOTIFY, DESIGN §7).
+const (
+	// JobsChannel carries "<instance>|<job id>" whenever a replica changes a
+	// job, so that subscribers connected to any replica see progress.
+	JobsChannel = "opsgraph_sync_jobs"
+	// QueueChannel wakes every replica's runner when a job is queued.
+	QueueChannel = "opsgraph_sync_queue"
+)
 
 // publish delivers a job update to local subscribers and, on PostgreSQL, to the
 // other replicas.
 func (s *Service) publish(ctx context.Context, j *ent.SyncJob) {
 	s.Broker.Publish(j)
-	if !s.Postgres {
+	s.notifyJob(ctx, j.ID)
+}
+
+// OnJobNotification relays another replica's job update (a JobsChannel
+// payload) to this replica's subscribers.
+func (s *Service) OnJobNotification(ctx context.Context, payload string) {
+	from, idText, ok := strings.Cut(payload, "|")
+	if !ok || from == s.Instance {
 		return
 	}
-	payload := fmt.Sprintf("%s|%d", s.Instance, j.ID)
-	if _, err := s.Client.ExecContext(context.WithoutCancel(ctx), "SELECT pg_notify($1, $2)", notifyChannel, payload); err != nil {
-		s.Log.WarnContext(ctx, "notify sync job update", "err", err)
-	}
-}
-
-// Listen relays other replicas' job updates to this replica's subscribers
-// until ctx ends, reconnecting after errors. PostgreSQL only.
-func (s *Service) Listen(ctx context.Context, dsn string) {
-	sys := authz.SystemContext(ctx)
-	for ctx.Err() == nil {
-		if err := s.listenOnce(sys, dsn); err != nil && ctx.Err() == nil {
-			s.Log.WarnContext(ctx, "sync job listener", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(2 * time.Second):
-			}
-		}
-	}
-}
-
-func (s *Service) listenOnce(ctx context.Context, dsn string) error {
-	conn, err := pgx.Connect(ctx, dsn)
+	id, err := strconv.Atoi(idText)
 	if err != nil {
-		return err
+		return
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
-		return err
+	if j, err := s.Client.SyncJob.Get(authz.SystemContext(ctx), id); err == nil {
+		s.Broker.Publish(j)
 	}
-	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		from, idText, ok := strings.Cut(n.Payload, "|")
-		if !ok || from == s.Instance {
-			continue
-		}
-		id, err := strconv.Atoi(idText)
-		if err != nil {
-			continue
-		}
+}
+
+// CatchUp sends every subscribed job's current state to its subscribers and
+// wakes the runner: called after the listener (re)connects, since updates
+// sent while it was disconnected were lost.
+func (s *Service) CatchUp(ctx context.Context) {
+	ctx = authz.SystemContext(ctx)
+	for _, id := range s.Broker.IDs() {
 		if j, err := s.Client.SyncJob.Get(ctx, id); err == nil {
 			s.Broker.Publish(j)
 		}
+	}
+	s.Wake()
+}
+
+func (s *Service) notifyJob(ctx context.Context, id int) {
+	if !s.Postgres {
+		return
+	}
+	payload := fmt.Sprintf("%s|%d", s.Instance, id)
+	if _, err := s.Client.ExecContext(context.WithoutCancel(ctx), "SELECT pg_notify($1, $2)", JobsChannel, payload); err != nil {
+		s.Log.WarnContext(ctx, "notify sync job update", "err", err)
 	}
 }

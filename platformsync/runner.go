@@ -3,9 +3,11 @@ package platformsync
 import (
 	"context"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
@@ -18,6 +20,10 @@ type runner struct {
 	p       sdk.Platform
 	store   *ent.Store
 	started time.Time
+	// Progress: the job's phases, the current one and the percent shown.
+	phaseList []schematype.SyncPhase
+	cur       int
+	pct       int
 }
 
 func (r *runner) pageSize() int {
@@ -27,9 +33,29 @@ func (r *runner) pageSize() int {
 	return 100
 }
 
-func (r *runner) setPhase(ctx context.Context, phase string) error {
-	j, err := r.s.Client.SyncJob.UpdateOne(r.job).SetPhase(phase).SetTotal(-1).SetHeartbeatAt(now()).Save(ctx)
+// setPhase starts phase i: it is RUNNING with its own done/total from zero.
+func (r *runner) setPhase(ctx context.Context, i int) error {
+	r.cur = i
+	r.phaseList[i].State, r.phaseList[i].Done, r.phaseList[i].Total = PhaseRunning, 0, -1
+	r.pct = percent(r.phaseList, r.pct)
+	tx, err := r.s.Client.Tx(ctx)
 	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	n, err := tx.SyncJob.Update().Where(fence(r.job)).SetPhase(r.phaseList[i].Phase).SetDone(0).SetTotal(-1).
+		SetPhases(r.phaseList).SetPercent(r.pct).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLostLease
+	}
+	j, err := tx.SyncJob.Get(ctx, r.job.ID)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
 	r.job = j
@@ -37,14 +63,28 @@ func (r *runner) setPhase(ctx context.Context, phase string) error {
 	return nil
 }
 
-// commit writes one page in one transaction: the rows, the resume cursors, a
-// refreshed token and the job's progress. A page is all there or not at all.
+// commit writes one page in one transaction: the job's progress, the rows,
+// the resume cursors and a refreshed token. A page is all there or not at
+// all. The job's row is written first and fenced by the lease: a runner that
+// lost its job writes nothing (and on PostgreSQL the row lock orders the page
+// against a concurrent reclaim or cancel).
 func (r *runner) commit(ctx context.Context, cursors map[string]string, items int, total int64, tok *sdk.Token, write func(tx *ent.Tx) error) error {
+	phases := slices.Clone(r.phaseList)
+	advance(phases, r.cur, items, total)
+	pct := percent(phases, r.pct)
 	tx, err := r.s.Client.Tx(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback() }()
+	n, err := tx.SyncJob.Update().Where(fence(r.job)).SetDone(phases[r.cur].Done).SetTotal(phases[r.cur].Total).
+		SetPhases(phases).SetPercent(pct).SetHeartbeatAt(now()).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLostLease
+	}
 	if err := write(tx); err != nil {
 		return err
 	}
@@ -65,18 +105,14 @@ func (r *runner) commit(ctx context.Context, cursors map[string]string, items in
 	if err := r.s.saveToken(ctx, tx.Client(), r.pc, tok); err != nil {
 		return err
 	}
-	upd := tx.SyncJob.UpdateOneID(r.job.ID).AddDone(items).SetHeartbeatAt(now())
-	if total >= 0 {
-		upd.SetTotal(int(total))
-	}
-	j, err := upd.Save(ctx)
+	j, err := tx.SyncJob.Get(ctx, r.job.ID)
 	if err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	r.pc.Cursors, r.job = next, j
+	r.pc.Cursors, r.job, r.phaseList, r.pct = next, j, phases, pct
 	if tok != nil && tok.AccessToken != "" {
 		r.conn.AccessToken = tok.AccessToken
 		if tok.RefreshToken != "" {
@@ -175,6 +211,6 @@ func (r *runner) metrics(ctx context.Context) error {
 		return err
 	}
 	return r.commit(ctx, nil, len(res.Days), int64(len(res.Days)), res.NewToken, func(tx *ent.Tx) error {
-		return upsertMetrics(ctx, tx, r.store, res.Days)
+		return upsertMetrics(ctx, tx, r.store, r.pc.PluginID, res.Days)
 	})
 }

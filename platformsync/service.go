@@ -11,12 +11,14 @@ package platformsync
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
@@ -42,10 +44,20 @@ type Service struct {
 	Broker   *Broker
 	Instance string // this replica's name, recorded on the jobs it runs
 	PageSize int    // items per plugin page; 0 means 100
-	// Postgres selects FOR UPDATE SKIP LOCKED job claiming (several replicas).
+	// Postgres selects FOR UPDATE SKIP LOCKED job claiming (several replicas)
+	// and NOTIFY of job updates to the other replicas.
 	Postgres bool
+	// Poll, Heartbeat and Lease time the job runner; zero means DefaultPoll,
+	// DefaultHeartbeat and DefaultLease. A job whose owner has not renewed its
+	// lease for Lease is reclaimed by another replica, so Heartbeat must be
+	// well below Lease.
+	Poll, Heartbeat, Lease time.Duration
+	// DB is the client's *sql.DB, for the leases of periodic tasks (Every).
+	DB *sql.DB
 
-	wake chan struct{}
+	wake  chan struct{}
+	mu    sync.Mutex
+	tasks []task
 }
 
 // DefaultPluginFor maps a store's platform to its built-in plugin.

@@ -2,6 +2,8 @@ package platformsync
 
 import (
 	"context"
+
+	entsql "entgo.io/ent/dialect/sql"
 	"time"
 	"unicode/utf8"
 
@@ -193,7 +195,10 @@ func upsertOrders(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order
 	return tx.OrderLine.CreateBulk(lines...).Exec(ctx)
 }
 
-func upsertMetrics(ctx context.Context, tx *ent.Tx, st *ent.Store, days []sdk.DailyMetrics) error {
+// upsertMetrics saves the platform's daily numbers with source = the plugin
+// id. A day whose numbers came from another source (DEMO, MANUAL, another
+// plugin) is left as it is: a sync never silently overwrites them.
+func upsertMetrics(ctx context.Context, tx *ent.Tx, st *ent.Store, source string, days []sdk.DailyMetrics) error {
 	if len(days) == 0 {
 		return nil
 	}
@@ -203,10 +208,11 @@ func upsertMetrics(ctx context.Context, tx *ent.Tx, st *ent.Store, days []sdk.Da
 			SetDay(d.Date).SetVisitors(nonNeg(d.Visitors)).SetPageViews(nonNeg(d.PageViews)).
 			SetAddToCart(nonNeg(d.AddToCart)).SetOrders(nonNeg(d.Orders)).SetPaidOrders(nonNeg(d.PaidOrders)).
 			SetGmv(schematype.Money(nonNeg(d.GMVFen))).SetRefunds(schematype.Money(nonNeg(d.RefundsFen))).
-			SetTrafficSources(d.TrafficSources))
+			SetTrafficSources(d.TrafficSources).SetSource(source))
 	}
 	return tx.MetricSnapshot.CreateBulk(creates...).
-		OnConflictColumns(metricsnapshot.FieldStoreID, metricsnapshot.FieldDay).
+		OnConflict(entsql.ConflictColumns(metricsnapshot.FieldStoreID, metricsnapshot.FieldDay),
+			entsql.UpdateWhere(entsql.EQ(metricsnapshot.FieldSource, source))).
 		Update(func(u *ent.MetricSnapshotUpsert) {
 			u.UpdateVisitors()
 			u.UpdatePageViews()

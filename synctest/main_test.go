@@ -277,6 +277,11 @@ func newWorld(t testing.TB, b testenv.Backend, opts ...testenv.Option) *world {
 		w.dsn = c.DSN
 	})}
 	w.Env = testenv.New(t, b, append(all, opts...)...)
+	t.Cleanup(func() {
+		if t.Failed() && os.Getenv("OPSGRAPH_TEST_SERVER_LOG") != "" {
+			t.Logf("server log:\n%s", w.log.String())
+		}
+	})
 	w.org = w.Org(t, "Brand A", 0)
 	w.admin = w.User(t, "admin@a.test", testenv.Grant{Org: w.org, Role: "admin"})
 	return w
@@ -342,17 +347,35 @@ func (w *world) connected(t testing.TB, g *gateway) string {
 }
 
 type job struct {
-	ID     string
-	Status string
-	Phase  string
-	Done   int
-	Total  int
-	Error  *string
+	ID      string
+	Status  string
+	Phase   string
+	Done    int
+	Total   int
+	Percent int
+	Phases  []jobPhase
+	Error   *string
 }
 
-func (j job) finished() bool { return j.Status == "SUCCEEDED" || j.Status == "FAILED" }
+type jobPhase struct {
+	Phase, State string
+	Done, Total  int
+}
 
-const jobFields = `id status phase done total error`
+// phaseDone sums the items done over all phases.
+func (j job) phaseDone() int {
+	n := 0
+	for _, p := range j.Phases {
+		n += p.Done
+	}
+	return n
+}
+
+func (j job) finished() bool {
+	return j.Status == "SUCCEEDED" || j.Status == "FAILED" || j.Status == "CANCELED"
+}
+
+const jobFields = `id status phase done total percent phases { phase state done total } error`
 
 // startSync calls syncStore and returns the job id.
 func (w *world) startSync(t testing.TB, token, storeID string) string {

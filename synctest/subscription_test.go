@@ -114,10 +114,13 @@ func TestSyncJobSubscription(t *testing.T) {
 	}
 	progress := 0
 	for i, s := range states {
-		if i > 0 && s.Done < states[i-1].Done {
-			t.Errorf("done went backwards: %+v then %+v", states[i-1], s)
+		if i > 0 && s.Percent < states[i-1].Percent {
+			t.Errorf("percent went backwards: %+v then %+v", states[i-1], s)
 		}
-		if s.Status == "RUNNING" && s.Done > 0 && s.Done < last.Done {
+		if s.Total >= 0 && s.Done > s.Total {
+			t.Errorf("done above total: %+v", s)
+		}
+		if s.Status == "RUNNING" && s.Percent > 0 && s.Percent < 100 {
 			progress++
 		}
 		if i < len(states)-1 && s.finished() {
@@ -128,6 +131,15 @@ func TestSyncJobSubscription(t *testing.T) {
 		t.Errorf("no progress update between start and end: %+v", states)
 	}
 	t.Logf("%d updates, %d with partial progress; final done=%d", len(states), progress, last.Done)
+	if last.Percent != 100 {
+		t.Errorf("final percent %d, want 100", last.Percent)
+	}
+
+	// A subscription to a job that has ended sends its final state and completes.
+	again := subscribe(t, w, map[string]any{"Authorization": "Bearer " + w.admin}, jobID)
+	if len(again) != 1 || again[0].Data.SyncJobUpdated == nil || again[0].Data.SyncJobUpdated.Status != "SUCCEEDED" {
+		t.Errorf("subscribing to the finished job: %+v, want its final state once, then complete", again)
+	}
 
 	for _, tc := range []struct {
 		name    string

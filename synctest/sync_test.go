@@ -48,8 +48,13 @@ func TestConnectAndSync(t *testing.T) {
 				if got != g.want {
 					t.Fatalf("after the first sync the API shows %+v, the fake's catalog has %+v", got, g.want)
 				}
-				if first.Done < g.want.Products+g.want.Orders {
-					t.Errorf("job done = %d, want at least products+orders = %d", first.Done, g.want.Products+g.want.Orders)
+				if first.phaseDone() < g.want.Products+g.want.Orders || first.Percent != 100 {
+					t.Errorf("job phases = %+v, percent %d, want at least products+orders = %d done and 100 %%", first.Phases, first.Percent, g.want.Products+g.want.Orders)
+				}
+				for _, p := range first.Phases {
+					if p.State != "DONE" || p.Total < p.Done {
+						t.Errorf("phase %+v of a succeeded job: want DONE with done <= total", p)
+					}
 				}
 
 				// An incremental sync right away: nothing new, nothing duplicated.

@@ -40,6 +40,8 @@ const (
 	FieldGmv = "gmv"
 	// FieldRefunds holds the string denoting the refunds field in the database.
 	FieldRefunds = "refunds"
+	// FieldSource holds the string denoting the source field in the database.
+	FieldSource = "source"
 	// FieldTrafficSources holds the string denoting the traffic_sources field in the database.
 	FieldTrafficSources = "traffic_sources"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -79,6 +81,7 @@ var Columns = []string{
 	FieldPaidOrders,
 	FieldGmv,
 	FieldRefunds,
+	FieldSource,
 	FieldTrafficSources,
 }
 
@@ -132,6 +135,10 @@ var (
 	DefaultGmv schematype.Money
 	// DefaultRefunds holds the default value on creation for the "refunds" field.
 	DefaultRefunds schematype.Money
+	// DefaultSource holds the default value on creation for the "source" field.
+	DefaultSource string
+	// SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	SourceValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the MetricSnapshot queries.
@@ -200,6 +207,11 @@ func ByGmv(opts ...sql.OrderTermOption) OrderOption {
 // ByRefunds orders the results by the refunds field.
 func ByRefunds(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRefunds, opts...).ToFunc()
+}
+
+// BySource orders the results by the source field.
+func BySource(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSource, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

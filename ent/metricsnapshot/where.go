@@ -118,6 +118,11 @@ func Refunds(v schematype.Money) predicate.MetricSnapshot {
 	return predicate.MetricSnapshot(sql.FieldEQ(FieldRefunds, vc))
 }
 
+// Source applies equality check predicate on the "source" field. It's identical to SourceEQ.
+func Source(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldEQ(FieldSource, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.MetricSnapshot {
 	return predicate.MetricSnapshot(sql.FieldEQ(FieldCreatedAt, v))
@@ -609,6 +614,71 @@ func RefundsLT(v schematype.Money) predicate.MetricSnapshot {
 func RefundsLTE(v schematype.Money) predicate.MetricSnapshot {
 	vc := int64(v)
 	return predicate.MetricSnapshot(sql.FieldLTE(FieldRefunds, vc))
+}
+
+// SourceEQ applies the EQ predicate on the "source" field.
+func SourceEQ(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldEQ(FieldSource, v))
+}
+
+// SourceNEQ applies the NEQ predicate on the "source" field.
+func SourceNEQ(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldNEQ(FieldSource, v))
+}
+
+// SourceIn applies the In predicate on the "source" field.
+func SourceIn(vs ...string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldIn(FieldSource, vs...))
+}
+
+// SourceNotIn applies the NotIn predicate on the "source" field.
+func SourceNotIn(vs ...string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldNotIn(FieldSource, vs...))
+}
+
+// SourceGT applies the GT predicate on the "source" field.
+func SourceGT(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldGT(FieldSource, v))
+}
+
+// SourceGTE applies the GTE predicate on the "source" field.
+func SourceGTE(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldGTE(FieldSource, v))
+}
+
+// SourceLT applies the LT predicate on the "source" field.
+func SourceLT(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldLT(FieldSource, v))
+}
+
+// SourceLTE applies the LTE predicate on the "source" field.
+func SourceLTE(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldLTE(FieldSource, v))
+}
+
+// SourceContains applies the Contains predicate on the "source" field.
+func SourceContains(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldContains(FieldSource, v))
+}
+
+// SourceHasPrefix applies the HasPrefix predicate on the "source" field.
+func SourceHasPrefix(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldHasPrefix(FieldSource, v))
+}
+
+// SourceHasSuffix applies the HasSuffix predicate on the "source" field.
+func SourceHasSuffix(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldHasSuffix(FieldSource, v))
+}
+
+// SourceEqualFold applies the EqualFold predicate on the "source" field.
+func SourceEqualFold(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldEqualFold(FieldSource, v))
+}
+
+// SourceContainsFold applies the ContainsFold predicate on the "source" field.
+func SourceContainsFold(v string) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldContainsFold(FieldSource, v))
 }
 
 // TrafficSourcesIsNil applies the IsNil predicate on the "traffic_sources" field.

@@ -482,6 +482,7 @@ var (
 		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
 		{Name: "gmv", Type: field.TypeInt64, Default: 0},
 		{Name: "refunds", Type: field.TypeInt64, Default: 0},
+		{Name: "source", Type: field.TypeString, Size: 40, Default: "MANUAL"},
 		{Name: "traffic_sources", Type: field.TypeJSON, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
@@ -494,13 +495,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "metric_snapshots_organizations_organization",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[12]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "metric_snapshots_stores_store",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[13]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[14]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -509,12 +510,12 @@ var (
 			{
 				Name:    "metricsnapshot_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{MetricSnapshotsColumns[12]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[13]},
 			},
 			{
 				Name:    "metricsnapshot_store_id_day",
 				Unique:  true,
-				Columns: []*schema.Column{MetricSnapshotsColumns[13], MetricSnapshotsColumns[3]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[14], MetricSnapshotsColumns[3]},
 			},
 			{
 				Name:    "metricsnapshot_day",
@@ -955,14 +956,20 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "what", Type: field.TypeJSON},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED"}, Default: "QUEUED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}, Default: "QUEUED"},
 		{Name: "phase", Type: field.TypeString, Size: 40, Default: ""},
 		{Name: "done", Type: field.TypeInt, Default: 0},
 		{Name: "total", Type: field.TypeInt, Default: -1},
+		{Name: "percent", Type: field.TypeInt, Default: 0},
+		{Name: "phases", Type: field.TypeJSON, Nullable: true},
 		{Name: "error", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "requested_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "claimed_by", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "heartbeat_at", Type: field.TypeTime, Nullable: true},
+		{Name: "lease_token", Type: field.TypeInt64, Default: 0},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "active_key", Type: field.TypeString, Unique: true, Nullable: true, Size: 100},
+		{Name: "running_store", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "started_at", Type: field.TypeTime, Nullable: true},
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
@@ -976,13 +983,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sync_jobs_organizations_organization",
-				Columns:    []*schema.Column{SyncJobsColumns[14]},
+				Columns:    []*schema.Column{SyncJobsColumns[20]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "sync_jobs_stores_store",
-				Columns:    []*schema.Column{SyncJobsColumns[15]},
+				Columns:    []*schema.Column{SyncJobsColumns[21]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -991,7 +998,7 @@ var (
 			{
 				Name:    "syncjob_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{SyncJobsColumns[14]},
+				Columns: []*schema.Column{SyncJobsColumns[20]},
 			},
 			{
 				Name:    "syncjob_status_created_at",
@@ -1001,7 +1008,7 @@ var (
 			{
 				Name:    "syncjob_store_id",
 				Unique:  false,
-				Columns: []*schema.Column{SyncJobsColumns[15]},
+				Columns: []*schema.Column{SyncJobsColumns[21]},
 			},
 		},
 	}

@@ -670,6 +670,26 @@ func init() {
 	metricsnapshotDescRefunds := metricsnapshotFields[8].Descriptor()
 	// metricsnapshot.DefaultRefunds holds the default value on creation for the refunds field.
 	metricsnapshot.DefaultRefunds = schematype.Money(metricsnapshotDescRefunds.Default.(int64))
+	// metricsnapshotDescSource is the schema descriptor for source field.
+	metricsnapshotDescSource := metricsnapshotFields[9].Descriptor()
+	// metricsnapshot.DefaultSource holds the default value on creation for the source field.
+	metricsnapshot.DefaultSource = metricsnapshotDescSource.Default.(string)
+	// metricsnapshot.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	metricsnapshot.SourceValidator = func() func(string) error {
+		validators := metricsnapshotDescSource.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source string) error {
+			for _, fn := range fns {
+				if err := fn(source); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	orderMixin := schema.Order{}.Mixin()
 	order.Policy = privacy.NewPolicies(schema.Order{})
 	order.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1310,14 +1330,28 @@ func init() {
 	syncjobDescTotal := syncjobFields[5].Descriptor()
 	// syncjob.DefaultTotal holds the default value on creation for the total field.
 	syncjob.DefaultTotal = syncjobDescTotal.Default.(int)
+	// syncjobDescPercent is the schema descriptor for percent field.
+	syncjobDescPercent := syncjobFields[6].Descriptor()
+	// syncjob.DefaultPercent holds the default value on creation for the percent field.
+	syncjob.DefaultPercent = syncjobDescPercent.Default.(int)
+	// syncjob.PercentValidator is a validator for the "percent" field. It is called by the builders before save.
+	syncjob.PercentValidator = syncjobDescPercent.Validators[0].(func(int) error)
 	// syncjobDescError is the schema descriptor for error field.
-	syncjobDescError := syncjobFields[6].Descriptor()
+	syncjobDescError := syncjobFields[8].Descriptor()
 	// syncjob.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
 	syncjob.ErrorValidator = syncjobDescError.Validators[0].(func(string) error)
 	// syncjobDescClaimedBy is the schema descriptor for claimed_by field.
-	syncjobDescClaimedBy := syncjobFields[8].Descriptor()
+	syncjobDescClaimedBy := syncjobFields[10].Descriptor()
 	// syncjob.ClaimedByValidator is a validator for the "claimed_by" field. It is called by the builders before save.
 	syncjob.ClaimedByValidator = syncjobDescClaimedBy.Validators[0].(func(string) error)
+	// syncjobDescLeaseToken is the schema descriptor for lease_token field.
+	syncjobDescLeaseToken := syncjobFields[12].Descriptor()
+	// syncjob.DefaultLeaseToken holds the default value on creation for the lease_token field.
+	syncjob.DefaultLeaseToken = syncjobDescLeaseToken.Default.(int64)
+	// syncjobDescActiveKey is the schema descriptor for active_key field.
+	syncjobDescActiveKey := syncjobFields[14].Descriptor()
+	// syncjob.ActiveKeyValidator is a validator for the "active_key" field. It is called by the builders before save.
+	syncjob.ActiveKeyValidator = syncjobDescActiveKey.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -39,6 +39,8 @@ func (MetricSnapshot) Fields() []ent.Field {
 			Annotations(entgql.OrderField("GMV"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("refunds").GoType(schematype.Money(0)).Default(0).Comment("Refunded amount.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.String("source").Default("MANUAL").MaxLen(40).NotEmpty().
+			Comment("Where these numbers came from: DEMO (demo data), MANUAL (entered or imported), or the platform plugin that synced them (taobao, douyin, xiaohongshu …). A sync never overwrites a day whose numbers came from another source."),
 		field.JSON("traffic_sources", map[string]int64{}).Optional().
 			Comment("Visitors by traffic source (流量来源): NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN, OTHER.").
 			Annotations(entgql.Skip(entgql.SkipAll)),

@@ -36,6 +36,10 @@ const (
 	FieldDone = "done"
 	// FieldTotal holds the string denoting the total field in the database.
 	FieldTotal = "total"
+	// FieldPercent holds the string denoting the percent field in the database.
+	FieldPercent = "percent"
+	// FieldPhases holds the string denoting the phases field in the database.
+	FieldPhases = "phases"
 	// FieldError holds the string denoting the error field in the database.
 	FieldError = "error"
 	// FieldRequestedByID holds the string denoting the requested_by_id field in the database.
@@ -44,6 +48,14 @@ const (
 	FieldClaimedBy = "claimed_by"
 	// FieldHeartbeatAt holds the string denoting the heartbeat_at field in the database.
 	FieldHeartbeatAt = "heartbeat_at"
+	// FieldLeaseToken holds the string denoting the lease_token field in the database.
+	FieldLeaseToken = "lease_token"
+	// FieldLeaseUntil holds the string denoting the lease_until field in the database.
+	FieldLeaseUntil = "lease_until"
+	// FieldActiveKey holds the string denoting the active_key field in the database.
+	FieldActiveKey = "active_key"
+	// FieldRunningStore holds the string denoting the running_store field in the database.
+	FieldRunningStore = "running_store"
 	// FieldStartedAt holds the string denoting the started_at field in the database.
 	FieldStartedAt = "started_at"
 	// FieldFinishedAt holds the string denoting the finished_at field in the database.
@@ -82,10 +94,16 @@ var Columns = []string{
 	FieldPhase,
 	FieldDone,
 	FieldTotal,
+	FieldPercent,
+	FieldPhases,
 	FieldError,
 	FieldRequestedByID,
 	FieldClaimedBy,
 	FieldHeartbeatAt,
+	FieldLeaseToken,
+	FieldLeaseUntil,
+	FieldActiveKey,
+	FieldRunningStore,
 	FieldStartedAt,
 	FieldFinishedAt,
 }
@@ -124,10 +142,18 @@ var (
 	DoneValidator func(int) error
 	// DefaultTotal holds the default value on creation for the "total" field.
 	DefaultTotal int
+	// DefaultPercent holds the default value on creation for the "percent" field.
+	DefaultPercent int
+	// PercentValidator is a validator for the "percent" field. It is called by the builders before save.
+	PercentValidator func(int) error
 	// ErrorValidator is a validator for the "error" field. It is called by the builders before save.
 	ErrorValidator func(string) error
 	// ClaimedByValidator is a validator for the "claimed_by" field. It is called by the builders before save.
 	ClaimedByValidator func(string) error
+	// DefaultLeaseToken holds the default value on creation for the "lease_token" field.
+	DefaultLeaseToken int64
+	// ActiveKeyValidator is a validator for the "active_key" field. It is called by the builders before save.
+	ActiveKeyValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -142,6 +168,7 @@ const (
 	StatusRUNNING   Status = "RUNNING"
 	StatusSUCCEEDED Status = "SUCCEEDED"
 	StatusFAILED    Status = "FAILED"
+	StatusCANCELED  Status = "CANCELED"
 )
 
 func (s Status) String() string {
@@ -151,7 +178,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusQUEUED, StatusRUNNING, StatusSUCCEEDED, StatusFAILED:
+	case StatusQUEUED, StatusRUNNING, StatusSUCCEEDED, StatusFAILED, StatusCANCELED:
 		return nil
 	default:
 		return fmt.Errorf("syncjob: invalid enum value for status field: %q", s)
@@ -206,6 +233,11 @@ func ByTotal(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTotal, opts...).ToFunc()
 }
 
+// ByPercent orders the results by the percent field.
+func ByPercent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPercent, opts...).ToFunc()
+}
+
 // ByError orders the results by the error field.
 func ByError(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldError, opts...).ToFunc()
@@ -224,6 +256,26 @@ func ByClaimedBy(opts ...sql.OrderTermOption) OrderOption {
 // ByHeartbeatAt orders the results by the heartbeat_at field.
 func ByHeartbeatAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHeartbeatAt, opts...).ToFunc()
+}
+
+// ByLeaseToken orders the results by the lease_token field.
+func ByLeaseToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeaseToken, opts...).ToFunc()
+}
+
+// ByLeaseUntil orders the results by the lease_until field.
+func ByLeaseUntil(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLeaseUntil, opts...).ToFunc()
+}
+
+// ByActiveKey orders the results by the active_key field.
+func ByActiveKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActiveKey, opts...).ToFunc()
+}
+
+// ByRunningStore orders the results by the running_store field.
+func ByRunningStore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRunningStore, opts...).ToFunc()
 }
 
 // ByStartedAt orders the results by the started_at field.

@@ -90,6 +90,11 @@ func Total(v int) predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldEQ(FieldTotal, v))
 }
 
+// Percent applies equality check predicate on the "percent" field. It's identical to PercentEQ.
+func Percent(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldPercent, v))
+}
+
 // Error applies equality check predicate on the "error" field. It's identical to ErrorEQ.
 func Error(v string) predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldEQ(FieldError, v))
@@ -108,6 +113,26 @@ func ClaimedBy(v string) predicate.SyncJob {
 // HeartbeatAt applies equality check predicate on the "heartbeat_at" field. It's identical to HeartbeatAtEQ.
 func HeartbeatAt(v time.Time) predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldEQ(FieldHeartbeatAt, v))
+}
+
+// LeaseToken applies equality check predicate on the "lease_token" field. It's identical to LeaseTokenEQ.
+func LeaseToken(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldLeaseToken, v))
+}
+
+// LeaseUntil applies equality check predicate on the "lease_until" field. It's identical to LeaseUntilEQ.
+func LeaseUntil(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldLeaseUntil, v))
+}
+
+// ActiveKey applies equality check predicate on the "active_key" field. It's identical to ActiveKeyEQ.
+func ActiveKey(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldActiveKey, v))
+}
+
+// RunningStore applies equality check predicate on the "running_store" field. It's identical to RunningStoreEQ.
+func RunningStore(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldRunningStore, v))
 }
 
 // StartedAt applies equality check predicate on the "started_at" field. It's identical to StartedAtEQ.
@@ -405,6 +430,56 @@ func TotalLTE(v int) predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldLTE(FieldTotal, v))
 }
 
+// PercentEQ applies the EQ predicate on the "percent" field.
+func PercentEQ(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldPercent, v))
+}
+
+// PercentNEQ applies the NEQ predicate on the "percent" field.
+func PercentNEQ(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNEQ(FieldPercent, v))
+}
+
+// PercentIn applies the In predicate on the "percent" field.
+func PercentIn(vs ...int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIn(FieldPercent, vs...))
+}
+
+// PercentNotIn applies the NotIn predicate on the "percent" field.
+func PercentNotIn(vs ...int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotIn(FieldPercent, vs...))
+}
+
+// PercentGT applies the GT predicate on the "percent" field.
+func PercentGT(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGT(FieldPercent, v))
+}
+
+// PercentGTE applies the GTE predicate on the "percent" field.
+func PercentGTE(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGTE(FieldPercent, v))
+}
+
+// PercentLT applies the LT predicate on the "percent" field.
+func PercentLT(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLT(FieldPercent, v))
+}
+
+// PercentLTE applies the LTE predicate on the "percent" field.
+func PercentLTE(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLTE(FieldPercent, v))
+}
+
+// PhasesIsNil applies the IsNil predicate on the "phases" field.
+func PhasesIsNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIsNull(FieldPhases))
+}
+
+// PhasesNotNil applies the NotNil predicate on the "phases" field.
+func PhasesNotNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotNull(FieldPhases))
+}
+
 // ErrorEQ applies the EQ predicate on the "error" field.
 func ErrorEQ(v string) predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldEQ(FieldError, v))
@@ -653,6 +728,221 @@ func HeartbeatAtIsNil() predicate.SyncJob {
 // HeartbeatAtNotNil applies the NotNil predicate on the "heartbeat_at" field.
 func HeartbeatAtNotNil() predicate.SyncJob {
 	return predicate.SyncJob(sql.FieldNotNull(FieldHeartbeatAt))
+}
+
+// LeaseTokenEQ applies the EQ predicate on the "lease_token" field.
+func LeaseTokenEQ(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldLeaseToken, v))
+}
+
+// LeaseTokenNEQ applies the NEQ predicate on the "lease_token" field.
+func LeaseTokenNEQ(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNEQ(FieldLeaseToken, v))
+}
+
+// LeaseTokenIn applies the In predicate on the "lease_token" field.
+func LeaseTokenIn(vs ...int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIn(FieldLeaseToken, vs...))
+}
+
+// LeaseTokenNotIn applies the NotIn predicate on the "lease_token" field.
+func LeaseTokenNotIn(vs ...int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotIn(FieldLeaseToken, vs...))
+}
+
+// LeaseTokenGT applies the GT predicate on the "lease_token" field.
+func LeaseTokenGT(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGT(FieldLeaseToken, v))
+}
+
+// LeaseTokenGTE applies the GTE predicate on the "lease_token" field.
+func LeaseTokenGTE(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGTE(FieldLeaseToken, v))
+}
+
+// LeaseTokenLT applies the LT predicate on the "lease_token" field.
+func LeaseTokenLT(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLT(FieldLeaseToken, v))
+}
+
+// LeaseTokenLTE applies the LTE predicate on the "lease_token" field.
+func LeaseTokenLTE(v int64) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLTE(FieldLeaseToken, v))
+}
+
+// LeaseUntilEQ applies the EQ predicate on the "lease_until" field.
+func LeaseUntilEQ(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldLeaseUntil, v))
+}
+
+// LeaseUntilNEQ applies the NEQ predicate on the "lease_until" field.
+func LeaseUntilNEQ(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNEQ(FieldLeaseUntil, v))
+}
+
+// LeaseUntilIn applies the In predicate on the "lease_until" field.
+func LeaseUntilIn(vs ...time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIn(FieldLeaseUntil, vs...))
+}
+
+// LeaseUntilNotIn applies the NotIn predicate on the "lease_until" field.
+func LeaseUntilNotIn(vs ...time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotIn(FieldLeaseUntil, vs...))
+}
+
+// LeaseUntilGT applies the GT predicate on the "lease_until" field.
+func LeaseUntilGT(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGT(FieldLeaseUntil, v))
+}
+
+// LeaseUntilGTE applies the GTE predicate on the "lease_until" field.
+func LeaseUntilGTE(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGTE(FieldLeaseUntil, v))
+}
+
+// LeaseUntilLT applies the LT predicate on the "lease_until" field.
+func LeaseUntilLT(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLT(FieldLeaseUntil, v))
+}
+
+// LeaseUntilLTE applies the LTE predicate on the "lease_until" field.
+func LeaseUntilLTE(v time.Time) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLTE(FieldLeaseUntil, v))
+}
+
+// LeaseUntilIsNil applies the IsNil predicate on the "lease_until" field.
+func LeaseUntilIsNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIsNull(FieldLeaseUntil))
+}
+
+// LeaseUntilNotNil applies the NotNil predicate on the "lease_until" field.
+func LeaseUntilNotNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotNull(FieldLeaseUntil))
+}
+
+// ActiveKeyEQ applies the EQ predicate on the "active_key" field.
+func ActiveKeyEQ(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldActiveKey, v))
+}
+
+// ActiveKeyNEQ applies the NEQ predicate on the "active_key" field.
+func ActiveKeyNEQ(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNEQ(FieldActiveKey, v))
+}
+
+// ActiveKeyIn applies the In predicate on the "active_key" field.
+func ActiveKeyIn(vs ...string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIn(FieldActiveKey, vs...))
+}
+
+// ActiveKeyNotIn applies the NotIn predicate on the "active_key" field.
+func ActiveKeyNotIn(vs ...string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotIn(FieldActiveKey, vs...))
+}
+
+// ActiveKeyGT applies the GT predicate on the "active_key" field.
+func ActiveKeyGT(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGT(FieldActiveKey, v))
+}
+
+// ActiveKeyGTE applies the GTE predicate on the "active_key" field.
+func ActiveKeyGTE(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGTE(FieldActiveKey, v))
+}
+
+// ActiveKeyLT applies the LT predicate on the "active_key" field.
+func ActiveKeyLT(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLT(FieldActiveKey, v))
+}
+
+// ActiveKeyLTE applies the LTE predicate on the "active_key" field.
+func ActiveKeyLTE(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLTE(FieldActiveKey, v))
+}
+
+// ActiveKeyContains applies the Contains predicate on the "active_key" field.
+func ActiveKeyContains(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldContains(FieldActiveKey, v))
+}
+
+// ActiveKeyHasPrefix applies the HasPrefix predicate on the "active_key" field.
+func ActiveKeyHasPrefix(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldHasPrefix(FieldActiveKey, v))
+}
+
+// ActiveKeyHasSuffix applies the HasSuffix predicate on the "active_key" field.
+func ActiveKeyHasSuffix(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldHasSuffix(FieldActiveKey, v))
+}
+
+// ActiveKeyIsNil applies the IsNil predicate on the "active_key" field.
+func ActiveKeyIsNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIsNull(FieldActiveKey))
+}
+
+// ActiveKeyNotNil applies the NotNil predicate on the "active_key" field.
+func ActiveKeyNotNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotNull(FieldActiveKey))
+}
+
+// ActiveKeyEqualFold applies the EqualFold predicate on the "active_key" field.
+func ActiveKeyEqualFold(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEqualFold(FieldActiveKey, v))
+}
+
+// ActiveKeyContainsFold applies the ContainsFold predicate on the "active_key" field.
+func ActiveKeyContainsFold(v string) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldContainsFold(FieldActiveKey, v))
+}
+
+// RunningStoreEQ applies the EQ predicate on the "running_store" field.
+func RunningStoreEQ(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldEQ(FieldRunningStore, v))
+}
+
+// RunningStoreNEQ applies the NEQ predicate on the "running_store" field.
+func RunningStoreNEQ(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNEQ(FieldRunningStore, v))
+}
+
+// RunningStoreIn applies the In predicate on the "running_store" field.
+func RunningStoreIn(vs ...int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIn(FieldRunningStore, vs...))
+}
+
+// RunningStoreNotIn applies the NotIn predicate on the "running_store" field.
+func RunningStoreNotIn(vs ...int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotIn(FieldRunningStore, vs...))
+}
+
+// RunningStoreGT applies the GT predicate on the "running_store" field.
+func RunningStoreGT(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGT(FieldRunningStore, v))
+}
+
+// RunningStoreGTE applies the GTE predicate on the "running_store" field.
+func RunningStoreGTE(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldGTE(FieldRunningStore, v))
+}
+
+// RunningStoreLT applies the LT predicate on the "running_store" field.
+func RunningStoreLT(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLT(FieldRunningStore, v))
+}
+
+// RunningStoreLTE applies the LTE predicate on the "running_store" field.
+func RunningStoreLTE(v int) predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldLTE(FieldRunningStore, v))
+}
+
+// RunningStoreIsNil applies the IsNil predicate on the "running_store" field.
+func RunningStoreIsNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldIsNull(FieldRunningStore))
+}
+
+// RunningStoreNotNil applies the NotNil predicate on the "running_store" field.
+func RunningStoreNotNil() predicate.SyncJob {
+	return predicate.SyncJob(sql.FieldNotNull(FieldRunningStore))
 }
 
 // StartedAtEQ applies the EQ predicate on the "started_at" field.

@@ -388,6 +388,7 @@ type ComplexityRoot struct {
 		PageViews         func(childComplexity int) int
 		PaidOrders        func(childComplexity int) int
 		Refunds           func(childComplexity int) int
+		Source            func(childComplexity int) int
 		Store             func(childComplexity int) int
 		StoreID           func(childComplexity int) int
 		TrafficSources    func(childComplexity int) int
@@ -416,6 +417,7 @@ type ComplexityRoot struct {
 		AcknowledgeAlert    func(childComplexity int, id int) int
 		ApproveContent      func(childComplexity int, id int, note *string) int
 		ArchiveContent      func(childComplexity int, id int) int
+		CancelSyncJob       func(childComplexity int, id int) int
 		ChangeMemberRole    func(childComplexity int, membershipID int, role string) int
 		ConnectStore        func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
 		CreateAPIToken      func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
@@ -444,6 +446,7 @@ type ComplexityRoot struct {
 		PublishContent      func(childComplexity int, contentID int) int
 		RejectContent       func(childComplexity int, id int, note string) int
 		RemoveMember        func(childComplexity int, membershipID int) int
+		RetrySyncJob        func(childComplexity int, id int) int
 		RevokeAPIToken      func(childComplexity int, id int) int
 		ScheduleContent     func(childComplexity int, id int, at time.Time) int
 		SetCustomRole       func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
@@ -793,7 +796,9 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Organization   func(childComplexity int) int
 		OrganizationID func(childComplexity int) int
+		Percent        func(childComplexity int) int
 		Phase          func(childComplexity int) int
+		Phases         func(childComplexity int) int
 		RequestedByID  func(childComplexity int) int
 		StartedAt      func(childComplexity int) int
 		Status         func(childComplexity int) int
@@ -813,6 +818,13 @@ type ComplexityRoot struct {
 	SyncJobEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SyncPhase struct {
+		Done  func(childComplexity int) int
+		Phase func(childComplexity int) int
+		State func(childComplexity int) int
+		Total func(childComplexity int) int
 	}
 
 	TimeLimitedDiscountRule struct {
@@ -904,6 +916,8 @@ type MutationResolver interface {
 	AcknowledgeAlert(ctx context.Context, id int) (*ent.Alert, error)
 	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
 	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
+	CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
+	RetrySyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
 	PublishContent(ctx context.Context, contentID int) (*ent.Content, error)
 	UpdateStock(ctx context.Context, skuID int, quantity int) (*ent.SKU, error)
 }
@@ -2286,6 +2300,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricSnapshot.Refunds(childComplexity), true
+	case "MetricSnapshot.source":
+		if e.ComplexityRoot.MetricSnapshot.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricSnapshot.Source(childComplexity), true
 	case "MetricSnapshot.store":
 		if e.ComplexityRoot.MetricSnapshot.Store == nil {
 			break
@@ -2406,6 +2426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveContent(childComplexity, args["id"].(int)), true
+	case "Mutation.cancelSyncJob":
+		if e.ComplexityRoot.Mutation.CancelSyncJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSyncJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSyncJob(childComplexity, args["id"].(int)), true
 	case "Mutation.changeMemberRole":
 		if e.ComplexityRoot.Mutation.ChangeMemberRole == nil {
 			break
@@ -2704,6 +2735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["membershipId"].(int)), true
+	case "Mutation.retrySyncJob":
+		if e.ComplexityRoot.Mutation.RetrySyncJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retrySyncJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetrySyncJob(childComplexity, args["id"].(int)), true
 	case "Mutation.revokeAPIToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -4434,12 +4476,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SyncJob.OrganizationID(childComplexity), true
+	case "SyncJob.percent":
+		if e.ComplexityRoot.SyncJob.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Percent(childComplexity), true
 	case "SyncJob.phase":
 		if e.ComplexityRoot.SyncJob.Phase == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SyncJob.Phase(childComplexity), true
+	case "SyncJob.phases":
+		if e.ComplexityRoot.SyncJob.Phases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncJob.Phases(childComplexity), true
 	case "SyncJob.requestedByID":
 		if e.ComplexityRoot.SyncJob.RequestedByID == nil {
 			break
@@ -4520,6 +4574,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SyncJobEdge.Node(childComplexity), true
+
+	case "SyncPhase.done":
+		if e.ComplexityRoot.SyncPhase.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncPhase.Done(childComplexity), true
+	case "SyncPhase.phase":
+		if e.ComplexityRoot.SyncPhase.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncPhase.Phase(childComplexity), true
+	case "SyncPhase.state":
+		if e.ComplexityRoot.SyncPhase.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncPhase.State(childComplexity), true
+	case "SyncPhase.total":
+		if e.ComplexityRoot.SyncPhase.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncPhase.Total(childComplexity), true
 
 	case "TimeLimitedDiscountRule.percentOff":
 		if e.ComplexityRoot.TimeLimitedDiscountRule.PercentOff == nil {
@@ -9999,6 +10078,10 @@ type MetricSnapshot implements Node {
   """
   refunds: Money!
   """
+  Where these numbers came from: DEMO (demo data), MANUAL (entered or imported), or the platform plugin that synced them (taobao, douyin, xiaohongshu …). A sync never overwrites a day whose numbers came from another source.
+  """
+  source: String!
+  """
   The organization (tenant) that owns this record.
   """
   organization: Organization!
@@ -10428,6 +10511,58 @@ input MetricSnapshotWhereInput {
   paidOrders is at most this.
   """
   paidOrdersLTE: Int
+  """
+  source field predicates
+  """
+  source: String
+  """
+  source is not this.
+  """
+  sourceNEQ: String
+  """
+  source is one of these.
+  """
+  sourceIn: [String!]
+  """
+  source is none of these.
+  """
+  sourceNotIn: [String!]
+  """
+  source is more than this.
+  """
+  sourceGT: String
+  """
+  source is at least this.
+  """
+  sourceGTE: String
+  """
+  source is less than this.
+  """
+  sourceLT: String
+  """
+  source is at most this.
+  """
+  sourceLTE: String
+  """
+  source contains this.
+  """
+  sourceContains: String
+  """
+  source starts with this.
+  """
+  sourceHasPrefix: String
+  """
+  source ends with this.
+  """
+  sourceHasSuffix: String
+  """
+  source equals this, ignoring case.
+  """
+  sourceEqualFold: String
+  """
+  source contains this, ignoring case.
+  """
+  sourceContainsFold: String
   """
   organization edge predicates
   """
@@ -16443,7 +16578,7 @@ type SyncJob implements Node {
   """
   what: [String!]!
   """
-  QUEUED until a server picks it up; FAILED carries the reason in error.
+  QUEUED until a server picks it up; FAILED carries the reason in error; CANCELED by cancelSyncJob.
   """
   status: SyncJobStatus!
   """
@@ -16451,13 +16586,21 @@ type SyncJob implements Node {
   """
   phase: String!
   """
-  Items synced so far.
+  Items synced so far in the current phase.
   """
   done: Int!
   """
-  Items expected in the current phase, -1 when the platform does not say.
+  Items expected in the current phase (never below done), -1 when the platform does not say.
   """
   total: Int!
+  """
+  Overall progress 0–100 across all phases; it only grows, and is 100 once the job SUCCEEDED.
+  """
+  percent: Int!
+  """
+  Every phase of the job in the order they run, each with its state and its own done/total.
+  """
+  phases: [SyncPhase!]
   """
   Why the job failed.
   """
@@ -16563,6 +16706,10 @@ enum SyncJobStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/syncjob.Sta
   Failed.
   """
   FAILED
+  """
+  Canceled.
+  """
+  CANCELED
 }
 """
 SyncJobWhereInput is used for filtering SyncJob objects.
@@ -16841,6 +16988,38 @@ input SyncJobWhereInput {
   total is at most this.
   """
   totalLTE: Int
+  """
+  percent field predicates
+  """
+  percent: Int
+  """
+  percent is not this.
+  """
+  percentNEQ: Int
+  """
+  percent is one of these.
+  """
+  percentIn: [Int!]
+  """
+  percent is none of these.
+  """
+  percentNotIn: [Int!]
+  """
+  percent is more than this.
+  """
+  percentGT: Int
+  """
+  percent is at least this.
+  """
+  percentGTE: Int
+  """
+  percent is less than this.
+  """
+  percentLT: Int
+  """
+  percent is at most this.
+  """
+  percentLTE: Int
   """
   error field predicates
   """
@@ -18071,6 +18250,10 @@ extend type Mutation {
   connectStore("Global id of the store." storeId: ID!, "Plugin id: taobao (Taobao and Tmall), douyin, xiaohongshu, or an installed third-party plugin." platform: String!, "The platform app's credentials as the plugin describes them (app_key, app_secret …); optionally access_token and refresh_token." credentials: [CredentialInput!]!, "Gateway URL overriding the platform's real one (a sandbox or a test server)." endpoint: String, "OAuth authorization code from the platform's consent page." authorizationCode: String, "The platform's shop id, for platforms that authorize by shop." shopId: String): PlatformConnection!
   "Start syncing a store from its platform. Returns the job at once; watch it with syncJobUpdated. A store with a sync already queued or running gets that job back."
   syncStore("Global id of the store." storeId: ID!, "What to sync; all of PRODUCTS, ORDERS and METRICS when omitted." what: [SyncWhat!]): SyncJob!
+  "Cancel a QUEUED or RUNNING sync job: it ends CANCELED (a running one stops after the page in flight, whose data is kept). Canceling an ended job is a CONFLICT."
+  cancelSyncJob("Global id of the sync job." id: ID!): SyncJob!
+  "Queue a FAILED or CANCELED sync job again; it resumes from the last saved page and its error is cleared once it succeeds. If the store already has an active job for the same items, that job is returned."
+  retrySyncJob("Global id of the sync job." id: ID!): SyncJob!
   "Publish APPROVED or SCHEDULED content to its store's platform and record the platform's post id."
   publishContent("Global id of the content." contentId: ID!): Content!
   "Set a synced SKU's stock on the platform (and locally to what the platform reports)."
@@ -18079,8 +18262,20 @@ extend type Mutation {
 
 "Live updates."
 type Subscription {
-  "Progress of a sync job until it ends (SUCCEEDED or FAILED). The current state comes first."
+  "Progress of a sync job until it ends (SUCCEEDED, FAILED or CANCELED). The current state comes first; a job that has already ended sends its final state and the subscription completes."
   syncJobUpdated("Global id of the object." id: ID!): SyncJob!
+}
+
+"The progress of one phase of a sync job."
+type SyncPhase {
+  "PRODUCTS, ORDERS or METRICS."
+  phase: String!
+  "PENDING, RUNNING or DONE."
+  state: String!
+  "Items synced in this phase."
+  done: Int!
+  "Items expected in this phase (never below done), -1 while the platform has not said."
+  total: Int!
 }
 `, BuiltIn: false},
 	{Name: "../types.graphql", Input: `# Hand-written GraphQL types shared by the ent types (graph/ent.graphql is generated).
@@ -19119,6 +19314,8 @@ func (ec *executionContext) childFields_MetricSnapshot(ctx context.Context, fiel
 		return ec.fieldContext_MetricSnapshot_gmv(ctx, field)
 	case "refunds":
 		return ec.fieldContext_MetricSnapshot_refunds(ctx, field)
+	case "source":
+		return ec.fieldContext_MetricSnapshot_source(ctx, field)
 	case "organization":
 		return ec.fieldContext_MetricSnapshot_organization(ctx, field)
 	case "store":
@@ -19783,6 +19980,10 @@ func (ec *executionContext) childFields_SyncJob(ctx context.Context, field graph
 		return ec.fieldContext_SyncJob_done(ctx, field)
 	case "total":
 		return ec.fieldContext_SyncJob_total(ctx, field)
+	case "percent":
+		return ec.fieldContext_SyncJob_percent(ctx, field)
+	case "phases":
+		return ec.fieldContext_SyncJob_phases(ctx, field)
 	case "error":
 		return ec.fieldContext_SyncJob_error(ctx, field)
 	case "requestedByID":
@@ -19819,6 +20020,20 @@ func (ec *executionContext) childFields_SyncJobEdge(ctx context.Context, field g
 		return ec.fieldContext_SyncJobEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SyncJobEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncPhase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phase":
+		return ec.fieldContext_SyncPhase_phase(ctx, field)
+	case "state":
+		return ec.fieldContext_SyncPhase_state(ctx, field)
+	case "done":
+		return ec.fieldContext_SyncPhase_done(ctx, field)
+	case "total":
+		return ec.fieldContext_SyncPhase_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncPhase", field.Name)
 }
 
 func (ec *executionContext) childFields_TimeLimitedDiscountRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20212,6 +20427,20 @@ func (ec *executionContext) field_Mutation_approveContent_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_archiveContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelSyncJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -20714,6 +20943,20 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 		return nil, err
 	}
 	args["membershipId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retrySyncJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -28197,6 +28440,29 @@ func (ec *executionContext) fieldContext_MetricSnapshot_refunds(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _MetricSnapshot_source(ctx context.Context, field graphql.CollectedField, obj *ent.MetricSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricSnapshot_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricSnapshot_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricSnapshot", field, false, false, "String")
+}
+
 func (ec *executionContext) _MetricSnapshot_organization(ctx context.Context, field graphql.CollectedField, obj *ent.MetricSnapshot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30477,6 +30743,94 @@ func (ec *executionContext) fieldContext_Mutation_syncStore(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_syncStore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelSyncJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelSyncJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelSyncJob(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+			return ec.marshalNSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelSyncJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelSyncJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retrySyncJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retrySyncJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetrySyncJob(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
+			return ec.marshalNSyncJob2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retrySyncJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retrySyncJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37129,6 +37483,61 @@ func (ec *executionContext) fieldContext_SyncJob_total(_ context.Context, field 
 	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SyncJob_percent(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncJob_phases(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncJob_phases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.SyncPhase) graphql.Marshaler {
+			return ec.marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhaseᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncJob_phases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SyncJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SyncPhase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SyncJob_error(ctx context.Context, field graphql.CollectedField, obj *ent.SyncJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37425,6 +37834,98 @@ func (ec *executionContext) _SyncJobEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SyncJobEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SyncJobEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SyncPhase_phase(ctx context.Context, field graphql.CollectedField, obj *schematype.SyncPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncPhase_phase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncPhase_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncPhase", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncPhase_state(ctx context.Context, field graphql.CollectedField, obj *schematype.SyncPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncPhase_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncPhase_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncPhase", field, false, false, "String")
+}
+
+func (ec *executionContext) _SyncPhase_done(ctx context.Context, field graphql.CollectedField, obj *schematype.SyncPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncPhase_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncPhase_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncPhase", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SyncPhase_total(ctx context.Context, field graphql.CollectedField, obj *schematype.SyncPhase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncPhase_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncPhase_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncPhase", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TimeLimitedDiscountRule_percentOff(ctx context.Context, field graphql.CollectedField, obj *schematype.TimeLimitedDiscountRule) (ret graphql.Marshaler) {
@@ -46979,7 +47480,7 @@ func (ec *executionContext) unmarshalInputMetricSnapshotWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "day", "dayNEQ", "dayIn", "dayNotIn", "dayGT", "dayGTE", "dayLT", "dayLTE", "dayContains", "dayHasPrefix", "dayHasSuffix", "dayEqualFold", "dayContainsFold", "visitors", "visitorsNEQ", "visitorsIn", "visitorsNotIn", "visitorsGT", "visitorsGTE", "visitorsLT", "visitorsLTE", "pageViews", "pageViewsNEQ", "pageViewsIn", "pageViewsNotIn", "pageViewsGT", "pageViewsGTE", "pageViewsLT", "pageViewsLTE", "addToCart", "addToCartNEQ", "addToCartIn", "addToCartNotIn", "addToCartGT", "addToCartGTE", "addToCartLT", "addToCartLTE", "orders", "ordersNEQ", "ordersIn", "ordersNotIn", "ordersGT", "ordersGTE", "ordersLT", "ordersLTE", "paidOrders", "paidOrdersNEQ", "paidOrdersIn", "paidOrdersNotIn", "paidOrdersGT", "paidOrdersGTE", "paidOrdersLT", "paidOrdersLTE", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "day", "dayNEQ", "dayIn", "dayNotIn", "dayGT", "dayGTE", "dayLT", "dayLTE", "dayContains", "dayHasPrefix", "dayHasSuffix", "dayEqualFold", "dayContainsFold", "visitors", "visitorsNEQ", "visitorsIn", "visitorsNotIn", "visitorsGT", "visitorsGTE", "visitorsLT", "visitorsLTE", "pageViews", "pageViewsNEQ", "pageViewsIn", "pageViewsNotIn", "pageViewsGT", "pageViewsGTE", "pageViewsLT", "pageViewsLTE", "addToCart", "addToCartNEQ", "addToCartIn", "addToCartNotIn", "addToCartGT", "addToCartGTE", "addToCartLT", "addToCartLTE", "orders", "ordersNEQ", "ordersIn", "ordersNotIn", "ordersGT", "ordersGTE", "ordersLT", "ordersLTE", "paidOrders", "paidOrdersNEQ", "paidOrdersIn", "paidOrdersNotIn", "paidOrdersGT", "paidOrdersGTE", "paidOrdersLT", "paidOrdersLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47602,6 +48103,97 @@ func (ec *executionContext) unmarshalInputMetricSnapshotWhereInput(ctx context.C
 				return it, err
 			}
 			it.PaidOrdersLTE = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -55268,7 +55860,7 @@ func (ec *executionContext) unmarshalInputSyncJobWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "phase", "phaseNEQ", "phaseIn", "phaseNotIn", "phaseGT", "phaseGTE", "phaseLT", "phaseLTE", "phaseContains", "phaseHasPrefix", "phaseHasSuffix", "phaseEqualFold", "phaseContainsFold", "done", "doneNEQ", "doneIn", "doneNotIn", "doneGT", "doneGTE", "doneLT", "doneLTE", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "requestedByID", "requestedByIDNEQ", "requestedByIDIn", "requestedByIDNotIn", "requestedByIDGT", "requestedByIDGTE", "requestedByIDLT", "requestedByIDLTE", "requestedByIDIsNil", "requestedByIDNotNil", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "phase", "phaseNEQ", "phaseIn", "phaseNotIn", "phaseGT", "phaseGTE", "phaseLT", "phaseLTE", "phaseContains", "phaseHasPrefix", "phaseHasSuffix", "phaseEqualFold", "phaseContainsFold", "done", "doneNEQ", "doneIn", "doneNotIn", "doneGT", "doneGTE", "doneLT", "doneLTE", "total", "totalNEQ", "totalIn", "totalNotIn", "totalGT", "totalGTE", "totalLT", "totalLTE", "percent", "percentNEQ", "percentIn", "percentNotIn", "percentGT", "percentGTE", "percentLT", "percentLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "requestedByID", "requestedByIDNEQ", "requestedByIDIn", "requestedByIDNotIn", "requestedByIDGT", "requestedByIDGTE", "requestedByIDLT", "requestedByIDLTE", "requestedByIDIsNil", "requestedByIDNotNil", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55751,6 +56343,62 @@ func (ec *executionContext) unmarshalInputSyncJobWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.TotalLTE = data
+		case "percent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percent"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percent = data
+		case "percentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentNEQ = data
+		case "percentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentIn = data
+		case "percentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentNotIn = data
+		case "percentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentGT = data
+		case "percentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentGTE = data
+		case "percentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentLT = data
+		case "percentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentLTE = data
 		case "error":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("error"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -60117,6 +60765,11 @@ func (ec *executionContext) _MetricSnapshot(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "source":
+			out.Values[i] = ec._MetricSnapshot_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60613,6 +61266,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "syncStore":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_syncStore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelSyncJob":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelSyncJob(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retrySyncJob":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retrySyncJob(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -62829,6 +63496,16 @@ func (ec *executionContext) _SyncJob(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "percent":
+			out.Values[i] = ec._SyncJob_percent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phases":
+			out.Values[i] = ec._SyncJob_phases(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "error":
 			out.Values[i] = ec._SyncJob_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -62939,6 +63616,54 @@ func (ec *executionContext) _SyncJobEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._SyncJobEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var syncPhaseImplementors = []string{"SyncPhase"}
+
+func (ec *executionContext) _SyncPhase(ctx context.Context, sel ast.SelectionSet, obj *schematype.SyncPhase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, syncPhaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SyncPhase")
+		case "phase":
+			out.Values[i] = ec._SyncPhase_phase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._SyncPhase_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._SyncPhase_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._SyncPhase_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64998,6 +65723,10 @@ func (ec *executionContext) marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsg
 func (ec *executionContext) unmarshalNSyncJobWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobWhereInput(ctx context.Context, v any) (*ent.SyncJobWhereInput, error) {
 	res, err := ec.unmarshalInputSyncJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx context.Context, sel ast.SelectionSet, v schematype.SyncPhase) graphql.Marshaler {
+	return ec._SyncPhase(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx context.Context, v any) (model.SyncWhat, error) {
@@ -68059,6 +68788,25 @@ func (ec *executionContext) unmarshalOSyncJobWhereInput2ᚖgithubᚗcomᚋopsgra
 	}
 	res, err := ec.unmarshalInputSyncJobWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhaseᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SyncPhase) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhatᚄ(ctx context.Context, v any) ([]model.SyncWhat, error) {

@@ -63,6 +63,10 @@ func ForEach(t *testing.T, f func(t *testing.T, b Backend)) {
 
 func sqliteDSN(t testing.TB) string { return filepath.Join(t.TempDir(), "opsgraph.db") }
 
+// PostgresDSN creates a fresh PostgreSQL database (on OPSGRAPH_TEST_POSTGRES)
+// for the test and drops it afterwards, for tests that start servers of their own.
+func PostgresDSN(t testing.TB) string { return postgresDSN(t) }
+
 // postgresDSN creates a fresh database for the test and drops it afterwards.
 func postgresDSN(t testing.TB) string {
 	base := os.Getenv(PostgresEnv)
