@@ -96,7 +96,8 @@ func TestRetry(t *testing.T) {
 		wantKind  sdk.ErrorKind
 	}{
 		{"success", []error{nil}, 1, ""},
-		{"rate limited then ok", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Hour}, nil}, 2, ""},
+		{"rate limited then ok", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Millisecond}, nil}, 2, ""},
+		{"ban longer than MaxDelay returned at once", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Hour}, nil}, 1, sdk.KindRateLimited},
 		{"unavailable exhausts attempts", []error{sdk.Errorf(sdk.KindUnavailable, "x"), sdk.Errorf(sdk.KindUnavailable, "x"), sdk.Errorf(sdk.KindUnavailable, "x")}, 3, sdk.KindUnavailable},
 		{"invalid request not retried", []error{sdk.Errorf(sdk.KindInvalidRequest, "x"), nil}, 1, sdk.KindInvalidRequest},
 		{"auth expired not retried", []error{sdk.Errorf(sdk.KindAuthExpired, "x"), nil}, 1, sdk.KindAuthExpired},

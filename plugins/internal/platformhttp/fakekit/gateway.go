@@ -183,3 +183,16 @@ func WriteJSON(w http.ResponseWriter, contentType string, v any) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 }
+
+// Revoke ends the session for good: the access token is expired and no refresh
+// token is accepted until the next Grant (a seller who cancelled the app's
+// authorization, or a refresh token past its lifetime).
+func (s *Session) Revoke() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expired = true
+	s.refresh = "\x00revoked"
+}
+
+// Generation is how many grants and refreshes the session has seen.
+func (s *Session) Generation() int { s.mu.Lock(); defer s.mu.Unlock(); return s.gen }
