@@ -400,6 +400,7 @@ func Token(prefix string, seed int64, gen int) string {
 // shipped or completed without a payment time) and returns it, or nil if there
 // is no such order. The caller holds the fake's lock.
 func (c *Catalog) Change(id int64, st OrderState, at time.Time) *Order {
+	at = at.Truncate(time.Second) // platforms keep whole seconds
 	for _, o := range c.Orders {
 		if o.ID != id {
 			continue
