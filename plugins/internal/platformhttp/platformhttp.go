@@ -148,7 +148,7 @@ func CallWithRefresh(ctx context.Context, p Policy, conn sdk.Connection,
 	call func(ctx context.Context, accessToken string) error,
 ) (newToken *sdk.Token, err error) {
 	err = Retry(ctx, p, func(ctx context.Context) error { return call(ctx, conn.AccessToken) })
-	if sdk.KindOf(err) != sdk.KindAuthExpired {
+	if sdk.KindOf(err) != sdk.KindAuthExpired || NeedsReauthorization(err) {
 		return nil, err
 	}
 	if conn.RefreshToken == "" {
@@ -180,6 +180,13 @@ func CallWithRefresh(ctx context.Context, p Policy, conn sdk.Connection,
 // ReauthorizePrefix starts the message of an authorization the plugin could not
 // renew; the rest names why.
 const ReauthorizePrefix = "reconnect the store: "
+
+// NeedsReauthorization reports whether err is an authorization only the seller
+// can renew (made by Reauthorize).
+func NeedsReauthorization(err error) bool {
+	var se *sdk.Error
+	return errors.As(err, &se) && se.Kind == sdk.KindAuthExpired && strings.HasPrefix(se.Message, ReauthorizePrefix)
+}
 
 // Reauthorize is the KindAuthExpired error of an authorization that cannot be
 // renewed without the seller: it keeps the platform's code and any new token.
