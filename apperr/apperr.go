@@ -20,6 +20,9 @@ const (
 	Conflict          Code = "CONFLICT"
 	RateLimited       Code = "RATE_LIMITED"
 	PluginUnavailable Code = "PLUGIN_UNAVAILABLE"
+	// NotSupported: the store's plugin does not declare the capability asked
+	// for (e.g. METRICS or PUBLISH_CONTENT); the message names both.
+	NotSupported Code = "NOT_SUPPORTED"
 	Internal          Code = "INTERNAL"
 )
 

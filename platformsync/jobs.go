@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
@@ -41,17 +40,13 @@ const (
 // StartSync queues a sync of store and returns the job at once. If the store
 // already has a queued or running sync, that job is returned instead.
 func (s *Service) StartSync(ctx context.Context, c *ent.Client, storeID int, what []string, requester int) (*ent.SyncJob, error) {
-	if _, _, err := s.connection(ctx, c, storeID); err != nil {
+	pc, _, err := s.connection(ctx, c, storeID)
+	if err != nil {
 		return nil, err
 	}
-	if len(what) == 0 {
-		what = allWhat
-	}
-	var phases []string
-	for _, w := range allWhat { // canonical order, no duplicates
-		if slices.Contains(what, w) {
-			phases = append(phases, w)
-		}
+	phases, err := s.syncPhases(ctx, pc.PluginID, what)
+	if err != nil {
+		return nil, err
 	}
 	active, err := c.SyncJob.Query().Where(syncjob.StoreID(storeID),
 		syncjob.StatusIn(syncjob.StatusQUEUED, syncjob.StatusRUNNING)).First(ctx)
@@ -163,7 +158,7 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 		log.WarnContext(ctx, "sync failed", "reason", reason, "err", err)
 		upd.SetStatus(syncjob.StatusFAILED).SetError(reason)
 		_ = s.Client.PlatformConnection.Update().Where(platformconnection.StoreID(job.StoreID)).
-			SetLastError(reason).SetStatus(platformconnection.StatusERROR).Exec(ctx)
+			SetLastError(reason).SetStatus(connectionStatus(err)).Exec(ctx)
 	} else {
 		log.InfoContext(ctx, "sync finished", "took", time.Since(started).Round(time.Millisecond))
 		upd.SetStatus(syncjob.StatusSUCCEEDED)
@@ -180,6 +175,9 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 
 // failureReason is the message a user sees on a failed job.
 func failureReason(err error) string {
+	if reason, ok := platformFailure(err); ok {
+		return reason
+	}
 	var pe *sdk.Error
 	var ae *apperr.Error
 	switch {

@@ -658,3 +658,19 @@ func (s *Server) syncStock(w http.ResponseWriter, p fakekit.Args) {
 	s.stock = append(s.stock, StockUpdate{ProductID: strconv.FormatInt(pr.ID, 10), SKUID: p.Str("sku_id"), Quantity: n, IdempotentID: idem})
 	s.ok(w, map[string]any{})
 }
+
+// PayOrder is ChangeOrder to the paid state (for tests outside plugins/, which
+// cannot name fakekit's states).
+func (s *Server) PayOrder(id int64) bool { return s.ChangeOrder(id, fakekit.StatePaid) }
+
+// FirstUnpaidOrder is the id of the first unpaid catalog order, or 0.
+func (s *Server) FirstUnpaidOrder() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.cat.Orders {
+		if o.State == fakekit.StateUnpaid {
+			return o.ID
+		}
+	}
+	return 0
+}

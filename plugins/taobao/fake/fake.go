@@ -817,3 +817,19 @@ func (s *Server) failLocked(w http.ResponseWriter, e apiErr) { s.fail(w, e) }
 func HasSKUs(p *fakekit.Product) bool {
 	return len(p.SKUs) > 1 || (len(p.SKUs) == 1 && len(p.SKUs[0].Props) > 0)
 }
+
+// PayOrder is ChangeOrder to the paid state (for tests outside plugins/, which
+// cannot name fakekit's states).
+func (s *Server) PayOrder(id int64) bool { return s.ChangeOrder(id, fakekit.StatePaid) }
+
+// FirstUnpaidOrder is the id of the first unpaid catalog order, or 0.
+func (s *Server) FirstUnpaidOrder() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.cat.Orders {
+		if o.State == fakekit.StateUnpaid {
+			return o.ID
+		}
+	}
+	return 0
+}
