@@ -23,7 +23,7 @@ const (
 	// NotSupported: the store's plugin does not declare the capability asked
 	// for (e.g. METRICS or PUBLISH_CONTENT); the message names both.
 	NotSupported Code = "NOT_SUPPORTED"
-	Internal          Code = "INTERNAL"
+	Internal     Code = "INTERNAL"
 )
 
 // Error is an error with a code, a message safe to show to clients and, for
