@@ -4,8 +4,13 @@
 // agreement, the timestamp window (Unix seconds or "yyyy-MM-dd HH:mm:ss" GMT+8) and
 // the signature (hmac-sha256 or md5) over the canonical param_json; answers with the
 // {"code","msg","sub_code","sub_msg","log_id","data"} envelope; checks access
-// tokens; pages a deterministic catalog; records stock syncs and posts; and injects
-// faults on demand.
+// tokens; pages a deterministic catalog; records stock syncs; and injects faults
+// on demand (rate limits, 502s, slow responses, any error envelope).
+//
+// Codes follow 抖店's official error table and the shapes the official Go SDK
+// (zsmhub/doudian-sdk) types (PLATFORMS.md "Corrections and additions"): each
+// handler cites what it follows, and refuses what the gateway refuses — a quoted
+// (string) product_id or sku_id, size over 100, an unknown order_by.
 package fake
 
 import (

@@ -2,8 +2,16 @@
 // It serves POST /router/rest (form or query parameters), checks the app key, the
 // ±10 minute timestamp window and the signature (md5, hmac, hmac-sha256) the way TOP
 // does, answers with TOP's error_response envelope, checks sessions, pages a
-// deterministic catalog, records stock updates and posts, and injects faults on
-// demand (rate limits, 5xx, slow responses, expired sessions, clock skew).
+// deterministic catalog, records stock updates, and injects faults on demand (rate
+// limits and bans, 5xx, slow responses, expired sessions, clock skew, any TOP error
+// envelope, an answer without the method's response key).
+//
+// Shapes and limits follow TOP's documentation as summarized in PLATFORMS.md
+// ("Corrections and additions") and the SDKs it names (bububa/opentaobao,
+// nilorg/go-opentaobao, the official Java SDK): each handler cites what it
+// follows, and refuses what TOP refuses — an undocumented order_by, more than
+// 20,000 rows of one items.onsale.get query, an increment window over a day, a
+// sku_id that is not the item's, a session on the token calls.
 package fake
 
 import (

@@ -4,8 +4,14 @@
 // parameters; checks appId, version, the timestamp window and the MD5 signature;
 // answers with ark's {"success","error_code","error_msg","data"} envelope (or the
 // Java SDK's {"success","code","msg","data"} with Options.JavaEnvelope); checks
-// access tokens; pages a deterministic catalog; records stock syncs and notes; and
-// injects faults on demand.
+// access tokens; pages a deterministic catalog; records stock syncs; and injects
+// faults on demand.
+//
+// Shapes follow the official Java SDK (GetDetailSkuListResponse) and zsmhub/xhs-sdk,
+// limits the third-party summary of the official spec in PLATFORMS.md
+// ("Corrections and additions"): each handler cites what it follows, and refuses
+// what ark refuses — an order window over 24 h (created) or 30 min (updated),
+// pageNo over 100, pageSize over 100.
 package fake
 
 import (
