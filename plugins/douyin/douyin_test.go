@@ -203,10 +203,10 @@ func TestProductPriceFromSKUs(t *testing.T) {
 // cursor at the next product; paging on returns every product once.
 func TestSlowFanOutFitsDeadline(t *testing.T) {
 	srv, p := setup(t, fake.Options{Seed: 7, Products: 12})
-	srv.SetDelay(60 * time.Millisecond)
+	srv.SetDelay(150 * time.Millisecond) // 13 calls a page: about 2 s
 	seen, cursor, short := map[string]bool{}, "", 0
 	for range 50 {
-		c, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+		c, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 		page, err := p.ListProducts(c, sdk.ListProductsRequest{Connection: srv.Connection(), Cursor: cursor, PageSize: 12})
 		cancel()
 		if err != nil {
