@@ -478,6 +478,11 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	method, width, startKey, endKey := MethodTradesIncr, IncrementWindow, "start_modified", "end_modified"
 	if req.CreatedOnly {
 		method, width, startKey, endKey = MethodTradesSold, CreatedWindow, "start_created", "end_created"
+		// trades.sold.get reaches back three months (89–92 days by the
+		// calendar); older trades cannot be listed by creation time at all.
+		if floor := p.opts.Now().AddDate(0, -3, 0).Add(time.Hour); since.Before(floor) {
+			since = floor
+		}
 	}
 	wins := platformhttp.NewWindows(since, until, until, width)
 	cur, ok, err := platformhttp.ParseWindowCursor(req.Cursor)
