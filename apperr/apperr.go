@@ -23,7 +23,10 @@ const (
 	// Unavailable: a dependency of the server (its database) did not answer;
 	// retry later. Never a verdict on the client's credentials.
 	Unavailable Code = "UNAVAILABLE"
-	Internal    Code = "INTERNAL"
+	// NotSupported: the store's plugin does not declare the capability asked
+	// for (e.g. METRICS or PUBLISH_CONTENT); the message names both.
+	NotSupported Code = "NOT_SUPPORTED"
+	Internal     Code = "INTERNAL"
 )
 
 // HTTPStatus is the HTTP status of a response refused as a whole with code

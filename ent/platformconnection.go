@@ -48,7 +48,7 @@ type PlatformConnection struct {
 	TokenExpiresAt *time.Time `json:"token_expires_at,omitempty"`
 	// Cursors holds the value of the "cursors" field.
 	Cursors map[string]string `json:"cursors,omitempty"`
-	// Connection state.
+	// Connection state. REAUTHORIZE_NEEDED: the platform refused to renew the authorization; the seller must connect the store again (connectStore with a new authorization).
 	Status platformconnection.Status `json:"status,omitempty"`
 	// When a sync last completed.
 	LastSyncedAt *time.Time `json:"last_synced_at,omitempty"`

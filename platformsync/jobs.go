@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,20 +59,6 @@ func cmpOr(d, def time.Duration) time.Duration {
 	return def
 }
 
-// canonicalWhat orders and de-duplicates what (all phases when empty).
-func canonicalWhat(what []string) []string {
-	if len(what) == 0 {
-		return allWhat
-	}
-	var phases []string
-	for _, w := range allWhat {
-		if slices.Contains(what, w) {
-			phases = append(phases, w)
-		}
-	}
-	return phases
-}
-
 // activeKey is the value of active_key while a job is QUEUED or RUNNING.
 func activeKey(storeID int, what []string) string {
 	return fmt.Sprintf("%d|%s", storeID, strings.Join(what, ","))
@@ -84,10 +69,16 @@ func activeKey(storeID int, what []string) string {
 // returned instead: the unique active_key makes this hold across replicas
 // (ON CONFLICT DO NOTHING, then read whichever job holds the key).
 func (s *Service) StartSync(ctx context.Context, c *ent.Client, storeID int, what []string, requester int) (*ent.SyncJob, error) {
-	if _, _, err := s.connection(ctx, c, storeID); err != nil {
+	pc, _, err := s.connection(ctx, c, storeID)
+	if err != nil {
 		return nil, err
 	}
-	phases := canonicalWhat(what)
+	// What the store's plugin declares decides the phases (NOT_SUPPORTED
+	// for an undeclared one), in canonical order.
+	phases, err := s.syncPhases(ctx, pc.PluginID, what)
+	if err != nil {
+		return nil, err
+	}
 	key := activeKey(storeID, phases)
 	for range 5 {
 		q := c.SyncJob.Create().SetStoreID(storeID).SetWhat(phases).SetActiveKey(key).
@@ -448,7 +439,7 @@ func (s *Service) finish(ctx context.Context, job *ent.SyncJob, runErr error, ph
 	if runErr != nil {
 		reason := failureReason(runErr)
 		upd.SetStatus(syncjob.StatusFAILED).SetError(reason).SetPhases(phases).SetPercent(pc)
-		conn.SetLastError(reason).SetStatus(platformconnection.StatusERROR)
+		conn.SetLastError(reason).SetStatus(connectionStatus(runErr))
 	} else {
 		for i := range phases {
 			phases[i].State = PhaseDone
@@ -475,6 +466,9 @@ func (s *Service) finish(ctx context.Context, job *ent.SyncJob, runErr error, ph
 
 // failureReason is the message a user sees on a failed job.
 func failureReason(err error) string {
+	if reason, ok := platformFailure(err); ok {
+		return reason
+	}
 	var pe *sdk.Error
 	var ae *apperr.Error
 	switch {

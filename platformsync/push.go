@@ -27,6 +27,9 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 	if err != nil {
 		return nil, err
 	}
+	if err := s.requireCapability(ctx, pc.PluginID, sdk.CapPublishContent); err != nil {
+		return nil, err
+	}
 	p, err := s.Plugins.Get(ctx, pc.PluginID)
 	if err != nil {
 		return nil, pluginErr(err)
@@ -39,6 +42,8 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 		Title: ct.Title, Body: ct.Body, MediaURLs: media, Tags: ct.Tags,
 		IdempotencyKey: fmt.Sprintf("opsgraph-content-%d", ct.ID)})
 	if err != nil {
+		s.storeToken(ctx, pc, nil, sdk.TokenOf(err))
+		s.noteAuthFailure(ctx, pc, err)
 		return nil, pluginErr(err)
 	}
 	if err := s.saveToken(ctx, c, pc, res.NewToken); err != nil {
@@ -66,6 +71,9 @@ func (s *Service) UpdateStock(ctx context.Context, c *ent.Client, skuID, quantit
 	if err != nil {
 		return nil, err
 	}
+	if err := s.requireCapability(ctx, pc.PluginID, sdk.CapUpdateStock); err != nil {
+		return nil, err
+	}
 	plat, err := s.Plugins.Get(ctx, pc.PluginID)
 	if err != nil {
 		return nil, pluginErr(err)
@@ -74,6 +82,8 @@ func (s *Service) UpdateStock(ctx context.Context, c *ent.Client, skuID, quantit
 		SKUExternalID: k.ExternalID, Quantity: int64(quantity),
 		IdempotencyKey: fmt.Sprintf("opsgraph-stock-%d-%d", k.ID, time.Now().UnixNano())})
 	if err != nil {
+		s.storeToken(ctx, pc, nil, sdk.TokenOf(err))
+		s.noteAuthFailure(ctx, pc, err)
 		return nil, pluginErr(err)
 	}
 	if err := s.saveToken(ctx, c, pc, res.NewToken); err != nil {

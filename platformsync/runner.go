@@ -135,7 +135,11 @@ func (r *runner) products(ctx context.Context) error {
 	since := parseTime(r.pc.Cursors["products_since"])
 	cursor := r.pc.Cursors["products_page"]
 	for {
-		page, err := r.p.ListProducts(ctx, sdk.ListProductsRequest{Connection: r.conn, Since: since, Cursor: cursor, PageSize: r.pageSize()})
+		var page *sdk.ProductPage
+		err := r.call(ctx, func() (err error) {
+			page, err = r.p.ListProducts(ctx, sdk.ListProductsRequest{Connection: r.conn, Since: since, Cursor: cursor, PageSize: r.pageSize()})
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -160,23 +164,30 @@ func (r *runner) products(ctx context.Context) error {
 // starts so that a resumed phase pages through the same window.
 func (r *runner) orders(ctx context.Context) error {
 	since := parseTime(r.pc.Cursors["orders_since"])
-	if since.IsZero() {
+	first := since.IsZero() // nothing stored yet: orders created in the range suffice
+	if first {
 		since = r.started.AddDate(0, 0, -firstSyncDays)
 	}
 	until := parseTime(r.pc.Cursors["orders_until"])
 	if until.IsZero() {
 		until = r.started
 		// Platforms filter order times in whole seconds (the plugins ask for
-		// [since, until-1s] at second precision), so a window shorter than a
-		// second is empty or inverted and the platform refuses it. A sync
-		// right after the last one waits for the next: orders_since stays.
-		if until.Sub(since) < time.Second {
+		// [since, until-1s] at second precision), so a window within one
+		// whole second is empty or inverted and the platform refuses it. A
+		// sync in the same second as the last one waits for the next:
+		// orders_since stays.
+		if until.Unix() <= since.Unix() {
 			return nil
 		}
 	}
 	cursor := r.pc.Cursors["orders_page"]
 	for {
-		page, err := r.p.ListOrders(ctx, sdk.ListOrdersRequest{Connection: r.conn, Since: since, Until: until, Cursor: cursor, PageSize: r.pageSize()})
+		var page *sdk.OrderPage
+		err := r.call(ctx, func() (err error) {
+			page, err = r.p.ListOrders(ctx, sdk.ListOrdersRequest{Connection: r.conn, Since: since, Until: until,
+				Cursor: cursor, PageSize: r.pageSize(), CreatedOnly: first})
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -206,7 +217,11 @@ func (r *runner) metrics(ctx context.Context) error {
 	today := r.started.In(loc)
 	to := today.AddDate(0, 0, -1).Format(time.DateOnly)
 	from := today.AddDate(0, 0, -metricsDays).Format(time.DateOnly)
-	res, err := r.p.FetchMetrics(ctx, sdk.FetchMetricsRequest{Connection: r.conn, From: from, To: to})
+	var res *sdk.MetricsResult
+	err = r.call(ctx, func() (err error) {
+		res, err = r.p.FetchMetrics(ctx, sdk.FetchMetricsRequest{Connection: r.conn, From: from, To: to})
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,9 @@ type Service struct {
 	Poll, Heartbeat, Lease time.Duration
 	// DB is the client's *sql.DB, for the leases of periodic tasks (Every).
 	DB *sql.DB
+	// RateLimitPatience is how long a job waits out a platform rate limit
+	// before it ends with RATE_LIMITED; 0 means DefaultRateLimitPatience.
+	RateLimitPatience time.Duration
 
 	wake  chan struct{}
 	mu    sync.Mutex
@@ -86,11 +89,15 @@ func pluginErr(err error) error {
 	case sdk.KindInvalidRequest:
 		return &apperr.Error{Code: apperr.BadUserInput, Message: "the platform refused the request: " + pe.Message, Err: err}
 	case sdk.KindAuthExpired:
-		return &apperr.Error{Code: apperr.Conflict, Message: "the platform authorization expired; reconnect the store", Err: err}
+		return &apperr.Error{Code: apperr.Conflict, Message: ReauthorizeMessage, Err: err}
 	case sdk.KindRateLimited:
-		return &apperr.Error{Code: apperr.RateLimited, Message: "the platform is rate limiting; try again later", Err: err}
+		msg := "the platform is rate limiting; try again later"
+		if pe.RetryAfter > 0 {
+			msg = "the platform is rate limiting until " + time.Now().Add(pe.RetryAfter).UTC().Format(time.RFC3339)
+		}
+		return &apperr.Error{Code: apperr.RateLimited, Message: msg, Err: err}
 	case sdk.KindUnimplemented:
-		return &apperr.Error{Code: apperr.BadUserInput, Message: "this platform plugin does not support that", Err: err}
+		return &apperr.Error{Code: apperr.NotSupported, Message: "the platform plugin does not support that: " + pe.Message, Err: err}
 	}
 	return &apperr.Error{Code: apperr.PluginUnavailable, Message: "platform error: " + pe.Error(), Err: err}
 }

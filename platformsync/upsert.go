@@ -39,7 +39,7 @@ func productStatus(s string) product.Status {
 	return product.StatusON_SALE
 }
 
-func upsertProducts(ctx context.Context, tx *ent.Tx, st *ent.Store, ps []sdk.Product) error {
+func upsertProductChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, ps []sdk.Product) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -108,7 +108,7 @@ func trafficSource(s string) order.TrafficSource {
 	return order.TrafficSourceOTHER
 }
 
-func upsertOrders(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order) error {
+func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order) error {
 	if len(os) == 0 {
 		return nil
 	}

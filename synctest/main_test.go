@@ -56,8 +56,9 @@ func TestMain(m *testing.M) {
 // counts are what a store holds after a full sync.
 type counts struct{ Products, SKUs, Orders, Lines, Metrics int }
 
-// metricsDays is how many days a sync's metrics phase covers (platformsync).
-const metricsDays = 30
+// metricsDays is how many metrics rows a default sync stores: none, as no
+// built-in plugin declares METRICS (no platform documents such an API).
+const metricsDays = 0
 
 // stockRec is one stock update a fake recorded.
 type stockRec struct {
@@ -88,7 +89,9 @@ type gateway struct {
 	expire        func()
 	tokens        func() (access, refresh string)
 	stock         func() []stockRec
-	posts         func() []string
+	revoke        func()              // the seller withdraws the authorization
+	payUnpaid     func() (ext string) // the first unpaid order is paid now; its external id
+	tb            *taobaofake.Server  // set for taobao
 }
 
 // secrets are the values that must never be shown or stored in plaintext.
@@ -153,14 +156,8 @@ func startTaobao(t testing.TB, sz fakeSize) *gateway {
 			}
 			return out
 		},
-		posts: func() []string {
-			var out []string
-			for _, p := range s.Posts() {
-				out = append(out, p.ID)
-			}
-			return out
-		},
-		orderLines: map[string]int{},
+		orderLines: map[string]int{}, revoke: s.RevokeToken, tb: s,
+		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return fmt.Sprint(id) },
 	}
 	g.want = catalogCounts(len(cat.Products), func(i int) int { return len(cat.Products[i].SKUs) },
 		len(cat.Orders), func(i int) int { return len(cat.Orders[i].Lines) })
@@ -180,19 +177,13 @@ func startDouyin(t testing.TB, sz fakeSize) *gateway {
 	conn := s.Connection()
 	g := &gateway{faults: s, plugin: "douyin", storePlatform: "DOUYIN", endpoint: conn.Endpoint, creds: conn.Credentials,
 		authCode: s.AuthCode(), ordersMethod: "order.searchList", refreshMethod: "token.refresh",
-		calls: s.Calls, expire: s.ExpireToken,
-		tokens: func() (string, string) { return s.AccessToken(), s.RefreshToken() },
+		calls: s.Calls, expire: s.ExpireToken, revoke: s.RevokeToken,
+		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return fmt.Sprint(id) },
+		tokens:    func() (string, string) { return s.AccessToken(), s.RefreshToken() },
 		stock: func() []stockRec {
 			var out []stockRec
 			for _, u := range s.StockUpdates() {
 				out = append(out, stockRec{u.SKUID, u.Quantity})
-			}
-			return out
-		},
-		posts: func() []string {
-			var out []string
-			for _, p := range s.Posts() {
-				out = append(out, p.ID)
 			}
 			return out
 		},
@@ -212,19 +203,13 @@ func startXiaohongshu(t testing.TB, sz fakeSize) *gateway {
 	conn := s.Connection()
 	g := &gateway{faults: s, plugin: "xiaohongshu", storePlatform: "XIAOHONGSHU", endpoint: conn.Endpoint, creds: conn.Credentials,
 		authCode: s.AuthCode(), ordersMethod: "order.getOrderList", refreshMethod: "oauth.refreshToken",
-		calls: s.Calls, expire: s.ExpireToken,
-		tokens: func() (string, string) { return s.AccessToken(), s.RefreshToken() },
+		calls: s.Calls, expire: s.ExpireToken, revoke: s.RevokeToken,
+		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return "P" + fmt.Sprint(id) },
+		tokens:    func() (string, string) { return s.AccessToken(), s.RefreshToken() },
 		stock: func() []stockRec {
 			var out []stockRec
 			for _, u := range s.StockUpdates() {
 				out = append(out, stockRec{u.SKUID, u.Quantity})
-			}
-			return out
-		},
-		posts: func() []string {
-			var out []string
-			for _, n := range s.Notes() {
-				out = append(out, n.ID)
 			}
 			return out
 		},

@@ -3,15 +3,16 @@ package synctest
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/opsgraph/opsgraph/internal/testenv"
 )
 
-// TestPublishAndUpdateStock pushes approved content and stock to each
-// platform: the fake records the post and the stock update, the API shows
-// the platform's post id and the new stock; DRAFT content and SKUs that were
-// never synced are refused with CONFLICT.
+// TestPublishAndUpdateStock pushes stock to each platform: the fake records
+// the stock update and the API shows the new stock; publishing content, which
+// no built-in plugin declares, answers NOT_SUPPORTED; DRAFT content and SKUs
+// that were never synced are refused with CONFLICT.
 func TestPublishAndUpdateStock(t *testing.T) {
 	for _, pc := range platforms {
 		t.Run(pc.plugin, func(t *testing.T) {
@@ -32,28 +33,21 @@ func TestPublishAndUpdateStock(t *testing.T) {
 			w.must(t, reviewer, `mutation($id: ID!) { approveContent(id: $id) { status } }`, map[string]any{"id": approved}, nil)
 			draft := createContent("草稿")
 
-			var pub struct {
-				PublishContent struct {
-					Status         string
-					ExternalPostID *string
-					PublishedAt    *string
-				}
+			// No built-in platform documents a publishing API: publishContent
+			// answers NOT_SUPPORTED naming the plugin and the capability, and
+			// no request reaches the platform.
+			before := g.calls("")
+			res := w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status } }`, map[string]any{"id": approved})
+			if !slices.Equal(res.Codes(), []string{"NOT_SUPPORTED"}) || !strings.Contains(res.Errors[0].Message, g.plugin) ||
+				!strings.Contains(res.Errors[0].Message, "PUBLISH_CONTENT") {
+				t.Errorf("publishContent: %v %+v, want NOT_SUPPORTED naming %s and PUBLISH_CONTENT", res.Codes(), res.Errors, g.plugin)
 			}
-			w.must(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status externalPostID publishedAt } }`,
-				map[string]any{"id": approved}, &pub)
-			posts := g.posts()
-			if pub.PublishContent.Status != "PUBLISHED" || pub.PublishContent.PublishedAt == nil {
-				t.Errorf("publishContent = %+v, want PUBLISHED with publishedAt", pub.PublishContent)
+			if n := g.calls(""); n != before {
+				t.Errorf("publishContent sent %d requests to the platform", n-before)
 			}
-			if len(posts) != 1 || deref(pub.PublishContent.ExternalPostID) != posts[0] {
-				t.Errorf("externalPostID = %q, the platform recorded posts %v", deref(pub.PublishContent.ExternalPostID), posts)
-			}
-			res := w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status } }`, map[string]any{"id": draft})
+			res = w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status } }`, map[string]any{"id": draft})
 			if !slices.Equal(res.Codes(), []string{"CONFLICT"}) {
 				t.Errorf("publishContent of DRAFT content: %v %+v, want CONFLICT", res.Codes(), res.Errors)
-			}
-			if n := len(g.posts()); n != 1 {
-				t.Errorf("the platform has %d posts after refusing the DRAFT, want 1", n)
 			}
 
 			// Stock of a synced SKU.

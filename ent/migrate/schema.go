@@ -679,7 +679,7 @@ var (
 		{Name: "refresh_token", Type: field.TypeBytes, Nullable: true},
 		{Name: "token_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cursors", Type: field.TypeJSON, Nullable: true},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONNECTED", "ERROR", "DISCONNECTED"}, Default: "CONNECTED"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONNECTED", "ERROR", "DISCONNECTED", "REAUTHORIZE_NEEDED"}, Default: "CONNECTED"},
 		{Name: "last_synced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "organization_id", Type: field.TypeInt},

@@ -140,9 +140,10 @@ const DefaultStatus = StatusCONNECTED
 
 // Status values.
 const (
-	StatusCONNECTED    Status = "CONNECTED"
-	StatusERROR        Status = "ERROR"
-	StatusDISCONNECTED Status = "DISCONNECTED"
+	StatusCONNECTED          Status = "CONNECTED"
+	StatusERROR              Status = "ERROR"
+	StatusDISCONNECTED       Status = "DISCONNECTED"
+	StatusREAUTHORIZE_NEEDED Status = "REAUTHORIZE_NEEDED"
 )
 
 func (s Status) String() string {
@@ -152,7 +153,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusCONNECTED, StatusERROR, StatusDISCONNECTED:
+	case StatusCONNECTED, StatusERROR, StatusDISCONNECTED, StatusREAUTHORIZE_NEEDED:
 		return nil
 	default:
 		return fmt.Errorf("platformconnection: invalid enum value for status field: %q", s)

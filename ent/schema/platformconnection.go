@@ -35,7 +35,8 @@ func (PlatformConnection) Fields() []ent.Field {
 		secret("refresh_token"),
 		field.Time("token_expires_at").Optional().Nillable().Comment("When the access token expires."),
 		field.JSON("cursors", map[string]string{}).Optional().Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Enum("status").Values("CONNECTED", "ERROR", "DISCONNECTED").Default("CONNECTED").Comment("Connection state."),
+		field.Enum("status").Values("CONNECTED", "ERROR", "DISCONNECTED", "REAUTHORIZE_NEEDED").Default("CONNECTED").
+			Comment("Connection state. REAUTHORIZE_NEEDED: the platform refused to renew the authorization; the seller must connect the store again (connectStore with a new authorization)."),
 		field.Time("last_synced_at").Optional().Nillable().Comment("When a sync last completed."),
 		field.String("last_error").Optional().MaxLen(1000).Comment("The last platform error, if any."),
 	}

@@ -12277,7 +12277,7 @@ type PlatformConnection implements Node {
   """
   tokenExpiresAt: Time
   """
-  Connection state.
+  Connection state. REAUTHORIZE_NEEDED: the platform refused to renew the authorization; the seller must connect the store again (connectStore with a new authorization).
   """
   status: PlatformConnectionStatus!
   """
@@ -12339,6 +12339,10 @@ enum PlatformConnectionStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/
   Disconnected.
   """
   DISCONNECTED
+  """
+  Reauthorize needed.
+  """
+  REAUTHORIZE_NEEDED
 }
 """
 PlatformConnectionWhereInput is used for filtering PlatformConnection objects.

@@ -15,7 +15,9 @@
 //   - describe: Describe is sane (valid id, name, semver version, known and
 //     unique capabilities, unique credential fields) and stable;
 //   - capabilities: every call of an undeclared capability fails with
-//     KindUnimplemented;
+//     KindUnimplemented, and no call of a declared one does (a plugin declares
+//     exactly what it implements: METRICS and PUBLISH_CONTENT only with a
+//     documented platform API behind them);
 //   - products / orders: paging terminates, cursors never repeat, no item is
 //     returned twice, listing twice gives the same cursors and items, normalized
 //     statuses, an unknown cursor is refused with KindInvalidRequest or
@@ -175,6 +177,7 @@ type check struct {
 var checks = []check{
 	{"describe", checkDescribe},
 	{"capabilities", checkUndeclared},
+	{"declared", checkDeclared},
 	{"products", checkProducts},
 	{"orders", checkOrders},
 	{"stock", checkStock},
@@ -348,6 +351,29 @@ func checkUndeclared(e *env) {
 			e.seen(name, err)
 			if k := sdk.KindOf(err); k != sdk.KindUnimplemented {
 				e.errorf("%s: capability %s is not declared, so it must fail with %s; got %v", name, c, sdk.KindUnimplemented, errOrNil(err))
+			}
+		}
+	}
+}
+
+// checkDeclared: a declared capability is implemented; the host calls it (a
+// default sync covers every declared sync capability), so UNIMPLEMENTED there
+// would fail every sync of the store.
+func checkDeclared(e *env) {
+	for _, c := range knownCaps {
+		if !e.has(c) {
+			continue
+		}
+		for name, call := range e.calls(c) {
+			if name == "RefreshToken" {
+				continue // would rotate the connection's tokens under the other checks
+			}
+			ctx, cancel := e.ctx()
+			err := call(ctx)
+			cancel()
+			e.seen(name, err)
+			if sdk.KindOf(err) == sdk.KindUnimplemented {
+				e.errorf("%s: capability %s is declared but the call answers %s: declare only what the plugin implements", name, c, sdk.KindUnimplemented)
 			}
 		}
 	}

@@ -107,6 +107,7 @@ func TestBrokenPluginsAreCaught(t *testing.T) {
 		{"unstable cursors", &good{unstable: true, calls: &n}, "products", "different pages"},
 		{"untyped error", &good{untypedCursor: true}, "errors", "untyped error"},
 		{"undeclared capability works", &good{undeclared: true}, "capabilities", "must fail with UNIMPLEMENTED"},
+		{"declared capability missing", &good{caps: []sdk.Capability{sdk.CapProducts, sdk.CapMetrics}}, "declared", "capability METRICS is declared"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

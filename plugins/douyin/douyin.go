@@ -8,6 +8,8 @@ package douyin
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,12 +41,6 @@ const (
 	MethodSKUList      = "sku.list"
 	MethodOrderSearch  = "order.searchList"
 	MethodSKUSyncStock = "sku.syncStock"
-	// MethodShopDaily and MethodContentPublish: PLATFORMS.md and the public SDKs name
-	// no 抖店 open API for daily store numbers (罗盘 data is not in the open API) or
-	// for publishing content (短视频 go through open.douyin.com, not 抖店). These are
-	// OpsGraph's own names in 抖店 style; the fake gateway implements exactly them.
-	MethodShopDaily      = "data.shopDailyOverview"
-	MethodContentPublish = "content.publish"
 )
 
 // Success and the public error code ranges of the 抖店 envelope.
@@ -59,8 +55,16 @@ type Options struct {
 	Now        func() time.Time
 }
 
+// 抖店 has no documented API for daily shop metrics or content publishing: the
+// plugin declares neither METRICS nor PUBLISH_CONTENT and answers them with
+// sdk.Unimplemented.
+
 // Platform implements sdk.Platform for 抖店.
-type Platform struct{ opts Options }
+type Platform struct {
+	sdk.Unimplemented
+	opts Options
+	gate platformhttp.Gate
+}
 
 // New returns the 抖店 plugin with production defaults.
 func New() sdk.Platform { return NewWithOptions(Options{}) }
@@ -87,8 +91,7 @@ func (p *Platform) Describe(context.Context) (*sdk.Description, error) {
 		PlatformID:    "douyin",
 		DisplayName:   "抖店 (Douyin shop)",
 		PluginVersion: Version,
-		Capabilities: []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders,
-			sdk.CapUpdateStock, sdk.CapPublishContent, sdk.CapMetrics},
+		Capabilities:  []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders, sdk.CapUpdateStock},
 		CredentialFields: []sdk.CredentialField{
 			{Name: CredAppKey, Description: "抖店 app_key", Required: true},
 			{Name: CredAppSecret, Description: "抖店 app_secret", Secret: true, Required: true},
@@ -111,11 +114,13 @@ type envelope struct {
 	Data    json.RawMessage `json:"data"`
 }
 
-// classify maps a non-success envelope to a typed error. 抖店's public error codes
-// come in ranges: 2xxxx service unavailable (isp.*), 3xxxx authorization
-// (access_token missing/expired/revoked: isv.access-token-*), 4xxxx bad
-// parameters, signature or timestamp (isv.parameter-*, isv.sign-*), 5xxxx business
-// failures, 9xxxx flow control ("请求太频繁"). The sub_code refines it.
+// classify maps a non-success envelope to a typed error by 抖店's official error
+// table (PLATFORMS.md "Corrections and additions"): 20000 / isp.* service
+// unavailable (retry); 30001 no permission or authorization closed (the seller
+// must authorize again); 30002 caller IP not in the app's whitelist (a setup
+// problem, not a token one); 40003 with isv.access-token-* the access token
+// expired or is unknown (refresh); other 4xxxx bad parameters or signature;
+// 60000 rate limit (retry after a pause); 50002 and 90000 business / other.
 func classify(code int64, msg, subCode, subMsg string) *sdk.Error {
 	text := subMsg
 	if text == "" {
@@ -128,11 +133,16 @@ func classify(code int64, msg, subCode, subMsg string) *sdk.Error {
 	e := &sdk.Error{Kind: sdk.KindPlatform, PlatformCode: pc, Message: "douyin: " + text}
 	sub := strings.ToLower(subCode)
 	switch {
-	case code >= 90000 && code < 100000, strings.Contains(sub, "limit"), strings.Contains(sub, "frequency"):
+	case code == 60000:
 		e.Kind = sdk.KindRateLimited
-	case strings.Contains(sub, "access-token"), strings.Contains(sub, "access_token"), code >= 30000 && code < 40000:
+	case code == 30001:
+		return platformhttp.Reauthorize(e, "the shop closed the app's authorization or the app lacks the permission")
+	case code == 30002:
+		e.Kind = sdk.KindInvalidRequest
+		e.Message = "douyin: this server's IP address is not in the app's whitelist (" + text + ")"
+	case code == 40003 && strings.Contains(sub, "access-token"):
 		e.Kind = sdk.KindAuthExpired
-	case code >= 20000 && code < 30000, strings.HasPrefix(sub, "isp."):
+	case code == 20000, strings.HasPrefix(sub, "isp."):
 		e.Kind = sdk.KindUnavailable
 	case code >= 40000 && code < 50000:
 		e.Kind = sdk.KindInvalidRequest
@@ -186,6 +196,9 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method 
 	}
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
+	if err := p.gate.Wait(ctx, key); err != nil {
+		return err
+	}
 	body, err := platformhttp.Do(ctx, p.opts.HTTPClient, req, func(b []byte) bool {
 		var e envelope
 		return json.Unmarshal(b, &e) == nil && (e.Code != nil || e.ErrNo != nil)
@@ -201,7 +214,9 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method 
 	case env.Code != nil:
 		c, _ := env.Code.Int64()
 		if c != CodeSuccess {
-			return classify(c, env.Msg, env.SubCode, env.SubMsg)
+			e := classify(c, env.Msg, env.SubCode, env.SubMsg)
+			p.gate.Observe(key, e)
+			return e
 		}
 	case env.ErrNo != nil:
 		c, _ := env.ErrNo.Int64()
@@ -271,11 +286,11 @@ func (p *Platform) RefreshToken(ctx context.Context, conn sdk.Connection) (*sdk.
 }
 
 type dyProduct struct {
-	ProductID     platformhttp.FlexString `json:"product_id"`
-	Name          string                  `json:"name"`
-	Status        platformhttp.FlexInt    `json:"status"` // 0 上架, 1 下架, 2 删除
-	DiscountPrice platformhttp.FlexInt    `json:"discount_price"`
-	UpdateTime    platformhttp.FlexInt    `json:"update_time"`
+	ProductID  platformhttp.FlexString `json:"product_id"`
+	Name       string                  `json:"name"`
+	Status     platformhttp.FlexInt    `json:"status"` // 0 上架, 1 下架, 2 删除
+	UpdateTime platformhttp.FlexInt    `json:"update_time"`
+	// discount_price is deprecated (PLATFORMS.md): the price is the lowest SKU price.
 }
 
 type dySKU struct {
@@ -301,10 +316,43 @@ func ProductStatus(s int64) string {
 	}
 }
 
+// pageCursor is "p<page>" or "p<page>o<offset>" (offset items of that page
+// already returned: a page cut short to fit the RPC deadline).
+func parsePageOffset(c string, first int) (page, offset int, err error) {
+	pc, off, hasOff := strings.Cut(c, "o")
+	page, err = platformhttp.ParsePageCursor(pc, first)
+	if err != nil || !hasOff {
+		return page, 0, err
+	}
+	offset, err = strconv.Atoi(off)
+	if err != nil || offset < 0 {
+		return 0, 0, sdk.Errorf(sdk.KindInvalidRequest, "invalid cursor %q", c)
+	}
+	return page, offset, nil
+}
+
+// withToken puts a token refreshed earlier in the same plugin call on err, so
+// that the host stores it although the call failed.
+func withToken(err error, tok *sdk.Token) error {
+	if tok == nil {
+		return err
+	}
+	var se *sdk.Error
+	if !errors.As(err, &se) {
+		return &sdk.Error{Kind: sdk.KindPlatform, Message: err.Error(), Cause: err, NewToken: tok}
+	}
+	if se.NewToken == nil {
+		se.NewToken = tok
+	}
+	return err
+}
+
 // ListProducts pages products (product.listV2, page from 1) and reads each one's
-// SKUs (sku.list). The cursor is the next page number.
+// SKUs (sku.list, product_id as int64), paced by the RPC deadline: a page whose
+// SKU calls would not fit ends early with a cursor at the next product. A
+// product's price is its lowest SKU price.
 func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest) (*sdk.ProductPage, error) {
-	page, err := platformhttp.ParsePageCursor(req.Cursor, 1)
+	page, offset, err := parsePageOffset(req.Cursor, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -322,26 +370,41 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 		Total platformhttp.FlexInt `json:"total"`
 	}
 	conn := req.Connection
-	newTok, err := p.do(ctx, conn, MethodProductList, params, &data)
+	out := &sdk.ProductPage{}
+	useToken := func(tok *sdk.Token) {
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
+	}
+	tok, err := p.do(ctx, conn, MethodProductList, params, &data)
+	useToken(tok)
 	if err != nil {
 		return nil, err
 	}
-	out := &sdk.ProductPage{Total: int64(data.Total), NewToken: newTok}
-	for _, d := range data.Data {
-		if out.NewToken != nil {
-			conn.AccessToken, conn.RefreshToken = out.NewToken.AccessToken, out.NewToken.RefreshToken
+	out.Total = int64(data.Total)
+	budget := platformhttp.NewBudget(ctx)
+	done := offset
+	for i := offset; i < len(data.Data); i++ {
+		if !budget.Fits(i - offset) {
+			break
+		}
+		d := data.Data[i]
+		id, err := strconv.ParseInt(string(d.ProductID), 10, 64)
+		if err != nil {
+			return nil, withToken(sdk.Errorf(sdk.KindPlatform, "douyin: product_id %q is not an integer", d.ProductID), out.NewToken)
 		}
 		var skus []dySKU
-		tok, err := p.do(ctx, conn, MethodSKUList, map[string]any{"product_id": string(d.ProductID)}, &skus)
+		budget.Begin()
+		tok, err := p.do(ctx, conn, MethodSKUList, map[string]any{"product_id": id}, &skus)
+		budget.End()
+		useToken(tok)
 		if err != nil {
-			return nil, err
-		}
-		if tok != nil {
-			out.NewToken = tok
+			return nil, withToken(err, out.NewToken)
 		}
 		pr := sdk.Product{ExternalID: string(d.ProductID), Title: d.Name, Status: ProductStatus(int64(d.Status)),
-			PriceFen: int64(d.DiscountPrice), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime))}
-		for _, s := range skus {
+			UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime))}
+		for j, s := range skus {
 			var names []string
 			for _, n := range []string{s.Spec1, s.Spec2, s.Spec3} {
 				if n != "" {
@@ -351,23 +414,32 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 			pr.SKUs = append(pr.SKUs, sdk.SKU{ExternalID: string(s.ID), Name: strings.Join(names, ";"),
 				PriceFen: int64(s.Price), Stock: int64(s.StockNum), Barcode: s.Code})
 			pr.Stock += int64(s.StockNum)
+			if j == 0 || int64(s.Price) < pr.PriceFen {
+				pr.PriceFen = int64(s.Price)
+			}
 		}
 		out.Products = append(out.Products, pr)
+		done = i + 1
 	}
-	if int64(page*size) < int64(data.Total) && len(data.Data) > 0 {
+	switch {
+	case done < len(data.Data):
+		out.NextCursor = fmt.Sprintf("%so%d", platformhttp.PageCursor(page), done)
+	case int64(page*size) < int64(data.Total) && len(data.Data) > 0:
 		out.NextCursor = platformhttp.PageCursor(page + 1)
 	}
 	return out, nil
 }
 
+// dySKUOrder is one sku_order_list entry: money is origin_amount / sum_amount
+// in fen (zsmhub/doudian-sdk SkuOrderListItem); there is no goods_price.
 type dySKUOrder struct {
-	OrderID     platformhttp.FlexString `json:"order_id"`
-	ProductID   platformhttp.FlexString `json:"product_id"`
-	SKUID       platformhttp.FlexString `json:"sku_id"`
-	ProductName string                  `json:"product_name"`
-	ItemNum     platformhttp.FlexInt    `json:"item_num"`
-	GoodsPrice  platformhttp.FlexInt    `json:"goods_price"`  // unit price, fen
-	OrderAmount platformhttp.FlexInt    `json:"order_amount"` // line total, fen
+	OrderID      platformhttp.FlexString `json:"order_id"`
+	ProductID    platformhttp.FlexString `json:"product_id"`
+	SKUID        platformhttp.FlexString `json:"sku_id"`
+	ProductName  string                  `json:"product_name"`
+	ItemNum      platformhttp.FlexInt    `json:"item_num"`
+	OriginAmount platformhttp.FlexInt    `json:"origin_amount"` // unit price × quantity
+	SumAmount    platformhttp.FlexInt    `json:"sum_amount"`    // line amount
 }
 
 type dyOrder struct {
@@ -405,8 +477,37 @@ func OrderStatus(status int64, paid bool) string {
 	}
 }
 
-// ListOrders pages orders created in [Since, Until) (order.searchList, page from 0,
-// create_time_start/create_time_end inclusive Unix seconds, ascending by create_time).
+func (d dyOrder) toOrder() sdk.Order {
+	paid := d.PayTime > 0
+	o := sdk.Order{
+		ExternalID: string(d.OrderID), Status: OrderStatus(int64(d.OrderStatus), paid),
+		RawStatus: strconv.FormatInt(int64(d.OrderStatus), 10), TotalFen: int64(d.OrderAmount),
+		BuyerRef: d.DoudianOpenID, CreatedAt: platformhttp.UnixAuto(int64(d.CreateTime)),
+		PaidAt: platformhttp.UnixAuto(int64(d.PayTime)), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime)),
+	}
+	if paid {
+		o.PaidFen = int64(d.PayAmount)
+	}
+	for _, l := range d.SKUOrderList {
+		total := int64(l.SumAmount)
+		if total == 0 {
+			total = int64(l.OriginAmount)
+		}
+		unit := int64(0)
+		if l.ItemNum > 0 {
+			unit = int64(l.OriginAmount) / int64(l.ItemNum)
+		}
+		o.Lines = append(o.Lines, sdk.OrderLine{ExternalID: string(l.OrderID), ProductExternalID: string(l.ProductID),
+			SKUExternalID: string(l.SKUID), Title: l.ProductName, Quantity: int64(l.ItemNum),
+			UnitPriceFen: unit, TotalFen: total})
+	}
+	return o
+}
+
+// ListOrders pages orders changed in [Since, Until) with order.searchList (page
+// from 0, size ≤ 100): by update_time_start/update_time_end, ascending by
+// update_time, or, for a first sync (CreatedOnly), by create time. Times are
+// inclusive Unix seconds, so [a, b) asks for a .. b-1.
 func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
 	page, err := platformhttp.ParsePageCursor(req.Cursor, 0)
 	if err != nil {
@@ -416,13 +517,19 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	if size <= 0 || size > 100 {
 		size = 100
 	}
-	params := map[string]any{"page": page, "size": size, "order_by": "create_time", "order_asc": true}
+	field := "update_time"
+	if req.CreatedOnly {
+		field = "create_time"
+	}
+	params := map[string]any{"page": page, "size": size, "order_by": field, "order_asc": true}
 	if !req.Since.IsZero() {
-		params["create_time_start"] = req.Since.Unix()
+		params[field+"_start"] = req.Since.Unix()
 	}
-	if !req.Until.IsZero() {
-		params["create_time_end"] = req.Until.Add(-time.Second).Unix()
+	until := req.Until
+	if until.IsZero() {
+		until = p.opts.Now()
 	}
+	params[field+"_end"] = until.Add(-time.Second).Unix()
 	var data struct {
 		List  []dyOrder            `json:"shop_order_list"`
 		Total platformhttp.FlexInt `json:"total"`
@@ -433,22 +540,7 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	}
 	out := &sdk.OrderPage{Total: int64(data.Total), NewToken: newTok}
 	for _, d := range data.List {
-		paid := d.PayTime > 0
-		o := sdk.Order{
-			ExternalID: string(d.OrderID), Status: OrderStatus(int64(d.OrderStatus), paid),
-			RawStatus: strconv.FormatInt(int64(d.OrderStatus), 10), TotalFen: int64(d.OrderAmount),
-			BuyerRef: d.DoudianOpenID, CreatedAt: platformhttp.UnixAuto(int64(d.CreateTime)),
-			PaidAt: platformhttp.UnixAuto(int64(d.PayTime)), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime)),
-		}
-		if paid {
-			o.PaidFen = int64(d.PayAmount)
-		}
-		for _, l := range d.SKUOrderList {
-			o.Lines = append(o.Lines, sdk.OrderLine{ExternalID: string(l.OrderID), ProductExternalID: string(l.ProductID),
-				SKUExternalID: string(l.SKUID), Title: l.ProductName, Quantity: int64(l.ItemNum),
-				UnitPriceFen: int64(l.GoodsPrice), TotalFen: int64(l.OrderAmount)})
-		}
-		out.Orders = append(out.Orders, o)
+		out.Orders = append(out.Orders, d.toOrder())
 	}
 	if int64((page+1)*size) < int64(data.Total) && len(data.List) > 0 {
 		out.NextCursor = platformhttp.PageCursor(page + 1)
@@ -462,9 +554,18 @@ func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) 
 	if req.SKUExternalID == "" || req.Quantity < 0 {
 		return nil, sdk.Errorf(sdk.KindInvalidRequest, "douyin: sku id and a non-negative quantity are required")
 	}
-	params := map[string]any{"sku_id": req.SKUExternalID, "stock_num": req.Quantity, "incremental": false}
+	skuID, err := strconv.ParseInt(req.SKUExternalID, 10, 64)
+	if err != nil {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "douyin: sku id %q is not a 抖店 sku_id", req.SKUExternalID)
+	}
+	// sku_id and product_id are int64 in the official SDK (SkuSyncStockParam).
+	params := map[string]any{"sku_id": skuID, "stock_num": req.Quantity, "incremental": false}
 	if req.ProductExternalID != "" {
-		params["product_id"] = req.ProductExternalID
+		pid, err := strconv.ParseInt(req.ProductExternalID, 10, 64)
+		if err != nil {
+			return nil, sdk.Errorf(sdk.KindInvalidRequest, "douyin: product id %q is not a 抖店 product_id", req.ProductExternalID)
+		}
+		params["product_id"] = pid
 	}
 	if req.IdempotencyKey != "" {
 		params["idempotent_id"] = req.IdempotencyKey
@@ -474,73 +575,4 @@ func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) 
 		return nil, err
 	}
 	return &sdk.UpdateStockResult{Quantity: req.Quantity, NewToken: newTok}, nil
-}
-
-// PublishContent publishes content (MethodContentPublish, see its comment).
-func (p *Platform) PublishContent(ctx context.Context, req sdk.PublishContentRequest) (*sdk.PublishResult, error) {
-	if req.Title == "" && req.Body == "" {
-		return nil, sdk.Errorf(sdk.KindInvalidRequest, "douyin: content needs a title or a body")
-	}
-	params := map[string]any{"content_type": req.Kind, "title": req.Title, "text": req.Body,
-		"media_urls": req.MediaURLs, "topics": req.Tags, "out_id": req.IdempotencyKey}
-	var data struct {
-		ItemID   platformhttp.FlexString `json:"item_id"`
-		ShareURL string                  `json:"share_url"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodContentPublish, params, &data)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.PublishResult{ExternalPostID: string(data.ItemID), URL: data.ShareURL, NewToken: newTok}, nil
-}
-
-// TrafficSources maps 抖店 flow source names to OpsGraph traffic sources.
-var TrafficSources = map[string]string{
-	"搜索": "NATURAL_SEARCH", "商城推荐": "NATURAL_SEARCH",
-	"千川投放": "PAID", "广告": "PAID",
-	"短视频": "CONTENT", "直播": "CONTENT",
-	"分享":   "SOCIAL",
-	"粉丝私域": "PRIVATE_DOMAIN", "店铺页": "PRIVATE_DOMAIN",
-	"其他": "OTHER",
-}
-
-// FetchMetrics reads daily store numbers (MethodShopDaily, see its comment).
-func (p *Platform) FetchMetrics(ctx context.Context, req sdk.FetchMetricsRequest) (*sdk.MetricsResult, error) {
-	if _, err := platformhttp.DayRange(req.From, req.To, 366); err != nil {
-		return nil, err
-	}
-	var data struct {
-		List []struct {
-			Date       string `json:"date"`
-			UV         int64  `json:"uv"`
-			PV         int64  `json:"pv"`
-			CartUV     int64  `json:"cart_uv"`
-			OrderCnt   int64  `json:"order_cnt"`
-			PayCnt     int64  `json:"pay_order_cnt"`
-			PayAmount  int64  `json:"pay_amount"`    // fen
-			Refund     int64  `json:"refund_amount"` // fen
-			FlowSource []struct {
-				Name string `json:"source_name"`
-				UV   int64  `json:"uv"`
-			} `json:"flow_source"`
-		} `json:"list"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodShopDaily, map[string]any{"start_date": req.From, "end_date": req.To}, &data)
-	if err != nil {
-		return nil, err
-	}
-	out := &sdk.MetricsResult{NewToken: newTok}
-	for _, d := range data.List {
-		m := sdk.DailyMetrics{Date: d.Date, Visitors: d.UV, PageViews: d.PV, AddToCart: d.CartUV, Orders: d.OrderCnt,
-			PaidOrders: d.PayCnt, GMVFen: d.PayAmount, RefundsFen: d.Refund, TrafficSources: map[string]int64{}}
-		for _, s := range d.FlowSource {
-			src, ok := TrafficSources[s.Name]
-			if !ok {
-				src = "OTHER"
-			}
-			m.TrafficSources[src] += s.UV
-		}
-		out.Days = append(out.Days, m)
-	}
-	return out, nil
 }

@@ -2,6 +2,7 @@ package douyin_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -34,8 +35,17 @@ func setup(t *testing.T, o fake.Options) (*fake.Server, *douyin.Platform) {
 
 func TestDescribe(t *testing.T) {
 	d, err := douyin.New().Describe(context.Background())
-	if err != nil || d.PlatformID != "douyin" || d.DefaultEndpoint != douyin.DefaultEndpoint || len(d.CredentialFields) != 3 {
+	if err != nil || d.PlatformID != "douyin" || d.DefaultEndpoint != douyin.DefaultEndpoint || len(d.CredentialFields) != 3 ||
+		d.Has(sdk.CapMetrics) || d.Has(sdk.CapPublishContent) || !d.Has(sdk.CapOrders) {
 		t.Fatalf("Describe = %+v, %v", d, err)
+	}
+	srv, p := setup(t, fake.Options{Products: 1, Orders: 1})
+	_, err = p.FetchMetrics(ctx(t), sdk.FetchMetricsRequest{Connection: srv.Connection(), From: "2024-01-01", To: "2024-01-01"})
+	wantKind(t, err, sdk.KindUnimplemented, "")
+	_, err = p.PublishContent(ctx(t), sdk.PublishContentRequest{Connection: srv.Connection(), Title: "x"})
+	wantKind(t, err, sdk.KindUnimplemented, "")
+	if srv.Calls("") != 0 {
+		t.Fatalf("%d gateway calls", srv.Calls(""))
 	}
 }
 
@@ -91,42 +101,184 @@ func TestListProductsPagesEverythingOnce(t *testing.T) {
 	}
 }
 
-func TestListOrdersPagesWindowExactlyOnce(t *testing.T) {
-	srv, p := setup(t, fake.Options{Seed: 4, Orders: 61})
-	cat := srv.Catalog()
-	since, until := cat.Epoch.Add(-20*24*time.Hour), cat.Epoch.Add(-2*24*time.Hour)
-	want := map[string]*fakekit.Order{}
-	for _, o := range cat.Orders {
-		if !o.Created.Before(since) && o.Created.Before(until) {
-			want[strconv.FormatInt(o.ID, 10)] = o
-		}
-	}
-	seen, cursor := map[string]bool{}, ""
+func listAll(t *testing.T, p *douyin.Platform, req sdk.ListOrdersRequest) map[string]sdk.Order {
+	t.Helper()
+	seen := map[string]sdk.Order{}
 	for {
-		page, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection(), Since: since, Until: until, Cursor: cursor, PageSize: 9})
+		page, err := p.ListOrders(ctx(t), req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range page.Orders {
-			c := want[o.ExternalID]
-			if c == nil || seen[o.ExternalID] {
-				t.Fatalf("unexpected or repeated order %s", o.ExternalID)
+			if _, dup := seen[o.ExternalID]; dup {
+				t.Fatalf("order %s returned twice", o.ExternalID)
 			}
-			seen[o.ExternalID] = true
-			wantStatus := map[fakekit.OrderState]string{fakekit.StateUnpaid: sdk.OrderPendingPayment, fakekit.StatePaid: sdk.OrderPaid,
-				fakekit.StateShipped: sdk.OrderShipped, fakekit.StateCompleted: sdk.OrderCompleted,
-				fakekit.StateCancelled: sdk.OrderCancelled, fakekit.StateRefunded: sdk.OrderRefunded}[c.State]
-			if o.TotalFen != c.TotalFen() || o.PaidFen != c.PaidFen() || o.Status != wantStatus || !o.CreatedAt.Equal(c.Created) || len(o.Lines) != len(c.Lines) {
-				t.Fatalf("order %+v vs %+v", o, c)
-			}
+			seen[o.ExternalID] = o
 		}
 		if page.NextCursor == "" {
+			return seen
+		}
+		req.Cursor = page.NextCursor
+	}
+}
+
+// Orders created (CreatedOnly) or updated in the range come back once, with
+// line prices from origin_amount/sum_amount (no goods_price).
+func TestListOrdersWindows(t *testing.T) {
+	for _, createdOnly := range []bool{true, false} {
+		t.Run(fmt.Sprintf("createdOnly=%v", createdOnly), func(t *testing.T) {
+			srv, p := setup(t, fake.Options{Seed: 4, Orders: 61})
+			cat := srv.Catalog()
+			since, until := cat.Epoch.Add(-20*24*time.Hour), cat.Epoch.Add(-2*24*time.Hour)
+			want := map[string]*fakekit.Order{}
+			for _, o := range cat.Orders {
+				at := o.Modified
+				if createdOnly {
+					at = o.Created
+				}
+				if !at.Before(since) && at.Before(until) {
+					want[strconv.FormatInt(o.ID, 10)] = o
+				}
+			}
+			seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: since, Until: until, PageSize: 9, CreatedOnly: createdOnly})
+			for id, c := range want {
+				o, ok := seen[id]
+				wantStatus := map[fakekit.OrderState]string{fakekit.StateUnpaid: sdk.OrderPendingPayment, fakekit.StatePaid: sdk.OrderPaid,
+					fakekit.StateShipped: sdk.OrderShipped, fakekit.StateCompleted: sdk.OrderCompleted,
+					fakekit.StateCancelled: sdk.OrderCancelled, fakekit.StateRefunded: sdk.OrderRefunded}[c.State]
+				if !ok || o.TotalFen != c.TotalFen() || o.PaidFen != c.PaidFen() || o.Status != wantStatus || !o.CreatedAt.Equal(c.Created) ||
+					len(o.Lines) != len(c.Lines) || o.Lines[0].UnitPriceFen != c.Lines[0].UnitFen || o.Lines[0].UnitPriceFen == 0 ||
+					o.Lines[0].TotalFen != c.Lines[0].UnitFen*c.Lines[0].Quantity {
+					t.Fatalf("order %+v vs %+v", o, c)
+				}
+			}
+			if len(seen) != len(want) || len(want) == 0 {
+				t.Fatalf("saw %d of %d orders", len(seen), len(want))
+			}
+		})
+	}
+}
+
+// An order shipped after a first listing comes back by update time.
+func TestListOrdersPicksUpLaterChange(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 5, Orders: 60})
+	var paid *fakekit.Order
+	for _, o := range srv.Catalog().Orders {
+		if o.State == fakekit.StatePaid {
+			paid = o
 			break
 		}
-		cursor = page.NextCursor
 	}
-	if len(seen) != len(want) || len(want) == 0 {
-		t.Fatalf("saw %d of %d orders", len(seen), len(want))
+	if paid == nil {
+		t.Fatal("no paid order")
+	}
+	id := strconv.FormatInt(paid.ID, 10)
+	if _, ok := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: time.Now().Add(-time.Hour), Until: time.Now()})[id]; ok {
+		t.Fatal("unchanged order listed")
+	}
+	mark := time.Now().Truncate(time.Second)
+	srv.ChangeOrder(paid.ID, fakekit.StateShipped)
+	o, ok := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: mark, Until: time.Now().Add(time.Second)})[id]
+	if !ok || o.Status != sdk.OrderShipped {
+		t.Fatalf("changed order: %+v", o)
+	}
+}
+
+// Each product's price is its lowest SKU price (discount_price is deprecated).
+func TestProductPriceFromSKUs(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 6, Products: 5})
+	page, err := p.ListProducts(ctx(t), sdk.ListProductsRequest{Connection: srv.Connection(), PageSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pr := range page.Products {
+		c := srv.Catalog().Products[i]
+		if pr.PriceFen == 0 || pr.PriceFen != c.PriceFen() {
+			t.Fatalf("price %d, want %d", pr.PriceFen, c.PriceFen())
+		}
+	}
+}
+
+// A page whose sku.list calls do not fit the RPC deadline ends early with a
+// cursor at the next product; paging on returns every product once.
+func TestSlowFanOutFitsDeadline(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 7, Products: 12})
+	srv.SetDelay(150 * time.Millisecond) // 13 calls a page: about 2 s
+	seen, cursor, short := map[string]bool{}, "", 0
+	for range 50 {
+		c, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		page, err := p.ListProducts(c, sdk.ListProductsRequest{Connection: srv.Connection(), Cursor: cursor, PageSize: 12})
+		cancel()
+		if err != nil {
+			t.Fatalf("page failed instead of ending early: %v", err)
+		}
+		if len(page.Products) < 12 && page.NextCursor != "" {
+			short++
+		}
+		for _, pr := range page.Products {
+			if seen[pr.ExternalID] {
+				t.Fatalf("product %s twice", pr.ExternalID)
+			}
+			seen[pr.ExternalID] = true
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 12 || short == 0 {
+		t.Fatalf("saw %d products, %d short pages", len(seen), short)
+	}
+}
+
+// 抖店's error table: 40003 access-token-expired → refresh; 60000 → retried;
+// 30002 (IP whitelist) → no refresh, invalid request; 30001 → reconnect without
+// a refresh; 20000 → retried; 90000 → not retried.
+func TestErrorClasses(t *testing.T) {
+	tests := []struct {
+		name     string
+		inject   []fake.InjectedError
+		kind     sdk.ErrorKind
+		calls    int // order.searchList calls
+		refresh  int
+		reconnec bool
+	}{
+		{"expired token refreshes", []fake.InjectedError{{Code: 40003, SubCode: "isv.access-token-expired", SubMsg: "access_token已过期"}}, "", 2, 1, false},
+		{"rate limit retried", []fake.InjectedError{{Code: 60000, SubCode: "isv.frequency-limit"}, {Code: 60000}}, "", 3, 0, false},
+		{"ip whitelist no refresh", []fake.InjectedError{{Code: 30002, SubCode: "isv.ip-not-allowed", SubMsg: "IP不在白名单"}}, sdk.KindInvalidRequest, 1, 0, false},
+		{"authorization closed", []fake.InjectedError{{Code: 30001, SubCode: "isv.auth-closed", SubMsg: "授权已关闭"}}, sdk.KindAuthExpired, 1, 0, true},
+		{"service unavailable retried", []fake.InjectedError{{Code: 20000, SubCode: "isp.service-error"}}, "", 2, 0, false},
+		{"other not retried", []fake.InjectedError{{Code: 90000, SubCode: "isv.unknown"}}, sdk.KindPlatform, 1, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, p := setup(t, fake.Options{Orders: 3})
+			srv.InjectNext(tc.inject...)
+			_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection()})
+			if sdk.KindOf(err) != tc.kind || srv.Calls(douyin.MethodOrderSearch) != tc.calls ||
+				srv.Calls(douyin.MethodTokenRefresh) != tc.refresh || platformhttp.NeedsReauthorization(err) != tc.reconnec {
+				t.Fatalf("err=%v searches=%d refreshes=%d", err, srv.Calls(douyin.MethodOrderSearch), srv.Calls(douyin.MethodTokenRefresh))
+			}
+		})
+	}
+}
+
+// The fake refuses a quoted (string) sku_id: the SDK types it int64.
+func TestFakeRefusesStringIDs(t *testing.T) {
+	srv, _ := setup(t, fake.Options{Products: 1})
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	sid := strconv.FormatInt(srv.Catalog().Products[0].SKUs[0].ID, 10)
+	body := `{"incremental":false,"sku_id":"` + sid + `","stock_num":1}`
+	sign, _ := douyin.Sign(srv.AppKey(), srv.AppSecret(), "sku.syncStock", body, ts, douyin.SignHMACSHA256)
+	u := srv.URL + "/sku/syncStock?app_key=" + srv.AppKey() + "&method=sku.syncStock&v=2&sign_method=hmac-sha256&timestamp=" + ts +
+		"&sign=" + sign + "&access_token=" + srv.AccessToken()
+	resp, err := http.Post(u, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), `"code":40002`) {
+		t.Fatalf("string sku_id accepted: %s", b)
 	}
 }
 
@@ -150,35 +302,6 @@ func TestUpdateStockRecordedAndReflected(t *testing.T) {
 	}
 	_, err = p.UpdateStock(ctx(t), sdk.UpdateStockRequest{Connection: srv.Connection(), SKUExternalID: "1", Quantity: 1})
 	wantKind(t, err, sdk.KindPlatform, "isv.business-failed:sku-not-exist")
-}
-
-func TestPublishContent(t *testing.T) {
-	srv, p := setup(t, fake.Options{})
-	req := sdk.PublishContentRequest{Connection: srv.Connection(), Kind: "SHORT_VIDEO", Title: "开箱<测评>", Body: "限时&优惠",
-		MediaURLs: []string{"https://v.example/1.mp4"}, Tags: []string{"好物"}, IdempotencyKey: "c-1"}
-	a, err := p.PublishContent(ctx(t), req)
-	if err != nil || a.ExternalPostID == "" {
-		t.Fatalf("%+v %v", a, err)
-	}
-	b, _ := p.PublishContent(ctx(t), req)
-	if posts := srv.Posts(); len(posts) != 1 || b.ExternalPostID != a.ExternalPostID || posts[0].Title != "开箱<测评>" || posts[0].Text != "限时&优惠" {
-		t.Fatalf("posts %+v", posts)
-	}
-}
-
-func TestFetchMetrics(t *testing.T) {
-	srv, p := setup(t, fake.Options{Orders: 300})
-	cat := srv.Catalog()
-	day := cat.Epoch.AddDate(0, 0, -3).Format("2006-01-02")
-	res, err := p.FetchMetrics(ctx(t), sdk.FetchMetricsRequest{Connection: srv.Connection(), From: day, To: day})
-	if err != nil || len(res.Days) != 1 {
-		t.Fatalf("%+v %v", res, err)
-	}
-	m := cat.DailyMetrics(day, platformhttp.Shanghai())
-	d := res.Days[0]
-	if d.GMVFen != m.GMVFen || d.PaidOrders != m.PaidOrders || d.TrafficSources["PAID"] != m.Sources["PAID"] || d.TrafficSources["OTHER"] != m.Sources["OTHER"] {
-		t.Fatalf("%+v vs %+v", d, m)
-	}
 }
 
 func TestAuthorize(t *testing.T) {
@@ -207,12 +330,16 @@ func TestExpiredTokenRefreshesOnce(t *testing.T) {
 	if srv.Calls(douyin.MethodTokenRefresh) != 1 || len(page.Orders) != 10 {
 		t.Fatalf("refreshes %d, orders %d", srv.Calls(douyin.MethodTokenRefresh), len(page.Orders))
 	}
-	// The old token is now invalid and its refresh token spent: typed auth error.
+	// The old token is now invalid and its refresh token spent (rotation): the
+	// refused refresh asks to reconnect the store.
 	_, err = p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: conn})
-	wantKind(t, err, sdk.KindInvalidRequest, "isv.parameter-invalid:refresh_token")
+	wantKind(t, err, sdk.KindAuthExpired, "isv.parameter-invalid:refresh_token")
+	if !platformhttp.NeedsReauthorization(err) {
+		t.Fatalf("%v does not ask to reconnect", err)
+	}
 	conn.RefreshToken = ""
 	_, err = p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: conn})
-	wantKind(t, err, sdk.KindAuthExpired, "isv.access-token-no-exist")
+	wantKind(t, err, sdk.KindAuthExpired, "isv.access-token-no-existed")
 }
 
 func TestBadSignatureAndTimestampRefused(t *testing.T) {
@@ -227,8 +354,8 @@ func TestBadSignatureAndTimestampRefused(t *testing.T) {
 			c.Credentials["app_secret"] = "nope"
 			c.Credentials["sign_method"] = "md5"
 		}, sdk.KindInvalidRequest, "isv.sign-invalid"},
-		{"clock 11 min ahead", func(s *fake.Server, _ *sdk.Connection) { s.SetClockSkew(11 * time.Minute) }, sdk.KindInvalidRequest, "isv.timestamp-invalid"},
-		{"clock 11 min behind", func(s *fake.Server, _ *sdk.Connection) { s.SetClockSkew(-11 * time.Minute) }, sdk.KindInvalidRequest, "isv.timestamp-invalid"},
+		{"clock 11 min ahead", func(s *fake.Server, _ *sdk.Connection) { s.SetClockSkew(11 * time.Minute) }, sdk.KindInvalidRequest, "isv.parameter-invalid:timestamp"},
+		{"clock 11 min behind", func(s *fake.Server, _ *sdk.Connection) { s.SetClockSkew(-11 * time.Minute) }, sdk.KindInvalidRequest, "isv.parameter-invalid:timestamp"},
 		{"clock 9 min behind ok", func(s *fake.Server, _ *sdk.Connection) { s.SetClockSkew(-9 * time.Minute) }, "", ""},
 	}
 	for _, tc := range tests {

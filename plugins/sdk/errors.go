@@ -26,10 +26,15 @@ type Error struct {
 	Message      string        // safe to show to users; never contains secrets
 	RetryAfter   time.Duration // for KindRateLimited
 
+	// NewToken is a token the plugin refreshed while serving the call that then
+	// failed. The host stores it like a page's NewToken: the platform may have
+	// spent the old refresh token, so dropping it would force a re-authorization.
+	NewToken *Token
+
 	// Cause is an optional underlying error, for errors.Is/As on the host side
 	// (e.g. context.DeadlineExceeded when a call ran out of time). It never
-	// crosses the process boundary; only Kind, PlatformCode, Message and
-	// RetryAfter do.
+	// crosses the process boundary; only Kind, PlatformCode, Message,
+	// RetryAfter and NewToken do.
 	Cause error
 }
 
@@ -46,6 +51,15 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s (platform code %s)", e.Kind, e.Message, e.PlatformCode)
 	}
 	return fmt.Sprintf("%s: %s", e.Kind, e.Message)
+}
+
+// TokenOf returns the refreshed token an error carries, or nil.
+func TokenOf(err error) *Token {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.NewToken
+	}
+	return nil
 }
 
 // KindOf returns the kind of a plugin error, or "" if err is not a *Error.

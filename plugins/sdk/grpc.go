@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	pb "github.com/opsgraph/opsgraph/plugins/proto/platform/v1"
+	pb "github.com/opsgraph/opsgraph/plugins/sdk/internal/proto/platform/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"

@@ -18,7 +18,11 @@ const ProtocolVersion = 1
 // Capability names a call a plugin implements beyond Describe.
 type Capability string
 
-// Capabilities a plugin may declare in Describe.
+// Capabilities a plugin may declare in Describe. A plugin declares only what it
+// implements against a documented platform API; the host never calls an
+// undeclared capability (it answers NOT_SUPPORTED instead), and a plugin answers
+// KindUnimplemented when one is called anyway. PUBLISH_CONTENT and METRICS are
+// optional: none of the built-in platforms documents an API for them.
 const (
 	CapAuthorize      Capability = "AUTHORIZE"
 	CapProducts       Capability = "PRODUCTS"
@@ -39,6 +43,19 @@ type Platform interface {
 	UpdateStock(ctx context.Context, req UpdateStockRequest) (*UpdateStockResult, error)
 	PublishContent(ctx context.Context, req PublishContentRequest) (*PublishResult, error)
 	FetchMetrics(ctx context.Context, req FetchMetricsRequest) (*MetricsResult, error)
+}
+
+// Has reports whether d declares capability c.
+func (d *Description) Has(c Capability) bool {
+	if d == nil {
+		return false
+	}
+	for _, x := range d.Capabilities {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }
 
 // Description is what a plugin says about itself.
@@ -124,12 +141,19 @@ type SKU struct {
 }
 
 // ListOrdersRequest asks for one page of orders created or updated in [Since, Until).
+//
+// Plugins select by the platform's modification time so that an order paid,
+// shipped or refunded after an earlier sync comes back, in the windows the
+// platform allows; the cursor carries the window. CreatedOnly says the host
+// holds nothing older than Since (a first sync), so orders created in the range
+// are enough and the plugin may use the platform's creation-time listing.
 type ListOrdersRequest struct {
-	Connection Connection
-	Since      time.Time
-	Until      time.Time
-	Cursor     string
-	PageSize   int
+	Connection  Connection
+	Since       time.Time
+	Until       time.Time
+	Cursor      string
+	PageSize    int
+	CreatedOnly bool
 }
 
 // OrderPage is one page of orders.

@@ -31,6 +31,7 @@ func IsSecretKey(key string) bool {
 var publicKeys = map[string]bool{
 	"app_key": true, "appkey": true, "app_id": true, "appid": true,
 	"client_id": true, "partner_id": true, "shop_id": true, "method": true,
+	"sign_method": true, // the algorithm's name (md5, hmac-sha256), not a signature
 }
 
 // String formats a Connection without its secrets: credential names are shown,

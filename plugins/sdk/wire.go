@@ -8,7 +8,7 @@ package sdk
 import (
 	"time"
 
-	pb "github.com/opsgraph/opsgraph/plugins/proto/platform/v1"
+	pb "github.com/opsgraph/opsgraph/plugins/sdk/internal/proto/platform/v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -53,6 +53,7 @@ func errorToPB(e *Error) *pb.PluginError {
 	if e.RetryAfter > 0 {
 		out.RetryAfter = durationpb.New(e.RetryAfter)
 	}
+	out.NewToken = tokenToPB(e.NewToken)
 	return out
 }
 
@@ -65,6 +66,7 @@ func errorFromPB(e *pb.PluginError) *Error {
 	if d := e.GetRetryAfter(); d != nil {
 		out.RetryAfter = d.AsDuration()
 	}
+	out.NewToken = tokenFromPB(e.GetNewToken())
 	return out
 }
 
@@ -216,14 +218,14 @@ func productPageFromPB(p *pb.ProductPage) *ProductPage {
 func listOrdersToPB(r ListOrdersRequest) *pb.ListOrdersRequest {
 	return &pb.ListOrdersRequest{
 		Connection: connToPB(r.Connection), Since: tsToPB(r.Since), Until: tsToPB(r.Until),
-		Cursor: r.Cursor, PageSize: int64(r.PageSize),
+		Cursor: r.Cursor, PageSize: int64(r.PageSize), CreatedOnly: r.CreatedOnly,
 	}
 }
 
 func listOrdersFromPB(r *pb.ListOrdersRequest) ListOrdersRequest {
 	return ListOrdersRequest{
 		Connection: connFromPB(r.GetConnection()), Since: tsFromPB(r.GetSince()), Until: tsFromPB(r.GetUntil()),
-		Cursor: r.GetCursor(), PageSize: int(r.GetPageSize()),
+		Cursor: r.GetCursor(), PageSize: int(r.GetPageSize()), CreatedOnly: r.GetCreatedOnly(),
 	}
 }
 

@@ -35,6 +35,7 @@ type Options struct {
 	HTTPClient *http.Client        // default: a client with sane timeouts
 	Retry      platformhttp.Policy // default: platformhttp.DefaultPolicy
 	Now        func() time.Time    // default: time.Now
+	MaxRows    int                 // rows one items.onsale.get query pages through; default MaxRows (tests lower it)
 }
 
 func (o Options) withDefaults() Options {
@@ -46,6 +47,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = MaxRows
 	}
 	return o
 }
@@ -67,15 +71,15 @@ func ResponseKey(method string) string {
 
 var banSeconds = regexp.MustCompile(`(\d+)\s*(?:more\s+)?seconds?|(\d+)\s*秒`)
 
-// classify maps a TOP error envelope to a typed error.
-//
-// TOP's public error codes: 7 App Call Limited (sub_code accesscontrol.limited-by-*,
-// sub_msg "This ban will last for N more seconds"), 10 Service Currently
-// Unavailable, 15 Remote service error (business errors carry isv.* sub codes,
-// platform-side failures isp.*), 21/22 missing/invalid method, 24/25 missing/invalid
-// signature, 26/27 missing/invalid session (sub_code session-expired,
-// invalid-sessionkey), 28/29 missing/invalid app key, 30/31 missing/invalid
-// timestamp, 40/41 missing/invalid arguments.
+// classify maps a TOP error envelope to a typed error (PLATFORMS.md "Corrections
+// and additions" and TOP's public error code table):
+//   - 7 app call limit: a ban whose remaining seconds are in sub_msg ("This ban
+//     will last for N more seconds"); RetryAfter is that, and no call goes out
+//     before it ends (Platform.gate);
+//   - 8 app call frequency, 4/5/6 user/session/partner call limits: rate limited;
+//   - 26/27 session missing/invalid: the access token must be refreshed;
+//   - 10 and isp.* sub codes: the platform's transient failures (retry);
+//   - 21–34, 40/41 and isv.* sub codes: the caller's mistakes (no retry).
 func classify(e topError) *sdk.Error {
 	code := e.Code.String()
 	msg := e.SubMsg
@@ -89,15 +93,17 @@ func classify(e topError) *sdk.Error {
 	out := &sdk.Error{Kind: sdk.KindPlatform, PlatformCode: pcode, Message: "taobao: " + msg}
 	sub := strings.ToLower(e.SubCode)
 	switch {
-	case code == "7" || strings.HasPrefix(sub, "accesscontrol.limited") || strings.Contains(sub, "frequency") || strings.Contains(sub, "flow-limit"):
+	case code == "7" || code == "4" || code == "5" || code == "6" || strings.HasPrefix(sub, "accesscontrol.limited"):
 		out.Kind = sdk.KindRateLimited
-		if m := banSeconds.FindStringSubmatch(e.SubMsg); m != nil {
+		if m := banSeconds.FindStringSubmatch(e.SubMsg + " " + e.Msg); m != nil {
 			n, _ := strconv.Atoi(m[1] + m[2])
 			out.RetryAfter = time.Duration(n) * time.Second
 		}
+	case code == "8": // says nothing about when: the retry backoff paces it
+		out.Kind = sdk.KindRateLimited
 	case code == "27" || code == "26" || strings.Contains(sub, "session") || strings.Contains(sub, "invalid-token") || strings.Contains(sub, "token-expired"):
 		out.Kind = sdk.KindAuthExpired
-	case code == "10" || strings.HasPrefix(sub, "isp.") && (strings.Contains(sub, "unavailable") || strings.Contains(sub, "timeout") || strings.Contains(sub, "remote") || strings.Contains(sub, "service-error")):
+	case code == "10" || strings.HasPrefix(sub, "isp."):
 		out.Kind = sdk.KindUnavailable
 	case code == "21" || code == "22" || code == "23" || code == "24" || code == "25" || code == "28" || code == "29" ||
 		code == "30" || code == "31" || code == "32" || code == "33" || code == "34" || code == "40" || code == "41" ||
@@ -172,6 +178,9 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, session, metho
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
 	req.Header.Set("Accept", "application/json")
+	if err := p.gate.Wait(ctx, cr.appKey); err != nil {
+		return err
+	}
 	body, err := platformhttp.Do(ctx, p.opts.HTTPClient, req, func(b []byte) bool { return strings.Contains(string(b), `"error_response"`) })
 	if err != nil {
 		return err
@@ -187,12 +196,16 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, session, metho
 		if err := json.Unmarshal(raw, &te); err != nil {
 			return sdk.Errorf(sdk.KindPlatform, "taobao: malformed error response")
 		}
-		return classify(te)
+		e := classify(te)
+		p.gate.Observe(cr.appKey, e)
+		return e
 	}
 	raw, ok := env[ResponseKey(method)]
 	if !ok {
-		// simplify=true style: fields at top level.
-		raw = body
+		// Neither error_response nor the method's response key (the plugin
+		// never sends simplify=true): an error, never an empty success, or the
+		// cursor would move past rows that were never fetched.
+		return sdk.Errorf(sdk.KindUnavailable, "taobao: %s answered without %s or error_response", method, ResponseKey(method))
 	}
 	if out == nil {
 		return nil

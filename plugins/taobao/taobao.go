@@ -8,6 +8,7 @@ package taobao
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,20 +26,40 @@ const (
 	MethodTokenCreate    = "taobao.top.auth.token.create"
 	MethodTokenRefresh   = "taobao.top.auth.token.refresh"
 	MethodItemsOnsale    = "taobao.items.onsale.get"
-	MethodItemsList      = "taobao.items.seller.list.get" // batch item detail with SKUs, ≤20 num_iids
-	MethodTradesSold     = "taobao.trades.sold.get"
+	MethodItemsList      = "taobao.items.seller.list.get"     // batch item detail with SKUs, ≤20 num_iids
+	MethodTradesSold     = "taobao.trades.sold.get"           // by creation time (first sync)
+	MethodTradesIncr     = "taobao.trades.sold.increment.get" // by modification time, ≤ 1 day windows
 	MethodQuantityUpdate = "taobao.item.quantity.update"
-	// MethodContentPublish and MethodShopDaily have no public TOP counterpart that
-	// PLATFORMS.md or the public SDKs name (Taobao content — 逛逛/微淘 — and 生意参谋
-	// store numbers are not in the open router API). These names are OpsGraph's own,
-	// in TOP style, and the fake gateway implements exactly them; point them at a
-	// real ISV service if one is granted.
-	MethodContentPublish = "taobao.content.post.publish"
-	MethodShopDaily      = "taobao.sycm.shop.daily.get"
 )
 
+// TOP has no open router API for 生意参谋 store numbers or for publishing
+// content (逛逛/微淘): the plugin declares neither METRICS nor PUBLISH_CONTENT and
+// answers them with sdk.Unimplemented.
+
+// Paging limits (PLATFORMS.md "Corrections and additions").
+const (
+	MaxItemsPageSize = 200   // taobao.items.onsale.get page_size
+	MaxRows          = 20000 // page_no × page_size cap of taobao.items.onsale.get
+	MaxTradePageSize = 100   // taobao.trades.sold(.increment).get page_size
+	MaxDetailBatch   = 20    // num_iids per taobao.items.seller.list.get
+	IncrementWindow  = 24 * time.Hour
+	// CreatedWindow splits a first sync's creation-time range well inside the
+	// 3 months trades.sold.get allows.
+	CreatedWindow = 30 * 24 * time.Hour
+)
+
+// TradeTypes are all trade types of trades.sold.get's `type` (without it TOP
+// returns only the default ones).
+const TradeTypes = "fixed,auction,guarantee_trade,step,independent_simple_trade,independent_shop_trade,auto_delivery," +
+	"ec,cod,game_equipment,shopex_trade,netcn_trade,external_trade,instant_trade,b2c_cod,hotel_trade,super_market_trade," +
+	"super_market_cod_trade,taohua,waimai,o2o_offlinetrade,nopaid,eticket,tmall_i18n,insurance_plus,finance,pre_auth_type"
+
 // Platform implements sdk.Platform for Taobao/Tmall.
-type Platform struct{ opts Options }
+type Platform struct {
+	sdk.Unimplemented
+	opts Options
+	gate platformhttp.Gate
+}
 
 // New returns the Taobao plugin with production defaults.
 func New() sdk.Platform { return NewWithOptions(Options{}) }
@@ -54,8 +75,7 @@ func (p *Platform) Describe(context.Context) (*sdk.Description, error) {
 		PlatformID:    "taobao",
 		DisplayName:   "淘宝 / 天猫 (Taobao & Tmall, TOP)",
 		PluginVersion: Version,
-		Capabilities: []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders,
-			sdk.CapUpdateStock, sdk.CapPublishContent, sdk.CapMetrics},
+		Capabilities:  []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders, sdk.CapUpdateStock},
 		CredentialFields: []sdk.CredentialField{
 			{Name: CredAppKey, Description: "TOP App Key", Required: true},
 			{Name: CredAppSecret, Description: "TOP App Secret", Secret: true, Required: true},
@@ -206,27 +226,38 @@ func (it topItem) toProduct() (sdk.Product, error) {
 	return pr, nil
 }
 
-// ListProducts pages on-sale items (taobao.items.onsale.get, ordered by num_iid)
-// and fetches their SKUs in batches of 20 (taobao.items.seller.list.get). The
-// cursor is the next page_no.
+// ListProducts pages on-sale items (taobao.items.onsale.get ordered by
+// modified:asc, one of the documented order_by values) and fetches their SKUs in
+// batches of 20 (taobao.items.seller.list.get). TOP serves at most 20,000 rows
+// (page_no × page_size) of one query, so when the next page would pass that cap
+// the cursor restarts the query at start_modified = the last item's modified
+// time, page 1 (items of that second come again; upserts are idempotent). The
+// window's end is fixed at the first page. Detail batches are paced by the RPC
+// deadline: a page that would not fit ends early with a cursor at the next item.
 func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest) (*sdk.ProductPage, error) {
-	page, err := platformhttp.ParsePageCursor(req.Cursor, 1)
+	size := req.PageSize
+	if size <= 0 || size > MaxItemsPageSize {
+		size = 100
+	}
+	cur, ok, err := platformhttp.ParseWindowCursor(req.Cursor)
 	if err != nil {
 		return nil, err
 	}
-	size := req.PageSize
-	if size <= 0 || size > 200 {
-		size = 100
+	if !ok {
+		cur = platformhttp.WindowCursor{End: p.opts.Now().Unix() + 1, Page: 1}
+		if !req.Since.IsZero() {
+			cur.Start = req.Since.Unix()
+		}
 	}
 	biz := map[string]string{
-		"fields":    "num_iid,title,price,num,approve_status,modified,outer_id",
-		"page_no":   strconv.Itoa(page),
-		"page_size": strconv.Itoa(size),
-		"order_by":  "num_iid:asc",
+		"fields":       "num_iid,title,price,num,approve_status,modified,outer_id",
+		"page_no":      strconv.Itoa(cur.Page),
+		"page_size":    strconv.Itoa(size),
+		"order_by":     "modified:asc",
+		"end_modified": formatTime(time.Unix(cur.End, 0)),
 	}
-	if !req.Since.IsZero() {
-		biz["start_modified"] = formatTime(req.Since)
-		biz["end_modified"] = formatTime(p.opts.Now())
+	if cur.Start > 0 {
+		biz["start_modified"] = formatTime(time.Unix(cur.Start, 0))
 	}
 	var list struct {
 		Items struct {
@@ -235,17 +266,27 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 		TotalResults platformhttp.FlexInt `json:"total_results"`
 	}
 	conn := req.Connection
-	newTok, err := p.do(ctx, conn, MethodItemsOnsale, biz, &list)
+	out := &sdk.ProductPage{Total: -1}
+	useToken := func(tok *sdk.Token) {
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
+	}
+	tok, err := p.do(ctx, conn, MethodItemsOnsale, biz, &list)
+	useToken(tok)
 	if err != nil {
 		return nil, err
 	}
-	if newTok != nil {
-		conn.AccessToken, conn.RefreshToken = newTok.AccessToken, newTok.RefreshToken
-	}
-	out := &sdk.ProductPage{Total: int64(list.TotalResults), NewToken: newTok}
+	out.Total = int64(list.TotalResults)
 	items := list.Items.Item
-	for start := 0; start < len(items); start += 20 {
-		end := min(start+20, len(items))
+	budget := platformhttp.NewBudget(ctx)
+	done := cur.Offset
+	for start := cur.Offset; start < len(items); start += MaxDetailBatch {
+		if !budget.Fits(start - cur.Offset) {
+			break
+		}
+		end := min(start+MaxDetailBatch, len(items))
 		ids := make([]string, 0, end-start)
 		for _, it := range items[start:end] {
 			ids = append(ids, string(it.NumIID))
@@ -255,16 +296,15 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 				Item []topItem `json:"item"`
 			} `json:"items"`
 		}
+		budget.Begin()
 		tok, err := p.do(ctx, conn, MethodItemsList, map[string]string{
 			"num_iids": strings.Join(ids, ","),
 			"fields":   "num_iid,title,price,num,approve_status,modified,outer_id,sku",
 		}, &detail)
+		budget.End()
+		useToken(tok)
 		if err != nil {
-			return nil, err
-		}
-		if tok != nil {
-			out.NewToken = tok
-			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+			return nil, withToken(err, out.NewToken)
 		}
 		byID := map[string]topItem{}
 		for _, d := range detail.Items.Item {
@@ -276,15 +316,45 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 			}
 			pr, err := it.toProduct()
 			if err != nil {
-				return nil, err
+				return nil, withToken(err, out.NewToken)
 			}
 			out.Products = append(out.Products, pr)
 		}
+		done = end
 	}
-	if int64(page*size) < int64(list.TotalResults) && len(items) > 0 {
-		out.NextCursor = platformhttp.PageCursor(page + 1)
+	switch {
+	case done < len(items):
+		cur.Offset = done
+		out.NextCursor = cur.String()
+	case len(items) == 0 || int64(cur.Page*size) >= int64(list.TotalResults):
+		// last page
+	case (cur.Page+1)*size > p.opts.MaxRows:
+		last := parseTime(items[len(items)-1].Modified)
+		if last.IsZero() || last.Unix() <= cur.Start {
+			return nil, withToken(sdk.Errorf(sdk.KindPlatform,
+				"taobao: more than %d items share one modified second; cannot page further", p.opts.MaxRows), out.NewToken)
+		}
+		out.NextCursor = platformhttp.WindowCursor{Start: last.Unix(), End: cur.End, Page: 1}.String()
+	default:
+		out.NextCursor = platformhttp.WindowCursor{Start: cur.Start, End: cur.End, Page: cur.Page + 1}.String()
 	}
 	return out, nil
+}
+
+// withToken puts a token refreshed earlier in the same plugin call on err, so
+// that the host stores it although the call failed.
+func withToken(err error, tok *sdk.Token) error {
+	if tok == nil {
+		return err
+	}
+	var se *sdk.Error
+	if !errors.As(err, &se) {
+		return &sdk.Error{Kind: sdk.KindPlatform, Message: err.Error(), Cause: err, NewToken: tok}
+	}
+	if se.NewToken == nil {
+		se.NewToken = tok
+	}
+	return err
 }
 
 type topOrder struct {
@@ -362,7 +432,9 @@ func (t topTrade) toOrder() (sdk.Order, error) {
 		TotalFen: total + post, PaidFen: paid, BuyerRef: t.BuyerOpenUID,
 		CreatedAt: parseTime(t.Created), PaidAt: parseTime(t.PayTime), UpdatedAt: parseTime(t.Modified),
 	}
-	if o.PaidAt.IsZero() {
+	// pay_time is absent on some paid trades (and always before payment): the
+	// status decides whether `payment` was paid.
+	if o.PaidAt.IsZero() && (o.Status == sdk.OrderPendingPayment || t.Status == "TRADE_CLOSED_BY_TAOBAO") {
 		o.PaidFen = 0
 	}
 	for _, l := range t.Orders.Order {
@@ -382,58 +454,98 @@ func (t topTrade) toOrder() (sdk.Order, error) {
 	return o, nil
 }
 
-// ListOrders pages trades created in [Since, Until) (taobao.trades.sold.get;
-// start_created/end_created are inclusive second-precision times in GMT+8).
+// maxEmptyWindows bounds how many empty windows one ListOrders call walks.
+const maxEmptyWindows = 31
+
+// ListOrders pages trades changed in [Since, Until): by modification time with
+// taobao.trades.sold.increment.get in windows of at most one day, or, for a first
+// sync (CreatedOnly), by creation time with taobao.trades.sold.get. Both get
+// every trade type (`type`) and use_has_next=true; start/end are inclusive
+// second-precision times in GMT+8, so a window [a, b) asks for a .. b-1s.
 func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
-	page, err := platformhttp.ParsePageCursor(req.Cursor, 1)
-	if err != nil {
-		return nil, err
-	}
 	size := req.PageSize
-	if size <= 0 || size > 100 {
-		size = 100
+	if size <= 0 || size > MaxTradePageSize {
+		size = MaxTradePageSize
 	}
-	biz := map[string]string{
-		"fields":    "tid,status,payment,total_fee,post_fee,created,pay_time,modified,buyer_open_uid,orders",
-		"page_no":   strconv.Itoa(page),
-		"page_size": strconv.Itoa(size),
+	until := req.Until
+	if until.IsZero() {
+		until = p.opts.Now()
 	}
-	if !req.Since.IsZero() {
-		biz["start_created"] = formatTime(req.Since)
+	since := req.Since
+	if since.IsZero() {
+		since = until.AddDate(0, 0, -90)
 	}
-	if !req.Until.IsZero() {
-		biz["end_created"] = formatTime(req.Until.Add(-time.Second))
+	method, width, startKey, endKey := MethodTradesIncr, IncrementWindow, "start_modified", "end_modified"
+	if req.CreatedOnly {
+		method, width, startKey, endKey = MethodTradesSold, CreatedWindow, "start_created", "end_created"
+		// trades.sold.get reaches back three months (89–92 days by the
+		// calendar); older trades cannot be listed by creation time at all.
+		if floor := p.opts.Now().AddDate(0, -3, 0).Add(time.Hour); since.Before(floor) {
+			since = floor
+		}
 	}
-	var resp struct {
-		Trades struct {
-			Trade []topTrade `json:"trade"`
-		} `json:"trades"`
-		TotalResults platformhttp.FlexInt `json:"total_results"`
-		HasNext      *bool                `json:"has_next"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodTradesSold, biz, &resp)
+	wins := platformhttp.NewWindows(since, until, until, width)
+	cur, ok, err := platformhttp.ParseWindowCursor(req.Cursor)
 	if err != nil {
 		return nil, err
 	}
-	out := &sdk.OrderPage{Total: int64(resp.TotalResults), NewToken: newTok}
-	for _, t := range resp.Trades.Trade {
-		o, err := t.toOrder()
+	if !ok {
+		if cur, ok = wins.First(1); !ok {
+			return &sdk.OrderPage{Total: 0}, nil
+		}
+	}
+	conn := req.Connection
+	out := &sdk.OrderPage{Total: -1}
+	for empty := 0; ; {
+		biz := map[string]string{
+			"fields":       "tid,type,status,payment,total_fee,post_fee,created,pay_time,modified,buyer_open_uid,orders",
+			"type":         TradeTypes,
+			"page_no":      strconv.Itoa(cur.Page),
+			"page_size":    strconv.Itoa(size),
+			"use_has_next": "true",
+			startKey:       formatTime(time.Unix(cur.Start, 0)),
+			endKey:         formatTime(time.Unix(cur.End-1, 0)),
+		}
+		var resp struct {
+			Trades struct {
+				Trade []topTrade `json:"trade"`
+			} `json:"trades"`
+			HasNext bool `json:"has_next"`
+		}
+		tok, err := p.do(ctx, conn, method, biz, &resp)
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
 		if err != nil {
-			return nil, err
+			return nil, withToken(err, out.NewToken)
 		}
-		out.Orders = append(out.Orders, o)
-	}
-	more := int64(page*size) < int64(resp.TotalResults)
-	if resp.HasNext != nil {
-		more = *resp.HasNext
-		if resp.TotalResults == 0 {
-			out.Total = -1
+		for _, t := range resp.Trades.Trade {
+			o, err := t.toOrder()
+			if err != nil {
+				return nil, withToken(err, out.NewToken)
+			}
+			out.Orders = append(out.Orders, o)
+		}
+		if resp.HasNext && len(resp.Trades.Trade) > 0 {
+			cur.Page++
+			out.NextCursor = cur.String()
+			return out, nil
+		}
+		next, ok := wins.Next(cur, 1)
+		if !ok {
+			return out, nil
+		}
+		cur = next
+		if len(out.Orders) > 0 {
+			out.NextCursor = cur.String()
+			return out, nil
+		}
+		if empty++; empty >= maxEmptyWindows {
+			out.NextCursor = cur.String()
+			return out, nil
 		}
 	}
-	if more && len(resp.Trades.Trade) > 0 {
-		out.NextCursor = platformhttp.PageCursor(page + 1)
-	}
-	return out, nil
 }
 
 // UpdateStock sets a SKU's full quantity (taobao.item.quantity.update, type=1).
@@ -446,7 +558,9 @@ func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) 
 		"quantity": strconv.FormatInt(req.Quantity, 10),
 		"type":     "1",
 	}
-	if req.SKUExternalID != "" {
+	// An item without SKUs is synced as one SKU carrying the item's id: TOP
+	// takes no sku_id then (only a real SKU of the item is accepted).
+	if req.SKUExternalID != "" && req.SKUExternalID != req.ProductExternalID {
 		biz["sku_id"] = req.SKUExternalID
 	}
 	var resp struct {
@@ -469,97 +583,4 @@ func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) 
 		}
 	}
 	return &sdk.UpdateStockResult{Quantity: q, NewToken: newTok}, nil
-}
-
-// PublishContent posts content (MethodContentPublish, see its comment).
-func (p *Platform) PublishContent(ctx context.Context, req sdk.PublishContentRequest) (*sdk.PublishResult, error) {
-	if req.Title == "" && req.Body == "" {
-		return nil, sdk.Errorf(sdk.KindInvalidRequest, "taobao: content needs a title or a body")
-	}
-	biz := map[string]string{
-		"content_type": req.Kind,
-		"title":        req.Title,
-		"content":      req.Body,
-		"media_urls":   strings.Join(req.MediaURLs, ","),
-		"tags":         strings.Join(req.Tags, ","),
-		"outer_id":     req.IdempotencyKey,
-	}
-	var resp struct {
-		PostID platformhttp.FlexString `json:"post_id"`
-		URL    string                  `json:"url"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodContentPublish, biz, &resp)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.PublishResult{ExternalPostID: string(resp.PostID), URL: resp.URL, NewToken: newTok}, nil
-}
-
-type topDaily struct {
-	Date      string `json:"stat_date"`
-	UV        int64  `json:"uv"`
-	PV        int64  `json:"pv"`
-	CartCnt   int64  `json:"add_cart_cnt"`
-	OrderCnt  int64  `json:"order_cnt"`
-	PayCnt    int64  `json:"pay_order_cnt"`
-	PayAmt    string `json:"pay_amt"`    // yuan
-	RefundAmt string `json:"refund_amt"` // yuan
-	Sources   struct {
-		Source []struct {
-			Name string `json:"source"`
-			UV   int64  `json:"uv"`
-		} `json:"traffic_source"`
-	} `json:"traffic_sources"`
-}
-
-// TrafficSources maps 生意参谋-style source names to OpsGraph traffic sources.
-var TrafficSources = map[string]string{
-	"手淘搜索": "NATURAL_SEARCH", "淘内免费": "NATURAL_SEARCH",
-	"付费流量": "PAID", "直通车": "PAID", "引力魔方": "PAID",
-	"逛逛": "CONTENT", "淘宝直播": "CONTENT",
-	"站外分享": "SOCIAL",
-	"自主访问": "PRIVATE_DOMAIN", "会员": "PRIVATE_DOMAIN",
-	"其它来源": "OTHER",
-}
-
-// TrafficSource normalizes one source name (unknown ones are OTHER).
-func TrafficSource(name string) string {
-	if s, ok := TrafficSources[name]; ok {
-		return s
-	}
-	return "OTHER"
-}
-
-// FetchMetrics reads daily store numbers (MethodShopDaily, see its comment).
-func (p *Platform) FetchMetrics(ctx context.Context, req sdk.FetchMetricsRequest) (*sdk.MetricsResult, error) {
-	if _, err := platformhttp.DayRange(req.From, req.To, 366); err != nil {
-		return nil, err
-	}
-	var resp struct {
-		Days struct {
-			Day []topDaily `json:"shop_daily"`
-		} `json:"days"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodShopDaily, map[string]string{"start_date": req.From, "end_date": req.To}, &resp)
-	if err != nil {
-		return nil, err
-	}
-	out := &sdk.MetricsResult{NewToken: newTok}
-	for _, d := range resp.Days.Day {
-		gmv, err := money("pay_amt", d.PayAmt)
-		if err != nil {
-			return nil, err
-		}
-		ref, err := money("refund_amt", d.RefundAmt)
-		if err != nil {
-			return nil, err
-		}
-		m := sdk.DailyMetrics{Date: d.Date, Visitors: d.UV, PageViews: d.PV, AddToCart: d.CartCnt,
-			Orders: d.OrderCnt, PaidOrders: d.PayCnt, GMVFen: gmv, RefundsFen: ref, TrafficSources: map[string]int64{}}
-		for _, s := range d.Sources.Source {
-			m.TrafficSources[TrafficSource(s.Name)] += s.UV
-		}
-		out.Days = append(out.Days, m)
-	}
-	return out, nil
 }

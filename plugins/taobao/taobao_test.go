@@ -2,7 +2,13 @@ package taobao_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,8 +36,18 @@ func setup(t *testing.T, o fake.Options) (*fake.Server, *taobao.Platform) {
 
 func TestDescribe(t *testing.T) {
 	d, err := taobao.New().Describe(context.Background())
-	if err != nil || d.PlatformID != "taobao" || d.DefaultEndpoint != taobao.DefaultEndpoint || len(d.Capabilities) != 6 {
+	if err != nil || d.PlatformID != "taobao" || d.DefaultEndpoint != taobao.DefaultEndpoint || len(d.Capabilities) != 4 ||
+		d.Has(sdk.CapMetrics) || d.Has(sdk.CapPublishContent) {
 		t.Fatalf("Describe = %+v, %v", d, err)
+	}
+	// No documented TOP API: unimplemented, without a gateway call.
+	srv, p := setup(t, fake.Options{Products: 1, Orders: 1})
+	_, err = p.FetchMetrics(ctx(t), sdk.FetchMetricsRequest{Connection: srv.Connection(), From: "2024-01-01", To: "2024-01-01"})
+	wantKind(t, err, sdk.KindUnimplemented, "")
+	_, err = p.PublishContent(ctx(t), sdk.PublishContentRequest{Connection: srv.Connection(), Title: "x"})
+	wantKind(t, err, sdk.KindUnimplemented, "")
+	if srv.Calls("") != 0 {
+		t.Fatalf("%d gateway calls", srv.Calls(""))
 	}
 }
 
@@ -85,43 +101,231 @@ func TestListProductsAllSignMethodsPagesEverythingOnce(t *testing.T) {
 	}
 }
 
-func TestListOrdersPagesWindowExactlyOnce(t *testing.T) {
-	srv, p := setup(t, fake.Options{Seed: 3, Orders: 57})
-	cat := srv.Catalog()
-	since, until := cat.Epoch.Add(-15*24*time.Hour), cat.Epoch
-	want := map[string]*fakekit.Order{}
-	for _, o := range cat.Orders {
-		if !o.Created.Before(since) && o.Created.Before(until) {
-			want[strconv.FormatInt(o.ID, 10)] = o
-		}
-	}
-	seen := map[string]bool{}
-	cursor := ""
+// listAll pages ListOrders to the end, failing on a repeated order.
+func listAll(t *testing.T, p *taobao.Platform, req sdk.ListOrdersRequest) map[string]sdk.Order {
+	t.Helper()
+	seen := map[string]sdk.Order{}
 	for {
-		page, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection(), Since: since, Until: until, Cursor: cursor, PageSize: 8})
+		page, err := p.ListOrders(ctx(t), req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range page.Orders {
-			c := want[o.ExternalID]
-			if c == nil || seen[o.ExternalID] {
-				t.Fatalf("unexpected or repeated order %s", o.ExternalID)
+			if _, dup := seen[o.ExternalID]; dup {
+				t.Fatalf("order %s returned twice", o.ExternalID)
 			}
-			seen[o.ExternalID] = true
-			if o.TotalFen != c.TotalFen() || o.PaidFen != c.PaidFen() || len(o.Lines) != len(c.Lines) || !o.CreatedAt.Equal(c.Created) {
-				t.Fatalf("order %+v does not match catalog %+v", o, c)
+			seen[o.ExternalID] = o
+		}
+		if page.NextCursor == "" {
+			return seen
+		}
+		req.Cursor = page.NextCursor
+	}
+}
+
+// Every trade created (trades.sold.get, CreatedOnly) or modified
+// (trades.sold.increment.get, one-day windows the fake enforces) in the range
+// comes back once, of every trade type (the fake hides tmall_i18n and
+// o2o_offlinetrade without `type`), with payment counted as paid when pay_time
+// is missing on a paid trade.
+func TestListOrdersWindowsAllTypes(t *testing.T) {
+	for _, createdOnly := range []bool{true, false} {
+		t.Run(fmt.Sprintf("createdOnly=%v", createdOnly), func(t *testing.T) {
+			srv, p := setup(t, fake.Options{Seed: 3, Orders: 157})
+			cat := srv.Catalog()
+			since, until := cat.Epoch.Add(-15*24*time.Hour), cat.Epoch
+			want := map[string]*fakekit.Order{}
+			types := map[string]bool{}
+			for _, o := range cat.Orders {
+				at := o.Modified
+				if createdOnly {
+					at = o.Created
+				}
+				if !at.Before(since) && at.Before(until) {
+					want[strconv.FormatInt(o.ID, 10)] = o
+					types[fake.TradeType(o)] = true
+				}
 			}
-			if o.RawStatus != fake.TradeStatus(c.State) || o.Status != taobao.OrderStatus(o.RawStatus) {
-				t.Fatalf("status %s/%s", o.Status, o.RawStatus)
+			if len(types) < 2 {
+				t.Fatalf("window holds only trade types %v", types)
 			}
+			seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: since, Until: until, PageSize: 8, CreatedOnly: createdOnly})
+			noPayTime := 0
+			for id, c := range want {
+				o, ok := seen[id]
+				if !ok {
+					t.Fatalf("missing trade %s of type %s", id, fake.TradeType(c))
+				}
+				if o.TotalFen != c.TotalFen() || o.PaidFen != c.PaidFen() || len(o.Lines) != len(c.Lines) || !o.CreatedAt.Equal(c.Created) {
+					t.Fatalf("order %+v does not match catalog %+v", o, c)
+				}
+				if o.RawStatus != fake.TradeStatus(c.State) || o.Status != taobao.OrderStatus(o.RawStatus) {
+					t.Fatalf("status %s/%s", o.Status, o.RawStatus)
+				}
+				if !c.Paid.IsZero() && o.PaidAt.IsZero() {
+					noPayTime++
+				}
+			}
+			if len(seen) != len(want) || len(want) == 0 || noPayTime == 0 {
+				t.Fatalf("saw %d orders, want %d (%d paid without pay_time)", len(seen), len(want), noPayTime)
+			}
+		})
+	}
+}
+
+// A trade paid after a first listing comes back from the increment API.
+func TestListOrdersPicksUpLaterChange(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 4, Orders: 80})
+	var unpaid *fakekit.Order
+	for _, o := range srv.Catalog().Orders {
+		if o.State == fakekit.StateUnpaid {
+			unpaid = o
+			break
+		}
+	}
+	if unpaid == nil {
+		t.Fatal("no unpaid order")
+	}
+	id := strconv.FormatInt(unpaid.ID, 10)
+	before := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: time.Now().Add(-time.Hour), Until: time.Now()})
+	if _, ok := before[id]; ok {
+		t.Fatal("unchanged order listed")
+	}
+	mark := time.Now().Truncate(time.Second)
+	srv.ChangeOrder(unpaid.ID, fakekit.StatePaid)
+	after := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: mark, Until: time.Now().Add(time.Second)})
+	if o, ok := after[id]; !ok || o.Status != sdk.OrderPaid || o.PaidFen != unpaid.TotalFen() {
+		t.Fatalf("changed order: %+v", o)
+	}
+}
+
+// A catalogue larger than page_no × page_size allows is walked by restarting at
+// the last item's modified time; every item comes back.
+func TestListProductsPastRowCap(t *testing.T) {
+	srv := fake.New(fake.Options{Seed: 8, Products: 30, MaxRows: 8})
+	t.Cleanup(srv.Close)
+	p := taobao.NewWithOptions(taobao.Options{Retry: fastRetry, MaxRows: 8})
+	seen, cursor, pages := map[string]bool{}, "", 0
+	for {
+		page, err := p.ListProducts(ctx(t), sdk.ListProductsRequest{Connection: srv.Connection(), Cursor: cursor, PageSize: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, pr := range page.Products {
+			seen[pr.ExternalID] = true
 		}
 		if page.NextCursor == "" {
 			break
 		}
 		cursor = page.NextCursor
 	}
-	if len(seen) != len(want) || len(want) == 0 {
-		t.Fatalf("saw %d orders, want %d", len(seen), len(want))
+	want := 0
+	for _, pr := range srv.Catalog().Products {
+		if pr.OnSale {
+			want++
+			if !seen[strconv.FormatInt(pr.ID, 10)] {
+				t.Fatalf("item %d missing", pr.ID)
+			}
+		}
+	}
+	if want <= 8 || pages <= 2 {
+		t.Fatalf("test too small: %d items, %d pages", want, pages)
+	}
+}
+
+// The fake refuses what TOP refuses.
+func TestFakeRefusesUndocumentedRequests(t *testing.T) {
+	srv, _ := setup(t, fake.Options{Products: 3})
+	pr := srv.Catalog().Products[0]
+	other := srv.Catalog().Products[1].SKUs[0].ID
+	now := time.Now().In(platformhttp.Shanghai())
+	tests := []struct {
+		name    string
+		method  string
+		biz     map[string]string
+		session bool
+		sub     string
+	}{
+		{"order_by num_iid", taobao.MethodItemsOnsale, map[string]string{"order_by": "num_iid:asc"}, true, "isv.invalid-parameter:order_by"},
+		{"past 20,000 rows", taobao.MethodItemsOnsale, map[string]string{"page_no": "101", "page_size": "200"}, true, "isv.invalid-parameter:page_no"},
+		{"sku of another item", taobao.MethodQuantityUpdate, map[string]string{"num_iid": strconv.FormatInt(pr.ID, 10),
+			"sku_id": strconv.FormatInt(other, 10), "quantity": "1", "type": "1"}, true, "isv.sku-not-exist"},
+		{"increment over a day", taobao.MethodTradesIncr, map[string]string{"start_modified": now.Add(-25 * time.Hour).Format(taobao.TimestampLayout),
+			"end_modified": now.Format(taobao.TimestampLayout)}, true, "isv.invalid-parameter:start_modified"},
+		{"session on token.create", taobao.MethodTokenCreate, map[string]string{"code": srv.AuthCode()}, true, "isv.invalid-parameter:session"},
+		{"invented metrics method", "taobao.sycm.shop.daily.get", nil, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := rawTOP(t, srv, tc.method, tc.biz, tc.session)
+			e, ok := env["error_response"].(map[string]any)
+			if !ok {
+				t.Fatalf("accepted: %v", env)
+			}
+			if tc.sub != "" && e["sub_code"] != tc.sub {
+				t.Fatalf("sub_code %v, want %s", e["sub_code"], tc.sub)
+			}
+		})
+	}
+}
+
+// rawTOP sends one md5-signed TOP request.
+func rawTOP(t *testing.T, srv *fake.Server, method string, biz map[string]string, session bool) map[string]any {
+	t.Helper()
+	params := map[string]string{"method": method, "app_key": srv.AppKey(), "v": "2.0", "sign_method": "md5", "format": "json",
+		"timestamp": time.Now().In(platformhttp.Shanghai()).Format(taobao.TimestampLayout)}
+	if session {
+		params["session"] = srv.AccessToken()
+	}
+	maps.Copy(params, biz)
+	sign, err := taobao.Sign(params, srv.AppSecret(), "md5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	for k, v := range params {
+		form.Set(k, v)
+	}
+	form.Set("sign", sign)
+	resp, err := http.PostForm(srv.URL+taobao.RouterPath, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// A JSON answer with neither error_response nor the method's key is an error,
+// never an empty success.
+func TestAnswerWithoutResponseKeyIsError(t *testing.T) {
+	srv, p := setup(t, fake.Options{Orders: 5})
+	srv.EmptyAnswerNext(99)
+	page, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection(), CreatedOnly: true})
+	if err == nil {
+		t.Fatalf("empty answer taken as success: %+v", page)
+	}
+	wantKind(t, err, sdk.KindUnavailable, "")
+}
+
+// An item without SKUs is updated without sku_id (the fake refuses one).
+func TestUpdateStockItemWithoutSKUs(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 12, Products: 2})
+	pr := srv.Catalog().Products[0]
+	pr.SKUs = pr.SKUs[:1]
+	pr.SKUs[0].Props = nil
+	pid := strconv.FormatInt(pr.ID, 10)
+	// The host syncs such an item as one SKU carrying the item's id.
+	res, err := p.UpdateStock(ctx(t), sdk.UpdateStockRequest{Connection: srv.Connection(), ProductExternalID: pid, SKUExternalID: pid, Quantity: 9})
+	if err != nil || res.Quantity != 9 {
+		t.Fatalf("UpdateStock = %+v, %v", res, err)
+	}
+	if u := srv.StockUpdates(); len(u) != 1 || u[0].SKUID != "" {
+		t.Fatalf("recorded %+v", u)
 	}
 }
 
@@ -162,47 +366,6 @@ func TestUpdateStockRecordedAndReflected(t *testing.T) {
 	wantKind(t, err, sdk.KindPlatform, "isv.item-not-exist")
 }
 
-func TestPublishContentRecordedIdempotent(t *testing.T) {
-	srv, p := setup(t, fake.Options{})
-	req := sdk.PublishContentRequest{Connection: srv.Connection(), Kind: "ARTICLE", Title: "春季上新", Body: "<p>新品&折扣</p>",
-		MediaURLs: []string{"https://img.example/1.jpg"}, Tags: []string{"上新", "春装"}, IdempotencyKey: "content-42"}
-	a, err := p.PublishContent(ctx(t), req)
-	if err != nil || a.ExternalPostID == "" || a.URL == "" {
-		t.Fatalf("PublishContent = %+v, %v", a, err)
-	}
-	b, err := p.PublishContent(ctx(t), req)
-	if err != nil || b.ExternalPostID != a.ExternalPostID {
-		t.Fatalf("second publish = %+v, %v", b, err)
-	}
-	posts := srv.Posts()
-	if len(posts) != 1 || posts[0].Body != req.Body || posts[0].Tags[1] != "春装" || posts[0].OuterID != "content-42" {
-		t.Fatalf("posts = %+v", posts)
-	}
-}
-
-func TestFetchMetrics(t *testing.T) {
-	srv, p := setup(t, fake.Options{Seed: 5, Orders: 400})
-	cat := srv.Catalog()
-	to := cat.Epoch.AddDate(0, 0, -1).Format("2006-01-02")
-	from := cat.Epoch.AddDate(0, 0, -7).Format("2006-01-02")
-	res, err := p.FetchMetrics(ctx(t), sdk.FetchMetricsRequest{Connection: srv.Connection(), From: from, To: to})
-	if err != nil || len(res.Days) != 7 || res.Days[0].Date != from || res.Days[6].Date != to {
-		t.Fatalf("FetchMetrics = %+v, %v", res, err)
-	}
-	for _, d := range res.Days {
-		m := cat.DailyMetrics(d.Date, platformhttp.Shanghai())
-		var sum int64
-		for _, v := range d.TrafficSources {
-			sum += v
-		}
-		if d.GMVFen != m.GMVFen || d.Orders != m.Orders || d.Visitors != m.Visitors || sum != d.Visitors || d.TrafficSources["NATURAL_SEARCH"] == 0 {
-			t.Fatalf("day %+v vs %+v", d, m)
-		}
-	}
-	_, err = p.FetchMetrics(ctx(t), sdk.FetchMetricsRequest{Connection: srv.Connection(), From: to, To: from})
-	wantKind(t, err, sdk.KindInvalidRequest, "")
-}
-
 func TestAuthorizeAndRefresh(t *testing.T) {
 	srv, p := setup(t, fake.Options{ShopName: "测试 店铺&1"})
 	conn := srv.Connection()
@@ -240,6 +403,15 @@ func TestExpiredSessionRefreshesOnceAndReturnsNewToken(t *testing.T) {
 	conn.RefreshToken = ""
 	_, err = p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: conn})
 	wantKind(t, err, sdk.KindAuthExpired, "session-expired")
+	if !strings.HasPrefix(err.(*sdk.Error).Message, platformhttp.ReauthorizePrefix) {
+		t.Fatalf("message %q does not ask to reconnect", err.(*sdk.Error).Message)
+	}
+	// A refresh token TOP refuses (isv.refresh-token-invalid) also ends in
+	// "reconnect the store", not in a platform error.
+	conn = srv.Connection()
+	srv.RevokeToken()
+	_, err = p.ListProducts(ctx(t), sdk.ListProductsRequest{Connection: conn})
+	wantKind(t, err, sdk.KindAuthExpired, "isv.refresh-token-invalid")
 }
 
 func TestBadSignatureRefused(t *testing.T) {
@@ -273,29 +445,69 @@ func TestTimestampWindow(t *testing.T) {
 	}
 }
 
-func TestRetries(t *testing.T) {
+func TestErrorClasses(t *testing.T) {
+	ban := fake.InjectedError{Code: 7, Msg: "App Call Limited", SubCode: "accesscontrol.limited-by-app-access-count",
+		SubMsg: "This ban will last for 31000 more seconds"}
+	freq := fake.InjectedError{Code: 8, Msg: "App Call Exceeds Limited Frequency"}
+	user := fake.InjectedError{Code: 5, Msg: "Session Call Limited"}
+	isp := fake.InjectedError{Code: 15, Msg: "Remote service error", SubCode: "isp.remote-service-timeout"}
+	isv := fake.InjectedError{Code: 15, Msg: "Remote service error", SubCode: "isv.trade-not-exist", SubMsg: "交易不存在"}
+	rep := func(e fake.InjectedError, n int) []fake.InjectedError {
+		out := make([]fake.InjectedError, n)
+		for i := range out {
+			out[i] = e
+		}
+		return out
+	}
 	tests := []struct {
 		name   string
 		inject func(*fake.Server)
 		kind   sdk.ErrorKind
+		calls  int
 	}{
-		{"rate limited twice then ok", func(s *fake.Server) { s.RateLimitNext(2) }, ""},
-		{"503 twice then ok", func(s *fake.Server) { s.FailNext(2) }, ""},
-		{"rate limited beyond attempts", func(s *fake.Server) { s.RateLimitNext(10) }, sdk.KindRateLimited},
-		{"503 beyond attempts", func(s *fake.Server) { s.FailNext(10) }, sdk.KindUnavailable},
+		{"frequency twice then ok", func(s *fake.Server) { s.InjectNext(rep(freq, 2)...) }, "", 3},
+		{"frequency beyond attempts", func(s *fake.Server) { s.InjectNext(rep(freq, 10)...) }, sdk.KindRateLimited, 4},
+		{"session call limit retried", func(s *fake.Server) { s.InjectNext(user) }, "", 2},
+		{"ban not retried", func(s *fake.Server) { s.InjectNext(ban) }, sdk.KindRateLimited, 1},
+		{"isp retried", func(s *fake.Server) { s.InjectNext(isp, isp) }, "", 3},
+		{"isv not retried", func(s *fake.Server) { s.InjectNext(isv) }, sdk.KindPlatform, 1},
+		{"503 twice then ok", func(s *fake.Server) { s.FailNext(2) }, "", 3},
+		{"503 beyond attempts", func(s *fake.Server) { s.FailNext(10) }, sdk.KindUnavailable, 4},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, p := setup(t, fake.Options{Orders: 5})
 			tc.inject(srv)
-			_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection()})
+			_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection(), CreatedOnly: true,
+				Since: time.Now().Add(-24 * time.Hour)}) // one window: one call when all goes well
 			if sdk.KindOf(err) != tc.kind {
 				t.Fatalf("err = %v, want kind %q", err, tc.kind)
 			}
-			if got := srv.Calls(""); tc.kind == "" && got != 3 || tc.kind != "" && got != 4 {
-				t.Fatalf("gateway saw %d requests", got)
+			if got := srv.Calls(""); got != tc.calls {
+				t.Fatalf("gateway saw %d requests, want %d", got, tc.calls)
 			}
 		})
+	}
+}
+
+// A code-7 ban is honoured across calls: RetryAfter is the ban's remaining time
+// and no further call reaches the gateway before it ends.
+func TestBanHonouredAcrossCalls(t *testing.T) {
+	srv, p := setup(t, fake.Options{Orders: 5})
+	srv.InjectNext(fake.InjectedError{Code: 7, Msg: "App Call Limited", SubCode: "accesscontrol.limited-by-app-access-count",
+		SubMsg: "This ban will last for 31000 more seconds"})
+	_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection(), CreatedOnly: true})
+	wantKind(t, err, sdk.KindRateLimited, "accesscontrol.limited-by-app-access-count")
+	if ra := err.(*sdk.Error).RetryAfter; ra != 31000*time.Second {
+		t.Fatalf("RetryAfter = %v", ra)
+	}
+	_, err = p.ListProducts(ctx(t), sdk.ListProductsRequest{Connection: srv.Connection()})
+	wantKind(t, err, sdk.KindRateLimited, "ban")
+	if ra := err.(*sdk.Error).RetryAfter; ra < 30000*time.Second {
+		t.Fatalf("RetryAfter = %v", ra)
+	}
+	if got := srv.Calls(""); got != 1 {
+		t.Fatalf("gateway saw %d requests during the ban", got)
 	}
 }
 

@@ -8,6 +8,7 @@ package xiaohongshu
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -42,15 +43,25 @@ const (
 	MethodSKUList        = "product.getDetailSkuList"
 	MethodOrderList      = "order.getOrderList"
 	MethodOrderDetail    = "order.getOrderDetail"
-	// MethodSyncStock is ark's 库存 API for setting a SKU's stock (PLATFORMS.md names
-	// no stock method; this is the name used by ark integrations).
+	// MethodSyncStock sets a SKU's total stock, channel reserves included
+	// (PLATFORMS.md "Corrections and additions").
 	MethodSyncStock = "inventory.syncSkuStock"
-	// MethodShopDaily and MethodPublishNote: ark exposes no daily store numbers and
-	// no note publishing (notes live on the creator platform). These names are
-	// OpsGraph's own, in ark style; the fake gateway implements exactly them.
-	MethodShopDaily   = "data.getShopDailyData"
-	MethodPublishNote = "note.publishNote"
 )
+
+// Limits of order.getOrderList (PLATFORMS.md "Corrections and additions",
+// a third-party summary of the official spec): a window of at most 24 h by
+// created time (timeType 1) or 30 min by update time (timeType 2); pageNo ≤ 100,
+// pageSize ≤ 100.
+const (
+	CreatedWindow = 24 * time.Hour
+	UpdatedWindow = 30 * time.Minute
+	MaxPageNo     = 100
+	MaxPageSize   = 100
+)
+
+// ark has no documented API for daily store numbers or for publishing notes
+// (notes live on the creator platform): the plugin declares neither METRICS nor
+// PUBLISH_CONTENT and answers them with sdk.Unimplemented.
 
 // Options tune a Platform; the zero value is production behaviour.
 type Options struct {
@@ -60,7 +71,11 @@ type Options struct {
 }
 
 // Platform implements sdk.Platform for 小红书.
-type Platform struct{ opts Options }
+type Platform struct {
+	sdk.Unimplemented
+	opts Options
+	gate platformhttp.Gate
+}
 
 // New returns the 小红书 plugin with production defaults.
 func New() sdk.Platform { return NewWithOptions(Options{}) }
@@ -87,8 +102,7 @@ func (p *Platform) Describe(context.Context) (*sdk.Description, error) {
 		PlatformID:    "xiaohongshu",
 		DisplayName:   "小红书 (Xiaohongshu ark)",
 		PluginVersion: Version,
-		Capabilities: []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders,
-			sdk.CapUpdateStock, sdk.CapPublishContent, sdk.CapMetrics},
+		Capabilities:  []sdk.Capability{sdk.CapAuthorize, sdk.CapProducts, sdk.CapOrders, sdk.CapUpdateStock},
 		CredentialFields: []sdk.CredentialField{
 			{Name: CredAppID, Description: "ark appId", Required: true},
 			{Name: CredAppSecret, Description: "ark appSecret", Secret: true, Required: true},
@@ -109,11 +123,10 @@ type envelope struct {
 	RequestID platformhttp.FlexString `json:"requestId"`
 }
 
-// classify maps a failed envelope to a typed error. ark documents no stable code
-// table in the sources we rely on, so the message decides as well as the code:
-// token expired/invalid → auth, 频繁/限流 → rate limit, 签名/参数/时间戳/appId →
-// invalid request, 系统繁忙/服务异常 → unavailable. The codes the fake gateway uses
-// (fake.Code*) are recognised directly.
+// classify maps a failed envelope to a typed error. ark's error codes are
+// negative numbers with no published table (PLATFORMS.md, third-party), so the
+// message decides: token expired/invalid → auth, 频繁/限流 → rate limit,
+// 签名/参数/时间戳/appId → invalid request, 系统繁忙/服务异常 → unavailable.
 func classify(code int64, msg string) *sdk.Error {
 	e := &sdk.Error{Kind: sdk.KindPlatform, PlatformCode: strconv.FormatInt(code, 10), Message: "xiaohongshu: " + msg}
 	m := strings.ToLower(msg)
@@ -126,13 +139,15 @@ func classify(code int64, msg string) *sdk.Error {
 		return false
 	}
 	switch {
-	case code == 4001 || has("频繁", "限流", "rate limit", "too many"):
+	case has("频繁", "限流", "rate limit", "too many"):
 		e.Kind = sdk.KindRateLimited
-	case code == 3001 || code == 3002 || has("accesstoken", "access token", "access_token", "授权已过期", "token过期", "token已过期"):
+	case has("refreshtoken", "refresh token", "refresh_token"):
+		e.Kind = sdk.KindPlatform // a refused refresh: CallWithRefresh turns it into "reconnect"
+	case has("accesstoken", "access token", "access_token", "授权已过期", "token过期", "token已过期"):
 		e.Kind = sdk.KindAuthExpired
-	case code == 1001 || has("系统繁忙", "服务异常", "服务不可用", "system busy"):
+	case has("系统繁忙", "服务异常", "服务不可用", "system busy"):
 		e.Kind = sdk.KindUnavailable
-	case code >= 2001 && code <= 2099 || has("签名", "sign", "参数", "时间戳", "timestamp", "appid"):
+	case has("签名", "sign", "参数", "时间戳", "timestamp", "appid"):
 		e.Kind = sdk.KindInvalidRequest
 	}
 	return e
@@ -177,6 +192,9 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method 
 		return sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json;charset=utf-8")
+	if err := p.gate.Wait(ctx, appID); err != nil {
+		return err
+	}
 	resp, err := platformhttp.Do(ctx, p.opts.HTTPClient, req, func(b []byte) bool {
 		var e envelope
 		return json.Unmarshal(b, &e) == nil && e.Success != nil
@@ -201,7 +219,9 @@ func (p *Platform) call(ctx context.Context, conn sdk.Connection, token, method 
 		if code == 0 {
 			code = -1
 		}
-		return classify(code, msg)
+		e := classify(code, msg)
+		p.gate.Observe(appID, e)
+		return e
 	}
 	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
 		if err := json.Unmarshal(env.Data, out); err != nil {
@@ -251,25 +271,43 @@ func (p *Platform) RefreshToken(ctx context.Context, conn sdk.Connection) (*sdk.
 	return p.token(ctx, conn, MethodRefreshToken, map[string]any{"refreshToken": conn.RefreshToken})
 }
 
-type xhsSKU struct {
-	ID       platformhttp.FlexString `json:"id"`
-	ItemID   platformhttp.FlexString `json:"itemId"`
-	ItemName string                  `json:"itemName"`
-	Variants []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"variants"`
-	Price      platformhttp.FlexInt `json:"price"` // fen
-	Stock      platformhttp.FlexInt `json:"stock"`
-	Barcode    string               `json:"barcode"`
-	Buyable    bool                 `json:"buyable"`
-	UpdateTime platformhttp.FlexInt `json:"updateTime"` // ms
+// detailSku is one entry of product.getDetailSkuList: a SKU with its item
+// (official Java SDK GetDetailSkuListResponse → DetailSkuV3{item, sku}).
+type detailSku struct {
+	Item struct {
+		ID         platformhttp.FlexString `json:"id"`
+		Name       string                  `json:"name"`
+		UpdateTime platformhttp.FlexInt    `json:"updateTime"` // ms
+	} `json:"item"`
+	SKU struct {
+		ID       platformhttp.FlexString `json:"id"`
+		ItemID   platformhttp.FlexString `json:"itemId"`
+		Name     string                  `json:"name"`
+		Variants []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"variants"`
+		Price      platformhttp.FlexInt `json:"price"` // fen
+		Stock      platformhttp.FlexInt `json:"stock"`
+		Barcode    string               `json:"barcode"`
+		Buyable    bool                 `json:"buyable"`
+		UpdateTime platformhttp.FlexInt `json:"updateTime"` // ms
+	} `json:"sku"`
 }
 
+func (d detailSku) itemID() string {
+	if d.Item.ID != "" {
+		return string(d.Item.ID)
+	}
+	return string(d.SKU.ItemID)
+}
+
+// skuPage is product.getDetailSkuList's data: {data: [...], pageNO, pageSize, total}.
 type skuPage struct {
-	Total     platformhttp.FlexInt `json:"total"`
-	MaxPageNo platformhttp.FlexInt `json:"maxPageNo"`
-	SKUList   []xhsSKU             `json:"skuList"`
+	Data     []detailSku          `json:"data"`
+	PageNO   platformhttp.FlexInt `json:"pageNO"`
+	PageSize platformhttp.FlexInt `json:"pageSize"`
+	Total    platformhttp.FlexInt `json:"total"`
 }
 
 // product cursor: "p<pageNo>" or "p<pageNo>s<itemId>" (skip SKUs of itemId at the
@@ -283,17 +321,18 @@ func parseProductCursor(c string) (page int, skip string, err error) {
 	return page, skip, err
 }
 
-// ListProducts reads SKUs (product.getDetailSkuList, ordered by item) and groups
-// them into products. An item whose SKUs run past the end of a page is completed
-// from the following page(s), and the next cursor skips it there, so each product
-// is returned once, whole. The page size counts SKUs.
+// ListProducts reads SKUs with their items (product.getDetailSkuList, one entry
+// per SKU, ordered by item) and groups them into products. An item whose SKUs run
+// past the end of a page is completed from the following page(s), and the next
+// cursor skips it there, so each product is returned once, whole. The page size
+// counts SKUs.
 func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest) (*sdk.ProductPage, error) {
 	page, skip, err := parseProductCursor(req.Cursor)
 	if err != nil {
 		return nil, err
 	}
 	size := req.PageSize
-	if size <= 0 || size > 100 {
+	if size <= 0 || size > MaxPageSize {
 		size = 50
 	}
 	conn := req.Connection
@@ -310,24 +349,26 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 			out.NewToken = tok
 			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
 		}
-		return &d, err
+		if err != nil {
+			return nil, withToken(err, out.NewToken)
+		}
+		return &d, nil
 	}
 	first, err := fetch(page)
 	if err != nil {
 		return nil, err
 	}
-	skus := first.SKUList
-	for len(skus) > 0 && skip != "" && string(skus[0].ItemID) == skip {
+	out.Total = int64(first.Total)
+	skus := first.Data
+	for len(skus) > 0 && skip != "" && skus[0].itemID() == skip {
 		skus = skus[1:]
 	}
-	maxPage := int(first.MaxPageNo)
-	if maxPage == 0 {
-		maxPage = (int(first.Total) + size - 1) / size
-	}
+	maxPage := (int(first.Total) + size - 1) / size
 	// Complete the trailing item from the following page(s); the next cursor then
 	// starts at the last page fetched, skipping that item.
-	if n := len(first.SKUList); n > 0 && page < maxPage {
-		tail := string(first.SKUList[n-1].ItemID)
+	if n := len(first.Data); n > 0 && page < maxPage {
+		tail := first.Data[n-1].itemID()
+		out.NextCursor = platformhttp.PageCursor(page + 1)
 		for last := page; last < maxPage; {
 			nxt, err := fetch(last + 1)
 			if err != nil {
@@ -335,34 +376,44 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 			}
 			last++
 			i := 0
-			for i < len(nxt.SKUList) && string(nxt.SKUList[i].ItemID) == tail {
-				skus = append(skus, nxt.SKUList[i])
+			for i < len(nxt.Data) && nxt.Data[i].itemID() == tail {
+				skus = append(skus, nxt.Data[i])
 				i++
 			}
-			if i < len(nxt.SKUList) {
+			if i < len(nxt.Data) {
 				out.NextCursor = fmt.Sprintf("%ss%s", platformhttp.PageCursor(last), tail)
 				break
 			}
-			if len(nxt.SKUList) == 0 {
+			out.NextCursor = ""
+			if len(nxt.Data) == 0 {
 				break
 			}
 		}
 	}
 	var order []string
 	byID := map[string]*sdk.Product{}
-	for _, s := range skus {
-		id := string(s.ItemID)
+	for _, d := range skus {
+		id := d.itemID()
 		pr := byID[id]
 		if pr == nil {
-			pr = &sdk.Product{ExternalID: id, Title: s.ItemName, Status: "OFF_SALE"}
+			pr = &sdk.Product{ExternalID: id, Title: d.Item.Name, Status: "OFF_SALE",
+				UpdatedAt: platformhttp.UnixAuto(int64(d.Item.UpdateTime))}
+			if pr.Title == "" {
+				pr.Title = d.SKU.Name
+			}
 			byID[id] = pr
 			order = append(order, id)
 		}
+		s := d.SKU
 		var names []string
 		for _, v := range s.Variants {
 			names = append(names, v.Name+":"+v.Value)
 		}
-		pr.SKUs = append(pr.SKUs, sdk.SKU{ExternalID: string(s.ID), Name: strings.Join(names, ";"),
+		name := strings.Join(names, ";")
+		if name == "" {
+			name = s.Name
+		}
+		pr.SKUs = append(pr.SKUs, sdk.SKU{ExternalID: string(s.ID), Name: name,
 			PriceFen: int64(s.Price), Stock: int64(s.Stock), Barcode: s.Barcode})
 		pr.Stock += int64(s.Stock)
 		if len(pr.SKUs) == 1 || int64(s.Price) < pr.PriceFen {
@@ -379,6 +430,22 @@ func (p *Platform) ListProducts(ctx context.Context, req sdk.ListProductsRequest
 		out.Products = append(out.Products, *byID[id])
 	}
 	return out, nil
+}
+
+// withToken puts a token refreshed earlier in the same plugin call on err, so
+// that the host stores it although the call failed.
+func withToken(err error, tok *sdk.Token) error {
+	if tok == nil {
+		return err
+	}
+	var se *sdk.Error
+	if !errors.As(err, &se) {
+		return &sdk.Error{Kind: sdk.KindPlatform, Message: err.Error(), Cause: err, NewToken: tok}
+	}
+	if se.NewToken == nil {
+		se.NewToken = tok
+	}
+	return err
 }
 
 // OrderStatus normalizes ark's orderStatus (1 待付款, 2 已支付处理中, 3 清关中,
@@ -429,16 +496,42 @@ type orderDetail struct {
 	} `json:"skuList"`
 }
 
-// ListOrders pages orders created in [Since, Until) (order.getOrderList,
-// timeType 1 = created time, startTime/endTime Unix seconds, pageNo from 1) and
-// reads each order's lines and amounts (order.getOrderDetail).
-func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
-	page, err := platformhttp.ParsePageCursor(req.Cursor, 1)
-	if err != nil {
-		return nil, err
+func (d orderDetail) toOrder() sdk.Order {
+	paid := d.PaidTime > 0
+	o := sdk.Order{ExternalID: d.OrderID, Status: OrderStatus(int64(d.OrderStatus), paid),
+		RawStatus: strconv.FormatInt(int64(d.OrderStatus), 10), TotalFen: int64(d.TotalPayAmount),
+		BuyerRef: d.UserID, CreatedAt: platformhttp.UnixAuto(int64(d.CreatedTime)),
+		PaidAt: platformhttp.UnixAuto(int64(d.PaidTime)), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime))}
+	if paid {
+		o.PaidFen = int64(d.TotalPayAmount)
 	}
+	for _, l := range d.SkuList {
+		unit := int64(0)
+		if len(l.SkuDetailList) > 0 {
+			unit = int64(l.SkuDetailList[0].PricePerSku)
+		}
+		o.Lines = append(o.Lines, sdk.OrderLine{ExternalID: d.OrderID + ":" + string(l.SkuID),
+			ProductExternalID: string(l.ItemID), SKUExternalID: string(l.SkuID), Title: l.SkuName,
+			Quantity: int64(l.SkuQuantity), UnitPriceFen: unit, TotalFen: int64(l.TotalPaidAmount)})
+	}
+	return o
+}
+
+// maxEmptyWindows bounds how many empty windows one ListOrders call walks
+// before it returns an empty page with a cursor (so that a long quiet range
+// still makes visible progress inside the RPC deadline).
+const maxEmptyWindows = 48
+
+// ListOrders pages orders changed in [Since, Until) with order.getOrderList in
+// the windows ark allows: timeType 2 (update time) in 30-minute windows, or, for
+// a first sync (CreatedOnly), timeType 1 (created time) in 24-hour windows;
+// startTime/endTime are inclusive Unix seconds, pageNo 1..100. A window holding
+// more than 100 pages is halved. Each order's lines and amounts come from
+// order.getOrderDetail, paced by the RPC deadline: a page that would not fit
+// ends early with a cursor at the next order.
+func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
 	size := req.PageSize
-	if size <= 0 || size > 100 {
+	if size <= 0 || size > MaxPageSize {
 		size = 50
 	}
 	until := req.Until
@@ -449,52 +542,92 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	if since.IsZero() {
 		since = until.AddDate(0, 0, -90)
 	}
-	params := map[string]any{"startTime": since.Unix(), "endTime": until.Add(-time.Second).Unix(),
-		"timeType": 1, "orderStatus": 0, "pageNo": page, "pageSize": size}
+	width, timeType := UpdatedWindow, 2
+	if req.CreatedOnly {
+		width, timeType = CreatedWindow, 1
+	}
+	wins := platformhttp.NewWindows(since, until, until, width)
+	cur, ok, err := platformhttp.ParseWindowCursor(req.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if cur, ok = wins.First(1); !ok {
+			return &sdk.OrderPage{Total: 0}, nil
+		}
+	}
+	conn := req.Connection
+	out := &sdk.OrderPage{Total: -1}
+	useToken := func(tok *sdk.Token) {
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
+	}
 	var list struct {
 		Total     platformhttp.FlexInt `json:"total"`
 		MaxPageNo platformhttp.FlexInt `json:"maxPageNo"`
 		OrderList []orderSummary       `json:"orderList"`
 	}
-	conn := req.Connection
-	newTok, err := p.do(ctx, conn, MethodOrderList, params, &list)
-	if err != nil {
-		return nil, err
+	for empty := 0; ; {
+		list.Total, list.MaxPageNo, list.OrderList = 0, 0, nil
+		params := map[string]any{"startTime": cur.Start, "endTime": cur.End - 1,
+			"timeType": timeType, "orderStatus": 0, "pageNo": cur.Page, "pageSize": size}
+		tok, err := p.do(ctx, conn, MethodOrderList, params, &list)
+		useToken(tok)
+		if err != nil {
+			return nil, withToken(err, out.NewToken)
+		}
+		if cur.Page == 1 && int64(list.Total) > int64(MaxPageNo*size) {
+			if half, ok := cur.Halve(); ok {
+				cur = half
+				continue
+			}
+		}
+		if len(list.OrderList) > cur.Offset {
+			break
+		}
+		next, ok := wins.Next(cur, 1)
+		if !ok {
+			return out, nil // the range is done
+		}
+		cur = next
+		if empty++; empty >= maxEmptyWindows {
+			out.NextCursor = cur.String()
+			return out, nil
+		}
 	}
-	out := &sdk.OrderPage{Total: int64(list.Total), NewToken: newTok}
-	for _, s := range list.OrderList {
-		if out.NewToken != nil {
-			conn.AccessToken, conn.RefreshToken = out.NewToken.AccessToken, out.NewToken.RefreshToken
+	budget := platformhttp.NewBudget(ctx)
+	done := cur.Offset
+	for i, s := range list.OrderList[cur.Offset:] {
+		if !budget.Fits(i) {
+			break
 		}
 		var d orderDetail
+		budget.Begin()
 		tok, err := p.do(ctx, conn, MethodOrderDetail, map[string]any{"orderId": s.OrderID}, &d)
+		budget.End()
+		useToken(tok)
 		if err != nil {
-			return nil, err
+			return nil, withToken(err, out.NewToken)
 		}
-		if tok != nil {
-			out.NewToken = tok
+		if d.OrderID == "" {
+			d.OrderID = s.OrderID
 		}
-		paid := d.PaidTime > 0
-		o := sdk.Order{ExternalID: s.OrderID, Status: OrderStatus(int64(d.OrderStatus), paid),
-			RawStatus: strconv.FormatInt(int64(d.OrderStatus), 10), TotalFen: int64(d.TotalPayAmount),
-			BuyerRef: d.UserID, CreatedAt: platformhttp.UnixAuto(int64(d.CreatedTime)),
-			PaidAt: platformhttp.UnixAuto(int64(d.PaidTime)), UpdatedAt: platformhttp.UnixAuto(int64(d.UpdateTime))}
-		if paid {
-			o.PaidFen = int64(d.TotalPayAmount)
-		}
-		for _, l := range d.SkuList {
-			unit := int64(0)
-			if len(l.SkuDetailList) > 0 {
-				unit = int64(l.SkuDetailList[0].PricePerSku)
-			}
-			o.Lines = append(o.Lines, sdk.OrderLine{ExternalID: s.OrderID + ":" + string(l.SkuID),
-				ProductExternalID: string(l.ItemID), SKUExternalID: string(l.SkuID), Title: l.SkuName,
-				Quantity: int64(l.SkuQuantity), UnitPriceFen: unit, TotalFen: int64(l.TotalPaidAmount)})
-		}
-		out.Orders = append(out.Orders, o)
+		out.Orders = append(out.Orders, d.toOrder())
+		done++
 	}
-	if page < int(list.MaxPageNo) && len(list.OrderList) > 0 {
-		out.NextCursor = platformhttp.PageCursor(page + 1)
+	switch maxPage := int(list.MaxPageNo); {
+	case done < len(list.OrderList):
+		cur.Offset = done
+		out.NextCursor = cur.String()
+	case cur.Page < maxPage && cur.Page < MaxPageNo:
+		cur.Page, cur.Offset = cur.Page+1, 0
+		out.NextCursor = cur.String()
+	default:
+		if next, ok := wins.Next(cur, 1); ok {
+			out.NextCursor = next.String()
+		}
 	}
 	return out, nil
 }
@@ -514,76 +647,4 @@ func (p *Platform) UpdateStock(ctx context.Context, req sdk.UpdateStockRequest) 
 		return nil, err
 	}
 	return &sdk.UpdateStockResult{Quantity: int64(d.SkuStock.Available), NewToken: newTok}, nil
-}
-
-// PublishContent publishes a note (MethodPublishNote, see its comment).
-func (p *Platform) PublishContent(ctx context.Context, req sdk.PublishContentRequest) (*sdk.PublishResult, error) {
-	if req.Title == "" && req.Body == "" {
-		return nil, sdk.Errorf(sdk.KindInvalidRequest, "xiaohongshu: content needs a title or a body")
-	}
-	noteType := "normal"
-	if req.Kind == "SHORT_VIDEO" {
-		noteType = "video"
-	}
-	var d struct {
-		NoteID  platformhttp.FlexString `json:"noteId"`
-		NoteURL string                  `json:"noteUrl"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodPublishNote, map[string]any{"type": noteType, "title": req.Title,
-		"desc": req.Body, "imageList": req.MediaURLs, "topics": req.Tags, "outNoteId": req.IdempotencyKey}, &d)
-	if err != nil {
-		return nil, err
-	}
-	return &sdk.PublishResult{ExternalPostID: string(d.NoteID), URL: d.NoteURL, NewToken: newTok}, nil
-}
-
-// TrafficSources maps ark traffic source names to OpsGraph traffic sources.
-var TrafficSources = map[string]string{
-	"搜索": "NATURAL_SEARCH", "推荐": "NATURAL_SEARCH",
-	"聚光投放": "PAID", "薯条": "PAID",
-	"笔记": "CONTENT", "直播": "CONTENT",
-	"分享":   "SOCIAL",
-	"店铺关注": "PRIVATE_DOMAIN", "群聊": "PRIVATE_DOMAIN",
-	"其他": "OTHER",
-}
-
-// FetchMetrics reads daily store numbers (MethodShopDaily, see its comment).
-func (p *Platform) FetchMetrics(ctx context.Context, req sdk.FetchMetricsRequest) (*sdk.MetricsResult, error) {
-	if _, err := platformhttp.DayRange(req.From, req.To, 366); err != nil {
-		return nil, err
-	}
-	var d struct {
-		DataList []struct {
-			Date         string `json:"date"`
-			UV           int64  `json:"uv"`
-			PV           int64  `json:"pv"`
-			AddCartUV    int64  `json:"addCartUv"`
-			OrderCnt     int64  `json:"orderCnt"`
-			PayOrderCnt  int64  `json:"payOrderCnt"`
-			PayAmount    int64  `json:"payAmount"`    // fen
-			RefundAmount int64  `json:"refundAmount"` // fen
-			Traffic      []struct {
-				Source string `json:"source"`
-				UV     int64  `json:"uv"`
-			} `json:"trafficSources"`
-		} `json:"dataList"`
-	}
-	newTok, err := p.do(ctx, req.Connection, MethodShopDaily, map[string]any{"startDate": req.From, "endDate": req.To}, &d)
-	if err != nil {
-		return nil, err
-	}
-	out := &sdk.MetricsResult{NewToken: newTok}
-	for _, x := range d.DataList {
-		m := sdk.DailyMetrics{Date: x.Date, Visitors: x.UV, PageViews: x.PV, AddToCart: x.AddCartUV, Orders: x.OrderCnt,
-			PaidOrders: x.PayOrderCnt, GMVFen: x.PayAmount, RefundsFen: x.RefundAmount, TrafficSources: map[string]int64{}}
-		for _, s := range x.Traffic {
-			src, ok := TrafficSources[s.Source]
-			if !ok {
-				src = "OTHER"
-			}
-			m.TrafficSources[src] += s.UV
-		}
-		out.Days = append(out.Days, m)
-	}
-	return out, nil
 }

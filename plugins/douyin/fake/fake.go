@@ -4,8 +4,13 @@
 // agreement, the timestamp window (Unix seconds or "yyyy-MM-dd HH:mm:ss" GMT+8) and
 // the signature (hmac-sha256 or md5) over the canonical param_json; answers with the
 // {"code","msg","sub_code","sub_msg","log_id","data"} envelope; checks access
-// tokens; pages a deterministic catalog; records stock syncs and posts; and injects
-// faults on demand.
+// tokens; pages a deterministic catalog; records stock syncs; and injects faults
+// on demand (rate limits, 502s, slow responses, any error envelope).
+//
+// Codes follow 抖店's official error table and the shapes the official Go SDK
+// (zsmhub/doudian-sdk) types (PLATFORMS.md "Corrections and additions"): each
+// handler cites what it follows, and refuses what the gateway refuses — a quoted
+// (string) product_id or sku_id, size over 100, an unknown order_by.
 package fake
 
 import (
@@ -19,6 +24,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,21 +35,31 @@ import (
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
-// Error codes the fake answers with (抖店 public code ranges: 2xxxx service,
-// 3xxxx authorization, 4xxxx parameters/sign, 5xxxx business, 9xxxx flow control).
+// Error codes the fake answers with: 抖店's official error table (PLATFORMS.md
+// "Corrections and additions"; zsmhub/doudian-sdk and the 开放平台 公共错误码 page).
+// The sub_code refines each.
 const (
-	CodeSuccess          = 10000
-	CodeUnavailable      = 20000
-	CodeTokenExpired     = 30002
-	CodeTokenInvalid     = 30001
-	CodeMissingParam     = 40001
-	CodeInvalidParam     = 40002
-	CodeTimestampInvalid = 40003
-	CodeSignInvalid      = 40004
-	CodeAppKeyInvalid    = 40005
-	CodeBusiness         = 50002
-	CodeRateLimited      = 90000
+	CodeSuccess      = 10000 // success
+	CodeUnavailable  = 20000 // 服务不可用 (isp.*)
+	CodeNoPermission = 30001 // 无权限 / 授权已关闭 (the seller must authorize again)
+	CodeIPNotAllowed = 30002 // 调用IP不在应用白名单内 (not a token problem)
+	CodeMissingParam = 40001 // 缺少参数
+	CodeInvalidParam = 40002 // 参数错误 (also timestamp, app_key)
+	CodeTokenExpired = 40003 // with isv.access-token-expired / -no-existed: refresh
+	CodeSignInvalid  = 40004 // 签名错误
+	CodeBusiness     = 50002 // 业务处理失败
+	CodeRateLimited  = 60000 // 限流: retry after a pause
+	CodeOther        = 90000 // 其他错误
 )
+
+// Limits of order.searchList (PLATFORMS.md "Corrections and additions").
+const MaxPageSize = 100
+
+// InjectedError is a 抖店 error envelope the fake answers the next calls with.
+type InjectedError struct {
+	Code            int
+	SubCode, SubMsg string
+}
 
 // Options configure a fake gateway. Zero values get the defaults noted.
 type Options struct {
@@ -67,12 +83,6 @@ type StockUpdate struct {
 	IdempotentID     string
 }
 
-// Post is one recorded content publish.
-type Post struct {
-	ID, Kind, Title, Text, OutID string
-	MediaURLs, Topics            []string
-}
-
 // Server is a running fake 抖店 gateway.
 type Server struct {
 	URL string // base URL, e.g. http://127.0.0.1:port
@@ -85,7 +95,7 @@ type Server struct {
 	mu    sync.Mutex
 	cat   *fakekit.Catalog
 	stock []StockUpdate
-	posts []Post
+	fault []InjectedError
 
 	httpSrv *http.Server
 }
@@ -189,8 +199,28 @@ func (s *Server) StockUpdates() []StockUpdate {
 	return slices.Clone(s.stock)
 }
 
-// Posts returns recorded posts in order.
-func (s *Server) Posts() []Post { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.posts) }
+// InjectNext makes the next calls (after signature checks) answer the given
+// error envelopes in order.
+func (s *Server) InjectNext(errs ...InjectedError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = append(s.fault, errs...)
+}
+
+// RevokeToken ends the authorization: the access token is expired and the
+// refresh token refused.
+func (s *Server) RevokeToken() { s.sess.Revoke() }
+
+// TokenGeneration counts grants and refreshes.
+func (s *Server) TokenGeneration() int { return s.sess.Generation() }
+
+// ChangeOrder moves catalog order id to state st now (its update_time becomes
+// the fake's now).
+func (s *Server) ChangeOrder(id int64, st fakekit.OrderState) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cat.Change(id, st, s.Now()) != nil
+}
 
 // Calls counts requests for method that passed the signature checks ("" counts all).
 func (s *Server) Calls(method string) int { return s.calls.Count(method) }
@@ -222,10 +252,10 @@ func (s *Server) write(w http.ResponseWriter, code int, msg, subCode, subMsg str
 
 func (s *Server) fail(w http.ResponseWriter, code int, subCode, subMsg string) {
 	msg := map[int]string{
-		CodeUnavailable: "服务不可用", CodeTokenExpired: "access_token已过期", CodeTokenInvalid: "access_token不存在或已失效",
-		CodeMissingParam: "缺少必选参数", CodeInvalidParam: "非法的参数", CodeTimestampInvalid: "时间戳非法",
-		CodeSignInvalid: "签名校验失败", CodeAppKeyInvalid: "app_key不存在", CodeBusiness: "业务处理失败",
-		CodeRateLimited: "请求太频繁，请稍后再试",
+		CodeUnavailable: "服务不可用", CodeNoPermission: "无权限", CodeIPNotAllowed: "IP不在白名单内",
+		CodeMissingParam: "缺少必选参数", CodeInvalidParam: "非法的参数", CodeTokenExpired: "access_token已过期或不存在",
+		CodeSignInvalid: "签名校验失败", CodeBusiness: "业务处理失败", CodeRateLimited: "请求太频繁，请稍后再试",
+		CodeOther: "其他错误",
 	}[code]
 	s.write(w, code, msg, subCode, subMsg, nil)
 }
@@ -269,7 +299,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, CodeMissingParam, "isv.parameter-missing", "缺少公共参数app_key/method/timestamp/v/sign")
 		return
 	case q.Get("app_key") != s.opts.AppKey:
-		s.fail(w, CodeAppKeyInvalid, "isv.app-key-invalid", "app_key不存在")
+		s.fail(w, CodeInvalidParam, "isv.app-key-invalid", "app_key不存在")
 		return
 	case q.Get("v") != "2":
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:v", "v必须为2")
@@ -285,11 +315,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	} else if t, err := time.ParseInLocation("2006-01-02 15:04:05", tsRaw, platformhttp.Shanghai()); err == nil {
 		ts = t
 	} else {
-		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp格式错误")
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:timestamp", "timestamp格式错误")
 		return
 	}
 	if s.OutsideWindow(ts, s.opts.TimestampWindow) {
-		s.fail(w, CodeTimestampInvalid, "isv.timestamp-invalid", "timestamp与服务器时间相差超过10分钟")
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:timestamp", "timestamp与服务器时间相差超过10分钟")
 		return
 	}
 	pj, okJSON := canonical(body)
@@ -321,6 +351,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.calls.Add(method)
+	s.mu.Lock()
+	var inj *InjectedError
+	if len(s.fault) > 0 {
+		inj, s.fault = &s.fault[0], s.fault[1:]
+	}
+	s.mu.Unlock()
+	if inj != nil {
+		s.fail(w, inj.Code, inj.SubCode, inj.SubMsg)
+		return
+	}
 	var params fakekit.Args
 	if err := json.Unmarshal([]byte(pj), &params); err != nil {
 		params = fakekit.Args{}
@@ -341,11 +381,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.orderSearch(w, params)
 	case "sku.syncStock":
 		s.syncStock(w, params)
-	case "content.publish":
-		s.publish(w, params)
-	case "data.shopDailyOverview":
-		s.daily(w, params)
-	default:
+	default: // including the invented data.shopDailyOverview and content.publish
 		s.fail(w, CodeInvalidParam, "isv.method-invalid", "不存在的方法名")
 	}
 }
@@ -355,7 +391,7 @@ func (s *Server) checkToken(w http.ResponseWriter, t string) bool {
 	case fakekit.TokenMissing:
 		s.fail(w, CodeMissingParam, "isv.access-token-missing", "缺少access_token")
 	case fakekit.TokenInvalid:
-		s.fail(w, CodeTokenInvalid, "isv.access-token-no-exist", "access_token不存在，请使用最新的access_token访问")
+		s.fail(w, CodeTokenExpired, "isv.access-token-no-existed", "access_token不存在，请使用最新的access_token访问")
 	case fakekit.TokenExpired:
 		s.fail(w, CodeTokenExpired, "isv.access-token-expired", "access_token已过期，请刷新")
 	default:
@@ -401,7 +437,7 @@ func (s *Server) token(w http.ResponseWriter, method string, p fakekit.Args) {
 func pageArgs(w http.ResponseWriter, s *Server, p fakekit.Args, first int64) (page, size int64, ok bool) {
 	page, ok1 := p.Num("page", first)
 	size, ok2 := p.Num("size", 20)
-	if !ok1 || !ok2 || page < first || size < 1 || size > 100 {
+	if !ok1 || !ok2 || page < first || size < 1 || size > MaxPageSize {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:page", "page/size非法，size须在1到100之间")
 		return 0, 0, false
 	}
@@ -433,7 +469,9 @@ func (s *Server) productList(w http.ResponseWriter, p fakekit.Args) {
 		}
 		list = append(list, map[string]any{
 			"product_id": pr.ID, "product_id_str": strconv.FormatInt(pr.ID, 10), "name": pr.Title, "status": status,
-			"check_status": 3, "discount_price": pr.PriceFen(), "market_price": pr.PriceFen() * 13 / 10 / 100 * 100,
+			// discount_price is deprecated (PLATFORMS.md): the fake keeps it stale
+			// at 0 so that a plugin reading it shows. The price is the SKUs'.
+			"check_status": 3, "discount_price": 0, "market_price": pr.PriceFen() * 13 / 10 / 100 * 100,
 			"create_time": pr.Created.Unix(), "update_time": pr.Modified.Unix(), "out_product_id": pr.OuterID,
 			"img": fmt.Sprintf("https://p3-aio.ecombdimg.com/obj/ecom-shop-material/%d.jpg", pr.ID),
 		})
@@ -450,10 +488,16 @@ func (s *Server) findProduct(id string) *fakekit.Product {
 	return nil
 }
 
+// skuList answers sku.list {product_id (int64)} with the product's SKUs.
 func (s *Server) skuList(w http.ResponseWriter, p fakekit.Args) {
+	id, ok := p.Int64("product_id")
+	if !ok {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:product_id", "product_id须为整数")
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pr := s.findProduct(p.Str("product_id"))
+	pr := s.findProduct(strconv.FormatInt(id, 10))
 	if pr == nil {
 		s.fail(w, CodeBusiness, "isv.business-failed:product-not-exist", "商品不存在")
 		return
@@ -496,25 +540,46 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
+// orderSearch answers order.searchList (zsmhub/doudian-sdk OrderSearchListParam:
+// page from 0, size ≤ 100, create_time_start/end or update_time_start/end in
+// Unix seconds, order_by create_time | update_time, order_asc). Lines carry
+// origin_amount and sum_amount in fen; there is no goods_price.
 func (s *Server) orderSearch(w http.ResponseWriter, p fakekit.Args) {
 	page, size, ok := pageArgs(w, s, p, 0)
 	if !ok {
 		return
 	}
-	from, ok1 := p.Num("create_time_start", 0)
-	to, ok2 := p.Num("create_time_end", 0)
+	field := "create_time"
+	if _, upd := p["update_time_start"]; upd {
+		field = "update_time"
+	}
+	from, ok1 := p.Num(field+"_start", 0)
+	to, ok2 := p.Num(field+"_end", 0)
 	if !ok1 || !ok2 || (to > 0 && to < from) {
-		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:create_time", "时间范围非法")
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:"+field, "时间范围非法")
 		return
+	}
+	if ob := p.Str("order_by"); ob != "" && ob != "create_time" && ob != "update_time" {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:order_by", "order_by仅支持create_time和update_time")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := func(o *fakekit.Order) int64 {
+		if field == "update_time" {
+			return o.Modified.Unix()
+		}
+		return o.Created.Unix()
 	}
 	var sel []*fakekit.Order
 	for _, o := range s.cat.Orders {
-		c := o.Created.Unix()
+		c := at(o)
 		if (from > 0 && c < from) || (to > 0 && c > to) {
 			continue
 		}
 		sel = append(sel, o)
 	}
+	sort.SliceStable(sel, func(i, j int) bool { return at(sel[i]) < at(sel[j]) })
 	list := []map[string]any{}
 	for i := page * size; i < int64(len(sel)) && i < (page+1)*size; i++ {
 		o := sel[i]
@@ -524,9 +589,9 @@ func (s *Server) orderSearch(w http.ResponseWriter, p fakekit.Args) {
 			lines = append(lines, map[string]any{
 				"order_id": strconv.FormatInt(l.ID, 10), "parent_order_id": strconv.FormatInt(o.ID, 10),
 				"product_id": l.ProductID, "product_id_str": strconv.FormatInt(l.ProductID, 10), "sku_id": l.SKUID,
-				"product_name": l.Title, "item_num": l.Quantity, "goods_price": l.UnitFen, "origin_amount": l.UnitFen * l.Quantity,
-				"order_amount": l.UnitFen * l.Quantity, "pay_amount": l.UnitFen * l.Quantity, "order_status": st,
-				"spec": specOf(l.PropsName),
+				"product_name": l.Title, "item_num": l.Quantity, "origin_amount": l.UnitFen * l.Quantity,
+				"sum_amount": l.UnitFen * l.Quantity, "order_amount": l.UnitFen * l.Quantity, "pay_amount": l.UnitFen * l.Quantity,
+				"order_status": st, "spec": specOf(l.PropsName),
 			})
 		}
 		list = append(list, map[string]any{
@@ -549,9 +614,16 @@ func specOf(propsName string) []map[string]string {
 	return out
 }
 
+// syncStock answers sku.syncStock {sku_id, product_id (int64), stock_num,
+// incremental, idempotent_id}.
 func (s *Server) syncStock(w http.ResponseWriter, p fakekit.Args) {
 	n, ok := p.Num("stock_num", -1)
-	if !ok || n < 0 || p.Str("sku_id") == "" {
+	_, okSKU := p.Int64("sku_id")
+	_, okProduct := p.Int64("product_id")
+	if _, given := p["product_id"]; given && !okProduct {
+		okSKU = false
+	}
+	if !ok || n < 0 || !okSKU {
 		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:stock_num", "sku_id和stock_num必填且stock_num不能为负")
 		return
 	}
@@ -592,50 +664,18 @@ func (s *Server) syncStock(w http.ResponseWriter, p fakekit.Args) {
 	s.ok(w, map[string]any{})
 }
 
-func (s *Server) publish(w http.ResponseWriter, p fakekit.Args) {
-	if p.Str("title") == "" && p.Str("text") == "" {
-		s.fail(w, CodeMissingParam, "isv.parameter-missing:title", "标题和正文不能同时为空")
-		return
-	}
-	var media, topics []string
-	json.Unmarshal(p["media_urls"], &media)
-	json.Unmarshal(p["topics"], &topics)
+// PayOrder is ChangeOrder to the paid state (for tests outside plugins/, which
+// cannot name fakekit's states).
+func (s *Server) PayOrder(id int64) bool { return s.ChangeOrder(id, fakekit.StatePaid) }
+
+// FirstUnpaidOrder is the id of the first unpaid catalog order, or 0.
+func (s *Server) FirstUnpaidOrder() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := p.Str("out_id")
-	for _, po := range s.posts {
-		if out != "" && po.OutID == out {
-			s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
-			return
+	for _, o := range s.cat.Orders {
+		if o.State == fakekit.StateUnpaid {
+			return o.ID
 		}
 	}
-	po := Post{ID: strconv.FormatInt(7_300_000_000_000_000_000+int64(len(s.posts)+1)*7919, 10), Kind: p.Str("content_type"),
-		Title: p.Str("title"), Text: p.Str("text"), OutID: out, MediaURLs: media, Topics: topics}
-	s.posts = append(s.posts, po)
-	s.ok(w, map[string]any{"item_id": po.ID, "share_url": "https://www.douyin.com/video/" + po.ID})
-}
-
-var sourceNames = map[string]string{
-	"NATURAL_SEARCH": "搜索", "PAID": "千川投放", "CONTENT": "短视频",
-	"SOCIAL": "分享", "PRIVATE_DOMAIN": "粉丝私域", "OTHER": "其他",
-}
-
-func (s *Server) daily(w http.ResponseWriter, p fakekit.Args) {
-	days, err := platformhttp.DayRange(p.Str("start_date"), p.Str("end_date"), 366)
-	if err != nil {
-		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:start_date", "日期格式须为yyyy-MM-dd且开始不晚于结束")
-		return
-	}
-	list := []map[string]any{}
-	for _, d := range days {
-		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
-		var src []map[string]any
-		for _, k := range fakekit.SourceKeys {
-			src = append(src, map[string]any{"source_name": sourceNames[k], "uv": m.Sources[k]})
-		}
-		list = append(list, map[string]any{"date": d, "uv": m.Visitors, "pv": m.PageViews, "cart_uv": m.AddToCart,
-			"order_cnt": m.Orders, "pay_order_cnt": m.PaidOrders, "pay_amount": m.GMVFen, "refund_amount": m.RefundsFen,
-			"flow_source": src})
-	}
-	s.ok(w, map[string]any{"list": list})
+	return 0
 }

@@ -45,11 +45,14 @@ func Shanghai() *time.Location {
 type Policy struct {
 	MaxAttempts int           // total attempts including the first; <=0 means 1
 	BaseDelay   time.Duration // backoff before the 2nd attempt; doubles each time
-	MaxDelay    time.Duration // cap on one wait, also caps a platform's retry-after
+	MaxDelay    time.Duration // cap on one wait; a longer platform retry-after is returned, not waited
+	// AttemptTimeout bounds one HTTP attempt (0: only the call's deadline), so
+	// that one stuck request leaves time for a retry inside the RPC deadline.
+	AttemptTimeout time.Duration
 }
 
 // DefaultPolicy is what the plugins use against real gateways.
-var DefaultPolicy = Policy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second}
+var DefaultPolicy = Policy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, AttemptTimeout: 15 * time.Second}
 
 // Backoff is the wait before attempt n+1 (n >= 1): exponential with "equal jitter",
 // i.e. half the exponential delay fixed plus up to half random.
@@ -75,18 +78,25 @@ func Retryable(err error) bool {
 }
 
 // Retry runs call until it succeeds, fails with a non-retryable error, runs out of
-// attempts, or the next wait would not end before ctx's deadline. It returns the
-// last error as is (typed), never a bare context error.
+// attempts, or the next wait would not end before ctx's deadline. A platform's
+// retry-after longer than MaxDelay (a ban, e.g. TOP code 7 for hours) is not
+// waited out here: the error goes back at once with its RetryAfter, so the host
+// can decide whether its job can wait that long. Each attempt is bounded by
+// AttemptTimeout and by what is left of ctx's deadline. It returns the last error
+// as is (typed), never a bare context error.
 func Retry(ctx context.Context, p Policy, call func(ctx context.Context) error) error {
 	attempts := max(p.MaxAttempts, 1)
 	for n := 1; ; n++ {
-		err := call(ctx)
+		err := attempt(ctx, p, call)
 		if err == nil || !Retryable(err) || n >= attempts || ctx.Err() != nil {
 			return err
 		}
 		wait := p.Backoff(n)
 		var se *sdk.Error
 		if errors.As(err, &se) && se.RetryAfter > wait {
+			if p.MaxDelay > 0 && se.RetryAfter > p.MaxDelay {
+				return err // a ban: the caller decides whether to wait
+			}
 			wait = se.RetryAfter
 		}
 		if p.MaxDelay > 0 && wait > p.MaxDelay {
@@ -105,28 +115,91 @@ func Retry(ctx context.Context, p Policy, call func(ctx context.Context) error) 
 	}
 }
 
+// attempt runs one call under the per-attempt bound.
+func attempt(ctx context.Context, p Policy, call func(ctx context.Context) error) error {
+	if p.AttemptTimeout <= 0 {
+		return call(ctx)
+	}
+	actx, cancel := context.WithTimeout(ctx, p.AttemptTimeout)
+	defer cancel()
+	err := call(actx)
+	if err != nil && ctx.Err() == nil && actx.Err() != nil {
+		// Our own per-attempt bound fired, not the caller's deadline: say so,
+		// and let Retry try again.
+		e := sdk.Errorf(sdk.KindUnavailable, "platform call took longer than %s", p.AttemptTimeout)
+		e.Cause = context.DeadlineExceeded
+		return e
+	}
+	return err
+}
+
 // CallWithRefresh runs call with retries using conn's access token. If the platform
 // says the token expired and conn carries a refresh token, it refreshes once, runs
-// call again with the new access token, and returns the new token (also on a later
-// failure, so that a caller may still persist it). newToken is nil if no refresh
-// happened.
+// call again with the new access token, and returns the new token. When that later
+// call fails, the token rides on the error (sdk.Error.NewToken) so that the host
+// stores it anyway: the platform may have spent the old refresh token.
+//
+// A refresh the platform refuses (refresh token invalid or expired, app
+// unauthorized) cannot be fixed by retrying: it comes back as KindAuthExpired
+// whose message tells the user to reconnect the store; the host marks the
+// connection REAUTHORIZE_NEEDED. A transient refresh failure keeps its kind.
 func CallWithRefresh(ctx context.Context, p Policy, conn sdk.Connection,
 	refresh func(ctx context.Context, conn sdk.Connection) (*sdk.Token, error),
 	call func(ctx context.Context, accessToken string) error,
 ) (newToken *sdk.Token, err error) {
 	err = Retry(ctx, p, func(ctx context.Context) error { return call(ctx, conn.AccessToken) })
-	if sdk.KindOf(err) != sdk.KindAuthExpired || conn.RefreshToken == "" {
+	if sdk.KindOf(err) != sdk.KindAuthExpired || NeedsReauthorization(err) {
 		return nil, err
+	}
+	if conn.RefreshToken == "" {
+		return nil, Reauthorize(err, "the access token expired and there is no refresh token")
 	}
 	tok, rerr := refresh(ctx, conn)
 	if rerr != nil {
-		if sdk.KindOf(rerr) == "" {
-			return nil, err
+		switch sdk.KindOf(rerr) {
+		case sdk.KindUnavailable, sdk.KindRateLimited:
+			return nil, rerr
 		}
-		return nil, rerr
+		return nil, Reauthorize(rerr, "the platform refused to refresh the access token")
 	}
 	err = Retry(ctx, p, func(ctx context.Context) error { return call(ctx, tok.AccessToken) })
-	return tok, err
+	if err == nil {
+		return tok, nil
+	}
+	var se *sdk.Error
+	if !errors.As(err, &se) {
+		se = &sdk.Error{Kind: sdk.KindPlatform, Message: err.Error(), Cause: err}
+	}
+	se.NewToken = tok
+	if se.Kind == sdk.KindAuthExpired {
+		return tok, Reauthorize(se, "the platform refused a freshly refreshed access token")
+	}
+	return tok, se
+}
+
+// ReauthorizePrefix starts the message of an authorization the plugin could not
+// renew; the rest names why.
+const ReauthorizePrefix = "reconnect the store: "
+
+// NeedsReauthorization reports whether err is an authorization only the seller
+// can renew (made by Reauthorize).
+func NeedsReauthorization(err error) bool {
+	var se *sdk.Error
+	return errors.As(err, &se) && se.Kind == sdk.KindAuthExpired && strings.HasPrefix(se.Message, ReauthorizePrefix)
+}
+
+// Reauthorize is the KindAuthExpired error of an authorization that cannot be
+// renewed without the seller: it keeps the platform's code and any new token.
+func Reauthorize(cause error, why string) *sdk.Error {
+	out := &sdk.Error{Kind: sdk.KindAuthExpired, Message: ReauthorizePrefix + why, Cause: cause}
+	var se *sdk.Error
+	if errors.As(cause, &se) {
+		out.PlatformCode, out.NewToken = se.PlatformCode, se.NewToken
+		if se.Message != "" {
+			out.Message += " (" + se.Message + ")"
+		}
+	}
+	return out
 }
 
 // TransportError maps a failed HTTP round trip to a typed error. The message never
@@ -155,7 +228,7 @@ func StatusError(resp *http.Response) *sdk.Error {
 		e.RetryAfter = ParseRetryAfter(resp.Header.Get("Retry-After"))
 		return e
 	case resp.StatusCode >= 500:
-		e := sdk.Errorf(sdk.KindUnavailable, "platform answered HTTP %d", resp.StatusCode)
+		e := sdk.Errorf(sdk.KindUnavailable, "the platform gateway answered HTTP %d", resp.StatusCode)
 		e.PlatformCode = strconv.Itoa(resp.StatusCode)
 		return e
 	default:
@@ -182,14 +255,21 @@ func ParseRetryAfter(v string) time.Duration {
 	return 0
 }
 
-// MaxBody bounds how much of a platform response is read.
+// MaxBody bounds how much of a platform response is read. A larger body is an
+// error, never silently cut.
 const MaxBody = 16 << 20
 
 // Do sends req with client and returns the body of a 2xx-or-enveloped response.
 // Platforms put their error envelopes in 200 responses (and sometimes in 4xx/5xx
 // ones): when the status is not 2xx, Do hands the body to hasEnvelope and returns it
-// if it holds a platform envelope, else a StatusError.
+// if it holds a platform envelope, else a StatusError. A body over MaxBody is a
+// KindPlatform error (code response-too-large) naming the limit.
 func Do(ctx context.Context, client *http.Client, req *http.Request, hasEnvelope func([]byte) bool) ([]byte, error) {
+	return DoLimit(ctx, client, req, MaxBody, hasEnvelope)
+}
+
+// DoLimit is Do with a body limit of limit bytes.
+func DoLimit(ctx context.Context, client *http.Client, req *http.Request, limit int64, hasEnvelope func([]byte) bool) ([]byte, error) {
 	if err := guardRequest(req); err != nil {
 		return nil, err
 	}
@@ -205,9 +285,14 @@ func Do(ctx context.Context, client *http.Client, req *http.Request, hasEnvelope
 		return nil, TransportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, TransportError(ctx, err)
+	}
+	if int64(len(body)) > limit {
+		e := sdk.Errorf(sdk.KindPlatform, "platform response larger than %d bytes; ask for smaller pages", limit)
+		e.PlatformCode = "response-too-large"
+		return nil, e
 	}
 	if resp.StatusCode/100 != 2 {
 		if resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests && hasEnvelope != nil && hasEnvelope(body) {

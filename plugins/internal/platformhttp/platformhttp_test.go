@@ -3,6 +3,9 @@ package platformhttp
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,7 +99,8 @@ func TestRetry(t *testing.T) {
 		wantKind  sdk.ErrorKind
 	}{
 		{"success", []error{nil}, 1, ""},
-		{"rate limited then ok", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Hour}, nil}, 2, ""},
+		{"rate limited then ok", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Millisecond}, nil}, 2, ""},
+		{"ban longer than MaxDelay returned at once", []error{&sdk.Error{Kind: sdk.KindRateLimited, RetryAfter: time.Hour}, nil}, 1, sdk.KindRateLimited},
 		{"unavailable exhausts attempts", []error{sdk.Errorf(sdk.KindUnavailable, "x"), sdk.Errorf(sdk.KindUnavailable, "x"), sdk.Errorf(sdk.KindUnavailable, "x")}, 3, sdk.KindUnavailable},
 		{"invalid request not retried", []error{sdk.Errorf(sdk.KindInvalidRequest, "x"), nil}, 1, sdk.KindInvalidRequest},
 		{"auth expired not retried", []error{sdk.Errorf(sdk.KindAuthExpired, "x"), nil}, 1, sdk.KindAuthExpired},
@@ -171,5 +175,64 @@ func TestStatusErrorAndRetryAfter(t *testing.T) {
 	}
 	if e := StatusError(&http.Response{StatusCode: 404, Header: http.Header{}}); e.Kind != sdk.KindPlatform {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// A body over the limit is a clear error, never a silently cut page; a body
+// at the limit is read whole.
+func TestBodyLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		_, _ = w.Write([]byte(strings.Repeat("x", n)))
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		n    int
+		fail bool
+	}{{1024, false}, {1025, true}, {10, false}} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"?n="+strconv.Itoa(tc.n), nil)
+		body, err := DoLimit(context.Background(), srv.Client(), req, 1024, nil)
+		switch {
+		case tc.fail && (sdk.KindOf(err) != sdk.KindPlatform || err.(*sdk.Error).PlatformCode != "response-too-large"):
+			t.Fatalf("n=%d: err %v, want response-too-large", tc.n, err)
+		case !tc.fail && (err != nil || len(body) != tc.n):
+			t.Fatalf("n=%d: %d bytes, %v", tc.n, len(body), err)
+		}
+	}
+}
+
+// A token refreshed before a later failure rides on the error; a refused
+// refresh asks to reconnect the store; an authorization marked for
+// reconnection is not refreshed at all.
+func TestRefreshOutcomes(t *testing.T) {
+	fast := Policy{MaxAttempts: 1}
+	conn := sdk.Connection{AccessToken: "old", RefreshToken: "r1"}
+	expired := sdk.Errorf(sdk.KindAuthExpired, "expired")
+	okRefresh := func(context.Context, sdk.Connection) (*sdk.Token, error) {
+		return &sdk.Token{AccessToken: "new", RefreshToken: "r2"}, nil
+	}
+	_, err := CallWithRefresh(context.Background(), fast, conn, okRefresh, func(_ context.Context, at string) error {
+		if at == "old" {
+			return expired
+		}
+		return sdk.Errorf(sdk.KindUnavailable, "gateway 502")
+	})
+	if tok := sdk.TokenOf(err); sdk.KindOf(err) != sdk.KindUnavailable || tok == nil || tok.RefreshToken != "r2" {
+		t.Fatalf("err %v, token %+v", err, tok)
+	}
+	refused := func(context.Context, sdk.Connection) (*sdk.Token, error) {
+		return nil, sdk.Errorf(sdk.KindPlatform, "refresh_token无效")
+	}
+	_, err = CallWithRefresh(context.Background(), fast, conn, refused, func(context.Context, string) error { return expired })
+	if !NeedsReauthorization(err) {
+		t.Fatalf("refused refresh: %v", err)
+	}
+	calls := 0
+	_, err = CallWithRefresh(context.Background(), fast, conn, func(context.Context, sdk.Connection) (*sdk.Token, error) {
+		calls++
+		return okRefresh(context.Background(), conn)
+	}, func(context.Context, string) error { return Reauthorize(expired, "authorization closed") })
+	if !NeedsReauthorization(err) || calls != 0 {
+		t.Fatalf("err %v after %d refreshes", err, calls)
 	}
 }

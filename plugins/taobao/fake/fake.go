@@ -2,8 +2,16 @@
 // It serves POST /router/rest (form or query parameters), checks the app key, the
 // ±10 minute timestamp window and the signature (md5, hmac, hmac-sha256) the way TOP
 // does, answers with TOP's error_response envelope, checks sessions, pages a
-// deterministic catalog, records stock updates and posts, and injects faults on
-// demand (rate limits, 5xx, slow responses, expired sessions, clock skew).
+// deterministic catalog, records stock updates, and injects faults on demand (rate
+// limits and bans, 5xx, slow responses, expired sessions, clock skew, any TOP error
+// envelope, an answer without the method's response key).
+//
+// Shapes and limits follow TOP's documentation as summarized in PLATFORMS.md
+// ("Corrections and additions") and the SDKs it names (bububa/opentaobao,
+// nilorg/go-opentaobao, the official Java SDK): each handler cites what it
+// follows, and refuses what TOP refuses — an undocumented order_by, more than
+// 20,000 rows of one items.onsale.get query, an increment window over a day, a
+// sku_id that is not the item's, a session on the token calls.
 package fake
 
 import (
@@ -43,6 +51,7 @@ type Options struct {
 	AuthCode        string        // OAuth code accepted by token.create; default "fake-auth-code"
 	ShopName        string        // seller nick; default "OpsGraph演示旗舰店"
 	RetryAfter      int           // seconds announced in the rate-limit sub_msg; default 1
+	MaxRows         int           // page_no × page_size cap of items.onsale.get; default MaxRows (tests lower it)
 }
 
 // StockUpdate is one recorded taobao.item.quantity.update.
@@ -51,10 +60,38 @@ type StockUpdate struct {
 	Quantity         int64
 }
 
-// Post is one recorded content publish.
-type Post struct {
-	ID, Kind, Title, Body, OuterID string
-	MediaURLs, Tags                []string
+// InjectedError is a TOP error envelope the fake answers the next calls with.
+type InjectedError struct {
+	Code            int
+	Msg             string
+	SubCode, SubMsg string
+}
+
+// Documented values the fake checks (PLATFORMS.md "Corrections and additions"
+// and the TOP API pages it summarizes).
+var (
+	// OrderBy is what taobao.items.onsale.get's order_by takes.
+	OrderBy = []string{"list_time", "delist_time", "num", "modified", "sold_quantity"}
+	// DefaultTradeTypes is what trades.sold(.increment).get return without `type`
+	// (TOP API page of taobao.trades.sold.get: 默认同时查询guarantee_trade,
+	// auto_delivery, ec, cod, step 的交易类型).
+	DefaultTradeTypes = []string{"guarantee_trade", "auto_delivery", "ec", "cod", "step"}
+)
+
+// MaxRows is the page_no × page_size cap of taobao.items.onsale.get.
+const MaxRows = 20000
+
+// TradeType is the TOP trade type the fake gives a catalog order: most are
+// guarantee_trade (一口价), some tmall_i18n (天猫国际) and o2o_offlinetrade, which
+// a query without `type` does not return.
+func TradeType(o *fakekit.Order) string {
+	switch {
+	case o.ID%5 == 0:
+		return "tmall_i18n"
+	case o.ID%11 == 0:
+		return "o2o_offlinetrade"
+	}
+	return "guarantee_trade"
 }
 
 // Server is a running fake TOP gateway.
@@ -70,7 +107,8 @@ type Server struct {
 	mu    sync.Mutex
 	cat   *fakekit.Catalog
 	stock []StockUpdate
-	posts []Post
+	fault []InjectedError
+	empty int
 
 	httpSrv *http.Server
 }
@@ -118,6 +156,9 @@ func NewUnstarted(o Options) *Server {
 	}
 	if o.AuthCode == "" {
 		o.AuthCode = "fake-auth-code"
+	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = MaxRows
 	}
 	if o.ShopName == "" {
 		o.ShopName = "OpsGraph演示旗舰店"
@@ -183,11 +224,32 @@ func (s *Server) StockUpdates() []StockUpdate {
 	return slices.Clone(s.stock)
 }
 
-// Posts returns the recorded published posts in order.
-func (s *Server) Posts() []Post {
+// InjectNext makes the next calls (after signature checks) answer the given
+// error envelopes in order, e.g. code 7 with "This ban will last for 31000 more
+// seconds", code 8, or an isp.* sub code.
+func (s *Server) InjectNext(errs ...InjectedError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.posts)
+	s.fault = append(s.fault, errs...)
+}
+
+// EmptyAnswerNext makes the next n API calls answer HTTP 200 with a JSON body
+// holding neither error_response nor the method's response key.
+func (s *Server) EmptyAnswerNext(n int) { s.mu.Lock(); s.empty = n; s.mu.Unlock() }
+
+// RevokeToken ends the authorization: the session is expired and the refresh
+// token refused (isv.refresh-token-invalid).
+func (s *Server) RevokeToken() { s.sess.Revoke() }
+
+// TokenGeneration counts grants and refreshes.
+func (s *Server) TokenGeneration() int { return s.sess.Generation() }
+
+// ChangeOrder moves catalog order id to state st now (modified becomes the
+// fake's now), as a buyer paying or a seller shipping would.
+func (s *Server) ChangeOrder(id int64, st fakekit.OrderState) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cat.Change(id, st, s.Now()) != nil
 }
 
 // Calls returns how many requests for method reached the API (after signature
@@ -327,8 +389,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	method := f.Get("method")
 	s.calls.Add(method)
+	s.mu.Lock()
+	var inj *InjectedError
+	if len(s.fault) > 0 {
+		inj, s.fault = &s.fault[0], s.fault[1:]
+	}
+	empty := s.empty > 0
+	if empty {
+		s.empty--
+	}
+	s.mu.Unlock()
+	if inj != nil {
+		s.fail(w, apiErr{Code: inj.Code, Msg: inj.Msg, SubCode: inj.SubCode, SubMsg: inj.SubMsg})
+		return
+	}
+	if empty {
+		writeJSON(w, map[string]any{"request_id": s.requestID()})
+		return
+	}
 	switch method {
 	case "taobao.top.auth.token.create", "taobao.top.auth.token.refresh":
+		// Called without session (PLATFORMS.md "Corrections and additions").
+		if f.Get("session") != "" {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:session", SubMsg: method + "不需要session参数"})
+			return
+		}
 		s.token(w, method, f)
 		return
 	}
@@ -341,14 +426,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "taobao.items.seller.list.get":
 		s.itemsList(w, f)
 	case "taobao.trades.sold.get":
-		s.tradesSold(w, f)
+		s.tradesSold(w, f, false)
+	case "taobao.trades.sold.increment.get":
+		s.tradesSold(w, f, true)
 	case "taobao.item.quantity.update":
 		s.quantityUpdate(w, f)
-	case "taobao.content.post.publish":
-		s.publish(w, f)
-	case "taobao.sycm.shop.daily.get":
-		s.daily(w, f)
-	default:
+	default: // including the invented taobao.sycm.shop.daily.get and taobao.content.post.publish
 		s.fail(w, apiErr{Code: 22, Msg: "Invalid Method"})
 	}
 }
@@ -444,7 +527,7 @@ func itemJSON(p *fakekit.Product, withSKU bool) map[string]any {
 		"modified":       tbTime(p.Modified),
 		"outer_id":       p.OuterID,
 	}
-	if withSKU {
+	if withSKU && HasSKUs(p) {
 		var skus []map[string]any
 		for _, k := range p.SKUs {
 			var props, names []string
@@ -463,10 +546,28 @@ func itemJSON(p *fakekit.Product, withSKU bool) map[string]any {
 	return m
 }
 
+// itemsOnsale answers taobao.items.onsale.get (fields, page_no, page_size ≤ 200,
+// start_modified, end_modified, order_by ∈ OrderBy with :asc/:desc → items,
+// total_results), refusing an undocumented order_by and page_no × page_size over
+// 20,000 rows (PLATFORMS.md "Corrections and additions").
 func (s *Server) itemsOnsale(w http.ResponseWriter, f url.Values) {
 	page, size, e := pageParams(f, 200, 40)
 	if e != nil {
 		s.fail(w, *e)
+		return
+	}
+	orderKey, desc := "list_time", true
+	if v := f.Get("order_by"); v != "" {
+		k, dir, _ := strings.Cut(v, ":")
+		if !slices.Contains(OrderBy, k) || (dir != "asc" && dir != "desc") {
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:order_by", SubMsg: "order_by非法: " + v})
+			return
+		}
+		orderKey, desc = k, dir == "desc"
+	}
+	if page*size > s.opts.MaxRows {
+		s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter:page_no",
+			SubMsg: fmt.Sprintf("page_no*page_size不能超过%d，请按修改时间分段查询", s.opts.MaxRows)})
 		return
 	}
 	var from, to time.Time
@@ -494,7 +595,19 @@ func (s *Server) itemsOnsale(w http.ResponseWriter, f url.Values) {
 		}
 		sel = append(sel, p)
 	}
-	sort.Slice(sel, func(i, j int) bool { return sel[i].ID < sel[j].ID })
+	key := func(p *fakekit.Product) int64 {
+		if orderKey == "modified" {
+			return p.Modified.Unix()
+		}
+		return p.Created.Unix() // list_time and the others: by listing time
+	}
+	sort.SliceStable(sel, func(i, j int) bool {
+		a, b := key(sel[i]), key(sel[j])
+		if a == b {
+			return sel[i].ID < sel[j].ID
+		}
+		return (a < b) != desc
+	})
 	var items []map[string]any
 	for i := (page - 1) * size; i < len(sel) && i < page*size; i++ {
 		items = append(items, itemJSON(sel[i], false))
@@ -546,39 +659,73 @@ func TradeStatus(st fakekit.OrderState) string {
 	}
 }
 
-func (s *Server) tradesSold(w http.ResponseWriter, f url.Values) {
+// tradesSold answers taobao.trades.sold.get (by created time, start_created /
+// end_created within 3 months) and, with incremental, taobao.trades.sold.increment.get
+// (by modified time, start_modified/end_modified required, at most one day apart).
+// Both take `type` (without it only DefaultTradeTypes come back), page_size ≤ 100,
+// and answer has_next only when use_has_next=true, else total_results
+// (PLATFORMS.md "Corrections and additions").
+func (s *Server) tradesSold(w http.ResponseWriter, f url.Values, incremental bool) {
 	page, size, e := pageParams(f, 100, 40)
 	if e != nil {
 		s.fail(w, *e)
 		return
 	}
-	from := s.cat.Epoch.AddDate(0, -3, 0)
+	startKey, endKey, rootKey := "start_created", "end_created", "trades_sold_get_response"
+	if incremental {
+		startKey, endKey, rootKey = "start_modified", "end_modified", "trades_sold_increment_get_response"
+	}
+	from := s.Now().AddDate(0, -3, 0)
 	to := s.Now()
-	if v := f.Get("start_created"); v != "" {
+	for _, k := range []string{startKey, endKey} {
+		v := f.Get(k)
+		if v == "" {
+			if incremental {
+				s.fail(w, apiErr{Code: 40, Msg: "Missing Required Arguments", SubCode: "isv.missing-parameter:" + k})
+				return
+			}
+			continue
+		}
 		t, ok := parseTB(v)
 		if !ok {
-			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:start_created"})
+			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:" + k})
 			return
 		}
-		from = t
-	}
-	if v := f.Get("end_created"); v != "" {
-		t, ok := parseTB(v)
-		if !ok {
-			s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:end_created"})
-			return
+		if k == startKey {
+			from = t
+		} else {
+			to = t
 		}
-		to = t
 	}
-	if to.Before(from) {
+	switch {
+	case to.Before(from):
 		s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter", SubMsg: "结束时间不能早于开始时间"})
 		return
+	case incremental && to.Sub(from) > 24*time.Hour:
+		s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter:start_modified", SubMsg: "修改时间跨度不能大于一天"})
+		return
+	case !incremental && from.Before(s.Now().AddDate(0, -3, 0).Add(-time.Hour)):
+		s.fail(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.invalid-parameter:start_created", SubMsg: "只能查询三个月内的订单"})
+		return
 	}
+	types := DefaultTradeTypes
+	if v := f.Get("type"); v != "" {
+		types = strings.Split(v, ",")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var sel []*fakekit.Order
-	for _, o := range s.cat.Orders { // sorted by Created; inclusive bounds as TOP
-		if !o.Created.Before(from) && !o.Created.After(to) {
+	for _, o := range s.cat.Orders { // inclusive bounds as TOP
+		at := o.Created
+		if incremental {
+			at = o.Modified
+		}
+		if !at.Before(from) && !at.After(to) && slices.Contains(types, TradeType(o)) {
 			sel = append(sel, o)
 		}
+	}
+	if incremental {
+		sort.SliceStable(sel, func(i, j int) bool { return sel[i].Modified.Before(sel[j].Modified) })
 	}
 	var trades []map[string]any
 	for i := (page - 1) * size; i < len(sel) && i < page*size; i++ {
@@ -592,11 +739,13 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values) {
 			})
 		}
 		t := map[string]any{
-			"tid": o.ID, "status": TradeStatus(o.State), "total_fee": yuan(o.TotalFen() - o.PostFen),
-			"post_fee": yuan(o.PostFen), "payment": yuan(o.PaidFen()), "created": tbTime(o.Created),
+			"tid": o.ID, "type": TradeType(o), "status": TradeStatus(o.State), "total_fee": yuan(o.TotalFen() - o.PostFen),
+			"post_fee": yuan(o.PostFen), "payment": yuan(o.TotalFen()), "created": tbTime(o.Created),
 			"modified": tbTime(o.Modified), "buyer_open_uid": o.BuyerRef, "orders": map[string]any{"order": lines},
 		}
-		if !o.Paid.IsZero() {
+		// pay_time is absent until paid, and on every 13th paid trade (as on
+		// some real trades): payment then still holds what was paid.
+		if !o.Paid.IsZero() && o.ID%13 != 0 {
 			t["pay_time"] = tbTime(o.Paid)
 		}
 		trades = append(trades, t)
@@ -608,7 +757,7 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values) {
 	if len(trades) > 0 {
 		resp["trades"] = map[string]any{"trade": trades}
 	}
-	writeJSON(w, map[string]any{"trades_sold_get_response": resp})
+	writeJSON(w, map[string]any{rootKey: resp})
 }
 
 func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
@@ -633,14 +782,24 @@ func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
 		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.item-not-exist", SubMsg: "商品不存在"})
 		return
 	}
+	// sku_id: only a real SKU of the item; an item without SKUs takes none
+	// (PLATFORMS.md "Corrections and additions").
 	var sku *fakekit.SKU
-	for _, k := range prod.SKUs {
-		if strconv.FormatInt(k.ID, 10) == f.Get("sku_id") {
-			sku = k
+	switch {
+	case !HasSKUs(prod) && f.Get("sku_id") != "":
+		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.sku-not-exist", SubMsg: "该商品没有SKU，不能指定sku_id"})
+		return
+	case !HasSKUs(prod):
+		sku = prod.SKUs[0]
+	default:
+		for _, k := range prod.SKUs {
+			if strconv.FormatInt(k.ID, 10) == f.Get("sku_id") {
+				sku = k
+			}
 		}
 	}
 	if sku == nil {
-		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.sku-not-exist", SubMsg: "SKU不存在"})
+		s.failLocked(w, apiErr{Code: 15, Msg: "Remote service error", SubCode: "isv.sku-not-exist", SubMsg: "SKU不存在或不属于该商品"})
 		return
 	}
 	if f.Get("type") == "2" {
@@ -661,66 +820,24 @@ func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {
 // failLocked is fail for callers holding s.mu (fail itself takes no lock).
 func (s *Server) failLocked(w http.ResponseWriter, e apiErr) { s.fail(w, e) }
 
-func (s *Server) publish(w http.ResponseWriter, f url.Values) {
-	if f.Get("title") == "" && f.Get("content") == "" {
-		s.fail(w, apiErr{Code: 40, Msg: "Missing Required Arguments", SubCode: "isv.missing-parameter:title"})
-		return
-	}
+// HasSKUs reports whether a catalog product is a TOP item with SKUs: a product
+// whose only SKU has no sale properties is an item without SKUs.
+func HasSKUs(p *fakekit.Product) bool {
+	return len(p.SKUs) > 1 || (len(p.SKUs) == 1 && len(p.SKUs[0].Props) > 0)
+}
+
+// PayOrder is ChangeOrder to the paid state (for tests outside plugins/, which
+// cannot name fakekit's states).
+func (s *Server) PayOrder(id int64) bool { return s.ChangeOrder(id, fakekit.StatePaid) }
+
+// FirstUnpaidOrder is the id of the first unpaid catalog order, or 0.
+func (s *Server) FirstUnpaidOrder() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// outer_id makes publishing idempotent: the same key returns the same post.
-	for _, p := range s.posts {
-		if p.OuterID != "" && p.OuterID == f.Get("outer_id") {
-			s.writePost(w, p)
-			return
+	for _, o := range s.cat.Orders {
+		if o.State == fakekit.StateUnpaid {
+			return o.ID
 		}
 	}
-	split := func(v string) []string {
-		if v == "" {
-			return nil
-		}
-		return strings.Split(v, ",")
-	}
-	p := Post{
-		ID: strconv.FormatInt(5_000_000_000+int64(len(s.posts)+1)*37, 10), Kind: f.Get("content_type"),
-		Title: f.Get("title"), Body: f.Get("content"), OuterID: f.Get("outer_id"),
-		MediaURLs: split(f.Get("media_urls")), Tags: split(f.Get("tags")),
-	}
-	s.posts = append(s.posts, p)
-	s.writePost(w, p)
-}
-
-func (s *Server) writePost(w http.ResponseWriter, p Post) {
-	writeJSON(w, map[string]any{"content_post_publish_response": map[string]any{
-		"post_id": p.ID, "url": "https://market.m.taobao.com/app/content/post?id=" + p.ID, "request_id": s.requestID(),
-	}})
-}
-
-// sourceNames renders neutral traffic sources as 生意参谋-style names.
-var sourceNames = map[string]string{
-	"NATURAL_SEARCH": "手淘搜索", "PAID": "直通车", "CONTENT": "逛逛",
-	"SOCIAL": "站外分享", "PRIVATE_DOMAIN": "自主访问", "OTHER": "其它来源",
-}
-
-func (s *Server) daily(w http.ResponseWriter, f url.Values) {
-	days, err := platformhttp.DayRange(f.Get("start_date"), f.Get("end_date"), 366)
-	if err != nil {
-		s.fail(w, apiErr{Code: 41, Msg: "Invalid Arguments", SubCode: "isv.invalid-parameter:start_date", SubMsg: "日期格式须为yyyy-MM-dd"})
-		return
-	}
-	var out []map[string]any
-	for _, d := range days {
-		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
-		var src []map[string]any
-		for _, k := range fakekit.SourceKeys {
-			src = append(src, map[string]any{"source": sourceNames[k], "uv": m.Sources[k]})
-		}
-		out = append(out, map[string]any{
-			"stat_date": d, "uv": m.Visitors, "pv": m.PageViews, "add_cart_cnt": m.AddToCart,
-			"order_cnt": m.Orders, "pay_order_cnt": m.PaidOrders, "pay_amt": yuan(m.GMVFen),
-			"refund_amt": yuan(m.RefundsFen), "traffic_sources": map[string]any{"traffic_source": src},
-		})
-	}
-	writeJSON(w, map[string]any{"sycm_shop_daily_get_response": map[string]any{
-		"days": map[string]any{"shop_daily": out}, "request_id": s.requestID()}})
+	return 0
 }

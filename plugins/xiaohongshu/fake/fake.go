@@ -4,8 +4,14 @@
 // parameters; checks appId, version, the timestamp window and the MD5 signature;
 // answers with ark's {"success","error_code","error_msg","data"} envelope (or the
 // Java SDK's {"success","code","msg","data"} with Options.JavaEnvelope); checks
-// access tokens; pages a deterministic catalog; records stock syncs and notes; and
-// injects faults on demand.
+// access tokens; pages a deterministic catalog; records stock syncs; and injects
+// faults on demand.
+//
+// Shapes follow the official Java SDK (GetDetailSkuListResponse) and zsmhub/xhs-sdk,
+// limits the third-party summary of the official spec in PLATFORMS.md
+// ("Corrections and additions"): each handler cites what it follows, and refuses
+// what ark refuses — an order window over 24 h (created) or 30 min (updated),
+// pageNo over 100, pageSize over 100.
 package fake
 
 import (
@@ -27,19 +33,29 @@ import (
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
-// Error codes the fake answers with. ark publishes no stable table in the sources
-// this project relies on; these are the fake's own, and the plugin classifies by
-// message as well.
+// Error codes the fake answers with. ark's codes are negative numbers with no
+// published table (PLATFORMS.md "Corrections and additions", third-party); the
+// plugin must match on success/code and the message, so these values are only
+// plausible negatives and the messages carry the meaning.
 const (
-	CodeSystemBusy   = 1001
-	CodeInvalidParam = 2001
-	CodeSignInvalid  = 2002
-	CodeTimestamp    = 2003
-	CodeAppInvalid   = 2004
-	CodeTokenInvalid = 3001
-	CodeTokenExpired = 3002
-	CodeRateLimited  = 4001
-	CodeBusiness     = 5001
+	CodeSystemBusy   = -1
+	CodeInvalidParam = -100
+	CodeSignInvalid  = -101
+	CodeTimestamp    = -102
+	CodeAppInvalid   = -103
+	CodeTokenInvalid = -1001
+	CodeTokenExpired = -1002
+	CodeRateLimited  = -1005
+	CodeBusiness     = -9999
+)
+
+// Limits of order.getOrderList the fake enforces (PLATFORMS.md "Corrections and
+// additions", third-party summary of the official spec).
+const (
+	CreatedWindow = 24 * time.Hour   // timeType 1
+	UpdatedWindow = 30 * time.Minute // timeType 2
+	MaxPageNo     = 100
+	MaxPageSize   = 100
 )
 
 // Options configure a fake gateway. Zero values get the defaults noted.
@@ -64,12 +80,6 @@ type StockUpdate struct {
 	Quantity int64
 }
 
-// Note is one recorded note.publishNote.
-type Note struct {
-	ID, Type, Title, Desc, OutNoteID string
-	ImageList, Topics                []string
-}
-
 // Server is a running fake ark gateway.
 type Server struct {
 	URL string // base URL; the endpoint is URL + "/ark/open_api/v3/common_controller"
@@ -82,7 +92,6 @@ type Server struct {
 	mu    sync.Mutex
 	cat   *fakekit.Catalog
 	stock []StockUpdate
-	notes []Note
 
 	httpSrv *http.Server
 }
@@ -181,8 +190,20 @@ func (s *Server) StockUpdates() []StockUpdate {
 	return slices.Clone(s.stock)
 }
 
-// Notes returns recorded published notes in order.
-func (s *Server) Notes() []Note { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.notes) }
+// RevokeToken ends the authorization: the access token is expired and the
+// refresh token refused (oauth.refreshToken answers "refreshToken无效").
+func (s *Server) RevokeToken() { s.sess.Revoke() }
+
+// TokenGeneration counts grants and refreshes.
+func (s *Server) TokenGeneration() int { return s.sess.Generation() }
+
+// ChangeOrder moves catalog order id to state st now (its update time becomes
+// the fake's now), as a buyer paying or a seller shipping would.
+func (s *Server) ChangeOrder(id int64, st fakekit.OrderState) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cat.Change(id, st, s.Now()) != nil
+}
 
 // Calls counts requests for method that passed the signature checks ("" counts all).
 func (s *Server) Calls(method string) int { return s.calls.Count(method) }
@@ -282,11 +303,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.orderDetail(w, a)
 	case "inventory.syncSkuStock":
 		s.syncStock(w, a)
-	case "note.publishNote":
-		s.publish(w, a)
-	case "data.getShopDailyData":
-		s.daily(w, a)
-	default:
+	default: // e.g. the invented note.publishNote / data.getShopDailyData
 		s.fail(w, CodeInvalidParam, "method不存在")
 	}
 }
@@ -327,13 +344,16 @@ func (s *Server) token(w http.ResponseWriter, method string, a args) {
 func (s *Server) pageArgs(w http.ResponseWriter, a args) (page, size int64, ok bool) {
 	page, ok1 := a.Num("pageNo", 1)
 	size, ok2 := a.Num("pageSize", 20)
-	if !ok1 || !ok2 || page < 1 || size < 1 || size > 100 {
-		s.fail(w, CodeInvalidParam, "pageNo/pageSize参数非法，pageSize须在1到100之间")
+	if !ok1 || !ok2 || page < 1 || page > MaxPageNo || size < 1 || size > MaxPageSize {
+		s.fail(w, CodeInvalidParam, "pageNo/pageSize参数非法，pageNo须在1到100之间，pageSize须在1到100之间")
 		return 0, 0, false
 	}
 	return page, size, true
 }
 
+// skuList answers product.getDetailSkuList in the official Java SDK's shape
+// (GetDetailSkuListResponse): data {data: [{item, sku}], pageNO, pageSize, total},
+// one entry per SKU with its item, ordered by item.
 func (s *Server) skuList(w http.ResponseWriter, a args) {
 	page, size, ok := s.pageArgs(w, a)
 	if !ok {
@@ -364,14 +384,16 @@ func (s *Server) skuList(w http.ResponseWriter, a args) {
 		for _, pp := range k.Props {
 			variants = append(variants, map[string]string{"id": strconv.FormatInt(pp.VID, 16), "name": pp.Name, "value": pp.Value})
 		}
-		list = append(list, map[string]any{
-			"id": fmt.Sprintf("%x", k.ID), "itemId": fmt.Sprintf("%x", p.ID), "itemName": p.Title, "scSkuCode": k.OuterID,
-			"variants": variants, "price": k.PriceFen, "originalPrice": k.PriceFen * 12 / 10, "stock": k.Stock,
-			"barcode": k.Barcode, "buyable": p.OnSale, "updateTime": p.Modified.UnixMilli(),
-		})
+		item := map[string]any{"id": fmt.Sprintf("%x", p.ID), "name": p.Title, "updateTime": p.Modified.UnixMilli(),
+			"createTime": p.Modified.Add(-240 * time.Hour).UnixMilli()}
+		sku := map[string]any{
+			"id": fmt.Sprintf("%x", k.ID), "itemId": fmt.Sprintf("%x", p.ID), "name": p.Title + " " + k.PropsName(),
+			"scSkuCode": k.OuterID, "variants": variants, "price": k.PriceFen, "originalPrice": k.PriceFen * 12 / 10,
+			"stock": k.Stock, "barcode": k.Barcode, "buyable": p.OnSale, "updateTime": p.Modified.UnixMilli(),
+		}
+		list = append(list, map[string]any{"item": item, "sku": sku})
 	}
-	s.ok(w, map[string]any{"total": len(rows), "pageNo": page, "pageSize": size,
-		"maxPageNo": (int64(len(rows)) + size - 1) / size, "skuList": list})
+	s.ok(w, map[string]any{"data": list, "pageNO": page, "pageSize": size, "total": len(rows)})
 }
 
 // OrderStatus is the ark orderStatus the fake gives each neutral state.
@@ -410,6 +432,11 @@ func summary(o *fakekit.Order) map[string]any {
 	}
 }
 
+// orderList answers order.getOrderList (zsmhub/xhs-sdk GetOrderList: startTime,
+// endTime inclusive Unix seconds, timeType 1 created / 2 updated, orderStatus,
+// pageNo, pageSize → total, pageNo, pageSize, maxPageNo, orderList[]). It refuses
+// what ark refuses: a window longer than 24 h (timeType 1) or 30 min
+// (timeType 2), pageNo over 100, pageSize over 100.
 func (s *Server) orderList(w http.ResponseWriter, a args) {
 	page, size, ok := s.pageArgs(w, a)
 	if !ok {
@@ -421,11 +448,22 @@ func (s *Server) orderList(w http.ResponseWriter, a args) {
 		s.fail(w, CodeInvalidParam, "startTime/endTime必填且endTime不能早于startTime")
 		return
 	}
-	if tt, _ := a.Num("timeType", 1); tt != 1 && tt != 2 {
+	tt, _ := a.Num("timeType", 1)
+	limit := CreatedWindow
+	switch tt {
+	case 1:
+	case 2:
+		limit = UpdatedWindow
+	default:
 		s.fail(w, CodeInvalidParam, "timeType参数非法")
 		return
 	}
-	tt, _ := a.Num("timeType", 1)
+	if time.Duration(to-from)*time.Second > limit {
+		s.fail(w, CodeInvalidParam, fmt.Sprintf("查询时间范围不能超过%s", map[int64]string{1: "24小时", 2: "30分钟"}[tt]))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var sel []*fakekit.Order
 	for _, o := range s.cat.Orders {
 		t := o.Created.Unix()
@@ -444,8 +482,13 @@ func (s *Server) orderList(w http.ResponseWriter, a args) {
 		"maxPageNo": (int64(len(sel)) + size - 1) / size, "orderList": list})
 }
 
+// orderDetail answers order.getOrderDetail (zsmhub/xhs-sdk OrderDetail model:
+// orderId, orderStatus, createdTime/paidTime/updateTime in ms, totalPayAmount and
+// totalShippingFree in fen, skuList[] with skuDetailList[].pricePerSku).
 func (s *Server) orderDetail(w http.ResponseWriter, a args) {
 	id := a.Str("orderId")
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for _, o := range s.cat.Orders {
 		if OrderID(o) != id {
 			continue
@@ -471,6 +514,8 @@ func (s *Server) orderDetail(w http.ResponseWriter, a args) {
 	s.fail(w, CodeBusiness, "订单不存在")
 }
 
+// syncStock answers inventory.syncSkuStock {skuId, qty}: qty is the SKU's total
+// stock, channel reserves included (PLATFORMS.md "Corrections and additions").
 func (s *Server) syncStock(w http.ResponseWriter, a args) {
 	q, ok := a.Num("qty", -1)
 	if !ok || q < 0 || a.Str("skuId") == "" {
@@ -493,50 +538,18 @@ func (s *Server) syncStock(w http.ResponseWriter, a args) {
 	s.fail(w, CodeBusiness, "SKU不存在")
 }
 
-func (s *Server) publish(w http.ResponseWriter, a args) {
-	if a.Str("title") == "" && a.Str("desc") == "" {
-		s.fail(w, CodeInvalidParam, "标题和正文不能同时为空")
-		return
-	}
-	var images, topics []string
-	json.Unmarshal(a["imageList"], &images)
-	json.Unmarshal(a["topics"], &topics)
+// PayOrder is ChangeOrder to the paid state (for tests outside plugins/, which
+// cannot name fakekit's states).
+func (s *Server) PayOrder(id int64) bool { return s.ChangeOrder(id, fakekit.StatePaid) }
+
+// FirstUnpaidOrder is the id of the first unpaid catalog order, or 0.
+func (s *Server) FirstUnpaidOrder() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := a.Str("outNoteId")
-	for _, n := range s.notes {
-		if out != "" && n.OutNoteID == out {
-			s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
-			return
+	for _, o := range s.cat.Orders {
+		if o.State == fakekit.StateUnpaid {
+			return o.ID
 		}
 	}
-	n := Note{ID: fmt.Sprintf("%024x", int64(0x65a1b2c3d4)+int64(len(s.notes)+1)*977), Type: a.Str("type"), Title: a.Str("title"),
-		Desc: a.Str("desc"), OutNoteID: out, ImageList: images, Topics: topics}
-	s.notes = append(s.notes, n)
-	s.ok(w, map[string]any{"noteId": n.ID, "noteUrl": "https://www.xiaohongshu.com/explore/" + n.ID})
-}
-
-var sourceNames = map[string]string{
-	"NATURAL_SEARCH": "搜索", "PAID": "聚光投放", "CONTENT": "笔记",
-	"SOCIAL": "分享", "PRIVATE_DOMAIN": "店铺关注", "OTHER": "其他",
-}
-
-func (s *Server) daily(w http.ResponseWriter, a args) {
-	days, err := platformhttp.DayRange(a.Str("startDate"), a.Str("endDate"), 366)
-	if err != nil {
-		s.fail(w, CodeInvalidParam, "startDate/endDate参数非法")
-		return
-	}
-	list := []map[string]any{}
-	for _, d := range days {
-		m := s.cat.DailyMetrics(d, platformhttp.Shanghai())
-		var src []map[string]any
-		for _, k := range fakekit.SourceKeys {
-			src = append(src, map[string]any{"source": sourceNames[k], "uv": m.Sources[k]})
-		}
-		list = append(list, map[string]any{"date": d, "uv": m.Visitors, "pv": m.PageViews, "addCartUv": m.AddToCart,
-			"orderCnt": m.Orders, "payOrderCnt": m.PaidOrders, "payAmount": m.GMVFen, "refundAmount": m.RefundsFen,
-			"trafficSources": src})
-	}
-	s.ok(w, map[string]any{"dataList": list})
+	return 0
 }

@@ -395,3 +395,22 @@ func DefaultEpoch(loc *time.Location) time.Time {
 func Token(prefix string, seed int64, gen int) string {
 	return fmt.Sprintf("%s%016x", prefix, hashInt(prefix, fmt.Sprint(seed), fmt.Sprint(gen)))
 }
+
+// Change moves order id to state st as of at (paid now if it becomes paid,
+// shipped or completed without a payment time) and returns it, or nil if there
+// is no such order. The caller holds the fake's lock.
+func (c *Catalog) Change(id int64, st OrderState, at time.Time) *Order {
+	at = at.Truncate(time.Second) // platforms keep whole seconds
+	for _, o := range c.Orders {
+		if o.ID != id {
+			continue
+		}
+		o.State = st
+		if o.Paid.IsZero() && (st == StatePaid || st == StateShipped || st == StateCompleted || st == StateRefunded) {
+			o.Paid = at
+		}
+		o.Modified = at
+		return o
+	}
+	return nil
+}

@@ -183,3 +183,31 @@ func WriteJSON(w http.ResponseWriter, contentType string, v any) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 }
+
+// Revoke ends the session for good: the access token is expired and no refresh
+// token is accepted until the next Grant (a seller who cancelled the app's
+// authorization, or a refresh token past its lifetime).
+func (s *Session) Revoke() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expired = true
+	s.refresh = "\x00revoked"
+}
+
+// Generation is how many grants and refreshes the session has seen.
+func (s *Session) Generation() int { s.mu.Lock(); defer s.mu.Unlock(); return s.gen }
+
+// Int64 reads k as a JSON number only (the official SDKs type ids such as
+// 抖店's product_id and sku_id as int64: a quoted id is refused); ok is false when
+// it is absent, quoted or not an integer.
+func (a Args) Int64(k string) (int64, bool) {
+	raw, ok := a[k]
+	if !ok || len(raw) == 0 || raw[0] == '"' {
+		return 0, false
+	}
+	var v int64
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, false
+	}
+	return v, true
+}

@@ -110,7 +110,10 @@ type PluginError struct {
 	// Safe to show to users; never contains secrets.
 	Message string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
 	// For ERROR_KIND_RATE_LIMITED: how long to wait before retrying.
-	RetryAfter    *durationpb.Duration `protobuf:"bytes,4,opt,name=retry_after,json=retryAfter,proto3" json:"retry_after,omitempty"`
+	RetryAfter *durationpb.Duration `protobuf:"bytes,4,opt,name=retry_after,json=retryAfter,proto3" json:"retry_after,omitempty"`
+	// A token the plugin refreshed while serving the failed call: the host stores
+	// it even though the call failed (the old refresh token may be spent).
+	NewToken      *Token `protobuf:"bytes,5,opt,name=new_token,json=newToken,proto3" json:"new_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -169,6 +172,13 @@ func (x *PluginError) GetMessage() string {
 func (x *PluginError) GetRetryAfter() *durationpb.Duration {
 	if x != nil {
 		return x.RetryAfter
+	}
+	return nil
+}
+
+func (x *PluginError) GetNewToken() *Token {
+	if x != nil {
+		return x.NewToken
 	}
 	return nil
 }
@@ -923,12 +933,15 @@ func (x *SKU) GetBarcode() string {
 }
 
 type ListOrdersRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Connection    *Connection            `protobuf:"bytes,1,opt,name=connection,proto3" json:"connection,omitempty"`
-	Since         *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=since,proto3" json:"since,omitempty"`
-	Until         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=until,proto3" json:"until,omitempty"`
-	Cursor        string                 `protobuf:"bytes,4,opt,name=cursor,proto3" json:"cursor,omitempty"`
-	PageSize      int64                  `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Connection *Connection            `protobuf:"bytes,1,opt,name=connection,proto3" json:"connection,omitempty"`
+	Since      *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=since,proto3" json:"since,omitempty"`
+	Until      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=until,proto3" json:"until,omitempty"`
+	Cursor     string                 `protobuf:"bytes,4,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	PageSize   int64                  `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The host holds no orders older than since (a first sync): orders created in
+	// the range suffice, and the plugin may use creation-time windows.
+	CreatedOnly   bool `protobuf:"varint,6,opt,name=created_only,json=createdOnly,proto3" json:"created_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -996,6 +1009,13 @@ func (x *ListOrdersRequest) GetPageSize() int64 {
 		return x.PageSize
 	}
 	return 0
+}
+
+func (x *ListOrdersRequest) GetCreatedOnly() bool {
+	if x != nil {
+		return x.CreatedOnly
+	}
+	return false
 }
 
 type OrderPage struct {
@@ -1787,13 +1807,14 @@ var File_platform_v1_platform_proto protoreflect.FileDescriptor
 
 const file_platform_v1_platform_proto_rawDesc = "" +
 	"\n" +
-	"\x1aplatform/v1/platform.proto\x12\x14opsgraph.platform.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbd\x01\n" +
+	"\x1aplatform/v1/platform.proto\x12\x14opsgraph.platform.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf7\x01\n" +
 	"\vPluginError\x123\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1f.opsgraph.platform.v1.ErrorKindR\x04kind\x12#\n" +
 	"\rplatform_code\x18\x02 \x01(\tR\fplatformCode\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12:\n" +
 	"\vretry_after\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\n" +
-	"retryAfter\"\x11\n" +
+	"retryAfter\x128\n" +
+	"\tnew_token\x18\x05 \x01(\v2\x1b.opsgraph.platform.v1.TokenR\bnewToken\"\x11\n" +
 	"\x0fDescribeRequest\"\x9b\x02\n" +
 	"\vDescription\x12\x1f\n" +
 	"\vplatform_id\x18\x01 \x01(\tR\n" +
@@ -1864,7 +1885,7 @@ const file_platform_v1_platform_proto_rawDesc = "" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1b\n" +
 	"\tprice_fen\x18\x03 \x01(\x03R\bpriceFen\x12\x14\n" +
 	"\x05stock\x18\x04 \x01(\x03R\x05stock\x12\x18\n" +
-	"\abarcode\x18\x05 \x01(\tR\abarcode\"\xee\x01\n" +
+	"\abarcode\x18\x05 \x01(\tR\abarcode\"\x91\x02\n" +
 	"\x11ListOrdersRequest\x12@\n" +
 	"\n" +
 	"connection\x18\x01 \x01(\v2 .opsgraph.platform.v1.ConnectionR\n" +
@@ -1872,7 +1893,8 @@ const file_platform_v1_platform_proto_rawDesc = "" +
 	"\x05since\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x120\n" +
 	"\x05until\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\x12\x16\n" +
 	"\x06cursor\x18\x04 \x01(\tR\x06cursor\x12\x1b\n" +
-	"\tpage_size\x18\x05 \x01(\x03R\bpageSize\"\xb1\x01\n" +
+	"\tpage_size\x18\x05 \x01(\x03R\bpageSize\x12!\n" +
+	"\fcreated_only\x18\x06 \x01(\bR\vcreatedOnly\"\xb1\x01\n" +
 	"\tOrderPage\x123\n" +
 	"\x06orders\x18\x01 \x03(\v2\x1b.opsgraph.platform.v1.OrderR\x06orders\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
@@ -1973,7 +1995,7 @@ const file_platform_v1_platform_proto_rawDesc = "" +
 	"ListOrders\x12'.opsgraph.platform.v1.ListOrdersRequest\x1a\x1f.opsgraph.platform.v1.OrderPage\x12`\n" +
 	"\vUpdateStock\x12(.opsgraph.platform.v1.UpdateStockRequest\x1a'.opsgraph.platform.v1.UpdateStockResult\x12b\n" +
 	"\x0ePublishContent\x12+.opsgraph.platform.v1.PublishContentRequest\x1a#.opsgraph.platform.v1.PublishResult\x12^\n" +
-	"\fFetchMetrics\x12).opsgraph.platform.v1.FetchMetricsRequest\x1a#.opsgraph.platform.v1.MetricsResultBCZAgithub.com/opsgraph/opsgraph/plugins/proto/platform/v1;platformv1b\x06proto3"
+	"\fFetchMetrics\x12).opsgraph.platform.v1.FetchMetricsRequest\x1a#.opsgraph.platform.v1.MetricsResultBPZNgithub.com/opsgraph/opsgraph/plugins/sdk/internal/proto/platform/v1;platformv1b\x06proto3"
 
 var (
 	file_platform_v1_platform_proto_rawDescOnce sync.Once
@@ -2022,55 +2044,56 @@ var file_platform_v1_platform_proto_goTypes = []any{
 var file_platform_v1_platform_proto_depIdxs = []int32{
 	0,  // 0: opsgraph.platform.v1.PluginError.kind:type_name -> opsgraph.platform.v1.ErrorKind
 	26, // 1: opsgraph.platform.v1.PluginError.retry_after:type_name -> google.protobuf.Duration
-	4,  // 2: opsgraph.platform.v1.Description.credential_fields:type_name -> opsgraph.platform.v1.CredentialField
-	24, // 3: opsgraph.platform.v1.Connection.credentials:type_name -> opsgraph.platform.v1.Connection.CredentialsEntry
-	27, // 4: opsgraph.platform.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 5: opsgraph.platform.v1.AuthorizeRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	5,  // 6: opsgraph.platform.v1.RefreshTokenRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	5,  // 7: opsgraph.platform.v1.ListProductsRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	27, // 8: opsgraph.platform.v1.ListProductsRequest.since:type_name -> google.protobuf.Timestamp
-	11, // 9: opsgraph.platform.v1.ProductPage.products:type_name -> opsgraph.platform.v1.Product
-	6,  // 10: opsgraph.platform.v1.ProductPage.new_token:type_name -> opsgraph.platform.v1.Token
-	12, // 11: opsgraph.platform.v1.Product.skus:type_name -> opsgraph.platform.v1.SKU
-	27, // 12: opsgraph.platform.v1.Product.updated_at:type_name -> google.protobuf.Timestamp
-	5,  // 13: opsgraph.platform.v1.ListOrdersRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	27, // 14: opsgraph.platform.v1.ListOrdersRequest.since:type_name -> google.protobuf.Timestamp
-	27, // 15: opsgraph.platform.v1.ListOrdersRequest.until:type_name -> google.protobuf.Timestamp
-	15, // 16: opsgraph.platform.v1.OrderPage.orders:type_name -> opsgraph.platform.v1.Order
-	6,  // 17: opsgraph.platform.v1.OrderPage.new_token:type_name -> opsgraph.platform.v1.Token
-	27, // 18: opsgraph.platform.v1.Order.created_at:type_name -> google.protobuf.Timestamp
-	27, // 19: opsgraph.platform.v1.Order.paid_at:type_name -> google.protobuf.Timestamp
-	27, // 20: opsgraph.platform.v1.Order.updated_at:type_name -> google.protobuf.Timestamp
-	16, // 21: opsgraph.platform.v1.Order.lines:type_name -> opsgraph.platform.v1.OrderLine
-	5,  // 22: opsgraph.platform.v1.UpdateStockRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	6,  // 23: opsgraph.platform.v1.UpdateStockResult.new_token:type_name -> opsgraph.platform.v1.Token
-	5,  // 24: opsgraph.platform.v1.PublishContentRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	6,  // 25: opsgraph.platform.v1.PublishResult.new_token:type_name -> opsgraph.platform.v1.Token
-	5,  // 26: opsgraph.platform.v1.FetchMetricsRequest.connection:type_name -> opsgraph.platform.v1.Connection
-	23, // 27: opsgraph.platform.v1.MetricsResult.days:type_name -> opsgraph.platform.v1.DailyMetrics
-	6,  // 28: opsgraph.platform.v1.MetricsResult.new_token:type_name -> opsgraph.platform.v1.Token
-	25, // 29: opsgraph.platform.v1.DailyMetrics.traffic_sources:type_name -> opsgraph.platform.v1.DailyMetrics.TrafficSourcesEntry
-	2,  // 30: opsgraph.platform.v1.Platform.Describe:input_type -> opsgraph.platform.v1.DescribeRequest
-	7,  // 31: opsgraph.platform.v1.Platform.Authorize:input_type -> opsgraph.platform.v1.AuthorizeRequest
-	8,  // 32: opsgraph.platform.v1.Platform.RefreshToken:input_type -> opsgraph.platform.v1.RefreshTokenRequest
-	9,  // 33: opsgraph.platform.v1.Platform.ListProducts:input_type -> opsgraph.platform.v1.ListProductsRequest
-	13, // 34: opsgraph.platform.v1.Platform.ListOrders:input_type -> opsgraph.platform.v1.ListOrdersRequest
-	17, // 35: opsgraph.platform.v1.Platform.UpdateStock:input_type -> opsgraph.platform.v1.UpdateStockRequest
-	19, // 36: opsgraph.platform.v1.Platform.PublishContent:input_type -> opsgraph.platform.v1.PublishContentRequest
-	21, // 37: opsgraph.platform.v1.Platform.FetchMetrics:input_type -> opsgraph.platform.v1.FetchMetricsRequest
-	3,  // 38: opsgraph.platform.v1.Platform.Describe:output_type -> opsgraph.platform.v1.Description
-	6,  // 39: opsgraph.platform.v1.Platform.Authorize:output_type -> opsgraph.platform.v1.Token
-	6,  // 40: opsgraph.platform.v1.Platform.RefreshToken:output_type -> opsgraph.platform.v1.Token
-	10, // 41: opsgraph.platform.v1.Platform.ListProducts:output_type -> opsgraph.platform.v1.ProductPage
-	14, // 42: opsgraph.platform.v1.Platform.ListOrders:output_type -> opsgraph.platform.v1.OrderPage
-	18, // 43: opsgraph.platform.v1.Platform.UpdateStock:output_type -> opsgraph.platform.v1.UpdateStockResult
-	20, // 44: opsgraph.platform.v1.Platform.PublishContent:output_type -> opsgraph.platform.v1.PublishResult
-	22, // 45: opsgraph.platform.v1.Platform.FetchMetrics:output_type -> opsgraph.platform.v1.MetricsResult
-	38, // [38:46] is the sub-list for method output_type
-	30, // [30:38] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	6,  // 2: opsgraph.platform.v1.PluginError.new_token:type_name -> opsgraph.platform.v1.Token
+	4,  // 3: opsgraph.platform.v1.Description.credential_fields:type_name -> opsgraph.platform.v1.CredentialField
+	24, // 4: opsgraph.platform.v1.Connection.credentials:type_name -> opsgraph.platform.v1.Connection.CredentialsEntry
+	27, // 5: opsgraph.platform.v1.Token.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 6: opsgraph.platform.v1.AuthorizeRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	5,  // 7: opsgraph.platform.v1.RefreshTokenRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	5,  // 8: opsgraph.platform.v1.ListProductsRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	27, // 9: opsgraph.platform.v1.ListProductsRequest.since:type_name -> google.protobuf.Timestamp
+	11, // 10: opsgraph.platform.v1.ProductPage.products:type_name -> opsgraph.platform.v1.Product
+	6,  // 11: opsgraph.platform.v1.ProductPage.new_token:type_name -> opsgraph.platform.v1.Token
+	12, // 12: opsgraph.platform.v1.Product.skus:type_name -> opsgraph.platform.v1.SKU
+	27, // 13: opsgraph.platform.v1.Product.updated_at:type_name -> google.protobuf.Timestamp
+	5,  // 14: opsgraph.platform.v1.ListOrdersRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	27, // 15: opsgraph.platform.v1.ListOrdersRequest.since:type_name -> google.protobuf.Timestamp
+	27, // 16: opsgraph.platform.v1.ListOrdersRequest.until:type_name -> google.protobuf.Timestamp
+	15, // 17: opsgraph.platform.v1.OrderPage.orders:type_name -> opsgraph.platform.v1.Order
+	6,  // 18: opsgraph.platform.v1.OrderPage.new_token:type_name -> opsgraph.platform.v1.Token
+	27, // 19: opsgraph.platform.v1.Order.created_at:type_name -> google.protobuf.Timestamp
+	27, // 20: opsgraph.platform.v1.Order.paid_at:type_name -> google.protobuf.Timestamp
+	27, // 21: opsgraph.platform.v1.Order.updated_at:type_name -> google.protobuf.Timestamp
+	16, // 22: opsgraph.platform.v1.Order.lines:type_name -> opsgraph.platform.v1.OrderLine
+	5,  // 23: opsgraph.platform.v1.UpdateStockRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	6,  // 24: opsgraph.platform.v1.UpdateStockResult.new_token:type_name -> opsgraph.platform.v1.Token
+	5,  // 25: opsgraph.platform.v1.PublishContentRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	6,  // 26: opsgraph.platform.v1.PublishResult.new_token:type_name -> opsgraph.platform.v1.Token
+	5,  // 27: opsgraph.platform.v1.FetchMetricsRequest.connection:type_name -> opsgraph.platform.v1.Connection
+	23, // 28: opsgraph.platform.v1.MetricsResult.days:type_name -> opsgraph.platform.v1.DailyMetrics
+	6,  // 29: opsgraph.platform.v1.MetricsResult.new_token:type_name -> opsgraph.platform.v1.Token
+	25, // 30: opsgraph.platform.v1.DailyMetrics.traffic_sources:type_name -> opsgraph.platform.v1.DailyMetrics.TrafficSourcesEntry
+	2,  // 31: opsgraph.platform.v1.Platform.Describe:input_type -> opsgraph.platform.v1.DescribeRequest
+	7,  // 32: opsgraph.platform.v1.Platform.Authorize:input_type -> opsgraph.platform.v1.AuthorizeRequest
+	8,  // 33: opsgraph.platform.v1.Platform.RefreshToken:input_type -> opsgraph.platform.v1.RefreshTokenRequest
+	9,  // 34: opsgraph.platform.v1.Platform.ListProducts:input_type -> opsgraph.platform.v1.ListProductsRequest
+	13, // 35: opsgraph.platform.v1.Platform.ListOrders:input_type -> opsgraph.platform.v1.ListOrdersRequest
+	17, // 36: opsgraph.platform.v1.Platform.UpdateStock:input_type -> opsgraph.platform.v1.UpdateStockRequest
+	19, // 37: opsgraph.platform.v1.Platform.PublishContent:input_type -> opsgraph.platform.v1.PublishContentRequest
+	21, // 38: opsgraph.platform.v1.Platform.FetchMetrics:input_type -> opsgraph.platform.v1.FetchMetricsRequest
+	3,  // 39: opsgraph.platform.v1.Platform.Describe:output_type -> opsgraph.platform.v1.Description
+	6,  // 40: opsgraph.platform.v1.Platform.Authorize:output_type -> opsgraph.platform.v1.Token
+	6,  // 41: opsgraph.platform.v1.Platform.RefreshToken:output_type -> opsgraph.platform.v1.Token
+	10, // 42: opsgraph.platform.v1.Platform.ListProducts:output_type -> opsgraph.platform.v1.ProductPage
+	14, // 43: opsgraph.platform.v1.Platform.ListOrders:output_type -> opsgraph.platform.v1.OrderPage
+	18, // 44: opsgraph.platform.v1.Platform.UpdateStock:output_type -> opsgraph.platform.v1.UpdateStockResult
+	20, // 45: opsgraph.platform.v1.Platform.PublishContent:output_type -> opsgraph.platform.v1.PublishResult
+	22, // 46: opsgraph.platform.v1.Platform.FetchMetrics:output_type -> opsgraph.platform.v1.MetricsResult
+	39, // [39:47] is the sub-list for method output_type
+	31, // [31:39] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_platform_v1_platform_proto_init() }

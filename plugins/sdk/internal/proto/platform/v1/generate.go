@@ -1,6 +1,6 @@
 // Package platformv1 holds the generated Go code for the opsgraph.platform.v1
 // plugin protocol. Do not edit the *.pb.go files; edit platform.proto and run
-// `go generate ./plugins/proto/...` (needs protoc from Debian's
+// `go generate ./plugins/sdk/internal/proto/...` (needs protoc from Debian's
 // protobuf-compiler; the Go generators are pinned as tools in go.mod).
 package platformv1
 
