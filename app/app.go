@@ -56,6 +56,9 @@ type Config struct {
 	Builtins []host.Spec
 	// PluginCallTimeout bounds each plugin call; 0 is the host default (30 s).
 	PluginCallTimeout time.Duration
+	// PluginHealthInterval and PluginHealthTimeout: how often running plugins
+	// are pinged and how long a ping may take; 0 is the host default (10 s, 3 s).
+	PluginHealthInterval, PluginHealthTimeout time.Duration
 	// SyncPageSize is the page size of platform syncs; 0 is 100.
 	SyncPageSize int
 	// NoSyncRunner leaves sync jobs queued (tests that run jobs by hand).
@@ -110,6 +113,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
 		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log,
+		HealthInterval: cfg.PluginHealthInterval, HealthTimeout: cfg.PluginHealthTimeout,
 		Env: []string{netguard.EnvAllowPrivate + "=" + strconv.FormatBool(cfg.AllowPrivateEndpoints)}})
 	if err != nil {
 		az.Close()

@@ -124,7 +124,10 @@ func TestGuardedClientRefusesAtDial(t *testing.T) {
 	}
 	port := netip.MustParseAddrPort(srv.Listener.Addr().String()).Port()
 	for _, u := range []string{srv.URL, "http://localhost:" + strconv.Itoa(int(port)) + "/"} {
-		_, err := c.Get(u)
+		res, err := c.Get(u)
+		if res != nil {
+			res.Body.Close()
+		}
 		if !errors.Is(err, ErrNotPublic) {
 			t.Errorf("GET %s: %v, want ErrNotPublic", u, err)
 		}

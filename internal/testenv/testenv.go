@@ -112,11 +112,10 @@ func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits =
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 
-// WithTrustProxy is the deprecated --trust-proxy: X-Forwarded-For is
+// WithTrustProxy is what the old --trust-proxy now means: X-Forwarded-For is
 // trusted from loopback (where test clients connect from) and the private
-// networks, so a test can choose its client address.
-//
-// Deprecated: use WithTrustedProxies.
+// networks, so a test can choose its client address. WithTrustedProxies
+// names the proxies exactly.
 func WithTrustProxy() Option { return func(c *app.Config) { c.TrustedProxies = auth.LocalProxies } }
 
 // WithTrustedProxies sets --trusted-proxies: X-Forwarded-For from these

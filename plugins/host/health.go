@@ -90,9 +90,9 @@ func (p *managed) exitedWithin(inst *instance, d time.Duration) bool {
 }
 
 // suspect asks the health monitor of inst for a ping now.
-func (inst *instance) suspect() {
+func (i *instance) suspect() {
 	select {
-	case inst.checkNow <- struct{}{}:
+	case i.checkNow <- struct{}{}:
 	default:
 	}
 }

@@ -111,7 +111,9 @@ func TestHealthyPluginSurvivesHealthChecks(t *testing.T) {
 		}
 	}
 	cancel()
-	<-errc
+	if err := <-errc; err == nil {
+		t.Fatal("the cancelled call succeeded")
+	}
 	if _, err := p.Describe(ctx); err != nil {
 		t.Fatal(err)
 	}
