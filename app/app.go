@@ -242,9 +242,14 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
 			} else if v, err := a.Auth.Authenticate(ctx, strings.TrimSpace(token)); err != nil {
 				if _, coded := apperr.CodeOf(err); !coded {
+					// The token could not be checked (database unreachable, pool
+					// exhausted): say so instead of calling a good token invalid.
 					a.cfg.Log.ErrorContext(ctx, "authenticate", "err", err)
+					ctx = graph.WithAuthError(ctx, &apperr.Error{Code: apperr.Internal,
+						Message: "the server could not check the token just now; try again", Err: err})
+				} else {
+					ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
 				}
-				ctx = graph.WithAuthError(ctx, auth.ErrInvalidToken)
 			} else {
 				ctx = authz.WithViewer(ctx, v)
 			}
