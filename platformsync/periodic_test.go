@@ -12,8 +12,9 @@ import (
 	"github.com/opsgraph/opsgraph/platformsync"
 )
 
-// TestEvery runs a registered periodic task on the runner, with system
-// authorization and the tick's time, holding the task's lease in the database.
+// TestEvery runs periodic tasks registered before and after the runner
+// started, with system authorization and the tick's time, each holding its
+// lease in the database.
 func TestEvery(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -28,21 +29,28 @@ func TestEvery(t *testing.T) {
 		system bool
 		now    time.Time
 	}
-	calls := make(chan call, 10)
-	s.Every("test.tick", 20*time.Millisecond, func(ctx context.Context, now time.Time) error {
-		select {
-		case calls <- call{authz.FromContext(ctx) != nil && authz.FromContext(ctx).System, now}:
-		default:
+	calls := map[string]chan call{"test.before": make(chan call, 1), "test.after": make(chan call, 1)}
+	task := func(name string) func(ctx context.Context, now time.Time) error {
+		return func(ctx context.Context, now time.Time) error {
+			select {
+			case calls[name] <- call{authz.FromContext(ctx) != nil && authz.FromContext(ctx).System, now}:
+			default:
+			}
+			return nil
 		}
-		return nil
-	})
-	go s.Run(ctx)
-	c := <-calls
-	if !c.system || c.now.IsZero() {
-		t.Fatalf("task called with system=%v now=%v", c.system, c.now)
 	}
-	var owner string
-	if err := sqlDB.QueryRow(`SELECT owner FROM opsgraph_task_leases WHERE name = 'test.tick'`).Scan(&owner); err != nil || owner != "replica-a" {
-		t.Fatalf("task lease owner %q (%v), want replica-a", owner, err)
+	s.Every("test.before", 20*time.Millisecond, task("test.before"))
+	s.Init()
+	go s.Run(ctx)
+	s.Every("test.after", 20*time.Millisecond, task("test.after"))
+	for name, ch := range calls {
+		c := <-ch
+		if !c.system || c.now.IsZero() {
+			t.Fatalf("%s called with system=%v now=%v", name, c.system, c.now)
+		}
+		var owner string
+		if err := sqlDB.QueryRow(`SELECT owner FROM opsgraph_task_leases WHERE name = ?`, name).Scan(&owner); err != nil || owner != "replica-a" {
+			t.Fatalf("%s: lease owner %q (%v), want replica-a", name, owner, err)
+		}
 	}
 }

@@ -55,9 +55,10 @@ type Service struct {
 	// DB is the client's *sql.DB, for the leases of periodic tasks (Every).
 	DB *sql.DB
 
-	wake  chan struct{}
-	mu    sync.Mutex
-	tasks []task
+	wake   chan struct{}
+	mu     sync.Mutex
+	tasks  []task
+	runCtx context.Context // set once Run started the tasks
 }
 
 // DefaultPluginFor maps a store's platform to its built-in plugin.
