@@ -223,7 +223,11 @@ func run(args []string) error {
 			log.Info("database already has data: demo data not loaded again")
 		}
 		fakes, err := demo.StartFakePlatformsOn(cfg.DemoPorts)
-		if err != nil {
+		switch {
+		case errors.Is(err, syscall.EADDRINUSE):
+			// Another --demo replica on this host serves them already.
+			log.Warn("fake platform gateways not started: their ports are taken (another --demo server on this host?); set --demo-ports to move them", "ports", cfg.DemoPorts, "err", err)
+		case err != nil:
 			return fmt.Errorf("start fake platforms: %w", err)
 		}
 		defer func() {
@@ -231,7 +235,9 @@ func run(args []string) error {
 				f.Close()
 			}
 		}()
-		printFakes(fakes)
+		if len(fakes) > 0 {
+			printFakes(fakes)
+		}
 		// Demo mode only: the accounts and their shared password.
 		fmt.Fprintf(os.Stderr, "\nDemo users (password %q):\n", demo.Password)
 		for _, u := range demo.Users {

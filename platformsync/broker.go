@@ -63,3 +63,10 @@ func (b *Broker) IDs() []int {
 	}
 	return ids
 }
+
+// Has reports whether job id has subscribers here.
+func (b *Broker) Has(id int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs[id]) > 0
+}

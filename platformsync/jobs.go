@@ -255,7 +255,7 @@ func (s *Service) Run(ctx context.Context) {
 // take the same job; SQLite's immediate transactions serialize claims. The
 // claim raises the fencing token, so a previous owner can write no more.
 func (s *Service) claim(ctx context.Context) (*ent.SyncJob, error) {
-	tx, err := s.Client.Tx(ctx)
+	tx, err := s.tx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +374,7 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 	}
 	bg, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer done()
-	if ctx.Err() != nil {
+	if err != nil && ctx.Err() != nil { // stopped by shutdown, not by the platform
 		s.handBack(bg, job, log)
 		return
 	}
@@ -427,7 +427,7 @@ func (s *Service) handBack(ctx context.Context, job *ent.SyncJob, log interface 
 // finish records a job's end and the connection's state in one transaction,
 // fenced by the lease.
 func (s *Service) finish(ctx context.Context, job *ent.SyncJob, runErr error, phases []schematype.SyncPhase, pc int) (*ent.SyncJob, error) {
-	tx, err := s.Client.Tx(ctx)
+	tx, err := s.tx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -537,4 +537,22 @@ func (s *Service) phases(ctx context.Context, job *ent.SyncJob) (*runner, error)
 		}
 	}
 	return r, nil
+}
+
+// tx begins a runner transaction. On PostgreSQL it may stay idle for at most
+// a lease: a replica frozen in the middle of a page (SIGSTOP, a VM pause)
+// would otherwise hold the job's row lock, and SKIP LOCKED would keep every
+// other replica from reclaiming the job until it woke up. PostgreSQL ends
+// such a session; the frozen replica's commit then fails, and fencing stops it.
+func (s *Service) tx(ctx context.Context) (*ent.Tx, error) {
+	tx, err := s.Client.Tx(ctx)
+	if err != nil || !s.Postgres {
+		return tx, err
+	}
+	ms := s.lease().Milliseconds()
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL idle_in_transaction_session_timeout = %d", ms)); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
 }

@@ -34,7 +34,7 @@ func (s *Service) OnJobNotification(ctx context.Context, payload string) {
 		return
 	}
 	id, err := strconv.Atoi(idText)
-	if err != nil {
+	if err != nil || !s.Broker.Has(id) {
 		return
 	}
 	if j, err := s.Client.SyncJob.Get(authz.SystemContext(ctx), id); err == nil {

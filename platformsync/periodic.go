@@ -18,7 +18,9 @@ type task struct {
 // Every registers f to run about every interval, on one replica at a time:
 // before each run the replica takes (or renews) a lease on name in the
 // database that lasts 1.5 intervals, so when the replica holding it dies
-// another takes over within that time. Register before Run starts.
+// another takes over within that time. Tasks may be registered before or
+// after Run starts (app.New starts it: register on app.App.Sync afterwards);
+// with the runner off (NoSyncRunner) they do not run.
 //
 // The lease makes a run on two replicas at once rare, not impossible (a
 // replica frozen past its lease runs late). So f must be idempotent, like
@@ -32,15 +34,19 @@ type task struct {
 func (s *Service) Every(name string, interval time.Duration, f func(ctx context.Context, now time.Time) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tasks = append(s.tasks, task{name: name, interval: interval, f: f})
+	t := task{name: name, interval: interval, f: f}
+	s.tasks = append(s.tasks, t)
+	if s.runCtx != nil {
+		go s.runTask(s.runCtx, t)
+	}
 }
 
-// runTasks runs the registered tasks until ctx ends.
+// runTasks runs the registered tasks, and those registered later, until ctx ends.
 func (s *Service) runTasks(ctx context.Context) {
 	s.mu.Lock()
-	tasks := s.tasks
-	s.mu.Unlock()
-	for _, t := range tasks {
+	defer s.mu.Unlock()
+	s.runCtx = ctx
+	for _, t := range s.tasks {
 		go s.runTask(ctx, t)
 	}
 }

@@ -38,7 +38,7 @@ func (r *runner) setPhase(ctx context.Context, i int) error {
 	r.cur = i
 	r.phaseList[i].State, r.phaseList[i].Done, r.phaseList[i].Total = PhaseRunning, 0, -1
 	r.pct = percent(r.phaseList, r.pct)
-	tx, err := r.s.Client.Tx(ctx)
+	tx, err := r.s.tx(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (r *runner) commit(ctx context.Context, cursors map[string]string, items in
 	phases := slices.Clone(r.phaseList)
 	advance(phases, r.cur, items, total)
 	pct := percent(phases, r.pct)
-	tx, err := r.s.Client.Tx(ctx)
+	tx, err := r.s.tx(ctx)
 	if err != nil {
 		return err
 	}

@@ -58,9 +58,10 @@ type Service struct {
 	// before it ends with RATE_LIMITED; 0 means DefaultRateLimitPatience.
 	RateLimitPatience time.Duration
 
-	wake  chan struct{}
-	mu    sync.Mutex
-	tasks []task
+	wake   chan struct{}
+	mu     sync.Mutex
+	tasks  []task
+	runCtx context.Context // set once Run started the tasks
 }
 
 // DefaultPluginFor maps a store's platform to its built-in plugin.

@@ -125,7 +125,11 @@ func newKey() string {
 func start(t testing.TB, name string, c clusterConfig) *replica {
 	t.Helper()
 	addr := freeAddr(t)
-	args := []string{"--addr", addr, "--db", c.dsn, "--log-format", "text",
+	dsn := c.dsn
+	if strings.HasPrefix(dsn, "postgres") { // name the replica's connections in pg_stat_activity
+		dsn = withParam(dsn, "application_name", name)
+	}
+	args := []string{"--addr", addr, "--db", dsn, "--log-format", "text",
 		"--sync-heartbeat", c.heartbeat, "--sync-lease", c.lease,
 		"--sync-page-size", fmt.Sprint(c.pageSize), "--db-max-open", fmt.Sprint(c.maxOpen)}
 	if c.demo {
