@@ -7,4 +7,5 @@ var (
 	UpsertProductsForTest = upsertProducts
 	ChunksForTest         = chunks
 	ChunkRowsForTest      = chunkRows
+	UpsertMetricsForTest  = upsertMetrics
 )

@@ -206,7 +206,7 @@ func Reauthorize(cause error, why string) *sdk.Error {
 // carries the request URL (a query string may hold an access token or signature).
 func TransportError(ctx context.Context, err error) *sdk.Error {
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
-		return sdk.Errorf(sdk.KindUnavailable, "platform call did not finish before the deadline")
+		return sdk.Errorf(sdk.KindUnavailable, "platform did not answer in time (the call deadline passed)")
 	}
 	if errors.Is(err, context.Canceled) {
 		return sdk.Errorf(sdk.KindUnavailable, "platform call cancelled")
