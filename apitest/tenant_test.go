@@ -334,6 +334,13 @@ func (w *tenants) mutations() []tenantMutation {
 		m("rejectContent", `mutation($id: ID!) { rejectContent(id: $id, note: "no") { id } }`, "id", b.Content),
 		m("scheduleContent", `mutation($id: ID!, $at: Time!) { scheduleContent(id: $id, at: $at) { id } }`, "id", b.Content, "at", future),
 		m("archiveContent", `mutation($id: ID!) { archiveContent(id: $id) { id } }`, "id", b.Content),
+		m("markContentPosted", `mutation($id: ID!) { markContentPosted(id: $id, url: "https://x.example/p") { id } }`, "id", b.Content),
+		m("setComplianceTerms in B", `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "独家", relax: true}]) { term } }`, "o", b.Org),
+		m("createAsset in B", `mutation($o: ID!) { createAsset(input: {organizationID: $o, name: "x", url: "https://x.example/a.jpg", source: "x"}) { id } }`, "o", b.Org),
+		m("updateAsset", `mutation($id: ID!) { updateAsset(id: $id, input: {name: "pwned"}) { id } }`, "id", b.Asset),
+		m("deleteAsset", `mutation($id: ID!) { deleteAsset(id: $id) }`, "id", b.Asset),
+		m("importEngagementMetrics into B's store", `mutation($s: ID!) { importEngagementMetrics(storeId: $s, format: CSV, data: "contentId,day,views,likes,comments,shares,saves") { rows } }`, "s", b.Store),
+		m("createExperiment in B's store", `mutation($s: ID!) { createExperiment(input: {storeID: $s, name: "x", dimension: TITLE}) { id } }`, "s", b.Store),
 
 		m("createCampaign in B's store", `mutation($s: ID!) { createCampaign(input: {storeID: $s, name: "x", kind: COUPON, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z",
 			rules: {coupon: {value: {amount: "5"}, minSpend: {amount: "50"}, quantity: 1, perUser: 1}}}) { id } }`, "s", b.Store),

@@ -18,6 +18,7 @@ import (
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/content"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph"
@@ -62,6 +63,7 @@ type App struct {
 	Box     *secretbox.Box
 	Plugins *host.Manager
 	Sync    *platformsync.Service
+	Content *content.Service // content scheduling (Tick)
 	cfg     Config
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -98,7 +100,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Broker: platformsync.NewBroker(), Instance: fmt.Sprintf("%s/%d", hostname, os.Getpid()),
 		PageSize: cfg.SyncPageSize, Postgres: db.IsPostgres(cfg.DSN)}
 	syncer.Init()
-	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	contents := &content.Service{Client: client, Poster: syncer, Log: cfg.Log, Now: cfg.Now}
+	syncer.Periodic = append(syncer.Periodic, contents.Periodic)
+	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Content: contents, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	if cfg.NoSyncRunner {

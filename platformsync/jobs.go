@@ -105,6 +105,9 @@ func (s *Service) Run(ctx context.Context) {
 			}
 			s.run(ctx, job)
 		}
+		for _, tick := range s.Periodic {
+			tick(ctx, now())
+		}
 		select {
 		case <-ctx.Done():
 			return

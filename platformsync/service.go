@@ -45,6 +45,10 @@ type Service struct {
 	// Postgres selects FOR UPDATE SKIP LOCKED job claiming (several replicas).
 	Postgres bool
 
+	// Periodic are idempotent Tick functions run on every poll of the job
+	// runner (content scheduling); each must tolerate running on every replica.
+	Periodic []func(ctx context.Context, now time.Time)
+
 	wake chan struct{}
 }
 
