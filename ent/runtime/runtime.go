@@ -466,6 +466,8 @@ func init() {
 	content.Hooks[1] = contentHooks[0]
 
 	content.Hooks[2] = contentHooks[1]
+
+	content.Hooks[3] = contentHooks[2]
 	contentMixinFields0 := contentMixin[0].Fields()
 	_ = contentMixinFields0
 	contentFields := schema.Content{}.Fields()

@@ -87,7 +87,7 @@ func (Content) Annotations() []schema.Annotation {
 
 // Hooks of Content.
 func (Content) Hooks() []ent.Hook {
-	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("product_id", productOrg)}
+	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("product_id", productOrg), sameOrg("experiment_id", experimentOrg)}
 }
 
 // Policy of Content.
