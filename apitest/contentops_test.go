@@ -417,3 +417,29 @@ func TestEngagementOnDemoData(t *testing.T) {
 		wantError(t, res, "BAD_USER_INPUT", "to", "days")
 	})
 }
+
+// TestReadmeContentOpsExamples runs the README's content operations examples
+// on the demo data.
+func TestReadmeContentOpsExamples(t *testing.T) {
+	env, tok := demoEnv(t, testenv.SQLite, "editor@brand-a.demo")
+	for _, q := range []string{
+		`{ checkCompliance(text: "全网第 一的美白精华，加微信领券", context: {surface: CONTENT}) { term matched start end severity category suggestion source } }`,
+		`{ stores(first: 1, where: {name: "Brand A 小红书官方店"}) { edges { node { id recommendedSlot(kind: ARTICLE) { weekday hour rate sampleSize reliable }
+			engagementSlots(kind: ARTICLE) { weekday hour posts rate } complianceFindings { field term severity } } } } }`,
+		`{ experiments(first: 5) { edges { node { name dimension result { winner pValue neededViewsPerVariant summary variants { label views engagements rate } } } } } }`,
+		`{ assets(first: 10) { edges { node { name licenceType licenceExpiresAt showsPeople modelRelease usageRestrictions } } } }`,
+	} {
+		var out map[string]any
+		env.MustData(t, testenv.Request{Token: tok, Query: q}, &out)
+		if fmt.Sprint(out) == "" {
+			t.Errorf("no data for %s", q)
+		}
+	}
+	var out struct {
+		CheckCompliance []finding
+	}
+	env.MustData(t, testenv.Request{Token: tok, Query: `{ checkCompliance(text: "全网第 一的美白精华，加微信领券") { term severity } }`}, &out)
+	if got := terms(out.CheckCompliance); !slices.Equal(got, []string{"全网第一:A", "美白:B", "加微信:A"}) {
+		t.Errorf("README example findings: %v", got)
+	}
+}

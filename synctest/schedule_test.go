@@ -138,6 +138,21 @@ func TestScheduledContentExactlyOnceAcrossReplicas(t *testing.T) {
 		if c := res.Codes(); len(c) != 1 || c[0] != "CONFLICT" {
 			t.Errorf("markContentPosted twice: %v", c)
 		}
+
+		// A hot topic still unpublished 24 h after the topic started: one SLA alert.
+		var hot struct{ CreateContent struct{ ID string } }
+		w.must(t, editor, `mutation($s: ID!, $h: Time!) { createContent(input: {storeID: $s, title: "热点：初雪穿搭", kind: TOPIC, hotTopicStartedAt: $h}) { id } }`,
+			map[string]any{"s": handStore, "h": clock.Now().Format(time.RFC3339)}, &hot)
+		tickAll()
+		if n := countAlerts(alert.KindHOT_TOPIC_SLA_MISSED); n != 0 {
+			t.Errorf("%d hot-topic alerts within the SLA", n)
+		}
+		clock.Advance(25 * time.Hour)
+		tickAll()
+		tickAll()
+		if n := countAlerts(alert.KindHOT_TOPIC_SLA_MISSED); n != 1 {
+			t.Errorf("%d HOT_TOPIC_SLA_MISSED alerts, want 1", n)
+		}
 	})
 }
 
