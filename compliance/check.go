@@ -1,3 +1,8 @@
+// Package compliance checks customer-facing texts against the Advertising Law
+// (广告法, article 9 absolute claims), the cosmetics and food claim rules, the
+// 2023 Internet Advertising Measures (the 广告 label) and platform rules
+// (contact diversion). Terms are data (terms.go, sources in docs/compliance.md);
+// texts are normalized before matching and context decides what is a claim.
 package compliance
 
 import (

@@ -148,7 +148,7 @@ const measures = "次步天日期周季章节篇集弹批眼口课讲件站轮�
 // ordinals lists prefix + measure words.
 func ordinals(prefix string) []string {
 	var out []string
-	for _, m := range []rune(measures) {
+	for _, m := range measures {
 		out = append(out, prefix+string(m))
 	}
 	return out

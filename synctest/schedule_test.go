@@ -110,7 +110,9 @@ func TestScheduledContentExactlyOnceAcrossReplicas(t *testing.T) {
 		}
 		// The author sees the alert addressed to them.
 		var mine struct {
-			Alerts struct{ Edges []struct{ Node struct{ Kind string } } }
+			Alerts struct {
+				Edges []struct{ Node struct{ Kind string } }
+			}
 		}
 		w.must(t, editor, `{ alerts(first: 10, where: {kind: CONTENT_DUE}) { edges { node { kind } } } }`, nil, &mine)
 		if len(mine.Alerts.Edges) == 0 {
