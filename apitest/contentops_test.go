@@ -443,3 +443,19 @@ func TestReadmeContentOpsExamples(t *testing.T) {
 		t.Errorf("README example findings: %v", got)
 	}
 }
+
+// TestStoreCadenceValidated: a store's content cadence is checked on save.
+func TestStoreCadenceValidated(t *testing.T) {
+	w := newContentWorld(t, testenv.SQLite)
+	res := w.do(t, w.owner, `mutation($id: ID!) { updateStore(id: $id, input: {contentCadence: {weekdayPosts: 1, weekendPosts: 1, deepOnWeekends: true, slots: ["08:00-10:00", "25:00-26:00"]}}) { id } }`, vars("id", w.store))
+	wantError(t, res, "BAD_USER_INPUT", "contentCadence.slots[1]", "25:00-26:00")
+	var out struct {
+		UpdateStore struct {
+			ContentCadence struct{ Slots []string }
+		}
+	}
+	w.must(t, w.owner, `mutation($id: ID!) { updateStore(id: $id, input: {contentCadence: {weekdayPosts: 2, weekendPosts: 1, deepOnWeekends: true, slots: ["07:00-09:00"]}}) { contentCadence { slots } } }`, vars("id", w.store), &out)
+	if !slices.Equal(out.UpdateStore.ContentCadence.Slots, []string{"07:00-09:00"}) {
+		t.Errorf("cadence = %+v", out)
+	}
+}

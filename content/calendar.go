@@ -3,6 +3,8 @@ package content
 import (
 	"fmt"
 	"time"
+
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
 
 // HotTopicLate reports whether hot-topic content missed its 24-hour SLA: not
@@ -28,15 +30,8 @@ func (s TimeSlot) String() string {
 
 // ParseSlot reads HH:MM-HH:MM (24:00 allowed as an end).
 func ParseSlot(s string) (TimeSlot, error) {
-	var h1, m1, h2, m2 int
-	if _, err := fmt.Sscanf(s, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
-		return TimeSlot{}, fmt.Errorf("slot %q: want HH:MM-HH:MM", s)
-	}
-	st, en := h1*60+m1, h2*60+m2
-	if h1 < 0 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59 || st >= en || en > 24*60 {
-		return TimeSlot{}, fmt.Errorf("slot %q: want a window within 00:00-24:00", s)
-	}
-	return TimeSlot{st, en}, nil
+	st, en, err := schematype.ParseSlot(s)
+	return TimeSlot{st, en}, err
 }
 
 // Cadence is a store's publishing target.

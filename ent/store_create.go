@@ -502,6 +502,11 @@ func (_c *StoreCreate) check() error {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Timezone(); !ok {
 		return &ValidationError{Name: "timezone", err: errors.New(`ent: missing required field "Store.timezone"`)}
 	}

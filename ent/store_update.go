@@ -670,6 +670,11 @@ func (_u *StoreUpdate) check() error {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Timezone(); ok {
 		if err := store.TimezoneValidator(v); err != nil {
 			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Store.timezone": %w`, err)}
@@ -1752,6 +1757,11 @@ func (_u *StoreUpdateOne) check() error {
 	if v, ok := _u.mutation.BrandPositioning(); ok {
 		if err := store.BrandPositioningValidator(v); err != nil {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Timezone(); ok {

@@ -1282,6 +1282,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	storeHooks := schema.Store{}.Hooks()
+
+	store.Hooks[1] = storeHooks[0]
 	storeMixinFields0 := storeMixin[0].Fields()
 	_ = storeMixinFields0
 	storeFields := schema.Store{}.Fields()

@@ -113,6 +113,20 @@ func mutationOrg(ctx context.Context, m ent.Mutation) (int, error) {
 
 // validateCampaign checks the typed rules against the campaign kind and the
 // phases against each other and the campaign's window.
+// validateStore checks a store's content cadence target.
+func validateStore() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.StoreFunc(func(ctx context.Context, m *gen.StoreMutation) (ent.Value, error) {
+			if c, ok := m.ContentCadence(); ok {
+				if err := c.Validate(); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
 func validateCampaign() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CampaignFunc(func(ctx context.Context, m *gen.CampaignMutation) (ent.Value, error) {

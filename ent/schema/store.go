@@ -84,5 +84,8 @@ func (Store) Annotations() []schema.Annotation {
 		schema.Comment("A store or account (店铺 / 账号) on Taobao, Tmall, Douyin, Xiaohongshu or elsewhere."))
 }
 
+// Hooks of Store.
+func (Store) Hooks() []ent.Hook { return []ent.Hook{validateStore()} }
+
 // Policy of Store.
 func (Store) Policy() ent.Policy { return tenantPolicy("store") }
