@@ -66,6 +66,21 @@ func (s *seeder) contentOps(ctx context.Context) error {
 	if err := s.history(ctx, xhs); err != nil {
 		return err
 	}
+	// One piece whose time came this morning: the Xiaohongshu plugin cannot
+	// post, so it waits (DUE) for the author to post it by hand.
+	author := s.authors[a.org.ID]
+	dueAt := s.today.Add(9 * time.Hour)
+	if dueAt.After(s.now) {
+		dueAt = dueAt.AddDate(0, 0, -1)
+	}
+	if err := s.tx.Content.Create().SetStoreID(xhs.store.ID).SetAuthorID(author).SetTitle("今日早安笔记：换季补水三步").
+		SetBody("早安！换季补水三步：清洁、补水、锁水。").SetKind(content.KindARTICLE).SetTheme("日更笔记").
+		SetStatus(content.StatusDUE).SetScheduledAt(dueAt).
+		SetVariants([]schematype.ContentVariant{{Format: schematype.FormatSquare,
+			URL: "https://assets.example.com/demo/brand-a/due/morning.jpg", AltText: "三瓶护肤品排成一行"}}).
+		Exec(ctx); err != nil {
+		return err
+	}
 	return s.experiments(ctx, xhs)
 }
 
