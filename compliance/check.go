@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Surface is where a text is shown to customers.
@@ -168,10 +169,20 @@ func (c *Checker) match(f Field, ctx Context) []Finding {
 	n := normalize(f.Text)
 	orig := []rune(f.Text)
 	s := string(n.runes)
+	// runeAt maps the byte offset of each rune of s to its rune offset.
+	runeAt := make([]int, len(s)+1)
+	r := 0
+	for i := range len(s) {
+		if utf8.RuneStart(s[i]) {
+			runeAt[i] = r
+			r++
+		}
+	}
+	runeAt[len(s)] = r
 	var hits []hit
 	for i, t := range c.norm {
 		for _, at := range indexAll(s, t) {
-			st := runeIndex(s, at)
+			st := runeAt[at]
 			h := hit{term: i, start: st, end: st + len([]rune(t))}
 			if boundaryOK(orig, n, h) && !ordinalList(n.runes, t, h.end) {
 				hits = append(hits, h)
@@ -179,13 +190,13 @@ func (c *Checker) match(f Field, ctx Context) []Finding {
 		}
 	}
 	for _, loc := range phoneRe.FindAllStringSubmatchIndex(s, -1) {
-		st := runeIndex(s, loc[2])
+		st := runeAt[loc[2]]
 		hits = append(hits, hit{term: -1, start: st, end: st + 11})
 	}
 	var benignSpans [][2]int
 	for _, b := range c.benign {
 		for _, at := range indexAll(s, b) {
-			st := runeIndex(s, at)
+			st := runeAt[at]
 			benignSpans = append(benignSpans, [2]int{st, st + len([]rune(b))})
 		}
 	}
@@ -364,8 +375,6 @@ func indexAll(s, sub string) []int {
 		off += i + len(sub[:1])
 	}
 }
-
-func runeIndex(s string, byteOff int) int { return len([]rune(s[:byteOff])) }
 
 // Counts tallies findings by severity.
 func Counts(fs []Finding) (a, b, c int) {
