@@ -334,6 +334,8 @@ func (w *tenants) mutations() []tenantMutation {
 		m("rejectContent", `mutation($id: ID!) { rejectContent(id: $id, note: "no") { id } }`, "id", b.Content),
 		m("scheduleContent", `mutation($id: ID!, $at: Time!) { scheduleContent(id: $id, at: $at) { id } }`, "id", b.Content, "at", future),
 		m("archiveContent", `mutation($id: ID!) { archiveContent(id: $id) { id } }`, "id", b.Content),
+		mixed("createContent with B's product", `mutation($s: ID!, $p: ID!) { createContent(input: {storeID: $s, title: "x", kind: ARTICLE, productID: $p}) { id } }`, "s", a.Store, "p", b.Product),
+		mixed("updateContent onto B's product", `mutation($id: ID!, $p: ID!) { updateContent(id: $id, input: {productID: $p}) { id } }`, "id", a.Content2, "p", b.Product),
 		m("markContentPosted", `mutation($id: ID!) { markContentPosted(id: $id, url: "https://x.example/p") { id } }`, "id", b.Content),
 		m("setComplianceTerms in B", `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "独家", relax: true}]) { term } }`, "o", b.Org),
 		m("createAsset in B", `mutation($o: ID!) { createAsset(input: {organizationID: $o, name: "x", url: "https://x.example/a.jpg", source: "x"}) { id } }`, "o", b.Org),

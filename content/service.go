@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
@@ -52,11 +53,11 @@ func (s *Service) now() time.Time {
 }
 
 // Transition applies action a to content id with a guarded conditional
-// update (UPDATE … WHERE status IN From(a)), so that of two racing callers
+// update (UPDATE … WHERE id = … AND status IN From(a)), so that of two racing callers
 // only one wins; set adds the action's other fields. A refused transition is
 // CONFLICT naming the current status; a missing or invisible row NOT_FOUND.
 // This is the only code that writes a content status.
-func Transition(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.ContentUpdate)) (*ent.Content, error) {
+func Transition(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.ContentUpdateOne)) (*ent.Content, error) {
 	n, err := apply(ctx, c, id, a, set)
 	if err != nil {
 		return nil, err
@@ -75,8 +76,10 @@ func Transition(ctx context.Context, c *ent.Client, id int, a Action, set func(*
 	return c.Content.Get(ctx, id)
 }
 
-// apply runs the guarded update of one action and reports the rows changed.
-func apply(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.ContentUpdate), extra ...func(*ent.ContentUpdate)) (int, error) {
+// apply runs the guarded update of one action and reports the rows changed
+// (0 or 1). It is an update of one row (UpdateOneID … Where status IN …) so
+// that the entity's hooks (tenancy of linked records) run as for any update.
+func apply(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.ContentUpdateOne)) (int, error) {
 	from := From(a)
 	if len(from) == 0 {
 		return 0, fmt.Errorf("content: unknown action %q", a)
@@ -85,9 +88,8 @@ func apply(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.C
 	for i, s := range from {
 		in[i] = entcontent.Status(s)
 	}
-	u := c.Content.Update().Where(entcontent.ID(id), entcontent.StatusIn(in...))
-	// One target per action except Edit (state kept) and Schedule from
-	// SCHEDULED/DUE (both end SCHEDULED).
+	u := c.Content.UpdateOneID(id).Where(entcontent.StatusIn(in...))
+	// One target per action except Edit (state kept).
 	if a != Edit {
 		to, _ := Next(from[0], a)
 		u.SetStatus(entcontent.Status(to))
@@ -95,10 +97,19 @@ func apply(ctx context.Context, c *ent.Client, id int, a Action, set func(*ent.C
 	if set != nil {
 		set(u)
 	}
-	for _, f := range extra {
-		f(u)
+	err := u.Exec(ctx)
+	if ent.IsNotFound(err) {
+		// Either the guard did not match (0 rows) or a hook did not find a
+		// linked record (a product of another organization): tell them apart.
+		cur, gerr := c.Content.Get(ctx, id)
+		if gerr != nil || !slices.Contains(in, cur.Status) {
+			return 0, nil
+		}
 	}
-	return u.Save(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // TickResult counts what one Tick did (on this replica).

@@ -52,7 +52,7 @@ func (r *Resolver) updateContent(ctx context.Context, id int, input ent.UpdateCo
 		}
 	}
 	return contentflow.Transition(ctx, r.client(ctx), id, contentflow.Edit,
-		func(u *ent.ContentUpdate) { input.Mutate(u.Mutation()) })
+		func(u *ent.ContentUpdateOne) { input.Mutate(u.Mutation()) })
 }
 
 func (r *Resolver) submitContent(ctx context.Context, id int) (*ent.Content, error) {
@@ -71,7 +71,7 @@ func (r *Resolver) submitContent(ctx context.Context, id int) (*ent.Content, err
 		return nil, err
 	}
 	return contentflow.Transition(ctx, r.client(ctx), id, contentflow.Submit,
-		func(u *ent.ContentUpdate) { u.ClearReviewNote() })
+		func(u *ent.ContentUpdateOne) { u.ClearReviewNote() })
 }
 
 func (r *Resolver) reviewContent(ctx context.Context, id int, to content.Status, note *string) (*ent.Content, error) {
@@ -88,7 +88,7 @@ func (r *Resolver) reviewContent(ctx context.Context, id int, to content.Status,
 	if to == content.StatusREJECTED {
 		action = contentflow.Reject
 	}
-	return contentflow.Transition(ctx, r.client(ctx), id, action, func(u *ent.ContentUpdate) {
+	return contentflow.Transition(ctx, r.client(ctx), id, action, func(u *ent.ContentUpdateOne) {
 		if note != nil {
 			u.SetReviewNote(*note)
 		}
@@ -104,7 +104,7 @@ func (r *Resolver) scheduleContent(ctx context.Context, id int, at time.Time) (*
 	}
 	// A new time re-arms the overdue alert.
 	return contentflow.Transition(ctx, r.client(ctx), id, contentflow.Schedule,
-		func(u *ent.ContentUpdate) { u.SetScheduledAt(at).ClearOverdueAlertedAt() })
+		func(u *ent.ContentUpdateOne) { u.SetScheduledAt(at).ClearOverdueAlertedAt() })
 }
 
 func (r *Resolver) archiveContent(ctx context.Context, id int) (*ent.Content, error) {
@@ -116,7 +116,7 @@ func (r *Resolver) markContentPosted(ctx context.Context, id int, url string) (*
 		return nil, apperr.Input("url", "must be an http or https URL")
 	}
 	return contentflow.Transition(ctx, r.client(ctx), id, contentflow.MarkPosted,
-		func(u *ent.ContentUpdate) { u.SetPostURL(strings.TrimSpace(url)).SetPublishedAt(time.Now()) })
+		func(u *ent.ContentUpdateOne) { u.SetPostURL(strings.TrimSpace(url)).SetPublishedAt(time.Now()) })
 }
 
 // launchCampaign starts a campaign now, with a guarded conditional update.

@@ -46,7 +46,7 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 	if err := s.saveToken(ctx, c, pc, res.NewToken); err != nil {
 		return nil, err
 	}
-	return contentflow.Transition(ctx, c, ct.ID, contentflow.Publish, func(u *ent.ContentUpdate) {
+	return contentflow.Transition(ctx, c, ct.ID, contentflow.Publish, func(u *ent.ContentUpdateOne) {
 		u.SetPublishedAt(time.Now()).SetExternalPostID(res.ExternalPostID)
 	})
 }
