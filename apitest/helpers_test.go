@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
@@ -106,6 +107,7 @@ type fixture struct {
 	Store, Content, Campaign, KOL, Collab, Supplier, Product, SKU int
 	Order, OrderLine, Metric, Token, Audit, Alert, SyncJob, Conn  int
 	Product2, Collab2, OrderLine2, Content2                       int // spares, for planted cross-tenant links
+	Asset                                                         int
 	TokenSecret                                                   string
 	CustomRole                                                    string
 	allIDs                                                        []int
@@ -178,6 +180,9 @@ func seedTenant(t testing.TB, env *testenv.Env, org, owner int, tag string) *fix
 	f.Alert = must(idOf(al, err))
 	sj, err := c.SyncJob.Create().SetStoreID(f.Store).SetWhat([]string{"PRODUCTS"}).SetStatus(syncjob.StatusSUCCEEDED).Save(sys)
 	f.SyncJob = must(idOf(sj, err))
+	as, err := c.Asset.Create().SetOrganizationID(org).SetName("Asset " + tag).SetURL("https://cdn.example/" + tag + ".jpg").
+		SetSource("own shoot").SetLicenceType(asset.LicenceTypeOWNED).Save(sys)
+	f.Asset = must(idOf(as, err))
 	pc, err := c.PlatformConnection.Create().SetStoreID(f.Store).SetPluginID("taobao").SetShopName("Shop " + tag).Save(sys)
 	f.Conn = must(idOf(pc, err))
 	f.CustomRole = "role_" + strings.ToLower(tag)

@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/content"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph"
@@ -82,6 +83,7 @@ type App struct {
 	Box     *secretbox.Box
 	Plugins *host.Manager
 	Sync    *platformsync.Service
+	Content *content.Service // content scheduling (Tick)
 	cfg     Config
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -130,7 +132,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		PageSize: cfg.SyncPageSize, Postgres: pg, DB: sqlDB,
 		Poll: cfg.SyncPoll, Heartbeat: cfg.SyncHeartbeat, Lease: cfg.SyncLease}
 	syncer.Init()
-	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	contents := &content.Service{Client: client, Poster: syncer, Log: cfg.Log, Now: cfg.Now}
+	// Posting due content, DUE/overdue/hot-topic alerts: idempotent (claims
+	// by compare-and-swap), run under a task lease by one replica at a time.
+	syncer.Every("content.schedule", contentTick, contents.Periodic)
+	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Content: contents, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	var listener *db.Listener
@@ -153,6 +159,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 // policyChannel carries policy edits: every replica reloads its policies.
 const policyChannel = "opsgraph_policy"
+
+// contentTick is how often due content is posted or marked DUE: content is
+// scheduled to the minute, so it goes out within about 15 s of its time.
+const contentTick = 15 * time.Second
 
 // listener wires PostgreSQL notifications to their receivers: sync job
 // updates to subscribers, queued jobs to the runner, policy edits to the

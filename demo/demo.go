@@ -144,6 +144,7 @@ func (s *seeder) run(ctx context.Context) error {
 		{"campaigns", s.campaigns},
 		{"KOL partners", s.kols},
 		{"collaborations", s.collaborations},
+		{"content operations", s.contentOps},
 	}
 	for _, st := range steps {
 		if err := st.f(ctx); err != nil {

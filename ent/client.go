@@ -17,11 +17,14 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -51,6 +54,8 @@ type Client struct {
 	APIToken *APITokenClient
 	// Alert is the client for interacting with the Alert builders.
 	Alert *AlertClient
+	// Asset is the client for interacting with the Asset builders.
+	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Campaign is the client for interacting with the Campaign builders.
@@ -61,6 +66,10 @@ type Client struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// EngagementMetric is the client for interacting with the EngagementMetric builders.
+	EngagementMetric *EngagementMetricClient
+	// Experiment is the client for interacting with the Experiment builders.
+	Experiment *ExperimentClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
@@ -106,11 +115,14 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIToken = NewAPITokenClient(c.config)
 	c.Alert = NewAlertClient(c.config)
+	c.Asset = NewAssetClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Campaign = NewCampaignClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
 	c.Collaboration = NewCollaborationClient(c.config)
 	c.Content = NewContentClient(c.config)
+	c.EngagementMetric = NewEngagementMetricClient(c.config)
+	c.Experiment = NewExperimentClient(c.config)
 	c.KOLPartner = NewKOLPartnerClient(c.config)
 	c.KnownAddress = NewKnownAddressClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
@@ -221,11 +233,14 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
 		Alert:              NewAlertClient(cfg),
+		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
+		EngagementMetric:   NewEngagementMetricClient(cfg),
+		Experiment:         NewExperimentClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
@@ -263,11 +278,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
 		Alert:              NewAlertClient(cfg),
+		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
+		EngagementMetric:   NewEngagementMetricClient(cfg),
+		Experiment:         NewExperimentClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
@@ -313,10 +331,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Alert, c.AuditEvent, c.Campaign, c.CasbinRule, c.Collaboration,
-		c.Content, c.KOLPartner, c.KnownAddress, c.LoginThrottle, c.Membership,
-		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.PlatformConnection,
-		c.Product, c.SKU, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.APIToken, c.Alert, c.Asset, c.AuditEvent, c.Campaign, c.CasbinRule,
+		c.Collaboration, c.Content, c.EngagementMetric, c.Experiment, c.KOLPartner,
+		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
+		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU, c.Session,
+		c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -326,10 +345,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Alert, c.AuditEvent, c.Campaign, c.CasbinRule, c.Collaboration,
-		c.Content, c.KOLPartner, c.KnownAddress, c.LoginThrottle, c.Membership,
-		c.MetricSnapshot, c.Order, c.OrderLine, c.Organization, c.PlatformConnection,
-		c.Product, c.SKU, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.APIToken, c.Alert, c.Asset, c.AuditEvent, c.Campaign, c.CasbinRule,
+		c.Collaboration, c.Content, c.EngagementMetric, c.Experiment, c.KOLPartner,
+		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
+		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU, c.Session,
+		c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -342,6 +362,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIToken.mutate(ctx, m)
 	case *AlertMutation:
 		return c.Alert.mutate(ctx, m)
+	case *AssetMutation:
+		return c.Asset.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *CampaignMutation:
@@ -352,6 +374,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Collaboration.mutate(ctx, m)
 	case *ContentMutation:
 		return c.Content.mutate(ctx, m)
+	case *EngagementMetricMutation:
+		return c.EngagementMetric.mutate(ctx, m)
+	case *ExperimentMutation:
+		return c.Experiment.mutate(ctx, m)
 	case *KOLPartnerMutation:
 		return c.KOLPartner.mutate(ctx, m)
 	case *KnownAddressMutation:
@@ -686,6 +712,156 @@ func (c *AlertClient) mutate(ctx context.Context, m *AlertMutation) (Value, erro
 		return (&AlertDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Alert mutation op: %q", m.Op())
+	}
+}
+
+// AssetClient is a client for the Asset schema.
+type AssetClient struct {
+	config
+}
+
+// NewAssetClient returns a client for the Asset from the given config.
+func NewAssetClient(c config) *AssetClient {
+	return &AssetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `asset.Hooks(f(g(h())))`.
+func (c *AssetClient) Use(hooks ...Hook) {
+	c.hooks.Asset = append(c.hooks.Asset, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `asset.Intercept(f(g(h())))`.
+func (c *AssetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Asset = append(c.inters.Asset, interceptors...)
+}
+
+// Create returns a builder for creating a Asset entity.
+func (c *AssetClient) Create() *AssetCreate {
+	mutation := newAssetMutation(c.config, OpCreate)
+	return &AssetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Asset entities.
+func (c *AssetClient) CreateBulk(builders ...*AssetCreate) *AssetCreateBulk {
+	return &AssetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AssetClient) MapCreateBulk(slice any, setFunc func(*AssetCreate, int)) *AssetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AssetCreateBulk{err: fmt.Errorf("calling to AssetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AssetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AssetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Asset.
+func (c *AssetClient) Update() *AssetUpdate {
+	mutation := newAssetMutation(c.config, OpUpdate)
+	return &AssetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AssetClient) UpdateOne(_m *Asset) *AssetUpdateOne {
+	mutation := newAssetMutation(c.config, OpUpdateOne, withAsset(_m))
+	return &AssetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AssetClient) UpdateOneID(id int) *AssetUpdateOne {
+	mutation := newAssetMutation(c.config, OpUpdateOne, withAssetID(id))
+	return &AssetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Asset.
+func (c *AssetClient) Delete() *AssetDelete {
+	mutation := newAssetMutation(c.config, OpDelete)
+	return &AssetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AssetClient) DeleteOne(_m *Asset) *AssetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AssetClient) DeleteOneID(id int) *AssetDeleteOne {
+	builder := c.Delete().Where(asset.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AssetDeleteOne{builder}
+}
+
+// Query returns a query builder for Asset.
+func (c *AssetClient) Query() *AssetQuery {
+	return &AssetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAsset},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Asset entity by its id.
+func (c *AssetClient) Get(ctx context.Context, id int) (*Asset, error) {
+	return c.Query().Where(asset.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AssetClient) GetX(ctx context.Context, id int) *Asset {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Asset.
+func (c *AssetClient) QueryOrganization(_m *Asset) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(asset.Table, asset.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, asset.OrganizationTable, asset.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AssetClient) Hooks() []Hook {
+	hooks := c.hooks.Asset
+	return append(hooks[:len(hooks):len(hooks)], asset.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AssetClient) Interceptors() []Interceptor {
+	return c.inters.Asset
+}
+
+func (c *AssetClient) mutate(ctx context.Context, m *AssetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AssetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AssetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AssetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AssetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Asset mutation op: %q", m.Op())
 	}
 }
 
@@ -1493,6 +1669,54 @@ func (c *ContentClient) QueryAuthor(_m *Content) *UserQuery {
 	return query
 }
 
+// QueryProduct queries the product edge of a Content.
+func (c *ContentClient) QueryProduct(_m *Content) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, content.ProductTable, content.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryExperiment queries the experiment edge of a Content.
+func (c *ContentClient) QueryExperiment(_m *Content) *ExperimentQuery {
+	query := (&ExperimentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, id),
+			sqlgraph.To(experiment.Table, experiment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, content.ExperimentTable, content.ExperimentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEngagement queries the engagement edge of a Content.
+func (c *ContentClient) QueryEngagement(_m *Content) *EngagementMetricQuery {
+	query := (&EngagementMetricClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, id),
+			sqlgraph.To(engagementmetric.Table, engagementmetric.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, content.EngagementTable, content.EngagementColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryCollaborations queries the collaborations edge of a Content.
 func (c *ContentClient) QueryCollaborations(_m *Content) *CollaborationQuery {
 	query := (&CollaborationClient{config: c.config}).Query()
@@ -1532,6 +1756,354 @@ func (c *ContentClient) mutate(ctx context.Context, m *ContentMutation) (Value, 
 		return (&ContentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Content mutation op: %q", m.Op())
+	}
+}
+
+// EngagementMetricClient is a client for the EngagementMetric schema.
+type EngagementMetricClient struct {
+	config
+}
+
+// NewEngagementMetricClient returns a client for the EngagementMetric from the given config.
+func NewEngagementMetricClient(c config) *EngagementMetricClient {
+	return &EngagementMetricClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `engagementmetric.Hooks(f(g(h())))`.
+func (c *EngagementMetricClient) Use(hooks ...Hook) {
+	c.hooks.EngagementMetric = append(c.hooks.EngagementMetric, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `engagementmetric.Intercept(f(g(h())))`.
+func (c *EngagementMetricClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EngagementMetric = append(c.inters.EngagementMetric, interceptors...)
+}
+
+// Create returns a builder for creating a EngagementMetric entity.
+func (c *EngagementMetricClient) Create() *EngagementMetricCreate {
+	mutation := newEngagementMetricMutation(c.config, OpCreate)
+	return &EngagementMetricCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EngagementMetric entities.
+func (c *EngagementMetricClient) CreateBulk(builders ...*EngagementMetricCreate) *EngagementMetricCreateBulk {
+	return &EngagementMetricCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EngagementMetricClient) MapCreateBulk(slice any, setFunc func(*EngagementMetricCreate, int)) *EngagementMetricCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EngagementMetricCreateBulk{err: fmt.Errorf("calling to EngagementMetricClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EngagementMetricCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EngagementMetricCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EngagementMetric.
+func (c *EngagementMetricClient) Update() *EngagementMetricUpdate {
+	mutation := newEngagementMetricMutation(c.config, OpUpdate)
+	return &EngagementMetricUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EngagementMetricClient) UpdateOne(_m *EngagementMetric) *EngagementMetricUpdateOne {
+	mutation := newEngagementMetricMutation(c.config, OpUpdateOne, withEngagementMetric(_m))
+	return &EngagementMetricUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EngagementMetricClient) UpdateOneID(id int) *EngagementMetricUpdateOne {
+	mutation := newEngagementMetricMutation(c.config, OpUpdateOne, withEngagementMetricID(id))
+	return &EngagementMetricUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EngagementMetric.
+func (c *EngagementMetricClient) Delete() *EngagementMetricDelete {
+	mutation := newEngagementMetricMutation(c.config, OpDelete)
+	return &EngagementMetricDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EngagementMetricClient) DeleteOne(_m *EngagementMetric) *EngagementMetricDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EngagementMetricClient) DeleteOneID(id int) *EngagementMetricDeleteOne {
+	builder := c.Delete().Where(engagementmetric.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EngagementMetricDeleteOne{builder}
+}
+
+// Query returns a query builder for EngagementMetric.
+func (c *EngagementMetricClient) Query() *EngagementMetricQuery {
+	return &EngagementMetricQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEngagementMetric},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EngagementMetric entity by its id.
+func (c *EngagementMetricClient) Get(ctx context.Context, id int) (*EngagementMetric, error) {
+	return c.Query().Where(engagementmetric.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EngagementMetricClient) GetX(ctx context.Context, id int) *EngagementMetric {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a EngagementMetric.
+func (c *EngagementMetricClient) QueryOrganization(_m *EngagementMetric) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(engagementmetric.Table, engagementmetric.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, engagementmetric.OrganizationTable, engagementmetric.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContent queries the content edge of a EngagementMetric.
+func (c *EngagementMetricClient) QueryContent(_m *EngagementMetric) *ContentQuery {
+	query := (&ContentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(engagementmetric.Table, engagementmetric.FieldID, id),
+			sqlgraph.To(content.Table, content.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, engagementmetric.ContentTable, engagementmetric.ContentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EngagementMetricClient) Hooks() []Hook {
+	hooks := c.hooks.EngagementMetric
+	return append(hooks[:len(hooks):len(hooks)], engagementmetric.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EngagementMetricClient) Interceptors() []Interceptor {
+	return c.inters.EngagementMetric
+}
+
+func (c *EngagementMetricClient) mutate(ctx context.Context, m *EngagementMetricMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EngagementMetricCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EngagementMetricUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EngagementMetricUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EngagementMetricDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EngagementMetric mutation op: %q", m.Op())
+	}
+}
+
+// ExperimentClient is a client for the Experiment schema.
+type ExperimentClient struct {
+	config
+}
+
+// NewExperimentClient returns a client for the Experiment from the given config.
+func NewExperimentClient(c config) *ExperimentClient {
+	return &ExperimentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `experiment.Hooks(f(g(h())))`.
+func (c *ExperimentClient) Use(hooks ...Hook) {
+	c.hooks.Experiment = append(c.hooks.Experiment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `experiment.Intercept(f(g(h())))`.
+func (c *ExperimentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Experiment = append(c.inters.Experiment, interceptors...)
+}
+
+// Create returns a builder for creating a Experiment entity.
+func (c *ExperimentClient) Create() *ExperimentCreate {
+	mutation := newExperimentMutation(c.config, OpCreate)
+	return &ExperimentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Experiment entities.
+func (c *ExperimentClient) CreateBulk(builders ...*ExperimentCreate) *ExperimentCreateBulk {
+	return &ExperimentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExperimentClient) MapCreateBulk(slice any, setFunc func(*ExperimentCreate, int)) *ExperimentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExperimentCreateBulk{err: fmt.Errorf("calling to ExperimentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExperimentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExperimentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Experiment.
+func (c *ExperimentClient) Update() *ExperimentUpdate {
+	mutation := newExperimentMutation(c.config, OpUpdate)
+	return &ExperimentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExperimentClient) UpdateOne(_m *Experiment) *ExperimentUpdateOne {
+	mutation := newExperimentMutation(c.config, OpUpdateOne, withExperiment(_m))
+	return &ExperimentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExperimentClient) UpdateOneID(id int) *ExperimentUpdateOne {
+	mutation := newExperimentMutation(c.config, OpUpdateOne, withExperimentID(id))
+	return &ExperimentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Experiment.
+func (c *ExperimentClient) Delete() *ExperimentDelete {
+	mutation := newExperimentMutation(c.config, OpDelete)
+	return &ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExperimentClient) DeleteOne(_m *Experiment) *ExperimentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExperimentClient) DeleteOneID(id int) *ExperimentDeleteOne {
+	builder := c.Delete().Where(experiment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExperimentDeleteOne{builder}
+}
+
+// Query returns a query builder for Experiment.
+func (c *ExperimentClient) Query() *ExperimentQuery {
+	return &ExperimentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExperiment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Experiment entity by its id.
+func (c *ExperimentClient) Get(ctx context.Context, id int) (*Experiment, error) {
+	return c.Query().Where(experiment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExperimentClient) GetX(ctx context.Context, id int) *Experiment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a Experiment.
+func (c *ExperimentClient) QueryOrganization(_m *Experiment) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, experiment.OrganizationTable, experiment.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStore queries the store edge of a Experiment.
+func (c *ExperimentClient) QueryStore(_m *Experiment) *StoreQuery {
+	query := (&StoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, id),
+			sqlgraph.To(store.Table, store.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, experiment.StoreTable, experiment.StoreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVariants queries the variants edge of a Experiment.
+func (c *ExperimentClient) QueryVariants(_m *Experiment) *ContentQuery {
+	query := (&ContentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, id),
+			sqlgraph.To(content.Table, content.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, experiment.VariantsTable, experiment.VariantsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExperimentClient) Hooks() []Hook {
+	hooks := c.hooks.Experiment
+	return append(hooks[:len(hooks):len(hooks)], experiment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExperimentClient) Interceptors() []Interceptor {
+	return c.inters.Experiment
+}
+
+func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExperimentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExperimentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExperimentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
 	}
 }
 
@@ -4322,16 +4894,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Alert, AuditEvent, Campaign, CasbinRule, Collaboration, Content,
-		KOLPartner, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, PlatformConnection, Product, SKU, Session, Store,
-		Supplier, SyncJob, User []ent.Hook
+		APIToken, Alert, Asset, AuditEvent, Campaign, CasbinRule, Collaboration,
+		Content, EngagementMetric, Experiment, KOLPartner, KnownAddress, LoginThrottle,
+		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
+		Product, SKU, Session, Store, Supplier, SyncJob, User []ent.Hook
 	}
 	inters struct {
-		APIToken, Alert, AuditEvent, Campaign, CasbinRule, Collaboration, Content,
-		KOLPartner, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, PlatformConnection, Product, SKU, Session, Store,
-		Supplier, SyncJob, User []ent.Interceptor
+		APIToken, Alert, Asset, AuditEvent, Campaign, CasbinRule, Collaboration,
+		Content, EngagementMetric, Experiment, KOLPartner, KnownAddress, LoginThrottle,
+		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
+		Product, SKU, Session, Store, Supplier, SyncJob, User []ent.Interceptor
 	}
 )
 

@@ -11,7 +11,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/user"
@@ -40,7 +42,7 @@ type Content struct {
 	Kind content.Kind `json:"kind,omitempty"`
 	// Theme or column, e.g. 新品种草, 教程, 节日热点.
 	Theme string `json:"theme,omitempty"`
-	// Workflow state. Changed only by the workflow mutations (submit, approve, reject, schedule, publish, archive).
+	// Workflow state (content.Machine). DUE: its time came and its store's plugin cannot post it, so the author posts it by hand and records the URL with markContentPosted.
 	Status content.Status `json:"status,omitempty"`
 	// When it is planned to go out (内容日历).
 	ScheduledAt *time.Time `json:"scheduled_at,omitempty"`
@@ -56,6 +58,20 @@ type Content struct {
 	ReviewerID int `json:"reviewer_id,omitempty"`
 	// The platform's post id once published.
 	ExternalPostID string `json:"external_post_id,omitempty"`
+	// The post's URL once published (recorded by markContentPosted for hand posts).
+	PostURL string `json:"post_url,omitempty"`
+	// The product it promotes; its category and registration decide the compliance category rules.
+	ProductID int `json:"product_id,omitempty"`
+	// For hot-topic content (热点): when the topic started. It must be published within 24 hours of this.
+	HotTopicStartedAt *time.Time `json:"hot_topic_started_at,omitempty"`
+	// The A/B experiment this content is a variant of.
+	ExperimentID int `json:"experiment_id,omitempty"`
+	// The variant's label in its experiment, e.g. A or B.
+	ExperimentVariant string `json:"experiment_variant,omitempty"`
+	// When the overdue alert was raised.
+	OverdueAlertedAt *time.Time `json:"overdue_alerted_at,omitempty"`
+	// When the hot-topic SLA alert was raised.
+	SLAAlertedAt *time.Time `json:"sla_alerted_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ContentQuery when eager-loading is set.
 	Edges        ContentEdges `json:"edges"`
@@ -70,14 +86,21 @@ type ContentEdges struct {
 	Store *Store `json:"store,omitempty"`
 	// Who wrote it.
 	Author *User `json:"author,omitempty"`
+	// The product it promotes.
+	Product *Product `json:"product,omitempty"`
+	// The A/B experiment this content is a variant of.
+	Experiment *Experiment `json:"experiment,omitempty"`
+	// Daily engagement numbers.
+	Engagement []*EngagementMetric `json:"engagement,omitempty"`
 	// KOL collaborations on this content.
 	Collaborations []*Collaboration `json:"collaborations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [7]map[string]int
 
+	namedEngagement     map[string][]*EngagementMetric
 	namedCollaborations map[string][]*Collaboration
 }
 
@@ -114,10 +137,41 @@ func (e ContentEdges) AuthorOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "author"}
 }
 
+// ProductOrErr returns the Product value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ContentEdges) ProductOrErr() (*Product, error) {
+	if e.Product != nil {
+		return e.Product, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: product.Label}
+	}
+	return nil, &NotLoadedError{edge: "product"}
+}
+
+// ExperimentOrErr returns the Experiment value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ContentEdges) ExperimentOrErr() (*Experiment, error) {
+	if e.Experiment != nil {
+		return e.Experiment, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: experiment.Label}
+	}
+	return nil, &NotLoadedError{edge: "experiment"}
+}
+
+// EngagementOrErr returns the Engagement value or an error if the edge
+// was not loaded in eager-loading.
+func (e ContentEdges) EngagementOrErr() ([]*EngagementMetric, error) {
+	if e.loadedTypes[5] {
+		return e.Engagement, nil
+	}
+	return nil, &NotLoadedError{edge: "engagement"}
+}
+
 // CollaborationsOrErr returns the Collaborations value or an error if the edge
 // was not loaded in eager-loading.
 func (e ContentEdges) CollaborationsOrErr() ([]*Collaboration, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[6] {
 		return e.Collaborations, nil
 	}
 	return nil, &NotLoadedError{edge: "collaborations"}
@@ -130,11 +184,11 @@ func (*Content) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case content.FieldTags, content.FieldVariants:
 			values[i] = new([]byte)
-		case content.FieldID, content.FieldOrganizationID, content.FieldStoreID, content.FieldAuthorID, content.FieldReviewerID:
+		case content.FieldID, content.FieldOrganizationID, content.FieldStoreID, content.FieldAuthorID, content.FieldReviewerID, content.FieldProductID, content.FieldExperimentID:
 			values[i] = new(sql.NullInt64)
-		case content.FieldTitle, content.FieldBody, content.FieldKind, content.FieldTheme, content.FieldStatus, content.FieldReviewNote, content.FieldExternalPostID:
+		case content.FieldTitle, content.FieldBody, content.FieldKind, content.FieldTheme, content.FieldStatus, content.FieldReviewNote, content.FieldExternalPostID, content.FieldPostURL, content.FieldExperimentVariant:
 			values[i] = new(sql.NullString)
-		case content.FieldCreatedAt, content.FieldUpdatedAt, content.FieldScheduledAt, content.FieldPublishedAt:
+		case content.FieldCreatedAt, content.FieldUpdatedAt, content.FieldScheduledAt, content.FieldPublishedAt, content.FieldHotTopicStartedAt, content.FieldOverdueAlertedAt, content.FieldSLAAlertedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -265,6 +319,51 @@ func (_m *Content) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ExternalPostID = value.String
 			}
+		case content.FieldPostURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field post_url", values[i])
+			} else if value.Valid {
+				_m.PostURL = value.String
+			}
+		case content.FieldProductID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field product_id", values[i])
+			} else if value.Valid {
+				_m.ProductID = int(value.Int64)
+			}
+		case content.FieldHotTopicStartedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field hot_topic_started_at", values[i])
+			} else if value.Valid {
+				_m.HotTopicStartedAt = new(time.Time)
+				*_m.HotTopicStartedAt = value.Time
+			}
+		case content.FieldExperimentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field experiment_id", values[i])
+			} else if value.Valid {
+				_m.ExperimentID = int(value.Int64)
+			}
+		case content.FieldExperimentVariant:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field experiment_variant", values[i])
+			} else if value.Valid {
+				_m.ExperimentVariant = value.String
+			}
+		case content.FieldOverdueAlertedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field overdue_alerted_at", values[i])
+			} else if value.Valid {
+				_m.OverdueAlertedAt = new(time.Time)
+				*_m.OverdueAlertedAt = value.Time
+			}
+		case content.FieldSLAAlertedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sla_alerted_at", values[i])
+			} else if value.Valid {
+				_m.SLAAlertedAt = new(time.Time)
+				*_m.SLAAlertedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -291,6 +390,21 @@ func (_m *Content) QueryStore() *StoreQuery {
 // QueryAuthor queries the "author" edge of the Content entity.
 func (_m *Content) QueryAuthor() *UserQuery {
 	return NewContentClient(_m.config).QueryAuthor(_m)
+}
+
+// QueryProduct queries the "product" edge of the Content entity.
+func (_m *Content) QueryProduct() *ProductQuery {
+	return NewContentClient(_m.config).QueryProduct(_m)
+}
+
+// QueryExperiment queries the "experiment" edge of the Content entity.
+func (_m *Content) QueryExperiment() *ExperimentQuery {
+	return NewContentClient(_m.config).QueryExperiment(_m)
+}
+
+// QueryEngagement queries the "engagement" edge of the Content entity.
+func (_m *Content) QueryEngagement() *EngagementMetricQuery {
+	return NewContentClient(_m.config).QueryEngagement(_m)
 }
 
 // QueryCollaborations queries the "collaborations" edge of the Content entity.
@@ -375,8 +489,59 @@ func (_m *Content) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("external_post_id=")
 	builder.WriteString(_m.ExternalPostID)
+	builder.WriteString(", ")
+	builder.WriteString("post_url=")
+	builder.WriteString(_m.PostURL)
+	builder.WriteString(", ")
+	builder.WriteString("product_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProductID))
+	builder.WriteString(", ")
+	if v := _m.HotTopicStartedAt; v != nil {
+		builder.WriteString("hot_topic_started_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("experiment_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ExperimentID))
+	builder.WriteString(", ")
+	builder.WriteString("experiment_variant=")
+	builder.WriteString(_m.ExperimentVariant)
+	builder.WriteString(", ")
+	if v := _m.OverdueAlertedAt; v != nil {
+		builder.WriteString("overdue_alerted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.SLAAlertedAt; v != nil {
+		builder.WriteString("sla_alerted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedEngagement returns the Engagement named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Content) NamedEngagement(name string) ([]*EngagementMetric, error) {
+	if _m.Edges.namedEngagement == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEngagement[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Content) appendNamedEngagement(name string, edges ...*EngagementMetric) {
+	if _m.Edges.namedEngagement == nil {
+		_m.Edges.namedEngagement = make(map[string][]*EngagementMetric)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEngagement[name] = []*EngagementMetric{}
+	} else {
+		_m.Edges.namedEngagement[name] = append(_m.Edges.namedEngagement[name], edges...)
+	}
 }
 
 // NamedCollaborations returns the Collaborations named value or an error if the edge was not

@@ -13,7 +13,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/user"
@@ -217,6 +220,104 @@ func (_c *ContentCreate) SetNillableExternalPostID(v *string) *ContentCreate {
 	return _c
 }
 
+// SetPostURL sets the "post_url" field.
+func (_c *ContentCreate) SetPostURL(v string) *ContentCreate {
+	_c.mutation.SetPostURL(v)
+	return _c
+}
+
+// SetNillablePostURL sets the "post_url" field if the given value is not nil.
+func (_c *ContentCreate) SetNillablePostURL(v *string) *ContentCreate {
+	if v != nil {
+		_c.SetPostURL(*v)
+	}
+	return _c
+}
+
+// SetProductID sets the "product_id" field.
+func (_c *ContentCreate) SetProductID(v int) *ContentCreate {
+	_c.mutation.SetProductID(v)
+	return _c
+}
+
+// SetNillableProductID sets the "product_id" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableProductID(v *int) *ContentCreate {
+	if v != nil {
+		_c.SetProductID(*v)
+	}
+	return _c
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (_c *ContentCreate) SetHotTopicStartedAt(v time.Time) *ContentCreate {
+	_c.mutation.SetHotTopicStartedAt(v)
+	return _c
+}
+
+// SetNillableHotTopicStartedAt sets the "hot_topic_started_at" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableHotTopicStartedAt(v *time.Time) *ContentCreate {
+	if v != nil {
+		_c.SetHotTopicStartedAt(*v)
+	}
+	return _c
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (_c *ContentCreate) SetExperimentID(v int) *ContentCreate {
+	_c.mutation.SetExperimentID(v)
+	return _c
+}
+
+// SetNillableExperimentID sets the "experiment_id" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableExperimentID(v *int) *ContentCreate {
+	if v != nil {
+		_c.SetExperimentID(*v)
+	}
+	return _c
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (_c *ContentCreate) SetExperimentVariant(v string) *ContentCreate {
+	_c.mutation.SetExperimentVariant(v)
+	return _c
+}
+
+// SetNillableExperimentVariant sets the "experiment_variant" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableExperimentVariant(v *string) *ContentCreate {
+	if v != nil {
+		_c.SetExperimentVariant(*v)
+	}
+	return _c
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (_c *ContentCreate) SetOverdueAlertedAt(v time.Time) *ContentCreate {
+	_c.mutation.SetOverdueAlertedAt(v)
+	return _c
+}
+
+// SetNillableOverdueAlertedAt sets the "overdue_alerted_at" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableOverdueAlertedAt(v *time.Time) *ContentCreate {
+	if v != nil {
+		_c.SetOverdueAlertedAt(*v)
+	}
+	return _c
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (_c *ContentCreate) SetSLAAlertedAt(v time.Time) *ContentCreate {
+	_c.mutation.SetSLAAlertedAt(v)
+	return _c
+}
+
+// SetNillableSLAAlertedAt sets the "sla_alerted_at" field if the given value is not nil.
+func (_c *ContentCreate) SetNillableSLAAlertedAt(v *time.Time) *ContentCreate {
+	if v != nil {
+		_c.SetSLAAlertedAt(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *ContentCreate) SetOrganization(v *Organization) *ContentCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -230,6 +331,31 @@ func (_c *ContentCreate) SetStore(v *Store) *ContentCreate {
 // SetAuthor sets the "author" edge to the User entity.
 func (_c *ContentCreate) SetAuthor(v *User) *ContentCreate {
 	return _c.SetAuthorID(v.ID)
+}
+
+// SetProduct sets the "product" edge to the Product entity.
+func (_c *ContentCreate) SetProduct(v *Product) *ContentCreate {
+	return _c.SetProductID(v.ID)
+}
+
+// SetExperiment sets the "experiment" edge to the Experiment entity.
+func (_c *ContentCreate) SetExperiment(v *Experiment) *ContentCreate {
+	return _c.SetExperimentID(v.ID)
+}
+
+// AddEngagementIDs adds the "engagement" edge to the EngagementMetric entity by IDs.
+func (_c *ContentCreate) AddEngagementIDs(ids ...int) *ContentCreate {
+	_c.mutation.AddEngagementIDs(ids...)
+	return _c
+}
+
+// AddEngagement adds the "engagement" edges to the EngagementMetric entity.
+func (_c *ContentCreate) AddEngagement(v ...*EngagementMetric) *ContentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEngagementIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -363,6 +489,16 @@ func (_c *ContentCreate) check() error {
 			return &ValidationError{Name: "external_post_id", err: fmt.Errorf(`ent: validator failed for field "Content.external_post_id": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PostURL(); ok {
+		if err := content.PostURLValidator(v); err != nil {
+			return &ValidationError{Name: "post_url", err: fmt.Errorf(`ent: validator failed for field "Content.post_url": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ExperimentVariant(); ok {
+		if err := content.ExperimentVariantValidator(v); err != nil {
+			return &ValidationError{Name: "experiment_variant", err: fmt.Errorf(`ent: validator failed for field "Content.experiment_variant": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Content.organization"`)}
 	}
@@ -452,6 +588,26 @@ func (_c *ContentCreate) createSpec() (*Content, *sqlgraph.CreateSpec) {
 		_spec.SetField(content.FieldExternalPostID, field.TypeString, value)
 		_node.ExternalPostID = value
 	}
+	if value, ok := _c.mutation.PostURL(); ok {
+		_spec.SetField(content.FieldPostURL, field.TypeString, value)
+		_node.PostURL = value
+	}
+	if value, ok := _c.mutation.HotTopicStartedAt(); ok {
+		_spec.SetField(content.FieldHotTopicStartedAt, field.TypeTime, value)
+		_node.HotTopicStartedAt = &value
+	}
+	if value, ok := _c.mutation.ExperimentVariant(); ok {
+		_spec.SetField(content.FieldExperimentVariant, field.TypeString, value)
+		_node.ExperimentVariant = value
+	}
+	if value, ok := _c.mutation.OverdueAlertedAt(); ok {
+		_spec.SetField(content.FieldOverdueAlertedAt, field.TypeTime, value)
+		_node.OverdueAlertedAt = &value
+	}
+	if value, ok := _c.mutation.SLAAlertedAt(); ok {
+		_spec.SetField(content.FieldSLAAlertedAt, field.TypeTime, value)
+		_node.SLAAlertedAt = &value
+	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -501,6 +657,56 @@ func (_c *ContentCreate) createSpec() (*Content, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AuthorID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProductIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ProductID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ExperimentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experiment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ExperimentID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EngagementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CollaborationsIDs(); len(nodes) > 0 {
@@ -784,6 +990,132 @@ func (u *ContentUpsert) UpdateExternalPostID() *ContentUpsert {
 // ClearExternalPostID clears the value of the "external_post_id" field.
 func (u *ContentUpsert) ClearExternalPostID() *ContentUpsert {
 	u.SetNull(content.FieldExternalPostID)
+	return u
+}
+
+// SetPostURL sets the "post_url" field.
+func (u *ContentUpsert) SetPostURL(v string) *ContentUpsert {
+	u.Set(content.FieldPostURL, v)
+	return u
+}
+
+// UpdatePostURL sets the "post_url" field to the value that was provided on create.
+func (u *ContentUpsert) UpdatePostURL() *ContentUpsert {
+	u.SetExcluded(content.FieldPostURL)
+	return u
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (u *ContentUpsert) ClearPostURL() *ContentUpsert {
+	u.SetNull(content.FieldPostURL)
+	return u
+}
+
+// SetProductID sets the "product_id" field.
+func (u *ContentUpsert) SetProductID(v int) *ContentUpsert {
+	u.Set(content.FieldProductID, v)
+	return u
+}
+
+// UpdateProductID sets the "product_id" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateProductID() *ContentUpsert {
+	u.SetExcluded(content.FieldProductID)
+	return u
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (u *ContentUpsert) ClearProductID() *ContentUpsert {
+	u.SetNull(content.FieldProductID)
+	return u
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (u *ContentUpsert) SetHotTopicStartedAt(v time.Time) *ContentUpsert {
+	u.Set(content.FieldHotTopicStartedAt, v)
+	return u
+}
+
+// UpdateHotTopicStartedAt sets the "hot_topic_started_at" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateHotTopicStartedAt() *ContentUpsert {
+	u.SetExcluded(content.FieldHotTopicStartedAt)
+	return u
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (u *ContentUpsert) ClearHotTopicStartedAt() *ContentUpsert {
+	u.SetNull(content.FieldHotTopicStartedAt)
+	return u
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (u *ContentUpsert) SetExperimentID(v int) *ContentUpsert {
+	u.Set(content.FieldExperimentID, v)
+	return u
+}
+
+// UpdateExperimentID sets the "experiment_id" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateExperimentID() *ContentUpsert {
+	u.SetExcluded(content.FieldExperimentID)
+	return u
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (u *ContentUpsert) ClearExperimentID() *ContentUpsert {
+	u.SetNull(content.FieldExperimentID)
+	return u
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (u *ContentUpsert) SetExperimentVariant(v string) *ContentUpsert {
+	u.Set(content.FieldExperimentVariant, v)
+	return u
+}
+
+// UpdateExperimentVariant sets the "experiment_variant" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateExperimentVariant() *ContentUpsert {
+	u.SetExcluded(content.FieldExperimentVariant)
+	return u
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (u *ContentUpsert) ClearExperimentVariant() *ContentUpsert {
+	u.SetNull(content.FieldExperimentVariant)
+	return u
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (u *ContentUpsert) SetOverdueAlertedAt(v time.Time) *ContentUpsert {
+	u.Set(content.FieldOverdueAlertedAt, v)
+	return u
+}
+
+// UpdateOverdueAlertedAt sets the "overdue_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateOverdueAlertedAt() *ContentUpsert {
+	u.SetExcluded(content.FieldOverdueAlertedAt)
+	return u
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (u *ContentUpsert) ClearOverdueAlertedAt() *ContentUpsert {
+	u.SetNull(content.FieldOverdueAlertedAt)
+	return u
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (u *ContentUpsert) SetSLAAlertedAt(v time.Time) *ContentUpsert {
+	u.Set(content.FieldSLAAlertedAt, v)
+	return u
+}
+
+// UpdateSLAAlertedAt sets the "sla_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsert) UpdateSLAAlertedAt() *ContentUpsert {
+	u.SetExcluded(content.FieldSLAAlertedAt)
+	return u
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (u *ContentUpsert) ClearSLAAlertedAt() *ContentUpsert {
+	u.SetNull(content.FieldSLAAlertedAt)
 	return u
 }
 
@@ -1090,6 +1422,153 @@ func (u *ContentUpsertOne) UpdateExternalPostID() *ContentUpsertOne {
 func (u *ContentUpsertOne) ClearExternalPostID() *ContentUpsertOne {
 	return u.Update(func(s *ContentUpsert) {
 		s.ClearExternalPostID()
+	})
+}
+
+// SetPostURL sets the "post_url" field.
+func (u *ContentUpsertOne) SetPostURL(v string) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetPostURL(v)
+	})
+}
+
+// UpdatePostURL sets the "post_url" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdatePostURL() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdatePostURL()
+	})
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (u *ContentUpsertOne) ClearPostURL() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearPostURL()
+	})
+}
+
+// SetProductID sets the "product_id" field.
+func (u *ContentUpsertOne) SetProductID(v int) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetProductID(v)
+	})
+}
+
+// UpdateProductID sets the "product_id" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateProductID() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateProductID()
+	})
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (u *ContentUpsertOne) ClearProductID() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearProductID()
+	})
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (u *ContentUpsertOne) SetHotTopicStartedAt(v time.Time) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetHotTopicStartedAt(v)
+	})
+}
+
+// UpdateHotTopicStartedAt sets the "hot_topic_started_at" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateHotTopicStartedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateHotTopicStartedAt()
+	})
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (u *ContentUpsertOne) ClearHotTopicStartedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearHotTopicStartedAt()
+	})
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (u *ContentUpsertOne) SetExperimentID(v int) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetExperimentID(v)
+	})
+}
+
+// UpdateExperimentID sets the "experiment_id" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateExperimentID() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateExperimentID()
+	})
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (u *ContentUpsertOne) ClearExperimentID() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearExperimentID()
+	})
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (u *ContentUpsertOne) SetExperimentVariant(v string) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetExperimentVariant(v)
+	})
+}
+
+// UpdateExperimentVariant sets the "experiment_variant" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateExperimentVariant() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateExperimentVariant()
+	})
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (u *ContentUpsertOne) ClearExperimentVariant() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearExperimentVariant()
+	})
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (u *ContentUpsertOne) SetOverdueAlertedAt(v time.Time) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetOverdueAlertedAt(v)
+	})
+}
+
+// UpdateOverdueAlertedAt sets the "overdue_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateOverdueAlertedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateOverdueAlertedAt()
+	})
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (u *ContentUpsertOne) ClearOverdueAlertedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearOverdueAlertedAt()
+	})
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (u *ContentUpsertOne) SetSLAAlertedAt(v time.Time) *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetSLAAlertedAt(v)
+	})
+}
+
+// UpdateSLAAlertedAt sets the "sla_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsertOne) UpdateSLAAlertedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateSLAAlertedAt()
+	})
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (u *ContentUpsertOne) ClearSLAAlertedAt() *ContentUpsertOne {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearSLAAlertedAt()
 	})
 }
 
@@ -1562,6 +2041,153 @@ func (u *ContentUpsertBulk) UpdateExternalPostID() *ContentUpsertBulk {
 func (u *ContentUpsertBulk) ClearExternalPostID() *ContentUpsertBulk {
 	return u.Update(func(s *ContentUpsert) {
 		s.ClearExternalPostID()
+	})
+}
+
+// SetPostURL sets the "post_url" field.
+func (u *ContentUpsertBulk) SetPostURL(v string) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetPostURL(v)
+	})
+}
+
+// UpdatePostURL sets the "post_url" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdatePostURL() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdatePostURL()
+	})
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (u *ContentUpsertBulk) ClearPostURL() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearPostURL()
+	})
+}
+
+// SetProductID sets the "product_id" field.
+func (u *ContentUpsertBulk) SetProductID(v int) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetProductID(v)
+	})
+}
+
+// UpdateProductID sets the "product_id" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateProductID() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateProductID()
+	})
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (u *ContentUpsertBulk) ClearProductID() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearProductID()
+	})
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (u *ContentUpsertBulk) SetHotTopicStartedAt(v time.Time) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetHotTopicStartedAt(v)
+	})
+}
+
+// UpdateHotTopicStartedAt sets the "hot_topic_started_at" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateHotTopicStartedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateHotTopicStartedAt()
+	})
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (u *ContentUpsertBulk) ClearHotTopicStartedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearHotTopicStartedAt()
+	})
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (u *ContentUpsertBulk) SetExperimentID(v int) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetExperimentID(v)
+	})
+}
+
+// UpdateExperimentID sets the "experiment_id" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateExperimentID() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateExperimentID()
+	})
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (u *ContentUpsertBulk) ClearExperimentID() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearExperimentID()
+	})
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (u *ContentUpsertBulk) SetExperimentVariant(v string) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetExperimentVariant(v)
+	})
+}
+
+// UpdateExperimentVariant sets the "experiment_variant" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateExperimentVariant() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateExperimentVariant()
+	})
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (u *ContentUpsertBulk) ClearExperimentVariant() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearExperimentVariant()
+	})
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (u *ContentUpsertBulk) SetOverdueAlertedAt(v time.Time) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetOverdueAlertedAt(v)
+	})
+}
+
+// UpdateOverdueAlertedAt sets the "overdue_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateOverdueAlertedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateOverdueAlertedAt()
+	})
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (u *ContentUpsertBulk) ClearOverdueAlertedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearOverdueAlertedAt()
+	})
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (u *ContentUpsertBulk) SetSLAAlertedAt(v time.Time) *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.SetSLAAlertedAt(v)
+	})
+}
+
+// UpdateSLAAlertedAt sets the "sla_alerted_at" field to the value that was provided on create.
+func (u *ContentUpsertBulk) UpdateSLAAlertedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.UpdateSLAAlertedAt()
+	})
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (u *ContentUpsertBulk) ClearSLAAlertedAt() *ContentUpsertBulk {
+	return u.Update(func(s *ContentUpsert) {
+		s.ClearSLAAlertedAt()
 	})
 }
 

@@ -16,8 +16,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
@@ -32,9 +35,13 @@ type ContentQuery struct {
 	withOrganization        *OrganizationQuery
 	withStore               *StoreQuery
 	withAuthor              *UserQuery
+	withProduct             *ProductQuery
+	withExperiment          *ExperimentQuery
+	withEngagement          *EngagementMetricQuery
 	withCollaborations      *CollaborationQuery
 	loadTotal               []func(context.Context, []*Content) error
 	modifiers               []func(*sql.Selector)
+	withNamedEngagement     map[string]*EngagementMetricQuery
 	withNamedCollaborations map[string]*CollaborationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -131,6 +138,72 @@ func (_q *ContentQuery) QueryAuthor() *UserQuery {
 			sqlgraph.From(content.Table, content.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, content.AuthorTable, content.AuthorColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProduct chains the current query on the "product" edge.
+func (_q *ContentQuery) QueryProduct() *ProductQuery {
+	query := (&ProductClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, selector),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, content.ProductTable, content.ProductColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryExperiment chains the current query on the "experiment" edge.
+func (_q *ContentQuery) QueryExperiment() *ExperimentQuery {
+	query := (&ExperimentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, selector),
+			sqlgraph.To(experiment.Table, experiment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, content.ExperimentTable, content.ExperimentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEngagement chains the current query on the "engagement" edge.
+func (_q *ContentQuery) QueryEngagement() *EngagementMetricQuery {
+	query := (&EngagementMetricClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(content.Table, content.FieldID, selector),
+			sqlgraph.To(engagementmetric.Table, engagementmetric.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, content.EngagementTable, content.EngagementColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +428,9 @@ func (_q *ContentQuery) Clone() *ContentQuery {
 		withOrganization:   _q.withOrganization.Clone(),
 		withStore:          _q.withStore.Clone(),
 		withAuthor:         _q.withAuthor.Clone(),
+		withProduct:        _q.withProduct.Clone(),
+		withExperiment:     _q.withExperiment.Clone(),
+		withEngagement:     _q.withEngagement.Clone(),
 		withCollaborations: _q.withCollaborations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -393,6 +469,39 @@ func (_q *ContentQuery) WithAuthor(opts ...func(*UserQuery)) *ContentQuery {
 		opt(query)
 	}
 	_q.withAuthor = query
+	return _q
+}
+
+// WithProduct tells the query-builder to eager-load the nodes that are connected to
+// the "product" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContentQuery) WithProduct(opts ...func(*ProductQuery)) *ContentQuery {
+	query := (&ProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProduct = query
+	return _q
+}
+
+// WithExperiment tells the query-builder to eager-load the nodes that are connected to
+// the "experiment" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContentQuery) WithExperiment(opts ...func(*ExperimentQuery)) *ContentQuery {
+	query := (&ExperimentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withExperiment = query
+	return _q
+}
+
+// WithEngagement tells the query-builder to eager-load the nodes that are connected to
+// the "engagement" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContentQuery) WithEngagement(opts ...func(*EngagementMetricQuery)) *ContentQuery {
+	query := (&EngagementMetricClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEngagement = query
 	return _q
 }
 
@@ -491,10 +600,13 @@ func (_q *ContentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cont
 	var (
 		nodes       = []*Content{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [7]bool{
 			_q.withOrganization != nil,
 			_q.withStore != nil,
 			_q.withAuthor != nil,
+			_q.withProduct != nil,
+			_q.withExperiment != nil,
+			_q.withEngagement != nil,
 			_q.withCollaborations != nil,
 		}
 	)
@@ -537,10 +649,36 @@ func (_q *ContentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cont
 			return nil, err
 		}
 	}
+	if query := _q.withProduct; query != nil {
+		if err := _q.loadProduct(ctx, query, nodes, nil,
+			func(n *Content, e *Product) { n.Edges.Product = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withExperiment; query != nil {
+		if err := _q.loadExperiment(ctx, query, nodes, nil,
+			func(n *Content, e *Experiment) { n.Edges.Experiment = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEngagement; query != nil {
+		if err := _q.loadEngagement(ctx, query, nodes,
+			func(n *Content) { n.Edges.Engagement = []*EngagementMetric{} },
+			func(n *Content, e *EngagementMetric) { n.Edges.Engagement = append(n.Edges.Engagement, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withCollaborations; query != nil {
 		if err := _q.loadCollaborations(ctx, query, nodes,
 			func(n *Content) { n.Edges.Collaborations = []*Collaboration{} },
 			func(n *Content, e *Collaboration) { n.Edges.Collaborations = append(n.Edges.Collaborations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEngagement {
+		if err := _q.loadEngagement(ctx, query, nodes,
+			func(n *Content) { n.appendNamedEngagement(name) },
+			func(n *Content, e *EngagementMetric) { n.appendNamedEngagement(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -646,6 +784,94 @@ func (_q *ContentQuery) loadAuthor(ctx context.Context, query *UserQuery, nodes 
 	}
 	return nil
 }
+func (_q *ContentQuery) loadProduct(ctx context.Context, query *ProductQuery, nodes []*Content, init func(*Content), assign func(*Content, *Product)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Content)
+	for i := range nodes {
+		fk := nodes[i].ProductID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(product.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "product_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ContentQuery) loadExperiment(ctx context.Context, query *ExperimentQuery, nodes []*Content, init func(*Content), assign func(*Content, *Experiment)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Content)
+	for i := range nodes {
+		fk := nodes[i].ExperimentID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(experiment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "experiment_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ContentQuery) loadEngagement(ctx context.Context, query *EngagementMetricQuery, nodes []*Content, init func(*Content), assign func(*Content, *EngagementMetric)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Content)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(engagementmetric.FieldContentID)
+	}
+	query.Where(predicate.EngagementMetric(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(content.EngagementColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ContentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "content_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ContentQuery) loadCollaborations(ctx context.Context, query *CollaborationQuery, nodes []*Content, init func(*Content), assign func(*Content, *Collaboration)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Content)
@@ -713,6 +939,12 @@ func (_q *ContentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAuthor != nil {
 			_spec.Node.AddColumnOnce(content.FieldAuthorID)
+		}
+		if _q.withProduct != nil {
+			_spec.Node.AddColumnOnce(content.FieldProductID)
+		}
+		if _q.withExperiment != nil {
+			_spec.Node.AddColumnOnce(content.FieldExperimentID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -803,6 +1035,20 @@ func (_q *ContentQuery) ForShare(opts ...sql.LockOption) *ContentQuery {
 func (_q *ContentQuery) Modify(modifiers ...func(s *sql.Selector)) *ContentSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedEngagement tells the query-builder to eager-load the nodes that are connected to the "engagement"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ContentQuery) WithNamedEngagement(name string, opts ...func(*EngagementMetricQuery)) *ContentQuery {
+	query := (&EngagementMetricClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEngagement == nil {
+		_q.withNamedEngagement = make(map[string]*EngagementMetricQuery)
+	}
+	_q.withNamedEngagement[name] = query
+	return _q
 }
 
 // WithNamedCollaborations tells the query-builder to eager-load the nodes that are connected to the "collaborations"

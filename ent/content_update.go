@@ -14,7 +14,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
 
@@ -263,6 +266,171 @@ func (_u *ContentUpdate) ClearExternalPostID() *ContentUpdate {
 	return _u
 }
 
+// SetPostURL sets the "post_url" field.
+func (_u *ContentUpdate) SetPostURL(v string) *ContentUpdate {
+	_u.mutation.SetPostURL(v)
+	return _u
+}
+
+// SetNillablePostURL sets the "post_url" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillablePostURL(v *string) *ContentUpdate {
+	if v != nil {
+		_u.SetPostURL(*v)
+	}
+	return _u
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (_u *ContentUpdate) ClearPostURL() *ContentUpdate {
+	_u.mutation.ClearPostURL()
+	return _u
+}
+
+// SetProductID sets the "product_id" field.
+func (_u *ContentUpdate) SetProductID(v int) *ContentUpdate {
+	_u.mutation.SetProductID(v)
+	return _u
+}
+
+// SetNillableProductID sets the "product_id" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableProductID(v *int) *ContentUpdate {
+	if v != nil {
+		_u.SetProductID(*v)
+	}
+	return _u
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (_u *ContentUpdate) ClearProductID() *ContentUpdate {
+	_u.mutation.ClearProductID()
+	return _u
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (_u *ContentUpdate) SetHotTopicStartedAt(v time.Time) *ContentUpdate {
+	_u.mutation.SetHotTopicStartedAt(v)
+	return _u
+}
+
+// SetNillableHotTopicStartedAt sets the "hot_topic_started_at" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableHotTopicStartedAt(v *time.Time) *ContentUpdate {
+	if v != nil {
+		_u.SetHotTopicStartedAt(*v)
+	}
+	return _u
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (_u *ContentUpdate) ClearHotTopicStartedAt() *ContentUpdate {
+	_u.mutation.ClearHotTopicStartedAt()
+	return _u
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (_u *ContentUpdate) SetExperimentID(v int) *ContentUpdate {
+	_u.mutation.SetExperimentID(v)
+	return _u
+}
+
+// SetNillableExperimentID sets the "experiment_id" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableExperimentID(v *int) *ContentUpdate {
+	if v != nil {
+		_u.SetExperimentID(*v)
+	}
+	return _u
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (_u *ContentUpdate) ClearExperimentID() *ContentUpdate {
+	_u.mutation.ClearExperimentID()
+	return _u
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (_u *ContentUpdate) SetExperimentVariant(v string) *ContentUpdate {
+	_u.mutation.SetExperimentVariant(v)
+	return _u
+}
+
+// SetNillableExperimentVariant sets the "experiment_variant" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableExperimentVariant(v *string) *ContentUpdate {
+	if v != nil {
+		_u.SetExperimentVariant(*v)
+	}
+	return _u
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (_u *ContentUpdate) ClearExperimentVariant() *ContentUpdate {
+	_u.mutation.ClearExperimentVariant()
+	return _u
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (_u *ContentUpdate) SetOverdueAlertedAt(v time.Time) *ContentUpdate {
+	_u.mutation.SetOverdueAlertedAt(v)
+	return _u
+}
+
+// SetNillableOverdueAlertedAt sets the "overdue_alerted_at" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableOverdueAlertedAt(v *time.Time) *ContentUpdate {
+	if v != nil {
+		_u.SetOverdueAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (_u *ContentUpdate) ClearOverdueAlertedAt() *ContentUpdate {
+	_u.mutation.ClearOverdueAlertedAt()
+	return _u
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (_u *ContentUpdate) SetSLAAlertedAt(v time.Time) *ContentUpdate {
+	_u.mutation.SetSLAAlertedAt(v)
+	return _u
+}
+
+// SetNillableSLAAlertedAt sets the "sla_alerted_at" field if the given value is not nil.
+func (_u *ContentUpdate) SetNillableSLAAlertedAt(v *time.Time) *ContentUpdate {
+	if v != nil {
+		_u.SetSLAAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (_u *ContentUpdate) ClearSLAAlertedAt() *ContentUpdate {
+	_u.mutation.ClearSLAAlertedAt()
+	return _u
+}
+
+// SetProduct sets the "product" edge to the Product entity.
+func (_u *ContentUpdate) SetProduct(v *Product) *ContentUpdate {
+	return _u.SetProductID(v.ID)
+}
+
+// SetExperiment sets the "experiment" edge to the Experiment entity.
+func (_u *ContentUpdate) SetExperiment(v *Experiment) *ContentUpdate {
+	return _u.SetExperimentID(v.ID)
+}
+
+// AddEngagementIDs adds the "engagement" edge to the EngagementMetric entity by IDs.
+func (_u *ContentUpdate) AddEngagementIDs(ids ...int) *ContentUpdate {
+	_u.mutation.AddEngagementIDs(ids...)
+	return _u
+}
+
+// AddEngagement adds the "engagement" edges to the EngagementMetric entity.
+func (_u *ContentUpdate) AddEngagement(v ...*EngagementMetric) *ContentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEngagementIDs(ids...)
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
 func (_u *ContentUpdate) AddCollaborationIDs(ids ...int) *ContentUpdate {
 	_u.mutation.AddCollaborationIDs(ids...)
@@ -281,6 +449,39 @@ func (_u *ContentUpdate) AddCollaborations(v ...*Collaboration) *ContentUpdate {
 // Mutation returns the ContentMutation object of the builder.
 func (_u *ContentUpdate) Mutation() *ContentMutation {
 	return _u.mutation
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (_u *ContentUpdate) ClearProduct() *ContentUpdate {
+	_u.mutation.ClearProduct()
+	return _u
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (_u *ContentUpdate) ClearExperiment() *ContentUpdate {
+	_u.mutation.ClearExperiment()
+	return _u
+}
+
+// ClearEngagement clears all "engagement" edges to the EngagementMetric entity.
+func (_u *ContentUpdate) ClearEngagement() *ContentUpdate {
+	_u.mutation.ClearEngagement()
+	return _u
+}
+
+// RemoveEngagementIDs removes the "engagement" edge to EngagementMetric entities by IDs.
+func (_u *ContentUpdate) RemoveEngagementIDs(ids ...int) *ContentUpdate {
+	_u.mutation.RemoveEngagementIDs(ids...)
+	return _u
+}
+
+// RemoveEngagement removes "engagement" edges to EngagementMetric entities.
+func (_u *ContentUpdate) RemoveEngagement(v ...*EngagementMetric) *ContentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEngagementIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -381,6 +582,16 @@ func (_u *ContentUpdate) check() error {
 	if v, ok := _u.mutation.ExternalPostID(); ok {
 		if err := content.ExternalPostIDValidator(v); err != nil {
 			return &ValidationError{Name: "external_post_id", err: fmt.Errorf(`ent: validator failed for field "Content.external_post_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PostURL(); ok {
+		if err := content.PostURLValidator(v); err != nil {
+			return &ValidationError{Name: "post_url", err: fmt.Errorf(`ent: validator failed for field "Content.post_url": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExperimentVariant(); ok {
+		if err := content.ExperimentVariantValidator(v); err != nil {
+			return &ValidationError{Name: "experiment_variant", err: fmt.Errorf(`ent: validator failed for field "Content.experiment_variant": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -488,6 +699,139 @@ func (_u *ContentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ExternalPostIDCleared() {
 		_spec.ClearField(content.FieldExternalPostID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PostURL(); ok {
+		_spec.SetField(content.FieldPostURL, field.TypeString, value)
+	}
+	if _u.mutation.PostURLCleared() {
+		_spec.ClearField(content.FieldPostURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.HotTopicStartedAt(); ok {
+		_spec.SetField(content.FieldHotTopicStartedAt, field.TypeTime, value)
+	}
+	if _u.mutation.HotTopicStartedAtCleared() {
+		_spec.ClearField(content.FieldHotTopicStartedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExperimentVariant(); ok {
+		_spec.SetField(content.FieldExperimentVariant, field.TypeString, value)
+	}
+	if _u.mutation.ExperimentVariantCleared() {
+		_spec.ClearField(content.FieldExperimentVariant, field.TypeString)
+	}
+	if value, ok := _u.mutation.OverdueAlertedAt(); ok {
+		_spec.SetField(content.FieldOverdueAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAlertedAtCleared() {
+		_spec.ClearField(content.FieldOverdueAlertedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAAlertedAt(); ok {
+		_spec.SetField(content.FieldSLAAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAAlertedAtCleared() {
+		_spec.ClearField(content.FieldSLAAlertedAt, field.TypeTime)
+	}
+	if _u.mutation.ProductCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ExperimentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experiment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experiment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EngagementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEngagementIDs(); len(nodes) > 0 && !_u.mutation.EngagementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EngagementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -787,6 +1131,171 @@ func (_u *ContentUpdateOne) ClearExternalPostID() *ContentUpdateOne {
 	return _u
 }
 
+// SetPostURL sets the "post_url" field.
+func (_u *ContentUpdateOne) SetPostURL(v string) *ContentUpdateOne {
+	_u.mutation.SetPostURL(v)
+	return _u
+}
+
+// SetNillablePostURL sets the "post_url" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillablePostURL(v *string) *ContentUpdateOne {
+	if v != nil {
+		_u.SetPostURL(*v)
+	}
+	return _u
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (_u *ContentUpdateOne) ClearPostURL() *ContentUpdateOne {
+	_u.mutation.ClearPostURL()
+	return _u
+}
+
+// SetProductID sets the "product_id" field.
+func (_u *ContentUpdateOne) SetProductID(v int) *ContentUpdateOne {
+	_u.mutation.SetProductID(v)
+	return _u
+}
+
+// SetNillableProductID sets the "product_id" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableProductID(v *int) *ContentUpdateOne {
+	if v != nil {
+		_u.SetProductID(*v)
+	}
+	return _u
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (_u *ContentUpdateOne) ClearProductID() *ContentUpdateOne {
+	_u.mutation.ClearProductID()
+	return _u
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (_u *ContentUpdateOne) SetHotTopicStartedAt(v time.Time) *ContentUpdateOne {
+	_u.mutation.SetHotTopicStartedAt(v)
+	return _u
+}
+
+// SetNillableHotTopicStartedAt sets the "hot_topic_started_at" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableHotTopicStartedAt(v *time.Time) *ContentUpdateOne {
+	if v != nil {
+		_u.SetHotTopicStartedAt(*v)
+	}
+	return _u
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (_u *ContentUpdateOne) ClearHotTopicStartedAt() *ContentUpdateOne {
+	_u.mutation.ClearHotTopicStartedAt()
+	return _u
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (_u *ContentUpdateOne) SetExperimentID(v int) *ContentUpdateOne {
+	_u.mutation.SetExperimentID(v)
+	return _u
+}
+
+// SetNillableExperimentID sets the "experiment_id" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableExperimentID(v *int) *ContentUpdateOne {
+	if v != nil {
+		_u.SetExperimentID(*v)
+	}
+	return _u
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (_u *ContentUpdateOne) ClearExperimentID() *ContentUpdateOne {
+	_u.mutation.ClearExperimentID()
+	return _u
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (_u *ContentUpdateOne) SetExperimentVariant(v string) *ContentUpdateOne {
+	_u.mutation.SetExperimentVariant(v)
+	return _u
+}
+
+// SetNillableExperimentVariant sets the "experiment_variant" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableExperimentVariant(v *string) *ContentUpdateOne {
+	if v != nil {
+		_u.SetExperimentVariant(*v)
+	}
+	return _u
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (_u *ContentUpdateOne) ClearExperimentVariant() *ContentUpdateOne {
+	_u.mutation.ClearExperimentVariant()
+	return _u
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (_u *ContentUpdateOne) SetOverdueAlertedAt(v time.Time) *ContentUpdateOne {
+	_u.mutation.SetOverdueAlertedAt(v)
+	return _u
+}
+
+// SetNillableOverdueAlertedAt sets the "overdue_alerted_at" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableOverdueAlertedAt(v *time.Time) *ContentUpdateOne {
+	if v != nil {
+		_u.SetOverdueAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (_u *ContentUpdateOne) ClearOverdueAlertedAt() *ContentUpdateOne {
+	_u.mutation.ClearOverdueAlertedAt()
+	return _u
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (_u *ContentUpdateOne) SetSLAAlertedAt(v time.Time) *ContentUpdateOne {
+	_u.mutation.SetSLAAlertedAt(v)
+	return _u
+}
+
+// SetNillableSLAAlertedAt sets the "sla_alerted_at" field if the given value is not nil.
+func (_u *ContentUpdateOne) SetNillableSLAAlertedAt(v *time.Time) *ContentUpdateOne {
+	if v != nil {
+		_u.SetSLAAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (_u *ContentUpdateOne) ClearSLAAlertedAt() *ContentUpdateOne {
+	_u.mutation.ClearSLAAlertedAt()
+	return _u
+}
+
+// SetProduct sets the "product" edge to the Product entity.
+func (_u *ContentUpdateOne) SetProduct(v *Product) *ContentUpdateOne {
+	return _u.SetProductID(v.ID)
+}
+
+// SetExperiment sets the "experiment" edge to the Experiment entity.
+func (_u *ContentUpdateOne) SetExperiment(v *Experiment) *ContentUpdateOne {
+	return _u.SetExperimentID(v.ID)
+}
+
+// AddEngagementIDs adds the "engagement" edge to the EngagementMetric entity by IDs.
+func (_u *ContentUpdateOne) AddEngagementIDs(ids ...int) *ContentUpdateOne {
+	_u.mutation.AddEngagementIDs(ids...)
+	return _u
+}
+
+// AddEngagement adds the "engagement" edges to the EngagementMetric entity.
+func (_u *ContentUpdateOne) AddEngagement(v ...*EngagementMetric) *ContentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEngagementIDs(ids...)
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
 func (_u *ContentUpdateOne) AddCollaborationIDs(ids ...int) *ContentUpdateOne {
 	_u.mutation.AddCollaborationIDs(ids...)
@@ -805,6 +1314,39 @@ func (_u *ContentUpdateOne) AddCollaborations(v ...*Collaboration) *ContentUpdat
 // Mutation returns the ContentMutation object of the builder.
 func (_u *ContentUpdateOne) Mutation() *ContentMutation {
 	return _u.mutation
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (_u *ContentUpdateOne) ClearProduct() *ContentUpdateOne {
+	_u.mutation.ClearProduct()
+	return _u
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (_u *ContentUpdateOne) ClearExperiment() *ContentUpdateOne {
+	_u.mutation.ClearExperiment()
+	return _u
+}
+
+// ClearEngagement clears all "engagement" edges to the EngagementMetric entity.
+func (_u *ContentUpdateOne) ClearEngagement() *ContentUpdateOne {
+	_u.mutation.ClearEngagement()
+	return _u
+}
+
+// RemoveEngagementIDs removes the "engagement" edge to EngagementMetric entities by IDs.
+func (_u *ContentUpdateOne) RemoveEngagementIDs(ids ...int) *ContentUpdateOne {
+	_u.mutation.RemoveEngagementIDs(ids...)
+	return _u
+}
+
+// RemoveEngagement removes "engagement" edges to EngagementMetric entities.
+func (_u *ContentUpdateOne) RemoveEngagement(v ...*EngagementMetric) *ContentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEngagementIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -918,6 +1460,16 @@ func (_u *ContentUpdateOne) check() error {
 	if v, ok := _u.mutation.ExternalPostID(); ok {
 		if err := content.ExternalPostIDValidator(v); err != nil {
 			return &ValidationError{Name: "external_post_id", err: fmt.Errorf(`ent: validator failed for field "Content.external_post_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PostURL(); ok {
+		if err := content.PostURLValidator(v); err != nil {
+			return &ValidationError{Name: "post_url", err: fmt.Errorf(`ent: validator failed for field "Content.post_url": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExperimentVariant(); ok {
+		if err := content.ExperimentVariantValidator(v); err != nil {
+			return &ValidationError{Name: "experiment_variant", err: fmt.Errorf(`ent: validator failed for field "Content.experiment_variant": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -1042,6 +1594,139 @@ func (_u *ContentUpdateOne) sqlSave(ctx context.Context) (_node *Content, err er
 	}
 	if _u.mutation.ExternalPostIDCleared() {
 		_spec.ClearField(content.FieldExternalPostID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PostURL(); ok {
+		_spec.SetField(content.FieldPostURL, field.TypeString, value)
+	}
+	if _u.mutation.PostURLCleared() {
+		_spec.ClearField(content.FieldPostURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.HotTopicStartedAt(); ok {
+		_spec.SetField(content.FieldHotTopicStartedAt, field.TypeTime, value)
+	}
+	if _u.mutation.HotTopicStartedAtCleared() {
+		_spec.ClearField(content.FieldHotTopicStartedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExperimentVariant(); ok {
+		_spec.SetField(content.FieldExperimentVariant, field.TypeString, value)
+	}
+	if _u.mutation.ExperimentVariantCleared() {
+		_spec.ClearField(content.FieldExperimentVariant, field.TypeString)
+	}
+	if value, ok := _u.mutation.OverdueAlertedAt(); ok {
+		_spec.SetField(content.FieldOverdueAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAlertedAtCleared() {
+		_spec.ClearField(content.FieldOverdueAlertedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SLAAlertedAt(); ok {
+		_spec.SetField(content.FieldSLAAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.SLAAlertedAtCleared() {
+		_spec.ClearField(content.FieldSLAAlertedAt, field.TypeTime)
+	}
+	if _u.mutation.ProductCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ExperimentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experiment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experiment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EngagementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEngagementIDs(); len(nodes) > 0 && !_u.mutation.EngagementCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EngagementIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(engagementmetric.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{

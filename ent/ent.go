@@ -14,11 +14,14 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -97,11 +100,14 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apitoken.Table:           apitoken.ValidColumn,
 			alert.Table:              alert.ValidColumn,
+			asset.Table:              asset.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
 			casbinrule.Table:         casbinrule.ValidColumn,
 			collaboration.Table:      collaboration.ValidColumn,
 			content.Table:            content.ValidColumn,
+			engagementmetric.Table:   engagementmetric.ValidColumn,
+			experiment.Table:         experiment.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,
 			knownaddress.Table:       knownaddress.ValidColumn,
 			loginthrottle.Table:      loginthrottle.ValidColumn,

@@ -5,11 +5,14 @@ package ent
 import (
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -36,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -84,6 +87,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   asset.Table,
+			Columns: asset.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: asset.FieldID,
+			},
+		},
+		Type: "Asset",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			asset.FieldCreatedAt:         {Type: field.TypeTime, Column: asset.FieldCreatedAt},
+			asset.FieldUpdatedAt:         {Type: field.TypeTime, Column: asset.FieldUpdatedAt},
+			asset.FieldOrganizationID:    {Type: field.TypeInt, Column: asset.FieldOrganizationID},
+			asset.FieldName:              {Type: field.TypeString, Column: asset.FieldName},
+			asset.FieldKind:              {Type: field.TypeEnum, Column: asset.FieldKind},
+			asset.FieldURL:               {Type: field.TypeString, Column: asset.FieldURL},
+			asset.FieldSource:            {Type: field.TypeString, Column: asset.FieldSource},
+			asset.FieldLicenceType:       {Type: field.TypeEnum, Column: asset.FieldLicenceType},
+			asset.FieldLicenceExpiresAt:  {Type: field.TypeTime, Column: asset.FieldLicenceExpiresAt},
+			asset.FieldUsageRestrictions: {Type: field.TypeString, Column: asset.FieldUsageRestrictions},
+			asset.FieldShowsPeople:       {Type: field.TypeBool, Column: asset.FieldShowsPeople},
+			asset.FieldModelRelease:      {Type: field.TypeBool, Column: asset.FieldModelRelease},
+			asset.FieldModelReleaseRef:   {Type: field.TypeString, Column: asset.FieldModelReleaseRef},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -107,7 +136,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldSummary:        {Type: field.TypeJSON, Column: auditevent.FieldSummary},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   campaign.Table,
 			Columns: campaign.Columns,
@@ -133,7 +162,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRules:          {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -153,7 +182,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:    {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   collaboration.Table,
 			Columns: collaboration.Columns,
@@ -178,7 +207,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldAttributedGmv:  {Type: field.TypeInt64, Column: collaboration.FieldAttributedGmv},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   content.Table,
 			Columns: content.Columns,
@@ -189,26 +218,76 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Content",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			content.FieldCreatedAt:      {Type: field.TypeTime, Column: content.FieldCreatedAt},
-			content.FieldUpdatedAt:      {Type: field.TypeTime, Column: content.FieldUpdatedAt},
-			content.FieldOrganizationID: {Type: field.TypeInt, Column: content.FieldOrganizationID},
-			content.FieldStoreID:        {Type: field.TypeInt, Column: content.FieldStoreID},
-			content.FieldAuthorID:       {Type: field.TypeInt, Column: content.FieldAuthorID},
-			content.FieldTitle:          {Type: field.TypeString, Column: content.FieldTitle},
-			content.FieldBody:           {Type: field.TypeString, Column: content.FieldBody},
-			content.FieldKind:           {Type: field.TypeEnum, Column: content.FieldKind},
-			content.FieldTheme:          {Type: field.TypeString, Column: content.FieldTheme},
-			content.FieldStatus:         {Type: field.TypeEnum, Column: content.FieldStatus},
-			content.FieldScheduledAt:    {Type: field.TypeTime, Column: content.FieldScheduledAt},
-			content.FieldPublishedAt:    {Type: field.TypeTime, Column: content.FieldPublishedAt},
-			content.FieldTags:           {Type: field.TypeJSON, Column: content.FieldTags},
-			content.FieldVariants:       {Type: field.TypeJSON, Column: content.FieldVariants},
-			content.FieldReviewNote:     {Type: field.TypeString, Column: content.FieldReviewNote},
-			content.FieldReviewerID:     {Type: field.TypeInt, Column: content.FieldReviewerID},
-			content.FieldExternalPostID: {Type: field.TypeString, Column: content.FieldExternalPostID},
+			content.FieldCreatedAt:         {Type: field.TypeTime, Column: content.FieldCreatedAt},
+			content.FieldUpdatedAt:         {Type: field.TypeTime, Column: content.FieldUpdatedAt},
+			content.FieldOrganizationID:    {Type: field.TypeInt, Column: content.FieldOrganizationID},
+			content.FieldStoreID:           {Type: field.TypeInt, Column: content.FieldStoreID},
+			content.FieldAuthorID:          {Type: field.TypeInt, Column: content.FieldAuthorID},
+			content.FieldTitle:             {Type: field.TypeString, Column: content.FieldTitle},
+			content.FieldBody:              {Type: field.TypeString, Column: content.FieldBody},
+			content.FieldKind:              {Type: field.TypeEnum, Column: content.FieldKind},
+			content.FieldTheme:             {Type: field.TypeString, Column: content.FieldTheme},
+			content.FieldStatus:            {Type: field.TypeEnum, Column: content.FieldStatus},
+			content.FieldScheduledAt:       {Type: field.TypeTime, Column: content.FieldScheduledAt},
+			content.FieldPublishedAt:       {Type: field.TypeTime, Column: content.FieldPublishedAt},
+			content.FieldTags:              {Type: field.TypeJSON, Column: content.FieldTags},
+			content.FieldVariants:          {Type: field.TypeJSON, Column: content.FieldVariants},
+			content.FieldReviewNote:        {Type: field.TypeString, Column: content.FieldReviewNote},
+			content.FieldReviewerID:        {Type: field.TypeInt, Column: content.FieldReviewerID},
+			content.FieldExternalPostID:    {Type: field.TypeString, Column: content.FieldExternalPostID},
+			content.FieldPostURL:           {Type: field.TypeString, Column: content.FieldPostURL},
+			content.FieldProductID:         {Type: field.TypeInt, Column: content.FieldProductID},
+			content.FieldHotTopicStartedAt: {Type: field.TypeTime, Column: content.FieldHotTopicStartedAt},
+			content.FieldExperimentID:      {Type: field.TypeInt, Column: content.FieldExperimentID},
+			content.FieldExperimentVariant: {Type: field.TypeString, Column: content.FieldExperimentVariant},
+			content.FieldOverdueAlertedAt:  {Type: field.TypeTime, Column: content.FieldOverdueAlertedAt},
+			content.FieldSLAAlertedAt:      {Type: field.TypeTime, Column: content.FieldSLAAlertedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   engagementmetric.Table,
+			Columns: engagementmetric.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: engagementmetric.FieldID,
+			},
+		},
+		Type: "EngagementMetric",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			engagementmetric.FieldCreatedAt:      {Type: field.TypeTime, Column: engagementmetric.FieldCreatedAt},
+			engagementmetric.FieldUpdatedAt:      {Type: field.TypeTime, Column: engagementmetric.FieldUpdatedAt},
+			engagementmetric.FieldOrganizationID: {Type: field.TypeInt, Column: engagementmetric.FieldOrganizationID},
+			engagementmetric.FieldContentID:      {Type: field.TypeInt, Column: engagementmetric.FieldContentID},
+			engagementmetric.FieldDay:            {Type: field.TypeString, Column: engagementmetric.FieldDay},
+			engagementmetric.FieldViews:          {Type: field.TypeInt64, Column: engagementmetric.FieldViews},
+			engagementmetric.FieldLikes:          {Type: field.TypeInt64, Column: engagementmetric.FieldLikes},
+			engagementmetric.FieldComments:       {Type: field.TypeInt64, Column: engagementmetric.FieldComments},
+			engagementmetric.FieldShares:         {Type: field.TypeInt64, Column: engagementmetric.FieldShares},
+			engagementmetric.FieldSaves:          {Type: field.TypeInt64, Column: engagementmetric.FieldSaves},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   experiment.Table,
+			Columns: experiment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: experiment.FieldID,
+			},
+		},
+		Type: "Experiment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			experiment.FieldCreatedAt:      {Type: field.TypeTime, Column: experiment.FieldCreatedAt},
+			experiment.FieldUpdatedAt:      {Type: field.TypeTime, Column: experiment.FieldUpdatedAt},
+			experiment.FieldOrganizationID: {Type: field.TypeInt, Column: experiment.FieldOrganizationID},
+			experiment.FieldStoreID:        {Type: field.TypeInt, Column: experiment.FieldStoreID},
+			experiment.FieldName:           {Type: field.TypeString, Column: experiment.FieldName},
+			experiment.FieldDimension:      {Type: field.TypeEnum, Column: experiment.FieldDimension},
+			experiment.FieldConfidence:     {Type: field.TypeFloat64, Column: experiment.FieldConfidence},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolpartner.Table,
 			Columns: kolpartner.Columns,
@@ -232,7 +311,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldContact:           {Type: field.TypeString, Column: kolpartner.FieldContact},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -249,7 +328,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -266,7 +345,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -284,7 +363,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -311,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -337,7 +416,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldPaidAt:         {Type: field.TypeTime, Column: order.FieldPaidAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -360,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -371,15 +450,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt:  {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldUpdatedAt:  {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
-			organization.FieldName:       {Type: field.TypeString, Column: organization.FieldName},
-			organization.FieldKind:       {Type: field.TypeEnum, Column: organization.FieldKind},
-			organization.FieldParentID:   {Type: field.TypeInt, Column: organization.FieldParentID},
-			organization.FieldStyleGuide: {Type: field.TypeJSON, Column: organization.FieldStyleGuide},
+			organization.FieldCreatedAt:           {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldUpdatedAt:           {Type: field.TypeTime, Column: organization.FieldUpdatedAt},
+			organization.FieldName:                {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldKind:                {Type: field.TypeEnum, Column: organization.FieldKind},
+			organization.FieldParentID:            {Type: field.TypeInt, Column: organization.FieldParentID},
+			organization.FieldStyleGuide:          {Type: field.TypeJSON, Column: organization.FieldStyleGuide},
+			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -409,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -420,20 +500,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Product",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			product.FieldCreatedAt:      {Type: field.TypeTime, Column: product.FieldCreatedAt},
-			product.FieldUpdatedAt:      {Type: field.TypeTime, Column: product.FieldUpdatedAt},
-			product.FieldOrganizationID: {Type: field.TypeInt, Column: product.FieldOrganizationID},
-			product.FieldStoreID:        {Type: field.TypeInt, Column: product.FieldStoreID},
-			product.FieldSupplierID:     {Type: field.TypeInt, Column: product.FieldSupplierID},
-			product.FieldTitle:          {Type: field.TypeString, Column: product.FieldTitle},
-			product.FieldExternalID:     {Type: field.TypeString, Column: product.FieldExternalID},
-			product.FieldStatus:         {Type: field.TypeEnum, Column: product.FieldStatus},
-			product.FieldPortfolioRole:  {Type: field.TypeEnum, Column: product.FieldPortfolioRole},
-			product.FieldPrice:          {Type: field.TypeInt64, Column: product.FieldPrice},
-			product.FieldCost:           {Type: field.TypeInt64, Column: product.FieldCost},
+			product.FieldCreatedAt:          {Type: field.TypeTime, Column: product.FieldCreatedAt},
+			product.FieldUpdatedAt:          {Type: field.TypeTime, Column: product.FieldUpdatedAt},
+			product.FieldOrganizationID:     {Type: field.TypeInt, Column: product.FieldOrganizationID},
+			product.FieldStoreID:            {Type: field.TypeInt, Column: product.FieldStoreID},
+			product.FieldSupplierID:         {Type: field.TypeInt, Column: product.FieldSupplierID},
+			product.FieldTitle:              {Type: field.TypeString, Column: product.FieldTitle},
+			product.FieldExternalID:         {Type: field.TypeString, Column: product.FieldExternalID},
+			product.FieldStatus:             {Type: field.TypeEnum, Column: product.FieldStatus},
+			product.FieldPortfolioRole:      {Type: field.TypeEnum, Column: product.FieldPortfolioRole},
+			product.FieldPrice:              {Type: field.TypeInt64, Column: product.FieldPrice},
+			product.FieldCategory:           {Type: field.TypeEnum, Column: product.FieldCategory},
+			product.FieldRegistrationType:   {Type: field.TypeEnum, Column: product.FieldRegistrationType},
+			product.FieldRegistrationNumber: {Type: field.TypeString, Column: product.FieldRegistrationNumber},
+			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -457,7 +540,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -477,7 +560,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -504,10 +587,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldServiceTags:      {Type: field.TypeJSON, Column: store.FieldServiceTags},
 			store.FieldBrandPositioning: {Type: field.TypeString, Column: store.FieldBrandPositioning},
 			store.FieldStyleGuide:       {Type: field.TypeJSON, Column: store.FieldStyleGuide},
+			store.FieldContentCadence:   {Type: field.TypeJSON, Column: store.FieldContentCadence},
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -534,7 +618,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -568,7 +652,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -616,6 +700,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"APIToken",
 		"User",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   asset.OrganizationTable,
+			Columns: []string{asset.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Asset",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -738,6 +834,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"product",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ProductTable,
+			Columns: []string{content.ProductColumn},
+			Bidi:    false,
+		},
+		"Content",
+		"Product",
+	)
+	graph.MustAddE(
+		"experiment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   content.ExperimentTable,
+			Columns: []string{content.ExperimentColumn},
+			Bidi:    false,
+		},
+		"Content",
+		"Experiment",
+	)
+	graph.MustAddE(
+		"engagement",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   content.EngagementTable,
+			Columns: []string{content.EngagementColumn},
+			Bidi:    false,
+		},
+		"Content",
+		"EngagementMetric",
+	)
+	graph.MustAddE(
 		"collaborations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -748,6 +880,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Content",
 		"Collaboration",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   engagementmetric.OrganizationTable,
+			Columns: []string{engagementmetric.OrganizationColumn},
+			Bidi:    false,
+		},
+		"EngagementMetric",
+		"Organization",
+	)
+	graph.MustAddE(
+		"content",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   engagementmetric.ContentTable,
+			Columns: []string{engagementmetric.ContentColumn},
+			Bidi:    false,
+		},
+		"EngagementMetric",
+		"Content",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   experiment.OrganizationTable,
+			Columns: []string{experiment.OrganizationColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   experiment.StoreTable,
+			Columns: []string{experiment.StoreColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"Store",
+	)
+	graph.MustAddE(
+		"variants",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   experiment.VariantsTable,
+			Columns: []string{experiment.VariantsColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"Content",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1442,6 +1634,125 @@ func (f *AlertFilter) WhereAcknowledgedAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AssetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AssetQuery builder.
+func (_q *AssetQuery) Filter() *AssetFilter {
+	return &AssetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AssetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AssetMutation builder.
+func (m *AssetMutation) Filter() *AssetFilter {
+	return &AssetFilter{config: m.config, predicateAdder: m}
+}
+
+// AssetFilter provides a generic filtering capability at runtime for AssetQuery.
+type AssetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AssetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AssetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(asset.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AssetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(asset.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AssetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(asset.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *AssetFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(asset.FieldOrganizationID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AssetFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(asset.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *AssetFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(asset.FieldKind))
+}
+
+// WhereURL applies the entql string predicate on the url field.
+func (f *AssetFilter) WhereURL(p entql.StringP) {
+	f.Where(p.Field(asset.FieldURL))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *AssetFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(asset.FieldSource))
+}
+
+// WhereLicenceType applies the entql string predicate on the licence_type field.
+func (f *AssetFilter) WhereLicenceType(p entql.StringP) {
+	f.Where(p.Field(asset.FieldLicenceType))
+}
+
+// WhereLicenceExpiresAt applies the entql time.Time predicate on the licence_expires_at field.
+func (f *AssetFilter) WhereLicenceExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(asset.FieldLicenceExpiresAt))
+}
+
+// WhereUsageRestrictions applies the entql string predicate on the usage_restrictions field.
+func (f *AssetFilter) WhereUsageRestrictions(p entql.StringP) {
+	f.Where(p.Field(asset.FieldUsageRestrictions))
+}
+
+// WhereShowsPeople applies the entql bool predicate on the shows_people field.
+func (f *AssetFilter) WhereShowsPeople(p entql.BoolP) {
+	f.Where(p.Field(asset.FieldShowsPeople))
+}
+
+// WhereModelRelease applies the entql bool predicate on the model_release field.
+func (f *AssetFilter) WhereModelRelease(p entql.BoolP) {
+	f.Where(p.Field(asset.FieldModelRelease))
+}
+
+// WhereModelReleaseRef applies the entql string predicate on the model_release_ref field.
+func (f *AssetFilter) WhereModelReleaseRef(p entql.StringP) {
+	f.Where(p.Field(asset.FieldModelReleaseRef))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *AssetFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *AssetFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1470,7 +1781,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1570,7 +1881,7 @@ type CampaignFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CampaignFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1717,7 +2028,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1792,7 +2103,7 @@ type CollaborationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CollaborationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1948,7 +2259,7 @@ type ContentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2044,6 +2355,41 @@ func (f *ContentFilter) WhereExternalPostID(p entql.StringP) {
 	f.Where(p.Field(content.FieldExternalPostID))
 }
 
+// WherePostURL applies the entql string predicate on the post_url field.
+func (f *ContentFilter) WherePostURL(p entql.StringP) {
+	f.Where(p.Field(content.FieldPostURL))
+}
+
+// WhereProductID applies the entql int predicate on the product_id field.
+func (f *ContentFilter) WhereProductID(p entql.IntP) {
+	f.Where(p.Field(content.FieldProductID))
+}
+
+// WhereHotTopicStartedAt applies the entql time.Time predicate on the hot_topic_started_at field.
+func (f *ContentFilter) WhereHotTopicStartedAt(p entql.TimeP) {
+	f.Where(p.Field(content.FieldHotTopicStartedAt))
+}
+
+// WhereExperimentID applies the entql int predicate on the experiment_id field.
+func (f *ContentFilter) WhereExperimentID(p entql.IntP) {
+	f.Where(p.Field(content.FieldExperimentID))
+}
+
+// WhereExperimentVariant applies the entql string predicate on the experiment_variant field.
+func (f *ContentFilter) WhereExperimentVariant(p entql.StringP) {
+	f.Where(p.Field(content.FieldExperimentVariant))
+}
+
+// WhereOverdueAlertedAt applies the entql time.Time predicate on the overdue_alerted_at field.
+func (f *ContentFilter) WhereOverdueAlertedAt(p entql.TimeP) {
+	f.Where(p.Field(content.FieldOverdueAlertedAt))
+}
+
+// WhereSLAAlertedAt applies the entql time.Time predicate on the sla_alerted_at field.
+func (f *ContentFilter) WhereSLAAlertedAt(p entql.TimeP) {
+	f.Where(p.Field(content.FieldSLAAlertedAt))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *ContentFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -2086,6 +2432,48 @@ func (f *ContentFilter) WhereHasAuthorWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasProduct applies a predicate to check if query has an edge product.
+func (f *ContentFilter) WhereHasProduct() {
+	f.Where(entql.HasEdge("product"))
+}
+
+// WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
+func (f *ContentFilter) WhereHasProductWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExperiment applies a predicate to check if query has an edge experiment.
+func (f *ContentFilter) WhereHasExperiment() {
+	f.Where(entql.HasEdge("experiment"))
+}
+
+// WhereHasExperimentWith applies a predicate to check if query has an edge experiment with a given conditions (other predicates).
+func (f *ContentFilter) WhereHasExperimentWith(preds ...predicate.Experiment) {
+	f.Where(entql.HasEdgeWith("experiment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEngagement applies a predicate to check if query has an edge engagement.
+func (f *ContentFilter) WhereHasEngagement() {
+	f.Where(entql.HasEdge("engagement"))
+}
+
+// WhereHasEngagementWith applies a predicate to check if query has an edge engagement with a given conditions (other predicates).
+func (f *ContentFilter) WhereHasEngagementWith(preds ...predicate.EngagementMetric) {
+	f.Where(entql.HasEdgeWith("engagement", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasCollaborations applies a predicate to check if query has an edge collaborations.
 func (f *ContentFilter) WhereHasCollaborations() {
 	f.Where(entql.HasEdge("collaborations"))
@@ -2094,6 +2482,241 @@ func (f *ContentFilter) WhereHasCollaborations() {
 // WhereHasCollaborationsWith applies a predicate to check if query has an edge collaborations with a given conditions (other predicates).
 func (f *ContentFilter) WhereHasCollaborationsWith(preds ...predicate.Collaboration) {
 	f.Where(entql.HasEdgeWith("collaborations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EngagementMetricQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EngagementMetricQuery builder.
+func (_q *EngagementMetricQuery) Filter() *EngagementMetricFilter {
+	return &EngagementMetricFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EngagementMetricMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EngagementMetricMutation builder.
+func (m *EngagementMetricMutation) Filter() *EngagementMetricFilter {
+	return &EngagementMetricFilter{config: m.config, predicateAdder: m}
+}
+
+// EngagementMetricFilter provides a generic filtering capability at runtime for EngagementMetricQuery.
+type EngagementMetricFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EngagementMetricFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EngagementMetricFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(engagementmetric.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EngagementMetricFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(engagementmetric.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EngagementMetricFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(engagementmetric.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *EngagementMetricFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(engagementmetric.FieldOrganizationID))
+}
+
+// WhereContentID applies the entql int predicate on the content_id field.
+func (f *EngagementMetricFilter) WhereContentID(p entql.IntP) {
+	f.Where(p.Field(engagementmetric.FieldContentID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *EngagementMetricFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(engagementmetric.FieldDay))
+}
+
+// WhereViews applies the entql int64 predicate on the views field.
+func (f *EngagementMetricFilter) WhereViews(p entql.Int64P) {
+	f.Where(p.Field(engagementmetric.FieldViews))
+}
+
+// WhereLikes applies the entql int64 predicate on the likes field.
+func (f *EngagementMetricFilter) WhereLikes(p entql.Int64P) {
+	f.Where(p.Field(engagementmetric.FieldLikes))
+}
+
+// WhereComments applies the entql int64 predicate on the comments field.
+func (f *EngagementMetricFilter) WhereComments(p entql.Int64P) {
+	f.Where(p.Field(engagementmetric.FieldComments))
+}
+
+// WhereShares applies the entql int64 predicate on the shares field.
+func (f *EngagementMetricFilter) WhereShares(p entql.Int64P) {
+	f.Where(p.Field(engagementmetric.FieldShares))
+}
+
+// WhereSaves applies the entql int64 predicate on the saves field.
+func (f *EngagementMetricFilter) WhereSaves(p entql.Int64P) {
+	f.Where(p.Field(engagementmetric.FieldSaves))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *EngagementMetricFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *EngagementMetricFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContent applies a predicate to check if query has an edge content.
+func (f *EngagementMetricFilter) WhereHasContent() {
+	f.Where(entql.HasEdge("content"))
+}
+
+// WhereHasContentWith applies a predicate to check if query has an edge content with a given conditions (other predicates).
+func (f *EngagementMetricFilter) WhereHasContentWith(preds ...predicate.Content) {
+	f.Where(entql.HasEdgeWith("content", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ExperimentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExperimentQuery builder.
+func (_q *ExperimentQuery) Filter() *ExperimentFilter {
+	return &ExperimentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExperimentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExperimentMutation builder.
+func (m *ExperimentMutation) Filter() *ExperimentFilter {
+	return &ExperimentFilter{config: m.config, predicateAdder: m}
+}
+
+// ExperimentFilter provides a generic filtering capability at runtime for ExperimentQuery.
+type ExperimentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExperimentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExperimentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(experiment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExperimentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(experiment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ExperimentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(experiment.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *ExperimentFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(experiment.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *ExperimentFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(experiment.FieldStoreID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ExperimentFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(experiment.FieldName))
+}
+
+// WhereDimension applies the entql string predicate on the dimension field.
+func (f *ExperimentFilter) WhereDimension(p entql.StringP) {
+	f.Where(p.Field(experiment.FieldDimension))
+}
+
+// WhereConfidence applies the entql float64 predicate on the confidence field.
+func (f *ExperimentFilter) WhereConfidence(p entql.Float64P) {
+	f.Where(p.Field(experiment.FieldConfidence))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *ExperimentFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *ExperimentFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVariants applies a predicate to check if query has an edge variants.
+func (f *ExperimentFilter) WhereHasVariants() {
+	f.Where(entql.HasEdge("variants"))
+}
+
+// WhereHasVariantsWith applies a predicate to check if query has an edge variants with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasVariantsWith(preds ...predicate.Content) {
+	f.Where(entql.HasEdgeWith("variants", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2129,7 +2752,7 @@ type KOLPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2252,7 +2875,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2312,7 +2935,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2372,7 +2995,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2465,7 +3088,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2603,7 +3226,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2750,7 +3373,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2882,7 +3505,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2921,6 +3544,11 @@ func (f *OrganizationFilter) WhereParentID(p entql.IntP) {
 // WhereStyleGuide applies the entql json.RawMessage predicate on the style_guide field.
 func (f *OrganizationFilter) WhereStyleGuide(p entql.BytesP) {
 	f.Where(p.Field(organization.FieldStyleGuide))
+}
+
+// WhereComplianceOverrides applies the entql json.RawMessage predicate on the compliance_overrides field.
+func (f *OrganizationFilter) WhereComplianceOverrides(p entql.BytesP) {
+	f.Where(p.Field(organization.FieldComplianceOverrides))
 }
 
 // WhereHasParent applies a predicate to check if query has an edge parent.
@@ -3036,7 +3664,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3189,7 +3817,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3248,6 +3876,21 @@ func (f *ProductFilter) WherePortfolioRole(p entql.StringP) {
 // WherePrice applies the entql int64 predicate on the price field.
 func (f *ProductFilter) WherePrice(p entql.Int64P) {
 	f.Where(p.Field(product.FieldPrice))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *ProductFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(product.FieldCategory))
+}
+
+// WhereRegistrationType applies the entql string predicate on the registration_type field.
+func (f *ProductFilter) WhereRegistrationType(p entql.StringP) {
+	f.Where(p.Field(product.FieldRegistrationType))
+}
+
+// WhereRegistrationNumber applies the entql string predicate on the registration_number field.
+func (f *ProductFilter) WhereRegistrationNumber(p entql.StringP) {
+	f.Where(p.Field(product.FieldRegistrationNumber))
 }
 
 // WhereCost applies the entql int64 predicate on the cost field.
@@ -3340,7 +3983,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3463,7 +4106,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3552,7 +4195,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3641,6 +4284,11 @@ func (f *StoreFilter) WhereBrandPositioning(p entql.StringP) {
 // WhereStyleGuide applies the entql json.RawMessage predicate on the style_guide field.
 func (f *StoreFilter) WhereStyleGuide(p entql.BytesP) {
 	f.Where(p.Field(store.FieldStyleGuide))
+}
+
+// WhereContentCadence applies the entql json.RawMessage predicate on the content_cadence field.
+func (f *StoreFilter) WhereContentCadence(p entql.BytesP) {
+	f.Where(p.Field(store.FieldContentCadence))
 }
 
 // WhereTimezone applies the entql string predicate on the timezone field.
@@ -3789,7 +4437,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3927,7 +4575,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4100,7 +4748,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -12,10 +12,13 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -321,6 +324,176 @@ func newAlertPaginateArgs(rv map[string]any) *alertPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AlertWhereInput); ok {
 		args.opts = append(args.opts, WithAlertFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AssetQuery) CollectFields(ctx context.Context, satisfies ...string) (*AssetQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AssetQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(asset.Columns))
+		selectedFields = []string{asset.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[asset.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, asset.FieldOrganizationID)
+				fieldSeen[asset.FieldOrganizationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[asset.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, asset.FieldCreatedAt)
+				fieldSeen[asset.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[asset.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, asset.FieldUpdatedAt)
+				fieldSeen[asset.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[asset.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, asset.FieldOrganizationID)
+				fieldSeen[asset.FieldOrganizationID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[asset.FieldName]; !ok {
+				selectedFields = append(selectedFields, asset.FieldName)
+				fieldSeen[asset.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[asset.FieldKind]; !ok {
+				selectedFields = append(selectedFields, asset.FieldKind)
+				fieldSeen[asset.FieldKind] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[asset.FieldURL]; !ok {
+				selectedFields = append(selectedFields, asset.FieldURL)
+				fieldSeen[asset.FieldURL] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[asset.FieldSource]; !ok {
+				selectedFields = append(selectedFields, asset.FieldSource)
+				fieldSeen[asset.FieldSource] = struct{}{}
+			}
+		case "licenceType":
+			if _, ok := fieldSeen[asset.FieldLicenceType]; !ok {
+				selectedFields = append(selectedFields, asset.FieldLicenceType)
+				fieldSeen[asset.FieldLicenceType] = struct{}{}
+			}
+		case "licenceExpiresAt":
+			if _, ok := fieldSeen[asset.FieldLicenceExpiresAt]; !ok {
+				selectedFields = append(selectedFields, asset.FieldLicenceExpiresAt)
+				fieldSeen[asset.FieldLicenceExpiresAt] = struct{}{}
+			}
+		case "usageRestrictions":
+			if _, ok := fieldSeen[asset.FieldUsageRestrictions]; !ok {
+				selectedFields = append(selectedFields, asset.FieldUsageRestrictions)
+				fieldSeen[asset.FieldUsageRestrictions] = struct{}{}
+			}
+		case "showsPeople":
+			if _, ok := fieldSeen[asset.FieldShowsPeople]; !ok {
+				selectedFields = append(selectedFields, asset.FieldShowsPeople)
+				fieldSeen[asset.FieldShowsPeople] = struct{}{}
+			}
+		case "modelRelease":
+			if _, ok := fieldSeen[asset.FieldModelRelease]; !ok {
+				selectedFields = append(selectedFields, asset.FieldModelRelease)
+				fieldSeen[asset.FieldModelRelease] = struct{}{}
+			}
+		case "modelReleaseRef":
+			if _, ok := fieldSeen[asset.FieldModelReleaseRef]; !ok {
+				selectedFields = append(selectedFields, asset.FieldModelReleaseRef)
+				fieldSeen[asset.FieldModelReleaseRef] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type assetPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AssetPaginateOption
+}
+
+func newAssetPaginateArgs(rv map[string]any) *assetPaginateArgs {
+	args := &assetPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*AssetOrder:
+			args.opts = append(args.opts, WithAssetOrder(v))
+		case []any:
+			var orders []*AssetOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &AssetOrder{Field: &AssetOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithAssetOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*AssetWhereInput); ok {
+		args.opts = append(args.opts, WithAssetFilter(v.Filter))
 	}
 	return args
 }
@@ -1026,6 +1199,125 @@ func (_q *ContentQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				fieldSeen[content.FieldAuthorID] = struct{}{}
 			}
 
+		case "product":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.withProduct = query
+			if _, ok := fieldSeen[content.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, content.FieldProductID)
+				fieldSeen[content.FieldProductID] = struct{}{}
+			}
+
+		case "experiment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ExperimentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, experimentImplementors)...); err != nil {
+				return err
+			}
+			_q.withExperiment = query
+			if _, ok := fieldSeen[content.FieldExperimentID]; !ok {
+				selectedFields = append(selectedFields, content.FieldExperimentID)
+				fieldSeen[content.FieldExperimentID] = struct{}{}
+			}
+
+		case "engagement":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EngagementMetricClient{config: _q.config}).Query()
+			)
+			args := newEngagementMetricPaginateArgs(fieldArgs(ctx, new(EngagementMetricWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newEngagementMetricPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Content) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"content_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(content.EngagementColumn), ids...))
+						})
+						if err := query.GroupBy(content.EngagementColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Content) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Engagement)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, engagementmetricImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(content.EngagementColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedEngagement(alias, func(wq *EngagementMetricQuery) {
+				*wq = *query
+			})
+
 		case "collaborations":
 			var (
 				alias = field.Alias
@@ -1069,10 +1361,10 @@ func (_q *ContentQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -1080,10 +1372,10 @@ func (_q *ContentQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Content) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Collaborations)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -1199,6 +1491,31 @@ func (_q *ContentQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, content.FieldExternalPostID)
 				fieldSeen[content.FieldExternalPostID] = struct{}{}
 			}
+		case "postURL":
+			if _, ok := fieldSeen[content.FieldPostURL]; !ok {
+				selectedFields = append(selectedFields, content.FieldPostURL)
+				fieldSeen[content.FieldPostURL] = struct{}{}
+			}
+		case "productID":
+			if _, ok := fieldSeen[content.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, content.FieldProductID)
+				fieldSeen[content.FieldProductID] = struct{}{}
+			}
+		case "hotTopicStartedAt":
+			if _, ok := fieldSeen[content.FieldHotTopicStartedAt]; !ok {
+				selectedFields = append(selectedFields, content.FieldHotTopicStartedAt)
+				fieldSeen[content.FieldHotTopicStartedAt] = struct{}{}
+			}
+		case "experimentID":
+			if _, ok := fieldSeen[content.FieldExperimentID]; !ok {
+				selectedFields = append(selectedFields, content.FieldExperimentID)
+				fieldSeen[content.FieldExperimentID] = struct{}{}
+			}
+		case "experimentVariant":
+			if _, ok := fieldSeen[content.FieldExperimentVariant]; !ok {
+				selectedFields = append(selectedFields, content.FieldExperimentVariant)
+				fieldSeen[content.FieldExperimentVariant] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1264,6 +1581,338 @@ func newContentPaginateArgs(rv map[string]any) *contentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ContentWhereInput); ok {
 		args.opts = append(args.opts, WithContentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EngagementMetricQuery) CollectFields(ctx context.Context, satisfies ...string) (*EngagementMetricQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EngagementMetricQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(engagementmetric.Columns))
+		selectedFields = []string{engagementmetric.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[engagementmetric.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldOrganizationID)
+				fieldSeen[engagementmetric.FieldOrganizationID] = struct{}{}
+			}
+
+		case "content":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, contentImplementors)...); err != nil {
+				return err
+			}
+			_q.withContent = query
+			if _, ok := fieldSeen[engagementmetric.FieldContentID]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldContentID)
+				fieldSeen[engagementmetric.FieldContentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[engagementmetric.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldCreatedAt)
+				fieldSeen[engagementmetric.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[engagementmetric.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldUpdatedAt)
+				fieldSeen[engagementmetric.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[engagementmetric.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldOrganizationID)
+				fieldSeen[engagementmetric.FieldOrganizationID] = struct{}{}
+			}
+		case "contentID":
+			if _, ok := fieldSeen[engagementmetric.FieldContentID]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldContentID)
+				fieldSeen[engagementmetric.FieldContentID] = struct{}{}
+			}
+		case "day":
+			if _, ok := fieldSeen[engagementmetric.FieldDay]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldDay)
+				fieldSeen[engagementmetric.FieldDay] = struct{}{}
+			}
+		case "views":
+			if _, ok := fieldSeen[engagementmetric.FieldViews]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldViews)
+				fieldSeen[engagementmetric.FieldViews] = struct{}{}
+			}
+		case "likes":
+			if _, ok := fieldSeen[engagementmetric.FieldLikes]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldLikes)
+				fieldSeen[engagementmetric.FieldLikes] = struct{}{}
+			}
+		case "comments":
+			if _, ok := fieldSeen[engagementmetric.FieldComments]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldComments)
+				fieldSeen[engagementmetric.FieldComments] = struct{}{}
+			}
+		case "shares":
+			if _, ok := fieldSeen[engagementmetric.FieldShares]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldShares)
+				fieldSeen[engagementmetric.FieldShares] = struct{}{}
+			}
+		case "saves":
+			if _, ok := fieldSeen[engagementmetric.FieldSaves]; !ok {
+				selectedFields = append(selectedFields, engagementmetric.FieldSaves)
+				fieldSeen[engagementmetric.FieldSaves] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type engagementmetricPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EngagementMetricPaginateOption
+}
+
+func newEngagementMetricPaginateArgs(rv map[string]any) *engagementmetricPaginateArgs {
+	args := &engagementmetricPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EngagementMetricOrder{Field: &EngagementMetricOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEngagementMetricOrder(order))
+			}
+		case *EngagementMetricOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEngagementMetricOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*EngagementMetricWhereInput); ok {
+		args.opts = append(args.opts, WithEngagementMetricFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ExperimentQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExperimentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ExperimentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(experiment.Columns))
+		selectedFields = []string{experiment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[experiment.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldOrganizationID)
+				fieldSeen[experiment.FieldOrganizationID] = struct{}{}
+			}
+
+		case "store":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StoreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, storeImplementors)...); err != nil {
+				return err
+			}
+			_q.withStore = query
+			if _, ok := fieldSeen[experiment.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldStoreID)
+				fieldSeen[experiment.FieldStoreID] = struct{}{}
+			}
+
+		case "variants":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, contentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedVariants(alias, func(wq *ContentQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[experiment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldCreatedAt)
+				fieldSeen[experiment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[experiment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldUpdatedAt)
+				fieldSeen[experiment.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[experiment.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldOrganizationID)
+				fieldSeen[experiment.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[experiment.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldStoreID)
+				fieldSeen[experiment.FieldStoreID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[experiment.FieldName]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldName)
+				fieldSeen[experiment.FieldName] = struct{}{}
+			}
+		case "dimension":
+			if _, ok := fieldSeen[experiment.FieldDimension]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldDimension)
+				fieldSeen[experiment.FieldDimension] = struct{}{}
+			}
+		case "confidence":
+			if _, ok := fieldSeen[experiment.FieldConfidence]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldConfidence)
+				fieldSeen[experiment.FieldConfidence] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type experimentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ExperimentPaginateOption
+}
+
+func newExperimentPaginateArgs(rv map[string]any) *experimentPaginateArgs {
+	args := &experimentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ExperimentOrder:
+			args.opts = append(args.opts, WithExperimentOrder(v))
+		case []any:
+			var orders []*ExperimentOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ExperimentOrder{Field: &ExperimentOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithExperimentOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ExperimentWhereInput); ok {
+		args.opts = append(args.opts, WithExperimentFilter(v.Filter))
 	}
 	return args
 }
@@ -3169,6 +3818,21 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldPrice)
 				fieldSeen[product.FieldPrice] = struct{}{}
 			}
+		case "category":
+			if _, ok := fieldSeen[product.FieldCategory]; !ok {
+				selectedFields = append(selectedFields, product.FieldCategory)
+				fieldSeen[product.FieldCategory] = struct{}{}
+			}
+		case "registrationType":
+			if _, ok := fieldSeen[product.FieldRegistrationType]; !ok {
+				selectedFields = append(selectedFields, product.FieldRegistrationType)
+				fieldSeen[product.FieldRegistrationType] = struct{}{}
+			}
+		case "registrationNumber":
+			if _, ok := fieldSeen[product.FieldRegistrationNumber]; !ok {
+				selectedFields = append(selectedFields, product.FieldRegistrationNumber)
+				fieldSeen[product.FieldRegistrationNumber] = struct{}{}
+			}
 		case "cost":
 			if _, ok := fieldSeen[product.FieldCost]; !ok {
 				selectedFields = append(selectedFields, product.FieldCost)
@@ -4078,6 +4742,11 @@ func (_q *StoreQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[store.FieldStyleGuide]; !ok {
 				selectedFields = append(selectedFields, store.FieldStyleGuide)
 				fieldSeen[store.FieldStyleGuide] = struct{}{}
+			}
+		case "contentCadence":
+			if _, ok := fieldSeen[store.FieldContentCadence]; !ok {
+				selectedFields = append(selectedFields, store.FieldContentCadence)
+				fieldSeen[store.FieldContentCadence] = struct{}{}
 			}
 		case "timezone":
 			if _, ok := fieldSeen[store.FieldTimezone]; !ok {

@@ -24,6 +24,14 @@ func (_m *APIToken) CreatedBy(ctx context.Context) (*User, error) {
 	return result, err
 }
 
+func (_m *Asset) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Campaign) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -117,6 +125,43 @@ func (_m *Content) Author(ctx context.Context) (*User, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Content) Product(ctx context.Context) (*Product, error) {
+	result, err := _m.Edges.ProductOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProduct().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Content) Experiment(ctx context.Context) (*Experiment, error) {
+	result, err := _m.Edges.ExperimentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryExperiment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Content) Engagement(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EngagementMetricOrder, where *EngagementMetricWhereInput,
+) (*EngagementMetricConnection, error) {
+	opts := []EngagementMetricPaginateOption{
+		WithEngagementMetricOrder(orderBy),
+		WithEngagementMetricFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedEngagement(alias); err == nil || hasTotalCount {
+		pager, err := newEngagementMetricPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &EngagementMetricConnection{Edges: []*EngagementMetricEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryEngagement().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Content) Collaborations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*CollaborationOrder, where *CollaborationWhereInput,
 ) (*CollaborationConnection, error) {
@@ -125,7 +170,7 @@ func (_m *Content) Collaborations(
 		WithCollaborationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedCollaborations(alias); err == nil || hasTotalCount {
 		pager, err := newCollaborationPager(opts, last != nil)
 		if err != nil {
@@ -136,6 +181,50 @@ func (_m *Content) Collaborations(
 		return conn, nil
 	}
 	return _m.QueryCollaborations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *EngagementMetric) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *EngagementMetric) Content(ctx context.Context) (*Content, error) {
+	result, err := _m.Edges.ContentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContent().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Experiment) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Experiment) Store(ctx context.Context) (*Store, error) {
+	result, err := _m.Edges.StoreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStore().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Experiment) Variants(ctx context.Context) (result []*Content, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedVariants(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.VariantsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVariants().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *KOLPartner) Organization(ctx context.Context) (*Organization, error) {

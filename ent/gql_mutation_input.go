@@ -5,14 +5,138 @@ package ent
 import (
 	"time"
 
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
+
+// CreateAssetInput represents a mutation input for creating assets.
+type CreateAssetInput struct {
+	Name              string
+	Kind              *asset.Kind
+	URL               string
+	Source            string
+	LicenceType       *asset.LicenceType
+	LicenceExpiresAt  *time.Time
+	UsageRestrictions *string
+	ShowsPeople       *bool
+	ModelRelease      *bool
+	ModelReleaseRef   *string
+	OrganizationID    int
+}
+
+// Mutate applies the CreateAssetInput on the AssetMutation builder.
+func (i *CreateAssetInput) Mutate(m *AssetMutation) {
+	m.SetName(i.Name)
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	m.SetURL(i.URL)
+	m.SetSource(i.Source)
+	if v := i.LicenceType; v != nil {
+		m.SetLicenceType(*v)
+	}
+	if v := i.LicenceExpiresAt; v != nil {
+		m.SetLicenceExpiresAt(*v)
+	}
+	if v := i.UsageRestrictions; v != nil {
+		m.SetUsageRestrictions(*v)
+	}
+	if v := i.ShowsPeople; v != nil {
+		m.SetShowsPeople(*v)
+	}
+	if v := i.ModelRelease; v != nil {
+		m.SetModelRelease(*v)
+	}
+	if v := i.ModelReleaseRef; v != nil {
+		m.SetModelReleaseRef(*v)
+	}
+	m.SetOrganizationID(i.OrganizationID)
+}
+
+// SetInput applies the change-set in the CreateAssetInput on the AssetCreate builder.
+func (c *AssetCreate) SetInput(i CreateAssetInput) *AssetCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateAssetInput represents a mutation input for updating assets.
+type UpdateAssetInput struct {
+	Name                   *string
+	Kind                   *asset.Kind
+	URL                    *string
+	Source                 *string
+	LicenceType            *asset.LicenceType
+	ClearLicenceExpiresAt  bool
+	LicenceExpiresAt       *time.Time
+	ClearUsageRestrictions bool
+	UsageRestrictions      *string
+	ShowsPeople            *bool
+	ModelRelease           *bool
+	ClearModelReleaseRef   bool
+	ModelReleaseRef        *string
+}
+
+// Mutate applies the UpdateAssetInput on the AssetMutation builder.
+func (i *UpdateAssetInput) Mutate(m *AssetMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.URL; v != nil {
+		m.SetURL(*v)
+	}
+	if v := i.Source; v != nil {
+		m.SetSource(*v)
+	}
+	if v := i.LicenceType; v != nil {
+		m.SetLicenceType(*v)
+	}
+	if i.ClearLicenceExpiresAt {
+		m.ClearLicenceExpiresAt()
+	}
+	if v := i.LicenceExpiresAt; v != nil {
+		m.SetLicenceExpiresAt(*v)
+	}
+	if i.ClearUsageRestrictions {
+		m.ClearUsageRestrictions()
+	}
+	if v := i.UsageRestrictions; v != nil {
+		m.SetUsageRestrictions(*v)
+	}
+	if v := i.ShowsPeople; v != nil {
+		m.SetShowsPeople(*v)
+	}
+	if v := i.ModelRelease; v != nil {
+		m.SetModelRelease(*v)
+	}
+	if i.ClearModelReleaseRef {
+		m.ClearModelReleaseRef()
+	}
+	if v := i.ModelReleaseRef; v != nil {
+		m.SetModelReleaseRef(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateAssetInput on the AssetUpdate builder.
+func (c *AssetUpdate) SetInput(i UpdateAssetInput) *AssetUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateAssetInput on the AssetUpdateOne builder.
+func (c *AssetUpdateOne) SetInput(i UpdateAssetInput) *AssetUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
 
 // CreateCampaignInput represents a mutation input for creating campaigns.
 type CreateCampaignInput struct {
@@ -242,14 +366,18 @@ func (c *CollaborationUpdateOne) SetInput(i UpdateCollaborationInput) *Collabora
 
 // CreateContentInput represents a mutation input for creating contents.
 type CreateContentInput struct {
-	Title       string
-	Body        *string
-	Kind        content.Kind
-	Theme       *string
-	ScheduledAt *time.Time
-	Tags        []string
-	Variants    []schematype.ContentVariant
-	StoreID     int
+	Title             string
+	Body              *string
+	Kind              content.Kind
+	Theme             *string
+	ScheduledAt       *time.Time
+	Tags              []string
+	Variants          []schematype.ContentVariant
+	HotTopicStartedAt *time.Time
+	ExperimentVariant *string
+	StoreID           int
+	ProductID         *int
+	ExperimentID      *int
 }
 
 // Mutate applies the CreateContentInput on the ContentMutation builder.
@@ -271,7 +399,19 @@ func (i *CreateContentInput) Mutate(m *ContentMutation) {
 	if v := i.Variants; v != nil {
 		m.SetVariants(v)
 	}
+	if v := i.HotTopicStartedAt; v != nil {
+		m.SetHotTopicStartedAt(*v)
+	}
+	if v := i.ExperimentVariant; v != nil {
+		m.SetExperimentVariant(*v)
+	}
 	m.SetStoreID(i.StoreID)
+	if v := i.ProductID; v != nil {
+		m.SetProductID(*v)
+	}
+	if v := i.ExperimentID; v != nil {
+		m.SetExperimentID(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateContentInput on the ContentCreate builder.
@@ -282,20 +422,28 @@ func (c *ContentCreate) SetInput(i CreateContentInput) *ContentCreate {
 
 // UpdateContentInput represents a mutation input for updating contents.
 type UpdateContentInput struct {
-	Title            *string
-	ClearBody        bool
-	Body             *string
-	Kind             *content.Kind
-	ClearTheme       bool
-	Theme            *string
-	ClearScheduledAt bool
-	ScheduledAt      *time.Time
-	ClearTags        bool
-	Tags             []string
-	AppendTags       []string
-	ClearVariants    bool
-	Variants         []schematype.ContentVariant
-	AppendVariants   []schematype.ContentVariant
+	Title                  *string
+	ClearBody              bool
+	Body                   *string
+	Kind                   *content.Kind
+	ClearTheme             bool
+	Theme                  *string
+	ClearScheduledAt       bool
+	ScheduledAt            *time.Time
+	ClearTags              bool
+	Tags                   []string
+	AppendTags             []string
+	ClearVariants          bool
+	Variants               []schematype.ContentVariant
+	AppendVariants         []schematype.ContentVariant
+	ClearHotTopicStartedAt bool
+	HotTopicStartedAt      *time.Time
+	ClearExperimentVariant bool
+	ExperimentVariant      *string
+	ClearProduct           bool
+	ProductID              *int
+	ClearExperiment        bool
+	ExperimentID           *int
 }
 
 // Mutate applies the UpdateContentInput on the ContentMutation builder.
@@ -342,6 +490,30 @@ func (i *UpdateContentInput) Mutate(m *ContentMutation) {
 	if i.AppendVariants != nil {
 		m.AppendVariants(i.Variants)
 	}
+	if i.ClearHotTopicStartedAt {
+		m.ClearHotTopicStartedAt()
+	}
+	if v := i.HotTopicStartedAt; v != nil {
+		m.SetHotTopicStartedAt(*v)
+	}
+	if i.ClearExperimentVariant {
+		m.ClearExperimentVariant()
+	}
+	if v := i.ExperimentVariant; v != nil {
+		m.SetExperimentVariant(*v)
+	}
+	if i.ClearProduct {
+		m.ClearProduct()
+	}
+	if v := i.ProductID; v != nil {
+		m.SetProductID(*v)
+	}
+	if i.ClearExperiment {
+		m.ClearExperiment()
+	}
+	if v := i.ExperimentID; v != nil {
+		m.SetExperimentID(*v)
+	}
 }
 
 // SetInput applies the change-set in the UpdateContentInput on the ContentUpdate builder.
@@ -352,6 +524,62 @@ func (c *ContentUpdate) SetInput(i UpdateContentInput) *ContentUpdate {
 
 // SetInput applies the change-set in the UpdateContentInput on the ContentUpdateOne builder.
 func (c *ContentUpdateOne) SetInput(i UpdateContentInput) *ContentUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateExperimentInput represents a mutation input for creating experiments.
+type CreateExperimentInput struct {
+	Name       string
+	Dimension  experiment.Dimension
+	Confidence *float64
+	StoreID    int
+}
+
+// Mutate applies the CreateExperimentInput on the ExperimentMutation builder.
+func (i *CreateExperimentInput) Mutate(m *ExperimentMutation) {
+	m.SetName(i.Name)
+	m.SetDimension(i.Dimension)
+	if v := i.Confidence; v != nil {
+		m.SetConfidence(*v)
+	}
+	m.SetStoreID(i.StoreID)
+}
+
+// SetInput applies the change-set in the CreateExperimentInput on the ExperimentCreate builder.
+func (c *ExperimentCreate) SetInput(i CreateExperimentInput) *ExperimentCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateExperimentInput represents a mutation input for updating experiments.
+type UpdateExperimentInput struct {
+	Name       *string
+	Dimension  *experiment.Dimension
+	Confidence *float64
+}
+
+// Mutate applies the UpdateExperimentInput on the ExperimentMutation builder.
+func (i *UpdateExperimentInput) Mutate(m *ExperimentMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Dimension; v != nil {
+		m.SetDimension(*v)
+	}
+	if v := i.Confidence; v != nil {
+		m.SetConfidence(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateExperimentInput on the ExperimentUpdate builder.
+func (c *ExperimentUpdate) SetInput(i UpdateExperimentInput) *ExperimentUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateExperimentInput on the ExperimentUpdateOne builder.
+func (c *ExperimentUpdateOne) SetInput(i UpdateExperimentInput) *ExperimentUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }
@@ -460,14 +688,17 @@ func (c *KOLPartnerUpdateOne) SetInput(i UpdateKOLPartnerInput) *KOLPartnerUpdat
 
 // CreateProductInput represents a mutation input for creating products.
 type CreateProductInput struct {
-	Title         string
-	ExternalID    *string
-	Status        *product.Status
-	PortfolioRole *product.PortfolioRole
-	Price         schematype.Money
-	Cost          *schematype.Money
-	StoreID       int
-	SupplierID    *int
+	Title              string
+	ExternalID         *string
+	Status             *product.Status
+	PortfolioRole      *product.PortfolioRole
+	Price              schematype.Money
+	Category           *product.Category
+	RegistrationType   *product.RegistrationType
+	RegistrationNumber *string
+	Cost               *schematype.Money
+	StoreID            int
+	SupplierID         *int
 }
 
 // Mutate applies the CreateProductInput on the ProductMutation builder.
@@ -483,6 +714,15 @@ func (i *CreateProductInput) Mutate(m *ProductMutation) {
 		m.SetPortfolioRole(*v)
 	}
 	m.SetPrice(i.Price)
+	if v := i.Category; v != nil {
+		m.SetCategory(*v)
+	}
+	if v := i.RegistrationType; v != nil {
+		m.SetRegistrationType(*v)
+	}
+	if v := i.RegistrationNumber; v != nil {
+		m.SetRegistrationNumber(*v)
+	}
 	if v := i.Cost; v != nil {
 		m.SetCost(*v)
 	}
@@ -500,15 +740,19 @@ func (c *ProductCreate) SetInput(i CreateProductInput) *ProductCreate {
 
 // UpdateProductInput represents a mutation input for updating products.
 type UpdateProductInput struct {
-	Title           *string
-	ClearExternalID bool
-	ExternalID      *string
-	Status          *product.Status
-	PortfolioRole   *product.PortfolioRole
-	Price           *schematype.Money
-	Cost            *schematype.Money
-	ClearSupplier   bool
-	SupplierID      *int
+	Title                   *string
+	ClearExternalID         bool
+	ExternalID              *string
+	Status                  *product.Status
+	PortfolioRole           *product.PortfolioRole
+	Price                   *schematype.Money
+	Category                *product.Category
+	RegistrationType        *product.RegistrationType
+	ClearRegistrationNumber bool
+	RegistrationNumber      *string
+	Cost                    *schematype.Money
+	ClearSupplier           bool
+	SupplierID              *int
 }
 
 // Mutate applies the UpdateProductInput on the ProductMutation builder.
@@ -530,6 +774,18 @@ func (i *UpdateProductInput) Mutate(m *ProductMutation) {
 	}
 	if v := i.Price; v != nil {
 		m.SetPrice(*v)
+	}
+	if v := i.Category; v != nil {
+		m.SetCategory(*v)
+	}
+	if v := i.RegistrationType; v != nil {
+		m.SetRegistrationType(*v)
+	}
+	if i.ClearRegistrationNumber {
+		m.ClearRegistrationNumber()
+	}
+	if v := i.RegistrationNumber; v != nil {
+		m.SetRegistrationNumber(*v)
 	}
 	if v := i.Cost; v != nil {
 		m.SetCost(*v)
@@ -669,6 +925,7 @@ type CreateStoreInput struct {
 	ServiceTags      []string
 	BrandPositioning *string
 	StyleGuide       *schematype.StyleGuide
+	ContentCadence   *schematype.ContentCadence
 	Timezone         *string
 	OrganizationID   int
 }
@@ -710,6 +967,9 @@ func (i *CreateStoreInput) Mutate(m *StoreMutation) {
 	if v := i.StyleGuide; v != nil {
 		m.SetStyleGuide(*v)
 	}
+	if v := i.ContentCadence; v != nil {
+		m.SetContentCadence(*v)
+	}
 	if v := i.Timezone; v != nil {
 		m.SetTimezone(*v)
 	}
@@ -748,6 +1008,8 @@ type UpdateStoreInput struct {
 	BrandPositioning      *string
 	ClearStyleGuide       bool
 	StyleGuide            *schematype.StyleGuide
+	ClearContentCadence   bool
+	ContentCadence        *schematype.ContentCadence
 	Timezone              *string
 }
 
@@ -824,6 +1086,12 @@ func (i *UpdateStoreInput) Mutate(m *StoreMutation) {
 	}
 	if v := i.StyleGuide; v != nil {
 		m.SetStyleGuide(*v)
+	}
+	if i.ClearContentCadence {
+		m.ClearContentCadence()
+	}
+	if v := i.ContentCadence; v != nil {
+		m.SetContentCadence(*v)
 	}
 	if v := i.Timezone; v != nil {
 		m.SetTimezone(*v)

@@ -12,10 +12,13 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/internal"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/membership"
@@ -47,6 +50,11 @@ var alertImplementors = []string{"Alert", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Alert) IsNode() {}
 
+var assetImplementors = []string{"Asset", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Asset) IsNode() {}
+
 var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -66,6 +74,16 @@ var contentImplementors = []string{"Content", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Content) IsNode() {}
+
+var engagementmetricImplementors = []string{"EngagementMetric", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EngagementMetric) IsNode() {}
+
+var experimentImplementors = []string{"Experiment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Experiment) IsNode() {}
 
 var kolpartnerImplementors = []string{"KOLPartner", "Node"}
 
@@ -227,6 +245,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case asset.Table:
+		query := c.Asset.Query().
+			Where(asset.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, assetImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.ID(id))
@@ -259,6 +286,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(content.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, contentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case engagementmetric.Table:
+		query := c.EngagementMetric.Query().
+			Where(engagementmetric.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, engagementmetricImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case experiment.Table:
+		query := c.Experiment.Query().
+			Where(experiment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, experimentImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -485,6 +530,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case asset.Table:
+		query := c.Asset.Query().
+			Where(asset.IDIn(ids...))
+		query, err := query.CollectFields(ctx, assetImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
@@ -537,6 +598,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Content.Query().
 			Where(content.IDIn(ids...))
 		query, err := query.CollectFields(ctx, contentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case engagementmetric.Table:
+		query := c.EngagementMetric.Query().
+			Where(engagementmetric.IDIn(ids...))
+		query, err := query.CollectFields(ctx, engagementmetricImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case experiment.Table:
+		query := c.Experiment.Query().
+			Where(experiment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, experimentImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -16,10 +16,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -811,6 +814,392 @@ func (_m *Alert) ToEdge(order *AlertOrder) *AlertEdge {
 		order = DefaultAlertOrder
 	}
 	return &AlertEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// AssetEdge is the edge representation of Asset.
+type AssetEdge struct {
+	Node   *Asset `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// AssetConnection is the connection containing edges to Asset.
+type AssetConnection struct {
+	Edges      []*AssetEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *AssetConnection) build(nodes []*Asset, pager *assetPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Asset
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Asset {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Asset {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AssetEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AssetEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AssetPaginateOption enables pagination customization.
+type AssetPaginateOption func(*assetPager) error
+
+// WithAssetOrder configures pagination ordering.
+func WithAssetOrder(order []*AssetOrder) AssetPaginateOption {
+	return func(pager *assetPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithAssetFilter configures pagination filter.
+func WithAssetFilter(filter func(*AssetQuery) (*AssetQuery, error)) AssetPaginateOption {
+	return func(pager *assetPager) error {
+		if filter == nil {
+			return errors.New("AssetQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type assetPager struct {
+	reverse bool
+	order   []*AssetOrder
+	filter  func(*AssetQuery) (*AssetQuery, error)
+}
+
+func newAssetPager(opts []AssetPaginateOption, reverse bool) (*assetPager, error) {
+	pager := &assetPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *assetPager) applyFilter(query *AssetQuery) (*AssetQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *assetPager) toCursor(_m *Asset) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *assetPager) applyCursors(query *AssetQuery, after, before *Cursor) (*AssetQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultAssetOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *assetPager) applyOrder(query *AssetQuery) *AssetQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultAssetOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultAssetOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *assetPager) orderExpr(query *AssetQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultAssetOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Asset.
+func (_m *AssetQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AssetPaginateOption,
+) (*AssetConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAssetPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AssetConnection{Edges: []*AssetEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AssetOrderFieldCreatedAt orders Asset by created_at.
+	AssetOrderFieldCreatedAt = &AssetOrderField{
+		Value: func(_m *Asset) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: asset.FieldCreatedAt,
+		toTerm: asset.ByCreatedAt,
+		toCursor: func(_m *Asset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AssetOrderFieldUpdatedAt orders Asset by updated_at.
+	AssetOrderFieldUpdatedAt = &AssetOrderField{
+		Value: func(_m *Asset) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: asset.FieldUpdatedAt,
+		toTerm: asset.ByUpdatedAt,
+		toCursor: func(_m *Asset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// AssetOrderFieldName orders Asset by name.
+	AssetOrderFieldName = &AssetOrderField{
+		Value: func(_m *Asset) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: asset.FieldName,
+		toTerm: asset.ByName,
+		toCursor: func(_m *Asset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// AssetOrderFieldLicenceExpiresAt orders Asset by licence_expires_at.
+	AssetOrderFieldLicenceExpiresAt = &AssetOrderField{
+		Value: func(_m *Asset) (ent.Value, error) {
+			return _m.LicenceExpiresAt, nil
+		},
+		column: asset.FieldLicenceExpiresAt,
+		toTerm: asset.ByLicenceExpiresAt,
+		toCursor: func(_m *Asset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LicenceExpiresAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AssetOrderField) String() string {
+	var str string
+	switch f.column {
+	case AssetOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AssetOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case AssetOrderFieldName.column:
+		str = "NAME"
+	case AssetOrderFieldLicenceExpiresAt.column:
+		str = "LICENCE_EXPIRES_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AssetOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AssetOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AssetOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AssetOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *AssetOrderFieldUpdatedAt
+	case "NAME":
+		*f = *AssetOrderFieldName
+	case "LICENCE_EXPIRES_AT":
+		*f = *AssetOrderFieldLicenceExpiresAt
+	default:
+		return fmt.Errorf("%s is not a valid AssetOrderField", str)
+	}
+	return nil
+}
+
+// AssetOrderField defines the ordering field of Asset.
+type AssetOrderField struct {
+	// Value extracts the ordering value from the given Asset.
+	Value    func(*Asset) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) asset.OrderOption
+	toCursor func(*Asset) Cursor
+}
+
+// AssetOrder defines the ordering of Asset.
+type AssetOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *AssetOrderField `json:"field"`
+}
+
+// DefaultAssetOrder is the default ordering of Asset.
+var DefaultAssetOrder = &AssetOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AssetOrderField{
+		Value: func(_m *Asset) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: asset.FieldID,
+		toTerm: asset.ByID,
+		toCursor: func(_m *Asset) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Asset into AssetEdge.
+func (_m *Asset) ToEdge(order *AssetOrder) *AssetEdge {
+	if order == nil {
+		order = DefaultAssetOrder
+	}
+	return &AssetEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2463,6 +2852,706 @@ func (_m *Content) ToEdge(order *ContentOrder) *ContentEdge {
 		order = DefaultContentOrder
 	}
 	return &ContentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EngagementMetricEdge is the edge representation of EngagementMetric.
+type EngagementMetricEdge struct {
+	Node   *EngagementMetric `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// EngagementMetricConnection is the connection containing edges to EngagementMetric.
+type EngagementMetricConnection struct {
+	Edges      []*EngagementMetricEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *EngagementMetricConnection) build(nodes []*EngagementMetric, pager *engagementmetricPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EngagementMetric
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EngagementMetric {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EngagementMetric {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EngagementMetricEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EngagementMetricEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EngagementMetricPaginateOption enables pagination customization.
+type EngagementMetricPaginateOption func(*engagementmetricPager) error
+
+// WithEngagementMetricOrder configures pagination ordering.
+func WithEngagementMetricOrder(order *EngagementMetricOrder) EngagementMetricPaginateOption {
+	if order == nil {
+		order = DefaultEngagementMetricOrder
+	}
+	o := *order
+	return func(pager *engagementmetricPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEngagementMetricOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEngagementMetricFilter configures pagination filter.
+func WithEngagementMetricFilter(filter func(*EngagementMetricQuery) (*EngagementMetricQuery, error)) EngagementMetricPaginateOption {
+	return func(pager *engagementmetricPager) error {
+		if filter == nil {
+			return errors.New("EngagementMetricQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type engagementmetricPager struct {
+	reverse bool
+	order   *EngagementMetricOrder
+	filter  func(*EngagementMetricQuery) (*EngagementMetricQuery, error)
+}
+
+func newEngagementMetricPager(opts []EngagementMetricPaginateOption, reverse bool) (*engagementmetricPager, error) {
+	pager := &engagementmetricPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEngagementMetricOrder
+	}
+	return pager, nil
+}
+
+func (p *engagementmetricPager) applyFilter(query *EngagementMetricQuery) (*EngagementMetricQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *engagementmetricPager) toCursor(_m *EngagementMetric) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *engagementmetricPager) applyCursors(query *EngagementMetricQuery, after, before *Cursor) (*EngagementMetricQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEngagementMetricOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *engagementmetricPager) applyOrder(query *EngagementMetricQuery) *EngagementMetricQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEngagementMetricOrder.Field {
+		query = query.Order(DefaultEngagementMetricOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *engagementmetricPager) orderExpr(query *EngagementMetricQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEngagementMetricOrder.Field {
+			b.Comma().Ident(DefaultEngagementMetricOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EngagementMetric.
+func (_m *EngagementMetricQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EngagementMetricPaginateOption,
+) (*EngagementMetricConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEngagementMetricPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EngagementMetricConnection{Edges: []*EngagementMetricEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EngagementMetricOrderFieldCreatedAt orders EngagementMetric by created_at.
+	EngagementMetricOrderFieldCreatedAt = &EngagementMetricOrderField{
+		Value: func(_m *EngagementMetric) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: engagementmetric.FieldCreatedAt,
+		toTerm: engagementmetric.ByCreatedAt,
+		toCursor: func(_m *EngagementMetric) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EngagementMetricOrderFieldUpdatedAt orders EngagementMetric by updated_at.
+	EngagementMetricOrderFieldUpdatedAt = &EngagementMetricOrderField{
+		Value: func(_m *EngagementMetric) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: engagementmetric.FieldUpdatedAt,
+		toTerm: engagementmetric.ByUpdatedAt,
+		toCursor: func(_m *EngagementMetric) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EngagementMetricOrderFieldDay orders EngagementMetric by day.
+	EngagementMetricOrderFieldDay = &EngagementMetricOrderField{
+		Value: func(_m *EngagementMetric) (ent.Value, error) {
+			return _m.Day, nil
+		},
+		column: engagementmetric.FieldDay,
+		toTerm: engagementmetric.ByDay,
+		toCursor: func(_m *EngagementMetric) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Day,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EngagementMetricOrderField) String() string {
+	var str string
+	switch f.column {
+	case EngagementMetricOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EngagementMetricOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EngagementMetricOrderFieldDay.column:
+		str = "DAY"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EngagementMetricOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EngagementMetricOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EngagementMetricOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EngagementMetricOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EngagementMetricOrderFieldUpdatedAt
+	case "DAY":
+		*f = *EngagementMetricOrderFieldDay
+	default:
+		return fmt.Errorf("%s is not a valid EngagementMetricOrderField", str)
+	}
+	return nil
+}
+
+// EngagementMetricOrderField defines the ordering field of EngagementMetric.
+type EngagementMetricOrderField struct {
+	// Value extracts the ordering value from the given EngagementMetric.
+	Value    func(*EngagementMetric) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) engagementmetric.OrderOption
+	toCursor func(*EngagementMetric) Cursor
+}
+
+// EngagementMetricOrder defines the ordering of EngagementMetric.
+type EngagementMetricOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *EngagementMetricOrderField `json:"field"`
+}
+
+// DefaultEngagementMetricOrder is the default ordering of EngagementMetric.
+var DefaultEngagementMetricOrder = &EngagementMetricOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EngagementMetricOrderField{
+		Value: func(_m *EngagementMetric) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: engagementmetric.FieldID,
+		toTerm: engagementmetric.ByID,
+		toCursor: func(_m *EngagementMetric) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EngagementMetric into EngagementMetricEdge.
+func (_m *EngagementMetric) ToEdge(order *EngagementMetricOrder) *EngagementMetricEdge {
+	if order == nil {
+		order = DefaultEngagementMetricOrder
+	}
+	return &EngagementMetricEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ExperimentEdge is the edge representation of Experiment.
+type ExperimentEdge struct {
+	Node   *Experiment `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// ExperimentConnection is the connection containing edges to Experiment.
+type ExperimentConnection struct {
+	Edges      []*ExperimentEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *ExperimentConnection) build(nodes []*Experiment, pager *experimentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Experiment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Experiment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Experiment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ExperimentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ExperimentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ExperimentPaginateOption enables pagination customization.
+type ExperimentPaginateOption func(*experimentPager) error
+
+// WithExperimentOrder configures pagination ordering.
+func WithExperimentOrder(order []*ExperimentOrder) ExperimentPaginateOption {
+	return func(pager *experimentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithExperimentFilter configures pagination filter.
+func WithExperimentFilter(filter func(*ExperimentQuery) (*ExperimentQuery, error)) ExperimentPaginateOption {
+	return func(pager *experimentPager) error {
+		if filter == nil {
+			return errors.New("ExperimentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type experimentPager struct {
+	reverse bool
+	order   []*ExperimentOrder
+	filter  func(*ExperimentQuery) (*ExperimentQuery, error)
+}
+
+func newExperimentPager(opts []ExperimentPaginateOption, reverse bool) (*experimentPager, error) {
+	pager := &experimentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *experimentPager) applyFilter(query *ExperimentQuery) (*ExperimentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *experimentPager) toCursor(_m *Experiment) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *experimentPager) applyCursors(query *ExperimentQuery, after, before *Cursor) (*ExperimentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultExperimentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *experimentPager) applyOrder(query *ExperimentQuery) *ExperimentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultExperimentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultExperimentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *experimentPager) orderExpr(query *ExperimentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultExperimentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Experiment.
+func (_m *ExperimentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ExperimentPaginateOption,
+) (*ExperimentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newExperimentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ExperimentConnection{Edges: []*ExperimentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ExperimentOrderFieldCreatedAt orders Experiment by created_at.
+	ExperimentOrderFieldCreatedAt = &ExperimentOrderField{
+		Value: func(_m *Experiment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: experiment.FieldCreatedAt,
+		toTerm: experiment.ByCreatedAt,
+		toCursor: func(_m *Experiment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ExperimentOrderFieldUpdatedAt orders Experiment by updated_at.
+	ExperimentOrderFieldUpdatedAt = &ExperimentOrderField{
+		Value: func(_m *Experiment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: experiment.FieldUpdatedAt,
+		toTerm: experiment.ByUpdatedAt,
+		toCursor: func(_m *Experiment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ExperimentOrderFieldName orders Experiment by name.
+	ExperimentOrderFieldName = &ExperimentOrderField{
+		Value: func(_m *Experiment) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: experiment.FieldName,
+		toTerm: experiment.ByName,
+		toCursor: func(_m *Experiment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ExperimentOrderField) String() string {
+	var str string
+	switch f.column {
+	case ExperimentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ExperimentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ExperimentOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ExperimentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ExperimentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ExperimentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ExperimentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ExperimentOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ExperimentOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid ExperimentOrderField", str)
+	}
+	return nil
+}
+
+// ExperimentOrderField defines the ordering field of Experiment.
+type ExperimentOrderField struct {
+	// Value extracts the ordering value from the given Experiment.
+	Value    func(*Experiment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) experiment.OrderOption
+	toCursor func(*Experiment) Cursor
+}
+
+// ExperimentOrder defines the ordering of Experiment.
+type ExperimentOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *ExperimentOrderField `json:"field"`
+}
+
+// DefaultExperimentOrder is the default ordering of Experiment.
+var DefaultExperimentOrder = &ExperimentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ExperimentOrderField{
+		Value: func(_m *Experiment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: experiment.FieldID,
+		toTerm: experiment.ByID,
+		toCursor: func(_m *Experiment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Experiment into ExperimentEdge.
+func (_m *Experiment) ToEdge(order *ExperimentOrder) *ExperimentEdge {
+	if order == nil {
+		order = DefaultExperimentOrder
+	}
+	return &ExperimentEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

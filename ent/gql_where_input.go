@@ -9,10 +9,13 @@ import (
 
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -994,6 +997,622 @@ func (i *AlertWhereInput) P() (predicate.Alert, error) {
 		return predicates[0], nil
 	default:
 		return alert.And(predicates...), nil
+	}
+}
+
+// AssetWhereInput represents a where input for filtering Asset queries.
+type AssetWhereInput struct {
+	Predicates []predicate.Asset  `json:"-"`
+	Not        *AssetWhereInput   `json:"not,omitempty"`
+	Or         []*AssetWhereInput `json:"or,omitempty"`
+	And        []*AssetWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *asset.Kind  `json:"kind,omitempty"`
+	KindNEQ   *asset.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []asset.Kind `json:"kindIn,omitempty"`
+	KindNotIn []asset.Kind `json:"kindNotIn,omitempty"`
+
+	// "url" field predicates.
+	URL             *string  `json:"url,omitempty"`
+	URLNEQ          *string  `json:"urlNEQ,omitempty"`
+	URLIn           []string `json:"urlIn,omitempty"`
+	URLNotIn        []string `json:"urlNotIn,omitempty"`
+	URLGT           *string  `json:"urlGT,omitempty"`
+	URLGTE          *string  `json:"urlGTE,omitempty"`
+	URLLT           *string  `json:"urlLT,omitempty"`
+	URLLTE          *string  `json:"urlLTE,omitempty"`
+	URLContains     *string  `json:"urlContains,omitempty"`
+	URLHasPrefix    *string  `json:"urlHasPrefix,omitempty"`
+	URLHasSuffix    *string  `json:"urlHasSuffix,omitempty"`
+	URLEqualFold    *string  `json:"urlEqualFold,omitempty"`
+	URLContainsFold *string  `json:"urlContainsFold,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "licence_type" field predicates.
+	LicenceType      *asset.LicenceType  `json:"licenceType,omitempty"`
+	LicenceTypeNEQ   *asset.LicenceType  `json:"licenceTypeNEQ,omitempty"`
+	LicenceTypeIn    []asset.LicenceType `json:"licenceTypeIn,omitempty"`
+	LicenceTypeNotIn []asset.LicenceType `json:"licenceTypeNotIn,omitempty"`
+
+	// "licence_expires_at" field predicates.
+	LicenceExpiresAt       *time.Time  `json:"licenceExpiresAt,omitempty"`
+	LicenceExpiresAtNEQ    *time.Time  `json:"licenceExpiresAtNEQ,omitempty"`
+	LicenceExpiresAtIn     []time.Time `json:"licenceExpiresAtIn,omitempty"`
+	LicenceExpiresAtNotIn  []time.Time `json:"licenceExpiresAtNotIn,omitempty"`
+	LicenceExpiresAtGT     *time.Time  `json:"licenceExpiresAtGT,omitempty"`
+	LicenceExpiresAtGTE    *time.Time  `json:"licenceExpiresAtGTE,omitempty"`
+	LicenceExpiresAtLT     *time.Time  `json:"licenceExpiresAtLT,omitempty"`
+	LicenceExpiresAtLTE    *time.Time  `json:"licenceExpiresAtLTE,omitempty"`
+	LicenceExpiresAtIsNil  bool        `json:"licenceExpiresAtIsNil,omitempty"`
+	LicenceExpiresAtNotNil bool        `json:"licenceExpiresAtNotNil,omitempty"`
+
+	// "usage_restrictions" field predicates.
+	UsageRestrictions             *string  `json:"usageRestrictions,omitempty"`
+	UsageRestrictionsNEQ          *string  `json:"usageRestrictionsNEQ,omitempty"`
+	UsageRestrictionsIn           []string `json:"usageRestrictionsIn,omitempty"`
+	UsageRestrictionsNotIn        []string `json:"usageRestrictionsNotIn,omitempty"`
+	UsageRestrictionsGT           *string  `json:"usageRestrictionsGT,omitempty"`
+	UsageRestrictionsGTE          *string  `json:"usageRestrictionsGTE,omitempty"`
+	UsageRestrictionsLT           *string  `json:"usageRestrictionsLT,omitempty"`
+	UsageRestrictionsLTE          *string  `json:"usageRestrictionsLTE,omitempty"`
+	UsageRestrictionsContains     *string  `json:"usageRestrictionsContains,omitempty"`
+	UsageRestrictionsHasPrefix    *string  `json:"usageRestrictionsHasPrefix,omitempty"`
+	UsageRestrictionsHasSuffix    *string  `json:"usageRestrictionsHasSuffix,omitempty"`
+	UsageRestrictionsIsNil        bool     `json:"usageRestrictionsIsNil,omitempty"`
+	UsageRestrictionsNotNil       bool     `json:"usageRestrictionsNotNil,omitempty"`
+	UsageRestrictionsEqualFold    *string  `json:"usageRestrictionsEqualFold,omitempty"`
+	UsageRestrictionsContainsFold *string  `json:"usageRestrictionsContainsFold,omitempty"`
+
+	// "shows_people" field predicates.
+	ShowsPeople    *bool `json:"showsPeople,omitempty"`
+	ShowsPeopleNEQ *bool `json:"showsPeopleNEQ,omitempty"`
+
+	// "model_release" field predicates.
+	ModelRelease    *bool `json:"modelRelease,omitempty"`
+	ModelReleaseNEQ *bool `json:"modelReleaseNEQ,omitempty"`
+
+	// "model_release_ref" field predicates.
+	ModelReleaseRef             *string  `json:"modelReleaseRef,omitempty"`
+	ModelReleaseRefNEQ          *string  `json:"modelReleaseRefNEQ,omitempty"`
+	ModelReleaseRefIn           []string `json:"modelReleaseRefIn,omitempty"`
+	ModelReleaseRefNotIn        []string `json:"modelReleaseRefNotIn,omitempty"`
+	ModelReleaseRefGT           *string  `json:"modelReleaseRefGT,omitempty"`
+	ModelReleaseRefGTE          *string  `json:"modelReleaseRefGTE,omitempty"`
+	ModelReleaseRefLT           *string  `json:"modelReleaseRefLT,omitempty"`
+	ModelReleaseRefLTE          *string  `json:"modelReleaseRefLTE,omitempty"`
+	ModelReleaseRefContains     *string  `json:"modelReleaseRefContains,omitempty"`
+	ModelReleaseRefHasPrefix    *string  `json:"modelReleaseRefHasPrefix,omitempty"`
+	ModelReleaseRefHasSuffix    *string  `json:"modelReleaseRefHasSuffix,omitempty"`
+	ModelReleaseRefIsNil        bool     `json:"modelReleaseRefIsNil,omitempty"`
+	ModelReleaseRefNotNil       bool     `json:"modelReleaseRefNotNil,omitempty"`
+	ModelReleaseRefEqualFold    *string  `json:"modelReleaseRefEqualFold,omitempty"`
+	ModelReleaseRefContainsFold *string  `json:"modelReleaseRefContainsFold,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AssetWhereInput) AddPredicates(predicates ...predicate.Asset) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AssetWhereInput filter on the AssetQuery builder.
+func (i *AssetWhereInput) Filter(q *AssetQuery) (*AssetQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAssetWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAssetWhereInput is returned in case the AssetWhereInput is empty.
+var ErrEmptyAssetWhereInput = errors.New("ent: empty predicate AssetWhereInput")
+
+// P returns a predicate for filtering assets.
+// An error is returned if the input is empty or invalid.
+func (i *AssetWhereInput) P() (predicate.Asset, error) {
+	var predicates []predicate.Asset
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, asset.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Asset, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, asset.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Asset, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, asset.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, asset.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, asset.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, asset.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, asset.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, asset.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, asset.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, asset.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, asset.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, asset.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, asset.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, asset.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, asset.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, asset.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, asset.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, asset.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, asset.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, asset.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, asset.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, asset.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, asset.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, asset.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, asset.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, asset.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, asset.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, asset.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, asset.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, asset.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, asset.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, asset.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, asset.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, asset.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, asset.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, asset.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, asset.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, asset.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, asset.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, asset.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, asset.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, asset.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, asset.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, asset.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, asset.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, asset.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, asset.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, asset.KindNotIn(i.KindNotIn...))
+	}
+	if i.URL != nil {
+		predicates = append(predicates, asset.URLEQ(*i.URL))
+	}
+	if i.URLNEQ != nil {
+		predicates = append(predicates, asset.URLNEQ(*i.URLNEQ))
+	}
+	if len(i.URLIn) > 0 {
+		predicates = append(predicates, asset.URLIn(i.URLIn...))
+	}
+	if len(i.URLNotIn) > 0 {
+		predicates = append(predicates, asset.URLNotIn(i.URLNotIn...))
+	}
+	if i.URLGT != nil {
+		predicates = append(predicates, asset.URLGT(*i.URLGT))
+	}
+	if i.URLGTE != nil {
+		predicates = append(predicates, asset.URLGTE(*i.URLGTE))
+	}
+	if i.URLLT != nil {
+		predicates = append(predicates, asset.URLLT(*i.URLLT))
+	}
+	if i.URLLTE != nil {
+		predicates = append(predicates, asset.URLLTE(*i.URLLTE))
+	}
+	if i.URLContains != nil {
+		predicates = append(predicates, asset.URLContains(*i.URLContains))
+	}
+	if i.URLHasPrefix != nil {
+		predicates = append(predicates, asset.URLHasPrefix(*i.URLHasPrefix))
+	}
+	if i.URLHasSuffix != nil {
+		predicates = append(predicates, asset.URLHasSuffix(*i.URLHasSuffix))
+	}
+	if i.URLEqualFold != nil {
+		predicates = append(predicates, asset.URLEqualFold(*i.URLEqualFold))
+	}
+	if i.URLContainsFold != nil {
+		predicates = append(predicates, asset.URLContainsFold(*i.URLContainsFold))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, asset.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, asset.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, asset.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, asset.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, asset.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, asset.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, asset.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, asset.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, asset.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, asset.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, asset.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, asset.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, asset.SourceContainsFold(*i.SourceContainsFold))
+	}
+	if i.LicenceType != nil {
+		predicates = append(predicates, asset.LicenceTypeEQ(*i.LicenceType))
+	}
+	if i.LicenceTypeNEQ != nil {
+		predicates = append(predicates, asset.LicenceTypeNEQ(*i.LicenceTypeNEQ))
+	}
+	if len(i.LicenceTypeIn) > 0 {
+		predicates = append(predicates, asset.LicenceTypeIn(i.LicenceTypeIn...))
+	}
+	if len(i.LicenceTypeNotIn) > 0 {
+		predicates = append(predicates, asset.LicenceTypeNotIn(i.LicenceTypeNotIn...))
+	}
+	if i.LicenceExpiresAt != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtEQ(*i.LicenceExpiresAt))
+	}
+	if i.LicenceExpiresAtNEQ != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtNEQ(*i.LicenceExpiresAtNEQ))
+	}
+	if len(i.LicenceExpiresAtIn) > 0 {
+		predicates = append(predicates, asset.LicenceExpiresAtIn(i.LicenceExpiresAtIn...))
+	}
+	if len(i.LicenceExpiresAtNotIn) > 0 {
+		predicates = append(predicates, asset.LicenceExpiresAtNotIn(i.LicenceExpiresAtNotIn...))
+	}
+	if i.LicenceExpiresAtGT != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtGT(*i.LicenceExpiresAtGT))
+	}
+	if i.LicenceExpiresAtGTE != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtGTE(*i.LicenceExpiresAtGTE))
+	}
+	if i.LicenceExpiresAtLT != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtLT(*i.LicenceExpiresAtLT))
+	}
+	if i.LicenceExpiresAtLTE != nil {
+		predicates = append(predicates, asset.LicenceExpiresAtLTE(*i.LicenceExpiresAtLTE))
+	}
+	if i.LicenceExpiresAtIsNil {
+		predicates = append(predicates, asset.LicenceExpiresAtIsNil())
+	}
+	if i.LicenceExpiresAtNotNil {
+		predicates = append(predicates, asset.LicenceExpiresAtNotNil())
+	}
+	if i.UsageRestrictions != nil {
+		predicates = append(predicates, asset.UsageRestrictionsEQ(*i.UsageRestrictions))
+	}
+	if i.UsageRestrictionsNEQ != nil {
+		predicates = append(predicates, asset.UsageRestrictionsNEQ(*i.UsageRestrictionsNEQ))
+	}
+	if len(i.UsageRestrictionsIn) > 0 {
+		predicates = append(predicates, asset.UsageRestrictionsIn(i.UsageRestrictionsIn...))
+	}
+	if len(i.UsageRestrictionsNotIn) > 0 {
+		predicates = append(predicates, asset.UsageRestrictionsNotIn(i.UsageRestrictionsNotIn...))
+	}
+	if i.UsageRestrictionsGT != nil {
+		predicates = append(predicates, asset.UsageRestrictionsGT(*i.UsageRestrictionsGT))
+	}
+	if i.UsageRestrictionsGTE != nil {
+		predicates = append(predicates, asset.UsageRestrictionsGTE(*i.UsageRestrictionsGTE))
+	}
+	if i.UsageRestrictionsLT != nil {
+		predicates = append(predicates, asset.UsageRestrictionsLT(*i.UsageRestrictionsLT))
+	}
+	if i.UsageRestrictionsLTE != nil {
+		predicates = append(predicates, asset.UsageRestrictionsLTE(*i.UsageRestrictionsLTE))
+	}
+	if i.UsageRestrictionsContains != nil {
+		predicates = append(predicates, asset.UsageRestrictionsContains(*i.UsageRestrictionsContains))
+	}
+	if i.UsageRestrictionsHasPrefix != nil {
+		predicates = append(predicates, asset.UsageRestrictionsHasPrefix(*i.UsageRestrictionsHasPrefix))
+	}
+	if i.UsageRestrictionsHasSuffix != nil {
+		predicates = append(predicates, asset.UsageRestrictionsHasSuffix(*i.UsageRestrictionsHasSuffix))
+	}
+	if i.UsageRestrictionsIsNil {
+		predicates = append(predicates, asset.UsageRestrictionsIsNil())
+	}
+	if i.UsageRestrictionsNotNil {
+		predicates = append(predicates, asset.UsageRestrictionsNotNil())
+	}
+	if i.UsageRestrictionsEqualFold != nil {
+		predicates = append(predicates, asset.UsageRestrictionsEqualFold(*i.UsageRestrictionsEqualFold))
+	}
+	if i.UsageRestrictionsContainsFold != nil {
+		predicates = append(predicates, asset.UsageRestrictionsContainsFold(*i.UsageRestrictionsContainsFold))
+	}
+	if i.ShowsPeople != nil {
+		predicates = append(predicates, asset.ShowsPeopleEQ(*i.ShowsPeople))
+	}
+	if i.ShowsPeopleNEQ != nil {
+		predicates = append(predicates, asset.ShowsPeopleNEQ(*i.ShowsPeopleNEQ))
+	}
+	if i.ModelRelease != nil {
+		predicates = append(predicates, asset.ModelReleaseEQ(*i.ModelRelease))
+	}
+	if i.ModelReleaseNEQ != nil {
+		predicates = append(predicates, asset.ModelReleaseNEQ(*i.ModelReleaseNEQ))
+	}
+	if i.ModelReleaseRef != nil {
+		predicates = append(predicates, asset.ModelReleaseRefEQ(*i.ModelReleaseRef))
+	}
+	if i.ModelReleaseRefNEQ != nil {
+		predicates = append(predicates, asset.ModelReleaseRefNEQ(*i.ModelReleaseRefNEQ))
+	}
+	if len(i.ModelReleaseRefIn) > 0 {
+		predicates = append(predicates, asset.ModelReleaseRefIn(i.ModelReleaseRefIn...))
+	}
+	if len(i.ModelReleaseRefNotIn) > 0 {
+		predicates = append(predicates, asset.ModelReleaseRefNotIn(i.ModelReleaseRefNotIn...))
+	}
+	if i.ModelReleaseRefGT != nil {
+		predicates = append(predicates, asset.ModelReleaseRefGT(*i.ModelReleaseRefGT))
+	}
+	if i.ModelReleaseRefGTE != nil {
+		predicates = append(predicates, asset.ModelReleaseRefGTE(*i.ModelReleaseRefGTE))
+	}
+	if i.ModelReleaseRefLT != nil {
+		predicates = append(predicates, asset.ModelReleaseRefLT(*i.ModelReleaseRefLT))
+	}
+	if i.ModelReleaseRefLTE != nil {
+		predicates = append(predicates, asset.ModelReleaseRefLTE(*i.ModelReleaseRefLTE))
+	}
+	if i.ModelReleaseRefContains != nil {
+		predicates = append(predicates, asset.ModelReleaseRefContains(*i.ModelReleaseRefContains))
+	}
+	if i.ModelReleaseRefHasPrefix != nil {
+		predicates = append(predicates, asset.ModelReleaseRefHasPrefix(*i.ModelReleaseRefHasPrefix))
+	}
+	if i.ModelReleaseRefHasSuffix != nil {
+		predicates = append(predicates, asset.ModelReleaseRefHasSuffix(*i.ModelReleaseRefHasSuffix))
+	}
+	if i.ModelReleaseRefIsNil {
+		predicates = append(predicates, asset.ModelReleaseRefIsNil())
+	}
+	if i.ModelReleaseRefNotNil {
+		predicates = append(predicates, asset.ModelReleaseRefNotNil())
+	}
+	if i.ModelReleaseRefEqualFold != nil {
+		predicates = append(predicates, asset.ModelReleaseRefEqualFold(*i.ModelReleaseRefEqualFold))
+	}
+	if i.ModelReleaseRefContainsFold != nil {
+		predicates = append(predicates, asset.ModelReleaseRefContainsFold(*i.ModelReleaseRefContainsFold))
+	}
+
+	if i.HasOrganization != nil {
+		p := asset.HasOrganization()
+		if !*i.HasOrganization {
+			p = asset.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, asset.HasOrganizationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAssetWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return asset.And(predicates...), nil
 	}
 }
 
@@ -2797,6 +3416,68 @@ type ContentWhereInput struct {
 	ExternalPostIDEqualFold    *string  `json:"externalPostIDEqualFold,omitempty"`
 	ExternalPostIDContainsFold *string  `json:"externalPostIDContainsFold,omitempty"`
 
+	// "post_url" field predicates.
+	PostURL             *string  `json:"postURL,omitempty"`
+	PostURLNEQ          *string  `json:"postURLNEQ,omitempty"`
+	PostURLIn           []string `json:"postURLIn,omitempty"`
+	PostURLNotIn        []string `json:"postURLNotIn,omitempty"`
+	PostURLGT           *string  `json:"postURLGT,omitempty"`
+	PostURLGTE          *string  `json:"postURLGTE,omitempty"`
+	PostURLLT           *string  `json:"postURLLT,omitempty"`
+	PostURLLTE          *string  `json:"postURLLTE,omitempty"`
+	PostURLContains     *string  `json:"postURLContains,omitempty"`
+	PostURLHasPrefix    *string  `json:"postURLHasPrefix,omitempty"`
+	PostURLHasSuffix    *string  `json:"postURLHasSuffix,omitempty"`
+	PostURLIsNil        bool     `json:"postURLIsNil,omitempty"`
+	PostURLNotNil       bool     `json:"postURLNotNil,omitempty"`
+	PostURLEqualFold    *string  `json:"postURLEqualFold,omitempty"`
+	PostURLContainsFold *string  `json:"postURLContainsFold,omitempty"`
+
+	// "product_id" field predicates.
+	ProductID       *int  `json:"productID,omitempty"`
+	ProductIDNEQ    *int  `json:"productIDNEQ,omitempty"`
+	ProductIDIn     []int `json:"productIDIn,omitempty"`
+	ProductIDNotIn  []int `json:"productIDNotIn,omitempty"`
+	ProductIDIsNil  bool  `json:"productIDIsNil,omitempty"`
+	ProductIDNotNil bool  `json:"productIDNotNil,omitempty"`
+
+	// "hot_topic_started_at" field predicates.
+	HotTopicStartedAt       *time.Time  `json:"hotTopicStartedAt,omitempty"`
+	HotTopicStartedAtNEQ    *time.Time  `json:"hotTopicStartedAtNEQ,omitempty"`
+	HotTopicStartedAtIn     []time.Time `json:"hotTopicStartedAtIn,omitempty"`
+	HotTopicStartedAtNotIn  []time.Time `json:"hotTopicStartedAtNotIn,omitempty"`
+	HotTopicStartedAtGT     *time.Time  `json:"hotTopicStartedAtGT,omitempty"`
+	HotTopicStartedAtGTE    *time.Time  `json:"hotTopicStartedAtGTE,omitempty"`
+	HotTopicStartedAtLT     *time.Time  `json:"hotTopicStartedAtLT,omitempty"`
+	HotTopicStartedAtLTE    *time.Time  `json:"hotTopicStartedAtLTE,omitempty"`
+	HotTopicStartedAtIsNil  bool        `json:"hotTopicStartedAtIsNil,omitempty"`
+	HotTopicStartedAtNotNil bool        `json:"hotTopicStartedAtNotNil,omitempty"`
+
+	// "experiment_id" field predicates.
+	ExperimentID       *int  `json:"experimentID,omitempty"`
+	ExperimentIDNEQ    *int  `json:"experimentIDNEQ,omitempty"`
+	ExperimentIDIn     []int `json:"experimentIDIn,omitempty"`
+	ExperimentIDNotIn  []int `json:"experimentIDNotIn,omitempty"`
+	ExperimentIDIsNil  bool  `json:"experimentIDIsNil,omitempty"`
+	ExperimentIDNotNil bool  `json:"experimentIDNotNil,omitempty"`
+
+	// "experiment_variant" field predicates.
+	ExperimentVariant             *string  `json:"experimentVariant,omitempty"`
+	ExperimentVariantNEQ          *string  `json:"experimentVariantNEQ,omitempty"`
+	ExperimentVariantIn           []string `json:"experimentVariantIn,omitempty"`
+	ExperimentVariantNotIn        []string `json:"experimentVariantNotIn,omitempty"`
+	ExperimentVariantGT           *string  `json:"experimentVariantGT,omitempty"`
+	ExperimentVariantGTE          *string  `json:"experimentVariantGTE,omitempty"`
+	ExperimentVariantLT           *string  `json:"experimentVariantLT,omitempty"`
+	ExperimentVariantLTE          *string  `json:"experimentVariantLTE,omitempty"`
+	ExperimentVariantContains     *string  `json:"experimentVariantContains,omitempty"`
+	ExperimentVariantHasPrefix    *string  `json:"experimentVariantHasPrefix,omitempty"`
+	ExperimentVariantHasSuffix    *string  `json:"experimentVariantHasSuffix,omitempty"`
+	ExperimentVariantIsNil        bool     `json:"experimentVariantIsNil,omitempty"`
+	ExperimentVariantNotNil       bool     `json:"experimentVariantNotNil,omitempty"`
+	ExperimentVariantEqualFold    *string  `json:"experimentVariantEqualFold,omitempty"`
+	ExperimentVariantContainsFold *string  `json:"experimentVariantContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -2808,6 +3489,18 @@ type ContentWhereInput struct {
 	// "author" edge predicates.
 	HasAuthor     *bool             `json:"hasAuthor,omitempty"`
 	HasAuthorWith []*UserWhereInput `json:"hasAuthorWith,omitempty"`
+
+	// "product" edge predicates.
+	HasProduct     *bool                `json:"hasProduct,omitempty"`
+	HasProductWith []*ProductWhereInput `json:"hasProductWith,omitempty"`
+
+	// "experiment" edge predicates.
+	HasExperiment     *bool                   `json:"hasExperiment,omitempty"`
+	HasExperimentWith []*ExperimentWhereInput `json:"hasExperimentWith,omitempty"`
+
+	// "engagement" edge predicates.
+	HasEngagement     *bool                         `json:"hasEngagement,omitempty"`
+	HasEngagementWith []*EngagementMetricWhereInput `json:"hasEngagementWith,omitempty"`
 
 	// "collaborations" edge predicates.
 	HasCollaborations     *bool                      `json:"hasCollaborations,omitempty"`
@@ -3332,6 +4025,162 @@ func (i *ContentWhereInput) P() (predicate.Content, error) {
 	if i.ExternalPostIDContainsFold != nil {
 		predicates = append(predicates, content.ExternalPostIDContainsFold(*i.ExternalPostIDContainsFold))
 	}
+	if i.PostURL != nil {
+		predicates = append(predicates, content.PostURLEQ(*i.PostURL))
+	}
+	if i.PostURLNEQ != nil {
+		predicates = append(predicates, content.PostURLNEQ(*i.PostURLNEQ))
+	}
+	if len(i.PostURLIn) > 0 {
+		predicates = append(predicates, content.PostURLIn(i.PostURLIn...))
+	}
+	if len(i.PostURLNotIn) > 0 {
+		predicates = append(predicates, content.PostURLNotIn(i.PostURLNotIn...))
+	}
+	if i.PostURLGT != nil {
+		predicates = append(predicates, content.PostURLGT(*i.PostURLGT))
+	}
+	if i.PostURLGTE != nil {
+		predicates = append(predicates, content.PostURLGTE(*i.PostURLGTE))
+	}
+	if i.PostURLLT != nil {
+		predicates = append(predicates, content.PostURLLT(*i.PostURLLT))
+	}
+	if i.PostURLLTE != nil {
+		predicates = append(predicates, content.PostURLLTE(*i.PostURLLTE))
+	}
+	if i.PostURLContains != nil {
+		predicates = append(predicates, content.PostURLContains(*i.PostURLContains))
+	}
+	if i.PostURLHasPrefix != nil {
+		predicates = append(predicates, content.PostURLHasPrefix(*i.PostURLHasPrefix))
+	}
+	if i.PostURLHasSuffix != nil {
+		predicates = append(predicates, content.PostURLHasSuffix(*i.PostURLHasSuffix))
+	}
+	if i.PostURLIsNil {
+		predicates = append(predicates, content.PostURLIsNil())
+	}
+	if i.PostURLNotNil {
+		predicates = append(predicates, content.PostURLNotNil())
+	}
+	if i.PostURLEqualFold != nil {
+		predicates = append(predicates, content.PostURLEqualFold(*i.PostURLEqualFold))
+	}
+	if i.PostURLContainsFold != nil {
+		predicates = append(predicates, content.PostURLContainsFold(*i.PostURLContainsFold))
+	}
+	if i.ProductID != nil {
+		predicates = append(predicates, content.ProductIDEQ(*i.ProductID))
+	}
+	if i.ProductIDNEQ != nil {
+		predicates = append(predicates, content.ProductIDNEQ(*i.ProductIDNEQ))
+	}
+	if len(i.ProductIDIn) > 0 {
+		predicates = append(predicates, content.ProductIDIn(i.ProductIDIn...))
+	}
+	if len(i.ProductIDNotIn) > 0 {
+		predicates = append(predicates, content.ProductIDNotIn(i.ProductIDNotIn...))
+	}
+	if i.ProductIDIsNil {
+		predicates = append(predicates, content.ProductIDIsNil())
+	}
+	if i.ProductIDNotNil {
+		predicates = append(predicates, content.ProductIDNotNil())
+	}
+	if i.HotTopicStartedAt != nil {
+		predicates = append(predicates, content.HotTopicStartedAtEQ(*i.HotTopicStartedAt))
+	}
+	if i.HotTopicStartedAtNEQ != nil {
+		predicates = append(predicates, content.HotTopicStartedAtNEQ(*i.HotTopicStartedAtNEQ))
+	}
+	if len(i.HotTopicStartedAtIn) > 0 {
+		predicates = append(predicates, content.HotTopicStartedAtIn(i.HotTopicStartedAtIn...))
+	}
+	if len(i.HotTopicStartedAtNotIn) > 0 {
+		predicates = append(predicates, content.HotTopicStartedAtNotIn(i.HotTopicStartedAtNotIn...))
+	}
+	if i.HotTopicStartedAtGT != nil {
+		predicates = append(predicates, content.HotTopicStartedAtGT(*i.HotTopicStartedAtGT))
+	}
+	if i.HotTopicStartedAtGTE != nil {
+		predicates = append(predicates, content.HotTopicStartedAtGTE(*i.HotTopicStartedAtGTE))
+	}
+	if i.HotTopicStartedAtLT != nil {
+		predicates = append(predicates, content.HotTopicStartedAtLT(*i.HotTopicStartedAtLT))
+	}
+	if i.HotTopicStartedAtLTE != nil {
+		predicates = append(predicates, content.HotTopicStartedAtLTE(*i.HotTopicStartedAtLTE))
+	}
+	if i.HotTopicStartedAtIsNil {
+		predicates = append(predicates, content.HotTopicStartedAtIsNil())
+	}
+	if i.HotTopicStartedAtNotNil {
+		predicates = append(predicates, content.HotTopicStartedAtNotNil())
+	}
+	if i.ExperimentID != nil {
+		predicates = append(predicates, content.ExperimentIDEQ(*i.ExperimentID))
+	}
+	if i.ExperimentIDNEQ != nil {
+		predicates = append(predicates, content.ExperimentIDNEQ(*i.ExperimentIDNEQ))
+	}
+	if len(i.ExperimentIDIn) > 0 {
+		predicates = append(predicates, content.ExperimentIDIn(i.ExperimentIDIn...))
+	}
+	if len(i.ExperimentIDNotIn) > 0 {
+		predicates = append(predicates, content.ExperimentIDNotIn(i.ExperimentIDNotIn...))
+	}
+	if i.ExperimentIDIsNil {
+		predicates = append(predicates, content.ExperimentIDIsNil())
+	}
+	if i.ExperimentIDNotNil {
+		predicates = append(predicates, content.ExperimentIDNotNil())
+	}
+	if i.ExperimentVariant != nil {
+		predicates = append(predicates, content.ExperimentVariantEQ(*i.ExperimentVariant))
+	}
+	if i.ExperimentVariantNEQ != nil {
+		predicates = append(predicates, content.ExperimentVariantNEQ(*i.ExperimentVariantNEQ))
+	}
+	if len(i.ExperimentVariantIn) > 0 {
+		predicates = append(predicates, content.ExperimentVariantIn(i.ExperimentVariantIn...))
+	}
+	if len(i.ExperimentVariantNotIn) > 0 {
+		predicates = append(predicates, content.ExperimentVariantNotIn(i.ExperimentVariantNotIn...))
+	}
+	if i.ExperimentVariantGT != nil {
+		predicates = append(predicates, content.ExperimentVariantGT(*i.ExperimentVariantGT))
+	}
+	if i.ExperimentVariantGTE != nil {
+		predicates = append(predicates, content.ExperimentVariantGTE(*i.ExperimentVariantGTE))
+	}
+	if i.ExperimentVariantLT != nil {
+		predicates = append(predicates, content.ExperimentVariantLT(*i.ExperimentVariantLT))
+	}
+	if i.ExperimentVariantLTE != nil {
+		predicates = append(predicates, content.ExperimentVariantLTE(*i.ExperimentVariantLTE))
+	}
+	if i.ExperimentVariantContains != nil {
+		predicates = append(predicates, content.ExperimentVariantContains(*i.ExperimentVariantContains))
+	}
+	if i.ExperimentVariantHasPrefix != nil {
+		predicates = append(predicates, content.ExperimentVariantHasPrefix(*i.ExperimentVariantHasPrefix))
+	}
+	if i.ExperimentVariantHasSuffix != nil {
+		predicates = append(predicates, content.ExperimentVariantHasSuffix(*i.ExperimentVariantHasSuffix))
+	}
+	if i.ExperimentVariantIsNil {
+		predicates = append(predicates, content.ExperimentVariantIsNil())
+	}
+	if i.ExperimentVariantNotNil {
+		predicates = append(predicates, content.ExperimentVariantNotNil())
+	}
+	if i.ExperimentVariantEqualFold != nil {
+		predicates = append(predicates, content.ExperimentVariantEqualFold(*i.ExperimentVariantEqualFold))
+	}
+	if i.ExperimentVariantContainsFold != nil {
+		predicates = append(predicates, content.ExperimentVariantContainsFold(*i.ExperimentVariantContainsFold))
+	}
 
 	if i.HasOrganization != nil {
 		p := content.HasOrganization()
@@ -3387,6 +4236,60 @@ func (i *ContentWhereInput) P() (predicate.Content, error) {
 		}
 		predicates = append(predicates, content.HasAuthorWith(with...))
 	}
+	if i.HasProduct != nil {
+		p := content.HasProduct()
+		if !*i.HasProduct {
+			p = content.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProductWith) > 0 {
+		with := make([]predicate.Product, 0, len(i.HasProductWith))
+		for _, w := range i.HasProductWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProductWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, content.HasProductWith(with...))
+	}
+	if i.HasExperiment != nil {
+		p := content.HasExperiment()
+		if !*i.HasExperiment {
+			p = content.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasExperimentWith) > 0 {
+		with := make([]predicate.Experiment, 0, len(i.HasExperimentWith))
+		for _, w := range i.HasExperimentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasExperimentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, content.HasExperimentWith(with...))
+	}
+	if i.HasEngagement != nil {
+		p := content.HasEngagement()
+		if !*i.HasEngagement {
+			p = content.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEngagementWith) > 0 {
+		with := make([]predicate.EngagementMetric, 0, len(i.HasEngagementWith))
+		for _, w := range i.HasEngagementWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEngagementWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, content.HasEngagementWith(with...))
+	}
 	if i.HasCollaborations != nil {
 		p := content.HasCollaborations()
 		if !*i.HasCollaborations {
@@ -3412,6 +4315,902 @@ func (i *ContentWhereInput) P() (predicate.Content, error) {
 		return predicates[0], nil
 	default:
 		return content.And(predicates...), nil
+	}
+}
+
+// EngagementMetricWhereInput represents a where input for filtering EngagementMetric queries.
+type EngagementMetricWhereInput struct {
+	Predicates []predicate.EngagementMetric  `json:"-"`
+	Not        *EngagementMetricWhereInput   `json:"not,omitempty"`
+	Or         []*EngagementMetricWhereInput `json:"or,omitempty"`
+	And        []*EngagementMetricWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "content_id" field predicates.
+	ContentID      *int  `json:"contentID,omitempty"`
+	ContentIDNEQ   *int  `json:"contentIDNEQ,omitempty"`
+	ContentIDIn    []int `json:"contentIDIn,omitempty"`
+	ContentIDNotIn []int `json:"contentIDNotIn,omitempty"`
+
+	// "day" field predicates.
+	Day             *string  `json:"day,omitempty"`
+	DayNEQ          *string  `json:"dayNEQ,omitempty"`
+	DayIn           []string `json:"dayIn,omitempty"`
+	DayNotIn        []string `json:"dayNotIn,omitempty"`
+	DayGT           *string  `json:"dayGT,omitempty"`
+	DayGTE          *string  `json:"dayGTE,omitempty"`
+	DayLT           *string  `json:"dayLT,omitempty"`
+	DayLTE          *string  `json:"dayLTE,omitempty"`
+	DayContains     *string  `json:"dayContains,omitempty"`
+	DayHasPrefix    *string  `json:"dayHasPrefix,omitempty"`
+	DayHasSuffix    *string  `json:"dayHasSuffix,omitempty"`
+	DayEqualFold    *string  `json:"dayEqualFold,omitempty"`
+	DayContainsFold *string  `json:"dayContainsFold,omitempty"`
+
+	// "views" field predicates.
+	Views      *int64  `json:"views,omitempty"`
+	ViewsNEQ   *int64  `json:"viewsNEQ,omitempty"`
+	ViewsIn    []int64 `json:"viewsIn,omitempty"`
+	ViewsNotIn []int64 `json:"viewsNotIn,omitempty"`
+	ViewsGT    *int64  `json:"viewsGT,omitempty"`
+	ViewsGTE   *int64  `json:"viewsGTE,omitempty"`
+	ViewsLT    *int64  `json:"viewsLT,omitempty"`
+	ViewsLTE   *int64  `json:"viewsLTE,omitempty"`
+
+	// "likes" field predicates.
+	Likes      *int64  `json:"likes,omitempty"`
+	LikesNEQ   *int64  `json:"likesNEQ,omitempty"`
+	LikesIn    []int64 `json:"likesIn,omitempty"`
+	LikesNotIn []int64 `json:"likesNotIn,omitempty"`
+	LikesGT    *int64  `json:"likesGT,omitempty"`
+	LikesGTE   *int64  `json:"likesGTE,omitempty"`
+	LikesLT    *int64  `json:"likesLT,omitempty"`
+	LikesLTE   *int64  `json:"likesLTE,omitempty"`
+
+	// "comments" field predicates.
+	Comments      *int64  `json:"comments,omitempty"`
+	CommentsNEQ   *int64  `json:"commentsNEQ,omitempty"`
+	CommentsIn    []int64 `json:"commentsIn,omitempty"`
+	CommentsNotIn []int64 `json:"commentsNotIn,omitempty"`
+	CommentsGT    *int64  `json:"commentsGT,omitempty"`
+	CommentsGTE   *int64  `json:"commentsGTE,omitempty"`
+	CommentsLT    *int64  `json:"commentsLT,omitempty"`
+	CommentsLTE   *int64  `json:"commentsLTE,omitempty"`
+
+	// "shares" field predicates.
+	Shares      *int64  `json:"shares,omitempty"`
+	SharesNEQ   *int64  `json:"sharesNEQ,omitempty"`
+	SharesIn    []int64 `json:"sharesIn,omitempty"`
+	SharesNotIn []int64 `json:"sharesNotIn,omitempty"`
+	SharesGT    *int64  `json:"sharesGT,omitempty"`
+	SharesGTE   *int64  `json:"sharesGTE,omitempty"`
+	SharesLT    *int64  `json:"sharesLT,omitempty"`
+	SharesLTE   *int64  `json:"sharesLTE,omitempty"`
+
+	// "saves" field predicates.
+	Saves      *int64  `json:"saves,omitempty"`
+	SavesNEQ   *int64  `json:"savesNEQ,omitempty"`
+	SavesIn    []int64 `json:"savesIn,omitempty"`
+	SavesNotIn []int64 `json:"savesNotIn,omitempty"`
+	SavesGT    *int64  `json:"savesGT,omitempty"`
+	SavesGTE   *int64  `json:"savesGTE,omitempty"`
+	SavesLT    *int64  `json:"savesLT,omitempty"`
+	SavesLTE   *int64  `json:"savesLTE,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "content" edge predicates.
+	HasContent     *bool                `json:"hasContent,omitempty"`
+	HasContentWith []*ContentWhereInput `json:"hasContentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EngagementMetricWhereInput) AddPredicates(predicates ...predicate.EngagementMetric) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EngagementMetricWhereInput filter on the EngagementMetricQuery builder.
+func (i *EngagementMetricWhereInput) Filter(q *EngagementMetricQuery) (*EngagementMetricQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEngagementMetricWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEngagementMetricWhereInput is returned in case the EngagementMetricWhereInput is empty.
+var ErrEmptyEngagementMetricWhereInput = errors.New("ent: empty predicate EngagementMetricWhereInput")
+
+// P returns a predicate for filtering engagementmetrics.
+// An error is returned if the input is empty or invalid.
+func (i *EngagementMetricWhereInput) P() (predicate.EngagementMetric, error) {
+	var predicates []predicate.EngagementMetric
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, engagementmetric.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.EngagementMetric, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, engagementmetric.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.EngagementMetric, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, engagementmetric.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, engagementmetric.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, engagementmetric.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, engagementmetric.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, engagementmetric.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, engagementmetric.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, engagementmetric.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, engagementmetric.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, engagementmetric.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, engagementmetric.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, engagementmetric.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, engagementmetric.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, engagementmetric.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, engagementmetric.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, engagementmetric.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.ContentID != nil {
+		predicates = append(predicates, engagementmetric.ContentIDEQ(*i.ContentID))
+	}
+	if i.ContentIDNEQ != nil {
+		predicates = append(predicates, engagementmetric.ContentIDNEQ(*i.ContentIDNEQ))
+	}
+	if len(i.ContentIDIn) > 0 {
+		predicates = append(predicates, engagementmetric.ContentIDIn(i.ContentIDIn...))
+	}
+	if len(i.ContentIDNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.ContentIDNotIn(i.ContentIDNotIn...))
+	}
+	if i.Day != nil {
+		predicates = append(predicates, engagementmetric.DayEQ(*i.Day))
+	}
+	if i.DayNEQ != nil {
+		predicates = append(predicates, engagementmetric.DayNEQ(*i.DayNEQ))
+	}
+	if len(i.DayIn) > 0 {
+		predicates = append(predicates, engagementmetric.DayIn(i.DayIn...))
+	}
+	if len(i.DayNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.DayNotIn(i.DayNotIn...))
+	}
+	if i.DayGT != nil {
+		predicates = append(predicates, engagementmetric.DayGT(*i.DayGT))
+	}
+	if i.DayGTE != nil {
+		predicates = append(predicates, engagementmetric.DayGTE(*i.DayGTE))
+	}
+	if i.DayLT != nil {
+		predicates = append(predicates, engagementmetric.DayLT(*i.DayLT))
+	}
+	if i.DayLTE != nil {
+		predicates = append(predicates, engagementmetric.DayLTE(*i.DayLTE))
+	}
+	if i.DayContains != nil {
+		predicates = append(predicates, engagementmetric.DayContains(*i.DayContains))
+	}
+	if i.DayHasPrefix != nil {
+		predicates = append(predicates, engagementmetric.DayHasPrefix(*i.DayHasPrefix))
+	}
+	if i.DayHasSuffix != nil {
+		predicates = append(predicates, engagementmetric.DayHasSuffix(*i.DayHasSuffix))
+	}
+	if i.DayEqualFold != nil {
+		predicates = append(predicates, engagementmetric.DayEqualFold(*i.DayEqualFold))
+	}
+	if i.DayContainsFold != nil {
+		predicates = append(predicates, engagementmetric.DayContainsFold(*i.DayContainsFold))
+	}
+	if i.Views != nil {
+		predicates = append(predicates, engagementmetric.ViewsEQ(*i.Views))
+	}
+	if i.ViewsNEQ != nil {
+		predicates = append(predicates, engagementmetric.ViewsNEQ(*i.ViewsNEQ))
+	}
+	if len(i.ViewsIn) > 0 {
+		predicates = append(predicates, engagementmetric.ViewsIn(i.ViewsIn...))
+	}
+	if len(i.ViewsNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.ViewsNotIn(i.ViewsNotIn...))
+	}
+	if i.ViewsGT != nil {
+		predicates = append(predicates, engagementmetric.ViewsGT(*i.ViewsGT))
+	}
+	if i.ViewsGTE != nil {
+		predicates = append(predicates, engagementmetric.ViewsGTE(*i.ViewsGTE))
+	}
+	if i.ViewsLT != nil {
+		predicates = append(predicates, engagementmetric.ViewsLT(*i.ViewsLT))
+	}
+	if i.ViewsLTE != nil {
+		predicates = append(predicates, engagementmetric.ViewsLTE(*i.ViewsLTE))
+	}
+	if i.Likes != nil {
+		predicates = append(predicates, engagementmetric.LikesEQ(*i.Likes))
+	}
+	if i.LikesNEQ != nil {
+		predicates = append(predicates, engagementmetric.LikesNEQ(*i.LikesNEQ))
+	}
+	if len(i.LikesIn) > 0 {
+		predicates = append(predicates, engagementmetric.LikesIn(i.LikesIn...))
+	}
+	if len(i.LikesNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.LikesNotIn(i.LikesNotIn...))
+	}
+	if i.LikesGT != nil {
+		predicates = append(predicates, engagementmetric.LikesGT(*i.LikesGT))
+	}
+	if i.LikesGTE != nil {
+		predicates = append(predicates, engagementmetric.LikesGTE(*i.LikesGTE))
+	}
+	if i.LikesLT != nil {
+		predicates = append(predicates, engagementmetric.LikesLT(*i.LikesLT))
+	}
+	if i.LikesLTE != nil {
+		predicates = append(predicates, engagementmetric.LikesLTE(*i.LikesLTE))
+	}
+	if i.Comments != nil {
+		predicates = append(predicates, engagementmetric.CommentsEQ(*i.Comments))
+	}
+	if i.CommentsNEQ != nil {
+		predicates = append(predicates, engagementmetric.CommentsNEQ(*i.CommentsNEQ))
+	}
+	if len(i.CommentsIn) > 0 {
+		predicates = append(predicates, engagementmetric.CommentsIn(i.CommentsIn...))
+	}
+	if len(i.CommentsNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.CommentsNotIn(i.CommentsNotIn...))
+	}
+	if i.CommentsGT != nil {
+		predicates = append(predicates, engagementmetric.CommentsGT(*i.CommentsGT))
+	}
+	if i.CommentsGTE != nil {
+		predicates = append(predicates, engagementmetric.CommentsGTE(*i.CommentsGTE))
+	}
+	if i.CommentsLT != nil {
+		predicates = append(predicates, engagementmetric.CommentsLT(*i.CommentsLT))
+	}
+	if i.CommentsLTE != nil {
+		predicates = append(predicates, engagementmetric.CommentsLTE(*i.CommentsLTE))
+	}
+	if i.Shares != nil {
+		predicates = append(predicates, engagementmetric.SharesEQ(*i.Shares))
+	}
+	if i.SharesNEQ != nil {
+		predicates = append(predicates, engagementmetric.SharesNEQ(*i.SharesNEQ))
+	}
+	if len(i.SharesIn) > 0 {
+		predicates = append(predicates, engagementmetric.SharesIn(i.SharesIn...))
+	}
+	if len(i.SharesNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.SharesNotIn(i.SharesNotIn...))
+	}
+	if i.SharesGT != nil {
+		predicates = append(predicates, engagementmetric.SharesGT(*i.SharesGT))
+	}
+	if i.SharesGTE != nil {
+		predicates = append(predicates, engagementmetric.SharesGTE(*i.SharesGTE))
+	}
+	if i.SharesLT != nil {
+		predicates = append(predicates, engagementmetric.SharesLT(*i.SharesLT))
+	}
+	if i.SharesLTE != nil {
+		predicates = append(predicates, engagementmetric.SharesLTE(*i.SharesLTE))
+	}
+	if i.Saves != nil {
+		predicates = append(predicates, engagementmetric.SavesEQ(*i.Saves))
+	}
+	if i.SavesNEQ != nil {
+		predicates = append(predicates, engagementmetric.SavesNEQ(*i.SavesNEQ))
+	}
+	if len(i.SavesIn) > 0 {
+		predicates = append(predicates, engagementmetric.SavesIn(i.SavesIn...))
+	}
+	if len(i.SavesNotIn) > 0 {
+		predicates = append(predicates, engagementmetric.SavesNotIn(i.SavesNotIn...))
+	}
+	if i.SavesGT != nil {
+		predicates = append(predicates, engagementmetric.SavesGT(*i.SavesGT))
+	}
+	if i.SavesGTE != nil {
+		predicates = append(predicates, engagementmetric.SavesGTE(*i.SavesGTE))
+	}
+	if i.SavesLT != nil {
+		predicates = append(predicates, engagementmetric.SavesLT(*i.SavesLT))
+	}
+	if i.SavesLTE != nil {
+		predicates = append(predicates, engagementmetric.SavesLTE(*i.SavesLTE))
+	}
+
+	if i.HasOrganization != nil {
+		p := engagementmetric.HasOrganization()
+		if !*i.HasOrganization {
+			p = engagementmetric.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, engagementmetric.HasOrganizationWith(with...))
+	}
+	if i.HasContent != nil {
+		p := engagementmetric.HasContent()
+		if !*i.HasContent {
+			p = engagementmetric.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContentWith) > 0 {
+		with := make([]predicate.Content, 0, len(i.HasContentWith))
+		for _, w := range i.HasContentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, engagementmetric.HasContentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEngagementMetricWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return engagementmetric.And(predicates...), nil
+	}
+}
+
+// ExperimentWhereInput represents a where input for filtering Experiment queries.
+type ExperimentWhereInput struct {
+	Predicates []predicate.Experiment  `json:"-"`
+	Not        *ExperimentWhereInput   `json:"not,omitempty"`
+	Or         []*ExperimentWhereInput `json:"or,omitempty"`
+	And        []*ExperimentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "dimension" field predicates.
+	Dimension      *experiment.Dimension  `json:"dimension,omitempty"`
+	DimensionNEQ   *experiment.Dimension  `json:"dimensionNEQ,omitempty"`
+	DimensionIn    []experiment.Dimension `json:"dimensionIn,omitempty"`
+	DimensionNotIn []experiment.Dimension `json:"dimensionNotIn,omitempty"`
+
+	// "confidence" field predicates.
+	Confidence      *float64  `json:"confidence,omitempty"`
+	ConfidenceNEQ   *float64  `json:"confidenceNEQ,omitempty"`
+	ConfidenceIn    []float64 `json:"confidenceIn,omitempty"`
+	ConfidenceNotIn []float64 `json:"confidenceNotIn,omitempty"`
+	ConfidenceGT    *float64  `json:"confidenceGT,omitempty"`
+	ConfidenceGTE   *float64  `json:"confidenceGTE,omitempty"`
+	ConfidenceLT    *float64  `json:"confidenceLT,omitempty"`
+	ConfidenceLTE   *float64  `json:"confidenceLTE,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "store" edge predicates.
+	HasStore     *bool              `json:"hasStore,omitempty"`
+	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+
+	// "variants" edge predicates.
+	HasVariants     *bool                `json:"hasVariants,omitempty"`
+	HasVariantsWith []*ContentWhereInput `json:"hasVariantsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ExperimentWhereInput) AddPredicates(predicates ...predicate.Experiment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ExperimentWhereInput filter on the ExperimentQuery builder.
+func (i *ExperimentWhereInput) Filter(q *ExperimentQuery) (*ExperimentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyExperimentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyExperimentWhereInput is returned in case the ExperimentWhereInput is empty.
+var ErrEmptyExperimentWhereInput = errors.New("ent: empty predicate ExperimentWhereInput")
+
+// P returns a predicate for filtering experiments.
+// An error is returned if the input is empty or invalid.
+func (i *ExperimentWhereInput) P() (predicate.Experiment, error) {
+	var predicates []predicate.Experiment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, experiment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Experiment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, experiment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Experiment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, experiment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, experiment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, experiment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, experiment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, experiment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, experiment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, experiment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, experiment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, experiment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, experiment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, experiment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, experiment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, experiment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, experiment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, experiment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, experiment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, experiment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, experiment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, experiment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, experiment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, experiment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, experiment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, experiment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, experiment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, experiment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, experiment.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, experiment.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, experiment.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, experiment.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, experiment.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, experiment.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, experiment.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, experiment.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, experiment.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, experiment.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, experiment.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, experiment.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, experiment.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, experiment.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, experiment.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, experiment.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, experiment.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, experiment.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, experiment.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, experiment.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, experiment.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Dimension != nil {
+		predicates = append(predicates, experiment.DimensionEQ(*i.Dimension))
+	}
+	if i.DimensionNEQ != nil {
+		predicates = append(predicates, experiment.DimensionNEQ(*i.DimensionNEQ))
+	}
+	if len(i.DimensionIn) > 0 {
+		predicates = append(predicates, experiment.DimensionIn(i.DimensionIn...))
+	}
+	if len(i.DimensionNotIn) > 0 {
+		predicates = append(predicates, experiment.DimensionNotIn(i.DimensionNotIn...))
+	}
+	if i.Confidence != nil {
+		predicates = append(predicates, experiment.ConfidenceEQ(*i.Confidence))
+	}
+	if i.ConfidenceNEQ != nil {
+		predicates = append(predicates, experiment.ConfidenceNEQ(*i.ConfidenceNEQ))
+	}
+	if len(i.ConfidenceIn) > 0 {
+		predicates = append(predicates, experiment.ConfidenceIn(i.ConfidenceIn...))
+	}
+	if len(i.ConfidenceNotIn) > 0 {
+		predicates = append(predicates, experiment.ConfidenceNotIn(i.ConfidenceNotIn...))
+	}
+	if i.ConfidenceGT != nil {
+		predicates = append(predicates, experiment.ConfidenceGT(*i.ConfidenceGT))
+	}
+	if i.ConfidenceGTE != nil {
+		predicates = append(predicates, experiment.ConfidenceGTE(*i.ConfidenceGTE))
+	}
+	if i.ConfidenceLT != nil {
+		predicates = append(predicates, experiment.ConfidenceLT(*i.ConfidenceLT))
+	}
+	if i.ConfidenceLTE != nil {
+		predicates = append(predicates, experiment.ConfidenceLTE(*i.ConfidenceLTE))
+	}
+
+	if i.HasOrganization != nil {
+		p := experiment.HasOrganization()
+		if !*i.HasOrganization {
+			p = experiment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, experiment.HasOrganizationWith(with...))
+	}
+	if i.HasStore != nil {
+		p := experiment.HasStore()
+		if !*i.HasStore {
+			p = experiment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStoreWith) > 0 {
+		with := make([]predicate.Store, 0, len(i.HasStoreWith))
+		for _, w := range i.HasStoreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStoreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, experiment.HasStoreWith(with...))
+	}
+	if i.HasVariants != nil {
+		p := experiment.HasVariants()
+		if !*i.HasVariants {
+			p = experiment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVariantsWith) > 0 {
+		with := make([]predicate.Content, 0, len(i.HasVariantsWith))
+		for _, w := range i.HasVariantsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVariantsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, experiment.HasVariantsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyExperimentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return experiment.And(predicates...), nil
 	}
 }
 
@@ -7048,6 +8847,35 @@ type ProductWhereInput struct {
 	PortfolioRoleIn    []product.PortfolioRole `json:"portfolioRoleIn,omitempty"`
 	PortfolioRoleNotIn []product.PortfolioRole `json:"portfolioRoleNotIn,omitempty"`
 
+	// "category" field predicates.
+	Category      *product.Category  `json:"category,omitempty"`
+	CategoryNEQ   *product.Category  `json:"categoryNEQ,omitempty"`
+	CategoryIn    []product.Category `json:"categoryIn,omitempty"`
+	CategoryNotIn []product.Category `json:"categoryNotIn,omitempty"`
+
+	// "registration_type" field predicates.
+	RegistrationType      *product.RegistrationType  `json:"registrationType,omitempty"`
+	RegistrationTypeNEQ   *product.RegistrationType  `json:"registrationTypeNEQ,omitempty"`
+	RegistrationTypeIn    []product.RegistrationType `json:"registrationTypeIn,omitempty"`
+	RegistrationTypeNotIn []product.RegistrationType `json:"registrationTypeNotIn,omitempty"`
+
+	// "registration_number" field predicates.
+	RegistrationNumber             *string  `json:"registrationNumber,omitempty"`
+	RegistrationNumberNEQ          *string  `json:"registrationNumberNEQ,omitempty"`
+	RegistrationNumberIn           []string `json:"registrationNumberIn,omitempty"`
+	RegistrationNumberNotIn        []string `json:"registrationNumberNotIn,omitempty"`
+	RegistrationNumberGT           *string  `json:"registrationNumberGT,omitempty"`
+	RegistrationNumberGTE          *string  `json:"registrationNumberGTE,omitempty"`
+	RegistrationNumberLT           *string  `json:"registrationNumberLT,omitempty"`
+	RegistrationNumberLTE          *string  `json:"registrationNumberLTE,omitempty"`
+	RegistrationNumberContains     *string  `json:"registrationNumberContains,omitempty"`
+	RegistrationNumberHasPrefix    *string  `json:"registrationNumberHasPrefix,omitempty"`
+	RegistrationNumberHasSuffix    *string  `json:"registrationNumberHasSuffix,omitempty"`
+	RegistrationNumberIsNil        bool     `json:"registrationNumberIsNil,omitempty"`
+	RegistrationNumberNotNil       bool     `json:"registrationNumberNotNil,omitempty"`
+	RegistrationNumberEqualFold    *string  `json:"registrationNumberEqualFold,omitempty"`
+	RegistrationNumberContainsFold *string  `json:"registrationNumberContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -7357,6 +9185,75 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	}
 	if len(i.PortfolioRoleNotIn) > 0 {
 		predicates = append(predicates, product.PortfolioRoleNotIn(i.PortfolioRoleNotIn...))
+	}
+	if i.Category != nil {
+		predicates = append(predicates, product.CategoryEQ(*i.Category))
+	}
+	if i.CategoryNEQ != nil {
+		predicates = append(predicates, product.CategoryNEQ(*i.CategoryNEQ))
+	}
+	if len(i.CategoryIn) > 0 {
+		predicates = append(predicates, product.CategoryIn(i.CategoryIn...))
+	}
+	if len(i.CategoryNotIn) > 0 {
+		predicates = append(predicates, product.CategoryNotIn(i.CategoryNotIn...))
+	}
+	if i.RegistrationType != nil {
+		predicates = append(predicates, product.RegistrationTypeEQ(*i.RegistrationType))
+	}
+	if i.RegistrationTypeNEQ != nil {
+		predicates = append(predicates, product.RegistrationTypeNEQ(*i.RegistrationTypeNEQ))
+	}
+	if len(i.RegistrationTypeIn) > 0 {
+		predicates = append(predicates, product.RegistrationTypeIn(i.RegistrationTypeIn...))
+	}
+	if len(i.RegistrationTypeNotIn) > 0 {
+		predicates = append(predicates, product.RegistrationTypeNotIn(i.RegistrationTypeNotIn...))
+	}
+	if i.RegistrationNumber != nil {
+		predicates = append(predicates, product.RegistrationNumberEQ(*i.RegistrationNumber))
+	}
+	if i.RegistrationNumberNEQ != nil {
+		predicates = append(predicates, product.RegistrationNumberNEQ(*i.RegistrationNumberNEQ))
+	}
+	if len(i.RegistrationNumberIn) > 0 {
+		predicates = append(predicates, product.RegistrationNumberIn(i.RegistrationNumberIn...))
+	}
+	if len(i.RegistrationNumberNotIn) > 0 {
+		predicates = append(predicates, product.RegistrationNumberNotIn(i.RegistrationNumberNotIn...))
+	}
+	if i.RegistrationNumberGT != nil {
+		predicates = append(predicates, product.RegistrationNumberGT(*i.RegistrationNumberGT))
+	}
+	if i.RegistrationNumberGTE != nil {
+		predicates = append(predicates, product.RegistrationNumberGTE(*i.RegistrationNumberGTE))
+	}
+	if i.RegistrationNumberLT != nil {
+		predicates = append(predicates, product.RegistrationNumberLT(*i.RegistrationNumberLT))
+	}
+	if i.RegistrationNumberLTE != nil {
+		predicates = append(predicates, product.RegistrationNumberLTE(*i.RegistrationNumberLTE))
+	}
+	if i.RegistrationNumberContains != nil {
+		predicates = append(predicates, product.RegistrationNumberContains(*i.RegistrationNumberContains))
+	}
+	if i.RegistrationNumberHasPrefix != nil {
+		predicates = append(predicates, product.RegistrationNumberHasPrefix(*i.RegistrationNumberHasPrefix))
+	}
+	if i.RegistrationNumberHasSuffix != nil {
+		predicates = append(predicates, product.RegistrationNumberHasSuffix(*i.RegistrationNumberHasSuffix))
+	}
+	if i.RegistrationNumberIsNil {
+		predicates = append(predicates, product.RegistrationNumberIsNil())
+	}
+	if i.RegistrationNumberNotNil {
+		predicates = append(predicates, product.RegistrationNumberNotNil())
+	}
+	if i.RegistrationNumberEqualFold != nil {
+		predicates = append(predicates, product.RegistrationNumberEqualFold(*i.RegistrationNumberEqualFold))
+	}
+	if i.RegistrationNumberContainsFold != nil {
+		predicates = append(predicates, product.RegistrationNumberContainsFold(*i.RegistrationNumberContainsFold))
 	}
 
 	if i.HasOrganization != nil {

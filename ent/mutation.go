@@ -13,11 +13,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -49,11 +52,14 @@ const (
 	// Node types.
 	TypeAPIToken           = "APIToken"
 	TypeAlert              = "Alert"
+	TypeAsset              = "Asset"
 	TypeAuditEvent         = "AuditEvent"
 	TypeCampaign           = "Campaign"
 	TypeCasbinRule         = "CasbinRule"
 	TypeCollaboration      = "Collaboration"
 	TypeContent            = "Content"
+	TypeEngagementMetric   = "EngagementMetric"
+	TypeExperiment         = "Experiment"
 	TypeKOLPartner         = "KOLPartner"
 	TypeKnownAddress       = "KnownAddress"
 	TypeLoginThrottle      = "LoginThrottle"
@@ -1934,6 +1940,1097 @@ func (m *AlertMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AlertMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Alert edge %s", name)
+}
+
+// AssetMutation represents an operation that mutates the Asset nodes in the graph.
+type AssetMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	kind                *asset.Kind
+	url                 *string
+	source              *string
+	licence_type        *asset.LicenceType
+	licence_expires_at  *time.Time
+	usage_restrictions  *string
+	shows_people        *bool
+	model_release       *bool
+	model_release_ref   *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*Asset, error)
+	predicates          []predicate.Asset
+}
+
+var _ ent.Mutation = (*AssetMutation)(nil)
+
+// assetOption allows management of the mutation configuration using functional options.
+type assetOption func(*AssetMutation)
+
+// newAssetMutation creates new mutation for the Asset entity.
+func newAssetMutation(c config, op Op, opts ...assetOption) *AssetMutation {
+	m := &AssetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAsset,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssetID sets the ID field of the mutation.
+func withAssetID(id int) assetOption {
+	return func(m *AssetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Asset
+		)
+		m.oldValue = func(ctx context.Context) (*Asset, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Asset.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAsset sets the old Asset of the mutation.
+func withAsset(node *Asset) assetOption {
+	return func(m *AssetMutation) {
+		m.oldValue = func(context.Context) (*Asset, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Asset.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AssetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AssetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AssetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *AssetMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *AssetMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *AssetMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetName sets the "name" field.
+func (m *AssetMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AssetMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AssetMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *AssetMutation) SetKind(a asset.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AssetMutation) Kind() (r asset.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldKind(ctx context.Context) (v asset.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AssetMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetURL sets the "url" field.
+func (m *AssetMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *AssetMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *AssetMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetSource sets the "source" field.
+func (m *AssetMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *AssetMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *AssetMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetLicenceType sets the "licence_type" field.
+func (m *AssetMutation) SetLicenceType(at asset.LicenceType) {
+	m.licence_type = &at
+}
+
+// LicenceType returns the value of the "licence_type" field in the mutation.
+func (m *AssetMutation) LicenceType() (r asset.LicenceType, exists bool) {
+	v := m.licence_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenceType returns the old "licence_type" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldLicenceType(ctx context.Context) (v asset.LicenceType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenceType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenceType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenceType: %w", err)
+	}
+	return oldValue.LicenceType, nil
+}
+
+// ResetLicenceType resets all changes to the "licence_type" field.
+func (m *AssetMutation) ResetLicenceType() {
+	m.licence_type = nil
+}
+
+// SetLicenceExpiresAt sets the "licence_expires_at" field.
+func (m *AssetMutation) SetLicenceExpiresAt(t time.Time) {
+	m.licence_expires_at = &t
+}
+
+// LicenceExpiresAt returns the value of the "licence_expires_at" field in the mutation.
+func (m *AssetMutation) LicenceExpiresAt() (r time.Time, exists bool) {
+	v := m.licence_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLicenceExpiresAt returns the old "licence_expires_at" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldLicenceExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLicenceExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLicenceExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLicenceExpiresAt: %w", err)
+	}
+	return oldValue.LicenceExpiresAt, nil
+}
+
+// ClearLicenceExpiresAt clears the value of the "licence_expires_at" field.
+func (m *AssetMutation) ClearLicenceExpiresAt() {
+	m.licence_expires_at = nil
+	m.clearedFields[asset.FieldLicenceExpiresAt] = struct{}{}
+}
+
+// LicenceExpiresAtCleared returns if the "licence_expires_at" field was cleared in this mutation.
+func (m *AssetMutation) LicenceExpiresAtCleared() bool {
+	_, ok := m.clearedFields[asset.FieldLicenceExpiresAt]
+	return ok
+}
+
+// ResetLicenceExpiresAt resets all changes to the "licence_expires_at" field.
+func (m *AssetMutation) ResetLicenceExpiresAt() {
+	m.licence_expires_at = nil
+	delete(m.clearedFields, asset.FieldLicenceExpiresAt)
+}
+
+// SetUsageRestrictions sets the "usage_restrictions" field.
+func (m *AssetMutation) SetUsageRestrictions(s string) {
+	m.usage_restrictions = &s
+}
+
+// UsageRestrictions returns the value of the "usage_restrictions" field in the mutation.
+func (m *AssetMutation) UsageRestrictions() (r string, exists bool) {
+	v := m.usage_restrictions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsageRestrictions returns the old "usage_restrictions" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldUsageRestrictions(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsageRestrictions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsageRestrictions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsageRestrictions: %w", err)
+	}
+	return oldValue.UsageRestrictions, nil
+}
+
+// ClearUsageRestrictions clears the value of the "usage_restrictions" field.
+func (m *AssetMutation) ClearUsageRestrictions() {
+	m.usage_restrictions = nil
+	m.clearedFields[asset.FieldUsageRestrictions] = struct{}{}
+}
+
+// UsageRestrictionsCleared returns if the "usage_restrictions" field was cleared in this mutation.
+func (m *AssetMutation) UsageRestrictionsCleared() bool {
+	_, ok := m.clearedFields[asset.FieldUsageRestrictions]
+	return ok
+}
+
+// ResetUsageRestrictions resets all changes to the "usage_restrictions" field.
+func (m *AssetMutation) ResetUsageRestrictions() {
+	m.usage_restrictions = nil
+	delete(m.clearedFields, asset.FieldUsageRestrictions)
+}
+
+// SetShowsPeople sets the "shows_people" field.
+func (m *AssetMutation) SetShowsPeople(b bool) {
+	m.shows_people = &b
+}
+
+// ShowsPeople returns the value of the "shows_people" field in the mutation.
+func (m *AssetMutation) ShowsPeople() (r bool, exists bool) {
+	v := m.shows_people
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShowsPeople returns the old "shows_people" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldShowsPeople(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShowsPeople is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShowsPeople requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShowsPeople: %w", err)
+	}
+	return oldValue.ShowsPeople, nil
+}
+
+// ResetShowsPeople resets all changes to the "shows_people" field.
+func (m *AssetMutation) ResetShowsPeople() {
+	m.shows_people = nil
+}
+
+// SetModelRelease sets the "model_release" field.
+func (m *AssetMutation) SetModelRelease(b bool) {
+	m.model_release = &b
+}
+
+// ModelRelease returns the value of the "model_release" field in the mutation.
+func (m *AssetMutation) ModelRelease() (r bool, exists bool) {
+	v := m.model_release
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModelRelease returns the old "model_release" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldModelRelease(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModelRelease is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModelRelease requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModelRelease: %w", err)
+	}
+	return oldValue.ModelRelease, nil
+}
+
+// ResetModelRelease resets all changes to the "model_release" field.
+func (m *AssetMutation) ResetModelRelease() {
+	m.model_release = nil
+}
+
+// SetModelReleaseRef sets the "model_release_ref" field.
+func (m *AssetMutation) SetModelReleaseRef(s string) {
+	m.model_release_ref = &s
+}
+
+// ModelReleaseRef returns the value of the "model_release_ref" field in the mutation.
+func (m *AssetMutation) ModelReleaseRef() (r string, exists bool) {
+	v := m.model_release_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModelReleaseRef returns the old "model_release_ref" field's value of the Asset entity.
+// If the Asset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssetMutation) OldModelReleaseRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModelReleaseRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModelReleaseRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModelReleaseRef: %w", err)
+	}
+	return oldValue.ModelReleaseRef, nil
+}
+
+// ClearModelReleaseRef clears the value of the "model_release_ref" field.
+func (m *AssetMutation) ClearModelReleaseRef() {
+	m.model_release_ref = nil
+	m.clearedFields[asset.FieldModelReleaseRef] = struct{}{}
+}
+
+// ModelReleaseRefCleared returns if the "model_release_ref" field was cleared in this mutation.
+func (m *AssetMutation) ModelReleaseRefCleared() bool {
+	_, ok := m.clearedFields[asset.FieldModelReleaseRef]
+	return ok
+}
+
+// ResetModelReleaseRef resets all changes to the "model_release_ref" field.
+func (m *AssetMutation) ResetModelReleaseRef() {
+	m.model_release_ref = nil
+	delete(m.clearedFields, asset.FieldModelReleaseRef)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *AssetMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[asset.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *AssetMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *AssetMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *AssetMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the AssetMutation builder.
+func (m *AssetMutation) Where(ps ...predicate.Asset) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Asset, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Asset).
+func (m *AssetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssetMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, asset.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, asset.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, asset.FieldOrganizationID)
+	}
+	if m.name != nil {
+		fields = append(fields, asset.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, asset.FieldKind)
+	}
+	if m.url != nil {
+		fields = append(fields, asset.FieldURL)
+	}
+	if m.source != nil {
+		fields = append(fields, asset.FieldSource)
+	}
+	if m.licence_type != nil {
+		fields = append(fields, asset.FieldLicenceType)
+	}
+	if m.licence_expires_at != nil {
+		fields = append(fields, asset.FieldLicenceExpiresAt)
+	}
+	if m.usage_restrictions != nil {
+		fields = append(fields, asset.FieldUsageRestrictions)
+	}
+	if m.shows_people != nil {
+		fields = append(fields, asset.FieldShowsPeople)
+	}
+	if m.model_release != nil {
+		fields = append(fields, asset.FieldModelRelease)
+	}
+	if m.model_release_ref != nil {
+		fields = append(fields, asset.FieldModelReleaseRef)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case asset.FieldCreatedAt:
+		return m.CreatedAt()
+	case asset.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case asset.FieldOrganizationID:
+		return m.OrganizationID()
+	case asset.FieldName:
+		return m.Name()
+	case asset.FieldKind:
+		return m.Kind()
+	case asset.FieldURL:
+		return m.URL()
+	case asset.FieldSource:
+		return m.Source()
+	case asset.FieldLicenceType:
+		return m.LicenceType()
+	case asset.FieldLicenceExpiresAt:
+		return m.LicenceExpiresAt()
+	case asset.FieldUsageRestrictions:
+		return m.UsageRestrictions()
+	case asset.FieldShowsPeople:
+		return m.ShowsPeople()
+	case asset.FieldModelRelease:
+		return m.ModelRelease()
+	case asset.FieldModelReleaseRef:
+		return m.ModelReleaseRef()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case asset.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case asset.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case asset.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case asset.FieldName:
+		return m.OldName(ctx)
+	case asset.FieldKind:
+		return m.OldKind(ctx)
+	case asset.FieldURL:
+		return m.OldURL(ctx)
+	case asset.FieldSource:
+		return m.OldSource(ctx)
+	case asset.FieldLicenceType:
+		return m.OldLicenceType(ctx)
+	case asset.FieldLicenceExpiresAt:
+		return m.OldLicenceExpiresAt(ctx)
+	case asset.FieldUsageRestrictions:
+		return m.OldUsageRestrictions(ctx)
+	case asset.FieldShowsPeople:
+		return m.OldShowsPeople(ctx)
+	case asset.FieldModelRelease:
+		return m.OldModelRelease(ctx)
+	case asset.FieldModelReleaseRef:
+		return m.OldModelReleaseRef(ctx)
+	}
+	return nil, fmt.Errorf("unknown Asset field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case asset.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case asset.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case asset.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case asset.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case asset.FieldKind:
+		v, ok := value.(asset.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case asset.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case asset.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case asset.FieldLicenceType:
+		v, ok := value.(asset.LicenceType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenceType(v)
+		return nil
+	case asset.FieldLicenceExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLicenceExpiresAt(v)
+		return nil
+	case asset.FieldUsageRestrictions:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsageRestrictions(v)
+		return nil
+	case asset.FieldShowsPeople:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShowsPeople(v)
+		return nil
+	case asset.FieldModelRelease:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModelRelease(v)
+		return nil
+	case asset.FieldModelReleaseRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModelReleaseRef(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Asset field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssetMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Asset numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssetMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(asset.FieldLicenceExpiresAt) {
+		fields = append(fields, asset.FieldLicenceExpiresAt)
+	}
+	if m.FieldCleared(asset.FieldUsageRestrictions) {
+		fields = append(fields, asset.FieldUsageRestrictions)
+	}
+	if m.FieldCleared(asset.FieldModelReleaseRef) {
+		fields = append(fields, asset.FieldModelReleaseRef)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssetMutation) ClearField(name string) error {
+	switch name {
+	case asset.FieldLicenceExpiresAt:
+		m.ClearLicenceExpiresAt()
+		return nil
+	case asset.FieldUsageRestrictions:
+		m.ClearUsageRestrictions()
+		return nil
+	case asset.FieldModelReleaseRef:
+		m.ClearModelReleaseRef()
+		return nil
+	}
+	return fmt.Errorf("unknown Asset nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssetMutation) ResetField(name string) error {
+	switch name {
+	case asset.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case asset.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case asset.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case asset.FieldName:
+		m.ResetName()
+		return nil
+	case asset.FieldKind:
+		m.ResetKind()
+		return nil
+	case asset.FieldURL:
+		m.ResetURL()
+		return nil
+	case asset.FieldSource:
+		m.ResetSource()
+		return nil
+	case asset.FieldLicenceType:
+		m.ResetLicenceType()
+		return nil
+	case asset.FieldLicenceExpiresAt:
+		m.ResetLicenceExpiresAt()
+		return nil
+	case asset.FieldUsageRestrictions:
+		m.ResetUsageRestrictions()
+		return nil
+	case asset.FieldShowsPeople:
+		m.ResetShowsPeople()
+		return nil
+	case asset.FieldModelRelease:
+		m.ResetModelRelease()
+		return nil
+	case asset.FieldModelReleaseRef:
+		m.ResetModelReleaseRef()
+		return nil
+	}
+	return fmt.Errorf("unknown Asset field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, asset.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case asset.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, asset.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case asset.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssetMutation) ClearEdge(name string) error {
+	switch name {
+	case asset.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown Asset unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssetMutation) ResetEdge(name string) error {
+	switch name {
+	case asset.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown Asset edge %s", name)
 }
 
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
@@ -6351,6 +7448,11 @@ type ContentMutation struct {
 	reviewer_id           *int
 	addreviewer_id        *int
 	external_post_id      *string
+	post_url              *string
+	hot_topic_started_at  *time.Time
+	experiment_variant    *string
+	overdue_alerted_at    *time.Time
+	sla_alerted_at        *time.Time
 	clearedFields         map[string]struct{}
 	organization          *int
 	clearedorganization   bool
@@ -6358,6 +7460,13 @@ type ContentMutation struct {
 	clearedstore          bool
 	author                *int
 	clearedauthor         bool
+	product               *int
+	clearedproduct        bool
+	experiment            *int
+	clearedexperiment     bool
+	engagement            map[int]struct{}
+	removedengagement     map[int]struct{}
+	clearedengagement     bool
 	collaborations        map[int]struct{}
 	removedcollaborations map[int]struct{}
 	clearedcollaborations bool
@@ -7259,6 +8368,349 @@ func (m *ContentMutation) ResetExternalPostID() {
 	delete(m.clearedFields, content.FieldExternalPostID)
 }
 
+// SetPostURL sets the "post_url" field.
+func (m *ContentMutation) SetPostURL(s string) {
+	m.post_url = &s
+}
+
+// PostURL returns the value of the "post_url" field in the mutation.
+func (m *ContentMutation) PostURL() (r string, exists bool) {
+	v := m.post_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostURL returns the old "post_url" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldPostURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostURL: %w", err)
+	}
+	return oldValue.PostURL, nil
+}
+
+// ClearPostURL clears the value of the "post_url" field.
+func (m *ContentMutation) ClearPostURL() {
+	m.post_url = nil
+	m.clearedFields[content.FieldPostURL] = struct{}{}
+}
+
+// PostURLCleared returns if the "post_url" field was cleared in this mutation.
+func (m *ContentMutation) PostURLCleared() bool {
+	_, ok := m.clearedFields[content.FieldPostURL]
+	return ok
+}
+
+// ResetPostURL resets all changes to the "post_url" field.
+func (m *ContentMutation) ResetPostURL() {
+	m.post_url = nil
+	delete(m.clearedFields, content.FieldPostURL)
+}
+
+// SetProductID sets the "product_id" field.
+func (m *ContentMutation) SetProductID(i int) {
+	m.product = &i
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *ContentMutation) ProductID() (r int, exists bool) {
+	v := m.product
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldProductID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// ClearProductID clears the value of the "product_id" field.
+func (m *ContentMutation) ClearProductID() {
+	m.product = nil
+	m.clearedFields[content.FieldProductID] = struct{}{}
+}
+
+// ProductIDCleared returns if the "product_id" field was cleared in this mutation.
+func (m *ContentMutation) ProductIDCleared() bool {
+	_, ok := m.clearedFields[content.FieldProductID]
+	return ok
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *ContentMutation) ResetProductID() {
+	m.product = nil
+	delete(m.clearedFields, content.FieldProductID)
+}
+
+// SetHotTopicStartedAt sets the "hot_topic_started_at" field.
+func (m *ContentMutation) SetHotTopicStartedAt(t time.Time) {
+	m.hot_topic_started_at = &t
+}
+
+// HotTopicStartedAt returns the value of the "hot_topic_started_at" field in the mutation.
+func (m *ContentMutation) HotTopicStartedAt() (r time.Time, exists bool) {
+	v := m.hot_topic_started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHotTopicStartedAt returns the old "hot_topic_started_at" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldHotTopicStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHotTopicStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHotTopicStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHotTopicStartedAt: %w", err)
+	}
+	return oldValue.HotTopicStartedAt, nil
+}
+
+// ClearHotTopicStartedAt clears the value of the "hot_topic_started_at" field.
+func (m *ContentMutation) ClearHotTopicStartedAt() {
+	m.hot_topic_started_at = nil
+	m.clearedFields[content.FieldHotTopicStartedAt] = struct{}{}
+}
+
+// HotTopicStartedAtCleared returns if the "hot_topic_started_at" field was cleared in this mutation.
+func (m *ContentMutation) HotTopicStartedAtCleared() bool {
+	_, ok := m.clearedFields[content.FieldHotTopicStartedAt]
+	return ok
+}
+
+// ResetHotTopicStartedAt resets all changes to the "hot_topic_started_at" field.
+func (m *ContentMutation) ResetHotTopicStartedAt() {
+	m.hot_topic_started_at = nil
+	delete(m.clearedFields, content.FieldHotTopicStartedAt)
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (m *ContentMutation) SetExperimentID(i int) {
+	m.experiment = &i
+}
+
+// ExperimentID returns the value of the "experiment_id" field in the mutation.
+func (m *ContentMutation) ExperimentID() (r int, exists bool) {
+	v := m.experiment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperimentID returns the old "experiment_id" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldExperimentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperimentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperimentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperimentID: %w", err)
+	}
+	return oldValue.ExperimentID, nil
+}
+
+// ClearExperimentID clears the value of the "experiment_id" field.
+func (m *ContentMutation) ClearExperimentID() {
+	m.experiment = nil
+	m.clearedFields[content.FieldExperimentID] = struct{}{}
+}
+
+// ExperimentIDCleared returns if the "experiment_id" field was cleared in this mutation.
+func (m *ContentMutation) ExperimentIDCleared() bool {
+	_, ok := m.clearedFields[content.FieldExperimentID]
+	return ok
+}
+
+// ResetExperimentID resets all changes to the "experiment_id" field.
+func (m *ContentMutation) ResetExperimentID() {
+	m.experiment = nil
+	delete(m.clearedFields, content.FieldExperimentID)
+}
+
+// SetExperimentVariant sets the "experiment_variant" field.
+func (m *ContentMutation) SetExperimentVariant(s string) {
+	m.experiment_variant = &s
+}
+
+// ExperimentVariant returns the value of the "experiment_variant" field in the mutation.
+func (m *ContentMutation) ExperimentVariant() (r string, exists bool) {
+	v := m.experiment_variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperimentVariant returns the old "experiment_variant" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldExperimentVariant(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperimentVariant is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperimentVariant requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperimentVariant: %w", err)
+	}
+	return oldValue.ExperimentVariant, nil
+}
+
+// ClearExperimentVariant clears the value of the "experiment_variant" field.
+func (m *ContentMutation) ClearExperimentVariant() {
+	m.experiment_variant = nil
+	m.clearedFields[content.FieldExperimentVariant] = struct{}{}
+}
+
+// ExperimentVariantCleared returns if the "experiment_variant" field was cleared in this mutation.
+func (m *ContentMutation) ExperimentVariantCleared() bool {
+	_, ok := m.clearedFields[content.FieldExperimentVariant]
+	return ok
+}
+
+// ResetExperimentVariant resets all changes to the "experiment_variant" field.
+func (m *ContentMutation) ResetExperimentVariant() {
+	m.experiment_variant = nil
+	delete(m.clearedFields, content.FieldExperimentVariant)
+}
+
+// SetOverdueAlertedAt sets the "overdue_alerted_at" field.
+func (m *ContentMutation) SetOverdueAlertedAt(t time.Time) {
+	m.overdue_alerted_at = &t
+}
+
+// OverdueAlertedAt returns the value of the "overdue_alerted_at" field in the mutation.
+func (m *ContentMutation) OverdueAlertedAt() (r time.Time, exists bool) {
+	v := m.overdue_alerted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverdueAlertedAt returns the old "overdue_alerted_at" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldOverdueAlertedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverdueAlertedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverdueAlertedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverdueAlertedAt: %w", err)
+	}
+	return oldValue.OverdueAlertedAt, nil
+}
+
+// ClearOverdueAlertedAt clears the value of the "overdue_alerted_at" field.
+func (m *ContentMutation) ClearOverdueAlertedAt() {
+	m.overdue_alerted_at = nil
+	m.clearedFields[content.FieldOverdueAlertedAt] = struct{}{}
+}
+
+// OverdueAlertedAtCleared returns if the "overdue_alerted_at" field was cleared in this mutation.
+func (m *ContentMutation) OverdueAlertedAtCleared() bool {
+	_, ok := m.clearedFields[content.FieldOverdueAlertedAt]
+	return ok
+}
+
+// ResetOverdueAlertedAt resets all changes to the "overdue_alerted_at" field.
+func (m *ContentMutation) ResetOverdueAlertedAt() {
+	m.overdue_alerted_at = nil
+	delete(m.clearedFields, content.FieldOverdueAlertedAt)
+}
+
+// SetSLAAlertedAt sets the "sla_alerted_at" field.
+func (m *ContentMutation) SetSLAAlertedAt(t time.Time) {
+	m.sla_alerted_at = &t
+}
+
+// SLAAlertedAt returns the value of the "sla_alerted_at" field in the mutation.
+func (m *ContentMutation) SLAAlertedAt() (r time.Time, exists bool) {
+	v := m.sla_alerted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSLAAlertedAt returns the old "sla_alerted_at" field's value of the Content entity.
+// If the Content object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContentMutation) OldSLAAlertedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSLAAlertedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSLAAlertedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSLAAlertedAt: %w", err)
+	}
+	return oldValue.SLAAlertedAt, nil
+}
+
+// ClearSLAAlertedAt clears the value of the "sla_alerted_at" field.
+func (m *ContentMutation) ClearSLAAlertedAt() {
+	m.sla_alerted_at = nil
+	m.clearedFields[content.FieldSLAAlertedAt] = struct{}{}
+}
+
+// SLAAlertedAtCleared returns if the "sla_alerted_at" field was cleared in this mutation.
+func (m *ContentMutation) SLAAlertedAtCleared() bool {
+	_, ok := m.clearedFields[content.FieldSLAAlertedAt]
+	return ok
+}
+
+// ResetSLAAlertedAt resets all changes to the "sla_alerted_at" field.
+func (m *ContentMutation) ResetSLAAlertedAt() {
+	m.sla_alerted_at = nil
+	delete(m.clearedFields, content.FieldSLAAlertedAt)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *ContentMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -7338,6 +8790,114 @@ func (m *ContentMutation) AuthorIDs() (ids []int) {
 func (m *ContentMutation) ResetAuthor() {
 	m.author = nil
 	m.clearedauthor = false
+}
+
+// ClearProduct clears the "product" edge to the Product entity.
+func (m *ContentMutation) ClearProduct() {
+	m.clearedproduct = true
+	m.clearedFields[content.FieldProductID] = struct{}{}
+}
+
+// ProductCleared reports if the "product" edge to the Product entity was cleared.
+func (m *ContentMutation) ProductCleared() bool {
+	return m.ProductIDCleared() || m.clearedproduct
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *ContentMutation) ProductIDs() (ids []int) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *ContentMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (m *ContentMutation) ClearExperiment() {
+	m.clearedexperiment = true
+	m.clearedFields[content.FieldExperimentID] = struct{}{}
+}
+
+// ExperimentCleared reports if the "experiment" edge to the Experiment entity was cleared.
+func (m *ContentMutation) ExperimentCleared() bool {
+	return m.ExperimentIDCleared() || m.clearedexperiment
+}
+
+// ExperimentIDs returns the "experiment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ExperimentID instead. It exists only for internal usage by the builders.
+func (m *ContentMutation) ExperimentIDs() (ids []int) {
+	if id := m.experiment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetExperiment resets all changes to the "experiment" edge.
+func (m *ContentMutation) ResetExperiment() {
+	m.experiment = nil
+	m.clearedexperiment = false
+}
+
+// AddEngagementIDs adds the "engagement" edge to the EngagementMetric entity by ids.
+func (m *ContentMutation) AddEngagementIDs(ids ...int) {
+	if m.engagement == nil {
+		m.engagement = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.engagement[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEngagement clears the "engagement" edge to the EngagementMetric entity.
+func (m *ContentMutation) ClearEngagement() {
+	m.clearedengagement = true
+}
+
+// EngagementCleared reports if the "engagement" edge to the EngagementMetric entity was cleared.
+func (m *ContentMutation) EngagementCleared() bool {
+	return m.clearedengagement
+}
+
+// RemoveEngagementIDs removes the "engagement" edge to the EngagementMetric entity by IDs.
+func (m *ContentMutation) RemoveEngagementIDs(ids ...int) {
+	if m.removedengagement == nil {
+		m.removedengagement = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.engagement, ids[i])
+		m.removedengagement[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEngagement returns the removed IDs of the "engagement" edge to the EngagementMetric entity.
+func (m *ContentMutation) RemovedEngagementIDs() (ids []int) {
+	for id := range m.removedengagement {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EngagementIDs returns the "engagement" edge IDs in the mutation.
+func (m *ContentMutation) EngagementIDs() (ids []int) {
+	for id := range m.engagement {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEngagement resets all changes to the "engagement" edge.
+func (m *ContentMutation) ResetEngagement() {
+	m.engagement = nil
+	m.clearedengagement = false
+	m.removedengagement = nil
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by ids.
@@ -7428,7 +8988,7 @@ func (m *ContentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContentMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 24)
 	if m.created_at != nil {
 		fields = append(fields, content.FieldCreatedAt)
 	}
@@ -7480,6 +9040,27 @@ func (m *ContentMutation) Fields() []string {
 	if m.external_post_id != nil {
 		fields = append(fields, content.FieldExternalPostID)
 	}
+	if m.post_url != nil {
+		fields = append(fields, content.FieldPostURL)
+	}
+	if m.product != nil {
+		fields = append(fields, content.FieldProductID)
+	}
+	if m.hot_topic_started_at != nil {
+		fields = append(fields, content.FieldHotTopicStartedAt)
+	}
+	if m.experiment != nil {
+		fields = append(fields, content.FieldExperimentID)
+	}
+	if m.experiment_variant != nil {
+		fields = append(fields, content.FieldExperimentVariant)
+	}
+	if m.overdue_alerted_at != nil {
+		fields = append(fields, content.FieldOverdueAlertedAt)
+	}
+	if m.sla_alerted_at != nil {
+		fields = append(fields, content.FieldSLAAlertedAt)
+	}
 	return fields
 }
 
@@ -7522,6 +9103,20 @@ func (m *ContentMutation) Field(name string) (ent.Value, bool) {
 		return m.ReviewerID()
 	case content.FieldExternalPostID:
 		return m.ExternalPostID()
+	case content.FieldPostURL:
+		return m.PostURL()
+	case content.FieldProductID:
+		return m.ProductID()
+	case content.FieldHotTopicStartedAt:
+		return m.HotTopicStartedAt()
+	case content.FieldExperimentID:
+		return m.ExperimentID()
+	case content.FieldExperimentVariant:
+		return m.ExperimentVariant()
+	case content.FieldOverdueAlertedAt:
+		return m.OverdueAlertedAt()
+	case content.FieldSLAAlertedAt:
+		return m.SLAAlertedAt()
 	}
 	return nil, false
 }
@@ -7565,6 +9160,20 @@ func (m *ContentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldReviewerID(ctx)
 	case content.FieldExternalPostID:
 		return m.OldExternalPostID(ctx)
+	case content.FieldPostURL:
+		return m.OldPostURL(ctx)
+	case content.FieldProductID:
+		return m.OldProductID(ctx)
+	case content.FieldHotTopicStartedAt:
+		return m.OldHotTopicStartedAt(ctx)
+	case content.FieldExperimentID:
+		return m.OldExperimentID(ctx)
+	case content.FieldExperimentVariant:
+		return m.OldExperimentVariant(ctx)
+	case content.FieldOverdueAlertedAt:
+		return m.OldOverdueAlertedAt(ctx)
+	case content.FieldSLAAlertedAt:
+		return m.OldSLAAlertedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Content field %s", name)
 }
@@ -7693,6 +9302,55 @@ func (m *ContentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetExternalPostID(v)
 		return nil
+	case content.FieldPostURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostURL(v)
+		return nil
+	case content.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case content.FieldHotTopicStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHotTopicStartedAt(v)
+		return nil
+	case content.FieldExperimentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperimentID(v)
+		return nil
+	case content.FieldExperimentVariant:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperimentVariant(v)
+		return nil
+	case content.FieldOverdueAlertedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverdueAlertedAt(v)
+		return nil
+	case content.FieldSLAAlertedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSLAAlertedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Content field %s", name)
 }
@@ -7768,6 +9426,27 @@ func (m *ContentMutation) ClearedFields() []string {
 	if m.FieldCleared(content.FieldExternalPostID) {
 		fields = append(fields, content.FieldExternalPostID)
 	}
+	if m.FieldCleared(content.FieldPostURL) {
+		fields = append(fields, content.FieldPostURL)
+	}
+	if m.FieldCleared(content.FieldProductID) {
+		fields = append(fields, content.FieldProductID)
+	}
+	if m.FieldCleared(content.FieldHotTopicStartedAt) {
+		fields = append(fields, content.FieldHotTopicStartedAt)
+	}
+	if m.FieldCleared(content.FieldExperimentID) {
+		fields = append(fields, content.FieldExperimentID)
+	}
+	if m.FieldCleared(content.FieldExperimentVariant) {
+		fields = append(fields, content.FieldExperimentVariant)
+	}
+	if m.FieldCleared(content.FieldOverdueAlertedAt) {
+		fields = append(fields, content.FieldOverdueAlertedAt)
+	}
+	if m.FieldCleared(content.FieldSLAAlertedAt) {
+		fields = append(fields, content.FieldSLAAlertedAt)
+	}
 	return fields
 }
 
@@ -7811,6 +9490,27 @@ func (m *ContentMutation) ClearField(name string) error {
 		return nil
 	case content.FieldExternalPostID:
 		m.ClearExternalPostID()
+		return nil
+	case content.FieldPostURL:
+		m.ClearPostURL()
+		return nil
+	case content.FieldProductID:
+		m.ClearProductID()
+		return nil
+	case content.FieldHotTopicStartedAt:
+		m.ClearHotTopicStartedAt()
+		return nil
+	case content.FieldExperimentID:
+		m.ClearExperimentID()
+		return nil
+	case content.FieldExperimentVariant:
+		m.ClearExperimentVariant()
+		return nil
+	case content.FieldOverdueAlertedAt:
+		m.ClearOverdueAlertedAt()
+		return nil
+	case content.FieldSLAAlertedAt:
+		m.ClearSLAAlertedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Content nullable field %s", name)
@@ -7871,13 +9571,34 @@ func (m *ContentMutation) ResetField(name string) error {
 	case content.FieldExternalPostID:
 		m.ResetExternalPostID()
 		return nil
+	case content.FieldPostURL:
+		m.ResetPostURL()
+		return nil
+	case content.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case content.FieldHotTopicStartedAt:
+		m.ResetHotTopicStartedAt()
+		return nil
+	case content.FieldExperimentID:
+		m.ResetExperimentID()
+		return nil
+	case content.FieldExperimentVariant:
+		m.ResetExperimentVariant()
+		return nil
+	case content.FieldOverdueAlertedAt:
+		m.ResetOverdueAlertedAt()
+		return nil
+	case content.FieldSLAAlertedAt:
+		m.ResetSLAAlertedAt()
+		return nil
 	}
 	return fmt.Errorf("unknown Content field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ContentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 7)
 	if m.organization != nil {
 		edges = append(edges, content.EdgeOrganization)
 	}
@@ -7886,6 +9607,15 @@ func (m *ContentMutation) AddedEdges() []string {
 	}
 	if m.author != nil {
 		edges = append(edges, content.EdgeAuthor)
+	}
+	if m.product != nil {
+		edges = append(edges, content.EdgeProduct)
+	}
+	if m.experiment != nil {
+		edges = append(edges, content.EdgeExperiment)
+	}
+	if m.engagement != nil {
+		edges = append(edges, content.EdgeEngagement)
 	}
 	if m.collaborations != nil {
 		edges = append(edges, content.EdgeCollaborations)
@@ -7909,6 +9639,20 @@ func (m *ContentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.author; id != nil {
 			return []ent.Value{*id}
 		}
+	case content.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case content.EdgeExperiment:
+		if id := m.experiment; id != nil {
+			return []ent.Value{*id}
+		}
+	case content.EdgeEngagement:
+		ids := make([]ent.Value, 0, len(m.engagement))
+		for id := range m.engagement {
+			ids = append(ids, id)
+		}
+		return ids
 	case content.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.collaborations))
 		for id := range m.collaborations {
@@ -7921,7 +9665,10 @@ func (m *ContentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ContentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 7)
+	if m.removedengagement != nil {
+		edges = append(edges, content.EdgeEngagement)
+	}
 	if m.removedcollaborations != nil {
 		edges = append(edges, content.EdgeCollaborations)
 	}
@@ -7932,6 +9679,12 @@ func (m *ContentMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *ContentMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case content.EdgeEngagement:
+		ids := make([]ent.Value, 0, len(m.removedengagement))
+		for id := range m.removedengagement {
+			ids = append(ids, id)
+		}
+		return ids
 	case content.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.removedcollaborations))
 		for id := range m.removedcollaborations {
@@ -7944,7 +9697,7 @@ func (m *ContentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ContentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 7)
 	if m.clearedorganization {
 		edges = append(edges, content.EdgeOrganization)
 	}
@@ -7953,6 +9706,15 @@ func (m *ContentMutation) ClearedEdges() []string {
 	}
 	if m.clearedauthor {
 		edges = append(edges, content.EdgeAuthor)
+	}
+	if m.clearedproduct {
+		edges = append(edges, content.EdgeProduct)
+	}
+	if m.clearedexperiment {
+		edges = append(edges, content.EdgeExperiment)
+	}
+	if m.clearedengagement {
+		edges = append(edges, content.EdgeEngagement)
 	}
 	if m.clearedcollaborations {
 		edges = append(edges, content.EdgeCollaborations)
@@ -7970,6 +9732,12 @@ func (m *ContentMutation) EdgeCleared(name string) bool {
 		return m.clearedstore
 	case content.EdgeAuthor:
 		return m.clearedauthor
+	case content.EdgeProduct:
+		return m.clearedproduct
+	case content.EdgeExperiment:
+		return m.clearedexperiment
+	case content.EdgeEngagement:
+		return m.clearedengagement
 	case content.EdgeCollaborations:
 		return m.clearedcollaborations
 	}
@@ -7989,6 +9757,12 @@ func (m *ContentMutation) ClearEdge(name string) error {
 	case content.EdgeAuthor:
 		m.ClearAuthor()
 		return nil
+	case content.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case content.EdgeExperiment:
+		m.ClearExperiment()
+		return nil
 	}
 	return fmt.Errorf("unknown Content unique edge %s", name)
 }
@@ -8006,11 +9780,1971 @@ func (m *ContentMutation) ResetEdge(name string) error {
 	case content.EdgeAuthor:
 		m.ResetAuthor()
 		return nil
+	case content.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case content.EdgeExperiment:
+		m.ResetExperiment()
+		return nil
+	case content.EdgeEngagement:
+		m.ResetEngagement()
+		return nil
 	case content.EdgeCollaborations:
 		m.ResetCollaborations()
 		return nil
 	}
 	return fmt.Errorf("unknown Content edge %s", name)
+}
+
+// EngagementMetricMutation represents an operation that mutates the EngagementMetric nodes in the graph.
+type EngagementMetricMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	day                 *string
+	views               *int64
+	addviews            *int64
+	likes               *int64
+	addlikes            *int64
+	comments            *int64
+	addcomments         *int64
+	shares              *int64
+	addshares           *int64
+	saves               *int64
+	addsaves            *int64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	content             *int
+	clearedcontent      bool
+	done                bool
+	oldValue            func(context.Context) (*EngagementMetric, error)
+	predicates          []predicate.EngagementMetric
+}
+
+var _ ent.Mutation = (*EngagementMetricMutation)(nil)
+
+// engagementmetricOption allows management of the mutation configuration using functional options.
+type engagementmetricOption func(*EngagementMetricMutation)
+
+// newEngagementMetricMutation creates new mutation for the EngagementMetric entity.
+func newEngagementMetricMutation(c config, op Op, opts ...engagementmetricOption) *EngagementMetricMutation {
+	m := &EngagementMetricMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEngagementMetric,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEngagementMetricID sets the ID field of the mutation.
+func withEngagementMetricID(id int) engagementmetricOption {
+	return func(m *EngagementMetricMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EngagementMetric
+		)
+		m.oldValue = func(ctx context.Context) (*EngagementMetric, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EngagementMetric.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEngagementMetric sets the old EngagementMetric of the mutation.
+func withEngagementMetric(node *EngagementMetric) engagementmetricOption {
+	return func(m *EngagementMetricMutation) {
+		m.oldValue = func(context.Context) (*EngagementMetric, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EngagementMetricMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EngagementMetricMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EngagementMetricMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EngagementMetricMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EngagementMetric.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EngagementMetricMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EngagementMetricMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EngagementMetricMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EngagementMetricMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EngagementMetricMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EngagementMetricMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *EngagementMetricMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *EngagementMetricMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *EngagementMetricMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetContentID sets the "content_id" field.
+func (m *EngagementMetricMutation) SetContentID(i int) {
+	m.content = &i
+}
+
+// ContentID returns the value of the "content_id" field in the mutation.
+func (m *EngagementMetricMutation) ContentID() (r int, exists bool) {
+	v := m.content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentID returns the old "content_id" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldContentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentID: %w", err)
+	}
+	return oldValue.ContentID, nil
+}
+
+// ResetContentID resets all changes to the "content_id" field.
+func (m *EngagementMetricMutation) ResetContentID() {
+	m.content = nil
+}
+
+// SetDay sets the "day" field.
+func (m *EngagementMetricMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *EngagementMetricMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *EngagementMetricMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetViews sets the "views" field.
+func (m *EngagementMetricMutation) SetViews(i int64) {
+	m.views = &i
+	m.addviews = nil
+}
+
+// Views returns the value of the "views" field in the mutation.
+func (m *EngagementMetricMutation) Views() (r int64, exists bool) {
+	v := m.views
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldViews returns the old "views" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldViews(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldViews is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldViews requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldViews: %w", err)
+	}
+	return oldValue.Views, nil
+}
+
+// AddViews adds i to the "views" field.
+func (m *EngagementMetricMutation) AddViews(i int64) {
+	if m.addviews != nil {
+		*m.addviews += i
+	} else {
+		m.addviews = &i
+	}
+}
+
+// AddedViews returns the value that was added to the "views" field in this mutation.
+func (m *EngagementMetricMutation) AddedViews() (r int64, exists bool) {
+	v := m.addviews
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetViews resets all changes to the "views" field.
+func (m *EngagementMetricMutation) ResetViews() {
+	m.views = nil
+	m.addviews = nil
+}
+
+// SetLikes sets the "likes" field.
+func (m *EngagementMetricMutation) SetLikes(i int64) {
+	m.likes = &i
+	m.addlikes = nil
+}
+
+// Likes returns the value of the "likes" field in the mutation.
+func (m *EngagementMetricMutation) Likes() (r int64, exists bool) {
+	v := m.likes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLikes returns the old "likes" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldLikes(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLikes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLikes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLikes: %w", err)
+	}
+	return oldValue.Likes, nil
+}
+
+// AddLikes adds i to the "likes" field.
+func (m *EngagementMetricMutation) AddLikes(i int64) {
+	if m.addlikes != nil {
+		*m.addlikes += i
+	} else {
+		m.addlikes = &i
+	}
+}
+
+// AddedLikes returns the value that was added to the "likes" field in this mutation.
+func (m *EngagementMetricMutation) AddedLikes() (r int64, exists bool) {
+	v := m.addlikes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLikes resets all changes to the "likes" field.
+func (m *EngagementMetricMutation) ResetLikes() {
+	m.likes = nil
+	m.addlikes = nil
+}
+
+// SetComments sets the "comments" field.
+func (m *EngagementMetricMutation) SetComments(i int64) {
+	m.comments = &i
+	m.addcomments = nil
+}
+
+// Comments returns the value of the "comments" field in the mutation.
+func (m *EngagementMetricMutation) Comments() (r int64, exists bool) {
+	v := m.comments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComments returns the old "comments" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldComments(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComments: %w", err)
+	}
+	return oldValue.Comments, nil
+}
+
+// AddComments adds i to the "comments" field.
+func (m *EngagementMetricMutation) AddComments(i int64) {
+	if m.addcomments != nil {
+		*m.addcomments += i
+	} else {
+		m.addcomments = &i
+	}
+}
+
+// AddedComments returns the value that was added to the "comments" field in this mutation.
+func (m *EngagementMetricMutation) AddedComments() (r int64, exists bool) {
+	v := m.addcomments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetComments resets all changes to the "comments" field.
+func (m *EngagementMetricMutation) ResetComments() {
+	m.comments = nil
+	m.addcomments = nil
+}
+
+// SetShares sets the "shares" field.
+func (m *EngagementMetricMutation) SetShares(i int64) {
+	m.shares = &i
+	m.addshares = nil
+}
+
+// Shares returns the value of the "shares" field in the mutation.
+func (m *EngagementMetricMutation) Shares() (r int64, exists bool) {
+	v := m.shares
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShares returns the old "shares" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldShares(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShares is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShares requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShares: %w", err)
+	}
+	return oldValue.Shares, nil
+}
+
+// AddShares adds i to the "shares" field.
+func (m *EngagementMetricMutation) AddShares(i int64) {
+	if m.addshares != nil {
+		*m.addshares += i
+	} else {
+		m.addshares = &i
+	}
+}
+
+// AddedShares returns the value that was added to the "shares" field in this mutation.
+func (m *EngagementMetricMutation) AddedShares() (r int64, exists bool) {
+	v := m.addshares
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetShares resets all changes to the "shares" field.
+func (m *EngagementMetricMutation) ResetShares() {
+	m.shares = nil
+	m.addshares = nil
+}
+
+// SetSaves sets the "saves" field.
+func (m *EngagementMetricMutation) SetSaves(i int64) {
+	m.saves = &i
+	m.addsaves = nil
+}
+
+// Saves returns the value of the "saves" field in the mutation.
+func (m *EngagementMetricMutation) Saves() (r int64, exists bool) {
+	v := m.saves
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSaves returns the old "saves" field's value of the EngagementMetric entity.
+// If the EngagementMetric object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EngagementMetricMutation) OldSaves(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSaves is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSaves requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSaves: %w", err)
+	}
+	return oldValue.Saves, nil
+}
+
+// AddSaves adds i to the "saves" field.
+func (m *EngagementMetricMutation) AddSaves(i int64) {
+	if m.addsaves != nil {
+		*m.addsaves += i
+	} else {
+		m.addsaves = &i
+	}
+}
+
+// AddedSaves returns the value that was added to the "saves" field in this mutation.
+func (m *EngagementMetricMutation) AddedSaves() (r int64, exists bool) {
+	v := m.addsaves
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSaves resets all changes to the "saves" field.
+func (m *EngagementMetricMutation) ResetSaves() {
+	m.saves = nil
+	m.addsaves = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *EngagementMetricMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[engagementmetric.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *EngagementMetricMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *EngagementMetricMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *EngagementMetricMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearContent clears the "content" edge to the Content entity.
+func (m *EngagementMetricMutation) ClearContent() {
+	m.clearedcontent = true
+	m.clearedFields[engagementmetric.FieldContentID] = struct{}{}
+}
+
+// ContentCleared reports if the "content" edge to the Content entity was cleared.
+func (m *EngagementMetricMutation) ContentCleared() bool {
+	return m.clearedcontent
+}
+
+// ContentIDs returns the "content" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContentID instead. It exists only for internal usage by the builders.
+func (m *EngagementMetricMutation) ContentIDs() (ids []int) {
+	if id := m.content; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContent resets all changes to the "content" edge.
+func (m *EngagementMetricMutation) ResetContent() {
+	m.content = nil
+	m.clearedcontent = false
+}
+
+// Where appends a list predicates to the EngagementMetricMutation builder.
+func (m *EngagementMetricMutation) Where(ps ...predicate.EngagementMetric) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EngagementMetricMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EngagementMetricMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EngagementMetric, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EngagementMetricMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EngagementMetricMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EngagementMetric).
+func (m *EngagementMetricMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EngagementMetricMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, engagementmetric.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, engagementmetric.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, engagementmetric.FieldOrganizationID)
+	}
+	if m.content != nil {
+		fields = append(fields, engagementmetric.FieldContentID)
+	}
+	if m.day != nil {
+		fields = append(fields, engagementmetric.FieldDay)
+	}
+	if m.views != nil {
+		fields = append(fields, engagementmetric.FieldViews)
+	}
+	if m.likes != nil {
+		fields = append(fields, engagementmetric.FieldLikes)
+	}
+	if m.comments != nil {
+		fields = append(fields, engagementmetric.FieldComments)
+	}
+	if m.shares != nil {
+		fields = append(fields, engagementmetric.FieldShares)
+	}
+	if m.saves != nil {
+		fields = append(fields, engagementmetric.FieldSaves)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EngagementMetricMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case engagementmetric.FieldCreatedAt:
+		return m.CreatedAt()
+	case engagementmetric.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case engagementmetric.FieldOrganizationID:
+		return m.OrganizationID()
+	case engagementmetric.FieldContentID:
+		return m.ContentID()
+	case engagementmetric.FieldDay:
+		return m.Day()
+	case engagementmetric.FieldViews:
+		return m.Views()
+	case engagementmetric.FieldLikes:
+		return m.Likes()
+	case engagementmetric.FieldComments:
+		return m.Comments()
+	case engagementmetric.FieldShares:
+		return m.Shares()
+	case engagementmetric.FieldSaves:
+		return m.Saves()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EngagementMetricMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case engagementmetric.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case engagementmetric.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case engagementmetric.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case engagementmetric.FieldContentID:
+		return m.OldContentID(ctx)
+	case engagementmetric.FieldDay:
+		return m.OldDay(ctx)
+	case engagementmetric.FieldViews:
+		return m.OldViews(ctx)
+	case engagementmetric.FieldLikes:
+		return m.OldLikes(ctx)
+	case engagementmetric.FieldComments:
+		return m.OldComments(ctx)
+	case engagementmetric.FieldShares:
+		return m.OldShares(ctx)
+	case engagementmetric.FieldSaves:
+		return m.OldSaves(ctx)
+	}
+	return nil, fmt.Errorf("unknown EngagementMetric field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EngagementMetricMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case engagementmetric.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case engagementmetric.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case engagementmetric.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case engagementmetric.FieldContentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentID(v)
+		return nil
+	case engagementmetric.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case engagementmetric.FieldViews:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetViews(v)
+		return nil
+	case engagementmetric.FieldLikes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLikes(v)
+		return nil
+	case engagementmetric.FieldComments:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComments(v)
+		return nil
+	case engagementmetric.FieldShares:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShares(v)
+		return nil
+	case engagementmetric.FieldSaves:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSaves(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EngagementMetric field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EngagementMetricMutation) AddedFields() []string {
+	var fields []string
+	if m.addviews != nil {
+		fields = append(fields, engagementmetric.FieldViews)
+	}
+	if m.addlikes != nil {
+		fields = append(fields, engagementmetric.FieldLikes)
+	}
+	if m.addcomments != nil {
+		fields = append(fields, engagementmetric.FieldComments)
+	}
+	if m.addshares != nil {
+		fields = append(fields, engagementmetric.FieldShares)
+	}
+	if m.addsaves != nil {
+		fields = append(fields, engagementmetric.FieldSaves)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EngagementMetricMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case engagementmetric.FieldViews:
+		return m.AddedViews()
+	case engagementmetric.FieldLikes:
+		return m.AddedLikes()
+	case engagementmetric.FieldComments:
+		return m.AddedComments()
+	case engagementmetric.FieldShares:
+		return m.AddedShares()
+	case engagementmetric.FieldSaves:
+		return m.AddedSaves()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EngagementMetricMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case engagementmetric.FieldViews:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddViews(v)
+		return nil
+	case engagementmetric.FieldLikes:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLikes(v)
+		return nil
+	case engagementmetric.FieldComments:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddComments(v)
+		return nil
+	case engagementmetric.FieldShares:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddShares(v)
+		return nil
+	case engagementmetric.FieldSaves:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSaves(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EngagementMetric numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EngagementMetricMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EngagementMetricMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EngagementMetricMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EngagementMetric nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EngagementMetricMutation) ResetField(name string) error {
+	switch name {
+	case engagementmetric.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case engagementmetric.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case engagementmetric.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case engagementmetric.FieldContentID:
+		m.ResetContentID()
+		return nil
+	case engagementmetric.FieldDay:
+		m.ResetDay()
+		return nil
+	case engagementmetric.FieldViews:
+		m.ResetViews()
+		return nil
+	case engagementmetric.FieldLikes:
+		m.ResetLikes()
+		return nil
+	case engagementmetric.FieldComments:
+		m.ResetComments()
+		return nil
+	case engagementmetric.FieldShares:
+		m.ResetShares()
+		return nil
+	case engagementmetric.FieldSaves:
+		m.ResetSaves()
+		return nil
+	}
+	return fmt.Errorf("unknown EngagementMetric field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EngagementMetricMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, engagementmetric.EdgeOrganization)
+	}
+	if m.content != nil {
+		edges = append(edges, engagementmetric.EdgeContent)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EngagementMetricMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case engagementmetric.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case engagementmetric.EdgeContent:
+		if id := m.content; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EngagementMetricMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EngagementMetricMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EngagementMetricMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, engagementmetric.EdgeOrganization)
+	}
+	if m.clearedcontent {
+		edges = append(edges, engagementmetric.EdgeContent)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EngagementMetricMutation) EdgeCleared(name string) bool {
+	switch name {
+	case engagementmetric.EdgeOrganization:
+		return m.clearedorganization
+	case engagementmetric.EdgeContent:
+		return m.clearedcontent
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EngagementMetricMutation) ClearEdge(name string) error {
+	switch name {
+	case engagementmetric.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case engagementmetric.EdgeContent:
+		m.ClearContent()
+		return nil
+	}
+	return fmt.Errorf("unknown EngagementMetric unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EngagementMetricMutation) ResetEdge(name string) error {
+	switch name {
+	case engagementmetric.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case engagementmetric.EdgeContent:
+		m.ResetContent()
+		return nil
+	}
+	return fmt.Errorf("unknown EngagementMetric edge %s", name)
+}
+
+// ExperimentMutation represents an operation that mutates the Experiment nodes in the graph.
+type ExperimentMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	dimension           *experiment.Dimension
+	confidence          *float64
+	addconfidence       *float64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	store               *int
+	clearedstore        bool
+	variants            map[int]struct{}
+	removedvariants     map[int]struct{}
+	clearedvariants     bool
+	done                bool
+	oldValue            func(context.Context) (*Experiment, error)
+	predicates          []predicate.Experiment
+}
+
+var _ ent.Mutation = (*ExperimentMutation)(nil)
+
+// experimentOption allows management of the mutation configuration using functional options.
+type experimentOption func(*ExperimentMutation)
+
+// newExperimentMutation creates new mutation for the Experiment entity.
+func newExperimentMutation(c config, op Op, opts ...experimentOption) *ExperimentMutation {
+	m := &ExperimentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExperiment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExperimentID sets the ID field of the mutation.
+func withExperimentID(id int) experimentOption {
+	return func(m *ExperimentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Experiment
+		)
+		m.oldValue = func(ctx context.Context) (*Experiment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Experiment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExperiment sets the old Experiment of the mutation.
+func withExperiment(node *Experiment) experimentOption {
+	return func(m *ExperimentMutation) {
+		m.oldValue = func(context.Context) (*Experiment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExperimentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExperimentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExperimentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExperimentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Experiment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExperimentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExperimentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExperimentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ExperimentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ExperimentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ExperimentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *ExperimentMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *ExperimentMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *ExperimentMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *ExperimentMutation) SetStoreID(i int) {
+	m.store = &i
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *ExperimentMutation) StoreID() (r int, exists bool) {
+	v := m.store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *ExperimentMutation) ResetStoreID() {
+	m.store = nil
+}
+
+// SetName sets the "name" field.
+func (m *ExperimentMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ExperimentMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ExperimentMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDimension sets the "dimension" field.
+func (m *ExperimentMutation) SetDimension(e experiment.Dimension) {
+	m.dimension = &e
+}
+
+// Dimension returns the value of the "dimension" field in the mutation.
+func (m *ExperimentMutation) Dimension() (r experiment.Dimension, exists bool) {
+	v := m.dimension
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDimension returns the old "dimension" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldDimension(ctx context.Context) (v experiment.Dimension, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDimension is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDimension requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDimension: %w", err)
+	}
+	return oldValue.Dimension, nil
+}
+
+// ResetDimension resets all changes to the "dimension" field.
+func (m *ExperimentMutation) ResetDimension() {
+	m.dimension = nil
+}
+
+// SetConfidence sets the "confidence" field.
+func (m *ExperimentMutation) SetConfidence(f float64) {
+	m.confidence = &f
+	m.addconfidence = nil
+}
+
+// Confidence returns the value of the "confidence" field in the mutation.
+func (m *ExperimentMutation) Confidence() (r float64, exists bool) {
+	v := m.confidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfidence returns the old "confidence" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldConfidence(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfidence: %w", err)
+	}
+	return oldValue.Confidence, nil
+}
+
+// AddConfidence adds f to the "confidence" field.
+func (m *ExperimentMutation) AddConfidence(f float64) {
+	if m.addconfidence != nil {
+		*m.addconfidence += f
+	} else {
+		m.addconfidence = &f
+	}
+}
+
+// AddedConfidence returns the value that was added to the "confidence" field in this mutation.
+func (m *ExperimentMutation) AddedConfidence() (r float64, exists bool) {
+	v := m.addconfidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConfidence resets all changes to the "confidence" field.
+func (m *ExperimentMutation) ResetConfidence() {
+	m.confidence = nil
+	m.addconfidence = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *ExperimentMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[experiment.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *ExperimentMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *ExperimentMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *ExperimentMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStore clears the "store" edge to the Store entity.
+func (m *ExperimentMutation) ClearStore() {
+	m.clearedstore = true
+	m.clearedFields[experiment.FieldStoreID] = struct{}{}
+}
+
+// StoreCleared reports if the "store" edge to the Store entity was cleared.
+func (m *ExperimentMutation) StoreCleared() bool {
+	return m.clearedstore
+}
+
+// StoreIDs returns the "store" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StoreID instead. It exists only for internal usage by the builders.
+func (m *ExperimentMutation) StoreIDs() (ids []int) {
+	if id := m.store; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStore resets all changes to the "store" edge.
+func (m *ExperimentMutation) ResetStore() {
+	m.store = nil
+	m.clearedstore = false
+}
+
+// AddVariantIDs adds the "variants" edge to the Content entity by ids.
+func (m *ExperimentMutation) AddVariantIDs(ids ...int) {
+	if m.variants == nil {
+		m.variants = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.variants[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVariants clears the "variants" edge to the Content entity.
+func (m *ExperimentMutation) ClearVariants() {
+	m.clearedvariants = true
+}
+
+// VariantsCleared reports if the "variants" edge to the Content entity was cleared.
+func (m *ExperimentMutation) VariantsCleared() bool {
+	return m.clearedvariants
+}
+
+// RemoveVariantIDs removes the "variants" edge to the Content entity by IDs.
+func (m *ExperimentMutation) RemoveVariantIDs(ids ...int) {
+	if m.removedvariants == nil {
+		m.removedvariants = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.variants, ids[i])
+		m.removedvariants[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVariants returns the removed IDs of the "variants" edge to the Content entity.
+func (m *ExperimentMutation) RemovedVariantsIDs() (ids []int) {
+	for id := range m.removedvariants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VariantsIDs returns the "variants" edge IDs in the mutation.
+func (m *ExperimentMutation) VariantsIDs() (ids []int) {
+	for id := range m.variants {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVariants resets all changes to the "variants" edge.
+func (m *ExperimentMutation) ResetVariants() {
+	m.variants = nil
+	m.clearedvariants = false
+	m.removedvariants = nil
+}
+
+// Where appends a list predicates to the ExperimentMutation builder.
+func (m *ExperimentMutation) Where(ps ...predicate.Experiment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExperimentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExperimentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Experiment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExperimentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExperimentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Experiment).
+func (m *ExperimentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExperimentMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, experiment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, experiment.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, experiment.FieldOrganizationID)
+	}
+	if m.store != nil {
+		fields = append(fields, experiment.FieldStoreID)
+	}
+	if m.name != nil {
+		fields = append(fields, experiment.FieldName)
+	}
+	if m.dimension != nil {
+		fields = append(fields, experiment.FieldDimension)
+	}
+	if m.confidence != nil {
+		fields = append(fields, experiment.FieldConfidence)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExperimentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case experiment.FieldCreatedAt:
+		return m.CreatedAt()
+	case experiment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case experiment.FieldOrganizationID:
+		return m.OrganizationID()
+	case experiment.FieldStoreID:
+		return m.StoreID()
+	case experiment.FieldName:
+		return m.Name()
+	case experiment.FieldDimension:
+		return m.Dimension()
+	case experiment.FieldConfidence:
+		return m.Confidence()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExperimentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case experiment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case experiment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case experiment.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case experiment.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case experiment.FieldName:
+		return m.OldName(ctx)
+	case experiment.FieldDimension:
+		return m.OldDimension(ctx)
+	case experiment.FieldConfidence:
+		return m.OldConfidence(ctx)
+	}
+	return nil, fmt.Errorf("unknown Experiment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case experiment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case experiment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case experiment.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case experiment.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case experiment.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case experiment.FieldDimension:
+		v, ok := value.(experiment.Dimension)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDimension(v)
+		return nil
+	case experiment.FieldConfidence:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfidence(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Experiment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExperimentMutation) AddedFields() []string {
+	var fields []string
+	if m.addconfidence != nil {
+		fields = append(fields, experiment.FieldConfidence)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExperimentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case experiment.FieldConfidence:
+		return m.AddedConfidence()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case experiment.FieldConfidence:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConfidence(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Experiment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExperimentMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExperimentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExperimentMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Experiment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExperimentMutation) ResetField(name string) error {
+	switch name {
+	case experiment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case experiment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case experiment.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case experiment.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case experiment.FieldName:
+		m.ResetName()
+		return nil
+	case experiment.FieldDimension:
+		m.ResetDimension()
+		return nil
+	case experiment.FieldConfidence:
+		m.ResetConfidence()
+		return nil
+	}
+	return fmt.Errorf("unknown Experiment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExperimentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organization != nil {
+		edges = append(edges, experiment.EdgeOrganization)
+	}
+	if m.store != nil {
+		edges = append(edges, experiment.EdgeStore)
+	}
+	if m.variants != nil {
+		edges = append(edges, experiment.EdgeVariants)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExperimentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case experiment.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case experiment.EdgeStore:
+		if id := m.store; id != nil {
+			return []ent.Value{*id}
+		}
+	case experiment.EdgeVariants:
+		ids := make([]ent.Value, 0, len(m.variants))
+		for id := range m.variants {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExperimentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedvariants != nil {
+		edges = append(edges, experiment.EdgeVariants)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExperimentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case experiment.EdgeVariants:
+		ids := make([]ent.Value, 0, len(m.removedvariants))
+		for id := range m.removedvariants {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExperimentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganization {
+		edges = append(edges, experiment.EdgeOrganization)
+	}
+	if m.clearedstore {
+		edges = append(edges, experiment.EdgeStore)
+	}
+	if m.clearedvariants {
+		edges = append(edges, experiment.EdgeVariants)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExperimentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case experiment.EdgeOrganization:
+		return m.clearedorganization
+	case experiment.EdgeStore:
+		return m.clearedstore
+	case experiment.EdgeVariants:
+		return m.clearedvariants
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExperimentMutation) ClearEdge(name string) error {
+	switch name {
+	case experiment.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case experiment.EdgeStore:
+		m.ClearStore()
+		return nil
+	}
+	return fmt.Errorf("unknown Experiment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExperimentMutation) ResetEdge(name string) error {
+	switch name {
+	case experiment.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case experiment.EdgeStore:
+		m.ResetStore()
+		return nil
+	case experiment.EdgeVariants:
+		m.ResetVariants()
+		return nil
+	}
+	return fmt.Errorf("unknown Experiment edge %s", name)
 }
 
 // KOLPartnerMutation represents an operation that mutates the KOLPartner nodes in the graph.
@@ -14633,35 +18367,37 @@ func (m *OrderLineMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	name                *string
-	kind                *organization.Kind
-	style_guide         *schematype.StyleGuide
-	clearedFields       map[string]struct{}
-	parent              *int
-	clearedparent       bool
-	clients             map[int]struct{}
-	removedclients      map[int]struct{}
-	clearedclients      bool
-	stores              map[int]struct{}
-	removedstores       map[int]struct{}
-	clearedstores       bool
-	kol_partners        map[int]struct{}
-	removedkol_partners map[int]struct{}
-	clearedkol_partners bool
-	suppliers           map[int]struct{}
-	removedsuppliers    map[int]struct{}
-	clearedsuppliers    bool
-	memberships         map[int]struct{}
-	removedmemberships  map[int]struct{}
-	clearedmemberships  bool
-	done                bool
-	oldValue            func(context.Context) (*Organization, error)
-	predicates          []predicate.Organization
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	name                       *string
+	kind                       *organization.Kind
+	style_guide                *schematype.StyleGuide
+	compliance_overrides       *[]schematype.ComplianceOverride
+	appendcompliance_overrides []schematype.ComplianceOverride
+	clearedFields              map[string]struct{}
+	parent                     *int
+	clearedparent              bool
+	clients                    map[int]struct{}
+	removedclients             map[int]struct{}
+	clearedclients             bool
+	stores                     map[int]struct{}
+	removedstores              map[int]struct{}
+	clearedstores              bool
+	kol_partners               map[int]struct{}
+	removedkol_partners        map[int]struct{}
+	clearedkol_partners        bool
+	suppliers                  map[int]struct{}
+	removedsuppliers           map[int]struct{}
+	clearedsuppliers           bool
+	memberships                map[int]struct{}
+	removedmemberships         map[int]struct{}
+	clearedmemberships         bool
+	done                       bool
+	oldValue                   func(context.Context) (*Organization, error)
+	predicates                 []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -15004,6 +18740,71 @@ func (m *OrganizationMutation) ResetStyleGuide() {
 	delete(m.clearedFields, organization.FieldStyleGuide)
 }
 
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (m *OrganizationMutation) SetComplianceOverrides(so []schematype.ComplianceOverride) {
+	m.compliance_overrides = &so
+	m.appendcompliance_overrides = nil
+}
+
+// ComplianceOverrides returns the value of the "compliance_overrides" field in the mutation.
+func (m *OrganizationMutation) ComplianceOverrides() (r []schematype.ComplianceOverride, exists bool) {
+	v := m.compliance_overrides
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComplianceOverrides returns the old "compliance_overrides" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldComplianceOverrides(ctx context.Context) (v []schematype.ComplianceOverride, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComplianceOverrides is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComplianceOverrides requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComplianceOverrides: %w", err)
+	}
+	return oldValue.ComplianceOverrides, nil
+}
+
+// AppendComplianceOverrides adds so to the "compliance_overrides" field.
+func (m *OrganizationMutation) AppendComplianceOverrides(so []schematype.ComplianceOverride) {
+	m.appendcompliance_overrides = append(m.appendcompliance_overrides, so...)
+}
+
+// AppendedComplianceOverrides returns the list of values that were appended to the "compliance_overrides" field in this mutation.
+func (m *OrganizationMutation) AppendedComplianceOverrides() ([]schematype.ComplianceOverride, bool) {
+	if len(m.appendcompliance_overrides) == 0 {
+		return nil, false
+	}
+	return m.appendcompliance_overrides, true
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (m *OrganizationMutation) ClearComplianceOverrides() {
+	m.compliance_overrides = nil
+	m.appendcompliance_overrides = nil
+	m.clearedFields[organization.FieldComplianceOverrides] = struct{}{}
+}
+
+// ComplianceOverridesCleared returns if the "compliance_overrides" field was cleared in this mutation.
+func (m *OrganizationMutation) ComplianceOverridesCleared() bool {
+	_, ok := m.clearedFields[organization.FieldComplianceOverrides]
+	return ok
+}
+
+// ResetComplianceOverrides resets all changes to the "compliance_overrides" field.
+func (m *OrganizationMutation) ResetComplianceOverrides() {
+	m.compliance_overrides = nil
+	m.appendcompliance_overrides = nil
+	delete(m.clearedFields, organization.FieldComplianceOverrides)
+}
+
 // ClearParent clears the "parent" edge to the Organization entity.
 func (m *OrganizationMutation) ClearParent() {
 	m.clearedparent = true
@@ -15335,7 +19136,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -15353,6 +19154,9 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.style_guide != nil {
 		fields = append(fields, organization.FieldStyleGuide)
+	}
+	if m.compliance_overrides != nil {
+		fields = append(fields, organization.FieldComplianceOverrides)
 	}
 	return fields
 }
@@ -15374,6 +19178,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.ParentID()
 	case organization.FieldStyleGuide:
 		return m.StyleGuide()
+	case organization.FieldComplianceOverrides:
+		return m.ComplianceOverrides()
 	}
 	return nil, false
 }
@@ -15395,6 +19201,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldParentID(ctx)
 	case organization.FieldStyleGuide:
 		return m.OldStyleGuide(ctx)
+	case organization.FieldComplianceOverrides:
+		return m.OldComplianceOverrides(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -15446,6 +19254,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStyleGuide(v)
 		return nil
+	case organization.FieldComplianceOverrides:
+		v, ok := value.([]schematype.ComplianceOverride)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComplianceOverrides(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -15485,6 +19300,9 @@ func (m *OrganizationMutation) ClearedFields() []string {
 	if m.FieldCleared(organization.FieldStyleGuide) {
 		fields = append(fields, organization.FieldStyleGuide)
 	}
+	if m.FieldCleared(organization.FieldComplianceOverrides) {
+		fields = append(fields, organization.FieldComplianceOverrides)
+	}
 	return fields
 }
 
@@ -15504,6 +19322,9 @@ func (m *OrganizationMutation) ClearField(name string) error {
 		return nil
 	case organization.FieldStyleGuide:
 		m.ClearStyleGuide()
+		return nil
+	case organization.FieldComplianceOverrides:
+		m.ClearComplianceOverrides()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
@@ -15530,6 +19351,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldStyleGuide:
 		m.ResetStyleGuide()
+		return nil
+	case organization.FieldComplianceOverrides:
+		m.ResetComplianceOverrides()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
@@ -17277,6 +21101,9 @@ type ProductMutation struct {
 	portfolio_role      *product.PortfolioRole
 	price               *schematype.Money
 	addprice            *schematype.Money
+	category            *product.Category
+	registration_type   *product.RegistrationType
+	registration_number *string
 	cost                *schematype.Money
 	addcost             *schematype.Money
 	clearedFields       map[string]struct{}
@@ -17798,6 +21625,127 @@ func (m *ProductMutation) ResetPrice() {
 	m.addprice = nil
 }
 
+// SetCategory sets the "category" field.
+func (m *ProductMutation) SetCategory(pr product.Category) {
+	m.category = &pr
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *ProductMutation) Category() (r product.Category, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldCategory(ctx context.Context) (v product.Category, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *ProductMutation) ResetCategory() {
+	m.category = nil
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (m *ProductMutation) SetRegistrationType(pt product.RegistrationType) {
+	m.registration_type = &pt
+}
+
+// RegistrationType returns the value of the "registration_type" field in the mutation.
+func (m *ProductMutation) RegistrationType() (r product.RegistrationType, exists bool) {
+	v := m.registration_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationType returns the old "registration_type" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldRegistrationType(ctx context.Context) (v product.RegistrationType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationType: %w", err)
+	}
+	return oldValue.RegistrationType, nil
+}
+
+// ResetRegistrationType resets all changes to the "registration_type" field.
+func (m *ProductMutation) ResetRegistrationType() {
+	m.registration_type = nil
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (m *ProductMutation) SetRegistrationNumber(s string) {
+	m.registration_number = &s
+}
+
+// RegistrationNumber returns the value of the "registration_number" field in the mutation.
+func (m *ProductMutation) RegistrationNumber() (r string, exists bool) {
+	v := m.registration_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationNumber returns the old "registration_number" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldRegistrationNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationNumber: %w", err)
+	}
+	return oldValue.RegistrationNumber, nil
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (m *ProductMutation) ClearRegistrationNumber() {
+	m.registration_number = nil
+	m.clearedFields[product.FieldRegistrationNumber] = struct{}{}
+}
+
+// RegistrationNumberCleared returns if the "registration_number" field was cleared in this mutation.
+func (m *ProductMutation) RegistrationNumberCleared() bool {
+	_, ok := m.clearedFields[product.FieldRegistrationNumber]
+	return ok
+}
+
+// ResetRegistrationNumber resets all changes to the "registration_number" field.
+func (m *ProductMutation) ResetRegistrationNumber() {
+	m.registration_number = nil
+	delete(m.clearedFields, product.FieldRegistrationNumber)
+}
+
 // SetCost sets the "cost" field.
 func (m *ProductMutation) SetCost(s schematype.Money) {
 	m.cost = &s
@@ -18023,7 +21971,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -18053,6 +22001,15 @@ func (m *ProductMutation) Fields() []string {
 	}
 	if m.price != nil {
 		fields = append(fields, product.FieldPrice)
+	}
+	if m.category != nil {
+		fields = append(fields, product.FieldCategory)
+	}
+	if m.registration_type != nil {
+		fields = append(fields, product.FieldRegistrationType)
+	}
+	if m.registration_number != nil {
+		fields = append(fields, product.FieldRegistrationNumber)
 	}
 	if m.cost != nil {
 		fields = append(fields, product.FieldCost)
@@ -18085,6 +22042,12 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.PortfolioRole()
 	case product.FieldPrice:
 		return m.Price()
+	case product.FieldCategory:
+		return m.Category()
+	case product.FieldRegistrationType:
+		return m.RegistrationType()
+	case product.FieldRegistrationNumber:
+		return m.RegistrationNumber()
 	case product.FieldCost:
 		return m.Cost()
 	}
@@ -18116,6 +22079,12 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPortfolioRole(ctx)
 	case product.FieldPrice:
 		return m.OldPrice(ctx)
+	case product.FieldCategory:
+		return m.OldCategory(ctx)
+	case product.FieldRegistrationType:
+		return m.OldRegistrationType(ctx)
+	case product.FieldRegistrationNumber:
+		return m.OldRegistrationNumber(ctx)
 	case product.FieldCost:
 		return m.OldCost(ctx)
 	}
@@ -18197,6 +22166,27 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPrice(v)
 		return nil
+	case product.FieldCategory:
+		v, ok := value.(product.Category)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case product.FieldRegistrationType:
+		v, ok := value.(product.RegistrationType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationType(v)
+		return nil
+	case product.FieldRegistrationNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationNumber(v)
+		return nil
 	case product.FieldCost:
 		v, ok := value.(schematype.Money)
 		if !ok {
@@ -18267,6 +22257,9 @@ func (m *ProductMutation) ClearedFields() []string {
 	if m.FieldCleared(product.FieldExternalID) {
 		fields = append(fields, product.FieldExternalID)
 	}
+	if m.FieldCleared(product.FieldRegistrationNumber) {
+		fields = append(fields, product.FieldRegistrationNumber)
+	}
 	return fields
 }
 
@@ -18286,6 +22279,9 @@ func (m *ProductMutation) ClearField(name string) error {
 		return nil
 	case product.FieldExternalID:
 		m.ClearExternalID()
+		return nil
+	case product.FieldRegistrationNumber:
+		m.ClearRegistrationNumber()
 		return nil
 	}
 	return fmt.Errorf("unknown Product nullable field %s", name)
@@ -18324,6 +22320,15 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldPrice:
 		m.ResetPrice()
+		return nil
+	case product.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case product.FieldRegistrationType:
+		m.ResetRegistrationType()
+		return nil
+	case product.FieldRegistrationNumber:
+		m.ResetRegistrationNumber()
 		return nil
 	case product.FieldCost:
 		m.ResetCost()
@@ -20369,6 +24374,7 @@ type StoreMutation struct {
 	appendservice_tags  []string
 	brand_positioning   *string
 	style_guide         *schematype.StyleGuide
+	content_cadence     *schematype.ContentCadence
 	timezone            *string
 	clearedFields       map[string]struct{}
 	organization        *int
@@ -21239,6 +25245,55 @@ func (m *StoreMutation) ResetStyleGuide() {
 	delete(m.clearedFields, store.FieldStyleGuide)
 }
 
+// SetContentCadence sets the "content_cadence" field.
+func (m *StoreMutation) SetContentCadence(sc schematype.ContentCadence) {
+	m.content_cadence = &sc
+}
+
+// ContentCadence returns the value of the "content_cadence" field in the mutation.
+func (m *StoreMutation) ContentCadence() (r schematype.ContentCadence, exists bool) {
+	v := m.content_cadence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentCadence returns the old "content_cadence" field's value of the Store entity.
+// If the Store object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StoreMutation) OldContentCadence(ctx context.Context) (v schematype.ContentCadence, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentCadence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentCadence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentCadence: %w", err)
+	}
+	return oldValue.ContentCadence, nil
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (m *StoreMutation) ClearContentCadence() {
+	m.content_cadence = nil
+	m.clearedFields[store.FieldContentCadence] = struct{}{}
+}
+
+// ContentCadenceCleared returns if the "content_cadence" field was cleared in this mutation.
+func (m *StoreMutation) ContentCadenceCleared() bool {
+	_, ok := m.clearedFields[store.FieldContentCadence]
+	return ok
+}
+
+// ResetContentCadence resets all changes to the "content_cadence" field.
+func (m *StoreMutation) ResetContentCadence() {
+	m.content_cadence = nil
+	delete(m.clearedFields, store.FieldContentCadence)
+}
+
 // SetTimezone sets the "timezone" field.
 func (m *StoreMutation) SetTimezone(s string) {
 	m.timezone = &s
@@ -21699,7 +25754,7 @@ func (m *StoreMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StoreMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, store.FieldCreatedAt)
 	}
@@ -21748,6 +25803,9 @@ func (m *StoreMutation) Fields() []string {
 	if m.style_guide != nil {
 		fields = append(fields, store.FieldStyleGuide)
 	}
+	if m.content_cadence != nil {
+		fields = append(fields, store.FieldContentCadence)
+	}
 	if m.timezone != nil {
 		fields = append(fields, store.FieldTimezone)
 	}
@@ -21791,6 +25849,8 @@ func (m *StoreMutation) Field(name string) (ent.Value, bool) {
 		return m.BrandPositioning()
 	case store.FieldStyleGuide:
 		return m.StyleGuide()
+	case store.FieldContentCadence:
+		return m.ContentCadence()
 	case store.FieldTimezone:
 		return m.Timezone()
 	}
@@ -21834,6 +25894,8 @@ func (m *StoreMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldBrandPositioning(ctx)
 	case store.FieldStyleGuide:
 		return m.OldStyleGuide(ctx)
+	case store.FieldContentCadence:
+		return m.OldContentCadence(ctx)
 	case store.FieldTimezone:
 		return m.OldTimezone(ctx)
 	}
@@ -21957,6 +26019,13 @@ func (m *StoreMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStyleGuide(v)
 		return nil
+	case store.FieldContentCadence:
+		v, ok := value.(schematype.ContentCadence)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentCadence(v)
+		return nil
 	case store.FieldTimezone:
 		v, ok := value.(string)
 		if !ok {
@@ -22039,6 +26108,9 @@ func (m *StoreMutation) ClearedFields() []string {
 	if m.FieldCleared(store.FieldStyleGuide) {
 		fields = append(fields, store.FieldStyleGuide)
 	}
+	if m.FieldCleared(store.FieldContentCadence) {
+		fields = append(fields, store.FieldContentCadence)
+	}
 	return fields
 }
 
@@ -22082,6 +26154,9 @@ func (m *StoreMutation) ClearField(name string) error {
 		return nil
 	case store.FieldStyleGuide:
 		m.ClearStyleGuide()
+		return nil
+	case store.FieldContentCadence:
+		m.ClearContentCadence()
 		return nil
 	}
 	return fmt.Errorf("unknown Store nullable field %s", name)
@@ -22138,6 +26213,9 @@ func (m *StoreMutation) ResetField(name string) error {
 		return nil
 	case store.FieldStyleGuide:
 		m.ResetStyleGuide()
+		return nil
+	case store.FieldContentCadence:
+		m.ResetContentCadence()
 		return nil
 	case store.FieldTimezone:
 		m.ResetTimezone()

@@ -31,6 +31,8 @@ type Organization struct {
 	ParentID int `json:"parent_id,omitempty"`
 	// Brand positioning and content style guide (品牌定位 / 内容风格指南).
 	StyleGuide schematype.StyleGuide `json:"style_guide,omitempty"`
+	// The organization's compliance terms: added terms and relaxed built-in ones (set by owners and reviewers).
+	ComplianceOverrides []schematype.ComplianceOverride `json:"compliance_overrides,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganizationQuery when eager-loading is set.
 	Edges        OrganizationEdges `json:"edges"`
@@ -125,7 +127,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case organization.FieldStyleGuide:
+		case organization.FieldStyleGuide, organization.FieldComplianceOverrides:
 			values[i] = new([]byte)
 		case organization.FieldID, organization.FieldParentID:
 			values[i] = new(sql.NullInt64)
@@ -190,6 +192,14 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.StyleGuide); err != nil {
 					return fmt.Errorf("unmarshal field style_guide: %w", err)
+				}
+			}
+		case organization.FieldComplianceOverrides:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field compliance_overrides", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ComplianceOverrides); err != nil {
+					return fmt.Errorf("unmarshal field compliance_overrides: %w", err)
 				}
 			}
 		default:
@@ -275,6 +285,9 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("style_guide=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StyleGuide))
+	builder.WriteString(", ")
+	builder.WriteString("compliance_overrides=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ComplianceOverrides))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -103,6 +103,12 @@ func (_c *OrganizationCreate) SetNillableStyleGuide(v *schematype.StyleGuide) *O
 	return _c
 }
 
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (_c *OrganizationCreate) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationCreate {
+	_c.mutation.SetComplianceOverrides(v)
+	return _c
+}
+
 // SetParent sets the "parent" edge to the Organization entity.
 func (_c *OrganizationCreate) SetParent(v *Organization) *OrganizationCreate {
 	return _c.SetParentID(v.ID)
@@ -312,6 +318,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 		_spec.SetField(organization.FieldStyleGuide, field.TypeJSON, value)
 		_node.StyleGuide = value
 	}
+	if value, ok := _c.mutation.ComplianceOverrides(); ok {
+		_spec.SetField(organization.FieldComplianceOverrides, field.TypeJSON, value)
+		_node.ComplianceOverrides = value
+	}
 	if nodes := _c.mutation.ParentIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -515,6 +525,24 @@ func (u *OrganizationUpsert) ClearStyleGuide() *OrganizationUpsert {
 	return u
 }
 
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (u *OrganizationUpsert) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpsert {
+	u.Set(organization.FieldComplianceOverrides, v)
+	return u
+}
+
+// UpdateComplianceOverrides sets the "compliance_overrides" field to the value that was provided on create.
+func (u *OrganizationUpsert) UpdateComplianceOverrides() *OrganizationUpsert {
+	u.SetExcluded(organization.FieldComplianceOverrides)
+	return u
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (u *OrganizationUpsert) ClearComplianceOverrides() *OrganizationUpsert {
+	u.SetNull(organization.FieldComplianceOverrides)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -623,6 +651,27 @@ func (u *OrganizationUpsertOne) UpdateStyleGuide() *OrganizationUpsertOne {
 func (u *OrganizationUpsertOne) ClearStyleGuide() *OrganizationUpsertOne {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearStyleGuide()
+	})
+}
+
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (u *OrganizationUpsertOne) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetComplianceOverrides(v)
+	})
+}
+
+// UpdateComplianceOverrides sets the "compliance_overrides" field to the value that was provided on create.
+func (u *OrganizationUpsertOne) UpdateComplianceOverrides() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateComplianceOverrides()
+	})
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (u *OrganizationUpsertOne) ClearComplianceOverrides() *OrganizationUpsertOne {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearComplianceOverrides()
 	})
 }
 
@@ -900,6 +949,27 @@ func (u *OrganizationUpsertBulk) UpdateStyleGuide() *OrganizationUpsertBulk {
 func (u *OrganizationUpsertBulk) ClearStyleGuide() *OrganizationUpsertBulk {
 	return u.Update(func(s *OrganizationUpsert) {
 		s.ClearStyleGuide()
+	})
+}
+
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (u *OrganizationUpsertBulk) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.SetComplianceOverrides(v)
+	})
+}
+
+// UpdateComplianceOverrides sets the "compliance_overrides" field to the value that was provided on create.
+func (u *OrganizationUpsertBulk) UpdateComplianceOverrides() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.UpdateComplianceOverrides()
+	})
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (u *OrganizationUpsertBulk) ClearComplianceOverrides() *OrganizationUpsertBulk {
+	return u.Update(func(s *OrganizationUpsert) {
+		s.ClearComplianceOverrides()
 	})
 }
 

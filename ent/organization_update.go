@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/membership"
@@ -85,6 +86,24 @@ func (_u *OrganizationUpdate) SetNillableStyleGuide(v *schematype.StyleGuide) *O
 // ClearStyleGuide clears the value of the "style_guide" field.
 func (_u *OrganizationUpdate) ClearStyleGuide() *OrganizationUpdate {
 	_u.mutation.ClearStyleGuide()
+	return _u
+}
+
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (_u *OrganizationUpdate) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpdate {
+	_u.mutation.SetComplianceOverrides(v)
+	return _u
+}
+
+// AppendComplianceOverrides appends value to the "compliance_overrides" field.
+func (_u *OrganizationUpdate) AppendComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpdate {
+	_u.mutation.AppendComplianceOverrides(v)
+	return _u
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (_u *OrganizationUpdate) ClearComplianceOverrides() *OrganizationUpdate {
+	_u.mutation.ClearComplianceOverrides()
 	return _u
 }
 
@@ -362,6 +381,17 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.StyleGuideCleared() {
 		_spec.ClearField(organization.FieldStyleGuide, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ComplianceOverrides(); ok {
+		_spec.SetField(organization.FieldComplianceOverrides, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedComplianceOverrides(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldComplianceOverrides, value)
+		})
+	}
+	if _u.mutation.ComplianceOverridesCleared() {
+		_spec.ClearField(organization.FieldComplianceOverrides, field.TypeJSON)
 	}
 	if _u.mutation.ClientsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -661,6 +691,24 @@ func (_u *OrganizationUpdateOne) SetNillableStyleGuide(v *schematype.StyleGuide)
 // ClearStyleGuide clears the value of the "style_guide" field.
 func (_u *OrganizationUpdateOne) ClearStyleGuide() *OrganizationUpdateOne {
 	_u.mutation.ClearStyleGuide()
+	return _u
+}
+
+// SetComplianceOverrides sets the "compliance_overrides" field.
+func (_u *OrganizationUpdateOne) SetComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpdateOne {
+	_u.mutation.SetComplianceOverrides(v)
+	return _u
+}
+
+// AppendComplianceOverrides appends value to the "compliance_overrides" field.
+func (_u *OrganizationUpdateOne) AppendComplianceOverrides(v []schematype.ComplianceOverride) *OrganizationUpdateOne {
+	_u.mutation.AppendComplianceOverrides(v)
+	return _u
+}
+
+// ClearComplianceOverrides clears the value of the "compliance_overrides" field.
+func (_u *OrganizationUpdateOne) ClearComplianceOverrides() *OrganizationUpdateOne {
+	_u.mutation.ClearComplianceOverrides()
 	return _u
 }
 
@@ -968,6 +1016,17 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if _u.mutation.StyleGuideCleared() {
 		_spec.ClearField(organization.FieldStyleGuide, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ComplianceOverrides(); ok {
+		_spec.SetField(organization.FieldComplianceOverrides, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedComplianceOverrides(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, organization.FieldComplianceOverrides, value)
+		})
+	}
+	if _u.mutation.ComplianceOverridesCleared() {
+		_spec.ClearField(organization.FieldComplianceOverrides, field.TypeJSON)
 	}
 	if _u.mutation.ClientsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -41,6 +41,12 @@ type Product struct {
 	PortfolioRole product.PortfolioRole `json:"portfolio_role,omitempty"`
 	// List price.
 	Price schematype.Money `json:"price,omitempty"`
+	// Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品).
+	Category product.Category `json:"category,omitempty"`
+	// Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE.
+	RegistrationType product.RegistrationType `json:"registration_type,omitempty"`
+	// The registration or filing number (备案号/注册证号/批准文号).
+	RegistrationNumber string `json:"registration_number,omitempty"`
 	// Unit cost from the supplier.
 	Cost schematype.Money `json:"cost,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -117,7 +123,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case product.FieldID, product.FieldOrganizationID, product.FieldStoreID, product.FieldSupplierID, product.FieldPrice, product.FieldCost:
 			values[i] = new(sql.NullInt64)
-		case product.FieldTitle, product.FieldExternalID, product.FieldStatus, product.FieldPortfolioRole:
+		case product.FieldTitle, product.FieldExternalID, product.FieldStatus, product.FieldPortfolioRole, product.FieldCategory, product.FieldRegistrationType, product.FieldRegistrationNumber:
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -201,6 +207,24 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field price", values[i])
 			} else if value.Valid {
 				_m.Price = schematype.Money(value.Int64)
+			}
+		case product.FieldCategory:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field category", values[i])
+			} else if value.Valid {
+				_m.Category = product.Category(value.String)
+			}
+		case product.FieldRegistrationType:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field registration_type", values[i])
+			} else if value.Valid {
+				_m.RegistrationType = product.RegistrationType(value.String)
+			}
+		case product.FieldRegistrationNumber:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field registration_number", values[i])
+			} else if value.Valid {
+				_m.RegistrationNumber = value.String
 			}
 		case product.FieldCost:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -293,6 +317,15 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("price=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Price))
+	builder.WriteString(", ")
+	builder.WriteString("category=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Category))
+	builder.WriteString(", ")
+	builder.WriteString("registration_type=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RegistrationType))
+	builder.WriteString(", ")
+	builder.WriteString("registration_number=")
+	builder.WriteString(_m.RegistrationNumber)
 	builder.WriteString(", ")
 	builder.WriteString("cost=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Cost))

@@ -135,6 +135,48 @@ func (_c *ProductCreate) SetPrice(v schematype.Money) *ProductCreate {
 	return _c
 }
 
+// SetCategory sets the "category" field.
+func (_c *ProductCreate) SetCategory(v product.Category) *ProductCreate {
+	_c.mutation.SetCategory(v)
+	return _c
+}
+
+// SetNillableCategory sets the "category" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableCategory(v *product.Category) *ProductCreate {
+	if v != nil {
+		_c.SetCategory(*v)
+	}
+	return _c
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (_c *ProductCreate) SetRegistrationType(v product.RegistrationType) *ProductCreate {
+	_c.mutation.SetRegistrationType(v)
+	return _c
+}
+
+// SetNillableRegistrationType sets the "registration_type" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableRegistrationType(v *product.RegistrationType) *ProductCreate {
+	if v != nil {
+		_c.SetRegistrationType(*v)
+	}
+	return _c
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (_c *ProductCreate) SetRegistrationNumber(v string) *ProductCreate {
+	_c.mutation.SetRegistrationNumber(v)
+	return _c
+}
+
+// SetNillableRegistrationNumber sets the "registration_number" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableRegistrationNumber(v *string) *ProductCreate {
+	if v != nil {
+		_c.SetRegistrationNumber(*v)
+	}
+	return _c
+}
+
 // SetCost sets the "cost" field.
 func (_c *ProductCreate) SetCost(v schematype.Money) *ProductCreate {
 	_c.mutation.SetCost(v)
@@ -238,6 +280,14 @@ func (_c *ProductCreate) defaults() error {
 		v := product.DefaultPortfolioRole
 		_c.mutation.SetPortfolioRole(v)
 	}
+	if _, ok := _c.mutation.Category(); !ok {
+		v := product.DefaultCategory
+		_c.mutation.SetCategory(v)
+	}
+	if _, ok := _c.mutation.RegistrationType(); !ok {
+		v := product.DefaultRegistrationType
+		_c.mutation.SetRegistrationType(v)
+	}
 	if _, ok := _c.mutation.Cost(); !ok {
 		v := product.DefaultCost
 		_c.mutation.SetCost(v)
@@ -290,6 +340,27 @@ func (_c *ProductCreate) check() error {
 	}
 	if _, ok := _c.mutation.Price(); !ok {
 		return &ValidationError{Name: "price", err: errors.New(`ent: missing required field "Product.price"`)}
+	}
+	if _, ok := _c.mutation.Category(); !ok {
+		return &ValidationError{Name: "category", err: errors.New(`ent: missing required field "Product.category"`)}
+	}
+	if v, ok := _c.mutation.Category(); ok {
+		if err := product.CategoryValidator(v); err != nil {
+			return &ValidationError{Name: "category", err: fmt.Errorf(`ent: validator failed for field "Product.category": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RegistrationType(); !ok {
+		return &ValidationError{Name: "registration_type", err: errors.New(`ent: missing required field "Product.registration_type"`)}
+	}
+	if v, ok := _c.mutation.RegistrationType(); ok {
+		if err := product.RegistrationTypeValidator(v); err != nil {
+			return &ValidationError{Name: "registration_type", err: fmt.Errorf(`ent: validator failed for field "Product.registration_type": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.RegistrationNumber(); ok {
+		if err := product.RegistrationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "registration_number", err: fmt.Errorf(`ent: validator failed for field "Product.registration_number": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Cost(); !ok {
 		return &ValidationError{Name: "cost", err: errors.New(`ent: missing required field "Product.cost"`)}
@@ -354,6 +425,18 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Price(); ok {
 		_spec.SetField(product.FieldPrice, field.TypeInt64, value)
 		_node.Price = value
+	}
+	if value, ok := _c.mutation.Category(); ok {
+		_spec.SetField(product.FieldCategory, field.TypeEnum, value)
+		_node.Category = value
+	}
+	if value, ok := _c.mutation.RegistrationType(); ok {
+		_spec.SetField(product.FieldRegistrationType, field.TypeEnum, value)
+		_node.RegistrationType = value
+	}
+	if value, ok := _c.mutation.RegistrationNumber(); ok {
+		_spec.SetField(product.FieldRegistrationNumber, field.TypeString, value)
+		_node.RegistrationNumber = value
 	}
 	if value, ok := _c.mutation.Cost(); ok {
 		_spec.SetField(product.FieldCost, field.TypeInt64, value)
@@ -580,6 +663,48 @@ func (u *ProductUpsert) AddPrice(v schematype.Money) *ProductUpsert {
 	return u
 }
 
+// SetCategory sets the "category" field.
+func (u *ProductUpsert) SetCategory(v product.Category) *ProductUpsert {
+	u.Set(product.FieldCategory, v)
+	return u
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateCategory() *ProductUpsert {
+	u.SetExcluded(product.FieldCategory)
+	return u
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (u *ProductUpsert) SetRegistrationType(v product.RegistrationType) *ProductUpsert {
+	u.Set(product.FieldRegistrationType, v)
+	return u
+}
+
+// UpdateRegistrationType sets the "registration_type" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateRegistrationType() *ProductUpsert {
+	u.SetExcluded(product.FieldRegistrationType)
+	return u
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (u *ProductUpsert) SetRegistrationNumber(v string) *ProductUpsert {
+	u.Set(product.FieldRegistrationNumber, v)
+	return u
+}
+
+// UpdateRegistrationNumber sets the "registration_number" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateRegistrationNumber() *ProductUpsert {
+	u.SetExcluded(product.FieldRegistrationNumber)
+	return u
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *ProductUpsert) ClearRegistrationNumber() *ProductUpsert {
+	u.SetNull(product.FieldRegistrationNumber)
+	return u
+}
+
 // SetCost sets the "cost" field.
 func (u *ProductUpsert) SetCost(v schematype.Money) *ProductUpsert {
 	u.Set(product.FieldCost, v)
@@ -765,6 +890,55 @@ func (u *ProductUpsertOne) AddPrice(v schematype.Money) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdatePrice() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePrice()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *ProductUpsertOne) SetCategory(v product.Category) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateCategory() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (u *ProductUpsertOne) SetRegistrationType(v product.RegistrationType) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetRegistrationType(v)
+	})
+}
+
+// UpdateRegistrationType sets the "registration_type" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateRegistrationType() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateRegistrationType()
+	})
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (u *ProductUpsertOne) SetRegistrationNumber(v string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetRegistrationNumber(v)
+	})
+}
+
+// UpdateRegistrationNumber sets the "registration_number" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateRegistrationNumber() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateRegistrationNumber()
+	})
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *ProductUpsertOne) ClearRegistrationNumber() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearRegistrationNumber()
 	})
 }
 
@@ -1122,6 +1296,55 @@ func (u *ProductUpsertBulk) AddPrice(v schematype.Money) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdatePrice() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePrice()
+	})
+}
+
+// SetCategory sets the "category" field.
+func (u *ProductUpsertBulk) SetCategory(v product.Category) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetCategory(v)
+	})
+}
+
+// UpdateCategory sets the "category" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateCategory() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateCategory()
+	})
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (u *ProductUpsertBulk) SetRegistrationType(v product.RegistrationType) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetRegistrationType(v)
+	})
+}
+
+// UpdateRegistrationType sets the "registration_type" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateRegistrationType() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateRegistrationType()
+	})
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (u *ProductUpsertBulk) SetRegistrationNumber(v string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetRegistrationNumber(v)
+	})
+}
+
+// UpdateRegistrationNumber sets the "registration_number" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateRegistrationNumber() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateRegistrationNumber()
+	})
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (u *ProductUpsertBulk) ClearRegistrationNumber() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.ClearRegistrationNumber()
 	})
 }
 

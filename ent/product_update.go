@@ -141,6 +141,54 @@ func (_u *ProductUpdate) AddPrice(v schematype.Money) *ProductUpdate {
 	return _u
 }
 
+// SetCategory sets the "category" field.
+func (_u *ProductUpdate) SetCategory(v product.Category) *ProductUpdate {
+	_u.mutation.SetCategory(v)
+	return _u
+}
+
+// SetNillableCategory sets the "category" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableCategory(v *product.Category) *ProductUpdate {
+	if v != nil {
+		_u.SetCategory(*v)
+	}
+	return _u
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (_u *ProductUpdate) SetRegistrationType(v product.RegistrationType) *ProductUpdate {
+	_u.mutation.SetRegistrationType(v)
+	return _u
+}
+
+// SetNillableRegistrationType sets the "registration_type" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableRegistrationType(v *product.RegistrationType) *ProductUpdate {
+	if v != nil {
+		_u.SetRegistrationType(*v)
+	}
+	return _u
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (_u *ProductUpdate) SetRegistrationNumber(v string) *ProductUpdate {
+	_u.mutation.SetRegistrationNumber(v)
+	return _u
+}
+
+// SetNillableRegistrationNumber sets the "registration_number" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableRegistrationNumber(v *string) *ProductUpdate {
+	if v != nil {
+		_u.SetRegistrationNumber(*v)
+	}
+	return _u
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (_u *ProductUpdate) ClearRegistrationNumber() *ProductUpdate {
+	_u.mutation.ClearRegistrationNumber()
+	return _u
+}
+
 // SetCost sets the "cost" field.
 func (_u *ProductUpdate) SetCost(v schematype.Money) *ProductUpdate {
 	_u.mutation.ResetCost()
@@ -278,6 +326,21 @@ func (_u *ProductUpdate) check() error {
 			return &ValidationError{Name: "portfolio_role", err: fmt.Errorf(`ent: validator failed for field "Product.portfolio_role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Category(); ok {
+		if err := product.CategoryValidator(v); err != nil {
+			return &ValidationError{Name: "category", err: fmt.Errorf(`ent: validator failed for field "Product.category": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegistrationType(); ok {
+		if err := product.RegistrationTypeValidator(v); err != nil {
+			return &ValidationError{Name: "registration_type", err: fmt.Errorf(`ent: validator failed for field "Product.registration_type": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegistrationNumber(); ok {
+		if err := product.RegistrationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "registration_number", err: fmt.Errorf(`ent: validator failed for field "Product.registration_number": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Product.organization"`)
 	}
@@ -328,6 +391,18 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedPrice(); ok {
 		_spec.AddField(product.FieldPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Category(); ok {
+		_spec.SetField(product.FieldCategory, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.RegistrationType(); ok {
+		_spec.SetField(product.FieldRegistrationType, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.RegistrationNumber(); ok {
+		_spec.SetField(product.FieldRegistrationNumber, field.TypeString, value)
+	}
+	if _u.mutation.RegistrationNumberCleared() {
+		_spec.ClearField(product.FieldRegistrationNumber, field.TypeString)
 	}
 	if value, ok := _u.mutation.Cost(); ok {
 		_spec.SetField(product.FieldCost, field.TypeInt64, value)
@@ -540,6 +615,54 @@ func (_u *ProductUpdateOne) AddPrice(v schematype.Money) *ProductUpdateOne {
 	return _u
 }
 
+// SetCategory sets the "category" field.
+func (_u *ProductUpdateOne) SetCategory(v product.Category) *ProductUpdateOne {
+	_u.mutation.SetCategory(v)
+	return _u
+}
+
+// SetNillableCategory sets the "category" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableCategory(v *product.Category) *ProductUpdateOne {
+	if v != nil {
+		_u.SetCategory(*v)
+	}
+	return _u
+}
+
+// SetRegistrationType sets the "registration_type" field.
+func (_u *ProductUpdateOne) SetRegistrationType(v product.RegistrationType) *ProductUpdateOne {
+	_u.mutation.SetRegistrationType(v)
+	return _u
+}
+
+// SetNillableRegistrationType sets the "registration_type" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableRegistrationType(v *product.RegistrationType) *ProductUpdateOne {
+	if v != nil {
+		_u.SetRegistrationType(*v)
+	}
+	return _u
+}
+
+// SetRegistrationNumber sets the "registration_number" field.
+func (_u *ProductUpdateOne) SetRegistrationNumber(v string) *ProductUpdateOne {
+	_u.mutation.SetRegistrationNumber(v)
+	return _u
+}
+
+// SetNillableRegistrationNumber sets the "registration_number" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableRegistrationNumber(v *string) *ProductUpdateOne {
+	if v != nil {
+		_u.SetRegistrationNumber(*v)
+	}
+	return _u
+}
+
+// ClearRegistrationNumber clears the value of the "registration_number" field.
+func (_u *ProductUpdateOne) ClearRegistrationNumber() *ProductUpdateOne {
+	_u.mutation.ClearRegistrationNumber()
+	return _u
+}
+
 // SetCost sets the "cost" field.
 func (_u *ProductUpdateOne) SetCost(v schematype.Money) *ProductUpdateOne {
 	_u.mutation.ResetCost()
@@ -690,6 +813,21 @@ func (_u *ProductUpdateOne) check() error {
 			return &ValidationError{Name: "portfolio_role", err: fmt.Errorf(`ent: validator failed for field "Product.portfolio_role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Category(); ok {
+		if err := product.CategoryValidator(v); err != nil {
+			return &ValidationError{Name: "category", err: fmt.Errorf(`ent: validator failed for field "Product.category": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegistrationType(); ok {
+		if err := product.RegistrationTypeValidator(v); err != nil {
+			return &ValidationError{Name: "registration_type", err: fmt.Errorf(`ent: validator failed for field "Product.registration_type": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegistrationNumber(); ok {
+		if err := product.RegistrationNumberValidator(v); err != nil {
+			return &ValidationError{Name: "registration_number", err: fmt.Errorf(`ent: validator failed for field "Product.registration_number": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Product.organization"`)
 	}
@@ -757,6 +895,18 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.AddedPrice(); ok {
 		_spec.AddField(product.FieldPrice, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Category(); ok {
+		_spec.SetField(product.FieldCategory, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.RegistrationType(); ok {
+		_spec.SetField(product.FieldRegistrationType, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.RegistrationNumber(); ok {
+		_spec.SetField(product.FieldRegistrationNumber, field.TypeString, value)
+	}
+	if _u.mutation.RegistrationNumberCleared() {
+		_spec.ClearField(product.FieldRegistrationNumber, field.TypeString)
 	}
 	if value, ok := _u.mutation.Cost(); ok {
 		_spec.SetField(product.FieldCost, field.TypeInt64, value)

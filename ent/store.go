@@ -53,6 +53,8 @@ type Store struct {
 	BrandPositioning string `json:"brand_positioning,omitempty"`
 	// Content style guide (内容风格指南): persona, tone, Pantone colours, fonts.
 	StyleGuide schematype.StyleGuide `json:"style_guide,omitempty"`
+	// Publishing cadence target (发布节奏): posts per weekday and weekend day, deep posts at weekends, time slots.
+	ContentCadence schematype.ContentCadence `json:"content_cadence,omitempty"`
 	// IANA time zone of the store's business day.
 	Timezone string `json:"timezone,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -174,7 +176,7 @@ func (*Store) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case store.FieldServiceTags, store.FieldStyleGuide:
+		case store.FieldServiceTags, store.FieldStyleGuide, store.FieldContentCadence:
 			values[i] = new([]byte)
 		case store.FieldDsrScore:
 			values[i] = new(sql.NullFloat64)
@@ -303,6 +305,14 @@ func (_m *Store) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.StyleGuide); err != nil {
 					return fmt.Errorf("unmarshal field style_guide: %w", err)
+				}
+			}
+		case store.FieldContentCadence:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field content_cadence", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ContentCadence); err != nil {
+					return fmt.Errorf("unmarshal field content_cadence: %w", err)
 				}
 			}
 		case store.FieldTimezone:
@@ -434,6 +444,9 @@ func (_m *Store) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("style_guide=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StyleGuide))
+	builder.WriteString(", ")
+	builder.WriteString("content_cadence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ContentCadence))
 	builder.WriteString(", ")
 	builder.WriteString("timezone=")
 	builder.WriteString(_m.Timezone)

@@ -223,6 +223,20 @@ func (_c *StoreCreate) SetNillableStyleGuide(v *schematype.StyleGuide) *StoreCre
 	return _c
 }
 
+// SetContentCadence sets the "content_cadence" field.
+func (_c *StoreCreate) SetContentCadence(v schematype.ContentCadence) *StoreCreate {
+	_c.mutation.SetContentCadence(v)
+	return _c
+}
+
+// SetNillableContentCadence sets the "content_cadence" field if the given value is not nil.
+func (_c *StoreCreate) SetNillableContentCadence(v *schematype.ContentCadence) *StoreCreate {
+	if v != nil {
+		_c.SetContentCadence(*v)
+	}
+	return _c
+}
+
 // SetTimezone sets the "timezone" field.
 func (_c *StoreCreate) SetTimezone(v string) *StoreCreate {
 	_c.mutation.SetTimezone(v)
@@ -488,6 +502,11 @@ func (_c *StoreCreate) check() error {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Timezone(); !ok {
 		return &ValidationError{Name: "timezone", err: errors.New(`ent: missing required field "Store.timezone"`)}
 	}
@@ -585,6 +604,10 @@ func (_c *StoreCreate) createSpec() (*Store, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.StyleGuide(); ok {
 		_spec.SetField(store.FieldStyleGuide, field.TypeJSON, value)
 		_node.StyleGuide = value
+	}
+	if value, ok := _c.mutation.ContentCadence(); ok {
+		_spec.SetField(store.FieldContentCadence, field.TypeJSON, value)
+		_node.ContentCadence = value
 	}
 	if value, ok := _c.mutation.Timezone(); ok {
 		_spec.SetField(store.FieldTimezone, field.TypeString, value)
@@ -1005,6 +1028,24 @@ func (u *StoreUpsert) ClearStyleGuide() *StoreUpsert {
 	return u
 }
 
+// SetContentCadence sets the "content_cadence" field.
+func (u *StoreUpsert) SetContentCadence(v schematype.ContentCadence) *StoreUpsert {
+	u.Set(store.FieldContentCadence, v)
+	return u
+}
+
+// UpdateContentCadence sets the "content_cadence" field to the value that was provided on create.
+func (u *StoreUpsert) UpdateContentCadence() *StoreUpsert {
+	u.SetExcluded(store.FieldContentCadence)
+	return u
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (u *StoreUpsert) ClearContentCadence() *StoreUpsert {
+	u.SetNull(store.FieldContentCadence)
+	return u
+}
+
 // SetTimezone sets the "timezone" field.
 func (u *StoreUpsert) SetTimezone(v string) *StoreUpsert {
 	u.Set(store.FieldTimezone, v)
@@ -1335,6 +1376,27 @@ func (u *StoreUpsertOne) UpdateStyleGuide() *StoreUpsertOne {
 func (u *StoreUpsertOne) ClearStyleGuide() *StoreUpsertOne {
 	return u.Update(func(s *StoreUpsert) {
 		s.ClearStyleGuide()
+	})
+}
+
+// SetContentCadence sets the "content_cadence" field.
+func (u *StoreUpsertOne) SetContentCadence(v schematype.ContentCadence) *StoreUpsertOne {
+	return u.Update(func(s *StoreUpsert) {
+		s.SetContentCadence(v)
+	})
+}
+
+// UpdateContentCadence sets the "content_cadence" field to the value that was provided on create.
+func (u *StoreUpsertOne) UpdateContentCadence() *StoreUpsertOne {
+	return u.Update(func(s *StoreUpsert) {
+		s.UpdateContentCadence()
+	})
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (u *StoreUpsertOne) ClearContentCadence() *StoreUpsertOne {
+	return u.Update(func(s *StoreUpsert) {
+		s.ClearContentCadence()
 	})
 }
 
@@ -1836,6 +1898,27 @@ func (u *StoreUpsertBulk) UpdateStyleGuide() *StoreUpsertBulk {
 func (u *StoreUpsertBulk) ClearStyleGuide() *StoreUpsertBulk {
 	return u.Update(func(s *StoreUpsert) {
 		s.ClearStyleGuide()
+	})
+}
+
+// SetContentCadence sets the "content_cadence" field.
+func (u *StoreUpsertBulk) SetContentCadence(v schematype.ContentCadence) *StoreUpsertBulk {
+	return u.Update(func(s *StoreUpsert) {
+		s.SetContentCadence(v)
+	})
+}
+
+// UpdateContentCadence sets the "content_cadence" field to the value that was provided on create.
+func (u *StoreUpsertBulk) UpdateContentCadence() *StoreUpsertBulk {
+	return u.Update(func(s *StoreUpsert) {
+		s.UpdateContentCadence()
+	})
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (u *StoreUpsertBulk) ClearContentCadence() *StoreUpsertBulk {
+	return u.Update(func(s *StoreUpsert) {
+		s.ClearContentCadence()
 	})
 }
 

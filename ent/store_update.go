@@ -291,6 +291,26 @@ func (_u *StoreUpdate) ClearStyleGuide() *StoreUpdate {
 	return _u
 }
 
+// SetContentCadence sets the "content_cadence" field.
+func (_u *StoreUpdate) SetContentCadence(v schematype.ContentCadence) *StoreUpdate {
+	_u.mutation.SetContentCadence(v)
+	return _u
+}
+
+// SetNillableContentCadence sets the "content_cadence" field if the given value is not nil.
+func (_u *StoreUpdate) SetNillableContentCadence(v *schematype.ContentCadence) *StoreUpdate {
+	if v != nil {
+		_u.SetContentCadence(*v)
+	}
+	return _u
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (_u *StoreUpdate) ClearContentCadence() *StoreUpdate {
+	_u.mutation.ClearContentCadence()
+	return _u
+}
+
 // SetTimezone sets the "timezone" field.
 func (_u *StoreUpdate) SetTimezone(v string) *StoreUpdate {
 	_u.mutation.SetTimezone(v)
@@ -650,6 +670,11 @@ func (_u *StoreUpdate) check() error {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Timezone(); ok {
 		if err := store.TimezoneValidator(v); err != nil {
 			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Store.timezone": %w`, err)}
@@ -758,6 +783,12 @@ func (_u *StoreUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.StyleGuideCleared() {
 		_spec.ClearField(store.FieldStyleGuide, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ContentCadence(); ok {
+		_spec.SetField(store.FieldContentCadence, field.TypeJSON, value)
+	}
+	if _u.mutation.ContentCadenceCleared() {
+		_spec.ClearField(store.FieldContentCadence, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Timezone(); ok {
 		_spec.SetField(store.FieldTimezone, field.TypeString, value)
@@ -1336,6 +1367,26 @@ func (_u *StoreUpdateOne) ClearStyleGuide() *StoreUpdateOne {
 	return _u
 }
 
+// SetContentCadence sets the "content_cadence" field.
+func (_u *StoreUpdateOne) SetContentCadence(v schematype.ContentCadence) *StoreUpdateOne {
+	_u.mutation.SetContentCadence(v)
+	return _u
+}
+
+// SetNillableContentCadence sets the "content_cadence" field if the given value is not nil.
+func (_u *StoreUpdateOne) SetNillableContentCadence(v *schematype.ContentCadence) *StoreUpdateOne {
+	if v != nil {
+		_u.SetContentCadence(*v)
+	}
+	return _u
+}
+
+// ClearContentCadence clears the value of the "content_cadence" field.
+func (_u *StoreUpdateOne) ClearContentCadence() *StoreUpdateOne {
+	_u.mutation.ClearContentCadence()
+	return _u
+}
+
 // SetTimezone sets the "timezone" field.
 func (_u *StoreUpdateOne) SetTimezone(v string) *StoreUpdateOne {
 	_u.mutation.SetTimezone(v)
@@ -1708,6 +1759,11 @@ func (_u *StoreUpdateOne) check() error {
 			return &ValidationError{Name: "brand_positioning", err: fmt.Errorf(`ent: validator failed for field "Store.brand_positioning": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ContentCadence(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "content_cadence", err: fmt.Errorf(`ent: validator failed for field "Store.content_cadence": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Timezone(); ok {
 		if err := store.TimezoneValidator(v); err != nil {
 			return &ValidationError{Name: "timezone", err: fmt.Errorf(`ent: validator failed for field "Store.timezone": %w`, err)}
@@ -1833,6 +1889,12 @@ func (_u *StoreUpdateOne) sqlSave(ctx context.Context) (_node *Store, err error)
 	}
 	if _u.mutation.StyleGuideCleared() {
 		_spec.ClearField(store.FieldStyleGuide, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ContentCadence(); ok {
+		_spec.SetField(store.FieldContentCadence, field.TypeJSON, value)
+	}
+	if _u.mutation.ContentCadenceCleared() {
+		_spec.ClearField(store.FieldContentCadence, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Timezone(); ok {
 		_spec.SetField(store.FieldTimezone, field.TypeString, value)

@@ -18,6 +18,8 @@ type Tx struct {
 	APIToken *APITokenClient
 	// Alert is the client for interacting with the Alert builders.
 	Alert *AlertClient
+	// Asset is the client for interacting with the Asset builders.
+	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Campaign is the client for interacting with the Campaign builders.
@@ -28,6 +30,10 @@ type Tx struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// EngagementMetric is the client for interacting with the EngagementMetric builders.
+	EngagementMetric *EngagementMetricClient
+	// Experiment is the client for interacting with the Experiment builders.
+	Experiment *ExperimentClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
@@ -193,11 +199,14 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
 	tx.Alert = NewAlertClient(tx.config)
+	tx.Asset = NewAssetClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
+	tx.EngagementMetric = NewEngagementMetricClient(tx.config)
+	tx.Experiment = NewExperimentClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)
 	tx.KnownAddress = NewKnownAddressClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)

@@ -146,6 +146,12 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.PlatformConnection:
 		return v.OrganizationID, true
+	case *ent.Asset:
+		return v.OrganizationID, true
+	case *ent.Experiment:
+		return v.OrganizationID, true
+	case *ent.EngagementMetric:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

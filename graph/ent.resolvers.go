@@ -33,6 +33,11 @@ func (r *queryResolver) Alerts(ctx context.Context, after *entgql.Cursor[int], f
 	return r.Client.Alert.Query().Paginate(ctx, after, first, before, last, ent.WithAlertOrder(orderBy), ent.WithAlertFilter(where.Filter))
 }
 
+// Assets is the resolver for the assets field.
+func (r *queryResolver) Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error) {
+	return r.Client.Asset.Query().Paginate(ctx, after, first, before, last, ent.WithAssetOrder(orderBy), ent.WithAssetFilter(where.Filter))
+}
+
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
@@ -51,6 +56,11 @@ func (r *queryResolver) Collaborations(ctx context.Context, after *entgql.Cursor
 // Contents is the resolver for the contents field.
 func (r *queryResolver) Contents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error) {
 	return r.Client.Content.Query().Paginate(ctx, after, first, before, last, ent.WithContentOrder(orderBy), ent.WithContentFilter(where.Filter))
+}
+
+// Experiments is the resolver for the experiments field.
+func (r *queryResolver) Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error) {
+	return r.Client.Experiment.Query().Paginate(ctx, after, first, before, last, ent.WithExperimentOrder(orderBy), ent.WithExperimentFilter(where.Filter))
 }
 
 // KolPartners is the resolver for the kolPartners field.
@@ -93,10 +103,25 @@ func (r *queryResolver) SyncJobs(ctx context.Context, after *entgql.Cursor[int],
 	return r.Client.SyncJob.Query().Paginate(ctx, after, first, before, last, ent.WithSyncJobOrder(orderBy), ent.WithSyncJobFilter(where.Filter))
 }
 
+// Campaign returns generated.CampaignResolver implementation.
+func (r *Resolver) Campaign() generated.CampaignResolver { return &campaignResolver{r} }
+
+// Content returns generated.ContentResolver implementation.
+func (r *Resolver) Content() generated.ContentResolver { return &contentResolver{r} }
+
+// Experiment returns generated.ExperimentResolver implementation.
+func (r *Resolver) Experiment() generated.ExperimentResolver { return &experimentResolver{r} }
+
 // MetricSnapshot returns generated.MetricSnapshotResolver implementation.
 func (r *Resolver) MetricSnapshot() generated.MetricSnapshotResolver {
 	return &metricSnapshotResolver{r}
 }
+
+// Organization returns generated.OrganizationResolver implementation.
+func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
+
+// Product returns generated.ProductResolver implementation.
+func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
 
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
@@ -105,7 +130,12 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Store() generated.StoreResolver { return &storeResolver{r} }
 
 type (
+	campaignResolver       struct{ *Resolver }
+	contentResolver        struct{ *Resolver }
+	experimentResolver     struct{ *Resolver }
 	metricSnapshotResolver struct{ *Resolver }
+	organizationResolver   struct{ *Resolver }
+	productResolver        struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 	storeResolver          struct{ *Resolver }
 )

@@ -47,6 +47,19 @@ var rules = map[string]rule{
 	"Mutation.scheduleContent": {obj: "content", act: "publish", org: nodeOrg("id")},
 	"Mutation.archiveContent":  {obj: "content", act: "update", org: nodeOrg("id")},
 
+	// Content operations (issue 12).
+	"Query.checkCompliance":            {obj: "content", act: "read"},
+	"Query.contentCalendar":            {obj: "content", act: "read"},
+	"Query.assets":                     {obj: "content", act: "read"},
+	"Query.experiments":                {obj: "content", act: "read"},
+	"Mutation.setComplianceTerms":      {obj: "content", act: "approve", org: argOrg("organizationId")},
+	"Mutation.markContentPosted":       {obj: "content", act: "update", org: nodeOrg("id")},
+	"Mutation.createAsset":             {obj: "content", act: "create", org: inputOrg("OrganizationID")},
+	"Mutation.updateAsset":             {obj: "content", act: "update", org: nodeOrg("id")},
+	"Mutation.deleteAsset":             {obj: "content", act: "delete", org: nodeOrg("id")},
+	"Mutation.importEngagementMetrics": {obj: "content", act: "update", org: nodeOrg("storeId")},
+	"Mutation.createExperiment":        {obj: "content", act: "create", org: inputNodeOrg("StoreID")},
+
 	"Mutation.createCampaign": {obj: "campaign", act: "create", org: inputNodeOrg("StoreID")},
 	"Mutation.updateCampaign": {obj: "campaign", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteCampaign": {obj: "campaign", act: "delete", org: nodeOrg("id")},

@@ -3,11 +3,13 @@ package platformsync
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
+	contentflow "github.com/opsgraph/opsgraph/content"
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
@@ -20,8 +22,8 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 	if err != nil {
 		return nil, err
 	}
-	if ct.Status != content.StatusAPPROVED && ct.Status != content.StatusSCHEDULED {
-		return nil, apperr.New(apperr.Conflict, "only APPROVED or SCHEDULED content can be published; this is %s", ct.Status)
+	if _, err := contentflow.Next(contentflow.Status(ct.Status), contentflow.Publish); err != nil {
+		return nil, apperr.New(apperr.Conflict, "%s", err.Error())
 	}
 	pc, conn, err := s.connection(ctx, c, ct.StoreID)
 	if err != nil {
@@ -49,8 +51,25 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 	if err := s.saveToken(ctx, c, pc, res.NewToken); err != nil {
 		return nil, err
 	}
-	return c.Content.UpdateOne(ct).SetStatus(content.StatusPUBLISHED).SetPublishedAt(time.Now()).
-		SetExternalPostID(res.ExternalPostID).Save(ctx)
+	return contentflow.Transition(ctx, c, ct.ID, contentflow.Publish, func(u *ent.ContentUpdateOne) {
+		u.SetPublishedAt(time.Now()).SetExternalPostID(res.ExternalPostID)
+	})
+}
+
+// CanPost reports whether the store's plugin declares PUBLISH_CONTENT, the
+// documented posting capability; the scheduler posts only through such
+// plugins and otherwise marks content DUE for a hand post.
+func (s *Service) CanPost(ctx context.Context, c *ent.Client, storeID int) bool {
+	pc, err := c.PlatformConnection.Query().Where(platformconnection.StoreID(storeID)).Only(ctx)
+	if err != nil {
+		return false
+	}
+	p, err := s.Plugins.Get(ctx, pc.PluginID)
+	if err != nil {
+		return false
+	}
+	d, err := p.Describe(ctx)
+	return err == nil && slices.Contains(d.Capabilities, sdk.CapPublishContent)
 }
 
 // UpdateStock sets a SKU's stock on the platform, then locally to what the

@@ -83,11 +83,14 @@ type Kind string
 
 // Kind values.
 const (
-	KindNEW_LOGIN_ADDRESS Kind = "NEW_LOGIN_ADDRESS"
-	KindACCOUNT_LOCKED    Kind = "ACCOUNT_LOCKED"
-	KindSTOCK_LOW         Kind = "STOCK_LOW"
-	KindSYNC_FAILED       Kind = "SYNC_FAILED"
-	KindREFUND_SPIKE      Kind = "REFUND_SPIKE"
+	KindNEW_LOGIN_ADDRESS    Kind = "NEW_LOGIN_ADDRESS"
+	KindACCOUNT_LOCKED       Kind = "ACCOUNT_LOCKED"
+	KindSTOCK_LOW            Kind = "STOCK_LOW"
+	KindSYNC_FAILED          Kind = "SYNC_FAILED"
+	KindREFUND_SPIKE         Kind = "REFUND_SPIKE"
+	KindCONTENT_DUE          Kind = "CONTENT_DUE"
+	KindCONTENT_OVERDUE      Kind = "CONTENT_OVERDUE"
+	KindHOT_TOPIC_SLA_MISSED Kind = "HOT_TOPIC_SLA_MISSED"
 )
 
 func (k Kind) String() string {
@@ -97,7 +100,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE:
+	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindCONTENT_DUE, KindCONTENT_OVERDUE, KindHOT_TOPIC_SLA_MISSED:
 		return nil
 	default:
 		return fmt.Errorf("alert: invalid enum value for kind field: %q", k)

@@ -52,12 +52,32 @@ const (
 	FieldReviewerID = "reviewer_id"
 	// FieldExternalPostID holds the string denoting the external_post_id field in the database.
 	FieldExternalPostID = "external_post_id"
+	// FieldPostURL holds the string denoting the post_url field in the database.
+	FieldPostURL = "post_url"
+	// FieldProductID holds the string denoting the product_id field in the database.
+	FieldProductID = "product_id"
+	// FieldHotTopicStartedAt holds the string denoting the hot_topic_started_at field in the database.
+	FieldHotTopicStartedAt = "hot_topic_started_at"
+	// FieldExperimentID holds the string denoting the experiment_id field in the database.
+	FieldExperimentID = "experiment_id"
+	// FieldExperimentVariant holds the string denoting the experiment_variant field in the database.
+	FieldExperimentVariant = "experiment_variant"
+	// FieldOverdueAlertedAt holds the string denoting the overdue_alerted_at field in the database.
+	FieldOverdueAlertedAt = "overdue_alerted_at"
+	// FieldSLAAlertedAt holds the string denoting the sla_alerted_at field in the database.
+	FieldSLAAlertedAt = "sla_alerted_at"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeStore holds the string denoting the store edge name in mutations.
 	EdgeStore = "store"
 	// EdgeAuthor holds the string denoting the author edge name in mutations.
 	EdgeAuthor = "author"
+	// EdgeProduct holds the string denoting the product edge name in mutations.
+	EdgeProduct = "product"
+	// EdgeExperiment holds the string denoting the experiment edge name in mutations.
+	EdgeExperiment = "experiment"
+	// EdgeEngagement holds the string denoting the engagement edge name in mutations.
+	EdgeEngagement = "engagement"
 	// EdgeCollaborations holds the string denoting the collaborations edge name in mutations.
 	EdgeCollaborations = "collaborations"
 	// Table holds the table name of the content in the database.
@@ -83,6 +103,27 @@ const (
 	AuthorInverseTable = "users"
 	// AuthorColumn is the table column denoting the author relation/edge.
 	AuthorColumn = "author_id"
+	// ProductTable is the table that holds the product relation/edge.
+	ProductTable = "contents"
+	// ProductInverseTable is the table name for the Product entity.
+	// It exists in this package in order to avoid circular dependency with the "product" package.
+	ProductInverseTable = "products"
+	// ProductColumn is the table column denoting the product relation/edge.
+	ProductColumn = "product_id"
+	// ExperimentTable is the table that holds the experiment relation/edge.
+	ExperimentTable = "contents"
+	// ExperimentInverseTable is the table name for the Experiment entity.
+	// It exists in this package in order to avoid circular dependency with the "experiment" package.
+	ExperimentInverseTable = "experiments"
+	// ExperimentColumn is the table column denoting the experiment relation/edge.
+	ExperimentColumn = "experiment_id"
+	// EngagementTable is the table that holds the engagement relation/edge.
+	EngagementTable = "engagement_metrics"
+	// EngagementInverseTable is the table name for the EngagementMetric entity.
+	// It exists in this package in order to avoid circular dependency with the "engagementmetric" package.
+	EngagementInverseTable = "engagement_metrics"
+	// EngagementColumn is the table column denoting the engagement relation/edge.
+	EngagementColumn = "content_id"
 	// CollaborationsTable is the table that holds the collaborations relation/edge.
 	CollaborationsTable = "collaborations"
 	// CollaborationsInverseTable is the table name for the Collaboration entity.
@@ -112,6 +153,13 @@ var Columns = []string{
 	FieldReviewNote,
 	FieldReviewerID,
 	FieldExternalPostID,
+	FieldPostURL,
+	FieldProductID,
+	FieldHotTopicStartedAt,
+	FieldExperimentID,
+	FieldExperimentVariant,
+	FieldOverdueAlertedAt,
+	FieldSLAAlertedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -130,7 +178,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/opsgraph/opsgraph/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -148,6 +196,10 @@ var (
 	ReviewNoteValidator func(string) error
 	// ExternalPostIDValidator is a validator for the "external_post_id" field. It is called by the builders before save.
 	ExternalPostIDValidator func(string) error
+	// PostURLValidator is a validator for the "post_url" field. It is called by the builders before save.
+	PostURLValidator func(string) error
+	// ExperimentVariantValidator is a validator for the "experiment_variant" field. It is called by the builders before save.
+	ExperimentVariantValidator func(string) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -188,6 +240,7 @@ const (
 	StatusAPPROVED  Status = "APPROVED"
 	StatusREJECTED  Status = "REJECTED"
 	StatusSCHEDULED Status = "SCHEDULED"
+	StatusDUE       Status = "DUE"
 	StatusPUBLISHED Status = "PUBLISHED"
 	StatusARCHIVED  Status = "ARCHIVED"
 )
@@ -199,7 +252,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusDRAFT, StatusIN_REVIEW, StatusAPPROVED, StatusREJECTED, StatusSCHEDULED, StatusPUBLISHED, StatusARCHIVED:
+	case StatusDRAFT, StatusIN_REVIEW, StatusAPPROVED, StatusREJECTED, StatusSCHEDULED, StatusDUE, StatusPUBLISHED, StatusARCHIVED:
 		return nil
 	default:
 		return fmt.Errorf("content: invalid enum value for status field: %q", s)
@@ -289,6 +342,41 @@ func ByExternalPostID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExternalPostID, opts...).ToFunc()
 }
 
+// ByPostURL orders the results by the post_url field.
+func ByPostURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPostURL, opts...).ToFunc()
+}
+
+// ByProductID orders the results by the product_id field.
+func ByProductID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProductID, opts...).ToFunc()
+}
+
+// ByHotTopicStartedAt orders the results by the hot_topic_started_at field.
+func ByHotTopicStartedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHotTopicStartedAt, opts...).ToFunc()
+}
+
+// ByExperimentID orders the results by the experiment_id field.
+func ByExperimentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExperimentID, opts...).ToFunc()
+}
+
+// ByExperimentVariant orders the results by the experiment_variant field.
+func ByExperimentVariant(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExperimentVariant, opts...).ToFunc()
+}
+
+// ByOverdueAlertedAt orders the results by the overdue_alerted_at field.
+func ByOverdueAlertedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverdueAlertedAt, opts...).ToFunc()
+}
+
+// BySLAAlertedAt orders the results by the sla_alerted_at field.
+func BySLAAlertedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSLAAlertedAt, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -307,6 +395,34 @@ func ByStoreField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByAuthorField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newAuthorStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByProductField orders the results by product field.
+func ByProductField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProductStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByExperimentField orders the results by experiment field.
+func ByExperimentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newExperimentStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByEngagementCount orders the results by engagement count.
+func ByEngagementCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEngagementStep(), opts...)
+	}
+}
+
+// ByEngagement orders the results by engagement terms.
+func ByEngagement(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEngagementStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -342,6 +458,27 @@ func newAuthorStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AuthorInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
+	)
+}
+func newProductStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProductInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ProductTable, ProductColumn),
+	)
+}
+func newExperimentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ExperimentInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, ExperimentTable, ExperimentColumn),
+	)
+}
+func newEngagementStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EngagementInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, EngagementTable, EngagementColumn),
 	)
 }
 func newCollaborationsStep() *sqlgraph.Step {

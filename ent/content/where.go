@@ -120,6 +120,41 @@ func ExternalPostID(v string) predicate.Content {
 	return predicate.Content(sql.FieldEQ(FieldExternalPostID, v))
 }
 
+// PostURL applies equality check predicate on the "post_url" field. It's identical to PostURLEQ.
+func PostURL(v string) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldPostURL, v))
+}
+
+// ProductID applies equality check predicate on the "product_id" field. It's identical to ProductIDEQ.
+func ProductID(v int) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldProductID, v))
+}
+
+// HotTopicStartedAt applies equality check predicate on the "hot_topic_started_at" field. It's identical to HotTopicStartedAtEQ.
+func HotTopicStartedAt(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldHotTopicStartedAt, v))
+}
+
+// ExperimentID applies equality check predicate on the "experiment_id" field. It's identical to ExperimentIDEQ.
+func ExperimentID(v int) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldExperimentID, v))
+}
+
+// ExperimentVariant applies equality check predicate on the "experiment_variant" field. It's identical to ExperimentVariantEQ.
+func ExperimentVariant(v string) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldExperimentVariant, v))
+}
+
+// OverdueAlertedAt applies equality check predicate on the "overdue_alerted_at" field. It's identical to OverdueAlertedAtEQ.
+func OverdueAlertedAt(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldOverdueAlertedAt, v))
+}
+
+// SLAAlertedAt applies equality check predicate on the "sla_alerted_at" field. It's identical to SLAAlertedAtEQ.
+func SLAAlertedAt(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldSLAAlertedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Content {
 	return predicate.Content(sql.FieldEQ(FieldCreatedAt, v))
@@ -845,6 +880,366 @@ func ExternalPostIDContainsFold(v string) predicate.Content {
 	return predicate.Content(sql.FieldContainsFold(FieldExternalPostID, v))
 }
 
+// PostURLEQ applies the EQ predicate on the "post_url" field.
+func PostURLEQ(v string) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldPostURL, v))
+}
+
+// PostURLNEQ applies the NEQ predicate on the "post_url" field.
+func PostURLNEQ(v string) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldPostURL, v))
+}
+
+// PostURLIn applies the In predicate on the "post_url" field.
+func PostURLIn(vs ...string) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldPostURL, vs...))
+}
+
+// PostURLNotIn applies the NotIn predicate on the "post_url" field.
+func PostURLNotIn(vs ...string) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldPostURL, vs...))
+}
+
+// PostURLGT applies the GT predicate on the "post_url" field.
+func PostURLGT(v string) predicate.Content {
+	return predicate.Content(sql.FieldGT(FieldPostURL, v))
+}
+
+// PostURLGTE applies the GTE predicate on the "post_url" field.
+func PostURLGTE(v string) predicate.Content {
+	return predicate.Content(sql.FieldGTE(FieldPostURL, v))
+}
+
+// PostURLLT applies the LT predicate on the "post_url" field.
+func PostURLLT(v string) predicate.Content {
+	return predicate.Content(sql.FieldLT(FieldPostURL, v))
+}
+
+// PostURLLTE applies the LTE predicate on the "post_url" field.
+func PostURLLTE(v string) predicate.Content {
+	return predicate.Content(sql.FieldLTE(FieldPostURL, v))
+}
+
+// PostURLContains applies the Contains predicate on the "post_url" field.
+func PostURLContains(v string) predicate.Content {
+	return predicate.Content(sql.FieldContains(FieldPostURL, v))
+}
+
+// PostURLHasPrefix applies the HasPrefix predicate on the "post_url" field.
+func PostURLHasPrefix(v string) predicate.Content {
+	return predicate.Content(sql.FieldHasPrefix(FieldPostURL, v))
+}
+
+// PostURLHasSuffix applies the HasSuffix predicate on the "post_url" field.
+func PostURLHasSuffix(v string) predicate.Content {
+	return predicate.Content(sql.FieldHasSuffix(FieldPostURL, v))
+}
+
+// PostURLIsNil applies the IsNil predicate on the "post_url" field.
+func PostURLIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldPostURL))
+}
+
+// PostURLNotNil applies the NotNil predicate on the "post_url" field.
+func PostURLNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldPostURL))
+}
+
+// PostURLEqualFold applies the EqualFold predicate on the "post_url" field.
+func PostURLEqualFold(v string) predicate.Content {
+	return predicate.Content(sql.FieldEqualFold(FieldPostURL, v))
+}
+
+// PostURLContainsFold applies the ContainsFold predicate on the "post_url" field.
+func PostURLContainsFold(v string) predicate.Content {
+	return predicate.Content(sql.FieldContainsFold(FieldPostURL, v))
+}
+
+// ProductIDEQ applies the EQ predicate on the "product_id" field.
+func ProductIDEQ(v int) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldProductID, v))
+}
+
+// ProductIDNEQ applies the NEQ predicate on the "product_id" field.
+func ProductIDNEQ(v int) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldProductID, v))
+}
+
+// ProductIDIn applies the In predicate on the "product_id" field.
+func ProductIDIn(vs ...int) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldProductID, vs...))
+}
+
+// ProductIDNotIn applies the NotIn predicate on the "product_id" field.
+func ProductIDNotIn(vs ...int) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldProductID, vs...))
+}
+
+// ProductIDIsNil applies the IsNil predicate on the "product_id" field.
+func ProductIDIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldProductID))
+}
+
+// ProductIDNotNil applies the NotNil predicate on the "product_id" field.
+func ProductIDNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldProductID))
+}
+
+// HotTopicStartedAtEQ applies the EQ predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtNEQ applies the NEQ predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtNEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtIn applies the In predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldHotTopicStartedAt, vs...))
+}
+
+// HotTopicStartedAtNotIn applies the NotIn predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtNotIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldHotTopicStartedAt, vs...))
+}
+
+// HotTopicStartedAtGT applies the GT predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtGT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGT(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtGTE applies the GTE predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtGTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGTE(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtLT applies the LT predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtLT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLT(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtLTE applies the LTE predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtLTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLTE(FieldHotTopicStartedAt, v))
+}
+
+// HotTopicStartedAtIsNil applies the IsNil predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldHotTopicStartedAt))
+}
+
+// HotTopicStartedAtNotNil applies the NotNil predicate on the "hot_topic_started_at" field.
+func HotTopicStartedAtNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldHotTopicStartedAt))
+}
+
+// ExperimentIDEQ applies the EQ predicate on the "experiment_id" field.
+func ExperimentIDEQ(v int) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldExperimentID, v))
+}
+
+// ExperimentIDNEQ applies the NEQ predicate on the "experiment_id" field.
+func ExperimentIDNEQ(v int) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldExperimentID, v))
+}
+
+// ExperimentIDIn applies the In predicate on the "experiment_id" field.
+func ExperimentIDIn(vs ...int) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldExperimentID, vs...))
+}
+
+// ExperimentIDNotIn applies the NotIn predicate on the "experiment_id" field.
+func ExperimentIDNotIn(vs ...int) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldExperimentID, vs...))
+}
+
+// ExperimentIDIsNil applies the IsNil predicate on the "experiment_id" field.
+func ExperimentIDIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldExperimentID))
+}
+
+// ExperimentIDNotNil applies the NotNil predicate on the "experiment_id" field.
+func ExperimentIDNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldExperimentID))
+}
+
+// ExperimentVariantEQ applies the EQ predicate on the "experiment_variant" field.
+func ExperimentVariantEQ(v string) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantNEQ applies the NEQ predicate on the "experiment_variant" field.
+func ExperimentVariantNEQ(v string) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantIn applies the In predicate on the "experiment_variant" field.
+func ExperimentVariantIn(vs ...string) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldExperimentVariant, vs...))
+}
+
+// ExperimentVariantNotIn applies the NotIn predicate on the "experiment_variant" field.
+func ExperimentVariantNotIn(vs ...string) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldExperimentVariant, vs...))
+}
+
+// ExperimentVariantGT applies the GT predicate on the "experiment_variant" field.
+func ExperimentVariantGT(v string) predicate.Content {
+	return predicate.Content(sql.FieldGT(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantGTE applies the GTE predicate on the "experiment_variant" field.
+func ExperimentVariantGTE(v string) predicate.Content {
+	return predicate.Content(sql.FieldGTE(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantLT applies the LT predicate on the "experiment_variant" field.
+func ExperimentVariantLT(v string) predicate.Content {
+	return predicate.Content(sql.FieldLT(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantLTE applies the LTE predicate on the "experiment_variant" field.
+func ExperimentVariantLTE(v string) predicate.Content {
+	return predicate.Content(sql.FieldLTE(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantContains applies the Contains predicate on the "experiment_variant" field.
+func ExperimentVariantContains(v string) predicate.Content {
+	return predicate.Content(sql.FieldContains(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantHasPrefix applies the HasPrefix predicate on the "experiment_variant" field.
+func ExperimentVariantHasPrefix(v string) predicate.Content {
+	return predicate.Content(sql.FieldHasPrefix(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantHasSuffix applies the HasSuffix predicate on the "experiment_variant" field.
+func ExperimentVariantHasSuffix(v string) predicate.Content {
+	return predicate.Content(sql.FieldHasSuffix(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantIsNil applies the IsNil predicate on the "experiment_variant" field.
+func ExperimentVariantIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldExperimentVariant))
+}
+
+// ExperimentVariantNotNil applies the NotNil predicate on the "experiment_variant" field.
+func ExperimentVariantNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldExperimentVariant))
+}
+
+// ExperimentVariantEqualFold applies the EqualFold predicate on the "experiment_variant" field.
+func ExperimentVariantEqualFold(v string) predicate.Content {
+	return predicate.Content(sql.FieldEqualFold(FieldExperimentVariant, v))
+}
+
+// ExperimentVariantContainsFold applies the ContainsFold predicate on the "experiment_variant" field.
+func ExperimentVariantContainsFold(v string) predicate.Content {
+	return predicate.Content(sql.FieldContainsFold(FieldExperimentVariant, v))
+}
+
+// OverdueAlertedAtEQ applies the EQ predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtNEQ applies the NEQ predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtNEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtIn applies the In predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldOverdueAlertedAt, vs...))
+}
+
+// OverdueAlertedAtNotIn applies the NotIn predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtNotIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldOverdueAlertedAt, vs...))
+}
+
+// OverdueAlertedAtGT applies the GT predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtGT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGT(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtGTE applies the GTE predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtGTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGTE(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtLT applies the LT predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtLT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLT(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtLTE applies the LTE predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtLTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLTE(FieldOverdueAlertedAt, v))
+}
+
+// OverdueAlertedAtIsNil applies the IsNil predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldOverdueAlertedAt))
+}
+
+// OverdueAlertedAtNotNil applies the NotNil predicate on the "overdue_alerted_at" field.
+func OverdueAlertedAtNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldOverdueAlertedAt))
+}
+
+// SLAAlertedAtEQ applies the EQ predicate on the "sla_alerted_at" field.
+func SLAAlertedAtEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldEQ(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtNEQ applies the NEQ predicate on the "sla_alerted_at" field.
+func SLAAlertedAtNEQ(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNEQ(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtIn applies the In predicate on the "sla_alerted_at" field.
+func SLAAlertedAtIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldIn(FieldSLAAlertedAt, vs...))
+}
+
+// SLAAlertedAtNotIn applies the NotIn predicate on the "sla_alerted_at" field.
+func SLAAlertedAtNotIn(vs ...time.Time) predicate.Content {
+	return predicate.Content(sql.FieldNotIn(FieldSLAAlertedAt, vs...))
+}
+
+// SLAAlertedAtGT applies the GT predicate on the "sla_alerted_at" field.
+func SLAAlertedAtGT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGT(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtGTE applies the GTE predicate on the "sla_alerted_at" field.
+func SLAAlertedAtGTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldGTE(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtLT applies the LT predicate on the "sla_alerted_at" field.
+func SLAAlertedAtLT(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLT(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtLTE applies the LTE predicate on the "sla_alerted_at" field.
+func SLAAlertedAtLTE(v time.Time) predicate.Content {
+	return predicate.Content(sql.FieldLTE(FieldSLAAlertedAt, v))
+}
+
+// SLAAlertedAtIsNil applies the IsNil predicate on the "sla_alerted_at" field.
+func SLAAlertedAtIsNil() predicate.Content {
+	return predicate.Content(sql.FieldIsNull(FieldSLAAlertedAt))
+}
+
+// SLAAlertedAtNotNil applies the NotNil predicate on the "sla_alerted_at" field.
+func SLAAlertedAtNotNil() predicate.Content {
+	return predicate.Content(sql.FieldNotNull(FieldSLAAlertedAt))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
@@ -906,6 +1301,75 @@ func HasAuthor() predicate.Content {
 func HasAuthorWith(preds ...predicate.User) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newAuthorStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProduct applies the HasEdge predicate on the "product" edge.
+func HasProduct() predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ProductTable, ProductColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProductWith applies the HasEdge predicate on the "product" edge with a given conditions (other predicates).
+func HasProductWith(preds ...predicate.Product) predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := newProductStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasExperiment applies the HasEdge predicate on the "experiment" edge.
+func HasExperiment() predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ExperimentTable, ExperimentColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasExperimentWith applies the HasEdge predicate on the "experiment" edge with a given conditions (other predicates).
+func HasExperimentWith(preds ...predicate.Experiment) predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := newExperimentStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEngagement applies the HasEdge predicate on the "engagement" edge.
+func HasEngagement() predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, EngagementTable, EngagementColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEngagementWith applies the HasEdge predicate on the "engagement" edge with a given conditions (other predicates).
+func HasEngagementWith(preds ...predicate.EngagementMetric) predicate.Content {
+	return predicate.Content(func(s *sql.Selector) {
+		step := newEngagementStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -10,11 +10,14 @@ import (
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -142,6 +145,33 @@ func (f TraverseAlert) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AlertQuery", q)
+}
+
+// The AssetFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AssetFunc func(context.Context, *ent.AssetQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AssetFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AssetQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AssetQuery", q)
+}
+
+// The TraverseAsset type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAsset func(context.Context, *ent.AssetQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAsset) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAsset) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssetQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AssetQuery", q)
 }
 
 // The AuditEventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -277,6 +307,60 @@ func (f TraverseContent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContentQuery", q)
+}
+
+// The EngagementMetricFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EngagementMetricFunc func(context.Context, *ent.EngagementMetricQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EngagementMetricFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EngagementMetricQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EngagementMetricQuery", q)
+}
+
+// The TraverseEngagementMetric type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEngagementMetric func(context.Context, *ent.EngagementMetricQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEngagementMetric) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEngagementMetric) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EngagementMetricQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EngagementMetricQuery", q)
+}
+
+// The ExperimentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ExperimentFunc func(context.Context, *ent.ExperimentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ExperimentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ExperimentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ExperimentQuery", q)
+}
+
+// The TraverseExperiment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseExperiment func(context.Context, *ent.ExperimentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseExperiment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseExperiment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExperimentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ExperimentQuery", q)
 }
 
 // The KOLPartnerFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -718,6 +802,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.APITokenQuery, predicate.APIToken, apitoken.OrderOption]{typ: ent.TypeAPIToken, tq: q}, nil
 	case *ent.AlertQuery:
 		return &query[*ent.AlertQuery, predicate.Alert, alert.OrderOption]{typ: ent.TypeAlert, tq: q}, nil
+	case *ent.AssetQuery:
+		return &query[*ent.AssetQuery, predicate.Asset, asset.OrderOption]{typ: ent.TypeAsset, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.CampaignQuery:
@@ -728,6 +814,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CollaborationQuery, predicate.Collaboration, collaboration.OrderOption]{typ: ent.TypeCollaboration, tq: q}, nil
 	case *ent.ContentQuery:
 		return &query[*ent.ContentQuery, predicate.Content, content.OrderOption]{typ: ent.TypeContent, tq: q}, nil
+	case *ent.EngagementMetricQuery:
+		return &query[*ent.EngagementMetricQuery, predicate.EngagementMetric, engagementmetric.OrderOption]{typ: ent.TypeEngagementMetric, tq: q}, nil
+	case *ent.ExperimentQuery:
+		return &query[*ent.ExperimentQuery, predicate.Experiment, experiment.OrderOption]{typ: ent.TypeExperiment, tq: q}, nil
 	case *ent.KOLPartnerQuery:
 		return &query[*ent.KOLPartnerQuery, predicate.KOLPartner, kolpartner.OrderOption]{typ: ent.TypeKOLPartner, tq: q}, nil
 	case *ent.KnownAddressQuery:

@@ -63,7 +63,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED"}},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
@@ -83,6 +83,49 @@ var (
 				Name:    "alert_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{AlertsColumns[4]},
+			},
+		},
+	}
+	// AssetsColumns holds the columns for the "assets" table.
+	AssetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"IMAGE", "VIDEO"}, Default: "IMAGE"},
+		{Name: "url", Type: field.TypeString, Size: 1000},
+		{Name: "source", Type: field.TypeString, Size: 300},
+		{Name: "licence_type", Type: field.TypeEnum, Enums: []string{"NONE", "OWNED", "COMMISSIONED", "LICENSED", "ROYALTY_FREE", "CREATIVE_COMMONS"}, Default: "NONE"},
+		{Name: "licence_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "usage_restrictions", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "shows_people", Type: field.TypeBool, Default: false},
+		{Name: "model_release", Type: field.TypeBool, Default: false},
+		{Name: "model_release_ref", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// AssetsTable holds the schema information for the "assets" table.
+	AssetsTable = &schema.Table{
+		Name:       "assets",
+		Columns:    AssetsColumns,
+		PrimaryKey: []*schema.Column{AssetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assets_organizations_organization",
+				Columns:    []*schema.Column{AssetsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "asset_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssetsColumns[13]},
+			},
+			{
+				Name:    "asset_licence_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AssetsColumns[8]},
 			},
 		},
 	}
@@ -287,7 +330,7 @@ var (
 		{Name: "body", Type: field.TypeString, Nullable: true, Size: 20000},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARTICLE", "SHORT_VIDEO", "LIVE", "TOPIC"}},
 		{Name: "theme", Type: field.TypeString, Nullable: true, Size: 80},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "PUBLISHED", "ARCHIVED"}, Default: "DRAFT"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "DUE", "PUBLISHED", "ARCHIVED"}, Default: "DRAFT"},
 		{Name: "scheduled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
 		{Name: "tags", Type: field.TypeJSON, Nullable: true},
@@ -295,9 +338,16 @@ var (
 		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "reviewer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "external_post_id", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "post_url", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "hot_topic_started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "experiment_variant", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "overdue_alerted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "sla_alerted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "author_id", Type: field.TypeInt, Nullable: true},
+		{Name: "product_id", Type: field.TypeInt, Nullable: true},
+		{Name: "experiment_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ContentsTable holds the schema information for the "contents" table.
 	ContentsTable = &schema.Table{
@@ -307,20 +357,32 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contents_organizations_organization",
-				Columns:    []*schema.Column{ContentsColumns[15]},
+				Columns:    []*schema.Column{ContentsColumns[20]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "contents_stores_store",
-				Columns:    []*schema.Column{ContentsColumns[16]},
+				Columns:    []*schema.Column{ContentsColumns[21]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "contents_users_author",
-				Columns:    []*schema.Column{ContentsColumns[17]},
+				Columns:    []*schema.Column{ContentsColumns[22]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "contents_products_product",
+				Columns:    []*schema.Column{ContentsColumns[23]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "contents_experiments_experiment",
+				Columns:    []*schema.Column{ContentsColumns[24]},
+				RefColumns: []*schema.Column{ExperimentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
@@ -328,12 +390,12 @@ var (
 			{
 				Name:    "content_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContentsColumns[15]},
+				Columns: []*schema.Column{ContentsColumns[20]},
 			},
 			{
 				Name:    "content_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ContentsColumns[16], ContentsColumns[7]},
+				Columns: []*schema.Column{ContentsColumns[21], ContentsColumns[7]},
 			},
 			{
 				Name:    "content_scheduled_at",
@@ -343,7 +405,101 @@ var (
 			{
 				Name:    "content_author_id",
 				Unique:  false,
-				Columns: []*schema.Column{ContentsColumns[17]},
+				Columns: []*schema.Column{ContentsColumns[22]},
+			},
+			{
+				Name:    "content_status_scheduled_at",
+				Unique:  false,
+				Columns: []*schema.Column{ContentsColumns[7], ContentsColumns[8]},
+			},
+			{
+				Name:    "content_experiment_id",
+				Unique:  false,
+				Columns: []*schema.Column{ContentsColumns[24]},
+			},
+		},
+	}
+	// EngagementMetricsColumns holds the columns for the "engagement_metrics" table.
+	EngagementMetricsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "day", Type: field.TypeString},
+		{Name: "views", Type: field.TypeInt64, Default: 0},
+		{Name: "likes", Type: field.TypeInt64, Default: 0},
+		{Name: "comments", Type: field.TypeInt64, Default: 0},
+		{Name: "shares", Type: field.TypeInt64, Default: 0},
+		{Name: "saves", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "content_id", Type: field.TypeInt},
+	}
+	// EngagementMetricsTable holds the schema information for the "engagement_metrics" table.
+	EngagementMetricsTable = &schema.Table{
+		Name:       "engagement_metrics",
+		Columns:    EngagementMetricsColumns,
+		PrimaryKey: []*schema.Column{EngagementMetricsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "engagement_metrics_organizations_organization",
+				Columns:    []*schema.Column{EngagementMetricsColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "engagement_metrics_contents_content",
+				Columns:    []*schema.Column{EngagementMetricsColumns[10]},
+				RefColumns: []*schema.Column{ContentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "engagementmetric_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{EngagementMetricsColumns[9]},
+			},
+			{
+				Name:    "engagementmetric_content_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{EngagementMetricsColumns[10], EngagementMetricsColumns[3]},
+			},
+		},
+	}
+	// ExperimentsColumns holds the columns for the "experiments" table.
+	ExperimentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 120},
+		{Name: "dimension", Type: field.TypeEnum, Enums: []string{"TITLE", "COVER", "POSTING_TIME"}},
+		{Name: "confidence", Type: field.TypeFloat64, Default: 0.95},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt},
+	}
+	// ExperimentsTable holds the schema information for the "experiments" table.
+	ExperimentsTable = &schema.Table{
+		Name:       "experiments",
+		Columns:    ExperimentsColumns,
+		PrimaryKey: []*schema.Column{ExperimentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "experiments_organizations_organization",
+				Columns:    []*schema.Column{ExperimentsColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "experiments_stores_store",
+				Columns:    []*schema.Column{ExperimentsColumns[7]},
+				RefColumns: []*schema.Column{StoresColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "experiment_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExperimentsColumns[6]},
 			},
 		},
 	}
@@ -648,6 +804,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 120},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BRAND", "AGENCY"}, Default: "BRAND"},
 		{Name: "style_guide", Type: field.TypeJSON, Nullable: true},
+		{Name: "compliance_overrides", Type: field.TypeJSON, Nullable: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
@@ -658,7 +815,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organizations_organizations_clients",
-				Columns:    []*schema.Column{OrganizationsColumns[6]},
+				Columns:    []*schema.Column{OrganizationsColumns[7]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -722,6 +879,9 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"ON_SALE", "OFF_SALE", "DELETED"}, Default: "ON_SALE"},
 		{Name: "portfolio_role", Type: field.TypeEnum, Enums: []string{"CORE", "POTENTIAL", "TEST", "CLEARANCE"}, Default: "TEST"},
 		{Name: "price", Type: field.TypeInt64},
+		{Name: "category", Type: field.TypeEnum, Enums: []string{"GENERAL", "COSMETICS", "FOOD"}, Default: "GENERAL"},
+		{Name: "registration_type", Type: field.TypeEnum, Enums: []string{"NONE", "COSMETIC_FILED", "COSMETIC_SPECIAL", "HEALTH_FOOD"}, Default: "NONE"},
+		{Name: "registration_number", Type: field.TypeString, Nullable: true, Size: 80},
 		{Name: "cost", Type: field.TypeInt64, Default: 0},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
@@ -735,19 +895,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_organizations_organization",
-				Columns:    []*schema.Column{ProductsColumns[9]},
+				Columns:    []*schema.Column{ProductsColumns[12]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "products_stores_store",
-				Columns:    []*schema.Column{ProductsColumns[10]},
+				Columns:    []*schema.Column{ProductsColumns[13]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "products_suppliers_supplier",
-				Columns:    []*schema.Column{ProductsColumns[11]},
+				Columns:    []*schema.Column{ProductsColumns[14]},
 				RefColumns: []*schema.Column{SuppliersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -756,17 +916,17 @@ var (
 			{
 				Name:    "product_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[9]},
+				Columns: []*schema.Column{ProductsColumns[12]},
 			},
 			{
 				Name:    "product_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[4]},
+				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[4]},
 			},
 			{
 				Name:    "product_supplier_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[11]},
+				Columns: []*schema.Column{ProductsColumns[14]},
 			},
 			{
 				Name:    "product_portfolio_role",
@@ -872,6 +1032,7 @@ var (
 		{Name: "service_tags", Type: field.TypeJSON, Nullable: true},
 		{Name: "brand_positioning", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "style_guide", Type: field.TypeJSON, Nullable: true},
+		{Name: "content_cadence", Type: field.TypeJSON, Nullable: true},
 		{Name: "timezone", Type: field.TypeString, Size: 64, Default: "Asia/Shanghai"},
 		{Name: "organization_id", Type: field.TypeInt},
 	}
@@ -883,7 +1044,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "stores_organizations_organization",
-				Columns:    []*schema.Column{StoresColumns[17]},
+				Columns:    []*schema.Column{StoresColumns[18]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -892,7 +1053,7 @@ var (
 			{
 				Name:    "store_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{StoresColumns[17]},
+				Columns: []*schema.Column{StoresColumns[18]},
 			},
 			{
 				Name:    "store_platform",
@@ -1038,11 +1199,14 @@ var (
 	Tables = []*schema.Table{
 		APITokensTable,
 		AlertsTable,
+		AssetsTable,
 		AuditEventsTable,
 		CampaignsTable,
 		CasbinRulesTable,
 		CollaborationsTable,
 		ContentsTable,
+		EngagementMetricsTable,
+		ExperimentsTable,
 		KolPartnersTable,
 		KnownAddressesTable,
 		LoginThrottlesTable,
@@ -1071,6 +1235,10 @@ func init() {
 	AlertsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
+	AssetsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	AssetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
@@ -1092,8 +1260,20 @@ func init() {
 	ContentsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ContentsTable.ForeignKeys[1].RefTable = StoresTable
 	ContentsTable.ForeignKeys[2].RefTable = UsersTable
+	ContentsTable.ForeignKeys[3].RefTable = ProductsTable
+	ContentsTable.ForeignKeys[4].RefTable = ExperimentsTable
 	ContentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	EngagementMetricsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	EngagementMetricsTable.ForeignKeys[1].RefTable = ContentsTable
+	EngagementMetricsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
+	}
+	ExperimentsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ExperimentsTable.ForeignKeys[1].RefTable = StoresTable
+	ExperimentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	KolPartnersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KolPartnersTable.Annotation = &entsql.Annotation{

@@ -30,6 +30,8 @@ const (
 	FieldParentID = "parent_id"
 	// FieldStyleGuide holds the string denoting the style_guide field in the database.
 	FieldStyleGuide = "style_guide"
+	// FieldComplianceOverrides holds the string denoting the compliance_overrides field in the database.
+	FieldComplianceOverrides = "compliance_overrides"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
 	EdgeParent = "parent"
 	// EdgeClients holds the string denoting the clients edge name in mutations.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldKind,
 	FieldParentID,
 	FieldStyleGuide,
+	FieldComplianceOverrides,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -280,6 +280,16 @@ func StyleGuideNotNil() predicate.Organization {
 	return predicate.Organization(sql.FieldNotNull(FieldStyleGuide))
 }
 
+// ComplianceOverridesIsNil applies the IsNil predicate on the "compliance_overrides" field.
+func ComplianceOverridesIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldComplianceOverrides))
+}
+
+// ComplianceOverridesNotNil applies the NotNil predicate on the "compliance_overrides" field.
+func ComplianceOverridesNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldComplianceOverrides))
+}
+
 // HasParent applies the HasEdge predicate on the "parent" edge.
 func HasParent() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {

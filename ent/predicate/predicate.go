@@ -12,6 +12,9 @@ type APIToken func(*sql.Selector)
 // Alert is the predicate function for alert builders.
 type Alert func(*sql.Selector)
 
+// Asset is the predicate function for asset builders.
+type Asset func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
@@ -26,6 +29,12 @@ type Collaboration func(*sql.Selector)
 
 // Content is the predicate function for content builders.
 type Content func(*sql.Selector)
+
+// EngagementMetric is the predicate function for engagementmetric builders.
+type EngagementMetric func(*sql.Selector)
+
+// Experiment is the predicate function for experiment builders.
+type Experiment func(*sql.Selector)
 
 // KOLPartner is the predicate function for kolpartner builders.
 type KOLPartner func(*sql.Selector)

@@ -159,6 +159,30 @@ func (f AlertMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AlertMutation", m)
 }
 
+// The AssetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AssetQueryRuleFunc func(context.Context, *ent.AssetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AssetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AssetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AssetQuery", q)
+}
+
+// The AssetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AssetMutationRuleFunc func(context.Context, *ent.AssetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AssetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AssetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AssetMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error
@@ -277,6 +301,54 @@ func (f ContentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContentMutation", m)
+}
+
+// The EngagementMetricQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EngagementMetricQueryRuleFunc func(context.Context, *ent.EngagementMetricQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EngagementMetricQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EngagementMetricQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EngagementMetricQuery", q)
+}
+
+// The EngagementMetricMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EngagementMetricMutationRuleFunc func(context.Context, *ent.EngagementMetricMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EngagementMetricMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EngagementMetricMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EngagementMetricMutation", m)
+}
+
+// The ExperimentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExperimentQueryRuleFunc func(context.Context, *ent.ExperimentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExperimentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExperimentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExperimentQuery", q)
+}
+
+// The ExperimentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExperimentMutationRuleFunc func(context.Context, *ent.ExperimentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExperimentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
 }
 
 // The KOLPartnerQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -702,6 +774,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AlertQuery:
 		return q.Filter(), nil
+	case *ent.AssetQuery:
+		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
 	case *ent.CampaignQuery:
@@ -711,6 +785,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.CollaborationQuery:
 		return q.Filter(), nil
 	case *ent.ContentQuery:
+		return q.Filter(), nil
+	case *ent.EngagementMetricQuery:
+		return q.Filter(), nil
+	case *ent.ExperimentQuery:
 		return q.Filter(), nil
 	case *ent.KOLPartnerQuery:
 		return q.Filter(), nil
@@ -755,6 +833,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.AlertMutation:
 		return m.Filter(), nil
+	case *ent.AssetMutation:
+		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.CampaignMutation:
@@ -764,6 +844,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CollaborationMutation:
 		return m.Filter(), nil
 	case *ent.ContentMutation:
+		return m.Filter(), nil
+	case *ent.EngagementMetricMutation:
+		return m.Filter(), nil
+	case *ent.ExperimentMutation:
 		return m.Filter(), nil
 	case *ent.KOLPartnerMutation:
 		return m.Filter(), nil

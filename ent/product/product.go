@@ -39,6 +39,12 @@ const (
 	FieldPortfolioRole = "portfolio_role"
 	// FieldPrice holds the string denoting the price field in the database.
 	FieldPrice = "price"
+	// FieldCategory holds the string denoting the category field in the database.
+	FieldCategory = "category"
+	// FieldRegistrationType holds the string denoting the registration_type field in the database.
+	FieldRegistrationType = "registration_type"
+	// FieldRegistrationNumber holds the string denoting the registration_number field in the database.
+	FieldRegistrationNumber = "registration_number"
 	// FieldCost holds the string denoting the cost field in the database.
 	FieldCost = "cost"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -94,6 +100,9 @@ var Columns = []string{
 	FieldStatus,
 	FieldPortfolioRole,
 	FieldPrice,
+	FieldCategory,
+	FieldRegistrationType,
+	FieldRegistrationNumber,
 	FieldCost,
 }
 
@@ -125,6 +134,8 @@ var (
 	TitleValidator func(string) error
 	// ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
 	ExternalIDValidator func(string) error
+	// RegistrationNumberValidator is a validator for the "registration_number" field. It is called by the builders before save.
+	RegistrationNumberValidator func(string) error
 	// DefaultCost holds the default value on creation for the "cost" field.
 	DefaultCost schematype.Money
 )
@@ -184,6 +195,61 @@ func PortfolioRoleValidator(pr PortfolioRole) error {
 	}
 }
 
+// Category defines the type for the "category" enum field.
+type Category string
+
+// CategoryGENERAL is the default value of the Category enum.
+const DefaultCategory = CategoryGENERAL
+
+// Category values.
+const (
+	CategoryGENERAL   Category = "GENERAL"
+	CategoryCOSMETICS Category = "COSMETICS"
+	CategoryFOOD      Category = "FOOD"
+)
+
+func (c Category) String() string {
+	return string(c)
+}
+
+// CategoryValidator is a validator for the "category" field enum values. It is called by the builders before save.
+func CategoryValidator(c Category) error {
+	switch c {
+	case CategoryGENERAL, CategoryCOSMETICS, CategoryFOOD:
+		return nil
+	default:
+		return fmt.Errorf("product: invalid enum value for category field: %q", c)
+	}
+}
+
+// RegistrationType defines the type for the "registration_type" enum field.
+type RegistrationType string
+
+// RegistrationTypeNONE is the default value of the RegistrationType enum.
+const DefaultRegistrationType = RegistrationTypeNONE
+
+// RegistrationType values.
+const (
+	RegistrationTypeNONE             RegistrationType = "NONE"
+	RegistrationTypeCOSMETIC_FILED   RegistrationType = "COSMETIC_FILED"
+	RegistrationTypeCOSMETIC_SPECIAL RegistrationType = "COSMETIC_SPECIAL"
+	RegistrationTypeHEALTH_FOOD      RegistrationType = "HEALTH_FOOD"
+)
+
+func (rt RegistrationType) String() string {
+	return string(rt)
+}
+
+// RegistrationTypeValidator is a validator for the "registration_type" field enum values. It is called by the builders before save.
+func RegistrationTypeValidator(rt RegistrationType) error {
+	switch rt {
+	case RegistrationTypeNONE, RegistrationTypeCOSMETIC_FILED, RegistrationTypeCOSMETIC_SPECIAL, RegistrationTypeHEALTH_FOOD:
+		return nil
+	default:
+		return fmt.Errorf("product: invalid enum value for registration_type field: %q", rt)
+	}
+}
+
 // OrderOption defines the ordering options for the Product queries.
 type OrderOption func(*sql.Selector)
 
@@ -240,6 +306,21 @@ func ByPortfolioRole(opts ...sql.OrderTermOption) OrderOption {
 // ByPrice orders the results by the price field.
 func ByPrice(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrice, opts...).ToFunc()
+}
+
+// ByCategory orders the results by the category field.
+func ByCategory(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCategory, opts...).ToFunc()
+}
+
+// ByRegistrationType orders the results by the registration_type field.
+func ByRegistrationType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegistrationType, opts...).ToFunc()
+}
+
+// ByRegistrationNumber orders the results by the registration_number field.
+func ByRegistrationNumber(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRegistrationNumber, opts...).ToFunc()
 }
 
 // ByCost orders the results by the cost field.
@@ -342,6 +423,42 @@ func (e *PortfolioRole) UnmarshalGQL(val interface{}) error {
 	*e = PortfolioRole(str)
 	if err := PortfolioRoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PortfolioRole", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Category) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Category) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Category(str)
+	if err := CategoryValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Category", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e RegistrationType) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *RegistrationType) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = RegistrationType(str)
+	if err := RegistrationTypeValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid RegistrationType", str)
 	}
 	return nil
 }

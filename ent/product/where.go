@@ -97,6 +97,11 @@ func Price(v schematype.Money) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPrice, vc))
 }
 
+// RegistrationNumber applies equality check predicate on the "registration_number" field. It's identical to RegistrationNumberEQ.
+func RegistrationNumber(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldRegistrationNumber, v))
+}
+
 // Cost applies equality check predicate on the "cost" field. It's identical to CostEQ.
 func Cost(v schematype.Money) predicate.Product {
 	vc := int64(v)
@@ -485,6 +490,121 @@ func PriceLT(v schematype.Money) predicate.Product {
 func PriceLTE(v schematype.Money) predicate.Product {
 	vc := int64(v)
 	return predicate.Product(sql.FieldLTE(FieldPrice, vc))
+}
+
+// CategoryEQ applies the EQ predicate on the "category" field.
+func CategoryEQ(v Category) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldCategory, v))
+}
+
+// CategoryNEQ applies the NEQ predicate on the "category" field.
+func CategoryNEQ(v Category) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldCategory, v))
+}
+
+// CategoryIn applies the In predicate on the "category" field.
+func CategoryIn(vs ...Category) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldCategory, vs...))
+}
+
+// CategoryNotIn applies the NotIn predicate on the "category" field.
+func CategoryNotIn(vs ...Category) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldCategory, vs...))
+}
+
+// RegistrationTypeEQ applies the EQ predicate on the "registration_type" field.
+func RegistrationTypeEQ(v RegistrationType) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldRegistrationType, v))
+}
+
+// RegistrationTypeNEQ applies the NEQ predicate on the "registration_type" field.
+func RegistrationTypeNEQ(v RegistrationType) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldRegistrationType, v))
+}
+
+// RegistrationTypeIn applies the In predicate on the "registration_type" field.
+func RegistrationTypeIn(vs ...RegistrationType) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldRegistrationType, vs...))
+}
+
+// RegistrationTypeNotIn applies the NotIn predicate on the "registration_type" field.
+func RegistrationTypeNotIn(vs ...RegistrationType) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldRegistrationType, vs...))
+}
+
+// RegistrationNumberEQ applies the EQ predicate on the "registration_number" field.
+func RegistrationNumberEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberNEQ applies the NEQ predicate on the "registration_number" field.
+func RegistrationNumberNEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberIn applies the In predicate on the "registration_number" field.
+func RegistrationNumberIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldRegistrationNumber, vs...))
+}
+
+// RegistrationNumberNotIn applies the NotIn predicate on the "registration_number" field.
+func RegistrationNumberNotIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldRegistrationNumber, vs...))
+}
+
+// RegistrationNumberGT applies the GT predicate on the "registration_number" field.
+func RegistrationNumberGT(v string) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberGTE applies the GTE predicate on the "registration_number" field.
+func RegistrationNumberGTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberLT applies the LT predicate on the "registration_number" field.
+func RegistrationNumberLT(v string) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberLTE applies the LTE predicate on the "registration_number" field.
+func RegistrationNumberLTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberContains applies the Contains predicate on the "registration_number" field.
+func RegistrationNumberContains(v string) predicate.Product {
+	return predicate.Product(sql.FieldContains(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberHasPrefix applies the HasPrefix predicate on the "registration_number" field.
+func RegistrationNumberHasPrefix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasPrefix(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberHasSuffix applies the HasSuffix predicate on the "registration_number" field.
+func RegistrationNumberHasSuffix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasSuffix(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberIsNil applies the IsNil predicate on the "registration_number" field.
+func RegistrationNumberIsNil() predicate.Product {
+	return predicate.Product(sql.FieldIsNull(FieldRegistrationNumber))
+}
+
+// RegistrationNumberNotNil applies the NotNil predicate on the "registration_number" field.
+func RegistrationNumberNotNil() predicate.Product {
+	return predicate.Product(sql.FieldNotNull(FieldRegistrationNumber))
+}
+
+// RegistrationNumberEqualFold applies the EqualFold predicate on the "registration_number" field.
+func RegistrationNumberEqualFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldEqualFold(FieldRegistrationNumber, v))
+}
+
+// RegistrationNumberContainsFold applies the ContainsFold predicate on the "registration_number" field.
+func RegistrationNumberContainsFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldContainsFold(FieldRegistrationNumber, v))
 }
 
 // CostEQ applies the EQ predicate on the "cost" field.

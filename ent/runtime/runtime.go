@@ -8,11 +8,14 @@ import (
 
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/engagementmetric"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -132,6 +135,100 @@ func init() {
 	alertDescMessage := alertFields[4].Descriptor()
 	// alert.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	alert.MessageValidator = alertDescMessage.Validators[0].(func(string) error)
+	assetMixin := schema.Asset{}.Mixin()
+	asset.Policy = privacy.NewPolicies(schema.Asset{})
+	asset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := asset.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assetMixinFields0 := assetMixin[0].Fields()
+	_ = assetMixinFields0
+	assetFields := schema.Asset{}.Fields()
+	_ = assetFields
+	// assetDescCreatedAt is the schema descriptor for created_at field.
+	assetDescCreatedAt := assetMixinFields0[0].Descriptor()
+	// asset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	asset.DefaultCreatedAt = assetDescCreatedAt.Default.(func() time.Time)
+	// assetDescUpdatedAt is the schema descriptor for updated_at field.
+	assetDescUpdatedAt := assetMixinFields0[1].Descriptor()
+	// asset.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	asset.DefaultUpdatedAt = assetDescUpdatedAt.Default.(func() time.Time)
+	// asset.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	asset.UpdateDefaultUpdatedAt = assetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// assetDescName is the schema descriptor for name field.
+	assetDescName := assetFields[0].Descriptor()
+	// asset.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	asset.NameValidator = func() func(string) error {
+		validators := assetDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// assetDescURL is the schema descriptor for url field.
+	assetDescURL := assetFields[2].Descriptor()
+	// asset.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	asset.URLValidator = func() func(string) error {
+		validators := assetDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// assetDescSource is the schema descriptor for source field.
+	assetDescSource := assetFields[3].Descriptor()
+	// asset.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	asset.SourceValidator = func() func(string) error {
+		validators := assetDescSource.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source string) error {
+			for _, fn := range fns {
+				if err := fn(source); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// assetDescUsageRestrictions is the schema descriptor for usage_restrictions field.
+	assetDescUsageRestrictions := assetFields[6].Descriptor()
+	// asset.UsageRestrictionsValidator is a validator for the "usage_restrictions" field. It is called by the builders before save.
+	asset.UsageRestrictionsValidator = assetDescUsageRestrictions.Validators[0].(func(string) error)
+	// assetDescShowsPeople is the schema descriptor for shows_people field.
+	assetDescShowsPeople := assetFields[7].Descriptor()
+	// asset.DefaultShowsPeople holds the default value on creation for the shows_people field.
+	asset.DefaultShowsPeople = assetDescShowsPeople.Default.(bool)
+	// assetDescModelRelease is the schema descriptor for model_release field.
+	assetDescModelRelease := assetFields[8].Descriptor()
+	// asset.DefaultModelRelease holds the default value on creation for the model_release field.
+	asset.DefaultModelRelease = assetDescModelRelease.Default.(bool)
+	// assetDescModelReleaseRef is the schema descriptor for model_release_ref field.
+	assetDescModelReleaseRef := assetFields[9].Descriptor()
+	// asset.ModelReleaseRefValidator is a validator for the "model_release_ref" field. It is called by the builders before save.
+	asset.ModelReleaseRefValidator = assetDescModelReleaseRef.Validators[0].(func(string) error)
 	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -367,6 +464,10 @@ func init() {
 	contentHooks := schema.Content{}.Hooks()
 
 	content.Hooks[1] = contentHooks[0]
+
+	content.Hooks[2] = contentHooks[1]
+
+	content.Hooks[3] = contentHooks[2]
 	contentMixinFields0 := contentMixin[0].Fields()
 	_ = contentMixinFields0
 	contentFields := schema.Content{}.Fields()
@@ -415,6 +516,140 @@ func init() {
 	contentDescExternalPostID := contentFields[13].Descriptor()
 	// content.ExternalPostIDValidator is a validator for the "external_post_id" field. It is called by the builders before save.
 	content.ExternalPostIDValidator = contentDescExternalPostID.Validators[0].(func(string) error)
+	// contentDescPostURL is the schema descriptor for post_url field.
+	contentDescPostURL := contentFields[14].Descriptor()
+	// content.PostURLValidator is a validator for the "post_url" field. It is called by the builders before save.
+	content.PostURLValidator = contentDescPostURL.Validators[0].(func(string) error)
+	// contentDescExperimentVariant is the schema descriptor for experiment_variant field.
+	contentDescExperimentVariant := contentFields[18].Descriptor()
+	// content.ExperimentVariantValidator is a validator for the "experiment_variant" field. It is called by the builders before save.
+	content.ExperimentVariantValidator = contentDescExperimentVariant.Validators[0].(func(string) error)
+	engagementmetricMixin := schema.EngagementMetric{}.Mixin()
+	engagementmetric.Policy = privacy.NewPolicies(schema.EngagementMetric{})
+	engagementmetric.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := engagementmetric.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	engagementmetricHooks := schema.EngagementMetric{}.Hooks()
+
+	engagementmetric.Hooks[1] = engagementmetricHooks[0]
+	engagementmetricMixinFields0 := engagementmetricMixin[0].Fields()
+	_ = engagementmetricMixinFields0
+	engagementmetricFields := schema.EngagementMetric{}.Fields()
+	_ = engagementmetricFields
+	// engagementmetricDescCreatedAt is the schema descriptor for created_at field.
+	engagementmetricDescCreatedAt := engagementmetricMixinFields0[0].Descriptor()
+	// engagementmetric.DefaultCreatedAt holds the default value on creation for the created_at field.
+	engagementmetric.DefaultCreatedAt = engagementmetricDescCreatedAt.Default.(func() time.Time)
+	// engagementmetricDescUpdatedAt is the schema descriptor for updated_at field.
+	engagementmetricDescUpdatedAt := engagementmetricMixinFields0[1].Descriptor()
+	// engagementmetric.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	engagementmetric.DefaultUpdatedAt = engagementmetricDescUpdatedAt.Default.(func() time.Time)
+	// engagementmetric.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	engagementmetric.UpdateDefaultUpdatedAt = engagementmetricDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// engagementmetricDescDay is the schema descriptor for day field.
+	engagementmetricDescDay := engagementmetricFields[1].Descriptor()
+	// engagementmetric.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	engagementmetric.DayValidator = engagementmetricDescDay.Validators[0].(func(string) error)
+	// engagementmetricDescViews is the schema descriptor for views field.
+	engagementmetricDescViews := engagementmetricFields[2].Descriptor()
+	// engagementmetric.DefaultViews holds the default value on creation for the views field.
+	engagementmetric.DefaultViews = engagementmetricDescViews.Default.(int64)
+	// engagementmetric.ViewsValidator is a validator for the "views" field. It is called by the builders before save.
+	engagementmetric.ViewsValidator = engagementmetricDescViews.Validators[0].(func(int64) error)
+	// engagementmetricDescLikes is the schema descriptor for likes field.
+	engagementmetricDescLikes := engagementmetricFields[3].Descriptor()
+	// engagementmetric.DefaultLikes holds the default value on creation for the likes field.
+	engagementmetric.DefaultLikes = engagementmetricDescLikes.Default.(int64)
+	// engagementmetric.LikesValidator is a validator for the "likes" field. It is called by the builders before save.
+	engagementmetric.LikesValidator = engagementmetricDescLikes.Validators[0].(func(int64) error)
+	// engagementmetricDescComments is the schema descriptor for comments field.
+	engagementmetricDescComments := engagementmetricFields[4].Descriptor()
+	// engagementmetric.DefaultComments holds the default value on creation for the comments field.
+	engagementmetric.DefaultComments = engagementmetricDescComments.Default.(int64)
+	// engagementmetric.CommentsValidator is a validator for the "comments" field. It is called by the builders before save.
+	engagementmetric.CommentsValidator = engagementmetricDescComments.Validators[0].(func(int64) error)
+	// engagementmetricDescShares is the schema descriptor for shares field.
+	engagementmetricDescShares := engagementmetricFields[5].Descriptor()
+	// engagementmetric.DefaultShares holds the default value on creation for the shares field.
+	engagementmetric.DefaultShares = engagementmetricDescShares.Default.(int64)
+	// engagementmetric.SharesValidator is a validator for the "shares" field. It is called by the builders before save.
+	engagementmetric.SharesValidator = engagementmetricDescShares.Validators[0].(func(int64) error)
+	// engagementmetricDescSaves is the schema descriptor for saves field.
+	engagementmetricDescSaves := engagementmetricFields[6].Descriptor()
+	// engagementmetric.DefaultSaves holds the default value on creation for the saves field.
+	engagementmetric.DefaultSaves = engagementmetricDescSaves.Default.(int64)
+	// engagementmetric.SavesValidator is a validator for the "saves" field. It is called by the builders before save.
+	engagementmetric.SavesValidator = engagementmetricDescSaves.Validators[0].(func(int64) error)
+	experimentMixin := schema.Experiment{}.Mixin()
+	experiment.Policy = privacy.NewPolicies(schema.Experiment{})
+	experiment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := experiment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	experimentHooks := schema.Experiment{}.Hooks()
+
+	experiment.Hooks[1] = experimentHooks[0]
+	experimentMixinFields0 := experimentMixin[0].Fields()
+	_ = experimentMixinFields0
+	experimentFields := schema.Experiment{}.Fields()
+	_ = experimentFields
+	// experimentDescCreatedAt is the schema descriptor for created_at field.
+	experimentDescCreatedAt := experimentMixinFields0[0].Descriptor()
+	// experiment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	experiment.DefaultCreatedAt = experimentDescCreatedAt.Default.(func() time.Time)
+	// experimentDescUpdatedAt is the schema descriptor for updated_at field.
+	experimentDescUpdatedAt := experimentMixinFields0[1].Descriptor()
+	// experiment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	experiment.DefaultUpdatedAt = experimentDescUpdatedAt.Default.(func() time.Time)
+	// experiment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	experiment.UpdateDefaultUpdatedAt = experimentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// experimentDescName is the schema descriptor for name field.
+	experimentDescName := experimentFields[1].Descriptor()
+	// experiment.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	experiment.NameValidator = func() func(string) error {
+		validators := experimentDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// experimentDescConfidence is the schema descriptor for confidence field.
+	experimentDescConfidence := experimentFields[3].Descriptor()
+	// experiment.DefaultConfidence holds the default value on creation for the confidence field.
+	experiment.DefaultConfidence = experimentDescConfidence.Default.(float64)
+	// experiment.ConfidenceValidator is a validator for the "confidence" field. It is called by the builders before save.
+	experiment.ConfidenceValidator = func() func(float64) error {
+		validators := experimentDescConfidence.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(confidence float64) error {
+			for _, fn := range fns {
+				if err := fn(confidence); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	kolpartnerMixin := schema.KOLPartner{}.Mixin()
 	kolpartner.Policy = privacy.NewPolicies(schema.KOLPartner{})
 	kolpartner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -952,8 +1187,12 @@ func init() {
 	productDescExternalID := productFields[3].Descriptor()
 	// product.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
 	product.ExternalIDValidator = productDescExternalID.Validators[0].(func(string) error)
+	// productDescRegistrationNumber is the schema descriptor for registration_number field.
+	productDescRegistrationNumber := productFields[9].Descriptor()
+	// product.RegistrationNumberValidator is a validator for the "registration_number" field. It is called by the builders before save.
+	product.RegistrationNumberValidator = productDescRegistrationNumber.Validators[0].(func(string) error)
 	// productDescCost is the schema descriptor for cost field.
-	productDescCost := productFields[7].Descriptor()
+	productDescCost := productFields[10].Descriptor()
 	// product.DefaultCost holds the default value on creation for the cost field.
 	product.DefaultCost = schematype.Money(productDescCost.Default.(int64))
 	skuMixin := schema.SKU{}.Mixin()
@@ -1063,6 +1302,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	storeHooks := schema.Store{}.Hooks()
+
+	store.Hooks[1] = storeHooks[0]
 	storeMixinFields0 := storeMixin[0].Fields()
 	_ = storeMixinFields0
 	storeFields := schema.Store{}.Fields()
@@ -1142,7 +1384,7 @@ func init() {
 	// store.BrandPositioningValidator is a validator for the "brand_positioning" field. It is called by the builders before save.
 	store.BrandPositioningValidator = storeDescBrandPositioning.Validators[0].(func(string) error)
 	// storeDescTimezone is the schema descriptor for timezone field.
-	storeDescTimezone := storeFields[13].Descriptor()
+	storeDescTimezone := storeFields[14].Descriptor()
 	// store.DefaultTimezone holds the default value on creation for the timezone field.
 	store.DefaultTimezone = storeDescTimezone.Default.(string)
 	// store.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.

@@ -30,9 +30,9 @@ func (Content) Fields() []ent.Field {
 			Comment("ARTICLE (图文), SHORT_VIDEO (短视频), LIVE (直播), TOPIC (话题).").
 			Annotations(entgql.OrderField("KIND")),
 		field.String("theme").Optional().MaxLen(80).Comment("Theme or column, e.g. 新品种草, 教程, 节日热点."),
-		field.Enum("status").Values("DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "PUBLISHED", "ARCHIVED").
+		field.Enum("status").Values("DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "DUE", "PUBLISHED", "ARCHIVED").
 			Default("DRAFT").
-			Comment("Workflow state. Changed only by the workflow mutations (submit, approve, reject, schedule, publish, archive).").
+			Comment("Workflow state (content.Machine). DUE: its time came and its store's plugin cannot post it, so the author posts it by hand and records the URL with markContentPosted.").
 			Annotations(entgql.OrderField("STATUS"), noInput),
 		field.Time("scheduled_at").Optional().Nillable().Comment("When it is planned to go out (内容日历).").
 			Annotations(entgql.OrderField("SCHEDULED_AT")),
@@ -44,6 +44,15 @@ func (Content) Fields() []ent.Field {
 		field.String("review_note").Optional().MaxLen(2000).Comment("The reviewer's note (法务审核意见).").Annotations(noInput),
 		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput, entgql.Type("ID")),
 		field.String("external_post_id").Optional().MaxLen(128).Comment("The platform's post id once published.").Annotations(noInput),
+		field.String("post_url").Optional().MaxLen(500).Comment("The post's URL once published (recorded by markContentPosted for hand posts).").Annotations(noInput),
+		field.Int("product_id").Optional().Comment("The product it promotes; its category and registration decide the compliance category rules.").
+			Annotations(entgql.Type("ID")),
+		field.Time("hot_topic_started_at").Optional().Nillable().
+			Comment("For hot-topic content (热点): when the topic started. It must be published within 24 hours of this."),
+		field.Int("experiment_id").Optional().Comment("The A/B experiment this content is a variant of.").Annotations(entgql.Type("ID")),
+		field.String("experiment_variant").Optional().MaxLen(40).Comment("The variant's label in its experiment, e.g. A or B."),
+		field.Time("overdue_alerted_at").Optional().Nillable().Comment("When the overdue alert was raised.").Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("sla_alerted_at").Optional().Nillable().Comment("When the hot-topic SLA alert was raised.").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -53,6 +62,12 @@ func (Content) Edges() []ent.Edge {
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store that publishes it."),
 		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Comment("Who wrote it.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("product", Product.Type).Field("product_id").Unique().Comment("The product it promotes.").
+			Annotations(entsql.OnDelete(entsql.SetNull)),
+		edge.To("experiment", Experiment.Type).Field("experiment_id").Unique().Comment("The A/B experiment this content is a variant of.").
+			Annotations(entsql.OnDelete(entsql.SetNull)),
+		edge.From("engagement", EngagementMetric.Type).Ref("content").Comment("Daily engagement numbers.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("collaborations", Collaboration.Type).Ref("content").Comment("KOL collaborations on this content.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
@@ -60,7 +75,8 @@ func (Content) Edges() []ent.Edge {
 
 // Indexes of Content.
 func (Content) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("store_id", "status"), index.Fields("scheduled_at"), index.Fields("author_id")}
+	return []ent.Index{index.Fields("store_id", "status"), index.Fields("scheduled_at"), index.Fields("author_id"),
+		index.Fields("status", "scheduled_at"), index.Fields("experiment_id")}
 }
 
 // Annotations of Content.
@@ -71,7 +87,7 @@ func (Content) Annotations() []schema.Annotation {
 
 // Hooks of Content.
 func (Content) Hooks() []ent.Hook {
-	return []ent.Hook{inheritOrg("store_id", storeOrg)}
+	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("product_id", productOrg), sameOrg("experiment_id", experimentOrg)}
 }
 
 // Policy of Content.

@@ -23,14 +23,15 @@ type parentOrg func(ctx context.Context, c *gen.Client, id int) (int, error)
 
 // The parents' organization lookups; each goes through privacy.
 var (
-	storeOrg    = orgOf(func(c *gen.Client) getter[*gen.Store] { return c.Store.Get }, func(v *gen.Store) int { return v.OrganizationID })
-	productOrg  = orgOf(func(c *gen.Client) getter[*gen.Product] { return c.Product.Get }, func(v *gen.Product) int { return v.OrganizationID })
-	orderOrg    = orgOf(func(c *gen.Client) getter[*gen.Order] { return c.Order.Get }, func(v *gen.Order) int { return v.OrganizationID })
-	kolOrg      = orgOf(func(c *gen.Client) getter[*gen.KOLPartner] { return c.KOLPartner.Get }, func(v *gen.KOLPartner) int { return v.OrganizationID })
-	campaignOrg = orgOf(func(c *gen.Client) getter[*gen.Campaign] { return c.Campaign.Get }, func(v *gen.Campaign) int { return v.OrganizationID })
-	contentOrg  = orgOf(func(c *gen.Client) getter[*gen.Content] { return c.Content.Get }, func(v *gen.Content) int { return v.OrganizationID })
-	supplierOrg = orgOf(func(c *gen.Client) getter[*gen.Supplier] { return c.Supplier.Get }, func(v *gen.Supplier) int { return v.OrganizationID })
-	skuOrg      = orgOf(func(c *gen.Client) getter[*gen.SKU] { return c.SKU.Get }, func(v *gen.SKU) int { return v.OrganizationID })
+	storeOrg      = orgOf(func(c *gen.Client) getter[*gen.Store] { return c.Store.Get }, func(v *gen.Store) int { return v.OrganizationID })
+	productOrg    = orgOf(func(c *gen.Client) getter[*gen.Product] { return c.Product.Get }, func(v *gen.Product) int { return v.OrganizationID })
+	orderOrg      = orgOf(func(c *gen.Client) getter[*gen.Order] { return c.Order.Get }, func(v *gen.Order) int { return v.OrganizationID })
+	kolOrg        = orgOf(func(c *gen.Client) getter[*gen.KOLPartner] { return c.KOLPartner.Get }, func(v *gen.KOLPartner) int { return v.OrganizationID })
+	campaignOrg   = orgOf(func(c *gen.Client) getter[*gen.Campaign] { return c.Campaign.Get }, func(v *gen.Campaign) int { return v.OrganizationID })
+	contentOrg    = orgOf(func(c *gen.Client) getter[*gen.Content] { return c.Content.Get }, func(v *gen.Content) int { return v.OrganizationID })
+	supplierOrg   = orgOf(func(c *gen.Client) getter[*gen.Supplier] { return c.Supplier.Get }, func(v *gen.Supplier) int { return v.OrganizationID })
+	experimentOrg = orgOf(func(c *gen.Client) getter[*gen.Experiment] { return c.Experiment.Get }, func(v *gen.Experiment) int { return v.OrganizationID })
+	skuOrg        = orgOf(func(c *gen.Client) getter[*gen.SKU] { return c.SKU.Get }, func(v *gen.SKU) int { return v.OrganizationID })
 )
 
 type getter[T any] func(context.Context, int) (T, error)
@@ -112,6 +113,20 @@ func mutationOrg(ctx context.Context, m ent.Mutation) (int, error) {
 
 // validateCampaign checks the typed rules against the campaign kind and the
 // phases against each other and the campaign's window.
+// validateStore checks a store's content cadence target.
+func validateStore() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.StoreFunc(func(ctx context.Context, m *gen.StoreMutation) (ent.Value, error) {
+			if c, ok := m.ContentCadence(); ok {
+				if err := c.Validate(); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
 func validateCampaign() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CampaignFunc(func(ctx context.Context, m *gen.CampaignMutation) (ent.Value, error) {

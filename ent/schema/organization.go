@@ -29,6 +29,9 @@ func (Organization) Fields() []ent.Field {
 			Comment("The agency that manages this client brand, if any."),
 		field.JSON("style_guide", schematype.StyleGuide{}).Optional().
 			Comment("Brand positioning and content style guide (品牌定位 / 内容风格指南)."),
+		field.JSON("compliance_overrides", []schematype.ComplianceOverride{}).Optional().
+			Comment("The organization's compliance terms: added terms and relaxed built-in ones (set by owners and reviewers).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

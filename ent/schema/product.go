@@ -32,6 +32,11 @@ func (Product) Fields() []ent.Field {
 			Annotations(entgql.OrderField("PORTFOLIO_ROLE")),
 		field.Int64("price").GoType(schematype.Money(0)).Comment("List price.").
 			Annotations(entgql.OrderField("PRICE"), entgql.Skip(entgql.SkipWhereInput)),
+		field.Enum("category").Values("GENERAL", "COSMETICS", "FOOD").Default("GENERAL").
+			Comment("Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品)."),
+		field.Enum("registration_type").Values("NONE", "COSMETIC_FILED", "COSMETIC_SPECIAL", "HEALTH_FOOD").Default("NONE").
+			Comment("Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE."),
+		field.String("registration_number").Optional().MaxLen(80).Comment("The registration or filing number (备案号/注册证号/批准文号)."),
 		field.Int64("cost").GoType(schematype.Money(0)).Default(0).Comment("Unit cost from the supplier.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}

@@ -44,6 +44,8 @@ func (Store) Fields() []ent.Field {
 		field.Text("brand_positioning").Optional().MaxLen(2000).Comment("Value proposition and positioning (品牌定位)."),
 		field.JSON("style_guide", schematype.StyleGuide{}).Optional().
 			Comment("Content style guide (内容风格指南): persona, tone, Pantone colours, fonts."),
+		field.JSON("content_cadence", schematype.ContentCadence{}).Optional().
+			Comment("Publishing cadence target (发布节奏): posts per weekday and weekend day, deep posts at weekends, time slots."),
 		field.String("timezone").Default("Asia/Shanghai").MaxLen(64).
 			Comment("IANA time zone of the store's business day."),
 	}
@@ -81,6 +83,9 @@ func (Store) Annotations() []schema.Annotation {
 	return append(gqlEntity("stores"),
 		schema.Comment("A store or account (店铺 / 账号) on Taobao, Tmall, Douyin, Xiaohongshu or elsewhere."))
 }
+
+// Hooks of Store.
+func (Store) Hooks() []ent.Hook { return []ent.Hook{validateStore()} }
 
 // Policy of Store.
 func (Store) Policy() ent.Policy { return tenantPolicy("store") }

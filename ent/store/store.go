@@ -50,6 +50,8 @@ const (
 	FieldBrandPositioning = "brand_positioning"
 	// FieldStyleGuide holds the string denoting the style_guide field in the database.
 	FieldStyleGuide = "style_guide"
+	// FieldContentCadence holds the string denoting the content_cadence field in the database.
+	FieldContentCadence = "content_cadence"
 	// FieldTimezone holds the string denoting the timezone field in the database.
 	FieldTimezone = "timezone"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -147,6 +149,7 @@ var Columns = []string{
 	FieldServiceTags,
 	FieldBrandPositioning,
 	FieldStyleGuide,
+	FieldContentCadence,
 	FieldTimezone,
 }
 
@@ -166,7 +169,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/opsgraph/opsgraph/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

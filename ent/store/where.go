@@ -920,6 +920,16 @@ func StyleGuideNotNil() predicate.Store {
 	return predicate.Store(sql.FieldNotNull(FieldStyleGuide))
 }
 
+// ContentCadenceIsNil applies the IsNil predicate on the "content_cadence" field.
+func ContentCadenceIsNil() predicate.Store {
+	return predicate.Store(sql.FieldIsNull(FieldContentCadence))
+}
+
+// ContentCadenceNotNil applies the NotNil predicate on the "content_cadence" field.
+func ContentCadenceNotNil() predicate.Store {
+	return predicate.Store(sql.FieldNotNull(FieldContentCadence))
+}
+
 // TimezoneEQ applies the EQ predicate on the "timezone" field.
 func TimezoneEQ(v string) predicate.Store {
 	return predicate.Store(sql.FieldEQ(FieldTimezone, v))

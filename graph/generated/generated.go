@@ -17,9 +17,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
@@ -43,8 +45,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Campaign() CampaignResolver
+	Content() ContentResolver
+	Experiment() ExperimentResolver
 	MetricSnapshot() MetricSnapshotResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
+	Product() ProductResolver
 	Query() QueryResolver
 	Store() StoreResolver
 	Subscription() SubscriptionResolver
@@ -104,6 +111,35 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Asset struct {
+		CreatedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		LicenceExpiresAt  func(childComplexity int) int
+		LicenceType       func(childComplexity int) int
+		ModelRelease      func(childComplexity int) int
+		ModelReleaseRef   func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Organization      func(childComplexity int) int
+		OrganizationID    func(childComplexity int) int
+		ShowsPeople       func(childComplexity int) int
+		Source            func(childComplexity int) int
+		URL               func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+		UsageRestrictions func(childComplexity int) int
+	}
+
+	AssetConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action         func(childComplexity int) int
 		ActorEmail     func(childComplexity int) int
@@ -137,24 +173,35 @@ type ComplexityRoot struct {
 		WithinHours func(childComplexity int) int
 	}
 
+	CalendarDay struct {
+		Breaches  func(childComplexity int) int
+		Day       func(childComplexity int) int
+		Due       func(childComplexity int) int
+		Posted    func(childComplexity int) int
+		Scheduled func(childComplexity int) int
+		Store     func(childComplexity int) int
+		Target    func(childComplexity int) int
+	}
+
 	Campaign struct {
-		Budget         func(childComplexity int) int
-		Collaborations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
-		CreatedAt      func(childComplexity int) int
-		EndsAt         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		Phases         func(childComplexity int) int
-		Rules          func(childComplexity int) int
-		Spend          func(childComplexity int) int
-		StartsAt       func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Store          func(childComplexity int) int
-		StoreID        func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Budget             func(childComplexity int) int
+		Collaborations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
+		ComplianceFindings func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		EndsAt             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		Phases             func(childComplexity int) int
+		Rules              func(childComplexity int) int
+		Spend              func(childComplexity int) int
+		StartsAt           func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Store              func(childComplexity int) int
+		StoreID            func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	CampaignConnection struct {
@@ -217,29 +264,64 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ComplianceFinding struct {
+		Category   func(childComplexity int) int
+		End        func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Matched    func(childComplexity int) int
+		Severity   func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Start      func(childComplexity int) int
+		Suggestion func(childComplexity int) int
+		Term       func(childComplexity int) int
+	}
+
+	ComplianceTerm struct {
+		Relax      func(childComplexity int) int
+		Severity   func(childComplexity int) int
+		Suggestion func(childComplexity int) int
+		Term       func(childComplexity int) int
+	}
+
 	Content struct {
-		Author         func(childComplexity int) int
-		AuthorID       func(childComplexity int) int
-		Body           func(childComplexity int) int
-		Collaborations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
-		CreatedAt      func(childComplexity int) int
-		ExternalPostID func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		PublishedAt    func(childComplexity int) int
-		ReviewNote     func(childComplexity int) int
-		ReviewerID     func(childComplexity int) int
-		ScheduledAt    func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Store          func(childComplexity int) int
-		StoreID        func(childComplexity int) int
-		Tags           func(childComplexity int) int
-		Theme          func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Variants       func(childComplexity int) int
+		Author             func(childComplexity int) int
+		AuthorID           func(childComplexity int) int
+		Body               func(childComplexity int) int
+		Collaborations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
+		ComplianceFindings func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Engagement         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EngagementMetricOrder, where *ent.EngagementMetricWhereInput) int
+		Experiment         func(childComplexity int) int
+		ExperimentID       func(childComplexity int) int
+		ExperimentVariant  func(childComplexity int) int
+		ExternalPostID     func(childComplexity int) int
+		HotTopicStartedAt  func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		PostURL            func(childComplexity int) int
+		Product            func(childComplexity int) int
+		ProductID          func(childComplexity int) int
+		PublishedAt        func(childComplexity int) int
+		ReviewNote         func(childComplexity int) int
+		ReviewerID         func(childComplexity int) int
+		ScheduledAt        func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Store              func(childComplexity int) int
+		StoreID            func(childComplexity int) int
+		Tags               func(childComplexity int) int
+		Theme              func(childComplexity int) int
+		Title              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Variants           func(childComplexity int) int
+	}
+
+	ContentCadence struct {
+		DeepOnWeekends func(childComplexity int) int
+		Slots          func(childComplexity int) int
+		WeekdayPosts   func(childComplexity int) int
+		WeekendPosts   func(childComplexity int) int
 	}
 
 	ContentConnection struct {
@@ -255,6 +337,7 @@ type ComplexityRoot struct {
 
 	ContentVariant struct {
 		AltText func(childComplexity int) int
+		AssetID func(childComplexity int) int
 		Format  func(childComplexity int) int
 		URL     func(childComplexity int) int
 	}
@@ -279,6 +362,88 @@ type ComplexityRoot struct {
 	EnableTOTPPayload struct {
 		OtpauthURL func(childComplexity int) int
 		Secret     func(childComplexity int) int
+	}
+
+	EngagementImportResult struct {
+		Rows func(childComplexity int) int
+	}
+
+	EngagementMetric struct {
+		Comments       func(childComplexity int) int
+		Content        func(childComplexity int) int
+		ContentID      func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Day            func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Likes          func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Saves          func(childComplexity int) int
+		Shares         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Views          func(childComplexity int) int
+	}
+
+	EngagementMetricConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EngagementMetricEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EngagementSlot struct {
+		Engagements func(childComplexity int) int
+		Hour        func(childComplexity int) int
+		Posts       func(childComplexity int) int
+		Rate        func(childComplexity int) int
+		Views       func(childComplexity int) int
+		Weekday     func(childComplexity int) int
+	}
+
+	Experiment struct {
+		Confidence     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Dimension      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Result         func(childComplexity int) int
+		Store          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Variants       func(childComplexity int) int
+	}
+
+	ExperimentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExperimentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ExperimentResult struct {
+		NeededViewsPerVariant func(childComplexity int) int
+		PValue                func(childComplexity int) int
+		Summary               func(childComplexity int) int
+		Variants              func(childComplexity int) int
+		Winner                func(childComplexity int) int
+	}
+
+	ExperimentVariantResult struct {
+		Contents    func(childComplexity int) int
+		Engagements func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Rate        func(childComplexity int) int
+		Views       func(childComplexity int) int
 	}
 
 	FlashSaleRule struct {
@@ -413,55 +578,62 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation    func(childComplexity int, token string, password string) int
-		AcknowledgeAlert    func(childComplexity int, id int) int
-		ApproveContent      func(childComplexity int, id int, note *string) int
-		ArchiveContent      func(childComplexity int, id int) int
-		CancelSyncJob       func(childComplexity int, id int) int
-		ChangeMemberRole    func(childComplexity int, membershipID int, role string) int
-		ConnectStore        func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
-		CreateAPIToken      func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
-		CreateCampaign      func(childComplexity int, input ent.CreateCampaignInput) int
-		CreateCollaboration func(childComplexity int, input ent.CreateCollaborationInput) int
-		CreateContent       func(childComplexity int, input ent.CreateContentInput) int
-		CreateKOLPartner    func(childComplexity int, input ent.CreateKOLPartnerInput) int
-		CreateProduct       func(childComplexity int, input ent.CreateProductInput) int
-		CreateSku           func(childComplexity int, input ent.CreateSKUInput) int
-		CreateStore         func(childComplexity int, input ent.CreateStoreInput) int
-		CreateSupplier      func(childComplexity int, input ent.CreateSupplierInput) int
-		DeleteCampaign      func(childComplexity int, id int) int
-		DeleteCollaboration func(childComplexity int, id int) int
-		DeleteContent       func(childComplexity int, id int) int
-		DeleteCustomRole    func(childComplexity int, organizationID int, name string) int
-		DeleteKOLPartner    func(childComplexity int, id int) int
-		DeleteProduct       func(childComplexity int, id int) int
-		DeleteSku           func(childComplexity int, id int) int
-		DeleteStore         func(childComplexity int, id int) int
-		DeleteSupplier      func(childComplexity int, id int) int
-		EnableTotp          func(childComplexity int) int
-		InviteMember        func(childComplexity int, organizationID int, email string, role string, displayName *string) int
-		LaunchCampaign      func(childComplexity int, id int) int
-		Login               func(childComplexity int, email string, password string, totpCode *string) int
-		Logout              func(childComplexity int) int
-		PublishContent      func(childComplexity int, contentID int) int
-		RejectContent       func(childComplexity int, id int, note string) int
-		RemoveMember        func(childComplexity int, membershipID int) int
-		RetrySyncJob        func(childComplexity int, id int) int
-		RevokeAPIToken      func(childComplexity int, id int) int
-		ScheduleContent     func(childComplexity int, id int, at time.Time) int
-		SetCustomRole       func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
-		SubmitContent       func(childComplexity int, id int) int
-		SyncStore           func(childComplexity int, storeID int, what []model.SyncWhat) int
-		UpdateCampaign      func(childComplexity int, id int, input ent.UpdateCampaignInput) int
-		UpdateCollaboration func(childComplexity int, id int, input ent.UpdateCollaborationInput) int
-		UpdateContent       func(childComplexity int, id int, input ent.UpdateContentInput) int
-		UpdateKOLPartner    func(childComplexity int, id int, input ent.UpdateKOLPartnerInput) int
-		UpdateProduct       func(childComplexity int, id int, input ent.UpdateProductInput) int
-		UpdateSku           func(childComplexity int, id int, input ent.UpdateSKUInput) int
-		UpdateStock         func(childComplexity int, skuID int, quantity int) int
-		UpdateStore         func(childComplexity int, id int, input ent.UpdateStoreInput) int
-		UpdateSupplier      func(childComplexity int, id int, input ent.UpdateSupplierInput) int
-		VerifyTotp          func(childComplexity int, code string) int
+		AcceptInvitation        func(childComplexity int, token string, password string) int
+		AcknowledgeAlert        func(childComplexity int, id int) int
+		ApproveContent          func(childComplexity int, id int, note *string) int
+		ArchiveContent          func(childComplexity int, id int) int
+		CancelSyncJob           func(childComplexity int, id int) int
+		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
+		ConnectStore            func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
+		CreateAPIToken          func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
+		CreateAsset             func(childComplexity int, input ent.CreateAssetInput) int
+		CreateCampaign          func(childComplexity int, input ent.CreateCampaignInput) int
+		CreateCollaboration     func(childComplexity int, input ent.CreateCollaborationInput) int
+		CreateContent           func(childComplexity int, input ent.CreateContentInput) int
+		CreateExperiment        func(childComplexity int, input ent.CreateExperimentInput) int
+		CreateKOLPartner        func(childComplexity int, input ent.CreateKOLPartnerInput) int
+		CreateProduct           func(childComplexity int, input ent.CreateProductInput) int
+		CreateSku               func(childComplexity int, input ent.CreateSKUInput) int
+		CreateStore             func(childComplexity int, input ent.CreateStoreInput) int
+		CreateSupplier          func(childComplexity int, input ent.CreateSupplierInput) int
+		DeleteAsset             func(childComplexity int, id int) int
+		DeleteCampaign          func(childComplexity int, id int) int
+		DeleteCollaboration     func(childComplexity int, id int) int
+		DeleteContent           func(childComplexity int, id int) int
+		DeleteCustomRole        func(childComplexity int, organizationID int, name string) int
+		DeleteKOLPartner        func(childComplexity int, id int) int
+		DeleteProduct           func(childComplexity int, id int) int
+		DeleteSku               func(childComplexity int, id int) int
+		DeleteStore             func(childComplexity int, id int) int
+		DeleteSupplier          func(childComplexity int, id int) int
+		EnableTotp              func(childComplexity int) int
+		ImportEngagementMetrics func(childComplexity int, storeID int, format model.EngagementImportFormat, data string) int
+		InviteMember            func(childComplexity int, organizationID int, email string, role string, displayName *string) int
+		LaunchCampaign          func(childComplexity int, id int) int
+		Login                   func(childComplexity int, email string, password string, totpCode *string) int
+		Logout                  func(childComplexity int) int
+		MarkContentPosted       func(childComplexity int, id int, url string) int
+		PublishContent          func(childComplexity int, contentID int) int
+		RejectContent           func(childComplexity int, id int, note string) int
+		RemoveMember            func(childComplexity int, membershipID int) int
+		RetrySyncJob            func(childComplexity int, id int) int
+		RevokeAPIToken          func(childComplexity int, id int) int
+		ScheduleContent         func(childComplexity int, id int, at time.Time) int
+		SetComplianceTerms      func(childComplexity int, organizationID int, terms []*model.ComplianceTermInput) int
+		SetCustomRole           func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
+		SubmitContent           func(childComplexity int, id int) int
+		SyncStore               func(childComplexity int, storeID int, what []model.SyncWhat) int
+		UpdateAsset             func(childComplexity int, id int, input ent.UpdateAssetInput) int
+		UpdateCampaign          func(childComplexity int, id int, input ent.UpdateCampaignInput) int
+		UpdateCollaboration     func(childComplexity int, id int, input ent.UpdateCollaborationInput) int
+		UpdateContent           func(childComplexity int, id int, input ent.UpdateContentInput) int
+		UpdateKOLPartner        func(childComplexity int, id int, input ent.UpdateKOLPartnerInput) int
+		UpdateProduct           func(childComplexity int, id int, input ent.UpdateProductInput) int
+		UpdateSku               func(childComplexity int, id int, input ent.UpdateSKUInput) int
+		UpdateStock             func(childComplexity int, skuID int, quantity int) int
+		UpdateStore             func(childComplexity int, id int, input ent.UpdateStoreInput) int
+		UpdateSupplier          func(childComplexity int, id int, input ent.UpdateSupplierInput) int
+		VerifyTotp              func(childComplexity int, code string) int
 	}
 
 	NewCustomerRule struct {
@@ -529,18 +701,19 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Clients     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		CreatedAt   func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		KolPartners func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
-		Name        func(childComplexity int) int
-		Parent      func(childComplexity int) int
-		ParentID    func(childComplexity int) int
-		Stores      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
-		StyleGuide  func(childComplexity int) int
-		Suppliers   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
-		UpdatedAt   func(childComplexity int) int
+		Clients         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		ComplianceTerms func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		KolPartners     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
+		Name            func(childComplexity int) int
+		Parent          func(childComplexity int) int
+		ParentID        func(childComplexity int) int
+		Stores          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
+		StyleGuide      func(childComplexity int) int
+		Suppliers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -599,22 +772,26 @@ type ComplexityRoot struct {
 	}
 
 	Product struct {
-		Cost           func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		ExternalID     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		PortfolioRole  func(childComplexity int) int
-		Price          func(childComplexity int) int
-		Skus           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
-		Status         func(childComplexity int) int
-		Store          func(childComplexity int) int
-		StoreID        func(childComplexity int) int
-		Supplier       func(childComplexity int) int
-		SupplierID     func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Category           func(childComplexity int) int
+		ComplianceFindings func(childComplexity int) int
+		Cost               func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ExternalID         func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		PortfolioRole      func(childComplexity int) int
+		Price              func(childComplexity int) int
+		RegistrationNumber func(childComplexity int) int
+		RegistrationType   func(childComplexity int) int
+		Skus               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
+		Status             func(childComplexity int) int
+		Store              func(childComplexity int) int
+		StoreID            func(childComplexity int) int
+		Supplier           func(childComplexity int) int
+		SupplierID         func(childComplexity int) int
+		Title              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -634,25 +811,37 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APITokens      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) int
-		Alerts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) int
-		AuditEvents    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Campaigns      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
-		Collaborations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
-		Contents       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
-		KolPartners    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
-		Me             func(childComplexity int) int
-		Node           func(childComplexity int, id int) int
-		Nodes          func(childComplexity int, ids []int) int
-		Orders         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) int
-		Organizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Plugins        func(childComplexity int) int
-		Products       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
-		Roles          func(childComplexity int, organizationID int) int
-		Skus           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
-		Stores         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
-		Suppliers      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
-		SyncJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
+		APITokens       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) int
+		Alerts          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) int
+		Assets          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) int
+		AuditEvents     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Campaigns       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
+		CheckCompliance func(childComplexity int, text string, context *model.ComplianceContextInput) int
+		Collaborations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
+		ContentCalendar func(childComplexity int, scope int, from time.Time, to time.Time) int
+		Contents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
+		Experiments     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		KolPartners     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
+		Me              func(childComplexity int) int
+		Node            func(childComplexity int, id int) int
+		Nodes           func(childComplexity int, ids []int) int
+		Orders          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) int
+		Organizations   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Plugins         func(childComplexity int) int
+		Products        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		Roles           func(childComplexity int, organizationID int) int
+		Skus            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
+		Stores          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
+		Suppliers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
+		SyncJobs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
+	}
+
+	RecommendedSlot struct {
+		Hour       func(childComplexity int) int
+		Rate       func(childComplexity int) int
+		Reliable   func(childComplexity int) int
+		SampleSize func(childComplexity int) int
+		Weekday    func(childComplexity int) int
 	}
 
 	ReductionTier struct {
@@ -711,10 +900,13 @@ type ComplexityRoot struct {
 		BusinessHours       func(childComplexity int) int
 		Campaigns           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
 		Certification       func(childComplexity int) int
+		ComplianceFindings  func(childComplexity int) int
 		Connection          func(childComplexity int) int
+		ContentCadence      func(childComplexity int) int
 		Contents            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
 		CreatedAt           func(childComplexity int) int
 		DsrScore            func(childComplexity int) int
+		EngagementSlots     func(childComplexity int, kind *content.Kind) int
 		ExternalShopID      func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Introduction        func(childComplexity int) int
@@ -726,6 +918,7 @@ type ComplexityRoot struct {
 		Platform            func(childComplexity int) int
 		Products            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
 		ProfileCompleteness func(childComplexity int) int
+		RecommendedSlot     func(childComplexity int, kind content.Kind) int
 		ServiceTags         func(childComplexity int) int
 		ShippingPolicy      func(childComplexity int) int
 		StyleGuide          func(childComplexity int) int
@@ -865,6 +1058,15 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CampaignResolver interface {
+	ComplianceFindings(ctx context.Context, obj *ent.Campaign) ([]*model.ComplianceFinding, error)
+}
+type ContentResolver interface {
+	ComplianceFindings(ctx context.Context, obj *ent.Content) ([]*model.ComplianceFinding, error)
+}
+type ExperimentResolver interface {
+	Result(ctx context.Context, obj *ent.Experiment) (*model.ExperimentResult, error)
+}
 type MetricSnapshotResolver interface {
 	TrafficSources(ctx context.Context, obj *ent.MetricSnapshot) ([]*model.TrafficSourceCount, error)
 	ConversionRate(ctx context.Context, obj *ent.MetricSnapshot) (float64, error)
@@ -914,6 +1116,13 @@ type MutationResolver interface {
 	SetCustomRole(ctx context.Context, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) (*model.Role, error)
 	DeleteCustomRole(ctx context.Context, organizationID int, name string) (bool, error)
 	AcknowledgeAlert(ctx context.Context, id int) (*ent.Alert, error)
+	SetComplianceTerms(ctx context.Context, organizationID int, terms []*model.ComplianceTermInput) ([]*model.ComplianceTerm, error)
+	MarkContentPosted(ctx context.Context, id int, url string) (*ent.Content, error)
+	CreateAsset(ctx context.Context, input ent.CreateAssetInput) (*ent.Asset, error)
+	UpdateAsset(ctx context.Context, id int, input ent.UpdateAssetInput) (*ent.Asset, error)
+	DeleteAsset(ctx context.Context, id int) (int, error)
+	ImportEngagementMetrics(ctx context.Context, storeID int, format model.EngagementImportFormat, data string) (*model.EngagementImportResult, error)
+	CreateExperiment(ctx context.Context, input ent.CreateExperimentInput) (*ent.Experiment, error)
 	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
 	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
 	CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
@@ -921,15 +1130,23 @@ type MutationResolver interface {
 	PublishContent(ctx context.Context, contentID int) (*ent.Content, error)
 	UpdateStock(ctx context.Context, skuID int, quantity int) (*ent.SKU, error)
 }
+type OrganizationResolver interface {
+	ComplianceTerms(ctx context.Context, obj *ent.Organization) ([]*model.ComplianceTerm, error)
+}
+type ProductResolver interface {
+	ComplianceFindings(ctx context.Context, obj *ent.Product) ([]*model.ComplianceFinding, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error)
 	Alerts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) (*ent.AlertConnection, error)
+	Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
 	Collaborations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) (*ent.CollaborationConnection, error)
 	Contents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error)
+	Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error)
 	KolPartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) (*ent.KOLPartnerConnection, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error)
 	Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error)
@@ -940,9 +1157,14 @@ type QueryResolver interface {
 	SyncJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) (*ent.SyncJobConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
 	Roles(ctx context.Context, organizationID int) ([]*model.Role, error)
+	CheckCompliance(ctx context.Context, text string, context *model.ComplianceContextInput) ([]*model.ComplianceFinding, error)
+	ContentCalendar(ctx context.Context, scope int, from time.Time, to time.Time) ([]*model.CalendarDay, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 }
 type StoreResolver interface {
+	ComplianceFindings(ctx context.Context, obj *ent.Store) ([]*model.ComplianceFinding, error)
+	EngagementSlots(ctx context.Context, obj *ent.Store, kind *content.Kind) ([]*model.EngagementSlot, error)
+	RecommendedSlot(ctx context.Context, obj *ent.Store, kind content.Kind) (*model.RecommendedSlot, error)
 	ProfileCompleteness(ctx context.Context, obj *ent.Store) (*model.ProfileCompleteness, error)
 }
 type SubscriptionResolver interface {
@@ -1165,6 +1387,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AlertEdge.Node(childComplexity), true
 
+	case "Asset.createdAt":
+		if e.ComplexityRoot.Asset.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.CreatedAt(childComplexity), true
+	case "Asset.id":
+		if e.ComplexityRoot.Asset.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ID(childComplexity), true
+	case "Asset.kind":
+		if e.ComplexityRoot.Asset.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Kind(childComplexity), true
+	case "Asset.licenceExpiresAt":
+		if e.ComplexityRoot.Asset.LicenceExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.LicenceExpiresAt(childComplexity), true
+	case "Asset.licenceType":
+		if e.ComplexityRoot.Asset.LicenceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.LicenceType(childComplexity), true
+	case "Asset.modelRelease":
+		if e.ComplexityRoot.Asset.ModelRelease == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ModelRelease(childComplexity), true
+	case "Asset.modelReleaseRef":
+		if e.ComplexityRoot.Asset.ModelReleaseRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ModelReleaseRef(childComplexity), true
+	case "Asset.name":
+		if e.ComplexityRoot.Asset.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Name(childComplexity), true
+	case "Asset.organization":
+		if e.ComplexityRoot.Asset.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Organization(childComplexity), true
+	case "Asset.organizationID":
+		if e.ComplexityRoot.Asset.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.OrganizationID(childComplexity), true
+	case "Asset.showsPeople":
+		if e.ComplexityRoot.Asset.ShowsPeople == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.ShowsPeople(childComplexity), true
+	case "Asset.source":
+		if e.ComplexityRoot.Asset.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.Source(childComplexity), true
+	case "Asset.url":
+		if e.ComplexityRoot.Asset.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.URL(childComplexity), true
+	case "Asset.updatedAt":
+		if e.ComplexityRoot.Asset.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.UpdatedAt(childComplexity), true
+	case "Asset.usageRestrictions":
+		if e.ComplexityRoot.Asset.UsageRestrictions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Asset.UsageRestrictions(childComplexity), true
+
+	case "AssetConnection.edges":
+		if e.ComplexityRoot.AssetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetConnection.Edges(childComplexity), true
+	case "AssetConnection.pageInfo":
+		if e.ComplexityRoot.AssetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetConnection.PageInfo(childComplexity), true
+	case "AssetConnection.totalCount":
+		if e.ComplexityRoot.AssetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetConnection.TotalCount(childComplexity), true
+
+	case "AssetEdge.cursor":
+		if e.ComplexityRoot.AssetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetEdge.Cursor(childComplexity), true
+	case "AssetEdge.node":
+		if e.ComplexityRoot.AssetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssetEdge.Node(childComplexity), true
+
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
 			break
@@ -1295,6 +1640,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BargainRule.WithinHours(childComplexity), true
 
+	case "CalendarDay.breaches":
+		if e.ComplexityRoot.CalendarDay.Breaches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Breaches(childComplexity), true
+	case "CalendarDay.day":
+		if e.ComplexityRoot.CalendarDay.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Day(childComplexity), true
+	case "CalendarDay.due":
+		if e.ComplexityRoot.CalendarDay.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Due(childComplexity), true
+	case "CalendarDay.posted":
+		if e.ComplexityRoot.CalendarDay.Posted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Posted(childComplexity), true
+	case "CalendarDay.scheduled":
+		if e.ComplexityRoot.CalendarDay.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Scheduled(childComplexity), true
+	case "CalendarDay.store":
+		if e.ComplexityRoot.CalendarDay.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Store(childComplexity), true
+	case "CalendarDay.target":
+		if e.ComplexityRoot.CalendarDay.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarDay.Target(childComplexity), true
+
 	case "Campaign.budget":
 		if e.ComplexityRoot.Campaign.Budget == nil {
 			break
@@ -1312,6 +1700,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Collaborations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CollaborationOrder), args["where"].(*ent.CollaborationWhereInput)), true
+	case "Campaign.complianceFindings":
+		if e.ComplexityRoot.Campaign.ComplianceFindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ComplianceFindings(childComplexity), true
 	case "Campaign.createdAt":
 		if e.ComplexityRoot.Campaign.CreatedAt == nil {
 			break
@@ -1644,6 +2038,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CollaborationEdge.Node(childComplexity), true
 
+	case "ComplianceFinding.category":
+		if e.ComplexityRoot.ComplianceFinding.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Category(childComplexity), true
+	case "ComplianceFinding.end":
+		if e.ComplexityRoot.ComplianceFinding.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.End(childComplexity), true
+	case "ComplianceFinding.field":
+		if e.ComplexityRoot.ComplianceFinding.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Field(childComplexity), true
+	case "ComplianceFinding.matched":
+		if e.ComplexityRoot.ComplianceFinding.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Matched(childComplexity), true
+	case "ComplianceFinding.severity":
+		if e.ComplexityRoot.ComplianceFinding.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Severity(childComplexity), true
+	case "ComplianceFinding.source":
+		if e.ComplexityRoot.ComplianceFinding.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Source(childComplexity), true
+	case "ComplianceFinding.start":
+		if e.ComplexityRoot.ComplianceFinding.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Start(childComplexity), true
+	case "ComplianceFinding.suggestion":
+		if e.ComplexityRoot.ComplianceFinding.Suggestion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Suggestion(childComplexity), true
+	case "ComplianceFinding.term":
+		if e.ComplexityRoot.ComplianceFinding.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Term(childComplexity), true
+
+	case "ComplianceTerm.relax":
+		if e.ComplexityRoot.ComplianceTerm.Relax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceTerm.Relax(childComplexity), true
+	case "ComplianceTerm.severity":
+		if e.ComplexityRoot.ComplianceTerm.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceTerm.Severity(childComplexity), true
+	case "ComplianceTerm.suggestion":
+		if e.ComplexityRoot.ComplianceTerm.Suggestion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceTerm.Suggestion(childComplexity), true
+	case "ComplianceTerm.term":
+		if e.ComplexityRoot.ComplianceTerm.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceTerm.Term(childComplexity), true
+
 	case "Content.author":
 		if e.ComplexityRoot.Content.Author == nil {
 			break
@@ -1673,18 +2147,59 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Content.Collaborations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CollaborationOrder), args["where"].(*ent.CollaborationWhereInput)), true
+	case "Content.complianceFindings":
+		if e.ComplexityRoot.Content.ComplianceFindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.ComplianceFindings(childComplexity), true
 	case "Content.createdAt":
 		if e.ComplexityRoot.Content.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Content.CreatedAt(childComplexity), true
+	case "Content.engagement":
+		if e.ComplexityRoot.Content.Engagement == nil {
+			break
+		}
+
+		args, err := ec.field_Content_engagement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Content.Engagement(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EngagementMetricOrder), args["where"].(*ent.EngagementMetricWhereInput)), true
+	case "Content.experiment":
+		if e.ComplexityRoot.Content.Experiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.Experiment(childComplexity), true
+	case "Content.experimentID":
+		if e.ComplexityRoot.Content.ExperimentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.ExperimentID(childComplexity), true
+	case "Content.experimentVariant":
+		if e.ComplexityRoot.Content.ExperimentVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.ExperimentVariant(childComplexity), true
 	case "Content.externalPostID":
 		if e.ComplexityRoot.Content.ExternalPostID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Content.ExternalPostID(childComplexity), true
+	case "Content.hotTopicStartedAt":
+		if e.ComplexityRoot.Content.HotTopicStartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.HotTopicStartedAt(childComplexity), true
 	case "Content.id":
 		if e.ComplexityRoot.Content.ID == nil {
 			break
@@ -1709,6 +2224,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Content.OrganizationID(childComplexity), true
+	case "Content.postURL":
+		if e.ComplexityRoot.Content.PostURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.PostURL(childComplexity), true
+	case "Content.product":
+		if e.ComplexityRoot.Content.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.Product(childComplexity), true
+	case "Content.productID":
+		if e.ComplexityRoot.Content.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.ProductID(childComplexity), true
 	case "Content.publishedAt":
 		if e.ComplexityRoot.Content.PublishedAt == nil {
 			break
@@ -1782,6 +2315,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Content.Variants(childComplexity), true
 
+	case "ContentCadence.deepOnWeekends":
+		if e.ComplexityRoot.ContentCadence.DeepOnWeekends == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentCadence.DeepOnWeekends(childComplexity), true
+	case "ContentCadence.slots":
+		if e.ComplexityRoot.ContentCadence.Slots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentCadence.Slots(childComplexity), true
+	case "ContentCadence.weekdayPosts":
+		if e.ComplexityRoot.ContentCadence.WeekdayPosts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentCadence.WeekdayPosts(childComplexity), true
+	case "ContentCadence.weekendPosts":
+		if e.ComplexityRoot.ContentCadence.WeekendPosts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentCadence.WeekendPosts(childComplexity), true
+
 	case "ContentConnection.edges":
 		if e.ComplexityRoot.ContentConnection.Edges == nil {
 			break
@@ -1820,6 +2378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContentVariant.AltText(childComplexity), true
+	case "ContentVariant.assetId":
+		if e.ComplexityRoot.ContentVariant.AssetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContentVariant.AssetID(childComplexity), true
 	case "ContentVariant.format":
 		if e.ComplexityRoot.ContentVariant.Format == nil {
 			break
@@ -1896,6 +2460,328 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnableTOTPPayload.Secret(childComplexity), true
+
+	case "EngagementImportResult.rows":
+		if e.ComplexityRoot.EngagementImportResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementImportResult.Rows(childComplexity), true
+
+	case "EngagementMetric.comments":
+		if e.ComplexityRoot.EngagementMetric.Comments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Comments(childComplexity), true
+	case "EngagementMetric.content":
+		if e.ComplexityRoot.EngagementMetric.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Content(childComplexity), true
+	case "EngagementMetric.contentID":
+		if e.ComplexityRoot.EngagementMetric.ContentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.ContentID(childComplexity), true
+	case "EngagementMetric.createdAt":
+		if e.ComplexityRoot.EngagementMetric.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.CreatedAt(childComplexity), true
+	case "EngagementMetric.day":
+		if e.ComplexityRoot.EngagementMetric.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Day(childComplexity), true
+	case "EngagementMetric.id":
+		if e.ComplexityRoot.EngagementMetric.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.ID(childComplexity), true
+	case "EngagementMetric.likes":
+		if e.ComplexityRoot.EngagementMetric.Likes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Likes(childComplexity), true
+	case "EngagementMetric.organization":
+		if e.ComplexityRoot.EngagementMetric.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Organization(childComplexity), true
+	case "EngagementMetric.organizationID":
+		if e.ComplexityRoot.EngagementMetric.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.OrganizationID(childComplexity), true
+	case "EngagementMetric.saves":
+		if e.ComplexityRoot.EngagementMetric.Saves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Saves(childComplexity), true
+	case "EngagementMetric.shares":
+		if e.ComplexityRoot.EngagementMetric.Shares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Shares(childComplexity), true
+	case "EngagementMetric.updatedAt":
+		if e.ComplexityRoot.EngagementMetric.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.UpdatedAt(childComplexity), true
+	case "EngagementMetric.views":
+		if e.ComplexityRoot.EngagementMetric.Views == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetric.Views(childComplexity), true
+
+	case "EngagementMetricConnection.edges":
+		if e.ComplexityRoot.EngagementMetricConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetricConnection.Edges(childComplexity), true
+	case "EngagementMetricConnection.pageInfo":
+		if e.ComplexityRoot.EngagementMetricConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetricConnection.PageInfo(childComplexity), true
+	case "EngagementMetricConnection.totalCount":
+		if e.ComplexityRoot.EngagementMetricConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetricConnection.TotalCount(childComplexity), true
+
+	case "EngagementMetricEdge.cursor":
+		if e.ComplexityRoot.EngagementMetricEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetricEdge.Cursor(childComplexity), true
+	case "EngagementMetricEdge.node":
+		if e.ComplexityRoot.EngagementMetricEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementMetricEdge.Node(childComplexity), true
+
+	case "EngagementSlot.engagements":
+		if e.ComplexityRoot.EngagementSlot.Engagements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Engagements(childComplexity), true
+	case "EngagementSlot.hour":
+		if e.ComplexityRoot.EngagementSlot.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Hour(childComplexity), true
+	case "EngagementSlot.posts":
+		if e.ComplexityRoot.EngagementSlot.Posts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Posts(childComplexity), true
+	case "EngagementSlot.rate":
+		if e.ComplexityRoot.EngagementSlot.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Rate(childComplexity), true
+	case "EngagementSlot.views":
+		if e.ComplexityRoot.EngagementSlot.Views == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Views(childComplexity), true
+	case "EngagementSlot.weekday":
+		if e.ComplexityRoot.EngagementSlot.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EngagementSlot.Weekday(childComplexity), true
+
+	case "Experiment.confidence":
+		if e.ComplexityRoot.Experiment.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Confidence(childComplexity), true
+	case "Experiment.createdAt":
+		if e.ComplexityRoot.Experiment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.CreatedAt(childComplexity), true
+	case "Experiment.dimension":
+		if e.ComplexityRoot.Experiment.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Dimension(childComplexity), true
+	case "Experiment.id":
+		if e.ComplexityRoot.Experiment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.ID(childComplexity), true
+	case "Experiment.name":
+		if e.ComplexityRoot.Experiment.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Name(childComplexity), true
+	case "Experiment.organization":
+		if e.ComplexityRoot.Experiment.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Organization(childComplexity), true
+	case "Experiment.organizationID":
+		if e.ComplexityRoot.Experiment.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.OrganizationID(childComplexity), true
+	case "Experiment.result":
+		if e.ComplexityRoot.Experiment.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Result(childComplexity), true
+	case "Experiment.store":
+		if e.ComplexityRoot.Experiment.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Store(childComplexity), true
+	case "Experiment.storeID":
+		if e.ComplexityRoot.Experiment.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.StoreID(childComplexity), true
+	case "Experiment.updatedAt":
+		if e.ComplexityRoot.Experiment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.UpdatedAt(childComplexity), true
+	case "Experiment.variants":
+		if e.ComplexityRoot.Experiment.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Variants(childComplexity), true
+
+	case "ExperimentConnection.edges":
+		if e.ComplexityRoot.ExperimentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentConnection.Edges(childComplexity), true
+	case "ExperimentConnection.pageInfo":
+		if e.ComplexityRoot.ExperimentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentConnection.PageInfo(childComplexity), true
+	case "ExperimentConnection.totalCount":
+		if e.ComplexityRoot.ExperimentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentConnection.TotalCount(childComplexity), true
+
+	case "ExperimentEdge.cursor":
+		if e.ComplexityRoot.ExperimentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentEdge.Cursor(childComplexity), true
+	case "ExperimentEdge.node":
+		if e.ComplexityRoot.ExperimentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
+
+	case "ExperimentResult.neededViewsPerVariant":
+		if e.ComplexityRoot.ExperimentResult.NeededViewsPerVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResult.NeededViewsPerVariant(childComplexity), true
+	case "ExperimentResult.pValue":
+		if e.ComplexityRoot.ExperimentResult.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResult.PValue(childComplexity), true
+	case "ExperimentResult.summary":
+		if e.ComplexityRoot.ExperimentResult.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResult.Summary(childComplexity), true
+	case "ExperimentResult.variants":
+		if e.ComplexityRoot.ExperimentResult.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResult.Variants(childComplexity), true
+	case "ExperimentResult.winner":
+		if e.ComplexityRoot.ExperimentResult.Winner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResult.Winner(childComplexity), true
+
+	case "ExperimentVariantResult.contents":
+		if e.ComplexityRoot.ExperimentVariantResult.Contents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentVariantResult.Contents(childComplexity), true
+	case "ExperimentVariantResult.engagements":
+		if e.ComplexityRoot.ExperimentVariantResult.Engagements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentVariantResult.Engagements(childComplexity), true
+	case "ExperimentVariantResult.label":
+		if e.ComplexityRoot.ExperimentVariantResult.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentVariantResult.Label(childComplexity), true
+	case "ExperimentVariantResult.rate":
+		if e.ComplexityRoot.ExperimentVariantResult.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentVariantResult.Rate(childComplexity), true
+	case "ExperimentVariantResult.views":
+		if e.ComplexityRoot.ExperimentVariantResult.Views == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentVariantResult.Views(childComplexity), true
 
 	case "FlashSaleRule.flashPrice":
 		if e.ComplexityRoot.FlashSaleRule.FlashPrice == nil {
@@ -2470,6 +3356,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationId"].(int), args["role"].(string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.createAsset":
+		if e.ComplexityRoot.Mutation.CreateAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAsset(childComplexity, args["input"].(ent.CreateAssetInput)), true
 	case "Mutation.createCampaign":
 		if e.ComplexityRoot.Mutation.CreateCampaign == nil {
 			break
@@ -2503,6 +3400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateContent(childComplexity, args["input"].(ent.CreateContentInput)), true
+	case "Mutation.createExperiment":
+		if e.ComplexityRoot.Mutation.CreateExperiment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createExperiment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateExperiment(childComplexity, args["input"].(ent.CreateExperimentInput)), true
 	case "Mutation.createKOLPartner":
 		if e.ComplexityRoot.Mutation.CreateKOLPartner == nil {
 			break
@@ -2558,6 +3466,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSupplier(childComplexity, args["input"].(ent.CreateSupplierInput)), true
+	case "Mutation.deleteAsset":
+		if e.ComplexityRoot.Mutation.DeleteAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAsset(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteCampaign":
 		if e.ComplexityRoot.Mutation.DeleteCampaign == nil {
 			break
@@ -2663,6 +3582,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnableTotp(childComplexity), true
+	case "Mutation.importEngagementMetrics":
+		if e.ComplexityRoot.Mutation.ImportEngagementMetrics == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importEngagementMetrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportEngagementMetrics(childComplexity, args["storeId"].(int), args["format"].(model.EngagementImportFormat), args["data"].(string)), true
 	case "Mutation.inviteMember":
 		if e.ComplexityRoot.Mutation.InviteMember == nil {
 			break
@@ -2702,6 +3632,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markContentPosted":
+		if e.ComplexityRoot.Mutation.MarkContentPosted == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markContentPosted_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkContentPosted(childComplexity, args["id"].(int), args["url"].(string)), true
 	case "Mutation.publishContent":
 		if e.ComplexityRoot.Mutation.PublishContent == nil {
 			break
@@ -2768,6 +3709,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ScheduleContent(childComplexity, args["id"].(int), args["at"].(time.Time)), true
+	case "Mutation.setComplianceTerms":
+		if e.ComplexityRoot.Mutation.SetComplianceTerms == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setComplianceTerms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetComplianceTerms(childComplexity, args["organizationId"].(int), args["terms"].([]*model.ComplianceTermInput)), true
 	case "Mutation.setCustomRole":
 		if e.ComplexityRoot.Mutation.SetCustomRole == nil {
 			break
@@ -2801,6 +3753,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SyncStore(childComplexity, args["storeId"].(int), args["what"].([]model.SyncWhat)), true
+	case "Mutation.updateAsset":
+		if e.ComplexityRoot.Mutation.UpdateAsset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAsset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAsset(childComplexity, args["id"].(int), args["input"].(ent.UpdateAssetInput)), true
 	case "Mutation.updateCampaign":
 		if e.ComplexityRoot.Mutation.UpdateCampaign == nil {
 			break
@@ -3193,6 +4156,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Clients(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Organization.complianceTerms":
+		if e.ComplexityRoot.Organization.ComplianceTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.ComplianceTerms(childComplexity), true
 	case "Organization.createdAt":
 		if e.ComplexityRoot.Organization.CreatedAt == nil {
 			break
@@ -3503,6 +4472,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PluginStatus.Version(childComplexity), true
 
+	case "Product.category":
+		if e.ComplexityRoot.Product.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Category(childComplexity), true
+	case "Product.complianceFindings":
+		if e.ComplexityRoot.Product.ComplianceFindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ComplianceFindings(childComplexity), true
 	case "Product.cost":
 		if e.ComplexityRoot.Product.Cost == nil {
 			break
@@ -3551,6 +4532,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Price(childComplexity), true
+	case "Product.registrationNumber":
+		if e.ComplexityRoot.Product.RegistrationNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.RegistrationNumber(childComplexity), true
+	case "Product.registrationType":
+		if e.ComplexityRoot.Product.RegistrationType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.RegistrationType(childComplexity), true
 	case "Product.skus":
 		if e.ComplexityRoot.Product.Skus == nil {
 			break
@@ -3672,6 +4665,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Alerts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AlertOrder), args["where"].(*ent.AlertWhereInput)), true
+	case "Query.assets":
+		if e.ComplexityRoot.Query.Assets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Assets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssetOrder), args["where"].(*ent.AssetWhereInput)), true
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
 			break
@@ -3694,6 +4698,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CampaignOrder), args["where"].(*ent.CampaignWhereInput)), true
+	case "Query.checkCompliance":
+		if e.ComplexityRoot.Query.CheckCompliance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkCompliance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckCompliance(childComplexity, args["text"].(string), args["context"].(*model.ComplianceContextInput)), true
 	case "Query.collaborations":
 		if e.ComplexityRoot.Query.Collaborations == nil {
 			break
@@ -3705,6 +4720,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Collaborations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CollaborationOrder), args["where"].(*ent.CollaborationWhereInput)), true
+	case "Query.contentCalendar":
+		if e.ComplexityRoot.Query.ContentCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contentCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContentCalendar(childComplexity, args["scope"].(int), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.contents":
 		if e.ComplexityRoot.Query.Contents == nil {
 			break
@@ -3716,6 +4742,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ContentOrder), args["where"].(*ent.ContentWhereInput)), true
+	case "Query.experiments":
+		if e.ComplexityRoot.Query.Experiments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_experiments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Experiments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExperimentOrder), args["where"].(*ent.ExperimentWhereInput)), true
 
 	case "Query.kolPartners":
 		if e.ComplexityRoot.Query.KolPartners == nil {
@@ -3850,6 +4887,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SyncJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SyncJobOrder), args["where"].(*ent.SyncJobWhereInput)), true
+
+	case "RecommendedSlot.hour":
+		if e.ComplexityRoot.RecommendedSlot.Hour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendedSlot.Hour(childComplexity), true
+	case "RecommendedSlot.rate":
+		if e.ComplexityRoot.RecommendedSlot.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendedSlot.Rate(childComplexity), true
+	case "RecommendedSlot.reliable":
+		if e.ComplexityRoot.RecommendedSlot.Reliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendedSlot.Reliable(childComplexity), true
+	case "RecommendedSlot.sampleSize":
+		if e.ComplexityRoot.RecommendedSlot.SampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendedSlot.SampleSize(childComplexity), true
+	case "RecommendedSlot.weekday":
+		if e.ComplexityRoot.RecommendedSlot.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecommendedSlot.Weekday(childComplexity), true
 
 	case "ReductionTier.reduction":
 		if e.ComplexityRoot.ReductionTier.Reduction == nil {
@@ -4067,12 +5135,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Store.Certification(childComplexity), true
+	case "Store.complianceFindings":
+		if e.ComplexityRoot.Store.ComplianceFindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Store.ComplianceFindings(childComplexity), true
 	case "Store.connection":
 		if e.ComplexityRoot.Store.Connection == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Store.Connection(childComplexity), true
+	case "Store.contentCadence":
+		if e.ComplexityRoot.Store.ContentCadence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Store.ContentCadence(childComplexity), true
 	case "Store.contents":
 		if e.ComplexityRoot.Store.Contents == nil {
 			break
@@ -4096,6 +5176,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Store.DsrScore(childComplexity), true
+	case "Store.engagementSlots":
+		if e.ComplexityRoot.Store.EngagementSlots == nil {
+			break
+		}
+
+		args, err := ec.field_Store_engagementSlots_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Store.EngagementSlots(childComplexity, args["kind"].(*content.Kind)), true
 	case "Store.externalShopID":
 		if e.ComplexityRoot.Store.ExternalShopID == nil {
 			break
@@ -4177,6 +5268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Store.ProfileCompleteness(childComplexity), true
+	case "Store.recommendedSlot":
+		if e.ComplexityRoot.Store.RecommendedSlot == nil {
+			break
+		}
+
+		args, err := ec.field_Store_recommendedSlot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Store.RecommendedSlot(childComplexity, args["kind"].(content.Kind)), true
 	case "Store.serviceTags":
 		if e.ComplexityRoot.Store.ServiceTags == nil {
 			break
@@ -4726,6 +5828,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("APITokenWhereInput", ec.unmarshalInputAPITokenWhereInput),
 			graphql.NewInputUnmarshaler("AlertOrder", ec.unmarshalInputAlertOrder),
 			graphql.NewInputUnmarshaler("AlertWhereInput", ec.unmarshalInputAlertWhereInput),
+			graphql.NewInputUnmarshaler("AssetOrder", ec.unmarshalInputAssetOrder),
+			graphql.NewInputUnmarshaler("AssetWhereInput", ec.unmarshalInputAssetWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("BargainRuleInput", ec.unmarshalInputBargainRuleInput),
@@ -4735,13 +5839,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
 			graphql.NewInputUnmarshaler("CollaborationOrder", ec.unmarshalInputCollaborationOrder),
 			graphql.NewInputUnmarshaler("CollaborationWhereInput", ec.unmarshalInputCollaborationWhereInput),
+			graphql.NewInputUnmarshaler("ComplianceContextInput", ec.unmarshalInputComplianceContextInput),
+			graphql.NewInputUnmarshaler("ComplianceTermInput", ec.unmarshalInputComplianceTermInput),
+			graphql.NewInputUnmarshaler("ContentCadenceInput", ec.unmarshalInputContentCadenceInput),
 			graphql.NewInputUnmarshaler("ContentOrder", ec.unmarshalInputContentOrder),
 			graphql.NewInputUnmarshaler("ContentVariantInput", ec.unmarshalInputContentVariantInput),
 			graphql.NewInputUnmarshaler("ContentWhereInput", ec.unmarshalInputContentWhereInput),
 			graphql.NewInputUnmarshaler("CouponRuleInput", ec.unmarshalInputCouponRuleInput),
+			graphql.NewInputUnmarshaler("CreateAssetInput", ec.unmarshalInputCreateAssetInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateCollaborationInput", ec.unmarshalInputCreateCollaborationInput),
 			graphql.NewInputUnmarshaler("CreateContentInput", ec.unmarshalInputCreateContentInput),
+			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateKOLPartnerInput", ec.unmarshalInputCreateKOLPartnerInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
 			graphql.NewInputUnmarshaler("CreateSKUInput", ec.unmarshalInputCreateSKUInput),
@@ -4749,6 +5858,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSupplierInput", ec.unmarshalInputCreateSupplierInput),
 			graphql.NewInputUnmarshaler("CredentialInput", ec.unmarshalInputCredentialInput),
 			graphql.NewInputUnmarshaler("DiscountTierInput", ec.unmarshalInputDiscountTierInput),
+			graphql.NewInputUnmarshaler("EngagementMetricOrder", ec.unmarshalInputEngagementMetricOrder),
+			graphql.NewInputUnmarshaler("EngagementMetricWhereInput", ec.unmarshalInputEngagementMetricWhereInput),
+			graphql.NewInputUnmarshaler("ExperimentOrder", ec.unmarshalInputExperimentOrder),
+			graphql.NewInputUnmarshaler("ExperimentWhereInput", ec.unmarshalInputExperimentWhereInput),
 			graphql.NewInputUnmarshaler("FlashSaleRuleInput", ec.unmarshalInputFlashSaleRuleInput),
 			graphql.NewInputUnmarshaler("FlashSaleSlotInput", ec.unmarshalInputFlashSaleSlotInput),
 			graphql.NewInputUnmarshaler("FullReductionRuleInput", ec.unmarshalInputFullReductionRuleInput),
@@ -4786,9 +5899,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SyncJobOrder", ec.unmarshalInputSyncJobOrder),
 			graphql.NewInputUnmarshaler("SyncJobWhereInput", ec.unmarshalInputSyncJobWhereInput),
 			graphql.NewInputUnmarshaler("TimeLimitedDiscountRuleInput", ec.unmarshalInputTimeLimitedDiscountRuleInput),
+			graphql.NewInputUnmarshaler("UpdateAssetInput", ec.unmarshalInputUpdateAssetInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateCollaborationInput", ec.unmarshalInputUpdateCollaborationInput),
 			graphql.NewInputUnmarshaler("UpdateContentInput", ec.unmarshalInputUpdateContentInput),
+			graphql.NewInputUnmarshaler("UpdateExperimentInput", ec.unmarshalInputUpdateExperimentInput),
 			graphql.NewInputUnmarshaler("UpdateKOLPartnerInput", ec.unmarshalInputUpdateKOLPartnerInput),
 			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
 			graphql.NewInputUnmarshaler("UpdateSKUInput", ec.unmarshalInputUpdateSKUInput),
@@ -4989,6 +6104,251 @@ extend type Mutation {
 
   "Acknowledge an alert."
   acknowledgeAlert("Global id of the object." id: ID!): Alert!
+}
+`, BuiltIn: false},
+	{Name: "../content.graphql", Input: `"Severity of a compliance finding: A must be removed (absolute or medical claim, unmet legal requirement); B needs evidence on file (patent, certificate, award, registration); C is wording to review (comparatives, time promises, inducements)."
+enum ComplianceSeverity {
+  "Must be removed."
+  A
+  "Needs evidence on file."
+  B
+  "Wording to review."
+  C
+}
+
+"Where a checked text is shown to customers."
+enum ComplianceSurface {
+  "Content title, body, tags and alt texts."
+  CONTENT
+  "A store's 简介."
+  STORE_PROFILE
+  "A store's automatic reply (自动回复)."
+  AUTO_REPLY
+  "A product title."
+  PRODUCT
+  "A campaign name or description (inducement words such as 秒杀 are allowed here)."
+  CAMPAIGN
+}
+
+"One problem found by the compliance check (广告法 and platform rules)."
+type ComplianceFinding {
+  "The field it was found in (title, body, tags[0], variants[1].altText, introduction …); null for a single text."
+  field: String
+  "The listed term, normalized (e.g. no1 for ＮＯ．１)."
+  term: String!
+  "The text as written, with its spaces, full-width or traditional characters; empty for a missing disclosure."
+  matched: String!
+  "Offset of the match in the field, in Unicode code points; null for a missing disclosure."
+  start: Int
+  "End offset (exclusive) of the match, in Unicode code points; null for a missing disclosure."
+  end: Int
+  "A, B or C."
+  severity: ComplianceSeverity!
+  "The rule: ABSOLUTE, AUTHORITY, MEDICAL, EFFICACY, EVIDENCE, COMPARATIVE, TIME_PROMISE, INDUCEMENT, SPECIAL_COSMETIC, HEALTH_FUNCTION, CONTACT, DISCLOSURE or CUSTOM."
+  category: String!
+  "What to do about it."
+  suggestion: String!
+  "The source of the term (see docs/compliance.md), or organization for the organization's own terms."
+  source: String!
+}
+
+"What the compliance check knows besides the text."
+input ComplianceContextInput {
+  "Apply this organization's own terms (added and relaxed) as well."
+  organizationId: ID
+  "Where the text is shown; CONTENT when omitted."
+  surface: ComplianceSurface
+  "The product the text sells: its category and registration decide the category rules."
+  productId: ID
+  "Product category, when no productId is given."
+  productCategory: ProductCategory
+  "Registration type, when no productId is given."
+  registrationType: ProductRegistrationType
+  "The content carries a purchase link (a link in the text is detected anyway)."
+  hasPurchaseLink: Boolean
+  "The content is a KOL collaboration."
+  kolCollaboration: Boolean
+}
+
+"One of an organization's compliance terms."
+type ComplianceTerm {
+  "The term."
+  term: String!
+  "True: a built-in term this organization does not flag. False: an added term."
+  relax: Boolean!
+  "Severity of an added term."
+  severity: ComplianceSeverity
+  "Suggestion shown with an added term."
+  suggestion: String
+}
+
+"One of an organization's compliance terms, as input."
+input ComplianceTermInput {
+  "The term."
+  term: String!
+  "True relaxes a built-in term (medical terms cannot be relaxed); false adds the term."
+  relax: Boolean
+  "Severity of an added term; C when omitted."
+  severity: ComplianceSeverity
+  "Suggestion shown with an added term."
+  suggestion: String
+}
+
+extend type Organization {
+  "The organization's compliance terms (added and relaxed), on top of the built-in list."
+  complianceTerms: [ComplianceTerm!]!
+}
+
+extend type Content {
+  "Compliance findings over the title, body, tags and alt texts, with the product's category rules and the disclosure rule."
+  complianceFindings: [ComplianceFinding!]!
+}
+
+extend type Store {
+  "Compliance findings over the store's 简介 and automatic reply."
+  complianceFindings: [ComplianceFinding!]!
+}
+
+extend type Product {
+  "Compliance findings over the product title, with its category rules."
+  complianceFindings: [ComplianceFinding!]!
+}
+
+extend type Campaign {
+  "Compliance findings over the campaign name."
+  complianceFindings: [ComplianceFinding!]!
+}
+
+extend type Query {
+  "Check a text against 广告法 and platform rules while typing. Nothing is stored."
+  checkCompliance("The text." text: String!, "What is known about the text." context: ComplianceContextInput): [ComplianceFinding!]!
+}
+
+extend type Mutation {
+  "Replace an organization's compliance terms (owners and reviewers)."
+  setComplianceTerms("Global id of the organization." organizationId: ID!, "The full list of terms." terms: [ComplianceTermInput!]!): [ComplianceTerm!]!
+  "Record that DUE (or SCHEDULED) content was posted by hand, with the post's URL; it becomes PUBLISHED."
+  markContentPosted("Global id of the content." id: ID!, "The post's URL (http or https)." url: String!): Content!
+}
+
+extend type Mutation {
+  "Add an asset to the library (素材库)."
+  createAsset("The fields to set." input: CreateAssetInput!): Asset!
+  "Update an asset (licence, release, restrictions …)."
+  updateAsset("Global id of the object." id: ID!, "The fields to set." input: UpdateAssetInput!): Asset!
+  "Delete an asset."
+  deleteAsset("Global id of the object." id: ID!): ID!
+  "Import daily engagement numbers of a store's content (upsert per content and day). CSV has the header contentId,day,views,likes,comments,shares,saves; JSON is an array of objects with those keys."
+  importEngagementMetrics("Global id of the store; every row's content must belong to it." storeId: ID!, "CSV or JSON." format: EngagementImportFormat!, "The rows." data: String!): EngagementImportResult!
+  "Create an A/B experiment; attach content variants with updateContent (experimentId, experimentVariant)."
+  createExperiment("The fields to set." input: CreateExperimentInput!): Experiment!
+}
+
+"Format of an engagement import."
+enum EngagementImportFormat {
+  "Comma-separated values with a header row."
+  CSV
+  "A JSON array of objects."
+  JSON
+}
+
+"What an engagement import did."
+type EngagementImportResult {
+  "Rows written (inserted or replaced)."
+  rows: Int!
+}
+
+"Engagement of a store's published content by weekday and hour of posting."
+type EngagementSlot {
+  "ISO weekday, 1 = Monday … 7 = Sunday, in the store's time zone."
+  weekday: Int!
+  "Hour of posting, 0–23, in the store's time zone."
+  hour: Int!
+  "Published pieces of content in this slot (the sample size)."
+  posts: Int!
+  "Views of those posts."
+  views: Int!
+  "Likes, comments, shares and saves of those posts."
+  engagements: Int!
+  "engagements / views; 0 without views."
+  rate: Float!
+}
+
+"The recommended posting slot of a store and content kind, from its own history."
+type RecommendedSlot {
+  "ISO weekday, 1 = Monday … 7 = Sunday."
+  weekday: Int!
+  "Hour of posting, 0–23, in the store's time zone."
+  hour: Int!
+  "Engagement rate of the slot."
+  rate: Float!
+  "Posts behind the recommendation."
+  sampleSize: Int!
+  "Whether the sample is large enough (at least 3 posts in the slot) to trust."
+  reliable: Boolean!
+}
+
+extend type Store {
+  "Engagement rate of this store's published content by weekday and hour of posting, optionally for one kind."
+  engagementSlots("Only this kind." kind: ContentKind): [EngagementSlot!]!
+  "The best weekday and hour to post this kind of content, from the store's history; null without history."
+  recommendedSlot("The content kind." kind: ContentKind!): RecommendedSlot
+}
+
+"One variant's numbers in an experiment."
+type ExperimentVariantResult {
+  "The variant label (experimentVariant of its content)."
+  label: String!
+  "Pieces of content in the variant."
+  contents: Int!
+  "Views."
+  views: Int!
+  "Likes, comments, shares and saves."
+  engagements: Int!
+  "engagements / views."
+  rate: Float!
+}
+
+"The outcome of an experiment so far."
+type ExperimentResult {
+  "Per-variant numbers, best rate first."
+  variants: [ExperimentVariantResult!]!
+  "The winning label, only when the two-proportion z-test of the best against the runner-up is significant."
+  winner: String
+  "Two-sided p-value of the best against the runner-up; null with fewer than two variants with views."
+  pValue: Float
+  "Views each variant needs to detect the observed difference at the experiment's confidence with 80% power, when there is no winner yet."
+  neededViewsPerVariant: Int
+  "A sentence for the console: the winner, or \"no winner yet\" with the sample needed."
+  summary: String!
+}
+
+extend type Experiment {
+  "Metrics per variant and the winner, if any."
+  result: ExperimentResult!
+}
+
+"What contentCalendar shows for one store on one day."
+type CalendarDay {
+  "The day, YYYY-MM-DD, in the store's time zone."
+  day: String!
+  "The store."
+  store: Store!
+  "Content planned for the day and not yet out."
+  scheduled: [Content!]!
+  "Content whose time came that must be posted by hand."
+  due: [Content!]!
+  "Content published that day."
+  posted: [Content!]!
+  "Posts the cadence asks for that day."
+  target: Int!
+  "Cadence problems: GAP (fewer posts than the target), NO_DEEP_POST (weekend without a deep post), DEEP_ON_WEEKDAY (a deep post on a weekday), OFF_SLOT (a post outside the time slots), HOT_TOPIC_LATE (a hot topic out more than 24 h after the topic started or not at all)."
+  breaches: [String!]!
+}
+
+extend type Query {
+  "The content calendar (内容日历) of an organization's stores or one store, per day and store, with cadence gaps and breaches. At most 92 days."
+  contentCalendar("Global id of an organization or a store." scope: ID!, "First moment included." from: Time!, "First moment excluded." to: Time!): [CalendarDay!]!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -5643,6 +7003,18 @@ enum AlertKind @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Kind") {
   Refund spike.
   """
   REFUND_SPIKE
+  """
+  Content due.
+  """
+  CONTENT_DUE
+  """
+  Content overdue.
+  """
+  CONTENT_OVERDUE
+  """
+  Hot topic sla missed.
+  """
+  HOT_TOPIC_SLA_MISSED
 }
 """
 Ordering options for Alert connections
@@ -6008,6 +7380,679 @@ input AlertWhereInput {
   acknowledgedAt is set.
   """
   acknowledgedAtNotNil: Boolean
+}
+"""
+An image or video of the asset library (素材库) with its source, licence and model release.
+"""
+type Asset implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  What it shows.
+  """
+  name: String!
+  """
+  IMAGE or VIDEO.
+  """
+  kind: AssetKind!
+  """
+  Where the file is (http or https URL).
+  """
+  url: String!
+  """
+  Where it comes from: photographer, agency, stock library, own shoot.
+  """
+  source: String!
+  """
+  Licence: NONE (none on file), OWNED (own work), COMMISSIONED (work for hire), LICENSED (rights-managed), ROYALTY_FREE, CREATIVE_COMMONS.
+  """
+  licenceType: AssetLicenceType!
+  """
+  When the licence ends; none for perpetual licences.
+  """
+  licenceExpiresAt: Time
+  """
+  Usage restrictions, e.g. 仅限小红书, 不得用于付费投放.
+  """
+  usageRestrictions: String
+  """
+  Whether identifiable people are shown (then a model release is needed).
+  """
+  showsPeople: Boolean!
+  """
+  Whether a signed model release (肖像授权协议) is on file.
+  """
+  modelRelease: Boolean!
+  """
+  Where the signed release is filed.
+  """
+  modelReleaseRef: String
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+}
+"""
+A connection to a list of items.
+"""
+type AssetConnection {
+  """
+  A list of edges.
+  """
+  edges: [AssetEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AssetEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Asset
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+AssetKind is enum for the field kind
+"""
+enum AssetKind @goModel(model: "github.com/opsgraph/opsgraph/ent/asset.Kind") {
+  """
+  Image.
+  """
+  IMAGE
+  """
+  Video.
+  """
+  VIDEO
+}
+"""
+AssetLicenceType is enum for the field licence_type
+"""
+enum AssetLicenceType @goModel(model: "github.com/opsgraph/opsgraph/ent/asset.LicenceType") {
+  """
+  None.
+  """
+  NONE
+  """
+  Owned.
+  """
+  OWNED
+  """
+  Commissioned.
+  """
+  COMMISSIONED
+  """
+  Licensed.
+  """
+  LICENSED
+  """
+  Royalty free.
+  """
+  ROYALTY_FREE
+  """
+  Creative commons.
+  """
+  CREATIVE_COMMONS
+}
+"""
+Ordering options for Asset connections
+"""
+input AssetOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Assets.
+  """
+  field: AssetOrderField!
+}
+"""
+Properties by which Asset connections can be ordered.
+"""
+enum AssetOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by name.
+  """
+  NAME
+  """
+  Order by licence expires at.
+  """
+  LICENCE_EXPIRES_AT
+}
+"""
+AssetWhereInput is used for filtering Asset objects.
+Input was generated by ent.
+"""
+input AssetWhereInput {
+  """
+  Negates the filter.
+  """
+  not: AssetWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [AssetWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [AssetWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  name field predicates
+  """
+  name: String
+  """
+  name is not this.
+  """
+  nameNEQ: String
+  """
+  name is one of these.
+  """
+  nameIn: [String!]
+  """
+  name is none of these.
+  """
+  nameNotIn: [String!]
+  """
+  name is more than this.
+  """
+  nameGT: String
+  """
+  name is at least this.
+  """
+  nameGTE: String
+  """
+  name is less than this.
+  """
+  nameLT: String
+  """
+  name is at most this.
+  """
+  nameLTE: String
+  """
+  name contains this.
+  """
+  nameContains: String
+  """
+  name starts with this.
+  """
+  nameHasPrefix: String
+  """
+  name ends with this.
+  """
+  nameHasSuffix: String
+  """
+  name equals this, ignoring case.
+  """
+  nameEqualFold: String
+  """
+  name contains this, ignoring case.
+  """
+  nameContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: AssetKind
+  """
+  kind is not this.
+  """
+  kindNEQ: AssetKind
+  """
+  kind is one of these.
+  """
+  kindIn: [AssetKind!]
+  """
+  kind is none of these.
+  """
+  kindNotIn: [AssetKind!]
+  """
+  url field predicates
+  """
+  url: String
+  """
+  url is not this.
+  """
+  urlNEQ: String
+  """
+  url is one of these.
+  """
+  urlIn: [String!]
+  """
+  url is none of these.
+  """
+  urlNotIn: [String!]
+  """
+  url is more than this.
+  """
+  urlGT: String
+  """
+  url is at least this.
+  """
+  urlGTE: String
+  """
+  url is less than this.
+  """
+  urlLT: String
+  """
+  url is at most this.
+  """
+  urlLTE: String
+  """
+  url contains this.
+  """
+  urlContains: String
+  """
+  url starts with this.
+  """
+  urlHasPrefix: String
+  """
+  url ends with this.
+  """
+  urlHasSuffix: String
+  """
+  url equals this, ignoring case.
+  """
+  urlEqualFold: String
+  """
+  url contains this, ignoring case.
+  """
+  urlContainsFold: String
+  """
+  source field predicates
+  """
+  source: String
+  """
+  source is not this.
+  """
+  sourceNEQ: String
+  """
+  source is one of these.
+  """
+  sourceIn: [String!]
+  """
+  source is none of these.
+  """
+  sourceNotIn: [String!]
+  """
+  source is more than this.
+  """
+  sourceGT: String
+  """
+  source is at least this.
+  """
+  sourceGTE: String
+  """
+  source is less than this.
+  """
+  sourceLT: String
+  """
+  source is at most this.
+  """
+  sourceLTE: String
+  """
+  source contains this.
+  """
+  sourceContains: String
+  """
+  source starts with this.
+  """
+  sourceHasPrefix: String
+  """
+  source ends with this.
+  """
+  sourceHasSuffix: String
+  """
+  source equals this, ignoring case.
+  """
+  sourceEqualFold: String
+  """
+  source contains this, ignoring case.
+  """
+  sourceContainsFold: String
+  """
+  licence_type field predicates
+  """
+  licenceType: AssetLicenceType
+  """
+  licenceType is not this.
+  """
+  licenceTypeNEQ: AssetLicenceType
+  """
+  licenceType is one of these.
+  """
+  licenceTypeIn: [AssetLicenceType!]
+  """
+  licenceType is none of these.
+  """
+  licenceTypeNotIn: [AssetLicenceType!]
+  """
+  licence_expires_at field predicates
+  """
+  licenceExpiresAt: Time
+  """
+  licenceExpiresAt is not this.
+  """
+  licenceExpiresAtNEQ: Time
+  """
+  licenceExpiresAt is one of these.
+  """
+  licenceExpiresAtIn: [Time!]
+  """
+  licenceExpiresAt is none of these.
+  """
+  licenceExpiresAtNotIn: [Time!]
+  """
+  licenceExpiresAt is more than this.
+  """
+  licenceExpiresAtGT: Time
+  """
+  licenceExpiresAt is at least this.
+  """
+  licenceExpiresAtGTE: Time
+  """
+  licenceExpiresAt is less than this.
+  """
+  licenceExpiresAtLT: Time
+  """
+  licenceExpiresAt is at most this.
+  """
+  licenceExpiresAtLTE: Time
+  """
+  licenceExpiresAt is not set.
+  """
+  licenceExpiresAtIsNil: Boolean
+  """
+  licenceExpiresAt is set.
+  """
+  licenceExpiresAtNotNil: Boolean
+  """
+  usage_restrictions field predicates
+  """
+  usageRestrictions: String
+  """
+  usageRestrictions is not this.
+  """
+  usageRestrictionsNEQ: String
+  """
+  usageRestrictions is one of these.
+  """
+  usageRestrictionsIn: [String!]
+  """
+  usageRestrictions is none of these.
+  """
+  usageRestrictionsNotIn: [String!]
+  """
+  usageRestrictions is more than this.
+  """
+  usageRestrictionsGT: String
+  """
+  usageRestrictions is at least this.
+  """
+  usageRestrictionsGTE: String
+  """
+  usageRestrictions is less than this.
+  """
+  usageRestrictionsLT: String
+  """
+  usageRestrictions is at most this.
+  """
+  usageRestrictionsLTE: String
+  """
+  usageRestrictions contains this.
+  """
+  usageRestrictionsContains: String
+  """
+  usageRestrictions starts with this.
+  """
+  usageRestrictionsHasPrefix: String
+  """
+  usageRestrictions ends with this.
+  """
+  usageRestrictionsHasSuffix: String
+  """
+  usageRestrictions is not set.
+  """
+  usageRestrictionsIsNil: Boolean
+  """
+  usageRestrictions is set.
+  """
+  usageRestrictionsNotNil: Boolean
+  """
+  usageRestrictions equals this, ignoring case.
+  """
+  usageRestrictionsEqualFold: String
+  """
+  usageRestrictions contains this, ignoring case.
+  """
+  usageRestrictionsContainsFold: String
+  """
+  shows_people field predicates
+  """
+  showsPeople: Boolean
+  """
+  showsPeople is not this.
+  """
+  showsPeopleNEQ: Boolean
+  """
+  model_release field predicates
+  """
+  modelRelease: Boolean
+  """
+  modelRelease is not this.
+  """
+  modelReleaseNEQ: Boolean
+  """
+  model_release_ref field predicates
+  """
+  modelReleaseRef: String
+  """
+  modelReleaseRef is not this.
+  """
+  modelReleaseRefNEQ: String
+  """
+  modelReleaseRef is one of these.
+  """
+  modelReleaseRefIn: [String!]
+  """
+  modelReleaseRef is none of these.
+  """
+  modelReleaseRefNotIn: [String!]
+  """
+  modelReleaseRef is more than this.
+  """
+  modelReleaseRefGT: String
+  """
+  modelReleaseRef is at least this.
+  """
+  modelReleaseRefGTE: String
+  """
+  modelReleaseRef is less than this.
+  """
+  modelReleaseRefLT: String
+  """
+  modelReleaseRef is at most this.
+  """
+  modelReleaseRefLTE: String
+  """
+  modelReleaseRef contains this.
+  """
+  modelReleaseRefContains: String
+  """
+  modelReleaseRef starts with this.
+  """
+  modelReleaseRefHasPrefix: String
+  """
+  modelReleaseRef ends with this.
+  """
+  modelReleaseRefHasSuffix: String
+  """
+  modelReleaseRef is not set.
+  """
+  modelReleaseRefIsNil: Boolean
+  """
+  modelReleaseRef is set.
+  """
+  modelReleaseRefNotNil: Boolean
+  """
+  modelReleaseRef equals this, ignoring case.
+  """
+  modelReleaseRefEqualFold: String
+  """
+  modelReleaseRef contains this, ignoring case.
+  """
+  modelReleaseRefContainsFold: String
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
 }
 """
 An audit record of a mutation or a refused attempt.
@@ -7824,7 +9869,7 @@ type Content implements Node {
   """
   theme: String
   """
-  Workflow state. Changed only by the workflow mutations (submit, approve, reject, schedule, publish, archive).
+  Workflow state (content.Machine). DUE: its time came and its store's plugin cannot post it, so the author posts it by hand and records the URL with markContentPosted.
   """
   status: ContentStatus!
   """
@@ -7856,6 +9901,26 @@ type Content implements Node {
   """
   externalPostID: String
   """
+  The post's URL once published (recorded by markContentPosted for hand posts).
+  """
+  postURL: String
+  """
+  The product it promotes; its category and registration decide the compliance category rules.
+  """
+  productID: ID
+  """
+  For hot-topic content (热点): when the topic started. It must be published within 24 hours of this.
+  """
+  hotTopicStartedAt: Time
+  """
+  The A/B experiment this content is a variant of.
+  """
+  experimentID: ID
+  """
+  The variant's label in its experiment, e.g. A or B.
+  """
+  experimentVariant: String
+  """
   The organization (tenant) that owns this record.
   """
   organization: Organization!
@@ -7867,6 +9932,48 @@ type Content implements Node {
   Who wrote it.
   """
   author: User
+  """
+  The product it promotes.
+  """
+  product: Product
+  """
+  The A/B experiment this content is a variant of.
+  """
+  experiment: Experiment
+  """
+  The engagement.
+  """
+  engagement(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for EngagementMetrics returned from the connection.
+    """
+    orderBy: EngagementMetricOrder
+
+    """
+    Filtering options for EngagementMetrics returned from the connection.
+    """
+    where: EngagementMetricWhereInput
+  ): EngagementMetricConnection!
   """
   The collaborations.
   """
@@ -8023,6 +10130,10 @@ enum ContentStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/content.Sta
   Scheduled.
   """
   SCHEDULED
+  """
+  Due.
+  """
+  DUE
   """
   Published.
   """
@@ -8646,6 +10757,214 @@ input ContentWhereInput {
   """
   externalPostIDContainsFold: String
   """
+  post_url field predicates
+  """
+  postURL: String
+  """
+  postURL is not this.
+  """
+  postURLNEQ: String
+  """
+  postURL is one of these.
+  """
+  postURLIn: [String!]
+  """
+  postURL is none of these.
+  """
+  postURLNotIn: [String!]
+  """
+  postURL is more than this.
+  """
+  postURLGT: String
+  """
+  postURL is at least this.
+  """
+  postURLGTE: String
+  """
+  postURL is less than this.
+  """
+  postURLLT: String
+  """
+  postURL is at most this.
+  """
+  postURLLTE: String
+  """
+  postURL contains this.
+  """
+  postURLContains: String
+  """
+  postURL starts with this.
+  """
+  postURLHasPrefix: String
+  """
+  postURL ends with this.
+  """
+  postURLHasSuffix: String
+  """
+  postURL is not set.
+  """
+  postURLIsNil: Boolean
+  """
+  postURL is set.
+  """
+  postURLNotNil: Boolean
+  """
+  postURL equals this, ignoring case.
+  """
+  postURLEqualFold: String
+  """
+  postURL contains this, ignoring case.
+  """
+  postURLContainsFold: String
+  """
+  product_id field predicates
+  """
+  productID: ID
+  """
+  productID is not this.
+  """
+  productIDNEQ: ID
+  """
+  productID is one of these.
+  """
+  productIDIn: [ID!]
+  """
+  productID is none of these.
+  """
+  productIDNotIn: [ID!]
+  """
+  productID is not set.
+  """
+  productIDIsNil: Boolean
+  """
+  productID is set.
+  """
+  productIDNotNil: Boolean
+  """
+  hot_topic_started_at field predicates
+  """
+  hotTopicStartedAt: Time
+  """
+  hotTopicStartedAt is not this.
+  """
+  hotTopicStartedAtNEQ: Time
+  """
+  hotTopicStartedAt is one of these.
+  """
+  hotTopicStartedAtIn: [Time!]
+  """
+  hotTopicStartedAt is none of these.
+  """
+  hotTopicStartedAtNotIn: [Time!]
+  """
+  hotTopicStartedAt is more than this.
+  """
+  hotTopicStartedAtGT: Time
+  """
+  hotTopicStartedAt is at least this.
+  """
+  hotTopicStartedAtGTE: Time
+  """
+  hotTopicStartedAt is less than this.
+  """
+  hotTopicStartedAtLT: Time
+  """
+  hotTopicStartedAt is at most this.
+  """
+  hotTopicStartedAtLTE: Time
+  """
+  hotTopicStartedAt is not set.
+  """
+  hotTopicStartedAtIsNil: Boolean
+  """
+  hotTopicStartedAt is set.
+  """
+  hotTopicStartedAtNotNil: Boolean
+  """
+  experiment_id field predicates
+  """
+  experimentID: ID
+  """
+  experimentID is not this.
+  """
+  experimentIDNEQ: ID
+  """
+  experimentID is one of these.
+  """
+  experimentIDIn: [ID!]
+  """
+  experimentID is none of these.
+  """
+  experimentIDNotIn: [ID!]
+  """
+  experimentID is not set.
+  """
+  experimentIDIsNil: Boolean
+  """
+  experimentID is set.
+  """
+  experimentIDNotNil: Boolean
+  """
+  experiment_variant field predicates
+  """
+  experimentVariant: String
+  """
+  experimentVariant is not this.
+  """
+  experimentVariantNEQ: String
+  """
+  experimentVariant is one of these.
+  """
+  experimentVariantIn: [String!]
+  """
+  experimentVariant is none of these.
+  """
+  experimentVariantNotIn: [String!]
+  """
+  experimentVariant is more than this.
+  """
+  experimentVariantGT: String
+  """
+  experimentVariant is at least this.
+  """
+  experimentVariantGTE: String
+  """
+  experimentVariant is less than this.
+  """
+  experimentVariantLT: String
+  """
+  experimentVariant is at most this.
+  """
+  experimentVariantLTE: String
+  """
+  experimentVariant contains this.
+  """
+  experimentVariantContains: String
+  """
+  experimentVariant starts with this.
+  """
+  experimentVariantHasPrefix: String
+  """
+  experimentVariant ends with this.
+  """
+  experimentVariantHasSuffix: String
+  """
+  experimentVariant is not set.
+  """
+  experimentVariantIsNil: Boolean
+  """
+  experimentVariant is set.
+  """
+  experimentVariantNotNil: Boolean
+  """
+  experimentVariant equals this, ignoring case.
+  """
+  experimentVariantEqualFold: String
+  """
+  experimentVariant contains this, ignoring case.
+  """
+  experimentVariantContainsFold: String
+  """
   organization edge predicates
   """
   hasOrganization: Boolean
@@ -8670,6 +10989,30 @@ input ContentWhereInput {
   """
   hasAuthorWith: [UserWhereInput!]
   """
+  product edge predicates
+  """
+  hasProduct: Boolean
+  """
+  Has Product matching one of these filters.
+  """
+  hasProductWith: [ProductWhereInput!]
+  """
+  experiment edge predicates
+  """
+  hasExperiment: Boolean
+  """
+  Has Experiment matching one of these filters.
+  """
+  hasExperimentWith: [ExperimentWhereInput!]
+  """
+  engagement edge predicates
+  """
+  hasEngagement: Boolean
+  """
+  Has Engagement matching one of these filters.
+  """
+  hasEngagementWith: [EngagementMetricWhereInput!]
+  """
   collaborations edge predicates
   """
   hasCollaborations: Boolean
@@ -8677,6 +11020,56 @@ input ContentWhereInput {
   Has Collaborations matching one of these filters.
   """
   hasCollaborationsWith: [CollaborationWhereInput!]
+}
+"""
+CreateAssetInput is used for create Asset object.
+Input was generated by ent.
+"""
+input CreateAssetInput {
+  """
+  What it shows.
+  """
+  name: String!
+  """
+  IMAGE or VIDEO.
+  """
+  kind: AssetKind
+  """
+  Where the file is (http or https URL).
+  """
+  url: String!
+  """
+  Where it comes from: photographer, agency, stock library, own shoot.
+  """
+  source: String!
+  """
+  Licence: NONE (none on file), OWNED (own work), COMMISSIONED (work for hire), LICENSED (rights-managed), ROYALTY_FREE, CREATIVE_COMMONS.
+  """
+  licenceType: AssetLicenceType
+  """
+  When the licence ends; none for perpetual licences.
+  """
+  licenceExpiresAt: Time
+  """
+  Usage restrictions, e.g. 仅限小红书, 不得用于付费投放.
+  """
+  usageRestrictions: String
+  """
+  Whether identifiable people are shown (then a model release is needed).
+  """
+  showsPeople: Boolean
+  """
+  Whether a signed model release (肖像授权协议) is on file.
+  """
+  modelRelease: Boolean
+  """
+  Where the signed release is filed.
+  """
+  modelReleaseRef: String
+  """
+  Id of organization.
+  """
+  organizationID: ID!
 }
 """
 CreateCampaignInput is used for create Campaign object.
@@ -8800,6 +11193,44 @@ input CreateContentInput {
   """
   variants: [ContentVariantInput!]
   """
+  For hot-topic content (热点): when the topic started. It must be published within 24 hours of this.
+  """
+  hotTopicStartedAt: Time
+  """
+  The variant's label in its experiment, e.g. A or B.
+  """
+  experimentVariant: String
+  """
+  Id of store.
+  """
+  storeID: ID!
+  """
+  Id of product.
+  """
+  productID: ID
+  """
+  Id of experiment.
+  """
+  experimentID: ID
+}
+"""
+CreateExperimentInput is used for create Experiment object.
+Input was generated by ent.
+"""
+input CreateExperimentInput {
+  """
+  What is tested.
+  """
+  name: String!
+  """
+  What differs between the variants: TITLE, COVER or POSTING_TIME.
+  """
+  dimension: ExperimentDimension!
+  """
+  Confidence level of the winner test (0.95 = significance 5%).
+  """
+  confidence: Float
+  """
   Id of store.
   """
   storeID: ID!
@@ -8871,6 +11302,18 @@ input CreateProductInput {
   List price.
   """
   price: MoneyInput!
+  """
+  Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品).
+  """
+  category: ProductCategory
+  """
+  Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE.
+  """
+  registrationType: ProductRegistrationType
+  """
+  The registration or filing number (备案号/注册证号/批准文号).
+  """
+  registrationNumber: String
   """
   Unit cost from the supplier.
   """
@@ -8980,6 +11423,10 @@ input CreateStoreInput {
   """
   styleGuide: StyleGuideInput
   """
+  Publishing cadence target (发布节奏): posts per weekday and weekend day, deep posts at weekends, time slots.
+  """
+  contentCadence: ContentCadenceInput
+  """
   IANA time zone of the store's business day.
   """
   timezone: String
@@ -9047,6 +11494,893 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+One day of a piece of content's engagement: views, likes, comments, shares, saves.
+"""
+type EngagementMetric implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The content.
+  """
+  contentID: ID!
+  """
+  Day (YYYY-MM-DD) in the store's time zone.
+  """
+  day: String!
+  """
+  Views (曝光/浏览).
+  """
+  views: Int!
+  """
+  Likes (点赞).
+  """
+  likes: Int!
+  """
+  Comments (评论).
+  """
+  comments: Int!
+  """
+  Shares (分享/转发).
+  """
+  shares: Int!
+  """
+  Saves (收藏).
+  """
+  saves: Int!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The content.
+  """
+  content: Content!
+}
+"""
+A connection to a list of items.
+"""
+type EngagementMetricConnection {
+  """
+  A list of edges.
+  """
+  edges: [EngagementMetricEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type EngagementMetricEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: EngagementMetric
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for EngagementMetric connections
+"""
+input EngagementMetricOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order EngagementMetrics.
+  """
+  field: EngagementMetricOrderField!
+}
+"""
+Properties by which EngagementMetric connections can be ordered.
+"""
+enum EngagementMetricOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by day.
+  """
+  DAY
+}
+"""
+EngagementMetricWhereInput is used for filtering EngagementMetric objects.
+Input was generated by ent.
+"""
+input EngagementMetricWhereInput {
+  """
+  Negates the filter.
+  """
+  not: EngagementMetricWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [EngagementMetricWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [EngagementMetricWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  content_id field predicates
+  """
+  contentID: ID
+  """
+  contentID is not this.
+  """
+  contentIDNEQ: ID
+  """
+  contentID is one of these.
+  """
+  contentIDIn: [ID!]
+  """
+  contentID is none of these.
+  """
+  contentIDNotIn: [ID!]
+  """
+  day field predicates
+  """
+  day: String
+  """
+  day is not this.
+  """
+  dayNEQ: String
+  """
+  day is one of these.
+  """
+  dayIn: [String!]
+  """
+  day is none of these.
+  """
+  dayNotIn: [String!]
+  """
+  day is more than this.
+  """
+  dayGT: String
+  """
+  day is at least this.
+  """
+  dayGTE: String
+  """
+  day is less than this.
+  """
+  dayLT: String
+  """
+  day is at most this.
+  """
+  dayLTE: String
+  """
+  day contains this.
+  """
+  dayContains: String
+  """
+  day starts with this.
+  """
+  dayHasPrefix: String
+  """
+  day ends with this.
+  """
+  dayHasSuffix: String
+  """
+  day equals this, ignoring case.
+  """
+  dayEqualFold: String
+  """
+  day contains this, ignoring case.
+  """
+  dayContainsFold: String
+  """
+  views field predicates
+  """
+  views: Int
+  """
+  views is not this.
+  """
+  viewsNEQ: Int
+  """
+  views is one of these.
+  """
+  viewsIn: [Int!]
+  """
+  views is none of these.
+  """
+  viewsNotIn: [Int!]
+  """
+  views is more than this.
+  """
+  viewsGT: Int
+  """
+  views is at least this.
+  """
+  viewsGTE: Int
+  """
+  views is less than this.
+  """
+  viewsLT: Int
+  """
+  views is at most this.
+  """
+  viewsLTE: Int
+  """
+  likes field predicates
+  """
+  likes: Int
+  """
+  likes is not this.
+  """
+  likesNEQ: Int
+  """
+  likes is one of these.
+  """
+  likesIn: [Int!]
+  """
+  likes is none of these.
+  """
+  likesNotIn: [Int!]
+  """
+  likes is more than this.
+  """
+  likesGT: Int
+  """
+  likes is at least this.
+  """
+  likesGTE: Int
+  """
+  likes is less than this.
+  """
+  likesLT: Int
+  """
+  likes is at most this.
+  """
+  likesLTE: Int
+  """
+  comments field predicates
+  """
+  comments: Int
+  """
+  comments is not this.
+  """
+  commentsNEQ: Int
+  """
+  comments is one of these.
+  """
+  commentsIn: [Int!]
+  """
+  comments is none of these.
+  """
+  commentsNotIn: [Int!]
+  """
+  comments is more than this.
+  """
+  commentsGT: Int
+  """
+  comments is at least this.
+  """
+  commentsGTE: Int
+  """
+  comments is less than this.
+  """
+  commentsLT: Int
+  """
+  comments is at most this.
+  """
+  commentsLTE: Int
+  """
+  shares field predicates
+  """
+  shares: Int
+  """
+  shares is not this.
+  """
+  sharesNEQ: Int
+  """
+  shares is one of these.
+  """
+  sharesIn: [Int!]
+  """
+  shares is none of these.
+  """
+  sharesNotIn: [Int!]
+  """
+  shares is more than this.
+  """
+  sharesGT: Int
+  """
+  shares is at least this.
+  """
+  sharesGTE: Int
+  """
+  shares is less than this.
+  """
+  sharesLT: Int
+  """
+  shares is at most this.
+  """
+  sharesLTE: Int
+  """
+  saves field predicates
+  """
+  saves: Int
+  """
+  saves is not this.
+  """
+  savesNEQ: Int
+  """
+  saves is one of these.
+  """
+  savesIn: [Int!]
+  """
+  saves is none of these.
+  """
+  savesNotIn: [Int!]
+  """
+  saves is more than this.
+  """
+  savesGT: Int
+  """
+  saves is at least this.
+  """
+  savesGTE: Int
+  """
+  saves is less than this.
+  """
+  savesLT: Int
+  """
+  saves is at most this.
+  """
+  savesLTE: Int
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  content edge predicates
+  """
+  hasContent: Boolean
+  """
+  Has Content matching one of these filters.
+  """
+  hasContentWith: [ContentWhereInput!]
+}
+"""
+An A/B test (A/B测试) of titles, covers or posting times over content variants.
+"""
+type Experiment implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store running it.
+  """
+  storeID: ID!
+  """
+  What is tested.
+  """
+  name: String!
+  """
+  What differs between the variants: TITLE, COVER or POSTING_TIME.
+  """
+  dimension: ExperimentDimension!
+  """
+  Confidence level of the winner test (0.95 = significance 5%).
+  """
+  confidence: Float!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The store running it.
+  """
+  store: Store!
+  """
+  The content variants.
+  """
+  variants: [Content!]
+}
+"""
+A connection to a list of items.
+"""
+type ExperimentConnection {
+  """
+  A list of edges.
+  """
+  edges: [ExperimentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+ExperimentDimension is enum for the field dimension
+"""
+enum ExperimentDimension @goModel(model: "github.com/opsgraph/opsgraph/ent/experiment.Dimension") {
+  """
+  Title.
+  """
+  TITLE
+  """
+  Cover.
+  """
+  COVER
+  """
+  Posting time.
+  """
+  POSTING_TIME
+}
+"""
+An edge in a connection.
+"""
+type ExperimentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Experiment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Experiment connections
+"""
+input ExperimentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Experiments.
+  """
+  field: ExperimentOrderField!
+}
+"""
+Properties by which Experiment connections can be ordered.
+"""
+enum ExperimentOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by name.
+  """
+  NAME
+}
+"""
+ExperimentWhereInput is used for filtering Experiment objects.
+Input was generated by ent.
+"""
+input ExperimentWhereInput {
+  """
+  Negates the filter.
+  """
+  not: ExperimentWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [ExperimentWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [ExperimentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: ID
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [ID!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [ID!]
+  """
+  name field predicates
+  """
+  name: String
+  """
+  name is not this.
+  """
+  nameNEQ: String
+  """
+  name is one of these.
+  """
+  nameIn: [String!]
+  """
+  name is none of these.
+  """
+  nameNotIn: [String!]
+  """
+  name is more than this.
+  """
+  nameGT: String
+  """
+  name is at least this.
+  """
+  nameGTE: String
+  """
+  name is less than this.
+  """
+  nameLT: String
+  """
+  name is at most this.
+  """
+  nameLTE: String
+  """
+  name contains this.
+  """
+  nameContains: String
+  """
+  name starts with this.
+  """
+  nameHasPrefix: String
+  """
+  name ends with this.
+  """
+  nameHasSuffix: String
+  """
+  name equals this, ignoring case.
+  """
+  nameEqualFold: String
+  """
+  name contains this, ignoring case.
+  """
+  nameContainsFold: String
+  """
+  dimension field predicates
+  """
+  dimension: ExperimentDimension
+  """
+  dimension is not this.
+  """
+  dimensionNEQ: ExperimentDimension
+  """
+  dimension is one of these.
+  """
+  dimensionIn: [ExperimentDimension!]
+  """
+  dimension is none of these.
+  """
+  dimensionNotIn: [ExperimentDimension!]
+  """
+  confidence field predicates
+  """
+  confidence: Float
+  """
+  confidence is not this.
+  """
+  confidenceNEQ: Float
+  """
+  confidence is one of these.
+  """
+  confidenceIn: [Float!]
+  """
+  confidence is none of these.
+  """
+  confidenceNotIn: [Float!]
+  """
+  confidence is more than this.
+  """
+  confidenceGT: Float
+  """
+  confidence is at least this.
+  """
+  confidenceGTE: Float
+  """
+  confidence is less than this.
+  """
+  confidenceLT: Float
+  """
+  confidence is at most this.
+  """
+  confidenceLTE: Float
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  store edge predicates
+  """
+  hasStore: Boolean
+  """
+  Has Store matching one of these filters.
+  """
+  hasStoreWith: [StoreWhereInput!]
+  """
+  variants edge predicates
+  """
+  hasVariants: Boolean
+  """
+  Has Variants matching one of these filters.
+  """
+  hasVariantsWith: [ContentWhereInput!]
+}
 """
 An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission.
 """
@@ -12943,6 +16277,18 @@ type Product implements Node {
   """
   price: Money!
   """
+  Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品).
+  """
+  category: ProductCategory!
+  """
+  Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE.
+  """
+  registrationType: ProductRegistrationType!
+  """
+  The registration or filing number (备案号/注册证号/批准文号).
+  """
+  registrationNumber: String
+  """
   Unit cost from the supplier.
   """
   cost: Money!
@@ -12992,6 +16338,23 @@ type Product implements Node {
     """
     where: SKUWhereInput
   ): SKUConnection!
+}
+"""
+ProductCategory is enum for the field category
+"""
+enum ProductCategory @goModel(model: "github.com/opsgraph/opsgraph/ent/product.Category") {
+  """
+  General.
+  """
+  GENERAL
+  """
+  Cosmetics.
+  """
+  COSMETICS
+  """
+  Food.
+  """
+  FOOD
 }
 """
 A connection to a list of items.
@@ -13085,6 +16448,27 @@ enum ProductPortfolioRole @goModel(model: "github.com/opsgraph/opsgraph/ent/prod
   Clearance.
   """
   CLEARANCE
+}
+"""
+ProductRegistrationType is enum for the field registration_type
+"""
+enum ProductRegistrationType @goModel(model: "github.com/opsgraph/opsgraph/ent/product.RegistrationType") {
+  """
+  None.
+  """
+  NONE
+  """
+  Cosmetic filed.
+  """
+  COSMETIC_FILED
+  """
+  Cosmetic special.
+  """
+  COSMETIC_SPECIAL
+  """
+  Health food.
+  """
+  HEALTH_FOOD
 }
 """
 ProductStatus is enum for the field status
@@ -13417,6 +16801,98 @@ input ProductWhereInput {
   """
   portfolioRoleNotIn: [ProductPortfolioRole!]
   """
+  category field predicates
+  """
+  category: ProductCategory
+  """
+  category is not this.
+  """
+  categoryNEQ: ProductCategory
+  """
+  category is one of these.
+  """
+  categoryIn: [ProductCategory!]
+  """
+  category is none of these.
+  """
+  categoryNotIn: [ProductCategory!]
+  """
+  registration_type field predicates
+  """
+  registrationType: ProductRegistrationType
+  """
+  registrationType is not this.
+  """
+  registrationTypeNEQ: ProductRegistrationType
+  """
+  registrationType is one of these.
+  """
+  registrationTypeIn: [ProductRegistrationType!]
+  """
+  registrationType is none of these.
+  """
+  registrationTypeNotIn: [ProductRegistrationType!]
+  """
+  registration_number field predicates
+  """
+  registrationNumber: String
+  """
+  registrationNumber is not this.
+  """
+  registrationNumberNEQ: String
+  """
+  registrationNumber is one of these.
+  """
+  registrationNumberIn: [String!]
+  """
+  registrationNumber is none of these.
+  """
+  registrationNumberNotIn: [String!]
+  """
+  registrationNumber is more than this.
+  """
+  registrationNumberGT: String
+  """
+  registrationNumber is at least this.
+  """
+  registrationNumberGTE: String
+  """
+  registrationNumber is less than this.
+  """
+  registrationNumberLT: String
+  """
+  registrationNumber is at most this.
+  """
+  registrationNumberLTE: String
+  """
+  registrationNumber contains this.
+  """
+  registrationNumberContains: String
+  """
+  registrationNumber starts with this.
+  """
+  registrationNumberHasPrefix: String
+  """
+  registrationNumber ends with this.
+  """
+  registrationNumberHasSuffix: String
+  """
+  registrationNumber is not set.
+  """
+  registrationNumberIsNil: Boolean
+  """
+  registrationNumber is set.
+  """
+  registrationNumberNotNil: Boolean
+  """
+  registrationNumber equals this, ignoring case.
+  """
+  registrationNumberEqualFold: String
+  """
+  registrationNumber contains this, ignoring case.
+  """
+  registrationNumberContainsFold: String
+  """
   organization edge predicates
   """
   hasOrganization: Boolean
@@ -13539,6 +17015,40 @@ type Query {
     """
     where: AlertWhereInput
   ): AlertConnection!
+  """
+  The assets.
+  """
+  assets(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Assets returned from the connection.
+    """
+    orderBy: [AssetOrder!]
+
+    """
+    Filtering options for Assets returned from the connection.
+    """
+    where: AssetWhereInput
+  ): AssetConnection!
   """
   The auditEvents.
   """
@@ -13675,6 +17185,40 @@ type Query {
     """
     where: ContentWhereInput
   ): ContentConnection!
+  """
+  The experiments.
+  """
+  experiments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Experiments returned from the connection.
+    """
+    orderBy: [ExperimentOrder!]
+
+    """
+    Filtering options for Experiments returned from the connection.
+    """
+    where: ExperimentWhereInput
+  ): ExperimentConnection!
   """
   The kolPartners.
   """
@@ -14607,6 +18151,10 @@ type Store implements Node {
   Content style guide (内容风格指南): persona, tone, Pantone colours, fonts.
   """
   styleGuide: StyleGuide
+  """
+  Publishing cadence target (发布节奏): posts per weekday and weekend day, deep posts at weekends, time slots.
+  """
+  contentCadence: ContentCadence
   """
   IANA time zone of the store's business day.
   """
@@ -17226,6 +20774,64 @@ The builtin Time type
 """
 scalar Time
 """
+UpdateAssetInput is used for update Asset object.
+Input was generated by ent.
+"""
+input UpdateAssetInput {
+  """
+  What it shows.
+  """
+  name: String
+  """
+  IMAGE or VIDEO.
+  """
+  kind: AssetKind
+  """
+  Where the file is (http or https URL).
+  """
+  url: String
+  """
+  Where it comes from: photographer, agency, stock library, own shoot.
+  """
+  source: String
+  """
+  Licence: NONE (none on file), OWNED (own work), COMMISSIONED (work for hire), LICENSED (rights-managed), ROYALTY_FREE, CREATIVE_COMMONS.
+  """
+  licenceType: AssetLicenceType
+  """
+  When the licence ends; none for perpetual licences.
+  """
+  licenceExpiresAt: Time
+  """
+  Clears LicenceExpiresAt.
+  """
+  clearLicenceExpiresAt: Boolean
+  """
+  Usage restrictions, e.g. 仅限小红书, 不得用于付费投放.
+  """
+  usageRestrictions: String
+  """
+  Clears UsageRestrictions.
+  """
+  clearUsageRestrictions: Boolean
+  """
+  Whether identifiable people are shown (then a model release is needed).
+  """
+  showsPeople: Boolean
+  """
+  Whether a signed model release (肖像授权协议) is on file.
+  """
+  modelRelease: Boolean
+  """
+  Where the signed release is filed.
+  """
+  modelReleaseRef: String
+  """
+  Clears ModelReleaseRef.
+  """
+  clearModelReleaseRef: Boolean
+}
+"""
 UpdateCampaignInput is used for update Campaign object.
 Input was generated by ent.
 """
@@ -17394,6 +21000,56 @@ input UpdateContentInput {
   Clears Variants.
   """
   clearVariants: Boolean
+  """
+  For hot-topic content (热点): when the topic started. It must be published within 24 hours of this.
+  """
+  hotTopicStartedAt: Time
+  """
+  Clears HotTopicStartedAt.
+  """
+  clearHotTopicStartedAt: Boolean
+  """
+  The variant's label in its experiment, e.g. A or B.
+  """
+  experimentVariant: String
+  """
+  Clears ExperimentVariant.
+  """
+  clearExperimentVariant: Boolean
+  """
+  Id of product.
+  """
+  productID: ID
+  """
+  Clears Product.
+  """
+  clearProduct: Boolean
+  """
+  Id of experiment.
+  """
+  experimentID: ID
+  """
+  Clears Experiment.
+  """
+  clearExperiment: Boolean
+}
+"""
+UpdateExperimentInput is used for update Experiment object.
+Input was generated by ent.
+"""
+input UpdateExperimentInput {
+  """
+  What is tested.
+  """
+  name: String
+  """
+  What differs between the variants: TITLE, COVER or POSTING_TIME.
+  """
+  dimension: ExperimentDimension
+  """
+  Confidence level of the winner test (0.95 = significance 5%).
+  """
+  confidence: Float
 }
 """
 UpdateKOLPartnerInput is used for update KOLPartner object.
@@ -17470,6 +21126,22 @@ input UpdateProductInput {
   List price.
   """
   price: MoneyInput
+  """
+  Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品).
+  """
+  category: ProductCategory
+  """
+  Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE.
+  """
+  registrationType: ProductRegistrationType
+  """
+  The registration or filing number (备案号/注册证号/批准文号).
+  """
+  registrationNumber: String
+  """
+  Clears RegistrationNumber.
+  """
+  clearRegistrationNumber: Boolean
   """
   Unit cost from the supplier.
   """
@@ -17630,6 +21302,14 @@ input UpdateStoreInput {
   Clears StyleGuide.
   """
   clearStyleGuide: Boolean
+  """
+  Publishing cadence target (发布节奏): posts per weekday and weekend day, deep posts at weekends, time slots.
+  """
+  contentCadence: ContentCadenceInput
+  """
+  Clears ContentCadence.
+  """
+  clearContentCadence: Boolean
   """
   IANA time zone of the store's business day.
   """
@@ -18348,6 +22028,8 @@ type ContentVariant {
   url: String!
   "Alt text for screen readers (无障碍文字描述)."
   altText: String!
+  "The library asset (素材库) this rendition uses, if any."
+  assetId: ID
 }
 
 "One rendition of a piece of content, as input."
@@ -18356,8 +22038,34 @@ input ContentVariantInput {
   format: ContentFormat!
   "Where the rendition is stored."
   url: String!
-  "Alt text for screen readers (无障碍文字描述); required."
+  "Alt text for screen readers (无障碍文字描述); required for image formats (SQUARE_1_1, LONG_IMAGE) and for image assets."
   altText: String!
+  "Global id of the library asset (素材库) this rendition uses; its licence and model release are checked on submit."
+  assetId: ID
+}
+
+"A store's publishing cadence target (发布节奏). Zero counts take the playbook defaults (1 per weekday, 1 per weekend day)."
+type ContentCadence {
+  "Posts per weekday (Monday–Friday)."
+  weekdayPosts: Int!
+  "Posts per weekend day."
+  weekendPosts: Int!
+  "Whether weekends should carry a deep post (深度内容) and weekdays light ones."
+  deepOnWeekends: Boolean!
+  "Allowed time slots as HH:MM-HH:MM in the store's time zone; empty takes the playbook's 08:00-10:00, 11:30-13:30, 18:00-24:00."
+  slots: [String!]
+}
+
+"A store's publishing cadence target, as input."
+input ContentCadenceInput {
+  "Posts per weekday (Monday–Friday)."
+  weekdayPosts: Int!
+  "Posts per weekend day."
+  weekendPosts: Int!
+  "Whether weekends should carry a deep post and weekdays light ones."
+  deepOnWeekends: Boolean!
+  "Allowed time slots as HH:MM-HH:MM; empty takes the playbook's slots."
+  slots: [String!]
 }
 
 "A phase of a big promotion (大促)."
@@ -18762,6 +22470,64 @@ func (ec *executionContext) childFields_AlertEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type AlertEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Asset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Asset_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Asset_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Asset_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_Asset_organizationID(ctx, field)
+	case "name":
+		return ec.fieldContext_Asset_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Asset_kind(ctx, field)
+	case "url":
+		return ec.fieldContext_Asset_url(ctx, field)
+	case "source":
+		return ec.fieldContext_Asset_source(ctx, field)
+	case "licenceType":
+		return ec.fieldContext_Asset_licenceType(ctx, field)
+	case "licenceExpiresAt":
+		return ec.fieldContext_Asset_licenceExpiresAt(ctx, field)
+	case "usageRestrictions":
+		return ec.fieldContext_Asset_usageRestrictions(ctx, field)
+	case "showsPeople":
+		return ec.fieldContext_Asset_showsPeople(ctx, field)
+	case "modelRelease":
+		return ec.fieldContext_Asset_modelRelease(ctx, field)
+	case "modelReleaseRef":
+		return ec.fieldContext_Asset_modelReleaseRef(ctx, field)
+	case "organization":
+		return ec.fieldContext_Asset_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Asset", field.Name)
+}
+
+func (ec *executionContext) childFields_AssetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssetConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AssetEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AssetEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssetEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -18828,6 +22594,26 @@ func (ec *executionContext) childFields_BargainRule(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BargainRule", field.Name)
 }
 
+func (ec *executionContext) childFields_CalendarDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_CalendarDay_day(ctx, field)
+	case "store":
+		return ec.fieldContext_CalendarDay_store(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_CalendarDay_scheduled(ctx, field)
+	case "due":
+		return ec.fieldContext_CalendarDay_due(ctx, field)
+	case "posted":
+		return ec.fieldContext_CalendarDay_posted(ctx, field)
+	case "target":
+		return ec.fieldContext_CalendarDay_target(ctx, field)
+	case "breaches":
+		return ec.fieldContext_CalendarDay_breaches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarDay", field.Name)
+}
+
 func (ec *executionContext) childFields_Campaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -18864,6 +22650,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_store(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
+	case "complianceFindings":
+		return ec.fieldContext_Campaign_complianceFindings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -18988,6 +22776,44 @@ func (ec *executionContext) childFields_CollaborationEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type CollaborationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ComplianceFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ComplianceFinding_field(ctx, field)
+	case "term":
+		return ec.fieldContext_ComplianceFinding_term(ctx, field)
+	case "matched":
+		return ec.fieldContext_ComplianceFinding_matched(ctx, field)
+	case "start":
+		return ec.fieldContext_ComplianceFinding_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ComplianceFinding_end(ctx, field)
+	case "severity":
+		return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+	case "category":
+		return ec.fieldContext_ComplianceFinding_category(ctx, field)
+	case "suggestion":
+		return ec.fieldContext_ComplianceFinding_suggestion(ctx, field)
+	case "source":
+		return ec.fieldContext_ComplianceFinding_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_ComplianceTerm_term(ctx, field)
+	case "relax":
+		return ec.fieldContext_ComplianceTerm_relax(ctx, field)
+	case "severity":
+		return ec.fieldContext_ComplianceTerm_severity(ctx, field)
+	case "suggestion":
+		return ec.fieldContext_ComplianceTerm_suggestion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceTerm", field.Name)
+}
+
 func (ec *executionContext) childFields_Content(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19026,16 +22852,48 @@ func (ec *executionContext) childFields_Content(ctx context.Context, field graph
 		return ec.fieldContext_Content_reviewerID(ctx, field)
 	case "externalPostID":
 		return ec.fieldContext_Content_externalPostID(ctx, field)
+	case "postURL":
+		return ec.fieldContext_Content_postURL(ctx, field)
+	case "productID":
+		return ec.fieldContext_Content_productID(ctx, field)
+	case "hotTopicStartedAt":
+		return ec.fieldContext_Content_hotTopicStartedAt(ctx, field)
+	case "experimentID":
+		return ec.fieldContext_Content_experimentID(ctx, field)
+	case "experimentVariant":
+		return ec.fieldContext_Content_experimentVariant(ctx, field)
 	case "organization":
 		return ec.fieldContext_Content_organization(ctx, field)
 	case "store":
 		return ec.fieldContext_Content_store(ctx, field)
 	case "author":
 		return ec.fieldContext_Content_author(ctx, field)
+	case "product":
+		return ec.fieldContext_Content_product(ctx, field)
+	case "experiment":
+		return ec.fieldContext_Content_experiment(ctx, field)
+	case "engagement":
+		return ec.fieldContext_Content_engagement(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Content_collaborations(ctx, field)
+	case "complianceFindings":
+		return ec.fieldContext_Content_complianceFindings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Content", field.Name)
+}
+
+func (ec *executionContext) childFields_ContentCadence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekdayPosts":
+		return ec.fieldContext_ContentCadence_weekdayPosts(ctx, field)
+	case "weekendPosts":
+		return ec.fieldContext_ContentCadence_weekendPosts(ctx, field)
+	case "deepOnWeekends":
+		return ec.fieldContext_ContentCadence_deepOnWeekends(ctx, field)
+	case "slots":
+		return ec.fieldContext_ContentCadence_slots(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContentCadence", field.Name)
 }
 
 func (ec *executionContext) childFields_ContentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19068,6 +22926,8 @@ func (ec *executionContext) childFields_ContentVariant(ctx context.Context, fiel
 		return ec.fieldContext_ContentVariant_url(ctx, field)
 	case "altText":
 		return ec.fieldContext_ContentVariant_altText(ctx, field)
+	case "assetId":
+		return ec.fieldContext_ContentVariant_assetId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContentVariant", field.Name)
 }
@@ -19114,6 +22974,170 @@ func (ec *executionContext) childFields_EnableTOTPPayload(ctx context.Context, f
 		return ec.fieldContext_EnableTOTPPayload_otpauthURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnableTOTPPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_EngagementImportResult_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementImportResult", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementMetric(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EngagementMetric_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EngagementMetric_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EngagementMetric_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_EngagementMetric_organizationID(ctx, field)
+	case "contentID":
+		return ec.fieldContext_EngagementMetric_contentID(ctx, field)
+	case "day":
+		return ec.fieldContext_EngagementMetric_day(ctx, field)
+	case "views":
+		return ec.fieldContext_EngagementMetric_views(ctx, field)
+	case "likes":
+		return ec.fieldContext_EngagementMetric_likes(ctx, field)
+	case "comments":
+		return ec.fieldContext_EngagementMetric_comments(ctx, field)
+	case "shares":
+		return ec.fieldContext_EngagementMetric_shares(ctx, field)
+	case "saves":
+		return ec.fieldContext_EngagementMetric_saves(ctx, field)
+	case "organization":
+		return ec.fieldContext_EngagementMetric_organization(ctx, field)
+	case "content":
+		return ec.fieldContext_EngagementMetric_content(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementMetric", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementMetricConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EngagementMetricConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EngagementMetricConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EngagementMetricConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementMetricConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementMetricEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_EngagementMetricEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_EngagementMetricEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementMetricEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EngagementSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_EngagementSlot_weekday(ctx, field)
+	case "hour":
+		return ec.fieldContext_EngagementSlot_hour(ctx, field)
+	case "posts":
+		return ec.fieldContext_EngagementSlot_posts(ctx, field)
+	case "views":
+		return ec.fieldContext_EngagementSlot_views(ctx, field)
+	case "engagements":
+		return ec.fieldContext_EngagementSlot_engagements(ctx, field)
+	case "rate":
+		return ec.fieldContext_EngagementSlot_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EngagementSlot", field.Name)
+}
+
+func (ec *executionContext) childFields_Experiment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Experiment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Experiment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Experiment_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_Experiment_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_Experiment_storeID(ctx, field)
+	case "name":
+		return ec.fieldContext_Experiment_name(ctx, field)
+	case "dimension":
+		return ec.fieldContext_Experiment_dimension(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Experiment_confidence(ctx, field)
+	case "organization":
+		return ec.fieldContext_Experiment_organization(ctx, field)
+	case "store":
+		return ec.fieldContext_Experiment_store(ctx, field)
+	case "variants":
+		return ec.fieldContext_Experiment_variants(ctx, field)
+	case "result":
+		return ec.fieldContext_Experiment_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Experiment", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExperimentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExperimentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExperimentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ExperimentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ExperimentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variants":
+		return ec.fieldContext_ExperimentResult_variants(ctx, field)
+	case "winner":
+		return ec.fieldContext_ExperimentResult_winner(ctx, field)
+	case "pValue":
+		return ec.fieldContext_ExperimentResult_pValue(ctx, field)
+	case "neededViewsPerVariant":
+		return ec.fieldContext_ExperimentResult_neededViewsPerVariant(ctx, field)
+	case "summary":
+		return ec.fieldContext_ExperimentResult_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentVariantResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "label":
+		return ec.fieldContext_ExperimentVariantResult_label(ctx, field)
+	case "contents":
+		return ec.fieldContext_ExperimentVariantResult_contents(ctx, field)
+	case "views":
+		return ec.fieldContext_ExperimentVariantResult_views(ctx, field)
+	case "engagements":
+		return ec.fieldContext_ExperimentVariantResult_engagements(ctx, field)
+	case "rate":
+		return ec.fieldContext_ExperimentVariantResult_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentVariantResult", field.Name)
 }
 
 func (ec *executionContext) childFields_FlashSaleRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19520,6 +23544,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_kolPartners(ctx, field)
 	case "suppliers":
 		return ec.fieldContext_Organization_suppliers(ctx, field)
+	case "complianceTerms":
+		return ec.fieldContext_Organization_complianceTerms(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -19658,6 +23684,12 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_portfolioRole(ctx, field)
 	case "price":
 		return ec.fieldContext_Product_price(ctx, field)
+	case "category":
+		return ec.fieldContext_Product_category(ctx, field)
+	case "registrationType":
+		return ec.fieldContext_Product_registrationType(ctx, field)
+	case "registrationNumber":
+		return ec.fieldContext_Product_registrationNumber(ctx, field)
 	case "cost":
 		return ec.fieldContext_Product_cost(ctx, field)
 	case "organization":
@@ -19668,6 +23700,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_supplier(ctx, field)
 	case "skus":
 		return ec.fieldContext_Product_skus(ctx, field)
+	case "complianceFindings":
+		return ec.fieldContext_Product_complianceFindings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
 }
@@ -19702,6 +23736,22 @@ func (ec *executionContext) childFields_ProfileCompleteness(ctx context.Context,
 		return ec.fieldContext_ProfileCompleteness_missing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProfileCompleteness", field.Name)
+}
+
+func (ec *executionContext) childFields_RecommendedSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_RecommendedSlot_weekday(ctx, field)
+	case "hour":
+		return ec.fieldContext_RecommendedSlot_hour(ctx, field)
+	case "rate":
+		return ec.fieldContext_RecommendedSlot_rate(ctx, field)
+	case "sampleSize":
+		return ec.fieldContext_RecommendedSlot_sampleSize(ctx, field)
+	case "reliable":
+		return ec.fieldContext_RecommendedSlot_reliable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecommendedSlot", field.Name)
 }
 
 func (ec *executionContext) childFields_ReductionTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19838,6 +23888,8 @@ func (ec *executionContext) childFields_Store(ctx context.Context, field graphql
 		return ec.fieldContext_Store_brandPositioning(ctx, field)
 	case "styleGuide":
 		return ec.fieldContext_Store_styleGuide(ctx, field)
+	case "contentCadence":
+		return ec.fieldContext_Store_contentCadence(ctx, field)
 	case "timezone":
 		return ec.fieldContext_Store_timezone(ctx, field)
 	case "organization":
@@ -19856,6 +23908,12 @@ func (ec *executionContext) childFields_Store(ctx context.Context, field graphql
 		return ec.fieldContext_Store_connection(ctx, field)
 	case "syncJobs":
 		return ec.fieldContext_Store_syncJobs(ctx, field)
+	case "complianceFindings":
+		return ec.fieldContext_Store_complianceFindings(ctx, field)
+	case "engagementSlots":
+		return ec.fieldContext_Store_engagementSlots(ctx, field)
+	case "recommendedSlot":
+		return ec.fieldContext_Store_recommendedSlot(ctx, field)
 	case "profileCompleteness":
 		return ec.fieldContext_Store_profileCompleteness(ctx, field)
 	}
@@ -20318,6 +24376,60 @@ func (ec *executionContext) field_Content_collaborations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Content_engagement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.EngagementMetricOrder, error) {
+			return ec.unmarshalOEngagementMetricOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.EngagementMetricWhereInput, error) {
+			return ec.unmarshalOEngagementMetricWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_KOLPartner_collaborations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20572,6 +24684,20 @@ func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateAssetInput, error) {
+			return ec.unmarshalNCreateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateAssetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20606,6 +24732,20 @@ func (ec *executionContext) field_Mutation_createContent_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateContentInput, error) {
 			return ec.unmarshalNCreateContentInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateContentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateExperimentInput, error) {
+			return ec.unmarshalNCreateExperimentInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateExperimentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20681,6 +24821,20 @@ func (ec *executionContext) field_Mutation_createSupplier_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -20818,6 +24972,36 @@ func (ec *executionContext) field_Mutation_deleteSupplier_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importEngagementMetrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.EngagementImportFormat, error) {
+			return ec.unmarshalNEngagementImportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "data",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["data"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20897,6 +25081,28 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["totpCode"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markContentPosted_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg1
 	return args, nil
 }
 
@@ -21000,6 +25206,28 @@ func (ec *executionContext) field_Mutation_scheduleContent_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setComplianceTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "terms",
+		func(ctx context.Context, v any) ([]*model.ComplianceTermInput, error) {
+			return ec.unmarshalNComplianceTermInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["terms"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setCustomRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21071,6 +25299,28 @@ func (ec *executionContext) field_Mutation_syncStore_args(ctx context.Context, r
 		return nil, err
 	}
 	args["what"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAsset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateAssetInput, error) {
+			return ec.unmarshalNUpdateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateAssetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -21732,6 +25982,60 @@ func (ec *executionContext) field_Query_apiTokens_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_assets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AssetOrder, error) {
+			return ec.unmarshalOAssetOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AssetWhereInput, error) {
+			return ec.unmarshalOAssetWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21840,6 +26144,28 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_checkCompliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "context",
+		func(ctx context.Context, v any) (*model.ComplianceContextInput, error) {
+			return ec.unmarshalOComplianceContextInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceContextInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["context"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_collaborations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21894,6 +26220,36 @@ func (ec *executionContext) field_Query_collaborations_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_contentCalendar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_contents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21940,6 +26296,60 @@ func (ec *executionContext) field_Query_contents_args(ctx context.Context, rawAr
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ContentWhereInput, error) {
 			return ec.unmarshalOContentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_experiments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ExperimentOrder, error) {
+			return ec.unmarshalOExperimentOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ExperimentWhereInput, error) {
+			return ec.unmarshalOExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22530,6 +26940,20 @@ func (ec *executionContext) field_Store_contents_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Store_engagementSlots_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*content.Kind, error) {
+			return ec.unmarshalOContentKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Store_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22689,6 +27113,20 @@ func (ec *executionContext) field_Store_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Store_recommendedSlot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (content.Kind, error) {
+			return ec.unmarshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
 	return args, nil
 }
 
@@ -23696,6 +28134,502 @@ func (ec *executionContext) fieldContext_AlertEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AlertEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Asset_id(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Asset_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Asset_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Asset_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Asset_name(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v asset.Kind) graphql.Marshaler {
+			return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "AssetKind")
+}
+
+func (ec *executionContext) _Asset_url(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_source(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_licenceType(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_licenceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v asset.LicenceType) graphql.Marshaler {
+			return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_licenceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "AssetLicenceType")
+}
+
+func (ec *executionContext) _Asset_licenceExpiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_licenceExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_licenceExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Asset_usageRestrictions(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_usageRestrictions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsageRestrictions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_usageRestrictions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_showsPeople(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_showsPeople(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShowsPeople, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_showsPeople(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Asset_modelRelease(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_modelRelease(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelRelease, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_modelRelease(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Asset_modelReleaseRef(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_modelReleaseRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelReleaseRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_modelReleaseRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Asset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Asset_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Asset_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Asset_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Asset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AssetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssetEdge) graphql.Marshaler {
+			return ec.marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AssetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AssetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssetEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Asset) graphql.Marshaler {
+			return ec.marshalOAsset2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAsset(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AssetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssetEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24215,6 +29149,203 @@ func (ec *executionContext) fieldContext_BargainRule_withinHours(_ context.Conte
 	return graphql.NewScalarFieldContext("BargainRule", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CalendarDay_day(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "String")
+}
+
+func (ec *executionContext) _CalendarDay_store(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarDay_scheduled(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_scheduled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scheduled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_scheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarDay_due(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarDay_posted(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_posted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Posted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_posted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CalendarDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CalendarDay_target(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CalendarDay_breaches(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CalendarDay_breaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breaches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CalendarDay_breaches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CalendarDay", field, false, false, "String")
+}
+
 func (ec *executionContext) _Campaign_id(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24677,6 +29808,38 @@ func (ec *executionContext) fieldContext_Campaign_collaborations(ctx context.Con
 	if fc.Args, err = ec.field_Campaign_collaborations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_complianceFindings(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_complianceFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().ComplianceFindings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_complianceFindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -25767,6 +30930,305 @@ func (ec *executionContext) fieldContext_CollaborationEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("CollaborationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ComplianceFinding_field(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_term(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_matched(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_start(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplianceFinding_end(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplianceFinding_severity(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ComplianceSeverity) graphql.Marshaler {
+			return ec.marshalNComplianceSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "ComplianceSeverity")
+}
+
+func (ec *executionContext) _ComplianceFinding_category(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_suggestion(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_suggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggestion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_suggestion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_source(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceTerm_term(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceTerm_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceTerm_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceTerm", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceTerm_relax(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceTerm_relax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceTerm_relax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceTerm", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceTerm_severity(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceTerm_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComplianceSeverity) graphql.Marshaler {
+			return ec.marshalOComplianceSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceTerm_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceTerm", field, false, false, "ComplianceSeverity")
+}
+
+func (ec *executionContext) _ComplianceTerm_suggestion(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceTerm_suggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggestion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceTerm_suggestion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceTerm", field, false, false, "String")
+}
+
 func (ec *executionContext) _Content_id(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26190,6 +31652,121 @@ func (ec *executionContext) fieldContext_Content_externalPostID(_ context.Contex
 	return graphql.NewScalarFieldContext("Content", field, false, false, "String")
 }
 
+func (ec *executionContext) _Content_postURL(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_postURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_postURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Content", field, false, false, "String")
+}
+
+func (ec *executionContext) _Content_productID(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOID2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Content", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Content_hotTopicStartedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_hotTopicStartedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HotTopicStartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_hotTopicStartedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Content", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Content_experimentID(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_experimentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExperimentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOID2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_experimentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Content", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Content_experimentVariant(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_experimentVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExperimentVariant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_experimentVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Content", field, false, false, "String")
+}
+
 func (ec *executionContext) _Content_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26286,6 +31863,114 @@ func (ec *executionContext) fieldContext_Content_author(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Content_product(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Content",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Content_experiment(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_experiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experiment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalOExperiment2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Content_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Content",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Content_engagement(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_engagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Engagement(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EngagementMetricOrder), fc.Args["where"].(*ent.EngagementMetricWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EngagementMetricConnection) graphql.Marshaler {
+			return ec.marshalNEngagementMetricConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Content_engagement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Content",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EngagementMetricConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Content_engagement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Content_collaborations(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26328,6 +32013,130 @@ func (ec *executionContext) fieldContext_Content_collaborations(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Content_complianceFindings(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_complianceFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Content().ComplianceFindings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Content_complianceFindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Content",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContentCadence_weekdayPosts(ctx context.Context, field graphql.CollectedField, obj *schematype.ContentCadence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentCadence_weekdayPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeekdayPosts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentCadence_weekdayPosts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentCadence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContentCadence_weekendPosts(ctx context.Context, field graphql.CollectedField, obj *schematype.ContentCadence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentCadence_weekendPosts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeekendPosts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentCadence_weekendPosts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentCadence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContentCadence_deepOnWeekends(ctx context.Context, field graphql.CollectedField, obj *schematype.ContentCadence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentCadence_deepOnWeekends(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeepOnWeekends, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContentCadence_deepOnWeekends(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentCadence", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ContentCadence_slots(ctx context.Context, field graphql.CollectedField, obj *schematype.ContentCadence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentCadence_slots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContentCadence_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentCadence", field, false, false, "String")
 }
 
 func (ec *executionContext) _ContentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ContentConnection) (ret graphql.Marshaler) {
@@ -26539,6 +32348,29 @@ func (ec *executionContext) _ContentVariant_altText(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ContentVariant_altText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContentVariant", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContentVariant_assetId(ctx context.Context, field graphql.CollectedField, obj *schematype.ContentVariant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContentVariant_assetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContentVariant_assetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContentVariant", field, false, false, "ID")
 }
 
 func (ec *executionContext) _CouponRule_value(ctx context.Context, field graphql.CollectedField, obj *schematype.CouponRule) (ret graphql.Marshaler) {
@@ -26796,6 +32628,1319 @@ func (ec *executionContext) _EnableTOTPPayload_otpauthURL(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_EnableTOTPPayload_otpauthURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EnableTOTPPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _EngagementImportResult_rows(ctx context.Context, field graphql.CollectedField, obj *model.EngagementImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementImportResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementImportResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_id(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EngagementMetric_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EngagementMetric_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EngagementMetric_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EngagementMetric_contentID(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_contentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_contentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EngagementMetric_day(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "String")
+}
+
+func (ec *executionContext) _EngagementMetric_views(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_views(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Views, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_likes(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_likes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Likes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_likes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_comments(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_comments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_shares(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_shares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_shares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_saves(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_saves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Saves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_saves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetric", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetric_organization(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementMetric",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementMetric_content(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetric_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetric_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementMetric",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementMetricConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetricConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetricConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EngagementMetricEdge) graphql.Marshaler {
+			return ec.marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetricConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementMetricConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EngagementMetricEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementMetricConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetricConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetricConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetricConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementMetricConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementMetricConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetricConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetricConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetricConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetricConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementMetricEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetricEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetricEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EngagementMetric) graphql.Marshaler {
+			return ec.marshalOEngagementMetric2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetric(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetricEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EngagementMetricEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EngagementMetric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EngagementMetricEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.EngagementMetricEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementMetricEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementMetricEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementMetricEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _EngagementSlot_weekday(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementSlot_hour(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementSlot_posts(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Posts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementSlot_views(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_views(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Views, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementSlot_engagements(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_engagements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engagements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_engagements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EngagementSlot_rate(ctx context.Context, field graphql.CollectedField, obj *model.EngagementSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EngagementSlot_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EngagementSlot_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EngagementSlot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Experiment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Experiment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Experiment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Experiment_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Experiment_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Experiment_name(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Experiment_dimension(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Dimension) graphql.Marshaler {
+			return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "ExperimentDimension")
+}
+
+func (ec *executionContext) _Experiment_confidence(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Experiment_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experiment_store(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experiment_variants(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+			return ec.marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experiment_result(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experiment().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExperimentResult) graphql.Marshaler {
+			return ec.marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ExperimentEdge) graphql.Marshaler {
+			return ec.marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalOExperiment2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExperimentResult_variants(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResult_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
+			return ec.marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResult_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentVariantResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentResult_winner(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResult_winner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Winner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResult_winner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentResult_pValue(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResult_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResult_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentResult_neededViewsPerVariant(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResult_neededViewsPerVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NeededViewsPerVariant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResult_neededViewsPerVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentResult_summary(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResult_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResult_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentVariantResult_label(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentVariantResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentVariantResult_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentVariantResult_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentVariantResult_contents(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentVariantResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentVariantResult_contents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentVariantResult_contents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentVariantResult_views(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentVariantResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentVariantResult_views(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Views, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentVariantResult_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentVariantResult_engagements(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentVariantResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentVariantResult_engagements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engagements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentVariantResult_engagements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentVariantResult_rate(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentVariantResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentVariantResult_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentVariantResult_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "Float")
 }
 
 func (ec *executionContext) _FlashSaleRule_flashPrice(ctx context.Context, field graphql.CollectedField, obj *schematype.FlashSaleRule) (ret graphql.Marshaler) {
@@ -30665,6 +37810,314 @@ func (ec *executionContext) fieldContext_Mutation_acknowledgeAlert(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setComplianceTerms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setComplianceTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetComplianceTerms(ctx, fc.Args["organizationId"].(int), fc.Args["terms"].([]*model.ComplianceTermInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
+			return ec.marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setComplianceTerms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceTerm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setComplianceTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markContentPosted(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markContentPosted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkContentPosted(ctx, fc.Args["id"].(int), fc.Args["url"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markContentPosted(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markContentPosted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAsset(ctx, fc.Args["input"].(ent.CreateAssetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAsset(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateAssetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Asset) graphql.Marshaler {
+			return ec.marshalNAsset2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAsset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Asset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAsset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAsset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAsset(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAsset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAsset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importEngagementMetrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importEngagementMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportEngagementMetrics(ctx, fc.Args["storeId"].(int), fc.Args["format"].(model.EngagementImportFormat), fc.Args["data"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EngagementImportResult) graphql.Marshaler {
+			return ec.marshalNEngagementImportResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importEngagementMetrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EngagementImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importEngagementMetrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createExperiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateExperiment(ctx, fc.Args["input"].(ent.CreateExperimentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32461,6 +39914,38 @@ func (ec *executionContext) fieldContext_Organization_suppliers(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_complianceTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_complianceTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().ComplianceTerms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
+			return ec.marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_complianceTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33619,6 +41104,75 @@ func (ec *executionContext) fieldContext_Product_price(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Product_category(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v product.Category) graphql.Marshaler {
+			return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductCategory")
+}
+
+func (ec *executionContext) _Product_registrationType(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_registrationType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v product.RegistrationType) graphql.Marshaler {
+			return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_registrationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductRegistrationType")
+}
+
+func (ec *executionContext) _Product_registrationNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_registrationNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_registrationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
 func (ec *executionContext) _Product_cost(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33787,6 +41341,38 @@ func (ec *executionContext) fieldContext_Product_skus(ctx context.Context, field
 	if fc.Args, err = ec.field_Product_skus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_complianceFindings(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_complianceFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().ComplianceFindings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_complianceFindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -34155,6 +41741,50 @@ func (ec *executionContext) fieldContext_Query_alerts(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_assets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_assets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Assets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssetOrder), fc.Args["where"].(*ent.AssetWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssetConnection) graphql.Marshaler {
+			return ec.marshalNAssetConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_assets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_assets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34325,6 +41955,50 @@ func (ec *executionContext) fieldContext_Query_contents(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_contents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_experiments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_experiments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Experiments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ExperimentOrder), fc.Args["where"].(*ent.ExperimentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExperimentConnection) graphql.Marshaler {
+			return ec.marshalNExperimentConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_experiments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_experiments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34759,6 +42433,94 @@ func (ec *executionContext) fieldContext_Query_roles(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_checkCompliance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkCompliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckCompliance(ctx, fc.Args["text"].(string), fc.Args["context"].(*model.ComplianceContextInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkCompliance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkCompliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_contentCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_contentCalendar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ContentCalendar(ctx, fc.Args["scope"].(int), fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
+			return ec.marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_contentCalendar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CalendarDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_contentCalendar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_plugins(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34865,6 +42627,121 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedSlot_weekday(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendedSlot_weekday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weekday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendedSlot_weekday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendedSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecommendedSlot_hour(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendedSlot_hour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendedSlot_hour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendedSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecommendedSlot_rate(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendedSlot_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendedSlot_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendedSlot", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RecommendedSlot_sampleSize(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendedSlot_sampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SampleSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendedSlot_sampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendedSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecommendedSlot_reliable(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecommendedSlot_reliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecommendedSlot_reliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecommendedSlot", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ReductionTier_threshold(ctx context.Context, field graphql.CollectedField, obj *schematype.ReductionTier) (ret graphql.Marshaler) {
@@ -36010,6 +43887,38 @@ func (ec *executionContext) fieldContext_Store_styleGuide(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Store_contentCadence(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_contentCadence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentCadence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.ContentCadence) graphql.Marshaler {
+			return ec.marshalOContentCadence2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentCadence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Store_contentCadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContentCadence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Store_timezone(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36355,6 +44264,126 @@ func (ec *executionContext) fieldContext_Store_syncJobs(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Store_syncJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Store_complianceFindings(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_complianceFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Store().ComplianceFindings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Store_complianceFindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Store_engagementSlots(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_engagementSlots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Store().EngagementSlots(ctx, obj, fc.Args["kind"].(*content.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
+			return ec.marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Store_engagementSlots(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EngagementSlot(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Store_engagementSlots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Store_recommendedSlot(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Store_recommendedSlot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Store().RecommendedSlot(ctx, obj, fc.Args["kind"].(content.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecommendedSlot) graphql.Marshaler {
+			return ec.marshalORecommendedSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRecommendedSlot(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Store_recommendedSlot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Store",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecommendedSlot(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Store_recommendedSlot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40942,6 +48971,962 @@ func UnmarshalAlertWhereInput(ctx context.Context, raw any) (ent.AlertWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssetOrder(ctx context.Context, obj any) (ent.AssetOrder, error) {
+	var it ent.AssetOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAssetOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssetOrder unmarshals raw into the AssetOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssetOrder(ctx context.Context, raw any) (ent.AssetOrder, error) {
+	var out ent.AssetOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssetOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssetWhereInput(ctx context.Context, obj any) (ent.AssetWhereInput, error) {
+	var it ent.AssetWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlEqualFold", "urlContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "licenceType", "licenceTypeNEQ", "licenceTypeIn", "licenceTypeNotIn", "licenceExpiresAt", "licenceExpiresAtNEQ", "licenceExpiresAtIn", "licenceExpiresAtNotIn", "licenceExpiresAtGT", "licenceExpiresAtGTE", "licenceExpiresAtLT", "licenceExpiresAtLTE", "licenceExpiresAtIsNil", "licenceExpiresAtNotNil", "usageRestrictions", "usageRestrictionsNEQ", "usageRestrictionsIn", "usageRestrictionsNotIn", "usageRestrictionsGT", "usageRestrictionsGTE", "usageRestrictionsLT", "usageRestrictionsLTE", "usageRestrictionsContains", "usageRestrictionsHasPrefix", "usageRestrictionsHasSuffix", "usageRestrictionsIsNil", "usageRestrictionsNotNil", "usageRestrictionsEqualFold", "usageRestrictionsContainsFold", "showsPeople", "showsPeopleNEQ", "modelRelease", "modelReleaseNEQ", "modelReleaseRef", "modelReleaseRefNEQ", "modelReleaseRefIn", "modelReleaseRefNotIn", "modelReleaseRefGT", "modelReleaseRefGTE", "modelReleaseRefLT", "modelReleaseRefLTE", "modelReleaseRefContains", "modelReleaseRefHasPrefix", "modelReleaseRefHasSuffix", "modelReleaseRefIsNil", "modelReleaseRefNotNil", "modelReleaseRefEqualFold", "modelReleaseRefContainsFold", "hasOrganization", "hasOrganizationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssetWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssetWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssetWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "urlNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLNEQ = data
+		case "urlIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLIn = data
+		case "urlNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLNotIn = data
+		case "urlGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLGT = data
+		case "urlGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLGTE = data
+		case "urlLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLLT = data
+		case "urlLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLLTE = data
+		case "urlContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLContains = data
+		case "urlHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLHasPrefix = data
+		case "urlHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLHasSuffix = data
+		case "urlEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLEqualFold = data
+		case "urlContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urlContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URLContainsFold = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		case "licenceType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceType"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceType = data
+		case "licenceTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceTypeNEQ"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceTypeNEQ = data
+		case "licenceTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceTypeIn"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceTypeIn = data
+		case "licenceTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceTypeNotIn"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceTypeNotIn = data
+		case "licenceExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAt = data
+		case "licenceExpiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtNEQ = data
+		case "licenceExpiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtIn = data
+		case "licenceExpiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtNotIn = data
+		case "licenceExpiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtGT = data
+		case "licenceExpiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtGTE = data
+		case "licenceExpiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtLT = data
+		case "licenceExpiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtLTE = data
+		case "licenceExpiresAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtIsNil = data
+		case "licenceExpiresAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAtNotNil = data
+		case "usageRestrictions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictions = data
+		case "usageRestrictionsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsNEQ = data
+		case "usageRestrictionsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsIn = data
+		case "usageRestrictionsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsNotIn = data
+		case "usageRestrictionsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsGT = data
+		case "usageRestrictionsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsGTE = data
+		case "usageRestrictionsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsLT = data
+		case "usageRestrictionsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsLTE = data
+		case "usageRestrictionsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsContains = data
+		case "usageRestrictionsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsHasPrefix = data
+		case "usageRestrictionsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsHasSuffix = data
+		case "usageRestrictionsIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsIsNil = data
+		case "usageRestrictionsNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsNotNil = data
+		case "usageRestrictionsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsEqualFold = data
+		case "usageRestrictionsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictionsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictionsContainsFold = data
+		case "showsPeople":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("showsPeople"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShowsPeople = data
+		case "showsPeopleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("showsPeopleNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShowsPeopleNEQ = data
+		case "modelRelease":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelRelease"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelRelease = data
+		case "modelReleaseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseNEQ = data
+		case "modelReleaseRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRef = data
+		case "modelReleaseRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefNEQ = data
+		case "modelReleaseRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefIn = data
+		case "modelReleaseRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefNotIn = data
+		case "modelReleaseRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefGT = data
+		case "modelReleaseRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefGTE = data
+		case "modelReleaseRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefLT = data
+		case "modelReleaseRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefLTE = data
+		case "modelReleaseRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefContains = data
+		case "modelReleaseRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefHasPrefix = data
+		case "modelReleaseRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefHasSuffix = data
+		case "modelReleaseRefIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefIsNil = data
+		case "modelReleaseRefNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefNotNil = data
+		case "modelReleaseRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefEqualFold = data
+		case "modelReleaseRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRefContainsFold = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssetWhereInput unmarshals raw into the AssetWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssetWhereInput(ctx context.Context, raw any) (ent.AssetWhereInput, error) {
+	var out ent.AssetWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssetWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditEventOrder(ctx context.Context, obj any) (ent.AuditEventOrder, error) {
 	var it ent.AuditEventOrder
 	if obj == nil {
@@ -43544,6 +52529,216 @@ func UnmarshalCollaborationWhereInput(ctx context.Context, raw any) (ent.Collabo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Context, obj any) (model.ComplianceContextInput, error) {
+	var it model.ComplianceContextInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organizationId", "surface", "productId", "productCategory", "registrationType", "hasPurchaseLink", "kolCollaboration"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "surface":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("surface"))
+			data, err := ec.unmarshalOComplianceSurface2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSurface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Surface = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "productCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productCategory"))
+			data, err := ec.unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductCategory = data
+		case "registrationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationType"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationType = data
+		case "hasPurchaseLink":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPurchaseLink"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPurchaseLink = data
+		case "kolCollaboration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolCollaboration"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KolCollaboration = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceContextInput unmarshals raw into the ComplianceContextInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceContextInput(ctx context.Context, raw any) (model.ComplianceContextInput, error) {
+	var out model.ComplianceContextInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceContextInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComplianceTermInput(ctx context.Context, obj any) (model.ComplianceTermInput, error) {
+	var it model.ComplianceTermInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"term", "relax", "severity", "suggestion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "term":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("term"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Term = data
+		case "relax":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relax"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relax = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalOComplianceSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "suggestion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suggestion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Suggestion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceTermInput unmarshals raw into the ComplianceTermInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceTermInput(ctx context.Context, raw any) (model.ComplianceTermInput, error) {
+	var out model.ComplianceTermInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceTermInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputContentCadenceInput(ctx context.Context, obj any) (schematype.ContentCadence, error) {
+	var it schematype.ContentCadence
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"weekdayPosts", "weekendPosts", "deepOnWeekends", "slots"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "weekdayPosts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekdayPosts"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekdayPosts = data
+		case "weekendPosts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weekendPosts"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeekendPosts = data
+		case "deepOnWeekends":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deepOnWeekends"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeepOnWeekends = data
+		case "slots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slots"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slots = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContentCadenceInput unmarshals raw into the ContentCadenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContentCadenceInput(ctx context.Context, raw any) (schematype.ContentCadence, error) {
+	var out schematype.ContentCadence
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContentCadenceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContentOrder(ctx context.Context, obj any) (ent.ContentOrder, error) {
 	var it ent.ContentOrder
 	if obj == nil {
@@ -43608,7 +52803,7 @@ func (ec *executionContext) unmarshalInputContentVariantInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"format", "url", "altText"}
+	fieldsInOrder := [...]string{"format", "url", "altText", "assetId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43636,6 +52831,13 @@ func (ec *executionContext) unmarshalInputContentVariantInput(ctx context.Contex
 				return it, err
 			}
 			it.AltText = data
+		case "assetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assetId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssetID = data
 		}
 	}
 	return it, nil
@@ -43664,7 +52866,7 @@ func (ec *executionContext) unmarshalInputContentWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyIsNil", "bodyNotNil", "bodyEqualFold", "bodyContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "theme", "themeNEQ", "themeIn", "themeNotIn", "themeGT", "themeGTE", "themeLT", "themeLTE", "themeContains", "themeHasPrefix", "themeHasSuffix", "themeIsNil", "themeNotNil", "themeEqualFold", "themeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "scheduledAt", "scheduledAtNEQ", "scheduledAtIn", "scheduledAtNotIn", "scheduledAtGT", "scheduledAtGTE", "scheduledAtLT", "scheduledAtLTE", "scheduledAtIsNil", "scheduledAtNotNil", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "reviewerID", "reviewerIDNEQ", "reviewerIDIn", "reviewerIDNotIn", "reviewerIDGT", "reviewerIDGTE", "reviewerIDLT", "reviewerIDLTE", "reviewerIDIsNil", "reviewerIDNotNil", "externalPostID", "externalPostIDNEQ", "externalPostIDIn", "externalPostIDNotIn", "externalPostIDGT", "externalPostIDGTE", "externalPostIDLT", "externalPostIDLTE", "externalPostIDContains", "externalPostIDHasPrefix", "externalPostIDHasSuffix", "externalPostIDIsNil", "externalPostIDNotNil", "externalPostIDEqualFold", "externalPostIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasAuthor", "hasAuthorWith", "hasCollaborations", "hasCollaborationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyIsNil", "bodyNotNil", "bodyEqualFold", "bodyContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "theme", "themeNEQ", "themeIn", "themeNotIn", "themeGT", "themeGTE", "themeLT", "themeLTE", "themeContains", "themeHasPrefix", "themeHasSuffix", "themeIsNil", "themeNotNil", "themeEqualFold", "themeContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "scheduledAt", "scheduledAtNEQ", "scheduledAtIn", "scheduledAtNotIn", "scheduledAtGT", "scheduledAtGTE", "scheduledAtLT", "scheduledAtLTE", "scheduledAtIsNil", "scheduledAtNotNil", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "reviewNote", "reviewNoteNEQ", "reviewNoteIn", "reviewNoteNotIn", "reviewNoteGT", "reviewNoteGTE", "reviewNoteLT", "reviewNoteLTE", "reviewNoteContains", "reviewNoteHasPrefix", "reviewNoteHasSuffix", "reviewNoteIsNil", "reviewNoteNotNil", "reviewNoteEqualFold", "reviewNoteContainsFold", "reviewerID", "reviewerIDNEQ", "reviewerIDIn", "reviewerIDNotIn", "reviewerIDGT", "reviewerIDGTE", "reviewerIDLT", "reviewerIDLTE", "reviewerIDIsNil", "reviewerIDNotNil", "externalPostID", "externalPostIDNEQ", "externalPostIDIn", "externalPostIDNotIn", "externalPostIDGT", "externalPostIDGTE", "externalPostIDLT", "externalPostIDLTE", "externalPostIDContains", "externalPostIDHasPrefix", "externalPostIDHasSuffix", "externalPostIDIsNil", "externalPostIDNotNil", "externalPostIDEqualFold", "externalPostIDContainsFold", "postURL", "postURLNEQ", "postURLIn", "postURLNotIn", "postURLGT", "postURLGTE", "postURLLT", "postURLLTE", "postURLContains", "postURLHasPrefix", "postURLHasSuffix", "postURLIsNil", "postURLNotNil", "postURLEqualFold", "postURLContainsFold", "productID", "productIDNEQ", "productIDIn", "productIDNotIn", "productIDIsNil", "productIDNotNil", "hotTopicStartedAt", "hotTopicStartedAtNEQ", "hotTopicStartedAtIn", "hotTopicStartedAtNotIn", "hotTopicStartedAtGT", "hotTopicStartedAtGTE", "hotTopicStartedAtLT", "hotTopicStartedAtLTE", "hotTopicStartedAtIsNil", "hotTopicStartedAtNotNil", "experimentID", "experimentIDNEQ", "experimentIDIn", "experimentIDNotIn", "experimentIDIsNil", "experimentIDNotNil", "experimentVariant", "experimentVariantNEQ", "experimentVariantIn", "experimentVariantNotIn", "experimentVariantGT", "experimentVariantGTE", "experimentVariantLT", "experimentVariantLTE", "experimentVariantContains", "experimentVariantHasPrefix", "experimentVariantHasSuffix", "experimentVariantIsNil", "experimentVariantNotNil", "experimentVariantEqualFold", "experimentVariantContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasAuthor", "hasAuthorWith", "hasProduct", "hasProductWith", "hasExperiment", "hasExperimentWith", "hasEngagement", "hasEngagementWith", "hasCollaborations", "hasCollaborationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44735,6 +53937,370 @@ func (ec *executionContext) unmarshalInputContentWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ExternalPostIDContainsFold = data
+		case "postURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURL = data
+		case "postURLNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLNEQ = data
+		case "postURLIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLIn = data
+		case "postURLNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLNotIn = data
+		case "postURLGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLGT = data
+		case "postURLGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLGTE = data
+		case "postURLLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLLT = data
+		case "postURLLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLLTE = data
+		case "postURLContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLContains = data
+		case "postURLHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLHasPrefix = data
+		case "postURLHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLHasSuffix = data
+		case "postURLIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLIsNil = data
+		case "postURLNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLNotNil = data
+		case "postURLEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLEqualFold = data
+		case "postURLContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postURLContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostURLContainsFold = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "productIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDNEQ = data
+		case "productIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDIn = data
+		case "productIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDNotIn = data
+		case "productIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDIsNil = data
+		case "productIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDNotNil = data
+		case "hotTopicStartedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAt = data
+		case "hotTopicStartedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtNEQ = data
+		case "hotTopicStartedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtIn = data
+		case "hotTopicStartedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtNotIn = data
+		case "hotTopicStartedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtGT = data
+		case "hotTopicStartedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtGTE = data
+		case "hotTopicStartedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtLT = data
+		case "hotTopicStartedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtLTE = data
+		case "hotTopicStartedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtIsNil = data
+		case "hotTopicStartedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAtNotNil = data
+		case "experimentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentID = data
+		case "experimentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentIDNEQ = data
+		case "experimentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentIDIn = data
+		case "experimentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentIDNotIn = data
+		case "experimentIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentIDIsNil = data
+		case "experimentIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentIDNotNil = data
+		case "experimentVariant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariant"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariant = data
+		case "experimentVariantNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantNEQ = data
+		case "experimentVariantIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantIn = data
+		case "experimentVariantNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantNotIn = data
+		case "experimentVariantGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantGT = data
+		case "experimentVariantGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantGTE = data
+		case "experimentVariantLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantLT = data
+		case "experimentVariantLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantLTE = data
+		case "experimentVariantContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantContains = data
+		case "experimentVariantHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantHasPrefix = data
+		case "experimentVariantHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantHasSuffix = data
+		case "experimentVariantIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantIsNil = data
+		case "experimentVariantNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantNotNil = data
+		case "experimentVariantEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantEqualFold = data
+		case "experimentVariantContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariantContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariantContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44777,6 +54343,48 @@ func (ec *executionContext) unmarshalInputContentWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasAuthorWith = data
+		case "hasProduct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProduct"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProduct = data
+		case "hasProductWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProductWith"))
+			data, err := ec.unmarshalOProductWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProductWith = data
+		case "hasExperiment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExperiment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExperiment = data
+		case "hasExperimentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExperimentWith"))
+			data, err := ec.unmarshalOExperimentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExperimentWith = data
+		case "hasEngagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEngagement"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEngagement = data
+		case "hasEngagementWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEngagementWith"))
+			data, err := ec.unmarshalOEngagementMetricWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEngagementWith = data
 		case "hasCollaborations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCollaborations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44868,6 +54476,118 @@ func (ec *executionContext) unmarshalInputCouponRuleInput(ctx context.Context, o
 func UnmarshalCouponRuleInput(ctx context.Context, raw any) (schematype.CouponRule, error) {
 	var out schematype.CouponRule
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CouponRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAssetInput(ctx context.Context, obj any) (ent.CreateAssetInput, error) {
+	var it ent.CreateAssetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "url", "source", "licenceType", "licenceExpiresAt", "usageRestrictions", "showsPeople", "modelRelease", "modelReleaseRef", "organizationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "licenceType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceType"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceType = data
+		case "licenceExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAt = data
+		case "usageRestrictions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictions = data
+		case "showsPeople":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("showsPeople"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShowsPeople = data
+		case "modelRelease":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelRelease"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelRelease = data
+		case "modelReleaseRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRef = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAssetInput unmarshals raw into the CreateAssetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAssetInput(ctx context.Context, raw any) (ent.CreateAssetInput, error) {
+	var out ent.CreateAssetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAssetInput", raw, &out)
 	return out, err
 }
 
@@ -45085,7 +54805,7 @@ func (ec *executionContext) unmarshalInputCreateContentInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "body", "kind", "theme", "scheduledAt", "tags", "variants", "storeID"}
+	fieldsInOrder := [...]string{"title", "body", "kind", "theme", "scheduledAt", "tags", "variants", "hotTopicStartedAt", "experimentVariant", "storeID", "productID", "experimentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45141,6 +54861,20 @@ func (ec *executionContext) unmarshalInputCreateContentInput(ctx context.Context
 				return it, err
 			}
 			it.Variants = data
+		case "hotTopicStartedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAt = data
+		case "experimentVariant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariant"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariant = data
 		case "storeID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -45148,6 +54882,20 @@ func (ec *executionContext) unmarshalInputCreateContentInput(ctx context.Context
 				return it, err
 			}
 			it.StoreID = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "experimentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentID = data
 		}
 	}
 	return it, nil
@@ -45162,6 +54910,69 @@ func (ec *executionContext) unmarshalInputCreateContentInput(ctx context.Context
 func UnmarshalCreateContentInput(ctx context.Context, raw any) (ent.CreateContentInput, error) {
 	var out ent.CreateContentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateContentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateExperimentInput(ctx context.Context, obj any) (ent.CreateExperimentInput, error) {
+	var it ent.CreateExperimentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "dimension", "confidence", "storeID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateExperimentInput unmarshals raw into the CreateExperimentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateExperimentInput(ctx context.Context, raw any) (ent.CreateExperimentInput, error) {
+	var out ent.CreateExperimentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateExperimentInput", raw, &out)
 	return out, err
 }
 
@@ -45274,7 +55085,7 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "externalID", "status", "portfolioRole", "price", "cost", "storeID", "supplierID"}
+	fieldsInOrder := [...]string{"title", "externalID", "status", "portfolioRole", "price", "category", "registrationType", "registrationNumber", "cost", "storeID", "supplierID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45316,6 +55127,27 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Price = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "registrationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationType"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationType = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
 		case "cost":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cost"))
 			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
@@ -45456,7 +55288,7 @@ func (ec *executionContext) unmarshalInputCreateStoreInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "platform", "externalShopID", "certification", "dsrScore", "introduction", "businessHours", "shippingPolicy", "afterSalesPolicy", "autoReply", "serviceTags", "brandPositioning", "styleGuide", "timezone", "organizationID"}
+	fieldsInOrder := [...]string{"name", "platform", "externalShopID", "certification", "dsrScore", "introduction", "businessHours", "shippingPolicy", "afterSalesPolicy", "autoReply", "serviceTags", "brandPositioning", "styleGuide", "contentCadence", "timezone", "organizationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45554,6 +55386,13 @@ func (ec *executionContext) unmarshalInputCreateStoreInput(ctx context.Context, 
 				return it, err
 			}
 			it.StyleGuide = data
+		case "contentCadence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentCadence"))
+			data, err := ec.unmarshalOContentCadenceInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentCadence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentCadence = data
 		case "timezone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -45799,6 +55638,1288 @@ func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context,
 func UnmarshalDiscountTierInput(ctx context.Context, raw any) (schematype.DiscountTier, error) {
 	var out schematype.DiscountTier
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DiscountTierInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEngagementMetricOrder(ctx context.Context, obj any) (ent.EngagementMetricOrder, error) {
+	var it ent.EngagementMetricOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEngagementMetricOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEngagementMetricOrder unmarshals raw into the EngagementMetricOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEngagementMetricOrder(ctx context.Context, raw any) (ent.EngagementMetricOrder, error) {
+	var out ent.EngagementMetricOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EngagementMetricOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEngagementMetricWhereInput(ctx context.Context, obj any) (ent.EngagementMetricWhereInput, error) {
+	var it ent.EngagementMetricWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "contentID", "contentIDNEQ", "contentIDIn", "contentIDNotIn", "day", "dayNEQ", "dayIn", "dayNotIn", "dayGT", "dayGTE", "dayLT", "dayLTE", "dayContains", "dayHasPrefix", "dayHasSuffix", "dayEqualFold", "dayContainsFold", "views", "viewsNEQ", "viewsIn", "viewsNotIn", "viewsGT", "viewsGTE", "viewsLT", "viewsLTE", "likes", "likesNEQ", "likesIn", "likesNotIn", "likesGT", "likesGTE", "likesLT", "likesLTE", "comments", "commentsNEQ", "commentsIn", "commentsNotIn", "commentsGT", "commentsGTE", "commentsLT", "commentsLTE", "shares", "sharesNEQ", "sharesIn", "sharesNotIn", "sharesGT", "sharesGTE", "sharesLT", "sharesLTE", "saves", "savesNEQ", "savesIn", "savesNotIn", "savesGT", "savesGTE", "savesLT", "savesLTE", "hasOrganization", "hasOrganizationWith", "hasContent", "hasContentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOEngagementMetricWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOEngagementMetricWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOEngagementMetricWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "contentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentID = data
+		case "contentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentIDNEQ = data
+		case "contentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentIDIn = data
+		case "contentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentIDNotIn = data
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "dayNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayNEQ = data
+		case "dayIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayIn = data
+		case "dayNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayNotIn = data
+		case "dayGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayGT = data
+		case "dayGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayGTE = data
+		case "dayLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayLT = data
+		case "dayLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayLTE = data
+		case "dayContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayContains = data
+		case "dayHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayHasPrefix = data
+		case "dayHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayHasSuffix = data
+		case "dayEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayEqualFold = data
+		case "dayContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dayContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DayContainsFold = data
+		case "views":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("views"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Views = data
+		case "viewsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsNEQ = data
+		case "viewsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsIn = data
+		case "viewsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsNotIn = data
+		case "viewsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsGT = data
+		case "viewsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsGTE = data
+		case "viewsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsLT = data
+		case "viewsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViewsLTE = data
+		case "likes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likes"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Likes = data
+		case "likesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesNEQ = data
+		case "likesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesIn = data
+		case "likesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesNotIn = data
+		case "likesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesGT = data
+		case "likesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesGTE = data
+		case "likesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesLT = data
+		case "likesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LikesLTE = data
+		case "comments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comments"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comments = data
+		case "commentsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsNEQ = data
+		case "commentsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsIn = data
+		case "commentsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsNotIn = data
+		case "commentsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsGT = data
+		case "commentsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsGTE = data
+		case "commentsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsLT = data
+		case "commentsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentsLTE = data
+		case "shares":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shares"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shares = data
+		case "sharesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesNEQ = data
+		case "sharesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesIn = data
+		case "sharesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesNotIn = data
+		case "sharesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesGT = data
+		case "sharesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesGTE = data
+		case "sharesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesLT = data
+		case "sharesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharesLTE = data
+		case "saves":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saves"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Saves = data
+		case "savesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesNEQ = data
+		case "savesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesIn = data
+		case "savesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesNotIn = data
+		case "savesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesGT = data
+		case "savesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesGTE = data
+		case "savesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesLT = data
+		case "savesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("savesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SavesLTE = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContent = data
+		case "hasContentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContentWith"))
+			data, err := ec.unmarshalOContentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEngagementMetricWhereInput unmarshals raw into the EngagementMetricWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEngagementMetricWhereInput(ctx context.Context, raw any) (ent.EngagementMetricWhereInput, error) {
+	var out ent.EngagementMetricWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EngagementMetricWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExperimentOrder(ctx context.Context, obj any) (ent.ExperimentOrder, error) {
+	var it ent.ExperimentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNExperimentOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExperimentOrder unmarshals raw into the ExperimentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExperimentOrder(ctx context.Context, raw any) (ent.ExperimentOrder, error) {
+	var out ent.ExperimentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExperimentWhereInput(ctx context.Context, obj any) (ent.ExperimentWhereInput, error) {
+	var it ent.ExperimentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "dimension", "dimensionNEQ", "dimensionIn", "dimensionNotIn", "confidence", "confidenceNEQ", "confidenceIn", "confidenceNotIn", "confidenceGT", "confidenceGTE", "confidenceLT", "confidenceLTE", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasVariants", "hasVariantsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOExperimentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOExperimentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalOExperimentDimension2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "dimensionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionNEQ"))
+			data, err := ec.unmarshalOExperimentDimension2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionNEQ = data
+		case "dimensionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionIn"))
+			data, err := ec.unmarshalOExperimentDimension2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionIn = data
+		case "dimensionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensionNotIn"))
+			data, err := ec.unmarshalOExperimentDimension2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DimensionNotIn = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		case "confidenceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceNEQ = data
+		case "confidenceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceIn = data
+		case "confidenceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceNotIn = data
+		case "confidenceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceGT = data
+		case "confidenceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceGTE = data
+		case "confidenceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceLT = data
+		case "confidenceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceLTE = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasStore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStore"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStore = data
+		case "hasStoreWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStoreWith"))
+			data, err := ec.unmarshalOStoreWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStoreWith = data
+		case "hasVariants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVariants"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVariants = data
+		case "hasVariantsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVariantsWith"))
+			data, err := ec.unmarshalOContentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVariantsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExperimentWhereInput unmarshals raw into the ExperimentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExperimentWhereInput(ctx context.Context, raw any) (ent.ExperimentWhereInput, error) {
+	var out ent.ExperimentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentWhereInput", raw, &out)
 	return out, err
 }
 
@@ -51403,7 +62524,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "supplierID", "supplierIDNEQ", "supplierIDIn", "supplierIDNotIn", "supplierIDIsNil", "supplierIDNotNil", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "portfolioRole", "portfolioRoleNEQ", "portfolioRoleIn", "portfolioRoleNotIn", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasSupplier", "hasSupplierWith", "hasSkus", "hasSkusWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "supplierID", "supplierIDNEQ", "supplierIDIn", "supplierIDNotIn", "supplierIDIsNil", "supplierIDNotNil", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDIsNil", "externalIDNotNil", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "portfolioRole", "portfolioRoleNEQ", "portfolioRoleIn", "portfolioRoleNotIn", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "registrationType", "registrationTypeNEQ", "registrationTypeIn", "registrationTypeNotIn", "registrationNumber", "registrationNumberNEQ", "registrationNumberIn", "registrationNumberNotIn", "registrationNumberGT", "registrationNumberGTE", "registrationNumberLT", "registrationNumberLTE", "registrationNumberContains", "registrationNumberHasPrefix", "registrationNumberHasSuffix", "registrationNumberIsNil", "registrationNumberNotNil", "registrationNumberEqualFold", "registrationNumberContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasSupplier", "hasSupplierWith", "hasSkus", "hasSkusWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51949,6 +63070,167 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.PortfolioRoleNotIn = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "categoryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryNEQ"))
+			data, err := ec.unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryNEQ = data
+		case "categoryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIn"))
+			data, err := ec.unmarshalOProductCategory2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryIn = data
+		case "categoryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryNotIn"))
+			data, err := ec.unmarshalOProductCategory2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryNotIn = data
+		case "registrationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationType"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationType = data
+		case "registrationTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationTypeNEQ"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationTypeNEQ = data
+		case "registrationTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationTypeIn"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationTypeIn = data
+		case "registrationTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationTypeNotIn"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationTypeNotIn = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
+		case "registrationNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberNEQ = data
+		case "registrationNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberIn = data
+		case "registrationNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberNotIn = data
+		case "registrationNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberGT = data
+		case "registrationNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberGTE = data
+		case "registrationNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberLT = data
+		case "registrationNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberLTE = data
+		case "registrationNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberContains = data
+		case "registrationNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberHasPrefix = data
+		case "registrationNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberHasSuffix = data
+		case "registrationNumberIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberIsNil = data
+		case "registrationNumberNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberNotNil = data
+		case "registrationNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberEqualFold = data
+		case "registrationNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumberContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -56812,6 +68094,132 @@ func UnmarshalTimeLimitedDiscountRuleInput(ctx context.Context, raw any) (schema
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAssetInput(ctx context.Context, obj any) (ent.UpdateAssetInput, error) {
+	var it ent.UpdateAssetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "url", "source", "licenceType", "licenceExpiresAt", "clearLicenceExpiresAt", "usageRestrictions", "clearUsageRestrictions", "showsPeople", "modelRelease", "modelReleaseRef", "clearModelReleaseRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "licenceType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceType"))
+			data, err := ec.unmarshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceType = data
+		case "licenceExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceExpiresAt = data
+		case "clearLicenceExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLicenceExpiresAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLicenceExpiresAt = data
+		case "usageRestrictions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("usageRestrictions"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UsageRestrictions = data
+		case "clearUsageRestrictions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearUsageRestrictions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearUsageRestrictions = data
+		case "showsPeople":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("showsPeople"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShowsPeople = data
+		case "modelRelease":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelRelease"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelRelease = data
+		case "modelReleaseRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelReleaseRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelReleaseRef = data
+		case "clearModelReleaseRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearModelReleaseRef"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearModelReleaseRef = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAssetInput unmarshals raw into the UpdateAssetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAssetInput(ctx context.Context, raw any) (ent.UpdateAssetInput, error) {
+	var out ent.UpdateAssetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAssetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Context, obj any) (ent.UpdateCampaignInput, error) {
 	var it ent.UpdateCampaignInput
 	if obj == nil {
@@ -57061,7 +68469,7 @@ func (ec *executionContext) unmarshalInputUpdateContentInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "body", "clearBody", "kind", "theme", "clearTheme", "scheduledAt", "clearScheduledAt", "tags", "appendTags", "clearTags", "variants", "appendVariants", "clearVariants"}
+	fieldsInOrder := [...]string{"title", "body", "clearBody", "kind", "theme", "clearTheme", "scheduledAt", "clearScheduledAt", "tags", "appendTags", "clearTags", "variants", "appendVariants", "clearVariants", "hotTopicStartedAt", "clearHotTopicStartedAt", "experimentVariant", "clearExperimentVariant", "productID", "clearProduct", "experimentID", "clearExperiment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57166,6 +68574,62 @@ func (ec *executionContext) unmarshalInputUpdateContentInput(ctx context.Context
 				return it, err
 			}
 			it.ClearVariants = data
+		case "hotTopicStartedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hotTopicStartedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HotTopicStartedAt = data
+		case "clearHotTopicStartedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHotTopicStartedAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearHotTopicStartedAt = data
+		case "experimentVariant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentVariant"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentVariant = data
+		case "clearExperimentVariant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearExperimentVariant"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearExperimentVariant = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "clearProduct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProduct"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProduct = data
+		case "experimentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experimentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExperimentID = data
+		case "clearExperiment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearExperiment"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearExperiment = data
 		}
 	}
 	return it, nil
@@ -57180,6 +68644,62 @@ func (ec *executionContext) unmarshalInputUpdateContentInput(ctx context.Context
 func UnmarshalUpdateContentInput(ctx context.Context, raw any) (ent.UpdateContentInput, error) {
 	var out ent.UpdateContentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateContentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateExperimentInput(ctx context.Context, obj any) (ent.UpdateExperimentInput, error) {
+	var it ent.UpdateExperimentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "dimension", "confidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalOExperimentDimension2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "confidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidence"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateExperimentInput unmarshals raw into the UpdateExperimentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateExperimentInput(ctx context.Context, raw any) (ent.UpdateExperimentInput, error) {
+	var out ent.UpdateExperimentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateExperimentInput", raw, &out)
 	return out, err
 }
 
@@ -57299,7 +68819,7 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "externalID", "clearExternalID", "status", "portfolioRole", "price", "cost", "supplierID", "clearSupplier"}
+	fieldsInOrder := [...]string{"title", "externalID", "clearExternalID", "status", "portfolioRole", "price", "category", "registrationType", "registrationNumber", "clearRegistrationNumber", "cost", "supplierID", "clearSupplier"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57348,6 +68868,34 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Price = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "registrationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationType"))
+			data, err := ec.unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationType = data
+		case "registrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrationNumber = data
+		case "clearRegistrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRegistrationNumber"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearRegistrationNumber = data
 		case "cost":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cost"))
 			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
@@ -57502,7 +69050,7 @@ func (ec *executionContext) unmarshalInputUpdateStoreInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "platform", "externalShopID", "clearExternalShopID", "certification", "dsrScore", "clearDsrScore", "introduction", "clearIntroduction", "businessHours", "clearBusinessHours", "shippingPolicy", "clearShippingPolicy", "afterSalesPolicy", "clearAfterSalesPolicy", "autoReply", "clearAutoReply", "serviceTags", "appendServiceTags", "clearServiceTags", "brandPositioning", "clearBrandPositioning", "styleGuide", "clearStyleGuide", "timezone"}
+	fieldsInOrder := [...]string{"name", "platform", "externalShopID", "clearExternalShopID", "certification", "dsrScore", "clearDsrScore", "introduction", "clearIntroduction", "businessHours", "clearBusinessHours", "shippingPolicy", "clearShippingPolicy", "afterSalesPolicy", "clearAfterSalesPolicy", "autoReply", "clearAutoReply", "serviceTags", "appendServiceTags", "clearServiceTags", "brandPositioning", "clearBrandPositioning", "styleGuide", "clearStyleGuide", "contentCadence", "clearContentCadence", "timezone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57677,6 +69225,20 @@ func (ec *executionContext) unmarshalInputUpdateStoreInput(ctx context.Context, 
 				return it, err
 			}
 			it.ClearStyleGuide = data
+		case "contentCadence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentCadence"))
+			data, err := ec.unmarshalOContentCadenceInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentCadence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentCadence = data
+		case "clearContentCadence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContentCadence"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearContentCadence = data
 		case "timezone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -58513,6 +70075,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._KOLPartner(ctx, sel, obj)
+	case *ent.Experiment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Experiment(ctx, sel, obj)
+	case *ent.EngagementMetric:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._EngagementMetric(ctx, sel, obj)
 	case *ent.Content:
 		if obj == nil {
 			return graphql.Null
@@ -58533,6 +70105,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._AuditEvent(ctx, sel, obj)
+	case *ent.Asset:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Asset(ctx, sel, obj)
 	case *ent.Alert:
 		if obj == nil {
 			return graphql.Null
@@ -58886,6 +70463,191 @@ func (ec *executionContext) _AlertEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var assetImplementors = []string{"Asset", "Node"}
+
+func (ec *executionContext) _Asset(ctx context.Context, sel ast.SelectionSet, obj *ent.Asset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Asset")
+		case "id":
+			out.Values[i] = ec._Asset_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Asset_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Asset_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._Asset_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Asset_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Asset_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._Asset_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Asset_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenceType":
+			out.Values[i] = ec._Asset_licenceType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "licenceExpiresAt":
+			out.Values[i] = ec._Asset_licenceExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "usageRestrictions":
+			out.Values[i] = ec._Asset_usageRestrictions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "showsPeople":
+			out.Values[i] = ec._Asset_showsPeople(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelRelease":
+			out.Values[i] = ec._Asset_modelRelease(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modelReleaseRef":
+			out.Values[i] = ec._Asset_modelReleaseRef(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Asset_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assetConnectionImplementors = []string{"AssetConnection"}
+
+func (ec *executionContext) _AssetConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssetConnection")
+		case "edges":
+			out.Values[i] = ec._AssetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AssetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assetEdgeImplementors = []string{"AssetEdge"}
+
+func (ec *executionContext) _AssetEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssetEdge")
+		case "node":
+			out.Values[i] = ec._AssetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AssetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
@@ -59103,6 +70865,69 @@ func (ec *executionContext) _BargainRule(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var calendarDayImplementors = []string{"CalendarDay"}
+
+func (ec *executionContext) _CalendarDay(ctx context.Context, sel ast.SelectionSet, obj *model.CalendarDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, calendarDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CalendarDay")
+		case "day":
+			out.Values[i] = ec._CalendarDay_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "store":
+			out.Values[i] = ec._CalendarDay_store(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduled":
+			out.Values[i] = ec._CalendarDay_scheduled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._CalendarDay_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "posted":
+			out.Values[i] = ec._CalendarDay_posted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._CalendarDay_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breaches":
+			out.Values[i] = ec._CalendarDay_breaches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var campaignImplementors = []string{"Campaign", "Node"}
 
 func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *ent.Campaign) graphql.Marshaler {
@@ -59201,6 +71026,12 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_collaborations(ctx, field, obj)
+				})
+		case "complianceFindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_complianceFindings(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -59614,6 +71445,127 @@ func (ec *executionContext) _CollaborationEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var complianceFindingImplementors = []string{"ComplianceFinding"}
+
+func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.SelectionSet, obj *model.ComplianceFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceFinding")
+		case "field":
+			out.Values[i] = ec._ComplianceFinding_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._ComplianceFinding_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ComplianceFinding_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._ComplianceFinding_start(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._ComplianceFinding_end(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._ComplianceFinding_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._ComplianceFinding_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestion":
+			out.Values[i] = ec._ComplianceFinding_suggestion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ComplianceFinding_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complianceTermImplementors = []string{"ComplianceTerm"}
+
+func (ec *executionContext) _ComplianceTerm(ctx context.Context, sel ast.SelectionSet, obj *model.ComplianceTerm) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceTermImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceTerm")
+		case "term":
+			out.Values[i] = ec._ComplianceTerm_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relax":
+			out.Values[i] = ec._ComplianceTerm_relax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._ComplianceTerm_severity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suggestion":
+			out.Values[i] = ec._ComplianceTerm_suggestion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contentImplementors = []string{"Content", "Node"}
 
 func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, obj *ent.Content) graphql.Marshaler {
@@ -59715,6 +71667,31 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "postURL":
+			out.Values[i] = ec._Content_postURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productID":
+			out.Values[i] = ec._Content_productID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hotTopicStartedAt":
+			out.Values[i] = ec._Content_hotTopicStartedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experimentID":
+			out.Values[i] = ec._Content_experimentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experimentVariant":
+			out.Values[i] = ec._Content_experimentVariant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -59733,12 +71710,84 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Content_author(ctx, field, obj)
 				})
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Content_product(ctx, field, obj)
+				})
+		case "experiment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Content_experiment(ctx, field, obj)
+				})
+		case "engagement":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Content_engagement(ctx, field, obj)
+				})
 		case "collaborations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Content_collaborations(ctx, field, obj)
 				})
+		case "complianceFindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Content_complianceFindings(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contentCadenceImplementors = []string{"ContentCadence"}
+
+func (ec *executionContext) _ContentCadence(ctx context.Context, sel ast.SelectionSet, obj *schematype.ContentCadence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contentCadenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContentCadence")
+		case "weekdayPosts":
+			out.Values[i] = ec._ContentCadence_weekdayPosts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weekendPosts":
+			out.Values[i] = ec._ContentCadence_weekendPosts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deepOnWeekends":
+			out.Values[i] = ec._ContentCadence_deepOnWeekends(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slots":
+			out.Values[i] = ec._ContentCadence_slots(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -59861,6 +71910,11 @@ func (ec *executionContext) _ContentVariant(ctx context.Context, sel ast.Selecti
 		case "altText":
 			out.Values[i] = ec._ContentVariant_altText(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assetId":
+			out.Values[i] = ec._ContentVariant_assetId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -60022,6 +72076,552 @@ func (ec *executionContext) _EnableTOTPPayload(ctx context.Context, sel ast.Sele
 			}
 		case "otpauthURL":
 			out.Values[i] = ec._EnableTOTPPayload_otpauthURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var engagementImportResultImplementors = []string{"EngagementImportResult"}
+
+func (ec *executionContext) _EngagementImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.EngagementImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, engagementImportResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EngagementImportResult")
+		case "rows":
+			out.Values[i] = ec._EngagementImportResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var engagementMetricImplementors = []string{"EngagementMetric", "Node"}
+
+func (ec *executionContext) _EngagementMetric(ctx context.Context, sel ast.SelectionSet, obj *ent.EngagementMetric) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, engagementMetricImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EngagementMetric")
+		case "id":
+			out.Values[i] = ec._EngagementMetric_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._EngagementMetric_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._EngagementMetric_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._EngagementMetric_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentID":
+			out.Values[i] = ec._EngagementMetric_contentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "day":
+			out.Values[i] = ec._EngagementMetric_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "views":
+			out.Values[i] = ec._EngagementMetric_views(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "likes":
+			out.Values[i] = ec._EngagementMetric_likes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comments":
+			out.Values[i] = ec._EngagementMetric_comments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shares":
+			out.Values[i] = ec._EngagementMetric_shares(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "saves":
+			out.Values[i] = ec._EngagementMetric_saves(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EngagementMetric_organization(ctx, field, obj)
+				})
+		case "content":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EngagementMetric_content(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var engagementMetricConnectionImplementors = []string{"EngagementMetricConnection"}
+
+func (ec *executionContext) _EngagementMetricConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EngagementMetricConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, engagementMetricConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EngagementMetricConnection")
+		case "edges":
+			out.Values[i] = ec._EngagementMetricConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EngagementMetricConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EngagementMetricConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var engagementMetricEdgeImplementors = []string{"EngagementMetricEdge"}
+
+func (ec *executionContext) _EngagementMetricEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EngagementMetricEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, engagementMetricEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EngagementMetricEdge")
+		case "node":
+			out.Values[i] = ec._EngagementMetricEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._EngagementMetricEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var engagementSlotImplementors = []string{"EngagementSlot"}
+
+func (ec *executionContext) _EngagementSlot(ctx context.Context, sel ast.SelectionSet, obj *model.EngagementSlot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, engagementSlotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EngagementSlot")
+		case "weekday":
+			out.Values[i] = ec._EngagementSlot_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hour":
+			out.Values[i] = ec._EngagementSlot_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "posts":
+			out.Values[i] = ec._EngagementSlot_posts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "views":
+			out.Values[i] = ec._EngagementSlot_views(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "engagements":
+			out.Values[i] = ec._EngagementSlot_engagements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._EngagementSlot_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentImplementors = []string{"Experiment", "Node"}
+
+func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSet, obj *ent.Experiment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Experiment")
+		case "id":
+			out.Values[i] = ec._Experiment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Experiment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Experiment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._Experiment_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._Experiment_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Experiment_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dimension":
+			out.Values[i] = ec._Experiment_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._Experiment_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_organization(ctx, field, obj)
+				})
+		case "store":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_store(ctx, field, obj)
+				})
+		case "variants":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_variants(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_result(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentConnectionImplementors = []string{"ExperimentConnection"}
+
+func (ec *executionContext) _ExperimentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ExperimentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentConnection")
+		case "edges":
+			out.Values[i] = ec._ExperimentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExperimentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExperimentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentEdgeImplementors = []string{"ExperimentEdge"}
+
+func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ExperimentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentEdge")
+		case "node":
+			out.Values[i] = ec._ExperimentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ExperimentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentResultImplementors = []string{"ExperimentResult"}
+
+func (ec *executionContext) _ExperimentResult(ctx context.Context, sel ast.SelectionSet, obj *model.ExperimentResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentResult")
+		case "variants":
+			out.Values[i] = ec._ExperimentResult_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "winner":
+			out.Values[i] = ec._ExperimentResult_winner(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pValue":
+			out.Values[i] = ec._ExperimentResult_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "neededViewsPerVariant":
+			out.Values[i] = ec._ExperimentResult_neededViewsPerVariant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._ExperimentResult_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentVariantResultImplementors = []string{"ExperimentVariantResult"}
+
+func (ec *executionContext) _ExperimentVariantResult(ctx context.Context, sel ast.SelectionSet, obj *model.ExperimentVariantResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentVariantResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentVariantResult")
+		case "label":
+			out.Values[i] = ec._ExperimentVariantResult_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contents":
+			out.Values[i] = ec._ExperimentVariantResult_contents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "views":
+			out.Values[i] = ec._ExperimentVariantResult_views(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "engagements":
+			out.Values[i] = ec._ExperimentVariantResult_engagements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ExperimentVariantResult_rate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61260,6 +73860,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setComplianceTerms":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setComplianceTerms(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markContentPosted":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markContentPosted(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAsset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAsset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importEngagementMetrics":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importEngagementMetrics(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createExperiment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createExperiment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "connectStore":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectStore(ctx, field)
@@ -61812,6 +74461,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_suppliers(ctx, field, obj)
 				})
+		case "complianceTerms":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_complianceTerms(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62250,6 +74905,21 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "category":
+			out.Values[i] = ec._Product_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationType":
+			out.Values[i] = ec._Product_registrationType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationNumber":
+			out.Values[i] = ec._Product_registrationNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "cost":
 			out.Values[i] = ec._Product_cost(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -62278,6 +74948,12 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Product_skus(ctx, field, obj)
+				})
+		case "complianceFindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_complianceFindings(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -62458,6 +75134,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_alerts(ctx, field)
 				})
+		case "assets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_assets(ctx, field)
+				})
 		case "auditEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -62481,6 +75163,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contents(ctx, field)
+				})
+		case "experiments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_experiments(ctx, field)
 				})
 		case "kolPartners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -62542,6 +75230,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_roles(ctx, field)
 				})
+		case "checkCompliance":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkCompliance(ctx, field)
+				})
+		case "contentCalendar":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_contentCalendar(ctx, field)
+				})
 		case "plugins":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -62561,6 +75261,59 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendedSlotImplementors = []string{"RecommendedSlot"}
+
+func (ec *executionContext) _RecommendedSlot(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendedSlot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendedSlotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendedSlot")
+		case "weekday":
+			out.Values[i] = ec._RecommendedSlot_weekday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hour":
+			out.Values[i] = ec._RecommendedSlot_hour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._RecommendedSlot_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sampleSize":
+			out.Values[i] = ec._RecommendedSlot_sampleSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reliable":
+			out.Values[i] = ec._RecommendedSlot_reliable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -63013,6 +75766,11 @@ func (ec *executionContext) _Store(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "contentCadence":
+			out.Values[i] = ec._Store_contentCadence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "timezone":
 			out.Values[i] = ec._Store_timezone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63065,6 +75823,24 @@ func (ec *executionContext) _Store(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Store_syncJobs(ctx, field, obj)
+				})
+		case "complianceFindings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Store_complianceFindings(ctx, field, obj)
+				})
+		case "engagementSlots":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Store_engagementSlots(ctx, field, obj)
+				})
+		case "recommendedSlot":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Store_recommendedSlot(ctx, field, obj)
 				})
 		case "profileCompleteness":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -64376,6 +77152,66 @@ func (ec *executionContext) unmarshalNAlertWhereInput2ᚖgithubᚗcomᚋopsgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAsset2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAsset(ctx context.Context, sel ast.SelectionSet, v *ent.Asset) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Asset!")
+		return graphql.Null
+	}
+	return ec._Asset(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssetConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AssetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssetConnection!")
+		return graphql.Null
+	}
+	return ec._AssetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx context.Context, v any) (asset.Kind, error) {
+	var res asset.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx context.Context, sel ast.SelectionSet, v asset.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx context.Context, v any) (asset.LicenceType, error) {
+	var res asset.LicenceType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx context.Context, sel ast.SelectionSet, v asset.LicenceType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssetOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrder(ctx context.Context, v any) (*ent.AssetOrder, error) {
+	res, err := ec.unmarshalInputAssetOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssetOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrderField(ctx context.Context, v any) (*ent.AssetOrderField, error) {
+	var res = new(ent.AssetOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssetOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AssetOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssetOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssetWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInput(ctx context.Context, v any) (*ent.AssetWhereInput, error) {
+	res, err := ec.unmarshalInputAssetWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEventConnection!")
@@ -64420,6 +77256,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx context.Context, sel ast.SelectionSet, v *model.CalendarDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CalendarDay!")
+		return graphql.Null
+	}
+	return ec._CalendarDay(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
@@ -64565,6 +77425,99 @@ func (ec *executionContext) unmarshalNCollaborationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx context.Context, sel ast.SelectionSet, v *model.ComplianceFinding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplianceFinding!")
+		return graphql.Null
+	}
+	return ec._ComplianceFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNComplianceSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx context.Context, v any) (model.ComplianceSeverity, error) {
+	var res model.ComplianceSeverity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx context.Context, sel ast.SelectionSet, v model.ComplianceSeverity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx context.Context, sel ast.SelectionSet, v *model.ComplianceTerm) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplianceTerm!")
+		return graphql.Null
+	}
+	return ec._ComplianceTerm(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNComplianceTermInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermInputᚄ(ctx context.Context, v any) ([]*model.ComplianceTermInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ComplianceTermInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermInput(ctx context.Context, v any) (*model.ComplianceTermInput, error) {
+	res, err := ec.unmarshalInputComplianceTermInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx context.Context, sel ast.SelectionSet, v *ent.Content) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Content!")
@@ -64657,6 +77610,11 @@ func (ec *executionContext) marshalNCreateAPITokenPayload2ᚖgithubᚗcomᚋopsg
 	return ec._CreateAPITokenPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateAssetInput(ctx context.Context, v any) (ent.CreateAssetInput, error) {
+	res, err := ec.unmarshalInputCreateAssetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateCampaignInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateCampaignInput(ctx context.Context, v any) (ent.CreateCampaignInput, error) {
 	res, err := ec.unmarshalInputCreateCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -64669,6 +77627,11 @@ func (ec *executionContext) unmarshalNCreateCollaborationInput2githubᚗcomᚋop
 
 func (ec *executionContext) unmarshalNCreateContentInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateContentInput(ctx context.Context, v any) (ent.CreateContentInput, error) {
 	res, err := ec.unmarshalInputCreateContentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateExperimentInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateExperimentInput(ctx context.Context, v any) (ent.CreateExperimentInput, error) {
+	res, err := ec.unmarshalInputCreateExperimentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -64741,6 +77704,157 @@ func (ec *executionContext) marshalNEnableTOTPPayload2ᚖgithubᚗcomᚋopsgraph
 		return graphql.Null
 	}
 	return ec._EnableTOTPPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEngagementImportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportFormat(ctx context.Context, v any) (model.EngagementImportFormat, error) {
+	var res model.EngagementImportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEngagementImportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportFormat(ctx context.Context, sel ast.SelectionSet, v model.EngagementImportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNEngagementImportResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportResult(ctx context.Context, sel ast.SelectionSet, v *model.EngagementImportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EngagementImportResult!")
+		return graphql.Null
+	}
+	return ec._EngagementImportResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEngagementMetricConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EngagementMetricConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EngagementMetricConnection!")
+		return graphql.Null
+	}
+	return ec._EngagementMetricConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEngagementMetricOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricOrderField(ctx context.Context, v any) (*ent.EngagementMetricOrderField, error) {
+	var res = new(ent.EngagementMetricOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEngagementMetricOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.EngagementMetricOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EngagementMetricOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInput(ctx context.Context, v any) (*ent.EngagementMetricWhereInput, error) {
+	res, err := ec.unmarshalInputEngagementMetricWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx context.Context, sel ast.SelectionSet, v *model.EngagementSlot) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EngagementSlot!")
+		return graphql.Null
+	}
+	return ec._EngagementSlot(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperiment2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperiment(ctx context.Context, sel ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Experiment!")
+		return graphql.Null
+	}
+	return ec._Experiment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperimentConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExperimentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentConnection!")
+		return graphql.Null
+	}
+	return ec._ExperimentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx context.Context, v any) (experiment.Dimension, error) {
+	var res experiment.Dimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx context.Context, sel ast.SelectionSet, v experiment.Dimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNExperimentOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrder(ctx context.Context, v any) (*ent.ExperimentOrder, error) {
+	res, err := ec.unmarshalInputExperimentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExperimentOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrderField(ctx context.Context, v any) (*ent.ExperimentOrderField, error) {
+	var res = new(ent.ExperimentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ExperimentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentResult(ctx context.Context, sel ast.SelectionSet, v *model.ExperimentResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentResult!")
+		return graphql.Null
+	}
+	return ec._ExperimentResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx context.Context, sel ast.SelectionSet, v *model.ExperimentVariantResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentVariantResult!")
+		return graphql.Null
+	}
+	return ec._ExperimentVariantResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx context.Context, v any) (*ent.ExperimentWhereInput, error) {
+	res, err := ec.unmarshalInputExperimentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx context.Context, sel ast.SelectionSet, v schematype.FlashSaleSlot) graphql.Marshaler {
@@ -65334,6 +78448,16 @@ func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgrap
 	return ec._Product(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx context.Context, v any) (product.Category, error) {
+	var res product.Category
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx context.Context, sel ast.SelectionSet, v product.Category) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNProductConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProductConnection!")
@@ -65368,6 +78492,16 @@ func (ec *executionContext) unmarshalNProductPortfolioRole2githubᚗcomᚋopsgra
 }
 
 func (ec *executionContext) marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx context.Context, sel ast.SelectionSet, v product.PortfolioRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx context.Context, v any) (product.RegistrationType, error) {
+	var res product.RegistrationType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx context.Context, sel ast.SelectionSet, v product.RegistrationType) graphql.Marshaler {
 	return v
 }
 
@@ -65779,6 +78913,11 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 		return graphql.Null
 	}
 	return ec._TrafficSourceCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateAssetInput(ctx context.Context, v any) (ent.UpdateAssetInput, error) {
+	res, err := ec.unmarshalInputUpdateAssetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateCampaignInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateCampaignInput(ctx context.Context, v any) (ent.UpdateCampaignInput, error) {
@@ -66220,6 +79359,179 @@ func (ec *executionContext) unmarshalOAlertWhereInput2ᚖgithubᚗcomᚋopsgraph
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAlertWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAsset2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAsset(ctx context.Context, sel ast.SelectionSet, v *ent.Asset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Asset(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssetEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKindᚄ(ctx context.Context, v any) ([]asset.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]asset.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []asset.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx context.Context, v any) (*asset.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(asset.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssetKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx context.Context, sel ast.SelectionSet, v *asset.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceTypeᚄ(ctx context.Context, v any) ([]asset.LicenceType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]asset.LicenceType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []asset.LicenceType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx context.Context, v any) (*asset.LicenceType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(asset.LicenceType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssetLicenceType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx context.Context, sel ast.SelectionSet, v *asset.LicenceType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssetOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrderᚄ(ctx context.Context, v any) ([]*ent.AssetOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssetOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssetOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssetWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInputᚄ(ctx context.Context, v any) ([]*ent.AssetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssetWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssetWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssetWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetWhereInput(ctx context.Context, v any) (*ent.AssetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssetWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -66675,11 +79987,82 @@ func (ec *executionContext) unmarshalOCollaborationWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOComplianceContextInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceContextInput(ctx context.Context, v any) (*model.ComplianceContextInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComplianceContextInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComplianceSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx context.Context, v any) (*model.ComplianceSeverity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComplianceSeverity)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplianceSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSeverity(ctx context.Context, sel ast.SelectionSet, v *model.ComplianceSeverity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOComplianceSurface2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSurface(ctx context.Context, v any) (*model.ComplianceSurface, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ComplianceSurface)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplianceSurface2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceSurface(ctx context.Context, sel ast.SelectionSet, v *model.ComplianceSurface) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx context.Context, sel ast.SelectionSet, v *ent.Content) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Content(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOContentCadence2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentCadence(ctx context.Context, sel ast.SelectionSet, v schematype.ContentCadence) graphql.Marshaler {
+	return ec._ContentCadence(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalOContentCadenceInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentCadence(ctx context.Context, v any) (*schematype.ContentCadence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContentCadenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ContentEdge) graphql.Marshaler {
@@ -66949,6 +80332,187 @@ func (ec *executionContext) unmarshalODiscountTierInput2ᚕgithubᚗcomᚋopsgra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOEngagementMetric2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetric(ctx context.Context, sel ast.SelectionSet, v *ent.EngagementMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EngagementMetric(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.EngagementMetricEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx context.Context, sel ast.SelectionSet, v *ent.EngagementMetricEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EngagementMetricEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEngagementMetricOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricOrder(ctx context.Context, v any) (*ent.EngagementMetricOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEngagementMetricOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEngagementMetricWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInputᚄ(ctx context.Context, v any) ([]*ent.EngagementMetricWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.EngagementMetricWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEngagementMetricWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricWhereInput(ctx context.Context, v any) (*ent.EngagementMetricWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEngagementMetricWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExperiment2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperiment(ctx context.Context, sel ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Experiment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExperimentDimension2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimensionᚄ(ctx context.Context, v any) ([]experiment.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]experiment.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExperimentDimension2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExperimentDimension2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx context.Context, v any) (*experiment.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(experiment.Dimension)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExperimentDimension2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx context.Context, sel ast.SelectionSet, v *experiment.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExperimentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ExperimentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExperimentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExperimentOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrderᚄ(ctx context.Context, v any) ([]*ent.ExperimentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExperimentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExperimentOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExperimentWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInputᚄ(ctx context.Context, v any) ([]*ent.ExperimentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExperimentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx context.Context, v any) (*ent.ExperimentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExperimentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOFlashSaleRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleRule(ctx context.Context, sel ast.SelectionSet, v *schematype.FlashSaleRule) graphql.Marshaler {
@@ -68104,6 +81668,58 @@ func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgrap
 	return ec._Product(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOProductCategory2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategoryᚄ(ctx context.Context, v any) ([]product.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]product.Category, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProductCategory2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []product.Category) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx context.Context, v any) (*product.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(product.Category)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProductCategory2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx context.Context, sel ast.SelectionSet, v *product.Category) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ProductEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -68193,6 +81809,58 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚖgithubᚗcomᚋopsgr
 	return v
 }
 
+func (ec *executionContext) unmarshalOProductRegistrationType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationTypeᚄ(ctx context.Context, v any) ([]product.RegistrationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]product.RegistrationType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProductRegistrationType2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []product.RegistrationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx context.Context, v any) (*product.RegistrationType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(product.RegistrationType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProductRegistrationType2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx context.Context, sel ast.SelectionSet, v *product.RegistrationType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatusᚄ(ctx context.Context, v any) ([]product.Status, error) {
 	if v == nil {
 		return nil, nil
@@ -68268,6 +81936,13 @@ func (ec *executionContext) unmarshalOProductWhereInput2ᚖgithubᚗcomᚋopsgra
 	}
 	res, err := ec.unmarshalInputProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecommendedSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRecommendedSlot(ctx context.Context, sel ast.SelectionSet, v *model.RecommendedSlot) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecommendedSlot(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOReferralRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralRule(ctx context.Context, sel ast.SelectionSet, v *schematype.ReferralRule) graphql.Marshaler {

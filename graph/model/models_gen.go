@@ -10,7 +10,90 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/product"
 )
+
+// What contentCalendar shows for one store on one day.
+type CalendarDay struct {
+	// The day, YYYY-MM-DD, in the store's time zone.
+	Day string `json:"day"`
+	// The store.
+	Store *ent.Store `json:"store"`
+	// Content planned for the day and not yet out.
+	Scheduled []*ent.Content `json:"scheduled"`
+	// Content whose time came that must be posted by hand.
+	Due []*ent.Content `json:"due"`
+	// Content published that day.
+	Posted []*ent.Content `json:"posted"`
+	// Posts the cadence asks for that day.
+	Target int `json:"target"`
+	// Cadence problems: GAP (fewer posts than the target), NO_DEEP_POST (weekend without a deep post), DEEP_ON_WEEKDAY (a deep post on a weekday), OFF_SLOT (a post outside the time slots), HOT_TOPIC_LATE (a hot topic out more than 24 h after the topic started or not at all).
+	Breaches []string `json:"breaches"`
+}
+
+// What the compliance check knows besides the text.
+type ComplianceContextInput struct {
+	// Apply this organization's own terms (added and relaxed) as well.
+	OrganizationID *int `json:"organizationId,omitempty"`
+	// Where the text is shown; CONTENT when omitted.
+	Surface *ComplianceSurface `json:"surface,omitempty"`
+	// The product the text sells: its category and registration decide the category rules.
+	ProductID *int `json:"productId,omitempty"`
+	// Product category, when no productId is given.
+	ProductCategory *product.Category `json:"productCategory,omitempty"`
+	// Registration type, when no productId is given.
+	RegistrationType *product.RegistrationType `json:"registrationType,omitempty"`
+	// The content carries a purchase link (a link in the text is detected anyway).
+	HasPurchaseLink *bool `json:"hasPurchaseLink,omitempty"`
+	// The content is a KOL collaboration.
+	KolCollaboration *bool `json:"kolCollaboration,omitempty"`
+}
+
+// One problem found by the compliance check (广告法 and platform rules).
+type ComplianceFinding struct {
+	// The field it was found in (title, body, tags[0], variants[1].altText, introduction …); null for a single text.
+	Field *string `json:"field,omitempty"`
+	// The listed term, normalized (e.g. no1 for ＮＯ．１).
+	Term string `json:"term"`
+	// The text as written, with its spaces, full-width or traditional characters; empty for a missing disclosure.
+	Matched string `json:"matched"`
+	// Offset of the match in the field, in Unicode code points; null for a missing disclosure.
+	Start *int `json:"start,omitempty"`
+	// End offset (exclusive) of the match, in Unicode code points; null for a missing disclosure.
+	End *int `json:"end,omitempty"`
+	// A, B or C.
+	Severity ComplianceSeverity `json:"severity"`
+	// The rule: ABSOLUTE, AUTHORITY, MEDICAL, EFFICACY, EVIDENCE, COMPARATIVE, TIME_PROMISE, INDUCEMENT, SPECIAL_COSMETIC, HEALTH_FUNCTION, CONTACT, DISCLOSURE or CUSTOM.
+	Category string `json:"category"`
+	// What to do about it.
+	Suggestion string `json:"suggestion"`
+	// The source of the term (see docs/compliance.md), or organization for the organization's own terms.
+	Source string `json:"source"`
+}
+
+// One of an organization's compliance terms.
+type ComplianceTerm struct {
+	// The term.
+	Term string `json:"term"`
+	// True: a built-in term this organization does not flag. False: an added term.
+	Relax bool `json:"relax"`
+	// Severity of an added term.
+	Severity *ComplianceSeverity `json:"severity,omitempty"`
+	// Suggestion shown with an added term.
+	Suggestion *string `json:"suggestion,omitempty"`
+}
+
+// One of an organization's compliance terms, as input.
+type ComplianceTermInput struct {
+	// The term.
+	Term string `json:"term"`
+	// True relaxes a built-in term (medical terms cannot be relaxed); false adds the term.
+	Relax *bool `json:"relax,omitempty"`
+	// Severity of an added term; C when omitted.
+	Severity *ComplianceSeverity `json:"severity,omitempty"`
+	// Suggestion shown with an added term.
+	Suggestion *string `json:"suggestion,omitempty"`
+}
 
 // A new API token; the secret is shown only here.
 type CreateAPITokenPayload struct {
@@ -34,6 +117,56 @@ type EnableTOTPPayload struct {
 	Secret string `json:"secret"`
 	// otpauth:// URL to show as a QR code.
 	OtpauthURL string `json:"otpauthURL"`
+}
+
+// What an engagement import did.
+type EngagementImportResult struct {
+	// Rows written (inserted or replaced).
+	Rows int `json:"rows"`
+}
+
+// Engagement of a store's published content by weekday and hour of posting.
+type EngagementSlot struct {
+	// ISO weekday, 1 = Monday … 7 = Sunday, in the store's time zone.
+	Weekday int `json:"weekday"`
+	// Hour of posting, 0–23, in the store's time zone.
+	Hour int `json:"hour"`
+	// Published pieces of content in this slot (the sample size).
+	Posts int `json:"posts"`
+	// Views of those posts.
+	Views int `json:"views"`
+	// Likes, comments, shares and saves of those posts.
+	Engagements int `json:"engagements"`
+	// engagements / views; 0 without views.
+	Rate float64 `json:"rate"`
+}
+
+// The outcome of an experiment so far.
+type ExperimentResult struct {
+	// Per-variant numbers, best rate first.
+	Variants []*ExperimentVariantResult `json:"variants"`
+	// The winning label, only when the two-proportion z-test of the best against the runner-up is significant.
+	Winner *string `json:"winner,omitempty"`
+	// Two-sided p-value of the best against the runner-up; null with fewer than two variants with views.
+	PValue *float64 `json:"pValue,omitempty"`
+	// Views each variant needs to detect the observed difference at the experiment's confidence with 80% power, when there is no winner yet.
+	NeededViewsPerVariant *int `json:"neededViewsPerVariant,omitempty"`
+	// A sentence for the console: the winner, or "no winner yet" with the sample needed.
+	Summary string `json:"summary"`
+}
+
+// One variant's numbers in an experiment.
+type ExperimentVariantResult struct {
+	// The variant label (experimentVariant of its content).
+	Label string `json:"label"`
+	// Pieces of content in the variant.
+	Contents int `json:"contents"`
+	// Views.
+	Views int `json:"views"`
+	// Likes, comments, shares and saves.
+	Engagements int `json:"engagements"`
+	// engagements / views.
+	Rate float64 `json:"rate"`
 }
 
 // A membership, and for a user who had no account yet, their invitation token.
@@ -102,6 +235,20 @@ type ProfileCompleteness struct {
 	Missing []string `json:"missing"`
 }
 
+// The recommended posting slot of a store and content kind, from its own history.
+type RecommendedSlot struct {
+	// ISO weekday, 1 = Monday … 7 = Sunday.
+	Weekday int `json:"weekday"`
+	// Hour of posting, 0–23, in the store's time zone.
+	Hour int `json:"hour"`
+	// Engagement rate of the slot.
+	Rate float64 `json:"rate"`
+	// Posts behind the recommendation.
+	SampleSize int `json:"sampleSize"`
+	// Whether the sample is large enough (at least 3 posts in the slot) to trust.
+	Reliable bool `json:"reliable"`
+}
+
 // A role: built in, or custom to one organization.
 type Role struct {
 	// Role name, used in memberships and API tokens.
@@ -124,6 +271,192 @@ type TrafficSourceCount struct {
 	Source string `json:"source"`
 	// Visitors from this source.
 	Visitors int `json:"visitors"`
+}
+
+// Severity of a compliance finding: A must be removed (absolute or medical claim, unmet legal requirement); B needs evidence on file (patent, certificate, award, registration); C is wording to review (comparatives, time promises, inducements).
+type ComplianceSeverity string
+
+const (
+	// Must be removed.
+	ComplianceSeverityA ComplianceSeverity = "A"
+	// Needs evidence on file.
+	ComplianceSeverityB ComplianceSeverity = "B"
+	// Wording to review.
+	ComplianceSeverityC ComplianceSeverity = "C"
+)
+
+var AllComplianceSeverity = []ComplianceSeverity{
+	ComplianceSeverityA,
+	ComplianceSeverityB,
+	ComplianceSeverityC,
+}
+
+func (e ComplianceSeverity) IsValid() bool {
+	switch e {
+	case ComplianceSeverityA, ComplianceSeverityB, ComplianceSeverityC:
+		return true
+	}
+	return false
+}
+
+func (e ComplianceSeverity) String() string {
+	return string(e)
+}
+
+func (e *ComplianceSeverity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComplianceSeverity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComplianceSeverity", str)
+	}
+	return nil
+}
+
+func (e ComplianceSeverity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComplianceSeverity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComplianceSeverity) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a checked text is shown to customers.
+type ComplianceSurface string
+
+const (
+	// Content title, body, tags and alt texts.
+	ComplianceSurfaceContent ComplianceSurface = "CONTENT"
+	// A store's 简介.
+	ComplianceSurfaceStoreProfile ComplianceSurface = "STORE_PROFILE"
+	// A store's automatic reply (自动回复).
+	ComplianceSurfaceAutoReply ComplianceSurface = "AUTO_REPLY"
+	// A product title.
+	ComplianceSurfaceProduct ComplianceSurface = "PRODUCT"
+	// A campaign name or description (inducement words such as 秒杀 are allowed here).
+	ComplianceSurfaceCampaign ComplianceSurface = "CAMPAIGN"
+)
+
+var AllComplianceSurface = []ComplianceSurface{
+	ComplianceSurfaceContent,
+	ComplianceSurfaceStoreProfile,
+	ComplianceSurfaceAutoReply,
+	ComplianceSurfaceProduct,
+	ComplianceSurfaceCampaign,
+}
+
+func (e ComplianceSurface) IsValid() bool {
+	switch e {
+	case ComplianceSurfaceContent, ComplianceSurfaceStoreProfile, ComplianceSurfaceAutoReply, ComplianceSurfaceProduct, ComplianceSurfaceCampaign:
+		return true
+	}
+	return false
+}
+
+func (e ComplianceSurface) String() string {
+	return string(e)
+}
+
+func (e *ComplianceSurface) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ComplianceSurface(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ComplianceSurface", str)
+	}
+	return nil
+}
+
+func (e ComplianceSurface) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ComplianceSurface) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ComplianceSurface) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Format of an engagement import.
+type EngagementImportFormat string
+
+const (
+	// Comma-separated values with a header row.
+	EngagementImportFormatCSV EngagementImportFormat = "CSV"
+	// A JSON array of objects.
+	EngagementImportFormatJSON EngagementImportFormat = "JSON"
+)
+
+var AllEngagementImportFormat = []EngagementImportFormat{
+	EngagementImportFormatCSV,
+	EngagementImportFormatJSON,
+}
+
+func (e EngagementImportFormat) IsValid() bool {
+	switch e {
+	case EngagementImportFormatCSV, EngagementImportFormatJSON:
+		return true
+	}
+	return false
+}
+
+func (e EngagementImportFormat) String() string {
+	return string(e)
+}
+
+func (e *EngagementImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EngagementImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EngagementImportFormat", str)
+	}
+	return nil
+}
+
+func (e EngagementImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EngagementImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EngagementImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What a sync covers.
