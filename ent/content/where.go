@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -852,6 +854,10 @@ func HasOrganization() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -860,6 +866,7 @@ func HasOrganization() predicate.Content {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -875,6 +882,10 @@ func HasStore() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -883,6 +894,7 @@ func HasStore() predicate.Content {
 func HasStoreWith(preds ...predicate.Store) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -898,6 +910,10 @@ func HasAuthor() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
 		)
+		if scope := readscope.Neighbor("User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newAuthorStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -906,6 +922,7 @@ func HasAuthor() predicate.Content {
 func HasAuthorWith(preds ...predicate.User) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newAuthorStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("User"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -921,6 +938,10 @@ func HasCollaborations() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CollaborationsTable, CollaborationsColumn),
 		)
+		if scope := readscope.Neighbor("Collaboration"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCollaborationsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -929,6 +950,7 @@ func HasCollaborations() predicate.Content {
 func HasCollaborationsWith(preds ...predicate.Collaboration) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newCollaborationsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Collaboration"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

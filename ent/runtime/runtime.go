@@ -41,7 +41,7 @@ import (
 // to their package variables.
 func init() {
 	apitokenMixin := schema.APIToken{}.Mixin()
-	apitoken.Policy = privacy.NewPolicies(schema.APIToken{})
+	apitoken.Policy = privacy.NewPolicies(apitokenMixin[1], schema.APIToken{})
 	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
@@ -172,7 +172,7 @@ func init() {
 	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
 	campaignMixin := schema.Campaign{}.Mixin()
-	campaign.Policy = privacy.NewPolicies(schema.Campaign{})
+	campaign.Policy = privacy.NewPolicies(campaignMixin[1], schema.Campaign{})
 	campaign.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := campaign.Policy.EvalMutation(ctx, m); err != nil {
@@ -292,7 +292,7 @@ func init() {
 	// casbinrule.V5Validator is a validator for the "v5" field. It is called by the builders before save.
 	casbinrule.V5Validator = casbinruleDescV5.Validators[0].(func(string) error)
 	collaborationMixin := schema.Collaboration{}.Mixin()
-	collaboration.Policy = privacy.NewPolicies(schema.Collaboration{})
+	collaboration.Policy = privacy.NewPolicies(collaborationMixin[1], schema.Collaboration{})
 	collaboration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := collaboration.Policy.EvalMutation(ctx, m); err != nil {
@@ -355,7 +355,7 @@ func init() {
 	// collaboration.DefaultAttributedGmv holds the default value on creation for the attributed_gmv field.
 	collaboration.DefaultAttributedGmv = schematype.Money(collaborationDescAttributedGmv.Default.(int64))
 	contentMixin := schema.Content{}.Mixin()
-	content.Policy = privacy.NewPolicies(schema.Content{})
+	content.Policy = privacy.NewPolicies(contentMixin[1], schema.Content{})
 	content.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := content.Policy.EvalMutation(ctx, m); err != nil {
@@ -416,7 +416,7 @@ func init() {
 	// content.ExternalPostIDValidator is a validator for the "external_post_id" field. It is called by the builders before save.
 	content.ExternalPostIDValidator = contentDescExternalPostID.Validators[0].(func(string) error)
 	kolpartnerMixin := schema.KOLPartner{}.Mixin()
-	kolpartner.Policy = privacy.NewPolicies(schema.KOLPartner{})
+	kolpartner.Policy = privacy.NewPolicies(kolpartnerMixin[1], schema.KOLPartner{})
 	kolpartner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := kolpartner.Policy.EvalMutation(ctx, m); err != nil {
@@ -602,7 +602,7 @@ func init() {
 		}
 	}()
 	metricsnapshotMixin := schema.MetricSnapshot{}.Mixin()
-	metricsnapshot.Policy = privacy.NewPolicies(schema.MetricSnapshot{})
+	metricsnapshot.Policy = privacy.NewPolicies(metricsnapshotMixin[1], schema.MetricSnapshot{})
 	metricsnapshot.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := metricsnapshot.Policy.EvalMutation(ctx, m); err != nil {
@@ -671,7 +671,7 @@ func init() {
 	// metricsnapshot.DefaultRefunds holds the default value on creation for the refunds field.
 	metricsnapshot.DefaultRefunds = schematype.Money(metricsnapshotDescRefunds.Default.(int64))
 	orderMixin := schema.Order{}.Mixin()
-	order.Policy = privacy.NewPolicies(schema.Order{})
+	order.Policy = privacy.NewPolicies(orderMixin[1], schema.Order{})
 	order.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := order.Policy.EvalMutation(ctx, m); err != nil {
@@ -724,7 +724,7 @@ func init() {
 	// order.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	order.BuyerRefValidator = orderDescBuyerRef.Validators[0].(func(string) error)
 	orderlineMixin := schema.OrderLine{}.Mixin()
-	orderline.Policy = privacy.NewPolicies(schema.OrderLine{})
+	orderline.Policy = privacy.NewPolicies(orderlineMixin[1], schema.OrderLine{})
 	orderline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := orderline.Policy.EvalMutation(ctx, m); err != nil {
@@ -821,7 +821,7 @@ func init() {
 		}
 	}()
 	platformconnectionMixin := schema.PlatformConnection{}.Mixin()
-	platformconnection.Policy = privacy.NewPolicies(schema.PlatformConnection{})
+	platformconnection.Policy = privacy.NewPolicies(platformconnectionMixin[1], schema.PlatformConnection{})
 	platformconnection.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := platformconnection.Policy.EvalMutation(ctx, m); err != nil {
@@ -882,7 +882,7 @@ func init() {
 	// platformconnection.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
 	platformconnection.LastErrorValidator = platformconnectionDescLastError.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
-	product.Policy = privacy.NewPolicies(schema.Product{})
+	product.Policy = privacy.NewPolicies(productMixin[1], schema.Product{})
 	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := product.Policy.EvalMutation(ctx, m); err != nil {
@@ -937,7 +937,7 @@ func init() {
 	// product.DefaultCost holds the default value on creation for the cost field.
 	product.DefaultCost = schematype.Money(productDescCost.Default.(int64))
 	skuMixin := schema.SKU{}.Mixin()
-	sku.Policy = privacy.NewPolicies(schema.SKU{})
+	sku.Policy = privacy.NewPolicies(skuMixin[1], schema.SKU{})
 	sku.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := sku.Policy.EvalMutation(ctx, m); err != nil {
@@ -1034,7 +1034,7 @@ func init() {
 	// session.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	session.ClientAddressValidator = sessionDescClientAddress.Validators[0].(func(string) error)
 	storeMixin := schema.Store{}.Mixin()
-	store.Policy = privacy.NewPolicies(schema.Store{})
+	store.Policy = privacy.NewPolicies(storeMixin[1], schema.Store{})
 	store.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := store.Policy.EvalMutation(ctx, m); err != nil {
@@ -1128,7 +1128,7 @@ func init() {
 	// store.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
 	store.TimezoneValidator = storeDescTimezone.Validators[0].(func(string) error)
 	supplierMixin := schema.Supplier{}.Mixin()
-	supplier.Policy = privacy.NewPolicies(schema.Supplier{})
+	supplier.Policy = privacy.NewPolicies(supplierMixin[1], schema.Supplier{})
 	supplier.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := supplier.Policy.EvalMutation(ctx, m); err != nil {
@@ -1268,7 +1268,7 @@ func init() {
 	// supplier.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
 	supplier.NotesValidator = supplierDescNotes.Validators[0].(func(string) error)
 	syncjobMixin := schema.SyncJob{}.Mixin()
-	syncjob.Policy = privacy.NewPolicies(schema.SyncJob{})
+	syncjob.Policy = privacy.NewPolicies(syncjobMixin[1], schema.SyncJob{})
 	syncjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := syncjob.Policy.EvalMutation(ctx, m); err != nil {

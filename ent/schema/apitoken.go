@@ -15,7 +15,7 @@ import (
 type APIToken struct{ ent.Schema }
 
 // Mixin of APIToken.
-func (APIToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (APIToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "member", Read: apiTokenRead()}} }
 
 // Fields of APIToken.
 func (APIToken) Fields() []ent.Field {
@@ -55,5 +55,3 @@ func (APIToken) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of APIToken.
-func (APIToken) Policy() ent.Policy { return apiTokenPolicy() }

@@ -16,7 +16,7 @@ import (
 type Content struct{ ent.Schema }
 
 // Mixin of Content.
-func (Content) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Content) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}} }
 
 // Fields of Content.
 func (Content) Fields() []ent.Field {
@@ -74,5 +74,3 @@ func (Content) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
 
-// Policy of Content.
-func (Content) Policy() ent.Policy { return tenantPolicy("content") }

@@ -16,7 +16,7 @@ import (
 type Order struct{ ent.Schema }
 
 // Mixin of Order.
-func (Order) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Order) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "order"}} }
 
 // Fields of Order.
 func (Order) Fields() []ent.Field {
@@ -73,5 +73,3 @@ func (Order) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
 
-// Policy of Order.
-func (Order) Policy() ent.Policy { return tenantPolicy("order") }

@@ -16,7 +16,7 @@ import (
 type Store struct{ ent.Schema }
 
 // Mixin of Store.
-func (Store) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (Store) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "store"}} }
 
 // Fields of Store.
 func (Store) Fields() []ent.Field {
@@ -82,5 +82,3 @@ func (Store) Annotations() []schema.Annotation {
 		schema.Comment("A store or account (店铺 / 账号) on Taobao, Tmall, Douyin, Xiaohongshu or elsewhere."))
 }
 
-// Policy of Store.
-func (Store) Policy() ent.Policy { return tenantPolicy("store") }

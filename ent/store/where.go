@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -992,6 +994,10 @@ func HasOrganization() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1000,6 +1006,7 @@ func HasOrganization() predicate.Store {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1015,6 +1022,10 @@ func HasContents() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, ContentsTable, ContentsColumn),
 		)
+		if scope := readscope.Neighbor("Content"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContentsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1023,6 +1034,7 @@ func HasContents() predicate.Store {
 func HasContentsWith(preds ...predicate.Content) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newContentsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Content"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1038,6 +1050,10 @@ func HasCampaigns() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CampaignsTable, CampaignsColumn),
 		)
+		if scope := readscope.Neighbor("Campaign"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCampaignsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1046,6 +1062,7 @@ func HasCampaigns() predicate.Store {
 func HasCampaignsWith(preds ...predicate.Campaign) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newCampaignsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Campaign"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1061,6 +1078,10 @@ func HasProducts() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, ProductsTable, ProductsColumn),
 		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1069,6 +1090,7 @@ func HasProducts() predicate.Store {
 func HasProductsWith(preds ...predicate.Product) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newProductsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1084,6 +1106,10 @@ func HasOrders() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, OrdersTable, OrdersColumn),
 		)
+		if scope := readscope.Neighbor("Order"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrdersStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1092,6 +1118,7 @@ func HasOrders() predicate.Store {
 func HasOrdersWith(preds ...predicate.Order) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newOrdersStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Order"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1107,6 +1134,10 @@ func HasMetrics() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, MetricsTable, MetricsColumn),
 		)
+		if scope := readscope.Neighbor("MetricSnapshot"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newMetricsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1115,6 +1146,7 @@ func HasMetrics() predicate.Store {
 func HasMetricsWith(preds ...predicate.MetricSnapshot) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newMetricsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("MetricSnapshot"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1130,6 +1162,10 @@ func HasConnection() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, ConnectionTable, ConnectionColumn),
 		)
+		if scope := readscope.Neighbor("PlatformConnection"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newConnectionStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1138,6 +1174,7 @@ func HasConnection() predicate.Store {
 func HasConnectionWith(preds ...predicate.PlatformConnection) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newConnectionStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("PlatformConnection"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1153,6 +1190,10 @@ func HasSyncJobs() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, SyncJobsTable, SyncJobsColumn),
 		)
+		if scope := readscope.Neighbor("SyncJob"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSyncJobsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1161,6 +1202,7 @@ func HasSyncJobs() predicate.Store {
 func HasSyncJobsWith(preds ...predicate.SyncJob) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newSyncJobsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("SyncJob"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
