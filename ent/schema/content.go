@@ -16,7 +16,9 @@ import (
 type Content struct{ ent.Schema }
 
 // Mixin of Content.
-func (Content) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}} }
+func (Content) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}}
+}
 
 // Fields of Content.
 func (Content) Fields() []ent.Field {
@@ -73,4 +75,3 @@ func (Content) Annotations() []schema.Annotation {
 func (Content) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
-

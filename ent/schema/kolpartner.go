@@ -53,4 +53,3 @@ func (KOLPartner) Annotations() []schema.Annotation {
 	return append(gqlEntity("kolPartners"),
 		schema.Comment("An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission."))
 }
-

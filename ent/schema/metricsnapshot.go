@@ -70,4 +70,3 @@ func (MetricSnapshot) Annotations() []schema.Annotation {
 func (MetricSnapshot) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
-

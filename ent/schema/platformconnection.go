@@ -54,7 +54,6 @@ func (PlatformConnection) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
 
-
 // Annotations of PlatformConnection.
 func (PlatformConnection) Annotations() []schema.Annotation {
 	return []schema.Annotation{

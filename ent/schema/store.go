@@ -81,4 +81,3 @@ func (Store) Annotations() []schema.Annotation {
 	return append(gqlEntity("stores"),
 		schema.Comment("A store or account (店铺 / 账号) on Taobao, Tmall, Douyin, Xiaohongshu or elsewhere."))
 }
-

@@ -52,4 +52,3 @@ func (Supplier) Annotations() []schema.Annotation {
 	return append(gqlEntity("suppliers"),
 		schema.Comment("A supplier (供应商): contact, assessment scores, exclusive launches and lead time."))
 }
-

@@ -14,7 +14,9 @@ import (
 type SyncJob struct{ ent.Schema }
 
 // Mixin of SyncJob.
-func (SyncJob) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "store"}} }
+func (SyncJob) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "store"}}
+}
 
 // Fields of SyncJob.
 func (SyncJob) Fields() []ent.Field {
@@ -52,7 +54,6 @@ func (SyncJob) Indexes() []ent.Index {
 
 // Hooks of SyncJob.
 func (SyncJob) Hooks() []ent.Hook { return []ent.Hook{inheritOrg("store_id", storeOrg)} }
-
 
 // Annotations of SyncJob.
 func (SyncJob) Annotations() []schema.Annotation {
