@@ -64,5 +64,5 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))
-	return http.MaxBytesHandler(srv, opts.MaxBodyBytes)
+	return guardTransport(http.MaxBytesHandler(srv, opts.MaxBodyBytes), opts.MaxBodyBytes)
 }

@@ -76,6 +76,9 @@ func needsTx(op *ast.OperationDefinition) bool {
 }
 
 func (t txAudit) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx) // the request never became an operation
+	}
 	pending := &pendingAudits{}
 	ctx = context.WithValue(ctx, auditKey{}, pending)
 	defer t.writeFailures(ctx, pending)
