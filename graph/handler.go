@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -44,9 +46,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -64,5 +64,19 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))
-	return guardTransport(http.MaxBytesHandler(srv, opts.MaxBodyBytes), opts.MaxBodyBytes)
+	return guardTransport(http.MaxBytesHandler(withTimeout(srv, opts.Limits.OperationTimeout), opts.MaxBodyBytes), opts.MaxBodyBytes)
+}
+
+// withTimeout bounds the operation of one HTTP request; WebSocket connections
+// live longer and bound their operations themselves.
+func withTimeout(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -51,7 +51,7 @@ func (t txAudit) MutateOperationContext(_ context.Context, oc *graphql.Operation
 		}
 	}
 	if tx > 0 && noTx > 0 {
-		return limitErr("send sign-in and role mutations in an operation of their own")
+		return limitErr(0, "send sign-in and role mutations in an operation of their own")
 	}
 	previous := oc.ResolverMiddleware
 	var mu sync.Mutex
