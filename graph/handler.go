@@ -31,6 +31,7 @@ type Options struct {
 	// connection_init payload (browsers cannot set headers on WebSockets).
 	WebsocketInit transport.WebsocketInitFunc
 	Limits        Limits
+	Websocket     WebsocketLimits
 	MaxBodyBytes  int64 // request body size limit
 	Log           *slog.Logger
 }
@@ -52,7 +53,9 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,
+		InitFunc: ws.initFunc, InitTimeout: ws.limits.InitTimeout, CloseFunc: ws.closeFunc})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -61,6 +64,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExtension{opts.Limits})
 	srv.Use(txAudit{client: client, log: opts.Log})
+	srv.AroundOperations(ws.aroundOperations)
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))

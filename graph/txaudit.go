@@ -98,6 +98,11 @@ func (t txAudit) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 		}
 	}()
 	rsp := next(txCtx)
+	if rsp == nil {
+		// The WebSocket transport asks for responses until there are none.
+		_ = tx.Rollback()
+		return nil
+	}
 	if len(rsp.Errors) > 0 {
 		_ = tx.Rollback()
 		// Nothing of a failed mutation operation is kept, so no data is returned.
