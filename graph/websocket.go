@@ -79,7 +79,7 @@ func bearerOf(p transport.InitPayload) string {
 func (g *wsGuard) initFunc(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	tok := bearerOf(p)
 	if tok == "" {
-		return ctx, nil, errors.New("UNAUTHENTICATED: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
+		return refuseInit(ctx, 4401, "UNAUTHENTICATED: send {\"Authorization\": \"Bearer <token>\"} in connection_init")
 	}
 	var ack *transport.InitPayload
 	if g.init != nil {
@@ -95,16 +95,23 @@ func (g *wsGuard) initFunc(ctx context.Context, p transport.InitPayload) (contex
 				code = c
 			}
 		}
-		return ctx, nil, errors.New(string(code) + ": the token in connection_init is not valid")
+		return refuseInit(ctx, 4401, string(code)+": the token in connection_init is not valid")
 	}
 	c := &wsConn{token: tok, key: sha256.Sum256([]byte(tok))}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.conns[c.key] >= g.limits.MaxConnsPerToken {
-		return ctx, nil, errors.New("RATE_LIMITED: too many open connections for this token")
+		return refuseInit(ctx, 4429, "RATE_LIMITED: too many open connections for this token")
 	}
 	g.conns[c.key]++
 	return context.WithValue(ctx, wsConnKey{}, c), ack, nil
+}
+
+// refuseInit closes the socket with a graphql-transport-ws close code (4401
+// unauthorized, 4429 too many) and the error code first in the reason.
+func refuseInit(ctx context.Context, closeCode int, msg string) (context.Context, *transport.InitPayload, error) {
+	ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeCode), msg)
+	return ctx, nil, errors.New(msg)
 }
 
 // closeFunc releases the connection's slot.
