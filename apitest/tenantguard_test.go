@@ -227,6 +227,33 @@ func TestTenantGuardWholeSchema(t *testing.T) {
 			}
 		})
 
+		t.Run("subscriptions", func(t *testing.T) {
+			ws := wsDial(t, env)
+			if got := ws.initWith(w.tokB); got != "connection_ack" {
+				t.Fatalf("init: %s", got)
+			}
+			n := 0
+			for _, f := range s.Subscription.Fields {
+				for _, a := range f.Arguments {
+					if a.Type.Name() != "ID" || a.Type.Elem != nil {
+						continue
+					}
+					n++
+					for _, id := range w.aIDs {
+						q := fmt.Sprintf("subscription($id: ID!) { %s(%s: $id) { __typename } }", f.Name, a.Name)
+						res := ws.do(q, vars("id", id))
+						foreign(f.Name, res.Data)
+						if len(res.Errors) == 0 {
+							t.Errorf("%s(%s: Brand A's %d) answered %s", f.Name, a.Name, id, res.Data)
+						}
+					}
+				}
+			}
+			if n == 0 {
+				t.Error("no subscription takes an id")
+			}
+		})
+
 		t.Run("mutations", func(t *testing.T) {
 			n := 0
 			for _, f := range s.Mutation.Fields {
