@@ -42,9 +42,12 @@ type config struct {
 	MaxComplexity int
 	MaxPageSize   int
 	MaxBodyBytes  int64
-	SecretKeyFile string
-	TrustProxy    bool // deprecated: --trusted-proxies
-	PluginDir     string
+	// Timeouts of one request (issue 7): see newHTTPServer and graph.Limits.
+	ReadTimeout      time.Duration
+	OperationTimeout time.Duration
+	SecretKeyFile    string
+	TrustProxy       bool // deprecated: --trusted-proxies
+	PluginDir        string
 
 	TrustedProxies        auth.TrustedProxies
 	AllowPrivateEndpoints bool
@@ -94,6 +97,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", envInt("OPSGRAPH_MAX_COMPLEXITY", graph.DefaultLimits.MaxComplexity), "largest estimated operation cost (OPSGRAPH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxPageSize, "max-page-size", envInt("OPSGRAPH_MAX_PAGE_SIZE", graph.DefaultLimits.MaxPageSize), "largest first/last on a connection (OPSGRAPH_MAX_PAGE_SIZE)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt("OPSGRAPH_MAX_BODY_BYTES", graph.DefaultMaxBodyBytes)), "request body size limit in bytes (OPSGRAPH_MAX_BODY_BYTES)")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", envDuration("OPSGRAPH_READ_TIMEOUT", 30*time.Second), "longest time to read one request, body included (OPSGRAPH_READ_TIMEOUT)")
+	fs.DurationVar(&c.OperationTimeout, "operation-timeout", envDuration("OPSGRAPH_OPERATION_TIMEOUT", graph.DefaultLimits.OperationTimeout), "longest time one HTTP GraphQL operation may run (OPSGRAPH_OPERATION_TIMEOUT)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "deprecated: same as --trusted-proxies with loopback and the private networks (OPSGRAPH_TRUST_PROXY)")
 	trusted := fs.String("trusted-proxies", envOr("OPSGRAPH_TRUSTED_PROXIES", ""), "comma-separated CIDRs of your reverse proxies; the client address is the rightmost X-Forwarded-For hop not in them (OPSGRAPH_TRUSTED_PROXIES)")
@@ -127,7 +132,7 @@ func parseFlags(args []string) (config, error) {
 	if c.SyncHeartbeat <= 0 || c.SyncLease < 2*c.SyncHeartbeat {
 		return c, errors.New("--sync-lease must be at least twice --sync-heartbeat, both positive")
 	}
-	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
+	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 || c.ReadTimeout <= 0 || c.OperationTimeout <= 0 {
 		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
 	}
 	return c, nil
@@ -189,10 +194,11 @@ func run(args []string) error {
 		return fmt.Errorf("built-in plugins: %w", err)
 	}
 	a, err := app.New(ctx, app.Config{
-		PluginDir:             cfg.PluginDir,
-		Builtins:              builtins,
-		DSN:                   cfg.DSN,
-		Limits:                graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize},
+		PluginDir: cfg.PluginDir,
+		Builtins:  builtins,
+		DSN:       cfg.DSN,
+		Limits: graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxPageSize: cfg.MaxPageSize,
+			OperationTimeout: cfg.OperationTimeout},
 		MaxBodyBytes:          cfg.MaxBodyBytes,
 		Log:                   log,
 		SecretKey:             key,
@@ -246,12 +252,7 @@ func run(args []string) error {
 		fmt.Fprintln(os.Stderr)
 	}
 
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := newHTTPServer(cfg.Addr, a.Handler(), cfg.ReadTimeout)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "graphiql", "http://"+displayAddr(cfg.Addr)+"/")
@@ -294,5 +295,19 @@ func printFakes(fakes []demo.FakePlatform) {
 		}
 		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: \"<id>\", platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
 			f.PluginID, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
+	}
+}
+
+// newHTTPServer bounds how long a client may hold a connection without
+// sending: headers within 10 s, the whole request within readTimeout (a slow
+// body is cut off), idle keep-alive connections for 2 minutes. WebSocket
+// connections clear these deadlines once upgraded and bound themselves.
+func newHTTPServer(addr string, h http.Handler, readTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: min(10*time.Second, readTimeout),
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       2 * time.Minute,
 	}
 }

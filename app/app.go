@@ -37,6 +37,7 @@ import (
 type Config struct {
 	DSN          string // SQLite file path or postgres:// URL
 	Limits       graph.Limits
+	Websocket    graph.WebsocketLimits // zero: graph.DefaultWebsocketLimits
 	MaxBodyBytes int64
 	Log          *slog.Logger
 	// ClientOptions are extra ent options (tests use them to count statements).
@@ -195,7 +196,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
-		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
+		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
 		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

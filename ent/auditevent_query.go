@@ -357,6 +357,9 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if _spec.From != nil {
+		_spec.From.WithContext(ctx)
+	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -378,6 +381,9 @@ func (_q *AuditEventQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
+	}
+	if _spec.From != nil {
+		_spec.From.WithContext(ctx)
 	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
@@ -444,6 +450,7 @@ func (_q *AuditEventQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	for _, m := range _q.modifiers {
 		m(selector)
 	}
+	selector.WithContext(ctx)
 	for _, p := range _q.predicates {
 		p(selector)
 	}

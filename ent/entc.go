@@ -41,6 +41,8 @@ func main() {
 			gen.FeatureGlobalID,
 			gen.FeatureExecQuery,
 		},
+		// Relation predicates obey the neighbor's privacy policy (readscope).
+		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl"))},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)

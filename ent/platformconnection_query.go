@@ -434,6 +434,9 @@ func (_q *PlatformConnectionQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if _spec.From != nil {
+		_spec.From.WithContext(ctx)
+	}
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -527,6 +530,9 @@ func (_q *PlatformConnectionQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if _spec.From != nil {
+		_spec.From.WithContext(ctx)
+	}
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique
@@ -598,6 +604,7 @@ func (_q *PlatformConnectionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	for _, m := range _q.modifiers {
 		m(selector)
 	}
+	selector.WithContext(ctx)
 	for _, p := range _q.predicates {
 		p(selector)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"entgo.io/ent/entc/gen"
@@ -49,6 +50,9 @@ func classify(err error) (code apperr.Code, msg, field string) {
 		return apperr.Conflict, "conflicts with an existing record", ""
 	case errors.As(err, &nse):
 		return apperr.Internal, "internal error", ""
+	case strings.Contains(err.Error(), "ent: empty predicate "):
+		// entgql refuses a filter object without any condition, e.g. {nameIn: []}.
+		return apperr.BadUserInput, "a filter object in where has no condition; leave it out or give a condition", "where"
 	case errors.Is(err, context.DeadlineExceeded):
 		return apperr.Internal, "request timed out", ""
 	}
@@ -87,6 +91,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			} else if own != nil && own.Err != nil {
 				msg = own.Err.Error()
 			}
+			msg = inputMessage(err, msg, field)
 			gerr.Message = msg
 			setCode(gerr, apperr.BadUserInput, field)
 			return gerr
@@ -142,4 +147,25 @@ func inputPath(e *gqlerror.Error) string {
 		parts = parts[1:] // drop the field itself
 	}
 	return strings.Join(parts, ".")
+}
+
+// inputMessage keeps argument errors about the client's input and free of Go
+// internals: a number or id that does not parse is named, not echoed.
+func inputMessage(err error, msg, field string) string {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) || strings.Contains(msg, "strconv.") {
+		name := field
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		if name == "id" || name == "ids" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") ||
+			strings.HasPrefix(name, "id") {
+			return "not a valid ID"
+		}
+		return "not a valid number, or out of range"
+	}
+	if strings.Contains(msg, "json: ") || strings.Contains(msg, "runtime error") {
+		return "invalid value"
+	}
+	return msg
 }

@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -29,6 +31,7 @@ type Options struct {
 	// connection_init payload (browsers cannot set headers on WebSockets).
 	WebsocketInit transport.WebsocketInitFunc
 	Limits        Limits
+	Websocket     WebsocketLimits
 	MaxBodyBytes  int64 // request body size limit
 	Log           *slog.Logger
 	// AllowPrivateEndpoints lets connectStore take non-public or http:// endpoints.
@@ -46,16 +49,16 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log,
 		AllowPrivateEndpoints: opts.AllowPrivateEndpoints}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,
+		InitFunc: ws.initFunc, InitTimeout: ws.limits.InitTimeout, CloseFunc: ws.closeFunc})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -64,8 +67,23 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExtension{opts.Limits})
 	srv.Use(txAudit{client: client, log: opts.Log})
+	srv.AroundOperations(ws.aroundOperations)
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))
-	return http.MaxBytesHandler(srv, opts.MaxBodyBytes)
+	return guardTransport(http.MaxBytesHandler(withTimeout(srv, opts.Limits.OperationTimeout), opts.MaxBodyBytes), opts.MaxBodyBytes)
+}
+
+// withTimeout bounds the operation of one HTTP request; WebSocket connections
+// live longer and bound their operations themselves.
+func withTimeout(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }

@@ -51,7 +51,7 @@ func (t txAudit) MutateOperationContext(_ context.Context, oc *graphql.Operation
 		}
 	}
 	if tx > 0 && noTx > 0 {
-		return limitErr("send sign-in and role mutations in an operation of their own")
+		return limitErr(0, "send sign-in and role mutations in an operation of their own")
 	}
 	previous := oc.ResolverMiddleware
 	var mu sync.Mutex
@@ -76,6 +76,9 @@ func needsTx(op *ast.OperationDefinition) bool {
 }
 
 func (t txAudit) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx) // the request never became an operation
+	}
 	pending := &pendingAudits{}
 	ctx = context.WithValue(ctx, auditKey{}, pending)
 	defer t.writeFailures(ctx, pending)
@@ -95,6 +98,11 @@ func (t txAudit) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 		}
 	}()
 	rsp := next(txCtx)
+	if rsp == nil {
+		// The WebSocket transport asks for responses until there are none.
+		_ = tx.Rollback()
+		return nil
+	}
 	if len(rsp.Errors) > 0 {
 		_ = tx.Rollback()
 		// Nothing of a failed mutation operation is kept, so no data is returned.

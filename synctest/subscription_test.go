@@ -3,6 +3,7 @@ package synctest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -149,17 +150,25 @@ func TestSyncJobSubscription(t *testing.T) {
 		{"invalid token", map[string]any{"Authorization": "Bearer not-a-token"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := subscribe(t, w, tc.payload, jobID)
-			if len(res) == 0 || len(res[0].Errors) == 0 {
-				t.Fatalf("subscription %s: %+v, want an error", tc.name, res)
+			// The socket is refused at connection_init (issue 7): close code
+			// 4401 with the error code first in the reason, no acknowledgement.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.URL, "http")+"/query",
+				&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if code := res[0].Errors[0].Code(); code != "UNAUTHENTICATED" {
-				t.Errorf("subscription %s: code %q (%s), want UNAUTHENTICATED", tc.name, code, res[0].Errors[0].Message)
+			defer c.CloseNow()
+			p, _ := json.Marshal(tc.payload)
+			if err := wsjson.Write(ctx, c, wsMessage{Type: "connection_init", Payload: p}); err != nil {
+				t.Fatal(err)
 			}
-			for _, r := range res {
-				if r.Data.SyncJobUpdated != nil {
-					t.Errorf("subscription %s received job data: %+v", tc.name, r.Data.SyncJobUpdated)
-				}
+			var m wsMessage
+			err = wsjson.Read(ctx, c, &m)
+			var ce websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != 4401 || !strings.HasPrefix(ce.Reason, "UNAUTHENTICATED") {
+				t.Errorf("subscription %s: got %+v / %v, want close 4401 UNAUTHENTICATED", tc.name, m, err)
 			}
 		})
 	}

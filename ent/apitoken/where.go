@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -622,6 +624,10 @@ func HasOrganization() predicate.APIToken {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -630,6 +636,7 @@ func HasOrganization() predicate.APIToken {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.APIToken {
 	return predicate.APIToken(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -645,6 +652,10 @@ func HasCreatedBy() predicate.APIToken {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, CreatedByTable, CreatedByColumn),
 		)
+		if scope := readscope.Neighbor("User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCreatedByStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -653,6 +664,7 @@ func HasCreatedBy() predicate.APIToken {
 func HasCreatedByWith(preds ...predicate.User) predicate.APIToken {
 	return predicate.APIToken(func(s *sql.Selector) {
 		step := newCreatedByStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("User"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -533,6 +535,10 @@ func HasOrganization() predicate.Campaign {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -541,6 +547,7 @@ func HasOrganization() predicate.Campaign {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -556,6 +563,10 @@ func HasStore() predicate.Campaign {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -564,6 +575,7 @@ func HasStore() predicate.Campaign {
 func HasStoreWith(preds ...predicate.Store) predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -579,6 +591,10 @@ func HasCollaborations() predicate.Campaign {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CollaborationsTable, CollaborationsColumn),
 		)
+		if scope := readscope.Neighbor("Collaboration"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCollaborationsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -587,6 +603,7 @@ func HasCollaborations() predicate.Campaign {
 func HasCollaborationsWith(preds ...predicate.Collaboration) predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := newCollaborationsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Collaboration"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -548,6 +550,10 @@ func HasOrganization() predicate.Collaboration {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -556,6 +562,7 @@ func HasOrganization() predicate.Collaboration {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Collaboration {
 	return predicate.Collaboration(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -571,6 +578,10 @@ func HasKolPartner() predicate.Collaboration {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, KolPartnerTable, KolPartnerColumn),
 		)
+		if scope := readscope.Neighbor("KOLPartner"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newKolPartnerStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -579,6 +590,7 @@ func HasKolPartner() predicate.Collaboration {
 func HasKolPartnerWith(preds ...predicate.KOLPartner) predicate.Collaboration {
 	return predicate.Collaboration(func(s *sql.Selector) {
 		step := newKolPartnerStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("KOLPartner"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -594,6 +606,10 @@ func HasCampaign() predicate.Collaboration {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, CampaignTable, CampaignColumn),
 		)
+		if scope := readscope.Neighbor("Campaign"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCampaignStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -602,6 +618,7 @@ func HasCampaign() predicate.Collaboration {
 func HasCampaignWith(preds ...predicate.Campaign) predicate.Collaboration {
 	return predicate.Collaboration(func(s *sql.Selector) {
 		step := newCampaignStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Campaign"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -617,6 +634,10 @@ func HasContent() predicate.Collaboration {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ContentTable, ContentColumn),
 		)
+		if scope := readscope.Neighbor("Content"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContentStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -625,6 +646,7 @@ func HasContent() predicate.Collaboration {
 func HasContentWith(preds ...predicate.Content) predicate.Collaboration {
 	return predicate.Collaboration(func(s *sql.Selector) {
 		step := newContentStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Content"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

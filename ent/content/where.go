@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -1247,6 +1249,10 @@ func HasOrganization() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1255,6 +1261,7 @@ func HasOrganization() predicate.Content {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1270,6 +1277,10 @@ func HasStore() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1278,6 +1289,7 @@ func HasStore() predicate.Content {
 func HasStoreWith(preds ...predicate.Store) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1293,6 +1305,10 @@ func HasAuthor() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
 		)
+		if scope := readscope.Neighbor("User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newAuthorStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1301,6 +1317,7 @@ func HasAuthor() predicate.Content {
 func HasAuthorWith(preds ...predicate.User) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newAuthorStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("User"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1316,6 +1333,10 @@ func HasProduct() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ProductTable, ProductColumn),
 		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1324,6 +1345,7 @@ func HasProduct() predicate.Content {
 func HasProductWith(preds ...predicate.Product) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newProductStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1339,6 +1361,10 @@ func HasExperiment() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ExperimentTable, ExperimentColumn),
 		)
+		if scope := readscope.Neighbor("Experiment"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newExperimentStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1347,6 +1373,7 @@ func HasExperiment() predicate.Content {
 func HasExperimentWith(preds ...predicate.Experiment) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newExperimentStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Experiment"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1362,6 +1389,10 @@ func HasEngagement() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, EngagementTable, EngagementColumn),
 		)
+		if scope := readscope.Neighbor("EngagementMetric"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newEngagementStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1370,6 +1401,7 @@ func HasEngagement() predicate.Content {
 func HasEngagementWith(preds ...predicate.EngagementMetric) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newEngagementStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("EngagementMetric"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1385,6 +1417,10 @@ func HasCollaborations() predicate.Content {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CollaborationsTable, CollaborationsColumn),
 		)
+		if scope := readscope.Neighbor("Collaboration"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCollaborationsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1393,6 +1429,7 @@ func HasCollaborations() predicate.Content {
 func HasCollaborationsWith(preds ...predicate.Collaboration) predicate.Content {
 	return predicate.Content(func(s *sql.Selector) {
 		step := newCollaborationsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Collaboration"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

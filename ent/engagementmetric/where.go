@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -497,6 +499,10 @@ func HasOrganization() predicate.EngagementMetric {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -505,6 +511,7 @@ func HasOrganization() predicate.EngagementMetric {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.EngagementMetric {
 	return predicate.EngagementMetric(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -520,6 +527,10 @@ func HasContent() predicate.EngagementMetric {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ContentTable, ContentColumn),
 		)
+		if scope := readscope.Neighbor("Content"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContentStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -528,6 +539,7 @@ func HasContent() predicate.EngagementMetric {
 func HasContentWith(preds ...predicate.Content) predicate.EngagementMetric {
 	return predicate.EngagementMetric(func(s *sql.Selector) {
 		step := newContentStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Content"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -337,6 +339,10 @@ func HasOrganization() predicate.Experiment {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -345,6 +351,7 @@ func HasOrganization() predicate.Experiment {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Experiment {
 	return predicate.Experiment(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -360,6 +367,10 @@ func HasStore() predicate.Experiment {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -368,6 +379,7 @@ func HasStore() predicate.Experiment {
 func HasStoreWith(preds ...predicate.Store) predicate.Experiment {
 	return predicate.Experiment(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -383,6 +395,10 @@ func HasVariants() predicate.Experiment {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, VariantsTable, VariantsColumn),
 		)
+		if scope := readscope.Neighbor("Content"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newVariantsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -391,6 +407,7 @@ func HasVariants() predicate.Experiment {
 func HasVariantsWith(preds ...predicate.Content) predicate.Experiment {
 	return predicate.Experiment(func(s *sql.Selector) {
 		step := newVariantsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Content"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -582,6 +584,10 @@ func HasOrganization() predicate.KOLPartner {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -590,6 +596,7 @@ func HasOrganization() predicate.KOLPartner {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.KOLPartner {
 	return predicate.KOLPartner(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -605,6 +612,10 @@ func HasCollaborations() predicate.KOLPartner {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CollaborationsTable, CollaborationsColumn),
 		)
+		if scope := readscope.Neighbor("Collaboration"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCollaborationsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -613,6 +624,7 @@ func HasCollaborations() predicate.KOLPartner {
 func HasCollaborationsWith(preds ...predicate.Collaboration) predicate.KOLPartner {
 	return predicate.KOLPartner(func(s *sql.Selector) {
 		step := newCollaborationsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Collaboration"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -272,6 +274,10 @@ func HasUser() predicate.Membership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, UserTable, UserColumn),
 		)
+		if scope := readscope.Neighbor("User"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -280,6 +286,7 @@ func HasUser() predicate.Membership {
 func HasUserWith(preds ...predicate.User) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("User"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -295,6 +302,10 @@ func HasOrganization() predicate.Membership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -303,6 +314,7 @@ func HasOrganization() predicate.Membership {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -633,6 +635,10 @@ func HasOrganization() predicate.Order {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -641,6 +647,7 @@ func HasOrganization() predicate.Order {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Order {
 	return predicate.Order(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -656,6 +663,10 @@ func HasStore() predicate.Order {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -664,6 +675,7 @@ func HasStore() predicate.Order {
 func HasStoreWith(preds ...predicate.Store) predicate.Order {
 	return predicate.Order(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -679,6 +691,10 @@ func HasLines() predicate.Order {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, LinesTable, LinesColumn),
 		)
+		if scope := readscope.Neighbor("OrderLine"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newLinesStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -687,6 +703,7 @@ func HasLines() predicate.Order {
 func HasLinesWith(preds ...predicate.OrderLine) predicate.Order {
 	return predicate.Order(func(s *sql.Selector) {
 		step := newLinesStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("OrderLine"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -553,6 +555,10 @@ func HasOrganization() predicate.OrderLine {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -561,6 +567,7 @@ func HasOrganization() predicate.OrderLine {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.OrderLine {
 	return predicate.OrderLine(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -576,6 +583,10 @@ func HasOrder() predicate.OrderLine {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrderTable, OrderColumn),
 		)
+		if scope := readscope.Neighbor("Order"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrderStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -584,6 +595,7 @@ func HasOrder() predicate.OrderLine {
 func HasOrderWith(preds ...predicate.Order) predicate.OrderLine {
 	return predicate.OrderLine(func(s *sql.Selector) {
 		step := newOrderStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Order"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -599,6 +611,10 @@ func HasSku() predicate.OrderLine {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, SkuTable, SkuColumn),
 		)
+		if scope := readscope.Neighbor("SKU"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSkuStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -607,6 +623,7 @@ func HasSku() predicate.OrderLine {
 func HasSkuWith(preds ...predicate.SKU) predicate.OrderLine {
 	return predicate.OrderLine(func(s *sql.Selector) {
 		step := newSkuStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("SKU"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

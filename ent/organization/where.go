@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -297,6 +299,10 @@ func HasParent() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ParentTable, ParentColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newParentStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -305,6 +311,7 @@ func HasParent() predicate.Organization {
 func HasParentWith(preds ...predicate.Organization) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newParentStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -320,6 +327,10 @@ func HasClients() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, ClientsTable, ClientsColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newClientsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -328,6 +339,7 @@ func HasClients() predicate.Organization {
 func HasClientsWith(preds ...predicate.Organization) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newClientsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -343,6 +355,10 @@ func HasStores() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, StoresTable, StoresColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoresStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -351,6 +367,7 @@ func HasStores() predicate.Organization {
 func HasStoresWith(preds ...predicate.Store) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newStoresStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -366,6 +383,10 @@ func HasKolPartners() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, KolPartnersTable, KolPartnersColumn),
 		)
+		if scope := readscope.Neighbor("KOLPartner"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newKolPartnersStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -374,6 +395,7 @@ func HasKolPartners() predicate.Organization {
 func HasKolPartnersWith(preds ...predicate.KOLPartner) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newKolPartnersStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("KOLPartner"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -389,6 +411,10 @@ func HasSuppliers() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, SuppliersTable, SuppliersColumn),
 		)
+		if scope := readscope.Neighbor("Supplier"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSuppliersStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -397,6 +423,7 @@ func HasSuppliers() predicate.Organization {
 func HasSuppliersWith(preds ...predicate.Supplier) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newSuppliersStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Supplier"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -412,6 +439,10 @@ func HasMemberships() predicate.Organization {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, MembershipsTable, MembershipsColumn),
 		)
+		if scope := readscope.Neighbor("Membership"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newMembershipsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -420,6 +451,7 @@ func HasMemberships() predicate.Organization {
 func HasMembershipsWith(preds ...predicate.Membership) predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {
 		step := newMembershipsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Membership"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

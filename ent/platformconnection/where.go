@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -907,6 +909,10 @@ func HasOrganization() predicate.PlatformConnection {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -915,6 +921,7 @@ func HasOrganization() predicate.PlatformConnection {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.PlatformConnection {
 	return predicate.PlatformConnection(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -930,6 +937,10 @@ func HasStore() predicate.PlatformConnection {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, true, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -938,6 +949,7 @@ func HasStore() predicate.PlatformConnection {
 func HasStoreWith(preds ...predicate.Store) predicate.PlatformConnection {
 	return predicate.PlatformConnection(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -668,6 +670,10 @@ func HasOrganization() predicate.Product {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -676,6 +682,7 @@ func HasOrganization() predicate.Product {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Product {
 	return predicate.Product(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -691,6 +698,10 @@ func HasStore() predicate.Product {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -699,6 +710,7 @@ func HasStore() predicate.Product {
 func HasStoreWith(preds ...predicate.Store) predicate.Product {
 	return predicate.Product(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -714,6 +726,10 @@ func HasSupplier() predicate.Product {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, SupplierTable, SupplierColumn),
 		)
+		if scope := readscope.Neighbor("Supplier"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSupplierStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -722,6 +738,7 @@ func HasSupplier() predicate.Product {
 func HasSupplierWith(preds ...predicate.Supplier) predicate.Product {
 	return predicate.Product(func(s *sql.Selector) {
 		step := newSupplierStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Supplier"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -737,6 +754,10 @@ func HasSkus() predicate.Product {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, SkusTable, SkusColumn),
 		)
+		if scope := readscope.Neighbor("SKU"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSkusStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -745,6 +766,7 @@ func HasSkus() predicate.Product {
 func HasSkusWith(preds ...predicate.SKU) predicate.Product {
 	return predicate.Product(func(s *sql.Selector) {
 		step := newSkusStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("SKU"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

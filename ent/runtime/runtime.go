@@ -44,7 +44,7 @@ import (
 // to their package variables.
 func init() {
 	apitokenMixin := schema.APIToken{}.Mixin()
-	apitoken.Policy = privacy.NewPolicies(schema.APIToken{})
+	apitoken.Policy = privacy.NewPolicies(apitokenMixin[1], schema.APIToken{})
 	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
@@ -136,7 +136,7 @@ func init() {
 	// alert.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	alert.MessageValidator = alertDescMessage.Validators[0].(func(string) error)
 	assetMixin := schema.Asset{}.Mixin()
-	asset.Policy = privacy.NewPolicies(schema.Asset{})
+	asset.Policy = privacy.NewPolicies(assetMixin[1], schema.Asset{})
 	asset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := asset.Policy.EvalMutation(ctx, m); err != nil {
@@ -269,7 +269,7 @@ func init() {
 	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
 	campaignMixin := schema.Campaign{}.Mixin()
-	campaign.Policy = privacy.NewPolicies(schema.Campaign{})
+	campaign.Policy = privacy.NewPolicies(campaignMixin[1], schema.Campaign{})
 	campaign.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := campaign.Policy.EvalMutation(ctx, m); err != nil {
@@ -389,7 +389,7 @@ func init() {
 	// casbinrule.V5Validator is a validator for the "v5" field. It is called by the builders before save.
 	casbinrule.V5Validator = casbinruleDescV5.Validators[0].(func(string) error)
 	collaborationMixin := schema.Collaboration{}.Mixin()
-	collaboration.Policy = privacy.NewPolicies(schema.Collaboration{})
+	collaboration.Policy = privacy.NewPolicies(collaborationMixin[1], schema.Collaboration{})
 	collaboration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := collaboration.Policy.EvalMutation(ctx, m); err != nil {
@@ -452,7 +452,7 @@ func init() {
 	// collaboration.DefaultAttributedGmv holds the default value on creation for the attributed_gmv field.
 	collaboration.DefaultAttributedGmv = schematype.Money(collaborationDescAttributedGmv.Default.(int64))
 	contentMixin := schema.Content{}.Mixin()
-	content.Policy = privacy.NewPolicies(schema.Content{})
+	content.Policy = privacy.NewPolicies(contentMixin[1], schema.Content{})
 	content.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := content.Policy.EvalMutation(ctx, m); err != nil {
@@ -525,7 +525,7 @@ func init() {
 	// content.ExperimentVariantValidator is a validator for the "experiment_variant" field. It is called by the builders before save.
 	content.ExperimentVariantValidator = contentDescExperimentVariant.Validators[0].(func(string) error)
 	engagementmetricMixin := schema.EngagementMetric{}.Mixin()
-	engagementmetric.Policy = privacy.NewPolicies(schema.EngagementMetric{})
+	engagementmetric.Policy = privacy.NewPolicies(engagementmetricMixin[1], schema.EngagementMetric{})
 	engagementmetric.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := engagementmetric.Policy.EvalMutation(ctx, m); err != nil {
@@ -586,7 +586,7 @@ func init() {
 	// engagementmetric.SavesValidator is a validator for the "saves" field. It is called by the builders before save.
 	engagementmetric.SavesValidator = engagementmetricDescSaves.Validators[0].(func(int64) error)
 	experimentMixin := schema.Experiment{}.Mixin()
-	experiment.Policy = privacy.NewPolicies(schema.Experiment{})
+	experiment.Policy = privacy.NewPolicies(experimentMixin[1], schema.Experiment{})
 	experiment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := experiment.Policy.EvalMutation(ctx, m); err != nil {
@@ -651,7 +651,7 @@ func init() {
 		}
 	}()
 	kolpartnerMixin := schema.KOLPartner{}.Mixin()
-	kolpartner.Policy = privacy.NewPolicies(schema.KOLPartner{})
+	kolpartner.Policy = privacy.NewPolicies(kolpartnerMixin[1], schema.KOLPartner{})
 	kolpartner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := kolpartner.Policy.EvalMutation(ctx, m); err != nil {
@@ -837,7 +837,7 @@ func init() {
 		}
 	}()
 	metricsnapshotMixin := schema.MetricSnapshot{}.Mixin()
-	metricsnapshot.Policy = privacy.NewPolicies(schema.MetricSnapshot{})
+	metricsnapshot.Policy = privacy.NewPolicies(metricsnapshotMixin[1], schema.MetricSnapshot{})
 	metricsnapshot.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := metricsnapshot.Policy.EvalMutation(ctx, m); err != nil {
@@ -926,7 +926,7 @@ func init() {
 		}
 	}()
 	orderMixin := schema.Order{}.Mixin()
-	order.Policy = privacy.NewPolicies(schema.Order{})
+	order.Policy = privacy.NewPolicies(orderMixin[1], schema.Order{})
 	order.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := order.Policy.EvalMutation(ctx, m); err != nil {
@@ -979,7 +979,7 @@ func init() {
 	// order.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	order.BuyerRefValidator = orderDescBuyerRef.Validators[0].(func(string) error)
 	orderlineMixin := schema.OrderLine{}.Mixin()
-	orderline.Policy = privacy.NewPolicies(schema.OrderLine{})
+	orderline.Policy = privacy.NewPolicies(orderlineMixin[1], schema.OrderLine{})
 	orderline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := orderline.Policy.EvalMutation(ctx, m); err != nil {
@@ -1076,7 +1076,7 @@ func init() {
 		}
 	}()
 	platformconnectionMixin := schema.PlatformConnection{}.Mixin()
-	platformconnection.Policy = privacy.NewPolicies(schema.PlatformConnection{})
+	platformconnection.Policy = privacy.NewPolicies(platformconnectionMixin[1], schema.PlatformConnection{})
 	platformconnection.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := platformconnection.Policy.EvalMutation(ctx, m); err != nil {
@@ -1137,7 +1137,7 @@ func init() {
 	// platformconnection.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
 	platformconnection.LastErrorValidator = platformconnectionDescLastError.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
-	product.Policy = privacy.NewPolicies(schema.Product{})
+	product.Policy = privacy.NewPolicies(productMixin[1], schema.Product{})
 	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := product.Policy.EvalMutation(ctx, m); err != nil {
@@ -1196,7 +1196,7 @@ func init() {
 	// product.DefaultCost holds the default value on creation for the cost field.
 	product.DefaultCost = schematype.Money(productDescCost.Default.(int64))
 	skuMixin := schema.SKU{}.Mixin()
-	sku.Policy = privacy.NewPolicies(schema.SKU{})
+	sku.Policy = privacy.NewPolicies(skuMixin[1], schema.SKU{})
 	sku.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := sku.Policy.EvalMutation(ctx, m); err != nil {
@@ -1293,7 +1293,7 @@ func init() {
 	// session.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	session.ClientAddressValidator = sessionDescClientAddress.Validators[0].(func(string) error)
 	storeMixin := schema.Store{}.Mixin()
-	store.Policy = privacy.NewPolicies(schema.Store{})
+	store.Policy = privacy.NewPolicies(storeMixin[1], schema.Store{})
 	store.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := store.Policy.EvalMutation(ctx, m); err != nil {
@@ -1390,7 +1390,7 @@ func init() {
 	// store.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
 	store.TimezoneValidator = storeDescTimezone.Validators[0].(func(string) error)
 	supplierMixin := schema.Supplier{}.Mixin()
-	supplier.Policy = privacy.NewPolicies(schema.Supplier{})
+	supplier.Policy = privacy.NewPolicies(supplierMixin[1], schema.Supplier{})
 	supplier.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := supplier.Policy.EvalMutation(ctx, m); err != nil {
@@ -1530,7 +1530,7 @@ func init() {
 	// supplier.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
 	supplier.NotesValidator = supplierDescNotes.Validators[0].(func(string) error)
 	syncjobMixin := schema.SyncJob{}.Mixin()
-	syncjob.Policy = privacy.NewPolicies(schema.SyncJob{})
+	syncjob.Policy = privacy.NewPolicies(syncjobMixin[1], schema.SyncJob{})
 	syncjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := syncjob.Policy.EvalMutation(ctx, m); err != nil {

@@ -15,7 +15,9 @@ import (
 type APIToken struct{ ent.Schema }
 
 // Mixin of APIToken.
-func (APIToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (APIToken) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "member", Read: apiTokenRead()}}
+}
 
 // Fields of APIToken.
 func (APIToken) Fields() []ent.Field {
@@ -54,6 +56,3 @@ func (APIToken) Annotations() []schema.Annotation {
 		entgql.Type("APIToken"),
 	}
 }
-
-// Policy of APIToken.
-func (APIToken) Policy() ent.Policy { return apiTokenPolicy() }

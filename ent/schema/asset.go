@@ -12,7 +12,7 @@ import (
 type Asset struct{ ent.Schema }
 
 // Mixin of Asset.
-func (Asset) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (Asset) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "content"}} }
 
 // Fields of Asset.
 func (Asset) Fields() []ent.Field {
@@ -40,6 +40,3 @@ func (Asset) Annotations() []schema.Annotation {
 	return append(gqlEntity("assets"),
 		schema.Comment("An image or video of the asset library (素材库) with its source, licence and model release."))
 }
-
-// Policy of Asset.
-func (Asset) Policy() ent.Policy { return tenantPolicy("content") }

@@ -16,7 +16,9 @@ import (
 type Campaign struct{ ent.Schema }
 
 // Mixin of Campaign.
-func (Campaign) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Campaign) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "campaign"}}
+}
 
 // Fields of Campaign.
 func (Campaign) Fields() []ent.Field {
@@ -66,6 +68,3 @@ func (Campaign) Annotations() []schema.Annotation {
 func (Campaign) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg), validateCampaign()}
 }
-
-// Policy of Campaign.
-func (Campaign) Policy() ent.Policy { return tenantPolicy("campaign") }

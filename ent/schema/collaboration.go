@@ -16,7 +16,9 @@ import (
 type Collaboration struct{ ent.Schema }
 
 // Mixin of Collaboration.
-func (Collaboration) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Collaboration) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "kol"}}
+}
 
 // Fields of Collaboration.
 func (Collaboration) Fields() []ent.Field {
@@ -60,6 +62,3 @@ func (Collaboration) Annotations() []schema.Annotation {
 func (Collaboration) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("kol_partner_id", kolOrg), sameOrg("campaign_id", campaignOrg), sameOrg("content_id", contentOrg)}
 }
-
-// Policy of Collaboration.
-func (Collaboration) Policy() ent.Policy { return tenantPolicy("kol") }

@@ -16,7 +16,9 @@ import (
 type Content struct{ ent.Schema }
 
 // Mixin of Content.
-func (Content) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Content) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}}
+}
 
 // Fields of Content.
 func (Content) Fields() []ent.Field {
@@ -89,6 +91,3 @@ func (Content) Annotations() []schema.Annotation {
 func (Content) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("product_id", productOrg), sameOrg("experiment_id", experimentOrg)}
 }
-
-// Policy of Content.
-func (Content) Policy() ent.Policy { return tenantPolicy("content") }

@@ -15,7 +15,7 @@ type EngagementMetric struct{ ent.Schema }
 
 // Mixin of EngagementMetric.
 func (EngagementMetric) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}}
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}}
 }
 
 // Fields of EngagementMetric.
@@ -58,6 +58,3 @@ func (EngagementMetric) Annotations() []schema.Annotation {
 
 // Hooks of EngagementMetric.
 func (EngagementMetric) Hooks() []ent.Hook { return []ent.Hook{inheritOrg("content_id", contentOrg)} }
-
-// Policy of EngagementMetric.
-func (EngagementMetric) Policy() ent.Policy { return tenantPolicy("content") }

@@ -13,7 +13,9 @@ import (
 type Experiment struct{ ent.Schema }
 
 // Mixin of Experiment.
-func (Experiment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Experiment) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "content"}}
+}
 
 // Fields of Experiment.
 func (Experiment) Fields() []ent.Field {
@@ -44,6 +46,3 @@ func (Experiment) Annotations() []schema.Annotation {
 
 // Hooks of Experiment.
 func (Experiment) Hooks() []ent.Hook { return []ent.Hook{inheritOrg("store_id", storeOrg)} }
-
-// Policy of Experiment.
-func (Experiment) Policy() ent.Policy { return tenantPolicy("content") }

@@ -13,7 +13,7 @@ import (
 type KOLPartner struct{ ent.Schema }
 
 // Mixin of KOLPartner.
-func (KOLPartner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (KOLPartner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "kol"}} }
 
 // Fields of KOLPartner.
 func (KOLPartner) Fields() []ent.Field {
@@ -53,6 +53,3 @@ func (KOLPartner) Annotations() []schema.Annotation {
 	return append(gqlEntity("kolPartners"),
 		schema.Comment("An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission."))
 }
-
-// Policy of KOLPartner.
-func (KOLPartner) Policy() ent.Policy { return tenantPolicy("kol") }

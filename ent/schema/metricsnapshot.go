@@ -17,7 +17,7 @@ type MetricSnapshot struct{ ent.Schema }
 
 // Mixin of MetricSnapshot.
 func (MetricSnapshot) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}}
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "analytics"}}
 }
 
 // Fields of MetricSnapshot.
@@ -72,6 +72,3 @@ func (MetricSnapshot) Annotations() []schema.Annotation {
 func (MetricSnapshot) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
-
-// Policy of MetricSnapshot.
-func (MetricSnapshot) Policy() ent.Policy { return tenantPolicy("analytics") }

@@ -11,6 +11,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
+
+	"github.com/opsgraph/opsgraph/ent/privacy"
 )
 
 // TimeMixin gives every entity created_at and updated_at, sortable in GraphQL.
@@ -33,9 +35,26 @@ func (TimeMixin) Fields() []ent.Field {
 // with one indexed column instead of joins. Derived is true for records whose
 // organization follows from their parent (a store, product, order ...): then the
 // field is not part of the GraphQL inputs and a hook copies it from the parent.
+//
+// The mixin also carries the tenant privacy policy, so an entity that is
+// tenant-owned cannot forget it: Object names the casbin object whose read
+// permission lets a viewer read the rows (rows of other organizations are
+// never readable), and Read, when set, replaces that read rule with a
+// narrower one. Relation predicates apply the same policy (ent/schema/readscope).
 type TenantMixin struct {
 	mixin.Schema
 	Derived bool
+	Object  string
+	Read    privacy.QueryRule
+}
+
+// Policy of the TenantMixin: the tenant policy. A mixin without Object panics
+// when ent's runtime registers it, at start, rather than leaving rows open.
+func (m TenantMixin) Policy() ent.Policy {
+	if m.Object == "" && m.Read == nil {
+		panic("schema: TenantMixin needs Object (the casbin object read permission applies to)")
+	}
+	return tenantPolicy(m.Object, m.Read)
 }
 
 // Fields of the TenantMixin.

@@ -16,7 +16,9 @@ import (
 type Order struct{ ent.Schema }
 
 // Mixin of Order.
-func (Order) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Order) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "order"}}
+}
 
 // Fields of Order.
 func (Order) Fields() []ent.Field {
@@ -72,6 +74,3 @@ func (Order) Annotations() []schema.Annotation {
 func (Order) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
-
-// Policy of Order.
-func (Order) Policy() ent.Policy { return tenantPolicy("order") }

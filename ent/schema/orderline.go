@@ -16,7 +16,9 @@ import (
 type OrderLine struct{ ent.Schema }
 
 // Mixin of OrderLine.
-func (OrderLine) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (OrderLine) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "order"}}
+}
 
 // Fields of OrderLine.
 func (OrderLine) Fields() []ent.Field {
@@ -58,6 +60,3 @@ func (OrderLine) Annotations() []schema.Annotation {
 func (OrderLine) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("order_id", orderOrg), sameOrg("sku_id", skuOrg)}
 }
-
-// Policy of OrderLine.
-func (OrderLine) Policy() ent.Policy { return tenantPolicy("order") }

@@ -15,7 +15,7 @@ type PlatformConnection struct{ ent.Schema }
 
 // Mixin of PlatformConnection.
 func (PlatformConnection) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}}
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "store"}}
 }
 
 // Fields of PlatformConnection.
@@ -54,9 +54,6 @@ func (PlatformConnection) Edges() []ent.Edge {
 func (PlatformConnection) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg)}
 }
-
-// Policy of PlatformConnection.
-func (PlatformConnection) Policy() ent.Policy { return tenantPolicy("store") }
 
 // Annotations of PlatformConnection.
 func (PlatformConnection) Annotations() []schema.Annotation {

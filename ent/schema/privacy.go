@@ -46,21 +46,29 @@ func viewerOf(ctx context.Context) (*authz.Viewer, error) {
 }
 
 // tenantPolicy isolates an entity with an organization_id column, read access
-// following the casbin read permission on obj.
-func tenantPolicy(obj string) ent.Policy {
+// following the casbin read permission on obj unless read replaces it.
+// TenantMixin gives it to every tenant-owned entity.
+func tenantPolicy(obj string, read privacy.QueryRule) ent.Policy {
+	if read == nil {
+		read = orgReadRule("organization_id", obj)
+	}
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
-				v, err := viewerOf(ctx)
-				if err != nil {
-					return err
-				}
-				orgIn(f, "organization_id", v.OrgsWith(obj, "read"))
-				return privacy.Skip
-			}),
-		},
+		Query:    privacy.QueryPolicy{read},
 		Mutation: privacy.MutationPolicy{tenantMutationRule()},
 	}
+}
+
+// orgReadRule lets the viewer read rows whose column names an organization
+// where they hold read permission on obj.
+func orgReadRule(column, obj string) privacy.QueryRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		v, err := viewerOf(ctx)
+		if err != nil {
+			return err
+		}
+		orgIn(f, column, v.OrgsWith(obj, "read"))
+		return privacy.Skip
+	})
 }
 
 // tenantMutationRule lets a viewer create records only in organizations they
@@ -141,7 +149,7 @@ func userPolicy() ent.Policy {
 // membershipPolicy: members of organizations where the viewer may read
 // members, plus the viewer's own memberships.
 func membershipPolicy() ent.Policy {
-	p := tenantPolicy("member").(privacy.Policy)
+	p := tenantPolicy("member", nil).(privacy.Policy)
 	p.Query = privacy.QueryPolicy{
 		privacy.MembershipQueryRuleFunc(func(ctx context.Context, q *gen.MembershipQuery) error {
 			v, err := viewerOf(ctx)
@@ -156,22 +164,18 @@ func membershipPolicy() ent.Policy {
 	return p
 }
 
-// apiTokenPolicy: a token is visible to its creator and to those who manage
+// apiTokenRead: a token is visible to its creator and to those who manage
 // members of its organization.
-func apiTokenPolicy() ent.Policy {
-	p := tenantPolicy("member").(privacy.Policy)
-	p.Query = privacy.QueryPolicy{
-		privacy.APITokenQueryRuleFunc(func(ctx context.Context, q *gen.APITokenQuery) error {
-			v, err := viewerOf(ctx)
-			if err != nil {
-				return err
-			}
-			q.Where(apitoken.Or(apitoken.CreatedByID(v.UserID),
-				apitoken.OrganizationIDIn(v.OrgsWith("member", "manage")...)))
-			return privacy.Skip
-		}),
-	}
-	return p
+func apiTokenRead() privacy.QueryRule {
+	return privacy.APITokenQueryRuleFunc(func(ctx context.Context, q *gen.APITokenQuery) error {
+		v, err := viewerOf(ctx)
+		if err != nil {
+			return err
+		}
+		q.Where(apitoken.Or(apitoken.CreatedByID(v.UserID),
+			apitoken.OrganizationIDIn(v.OrgsWith("member", "manage")...)))
+		return privacy.Skip
+	})
 }
 
 // alertPolicy: alerts of organizations where the viewer reads analytics, and
@@ -205,16 +209,7 @@ func alertPolicy() ent.Policy {
 // audit log; written only by the server itself.
 func auditPolicy() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{
-			privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
-				v, err := viewerOf(ctx)
-				if err != nil {
-					return err
-				}
-				orgIn(f, "organization_id", v.OrgsWith("audit", "read"))
-				return privacy.Skip
-			}),
-		},
+		Query:    privacy.QueryPolicy{orgReadRule("organization_id", "audit")},
 		Mutation: systemOnly().(privacy.Policy).Mutation,
 	}
 }

@@ -16,7 +16,9 @@ import (
 type Product struct{ ent.Schema }
 
 // Mixin of Product.
-func (Product) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (Product) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "product"}}
+}
 
 // Fields of Product.
 func (Product) Fields() []ent.Field {
@@ -73,6 +75,3 @@ func (Product) Annotations() []schema.Annotation {
 func (Product) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("store_id", storeOrg), sameOrg("supplier_id", supplierOrg)}
 }
-
-// Policy of Product.
-func (Product) Policy() ent.Policy { return tenantPolicy("product") }

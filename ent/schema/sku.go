@@ -16,7 +16,9 @@ import (
 type SKU struct{ ent.Schema }
 
 // Mixin of SKU.
-func (SKU) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (SKU) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "product"}}
+}
 
 // Fields of SKU.
 func (SKU) Fields() []ent.Field {
@@ -57,6 +59,3 @@ func (SKU) Annotations() []schema.Annotation {
 func (SKU) Hooks() []ent.Hook {
 	return []ent.Hook{inheritOrg("product_id", productOrg)}
 }
-
-// Policy of SKU.
-func (SKU) Policy() ent.Policy { return tenantPolicy("product") }

@@ -16,7 +16,7 @@ import (
 type Store struct{ ent.Schema }
 
 // Mixin of Store.
-func (Store) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (Store) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "store"}} }
 
 // Fields of Store.
 func (Store) Fields() []ent.Field {
@@ -86,6 +86,3 @@ func (Store) Annotations() []schema.Annotation {
 
 // Hooks of Store.
 func (Store) Hooks() []ent.Hook { return []ent.Hook{validateStore()} }
-
-// Policy of Store.
-func (Store) Policy() ent.Policy { return tenantPolicy("store") }

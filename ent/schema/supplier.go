@@ -13,7 +13,7 @@ import (
 type Supplier struct{ ent.Schema }
 
 // Mixin of Supplier.
-func (Supplier) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+func (Supplier) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "supplier"}} }
 
 // Fields of Supplier.
 func (Supplier) Fields() []ent.Field {
@@ -52,6 +52,3 @@ func (Supplier) Annotations() []schema.Annotation {
 	return append(gqlEntity("suppliers"),
 		schema.Comment("A supplier (供应商): contact, assessment scores, exclusive launches and lead time."))
 }
-
-// Policy of Supplier.
-func (Supplier) Policy() ent.Policy { return tenantPolicy("supplier") }

@@ -16,7 +16,9 @@ import (
 type SyncJob struct{ ent.Schema }
 
 // Mixin of SyncJob.
-func (SyncJob) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true}} }
+func (SyncJob) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Derived: true, Object: "store"}}
+}
 
 // Fields of SyncJob.
 func (SyncJob) Fields() []ent.Field {
@@ -71,9 +73,6 @@ func (SyncJob) Indexes() []ent.Index {
 
 // Hooks of SyncJob.
 func (SyncJob) Hooks() []ent.Hook { return []ent.Hook{inheritOrg("store_id", storeOrg)} }
-
-// Policy of SyncJob.
-func (SyncJob) Policy() ent.Policy { return tenantPolicy("store") }
 
 // Annotations of SyncJob.
 func (SyncJob) Annotations() []schema.Annotation {

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -663,6 +665,10 @@ func HasOrganization() predicate.SKU {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -671,6 +677,7 @@ func HasOrganization() predicate.SKU {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.SKU {
 	return predicate.SKU(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -686,6 +693,10 @@ func HasProduct() predicate.SKU {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ProductTable, ProductColumn),
 		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -694,6 +705,7 @@ func HasProduct() predicate.SKU {
 func HasProductWith(preds ...predicate.Product) predicate.SKU {
 	return predicate.SKU(func(s *sql.Selector) {
 		step := newProductStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

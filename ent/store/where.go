@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -1002,6 +1004,10 @@ func HasOrganization() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1010,6 +1016,7 @@ func HasOrganization() predicate.Store {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1025,6 +1032,10 @@ func HasContents() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, ContentsTable, ContentsColumn),
 		)
+		if scope := readscope.Neighbor("Content"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newContentsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1033,6 +1044,7 @@ func HasContents() predicate.Store {
 func HasContentsWith(preds ...predicate.Content) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newContentsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Content"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1048,6 +1060,10 @@ func HasCampaigns() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, CampaignsTable, CampaignsColumn),
 		)
+		if scope := readscope.Neighbor("Campaign"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCampaignsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1056,6 +1072,7 @@ func HasCampaigns() predicate.Store {
 func HasCampaignsWith(preds ...predicate.Campaign) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newCampaignsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Campaign"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1071,6 +1088,10 @@ func HasProducts() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, ProductsTable, ProductsColumn),
 		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1079,6 +1100,7 @@ func HasProducts() predicate.Store {
 func HasProductsWith(preds ...predicate.Product) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newProductsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1094,6 +1116,10 @@ func HasOrders() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, OrdersTable, OrdersColumn),
 		)
+		if scope := readscope.Neighbor("Order"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrdersStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1102,6 +1128,7 @@ func HasOrders() predicate.Store {
 func HasOrdersWith(preds ...predicate.Order) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newOrdersStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Order"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1117,6 +1144,10 @@ func HasMetrics() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, MetricsTable, MetricsColumn),
 		)
+		if scope := readscope.Neighbor("MetricSnapshot"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newMetricsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1125,6 +1156,7 @@ func HasMetrics() predicate.Store {
 func HasMetricsWith(preds ...predicate.MetricSnapshot) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newMetricsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("MetricSnapshot"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1140,6 +1172,10 @@ func HasConnection() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, ConnectionTable, ConnectionColumn),
 		)
+		if scope := readscope.Neighbor("PlatformConnection"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newConnectionStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1148,6 +1184,7 @@ func HasConnection() predicate.Store {
 func HasConnectionWith(preds ...predicate.PlatformConnection) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newConnectionStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("PlatformConnection"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1163,6 +1200,10 @@ func HasSyncJobs() predicate.Store {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, SyncJobsTable, SyncJobsColumn),
 		)
+		if scope := readscope.Neighbor("SyncJob"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSyncJobsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1171,6 +1212,7 @@ func HasSyncJobs() predicate.Store {
 func HasSyncJobsWith(preds ...predicate.SyncJob) predicate.Store {
 	return predicate.Store(func(s *sql.Selector) {
 		step := newSyncJobsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("SyncJob"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -872,6 +874,10 @@ func HasOrganization() predicate.Supplier {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -880,6 +886,7 @@ func HasOrganization() predicate.Supplier {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.Supplier {
 	return predicate.Supplier(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -895,6 +902,10 @@ func HasProducts() predicate.Supplier {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, ProductsTable, ProductsColumn),
 		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -903,6 +914,7 @@ func HasProducts() predicate.Supplier {
 func HasProductsWith(preds ...predicate.Product) predicate.Supplier {
 	return predicate.Supplier(func(s *sql.Selector) {
 		step := newProductsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -1052,6 +1054,10 @@ func HasOrganization() predicate.SyncJob {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
 		)
+		if scope := readscope.Neighbor("Organization"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1060,6 +1066,7 @@ func HasOrganization() predicate.SyncJob {
 func HasOrganizationWith(preds ...predicate.Organization) predicate.SyncJob {
 	return predicate.SyncJob(func(s *sql.Selector) {
 		step := newOrganizationStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -1075,6 +1082,10 @@ func HasStore() predicate.SyncJob {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
 		)
+		if scope := readscope.Neighbor("Store"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newStoreStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -1083,6 +1094,7 @@ func HasStore() predicate.SyncJob {
 func HasStoreWith(preds ...predicate.Store) predicate.SyncJob {
 	return predicate.SyncJob(func(s *sql.Selector) {
 		step := newStoreStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+
+	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -702,6 +704,10 @@ func HasMemberships() predicate.User {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, MembershipsTable, MembershipsColumn),
 		)
+		if scope := readscope.Neighbor("Membership"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newMembershipsStep(), scope)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -710,6 +716,7 @@ func HasMemberships() predicate.User {
 func HasMembershipsWith(preds ...predicate.Membership) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newMembershipsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Membership"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

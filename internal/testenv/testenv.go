@@ -108,6 +108,14 @@ type Option func(*app.Config)
 // WithLimits sets the operation limits.
 func WithLimits(l graph.Limits) Option { return func(c *app.Config) { c.Limits = l } }
 
+// WithWebsocketLimits sets the WebSocket limits (init deadline, caps).
+func WithWebsocketLimits(l graph.WebsocketLimits) Option {
+	return func(c *app.Config) { c.Websocket = l }
+}
+
+// WithoutSyncRunner keeps the sync job runner off, so jobs stay as seeded.
+func WithoutSyncRunner() Option { return func(c *app.Config) { c.NoSyncRunner = true } }
+
 // WithClock sets the server's clock (login throttling, session and token
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
