@@ -121,7 +121,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
-		WebsocketInit: a.websocketInit,
+		WebsocketInit: a.websocketInit, Now: a.cfg.Now,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

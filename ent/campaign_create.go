@@ -14,7 +14,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
 
@@ -138,6 +140,48 @@ func (_c *CampaignCreate) SetNillableSpend(v *schematype.Money) *CampaignCreate 
 	return _c
 }
 
+// SetExclusive sets the "exclusive" field.
+func (_c *CampaignCreate) SetExclusive(v bool) *CampaignCreate {
+	_c.mutation.SetExclusive(v)
+	return _c
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableExclusive(v *bool) *CampaignCreate {
+	if v != nil {
+		_c.SetExclusive(*v)
+	}
+	return _c
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_c *CampaignCreate) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignCreate {
+	_c.mutation.SetThresholdBasis(v)
+	return _c
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignCreate {
+	if v != nil {
+		_c.SetThresholdBasis(*v)
+	}
+	return _c
+}
+
+// SetClearance sets the "clearance" field.
+func (_c *CampaignCreate) SetClearance(v bool) *CampaignCreate {
+	_c.mutation.SetClearance(v)
+	return _c
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableClearance(v *bool) *CampaignCreate {
+	if v != nil {
+		_c.SetClearance(*v)
+	}
+	return _c
+}
+
 // SetRules sets the "rules" field.
 func (_c *CampaignCreate) SetRules(v schematype.CampaignRules) *CampaignCreate {
 	_c.mutation.SetRules(v)
@@ -152,6 +196,36 @@ func (_c *CampaignCreate) SetOrganization(v *Organization) *CampaignCreate {
 // SetStore sets the "store" edge to the Store entity.
 func (_c *CampaignCreate) SetStore(v *Store) *CampaignCreate {
 	return _c.SetStoreID(v.ID)
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_c *CampaignCreate) AddProductIDs(ids ...int) *CampaignCreate {
+	_c.mutation.AddProductIDs(ids...)
+	return _c
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_c *CampaignCreate) AddProducts(v ...*Product) *CampaignCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_c *CampaignCreate) AddSkuIDs(ids ...int) *CampaignCreate {
+	_c.mutation.AddSkuIDs(ids...)
+	return _c
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_c *CampaignCreate) AddSkus(v ...*SKU) *CampaignCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -232,6 +306,18 @@ func (_c *CampaignCreate) defaults() error {
 		v := campaign.DefaultSpend
 		_c.mutation.SetSpend(v)
 	}
+	if _, ok := _c.mutation.Exclusive(); !ok {
+		v := campaign.DefaultExclusive
+		_c.mutation.SetExclusive(v)
+	}
+	if _, ok := _c.mutation.ThresholdBasis(); !ok {
+		v := campaign.DefaultThresholdBasis
+		_c.mutation.SetThresholdBasis(v)
+	}
+	if _, ok := _c.mutation.Clearance(); !ok {
+		v := campaign.DefaultClearance
+		_c.mutation.SetClearance(v)
+	}
 	return nil
 }
 
@@ -284,6 +370,20 @@ func (_c *CampaignCreate) check() error {
 	}
 	if _, ok := _c.mutation.Spend(); !ok {
 		return &ValidationError{Name: "spend", err: errors.New(`ent: missing required field "Campaign.spend"`)}
+	}
+	if _, ok := _c.mutation.Exclusive(); !ok {
+		return &ValidationError{Name: "exclusive", err: errors.New(`ent: missing required field "Campaign.exclusive"`)}
+	}
+	if _, ok := _c.mutation.ThresholdBasis(); !ok {
+		return &ValidationError{Name: "threshold_basis", err: errors.New(`ent: missing required field "Campaign.threshold_basis"`)}
+	}
+	if v, ok := _c.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Clearance(); !ok {
+		return &ValidationError{Name: "clearance", err: errors.New(`ent: missing required field "Campaign.clearance"`)}
 	}
 	if _, ok := _c.mutation.Rules(); !ok {
 		return &ValidationError{Name: "rules", err: errors.New(`ent: missing required field "Campaign.rules"`)}
@@ -361,6 +461,18 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 		_spec.SetField(campaign.FieldSpend, field.TypeInt64, value)
 		_node.Spend = value
 	}
+	if value, ok := _c.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+		_node.Exclusive = value
+	}
+	if value, ok := _c.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+		_node.ThresholdBasis = value
+	}
+	if value, ok := _c.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+		_node.Clearance = value
+	}
 	if value, ok := _c.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
 		_node.Rules = value
@@ -397,6 +509,38 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.StoreID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CollaborationsIDs(); len(nodes) > 0 {
@@ -590,6 +734,42 @@ func (u *CampaignUpsert) UpdateSpend() *CampaignUpsert {
 // AddSpend adds v to the "spend" field.
 func (u *CampaignUpsert) AddSpend(v schematype.Money) *CampaignUpsert {
 	u.Add(campaign.FieldSpend, v)
+	return u
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsert) SetExclusive(v bool) *CampaignUpsert {
+	u.Set(campaign.FieldExclusive, v)
+	return u
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateExclusive() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldExclusive)
+	return u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsert) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsert {
+	u.Set(campaign.FieldThresholdBasis, v)
+	return u
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateThresholdBasis() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldThresholdBasis)
+	return u
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsert) SetClearance(v bool) *CampaignUpsert {
+	u.Set(campaign.FieldClearance, v)
+	return u
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateClearance() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldClearance)
 	return u
 }
 
@@ -800,6 +980,48 @@ func (u *CampaignUpsertOne) AddSpend(v schematype.Money) *CampaignUpsertOne {
 func (u *CampaignUpsertOne) UpdateSpend() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsertOne) SetExclusive(v bool) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetExclusive(v)
+	})
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateExclusive() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateExclusive()
+	})
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsertOne) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetThresholdBasis(v)
+	})
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateThresholdBasis() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateThresholdBasis()
+	})
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsertOne) SetClearance(v bool) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetClearance(v)
+	})
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateClearance() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateClearance()
 	})
 }
 
@@ -1178,6 +1400,48 @@ func (u *CampaignUpsertBulk) AddSpend(v schematype.Money) *CampaignUpsertBulk {
 func (u *CampaignUpsertBulk) UpdateSpend() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsertBulk) SetExclusive(v bool) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetExclusive(v)
+	})
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateExclusive() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateExclusive()
+	})
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsertBulk) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetThresholdBasis(v)
+	})
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateThresholdBasis() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateThresholdBasis()
+	})
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsertBulk) SetClearance(v bool) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetClearance(v)
+	})
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateClearance() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateClearance()
 	})
 }
 

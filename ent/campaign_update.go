@@ -15,7 +15,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/ent/sku"
 )
 
 // CampaignUpdate is the builder for updating Campaign entities.
@@ -168,6 +170,48 @@ func (_u *CampaignUpdate) AddSpend(v schematype.Money) *CampaignUpdate {
 	return _u
 }
 
+// SetExclusive sets the "exclusive" field.
+func (_u *CampaignUpdate) SetExclusive(v bool) *CampaignUpdate {
+	_u.mutation.SetExclusive(v)
+	return _u
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableExclusive(v *bool) *CampaignUpdate {
+	if v != nil {
+		_u.SetExclusive(*v)
+	}
+	return _u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_u *CampaignUpdate) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpdate {
+	_u.mutation.SetThresholdBasis(v)
+	return _u
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignUpdate {
+	if v != nil {
+		_u.SetThresholdBasis(*v)
+	}
+	return _u
+}
+
+// SetClearance sets the "clearance" field.
+func (_u *CampaignUpdate) SetClearance(v bool) *CampaignUpdate {
+	_u.mutation.SetClearance(v)
+	return _u
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableClearance(v *bool) *CampaignUpdate {
+	if v != nil {
+		_u.SetClearance(*v)
+	}
+	return _u
+}
+
 // SetRules sets the "rules" field.
 func (_u *CampaignUpdate) SetRules(v schematype.CampaignRules) *CampaignUpdate {
 	_u.mutation.SetRules(v)
@@ -180,6 +224,36 @@ func (_u *CampaignUpdate) SetNillableRules(v *schematype.CampaignRules) *Campaig
 		_u.SetRules(*v)
 	}
 	return _u
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_u *CampaignUpdate) AddProductIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.AddProductIDs(ids...)
+	return _u
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_u *CampaignUpdate) AddProducts(v ...*Product) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_u *CampaignUpdate) AddSkuIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.AddSkuIDs(ids...)
+	return _u
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_u *CampaignUpdate) AddSkus(v ...*SKU) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -200,6 +274,48 @@ func (_u *CampaignUpdate) AddCollaborations(v ...*Collaboration) *CampaignUpdate
 // Mutation returns the CampaignMutation object of the builder.
 func (_u *CampaignUpdate) Mutation() *CampaignMutation {
 	return _u.mutation
+}
+
+// ClearProducts clears all "products" edges to the Product entity.
+func (_u *CampaignUpdate) ClearProducts() *CampaignUpdate {
+	_u.mutation.ClearProducts()
+	return _u
+}
+
+// RemoveProductIDs removes the "products" edge to Product entities by IDs.
+func (_u *CampaignUpdate) RemoveProductIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.RemoveProductIDs(ids...)
+	return _u
+}
+
+// RemoveProducts removes "products" edges to Product entities.
+func (_u *CampaignUpdate) RemoveProducts(v ...*Product) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProductIDs(ids...)
+}
+
+// ClearSkus clears all "skus" edges to the SKU entity.
+func (_u *CampaignUpdate) ClearSkus() *CampaignUpdate {
+	_u.mutation.ClearSkus()
+	return _u
+}
+
+// RemoveSkuIDs removes the "skus" edge to SKU entities by IDs.
+func (_u *CampaignUpdate) RemoveSkuIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.RemoveSkuIDs(ids...)
+	return _u
+}
+
+// RemoveSkus removes "skus" edges to SKU entities.
+func (_u *CampaignUpdate) RemoveSkus(v ...*SKU) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSkuIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -282,6 +398,11 @@ func (_u *CampaignUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Campaign.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Campaign.organization"`)
 	}
@@ -350,8 +471,107 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
+	}
+	if _u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProductsIDs(); len(nodes) > 0 && !_u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSkusIDs(); len(nodes) > 0 && !_u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -556,6 +776,48 @@ func (_u *CampaignUpdateOne) AddSpend(v schematype.Money) *CampaignUpdateOne {
 	return _u
 }
 
+// SetExclusive sets the "exclusive" field.
+func (_u *CampaignUpdateOne) SetExclusive(v bool) *CampaignUpdateOne {
+	_u.mutation.SetExclusive(v)
+	return _u
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableExclusive(v *bool) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetExclusive(*v)
+	}
+	return _u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_u *CampaignUpdateOne) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpdateOne {
+	_u.mutation.SetThresholdBasis(v)
+	return _u
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetThresholdBasis(*v)
+	}
+	return _u
+}
+
+// SetClearance sets the "clearance" field.
+func (_u *CampaignUpdateOne) SetClearance(v bool) *CampaignUpdateOne {
+	_u.mutation.SetClearance(v)
+	return _u
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableClearance(v *bool) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetClearance(*v)
+	}
+	return _u
+}
+
 // SetRules sets the "rules" field.
 func (_u *CampaignUpdateOne) SetRules(v schematype.CampaignRules) *CampaignUpdateOne {
 	_u.mutation.SetRules(v)
@@ -568,6 +830,36 @@ func (_u *CampaignUpdateOne) SetNillableRules(v *schematype.CampaignRules) *Camp
 		_u.SetRules(*v)
 	}
 	return _u
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_u *CampaignUpdateOne) AddProductIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.AddProductIDs(ids...)
+	return _u
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_u *CampaignUpdateOne) AddProducts(v ...*Product) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_u *CampaignUpdateOne) AddSkuIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.AddSkuIDs(ids...)
+	return _u
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_u *CampaignUpdateOne) AddSkus(v ...*SKU) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -588,6 +880,48 @@ func (_u *CampaignUpdateOne) AddCollaborations(v ...*Collaboration) *CampaignUpd
 // Mutation returns the CampaignMutation object of the builder.
 func (_u *CampaignUpdateOne) Mutation() *CampaignMutation {
 	return _u.mutation
+}
+
+// ClearProducts clears all "products" edges to the Product entity.
+func (_u *CampaignUpdateOne) ClearProducts() *CampaignUpdateOne {
+	_u.mutation.ClearProducts()
+	return _u
+}
+
+// RemoveProductIDs removes the "products" edge to Product entities by IDs.
+func (_u *CampaignUpdateOne) RemoveProductIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.RemoveProductIDs(ids...)
+	return _u
+}
+
+// RemoveProducts removes "products" edges to Product entities.
+func (_u *CampaignUpdateOne) RemoveProducts(v ...*Product) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProductIDs(ids...)
+}
+
+// ClearSkus clears all "skus" edges to the SKU entity.
+func (_u *CampaignUpdateOne) ClearSkus() *CampaignUpdateOne {
+	_u.mutation.ClearSkus()
+	return _u
+}
+
+// RemoveSkuIDs removes the "skus" edge to SKU entities by IDs.
+func (_u *CampaignUpdateOne) RemoveSkuIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.RemoveSkuIDs(ids...)
+	return _u
+}
+
+// RemoveSkus removes "skus" edges to SKU entities.
+func (_u *CampaignUpdateOne) RemoveSkus(v ...*SKU) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSkuIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -683,6 +1017,11 @@ func (_u *CampaignUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Campaign.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Campaign.organization"`)
 	}
@@ -768,8 +1107,107 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
+	}
+	if _u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProductsIDs(); len(nodes) > 0 && !_u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSkusIDs(); len(nodes) > 0 && !_u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -963,6 +963,38 @@ func (c *CampaignClient) QueryStore(_m *Campaign) *StoreQuery {
 	return query
 }
 
+// QueryProducts queries the products edge of a Campaign.
+func (c *CampaignClient) QueryProducts(_m *Campaign) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.ProductsTable, campaign.ProductsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySkus queries the skus edge of a Campaign.
+func (c *CampaignClient) QuerySkus(_m *Campaign) *SKUQuery {
+	query := (&SKUClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(sku.Table, sku.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, campaign.SkusTable, campaign.SkusColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryCollaborations queries the collaborations edge of a Campaign.
 func (c *CampaignClient) QueryCollaborations(_m *Campaign) *CollaborationQuery {
 	query := (&CollaborationClient{config: c.config}).Query()

@@ -130,6 +130,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldPhases:         {Type: field.TypeJSON, Column: campaign.FieldPhases},
 			campaign.FieldBudget:         {Type: field.TypeInt64, Column: campaign.FieldBudget},
 			campaign.FieldSpend:          {Type: field.TypeInt64, Column: campaign.FieldSpend},
+			campaign.FieldExclusive:      {Type: field.TypeBool, Column: campaign.FieldExclusive},
+			campaign.FieldThresholdBasis: {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
+			campaign.FieldClearance:      {Type: field.TypeBool, Column: campaign.FieldClearance},
 			campaign.FieldRules:          {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
@@ -632,6 +635,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Campaign",
 		"Store",
+	)
+	graph.MustAddE(
+		"products",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: []string{campaign.ProductsColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"Product",
+	)
+	graph.MustAddE(
+		"skus",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: []string{campaign.SkusColumn},
+			Bidi:    false,
+		},
+		"Campaign",
+		"SKU",
 	)
 	graph.MustAddE(
 		"collaborations",
@@ -1633,6 +1660,21 @@ func (f *CampaignFilter) WhereSpend(p entql.Int64P) {
 	f.Where(p.Field(campaign.FieldSpend))
 }
 
+// WhereExclusive applies the entql bool predicate on the exclusive field.
+func (f *CampaignFilter) WhereExclusive(p entql.BoolP) {
+	f.Where(p.Field(campaign.FieldExclusive))
+}
+
+// WhereThresholdBasis applies the entql string predicate on the threshold_basis field.
+func (f *CampaignFilter) WhereThresholdBasis(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldThresholdBasis))
+}
+
+// WhereClearance applies the entql bool predicate on the clearance field.
+func (f *CampaignFilter) WhereClearance(p entql.BoolP) {
+	f.Where(p.Field(campaign.FieldClearance))
+}
+
 // WhereRules applies the entql json.RawMessage predicate on the rules field.
 func (f *CampaignFilter) WhereRules(p entql.BytesP) {
 	f.Where(p.Field(campaign.FieldRules))
@@ -1660,6 +1702,34 @@ func (f *CampaignFilter) WhereHasStore() {
 // WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
 func (f *CampaignFilter) WhereHasStoreWith(preds ...predicate.Store) {
 	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProducts applies a predicate to check if query has an edge products.
+func (f *CampaignFilter) WhereHasProducts() {
+	f.Where(entql.HasEdge("products"))
+}
+
+// WhereHasProductsWith applies a predicate to check if query has an edge products with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasProductsWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("products", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSkus applies a predicate to check if query has an edge skus.
+func (f *CampaignFilter) WhereHasSkus() {
+	f.Where(entql.HasEdge("skus"))
+}
+
+// WhereHasSkusWith applies a predicate to check if query has an edge skus with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasSkusWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("skus", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

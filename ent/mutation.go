@@ -3120,12 +3120,21 @@ type CampaignMutation struct {
 	addbudget             *schematype.Money
 	spend                 *schematype.Money
 	addspend              *schematype.Money
+	exclusive             *bool
+	threshold_basis       *campaign.ThresholdBasis
+	clearance             *bool
 	rules                 *schematype.CampaignRules
 	clearedFields         map[string]struct{}
 	organization          *int
 	clearedorganization   bool
 	store                 *int
 	clearedstore          bool
+	products              map[int]struct{}
+	removedproducts       map[int]struct{}
+	clearedproducts       bool
+	skus                  map[int]struct{}
+	removedskus           map[int]struct{}
+	clearedskus           bool
 	collaborations        map[int]struct{}
 	removedcollaborations map[int]struct{}
 	clearedcollaborations bool
@@ -3733,6 +3742,114 @@ func (m *CampaignMutation) ResetSpend() {
 	m.addspend = nil
 }
 
+// SetExclusive sets the "exclusive" field.
+func (m *CampaignMutation) SetExclusive(b bool) {
+	m.exclusive = &b
+}
+
+// Exclusive returns the value of the "exclusive" field in the mutation.
+func (m *CampaignMutation) Exclusive() (r bool, exists bool) {
+	v := m.exclusive
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExclusive returns the old "exclusive" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldExclusive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExclusive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExclusive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExclusive: %w", err)
+	}
+	return oldValue.Exclusive, nil
+}
+
+// ResetExclusive resets all changes to the "exclusive" field.
+func (m *CampaignMutation) ResetExclusive() {
+	m.exclusive = nil
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (m *CampaignMutation) SetThresholdBasis(cb campaign.ThresholdBasis) {
+	m.threshold_basis = &cb
+}
+
+// ThresholdBasis returns the value of the "threshold_basis" field in the mutation.
+func (m *CampaignMutation) ThresholdBasis() (r campaign.ThresholdBasis, exists bool) {
+	v := m.threshold_basis
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThresholdBasis returns the old "threshold_basis" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldThresholdBasis(ctx context.Context) (v campaign.ThresholdBasis, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThresholdBasis is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThresholdBasis requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThresholdBasis: %w", err)
+	}
+	return oldValue.ThresholdBasis, nil
+}
+
+// ResetThresholdBasis resets all changes to the "threshold_basis" field.
+func (m *CampaignMutation) ResetThresholdBasis() {
+	m.threshold_basis = nil
+}
+
+// SetClearance sets the "clearance" field.
+func (m *CampaignMutation) SetClearance(b bool) {
+	m.clearance = &b
+}
+
+// Clearance returns the value of the "clearance" field in the mutation.
+func (m *CampaignMutation) Clearance() (r bool, exists bool) {
+	v := m.clearance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClearance returns the old "clearance" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldClearance(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClearance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClearance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClearance: %w", err)
+	}
+	return oldValue.Clearance, nil
+}
+
+// ResetClearance resets all changes to the "clearance" field.
+func (m *CampaignMutation) ResetClearance() {
+	m.clearance = nil
+}
+
 // SetRules sets the "rules" field.
 func (m *CampaignMutation) SetRules(sr schematype.CampaignRules) {
 	m.rules = &sr
@@ -3823,6 +3940,114 @@ func (m *CampaignMutation) ResetStore() {
 	m.clearedstore = false
 }
 
+// AddProductIDs adds the "products" edge to the Product entity by ids.
+func (m *CampaignMutation) AddProductIDs(ids ...int) {
+	if m.products == nil {
+		m.products = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.products[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProducts clears the "products" edge to the Product entity.
+func (m *CampaignMutation) ClearProducts() {
+	m.clearedproducts = true
+}
+
+// ProductsCleared reports if the "products" edge to the Product entity was cleared.
+func (m *CampaignMutation) ProductsCleared() bool {
+	return m.clearedproducts
+}
+
+// RemoveProductIDs removes the "products" edge to the Product entity by IDs.
+func (m *CampaignMutation) RemoveProductIDs(ids ...int) {
+	if m.removedproducts == nil {
+		m.removedproducts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.products, ids[i])
+		m.removedproducts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProducts returns the removed IDs of the "products" edge to the Product entity.
+func (m *CampaignMutation) RemovedProductsIDs() (ids []int) {
+	for id := range m.removedproducts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProductsIDs returns the "products" edge IDs in the mutation.
+func (m *CampaignMutation) ProductsIDs() (ids []int) {
+	for id := range m.products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProducts resets all changes to the "products" edge.
+func (m *CampaignMutation) ResetProducts() {
+	m.products = nil
+	m.clearedproducts = false
+	m.removedproducts = nil
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by ids.
+func (m *CampaignMutation) AddSkuIDs(ids ...int) {
+	if m.skus == nil {
+		m.skus = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.skus[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSkus clears the "skus" edge to the SKU entity.
+func (m *CampaignMutation) ClearSkus() {
+	m.clearedskus = true
+}
+
+// SkusCleared reports if the "skus" edge to the SKU entity was cleared.
+func (m *CampaignMutation) SkusCleared() bool {
+	return m.clearedskus
+}
+
+// RemoveSkuIDs removes the "skus" edge to the SKU entity by IDs.
+func (m *CampaignMutation) RemoveSkuIDs(ids ...int) {
+	if m.removedskus == nil {
+		m.removedskus = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.skus, ids[i])
+		m.removedskus[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSkus returns the removed IDs of the "skus" edge to the SKU entity.
+func (m *CampaignMutation) RemovedSkusIDs() (ids []int) {
+	for id := range m.removedskus {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SkusIDs returns the "skus" edge IDs in the mutation.
+func (m *CampaignMutation) SkusIDs() (ids []int) {
+	for id := range m.skus {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSkus resets all changes to the "skus" edge.
+func (m *CampaignMutation) ResetSkus() {
+	m.skus = nil
+	m.clearedskus = false
+	m.removedskus = nil
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by ids.
 func (m *CampaignMutation) AddCollaborationIDs(ids ...int) {
 	if m.collaborations == nil {
@@ -3911,7 +4136,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -3948,6 +4173,15 @@ func (m *CampaignMutation) Fields() []string {
 	if m.spend != nil {
 		fields = append(fields, campaign.FieldSpend)
 	}
+	if m.exclusive != nil {
+		fields = append(fields, campaign.FieldExclusive)
+	}
+	if m.threshold_basis != nil {
+		fields = append(fields, campaign.FieldThresholdBasis)
+	}
+	if m.clearance != nil {
+		fields = append(fields, campaign.FieldClearance)
+	}
 	if m.rules != nil {
 		fields = append(fields, campaign.FieldRules)
 	}
@@ -3983,6 +4217,12 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.Budget()
 	case campaign.FieldSpend:
 		return m.Spend()
+	case campaign.FieldExclusive:
+		return m.Exclusive()
+	case campaign.FieldThresholdBasis:
+		return m.ThresholdBasis()
+	case campaign.FieldClearance:
+		return m.Clearance()
 	case campaign.FieldRules:
 		return m.Rules()
 	}
@@ -4018,6 +4258,12 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldBudget(ctx)
 	case campaign.FieldSpend:
 		return m.OldSpend(ctx)
+	case campaign.FieldExclusive:
+		return m.OldExclusive(ctx)
+	case campaign.FieldThresholdBasis:
+		return m.OldThresholdBasis(ctx)
+	case campaign.FieldClearance:
+		return m.OldClearance(ctx)
 	case campaign.FieldRules:
 		return m.OldRules(ctx)
 	}
@@ -4112,6 +4358,27 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSpend(v)
+		return nil
+	case campaign.FieldExclusive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExclusive(v)
+		return nil
+	case campaign.FieldThresholdBasis:
+		v, ok := value.(campaign.ThresholdBasis)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThresholdBasis(v)
+		return nil
+	case campaign.FieldClearance:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClearance(v)
 		return nil
 	case campaign.FieldRules:
 		v, ok := value.(schematype.CampaignRules)
@@ -4241,6 +4508,15 @@ func (m *CampaignMutation) ResetField(name string) error {
 	case campaign.FieldSpend:
 		m.ResetSpend()
 		return nil
+	case campaign.FieldExclusive:
+		m.ResetExclusive()
+		return nil
+	case campaign.FieldThresholdBasis:
+		m.ResetThresholdBasis()
+		return nil
+	case campaign.FieldClearance:
+		m.ResetClearance()
+		return nil
 	case campaign.FieldRules:
 		m.ResetRules()
 		return nil
@@ -4250,12 +4526,18 @@ func (m *CampaignMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CampaignMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, campaign.EdgeOrganization)
 	}
 	if m.store != nil {
 		edges = append(edges, campaign.EdgeStore)
+	}
+	if m.products != nil {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.skus != nil {
+		edges = append(edges, campaign.EdgeSkus)
 	}
 	if m.collaborations != nil {
 		edges = append(edges, campaign.EdgeCollaborations)
@@ -4275,6 +4557,18 @@ func (m *CampaignMutation) AddedIDs(name string) []ent.Value {
 		if id := m.store; id != nil {
 			return []ent.Value{*id}
 		}
+	case campaign.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.products))
+		for id := range m.products {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeSkus:
+		ids := make([]ent.Value, 0, len(m.skus))
+		for id := range m.skus {
+			ids = append(ids, id)
+		}
+		return ids
 	case campaign.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.collaborations))
 		for id := range m.collaborations {
@@ -4287,7 +4581,13 @@ func (m *CampaignMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CampaignMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
+	if m.removedproducts != nil {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.removedskus != nil {
+		edges = append(edges, campaign.EdgeSkus)
+	}
 	if m.removedcollaborations != nil {
 		edges = append(edges, campaign.EdgeCollaborations)
 	}
@@ -4298,6 +4598,18 @@ func (m *CampaignMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *CampaignMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case campaign.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.removedproducts))
+		for id := range m.removedproducts {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeSkus:
+		ids := make([]ent.Value, 0, len(m.removedskus))
+		for id := range m.removedskus {
+			ids = append(ids, id)
+		}
+		return ids
 	case campaign.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.removedcollaborations))
 		for id := range m.removedcollaborations {
@@ -4310,12 +4622,18 @@ func (m *CampaignMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CampaignMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, campaign.EdgeOrganization)
 	}
 	if m.clearedstore {
 		edges = append(edges, campaign.EdgeStore)
+	}
+	if m.clearedproducts {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.clearedskus {
+		edges = append(edges, campaign.EdgeSkus)
 	}
 	if m.clearedcollaborations {
 		edges = append(edges, campaign.EdgeCollaborations)
@@ -4331,6 +4649,10 @@ func (m *CampaignMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case campaign.EdgeStore:
 		return m.clearedstore
+	case campaign.EdgeProducts:
+		return m.clearedproducts
+	case campaign.EdgeSkus:
+		return m.clearedskus
 	case campaign.EdgeCollaborations:
 		return m.clearedcollaborations
 	}
@@ -4360,6 +4682,12 @@ func (m *CampaignMutation) ResetEdge(name string) error {
 		return nil
 	case campaign.EdgeStore:
 		m.ResetStore()
+		return nil
+	case campaign.EdgeProducts:
+		m.ResetProducts()
+		return nil
+	case campaign.EdgeSkus:
+		m.ResetSkus()
 		return nil
 	case campaign.EdgeCollaborations:
 		m.ResetCollaborations()

@@ -45,8 +45,9 @@ type Product struct {
 	Cost schematype.Money `json:"cost,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.
-	Edges        ProductEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges             ProductEdges `json:"edges"`
+	campaign_products *int
+	selectValues      sql.SelectValues
 }
 
 // ProductEdges holds the relations/edges for other nodes in the graph.
@@ -121,6 +122,8 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
+		case product.ForeignKeys[0]: // campaign_products
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -207,6 +210,13 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field cost", values[i])
 			} else if value.Valid {
 				_m.Cost = schematype.Money(value.Int64)
+			}
+		case product.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field campaign_products", value)
+			} else if value.Valid {
+				_m.campaign_products = new(int)
+				*_m.campaign_products = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -33,6 +33,7 @@ type ProductQuery struct {
 	withStore        *StoreQuery
 	withSupplier     *SupplierQuery
 	withSkus         *SKUQuery
+	withFKs          bool
 	loadTotal        []func(context.Context, []*Product) error
 	modifiers        []func(*sql.Selector)
 	withNamedSkus    map[string]*SKUQuery
@@ -490,6 +491,7 @@ func (_q *ProductQuery) prepareQuery(ctx context.Context) error {
 func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Product, error) {
 	var (
 		nodes       = []*Product{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [4]bool{
 			_q.withOrganization != nil,
@@ -498,6 +500,9 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 			_q.withSkus != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, product.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Product).scanValues(nil, columns)
 	}
@@ -656,6 +661,7 @@ func (_q *ProductQuery) loadSkus(ctx context.Context, query *SKUQuery, nodes []*
 			init(nodes[i])
 		}
 	}
+	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(sku.FieldProductID)
 	}

@@ -44,8 +44,9 @@ type SKU struct {
 	Barcode string `json:"barcode,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SKUQuery when eager-loading is set.
-	Edges        SKUEdges `json:"edges"`
-	selectValues sql.SelectValues
+	Edges         SKUEdges `json:"edges"`
+	campaign_skus *int
+	selectValues  sql.SelectValues
 }
 
 // SKUEdges holds the relations/edges for other nodes in the graph.
@@ -94,6 +95,8 @@ func (*SKU) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case sku.FieldCreatedAt, sku.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
+		case sku.ForeignKeys[0]: // campaign_skus
+			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -180,6 +183,13 @@ func (_m *SKU) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field barcode", values[i])
 			} else if value.Valid {
 				_m.Barcode = value.String
+			}
+		case sku.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for edge-field campaign_skus", value)
+			} else if value.Valid {
+				_m.campaign_skus = new(int)
+				*_m.campaign_skus = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])

@@ -28,6 +28,7 @@ type SKUQuery struct {
 	predicates       []predicate.SKU
 	withOrganization *OrganizationQuery
 	withProduct      *ProductQuery
+	withFKs          bool
 	loadTotal        []func(context.Context, []*SKU) error
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -416,12 +417,16 @@ func (_q *SKUQuery) prepareQuery(ctx context.Context) error {
 func (_q *SKUQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SKU, error) {
 	var (
 		nodes       = []*SKU{}
+		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
 		loadedTypes = [2]bool{
 			_q.withOrganization != nil,
 			_q.withProduct != nil,
 		}
 	)
+	if withFKs {
+		_spec.Node.Columns = append(_spec.Node.Columns, sku.ForeignKeys...)
+	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*SKU).scanValues(nil, columns)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/compliance"
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/content"
 )
 
@@ -105,23 +104,4 @@ func (r *Resolver) transition(ctx context.Context, id int, from []content.Status
 		return nil, apperr.New(apperr.Conflict, "content in status %s cannot be %s", cur.Status, verb)
 	}
 	return client.Content.Get(ctx, id)
-}
-
-// launchCampaign starts a campaign now, with a guarded conditional update.
-func (r *Resolver) launchCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
-	client := r.client(ctx)
-	n, err := client.Campaign.Update().Where(campaign.ID(id),
-		campaign.StatusIn(campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusPAUSED)).
-		SetStatus(campaign.StatusRUNNING).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := client.Campaign.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, apperr.New(apperr.Conflict, "a campaign in status %s cannot be launched", c.Status)
-	}
-	return c, nil
 }

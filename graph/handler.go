@@ -31,6 +31,7 @@ type Options struct {
 	Limits        Limits
 	MaxBodyBytes  int64 // request body size limit
 	Log           *slog.Logger
+	Now           func() time.Time // clock of campaign verbs; nil is time.Now
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -50,7 +51,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log}
+	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log, Now: opts.Now}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	srv.AddTransport(transport.Options{})

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
@@ -20,6 +21,8 @@ type Resolver struct {
 	Sync    *platformsync.Service
 	Plugins *host.Manager
 	Log     *slog.Logger
+	// Now is the clock of campaign verbs; nil means time.Now.
+	Now func() time.Time
 }
 
 // client returns the transactional client of a mutation (entgql.Transactioner

@@ -43,12 +43,22 @@ const (
 	FieldBudget = "budget"
 	// FieldSpend holds the string denoting the spend field in the database.
 	FieldSpend = "spend"
+	// FieldExclusive holds the string denoting the exclusive field in the database.
+	FieldExclusive = "exclusive"
+	// FieldThresholdBasis holds the string denoting the threshold_basis field in the database.
+	FieldThresholdBasis = "threshold_basis"
+	// FieldClearance holds the string denoting the clearance field in the database.
+	FieldClearance = "clearance"
 	// FieldRules holds the string denoting the rules field in the database.
 	FieldRules = "rules"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeStore holds the string denoting the store edge name in mutations.
 	EdgeStore = "store"
+	// EdgeProducts holds the string denoting the products edge name in mutations.
+	EdgeProducts = "products"
+	// EdgeSkus holds the string denoting the skus edge name in mutations.
+	EdgeSkus = "skus"
 	// EdgeCollaborations holds the string denoting the collaborations edge name in mutations.
 	EdgeCollaborations = "collaborations"
 	// Table holds the table name of the campaign in the database.
@@ -67,6 +77,20 @@ const (
 	StoreInverseTable = "stores"
 	// StoreColumn is the table column denoting the store relation/edge.
 	StoreColumn = "store_id"
+	// ProductsTable is the table that holds the products relation/edge.
+	ProductsTable = "products"
+	// ProductsInverseTable is the table name for the Product entity.
+	// It exists in this package in order to avoid circular dependency with the "product" package.
+	ProductsInverseTable = "products"
+	// ProductsColumn is the table column denoting the products relation/edge.
+	ProductsColumn = "campaign_products"
+	// SkusTable is the table that holds the skus relation/edge.
+	SkusTable = "skus"
+	// SkusInverseTable is the table name for the SKU entity.
+	// It exists in this package in order to avoid circular dependency with the "sku" package.
+	SkusInverseTable = "skus"
+	// SkusColumn is the table column denoting the skus relation/edge.
+	SkusColumn = "campaign_skus"
 	// CollaborationsTable is the table that holds the collaborations relation/edge.
 	CollaborationsTable = "collaborations"
 	// CollaborationsInverseTable is the table name for the Collaboration entity.
@@ -91,6 +115,9 @@ var Columns = []string{
 	FieldPhases,
 	FieldBudget,
 	FieldSpend,
+	FieldExclusive,
+	FieldThresholdBasis,
+	FieldClearance,
 	FieldRules,
 }
 
@@ -124,6 +151,10 @@ var (
 	DefaultBudget schematype.Money
 	// DefaultSpend holds the default value on creation for the "spend" field.
 	DefaultSpend schematype.Money
+	// DefaultExclusive holds the default value on creation for the "exclusive" field.
+	DefaultExclusive bool
+	// DefaultClearance holds the default value on creation for the "clearance" field.
+	DefaultClearance bool
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -166,9 +197,11 @@ const DefaultStatus = StatusDRAFT
 const (
 	StatusDRAFT     Status = "DRAFT"
 	StatusSCHEDULED Status = "SCHEDULED"
-	StatusRUNNING   Status = "RUNNING"
-	StatusPAUSED    Status = "PAUSED"
+	StatusWARM_UP   Status = "WARM_UP"
+	StatusLIVE      Status = "LIVE"
+	StatusENCORE    Status = "ENCORE"
 	StatusENDED     Status = "ENDED"
+	StatusPAUSED    Status = "PAUSED"
 	StatusCANCELLED Status = "CANCELLED"
 )
 
@@ -179,10 +212,36 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusDRAFT, StatusSCHEDULED, StatusRUNNING, StatusPAUSED, StatusENDED, StatusCANCELLED:
+	case StatusDRAFT, StatusSCHEDULED, StatusWARM_UP, StatusLIVE, StatusENCORE, StatusENDED, StatusPAUSED, StatusCANCELLED:
 		return nil
 	default:
 		return fmt.Errorf("campaign: invalid enum value for status field: %q", s)
+	}
+}
+
+// ThresholdBasis defines the type for the "threshold_basis" enum field.
+type ThresholdBasis string
+
+// ThresholdBasisAFTER_ITEM_DISCOUNTS is the default value of the ThresholdBasis enum.
+const DefaultThresholdBasis = ThresholdBasisAFTER_ITEM_DISCOUNTS
+
+// ThresholdBasis values.
+const (
+	ThresholdBasisAFTER_ITEM_DISCOUNTS ThresholdBasis = "AFTER_ITEM_DISCOUNTS"
+	ThresholdBasisLIST_PRICE           ThresholdBasis = "LIST_PRICE"
+)
+
+func (tb ThresholdBasis) String() string {
+	return string(tb)
+}
+
+// ThresholdBasisValidator is a validator for the "threshold_basis" field enum values. It is called by the builders before save.
+func ThresholdBasisValidator(tb ThresholdBasis) error {
+	switch tb {
+	case ThresholdBasisAFTER_ITEM_DISCOUNTS, ThresholdBasisLIST_PRICE:
+		return nil
+	default:
+		return fmt.Errorf("campaign: invalid enum value for threshold_basis field: %q", tb)
 	}
 }
 
@@ -249,6 +308,21 @@ func BySpend(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSpend, opts...).ToFunc()
 }
 
+// ByExclusive orders the results by the exclusive field.
+func ByExclusive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExclusive, opts...).ToFunc()
+}
+
+// ByThresholdBasis orders the results by the threshold_basis field.
+func ByThresholdBasis(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldThresholdBasis, opts...).ToFunc()
+}
+
+// ByClearance orders the results by the clearance field.
+func ByClearance(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClearance, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -260,6 +334,34 @@ func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByStoreField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newStoreStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByProductsCount orders the results by products count.
+func ByProductsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newProductsStep(), opts...)
+	}
+}
+
+// ByProducts orders the results by products terms.
+func ByProducts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProductsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// BySkusCount orders the results by skus count.
+func BySkusCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSkusStep(), opts...)
+	}
+}
+
+// BySkus orders the results by skus terms.
+func BySkus(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSkusStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -288,6 +390,20 @@ func newStoreStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StoreInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
+	)
+}
+func newProductsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProductsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ProductsTable, ProductsColumn),
+	)
+}
+func newSkusStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SkusInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SkusTable, SkusColumn),
 	)
 }
 func newCollaborationsStep() *sqlgraph.Step {
@@ -330,6 +446,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e ThresholdBasis) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *ThresholdBasis) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = ThresholdBasis(str)
+	if err := ThresholdBasisValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid ThresholdBasis", str)
 	}
 	return nil
 }

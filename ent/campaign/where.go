@@ -103,6 +103,16 @@ func Spend(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldSpend, vc))
 }
 
+// Exclusive applies equality check predicate on the "exclusive" field. It's identical to ExclusiveEQ.
+func Exclusive(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldExclusive, v))
+}
+
+// Clearance applies equality check predicate on the "clearance" field. It's identical to ClearanceEQ.
+func Clearance(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClearance, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldCreatedAt, v))
@@ -526,6 +536,46 @@ func SpendLTE(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldLTE(FieldSpend, vc))
 }
 
+// ExclusiveEQ applies the EQ predicate on the "exclusive" field.
+func ExclusiveEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldExclusive, v))
+}
+
+// ExclusiveNEQ applies the NEQ predicate on the "exclusive" field.
+func ExclusiveNEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldExclusive, v))
+}
+
+// ThresholdBasisEQ applies the EQ predicate on the "threshold_basis" field.
+func ThresholdBasisEQ(v ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldThresholdBasis, v))
+}
+
+// ThresholdBasisNEQ applies the NEQ predicate on the "threshold_basis" field.
+func ThresholdBasisNEQ(v ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldThresholdBasis, v))
+}
+
+// ThresholdBasisIn applies the In predicate on the "threshold_basis" field.
+func ThresholdBasisIn(vs ...ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldThresholdBasis, vs...))
+}
+
+// ThresholdBasisNotIn applies the NotIn predicate on the "threshold_basis" field.
+func ThresholdBasisNotIn(vs ...ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldThresholdBasis, vs...))
+}
+
+// ClearanceEQ applies the EQ predicate on the "clearance" field.
+func ClearanceEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClearance, v))
+}
+
+// ClearanceNEQ applies the NEQ predicate on the "clearance" field.
+func ClearanceNEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldClearance, v))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
@@ -564,6 +614,52 @@ func HasStore() predicate.Campaign {
 func HasStoreWith(preds ...predicate.Store) predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := newStoreStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProducts applies the HasEdge predicate on the "products" edge.
+func HasProducts() predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ProductsTable, ProductsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProductsWith applies the HasEdge predicate on the "products" edge with a given conditions (other predicates).
+func HasProductsWith(preds ...predicate.Product) predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := newProductsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSkus applies the HasEdge predicate on the "skus" edge.
+func HasSkus() predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SkusTable, SkusColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSkusWith applies the HasEdge predicate on the "skus" edge with a given conditions (other predicates).
+func HasSkusWith(preds ...predicate.SKU) predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := newSkusStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -132,12 +132,15 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 120},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TIME_LIMITED_DISCOUNT", "FULL_REDUCTION", "GROUP_BUY", "BARGAIN", "FLASH_SALE", "COUPON", "MEMBER_DAY", "NEW_CUSTOMER", "REFERRAL"}},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SCHEDULED", "RUNNING", "PAUSED", "ENDED", "CANCELLED"}, Default: "DRAFT"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SCHEDULED", "WARM_UP", "LIVE", "ENCORE", "ENDED", "PAUSED", "CANCELLED"}, Default: "DRAFT"},
 		{Name: "starts_at", Type: field.TypeTime},
 		{Name: "ends_at", Type: field.TypeTime},
 		{Name: "phases", Type: field.TypeJSON, Nullable: true},
 		{Name: "budget", Type: field.TypeInt64, Default: 0},
 		{Name: "spend", Type: field.TypeInt64, Default: 0},
+		{Name: "exclusive", Type: field.TypeBool, Default: true},
+		{Name: "threshold_basis", Type: field.TypeEnum, Enums: []string{"AFTER_ITEM_DISCOUNTS", "LIST_PRICE"}, Default: "AFTER_ITEM_DISCOUNTS"},
+		{Name: "clearance", Type: field.TypeBool, Default: false},
 		{Name: "rules", Type: field.TypeJSON},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
@@ -150,13 +153,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_organizations_organization",
-				Columns:    []*schema.Column{CampaignsColumns[12]},
+				Columns:    []*schema.Column{CampaignsColumns[15]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "campaigns_stores_store",
-				Columns:    []*schema.Column{CampaignsColumns[13]},
+				Columns:    []*schema.Column{CampaignsColumns[16]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -165,12 +168,12 @@ var (
 			{
 				Name:    "campaign_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[12]},
+				Columns: []*schema.Column{CampaignsColumns[15]},
 			},
 			{
 				Name:    "campaign_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[13], CampaignsColumns[5]},
+				Columns: []*schema.Column{CampaignsColumns[16], CampaignsColumns[5]},
 			},
 			{
 				Name:    "campaign_kind",
@@ -722,6 +725,7 @@ var (
 		{Name: "portfolio_role", Type: field.TypeEnum, Enums: []string{"CORE", "POTENTIAL", "TEST", "CLEARANCE"}, Default: "TEST"},
 		{Name: "price", Type: field.TypeInt64},
 		{Name: "cost", Type: field.TypeInt64, Default: 0},
+		{Name: "campaign_products", Type: field.TypeInt, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "supplier_id", Type: field.TypeInt, Nullable: true},
@@ -733,20 +737,26 @@ var (
 		PrimaryKey: []*schema.Column{ProductsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "products_organizations_organization",
+				Symbol:     "products_campaigns_products",
 				Columns:    []*schema.Column{ProductsColumns[9]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "products_organizations_organization",
+				Columns:    []*schema.Column{ProductsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "products_stores_store",
-				Columns:    []*schema.Column{ProductsColumns[10]},
+				Columns:    []*schema.Column{ProductsColumns[11]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "products_suppliers_supplier",
-				Columns:    []*schema.Column{ProductsColumns[11]},
+				Columns:    []*schema.Column{ProductsColumns[12]},
 				RefColumns: []*schema.Column{SuppliersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -755,17 +765,17 @@ var (
 			{
 				Name:    "product_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[9]},
+				Columns: []*schema.Column{ProductsColumns[10]},
 			},
 			{
 				Name:    "product_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[4]},
+				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[4]},
 			},
 			{
 				Name:    "product_supplier_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[11]},
+				Columns: []*schema.Column{ProductsColumns[12]},
 			},
 			{
 				Name:    "product_portfolio_role",
@@ -786,6 +796,7 @@ var (
 		{Name: "stock", Type: field.TypeInt, Default: 0},
 		{Name: "stock_warning", Type: field.TypeInt, Default: 10},
 		{Name: "barcode", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "campaign_skus", Type: field.TypeInt, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "product_id", Type: field.TypeInt},
 	}
@@ -796,14 +807,20 @@ var (
 		PrimaryKey: []*schema.Column{SkusColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "skus_organizations_organization",
+				Symbol:     "skus_campaigns_skus",
 				Columns:    []*schema.Column{SkusColumns[10]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "skus_organizations_organization",
+				Columns:    []*schema.Column{SkusColumns[11]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "skus_products_product",
-				Columns:    []*schema.Column{SkusColumns[11]},
+				Columns:    []*schema.Column{SkusColumns[12]},
 				RefColumns: []*schema.Column{ProductsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -812,12 +829,12 @@ var (
 			{
 				Name:    "sku_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{SkusColumns[10]},
+				Columns: []*schema.Column{SkusColumns[11]},
 			},
 			{
 				Name:    "sku_product_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{SkusColumns[11], SkusColumns[4]},
+				Columns: []*schema.Column{SkusColumns[12], SkusColumns[4]},
 			},
 		},
 	}
@@ -1127,14 +1144,16 @@ func init() {
 	PlatformConnectionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
-	ProductsTable.ForeignKeys[0].RefTable = OrganizationsTable
-	ProductsTable.ForeignKeys[1].RefTable = StoresTable
-	ProductsTable.ForeignKeys[2].RefTable = SuppliersTable
+	ProductsTable.ForeignKeys[0].RefTable = CampaignsTable
+	ProductsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ProductsTable.ForeignKeys[2].RefTable = StoresTable
+	ProductsTable.ForeignKeys[3].RefTable = SuppliersTable
 	ProductsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
-	SkusTable.ForeignKeys[0].RefTable = OrganizationsTable
-	SkusTable.ForeignKeys[1].RefTable = ProductsTable
+	SkusTable.ForeignKeys[0].RefTable = CampaignsTable
+	SkusTable.ForeignKeys[1].RefTable = OrganizationsTable
+	SkusTable.ForeignKeys[2].RefTable = ProductsTable
 	SkusTable.Annotation = &entsql.Annotation{
 		Table:          "skus",
 		IncrementStart: func(i int) *int { return &i }(42949672960),

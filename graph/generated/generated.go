@@ -139,21 +139,26 @@ type ComplexityRoot struct {
 
 	Campaign struct {
 		Budget         func(childComplexity int) int
+		Clearance      func(childComplexity int) int
 		Collaborations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
 		CreatedAt      func(childComplexity int) int
 		EndsAt         func(childComplexity int) int
+		Exclusive      func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Organization   func(childComplexity int) int
 		OrganizationID func(childComplexity int) int
 		Phases         func(childComplexity int) int
+		Products       func(childComplexity int) int
 		Rules          func(childComplexity int) int
+		Skus           func(childComplexity int) int
 		Spend          func(childComplexity int) int
 		StartsAt       func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Store          func(childComplexity int) int
 		StoreID        func(childComplexity int) int
+		ThresholdBasis func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
 
@@ -272,6 +277,7 @@ type ComplexityRoot struct {
 	}
 
 	DiscountTier struct {
+		CheapestN   func(childComplexity int) int
 		MinQuantity func(childComplexity int) int
 		PercentOff  func(childComplexity int) int
 	}
@@ -294,7 +300,9 @@ type ComplexityRoot struct {
 	}
 
 	FullReductionRule struct {
-		Tiers func(childComplexity int) int
+		Accumulated  func(childComplexity int) int
+		MaxReduction func(childComplexity int) int
+		Tiers        func(childComplexity int) int
 	}
 
 	GroupBuyRule struct {
@@ -348,6 +356,7 @@ type ComplexityRoot struct {
 
 	MemberDayRule struct {
 		DayOfMonth       func(childComplexity int) int
+		MaxDiscount      func(childComplexity int) int
 		PercentOff       func(childComplexity int) int
 		PointsMultiplier func(childComplexity int) int
 	}
@@ -816,8 +825,9 @@ type ComplexityRoot struct {
 	}
 
 	TimeLimitedDiscountRule struct {
-		PercentOff func(childComplexity int) int
-		Tiers      func(childComplexity int) int
+		MaxDiscount func(childComplexity int) int
+		PercentOff  func(childComplexity int) int
+		Tiers       func(childComplexity int) int
 	}
 
 	TrafficSourceCount struct {
@@ -1287,6 +1297,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Budget(childComplexity), true
+	case "Campaign.clearance":
+		if e.ComplexityRoot.Campaign.Clearance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Clearance(childComplexity), true
 	case "Campaign.collaborations":
 		if e.ComplexityRoot.Campaign.Collaborations == nil {
 			break
@@ -1310,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.EndsAt(childComplexity), true
+	case "Campaign.exclusive":
+		if e.ComplexityRoot.Campaign.Exclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Exclusive(childComplexity), true
 	case "Campaign.id":
 		if e.ComplexityRoot.Campaign.ID == nil {
 			break
@@ -1346,12 +1368,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Phases(childComplexity), true
+	case "Campaign.products":
+		if e.ComplexityRoot.Campaign.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Products(childComplexity), true
 	case "Campaign.rules":
 		if e.ComplexityRoot.Campaign.Rules == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Campaign.Rules(childComplexity), true
+	case "Campaign.skus":
+		if e.ComplexityRoot.Campaign.Skus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Skus(childComplexity), true
 	case "Campaign.spend":
 		if e.ComplexityRoot.Campaign.Spend == nil {
 			break
@@ -1382,6 +1416,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.StoreID(childComplexity), true
+	case "Campaign.thresholdBasis":
+		if e.ComplexityRoot.Campaign.ThresholdBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ThresholdBasis(childComplexity), true
 	case "Campaign.updatedAt":
 		if e.ComplexityRoot.Campaign.UpdatedAt == nil {
 			break
@@ -1857,6 +1897,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAPITokenPayload.Token(childComplexity), true
 
+	case "DiscountTier.cheapestN":
+		if e.ComplexityRoot.DiscountTier.CheapestN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountTier.CheapestN(childComplexity), true
 	case "DiscountTier.minQuantity":
 		if e.ComplexityRoot.DiscountTier.MinQuantity == nil {
 			break
@@ -1921,6 +1967,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FlashSaleSlot.Stock(childComplexity), true
 
+	case "FullReductionRule.accumulated":
+		if e.ComplexityRoot.FullReductionRule.Accumulated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReductionRule.Accumulated(childComplexity), true
+	case "FullReductionRule.maxReduction":
+		if e.ComplexityRoot.FullReductionRule.MaxReduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReductionRule.MaxReduction(childComplexity), true
 	case "FullReductionRule.tiers":
 		if e.ComplexityRoot.FullReductionRule.Tiers == nil {
 			break
@@ -2114,6 +2172,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberDayRule.DayOfMonth(childComplexity), true
+	case "MemberDayRule.maxDiscount":
+		if e.ComplexityRoot.MemberDayRule.MaxDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberDayRule.MaxDiscount(childComplexity), true
 	case "MemberDayRule.percentOff":
 		if e.ComplexityRoot.MemberDayRule.PercentOff == nil {
 			break
@@ -4521,6 +4585,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SyncJobEdge.Node(childComplexity), true
 
+	case "TimeLimitedDiscountRule.maxDiscount":
+		if e.ComplexityRoot.TimeLimitedDiscountRule.MaxDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeLimitedDiscountRule.MaxDiscount(childComplexity), true
 	case "TimeLimitedDiscountRule.percentOff":
 		if e.ComplexityRoot.TimeLimitedDiscountRule.PercentOff == nil {
 			break
@@ -6658,7 +6728,7 @@ type Campaign implements Node {
   """
   kind: CampaignKind!
   """
-  Lifecycle state.
+  Lifecycle state: DRAFT → SCHEDULED → WARM_UP → LIVE → ENCORE → ENDED, plus PAUSED and CANCELLED. Never set directly: changed by the verbs (scheduleCampaign, launchCampaign, pauseCampaign, resumeCampaign, cancelCampaign) and by the clock.
   """
   status: CampaignStatus!
   """
@@ -6678,9 +6748,21 @@ type Campaign implements Node {
   """
   budget: Money!
   """
-  Spent so far.
+  Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
   """
   spend: Money!
+  """
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
+  """
+  exclusive: Boolean!
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis!
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean!
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
@@ -6693,6 +6775,14 @@ type Campaign implements Node {
   The store running the campaign.
   """
   store: Store!
+  """
+  Products the campaign covers; with no products and no SKUs it covers the whole store.
+  """
+  products: [Product!]
+  """
+  SKUs the campaign covers; with no products and no SKUs it covers the whole store.
+  """
+  skus: [SKU!]
   """
   The collaborations.
   """
@@ -6862,21 +6952,42 @@ enum CampaignStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/campaign.S
   """
   SCHEDULED
   """
-  Running.
+  Warm up.
   """
-  RUNNING
+  WARM_UP
   """
-  Paused.
+  Live.
   """
-  PAUSED
+  LIVE
+  """
+  Encore.
+  """
+  ENCORE
   """
   Ended.
   """
   ENDED
   """
+  Paused.
+  """
+  PAUSED
+  """
   Cancelled.
   """
   CANCELLED
+}
+"""
+CampaignThresholdBasis is enum for the field threshold_basis
+"""
+enum CampaignThresholdBasis @goModel(model: "github.com/opsgraph/opsgraph/ent/campaign.ThresholdBasis") {
+  """
+  After item discounts.
+  """
+  AFTER_ITEM_DISCOUNTS
+  """
+  List price.
+  """
+  LIST_PRICE
 }
 """
 CampaignWhereInput is used for filtering Campaign objects.
@@ -7172,6 +7283,38 @@ input CampaignWhereInput {
   """
   endsAtLTE: Time
   """
+  exclusive field predicates
+  """
+  exclusive: Boolean
+  """
+  exclusive is not this.
+  """
+  exclusiveNEQ: Boolean
+  """
+  threshold_basis field predicates
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  thresholdBasis is not this.
+  """
+  thresholdBasisNEQ: CampaignThresholdBasis
+  """
+  thresholdBasis is one of these.
+  """
+  thresholdBasisIn: [CampaignThresholdBasis!]
+  """
+  thresholdBasis is none of these.
+  """
+  thresholdBasisNotIn: [CampaignThresholdBasis!]
+  """
+  clearance field predicates
+  """
+  clearance: Boolean
+  """
+  clearance is not this.
+  """
+  clearanceNEQ: Boolean
+  """
   organization edge predicates
   """
   hasOrganization: Boolean
@@ -7187,6 +7330,22 @@ input CampaignWhereInput {
   Has Store matching one of these filters.
   """
   hasStoreWith: [StoreWhereInput!]
+  """
+  products edge predicates
+  """
+  hasProducts: Boolean
+  """
+  Has Products matching one of these filters.
+  """
+  hasProductsWith: [ProductWhereInput!]
+  """
+  skus edge predicates
+  """
+  hasSkus: Boolean
+  """
+  Has Skus matching one of these filters.
+  """
+  hasSkusWith: [SKUWhereInput!]
   """
   collaborations edge predicates
   """
@@ -8613,10 +8772,6 @@ input CreateCampaignInput {
   """
   kind: CampaignKind!
   """
-  Lifecycle state.
-  """
-  status: CampaignStatus
-  """
   Start of the campaign.
   """
   startsAt: Time!
@@ -8633,9 +8788,17 @@ input CreateCampaignInput {
   """
   budget: MoneyInput
   """
-  Spent so far.
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
-  spend: MoneyInput
+  exclusive: Boolean
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
@@ -8644,6 +8807,14 @@ input CreateCampaignInput {
   Id of store.
   """
   storeID: ID!
+  """
+  Ids of product.
+  """
+  productIDs: [ID!]
+  """
+  Ids of sku.
+  """
+  skuIDs: [ID!]
 }
 """
 CreateCollaborationInput is used for create Collaboration object.
@@ -17056,10 +17227,6 @@ input UpdateCampaignInput {
   """
   kind: CampaignKind
   """
-  Lifecycle state.
-  """
-  status: CampaignStatus
-  """
   Start of the campaign.
   """
   startsAt: Time
@@ -17084,13 +17251,45 @@ input UpdateCampaignInput {
   """
   budget: MoneyInput
   """
-  Spent so far.
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
-  spend: MoneyInput
+  exclusive: Boolean
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
   rules: CampaignRulesInput
+  """
+  Adds to Product by id.
+  """
+  addProductIDs: [ID!]
+  """
+  Removes from Product by id.
+  """
+  removeProductIDs: [ID!]
+  """
+  Clears Products.
+  """
+  clearProducts: Boolean
+  """
+  Adds to Sku by id.
+  """
+  addSkuIDs: [ID!]
+  """
+  Removes from Sku by id.
+  """
+  removeSkuIDs: [ID!]
+  """
+  Clears Skus.
+  """
+  clearSkus: Boolean
 }
 """
 UpdateCollaborationInput is used for update Collaboration object.
@@ -18241,13 +18440,17 @@ type TimeLimitedDiscountRule {
   percentOff: Int!
   "Deeper discounts for larger quantities, ascending."
   tiers: [DiscountTier!]
+  "At most this much off one order; 0.00 means no cap."
+  maxDiscount: Money!
 }
 "限时折扣 rules as input."
 input TimeLimitedDiscountRuleInput {
   "Percentage off, 1–99."
   percentOff: Int!
-  "Deeper discounts for larger quantities, ascending."
+  "Deeper discounts for larger quantities, ascending; each must save more than the one below."
   tiers: [DiscountTierInput!]
+  "At most this much off one order (at most ¥X off); omit for no cap."
+  maxDiscount: MoneyInput
 }
 "A quantity tier of a discount."
 type DiscountTier {
@@ -18255,6 +18458,8 @@ type DiscountTier {
   minQuantity: Int!
   "Percentage off, 1–99."
   percentOff: Int!
+  "When above 0, the percentage applies only to the cheapest cheapestN units of every minQuantity bought (买二第二件半价)."
+  cheapestN: Int!
 }
 "A quantity tier of a discount, as input."
 input DiscountTierInput {
@@ -18262,17 +18467,27 @@ input DiscountTierInput {
   minQuantity: Int!
   "Percentage off, 1–99."
   percentOff: Int!
+  "When set, the percentage applies only to the cheapest cheapestN units of every minQuantity bought (买二第二件半价: minQuantity 2, cheapestN 1)."
+  cheapestN: Int
 }
 
 "满减: spend a threshold, save a reduction, in ascending tiers."
 type FullReductionRule {
   "Tiers, ascending by threshold."
   tiers: [ReductionTier!]!
+  "每满减 (上不封顶): the single tier repeats for every multiple of its threshold."
+  accumulated: Boolean!
+  "每满减 cap: at most this much off; 0.00 means no cap."
+  maxReduction: Money!
 }
 "满减 rules as input."
 input FullReductionRuleInput {
-  "Tiers, ascending by threshold."
+  "Tiers, ascending by threshold and by reduction (a higher tier saves more)."
   tiers: [ReductionTierInput!]!
+  "每满减 (上不封顶): exactly one tier, repeated for every multiple of its threshold."
+  accumulated: Boolean
+  "每满减 cap: at most this much off; omit for no cap."
+  maxReduction: MoneyInput
 }
 "One 满减 tier."
 type ReductionTier {
@@ -18405,6 +18620,8 @@ type MemberDayRule {
   percentOff: Int!
   "Points multiplier, 1–10."
   pointsMultiplier: Int!
+  "At most this much off one order; 0.00 means no cap."
+  maxDiscount: Money!
 }
 "会员日 rules as input."
 input MemberDayRuleInput {
@@ -18414,6 +18631,8 @@ input MemberDayRuleInput {
   percentOff: Int!
   "Points multiplier, 1–10."
   pointsMultiplier: Int!
+  "At most this much off one order; omit for no cap."
+  maxDiscount: MoneyInput
 }
 
 "新客首单: cashback or a gift on a first order."
@@ -18657,12 +18876,22 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_budget(ctx, field)
 	case "spend":
 		return ec.fieldContext_Campaign_spend(ctx, field)
+	case "exclusive":
+		return ec.fieldContext_Campaign_exclusive(ctx, field)
+	case "thresholdBasis":
+		return ec.fieldContext_Campaign_thresholdBasis(ctx, field)
+	case "clearance":
+		return ec.fieldContext_Campaign_clearance(ctx, field)
 	case "rules":
 		return ec.fieldContext_Campaign_rules(ctx, field)
 	case "organization":
 		return ec.fieldContext_Campaign_organization(ctx, field)
 	case "store":
 		return ec.fieldContext_Campaign_store(ctx, field)
+	case "products":
+		return ec.fieldContext_Campaign_products(ctx, field)
+	case "skus":
+		return ec.fieldContext_Campaign_skus(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
 	}
@@ -18903,6 +19132,8 @@ func (ec *executionContext) childFields_DiscountTier(ctx context.Context, field 
 		return ec.fieldContext_DiscountTier_minQuantity(ctx, field)
 	case "percentOff":
 		return ec.fieldContext_DiscountTier_percentOff(ctx, field)
+	case "cheapestN":
+		return ec.fieldContext_DiscountTier_cheapestN(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiscountTier", field.Name)
 }
@@ -18945,6 +19176,10 @@ func (ec *executionContext) childFields_FullReductionRule(ctx context.Context, f
 	switch field.Name {
 	case "tiers":
 		return ec.fieldContext_FullReductionRule_tiers(ctx, field)
+	case "accumulated":
+		return ec.fieldContext_FullReductionRule_accumulated(ctx, field)
+	case "maxReduction":
+		return ec.fieldContext_FullReductionRule_maxReduction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FullReductionRule", field.Name)
 }
@@ -19055,6 +19290,8 @@ func (ec *executionContext) childFields_MemberDayRule(ctx context.Context, field
 		return ec.fieldContext_MemberDayRule_percentOff(ctx, field)
 	case "pointsMultiplier":
 		return ec.fieldContext_MemberDayRule_pointsMultiplier(ctx, field)
+	case "maxDiscount":
+		return ec.fieldContext_MemberDayRule_maxDiscount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberDayRule", field.Name)
 }
@@ -19827,6 +20064,8 @@ func (ec *executionContext) childFields_TimeLimitedDiscountRule(ctx context.Cont
 		return ec.fieldContext_TimeLimitedDiscountRule_percentOff(ctx, field)
 	case "tiers":
 		return ec.fieldContext_TimeLimitedDiscountRule_tiers(ctx, field)
+	case "maxDiscount":
+		return ec.fieldContext_TimeLimitedDiscountRule_maxDiscount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimeLimitedDiscountRule", field.Name)
 }
@@ -24294,6 +24533,75 @@ func (ec *executionContext) fieldContext_Campaign_spend(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_exclusive(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_exclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_exclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Campaign_thresholdBasis(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_thresholdBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThresholdBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v campaign.ThresholdBasis) graphql.Marshaler {
+			return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_thresholdBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "CampaignThresholdBasis")
+}
+
+func (ec *executionContext) _Campaign_clearance(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_clearance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clearance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_clearance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Campaign_rules(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24385,6 +24693,70 @@ func (ec *executionContext) fieldContext_Campaign_store(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_products(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_skus(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_skus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skus(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SKU) graphql.Marshaler {
+			return ec.marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_skus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26505,6 +26877,29 @@ func (ec *executionContext) fieldContext_DiscountTier_percentOff(_ context.Conte
 	return graphql.NewScalarFieldContext("DiscountTier", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DiscountTier_cheapestN(ctx context.Context, field graphql.CollectedField, obj *schematype.DiscountTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountTier_cheapestN(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheapestN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountTier_cheapestN(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscountTier", field, false, false, "Int")
+}
+
 func (ec *executionContext) _EnableTOTPPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.EnableTOTPPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26734,6 +27129,61 @@ func (ec *executionContext) fieldContext_FullReductionRule_tiers(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReductionTier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FullReductionRule_accumulated(ctx context.Context, field graphql.CollectedField, obj *schematype.FullReductionRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReductionRule_accumulated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accumulated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReductionRule_accumulated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FullReductionRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FullReductionRule_maxReduction(ctx context.Context, field graphql.CollectedField, obj *schematype.FullReductionRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReductionRule_maxReduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxReduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReductionRule_maxReduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FullReductionRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27534,6 +27984,38 @@ func (ec *executionContext) _MemberDayRule_pointsMultiplier(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MemberDayRule_pointsMultiplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberDayRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberDayRule_maxDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.MemberDayRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberDayRule_maxDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberDayRule_maxDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberDayRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -37482,6 +37964,38 @@ func (ec *executionContext) fieldContext_TimeLimitedDiscountRule_tiers(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _TimeLimitedDiscountRule_maxDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.TimeLimitedDiscountRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeLimitedDiscountRule_maxDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeLimitedDiscountRule_maxDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimeLimitedDiscountRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TrafficSourceCount_source(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41807,7 +42321,7 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasCollaborations", "hasCollaborationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "exclusive", "exclusiveNEQ", "thresholdBasis", "thresholdBasisNEQ", "thresholdBasisIn", "thresholdBasisNotIn", "clearance", "clearanceNEQ", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasProducts", "hasProductsWith", "hasSkus", "hasSkusWith", "hasCollaborations", "hasCollaborationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42318,6 +42832,62 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 				return it, err
 			}
 			it.EndsAtLTE = data
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exclusive = data
+		case "exclusiveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusiveNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExclusiveNEQ = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "thresholdBasisNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisNEQ"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisNEQ = data
+		case "thresholdBasisIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisIn"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisIn = data
+		case "thresholdBasisNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisNotIn"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisNotIn = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
+		case "clearanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearanceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearanceNEQ = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -42346,6 +42916,34 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasStoreWith = data
+		case "hasProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProducts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProducts = data
+		case "hasProductsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProductsWith"))
+			data, err := ec.unmarshalOProductWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProductsWith = data
+		case "hasSkus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkus = data
+		case "hasSkusWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkusWith"))
+			data, err := ec.unmarshalOSKUWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkusWith = data
 		case "hasCollaborations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCollaborations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -44377,7 +44975,7 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "status", "startsAt", "endsAt", "phases", "budget", "spend", "rules", "storeID"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "storeID", "productIDs", "skuIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44398,13 +44996,6 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Kind = data
-		case "status":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
 			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
@@ -44433,13 +45024,27 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
-		case "spend":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spend"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Spend = data
+			it.Exclusive = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
 		case "rules":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
 			data, err := ec.unmarshalNCampaignRulesInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx, v)
@@ -44454,6 +45059,20 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.StoreID = data
+		case "productIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDs = data
+		case "skuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDs = data
 		}
 	}
 	return it, nil
@@ -45259,7 +45878,7 @@ func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"minQuantity", "percentOff"}
+	fieldsInOrder := [...]string{"minQuantity", "percentOff", "cheapestN"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45280,6 +45899,13 @@ func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context,
 				return it, err
 			}
 			it.PercentOff = data
+		case "cheapestN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cheapestN"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheapestN = data
 		}
 	}
 	return it, nil
@@ -45420,7 +46046,7 @@ func (ec *executionContext) unmarshalInputFullReductionRuleInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tiers"}
+	fieldsInOrder := [...]string{"tiers", "accumulated", "maxReduction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45434,6 +46060,20 @@ func (ec *executionContext) unmarshalInputFullReductionRuleInput(ctx context.Con
 				return it, err
 			}
 			it.Tiers = data
+		case "accumulated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accumulated"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accumulated = data
+		case "maxReduction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxReduction"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxReduction = data
 		}
 	}
 	return it, nil
@@ -46418,7 +47058,7 @@ func (ec *executionContext) unmarshalInputMemberDayRuleInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"dayOfMonth", "percentOff", "pointsMultiplier"}
+	fieldsInOrder := [...]string{"dayOfMonth", "percentOff", "pointsMultiplier", "maxDiscount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46446,6 +47086,13 @@ func (ec *executionContext) unmarshalInputMemberDayRuleInput(ctx context.Context
 				return it, err
 			}
 			it.PointsMultiplier = data
+		case "maxDiscount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDiscount"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDiscount = data
 		}
 	}
 	return it, nil
@@ -56122,7 +56769,7 @@ func (ec *executionContext) unmarshalInputTimeLimitedDiscountRuleInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"percentOff", "tiers"}
+	fieldsInOrder := [...]string{"percentOff", "tiers", "maxDiscount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56143,6 +56790,13 @@ func (ec *executionContext) unmarshalInputTimeLimitedDiscountRuleInput(ctx conte
 				return it, err
 			}
 			it.Tiers = data
+		case "maxDiscount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDiscount"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDiscount = data
 		}
 	}
 	return it, nil
@@ -56171,7 +56825,7 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "status", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "spend", "rules"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "addProductIDs", "removeProductIDs", "clearProducts", "addSkuIDs", "removeSkuIDs", "clearSkus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56192,13 +56846,6 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Kind = data
-		case "status":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -56241,13 +56888,27 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
-		case "spend":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spend"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Spend = data
+			it.Exclusive = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
 		case "rules":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
 			data, err := ec.unmarshalOCampaignRulesInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx, v)
@@ -56255,6 +56916,48 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Rules = data
+		case "addProductIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProductIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProductIDs = data
+		case "removeProductIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProductIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProductIDs = data
+		case "clearProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProducts"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProducts = data
+		case "addSkuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSkuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddSkuIDs = data
+		case "removeSkuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSkuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveSkuIDs = data
+		case "clearSkus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSkus"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSkus = data
 		}
 	}
 	return it, nil
@@ -58527,6 +59230,21 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "exclusive":
+			out.Values[i] = ec._Campaign_exclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "thresholdBasis":
+			out.Values[i] = ec._Campaign_thresholdBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clearance":
+			out.Values[i] = ec._Campaign_clearance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rules":
 			out.Values[i] = ec._Campaign_rules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -58543,6 +59261,18 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_store(ctx, field, obj)
+				})
+		case "products":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_products(ctx, field, obj)
+				})
+		case "skus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_skus(ctx, field, obj)
 				})
 		case "collaborations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -59335,6 +60065,11 @@ func (ec *executionContext) _DiscountTier(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cheapestN":
+			out.Values[i] = ec._DiscountTier_cheapestN(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -59489,6 +60224,16 @@ func (ec *executionContext) _FullReductionRule(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("FullReductionRule")
 		case "tiers":
 			out.Values[i] = ec._FullReductionRule_tiers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accumulated":
+			out.Values[i] = ec._FullReductionRule_accumulated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxReduction":
+			out.Values[i] = ec._FullReductionRule_maxReduction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59870,6 +60615,11 @@ func (ec *executionContext) _MemberDayRule(ctx context.Context, sel ast.Selectio
 			}
 		case "pointsMultiplier":
 			out.Values[i] = ec._MemberDayRule_pointsMultiplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxDiscount":
+			out.Values[i] = ec._MemberDayRule_maxDiscount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -62980,6 +63730,11 @@ func (ec *executionContext) _TimeLimitedDiscountRule(ctx context.Context, sel as
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "maxDiscount":
+			out.Values[i] = ec._TimeLimitedDiscountRule_maxDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -63778,6 +64533,16 @@ func (ec *executionContext) unmarshalNCampaignStatus2githubᚗcomᚋopsgraphᚋo
 }
 
 func (ec *executionContext) marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx context.Context, sel ast.SelectionSet, v campaign.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, v any) (campaign.ThresholdBasis, error) {
+	var res campaign.ThresholdBasis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, sel ast.SelectionSet, v campaign.ThresholdBasis) graphql.Marshaler {
 	return v
 }
 
@@ -65796,6 +66561,58 @@ func (ec *executionContext) marshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx context.Context, v any) ([]campaign.ThresholdBasis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]campaign.ThresholdBasis, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx context.Context, sel ast.SelectionSet, v []campaign.ThresholdBasis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, v any) (*campaign.ThresholdBasis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(campaign.ThresholdBasis)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, sel ast.SelectionSet, v *campaign.ThresholdBasis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOCampaignWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignWhereInputᚄ(ctx context.Context, v any) ([]*ent.CampaignWhereInput, error) {
 	if v == nil {
 		return nil, nil
@@ -66391,6 +67208,18 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
 	if v == nil {
 		return nil, nil
@@ -66841,6 +67670,12 @@ func (ec *executionContext) unmarshalOMetricSnapshotWhereInput2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputMetricSnapshotWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (schematype.Money, error) {
+	var res schematype.Money
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (*schematype.Money, error) {
@@ -67364,6 +68199,25 @@ func (ec *executionContext) unmarshalOPlatformConnectionWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -67550,6 +68404,25 @@ func (ec *executionContext) unmarshalOReferralRuleInput2ᚖgithubᚗcomᚋopsgra
 	}
 	res, err := ec.unmarshalInputReferralRuleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SKU) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx context.Context, sel ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
