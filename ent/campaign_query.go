@@ -134,7 +134,7 @@ func (_q *CampaignQuery) QueryProducts() *ProductQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(campaign.Table, campaign.FieldID, selector),
 			sqlgraph.To(product.Table, product.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, campaign.ProductsTable, campaign.ProductsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.ProductsTable, campaign.ProductsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -156,7 +156,7 @@ func (_q *CampaignQuery) QuerySkus() *SKUQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(campaign.Table, campaign.FieldID, selector),
 			sqlgraph.To(sku.Table, sku.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, campaign.SkusTable, campaign.SkusColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.SkusTable, campaign.SkusPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -679,64 +679,124 @@ func (_q *CampaignQuery) loadStore(ctx context.Context, query *StoreQuery, nodes
 	return nil
 }
 func (_q *CampaignQuery) loadProducts(ctx context.Context, query *ProductQuery, nodes []*Campaign, init func(*Campaign), assign func(*Campaign, *Product)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*Campaign)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Campaign)
+	nids := make(map[int]map[*Campaign]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
 		if init != nil {
-			init(nodes[i])
+			init(node)
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.Product(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(campaign.ProductsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(campaign.ProductsTable)
+		s.Join(joinT).On(s.C(product.FieldID), joinT.C(campaign.ProductsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(campaign.ProductsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(campaign.ProductsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Campaign]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Product](ctx, query, qr, query.inters)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.campaign_products
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "campaign_products" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		nodes, ok := nids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "campaign_products" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected "products" node returned %v`, n.ID)
 		}
-		assign(node, n)
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
 func (_q *CampaignQuery) loadSkus(ctx context.Context, query *SKUQuery, nodes []*Campaign, init func(*Campaign), assign func(*Campaign, *SKU)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*Campaign)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Campaign)
+	nids := make(map[int]map[*Campaign]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
 		if init != nil {
-			init(nodes[i])
+			init(node)
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.SKU(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(campaign.SkusColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(campaign.SkusTable)
+		s.Join(joinT).On(s.C(sku.FieldID), joinT.C(campaign.SkusPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(campaign.SkusPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(campaign.SkusPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Campaign]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*SKU](ctx, query, qr, query.inters)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.campaign_skus
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "campaign_skus" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		nodes, ok := nids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "campaign_skus" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected "skus" node returned %v`, n.ID)
 		}
-		assign(node, n)
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }

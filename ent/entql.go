@@ -639,10 +639,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"products",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   campaign.ProductsTable,
-			Columns: []string{campaign.ProductsColumn},
+			Columns: campaign.ProductsPrimaryKey,
 			Bidi:    false,
 		},
 		"Campaign",
@@ -651,10 +651,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"skus",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   campaign.SkusTable,
-			Columns: []string{campaign.SkusColumn},
+			Columns: campaign.SkusPrimaryKey,
 			Bidi:    false,
 		},
 		"Campaign",
@@ -1057,6 +1057,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"SKU",
 	)
 	graph.MustAddE(
+		"campaigns",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.CampaignsTable,
+			Columns: product.CampaignsPrimaryKey,
+			Bidi:    false,
+		},
+		"Product",
+		"Campaign",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1079,6 +1091,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"SKU",
 		"Product",
+	)
+	graph.MustAddE(
+		"campaigns",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   sku.CampaignsTable,
+			Columns: sku.CampaignsPrimaryKey,
+			Bidi:    false,
+		},
+		"SKU",
+		"Campaign",
 	)
 	graph.MustAddE(
 		"user",
@@ -3368,6 +3392,20 @@ func (f *ProductFilter) WhereHasSkusWith(preds ...predicate.SKU) {
 	})))
 }
 
+// WhereHasCampaigns applies a predicate to check if query has an edge campaigns.
+func (f *ProductFilter) WhereHasCampaigns() {
+	f.Where(entql.HasEdge("campaigns"))
+}
+
+// WhereHasCampaignsWith applies a predicate to check if query has an edge campaigns with a given conditions (other predicates).
+func (f *ProductFilter) WhereHasCampaignsWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaigns", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *SKUQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3485,6 +3523,20 @@ func (f *SKUFilter) WhereHasProduct() {
 // WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
 func (f *SKUFilter) WhereHasProductWith(preds ...predicate.Product) {
 	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaigns applies a predicate to check if query has an edge campaigns.
+func (f *SKUFilter) WhereHasCampaigns() {
+	f.Where(entql.HasEdge("campaigns"))
+}
+
+// WhereHasCampaignsWith applies a predicate to check if query has an edge campaigns with a given conditions (other predicates).
+func (f *SKUFilter) WhereHasCampaignsWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaigns", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

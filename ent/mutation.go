@@ -17563,6 +17563,9 @@ type ProductMutation struct {
 	skus                map[int]struct{}
 	removedskus         map[int]struct{}
 	clearedskus         bool
+	campaigns           map[int]struct{}
+	removedcampaigns    map[int]struct{}
+	clearedcampaigns    bool
 	done                bool
 	oldValue            func(context.Context) (*Product, error)
 	predicates          []predicate.Product
@@ -18263,6 +18266,60 @@ func (m *ProductMutation) ResetSkus() {
 	m.removedskus = nil
 }
 
+// AddCampaignIDs adds the "campaigns" edge to the Campaign entity by ids.
+func (m *ProductMutation) AddCampaignIDs(ids ...int) {
+	if m.campaigns == nil {
+		m.campaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.campaigns[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCampaigns clears the "campaigns" edge to the Campaign entity.
+func (m *ProductMutation) ClearCampaigns() {
+	m.clearedcampaigns = true
+}
+
+// CampaignsCleared reports if the "campaigns" edge to the Campaign entity was cleared.
+func (m *ProductMutation) CampaignsCleared() bool {
+	return m.clearedcampaigns
+}
+
+// RemoveCampaignIDs removes the "campaigns" edge to the Campaign entity by IDs.
+func (m *ProductMutation) RemoveCampaignIDs(ids ...int) {
+	if m.removedcampaigns == nil {
+		m.removedcampaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.campaigns, ids[i])
+		m.removedcampaigns[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCampaigns returns the removed IDs of the "campaigns" edge to the Campaign entity.
+func (m *ProductMutation) RemovedCampaignsIDs() (ids []int) {
+	for id := range m.removedcampaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CampaignsIDs returns the "campaigns" edge IDs in the mutation.
+func (m *ProductMutation) CampaignsIDs() (ids []int) {
+	for id := range m.campaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCampaigns resets all changes to the "campaigns" edge.
+func (m *ProductMutation) ResetCampaigns() {
+	m.campaigns = nil
+	m.clearedcampaigns = false
+	m.removedcampaigns = nil
+}
+
 // Where appends a list predicates to the ProductMutation builder.
 func (m *ProductMutation) Where(ps ...predicate.Product) {
 	m.predicates = append(m.predicates, ps...)
@@ -18608,7 +18665,7 @@ func (m *ProductMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, product.EdgeOrganization)
 	}
@@ -18620,6 +18677,9 @@ func (m *ProductMutation) AddedEdges() []string {
 	}
 	if m.skus != nil {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.campaigns != nil {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -18646,15 +18706,24 @@ func (m *ProductMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.campaigns))
+		for id := range m.campaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedskus != nil {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.removedcampaigns != nil {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -18669,13 +18738,19 @@ func (m *ProductMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.removedcampaigns))
+		for id := range m.removedcampaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, product.EdgeOrganization)
 	}
@@ -18687,6 +18762,9 @@ func (m *ProductMutation) ClearedEdges() []string {
 	}
 	if m.clearedskus {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.clearedcampaigns {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -18703,6 +18781,8 @@ func (m *ProductMutation) EdgeCleared(name string) bool {
 		return m.clearedsupplier
 	case product.EdgeSkus:
 		return m.clearedskus
+	case product.EdgeCampaigns:
+		return m.clearedcampaigns
 	}
 	return false
 }
@@ -18740,6 +18820,9 @@ func (m *ProductMutation) ResetEdge(name string) error {
 	case product.EdgeSkus:
 		m.ResetSkus()
 		return nil
+	case product.EdgeCampaigns:
+		m.ResetCampaigns()
+		return nil
 	}
 	return fmt.Errorf("unknown Product edge %s", name)
 }
@@ -18767,6 +18850,9 @@ type SKUMutation struct {
 	clearedorganization bool
 	product             *int
 	clearedproduct      bool
+	campaigns           map[int]struct{}
+	removedcampaigns    map[int]struct{}
+	clearedcampaigns    bool
 	done                bool
 	oldValue            func(context.Context) (*SKU, error)
 	predicates          []predicate.SKU
@@ -19419,6 +19505,60 @@ func (m *SKUMutation) ResetProduct() {
 	m.clearedproduct = false
 }
 
+// AddCampaignIDs adds the "campaigns" edge to the Campaign entity by ids.
+func (m *SKUMutation) AddCampaignIDs(ids ...int) {
+	if m.campaigns == nil {
+		m.campaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.campaigns[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCampaigns clears the "campaigns" edge to the Campaign entity.
+func (m *SKUMutation) ClearCampaigns() {
+	m.clearedcampaigns = true
+}
+
+// CampaignsCleared reports if the "campaigns" edge to the Campaign entity was cleared.
+func (m *SKUMutation) CampaignsCleared() bool {
+	return m.clearedcampaigns
+}
+
+// RemoveCampaignIDs removes the "campaigns" edge to the Campaign entity by IDs.
+func (m *SKUMutation) RemoveCampaignIDs(ids ...int) {
+	if m.removedcampaigns == nil {
+		m.removedcampaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.campaigns, ids[i])
+		m.removedcampaigns[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCampaigns returns the removed IDs of the "campaigns" edge to the Campaign entity.
+func (m *SKUMutation) RemovedCampaignsIDs() (ids []int) {
+	for id := range m.removedcampaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CampaignsIDs returns the "campaigns" edge IDs in the mutation.
+func (m *SKUMutation) CampaignsIDs() (ids []int) {
+	for id := range m.campaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCampaigns resets all changes to the "campaigns" edge.
+func (m *SKUMutation) ResetCampaigns() {
+	m.campaigns = nil
+	m.clearedcampaigns = false
+	m.removedcampaigns = nil
+}
+
 // Where appends a list predicates to the SKUMutation builder.
 func (m *SKUMutation) Where(ps ...predicate.SKU) {
 	m.predicates = append(m.predicates, ps...)
@@ -19782,12 +19922,15 @@ func (m *SKUMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SKUMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.organization != nil {
 		edges = append(edges, sku.EdgeOrganization)
 	}
 	if m.product != nil {
 		edges = append(edges, sku.EdgeProduct)
+	}
+	if m.campaigns != nil {
+		edges = append(edges, sku.EdgeCampaigns)
 	}
 	return edges
 }
@@ -19804,30 +19947,50 @@ func (m *SKUMutation) AddedIDs(name string) []ent.Value {
 		if id := m.product; id != nil {
 			return []ent.Value{*id}
 		}
+	case sku.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.campaigns))
+		for id := range m.campaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SKUMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedcampaigns != nil {
+		edges = append(edges, sku.EdgeCampaigns)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *SKUMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case sku.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.removedcampaigns))
+		for id := range m.removedcampaigns {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SKUMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedorganization {
 		edges = append(edges, sku.EdgeOrganization)
 	}
 	if m.clearedproduct {
 		edges = append(edges, sku.EdgeProduct)
+	}
+	if m.clearedcampaigns {
+		edges = append(edges, sku.EdgeCampaigns)
 	}
 	return edges
 }
@@ -19840,6 +20003,8 @@ func (m *SKUMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case sku.EdgeProduct:
 		return m.clearedproduct
+	case sku.EdgeCampaigns:
+		return m.clearedcampaigns
 	}
 	return false
 }
@@ -19867,6 +20032,9 @@ func (m *SKUMutation) ResetEdge(name string) error {
 		return nil
 	case sku.EdgeProduct:
 		m.ResetProduct()
+		return nil
+	case sku.EdgeCampaigns:
+		m.ResetCampaigns()
 		return nil
 	}
 	return fmt.Errorf("unknown SKU edge %s", name)

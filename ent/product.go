@@ -45,9 +45,8 @@ type Product struct {
 	Cost schematype.Money `json:"cost,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.
-	Edges             ProductEdges `json:"edges"`
-	campaign_products *int
-	selectValues      sql.SelectValues
+	Edges        ProductEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // ProductEdges holds the relations/edges for other nodes in the graph.
@@ -60,13 +59,16 @@ type ProductEdges struct {
 	Supplier *Supplier `json:"supplier,omitempty"`
 	// Sellable variants.
 	Skus []*SKU `json:"skus,omitempty"`
+	// Campaigns targeting this product.
+	Campaigns []*Campaign `json:"campaigns,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedSkus map[string][]*SKU
+	namedSkus      map[string][]*SKU
+	namedCampaigns map[string][]*Campaign
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -111,6 +113,15 @@ func (e ProductEdges) SkusOrErr() ([]*SKU, error) {
 	return nil, &NotLoadedError{edge: "skus"}
 }
 
+// CampaignsOrErr returns the Campaigns value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProductEdges) CampaignsOrErr() ([]*Campaign, error) {
+	if e.loadedTypes[4] {
+		return e.Campaigns, nil
+	}
+	return nil, &NotLoadedError{edge: "campaigns"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Product) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -122,8 +133,6 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case product.ForeignKeys[0]: // campaign_products
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -211,13 +220,6 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Cost = schematype.Money(value.Int64)
 			}
-		case product.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field campaign_products", value)
-			} else if value.Valid {
-				_m.campaign_products = new(int)
-				*_m.campaign_products = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -249,6 +251,11 @@ func (_m *Product) QuerySupplier() *SupplierQuery {
 // QuerySkus queries the "skus" edge of the Product entity.
 func (_m *Product) QuerySkus() *SKUQuery {
 	return NewProductClient(_m.config).QuerySkus(_m)
+}
+
+// QueryCampaigns queries the "campaigns" edge of the Product entity.
+func (_m *Product) QueryCampaigns() *CampaignQuery {
+	return NewProductClient(_m.config).QueryCampaigns(_m)
 }
 
 // Update returns a builder for updating this Product.
@@ -331,6 +338,30 @@ func (_m *Product) appendNamedSkus(name string, edges ...*SKU) {
 		_m.Edges.namedSkus[name] = []*SKU{}
 	} else {
 		_m.Edges.namedSkus[name] = append(_m.Edges.namedSkus[name], edges...)
+	}
+}
+
+// NamedCampaigns returns the Campaigns named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Product) NamedCampaigns(name string) ([]*Campaign, error) {
+	if _m.Edges.namedCampaigns == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCampaigns[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Product) appendNamedCampaigns(name string, edges ...*Campaign) {
+	if _m.Edges.namedCampaigns == nil {
+		_m.Edges.namedCampaigns = make(map[string][]*Campaign)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCampaigns[name] = []*Campaign{}
+	} else {
+		_m.Edges.namedCampaigns[name] = append(_m.Edges.namedCampaigns[name], edges...)
 	}
 }
 

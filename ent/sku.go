@@ -44,9 +44,8 @@ type SKU struct {
 	Barcode string `json:"barcode,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SKUQuery when eager-loading is set.
-	Edges         SKUEdges `json:"edges"`
-	campaign_skus *int
-	selectValues  sql.SelectValues
+	Edges        SKUEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // SKUEdges holds the relations/edges for other nodes in the graph.
@@ -55,11 +54,15 @@ type SKUEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// The product.
 	Product *Product `json:"product,omitempty"`
+	// Campaigns targeting this SKU.
+	Campaigns []*Campaign `json:"campaigns,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
+
+	namedCampaigns map[string][]*Campaign
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -84,6 +87,15 @@ func (e SKUEdges) ProductOrErr() (*Product, error) {
 	return nil, &NotLoadedError{edge: "product"}
 }
 
+// CampaignsOrErr returns the Campaigns value or an error if the edge
+// was not loaded in eager-loading.
+func (e SKUEdges) CampaignsOrErr() ([]*Campaign, error) {
+	if e.loadedTypes[2] {
+		return e.Campaigns, nil
+	}
+	return nil, &NotLoadedError{edge: "campaigns"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*SKU) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -95,8 +107,6 @@ func (*SKU) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case sku.FieldCreatedAt, sku.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case sku.ForeignKeys[0]: // campaign_skus
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -184,13 +194,6 @@ func (_m *SKU) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Barcode = value.String
 			}
-		case sku.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field campaign_skus", value)
-			} else if value.Valid {
-				_m.campaign_skus = new(int)
-				*_m.campaign_skus = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -212,6 +215,11 @@ func (_m *SKU) QueryOrganization() *OrganizationQuery {
 // QueryProduct queries the "product" edge of the SKU entity.
 func (_m *SKU) QueryProduct() *ProductQuery {
 	return NewSKUClient(_m.config).QueryProduct(_m)
+}
+
+// QueryCampaigns queries the "campaigns" edge of the SKU entity.
+func (_m *SKU) QueryCampaigns() *CampaignQuery {
+	return NewSKUClient(_m.config).QueryCampaigns(_m)
 }
 
 // Update returns a builder for updating this SKU.
@@ -271,6 +279,30 @@ func (_m *SKU) String() string {
 	builder.WriteString(_m.Barcode)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCampaigns returns the Campaigns named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *SKU) NamedCampaigns(name string) ([]*Campaign, error) {
+	if _m.Edges.namedCampaigns == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCampaigns[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *SKU) appendNamedCampaigns(name string, edges ...*Campaign) {
+	if _m.Edges.namedCampaigns == nil {
+		_m.Edges.namedCampaigns = make(map[string][]*Campaign)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCampaigns[name] = []*Campaign{}
+	} else {
+		_m.Edges.namedCampaigns[name] = append(_m.Edges.namedCampaigns[name], edges...)
+	}
 }
 
 // SKUs is a parsable slice of SKU.

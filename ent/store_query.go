@@ -875,7 +875,6 @@ func (_q *StoreQuery) loadProducts(ctx context.Context, query *ProductQuery, nod
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(product.FieldStoreID)
 	}

@@ -512,7 +512,6 @@ func (_q *SupplierQuery) loadProducts(ctx context.Context, query *ProductQuery, 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(product.FieldSupplierID)
 	}

@@ -51,6 +51,7 @@ var rules = map[string]rule{
 	"Mutation.updateCampaign": {obj: "campaign", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteCampaign": {obj: "campaign", act: "delete", org: nodeOrg("id")},
 	"Mutation.launchCampaign": {obj: "campaign", act: "launch", org: nodeOrg("id")},
+	"Query.quoteCart":         {obj: "campaign", act: "read", org: nodeOrg("storeId")},
 
 	"Mutation.createKOLPartner": {obj: "kol", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateKOLPartner": {obj: "kol", act: "update", org: nodeOrg("id")},

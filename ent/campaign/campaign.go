@@ -77,20 +77,16 @@ const (
 	StoreInverseTable = "stores"
 	// StoreColumn is the table column denoting the store relation/edge.
 	StoreColumn = "store_id"
-	// ProductsTable is the table that holds the products relation/edge.
-	ProductsTable = "products"
+	// ProductsTable is the table that holds the products relation/edge. The primary key declared below.
+	ProductsTable = "campaign_products"
 	// ProductsInverseTable is the table name for the Product entity.
 	// It exists in this package in order to avoid circular dependency with the "product" package.
 	ProductsInverseTable = "products"
-	// ProductsColumn is the table column denoting the products relation/edge.
-	ProductsColumn = "campaign_products"
-	// SkusTable is the table that holds the skus relation/edge.
-	SkusTable = "skus"
+	// SkusTable is the table that holds the skus relation/edge. The primary key declared below.
+	SkusTable = "campaign_skus"
 	// SkusInverseTable is the table name for the SKU entity.
 	// It exists in this package in order to avoid circular dependency with the "sku" package.
 	SkusInverseTable = "skus"
-	// SkusColumn is the table column denoting the skus relation/edge.
-	SkusColumn = "campaign_skus"
 	// CollaborationsTable is the table that holds the collaborations relation/edge.
 	CollaborationsTable = "collaborations"
 	// CollaborationsInverseTable is the table name for the Collaboration entity.
@@ -120,6 +116,15 @@ var Columns = []string{
 	FieldClearance,
 	FieldRules,
 }
+
+var (
+	// ProductsPrimaryKey and ProductsColumn2 are the table columns denoting the
+	// primary key for the products relation (M2M).
+	ProductsPrimaryKey = []string{"campaign_id", "product_id"}
+	// SkusPrimaryKey and SkusColumn2 are the table columns denoting the
+	// primary key for the skus relation (M2M).
+	SkusPrimaryKey = []string{"campaign_id", "sku_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -396,14 +401,14 @@ func newProductsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ProductsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, ProductsTable, ProductsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, ProductsTable, ProductsPrimaryKey...),
 	)
 }
 func newSkusStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SkusInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SkusTable, SkusColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SkusTable, SkusPrimaryKey...),
 	)
 }
 func newCollaborationsStep() *sqlgraph.Step {

@@ -627,7 +627,7 @@ func HasProducts() predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, ProductsTable, ProductsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, ProductsTable, ProductsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -650,7 +650,7 @@ func HasSkus() predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, SkusTable, SkusColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, SkusTable, SkusPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

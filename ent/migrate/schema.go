@@ -725,7 +725,6 @@ var (
 		{Name: "portfolio_role", Type: field.TypeEnum, Enums: []string{"CORE", "POTENTIAL", "TEST", "CLEARANCE"}, Default: "TEST"},
 		{Name: "price", Type: field.TypeInt64},
 		{Name: "cost", Type: field.TypeInt64, Default: 0},
-		{Name: "campaign_products", Type: field.TypeInt, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "supplier_id", Type: field.TypeInt, Nullable: true},
@@ -737,26 +736,20 @@ var (
 		PrimaryKey: []*schema.Column{ProductsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "products_campaigns_products",
-				Columns:    []*schema.Column{ProductsColumns[9]},
-				RefColumns: []*schema.Column{CampaignsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "products_organizations_organization",
-				Columns:    []*schema.Column{ProductsColumns[10]},
+				Columns:    []*schema.Column{ProductsColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "products_stores_store",
-				Columns:    []*schema.Column{ProductsColumns[11]},
+				Columns:    []*schema.Column{ProductsColumns[10]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "products_suppliers_supplier",
-				Columns:    []*schema.Column{ProductsColumns[12]},
+				Columns:    []*schema.Column{ProductsColumns[11]},
 				RefColumns: []*schema.Column{SuppliersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -765,17 +758,17 @@ var (
 			{
 				Name:    "product_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[10]},
+				Columns: []*schema.Column{ProductsColumns[9]},
 			},
 			{
 				Name:    "product_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[4]},
+				Columns: []*schema.Column{ProductsColumns[10], ProductsColumns[4]},
 			},
 			{
 				Name:    "product_supplier_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[12]},
+				Columns: []*schema.Column{ProductsColumns[11]},
 			},
 			{
 				Name:    "product_portfolio_role",
@@ -796,7 +789,6 @@ var (
 		{Name: "stock", Type: field.TypeInt, Default: 0},
 		{Name: "stock_warning", Type: field.TypeInt, Default: 10},
 		{Name: "barcode", Type: field.TypeString, Nullable: true, Size: 64},
-		{Name: "campaign_skus", Type: field.TypeInt, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "product_id", Type: field.TypeInt},
 	}
@@ -807,20 +799,14 @@ var (
 		PrimaryKey: []*schema.Column{SkusColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "skus_campaigns_skus",
-				Columns:    []*schema.Column{SkusColumns[10]},
-				RefColumns: []*schema.Column{CampaignsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "skus_organizations_organization",
-				Columns:    []*schema.Column{SkusColumns[11]},
+				Columns:    []*schema.Column{SkusColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "skus_products_product",
-				Columns:    []*schema.Column{SkusColumns[12]},
+				Columns:    []*schema.Column{SkusColumns[11]},
 				RefColumns: []*schema.Column{ProductsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -829,12 +815,12 @@ var (
 			{
 				Name:    "sku_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{SkusColumns[11]},
+				Columns: []*schema.Column{SkusColumns[10]},
 			},
 			{
 				Name:    "sku_product_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{SkusColumns[12], SkusColumns[4]},
+				Columns: []*schema.Column{SkusColumns[11], SkusColumns[4]},
 			},
 		},
 	}
@@ -1043,6 +1029,56 @@ var (
 		Columns:    UsersColumns,
 		PrimaryKey: []*schema.Column{UsersColumns[0]},
 	}
+	// CampaignProductsColumns holds the columns for the "campaign_products" table.
+	CampaignProductsColumns = []*schema.Column{
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt},
+	}
+	// CampaignProductsTable holds the schema information for the "campaign_products" table.
+	CampaignProductsTable = &schema.Table{
+		Name:       "campaign_products",
+		Columns:    CampaignProductsColumns,
+		PrimaryKey: []*schema.Column{CampaignProductsColumns[0], CampaignProductsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "campaign_products_campaign_id",
+				Columns:    []*schema.Column{CampaignProductsColumns[0]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "campaign_products_product_id",
+				Columns:    []*schema.Column{CampaignProductsColumns[1]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// CampaignSkusColumns holds the columns for the "campaign_skus" table.
+	CampaignSkusColumns = []*schema.Column{
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+	}
+	// CampaignSkusTable holds the schema information for the "campaign_skus" table.
+	CampaignSkusTable = &schema.Table{
+		Name:       "campaign_skus",
+		Columns:    CampaignSkusColumns,
+		PrimaryKey: []*schema.Column{CampaignSkusColumns[0], CampaignSkusColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "campaign_skus_campaign_id",
+				Columns:    []*schema.Column{CampaignSkusColumns[0]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "campaign_skus_sku_id",
+				Columns:    []*schema.Column{CampaignSkusColumns[1]},
+				RefColumns: []*schema.Column{SkusColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
@@ -1068,6 +1104,8 @@ var (
 		SuppliersTable,
 		SyncJobsTable,
 		UsersTable,
+		CampaignProductsTable,
+		CampaignSkusTable,
 	}
 )
 
@@ -1144,16 +1182,14 @@ func init() {
 	PlatformConnectionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
-	ProductsTable.ForeignKeys[0].RefTable = CampaignsTable
-	ProductsTable.ForeignKeys[1].RefTable = OrganizationsTable
-	ProductsTable.ForeignKeys[2].RefTable = StoresTable
-	ProductsTable.ForeignKeys[3].RefTable = SuppliersTable
+	ProductsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ProductsTable.ForeignKeys[1].RefTable = StoresTable
+	ProductsTable.ForeignKeys[2].RefTable = SuppliersTable
 	ProductsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
-	SkusTable.ForeignKeys[0].RefTable = CampaignsTable
-	SkusTable.ForeignKeys[1].RefTable = OrganizationsTable
-	SkusTable.ForeignKeys[2].RefTable = ProductsTable
+	SkusTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SkusTable.ForeignKeys[1].RefTable = ProductsTable
 	SkusTable.Annotation = &entsql.Annotation{
 		Table:          "skus",
 		IncrementStart: func(i int) *int { return &i }(42949672960),
@@ -1178,4 +1214,8 @@ func init() {
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
+	CampaignProductsTable.ForeignKeys[0].RefTable = CampaignsTable
+	CampaignProductsTable.ForeignKeys[1].RefTable = ProductsTable
+	CampaignSkusTable.ForeignKeys[0].RefTable = CampaignsTable
+	CampaignSkusTable.ForeignKeys[1].RefTable = SkusTable
 }

@@ -173,6 +173,20 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CampaignOutcome struct {
+		Applied     func(childComplexity int) int
+		By          func(childComplexity int) int
+		CampaignID  func(childComplexity int) int
+		Discount    func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Layer       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		ShortBy     func(childComplexity int) int
+		ShortUnits  func(childComplexity int) int
+	}
+
 	CampaignPhase struct {
 		EndsAt   func(childComplexity int) int
 		Name     func(childComplexity int) int
@@ -189,6 +203,17 @@ type ComplexityRoot struct {
 		NewCustomer         func(childComplexity int) int
 		Referral            func(childComplexity int) int
 		TimeLimitedDiscount func(childComplexity int) int
+	}
+
+	CartQuote struct {
+		Campaigns     func(childComplexity int) int
+		ItemDiscount  func(childComplexity int) int
+		Lines         func(childComplexity int) int
+		OrderDiscount func(childComplexity int) int
+		Rewards       func(childComplexity int) int
+		Savings       func(childComplexity int) int
+		Subtotal      func(childComplexity int) int
+		Total         func(childComplexity int) int
 	}
 
 	Collaboration struct {
@@ -274,6 +299,11 @@ type ComplexityRoot struct {
 	CreateAPITokenPayload struct {
 		APIToken func(childComplexity int) int
 		Token    func(childComplexity int) int
+	}
+
+	DiscountShare struct {
+		Amount     func(childComplexity int) int
+		CampaignID func(childComplexity int) int
 	}
 
 	DiscountTier struct {
@@ -654,11 +684,31 @@ type ComplexityRoot struct {
 		Organizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Plugins        func(childComplexity int) int
 		Products       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		QuoteCart      func(childComplexity int, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) int
 		Roles          func(childComplexity int, organizationID int) int
 		Skus           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
 		Stores         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
 		Suppliers      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
 		SyncJobs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
+	}
+
+	QuoteReward struct {
+		Amount      func(childComplexity int) int
+		CampaignID  func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Points      func(childComplexity int) int
+	}
+
+	QuotedLine struct {
+		Amount        func(childComplexity int) int
+		ItemDiscount  func(childComplexity int) int
+		ListAmount    func(childComplexity int) int
+		OrderDiscount func(childComplexity int) int
+		Quantity      func(childComplexity int) int
+		Shares        func(childComplexity int) int
+		SkuID         func(childComplexity int) int
+		UnitPrice     func(childComplexity int) int
 	}
 
 	ReductionTier struct {
@@ -937,6 +987,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	Roles(ctx context.Context, organizationID int) ([]*model.Role, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
+	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 }
 type StoreResolver interface {
 	ProfileCompleteness(ctx context.Context, obj *ent.Store) (*model.ProfileCompleteness, error)
@@ -1461,6 +1512,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
 
+	case "CampaignOutcome.applied":
+		if e.ComplexityRoot.CampaignOutcome.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Applied(childComplexity), true
+	case "CampaignOutcome.by":
+		if e.ComplexityRoot.CampaignOutcome.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.By(childComplexity), true
+	case "CampaignOutcome.campaignId":
+		if e.ComplexityRoot.CampaignOutcome.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.CampaignID(childComplexity), true
+	case "CampaignOutcome.discount":
+		if e.ComplexityRoot.CampaignOutcome.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Discount(childComplexity), true
+	case "CampaignOutcome.explanation":
+		if e.ComplexityRoot.CampaignOutcome.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Explanation(childComplexity), true
+	case "CampaignOutcome.kind":
+		if e.ComplexityRoot.CampaignOutcome.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Kind(childComplexity), true
+	case "CampaignOutcome.layer":
+		if e.ComplexityRoot.CampaignOutcome.Layer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Layer(childComplexity), true
+	case "CampaignOutcome.name":
+		if e.ComplexityRoot.CampaignOutcome.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Name(childComplexity), true
+	case "CampaignOutcome.reason":
+		if e.ComplexityRoot.CampaignOutcome.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Reason(childComplexity), true
+	case "CampaignOutcome.shortBy":
+		if e.ComplexityRoot.CampaignOutcome.ShortBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.ShortBy(childComplexity), true
+	case "CampaignOutcome.shortUnits":
+		if e.ComplexityRoot.CampaignOutcome.ShortUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.ShortUnits(childComplexity), true
+
 	case "CampaignPhase.endsAt":
 		if e.ComplexityRoot.CampaignPhase.EndsAt == nil {
 			break
@@ -1534,6 +1652,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignRules.TimeLimitedDiscount(childComplexity), true
+
+	case "CartQuote.campaigns":
+		if e.ComplexityRoot.CartQuote.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Campaigns(childComplexity), true
+	case "CartQuote.itemDiscount":
+		if e.ComplexityRoot.CartQuote.ItemDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.ItemDiscount(childComplexity), true
+	case "CartQuote.lines":
+		if e.ComplexityRoot.CartQuote.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Lines(childComplexity), true
+	case "CartQuote.orderDiscount":
+		if e.ComplexityRoot.CartQuote.OrderDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.OrderDiscount(childComplexity), true
+	case "CartQuote.rewards":
+		if e.ComplexityRoot.CartQuote.Rewards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Rewards(childComplexity), true
+	case "CartQuote.savings":
+		if e.ComplexityRoot.CartQuote.Savings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Savings(childComplexity), true
+	case "CartQuote.subtotal":
+		if e.ComplexityRoot.CartQuote.Subtotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Subtotal(childComplexity), true
+	case "CartQuote.total":
+		if e.ComplexityRoot.CartQuote.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Total(childComplexity), true
 
 	case "Collaboration.attributedGmv":
 		if e.ComplexityRoot.Collaboration.AttributedGmv == nil {
@@ -1896,6 +2063,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateAPITokenPayload.Token(childComplexity), true
+
+	case "DiscountShare.amount":
+		if e.ComplexityRoot.DiscountShare.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountShare.Amount(childComplexity), true
+	case "DiscountShare.campaignId":
+		if e.ComplexityRoot.DiscountShare.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountShare.CampaignID(childComplexity), true
 
 	case "DiscountTier.cheapestN":
 		if e.ComplexityRoot.DiscountTier.CheapestN == nil {
@@ -3817,6 +3997,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProductOrder), args["where"].(*ent.ProductWhereInput)), true
+	case "Query.quoteCart":
+		if e.ComplexityRoot.Query.QuoteCart == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quoteCart_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuoteCart(childComplexity, args["storeId"].(int), args["lines"].([]*model.CartLineInput), args["buyer"].(*model.BuyerInput), args["at"].(*time.Time)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -3872,6 +4063,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SyncJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SyncJobOrder), args["where"].(*ent.SyncJobWhereInput)), true
+
+	case "QuoteReward.amount":
+		if e.ComplexityRoot.QuoteReward.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Amount(childComplexity), true
+	case "QuoteReward.campaignId":
+		if e.ComplexityRoot.QuoteReward.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.CampaignID(childComplexity), true
+	case "QuoteReward.explanation":
+		if e.ComplexityRoot.QuoteReward.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Explanation(childComplexity), true
+	case "QuoteReward.kind":
+		if e.ComplexityRoot.QuoteReward.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Kind(childComplexity), true
+	case "QuoteReward.points":
+		if e.ComplexityRoot.QuoteReward.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Points(childComplexity), true
+
+	case "QuotedLine.amount":
+		if e.ComplexityRoot.QuotedLine.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Amount(childComplexity), true
+	case "QuotedLine.itemDiscount":
+		if e.ComplexityRoot.QuotedLine.ItemDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.ItemDiscount(childComplexity), true
+	case "QuotedLine.listAmount":
+		if e.ComplexityRoot.QuotedLine.ListAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.ListAmount(childComplexity), true
+	case "QuotedLine.orderDiscount":
+		if e.ComplexityRoot.QuotedLine.OrderDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.OrderDiscount(childComplexity), true
+	case "QuotedLine.quantity":
+		if e.ComplexityRoot.QuotedLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Quantity(childComplexity), true
+	case "QuotedLine.shares":
+		if e.ComplexityRoot.QuotedLine.Shares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Shares(childComplexity), true
+	case "QuotedLine.skuId":
+		if e.ComplexityRoot.QuotedLine.SkuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.SkuID(childComplexity), true
+	case "QuotedLine.unitPrice":
+		if e.ComplexityRoot.QuotedLine.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.UnitPrice(childComplexity), true
 
 	case "ReductionTier.reduction":
 		if e.ComplexityRoot.ReductionTier.Reduction == nil {
@@ -4720,10 +4991,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("BargainRuleInput", ec.unmarshalInputBargainRuleInput),
+			graphql.NewInputUnmarshaler("BuyerInput", ec.unmarshalInputBuyerInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignPhaseInput", ec.unmarshalInputCampaignPhaseInput),
 			graphql.NewInputUnmarshaler("CampaignRulesInput", ec.unmarshalInputCampaignRulesInput),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
+			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
 			graphql.NewInputUnmarshaler("CollaborationOrder", ec.unmarshalInputCollaborationOrder),
 			graphql.NewInputUnmarshaler("CollaborationWhereInput", ec.unmarshalInputCollaborationWhereInput),
 			graphql.NewInputUnmarshaler("ContentOrder", ec.unmarshalInputContentOrder),
@@ -18282,6 +18555,161 @@ type Subscription {
   syncJobUpdated("Global id of the object." id: ID!): SyncJob!
 }
 `, BuiltIn: false},
+	{Name: "../promo.graphql", Input: `extend type Query {
+  "Price a cart in a store under the store's campaigns at a time: priced lines with each discount's share, totals and savings, post-order rewards, and for every campaign what it did or why it did not apply."
+  quoteCart("The store (店铺) whose campaigns apply." storeId: ID!, "The cart lines." lines: [CartLineInput!]!, "Who buys; omit for an anonymous non-member." buyer: BuyerInput, "When the order would be placed; default now." at: Time): CartQuote!
+}
+
+"One cart line to price."
+input CartLineInput {
+  "The SKU bought."
+  skuId: ID!
+  "Units, 1–9999."
+  quantity: Int!
+  "The 拼团 or 砍价 campaign the line is bought through; those prices apply only to such lines."
+  via: ID
+  "拼团 team size the line is bought in; omit for the smallest tier (阶梯团 pays it up front)."
+  teamSize: Int
+  "The price a 砍价 session reached (never below the campaign's floor)."
+  bargainPrice: MoneyInput
+}
+
+"What the pricing rules need to know about the buyer."
+input BuyerInput {
+  "A member (会员): gets 会员日 prices and points."
+  member: Boolean
+  "No paid order yet: gets 新客首单."
+  newCustomer: Boolean
+  "Coupon campaigns the buyer has claimed and not used."
+  couponCampaignIds: [ID!]
+  "The buyer was invited by a referrer (邀新)."
+  referred: Boolean
+  "Referred orders the referrer already has; this order counts as the next."
+  referrerOrders: Int
+}
+
+"A priced cart."
+type CartQuote {
+  "The lines, in the order given."
+  lines: [QuotedLine!]!
+  "Sum of the lines at list price."
+  subtotal: Money!
+  "Saved by item-level campaigns (限时折扣, 秒杀, 拼团, 砍价, 会员日)."
+  itemDiscount: Money!
+  "Saved by order-level campaigns (满减, coupons, 新客首单)."
+  orderDiscount: Money!
+  "What the buyer pays."
+  total: Money!
+  "itemDiscount + orderDiscount."
+  savings: Money!
+  "Every campaign considered, by id: applied or why not."
+  campaigns: [CampaignOutcome!]!
+  "Post-order rewards: points, referral rewards."
+  rewards: [QuoteReward!]!
+}
+
+"A priced cart line with its share of every discount, so that refunds, commission and points use the same figures."
+type QuotedLine {
+  "The SKU."
+  skuId: ID!
+  "Units."
+  quantity: Int!
+  "List price of one unit."
+  unitPrice: Money!
+  "unitPrice × quantity."
+  listAmount: Money!
+  "Item-level discounts on this line."
+  itemDiscount: Money!
+  "This line's share of order-level discounts (largest remainder, exact to the fen)."
+  orderDiscount: Money!
+  "What the buyer pays for this line."
+  amount: Money!
+  "Each campaign's part of this line's discount."
+  shares: [DiscountShare!]!
+}
+
+"One campaign's part of a line's discount."
+type DiscountShare {
+  "The campaign."
+  campaignId: ID!
+  "The amount."
+  amount: Money!
+}
+
+"Where in the pricing order a campaign acts."
+enum PromotionLayer {
+  "Unit prices: 限时折扣, 秒杀, 拼团, 砍价, 会员日."
+  ITEM
+  "The order: 满减 / 每满减, coupons, 新客首单."
+  ORDER
+  "After payment: 邀新阶梯, points."
+  REWARD
+}
+
+"Why a campaign did or did not apply."
+enum QuoteReason {
+  "It applied."
+  APPLIED
+  "Not selling at that time: outside its window or live phases, not launched, paused, or no 秒杀 slot open."
+  NOT_LIVE
+  "No line is covered by its targets."
+  NO_TARGETED_GOODS
+  "Its threshold is not met: see shortBy or shortUnits."
+  THRESHOLD_NOT_MET
+  "The buyer does not qualify (not a member, not new, coupon not held)."
+  NOT_ELIGIBLE
+  "An exclusive campaign (by) took its goods."
+  EXCLUDED
+  "Another combination (by) saves the buyer more."
+  NOT_BEST
+  "Its budget is used up."
+  BUDGET_EXHAUSTED
+  "It applies but saves nothing on these prices."
+  NO_SAVING
+  "A reward rung this order does not reach."
+  REWARD_NOT_REACHED
+}
+
+"What one campaign did in a quote."
+type CampaignOutcome {
+  "The campaign."
+  campaignId: ID!
+  "Its name."
+  name: String!
+  "Its kind."
+  kind: CampaignKind!
+  "Its layer."
+  layer: PromotionLayer!
+  "Whether it applied."
+  applied: Boolean!
+  "Why it did or did not apply."
+  reason: QuoteReason!
+  "What it saved the buyer."
+  discount: Money!
+  "THRESHOLD_NOT_MET on an amount: how much more is needed."
+  shortBy: Money
+  "THRESHOLD_NOT_MET on a quantity: how many more units are needed."
+  shortUnits: Int
+  "EXCLUDED / NOT_BEST: the campaign that excluded it or did better."
+  by: ID
+  "A sentence saying which tier applied or why it did not."
+  explanation: String!
+}
+
+"A post-order reward."
+type QuoteReward {
+  "The campaign, or null for base points."
+  campaignId: ID
+  "POINTS or REFERRAL."
+  kind: String!
+  "REFERRAL: what the referrer earns."
+  amount: Money
+  "POINTS: points the buyer earns."
+  points: Int!
+  "How it was computed."
+  explanation: String!
+}
+`, BuiltIn: false},
 	{Name: "../types.graphql", Input: `# Hand-written GraphQL types shared by the ent types (graph/ent.graphql is generated).
 
 "An amount of money. Stored as integer fen (分); never a float."
@@ -18920,6 +19348,34 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CampaignOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_CampaignOutcome_campaignId(ctx, field)
+	case "name":
+		return ec.fieldContext_CampaignOutcome_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_CampaignOutcome_kind(ctx, field)
+	case "layer":
+		return ec.fieldContext_CampaignOutcome_layer(ctx, field)
+	case "applied":
+		return ec.fieldContext_CampaignOutcome_applied(ctx, field)
+	case "reason":
+		return ec.fieldContext_CampaignOutcome_reason(ctx, field)
+	case "discount":
+		return ec.fieldContext_CampaignOutcome_discount(ctx, field)
+	case "shortBy":
+		return ec.fieldContext_CampaignOutcome_shortBy(ctx, field)
+	case "shortUnits":
+		return ec.fieldContext_CampaignOutcome_shortUnits(ctx, field)
+	case "by":
+		return ec.fieldContext_CampaignOutcome_by(ctx, field)
+	case "explanation":
+		return ec.fieldContext_CampaignOutcome_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignOutcome", field.Name)
+}
+
 func (ec *executionContext) childFields_CampaignPhase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -18954,6 +19410,28 @@ func (ec *executionContext) childFields_CampaignRules(ctx context.Context, field
 		return ec.fieldContext_CampaignRules_referral(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignRules", field.Name)
+}
+
+func (ec *executionContext) childFields_CartQuote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_CartQuote_lines(ctx, field)
+	case "subtotal":
+		return ec.fieldContext_CartQuote_subtotal(ctx, field)
+	case "itemDiscount":
+		return ec.fieldContext_CartQuote_itemDiscount(ctx, field)
+	case "orderDiscount":
+		return ec.fieldContext_CartQuote_orderDiscount(ctx, field)
+	case "total":
+		return ec.fieldContext_CartQuote_total(ctx, field)
+	case "savings":
+		return ec.fieldContext_CartQuote_savings(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_CartQuote_campaigns(ctx, field)
+	case "rewards":
+		return ec.fieldContext_CartQuote_rewards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartQuote", field.Name)
 }
 
 func (ec *executionContext) childFields_Collaboration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19124,6 +19602,16 @@ func (ec *executionContext) childFields_CreateAPITokenPayload(ctx context.Contex
 		return ec.fieldContext_CreateAPITokenPayload_apiToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateAPITokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscountShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_DiscountShare_campaignId(ctx, field)
+	case "amount":
+		return ec.fieldContext_DiscountShare_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscountShare", field.Name)
 }
 
 func (ec *executionContext) childFields_DiscountTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19738,6 +20226,44 @@ func (ec *executionContext) childFields_ProfileCompleteness(ctx context.Context,
 		return ec.fieldContext_ProfileCompleteness_missing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProfileCompleteness", field.Name)
+}
+
+func (ec *executionContext) childFields_QuoteReward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_QuoteReward_campaignId(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuoteReward_kind(ctx, field)
+	case "amount":
+		return ec.fieldContext_QuoteReward_amount(ctx, field)
+	case "points":
+		return ec.fieldContext_QuoteReward_points(ctx, field)
+	case "explanation":
+		return ec.fieldContext_QuoteReward_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuoteReward", field.Name)
+}
+
+func (ec *executionContext) childFields_QuotedLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "skuId":
+		return ec.fieldContext_QuotedLine_skuId(ctx, field)
+	case "quantity":
+		return ec.fieldContext_QuotedLine_quantity(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_QuotedLine_unitPrice(ctx, field)
+	case "listAmount":
+		return ec.fieldContext_QuotedLine_listAmount(ctx, field)
+	case "itemDiscount":
+		return ec.fieldContext_QuotedLine_itemDiscount(ctx, field)
+	case "orderDiscount":
+		return ec.fieldContext_QuotedLine_orderDiscount(ctx, field)
+	case "amount":
+		return ec.fieldContext_QuotedLine_amount(ctx, field)
+	case "shares":
+		return ec.fieldContext_QuotedLine_shares(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuotedLine", field.Name)
 }
 
 func (ec *executionContext) childFields_ReductionTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22181,6 +22707,44 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_quoteCart_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
+		func(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+			return ec.unmarshalNCartLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lines"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "buyer",
+		func(ctx context.Context, v any) (*model.BuyerInput, error) {
+			return ec.unmarshalOBuyerInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐBuyerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyer"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg3
 	return args, nil
 }
 
@@ -24948,6 +25512,277 @@ func (ec *executionContext) fieldContext_CampaignEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("CampaignEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CampaignOutcome_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CampaignOutcome_name(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _CampaignOutcome_kind(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v campaign.Kind) graphql.Marshaler {
+			return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "CampaignKind")
+}
+
+func (ec *executionContext) _CampaignOutcome_layer(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_layer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PromotionLayer) graphql.Marshaler {
+			return ec.marshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_layer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "PromotionLayer")
+}
+
+func (ec *executionContext) _CampaignOutcome_applied(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CampaignOutcome_reason(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.QuoteReason) graphql.Marshaler {
+			return ec.marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "QuoteReason")
+}
+
+func (ec *executionContext) _CampaignOutcome_discount(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignOutcome_shortBy(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_shortBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_shortBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignOutcome_shortUnits(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_shortUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_shortUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignOutcome_by(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CampaignOutcome_explanation(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "String")
+}
+
 func (ec *executionContext) _CampaignPhase_name(ctx context.Context, field graphql.CollectedField, obj *schematype.CampaignPhase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25300,6 +26135,262 @@ func (ec *executionContext) fieldContext_CampaignRules_referral(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReferralRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_lines(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
+			return ec.marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuotedLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_subtotal(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_subtotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_itemDiscount(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_itemDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_itemDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_orderDiscount(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_orderDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_orderDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_total(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_savings(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_savings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Savings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_savings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_campaigns(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaigns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
+			return ec.marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_rewards(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_rewards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rewards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
+			return ec.marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_rewards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuoteReward(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26826,6 +27917,61 @@ func (ec *executionContext) fieldContext_CreateAPITokenPayload_apiToken(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscountShare_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.DiscountShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountShare_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountShare_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscountShare", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiscountShare_amount(ctx context.Context, field graphql.CollectedField, obj *model.DiscountShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountShare_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountShare_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscountShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -34915,6 +36061,50 @@ func (ec *executionContext) fieldContext_Query_plugins(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_quoteCart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quoteCart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuoteCart(ctx, fc.Args["storeId"].(int), fc.Args["lines"].([]*model.CartLineInput), fc.Args["buyer"].(*model.BuyerInput), fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartQuote) graphql.Marshaler {
+			return ec.marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartQuote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quoteCart(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartQuote(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quoteCart_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34986,6 +36176,368 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuoteReward_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuoteReward_kind(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuoteReward_amount(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuoteReward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuoteReward_points(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuoteReward_explanation(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuotedLine_skuId(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_skuId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_skuId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotedLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuotedLine_quantity(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotedLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuotedLine_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_listAmount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_listAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_listAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_itemDiscount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_itemDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_itemDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_orderDiscount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_orderDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_orderDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_amount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_shares(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_shares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
+			return ec.marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_shares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountShare(ctx, field)
 		},
 	}
 	return fc, nil
@@ -42103,6 +43655,76 @@ func UnmarshalBargainRuleInput(ctx context.Context, raw any) (schematype.Bargain
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBuyerInput(ctx context.Context, obj any) (model.BuyerInput, error) {
+	var it model.BuyerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"member", "newCustomer", "couponCampaignIds", "referred", "referrerOrders"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "newCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCustomer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCustomer = data
+		case "couponCampaignIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couponCampaignIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CouponCampaignIds = data
+		case "referred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referred"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Referred = data
+		case "referrerOrders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referrerOrders"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReferrerOrders = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBuyerInput unmarshals raw into the BuyerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBuyerInput(ctx context.Context, raw any) (model.BuyerInput, error) {
+	var out model.BuyerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BuyerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCampaignOrder(ctx context.Context, obj any) (ent.CampaignOrder, error) {
 	var it ent.CampaignOrder
 	if obj == nil {
@@ -42972,6 +44594,76 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 func UnmarshalCampaignWhereInput(ctx context.Context, raw any) (ent.CampaignWhereInput, error) {
 	var out ent.CampaignWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CampaignWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartLineInput(ctx context.Context, obj any) (model.CartLineInput, error) {
+	var it model.CartLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skuId", "quantity", "via", "teamSize", "bargainPrice"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skuId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "via":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("via"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Via = data
+		case "teamSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSize = data
+		case "bargainPrice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bargainPrice"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BargainPrice = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartLineInput unmarshals raw into the CartLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartLineInput(ctx context.Context, raw any) (model.CartLineInput, error) {
+	var out model.CartLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineInput", raw, &out)
 	return out, err
 }
 
@@ -59378,6 +61070,89 @@ func (ec *executionContext) _CampaignEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var campaignOutcomeImplementors = []string{"CampaignOutcome"}
+
+func (ec *executionContext) _CampaignOutcome(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignOutcome")
+		case "campaignId":
+			out.Values[i] = ec._CampaignOutcome_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CampaignOutcome_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CampaignOutcome_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layer":
+			out.Values[i] = ec._CampaignOutcome_layer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._CampaignOutcome_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CampaignOutcome_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discount":
+			out.Values[i] = ec._CampaignOutcome_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shortBy":
+			out.Values[i] = ec._CampaignOutcome_shortBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shortUnits":
+			out.Values[i] = ec._CampaignOutcome_shortUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._CampaignOutcome_by(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._CampaignOutcome_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var campaignPhaseImplementors = []string{"CampaignPhase"}
 
 func (ec *executionContext) _CampaignPhase(ctx context.Context, sel ast.SelectionSet, obj *schematype.CampaignPhase) graphql.Marshaler {
@@ -59475,6 +61250,74 @@ func (ec *executionContext) _CampaignRules(ctx context.Context, sel ast.Selectio
 		case "referral":
 			out.Values[i] = ec._CampaignRules_referral(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartQuoteImplementors = []string{"CartQuote"}
+
+func (ec *executionContext) _CartQuote(ctx context.Context, sel ast.SelectionSet, obj *model.CartQuote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartQuoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartQuote")
+		case "lines":
+			out.Values[i] = ec._CartQuote_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotal":
+			out.Values[i] = ec._CartQuote_subtotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemDiscount":
+			out.Values[i] = ec._CartQuote_itemDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderDiscount":
+			out.Values[i] = ec._CartQuote_orderDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CartQuote_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savings":
+			out.Values[i] = ec._CartQuote_savings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "campaigns":
+			out.Values[i] = ec._CartQuote_campaigns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rewards":
+			out.Values[i] = ec._CartQuote_rewards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -60024,6 +61867,44 @@ func (ec *executionContext) _CreateAPITokenPayload(ctx context.Context, sel ast.
 			}
 		case "apiToken":
 			out.Values[i] = ec._CreateAPITokenPayload_apiToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discountShareImplementors = []string{"DiscountShare"}
+
+func (ec *executionContext) _DiscountShare(ctx context.Context, sel ast.SelectionSet, obj *model.DiscountShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discountShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscountShare")
+		case "campaignId":
+			out.Values[i] = ec._DiscountShare_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._DiscountShare_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -62627,6 +64508,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plugins(ctx, field)
 				})
+		case "quoteCart":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quoteCart(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -62640,6 +64527,127 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quoteRewardImplementors = []string{"QuoteReward"}
+
+func (ec *executionContext) _QuoteReward(ctx context.Context, sel ast.SelectionSet, obj *model.QuoteReward) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quoteRewardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuoteReward")
+		case "campaignId":
+			out.Values[i] = ec._QuoteReward_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._QuoteReward_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._QuoteReward_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._QuoteReward_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._QuoteReward_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quotedLineImplementors = []string{"QuotedLine"}
+
+func (ec *executionContext) _QuotedLine(ctx context.Context, sel ast.SelectionSet, obj *model.QuotedLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quotedLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuotedLine")
+		case "skuId":
+			out.Values[i] = ec._QuotedLine_skuId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._QuotedLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitPrice":
+			out.Values[i] = ec._QuotedLine_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listAmount":
+			out.Values[i] = ec._QuotedLine_listAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemDiscount":
+			out.Values[i] = ec._QuotedLine_itemDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderDiscount":
+			out.Values[i] = ec._QuotedLine_orderDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._QuotedLine_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shares":
+			out.Values[i] = ec._QuotedLine_shares(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -64493,6 +66501,30 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 	return v
 }
 
+func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx context.Context, sel ast.SelectionSet, v *model.CampaignOutcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignOutcome!")
+		return graphql.Null
+	}
+	return ec._CampaignOutcome(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx context.Context, sel ast.SelectionSet, v schematype.CampaignPhase) graphql.Marshaler {
 	return ec._CampaignPhase(ctx, sel, &v)
 }
@@ -64549,6 +66581,33 @@ func (ec *executionContext) marshalNCampaignThresholdBasis2githubᚗcomᚋopsgra
 func (ec *executionContext) unmarshalNCampaignWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignWhereInput(ctx context.Context, v any) (*ent.CampaignWhereInput, error) {
 	res, err := ec.unmarshalInputCampaignWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInput(ctx context.Context, v any) (*model.CartLineInput, error) {
+	res, err := ec.unmarshalInputCartLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartQuote(ctx context.Context, sel ast.SelectionSet, v *model.CartQuote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartQuote!")
+		return graphql.Null
+	}
+	return ec._CartQuote(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaboration(ctx context.Context, sel ast.SelectionSet, v *ent.Collaboration) graphql.Marshaler {
@@ -64760,6 +66819,30 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx context.Context, sel ast.SelectionSet, v *model.DiscountShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscountShare!")
+		return graphql.Null
+	}
+	return ec._DiscountShare(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx context.Context, sel ast.SelectionSet, v schematype.DiscountTier) graphql.Marshaler {
@@ -65428,6 +67511,74 @@ func (ec *executionContext) marshalNProfileCompleteness2ᚖgithubᚗcomᚋopsgra
 		return graphql.Null
 	}
 	return ec._ProfileCompleteness(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx context.Context, v any) (model.PromotionLayer, error) {
+	var res model.PromotionLayer
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx context.Context, sel ast.SelectionSet, v model.PromotionLayer) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx context.Context, v any) (model.QuoteReason, error) {
+	var res model.QuoteReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx context.Context, sel ast.SelectionSet, v model.QuoteReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx context.Context, sel ast.SelectionSet, v *model.QuoteReward) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuoteReward!")
+		return graphql.Null
+	}
+	return ec._QuoteReward(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx context.Context, sel ast.SelectionSet, v *model.QuotedLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuotedLine!")
+		return graphql.Null
+	}
+	return ec._QuotedLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx context.Context, sel ast.SelectionSet, v schematype.ReductionTier) graphql.Marshaler {
@@ -66367,6 +68518,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOBuyerInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐBuyerInput(ctx context.Context, v any) (*model.BuyerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBuyerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
@@ -67670,6 +69829,13 @@ func (ec *executionContext) unmarshalOMetricSnapshotWhereInput2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputMetricSnapshotWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, sel ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (schematype.Money, error) {
