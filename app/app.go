@@ -109,6 +109,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			if syncer.Postgres {
 				go syncer.Listen(runCtx, cfg.DSN)
 			}
+			go runCampaignClock(runCtx, client, cfg.Now, cfg.Log)
 			syncer.Run(runCtx)
 		}()
 	}

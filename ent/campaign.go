@@ -45,6 +45,10 @@ type Campaign struct {
 	Budget schematype.Money `json:"budget,omitempty"`
 	// Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
 	Spend schematype.Money `json:"spend,omitempty"`
+	// Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
+	DiscountGiven schematype.Money `json:"discount_given,omitempty"`
+	// When spend first reached 90 % of the budget and an alert was raised.
+	BudgetAlertedAt *time.Time `json:"budget_alerted_at,omitempty"`
 	// Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
 	Exclusive bool `json:"exclusive,omitempty"`
 	// What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
@@ -140,11 +144,11 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case campaign.FieldExclusive, campaign.FieldClearance:
 			values[i] = new(sql.NullBool)
-		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend:
+		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven:
 			values[i] = new(sql.NullInt64)
 		case campaign.FieldName, campaign.FieldKind, campaign.FieldStatus, campaign.FieldThresholdBasis:
 			values[i] = new(sql.NullString)
-		case campaign.FieldCreatedAt, campaign.FieldUpdatedAt, campaign.FieldStartsAt, campaign.FieldEndsAt:
+		case campaign.FieldCreatedAt, campaign.FieldUpdatedAt, campaign.FieldStartsAt, campaign.FieldEndsAt, campaign.FieldBudgetAlertedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -240,6 +244,19 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field spend", values[i])
 			} else if value.Valid {
 				_m.Spend = schematype.Money(value.Int64)
+			}
+		case campaign.FieldDiscountGiven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_given", values[i])
+			} else if value.Valid {
+				_m.DiscountGiven = schematype.Money(value.Int64)
+			}
+		case campaign.FieldBudgetAlertedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field budget_alerted_at", values[i])
+			} else if value.Valid {
+				_m.BudgetAlertedAt = new(time.Time)
+				*_m.BudgetAlertedAt = value.Time
 			}
 		case campaign.FieldExclusive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -363,6 +380,14 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("spend=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Spend))
+	builder.WriteString(", ")
+	builder.WriteString("discount_given=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountGiven))
+	builder.WriteString(", ")
+	if v := _m.BudgetAlertedAt; v != nil {
+		builder.WriteString("budget_alerted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("exclusive=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Exclusive))

@@ -140,6 +140,34 @@ func (_c *CampaignCreate) SetNillableSpend(v *schematype.Money) *CampaignCreate 
 	return _c
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (_c *CampaignCreate) SetDiscountGiven(v schematype.Money) *CampaignCreate {
+	_c.mutation.SetDiscountGiven(v)
+	return _c
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableDiscountGiven(v *schematype.Money) *CampaignCreate {
+	if v != nil {
+		_c.SetDiscountGiven(*v)
+	}
+	return _c
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_c *CampaignCreate) SetBudgetAlertedAt(v time.Time) *CampaignCreate {
+	_c.mutation.SetBudgetAlertedAt(v)
+	return _c
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableBudgetAlertedAt(v *time.Time) *CampaignCreate {
+	if v != nil {
+		_c.SetBudgetAlertedAt(*v)
+	}
+	return _c
+}
+
 // SetExclusive sets the "exclusive" field.
 func (_c *CampaignCreate) SetExclusive(v bool) *CampaignCreate {
 	_c.mutation.SetExclusive(v)
@@ -306,6 +334,10 @@ func (_c *CampaignCreate) defaults() error {
 		v := campaign.DefaultSpend
 		_c.mutation.SetSpend(v)
 	}
+	if _, ok := _c.mutation.DiscountGiven(); !ok {
+		v := campaign.DefaultDiscountGiven
+		_c.mutation.SetDiscountGiven(v)
+	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		v := campaign.DefaultExclusive
 		_c.mutation.SetExclusive(v)
@@ -370,6 +402,9 @@ func (_c *CampaignCreate) check() error {
 	}
 	if _, ok := _c.mutation.Spend(); !ok {
 		return &ValidationError{Name: "spend", err: errors.New(`ent: missing required field "Campaign.spend"`)}
+	}
+	if _, ok := _c.mutation.DiscountGiven(); !ok {
+		return &ValidationError{Name: "discount_given", err: errors.New(`ent: missing required field "Campaign.discount_given"`)}
 	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		return &ValidationError{Name: "exclusive", err: errors.New(`ent: missing required field "Campaign.exclusive"`)}
@@ -460,6 +495,14 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Spend(); ok {
 		_spec.SetField(campaign.FieldSpend, field.TypeInt64, value)
 		_node.Spend = value
+	}
+	if value, ok := _c.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+		_node.DiscountGiven = value
+	}
+	if value, ok := _c.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+		_node.BudgetAlertedAt = &value
 	}
 	if value, ok := _c.mutation.Exclusive(); ok {
 		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
@@ -737,6 +780,42 @@ func (u *CampaignUpsert) AddSpend(v schematype.Money) *CampaignUpsert {
 	return u
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsert) SetDiscountGiven(v schematype.Money) *CampaignUpsert {
+	u.Set(campaign.FieldDiscountGiven, v)
+	return u
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateDiscountGiven() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldDiscountGiven)
+	return u
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsert) AddDiscountGiven(v schematype.Money) *CampaignUpsert {
+	u.Add(campaign.FieldDiscountGiven, v)
+	return u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsert) SetBudgetAlertedAt(v time.Time) *CampaignUpsert {
+	u.Set(campaign.FieldBudgetAlertedAt, v)
+	return u
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateBudgetAlertedAt() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldBudgetAlertedAt)
+	return u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsert) ClearBudgetAlertedAt() *CampaignUpsert {
+	u.SetNull(campaign.FieldBudgetAlertedAt)
+	return u
+}
+
 // SetExclusive sets the "exclusive" field.
 func (u *CampaignUpsert) SetExclusive(v bool) *CampaignUpsert {
 	u.Set(campaign.FieldExclusive, v)
@@ -980,6 +1059,48 @@ func (u *CampaignUpsertOne) AddSpend(v schematype.Money) *CampaignUpsertOne {
 func (u *CampaignUpsertOne) UpdateSpend() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsertOne) SetDiscountGiven(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountGiven(v)
+	})
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsertOne) AddDiscountGiven(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountGiven(v)
+	})
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateDiscountGiven() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountGiven()
+	})
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsertOne) SetBudgetAlertedAt(v time.Time) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetBudgetAlertedAt(v)
+	})
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateBudgetAlertedAt() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateBudgetAlertedAt()
+	})
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsertOne) ClearBudgetAlertedAt() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearBudgetAlertedAt()
 	})
 }
 
@@ -1400,6 +1521,48 @@ func (u *CampaignUpsertBulk) AddSpend(v schematype.Money) *CampaignUpsertBulk {
 func (u *CampaignUpsertBulk) UpdateSpend() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsertBulk) SetDiscountGiven(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountGiven(v)
+	})
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsertBulk) AddDiscountGiven(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountGiven(v)
+	})
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateDiscountGiven() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountGiven()
+	})
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsertBulk) SetBudgetAlertedAt(v time.Time) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetBudgetAlertedAt(v)
+	})
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateBudgetAlertedAt() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateBudgetAlertedAt()
+	})
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsertBulk) ClearBudgetAlertedAt() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearBudgetAlertedAt()
 	})
 }
 

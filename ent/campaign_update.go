@@ -170,6 +170,47 @@ func (_u *CampaignUpdate) AddSpend(v schematype.Money) *CampaignUpdate {
 	return _u
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (_u *CampaignUpdate) SetDiscountGiven(v schematype.Money) *CampaignUpdate {
+	_u.mutation.ResetDiscountGiven()
+	_u.mutation.SetDiscountGiven(v)
+	return _u
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableDiscountGiven(v *schematype.Money) *CampaignUpdate {
+	if v != nil {
+		_u.SetDiscountGiven(*v)
+	}
+	return _u
+}
+
+// AddDiscountGiven adds value to the "discount_given" field.
+func (_u *CampaignUpdate) AddDiscountGiven(v schematype.Money) *CampaignUpdate {
+	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_u *CampaignUpdate) SetBudgetAlertedAt(v time.Time) *CampaignUpdate {
+	_u.mutation.SetBudgetAlertedAt(v)
+	return _u
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableBudgetAlertedAt(v *time.Time) *CampaignUpdate {
+	if v != nil {
+		_u.SetBudgetAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (_u *CampaignUpdate) ClearBudgetAlertedAt() *CampaignUpdate {
+	_u.mutation.ClearBudgetAlertedAt()
+	return _u
+}
+
 // SetExclusive sets the "exclusive" field.
 func (_u *CampaignUpdate) SetExclusive(v bool) *CampaignUpdate {
 	_u.mutation.SetExclusive(v)
@@ -470,6 +511,18 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
+		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BudgetAlertedAtCleared() {
+		_spec.ClearField(campaign.FieldBudgetAlertedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Exclusive(); ok {
 		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
@@ -773,6 +826,47 @@ func (_u *CampaignUpdateOne) SetNillableSpend(v *schematype.Money) *CampaignUpda
 // AddSpend adds value to the "spend" field.
 func (_u *CampaignUpdateOne) AddSpend(v schematype.Money) *CampaignUpdateOne {
 	_u.mutation.AddSpend(v)
+	return _u
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (_u *CampaignUpdateOne) SetDiscountGiven(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.ResetDiscountGiven()
+	_u.mutation.SetDiscountGiven(v)
+	return _u
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableDiscountGiven(v *schematype.Money) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetDiscountGiven(*v)
+	}
+	return _u
+}
+
+// AddDiscountGiven adds value to the "discount_given" field.
+func (_u *CampaignUpdateOne) AddDiscountGiven(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_u *CampaignUpdateOne) SetBudgetAlertedAt(v time.Time) *CampaignUpdateOne {
+	_u.mutation.SetBudgetAlertedAt(v)
+	return _u
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableBudgetAlertedAt(v *time.Time) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetBudgetAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (_u *CampaignUpdateOne) ClearBudgetAlertedAt() *CampaignUpdateOne {
+	_u.mutation.ClearBudgetAlertedAt()
 	return _u
 }
 
@@ -1106,6 +1200,18 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	}
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
+		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BudgetAlertedAtCleared() {
+		_spec.ClearField(campaign.FieldBudgetAlertedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Exclusive(); ok {
 		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)

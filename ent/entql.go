@@ -118,22 +118,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Campaign",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			campaign.FieldCreatedAt:      {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
-			campaign.FieldUpdatedAt:      {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
-			campaign.FieldOrganizationID: {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
-			campaign.FieldStoreID:        {Type: field.TypeInt, Column: campaign.FieldStoreID},
-			campaign.FieldName:           {Type: field.TypeString, Column: campaign.FieldName},
-			campaign.FieldKind:           {Type: field.TypeEnum, Column: campaign.FieldKind},
-			campaign.FieldStatus:         {Type: field.TypeEnum, Column: campaign.FieldStatus},
-			campaign.FieldStartsAt:       {Type: field.TypeTime, Column: campaign.FieldStartsAt},
-			campaign.FieldEndsAt:         {Type: field.TypeTime, Column: campaign.FieldEndsAt},
-			campaign.FieldPhases:         {Type: field.TypeJSON, Column: campaign.FieldPhases},
-			campaign.FieldBudget:         {Type: field.TypeInt64, Column: campaign.FieldBudget},
-			campaign.FieldSpend:          {Type: field.TypeInt64, Column: campaign.FieldSpend},
-			campaign.FieldExclusive:      {Type: field.TypeBool, Column: campaign.FieldExclusive},
-			campaign.FieldThresholdBasis: {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
-			campaign.FieldClearance:      {Type: field.TypeBool, Column: campaign.FieldClearance},
-			campaign.FieldRules:          {Type: field.TypeJSON, Column: campaign.FieldRules},
+			campaign.FieldCreatedAt:       {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
+			campaign.FieldUpdatedAt:       {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
+			campaign.FieldOrganizationID:  {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
+			campaign.FieldStoreID:         {Type: field.TypeInt, Column: campaign.FieldStoreID},
+			campaign.FieldName:            {Type: field.TypeString, Column: campaign.FieldName},
+			campaign.FieldKind:            {Type: field.TypeEnum, Column: campaign.FieldKind},
+			campaign.FieldStatus:          {Type: field.TypeEnum, Column: campaign.FieldStatus},
+			campaign.FieldStartsAt:        {Type: field.TypeTime, Column: campaign.FieldStartsAt},
+			campaign.FieldEndsAt:          {Type: field.TypeTime, Column: campaign.FieldEndsAt},
+			campaign.FieldPhases:          {Type: field.TypeJSON, Column: campaign.FieldPhases},
+			campaign.FieldBudget:          {Type: field.TypeInt64, Column: campaign.FieldBudget},
+			campaign.FieldSpend:           {Type: field.TypeInt64, Column: campaign.FieldSpend},
+			campaign.FieldDiscountGiven:   {Type: field.TypeInt64, Column: campaign.FieldDiscountGiven},
+			campaign.FieldBudgetAlertedAt: {Type: field.TypeTime, Column: campaign.FieldBudgetAlertedAt},
+			campaign.FieldExclusive:       {Type: field.TypeBool, Column: campaign.FieldExclusive},
+			campaign.FieldThresholdBasis:  {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
+			campaign.FieldClearance:       {Type: field.TypeBool, Column: campaign.FieldClearance},
+			campaign.FieldRules:           {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -1682,6 +1684,16 @@ func (f *CampaignFilter) WhereBudget(p entql.Int64P) {
 // WhereSpend applies the entql int64 predicate on the spend field.
 func (f *CampaignFilter) WhereSpend(p entql.Int64P) {
 	f.Where(p.Field(campaign.FieldSpend))
+}
+
+// WhereDiscountGiven applies the entql int64 predicate on the discount_given field.
+func (f *CampaignFilter) WhereDiscountGiven(p entql.Int64P) {
+	f.Where(p.Field(campaign.FieldDiscountGiven))
+}
+
+// WhereBudgetAlertedAt applies the entql time.Time predicate on the budget_alerted_at field.
+func (f *CampaignFilter) WhereBudgetAlertedAt(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldBudgetAlertedAt))
 }
 
 // WhereExclusive applies the entql bool predicate on the exclusive field.

@@ -701,6 +701,16 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, campaign.FieldSpend)
 				fieldSeen[campaign.FieldSpend] = struct{}{}
 			}
+		case "discountGiven":
+			if _, ok := fieldSeen[campaign.FieldDiscountGiven]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldDiscountGiven)
+				fieldSeen[campaign.FieldDiscountGiven] = struct{}{}
+			}
+		case "budgetAlertedAt":
+			if _, ok := fieldSeen[campaign.FieldBudgetAlertedAt]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldBudgetAlertedAt)
+				fieldSeen[campaign.FieldBudgetAlertedAt] = struct{}{}
+			}
 		case "exclusive":
 			if _, ok := fieldSeen[campaign.FieldExclusive]; !ok {
 				selectedFields = append(selectedFields, campaign.FieldExclusive)

@@ -3120,6 +3120,9 @@ type CampaignMutation struct {
 	addbudget             *schematype.Money
 	spend                 *schematype.Money
 	addspend              *schematype.Money
+	discount_given        *schematype.Money
+	adddiscount_given     *schematype.Money
+	budget_alerted_at     *time.Time
 	exclusive             *bool
 	threshold_basis       *campaign.ThresholdBasis
 	clearance             *bool
@@ -3742,6 +3745,111 @@ func (m *CampaignMutation) ResetSpend() {
 	m.addspend = nil
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (m *CampaignMutation) SetDiscountGiven(s schematype.Money) {
+	m.discount_given = &s
+	m.adddiscount_given = nil
+}
+
+// DiscountGiven returns the value of the "discount_given" field in the mutation.
+func (m *CampaignMutation) DiscountGiven() (r schematype.Money, exists bool) {
+	v := m.discount_given
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountGiven returns the old "discount_given" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldDiscountGiven(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountGiven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountGiven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountGiven: %w", err)
+	}
+	return oldValue.DiscountGiven, nil
+}
+
+// AddDiscountGiven adds s to the "discount_given" field.
+func (m *CampaignMutation) AddDiscountGiven(s schematype.Money) {
+	if m.adddiscount_given != nil {
+		*m.adddiscount_given += s
+	} else {
+		m.adddiscount_given = &s
+	}
+}
+
+// AddedDiscountGiven returns the value that was added to the "discount_given" field in this mutation.
+func (m *CampaignMutation) AddedDiscountGiven() (r schematype.Money, exists bool) {
+	v := m.adddiscount_given
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscountGiven resets all changes to the "discount_given" field.
+func (m *CampaignMutation) ResetDiscountGiven() {
+	m.discount_given = nil
+	m.adddiscount_given = nil
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (m *CampaignMutation) SetBudgetAlertedAt(t time.Time) {
+	m.budget_alerted_at = &t
+}
+
+// BudgetAlertedAt returns the value of the "budget_alerted_at" field in the mutation.
+func (m *CampaignMutation) BudgetAlertedAt() (r time.Time, exists bool) {
+	v := m.budget_alerted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudgetAlertedAt returns the old "budget_alerted_at" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldBudgetAlertedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudgetAlertedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudgetAlertedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudgetAlertedAt: %w", err)
+	}
+	return oldValue.BudgetAlertedAt, nil
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (m *CampaignMutation) ClearBudgetAlertedAt() {
+	m.budget_alerted_at = nil
+	m.clearedFields[campaign.FieldBudgetAlertedAt] = struct{}{}
+}
+
+// BudgetAlertedAtCleared returns if the "budget_alerted_at" field was cleared in this mutation.
+func (m *CampaignMutation) BudgetAlertedAtCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldBudgetAlertedAt]
+	return ok
+}
+
+// ResetBudgetAlertedAt resets all changes to the "budget_alerted_at" field.
+func (m *CampaignMutation) ResetBudgetAlertedAt() {
+	m.budget_alerted_at = nil
+	delete(m.clearedFields, campaign.FieldBudgetAlertedAt)
+}
+
 // SetExclusive sets the "exclusive" field.
 func (m *CampaignMutation) SetExclusive(b bool) {
 	m.exclusive = &b
@@ -4136,7 +4244,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -4172,6 +4280,12 @@ func (m *CampaignMutation) Fields() []string {
 	}
 	if m.spend != nil {
 		fields = append(fields, campaign.FieldSpend)
+	}
+	if m.discount_given != nil {
+		fields = append(fields, campaign.FieldDiscountGiven)
+	}
+	if m.budget_alerted_at != nil {
+		fields = append(fields, campaign.FieldBudgetAlertedAt)
 	}
 	if m.exclusive != nil {
 		fields = append(fields, campaign.FieldExclusive)
@@ -4217,6 +4331,10 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.Budget()
 	case campaign.FieldSpend:
 		return m.Spend()
+	case campaign.FieldDiscountGiven:
+		return m.DiscountGiven()
+	case campaign.FieldBudgetAlertedAt:
+		return m.BudgetAlertedAt()
 	case campaign.FieldExclusive:
 		return m.Exclusive()
 	case campaign.FieldThresholdBasis:
@@ -4258,6 +4376,10 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldBudget(ctx)
 	case campaign.FieldSpend:
 		return m.OldSpend(ctx)
+	case campaign.FieldDiscountGiven:
+		return m.OldDiscountGiven(ctx)
+	case campaign.FieldBudgetAlertedAt:
+		return m.OldBudgetAlertedAt(ctx)
 	case campaign.FieldExclusive:
 		return m.OldExclusive(ctx)
 	case campaign.FieldThresholdBasis:
@@ -4359,6 +4481,20 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSpend(v)
 		return nil
+	case campaign.FieldDiscountGiven:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountGiven(v)
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudgetAlertedAt(v)
+		return nil
 	case campaign.FieldExclusive:
 		v, ok := value.(bool)
 		if !ok {
@@ -4401,6 +4537,9 @@ func (m *CampaignMutation) AddedFields() []string {
 	if m.addspend != nil {
 		fields = append(fields, campaign.FieldSpend)
 	}
+	if m.adddiscount_given != nil {
+		fields = append(fields, campaign.FieldDiscountGiven)
+	}
 	return fields
 }
 
@@ -4413,6 +4552,8 @@ func (m *CampaignMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBudget()
 	case campaign.FieldSpend:
 		return m.AddedSpend()
+	case campaign.FieldDiscountGiven:
+		return m.AddedDiscountGiven()
 	}
 	return nil, false
 }
@@ -4436,6 +4577,13 @@ func (m *CampaignMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSpend(v)
 		return nil
+	case campaign.FieldDiscountGiven:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscountGiven(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Campaign numeric field %s", name)
 }
@@ -4446,6 +4594,9 @@ func (m *CampaignMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(campaign.FieldPhases) {
 		fields = append(fields, campaign.FieldPhases)
+	}
+	if m.FieldCleared(campaign.FieldBudgetAlertedAt) {
+		fields = append(fields, campaign.FieldBudgetAlertedAt)
 	}
 	return fields
 }
@@ -4463,6 +4614,9 @@ func (m *CampaignMutation) ClearField(name string) error {
 	switch name {
 	case campaign.FieldPhases:
 		m.ClearPhases()
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		m.ClearBudgetAlertedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Campaign nullable field %s", name)
@@ -4507,6 +4661,12 @@ func (m *CampaignMutation) ResetField(name string) error {
 		return nil
 	case campaign.FieldSpend:
 		m.ResetSpend()
+		return nil
+	case campaign.FieldDiscountGiven:
+		m.ResetDiscountGiven()
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		m.ResetBudgetAlertedAt()
 		return nil
 	case campaign.FieldExclusive:
 		m.ResetExclusive()

@@ -9,10 +9,36 @@ import (
 	"context"
 	"time"
 
+	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph/model"
 )
+
+// ScheduleCampaign is the resolver for the scheduleCampaign field.
+func (r *mutationResolver) ScheduleCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
+	return r.scheduleCampaign(ctx, id)
+}
+
+// PauseCampaign is the resolver for the pauseCampaign field.
+func (r *mutationResolver) PauseCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
+	return r.pauseCampaign(ctx, id)
+}
+
+// ResumeCampaign is the resolver for the resumeCampaign field.
+func (r *mutationResolver) ResumeCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
+	return r.resumeCampaign(ctx, id)
+}
+
+// CancelCampaign is the resolver for the cancelCampaign field.
+func (r *mutationResolver) CancelCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
+	return r.cancelCampaign(ctx, id)
+}
 
 // QuoteCart is the resolver for the quoteCart field.
 func (r *queryResolver) QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error) {
 	return r.quoteCart(ctx, storeID, lines, buyer, at)
+}
+
+// CampaignUpdated is the resolver for the campaignUpdated field.
+func (r *subscriptionResolver) CampaignUpdated(ctx context.Context, id int) (<-chan *ent.Campaign, error) {
+	return r.campaignUpdated(ctx, id)
 }

@@ -88,6 +88,8 @@ const (
 	KindSTOCK_LOW         Kind = "STOCK_LOW"
 	KindSYNC_FAILED       Kind = "SYNC_FAILED"
 	KindREFUND_SPIKE      Kind = "REFUND_SPIKE"
+	KindCAMPAIGN_BUDGET   Kind = "CAMPAIGN_BUDGET"
+	KindCAMPAIGN_PAUSED   Kind = "CAMPAIGN_PAUSED"
 )
 
 func (k Kind) String() string {
@@ -97,7 +99,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE:
+	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindCAMPAIGN_BUDGET, KindCAMPAIGN_PAUSED:
 		return nil
 	default:
 		return fmt.Errorf("alert: invalid enum value for kind field: %q", k)

@@ -43,6 +43,10 @@ const (
 	FieldBudget = "budget"
 	// FieldSpend holds the string denoting the spend field in the database.
 	FieldSpend = "spend"
+	// FieldDiscountGiven holds the string denoting the discount_given field in the database.
+	FieldDiscountGiven = "discount_given"
+	// FieldBudgetAlertedAt holds the string denoting the budget_alerted_at field in the database.
+	FieldBudgetAlertedAt = "budget_alerted_at"
 	// FieldExclusive holds the string denoting the exclusive field in the database.
 	FieldExclusive = "exclusive"
 	// FieldThresholdBasis holds the string denoting the threshold_basis field in the database.
@@ -111,6 +115,8 @@ var Columns = []string{
 	FieldPhases,
 	FieldBudget,
 	FieldSpend,
+	FieldDiscountGiven,
+	FieldBudgetAlertedAt,
 	FieldExclusive,
 	FieldThresholdBasis,
 	FieldClearance,
@@ -156,6 +162,8 @@ var (
 	DefaultBudget schematype.Money
 	// DefaultSpend holds the default value on creation for the "spend" field.
 	DefaultSpend schematype.Money
+	// DefaultDiscountGiven holds the default value on creation for the "discount_given" field.
+	DefaultDiscountGiven schematype.Money
 	// DefaultExclusive holds the default value on creation for the "exclusive" field.
 	DefaultExclusive bool
 	// DefaultClearance holds the default value on creation for the "clearance" field.
@@ -311,6 +319,16 @@ func ByBudget(opts ...sql.OrderTermOption) OrderOption {
 // BySpend orders the results by the spend field.
 func BySpend(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSpend, opts...).ToFunc()
+}
+
+// ByDiscountGiven orders the results by the discount_given field.
+func ByDiscountGiven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDiscountGiven, opts...).ToFunc()
+}
+
+// ByBudgetAlertedAt orders the results by the budget_alerted_at field.
+func ByBudgetAlertedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBudgetAlertedAt, opts...).ToFunc()
 }
 
 // ByExclusive orders the results by the exclusive field.

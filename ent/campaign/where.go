@@ -103,6 +103,17 @@ func Spend(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldSpend, vc))
 }
 
+// DiscountGiven applies equality check predicate on the "discount_given" field. It's identical to DiscountGivenEQ.
+func DiscountGiven(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountGiven, vc))
+}
+
+// BudgetAlertedAt applies equality check predicate on the "budget_alerted_at" field. It's identical to BudgetAlertedAtEQ.
+func BudgetAlertedAt(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))
+}
+
 // Exclusive applies equality check predicate on the "exclusive" field. It's identical to ExclusiveEQ.
 func Exclusive(v bool) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldExclusive, v))
@@ -534,6 +545,110 @@ func SpendLT(v schematype.Money) predicate.Campaign {
 func SpendLTE(v schematype.Money) predicate.Campaign {
 	vc := int64(v)
 	return predicate.Campaign(sql.FieldLTE(FieldSpend, vc))
+}
+
+// DiscountGivenEQ applies the EQ predicate on the "discount_given" field.
+func DiscountGivenEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenNEQ applies the NEQ predicate on the "discount_given" field.
+func DiscountGivenNEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldNEQ(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenIn applies the In predicate on the "discount_given" field.
+func DiscountGivenIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldIn(FieldDiscountGiven, v...))
+}
+
+// DiscountGivenNotIn applies the NotIn predicate on the "discount_given" field.
+func DiscountGivenNotIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldNotIn(FieldDiscountGiven, v...))
+}
+
+// DiscountGivenGT applies the GT predicate on the "discount_given" field.
+func DiscountGivenGT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGT(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenGTE applies the GTE predicate on the "discount_given" field.
+func DiscountGivenGTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGTE(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenLT applies the LT predicate on the "discount_given" field.
+func DiscountGivenLT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLT(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenLTE applies the LTE predicate on the "discount_given" field.
+func DiscountGivenLTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLTE(FieldDiscountGiven, vc))
+}
+
+// BudgetAlertedAtEQ applies the EQ predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtEQ(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtNEQ applies the NEQ predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNEQ(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtIn applies the In predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtIn(vs ...time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldBudgetAlertedAt, vs...))
+}
+
+// BudgetAlertedAtNotIn applies the NotIn predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNotIn(vs ...time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldBudgetAlertedAt, vs...))
+}
+
+// BudgetAlertedAtGT applies the GT predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtGT(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGT(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtGTE applies the GTE predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtGTE(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGTE(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtLT applies the LT predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtLT(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLT(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtLTE applies the LTE predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtLTE(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLTE(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtIsNil applies the IsNil predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldBudgetAlertedAt))
+}
+
+// BudgetAlertedAtNotNil applies the NotNil predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldBudgetAlertedAt))
 }
 
 // ExclusiveEQ applies the EQ predicate on the "exclusive" field.

@@ -63,7 +63,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "CAMPAIGN_BUDGET", "CAMPAIGN_PAUSED"}},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
@@ -138,6 +138,8 @@ var (
 		{Name: "phases", Type: field.TypeJSON, Nullable: true},
 		{Name: "budget", Type: field.TypeInt64, Default: 0},
 		{Name: "spend", Type: field.TypeInt64, Default: 0},
+		{Name: "discount_given", Type: field.TypeInt64, Default: 0},
+		{Name: "budget_alerted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "exclusive", Type: field.TypeBool, Default: true},
 		{Name: "threshold_basis", Type: field.TypeEnum, Enums: []string{"AFTER_ITEM_DISCOUNTS", "LIST_PRICE"}, Default: "AFTER_ITEM_DISCOUNTS"},
 		{Name: "clearance", Type: field.TypeBool, Default: false},
@@ -153,13 +155,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_organizations_organization",
-				Columns:    []*schema.Column{CampaignsColumns[15]},
+				Columns:    []*schema.Column{CampaignsColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "campaigns_stores_store",
-				Columns:    []*schema.Column{CampaignsColumns[16]},
+				Columns:    []*schema.Column{CampaignsColumns[18]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -168,12 +170,12 @@ var (
 			{
 				Name:    "campaign_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[15]},
+				Columns: []*schema.Column{CampaignsColumns[17]},
 			},
 			{
 				Name:    "campaign_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[16], CampaignsColumns[5]},
+				Columns: []*schema.Column{CampaignsColumns[18], CampaignsColumns[5]},
 			},
 			{
 				Name:    "campaign_kind",

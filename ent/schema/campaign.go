@@ -38,6 +38,12 @@ func (Campaign) Fields() []ent.Field {
 			Annotations(entgql.OrderField("BUDGET"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("spend").GoType(schematype.Money(0)).Default(0).Comment("Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int64("discount_given").GoType(schematype.Money(0)).Default(0).
+			Comment("Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("budget_alerted_at").Optional().Nillable().
+			Comment("When spend first reached 90 % of the budget and an alert was raised.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Bool("exclusive").Default(true).
 			Comment("Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer."),
 		field.Enum("threshold_basis").Values("AFTER_ITEM_DISCOUNTS", "LIST_PRICE").Default("AFTER_ITEM_DISCOUNTS").

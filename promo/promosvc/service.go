@@ -136,6 +136,7 @@ func transition(ctx context.Context, client *ent.Client, id int, verb string, fr
 	if n == 0 {
 		return nil, apperr.New(apperr.Conflict, "the campaign changed status meanwhile; reload it")
 	}
+	Updates.Publish(id)
 	return client.Campaign.Get(ctx, id)
 }
 

@@ -148,4 +148,3 @@ type ReferralStep struct {
 type ReferralRule struct {
 	Ladder []ReferralStep `json:"ladder"`
 }
-
