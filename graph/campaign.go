@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/promo/promosvc"
 )
 
@@ -67,6 +68,10 @@ func (r *Resolver) campaignUpdated(ctx context.Context, id int) (<-chan *ent.Cam
 				select {
 				case out <- last:
 				case <-ctx.Done():
+					return
+				}
+				// ENDED and CANCELLED are final: the subscription completes.
+				if last.Status == campaign.StatusENDED || last.Status == campaign.StatusCANCELLED {
 					return
 				}
 			}

@@ -18817,7 +18817,7 @@ extend type Mutation {
 }
 
 extend type Subscription {
-  "A campaign's changes: status moves by the clock, the verbs or the budget, and spend. Sends the campaign at once, then on every change."
+  "A campaign's changes: status moves by the clock, the verbs or the budget, and spend. Sends the campaign at once, then on every change; completes after ENDED or CANCELLED."
   campaignUpdated("Global id of the campaign." id: ID!): Campaign!
 }
 `, BuiltIn: false},
