@@ -348,6 +348,10 @@ func (w *tenants) mutations() []tenantMutation {
 			rules: {coupon: {value: {amount: "5"}, minSpend: {amount: "50"}, quantity: 1, perUser: 1}}}) { id } }`, "s", b.Store),
 		m("updateCampaign", `mutation($id: ID!) { updateCampaign(id: $id, input: {name: "pwned"}) { id } }`, "id", b.Campaign),
 		m("launchCampaign", `mutation($id: ID!) { launchCampaign(id: $id) { id } }`, "id", b.Campaign),
+		m("scheduleCampaign", `mutation($id: ID!) { scheduleCampaign(id: $id) { id } }`, "id", b.Campaign),
+		m("pauseCampaign", `mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, "id", b.Campaign),
+		m("resumeCampaign", `mutation($id: ID!) { resumeCampaign(id: $id) { id } }`, "id", b.Campaign),
+		m("cancelCampaign", `mutation($id: ID!) { cancelCampaign(id: $id) { id } }`, "id", b.Campaign),
 		m("deleteCampaign", `mutation($id: ID!) { deleteCampaign(id: $id) }`, "id", b.Campaign),
 
 		m("createKOLPartner in B", `mutation($o: ID!) { createKOLPartner(input: {organizationID: $o, platform: DOUYIN, handle: "x", tier: KOC}) { id } }`, "o", b.Org),

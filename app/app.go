@@ -137,6 +137,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// Posting due content, DUE/overdue/hot-topic alerts: idempotent (claims
 	// by compare-and-swap), run under a task lease by one replica at a time.
 	syncer.Every("content.schedule", contentTick, contents.Periodic)
+	// Campaign phases and budgets: conditional transitions, exactly once.
+	syncer.Every("campaign.clock", campaignTickEvery, campaignClock(client, cfg.Now, cfg.Log))
 	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Content: contents, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
@@ -197,7 +199,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
-		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints,
+		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
 	})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -42,7 +42,7 @@ const (
 
 	// benchCampaignsQuery is a filtered and sorted top-level connection.
 	benchCampaignsQuery = `query { campaigns(first: 50,
-		where: {kind: COUPON, statusIn: [DRAFT, SCHEDULED, RUNNING]},
+		where: {kind: COUPON, statusIn: [DRAFT, SCHEDULED, LIVE]},
 		orderBy: [{field: STARTS_AT, direction: DESC}]) {
 		totalCount pageInfo { hasNextPage endCursor }
 		edges { cursor node { id name kind status startsAt endsAt budget { amount currency } } } } }`
@@ -154,7 +154,7 @@ func BenchmarkCampaignsFilteredSorted(b *testing.B) {
 	// seedStores leaves every campaign DRAFT; spread them over all statuses so
 	// that the filter has rows to drop.
 	ids := e.env.Client.Campaign.Query().IDsX(ctx)
-	statuses := []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusRUNNING,
+	statuses := []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusLIVE,
 		campaign.StatusPAUSED, campaign.StatusENDED, campaign.StatusCANCELLED}
 	for i, id := range ids {
 		e.env.Client.Campaign.UpdateOneID(id).SetStatus(statuses[i%len(statuses)]).ExecX(ctx)
@@ -181,7 +181,7 @@ func BenchmarkCampaignsQueryEnt(b *testing.B) {
 	e := newBenchEnv(b)
 	ctx := authz.SystemContext(context.Background())
 	c := e.env.Client
-	statuses := []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusRUNNING,
+	statuses := []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusLIVE,
 		campaign.StatusPAUSED, campaign.StatusENDED, campaign.StatusCANCELLED}
 	for i, id := range c.Campaign.Query().IDsX(ctx) {
 		c.Campaign.UpdateOneID(id).SetStatus(statuses[i%len(statuses)]).ExecX(ctx)

@@ -9,6 +9,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/promo"
 )
 
 type campaignSpec struct {
@@ -130,21 +131,14 @@ func (s *seeder) campaigns(ctx context.Context) error {
 	for _, p := range plan {
 		status := p.status
 		if status == "" {
-			switch {
-			case s.now.Before(p.starts):
-				status = campaign.StatusSCHEDULED
-			case s.now.Before(p.ends):
-				status = campaign.StatusRUNNING
-			default:
-				status = campaign.StatusENDED
-			}
+			status = campaign.Status(promo.PhaseAt(&promo.Campaign{StartsAt: p.starts, EndsAt: p.ends, Phases: p.phases}, s.now))
 		}
 		budget := yuan(p.budget)
 		var spend float64
 		switch status {
 		case campaign.StatusENDED:
 			spend = float64(budget) * p.spendFraction
-		case campaign.StatusRUNNING, campaign.StatusPAUSED:
+		case campaign.StatusWARM_UP, campaign.StatusLIVE, campaign.StatusENCORE, campaign.StatusPAUSED:
 			elapsed := float64(s.now.Sub(p.starts)) / float64(p.ends.Sub(p.starts))
 			spend = float64(budget) * p.spendFraction * elapsed * s.between(0.85, 1.15)
 		}

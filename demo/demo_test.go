@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/opsgraph/opsgraph/promo"
+	"github.com/opsgraph/opsgraph/promo/promosvc"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -509,7 +511,8 @@ func checkCampaigns(ctx context.Context, t *testing.T, c *ent.Client) {
 	for _, cp := range cs {
 		kinds[cp.Kind]++
 		statuses[cp.Status]++
-		if err := cp.Rules.Validate(string(cp.Kind)); err != nil {
+		if pc := promosvc.ToPromo(cp); promo.Validate(&pc) != nil {
+			err := promo.Validate(&pc)
 			t.Errorf("%s: rules do not validate: %v", cp.Name, err)
 		}
 		if !cp.EndsAt.After(cp.StartsAt) || cp.Budget <= 0 || cp.Spend < 0 || cp.Spend > cp.Budget*12/10 {
@@ -548,7 +551,7 @@ func checkCampaigns(ctx context.Context, t *testing.T, c *ent.Client) {
 			}
 		})
 	}
-	for _, st := range []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusRUNNING, campaign.StatusPAUSED, campaign.StatusENDED, campaign.StatusCANCELLED} {
+	for _, st := range []campaign.Status{campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusLIVE, campaign.StatusPAUSED, campaign.StatusENDED, campaign.StatusCANCELLED} {
 		if statuses[st] == 0 {
 			t.Errorf("no campaign with status %s", st)
 		}

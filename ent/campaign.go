@@ -33,7 +33,7 @@ type Campaign struct {
 	Name string `json:"name,omitempty"`
 	// TIME_LIMITED_DISCOUNT (限时折扣), FULL_REDUCTION (满减), GROUP_BUY (拼团), BARGAIN (砍价), FLASH_SALE (秒杀), COUPON, MEMBER_DAY (会员日), NEW_CUSTOMER (新客首单), REFERRAL (邀新阶梯).
 	Kind campaign.Kind `json:"kind,omitempty"`
-	// Lifecycle state.
+	// Lifecycle state: DRAFT → SCHEDULED → WARM_UP → LIVE → ENCORE → ENDED, plus PAUSED and CANCELLED. Never set directly: changed by the verbs (scheduleCampaign, launchCampaign, pauseCampaign, resumeCampaign, cancelCampaign) and by the clock.
 	Status campaign.Status `json:"status,omitempty"`
 	// Start of the campaign.
 	StartsAt time.Time `json:"starts_at,omitempty"`
@@ -43,8 +43,18 @@ type Campaign struct {
 	Phases []schematype.CampaignPhase `json:"phases,omitempty"`
 	// Budget.
 	Budget schematype.Money `json:"budget,omitempty"`
-	// Spent so far.
+	// Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
 	Spend schematype.Money `json:"spend,omitempty"`
+	// Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
+	DiscountGiven schematype.Money `json:"discount_given,omitempty"`
+	// When spend first reached 90 % of the budget and an alert was raised.
+	BudgetAlertedAt *time.Time `json:"budget_alerted_at,omitempty"`
+	// Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
+	Exclusive bool `json:"exclusive,omitempty"`
+	// What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+	ThresholdBasis campaign.ThresholdBasis `json:"threshold_basis,omitempty"`
+	// Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+	Clearance bool `json:"clearance,omitempty"`
 	// Typed rules; exactly the member matching kind is set and validated.
 	Rules schematype.CampaignRules `json:"rules,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -59,14 +69,20 @@ type CampaignEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// The store running the campaign.
 	Store *Store `json:"store,omitempty"`
+	// Products the campaign covers; with no products and no SKUs it covers the whole store.
+	Products []*Product `json:"products,omitempty"`
+	// SKUs the campaign covers; with no products and no SKUs it covers the whole store.
+	Skus []*SKU `json:"skus,omitempty"`
 	// KOL collaborations in this campaign.
 	Collaborations []*Collaboration `json:"collaborations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [5]map[string]int
 
+	namedProducts       map[string][]*Product
+	namedSkus           map[string][]*SKU
 	namedCollaborations map[string][]*Collaboration
 }
 
@@ -92,10 +108,28 @@ func (e CampaignEdges) StoreOrErr() (*Store, error) {
 	return nil, &NotLoadedError{edge: "store"}
 }
 
+// ProductsOrErr returns the Products value or an error if the edge
+// was not loaded in eager-loading.
+func (e CampaignEdges) ProductsOrErr() ([]*Product, error) {
+	if e.loadedTypes[2] {
+		return e.Products, nil
+	}
+	return nil, &NotLoadedError{edge: "products"}
+}
+
+// SkusOrErr returns the Skus value or an error if the edge
+// was not loaded in eager-loading.
+func (e CampaignEdges) SkusOrErr() ([]*SKU, error) {
+	if e.loadedTypes[3] {
+		return e.Skus, nil
+	}
+	return nil, &NotLoadedError{edge: "skus"}
+}
+
 // CollaborationsOrErr returns the Collaborations value or an error if the edge
 // was not loaded in eager-loading.
 func (e CampaignEdges) CollaborationsOrErr() ([]*Collaboration, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[4] {
 		return e.Collaborations, nil
 	}
 	return nil, &NotLoadedError{edge: "collaborations"}
@@ -108,11 +142,13 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case campaign.FieldPhases, campaign.FieldRules:
 			values[i] = new([]byte)
-		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend:
+		case campaign.FieldExclusive, campaign.FieldClearance:
+			values[i] = new(sql.NullBool)
+		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven:
 			values[i] = new(sql.NullInt64)
-		case campaign.FieldName, campaign.FieldKind, campaign.FieldStatus:
+		case campaign.FieldName, campaign.FieldKind, campaign.FieldStatus, campaign.FieldThresholdBasis:
 			values[i] = new(sql.NullString)
-		case campaign.FieldCreatedAt, campaign.FieldUpdatedAt, campaign.FieldStartsAt, campaign.FieldEndsAt:
+		case campaign.FieldCreatedAt, campaign.FieldUpdatedAt, campaign.FieldStartsAt, campaign.FieldEndsAt, campaign.FieldBudgetAlertedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -209,6 +245,37 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Spend = schematype.Money(value.Int64)
 			}
+		case campaign.FieldDiscountGiven:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_given", values[i])
+			} else if value.Valid {
+				_m.DiscountGiven = schematype.Money(value.Int64)
+			}
+		case campaign.FieldBudgetAlertedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field budget_alerted_at", values[i])
+			} else if value.Valid {
+				_m.BudgetAlertedAt = new(time.Time)
+				*_m.BudgetAlertedAt = value.Time
+			}
+		case campaign.FieldExclusive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field exclusive", values[i])
+			} else if value.Valid {
+				_m.Exclusive = value.Bool
+			}
+		case campaign.FieldThresholdBasis:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field threshold_basis", values[i])
+			} else if value.Valid {
+				_m.ThresholdBasis = campaign.ThresholdBasis(value.String)
+			}
+		case campaign.FieldClearance:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field clearance", values[i])
+			} else if value.Valid {
+				_m.Clearance = value.Bool
+			}
 		case campaign.FieldRules:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field rules", values[i])
@@ -238,6 +305,16 @@ func (_m *Campaign) QueryOrganization() *OrganizationQuery {
 // QueryStore queries the "store" edge of the Campaign entity.
 func (_m *Campaign) QueryStore() *StoreQuery {
 	return NewCampaignClient(_m.config).QueryStore(_m)
+}
+
+// QueryProducts queries the "products" edge of the Campaign entity.
+func (_m *Campaign) QueryProducts() *ProductQuery {
+	return NewCampaignClient(_m.config).QueryProducts(_m)
+}
+
+// QuerySkus queries the "skus" edge of the Campaign entity.
+func (_m *Campaign) QuerySkus() *SKUQuery {
+	return NewCampaignClient(_m.config).QuerySkus(_m)
 }
 
 // QueryCollaborations queries the "collaborations" edge of the Campaign entity.
@@ -304,10 +381,75 @@ func (_m *Campaign) String() string {
 	builder.WriteString("spend=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Spend))
 	builder.WriteString(", ")
+	builder.WriteString("discount_given=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountGiven))
+	builder.WriteString(", ")
+	if v := _m.BudgetAlertedAt; v != nil {
+		builder.WriteString("budget_alerted_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("exclusive=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Exclusive))
+	builder.WriteString(", ")
+	builder.WriteString("threshold_basis=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ThresholdBasis))
+	builder.WriteString(", ")
+	builder.WriteString("clearance=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Clearance))
+	builder.WriteString(", ")
 	builder.WriteString("rules=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Rules))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedProducts returns the Products named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Campaign) NamedProducts(name string) ([]*Product, error) {
+	if _m.Edges.namedProducts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProducts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Campaign) appendNamedProducts(name string, edges ...*Product) {
+	if _m.Edges.namedProducts == nil {
+		_m.Edges.namedProducts = make(map[string][]*Product)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProducts[name] = []*Product{}
+	} else {
+		_m.Edges.namedProducts[name] = append(_m.Edges.namedProducts[name], edges...)
+	}
+}
+
+// NamedSkus returns the Skus named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Campaign) NamedSkus(name string) ([]*SKU, error) {
+	if _m.Edges.namedSkus == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSkus[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Campaign) appendNamedSkus(name string, edges ...*SKU) {
+	if _m.Edges.namedSkus == nil {
+		_m.Edges.namedSkus = make(map[string][]*SKU)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSkus[name] = []*SKU{}
+	} else {
+		_m.Edges.namedSkus[name] = append(_m.Edges.namedSkus[name], edges...)
+	}
 }
 
 // NamedCollaborations returns the Collaborations named value or an error if the edge was not

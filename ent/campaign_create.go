@@ -14,7 +14,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
 
@@ -138,6 +140,76 @@ func (_c *CampaignCreate) SetNillableSpend(v *schematype.Money) *CampaignCreate 
 	return _c
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (_c *CampaignCreate) SetDiscountGiven(v schematype.Money) *CampaignCreate {
+	_c.mutation.SetDiscountGiven(v)
+	return _c
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableDiscountGiven(v *schematype.Money) *CampaignCreate {
+	if v != nil {
+		_c.SetDiscountGiven(*v)
+	}
+	return _c
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_c *CampaignCreate) SetBudgetAlertedAt(v time.Time) *CampaignCreate {
+	_c.mutation.SetBudgetAlertedAt(v)
+	return _c
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableBudgetAlertedAt(v *time.Time) *CampaignCreate {
+	if v != nil {
+		_c.SetBudgetAlertedAt(*v)
+	}
+	return _c
+}
+
+// SetExclusive sets the "exclusive" field.
+func (_c *CampaignCreate) SetExclusive(v bool) *CampaignCreate {
+	_c.mutation.SetExclusive(v)
+	return _c
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableExclusive(v *bool) *CampaignCreate {
+	if v != nil {
+		_c.SetExclusive(*v)
+	}
+	return _c
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_c *CampaignCreate) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignCreate {
+	_c.mutation.SetThresholdBasis(v)
+	return _c
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignCreate {
+	if v != nil {
+		_c.SetThresholdBasis(*v)
+	}
+	return _c
+}
+
+// SetClearance sets the "clearance" field.
+func (_c *CampaignCreate) SetClearance(v bool) *CampaignCreate {
+	_c.mutation.SetClearance(v)
+	return _c
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableClearance(v *bool) *CampaignCreate {
+	if v != nil {
+		_c.SetClearance(*v)
+	}
+	return _c
+}
+
 // SetRules sets the "rules" field.
 func (_c *CampaignCreate) SetRules(v schematype.CampaignRules) *CampaignCreate {
 	_c.mutation.SetRules(v)
@@ -152,6 +224,36 @@ func (_c *CampaignCreate) SetOrganization(v *Organization) *CampaignCreate {
 // SetStore sets the "store" edge to the Store entity.
 func (_c *CampaignCreate) SetStore(v *Store) *CampaignCreate {
 	return _c.SetStoreID(v.ID)
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_c *CampaignCreate) AddProductIDs(ids ...int) *CampaignCreate {
+	_c.mutation.AddProductIDs(ids...)
+	return _c
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_c *CampaignCreate) AddProducts(v ...*Product) *CampaignCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_c *CampaignCreate) AddSkuIDs(ids ...int) *CampaignCreate {
+	_c.mutation.AddSkuIDs(ids...)
+	return _c
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_c *CampaignCreate) AddSkus(v ...*SKU) *CampaignCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -232,6 +334,22 @@ func (_c *CampaignCreate) defaults() error {
 		v := campaign.DefaultSpend
 		_c.mutation.SetSpend(v)
 	}
+	if _, ok := _c.mutation.DiscountGiven(); !ok {
+		v := campaign.DefaultDiscountGiven
+		_c.mutation.SetDiscountGiven(v)
+	}
+	if _, ok := _c.mutation.Exclusive(); !ok {
+		v := campaign.DefaultExclusive
+		_c.mutation.SetExclusive(v)
+	}
+	if _, ok := _c.mutation.ThresholdBasis(); !ok {
+		v := campaign.DefaultThresholdBasis
+		_c.mutation.SetThresholdBasis(v)
+	}
+	if _, ok := _c.mutation.Clearance(); !ok {
+		v := campaign.DefaultClearance
+		_c.mutation.SetClearance(v)
+	}
 	return nil
 }
 
@@ -284,6 +402,23 @@ func (_c *CampaignCreate) check() error {
 	}
 	if _, ok := _c.mutation.Spend(); !ok {
 		return &ValidationError{Name: "spend", err: errors.New(`ent: missing required field "Campaign.spend"`)}
+	}
+	if _, ok := _c.mutation.DiscountGiven(); !ok {
+		return &ValidationError{Name: "discount_given", err: errors.New(`ent: missing required field "Campaign.discount_given"`)}
+	}
+	if _, ok := _c.mutation.Exclusive(); !ok {
+		return &ValidationError{Name: "exclusive", err: errors.New(`ent: missing required field "Campaign.exclusive"`)}
+	}
+	if _, ok := _c.mutation.ThresholdBasis(); !ok {
+		return &ValidationError{Name: "threshold_basis", err: errors.New(`ent: missing required field "Campaign.threshold_basis"`)}
+	}
+	if v, ok := _c.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Clearance(); !ok {
+		return &ValidationError{Name: "clearance", err: errors.New(`ent: missing required field "Campaign.clearance"`)}
 	}
 	if _, ok := _c.mutation.Rules(); !ok {
 		return &ValidationError{Name: "rules", err: errors.New(`ent: missing required field "Campaign.rules"`)}
@@ -361,6 +496,26 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 		_spec.SetField(campaign.FieldSpend, field.TypeInt64, value)
 		_node.Spend = value
 	}
+	if value, ok := _c.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+		_node.DiscountGiven = value
+	}
+	if value, ok := _c.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+		_node.BudgetAlertedAt = &value
+	}
+	if value, ok := _c.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+		_node.Exclusive = value
+	}
+	if value, ok := _c.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+		_node.ThresholdBasis = value
+	}
+	if value, ok := _c.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+		_node.Clearance = value
+	}
 	if value, ok := _c.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
 		_node.Rules = value
@@ -397,6 +552,38 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.StoreID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CollaborationsIDs(); len(nodes) > 0 {
@@ -590,6 +777,78 @@ func (u *CampaignUpsert) UpdateSpend() *CampaignUpsert {
 // AddSpend adds v to the "spend" field.
 func (u *CampaignUpsert) AddSpend(v schematype.Money) *CampaignUpsert {
 	u.Add(campaign.FieldSpend, v)
+	return u
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsert) SetDiscountGiven(v schematype.Money) *CampaignUpsert {
+	u.Set(campaign.FieldDiscountGiven, v)
+	return u
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateDiscountGiven() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldDiscountGiven)
+	return u
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsert) AddDiscountGiven(v schematype.Money) *CampaignUpsert {
+	u.Add(campaign.FieldDiscountGiven, v)
+	return u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsert) SetBudgetAlertedAt(v time.Time) *CampaignUpsert {
+	u.Set(campaign.FieldBudgetAlertedAt, v)
+	return u
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateBudgetAlertedAt() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldBudgetAlertedAt)
+	return u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsert) ClearBudgetAlertedAt() *CampaignUpsert {
+	u.SetNull(campaign.FieldBudgetAlertedAt)
+	return u
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsert) SetExclusive(v bool) *CampaignUpsert {
+	u.Set(campaign.FieldExclusive, v)
+	return u
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateExclusive() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldExclusive)
+	return u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsert) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsert {
+	u.Set(campaign.FieldThresholdBasis, v)
+	return u
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateThresholdBasis() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldThresholdBasis)
+	return u
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsert) SetClearance(v bool) *CampaignUpsert {
+	u.Set(campaign.FieldClearance, v)
+	return u
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateClearance() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldClearance)
 	return u
 }
 
@@ -800,6 +1059,90 @@ func (u *CampaignUpsertOne) AddSpend(v schematype.Money) *CampaignUpsertOne {
 func (u *CampaignUpsertOne) UpdateSpend() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsertOne) SetDiscountGiven(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountGiven(v)
+	})
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsertOne) AddDiscountGiven(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountGiven(v)
+	})
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateDiscountGiven() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountGiven()
+	})
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsertOne) SetBudgetAlertedAt(v time.Time) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetBudgetAlertedAt(v)
+	})
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateBudgetAlertedAt() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateBudgetAlertedAt()
+	})
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsertOne) ClearBudgetAlertedAt() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearBudgetAlertedAt()
+	})
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsertOne) SetExclusive(v bool) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetExclusive(v)
+	})
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateExclusive() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateExclusive()
+	})
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsertOne) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetThresholdBasis(v)
+	})
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateThresholdBasis() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateThresholdBasis()
+	})
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsertOne) SetClearance(v bool) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetClearance(v)
+	})
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateClearance() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateClearance()
 	})
 }
 
@@ -1178,6 +1521,90 @@ func (u *CampaignUpsertBulk) AddSpend(v schematype.Money) *CampaignUpsertBulk {
 func (u *CampaignUpsertBulk) UpdateSpend() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateSpend()
+	})
+}
+
+// SetDiscountGiven sets the "discount_given" field.
+func (u *CampaignUpsertBulk) SetDiscountGiven(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountGiven(v)
+	})
+}
+
+// AddDiscountGiven adds v to the "discount_given" field.
+func (u *CampaignUpsertBulk) AddDiscountGiven(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountGiven(v)
+	})
+}
+
+// UpdateDiscountGiven sets the "discount_given" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateDiscountGiven() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountGiven()
+	})
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (u *CampaignUpsertBulk) SetBudgetAlertedAt(v time.Time) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetBudgetAlertedAt(v)
+	})
+}
+
+// UpdateBudgetAlertedAt sets the "budget_alerted_at" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateBudgetAlertedAt() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateBudgetAlertedAt()
+	})
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (u *CampaignUpsertBulk) ClearBudgetAlertedAt() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearBudgetAlertedAt()
+	})
+}
+
+// SetExclusive sets the "exclusive" field.
+func (u *CampaignUpsertBulk) SetExclusive(v bool) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetExclusive(v)
+	})
+}
+
+// UpdateExclusive sets the "exclusive" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateExclusive() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateExclusive()
+	})
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (u *CampaignUpsertBulk) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetThresholdBasis(v)
+	})
+}
+
+// UpdateThresholdBasis sets the "threshold_basis" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateThresholdBasis() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateThresholdBasis()
+	})
+}
+
+// SetClearance sets the "clearance" field.
+func (u *CampaignUpsertBulk) SetClearance(v bool) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetClearance(v)
+	})
+}
+
+// UpdateClearance sets the "clearance" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateClearance() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateClearance()
 	})
 }
 

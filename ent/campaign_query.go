@@ -18,6 +18,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
 
@@ -30,9 +32,13 @@ type CampaignQuery struct {
 	predicates              []predicate.Campaign
 	withOrganization        *OrganizationQuery
 	withStore               *StoreQuery
+	withProducts            *ProductQuery
+	withSkus                *SKUQuery
 	withCollaborations      *CollaborationQuery
 	loadTotal               []func(context.Context, []*Campaign) error
 	modifiers               []func(*sql.Selector)
+	withNamedProducts       map[string]*ProductQuery
+	withNamedSkus           map[string]*SKUQuery
 	withNamedCollaborations map[string]*CollaborationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -107,6 +113,50 @@ func (_q *CampaignQuery) QueryStore() *StoreQuery {
 			sqlgraph.From(campaign.Table, campaign.FieldID, selector),
 			sqlgraph.To(store.Table, store.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, campaign.StoreTable, campaign.StoreColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProducts chains the current query on the "products" edge.
+func (_q *CampaignQuery) QueryProducts() *ProductQuery {
+	query := (&ProductClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, selector),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.ProductsTable, campaign.ProductsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySkus chains the current query on the "skus" edge.
+func (_q *CampaignQuery) QuerySkus() *SKUQuery {
+	query := (&SKUClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, selector),
+			sqlgraph.To(sku.Table, sku.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.SkusTable, campaign.SkusPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -330,6 +380,8 @@ func (_q *CampaignQuery) Clone() *CampaignQuery {
 		predicates:         append([]predicate.Campaign{}, _q.predicates...),
 		withOrganization:   _q.withOrganization.Clone(),
 		withStore:          _q.withStore.Clone(),
+		withProducts:       _q.withProducts.Clone(),
+		withSkus:           _q.withSkus.Clone(),
 		withCollaborations: _q.withCollaborations.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -357,6 +409,28 @@ func (_q *CampaignQuery) WithStore(opts ...func(*StoreQuery)) *CampaignQuery {
 		opt(query)
 	}
 	_q.withStore = query
+	return _q
+}
+
+// WithProducts tells the query-builder to eager-load the nodes that are connected to
+// the "products" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CampaignQuery) WithProducts(opts ...func(*ProductQuery)) *CampaignQuery {
+	query := (&ProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProducts = query
+	return _q
+}
+
+// WithSkus tells the query-builder to eager-load the nodes that are connected to
+// the "skus" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CampaignQuery) WithSkus(opts ...func(*SKUQuery)) *CampaignQuery {
+	query := (&SKUClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSkus = query
 	return _q
 }
 
@@ -455,9 +529,11 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 	var (
 		nodes       = []*Campaign{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withStore != nil,
+			_q.withProducts != nil,
+			_q.withSkus != nil,
 			_q.withCollaborations != nil,
 		}
 	)
@@ -497,10 +573,38 @@ func (_q *CampaignQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cam
 			return nil, err
 		}
 	}
+	if query := _q.withProducts; query != nil {
+		if err := _q.loadProducts(ctx, query, nodes,
+			func(n *Campaign) { n.Edges.Products = []*Product{} },
+			func(n *Campaign, e *Product) { n.Edges.Products = append(n.Edges.Products, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSkus; query != nil {
+		if err := _q.loadSkus(ctx, query, nodes,
+			func(n *Campaign) { n.Edges.Skus = []*SKU{} },
+			func(n *Campaign, e *SKU) { n.Edges.Skus = append(n.Edges.Skus, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withCollaborations; query != nil {
 		if err := _q.loadCollaborations(ctx, query, nodes,
 			func(n *Campaign) { n.Edges.Collaborations = []*Collaboration{} },
 			func(n *Campaign, e *Collaboration) { n.Edges.Collaborations = append(n.Edges.Collaborations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProducts {
+		if err := _q.loadProducts(ctx, query, nodes,
+			func(n *Campaign) { n.appendNamedProducts(name) },
+			func(n *Campaign, e *Product) { n.appendNamedProducts(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSkus {
+		if err := _q.loadSkus(ctx, query, nodes,
+			func(n *Campaign) { n.appendNamedSkus(name) },
+			func(n *Campaign, e *SKU) { n.appendNamedSkus(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -573,6 +677,128 @@ func (_q *CampaignQuery) loadStore(ctx context.Context, query *StoreQuery, nodes
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *CampaignQuery) loadProducts(ctx context.Context, query *ProductQuery, nodes []*Campaign, init func(*Campaign), assign func(*Campaign, *Product)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Campaign)
+	nids := make(map[int]map[*Campaign]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(campaign.ProductsTable)
+		s.Join(joinT).On(s.C(product.FieldID), joinT.C(campaign.ProductsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(campaign.ProductsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(campaign.ProductsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Campaign]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Product](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "products" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *CampaignQuery) loadSkus(ctx context.Context, query *SKUQuery, nodes []*Campaign, init func(*Campaign), assign func(*Campaign, *SKU)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Campaign)
+	nids := make(map[int]map[*Campaign]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(campaign.SkusTable)
+		s.Join(joinT).On(s.C(sku.FieldID), joinT.C(campaign.SkusPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(campaign.SkusPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(campaign.SkusPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Campaign]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*SKU](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "skus" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -735,6 +961,34 @@ func (_q *CampaignQuery) ForShare(opts ...sql.LockOption) *CampaignQuery {
 func (_q *CampaignQuery) Modify(modifiers ...func(s *sql.Selector)) *CampaignSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedProducts tells the query-builder to eager-load the nodes that are connected to the "products"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CampaignQuery) WithNamedProducts(name string, opts ...func(*ProductQuery)) *CampaignQuery {
+	query := (&ProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedProducts == nil {
+		_q.withNamedProducts = make(map[string]*ProductQuery)
+	}
+	_q.withNamedProducts[name] = query
+	return _q
+}
+
+// WithNamedSkus tells the query-builder to eager-load the nodes that are connected to the "skus"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CampaignQuery) WithNamedSkus(name string, opts ...func(*SKUQuery)) *CampaignQuery {
+	query := (&SKUClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSkus == nil {
+		_q.withNamedSkus = make(map[string]*SKUQuery)
+	}
+	_q.withNamedSkus[name] = query
+	return _q
 }
 
 // WithNamedCollaborations tells the query-builder to eager-load the nodes that are connected to the "collaborations"

@@ -15,7 +15,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/predicate"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/ent/sku"
 )
 
 // CampaignUpdate is the builder for updating Campaign entities.
@@ -168,6 +170,89 @@ func (_u *CampaignUpdate) AddSpend(v schematype.Money) *CampaignUpdate {
 	return _u
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (_u *CampaignUpdate) SetDiscountGiven(v schematype.Money) *CampaignUpdate {
+	_u.mutation.ResetDiscountGiven()
+	_u.mutation.SetDiscountGiven(v)
+	return _u
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableDiscountGiven(v *schematype.Money) *CampaignUpdate {
+	if v != nil {
+		_u.SetDiscountGiven(*v)
+	}
+	return _u
+}
+
+// AddDiscountGiven adds value to the "discount_given" field.
+func (_u *CampaignUpdate) AddDiscountGiven(v schematype.Money) *CampaignUpdate {
+	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_u *CampaignUpdate) SetBudgetAlertedAt(v time.Time) *CampaignUpdate {
+	_u.mutation.SetBudgetAlertedAt(v)
+	return _u
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableBudgetAlertedAt(v *time.Time) *CampaignUpdate {
+	if v != nil {
+		_u.SetBudgetAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (_u *CampaignUpdate) ClearBudgetAlertedAt() *CampaignUpdate {
+	_u.mutation.ClearBudgetAlertedAt()
+	return _u
+}
+
+// SetExclusive sets the "exclusive" field.
+func (_u *CampaignUpdate) SetExclusive(v bool) *CampaignUpdate {
+	_u.mutation.SetExclusive(v)
+	return _u
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableExclusive(v *bool) *CampaignUpdate {
+	if v != nil {
+		_u.SetExclusive(*v)
+	}
+	return _u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_u *CampaignUpdate) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpdate {
+	_u.mutation.SetThresholdBasis(v)
+	return _u
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignUpdate {
+	if v != nil {
+		_u.SetThresholdBasis(*v)
+	}
+	return _u
+}
+
+// SetClearance sets the "clearance" field.
+func (_u *CampaignUpdate) SetClearance(v bool) *CampaignUpdate {
+	_u.mutation.SetClearance(v)
+	return _u
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableClearance(v *bool) *CampaignUpdate {
+	if v != nil {
+		_u.SetClearance(*v)
+	}
+	return _u
+}
+
 // SetRules sets the "rules" field.
 func (_u *CampaignUpdate) SetRules(v schematype.CampaignRules) *CampaignUpdate {
 	_u.mutation.SetRules(v)
@@ -180,6 +265,36 @@ func (_u *CampaignUpdate) SetNillableRules(v *schematype.CampaignRules) *Campaig
 		_u.SetRules(*v)
 	}
 	return _u
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_u *CampaignUpdate) AddProductIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.AddProductIDs(ids...)
+	return _u
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_u *CampaignUpdate) AddProducts(v ...*Product) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_u *CampaignUpdate) AddSkuIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.AddSkuIDs(ids...)
+	return _u
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_u *CampaignUpdate) AddSkus(v ...*SKU) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -200,6 +315,48 @@ func (_u *CampaignUpdate) AddCollaborations(v ...*Collaboration) *CampaignUpdate
 // Mutation returns the CampaignMutation object of the builder.
 func (_u *CampaignUpdate) Mutation() *CampaignMutation {
 	return _u.mutation
+}
+
+// ClearProducts clears all "products" edges to the Product entity.
+func (_u *CampaignUpdate) ClearProducts() *CampaignUpdate {
+	_u.mutation.ClearProducts()
+	return _u
+}
+
+// RemoveProductIDs removes the "products" edge to Product entities by IDs.
+func (_u *CampaignUpdate) RemoveProductIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.RemoveProductIDs(ids...)
+	return _u
+}
+
+// RemoveProducts removes "products" edges to Product entities.
+func (_u *CampaignUpdate) RemoveProducts(v ...*Product) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProductIDs(ids...)
+}
+
+// ClearSkus clears all "skus" edges to the SKU entity.
+func (_u *CampaignUpdate) ClearSkus() *CampaignUpdate {
+	_u.mutation.ClearSkus()
+	return _u
+}
+
+// RemoveSkuIDs removes the "skus" edge to SKU entities by IDs.
+func (_u *CampaignUpdate) RemoveSkuIDs(ids ...int) *CampaignUpdate {
+	_u.mutation.RemoveSkuIDs(ids...)
+	return _u
+}
+
+// RemoveSkus removes "skus" edges to SKU entities.
+func (_u *CampaignUpdate) RemoveSkus(v ...*SKU) *CampaignUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSkuIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -282,6 +439,11 @@ func (_u *CampaignUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Campaign.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Campaign.organization"`)
 	}
@@ -350,8 +512,119 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
+		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BudgetAlertedAtCleared() {
+		_spec.ClearField(campaign.FieldBudgetAlertedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
+	}
+	if _u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProductsIDs(); len(nodes) > 0 && !_u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSkusIDs(); len(nodes) > 0 && !_u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -556,6 +829,89 @@ func (_u *CampaignUpdateOne) AddSpend(v schematype.Money) *CampaignUpdateOne {
 	return _u
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (_u *CampaignUpdateOne) SetDiscountGiven(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.ResetDiscountGiven()
+	_u.mutation.SetDiscountGiven(v)
+	return _u
+}
+
+// SetNillableDiscountGiven sets the "discount_given" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableDiscountGiven(v *schematype.Money) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetDiscountGiven(*v)
+	}
+	return _u
+}
+
+// AddDiscountGiven adds value to the "discount_given" field.
+func (_u *CampaignUpdateOne) AddDiscountGiven(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (_u *CampaignUpdateOne) SetBudgetAlertedAt(v time.Time) *CampaignUpdateOne {
+	_u.mutation.SetBudgetAlertedAt(v)
+	return _u
+}
+
+// SetNillableBudgetAlertedAt sets the "budget_alerted_at" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableBudgetAlertedAt(v *time.Time) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetBudgetAlertedAt(*v)
+	}
+	return _u
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (_u *CampaignUpdateOne) ClearBudgetAlertedAt() *CampaignUpdateOne {
+	_u.mutation.ClearBudgetAlertedAt()
+	return _u
+}
+
+// SetExclusive sets the "exclusive" field.
+func (_u *CampaignUpdateOne) SetExclusive(v bool) *CampaignUpdateOne {
+	_u.mutation.SetExclusive(v)
+	return _u
+}
+
+// SetNillableExclusive sets the "exclusive" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableExclusive(v *bool) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetExclusive(*v)
+	}
+	return _u
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (_u *CampaignUpdateOne) SetThresholdBasis(v campaign.ThresholdBasis) *CampaignUpdateOne {
+	_u.mutation.SetThresholdBasis(v)
+	return _u
+}
+
+// SetNillableThresholdBasis sets the "threshold_basis" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableThresholdBasis(v *campaign.ThresholdBasis) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetThresholdBasis(*v)
+	}
+	return _u
+}
+
+// SetClearance sets the "clearance" field.
+func (_u *CampaignUpdateOne) SetClearance(v bool) *CampaignUpdateOne {
+	_u.mutation.SetClearance(v)
+	return _u
+}
+
+// SetNillableClearance sets the "clearance" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableClearance(v *bool) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetClearance(*v)
+	}
+	return _u
+}
+
 // SetRules sets the "rules" field.
 func (_u *CampaignUpdateOne) SetRules(v schematype.CampaignRules) *CampaignUpdateOne {
 	_u.mutation.SetRules(v)
@@ -568,6 +924,36 @@ func (_u *CampaignUpdateOne) SetNillableRules(v *schematype.CampaignRules) *Camp
 		_u.SetRules(*v)
 	}
 	return _u
+}
+
+// AddProductIDs adds the "products" edge to the Product entity by IDs.
+func (_u *CampaignUpdateOne) AddProductIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.AddProductIDs(ids...)
+	return _u
+}
+
+// AddProducts adds the "products" edges to the Product entity.
+func (_u *CampaignUpdateOne) AddProducts(v ...*Product) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProductIDs(ids...)
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by IDs.
+func (_u *CampaignUpdateOne) AddSkuIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.AddSkuIDs(ids...)
+	return _u
+}
+
+// AddSkus adds the "skus" edges to the SKU entity.
+func (_u *CampaignUpdateOne) AddSkus(v ...*SKU) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSkuIDs(ids...)
 }
 
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
@@ -588,6 +974,48 @@ func (_u *CampaignUpdateOne) AddCollaborations(v ...*Collaboration) *CampaignUpd
 // Mutation returns the CampaignMutation object of the builder.
 func (_u *CampaignUpdateOne) Mutation() *CampaignMutation {
 	return _u.mutation
+}
+
+// ClearProducts clears all "products" edges to the Product entity.
+func (_u *CampaignUpdateOne) ClearProducts() *CampaignUpdateOne {
+	_u.mutation.ClearProducts()
+	return _u
+}
+
+// RemoveProductIDs removes the "products" edge to Product entities by IDs.
+func (_u *CampaignUpdateOne) RemoveProductIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.RemoveProductIDs(ids...)
+	return _u
+}
+
+// RemoveProducts removes "products" edges to Product entities.
+func (_u *CampaignUpdateOne) RemoveProducts(v ...*Product) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProductIDs(ids...)
+}
+
+// ClearSkus clears all "skus" edges to the SKU entity.
+func (_u *CampaignUpdateOne) ClearSkus() *CampaignUpdateOne {
+	_u.mutation.ClearSkus()
+	return _u
+}
+
+// RemoveSkuIDs removes the "skus" edge to SKU entities by IDs.
+func (_u *CampaignUpdateOne) RemoveSkuIDs(ids ...int) *CampaignUpdateOne {
+	_u.mutation.RemoveSkuIDs(ids...)
+	return _u
+}
+
+// RemoveSkus removes "skus" edges to SKU entities.
+func (_u *CampaignUpdateOne) RemoveSkus(v ...*SKU) *CampaignUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSkuIDs(ids...)
 }
 
 // ClearCollaborations clears all "collaborations" edges to the Collaboration entity.
@@ -683,6 +1111,11 @@ func (_u *CampaignUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Campaign.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ThresholdBasis(); ok {
+		if err := campaign.ThresholdBasisValidator(v); err != nil {
+			return &ValidationError{Name: "threshold_basis", err: fmt.Errorf(`ent: validator failed for field "Campaign.threshold_basis": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Campaign.organization"`)
 	}
@@ -768,8 +1201,119 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	if value, ok := _u.mutation.AddedSpend(); ok {
 		_spec.AddField(campaign.FieldSpend, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.DiscountGiven(); ok {
+		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
+		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
+		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
+	}
+	if _u.mutation.BudgetAlertedAtCleared() {
+		_spec.ClearField(campaign.FieldBudgetAlertedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Exclusive(); ok {
+		_spec.SetField(campaign.FieldExclusive, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ThresholdBasis(); ok {
+		_spec.SetField(campaign.FieldThresholdBasis, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.Clearance(); ok {
+		_spec.SetField(campaign.FieldClearance, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Rules(); ok {
 		_spec.SetField(campaign.FieldRules, field.TypeJSON, value)
+	}
+	if _u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProductsIDs(); len(nodes) > 0 && !_u.mutation.ProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(product.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSkusIDs(); len(nodes) > 0 && !_u.mutation.SkusCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SkusIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sku.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{

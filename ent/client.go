@@ -1139,6 +1139,38 @@ func (c *CampaignClient) QueryStore(_m *Campaign) *StoreQuery {
 	return query
 }
 
+// QueryProducts queries the products edge of a Campaign.
+func (c *CampaignClient) QueryProducts(_m *Campaign) *ProductQuery {
+	query := (&ProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(product.Table, product.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.ProductsTable, campaign.ProductsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySkus queries the skus edge of a Campaign.
+func (c *CampaignClient) QuerySkus(_m *Campaign) *SKUQuery {
+	query := (&SKUClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(campaign.Table, campaign.FieldID, id),
+			sqlgraph.To(sku.Table, sku.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, campaign.SkusTable, campaign.SkusPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryCollaborations queries the collaborations edge of a Campaign.
 func (c *CampaignClient) QueryCollaborations(_m *Campaign) *CollaborationQuery {
 	query := (&CollaborationClient{config: c.config}).Query()
@@ -3805,6 +3837,22 @@ func (c *ProductClient) QuerySkus(_m *Product) *SKUQuery {
 	return query
 }
 
+// QueryCampaigns queries the campaigns edge of a Product.
+func (c *ProductClient) QueryCampaigns(_m *Product) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(product.Table, product.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, product.CampaignsTable, product.CampaignsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProductClient) Hooks() []Hook {
 	hooks := c.hooks.Product
@@ -3964,6 +4012,22 @@ func (c *SKUClient) QueryProduct(_m *SKU) *ProductQuery {
 			sqlgraph.From(sku.Table, sku.FieldID, id),
 			sqlgraph.To(product.Table, product.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, sku.ProductTable, sku.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCampaigns queries the campaigns edge of a SKU.
+func (c *SKUClient) QueryCampaigns(_m *SKU) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sku.Table, sku.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, sku.CampaignsTable, sku.CampaignsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -147,19 +147,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Campaign",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			campaign.FieldCreatedAt:      {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
-			campaign.FieldUpdatedAt:      {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
-			campaign.FieldOrganizationID: {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
-			campaign.FieldStoreID:        {Type: field.TypeInt, Column: campaign.FieldStoreID},
-			campaign.FieldName:           {Type: field.TypeString, Column: campaign.FieldName},
-			campaign.FieldKind:           {Type: field.TypeEnum, Column: campaign.FieldKind},
-			campaign.FieldStatus:         {Type: field.TypeEnum, Column: campaign.FieldStatus},
-			campaign.FieldStartsAt:       {Type: field.TypeTime, Column: campaign.FieldStartsAt},
-			campaign.FieldEndsAt:         {Type: field.TypeTime, Column: campaign.FieldEndsAt},
-			campaign.FieldPhases:         {Type: field.TypeJSON, Column: campaign.FieldPhases},
-			campaign.FieldBudget:         {Type: field.TypeInt64, Column: campaign.FieldBudget},
-			campaign.FieldSpend:          {Type: field.TypeInt64, Column: campaign.FieldSpend},
-			campaign.FieldRules:          {Type: field.TypeJSON, Column: campaign.FieldRules},
+			campaign.FieldCreatedAt:       {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
+			campaign.FieldUpdatedAt:       {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
+			campaign.FieldOrganizationID:  {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
+			campaign.FieldStoreID:         {Type: field.TypeInt, Column: campaign.FieldStoreID},
+			campaign.FieldName:            {Type: field.TypeString, Column: campaign.FieldName},
+			campaign.FieldKind:            {Type: field.TypeEnum, Column: campaign.FieldKind},
+			campaign.FieldStatus:          {Type: field.TypeEnum, Column: campaign.FieldStatus},
+			campaign.FieldStartsAt:        {Type: field.TypeTime, Column: campaign.FieldStartsAt},
+			campaign.FieldEndsAt:          {Type: field.TypeTime, Column: campaign.FieldEndsAt},
+			campaign.FieldPhases:          {Type: field.TypeJSON, Column: campaign.FieldPhases},
+			campaign.FieldBudget:          {Type: field.TypeInt64, Column: campaign.FieldBudget},
+			campaign.FieldSpend:           {Type: field.TypeInt64, Column: campaign.FieldSpend},
+			campaign.FieldDiscountGiven:   {Type: field.TypeInt64, Column: campaign.FieldDiscountGiven},
+			campaign.FieldBudgetAlertedAt: {Type: field.TypeTime, Column: campaign.FieldBudgetAlertedAt},
+			campaign.FieldExclusive:       {Type: field.TypeBool, Column: campaign.FieldExclusive},
+			campaign.FieldThresholdBasis:  {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
+			campaign.FieldClearance:       {Type: field.TypeBool, Column: campaign.FieldClearance},
+			campaign.FieldRules:           {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -738,6 +743,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Store",
 	)
 	graph.MustAddE(
+		"products",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.ProductsTable,
+			Columns: campaign.ProductsPrimaryKey,
+			Bidi:    false,
+		},
+		"Campaign",
+		"Product",
+	)
+	graph.MustAddE(
+		"skus",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   campaign.SkusTable,
+			Columns: campaign.SkusPrimaryKey,
+			Bidi:    false,
+		},
+		"Campaign",
+		"SKU",
+	)
+	graph.MustAddE(
 		"collaborations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1230,6 +1259,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"SKU",
 	)
 	graph.MustAddE(
+		"campaigns",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   product.CampaignsTable,
+			Columns: product.CampaignsPrimaryKey,
+			Bidi:    false,
+		},
+		"Product",
+		"Campaign",
+	)
+	graph.MustAddE(
 		"organization",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1252,6 +1293,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"SKU",
 		"Product",
+	)
+	graph.MustAddE(
+		"campaigns",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   sku.CampaignsTable,
+			Columns: sku.CampaignsPrimaryKey,
+			Bidi:    false,
+		},
+		"SKU",
+		"Campaign",
 	)
 	graph.MustAddE(
 		"user",
@@ -1952,6 +2005,31 @@ func (f *CampaignFilter) WhereSpend(p entql.Int64P) {
 	f.Where(p.Field(campaign.FieldSpend))
 }
 
+// WhereDiscountGiven applies the entql int64 predicate on the discount_given field.
+func (f *CampaignFilter) WhereDiscountGiven(p entql.Int64P) {
+	f.Where(p.Field(campaign.FieldDiscountGiven))
+}
+
+// WhereBudgetAlertedAt applies the entql time.Time predicate on the budget_alerted_at field.
+func (f *CampaignFilter) WhereBudgetAlertedAt(p entql.TimeP) {
+	f.Where(p.Field(campaign.FieldBudgetAlertedAt))
+}
+
+// WhereExclusive applies the entql bool predicate on the exclusive field.
+func (f *CampaignFilter) WhereExclusive(p entql.BoolP) {
+	f.Where(p.Field(campaign.FieldExclusive))
+}
+
+// WhereThresholdBasis applies the entql string predicate on the threshold_basis field.
+func (f *CampaignFilter) WhereThresholdBasis(p entql.StringP) {
+	f.Where(p.Field(campaign.FieldThresholdBasis))
+}
+
+// WhereClearance applies the entql bool predicate on the clearance field.
+func (f *CampaignFilter) WhereClearance(p entql.BoolP) {
+	f.Where(p.Field(campaign.FieldClearance))
+}
+
 // WhereRules applies the entql json.RawMessage predicate on the rules field.
 func (f *CampaignFilter) WhereRules(p entql.BytesP) {
 	f.Where(p.Field(campaign.FieldRules))
@@ -1979,6 +2057,34 @@ func (f *CampaignFilter) WhereHasStore() {
 // WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
 func (f *CampaignFilter) WhereHasStoreWith(preds ...predicate.Store) {
 	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProducts applies a predicate to check if query has an edge products.
+func (f *CampaignFilter) WhereHasProducts() {
+	f.Where(entql.HasEdge("products"))
+}
+
+// WhereHasProductsWith applies a predicate to check if query has an edge products with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasProductsWith(preds ...predicate.Product) {
+	f.Where(entql.HasEdgeWith("products", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSkus applies a predicate to check if query has an edge skus.
+func (f *CampaignFilter) WhereHasSkus() {
+	f.Where(entql.HasEdge("skus"))
+}
+
+// WhereHasSkusWith applies a predicate to check if query has an edge skus with a given conditions (other predicates).
+func (f *CampaignFilter) WhereHasSkusWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("skus", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3954,6 +4060,20 @@ func (f *ProductFilter) WhereHasSkusWith(preds ...predicate.SKU) {
 	})))
 }
 
+// WhereHasCampaigns applies a predicate to check if query has an edge campaigns.
+func (f *ProductFilter) WhereHasCampaigns() {
+	f.Where(entql.HasEdge("campaigns"))
+}
+
+// WhereHasCampaignsWith applies a predicate to check if query has an edge campaigns with a given conditions (other predicates).
+func (f *ProductFilter) WhereHasCampaignsWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaigns", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *SKUQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4071,6 +4191,20 @@ func (f *SKUFilter) WhereHasProduct() {
 // WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
 func (f *SKUFilter) WhereHasProductWith(preds ...predicate.Product) {
 	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaigns applies a predicate to check if query has an edge campaigns.
+func (f *SKUFilter) WhereHasCampaigns() {
+	f.Where(entql.HasEdge("campaigns"))
+}
+
+// WhereHasCampaignsWith applies a predicate to check if query has an edge campaigns with a given conditions (other predicates).
+func (f *SKUFilter) WhereHasCampaignsWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaigns", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

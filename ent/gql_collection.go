@@ -700,6 +700,32 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				fieldSeen[campaign.FieldStoreID] = struct{}{}
 			}
 
+		case "products":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, productImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProducts(alias, func(wq *ProductQuery) {
+				*wq = *query
+			})
+
+		case "skus":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SKUClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, skuImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSkus(alias, func(wq *SKUQuery) {
+				*wq = *query
+			})
+
 		case "collaborations":
 			var (
 				alias = field.Alias
@@ -743,10 +769,10 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -754,10 +780,10 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Campaign) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Collaborations)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -847,6 +873,31 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[campaign.FieldSpend]; !ok {
 				selectedFields = append(selectedFields, campaign.FieldSpend)
 				fieldSeen[campaign.FieldSpend] = struct{}{}
+			}
+		case "discountGiven":
+			if _, ok := fieldSeen[campaign.FieldDiscountGiven]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldDiscountGiven)
+				fieldSeen[campaign.FieldDiscountGiven] = struct{}{}
+			}
+		case "budgetAlertedAt":
+			if _, ok := fieldSeen[campaign.FieldBudgetAlertedAt]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldBudgetAlertedAt)
+				fieldSeen[campaign.FieldBudgetAlertedAt] = struct{}{}
+			}
+		case "exclusive":
+			if _, ok := fieldSeen[campaign.FieldExclusive]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldExclusive)
+				fieldSeen[campaign.FieldExclusive] = struct{}{}
+			}
+		case "thresholdBasis":
+			if _, ok := fieldSeen[campaign.FieldThresholdBasis]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldThresholdBasis)
+				fieldSeen[campaign.FieldThresholdBasis] = struct{}{}
+			}
+		case "clearance":
+			if _, ok := fieldSeen[campaign.FieldClearance]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldClearance)
+				fieldSeen[campaign.FieldClearance] = struct{}{}
 			}
 		case "rules":
 			if _, ok := fieldSeen[campaign.FieldRules]; !ok {

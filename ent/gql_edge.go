@@ -48,6 +48,30 @@ func (_m *Campaign) Store(ctx context.Context) (*Store, error) {
 	return result, err
 }
 
+func (_m *Campaign) Products(ctx context.Context) (result []*Product, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProducts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProductsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProducts().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Campaign) Skus(ctx context.Context) (result []*SKU, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSkus(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SkusOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySkus().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Campaign) Collaborations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*CollaborationOrder, where *CollaborationWhereInput,
 ) (*CollaborationConnection, error) {
@@ -56,7 +80,7 @@ func (_m *Campaign) Collaborations(
 		WithCollaborationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedCollaborations(alias); err == nil || hasTotalCount {
 		pager, err := newCollaborationPager(opts, last != nil)
 		if err != nil {

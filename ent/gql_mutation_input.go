@@ -140,25 +140,25 @@ func (c *AssetUpdateOne) SetInput(i UpdateAssetInput) *AssetUpdateOne {
 
 // CreateCampaignInput represents a mutation input for creating campaigns.
 type CreateCampaignInput struct {
-	Name     string
-	Kind     campaign.Kind
-	Status   *campaign.Status
-	StartsAt time.Time
-	EndsAt   time.Time
-	Phases   []schematype.CampaignPhase
-	Budget   *schematype.Money
-	Spend    *schematype.Money
-	Rules    schematype.CampaignRules
-	StoreID  int
+	Name           string
+	Kind           campaign.Kind
+	StartsAt       time.Time
+	EndsAt         time.Time
+	Phases         []schematype.CampaignPhase
+	Budget         *schematype.Money
+	Exclusive      *bool
+	ThresholdBasis *campaign.ThresholdBasis
+	Clearance      *bool
+	Rules          schematype.CampaignRules
+	StoreID        int
+	ProductIDs     []int
+	SkuIDs         []int
 }
 
 // Mutate applies the CreateCampaignInput on the CampaignMutation builder.
 func (i *CreateCampaignInput) Mutate(m *CampaignMutation) {
 	m.SetName(i.Name)
 	m.SetKind(i.Kind)
-	if v := i.Status; v != nil {
-		m.SetStatus(*v)
-	}
 	m.SetStartsAt(i.StartsAt)
 	m.SetEndsAt(i.EndsAt)
 	if v := i.Phases; v != nil {
@@ -167,11 +167,23 @@ func (i *CreateCampaignInput) Mutate(m *CampaignMutation) {
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
 	}
-	if v := i.Spend; v != nil {
-		m.SetSpend(*v)
+	if v := i.Exclusive; v != nil {
+		m.SetExclusive(*v)
+	}
+	if v := i.ThresholdBasis; v != nil {
+		m.SetThresholdBasis(*v)
+	}
+	if v := i.Clearance; v != nil {
+		m.SetClearance(*v)
 	}
 	m.SetRules(i.Rules)
 	m.SetStoreID(i.StoreID)
+	if v := i.ProductIDs; len(v) > 0 {
+		m.AddProductIDs(v...)
+	}
+	if v := i.SkuIDs; len(v) > 0 {
+		m.AddSkuIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateCampaignInput on the CampaignCreate builder.
@@ -182,17 +194,24 @@ func (c *CampaignCreate) SetInput(i CreateCampaignInput) *CampaignCreate {
 
 // UpdateCampaignInput represents a mutation input for updating campaigns.
 type UpdateCampaignInput struct {
-	Name         *string
-	Kind         *campaign.Kind
-	Status       *campaign.Status
-	StartsAt     *time.Time
-	EndsAt       *time.Time
-	ClearPhases  bool
-	Phases       []schematype.CampaignPhase
-	AppendPhases []schematype.CampaignPhase
-	Budget       *schematype.Money
-	Spend        *schematype.Money
-	Rules        *schematype.CampaignRules
+	Name             *string
+	Kind             *campaign.Kind
+	StartsAt         *time.Time
+	EndsAt           *time.Time
+	ClearPhases      bool
+	Phases           []schematype.CampaignPhase
+	AppendPhases     []schematype.CampaignPhase
+	Budget           *schematype.Money
+	Exclusive        *bool
+	ThresholdBasis   *campaign.ThresholdBasis
+	Clearance        *bool
+	Rules            *schematype.CampaignRules
+	ClearProducts    bool
+	AddProductIDs    []int
+	RemoveProductIDs []int
+	ClearSkus        bool
+	AddSkuIDs        []int
+	RemoveSkuIDs     []int
 }
 
 // Mutate applies the UpdateCampaignInput on the CampaignMutation builder.
@@ -202,9 +221,6 @@ func (i *UpdateCampaignInput) Mutate(m *CampaignMutation) {
 	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
-	}
-	if v := i.Status; v != nil {
-		m.SetStatus(*v)
 	}
 	if v := i.StartsAt; v != nil {
 		m.SetStartsAt(*v)
@@ -224,11 +240,35 @@ func (i *UpdateCampaignInput) Mutate(m *CampaignMutation) {
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
 	}
-	if v := i.Spend; v != nil {
-		m.SetSpend(*v)
+	if v := i.Exclusive; v != nil {
+		m.SetExclusive(*v)
+	}
+	if v := i.ThresholdBasis; v != nil {
+		m.SetThresholdBasis(*v)
+	}
+	if v := i.Clearance; v != nil {
+		m.SetClearance(*v)
 	}
 	if v := i.Rules; v != nil {
 		m.SetRules(*v)
+	}
+	if i.ClearProducts {
+		m.ClearProducts()
+	}
+	if v := i.AddProductIDs; len(v) > 0 {
+		m.AddProductIDs(v...)
+	}
+	if v := i.RemoveProductIDs; len(v) > 0 {
+		m.RemoveProductIDs(v...)
+	}
+	if i.ClearSkus {
+		m.ClearSkus()
+	}
+	if v := i.AddSkuIDs; len(v) > 0 {
+		m.AddSkuIDs(v...)
+	}
+	if v := i.RemoveSkuIDs; len(v) > 0 {
+		m.RemoveSkuIDs(v...)
 	}
 }
 

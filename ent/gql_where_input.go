@@ -2390,6 +2390,20 @@ type CampaignWhereInput struct {
 	EndsAtLT    *time.Time  `json:"endsAtLT,omitempty"`
 	EndsAtLTE   *time.Time  `json:"endsAtLTE,omitempty"`
 
+	// "exclusive" field predicates.
+	Exclusive    *bool `json:"exclusive,omitempty"`
+	ExclusiveNEQ *bool `json:"exclusiveNEQ,omitempty"`
+
+	// "threshold_basis" field predicates.
+	ThresholdBasis      *campaign.ThresholdBasis  `json:"thresholdBasis,omitempty"`
+	ThresholdBasisNEQ   *campaign.ThresholdBasis  `json:"thresholdBasisNEQ,omitempty"`
+	ThresholdBasisIn    []campaign.ThresholdBasis `json:"thresholdBasisIn,omitempty"`
+	ThresholdBasisNotIn []campaign.ThresholdBasis `json:"thresholdBasisNotIn,omitempty"`
+
+	// "clearance" field predicates.
+	Clearance    *bool `json:"clearance,omitempty"`
+	ClearanceNEQ *bool `json:"clearanceNEQ,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -2397,6 +2411,14 @@ type CampaignWhereInput struct {
 	// "store" edge predicates.
 	HasStore     *bool              `json:"hasStore,omitempty"`
 	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+
+	// "products" edge predicates.
+	HasProducts     *bool                `json:"hasProducts,omitempty"`
+	HasProductsWith []*ProductWhereInput `json:"hasProductsWith,omitempty"`
+
+	// "skus" edge predicates.
+	HasSkus     *bool            `json:"hasSkus,omitempty"`
+	HasSkusWith []*SKUWhereInput `json:"hasSkusWith,omitempty"`
 
 	// "collaborations" edge predicates.
 	HasCollaborations     *bool                      `json:"hasCollaborations,omitempty"`
@@ -2681,6 +2703,30 @@ func (i *CampaignWhereInput) P() (predicate.Campaign, error) {
 	if i.EndsAtLTE != nil {
 		predicates = append(predicates, campaign.EndsAtLTE(*i.EndsAtLTE))
 	}
+	if i.Exclusive != nil {
+		predicates = append(predicates, campaign.ExclusiveEQ(*i.Exclusive))
+	}
+	if i.ExclusiveNEQ != nil {
+		predicates = append(predicates, campaign.ExclusiveNEQ(*i.ExclusiveNEQ))
+	}
+	if i.ThresholdBasis != nil {
+		predicates = append(predicates, campaign.ThresholdBasisEQ(*i.ThresholdBasis))
+	}
+	if i.ThresholdBasisNEQ != nil {
+		predicates = append(predicates, campaign.ThresholdBasisNEQ(*i.ThresholdBasisNEQ))
+	}
+	if len(i.ThresholdBasisIn) > 0 {
+		predicates = append(predicates, campaign.ThresholdBasisIn(i.ThresholdBasisIn...))
+	}
+	if len(i.ThresholdBasisNotIn) > 0 {
+		predicates = append(predicates, campaign.ThresholdBasisNotIn(i.ThresholdBasisNotIn...))
+	}
+	if i.Clearance != nil {
+		predicates = append(predicates, campaign.ClearanceEQ(*i.Clearance))
+	}
+	if i.ClearanceNEQ != nil {
+		predicates = append(predicates, campaign.ClearanceNEQ(*i.ClearanceNEQ))
+	}
 
 	if i.HasOrganization != nil {
 		p := campaign.HasOrganization()
@@ -2717,6 +2763,42 @@ func (i *CampaignWhereInput) P() (predicate.Campaign, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, campaign.HasStoreWith(with...))
+	}
+	if i.HasProducts != nil {
+		p := campaign.HasProducts()
+		if !*i.HasProducts {
+			p = campaign.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProductsWith) > 0 {
+		with := make([]predicate.Product, 0, len(i.HasProductsWith))
+		for _, w := range i.HasProductsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProductsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, campaign.HasProductsWith(with...))
+	}
+	if i.HasSkus != nil {
+		p := campaign.HasSkus()
+		if !*i.HasSkus {
+			p = campaign.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSkusWith) > 0 {
+		with := make([]predicate.SKU, 0, len(i.HasSkusWith))
+		for _, w := range i.HasSkusWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSkusWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, campaign.HasSkusWith(with...))
 	}
 	if i.HasCollaborations != nil {
 		p := campaign.HasCollaborations()

@@ -4217,12 +4217,24 @@ type CampaignMutation struct {
 	addbudget             *schematype.Money
 	spend                 *schematype.Money
 	addspend              *schematype.Money
+	discount_given        *schematype.Money
+	adddiscount_given     *schematype.Money
+	budget_alerted_at     *time.Time
+	exclusive             *bool
+	threshold_basis       *campaign.ThresholdBasis
+	clearance             *bool
 	rules                 *schematype.CampaignRules
 	clearedFields         map[string]struct{}
 	organization          *int
 	clearedorganization   bool
 	store                 *int
 	clearedstore          bool
+	products              map[int]struct{}
+	removedproducts       map[int]struct{}
+	clearedproducts       bool
+	skus                  map[int]struct{}
+	removedskus           map[int]struct{}
+	clearedskus           bool
 	collaborations        map[int]struct{}
 	removedcollaborations map[int]struct{}
 	clearedcollaborations bool
@@ -4830,6 +4842,219 @@ func (m *CampaignMutation) ResetSpend() {
 	m.addspend = nil
 }
 
+// SetDiscountGiven sets the "discount_given" field.
+func (m *CampaignMutation) SetDiscountGiven(s schematype.Money) {
+	m.discount_given = &s
+	m.adddiscount_given = nil
+}
+
+// DiscountGiven returns the value of the "discount_given" field in the mutation.
+func (m *CampaignMutation) DiscountGiven() (r schematype.Money, exists bool) {
+	v := m.discount_given
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountGiven returns the old "discount_given" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldDiscountGiven(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountGiven is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountGiven requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountGiven: %w", err)
+	}
+	return oldValue.DiscountGiven, nil
+}
+
+// AddDiscountGiven adds s to the "discount_given" field.
+func (m *CampaignMutation) AddDiscountGiven(s schematype.Money) {
+	if m.adddiscount_given != nil {
+		*m.adddiscount_given += s
+	} else {
+		m.adddiscount_given = &s
+	}
+}
+
+// AddedDiscountGiven returns the value that was added to the "discount_given" field in this mutation.
+func (m *CampaignMutation) AddedDiscountGiven() (r schematype.Money, exists bool) {
+	v := m.adddiscount_given
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscountGiven resets all changes to the "discount_given" field.
+func (m *CampaignMutation) ResetDiscountGiven() {
+	m.discount_given = nil
+	m.adddiscount_given = nil
+}
+
+// SetBudgetAlertedAt sets the "budget_alerted_at" field.
+func (m *CampaignMutation) SetBudgetAlertedAt(t time.Time) {
+	m.budget_alerted_at = &t
+}
+
+// BudgetAlertedAt returns the value of the "budget_alerted_at" field in the mutation.
+func (m *CampaignMutation) BudgetAlertedAt() (r time.Time, exists bool) {
+	v := m.budget_alerted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudgetAlertedAt returns the old "budget_alerted_at" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldBudgetAlertedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudgetAlertedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudgetAlertedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudgetAlertedAt: %w", err)
+	}
+	return oldValue.BudgetAlertedAt, nil
+}
+
+// ClearBudgetAlertedAt clears the value of the "budget_alerted_at" field.
+func (m *CampaignMutation) ClearBudgetAlertedAt() {
+	m.budget_alerted_at = nil
+	m.clearedFields[campaign.FieldBudgetAlertedAt] = struct{}{}
+}
+
+// BudgetAlertedAtCleared returns if the "budget_alerted_at" field was cleared in this mutation.
+func (m *CampaignMutation) BudgetAlertedAtCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldBudgetAlertedAt]
+	return ok
+}
+
+// ResetBudgetAlertedAt resets all changes to the "budget_alerted_at" field.
+func (m *CampaignMutation) ResetBudgetAlertedAt() {
+	m.budget_alerted_at = nil
+	delete(m.clearedFields, campaign.FieldBudgetAlertedAt)
+}
+
+// SetExclusive sets the "exclusive" field.
+func (m *CampaignMutation) SetExclusive(b bool) {
+	m.exclusive = &b
+}
+
+// Exclusive returns the value of the "exclusive" field in the mutation.
+func (m *CampaignMutation) Exclusive() (r bool, exists bool) {
+	v := m.exclusive
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExclusive returns the old "exclusive" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldExclusive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExclusive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExclusive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExclusive: %w", err)
+	}
+	return oldValue.Exclusive, nil
+}
+
+// ResetExclusive resets all changes to the "exclusive" field.
+func (m *CampaignMutation) ResetExclusive() {
+	m.exclusive = nil
+}
+
+// SetThresholdBasis sets the "threshold_basis" field.
+func (m *CampaignMutation) SetThresholdBasis(cb campaign.ThresholdBasis) {
+	m.threshold_basis = &cb
+}
+
+// ThresholdBasis returns the value of the "threshold_basis" field in the mutation.
+func (m *CampaignMutation) ThresholdBasis() (r campaign.ThresholdBasis, exists bool) {
+	v := m.threshold_basis
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThresholdBasis returns the old "threshold_basis" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldThresholdBasis(ctx context.Context) (v campaign.ThresholdBasis, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThresholdBasis is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThresholdBasis requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThresholdBasis: %w", err)
+	}
+	return oldValue.ThresholdBasis, nil
+}
+
+// ResetThresholdBasis resets all changes to the "threshold_basis" field.
+func (m *CampaignMutation) ResetThresholdBasis() {
+	m.threshold_basis = nil
+}
+
+// SetClearance sets the "clearance" field.
+func (m *CampaignMutation) SetClearance(b bool) {
+	m.clearance = &b
+}
+
+// Clearance returns the value of the "clearance" field in the mutation.
+func (m *CampaignMutation) Clearance() (r bool, exists bool) {
+	v := m.clearance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClearance returns the old "clearance" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldClearance(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClearance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClearance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClearance: %w", err)
+	}
+	return oldValue.Clearance, nil
+}
+
+// ResetClearance resets all changes to the "clearance" field.
+func (m *CampaignMutation) ResetClearance() {
+	m.clearance = nil
+}
+
 // SetRules sets the "rules" field.
 func (m *CampaignMutation) SetRules(sr schematype.CampaignRules) {
 	m.rules = &sr
@@ -4920,6 +5145,114 @@ func (m *CampaignMutation) ResetStore() {
 	m.clearedstore = false
 }
 
+// AddProductIDs adds the "products" edge to the Product entity by ids.
+func (m *CampaignMutation) AddProductIDs(ids ...int) {
+	if m.products == nil {
+		m.products = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.products[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProducts clears the "products" edge to the Product entity.
+func (m *CampaignMutation) ClearProducts() {
+	m.clearedproducts = true
+}
+
+// ProductsCleared reports if the "products" edge to the Product entity was cleared.
+func (m *CampaignMutation) ProductsCleared() bool {
+	return m.clearedproducts
+}
+
+// RemoveProductIDs removes the "products" edge to the Product entity by IDs.
+func (m *CampaignMutation) RemoveProductIDs(ids ...int) {
+	if m.removedproducts == nil {
+		m.removedproducts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.products, ids[i])
+		m.removedproducts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProducts returns the removed IDs of the "products" edge to the Product entity.
+func (m *CampaignMutation) RemovedProductsIDs() (ids []int) {
+	for id := range m.removedproducts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProductsIDs returns the "products" edge IDs in the mutation.
+func (m *CampaignMutation) ProductsIDs() (ids []int) {
+	for id := range m.products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProducts resets all changes to the "products" edge.
+func (m *CampaignMutation) ResetProducts() {
+	m.products = nil
+	m.clearedproducts = false
+	m.removedproducts = nil
+}
+
+// AddSkuIDs adds the "skus" edge to the SKU entity by ids.
+func (m *CampaignMutation) AddSkuIDs(ids ...int) {
+	if m.skus == nil {
+		m.skus = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.skus[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSkus clears the "skus" edge to the SKU entity.
+func (m *CampaignMutation) ClearSkus() {
+	m.clearedskus = true
+}
+
+// SkusCleared reports if the "skus" edge to the SKU entity was cleared.
+func (m *CampaignMutation) SkusCleared() bool {
+	return m.clearedskus
+}
+
+// RemoveSkuIDs removes the "skus" edge to the SKU entity by IDs.
+func (m *CampaignMutation) RemoveSkuIDs(ids ...int) {
+	if m.removedskus == nil {
+		m.removedskus = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.skus, ids[i])
+		m.removedskus[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSkus returns the removed IDs of the "skus" edge to the SKU entity.
+func (m *CampaignMutation) RemovedSkusIDs() (ids []int) {
+	for id := range m.removedskus {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SkusIDs returns the "skus" edge IDs in the mutation.
+func (m *CampaignMutation) SkusIDs() (ids []int) {
+	for id := range m.skus {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSkus resets all changes to the "skus" edge.
+func (m *CampaignMutation) ResetSkus() {
+	m.skus = nil
+	m.clearedskus = false
+	m.removedskus = nil
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by ids.
 func (m *CampaignMutation) AddCollaborationIDs(ids ...int) {
 	if m.collaborations == nil {
@@ -5008,7 +5341,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -5045,6 +5378,21 @@ func (m *CampaignMutation) Fields() []string {
 	if m.spend != nil {
 		fields = append(fields, campaign.FieldSpend)
 	}
+	if m.discount_given != nil {
+		fields = append(fields, campaign.FieldDiscountGiven)
+	}
+	if m.budget_alerted_at != nil {
+		fields = append(fields, campaign.FieldBudgetAlertedAt)
+	}
+	if m.exclusive != nil {
+		fields = append(fields, campaign.FieldExclusive)
+	}
+	if m.threshold_basis != nil {
+		fields = append(fields, campaign.FieldThresholdBasis)
+	}
+	if m.clearance != nil {
+		fields = append(fields, campaign.FieldClearance)
+	}
 	if m.rules != nil {
 		fields = append(fields, campaign.FieldRules)
 	}
@@ -5080,6 +5428,16 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.Budget()
 	case campaign.FieldSpend:
 		return m.Spend()
+	case campaign.FieldDiscountGiven:
+		return m.DiscountGiven()
+	case campaign.FieldBudgetAlertedAt:
+		return m.BudgetAlertedAt()
+	case campaign.FieldExclusive:
+		return m.Exclusive()
+	case campaign.FieldThresholdBasis:
+		return m.ThresholdBasis()
+	case campaign.FieldClearance:
+		return m.Clearance()
 	case campaign.FieldRules:
 		return m.Rules()
 	}
@@ -5115,6 +5473,16 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldBudget(ctx)
 	case campaign.FieldSpend:
 		return m.OldSpend(ctx)
+	case campaign.FieldDiscountGiven:
+		return m.OldDiscountGiven(ctx)
+	case campaign.FieldBudgetAlertedAt:
+		return m.OldBudgetAlertedAt(ctx)
+	case campaign.FieldExclusive:
+		return m.OldExclusive(ctx)
+	case campaign.FieldThresholdBasis:
+		return m.OldThresholdBasis(ctx)
+	case campaign.FieldClearance:
+		return m.OldClearance(ctx)
 	case campaign.FieldRules:
 		return m.OldRules(ctx)
 	}
@@ -5210,6 +5578,41 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSpend(v)
 		return nil
+	case campaign.FieldDiscountGiven:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountGiven(v)
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudgetAlertedAt(v)
+		return nil
+	case campaign.FieldExclusive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExclusive(v)
+		return nil
+	case campaign.FieldThresholdBasis:
+		v, ok := value.(campaign.ThresholdBasis)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThresholdBasis(v)
+		return nil
+	case campaign.FieldClearance:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClearance(v)
+		return nil
 	case campaign.FieldRules:
 		v, ok := value.(schematype.CampaignRules)
 		if !ok {
@@ -5231,6 +5634,9 @@ func (m *CampaignMutation) AddedFields() []string {
 	if m.addspend != nil {
 		fields = append(fields, campaign.FieldSpend)
 	}
+	if m.adddiscount_given != nil {
+		fields = append(fields, campaign.FieldDiscountGiven)
+	}
 	return fields
 }
 
@@ -5243,6 +5649,8 @@ func (m *CampaignMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBudget()
 	case campaign.FieldSpend:
 		return m.AddedSpend()
+	case campaign.FieldDiscountGiven:
+		return m.AddedDiscountGiven()
 	}
 	return nil, false
 }
@@ -5266,6 +5674,13 @@ func (m *CampaignMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddSpend(v)
 		return nil
+	case campaign.FieldDiscountGiven:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscountGiven(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Campaign numeric field %s", name)
 }
@@ -5276,6 +5691,9 @@ func (m *CampaignMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(campaign.FieldPhases) {
 		fields = append(fields, campaign.FieldPhases)
+	}
+	if m.FieldCleared(campaign.FieldBudgetAlertedAt) {
+		fields = append(fields, campaign.FieldBudgetAlertedAt)
 	}
 	return fields
 }
@@ -5293,6 +5711,9 @@ func (m *CampaignMutation) ClearField(name string) error {
 	switch name {
 	case campaign.FieldPhases:
 		m.ClearPhases()
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		m.ClearBudgetAlertedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Campaign nullable field %s", name)
@@ -5338,6 +5759,21 @@ func (m *CampaignMutation) ResetField(name string) error {
 	case campaign.FieldSpend:
 		m.ResetSpend()
 		return nil
+	case campaign.FieldDiscountGiven:
+		m.ResetDiscountGiven()
+		return nil
+	case campaign.FieldBudgetAlertedAt:
+		m.ResetBudgetAlertedAt()
+		return nil
+	case campaign.FieldExclusive:
+		m.ResetExclusive()
+		return nil
+	case campaign.FieldThresholdBasis:
+		m.ResetThresholdBasis()
+		return nil
+	case campaign.FieldClearance:
+		m.ResetClearance()
+		return nil
 	case campaign.FieldRules:
 		m.ResetRules()
 		return nil
@@ -5347,12 +5783,18 @@ func (m *CampaignMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CampaignMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, campaign.EdgeOrganization)
 	}
 	if m.store != nil {
 		edges = append(edges, campaign.EdgeStore)
+	}
+	if m.products != nil {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.skus != nil {
+		edges = append(edges, campaign.EdgeSkus)
 	}
 	if m.collaborations != nil {
 		edges = append(edges, campaign.EdgeCollaborations)
@@ -5372,6 +5814,18 @@ func (m *CampaignMutation) AddedIDs(name string) []ent.Value {
 		if id := m.store; id != nil {
 			return []ent.Value{*id}
 		}
+	case campaign.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.products))
+		for id := range m.products {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeSkus:
+		ids := make([]ent.Value, 0, len(m.skus))
+		for id := range m.skus {
+			ids = append(ids, id)
+		}
+		return ids
 	case campaign.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.collaborations))
 		for id := range m.collaborations {
@@ -5384,7 +5838,13 @@ func (m *CampaignMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CampaignMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
+	if m.removedproducts != nil {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.removedskus != nil {
+		edges = append(edges, campaign.EdgeSkus)
+	}
 	if m.removedcollaborations != nil {
 		edges = append(edges, campaign.EdgeCollaborations)
 	}
@@ -5395,6 +5855,18 @@ func (m *CampaignMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *CampaignMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case campaign.EdgeProducts:
+		ids := make([]ent.Value, 0, len(m.removedproducts))
+		for id := range m.removedproducts {
+			ids = append(ids, id)
+		}
+		return ids
+	case campaign.EdgeSkus:
+		ids := make([]ent.Value, 0, len(m.removedskus))
+		for id := range m.removedskus {
+			ids = append(ids, id)
+		}
+		return ids
 	case campaign.EdgeCollaborations:
 		ids := make([]ent.Value, 0, len(m.removedcollaborations))
 		for id := range m.removedcollaborations {
@@ -5407,12 +5879,18 @@ func (m *CampaignMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CampaignMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, campaign.EdgeOrganization)
 	}
 	if m.clearedstore {
 		edges = append(edges, campaign.EdgeStore)
+	}
+	if m.clearedproducts {
+		edges = append(edges, campaign.EdgeProducts)
+	}
+	if m.clearedskus {
+		edges = append(edges, campaign.EdgeSkus)
 	}
 	if m.clearedcollaborations {
 		edges = append(edges, campaign.EdgeCollaborations)
@@ -5428,6 +5906,10 @@ func (m *CampaignMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case campaign.EdgeStore:
 		return m.clearedstore
+	case campaign.EdgeProducts:
+		return m.clearedproducts
+	case campaign.EdgeSkus:
+		return m.clearedskus
 	case campaign.EdgeCollaborations:
 		return m.clearedcollaborations
 	}
@@ -5457,6 +5939,12 @@ func (m *CampaignMutation) ResetEdge(name string) error {
 		return nil
 	case campaign.EdgeStore:
 		m.ResetStore()
+		return nil
+	case campaign.EdgeProducts:
+		m.ResetProducts()
+		return nil
+	case campaign.EdgeSkus:
+		m.ResetSkus()
 		return nil
 	case campaign.EdgeCollaborations:
 		m.ResetCollaborations()
@@ -21116,6 +21604,9 @@ type ProductMutation struct {
 	skus                map[int]struct{}
 	removedskus         map[int]struct{}
 	clearedskus         bool
+	campaigns           map[int]struct{}
+	removedcampaigns    map[int]struct{}
+	clearedcampaigns    bool
 	done                bool
 	oldValue            func(context.Context) (*Product, error)
 	predicates          []predicate.Product
@@ -21937,6 +22428,60 @@ func (m *ProductMutation) ResetSkus() {
 	m.removedskus = nil
 }
 
+// AddCampaignIDs adds the "campaigns" edge to the Campaign entity by ids.
+func (m *ProductMutation) AddCampaignIDs(ids ...int) {
+	if m.campaigns == nil {
+		m.campaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.campaigns[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCampaigns clears the "campaigns" edge to the Campaign entity.
+func (m *ProductMutation) ClearCampaigns() {
+	m.clearedcampaigns = true
+}
+
+// CampaignsCleared reports if the "campaigns" edge to the Campaign entity was cleared.
+func (m *ProductMutation) CampaignsCleared() bool {
+	return m.clearedcampaigns
+}
+
+// RemoveCampaignIDs removes the "campaigns" edge to the Campaign entity by IDs.
+func (m *ProductMutation) RemoveCampaignIDs(ids ...int) {
+	if m.removedcampaigns == nil {
+		m.removedcampaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.campaigns, ids[i])
+		m.removedcampaigns[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCampaigns returns the removed IDs of the "campaigns" edge to the Campaign entity.
+func (m *ProductMutation) RemovedCampaignsIDs() (ids []int) {
+	for id := range m.removedcampaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CampaignsIDs returns the "campaigns" edge IDs in the mutation.
+func (m *ProductMutation) CampaignsIDs() (ids []int) {
+	for id := range m.campaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCampaigns resets all changes to the "campaigns" edge.
+func (m *ProductMutation) ResetCampaigns() {
+	m.campaigns = nil
+	m.clearedcampaigns = false
+	m.removedcampaigns = nil
+}
+
 // Where appends a list predicates to the ProductMutation builder.
 func (m *ProductMutation) Where(ps ...predicate.Product) {
 	m.predicates = append(m.predicates, ps...)
@@ -22339,7 +22884,7 @@ func (m *ProductMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, product.EdgeOrganization)
 	}
@@ -22351,6 +22896,9 @@ func (m *ProductMutation) AddedEdges() []string {
 	}
 	if m.skus != nil {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.campaigns != nil {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -22377,15 +22925,24 @@ func (m *ProductMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.campaigns))
+		for id := range m.campaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedskus != nil {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.removedcampaigns != nil {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -22400,13 +22957,19 @@ func (m *ProductMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case product.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.removedcampaigns))
+		for id := range m.removedcampaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, product.EdgeOrganization)
 	}
@@ -22418,6 +22981,9 @@ func (m *ProductMutation) ClearedEdges() []string {
 	}
 	if m.clearedskus {
 		edges = append(edges, product.EdgeSkus)
+	}
+	if m.clearedcampaigns {
+		edges = append(edges, product.EdgeCampaigns)
 	}
 	return edges
 }
@@ -22434,6 +23000,8 @@ func (m *ProductMutation) EdgeCleared(name string) bool {
 		return m.clearedsupplier
 	case product.EdgeSkus:
 		return m.clearedskus
+	case product.EdgeCampaigns:
+		return m.clearedcampaigns
 	}
 	return false
 }
@@ -22471,6 +23039,9 @@ func (m *ProductMutation) ResetEdge(name string) error {
 	case product.EdgeSkus:
 		m.ResetSkus()
 		return nil
+	case product.EdgeCampaigns:
+		m.ResetCampaigns()
+		return nil
 	}
 	return fmt.Errorf("unknown Product edge %s", name)
 }
@@ -22498,6 +23069,9 @@ type SKUMutation struct {
 	clearedorganization bool
 	product             *int
 	clearedproduct      bool
+	campaigns           map[int]struct{}
+	removedcampaigns    map[int]struct{}
+	clearedcampaigns    bool
 	done                bool
 	oldValue            func(context.Context) (*SKU, error)
 	predicates          []predicate.SKU
@@ -23150,6 +23724,60 @@ func (m *SKUMutation) ResetProduct() {
 	m.clearedproduct = false
 }
 
+// AddCampaignIDs adds the "campaigns" edge to the Campaign entity by ids.
+func (m *SKUMutation) AddCampaignIDs(ids ...int) {
+	if m.campaigns == nil {
+		m.campaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.campaigns[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCampaigns clears the "campaigns" edge to the Campaign entity.
+func (m *SKUMutation) ClearCampaigns() {
+	m.clearedcampaigns = true
+}
+
+// CampaignsCleared reports if the "campaigns" edge to the Campaign entity was cleared.
+func (m *SKUMutation) CampaignsCleared() bool {
+	return m.clearedcampaigns
+}
+
+// RemoveCampaignIDs removes the "campaigns" edge to the Campaign entity by IDs.
+func (m *SKUMutation) RemoveCampaignIDs(ids ...int) {
+	if m.removedcampaigns == nil {
+		m.removedcampaigns = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.campaigns, ids[i])
+		m.removedcampaigns[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCampaigns returns the removed IDs of the "campaigns" edge to the Campaign entity.
+func (m *SKUMutation) RemovedCampaignsIDs() (ids []int) {
+	for id := range m.removedcampaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CampaignsIDs returns the "campaigns" edge IDs in the mutation.
+func (m *SKUMutation) CampaignsIDs() (ids []int) {
+	for id := range m.campaigns {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCampaigns resets all changes to the "campaigns" edge.
+func (m *SKUMutation) ResetCampaigns() {
+	m.campaigns = nil
+	m.clearedcampaigns = false
+	m.removedcampaigns = nil
+}
+
 // Where appends a list predicates to the SKUMutation builder.
 func (m *SKUMutation) Where(ps ...predicate.SKU) {
 	m.predicates = append(m.predicates, ps...)
@@ -23513,12 +24141,15 @@ func (m *SKUMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SKUMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.organization != nil {
 		edges = append(edges, sku.EdgeOrganization)
 	}
 	if m.product != nil {
 		edges = append(edges, sku.EdgeProduct)
+	}
+	if m.campaigns != nil {
+		edges = append(edges, sku.EdgeCampaigns)
 	}
 	return edges
 }
@@ -23535,30 +24166,50 @@ func (m *SKUMutation) AddedIDs(name string) []ent.Value {
 		if id := m.product; id != nil {
 			return []ent.Value{*id}
 		}
+	case sku.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.campaigns))
+		for id := range m.campaigns {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SKUMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedcampaigns != nil {
+		edges = append(edges, sku.EdgeCampaigns)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *SKUMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case sku.EdgeCampaigns:
+		ids := make([]ent.Value, 0, len(m.removedcampaigns))
+		for id := range m.removedcampaigns {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SKUMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedorganization {
 		edges = append(edges, sku.EdgeOrganization)
 	}
 	if m.clearedproduct {
 		edges = append(edges, sku.EdgeProduct)
+	}
+	if m.clearedcampaigns {
+		edges = append(edges, sku.EdgeCampaigns)
 	}
 	return edges
 }
@@ -23571,6 +24222,8 @@ func (m *SKUMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case sku.EdgeProduct:
 		return m.clearedproduct
+	case sku.EdgeCampaigns:
+		return m.clearedcampaigns
 	}
 	return false
 }
@@ -23598,6 +24251,9 @@ func (m *SKUMutation) ResetEdge(name string) error {
 		return nil
 	case sku.EdgeProduct:
 		m.ResetProduct()
+		return nil
+	case sku.EdgeCampaigns:
+		m.ResetCampaigns()
 		return nil
 	}
 	return fmt.Errorf("unknown SKU edge %s", name)

@@ -65,13 +65,16 @@ type ProductEdges struct {
 	Supplier *Supplier `json:"supplier,omitempty"`
 	// Sellable variants.
 	Skus []*SKU `json:"skus,omitempty"`
+	// Campaigns targeting this product.
+	Campaigns []*Campaign `json:"campaigns,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedSkus map[string][]*SKU
+	namedSkus      map[string][]*SKU
+	namedCampaigns map[string][]*Campaign
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -114,6 +117,15 @@ func (e ProductEdges) SkusOrErr() ([]*SKU, error) {
 		return e.Skus, nil
 	}
 	return nil, &NotLoadedError{edge: "skus"}
+}
+
+// CampaignsOrErr returns the Campaigns value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProductEdges) CampaignsOrErr() ([]*Campaign, error) {
+	if e.loadedTypes[4] {
+		return e.Campaigns, nil
+	}
+	return nil, &NotLoadedError{edge: "campaigns"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -265,6 +277,11 @@ func (_m *Product) QuerySkus() *SKUQuery {
 	return NewProductClient(_m.config).QuerySkus(_m)
 }
 
+// QueryCampaigns queries the "campaigns" edge of the Product entity.
+func (_m *Product) QueryCampaigns() *CampaignQuery {
+	return NewProductClient(_m.config).QueryCampaigns(_m)
+}
+
 // Update returns a builder for updating this Product.
 // Note that you need to call Product.Unwrap() before calling this method if this Product
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -354,6 +371,30 @@ func (_m *Product) appendNamedSkus(name string, edges ...*SKU) {
 		_m.Edges.namedSkus[name] = []*SKU{}
 	} else {
 		_m.Edges.namedSkus[name] = append(_m.Edges.namedSkus[name], edges...)
+	}
+}
+
+// NamedCampaigns returns the Campaigns named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Product) NamedCampaigns(name string) ([]*Campaign, error) {
+	if _m.Edges.namedCampaigns == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCampaigns[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Product) appendNamedCampaigns(name string, edges ...*Campaign) {
+	if _m.Edges.namedCampaigns == nil {
+		_m.Edges.namedCampaigns = make(map[string][]*Campaign)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCampaigns[name] = []*Campaign{}
+	} else {
+		_m.Edges.namedCampaigns[name] = append(_m.Edges.namedCampaigns[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -25,17 +26,19 @@ import (
 // ProductQuery is the builder for querying Product entities.
 type ProductQuery struct {
 	config
-	ctx              *QueryContext
-	order            []product.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Product
-	withOrganization *OrganizationQuery
-	withStore        *StoreQuery
-	withSupplier     *SupplierQuery
-	withSkus         *SKUQuery
-	loadTotal        []func(context.Context, []*Product) error
-	modifiers        []func(*sql.Selector)
-	withNamedSkus    map[string]*SKUQuery
+	ctx                *QueryContext
+	order              []product.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Product
+	withOrganization   *OrganizationQuery
+	withStore          *StoreQuery
+	withSupplier       *SupplierQuery
+	withSkus           *SKUQuery
+	withCampaigns      *CampaignQuery
+	loadTotal          []func(context.Context, []*Product) error
+	modifiers          []func(*sql.Selector)
+	withNamedSkus      map[string]*SKUQuery
+	withNamedCampaigns map[string]*CampaignQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -153,6 +156,28 @@ func (_q *ProductQuery) QuerySkus() *SKUQuery {
 			sqlgraph.From(product.Table, product.FieldID, selector),
 			sqlgraph.To(sku.Table, sku.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, product.SkusTable, product.SkusColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCampaigns chains the current query on the "campaigns" edge.
+func (_q *ProductQuery) QueryCampaigns() *CampaignQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(product.Table, product.FieldID, selector),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, product.CampaignsTable, product.CampaignsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +381,7 @@ func (_q *ProductQuery) Clone() *ProductQuery {
 		withStore:        _q.withStore.Clone(),
 		withSupplier:     _q.withSupplier.Clone(),
 		withSkus:         _q.withSkus.Clone(),
+		withCampaigns:    _q.withCampaigns.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -404,6 +430,17 @@ func (_q *ProductQuery) WithSkus(opts ...func(*SKUQuery)) *ProductQuery {
 		opt(query)
 	}
 	_q.withSkus = query
+	return _q
+}
+
+// WithCampaigns tells the query-builder to eager-load the nodes that are connected to
+// the "campaigns" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductQuery) WithCampaigns(opts ...func(*CampaignQuery)) *ProductQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCampaigns = query
 	return _q
 }
 
@@ -491,11 +528,12 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 	var (
 		nodes       = []*Product{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withStore != nil,
 			_q.withSupplier != nil,
 			_q.withSkus != nil,
+			_q.withCampaigns != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -547,10 +585,24 @@ func (_q *ProductQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Prod
 			return nil, err
 		}
 	}
+	if query := _q.withCampaigns; query != nil {
+		if err := _q.loadCampaigns(ctx, query, nodes,
+			func(n *Product) { n.Edges.Campaigns = []*Campaign{} },
+			func(n *Product, e *Campaign) { n.Edges.Campaigns = append(n.Edges.Campaigns, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedSkus {
 		if err := _q.loadSkus(ctx, query, nodes,
 			func(n *Product) { n.appendNamedSkus(name) },
 			func(n *Product, e *SKU) { n.appendNamedSkus(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCampaigns {
+		if err := _q.loadCampaigns(ctx, query, nodes,
+			func(n *Product) { n.appendNamedCampaigns(name) },
+			func(n *Product, e *Campaign) { n.appendNamedCampaigns(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -676,6 +728,67 @@ func (_q *ProductQuery) loadSkus(ctx context.Context, query *SKUQuery, nodes []*
 			return fmt.Errorf(`unexpected referenced foreign-key "product_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProductQuery) loadCampaigns(ctx context.Context, query *CampaignQuery, nodes []*Product, init func(*Product), assign func(*Product, *Campaign)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Product)
+	nids := make(map[int]map[*Product]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(product.CampaignsTable)
+		s.Join(joinT).On(s.C(campaign.FieldID), joinT.C(product.CampaignsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(product.CampaignsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(product.CampaignsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Product]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Campaign](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "campaigns" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -823,6 +936,20 @@ func (_q *ProductQuery) WithNamedSkus(name string, opts ...func(*SKUQuery)) *Pro
 		_q.withNamedSkus = make(map[string]*SKUQuery)
 	}
 	_q.withNamedSkus[name] = query
+	return _q
+}
+
+// WithNamedCampaigns tells the query-builder to eager-load the nodes that are connected to the "campaigns"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductQuery) WithNamedCampaigns(name string, opts ...func(*CampaignQuery)) *ProductQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCampaigns == nil {
+		_q.withNamedCampaigns = make(map[string]*CampaignQuery)
+	}
+	_q.withNamedCampaigns[name] = query
 	return _q
 }
 

@@ -54,11 +54,15 @@ type SKUEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// The product.
 	Product *Product `json:"product,omitempty"`
+	// Campaigns targeting this SKU.
+	Campaigns []*Campaign `json:"campaigns,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
+
+	namedCampaigns map[string][]*Campaign
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -81,6 +85,15 @@ func (e SKUEdges) ProductOrErr() (*Product, error) {
 		return nil, &NotFoundError{label: product.Label}
 	}
 	return nil, &NotLoadedError{edge: "product"}
+}
+
+// CampaignsOrErr returns the Campaigns value or an error if the edge
+// was not loaded in eager-loading.
+func (e SKUEdges) CampaignsOrErr() ([]*Campaign, error) {
+	if e.loadedTypes[2] {
+		return e.Campaigns, nil
+	}
+	return nil, &NotLoadedError{edge: "campaigns"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -204,6 +217,11 @@ func (_m *SKU) QueryProduct() *ProductQuery {
 	return NewSKUClient(_m.config).QueryProduct(_m)
 }
 
+// QueryCampaigns queries the "campaigns" edge of the SKU entity.
+func (_m *SKU) QueryCampaigns() *CampaignQuery {
+	return NewSKUClient(_m.config).QueryCampaigns(_m)
+}
+
 // Update returns a builder for updating this SKU.
 // Note that you need to call SKU.Unwrap() before calling this method if this SKU
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -261,6 +279,30 @@ func (_m *SKU) String() string {
 	builder.WriteString(_m.Barcode)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCampaigns returns the Campaigns named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *SKU) NamedCampaigns(name string) ([]*Campaign, error) {
+	if _m.Edges.namedCampaigns == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCampaigns[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *SKU) appendNamedCampaigns(name string, edges ...*Campaign) {
+	if _m.Edges.namedCampaigns == nil {
+		_m.Edges.namedCampaigns = make(map[string][]*Campaign)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCampaigns[name] = []*Campaign{}
+	} else {
+		_m.Edges.namedCampaigns[name] = append(_m.Edges.namedCampaigns[name], edges...)
+	}
 }
 
 // SKUs is a parsable slice of SKU.

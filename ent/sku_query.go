@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -22,14 +24,16 @@ import (
 // SKUQuery is the builder for querying SKU entities.
 type SKUQuery struct {
 	config
-	ctx              *QueryContext
-	order            []sku.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.SKU
-	withOrganization *OrganizationQuery
-	withProduct      *ProductQuery
-	loadTotal        []func(context.Context, []*SKU) error
-	modifiers        []func(*sql.Selector)
+	ctx                *QueryContext
+	order              []sku.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.SKU
+	withOrganization   *OrganizationQuery
+	withProduct        *ProductQuery
+	withCampaigns      *CampaignQuery
+	loadTotal          []func(context.Context, []*SKU) error
+	modifiers          []func(*sql.Selector)
+	withNamedCampaigns map[string]*CampaignQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -103,6 +107,28 @@ func (_q *SKUQuery) QueryProduct() *ProductQuery {
 			sqlgraph.From(sku.Table, sku.FieldID, selector),
 			sqlgraph.To(product.Table, product.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, sku.ProductTable, sku.ProductColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCampaigns chains the current query on the "campaigns" edge.
+func (_q *SKUQuery) QueryCampaigns() *CampaignQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sku.Table, sku.FieldID, selector),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, sku.CampaignsTable, sku.CampaignsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -304,6 +330,7 @@ func (_q *SKUQuery) Clone() *SKUQuery {
 		predicates:       append([]predicate.SKU{}, _q.predicates...),
 		withOrganization: _q.withOrganization.Clone(),
 		withProduct:      _q.withProduct.Clone(),
+		withCampaigns:    _q.withCampaigns.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -330,6 +357,17 @@ func (_q *SKUQuery) WithProduct(opts ...func(*ProductQuery)) *SKUQuery {
 		opt(query)
 	}
 	_q.withProduct = query
+	return _q
+}
+
+// WithCampaigns tells the query-builder to eager-load the nodes that are connected to
+// the "campaigns" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SKUQuery) WithCampaigns(opts ...func(*CampaignQuery)) *SKUQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCampaigns = query
 	return _q
 }
 
@@ -417,9 +455,10 @@ func (_q *SKUQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SKU, err
 	var (
 		nodes       = []*SKU{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOrganization != nil,
 			_q.withProduct != nil,
+			_q.withCampaigns != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -455,6 +494,20 @@ func (_q *SKUQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SKU, err
 	if query := _q.withProduct; query != nil {
 		if err := _q.loadProduct(ctx, query, nodes, nil,
 			func(n *SKU, e *Product) { n.Edges.Product = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCampaigns; query != nil {
+		if err := _q.loadCampaigns(ctx, query, nodes,
+			func(n *SKU) { n.Edges.Campaigns = []*Campaign{} },
+			func(n *SKU, e *Campaign) { n.Edges.Campaigns = append(n.Edges.Campaigns, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCampaigns {
+		if err := _q.loadCampaigns(ctx, query, nodes,
+			func(n *SKU) { n.appendNamedCampaigns(name) },
+			func(n *SKU, e *Campaign) { n.appendNamedCampaigns(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +573,67 @@ func (_q *SKUQuery) loadProduct(ctx context.Context, query *ProductQuery, nodes 
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *SKUQuery) loadCampaigns(ctx context.Context, query *CampaignQuery, nodes []*SKU, init func(*SKU), assign func(*SKU, *Campaign)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*SKU)
+	nids := make(map[int]map[*SKU]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(sku.CampaignsTable)
+		s.Join(joinT).On(s.C(campaign.FieldID), joinT.C(sku.CampaignsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(sku.CampaignsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(sku.CampaignsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*SKU]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Campaign](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "campaigns" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -652,6 +766,20 @@ func (_q *SKUQuery) ForShare(opts ...sql.LockOption) *SKUQuery {
 func (_q *SKUQuery) Modify(modifiers ...func(s *sql.Selector)) *SKUSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedCampaigns tells the query-builder to eager-load the nodes that are connected to the "campaigns"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SKUQuery) WithNamedCampaigns(name string, opts ...func(*CampaignQuery)) *SKUQuery {
+	query := (&CampaignClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCampaigns == nil {
+		_q.withNamedCampaigns = make(map[string]*CampaignQuery)
+	}
+	_q.withNamedCampaigns[name] = query
+	return _q
 }
 
 // SKUGroupBy is the group-by builder for SKU entities.

@@ -12,7 +12,6 @@ import (
 	"github.com/opsgraph/opsgraph/compliance"
 	contentflow "github.com/opsgraph/opsgraph/content"
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/model"
@@ -117,25 +116,6 @@ func (r *Resolver) markContentPosted(ctx context.Context, id int, url string) (*
 	}
 	return contentflow.Transition(ctx, r.client(ctx), id, contentflow.MarkPosted,
 		func(u *ent.ContentUpdateOne) { u.SetPostURL(strings.TrimSpace(url)).SetPublishedAt(time.Now()) })
-}
-
-// launchCampaign starts a campaign now, with a guarded conditional update.
-func (r *Resolver) launchCampaign(ctx context.Context, id int) (*ent.Campaign, error) {
-	client := r.client(ctx)
-	n, err := client.Campaign.Update().Where(campaign.ID(id),
-		campaign.StatusIn(campaign.StatusDRAFT, campaign.StatusSCHEDULED, campaign.StatusPAUSED)).
-		SetStatus(campaign.StatusRUNNING).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := client.Campaign.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, apperr.New(apperr.Conflict, "a campaign in status %s cannot be launched", c.Status)
-	}
-	return c, nil
 }
 
 // ---- compliance ----

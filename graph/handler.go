@@ -36,6 +36,7 @@ type Options struct {
 	Log           *slog.Logger
 	// AllowPrivateEndpoints lets connectStore take non-public or http:// endpoints.
 	AllowPrivateEndpoints bool
+	Now                   func() time.Time // clock of campaign verbs; nil is time.Now
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -54,7 +55,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log,
-		AllowPrivateEndpoints: opts.AllowPrivateEndpoints}
+		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,

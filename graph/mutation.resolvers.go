@@ -89,12 +89,12 @@ func (r *mutationResolver) ArchiveContent(ctx context.Context, id int) (*ent.Con
 
 // CreateCampaign is the resolver for the createCampaign field.
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input ent.CreateCampaignInput) (*ent.Campaign, error) {
-	return r.client(ctx).Campaign.Create().SetInput(input).Save(ctx)
+	return r.createCampaign(ctx, input)
 }
 
 // UpdateCampaign is the resolver for the updateCampaign field.
 func (r *mutationResolver) UpdateCampaign(ctx context.Context, id int, input ent.UpdateCampaignInput) (*ent.Campaign, error) {
-	return r.client(ctx).Campaign.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.updateCampaign(ctx, id, input)
 }
 
 // LaunchCampaign is the resolver for the launchCampaign field.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
@@ -22,6 +23,8 @@ type Resolver struct {
 	Log     *slog.Logger
 	// AllowPrivateEndpoints: connectStore takes any endpoint (--allow-private-endpoints).
 	AllowPrivateEndpoints bool
+	// Now is the clock of campaign verbs; nil means time.Now.
+	Now func() time.Time
 }
 
 // client returns the transactional client of a mutation (entgql.Transactioner

@@ -91,6 +91,8 @@ const (
 	KindCONTENT_DUE          Kind = "CONTENT_DUE"
 	KindCONTENT_OVERDUE      Kind = "CONTENT_OVERDUE"
 	KindHOT_TOPIC_SLA_MISSED Kind = "HOT_TOPIC_SLA_MISSED"
+	KindCAMPAIGN_BUDGET      Kind = "CAMPAIGN_BUDGET"
+	KindCAMPAIGN_PAUSED      Kind = "CAMPAIGN_PAUSED"
 )
 
 func (k Kind) String() string {
@@ -100,7 +102,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindCONTENT_DUE, KindCONTENT_OVERDUE, KindHOT_TOPIC_SLA_MISSED:
+	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindCONTENT_DUE, KindCONTENT_OVERDUE, KindHOT_TOPIC_SLA_MISSED, KindCAMPAIGN_BUDGET, KindCAMPAIGN_PAUSED:
 		return nil
 	default:
 		return fmt.Errorf("alert: invalid enum value for kind field: %q", k)

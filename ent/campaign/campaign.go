@@ -43,12 +43,26 @@ const (
 	FieldBudget = "budget"
 	// FieldSpend holds the string denoting the spend field in the database.
 	FieldSpend = "spend"
+	// FieldDiscountGiven holds the string denoting the discount_given field in the database.
+	FieldDiscountGiven = "discount_given"
+	// FieldBudgetAlertedAt holds the string denoting the budget_alerted_at field in the database.
+	FieldBudgetAlertedAt = "budget_alerted_at"
+	// FieldExclusive holds the string denoting the exclusive field in the database.
+	FieldExclusive = "exclusive"
+	// FieldThresholdBasis holds the string denoting the threshold_basis field in the database.
+	FieldThresholdBasis = "threshold_basis"
+	// FieldClearance holds the string denoting the clearance field in the database.
+	FieldClearance = "clearance"
 	// FieldRules holds the string denoting the rules field in the database.
 	FieldRules = "rules"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeStore holds the string denoting the store edge name in mutations.
 	EdgeStore = "store"
+	// EdgeProducts holds the string denoting the products edge name in mutations.
+	EdgeProducts = "products"
+	// EdgeSkus holds the string denoting the skus edge name in mutations.
+	EdgeSkus = "skus"
 	// EdgeCollaborations holds the string denoting the collaborations edge name in mutations.
 	EdgeCollaborations = "collaborations"
 	// Table holds the table name of the campaign in the database.
@@ -67,6 +81,16 @@ const (
 	StoreInverseTable = "stores"
 	// StoreColumn is the table column denoting the store relation/edge.
 	StoreColumn = "store_id"
+	// ProductsTable is the table that holds the products relation/edge. The primary key declared below.
+	ProductsTable = "campaign_products"
+	// ProductsInverseTable is the table name for the Product entity.
+	// It exists in this package in order to avoid circular dependency with the "product" package.
+	ProductsInverseTable = "products"
+	// SkusTable is the table that holds the skus relation/edge. The primary key declared below.
+	SkusTable = "campaign_skus"
+	// SkusInverseTable is the table name for the SKU entity.
+	// It exists in this package in order to avoid circular dependency with the "sku" package.
+	SkusInverseTable = "skus"
 	// CollaborationsTable is the table that holds the collaborations relation/edge.
 	CollaborationsTable = "collaborations"
 	// CollaborationsInverseTable is the table name for the Collaboration entity.
@@ -91,8 +115,22 @@ var Columns = []string{
 	FieldPhases,
 	FieldBudget,
 	FieldSpend,
+	FieldDiscountGiven,
+	FieldBudgetAlertedAt,
+	FieldExclusive,
+	FieldThresholdBasis,
+	FieldClearance,
 	FieldRules,
 }
+
+var (
+	// ProductsPrimaryKey and ProductsColumn2 are the table columns denoting the
+	// primary key for the products relation (M2M).
+	ProductsPrimaryKey = []string{"campaign_id", "product_id"}
+	// SkusPrimaryKey and SkusColumn2 are the table columns denoting the
+	// primary key for the skus relation (M2M).
+	SkusPrimaryKey = []string{"campaign_id", "sku_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -124,6 +162,12 @@ var (
 	DefaultBudget schematype.Money
 	// DefaultSpend holds the default value on creation for the "spend" field.
 	DefaultSpend schematype.Money
+	// DefaultDiscountGiven holds the default value on creation for the "discount_given" field.
+	DefaultDiscountGiven schematype.Money
+	// DefaultExclusive holds the default value on creation for the "exclusive" field.
+	DefaultExclusive bool
+	// DefaultClearance holds the default value on creation for the "clearance" field.
+	DefaultClearance bool
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -166,9 +210,11 @@ const DefaultStatus = StatusDRAFT
 const (
 	StatusDRAFT     Status = "DRAFT"
 	StatusSCHEDULED Status = "SCHEDULED"
-	StatusRUNNING   Status = "RUNNING"
-	StatusPAUSED    Status = "PAUSED"
+	StatusWARM_UP   Status = "WARM_UP"
+	StatusLIVE      Status = "LIVE"
+	StatusENCORE    Status = "ENCORE"
 	StatusENDED     Status = "ENDED"
+	StatusPAUSED    Status = "PAUSED"
 	StatusCANCELLED Status = "CANCELLED"
 )
 
@@ -179,10 +225,36 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusDRAFT, StatusSCHEDULED, StatusRUNNING, StatusPAUSED, StatusENDED, StatusCANCELLED:
+	case StatusDRAFT, StatusSCHEDULED, StatusWARM_UP, StatusLIVE, StatusENCORE, StatusENDED, StatusPAUSED, StatusCANCELLED:
 		return nil
 	default:
 		return fmt.Errorf("campaign: invalid enum value for status field: %q", s)
+	}
+}
+
+// ThresholdBasis defines the type for the "threshold_basis" enum field.
+type ThresholdBasis string
+
+// ThresholdBasisAFTER_ITEM_DISCOUNTS is the default value of the ThresholdBasis enum.
+const DefaultThresholdBasis = ThresholdBasisAFTER_ITEM_DISCOUNTS
+
+// ThresholdBasis values.
+const (
+	ThresholdBasisAFTER_ITEM_DISCOUNTS ThresholdBasis = "AFTER_ITEM_DISCOUNTS"
+	ThresholdBasisLIST_PRICE           ThresholdBasis = "LIST_PRICE"
+)
+
+func (tb ThresholdBasis) String() string {
+	return string(tb)
+}
+
+// ThresholdBasisValidator is a validator for the "threshold_basis" field enum values. It is called by the builders before save.
+func ThresholdBasisValidator(tb ThresholdBasis) error {
+	switch tb {
+	case ThresholdBasisAFTER_ITEM_DISCOUNTS, ThresholdBasisLIST_PRICE:
+		return nil
+	default:
+		return fmt.Errorf("campaign: invalid enum value for threshold_basis field: %q", tb)
 	}
 }
 
@@ -249,6 +321,31 @@ func BySpend(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSpend, opts...).ToFunc()
 }
 
+// ByDiscountGiven orders the results by the discount_given field.
+func ByDiscountGiven(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDiscountGiven, opts...).ToFunc()
+}
+
+// ByBudgetAlertedAt orders the results by the budget_alerted_at field.
+func ByBudgetAlertedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBudgetAlertedAt, opts...).ToFunc()
+}
+
+// ByExclusive orders the results by the exclusive field.
+func ByExclusive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExclusive, opts...).ToFunc()
+}
+
+// ByThresholdBasis orders the results by the threshold_basis field.
+func ByThresholdBasis(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldThresholdBasis, opts...).ToFunc()
+}
+
+// ByClearance orders the results by the clearance field.
+func ByClearance(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClearance, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -260,6 +357,34 @@ func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByStoreField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newStoreStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByProductsCount orders the results by products count.
+func ByProductsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newProductsStep(), opts...)
+	}
+}
+
+// ByProducts orders the results by products terms.
+func ByProducts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProductsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// BySkusCount orders the results by skus count.
+func BySkusCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSkusStep(), opts...)
+	}
+}
+
+// BySkus orders the results by skus terms.
+func BySkus(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSkusStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 
@@ -288,6 +413,20 @@ func newStoreStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(StoreInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, StoreTable, StoreColumn),
+	)
+}
+func newProductsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProductsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, ProductsTable, ProductsPrimaryKey...),
+	)
+}
+func newSkusStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SkusInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, SkusTable, SkusPrimaryKey...),
 	)
 }
 func newCollaborationsStep() *sqlgraph.Step {
@@ -330,6 +469,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e ThresholdBasis) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *ThresholdBasis) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = ThresholdBasis(str)
+	if err := ThresholdBasisValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid ThresholdBasis", str)
 	}
 	return nil
 }

@@ -105,6 +105,27 @@ func Spend(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldSpend, vc))
 }
 
+// DiscountGiven applies equality check predicate on the "discount_given" field. It's identical to DiscountGivenEQ.
+func DiscountGiven(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountGiven, vc))
+}
+
+// BudgetAlertedAt applies equality check predicate on the "budget_alerted_at" field. It's identical to BudgetAlertedAtEQ.
+func BudgetAlertedAt(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))
+}
+
+// Exclusive applies equality check predicate on the "exclusive" field. It's identical to ExclusiveEQ.
+func Exclusive(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldExclusive, v))
+}
+
+// Clearance applies equality check predicate on the "clearance" field. It's identical to ClearanceEQ.
+func Clearance(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClearance, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldCreatedAt, v))
@@ -528,6 +549,150 @@ func SpendLTE(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldLTE(FieldSpend, vc))
 }
 
+// DiscountGivenEQ applies the EQ predicate on the "discount_given" field.
+func DiscountGivenEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenNEQ applies the NEQ predicate on the "discount_given" field.
+func DiscountGivenNEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldNEQ(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenIn applies the In predicate on the "discount_given" field.
+func DiscountGivenIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldIn(FieldDiscountGiven, v...))
+}
+
+// DiscountGivenNotIn applies the NotIn predicate on the "discount_given" field.
+func DiscountGivenNotIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldNotIn(FieldDiscountGiven, v...))
+}
+
+// DiscountGivenGT applies the GT predicate on the "discount_given" field.
+func DiscountGivenGT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGT(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenGTE applies the GTE predicate on the "discount_given" field.
+func DiscountGivenGTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGTE(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenLT applies the LT predicate on the "discount_given" field.
+func DiscountGivenLT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLT(FieldDiscountGiven, vc))
+}
+
+// DiscountGivenLTE applies the LTE predicate on the "discount_given" field.
+func DiscountGivenLTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLTE(FieldDiscountGiven, vc))
+}
+
+// BudgetAlertedAtEQ applies the EQ predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtEQ(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtNEQ applies the NEQ predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNEQ(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtIn applies the In predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtIn(vs ...time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldBudgetAlertedAt, vs...))
+}
+
+// BudgetAlertedAtNotIn applies the NotIn predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNotIn(vs ...time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldBudgetAlertedAt, vs...))
+}
+
+// BudgetAlertedAtGT applies the GT predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtGT(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGT(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtGTE applies the GTE predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtGTE(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldGTE(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtLT applies the LT predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtLT(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLT(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtLTE applies the LTE predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtLTE(v time.Time) predicate.Campaign {
+	return predicate.Campaign(sql.FieldLTE(FieldBudgetAlertedAt, v))
+}
+
+// BudgetAlertedAtIsNil applies the IsNil predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldBudgetAlertedAt))
+}
+
+// BudgetAlertedAtNotNil applies the NotNil predicate on the "budget_alerted_at" field.
+func BudgetAlertedAtNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldBudgetAlertedAt))
+}
+
+// ExclusiveEQ applies the EQ predicate on the "exclusive" field.
+func ExclusiveEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldExclusive, v))
+}
+
+// ExclusiveNEQ applies the NEQ predicate on the "exclusive" field.
+func ExclusiveNEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldExclusive, v))
+}
+
+// ThresholdBasisEQ applies the EQ predicate on the "threshold_basis" field.
+func ThresholdBasisEQ(v ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldThresholdBasis, v))
+}
+
+// ThresholdBasisNEQ applies the NEQ predicate on the "threshold_basis" field.
+func ThresholdBasisNEQ(v ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldThresholdBasis, v))
+}
+
+// ThresholdBasisIn applies the In predicate on the "threshold_basis" field.
+func ThresholdBasisIn(vs ...ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldIn(FieldThresholdBasis, vs...))
+}
+
+// ThresholdBasisNotIn applies the NotIn predicate on the "threshold_basis" field.
+func ThresholdBasisNotIn(vs ...ThresholdBasis) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotIn(FieldThresholdBasis, vs...))
+}
+
+// ClearanceEQ applies the EQ predicate on the "clearance" field.
+func ClearanceEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldEQ(FieldClearance, v))
+}
+
+// ClearanceNEQ applies the NEQ predicate on the "clearance" field.
+func ClearanceNEQ(v bool) predicate.Campaign {
+	return predicate.Campaign(sql.FieldNEQ(FieldClearance, v))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
@@ -576,6 +741,62 @@ func HasStoreWith(preds ...predicate.Store) predicate.Campaign {
 	return predicate.Campaign(func(s *sql.Selector) {
 		step := newStoreStep()
 		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Store"))
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProducts applies the HasEdge predicate on the "products" edge.
+func HasProducts() predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, ProductsTable, ProductsPrimaryKey...),
+		)
+		if scope := readscope.Neighbor("Product"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newProductsStep(), scope)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProductsWith applies the HasEdge predicate on the "products" edge with a given conditions (other predicates).
+func HasProductsWith(preds ...predicate.Product) predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := newProductsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Product"))
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSkus applies the HasEdge predicate on the "skus" edge.
+func HasSkus() predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, SkusTable, SkusPrimaryKey...),
+		)
+		if scope := readscope.Neighbor("SKU"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSkusStep(), scope)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSkusWith applies the HasEdge predicate on the "skus" edge with a given conditions (other predicates).
+func HasSkusWith(preds ...predicate.SKU) predicate.Campaign {
+	return predicate.Campaign(func(s *sql.Selector) {
+		step := newSkusStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("SKU"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -63,7 +63,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_BUDGET", "CAMPAIGN_PAUSED"}},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
@@ -175,12 +175,17 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 120},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TIME_LIMITED_DISCOUNT", "FULL_REDUCTION", "GROUP_BUY", "BARGAIN", "FLASH_SALE", "COUPON", "MEMBER_DAY", "NEW_CUSTOMER", "REFERRAL"}},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SCHEDULED", "RUNNING", "PAUSED", "ENDED", "CANCELLED"}, Default: "DRAFT"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "SCHEDULED", "WARM_UP", "LIVE", "ENCORE", "ENDED", "PAUSED", "CANCELLED"}, Default: "DRAFT"},
 		{Name: "starts_at", Type: field.TypeTime},
 		{Name: "ends_at", Type: field.TypeTime},
 		{Name: "phases", Type: field.TypeJSON, Nullable: true},
 		{Name: "budget", Type: field.TypeInt64, Default: 0},
 		{Name: "spend", Type: field.TypeInt64, Default: 0},
+		{Name: "discount_given", Type: field.TypeInt64, Default: 0},
+		{Name: "budget_alerted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "exclusive", Type: field.TypeBool, Default: true},
+		{Name: "threshold_basis", Type: field.TypeEnum, Enums: []string{"AFTER_ITEM_DISCOUNTS", "LIST_PRICE"}, Default: "AFTER_ITEM_DISCOUNTS"},
+		{Name: "clearance", Type: field.TypeBool, Default: false},
 		{Name: "rules", Type: field.TypeJSON},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
@@ -193,13 +198,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_organizations_organization",
-				Columns:    []*schema.Column{CampaignsColumns[12]},
+				Columns:    []*schema.Column{CampaignsColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "campaigns_stores_store",
-				Columns:    []*schema.Column{CampaignsColumns[13]},
+				Columns:    []*schema.Column{CampaignsColumns[18]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -208,12 +213,12 @@ var (
 			{
 				Name:    "campaign_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[12]},
+				Columns: []*schema.Column{CampaignsColumns[17]},
 			},
 			{
 				Name:    "campaign_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[13], CampaignsColumns[5]},
+				Columns: []*schema.Column{CampaignsColumns[18], CampaignsColumns[5]},
 			},
 			{
 				Name:    "campaign_kind",
@@ -1195,6 +1200,56 @@ var (
 		Columns:    UsersColumns,
 		PrimaryKey: []*schema.Column{UsersColumns[0]},
 	}
+	// CampaignProductsColumns holds the columns for the "campaign_products" table.
+	CampaignProductsColumns = []*schema.Column{
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "product_id", Type: field.TypeInt},
+	}
+	// CampaignProductsTable holds the schema information for the "campaign_products" table.
+	CampaignProductsTable = &schema.Table{
+		Name:       "campaign_products",
+		Columns:    CampaignProductsColumns,
+		PrimaryKey: []*schema.Column{CampaignProductsColumns[0], CampaignProductsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "campaign_products_campaign_id",
+				Columns:    []*schema.Column{CampaignProductsColumns[0]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "campaign_products_product_id",
+				Columns:    []*schema.Column{CampaignProductsColumns[1]},
+				RefColumns: []*schema.Column{ProductsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// CampaignSkusColumns holds the columns for the "campaign_skus" table.
+	CampaignSkusColumns = []*schema.Column{
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+	}
+	// CampaignSkusTable holds the schema information for the "campaign_skus" table.
+	CampaignSkusTable = &schema.Table{
+		Name:       "campaign_skus",
+		Columns:    CampaignSkusColumns,
+		PrimaryKey: []*schema.Column{CampaignSkusColumns[0], CampaignSkusColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "campaign_skus_campaign_id",
+				Columns:    []*schema.Column{CampaignSkusColumns[0]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "campaign_skus_sku_id",
+				Columns:    []*schema.Column{CampaignSkusColumns[1]},
+				RefColumns: []*schema.Column{SkusColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APITokensTable,
@@ -1223,6 +1278,8 @@ var (
 		SuppliersTable,
 		SyncJobsTable,
 		UsersTable,
+		CampaignProductsTable,
+		CampaignSkusTable,
 	}
 )
 
@@ -1347,4 +1404,8 @@ func init() {
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
+	CampaignProductsTable.ForeignKeys[0].RefTable = CampaignsTable
+	CampaignProductsTable.ForeignKeys[1].RefTable = ProductsTable
+	CampaignSkusTable.ForeignKeys[0].RefTable = CampaignsTable
+	CampaignSkusTable.ForeignKeys[1].RefTable = SkusTable
 }

@@ -55,6 +55,8 @@ const (
 	EdgeSupplier = "supplier"
 	// EdgeSkus holds the string denoting the skus edge name in mutations.
 	EdgeSkus = "skus"
+	// EdgeCampaigns holds the string denoting the campaigns edge name in mutations.
+	EdgeCampaigns = "campaigns"
 	// Table holds the table name of the product in the database.
 	Table = "products"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -85,6 +87,11 @@ const (
 	SkusInverseTable = "skus"
 	// SkusColumn is the table column denoting the skus relation/edge.
 	SkusColumn = "product_id"
+	// CampaignsTable is the table that holds the campaigns relation/edge. The primary key declared below.
+	CampaignsTable = "campaign_products"
+	// CampaignsInverseTable is the table name for the Campaign entity.
+	// It exists in this package in order to avoid circular dependency with the "campaign" package.
+	CampaignsInverseTable = "campaigns"
 )
 
 // Columns holds all SQL columns for product fields.
@@ -105,6 +112,12 @@ var Columns = []string{
 	FieldRegistrationNumber,
 	FieldCost,
 }
+
+var (
+	// CampaignsPrimaryKey and CampaignsColumn2 are the table columns denoting the
+	// primary key for the campaigns relation (M2M).
+	CampaignsPrimaryKey = []string{"campaign_id", "product_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -362,6 +375,20 @@ func BySkus(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSkusStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCampaignsCount orders the results by campaigns count.
+func ByCampaignsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCampaignsStep(), opts...)
+	}
+}
+
+// ByCampaigns orders the results by campaigns terms.
+func ByCampaigns(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCampaignsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -388,6 +415,13 @@ func newSkusStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SkusInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, SkusTable, SkusColumn),
+	)
+}
+func newCampaignsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CampaignsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, CampaignsTable, CampaignsPrimaryKey...),
 	)
 }
 

@@ -775,6 +775,34 @@ func HasSkusWith(preds ...predicate.SKU) predicate.Product {
 	})
 }
 
+// HasCampaigns applies the HasEdge predicate on the "campaigns" edge.
+func HasCampaigns() predicate.Product {
+	return predicate.Product(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, CampaignsTable, CampaignsPrimaryKey...),
+		)
+		if scope := readscope.Neighbor("Campaign"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCampaignsStep(), scope)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCampaignsWith applies the HasEdge predicate on the "campaigns" edge with a given conditions (other predicates).
+func HasCampaignsWith(preds ...predicate.Campaign) predicate.Product {
+	return predicate.Product(func(s *sql.Selector) {
+		step := newCampaignsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Campaign"))
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Product) predicate.Product {
 	return predicate.Product(sql.AndPredicates(predicates...))

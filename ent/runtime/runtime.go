@@ -323,6 +323,18 @@ func init() {
 	campaignDescSpend := campaignFields[8].Descriptor()
 	// campaign.DefaultSpend holds the default value on creation for the spend field.
 	campaign.DefaultSpend = schematype.Money(campaignDescSpend.Default.(int64))
+	// campaignDescDiscountGiven is the schema descriptor for discount_given field.
+	campaignDescDiscountGiven := campaignFields[9].Descriptor()
+	// campaign.DefaultDiscountGiven holds the default value on creation for the discount_given field.
+	campaign.DefaultDiscountGiven = schematype.Money(campaignDescDiscountGiven.Default.(int64))
+	// campaignDescExclusive is the schema descriptor for exclusive field.
+	campaignDescExclusive := campaignFields[11].Descriptor()
+	// campaign.DefaultExclusive holds the default value on creation for the exclusive field.
+	campaign.DefaultExclusive = campaignDescExclusive.Default.(bool)
+	// campaignDescClearance is the schema descriptor for clearance field.
+	campaignDescClearance := campaignFields[13].Descriptor()
+	// campaign.DefaultClearance holds the default value on creation for the clearance field.
+	campaign.DefaultClearance = campaignDescClearance.Default.(bool)
 	casbinrule.Policy = privacy.NewPolicies(schema.CasbinRule{})
 	casbinrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -23,7 +23,7 @@ func (Alert) Fields() []ent.Field {
 		field.Int("user_id").Optional().Immutable().Comment("The user concerned, if any.").
 			Annotations(entgql.Type("ID")),
 		field.Enum("kind").Values("NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE",
-			"CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED").
+			"CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_BUDGET", "CAMPAIGN_PAUSED").
 			Comment("What happened.").Annotations(entgql.OrderField("KIND")),
 		field.Enum("severity").Values("INFO", "WARNING", "CRITICAL").Default("WARNING").Comment("How urgent."),
 		field.String("message").MaxLen(500).Comment("Human-readable description."),

@@ -29,16 +29,29 @@ func (Campaign) Fields() []ent.Field {
 			"COUPON", "MEMBER_DAY", "NEW_CUSTOMER", "REFERRAL").
 			Comment("TIME_LIMITED_DISCOUNT (限时折扣), FULL_REDUCTION (满减), GROUP_BUY (拼团), BARGAIN (砍价), FLASH_SALE (秒杀), COUPON, MEMBER_DAY (会员日), NEW_CUSTOMER (新客首单), REFERRAL (邀新阶梯).").
 			Annotations(entgql.OrderField("KIND")),
-		field.Enum("status").Values("DRAFT", "SCHEDULED", "RUNNING", "PAUSED", "ENDED", "CANCELLED").Default("DRAFT").
-			Comment("Lifecycle state.").Annotations(entgql.OrderField("STATUS")),
+		field.Enum("status").Values("DRAFT", "SCHEDULED", "WARM_UP", "LIVE", "ENCORE", "ENDED", "PAUSED", "CANCELLED").Default("DRAFT").
+			Comment("Lifecycle state: DRAFT → SCHEDULED → WARM_UP → LIVE → ENCORE → ENDED, plus PAUSED and CANCELLED. Never set directly: changed by the verbs (scheduleCampaign, launchCampaign, pauseCampaign, resumeCampaign, cancelCampaign) and by the clock.").
+			Annotations(entgql.OrderField("STATUS"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("starts_at").Comment("Start of the campaign.").Annotations(entgql.OrderField("STARTS_AT")),
 		field.Time("ends_at").Comment("End of the campaign.").Annotations(entgql.OrderField("ENDS_AT")),
 		field.JSON("phases", []schematype.CampaignPhase{}).Optional().
 			Comment("Big-promotion phases: WARM_UP (预热, 7–10 days), PEAK (爆发), ENCORE (返场, 48 h)."),
 		field.Int64("budget").GoType(schematype.Money(0)).Default(0).Comment("Budget.").
 			Annotations(entgql.OrderField("BUDGET"), entgql.Skip(entgql.SkipWhereInput)),
-		field.Int64("spend").GoType(schematype.Money(0)).Default(0).Comment("Spent so far.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Int64("spend").GoType(schematype.Money(0)).Default(0).Comment("Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int64("discount_given").GoType(schematype.Money(0)).Default(0).
+			Comment("Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("budget_alerted_at").Optional().Nillable().
+			Comment("When spend first reached 90 % of the budget and an alert was raised.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Bool("exclusive").Default(true).
+			Comment("Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer."),
+		field.Enum("threshold_basis").Values("AFTER_ITEM_DISCOUNTS", "LIST_PRICE").Default("AFTER_ITEM_DISCOUNTS").
+			Comment("What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price."),
+		field.Bool("clearance").Default(false).
+			Comment("Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused."),
 		field.JSON("rules", schematype.CampaignRules{}).
 			Comment("Typed rules; exactly the member matching kind is set and validated."),
 	}
@@ -48,6 +61,8 @@ func (Campaign) Fields() []ent.Field {
 func (Campaign) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store running the campaign."),
+		edge.To("products", Product.Type).Comment("Products the campaign covers; with no products and no SKUs it covers the whole store."),
+		edge.To("skus", SKU.Type).Comment("SKUs the campaign covers; with no products and no SKUs it covers the whole store."),
 		edge.From("collaborations", Collaboration.Type).Ref("campaign").Comment("KOL collaborations in this campaign.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -10,6 +10,7 @@ import (
 	gen "github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/hook"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/promo"
 )
 
 // clientOf returns the client (or transaction client) a mutation runs on.
@@ -111,8 +112,6 @@ func mutationOrg(ctx context.Context, m ent.Mutation) (int, error) {
 	return 0, fmt.Errorf("cannot tell the organization of this %s", m.Type())
 }
 
-// validateCampaign checks the typed rules against the campaign kind and the
-// phases against each other and the campaign's window.
 // validateStore checks a store's content cadence target.
 func validateStore() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
@@ -127,46 +126,48 @@ func validateStore() ent.Hook {
 	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
 }
 
+// validateCampaign hands the campaign as it will be stored (the stored
+// campaign with the patch applied, never the patch alone) to promo.Validate,
+// the one owner of the campaign rules.
 func validateCampaign() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.CampaignFunc(func(ctx context.Context, m *gen.CampaignMutation) (ent.Value, error) {
-			kind, hasKind := m.Kind()
-			rules, hasRules := m.Rules()
-			if hasKind || hasRules {
-				if !hasKind || !hasRules {
-					old, err := m.Client().Campaign.Get(ctx, mustID(m))
-					if err != nil {
-						return nil, err
-					}
-					if !hasKind {
-						kind = old.Kind
-					}
-					if !hasRules {
-						rules = old.Rules
-					}
-				}
-				if err := rules.Validate(kind.String()); err != nil {
+			var c promo.Campaign
+			if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
+				old, err := m.Client().Campaign.Get(ctx, id)
+				if err != nil {
 					return nil, err
 				}
+				c = promo.Campaign{ID: old.ID, Kind: promo.Kind(old.Kind), StartsAt: old.StartsAt, EndsAt: old.EndsAt,
+					Phases: old.Phases, Budget: old.Budget, Rules: old.Rules}
 			}
-			starts, hasStart := m.StartsAt()
-			ends, hasEnd := m.EndsAt()
-			if hasStart && hasEnd && !ends.After(starts) {
-				return nil, &schematype.FieldError{Field: "endsAt", Message: "must be after startsAt"}
+			if v, ok := m.Kind(); ok {
+				c.Kind = promo.Kind(v)
 			}
-			if phases, ok := m.Phases(); ok {
-				if err := schematype.ValidatePhases(phases); err != nil {
-					return nil, err
-				}
+			if v, ok := m.StartsAt(); ok {
+				c.StartsAt = v
+			}
+			if v, ok := m.EndsAt(); ok {
+				c.EndsAt = v
+			}
+			if v, ok := m.Phases(); ok {
+				c.Phases = v
+			}
+			if m.PhasesCleared() {
+				c.Phases = nil
+			}
+			if v, ok := m.Budget(); ok {
+				c.Budget = v
+			}
+			if v, ok := m.Rules(); ok {
+				c.Rules = v
+			}
+			if err := promo.Validate(&c); err != nil {
+				return nil, err
 			}
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
-}
-
-func mustID(m *gen.CampaignMutation) int {
-	id, _ := m.ID()
-	return id
 }
 
 func isSystem(ctx context.Context) bool {

@@ -51,6 +51,8 @@ func (Product) Edges() []ent.Edge {
 		edge.To("supplier", Supplier.Type).Field("supplier_id").Unique().Comment("Who supplies it."),
 		edge.From("skus", SKU.Type).Ref("product").Comment("Sellable variants.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("campaigns", Campaign.Type).Ref("products").Comment("Campaigns targeting this product.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

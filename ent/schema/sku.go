@@ -40,6 +40,8 @@ func (SKU) Fields() []ent.Field {
 func (SKU) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("product", Product.Type).Field("product_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The product."),
+		edge.From("campaigns", Campaign.Type).Ref("skus").Comment("Campaigns targeting this SKU.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

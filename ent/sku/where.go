@@ -714,6 +714,34 @@ func HasProductWith(preds ...predicate.Product) predicate.SKU {
 	})
 }
 
+// HasCampaigns applies the HasEdge predicate on the "campaigns" edge.
+func HasCampaigns() predicate.SKU {
+	return predicate.SKU(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, CampaignsTable, CampaignsPrimaryKey...),
+		)
+		if scope := readscope.Neighbor("Campaign"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newCampaignsStep(), scope)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCampaignsWith applies the HasEdge predicate on the "campaigns" edge with a given conditions (other predicates).
+func HasCampaignsWith(preds ...predicate.Campaign) predicate.SKU {
+	return predicate.SKU(func(s *sql.Selector) {
+		step := newCampaignsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Campaign"))
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.SKU) predicate.SKU {
 	return predicate.SKU(sql.AndPredicates(predicates...))

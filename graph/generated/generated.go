@@ -185,22 +185,29 @@ type ComplexityRoot struct {
 
 	Campaign struct {
 		Budget             func(childComplexity int) int
+		BudgetAlertedAt    func(childComplexity int) int
+		Clearance          func(childComplexity int) int
 		Collaborations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
 		ComplianceFindings func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
+		DiscountGiven      func(childComplexity int) int
 		EndsAt             func(childComplexity int) int
+		Exclusive          func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
 		Name               func(childComplexity int) int
 		Organization       func(childComplexity int) int
 		OrganizationID     func(childComplexity int) int
 		Phases             func(childComplexity int) int
+		Products           func(childComplexity int) int
 		Rules              func(childComplexity int) int
+		Skus               func(childComplexity int) int
 		Spend              func(childComplexity int) int
 		StartsAt           func(childComplexity int) int
 		Status             func(childComplexity int) int
 		Store              func(childComplexity int) int
 		StoreID            func(childComplexity int) int
+		ThresholdBasis     func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 	}
 
@@ -213,6 +220,20 @@ type ComplexityRoot struct {
 	CampaignEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CampaignOutcome struct {
+		Applied     func(childComplexity int) int
+		By          func(childComplexity int) int
+		CampaignID  func(childComplexity int) int
+		Discount    func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Layer       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		ShortBy     func(childComplexity int) int
+		ShortUnits  func(childComplexity int) int
 	}
 
 	CampaignPhase struct {
@@ -231,6 +252,17 @@ type ComplexityRoot struct {
 		NewCustomer         func(childComplexity int) int
 		Referral            func(childComplexity int) int
 		TimeLimitedDiscount func(childComplexity int) int
+	}
+
+	CartQuote struct {
+		Campaigns     func(childComplexity int) int
+		ItemDiscount  func(childComplexity int) int
+		Lines         func(childComplexity int) int
+		OrderDiscount func(childComplexity int) int
+		Rewards       func(childComplexity int) int
+		Savings       func(childComplexity int) int
+		Subtotal      func(childComplexity int) int
+		Total         func(childComplexity int) int
 	}
 
 	Collaboration struct {
@@ -354,7 +386,13 @@ type ComplexityRoot struct {
 		Token    func(childComplexity int) int
 	}
 
+	DiscountShare struct {
+		Amount     func(childComplexity int) int
+		CampaignID func(childComplexity int) int
+	}
+
 	DiscountTier struct {
+		CheapestN   func(childComplexity int) int
 		MinQuantity func(childComplexity int) int
 		PercentOff  func(childComplexity int) int
 	}
@@ -459,7 +497,9 @@ type ComplexityRoot struct {
 	}
 
 	FullReductionRule struct {
-		Tiers func(childComplexity int) int
+		Accumulated  func(childComplexity int) int
+		MaxReduction func(childComplexity int) int
+		Tiers        func(childComplexity int) int
 	}
 
 	GroupBuyRule struct {
@@ -513,6 +553,7 @@ type ComplexityRoot struct {
 
 	MemberDayRule struct {
 		DayOfMonth       func(childComplexity int) int
+		MaxDiscount      func(childComplexity int) int
 		PercentOff       func(childComplexity int) int
 		PointsMultiplier func(childComplexity int) int
 	}
@@ -582,6 +623,7 @@ type ComplexityRoot struct {
 		AcknowledgeAlert        func(childComplexity int, id int) int
 		ApproveContent          func(childComplexity int, id int, note *string) int
 		ArchiveContent          func(childComplexity int, id int) int
+		CancelCampaign          func(childComplexity int, id int) int
 		CancelSyncJob           func(childComplexity int, id int) int
 		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
 		ConnectStore            func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
@@ -613,11 +655,14 @@ type ComplexityRoot struct {
 		Login                   func(childComplexity int, email string, password string, totpCode *string) int
 		Logout                  func(childComplexity int) int
 		MarkContentPosted       func(childComplexity int, id int, url string) int
+		PauseCampaign           func(childComplexity int, id int) int
 		PublishContent          func(childComplexity int, contentID int) int
 		RejectContent           func(childComplexity int, id int, note string) int
 		RemoveMember            func(childComplexity int, membershipID int) int
+		ResumeCampaign          func(childComplexity int, id int) int
 		RetrySyncJob            func(childComplexity int, id int) int
 		RevokeAPIToken          func(childComplexity int, id int) int
+		ScheduleCampaign        func(childComplexity int, id int) int
 		ScheduleContent         func(childComplexity int, id int, at time.Time) int
 		SetComplianceTerms      func(childComplexity int, organizationID int, terms []*model.ComplianceTermInput) int
 		SetCustomRole           func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
@@ -829,11 +874,31 @@ type ComplexityRoot struct {
 		Organizations   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Plugins         func(childComplexity int) int
 		Products        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		QuoteCart       func(childComplexity int, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) int
 		Roles           func(childComplexity int, organizationID int) int
 		Skus            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
 		Stores          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
 		Suppliers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
 		SyncJobs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
+	}
+
+	QuoteReward struct {
+		Amount      func(childComplexity int) int
+		CampaignID  func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Points      func(childComplexity int) int
+	}
+
+	QuotedLine struct {
+		Amount        func(childComplexity int) int
+		ItemDiscount  func(childComplexity int) int
+		ListAmount    func(childComplexity int) int
+		OrderDiscount func(childComplexity int) int
+		Quantity      func(childComplexity int) int
+		Shares        func(childComplexity int) int
+		SkuID         func(childComplexity int) int
+		UnitPrice     func(childComplexity int) int
 	}
 
 	RecommendedSlot struct {
@@ -947,7 +1012,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		SyncJobUpdated func(childComplexity int, id int) int
+		CampaignUpdated func(childComplexity int, id int) int
+		SyncJobUpdated  func(childComplexity int, id int) int
 	}
 
 	Supplier struct {
@@ -1021,8 +1087,9 @@ type ComplexityRoot struct {
 	}
 
 	TimeLimitedDiscountRule struct {
-		PercentOff func(childComplexity int) int
-		Tiers      func(childComplexity int) int
+		MaxDiscount func(childComplexity int) int
+		PercentOff  func(childComplexity int) int
+		Tiers       func(childComplexity int) int
 	}
 
 	TrafficSourceCount struct {
@@ -1129,6 +1196,10 @@ type MutationResolver interface {
 	RetrySyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
 	PublishContent(ctx context.Context, contentID int) (*ent.Content, error)
 	UpdateStock(ctx context.Context, skuID int, quantity int) (*ent.SKU, error)
+	ScheduleCampaign(ctx context.Context, id int) (*ent.Campaign, error)
+	PauseCampaign(ctx context.Context, id int) (*ent.Campaign, error)
+	ResumeCampaign(ctx context.Context, id int) (*ent.Campaign, error)
+	CancelCampaign(ctx context.Context, id int) (*ent.Campaign, error)
 }
 type OrganizationResolver interface {
 	ComplianceTerms(ctx context.Context, obj *ent.Organization) ([]*model.ComplianceTerm, error)
@@ -1160,6 +1231,7 @@ type QueryResolver interface {
 	CheckCompliance(ctx context.Context, text string, context *model.ComplianceContextInput) ([]*model.ComplianceFinding, error)
 	ContentCalendar(ctx context.Context, scope int, from time.Time, to time.Time) ([]*model.CalendarDay, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
+	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 }
 type StoreResolver interface {
 	ComplianceFindings(ctx context.Context, obj *ent.Store) ([]*model.ComplianceFinding, error)
@@ -1169,6 +1241,7 @@ type StoreResolver interface {
 }
 type SubscriptionResolver interface {
 	SyncJobUpdated(ctx context.Context, id int) (<-chan *ent.SyncJob, error)
+	CampaignUpdated(ctx context.Context, id int) (<-chan *ent.Campaign, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1689,6 +1762,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Budget(childComplexity), true
+	case "Campaign.budgetAlertedAt":
+		if e.ComplexityRoot.Campaign.BudgetAlertedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.BudgetAlertedAt(childComplexity), true
+	case "Campaign.clearance":
+		if e.ComplexityRoot.Campaign.Clearance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Clearance(childComplexity), true
 	case "Campaign.collaborations":
 		if e.ComplexityRoot.Campaign.Collaborations == nil {
 			break
@@ -1712,12 +1797,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.CreatedAt(childComplexity), true
+	case "Campaign.discountGiven":
+		if e.ComplexityRoot.Campaign.DiscountGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.DiscountGiven(childComplexity), true
 	case "Campaign.endsAt":
 		if e.ComplexityRoot.Campaign.EndsAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Campaign.EndsAt(childComplexity), true
+	case "Campaign.exclusive":
+		if e.ComplexityRoot.Campaign.Exclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Exclusive(childComplexity), true
 	case "Campaign.id":
 		if e.ComplexityRoot.Campaign.ID == nil {
 			break
@@ -1754,12 +1851,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Phases(childComplexity), true
+	case "Campaign.products":
+		if e.ComplexityRoot.Campaign.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Products(childComplexity), true
 	case "Campaign.rules":
 		if e.ComplexityRoot.Campaign.Rules == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Campaign.Rules(childComplexity), true
+	case "Campaign.skus":
+		if e.ComplexityRoot.Campaign.Skus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Skus(childComplexity), true
 	case "Campaign.spend":
 		if e.ComplexityRoot.Campaign.Spend == nil {
 			break
@@ -1790,6 +1899,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.StoreID(childComplexity), true
+	case "Campaign.thresholdBasis":
+		if e.ComplexityRoot.Campaign.ThresholdBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ThresholdBasis(childComplexity), true
 	case "Campaign.updatedAt":
 		if e.ComplexityRoot.Campaign.UpdatedAt == nil {
 			break
@@ -1828,6 +1943,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
+
+	case "CampaignOutcome.applied":
+		if e.ComplexityRoot.CampaignOutcome.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Applied(childComplexity), true
+	case "CampaignOutcome.by":
+		if e.ComplexityRoot.CampaignOutcome.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.By(childComplexity), true
+	case "CampaignOutcome.campaignId":
+		if e.ComplexityRoot.CampaignOutcome.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.CampaignID(childComplexity), true
+	case "CampaignOutcome.discount":
+		if e.ComplexityRoot.CampaignOutcome.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Discount(childComplexity), true
+	case "CampaignOutcome.explanation":
+		if e.ComplexityRoot.CampaignOutcome.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Explanation(childComplexity), true
+	case "CampaignOutcome.kind":
+		if e.ComplexityRoot.CampaignOutcome.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Kind(childComplexity), true
+	case "CampaignOutcome.layer":
+		if e.ComplexityRoot.CampaignOutcome.Layer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Layer(childComplexity), true
+	case "CampaignOutcome.name":
+		if e.ComplexityRoot.CampaignOutcome.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Name(childComplexity), true
+	case "CampaignOutcome.reason":
+		if e.ComplexityRoot.CampaignOutcome.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.Reason(childComplexity), true
+	case "CampaignOutcome.shortBy":
+		if e.ComplexityRoot.CampaignOutcome.ShortBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.ShortBy(childComplexity), true
+	case "CampaignOutcome.shortUnits":
+		if e.ComplexityRoot.CampaignOutcome.ShortUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignOutcome.ShortUnits(childComplexity), true
 
 	case "CampaignPhase.endsAt":
 		if e.ComplexityRoot.CampaignPhase.EndsAt == nil {
@@ -1902,6 +2084,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignRules.TimeLimitedDiscount(childComplexity), true
+
+	case "CartQuote.campaigns":
+		if e.ComplexityRoot.CartQuote.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Campaigns(childComplexity), true
+	case "CartQuote.itemDiscount":
+		if e.ComplexityRoot.CartQuote.ItemDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.ItemDiscount(childComplexity), true
+	case "CartQuote.lines":
+		if e.ComplexityRoot.CartQuote.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Lines(childComplexity), true
+	case "CartQuote.orderDiscount":
+		if e.ComplexityRoot.CartQuote.OrderDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.OrderDiscount(childComplexity), true
+	case "CartQuote.rewards":
+		if e.ComplexityRoot.CartQuote.Rewards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Rewards(childComplexity), true
+	case "CartQuote.savings":
+		if e.ComplexityRoot.CartQuote.Savings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Savings(childComplexity), true
+	case "CartQuote.subtotal":
+		if e.ComplexityRoot.CartQuote.Subtotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Subtotal(childComplexity), true
+	case "CartQuote.total":
+		if e.ComplexityRoot.CartQuote.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CartQuote.Total(childComplexity), true
 
 	case "Collaboration.attributedGmv":
 		if e.ComplexityRoot.Collaboration.AttributedGmv == nil {
@@ -2435,6 +2666,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateAPITokenPayload.Token(childComplexity), true
 
+	case "DiscountShare.amount":
+		if e.ComplexityRoot.DiscountShare.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountShare.Amount(childComplexity), true
+	case "DiscountShare.campaignId":
+		if e.ComplexityRoot.DiscountShare.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountShare.CampaignID(childComplexity), true
+
+	case "DiscountTier.cheapestN":
+		if e.ComplexityRoot.DiscountTier.CheapestN == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscountTier.CheapestN(childComplexity), true
 	case "DiscountTier.minQuantity":
 		if e.ComplexityRoot.DiscountTier.MinQuantity == nil {
 			break
@@ -2821,6 +3071,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FlashSaleSlot.Stock(childComplexity), true
 
+	case "FullReductionRule.accumulated":
+		if e.ComplexityRoot.FullReductionRule.Accumulated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReductionRule.Accumulated(childComplexity), true
+	case "FullReductionRule.maxReduction":
+		if e.ComplexityRoot.FullReductionRule.MaxReduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FullReductionRule.MaxReduction(childComplexity), true
 	case "FullReductionRule.tiers":
 		if e.ComplexityRoot.FullReductionRule.Tiers == nil {
 			break
@@ -3014,6 +3276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberDayRule.DayOfMonth(childComplexity), true
+	case "MemberDayRule.maxDiscount":
+		if e.ComplexityRoot.MemberDayRule.MaxDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberDayRule.MaxDiscount(childComplexity), true
 	case "MemberDayRule.percentOff":
 		if e.ComplexityRoot.MemberDayRule.PercentOff == nil {
 			break
@@ -3312,6 +3580,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveContent(childComplexity, args["id"].(int)), true
+	case "Mutation.cancelCampaign":
+		if e.ComplexityRoot.Mutation.CancelCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelCampaign(childComplexity, args["id"].(int)), true
 	case "Mutation.cancelSyncJob":
 		if e.ComplexityRoot.Mutation.CancelSyncJob == nil {
 			break
@@ -3643,6 +3922,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkContentPosted(childComplexity, args["id"].(int), args["url"].(string)), true
+	case "Mutation.pauseCampaign":
+		if e.ComplexityRoot.Mutation.PauseCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pauseCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PauseCampaign(childComplexity, args["id"].(int)), true
 	case "Mutation.publishContent":
 		if e.ComplexityRoot.Mutation.PublishContent == nil {
 			break
@@ -3676,6 +3966,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["membershipId"].(int)), true
+	case "Mutation.resumeCampaign":
+		if e.ComplexityRoot.Mutation.ResumeCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeCampaign(childComplexity, args["id"].(int)), true
 	case "Mutation.retrySyncJob":
 		if e.ComplexityRoot.Mutation.RetrySyncJob == nil {
 			break
@@ -3698,6 +3999,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int)), true
+	case "Mutation.scheduleCampaign":
+		if e.ComplexityRoot.Mutation.ScheduleCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleCampaign(childComplexity, args["id"].(int)), true
 	case "Mutation.scheduleContent":
 		if e.ComplexityRoot.Mutation.ScheduleContent == nil {
 			break
@@ -4832,6 +5144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProductOrder), args["where"].(*ent.ProductWhereInput)), true
+	case "Query.quoteCart":
+		if e.ComplexityRoot.Query.QuoteCart == nil {
+			break
+		}
+
+		args, err := ec.field_Query_quoteCart_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QuoteCart(childComplexity, args["storeId"].(int), args["lines"].([]*model.CartLineInput), args["buyer"].(*model.BuyerInput), args["at"].(*time.Time)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -4887,6 +5210,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SyncJobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SyncJobOrder), args["where"].(*ent.SyncJobWhereInput)), true
+
+	case "QuoteReward.amount":
+		if e.ComplexityRoot.QuoteReward.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Amount(childComplexity), true
+	case "QuoteReward.campaignId":
+		if e.ComplexityRoot.QuoteReward.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.CampaignID(childComplexity), true
+	case "QuoteReward.explanation":
+		if e.ComplexityRoot.QuoteReward.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Explanation(childComplexity), true
+	case "QuoteReward.kind":
+		if e.ComplexityRoot.QuoteReward.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Kind(childComplexity), true
+	case "QuoteReward.points":
+		if e.ComplexityRoot.QuoteReward.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuoteReward.Points(childComplexity), true
+
+	case "QuotedLine.amount":
+		if e.ComplexityRoot.QuotedLine.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Amount(childComplexity), true
+	case "QuotedLine.itemDiscount":
+		if e.ComplexityRoot.QuotedLine.ItemDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.ItemDiscount(childComplexity), true
+	case "QuotedLine.listAmount":
+		if e.ComplexityRoot.QuotedLine.ListAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.ListAmount(childComplexity), true
+	case "QuotedLine.orderDiscount":
+		if e.ComplexityRoot.QuotedLine.OrderDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.OrderDiscount(childComplexity), true
+	case "QuotedLine.quantity":
+		if e.ComplexityRoot.QuotedLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Quantity(childComplexity), true
+	case "QuotedLine.shares":
+		if e.ComplexityRoot.QuotedLine.Shares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.Shares(childComplexity), true
+	case "QuotedLine.skuId":
+		if e.ComplexityRoot.QuotedLine.SkuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.SkuID(childComplexity), true
+	case "QuotedLine.unitPrice":
+		if e.ComplexityRoot.QuotedLine.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuotedLine.UnitPrice(childComplexity), true
 
 	case "RecommendedSlot.hour":
 		if e.ComplexityRoot.RecommendedSlot.Hour == nil {
@@ -5384,6 +5787,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StyleGuide.ValueProposition(childComplexity), true
 
+	case "Subscription.campaignUpdated":
+		if e.ComplexityRoot.Subscription.CampaignUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_campaignUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CampaignUpdated(childComplexity, args["id"].(int)), true
 	case "Subscription.syncJobUpdated":
 		if e.ComplexityRoot.Subscription.SyncJobUpdated == nil {
 			break
@@ -5702,6 +6116,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SyncPhase.Total(childComplexity), true
 
+	case "TimeLimitedDiscountRule.maxDiscount":
+		if e.ComplexityRoot.TimeLimitedDiscountRule.MaxDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeLimitedDiscountRule.MaxDiscount(childComplexity), true
 	case "TimeLimitedDiscountRule.percentOff":
 		if e.ComplexityRoot.TimeLimitedDiscountRule.PercentOff == nil {
 			break
@@ -5833,10 +6253,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("BargainRuleInput", ec.unmarshalInputBargainRuleInput),
+			graphql.NewInputUnmarshaler("BuyerInput", ec.unmarshalInputBuyerInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignPhaseInput", ec.unmarshalInputCampaignPhaseInput),
 			graphql.NewInputUnmarshaler("CampaignRulesInput", ec.unmarshalInputCampaignRulesInput),
 			graphql.NewInputUnmarshaler("CampaignWhereInput", ec.unmarshalInputCampaignWhereInput),
+			graphql.NewInputUnmarshaler("CartLineInput", ec.unmarshalInputCartLineInput),
 			graphql.NewInputUnmarshaler("CollaborationOrder", ec.unmarshalInputCollaborationOrder),
 			graphql.NewInputUnmarshaler("CollaborationWhereInput", ec.unmarshalInputCollaborationWhereInput),
 			graphql.NewInputUnmarshaler("ComplianceContextInput", ec.unmarshalInputComplianceContextInput),
@@ -7015,6 +7437,14 @@ enum AlertKind @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Kind") {
   Hot topic sla missed.
   """
   HOT_TOPIC_SLA_MISSED
+  """
+  Campaign budget.
+  """
+  CAMPAIGN_BUDGET
+  """
+  Campaign paused.
+  """
+  CAMPAIGN_PAUSED
 }
 """
 Ordering options for Alert connections
@@ -8782,7 +9212,7 @@ type Campaign implements Node {
   """
   kind: CampaignKind!
   """
-  Lifecycle state.
+  Lifecycle state: DRAFT → SCHEDULED → WARM_UP → LIVE → ENCORE → ENDED, plus PAUSED and CANCELLED. Never set directly: changed by the verbs (scheduleCampaign, launchCampaign, pauseCampaign, resumeCampaign, cancelCampaign) and by the clock.
   """
   status: CampaignStatus!
   """
@@ -8802,9 +9232,29 @@ type Campaign implements Node {
   """
   budget: Money!
   """
-  Spent so far.
+  Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
   """
   spend: Money!
+  """
+  Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
+  """
+  discountGiven: Money!
+  """
+  When spend first reached 90 % of the budget and an alert was raised.
+  """
+  budgetAlertedAt: Time
+  """
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
+  """
+  exclusive: Boolean!
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis!
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean!
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
@@ -8817,6 +9267,14 @@ type Campaign implements Node {
   The store running the campaign.
   """
   store: Store!
+  """
+  Products the campaign covers; with no products and no SKUs it covers the whole store.
+  """
+  products: [Product!]
+  """
+  SKUs the campaign covers; with no products and no SKUs it covers the whole store.
+  """
+  skus: [SKU!]
   """
   The collaborations.
   """
@@ -8986,21 +9444,42 @@ enum CampaignStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/campaign.S
   """
   SCHEDULED
   """
-  Running.
+  Warm up.
   """
-  RUNNING
+  WARM_UP
   """
-  Paused.
+  Live.
   """
-  PAUSED
+  LIVE
+  """
+  Encore.
+  """
+  ENCORE
   """
   Ended.
   """
   ENDED
   """
+  Paused.
+  """
+  PAUSED
+  """
   Cancelled.
   """
   CANCELLED
+}
+"""
+CampaignThresholdBasis is enum for the field threshold_basis
+"""
+enum CampaignThresholdBasis @goModel(model: "github.com/opsgraph/opsgraph/ent/campaign.ThresholdBasis") {
+  """
+  After item discounts.
+  """
+  AFTER_ITEM_DISCOUNTS
+  """
+  List price.
+  """
+  LIST_PRICE
 }
 """
 CampaignWhereInput is used for filtering Campaign objects.
@@ -9296,6 +9775,38 @@ input CampaignWhereInput {
   """
   endsAtLTE: Time
   """
+  exclusive field predicates
+  """
+  exclusive: Boolean
+  """
+  exclusive is not this.
+  """
+  exclusiveNEQ: Boolean
+  """
+  threshold_basis field predicates
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  thresholdBasis is not this.
+  """
+  thresholdBasisNEQ: CampaignThresholdBasis
+  """
+  thresholdBasis is one of these.
+  """
+  thresholdBasisIn: [CampaignThresholdBasis!]
+  """
+  thresholdBasis is none of these.
+  """
+  thresholdBasisNotIn: [CampaignThresholdBasis!]
+  """
+  clearance field predicates
+  """
+  clearance: Boolean
+  """
+  clearance is not this.
+  """
+  clearanceNEQ: Boolean
+  """
   organization edge predicates
   """
   hasOrganization: Boolean
@@ -9311,6 +9822,22 @@ input CampaignWhereInput {
   Has Store matching one of these filters.
   """
   hasStoreWith: [StoreWhereInput!]
+  """
+  products edge predicates
+  """
+  hasProducts: Boolean
+  """
+  Has Products matching one of these filters.
+  """
+  hasProductsWith: [ProductWhereInput!]
+  """
+  skus edge predicates
+  """
+  hasSkus: Boolean
+  """
+  Has Skus matching one of these filters.
+  """
+  hasSkusWith: [SKUWhereInput!]
   """
   collaborations edge predicates
   """
@@ -11085,10 +11612,6 @@ input CreateCampaignInput {
   """
   kind: CampaignKind!
   """
-  Lifecycle state.
-  """
-  status: CampaignStatus
-  """
   Start of the campaign.
   """
   startsAt: Time!
@@ -11105,9 +11628,17 @@ input CreateCampaignInput {
   """
   budget: MoneyInput
   """
-  Spent so far.
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
-  spend: MoneyInput
+  exclusive: Boolean
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
@@ -11116,6 +11647,14 @@ input CreateCampaignInput {
   Id of store.
   """
   storeID: ID!
+  """
+  Ids of product.
+  """
+  productIDs: [ID!]
+  """
+  Ids of sku.
+  """
+  skuIDs: [ID!]
 }
 """
 CreateCollaborationInput is used for create Collaboration object.
@@ -20845,10 +21384,6 @@ input UpdateCampaignInput {
   """
   kind: CampaignKind
   """
-  Lifecycle state.
-  """
-  status: CampaignStatus
-  """
   Start of the campaign.
   """
   startsAt: Time
@@ -20873,13 +21408,45 @@ input UpdateCampaignInput {
   """
   budget: MoneyInput
   """
-  Spent so far.
+  Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
-  spend: MoneyInput
+  exclusive: Boolean
+  """
+  What an order-level threshold (满减, coupon minimum) is compared with: the goods after item-level discounts (the default) or at list price.
+  """
+  thresholdBasis: CampaignThresholdBasis
+  """
+  Clearance (清仓): may sell goods below their cost. Other campaigns that would are refused.
+  """
+  clearance: Boolean
   """
   Typed rules; exactly the member matching kind is set and validated.
   """
   rules: CampaignRulesInput
+  """
+  Adds to Product by id.
+  """
+  addProductIDs: [ID!]
+  """
+  Removes from Product by id.
+  """
+  removeProductIDs: [ID!]
+  """
+  Clears Products.
+  """
+  clearProducts: Boolean
+  """
+  Adds to Sku by id.
+  """
+  addSkuIDs: [ID!]
+  """
+  Removes from Sku by id.
+  """
+  removeSkuIDs: [ID!]
+  """
+  Clears Skus.
+  """
+  clearSkus: Boolean
 }
 """
 UpdateCollaborationInput is used for update Collaboration object.
@@ -21811,7 +22378,7 @@ type Mutation {
   createCampaign("The fields to set." input: CreateCampaignInput!): Campaign!
   "Update a campaign; rules are validated against its kind."
   updateCampaign("Global id of the object." id: ID!, "The fields to set." input: UpdateCampaignInput!): Campaign!
-  "Start a DRAFT, SCHEDULED or PAUSED campaign now (status RUNNING)."
+  "Publish a DRAFT, SCHEDULED or PAUSED campaign under the clock: SCHEDULED before its window, WARM_UP, LIVE or ENCORE inside it. A campaign whose window has ended is refused (BAD_USER_INPUT on endsAt)."
   launchCampaign("Global id of the campaign." id: ID!): Campaign!
   "Delete a campaign."
   deleteCampaign("Global id of the object." id: ID!): ID!
@@ -21960,6 +22527,177 @@ type SyncPhase {
   done: Int!
   "Items expected in this phase (never below done), -1 while the platform has not said."
   total: Int!
+}
+`, BuiltIn: false},
+	{Name: "../promo.graphql", Input: `extend type Query {
+  "Price a cart in a store under the store's campaigns at a time: priced lines with each discount's share, totals and savings, post-order rewards, and for every campaign what it did or why it did not apply."
+  quoteCart("The store (店铺) whose campaigns apply." storeId: ID!, "The cart lines." lines: [CartLineInput!]!, "Who buys; omit for an anonymous non-member." buyer: BuyerInput, "When the order would be placed; default now." at: Time): CartQuote!
+}
+
+"One cart line to price."
+input CartLineInput {
+  "The SKU bought."
+  skuId: ID!
+  "Units, 1–9999."
+  quantity: Int!
+  "The 拼团 or 砍价 campaign the line is bought through; those prices apply only to such lines."
+  via: ID
+  "拼团 team size the line is bought in; omit for the smallest tier (阶梯团 pays it up front)."
+  teamSize: Int
+  "The price a 砍价 session reached (never below the campaign's floor)."
+  bargainPrice: MoneyInput
+}
+
+"What the pricing rules need to know about the buyer."
+input BuyerInput {
+  "A member (会员): gets 会员日 prices and points."
+  member: Boolean
+  "No paid order yet: gets 新客首单."
+  newCustomer: Boolean
+  "Coupon campaigns the buyer has claimed and not used."
+  couponCampaignIds: [ID!]
+  "The buyer was invited by a referrer (邀新)."
+  referred: Boolean
+  "Referred orders the referrer already has; this order counts as the next."
+  referrerOrders: Int
+}
+
+"A priced cart."
+type CartQuote {
+  "The lines, in the order given."
+  lines: [QuotedLine!]!
+  "Sum of the lines at list price."
+  subtotal: Money!
+  "Saved by item-level campaigns (限时折扣, 秒杀, 拼团, 砍价, 会员日)."
+  itemDiscount: Money!
+  "Saved by order-level campaigns (满减, coupons, 新客首单)."
+  orderDiscount: Money!
+  "What the buyer pays."
+  total: Money!
+  "itemDiscount + orderDiscount."
+  savings: Money!
+  "Every campaign considered, by id: applied or why not."
+  campaigns: [CampaignOutcome!]!
+  "Post-order rewards: points, referral rewards."
+  rewards: [QuoteReward!]!
+}
+
+"A priced cart line with its share of every discount, so that refunds, commission and points use the same figures."
+type QuotedLine {
+  "The SKU."
+  skuId: ID!
+  "Units."
+  quantity: Int!
+  "List price of one unit."
+  unitPrice: Money!
+  "unitPrice × quantity."
+  listAmount: Money!
+  "Item-level discounts on this line."
+  itemDiscount: Money!
+  "This line's share of order-level discounts (largest remainder, exact to the fen)."
+  orderDiscount: Money!
+  "What the buyer pays for this line."
+  amount: Money!
+  "Each campaign's part of this line's discount."
+  shares: [DiscountShare!]!
+}
+
+"One campaign's part of a line's discount."
+type DiscountShare {
+  "The campaign."
+  campaignId: ID!
+  "The amount."
+  amount: Money!
+}
+
+"Where in the pricing order a campaign acts."
+enum PromotionLayer {
+  "Unit prices: 限时折扣, 秒杀, 拼团, 砍价, 会员日."
+  ITEM
+  "The order: 满减 / 每满减, coupons, 新客首单."
+  ORDER
+  "After payment: 邀新阶梯, points."
+  REWARD
+}
+
+"Why a campaign did or did not apply."
+enum QuoteReason {
+  "It applied."
+  APPLIED
+  "Not selling at that time: outside its window or live phases, not launched, paused, or no 秒杀 slot open."
+  NOT_LIVE
+  "No line is covered by its targets."
+  NO_TARGETED_GOODS
+  "Its threshold is not met: see shortBy or shortUnits."
+  THRESHOLD_NOT_MET
+  "The buyer does not qualify (not a member, not new, coupon not held)."
+  NOT_ELIGIBLE
+  "An exclusive campaign (by) took its goods."
+  EXCLUDED
+  "Another combination (by) saves the buyer more."
+  NOT_BEST
+  "Its budget is used up."
+  BUDGET_EXHAUSTED
+  "It applies but saves nothing on these prices."
+  NO_SAVING
+  "A reward rung this order does not reach."
+  REWARD_NOT_REACHED
+}
+
+"What one campaign did in a quote."
+type CampaignOutcome {
+  "The campaign."
+  campaignId: ID!
+  "Its name."
+  name: String!
+  "Its kind."
+  kind: CampaignKind!
+  "Its layer."
+  layer: PromotionLayer!
+  "Whether it applied."
+  applied: Boolean!
+  "Why it did or did not apply."
+  reason: QuoteReason!
+  "What it saved the buyer."
+  discount: Money!
+  "THRESHOLD_NOT_MET on an amount: how much more is needed."
+  shortBy: Money
+  "THRESHOLD_NOT_MET on a quantity: how many more units are needed."
+  shortUnits: Int
+  "EXCLUDED / NOT_BEST: the campaign that excluded it or did better."
+  by: ID
+  "A sentence saying which tier applied or why it did not."
+  explanation: String!
+}
+
+"A post-order reward."
+type QuoteReward {
+  "The campaign, or null for base points."
+  campaignId: ID
+  "POINTS or REFERRAL."
+  kind: String!
+  "REFERRAL: what the referrer earns."
+  amount: Money
+  "POINTS: points the buyer earns."
+  points: Int!
+  "How it was computed."
+  explanation: String!
+}
+
+extend type Mutation {
+  "Publish a DRAFT campaign whose window is still ahead (status SCHEDULED); the clock then moves it through WARM_UP, LIVE, ENCORE and ENDED."
+  scheduleCampaign("Global id of the campaign." id: ID!): Campaign!
+  "Pause a SCHEDULED, WARM_UP, LIVE or ENCORE campaign: its prices stop applying."
+  pauseCampaign("Global id of the campaign." id: ID!): Campaign!
+  "Put a PAUSED campaign back under the clock (refused when its window has ended or its budget is used up)."
+  resumeCampaign("Global id of the campaign." id: ID!): Campaign!
+  "Cancel a campaign for good (any status but ENDED and CANCELLED)."
+  cancelCampaign("Global id of the campaign." id: ID!): Campaign!
+}
+
+extend type Subscription {
+  "A campaign's changes: status moves by the clock, the verbs or the budget, and spend. Sends the campaign at once, then on every change; completes after ENDED or CANCELLED."
+  campaignUpdated("Global id of the campaign." id: ID!): Campaign!
 }
 `, BuiltIn: false},
 	{Name: "../types.graphql", Input: `# Hand-written GraphQL types shared by the ent types (graph/ent.graphql is generated).
@@ -22148,13 +22886,17 @@ type TimeLimitedDiscountRule {
   percentOff: Int!
   "Deeper discounts for larger quantities, ascending."
   tiers: [DiscountTier!]
+  "At most this much off one order; 0.00 means no cap."
+  maxDiscount: Money!
 }
 "限时折扣 rules as input."
 input TimeLimitedDiscountRuleInput {
   "Percentage off, 1–99."
   percentOff: Int!
-  "Deeper discounts for larger quantities, ascending."
+  "Deeper discounts for larger quantities, ascending; each must save more than the one below."
   tiers: [DiscountTierInput!]
+  "At most this much off one order (at most ¥X off); omit for no cap."
+  maxDiscount: MoneyInput
 }
 "A quantity tier of a discount."
 type DiscountTier {
@@ -22162,6 +22904,8 @@ type DiscountTier {
   minQuantity: Int!
   "Percentage off, 1–99."
   percentOff: Int!
+  "When above 0, the percentage applies only to the cheapest cheapestN units of every minQuantity bought (买二第二件半价)."
+  cheapestN: Int!
 }
 "A quantity tier of a discount, as input."
 input DiscountTierInput {
@@ -22169,17 +22913,27 @@ input DiscountTierInput {
   minQuantity: Int!
   "Percentage off, 1–99."
   percentOff: Int!
+  "When set, the percentage applies only to the cheapest cheapestN units of every minQuantity bought (买二第二件半价: minQuantity 2, cheapestN 1)."
+  cheapestN: Int
 }
 
 "满减: spend a threshold, save a reduction, in ascending tiers."
 type FullReductionRule {
   "Tiers, ascending by threshold."
   tiers: [ReductionTier!]!
+  "每满减 (上不封顶): the single tier repeats for every multiple of its threshold."
+  accumulated: Boolean!
+  "每满减 cap: at most this much off; 0.00 means no cap."
+  maxReduction: Money!
 }
 "满减 rules as input."
 input FullReductionRuleInput {
-  "Tiers, ascending by threshold."
+  "Tiers, ascending by threshold and by reduction (a higher tier saves more)."
   tiers: [ReductionTierInput!]!
+  "每满减 (上不封顶): exactly one tier, repeated for every multiple of its threshold."
+  accumulated: Boolean
+  "每满减 cap: at most this much off; omit for no cap."
+  maxReduction: MoneyInput
 }
 "One 满减 tier."
 type ReductionTier {
@@ -22312,6 +23066,8 @@ type MemberDayRule {
   percentOff: Int!
   "Points multiplier, 1–10."
   pointsMultiplier: Int!
+  "At most this much off one order; 0.00 means no cap."
+  maxDiscount: Money!
 }
 "会员日 rules as input."
 input MemberDayRuleInput {
@@ -22321,6 +23077,8 @@ input MemberDayRuleInput {
   percentOff: Int!
   "Points multiplier, 1–10."
   pointsMultiplier: Int!
+  "At most this much off one order; omit for no cap."
+  maxDiscount: MoneyInput
 }
 
 "新客首单: cashback or a gift on a first order."
@@ -22642,12 +23400,26 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_budget(ctx, field)
 	case "spend":
 		return ec.fieldContext_Campaign_spend(ctx, field)
+	case "discountGiven":
+		return ec.fieldContext_Campaign_discountGiven(ctx, field)
+	case "budgetAlertedAt":
+		return ec.fieldContext_Campaign_budgetAlertedAt(ctx, field)
+	case "exclusive":
+		return ec.fieldContext_Campaign_exclusive(ctx, field)
+	case "thresholdBasis":
+		return ec.fieldContext_Campaign_thresholdBasis(ctx, field)
+	case "clearance":
+		return ec.fieldContext_Campaign_clearance(ctx, field)
 	case "rules":
 		return ec.fieldContext_Campaign_rules(ctx, field)
 	case "organization":
 		return ec.fieldContext_Campaign_organization(ctx, field)
 	case "store":
 		return ec.fieldContext_Campaign_store(ctx, field)
+	case "products":
+		return ec.fieldContext_Campaign_products(ctx, field)
+	case "skus":
+		return ec.fieldContext_Campaign_skus(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
 	case "complianceFindings":
@@ -22676,6 +23448,34 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 		return ec.fieldContext_CampaignEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_CampaignOutcome_campaignId(ctx, field)
+	case "name":
+		return ec.fieldContext_CampaignOutcome_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_CampaignOutcome_kind(ctx, field)
+	case "layer":
+		return ec.fieldContext_CampaignOutcome_layer(ctx, field)
+	case "applied":
+		return ec.fieldContext_CampaignOutcome_applied(ctx, field)
+	case "reason":
+		return ec.fieldContext_CampaignOutcome_reason(ctx, field)
+	case "discount":
+		return ec.fieldContext_CampaignOutcome_discount(ctx, field)
+	case "shortBy":
+		return ec.fieldContext_CampaignOutcome_shortBy(ctx, field)
+	case "shortUnits":
+		return ec.fieldContext_CampaignOutcome_shortUnits(ctx, field)
+	case "by":
+		return ec.fieldContext_CampaignOutcome_by(ctx, field)
+	case "explanation":
+		return ec.fieldContext_CampaignOutcome_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignOutcome", field.Name)
 }
 
 func (ec *executionContext) childFields_CampaignPhase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22712,6 +23512,28 @@ func (ec *executionContext) childFields_CampaignRules(ctx context.Context, field
 		return ec.fieldContext_CampaignRules_referral(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignRules", field.Name)
+}
+
+func (ec *executionContext) childFields_CartQuote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_CartQuote_lines(ctx, field)
+	case "subtotal":
+		return ec.fieldContext_CartQuote_subtotal(ctx, field)
+	case "itemDiscount":
+		return ec.fieldContext_CartQuote_itemDiscount(ctx, field)
+	case "orderDiscount":
+		return ec.fieldContext_CartQuote_orderDiscount(ctx, field)
+	case "total":
+		return ec.fieldContext_CartQuote_total(ctx, field)
+	case "savings":
+		return ec.fieldContext_CartQuote_savings(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_CartQuote_campaigns(ctx, field)
+	case "rewards":
+		return ec.fieldContext_CartQuote_rewards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CartQuote", field.Name)
 }
 
 func (ec *executionContext) childFields_Collaboration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22956,12 +23778,24 @@ func (ec *executionContext) childFields_CreateAPITokenPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CreateAPITokenPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DiscountShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_DiscountShare_campaignId(ctx, field)
+	case "amount":
+		return ec.fieldContext_DiscountShare_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscountShare", field.Name)
+}
+
 func (ec *executionContext) childFields_DiscountTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "minQuantity":
 		return ec.fieldContext_DiscountTier_minQuantity(ctx, field)
 	case "percentOff":
 		return ec.fieldContext_DiscountTier_percentOff(ctx, field)
+	case "cheapestN":
+		return ec.fieldContext_DiscountTier_cheapestN(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiscountTier", field.Name)
 }
@@ -23168,6 +24002,10 @@ func (ec *executionContext) childFields_FullReductionRule(ctx context.Context, f
 	switch field.Name {
 	case "tiers":
 		return ec.fieldContext_FullReductionRule_tiers(ctx, field)
+	case "accumulated":
+		return ec.fieldContext_FullReductionRule_accumulated(ctx, field)
+	case "maxReduction":
+		return ec.fieldContext_FullReductionRule_maxReduction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FullReductionRule", field.Name)
 }
@@ -23278,6 +24116,8 @@ func (ec *executionContext) childFields_MemberDayRule(ctx context.Context, field
 		return ec.fieldContext_MemberDayRule_percentOff(ctx, field)
 	case "pointsMultiplier":
 		return ec.fieldContext_MemberDayRule_pointsMultiplier(ctx, field)
+	case "maxDiscount":
+		return ec.fieldContext_MemberDayRule_maxDiscount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberDayRule", field.Name)
 }
@@ -23738,6 +24578,44 @@ func (ec *executionContext) childFields_ProfileCompleteness(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ProfileCompleteness", field.Name)
 }
 
+func (ec *executionContext) childFields_QuoteReward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignId":
+		return ec.fieldContext_QuoteReward_campaignId(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuoteReward_kind(ctx, field)
+	case "amount":
+		return ec.fieldContext_QuoteReward_amount(ctx, field)
+	case "points":
+		return ec.fieldContext_QuoteReward_points(ctx, field)
+	case "explanation":
+		return ec.fieldContext_QuoteReward_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuoteReward", field.Name)
+}
+
+func (ec *executionContext) childFields_QuotedLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "skuId":
+		return ec.fieldContext_QuotedLine_skuId(ctx, field)
+	case "quantity":
+		return ec.fieldContext_QuotedLine_quantity(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_QuotedLine_unitPrice(ctx, field)
+	case "listAmount":
+		return ec.fieldContext_QuotedLine_listAmount(ctx, field)
+	case "itemDiscount":
+		return ec.fieldContext_QuotedLine_itemDiscount(ctx, field)
+	case "orderDiscount":
+		return ec.fieldContext_QuotedLine_orderDiscount(ctx, field)
+	case "amount":
+		return ec.fieldContext_QuotedLine_amount(ctx, field)
+	case "shares":
+		return ec.fieldContext_QuotedLine_shares(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuotedLine", field.Name)
+}
+
 func (ec *executionContext) childFields_RecommendedSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weekday":
@@ -24104,6 +24982,8 @@ func (ec *executionContext) childFields_TimeLimitedDiscountRule(ctx context.Cont
 		return ec.fieldContext_TimeLimitedDiscountRule_percentOff(ctx, field)
 	case "tiers":
 		return ec.fieldContext_TimeLimitedDiscountRule_tiers(ctx, field)
+	case "maxDiscount":
+		return ec.fieldContext_TimeLimitedDiscountRule_maxDiscount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimeLimitedDiscountRule", field.Name)
 }
@@ -24543,6 +25423,20 @@ func (ec *executionContext) field_Mutation_approveContent_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_archiveContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -25106,6 +26000,20 @@ func (ec *executionContext) field_Mutation_markContentPosted_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_pauseCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25156,6 +26064,20 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resumeCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_retrySyncJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25171,6 +26093,20 @@ func (ec *executionContext) field_Mutation_retrySyncJob_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Mutation_revokeAPIToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scheduleCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -26602,6 +27538,44 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_quoteCart_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
+		func(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+			return ec.unmarshalNCartLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lines"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "buyer",
+		func(ctx context.Context, v any) (*model.BuyerInput, error) {
+			return ec.unmarshalOBuyerInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐBuyerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyer"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27181,6 +28155,20 @@ func (ec *executionContext) field_Store_syncJobs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_campaignUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -29672,6 +30660,130 @@ func (ec *executionContext) fieldContext_Campaign_spend(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_discountGiven(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_discountGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountGiven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_discountGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_budgetAlertedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_budgetAlertedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetAlertedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_budgetAlertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Campaign_exclusive(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_exclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_exclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Campaign_thresholdBasis(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_thresholdBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThresholdBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v campaign.ThresholdBasis) graphql.Marshaler {
+			return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_thresholdBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "CampaignThresholdBasis")
+}
+
+func (ec *executionContext) _Campaign_clearance(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_clearance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clearance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_clearance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Campaign_rules(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29763,6 +30875,70 @@ func (ec *executionContext) fieldContext_Campaign_store(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_products(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_skus(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_skus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skus(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SKU) graphql.Marshaler {
+			return ec.marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_skus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29984,6 +31160,277 @@ func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CampaignEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CampaignOutcome_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CampaignOutcome_name(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _CampaignOutcome_kind(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v campaign.Kind) graphql.Marshaler {
+			return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "CampaignKind")
+}
+
+func (ec *executionContext) _CampaignOutcome_layer(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_layer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PromotionLayer) graphql.Marshaler {
+			return ec.marshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_layer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "PromotionLayer")
+}
+
+func (ec *executionContext) _CampaignOutcome_applied(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CampaignOutcome_reason(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.QuoteReason) graphql.Marshaler {
+			return ec.marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "QuoteReason")
+}
+
+func (ec *executionContext) _CampaignOutcome_discount(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignOutcome_shortBy(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_shortBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_shortBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignOutcome_shortUnits(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_shortUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_shortUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignOutcome_by(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CampaignOutcome_explanation(ctx context.Context, field graphql.CollectedField, obj *model.CampaignOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignOutcome_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignOutcome_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignOutcome", field, false, false, "String")
 }
 
 func (ec *executionContext) _CampaignPhase_name(ctx context.Context, field graphql.CollectedField, obj *schematype.CampaignPhase) (ret graphql.Marshaler) {
@@ -30338,6 +31785,262 @@ func (ec *executionContext) fieldContext_CampaignRules_referral(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReferralRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_lines(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
+			return ec.marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuotedLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_subtotal(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_subtotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_itemDiscount(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_itemDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_itemDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_orderDiscount(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_orderDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_orderDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_total(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_savings(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_savings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Savings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_savings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_campaigns(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaigns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
+			return ec.marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CartQuote_rewards(ctx context.Context, field graphql.CollectedField, obj *model.CartQuote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CartQuote_rewards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rewards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
+			return ec.marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CartQuote_rewards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CartQuote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuoteReward(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32538,6 +34241,61 @@ func (ec *executionContext) fieldContext_CreateAPITokenPayload_apiToken(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _DiscountShare_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.DiscountShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountShare_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountShare_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscountShare", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DiscountShare_amount(ctx context.Context, field graphql.CollectedField, obj *model.DiscountShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountShare_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountShare_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscountShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DiscountTier_minQuantity(ctx context.Context, field graphql.CollectedField, obj *schematype.DiscountTier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32581,6 +34339,29 @@ func (ec *executionContext) _DiscountTier_percentOff(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_DiscountTier_percentOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscountTier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DiscountTier_cheapestN(ctx context.Context, field graphql.CollectedField, obj *schematype.DiscountTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscountTier_cheapestN(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheapestN, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscountTier_cheapestN(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DiscountTier", field, false, false, "Int")
 }
 
@@ -34131,6 +35912,61 @@ func (ec *executionContext) fieldContext_FullReductionRule_tiers(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _FullReductionRule_accumulated(ctx context.Context, field graphql.CollectedField, obj *schematype.FullReductionRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReductionRule_accumulated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accumulated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReductionRule_accumulated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FullReductionRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FullReductionRule_maxReduction(ctx context.Context, field graphql.CollectedField, obj *schematype.FullReductionRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FullReductionRule_maxReduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxReduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FullReductionRule_maxReduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FullReductionRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GroupBuyRule_tiers(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34926,6 +36762,38 @@ func (ec *executionContext) _MemberDayRule_pointsMultiplier(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MemberDayRule_pointsMultiplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberDayRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MemberDayRule_maxDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.MemberDayRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberDayRule_maxDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberDayRule_maxDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberDayRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -38376,6 +40244,182 @@ func (ec *executionContext) fieldContext_Mutation_updateStock(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scheduleCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scheduleCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScheduleCampaign(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scheduleCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scheduleCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_pauseCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_pauseCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PauseCampaign(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_pauseCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_pauseCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resumeCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resumeCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResumeCampaign(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resumeCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resumeCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelCampaign(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -42553,6 +44597,50 @@ func (ec *executionContext) fieldContext_Query_plugins(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_quoteCart(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_quoteCart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QuoteCart(ctx, fc.Args["storeId"].(int), fc.Args["lines"].([]*model.CartLineInput), fc.Args["buyer"].(*model.BuyerInput), fc.Args["at"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CartQuote) graphql.Marshaler {
+			return ec.marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartQuote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_quoteCart(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CartQuote(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_quoteCart_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42624,6 +44712,368 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuoteReward_campaignId(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_campaignId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_campaignId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuoteReward_kind(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuoteReward_amount(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuoteReward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuoteReward_points(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuoteReward_explanation(ctx context.Context, field graphql.CollectedField, obj *model.QuoteReward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuoteReward_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuoteReward_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuoteReward", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuotedLine_skuId(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_skuId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_skuId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotedLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _QuotedLine_quantity(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuotedLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuotedLine_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_listAmount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_listAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_listAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_itemDiscount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_itemDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_itemDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_orderDiscount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_orderDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_orderDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_amount(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuotedLine_shares(ctx context.Context, field graphql.CollectedField, obj *model.QuotedLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuotedLine_shares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
+			return ec.marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuotedLine_shares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuotedLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscountShare(ctx, field)
 		},
 	}
 	return fc, nil
@@ -44723,6 +47173,50 @@ func (ec *executionContext) fieldContext_Subscription_syncJobUpdated(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_campaignUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_campaignUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CampaignUpdated(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_campaignUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_campaignUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Supplier_id(ctx context.Context, field graphql.CollectedField, obj *ent.Supplier) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46011,6 +48505,38 @@ func (ec *executionContext) fieldContext_TimeLimitedDiscountRule_tiers(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DiscountTier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimeLimitedDiscountRule_maxDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.TimeLimitedDiscountRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeLimitedDiscountRule_maxDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxDiscount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeLimitedDiscountRule_maxDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimeLimitedDiscountRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -51079,6 +53605,76 @@ func UnmarshalBargainRuleInput(ctx context.Context, raw any) (schematype.Bargain
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBuyerInput(ctx context.Context, obj any) (model.BuyerInput, error) {
+	var it model.BuyerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"member", "newCustomer", "couponCampaignIds", "referred", "referrerOrders"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "newCustomer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newCustomer"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewCustomer = data
+		case "couponCampaignIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couponCampaignIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CouponCampaignIds = data
+		case "referred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referred"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Referred = data
+		case "referrerOrders":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referrerOrders"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReferrerOrders = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBuyerInput unmarshals raw into the BuyerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBuyerInput(ctx context.Context, raw any) (model.BuyerInput, error) {
+	var out model.BuyerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BuyerInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCampaignOrder(ctx context.Context, obj any) (ent.CampaignOrder, error) {
 	var it ent.CampaignOrder
 	if obj == nil {
@@ -51297,7 +53893,7 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasCollaborations", "hasCollaborationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "exclusive", "exclusiveNEQ", "thresholdBasis", "thresholdBasisNEQ", "thresholdBasisIn", "thresholdBasisNotIn", "clearance", "clearanceNEQ", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasProducts", "hasProductsWith", "hasSkus", "hasSkusWith", "hasCollaborations", "hasCollaborationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51808,6 +54404,62 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 				return it, err
 			}
 			it.EndsAtLTE = data
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exclusive = data
+		case "exclusiveNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusiveNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExclusiveNEQ = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "thresholdBasisNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisNEQ"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisNEQ = data
+		case "thresholdBasisIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisIn"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisIn = data
+		case "thresholdBasisNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasisNotIn"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasisNotIn = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
+		case "clearanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearanceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearanceNEQ = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -51836,6 +54488,34 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasStoreWith = data
+		case "hasProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProducts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProducts = data
+		case "hasProductsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProductsWith"))
+			data, err := ec.unmarshalOProductWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProductsWith = data
+		case "hasSkus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkus = data
+		case "hasSkusWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkusWith"))
+			data, err := ec.unmarshalOSKUWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkusWith = data
 		case "hasCollaborations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCollaborations"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -51864,6 +54544,76 @@ func (ec *executionContext) unmarshalInputCampaignWhereInput(ctx context.Context
 func UnmarshalCampaignWhereInput(ctx context.Context, raw any) (ent.CampaignWhereInput, error) {
 	var out ent.CampaignWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CampaignWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCartLineInput(ctx context.Context, obj any) (model.CartLineInput, error) {
+	var it model.CartLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skuId", "quantity", "via", "teamSize", "bargainPrice"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skuId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "via":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("via"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Via = data
+		case "teamSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamSize = data
+		case "bargainPrice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bargainPrice"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BargainPrice = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCartLineInput unmarshals raw into the CartLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCartLineInput(ctx context.Context, raw any) (model.CartLineInput, error) {
+	var out model.CartLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CartLineInput", raw, &out)
 	return out, err
 }
 
@@ -54602,7 +57352,7 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "status", "startsAt", "endsAt", "phases", "budget", "spend", "rules", "storeID"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "storeID", "productIDs", "skuIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -54623,13 +57373,6 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Kind = data
-		case "status":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
 			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
@@ -54658,13 +57401,27 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
-		case "spend":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spend"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Spend = data
+			it.Exclusive = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
 		case "rules":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
 			data, err := ec.unmarshalNCampaignRulesInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx, v)
@@ -54679,6 +57436,20 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.StoreID = data
+		case "productIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDs = data
+		case "skuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDs = data
 		}
 	}
 	return it, nil
@@ -55603,7 +58374,7 @@ func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"minQuantity", "percentOff"}
+	fieldsInOrder := [...]string{"minQuantity", "percentOff", "cheapestN"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55624,6 +58395,13 @@ func (ec *executionContext) unmarshalInputDiscountTierInput(ctx context.Context,
 				return it, err
 			}
 			it.PercentOff = data
+		case "cheapestN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cheapestN"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheapestN = data
 		}
 	}
 	return it, nil
@@ -57046,7 +59824,7 @@ func (ec *executionContext) unmarshalInputFullReductionRuleInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tiers"}
+	fieldsInOrder := [...]string{"tiers", "accumulated", "maxReduction"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57060,6 +59838,20 @@ func (ec *executionContext) unmarshalInputFullReductionRuleInput(ctx context.Con
 				return it, err
 			}
 			it.Tiers = data
+		case "accumulated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accumulated"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accumulated = data
+		case "maxReduction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxReduction"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxReduction = data
 		}
 	}
 	return it, nil
@@ -58044,7 +60836,7 @@ func (ec *executionContext) unmarshalInputMemberDayRuleInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"dayOfMonth", "percentOff", "pointsMultiplier"}
+	fieldsInOrder := [...]string{"dayOfMonth", "percentOff", "pointsMultiplier", "maxDiscount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58072,6 +60864,13 @@ func (ec *executionContext) unmarshalInputMemberDayRuleInput(ctx context.Context
 				return it, err
 			}
 			it.PointsMultiplier = data
+		case "maxDiscount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDiscount"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDiscount = data
 		}
 	}
 	return it, nil
@@ -68056,7 +70855,7 @@ func (ec *executionContext) unmarshalInputTimeLimitedDiscountRuleInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"percentOff", "tiers"}
+	fieldsInOrder := [...]string{"percentOff", "tiers", "maxDiscount"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68077,6 +70876,13 @@ func (ec *executionContext) unmarshalInputTimeLimitedDiscountRuleInput(ctx conte
 				return it, err
 			}
 			it.Tiers = data
+		case "maxDiscount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDiscount"))
+			data, err := ec.unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDiscount = data
 		}
 	}
 	return it, nil
@@ -68231,7 +71037,7 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "status", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "spend", "rules"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "addProductIDs", "removeProductIDs", "clearProducts", "addSkuIDs", "removeSkuIDs", "clearSkus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68252,13 +71058,6 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Kind = data
-		case "status":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Status = data
 		case "startsAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -68301,13 +71100,27 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
-		case "spend":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spend"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "exclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Spend = data
+			it.Exclusive = data
+		case "thresholdBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdBasis"))
+			data, err := ec.unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdBasis = data
+		case "clearance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearance"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Clearance = data
 		case "rules":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
 			data, err := ec.unmarshalOCampaignRulesInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx, v)
@@ -68315,6 +71128,48 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Rules = data
+		case "addProductIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProductIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProductIDs = data
+		case "removeProductIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProductIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProductIDs = data
+		case "clearProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProducts"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProducts = data
+		case "addSkuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSkuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddSkuIDs = data
+		case "removeSkuIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSkuIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveSkuIDs = data
+		case "clearSkus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSkus"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSkus = data
 		}
 	}
 	return it, nil
@@ -71004,6 +73859,31 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discountGiven":
+			out.Values[i] = ec._Campaign_discountGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budgetAlertedAt":
+			out.Values[i] = ec._Campaign_budgetAlertedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exclusive":
+			out.Values[i] = ec._Campaign_exclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "thresholdBasis":
+			out.Values[i] = ec._Campaign_thresholdBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clearance":
+			out.Values[i] = ec._Campaign_clearance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rules":
 			out.Values[i] = ec._Campaign_rules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -71020,6 +73900,18 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_store(ctx, field, obj)
+				})
+		case "products":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_products(ctx, field, obj)
+				})
+		case "skus":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_skus(ctx, field, obj)
 				})
 		case "collaborations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -71111,6 +74003,89 @@ func (ec *executionContext) _CampaignEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._CampaignEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var campaignOutcomeImplementors = []string{"CampaignOutcome"}
+
+func (ec *executionContext) _CampaignOutcome(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignOutcome")
+		case "campaignId":
+			out.Values[i] = ec._CampaignOutcome_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CampaignOutcome_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CampaignOutcome_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layer":
+			out.Values[i] = ec._CampaignOutcome_layer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._CampaignOutcome_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CampaignOutcome_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discount":
+			out.Values[i] = ec._CampaignOutcome_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shortBy":
+			out.Values[i] = ec._CampaignOutcome_shortBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "shortUnits":
+			out.Values[i] = ec._CampaignOutcome_shortUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._CampaignOutcome_by(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._CampaignOutcome_explanation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -71228,6 +74203,74 @@ func (ec *executionContext) _CampaignRules(ctx context.Context, sel ast.Selectio
 		case "referral":
 			out.Values[i] = ec._CampaignRules_referral(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cartQuoteImplementors = []string{"CartQuote"}
+
+func (ec *executionContext) _CartQuote(ctx context.Context, sel ast.SelectionSet, obj *model.CartQuote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cartQuoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CartQuote")
+		case "lines":
+			out.Values[i] = ec._CartQuote_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotal":
+			out.Values[i] = ec._CartQuote_subtotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemDiscount":
+			out.Values[i] = ec._CartQuote_itemDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderDiscount":
+			out.Values[i] = ec._CartQuote_orderDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CartQuote_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savings":
+			out.Values[i] = ec._CartQuote_savings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "campaigns":
+			out.Values[i] = ec._CartQuote_campaigns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rewards":
+			out.Values[i] = ec._CartQuote_rewards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -72020,6 +75063,44 @@ func (ec *executionContext) _CreateAPITokenPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var discountShareImplementors = []string{"DiscountShare"}
+
+func (ec *executionContext) _DiscountShare(ctx context.Context, sel ast.SelectionSet, obj *model.DiscountShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discountShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscountShare")
+		case "campaignId":
+			out.Values[i] = ec._DiscountShare_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._DiscountShare_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var discountTierImplementors = []string{"DiscountTier"}
 
 func (ec *executionContext) _DiscountTier(ctx context.Context, sel ast.SelectionSet, obj *schematype.DiscountTier) graphql.Marshaler {
@@ -72038,6 +75119,11 @@ func (ec *executionContext) _DiscountTier(ctx context.Context, sel ast.Selection
 			}
 		case "percentOff":
 			out.Values[i] = ec._DiscountTier_percentOff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cheapestN":
+			out.Values[i] = ec._DiscountTier_cheapestN(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -72744,6 +75830,16 @@ func (ec *executionContext) _FullReductionRule(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "accumulated":
+			out.Values[i] = ec._FullReductionRule_accumulated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxReduction":
+			out.Values[i] = ec._FullReductionRule_maxReduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -73122,6 +76218,11 @@ func (ec *executionContext) _MemberDayRule(ctx context.Context, sel ast.Selectio
 			}
 		case "pointsMultiplier":
 			out.Values[i] = ec._MemberDayRule_pointsMultiplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxDiscount":
+			out.Values[i] = ec._MemberDayRule_maxDiscount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73947,6 +77048,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateStock":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scheduleCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pauseCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_pauseCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resumeCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resumeCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelCampaign(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -75248,6 +78377,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_plugins(ctx, field)
 				})
+		case "quoteCart":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_quoteCart(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -75261,6 +78396,127 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quoteRewardImplementors = []string{"QuoteReward"}
+
+func (ec *executionContext) _QuoteReward(ctx context.Context, sel ast.SelectionSet, obj *model.QuoteReward) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quoteRewardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuoteReward")
+		case "campaignId":
+			out.Values[i] = ec._QuoteReward_campaignId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._QuoteReward_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._QuoteReward_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._QuoteReward_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._QuoteReward_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quotedLineImplementors = []string{"QuotedLine"}
+
+func (ec *executionContext) _QuotedLine(ctx context.Context, sel ast.SelectionSet, obj *model.QuotedLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quotedLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuotedLine")
+		case "skuId":
+			out.Values[i] = ec._QuotedLine_skuId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._QuotedLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitPrice":
+			out.Values[i] = ec._QuotedLine_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listAmount":
+			out.Values[i] = ec._QuotedLine_listAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemDiscount":
+			out.Values[i] = ec._QuotedLine_itemDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderDiscount":
+			out.Values[i] = ec._QuotedLine_orderDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._QuotedLine_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shares":
+			out.Values[i] = ec._QuotedLine_shares(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -76014,6 +79270,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "syncJobUpdated":
 		return ec._Subscription_syncJobUpdated(ctx, fields[0])
+	case "campaignUpdated":
+		return ec._Subscription_campaignUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -76483,6 +79741,11 @@ func (ec *executionContext) _TimeLimitedDiscountRule(ctx context.Context, sel as
 		case "tiers":
 			out.Values[i] = ec._TimeLimitedDiscountRule_tiers(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxDiscount":
+			out.Values[i] = ec._TimeLimitedDiscountRule_maxDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -77327,6 +80590,30 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 	return v
 }
 
+func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx context.Context, sel ast.SelectionSet, v *model.CampaignOutcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignOutcome!")
+		return graphql.Null
+	}
+	return ec._CampaignOutcome(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx context.Context, sel ast.SelectionSet, v schematype.CampaignPhase) graphql.Marshaler {
 	return ec._CampaignPhase(ctx, sel, &v)
 }
@@ -77370,9 +80657,46 @@ func (ec *executionContext) marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋops
 	return v
 }
 
+func (ec *executionContext) unmarshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, v any) (campaign.ThresholdBasis, error) {
+	var res campaign.ThresholdBasis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, sel ast.SelectionSet, v campaign.ThresholdBasis) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCampaignWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignWhereInput(ctx context.Context, v any) (*ent.CampaignWhereInput, error) {
 	res, err := ec.unmarshalInputCampaignWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInputᚄ(ctx context.Context, v any) ([]*model.CartLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CartLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCartLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCartLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInput(ctx context.Context, v any) (*model.CartLineInput, error) {
+	res, err := ec.unmarshalInputCartLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartQuote(ctx context.Context, sel ast.SelectionSet, v *model.CartQuote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CartQuote!")
+		return graphql.Null
+	}
+	return ec._CartQuote(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaboration(ctx context.Context, sel ast.SelectionSet, v *ent.Collaboration) graphql.Marshaler {
@@ -77687,6 +81011,30 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx context.Context, sel ast.SelectionSet, v *model.DiscountShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscountShare!")
+		return graphql.Null
+	}
+	return ec._DiscountShare(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx context.Context, sel ast.SelectionSet, v schematype.DiscountTier) graphql.Marshaler {
@@ -78526,6 +81874,74 @@ func (ec *executionContext) marshalNProfileCompleteness2ᚖgithubᚗcomᚋopsgra
 		return graphql.Null
 	}
 	return ec._ProfileCompleteness(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx context.Context, v any) (model.PromotionLayer, error) {
+	var res model.PromotionLayer
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPromotionLayer2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPromotionLayer(ctx context.Context, sel ast.SelectionSet, v model.PromotionLayer) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx context.Context, v any) (model.QuoteReason, error) {
+	var res model.QuoteReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReason(ctx context.Context, sel ast.SelectionSet, v model.QuoteReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx context.Context, sel ast.SelectionSet, v *model.QuoteReward) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuoteReward!")
+		return graphql.Null
+	}
+	return ec._QuoteReward(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx context.Context, sel ast.SelectionSet, v *model.QuotedLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuotedLine!")
+		return graphql.Null
+	}
+	return ec._QuotedLine(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx context.Context, sel ast.SelectionSet, v schematype.ReductionTier) graphql.Marshaler {
@@ -79649,6 +83065,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOBuyerInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐBuyerInput(ctx context.Context, v any) (*model.BuyerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBuyerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -79835,6 +83259,58 @@ func (ec *executionContext) unmarshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalOCampaignStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx context.Context, sel ast.SelectionSet, v *campaign.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx context.Context, v any) ([]campaign.ThresholdBasis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]campaign.ThresholdBasis, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasisᚄ(ctx context.Context, sel ast.SelectionSet, v []campaign.ThresholdBasis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, v any) (*campaign.ThresholdBasis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(campaign.ThresholdBasis)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCampaignThresholdBasis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx context.Context, sel ast.SelectionSet, v *campaign.ThresholdBasis) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -80688,6 +84164,18 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
 	if v == nil {
 		return nil, nil
@@ -81138,6 +84626,19 @@ func (ec *executionContext) unmarshalOMetricSnapshotWhereInput2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputMetricSnapshotWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, sel ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
+func (ec *executionContext) unmarshalOMoneyInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (schematype.Money, error) {
+	var res schematype.Money
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, v any) (*schematype.Money, error) {
@@ -81661,6 +85162,25 @@ func (ec *executionContext) unmarshalOPlatformConnectionWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -81958,6 +85478,25 @@ func (ec *executionContext) unmarshalOReferralRuleInput2ᚖgithubᚗcomᚋopsgra
 	}
 	res, err := ec.unmarshalInputReferralRuleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.SKU) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx context.Context, sel ast.SelectionSet, v *ent.SKU) graphql.Marshaler {

@@ -10,8 +10,24 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
+
+// What the pricing rules need to know about the buyer.
+type BuyerInput struct {
+	// A member (会员): gets 会员日 prices and points.
+	Member *bool `json:"member,omitempty"`
+	// No paid order yet: gets 新客首单.
+	NewCustomer *bool `json:"newCustomer,omitempty"`
+	// Coupon campaigns the buyer has claimed and not used.
+	CouponCampaignIds []int `json:"couponCampaignIds,omitempty"`
+	// The buyer was invited by a referrer (邀新).
+	Referred *bool `json:"referred,omitempty"`
+	// Referred orders the referrer already has; this order counts as the next.
+	ReferrerOrders *int `json:"referrerOrders,omitempty"`
+}
 
 // What contentCalendar shows for one store on one day.
 type CalendarDay struct {
@@ -29,6 +45,66 @@ type CalendarDay struct {
 	Target int `json:"target"`
 	// Cadence problems: GAP (fewer posts than the target), NO_DEEP_POST (weekend without a deep post), DEEP_ON_WEEKDAY (a deep post on a weekday), OFF_SLOT (a post outside the time slots), HOT_TOPIC_LATE (a hot topic out more than 24 h after the topic started or not at all).
 	Breaches []string `json:"breaches"`
+}
+
+// What one campaign did in a quote.
+type CampaignOutcome struct {
+	// The campaign.
+	CampaignID int `json:"campaignId"`
+	// Its name.
+	Name string `json:"name"`
+	// Its kind.
+	Kind campaign.Kind `json:"kind"`
+	// Its layer.
+	Layer PromotionLayer `json:"layer"`
+	// Whether it applied.
+	Applied bool `json:"applied"`
+	// Why it did or did not apply.
+	Reason QuoteReason `json:"reason"`
+	// What it saved the buyer.
+	Discount schematype.Money `json:"discount"`
+	// THRESHOLD_NOT_MET on an amount: how much more is needed.
+	ShortBy *schematype.Money `json:"shortBy,omitempty"`
+	// THRESHOLD_NOT_MET on a quantity: how many more units are needed.
+	ShortUnits *int `json:"shortUnits,omitempty"`
+	// EXCLUDED / NOT_BEST: the campaign that excluded it or did better.
+	By *int `json:"by,omitempty"`
+	// A sentence saying which tier applied or why it did not.
+	Explanation string `json:"explanation"`
+}
+
+// One cart line to price.
+type CartLineInput struct {
+	// The SKU bought.
+	SkuID int `json:"skuId"`
+	// Units, 1–9999.
+	Quantity int `json:"quantity"`
+	// The 拼团 or 砍价 campaign the line is bought through; those prices apply only to such lines.
+	Via *int `json:"via,omitempty"`
+	// 拼团 team size the line is bought in; omit for the smallest tier (阶梯团 pays it up front).
+	TeamSize *int `json:"teamSize,omitempty"`
+	// The price a 砍价 session reached (never below the campaign's floor).
+	BargainPrice *schematype.Money `json:"bargainPrice,omitempty"`
+}
+
+// A priced cart.
+type CartQuote struct {
+	// The lines, in the order given.
+	Lines []*QuotedLine `json:"lines"`
+	// Sum of the lines at list price.
+	Subtotal schematype.Money `json:"subtotal"`
+	// Saved by item-level campaigns (限时折扣, 秒杀, 拼团, 砍价, 会员日).
+	ItemDiscount schematype.Money `json:"itemDiscount"`
+	// Saved by order-level campaigns (满减, coupons, 新客首单).
+	OrderDiscount schematype.Money `json:"orderDiscount"`
+	// What the buyer pays.
+	Total schematype.Money `json:"total"`
+	// itemDiscount + orderDiscount.
+	Savings schematype.Money `json:"savings"`
+	// Every campaign considered, by id: applied or why not.
+	Campaigns []*CampaignOutcome `json:"campaigns"`
+	// Post-order rewards: points, referral rewards.
+	Rewards []*QuoteReward `json:"rewards"`
 }
 
 // What the compliance check knows besides the text.
@@ -109,6 +185,14 @@ type CredentialInput struct {
 	Name string `json:"name"`
 	// The value. Stored encrypted; never returned or logged.
 	Value string `json:"value"`
+}
+
+// One campaign's part of a line's discount.
+type DiscountShare struct {
+	// The campaign.
+	CampaignID int `json:"campaignId"`
+	// The amount.
+	Amount schematype.Money `json:"amount"`
 }
 
 // A pending TOTP second factor.
@@ -233,6 +317,40 @@ type ProfileCompleteness struct {
 	Percent int `json:"percent"`
 	// Items still missing, e.g. introduction, businessHours, shippingPolicy, afterSalesPolicy, autoReply, serviceTags.
 	Missing []string `json:"missing"`
+}
+
+// A post-order reward.
+type QuoteReward struct {
+	// The campaign, or null for base points.
+	CampaignID *int `json:"campaignId,omitempty"`
+	// POINTS or REFERRAL.
+	Kind string `json:"kind"`
+	// REFERRAL: what the referrer earns.
+	Amount *schematype.Money `json:"amount,omitempty"`
+	// POINTS: points the buyer earns.
+	Points int `json:"points"`
+	// How it was computed.
+	Explanation string `json:"explanation"`
+}
+
+// A priced cart line with its share of every discount, so that refunds, commission and points use the same figures.
+type QuotedLine struct {
+	// The SKU.
+	SkuID int `json:"skuId"`
+	// Units.
+	Quantity int `json:"quantity"`
+	// List price of one unit.
+	UnitPrice schematype.Money `json:"unitPrice"`
+	// unitPrice × quantity.
+	ListAmount schematype.Money `json:"listAmount"`
+	// Item-level discounts on this line.
+	ItemDiscount schematype.Money `json:"itemDiscount"`
+	// This line's share of order-level discounts (largest remainder, exact to the fen).
+	OrderDiscount schematype.Money `json:"orderDiscount"`
+	// What the buyer pays for this line.
+	Amount schematype.Money `json:"amount"`
+	// Each campaign's part of this line's discount.
+	Shares []*DiscountShare `json:"shares"`
 }
 
 // The recommended posting slot of a store and content kind, from its own history.
@@ -454,6 +572,149 @@ func (e *EngagementImportFormat) UnmarshalJSON(b []byte) error {
 }
 
 func (e EngagementImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where in the pricing order a campaign acts.
+type PromotionLayer string
+
+const (
+	// Unit prices: 限时折扣, 秒杀, 拼团, 砍价, 会员日.
+	PromotionLayerItem PromotionLayer = "ITEM"
+	// The order: 满减 / 每满减, coupons, 新客首单.
+	PromotionLayerOrder PromotionLayer = "ORDER"
+	// After payment: 邀新阶梯, points.
+	PromotionLayerReward PromotionLayer = "REWARD"
+)
+
+var AllPromotionLayer = []PromotionLayer{
+	PromotionLayerItem,
+	PromotionLayerOrder,
+	PromotionLayerReward,
+}
+
+func (e PromotionLayer) IsValid() bool {
+	switch e {
+	case PromotionLayerItem, PromotionLayerOrder, PromotionLayerReward:
+		return true
+	}
+	return false
+}
+
+func (e PromotionLayer) String() string {
+	return string(e)
+}
+
+func (e *PromotionLayer) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PromotionLayer(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PromotionLayer", str)
+	}
+	return nil
+}
+
+func (e PromotionLayer) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PromotionLayer) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PromotionLayer) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a campaign did or did not apply.
+type QuoteReason string
+
+const (
+	// It applied.
+	QuoteReasonApplied QuoteReason = "APPLIED"
+	// Not selling at that time: outside its window or live phases, not launched, paused, or no 秒杀 slot open.
+	QuoteReasonNotLive QuoteReason = "NOT_LIVE"
+	// No line is covered by its targets.
+	QuoteReasonNoTargetedGoods QuoteReason = "NO_TARGETED_GOODS"
+	// Its threshold is not met: see shortBy or shortUnits.
+	QuoteReasonThresholdNotMet QuoteReason = "THRESHOLD_NOT_MET"
+	// The buyer does not qualify (not a member, not new, coupon not held).
+	QuoteReasonNotEligible QuoteReason = "NOT_ELIGIBLE"
+	// An exclusive campaign (by) took its goods.
+	QuoteReasonExcluded QuoteReason = "EXCLUDED"
+	// Another combination (by) saves the buyer more.
+	QuoteReasonNotBest QuoteReason = "NOT_BEST"
+	// Its budget is used up.
+	QuoteReasonBudgetExhausted QuoteReason = "BUDGET_EXHAUSTED"
+	// It applies but saves nothing on these prices.
+	QuoteReasonNoSaving QuoteReason = "NO_SAVING"
+	// A reward rung this order does not reach.
+	QuoteReasonRewardNotReached QuoteReason = "REWARD_NOT_REACHED"
+)
+
+var AllQuoteReason = []QuoteReason{
+	QuoteReasonApplied,
+	QuoteReasonNotLive,
+	QuoteReasonNoTargetedGoods,
+	QuoteReasonThresholdNotMet,
+	QuoteReasonNotEligible,
+	QuoteReasonExcluded,
+	QuoteReasonNotBest,
+	QuoteReasonBudgetExhausted,
+	QuoteReasonNoSaving,
+	QuoteReasonRewardNotReached,
+}
+
+func (e QuoteReason) IsValid() bool {
+	switch e {
+	case QuoteReasonApplied, QuoteReasonNotLive, QuoteReasonNoTargetedGoods, QuoteReasonThresholdNotMet, QuoteReasonNotEligible, QuoteReasonExcluded, QuoteReasonNotBest, QuoteReasonBudgetExhausted, QuoteReasonNoSaving, QuoteReasonRewardNotReached:
+		return true
+	}
+	return false
+}
+
+func (e QuoteReason) String() string {
+	return string(e)
+}
+
+func (e *QuoteReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = QuoteReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid QuoteReason", str)
+	}
+	return nil
+}
+
+func (e QuoteReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *QuoteReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e QuoteReason) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -67,17 +67,17 @@ func ParseSlot(s string) (start, end int, err error) {
 // Validate checks the counts (0–20 per day) and the slots.
 func (c ContentCadence) Validate() error {
 	if c.WeekdayPosts < 0 || c.WeekdayPosts > 20 {
-		return fieldErr("contentCadence.weekdayPosts", "must be 0 to 20")
+		return FieldErr("contentCadence.weekdayPosts", "must be 0 to 20")
 	}
 	if c.WeekendPosts < 0 || c.WeekendPosts > 20 {
-		return fieldErr("contentCadence.weekendPosts", "must be 0 to 20")
+		return FieldErr("contentCadence.weekendPosts", "must be 0 to 20")
 	}
 	if len(c.Slots) > 24 {
-		return fieldErr("contentCadence.slots", "at most 24 slots")
+		return FieldErr("contentCadence.slots", "at most 24 slots")
 	}
 	for i, s := range c.Slots {
 		if _, _, err := ParseSlot(s); err != nil {
-			return fieldErr(fmt.Sprintf("contentCadence.slots[%d]", i), "%s", err.Error())
+			return FieldErr(fmt.Sprintf("contentCadence.slots[%d]", i), "%s", err.Error())
 		}
 	}
 	return nil

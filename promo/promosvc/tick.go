@@ -1,0 +1,191 @@
+package promosvc
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/campaign"
+	"github.com/opsgraph/opsgraph/ent/collaboration"
+	"github.com/opsgraph/opsgraph/promo"
+)
+
+// running are the statuses the clock moves.
+var running = []campaign.Status{campaign.StatusSCHEDULED, campaign.StatusWARM_UP, campaign.StatusLIVE, campaign.StatusENCORE}
+
+// TickResult counts what one Tick did on this replica.
+type TickResult struct {
+	Moved, Alerted, Paused int
+}
+
+// Tick moves campaigns to the phase the clock gives them, recomputes spend,
+// raises the 90 % budget alert and pauses campaigns at 100 %. Every change is
+// a conditional update (WHERE status = old / budget_alerted_at IS NULL), so
+// any replica may run Tick any number of times and each transition happens,
+// and each alert is raised, exactly once. ctx must be a system context.
+func Tick(ctx context.Context, client *ent.Client, now time.Time) (TickResult, error) {
+	var res TickResult
+	cs, err := client.Campaign.Query().Where(campaign.StatusIn(running...)).All(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, c := range cs {
+		pc := ToPromo(c)
+		to := campaign.Status(promo.PhaseAt(&pc, now))
+		if to == c.Status {
+			continue
+		}
+		n, err := client.Campaign.Update().Where(campaign.ID(c.ID), campaign.StatusEQ(c.Status)).SetStatus(to).Save(ctx)
+		if err != nil {
+			return res, err
+		}
+		if n == 1 {
+			res.Moved++
+			Updates.Publish(c.ID)
+		}
+	}
+	budgeted, err := client.Campaign.Query().Where(campaign.BudgetGT(0),
+		campaign.StatusNotIn(campaign.StatusDRAFT, campaign.StatusENDED, campaign.StatusCANCELLED)).All(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, c := range budgeted {
+		if err := budgetStep(ctx, client, c, now, &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// Spend is what a campaign has cost: discounts given in attributed orders
+// plus the fees of its KOL collaborations that were agreed (not proposed, not
+// cancelled).
+func Spend(ctx context.Context, client *ent.Client, c *ent.Campaign) (promo.Money, error) {
+	var rows []struct {
+		Sum int64 `json:"sum"`
+	}
+	err := client.Collaboration.Query().Where(collaboration.CampaignID(c.ID),
+		collaboration.StatusNotIn(collaboration.StatusPROPOSED, collaboration.StatusCANCELLED)).
+		Aggregate(ent.As(ent.Sum(collaboration.FieldFee), "sum")).Scan(ctx, &rows)
+	if err != nil {
+		return 0, err
+	}
+	var fees int64
+	if len(rows) > 0 {
+		fees = rows[0].Sum
+	}
+	return c.DiscountGiven + promo.Money(fees), nil
+}
+
+func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now time.Time, res *TickResult) error {
+	spend, err := Spend(ctx, client, c)
+	if err != nil {
+		return err
+	}
+	if spend != c.Spend {
+		if _, err := client.Campaign.Update().Where(campaign.ID(c.ID), campaign.SpendEQ(c.Spend)).SetSpend(spend).Save(ctx); err != nil {
+			return err
+		}
+	}
+	if int64(spend)*10 >= int64(c.Budget)*9 && c.BudgetAlertedAt == nil {
+		err := inTx(ctx, client, func(tx *ent.Client) error {
+			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.BudgetAlertedAtIsNil()).SetBudgetAlertedAt(now).Save(ctx)
+			if err != nil || n == 0 {
+				return err
+			}
+			res.Alerted++
+			return tx.Alert.Create().SetOrganizationID(c.OrganizationID).SetKind(alert.KindCAMPAIGN_BUDGET).
+				SetSeverity(alert.SeverityWARNING).
+				SetMessage(trim(fmt.Sprintf("Campaign %q (id %d) has spent %s of its %s budget (≥ 90 %%).", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))).
+				Exec(ctx)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if spend >= c.Budget {
+		err := inTx(ctx, client, func(tx *ent.Client) error {
+			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.StatusIn(running...)).SetStatus(campaign.StatusPAUSED).Save(ctx)
+			if err != nil || n == 0 {
+				return err
+			}
+			res.Paused++
+			return tx.Alert.Create().SetOrganizationID(c.OrganizationID).SetKind(alert.KindCAMPAIGN_PAUSED).
+				SetSeverity(alert.SeverityCRITICAL).
+				SetMessage(trim(fmt.Sprintf("Campaign %q (id %d) was paused: spend %s reached its budget %s.", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))).
+				Exec(ctx)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if spend != c.Spend {
+		Updates.Publish(c.ID)
+	}
+	return nil
+}
+
+func trim(s string) string {
+	r := []rune(s)
+	if len(r) > 500 {
+		return string(r[:499]) + "…"
+	}
+	return s
+}
+
+// inTx runs f in a transaction: the conditional update and its alert commit together.
+func inTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Hub wakes subscribers of a campaign on this replica. Other replicas'
+// changes reach them by the subscription's periodic re-read.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[int]map[chan struct{}]struct{}
+}
+
+// Updates is this process's campaign hub.
+var Updates = &Hub{subs: map[int]map[chan struct{}]struct{}{}}
+
+// Subscribe returns a channel poked when campaign id changes, and a stop function.
+func (h *Hub) Subscribe(id int) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	if h.subs[id] == nil {
+		h.subs[id] = map[chan struct{}]struct{}{}
+	}
+	h.subs[id][ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		delete(h.subs[id], ch)
+		if len(h.subs[id]) == 0 {
+			delete(h.subs, id)
+		}
+		h.mu.Unlock()
+	}
+}
+
+// Publish pokes the subscribers of campaign id.
+func (h *Hub) Publish(id int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[id] {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
