@@ -15,6 +15,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
@@ -54,6 +55,10 @@ type Config struct {
 	NoSyncRunner bool
 }
 
+// alertEvery is how often the alert rules are evaluated besides after each
+// sync (idempotent: every replica may run it).
+const alertEvery = 10 * time.Minute
+
 // App is a running OpsGraph instance without its listener.
 type App struct {
 	Client  *ent.Client
@@ -62,6 +67,7 @@ type App struct {
 	Box     *secretbox.Box
 	Plugins *host.Manager
 	Sync    *platformsync.Service
+	Alerts  *alertsvc.Service
 	cfg     Config
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -98,7 +104,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Broker: platformsync.NewBroker(), Instance: fmt.Sprintf("%s/%d", hostname, os.Getpid()),
 		PageSize: cfg.SyncPageSize, Postgres: db.IsPostgres(cfg.DSN)}
 	syncer.Init()
-	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}
+	syncer.AfterJob = alertSvc.AfterSync
+	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Alerts: alertSvc, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	if cfg.NoSyncRunner {
@@ -109,6 +117,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			if syncer.Postgres {
 				go syncer.Listen(runCtx, cfg.DSN)
 			}
+			go alertSvc.RunPeriodically(runCtx, alertEvery)
 			syncer.Run(runCtx)
 		}()
 	}
@@ -119,7 +128,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
-		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
+		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins, Alerts: a.Alerts,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
 		WebsocketInit: a.websocketInit,
 	})))

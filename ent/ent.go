@@ -13,12 +13,15 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -29,8 +32,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -97,11 +102,14 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apitoken.Table:           apitoken.ValidColumn,
 			alert.Table:              alert.ValidColumn,
+			alertrule.Table:          alertrule.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
 			casbinrule.Table:         casbinrule.ValidColumn,
 			collaboration.Table:      collaboration.ValidColumn,
 			content.Table:            content.ValidColumn,
+			insightsetting.Table:     insightsetting.ValidColumn,
+			insighttarget.Table:      insighttarget.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,
 			knownaddress.Table:       knownaddress.ValidColumn,
 			loginthrottle.Table:      loginthrottle.ValidColumn,
@@ -113,6 +121,8 @@ func checkColumn(t, c string) error {
 			platformconnection.Table: platformconnection.ValidColumn,
 			product.Table:            product.ValidColumn,
 			sku.Table:                sku.ValidColumn,
+			skusalesday.Table:        skusalesday.ValidColumn,
+			salesday.Table:           salesday.ValidColumn,
 			session.Table:            session.ValidColumn,
 			store.Table:              store.ValidColumn,
 			supplier.Table:           supplier.ValidColumn,

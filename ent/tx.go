@@ -18,6 +18,8 @@ type Tx struct {
 	APIToken *APITokenClient
 	// Alert is the client for interacting with the Alert builders.
 	Alert *AlertClient
+	// AlertRule is the client for interacting with the AlertRule builders.
+	AlertRule *AlertRuleClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Campaign is the client for interacting with the Campaign builders.
@@ -28,6 +30,10 @@ type Tx struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// InsightSetting is the client for interacting with the InsightSetting builders.
+	InsightSetting *InsightSettingClient
+	// InsightTarget is the client for interacting with the InsightTarget builders.
+	InsightTarget *InsightTargetClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
@@ -50,6 +56,10 @@ type Tx struct {
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
 	SKU *SKUClient
+	// SKUSalesDay is the client for interacting with the SKUSalesDay builders.
+	SKUSalesDay *SKUSalesDayClient
+	// SalesDay is the client for interacting with the SalesDay builders.
+	SalesDay *SalesDayClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
@@ -193,11 +203,14 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
 	tx.Alert = NewAlertClient(tx.config)
+	tx.AlertRule = NewAlertRuleClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
+	tx.InsightSetting = NewInsightSettingClient(tx.config)
+	tx.InsightTarget = NewInsightTargetClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)
 	tx.KnownAddress = NewKnownAddressClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
@@ -209,6 +222,8 @@ func (tx *Tx) init() {
 	tx.PlatformConnection = NewPlatformConnectionClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.SKU = NewSKUClient(tx.config)
+	tx.SKUSalesDay = NewSKUSalesDayClient(tx.config)
+	tx.SalesDay = NewSalesDayClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Store = NewStoreClient(tx.config)
 	tx.Supplier = NewSupplierClient(tx.config)

@@ -33,6 +33,11 @@ func (r *queryResolver) Alerts(ctx context.Context, after *entgql.Cursor[int], f
 	return r.Client.Alert.Query().Paginate(ctx, after, first, before, last, ent.WithAlertOrder(orderBy), ent.WithAlertFilter(where.Filter))
 }
 
+// AlertRules is the resolver for the alertRules field.
+func (r *queryResolver) AlertRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error) {
+	return r.Client.AlertRule.Query().Paginate(ctx, after, first, before, last, ent.WithAlertRuleOrder(orderBy), ent.WithAlertRuleFilter(where.Filter))
+}
+
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"log/slog"
 	"net/http"
 	"time"
@@ -25,6 +26,7 @@ type Options struct {
 	Authz   *authz.Authorizer
 	Sync    *platformsync.Service
 	Plugins *host.Manager
+	Alerts  *alertsvc.Service
 	// WebsocketInit authenticates a subscription connection from its
 	// connection_init payload (browsers cannot set headers on WebSockets).
 	WebsocketInit transport.WebsocketInitFunc
@@ -50,7 +52,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log}
+	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Alerts: opts.Alerts, Log: opts.Log}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	srv.AddTransport(transport.Options{})

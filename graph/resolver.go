@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"log/slog"
 
 	"github.com/opsgraph/opsgraph/auth"
@@ -19,6 +20,7 @@ type Resolver struct {
 	Authz   *authz.Authorizer
 	Sync    *platformsync.Service
 	Plugins *host.Manager
+	Alerts  *alertsvc.Service
 	Log     *slog.Logger
 }
 

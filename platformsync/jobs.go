@@ -176,6 +176,9 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 		return
 	}
 	s.publish(ctx, final)
+	if s.AfterJob != nil {
+		s.AfterJob(ctx, final)
+	}
 }
 
 // failureReason is the message a user sees on a failed job.

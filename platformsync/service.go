@@ -44,6 +44,8 @@ type Service struct {
 	PageSize int    // items per plugin page; 0 means 100
 	// Postgres selects FOR UPDATE SKIP LOCKED job claiming (several replicas).
 	Postgres bool
+	// AfterJob, if set, runs after a job finished (alert evaluation).
+	AfterJob func(context.Context, *ent.SyncJob)
 
 	wake chan struct{}
 }

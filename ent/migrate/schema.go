@@ -63,10 +63,15 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "THRESHOLD", "ANOMALY", "DAYS_OF_COVER", "CAMPAIGN_BUDGET", "CONTENT_SLA"}},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
+		{Name: "subject", Type: field.TypeString, Nullable: true, Size: 120},
+		{Name: "open_key", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "rule_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AlertsTable holds the schema information for the "alerts" table.
 	AlertsTable = &schema.Table{
@@ -83,6 +88,46 @@ var (
 				Name:    "alert_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{AlertsColumns[4]},
+			},
+		},
+	}
+	// AlertRulesColumns holds the columns for the "alert_rules" table.
+	AlertRulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 120},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THRESHOLD", "ANOMALY", "STOCK_LOW", "DAYS_OF_COVER", "REFUND_SPIKE", "SYNC_FAILED", "CAMPAIGN_BUDGET", "CONTENT_SLA"}},
+		{Name: "metric", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"ABOVE", "BELOW"}, Default: "BELOW"},
+		{Name: "threshold", Type: field.TypeFloat64, Default: 0},
+		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// AlertRulesTable holds the schema information for the "alert_rules" table.
+	AlertRulesTable = &schema.Table{
+		Name:       "alert_rules",
+		Columns:    AlertRulesColumns,
+		PrimaryKey: []*schema.Column{AlertRulesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "alert_rules_organizations_organization",
+				Columns:    []*schema.Column{AlertRulesColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "alertrule_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{AlertRulesColumns[10]},
+			},
+			{
+				Name:    "alertrule_organization_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{AlertRulesColumns[10], AlertRulesColumns[4]},
 			},
 		},
 	}
@@ -347,6 +392,77 @@ var (
 			},
 		},
 	}
+	// InsightSettingsColumns holds the columns for the "insight_settings" table.
+	InsightSettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "rfm", Type: field.TypeJSON},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// InsightSettingsTable holds the schema information for the "insight_settings" table.
+	InsightSettingsTable = &schema.Table{
+		Name:       "insight_settings",
+		Columns:    InsightSettingsColumns,
+		PrimaryKey: []*schema.Column{InsightSettingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "insight_settings_organizations_organization",
+				Columns:    []*schema.Column{InsightSettingsColumns[4]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insightsetting_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{InsightSettingsColumns[4]},
+			},
+			{
+				Name:    "insightsetting_org_unique",
+				Unique:  true,
+				Columns: []*schema.Column{InsightSettingsColumns[4]},
+			},
+		},
+	}
+	// InsightTargetsColumns holds the columns for the "insight_targets" table.
+	InsightTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "period_kind", Type: field.TypeEnum, Enums: []string{"MONTH", "QUARTER"}},
+		{Name: "period_start", Type: field.TypeString},
+		{Name: "metric", Type: field.TypeString, Size: 40},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// InsightTargetsTable holds the schema information for the "insight_targets" table.
+	InsightTargetsTable = &schema.Table{
+		Name:       "insight_targets",
+		Columns:    InsightTargetsColumns,
+		PrimaryKey: []*schema.Column{InsightTargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "insight_targets_organizations_organization",
+				Columns:    []*schema.Column{InsightTargetsColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insighttarget_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{InsightTargetsColumns[7]},
+			},
+			{
+				Name:    "insighttarget_organization_id_period_kind_period_start_metric",
+				Unique:  true,
+				Columns: []*schema.Column{InsightTargetsColumns[7], InsightTargetsColumns[3], InsightTargetsColumns[4], InsightTargetsColumns[5]},
+			},
+		},
+	}
 	// KolPartnersColumns holds the columns for the "kol_partners" table.
 	KolPartnersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -480,6 +596,7 @@ var (
 		{Name: "add_to_cart", Type: field.TypeInt64, Default: 0},
 		{Name: "orders", Type: field.TypeInt64, Default: 0},
 		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paying_buyers", Type: field.TypeInt64, Default: 0},
 		{Name: "gmv", Type: field.TypeInt64, Default: 0},
 		{Name: "refunds", Type: field.TypeInt64, Default: 0},
 		{Name: "traffic_sources", Type: field.TypeJSON, Nullable: true},
@@ -494,13 +611,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "metric_snapshots_organizations_organization",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[12]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "metric_snapshots_stores_store",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[13]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[14]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -509,12 +626,12 @@ var (
 			{
 				Name:    "metricsnapshot_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{MetricSnapshotsColumns[12]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[13]},
 			},
 			{
 				Name:    "metricsnapshot_store_id_day",
 				Unique:  true,
-				Columns: []*schema.Column{MetricSnapshotsColumns[13], MetricSnapshotsColumns[3]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[14], MetricSnapshotsColumns[3]},
 			},
 			{
 				Name:    "metricsnapshot_day",
@@ -821,6 +938,92 @@ var (
 			},
 		},
 	}
+	// SkuSalesDaysColumns holds the columns for the "sku_sales_days" table.
+	SkuSalesDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "units", Type: field.TypeInt64, Default: 0},
+		{Name: "amount", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// SkuSalesDaysTable holds the schema information for the "sku_sales_days" table.
+	SkuSalesDaysTable = &schema.Table{
+		Name:       "sku_sales_days",
+		Columns:    SkuSalesDaysColumns,
+		PrimaryKey: []*schema.Column{SkuSalesDaysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sku_sales_days_organizations_organization",
+				Columns:    []*schema.Column{SkuSalesDaysColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "skusalesday_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SkuSalesDaysColumns[6]},
+			},
+			{
+				Name:    "skusalesday_sku_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{SkuSalesDaysColumns[2], SkuSalesDaysColumns[3]},
+			},
+			{
+				Name:    "skusalesday_store_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{SkuSalesDaysColumns[1], SkuSalesDaysColumns[3]},
+			},
+		},
+	}
+	// SalesDaysColumns holds the columns for the "sales_days" table.
+	SalesDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "buyer", Type: field.TypeString, Size: 140},
+		{Name: "source", Type: field.TypeString, Size: 20},
+		{Name: "placed_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "refunded_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "refund_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// SalesDaysTable holds the schema information for the "sales_days" table.
+	SalesDaysTable = &schema.Table{
+		Name:       "sales_days",
+		Columns:    SalesDaysColumns,
+		PrimaryKey: []*schema.Column{SalesDaysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sales_days_organizations_organization",
+				Columns:    []*schema.Column{SalesDaysColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "salesday_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SalesDaysColumns[10]},
+			},
+			{
+				Name:    "salesday_store_id_day_buyer_source",
+				Unique:  true,
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4]},
+			},
+			{
+				Name:    "salesday_store_id_buyer_day",
+				Unique:  false,
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1030,11 +1233,14 @@ var (
 	Tables = []*schema.Table{
 		APITokensTable,
 		AlertsTable,
+		AlertRulesTable,
 		AuditEventsTable,
 		CampaignsTable,
 		CasbinRulesTable,
 		CollaborationsTable,
 		ContentsTable,
+		InsightSettingsTable,
+		InsightTargetsTable,
 		KolPartnersTable,
 		KnownAddressesTable,
 		LoginThrottlesTable,
@@ -1046,6 +1252,8 @@ var (
 		PlatformConnectionsTable,
 		ProductsTable,
 		SkusTable,
+		SkuSalesDaysTable,
+		SalesDaysTable,
 		SessionsTable,
 		StoresTable,
 		SuppliersTable,
@@ -1062,6 +1270,10 @@ func init() {
 	}
 	AlertsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	AlertRulesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	AlertRulesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
@@ -1086,6 +1298,14 @@ func init() {
 	ContentsTable.ForeignKeys[2].RefTable = UsersTable
 	ContentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	InsightSettingsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	InsightSettingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	InsightTargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	InsightTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	KolPartnersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KolPartnersTable.Annotation = &entsql.Annotation{
@@ -1138,6 +1358,14 @@ func init() {
 	SkusTable.Annotation = &entsql.Annotation{
 		Table:          "skus",
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	SkuSalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SkuSalesDaysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	SalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SalesDaysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{

@@ -174,7 +174,8 @@ func apiTokenPolicy() ent.Policy {
 	return p
 }
 
-// alertPolicy: alerts of organizations where the viewer reads analytics, and
+// alertPolicy: alerts of organizations where the viewer is an owner, admin or
+// operator (directly, through an agency, or by an inheriting custom role), and
 // the viewer's own account alerts.
 func alertPolicy() ent.Policy {
 	return privacy.Policy{
@@ -184,7 +185,7 @@ func alertPolicy() ent.Policy {
 				if err != nil {
 					return err
 				}
-				q.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.OrgsWith("analytics", "read")...)))
+				q.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.AlertOrgs()...)))
 				return privacy.Skip
 			}),
 		},
