@@ -176,7 +176,7 @@ func Repurchase30(ctx context.Context, c *ent.Client, sc Scope, p insights.Perio
 		salesday.DayGTE(from), salesday.DayLT(p.To.AddDays(31).String())).
 		Modify(func(s *sql.Selector) {
 			prior := sql.Table(salesday.Table).As("prior")
-			s.Where(sql.Not(sql.Exists(sql.Select("1").From(prior).Where(sql.And(
+			s.Where(sql.Not(sql.Exists(sql.Select(prior.C(salesday.FieldID)).From(prior).Where(sql.And(
 				sql.ColumnsEQ(prior.C(salesday.FieldStoreID), s.C(salesday.FieldStoreID)),
 				sql.ColumnsEQ(prior.C(salesday.FieldBuyer), s.C(salesday.FieldBuyer)),
 				sql.LT(prior.C(salesday.FieldDay), from),

@@ -159,7 +159,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		N       int `json:"n"`
 	}
 	err = inPeriod().Where(salesday.PaidOrdersGT(0)).Modify(func(s *sql.Selector) {
-		s.Select(s.C(salesday.FieldStoreID), sql.As("1", "n")).
+		s.Select(s.C(salesday.FieldStoreID), sql.As("COUNT(*)", "n")).
 			GroupBy(s.C(salesday.FieldStoreID), s.C(salesday.FieldBuyer)).
 			Having(sql.GTE(sum(s, salesday.FieldPaidOrders), 2))
 	}).Scan(ctx, &repeat)
@@ -180,7 +180,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 	}
 	err = inPeriod().Where(salesday.PaidOrdersGT(0)).Modify(func(s *sql.Selector) {
 		prior := sql.Table(salesday.Table).As("prior")
-		s.Where(sql.Exists(sql.Select("1").From(prior).Where(sql.And(
+		s.Where(sql.Exists(sql.Select(prior.C(salesday.FieldID)).From(prior).Where(sql.And(
 			sql.ColumnsEQ(prior.C(salesday.FieldStoreID), s.C(salesday.FieldStoreID)),
 			sql.ColumnsEQ(prior.C(salesday.FieldBuyer), s.C(salesday.FieldBuyer)),
 			sql.GTE(prior.C(salesday.FieldDay), since),
