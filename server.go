@@ -19,8 +19,10 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/app"
+	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/logging"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
@@ -40,6 +42,8 @@ type config struct {
 	SecretKeyFile string
 	TrustProxy    bool
 	PluginDir     string
+	// RebuildRollups recomputes the daily sales rollups from the orders and exits.
+	RebuildRollups bool
 }
 
 func envOr(key, def string) string {
@@ -76,6 +80,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
+	fs.BoolVar(&c.RebuildRollups, "rebuild-rollups", false, "recompute the daily sales rollups (insights) from the orders, then exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -149,6 +154,15 @@ func run(args []string) error {
 		return err
 	}
 	defer a.Close()
+
+	if cfg.RebuildRollups {
+		start := time.Now()
+		if err := rollup.Rebuild(authz.SystemContext(ctx), a.Client); err != nil {
+			return fmt.Errorf("rebuild rollups: %w", err)
+		}
+		log.Info("sales rollups rebuilt", "took", time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 
 	if cfg.Demo {
 		loaded, err := demo.Load(ctx, a.Client)

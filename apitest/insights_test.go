@@ -321,6 +321,103 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 			t.Errorf("store-day %+v, direct %v", day.StoreInsights.Figures, checkDay)
 		}
 
+		// RFM over Brand A's buyers of the 365 days up to yesterday.
+		var rfm struct {
+			Rfm struct {
+				Buyers   int64
+				Segments []struct {
+					Segment string
+					Buyers  int64
+					Gmv     money
+				}
+			}
+		}
+		asOf := yesterday.Format(time.DateOnly)
+		env.MustData(t, testenv.Request{Token: owner, Query: `query($o: ID!, $d: String!) { rfm(organizationId: $o, asOf: $d) { buyers segments { segment buyers gmv { amount } } } }`,
+			Variables: map[string]any{"o": brands[0].ID, "d": asOf}}, &rfm)
+		var rfmBuyers, rfmGmv int64
+		for _, st := range stA {
+			r := d.ints(`SELECT COUNT(DISTINCT buyer_ref), COALESCE(SUM(paid), 0) FROM orders WHERE store_id = ? AND `+paidStatuses+` AND paid_at >= ? AND paid_at < ?`,
+				st, yesterday.AddDate(0, 0, -364).UTC(), yesterday.AddDate(0, 0, 1).UTC())
+			rfmBuyers += r[0]
+			rfmGmv += r[1]
+		}
+		var segBuyers, segGmv int64
+		largest := rfm.Rfm.Segments[0]
+		for _, sg := range rfm.Rfm.Segments {
+			segBuyers += sg.Buyers
+			segGmv += sg.Gmv.fen(t)
+			if sg.Buyers > largest.Buyers {
+				largest = sg
+			}
+		}
+		if rfm.Rfm.Buyers != rfmBuyers || segBuyers != rfmBuyers || segGmv != rfmGmv || len(rfm.Rfm.Segments) != 8 {
+			t.Errorf("RFM: %d buyers, segments %d buyers %d fen; direct SQL %d buyers %d fen", rfm.Rfm.Buyers, segBuyers, segGmv, rfmBuyers, rfmGmv)
+		}
+		type page struct {
+			RfmBuyers struct {
+				TotalCount int64
+				PageInfo   struct{ HasNextPage bool }
+				Edges      []struct {
+					Cursor string
+					Node   struct {
+						BuyerRef string
+						Monetary money
+					}
+				}
+			}
+		}
+		pq := `query($o: ID!, $d: String!, $s: RFMSegment!, $a: String) { rfmBuyers(organizationId: $o, segment: $s, asOf: $d, first: 3, after: $a) {
+			totalCount pageInfo { hasNextPage } edges { cursor node { buyerRef monetary { amount } } } } }`
+		var p1, p2 page
+		env.MustData(t, testenv.Request{Token: owner, Query: pq, Variables: map[string]any{"o": brands[0].ID, "d": asOf, "s": largest.Segment}}, &p1)
+		if p1.RfmBuyers.TotalCount != largest.Buyers || len(p1.RfmBuyers.Edges) != 3 || !p1.RfmBuyers.PageInfo.HasNextPage {
+			t.Fatalf("rfmBuyers page 1: %+v (segment %+v)", p1.RfmBuyers, largest)
+		}
+		env.MustData(t, testenv.Request{Token: owner, Query: pq, Variables: map[string]any{"o": brands[0].ID, "d": asOf, "s": largest.Segment, "a": p1.RfmBuyers.Edges[2].Cursor}}, &p2)
+		if len(p2.RfmBuyers.Edges) == 0 || p2.RfmBuyers.Edges[0].Node.Monetary.fen(t) > p1.RfmBuyers.Edges[2].Node.Monetary.fen(t) ||
+			p2.RfmBuyers.Edges[0].Node.BuyerRef == p1.RfmBuyers.Edges[2].Node.BuyerRef {
+			t.Errorf("rfmBuyers page 2 does not continue page 1: %+v", p2.RfmBuyers.Edges)
+		}
+
+		// KOL attribution by tracking code and CPS commission.
+		var collabs struct {
+			Collaborations struct {
+				Edges []struct {
+					Node struct {
+						TrackingCode   string
+						CommissionRate float64
+						AttributedGmv  money
+						Commission     money
+						KolPartner     struct{ OrganizationID string }
+					}
+				}
+			}
+		}
+		env.MustData(t, testenv.Request{Token: owner, Query: `{ collaborations(first: 50) { edges { node { trackingCode commissionRate
+			attributedGmv { amount } commission { amount } kolPartner { organizationID } } } } }`}, &collabs)
+		attributed := 0
+		for _, e := range collabs.Collaborations.Edges {
+			n := e.Node
+			if n.TrackingCode == "" {
+				continue
+			}
+			r := d.ints(`SELECT COALESCE(SUM(paid), 0), COALESCE(SUM(CASE WHEN status = 'REFUNDED' THEN paid ELSE 0 END), 0) FROM orders
+				WHERE organization_id = ? AND tracking_code = ? AND `+paidStatuses, atoi(t, n.KolPartner.OrganizationID), n.TrackingCode)
+			if n.AttributedGmv.fen(t) != r[0] {
+				t.Errorf("%s: attributedGmv %s, direct SQL %d fen", n.TrackingCode, n.AttributedGmv.Amount, r[0])
+			}
+			if want := int64(float64(r[0]-r[1])*n.CommissionRate + 0.5); r[0] > 0 && n.Commission.fen(t) != want {
+				t.Errorf("%s: commission %s, want %d fen", n.TrackingCode, n.Commission.Amount, want)
+			}
+			if r[0] > 0 {
+				attributed++
+			}
+		}
+		if attributed == 0 {
+			t.Error("no demo collaboration has attributed orders")
+		}
+
 		// A Brand B analyst reads Brand B but not Brand A nor the agency.
 		analyst := demoLogin(t, env, "analyst@brand-b.demo")
 		for _, org := range []int{brands[0].ID, agency.ID} {

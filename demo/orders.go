@@ -42,6 +42,7 @@ type orderDraft struct {
 	status  order.Status
 	source  order.TrafficSource
 	buyer   string
+	code    string // KOL tracking code
 	lines   []orderLineDraft
 	extID   string
 	fixed   bool // status chosen to make sure every status appears
@@ -127,6 +128,9 @@ func (s *seeder) orders(ctx context.Context) error {
 			SetOrderedAt(d.at.UTC()).
 			SetCreatedAt(d.created.UTC()).
 			SetUpdatedAt(d.created.UTC())
+		if d.code != "" {
+			c.SetTrackingCode(d.code)
+		}
 		if d.isPaid() {
 			c.SetPaid(schematype.Money(d.total())).SetPaidAt(d.paidAt.UTC())
 		}
@@ -217,6 +221,14 @@ func (s *seeder) storeOrders(st *storeRows) []*orderDraft {
 	frac := s.now.Sub(s.today).Hours() / 24
 	plans = append(plans, plan{s.today, int64(float64(last.paid) * frac), int64(float64(last.placed) * frac), last.promo, last.refundRate, last.sources})
 
+	// Orders from content and social traffic partly come through the demo
+	// KOLs' links: their tracking codes attribute them to the collaborations.
+	var codes []string
+	for _, cs := range collabs {
+		if s.brands[cs.brand] == st.brand {
+			codes = append(codes, trackingCode(st.brand.spec.key, cs.kol))
+		}
+	}
 	var out []*orderDraft
 	for _, p := range plans {
 		srcWeights := make([]float64, len(trafficSources))
@@ -240,6 +252,9 @@ func (s *seeder) storeOrders(st *storeRows) []*orderDraft {
 				at:     at,
 				source: order.TrafficSource(trafficSources[s.pick(srcWeights)]),
 				buyer:  buyer(),
+			}
+			if len(codes) > 0 && (d.source == order.TrafficSourceCONTENT || d.source == order.TrafficSourceSOCIAL) && s.chance(0.3) {
+				d.code = codes[s.rng.IntN(len(codes))]
 			}
 			age := s.now.Sub(at)
 			if isPaid {
@@ -363,3 +378,6 @@ func (s *seeder) coverStatuses(all []*orderDraft) {
 		assign(st, byTime)
 	}
 }
+
+// trackingCode is the demo tracking code of a brand's collaboration with a KOL.
+func trackingCode(brand, kol string) string { return "trk-" + brand + "-" + kol }

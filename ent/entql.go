@@ -209,6 +209,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldFee:            {Type: field.TypeInt64, Column: collaboration.FieldFee},
 			collaboration.FieldCommissionRate: {Type: field.TypeFloat64, Column: collaboration.FieldCommissionRate},
 			collaboration.FieldAttributedGmv:  {Type: field.TypeInt64, Column: collaboration.FieldAttributedGmv},
+			collaboration.FieldTrackingCode:   {Type: field.TypeString, Column: collaboration.FieldTrackingCode},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -405,6 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldTrafficSource:  {Type: field.TypeEnum, Column: order.FieldTrafficSource},
 			order.FieldOrderedAt:      {Type: field.TypeTime, Column: order.FieldOrderedAt},
 			order.FieldPaidAt:         {Type: field.TypeTime, Column: order.FieldPaidAt},
+			order.FieldTrackingCode:   {Type: field.TypeString, Column: order.FieldTrackingCode},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
@@ -2157,6 +2159,11 @@ func (f *CollaborationFilter) WhereAttributedGmv(p entql.Int64P) {
 	f.Where(p.Field(collaboration.FieldAttributedGmv))
 }
 
+// WhereTrackingCode applies the entql string predicate on the tracking_code field.
+func (f *CollaborationFilter) WhereTrackingCode(p entql.StringP) {
+	f.Where(p.Field(collaboration.FieldTrackingCode))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *CollaborationFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -3134,6 +3141,11 @@ func (f *OrderFilter) WhereOrderedAt(p entql.TimeP) {
 // WherePaidAt applies the entql time.Time predicate on the paid_at field.
 func (f *OrderFilter) WherePaidAt(p entql.TimeP) {
 	f.Where(p.Field(order.FieldPaidAt))
+}
+
+// WhereTrackingCode applies the entql string predicate on the tracking_code field.
+func (f *OrderFilter) WhereTrackingCode(p entql.StringP) {
+	f.Where(p.Field(order.FieldTrackingCode))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.

@@ -1055,10 +1055,10 @@ func (_q *CollaborationQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, collaboration.FieldCommissionRate)
 				fieldSeen[collaboration.FieldCommissionRate] = struct{}{}
 			}
-		case "attributedGmv":
-			if _, ok := fieldSeen[collaboration.FieldAttributedGmv]; !ok {
-				selectedFields = append(selectedFields, collaboration.FieldAttributedGmv)
-				fieldSeen[collaboration.FieldAttributedGmv] = struct{}{}
+		case "trackingCode":
+			if _, ok := fieldSeen[collaboration.FieldTrackingCode]; !ok {
+				selectedFields = append(selectedFields, collaboration.FieldTrackingCode)
+				fieldSeen[collaboration.FieldTrackingCode] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2215,6 +2215,11 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[order.FieldPaidAt]; !ok {
 				selectedFields = append(selectedFields, order.FieldPaidAt)
 				fieldSeen[order.FieldPaidAt] = struct{}{}
+			}
+		case "trackingCode":
+			if _, ok := fieldSeen[order.FieldTrackingCode]; !ok {
+				selectedFields = append(selectedFields, order.FieldTrackingCode)
+				fieldSeen[order.FieldTrackingCode] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -220,7 +220,7 @@ type CreateCollaborationInput struct {
 	Status         *collaboration.Status
 	Fee            *schematype.Money
 	CommissionRate *float64
-	AttributedGmv  *schematype.Money
+	TrackingCode   *string
 	KolPartnerID   int
 	CampaignID     *int
 	ContentID      *int
@@ -243,8 +243,8 @@ func (i *CreateCollaborationInput) Mutate(m *CollaborationMutation) {
 	if v := i.CommissionRate; v != nil {
 		m.SetCommissionRate(*v)
 	}
-	if v := i.AttributedGmv; v != nil {
-		m.SetAttributedGmv(*v)
+	if v := i.TrackingCode; v != nil {
+		m.SetTrackingCode(*v)
 	}
 	m.SetKolPartnerID(i.KolPartnerID)
 	if v := i.CampaignID; v != nil {
@@ -271,7 +271,8 @@ type UpdateCollaborationInput struct {
 	Status             *collaboration.Status
 	Fee                *schematype.Money
 	CommissionRate     *float64
-	AttributedGmv      *schematype.Money
+	ClearTrackingCode  bool
+	TrackingCode       *string
 	ClearCampaign      bool
 	CampaignID         *int
 	ClearContent       bool
@@ -304,8 +305,11 @@ func (i *UpdateCollaborationInput) Mutate(m *CollaborationMutation) {
 	if v := i.CommissionRate; v != nil {
 		m.SetCommissionRate(*v)
 	}
-	if v := i.AttributedGmv; v != nil {
-		m.SetAttributedGmv(*v)
+	if i.ClearTrackingCode {
+		m.ClearTrackingCode()
+	}
+	if v := i.TrackingCode; v != nil {
+		m.SetTrackingCode(*v)
 	}
 	if i.ClearCampaign {
 		m.ClearCampaign()

@@ -2240,20 +2240,6 @@ var (
 			}
 		},
 	}
-	// CollaborationOrderFieldAttributedGmv orders Collaboration by attributed_gmv.
-	CollaborationOrderFieldAttributedGmv = &CollaborationOrderField{
-		Value: func(_m *Collaboration) (ent.Value, error) {
-			return _m.AttributedGmv, nil
-		},
-		column: collaboration.FieldAttributedGmv,
-		toTerm: collaboration.ByAttributedGmv,
-		toCursor: func(_m *Collaboration) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.AttributedGmv,
-			}
-		},
-	}
 )
 
 // String implement fmt.Stringer interface.
@@ -2268,8 +2254,6 @@ func (f CollaborationOrderField) String() string {
 		str = "STATUS"
 	case CollaborationOrderFieldFee.column:
 		str = "FEE"
-	case CollaborationOrderFieldAttributedGmv.column:
-		str = "ATTRIBUTED_GMV"
 	}
 	return str
 }
@@ -2294,8 +2278,6 @@ func (f *CollaborationOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *CollaborationOrderFieldStatus
 	case "FEE":
 		*f = *CollaborationOrderFieldFee
-	case "ATTRIBUTED_GMV":
-		*f = *CollaborationOrderFieldAttributedGmv
 	default:
 		return fmt.Errorf("%s is not a valid CollaborationOrderField", str)
 	}

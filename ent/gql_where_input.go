@@ -2836,6 +2836,23 @@ type CollaborationWhereInput struct {
 	CommissionRateLT    *float64  `json:"commissionRateLT,omitempty"`
 	CommissionRateLTE   *float64  `json:"commissionRateLTE,omitempty"`
 
+	// "tracking_code" field predicates.
+	TrackingCode             *string  `json:"trackingCode,omitempty"`
+	TrackingCodeNEQ          *string  `json:"trackingCodeNEQ,omitempty"`
+	TrackingCodeIn           []string `json:"trackingCodeIn,omitempty"`
+	TrackingCodeNotIn        []string `json:"trackingCodeNotIn,omitempty"`
+	TrackingCodeGT           *string  `json:"trackingCodeGT,omitempty"`
+	TrackingCodeGTE          *string  `json:"trackingCodeGTE,omitempty"`
+	TrackingCodeLT           *string  `json:"trackingCodeLT,omitempty"`
+	TrackingCodeLTE          *string  `json:"trackingCodeLTE,omitempty"`
+	TrackingCodeContains     *string  `json:"trackingCodeContains,omitempty"`
+	TrackingCodeHasPrefix    *string  `json:"trackingCodeHasPrefix,omitempty"`
+	TrackingCodeHasSuffix    *string  `json:"trackingCodeHasSuffix,omitempty"`
+	TrackingCodeIsNil        bool     `json:"trackingCodeIsNil,omitempty"`
+	TrackingCodeNotNil       bool     `json:"trackingCodeNotNil,omitempty"`
+	TrackingCodeEqualFold    *string  `json:"trackingCodeEqualFold,omitempty"`
+	TrackingCodeContainsFold *string  `json:"trackingCodeContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -3136,6 +3153,51 @@ func (i *CollaborationWhereInput) P() (predicate.Collaboration, error) {
 	}
 	if i.CommissionRateLTE != nil {
 		predicates = append(predicates, collaboration.CommissionRateLTE(*i.CommissionRateLTE))
+	}
+	if i.TrackingCode != nil {
+		predicates = append(predicates, collaboration.TrackingCodeEQ(*i.TrackingCode))
+	}
+	if i.TrackingCodeNEQ != nil {
+		predicates = append(predicates, collaboration.TrackingCodeNEQ(*i.TrackingCodeNEQ))
+	}
+	if len(i.TrackingCodeIn) > 0 {
+		predicates = append(predicates, collaboration.TrackingCodeIn(i.TrackingCodeIn...))
+	}
+	if len(i.TrackingCodeNotIn) > 0 {
+		predicates = append(predicates, collaboration.TrackingCodeNotIn(i.TrackingCodeNotIn...))
+	}
+	if i.TrackingCodeGT != nil {
+		predicates = append(predicates, collaboration.TrackingCodeGT(*i.TrackingCodeGT))
+	}
+	if i.TrackingCodeGTE != nil {
+		predicates = append(predicates, collaboration.TrackingCodeGTE(*i.TrackingCodeGTE))
+	}
+	if i.TrackingCodeLT != nil {
+		predicates = append(predicates, collaboration.TrackingCodeLT(*i.TrackingCodeLT))
+	}
+	if i.TrackingCodeLTE != nil {
+		predicates = append(predicates, collaboration.TrackingCodeLTE(*i.TrackingCodeLTE))
+	}
+	if i.TrackingCodeContains != nil {
+		predicates = append(predicates, collaboration.TrackingCodeContains(*i.TrackingCodeContains))
+	}
+	if i.TrackingCodeHasPrefix != nil {
+		predicates = append(predicates, collaboration.TrackingCodeHasPrefix(*i.TrackingCodeHasPrefix))
+	}
+	if i.TrackingCodeHasSuffix != nil {
+		predicates = append(predicates, collaboration.TrackingCodeHasSuffix(*i.TrackingCodeHasSuffix))
+	}
+	if i.TrackingCodeIsNil {
+		predicates = append(predicates, collaboration.TrackingCodeIsNil())
+	}
+	if i.TrackingCodeNotNil {
+		predicates = append(predicates, collaboration.TrackingCodeNotNil())
+	}
+	if i.TrackingCodeEqualFold != nil {
+		predicates = append(predicates, collaboration.TrackingCodeEqualFold(*i.TrackingCodeEqualFold))
+	}
+	if i.TrackingCodeContainsFold != nil {
+		predicates = append(predicates, collaboration.TrackingCodeContainsFold(*i.TrackingCodeContainsFold))
 	}
 
 	if i.HasOrganization != nil {
@@ -5573,6 +5635,23 @@ type OrderWhereInput struct {
 	PaidAtIsNil  bool        `json:"paidAtIsNil,omitempty"`
 	PaidAtNotNil bool        `json:"paidAtNotNil,omitempty"`
 
+	// "tracking_code" field predicates.
+	TrackingCode             *string  `json:"trackingCode,omitempty"`
+	TrackingCodeNEQ          *string  `json:"trackingCodeNEQ,omitempty"`
+	TrackingCodeIn           []string `json:"trackingCodeIn,omitempty"`
+	TrackingCodeNotIn        []string `json:"trackingCodeNotIn,omitempty"`
+	TrackingCodeGT           *string  `json:"trackingCodeGT,omitempty"`
+	TrackingCodeGTE          *string  `json:"trackingCodeGTE,omitempty"`
+	TrackingCodeLT           *string  `json:"trackingCodeLT,omitempty"`
+	TrackingCodeLTE          *string  `json:"trackingCodeLTE,omitempty"`
+	TrackingCodeContains     *string  `json:"trackingCodeContains,omitempty"`
+	TrackingCodeHasPrefix    *string  `json:"trackingCodeHasPrefix,omitempty"`
+	TrackingCodeHasSuffix    *string  `json:"trackingCodeHasSuffix,omitempty"`
+	TrackingCodeIsNil        bool     `json:"trackingCodeIsNil,omitempty"`
+	TrackingCodeNotNil       bool     `json:"trackingCodeNotNil,omitempty"`
+	TrackingCodeEqualFold    *string  `json:"trackingCodeEqualFold,omitempty"`
+	TrackingCodeContainsFold *string  `json:"trackingCodeContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -5926,6 +6005,51 @@ func (i *OrderWhereInput) P() (predicate.Order, error) {
 	}
 	if i.PaidAtNotNil {
 		predicates = append(predicates, order.PaidAtNotNil())
+	}
+	if i.TrackingCode != nil {
+		predicates = append(predicates, order.TrackingCodeEQ(*i.TrackingCode))
+	}
+	if i.TrackingCodeNEQ != nil {
+		predicates = append(predicates, order.TrackingCodeNEQ(*i.TrackingCodeNEQ))
+	}
+	if len(i.TrackingCodeIn) > 0 {
+		predicates = append(predicates, order.TrackingCodeIn(i.TrackingCodeIn...))
+	}
+	if len(i.TrackingCodeNotIn) > 0 {
+		predicates = append(predicates, order.TrackingCodeNotIn(i.TrackingCodeNotIn...))
+	}
+	if i.TrackingCodeGT != nil {
+		predicates = append(predicates, order.TrackingCodeGT(*i.TrackingCodeGT))
+	}
+	if i.TrackingCodeGTE != nil {
+		predicates = append(predicates, order.TrackingCodeGTE(*i.TrackingCodeGTE))
+	}
+	if i.TrackingCodeLT != nil {
+		predicates = append(predicates, order.TrackingCodeLT(*i.TrackingCodeLT))
+	}
+	if i.TrackingCodeLTE != nil {
+		predicates = append(predicates, order.TrackingCodeLTE(*i.TrackingCodeLTE))
+	}
+	if i.TrackingCodeContains != nil {
+		predicates = append(predicates, order.TrackingCodeContains(*i.TrackingCodeContains))
+	}
+	if i.TrackingCodeHasPrefix != nil {
+		predicates = append(predicates, order.TrackingCodeHasPrefix(*i.TrackingCodeHasPrefix))
+	}
+	if i.TrackingCodeHasSuffix != nil {
+		predicates = append(predicates, order.TrackingCodeHasSuffix(*i.TrackingCodeHasSuffix))
+	}
+	if i.TrackingCodeIsNil {
+		predicates = append(predicates, order.TrackingCodeIsNil())
+	}
+	if i.TrackingCodeNotNil {
+		predicates = append(predicates, order.TrackingCodeNotNil())
+	}
+	if i.TrackingCodeEqualFold != nil {
+		predicates = append(predicates, order.TrackingCodeEqualFold(*i.TrackingCodeEqualFold))
+	}
+	if i.TrackingCodeContainsFold != nil {
+		predicates = append(predicates, order.TrackingCodeContainsFold(*i.TrackingCodeContainsFold))
 	}
 
 	if i.HasOrganization != nil {

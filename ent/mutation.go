@@ -6350,6 +6350,7 @@ type CollaborationMutation struct {
 	addcommission_rate  *float64
 	attributed_gmv      *schematype.Money
 	addattributed_gmv   *schematype.Money
+	tracking_code       *string
 	clearedFields       map[string]struct{}
 	organization        *int
 	clearedorganization bool
@@ -7022,6 +7023,55 @@ func (m *CollaborationMutation) ResetAttributedGmv() {
 	m.addattributed_gmv = nil
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (m *CollaborationMutation) SetTrackingCode(s string) {
+	m.tracking_code = &s
+}
+
+// TrackingCode returns the value of the "tracking_code" field in the mutation.
+func (m *CollaborationMutation) TrackingCode() (r string, exists bool) {
+	v := m.tracking_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingCode returns the old "tracking_code" field's value of the Collaboration entity.
+// If the Collaboration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollaborationMutation) OldTrackingCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingCode: %w", err)
+	}
+	return oldValue.TrackingCode, nil
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (m *CollaborationMutation) ClearTrackingCode() {
+	m.tracking_code = nil
+	m.clearedFields[collaboration.FieldTrackingCode] = struct{}{}
+}
+
+// TrackingCodeCleared returns if the "tracking_code" field was cleared in this mutation.
+func (m *CollaborationMutation) TrackingCodeCleared() bool {
+	_, ok := m.clearedFields[collaboration.FieldTrackingCode]
+	return ok
+}
+
+// ResetTrackingCode resets all changes to the "tracking_code" field.
+func (m *CollaborationMutation) ResetTrackingCode() {
+	m.tracking_code = nil
+	delete(m.clearedFields, collaboration.FieldTrackingCode)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *CollaborationMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -7164,7 +7214,7 @@ func (m *CollaborationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CollaborationMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, collaboration.FieldCreatedAt)
 	}
@@ -7201,6 +7251,9 @@ func (m *CollaborationMutation) Fields() []string {
 	if m.attributed_gmv != nil {
 		fields = append(fields, collaboration.FieldAttributedGmv)
 	}
+	if m.tracking_code != nil {
+		fields = append(fields, collaboration.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -7233,6 +7286,8 @@ func (m *CollaborationMutation) Field(name string) (ent.Value, bool) {
 		return m.CommissionRate()
 	case collaboration.FieldAttributedGmv:
 		return m.AttributedGmv()
+	case collaboration.FieldTrackingCode:
+		return m.TrackingCode()
 	}
 	return nil, false
 }
@@ -7266,6 +7321,8 @@ func (m *CollaborationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCommissionRate(ctx)
 	case collaboration.FieldAttributedGmv:
 		return m.OldAttributedGmv(ctx)
+	case collaboration.FieldTrackingCode:
+		return m.OldTrackingCode(ctx)
 	}
 	return nil, fmt.Errorf("unknown Collaboration field %s", name)
 }
@@ -7359,6 +7416,13 @@ func (m *CollaborationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAttributedGmv(v)
 		return nil
+	case collaboration.FieldTrackingCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingCode(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Collaboration field %s", name)
 }
@@ -7440,6 +7504,9 @@ func (m *CollaborationMutation) ClearedFields() []string {
 	if m.FieldCleared(collaboration.FieldDeliverables) {
 		fields = append(fields, collaboration.FieldDeliverables)
 	}
+	if m.FieldCleared(collaboration.FieldTrackingCode) {
+		fields = append(fields, collaboration.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -7465,6 +7532,9 @@ func (m *CollaborationMutation) ClearField(name string) error {
 		return nil
 	case collaboration.FieldDeliverables:
 		m.ClearDeliverables()
+		return nil
+	case collaboration.FieldTrackingCode:
+		m.ClearTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Collaboration nullable field %s", name)
@@ -7509,6 +7579,9 @@ func (m *CollaborationMutation) ResetField(name string) error {
 		return nil
 	case collaboration.FieldAttributedGmv:
 		m.ResetAttributedGmv()
+		return nil
+	case collaboration.FieldTrackingCode:
+		m.ResetTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Collaboration field %s", name)
@@ -14911,6 +14984,7 @@ type OrderMutation struct {
 	traffic_source      *order.TrafficSource
 	ordered_at          *time.Time
 	paid_at             *time.Time
+	tracking_code       *string
 	clearedFields       map[string]struct{}
 	organization        *int
 	clearedorganization bool
@@ -15556,6 +15630,55 @@ func (m *OrderMutation) ResetPaidAt() {
 	delete(m.clearedFields, order.FieldPaidAt)
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (m *OrderMutation) SetTrackingCode(s string) {
+	m.tracking_code = &s
+}
+
+// TrackingCode returns the value of the "tracking_code" field in the mutation.
+func (m *OrderMutation) TrackingCode() (r string, exists bool) {
+	v := m.tracking_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingCode returns the old "tracking_code" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTrackingCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingCode: %w", err)
+	}
+	return oldValue.TrackingCode, nil
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (m *OrderMutation) ClearTrackingCode() {
+	m.tracking_code = nil
+	m.clearedFields[order.FieldTrackingCode] = struct{}{}
+}
+
+// TrackingCodeCleared returns if the "tracking_code" field was cleared in this mutation.
+func (m *OrderMutation) TrackingCodeCleared() bool {
+	_, ok := m.clearedFields[order.FieldTrackingCode]
+	return ok
+}
+
+// ResetTrackingCode resets all changes to the "tracking_code" field.
+func (m *OrderMutation) ResetTrackingCode() {
+	m.tracking_code = nil
+	delete(m.clearedFields, order.FieldTrackingCode)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *OrderMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -15698,7 +15821,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -15738,6 +15861,9 @@ func (m *OrderMutation) Fields() []string {
 	if m.paid_at != nil {
 		fields = append(fields, order.FieldPaidAt)
 	}
+	if m.tracking_code != nil {
+		fields = append(fields, order.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -15772,6 +15898,8 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.OrderedAt()
 	case order.FieldPaidAt:
 		return m.PaidAt()
+	case order.FieldTrackingCode:
+		return m.TrackingCode()
 	}
 	return nil, false
 }
@@ -15807,6 +15935,8 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldOrderedAt(ctx)
 	case order.FieldPaidAt:
 		return m.OldPaidAt(ctx)
+	case order.FieldTrackingCode:
+		return m.OldTrackingCode(ctx)
 	}
 	return nil, fmt.Errorf("unknown Order field %s", name)
 }
@@ -15907,6 +16037,13 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaidAt(v)
 		return nil
+	case order.FieldTrackingCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingCode(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)
 }
@@ -15970,6 +16107,9 @@ func (m *OrderMutation) ClearedFields() []string {
 	if m.FieldCleared(order.FieldPaidAt) {
 		fields = append(fields, order.FieldPaidAt)
 	}
+	if m.FieldCleared(order.FieldTrackingCode) {
+		fields = append(fields, order.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -15989,6 +16129,9 @@ func (m *OrderMutation) ClearField(name string) error {
 		return nil
 	case order.FieldPaidAt:
 		m.ClearPaidAt()
+		return nil
+	case order.FieldTrackingCode:
+		m.ClearTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Order nullable field %s", name)
@@ -16036,6 +16179,9 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldPaidAt:
 		m.ResetPaidAt()
+		return nil
+	case order.FieldTrackingCode:
+		m.ResetTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)

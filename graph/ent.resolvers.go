@@ -98,6 +98,12 @@ func (r *queryResolver) SyncJobs(ctx context.Context, after *entgql.Cursor[int],
 	return r.Client.SyncJob.Query().Paginate(ctx, after, first, before, last, ent.WithSyncJobOrder(orderBy), ent.WithSyncJobFilter(where.Filter))
 }
 
+// Campaign returns generated.CampaignResolver implementation.
+func (r *Resolver) Campaign() generated.CampaignResolver { return &campaignResolver{r} }
+
+// Collaboration returns generated.CollaborationResolver implementation.
+func (r *Resolver) Collaboration() generated.CollaborationResolver { return &collaborationResolver{r} }
+
 // MetricSnapshot returns generated.MetricSnapshotResolver implementation.
 func (r *Resolver) MetricSnapshot() generated.MetricSnapshotResolver {
 	return &metricSnapshotResolver{r}
@@ -110,6 +116,8 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Store() generated.StoreResolver { return &storeResolver{r} }
 
 type (
+	campaignResolver       struct{ *Resolver }
+	collaborationResolver  struct{ *Resolver }
 	metricSnapshotResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 	storeResolver          struct{ *Resolver }

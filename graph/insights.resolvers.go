@@ -9,9 +9,40 @@ import (
 	"context"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/generated"
 	"github.com/opsgraph/opsgraph/graph/model"
+	"github.com/opsgraph/opsgraph/insights/insightsvc"
 )
+
+// Results is the resolver for the results field.
+func (r *campaignResolver) Results(ctx context.Context, obj *ent.Campaign) (*model.CampaignResults, error) {
+	return r.campaignResults(ctx, obj)
+}
+
+// AttributedGmv is the resolver for the attributedGmv field.
+func (r *collaborationResolver) AttributedGmv(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
+	a, err := r.collabAttribution(ctx, obj)
+	return schematype.Money(a.Paid), err
+}
+
+// AttributedOrders is the resolver for the attributedOrders field.
+func (r *collaborationResolver) AttributedOrders(ctx context.Context, obj *ent.Collaboration) (int, error) {
+	a, err := r.collabAttribution(ctx, obj)
+	return int(a.Orders), err
+}
+
+// AttributedRefunds is the resolver for the attributedRefunds field.
+func (r *collaborationResolver) AttributedRefunds(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
+	a, err := r.collabAttribution(ctx, obj)
+	return schematype.Money(a.Refunded), err
+}
+
+// Commission is the resolver for the commission field.
+func (r *collaborationResolver) Commission(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
+	a, err := r.collabAttribution(ctx, obj)
+	return schematype.Money(insightsvc.Commission(obj, a)), err
+}
 
 // Repurchase30 is the resolver for the repurchase30 field.
 func (r *insightsResolver) Repurchase30(ctx context.Context, obj *model.Insights) (*model.Repurchase30, error) {

@@ -46,18 +46,19 @@ func (s *Service) AfterSync(ctx context.Context, job *ent.SyncJob) {
 	}
 }
 
-// RunPeriodically evaluates all rules every interval until ctx ends.
+// RunPeriodically evaluates all rules every interval (first after one
+// interval) until ctx ends.
 func (s *Service) RunPeriodically(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if err := s.Evaluate(ctx, s.now()); err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.WarnContext(ctx, "evaluate alerts", "err", err)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if err := s.Evaluate(ctx, s.now()); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.WarnContext(ctx, "evaluate alerts", "err", err)
 		}
 	}
 }

@@ -264,6 +264,7 @@ var (
 		{Name: "fee", Type: field.TypeInt64, Default: 0},
 		{Name: "commission_rate", Type: field.TypeFloat64, Default: 0},
 		{Name: "attributed_gmv", Type: field.TypeInt64, Default: 0},
+		{Name: "tracking_code", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "kol_partner_id", Type: field.TypeInt},
 		{Name: "campaign_id", Type: field.TypeInt, Nullable: true},
@@ -277,25 +278,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "collaborations_organizations_organization",
-				Columns:    []*schema.Column{CollaborationsColumns[9]},
+				Columns:    []*schema.Column{CollaborationsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "collaborations_kol_partners_kol_partner",
-				Columns:    []*schema.Column{CollaborationsColumns[10]},
+				Columns:    []*schema.Column{CollaborationsColumns[11]},
 				RefColumns: []*schema.Column{KolPartnersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "collaborations_campaigns_campaign",
-				Columns:    []*schema.Column{CollaborationsColumns[11]},
+				Columns:    []*schema.Column{CollaborationsColumns[12]},
 				RefColumns: []*schema.Column{CampaignsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "collaborations_contents_content",
-				Columns:    []*schema.Column{CollaborationsColumns[12]},
+				Columns:    []*schema.Column{CollaborationsColumns[13]},
 				RefColumns: []*schema.Column{ContentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -304,22 +305,22 @@ var (
 			{
 				Name:    "collaboration_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[9]},
+				Columns: []*schema.Column{CollaborationsColumns[10]},
 			},
 			{
 				Name:    "collaboration_kol_partner_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[10]},
+				Columns: []*schema.Column{CollaborationsColumns[11]},
 			},
 			{
 				Name:    "collaboration_campaign_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[11]},
+				Columns: []*schema.Column{CollaborationsColumns[12]},
 			},
 			{
 				Name:    "collaboration_content_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[12]},
+				Columns: []*schema.Column{CollaborationsColumns[13]},
 			},
 		},
 	}
@@ -654,6 +655,7 @@ var (
 		{Name: "traffic_source", Type: field.TypeEnum, Enums: []string{"NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER"}, Default: "OTHER"},
 		{Name: "ordered_at", Type: field.TypeTime},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "tracking_code", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 	}
@@ -665,13 +667,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orders_organizations_organization",
-				Columns:    []*schema.Column{OrdersColumns[12]},
+				Columns:    []*schema.Column{OrdersColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "orders_stores_store",
-				Columns:    []*schema.Column{OrdersColumns[13]},
+				Columns:    []*schema.Column{OrdersColumns[14]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -680,22 +682,27 @@ var (
 			{
 				Name:    "order_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[12]},
+				Columns: []*schema.Column{OrdersColumns[13]},
 			},
 			{
 				Name:    "order_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[4]},
+				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[4]},
 			},
 			{
 				Name:    "order_store_id_ordered_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[10]},
+				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[10]},
 			},
 			{
 				Name:    "order_status",
 				Unique:  false,
 				Columns: []*schema.Column{OrdersColumns[5]},
+			},
+			{
+				Name:    "order_organization_id_tracking_code",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[12]},
 			},
 		},
 	}

@@ -421,6 +421,10 @@ func init() {
 	collaborationDescAttributedGmv := collaborationFields[8].Descriptor()
 	// collaboration.DefaultAttributedGmv holds the default value on creation for the attributed_gmv field.
 	collaboration.DefaultAttributedGmv = schematype.Money(collaborationDescAttributedGmv.Default.(int64))
+	// collaborationDescTrackingCode is the schema descriptor for tracking_code field.
+	collaborationDescTrackingCode := collaborationFields[9].Descriptor()
+	// collaboration.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	collaboration.TrackingCodeValidator = collaborationDescTrackingCode.Validators[0].(func(string) error)
 	contentMixin := schema.Content{}.Mixin()
 	content.Policy = privacy.NewPolicies(schema.Content{})
 	content.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -856,6 +860,10 @@ func init() {
 	orderDescBuyerRef := orderFields[6].Descriptor()
 	// order.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	order.BuyerRefValidator = orderDescBuyerRef.Validators[0].(func(string) error)
+	// orderDescTrackingCode is the schema descriptor for tracking_code field.
+	orderDescTrackingCode := orderFields[10].Descriptor()
+	// order.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	order.TrackingCodeValidator = orderDescTrackingCode.Validators[0].(func(string) error)
 	orderlineMixin := schema.OrderLine{}.Mixin()
 	orderline.Policy = privacy.NewPolicies(schema.OrderLine{})
 	orderline.Hooks[0] = func(next ent.Mutator) ent.Mutator {

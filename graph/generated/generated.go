@@ -44,6 +44,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Campaign() CampaignResolver
+	Collaboration() CollaborationResolver
 	Insights() InsightsResolver
 	MetricSnapshot() MetricSnapshotResolver
 	Mutation() MutationResolver
@@ -180,6 +182,7 @@ type ComplexityRoot struct {
 		Organization   func(childComplexity int) int
 		OrganizationID func(childComplexity int) int
 		Phases         func(childComplexity int) int
+		Results        func(childComplexity int) int
 		Rules          func(childComplexity int) int
 		Spend          func(childComplexity int) int
 		StartsAt       func(childComplexity int) int
@@ -206,6 +209,15 @@ type ComplexityRoot struct {
 		StartsAt func(childComplexity int) int
 	}
 
+	CampaignResults struct {
+		AverageOrderValue func(childComplexity int) int
+		PaidAmount        func(childComplexity int) int
+		PaidOrders        func(childComplexity int) int
+		PayingBuyers      func(childComplexity int) int
+		Roi               func(childComplexity int) int
+		Spend             func(childComplexity int) int
+	}
+
 	CampaignRules struct {
 		Bargain             func(childComplexity int) int
 		Coupon              func(childComplexity int) int
@@ -226,23 +238,27 @@ type ComplexityRoot struct {
 	}
 
 	Collaboration struct {
-		AttributedGmv  func(childComplexity int) int
-		Brief          func(childComplexity int) int
-		Campaign       func(childComplexity int) int
-		CampaignID     func(childComplexity int) int
-		CommissionRate func(childComplexity int) int
-		Content        func(childComplexity int) int
-		ContentID      func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Deliverables   func(childComplexity int) int
-		Fee            func(childComplexity int) int
-		ID             func(childComplexity int) int
-		KolPartner     func(childComplexity int) int
-		KolPartnerID   func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		Status         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AttributedGmv     func(childComplexity int) int
+		AttributedOrders  func(childComplexity int) int
+		AttributedRefunds func(childComplexity int) int
+		Brief             func(childComplexity int) int
+		Campaign          func(childComplexity int) int
+		CampaignID        func(childComplexity int) int
+		Commission        func(childComplexity int) int
+		CommissionRate    func(childComplexity int) int
+		Content           func(childComplexity int) int
+		ContentID         func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Deliverables      func(childComplexity int) int
+		Fee               func(childComplexity int) int
+		ID                func(childComplexity int) int
+		KolPartner        func(childComplexity int) int
+		KolPartnerID      func(childComplexity int) int
+		Organization      func(childComplexity int) int
+		OrganizationID    func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TrackingCode      func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	CollaborationConnection struct {
@@ -594,6 +610,7 @@ type ComplexityRoot struct {
 		Store          func(childComplexity int) int
 		StoreID        func(childComplexity int) int
 		Total          func(childComplexity int) int
+		TrackingCode   func(childComplexity int) int
 		TrafficSource  func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
@@ -1078,6 +1095,15 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CampaignResolver interface {
+	Results(ctx context.Context, obj *ent.Campaign) (*model.CampaignResults, error)
+}
+type CollaborationResolver interface {
+	AttributedGmv(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
+	AttributedOrders(ctx context.Context, obj *ent.Collaboration) (int, error)
+	AttributedRefunds(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
+	Commission(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
+}
 type InsightsResolver interface {
 	Repurchase30(ctx context.Context, obj *model.Insights) (*model.Repurchase30, error)
 }
@@ -1715,6 +1741,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Phases(childComplexity), true
+	case "Campaign.results":
+		if e.ComplexityRoot.Campaign.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Results(childComplexity), true
 	case "Campaign.rules":
 		if e.ComplexityRoot.Campaign.Rules == nil {
 			break
@@ -1809,6 +1841,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignPhase.StartsAt(childComplexity), true
 
+	case "CampaignResults.averageOrderValue":
+		if e.ComplexityRoot.CampaignResults.AverageOrderValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.AverageOrderValue(childComplexity), true
+	case "CampaignResults.paidAmount":
+		if e.ComplexityRoot.CampaignResults.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PaidAmount(childComplexity), true
+	case "CampaignResults.paidOrders":
+		if e.ComplexityRoot.CampaignResults.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PaidOrders(childComplexity), true
+	case "CampaignResults.payingBuyers":
+		if e.ComplexityRoot.CampaignResults.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PayingBuyers(childComplexity), true
+	case "CampaignResults.roi":
+		if e.ComplexityRoot.CampaignResults.Roi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.Roi(childComplexity), true
+	case "CampaignResults.spend":
+		if e.ComplexityRoot.CampaignResults.Spend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.Spend(childComplexity), true
+
 	case "CampaignRules.bargain":
 		if e.ComplexityRoot.CampaignRules.Bargain == nil {
 			break
@@ -1895,6 +1964,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collaboration.AttributedGmv(childComplexity), true
+	case "Collaboration.attributedOrders":
+		if e.ComplexityRoot.Collaboration.AttributedOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.AttributedOrders(childComplexity), true
+	case "Collaboration.attributedRefunds":
+		if e.ComplexityRoot.Collaboration.AttributedRefunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.AttributedRefunds(childComplexity), true
 	case "Collaboration.brief":
 		if e.ComplexityRoot.Collaboration.Brief == nil {
 			break
@@ -1913,6 +1994,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collaboration.CampaignID(childComplexity), true
+	case "Collaboration.commission":
+		if e.ComplexityRoot.Collaboration.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.Commission(childComplexity), true
 	case "Collaboration.commissionRate":
 		if e.ComplexityRoot.Collaboration.CommissionRate == nil {
 			break
@@ -1985,6 +2072,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collaboration.Status(childComplexity), true
+	case "Collaboration.trackingCode":
+		if e.ComplexityRoot.Collaboration.TrackingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.TrackingCode(childComplexity), true
 	case "Collaboration.updatedAt":
 		if e.ComplexityRoot.Collaboration.UpdatedAt == nil {
 			break
@@ -3728,6 +3821,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Total(childComplexity), true
+	case "Order.trackingCode":
+		if e.ComplexityRoot.Order.TrackingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TrackingCode(childComplexity), true
 	case "Order.trafficSource":
 		if e.ComplexityRoot.Order.TrafficSource == nil {
 			break
@@ -9204,9 +9303,9 @@ type Collaboration implements Node {
   """
   commissionRate: Float!
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: Money!
+  trackingCode: String
   """
   The organization (tenant) that owns this record.
   """
@@ -9287,10 +9386,6 @@ enum CollaborationOrderField {
   Order by fee.
   """
   FEE
-  """
-  Order by attributed gmv.
-  """
-  ATTRIBUTED_GMV
 }
 """
 CollaborationStatus is enum for the field status
@@ -9622,6 +9717,66 @@ input CollaborationWhereInput {
   commissionRate is at most this.
   """
   commissionRateLTE: Float
+  """
+  tracking_code field predicates
+  """
+  trackingCode: String
+  """
+  trackingCode is not this.
+  """
+  trackingCodeNEQ: String
+  """
+  trackingCode is one of these.
+  """
+  trackingCodeIn: [String!]
+  """
+  trackingCode is none of these.
+  """
+  trackingCodeNotIn: [String!]
+  """
+  trackingCode is more than this.
+  """
+  trackingCodeGT: String
+  """
+  trackingCode is at least this.
+  """
+  trackingCodeGTE: String
+  """
+  trackingCode is less than this.
+  """
+  trackingCodeLT: String
+  """
+  trackingCode is at most this.
+  """
+  trackingCodeLTE: String
+  """
+  trackingCode contains this.
+  """
+  trackingCodeContains: String
+  """
+  trackingCode starts with this.
+  """
+  trackingCodeHasPrefix: String
+  """
+  trackingCode ends with this.
+  """
+  trackingCodeHasSuffix: String
+  """
+  trackingCode is not set.
+  """
+  trackingCodeIsNil: Boolean
+  """
+  trackingCode is set.
+  """
+  trackingCodeNotNil: Boolean
+  """
+  trackingCode equals this, ignoring case.
+  """
+  trackingCodeEqualFold: String
+  """
+  trackingCode contains this, ignoring case.
+  """
+  trackingCodeContainsFold: String
   """
   organization edge predicates
   """
@@ -10664,9 +10819,9 @@ input CreateCollaborationInput {
   """
   commissionRate: Float
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: MoneyInput
+  trackingCode: String
   """
   Id of kolPartner.
   """
@@ -12545,6 +12700,10 @@ type Order implements Node {
   """
   paidAt: Time
   """
+  KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration.
+  """
+  trackingCode: String
+  """
   The organization (tenant) that owns this record.
   """
   organization: Organization!
@@ -13583,6 +13742,66 @@ input OrderWhereInput {
   paidAt is set.
   """
   paidAtNotNil: Boolean
+  """
+  tracking_code field predicates
+  """
+  trackingCode: String
+  """
+  trackingCode is not this.
+  """
+  trackingCodeNEQ: String
+  """
+  trackingCode is one of these.
+  """
+  trackingCodeIn: [String!]
+  """
+  trackingCode is none of these.
+  """
+  trackingCodeNotIn: [String!]
+  """
+  trackingCode is more than this.
+  """
+  trackingCodeGT: String
+  """
+  trackingCode is at least this.
+  """
+  trackingCodeGTE: String
+  """
+  trackingCode is less than this.
+  """
+  trackingCodeLT: String
+  """
+  trackingCode is at most this.
+  """
+  trackingCodeLTE: String
+  """
+  trackingCode contains this.
+  """
+  trackingCodeContains: String
+  """
+  trackingCode starts with this.
+  """
+  trackingCodeHasPrefix: String
+  """
+  trackingCode ends with this.
+  """
+  trackingCodeHasSuffix: String
+  """
+  trackingCode is not set.
+  """
+  trackingCodeIsNil: Boolean
+  """
+  trackingCode is set.
+  """
+  trackingCodeNotNil: Boolean
+  """
+  trackingCode equals this, ignoring case.
+  """
+  trackingCodeEqualFold: String
+  """
+  trackingCode contains this, ignoring case.
+  """
+  trackingCodeContainsFold: String
   """
   organization edge predicates
   """
@@ -19231,9 +19450,13 @@ input UpdateCollaborationInput {
   """
   commissionRate: Float
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: MoneyInput
+  trackingCode: String
+  """
+  Clears TrackingCode.
+  """
+  clearTrackingCode: Boolean
   """
   Id of campaign.
   """
@@ -20491,6 +20714,38 @@ extend type Subscription {
   "Alerts as they are raised in organizations where the viewer sees alerts (one organization when given)."
   alertRaised("Only alerts of this organization." organizationId: ID): Alert!
 }
+
+extend type Collaboration {
+  "支付金额 of the paid orders carrying the collaboration's tracking code (computed, refunds not deducted)."
+  attributedGmv: Money!
+  "Paid orders carrying the tracking code."
+  attributedOrders: Int!
+  "Refunded amount of those orders."
+  attributedRefunds: Money!
+  "CPS commission = commissionRate × (attributedGmv − attributedRefunds), rounded half up to the fen."
+  commission: Money!
+}
+
+"A campaign's results, computed from the orders (not typed)."
+type CampaignResults {
+  "支付金额 of the store's orders paid within the campaign window."
+  paidAmount: Money!
+  "Distinct paying buyers of those orders."
+  payingBuyers: Int!
+  "Paid orders."
+  paidOrders: Int!
+  "客单价 = paidAmount ÷ payingBuyers."
+  averageOrderValue: Money!
+  "Spend recorded on the campaign."
+  spend: Money!
+  "ROI = paidAmount ÷ spend; null without spend."
+  roi: Float
+}
+
+extend type Campaign {
+  "Results computed from the orders paid in the campaign's store within its window."
+  results: CampaignResults!
+}
 `, BuiltIn: false},
 	{Name: "../mutation.graphql", Input: `"Writes. Each mutation returns the changed object; deletes return the deleted id."
 type Mutation {
@@ -21299,6 +21554,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_store(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
+	case "results":
+		return ec.fieldContext_Campaign_results(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -21335,6 +21592,24 @@ func (ec *executionContext) childFields_CampaignPhase(ctx context.Context, field
 		return ec.fieldContext_CampaignPhase_endsAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignPhase", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paidAmount":
+		return ec.fieldContext_CampaignResults_paidAmount(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_CampaignResults_payingBuyers(ctx, field)
+	case "paidOrders":
+		return ec.fieldContext_CampaignResults_paidOrders(ctx, field)
+	case "averageOrderValue":
+		return ec.fieldContext_CampaignResults_averageOrderValue(ctx, field)
+	case "spend":
+		return ec.fieldContext_CampaignResults_spend(ctx, field)
+	case "roi":
+		return ec.fieldContext_CampaignResults_roi(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignResults", field.Name)
 }
 
 func (ec *executionContext) childFields_CampaignRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21401,8 +21676,8 @@ func (ec *executionContext) childFields_Collaboration(ctx context.Context, field
 		return ec.fieldContext_Collaboration_fee(ctx, field)
 	case "commissionRate":
 		return ec.fieldContext_Collaboration_commissionRate(ctx, field)
-	case "attributedGmv":
-		return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+	case "trackingCode":
+		return ec.fieldContext_Collaboration_trackingCode(ctx, field)
 	case "organization":
 		return ec.fieldContext_Collaboration_organization(ctx, field)
 	case "kolPartner":
@@ -21411,6 +21686,14 @@ func (ec *executionContext) childFields_Collaboration(ctx context.Context, field
 		return ec.fieldContext_Collaboration_campaign(ctx, field)
 	case "content":
 		return ec.fieldContext_Collaboration_content(ctx, field)
+	case "attributedGmv":
+		return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+	case "attributedOrders":
+		return ec.fieldContext_Collaboration_attributedOrders(ctx, field)
+	case "attributedRefunds":
+		return ec.fieldContext_Collaboration_attributedRefunds(ctx, field)
+	case "commission":
+		return ec.fieldContext_Collaboration_commission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collaboration", field.Name)
 }
@@ -21991,6 +22274,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_orderedAt(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Order_paidAt(ctx, field)
+	case "trackingCode":
+		return ec.fieldContext_Order_trackingCode(ctx, field)
 	case "organization":
 		return ec.fieldContext_Order_organization(ctx, field)
 	case "store":
@@ -28285,6 +28570,38 @@ func (ec *executionContext) fieldContext_Campaign_collaborations(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_results(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignResults) graphql.Marshaler {
+			return ec.marshalNCampaignResults2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignResults(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignResults(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CampaignConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28494,6 +28811,171 @@ func (ec *executionContext) _CampaignPhase_endsAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CampaignPhase_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignPhase", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CampaignResults_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignResults_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignResults_averageOrderValue(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_averageOrderValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageOrderValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_averageOrderValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_spend(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_spend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_spend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_roi(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_roi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_roi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CampaignRules_timeLimitedDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.CampaignRules) (ret graphql.Marshaler) {
@@ -29161,36 +29643,27 @@ func (ec *executionContext) fieldContext_Collaboration_commissionRate(_ context.
 	return graphql.NewScalarFieldContext("Collaboration", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Collaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Collaboration_trackingCode(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+			return ec.fieldContext_Collaboration_trackingCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AttributedGmv, nil
+			return obj.TrackingCode, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
-			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Collaboration_attributedGmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Collaboration",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Money(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_Collaboration_trackingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collaboration", field, false, false, "String")
 }
 
 func (ec *executionContext) _Collaboration_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
@@ -29316,6 +29789,125 @@ func (ec *executionContext) fieldContext_Collaboration_content(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedGmv(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedGmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_attributedOrders(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedOrders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collaboration", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Collaboration_attributedRefunds(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedRefunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedRefunds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedRefunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_commission(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().Commission(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36418,6 +37010,29 @@ func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Order_trackingCode(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_trackingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_trackingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
 func (ec *executionContext) _Order_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
@@ -50836,7 +51451,7 @@ func (ec *executionContext) unmarshalInputCollaborationWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "kolPartnerID", "kolPartnerIDNEQ", "kolPartnerIDIn", "kolPartnerIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "campaignIDIsNil", "campaignIDNotNil", "contentID", "contentIDNEQ", "contentIDIn", "contentIDNotIn", "contentIDIsNil", "contentIDNotNil", "brief", "briefNEQ", "briefIn", "briefNotIn", "briefGT", "briefGTE", "briefLT", "briefLTE", "briefContains", "briefHasPrefix", "briefHasSuffix", "briefIsNil", "briefNotNil", "briefEqualFold", "briefContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "commissionRate", "commissionRateNEQ", "commissionRateIn", "commissionRateNotIn", "commissionRateGT", "commissionRateGTE", "commissionRateLT", "commissionRateLTE", "hasOrganization", "hasOrganizationWith", "hasKolPartner", "hasKolPartnerWith", "hasCampaign", "hasCampaignWith", "hasContent", "hasContentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "kolPartnerID", "kolPartnerIDNEQ", "kolPartnerIDIn", "kolPartnerIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "campaignIDIsNil", "campaignIDNotNil", "contentID", "contentIDNEQ", "contentIDIn", "contentIDNotIn", "contentIDIsNil", "contentIDNotNil", "brief", "briefNEQ", "briefIn", "briefNotIn", "briefGT", "briefGTE", "briefLT", "briefLTE", "briefContains", "briefHasPrefix", "briefHasSuffix", "briefIsNil", "briefNotNil", "briefEqualFold", "briefContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "commissionRate", "commissionRateNEQ", "commissionRateIn", "commissionRateNotIn", "commissionRateGT", "commissionRateGTE", "commissionRateLT", "commissionRateLTE", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "hasOrganization", "hasOrganizationWith", "hasKolPartner", "hasKolPartnerWith", "hasCampaign", "hasCampaignWith", "hasContent", "hasContentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51361,6 +51976,111 @@ func (ec *executionContext) unmarshalInputCollaborationWhereInput(ctx context.Co
 				return it, err
 			}
 			it.CommissionRateLTE = data
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCode = data
+		case "trackingCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNEQ = data
+		case "trackingCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIn = data
+		case "trackingCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotIn = data
+		case "trackingCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGT = data
+		case "trackingCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGTE = data
+		case "trackingCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLT = data
+		case "trackingCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLTE = data
+		case "trackingCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContains = data
+		case "trackingCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasPrefix = data
+		case "trackingCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasSuffix = data
+		case "trackingCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIsNil = data
+		case "trackingCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotNil = data
+		case "trackingCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeEqualFold = data
+		case "trackingCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -52968,7 +53688,7 @@ func (ec *executionContext) unmarshalInputCreateCollaborationInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"brief", "deliverables", "status", "fee", "commissionRate", "attributedGmv", "kolPartnerID", "campaignID", "contentID"}
+	fieldsInOrder := [...]string{"brief", "deliverables", "status", "fee", "commissionRate", "trackingCode", "kolPartnerID", "campaignID", "contentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53010,13 +53730,13 @@ func (ec *executionContext) unmarshalInputCreateCollaborationInput(ctx context.C
 				return it, err
 			}
 			it.CommissionRate = data
-		case "attributedGmv":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedGmv"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AttributedGmv = data
+			it.TrackingCode = data
 		case "kolPartnerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -56971,7 +57691,7 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57629,6 +58349,111 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.PaidAtNotNil = data
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCode = data
+		case "trackingCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNEQ = data
+		case "trackingCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIn = data
+		case "trackingCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotIn = data
+		case "trackingCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGT = data
+		case "trackingCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGTE = data
+		case "trackingCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLT = data
+		case "trackingCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLTE = data
+		case "trackingCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContains = data
+		case "trackingCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasPrefix = data
+		case "trackingCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasSuffix = data
+		case "trackingCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIsNil = data
+		case "trackingCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotNil = data
+		case "trackingCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeEqualFold = data
+		case "trackingCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -65056,7 +65881,7 @@ func (ec *executionContext) unmarshalInputUpdateCollaborationInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"brief", "clearBrief", "deliverables", "appendDeliverables", "clearDeliverables", "status", "fee", "commissionRate", "attributedGmv", "campaignID", "clearCampaign", "contentID", "clearContent"}
+	fieldsInOrder := [...]string{"brief", "clearBrief", "deliverables", "appendDeliverables", "clearDeliverables", "status", "fee", "commissionRate", "trackingCode", "clearTrackingCode", "campaignID", "clearCampaign", "contentID", "clearContent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -65119,13 +65944,20 @@ func (ec *executionContext) unmarshalInputUpdateCollaborationInput(ctx context.C
 				return it, err
 			}
 			it.CommissionRate = data
-		case "attributedGmv":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedGmv"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AttributedGmv = data
+			it.TrackingCode = data
+		case "clearTrackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTrackingCode"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTrackingCode = data
 		case "campaignID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -67518,6 +68350,12 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_collaborations(ctx, field, obj)
 				})
+		case "results":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_results(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -67640,6 +68478,64 @@ func (ec *executionContext) _CampaignPhase(ctx context.Context, sel ast.Selectio
 		case "endsAt":
 			out.Values[i] = ec._CampaignPhase_endsAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var campaignResultsImplementors = []string{"CampaignResults"}
+
+func (ec *executionContext) _CampaignResults(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignResults) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignResultsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignResults")
+		case "paidAmount":
+			out.Values[i] = ec._CampaignResults_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._CampaignResults_payingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOrders":
+			out.Values[i] = ec._CampaignResults_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageOrderValue":
+			out.Values[i] = ec._CampaignResults_averageOrderValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spend":
+			out.Values[i] = ec._CampaignResults_spend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roi":
+			out.Values[i] = ec._CampaignResults_roi(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -67851,9 +68747,9 @@ func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "attributedGmv":
-			out.Values[i] = ec._Collaboration_attributedGmv(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "trackingCode":
+			out.Values[i] = ec._Collaboration_trackingCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
@@ -67879,6 +68775,30 @@ func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Collaboration_content(ctx, field, obj)
+				})
+		case "attributedGmv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedGmv(ctx, field, obj)
+				})
+		case "attributedOrders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedOrders(ctx, field, obj)
+				})
+		case "attributedRefunds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedRefunds(ctx, field, obj)
+				})
+		case "commission":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_commission(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -70232,6 +71152,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "paidAt":
 			out.Values[i] = ec._Order_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingCode":
+			out.Values[i] = ec._Order_trackingCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -74054,6 +74979,14 @@ func (ec *executionContext) marshalNCampaignPhaseName2githubᚗcomᚋopsgraphᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "CampaignPhaseName!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCampaignResults2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignResults(ctx context.Context, sel ast.SelectionSet, v *model.CampaignResults) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignResults!")
+		return graphql.Null
+	}
+	return ec._CampaignResults(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCampaignRules2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx context.Context, sel ast.SelectionSet, v schematype.CampaignRules) graphql.Marshaler {

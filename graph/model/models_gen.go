@@ -15,6 +15,22 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
 
+// A campaign's results, computed from the orders (not typed).
+type CampaignResults struct {
+	// 支付金额 of the store's orders paid within the campaign window.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// Distinct paying buyers of those orders.
+	PayingBuyers int `json:"payingBuyers"`
+	// Paid orders.
+	PaidOrders int `json:"paidOrders"`
+	// 客单价 = paidAmount ÷ payingBuyers.
+	AverageOrderValue schematype.Money `json:"averageOrderValue"`
+	// Spend recorded on the campaign.
+	Spend schematype.Money `json:"spend"`
+	// ROI = paidAmount ÷ spend; null without spend.
+	Roi *float64 `json:"roi,omitempty"`
+}
+
 // A monthly cohort: buyers whose first paid order fell in the month.
 type CohortRow struct {
 	// Cohort month, YYYY-MM.
