@@ -79,7 +79,11 @@ func (s *Service) Rules(ctx context.Context, org int) ([]*ent.AlertRule, error) 
 		}
 		bs = append(bs, c)
 	}
-	return s.Client.AlertRule.CreateBulk(bs...).Save(ctx)
+	created, err := s.Client.AlertRule.CreateBulk(bs...).Save(ctx)
+	if ent.IsConstraintError(err) { // another replica created them first
+		return s.Client.AlertRule.Query().Where(alertrule.OrganizationID(org)).Order(ent.Asc(alertrule.FieldID)).All(ctx)
+	}
+	return created, err
 }
 
 // EvaluateOrg checks one organization's rules at now.

@@ -129,6 +129,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{AlertRulesColumns[10], AlertRulesColumns[4]},
 			},
+			{
+				Name:    "alertrule_organization_id_name",
+				Unique:  true,
+				Columns: []*schema.Column{AlertRulesColumns[10], AlertRulesColumns[3]},
+			},
 		},
 	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.

@@ -35,7 +35,8 @@ func (AlertRule) Fields() []ent.Field {
 
 // Indexes of AlertRule.
 func (AlertRule) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("organization_id", "kind")}
+	// Unique names also make creating the defaults idempotent across replicas.
+	return []ent.Index{index.Fields("organization_id", "kind"), index.Fields("organization_id", "name").Unique()}
 }
 
 // Annotations of AlertRule.
