@@ -17,14 +17,11 @@ func Funnel(t Totals) []Stage {
 		name string
 		n    int64
 	}{{"VISITORS", t.Visitors}, {"ADD_TO_CART", t.AddToCart}, {"ORDERING_BUYERS", t.OrderingBuyers}, {"PAYING_BUYERS", t.PayingBuyers}}
-	out := make([]Stage, len(counts))
-	for i, c := range counts {
-		out[i] = Stage{Name: c.name, Count: c.n, FromTop: Ratio(c.n, t.Visitors)}
-		if i == 0 {
-			out[i].FromPrev = Ratio(c.n, c.n)
-		} else {
-			out[i].FromPrev = Ratio(c.n, counts[i-1].n)
-		}
+	out := make([]Stage, 0, len(counts))
+	prev := t.Visitors // the first stage's rate is visitors ÷ visitors
+	for _, c := range counts {
+		out = append(out, Stage{Name: c.name, Count: c.n, FromPrev: Ratio(c.n, prev), FromTop: Ratio(c.n, t.Visitors)})
+		prev = c.n
 	}
 	return out
 }
