@@ -22,9 +22,11 @@ import (
 
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
+	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/logging"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
@@ -57,6 +59,8 @@ type config struct {
 	SyncLease             time.Duration
 	DemoPorts             string
 	SyncPageSize          int
+	// RebuildRollups recomputes the daily sales rollups from the orders and exits.
+	RebuildRollups bool
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -110,6 +114,7 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
 	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
 	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
+	fs.BoolVar(&c.RebuildRollups, "rebuild-rollups", false, "recompute the daily sales rollups (insights) from the orders, then exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -213,6 +218,15 @@ func run(args []string) error {
 		return err
 	}
 	defer a.Close()
+
+	if cfg.RebuildRollups {
+		start := time.Now()
+		if err := rollup.Rebuild(authz.SystemContext(ctx), a.Client); err != nil {
+			return fmt.Errorf("rebuild rollups: %w", err)
+		}
+		log.Info("sales rollups rebuilt", "took", time.Since(start).Round(time.Millisecond))
+		return nil
+	}
 
 	if cfg.Demo {
 		var loaded bool

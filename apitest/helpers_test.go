@@ -20,6 +20,7 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -106,6 +107,7 @@ type fixture struct {
 	Org, Owner, OwnerMembership                                   int
 	Store, Content, Campaign, KOL, Collab, Supplier, Product, SKU int
 	Order, OrderLine, Metric, Token, Audit, Alert, SyncJob, Conn  int
+	AlertRule                                                     int
 	Product2, Collab2, OrderLine2, Content2                       int // spares, for planted cross-tenant links
 	Asset                                                         int
 	TokenSecret                                                   string
@@ -178,6 +180,8 @@ func seedTenant(t testing.TB, env *testenv.Env, org, owner int, tag string) *fix
 	f.Audit = must(idOf(ae, err))
 	al, err := c.Alert.Create().SetOrganizationID(org).SetKind(alert.KindSTOCK_LOW).SetMessage("stock low " + tag).Save(sys)
 	f.Alert = must(idOf(al, err))
+	ar, err := c.AlertRule.Create().SetOrganizationID(org).SetName("rule " + tag).SetKind(alertrule.KindSTOCK_LOW).Save(sys)
+	f.AlertRule = must(idOf(ar, err))
 	sj, err := c.SyncJob.Create().SetStoreID(f.Store).SetWhat([]string{"PRODUCTS"}).SetStatus(syncjob.StatusSUCCEEDED).Save(sys)
 	f.SyncJob = must(idOf(sj, err))
 	as, err := c.Asset.Create().SetOrganizationID(org).SetName("Asset " + tag).SetURL("https://cdn.example/" + tag + ".jpg").

@@ -103,6 +103,7 @@ func (w *tenants) kinds() []readKind {
 			return c.AuditEvent.Query().Where(auditevent.OrganizationID(orgA)).CountX(sys)
 		}},
 		{"alert", a.Alert, w.b.Alert, "alerts", func() int { return 1 }},
+		{"alertRule", a.AlertRule, w.b.AlertRule, "alertRules", func() int { return 1 }},
 		{"syncJob", a.SyncJob, w.b.SyncJob, "syncJobs", func() int { return 1 }},
 		{"platformConnection", a.Conn, w.b.Conn, "", nil},
 		{"user", a.Owner, w.bUser, "", nil},
@@ -391,6 +392,10 @@ func (w *tenants) mutations() []tenantMutation {
 		m("setCustomRole replacing B's role", `mutation($o: ID!, $n: String!) { setCustomRole(organizationId: $o, name: $n, permissions: [{object: "*", action: "*"}]) { name } }`, "o", b.Org, "n", b.CustomRole),
 		m("deleteCustomRole in B", `mutation($o: ID!, $n: String!) { deleteCustomRole(organizationId: $o, name: $n) }`, "o", b.Org, "n", b.CustomRole),
 		m("acknowledgeAlert", `mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }`, "id", b.Alert),
+		m("setInsightTarget", `mutation($o: ID!) { setInsightTarget(organizationId: $o, kind: MONTH, day: "2026-11-01", metric: PAID_AMOUNT, value: 1) { value } }`, "o", b.Org),
+		m("setRFMSettings", `mutation($o: ID!) { setRFMSettings(organizationId: $o, input: {mode: MEAN}) { mode } }`, "o", b.Org),
+		m("createAlertRule in B", `mutation($o: ID!) { createAlertRule(input: {organizationID: $o, name: "x", kind: STOCK_LOW}) { id } }`, "o", b.Org),
+		m("updateAlertRule", `mutation($id: ID!) { updateAlertRule(id: $id, input: {name: "pwned"}) { id } }`, "id", b.AlertRule),
 
 		m("connectStore", `mutation($s: ID!) { connectStore(storeId: $s, platform: "taobao", credentials: [{name: "app_key", value: "k"}, {name: "app_secret", value: "s"}], endpoint: "http://127.0.0.1:1") { id } }`, "s", b.Store),
 		m("syncStore", `mutation($s: ID!) { syncStore(storeId: $s) { id } }`, "s", b.Store),

@@ -18,6 +18,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
@@ -75,6 +76,10 @@ type Config struct {
 	Instance string
 }
 
+// alertEvery is how often the alert rules are evaluated besides after each
+// sync (idempotent; run under a task lease by one replica at a time).
+const alertEvery = 10 * time.Minute
+
 // App is a running OpsGraph instance without its listener.
 type App struct {
 	Client  *ent.Client
@@ -85,6 +90,7 @@ type App struct {
 	Plugins *host.Manager
 	Sync    *platformsync.Service
 	Content *content.Service // content scheduling (Tick)
+	Alerts  *alertsvc.Service
 	cfg     Config
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -139,7 +145,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	syncer.Every("content.schedule", contentTick, contents.Periodic)
 	// Campaign phases and budgets: conditional transitions, exactly once.
 	syncer.Every("campaign.clock", campaignTickEvery, campaignClock(client, cfg.Now, cfg.Log))
-	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Content: contents, cfg: cfg, done: make(chan struct{})}
+	// Alert rules: evaluated after every sync and periodically (one alert
+	// per episode, guarded by a unique open key).
+	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}
+	syncer.AfterJob = alertSvc.AfterSync
+	syncer.Every("alerts.evaluate", alertEvery, alertSvc.Evaluate)
+	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer,
+		Content: contents, Alerts: alertSvc, cfg: cfg, done: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	var listener *db.Listener
@@ -197,7 +209,7 @@ func (a *App) listener(dsn string, log *slog.Logger) *db.Listener {
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
-		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
+		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins, Alerts: a.Alerts,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
 		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
 	})))

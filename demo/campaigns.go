@@ -207,7 +207,8 @@ func (s *seeder) collaborations(ctx context.Context) error {
 			SetDeliverables(cs.deliverables).
 			SetFee(yuan(cs.fee)).
 			SetCommissionRate(cs.rate).
-			SetAttributedGmv(yuan(cs.gmv))
+			SetAttributedGmv(yuan(cs.gmv)).
+			SetTrackingCode(trackingCode(b.spec.key, cs.kol))
 		if cs.campaign != "" {
 			c.SetCampaignID(b.campaigns[cs.campaign].ID)
 		}

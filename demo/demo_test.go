@@ -105,8 +105,8 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%d %s, want at least %d", counts[name], name, min)
 		}
 	}
-	if counts["orders"] > 500 {
-		t.Errorf("%d orders, want a few hundred (≤ 500)", counts["orders"])
+	if counts["orders"] > 60000 {
+		t.Errorf("%d orders, want every order of %d days but a demo's worth (≤ 60000)", counts["orders"], snapshotDays)
 	}
 	if counts["users"] != len(Users) {
 		t.Errorf("%d users, want the %d demo users", counts["users"], len(Users))
@@ -245,7 +245,7 @@ func checkMetrics(ctx context.Context, t *testing.T, c *ent.Client, now time.Tim
 			for i, m := range snaps {
 				want := yesterday.AddDate(0, 0, i-snapshotDays+1).Format(time.DateOnly)
 				if m.Day != want {
-					t.Fatalf("snapshot %d is for %s, want %s (90 consecutive days ending yesterday)", i, m.Day, want)
+					t.Fatalf("snapshot %d is for %s, want %s (%d consecutive days ending yesterday)", i, m.Day, want, snapshotDays)
 				}
 				if !(m.Visitors > m.AddToCart && m.AddToCart > m.Orders && m.Orders >= m.PaidOrders && m.PaidOrders > 0) {
 					t.Errorf("%s: implausible funnel %d > %d > %d ≥ %d", m.Day, m.Visitors, m.AddToCart, m.Orders, m.PaidOrders)
@@ -380,8 +380,8 @@ func checkOrders(ctx context.Context, t *testing.T, c *ent.Client, now time.Time
 		if string(o.Platform) != string(s.Platform) || o.OrganizationID != s.OrganizationID {
 			t.Errorf("order %s: platform %s, org %d; store %s, org %d", o.ExternalID, o.Platform, o.OrganizationID, s.Platform, s.OrganizationID)
 		}
-		if o.OrderedAt.After(now) || o.OrderedAt.Before(now.AddDate(0, 0, -92)) {
-			t.Errorf("order %s placed at %v, want within the last 90 days", o.ExternalID, o.OrderedAt)
+		if o.OrderedAt.After(now) || o.OrderedAt.Before(now.AddDate(0, 0, -snapshotDays-2)) {
+			t.Errorf("order %s placed at %v, want within the last %d days", o.ExternalID, o.OrderedAt, snapshotDays)
 		}
 		if o.BuyerRef == "" {
 			t.Errorf("order %s has no buyer ref", o.ExternalID)

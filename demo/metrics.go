@@ -10,9 +10,6 @@ import (
 	"github.com/opsgraph/opsgraph/ent/store"
 )
 
-// snapshotDays is how many business days of metrics each store gets, ending yesterday.
-const snapshotDays = 90
-
 // trafficSources are the keys of MetricSnapshot.traffic_sources (流量来源), in a fixed order.
 var trafficSources = []string{"NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER"}
 
@@ -84,36 +81,48 @@ func effectOn(d time.Time) dayEffect {
 	return e
 }
 
-// dayMetrics is one generated day, kept to spread orders like the metrics.
+// snapshotDays is how many business days of metrics and orders each store
+// gets, ending yesterday: more than a year, so that 同比, returning buyers and
+// RFM have history.
+const snapshotDays = 400
+
+// trafficScale shrinks the stores' typical visitors so that every paid order
+// of every day can be stored (a demo, not a load test): a few hundred visitors
+// and a handful to a few dozen paid orders a day per store.
+const trafficScale = 0.03
+
+// dayMetrics is one planned business day of a store: the platform's traffic
+// and funnel figures; the paid figures are those of the day's orders.
 type dayMetrics struct {
-	day   time.Time
-	paid  int64
-	promo bool
+	day        time.Time
+	visitors   int64
+	pageViews  int64
+	cart       int64
+	placed     int64
+	paid       int64 // paid orders to generate
+	promo      bool
+	refundRate float64
+	sources    map[string]int64
 }
 
-func (s *seeder) metrics(ctx context.Context) error {
-	var builders []*ent.MetricSnapshotCreate
+// metrics plans each store's days; orders() generates the orders of each day
+// and writes the snapshots with the paid figures of those orders.
+func (s *seeder) metrics(context.Context) error {
 	for _, b := range s.brands {
 		for _, st := range b.stores {
 			f := funnels[st.spec.platform]
 			for i := range snapshotDays {
 				d := s.day(i - snapshotDays)
 				e := effectOn(d)
-				v := st.spec.visitors * (1 + 0.0025*float64(i)) * e.traffic * s.noise(0.08)
+				v := st.spec.visitors * trafficScale * (1 + 0.001*float64(i)) * e.traffic * s.noise(0.08)
 				if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
 					v *= f.weekend
 				}
 				visitors := int64(v)
 				pageViews := int64(v * s.between(f.pvPer[0], f.pvPer[1]))
-				cart := min(int64(v*f.cartRate*e.cart*s.noise(0.06)), visitors-1)
-				orders := min(int64(float64(cart)*f.orderRate*e.conv*s.noise(0.06)), cart-1)
-				paid := min(int64(float64(orders)*min(0.99, f.payRate*s.noise(0.02))), orders)
-				aov := b.spec.aov * s.noise(0.07)
-				if e.promo {
-					aov *= 1.18
-				}
-				gmv := int64(math.Round(float64(paid) * aov * 100))
-				refunds := int64(float64(gmv) * f.refundRate * e.refund * s.noise(0.25))
+				cart := min(max(3, int64(v*f.cartRate*e.cart*s.noise(0.06))), visitors-1)
+				placed := min(max(2, int64(math.Round(float64(cart)*f.orderRate*e.conv*s.noise(0.06)))), cart-1)
+				paid := max(1, min(int64(math.Round(float64(placed)*min(0.99, f.payRate*s.noise(0.02)))), placed))
 
 				// Jitter each source's share, renormalise, and give OTHER the remainder
 				// so that the breakdown always sums to the visitors.
@@ -135,26 +144,43 @@ func (s *seeder) metrics(ctx context.Context) error {
 					rest -= n
 				}
 				sources["OTHER"] = rest
+				st.days = append(st.days, dayMetrics{day: d, visitors: visitors, pageViews: pageViews, cart: cart,
+					placed: placed, paid: paid, promo: e.promo, refundRate: f.refundRate * e.refund, sources: sources})
+			}
+		}
+	}
+	return nil
+}
 
+// snapshots writes each store's daily snapshots: traffic and funnel as
+// planned, paid orders, paying buyers, GMV and refunds exactly those of the
+// day's paid orders (so that the daily numbers and the orders reconcile).
+func (s *seeder) snapshots(ctx context.Context, paid map[*storeRows]map[string]*paidDay) error {
+	var builders []*ent.MetricSnapshotCreate
+	for _, b := range s.brands {
+		for _, st := range b.stores {
+			for _, d := range st.days {
+				key := d.day.Format(time.DateOnly)
+				p := paid[st][key]
 				// Written by the nightly sync, a little after 02:00 the next day.
-				created := d.AddDate(0, 0, 1).Add(2*time.Hour + time.Duration(s.rng.IntN(3600))*time.Second)
+				created := d.day.AddDate(0, 0, 1).Add(2*time.Hour + time.Duration(s.rng.IntN(3600))*time.Second)
 				if created.After(s.now) {
 					created = s.now
 				}
 				builders = append(builders, s.tx.MetricSnapshot.Create().
 					SetStoreID(st.store.ID).
-					SetDay(d.Format(time.DateOnly)).SetSource("DEMO").
-					SetVisitors(visitors).
-					SetPageViews(pageViews).
-					SetAddToCart(cart).
-					SetOrders(orders).
-					SetPaidOrders(paid).
-					SetGmv(schematype.Money(gmv)).
-					SetRefunds(schematype.Money(refunds)).
-					SetTrafficSources(sources).
+					SetDay(key).SetSource("DEMO").
+					SetVisitors(d.visitors).
+					SetPageViews(d.pageViews).
+					SetAddToCart(d.cart).
+					SetOrders(max(d.placed, p.orders)).
+					SetPaidOrders(p.orders).
+					SetPayingBuyers(int64(len(p.buyers))).
+					SetGmv(schematype.Money(p.amount)).
+					SetRefunds(schematype.Money(p.refunds)).
+					SetTrafficSources(d.sources).
 					SetCreatedAt(created.UTC()).
 					SetUpdatedAt(created.UTC()))
-				st.days = append(st.days, dayMetrics{day: d, paid: paid, promo: e.promo})
 			}
 		}
 	}

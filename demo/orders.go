@@ -12,11 +12,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 )
-
-// orderTarget is about how many orders the demo holds across all stores: a sample
-// of recent platform orders, enough for order lists, RFM and repurchase demos.
-const orderTarget = 420
 
 // roleWeight is how often a product of each portfolio role ends up in a basket.
 var roleWeight = map[product.PortfolioRole]float64{
@@ -45,10 +42,12 @@ type orderDraft struct {
 	status  order.Status
 	source  order.TrafficSource
 	buyer   string
+	code    string // KOL tracking code
 	lines   []orderLineDraft
 	extID   string
 	fixed   bool // status chosen to make sure every status appears
 	created time.Time
+	paidAt  time.Time
 }
 
 func (d *orderDraft) total() int64 {
@@ -63,27 +62,58 @@ func (d *orderDraft) isPaid() bool {
 	return d.status != order.StatusPENDING_PAYMENT && d.status != order.StatusCANCELLED
 }
 
+// paidDay is what a store's paid orders of one business day add up to: the
+// snapshot of that day carries exactly these numbers.
+type paidDay struct {
+	orders, amount, refunds int64
+	buyers                  map[string]bool
+}
+
+// sourceConversion is how much better than average each traffic source's
+// visitors buy: 私域 converts best, social browsing worst.
+var sourceConversion = map[string]float64{
+	"NATURAL_SEARCH": 1, "PAID": 0.9, "CONTENT": 1.2, "SOCIAL": 0.7, "PRIVATE_DOMAIN": 2.5, "OTHER": 0.6,
+}
+
+// orders generates every order of every planned day (and today so far), then
+// the snapshots from them and the sales rollups.
 func (s *seeder) orders(ctx context.Context) error {
 	var all []*orderDraft
-	var stores []*storeRows
-	var weights []float64
-	var total float64
 	for _, b := range s.brands {
 		for _, st := range b.stores {
-			var w float64
-			for _, d := range st.days {
-				w += float64(d.paid)
-			}
-			stores = append(stores, st)
-			weights = append(weights, w)
-			total += w
+			all = append(all, s.storeOrders(st)...)
 		}
 	}
-	for i, st := range stores {
-		n := max(30, int(math.Round(orderTarget*weights[i]/total)))
-		all = append(all, s.storeOrders(st, n)...)
-	}
 	s.coverStatuses(all)
+	for _, d := range all {
+		if d.isPaid() && d.paidAt.IsZero() { // made paid by coverStatuses
+			d.paidAt = earliest(d.at.Add(time.Minute), s.now.Add(-time.Second))
+		}
+	}
+
+	paid := map[*storeRows]map[string]*paidDay{}
+	for _, d := range all {
+		if !d.isPaid() {
+			continue
+		}
+		byDay := paid[d.st]
+		if byDay == nil {
+			byDay = map[string]*paidDay{}
+			paid[d.st] = byDay
+		}
+		key := d.paidAt.In(s.loc).Format(time.DateOnly)
+		p := byDay[key]
+		if p == nil {
+			p = &paidDay{buyers: map[string]bool{}}
+			byDay[key] = p
+		}
+		p.orders++
+		p.amount += d.total()
+		if d.status == order.StatusREFUNDED {
+			p.refunds += d.total()
+		}
+		p.buyers[d.buyer] = true
+	}
 
 	builders := make([]*ent.OrderCreate, 0, len(all))
 	for _, d := range all {
@@ -98,8 +128,11 @@ func (s *seeder) orders(ctx context.Context) error {
 			SetOrderedAt(d.at.UTC()).
 			SetCreatedAt(d.created.UTC()).
 			SetUpdatedAt(d.created.UTC())
+		if d.code != "" {
+			c.SetTrackingCode(d.code)
+		}
 		if d.isPaid() {
-			c.SetPaid(schematype.Money(d.total())).SetPaidAt(d.at.Add(time.Duration(20+s.rng.IntN(900)) * time.Second).UTC())
+			c.SetPaid(schematype.Money(d.total())).SetPaidAt(d.paidAt.UTC())
 		}
 		builders = append(builders, c)
 	}
@@ -125,28 +158,22 @@ func (s *seeder) orders(ctx context.Context) error {
 				SetUpdatedAt(all[i].created.UTC()))
 		}
 	}
-	_, err = createInChunks(ctx, lines, func(ctx context.Context, bs []*ent.OrderLineCreate) ([]*ent.OrderLine, error) {
+	if _, err = createInChunks(ctx, lines, func(ctx context.Context, bs []*ent.OrderLineCreate) ([]*ent.OrderLine, error) {
 		return s.tx.OrderLine.CreateBulk(bs...).Save(ctx)
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	if err := s.snapshots(ctx, paid); err != nil {
+		return err
+	}
+	return rollup.Rebuild(ctx, s.tx.Client())
 }
 
-// storeOrders draws n orders for one store, spread over the last 90 days like
-// its paid orders (so 双11 shows in the order list too) and sorted by time.
-func (s *seeder) storeOrders(st *storeRows, n int) []*orderDraft {
-	// Days with their weights, plus today so far.
-	days := make([]time.Time, 0, len(st.days)+1)
-	weights := make([]float64, 0, len(st.days)+1)
-	promo := map[time.Time]bool{}
-	for _, d := range st.days {
-		days = append(days, d.day)
-		weights = append(weights, float64(d.paid))
-		promo[d.day] = d.promo
-	}
-	elapsed := s.now.Sub(s.today)
-	days = append(days, s.today)
-	weights = append(weights, float64(st.days[len(st.days)-1].paid)*elapsed.Hours()/24)
-
+// storeOrders draws the orders of one store: each planned day's paid orders
+// and the unpaid rest of its placed orders, and today's so far. Buyers come
+// from a growing pool: about a third of orders are from returning buyers,
+// loyal early buyers and recent ones most often (复购, RFM).
+func (s *seeder) storeOrders(st *storeRows) []*orderDraft {
 	// Baskets come from products on sale, weighted by portfolio role.
 	byID := map[int]*ent.Product{}
 	for _, p := range st.products {
@@ -162,58 +189,110 @@ func (s *seeder) storeOrders(st *storeRows, n int) []*orderDraft {
 		skus = append(skus, sk)
 		skuWeights = append(skuWeights, roleWeight[p.PortfolioRole])
 	}
-
-	// A pool of pseudonymous buyers, some of whom come back (复购).
-	buyers := make([]string, max(8, n*2/3))
 	prefix := map[store.Platform]string{
 		store.PlatformTMALL: "tb_", store.PlatformTAOBAO: "tb_", store.PlatformDOUYIN: "dy_", store.PlatformXIAOHONGSHU: "xhs_",
 	}[st.spec.platform]
-	for i := range buyers {
-		buyers[i] = fmt.Sprintf("%s%016x", prefix, s.rng.Uint64())
-	}
-	buyerWeights := make([]float64, len(buyers))
-	for i := range buyerWeights {
-		buyerWeights[i] = 1 / math.Sqrt(float64(i+1)) // a few loyal buyers, a long tail
+	var pool []string
+	buyer := func() string {
+		if len(pool) > 0 && s.chance(0.34) {
+			if s.chance(0.5) { // a recent buyer
+				return pool[max(0, len(pool)-1-s.rng.IntN(min(len(pool), 150)))]
+			}
+			u := s.rng.Float64() // a loyal early buyer
+			return pool[int(float64(len(pool))*u*u)]
+		}
+		b := fmt.Sprintf("%s%016x", prefix, s.rng.Uint64())
+		pool = append(pool, b)
+		return b
 	}
 
-	f := funnels[st.spec.platform]
-	sourceWeights := append(slices.Clone(f.mix), max(0.02, 1-sum(f.mix)))
+	type plan struct {
+		day          time.Time
+		paid, placed int64
+		promo        bool
+		refund       float64
+		sources      map[string]int64
+	}
+	plans := make([]plan, 0, len(st.days)+1)
+	for _, d := range st.days {
+		plans = append(plans, plan{d.day, d.paid, d.placed, d.promo, d.refundRate, d.sources})
+	}
+	last := st.days[len(st.days)-1]
+	frac := s.now.Sub(s.today).Hours() / 24
+	plans = append(plans, plan{s.today, int64(float64(last.paid) * frac), int64(float64(last.placed) * frac), last.promo, last.refundRate, last.sources})
 
-	out := make([]*orderDraft, 0, n)
-	for range n {
-		di := s.pick(weights)
-		h := s.pick(hourWeight[:])
-		at := days[di].Add(time.Duration(h)*time.Hour + time.Duration(s.rng.IntN(3600))*time.Second)
-		if !at.Before(s.now) {
-			at = s.now.Add(-time.Duration(1+s.rng.IntN(int(max(1, elapsed.Minutes())))) * time.Minute)
+	// Orders from content and social traffic partly come through the demo
+	// KOLs' links: their tracking codes attribute them to the collaborations.
+	var codes []string
+	for _, cs := range collabs {
+		if s.brands[cs.brand] == st.brand {
+			codes = append(codes, trackingCode(st.brand.spec.key, cs.kol))
 		}
-		d := &orderDraft{
-			st:     st,
-			at:     at,
-			status: s.statusForAge(s.now.Sub(at)),
-			source: order.TrafficSource(trafficSources[s.pick(sourceWeights)]),
-			buyer:  buyers[s.pick(buyerWeights)],
+	}
+	var out []*orderDraft
+	for _, p := range plans {
+		srcWeights := make([]float64, len(trafficSources))
+		for i, k := range trafficSources {
+			srcWeights[i] = float64(p.sources[k])*sourceConversion[k] + 0.01
 		}
-		d.created = earliest(s.now, at.Add(time.Duration(60+s.rng.IntN(600))*time.Second))
-		nLines := 1 + s.pick([]float64{0.62, 0.28, 0.10})
-		used := map[int]bool{}
-		for range nLines {
-			i := s.pick(skuWeights)
-			if used[i] {
-				continue
+		today := p.day.Equal(s.today)
+		for i := range p.placed {
+			isPaid := i < p.paid
+			h := s.pick(hourWeight[:])
+			at := p.day.Add(time.Duration(h)*time.Hour + time.Duration(s.rng.IntN(45*60))*time.Second)
+			if today && !at.Before(s.now) {
+				if !isPaid {
+					continue
+				}
+				// Today's orders so far: spread over the hours already past.
+				at = s.today.Add(time.Duration(s.rng.Int64N(int64(max(time.Minute, s.now.Sub(s.today)-20*time.Minute)))))
 			}
-			used[i] = true
-			sk := skus[i]
-			price := int64(sk.Price)
-			if promo[days[di]] {
-				price = int64(math.Round(float64(price)*0.85/100)) * 100 // 大促价, whole yuan
+			d := &orderDraft{
+				st:     st,
+				at:     at,
+				source: order.TrafficSource(trafficSources[s.pick(srcWeights)]),
+				buyer:  buyer(),
 			}
-			d.lines = append(d.lines, orderLineDraft{
-				sku: sk, title: byID[sk.ProductID].Title, price: price,
-				quantity: 1 + s.pick([]float64{0.76, 0.19, 0.05}),
-			})
+			if len(codes) > 0 && (d.source == order.TrafficSourceCONTENT || d.source == order.TrafficSourceSOCIAL) && s.chance(0.3) {
+				d.code = codes[s.rng.IntN(len(codes))]
+			}
+			age := s.now.Sub(at)
+			if isPaid {
+				// Paid within 15 minutes, the same business day.
+				d.paidAt = earliest(at.Add(time.Duration(20+s.rng.IntN(880))*time.Second), p.day.AddDate(0, 0, 1).Add(-time.Second))
+				if today {
+					d.paidAt = earliest(d.paidAt, s.now.Add(-time.Second))
+				}
+				d.status = s.paidStatus(age, i > 0 && s.chance(p.refund))
+			} else if age < 24*time.Hour {
+				d.status = order.StatusPENDING_PAYMENT
+			} else {
+				d.status = order.StatusCANCELLED
+			}
+			d.created = earliest(s.now, latest(at, d.paidAt).Add(time.Duration(60+s.rng.IntN(600))*time.Second))
+			nLines := 1 + s.pick([]float64{0.62, 0.28, 0.10})
+			if p.promo {
+				nLines = 1 + s.pick([]float64{0.45, 0.35, 0.20}) // bundles lift the 大促 order value
+			}
+			used := map[int]bool{}
+			for range nLines {
+				i := s.pick(skuWeights)
+				if used[i] {
+					continue
+				}
+				used[i] = true
+				sk := skus[i]
+				price := int64(sk.Price)
+				if p.promo {
+					price = int64(math.Round(float64(price)*0.85/100)) * 100 // 大促价, whole yuan
+				}
+				d.lines = append(d.lines, orderLineDraft{
+					sku: sk, title: byID[sk.ProductID].Title, price: price,
+					quantity: 1 + s.pick([]float64{0.76, 0.19, 0.05}),
+				})
+			}
+			out = append(out, d)
 		}
-		out = append(out, d)
 	}
 	slices.SortFunc(out, func(a, b *orderDraft) int { return a.at.Compare(b.at) })
 
@@ -238,38 +317,31 @@ func (s *seeder) storeOrders(st *storeRows, n int) []*orderDraft {
 	return out
 }
 
+// paidStatus is a plausible state of an order paid age ago; refunded ones are
+// drawn by the day's refund rate once they could have been returned.
+func (s *seeder) paidStatus(age time.Duration, refund bool) order.Status {
+	switch {
+	case age < 6*time.Hour:
+		return order.StatusPAID
+	case age < 24*time.Hour:
+		if s.chance(0.5) {
+			return order.StatusPAID
+		}
+		return order.StatusSHIPPED
+	case refund && age >= 3*24*time.Hour:
+		return order.StatusREFUNDED
+	case age < 10*24*time.Hour:
+		return order.StatusSHIPPED
+	}
+	return order.StatusCOMPLETED
+}
+
 func sum(xs []float64) float64 {
 	var t float64
 	for _, x := range xs {
 		t += x
 	}
 	return t
-}
-
-// statusForAge is a plausible state for an order placed age ago.
-func (s *seeder) statusForAge(age time.Duration) order.Status {
-	type w struct {
-		st order.Status
-		p  float64
-	}
-	var table []w
-	switch {
-	case age < 2*time.Hour:
-		table = []w{{order.StatusPENDING_PAYMENT, 0.35}, {order.StatusPAID, 0.6}, {order.StatusCANCELLED, 0.05}}
-	case age < 24*time.Hour:
-		table = []w{{order.StatusPENDING_PAYMENT, 0.08}, {order.StatusPAID, 0.5}, {order.StatusSHIPPED, 0.37}, {order.StatusCANCELLED, 0.05}}
-	case age < 4*24*time.Hour:
-		table = []w{{order.StatusPAID, 0.1}, {order.StatusSHIPPED, 0.8}, {order.StatusCANCELLED, 0.06}, {order.StatusREFUNDED, 0.04}}
-	case age < 12*24*time.Hour:
-		table = []w{{order.StatusSHIPPED, 0.35}, {order.StatusCOMPLETED, 0.55}, {order.StatusCANCELLED, 0.05}, {order.StatusREFUNDED, 0.05}}
-	default:
-		table = []w{{order.StatusCOMPLETED, 0.88}, {order.StatusCANCELLED, 0.05}, {order.StatusREFUNDED, 0.07}}
-	}
-	ps := make([]float64, len(table))
-	for i, t := range table {
-		ps[i] = t.p
-	}
-	return table[s.pick(ps)].st
 }
 
 // coverStatuses makes sure every order status appears at least once, changing
@@ -306,3 +378,6 @@ func (s *seeder) coverStatuses(all []*orderDraft) {
 		assign(st, byTime)
 	}
 }
+
+// trackingCode is the demo tracking code of a brand's collaboration with a KOL.
+func trackingCode(brand, kol string) string { return "trk-" + brand + "-" + kol }

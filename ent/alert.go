@@ -25,7 +25,7 @@ type Alert struct {
 	OrganizationID int `json:"organization_id,omitempty"`
 	// The user concerned, if any.
 	UserID int `json:"user_id,omitempty"`
-	// What happened.
+	// What happened: NEW_LOGIN_ADDRESS, ACCOUNT_LOCKED (account alerts); STOCK_LOW (SKU stock at or below its warning level), DAYS_OF_COVER (days of cover below the supplier lead time), SYNC_FAILED, REFUND_SPIKE (退款率 above its trailing 28-day mean + k·σ), THRESHOLD (a KPI crossed its rule's threshold), ANOMALY (a KPI outside its trailing 28-day mean ± k·σ), CAMPAIGN_BUDGET (≥ 90 % of a campaign's budget spent), CAMPAIGN_PAUSED (a campaign paused at 100 % of its budget), CONTENT_SLA (content in review longer than its SLA), CONTENT_DUE (scheduled content to be posted by hand), CONTENT_OVERDUE (due content still not posted two hours later), HOT_TOPIC_SLA_MISSED (hot-topic content not out within 24 h).
 	Kind alert.Kind `json:"kind,omitempty"`
 	// How urgent.
 	Severity alert.Severity `json:"severity,omitempty"`
@@ -33,7 +33,17 @@ type Alert struct {
 	Message string `json:"message,omitempty"`
 	// When someone acknowledged it.
 	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
-	selectValues   sql.SelectValues
+	// OPEN while the condition holds (one alert per episode), RESOLVED once it cleared.
+	Status alert.Status `json:"status,omitempty"`
+	// What the episode is about, e.g. sku:12, store:3, metric:PAID_AMOUNT@store:3, campaign:7.
+	Subject string `json:"subject,omitempty"`
+	// organization|kind|subject while OPEN, null once resolved: the unique key that makes an episode raised once across replicas.
+	OpenKey *string `json:"open_key,omitempty"`
+	// When the condition cleared.
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	// The alert rule that raised it, if any.
+	RuleID       int `json:"rule_id,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -41,11 +51,11 @@ func (*Alert) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case alert.FieldID, alert.FieldOrganizationID, alert.FieldUserID:
+		case alert.FieldID, alert.FieldOrganizationID, alert.FieldUserID, alert.FieldRuleID:
 			values[i] = new(sql.NullInt64)
-		case alert.FieldKind, alert.FieldSeverity, alert.FieldMessage:
+		case alert.FieldKind, alert.FieldSeverity, alert.FieldMessage, alert.FieldStatus, alert.FieldSubject, alert.FieldOpenKey:
 			values[i] = new(sql.NullString)
-		case alert.FieldCreatedAt, alert.FieldUpdatedAt, alert.FieldAcknowledgedAt:
+		case alert.FieldCreatedAt, alert.FieldUpdatedAt, alert.FieldAcknowledgedAt, alert.FieldResolvedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -117,6 +127,38 @@ func (_m *Alert) assignValues(columns []string, values []any) error {
 				_m.AcknowledgedAt = new(time.Time)
 				*_m.AcknowledgedAt = value.Time
 			}
+		case alert.FieldStatus:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field status", values[i])
+			} else if value.Valid {
+				_m.Status = alert.Status(value.String)
+			}
+		case alert.FieldSubject:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject", values[i])
+			} else if value.Valid {
+				_m.Subject = value.String
+			}
+		case alert.FieldOpenKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field open_key", values[i])
+			} else if value.Valid {
+				_m.OpenKey = new(string)
+				*_m.OpenKey = value.String
+			}
+		case alert.FieldResolvedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field resolved_at", values[i])
+			} else if value.Valid {
+				_m.ResolvedAt = new(time.Time)
+				*_m.ResolvedAt = value.Time
+			}
+		case alert.FieldRuleID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rule_id", values[i])
+			} else if value.Valid {
+				_m.RuleID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -178,6 +220,25 @@ func (_m *Alert) String() string {
 		builder.WriteString("acknowledged_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("status=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("subject=")
+	builder.WriteString(_m.Subject)
+	builder.WriteString(", ")
+	if v := _m.OpenKey; v != nil {
+		builder.WriteString("open_key=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ResolvedAt; v != nil {
+		builder.WriteString("resolved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("rule_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RuleID))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -118,6 +118,76 @@ func (_c *AlertCreate) SetNillableAcknowledgedAt(v *time.Time) *AlertCreate {
 	return _c
 }
 
+// SetStatus sets the "status" field.
+func (_c *AlertCreate) SetStatus(v alert.Status) *AlertCreate {
+	_c.mutation.SetStatus(v)
+	return _c
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_c *AlertCreate) SetNillableStatus(v *alert.Status) *AlertCreate {
+	if v != nil {
+		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetSubject sets the "subject" field.
+func (_c *AlertCreate) SetSubject(v string) *AlertCreate {
+	_c.mutation.SetSubject(v)
+	return _c
+}
+
+// SetNillableSubject sets the "subject" field if the given value is not nil.
+func (_c *AlertCreate) SetNillableSubject(v *string) *AlertCreate {
+	if v != nil {
+		_c.SetSubject(*v)
+	}
+	return _c
+}
+
+// SetOpenKey sets the "open_key" field.
+func (_c *AlertCreate) SetOpenKey(v string) *AlertCreate {
+	_c.mutation.SetOpenKey(v)
+	return _c
+}
+
+// SetNillableOpenKey sets the "open_key" field if the given value is not nil.
+func (_c *AlertCreate) SetNillableOpenKey(v *string) *AlertCreate {
+	if v != nil {
+		_c.SetOpenKey(*v)
+	}
+	return _c
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (_c *AlertCreate) SetResolvedAt(v time.Time) *AlertCreate {
+	_c.mutation.SetResolvedAt(v)
+	return _c
+}
+
+// SetNillableResolvedAt sets the "resolved_at" field if the given value is not nil.
+func (_c *AlertCreate) SetNillableResolvedAt(v *time.Time) *AlertCreate {
+	if v != nil {
+		_c.SetResolvedAt(*v)
+	}
+	return _c
+}
+
+// SetRuleID sets the "rule_id" field.
+func (_c *AlertCreate) SetRuleID(v int) *AlertCreate {
+	_c.mutation.SetRuleID(v)
+	return _c
+}
+
+// SetNillableRuleID sets the "rule_id" field if the given value is not nil.
+func (_c *AlertCreate) SetNillableRuleID(v *int) *AlertCreate {
+	if v != nil {
+		_c.SetRuleID(*v)
+	}
+	return _c
+}
+
 // Mutation returns the AlertMutation object of the builder.
 func (_c *AlertCreate) Mutation() *AlertMutation {
 	return _c.mutation
@@ -173,6 +243,10 @@ func (_c *AlertCreate) defaults() error {
 		v := alert.DefaultSeverity
 		_c.mutation.SetSeverity(v)
 	}
+	if _, ok := _c.mutation.Status(); !ok {
+		v := alert.DefaultStatus
+		_c.mutation.SetStatus(v)
+	}
 	return nil
 }
 
@@ -206,6 +280,24 @@ func (_c *AlertCreate) check() error {
 	if v, ok := _c.mutation.Message(); ok {
 		if err := alert.MessageValidator(v); err != nil {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Alert.message": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Status(); !ok {
+		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Alert.status"`)}
+	}
+	if v, ok := _c.mutation.Status(); ok {
+		if err := alert.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Alert.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Subject(); ok {
+		if err := alert.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "Alert.subject": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OpenKey(); ok {
+		if err := alert.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "Alert.open_key": %w`, err)}
 		}
 	}
 	return nil
@@ -266,6 +358,26 @@ func (_c *AlertCreate) createSpec() (*Alert, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AcknowledgedAt(); ok {
 		_spec.SetField(alert.FieldAcknowledgedAt, field.TypeTime, value)
 		_node.AcknowledgedAt = &value
+	}
+	if value, ok := _c.mutation.Status(); ok {
+		_spec.SetField(alert.FieldStatus, field.TypeEnum, value)
+		_node.Status = value
+	}
+	if value, ok := _c.mutation.Subject(); ok {
+		_spec.SetField(alert.FieldSubject, field.TypeString, value)
+		_node.Subject = value
+	}
+	if value, ok := _c.mutation.OpenKey(); ok {
+		_spec.SetField(alert.FieldOpenKey, field.TypeString, value)
+		_node.OpenKey = &value
+	}
+	if value, ok := _c.mutation.ResolvedAt(); ok {
+		_spec.SetField(alert.FieldResolvedAt, field.TypeTime, value)
+		_node.ResolvedAt = &value
+	}
+	if value, ok := _c.mutation.RuleID(); ok {
+		_spec.SetField(alert.FieldRuleID, field.TypeInt, value)
+		_node.RuleID = value
 	}
 	return _node, _spec
 }
@@ -385,6 +497,78 @@ func (u *AlertUpsert) ClearAcknowledgedAt() *AlertUpsert {
 	return u
 }
 
+// SetStatus sets the "status" field.
+func (u *AlertUpsert) SetStatus(v alert.Status) *AlertUpsert {
+	u.Set(alert.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *AlertUpsert) UpdateStatus() *AlertUpsert {
+	u.SetExcluded(alert.FieldStatus)
+	return u
+}
+
+// SetOpenKey sets the "open_key" field.
+func (u *AlertUpsert) SetOpenKey(v string) *AlertUpsert {
+	u.Set(alert.FieldOpenKey, v)
+	return u
+}
+
+// UpdateOpenKey sets the "open_key" field to the value that was provided on create.
+func (u *AlertUpsert) UpdateOpenKey() *AlertUpsert {
+	u.SetExcluded(alert.FieldOpenKey)
+	return u
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (u *AlertUpsert) ClearOpenKey() *AlertUpsert {
+	u.SetNull(alert.FieldOpenKey)
+	return u
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (u *AlertUpsert) SetResolvedAt(v time.Time) *AlertUpsert {
+	u.Set(alert.FieldResolvedAt, v)
+	return u
+}
+
+// UpdateResolvedAt sets the "resolved_at" field to the value that was provided on create.
+func (u *AlertUpsert) UpdateResolvedAt() *AlertUpsert {
+	u.SetExcluded(alert.FieldResolvedAt)
+	return u
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (u *AlertUpsert) ClearResolvedAt() *AlertUpsert {
+	u.SetNull(alert.FieldResolvedAt)
+	return u
+}
+
+// SetRuleID sets the "rule_id" field.
+func (u *AlertUpsert) SetRuleID(v int) *AlertUpsert {
+	u.Set(alert.FieldRuleID, v)
+	return u
+}
+
+// UpdateRuleID sets the "rule_id" field to the value that was provided on create.
+func (u *AlertUpsert) UpdateRuleID() *AlertUpsert {
+	u.SetExcluded(alert.FieldRuleID)
+	return u
+}
+
+// AddRuleID adds v to the "rule_id" field.
+func (u *AlertUpsert) AddRuleID(v int) *AlertUpsert {
+	u.Add(alert.FieldRuleID, v)
+	return u
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (u *AlertUpsert) ClearRuleID() *AlertUpsert {
+	u.SetNull(alert.FieldRuleID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -404,6 +588,9 @@ func (u *AlertUpsertOne) UpdateNewValues() *AlertUpsertOne {
 		}
 		if _, exists := u.create.mutation.UserID(); exists {
 			s.SetIgnore(alert.FieldUserID)
+		}
+		if _, exists := u.create.mutation.Subject(); exists {
+			s.SetIgnore(alert.FieldSubject)
 		}
 	}))
 	return u
@@ -510,6 +697,90 @@ func (u *AlertUpsertOne) UpdateAcknowledgedAt() *AlertUpsertOne {
 func (u *AlertUpsertOne) ClearAcknowledgedAt() *AlertUpsertOne {
 	return u.Update(func(s *AlertUpsert) {
 		s.ClearAcknowledgedAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *AlertUpsertOne) SetStatus(v alert.Status) *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *AlertUpsertOne) UpdateStatus() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetOpenKey sets the "open_key" field.
+func (u *AlertUpsertOne) SetOpenKey(v string) *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetOpenKey(v)
+	})
+}
+
+// UpdateOpenKey sets the "open_key" field to the value that was provided on create.
+func (u *AlertUpsertOne) UpdateOpenKey() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateOpenKey()
+	})
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (u *AlertUpsertOne) ClearOpenKey() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearOpenKey()
+	})
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (u *AlertUpsertOne) SetResolvedAt(v time.Time) *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetResolvedAt(v)
+	})
+}
+
+// UpdateResolvedAt sets the "resolved_at" field to the value that was provided on create.
+func (u *AlertUpsertOne) UpdateResolvedAt() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateResolvedAt()
+	})
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (u *AlertUpsertOne) ClearResolvedAt() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearResolvedAt()
+	})
+}
+
+// SetRuleID sets the "rule_id" field.
+func (u *AlertUpsertOne) SetRuleID(v int) *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetRuleID(v)
+	})
+}
+
+// AddRuleID adds v to the "rule_id" field.
+func (u *AlertUpsertOne) AddRuleID(v int) *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.AddRuleID(v)
+	})
+}
+
+// UpdateRuleID sets the "rule_id" field to the value that was provided on create.
+func (u *AlertUpsertOne) UpdateRuleID() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateRuleID()
+	})
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (u *AlertUpsertOne) ClearRuleID() *AlertUpsertOne {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearRuleID()
 	})
 }
 
@@ -698,6 +969,9 @@ func (u *AlertUpsertBulk) UpdateNewValues() *AlertUpsertBulk {
 			if _, exists := b.mutation.UserID(); exists {
 				s.SetIgnore(alert.FieldUserID)
 			}
+			if _, exists := b.mutation.Subject(); exists {
+				s.SetIgnore(alert.FieldSubject)
+			}
 		}
 	}))
 	return u
@@ -804,6 +1078,90 @@ func (u *AlertUpsertBulk) UpdateAcknowledgedAt() *AlertUpsertBulk {
 func (u *AlertUpsertBulk) ClearAcknowledgedAt() *AlertUpsertBulk {
 	return u.Update(func(s *AlertUpsert) {
 		s.ClearAcknowledgedAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *AlertUpsertBulk) SetStatus(v alert.Status) *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *AlertUpsertBulk) UpdateStatus() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetOpenKey sets the "open_key" field.
+func (u *AlertUpsertBulk) SetOpenKey(v string) *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetOpenKey(v)
+	})
+}
+
+// UpdateOpenKey sets the "open_key" field to the value that was provided on create.
+func (u *AlertUpsertBulk) UpdateOpenKey() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateOpenKey()
+	})
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (u *AlertUpsertBulk) ClearOpenKey() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearOpenKey()
+	})
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (u *AlertUpsertBulk) SetResolvedAt(v time.Time) *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetResolvedAt(v)
+	})
+}
+
+// UpdateResolvedAt sets the "resolved_at" field to the value that was provided on create.
+func (u *AlertUpsertBulk) UpdateResolvedAt() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateResolvedAt()
+	})
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (u *AlertUpsertBulk) ClearResolvedAt() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearResolvedAt()
+	})
+}
+
+// SetRuleID sets the "rule_id" field.
+func (u *AlertUpsertBulk) SetRuleID(v int) *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.SetRuleID(v)
+	})
+}
+
+// AddRuleID adds v to the "rule_id" field.
+func (u *AlertUpsertBulk) AddRuleID(v int) *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.AddRuleID(v)
+	})
+}
+
+// UpdateRuleID sets the "rule_id" field to the value that was provided on create.
+func (u *AlertUpsertBulk) UpdateRuleID() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.UpdateRuleID()
+	})
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (u *AlertUpsertBulk) ClearRuleID() *AlertUpsertBulk {
+	return u.Update(func(s *AlertUpsert) {
+		s.ClearRuleID()
 	})
 }
 

@@ -97,6 +97,87 @@ func (_u *AlertUpdate) ClearAcknowledgedAt() *AlertUpdate {
 	return _u
 }
 
+// SetStatus sets the "status" field.
+func (_u *AlertUpdate) SetStatus(v alert.Status) *AlertUpdate {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *AlertUpdate) SetNillableStatus(v *alert.Status) *AlertUpdate {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetOpenKey sets the "open_key" field.
+func (_u *AlertUpdate) SetOpenKey(v string) *AlertUpdate {
+	_u.mutation.SetOpenKey(v)
+	return _u
+}
+
+// SetNillableOpenKey sets the "open_key" field if the given value is not nil.
+func (_u *AlertUpdate) SetNillableOpenKey(v *string) *AlertUpdate {
+	if v != nil {
+		_u.SetOpenKey(*v)
+	}
+	return _u
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (_u *AlertUpdate) ClearOpenKey() *AlertUpdate {
+	_u.mutation.ClearOpenKey()
+	return _u
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (_u *AlertUpdate) SetResolvedAt(v time.Time) *AlertUpdate {
+	_u.mutation.SetResolvedAt(v)
+	return _u
+}
+
+// SetNillableResolvedAt sets the "resolved_at" field if the given value is not nil.
+func (_u *AlertUpdate) SetNillableResolvedAt(v *time.Time) *AlertUpdate {
+	if v != nil {
+		_u.SetResolvedAt(*v)
+	}
+	return _u
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (_u *AlertUpdate) ClearResolvedAt() *AlertUpdate {
+	_u.mutation.ClearResolvedAt()
+	return _u
+}
+
+// SetRuleID sets the "rule_id" field.
+func (_u *AlertUpdate) SetRuleID(v int) *AlertUpdate {
+	_u.mutation.ResetRuleID()
+	_u.mutation.SetRuleID(v)
+	return _u
+}
+
+// SetNillableRuleID sets the "rule_id" field if the given value is not nil.
+func (_u *AlertUpdate) SetNillableRuleID(v *int) *AlertUpdate {
+	if v != nil {
+		_u.SetRuleID(*v)
+	}
+	return _u
+}
+
+// AddRuleID adds value to the "rule_id" field.
+func (_u *AlertUpdate) AddRuleID(v int) *AlertUpdate {
+	_u.mutation.AddRuleID(v)
+	return _u
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (_u *AlertUpdate) ClearRuleID() *AlertUpdate {
+	_u.mutation.ClearRuleID()
+	return _u
+}
+
 // Mutation returns the AlertMutation object of the builder.
 func (_u *AlertUpdate) Mutation() *AlertMutation {
 	return _u.mutation
@@ -161,6 +242,16 @@ func (_u *AlertUpdate) check() error {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Alert.message": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := alert.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Alert.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenKey(); ok {
+		if err := alert.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "Alert.open_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -205,6 +296,33 @@ func (_u *AlertUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AcknowledgedAtCleared() {
 		_spec.ClearField(alert.FieldAcknowledgedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(alert.FieldStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.SubjectCleared() {
+		_spec.ClearField(alert.FieldSubject, field.TypeString)
+	}
+	if value, ok := _u.mutation.OpenKey(); ok {
+		_spec.SetField(alert.FieldOpenKey, field.TypeString, value)
+	}
+	if _u.mutation.OpenKeyCleared() {
+		_spec.ClearField(alert.FieldOpenKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.ResolvedAt(); ok {
+		_spec.SetField(alert.FieldResolvedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ResolvedAtCleared() {
+		_spec.ClearField(alert.FieldResolvedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RuleID(); ok {
+		_spec.SetField(alert.FieldRuleID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRuleID(); ok {
+		_spec.AddField(alert.FieldRuleID, field.TypeInt, value)
+	}
+	if _u.mutation.RuleIDCleared() {
+		_spec.ClearField(alert.FieldRuleID, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -296,6 +414,87 @@ func (_u *AlertUpdateOne) ClearAcknowledgedAt() *AlertUpdateOne {
 	return _u
 }
 
+// SetStatus sets the "status" field.
+func (_u *AlertUpdateOne) SetStatus(v alert.Status) *AlertUpdateOne {
+	_u.mutation.SetStatus(v)
+	return _u
+}
+
+// SetNillableStatus sets the "status" field if the given value is not nil.
+func (_u *AlertUpdateOne) SetNillableStatus(v *alert.Status) *AlertUpdateOne {
+	if v != nil {
+		_u.SetStatus(*v)
+	}
+	return _u
+}
+
+// SetOpenKey sets the "open_key" field.
+func (_u *AlertUpdateOne) SetOpenKey(v string) *AlertUpdateOne {
+	_u.mutation.SetOpenKey(v)
+	return _u
+}
+
+// SetNillableOpenKey sets the "open_key" field if the given value is not nil.
+func (_u *AlertUpdateOne) SetNillableOpenKey(v *string) *AlertUpdateOne {
+	if v != nil {
+		_u.SetOpenKey(*v)
+	}
+	return _u
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (_u *AlertUpdateOne) ClearOpenKey() *AlertUpdateOne {
+	_u.mutation.ClearOpenKey()
+	return _u
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (_u *AlertUpdateOne) SetResolvedAt(v time.Time) *AlertUpdateOne {
+	_u.mutation.SetResolvedAt(v)
+	return _u
+}
+
+// SetNillableResolvedAt sets the "resolved_at" field if the given value is not nil.
+func (_u *AlertUpdateOne) SetNillableResolvedAt(v *time.Time) *AlertUpdateOne {
+	if v != nil {
+		_u.SetResolvedAt(*v)
+	}
+	return _u
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (_u *AlertUpdateOne) ClearResolvedAt() *AlertUpdateOne {
+	_u.mutation.ClearResolvedAt()
+	return _u
+}
+
+// SetRuleID sets the "rule_id" field.
+func (_u *AlertUpdateOne) SetRuleID(v int) *AlertUpdateOne {
+	_u.mutation.ResetRuleID()
+	_u.mutation.SetRuleID(v)
+	return _u
+}
+
+// SetNillableRuleID sets the "rule_id" field if the given value is not nil.
+func (_u *AlertUpdateOne) SetNillableRuleID(v *int) *AlertUpdateOne {
+	if v != nil {
+		_u.SetRuleID(*v)
+	}
+	return _u
+}
+
+// AddRuleID adds value to the "rule_id" field.
+func (_u *AlertUpdateOne) AddRuleID(v int) *AlertUpdateOne {
+	_u.mutation.AddRuleID(v)
+	return _u
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (_u *AlertUpdateOne) ClearRuleID() *AlertUpdateOne {
+	_u.mutation.ClearRuleID()
+	return _u
+}
+
 // Mutation returns the AlertMutation object of the builder.
 func (_u *AlertUpdateOne) Mutation() *AlertMutation {
 	return _u.mutation
@@ -373,6 +572,16 @@ func (_u *AlertUpdateOne) check() error {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "Alert.message": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Status(); ok {
+		if err := alert.StatusValidator(v); err != nil {
+			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Alert.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenKey(); ok {
+		if err := alert.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "Alert.open_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -434,6 +643,33 @@ func (_u *AlertUpdateOne) sqlSave(ctx context.Context) (_node *Alert, err error)
 	}
 	if _u.mutation.AcknowledgedAtCleared() {
 		_spec.ClearField(alert.FieldAcknowledgedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Status(); ok {
+		_spec.SetField(alert.FieldStatus, field.TypeEnum, value)
+	}
+	if _u.mutation.SubjectCleared() {
+		_spec.ClearField(alert.FieldSubject, field.TypeString)
+	}
+	if value, ok := _u.mutation.OpenKey(); ok {
+		_spec.SetField(alert.FieldOpenKey, field.TypeString, value)
+	}
+	if _u.mutation.OpenKeyCleared() {
+		_spec.ClearField(alert.FieldOpenKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.ResolvedAt(); ok {
+		_spec.SetField(alert.FieldResolvedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ResolvedAtCleared() {
+		_spec.ClearField(alert.FieldResolvedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RuleID(); ok {
+		_spec.SetField(alert.FieldRuleID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRuleID(); ok {
+		_spec.AddField(alert.FieldRuleID, field.TypeInt, value)
+	}
+	if _u.mutation.RuleIDCleared() {
+		_spec.ClearField(alert.FieldRuleID, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Alert{config: _u.config}

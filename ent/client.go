@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -25,6 +26,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -35,8 +38,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -54,6 +59,8 @@ type Client struct {
 	APIToken *APITokenClient
 	// Alert is the client for interacting with the Alert builders.
 	Alert *AlertClient
+	// AlertRule is the client for interacting with the AlertRule builders.
+	AlertRule *AlertRuleClient
 	// Asset is the client for interacting with the Asset builders.
 	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -70,6 +77,10 @@ type Client struct {
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// InsightSetting is the client for interacting with the InsightSetting builders.
+	InsightSetting *InsightSettingClient
+	// InsightTarget is the client for interacting with the InsightTarget builders.
+	InsightTarget *InsightTargetClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
@@ -92,6 +103,10 @@ type Client struct {
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
 	SKU *SKUClient
+	// SKUSalesDay is the client for interacting with the SKUSalesDay builders.
+	SKUSalesDay *SKUSalesDayClient
+	// SalesDay is the client for interacting with the SalesDay builders.
+	SalesDay *SalesDayClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
@@ -115,6 +130,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIToken = NewAPITokenClient(c.config)
 	c.Alert = NewAlertClient(c.config)
+	c.AlertRule = NewAlertRuleClient(c.config)
 	c.Asset = NewAssetClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Campaign = NewCampaignClient(c.config)
@@ -123,6 +139,8 @@ func (c *Client) init() {
 	c.Content = NewContentClient(c.config)
 	c.EngagementMetric = NewEngagementMetricClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
+	c.InsightSetting = NewInsightSettingClient(c.config)
+	c.InsightTarget = NewInsightTargetClient(c.config)
 	c.KOLPartner = NewKOLPartnerClient(c.config)
 	c.KnownAddress = NewKnownAddressClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
@@ -134,6 +152,8 @@ func (c *Client) init() {
 	c.PlatformConnection = NewPlatformConnectionClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.SKU = NewSKUClient(c.config)
+	c.SKUSalesDay = NewSKUSalesDayClient(c.config)
+	c.SalesDay = NewSalesDayClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Store = NewStoreClient(c.config)
 	c.Supplier = NewSupplierClient(c.config)
@@ -233,6 +253,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
 		Alert:              NewAlertClient(cfg),
+		AlertRule:          NewAlertRuleClient(cfg),
 		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
@@ -241,6 +262,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Content:            NewContentClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		InsightSetting:     NewInsightSettingClient(cfg),
+		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
@@ -252,6 +275,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PlatformConnection: NewPlatformConnectionClient(cfg),
 		Product:            NewProductClient(cfg),
 		SKU:                NewSKUClient(cfg),
+		SKUSalesDay:        NewSKUSalesDayClient(cfg),
+		SalesDay:           NewSalesDayClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Store:              NewStoreClient(cfg),
 		Supplier:           NewSupplierClient(cfg),
@@ -278,6 +303,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:             cfg,
 		APIToken:           NewAPITokenClient(cfg),
 		Alert:              NewAlertClient(cfg),
+		AlertRule:          NewAlertRuleClient(cfg),
 		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
@@ -286,6 +312,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Content:            NewContentClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		InsightSetting:     NewInsightSettingClient(cfg),
+		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
@@ -297,6 +325,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PlatformConnection: NewPlatformConnectionClient(cfg),
 		Product:            NewProductClient(cfg),
 		SKU:                NewSKUClient(cfg),
+		SKUSalesDay:        NewSKUSalesDayClient(cfg),
+		SalesDay:           NewSalesDayClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Store:              NewStoreClient(cfg),
 		Supplier:           NewSupplierClient(cfg),
@@ -331,11 +361,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Alert, c.Asset, c.AuditEvent, c.Campaign, c.CasbinRule,
-		c.Collaboration, c.Content, c.EngagementMetric, c.Experiment, c.KOLPartner,
-		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
-		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU, c.Session,
-		c.Store, c.Supplier, c.SyncJob, c.User,
+		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
+		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
+		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KnownAddress,
+		c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order, c.OrderLine,
+		c.Organization, c.PlatformConnection, c.Product, c.SKU, c.SKUSalesDay,
+		c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -345,11 +376,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Alert, c.Asset, c.AuditEvent, c.Campaign, c.CasbinRule,
-		c.Collaboration, c.Content, c.EngagementMetric, c.Experiment, c.KOLPartner,
-		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
-		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU, c.Session,
-		c.Store, c.Supplier, c.SyncJob, c.User,
+		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
+		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
+		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KnownAddress,
+		c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order, c.OrderLine,
+		c.Organization, c.PlatformConnection, c.Product, c.SKU, c.SKUSalesDay,
+		c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -362,6 +394,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIToken.mutate(ctx, m)
 	case *AlertMutation:
 		return c.Alert.mutate(ctx, m)
+	case *AlertRuleMutation:
+		return c.AlertRule.mutate(ctx, m)
 	case *AssetMutation:
 		return c.Asset.mutate(ctx, m)
 	case *AuditEventMutation:
@@ -378,6 +412,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EngagementMetric.mutate(ctx, m)
 	case *ExperimentMutation:
 		return c.Experiment.mutate(ctx, m)
+	case *InsightSettingMutation:
+		return c.InsightSetting.mutate(ctx, m)
+	case *InsightTargetMutation:
+		return c.InsightTarget.mutate(ctx, m)
 	case *KOLPartnerMutation:
 		return c.KOLPartner.mutate(ctx, m)
 	case *KnownAddressMutation:
@@ -400,6 +438,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Product.mutate(ctx, m)
 	case *SKUMutation:
 		return c.SKU.mutate(ctx, m)
+	case *SKUSalesDayMutation:
+		return c.SKUSalesDay.mutate(ctx, m)
+	case *SalesDayMutation:
+		return c.SalesDay.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *StoreMutation:
@@ -712,6 +754,156 @@ func (c *AlertClient) mutate(ctx context.Context, m *AlertMutation) (Value, erro
 		return (&AlertDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Alert mutation op: %q", m.Op())
+	}
+}
+
+// AlertRuleClient is a client for the AlertRule schema.
+type AlertRuleClient struct {
+	config
+}
+
+// NewAlertRuleClient returns a client for the AlertRule from the given config.
+func NewAlertRuleClient(c config) *AlertRuleClient {
+	return &AlertRuleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `alertrule.Hooks(f(g(h())))`.
+func (c *AlertRuleClient) Use(hooks ...Hook) {
+	c.hooks.AlertRule = append(c.hooks.AlertRule, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `alertrule.Intercept(f(g(h())))`.
+func (c *AlertRuleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AlertRule = append(c.inters.AlertRule, interceptors...)
+}
+
+// Create returns a builder for creating a AlertRule entity.
+func (c *AlertRuleClient) Create() *AlertRuleCreate {
+	mutation := newAlertRuleMutation(c.config, OpCreate)
+	return &AlertRuleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AlertRule entities.
+func (c *AlertRuleClient) CreateBulk(builders ...*AlertRuleCreate) *AlertRuleCreateBulk {
+	return &AlertRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AlertRuleClient) MapCreateBulk(slice any, setFunc func(*AlertRuleCreate, int)) *AlertRuleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AlertRuleCreateBulk{err: fmt.Errorf("calling to AlertRuleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AlertRuleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AlertRuleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AlertRule.
+func (c *AlertRuleClient) Update() *AlertRuleUpdate {
+	mutation := newAlertRuleMutation(c.config, OpUpdate)
+	return &AlertRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AlertRuleClient) UpdateOne(_m *AlertRule) *AlertRuleUpdateOne {
+	mutation := newAlertRuleMutation(c.config, OpUpdateOne, withAlertRule(_m))
+	return &AlertRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AlertRuleClient) UpdateOneID(id int) *AlertRuleUpdateOne {
+	mutation := newAlertRuleMutation(c.config, OpUpdateOne, withAlertRuleID(id))
+	return &AlertRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AlertRule.
+func (c *AlertRuleClient) Delete() *AlertRuleDelete {
+	mutation := newAlertRuleMutation(c.config, OpDelete)
+	return &AlertRuleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AlertRuleClient) DeleteOne(_m *AlertRule) *AlertRuleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AlertRuleClient) DeleteOneID(id int) *AlertRuleDeleteOne {
+	builder := c.Delete().Where(alertrule.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AlertRuleDeleteOne{builder}
+}
+
+// Query returns a query builder for AlertRule.
+func (c *AlertRuleClient) Query() *AlertRuleQuery {
+	return &AlertRuleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAlertRule},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AlertRule entity by its id.
+func (c *AlertRuleClient) Get(ctx context.Context, id int) (*AlertRule, error) {
+	return c.Query().Where(alertrule.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AlertRuleClient) GetX(ctx context.Context, id int) *AlertRule {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a AlertRule.
+func (c *AlertRuleClient) QueryOrganization(_m *AlertRule) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(alertrule.Table, alertrule.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, alertrule.OrganizationTable, alertrule.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AlertRuleClient) Hooks() []Hook {
+	hooks := c.hooks.AlertRule
+	return append(hooks[:len(hooks):len(hooks)], alertrule.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AlertRuleClient) Interceptors() []Interceptor {
+	return c.inters.AlertRule
+}
+
+func (c *AlertRuleClient) mutate(ctx context.Context, m *AlertRuleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AlertRuleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AlertRuleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AlertRuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AlertRuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AlertRule mutation op: %q", m.Op())
 	}
 }
 
@@ -2136,6 +2328,306 @@ func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (V
 		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
+	}
+}
+
+// InsightSettingClient is a client for the InsightSetting schema.
+type InsightSettingClient struct {
+	config
+}
+
+// NewInsightSettingClient returns a client for the InsightSetting from the given config.
+func NewInsightSettingClient(c config) *InsightSettingClient {
+	return &InsightSettingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `insightsetting.Hooks(f(g(h())))`.
+func (c *InsightSettingClient) Use(hooks ...Hook) {
+	c.hooks.InsightSetting = append(c.hooks.InsightSetting, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `insightsetting.Intercept(f(g(h())))`.
+func (c *InsightSettingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InsightSetting = append(c.inters.InsightSetting, interceptors...)
+}
+
+// Create returns a builder for creating a InsightSetting entity.
+func (c *InsightSettingClient) Create() *InsightSettingCreate {
+	mutation := newInsightSettingMutation(c.config, OpCreate)
+	return &InsightSettingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InsightSetting entities.
+func (c *InsightSettingClient) CreateBulk(builders ...*InsightSettingCreate) *InsightSettingCreateBulk {
+	return &InsightSettingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InsightSettingClient) MapCreateBulk(slice any, setFunc func(*InsightSettingCreate, int)) *InsightSettingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InsightSettingCreateBulk{err: fmt.Errorf("calling to InsightSettingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InsightSettingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InsightSettingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InsightSetting.
+func (c *InsightSettingClient) Update() *InsightSettingUpdate {
+	mutation := newInsightSettingMutation(c.config, OpUpdate)
+	return &InsightSettingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InsightSettingClient) UpdateOne(_m *InsightSetting) *InsightSettingUpdateOne {
+	mutation := newInsightSettingMutation(c.config, OpUpdateOne, withInsightSetting(_m))
+	return &InsightSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InsightSettingClient) UpdateOneID(id int) *InsightSettingUpdateOne {
+	mutation := newInsightSettingMutation(c.config, OpUpdateOne, withInsightSettingID(id))
+	return &InsightSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InsightSetting.
+func (c *InsightSettingClient) Delete() *InsightSettingDelete {
+	mutation := newInsightSettingMutation(c.config, OpDelete)
+	return &InsightSettingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InsightSettingClient) DeleteOne(_m *InsightSetting) *InsightSettingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InsightSettingClient) DeleteOneID(id int) *InsightSettingDeleteOne {
+	builder := c.Delete().Where(insightsetting.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InsightSettingDeleteOne{builder}
+}
+
+// Query returns a query builder for InsightSetting.
+func (c *InsightSettingClient) Query() *InsightSettingQuery {
+	return &InsightSettingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInsightSetting},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InsightSetting entity by its id.
+func (c *InsightSettingClient) Get(ctx context.Context, id int) (*InsightSetting, error) {
+	return c.Query().Where(insightsetting.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InsightSettingClient) GetX(ctx context.Context, id int) *InsightSetting {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a InsightSetting.
+func (c *InsightSettingClient) QueryOrganization(_m *InsightSetting) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(insightsetting.Table, insightsetting.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, insightsetting.OrganizationTable, insightsetting.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InsightSettingClient) Hooks() []Hook {
+	hooks := c.hooks.InsightSetting
+	return append(hooks[:len(hooks):len(hooks)], insightsetting.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InsightSettingClient) Interceptors() []Interceptor {
+	return c.inters.InsightSetting
+}
+
+func (c *InsightSettingClient) mutate(ctx context.Context, m *InsightSettingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InsightSettingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InsightSettingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InsightSettingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InsightSettingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InsightSetting mutation op: %q", m.Op())
+	}
+}
+
+// InsightTargetClient is a client for the InsightTarget schema.
+type InsightTargetClient struct {
+	config
+}
+
+// NewInsightTargetClient returns a client for the InsightTarget from the given config.
+func NewInsightTargetClient(c config) *InsightTargetClient {
+	return &InsightTargetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `insighttarget.Hooks(f(g(h())))`.
+func (c *InsightTargetClient) Use(hooks ...Hook) {
+	c.hooks.InsightTarget = append(c.hooks.InsightTarget, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `insighttarget.Intercept(f(g(h())))`.
+func (c *InsightTargetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InsightTarget = append(c.inters.InsightTarget, interceptors...)
+}
+
+// Create returns a builder for creating a InsightTarget entity.
+func (c *InsightTargetClient) Create() *InsightTargetCreate {
+	mutation := newInsightTargetMutation(c.config, OpCreate)
+	return &InsightTargetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InsightTarget entities.
+func (c *InsightTargetClient) CreateBulk(builders ...*InsightTargetCreate) *InsightTargetCreateBulk {
+	return &InsightTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InsightTargetClient) MapCreateBulk(slice any, setFunc func(*InsightTargetCreate, int)) *InsightTargetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InsightTargetCreateBulk{err: fmt.Errorf("calling to InsightTargetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InsightTargetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InsightTargetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InsightTarget.
+func (c *InsightTargetClient) Update() *InsightTargetUpdate {
+	mutation := newInsightTargetMutation(c.config, OpUpdate)
+	return &InsightTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InsightTargetClient) UpdateOne(_m *InsightTarget) *InsightTargetUpdateOne {
+	mutation := newInsightTargetMutation(c.config, OpUpdateOne, withInsightTarget(_m))
+	return &InsightTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InsightTargetClient) UpdateOneID(id int) *InsightTargetUpdateOne {
+	mutation := newInsightTargetMutation(c.config, OpUpdateOne, withInsightTargetID(id))
+	return &InsightTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InsightTarget.
+func (c *InsightTargetClient) Delete() *InsightTargetDelete {
+	mutation := newInsightTargetMutation(c.config, OpDelete)
+	return &InsightTargetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InsightTargetClient) DeleteOne(_m *InsightTarget) *InsightTargetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InsightTargetClient) DeleteOneID(id int) *InsightTargetDeleteOne {
+	builder := c.Delete().Where(insighttarget.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InsightTargetDeleteOne{builder}
+}
+
+// Query returns a query builder for InsightTarget.
+func (c *InsightTargetClient) Query() *InsightTargetQuery {
+	return &InsightTargetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInsightTarget},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InsightTarget entity by its id.
+func (c *InsightTargetClient) Get(ctx context.Context, id int) (*InsightTarget, error) {
+	return c.Query().Where(insighttarget.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InsightTargetClient) GetX(ctx context.Context, id int) *InsightTarget {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a InsightTarget.
+func (c *InsightTargetClient) QueryOrganization(_m *InsightTarget) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(insighttarget.Table, insighttarget.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, insighttarget.OrganizationTable, insighttarget.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InsightTargetClient) Hooks() []Hook {
+	hooks := c.hooks.InsightTarget
+	return append(hooks[:len(hooks):len(hooks)], insighttarget.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InsightTargetClient) Interceptors() []Interceptor {
+	return c.inters.InsightTarget
+}
+
+func (c *InsightTargetClient) mutate(ctx context.Context, m *InsightTargetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InsightTargetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InsightTargetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InsightTargetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InsightTargetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InsightTarget mutation op: %q", m.Op())
 	}
 }
 
@@ -4061,6 +4553,306 @@ func (c *SKUClient) mutate(ctx context.Context, m *SKUMutation) (Value, error) {
 	}
 }
 
+// SKUSalesDayClient is a client for the SKUSalesDay schema.
+type SKUSalesDayClient struct {
+	config
+}
+
+// NewSKUSalesDayClient returns a client for the SKUSalesDay from the given config.
+func NewSKUSalesDayClient(c config) *SKUSalesDayClient {
+	return &SKUSalesDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `skusalesday.Hooks(f(g(h())))`.
+func (c *SKUSalesDayClient) Use(hooks ...Hook) {
+	c.hooks.SKUSalesDay = append(c.hooks.SKUSalesDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `skusalesday.Intercept(f(g(h())))`.
+func (c *SKUSalesDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SKUSalesDay = append(c.inters.SKUSalesDay, interceptors...)
+}
+
+// Create returns a builder for creating a SKUSalesDay entity.
+func (c *SKUSalesDayClient) Create() *SKUSalesDayCreate {
+	mutation := newSKUSalesDayMutation(c.config, OpCreate)
+	return &SKUSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SKUSalesDay entities.
+func (c *SKUSalesDayClient) CreateBulk(builders ...*SKUSalesDayCreate) *SKUSalesDayCreateBulk {
+	return &SKUSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SKUSalesDayClient) MapCreateBulk(slice any, setFunc func(*SKUSalesDayCreate, int)) *SKUSalesDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SKUSalesDayCreateBulk{err: fmt.Errorf("calling to SKUSalesDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SKUSalesDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SKUSalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SKUSalesDay.
+func (c *SKUSalesDayClient) Update() *SKUSalesDayUpdate {
+	mutation := newSKUSalesDayMutation(c.config, OpUpdate)
+	return &SKUSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SKUSalesDayClient) UpdateOne(_m *SKUSalesDay) *SKUSalesDayUpdateOne {
+	mutation := newSKUSalesDayMutation(c.config, OpUpdateOne, withSKUSalesDay(_m))
+	return &SKUSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SKUSalesDayClient) UpdateOneID(id int) *SKUSalesDayUpdateOne {
+	mutation := newSKUSalesDayMutation(c.config, OpUpdateOne, withSKUSalesDayID(id))
+	return &SKUSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SKUSalesDay.
+func (c *SKUSalesDayClient) Delete() *SKUSalesDayDelete {
+	mutation := newSKUSalesDayMutation(c.config, OpDelete)
+	return &SKUSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SKUSalesDayClient) DeleteOne(_m *SKUSalesDay) *SKUSalesDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SKUSalesDayClient) DeleteOneID(id int) *SKUSalesDayDeleteOne {
+	builder := c.Delete().Where(skusalesday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SKUSalesDayDeleteOne{builder}
+}
+
+// Query returns a query builder for SKUSalesDay.
+func (c *SKUSalesDayClient) Query() *SKUSalesDayQuery {
+	return &SKUSalesDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSKUSalesDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SKUSalesDay entity by its id.
+func (c *SKUSalesDayClient) Get(ctx context.Context, id int) (*SKUSalesDay, error) {
+	return c.Query().Where(skusalesday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SKUSalesDayClient) GetX(ctx context.Context, id int) *SKUSalesDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SKUSalesDay.
+func (c *SKUSalesDayClient) QueryOrganization(_m *SKUSalesDay) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(skusalesday.Table, skusalesday.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, skusalesday.OrganizationTable, skusalesday.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SKUSalesDayClient) Hooks() []Hook {
+	hooks := c.hooks.SKUSalesDay
+	return append(hooks[:len(hooks):len(hooks)], skusalesday.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SKUSalesDayClient) Interceptors() []Interceptor {
+	return c.inters.SKUSalesDay
+}
+
+func (c *SKUSalesDayClient) mutate(ctx context.Context, m *SKUSalesDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SKUSalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SKUSalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SKUSalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SKUSalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SKUSalesDay mutation op: %q", m.Op())
+	}
+}
+
+// SalesDayClient is a client for the SalesDay schema.
+type SalesDayClient struct {
+	config
+}
+
+// NewSalesDayClient returns a client for the SalesDay from the given config.
+func NewSalesDayClient(c config) *SalesDayClient {
+	return &SalesDayClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `salesday.Hooks(f(g(h())))`.
+func (c *SalesDayClient) Use(hooks ...Hook) {
+	c.hooks.SalesDay = append(c.hooks.SalesDay, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `salesday.Intercept(f(g(h())))`.
+func (c *SalesDayClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SalesDay = append(c.inters.SalesDay, interceptors...)
+}
+
+// Create returns a builder for creating a SalesDay entity.
+func (c *SalesDayClient) Create() *SalesDayCreate {
+	mutation := newSalesDayMutation(c.config, OpCreate)
+	return &SalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SalesDay entities.
+func (c *SalesDayClient) CreateBulk(builders ...*SalesDayCreate) *SalesDayCreateBulk {
+	return &SalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SalesDayClient) MapCreateBulk(slice any, setFunc func(*SalesDayCreate, int)) *SalesDayCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SalesDayCreateBulk{err: fmt.Errorf("calling to SalesDayClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SalesDayCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SalesDayCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SalesDay.
+func (c *SalesDayClient) Update() *SalesDayUpdate {
+	mutation := newSalesDayMutation(c.config, OpUpdate)
+	return &SalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SalesDayClient) UpdateOne(_m *SalesDay) *SalesDayUpdateOne {
+	mutation := newSalesDayMutation(c.config, OpUpdateOne, withSalesDay(_m))
+	return &SalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SalesDayClient) UpdateOneID(id int) *SalesDayUpdateOne {
+	mutation := newSalesDayMutation(c.config, OpUpdateOne, withSalesDayID(id))
+	return &SalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SalesDay.
+func (c *SalesDayClient) Delete() *SalesDayDelete {
+	mutation := newSalesDayMutation(c.config, OpDelete)
+	return &SalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SalesDayClient) DeleteOne(_m *SalesDay) *SalesDayDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SalesDayClient) DeleteOneID(id int) *SalesDayDeleteOne {
+	builder := c.Delete().Where(salesday.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SalesDayDeleteOne{builder}
+}
+
+// Query returns a query builder for SalesDay.
+func (c *SalesDayClient) Query() *SalesDayQuery {
+	return &SalesDayQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSalesDay},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SalesDay entity by its id.
+func (c *SalesDayClient) Get(ctx context.Context, id int) (*SalesDay, error) {
+	return c.Query().Where(salesday.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SalesDayClient) GetX(ctx context.Context, id int) *SalesDay {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SalesDay.
+func (c *SalesDayClient) QueryOrganization(_m *SalesDay) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(salesday.Table, salesday.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, salesday.OrganizationTable, salesday.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SalesDayClient) Hooks() []Hook {
+	hooks := c.hooks.SalesDay
+	return append(hooks[:len(hooks):len(hooks)], salesday.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SalesDayClient) Interceptors() []Interceptor {
+	return c.inters.SalesDay
+}
+
+func (c *SalesDayClient) mutate(ctx context.Context, m *SalesDayMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SalesDayCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SalesDayUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SalesDayUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SalesDayDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SalesDay mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -4958,16 +5750,19 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Alert, Asset, AuditEvent, Campaign, CasbinRule, Collaboration,
-		Content, EngagementMetric, Experiment, KOLPartner, KnownAddress, LoginThrottle,
-		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
-		Product, SKU, Session, Store, Supplier, SyncJob, User []ent.Hook
+		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
+		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
+		InsightTarget, KOLPartner, KnownAddress, LoginThrottle, Membership,
+		MetricSnapshot, Order, OrderLine, Organization, PlatformConnection, Product,
+		SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob, User []ent.Hook
 	}
 	inters struct {
-		APIToken, Alert, Asset, AuditEvent, Campaign, CasbinRule, Collaboration,
-		Content, EngagementMetric, Experiment, KOLPartner, KnownAddress, LoginThrottle,
-		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
-		Product, SKU, Session, Store, Supplier, SyncJob, User []ent.Interceptor
+		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
+		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
+		InsightTarget, KOLPartner, KnownAddress, LoginThrottle, Membership,
+		MetricSnapshot, Order, OrderLine, Organization, PlatformConnection, Product,
+		SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
+		User []ent.Interceptor
 	}
 )
 

@@ -45,8 +45,10 @@ type Collaboration struct {
 	Fee schematype.Money `json:"fee,omitempty"`
 	// CPS commission as a fraction of attributed GMV.
 	CommissionRate float64 `json:"commission_rate,omitempty"`
-	// GMV attributed to the partner.
+	// GMV the partner or platform reported; not exposed: the API computes attributedGmv from the orders carrying the tracking code.
 	AttributedGmv schematype.Money `json:"attributed_gmv,omitempty"`
+	// Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
+	TrackingCode string `json:"tracking_code,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CollaborationQuery when eager-loading is set.
 	Edges        CollaborationEdges `json:"edges"`
@@ -125,7 +127,7 @@ func (*Collaboration) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case collaboration.FieldID, collaboration.FieldOrganizationID, collaboration.FieldKolPartnerID, collaboration.FieldCampaignID, collaboration.FieldContentID, collaboration.FieldFee, collaboration.FieldAttributedGmv:
 			values[i] = new(sql.NullInt64)
-		case collaboration.FieldBrief, collaboration.FieldStatus:
+		case collaboration.FieldBrief, collaboration.FieldStatus, collaboration.FieldTrackingCode:
 			values[i] = new(sql.NullString)
 		case collaboration.FieldCreatedAt, collaboration.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -224,6 +226,12 @@ func (_m *Collaboration) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AttributedGmv = schematype.Money(value.Int64)
 			}
+		case collaboration.FieldTrackingCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field tracking_code", values[i])
+			} else if value.Valid {
+				_m.TrackingCode = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -315,6 +323,9 @@ func (_m *Collaboration) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("attributed_gmv=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AttributedGmv))
+	builder.WriteString(", ")
+	builder.WriteString("tracking_code=")
+	builder.WriteString(_m.TrackingCode)
 	builder.WriteByte(')')
 	return builder.String()
 }

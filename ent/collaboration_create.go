@@ -171,6 +171,20 @@ func (_c *CollaborationCreate) SetNillableAttributedGmv(v *schematype.Money) *Co
 	return _c
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_c *CollaborationCreate) SetTrackingCode(v string) *CollaborationCreate {
+	_c.mutation.SetTrackingCode(v)
+	return _c
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_c *CollaborationCreate) SetNillableTrackingCode(v *string) *CollaborationCreate {
+	if v != nil {
+		_c.SetTrackingCode(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *CollaborationCreate) SetOrganization(v *Organization) *CollaborationCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -302,6 +316,11 @@ func (_c *CollaborationCreate) check() error {
 	if _, ok := _c.mutation.AttributedGmv(); !ok {
 		return &ValidationError{Name: "attributed_gmv", err: errors.New(`ent: missing required field "Collaboration.attributed_gmv"`)}
 	}
+	if v, ok := _c.mutation.TrackingCode(); ok {
+		if err := collaboration.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Collaboration.tracking_code": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Collaboration.organization"`)}
 	}
@@ -366,6 +385,10 @@ func (_c *CollaborationCreate) createSpec() (*Collaboration, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.AttributedGmv(); ok {
 		_spec.SetField(collaboration.FieldAttributedGmv, field.TypeInt64, value)
 		_node.AttributedGmv = value
+	}
+	if value, ok := _c.mutation.TrackingCode(); ok {
+		_spec.SetField(collaboration.FieldTrackingCode, field.TypeString, value)
+		_node.TrackingCode = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -637,6 +660,24 @@ func (u *CollaborationUpsert) AddAttributedGmv(v schematype.Money) *Collaboratio
 	return u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (u *CollaborationUpsert) SetTrackingCode(v string) *CollaborationUpsert {
+	u.Set(collaboration.FieldTrackingCode, v)
+	return u
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *CollaborationUpsert) UpdateTrackingCode() *CollaborationUpsert {
+	u.SetExcluded(collaboration.FieldTrackingCode)
+	return u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *CollaborationUpsert) ClearTrackingCode() *CollaborationUpsert {
+	u.SetNull(collaboration.FieldTrackingCode)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -860,6 +901,27 @@ func (u *CollaborationUpsertOne) AddAttributedGmv(v schematype.Money) *Collabora
 func (u *CollaborationUpsertOne) UpdateAttributedGmv() *CollaborationUpsertOne {
 	return u.Update(func(s *CollaborationUpsert) {
 		s.UpdateAttributedGmv()
+	})
+}
+
+// SetTrackingCode sets the "tracking_code" field.
+func (u *CollaborationUpsertOne) SetTrackingCode(v string) *CollaborationUpsertOne {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.SetTrackingCode(v)
+	})
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *CollaborationUpsertOne) UpdateTrackingCode() *CollaborationUpsertOne {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.UpdateTrackingCode()
+	})
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *CollaborationUpsertOne) ClearTrackingCode() *CollaborationUpsertOne {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.ClearTrackingCode()
 	})
 }
 
@@ -1252,6 +1314,27 @@ func (u *CollaborationUpsertBulk) AddAttributedGmv(v schematype.Money) *Collabor
 func (u *CollaborationUpsertBulk) UpdateAttributedGmv() *CollaborationUpsertBulk {
 	return u.Update(func(s *CollaborationUpsert) {
 		s.UpdateAttributedGmv()
+	})
+}
+
+// SetTrackingCode sets the "tracking_code" field.
+func (u *CollaborationUpsertBulk) SetTrackingCode(v string) *CollaborationUpsertBulk {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.SetTrackingCode(v)
+	})
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *CollaborationUpsertBulk) UpdateTrackingCode() *CollaborationUpsertBulk {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.UpdateTrackingCode()
+	})
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *CollaborationUpsertBulk) ClearTrackingCode() *CollaborationUpsertBulk {
+	return u.Update(func(s *CollaborationUpsert) {
+		s.ClearTrackingCode()
 	})
 }
 

@@ -194,6 +194,26 @@ func (_u *CollaborationUpdate) AddAttributedGmv(v schematype.Money) *Collaborati
 	return _u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_u *CollaborationUpdate) SetTrackingCode(v string) *CollaborationUpdate {
+	_u.mutation.SetTrackingCode(v)
+	return _u
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_u *CollaborationUpdate) SetNillableTrackingCode(v *string) *CollaborationUpdate {
+	if v != nil {
+		_u.SetTrackingCode(*v)
+	}
+	return _u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (_u *CollaborationUpdate) ClearTrackingCode() *CollaborationUpdate {
+	_u.mutation.ClearTrackingCode()
+	return _u
+}
+
 // SetCampaign sets the "campaign" edge to the Campaign entity.
 func (_u *CollaborationUpdate) SetCampaign(v *Campaign) *CollaborationUpdate {
 	return _u.SetCampaignID(v.ID)
@@ -280,6 +300,11 @@ func (_u *CollaborationUpdate) check() error {
 			return &ValidationError{Name: "commission_rate", err: fmt.Errorf(`ent: validator failed for field "Collaboration.commission_rate": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrackingCode(); ok {
+		if err := collaboration.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Collaboration.tracking_code": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Collaboration.organization"`)
 	}
@@ -347,6 +372,12 @@ func (_u *CollaborationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if value, ok := _u.mutation.AddedAttributedGmv(); ok {
 		_spec.AddField(collaboration.FieldAttributedGmv, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.TrackingCode(); ok {
+		_spec.SetField(collaboration.FieldTrackingCode, field.TypeString, value)
+	}
+	if _u.mutation.TrackingCodeCleared() {
+		_spec.ClearField(collaboration.FieldTrackingCode, field.TypeString)
 	}
 	if _u.mutation.CampaignCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -589,6 +620,26 @@ func (_u *CollaborationUpdateOne) AddAttributedGmv(v schematype.Money) *Collabor
 	return _u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_u *CollaborationUpdateOne) SetTrackingCode(v string) *CollaborationUpdateOne {
+	_u.mutation.SetTrackingCode(v)
+	return _u
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_u *CollaborationUpdateOne) SetNillableTrackingCode(v *string) *CollaborationUpdateOne {
+	if v != nil {
+		_u.SetTrackingCode(*v)
+	}
+	return _u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (_u *CollaborationUpdateOne) ClearTrackingCode() *CollaborationUpdateOne {
+	_u.mutation.ClearTrackingCode()
+	return _u
+}
+
 // SetCampaign sets the "campaign" edge to the Campaign entity.
 func (_u *CollaborationUpdateOne) SetCampaign(v *Campaign) *CollaborationUpdateOne {
 	return _u.SetCampaignID(v.ID)
@@ -688,6 +739,11 @@ func (_u *CollaborationUpdateOne) check() error {
 			return &ValidationError{Name: "commission_rate", err: fmt.Errorf(`ent: validator failed for field "Collaboration.commission_rate": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrackingCode(); ok {
+		if err := collaboration.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Collaboration.tracking_code": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Collaboration.organization"`)
 	}
@@ -772,6 +828,12 @@ func (_u *CollaborationUpdateOne) sqlSave(ctx context.Context) (_node *Collabora
 	}
 	if value, ok := _u.mutation.AddedAttributedGmv(); ok {
 		_spec.AddField(collaboration.FieldAttributedGmv, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.TrackingCode(); ok {
+		_spec.SetField(collaboration.FieldTrackingCode, field.TypeString, value)
+	}
+	if _u.mutation.TrackingCodeCleared() {
+		_spec.ClearField(collaboration.FieldTrackingCode, field.TypeString)
 	}
 	if _u.mutation.CampaignCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -22,6 +23,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -32,8 +35,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -100,6 +105,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apitoken.Table:           apitoken.ValidColumn,
 			alert.Table:              alert.ValidColumn,
+			alertrule.Table:          alertrule.ValidColumn,
 			asset.Table:              asset.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
@@ -108,6 +114,8 @@ func checkColumn(t, c string) error {
 			content.Table:            content.ValidColumn,
 			engagementmetric.Table:   engagementmetric.ValidColumn,
 			experiment.Table:         experiment.ValidColumn,
+			insightsetting.Table:     insightsetting.ValidColumn,
+			insighttarget.Table:      insighttarget.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,
 			knownaddress.Table:       knownaddress.ValidColumn,
 			loginthrottle.Table:      loginthrottle.ValidColumn,
@@ -119,6 +127,8 @@ func checkColumn(t, c string) error {
 			platformconnection.Table: platformconnection.ValidColumn,
 			product.Table:            product.ValidColumn,
 			sku.Table:                sku.ValidColumn,
+			skusalesday.Table:        skusalesday.ValidColumn,
+			salesday.Table:           salesday.ValidColumn,
 			session.Table:            session.ValidColumn,
 			store.Table:              store.ValidColumn,
 			supplier.Table:           supplier.ValidColumn,

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -13,6 +14,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -24,8 +27,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -39,7 +44,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -83,9 +88,37 @@ var schemaGraph = func() *sqlgraph.Schema {
 			alert.FieldSeverity:       {Type: field.TypeEnum, Column: alert.FieldSeverity},
 			alert.FieldMessage:        {Type: field.TypeString, Column: alert.FieldMessage},
 			alert.FieldAcknowledgedAt: {Type: field.TypeTime, Column: alert.FieldAcknowledgedAt},
+			alert.FieldStatus:         {Type: field.TypeEnum, Column: alert.FieldStatus},
+			alert.FieldSubject:        {Type: field.TypeString, Column: alert.FieldSubject},
+			alert.FieldOpenKey:        {Type: field.TypeString, Column: alert.FieldOpenKey},
+			alert.FieldResolvedAt:     {Type: field.TypeTime, Column: alert.FieldResolvedAt},
+			alert.FieldRuleID:         {Type: field.TypeInt, Column: alert.FieldRuleID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   alertrule.Table,
+			Columns: alertrule.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: alertrule.FieldID,
+			},
+		},
+		Type: "AlertRule",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			alertrule.FieldCreatedAt:      {Type: field.TypeTime, Column: alertrule.FieldCreatedAt},
+			alertrule.FieldUpdatedAt:      {Type: field.TypeTime, Column: alertrule.FieldUpdatedAt},
+			alertrule.FieldOrganizationID: {Type: field.TypeInt, Column: alertrule.FieldOrganizationID},
+			alertrule.FieldName:           {Type: field.TypeString, Column: alertrule.FieldName},
+			alertrule.FieldKind:           {Type: field.TypeEnum, Column: alertrule.FieldKind},
+			alertrule.FieldMetric:         {Type: field.TypeString, Column: alertrule.FieldMetric},
+			alertrule.FieldDirection:      {Type: field.TypeEnum, Column: alertrule.FieldDirection},
+			alertrule.FieldThreshold:      {Type: field.TypeFloat64, Column: alertrule.FieldThreshold},
+			alertrule.FieldSeverity:       {Type: field.TypeEnum, Column: alertrule.FieldSeverity},
+			alertrule.FieldEnabled:        {Type: field.TypeBool, Column: alertrule.FieldEnabled},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   asset.Table,
 			Columns: asset.Columns,
@@ -111,7 +144,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			asset.FieldModelReleaseRef:   {Type: field.TypeString, Column: asset.FieldModelReleaseRef},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -136,7 +169,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldSummary:        {Type: field.TypeJSON, Column: auditevent.FieldSummary},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   campaign.Table,
 			Columns: campaign.Columns,
@@ -167,7 +200,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRules:           {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -187,7 +220,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:    {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   collaboration.Table,
 			Columns: collaboration.Columns,
@@ -210,9 +243,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldFee:            {Type: field.TypeInt64, Column: collaboration.FieldFee},
 			collaboration.FieldCommissionRate: {Type: field.TypeFloat64, Column: collaboration.FieldCommissionRate},
 			collaboration.FieldAttributedGmv:  {Type: field.TypeInt64, Column: collaboration.FieldAttributedGmv},
+			collaboration.FieldTrackingCode:   {Type: field.TypeString, Column: collaboration.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   content.Table,
 			Columns: content.Columns,
@@ -249,7 +283,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			content.FieldSLAAlertedAt:      {Type: field.TypeTime, Column: content.FieldSLAAlertedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   engagementmetric.Table,
 			Columns: engagementmetric.Columns,
@@ -272,7 +306,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			engagementmetric.FieldSaves:          {Type: field.TypeInt64, Column: engagementmetric.FieldSaves},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -292,7 +326,44 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldConfidence:     {Type: field.TypeFloat64, Column: experiment.FieldConfidence},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   insightsetting.Table,
+			Columns: insightsetting.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: insightsetting.FieldID,
+			},
+		},
+		Type: "InsightSetting",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			insightsetting.FieldCreatedAt:      {Type: field.TypeTime, Column: insightsetting.FieldCreatedAt},
+			insightsetting.FieldUpdatedAt:      {Type: field.TypeTime, Column: insightsetting.FieldUpdatedAt},
+			insightsetting.FieldOrganizationID: {Type: field.TypeInt, Column: insightsetting.FieldOrganizationID},
+			insightsetting.FieldRfm:            {Type: field.TypeJSON, Column: insightsetting.FieldRfm},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   insighttarget.Table,
+			Columns: insighttarget.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: insighttarget.FieldID,
+			},
+		},
+		Type: "InsightTarget",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			insighttarget.FieldCreatedAt:      {Type: field.TypeTime, Column: insighttarget.FieldCreatedAt},
+			insighttarget.FieldUpdatedAt:      {Type: field.TypeTime, Column: insighttarget.FieldUpdatedAt},
+			insighttarget.FieldOrganizationID: {Type: field.TypeInt, Column: insighttarget.FieldOrganizationID},
+			insighttarget.FieldPeriodKind:     {Type: field.TypeEnum, Column: insighttarget.FieldPeriodKind},
+			insighttarget.FieldPeriodStart:    {Type: field.TypeString, Column: insighttarget.FieldPeriodStart},
+			insighttarget.FieldMetric:         {Type: field.TypeString, Column: insighttarget.FieldMetric},
+			insighttarget.FieldValue:          {Type: field.TypeFloat64, Column: insighttarget.FieldValue},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolpartner.Table,
 			Columns: kolpartner.Columns,
@@ -316,7 +387,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldContact:           {Type: field.TypeString, Column: kolpartner.FieldContact},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -333,7 +404,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -350,7 +421,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -368,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -389,13 +460,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldAddToCart:      {Type: field.TypeInt64, Column: metricsnapshot.FieldAddToCart},
 			metricsnapshot.FieldOrders:         {Type: field.TypeInt64, Column: metricsnapshot.FieldOrders},
 			metricsnapshot.FieldPaidOrders:     {Type: field.TypeInt64, Column: metricsnapshot.FieldPaidOrders},
+			metricsnapshot.FieldPayingBuyers:   {Type: field.TypeInt64, Column: metricsnapshot.FieldPayingBuyers},
 			metricsnapshot.FieldGmv:            {Type: field.TypeInt64, Column: metricsnapshot.FieldGmv},
 			metricsnapshot.FieldRefunds:        {Type: field.TypeInt64, Column: metricsnapshot.FieldRefunds},
 			metricsnapshot.FieldSource:         {Type: field.TypeString, Column: metricsnapshot.FieldSource},
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -419,9 +491,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldTrafficSource:  {Type: field.TypeEnum, Column: order.FieldTrafficSource},
 			order.FieldOrderedAt:      {Type: field.TypeTime, Column: order.FieldOrderedAt},
 			order.FieldPaidAt:         {Type: field.TypeTime, Column: order.FieldPaidAt},
+			order.FieldTrackingCode:   {Type: field.TypeString, Column: order.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -444,7 +517,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -464,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -494,7 +567,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -521,7 +594,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -545,7 +618,49 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   skusalesday.Table,
+			Columns: skusalesday.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: skusalesday.FieldID,
+			},
+		},
+		Type: "SKUSalesDay",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			skusalesday.FieldOrganizationID: {Type: field.TypeInt, Column: skusalesday.FieldOrganizationID},
+			skusalesday.FieldStoreID:        {Type: field.TypeInt, Column: skusalesday.FieldStoreID},
+			skusalesday.FieldSkuID:          {Type: field.TypeInt, Column: skusalesday.FieldSkuID},
+			skusalesday.FieldDay:            {Type: field.TypeString, Column: skusalesday.FieldDay},
+			skusalesday.FieldUnits:          {Type: field.TypeInt64, Column: skusalesday.FieldUnits},
+			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
+		},
+	}
+	graph.Nodes[25] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   salesday.Table,
+			Columns: salesday.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: salesday.FieldID,
+			},
+		},
+		Type: "SalesDay",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			salesday.FieldOrganizationID: {Type: field.TypeInt, Column: salesday.FieldOrganizationID},
+			salesday.FieldStoreID:        {Type: field.TypeInt, Column: salesday.FieldStoreID},
+			salesday.FieldDay:            {Type: field.TypeString, Column: salesday.FieldDay},
+			salesday.FieldBuyer:          {Type: field.TypeString, Column: salesday.FieldBuyer},
+			salesday.FieldSource:         {Type: field.TypeString, Column: salesday.FieldSource},
+			salesday.FieldPlacedOrders:   {Type: field.TypeInt64, Column: salesday.FieldPlacedOrders},
+			salesday.FieldPaidOrders:     {Type: field.TypeInt64, Column: salesday.FieldPaidOrders},
+			salesday.FieldPaidAmount:     {Type: field.TypeInt64, Column: salesday.FieldPaidAmount},
+			salesday.FieldRefundedOrders: {Type: field.TypeInt64, Column: salesday.FieldRefundedOrders},
+			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -565,7 +680,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -596,7 +711,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -623,7 +738,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -657,7 +772,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -705,6 +820,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"APIToken",
 		"User",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   alertrule.OrganizationTable,
+			Columns: []string{alertrule.OrganizationColumn},
+			Bidi:    false,
+		},
+		"AlertRule",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -969,6 +1096,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"Content",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   insightsetting.OrganizationTable,
+			Columns: []string{insightsetting.OrganizationColumn},
+			Bidi:    false,
+		},
+		"InsightSetting",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   insighttarget.OrganizationTable,
+			Columns: []string{insighttarget.OrganizationColumn},
+			Bidi:    false,
+		},
+		"InsightTarget",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1305,6 +1456,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"SKU",
 		"Campaign",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   skusalesday.OrganizationTable,
+			Columns: []string{skusalesday.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SKUSalesDay",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   salesday.OrganizationTable,
+			Columns: []string{salesday.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SalesDay",
+		"Organization",
 	)
 	graph.MustAddE(
 		"user",
@@ -1686,6 +1861,135 @@ func (f *AlertFilter) WhereAcknowledgedAt(p entql.TimeP) {
 	f.Where(p.Field(alert.FieldAcknowledgedAt))
 }
 
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AlertFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(alert.FieldStatus))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *AlertFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(alert.FieldSubject))
+}
+
+// WhereOpenKey applies the entql string predicate on the open_key field.
+func (f *AlertFilter) WhereOpenKey(p entql.StringP) {
+	f.Where(p.Field(alert.FieldOpenKey))
+}
+
+// WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
+func (f *AlertFilter) WhereResolvedAt(p entql.TimeP) {
+	f.Where(p.Field(alert.FieldResolvedAt))
+}
+
+// WhereRuleID applies the entql int predicate on the rule_id field.
+func (f *AlertFilter) WhereRuleID(p entql.IntP) {
+	f.Where(p.Field(alert.FieldRuleID))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AlertRuleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AlertRuleQuery builder.
+func (_q *AlertRuleQuery) Filter() *AlertRuleFilter {
+	return &AlertRuleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AlertRuleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AlertRuleMutation builder.
+func (m *AlertRuleMutation) Filter() *AlertRuleFilter {
+	return &AlertRuleFilter{config: m.config, predicateAdder: m}
+}
+
+// AlertRuleFilter provides a generic filtering capability at runtime for AlertRuleQuery.
+type AlertRuleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AlertRuleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AlertRuleFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(alertrule.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AlertRuleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(alertrule.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AlertRuleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(alertrule.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *AlertRuleFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(alertrule.FieldOrganizationID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *AlertRuleFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(alertrule.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *AlertRuleFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(alertrule.FieldKind))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *AlertRuleFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(alertrule.FieldMetric))
+}
+
+// WhereDirection applies the entql string predicate on the direction field.
+func (f *AlertRuleFilter) WhereDirection(p entql.StringP) {
+	f.Where(p.Field(alertrule.FieldDirection))
+}
+
+// WhereThreshold applies the entql float64 predicate on the threshold field.
+func (f *AlertRuleFilter) WhereThreshold(p entql.Float64P) {
+	f.Where(p.Field(alertrule.FieldThreshold))
+}
+
+// WhereSeverity applies the entql string predicate on the severity field.
+func (f *AlertRuleFilter) WhereSeverity(p entql.StringP) {
+	f.Where(p.Field(alertrule.FieldSeverity))
+}
+
+// WhereEnabled applies the entql bool predicate on the enabled field.
+func (f *AlertRuleFilter) WhereEnabled(p entql.BoolP) {
+	f.Where(p.Field(alertrule.FieldEnabled))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *AlertRuleFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *AlertRuleFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AssetQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1715,7 +2019,7 @@ type AssetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AssetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1834,7 +2138,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1934,7 +2238,7 @@ type CampaignFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CampaignFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2134,7 +2438,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2209,7 +2513,7 @@ type CollaborationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CollaborationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2278,6 +2582,11 @@ func (f *CollaborationFilter) WhereCommissionRate(p entql.Float64P) {
 // WhereAttributedGmv applies the entql int64 predicate on the attributed_gmv field.
 func (f *CollaborationFilter) WhereAttributedGmv(p entql.Int64P) {
 	f.Where(p.Field(collaboration.FieldAttributedGmv))
+}
+
+// WhereTrackingCode applies the entql string predicate on the tracking_code field.
+func (f *CollaborationFilter) WhereTrackingCode(p entql.StringP) {
+	f.Where(p.Field(collaboration.FieldTrackingCode))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
@@ -2365,7 +2674,7 @@ type ContentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2623,7 +2932,7 @@ type EngagementMetricFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EngagementMetricFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2741,7 +3050,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2830,6 +3139,169 @@ func (f *ExperimentFilter) WhereHasVariantsWith(preds ...predicate.Content) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InsightSettingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InsightSettingQuery builder.
+func (_q *InsightSettingQuery) Filter() *InsightSettingFilter {
+	return &InsightSettingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InsightSettingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InsightSettingMutation builder.
+func (m *InsightSettingMutation) Filter() *InsightSettingFilter {
+	return &InsightSettingFilter{config: m.config, predicateAdder: m}
+}
+
+// InsightSettingFilter provides a generic filtering capability at runtime for InsightSettingQuery.
+type InsightSettingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InsightSettingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InsightSettingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(insightsetting.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InsightSettingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(insightsetting.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InsightSettingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(insightsetting.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *InsightSettingFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(insightsetting.FieldOrganizationID))
+}
+
+// WhereRfm applies the entql json.RawMessage predicate on the rfm field.
+func (f *InsightSettingFilter) WhereRfm(p entql.BytesP) {
+	f.Where(p.Field(insightsetting.FieldRfm))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *InsightSettingFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *InsightSettingFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *InsightTargetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InsightTargetQuery builder.
+func (_q *InsightTargetQuery) Filter() *InsightTargetFilter {
+	return &InsightTargetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InsightTargetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InsightTargetMutation builder.
+func (m *InsightTargetMutation) Filter() *InsightTargetFilter {
+	return &InsightTargetFilter{config: m.config, predicateAdder: m}
+}
+
+// InsightTargetFilter provides a generic filtering capability at runtime for InsightTargetQuery.
+type InsightTargetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InsightTargetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InsightTargetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(insighttarget.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InsightTargetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(insighttarget.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InsightTargetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(insighttarget.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *InsightTargetFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(insighttarget.FieldOrganizationID))
+}
+
+// WherePeriodKind applies the entql string predicate on the period_kind field.
+func (f *InsightTargetFilter) WherePeriodKind(p entql.StringP) {
+	f.Where(p.Field(insighttarget.FieldPeriodKind))
+}
+
+// WherePeriodStart applies the entql string predicate on the period_start field.
+func (f *InsightTargetFilter) WherePeriodStart(p entql.StringP) {
+	f.Where(p.Field(insighttarget.FieldPeriodStart))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *InsightTargetFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(insighttarget.FieldMetric))
+}
+
+// WhereValue applies the entql float64 predicate on the value field.
+func (f *InsightTargetFilter) WhereValue(p entql.Float64P) {
+	f.Where(p.Field(insighttarget.FieldValue))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *InsightTargetFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *InsightTargetFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *KOLPartnerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2858,7 +3330,7 @@ type KOLPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2981,7 +3453,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3041,7 +3513,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3101,7 +3573,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3194,7 +3666,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3253,6 +3725,11 @@ func (f *MetricSnapshotFilter) WhereOrders(p entql.Int64P) {
 // WherePaidOrders applies the entql int64 predicate on the paid_orders field.
 func (f *MetricSnapshotFilter) WherePaidOrders(p entql.Int64P) {
 	f.Where(p.Field(metricsnapshot.FieldPaidOrders))
+}
+
+// WherePayingBuyers applies the entql int64 predicate on the paying_buyers field.
+func (f *MetricSnapshotFilter) WherePayingBuyers(p entql.Int64P) {
+	f.Where(p.Field(metricsnapshot.FieldPayingBuyers))
 }
 
 // WhereGmv applies the entql int64 predicate on the gmv field.
@@ -3332,7 +3809,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3408,6 +3885,11 @@ func (f *OrderFilter) WherePaidAt(p entql.TimeP) {
 	f.Where(p.Field(order.FieldPaidAt))
 }
 
+// WhereTrackingCode applies the entql string predicate on the tracking_code field.
+func (f *OrderFilter) WhereTrackingCode(p entql.StringP) {
+	f.Where(p.Field(order.FieldTrackingCode))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *OrderFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -3479,7 +3961,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3611,7 +4093,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3770,7 +4252,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3923,7 +4405,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4103,7 +4585,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4212,6 +4694,194 @@ func (f *SKUFilter) WhereHasCampaignsWith(preds ...predicate.Campaign) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SKUSalesDayQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SKUSalesDayQuery builder.
+func (_q *SKUSalesDayQuery) Filter() *SKUSalesDayFilter {
+	return &SKUSalesDayFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SKUSalesDayMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SKUSalesDayMutation builder.
+func (m *SKUSalesDayMutation) Filter() *SKUSalesDayFilter {
+	return &SKUSalesDayFilter{config: m.config, predicateAdder: m}
+}
+
+// SKUSalesDayFilter provides a generic filtering capability at runtime for SKUSalesDayQuery.
+type SKUSalesDayFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SKUSalesDayFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SKUSalesDayFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(skusalesday.FieldID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *SKUSalesDayFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(skusalesday.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *SKUSalesDayFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(skusalesday.FieldStoreID))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *SKUSalesDayFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(skusalesday.FieldSkuID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *SKUSalesDayFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(skusalesday.FieldDay))
+}
+
+// WhereUnits applies the entql int64 predicate on the units field.
+func (f *SKUSalesDayFilter) WhereUnits(p entql.Int64P) {
+	f.Where(p.Field(skusalesday.FieldUnits))
+}
+
+// WhereAmount applies the entql int64 predicate on the amount field.
+func (f *SKUSalesDayFilter) WhereAmount(p entql.Int64P) {
+	f.Where(p.Field(skusalesday.FieldAmount))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SKUSalesDayFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SKUSalesDayFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SalesDayQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SalesDayQuery builder.
+func (_q *SalesDayQuery) Filter() *SalesDayFilter {
+	return &SalesDayFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SalesDayMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SalesDayMutation builder.
+func (m *SalesDayMutation) Filter() *SalesDayFilter {
+	return &SalesDayFilter{config: m.config, predicateAdder: m}
+}
+
+// SalesDayFilter provides a generic filtering capability at runtime for SalesDayQuery.
+type SalesDayFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SalesDayFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SalesDayFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(salesday.FieldID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *SalesDayFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(salesday.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *SalesDayFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(salesday.FieldStoreID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *SalesDayFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(salesday.FieldDay))
+}
+
+// WhereBuyer applies the entql string predicate on the buyer field.
+func (f *SalesDayFilter) WhereBuyer(p entql.StringP) {
+	f.Where(p.Field(salesday.FieldBuyer))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *SalesDayFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(salesday.FieldSource))
+}
+
+// WherePlacedOrders applies the entql int64 predicate on the placed_orders field.
+func (f *SalesDayFilter) WherePlacedOrders(p entql.Int64P) {
+	f.Where(p.Field(salesday.FieldPlacedOrders))
+}
+
+// WherePaidOrders applies the entql int64 predicate on the paid_orders field.
+func (f *SalesDayFilter) WherePaidOrders(p entql.Int64P) {
+	f.Where(p.Field(salesday.FieldPaidOrders))
+}
+
+// WherePaidAmount applies the entql int64 predicate on the paid_amount field.
+func (f *SalesDayFilter) WherePaidAmount(p entql.Int64P) {
+	f.Where(p.Field(salesday.FieldPaidAmount))
+}
+
+// WhereRefundedOrders applies the entql int64 predicate on the refunded_orders field.
+func (f *SalesDayFilter) WhereRefundedOrders(p entql.Int64P) {
+	f.Where(p.Field(salesday.FieldRefundedOrders))
+}
+
+// WhereRefundAmount applies the entql int64 predicate on the refund_amount field.
+func (f *SalesDayFilter) WhereRefundAmount(p entql.Int64P) {
+	f.Where(p.Field(salesday.FieldRefundAmount))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SalesDayFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SalesDayFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4240,7 +4910,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4329,7 +4999,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4571,7 +5241,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4709,7 +5379,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4882,7 +5552,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

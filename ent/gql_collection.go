@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -265,6 +266,26 @@ func (_q *AlertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, alert.FieldAcknowledgedAt)
 				fieldSeen[alert.FieldAcknowledgedAt] = struct{}{}
 			}
+		case "status":
+			if _, ok := fieldSeen[alert.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, alert.FieldStatus)
+				fieldSeen[alert.FieldStatus] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[alert.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, alert.FieldSubject)
+				fieldSeen[alert.FieldSubject] = struct{}{}
+			}
+		case "resolvedAt":
+			if _, ok := fieldSeen[alert.FieldResolvedAt]; !ok {
+				selectedFields = append(selectedFields, alert.FieldResolvedAt)
+				fieldSeen[alert.FieldResolvedAt] = struct{}{}
+			}
+		case "ruleID":
+			if _, ok := fieldSeen[alert.FieldRuleID]; !ok {
+				selectedFields = append(selectedFields, alert.FieldRuleID)
+				fieldSeen[alert.FieldRuleID] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -324,6 +345,155 @@ func newAlertPaginateArgs(rv map[string]any) *alertPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AlertWhereInput); ok {
 		args.opts = append(args.opts, WithAlertFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AlertRuleQuery) CollectFields(ctx context.Context, satisfies ...string) (*AlertRuleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AlertRuleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(alertrule.Columns))
+		selectedFields = []string{alertrule.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[alertrule.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldOrganizationID)
+				fieldSeen[alertrule.FieldOrganizationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[alertrule.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldCreatedAt)
+				fieldSeen[alertrule.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[alertrule.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldUpdatedAt)
+				fieldSeen[alertrule.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[alertrule.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldOrganizationID)
+				fieldSeen[alertrule.FieldOrganizationID] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[alertrule.FieldName]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldName)
+				fieldSeen[alertrule.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[alertrule.FieldKind]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldKind)
+				fieldSeen[alertrule.FieldKind] = struct{}{}
+			}
+		case "metric":
+			if _, ok := fieldSeen[alertrule.FieldMetric]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldMetric)
+				fieldSeen[alertrule.FieldMetric] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[alertrule.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldDirection)
+				fieldSeen[alertrule.FieldDirection] = struct{}{}
+			}
+		case "threshold":
+			if _, ok := fieldSeen[alertrule.FieldThreshold]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldThreshold)
+				fieldSeen[alertrule.FieldThreshold] = struct{}{}
+			}
+		case "severity":
+			if _, ok := fieldSeen[alertrule.FieldSeverity]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldSeverity)
+				fieldSeen[alertrule.FieldSeverity] = struct{}{}
+			}
+		case "enabled":
+			if _, ok := fieldSeen[alertrule.FieldEnabled]; !ok {
+				selectedFields = append(selectedFields, alertrule.FieldEnabled)
+				fieldSeen[alertrule.FieldEnabled] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type alertrulePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AlertRulePaginateOption
+}
+
+func newAlertRulePaginateArgs(rv map[string]any) *alertrulePaginateArgs {
+	args := &alertrulePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AlertRuleOrder{Field: &AlertRuleOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAlertRuleOrder(order))
+			}
+		case *AlertRuleOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAlertRuleOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AlertRuleWhereInput); ok {
+		args.opts = append(args.opts, WithAlertRuleFilter(v.Filter))
 	}
 	return args
 }
@@ -1109,10 +1279,10 @@ func (_q *CollaborationQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, collaboration.FieldCommissionRate)
 				fieldSeen[collaboration.FieldCommissionRate] = struct{}{}
 			}
-		case "attributedGmv":
-			if _, ok := fieldSeen[collaboration.FieldAttributedGmv]; !ok {
-				selectedFields = append(selectedFields, collaboration.FieldAttributedGmv)
-				fieldSeen[collaboration.FieldAttributedGmv] = struct{}{}
+		case "trackingCode":
+			if _, ok := fieldSeen[collaboration.FieldTrackingCode]; !ok {
+				selectedFields = append(selectedFields, collaboration.FieldTrackingCode)
+				fieldSeen[collaboration.FieldTrackingCode] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2457,6 +2627,11 @@ func (_q *MetricSnapshotQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, metricsnapshot.FieldPaidOrders)
 				fieldSeen[metricsnapshot.FieldPaidOrders] = struct{}{}
 			}
+		case "payingBuyers":
+			if _, ok := fieldSeen[metricsnapshot.FieldPayingBuyers]; !ok {
+				selectedFields = append(selectedFields, metricsnapshot.FieldPayingBuyers)
+				fieldSeen[metricsnapshot.FieldPayingBuyers] = struct{}{}
+			}
 		case "gmv":
 			if _, ok := fieldSeen[metricsnapshot.FieldGmv]; !ok {
 				selectedFields = append(selectedFields, metricsnapshot.FieldGmv)
@@ -2745,6 +2920,11 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[order.FieldPaidAt]; !ok {
 				selectedFields = append(selectedFields, order.FieldPaidAt)
 				fieldSeen[order.FieldPaidAt] = struct{}{}
+			}
+		case "trackingCode":
+			if _, ok := fieldSeen[order.FieldTrackingCode]; !ok {
+				selectedFields = append(selectedFields, order.FieldTrackingCode)
+				fieldSeen[order.FieldTrackingCode] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -24,6 +24,14 @@ func (_m *APIToken) CreatedBy(ctx context.Context) (*User, error) {
 	return result, err
 }
 
+func (_m *AlertRule) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Asset) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {

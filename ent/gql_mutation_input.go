@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
@@ -15,6 +16,98 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 )
+
+// CreateAlertRuleInput represents a mutation input for creating alertrules.
+type CreateAlertRuleInput struct {
+	Name           string
+	Kind           alertrule.Kind
+	Metric         *string
+	Direction      *alertrule.Direction
+	Threshold      *float64
+	Severity       *alertrule.Severity
+	Enabled        *bool
+	OrganizationID int
+}
+
+// Mutate applies the CreateAlertRuleInput on the AlertRuleMutation builder.
+func (i *CreateAlertRuleInput) Mutate(m *AlertRuleMutation) {
+	m.SetName(i.Name)
+	m.SetKind(i.Kind)
+	if v := i.Metric; v != nil {
+		m.SetMetric(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if v := i.Threshold; v != nil {
+		m.SetThreshold(*v)
+	}
+	if v := i.Severity; v != nil {
+		m.SetSeverity(*v)
+	}
+	if v := i.Enabled; v != nil {
+		m.SetEnabled(*v)
+	}
+	m.SetOrganizationID(i.OrganizationID)
+}
+
+// SetInput applies the change-set in the CreateAlertRuleInput on the AlertRuleCreate builder.
+func (c *AlertRuleCreate) SetInput(i CreateAlertRuleInput) *AlertRuleCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateAlertRuleInput represents a mutation input for updating alertrules.
+type UpdateAlertRuleInput struct {
+	Name        *string
+	Kind        *alertrule.Kind
+	ClearMetric bool
+	Metric      *string
+	Direction   *alertrule.Direction
+	Threshold   *float64
+	Severity    *alertrule.Severity
+	Enabled     *bool
+}
+
+// Mutate applies the UpdateAlertRuleInput on the AlertRuleMutation builder.
+func (i *UpdateAlertRuleInput) Mutate(m *AlertRuleMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if i.ClearMetric {
+		m.ClearMetric()
+	}
+	if v := i.Metric; v != nil {
+		m.SetMetric(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if v := i.Threshold; v != nil {
+		m.SetThreshold(*v)
+	}
+	if v := i.Severity; v != nil {
+		m.SetSeverity(*v)
+	}
+	if v := i.Enabled; v != nil {
+		m.SetEnabled(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateAlertRuleInput on the AlertRuleUpdate builder.
+func (c *AlertRuleUpdate) SetInput(i UpdateAlertRuleInput) *AlertRuleUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateAlertRuleInput on the AlertRuleUpdateOne builder.
+func (c *AlertRuleUpdateOne) SetInput(i UpdateAlertRuleInput) *AlertRuleUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
 
 // CreateAssetInput represents a mutation input for creating assets.
 type CreateAssetInput struct {
@@ -291,7 +384,7 @@ type CreateCollaborationInput struct {
 	Status         *collaboration.Status
 	Fee            *schematype.Money
 	CommissionRate *float64
-	AttributedGmv  *schematype.Money
+	TrackingCode   *string
 	KolPartnerID   int
 	CampaignID     *int
 	ContentID      *int
@@ -314,8 +407,8 @@ func (i *CreateCollaborationInput) Mutate(m *CollaborationMutation) {
 	if v := i.CommissionRate; v != nil {
 		m.SetCommissionRate(*v)
 	}
-	if v := i.AttributedGmv; v != nil {
-		m.SetAttributedGmv(*v)
+	if v := i.TrackingCode; v != nil {
+		m.SetTrackingCode(*v)
 	}
 	m.SetKolPartnerID(i.KolPartnerID)
 	if v := i.CampaignID; v != nil {
@@ -342,7 +435,8 @@ type UpdateCollaborationInput struct {
 	Status             *collaboration.Status
 	Fee                *schematype.Money
 	CommissionRate     *float64
-	AttributedGmv      *schematype.Money
+	ClearTrackingCode  bool
+	TrackingCode       *string
 	ClearCampaign      bool
 	CampaignID         *int
 	ClearContent       bool
@@ -375,8 +469,11 @@ func (i *UpdateCollaborationInput) Mutate(m *CollaborationMutation) {
 	if v := i.CommissionRate; v != nil {
 		m.SetCommissionRate(*v)
 	}
-	if v := i.AttributedGmv; v != nil {
-		m.SetAttributedGmv(*v)
+	if i.ClearTrackingCode {
+		m.ClearTrackingCode()
+	}
+	if v := i.TrackingCode; v != nil {
+		m.SetTrackingCode(*v)
 	}
 	if i.ClearCampaign {
 		m.ClearCampaign()

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -49,6 +50,11 @@ var alertImplementors = []string{"Alert", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Alert) IsNode() {}
+
+var alertruleImplementors = []string{"AlertRule", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AlertRule) IsNode() {}
 
 var assetImplementors = []string{"Asset", "Node"}
 
@@ -241,6 +247,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(alert.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, alertImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case alertrule.Table:
+		query := c.AlertRule.Query().
+			Where(alertrule.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, alertruleImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -518,6 +533,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Alert.Query().
 			Where(alert.IDIn(ids...))
 		query, err := query.CollectFields(ctx, alertImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case alertrule.Table:
+		query := c.AlertRule.Query().
+			Where(alertrule.IDIn(ids...))
+		query, err := query.CollectFields(ctx, alertruleImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -691,6 +692,53 @@ type AlertWhereInput struct {
 	AcknowledgedAtLTE    *time.Time  `json:"acknowledgedAtLTE,omitempty"`
 	AcknowledgedAtIsNil  bool        `json:"acknowledgedAtIsNil,omitempty"`
 	AcknowledgedAtNotNil bool        `json:"acknowledgedAtNotNil,omitempty"`
+
+	// "status" field predicates.
+	Status      *alert.Status  `json:"status,omitempty"`
+	StatusNEQ   *alert.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []alert.Status `json:"statusIn,omitempty"`
+	StatusNotIn []alert.Status `json:"statusNotIn,omitempty"`
+
+	// "subject" field predicates.
+	Subject             *string  `json:"subject,omitempty"`
+	SubjectNEQ          *string  `json:"subjectNEQ,omitempty"`
+	SubjectIn           []string `json:"subjectIn,omitempty"`
+	SubjectNotIn        []string `json:"subjectNotIn,omitempty"`
+	SubjectGT           *string  `json:"subjectGT,omitempty"`
+	SubjectGTE          *string  `json:"subjectGTE,omitempty"`
+	SubjectLT           *string  `json:"subjectLT,omitempty"`
+	SubjectLTE          *string  `json:"subjectLTE,omitempty"`
+	SubjectContains     *string  `json:"subjectContains,omitempty"`
+	SubjectHasPrefix    *string  `json:"subjectHasPrefix,omitempty"`
+	SubjectHasSuffix    *string  `json:"subjectHasSuffix,omitempty"`
+	SubjectIsNil        bool     `json:"subjectIsNil,omitempty"`
+	SubjectNotNil       bool     `json:"subjectNotNil,omitempty"`
+	SubjectEqualFold    *string  `json:"subjectEqualFold,omitempty"`
+	SubjectContainsFold *string  `json:"subjectContainsFold,omitempty"`
+
+	// "resolved_at" field predicates.
+	ResolvedAt       *time.Time  `json:"resolvedAt,omitempty"`
+	ResolvedAtNEQ    *time.Time  `json:"resolvedAtNEQ,omitempty"`
+	ResolvedAtIn     []time.Time `json:"resolvedAtIn,omitempty"`
+	ResolvedAtNotIn  []time.Time `json:"resolvedAtNotIn,omitempty"`
+	ResolvedAtGT     *time.Time  `json:"resolvedAtGT,omitempty"`
+	ResolvedAtGTE    *time.Time  `json:"resolvedAtGTE,omitempty"`
+	ResolvedAtLT     *time.Time  `json:"resolvedAtLT,omitempty"`
+	ResolvedAtLTE    *time.Time  `json:"resolvedAtLTE,omitempty"`
+	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
+	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
+
+	// "rule_id" field predicates.
+	RuleID       *int  `json:"ruleID,omitempty"`
+	RuleIDNEQ    *int  `json:"ruleIDNEQ,omitempty"`
+	RuleIDIn     []int `json:"ruleIDIn,omitempty"`
+	RuleIDNotIn  []int `json:"ruleIDNotIn,omitempty"`
+	RuleIDGT     *int  `json:"ruleIDGT,omitempty"`
+	RuleIDGTE    *int  `json:"ruleIDGTE,omitempty"`
+	RuleIDLT     *int  `json:"ruleIDLT,omitempty"`
+	RuleIDLTE    *int  `json:"ruleIDLTE,omitempty"`
+	RuleIDIsNil  bool  `json:"ruleIDIsNil,omitempty"`
+	RuleIDNotNil bool  `json:"ruleIDNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -989,6 +1037,123 @@ func (i *AlertWhereInput) P() (predicate.Alert, error) {
 	if i.AcknowledgedAtNotNil {
 		predicates = append(predicates, alert.AcknowledgedAtNotNil())
 	}
+	if i.Status != nil {
+		predicates = append(predicates, alert.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, alert.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, alert.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, alert.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Subject != nil {
+		predicates = append(predicates, alert.SubjectEQ(*i.Subject))
+	}
+	if i.SubjectNEQ != nil {
+		predicates = append(predicates, alert.SubjectNEQ(*i.SubjectNEQ))
+	}
+	if len(i.SubjectIn) > 0 {
+		predicates = append(predicates, alert.SubjectIn(i.SubjectIn...))
+	}
+	if len(i.SubjectNotIn) > 0 {
+		predicates = append(predicates, alert.SubjectNotIn(i.SubjectNotIn...))
+	}
+	if i.SubjectGT != nil {
+		predicates = append(predicates, alert.SubjectGT(*i.SubjectGT))
+	}
+	if i.SubjectGTE != nil {
+		predicates = append(predicates, alert.SubjectGTE(*i.SubjectGTE))
+	}
+	if i.SubjectLT != nil {
+		predicates = append(predicates, alert.SubjectLT(*i.SubjectLT))
+	}
+	if i.SubjectLTE != nil {
+		predicates = append(predicates, alert.SubjectLTE(*i.SubjectLTE))
+	}
+	if i.SubjectContains != nil {
+		predicates = append(predicates, alert.SubjectContains(*i.SubjectContains))
+	}
+	if i.SubjectHasPrefix != nil {
+		predicates = append(predicates, alert.SubjectHasPrefix(*i.SubjectHasPrefix))
+	}
+	if i.SubjectHasSuffix != nil {
+		predicates = append(predicates, alert.SubjectHasSuffix(*i.SubjectHasSuffix))
+	}
+	if i.SubjectIsNil {
+		predicates = append(predicates, alert.SubjectIsNil())
+	}
+	if i.SubjectNotNil {
+		predicates = append(predicates, alert.SubjectNotNil())
+	}
+	if i.SubjectEqualFold != nil {
+		predicates = append(predicates, alert.SubjectEqualFold(*i.SubjectEqualFold))
+	}
+	if i.SubjectContainsFold != nil {
+		predicates = append(predicates, alert.SubjectContainsFold(*i.SubjectContainsFold))
+	}
+	if i.ResolvedAt != nil {
+		predicates = append(predicates, alert.ResolvedAtEQ(*i.ResolvedAt))
+	}
+	if i.ResolvedAtNEQ != nil {
+		predicates = append(predicates, alert.ResolvedAtNEQ(*i.ResolvedAtNEQ))
+	}
+	if len(i.ResolvedAtIn) > 0 {
+		predicates = append(predicates, alert.ResolvedAtIn(i.ResolvedAtIn...))
+	}
+	if len(i.ResolvedAtNotIn) > 0 {
+		predicates = append(predicates, alert.ResolvedAtNotIn(i.ResolvedAtNotIn...))
+	}
+	if i.ResolvedAtGT != nil {
+		predicates = append(predicates, alert.ResolvedAtGT(*i.ResolvedAtGT))
+	}
+	if i.ResolvedAtGTE != nil {
+		predicates = append(predicates, alert.ResolvedAtGTE(*i.ResolvedAtGTE))
+	}
+	if i.ResolvedAtLT != nil {
+		predicates = append(predicates, alert.ResolvedAtLT(*i.ResolvedAtLT))
+	}
+	if i.ResolvedAtLTE != nil {
+		predicates = append(predicates, alert.ResolvedAtLTE(*i.ResolvedAtLTE))
+	}
+	if i.ResolvedAtIsNil {
+		predicates = append(predicates, alert.ResolvedAtIsNil())
+	}
+	if i.ResolvedAtNotNil {
+		predicates = append(predicates, alert.ResolvedAtNotNil())
+	}
+	if i.RuleID != nil {
+		predicates = append(predicates, alert.RuleIDEQ(*i.RuleID))
+	}
+	if i.RuleIDNEQ != nil {
+		predicates = append(predicates, alert.RuleIDNEQ(*i.RuleIDNEQ))
+	}
+	if len(i.RuleIDIn) > 0 {
+		predicates = append(predicates, alert.RuleIDIn(i.RuleIDIn...))
+	}
+	if len(i.RuleIDNotIn) > 0 {
+		predicates = append(predicates, alert.RuleIDNotIn(i.RuleIDNotIn...))
+	}
+	if i.RuleIDGT != nil {
+		predicates = append(predicates, alert.RuleIDGT(*i.RuleIDGT))
+	}
+	if i.RuleIDGTE != nil {
+		predicates = append(predicates, alert.RuleIDGTE(*i.RuleIDGTE))
+	}
+	if i.RuleIDLT != nil {
+		predicates = append(predicates, alert.RuleIDLT(*i.RuleIDLT))
+	}
+	if i.RuleIDLTE != nil {
+		predicates = append(predicates, alert.RuleIDLTE(*i.RuleIDLTE))
+	}
+	if i.RuleIDIsNil {
+		predicates = append(predicates, alert.RuleIDIsNil())
+	}
+	if i.RuleIDNotNil {
+		predicates = append(predicates, alert.RuleIDNotNil())
+	}
 
 	switch len(predicates) {
 	case 0:
@@ -997,6 +1162,452 @@ func (i *AlertWhereInput) P() (predicate.Alert, error) {
 		return predicates[0], nil
 	default:
 		return alert.And(predicates...), nil
+	}
+}
+
+// AlertRuleWhereInput represents a where input for filtering AlertRule queries.
+type AlertRuleWhereInput struct {
+	Predicates []predicate.AlertRule  `json:"-"`
+	Not        *AlertRuleWhereInput   `json:"not,omitempty"`
+	Or         []*AlertRuleWhereInput `json:"or,omitempty"`
+	And        []*AlertRuleWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *alertrule.Kind  `json:"kind,omitempty"`
+	KindNEQ   *alertrule.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []alertrule.Kind `json:"kindIn,omitempty"`
+	KindNotIn []alertrule.Kind `json:"kindNotIn,omitempty"`
+
+	// "metric" field predicates.
+	Metric             *string  `json:"metric,omitempty"`
+	MetricNEQ          *string  `json:"metricNEQ,omitempty"`
+	MetricIn           []string `json:"metricIn,omitempty"`
+	MetricNotIn        []string `json:"metricNotIn,omitempty"`
+	MetricGT           *string  `json:"metricGT,omitempty"`
+	MetricGTE          *string  `json:"metricGTE,omitempty"`
+	MetricLT           *string  `json:"metricLT,omitempty"`
+	MetricLTE          *string  `json:"metricLTE,omitempty"`
+	MetricContains     *string  `json:"metricContains,omitempty"`
+	MetricHasPrefix    *string  `json:"metricHasPrefix,omitempty"`
+	MetricHasSuffix    *string  `json:"metricHasSuffix,omitempty"`
+	MetricIsNil        bool     `json:"metricIsNil,omitempty"`
+	MetricNotNil       bool     `json:"metricNotNil,omitempty"`
+	MetricEqualFold    *string  `json:"metricEqualFold,omitempty"`
+	MetricContainsFold *string  `json:"metricContainsFold,omitempty"`
+
+	// "direction" field predicates.
+	Direction      *alertrule.Direction  `json:"direction,omitempty"`
+	DirectionNEQ   *alertrule.Direction  `json:"directionNEQ,omitempty"`
+	DirectionIn    []alertrule.Direction `json:"directionIn,omitempty"`
+	DirectionNotIn []alertrule.Direction `json:"directionNotIn,omitempty"`
+
+	// "threshold" field predicates.
+	Threshold      *float64  `json:"threshold,omitempty"`
+	ThresholdNEQ   *float64  `json:"thresholdNEQ,omitempty"`
+	ThresholdIn    []float64 `json:"thresholdIn,omitempty"`
+	ThresholdNotIn []float64 `json:"thresholdNotIn,omitempty"`
+	ThresholdGT    *float64  `json:"thresholdGT,omitempty"`
+	ThresholdGTE   *float64  `json:"thresholdGTE,omitempty"`
+	ThresholdLT    *float64  `json:"thresholdLT,omitempty"`
+	ThresholdLTE   *float64  `json:"thresholdLTE,omitempty"`
+
+	// "severity" field predicates.
+	Severity      *alertrule.Severity  `json:"severity,omitempty"`
+	SeverityNEQ   *alertrule.Severity  `json:"severityNEQ,omitempty"`
+	SeverityIn    []alertrule.Severity `json:"severityIn,omitempty"`
+	SeverityNotIn []alertrule.Severity `json:"severityNotIn,omitempty"`
+
+	// "enabled" field predicates.
+	Enabled    *bool `json:"enabled,omitempty"`
+	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AlertRuleWhereInput) AddPredicates(predicates ...predicate.AlertRule) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AlertRuleWhereInput filter on the AlertRuleQuery builder.
+func (i *AlertRuleWhereInput) Filter(q *AlertRuleQuery) (*AlertRuleQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAlertRuleWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAlertRuleWhereInput is returned in case the AlertRuleWhereInput is empty.
+var ErrEmptyAlertRuleWhereInput = errors.New("ent: empty predicate AlertRuleWhereInput")
+
+// P returns a predicate for filtering alertrules.
+// An error is returned if the input is empty or invalid.
+func (i *AlertRuleWhereInput) P() (predicate.AlertRule, error) {
+	var predicates []predicate.AlertRule
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, alertrule.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AlertRule, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, alertrule.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AlertRule, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, alertrule.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, alertrule.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, alertrule.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, alertrule.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, alertrule.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, alertrule.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, alertrule.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, alertrule.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, alertrule.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, alertrule.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, alertrule.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, alertrule.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, alertrule.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, alertrule.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, alertrule.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, alertrule.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, alertrule.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, alertrule.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, alertrule.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, alertrule.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, alertrule.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, alertrule.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, alertrule.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, alertrule.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, alertrule.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, alertrule.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, alertrule.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, alertrule.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, alertrule.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, alertrule.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, alertrule.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, alertrule.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, alertrule.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, alertrule.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, alertrule.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, alertrule.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, alertrule.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, alertrule.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, alertrule.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, alertrule.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, alertrule.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, alertrule.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, alertrule.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, alertrule.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, alertrule.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, alertrule.KindNotIn(i.KindNotIn...))
+	}
+	if i.Metric != nil {
+		predicates = append(predicates, alertrule.MetricEQ(*i.Metric))
+	}
+	if i.MetricNEQ != nil {
+		predicates = append(predicates, alertrule.MetricNEQ(*i.MetricNEQ))
+	}
+	if len(i.MetricIn) > 0 {
+		predicates = append(predicates, alertrule.MetricIn(i.MetricIn...))
+	}
+	if len(i.MetricNotIn) > 0 {
+		predicates = append(predicates, alertrule.MetricNotIn(i.MetricNotIn...))
+	}
+	if i.MetricGT != nil {
+		predicates = append(predicates, alertrule.MetricGT(*i.MetricGT))
+	}
+	if i.MetricGTE != nil {
+		predicates = append(predicates, alertrule.MetricGTE(*i.MetricGTE))
+	}
+	if i.MetricLT != nil {
+		predicates = append(predicates, alertrule.MetricLT(*i.MetricLT))
+	}
+	if i.MetricLTE != nil {
+		predicates = append(predicates, alertrule.MetricLTE(*i.MetricLTE))
+	}
+	if i.MetricContains != nil {
+		predicates = append(predicates, alertrule.MetricContains(*i.MetricContains))
+	}
+	if i.MetricHasPrefix != nil {
+		predicates = append(predicates, alertrule.MetricHasPrefix(*i.MetricHasPrefix))
+	}
+	if i.MetricHasSuffix != nil {
+		predicates = append(predicates, alertrule.MetricHasSuffix(*i.MetricHasSuffix))
+	}
+	if i.MetricIsNil {
+		predicates = append(predicates, alertrule.MetricIsNil())
+	}
+	if i.MetricNotNil {
+		predicates = append(predicates, alertrule.MetricNotNil())
+	}
+	if i.MetricEqualFold != nil {
+		predicates = append(predicates, alertrule.MetricEqualFold(*i.MetricEqualFold))
+	}
+	if i.MetricContainsFold != nil {
+		predicates = append(predicates, alertrule.MetricContainsFold(*i.MetricContainsFold))
+	}
+	if i.Direction != nil {
+		predicates = append(predicates, alertrule.DirectionEQ(*i.Direction))
+	}
+	if i.DirectionNEQ != nil {
+		predicates = append(predicates, alertrule.DirectionNEQ(*i.DirectionNEQ))
+	}
+	if len(i.DirectionIn) > 0 {
+		predicates = append(predicates, alertrule.DirectionIn(i.DirectionIn...))
+	}
+	if len(i.DirectionNotIn) > 0 {
+		predicates = append(predicates, alertrule.DirectionNotIn(i.DirectionNotIn...))
+	}
+	if i.Threshold != nil {
+		predicates = append(predicates, alertrule.ThresholdEQ(*i.Threshold))
+	}
+	if i.ThresholdNEQ != nil {
+		predicates = append(predicates, alertrule.ThresholdNEQ(*i.ThresholdNEQ))
+	}
+	if len(i.ThresholdIn) > 0 {
+		predicates = append(predicates, alertrule.ThresholdIn(i.ThresholdIn...))
+	}
+	if len(i.ThresholdNotIn) > 0 {
+		predicates = append(predicates, alertrule.ThresholdNotIn(i.ThresholdNotIn...))
+	}
+	if i.ThresholdGT != nil {
+		predicates = append(predicates, alertrule.ThresholdGT(*i.ThresholdGT))
+	}
+	if i.ThresholdGTE != nil {
+		predicates = append(predicates, alertrule.ThresholdGTE(*i.ThresholdGTE))
+	}
+	if i.ThresholdLT != nil {
+		predicates = append(predicates, alertrule.ThresholdLT(*i.ThresholdLT))
+	}
+	if i.ThresholdLTE != nil {
+		predicates = append(predicates, alertrule.ThresholdLTE(*i.ThresholdLTE))
+	}
+	if i.Severity != nil {
+		predicates = append(predicates, alertrule.SeverityEQ(*i.Severity))
+	}
+	if i.SeverityNEQ != nil {
+		predicates = append(predicates, alertrule.SeverityNEQ(*i.SeverityNEQ))
+	}
+	if len(i.SeverityIn) > 0 {
+		predicates = append(predicates, alertrule.SeverityIn(i.SeverityIn...))
+	}
+	if len(i.SeverityNotIn) > 0 {
+		predicates = append(predicates, alertrule.SeverityNotIn(i.SeverityNotIn...))
+	}
+	if i.Enabled != nil {
+		predicates = append(predicates, alertrule.EnabledEQ(*i.Enabled))
+	}
+	if i.EnabledNEQ != nil {
+		predicates = append(predicates, alertrule.EnabledNEQ(*i.EnabledNEQ))
+	}
+
+	if i.HasOrganization != nil {
+		p := alertrule.HasOrganization()
+		if !*i.HasOrganization {
+			p = alertrule.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, alertrule.HasOrganizationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAlertRuleWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return alertrule.And(predicates...), nil
 	}
 }
 
@@ -2926,6 +3537,23 @@ type CollaborationWhereInput struct {
 	CommissionRateLT    *float64  `json:"commissionRateLT,omitempty"`
 	CommissionRateLTE   *float64  `json:"commissionRateLTE,omitempty"`
 
+	// "tracking_code" field predicates.
+	TrackingCode             *string  `json:"trackingCode,omitempty"`
+	TrackingCodeNEQ          *string  `json:"trackingCodeNEQ,omitempty"`
+	TrackingCodeIn           []string `json:"trackingCodeIn,omitempty"`
+	TrackingCodeNotIn        []string `json:"trackingCodeNotIn,omitempty"`
+	TrackingCodeGT           *string  `json:"trackingCodeGT,omitempty"`
+	TrackingCodeGTE          *string  `json:"trackingCodeGTE,omitempty"`
+	TrackingCodeLT           *string  `json:"trackingCodeLT,omitempty"`
+	TrackingCodeLTE          *string  `json:"trackingCodeLTE,omitempty"`
+	TrackingCodeContains     *string  `json:"trackingCodeContains,omitempty"`
+	TrackingCodeHasPrefix    *string  `json:"trackingCodeHasPrefix,omitempty"`
+	TrackingCodeHasSuffix    *string  `json:"trackingCodeHasSuffix,omitempty"`
+	TrackingCodeIsNil        bool     `json:"trackingCodeIsNil,omitempty"`
+	TrackingCodeNotNil       bool     `json:"trackingCodeNotNil,omitempty"`
+	TrackingCodeEqualFold    *string  `json:"trackingCodeEqualFold,omitempty"`
+	TrackingCodeContainsFold *string  `json:"trackingCodeContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -3226,6 +3854,51 @@ func (i *CollaborationWhereInput) P() (predicate.Collaboration, error) {
 	}
 	if i.CommissionRateLTE != nil {
 		predicates = append(predicates, collaboration.CommissionRateLTE(*i.CommissionRateLTE))
+	}
+	if i.TrackingCode != nil {
+		predicates = append(predicates, collaboration.TrackingCodeEQ(*i.TrackingCode))
+	}
+	if i.TrackingCodeNEQ != nil {
+		predicates = append(predicates, collaboration.TrackingCodeNEQ(*i.TrackingCodeNEQ))
+	}
+	if len(i.TrackingCodeIn) > 0 {
+		predicates = append(predicates, collaboration.TrackingCodeIn(i.TrackingCodeIn...))
+	}
+	if len(i.TrackingCodeNotIn) > 0 {
+		predicates = append(predicates, collaboration.TrackingCodeNotIn(i.TrackingCodeNotIn...))
+	}
+	if i.TrackingCodeGT != nil {
+		predicates = append(predicates, collaboration.TrackingCodeGT(*i.TrackingCodeGT))
+	}
+	if i.TrackingCodeGTE != nil {
+		predicates = append(predicates, collaboration.TrackingCodeGTE(*i.TrackingCodeGTE))
+	}
+	if i.TrackingCodeLT != nil {
+		predicates = append(predicates, collaboration.TrackingCodeLT(*i.TrackingCodeLT))
+	}
+	if i.TrackingCodeLTE != nil {
+		predicates = append(predicates, collaboration.TrackingCodeLTE(*i.TrackingCodeLTE))
+	}
+	if i.TrackingCodeContains != nil {
+		predicates = append(predicates, collaboration.TrackingCodeContains(*i.TrackingCodeContains))
+	}
+	if i.TrackingCodeHasPrefix != nil {
+		predicates = append(predicates, collaboration.TrackingCodeHasPrefix(*i.TrackingCodeHasPrefix))
+	}
+	if i.TrackingCodeHasSuffix != nil {
+		predicates = append(predicates, collaboration.TrackingCodeHasSuffix(*i.TrackingCodeHasSuffix))
+	}
+	if i.TrackingCodeIsNil {
+		predicates = append(predicates, collaboration.TrackingCodeIsNil())
+	}
+	if i.TrackingCodeNotNil {
+		predicates = append(predicates, collaboration.TrackingCodeNotNil())
+	}
+	if i.TrackingCodeEqualFold != nil {
+		predicates = append(predicates, collaboration.TrackingCodeEqualFold(*i.TrackingCodeEqualFold))
+	}
+	if i.TrackingCodeContainsFold != nil {
+		predicates = append(predicates, collaboration.TrackingCodeContainsFold(*i.TrackingCodeContainsFold))
 	}
 
 	if i.HasOrganization != nil {
@@ -6306,6 +6979,16 @@ type MetricSnapshotWhereInput struct {
 	PaidOrdersLT    *int64  `json:"paidOrdersLT,omitempty"`
 	PaidOrdersLTE   *int64  `json:"paidOrdersLTE,omitempty"`
 
+	// "paying_buyers" field predicates.
+	PayingBuyers      *int64  `json:"payingBuyers,omitempty"`
+	PayingBuyersNEQ   *int64  `json:"payingBuyersNEQ,omitempty"`
+	PayingBuyersIn    []int64 `json:"payingBuyersIn,omitempty"`
+	PayingBuyersNotIn []int64 `json:"payingBuyersNotIn,omitempty"`
+	PayingBuyersGT    *int64  `json:"payingBuyersGT,omitempty"`
+	PayingBuyersGTE   *int64  `json:"payingBuyersGTE,omitempty"`
+	PayingBuyersLT    *int64  `json:"payingBuyersLT,omitempty"`
+	PayingBuyersLTE   *int64  `json:"payingBuyersLTE,omitempty"`
+
 	// "source" field predicates.
 	Source             *string  `json:"source,omitempty"`
 	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
@@ -6656,6 +7339,30 @@ func (i *MetricSnapshotWhereInput) P() (predicate.MetricSnapshot, error) {
 	if i.PaidOrdersLTE != nil {
 		predicates = append(predicates, metricsnapshot.PaidOrdersLTE(*i.PaidOrdersLTE))
 	}
+	if i.PayingBuyers != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersEQ(*i.PayingBuyers))
+	}
+	if i.PayingBuyersNEQ != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersNEQ(*i.PayingBuyersNEQ))
+	}
+	if len(i.PayingBuyersIn) > 0 {
+		predicates = append(predicates, metricsnapshot.PayingBuyersIn(i.PayingBuyersIn...))
+	}
+	if len(i.PayingBuyersNotIn) > 0 {
+		predicates = append(predicates, metricsnapshot.PayingBuyersNotIn(i.PayingBuyersNotIn...))
+	}
+	if i.PayingBuyersGT != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersGT(*i.PayingBuyersGT))
+	}
+	if i.PayingBuyersGTE != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersGTE(*i.PayingBuyersGTE))
+	}
+	if i.PayingBuyersLT != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersLT(*i.PayingBuyersLT))
+	}
+	if i.PayingBuyersLTE != nil {
+		predicates = append(predicates, metricsnapshot.PayingBuyersLTE(*i.PayingBuyersLTE))
+	}
 	if i.Source != nil {
 		predicates = append(predicates, metricsnapshot.SourceEQ(*i.Source))
 	}
@@ -6862,6 +7569,23 @@ type OrderWhereInput struct {
 	PaidAtLTE    *time.Time  `json:"paidAtLTE,omitempty"`
 	PaidAtIsNil  bool        `json:"paidAtIsNil,omitempty"`
 	PaidAtNotNil bool        `json:"paidAtNotNil,omitempty"`
+
+	// "tracking_code" field predicates.
+	TrackingCode             *string  `json:"trackingCode,omitempty"`
+	TrackingCodeNEQ          *string  `json:"trackingCodeNEQ,omitempty"`
+	TrackingCodeIn           []string `json:"trackingCodeIn,omitempty"`
+	TrackingCodeNotIn        []string `json:"trackingCodeNotIn,omitempty"`
+	TrackingCodeGT           *string  `json:"trackingCodeGT,omitempty"`
+	TrackingCodeGTE          *string  `json:"trackingCodeGTE,omitempty"`
+	TrackingCodeLT           *string  `json:"trackingCodeLT,omitempty"`
+	TrackingCodeLTE          *string  `json:"trackingCodeLTE,omitempty"`
+	TrackingCodeContains     *string  `json:"trackingCodeContains,omitempty"`
+	TrackingCodeHasPrefix    *string  `json:"trackingCodeHasPrefix,omitempty"`
+	TrackingCodeHasSuffix    *string  `json:"trackingCodeHasSuffix,omitempty"`
+	TrackingCodeIsNil        bool     `json:"trackingCodeIsNil,omitempty"`
+	TrackingCodeNotNil       bool     `json:"trackingCodeNotNil,omitempty"`
+	TrackingCodeEqualFold    *string  `json:"trackingCodeEqualFold,omitempty"`
+	TrackingCodeContainsFold *string  `json:"trackingCodeContainsFold,omitempty"`
 
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
@@ -7216,6 +7940,51 @@ func (i *OrderWhereInput) P() (predicate.Order, error) {
 	}
 	if i.PaidAtNotNil {
 		predicates = append(predicates, order.PaidAtNotNil())
+	}
+	if i.TrackingCode != nil {
+		predicates = append(predicates, order.TrackingCodeEQ(*i.TrackingCode))
+	}
+	if i.TrackingCodeNEQ != nil {
+		predicates = append(predicates, order.TrackingCodeNEQ(*i.TrackingCodeNEQ))
+	}
+	if len(i.TrackingCodeIn) > 0 {
+		predicates = append(predicates, order.TrackingCodeIn(i.TrackingCodeIn...))
+	}
+	if len(i.TrackingCodeNotIn) > 0 {
+		predicates = append(predicates, order.TrackingCodeNotIn(i.TrackingCodeNotIn...))
+	}
+	if i.TrackingCodeGT != nil {
+		predicates = append(predicates, order.TrackingCodeGT(*i.TrackingCodeGT))
+	}
+	if i.TrackingCodeGTE != nil {
+		predicates = append(predicates, order.TrackingCodeGTE(*i.TrackingCodeGTE))
+	}
+	if i.TrackingCodeLT != nil {
+		predicates = append(predicates, order.TrackingCodeLT(*i.TrackingCodeLT))
+	}
+	if i.TrackingCodeLTE != nil {
+		predicates = append(predicates, order.TrackingCodeLTE(*i.TrackingCodeLTE))
+	}
+	if i.TrackingCodeContains != nil {
+		predicates = append(predicates, order.TrackingCodeContains(*i.TrackingCodeContains))
+	}
+	if i.TrackingCodeHasPrefix != nil {
+		predicates = append(predicates, order.TrackingCodeHasPrefix(*i.TrackingCodeHasPrefix))
+	}
+	if i.TrackingCodeHasSuffix != nil {
+		predicates = append(predicates, order.TrackingCodeHasSuffix(*i.TrackingCodeHasSuffix))
+	}
+	if i.TrackingCodeIsNil {
+		predicates = append(predicates, order.TrackingCodeIsNil())
+	}
+	if i.TrackingCodeNotNil {
+		predicates = append(predicates, order.TrackingCodeNotNil())
+	}
+	if i.TrackingCodeEqualFold != nil {
+		predicates = append(predicates, order.TrackingCodeEqualFold(*i.TrackingCodeEqualFold))
+	}
+	if i.TrackingCodeContainsFold != nil {
+		predicates = append(predicates, order.TrackingCodeContainsFold(*i.TrackingCodeContainsFold))
 	}
 
 	if i.HasOrganization != nil {

@@ -39,8 +39,10 @@ type MetricSnapshot struct {
 	AddToCart int64 `json:"add_to_cart,omitempty"`
 	// Orders placed.
 	Orders int64 `json:"orders,omitempty"`
-	// Orders paid.
+	// Orders paid (支付笔数).
 	PaidOrders int64 `json:"paid_orders,omitempty"`
+	// Distinct paying buyers as the platform reports them (支付买家数).
+	PayingBuyers int64 `json:"paying_buyers,omitempty"`
 	// Gross merchandise value.
 	Gmv schematype.Money `json:"gmv,omitempty"`
 	// Refunded amount.
@@ -97,7 +99,7 @@ func (*MetricSnapshot) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case metricsnapshot.FieldTrafficSources:
 			values[i] = new([]byte)
-		case metricsnapshot.FieldID, metricsnapshot.FieldOrganizationID, metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldPageViews, metricsnapshot.FieldAddToCart, metricsnapshot.FieldOrders, metricsnapshot.FieldPaidOrders, metricsnapshot.FieldGmv, metricsnapshot.FieldRefunds:
+		case metricsnapshot.FieldID, metricsnapshot.FieldOrganizationID, metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldPageViews, metricsnapshot.FieldAddToCart, metricsnapshot.FieldOrders, metricsnapshot.FieldPaidOrders, metricsnapshot.FieldPayingBuyers, metricsnapshot.FieldGmv, metricsnapshot.FieldRefunds:
 			values[i] = new(sql.NullInt64)
 		case metricsnapshot.FieldDay, metricsnapshot.FieldSource:
 			values[i] = new(sql.NullString)
@@ -183,6 +185,12 @@ func (_m *MetricSnapshot) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field paid_orders", values[i])
 			} else if value.Valid {
 				_m.PaidOrders = value.Int64
+			}
+		case metricsnapshot.FieldPayingBuyers:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field paying_buyers", values[i])
+			} else if value.Valid {
+				_m.PayingBuyers = value.Int64
 			}
 		case metricsnapshot.FieldGmv:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -285,6 +293,9 @@ func (_m *MetricSnapshot) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paid_orders=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PaidOrders))
+	builder.WriteString(", ")
+	builder.WriteString("paying_buyers=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PayingBuyers))
 	builder.WriteString(", ")
 	builder.WriteString("gmv=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Gmv))

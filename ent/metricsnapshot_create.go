@@ -141,6 +141,20 @@ func (_c *MetricSnapshotCreate) SetNillablePaidOrders(v *int64) *MetricSnapshotC
 	return _c
 }
 
+// SetPayingBuyers sets the "paying_buyers" field.
+func (_c *MetricSnapshotCreate) SetPayingBuyers(v int64) *MetricSnapshotCreate {
+	_c.mutation.SetPayingBuyers(v)
+	return _c
+}
+
+// SetNillablePayingBuyers sets the "paying_buyers" field if the given value is not nil.
+func (_c *MetricSnapshotCreate) SetNillablePayingBuyers(v *int64) *MetricSnapshotCreate {
+	if v != nil {
+		_c.SetPayingBuyers(*v)
+	}
+	return _c
+}
+
 // SetGmv sets the "gmv" field.
 func (_c *MetricSnapshotCreate) SetGmv(v schematype.Money) *MetricSnapshotCreate {
 	_c.mutation.SetGmv(v)
@@ -270,6 +284,10 @@ func (_c *MetricSnapshotCreate) defaults() error {
 		v := metricsnapshot.DefaultPaidOrders
 		_c.mutation.SetPaidOrders(v)
 	}
+	if _, ok := _c.mutation.PayingBuyers(); !ok {
+		v := metricsnapshot.DefaultPayingBuyers
+		_c.mutation.SetPayingBuyers(v)
+	}
 	if _, ok := _c.mutation.Gmv(); !ok {
 		v := metricsnapshot.DefaultGmv
 		_c.mutation.SetGmv(v)
@@ -345,6 +363,14 @@ func (_c *MetricSnapshotCreate) check() error {
 	if v, ok := _c.mutation.PaidOrders(); ok {
 		if err := metricsnapshot.PaidOrdersValidator(v); err != nil {
 			return &ValidationError{Name: "paid_orders", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paid_orders": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PayingBuyers(); !ok {
+		return &ValidationError{Name: "paying_buyers", err: errors.New(`ent: missing required field "MetricSnapshot.paying_buyers"`)}
+	}
+	if v, ok := _c.mutation.PayingBuyers(); ok {
+		if err := metricsnapshot.PayingBuyersValidator(v); err != nil {
+			return &ValidationError{Name: "paying_buyers", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paying_buyers": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Gmv(); !ok {
@@ -425,6 +451,10 @@ func (_c *MetricSnapshotCreate) createSpec() (*MetricSnapshot, *sqlgraph.CreateS
 	if value, ok := _c.mutation.PaidOrders(); ok {
 		_spec.SetField(metricsnapshot.FieldPaidOrders, field.TypeInt64, value)
 		_node.PaidOrders = value
+	}
+	if value, ok := _c.mutation.PayingBuyers(); ok {
+		_spec.SetField(metricsnapshot.FieldPayingBuyers, field.TypeInt64, value)
+		_node.PayingBuyers = value
 	}
 	if value, ok := _c.mutation.Gmv(); ok {
 		_spec.SetField(metricsnapshot.FieldGmv, field.TypeInt64, value)
@@ -627,6 +657,24 @@ func (u *MetricSnapshotUpsert) UpdatePaidOrders() *MetricSnapshotUpsert {
 // AddPaidOrders adds v to the "paid_orders" field.
 func (u *MetricSnapshotUpsert) AddPaidOrders(v int64) *MetricSnapshotUpsert {
 	u.Add(metricsnapshot.FieldPaidOrders, v)
+	return u
+}
+
+// SetPayingBuyers sets the "paying_buyers" field.
+func (u *MetricSnapshotUpsert) SetPayingBuyers(v int64) *MetricSnapshotUpsert {
+	u.Set(metricsnapshot.FieldPayingBuyers, v)
+	return u
+}
+
+// UpdatePayingBuyers sets the "paying_buyers" field to the value that was provided on create.
+func (u *MetricSnapshotUpsert) UpdatePayingBuyers() *MetricSnapshotUpsert {
+	u.SetExcluded(metricsnapshot.FieldPayingBuyers)
+	return u
+}
+
+// AddPayingBuyers adds v to the "paying_buyers" field.
+func (u *MetricSnapshotUpsert) AddPayingBuyers(v int64) *MetricSnapshotUpsert {
+	u.Add(metricsnapshot.FieldPayingBuyers, v)
 	return u
 }
 
@@ -866,6 +914,27 @@ func (u *MetricSnapshotUpsertOne) AddPaidOrders(v int64) *MetricSnapshotUpsertOn
 func (u *MetricSnapshotUpsertOne) UpdatePaidOrders() *MetricSnapshotUpsertOne {
 	return u.Update(func(s *MetricSnapshotUpsert) {
 		s.UpdatePaidOrders()
+	})
+}
+
+// SetPayingBuyers sets the "paying_buyers" field.
+func (u *MetricSnapshotUpsertOne) SetPayingBuyers(v int64) *MetricSnapshotUpsertOne {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.SetPayingBuyers(v)
+	})
+}
+
+// AddPayingBuyers adds v to the "paying_buyers" field.
+func (u *MetricSnapshotUpsertOne) AddPayingBuyers(v int64) *MetricSnapshotUpsertOne {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.AddPayingBuyers(v)
+	})
+}
+
+// UpdatePayingBuyers sets the "paying_buyers" field to the value that was provided on create.
+func (u *MetricSnapshotUpsertOne) UpdatePayingBuyers() *MetricSnapshotUpsertOne {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.UpdatePayingBuyers()
 	})
 }
 
@@ -1282,6 +1351,27 @@ func (u *MetricSnapshotUpsertBulk) AddPaidOrders(v int64) *MetricSnapshotUpsertB
 func (u *MetricSnapshotUpsertBulk) UpdatePaidOrders() *MetricSnapshotUpsertBulk {
 	return u.Update(func(s *MetricSnapshotUpsert) {
 		s.UpdatePaidOrders()
+	})
+}
+
+// SetPayingBuyers sets the "paying_buyers" field.
+func (u *MetricSnapshotUpsertBulk) SetPayingBuyers(v int64) *MetricSnapshotUpsertBulk {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.SetPayingBuyers(v)
+	})
+}
+
+// AddPayingBuyers adds v to the "paying_buyers" field.
+func (u *MetricSnapshotUpsertBulk) AddPayingBuyers(v int64) *MetricSnapshotUpsertBulk {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.AddPayingBuyers(v)
+	})
+}
+
+// UpdatePayingBuyers sets the "paying_buyers" field to the value that was provided on create.
+func (u *MetricSnapshotUpsertBulk) UpdatePayingBuyers() *MetricSnapshotUpsertBulk {
+	return u.Update(func(s *MetricSnapshotUpsert) {
+		s.UpdatePayingBuyers()
 	})
 }
 

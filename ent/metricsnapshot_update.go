@@ -141,6 +141,27 @@ func (_u *MetricSnapshotUpdate) AddPaidOrders(v int64) *MetricSnapshotUpdate {
 	return _u
 }
 
+// SetPayingBuyers sets the "paying_buyers" field.
+func (_u *MetricSnapshotUpdate) SetPayingBuyers(v int64) *MetricSnapshotUpdate {
+	_u.mutation.ResetPayingBuyers()
+	_u.mutation.SetPayingBuyers(v)
+	return _u
+}
+
+// SetNillablePayingBuyers sets the "paying_buyers" field if the given value is not nil.
+func (_u *MetricSnapshotUpdate) SetNillablePayingBuyers(v *int64) *MetricSnapshotUpdate {
+	if v != nil {
+		_u.SetPayingBuyers(*v)
+	}
+	return _u
+}
+
+// AddPayingBuyers adds value to the "paying_buyers" field.
+func (_u *MetricSnapshotUpdate) AddPayingBuyers(v int64) *MetricSnapshotUpdate {
+	_u.mutation.AddPayingBuyers(v)
+	return _u
+}
+
 // SetGmv sets the "gmv" field.
 func (_u *MetricSnapshotUpdate) SetGmv(v schematype.Money) *MetricSnapshotUpdate {
 	_u.mutation.ResetGmv()
@@ -283,6 +304,11 @@ func (_u *MetricSnapshotUpdate) check() error {
 			return &ValidationError{Name: "paid_orders", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paid_orders": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayingBuyers(); ok {
+		if err := metricsnapshot.PayingBuyersValidator(v); err != nil {
+			return &ValidationError{Name: "paying_buyers", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paying_buyers": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Source(); ok {
 		if err := metricsnapshot.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.source": %w`, err)}
@@ -347,6 +373,12 @@ func (_u *MetricSnapshotUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.AddedPaidOrders(); ok {
 		_spec.AddField(metricsnapshot.FieldPaidOrders, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PayingBuyers(); ok {
+		_spec.SetField(metricsnapshot.FieldPayingBuyers, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPayingBuyers(); ok {
+		_spec.AddField(metricsnapshot.FieldPayingBuyers, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Gmv(); ok {
 		_spec.SetField(metricsnapshot.FieldGmv, field.TypeInt64, value)
@@ -499,6 +531,27 @@ func (_u *MetricSnapshotUpdateOne) SetNillablePaidOrders(v *int64) *MetricSnapsh
 // AddPaidOrders adds value to the "paid_orders" field.
 func (_u *MetricSnapshotUpdateOne) AddPaidOrders(v int64) *MetricSnapshotUpdateOne {
 	_u.mutation.AddPaidOrders(v)
+	return _u
+}
+
+// SetPayingBuyers sets the "paying_buyers" field.
+func (_u *MetricSnapshotUpdateOne) SetPayingBuyers(v int64) *MetricSnapshotUpdateOne {
+	_u.mutation.ResetPayingBuyers()
+	_u.mutation.SetPayingBuyers(v)
+	return _u
+}
+
+// SetNillablePayingBuyers sets the "paying_buyers" field if the given value is not nil.
+func (_u *MetricSnapshotUpdateOne) SetNillablePayingBuyers(v *int64) *MetricSnapshotUpdateOne {
+	if v != nil {
+		_u.SetPayingBuyers(*v)
+	}
+	return _u
+}
+
+// AddPayingBuyers adds value to the "paying_buyers" field.
+func (_u *MetricSnapshotUpdateOne) AddPayingBuyers(v int64) *MetricSnapshotUpdateOne {
+	_u.mutation.AddPayingBuyers(v)
 	return _u
 }
 
@@ -657,6 +710,11 @@ func (_u *MetricSnapshotUpdateOne) check() error {
 			return &ValidationError{Name: "paid_orders", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paid_orders": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PayingBuyers(); ok {
+		if err := metricsnapshot.PayingBuyersValidator(v); err != nil {
+			return &ValidationError{Name: "paying_buyers", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.paying_buyers": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Source(); ok {
 		if err := metricsnapshot.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "MetricSnapshot.source": %w`, err)}
@@ -738,6 +796,12 @@ func (_u *MetricSnapshotUpdateOne) sqlSave(ctx context.Context) (_node *MetricSn
 	}
 	if value, ok := _u.mutation.AddedPaidOrders(); ok {
 		_spec.AddField(metricsnapshot.FieldPaidOrders, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PayingBuyers(); ok {
+		_spec.SetField(metricsnapshot.FieldPayingBuyers, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPayingBuyers(); ok {
+		_spec.AddField(metricsnapshot.FieldPayingBuyers, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Gmv(); ok {
 		_spec.SetField(metricsnapshot.FieldGmv, field.TypeInt64, value)

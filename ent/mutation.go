@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -21,6 +22,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -32,9 +35,11 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -52,6 +57,7 @@ const (
 	// Node types.
 	TypeAPIToken           = "APIToken"
 	TypeAlert              = "Alert"
+	TypeAlertRule          = "AlertRule"
 	TypeAsset              = "Asset"
 	TypeAuditEvent         = "AuditEvent"
 	TypeCampaign           = "Campaign"
@@ -60,6 +66,8 @@ const (
 	TypeContent            = "Content"
 	TypeEngagementMetric   = "EngagementMetric"
 	TypeExperiment         = "Experiment"
+	TypeInsightSetting     = "InsightSetting"
+	TypeInsightTarget      = "InsightTarget"
 	TypeKOLPartner         = "KOLPartner"
 	TypeKnownAddress       = "KnownAddress"
 	TypeLoginThrottle      = "LoginThrottle"
@@ -71,6 +79,8 @@ const (
 	TypePlatformConnection = "PlatformConnection"
 	TypeProduct            = "Product"
 	TypeSKU                = "SKU"
+	TypeSKUSalesDay        = "SKUSalesDay"
+	TypeSalesDay           = "SalesDay"
 	TypeSession            = "Session"
 	TypeStore              = "Store"
 	TypeSupplier           = "Supplier"
@@ -1123,6 +1133,12 @@ type AlertMutation struct {
 	severity           *alert.Severity
 	message            *string
 	acknowledged_at    *time.Time
+	status             *alert.Status
+	subject            *string
+	open_key           *string
+	resolved_at        *time.Time
+	rule_id            *int
+	addrule_id         *int
 	clearedFields      map[string]struct{}
 	done               bool
 	oldValue           func(context.Context) (*Alert, error)
@@ -1596,6 +1612,259 @@ func (m *AlertMutation) ResetAcknowledgedAt() {
 	delete(m.clearedFields, alert.FieldAcknowledgedAt)
 }
 
+// SetStatus sets the "status" field.
+func (m *AlertMutation) SetStatus(a alert.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AlertMutation) Status() (r alert.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Alert entity.
+// If the Alert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertMutation) OldStatus(ctx context.Context) (v alert.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AlertMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *AlertMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *AlertMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the Alert entity.
+// If the Alert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ClearSubject clears the value of the "subject" field.
+func (m *AlertMutation) ClearSubject() {
+	m.subject = nil
+	m.clearedFields[alert.FieldSubject] = struct{}{}
+}
+
+// SubjectCleared returns if the "subject" field was cleared in this mutation.
+func (m *AlertMutation) SubjectCleared() bool {
+	_, ok := m.clearedFields[alert.FieldSubject]
+	return ok
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *AlertMutation) ResetSubject() {
+	m.subject = nil
+	delete(m.clearedFields, alert.FieldSubject)
+}
+
+// SetOpenKey sets the "open_key" field.
+func (m *AlertMutation) SetOpenKey(s string) {
+	m.open_key = &s
+}
+
+// OpenKey returns the value of the "open_key" field in the mutation.
+func (m *AlertMutation) OpenKey() (r string, exists bool) {
+	v := m.open_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenKey returns the old "open_key" field's value of the Alert entity.
+// If the Alert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertMutation) OldOpenKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenKey: %w", err)
+	}
+	return oldValue.OpenKey, nil
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (m *AlertMutation) ClearOpenKey() {
+	m.open_key = nil
+	m.clearedFields[alert.FieldOpenKey] = struct{}{}
+}
+
+// OpenKeyCleared returns if the "open_key" field was cleared in this mutation.
+func (m *AlertMutation) OpenKeyCleared() bool {
+	_, ok := m.clearedFields[alert.FieldOpenKey]
+	return ok
+}
+
+// ResetOpenKey resets all changes to the "open_key" field.
+func (m *AlertMutation) ResetOpenKey() {
+	m.open_key = nil
+	delete(m.clearedFields, alert.FieldOpenKey)
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *AlertMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *AlertMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the Alert entity.
+// If the Alert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *AlertMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[alert.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *AlertMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[alert.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *AlertMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, alert.FieldResolvedAt)
+}
+
+// SetRuleID sets the "rule_id" field.
+func (m *AlertMutation) SetRuleID(i int) {
+	m.rule_id = &i
+	m.addrule_id = nil
+}
+
+// RuleID returns the value of the "rule_id" field in the mutation.
+func (m *AlertMutation) RuleID() (r int, exists bool) {
+	v := m.rule_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRuleID returns the old "rule_id" field's value of the Alert entity.
+// If the Alert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertMutation) OldRuleID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRuleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRuleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRuleID: %w", err)
+	}
+	return oldValue.RuleID, nil
+}
+
+// AddRuleID adds i to the "rule_id" field.
+func (m *AlertMutation) AddRuleID(i int) {
+	if m.addrule_id != nil {
+		*m.addrule_id += i
+	} else {
+		m.addrule_id = &i
+	}
+}
+
+// AddedRuleID returns the value that was added to the "rule_id" field in this mutation.
+func (m *AlertMutation) AddedRuleID() (r int, exists bool) {
+	v := m.addrule_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRuleID clears the value of the "rule_id" field.
+func (m *AlertMutation) ClearRuleID() {
+	m.rule_id = nil
+	m.addrule_id = nil
+	m.clearedFields[alert.FieldRuleID] = struct{}{}
+}
+
+// RuleIDCleared returns if the "rule_id" field was cleared in this mutation.
+func (m *AlertMutation) RuleIDCleared() bool {
+	_, ok := m.clearedFields[alert.FieldRuleID]
+	return ok
+}
+
+// ResetRuleID resets all changes to the "rule_id" field.
+func (m *AlertMutation) ResetRuleID() {
+	m.rule_id = nil
+	m.addrule_id = nil
+	delete(m.clearedFields, alert.FieldRuleID)
+}
+
 // Where appends a list predicates to the AlertMutation builder.
 func (m *AlertMutation) Where(ps ...predicate.Alert) {
 	m.predicates = append(m.predicates, ps...)
@@ -1630,7 +1899,7 @@ func (m *AlertMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AlertMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, alert.FieldCreatedAt)
 	}
@@ -1654,6 +1923,21 @@ func (m *AlertMutation) Fields() []string {
 	}
 	if m.acknowledged_at != nil {
 		fields = append(fields, alert.FieldAcknowledgedAt)
+	}
+	if m.status != nil {
+		fields = append(fields, alert.FieldStatus)
+	}
+	if m.subject != nil {
+		fields = append(fields, alert.FieldSubject)
+	}
+	if m.open_key != nil {
+		fields = append(fields, alert.FieldOpenKey)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, alert.FieldResolvedAt)
+	}
+	if m.rule_id != nil {
+		fields = append(fields, alert.FieldRuleID)
 	}
 	return fields
 }
@@ -1679,6 +1963,16 @@ func (m *AlertMutation) Field(name string) (ent.Value, bool) {
 		return m.Message()
 	case alert.FieldAcknowledgedAt:
 		return m.AcknowledgedAt()
+	case alert.FieldStatus:
+		return m.Status()
+	case alert.FieldSubject:
+		return m.Subject()
+	case alert.FieldOpenKey:
+		return m.OpenKey()
+	case alert.FieldResolvedAt:
+		return m.ResolvedAt()
+	case alert.FieldRuleID:
+		return m.RuleID()
 	}
 	return nil, false
 }
@@ -1704,6 +1998,16 @@ func (m *AlertMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldMessage(ctx)
 	case alert.FieldAcknowledgedAt:
 		return m.OldAcknowledgedAt(ctx)
+	case alert.FieldStatus:
+		return m.OldStatus(ctx)
+	case alert.FieldSubject:
+		return m.OldSubject(ctx)
+	case alert.FieldOpenKey:
+		return m.OldOpenKey(ctx)
+	case alert.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case alert.FieldRuleID:
+		return m.OldRuleID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Alert field %s", name)
 }
@@ -1769,6 +2073,41 @@ func (m *AlertMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAcknowledgedAt(v)
 		return nil
+	case alert.FieldStatus:
+		v, ok := value.(alert.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case alert.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case alert.FieldOpenKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenKey(v)
+		return nil
+	case alert.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case alert.FieldRuleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRuleID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Alert field %s", name)
 }
@@ -1783,6 +2122,9 @@ func (m *AlertMutation) AddedFields() []string {
 	if m.adduser_id != nil {
 		fields = append(fields, alert.FieldUserID)
 	}
+	if m.addrule_id != nil {
+		fields = append(fields, alert.FieldRuleID)
+	}
 	return fields
 }
 
@@ -1795,6 +2137,8 @@ func (m *AlertMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedOrganizationID()
 	case alert.FieldUserID:
 		return m.AddedUserID()
+	case alert.FieldRuleID:
+		return m.AddedRuleID()
 	}
 	return nil, false
 }
@@ -1818,6 +2162,13 @@ func (m *AlertMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddUserID(v)
 		return nil
+	case alert.FieldRuleID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRuleID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Alert numeric field %s", name)
 }
@@ -1834,6 +2185,18 @@ func (m *AlertMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(alert.FieldAcknowledgedAt) {
 		fields = append(fields, alert.FieldAcknowledgedAt)
+	}
+	if m.FieldCleared(alert.FieldSubject) {
+		fields = append(fields, alert.FieldSubject)
+	}
+	if m.FieldCleared(alert.FieldOpenKey) {
+		fields = append(fields, alert.FieldOpenKey)
+	}
+	if m.FieldCleared(alert.FieldResolvedAt) {
+		fields = append(fields, alert.FieldResolvedAt)
+	}
+	if m.FieldCleared(alert.FieldRuleID) {
+		fields = append(fields, alert.FieldRuleID)
 	}
 	return fields
 }
@@ -1857,6 +2220,18 @@ func (m *AlertMutation) ClearField(name string) error {
 		return nil
 	case alert.FieldAcknowledgedAt:
 		m.ClearAcknowledgedAt()
+		return nil
+	case alert.FieldSubject:
+		m.ClearSubject()
+		return nil
+	case alert.FieldOpenKey:
+		m.ClearOpenKey()
+		return nil
+	case alert.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	case alert.FieldRuleID:
+		m.ClearRuleID()
 		return nil
 	}
 	return fmt.Errorf("unknown Alert nullable field %s", name)
@@ -1889,6 +2264,21 @@ func (m *AlertMutation) ResetField(name string) error {
 		return nil
 	case alert.FieldAcknowledgedAt:
 		m.ResetAcknowledgedAt()
+		return nil
+	case alert.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case alert.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case alert.FieldOpenKey:
+		m.ResetOpenKey()
+		return nil
+	case alert.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case alert.FieldRuleID:
+		m.ResetRuleID()
 		return nil
 	}
 	return fmt.Errorf("unknown Alert field %s", name)
@@ -1940,6 +2330,930 @@ func (m *AlertMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AlertMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Alert edge %s", name)
+}
+
+// AlertRuleMutation represents an operation that mutates the AlertRule nodes in the graph.
+type AlertRuleMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	kind                *alertrule.Kind
+	metric              *string
+	direction           *alertrule.Direction
+	threshold           *float64
+	addthreshold        *float64
+	severity            *alertrule.Severity
+	enabled             *bool
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*AlertRule, error)
+	predicates          []predicate.AlertRule
+}
+
+var _ ent.Mutation = (*AlertRuleMutation)(nil)
+
+// alertruleOption allows management of the mutation configuration using functional options.
+type alertruleOption func(*AlertRuleMutation)
+
+// newAlertRuleMutation creates new mutation for the AlertRule entity.
+func newAlertRuleMutation(c config, op Op, opts ...alertruleOption) *AlertRuleMutation {
+	m := &AlertRuleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAlertRule,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAlertRuleID sets the ID field of the mutation.
+func withAlertRuleID(id int) alertruleOption {
+	return func(m *AlertRuleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AlertRule
+		)
+		m.oldValue = func(ctx context.Context) (*AlertRule, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AlertRule.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAlertRule sets the old AlertRule of the mutation.
+func withAlertRule(node *AlertRule) alertruleOption {
+	return func(m *AlertRuleMutation) {
+		m.oldValue = func(context.Context) (*AlertRule, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AlertRuleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AlertRuleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AlertRuleMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AlertRuleMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AlertRule.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AlertRuleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AlertRuleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AlertRuleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AlertRuleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AlertRuleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AlertRuleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *AlertRuleMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *AlertRuleMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *AlertRuleMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetName sets the "name" field.
+func (m *AlertRuleMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *AlertRuleMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *AlertRuleMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *AlertRuleMutation) SetKind(a alertrule.Kind) {
+	m.kind = &a
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *AlertRuleMutation) Kind() (r alertrule.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldKind(ctx context.Context) (v alertrule.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *AlertRuleMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetMetric sets the "metric" field.
+func (m *AlertRuleMutation) SetMetric(s string) {
+	m.metric = &s
+}
+
+// Metric returns the value of the "metric" field in the mutation.
+func (m *AlertRuleMutation) Metric() (r string, exists bool) {
+	v := m.metric
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetric returns the old "metric" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldMetric(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetric is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetric requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetric: %w", err)
+	}
+	return oldValue.Metric, nil
+}
+
+// ClearMetric clears the value of the "metric" field.
+func (m *AlertRuleMutation) ClearMetric() {
+	m.metric = nil
+	m.clearedFields[alertrule.FieldMetric] = struct{}{}
+}
+
+// MetricCleared returns if the "metric" field was cleared in this mutation.
+func (m *AlertRuleMutation) MetricCleared() bool {
+	_, ok := m.clearedFields[alertrule.FieldMetric]
+	return ok
+}
+
+// ResetMetric resets all changes to the "metric" field.
+func (m *AlertRuleMutation) ResetMetric() {
+	m.metric = nil
+	delete(m.clearedFields, alertrule.FieldMetric)
+}
+
+// SetDirection sets the "direction" field.
+func (m *AlertRuleMutation) SetDirection(a alertrule.Direction) {
+	m.direction = &a
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *AlertRuleMutation) Direction() (r alertrule.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldDirection(ctx context.Context) (v alertrule.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *AlertRuleMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetThreshold sets the "threshold" field.
+func (m *AlertRuleMutation) SetThreshold(f float64) {
+	m.threshold = &f
+	m.addthreshold = nil
+}
+
+// Threshold returns the value of the "threshold" field in the mutation.
+func (m *AlertRuleMutation) Threshold() (r float64, exists bool) {
+	v := m.threshold
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThreshold returns the old "threshold" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldThreshold(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThreshold is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThreshold requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThreshold: %w", err)
+	}
+	return oldValue.Threshold, nil
+}
+
+// AddThreshold adds f to the "threshold" field.
+func (m *AlertRuleMutation) AddThreshold(f float64) {
+	if m.addthreshold != nil {
+		*m.addthreshold += f
+	} else {
+		m.addthreshold = &f
+	}
+}
+
+// AddedThreshold returns the value that was added to the "threshold" field in this mutation.
+func (m *AlertRuleMutation) AddedThreshold() (r float64, exists bool) {
+	v := m.addthreshold
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetThreshold resets all changes to the "threshold" field.
+func (m *AlertRuleMutation) ResetThreshold() {
+	m.threshold = nil
+	m.addthreshold = nil
+}
+
+// SetSeverity sets the "severity" field.
+func (m *AlertRuleMutation) SetSeverity(a alertrule.Severity) {
+	m.severity = &a
+}
+
+// Severity returns the value of the "severity" field in the mutation.
+func (m *AlertRuleMutation) Severity() (r alertrule.Severity, exists bool) {
+	v := m.severity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeverity returns the old "severity" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldSeverity(ctx context.Context) (v alertrule.Severity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeverity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeverity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeverity: %w", err)
+	}
+	return oldValue.Severity, nil
+}
+
+// ResetSeverity resets all changes to the "severity" field.
+func (m *AlertRuleMutation) ResetSeverity() {
+	m.severity = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *AlertRuleMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *AlertRuleMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the AlertRule entity.
+// If the AlertRule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AlertRuleMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *AlertRuleMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *AlertRuleMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[alertrule.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *AlertRuleMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *AlertRuleMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *AlertRuleMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the AlertRuleMutation builder.
+func (m *AlertRuleMutation) Where(ps ...predicate.AlertRule) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AlertRuleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AlertRuleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AlertRule, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AlertRuleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AlertRuleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AlertRule).
+func (m *AlertRuleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AlertRuleMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, alertrule.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, alertrule.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, alertrule.FieldOrganizationID)
+	}
+	if m.name != nil {
+		fields = append(fields, alertrule.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, alertrule.FieldKind)
+	}
+	if m.metric != nil {
+		fields = append(fields, alertrule.FieldMetric)
+	}
+	if m.direction != nil {
+		fields = append(fields, alertrule.FieldDirection)
+	}
+	if m.threshold != nil {
+		fields = append(fields, alertrule.FieldThreshold)
+	}
+	if m.severity != nil {
+		fields = append(fields, alertrule.FieldSeverity)
+	}
+	if m.enabled != nil {
+		fields = append(fields, alertrule.FieldEnabled)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AlertRuleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case alertrule.FieldCreatedAt:
+		return m.CreatedAt()
+	case alertrule.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case alertrule.FieldOrganizationID:
+		return m.OrganizationID()
+	case alertrule.FieldName:
+		return m.Name()
+	case alertrule.FieldKind:
+		return m.Kind()
+	case alertrule.FieldMetric:
+		return m.Metric()
+	case alertrule.FieldDirection:
+		return m.Direction()
+	case alertrule.FieldThreshold:
+		return m.Threshold()
+	case alertrule.FieldSeverity:
+		return m.Severity()
+	case alertrule.FieldEnabled:
+		return m.Enabled()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AlertRuleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case alertrule.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case alertrule.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case alertrule.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case alertrule.FieldName:
+		return m.OldName(ctx)
+	case alertrule.FieldKind:
+		return m.OldKind(ctx)
+	case alertrule.FieldMetric:
+		return m.OldMetric(ctx)
+	case alertrule.FieldDirection:
+		return m.OldDirection(ctx)
+	case alertrule.FieldThreshold:
+		return m.OldThreshold(ctx)
+	case alertrule.FieldSeverity:
+		return m.OldSeverity(ctx)
+	case alertrule.FieldEnabled:
+		return m.OldEnabled(ctx)
+	}
+	return nil, fmt.Errorf("unknown AlertRule field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AlertRuleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case alertrule.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case alertrule.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case alertrule.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case alertrule.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case alertrule.FieldKind:
+		v, ok := value.(alertrule.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case alertrule.FieldMetric:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetric(v)
+		return nil
+	case alertrule.FieldDirection:
+		v, ok := value.(alertrule.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case alertrule.FieldThreshold:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThreshold(v)
+		return nil
+	case alertrule.FieldSeverity:
+		v, ok := value.(alertrule.Severity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeverity(v)
+		return nil
+	case alertrule.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AlertRuleMutation) AddedFields() []string {
+	var fields []string
+	if m.addthreshold != nil {
+		fields = append(fields, alertrule.FieldThreshold)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AlertRuleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case alertrule.FieldThreshold:
+		return m.AddedThreshold()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AlertRuleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case alertrule.FieldThreshold:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddThreshold(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AlertRuleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(alertrule.FieldMetric) {
+		fields = append(fields, alertrule.FieldMetric)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AlertRuleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AlertRuleMutation) ClearField(name string) error {
+	switch name {
+	case alertrule.FieldMetric:
+		m.ClearMetric()
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AlertRuleMutation) ResetField(name string) error {
+	switch name {
+	case alertrule.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case alertrule.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case alertrule.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case alertrule.FieldName:
+		m.ResetName()
+		return nil
+	case alertrule.FieldKind:
+		m.ResetKind()
+		return nil
+	case alertrule.FieldMetric:
+		m.ResetMetric()
+		return nil
+	case alertrule.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case alertrule.FieldThreshold:
+		m.ResetThreshold()
+		return nil
+	case alertrule.FieldSeverity:
+		m.ResetSeverity()
+		return nil
+	case alertrule.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AlertRuleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, alertrule.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AlertRuleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case alertrule.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AlertRuleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AlertRuleMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AlertRuleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, alertrule.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AlertRuleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case alertrule.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AlertRuleMutation) ClearEdge(name string) error {
+	switch name {
+	case alertrule.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AlertRuleMutation) ResetEdge(name string) error {
+	switch name {
+	case alertrule.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown AlertRule edge %s", name)
 }
 
 // AssetMutation represents an operation that mutates the Asset nodes in the graph.
@@ -6621,6 +7935,7 @@ type CollaborationMutation struct {
 	addcommission_rate  *float64
 	attributed_gmv      *schematype.Money
 	addattributed_gmv   *schematype.Money
+	tracking_code       *string
 	clearedFields       map[string]struct{}
 	organization        *int
 	clearedorganization bool
@@ -7293,6 +8608,55 @@ func (m *CollaborationMutation) ResetAttributedGmv() {
 	m.addattributed_gmv = nil
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (m *CollaborationMutation) SetTrackingCode(s string) {
+	m.tracking_code = &s
+}
+
+// TrackingCode returns the value of the "tracking_code" field in the mutation.
+func (m *CollaborationMutation) TrackingCode() (r string, exists bool) {
+	v := m.tracking_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingCode returns the old "tracking_code" field's value of the Collaboration entity.
+// If the Collaboration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollaborationMutation) OldTrackingCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingCode: %w", err)
+	}
+	return oldValue.TrackingCode, nil
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (m *CollaborationMutation) ClearTrackingCode() {
+	m.tracking_code = nil
+	m.clearedFields[collaboration.FieldTrackingCode] = struct{}{}
+}
+
+// TrackingCodeCleared returns if the "tracking_code" field was cleared in this mutation.
+func (m *CollaborationMutation) TrackingCodeCleared() bool {
+	_, ok := m.clearedFields[collaboration.FieldTrackingCode]
+	return ok
+}
+
+// ResetTrackingCode resets all changes to the "tracking_code" field.
+func (m *CollaborationMutation) ResetTrackingCode() {
+	m.tracking_code = nil
+	delete(m.clearedFields, collaboration.FieldTrackingCode)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *CollaborationMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -7435,7 +8799,7 @@ func (m *CollaborationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CollaborationMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, collaboration.FieldCreatedAt)
 	}
@@ -7472,6 +8836,9 @@ func (m *CollaborationMutation) Fields() []string {
 	if m.attributed_gmv != nil {
 		fields = append(fields, collaboration.FieldAttributedGmv)
 	}
+	if m.tracking_code != nil {
+		fields = append(fields, collaboration.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -7504,6 +8871,8 @@ func (m *CollaborationMutation) Field(name string) (ent.Value, bool) {
 		return m.CommissionRate()
 	case collaboration.FieldAttributedGmv:
 		return m.AttributedGmv()
+	case collaboration.FieldTrackingCode:
+		return m.TrackingCode()
 	}
 	return nil, false
 }
@@ -7537,6 +8906,8 @@ func (m *CollaborationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCommissionRate(ctx)
 	case collaboration.FieldAttributedGmv:
 		return m.OldAttributedGmv(ctx)
+	case collaboration.FieldTrackingCode:
+		return m.OldTrackingCode(ctx)
 	}
 	return nil, fmt.Errorf("unknown Collaboration field %s", name)
 }
@@ -7630,6 +9001,13 @@ func (m *CollaborationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAttributedGmv(v)
 		return nil
+	case collaboration.FieldTrackingCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingCode(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Collaboration field %s", name)
 }
@@ -7711,6 +9089,9 @@ func (m *CollaborationMutation) ClearedFields() []string {
 	if m.FieldCleared(collaboration.FieldDeliverables) {
 		fields = append(fields, collaboration.FieldDeliverables)
 	}
+	if m.FieldCleared(collaboration.FieldTrackingCode) {
+		fields = append(fields, collaboration.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -7736,6 +9117,9 @@ func (m *CollaborationMutation) ClearField(name string) error {
 		return nil
 	case collaboration.FieldDeliverables:
 		m.ClearDeliverables()
+		return nil
+	case collaboration.FieldTrackingCode:
+		m.ClearTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Collaboration nullable field %s", name)
@@ -7780,6 +9164,9 @@ func (m *CollaborationMutation) ResetField(name string) error {
 		return nil
 	case collaboration.FieldAttributedGmv:
 		m.ResetAttributedGmv()
+		return nil
+	case collaboration.FieldTrackingCode:
+		m.ResetTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Collaboration field %s", name)
@@ -12235,6 +13622,1291 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Experiment edge %s", name)
 }
 
+// InsightSettingMutation represents an operation that mutates the InsightSetting nodes in the graph.
+type InsightSettingMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	rfm                 *schematype.RFMSetting
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*InsightSetting, error)
+	predicates          []predicate.InsightSetting
+}
+
+var _ ent.Mutation = (*InsightSettingMutation)(nil)
+
+// insightsettingOption allows management of the mutation configuration using functional options.
+type insightsettingOption func(*InsightSettingMutation)
+
+// newInsightSettingMutation creates new mutation for the InsightSetting entity.
+func newInsightSettingMutation(c config, op Op, opts ...insightsettingOption) *InsightSettingMutation {
+	m := &InsightSettingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInsightSetting,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInsightSettingID sets the ID field of the mutation.
+func withInsightSettingID(id int) insightsettingOption {
+	return func(m *InsightSettingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InsightSetting
+		)
+		m.oldValue = func(ctx context.Context) (*InsightSetting, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InsightSetting.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInsightSetting sets the old InsightSetting of the mutation.
+func withInsightSetting(node *InsightSetting) insightsettingOption {
+	return func(m *InsightSettingMutation) {
+		m.oldValue = func(context.Context) (*InsightSetting, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InsightSettingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InsightSettingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InsightSettingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InsightSettingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InsightSetting.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InsightSettingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InsightSettingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InsightSetting entity.
+// If the InsightSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightSettingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InsightSettingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InsightSettingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InsightSettingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the InsightSetting entity.
+// If the InsightSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightSettingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InsightSettingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *InsightSettingMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *InsightSettingMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the InsightSetting entity.
+// If the InsightSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightSettingMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *InsightSettingMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetRfm sets the "rfm" field.
+func (m *InsightSettingMutation) SetRfm(ss schematype.RFMSetting) {
+	m.rfm = &ss
+}
+
+// Rfm returns the value of the "rfm" field in the mutation.
+func (m *InsightSettingMutation) Rfm() (r schematype.RFMSetting, exists bool) {
+	v := m.rfm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRfm returns the old "rfm" field's value of the InsightSetting entity.
+// If the InsightSetting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightSettingMutation) OldRfm(ctx context.Context) (v schematype.RFMSetting, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRfm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRfm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRfm: %w", err)
+	}
+	return oldValue.Rfm, nil
+}
+
+// ResetRfm resets all changes to the "rfm" field.
+func (m *InsightSettingMutation) ResetRfm() {
+	m.rfm = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *InsightSettingMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[insightsetting.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *InsightSettingMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *InsightSettingMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *InsightSettingMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the InsightSettingMutation builder.
+func (m *InsightSettingMutation) Where(ps ...predicate.InsightSetting) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InsightSettingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InsightSettingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InsightSetting, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InsightSettingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InsightSettingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InsightSetting).
+func (m *InsightSettingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InsightSettingMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, insightsetting.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, insightsetting.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, insightsetting.FieldOrganizationID)
+	}
+	if m.rfm != nil {
+		fields = append(fields, insightsetting.FieldRfm)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InsightSettingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case insightsetting.FieldCreatedAt:
+		return m.CreatedAt()
+	case insightsetting.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case insightsetting.FieldOrganizationID:
+		return m.OrganizationID()
+	case insightsetting.FieldRfm:
+		return m.Rfm()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InsightSettingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case insightsetting.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case insightsetting.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case insightsetting.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case insightsetting.FieldRfm:
+		return m.OldRfm(ctx)
+	}
+	return nil, fmt.Errorf("unknown InsightSetting field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsightSettingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case insightsetting.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case insightsetting.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case insightsetting.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case insightsetting.FieldRfm:
+		v, ok := value.(schematype.RFMSetting)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRfm(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InsightSetting field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InsightSettingMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InsightSettingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsightSettingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown InsightSetting numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InsightSettingMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InsightSettingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InsightSettingMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown InsightSetting nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InsightSettingMutation) ResetField(name string) error {
+	switch name {
+	case insightsetting.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case insightsetting.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case insightsetting.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case insightsetting.FieldRfm:
+		m.ResetRfm()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightSetting field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InsightSettingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, insightsetting.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InsightSettingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case insightsetting.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InsightSettingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InsightSettingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InsightSettingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, insightsetting.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InsightSettingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case insightsetting.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InsightSettingMutation) ClearEdge(name string) error {
+	switch name {
+	case insightsetting.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightSetting unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InsightSettingMutation) ResetEdge(name string) error {
+	switch name {
+	case insightsetting.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightSetting edge %s", name)
+}
+
+// InsightTargetMutation represents an operation that mutates the InsightTarget nodes in the graph.
+type InsightTargetMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	period_kind         *insighttarget.PeriodKind
+	period_start        *string
+	metric              *string
+	value               *float64
+	addvalue            *float64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*InsightTarget, error)
+	predicates          []predicate.InsightTarget
+}
+
+var _ ent.Mutation = (*InsightTargetMutation)(nil)
+
+// insighttargetOption allows management of the mutation configuration using functional options.
+type insighttargetOption func(*InsightTargetMutation)
+
+// newInsightTargetMutation creates new mutation for the InsightTarget entity.
+func newInsightTargetMutation(c config, op Op, opts ...insighttargetOption) *InsightTargetMutation {
+	m := &InsightTargetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInsightTarget,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInsightTargetID sets the ID field of the mutation.
+func withInsightTargetID(id int) insighttargetOption {
+	return func(m *InsightTargetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InsightTarget
+		)
+		m.oldValue = func(ctx context.Context) (*InsightTarget, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InsightTarget.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInsightTarget sets the old InsightTarget of the mutation.
+func withInsightTarget(node *InsightTarget) insighttargetOption {
+	return func(m *InsightTargetMutation) {
+		m.oldValue = func(context.Context) (*InsightTarget, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InsightTargetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InsightTargetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InsightTargetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InsightTargetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InsightTarget.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InsightTargetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InsightTargetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InsightTargetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InsightTargetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InsightTargetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InsightTargetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *InsightTargetMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *InsightTargetMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *InsightTargetMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetPeriodKind sets the "period_kind" field.
+func (m *InsightTargetMutation) SetPeriodKind(ik insighttarget.PeriodKind) {
+	m.period_kind = &ik
+}
+
+// PeriodKind returns the value of the "period_kind" field in the mutation.
+func (m *InsightTargetMutation) PeriodKind() (r insighttarget.PeriodKind, exists bool) {
+	v := m.period_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodKind returns the old "period_kind" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldPeriodKind(ctx context.Context) (v insighttarget.PeriodKind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodKind: %w", err)
+	}
+	return oldValue.PeriodKind, nil
+}
+
+// ResetPeriodKind resets all changes to the "period_kind" field.
+func (m *InsightTargetMutation) ResetPeriodKind() {
+	m.period_kind = nil
+}
+
+// SetPeriodStart sets the "period_start" field.
+func (m *InsightTargetMutation) SetPeriodStart(s string) {
+	m.period_start = &s
+}
+
+// PeriodStart returns the value of the "period_start" field in the mutation.
+func (m *InsightTargetMutation) PeriodStart() (r string, exists bool) {
+	v := m.period_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStart returns the old "period_start" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldPeriodStart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStart: %w", err)
+	}
+	return oldValue.PeriodStart, nil
+}
+
+// ResetPeriodStart resets all changes to the "period_start" field.
+func (m *InsightTargetMutation) ResetPeriodStart() {
+	m.period_start = nil
+}
+
+// SetMetric sets the "metric" field.
+func (m *InsightTargetMutation) SetMetric(s string) {
+	m.metric = &s
+}
+
+// Metric returns the value of the "metric" field in the mutation.
+func (m *InsightTargetMutation) Metric() (r string, exists bool) {
+	v := m.metric
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetric returns the old "metric" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldMetric(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetric is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetric requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetric: %w", err)
+	}
+	return oldValue.Metric, nil
+}
+
+// ResetMetric resets all changes to the "metric" field.
+func (m *InsightTargetMutation) ResetMetric() {
+	m.metric = nil
+}
+
+// SetValue sets the "value" field.
+func (m *InsightTargetMutation) SetValue(f float64) {
+	m.value = &f
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *InsightTargetMutation) Value() (r float64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the InsightTarget entity.
+// If the InsightTarget object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InsightTargetMutation) OldValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds f to the "value" field.
+func (m *InsightTargetMutation) AddValue(f float64) {
+	if m.addvalue != nil {
+		*m.addvalue += f
+	} else {
+		m.addvalue = &f
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *InsightTargetMutation) AddedValue() (r float64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *InsightTargetMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *InsightTargetMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[insighttarget.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *InsightTargetMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *InsightTargetMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *InsightTargetMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the InsightTargetMutation builder.
+func (m *InsightTargetMutation) Where(ps ...predicate.InsightTarget) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InsightTargetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InsightTargetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InsightTarget, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InsightTargetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InsightTargetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InsightTarget).
+func (m *InsightTargetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InsightTargetMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, insighttarget.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, insighttarget.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, insighttarget.FieldOrganizationID)
+	}
+	if m.period_kind != nil {
+		fields = append(fields, insighttarget.FieldPeriodKind)
+	}
+	if m.period_start != nil {
+		fields = append(fields, insighttarget.FieldPeriodStart)
+	}
+	if m.metric != nil {
+		fields = append(fields, insighttarget.FieldMetric)
+	}
+	if m.value != nil {
+		fields = append(fields, insighttarget.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InsightTargetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case insighttarget.FieldCreatedAt:
+		return m.CreatedAt()
+	case insighttarget.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case insighttarget.FieldOrganizationID:
+		return m.OrganizationID()
+	case insighttarget.FieldPeriodKind:
+		return m.PeriodKind()
+	case insighttarget.FieldPeriodStart:
+		return m.PeriodStart()
+	case insighttarget.FieldMetric:
+		return m.Metric()
+	case insighttarget.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InsightTargetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case insighttarget.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case insighttarget.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case insighttarget.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case insighttarget.FieldPeriodKind:
+		return m.OldPeriodKind(ctx)
+	case insighttarget.FieldPeriodStart:
+		return m.OldPeriodStart(ctx)
+	case insighttarget.FieldMetric:
+		return m.OldMetric(ctx)
+	case insighttarget.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown InsightTarget field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsightTargetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case insighttarget.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case insighttarget.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case insighttarget.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case insighttarget.FieldPeriodKind:
+		v, ok := value.(insighttarget.PeriodKind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodKind(v)
+		return nil
+	case insighttarget.FieldPeriodStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStart(v)
+		return nil
+	case insighttarget.FieldMetric:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetric(v)
+		return nil
+	case insighttarget.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InsightTarget field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InsightTargetMutation) AddedFields() []string {
+	var fields []string
+	if m.addvalue != nil {
+		fields = append(fields, insighttarget.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InsightTargetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case insighttarget.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InsightTargetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case insighttarget.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InsightTarget numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InsightTargetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InsightTargetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InsightTargetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown InsightTarget nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InsightTargetMutation) ResetField(name string) error {
+	switch name {
+	case insighttarget.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case insighttarget.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case insighttarget.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case insighttarget.FieldPeriodKind:
+		m.ResetPeriodKind()
+		return nil
+	case insighttarget.FieldPeriodStart:
+		m.ResetPeriodStart()
+		return nil
+	case insighttarget.FieldMetric:
+		m.ResetMetric()
+		return nil
+	case insighttarget.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightTarget field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InsightTargetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, insighttarget.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InsightTargetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case insighttarget.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InsightTargetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InsightTargetMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InsightTargetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, insighttarget.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InsightTargetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case insighttarget.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InsightTargetMutation) ClearEdge(name string) error {
+	switch name {
+	case insighttarget.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightTarget unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InsightTargetMutation) ResetEdge(name string) error {
+	switch name {
+	case insighttarget.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown InsightTarget edge %s", name)
+}
+
 // KOLPartnerMutation represents an operation that mutates the KOLPartner nodes in the graph.
 type KOLPartnerMutation struct {
 	config
@@ -15117,6 +17789,8 @@ type MetricSnapshotMutation struct {
 	addorders           *int64
 	paid_orders         *int64
 	addpaid_orders      *int64
+	paying_buyers       *int64
+	addpaying_buyers    *int64
 	gmv                 *schematype.Money
 	addgmv              *schematype.Money
 	refunds             *schematype.Money
@@ -15691,6 +18365,62 @@ func (m *MetricSnapshotMutation) ResetPaidOrders() {
 	m.addpaid_orders = nil
 }
 
+// SetPayingBuyers sets the "paying_buyers" field.
+func (m *MetricSnapshotMutation) SetPayingBuyers(i int64) {
+	m.paying_buyers = &i
+	m.addpaying_buyers = nil
+}
+
+// PayingBuyers returns the value of the "paying_buyers" field in the mutation.
+func (m *MetricSnapshotMutation) PayingBuyers() (r int64, exists bool) {
+	v := m.paying_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayingBuyers returns the old "paying_buyers" field's value of the MetricSnapshot entity.
+// If the MetricSnapshot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MetricSnapshotMutation) OldPayingBuyers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayingBuyers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayingBuyers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayingBuyers: %w", err)
+	}
+	return oldValue.PayingBuyers, nil
+}
+
+// AddPayingBuyers adds i to the "paying_buyers" field.
+func (m *MetricSnapshotMutation) AddPayingBuyers(i int64) {
+	if m.addpaying_buyers != nil {
+		*m.addpaying_buyers += i
+	} else {
+		m.addpaying_buyers = &i
+	}
+}
+
+// AddedPayingBuyers returns the value that was added to the "paying_buyers" field in this mutation.
+func (m *MetricSnapshotMutation) AddedPayingBuyers() (r int64, exists bool) {
+	v := m.addpaying_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPayingBuyers resets all changes to the "paying_buyers" field.
+func (m *MetricSnapshotMutation) ResetPayingBuyers() {
+	m.paying_buyers = nil
+	m.addpaying_buyers = nil
+}
+
 // SetGmv sets the "gmv" field.
 func (m *MetricSnapshotMutation) SetGmv(s schematype.Money) {
 	m.gmv = &s
@@ -15976,7 +18706,7 @@ func (m *MetricSnapshotMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MetricSnapshotMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, metricsnapshot.FieldCreatedAt)
 	}
@@ -16006,6 +18736,9 @@ func (m *MetricSnapshotMutation) Fields() []string {
 	}
 	if m.paid_orders != nil {
 		fields = append(fields, metricsnapshot.FieldPaidOrders)
+	}
+	if m.paying_buyers != nil {
+		fields = append(fields, metricsnapshot.FieldPayingBuyers)
 	}
 	if m.gmv != nil {
 		fields = append(fields, metricsnapshot.FieldGmv)
@@ -16047,6 +18780,8 @@ func (m *MetricSnapshotMutation) Field(name string) (ent.Value, bool) {
 		return m.Orders()
 	case metricsnapshot.FieldPaidOrders:
 		return m.PaidOrders()
+	case metricsnapshot.FieldPayingBuyers:
+		return m.PayingBuyers()
 	case metricsnapshot.FieldGmv:
 		return m.Gmv()
 	case metricsnapshot.FieldRefunds:
@@ -16084,6 +18819,8 @@ func (m *MetricSnapshotMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldOrders(ctx)
 	case metricsnapshot.FieldPaidOrders:
 		return m.OldPaidOrders(ctx)
+	case metricsnapshot.FieldPayingBuyers:
+		return m.OldPayingBuyers(ctx)
 	case metricsnapshot.FieldGmv:
 		return m.OldGmv(ctx)
 	case metricsnapshot.FieldRefunds:
@@ -16171,6 +18908,13 @@ func (m *MetricSnapshotMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaidOrders(v)
 		return nil
+	case metricsnapshot.FieldPayingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayingBuyers(v)
+		return nil
 	case metricsnapshot.FieldGmv:
 		v, ok := value.(schematype.Money)
 		if !ok {
@@ -16222,6 +18966,9 @@ func (m *MetricSnapshotMutation) AddedFields() []string {
 	if m.addpaid_orders != nil {
 		fields = append(fields, metricsnapshot.FieldPaidOrders)
 	}
+	if m.addpaying_buyers != nil {
+		fields = append(fields, metricsnapshot.FieldPayingBuyers)
+	}
 	if m.addgmv != nil {
 		fields = append(fields, metricsnapshot.FieldGmv)
 	}
@@ -16246,6 +18993,8 @@ func (m *MetricSnapshotMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedOrders()
 	case metricsnapshot.FieldPaidOrders:
 		return m.AddedPaidOrders()
+	case metricsnapshot.FieldPayingBuyers:
+		return m.AddedPayingBuyers()
 	case metricsnapshot.FieldGmv:
 		return m.AddedGmv()
 	case metricsnapshot.FieldRefunds:
@@ -16293,6 +19042,13 @@ func (m *MetricSnapshotMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddPaidOrders(v)
+		return nil
+	case metricsnapshot.FieldPayingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPayingBuyers(v)
 		return nil
 	case metricsnapshot.FieldGmv:
 		v, ok := value.(schematype.Money)
@@ -16373,6 +19129,9 @@ func (m *MetricSnapshotMutation) ResetField(name string) error {
 		return nil
 	case metricsnapshot.FieldPaidOrders:
 		m.ResetPaidOrders()
+		return nil
+	case metricsnapshot.FieldPayingBuyers:
+		m.ResetPayingBuyers()
 		return nil
 	case metricsnapshot.FieldGmv:
 		m.ResetGmv()
@@ -16501,6 +19260,7 @@ type OrderMutation struct {
 	traffic_source      *order.TrafficSource
 	ordered_at          *time.Time
 	paid_at             *time.Time
+	tracking_code       *string
 	clearedFields       map[string]struct{}
 	organization        *int
 	clearedorganization bool
@@ -17146,6 +19906,55 @@ func (m *OrderMutation) ResetPaidAt() {
 	delete(m.clearedFields, order.FieldPaidAt)
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (m *OrderMutation) SetTrackingCode(s string) {
+	m.tracking_code = &s
+}
+
+// TrackingCode returns the value of the "tracking_code" field in the mutation.
+func (m *OrderMutation) TrackingCode() (r string, exists bool) {
+	v := m.tracking_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrackingCode returns the old "tracking_code" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldTrackingCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrackingCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrackingCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrackingCode: %w", err)
+	}
+	return oldValue.TrackingCode, nil
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (m *OrderMutation) ClearTrackingCode() {
+	m.tracking_code = nil
+	m.clearedFields[order.FieldTrackingCode] = struct{}{}
+}
+
+// TrackingCodeCleared returns if the "tracking_code" field was cleared in this mutation.
+func (m *OrderMutation) TrackingCodeCleared() bool {
+	_, ok := m.clearedFields[order.FieldTrackingCode]
+	return ok
+}
+
+// ResetTrackingCode resets all changes to the "tracking_code" field.
+func (m *OrderMutation) ResetTrackingCode() {
+	m.tracking_code = nil
+	delete(m.clearedFields, order.FieldTrackingCode)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *OrderMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -17288,7 +20097,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -17328,6 +20137,9 @@ func (m *OrderMutation) Fields() []string {
 	if m.paid_at != nil {
 		fields = append(fields, order.FieldPaidAt)
 	}
+	if m.tracking_code != nil {
+		fields = append(fields, order.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -17362,6 +20174,8 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.OrderedAt()
 	case order.FieldPaidAt:
 		return m.PaidAt()
+	case order.FieldTrackingCode:
+		return m.TrackingCode()
 	}
 	return nil, false
 }
@@ -17397,6 +20211,8 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldOrderedAt(ctx)
 	case order.FieldPaidAt:
 		return m.OldPaidAt(ctx)
+	case order.FieldTrackingCode:
+		return m.OldTrackingCode(ctx)
 	}
 	return nil, fmt.Errorf("unknown Order field %s", name)
 }
@@ -17497,6 +20313,13 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaidAt(v)
 		return nil
+	case order.FieldTrackingCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrackingCode(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)
 }
@@ -17560,6 +20383,9 @@ func (m *OrderMutation) ClearedFields() []string {
 	if m.FieldCleared(order.FieldPaidAt) {
 		fields = append(fields, order.FieldPaidAt)
 	}
+	if m.FieldCleared(order.FieldTrackingCode) {
+		fields = append(fields, order.FieldTrackingCode)
+	}
 	return fields
 }
 
@@ -17579,6 +20405,9 @@ func (m *OrderMutation) ClearField(name string) error {
 		return nil
 	case order.FieldPaidAt:
 		m.ClearPaidAt()
+		return nil
+	case order.FieldTrackingCode:
+		m.ClearTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Order nullable field %s", name)
@@ -17626,6 +20455,9 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldPaidAt:
 		m.ResetPaidAt()
+		return nil
+	case order.FieldTrackingCode:
+		m.ResetTrackingCode()
 		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)
@@ -24257,6 +27089,1858 @@ func (m *SKUMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SKU edge %s", name)
+}
+
+// SKUSalesDayMutation represents an operation that mutates the SKUSalesDay nodes in the graph.
+type SKUSalesDayMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	store_id            *int
+	addstore_id         *int
+	sku_id              *int
+	addsku_id           *int
+	day                 *string
+	units               *int64
+	addunits            *int64
+	amount              *int64
+	addamount           *int64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*SKUSalesDay, error)
+	predicates          []predicate.SKUSalesDay
+}
+
+var _ ent.Mutation = (*SKUSalesDayMutation)(nil)
+
+// skusalesdayOption allows management of the mutation configuration using functional options.
+type skusalesdayOption func(*SKUSalesDayMutation)
+
+// newSKUSalesDayMutation creates new mutation for the SKUSalesDay entity.
+func newSKUSalesDayMutation(c config, op Op, opts ...skusalesdayOption) *SKUSalesDayMutation {
+	m := &SKUSalesDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSKUSalesDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSKUSalesDayID sets the ID field of the mutation.
+func withSKUSalesDayID(id int) skusalesdayOption {
+	return func(m *SKUSalesDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SKUSalesDay
+		)
+		m.oldValue = func(ctx context.Context) (*SKUSalesDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SKUSalesDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSKUSalesDay sets the old SKUSalesDay of the mutation.
+func withSKUSalesDay(node *SKUSalesDay) skusalesdayOption {
+	return func(m *SKUSalesDayMutation) {
+		m.oldValue = func(context.Context) (*SKUSalesDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SKUSalesDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SKUSalesDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SKUSalesDayMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SKUSalesDayMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SKUSalesDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SKUSalesDayMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SKUSalesDayMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SKUSalesDayMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *SKUSalesDayMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *SKUSalesDayMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *SKUSalesDayMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *SKUSalesDayMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *SKUSalesDayMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetSkuID sets the "sku_id" field.
+func (m *SKUSalesDayMutation) SetSkuID(i int) {
+	m.sku_id = &i
+	m.addsku_id = nil
+}
+
+// SkuID returns the value of the "sku_id" field in the mutation.
+func (m *SKUSalesDayMutation) SkuID() (r int, exists bool) {
+	v := m.sku_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkuID returns the old "sku_id" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldSkuID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkuID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkuID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkuID: %w", err)
+	}
+	return oldValue.SkuID, nil
+}
+
+// AddSkuID adds i to the "sku_id" field.
+func (m *SKUSalesDayMutation) AddSkuID(i int) {
+	if m.addsku_id != nil {
+		*m.addsku_id += i
+	} else {
+		m.addsku_id = &i
+	}
+}
+
+// AddedSkuID returns the value that was added to the "sku_id" field in this mutation.
+func (m *SKUSalesDayMutation) AddedSkuID() (r int, exists bool) {
+	v := m.addsku_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSkuID resets all changes to the "sku_id" field.
+func (m *SKUSalesDayMutation) ResetSkuID() {
+	m.sku_id = nil
+	m.addsku_id = nil
+}
+
+// SetDay sets the "day" field.
+func (m *SKUSalesDayMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *SKUSalesDayMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *SKUSalesDayMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetUnits sets the "units" field.
+func (m *SKUSalesDayMutation) SetUnits(i int64) {
+	m.units = &i
+	m.addunits = nil
+}
+
+// Units returns the value of the "units" field in the mutation.
+func (m *SKUSalesDayMutation) Units() (r int64, exists bool) {
+	v := m.units
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnits returns the old "units" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldUnits(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnits: %w", err)
+	}
+	return oldValue.Units, nil
+}
+
+// AddUnits adds i to the "units" field.
+func (m *SKUSalesDayMutation) AddUnits(i int64) {
+	if m.addunits != nil {
+		*m.addunits += i
+	} else {
+		m.addunits = &i
+	}
+}
+
+// AddedUnits returns the value that was added to the "units" field in this mutation.
+func (m *SKUSalesDayMutation) AddedUnits() (r int64, exists bool) {
+	v := m.addunits
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnits resets all changes to the "units" field.
+func (m *SKUSalesDayMutation) ResetUnits() {
+	m.units = nil
+	m.addunits = nil
+}
+
+// SetAmount sets the "amount" field.
+func (m *SKUSalesDayMutation) SetAmount(i int64) {
+	m.amount = &i
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *SKUSalesDayMutation) Amount() (r int64, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the SKUSalesDay entity.
+// If the SKUSalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SKUSalesDayMutation) OldAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds i to the "amount" field.
+func (m *SKUSalesDayMutation) AddAmount(i int64) {
+	if m.addamount != nil {
+		*m.addamount += i
+	} else {
+		m.addamount = &i
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *SKUSalesDayMutation) AddedAmount() (r int64, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *SKUSalesDayMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SKUSalesDayMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[skusalesday.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SKUSalesDayMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SKUSalesDayMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SKUSalesDayMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the SKUSalesDayMutation builder.
+func (m *SKUSalesDayMutation) Where(ps ...predicate.SKUSalesDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SKUSalesDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SKUSalesDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SKUSalesDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SKUSalesDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SKUSalesDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SKUSalesDay).
+func (m *SKUSalesDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SKUSalesDayMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.organization != nil {
+		fields = append(fields, skusalesday.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, skusalesday.FieldStoreID)
+	}
+	if m.sku_id != nil {
+		fields = append(fields, skusalesday.FieldSkuID)
+	}
+	if m.day != nil {
+		fields = append(fields, skusalesday.FieldDay)
+	}
+	if m.units != nil {
+		fields = append(fields, skusalesday.FieldUnits)
+	}
+	if m.amount != nil {
+		fields = append(fields, skusalesday.FieldAmount)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SKUSalesDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case skusalesday.FieldOrganizationID:
+		return m.OrganizationID()
+	case skusalesday.FieldStoreID:
+		return m.StoreID()
+	case skusalesday.FieldSkuID:
+		return m.SkuID()
+	case skusalesday.FieldDay:
+		return m.Day()
+	case skusalesday.FieldUnits:
+		return m.Units()
+	case skusalesday.FieldAmount:
+		return m.Amount()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SKUSalesDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case skusalesday.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case skusalesday.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case skusalesday.FieldSkuID:
+		return m.OldSkuID(ctx)
+	case skusalesday.FieldDay:
+		return m.OldDay(ctx)
+	case skusalesday.FieldUnits:
+		return m.OldUnits(ctx)
+	case skusalesday.FieldAmount:
+		return m.OldAmount(ctx)
+	}
+	return nil, fmt.Errorf("unknown SKUSalesDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SKUSalesDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case skusalesday.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case skusalesday.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case skusalesday.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkuID(v)
+		return nil
+	case skusalesday.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case skusalesday.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnits(v)
+		return nil
+	case skusalesday.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SKUSalesDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SKUSalesDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, skusalesday.FieldStoreID)
+	}
+	if m.addsku_id != nil {
+		fields = append(fields, skusalesday.FieldSkuID)
+	}
+	if m.addunits != nil {
+		fields = append(fields, skusalesday.FieldUnits)
+	}
+	if m.addamount != nil {
+		fields = append(fields, skusalesday.FieldAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SKUSalesDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case skusalesday.FieldStoreID:
+		return m.AddedStoreID()
+	case skusalesday.FieldSkuID:
+		return m.AddedSkuID()
+	case skusalesday.FieldUnits:
+		return m.AddedUnits()
+	case skusalesday.FieldAmount:
+		return m.AddedAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SKUSalesDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case skusalesday.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case skusalesday.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSkuID(v)
+		return nil
+	case skusalesday.FieldUnits:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnits(v)
+		return nil
+	case skusalesday.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SKUSalesDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SKUSalesDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SKUSalesDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SKUSalesDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SKUSalesDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SKUSalesDayMutation) ResetField(name string) error {
+	switch name {
+	case skusalesday.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case skusalesday.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case skusalesday.FieldSkuID:
+		m.ResetSkuID()
+		return nil
+	case skusalesday.FieldDay:
+		m.ResetDay()
+		return nil
+	case skusalesday.FieldUnits:
+		m.ResetUnits()
+		return nil
+	case skusalesday.FieldAmount:
+		m.ResetAmount()
+		return nil
+	}
+	return fmt.Errorf("unknown SKUSalesDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SKUSalesDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, skusalesday.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SKUSalesDayMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case skusalesday.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SKUSalesDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SKUSalesDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SKUSalesDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, skusalesday.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SKUSalesDayMutation) EdgeCleared(name string) bool {
+	switch name {
+	case skusalesday.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SKUSalesDayMutation) ClearEdge(name string) error {
+	switch name {
+	case skusalesday.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SKUSalesDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SKUSalesDayMutation) ResetEdge(name string) error {
+	switch name {
+	case skusalesday.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SKUSalesDay edge %s", name)
+}
+
+// SalesDayMutation represents an operation that mutates the SalesDay nodes in the graph.
+type SalesDayMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	store_id            *int
+	addstore_id         *int
+	day                 *string
+	buyer               *string
+	source              *string
+	placed_orders       *int64
+	addplaced_orders    *int64
+	paid_orders         *int64
+	addpaid_orders      *int64
+	paid_amount         *int64
+	addpaid_amount      *int64
+	refunded_orders     *int64
+	addrefunded_orders  *int64
+	refund_amount       *int64
+	addrefund_amount    *int64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*SalesDay, error)
+	predicates          []predicate.SalesDay
+}
+
+var _ ent.Mutation = (*SalesDayMutation)(nil)
+
+// salesdayOption allows management of the mutation configuration using functional options.
+type salesdayOption func(*SalesDayMutation)
+
+// newSalesDayMutation creates new mutation for the SalesDay entity.
+func newSalesDayMutation(c config, op Op, opts ...salesdayOption) *SalesDayMutation {
+	m := &SalesDayMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSalesDay,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSalesDayID sets the ID field of the mutation.
+func withSalesDayID(id int) salesdayOption {
+	return func(m *SalesDayMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SalesDay
+		)
+		m.oldValue = func(ctx context.Context) (*SalesDay, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SalesDay.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSalesDay sets the old SalesDay of the mutation.
+func withSalesDay(node *SalesDay) salesdayOption {
+	return func(m *SalesDayMutation) {
+		m.oldValue = func(context.Context) (*SalesDay, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SalesDayMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SalesDayMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SalesDayMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SalesDayMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SalesDay.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SalesDayMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SalesDayMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SalesDayMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *SalesDayMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *SalesDayMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *SalesDayMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *SalesDayMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *SalesDayMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetDay sets the "day" field.
+func (m *SalesDayMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *SalesDayMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *SalesDayMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetBuyer sets the "buyer" field.
+func (m *SalesDayMutation) SetBuyer(s string) {
+	m.buyer = &s
+}
+
+// Buyer returns the value of the "buyer" field in the mutation.
+func (m *SalesDayMutation) Buyer() (r string, exists bool) {
+	v := m.buyer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyer returns the old "buyer" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldBuyer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyer: %w", err)
+	}
+	return oldValue.Buyer, nil
+}
+
+// ResetBuyer resets all changes to the "buyer" field.
+func (m *SalesDayMutation) ResetBuyer() {
+	m.buyer = nil
+}
+
+// SetSource sets the "source" field.
+func (m *SalesDayMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *SalesDayMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *SalesDayMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetPlacedOrders sets the "placed_orders" field.
+func (m *SalesDayMutation) SetPlacedOrders(i int64) {
+	m.placed_orders = &i
+	m.addplaced_orders = nil
+}
+
+// PlacedOrders returns the value of the "placed_orders" field in the mutation.
+func (m *SalesDayMutation) PlacedOrders() (r int64, exists bool) {
+	v := m.placed_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlacedOrders returns the old "placed_orders" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldPlacedOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlacedOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlacedOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlacedOrders: %w", err)
+	}
+	return oldValue.PlacedOrders, nil
+}
+
+// AddPlacedOrders adds i to the "placed_orders" field.
+func (m *SalesDayMutation) AddPlacedOrders(i int64) {
+	if m.addplaced_orders != nil {
+		*m.addplaced_orders += i
+	} else {
+		m.addplaced_orders = &i
+	}
+}
+
+// AddedPlacedOrders returns the value that was added to the "placed_orders" field in this mutation.
+func (m *SalesDayMutation) AddedPlacedOrders() (r int64, exists bool) {
+	v := m.addplaced_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlacedOrders resets all changes to the "placed_orders" field.
+func (m *SalesDayMutation) ResetPlacedOrders() {
+	m.placed_orders = nil
+	m.addplaced_orders = nil
+}
+
+// SetPaidOrders sets the "paid_orders" field.
+func (m *SalesDayMutation) SetPaidOrders(i int64) {
+	m.paid_orders = &i
+	m.addpaid_orders = nil
+}
+
+// PaidOrders returns the value of the "paid_orders" field in the mutation.
+func (m *SalesDayMutation) PaidOrders() (r int64, exists bool) {
+	v := m.paid_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidOrders returns the old "paid_orders" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldPaidOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidOrders: %w", err)
+	}
+	return oldValue.PaidOrders, nil
+}
+
+// AddPaidOrders adds i to the "paid_orders" field.
+func (m *SalesDayMutation) AddPaidOrders(i int64) {
+	if m.addpaid_orders != nil {
+		*m.addpaid_orders += i
+	} else {
+		m.addpaid_orders = &i
+	}
+}
+
+// AddedPaidOrders returns the value that was added to the "paid_orders" field in this mutation.
+func (m *SalesDayMutation) AddedPaidOrders() (r int64, exists bool) {
+	v := m.addpaid_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPaidOrders resets all changes to the "paid_orders" field.
+func (m *SalesDayMutation) ResetPaidOrders() {
+	m.paid_orders = nil
+	m.addpaid_orders = nil
+}
+
+// SetPaidAmount sets the "paid_amount" field.
+func (m *SalesDayMutation) SetPaidAmount(i int64) {
+	m.paid_amount = &i
+	m.addpaid_amount = nil
+}
+
+// PaidAmount returns the value of the "paid_amount" field in the mutation.
+func (m *SalesDayMutation) PaidAmount() (r int64, exists bool) {
+	v := m.paid_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidAmount returns the old "paid_amount" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldPaidAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidAmount: %w", err)
+	}
+	return oldValue.PaidAmount, nil
+}
+
+// AddPaidAmount adds i to the "paid_amount" field.
+func (m *SalesDayMutation) AddPaidAmount(i int64) {
+	if m.addpaid_amount != nil {
+		*m.addpaid_amount += i
+	} else {
+		m.addpaid_amount = &i
+	}
+}
+
+// AddedPaidAmount returns the value that was added to the "paid_amount" field in this mutation.
+func (m *SalesDayMutation) AddedPaidAmount() (r int64, exists bool) {
+	v := m.addpaid_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPaidAmount resets all changes to the "paid_amount" field.
+func (m *SalesDayMutation) ResetPaidAmount() {
+	m.paid_amount = nil
+	m.addpaid_amount = nil
+}
+
+// SetRefundedOrders sets the "refunded_orders" field.
+func (m *SalesDayMutation) SetRefundedOrders(i int64) {
+	m.refunded_orders = &i
+	m.addrefunded_orders = nil
+}
+
+// RefundedOrders returns the value of the "refunded_orders" field in the mutation.
+func (m *SalesDayMutation) RefundedOrders() (r int64, exists bool) {
+	v := m.refunded_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundedOrders returns the old "refunded_orders" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldRefundedOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundedOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundedOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundedOrders: %w", err)
+	}
+	return oldValue.RefundedOrders, nil
+}
+
+// AddRefundedOrders adds i to the "refunded_orders" field.
+func (m *SalesDayMutation) AddRefundedOrders(i int64) {
+	if m.addrefunded_orders != nil {
+		*m.addrefunded_orders += i
+	} else {
+		m.addrefunded_orders = &i
+	}
+}
+
+// AddedRefundedOrders returns the value that was added to the "refunded_orders" field in this mutation.
+func (m *SalesDayMutation) AddedRefundedOrders() (r int64, exists bool) {
+	v := m.addrefunded_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundedOrders resets all changes to the "refunded_orders" field.
+func (m *SalesDayMutation) ResetRefundedOrders() {
+	m.refunded_orders = nil
+	m.addrefunded_orders = nil
+}
+
+// SetRefundAmount sets the "refund_amount" field.
+func (m *SalesDayMutation) SetRefundAmount(i int64) {
+	m.refund_amount = &i
+	m.addrefund_amount = nil
+}
+
+// RefundAmount returns the value of the "refund_amount" field in the mutation.
+func (m *SalesDayMutation) RefundAmount() (r int64, exists bool) {
+	v := m.refund_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundAmount returns the old "refund_amount" field's value of the SalesDay entity.
+// If the SalesDay object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesDayMutation) OldRefundAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundAmount: %w", err)
+	}
+	return oldValue.RefundAmount, nil
+}
+
+// AddRefundAmount adds i to the "refund_amount" field.
+func (m *SalesDayMutation) AddRefundAmount(i int64) {
+	if m.addrefund_amount != nil {
+		*m.addrefund_amount += i
+	} else {
+		m.addrefund_amount = &i
+	}
+}
+
+// AddedRefundAmount returns the value that was added to the "refund_amount" field in this mutation.
+func (m *SalesDayMutation) AddedRefundAmount() (r int64, exists bool) {
+	v := m.addrefund_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundAmount resets all changes to the "refund_amount" field.
+func (m *SalesDayMutation) ResetRefundAmount() {
+	m.refund_amount = nil
+	m.addrefund_amount = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SalesDayMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[salesday.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SalesDayMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SalesDayMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SalesDayMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the SalesDayMutation builder.
+func (m *SalesDayMutation) Where(ps ...predicate.SalesDay) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SalesDayMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SalesDayMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SalesDay, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SalesDayMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SalesDayMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SalesDay).
+func (m *SalesDayMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SalesDayMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.organization != nil {
+		fields = append(fields, salesday.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, salesday.FieldStoreID)
+	}
+	if m.day != nil {
+		fields = append(fields, salesday.FieldDay)
+	}
+	if m.buyer != nil {
+		fields = append(fields, salesday.FieldBuyer)
+	}
+	if m.source != nil {
+		fields = append(fields, salesday.FieldSource)
+	}
+	if m.placed_orders != nil {
+		fields = append(fields, salesday.FieldPlacedOrders)
+	}
+	if m.paid_orders != nil {
+		fields = append(fields, salesday.FieldPaidOrders)
+	}
+	if m.paid_amount != nil {
+		fields = append(fields, salesday.FieldPaidAmount)
+	}
+	if m.refunded_orders != nil {
+		fields = append(fields, salesday.FieldRefundedOrders)
+	}
+	if m.refund_amount != nil {
+		fields = append(fields, salesday.FieldRefundAmount)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SalesDayMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case salesday.FieldOrganizationID:
+		return m.OrganizationID()
+	case salesday.FieldStoreID:
+		return m.StoreID()
+	case salesday.FieldDay:
+		return m.Day()
+	case salesday.FieldBuyer:
+		return m.Buyer()
+	case salesday.FieldSource:
+		return m.Source()
+	case salesday.FieldPlacedOrders:
+		return m.PlacedOrders()
+	case salesday.FieldPaidOrders:
+		return m.PaidOrders()
+	case salesday.FieldPaidAmount:
+		return m.PaidAmount()
+	case salesday.FieldRefundedOrders:
+		return m.RefundedOrders()
+	case salesday.FieldRefundAmount:
+		return m.RefundAmount()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SalesDayMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case salesday.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case salesday.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case salesday.FieldDay:
+		return m.OldDay(ctx)
+	case salesday.FieldBuyer:
+		return m.OldBuyer(ctx)
+	case salesday.FieldSource:
+		return m.OldSource(ctx)
+	case salesday.FieldPlacedOrders:
+		return m.OldPlacedOrders(ctx)
+	case salesday.FieldPaidOrders:
+		return m.OldPaidOrders(ctx)
+	case salesday.FieldPaidAmount:
+		return m.OldPaidAmount(ctx)
+	case salesday.FieldRefundedOrders:
+		return m.OldRefundedOrders(ctx)
+	case salesday.FieldRefundAmount:
+		return m.OldRefundAmount(ctx)
+	}
+	return nil, fmt.Errorf("unknown SalesDay field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SalesDayMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case salesday.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case salesday.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case salesday.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case salesday.FieldBuyer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyer(v)
+		return nil
+	case salesday.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case salesday.FieldPlacedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlacedOrders(v)
+		return nil
+	case salesday.FieldPaidOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidOrders(v)
+		return nil
+	case salesday.FieldPaidAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidAmount(v)
+		return nil
+	case salesday.FieldRefundedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundedOrders(v)
+		return nil
+	case salesday.FieldRefundAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SalesDay field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SalesDayMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, salesday.FieldStoreID)
+	}
+	if m.addplaced_orders != nil {
+		fields = append(fields, salesday.FieldPlacedOrders)
+	}
+	if m.addpaid_orders != nil {
+		fields = append(fields, salesday.FieldPaidOrders)
+	}
+	if m.addpaid_amount != nil {
+		fields = append(fields, salesday.FieldPaidAmount)
+	}
+	if m.addrefunded_orders != nil {
+		fields = append(fields, salesday.FieldRefundedOrders)
+	}
+	if m.addrefund_amount != nil {
+		fields = append(fields, salesday.FieldRefundAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SalesDayMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case salesday.FieldStoreID:
+		return m.AddedStoreID()
+	case salesday.FieldPlacedOrders:
+		return m.AddedPlacedOrders()
+	case salesday.FieldPaidOrders:
+		return m.AddedPaidOrders()
+	case salesday.FieldPaidAmount:
+		return m.AddedPaidAmount()
+	case salesday.FieldRefundedOrders:
+		return m.AddedRefundedOrders()
+	case salesday.FieldRefundAmount:
+		return m.AddedRefundAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SalesDayMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case salesday.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case salesday.FieldPlacedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlacedOrders(v)
+		return nil
+	case salesday.FieldPaidOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaidOrders(v)
+		return nil
+	case salesday.FieldPaidAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaidAmount(v)
+		return nil
+	case salesday.FieldRefundedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundedOrders(v)
+		return nil
+	case salesday.FieldRefundAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SalesDay numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SalesDayMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SalesDayMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SalesDayMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SalesDay nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SalesDayMutation) ResetField(name string) error {
+	switch name {
+	case salesday.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case salesday.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case salesday.FieldDay:
+		m.ResetDay()
+		return nil
+	case salesday.FieldBuyer:
+		m.ResetBuyer()
+		return nil
+	case salesday.FieldSource:
+		m.ResetSource()
+		return nil
+	case salesday.FieldPlacedOrders:
+		m.ResetPlacedOrders()
+		return nil
+	case salesday.FieldPaidOrders:
+		m.ResetPaidOrders()
+		return nil
+	case salesday.FieldPaidAmount:
+		m.ResetPaidAmount()
+		return nil
+	case salesday.FieldRefundedOrders:
+		m.ResetRefundedOrders()
+		return nil
+	case salesday.FieldRefundAmount:
+		m.ResetRefundAmount()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesDay field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SalesDayMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, salesday.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SalesDayMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case salesday.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SalesDayMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SalesDayMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SalesDayMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, salesday.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SalesDayMutation) EdgeCleared(name string) bool {
+	switch name {
+	case salesday.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SalesDayMutation) ClearEdge(name string) error {
+	switch name {
+	case salesday.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesDay unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SalesDayMutation) ResetEdge(name string) error {
+	switch name {
+	case salesday.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesDay edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -46,6 +46,8 @@ type Order struct {
 	OrderedAt time.Time `json:"ordered_at,omitempty"`
 	// When it was paid.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
+	// KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration.
+	TrackingCode string `json:"tracking_code,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderQuery when eager-loading is set.
 	Edges        OrderEdges `json:"edges"`
@@ -107,7 +109,7 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid:
 			values[i] = new(sql.NullInt64)
-		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource:
+		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldOrderedAt, order.FieldPaidAt:
 			values[i] = new(sql.NullTime)
@@ -211,6 +213,12 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 				_m.PaidAt = new(time.Time)
 				*_m.PaidAt = value.Time
 			}
+		case order.FieldTrackingCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field tracking_code", values[i])
+			} else if value.Valid {
+				_m.TrackingCode = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -302,6 +310,9 @@ func (_m *Order) String() string {
 		builder.WriteString("paid_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("tracking_code=")
+	builder.WriteString(_m.TrackingCode)
 	builder.WriteByte(')')
 	return builder.String()
 }

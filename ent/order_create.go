@@ -152,6 +152,20 @@ func (_c *OrderCreate) SetNillablePaidAt(v *time.Time) *OrderCreate {
 	return _c
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_c *OrderCreate) SetTrackingCode(v string) *OrderCreate {
+	_c.mutation.SetTrackingCode(v)
+	return _c
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableTrackingCode(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetTrackingCode(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *OrderCreate) SetOrganization(v *Organization) *OrderCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -299,6 +313,11 @@ func (_c *OrderCreate) check() error {
 	if _, ok := _c.mutation.OrderedAt(); !ok {
 		return &ValidationError{Name: "ordered_at", err: errors.New(`ent: missing required field "Order.ordered_at"`)}
 	}
+	if v, ok := _c.mutation.TrackingCode(); ok {
+		if err := order.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Order.organization"`)}
 	}
@@ -375,6 +394,10 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaidAt(); ok {
 		_spec.SetField(order.FieldPaidAt, field.TypeTime, value)
 		_node.PaidAt = &value
+	}
+	if value, ok := _c.mutation.TrackingCode(); ok {
+		_spec.SetField(order.FieldTrackingCode, field.TypeString, value)
+		_node.TrackingCode = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -598,6 +621,24 @@ func (u *OrderUpsert) ClearPaidAt() *OrderUpsert {
 	return u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (u *OrderUpsert) SetTrackingCode(v string) *OrderUpsert {
+	u.Set(order.FieldTrackingCode, v)
+	return u
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateTrackingCode() *OrderUpsert {
+	u.SetExcluded(order.FieldTrackingCode)
+	return u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *OrderUpsert) ClearTrackingCode() *OrderUpsert {
+	u.SetNull(order.FieldTrackingCode)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -792,6 +833,27 @@ func (u *OrderUpsertOne) UpdatePaidAt() *OrderUpsertOne {
 func (u *OrderUpsertOne) ClearPaidAt() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.ClearPaidAt()
+	})
+}
+
+// SetTrackingCode sets the "tracking_code" field.
+func (u *OrderUpsertOne) SetTrackingCode(v string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTrackingCode(v)
+	})
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateTrackingCode() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTrackingCode()
+	})
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *OrderUpsertOne) ClearTrackingCode() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearTrackingCode()
 	})
 }
 
@@ -1155,6 +1217,27 @@ func (u *OrderUpsertBulk) UpdatePaidAt() *OrderUpsertBulk {
 func (u *OrderUpsertBulk) ClearPaidAt() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.ClearPaidAt()
+	})
+}
+
+// SetTrackingCode sets the "tracking_code" field.
+func (u *OrderUpsertBulk) SetTrackingCode(v string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetTrackingCode(v)
+	})
+}
+
+// UpdateTrackingCode sets the "tracking_code" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateTrackingCode() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateTrackingCode()
+	})
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (u *OrderUpsertBulk) ClearTrackingCode() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearTrackingCode()
 	})
 }
 

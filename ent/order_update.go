@@ -161,6 +161,26 @@ func (_u *OrderUpdate) ClearPaidAt() *OrderUpdate {
 	return _u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_u *OrderUpdate) SetTrackingCode(v string) *OrderUpdate {
+	_u.mutation.SetTrackingCode(v)
+	return _u
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableTrackingCode(v *string) *OrderUpdate {
+	if v != nil {
+		_u.SetTrackingCode(*v)
+	}
+	return _u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (_u *OrderUpdate) ClearTrackingCode() *OrderUpdate {
+	_u.mutation.ClearTrackingCode()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdate) AddLineIDs(ids ...int) *OrderUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -261,6 +281,11 @@ func (_u *OrderUpdate) check() error {
 			return &ValidationError{Name: "traffic_source", err: fmt.Errorf(`ent: validator failed for field "Order.traffic_source": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrackingCode(); ok {
+		if err := order.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Order.organization"`)
 	}
@@ -323,6 +348,12 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PaidAtCleared() {
 		_spec.ClearField(order.FieldPaidAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TrackingCode(); ok {
+		_spec.SetField(order.FieldTrackingCode, field.TypeString, value)
+	}
+	if _u.mutation.TrackingCodeCleared() {
+		_spec.ClearField(order.FieldTrackingCode, field.TypeString)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -521,6 +552,26 @@ func (_u *OrderUpdateOne) ClearPaidAt() *OrderUpdateOne {
 	return _u
 }
 
+// SetTrackingCode sets the "tracking_code" field.
+func (_u *OrderUpdateOne) SetTrackingCode(v string) *OrderUpdateOne {
+	_u.mutation.SetTrackingCode(v)
+	return _u
+}
+
+// SetNillableTrackingCode sets the "tracking_code" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableTrackingCode(v *string) *OrderUpdateOne {
+	if v != nil {
+		_u.SetTrackingCode(*v)
+	}
+	return _u
+}
+
+// ClearTrackingCode clears the value of the "tracking_code" field.
+func (_u *OrderUpdateOne) ClearTrackingCode() *OrderUpdateOne {
+	_u.mutation.ClearTrackingCode()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdateOne) AddLineIDs(ids ...int) *OrderUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -634,6 +685,11 @@ func (_u *OrderUpdateOne) check() error {
 			return &ValidationError{Name: "traffic_source", err: fmt.Errorf(`ent: validator failed for field "Order.traffic_source": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TrackingCode(); ok {
+		if err := order.TrackingCodeValidator(v); err != nil {
+			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Order.organization"`)
 	}
@@ -713,6 +769,12 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if _u.mutation.PaidAtCleared() {
 		_spec.ClearField(order.FieldPaidAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TrackingCode(); ok {
+		_spec.SetField(order.FieldTrackingCode, field.TypeString, value)
+	}
+	if _u.mutation.TrackingCodeCleared() {
+		_spec.ClearField(order.FieldTrackingCode, field.TypeString)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

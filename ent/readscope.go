@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -17,6 +18,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -27,9 +30,11 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -59,6 +64,20 @@ func init() {
 		}
 		q := &AlertQuery{}
 		if err := alert.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("AlertRule", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if alertrule.Policy == nil {
+			return nil, errors.New("ent: uninitialized alertrule.Policy (forgotten import ent/runtime?)")
+		}
+		q := &AlertRuleQuery{}
+		if err := alertrule.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))
@@ -171,6 +190,34 @@ func init() {
 		}
 		q := &ExperimentQuery{}
 		if err := experiment.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("InsightSetting", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if insightsetting.Policy == nil {
+			return nil, errors.New("ent: uninitialized insightsetting.Policy (forgotten import ent/runtime?)")
+		}
+		q := &InsightSettingQuery{}
+		if err := insightsetting.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("InsightTarget", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if insighttarget.Policy == nil {
+			return nil, errors.New("ent: uninitialized insighttarget.Policy (forgotten import ent/runtime?)")
+		}
+		q := &InsightTargetQuery{}
+		if err := insighttarget.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))
@@ -325,6 +372,34 @@ func init() {
 		}
 		q := &SKUQuery{}
 		if err := sku.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("SKUSalesDay", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if skusalesday.Policy == nil {
+			return nil, errors.New("ent: uninitialized skusalesday.Policy (forgotten import ent/runtime?)")
+		}
+		q := &SKUSalesDayQuery{}
+		if err := skusalesday.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("SalesDay", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if salesday.Policy == nil {
+			return nil, errors.New("ent: uninitialized salesday.Policy (forgotten import ent/runtime?)")
+		}
+		q := &SalesDayQuery{}
+		if err := salesday.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

@@ -18,6 +18,8 @@ type Tx struct {
 	APIToken *APITokenClient
 	// Alert is the client for interacting with the Alert builders.
 	Alert *AlertClient
+	// AlertRule is the client for interacting with the AlertRule builders.
+	AlertRule *AlertRuleClient
 	// Asset is the client for interacting with the Asset builders.
 	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
@@ -34,6 +36,10 @@ type Tx struct {
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// InsightSetting is the client for interacting with the InsightSetting builders.
+	InsightSetting *InsightSettingClient
+	// InsightTarget is the client for interacting with the InsightTarget builders.
+	InsightTarget *InsightTargetClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
@@ -56,6 +62,10 @@ type Tx struct {
 	Product *ProductClient
 	// SKU is the client for interacting with the SKU builders.
 	SKU *SKUClient
+	// SKUSalesDay is the client for interacting with the SKUSalesDay builders.
+	SKUSalesDay *SKUSalesDayClient
+	// SalesDay is the client for interacting with the SalesDay builders.
+	SalesDay *SalesDayClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
@@ -199,6 +209,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIToken = NewAPITokenClient(tx.config)
 	tx.Alert = NewAlertClient(tx.config)
+	tx.AlertRule = NewAlertRuleClient(tx.config)
 	tx.Asset = NewAssetClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
@@ -207,6 +218,8 @@ func (tx *Tx) init() {
 	tx.Content = NewContentClient(tx.config)
 	tx.EngagementMetric = NewEngagementMetricClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.InsightSetting = NewInsightSettingClient(tx.config)
+	tx.InsightTarget = NewInsightTargetClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)
 	tx.KnownAddress = NewKnownAddressClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
@@ -218,6 +231,8 @@ func (tx *Tx) init() {
 	tx.PlatformConnection = NewPlatformConnectionClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.SKU = NewSKUClient(tx.config)
+	tx.SKUSalesDay = NewSKUSalesDayClient(tx.config)
+	tx.SalesDay = NewSalesDayClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Store = NewStoreClient(tx.config)
 	tx.Supplier = NewSupplierClient(tx.config)

@@ -33,6 +33,11 @@ func (r *queryResolver) Alerts(ctx context.Context, after *entgql.Cursor[int], f
 	return r.Client.Alert.Query().Paginate(ctx, after, first, before, last, ent.WithAlertOrder(orderBy), ent.WithAlertFilter(where.Filter))
 }
 
+// AlertRules is the resolver for the alertRules field.
+func (r *queryResolver) AlertRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error) {
+	return r.Client.AlertRule.Query().Paginate(ctx, after, first, before, last, ent.WithAlertRuleOrder(orderBy), ent.WithAlertRuleFilter(where.Filter))
+}
+
 // Assets is the resolver for the assets field.
 func (r *queryResolver) Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error) {
 	return r.Client.Asset.Query().Paginate(ctx, after, first, before, last, ent.WithAssetOrder(orderBy), ent.WithAssetFilter(where.Filter))
@@ -106,6 +111,9 @@ func (r *queryResolver) SyncJobs(ctx context.Context, after *entgql.Cursor[int],
 // Campaign returns generated.CampaignResolver implementation.
 func (r *Resolver) Campaign() generated.CampaignResolver { return &campaignResolver{r} }
 
+// Collaboration returns generated.CollaborationResolver implementation.
+func (r *Resolver) Collaboration() generated.CollaborationResolver { return &collaborationResolver{r} }
+
 // Content returns generated.ContentResolver implementation.
 func (r *Resolver) Content() generated.ContentResolver { return &contentResolver{r} }
 
@@ -131,6 +139,7 @@ func (r *Resolver) Store() generated.StoreResolver { return &storeResolver{r} }
 
 type (
 	campaignResolver       struct{ *Resolver }
+	collaborationResolver  struct{ *Resolver }
 	contentResolver        struct{ *Resolver }
 	experimentResolver     struct{ *Resolver }
 	metricSnapshotResolver struct{ *Resolver }

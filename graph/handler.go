@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
@@ -27,6 +28,7 @@ type Options struct {
 	Authz   *authz.Authorizer
 	Sync    *platformsync.Service
 	Plugins *host.Manager
+	Alerts  *alertsvc.Service
 	// WebsocketInit authenticates a subscription connection from its
 	// connection_init payload (browsers cannot set headers on WebSockets).
 	WebsocketInit transport.WebsocketInitFunc
@@ -54,7 +56,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log,
+	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Alerts: opts.Alerts, Log: opts.Log,
 		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}

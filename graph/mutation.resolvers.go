@@ -9,12 +9,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/opsgraph/opsgraph/analytics"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/generated"
 	"github.com/opsgraph/opsgraph/graph/model"
+	"github.com/opsgraph/opsgraph/insights"
 )
 
 // TrafficSources is the resolver for the trafficSources field.
@@ -24,12 +24,12 @@ func (r *metricSnapshotResolver) TrafficSources(ctx context.Context, obj *ent.Me
 
 // ConversionRate is the resolver for the conversionRate field.
 func (r *metricSnapshotResolver) ConversionRate(ctx context.Context, obj *ent.MetricSnapshot) (float64, error) {
-	return analytics.ConversionRate(obj.PaidOrders, obj.Visitors), nil
+	return insights.Ratio(obj.PayingBuyers, obj.Visitors), nil
 }
 
 // AverageOrderValue is the resolver for the averageOrderValue field.
 func (r *metricSnapshotResolver) AverageOrderValue(ctx context.Context, obj *ent.MetricSnapshot) (schematype.Money, error) {
-	return analytics.AverageOrderValue(obj.Gmv, obj.PaidOrders), nil
+	return schematype.Money(insights.DivRound(int64(obj.Gmv), obj.PayingBuyers)), nil
 }
 
 // CreateStore is the resolver for the createStore field.

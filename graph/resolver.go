@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"log/slog"
 	"time"
 
@@ -20,6 +21,7 @@ type Resolver struct {
 	Authz   *authz.Authorizer
 	Sync    *platformsync.Service
 	Plugins *host.Manager
+	Alerts  *alertsvc.Service
 	Log     *slog.Logger
 	// AllowPrivateEndpoints: connectStore takes any endpoint (--allow-private-endpoints).
 	AllowPrivateEndpoints bool

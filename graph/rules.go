@@ -101,6 +101,22 @@ var rules = map[string]rule{
 	"Mutation.updateStock":        {obj: "product", act: "sync", org: nodeOrg("skuId")},
 	"Subscription.syncJobUpdated": {obj: "store", act: "read", org: nodeOrg("id")},
 
+	// Operations insights (issue 10): analytics:read in the store's or
+	// organization's organization; an agency's clients are narrowed further
+	// to those where the viewer reads analytics (insightsvc.OrgScope).
+	"Query.storeInsights":        {obj: "analytics", act: "read", org: nodeOrg("storeId")},
+	"Query.organizationInsights": {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.rfm":                  {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.rfmBuyers":            {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.cohortRetention":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.productInsights":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.alertRules":           {obj: "analytics", act: "read"},
+	"Mutation.setInsightTarget":  {obj: "analytics", act: "manage", org: argOrg("organizationId")},
+	"Mutation.setRFMSettings":    {obj: "analytics", act: "manage", org: argOrg("organizationId")},
+	"Mutation.createAlertRule":   {obj: "analytics", act: "manage", org: inputOrg("OrganizationID")},
+	"Mutation.updateAlertRule":   {obj: "analytics", act: "manage", org: nodeOrg("id")},
+	"Subscription.alertRaised":   {}, // filtered to the viewer's alert organizations
+
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},

@@ -401,6 +401,9 @@ func (s *Service) run(ctx context.Context, job *ent.SyncJob) {
 	}
 	s.publish(ctx, final)
 	s.Wake() // the store may have another job waiting for this one
+	if s.AfterJob != nil {
+		s.AfterJob(ctx, final)
+	}
 }
 
 // handBack returns a job this server was running to the queue at shutdown:

@@ -57,6 +57,8 @@ type Service struct {
 	// RateLimitPatience is how long a job waits out a platform rate limit
 	// before it ends with RATE_LIMITED; 0 means DefaultRateLimitPatience.
 	RateLimitPatience time.Duration
+	// AfterJob, if set, runs after a job finished (alert evaluation).
+	AfterJob func(context.Context, *ent.SyncJob)
 
 	wake   chan struct{}
 	mu     sync.Mutex

@@ -14,6 +14,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
@@ -136,7 +137,13 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			}
 		}
 	}
-	err := tx.Order.CreateBulk(creates...).
+	// The daily rollups follow the orders: remember what these orders
+	// contributed before, add the difference after (insights/rollup).
+	before, err := rollup.Load(ctx, tx.Client(), st.ID, exts)
+	if err != nil {
+		return err
+	}
+	err = tx.Order.CreateBulk(creates...).
 		OnConflictColumns(order.FieldStoreID, order.FieldExternalID).
 		Update(func(u *ent.OrderUpsert) {
 			u.UpdateStatus()
@@ -189,10 +196,16 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			lines = append(lines, c)
 		}
 	}
-	if len(lines) == 0 {
-		return nil
+	if len(lines) > 0 {
+		if err := tx.OrderLine.CreateBulk(lines...).Exec(ctx); err != nil {
+			return err
+		}
 	}
-	return tx.OrderLine.CreateBulk(lines...).Exec(ctx)
+	after, err := rollup.Load(ctx, tx.Client(), st.ID, exts)
+	if err != nil {
+		return err
+	}
+	return rollup.Apply(ctx, tx.Client(), st, before, after)
 }
 
 // upsertMetrics saves the platform's daily numbers with source = the plugin

@@ -33,6 +33,16 @@ const (
 	FieldMessage = "message"
 	// FieldAcknowledgedAt holds the string denoting the acknowledged_at field in the database.
 	FieldAcknowledgedAt = "acknowledged_at"
+	// FieldStatus holds the string denoting the status field in the database.
+	FieldStatus = "status"
+	// FieldSubject holds the string denoting the subject field in the database.
+	FieldSubject = "subject"
+	// FieldOpenKey holds the string denoting the open_key field in the database.
+	FieldOpenKey = "open_key"
+	// FieldResolvedAt holds the string denoting the resolved_at field in the database.
+	FieldResolvedAt = "resolved_at"
+	// FieldRuleID holds the string denoting the rule_id field in the database.
+	FieldRuleID = "rule_id"
 	// Table holds the table name of the alert in the database.
 	Table = "alerts"
 )
@@ -48,6 +58,11 @@ var Columns = []string{
 	FieldSeverity,
 	FieldMessage,
 	FieldAcknowledgedAt,
+	FieldStatus,
+	FieldSubject,
+	FieldOpenKey,
+	FieldResolvedAt,
+	FieldRuleID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -76,6 +91,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	MessageValidator func(string) error
+	// SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	SubjectValidator func(string) error
+	// OpenKeyValidator is a validator for the "open_key" field. It is called by the builders before save.
+	OpenKeyValidator func(string) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -88,10 +107,14 @@ const (
 	KindSTOCK_LOW            Kind = "STOCK_LOW"
 	KindSYNC_FAILED          Kind = "SYNC_FAILED"
 	KindREFUND_SPIKE         Kind = "REFUND_SPIKE"
+	KindTHRESHOLD            Kind = "THRESHOLD"
+	KindANOMALY              Kind = "ANOMALY"
+	KindDAYS_OF_COVER        Kind = "DAYS_OF_COVER"
+	KindCAMPAIGN_BUDGET      Kind = "CAMPAIGN_BUDGET"
+	KindCONTENT_SLA          Kind = "CONTENT_SLA"
 	KindCONTENT_DUE          Kind = "CONTENT_DUE"
 	KindCONTENT_OVERDUE      Kind = "CONTENT_OVERDUE"
 	KindHOT_TOPIC_SLA_MISSED Kind = "HOT_TOPIC_SLA_MISSED"
-	KindCAMPAIGN_BUDGET      Kind = "CAMPAIGN_BUDGET"
 	KindCAMPAIGN_PAUSED      Kind = "CAMPAIGN_PAUSED"
 )
 
@@ -102,7 +125,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindCONTENT_DUE, KindCONTENT_OVERDUE, KindHOT_TOPIC_SLA_MISSED, KindCAMPAIGN_BUDGET, KindCAMPAIGN_PAUSED:
+	case KindNEW_LOGIN_ADDRESS, KindACCOUNT_LOCKED, KindSTOCK_LOW, KindSYNC_FAILED, KindREFUND_SPIKE, KindTHRESHOLD, KindANOMALY, KindDAYS_OF_COVER, KindCAMPAIGN_BUDGET, KindCONTENT_SLA, KindCONTENT_DUE, KindCONTENT_OVERDUE, KindHOT_TOPIC_SLA_MISSED, KindCAMPAIGN_PAUSED:
 		return nil
 	default:
 		return fmt.Errorf("alert: invalid enum value for kind field: %q", k)
@@ -133,6 +156,32 @@ func SeverityValidator(s Severity) error {
 		return nil
 	default:
 		return fmt.Errorf("alert: invalid enum value for severity field: %q", s)
+	}
+}
+
+// Status defines the type for the "status" enum field.
+type Status string
+
+// StatusOPEN is the default value of the Status enum.
+const DefaultStatus = StatusOPEN
+
+// Status values.
+const (
+	StatusOPEN     Status = "OPEN"
+	StatusRESOLVED Status = "RESOLVED"
+)
+
+func (s Status) String() string {
+	return string(s)
+}
+
+// StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
+func StatusValidator(s Status) error {
+	switch s {
+	case StatusOPEN, StatusRESOLVED:
+		return nil
+	default:
+		return fmt.Errorf("alert: invalid enum value for status field: %q", s)
 	}
 }
 
@@ -184,6 +233,31 @@ func ByAcknowledgedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAcknowledgedAt, opts...).ToFunc()
 }
 
+// ByStatus orders the results by the status field.
+func ByStatus(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// BySubject orders the results by the subject field.
+func BySubject(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubject, opts...).ToFunc()
+}
+
+// ByOpenKey orders the results by the open_key field.
+func ByOpenKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenKey, opts...).ToFunc()
+}
+
+// ByResolvedAt orders the results by the resolved_at field.
+func ByResolvedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldResolvedAt, opts...).ToFunc()
+}
+
+// ByRuleID orders the results by the rule_id field.
+func ByRuleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRuleID, opts...).ToFunc()
+}
+
 // MarshalGQL implements graphql.Marshaler interface.
 func (e Kind) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(e.String()))
@@ -216,6 +290,24 @@ func (e *Severity) UnmarshalGQL(val interface{}) error {
 	*e = Severity(str)
 	if err := SeverityValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Severity", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Status) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Status) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Status(str)
+	if err := StatusValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Status", str)
 	}
 	return nil
 }

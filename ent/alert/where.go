@@ -84,6 +84,26 @@ func AcknowledgedAt(v time.Time) predicate.Alert {
 	return predicate.Alert(sql.FieldEQ(FieldAcknowledgedAt, v))
 }
 
+// Subject applies equality check predicate on the "subject" field. It's identical to SubjectEQ.
+func Subject(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldSubject, v))
+}
+
+// OpenKey applies equality check predicate on the "open_key" field. It's identical to OpenKeyEQ.
+func OpenKey(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldOpenKey, v))
+}
+
+// ResolvedAt applies equality check predicate on the "resolved_at" field. It's identical to ResolvedAtEQ.
+func ResolvedAt(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldResolvedAt, v))
+}
+
+// RuleID applies equality check predicate on the "rule_id" field. It's identical to RuleIDEQ.
+func RuleID(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldRuleID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Alert {
 	return predicate.Alert(sql.FieldEQ(FieldCreatedAt, v))
@@ -417,6 +437,276 @@ func AcknowledgedAtIsNil() predicate.Alert {
 // AcknowledgedAtNotNil applies the NotNil predicate on the "acknowledged_at" field.
 func AcknowledgedAtNotNil() predicate.Alert {
 	return predicate.Alert(sql.FieldNotNull(FieldAcknowledgedAt))
+}
+
+// StatusEQ applies the EQ predicate on the "status" field.
+func StatusEQ(v Status) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldStatus, v))
+}
+
+// StatusNEQ applies the NEQ predicate on the "status" field.
+func StatusNEQ(v Status) predicate.Alert {
+	return predicate.Alert(sql.FieldNEQ(FieldStatus, v))
+}
+
+// StatusIn applies the In predicate on the "status" field.
+func StatusIn(vs ...Status) predicate.Alert {
+	return predicate.Alert(sql.FieldIn(FieldStatus, vs...))
+}
+
+// StatusNotIn applies the NotIn predicate on the "status" field.
+func StatusNotIn(vs ...Status) predicate.Alert {
+	return predicate.Alert(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// SubjectEQ applies the EQ predicate on the "subject" field.
+func SubjectEQ(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldSubject, v))
+}
+
+// SubjectNEQ applies the NEQ predicate on the "subject" field.
+func SubjectNEQ(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldNEQ(FieldSubject, v))
+}
+
+// SubjectIn applies the In predicate on the "subject" field.
+func SubjectIn(vs ...string) predicate.Alert {
+	return predicate.Alert(sql.FieldIn(FieldSubject, vs...))
+}
+
+// SubjectNotIn applies the NotIn predicate on the "subject" field.
+func SubjectNotIn(vs ...string) predicate.Alert {
+	return predicate.Alert(sql.FieldNotIn(FieldSubject, vs...))
+}
+
+// SubjectGT applies the GT predicate on the "subject" field.
+func SubjectGT(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldGT(FieldSubject, v))
+}
+
+// SubjectGTE applies the GTE predicate on the "subject" field.
+func SubjectGTE(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldGTE(FieldSubject, v))
+}
+
+// SubjectLT applies the LT predicate on the "subject" field.
+func SubjectLT(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldLT(FieldSubject, v))
+}
+
+// SubjectLTE applies the LTE predicate on the "subject" field.
+func SubjectLTE(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldLTE(FieldSubject, v))
+}
+
+// SubjectContains applies the Contains predicate on the "subject" field.
+func SubjectContains(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldContains(FieldSubject, v))
+}
+
+// SubjectHasPrefix applies the HasPrefix predicate on the "subject" field.
+func SubjectHasPrefix(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldHasPrefix(FieldSubject, v))
+}
+
+// SubjectHasSuffix applies the HasSuffix predicate on the "subject" field.
+func SubjectHasSuffix(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldHasSuffix(FieldSubject, v))
+}
+
+// SubjectIsNil applies the IsNil predicate on the "subject" field.
+func SubjectIsNil() predicate.Alert {
+	return predicate.Alert(sql.FieldIsNull(FieldSubject))
+}
+
+// SubjectNotNil applies the NotNil predicate on the "subject" field.
+func SubjectNotNil() predicate.Alert {
+	return predicate.Alert(sql.FieldNotNull(FieldSubject))
+}
+
+// SubjectEqualFold applies the EqualFold predicate on the "subject" field.
+func SubjectEqualFold(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEqualFold(FieldSubject, v))
+}
+
+// SubjectContainsFold applies the ContainsFold predicate on the "subject" field.
+func SubjectContainsFold(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldContainsFold(FieldSubject, v))
+}
+
+// OpenKeyEQ applies the EQ predicate on the "open_key" field.
+func OpenKeyEQ(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldOpenKey, v))
+}
+
+// OpenKeyNEQ applies the NEQ predicate on the "open_key" field.
+func OpenKeyNEQ(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldNEQ(FieldOpenKey, v))
+}
+
+// OpenKeyIn applies the In predicate on the "open_key" field.
+func OpenKeyIn(vs ...string) predicate.Alert {
+	return predicate.Alert(sql.FieldIn(FieldOpenKey, vs...))
+}
+
+// OpenKeyNotIn applies the NotIn predicate on the "open_key" field.
+func OpenKeyNotIn(vs ...string) predicate.Alert {
+	return predicate.Alert(sql.FieldNotIn(FieldOpenKey, vs...))
+}
+
+// OpenKeyGT applies the GT predicate on the "open_key" field.
+func OpenKeyGT(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldGT(FieldOpenKey, v))
+}
+
+// OpenKeyGTE applies the GTE predicate on the "open_key" field.
+func OpenKeyGTE(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldGTE(FieldOpenKey, v))
+}
+
+// OpenKeyLT applies the LT predicate on the "open_key" field.
+func OpenKeyLT(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldLT(FieldOpenKey, v))
+}
+
+// OpenKeyLTE applies the LTE predicate on the "open_key" field.
+func OpenKeyLTE(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldLTE(FieldOpenKey, v))
+}
+
+// OpenKeyContains applies the Contains predicate on the "open_key" field.
+func OpenKeyContains(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldContains(FieldOpenKey, v))
+}
+
+// OpenKeyHasPrefix applies the HasPrefix predicate on the "open_key" field.
+func OpenKeyHasPrefix(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldHasPrefix(FieldOpenKey, v))
+}
+
+// OpenKeyHasSuffix applies the HasSuffix predicate on the "open_key" field.
+func OpenKeyHasSuffix(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldHasSuffix(FieldOpenKey, v))
+}
+
+// OpenKeyIsNil applies the IsNil predicate on the "open_key" field.
+func OpenKeyIsNil() predicate.Alert {
+	return predicate.Alert(sql.FieldIsNull(FieldOpenKey))
+}
+
+// OpenKeyNotNil applies the NotNil predicate on the "open_key" field.
+func OpenKeyNotNil() predicate.Alert {
+	return predicate.Alert(sql.FieldNotNull(FieldOpenKey))
+}
+
+// OpenKeyEqualFold applies the EqualFold predicate on the "open_key" field.
+func OpenKeyEqualFold(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldEqualFold(FieldOpenKey, v))
+}
+
+// OpenKeyContainsFold applies the ContainsFold predicate on the "open_key" field.
+func OpenKeyContainsFold(v string) predicate.Alert {
+	return predicate.Alert(sql.FieldContainsFold(FieldOpenKey, v))
+}
+
+// ResolvedAtEQ applies the EQ predicate on the "resolved_at" field.
+func ResolvedAtEQ(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldResolvedAt, v))
+}
+
+// ResolvedAtNEQ applies the NEQ predicate on the "resolved_at" field.
+func ResolvedAtNEQ(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldNEQ(FieldResolvedAt, v))
+}
+
+// ResolvedAtIn applies the In predicate on the "resolved_at" field.
+func ResolvedAtIn(vs ...time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldIn(FieldResolvedAt, vs...))
+}
+
+// ResolvedAtNotIn applies the NotIn predicate on the "resolved_at" field.
+func ResolvedAtNotIn(vs ...time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldNotIn(FieldResolvedAt, vs...))
+}
+
+// ResolvedAtGT applies the GT predicate on the "resolved_at" field.
+func ResolvedAtGT(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldGT(FieldResolvedAt, v))
+}
+
+// ResolvedAtGTE applies the GTE predicate on the "resolved_at" field.
+func ResolvedAtGTE(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldGTE(FieldResolvedAt, v))
+}
+
+// ResolvedAtLT applies the LT predicate on the "resolved_at" field.
+func ResolvedAtLT(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldLT(FieldResolvedAt, v))
+}
+
+// ResolvedAtLTE applies the LTE predicate on the "resolved_at" field.
+func ResolvedAtLTE(v time.Time) predicate.Alert {
+	return predicate.Alert(sql.FieldLTE(FieldResolvedAt, v))
+}
+
+// ResolvedAtIsNil applies the IsNil predicate on the "resolved_at" field.
+func ResolvedAtIsNil() predicate.Alert {
+	return predicate.Alert(sql.FieldIsNull(FieldResolvedAt))
+}
+
+// ResolvedAtNotNil applies the NotNil predicate on the "resolved_at" field.
+func ResolvedAtNotNil() predicate.Alert {
+	return predicate.Alert(sql.FieldNotNull(FieldResolvedAt))
+}
+
+// RuleIDEQ applies the EQ predicate on the "rule_id" field.
+func RuleIDEQ(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldEQ(FieldRuleID, v))
+}
+
+// RuleIDNEQ applies the NEQ predicate on the "rule_id" field.
+func RuleIDNEQ(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldNEQ(FieldRuleID, v))
+}
+
+// RuleIDIn applies the In predicate on the "rule_id" field.
+func RuleIDIn(vs ...int) predicate.Alert {
+	return predicate.Alert(sql.FieldIn(FieldRuleID, vs...))
+}
+
+// RuleIDNotIn applies the NotIn predicate on the "rule_id" field.
+func RuleIDNotIn(vs ...int) predicate.Alert {
+	return predicate.Alert(sql.FieldNotIn(FieldRuleID, vs...))
+}
+
+// RuleIDGT applies the GT predicate on the "rule_id" field.
+func RuleIDGT(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldGT(FieldRuleID, v))
+}
+
+// RuleIDGTE applies the GTE predicate on the "rule_id" field.
+func RuleIDGTE(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldGTE(FieldRuleID, v))
+}
+
+// RuleIDLT applies the LT predicate on the "rule_id" field.
+func RuleIDLT(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldLT(FieldRuleID, v))
+}
+
+// RuleIDLTE applies the LTE predicate on the "rule_id" field.
+func RuleIDLTE(v int) predicate.Alert {
+	return predicate.Alert(sql.FieldLTE(FieldRuleID, v))
+}
+
+// RuleIDIsNil applies the IsNil predicate on the "rule_id" field.
+func RuleIDIsNil() predicate.Alert {
+	return predicate.Alert(sql.FieldIsNull(FieldRuleID))
+}
+
+// RuleIDNotNil applies the NotNil predicate on the "rule_id" field.
+func RuleIDNotNil() predicate.Alert {
+	return predicate.Alert(sql.FieldNotNull(FieldRuleID))
 }
 
 // And groups predicates with the AND operator between them.

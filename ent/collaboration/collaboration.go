@@ -43,6 +43,8 @@ const (
 	FieldCommissionRate = "commission_rate"
 	// FieldAttributedGmv holds the string denoting the attributed_gmv field in the database.
 	FieldAttributedGmv = "attributed_gmv"
+	// FieldTrackingCode holds the string denoting the tracking_code field in the database.
+	FieldTrackingCode = "tracking_code"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeKolPartner holds the string denoting the kol_partner edge name in mutations.
@@ -98,6 +100,7 @@ var Columns = []string{
 	FieldFee,
 	FieldCommissionRate,
 	FieldAttributedGmv,
+	FieldTrackingCode,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -134,6 +137,8 @@ var (
 	CommissionRateValidator func(float64) error
 	// DefaultAttributedGmv holds the default value on creation for the "attributed_gmv" field.
 	DefaultAttributedGmv schematype.Money
+	// TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	TrackingCodeValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -227,6 +232,11 @@ func ByCommissionRate(opts ...sql.OrderTermOption) OrderOption {
 // ByAttributedGmv orders the results by the attributed_gmv field.
 func ByAttributedGmv(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAttributedGmv, opts...).ToFunc()
+}
+
+// ByTrackingCode orders the results by the tracking_code field.
+func ByTrackingCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTrackingCode, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

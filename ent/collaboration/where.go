@@ -110,6 +110,11 @@ func AttributedGmv(v schematype.Money) predicate.Collaboration {
 	return predicate.Collaboration(sql.FieldEQ(FieldAttributedGmv, vc))
 }
 
+// TrackingCode applies equality check predicate on the "tracking_code" field. It's identical to TrackingCodeEQ.
+func TrackingCode(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldEQ(FieldTrackingCode, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Collaboration {
 	return predicate.Collaboration(sql.FieldEQ(FieldCreatedAt, v))
@@ -541,6 +546,81 @@ func AttributedGmvLT(v schematype.Money) predicate.Collaboration {
 func AttributedGmvLTE(v schematype.Money) predicate.Collaboration {
 	vc := int64(v)
 	return predicate.Collaboration(sql.FieldLTE(FieldAttributedGmv, vc))
+}
+
+// TrackingCodeEQ applies the EQ predicate on the "tracking_code" field.
+func TrackingCodeEQ(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldEQ(FieldTrackingCode, v))
+}
+
+// TrackingCodeNEQ applies the NEQ predicate on the "tracking_code" field.
+func TrackingCodeNEQ(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldNEQ(FieldTrackingCode, v))
+}
+
+// TrackingCodeIn applies the In predicate on the "tracking_code" field.
+func TrackingCodeIn(vs ...string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldIn(FieldTrackingCode, vs...))
+}
+
+// TrackingCodeNotIn applies the NotIn predicate on the "tracking_code" field.
+func TrackingCodeNotIn(vs ...string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldNotIn(FieldTrackingCode, vs...))
+}
+
+// TrackingCodeGT applies the GT predicate on the "tracking_code" field.
+func TrackingCodeGT(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldGT(FieldTrackingCode, v))
+}
+
+// TrackingCodeGTE applies the GTE predicate on the "tracking_code" field.
+func TrackingCodeGTE(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldGTE(FieldTrackingCode, v))
+}
+
+// TrackingCodeLT applies the LT predicate on the "tracking_code" field.
+func TrackingCodeLT(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldLT(FieldTrackingCode, v))
+}
+
+// TrackingCodeLTE applies the LTE predicate on the "tracking_code" field.
+func TrackingCodeLTE(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldLTE(FieldTrackingCode, v))
+}
+
+// TrackingCodeContains applies the Contains predicate on the "tracking_code" field.
+func TrackingCodeContains(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldContains(FieldTrackingCode, v))
+}
+
+// TrackingCodeHasPrefix applies the HasPrefix predicate on the "tracking_code" field.
+func TrackingCodeHasPrefix(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldHasPrefix(FieldTrackingCode, v))
+}
+
+// TrackingCodeHasSuffix applies the HasSuffix predicate on the "tracking_code" field.
+func TrackingCodeHasSuffix(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldHasSuffix(FieldTrackingCode, v))
+}
+
+// TrackingCodeIsNil applies the IsNil predicate on the "tracking_code" field.
+func TrackingCodeIsNil() predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldIsNull(FieldTrackingCode))
+}
+
+// TrackingCodeNotNil applies the NotNil predicate on the "tracking_code" field.
+func TrackingCodeNotNil() predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldNotNull(FieldTrackingCode))
+}
+
+// TrackingCodeEqualFold applies the EqualFold predicate on the "tracking_code" field.
+func TrackingCodeEqualFold(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldEqualFold(FieldTrackingCode, v))
+}
+
+// TrackingCodeContainsFold applies the ContainsFold predicate on the "tracking_code" field.
+func TrackingCodeContainsFold(v string) predicate.Collaboration {
+	return predicate.Collaboration(sql.FieldContainsFold(FieldTrackingCode, v))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

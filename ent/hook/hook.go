@@ -33,6 +33,18 @@ func (f AlertFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AlertMutation", m)
 }
 
+// The AlertRuleFunc type is an adapter to allow the use of ordinary
+// function as AlertRule mutator.
+type AlertRuleFunc func(context.Context, *ent.AlertRuleMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AlertRuleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AlertRuleMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AlertRuleMutation", m)
+}
+
 // The AssetFunc type is an adapter to allow the use of ordinary
 // function as Asset mutator.
 type AssetFunc func(context.Context, *ent.AssetMutation) (ent.Value, error)
@@ -127,6 +139,30 @@ func (f ExperimentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentMutation", m)
+}
+
+// The InsightSettingFunc type is an adapter to allow the use of ordinary
+// function as InsightSetting mutator.
+type InsightSettingFunc func(context.Context, *ent.InsightSettingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InsightSettingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InsightSettingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InsightSettingMutation", m)
+}
+
+// The InsightTargetFunc type is an adapter to allow the use of ordinary
+// function as InsightTarget mutator.
+type InsightTargetFunc func(context.Context, *ent.InsightTargetMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InsightTargetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InsightTargetMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InsightTargetMutation", m)
 }
 
 // The KOLPartnerFunc type is an adapter to allow the use of ordinary
@@ -259,6 +295,30 @@ func (f SKUFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SKUMutation", m)
+}
+
+// The SKUSalesDayFunc type is an adapter to allow the use of ordinary
+// function as SKUSalesDay mutator.
+type SKUSalesDayFunc func(context.Context, *ent.SKUSalesDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SKUSalesDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SKUSalesDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SKUSalesDayMutation", m)
+}
+
+// The SalesDayFunc type is an adapter to allow the use of ordinary
+// function as SalesDay mutator.
+type SalesDayFunc func(context.Context, *ent.SalesDayMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SalesDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SalesDayMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SalesDayMutation", m)
 }
 
 // The SessionFunc type is an adapter to allow the use of ordinary

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -18,6 +19,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -29,8 +32,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -145,6 +150,33 @@ func (f TraverseAlert) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AlertQuery", q)
+}
+
+// The AlertRuleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AlertRuleFunc func(context.Context, *ent.AlertRuleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AlertRuleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AlertRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AlertRuleQuery", q)
+}
+
+// The TraverseAlertRule type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAlertRule func(context.Context, *ent.AlertRuleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAlertRule) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAlertRule) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AlertRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AlertRuleQuery", q)
 }
 
 // The AssetFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -361,6 +393,60 @@ func (f TraverseExperiment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ExperimentQuery", q)
+}
+
+// The InsightSettingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InsightSettingFunc func(context.Context, *ent.InsightSettingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InsightSettingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InsightSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InsightSettingQuery", q)
+}
+
+// The TraverseInsightSetting type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInsightSetting func(context.Context, *ent.InsightSettingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInsightSetting) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInsightSetting) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsightSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InsightSettingQuery", q)
+}
+
+// The InsightTargetFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InsightTargetFunc func(context.Context, *ent.InsightTargetQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InsightTargetFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InsightTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InsightTargetQuery", q)
+}
+
+// The TraverseInsightTarget type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInsightTarget func(context.Context, *ent.InsightTargetQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInsightTarget) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInsightTarget) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsightTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InsightTargetQuery", q)
 }
 
 // The KOLPartnerFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -660,6 +746,60 @@ func (f TraverseSKU) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SKUQuery", q)
 }
 
+// The SKUSalesDayFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SKUSalesDayFunc func(context.Context, *ent.SKUSalesDayQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SKUSalesDayFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SKUSalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SKUSalesDayQuery", q)
+}
+
+// The TraverseSKUSalesDay type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSKUSalesDay func(context.Context, *ent.SKUSalesDayQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSKUSalesDay) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSKUSalesDay) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SKUSalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SKUSalesDayQuery", q)
+}
+
+// The SalesDayFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SalesDayFunc func(context.Context, *ent.SalesDayQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SalesDayFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SalesDayQuery", q)
+}
+
+// The TraverseSalesDay type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSalesDay func(context.Context, *ent.SalesDayQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSalesDay) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSalesDay) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SalesDayQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -802,6 +942,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.APITokenQuery, predicate.APIToken, apitoken.OrderOption]{typ: ent.TypeAPIToken, tq: q}, nil
 	case *ent.AlertQuery:
 		return &query[*ent.AlertQuery, predicate.Alert, alert.OrderOption]{typ: ent.TypeAlert, tq: q}, nil
+	case *ent.AlertRuleQuery:
+		return &query[*ent.AlertRuleQuery, predicate.AlertRule, alertrule.OrderOption]{typ: ent.TypeAlertRule, tq: q}, nil
 	case *ent.AssetQuery:
 		return &query[*ent.AssetQuery, predicate.Asset, asset.OrderOption]{typ: ent.TypeAsset, tq: q}, nil
 	case *ent.AuditEventQuery:
@@ -818,6 +960,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EngagementMetricQuery, predicate.EngagementMetric, engagementmetric.OrderOption]{typ: ent.TypeEngagementMetric, tq: q}, nil
 	case *ent.ExperimentQuery:
 		return &query[*ent.ExperimentQuery, predicate.Experiment, experiment.OrderOption]{typ: ent.TypeExperiment, tq: q}, nil
+	case *ent.InsightSettingQuery:
+		return &query[*ent.InsightSettingQuery, predicate.InsightSetting, insightsetting.OrderOption]{typ: ent.TypeInsightSetting, tq: q}, nil
+	case *ent.InsightTargetQuery:
+		return &query[*ent.InsightTargetQuery, predicate.InsightTarget, insighttarget.OrderOption]{typ: ent.TypeInsightTarget, tq: q}, nil
 	case *ent.KOLPartnerQuery:
 		return &query[*ent.KOLPartnerQuery, predicate.KOLPartner, kolpartner.OrderOption]{typ: ent.TypeKOLPartner, tq: q}, nil
 	case *ent.KnownAddressQuery:
@@ -840,6 +986,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProductQuery, predicate.Product, product.OrderOption]{typ: ent.TypeProduct, tq: q}, nil
 	case *ent.SKUQuery:
 		return &query[*ent.SKUQuery, predicate.SKU, sku.OrderOption]{typ: ent.TypeSKU, tq: q}, nil
+	case *ent.SKUSalesDayQuery:
+		return &query[*ent.SKUSalesDayQuery, predicate.SKUSalesDay, skusalesday.OrderOption]{typ: ent.TypeSKUSalesDay, tq: q}, nil
+	case *ent.SalesDayQuery:
+		return &query[*ent.SalesDayQuery, predicate.SalesDay, salesday.OrderOption]{typ: ent.TypeSalesDay, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StoreQuery:

@@ -36,6 +36,8 @@ const (
 	FieldOrders = "orders"
 	// FieldPaidOrders holds the string denoting the paid_orders field in the database.
 	FieldPaidOrders = "paid_orders"
+	// FieldPayingBuyers holds the string denoting the paying_buyers field in the database.
+	FieldPayingBuyers = "paying_buyers"
 	// FieldGmv holds the string denoting the gmv field in the database.
 	FieldGmv = "gmv"
 	// FieldRefunds holds the string denoting the refunds field in the database.
@@ -79,6 +81,7 @@ var Columns = []string{
 	FieldAddToCart,
 	FieldOrders,
 	FieldPaidOrders,
+	FieldPayingBuyers,
 	FieldGmv,
 	FieldRefunds,
 	FieldSource,
@@ -131,6 +134,10 @@ var (
 	DefaultPaidOrders int64
 	// PaidOrdersValidator is a validator for the "paid_orders" field. It is called by the builders before save.
 	PaidOrdersValidator func(int64) error
+	// DefaultPayingBuyers holds the default value on creation for the "paying_buyers" field.
+	DefaultPayingBuyers int64
+	// PayingBuyersValidator is a validator for the "paying_buyers" field. It is called by the builders before save.
+	PayingBuyersValidator func(int64) error
 	// DefaultGmv holds the default value on creation for the "gmv" field.
 	DefaultGmv schematype.Money
 	// DefaultRefunds holds the default value on creation for the "refunds" field.
@@ -197,6 +204,11 @@ func ByOrders(opts ...sql.OrderTermOption) OrderOption {
 // ByPaidOrders orders the results by the paid_orders field.
 func ByPaidOrders(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidOrders, opts...).ToFunc()
+}
+
+// ByPayingBuyers orders the results by the paying_buyers field.
+func ByPayingBuyers(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPayingBuyers, opts...).ToFunc()
 }
 
 // ByGmv orders the results by the gmv field.

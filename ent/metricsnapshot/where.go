@@ -108,6 +108,11 @@ func PaidOrders(v int64) predicate.MetricSnapshot {
 	return predicate.MetricSnapshot(sql.FieldEQ(FieldPaidOrders, v))
 }
 
+// PayingBuyers applies equality check predicate on the "paying_buyers" field. It's identical to PayingBuyersEQ.
+func PayingBuyers(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldEQ(FieldPayingBuyers, v))
+}
+
 // Gmv applies equality check predicate on the "gmv" field. It's identical to GmvEQ.
 func Gmv(v schematype.Money) predicate.MetricSnapshot {
 	vc := int64(v)
@@ -508,6 +513,46 @@ func PaidOrdersLT(v int64) predicate.MetricSnapshot {
 // PaidOrdersLTE applies the LTE predicate on the "paid_orders" field.
 func PaidOrdersLTE(v int64) predicate.MetricSnapshot {
 	return predicate.MetricSnapshot(sql.FieldLTE(FieldPaidOrders, v))
+}
+
+// PayingBuyersEQ applies the EQ predicate on the "paying_buyers" field.
+func PayingBuyersEQ(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldEQ(FieldPayingBuyers, v))
+}
+
+// PayingBuyersNEQ applies the NEQ predicate on the "paying_buyers" field.
+func PayingBuyersNEQ(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldNEQ(FieldPayingBuyers, v))
+}
+
+// PayingBuyersIn applies the In predicate on the "paying_buyers" field.
+func PayingBuyersIn(vs ...int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldIn(FieldPayingBuyers, vs...))
+}
+
+// PayingBuyersNotIn applies the NotIn predicate on the "paying_buyers" field.
+func PayingBuyersNotIn(vs ...int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldNotIn(FieldPayingBuyers, vs...))
+}
+
+// PayingBuyersGT applies the GT predicate on the "paying_buyers" field.
+func PayingBuyersGT(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldGT(FieldPayingBuyers, v))
+}
+
+// PayingBuyersGTE applies the GTE predicate on the "paying_buyers" field.
+func PayingBuyersGTE(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldGTE(FieldPayingBuyers, v))
+}
+
+// PayingBuyersLT applies the LT predicate on the "paying_buyers" field.
+func PayingBuyersLT(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldLT(FieldPayingBuyers, v))
+}
+
+// PayingBuyersLTE applies the LTE predicate on the "paying_buyers" field.
+func PayingBuyersLTE(v int64) predicate.MetricSnapshot {
+	return predicate.MetricSnapshot(sql.FieldLTE(FieldPayingBuyers, v))
 }
 
 // GmvEQ applies the EQ predicate on the "gmv" field.

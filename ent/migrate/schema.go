@@ -63,10 +63,15 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_BUDGET", "CAMPAIGN_PAUSED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE", "THRESHOLD", "ANOMALY", "DAYS_OF_COVER", "CAMPAIGN_BUDGET", "CONTENT_SLA", "CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_PAUSED"}},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
+		{Name: "subject", Type: field.TypeString, Nullable: true, Size: 120},
+		{Name: "open_key", Type: field.TypeString, Unique: true, Nullable: true, Size: 200},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "rule_id", Type: field.TypeInt, Nullable: true},
 	}
 	// AlertsTable holds the schema information for the "alerts" table.
 	AlertsTable = &schema.Table{
@@ -83,6 +88,51 @@ var (
 				Name:    "alert_user_id",
 				Unique:  false,
 				Columns: []*schema.Column{AlertsColumns[4]},
+			},
+		},
+	}
+	// AlertRulesColumns holds the columns for the "alert_rules" table.
+	AlertRulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 120},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THRESHOLD", "ANOMALY", "STOCK_LOW", "DAYS_OF_COVER", "REFUND_SPIKE", "SYNC_FAILED", "CAMPAIGN_BUDGET", "CONTENT_SLA"}},
+		{Name: "metric", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"ABOVE", "BELOW"}, Default: "BELOW"},
+		{Name: "threshold", Type: field.TypeFloat64, Default: 0},
+		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "WARNING", "CRITICAL"}, Default: "WARNING"},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// AlertRulesTable holds the schema information for the "alert_rules" table.
+	AlertRulesTable = &schema.Table{
+		Name:       "alert_rules",
+		Columns:    AlertRulesColumns,
+		PrimaryKey: []*schema.Column{AlertRulesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "alert_rules_organizations_organization",
+				Columns:    []*schema.Column{AlertRulesColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "alertrule_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{AlertRulesColumns[10]},
+			},
+			{
+				Name:    "alertrule_organization_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{AlertRulesColumns[10], AlertRulesColumns[4]},
+			},
+			{
+				Name:    "alertrule_organization_id_name",
+				Unique:  true,
+				Columns: []*schema.Column{AlertRulesColumns[10], AlertRulesColumns[3]},
 			},
 		},
 	}
@@ -267,6 +317,7 @@ var (
 		{Name: "fee", Type: field.TypeInt64, Default: 0},
 		{Name: "commission_rate", Type: field.TypeFloat64, Default: 0},
 		{Name: "attributed_gmv", Type: field.TypeInt64, Default: 0},
+		{Name: "tracking_code", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "kol_partner_id", Type: field.TypeInt},
 		{Name: "campaign_id", Type: field.TypeInt, Nullable: true},
@@ -280,25 +331,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "collaborations_organizations_organization",
-				Columns:    []*schema.Column{CollaborationsColumns[9]},
+				Columns:    []*schema.Column{CollaborationsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "collaborations_kol_partners_kol_partner",
-				Columns:    []*schema.Column{CollaborationsColumns[10]},
+				Columns:    []*schema.Column{CollaborationsColumns[11]},
 				RefColumns: []*schema.Column{KolPartnersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "collaborations_campaigns_campaign",
-				Columns:    []*schema.Column{CollaborationsColumns[11]},
+				Columns:    []*schema.Column{CollaborationsColumns[12]},
 				RefColumns: []*schema.Column{CampaignsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "collaborations_contents_content",
-				Columns:    []*schema.Column{CollaborationsColumns[12]},
+				Columns:    []*schema.Column{CollaborationsColumns[13]},
 				RefColumns: []*schema.Column{ContentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -307,22 +358,22 @@ var (
 			{
 				Name:    "collaboration_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[9]},
+				Columns: []*schema.Column{CollaborationsColumns[10]},
 			},
 			{
 				Name:    "collaboration_kol_partner_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[10]},
+				Columns: []*schema.Column{CollaborationsColumns[11]},
 			},
 			{
 				Name:    "collaboration_campaign_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[11]},
+				Columns: []*schema.Column{CollaborationsColumns[12]},
 			},
 			{
 				Name:    "collaboration_content_id",
 				Unique:  false,
-				Columns: []*schema.Column{CollaborationsColumns[12]},
+				Columns: []*schema.Column{CollaborationsColumns[13]},
 			},
 		},
 	}
@@ -508,6 +559,77 @@ var (
 			},
 		},
 	}
+	// InsightSettingsColumns holds the columns for the "insight_settings" table.
+	InsightSettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "rfm", Type: field.TypeJSON},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// InsightSettingsTable holds the schema information for the "insight_settings" table.
+	InsightSettingsTable = &schema.Table{
+		Name:       "insight_settings",
+		Columns:    InsightSettingsColumns,
+		PrimaryKey: []*schema.Column{InsightSettingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "insight_settings_organizations_organization",
+				Columns:    []*schema.Column{InsightSettingsColumns[4]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insightsetting_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{InsightSettingsColumns[4]},
+			},
+			{
+				Name:    "insightsetting_org_unique",
+				Unique:  true,
+				Columns: []*schema.Column{InsightSettingsColumns[4]},
+			},
+		},
+	}
+	// InsightTargetsColumns holds the columns for the "insight_targets" table.
+	InsightTargetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "period_kind", Type: field.TypeEnum, Enums: []string{"MONTH", "QUARTER"}},
+		{Name: "period_start", Type: field.TypeString},
+		{Name: "metric", Type: field.TypeString, Size: 40},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// InsightTargetsTable holds the schema information for the "insight_targets" table.
+	InsightTargetsTable = &schema.Table{
+		Name:       "insight_targets",
+		Columns:    InsightTargetsColumns,
+		PrimaryKey: []*schema.Column{InsightTargetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "insight_targets_organizations_organization",
+				Columns:    []*schema.Column{InsightTargetsColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "insighttarget_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{InsightTargetsColumns[7]},
+			},
+			{
+				Name:    "insighttarget_organization_id_period_kind_period_start_metric",
+				Unique:  true,
+				Columns: []*schema.Column{InsightTargetsColumns[7], InsightTargetsColumns[3], InsightTargetsColumns[4], InsightTargetsColumns[5]},
+			},
+		},
+	}
 	// KolPartnersColumns holds the columns for the "kol_partners" table.
 	KolPartnersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -641,6 +763,7 @@ var (
 		{Name: "add_to_cart", Type: field.TypeInt64, Default: 0},
 		{Name: "orders", Type: field.TypeInt64, Default: 0},
 		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paying_buyers", Type: field.TypeInt64, Default: 0},
 		{Name: "gmv", Type: field.TypeInt64, Default: 0},
 		{Name: "refunds", Type: field.TypeInt64, Default: 0},
 		{Name: "source", Type: field.TypeString, Size: 40, Default: "MANUAL"},
@@ -656,13 +779,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "metric_snapshots_organizations_organization",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[13]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "metric_snapshots_stores_store",
-				Columns:    []*schema.Column{MetricSnapshotsColumns[14]},
+				Columns:    []*schema.Column{MetricSnapshotsColumns[15]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -671,12 +794,12 @@ var (
 			{
 				Name:    "metricsnapshot_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{MetricSnapshotsColumns[13]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[14]},
 			},
 			{
 				Name:    "metricsnapshot_store_id_day",
 				Unique:  true,
-				Columns: []*schema.Column{MetricSnapshotsColumns[14], MetricSnapshotsColumns[3]},
+				Columns: []*schema.Column{MetricSnapshotsColumns[15], MetricSnapshotsColumns[3]},
 			},
 			{
 				Name:    "metricsnapshot_day",
@@ -699,6 +822,7 @@ var (
 		{Name: "traffic_source", Type: field.TypeEnum, Enums: []string{"NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER"}, Default: "OTHER"},
 		{Name: "ordered_at", Type: field.TypeTime},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "tracking_code", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 	}
@@ -710,13 +834,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orders_organizations_organization",
-				Columns:    []*schema.Column{OrdersColumns[12]},
+				Columns:    []*schema.Column{OrdersColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "orders_stores_store",
-				Columns:    []*schema.Column{OrdersColumns[13]},
+				Columns:    []*schema.Column{OrdersColumns[14]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -725,22 +849,27 @@ var (
 			{
 				Name:    "order_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[12]},
+				Columns: []*schema.Column{OrdersColumns[13]},
 			},
 			{
 				Name:    "order_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[4]},
+				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[4]},
 			},
 			{
 				Name:    "order_store_id_ordered_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[10]},
+				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[10]},
 			},
 			{
 				Name:    "order_status",
 				Unique:  false,
 				Columns: []*schema.Column{OrdersColumns[5]},
+			},
+			{
+				Name:    "order_organization_id_tracking_code",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[12]},
 			},
 		},
 	}
@@ -984,6 +1113,92 @@ var (
 				Name:    "sku_product_id_external_id",
 				Unique:  true,
 				Columns: []*schema.Column{SkusColumns[11], SkusColumns[4]},
+			},
+		},
+	}
+	// SkuSalesDaysColumns holds the columns for the "sku_sales_days" table.
+	SkuSalesDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "units", Type: field.TypeInt64, Default: 0},
+		{Name: "amount", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// SkuSalesDaysTable holds the schema information for the "sku_sales_days" table.
+	SkuSalesDaysTable = &schema.Table{
+		Name:       "sku_sales_days",
+		Columns:    SkuSalesDaysColumns,
+		PrimaryKey: []*schema.Column{SkuSalesDaysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sku_sales_days_organizations_organization",
+				Columns:    []*schema.Column{SkuSalesDaysColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "skusalesday_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SkuSalesDaysColumns[6]},
+			},
+			{
+				Name:    "skusalesday_sku_id_day",
+				Unique:  true,
+				Columns: []*schema.Column{SkuSalesDaysColumns[2], SkuSalesDaysColumns[3]},
+			},
+			{
+				Name:    "skusalesday_store_id_day",
+				Unique:  false,
+				Columns: []*schema.Column{SkuSalesDaysColumns[1], SkuSalesDaysColumns[3]},
+			},
+		},
+	}
+	// SalesDaysColumns holds the columns for the "sales_days" table.
+	SalesDaysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "buyer", Type: field.TypeString, Size: 140},
+		{Name: "source", Type: field.TypeString, Size: 20},
+		{Name: "placed_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "refunded_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "refund_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// SalesDaysTable holds the schema information for the "sales_days" table.
+	SalesDaysTable = &schema.Table{
+		Name:       "sales_days",
+		Columns:    SalesDaysColumns,
+		PrimaryKey: []*schema.Column{SalesDaysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sales_days_organizations_organization",
+				Columns:    []*schema.Column{SalesDaysColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "salesday_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SalesDaysColumns[10]},
+			},
+			{
+				Name:    "salesday_store_id_day_buyer_source",
+				Unique:  true,
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4]},
+			},
+			{
+				Name:    "salesday_store_id_buyer_day",
+				Unique:  false,
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2]},
 			},
 		},
 	}
@@ -1254,6 +1469,7 @@ var (
 	Tables = []*schema.Table{
 		APITokensTable,
 		AlertsTable,
+		AlertRulesTable,
 		AssetsTable,
 		AuditEventsTable,
 		CampaignsTable,
@@ -1262,6 +1478,8 @@ var (
 		ContentsTable,
 		EngagementMetricsTable,
 		ExperimentsTable,
+		InsightSettingsTable,
+		InsightTargetsTable,
 		KolPartnersTable,
 		KnownAddressesTable,
 		LoginThrottlesTable,
@@ -1273,6 +1491,8 @@ var (
 		PlatformConnectionsTable,
 		ProductsTable,
 		SkusTable,
+		SkuSalesDaysTable,
+		SalesDaysTable,
 		SessionsTable,
 		StoresTable,
 		SuppliersTable,
@@ -1291,6 +1511,10 @@ func init() {
 	}
 	AlertsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	AlertRulesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	AlertRulesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	AssetsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	AssetsTable.Annotation = &entsql.Annotation{
@@ -1331,6 +1555,14 @@ func init() {
 	ExperimentsTable.ForeignKeys[1].RefTable = StoresTable
 	ExperimentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	InsightSettingsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	InsightSettingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
+	InsightTargetsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	InsightTargetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	KolPartnersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KolPartnersTable.Annotation = &entsql.Annotation{
@@ -1383,6 +1615,14 @@ func init() {
 	SkusTable.Annotation = &entsql.Annotation{
 		Table:          "skus",
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	SkuSalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SkuSalesDaysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	SalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SalesDaysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{

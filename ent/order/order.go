@@ -45,6 +45,8 @@ const (
 	FieldOrderedAt = "ordered_at"
 	// FieldPaidAt holds the string denoting the paid_at field in the database.
 	FieldPaidAt = "paid_at"
+	// FieldTrackingCode holds the string denoting the tracking_code field in the database.
+	FieldTrackingCode = "tracking_code"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeStore holds the string denoting the store edge name in mutations.
@@ -92,6 +94,7 @@ var Columns = []string{
 	FieldTrafficSource,
 	FieldOrderedAt,
 	FieldPaidAt,
+	FieldTrackingCode,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -124,6 +127,8 @@ var (
 	DefaultPaid schematype.Money
 	// BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	BuyerRefValidator func(string) error
+	// TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	TrackingCodeValidator func(string) error
 )
 
 // Platform defines the type for the "platform" enum field.
@@ -280,6 +285,11 @@ func ByOrderedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByPaidAt orders the results by the paid_at field.
 func ByPaidAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaidAt, opts...).ToFunc()
+}
+
+// ByTrackingCode orders the results by the tracking_code field.
+func ByTrackingCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTrackingCode, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

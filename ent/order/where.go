@@ -110,6 +110,11 @@ func PaidAt(v time.Time) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldPaidAt, v))
 }
 
+// TrackingCode applies equality check predicate on the "tracking_code" field. It's identical to TrackingCodeEQ.
+func TrackingCode(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTrackingCode, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldCreatedAt, v))
@@ -626,6 +631,81 @@ func PaidAtIsNil() predicate.Order {
 // PaidAtNotNil applies the NotNil predicate on the "paid_at" field.
 func PaidAtNotNil() predicate.Order {
 	return predicate.Order(sql.FieldNotNull(FieldPaidAt))
+}
+
+// TrackingCodeEQ applies the EQ predicate on the "tracking_code" field.
+func TrackingCodeEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldTrackingCode, v))
+}
+
+// TrackingCodeNEQ applies the NEQ predicate on the "tracking_code" field.
+func TrackingCodeNEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldTrackingCode, v))
+}
+
+// TrackingCodeIn applies the In predicate on the "tracking_code" field.
+func TrackingCodeIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldTrackingCode, vs...))
+}
+
+// TrackingCodeNotIn applies the NotIn predicate on the "tracking_code" field.
+func TrackingCodeNotIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldTrackingCode, vs...))
+}
+
+// TrackingCodeGT applies the GT predicate on the "tracking_code" field.
+func TrackingCodeGT(v string) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldTrackingCode, v))
+}
+
+// TrackingCodeGTE applies the GTE predicate on the "tracking_code" field.
+func TrackingCodeGTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldTrackingCode, v))
+}
+
+// TrackingCodeLT applies the LT predicate on the "tracking_code" field.
+func TrackingCodeLT(v string) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldTrackingCode, v))
+}
+
+// TrackingCodeLTE applies the LTE predicate on the "tracking_code" field.
+func TrackingCodeLTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldTrackingCode, v))
+}
+
+// TrackingCodeContains applies the Contains predicate on the "tracking_code" field.
+func TrackingCodeContains(v string) predicate.Order {
+	return predicate.Order(sql.FieldContains(FieldTrackingCode, v))
+}
+
+// TrackingCodeHasPrefix applies the HasPrefix predicate on the "tracking_code" field.
+func TrackingCodeHasPrefix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasPrefix(FieldTrackingCode, v))
+}
+
+// TrackingCodeHasSuffix applies the HasSuffix predicate on the "tracking_code" field.
+func TrackingCodeHasSuffix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasSuffix(FieldTrackingCode, v))
+}
+
+// TrackingCodeIsNil applies the IsNil predicate on the "tracking_code" field.
+func TrackingCodeIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldTrackingCode))
+}
+
+// TrackingCodeNotNil applies the NotNil predicate on the "tracking_code" field.
+func TrackingCodeNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldTrackingCode))
+}
+
+// TrackingCodeEqualFold applies the EqualFold predicate on the "tracking_code" field.
+func TrackingCodeEqualFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldEqualFold(FieldTrackingCode, v))
+}
+
+// TrackingCodeContainsFold applies the ContainsFold predicate on the "tracking_code" field.
+func TrackingCodeContainsFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldContainsFold(FieldTrackingCode, v))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

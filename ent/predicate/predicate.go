@@ -12,6 +12,9 @@ type APIToken func(*sql.Selector)
 // Alert is the predicate function for alert builders.
 type Alert func(*sql.Selector)
 
+// AlertRule is the predicate function for alertrule builders.
+type AlertRule func(*sql.Selector)
+
 // Asset is the predicate function for asset builders.
 type Asset func(*sql.Selector)
 
@@ -35,6 +38,12 @@ type EngagementMetric func(*sql.Selector)
 
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
+
+// InsightSetting is the predicate function for insightsetting builders.
+type InsightSetting func(*sql.Selector)
+
+// InsightTarget is the predicate function for insighttarget builders.
+type InsightTarget func(*sql.Selector)
 
 // KOLPartner is the predicate function for kolpartner builders.
 type KOLPartner func(*sql.Selector)
@@ -68,6 +77,12 @@ type Product func(*sql.Selector)
 
 // SKU is the predicate function for sku builders.
 type SKU func(*sql.Selector)
+
+// SKUSalesDay is the predicate function for skusalesday builders.
+type SKUSalesDay func(*sql.Selector)
+
+// SalesDay is the predicate function for salesday builders.
+type SalesDay func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -159,6 +159,30 @@ func (f AlertMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AlertMutation", m)
 }
 
+// The AlertRuleQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AlertRuleQueryRuleFunc func(context.Context, *ent.AlertRuleQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AlertRuleQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AlertRuleQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AlertRuleQuery", q)
+}
+
+// The AlertRuleMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AlertRuleMutationRuleFunc func(context.Context, *ent.AlertRuleMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AlertRuleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AlertRuleMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AlertRuleMutation", m)
+}
+
 // The AssetQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AssetQueryRuleFunc func(context.Context, *ent.AssetQuery) error
@@ -349,6 +373,54 @@ func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
+}
+
+// The InsightSettingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InsightSettingQueryRuleFunc func(context.Context, *ent.InsightSettingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InsightSettingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsightSettingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InsightSettingQuery", q)
+}
+
+// The InsightSettingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InsightSettingMutationRuleFunc func(context.Context, *ent.InsightSettingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InsightSettingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InsightSettingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InsightSettingMutation", m)
+}
+
+// The InsightTargetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InsightTargetQueryRuleFunc func(context.Context, *ent.InsightTargetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InsightTargetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InsightTargetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InsightTargetQuery", q)
+}
+
+// The InsightTargetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InsightTargetMutationRuleFunc func(context.Context, *ent.InsightTargetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InsightTargetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InsightTargetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InsightTargetMutation", m)
 }
 
 // The KOLPartnerQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -615,6 +687,54 @@ func (f SKUMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SKUMutation", m)
 }
 
+// The SKUSalesDayQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SKUSalesDayQueryRuleFunc func(context.Context, *ent.SKUSalesDayQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SKUSalesDayQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SKUSalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SKUSalesDayQuery", q)
+}
+
+// The SKUSalesDayMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SKUSalesDayMutationRuleFunc func(context.Context, *ent.SKUSalesDayMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SKUSalesDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SKUSalesDayMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SKUSalesDayMutation", m)
+}
+
+// The SalesDayQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SalesDayQueryRuleFunc func(context.Context, *ent.SalesDayQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SalesDayQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SalesDayQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SalesDayQuery", q)
+}
+
+// The SalesDayMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SalesDayMutationRuleFunc func(context.Context, *ent.SalesDayMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SalesDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SalesDayMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SalesDayMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -774,6 +894,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AlertQuery:
 		return q.Filter(), nil
+	case *ent.AlertRuleQuery:
+		return q.Filter(), nil
 	case *ent.AssetQuery:
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
@@ -789,6 +911,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.EngagementMetricQuery:
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
+		return q.Filter(), nil
+	case *ent.InsightSettingQuery:
+		return q.Filter(), nil
+	case *ent.InsightTargetQuery:
 		return q.Filter(), nil
 	case *ent.KOLPartnerQuery:
 		return q.Filter(), nil
@@ -812,6 +938,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SKUQuery:
 		return q.Filter(), nil
+	case *ent.SKUSalesDayQuery:
+		return q.Filter(), nil
+	case *ent.SalesDayQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.StoreQuery:
@@ -833,6 +963,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.AlertMutation:
 		return m.Filter(), nil
+	case *ent.AlertRuleMutation:
+		return m.Filter(), nil
 	case *ent.AssetMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
@@ -848,6 +980,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EngagementMetricMutation:
 		return m.Filter(), nil
 	case *ent.ExperimentMutation:
+		return m.Filter(), nil
+	case *ent.InsightSettingMutation:
+		return m.Filter(), nil
+	case *ent.InsightTargetMutation:
 		return m.Filter(), nil
 	case *ent.KOLPartnerMutation:
 		return m.Filter(), nil
@@ -870,6 +1006,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ProductMutation:
 		return m.Filter(), nil
 	case *ent.SKUMutation:
+		return m.Filter(), nil
+	case *ent.SKUSalesDayMutation:
+		return m.Filter(), nil
+	case *ent.SalesDayMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

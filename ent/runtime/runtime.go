@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
@@ -16,6 +17,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/insightsetting"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
@@ -26,10 +29,12 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
+	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/schema"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
@@ -135,6 +140,68 @@ func init() {
 	alertDescMessage := alertFields[4].Descriptor()
 	// alert.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	alert.MessageValidator = alertDescMessage.Validators[0].(func(string) error)
+	// alertDescSubject is the schema descriptor for subject field.
+	alertDescSubject := alertFields[7].Descriptor()
+	// alert.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	alert.SubjectValidator = alertDescSubject.Validators[0].(func(string) error)
+	// alertDescOpenKey is the schema descriptor for open_key field.
+	alertDescOpenKey := alertFields[8].Descriptor()
+	// alert.OpenKeyValidator is a validator for the "open_key" field. It is called by the builders before save.
+	alert.OpenKeyValidator = alertDescOpenKey.Validators[0].(func(string) error)
+	alertruleMixin := schema.AlertRule{}.Mixin()
+	alertrule.Policy = privacy.NewPolicies(alertruleMixin[1], schema.AlertRule{})
+	alertrule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := alertrule.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	alertruleMixinFields0 := alertruleMixin[0].Fields()
+	_ = alertruleMixinFields0
+	alertruleFields := schema.AlertRule{}.Fields()
+	_ = alertruleFields
+	// alertruleDescCreatedAt is the schema descriptor for created_at field.
+	alertruleDescCreatedAt := alertruleMixinFields0[0].Descriptor()
+	// alertrule.DefaultCreatedAt holds the default value on creation for the created_at field.
+	alertrule.DefaultCreatedAt = alertruleDescCreatedAt.Default.(func() time.Time)
+	// alertruleDescUpdatedAt is the schema descriptor for updated_at field.
+	alertruleDescUpdatedAt := alertruleMixinFields0[1].Descriptor()
+	// alertrule.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	alertrule.DefaultUpdatedAt = alertruleDescUpdatedAt.Default.(func() time.Time)
+	// alertrule.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	alertrule.UpdateDefaultUpdatedAt = alertruleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// alertruleDescName is the schema descriptor for name field.
+	alertruleDescName := alertruleFields[0].Descriptor()
+	// alertrule.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	alertrule.NameValidator = func() func(string) error {
+		validators := alertruleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// alertruleDescMetric is the schema descriptor for metric field.
+	alertruleDescMetric := alertruleFields[2].Descriptor()
+	// alertrule.MetricValidator is a validator for the "metric" field. It is called by the builders before save.
+	alertrule.MetricValidator = alertruleDescMetric.Validators[0].(func(string) error)
+	// alertruleDescThreshold is the schema descriptor for threshold field.
+	alertruleDescThreshold := alertruleFields[4].Descriptor()
+	// alertrule.DefaultThreshold holds the default value on creation for the threshold field.
+	alertrule.DefaultThreshold = alertruleDescThreshold.Default.(float64)
+	// alertruleDescEnabled is the schema descriptor for enabled field.
+	alertruleDescEnabled := alertruleFields[6].Descriptor()
+	// alertrule.DefaultEnabled holds the default value on creation for the enabled field.
+	alertrule.DefaultEnabled = alertruleDescEnabled.Default.(bool)
 	assetMixin := schema.Asset{}.Mixin()
 	asset.Policy = privacy.NewPolicies(assetMixin[1], schema.Asset{})
 	asset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -463,6 +530,10 @@ func init() {
 	collaborationDescAttributedGmv := collaborationFields[8].Descriptor()
 	// collaboration.DefaultAttributedGmv holds the default value on creation for the attributed_gmv field.
 	collaboration.DefaultAttributedGmv = schematype.Money(collaborationDescAttributedGmv.Default.(int64))
+	// collaborationDescTrackingCode is the schema descriptor for tracking_code field.
+	collaborationDescTrackingCode := collaborationFields[9].Descriptor()
+	// collaboration.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	collaboration.TrackingCodeValidator = collaborationDescTrackingCode.Validators[0].(func(string) error)
 	contentMixin := schema.Content{}.Mixin()
 	content.Policy = privacy.NewPolicies(contentMixin[1], schema.Content{})
 	content.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -662,6 +733,66 @@ func init() {
 			return nil
 		}
 	}()
+	insightsettingMixin := schema.InsightSetting{}.Mixin()
+	insightsetting.Policy = privacy.NewPolicies(insightsettingMixin[1], schema.InsightSetting{})
+	insightsetting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := insightsetting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	insightsettingMixinFields0 := insightsettingMixin[0].Fields()
+	_ = insightsettingMixinFields0
+	insightsettingFields := schema.InsightSetting{}.Fields()
+	_ = insightsettingFields
+	// insightsettingDescCreatedAt is the schema descriptor for created_at field.
+	insightsettingDescCreatedAt := insightsettingMixinFields0[0].Descriptor()
+	// insightsetting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	insightsetting.DefaultCreatedAt = insightsettingDescCreatedAt.Default.(func() time.Time)
+	// insightsettingDescUpdatedAt is the schema descriptor for updated_at field.
+	insightsettingDescUpdatedAt := insightsettingMixinFields0[1].Descriptor()
+	// insightsetting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	insightsetting.DefaultUpdatedAt = insightsettingDescUpdatedAt.Default.(func() time.Time)
+	// insightsetting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	insightsetting.UpdateDefaultUpdatedAt = insightsettingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	insighttargetMixin := schema.InsightTarget{}.Mixin()
+	insighttarget.Policy = privacy.NewPolicies(insighttargetMixin[1], schema.InsightTarget{})
+	insighttarget.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := insighttarget.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	insighttargetMixinFields0 := insighttargetMixin[0].Fields()
+	_ = insighttargetMixinFields0
+	insighttargetFields := schema.InsightTarget{}.Fields()
+	_ = insighttargetFields
+	// insighttargetDescCreatedAt is the schema descriptor for created_at field.
+	insighttargetDescCreatedAt := insighttargetMixinFields0[0].Descriptor()
+	// insighttarget.DefaultCreatedAt holds the default value on creation for the created_at field.
+	insighttarget.DefaultCreatedAt = insighttargetDescCreatedAt.Default.(func() time.Time)
+	// insighttargetDescUpdatedAt is the schema descriptor for updated_at field.
+	insighttargetDescUpdatedAt := insighttargetMixinFields0[1].Descriptor()
+	// insighttarget.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	insighttarget.DefaultUpdatedAt = insighttargetDescUpdatedAt.Default.(func() time.Time)
+	// insighttarget.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	insighttarget.UpdateDefaultUpdatedAt = insighttargetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// insighttargetDescPeriodStart is the schema descriptor for period_start field.
+	insighttargetDescPeriodStart := insighttargetFields[1].Descriptor()
+	// insighttarget.PeriodStartValidator is a validator for the "period_start" field. It is called by the builders before save.
+	insighttarget.PeriodStartValidator = insighttargetDescPeriodStart.Validators[0].(func(string) error)
+	// insighttargetDescMetric is the schema descriptor for metric field.
+	insighttargetDescMetric := insighttargetFields[2].Descriptor()
+	// insighttarget.MetricValidator is a validator for the "metric" field. It is called by the builders before save.
+	insighttarget.MetricValidator = insighttargetDescMetric.Validators[0].(func(string) error)
+	// insighttargetDescValue is the schema descriptor for value field.
+	insighttargetDescValue := insighttargetFields[3].Descriptor()
+	// insighttarget.ValueValidator is a validator for the "value" field. It is called by the builders before save.
+	insighttarget.ValueValidator = insighttargetDescValue.Validators[0].(func(float64) error)
 	kolpartnerMixin := schema.KOLPartner{}.Mixin()
 	kolpartner.Policy = privacy.NewPolicies(kolpartnerMixin[1], schema.KOLPartner{})
 	kolpartner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -909,16 +1040,22 @@ func init() {
 	metricsnapshot.DefaultPaidOrders = metricsnapshotDescPaidOrders.Default.(int64)
 	// metricsnapshot.PaidOrdersValidator is a validator for the "paid_orders" field. It is called by the builders before save.
 	metricsnapshot.PaidOrdersValidator = metricsnapshotDescPaidOrders.Validators[0].(func(int64) error)
+	// metricsnapshotDescPayingBuyers is the schema descriptor for paying_buyers field.
+	metricsnapshotDescPayingBuyers := metricsnapshotFields[7].Descriptor()
+	// metricsnapshot.DefaultPayingBuyers holds the default value on creation for the paying_buyers field.
+	metricsnapshot.DefaultPayingBuyers = metricsnapshotDescPayingBuyers.Default.(int64)
+	// metricsnapshot.PayingBuyersValidator is a validator for the "paying_buyers" field. It is called by the builders before save.
+	metricsnapshot.PayingBuyersValidator = metricsnapshotDescPayingBuyers.Validators[0].(func(int64) error)
 	// metricsnapshotDescGmv is the schema descriptor for gmv field.
-	metricsnapshotDescGmv := metricsnapshotFields[7].Descriptor()
+	metricsnapshotDescGmv := metricsnapshotFields[8].Descriptor()
 	// metricsnapshot.DefaultGmv holds the default value on creation for the gmv field.
 	metricsnapshot.DefaultGmv = schematype.Money(metricsnapshotDescGmv.Default.(int64))
 	// metricsnapshotDescRefunds is the schema descriptor for refunds field.
-	metricsnapshotDescRefunds := metricsnapshotFields[8].Descriptor()
+	metricsnapshotDescRefunds := metricsnapshotFields[9].Descriptor()
 	// metricsnapshot.DefaultRefunds holds the default value on creation for the refunds field.
 	metricsnapshot.DefaultRefunds = schematype.Money(metricsnapshotDescRefunds.Default.(int64))
 	// metricsnapshotDescSource is the schema descriptor for source field.
-	metricsnapshotDescSource := metricsnapshotFields[9].Descriptor()
+	metricsnapshotDescSource := metricsnapshotFields[10].Descriptor()
 	// metricsnapshot.DefaultSource holds the default value on creation for the source field.
 	metricsnapshot.DefaultSource = metricsnapshotDescSource.Default.(string)
 	// metricsnapshot.SourceValidator is a validator for the "source" field. It is called by the builders before save.
@@ -990,6 +1127,10 @@ func init() {
 	orderDescBuyerRef := orderFields[6].Descriptor()
 	// order.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	order.BuyerRefValidator = orderDescBuyerRef.Validators[0].(func(string) error)
+	// orderDescTrackingCode is the schema descriptor for tracking_code field.
+	orderDescTrackingCode := orderFields[10].Descriptor()
+	// order.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
+	order.TrackingCodeValidator = orderDescTrackingCode.Validators[0].(func(string) error)
 	orderlineMixin := schema.OrderLine{}.Mixin()
 	orderline.Policy = privacy.NewPolicies(orderlineMixin[1], schema.OrderLine{})
 	orderline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1276,6 +1417,74 @@ func init() {
 	skuDescBarcode := skuFields[7].Descriptor()
 	// sku.BarcodeValidator is a validator for the "barcode" field. It is called by the builders before save.
 	sku.BarcodeValidator = skuDescBarcode.Validators[0].(func(string) error)
+	skusalesdayMixin := schema.SKUSalesDay{}.Mixin()
+	skusalesday.Policy = privacy.NewPolicies(skusalesdayMixin[0], schema.SKUSalesDay{})
+	skusalesday.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := skusalesday.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	skusalesdayFields := schema.SKUSalesDay{}.Fields()
+	_ = skusalesdayFields
+	// skusalesdayDescDay is the schema descriptor for day field.
+	skusalesdayDescDay := skusalesdayFields[2].Descriptor()
+	// skusalesday.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	skusalesday.DayValidator = skusalesdayDescDay.Validators[0].(func(string) error)
+	// skusalesdayDescUnits is the schema descriptor for units field.
+	skusalesdayDescUnits := skusalesdayFields[3].Descriptor()
+	// skusalesday.DefaultUnits holds the default value on creation for the units field.
+	skusalesday.DefaultUnits = skusalesdayDescUnits.Default.(int64)
+	// skusalesdayDescAmount is the schema descriptor for amount field.
+	skusalesdayDescAmount := skusalesdayFields[4].Descriptor()
+	// skusalesday.DefaultAmount holds the default value on creation for the amount field.
+	skusalesday.DefaultAmount = skusalesdayDescAmount.Default.(int64)
+	salesdayMixin := schema.SalesDay{}.Mixin()
+	salesday.Policy = privacy.NewPolicies(salesdayMixin[0], schema.SalesDay{})
+	salesday.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := salesday.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	salesdayFields := schema.SalesDay{}.Fields()
+	_ = salesdayFields
+	// salesdayDescDay is the schema descriptor for day field.
+	salesdayDescDay := salesdayFields[1].Descriptor()
+	// salesday.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	salesday.DayValidator = salesdayDescDay.Validators[0].(func(string) error)
+	// salesdayDescBuyer is the schema descriptor for buyer field.
+	salesdayDescBuyer := salesdayFields[2].Descriptor()
+	// salesday.BuyerValidator is a validator for the "buyer" field. It is called by the builders before save.
+	salesday.BuyerValidator = salesdayDescBuyer.Validators[0].(func(string) error)
+	// salesdayDescSource is the schema descriptor for source field.
+	salesdayDescSource := salesdayFields[3].Descriptor()
+	// salesday.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	salesday.SourceValidator = salesdayDescSource.Validators[0].(func(string) error)
+	// salesdayDescPlacedOrders is the schema descriptor for placed_orders field.
+	salesdayDescPlacedOrders := salesdayFields[4].Descriptor()
+	// salesday.DefaultPlacedOrders holds the default value on creation for the placed_orders field.
+	salesday.DefaultPlacedOrders = salesdayDescPlacedOrders.Default.(int64)
+	// salesdayDescPaidOrders is the schema descriptor for paid_orders field.
+	salesdayDescPaidOrders := salesdayFields[5].Descriptor()
+	// salesday.DefaultPaidOrders holds the default value on creation for the paid_orders field.
+	salesday.DefaultPaidOrders = salesdayDescPaidOrders.Default.(int64)
+	// salesdayDescPaidAmount is the schema descriptor for paid_amount field.
+	salesdayDescPaidAmount := salesdayFields[6].Descriptor()
+	// salesday.DefaultPaidAmount holds the default value on creation for the paid_amount field.
+	salesday.DefaultPaidAmount = salesdayDescPaidAmount.Default.(int64)
+	// salesdayDescRefundedOrders is the schema descriptor for refunded_orders field.
+	salesdayDescRefundedOrders := salesdayFields[7].Descriptor()
+	// salesday.DefaultRefundedOrders holds the default value on creation for the refunded_orders field.
+	salesday.DefaultRefundedOrders = salesdayDescRefundedOrders.Default.(int64)
+	// salesdayDescRefundAmount is the schema descriptor for refund_amount field.
+	salesdayDescRefundAmount := salesdayFields[8].Descriptor()
+	// salesday.DefaultRefundAmount holds the default value on creation for the refund_amount field.
+	salesday.DefaultRefundAmount = salesdayDescRefundAmount.Default.(int64)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {

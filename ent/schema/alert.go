@@ -23,11 +23,23 @@ func (Alert) Fields() []ent.Field {
 		field.Int("user_id").Optional().Immutable().Comment("The user concerned, if any.").
 			Annotations(entgql.Type("ID")),
 		field.Enum("kind").Values("NEW_LOGIN_ADDRESS", "ACCOUNT_LOCKED", "STOCK_LOW", "SYNC_FAILED", "REFUND_SPIKE",
-			"CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_BUDGET", "CAMPAIGN_PAUSED").
-			Comment("What happened.").Annotations(entgql.OrderField("KIND")),
+			"THRESHOLD", "ANOMALY", "DAYS_OF_COVER", "CAMPAIGN_BUDGET", "CONTENT_SLA",
+			"CONTENT_DUE", "CONTENT_OVERDUE", "HOT_TOPIC_SLA_MISSED", "CAMPAIGN_PAUSED").
+			Comment("What happened: NEW_LOGIN_ADDRESS, ACCOUNT_LOCKED (account alerts); STOCK_LOW (SKU stock at or below its warning level), DAYS_OF_COVER (days of cover below the supplier lead time), SYNC_FAILED, REFUND_SPIKE (退款率 above its trailing 28-day mean + k·σ), THRESHOLD (a KPI crossed its rule's threshold), ANOMALY (a KPI outside its trailing 28-day mean ± k·σ), CAMPAIGN_BUDGET (≥ 90 % of a campaign's budget spent), CAMPAIGN_PAUSED (a campaign paused at 100 % of its budget), CONTENT_SLA (content in review longer than its SLA), CONTENT_DUE (scheduled content to be posted by hand), CONTENT_OVERDUE (due content still not posted two hours later), HOT_TOPIC_SLA_MISSED (hot-topic content not out within 24 h).").
+			Annotations(entgql.OrderField("KIND")),
 		field.Enum("severity").Values("INFO", "WARNING", "CRITICAL").Default("WARNING").Comment("How urgent."),
 		field.String("message").MaxLen(500).Comment("Human-readable description."),
 		field.Time("acknowledged_at").Optional().Nillable().Comment("When someone acknowledged it."),
+		field.Enum("status").Values("OPEN", "RESOLVED").Default("OPEN").
+			Comment("OPEN while the condition holds (one alert per episode), RESOLVED once it cleared."),
+		field.String("subject").Optional().MaxLen(120).Immutable().
+			Comment("What the episode is about, e.g. sku:12, store:3, metric:PAID_AMOUNT@store:3, campaign:7."),
+		field.String("open_key").Optional().Nillable().MaxLen(200).Unique().
+			Comment("organization|kind|subject while OPEN, null once resolved: the unique key that makes an episode raised once across replicas.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("resolved_at").Optional().Nillable().Comment("When the condition cleared."),
+		field.Int("rule_id").Optional().Comment("The alert rule that raised it, if any.").
+			Annotations(entgql.Type("ID")),
 	}
 }
 

@@ -33,8 +33,11 @@ func (Collaboration) Fields() []ent.Field {
 		field.Int64("fee").GoType(schematype.Money(0)).Default(0).Comment("Fixed fee (坑位费).").
 			Annotations(entgql.OrderField("FEE"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Float("commission_rate").Min(0).Max(0.9).Default(0).Comment("CPS commission as a fraction of attributed GMV."),
-		field.Int64("attributed_gmv").GoType(schematype.Money(0)).Default(0).Comment("GMV attributed to the partner.").
-			Annotations(entgql.OrderField("ATTRIBUTED_GMV"), entgql.Skip(entgql.SkipWhereInput)),
+		field.Int64("attributed_gmv").GoType(schematype.Money(0)).Default(0).
+			Comment("GMV the partner or platform reported; not exposed: the API computes attributedGmv from the orders carrying the tracking code.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("tracking_code").Optional().MaxLen(64).
+			Comment("Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration."),
 	}
 }
 

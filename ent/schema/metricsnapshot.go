@@ -34,7 +34,8 @@ func (MetricSnapshot) Fields() []ent.Field {
 		count("page_views", "Page views (浏览量)."),
 		count("add_to_cart", "Add-to-cart actions (加购)."),
 		count("orders", "Orders placed."),
-		count("paid_orders", "Orders paid."),
+		count("paid_orders", "Orders paid (支付笔数)."),
+		count("paying_buyers", "Distinct paying buyers as the platform reports them (支付买家数)."),
 		field.Int64("gmv").GoType(schematype.Money(0)).Default(0).Comment("Gross merchandise value.").
 			Annotations(entgql.OrderField("GMV"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("refunds").GoType(schematype.Money(0)).Default(0).Comment("Refunded amount.").

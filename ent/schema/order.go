@@ -38,6 +38,8 @@ func (Order) Fields() []ent.Field {
 			Default("OTHER").Comment("Where the buyer came from (流量来源)."),
 		field.Time("ordered_at").Comment("When the order was placed.").Annotations(entgql.OrderField("ORDERED_AT")),
 		field.Time("paid_at").Optional().Nillable().Comment("When it was paid."),
+		field.String("tracking_code").Optional().MaxLen(64).
+			Comment("KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration."),
 	}
 }
 
@@ -57,6 +59,7 @@ func (Order) Indexes() []ent.Index {
 		index.Fields("store_id", "external_id").Unique(),
 		index.Fields("store_id", "ordered_at"),
 		index.Fields("status"),
+		index.Fields("organization_id", "tracking_code"),
 	}
 }
 

@@ -178,7 +178,8 @@ func apiTokenRead() privacy.QueryRule {
 	})
 }
 
-// alertPolicy: alerts of organizations where the viewer reads analytics, and
+// alertPolicy: alerts of organizations where the viewer is an owner, admin or
+// operator (directly, through an agency, or by an inheriting custom role), and
 // the viewer's own account alerts.
 func alertPolicy() ent.Policy {
 	return privacy.Policy{
@@ -188,7 +189,7 @@ func alertPolicy() ent.Policy {
 				if err != nil {
 					return err
 				}
-				q.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.OrgsWith("analytics", "read")...)))
+				q.Where(alert.Or(alert.UserID(v.UserID), alert.OrganizationIDIn(v.AlertOrgs()...)))
 				return privacy.Skip
 			}),
 		},

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
+	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
@@ -46,8 +47,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Campaign() CampaignResolver
+	Collaboration() CollaborationResolver
 	Content() ContentResolver
 	Experiment() ExperimentResolver
+	Insights() InsightsResolver
 	MetricSnapshot() MetricSnapshotResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
@@ -95,7 +98,11 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Message        func(childComplexity int) int
 		OrganizationID func(childComplexity int) int
+		ResolvedAt     func(childComplexity int) int
+		RuleID         func(childComplexity int) int
 		Severity       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subject        func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		UserID         func(childComplexity int) int
 	}
@@ -107,6 +114,32 @@ type ComplexityRoot struct {
 	}
 
 	AlertEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AlertRule struct {
+		CreatedAt      func(childComplexity int) int
+		Direction      func(childComplexity int) int
+		Enabled        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Metric         func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Severity       func(childComplexity int) int
+		Threshold      func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	AlertRuleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AlertRuleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -200,6 +233,7 @@ type ComplexityRoot struct {
 		OrganizationID     func(childComplexity int) int
 		Phases             func(childComplexity int) int
 		Products           func(childComplexity int) int
+		Results            func(childComplexity int) int
 		Rules              func(childComplexity int) int
 		Skus               func(childComplexity int) int
 		Spend              func(childComplexity int) int
@@ -242,6 +276,15 @@ type ComplexityRoot struct {
 		StartsAt func(childComplexity int) int
 	}
 
+	CampaignResults struct {
+		AverageOrderValue func(childComplexity int) int
+		PaidAmount        func(childComplexity int) int
+		PaidOrders        func(childComplexity int) int
+		PayingBuyers      func(childComplexity int) int
+		Roi               func(childComplexity int) int
+		Spend             func(childComplexity int) int
+	}
+
 	CampaignRules struct {
 		Bargain             func(childComplexity int) int
 		Coupon              func(childComplexity int) int
@@ -265,24 +308,35 @@ type ComplexityRoot struct {
 		Total         func(childComplexity int) int
 	}
 
+	CohortRow struct {
+		Month    func(childComplexity int) int
+		Rates    func(childComplexity int) int
+		Retained func(childComplexity int) int
+		Size     func(childComplexity int) int
+	}
+
 	Collaboration struct {
-		AttributedGmv  func(childComplexity int) int
-		Brief          func(childComplexity int) int
-		Campaign       func(childComplexity int) int
-		CampaignID     func(childComplexity int) int
-		CommissionRate func(childComplexity int) int
-		Content        func(childComplexity int) int
-		ContentID      func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Deliverables   func(childComplexity int) int
-		Fee            func(childComplexity int) int
-		ID             func(childComplexity int) int
-		KolPartner     func(childComplexity int) int
-		KolPartnerID   func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		Status         func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AttributedGmv     func(childComplexity int) int
+		AttributedOrders  func(childComplexity int) int
+		AttributedRefunds func(childComplexity int) int
+		Brief             func(childComplexity int) int
+		Campaign          func(childComplexity int) int
+		CampaignID        func(childComplexity int) int
+		Commission        func(childComplexity int) int
+		CommissionRate    func(childComplexity int) int
+		Content           func(childComplexity int) int
+		ContentID         func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Deliverables      func(childComplexity int) int
+		Fee               func(childComplexity int) int
+		ID                func(childComplexity int) int
+		KolPartner        func(childComplexity int) int
+		KolPartnerID      func(childComplexity int) int
+		Organization      func(childComplexity int) int
+		OrganizationID    func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TrackingCode      func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	CollaborationConnection struct {
@@ -502,6 +556,13 @@ type ComplexityRoot struct {
 		Tiers        func(childComplexity int) int
 	}
 
+	FunnelStage struct {
+		Count            func(childComplexity int) int
+		Name             func(childComplexity int) int
+		RateFromPrevious func(childComplexity int) int
+		RateFromTop      func(childComplexity int) int
+	}
+
 	GroupBuyRule struct {
 		FormWithinHours func(childComplexity int) int
 		Tiers           func(childComplexity int) int
@@ -510,6 +571,55 @@ type ComplexityRoot struct {
 	GroupTier struct {
 		PercentOff func(childComplexity int) int
 		TeamSize   func(childComplexity int) int
+	}
+
+	InsightFigures struct {
+		AddToCart         func(childComplexity int) int
+		AverageOrderValue func(childComplexity int) int
+		ConversionRate    func(childComplexity int) int
+		NewBuyers         func(childComplexity int) int
+		OrderingBuyers    func(childComplexity int) int
+		PaidAmount        func(childComplexity int) int
+		PaidOrders        func(childComplexity int) int
+		PayingBuyers      func(childComplexity int) int
+		RefundAmount      func(childComplexity int) int
+		RefundRate        func(childComplexity int) int
+		RefundedOrders    func(childComplexity int) int
+		RepeatBuyers      func(childComplexity int) int
+		RepurchaseRate    func(childComplexity int) int
+		ReturningBuyers   func(childComplexity int) int
+		UvValue           func(childComplexity int) int
+		Visitors          func(childComplexity int) int
+	}
+
+	InsightPeriod struct {
+		Days  func(childComplexity int) int
+		From  func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Label func(childComplexity int) int
+		To    func(childComplexity int) int
+	}
+
+	InsightTargetValue struct {
+		Metric       func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Period       func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
+	Insights struct {
+		ByOrganization func(childComplexity int) int
+		ByStore        func(childComplexity int) int
+		Figures        func(childComplexity int) int
+		Funnel         func(childComplexity int) int
+		Kpis           func(childComplexity int) int
+		Period         func(childComplexity int) int
+		Previous       func(childComplexity int) int
+		PreviousPeriod func(childComplexity int) int
+		Repurchase30   func(childComplexity int) int
+		TrafficMix     func(childComplexity int) int
+		YearAgo        func(childComplexity int) int
+		YearAgoPeriod  func(childComplexity int) int
 	}
 
 	InviteMemberPayload struct {
@@ -543,6 +653,18 @@ type ComplexityRoot struct {
 	KOLPartnerEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	KPIComparison struct {
+		Metric         func(childComplexity int) int
+		Previous       func(childComplexity int) int
+		PreviousChange func(childComplexity int) int
+		Target         func(childComplexity int) int
+		TargetDelta    func(childComplexity int) int
+		TargetProgress func(childComplexity int) int
+		Value          func(childComplexity int) int
+		YearAgo        func(childComplexity int) int
+		YearAgoChange  func(childComplexity int) int
 	}
 
 	LoginPayload struct {
@@ -593,6 +715,7 @@ type ComplexityRoot struct {
 		OrganizationID    func(childComplexity int) int
 		PageViews         func(childComplexity int) int
 		PaidOrders        func(childComplexity int) int
+		PayingBuyers      func(childComplexity int) int
 		Refunds           func(childComplexity int) int
 		Source            func(childComplexity int) int
 		Store             func(childComplexity int) int
@@ -628,6 +751,7 @@ type ComplexityRoot struct {
 		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
 		ConnectStore            func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
 		CreateAPIToken          func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
+		CreateAlertRule         func(childComplexity int, input ent.CreateAlertRuleInput) int
 		CreateAsset             func(childComplexity int, input ent.CreateAssetInput) int
 		CreateCampaign          func(childComplexity int, input ent.CreateCampaignInput) int
 		CreateCollaboration     func(childComplexity int, input ent.CreateCollaborationInput) int
@@ -666,8 +790,11 @@ type ComplexityRoot struct {
 		ScheduleContent         func(childComplexity int, id int, at time.Time) int
 		SetComplianceTerms      func(childComplexity int, organizationID int, terms []*model.ComplianceTermInput) int
 		SetCustomRole           func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
+		SetInsightTarget        func(childComplexity int, organizationID int, kind model.TargetPeriodKind, day string, metric model.InsightMetric, value float64) int
+		SetRFMSettings          func(childComplexity int, organizationID int, input model.RFMSettingsInput) int
 		SubmitContent           func(childComplexity int, id int) int
 		SyncStore               func(childComplexity int, storeID int, what []model.SyncWhat) int
+		UpdateAlertRule         func(childComplexity int, id int, input ent.UpdateAlertRuleInput) int
 		UpdateAsset             func(childComplexity int, id int, input ent.UpdateAssetInput) int
 		UpdateCampaign          func(childComplexity int, id int, input ent.UpdateCampaignInput) int
 		UpdateCollaboration     func(childComplexity int, id int, input ent.UpdateCollaborationInput) int
@@ -702,6 +829,7 @@ type ComplexityRoot struct {
 		Store          func(childComplexity int) int
 		StoreID        func(childComplexity int) int
 		Total          func(childComplexity int) int
+		TrackingCode   func(childComplexity int) int
 		TrafficSource  func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
@@ -772,6 +900,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OrganizationFigures struct {
+		Figures      func(childComplexity int) int
+		Organization func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -816,6 +949,15 @@ type ComplexityRoot struct {
 		Version         func(childComplexity int) int
 	}
 
+	PortfolioRoleMix struct {
+		Gmv      func(childComplexity int) int
+		GmvShare func(childComplexity int) int
+		Role     func(childComplexity int) int
+		SkuShare func(childComplexity int) int
+		Skus     func(childComplexity int) int
+		Target   func(childComplexity int) int
+	}
+
 	Product struct {
 		Category           func(childComplexity int) int
 		ComplianceFindings func(childComplexity int) int
@@ -850,36 +992,50 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProductInsights struct {
+		Mix           func(childComplexity int) int
+		Period        func(childComplexity int) int
+		Replenishment func(childComplexity int) int
+		SlowMovers    func(childComplexity int) int
+	}
+
 	ProfileCompleteness struct {
 		Missing func(childComplexity int) int
 		Percent func(childComplexity int) int
 	}
 
 	Query struct {
-		APITokens       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) int
-		Alerts          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) int
-		Assets          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) int
-		AuditEvents     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Campaigns       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
-		CheckCompliance func(childComplexity int, text string, context *model.ComplianceContextInput) int
-		Collaborations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
-		ContentCalendar func(childComplexity int, scope int, from time.Time, to time.Time) int
-		Contents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
-		Experiments     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
-		KolPartners     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
-		Me              func(childComplexity int) int
-		Node            func(childComplexity int, id int) int
-		Nodes           func(childComplexity int, ids []int) int
-		Orders          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) int
-		Organizations   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Plugins         func(childComplexity int) int
-		Products        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
-		QuoteCart       func(childComplexity int, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) int
-		Roles           func(childComplexity int, organizationID int) int
-		Skus            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
-		Stores          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
-		Suppliers       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
-		SyncJobs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
+		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) int
+		AlertRules           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) int
+		Alerts               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) int
+		Assets               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) int
+		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Campaigns            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
+		CheckCompliance      func(childComplexity int, text string, context *model.ComplianceContextInput) int
+		CohortRetention      func(childComplexity int, organizationID int, fromMonth string, months int) int
+		Collaborations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
+		ContentCalendar      func(childComplexity int, scope int, from time.Time, to time.Time) int
+		Contents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
+		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		KolPartners          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
+		Me                   func(childComplexity int) int
+		Node                 func(childComplexity int, id int) int
+		Nodes                func(childComplexity int, ids []int) int
+		Orders               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) int
+		OrganizationInsights func(childComplexity int, organizationID int, period model.PeriodInput) int
+		Organizations        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Plugins              func(childComplexity int) int
+		ProductInsights      func(childComplexity int, organizationID int, period model.PeriodInput) int
+		Products             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		QuoteCart            func(childComplexity int, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) int
+		Rfm                  func(childComplexity int, organizationID int, asOf *string) int
+		RfmBuyers            func(childComplexity int, organizationID int, segment model.RFMSegment, asOf *string, first *int, after *string) int
+		Roles                func(childComplexity int, organizationID int) int
+		Skus                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) int
+		StoreInsights        func(childComplexity int, storeID int, period model.PeriodInput) int
+		Stores               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) int
+		Suppliers            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) int
+		SyncJobs             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) int
 	}
 
 	QuoteReward struct {
@@ -899,6 +1055,58 @@ type ComplexityRoot struct {
 		Shares        func(childComplexity int) int
 		SkuID         func(childComplexity int) int
 		UnitPrice     func(childComplexity int) int
+	}
+
+	RFMAnalysis struct {
+		AsOf       func(childComplexity int) int
+		Buyers     func(childComplexity int) int
+		Segments   func(childComplexity int) int
+		Settings   func(childComplexity int) int
+		Thresholds func(childComplexity int) int
+	}
+
+	RFMBuyer struct {
+		BuyerRef    func(childComplexity int) int
+		Frequency   func(childComplexity int) int
+		LastPaidOn  func(childComplexity int) int
+		Monetary    func(childComplexity int) int
+		RecencyDays func(childComplexity int) int
+		Segment     func(childComplexity int) int
+		Store       func(childComplexity int) int
+	}
+
+	RFMBuyerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RFMBuyerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RFMSegmentSummary struct {
+		Buyers  func(childComplexity int) int
+		Gmv     func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Segment func(childComplexity int) int
+		Share   func(childComplexity int) int
+	}
+
+	RFMSettings struct {
+		Frequency   func(childComplexity int) int
+		Mode        func(childComplexity int) int
+		Monetary    func(childComplexity int) int
+		Quantile    func(childComplexity int) int
+		RecencyDays func(childComplexity int) int
+		WindowDays  func(childComplexity int) int
+	}
+
+	RFMThresholds struct {
+		Frequency   func(childComplexity int) int
+		Monetary    func(childComplexity int) int
+		RecencyDays func(childComplexity int) int
 	}
 
 	RecommendedSlot struct {
@@ -921,6 +1129,12 @@ type ComplexityRoot struct {
 	ReferralStep struct {
 		Orders func(childComplexity int) int
 		Reward func(childComplexity int) int
+	}
+
+	Repurchase30 struct {
+		FirstTimeBuyers func(childComplexity int) int
+		Rate            func(childComplexity int) int
+		Repurchased     func(childComplexity int) int
 	}
 
 	Role struct {
@@ -956,6 +1170,17 @@ type ComplexityRoot struct {
 	SKUEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SKUInsight struct {
+		DaysOfCover       func(childComplexity int) int
+		LeadTimeDays      func(childComplexity int) int
+		ReorderPoint      func(childComplexity int) int
+		Sku               func(childComplexity int) int
+		SlowMover         func(childComplexity int) int
+		Stock             func(childComplexity int) int
+		SuggestedQuantity func(childComplexity int) int
+		UnitsLast28Days   func(childComplexity int) int
 	}
 
 	Store struct {
@@ -1003,6 +1228,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StoreFigures struct {
+		Figures func(childComplexity int) int
+		Store   func(childComplexity int) int
+	}
+
 	StyleGuide struct {
 		AudiencePersona  func(childComplexity int) int
 		Fonts            func(childComplexity int) int
@@ -1012,6 +1242,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		AlertRaised     func(childComplexity int, organizationID *int) int
 		CampaignUpdated func(childComplexity int, id int) int
 		SyncJobUpdated  func(childComplexity int, id int) int
 	}
@@ -1097,6 +1328,16 @@ type ComplexityRoot struct {
 		Visitors func(childComplexity int) int
 	}
 
+	TrafficSourceShare struct {
+		AmountShare    func(childComplexity int) int
+		ConversionRate func(childComplexity int) int
+		PaidAmount     func(childComplexity int) int
+		PayingBuyers   func(childComplexity int) int
+		Share          func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Visitors       func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt   func(childComplexity int) int
 		Disabled    func(childComplexity int) int
@@ -1127,12 +1368,22 @@ type ComplexityRoot struct {
 
 type CampaignResolver interface {
 	ComplianceFindings(ctx context.Context, obj *ent.Campaign) ([]*model.ComplianceFinding, error)
+	Results(ctx context.Context, obj *ent.Campaign) (*model.CampaignResults, error)
+}
+type CollaborationResolver interface {
+	AttributedGmv(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
+	AttributedOrders(ctx context.Context, obj *ent.Collaboration) (int, error)
+	AttributedRefunds(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
+	Commission(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
 }
 type ContentResolver interface {
 	ComplianceFindings(ctx context.Context, obj *ent.Content) ([]*model.ComplianceFinding, error)
 }
 type ExperimentResolver interface {
 	Result(ctx context.Context, obj *ent.Experiment) (*model.ExperimentResult, error)
+}
+type InsightsResolver interface {
+	Repurchase30(ctx context.Context, obj *model.Insights) (*model.Repurchase30, error)
 }
 type MetricSnapshotResolver interface {
 	TrafficSources(ctx context.Context, obj *ent.MetricSnapshot) ([]*model.TrafficSourceCount, error)
@@ -1190,6 +1441,10 @@ type MutationResolver interface {
 	DeleteAsset(ctx context.Context, id int) (int, error)
 	ImportEngagementMetrics(ctx context.Context, storeID int, format model.EngagementImportFormat, data string) (*model.EngagementImportResult, error)
 	CreateExperiment(ctx context.Context, input ent.CreateExperimentInput) (*ent.Experiment, error)
+	SetInsightTarget(ctx context.Context, organizationID int, kind model.TargetPeriodKind, day string, metric model.InsightMetric, value float64) (*model.InsightTargetValue, error)
+	SetRFMSettings(ctx context.Context, organizationID int, input model.RFMSettingsInput) (*model.RFMSettings, error)
+	CreateAlertRule(ctx context.Context, input ent.CreateAlertRuleInput) (*ent.AlertRule, error)
+	UpdateAlertRule(ctx context.Context, id int, input ent.UpdateAlertRuleInput) (*ent.AlertRule, error)
 	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
 	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
 	CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
@@ -1212,6 +1467,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
 	APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error)
 	Alerts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) (*ent.AlertConnection, error)
+	AlertRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error)
 	Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
@@ -1230,6 +1486,12 @@ type QueryResolver interface {
 	Roles(ctx context.Context, organizationID int) ([]*model.Role, error)
 	CheckCompliance(ctx context.Context, text string, context *model.ComplianceContextInput) ([]*model.ComplianceFinding, error)
 	ContentCalendar(ctx context.Context, scope int, from time.Time, to time.Time) ([]*model.CalendarDay, error)
+	StoreInsights(ctx context.Context, storeID int, period model.PeriodInput) (*model.Insights, error)
+	OrganizationInsights(ctx context.Context, organizationID int, period model.PeriodInput) (*model.Insights, error)
+	Rfm(ctx context.Context, organizationID int, asOf *string) (*model.RFMAnalysis, error)
+	RfmBuyers(ctx context.Context, organizationID int, segment model.RFMSegment, asOf *string, first *int, after *string) (*model.RFMBuyerConnection, error)
+	CohortRetention(ctx context.Context, organizationID int, fromMonth string, months int) ([]*model.CohortRow, error)
+	ProductInsights(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ProductInsights, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 }
@@ -1241,6 +1503,7 @@ type StoreResolver interface {
 }
 type SubscriptionResolver interface {
 	SyncJobUpdated(ctx context.Context, id int) (<-chan *ent.SyncJob, error)
+	AlertRaised(ctx context.Context, organizationID *int) (<-chan *ent.Alert, error)
 	CampaignUpdated(ctx context.Context, id int) (<-chan *ent.Campaign, error)
 }
 
@@ -1409,12 +1672,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alert.OrganizationID(childComplexity), true
+	case "Alert.resolvedAt":
+		if e.ComplexityRoot.Alert.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.ResolvedAt(childComplexity), true
+	case "Alert.ruleID":
+		if e.ComplexityRoot.Alert.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.RuleID(childComplexity), true
 	case "Alert.severity":
 		if e.ComplexityRoot.Alert.Severity == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Alert.Severity(childComplexity), true
+	case "Alert.status":
+		if e.ComplexityRoot.Alert.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.Status(childComplexity), true
+	case "Alert.subject":
+		if e.ComplexityRoot.Alert.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alert.Subject(childComplexity), true
 	case "Alert.updatedAt":
 		if e.ComplexityRoot.Alert.UpdatedAt == nil {
 			break
@@ -1459,6 +1746,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AlertEdge.Node(childComplexity), true
+
+	case "AlertRule.createdAt":
+		if e.ComplexityRoot.AlertRule.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.CreatedAt(childComplexity), true
+	case "AlertRule.direction":
+		if e.ComplexityRoot.AlertRule.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Direction(childComplexity), true
+	case "AlertRule.enabled":
+		if e.ComplexityRoot.AlertRule.Enabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Enabled(childComplexity), true
+	case "AlertRule.id":
+		if e.ComplexityRoot.AlertRule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.ID(childComplexity), true
+	case "AlertRule.kind":
+		if e.ComplexityRoot.AlertRule.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Kind(childComplexity), true
+	case "AlertRule.metric":
+		if e.ComplexityRoot.AlertRule.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Metric(childComplexity), true
+	case "AlertRule.name":
+		if e.ComplexityRoot.AlertRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Name(childComplexity), true
+	case "AlertRule.organization":
+		if e.ComplexityRoot.AlertRule.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Organization(childComplexity), true
+	case "AlertRule.organizationID":
+		if e.ComplexityRoot.AlertRule.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.OrganizationID(childComplexity), true
+	case "AlertRule.severity":
+		if e.ComplexityRoot.AlertRule.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Severity(childComplexity), true
+	case "AlertRule.threshold":
+		if e.ComplexityRoot.AlertRule.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.Threshold(childComplexity), true
+	case "AlertRule.updatedAt":
+		if e.ComplexityRoot.AlertRule.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRule.UpdatedAt(childComplexity), true
+
+	case "AlertRuleConnection.edges":
+		if e.ComplexityRoot.AlertRuleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRuleConnection.Edges(childComplexity), true
+	case "AlertRuleConnection.pageInfo":
+		if e.ComplexityRoot.AlertRuleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRuleConnection.PageInfo(childComplexity), true
+	case "AlertRuleConnection.totalCount":
+		if e.ComplexityRoot.AlertRuleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRuleConnection.TotalCount(childComplexity), true
+
+	case "AlertRuleEdge.cursor":
+		if e.ComplexityRoot.AlertRuleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRuleEdge.Cursor(childComplexity), true
+	case "AlertRuleEdge.node":
+		if e.ComplexityRoot.AlertRuleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlertRuleEdge.Node(childComplexity), true
 
 	case "Asset.createdAt":
 		if e.ComplexityRoot.Asset.CreatedAt == nil {
@@ -1857,6 +2249,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Products(childComplexity), true
+	case "Campaign.results":
+		if e.ComplexityRoot.Campaign.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Results(childComplexity), true
 	case "Campaign.rules":
 		if e.ComplexityRoot.Campaign.Rules == nil {
 			break
@@ -2030,6 +2428,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignPhase.StartsAt(childComplexity), true
 
+	case "CampaignResults.averageOrderValue":
+		if e.ComplexityRoot.CampaignResults.AverageOrderValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.AverageOrderValue(childComplexity), true
+	case "CampaignResults.paidAmount":
+		if e.ComplexityRoot.CampaignResults.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PaidAmount(childComplexity), true
+	case "CampaignResults.paidOrders":
+		if e.ComplexityRoot.CampaignResults.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PaidOrders(childComplexity), true
+	case "CampaignResults.payingBuyers":
+		if e.ComplexityRoot.CampaignResults.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.PayingBuyers(childComplexity), true
+	case "CampaignResults.roi":
+		if e.ComplexityRoot.CampaignResults.Roi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.Roi(childComplexity), true
+	case "CampaignResults.spend":
+		if e.ComplexityRoot.CampaignResults.Spend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.Spend(childComplexity), true
+
 	case "CampaignRules.bargain":
 		if e.ComplexityRoot.CampaignRules.Bargain == nil {
 			break
@@ -2134,12 +2569,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CartQuote.Total(childComplexity), true
 
+	case "CohortRow.month":
+		if e.ComplexityRoot.CohortRow.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRow.Month(childComplexity), true
+	case "CohortRow.rates":
+		if e.ComplexityRoot.CohortRow.Rates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRow.Rates(childComplexity), true
+	case "CohortRow.retained":
+		if e.ComplexityRoot.CohortRow.Retained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRow.Retained(childComplexity), true
+	case "CohortRow.size":
+		if e.ComplexityRoot.CohortRow.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortRow.Size(childComplexity), true
+
 	case "Collaboration.attributedGmv":
 		if e.ComplexityRoot.Collaboration.AttributedGmv == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Collaboration.AttributedGmv(childComplexity), true
+	case "Collaboration.attributedOrders":
+		if e.ComplexityRoot.Collaboration.AttributedOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.AttributedOrders(childComplexity), true
+	case "Collaboration.attributedRefunds":
+		if e.ComplexityRoot.Collaboration.AttributedRefunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.AttributedRefunds(childComplexity), true
 	case "Collaboration.brief":
 		if e.ComplexityRoot.Collaboration.Brief == nil {
 			break
@@ -2158,6 +2630,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collaboration.CampaignID(childComplexity), true
+	case "Collaboration.commission":
+		if e.ComplexityRoot.Collaboration.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.Commission(childComplexity), true
 	case "Collaboration.commissionRate":
 		if e.ComplexityRoot.Collaboration.CommissionRate == nil {
 			break
@@ -2230,6 +2708,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collaboration.Status(childComplexity), true
+	case "Collaboration.trackingCode":
+		if e.ComplexityRoot.Collaboration.TrackingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.TrackingCode(childComplexity), true
 	case "Collaboration.updatedAt":
 		if e.ComplexityRoot.Collaboration.UpdatedAt == nil {
 			break
@@ -3090,6 +3574,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FullReductionRule.Tiers(childComplexity), true
 
+	case "FunnelStage.count":
+		if e.ComplexityRoot.FunnelStage.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStage.Count(childComplexity), true
+	case "FunnelStage.name":
+		if e.ComplexityRoot.FunnelStage.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStage.Name(childComplexity), true
+	case "FunnelStage.rateFromPrevious":
+		if e.ComplexityRoot.FunnelStage.RateFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStage.RateFromPrevious(childComplexity), true
+	case "FunnelStage.rateFromTop":
+		if e.ComplexityRoot.FunnelStage.RateFromTop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStage.RateFromTop(childComplexity), true
+
 	case "GroupBuyRule.formWithinHours":
 		if e.ComplexityRoot.GroupBuyRule.FormWithinHours == nil {
 			break
@@ -3115,6 +3624,232 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupTier.TeamSize(childComplexity), true
+
+	case "InsightFigures.addToCart":
+		if e.ComplexityRoot.InsightFigures.AddToCart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.AddToCart(childComplexity), true
+	case "InsightFigures.averageOrderValue":
+		if e.ComplexityRoot.InsightFigures.AverageOrderValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.AverageOrderValue(childComplexity), true
+	case "InsightFigures.conversionRate":
+		if e.ComplexityRoot.InsightFigures.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.ConversionRate(childComplexity), true
+	case "InsightFigures.newBuyers":
+		if e.ComplexityRoot.InsightFigures.NewBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.NewBuyers(childComplexity), true
+	case "InsightFigures.orderingBuyers":
+		if e.ComplexityRoot.InsightFigures.OrderingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.OrderingBuyers(childComplexity), true
+	case "InsightFigures.paidAmount":
+		if e.ComplexityRoot.InsightFigures.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.PaidAmount(childComplexity), true
+	case "InsightFigures.paidOrders":
+		if e.ComplexityRoot.InsightFigures.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.PaidOrders(childComplexity), true
+	case "InsightFigures.payingBuyers":
+		if e.ComplexityRoot.InsightFigures.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.PayingBuyers(childComplexity), true
+	case "InsightFigures.refundAmount":
+		if e.ComplexityRoot.InsightFigures.RefundAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.RefundAmount(childComplexity), true
+	case "InsightFigures.refundRate":
+		if e.ComplexityRoot.InsightFigures.RefundRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.RefundRate(childComplexity), true
+	case "InsightFigures.refundedOrders":
+		if e.ComplexityRoot.InsightFigures.RefundedOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.RefundedOrders(childComplexity), true
+	case "InsightFigures.repeatBuyers":
+		if e.ComplexityRoot.InsightFigures.RepeatBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.RepeatBuyers(childComplexity), true
+	case "InsightFigures.repurchaseRate":
+		if e.ComplexityRoot.InsightFigures.RepurchaseRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.RepurchaseRate(childComplexity), true
+	case "InsightFigures.returningBuyers":
+		if e.ComplexityRoot.InsightFigures.ReturningBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.ReturningBuyers(childComplexity), true
+	case "InsightFigures.uvValue":
+		if e.ComplexityRoot.InsightFigures.UvValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.UvValue(childComplexity), true
+	case "InsightFigures.visitors":
+		if e.ComplexityRoot.InsightFigures.Visitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightFigures.Visitors(childComplexity), true
+
+	case "InsightPeriod.days":
+		if e.ComplexityRoot.InsightPeriod.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightPeriod.Days(childComplexity), true
+	case "InsightPeriod.from":
+		if e.ComplexityRoot.InsightPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightPeriod.From(childComplexity), true
+	case "InsightPeriod.kind":
+		if e.ComplexityRoot.InsightPeriod.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightPeriod.Kind(childComplexity), true
+	case "InsightPeriod.label":
+		if e.ComplexityRoot.InsightPeriod.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightPeriod.Label(childComplexity), true
+	case "InsightPeriod.to":
+		if e.ComplexityRoot.InsightPeriod.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightPeriod.To(childComplexity), true
+
+	case "InsightTargetValue.metric":
+		if e.ComplexityRoot.InsightTargetValue.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightTargetValue.Metric(childComplexity), true
+	case "InsightTargetValue.organization":
+		if e.ComplexityRoot.InsightTargetValue.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightTargetValue.Organization(childComplexity), true
+	case "InsightTargetValue.period":
+		if e.ComplexityRoot.InsightTargetValue.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightTargetValue.Period(childComplexity), true
+	case "InsightTargetValue.value":
+		if e.ComplexityRoot.InsightTargetValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightTargetValue.Value(childComplexity), true
+
+	case "Insights.byOrganization":
+		if e.ComplexityRoot.Insights.ByOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByOrganization(childComplexity), true
+	case "Insights.byStore":
+		if e.ComplexityRoot.Insights.ByStore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByStore(childComplexity), true
+	case "Insights.figures":
+		if e.ComplexityRoot.Insights.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Figures(childComplexity), true
+	case "Insights.funnel":
+		if e.ComplexityRoot.Insights.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Funnel(childComplexity), true
+	case "Insights.kpis":
+		if e.ComplexityRoot.Insights.Kpis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Kpis(childComplexity), true
+	case "Insights.period":
+		if e.ComplexityRoot.Insights.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Period(childComplexity), true
+	case "Insights.previous":
+		if e.ComplexityRoot.Insights.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Previous(childComplexity), true
+	case "Insights.previousPeriod":
+		if e.ComplexityRoot.Insights.PreviousPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.PreviousPeriod(childComplexity), true
+	case "Insights.repurchase30":
+		if e.ComplexityRoot.Insights.Repurchase30 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Repurchase30(childComplexity), true
+	case "Insights.trafficMix":
+		if e.ComplexityRoot.Insights.TrafficMix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.TrafficMix(childComplexity), true
+	case "Insights.yearAgo":
+		if e.ComplexityRoot.Insights.YearAgo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.YearAgo(childComplexity), true
+	case "Insights.yearAgoPeriod":
+		if e.ComplexityRoot.Insights.YearAgoPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.YearAgoPeriod(childComplexity), true
 
 	case "InviteMemberPayload.invitationToken":
 		if e.ComplexityRoot.InviteMemberPayload.InvitationToken == nil {
@@ -3250,6 +3985,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KOLPartnerEdge.Node(childComplexity), true
+
+	case "KPIComparison.metric":
+		if e.ComplexityRoot.KPIComparison.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.Metric(childComplexity), true
+	case "KPIComparison.previous":
+		if e.ComplexityRoot.KPIComparison.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.Previous(childComplexity), true
+	case "KPIComparison.previousChange":
+		if e.ComplexityRoot.KPIComparison.PreviousChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.PreviousChange(childComplexity), true
+	case "KPIComparison.target":
+		if e.ComplexityRoot.KPIComparison.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.Target(childComplexity), true
+	case "KPIComparison.targetDelta":
+		if e.ComplexityRoot.KPIComparison.TargetDelta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.TargetDelta(childComplexity), true
+	case "KPIComparison.targetProgress":
+		if e.ComplexityRoot.KPIComparison.TargetProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.TargetProgress(childComplexity), true
+	case "KPIComparison.value":
+		if e.ComplexityRoot.KPIComparison.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.Value(childComplexity), true
+	case "KPIComparison.yearAgo":
+		if e.ComplexityRoot.KPIComparison.YearAgo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.YearAgo(childComplexity), true
+	case "KPIComparison.yearAgoChange":
+		if e.ComplexityRoot.KPIComparison.YearAgoChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KPIComparison.YearAgoChange(childComplexity), true
 
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
@@ -3448,6 +4238,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricSnapshot.PaidOrders(childComplexity), true
+	case "MetricSnapshot.payingBuyers":
+		if e.ComplexityRoot.MetricSnapshot.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricSnapshot.PayingBuyers(childComplexity), true
 	case "MetricSnapshot.refunds":
 		if e.ComplexityRoot.MetricSnapshot.Refunds == nil {
 			break
@@ -3635,6 +4431,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationId"].(int), args["role"].(string), args["expiresAt"].(*time.Time)), true
+	case "Mutation.createAlertRule":
+		if e.ComplexityRoot.Mutation.CreateAlertRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAlertRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAlertRule(childComplexity, args["input"].(ent.CreateAlertRuleInput)), true
 	case "Mutation.createAsset":
 		if e.ComplexityRoot.Mutation.CreateAsset == nil {
 			break
@@ -4043,6 +4850,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetCustomRole(childComplexity, args["organizationId"].(int), args["name"].(string), args["permissions"].([]*model.PermissionInput), args["inherits"].(*string)), true
+	case "Mutation.setInsightTarget":
+		if e.ComplexityRoot.Mutation.SetInsightTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setInsightTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetInsightTarget(childComplexity, args["organizationId"].(int), args["kind"].(model.TargetPeriodKind), args["day"].(string), args["metric"].(model.InsightMetric), args["value"].(float64)), true
+	case "Mutation.setRFMSettings":
+		if e.ComplexityRoot.Mutation.SetRFMSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRFMSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRFMSettings(childComplexity, args["organizationId"].(int), args["input"].(model.RFMSettingsInput)), true
 	case "Mutation.submitContent":
 		if e.ComplexityRoot.Mutation.SubmitContent == nil {
 			break
@@ -4065,6 +4894,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SyncStore(childComplexity, args["storeId"].(int), args["what"].([]model.SyncWhat)), true
+	case "Mutation.updateAlertRule":
+		if e.ComplexityRoot.Mutation.UpdateAlertRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAlertRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAlertRule(childComplexity, args["id"].(int), args["input"].(ent.UpdateAlertRuleInput)), true
 	case "Mutation.updateAsset":
 		if e.ComplexityRoot.Mutation.UpdateAsset == nil {
 			break
@@ -4295,6 +5135,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Total(childComplexity), true
+	case "Order.trackingCode":
+		if e.ComplexityRoot.Order.TrackingCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TrackingCode(childComplexity), true
 	case "Order.trafficSource":
 		if e.ComplexityRoot.Order.TrafficSource == nil {
 			break
@@ -4588,6 +5434,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
 
+	case "OrganizationFigures.figures":
+		if e.ComplexityRoot.OrganizationFigures.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationFigures.Figures(childComplexity), true
+	case "OrganizationFigures.organization":
+		if e.ComplexityRoot.OrganizationFigures.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationFigures.Organization(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -4784,6 +5643,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PluginStatus.Version(childComplexity), true
 
+	case "PortfolioRoleMix.gmv":
+		if e.ComplexityRoot.PortfolioRoleMix.Gmv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.Gmv(childComplexity), true
+	case "PortfolioRoleMix.gmvShare":
+		if e.ComplexityRoot.PortfolioRoleMix.GmvShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.GmvShare(childComplexity), true
+	case "PortfolioRoleMix.role":
+		if e.ComplexityRoot.PortfolioRoleMix.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.Role(childComplexity), true
+	case "PortfolioRoleMix.skuShare":
+		if e.ComplexityRoot.PortfolioRoleMix.SkuShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.SkuShare(childComplexity), true
+	case "PortfolioRoleMix.skus":
+		if e.ComplexityRoot.PortfolioRoleMix.Skus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.Skus(childComplexity), true
+	case "PortfolioRoleMix.target":
+		if e.ComplexityRoot.PortfolioRoleMix.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioRoleMix.Target(childComplexity), true
+
 	case "Product.category":
 		if e.ComplexityRoot.Product.Category == nil {
 			break
@@ -4942,6 +5838,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
 
+	case "ProductInsights.mix":
+		if e.ComplexityRoot.ProductInsights.Mix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductInsights.Mix(childComplexity), true
+	case "ProductInsights.period":
+		if e.ComplexityRoot.ProductInsights.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductInsights.Period(childComplexity), true
+	case "ProductInsights.replenishment":
+		if e.ComplexityRoot.ProductInsights.Replenishment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductInsights.Replenishment(childComplexity), true
+	case "ProductInsights.slowMovers":
+		if e.ComplexityRoot.ProductInsights.SlowMovers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductInsights.SlowMovers(childComplexity), true
+
 	case "ProfileCompleteness.missing":
 		if e.ComplexityRoot.ProfileCompleteness.Missing == nil {
 			break
@@ -4966,6 +5887,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APITokens(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.APITokenOrder), args["where"].(*ent.APITokenWhereInput)), true
+	case "Query.alertRules":
+		if e.ComplexityRoot.Query.AlertRules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_alertRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AlertRules(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AlertRuleOrder), args["where"].(*ent.AlertRuleWhereInput)), true
 	case "Query.alerts":
 		if e.ComplexityRoot.Query.Alerts == nil {
 			break
@@ -5021,6 +5953,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckCompliance(childComplexity, args["text"].(string), args["context"].(*model.ComplianceContextInput)), true
+	case "Query.cohortRetention":
+		if e.ComplexityRoot.Query.CohortRetention == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cohortRetention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CohortRetention(childComplexity, args["organizationId"].(int), args["fromMonth"].(string), args["months"].(int)), true
 	case "Query.collaborations":
 		if e.ComplexityRoot.Query.Collaborations == nil {
 			break
@@ -5116,6 +6059,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Orders(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrderOrder), args["where"].(*ent.OrderWhereInput)), true
+	case "Query.organizationInsights":
+		if e.ComplexityRoot.Query.OrganizationInsights == nil {
+			break
+		}
+
+		args, err := ec.field_Query_organizationInsights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrganizationInsights(childComplexity, args["organizationId"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -5133,6 +6087,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Plugins(childComplexity), true
+	case "Query.productInsights":
+		if e.ComplexityRoot.Query.ProductInsights == nil {
+			break
+		}
+
+		args, err := ec.field_Query_productInsights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProductInsights(childComplexity, args["organizationId"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -5155,6 +6120,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.QuoteCart(childComplexity, args["storeId"].(int), args["lines"].([]*model.CartLineInput), args["buyer"].(*model.BuyerInput), args["at"].(*time.Time)), true
+	case "Query.rfm":
+		if e.ComplexityRoot.Query.Rfm == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rfm_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Rfm(childComplexity, args["organizationId"].(int), args["asOf"].(*string)), true
+	case "Query.rfmBuyers":
+		if e.ComplexityRoot.Query.RfmBuyers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rfmBuyers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RfmBuyers(childComplexity, args["organizationId"].(int), args["segment"].(model.RFMSegment), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -5177,6 +6164,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Skus(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.SKUOrder), args["where"].(*ent.SKUWhereInput)), true
+	case "Query.storeInsights":
+		if e.ComplexityRoot.Query.StoreInsights == nil {
+			break
+		}
+
+		args, err := ec.field_Query_storeInsights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StoreInsights(childComplexity, args["storeId"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.stores":
 		if e.ComplexityRoot.Query.Stores == nil {
 			break
@@ -5291,6 +6289,199 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuotedLine.UnitPrice(childComplexity), true
 
+	case "RFMAnalysis.asOf":
+		if e.ComplexityRoot.RFMAnalysis.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMAnalysis.AsOf(childComplexity), true
+	case "RFMAnalysis.buyers":
+		if e.ComplexityRoot.RFMAnalysis.Buyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMAnalysis.Buyers(childComplexity), true
+	case "RFMAnalysis.segments":
+		if e.ComplexityRoot.RFMAnalysis.Segments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMAnalysis.Segments(childComplexity), true
+	case "RFMAnalysis.settings":
+		if e.ComplexityRoot.RFMAnalysis.Settings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMAnalysis.Settings(childComplexity), true
+	case "RFMAnalysis.thresholds":
+		if e.ComplexityRoot.RFMAnalysis.Thresholds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMAnalysis.Thresholds(childComplexity), true
+
+	case "RFMBuyer.buyerRef":
+		if e.ComplexityRoot.RFMBuyer.BuyerRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.BuyerRef(childComplexity), true
+	case "RFMBuyer.frequency":
+		if e.ComplexityRoot.RFMBuyer.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.Frequency(childComplexity), true
+	case "RFMBuyer.lastPaidOn":
+		if e.ComplexityRoot.RFMBuyer.LastPaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.LastPaidOn(childComplexity), true
+	case "RFMBuyer.monetary":
+		if e.ComplexityRoot.RFMBuyer.Monetary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.Monetary(childComplexity), true
+	case "RFMBuyer.recencyDays":
+		if e.ComplexityRoot.RFMBuyer.RecencyDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.RecencyDays(childComplexity), true
+	case "RFMBuyer.segment":
+		if e.ComplexityRoot.RFMBuyer.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.Segment(childComplexity), true
+	case "RFMBuyer.store":
+		if e.ComplexityRoot.RFMBuyer.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyer.Store(childComplexity), true
+
+	case "RFMBuyerConnection.edges":
+		if e.ComplexityRoot.RFMBuyerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyerConnection.Edges(childComplexity), true
+	case "RFMBuyerConnection.pageInfo":
+		if e.ComplexityRoot.RFMBuyerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyerConnection.PageInfo(childComplexity), true
+	case "RFMBuyerConnection.totalCount":
+		if e.ComplexityRoot.RFMBuyerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyerConnection.TotalCount(childComplexity), true
+
+	case "RFMBuyerEdge.cursor":
+		if e.ComplexityRoot.RFMBuyerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyerEdge.Cursor(childComplexity), true
+	case "RFMBuyerEdge.node":
+		if e.ComplexityRoot.RFMBuyerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMBuyerEdge.Node(childComplexity), true
+
+	case "RFMSegmentSummary.buyers":
+		if e.ComplexityRoot.RFMSegmentSummary.Buyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSegmentSummary.Buyers(childComplexity), true
+	case "RFMSegmentSummary.gmv":
+		if e.ComplexityRoot.RFMSegmentSummary.Gmv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSegmentSummary.Gmv(childComplexity), true
+	case "RFMSegmentSummary.name":
+		if e.ComplexityRoot.RFMSegmentSummary.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSegmentSummary.Name(childComplexity), true
+	case "RFMSegmentSummary.segment":
+		if e.ComplexityRoot.RFMSegmentSummary.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSegmentSummary.Segment(childComplexity), true
+	case "RFMSegmentSummary.share":
+		if e.ComplexityRoot.RFMSegmentSummary.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSegmentSummary.Share(childComplexity), true
+
+	case "RFMSettings.frequency":
+		if e.ComplexityRoot.RFMSettings.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.Frequency(childComplexity), true
+	case "RFMSettings.mode":
+		if e.ComplexityRoot.RFMSettings.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.Mode(childComplexity), true
+	case "RFMSettings.monetary":
+		if e.ComplexityRoot.RFMSettings.Monetary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.Monetary(childComplexity), true
+	case "RFMSettings.quantile":
+		if e.ComplexityRoot.RFMSettings.Quantile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.Quantile(childComplexity), true
+	case "RFMSettings.recencyDays":
+		if e.ComplexityRoot.RFMSettings.RecencyDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.RecencyDays(childComplexity), true
+	case "RFMSettings.windowDays":
+		if e.ComplexityRoot.RFMSettings.WindowDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMSettings.WindowDays(childComplexity), true
+
+	case "RFMThresholds.frequency":
+		if e.ComplexityRoot.RFMThresholds.Frequency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMThresholds.Frequency(childComplexity), true
+	case "RFMThresholds.monetary":
+		if e.ComplexityRoot.RFMThresholds.Monetary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMThresholds.Monetary(childComplexity), true
+	case "RFMThresholds.recencyDays":
+		if e.ComplexityRoot.RFMThresholds.RecencyDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RFMThresholds.RecencyDays(childComplexity), true
+
 	case "RecommendedSlot.hour":
 		if e.ComplexityRoot.RecommendedSlot.Hour == nil {
 			break
@@ -5354,6 +6545,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReferralStep.Reward(childComplexity), true
+
+	case "Repurchase30.firstTimeBuyers":
+		if e.ComplexityRoot.Repurchase30.FirstTimeBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repurchase30.FirstTimeBuyers(childComplexity), true
+	case "Repurchase30.rate":
+		if e.ComplexityRoot.Repurchase30.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repurchase30.Rate(childComplexity), true
+	case "Repurchase30.repurchased":
+		if e.ComplexityRoot.Repurchase30.Repurchased == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repurchase30.Repurchased(childComplexity), true
 
 	case "Role.builtin":
 		if e.ComplexityRoot.Role.Builtin == nil {
@@ -5496,6 +6706,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SKUEdge.Node(childComplexity), true
+
+	case "SKUInsight.daysOfCover":
+		if e.ComplexityRoot.SKUInsight.DaysOfCover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.DaysOfCover(childComplexity), true
+	case "SKUInsight.leadTimeDays":
+		if e.ComplexityRoot.SKUInsight.LeadTimeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.LeadTimeDays(childComplexity), true
+	case "SKUInsight.reorderPoint":
+		if e.ComplexityRoot.SKUInsight.ReorderPoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.ReorderPoint(childComplexity), true
+	case "SKUInsight.sku":
+		if e.ComplexityRoot.SKUInsight.Sku == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.Sku(childComplexity), true
+	case "SKUInsight.slowMover":
+		if e.ComplexityRoot.SKUInsight.SlowMover == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.SlowMover(childComplexity), true
+	case "SKUInsight.stock":
+		if e.ComplexityRoot.SKUInsight.Stock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.Stock(childComplexity), true
+	case "SKUInsight.suggestedQuantity":
+		if e.ComplexityRoot.SKUInsight.SuggestedQuantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.SuggestedQuantity(childComplexity), true
+	case "SKUInsight.unitsLast28Days":
+		if e.ComplexityRoot.SKUInsight.UnitsLast28Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SKUInsight.UnitsLast28Days(childComplexity), true
 
 	case "Store.afterSalesPolicy":
 		if e.ComplexityRoot.Store.AfterSalesPolicy == nil {
@@ -5756,6 +7015,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StoreEdge.Node(childComplexity), true
 
+	case "StoreFigures.figures":
+		if e.ComplexityRoot.StoreFigures.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoreFigures.Figures(childComplexity), true
+	case "StoreFigures.store":
+		if e.ComplexityRoot.StoreFigures.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StoreFigures.Store(childComplexity), true
+
 	case "StyleGuide.audiencePersona":
 		if e.ComplexityRoot.StyleGuide.AudiencePersona == nil {
 			break
@@ -5787,6 +7059,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StyleGuide.ValueProposition(childComplexity), true
 
+	case "Subscription.alertRaised":
+		if e.ComplexityRoot.Subscription.AlertRaised == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_alertRaised_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AlertRaised(childComplexity, args["organizationId"].(*int)), true
 	case "Subscription.campaignUpdated":
 		if e.ComplexityRoot.Subscription.CampaignUpdated == nil {
 			break
@@ -6148,6 +7431,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TrafficSourceCount.Visitors(childComplexity), true
 
+	case "TrafficSourceShare.amountShare":
+		if e.ComplexityRoot.TrafficSourceShare.AmountShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.AmountShare(childComplexity), true
+	case "TrafficSourceShare.conversionRate":
+		if e.ComplexityRoot.TrafficSourceShare.ConversionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.ConversionRate(childComplexity), true
+	case "TrafficSourceShare.paidAmount":
+		if e.ComplexityRoot.TrafficSourceShare.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.PaidAmount(childComplexity), true
+	case "TrafficSourceShare.payingBuyers":
+		if e.ComplexityRoot.TrafficSourceShare.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.PayingBuyers(childComplexity), true
+	case "TrafficSourceShare.share":
+		if e.ComplexityRoot.TrafficSourceShare.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.Share(childComplexity), true
+	case "TrafficSourceShare.source":
+		if e.ComplexityRoot.TrafficSourceShare.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.Source(childComplexity), true
+	case "TrafficSourceShare.visitors":
+		if e.ComplexityRoot.TrafficSourceShare.Visitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficSourceShare.Visitors(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -6247,6 +7573,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("APITokenOrder", ec.unmarshalInputAPITokenOrder),
 			graphql.NewInputUnmarshaler("APITokenWhereInput", ec.unmarshalInputAPITokenWhereInput),
 			graphql.NewInputUnmarshaler("AlertOrder", ec.unmarshalInputAlertOrder),
+			graphql.NewInputUnmarshaler("AlertRuleOrder", ec.unmarshalInputAlertRuleOrder),
+			graphql.NewInputUnmarshaler("AlertRuleWhereInput", ec.unmarshalInputAlertRuleWhereInput),
 			graphql.NewInputUnmarshaler("AlertWhereInput", ec.unmarshalInputAlertWhereInput),
 			graphql.NewInputUnmarshaler("AssetOrder", ec.unmarshalInputAssetOrder),
 			graphql.NewInputUnmarshaler("AssetWhereInput", ec.unmarshalInputAssetWhereInput),
@@ -6268,6 +7596,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContentVariantInput", ec.unmarshalInputContentVariantInput),
 			graphql.NewInputUnmarshaler("ContentWhereInput", ec.unmarshalInputContentWhereInput),
 			graphql.NewInputUnmarshaler("CouponRuleInput", ec.unmarshalInputCouponRuleInput),
+			graphql.NewInputUnmarshaler("CreateAlertRuleInput", ec.unmarshalInputCreateAlertRuleInput),
 			graphql.NewInputUnmarshaler("CreateAssetInput", ec.unmarshalInputCreateAssetInput),
 			graphql.NewInputUnmarshaler("CreateCampaignInput", ec.unmarshalInputCreateCampaignInput),
 			graphql.NewInputUnmarshaler("CreateCollaborationInput", ec.unmarshalInputCreateCollaborationInput),
@@ -6303,11 +7632,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrderWhereInput", ec.unmarshalInputOrderWhereInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
+			graphql.NewInputUnmarshaler("PeriodInput", ec.unmarshalInputPeriodInput),
 			graphql.NewInputUnmarshaler("PermissionInput", ec.unmarshalInputPermissionInput),
 			graphql.NewInputUnmarshaler("PlatformConnectionOrder", ec.unmarshalInputPlatformConnectionOrder),
 			graphql.NewInputUnmarshaler("PlatformConnectionWhereInput", ec.unmarshalInputPlatformConnectionWhereInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
+			graphql.NewInputUnmarshaler("RFMSettingsInput", ec.unmarshalInputRFMSettingsInput),
 			graphql.NewInputUnmarshaler("ReductionTierInput", ec.unmarshalInputReductionTierInput),
 			graphql.NewInputUnmarshaler("ReferralRuleInput", ec.unmarshalInputReferralRuleInput),
 			graphql.NewInputUnmarshaler("ReferralStepInput", ec.unmarshalInputReferralStepInput),
@@ -6321,6 +7652,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SyncJobOrder", ec.unmarshalInputSyncJobOrder),
 			graphql.NewInputUnmarshaler("SyncJobWhereInput", ec.unmarshalInputSyncJobWhereInput),
 			graphql.NewInputUnmarshaler("TimeLimitedDiscountRuleInput", ec.unmarshalInputTimeLimitedDiscountRuleInput),
+			graphql.NewInputUnmarshaler("UpdateAlertRuleInput", ec.unmarshalInputUpdateAlertRuleInput),
 			graphql.NewInputUnmarshaler("UpdateAssetInput", ec.unmarshalInputUpdateAssetInput),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
 			graphql.NewInputUnmarshaler("UpdateCollaborationInput", ec.unmarshalInputUpdateCollaborationInput),
@@ -7355,7 +8687,7 @@ type Alert implements Node {
   """
   userID: ID
   """
-  What happened.
+  What happened: NEW_LOGIN_ADDRESS, ACCOUNT_LOCKED (account alerts); STOCK_LOW (SKU stock at or below its warning level), DAYS_OF_COVER (days of cover below the supplier lead time), SYNC_FAILED, REFUND_SPIKE (退款率 above its trailing 28-day mean + k·σ), THRESHOLD (a KPI crossed its rule's threshold), ANOMALY (a KPI outside its trailing 28-day mean ± k·σ), CAMPAIGN_BUDGET (≥ 90 % of a campaign's budget spent), CAMPAIGN_PAUSED (a campaign paused at 100 % of its budget), CONTENT_SLA (content in review longer than its SLA), CONTENT_DUE (scheduled content to be posted by hand), CONTENT_OVERDUE (due content still not posted two hours later), HOT_TOPIC_SLA_MISSED (hot-topic content not out within 24 h).
   """
   kind: AlertKind!
   """
@@ -7370,6 +8702,22 @@ type Alert implements Node {
   When someone acknowledged it.
   """
   acknowledgedAt: Time
+  """
+  OPEN while the condition holds (one alert per episode), RESOLVED once it cleared.
+  """
+  status: AlertStatus!
+  """
+  What the episode is about, e.g. sku:12, store:3, metric:PAID_AMOUNT@store:3, campaign:7.
+  """
+  subject: String
+  """
+  When the condition cleared.
+  """
+  resolvedAt: Time
+  """
+  The alert rule that raised it, if any.
+  """
+  ruleID: ID
 }
 """
 A connection to a list of items.
@@ -7426,6 +8774,26 @@ enum AlertKind @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Kind") {
   """
   REFUND_SPIKE
   """
+  Threshold.
+  """
+  THRESHOLD
+  """
+  Anomaly.
+  """
+  ANOMALY
+  """
+  Days of cover.
+  """
+  DAYS_OF_COVER
+  """
+  Campaign budget.
+  """
+  CAMPAIGN_BUDGET
+  """
+  Content sla.
+  """
+  CONTENT_SLA
+  """
   Content due.
   """
   CONTENT_DUE
@@ -7437,10 +8805,6 @@ enum AlertKind @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Kind") {
   Hot topic sla missed.
   """
   HOT_TOPIC_SLA_MISSED
-  """
-  Campaign budget.
-  """
-  CAMPAIGN_BUDGET
   """
   Campaign paused.
   """
@@ -7477,6 +8841,520 @@ enum AlertOrderField {
   KIND
 }
 """
+An alert rule of an organization (预警规则).
+"""
+type AlertRule implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  Name shown with its alerts.
+  """
+  name: String!
+  """
+  THRESHOLD: a KPI of yesterday above or below a value; ANOMALY: a KPI of yesterday outside its trailing 28-day mean ± k·σ; STOCK_LOW: a SKU at or below its warning level; DAYS_OF_COVER: a SKU's days of cover below its supplier's lead time; REFUND_SPIKE: yesterday's 退款率 above the trailing 28-day mean + k·σ; SYNC_FAILED: a sync job failed; CAMPAIGN_BUDGET: spend ≥ threshold (default 0.9) of a campaign's budget; CONTENT_SLA: content in review longer than threshold hours.
+  """
+  kind: AlertRuleKind!
+  """
+  THRESHOLD and ANOMALY: the KPI, one of PAID_AMOUNT, PAYING_BUYERS, PAID_ORDERS, AVERAGE_ORDER_VALUE, CONVERSION_RATE, UV_VALUE, REFUND_RATE, REPURCHASE_RATE, VISITORS, NEW_BUYERS, RETURNING_BUYERS (money in fen, rates as fractions).
+  """
+  metric: String
+  """
+  THRESHOLD: raise when the KPI is ABOVE or BELOW the threshold.
+  """
+  direction: AlertRuleDirection!
+  """
+  THRESHOLD: the value; ANOMALY and REFUND_SPIKE: k, the number of standard deviations; CAMPAIGN_BUDGET: the spent share (0.9); CONTENT_SLA: hours in review.
+  """
+  threshold: Float!
+  """
+  Severity of its alerts.
+  """
+  severity: AlertRuleSeverity!
+  """
+  Disabled rules raise nothing and resolve their open alerts.
+  """
+  enabled: Boolean!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+}
+"""
+A connection to a list of items.
+"""
+type AlertRuleConnection {
+  """
+  A list of edges.
+  """
+  edges: [AlertRuleEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+AlertRuleDirection is enum for the field direction
+"""
+enum AlertRuleDirection @goModel(model: "github.com/opsgraph/opsgraph/ent/alertrule.Direction") {
+  """
+  Above.
+  """
+  ABOVE
+  """
+  Below.
+  """
+  BELOW
+}
+"""
+An edge in a connection.
+"""
+type AlertRuleEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AlertRule
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+AlertRuleKind is enum for the field kind
+"""
+enum AlertRuleKind @goModel(model: "github.com/opsgraph/opsgraph/ent/alertrule.Kind") {
+  """
+  Threshold.
+  """
+  THRESHOLD
+  """
+  Anomaly.
+  """
+  ANOMALY
+  """
+  Stock low.
+  """
+  STOCK_LOW
+  """
+  Days of cover.
+  """
+  DAYS_OF_COVER
+  """
+  Refund spike.
+  """
+  REFUND_SPIKE
+  """
+  Sync failed.
+  """
+  SYNC_FAILED
+  """
+  Campaign budget.
+  """
+  CAMPAIGN_BUDGET
+  """
+  Content sla.
+  """
+  CONTENT_SLA
+}
+"""
+Ordering options for AlertRule connections
+"""
+input AlertRuleOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AlertRules.
+  """
+  field: AlertRuleOrderField!
+}
+"""
+Properties by which AlertRule connections can be ordered.
+"""
+enum AlertRuleOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+}
+"""
+AlertRuleSeverity is enum for the field severity
+"""
+enum AlertRuleSeverity @goModel(model: "github.com/opsgraph/opsgraph/ent/alertrule.Severity") {
+  """
+  Info.
+  """
+  INFO
+  """
+  Warning.
+  """
+  WARNING
+  """
+  Critical.
+  """
+  CRITICAL
+}
+"""
+AlertRuleWhereInput is used for filtering AlertRule objects.
+Input was generated by ent.
+"""
+input AlertRuleWhereInput {
+  """
+  Negates the filter.
+  """
+  not: AlertRuleWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [AlertRuleWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [AlertRuleWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  name field predicates
+  """
+  name: String
+  """
+  name is not this.
+  """
+  nameNEQ: String
+  """
+  name is one of these.
+  """
+  nameIn: [String!]
+  """
+  name is none of these.
+  """
+  nameNotIn: [String!]
+  """
+  name is more than this.
+  """
+  nameGT: String
+  """
+  name is at least this.
+  """
+  nameGTE: String
+  """
+  name is less than this.
+  """
+  nameLT: String
+  """
+  name is at most this.
+  """
+  nameLTE: String
+  """
+  name contains this.
+  """
+  nameContains: String
+  """
+  name starts with this.
+  """
+  nameHasPrefix: String
+  """
+  name ends with this.
+  """
+  nameHasSuffix: String
+  """
+  name equals this, ignoring case.
+  """
+  nameEqualFold: String
+  """
+  name contains this, ignoring case.
+  """
+  nameContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: AlertRuleKind
+  """
+  kind is not this.
+  """
+  kindNEQ: AlertRuleKind
+  """
+  kind is one of these.
+  """
+  kindIn: [AlertRuleKind!]
+  """
+  kind is none of these.
+  """
+  kindNotIn: [AlertRuleKind!]
+  """
+  metric field predicates
+  """
+  metric: String
+  """
+  metric is not this.
+  """
+  metricNEQ: String
+  """
+  metric is one of these.
+  """
+  metricIn: [String!]
+  """
+  metric is none of these.
+  """
+  metricNotIn: [String!]
+  """
+  metric is more than this.
+  """
+  metricGT: String
+  """
+  metric is at least this.
+  """
+  metricGTE: String
+  """
+  metric is less than this.
+  """
+  metricLT: String
+  """
+  metric is at most this.
+  """
+  metricLTE: String
+  """
+  metric contains this.
+  """
+  metricContains: String
+  """
+  metric starts with this.
+  """
+  metricHasPrefix: String
+  """
+  metric ends with this.
+  """
+  metricHasSuffix: String
+  """
+  metric is not set.
+  """
+  metricIsNil: Boolean
+  """
+  metric is set.
+  """
+  metricNotNil: Boolean
+  """
+  metric equals this, ignoring case.
+  """
+  metricEqualFold: String
+  """
+  metric contains this, ignoring case.
+  """
+  metricContainsFold: String
+  """
+  direction field predicates
+  """
+  direction: AlertRuleDirection
+  """
+  direction is not this.
+  """
+  directionNEQ: AlertRuleDirection
+  """
+  direction is one of these.
+  """
+  directionIn: [AlertRuleDirection!]
+  """
+  direction is none of these.
+  """
+  directionNotIn: [AlertRuleDirection!]
+  """
+  threshold field predicates
+  """
+  threshold: Float
+  """
+  threshold is not this.
+  """
+  thresholdNEQ: Float
+  """
+  threshold is one of these.
+  """
+  thresholdIn: [Float!]
+  """
+  threshold is none of these.
+  """
+  thresholdNotIn: [Float!]
+  """
+  threshold is more than this.
+  """
+  thresholdGT: Float
+  """
+  threshold is at least this.
+  """
+  thresholdGTE: Float
+  """
+  threshold is less than this.
+  """
+  thresholdLT: Float
+  """
+  threshold is at most this.
+  """
+  thresholdLTE: Float
+  """
+  severity field predicates
+  """
+  severity: AlertRuleSeverity
+  """
+  severity is not this.
+  """
+  severityNEQ: AlertRuleSeverity
+  """
+  severity is one of these.
+  """
+  severityIn: [AlertRuleSeverity!]
+  """
+  severity is none of these.
+  """
+  severityNotIn: [AlertRuleSeverity!]
+  """
+  enabled field predicates
+  """
+  enabled: Boolean
+  """
+  enabled is not this.
+  """
+  enabledNEQ: Boolean
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+}
+"""
 AlertSeverity is enum for the field severity
 """
 enum AlertSeverity @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Severity") {
@@ -7492,6 +9370,19 @@ enum AlertSeverity @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Sever
   Critical.
   """
   CRITICAL
+}
+"""
+AlertStatus is enum for the field status
+"""
+enum AlertStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/alert.Status") {
+  """
+  Open.
+  """
+  OPEN
+  """
+  Resolved.
+  """
+  RESOLVED
 }
 """
 AlertWhereInput is used for filtering Alert objects.
@@ -7810,6 +9701,162 @@ input AlertWhereInput {
   acknowledgedAt is set.
   """
   acknowledgedAtNotNil: Boolean
+  """
+  status field predicates
+  """
+  status: AlertStatus
+  """
+  status is not this.
+  """
+  statusNEQ: AlertStatus
+  """
+  status is one of these.
+  """
+  statusIn: [AlertStatus!]
+  """
+  status is none of these.
+  """
+  statusNotIn: [AlertStatus!]
+  """
+  subject field predicates
+  """
+  subject: String
+  """
+  subject is not this.
+  """
+  subjectNEQ: String
+  """
+  subject is one of these.
+  """
+  subjectIn: [String!]
+  """
+  subject is none of these.
+  """
+  subjectNotIn: [String!]
+  """
+  subject is more than this.
+  """
+  subjectGT: String
+  """
+  subject is at least this.
+  """
+  subjectGTE: String
+  """
+  subject is less than this.
+  """
+  subjectLT: String
+  """
+  subject is at most this.
+  """
+  subjectLTE: String
+  """
+  subject contains this.
+  """
+  subjectContains: String
+  """
+  subject starts with this.
+  """
+  subjectHasPrefix: String
+  """
+  subject ends with this.
+  """
+  subjectHasSuffix: String
+  """
+  subject is not set.
+  """
+  subjectIsNil: Boolean
+  """
+  subject is set.
+  """
+  subjectNotNil: Boolean
+  """
+  subject equals this, ignoring case.
+  """
+  subjectEqualFold: String
+  """
+  subject contains this, ignoring case.
+  """
+  subjectContainsFold: String
+  """
+  resolved_at field predicates
+  """
+  resolvedAt: Time
+  """
+  resolvedAt is not this.
+  """
+  resolvedAtNEQ: Time
+  """
+  resolvedAt is one of these.
+  """
+  resolvedAtIn: [Time!]
+  """
+  resolvedAt is none of these.
+  """
+  resolvedAtNotIn: [Time!]
+  """
+  resolvedAt is more than this.
+  """
+  resolvedAtGT: Time
+  """
+  resolvedAt is at least this.
+  """
+  resolvedAtGTE: Time
+  """
+  resolvedAt is less than this.
+  """
+  resolvedAtLT: Time
+  """
+  resolvedAt is at most this.
+  """
+  resolvedAtLTE: Time
+  """
+  resolvedAt is not set.
+  """
+  resolvedAtIsNil: Boolean
+  """
+  resolvedAt is set.
+  """
+  resolvedAtNotNil: Boolean
+  """
+  rule_id field predicates
+  """
+  ruleID: ID
+  """
+  ruleID is not this.
+  """
+  ruleIDNEQ: ID
+  """
+  ruleID is one of these.
+  """
+  ruleIDIn: [ID!]
+  """
+  ruleID is none of these.
+  """
+  ruleIDNotIn: [ID!]
+  """
+  ruleID is more than this.
+  """
+  ruleIDGT: ID
+  """
+  ruleID is at least this.
+  """
+  ruleIDGTE: ID
+  """
+  ruleID is less than this.
+  """
+  ruleIDLT: ID
+  """
+  ruleID is at most this.
+  """
+  ruleIDLTE: ID
+  """
+  ruleID is not set.
+  """
+  ruleIDIsNil: Boolean
+  """
+  ruleID is set.
+  """
+  ruleIDNotNil: Boolean
 }
 """
 An image or video of the asset library (素材库) with its source, licence and model release.
@@ -9900,9 +11947,9 @@ type Collaboration implements Node {
   """
   commissionRate: Float!
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: Money!
+  trackingCode: String
   """
   The organization (tenant) that owns this record.
   """
@@ -9983,10 +12030,6 @@ enum CollaborationOrderField {
   Order by fee.
   """
   FEE
-  """
-  Order by attributed gmv.
-  """
-  ATTRIBUTED_GMV
 }
 """
 CollaborationStatus is enum for the field status
@@ -10318,6 +12361,66 @@ input CollaborationWhereInput {
   commissionRate is at most this.
   """
   commissionRateLTE: Float
+  """
+  tracking_code field predicates
+  """
+  trackingCode: String
+  """
+  trackingCode is not this.
+  """
+  trackingCodeNEQ: String
+  """
+  trackingCode is one of these.
+  """
+  trackingCodeIn: [String!]
+  """
+  trackingCode is none of these.
+  """
+  trackingCodeNotIn: [String!]
+  """
+  trackingCode is more than this.
+  """
+  trackingCodeGT: String
+  """
+  trackingCode is at least this.
+  """
+  trackingCodeGTE: String
+  """
+  trackingCode is less than this.
+  """
+  trackingCodeLT: String
+  """
+  trackingCode is at most this.
+  """
+  trackingCodeLTE: String
+  """
+  trackingCode contains this.
+  """
+  trackingCodeContains: String
+  """
+  trackingCode starts with this.
+  """
+  trackingCodeHasPrefix: String
+  """
+  trackingCode ends with this.
+  """
+  trackingCodeHasSuffix: String
+  """
+  trackingCode is not set.
+  """
+  trackingCodeIsNil: Boolean
+  """
+  trackingCode is set.
+  """
+  trackingCodeNotNil: Boolean
+  """
+  trackingCode equals this, ignoring case.
+  """
+  trackingCodeEqualFold: String
+  """
+  trackingCode contains this, ignoring case.
+  """
+  trackingCodeContainsFold: String
   """
   organization edge predicates
   """
@@ -11549,6 +13652,44 @@ input ContentWhereInput {
   hasCollaborationsWith: [CollaborationWhereInput!]
 }
 """
+CreateAlertRuleInput is used for create AlertRule object.
+Input was generated by ent.
+"""
+input CreateAlertRuleInput {
+  """
+  Name shown with its alerts.
+  """
+  name: String!
+  """
+  THRESHOLD: a KPI of yesterday above or below a value; ANOMALY: a KPI of yesterday outside its trailing 28-day mean ± k·σ; STOCK_LOW: a SKU at or below its warning level; DAYS_OF_COVER: a SKU's days of cover below its supplier's lead time; REFUND_SPIKE: yesterday's 退款率 above the trailing 28-day mean + k·σ; SYNC_FAILED: a sync job failed; CAMPAIGN_BUDGET: spend ≥ threshold (default 0.9) of a campaign's budget; CONTENT_SLA: content in review longer than threshold hours.
+  """
+  kind: AlertRuleKind!
+  """
+  THRESHOLD and ANOMALY: the KPI, one of PAID_AMOUNT, PAYING_BUYERS, PAID_ORDERS, AVERAGE_ORDER_VALUE, CONVERSION_RATE, UV_VALUE, REFUND_RATE, REPURCHASE_RATE, VISITORS, NEW_BUYERS, RETURNING_BUYERS (money in fen, rates as fractions).
+  """
+  metric: String
+  """
+  THRESHOLD: raise when the KPI is ABOVE or BELOW the threshold.
+  """
+  direction: AlertRuleDirection
+  """
+  THRESHOLD: the value; ANOMALY and REFUND_SPIKE: k, the number of standard deviations; CAMPAIGN_BUDGET: the spent share (0.9); CONTENT_SLA: hours in review.
+  """
+  threshold: Float
+  """
+  Severity of its alerts.
+  """
+  severity: AlertRuleSeverity
+  """
+  Disabled rules raise nothing and resolve their open alerts.
+  """
+  enabled: Boolean
+  """
+  Id of organization.
+  """
+  organizationID: ID!
+}
+"""
 CreateAssetInput is used for create Asset object.
 Input was generated by ent.
 """
@@ -11682,9 +13823,9 @@ input CreateCollaborationInput {
   """
   commissionRate: Float
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: MoneyInput
+  trackingCode: String
   """
   Id of kolPartner.
   """
@@ -13939,9 +16080,13 @@ type MetricSnapshot implements Node {
   """
   orders: Int!
   """
-  Orders paid.
+  Orders paid (支付笔数).
   """
   paidOrders: Int!
+  """
+  Distinct paying buyers as the platform reports them (支付买家数).
+  """
+  payingBuyers: Int!
   """
   Gross merchandise value.
   """
@@ -14385,6 +16530,38 @@ input MetricSnapshotWhereInput {
   """
   paidOrdersLTE: Int
   """
+  paying_buyers field predicates
+  """
+  payingBuyers: Int
+  """
+  payingBuyers is not this.
+  """
+  payingBuyersNEQ: Int
+  """
+  payingBuyers is one of these.
+  """
+  payingBuyersIn: [Int!]
+  """
+  payingBuyers is none of these.
+  """
+  payingBuyersNotIn: [Int!]
+  """
+  payingBuyers is more than this.
+  """
+  payingBuyersGT: Int
+  """
+  payingBuyers is at least this.
+  """
+  payingBuyersGTE: Int
+  """
+  payingBuyers is less than this.
+  """
+  payingBuyersLT: Int
+  """
+  payingBuyers is at most this.
+  """
+  payingBuyersLTE: Int
+  """
   source field predicates
   """
   source: String
@@ -14523,6 +16700,10 @@ type Order implements Node {
   When it was paid.
   """
   paidAt: Time
+  """
+  KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration.
+  """
+  trackingCode: String
   """
   The organization (tenant) that owns this record.
   """
@@ -15562,6 +17743,66 @@ input OrderWhereInput {
   paidAt is set.
   """
   paidAtNotNil: Boolean
+  """
+  tracking_code field predicates
+  """
+  trackingCode: String
+  """
+  trackingCode is not this.
+  """
+  trackingCodeNEQ: String
+  """
+  trackingCode is one of these.
+  """
+  trackingCodeIn: [String!]
+  """
+  trackingCode is none of these.
+  """
+  trackingCodeNotIn: [String!]
+  """
+  trackingCode is more than this.
+  """
+  trackingCodeGT: String
+  """
+  trackingCode is at least this.
+  """
+  trackingCodeGTE: String
+  """
+  trackingCode is less than this.
+  """
+  trackingCodeLT: String
+  """
+  trackingCode is at most this.
+  """
+  trackingCodeLTE: String
+  """
+  trackingCode contains this.
+  """
+  trackingCodeContains: String
+  """
+  trackingCode starts with this.
+  """
+  trackingCodeHasPrefix: String
+  """
+  trackingCode ends with this.
+  """
+  trackingCodeHasSuffix: String
+  """
+  trackingCode is not set.
+  """
+  trackingCodeIsNil: Boolean
+  """
+  trackingCode is set.
+  """
+  trackingCodeNotNil: Boolean
+  """
+  trackingCode equals this, ignoring case.
+  """
+  trackingCodeEqualFold: String
+  """
+  trackingCode contains this, ignoring case.
+  """
+  trackingCodeContainsFold: String
   """
   organization edge predicates
   """
@@ -17554,6 +19795,40 @@ type Query {
     """
     where: AlertWhereInput
   ): AlertConnection!
+  """
+  The alertRules.
+  """
+  alertRules(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AlertRules returned from the connection.
+    """
+    orderBy: AlertRuleOrder
+
+    """
+    Filtering options for AlertRules returned from the connection.
+    """
+    where: AlertRuleWhereInput
+  ): AlertRuleConnection!
   """
   The assets.
   """
@@ -21313,6 +23588,44 @@ The builtin Time type
 """
 scalar Time
 """
+UpdateAlertRuleInput is used for update AlertRule object.
+Input was generated by ent.
+"""
+input UpdateAlertRuleInput {
+  """
+  Name shown with its alerts.
+  """
+  name: String
+  """
+  THRESHOLD: a KPI of yesterday above or below a value; ANOMALY: a KPI of yesterday outside its trailing 28-day mean ± k·σ; STOCK_LOW: a SKU at or below its warning level; DAYS_OF_COVER: a SKU's days of cover below its supplier's lead time; REFUND_SPIKE: yesterday's 退款率 above the trailing 28-day mean + k·σ; SYNC_FAILED: a sync job failed; CAMPAIGN_BUDGET: spend ≥ threshold (default 0.9) of a campaign's budget; CONTENT_SLA: content in review longer than threshold hours.
+  """
+  kind: AlertRuleKind
+  """
+  THRESHOLD and ANOMALY: the KPI, one of PAID_AMOUNT, PAYING_BUYERS, PAID_ORDERS, AVERAGE_ORDER_VALUE, CONVERSION_RATE, UV_VALUE, REFUND_RATE, REPURCHASE_RATE, VISITORS, NEW_BUYERS, RETURNING_BUYERS (money in fen, rates as fractions).
+  """
+  metric: String
+  """
+  Clears Metric.
+  """
+  clearMetric: Boolean
+  """
+  THRESHOLD: raise when the KPI is ABOVE or BELOW the threshold.
+  """
+  direction: AlertRuleDirection
+  """
+  THRESHOLD: the value; ANOMALY and REFUND_SPIKE: k, the number of standard deviations; CAMPAIGN_BUDGET: the spent share (0.9); CONTENT_SLA: hours in review.
+  """
+  threshold: Float
+  """
+  Severity of its alerts.
+  """
+  severity: AlertRuleSeverity
+  """
+  Disabled rules raise nothing and resolve their open alerts.
+  """
+  enabled: Boolean
+}
+"""
 UpdateAssetInput is used for update Asset object.
 Input was generated by ent.
 """
@@ -21486,9 +23799,13 @@ input UpdateCollaborationInput {
   """
   commissionRate: Float
   """
-  GMV attributed to the partner.
+  Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration.
   """
-  attributedGmv: MoneyInput
+  trackingCode: String
+  """
+  Clears TrackingCode.
+  """
+  clearTrackingCode: Boolean
   """
   Id of campaign.
   """
@@ -22348,6 +24665,511 @@ input UserWhereInput {
   hasMembershipsWith: [MembershipWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../insights.graphql", Input: `# Operations insights (issue 10): KPIs per period with 环比/同比/targets, the
+# funnel, the traffic mix, customers (RFM, cohorts) and products (4321).
+# Definitions: docs/insights.md.
+
+"Kind of a reporting period; every period is in the stores' business time zone."
+enum PeriodKind {
+  "One business day."
+  DAY
+  "An ISO 8601 week, Monday to Sunday."
+  WEEK
+  "A calendar month."
+  MONTH
+  "A calendar quarter."
+  QUARTER
+  "A custom range of days (at most 400)."
+  CUSTOM
+}
+
+"A reporting period."
+input PeriodInput {
+  "DAY, WEEK, MONTH, QUARTER or CUSTOM."
+  kind: PeriodKind!
+  "DAY/WEEK/MONTH/QUARTER: any day inside the period, YYYY-MM-DD; defaults to today (Asia/Shanghai)."
+  day: String
+  "CUSTOM: the first day, YYYY-MM-DD."
+  from: String
+  "CUSTOM: the last day, included, YYYY-MM-DD."
+  to: String
+}
+
+"A resolved reporting period."
+type InsightPeriod {
+  "DAY, WEEK, MONTH, QUARTER or CUSTOM."
+  kind: PeriodKind!
+  "Short name: 2026-11-11, 2026-W47, 2026-11, 2026-Q4 or first~last."
+  label: String!
+  "First day, YYYY-MM-DD."
+  from: String!
+  "Last day (included), YYYY-MM-DD."
+  to: String!
+  "Number of days."
+  days: Int!
+}
+
+"A KPI that can be compared, targeted and alerted on."
+enum InsightMetric {
+  "支付金额: amount paid in the period, postage included, later refunds not deducted."
+  PAID_AMOUNT
+  "支付买家数: distinct paying buyers (per store; summed over stores)."
+  PAYING_BUYERS
+  "支付笔数: paid orders, refunds not deducted."
+  PAID_ORDERS
+  "客单价 = 支付金额 ÷ 支付买家数."
+  AVERAGE_ORDER_VALUE
+  "支付转化率 = 支付买家数 ÷ 访客数."
+  CONVERSION_RATE
+  "UV价值 = 支付金额 ÷ 访客数."
+  UV_VALUE
+  "退款率 = refunded amount of the period's paid orders ÷ 支付金额."
+  REFUND_RATE
+  "复购率 = paying buyers with ≥ 2 paid orders in the period ÷ 支付买家数."
+  REPURCHASE_RATE
+  "访客数: unique visitors (platform snapshots)."
+  VISITORS
+  "New buyers: paying buyers without a paid order in the 365 days before the period."
+  NEW_BUYERS
+  "Returning buyers (老买家): paying buyers with a paid order in the 365 days before the period."
+  RETURNING_BUYERS
+}
+
+"The figures of a period (definitions in docs/insights.md)."
+type InsightFigures {
+  "支付金额: amount paid in the period, postage included, later refunds not deducted."
+  paidAmount: Money!
+  "支付买家数: distinct paying buyers; a buyer counts once per store."
+  payingBuyers: Int!
+  "支付笔数: paid orders; refunds not deducted."
+  paidOrders: Int!
+  "客单价 = 支付金额 ÷ 支付买家数, rounded half up to the fen."
+  averageOrderValue: Money!
+  "访客数: unique visitors, from the platform's daily snapshots."
+  visitors: Int!
+  "加购: add-to-cart actions, from the platform's daily snapshots."
+  addToCart: Int!
+  "下单买家数: distinct buyers who placed an order (any status)."
+  orderingBuyers: Int!
+  "支付转化率 = 支付买家数 ÷ 访客数; 0 without visitors."
+  conversionRate: Float!
+  "UV价值 = 支付金额 ÷ 访客数."
+  uvValue: Money!
+  "Refunded amount of the orders paid in the period."
+  refundAmount: Money!
+  "Orders paid in the period and refunded since."
+  refundedOrders: Int!
+  "退款率 = refundAmount ÷ 支付金额."
+  refundRate: Float!
+  "New buyers: paying buyers without a paid order in the 365 days before the period."
+  newBuyers: Int!
+  "Returning buyers (老买家): paying buyers with a paid order in the 365 days before the period."
+  returningBuyers: Int!
+  "Paying buyers with at least 2 paid orders in the period."
+  repeatBuyers: Int!
+  "复购率 = repeatBuyers ÷ payingBuyers."
+  repurchaseRate: Float!
+}
+
+"A KPI with its 环比, 同比 and target."
+type KPIComparison {
+  "Which KPI."
+  metric: InsightMetric!
+  "Value in the period (money in fen, rates as fractions)."
+  value: Float!
+  "Value in the previous period (环比 base)."
+  previous: Float!
+  "(value − previous) ÷ |previous|; null when previous is 0."
+  previousChange: Float
+  "Value in the same period a year earlier (同比 base)."
+  yearAgo: Float!
+  "(value − yearAgo) ÷ |yearAgo|; null when yearAgo is 0."
+  yearAgoChange: Float
+  "The organization's target for the month or quarter, if set."
+  target: Float
+  "value ÷ target (达成率); null without a target."
+  targetProgress: Float
+  "value − target; null without a target."
+  targetDelta: Float
+}
+
+"One step of the conversion funnel (转化漏斗)."
+type FunnelStage {
+  "VISITORS, ADD_TO_CART, ORDERING_BUYERS or PAYING_BUYERS."
+  name: String!
+  "Visitors or buyers at this stage."
+  count: Int!
+  "count ÷ the previous stage's count (加购率, 下单转化率, 下单支付转化率)."
+  rateFromPrevious: Float!
+  "count ÷ visitors."
+  rateFromTop: Float!
+}
+
+"One traffic source (流量来源) of the traffic mix."
+type TrafficSourceShare {
+  "NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN or OTHER."
+  source: String!
+  "Visitors from the source."
+  visitors: Int!
+  "visitors ÷ all visitors."
+  share: Float!
+  "Paying buyers whose orders came from the source."
+  payingBuyers: Int!
+  "payingBuyers ÷ visitors of the source."
+  conversionRate: Float!
+  "Amount paid on orders from the source."
+  paidAmount: Money!
+  "paidAmount ÷ all paid amount."
+  amountShare: Float!
+}
+
+"The figures of one store."
+type StoreFigures {
+  "The store."
+  store: Store!
+  "Its figures in the period."
+  figures: InsightFigures!
+}
+
+"The figures of one organization (for an agency: each client)."
+type OrganizationFigures {
+  "The organization."
+  organization: Organization!
+  "Its figures in the period."
+  figures: InsightFigures!
+}
+
+"The 30-day repurchase rate (30日复购率)."
+type Repurchase30 {
+  "Buyers whose first paid order ever fell in the period."
+  firstTimeBuyers: Int!
+  "Of those, buyers who paid again 1 to 30 days after their first order."
+  repurchased: Int!
+  "repurchased ÷ firstTimeBuyers."
+  rate: Float!
+}
+
+"Operations figures of a store, an organization or an agency with its clients, for a period."
+type Insights {
+  "The period."
+  period: InsightPeriod!
+  "The previous period (环比)."
+  previousPeriod: InsightPeriod!
+  "The same period a year earlier (同比)."
+  yearAgoPeriod: InsightPeriod!
+  "Figures in the period."
+  figures: InsightFigures!
+  "Figures in the previous period."
+  previous: InsightFigures!
+  "Figures in the same period a year earlier."
+  yearAgo: InsightFigures!
+  "Every KPI with its 环比, 同比 and target."
+  kpis: [KPIComparison!]!
+  "Visitors → add-to-cart → ordering buyers → paying buyers."
+  funnel: [FunnelStage!]!
+  "Share and conversion per traffic source."
+  trafficMix: [TrafficSourceShare!]!
+  "Per organization (an agency's clients), limited to those the viewer may read."
+  byOrganization: [OrganizationFigures!]!
+  "Per store, limited to those the viewer may read."
+  byStore: [StoreFigures!]!
+  "The 30-day repurchase rate of the period's first-time buyers."
+  repurchase30: Repurchase30!
+}
+
+"RFM customer segment (DOMAIN.md §3.1)."
+enum RFMSegment {
+  "重要价值客户: recent, high frequency, high monetary."
+  IMPORTANT_VALUE
+  "重要保持客户: not recent, high frequency, high monetary."
+  IMPORTANT_RETAIN
+  "重要发展客户: recent, low frequency, high monetary."
+  IMPORTANT_DEVELOP
+  "重要挽留客户: not recent, low frequency, high monetary."
+  IMPORTANT_WIN_BACK
+  "一般价值客户: recent, high frequency, low monetary."
+  GENERAL_VALUE
+  "一般保持客户: not recent, high frequency, low monetary."
+  GENERAL_RETAIN
+  "一般发展客户: recent, low frequency, low monetary."
+  GENERAL_DEVELOP
+  "一般挽留客户: not recent, low frequency, low monetary."
+  GENERAL_WIN_BACK
+}
+
+"How RFM split points are chosen."
+enum RFMThresholdMode {
+  "The mean of each dimension."
+  MEAN
+  "The median of each dimension."
+  MEDIAN
+  "A quantile of each dimension (quantile)."
+  QUANTILE
+  "Fixed values (recencyDays, frequency, monetary)."
+  FIXED
+}
+
+"An organization's RFM settings."
+type RFMSettings {
+  "How split points are chosen."
+  mode: RFMThresholdMode!
+  "QUANTILE: the quantile, between 0 and 1."
+  quantile: Float
+  "FIXED: recent when the last paid order is at most this many days old."
+  recencyDays: Int
+  "FIXED: high frequency from this many paid orders."
+  frequency: Int
+  "FIXED: high monetary from this amount."
+  monetary: Money
+  "Paid orders of the last windowDays days count (365 by default)."
+  windowDays: Int!
+}
+
+"An organization's RFM settings, as input."
+input RFMSettingsInput {
+  "How split points are chosen."
+  mode: RFMThresholdMode!
+  "QUANTILE: the quantile, strictly between 0 and 1."
+  quantile: Float
+  "FIXED: recent when the last paid order is at most this many days old (≥ 0)."
+  recencyDays: Int
+  "FIXED: high frequency from this many paid orders (≥ 1)."
+  frequency: Int
+  "FIXED: high monetary from this amount."
+  monetary: MoneyInput
+  "Paid orders of the last windowDays days count; 1 to 3650, default 365."
+  windowDays: Int
+}
+
+"The RFM split points in use: recent when R ≤ recencyDays, high F when F ≥ frequency, high M when M ≥ monetary."
+type RFMThresholds {
+  "R split: days since the last paid order."
+  recencyDays: Float!
+  "F split: paid orders in the window."
+  frequency: Float!
+  "M split: amount paid in the window."
+  monetary: Money!
+}
+
+"One RFM segment's buyers and GMV."
+type RFMSegmentSummary {
+  "The segment."
+  segment: RFMSegment!
+  "Chinese name, e.g. 重要价值客户."
+  name: String!
+  "Buyers in the segment."
+  buyers: Int!
+  "Their amount paid in the window."
+  gmv: Money!
+  "buyers ÷ all buyers."
+  share: Float!
+}
+
+"RFM segmentation of an organization's buyers (per store: a buyer reference is a per-platform pseudonym)."
+type RFMAnalysis {
+  "Reference day for recency, YYYY-MM-DD."
+  asOf: String!
+  "Settings used."
+  settings: RFMSettings!
+  "Split points used."
+  thresholds: RFMThresholds!
+  "Buyers with a paid order in the window."
+  buyers: Int!
+  "The 8 segments, in the canonical order."
+  segments: [RFMSegmentSummary!]!
+}
+
+"A buyer of a store with its R, F and M."
+type RFMBuyer {
+  "The store the buyer paid in."
+  store: Store!
+  "Pseudonymous buyer reference."
+  buyerRef: String!
+  "The buyer's segment."
+  segment: RFMSegment!
+  "Days since the last paid order."
+  recencyDays: Int!
+  "Paid orders in the window."
+  frequency: Int!
+  "Amount paid in the window."
+  monetary: Money!
+  "Day of the last paid order, YYYY-MM-DD."
+  lastPaidOn: String!
+}
+
+"An edge of an RFMBuyerConnection."
+type RFMBuyerEdge {
+  "The buyer."
+  node: RFMBuyer!
+  "Cursor of this edge."
+  cursor: String!
+}
+
+"Buyers of one RFM segment, highest monetary first."
+type RFMBuyerConnection {
+  "The buyers."
+  edges: [RFMBuyerEdge!]!
+  "Paging information."
+  pageInfo: PageInfo!
+  "Buyers in the segment."
+  totalCount: Int!
+}
+
+"A monthly cohort: buyers whose first paid order fell in the month."
+type CohortRow {
+  "Cohort month, YYYY-MM."
+  month: String!
+  "Buyers in the cohort."
+  size: Int!
+  "retained[k]: buyers of the cohort who paid in month k after (retained[0] = size)."
+  retained: [Int!]!
+  "retained[k] ÷ size."
+  rates: [Float!]!
+}
+
+"A 4321 portfolio role's share against its target."
+type PortfolioRoleMix {
+  "The role."
+  role: ProductPortfolioRole!
+  "Target share: 0.4, 0.3, 0.2, 0.1."
+  target: Float!
+  "SKUs of products in the role."
+  skus: Int!
+  "skus ÷ all SKUs."
+  skuShare: Float!
+  "Amount paid for the role's SKUs in the period."
+  gmv: Money!
+  "gmv ÷ all GMV."
+  gmvShare: Float!
+}
+
+"Stock and sales of one SKU."
+type SKUInsight {
+  "The SKU."
+  sku: SKU!
+  "Units in stock."
+  stock: Int!
+  "Units paid in the last 28 days."
+  unitsLast28Days: Int!
+  "Stock ÷ average daily units of the last 28 days; null when nothing sold."
+  daysOfCover: Float
+  "Supplier lead time in days (0 without a supplier)."
+  leadTimeDays: Int!
+  "Daily units × lead time + safety stock (7 days of sales)."
+  reorderPoint: Int!
+  "Units to order now: up to the reorder point plus 28 days of sales; 0 when not due."
+  suggestedQuantity: Int!
+  "In stock and unsold for 28 days, or more than 90 days of cover (滞销)."
+  slowMover: Boolean!
+}
+
+"Product figures (4321 产品策略, 库存周转)."
+type ProductInsights {
+  "The period of the GMV mix."
+  period: InsightPeriod!
+  "SKU count and GMV per 4321 role against 40/30/20/10."
+  mix: [PortfolioRoleMix!]!
+  "Slow movers, longest cover first."
+  slowMovers: [SKUInsight!]!
+  "SKUs at or below their reorder point."
+  replenishment: [SKUInsight!]!
+}
+
+"An organization's target for one KPI in a month or quarter."
+type InsightTargetValue {
+  "The organization."
+  organization: Organization!
+  "The period."
+  period: InsightPeriod!
+  "The KPI."
+  metric: InsightMetric!
+  "Target value (money in fen, rates as fractions)."
+  value: Float!
+}
+
+"Period of a target."
+enum TargetPeriodKind {
+  "月度目标."
+  MONTH
+  "季度目标."
+  QUARTER
+}
+
+extend type Query {
+  "Figures of one store for a period, with 环比, 同比 and the funnel and traffic mix."
+  storeInsights("Global id of the store." storeId: ID!, "The period." period: PeriodInput!): Insights!
+  "Figures of an organization (an agency: with all its clients the viewer may read), broken down per client and per store."
+  organizationInsights("Global id of the organization." organizationId: ID!, "The period." period: PeriodInput!): Insights!
+  "RFM segmentation of the organization's buyers (an agency: its clients')."
+  rfm("Global id of the organization." organizationId: ID!, "Reference day, YYYY-MM-DD; defaults to yesterday." asOf: String): RFMAnalysis!
+  "The buyers of one RFM segment."
+  rfmBuyers(
+    "Global id of the organization." organizationId: ID!
+    "The segment." segment: RFMSegment!
+    "Reference day, YYYY-MM-DD; defaults to yesterday." asOf: String
+    "Page size, 1–100 (default 20)." first: Int
+    "Cursor to continue after." after: String
+  ): RFMBuyerConnection!
+  "Monthly cohort retention of first-time buyers."
+  cohortRetention("Global id of the organization." organizationId: ID!, "First cohort month, YYYY-MM." fromMonth: String!, "Number of cohorts, 1–24." months: Int!): [CohortRow!]!
+  "4321 mix, slow movers and replenishment of an organization's products."
+  productInsights("Global id of the organization." organizationId: ID!, "The period of the GMV mix." period: PeriodInput!): ProductInsights!
+}
+
+extend type Mutation {
+  "Set an organization's target for a KPI in the month or quarter containing day (月度/季度目标)."
+  setInsightTarget(
+    "Global id of the organization." organizationId: ID!
+    "MONTH or QUARTER." kind: TargetPeriodKind!
+    "Any day of the month or quarter, YYYY-MM-DD." day: String!
+    "The KPI." metric: InsightMetric!
+    "Target value ≥ 0 (money in fen, rates as fractions)." value: Float!
+  ): InsightTargetValue!
+  "Set an organization's RFM thresholds."
+  setRFMSettings("Global id of the organization." organizationId: ID!, "The settings." input: RFMSettingsInput!): RFMSettings!
+  "Create an alert rule."
+  createAlertRule("The fields to set." input: CreateAlertRuleInput!): AlertRule!
+  "Update an alert rule."
+  updateAlertRule("Global id of the object." id: ID!, "The fields to set." input: UpdateAlertRuleInput!): AlertRule!
+}
+
+extend type Subscription {
+  "Alerts as they are raised in organizations where the viewer sees alerts (one organization when given)."
+  alertRaised("Only alerts of this organization." organizationId: ID): Alert!
+}
+
+extend type Collaboration {
+  "支付金额 of the paid orders carrying the collaboration's tracking code (computed, refunds not deducted)."
+  attributedGmv: Money!
+  "Paid orders carrying the tracking code."
+  attributedOrders: Int!
+  "Refunded amount of those orders."
+  attributedRefunds: Money!
+  "CPS commission = commissionRate × (attributedGmv − attributedRefunds), rounded half up to the fen."
+  commission: Money!
+}
+
+"A campaign's results, computed from the orders (not typed)."
+type CampaignResults {
+  "支付金额 of the store's orders paid within the campaign window."
+  paidAmount: Money!
+  "Distinct paying buyers of those orders."
+  payingBuyers: Int!
+  "Paid orders."
+  paidOrders: Int!
+  "客单价 = paidAmount ÷ payingBuyers."
+  averageOrderValue: Money!
+  "Spend recorded on the campaign."
+  spend: Money!
+  "ROI = paidAmount ÷ spend; null without spend."
+  roi: Float
+}
+
+extend type Campaign {
+  "Results computed from the orders paid in the campaign's store within its window."
+  results: CampaignResults!
+}
+`, BuiltIn: false},
 	{Name: "../mutation.graphql", Input: `"Writes. Each mutation returns the changed object; deletes return the deleted id."
 type Mutation {
   "Create a store (店铺) in an organization."
@@ -22430,9 +25252,9 @@ type TrafficSourceCount {
 extend type MetricSnapshot {
   "Visitors by traffic source, largest first."
   trafficSources: [TrafficSourceCount!]!
-  "Paid orders divided by visitors (转化率), 0 when there were no visitors."
+  "支付转化率 = paying buyers ÷ visitors, 0 when there were no visitors."
   conversionRate: Float!
-  "GMV divided by paid orders (客单价)."
+  "客单价 = GMV ÷ paying buyers, rounded half up to the fen; 0 without paying buyers."
   averageOrderValue: Money!
 }
 
@@ -23202,6 +26024,14 @@ func (ec *executionContext) childFields_Alert(ctx context.Context, field graphql
 		return ec.fieldContext_Alert_message(ctx, field)
 	case "acknowledgedAt":
 		return ec.fieldContext_Alert_acknowledgedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Alert_status(ctx, field)
+	case "subject":
+		return ec.fieldContext_Alert_subject(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_Alert_resolvedAt(ctx, field)
+	case "ruleID":
+		return ec.fieldContext_Alert_ruleID(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alert", field.Name)
 }
@@ -23226,6 +26056,58 @@ func (ec *executionContext) childFields_AlertEdge(ctx context.Context, field gra
 		return ec.fieldContext_AlertEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AlertEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AlertRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AlertRule_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AlertRule_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AlertRule_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_AlertRule_organizationID(ctx, field)
+	case "name":
+		return ec.fieldContext_AlertRule_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_AlertRule_kind(ctx, field)
+	case "metric":
+		return ec.fieldContext_AlertRule_metric(ctx, field)
+	case "direction":
+		return ec.fieldContext_AlertRule_direction(ctx, field)
+	case "threshold":
+		return ec.fieldContext_AlertRule_threshold(ctx, field)
+	case "severity":
+		return ec.fieldContext_AlertRule_severity(ctx, field)
+	case "enabled":
+		return ec.fieldContext_AlertRule_enabled(ctx, field)
+	case "organization":
+		return ec.fieldContext_AlertRule_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertRule", field.Name)
+}
+
+func (ec *executionContext) childFields_AlertRuleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AlertRuleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AlertRuleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AlertRuleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertRuleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AlertRuleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AlertRuleEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AlertRuleEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlertRuleEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Asset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23424,6 +26306,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
 	case "complianceFindings":
 		return ec.fieldContext_Campaign_complianceFindings(ctx, field)
+	case "results":
+		return ec.fieldContext_Campaign_results(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -23490,6 +26374,24 @@ func (ec *executionContext) childFields_CampaignPhase(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CampaignPhase", field.Name)
 }
 
+func (ec *executionContext) childFields_CampaignResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paidAmount":
+		return ec.fieldContext_CampaignResults_paidAmount(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_CampaignResults_payingBuyers(ctx, field)
+	case "paidOrders":
+		return ec.fieldContext_CampaignResults_paidOrders(ctx, field)
+	case "averageOrderValue":
+		return ec.fieldContext_CampaignResults_averageOrderValue(ctx, field)
+	case "spend":
+		return ec.fieldContext_CampaignResults_spend(ctx, field)
+	case "roi":
+		return ec.fieldContext_CampaignResults_roi(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignResults", field.Name)
+}
+
 func (ec *executionContext) childFields_CampaignRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "timeLimitedDiscount":
@@ -23536,6 +26438,20 @@ func (ec *executionContext) childFields_CartQuote(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type CartQuote", field.Name)
 }
 
+func (ec *executionContext) childFields_CohortRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_CohortRow_month(ctx, field)
+	case "size":
+		return ec.fieldContext_CohortRow_size(ctx, field)
+	case "retained":
+		return ec.fieldContext_CohortRow_retained(ctx, field)
+	case "rates":
+		return ec.fieldContext_CohortRow_rates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Collaboration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -23562,8 +26478,8 @@ func (ec *executionContext) childFields_Collaboration(ctx context.Context, field
 		return ec.fieldContext_Collaboration_fee(ctx, field)
 	case "commissionRate":
 		return ec.fieldContext_Collaboration_commissionRate(ctx, field)
-	case "attributedGmv":
-		return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+	case "trackingCode":
+		return ec.fieldContext_Collaboration_trackingCode(ctx, field)
 	case "organization":
 		return ec.fieldContext_Collaboration_organization(ctx, field)
 	case "kolPartner":
@@ -23572,6 +26488,14 @@ func (ec *executionContext) childFields_Collaboration(ctx context.Context, field
 		return ec.fieldContext_Collaboration_campaign(ctx, field)
 	case "content":
 		return ec.fieldContext_Collaboration_content(ctx, field)
+	case "attributedGmv":
+		return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+	case "attributedOrders":
+		return ec.fieldContext_Collaboration_attributedOrders(ctx, field)
+	case "attributedRefunds":
+		return ec.fieldContext_Collaboration_attributedRefunds(ctx, field)
+	case "commission":
+		return ec.fieldContext_Collaboration_commission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collaboration", field.Name)
 }
@@ -24010,6 +26934,20 @@ func (ec *executionContext) childFields_FullReductionRule(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type FullReductionRule", field.Name)
 }
 
+func (ec *executionContext) childFields_FunnelStage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_FunnelStage_name(ctx, field)
+	case "count":
+		return ec.fieldContext_FunnelStage_count(ctx, field)
+	case "rateFromPrevious":
+		return ec.fieldContext_FunnelStage_rateFromPrevious(ctx, field)
+	case "rateFromTop":
+		return ec.fieldContext_FunnelStage_rateFromTop(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStage", field.Name)
+}
+
 func (ec *executionContext) childFields_GroupBuyRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "tiers":
@@ -24028,6 +26966,104 @@ func (ec *executionContext) childFields_GroupTier(ctx context.Context, field gra
 		return ec.fieldContext_GroupTier_percentOff(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupTier", field.Name)
+}
+
+func (ec *executionContext) childFields_InsightFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paidAmount":
+		return ec.fieldContext_InsightFigures_paidAmount(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_InsightFigures_payingBuyers(ctx, field)
+	case "paidOrders":
+		return ec.fieldContext_InsightFigures_paidOrders(ctx, field)
+	case "averageOrderValue":
+		return ec.fieldContext_InsightFigures_averageOrderValue(ctx, field)
+	case "visitors":
+		return ec.fieldContext_InsightFigures_visitors(ctx, field)
+	case "addToCart":
+		return ec.fieldContext_InsightFigures_addToCart(ctx, field)
+	case "orderingBuyers":
+		return ec.fieldContext_InsightFigures_orderingBuyers(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_InsightFigures_conversionRate(ctx, field)
+	case "uvValue":
+		return ec.fieldContext_InsightFigures_uvValue(ctx, field)
+	case "refundAmount":
+		return ec.fieldContext_InsightFigures_refundAmount(ctx, field)
+	case "refundedOrders":
+		return ec.fieldContext_InsightFigures_refundedOrders(ctx, field)
+	case "refundRate":
+		return ec.fieldContext_InsightFigures_refundRate(ctx, field)
+	case "newBuyers":
+		return ec.fieldContext_InsightFigures_newBuyers(ctx, field)
+	case "returningBuyers":
+		return ec.fieldContext_InsightFigures_returningBuyers(ctx, field)
+	case "repeatBuyers":
+		return ec.fieldContext_InsightFigures_repeatBuyers(ctx, field)
+	case "repurchaseRate":
+		return ec.fieldContext_InsightFigures_repurchaseRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsightFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_InsightPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_InsightPeriod_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_InsightPeriod_label(ctx, field)
+	case "from":
+		return ec.fieldContext_InsightPeriod_from(ctx, field)
+	case "to":
+		return ec.fieldContext_InsightPeriod_to(ctx, field)
+	case "days":
+		return ec.fieldContext_InsightPeriod_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsightPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_InsightTargetValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_InsightTargetValue_organization(ctx, field)
+	case "period":
+		return ec.fieldContext_InsightTargetValue_period(ctx, field)
+	case "metric":
+		return ec.fieldContext_InsightTargetValue_metric(ctx, field)
+	case "value":
+		return ec.fieldContext_InsightTargetValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsightTargetValue", field.Name)
+}
+
+func (ec *executionContext) childFields_Insights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_Insights_period(ctx, field)
+	case "previousPeriod":
+		return ec.fieldContext_Insights_previousPeriod(ctx, field)
+	case "yearAgoPeriod":
+		return ec.fieldContext_Insights_yearAgoPeriod(ctx, field)
+	case "figures":
+		return ec.fieldContext_Insights_figures(ctx, field)
+	case "previous":
+		return ec.fieldContext_Insights_previous(ctx, field)
+	case "yearAgo":
+		return ec.fieldContext_Insights_yearAgo(ctx, field)
+	case "kpis":
+		return ec.fieldContext_Insights_kpis(ctx, field)
+	case "funnel":
+		return ec.fieldContext_Insights_funnel(ctx, field)
+	case "trafficMix":
+		return ec.fieldContext_Insights_trafficMix(ctx, field)
+	case "byOrganization":
+		return ec.fieldContext_Insights_byOrganization(ctx, field)
+	case "byStore":
+		return ec.fieldContext_Insights_byStore(ctx, field)
+	case "repurchase30":
+		return ec.fieldContext_Insights_repurchase30(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Insights", field.Name)
 }
 
 func (ec *executionContext) childFields_InviteMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24094,6 +27130,30 @@ func (ec *executionContext) childFields_KOLPartnerEdge(ctx context.Context, fiel
 		return ec.fieldContext_KOLPartnerEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KOLPartnerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_KPIComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_KPIComparison_metric(ctx, field)
+	case "value":
+		return ec.fieldContext_KPIComparison_value(ctx, field)
+	case "previous":
+		return ec.fieldContext_KPIComparison_previous(ctx, field)
+	case "previousChange":
+		return ec.fieldContext_KPIComparison_previousChange(ctx, field)
+	case "yearAgo":
+		return ec.fieldContext_KPIComparison_yearAgo(ctx, field)
+	case "yearAgoChange":
+		return ec.fieldContext_KPIComparison_yearAgoChange(ctx, field)
+	case "target":
+		return ec.fieldContext_KPIComparison_target(ctx, field)
+	case "targetProgress":
+		return ec.fieldContext_KPIComparison_targetProgress(ctx, field)
+	case "targetDelta":
+		return ec.fieldContext_KPIComparison_targetDelta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KPIComparison", field.Name)
 }
 
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24178,6 +27238,8 @@ func (ec *executionContext) childFields_MetricSnapshot(ctx context.Context, fiel
 		return ec.fieldContext_MetricSnapshot_orders(ctx, field)
 	case "paidOrders":
 		return ec.fieldContext_MetricSnapshot_paidOrders(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_MetricSnapshot_payingBuyers(ctx, field)
 	case "gmv":
 		return ec.fieldContext_MetricSnapshot_gmv(ctx, field)
 	case "refunds":
@@ -24270,6 +27332,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_orderedAt(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Order_paidAt(ctx, field)
+	case "trackingCode":
+		return ec.fieldContext_Order_trackingCode(ctx, field)
 	case "organization":
 		return ec.fieldContext_Order_organization(ctx, field)
 	case "store":
@@ -24412,6 +27476,16 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OrganizationFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_OrganizationFigures_organization(ctx, field)
+	case "figures":
+		return ec.fieldContext_OrganizationFigures_figures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -24500,6 +27574,24 @@ func (ec *executionContext) childFields_PluginStatus(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PluginStatus", field.Name)
 }
 
+func (ec *executionContext) childFields_PortfolioRoleMix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_PortfolioRoleMix_role(ctx, field)
+	case "target":
+		return ec.fieldContext_PortfolioRoleMix_target(ctx, field)
+	case "skus":
+		return ec.fieldContext_PortfolioRoleMix_skus(ctx, field)
+	case "skuShare":
+		return ec.fieldContext_PortfolioRoleMix_skuShare(ctx, field)
+	case "gmv":
+		return ec.fieldContext_PortfolioRoleMix_gmv(ctx, field)
+	case "gmvShare":
+		return ec.fieldContext_PortfolioRoleMix_gmvShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortfolioRoleMix", field.Name)
+}
+
 func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -24568,6 +27660,20 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProductInsights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_ProductInsights_period(ctx, field)
+	case "mix":
+		return ec.fieldContext_ProductInsights_mix(ctx, field)
+	case "slowMovers":
+		return ec.fieldContext_ProductInsights_slowMovers(ctx, field)
+	case "replenishment":
+		return ec.fieldContext_ProductInsights_replenishment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductInsights", field.Name)
+}
+
 func (ec *executionContext) childFields_ProfileCompleteness(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "percent":
@@ -24616,6 +27722,110 @@ func (ec *executionContext) childFields_QuotedLine(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type QuotedLine", field.Name)
 }
 
+func (ec *executionContext) childFields_RFMAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_RFMAnalysis_asOf(ctx, field)
+	case "settings":
+		return ec.fieldContext_RFMAnalysis_settings(ctx, field)
+	case "thresholds":
+		return ec.fieldContext_RFMAnalysis_thresholds(ctx, field)
+	case "buyers":
+		return ec.fieldContext_RFMAnalysis_buyers(ctx, field)
+	case "segments":
+		return ec.fieldContext_RFMAnalysis_segments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMAnalysis", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMBuyer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "store":
+		return ec.fieldContext_RFMBuyer_store(ctx, field)
+	case "buyerRef":
+		return ec.fieldContext_RFMBuyer_buyerRef(ctx, field)
+	case "segment":
+		return ec.fieldContext_RFMBuyer_segment(ctx, field)
+	case "recencyDays":
+		return ec.fieldContext_RFMBuyer_recencyDays(ctx, field)
+	case "frequency":
+		return ec.fieldContext_RFMBuyer_frequency(ctx, field)
+	case "monetary":
+		return ec.fieldContext_RFMBuyer_monetary(ctx, field)
+	case "lastPaidOn":
+		return ec.fieldContext_RFMBuyer_lastPaidOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMBuyer", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMBuyerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RFMBuyerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RFMBuyerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RFMBuyerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMBuyerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMBuyerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_RFMBuyerEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RFMBuyerEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMBuyerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMSegmentSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "segment":
+		return ec.fieldContext_RFMSegmentSummary_segment(ctx, field)
+	case "name":
+		return ec.fieldContext_RFMSegmentSummary_name(ctx, field)
+	case "buyers":
+		return ec.fieldContext_RFMSegmentSummary_buyers(ctx, field)
+	case "gmv":
+		return ec.fieldContext_RFMSegmentSummary_gmv(ctx, field)
+	case "share":
+		return ec.fieldContext_RFMSegmentSummary_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMSegmentSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mode":
+		return ec.fieldContext_RFMSettings_mode(ctx, field)
+	case "quantile":
+		return ec.fieldContext_RFMSettings_quantile(ctx, field)
+	case "recencyDays":
+		return ec.fieldContext_RFMSettings_recencyDays(ctx, field)
+	case "frequency":
+		return ec.fieldContext_RFMSettings_frequency(ctx, field)
+	case "monetary":
+		return ec.fieldContext_RFMSettings_monetary(ctx, field)
+	case "windowDays":
+		return ec.fieldContext_RFMSettings_windowDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_RFMThresholds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "recencyDays":
+		return ec.fieldContext_RFMThresholds_recencyDays(ctx, field)
+	case "frequency":
+		return ec.fieldContext_RFMThresholds_frequency(ctx, field)
+	case "monetary":
+		return ec.fieldContext_RFMThresholds_monetary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RFMThresholds", field.Name)
+}
+
 func (ec *executionContext) childFields_RecommendedSlot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weekday":
@@ -24658,6 +27868,18 @@ func (ec *executionContext) childFields_ReferralStep(ctx context.Context, field 
 		return ec.fieldContext_ReferralStep_reward(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReferralStep", field.Name)
+}
+
+func (ec *executionContext) childFields_Repurchase30(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "firstTimeBuyers":
+		return ec.fieldContext_Repurchase30_firstTimeBuyers(ctx, field)
+	case "repurchased":
+		return ec.fieldContext_Repurchase30_repurchased(ctx, field)
+	case "rate":
+		return ec.fieldContext_Repurchase30_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Repurchase30", field.Name)
 }
 
 func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24728,6 +27950,28 @@ func (ec *executionContext) childFields_SKUEdge(ctx context.Context, field graph
 		return ec.fieldContext_SKUEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SKUEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SKUInsight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sku":
+		return ec.fieldContext_SKUInsight_sku(ctx, field)
+	case "stock":
+		return ec.fieldContext_SKUInsight_stock(ctx, field)
+	case "unitsLast28Days":
+		return ec.fieldContext_SKUInsight_unitsLast28Days(ctx, field)
+	case "daysOfCover":
+		return ec.fieldContext_SKUInsight_daysOfCover(ctx, field)
+	case "leadTimeDays":
+		return ec.fieldContext_SKUInsight_leadTimeDays(ctx, field)
+	case "reorderPoint":
+		return ec.fieldContext_SKUInsight_reorderPoint(ctx, field)
+	case "suggestedQuantity":
+		return ec.fieldContext_SKUInsight_suggestedQuantity(ctx, field)
+	case "slowMover":
+		return ec.fieldContext_SKUInsight_slowMover(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SKUInsight", field.Name)
 }
 
 func (ec *executionContext) childFields_Store(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24818,6 +28062,16 @@ func (ec *executionContext) childFields_StoreEdge(ctx context.Context, field gra
 		return ec.fieldContext_StoreEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StoreEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StoreFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "store":
+		return ec.fieldContext_StoreFigures_store(ctx, field)
+	case "figures":
+		return ec.fieldContext_StoreFigures_figures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StoreFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_StyleGuide(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24996,6 +28250,26 @@ func (ec *executionContext) childFields_TrafficSourceCount(ctx context.Context, 
 		return ec.fieldContext_TrafficSourceCount_visitors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrafficSourceCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TrafficSourceShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_TrafficSourceShare_source(ctx, field)
+	case "visitors":
+		return ec.fieldContext_TrafficSourceShare_visitors(ctx, field)
+	case "share":
+		return ec.fieldContext_TrafficSourceShare_share(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_TrafficSourceShare_payingBuyers(ctx, field)
+	case "conversionRate":
+		return ec.fieldContext_TrafficSourceShare_conversionRate(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_TrafficSourceShare_paidAmount(ctx, field)
+	case "amountShare":
+		return ec.fieldContext_TrafficSourceShare_amountShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrafficSourceShare", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -25575,6 +28849,20 @@ func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["expiresAt"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAlertRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateAlertRuleInput, error) {
+			return ec.unmarshalNCreateAlertRuleInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateAlertRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -26202,6 +29490,74 @@ func (ec *executionContext) field_Mutation_setCustomRole_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setInsightTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.TargetPeriodKind, error) {
+			return ec.unmarshalNTargetPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTargetPeriodKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "day",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["day"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InsightMetric, error) {
+			return ec.unmarshalNInsightMetric2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRFMSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RFMSettingsInput, error) {
+			return ec.unmarshalNRFMSettingsInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -26235,6 +29591,28 @@ func (ec *executionContext) field_Mutation_syncStore_args(ctx context.Context, r
 		return nil, err
 	}
 	args["what"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAlertRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateAlertRuleInput, error) {
+			return ec.unmarshalNUpdateAlertRuleInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateAlertRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -26810,6 +30188,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_alertRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AlertRuleOrder, error) {
+			return ec.unmarshalOAlertRuleOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AlertRuleWhereInput, error) {
+			return ec.unmarshalOAlertRuleWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_alerts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27099,6 +30531,36 @@ func (ec *executionContext) field_Query_checkCompliance_args(ctx context.Context
 		return nil, err
 	}
 	args["context"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cohortRetention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "fromMonth",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromMonth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "months",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["months"] = arg2
 	return args, nil
 }
 
@@ -27430,6 +30892,28 @@ func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_organizationInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (model.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27481,6 +30965,28 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_productInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (model.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
 	return args, nil
 }
 
@@ -27576,6 +31082,74 @@ func (ec *executionContext) field_Query_quoteCart_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_rfmBuyers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (model.RFMSegment, error) {
+			return ec.unmarshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rfm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -27641,6 +31215,28 @@ func (ec *executionContext) field_Query_skus_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_storeInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (model.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
 	return args, nil
 }
 
@@ -28155,6 +31751,20 @@ func (ec *executionContext) field_Store_syncJobs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_alertRaised_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg0
 	return args, nil
 }
 
@@ -28980,6 +32590,98 @@ func (ec *executionContext) fieldContext_Alert_acknowledgedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Alert", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Alert_status(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v alert.Status) graphql.Marshaler {
+			return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "AlertStatus")
+}
+
+func (ec *executionContext) _Alert_subject(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "String")
+}
+
+func (ec *executionContext) _Alert_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Alert_ruleID(ctx context.Context, field graphql.CollectedField, obj *ent.Alert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alert_ruleID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOID2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Alert_ruleID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alert", field, false, false, "ID")
+}
+
 func (ec *executionContext) _AlertConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AlertConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29120,6 +32822,433 @@ func (ec *executionContext) _AlertEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_AlertEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlertEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AlertRule_id(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AlertRule_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AlertRule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AlertRule_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AlertRule_name(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertRule_kind(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v alertrule.Kind) graphql.Marshaler {
+			return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "AlertRuleKind")
+}
+
+func (ec *executionContext) _AlertRule_metric(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlertRule_direction(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v alertrule.Direction) graphql.Marshaler {
+			return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "AlertRuleDirection")
+}
+
+func (ec *executionContext) _AlertRule_threshold(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlertRule_severity(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v alertrule.Severity) graphql.Marshaler {
+			return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "AlertRuleSeverity")
+}
+
+func (ec *executionContext) _AlertRule_enabled(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_enabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enabled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_enabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AlertRule_organization(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRule_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRule_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertRule",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertRuleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRuleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AlertRuleEdge) graphql.Marshaler {
+			return ec.marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRuleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRuleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertRuleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRuleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRuleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertRuleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertRuleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRuleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRuleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRuleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRuleConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AlertRuleEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRuleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AlertRule) graphql.Marshaler {
+			return ec.marshalOAlertRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRuleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlertRuleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlertRuleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AlertRuleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlertRuleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlertRuleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlertRuleEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Asset_id(ctx context.Context, field graphql.CollectedField, obj *ent.Asset) (ret graphql.Marshaler) {
@@ -31020,6 +35149,38 @@ func (ec *executionContext) fieldContext_Campaign_complianceFindings(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_results(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignResults) graphql.Marshaler {
+			return ec.marshalNCampaignResults2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignResults(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignResults(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CampaignConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31500,6 +35661,171 @@ func (ec *executionContext) _CampaignPhase_endsAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CampaignPhase_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignPhase", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CampaignResults_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignResults_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CampaignResults_averageOrderValue(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_averageOrderValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageOrderValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_averageOrderValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_spend(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_spend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_spend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_roi(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_roi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_roi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CampaignRules_timeLimitedDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.CampaignRules) (ret graphql.Marshaler) {
@@ -32046,6 +36372,98 @@ func (ec *executionContext) fieldContext_CartQuote_rewards(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _CohortRow_month(ctx context.Context, field graphql.CollectedField, obj *model.CohortRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRow_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRow_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohortRow_size(ctx context.Context, field graphql.CollectedField, obj *model.CohortRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRow_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRow_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortRow_retained(ctx context.Context, field graphql.CollectedField, obj *model.CohortRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRow_retained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRow_retained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortRow_rates(ctx context.Context, field graphql.CollectedField, obj *model.CohortRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortRow_rates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortRow_rates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortRow", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Collaboration_id(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32331,36 +36749,27 @@ func (ec *executionContext) fieldContext_Collaboration_commissionRate(_ context.
 	return graphql.NewScalarFieldContext("Collaboration", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Collaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Collaboration_trackingCode(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+			return ec.fieldContext_Collaboration_trackingCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AttributedGmv, nil
+			return obj.TrackingCode, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
-			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Collaboration_attributedGmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Collaboration",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Money(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_Collaboration_trackingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collaboration", field, false, false, "String")
 }
 
 func (ec *executionContext) _Collaboration_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
@@ -32486,6 +36895,125 @@ func (ec *executionContext) fieldContext_Collaboration_content(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedGmv(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedGmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_attributedOrders(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedOrders(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collaboration", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Collaboration_attributedRefunds(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedRefunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedRefunds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedRefunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collaboration_commission(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().Commission(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
 		},
 	}
 	return fc, nil
@@ -35967,6 +40495,98 @@ func (ec *executionContext) fieldContext_FullReductionRule_maxReduction(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _FunnelStage_name(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStage_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStage", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelStage_count(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStage_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStage_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStage_rateFromPrevious(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStage_rateFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStage_rateFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStage", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStage_rateFromTop(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStage_rateFromTop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateFromTop, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStage_rateFromTop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStage", field, false, false, "Float")
+}
+
 func (ec *executionContext) _GroupBuyRule_tiers(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36066,6 +40686,1019 @@ func (ec *executionContext) _GroupTier_percentOff(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_GroupTier_percentOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupTier", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightFigures_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_averageOrderValue(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_averageOrderValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageOrderValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_averageOrderValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightFigures_visitors(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_visitors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visitors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_visitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_addToCart(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_addToCart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddToCart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_addToCart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_orderingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_orderingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_orderingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsightFigures_uvValue(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_uvValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UvValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_uvValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightFigures_refundAmount(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_refundAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_refundAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightFigures_refundedOrders(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_refundedOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundedOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_refundedOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_refundRate(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_refundRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_refundRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsightFigures_newBuyers(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_newBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_newBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_returningBuyers(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_returningBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturningBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_returningBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_repeatBuyers(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_repeatBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepeatBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_repeatBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightFigures_repurchaseRate(ctx context.Context, field graphql.CollectedField, obj *model.InsightFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightFigures_repurchaseRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepurchaseRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightFigures_repurchaseRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightFigures", field, false, false, "Float")
+}
+
+func (ec *executionContext) _InsightPeriod_kind(ctx context.Context, field graphql.CollectedField, obj *model.InsightPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightPeriod_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PeriodKind) graphql.Marshaler {
+			return ec.marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightPeriod_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightPeriod", field, false, false, "PeriodKind")
+}
+
+func (ec *executionContext) _InsightPeriod_label(ctx context.Context, field graphql.CollectedField, obj *model.InsightPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightPeriod_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightPeriod_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightPeriod_from(ctx context.Context, field graphql.CollectedField, obj *model.InsightPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightPeriod_to(ctx context.Context, field graphql.CollectedField, obj *model.InsightPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightPeriod_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightPeriod_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightPeriod_days(ctx context.Context, field graphql.CollectedField, obj *model.InsightPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightPeriod_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightPeriod_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightTargetValue_organization(ctx context.Context, field graphql.CollectedField, obj *model.InsightTargetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightTargetValue_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightTargetValue_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightTargetValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightTargetValue_period(ctx context.Context, field graphql.CollectedField, obj *model.InsightTargetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightTargetValue_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightTargetValue_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightTargetValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightTargetValue_metric(ctx context.Context, field graphql.CollectedField, obj *model.InsightTargetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightTargetValue_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InsightMetric) graphql.Marshaler {
+			return ec.marshalNInsightMetric2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightTargetValue_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightTargetValue", field, false, false, "InsightMetric")
+}
+
+func (ec *executionContext) _InsightTargetValue_value(ctx context.Context, field graphql.CollectedField, obj *model.InsightTargetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightTargetValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightTargetValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightTargetValue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Insights_period(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_previousPeriod(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_previousPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_previousPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_yearAgoPeriod(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_yearAgoPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearAgoPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_yearAgoPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_figures(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+			return ec.marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_previous(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+			return ec.marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_yearAgo(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_yearAgo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearAgo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+			return ec.marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_yearAgo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_kpis(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kpis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
+			return ec.marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KPIComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_funnel(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Funnel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
+			return ec.marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_funnel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_trafficMix(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_trafficMix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrafficMix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
+			return ec.marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_trafficMix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficSourceShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byOrganization(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byOrganization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByOrganization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
+			return ec.marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byOrganization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byStore(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byStore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
+			return ec.marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byStore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StoreFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_repurchase30(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_repurchase30(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().Repurchase30(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Repurchase30) graphql.Marshaler {
+			return ec.marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRepurchase30(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_repurchase30(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repurchase30(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InviteMemberPayload_membership(ctx context.Context, field graphql.CollectedField, obj *model.InviteMemberPayload) (ret graphql.Marshaler) {
@@ -36615,6 +42248,213 @@ func (ec *executionContext) _KOLPartnerEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_KOLPartnerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KOLPartnerEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _KPIComparison_metric(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InsightMetric) graphql.Marshaler {
+			return ec.marshalNInsightMetric2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "InsightMetric")
+}
+
+func (ec *executionContext) _KPIComparison_value(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_previous(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_previousChange(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_previousChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_previousChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_yearAgo(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_yearAgo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearAgo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_yearAgo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_yearAgoChange(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_yearAgoChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearAgoChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_yearAgoChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_target(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_targetProgress(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_targetProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_targetProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KPIComparison_targetDelta(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KPIComparison_targetDelta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetDelta, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KPIComparison_targetDelta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KPIComparison", field, false, false, "Float")
 }
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
@@ -37390,6 +43230,29 @@ func (ec *executionContext) _MetricSnapshot_paidOrders(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_MetricSnapshot_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricSnapshot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricSnapshot_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *ent.MetricSnapshot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricSnapshot_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricSnapshot_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetricSnapshot", field, false, false, "Int")
 }
 
@@ -39986,6 +45849,182 @@ func (ec *executionContext) fieldContext_Mutation_createExperiment(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setInsightTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setInsightTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetInsightTarget(ctx, fc.Args["organizationId"].(int), fc.Args["kind"].(model.TargetPeriodKind), fc.Args["day"].(string), fc.Args["metric"].(model.InsightMetric), fc.Args["value"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightTargetValue) graphql.Marshaler {
+			return ec.marshalNInsightTargetValue2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightTargetValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setInsightTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightTargetValue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setInsightTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRFMSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRFMSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRFMSettings(ctx, fc.Args["organizationId"].(int), fc.Args["input"].(model.RFMSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMSettings) graphql.Marshaler {
+			return ec.marshalNRFMSettings2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRFMSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRFMSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAlertRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAlertRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAlertRule(ctx, fc.Args["input"].(ent.CreateAlertRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AlertRule) graphql.Marshaler {
+			return ec.marshalNAlertRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAlertRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAlertRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAlertRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAlertRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAlertRule(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateAlertRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AlertRule) graphql.Marshaler {
+			return ec.marshalNAlertRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAlertRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAlertRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40819,6 +46858,29 @@ func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Order_trackingCode(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_trackingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_trackingCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
 func (ec *executionContext) _Order_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
@@ -42132,6 +48194,70 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _OrganizationFigures_organization(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationFigures_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationFigures_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationFigures_figures(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationFigures_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+			return ec.marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationFigures_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42886,6 +49012,153 @@ func (ec *executionContext) fieldContext_PluginStatus_builtin(_ context.Context,
 	return graphql.NewScalarFieldContext("PluginStatus", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PortfolioRoleMix_role(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v product.PortfolioRole) graphql.Marshaler {
+			return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioRoleMix", field, false, false, "ProductPortfolioRole")
+}
+
+func (ec *executionContext) _PortfolioRoleMix_target(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioRoleMix", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PortfolioRoleMix_skus(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_skus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_skus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioRoleMix", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PortfolioRoleMix_skuShare(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_skuShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_skuShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioRoleMix", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PortfolioRoleMix_gmv(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_gmv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gmv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_gmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioRoleMix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortfolioRoleMix_gmvShare(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioRoleMix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioRoleMix_gmvShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GmvShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioRoleMix_gmvShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioRoleMix", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43563,6 +49836,134 @@ func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ProductInsights_period(ctx context.Context, field graphql.CollectedField, obj *model.ProductInsights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductInsights_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductInsights_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductInsights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductInsights_mix(ctx context.Context, field graphql.CollectedField, obj *model.ProductInsights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductInsights_mix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
+			return ec.marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductInsights_mix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductInsights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortfolioRoleMix(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductInsights_slowMovers(ctx context.Context, field graphql.CollectedField, obj *model.ProductInsights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductInsights_slowMovers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlowMovers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
+			return ec.marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductInsights_slowMovers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductInsights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKUInsight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductInsights_replenishment(ctx context.Context, field graphql.CollectedField, obj *model.ProductInsights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductInsights_replenishment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replenishment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
+			return ec.marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductInsights_replenishment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductInsights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKUInsight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProfileCompleteness_percent(ctx context.Context, field graphql.CollectedField, obj *model.ProfileCompleteness) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43779,6 +50180,50 @@ func (ec *executionContext) fieldContext_Query_alerts(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_alerts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_alertRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_alertRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AlertRules(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AlertRuleOrder), fc.Args["where"].(*ent.AlertRuleWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AlertRuleConnection) graphql.Marshaler {
+			return ec.marshalNAlertRuleConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_alertRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlertRuleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_alertRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44565,6 +51010,270 @@ func (ec *executionContext) fieldContext_Query_contentCalendar(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_storeInsights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_storeInsights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StoreInsights(ctx, fc.Args["storeId"].(int), fc.Args["period"].(model.PeriodInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_storeInsights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_storeInsights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organizationInsights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organizationInsights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrganizationInsights(ctx, fc.Args["organizationId"].(int), fc.Args["period"].(model.PeriodInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organizationInsights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organizationInsights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rfm(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rfm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Rfm(ctx, fc.Args["organizationId"].(int), fc.Args["asOf"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMAnalysis) graphql.Marshaler {
+			return ec.marshalNRFMAnalysis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rfm(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMAnalysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rfm_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rfmBuyers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rfmBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RfmBuyers(ctx, fc.Args["organizationId"].(int), fc.Args["segment"].(model.RFMSegment), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMBuyerConnection) graphql.Marshaler {
+			return ec.marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rfmBuyers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMBuyerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rfmBuyers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cohortRetention(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cohortRetention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CohortRetention(ctx, fc.Args["organizationId"].(int), fc.Args["fromMonth"].(string), fc.Args["months"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
+			return ec.marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cohortRetention(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cohortRetention_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_productInsights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_productInsights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProductInsights(ctx, fc.Args["organizationId"].(int), fc.Args["period"].(model.PeriodInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductInsights) graphql.Marshaler {
+			return ec.marshalNProductInsights2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐProductInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_productInsights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductInsights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_productInsights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_plugins(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45079,6 +51788,818 @@ func (ec *executionContext) fieldContext_QuotedLine_shares(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _RFMAnalysis_asOf(ctx context.Context, field graphql.CollectedField, obj *model.RFMAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMAnalysis_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMAnalysis_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMAnalysis", field, false, false, "String")
+}
+
+func (ec *executionContext) _RFMAnalysis_settings(ctx context.Context, field graphql.CollectedField, obj *model.RFMAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMAnalysis_settings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMSettings) graphql.Marshaler {
+			return ec.marshalNRFMSettings2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMAnalysis_settings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMAnalysis_thresholds(ctx context.Context, field graphql.CollectedField, obj *model.RFMAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMAnalysis_thresholds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Thresholds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMThresholds) graphql.Marshaler {
+			return ec.marshalNRFMThresholds2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholds(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMAnalysis_thresholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMThresholds(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMAnalysis_buyers(ctx context.Context, field graphql.CollectedField, obj *model.RFMAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMAnalysis_buyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMAnalysis_buyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMAnalysis_segments(ctx context.Context, field graphql.CollectedField, obj *model.RFMAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMAnalysis_segments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
+			return ec.marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMAnalysis_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMSegmentSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyer_store(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMBuyer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyer_buyerRef(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_buyerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_buyerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyer", field, false, false, "String")
+}
+
+func (ec *executionContext) _RFMBuyer_segment(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RFMSegment) graphql.Marshaler {
+			return ec.marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyer", field, false, false, "RFMSegment")
+}
+
+func (ec *executionContext) _RFMBuyer_recencyDays(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_recencyDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecencyDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_recencyDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMBuyer_frequency(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_frequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_frequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMBuyer_monetary(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_monetary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monetary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_monetary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMBuyer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyer_lastPaidOn(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyer_lastPaidOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastPaidOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyer_lastPaidOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyer", field, false, false, "String")
+}
+
+func (ec *executionContext) _RFMBuyerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
+			return ec.marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMBuyerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMBuyerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMBuyerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyerConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMBuyerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMBuyer) graphql.Marshaler {
+			return ec.marshalNRFMBuyer2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMBuyerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RFMBuyer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMBuyerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RFMBuyerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMBuyerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMBuyerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMBuyerEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RFMSegmentSummary_segment(ctx context.Context, field graphql.CollectedField, obj *model.RFMSegmentSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSegmentSummary_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RFMSegment) graphql.Marshaler {
+			return ec.marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSegmentSummary_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSegmentSummary", field, false, false, "RFMSegment")
+}
+
+func (ec *executionContext) _RFMSegmentSummary_name(ctx context.Context, field graphql.CollectedField, obj *model.RFMSegmentSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSegmentSummary_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSegmentSummary_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSegmentSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _RFMSegmentSummary_buyers(ctx context.Context, field graphql.CollectedField, obj *model.RFMSegmentSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSegmentSummary_buyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSegmentSummary_buyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSegmentSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMSegmentSummary_gmv(ctx context.Context, field graphql.CollectedField, obj *model.RFMSegmentSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSegmentSummary_gmv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gmv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSegmentSummary_gmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMSegmentSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMSegmentSummary_share(ctx context.Context, field graphql.CollectedField, obj *model.RFMSegmentSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSegmentSummary_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSegmentSummary_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSegmentSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RFMSettings_mode(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RFMThresholdMode) graphql.Marshaler {
+			return ec.marshalNRFMThresholdMode2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholdMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSettings", field, false, false, "RFMThresholdMode")
+}
+
+func (ec *executionContext) _RFMSettings_quantile(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_quantile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_quantile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSettings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RFMSettings_recencyDays(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_recencyDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecencyDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_recencyDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMSettings_frequency(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_frequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_frequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMSettings_monetary(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_monetary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monetary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_monetary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RFMSettings_windowDays(ctx context.Context, field graphql.CollectedField, obj *model.RFMSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMSettings_windowDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMSettings_windowDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RFMThresholds_recencyDays(ctx context.Context, field graphql.CollectedField, obj *model.RFMThresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMThresholds_recencyDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecencyDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMThresholds_recencyDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMThresholds", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RFMThresholds_frequency(ctx context.Context, field graphql.CollectedField, obj *model.RFMThresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMThresholds_frequency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frequency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMThresholds_frequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RFMThresholds", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RFMThresholds_monetary(ctx context.Context, field graphql.CollectedField, obj *model.RFMThresholds) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RFMThresholds_monetary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monetary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RFMThresholds_monetary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RFMThresholds",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RecommendedSlot_weekday(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedSlot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45343,6 +52864,75 @@ func (ec *executionContext) fieldContext_ReferralStep_reward(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Repurchase30_firstTimeBuyers(ctx context.Context, field graphql.CollectedField, obj *model.Repurchase30) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repurchase30_firstTimeBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstTimeBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repurchase30_firstTimeBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repurchase30", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Repurchase30_repurchased(ctx context.Context, field graphql.CollectedField, obj *model.Repurchase30) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repurchase30_repurchased(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repurchased, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repurchase30_repurchased(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repurchase30", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Repurchase30_rate(ctx context.Context, field graphql.CollectedField, obj *model.Repurchase30) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repurchase30_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repurchase30_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repurchase30", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Role_name(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
@@ -45935,6 +53525,199 @@ func (ec *executionContext) _SKUEdge_cursor(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_SKUEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SKUEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SKUInsight_sku(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sku, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
+			return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SKUInsight",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SKUInsight_stock(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_stock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_stock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SKUInsight_unitsLast28Days(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_unitsLast28Days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsLast28Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_unitsLast28Days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SKUInsight_daysOfCover(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_daysOfCover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysOfCover, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_daysOfCover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SKUInsight_leadTimeDays(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_leadTimeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeadTimeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_leadTimeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SKUInsight_reorderPoint(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_reorderPoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReorderPoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_reorderPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SKUInsight_suggestedQuantity(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_suggestedQuantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuggestedQuantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_suggestedQuantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SKUInsight_slowMover(ctx context.Context, field graphql.CollectedField, obj *model.SKUInsight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SKUInsight_slowMover(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlowMover, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SKUInsight_slowMover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Store_id(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
@@ -47014,6 +54797,70 @@ func (ec *executionContext) fieldContext_StoreEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("StoreEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _StoreFigures_store(ctx context.Context, field graphql.CollectedField, obj *model.StoreFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoreFigures_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoreFigures_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoreFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StoreFigures_figures(ctx context.Context, field graphql.CollectedField, obj *model.StoreFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StoreFigures_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+			return ec.marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StoreFigures_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StoreFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StyleGuide_valueProposition(ctx context.Context, field graphql.CollectedField, obj *schematype.StyleGuide) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47167,6 +55014,50 @@ func (ec *executionContext) fieldContext_Subscription_syncJobUpdated(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_syncJobUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_alertRaised(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_alertRaised(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AlertRaised(ctx, fc.Args["organizationId"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Alert) graphql.Marshaler {
+			return ec.marshalNAlert2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_alertRaised(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alert(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_alertRaised_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -48586,6 +56477,176 @@ func (ec *executionContext) _TrafficSourceCount_visitors(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_TrafficSourceCount_visitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TrafficSourceCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSourceShare_source(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "String")
+}
+
+func (ec *executionContext) _TrafficSourceShare_visitors(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_visitors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visitors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_visitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSourceShare_share(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrafficSourceShare_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficSourceShare_conversionRate(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_conversionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_conversionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrafficSourceShare_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrafficSourceShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrafficSourceShare_amountShare(ctx context.Context, field graphql.CollectedField, obj *model.TrafficSourceShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficSourceShare_amountShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficSourceShare_amountShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficSourceShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -50916,6 +58977,675 @@ func UnmarshalAlertOrder(ctx context.Context, raw any) (ent.AlertOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAlertRuleOrder(ctx context.Context, obj any) (ent.AlertRuleOrder, error) {
+	var it ent.AlertRuleOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAlertRuleOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAlertRuleOrder unmarshals raw into the AlertRuleOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAlertRuleOrder(ctx context.Context, raw any) (ent.AlertRuleOrder, error) {
+	var out ent.AlertRuleOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AlertRuleOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAlertRuleWhereInput(ctx context.Context, obj any) (ent.AlertRuleWhereInput, error) {
+	var it ent.AlertRuleWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "metric", "metricNEQ", "metricIn", "metricNotIn", "metricGT", "metricGTE", "metricLT", "metricLTE", "metricContains", "metricHasPrefix", "metricHasSuffix", "metricIsNil", "metricNotNil", "metricEqualFold", "metricContainsFold", "direction", "directionNEQ", "directionIn", "directionNotIn", "threshold", "thresholdNEQ", "thresholdIn", "thresholdNotIn", "thresholdGT", "thresholdGTE", "thresholdLT", "thresholdLTE", "severity", "severityNEQ", "severityIn", "severityNotIn", "enabled", "enabledNEQ", "hasOrganization", "hasOrganizationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAlertRuleWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAlertRuleWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAlertRuleWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAlertRuleKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOAlertRuleKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "metricNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricNEQ = data
+		case "metricIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricIn = data
+		case "metricNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricNotIn = data
+		case "metricGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricGT = data
+		case "metricGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricGTE = data
+		case "metricLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricLT = data
+		case "metricLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricLTE = data
+		case "metricContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricContains = data
+		case "metricHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricHasPrefix = data
+		case "metricHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricHasSuffix = data
+		case "metricIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricIsNil = data
+		case "metricNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricNotNil = data
+		case "metricEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricEqualFold = data
+		case "metricContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metricContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MetricContainsFold = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "directionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNEQ"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNEQ = data
+		case "directionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionIn"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirectionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionIn = data
+		case "directionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNotIn"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirectionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNotIn = data
+		case "threshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threshold"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threshold = data
+		case "thresholdNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdNEQ = data
+		case "thresholdIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdIn = data
+		case "thresholdNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdNotIn = data
+		case "thresholdGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdGT = data
+		case "thresholdGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdGTE = data
+		case "thresholdLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdLT = data
+		case "thresholdLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdLTE = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "severityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNEQ"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNEQ = data
+		case "severityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityIn"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityIn = data
+		case "severityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severityNotIn"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverityᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeverityNotIn = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "enabledNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabledNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnabledNEQ = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAlertRuleWhereInput unmarshals raw into the AlertRuleWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAlertRuleWhereInput(ctx context.Context, raw any) (ent.AlertRuleWhereInput, error) {
+	var out ent.AlertRuleWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AlertRuleWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAlertWhereInput(ctx context.Context, obj any) (ent.AlertWhereInput, error) {
 	var it ent.AlertWhereInput
 	if obj == nil {
@@ -50927,7 +59657,7 @@ func (ec *executionContext) unmarshalInputAlertWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDIsNil", "organizationIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDIsNil", "userIDNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn", "severity", "severityNEQ", "severityIn", "severityNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDIsNil", "organizationIDNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDGT", "userIDGTE", "userIDLT", "userIDLTE", "userIDIsNil", "userIDNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn", "severity", "severityNEQ", "severityIn", "severityNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "subject", "subjectNEQ", "subjectIn", "subjectNotIn", "subjectGT", "subjectGTE", "subjectLT", "subjectLTE", "subjectContains", "subjectHasPrefix", "subjectHasSuffix", "subjectIsNil", "subjectNotNil", "subjectEqualFold", "subjectContainsFold", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "ruleID", "ruleIDNEQ", "ruleIDIn", "ruleIDNotIn", "ruleIDGT", "ruleIDGTE", "ruleIDLT", "ruleIDLTE", "ruleIDIsNil", "ruleIDNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51480,6 +60210,279 @@ func (ec *executionContext) unmarshalInputAlertWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.AcknowledgedAtNotNil = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAlertStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAlertStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
+		case "subjectNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectNEQ = data
+		case "subjectIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectIn = data
+		case "subjectNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectNotIn = data
+		case "subjectGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectGT = data
+		case "subjectGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectGTE = data
+		case "subjectLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectLT = data
+		case "subjectLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectLTE = data
+		case "subjectContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectContains = data
+		case "subjectHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectHasPrefix = data
+		case "subjectHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectHasSuffix = data
+		case "subjectIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectIsNil = data
+		case "subjectNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectNotNil = data
+		case "subjectEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectEqualFold = data
+		case "subjectContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectContainsFold = data
+		case "resolvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAt = data
+		case "resolvedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNEQ = data
+		case "resolvedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIn = data
+		case "resolvedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotIn = data
+		case "resolvedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGT = data
+		case "resolvedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGTE = data
+		case "resolvedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLT = data
+		case "resolvedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLTE = data
+		case "resolvedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIsNil = data
+		case "resolvedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotNil = data
+		case "ruleID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleID = data
+		case "ruleIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNEQ = data
+		case "ruleIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDIn = data
+		case "ruleIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNotIn = data
+		case "ruleIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDGT = data
+		case "ruleIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDGTE = data
+		case "ruleIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDLT = data
+		case "ruleIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDLTE = data
+		case "ruleIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDIsNil = data
+		case "ruleIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleIDNotNil = data
 		}
 	}
 	return it, nil
@@ -54681,7 +63684,7 @@ func (ec *executionContext) unmarshalInputCollaborationWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "kolPartnerID", "kolPartnerIDNEQ", "kolPartnerIDIn", "kolPartnerIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "campaignIDIsNil", "campaignIDNotNil", "contentID", "contentIDNEQ", "contentIDIn", "contentIDNotIn", "contentIDIsNil", "contentIDNotNil", "brief", "briefNEQ", "briefIn", "briefNotIn", "briefGT", "briefGTE", "briefLT", "briefLTE", "briefContains", "briefHasPrefix", "briefHasSuffix", "briefIsNil", "briefNotNil", "briefEqualFold", "briefContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "commissionRate", "commissionRateNEQ", "commissionRateIn", "commissionRateNotIn", "commissionRateGT", "commissionRateGTE", "commissionRateLT", "commissionRateLTE", "hasOrganization", "hasOrganizationWith", "hasKolPartner", "hasKolPartnerWith", "hasCampaign", "hasCampaignWith", "hasContent", "hasContentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "kolPartnerID", "kolPartnerIDNEQ", "kolPartnerIDIn", "kolPartnerIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "campaignIDIsNil", "campaignIDNotNil", "contentID", "contentIDNEQ", "contentIDIn", "contentIDNotIn", "contentIDIsNil", "contentIDNotNil", "brief", "briefNEQ", "briefIn", "briefNotIn", "briefGT", "briefGTE", "briefLT", "briefLTE", "briefContains", "briefHasPrefix", "briefHasSuffix", "briefIsNil", "briefNotNil", "briefEqualFold", "briefContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "commissionRate", "commissionRateNEQ", "commissionRateIn", "commissionRateNotIn", "commissionRateGT", "commissionRateGTE", "commissionRateLT", "commissionRateLTE", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "hasOrganization", "hasOrganizationWith", "hasKolPartner", "hasKolPartnerWith", "hasCampaign", "hasCampaignWith", "hasContent", "hasContentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55206,6 +64209,111 @@ func (ec *executionContext) unmarshalInputCollaborationWhereInput(ctx context.Co
 				return it, err
 			}
 			it.CommissionRateLTE = data
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCode = data
+		case "trackingCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNEQ = data
+		case "trackingCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIn = data
+		case "trackingCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotIn = data
+		case "trackingCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGT = data
+		case "trackingCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGTE = data
+		case "trackingCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLT = data
+		case "trackingCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLTE = data
+		case "trackingCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContains = data
+		case "trackingCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasPrefix = data
+		case "trackingCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasSuffix = data
+		case "trackingCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIsNil = data
+		case "trackingCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotNil = data
+		case "trackingCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeEqualFold = data
+		case "trackingCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -57229,6 +66337,97 @@ func UnmarshalCouponRuleInput(ctx context.Context, raw any) (schematype.CouponRu
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateAlertRuleInput(ctx context.Context, obj any) (ent.CreateAlertRuleInput, error) {
+	var it ent.CreateAlertRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "metric", "direction", "threshold", "severity", "enabled", "organizationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "threshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threshold"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threshold = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAlertRuleInput unmarshals raw into the CreateAlertRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAlertRuleInput(ctx context.Context, raw any) (ent.CreateAlertRuleInput, error) {
+	var out ent.CreateAlertRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAlertRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateAssetInput(ctx context.Context, obj any) (ent.CreateAssetInput, error) {
 	var it ent.CreateAssetInput
 	if obj == nil {
@@ -57478,7 +66677,7 @@ func (ec *executionContext) unmarshalInputCreateCollaborationInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"brief", "deliverables", "status", "fee", "commissionRate", "attributedGmv", "kolPartnerID", "campaignID", "contentID"}
+	fieldsInOrder := [...]string{"brief", "deliverables", "status", "fee", "commissionRate", "trackingCode", "kolPartnerID", "campaignID", "contentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57520,13 +66719,13 @@ func (ec *executionContext) unmarshalInputCreateCollaborationInput(ctx context.C
 				return it, err
 			}
 			it.CommissionRate = data
-		case "attributedGmv":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedGmv"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AttributedGmv = data
+			it.TrackingCode = data
 		case "kolPartnerID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -61404,7 +70603,7 @@ func (ec *executionContext) unmarshalInputMetricSnapshotWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "day", "dayNEQ", "dayIn", "dayNotIn", "dayGT", "dayGTE", "dayLT", "dayLTE", "dayContains", "dayHasPrefix", "dayHasSuffix", "dayEqualFold", "dayContainsFold", "visitors", "visitorsNEQ", "visitorsIn", "visitorsNotIn", "visitorsGT", "visitorsGTE", "visitorsLT", "visitorsLTE", "pageViews", "pageViewsNEQ", "pageViewsIn", "pageViewsNotIn", "pageViewsGT", "pageViewsGTE", "pageViewsLT", "pageViewsLTE", "addToCart", "addToCartNEQ", "addToCartIn", "addToCartNotIn", "addToCartGT", "addToCartGTE", "addToCartLT", "addToCartLTE", "orders", "ordersNEQ", "ordersIn", "ordersNotIn", "ordersGT", "ordersGTE", "ordersLT", "ordersLTE", "paidOrders", "paidOrdersNEQ", "paidOrdersIn", "paidOrdersNotIn", "paidOrdersGT", "paidOrdersGTE", "paidOrdersLT", "paidOrdersLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "day", "dayNEQ", "dayIn", "dayNotIn", "dayGT", "dayGTE", "dayLT", "dayLTE", "dayContains", "dayHasPrefix", "dayHasSuffix", "dayEqualFold", "dayContainsFold", "visitors", "visitorsNEQ", "visitorsIn", "visitorsNotIn", "visitorsGT", "visitorsGTE", "visitorsLT", "visitorsLTE", "pageViews", "pageViewsNEQ", "pageViewsIn", "pageViewsNotIn", "pageViewsGT", "pageViewsGTE", "pageViewsLT", "pageViewsLTE", "addToCart", "addToCartNEQ", "addToCartIn", "addToCartNotIn", "addToCartGT", "addToCartGTE", "addToCartLT", "addToCartLTE", "orders", "ordersNEQ", "ordersIn", "ordersNotIn", "ordersGT", "ordersGTE", "ordersLT", "ordersLTE", "paidOrders", "paidOrdersNEQ", "paidOrdersIn", "paidOrdersNotIn", "paidOrdersGT", "paidOrdersGTE", "paidOrdersLT", "paidOrdersLTE", "payingBuyers", "payingBuyersNEQ", "payingBuyersIn", "payingBuyersNotIn", "payingBuyersGT", "payingBuyersGTE", "payingBuyersLT", "payingBuyersLTE", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -62027,6 +71226,62 @@ func (ec *executionContext) unmarshalInputMetricSnapshotWhereInput(ctx context.C
 				return it, err
 			}
 			it.PaidOrdersLTE = data
+		case "payingBuyers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyers"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyers = data
+		case "payingBuyersNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersNEQ = data
+		case "payingBuyersIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersIn = data
+		case "payingBuyersNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersNotIn = data
+		case "payingBuyersGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersGT = data
+		case "payingBuyersGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersGTE = data
+		case "payingBuyersLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersLT = data
+		case "payingBuyersLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payingBuyersLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayingBuyersLTE = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -62945,7 +72200,7 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -63603,6 +72858,111 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.PaidAtNotNil = data
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCode = data
+		case "trackingCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNEQ = data
+		case "trackingCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIn = data
+		case "trackingCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotIn = data
+		case "trackingCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGT = data
+		case "trackingCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeGTE = data
+		case "trackingCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLT = data
+		case "trackingCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeLTE = data
+		case "trackingCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContains = data
+		case "trackingCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasPrefix = data
+		case "trackingCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeHasSuffix = data
+		case "trackingCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeIsNil = data
+		case "trackingCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeNotNil = data
+		case "trackingCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeEqualFold = data
+		case "trackingCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingCodeContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -64167,6 +73527,69 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 func UnmarshalOrganizationWhereInput(ctx context.Context, raw any) (ent.OrganizationWhereInput, error) {
 	var out ent.OrganizationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPeriodInput(ctx context.Context, obj any) (model.PeriodInput, error) {
+	var it model.PeriodInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "day", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPeriodInput unmarshals raw into the PeriodInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPeriodInput(ctx context.Context, raw any) (model.PeriodInput, error) {
+	var out model.PeriodInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PeriodInput", raw, &out)
 	return out, err
 }
 
@@ -66100,6 +75523,83 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 func UnmarshalProductWhereInput(ctx context.Context, raw any) (ent.ProductWhereInput, error) {
 	var out ent.ProductWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRFMSettingsInput(ctx context.Context, obj any) (model.RFMSettingsInput, error) {
+	var it model.RFMSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mode", "quantile", "recencyDays", "frequency", "monetary", "windowDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNRFMThresholdMode2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholdMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "quantile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantile"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantile = data
+		case "recencyDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recencyDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecencyDays = data
+		case "frequency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("frequency"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Frequency = data
+		case "monetary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monetary"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Monetary = data
+		case "windowDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("windowDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WindowDays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRFMSettingsInput unmarshals raw into the RFMSettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRFMSettingsInput(ctx context.Context, raw any) (model.RFMSettingsInput, error) {
+	var out model.RFMSettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RFMSettingsInput", raw, &out)
 	return out, err
 }
 
@@ -70900,6 +80400,97 @@ func UnmarshalTimeLimitedDiscountRuleInput(ctx context.Context, raw any) (schema
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAlertRuleInput(ctx context.Context, obj any) (ent.UpdateAlertRuleInput, error) {
+	var it ent.UpdateAlertRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "metric", "clearMetric", "direction", "threshold", "severity", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOAlertRuleKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "clearMetric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMetric"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMetric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "threshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threshold"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threshold = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAlertRuleInput unmarshals raw into the UpdateAlertRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAlertRuleInput(ctx context.Context, raw any) (ent.UpdateAlertRuleInput, error) {
+	var out ent.UpdateAlertRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAlertRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateAssetInput(ctx context.Context, obj any) (ent.UpdateAssetInput, error) {
 	var it ent.UpdateAssetInput
 	if obj == nil {
@@ -71198,7 +80789,7 @@ func (ec *executionContext) unmarshalInputUpdateCollaborationInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"brief", "clearBrief", "deliverables", "appendDeliverables", "clearDeliverables", "status", "fee", "commissionRate", "attributedGmv", "campaignID", "clearCampaign", "contentID", "clearContent"}
+	fieldsInOrder := [...]string{"brief", "clearBrief", "deliverables", "appendDeliverables", "clearDeliverables", "status", "fee", "commissionRate", "trackingCode", "clearTrackingCode", "campaignID", "clearCampaign", "contentID", "clearContent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71261,13 +80852,20 @@ func (ec *executionContext) unmarshalInputUpdateCollaborationInput(ctx context.C
 				return it, err
 			}
 			it.CommissionRate = data
-		case "attributedGmv":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attributedGmv"))
-			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, v)
+		case "trackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AttributedGmv = data
+			it.TrackingCode = data
+		case "clearTrackingCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTrackingCode"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTrackingCode = data
 		case "campaignID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -72965,6 +82563,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Asset(ctx, sel, obj)
+	case *ent.AlertRule:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AlertRule(ctx, sel, obj)
 	case *ent.Alert:
 		if obj == nil {
 			return graphql.Null
@@ -73220,6 +82823,26 @@ func (ec *executionContext) _Alert(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._Alert_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subject":
+			out.Values[i] = ec._Alert_subject(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._Alert_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ruleID":
+			out.Values[i] = ec._Alert_ruleID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -73298,6 +82921,176 @@ func (ec *executionContext) _AlertEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._AlertEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertRuleImplementors = []string{"AlertRule", "Node"}
+
+func (ec *executionContext) _AlertRule(ctx context.Context, sel ast.SelectionSet, obj *ent.AlertRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertRule")
+		case "id":
+			out.Values[i] = ec._AlertRule_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AlertRule_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AlertRule_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._AlertRule_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._AlertRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._AlertRule_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "metric":
+			out.Values[i] = ec._AlertRule_metric(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._AlertRule_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threshold":
+			out.Values[i] = ec._AlertRule_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severity":
+			out.Values[i] = ec._AlertRule_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "enabled":
+			out.Values[i] = ec._AlertRule_enabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AlertRule_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertRuleConnectionImplementors = []string{"AlertRuleConnection"}
+
+func (ec *executionContext) _AlertRuleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AlertRuleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertRuleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertRuleConnection")
+		case "edges":
+			out.Values[i] = ec._AlertRuleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AlertRuleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AlertRuleConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alertRuleEdgeImplementors = []string{"AlertRuleEdge"}
+
+func (ec *executionContext) _AlertRuleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AlertRuleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alertRuleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlertRuleEdge")
+		case "node":
+			out.Values[i] = ec._AlertRuleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AlertRuleEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73925,6 +83718,12 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_complianceFindings(ctx, field, obj)
 				})
+		case "results":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_results(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -74149,6 +83948,64 @@ func (ec *executionContext) _CampaignPhase(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var campaignResultsImplementors = []string{"CampaignResults"}
+
+func (ec *executionContext) _CampaignResults(ctx context.Context, sel ast.SelectionSet, obj *model.CampaignResults) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, campaignResultsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CampaignResults")
+		case "paidAmount":
+			out.Values[i] = ec._CampaignResults_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._CampaignResults_payingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOrders":
+			out.Values[i] = ec._CampaignResults_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageOrderValue":
+			out.Values[i] = ec._CampaignResults_averageOrderValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spend":
+			out.Values[i] = ec._CampaignResults_spend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roi":
+			out.Values[i] = ec._CampaignResults_roi(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var campaignRulesImplementors = []string{"CampaignRules"}
 
 func (ec *executionContext) _CampaignRules(ctx context.Context, sel ast.SelectionSet, obj *schematype.CampaignRules) graphql.Marshaler {
@@ -74290,6 +84147,54 @@ func (ec *executionContext) _CartQuote(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var cohortRowImplementors = []string{"CohortRow"}
+
+func (ec *executionContext) _CohortRow(ctx context.Context, sel ast.SelectionSet, obj *model.CohortRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortRow")
+		case "month":
+			out.Values[i] = ec._CohortRow_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._CohortRow_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retained":
+			out.Values[i] = ec._CohortRow_retained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rates":
+			out.Values[i] = ec._CohortRow_rates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var collaborationImplementors = []string{"Collaboration", "Node"}
 
 func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.SelectionSet, obj *ent.Collaboration) graphql.Marshaler {
@@ -74361,9 +84266,9 @@ func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "attributedGmv":
-			out.Values[i] = ec._Collaboration_attributedGmv(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "trackingCode":
+			out.Values[i] = ec._Collaboration_trackingCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
@@ -74389,6 +84294,30 @@ func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Collaboration_content(ctx, field, obj)
+				})
+		case "attributedGmv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedGmv(ctx, field, obj)
+				})
+		case "attributedOrders":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedOrders(ctx, field, obj)
+				})
+		case "attributedRefunds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedRefunds(ctx, field, obj)
+				})
+		case "commission":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_commission(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -75857,6 +85786,54 @@ func (ec *executionContext) _FullReductionRule(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var funnelStageImplementors = []string{"FunnelStage"}
+
+func (ec *executionContext) _FunnelStage(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelStage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStage")
+		case "name":
+			out.Values[i] = ec._FunnelStage_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FunnelStage_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateFromPrevious":
+			out.Values[i] = ec._FunnelStage_rateFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateFromTop":
+			out.Values[i] = ec._FunnelStage_rateFromTop(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var groupBuyRuleImplementors = []string{"GroupBuyRule"}
 
 func (ec *executionContext) _GroupBuyRule(ctx context.Context, sel ast.SelectionSet, obj *schematype.GroupBuyRule) graphql.Marshaler {
@@ -75916,6 +85893,304 @@ func (ec *executionContext) _GroupTier(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightFiguresImplementors = []string{"InsightFigures"}
+
+func (ec *executionContext) _InsightFigures(ctx context.Context, sel ast.SelectionSet, obj *model.InsightFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsightFigures")
+		case "paidAmount":
+			out.Values[i] = ec._InsightFigures_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._InsightFigures_payingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOrders":
+			out.Values[i] = ec._InsightFigures_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageOrderValue":
+			out.Values[i] = ec._InsightFigures_averageOrderValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitors":
+			out.Values[i] = ec._InsightFigures_visitors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addToCart":
+			out.Values[i] = ec._InsightFigures_addToCart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orderingBuyers":
+			out.Values[i] = ec._InsightFigures_orderingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._InsightFigures_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uvValue":
+			out.Values[i] = ec._InsightFigures_uvValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundAmount":
+			out.Values[i] = ec._InsightFigures_refundAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundedOrders":
+			out.Values[i] = ec._InsightFigures_refundedOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundRate":
+			out.Values[i] = ec._InsightFigures_refundRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newBuyers":
+			out.Values[i] = ec._InsightFigures_newBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returningBuyers":
+			out.Values[i] = ec._InsightFigures_returningBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repeatBuyers":
+			out.Values[i] = ec._InsightFigures_repeatBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repurchaseRate":
+			out.Values[i] = ec._InsightFigures_repurchaseRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightPeriodImplementors = []string{"InsightPeriod"}
+
+func (ec *executionContext) _InsightPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.InsightPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsightPeriod")
+		case "kind":
+			out.Values[i] = ec._InsightPeriod_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._InsightPeriod_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._InsightPeriod_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._InsightPeriod_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._InsightPeriod_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightTargetValueImplementors = []string{"InsightTargetValue"}
+
+func (ec *executionContext) _InsightTargetValue(ctx context.Context, sel ast.SelectionSet, obj *model.InsightTargetValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightTargetValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsightTargetValue")
+		case "organization":
+			out.Values[i] = ec._InsightTargetValue_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._InsightTargetValue_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._InsightTargetValue_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._InsightTargetValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightsImplementors = []string{"Insights"}
+
+func (ec *executionContext) _Insights(ctx context.Context, sel ast.SelectionSet, obj *model.Insights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Insights")
+		case "period":
+			out.Values[i] = ec._Insights_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousPeriod":
+			out.Values[i] = ec._Insights_previousPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "yearAgoPeriod":
+			out.Values[i] = ec._Insights_yearAgoPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "figures":
+			out.Values[i] = ec._Insights_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._Insights_previous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "yearAgo":
+			out.Values[i] = ec._Insights_yearAgo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kpis":
+			out.Values[i] = ec._Insights_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "funnel":
+			out.Values[i] = ec._Insights_funnel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trafficMix":
+			out.Values[i] = ec._Insights_trafficMix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byOrganization":
+			out.Values[i] = ec._Insights_byOrganization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byStore":
+			out.Values[i] = ec._Insights_byStore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "repurchase30":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_repurchase30(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -76133,6 +86408,79 @@ func (ec *executionContext) _KOLPartnerEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._KOLPartnerEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kPIComparisonImplementors = []string{"KPIComparison"}
+
+func (ec *executionContext) _KPIComparison(ctx context.Context, sel ast.SelectionSet, obj *model.KPIComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kPIComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KPIComparison")
+		case "metric":
+			out.Values[i] = ec._KPIComparison_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._KPIComparison_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._KPIComparison_previous(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousChange":
+			out.Values[i] = ec._KPIComparison_previousChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "yearAgo":
+			out.Values[i] = ec._KPIComparison_yearAgo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yearAgoChange":
+			out.Values[i] = ec._KPIComparison_yearAgoChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._KPIComparison_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetProgress":
+			out.Values[i] = ec._KPIComparison_targetProgress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetDelta":
+			out.Values[i] = ec._KPIComparison_targetDelta(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -76457,6 +86805,11 @@ func (ec *executionContext) _MetricSnapshot(ctx context.Context, sel ast.Selecti
 			}
 		case "paidOrders":
 			out.Values[i] = ec._MetricSnapshot_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._MetricSnapshot_payingBuyers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -77010,6 +87363,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setInsightTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setInsightTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRFMSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRFMSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAlertRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAlertRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAlertRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAlertRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "connectStore":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectStore(ctx, field)
@@ -77213,6 +87594,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "paidAt":
 			out.Values[i] = ec._Order_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingCode":
+			out.Values[i] = ec._Order_trackingCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -77694,6 +88080,44 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var organizationFiguresImplementors = []string{"OrganizationFigures"}
+
+func (ec *executionContext) _OrganizationFigures(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationFigures")
+		case "organization":
+			out.Values[i] = ec._OrganizationFigures_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._OrganizationFigures_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
@@ -77968,6 +88392,64 @@ func (ec *executionContext) _PluginStatus(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var portfolioRoleMixImplementors = []string{"PortfolioRoleMix"}
+
+func (ec *executionContext) _PortfolioRoleMix(ctx context.Context, sel ast.SelectionSet, obj *model.PortfolioRoleMix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioRoleMixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortfolioRoleMix")
+		case "role":
+			out.Values[i] = ec._PortfolioRoleMix_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._PortfolioRoleMix_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skus":
+			out.Values[i] = ec._PortfolioRoleMix_skus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skuShare":
+			out.Values[i] = ec._PortfolioRoleMix_skuShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gmv":
+			out.Values[i] = ec._PortfolioRoleMix_gmv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gmvShare":
+			out.Values[i] = ec._PortfolioRoleMix_gmvShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var productImplementors = []string{"Product", "Node"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
@@ -78182,6 +88664,54 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var productInsightsImplementors = []string{"ProductInsights"}
+
+func (ec *executionContext) _ProductInsights(ctx context.Context, sel ast.SelectionSet, obj *model.ProductInsights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productInsightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductInsights")
+		case "period":
+			out.Values[i] = ec._ProductInsights_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mix":
+			out.Values[i] = ec._ProductInsights_mix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slowMovers":
+			out.Values[i] = ec._ProductInsights_slowMovers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replenishment":
+			out.Values[i] = ec._ProductInsights_replenishment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var profileCompletenessImplementors = []string{"ProfileCompleteness"}
 
 func (ec *executionContext) _ProfileCompleteness(ctx context.Context, sel ast.SelectionSet, obj *model.ProfileCompleteness) graphql.Marshaler {
@@ -78262,6 +88792,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_alerts(ctx, field)
+				})
+		case "alertRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_alertRules(ctx, field)
 				})
 		case "assets":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -78370,6 +88906,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_contentCalendar(ctx, field)
+				})
+		case "storeInsights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_storeInsights(ctx, field)
+				})
+		case "organizationInsights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organizationInsights(ctx, field)
+				})
+		case "rfm":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rfm(ctx, field)
+				})
+		case "rfmBuyers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rfmBuyers(ctx, field)
+				})
+		case "cohortRetention":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cohortRetention(ctx, field)
+				})
+		case "productInsights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_productInsights(ctx, field)
 				})
 		case "plugins":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -78535,6 +89107,357 @@ func (ec *executionContext) _QuotedLine(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var rFMAnalysisImplementors = []string{"RFMAnalysis"}
+
+func (ec *executionContext) _RFMAnalysis(ctx context.Context, sel ast.SelectionSet, obj *model.RFMAnalysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMAnalysis")
+		case "asOf":
+			out.Values[i] = ec._RFMAnalysis_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settings":
+			out.Values[i] = ec._RFMAnalysis_settings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thresholds":
+			out.Values[i] = ec._RFMAnalysis_thresholds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyers":
+			out.Values[i] = ec._RFMAnalysis_buyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segments":
+			out.Values[i] = ec._RFMAnalysis_segments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMBuyerImplementors = []string{"RFMBuyer"}
+
+func (ec *executionContext) _RFMBuyer(ctx context.Context, sel ast.SelectionSet, obj *model.RFMBuyer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMBuyerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMBuyer")
+		case "store":
+			out.Values[i] = ec._RFMBuyer_store(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyerRef":
+			out.Values[i] = ec._RFMBuyer_buyerRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segment":
+			out.Values[i] = ec._RFMBuyer_segment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recencyDays":
+			out.Values[i] = ec._RFMBuyer_recencyDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frequency":
+			out.Values[i] = ec._RFMBuyer_frequency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monetary":
+			out.Values[i] = ec._RFMBuyer_monetary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastPaidOn":
+			out.Values[i] = ec._RFMBuyer_lastPaidOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMBuyerConnectionImplementors = []string{"RFMBuyerConnection"}
+
+func (ec *executionContext) _RFMBuyerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RFMBuyerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMBuyerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMBuyerConnection")
+		case "edges":
+			out.Values[i] = ec._RFMBuyerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RFMBuyerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RFMBuyerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMBuyerEdgeImplementors = []string{"RFMBuyerEdge"}
+
+func (ec *executionContext) _RFMBuyerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RFMBuyerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMBuyerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMBuyerEdge")
+		case "node":
+			out.Values[i] = ec._RFMBuyerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RFMBuyerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMSegmentSummaryImplementors = []string{"RFMSegmentSummary"}
+
+func (ec *executionContext) _RFMSegmentSummary(ctx context.Context, sel ast.SelectionSet, obj *model.RFMSegmentSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMSegmentSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMSegmentSummary")
+		case "segment":
+			out.Values[i] = ec._RFMSegmentSummary_segment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RFMSegmentSummary_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyers":
+			out.Values[i] = ec._RFMSegmentSummary_buyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gmv":
+			out.Values[i] = ec._RFMSegmentSummary_gmv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._RFMSegmentSummary_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMSettingsImplementors = []string{"RFMSettings"}
+
+func (ec *executionContext) _RFMSettings(ctx context.Context, sel ast.SelectionSet, obj *model.RFMSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMSettings")
+		case "mode":
+			out.Values[i] = ec._RFMSettings_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantile":
+			out.Values[i] = ec._RFMSettings_quantile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recencyDays":
+			out.Values[i] = ec._RFMSettings_recencyDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "frequency":
+			out.Values[i] = ec._RFMSettings_frequency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "monetary":
+			out.Values[i] = ec._RFMSettings_monetary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "windowDays":
+			out.Values[i] = ec._RFMSettings_windowDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rFMThresholdsImplementors = []string{"RFMThresholds"}
+
+func (ec *executionContext) _RFMThresholds(ctx context.Context, sel ast.SelectionSet, obj *model.RFMThresholds) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rFMThresholdsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RFMThresholds")
+		case "recencyDays":
+			out.Values[i] = ec._RFMThresholds_recencyDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frequency":
+			out.Values[i] = ec._RFMThresholds_frequency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monetary":
+			out.Values[i] = ec._RFMThresholds_monetary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var recommendedSlotImplementors = []string{"RecommendedSlot"}
 
 func (ec *executionContext) _RecommendedSlot(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendedSlot) graphql.Marshaler {
@@ -78677,6 +89600,49 @@ func (ec *executionContext) _ReferralStep(ctx context.Context, sel ast.Selection
 			}
 		case "reward":
 			out.Values[i] = ec._ReferralStep_reward(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repurchase30Implementors = []string{"Repurchase30"}
+
+func (ec *executionContext) _Repurchase30(ctx context.Context, sel ast.SelectionSet, obj *model.Repurchase30) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repurchase30Implementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Repurchase30")
+		case "firstTimeBuyers":
+			out.Values[i] = ec._Repurchase30_firstTimeBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repurchased":
+			out.Values[i] = ec._Repurchase30_repurchased(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._Repurchase30_rate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -78906,6 +89872,74 @@ func (ec *executionContext) _SKUEdge(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "cursor":
 			out.Values[i] = ec._SKUEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sKUInsightImplementors = []string{"SKUInsight"}
+
+func (ec *executionContext) _SKUInsight(ctx context.Context, sel ast.SelectionSet, obj *model.SKUInsight) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sKUInsightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SKUInsight")
+		case "sku":
+			out.Values[i] = ec._SKUInsight_sku(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stock":
+			out.Values[i] = ec._SKUInsight_stock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsLast28Days":
+			out.Values[i] = ec._SKUInsight_unitsLast28Days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysOfCover":
+			out.Values[i] = ec._SKUInsight_daysOfCover(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "leadTimeDays":
+			out.Values[i] = ec._SKUInsight_leadTimeDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reorderPoint":
+			out.Values[i] = ec._SKUInsight_reorderPoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestedQuantity":
+			out.Values[i] = ec._SKUInsight_suggestedQuantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slowMover":
+			out.Values[i] = ec._SKUInsight_slowMover(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -79202,6 +90236,44 @@ func (ec *executionContext) _StoreEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var storeFiguresImplementors = []string{"StoreFigures"}
+
+func (ec *executionContext) _StoreFigures(ctx context.Context, sel ast.SelectionSet, obj *model.StoreFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, storeFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StoreFigures")
+		case "store":
+			out.Values[i] = ec._StoreFigures_store(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._StoreFigures_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var styleGuideImplementors = []string{"StyleGuide"}
 
 func (ec *executionContext) _StyleGuide(ctx context.Context, sel ast.SelectionSet, obj *schematype.StyleGuide) graphql.Marshaler {
@@ -79270,6 +90342,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "syncJobUpdated":
 		return ec._Subscription_syncJobUpdated(ctx, fields[0])
+	case "alertRaised":
+		return ec._Subscription_alertRaised(ctx, fields[0])
 	case "campaignUpdated":
 		return ec._Subscription_campaignUpdated(ctx, fields[0])
 	default:
@@ -79783,6 +90857,69 @@ func (ec *executionContext) _TrafficSourceCount(ctx context.Context, sel ast.Sel
 			}
 		case "visitors":
 			out.Values[i] = ec._TrafficSourceCount_visitors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trafficSourceShareImplementors = []string{"TrafficSourceShare"}
+
+func (ec *executionContext) _TrafficSourceShare(ctx context.Context, sel ast.SelectionSet, obj *model.TrafficSourceShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trafficSourceShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrafficSourceShare")
+		case "source":
+			out.Values[i] = ec._TrafficSourceShare_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitors":
+			out.Values[i] = ec._TrafficSourceShare_visitors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._TrafficSourceShare_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._TrafficSourceShare_payingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionRate":
+			out.Values[i] = ec._TrafficSourceShare_conversionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAmount":
+			out.Values[i] = ec._TrafficSourceShare_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amountShare":
+			out.Values[i] = ec._TrafficSourceShare_amountShare(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -80400,6 +91537,71 @@ func (ec *executionContext) marshalNAlertOrderField2ᚖgithubᚗcomᚋopsgraph�
 	return v
 }
 
+func (ec *executionContext) marshalNAlertRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRule(ctx context.Context, sel ast.SelectionSet, v *ent.AlertRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AlertRule!")
+		return graphql.Null
+	}
+	return ec._AlertRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAlertRuleConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AlertRuleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AlertRuleConnection!")
+		return graphql.Null
+	}
+	return ec._AlertRuleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx context.Context, v any) (alertrule.Direction, error) {
+	var res alertrule.Direction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx context.Context, sel ast.SelectionSet, v alertrule.Direction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx context.Context, v any) (alertrule.Kind, error) {
+	var res alertrule.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx context.Context, sel ast.SelectionSet, v alertrule.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAlertRuleOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleOrderField(ctx context.Context, v any) (*ent.AlertRuleOrderField, error) {
+	var res = new(ent.AlertRuleOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertRuleOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AlertRuleOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AlertRuleOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx context.Context, v any) (alertrule.Severity, error) {
+	var res alertrule.Severity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx context.Context, sel ast.SelectionSet, v alertrule.Severity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAlertRuleWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInput(ctx context.Context, v any) (*ent.AlertRuleWhereInput, error) {
+	res, err := ec.unmarshalInputAlertRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx context.Context, v any) (alert.Severity, error) {
 	var res alert.Severity
 	err := res.UnmarshalGQL(v)
@@ -80407,6 +91609,16 @@ func (ec *executionContext) unmarshalNAlertSeverity2githubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx context.Context, sel ast.SelectionSet, v alert.Severity) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx context.Context, v any) (alert.Status, error) {
+	var res alert.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx context.Context, sel ast.SelectionSet, v alert.Status) graphql.Marshaler {
 	return v
 }
 
@@ -80638,6 +91850,14 @@ func (ec *executionContext) marshalNCampaignPhaseName2githubᚗcomᚋopsgraphᚋ
 	return res
 }
 
+func (ec *executionContext) marshalNCampaignResults2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignResults(ctx context.Context, sel ast.SelectionSet, v *model.CampaignResults) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CampaignResults!")
+		return graphql.Null
+	}
+	return ec._CampaignResults(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCampaignRules2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignRules(ctx context.Context, sel ast.SelectionSet, v schematype.CampaignRules) graphql.Marshaler {
 	return ec._CampaignRules(ctx, sel, &v)
 }
@@ -80697,6 +91917,30 @@ func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 		return graphql.Null
 	}
 	return ec._CartQuote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx context.Context, sel ast.SelectionSet, v *model.CohortRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohortRow!")
+		return graphql.Null
+	}
+	return ec._CohortRow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaboration(ctx context.Context, sel ast.SelectionSet, v *ent.Collaboration) graphql.Marshaler {
@@ -80932,6 +92176,11 @@ func (ec *executionContext) marshalNCreateAPITokenPayload2ᚖgithubᚗcomᚋopsg
 		return graphql.Null
 	}
 	return ec._CreateAPITokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateAlertRuleInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateAlertRuleInput(ctx context.Context, v any) (ent.CreateAlertRuleInput, error) {
+	res, err := ec.unmarshalInputCreateAlertRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCreateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCreateAssetInput(ctx context.Context, v any) (ent.CreateAssetInput, error) {
@@ -81258,6 +92507,59 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx context.Context, sel ast.SelectionSet, v *model.FunnelStage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelStage!")
+		return graphql.Null
+	}
+	return ec._FunnelStage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx context.Context, sel ast.SelectionSet, v schematype.GroupTier) graphql.Marshaler {
 	return ec._GroupTier(ctx, sel, &v)
 }
@@ -81340,6 +92642,48 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNInsightFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightFigures(ctx context.Context, sel ast.SelectionSet, v *model.InsightFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsightFigures!")
+		return graphql.Null
+	}
+	return ec._InsightFigures(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInsightMetric2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightMetric(ctx context.Context, v any) (model.InsightMetric, error) {
+	var res model.InsightMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInsightMetric2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightMetric(ctx context.Context, sel ast.SelectionSet, v model.InsightMetric) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx context.Context, sel ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsightPeriod!")
+		return graphql.Null
+	}
+	return ec._InsightPeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInsightTargetValue2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightTargetValue(ctx context.Context, sel ast.SelectionSet, v *model.InsightTargetValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InsightTargetValue!")
+		return graphql.Null
+	}
+	return ec._InsightTargetValue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInsights2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsights(ctx context.Context, sel ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Insights!")
+		return graphql.Null
+	}
+	return ec._Insights(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -81366,6 +92710,35 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInviteMemberPayload2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInviteMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.InviteMemberPayload) graphql.Marshaler {
@@ -81434,6 +92807,30 @@ func (ec *executionContext) marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋops
 func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerWhereInput(ctx context.Context, v any) (*ent.KOLPartnerWhereInput, error) {
 	res, err := ec.unmarshalInputKOLPartnerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx context.Context, sel ast.SelectionSet, v *model.KPIComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KPIComparison!")
+		return graphql.Null
+	}
+	return ec._KPIComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐLoginPayload(ctx context.Context, sel ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
@@ -81646,6 +93043,30 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋops
 	return ec._OrganizationConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationFigures!")
+		return graphql.Null
+	}
+	return ec._OrganizationFigures(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx context.Context, v any) (organization.Kind, error) {
 	var res organization.Kind
 	err := res.UnmarshalGQL(v)
@@ -81682,6 +93103,29 @@ func (ec *executionContext) unmarshalNOrganizationWhereInput2ᚖgithubᚗcomᚋo
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx context.Context, v any) (model.PeriodInput, error) {
+	res, err := ec.unmarshalInputPeriodInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodKind(ctx context.Context, v any) (model.PeriodKind, error) {
+	var res model.PeriodKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodKind(ctx context.Context, sel ast.SelectionSet, v model.PeriodKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
@@ -81788,6 +93232,30 @@ func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋop
 	return ec._PluginStatus(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx context.Context, sel ast.SelectionSet, v *model.PortfolioRoleMix) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortfolioRoleMix!")
+		return graphql.Null
+	}
+	return ec._PortfolioRoleMix(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
@@ -81812,6 +93280,14 @@ func (ec *executionContext) marshalNProductConnection2ᚖgithubᚗcomᚋopsgraph
 		return graphql.Null
 	}
 	return ec._ProductConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProductInsights2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐProductInsights(ctx context.Context, sel ast.SelectionSet, v *model.ProductInsights) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductInsights!")
+		return graphql.Null
+	}
+	return ec._ProductInsights(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProductOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductOrder(ctx context.Context, v any) (*ent.ProductOrder, error) {
@@ -81944,6 +93420,119 @@ func (ec *executionContext) marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsg
 	return ec._QuotedLine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRFMAnalysis2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.RFMAnalysis) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMAnalysis!")
+		return graphql.Null
+	}
+	return ec._RFMAnalysis(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRFMBuyer2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyer(ctx context.Context, sel ast.SelectionSet, v *model.RFMBuyer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMBuyer!")
+		return graphql.Null
+	}
+	return ec._RFMBuyer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerConnection(ctx context.Context, sel ast.SelectionSet, v *model.RFMBuyerConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMBuyerConnection!")
+		return graphql.Null
+	}
+	return ec._RFMBuyerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx context.Context, sel ast.SelectionSet, v *model.RFMBuyerEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMBuyerEdge!")
+		return graphql.Null
+	}
+	return ec._RFMBuyerEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx context.Context, v any) (model.RFMSegment, error) {
+	var res model.RFMSegment
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx context.Context, sel ast.SelectionSet, v model.RFMSegment) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx context.Context, sel ast.SelectionSet, v *model.RFMSegmentSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMSegmentSummary!")
+		return graphql.Null
+	}
+	return ec._RFMSegmentSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRFMSettings2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettings(ctx context.Context, sel ast.SelectionSet, v *model.RFMSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMSettings!")
+		return graphql.Null
+	}
+	return ec._RFMSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRFMSettingsInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettingsInput(ctx context.Context, v any) (model.RFMSettingsInput, error) {
+	res, err := ec.unmarshalInputRFMSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRFMThresholdMode2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholdMode(ctx context.Context, v any) (model.RFMThresholdMode, error) {
+	var res model.RFMThresholdMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRFMThresholdMode2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholdMode(ctx context.Context, sel ast.SelectionSet, v model.RFMThresholdMode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRFMThresholds2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMThresholds(ctx context.Context, sel ast.SelectionSet, v *model.RFMThresholds) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RFMThresholds!")
+		return graphql.Null
+	}
+	return ec._RFMThresholds(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx context.Context, sel ast.SelectionSet, v schematype.ReductionTier) graphql.Marshaler {
 	return ec._ReductionTier(ctx, sel, &v)
 }
@@ -82022,6 +93611,14 @@ func (ec *executionContext) unmarshalNReferralStepInput2ᚕgithubᚗcomᚋopsgra
 	return res, nil
 }
 
+func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRepurchase30(ctx context.Context, sel ast.SelectionSet, v *model.Repurchase30) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Repurchase30!")
+		return graphql.Null
+	}
+	return ec._Repurchase30(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -82060,6 +93657,30 @@ func (ec *executionContext) marshalNSKUConnection2ᚖgithubᚗcomᚋopsgraphᚋo
 		return graphql.Null
 	}
 	return ec._SKUConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx context.Context, sel ast.SelectionSet, v *model.SKUInsight) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SKUInsight!")
+		return graphql.Null
+	}
+	return ec._SKUInsight(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSKUOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUOrder(ctx context.Context, v any) (*ent.SKUOrder, error) {
@@ -82110,6 +93731,30 @@ func (ec *executionContext) marshalNStoreConnection2ᚖgithubᚗcomᚋopsgraph�
 		return graphql.Null
 	}
 	return ec._StoreConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx context.Context, sel ast.SelectionSet, v *model.StoreFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StoreFigures!")
+		return graphql.Null
+	}
+	return ec._StoreFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStoreOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreOrder(ctx context.Context, v any) (*ent.StoreOrder, error) {
@@ -82293,6 +93938,16 @@ func (ec *executionContext) marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalNTargetPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTargetPeriodKind(ctx context.Context, v any) (model.TargetPeriodKind, error) {
+	var res model.TargetPeriodKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTargetPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTargetPeriodKind(ctx context.Context, sel ast.SelectionSet, v model.TargetPeriodKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -82329,6 +93984,35 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 		return graphql.Null
 	}
 	return ec._TrafficSourceCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx context.Context, sel ast.SelectionSet, v *model.TrafficSourceShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrafficSourceShare!")
+		return graphql.Null
+	}
+	return ec._TrafficSourceShare(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateAlertRuleInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateAlertRuleInput(ctx context.Context, v any) (ent.UpdateAlertRuleInput, error) {
+	res, err := ec.unmarshalInputUpdateAlertRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateAssetInput2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUpdateAssetInput(ctx context.Context, v any) (ent.UpdateAssetInput, error) {
@@ -82701,6 +94385,222 @@ func (ec *executionContext) unmarshalOAlertOrder2ᚖgithubᚗcomᚋopsgraphᚋop
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAlertRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRule(ctx context.Context, sel ast.SelectionSet, v *ent.AlertRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirectionᚄ(ctx context.Context, v any) ([]alertrule.Direction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]alertrule.Direction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirectionᚄ(ctx context.Context, sel ast.SelectionSet, v []alertrule.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx context.Context, v any) (*alertrule.Direction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(alertrule.Direction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertRuleDirection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx context.Context, sel ast.SelectionSet, v *alertrule.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AlertRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AlertRuleEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AlertRuleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKindᚄ(ctx context.Context, v any) ([]alertrule.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]alertrule.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []alertrule.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAlertRuleKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx context.Context, v any) (*alertrule.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(alertrule.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertRuleKind2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx context.Context, sel ast.SelectionSet, v *alertrule.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAlertRuleOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleOrder(ctx context.Context, v any) (*ent.AlertRuleOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAlertRuleOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverityᚄ(ctx context.Context, v any) ([]alertrule.Severity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]alertrule.Severity, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverityᚄ(ctx context.Context, sel ast.SelectionSet, v []alertrule.Severity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx context.Context, v any) (*alertrule.Severity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(alertrule.Severity)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertRuleSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx context.Context, sel ast.SelectionSet, v *alertrule.Severity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAlertRuleWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInputᚄ(ctx context.Context, v any) ([]*ent.AlertRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AlertRuleWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlertRuleWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAlertRuleWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleWhereInput(ctx context.Context, v any) (*ent.AlertRuleWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAlertRuleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverityᚄ(ctx context.Context, v any) ([]alert.Severity, error) {
 	if v == nil {
 		return nil, nil
@@ -82747,6 +94647,58 @@ func (ec *executionContext) unmarshalOAlertSeverity2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalOAlertSeverity2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx context.Context, sel ast.SelectionSet, v *alert.Severity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatusᚄ(ctx context.Context, v any) ([]alert.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]alert.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []alert.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAlertStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx context.Context, v any) (*alert.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(alert.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlertStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx context.Context, sel ast.SelectionSet, v *alert.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

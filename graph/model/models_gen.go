@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -73,6 +74,22 @@ type CampaignOutcome struct {
 	Explanation string `json:"explanation"`
 }
 
+// A campaign's results, computed from the orders (not typed).
+type CampaignResults struct {
+	// 支付金额 of the store's orders paid within the campaign window.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// Distinct paying buyers of those orders.
+	PayingBuyers int `json:"payingBuyers"`
+	// Paid orders.
+	PaidOrders int `json:"paidOrders"`
+	// 客单价 = paidAmount ÷ payingBuyers.
+	AverageOrderValue schematype.Money `json:"averageOrderValue"`
+	// Spend recorded on the campaign.
+	Spend schematype.Money `json:"spend"`
+	// ROI = paidAmount ÷ spend; null without spend.
+	Roi *float64 `json:"roi,omitempty"`
+}
+
 // One cart line to price.
 type CartLineInput struct {
 	// The SKU bought.
@@ -105,6 +122,18 @@ type CartQuote struct {
 	Campaigns []*CampaignOutcome `json:"campaigns"`
 	// Post-order rewards: points, referral rewards.
 	Rewards []*QuoteReward `json:"rewards"`
+}
+
+// A monthly cohort: buyers whose first paid order fell in the month.
+type CohortRow struct {
+	// Cohort month, YYYY-MM.
+	Month string `json:"month"`
+	// Buyers in the cohort.
+	Size int `json:"size"`
+	// retained[k]: buyers of the cohort who paid in month k after (retained[0] = size).
+	Retained []int `json:"retained"`
+	// retained[k] ÷ size.
+	Rates []float64 `json:"rates"`
 }
 
 // What the compliance check knows besides the text.
@@ -253,12 +282,108 @@ type ExperimentVariantResult struct {
 	Rate float64 `json:"rate"`
 }
 
+// One step of the conversion funnel (转化漏斗).
+type FunnelStage struct {
+	// VISITORS, ADD_TO_CART, ORDERING_BUYERS or PAYING_BUYERS.
+	Name string `json:"name"`
+	// Visitors or buyers at this stage.
+	Count int `json:"count"`
+	// count ÷ the previous stage's count (加购率, 下单转化率, 下单支付转化率).
+	RateFromPrevious float64 `json:"rateFromPrevious"`
+	// count ÷ visitors.
+	RateFromTop float64 `json:"rateFromTop"`
+}
+
+// The figures of a period (definitions in docs/insights.md).
+type InsightFigures struct {
+	// 支付金额: amount paid in the period, postage included, later refunds not deducted.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// 支付买家数: distinct paying buyers; a buyer counts once per store.
+	PayingBuyers int `json:"payingBuyers"`
+	// 支付笔数: paid orders; refunds not deducted.
+	PaidOrders int `json:"paidOrders"`
+	// 客单价 = 支付金额 ÷ 支付买家数, rounded half up to the fen.
+	AverageOrderValue schematype.Money `json:"averageOrderValue"`
+	// 访客数: unique visitors, from the platform's daily snapshots.
+	Visitors int `json:"visitors"`
+	// 加购: add-to-cart actions, from the platform's daily snapshots.
+	AddToCart int `json:"addToCart"`
+	// 下单买家数: distinct buyers who placed an order (any status).
+	OrderingBuyers int `json:"orderingBuyers"`
+	// 支付转化率 = 支付买家数 ÷ 访客数; 0 without visitors.
+	ConversionRate float64 `json:"conversionRate"`
+	// UV价值 = 支付金额 ÷ 访客数.
+	UvValue schematype.Money `json:"uvValue"`
+	// Refunded amount of the orders paid in the period.
+	RefundAmount schematype.Money `json:"refundAmount"`
+	// Orders paid in the period and refunded since.
+	RefundedOrders int `json:"refundedOrders"`
+	// 退款率 = refundAmount ÷ 支付金额.
+	RefundRate float64 `json:"refundRate"`
+	// New buyers: paying buyers without a paid order in the 365 days before the period.
+	NewBuyers int `json:"newBuyers"`
+	// Returning buyers (老买家): paying buyers with a paid order in the 365 days before the period.
+	ReturningBuyers int `json:"returningBuyers"`
+	// Paying buyers with at least 2 paid orders in the period.
+	RepeatBuyers int `json:"repeatBuyers"`
+	// 复购率 = repeatBuyers ÷ payingBuyers.
+	RepurchaseRate float64 `json:"repurchaseRate"`
+}
+
+// A resolved reporting period.
+type InsightPeriod struct {
+	// DAY, WEEK, MONTH, QUARTER or CUSTOM.
+	Kind PeriodKind `json:"kind"`
+	// Short name: 2026-11-11, 2026-W47, 2026-11, 2026-Q4 or first~last.
+	Label string `json:"label"`
+	// First day, YYYY-MM-DD.
+	From string `json:"from"`
+	// Last day (included), YYYY-MM-DD.
+	To string `json:"to"`
+	// Number of days.
+	Days int `json:"days"`
+}
+
+// An organization's target for one KPI in a month or quarter.
+type InsightTargetValue struct {
+	// The organization.
+	Organization *ent.Organization `json:"organization"`
+	// The period.
+	Period *InsightPeriod `json:"period"`
+	// The KPI.
+	Metric InsightMetric `json:"metric"`
+	// Target value (money in fen, rates as fractions).
+	Value float64 `json:"value"`
+}
+
 // A membership, and for a user who had no account yet, their invitation token.
 type InviteMemberPayload struct {
 	// The new membership.
 	Membership *ent.Membership `json:"membership"`
 	// One-time invitation token for acceptInvitation, when a new account was created (shown once).
 	InvitationToken *string `json:"invitationToken,omitempty"`
+}
+
+// A KPI with its 环比, 同比 and target.
+type KPIComparison struct {
+	// Which KPI.
+	Metric InsightMetric `json:"metric"`
+	// Value in the period (money in fen, rates as fractions).
+	Value float64 `json:"value"`
+	// Value in the previous period (环比 base).
+	Previous float64 `json:"previous"`
+	// (value − previous) ÷ |previous|; null when previous is 0.
+	PreviousChange *float64 `json:"previousChange,omitempty"`
+	// Value in the same period a year earlier (同比 base).
+	YearAgo float64 `json:"yearAgo"`
+	// (value − yearAgo) ÷ |yearAgo|; null when yearAgo is 0.
+	YearAgoChange *float64 `json:"yearAgoChange,omitempty"`
+	// The organization's target for the month or quarter, if set.
+	Target *float64 `json:"target,omitempty"`
+	// value ÷ target (达成率); null without a target.
+	TargetProgress *float64 `json:"targetProgress,omitempty"`
+	// value − target; null without a target.
+	TargetDelta *float64 `json:"targetDelta,omitempty"`
 }
 
 // A new session.
@@ -269,6 +394,26 @@ type LoginPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	// The signed-in user.
 	User *ent.User `json:"user"`
+}
+
+// The figures of one organization (for an agency: each client).
+type OrganizationFigures struct {
+	// The organization.
+	Organization *ent.Organization `json:"organization"`
+	// Its figures in the period.
+	Figures *InsightFigures `json:"figures"`
+}
+
+// A reporting period.
+type PeriodInput struct {
+	// DAY, WEEK, MONTH, QUARTER or CUSTOM.
+	Kind PeriodKind `json:"kind"`
+	// DAY/WEEK/MONTH/QUARTER: any day inside the period, YYYY-MM-DD; defaults to today (Asia/Shanghai).
+	Day *string `json:"day,omitempty"`
+	// CUSTOM: the first day, YYYY-MM-DD.
+	From *string `json:"from,omitempty"`
+	// CUSTOM: the last day, included, YYYY-MM-DD.
+	To *string `json:"to,omitempty"`
 }
 
 // One permission: an action on a kind of object.
@@ -309,6 +454,34 @@ type PluginStatus struct {
 	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
 	// Built into the server (true) or a third-party binary from the plugin directory.
 	Builtin bool `json:"builtin"`
+}
+
+// A 4321 portfolio role's share against its target.
+type PortfolioRoleMix struct {
+	// The role.
+	Role product.PortfolioRole `json:"role"`
+	// Target share: 0.4, 0.3, 0.2, 0.1.
+	Target float64 `json:"target"`
+	// SKUs of products in the role.
+	Skus int `json:"skus"`
+	// skus ÷ all SKUs.
+	SkuShare float64 `json:"skuShare"`
+	// Amount paid for the role's SKUs in the period.
+	Gmv schematype.Money `json:"gmv"`
+	// gmv ÷ all GMV.
+	GmvShare float64 `json:"gmvShare"`
+}
+
+// Product figures (4321 产品策略, 库存周转).
+type ProductInsights struct {
+	// The period of the GMV mix.
+	Period *InsightPeriod `json:"period"`
+	// SKU count and GMV per 4321 role against 40/30/20/10.
+	Mix []*PortfolioRoleMix `json:"mix"`
+	// Slow movers, longest cover first.
+	SlowMovers []*SKUInsight `json:"slowMovers"`
+	// SKUs at or below their reorder point.
+	Replenishment []*SKUInsight `json:"replenishment"`
 }
 
 // How complete a store's profile is (店铺信息完善).
@@ -353,6 +526,112 @@ type QuotedLine struct {
 	Shares []*DiscountShare `json:"shares"`
 }
 
+// RFM segmentation of an organization's buyers (per store: a buyer reference is a per-platform pseudonym).
+type RFMAnalysis struct {
+	// Reference day for recency, YYYY-MM-DD.
+	AsOf string `json:"asOf"`
+	// Settings used.
+	Settings *RFMSettings `json:"settings"`
+	// Split points used.
+	Thresholds *RFMThresholds `json:"thresholds"`
+	// Buyers with a paid order in the window.
+	Buyers int `json:"buyers"`
+	// The 8 segments, in the canonical order.
+	Segments []*RFMSegmentSummary `json:"segments"`
+}
+
+// A buyer of a store with its R, F and M.
+type RFMBuyer struct {
+	// The store the buyer paid in.
+	Store *ent.Store `json:"store"`
+	// Pseudonymous buyer reference.
+	BuyerRef string `json:"buyerRef"`
+	// The buyer's segment.
+	Segment RFMSegment `json:"segment"`
+	// Days since the last paid order.
+	RecencyDays int `json:"recencyDays"`
+	// Paid orders in the window.
+	Frequency int `json:"frequency"`
+	// Amount paid in the window.
+	Monetary schematype.Money `json:"monetary"`
+	// Day of the last paid order, YYYY-MM-DD.
+	LastPaidOn string `json:"lastPaidOn"`
+}
+
+// Buyers of one RFM segment, highest monetary first.
+type RFMBuyerConnection struct {
+	// The buyers.
+	Edges []*RFMBuyerEdge `json:"edges"`
+	// Paging information.
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+	// Buyers in the segment.
+	TotalCount int `json:"totalCount"`
+}
+
+// An edge of an RFMBuyerConnection.
+type RFMBuyerEdge struct {
+	// The buyer.
+	Node *RFMBuyer `json:"node"`
+	// Cursor of this edge.
+	Cursor string `json:"cursor"`
+}
+
+// One RFM segment's buyers and GMV.
+type RFMSegmentSummary struct {
+	// The segment.
+	Segment RFMSegment `json:"segment"`
+	// Chinese name, e.g. 重要价值客户.
+	Name string `json:"name"`
+	// Buyers in the segment.
+	Buyers int `json:"buyers"`
+	// Their amount paid in the window.
+	Gmv schematype.Money `json:"gmv"`
+	// buyers ÷ all buyers.
+	Share float64 `json:"share"`
+}
+
+// An organization's RFM settings.
+type RFMSettings struct {
+	// How split points are chosen.
+	Mode RFMThresholdMode `json:"mode"`
+	// QUANTILE: the quantile, between 0 and 1.
+	Quantile *float64 `json:"quantile,omitempty"`
+	// FIXED: recent when the last paid order is at most this many days old.
+	RecencyDays *int `json:"recencyDays,omitempty"`
+	// FIXED: high frequency from this many paid orders.
+	Frequency *int `json:"frequency,omitempty"`
+	// FIXED: high monetary from this amount.
+	Monetary *schematype.Money `json:"monetary,omitempty"`
+	// Paid orders of the last windowDays days count (365 by default).
+	WindowDays int `json:"windowDays"`
+}
+
+// An organization's RFM settings, as input.
+type RFMSettingsInput struct {
+	// How split points are chosen.
+	Mode RFMThresholdMode `json:"mode"`
+	// QUANTILE: the quantile, strictly between 0 and 1.
+	Quantile *float64 `json:"quantile,omitempty"`
+	// FIXED: recent when the last paid order is at most this many days old (≥ 0).
+	RecencyDays *int `json:"recencyDays,omitempty"`
+	// FIXED: high frequency from this many paid orders (≥ 1).
+	Frequency *int `json:"frequency,omitempty"`
+	// FIXED: high monetary from this amount.
+	Monetary *schematype.Money `json:"monetary,omitempty"`
+	// Paid orders of the last windowDays days count; 1 to 3650, default 365.
+	WindowDays *int `json:"windowDays,omitempty"`
+}
+
+// The RFM split points in use: recent when R ≤ recencyDays, high F when F ≥ frequency, high M when M ≥ monetary.
+type RFMThresholds struct {
+	// R split: days since the last paid order.
+	RecencyDays float64 `json:"recencyDays"`
+	// F split: paid orders in the window.
+	Frequency float64 `json:"frequency"`
+	// M split: amount paid in the window.
+	Monetary schematype.Money `json:"monetary"`
+}
+
 // The recommended posting slot of a store and content kind, from its own history.
 type RecommendedSlot struct {
 	// ISO weekday, 1 = Monday … 7 = Sunday.
@@ -367,6 +646,16 @@ type RecommendedSlot struct {
 	Reliable bool `json:"reliable"`
 }
 
+// The 30-day repurchase rate (30日复购率).
+type Repurchase30 struct {
+	// Buyers whose first paid order ever fell in the period.
+	FirstTimeBuyers int `json:"firstTimeBuyers"`
+	// Of those, buyers who paid again 1 to 30 days after their first order.
+	Repurchased int `json:"repurchased"`
+	// repurchased ÷ firstTimeBuyers.
+	Rate float64 `json:"rate"`
+}
+
 // A role: built in, or custom to one organization.
 type Role struct {
 	// Role name, used in memberships and API tokens.
@@ -379,6 +668,34 @@ type Role struct {
 	Permissions []*Permission `json:"permissions"`
 }
 
+// Stock and sales of one SKU.
+type SKUInsight struct {
+	// The SKU.
+	Sku *ent.SKU `json:"sku"`
+	// Units in stock.
+	Stock int `json:"stock"`
+	// Units paid in the last 28 days.
+	UnitsLast28Days int `json:"unitsLast28Days"`
+	// Stock ÷ average daily units of the last 28 days; null when nothing sold.
+	DaysOfCover *float64 `json:"daysOfCover,omitempty"`
+	// Supplier lead time in days (0 without a supplier).
+	LeadTimeDays int `json:"leadTimeDays"`
+	// Daily units × lead time + safety stock (7 days of sales).
+	ReorderPoint int `json:"reorderPoint"`
+	// Units to order now: up to the reorder point plus 28 days of sales; 0 when not due.
+	SuggestedQuantity int `json:"suggestedQuantity"`
+	// In stock and unsold for 28 days, or more than 90 days of cover (滞销).
+	SlowMover bool `json:"slowMover"`
+}
+
+// The figures of one store.
+type StoreFigures struct {
+	// The store.
+	Store *ent.Store `json:"store"`
+	// Its figures in the period.
+	Figures *InsightFigures `json:"figures"`
+}
+
 // Live updates.
 type Subscription struct {
 }
@@ -389,6 +706,24 @@ type TrafficSourceCount struct {
 	Source string `json:"source"`
 	// Visitors from this source.
 	Visitors int `json:"visitors"`
+}
+
+// One traffic source (流量来源) of the traffic mix.
+type TrafficSourceShare struct {
+	// NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN or OTHER.
+	Source string `json:"source"`
+	// Visitors from the source.
+	Visitors int `json:"visitors"`
+	// visitors ÷ all visitors.
+	Share float64 `json:"share"`
+	// Paying buyers whose orders came from the source.
+	PayingBuyers int `json:"payingBuyers"`
+	// payingBuyers ÷ visitors of the source.
+	ConversionRate float64 `json:"conversionRate"`
+	// Amount paid on orders from the source.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// paidAmount ÷ all paid amount.
+	AmountShare float64 `json:"amountShare"`
 }
 
 // Severity of a compliance finding: A must be removed (absolute or medical claim, unmet legal requirement); B needs evidence on file (patent, certificate, award, registration); C is wording to review (comparatives, time promises, inducements).
@@ -577,6 +912,158 @@ func (e EngagementImportFormat) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A KPI that can be compared, targeted and alerted on.
+type InsightMetric string
+
+const (
+	// 支付金额: amount paid in the period, postage included, later refunds not deducted.
+	InsightMetricPaidAmount InsightMetric = "PAID_AMOUNT"
+	// 支付买家数: distinct paying buyers (per store; summed over stores).
+	InsightMetricPayingBuyers InsightMetric = "PAYING_BUYERS"
+	// 支付笔数: paid orders, refunds not deducted.
+	InsightMetricPaidOrders InsightMetric = "PAID_ORDERS"
+	// 客单价 = 支付金额 ÷ 支付买家数.
+	InsightMetricAverageOrderValue InsightMetric = "AVERAGE_ORDER_VALUE"
+	// 支付转化率 = 支付买家数 ÷ 访客数.
+	InsightMetricConversionRate InsightMetric = "CONVERSION_RATE"
+	// UV价值 = 支付金额 ÷ 访客数.
+	InsightMetricUvValue InsightMetric = "UV_VALUE"
+	// 退款率 = refunded amount of the period's paid orders ÷ 支付金额.
+	InsightMetricRefundRate InsightMetric = "REFUND_RATE"
+	// 复购率 = paying buyers with ≥ 2 paid orders in the period ÷ 支付买家数.
+	InsightMetricRepurchaseRate InsightMetric = "REPURCHASE_RATE"
+	// 访客数: unique visitors (platform snapshots).
+	InsightMetricVisitors InsightMetric = "VISITORS"
+	// New buyers: paying buyers without a paid order in the 365 days before the period.
+	InsightMetricNewBuyers InsightMetric = "NEW_BUYERS"
+	// Returning buyers (老买家): paying buyers with a paid order in the 365 days before the period.
+	InsightMetricReturningBuyers InsightMetric = "RETURNING_BUYERS"
+)
+
+var AllInsightMetric = []InsightMetric{
+	InsightMetricPaidAmount,
+	InsightMetricPayingBuyers,
+	InsightMetricPaidOrders,
+	InsightMetricAverageOrderValue,
+	InsightMetricConversionRate,
+	InsightMetricUvValue,
+	InsightMetricRefundRate,
+	InsightMetricRepurchaseRate,
+	InsightMetricVisitors,
+	InsightMetricNewBuyers,
+	InsightMetricReturningBuyers,
+}
+
+func (e InsightMetric) IsValid() bool {
+	switch e {
+	case InsightMetricPaidAmount, InsightMetricPayingBuyers, InsightMetricPaidOrders, InsightMetricAverageOrderValue, InsightMetricConversionRate, InsightMetricUvValue, InsightMetricRefundRate, InsightMetricRepurchaseRate, InsightMetricVisitors, InsightMetricNewBuyers, InsightMetricReturningBuyers:
+		return true
+	}
+	return false
+}
+
+func (e InsightMetric) String() string {
+	return string(e)
+}
+
+func (e *InsightMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InsightMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InsightMetric", str)
+	}
+	return nil
+}
+
+func (e InsightMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InsightMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InsightMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Kind of a reporting period; every period is in the stores' business time zone.
+type PeriodKind string
+
+const (
+	// One business day.
+	PeriodKindDay PeriodKind = "DAY"
+	// An ISO 8601 week, Monday to Sunday.
+	PeriodKindWeek PeriodKind = "WEEK"
+	// A calendar month.
+	PeriodKindMonth PeriodKind = "MONTH"
+	// A calendar quarter.
+	PeriodKindQuarter PeriodKind = "QUARTER"
+	// A custom range of days (at most 400).
+	PeriodKindCustom PeriodKind = "CUSTOM"
+)
+
+var AllPeriodKind = []PeriodKind{
+	PeriodKindDay,
+	PeriodKindWeek,
+	PeriodKindMonth,
+	PeriodKindQuarter,
+	PeriodKindCustom,
+}
+
+func (e PeriodKind) IsValid() bool {
+	switch e {
+	case PeriodKindDay, PeriodKindWeek, PeriodKindMonth, PeriodKindQuarter, PeriodKindCustom:
+		return true
+	}
+	return false
+}
+
+func (e PeriodKind) String() string {
+	return string(e)
+}
+
+func (e *PeriodKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PeriodKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PeriodKind", str)
+	}
+	return nil
+}
+
+func (e PeriodKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PeriodKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PeriodKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Where in the pricing order a campaign acts.
 type PromotionLayer string
 
@@ -720,6 +1207,146 @@ func (e QuoteReason) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// RFM customer segment (DOMAIN.md §3.1).
+type RFMSegment string
+
+const (
+	// 重要价值客户: recent, high frequency, high monetary.
+	RFMSegmentImportantValue RFMSegment = "IMPORTANT_VALUE"
+	// 重要保持客户: not recent, high frequency, high monetary.
+	RFMSegmentImportantRetain RFMSegment = "IMPORTANT_RETAIN"
+	// 重要发展客户: recent, low frequency, high monetary.
+	RFMSegmentImportantDevelop RFMSegment = "IMPORTANT_DEVELOP"
+	// 重要挽留客户: not recent, low frequency, high monetary.
+	RFMSegmentImportantWinBack RFMSegment = "IMPORTANT_WIN_BACK"
+	// 一般价值客户: recent, high frequency, low monetary.
+	RFMSegmentGeneralValue RFMSegment = "GENERAL_VALUE"
+	// 一般保持客户: not recent, high frequency, low monetary.
+	RFMSegmentGeneralRetain RFMSegment = "GENERAL_RETAIN"
+	// 一般发展客户: recent, low frequency, low monetary.
+	RFMSegmentGeneralDevelop RFMSegment = "GENERAL_DEVELOP"
+	// 一般挽留客户: not recent, low frequency, low monetary.
+	RFMSegmentGeneralWinBack RFMSegment = "GENERAL_WIN_BACK"
+)
+
+var AllRFMSegment = []RFMSegment{
+	RFMSegmentImportantValue,
+	RFMSegmentImportantRetain,
+	RFMSegmentImportantDevelop,
+	RFMSegmentImportantWinBack,
+	RFMSegmentGeneralValue,
+	RFMSegmentGeneralRetain,
+	RFMSegmentGeneralDevelop,
+	RFMSegmentGeneralWinBack,
+}
+
+func (e RFMSegment) IsValid() bool {
+	switch e {
+	case RFMSegmentImportantValue, RFMSegmentImportantRetain, RFMSegmentImportantDevelop, RFMSegmentImportantWinBack, RFMSegmentGeneralValue, RFMSegmentGeneralRetain, RFMSegmentGeneralDevelop, RFMSegmentGeneralWinBack:
+		return true
+	}
+	return false
+}
+
+func (e RFMSegment) String() string {
+	return string(e)
+}
+
+func (e *RFMSegment) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RFMSegment(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RFMSegment", str)
+	}
+	return nil
+}
+
+func (e RFMSegment) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RFMSegment) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RFMSegment) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How RFM split points are chosen.
+type RFMThresholdMode string
+
+const (
+	// The mean of each dimension.
+	RFMThresholdModeMean RFMThresholdMode = "MEAN"
+	// The median of each dimension.
+	RFMThresholdModeMedian RFMThresholdMode = "MEDIAN"
+	// A quantile of each dimension (quantile).
+	RFMThresholdModeQuantile RFMThresholdMode = "QUANTILE"
+	// Fixed values (recencyDays, frequency, monetary).
+	RFMThresholdModeFixed RFMThresholdMode = "FIXED"
+)
+
+var AllRFMThresholdMode = []RFMThresholdMode{
+	RFMThresholdModeMean,
+	RFMThresholdModeMedian,
+	RFMThresholdModeQuantile,
+	RFMThresholdModeFixed,
+}
+
+func (e RFMThresholdMode) IsValid() bool {
+	switch e {
+	case RFMThresholdModeMean, RFMThresholdModeMedian, RFMThresholdModeQuantile, RFMThresholdModeFixed:
+		return true
+	}
+	return false
+}
+
+func (e RFMThresholdMode) String() string {
+	return string(e)
+}
+
+func (e *RFMThresholdMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RFMThresholdMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RFMThresholdMode", str)
+	}
+	return nil
+}
+
+func (e RFMThresholdMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RFMThresholdMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RFMThresholdMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a sync covers.
 type SyncWhat string
 
@@ -776,6 +1403,64 @@ func (e *SyncWhat) UnmarshalJSON(b []byte) error {
 }
 
 func (e SyncWhat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Period of a target.
+type TargetPeriodKind string
+
+const (
+	// 月度目标.
+	TargetPeriodKindMonth TargetPeriodKind = "MONTH"
+	// 季度目标.
+	TargetPeriodKindQuarter TargetPeriodKind = "QUARTER"
+)
+
+var AllTargetPeriodKind = []TargetPeriodKind{
+	TargetPeriodKindMonth,
+	TargetPeriodKindQuarter,
+}
+
+func (e TargetPeriodKind) IsValid() bool {
+	switch e {
+	case TargetPeriodKindMonth, TargetPeriodKindQuarter:
+		return true
+	}
+	return false
+}
+
+func (e TargetPeriodKind) String() string {
+	return string(e)
+}
+
+func (e *TargetPeriodKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TargetPeriodKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TargetPeriodKind", str)
+	}
+	return nil
+}
+
+func (e TargetPeriodKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TargetPeriodKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TargetPeriodKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

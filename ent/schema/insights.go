@@ -1,0 +1,131 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+)
+
+// SalesDay is the daily rollup of a store's orders per buyer and traffic
+// source (insights/rollup maintains it as orders are written): the operations
+// figures read these rows instead of scanning orders. Rebuildable from orders.
+type SalesDay struct{ ent.Schema }
+
+// Mixin of SalesDay.
+func (SalesDay) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{Object: "analytics"}} }
+
+// Fields of SalesDay.
+func (SalesDay) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("store_id").Immutable(),
+		field.String("day").Immutable().MaxLen(10).Comment("Business day (YYYY-MM-DD) in the store's time zone."),
+		field.String("buyer").Immutable().MaxLen(140).Comment("Buyer reference, or #<order id> for an anonymous order."),
+		field.String("source").Immutable().MaxLen(20).Comment("Traffic source of the orders."),
+		field.Int64("placed_orders").Default(0).Comment("Orders placed that day (any status)."),
+		field.Int64("paid_orders").Default(0).Comment("Orders paid that day (支付笔数)."),
+		field.Int64("paid_amount").Default(0).Comment("Amount paid that day, fen (支付金额)."),
+		field.Int64("refunded_orders").Default(0).Comment("Orders paid that day and refunded since."),
+		field.Int64("refund_amount").Default(0).Comment("Refunded amount of those orders, fen."),
+	}
+}
+
+// Indexes of SalesDay.
+func (SalesDay) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("store_id", "day", "buyer", "source").Unique(),
+		index.Fields("store_id", "buyer", "day"),
+	}
+}
+
+// Annotations of SalesDay.
+func (SalesDay) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+
+// SKUSalesDay is the daily rollup of a SKU's paid units and amount.
+type SKUSalesDay struct{ ent.Schema }
+
+// Mixin of SKUSalesDay.
+func (SKUSalesDay) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{Object: "analytics"}} }
+
+// Fields of SKUSalesDay.
+func (SKUSalesDay) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("store_id").Immutable(),
+		field.Int("sku_id").Immutable(),
+		field.String("day").Immutable().MaxLen(10).Comment("Business day (YYYY-MM-DD) in the store's time zone."),
+		field.Int64("units").Default(0).Comment("Units paid that day."),
+		field.Int64("amount").Default(0).Comment("Line amount paid that day, fen."),
+	}
+}
+
+// Indexes of SKUSalesDay.
+func (SKUSalesDay) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("sku_id", "day").Unique(),
+		index.Fields("store_id", "day"),
+	}
+}
+
+// Annotations of SKUSalesDay.
+func (SKUSalesDay) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+
+// InsightTarget is an organization's own target for a month or quarter
+// (月度/季度目标) on one KPI.
+type InsightTarget struct{ ent.Schema }
+
+// Mixin of InsightTarget.
+func (InsightTarget) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}} }
+
+// Fields of InsightTarget.
+func (InsightTarget) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("period_kind").Values("MONTH", "QUARTER").Immutable(),
+		field.String("period_start").Immutable().Match(dayPattern).Comment("First day of the month or quarter."),
+		field.String("metric").Immutable().MaxLen(40).Comment("insights.Metric name."),
+		field.Float("value").Min(0).Comment("Target value; money in fen, rates as fractions."),
+	}
+}
+
+// Indexes of InsightTarget.
+func (InsightTarget) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("organization_id", "period_kind", "period_start", "metric").Unique()}
+}
+
+// Annotations of InsightTarget.
+func (InsightTarget) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+
+// InsightSetting holds an organization's analysis settings (RFM thresholds).
+type InsightSetting struct{ ent.Schema }
+
+// Mixin of InsightSetting.
+func (InsightSetting) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}} }
+
+// Fields of InsightSetting.
+func (InsightSetting) Fields() []ent.Field {
+	return []ent.Field{
+		field.JSON("rfm", schematype.RFMSetting{}).Comment("RFM threshold mode and values."),
+	}
+}
+
+// Indexes of InsightSetting.
+func (InsightSetting) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("organization_id").Unique().StorageKey("insightsetting_org_unique")}
+}
+
+// Annotations of InsightSetting.
+func (InsightSetting) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+

@@ -1,0 +1,267 @@
+package insightsvc
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/insighttarget"
+	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
+	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/insights"
+)
+
+// Figures are the totals of a period with the traffic sources.
+type Figures struct {
+	Totals  insights.Totals
+	Sources map[string]insights.SourceFigures
+}
+
+// KPIs are the figures' ratios.
+func (f Figures) KPIs() insights.KPIs { return insights.Compute(f.Totals) }
+
+func (f *Figures) add(g Figures) {
+	f.Totals = f.Totals.Add(g.Totals)
+	if f.Sources == nil {
+		f.Sources = map[string]insights.SourceFigures{}
+	}
+	for k, v := range g.Sources {
+		s := f.Sources[k]
+		s.Visitors += v.Visitors
+		s.PayingBuyers += v.PayingBuyers
+		s.PaidAmount += v.PaidAmount
+		f.Sources[k] = s
+	}
+}
+
+// PeriodFigures are the figures of one period for the whole scope and per
+// store and organization.
+type PeriodFigures struct {
+	Period  insights.Period
+	Total   Figures
+	ByStore map[int]Figures
+	ByOrg   map[int]Figures
+}
+
+// Result is a period with its 环比 and 同比 periods and the targets.
+type Result struct {
+	Scope    Scope
+	Current  PeriodFigures
+	Previous PeriodFigures
+	YearAgo  PeriodFigures
+	Targets  map[insights.Metric]float64
+}
+
+// Insights computes the figures of the scope for p, the previous period and
+// the same period a year earlier.
+func Insights(ctx context.Context, c *ent.Client, sc Scope, p insights.Period) (*Result, error) {
+	r := &Result{Scope: sc}
+	var err error
+	for _, x := range []struct {
+		dst *PeriodFigures
+		p   insights.Period
+	}{{&r.Current, p}, {&r.Previous, p.Previous()}, {&r.YearAgo, p.YearAgo()}} {
+		if *x.dst, err = periodFigures(ctx, c, sc, x.p); err != nil {
+			return nil, err
+		}
+	}
+	if sc.Org != nil && (p.Kind == insights.Month || p.Kind == insights.Quarter) {
+		ts, err := c.InsightTarget.Query().Where(insighttarget.OrganizationID(sc.Org.ID),
+			insighttarget.PeriodKindEQ(insighttarget.PeriodKind(p.Kind)), insighttarget.PeriodStart(p.From.String())).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.Targets = map[insights.Metric]float64{}
+		for _, t := range ts {
+			r.Targets[insights.Metric(t.Metric)] = t.Value
+		}
+	}
+	return r, nil
+}
+
+func periodFigures(ctx context.Context, c *ent.Client, sc Scope, p insights.Period) (PeriodFigures, error) {
+	pf := PeriodFigures{Period: p, ByStore: map[int]Figures{}, ByOrg: map[int]Figures{}}
+	ids := sc.StoreIDs()
+	if len(ids) == 0 {
+		return pf, nil
+	}
+	by, err := StoreTotals(ctx, c, ids, p)
+	if err != nil {
+		return pf, err
+	}
+	orgOf := map[int]int{}
+	for _, st := range sc.Stores {
+		orgOf[st.ID] = st.OrganizationID
+	}
+	for id, f := range by {
+		pf.ByStore[id] = f
+		o := pf.ByOrg[orgOf[id]]
+		o.add(f)
+		pf.ByOrg[orgOf[id]] = o
+		pf.Total.add(f)
+	}
+	return pf, nil
+}
+
+// StoreTotals reads the figures of each store for a period from the rollups
+// and snapshots.
+func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period) (map[int]Figures, error) {
+	from, to := p.From.String(), p.To.String()
+	out := make(map[int]Figures, len(storeIDs))
+	get := func(id int) Figures {
+		f, ok := out[id]
+		if !ok {
+			f.Sources = map[string]insights.SourceFigures{}
+		}
+		return f
+	}
+	inPeriod := func() *ent.SalesDayQuery {
+		return c.SalesDay.Query().Where(salesday.StoreIDIn(storeIDs...), salesday.DayGTE(from), salesday.DayLT(to))
+	}
+
+	// Orders: amounts, orders, distinct paying and ordering buyers.
+	var sums []struct {
+		StoreID        int   `json:"store_id"`
+		PaidOrders     int64 `json:"paid_orders"`
+		PaidAmount     int64 `json:"paid_amount"`
+		RefundedOrders int64 `json:"refunded_orders"`
+		RefundAmount   int64 `json:"refund_amount"`
+		PayingBuyers   int64 `json:"paying_buyers"`
+		OrderingBuyers int64 `json:"ordering_buyers"`
+	}
+	err := inPeriod().Modify(func(s *sql.Selector) {
+		s.Select(s.C(salesday.FieldStoreID),
+			sql.As(sum(s, salesday.FieldPaidOrders), "paid_orders"),
+			sql.As(sum(s, salesday.FieldPaidAmount), "paid_amount"),
+			sql.As(sum(s, salesday.FieldRefundedOrders), "refunded_orders"),
+			sql.As(sum(s, salesday.FieldRefundAmount), "refund_amount"),
+			sql.As(distinctBuyers(s, salesday.FieldPaidOrders), "paying_buyers"),
+			sql.As(distinctBuyers(s, salesday.FieldPlacedOrders), "ordering_buyers"),
+		).GroupBy(s.C(salesday.FieldStoreID))
+	}).Scan(ctx, &sums)
+	if err != nil {
+		return nil, fmt.Errorf("sales totals: %w", err)
+	}
+	for _, r := range sums {
+		f := get(r.StoreID)
+		f.Totals.PaidOrders, f.Totals.PaidAmount = r.PaidOrders, r.PaidAmount
+		f.Totals.RefundedOrders, f.Totals.RefundAmount = r.RefundedOrders, r.RefundAmount
+		f.Totals.PayingBuyers, f.Totals.OrderingBuyers = r.PayingBuyers, r.OrderingBuyers
+		out[r.StoreID] = f
+	}
+
+	// 复购: paying buyers with two or more paid orders in the period.
+	var repeat []struct {
+		StoreID int `json:"store_id"`
+		N       int `json:"n"`
+	}
+	err = inPeriod().Where(salesday.PaidOrdersGT(0)).Modify(func(s *sql.Selector) {
+		s.Select(s.C(salesday.FieldStoreID), sql.As("COUNT(*)", "n")).
+			GroupBy(s.C(salesday.FieldStoreID), s.C(salesday.FieldBuyer)).
+			Having(sql.GTE(sum(s, salesday.FieldPaidOrders), 2))
+	}).Scan(ctx, &repeat)
+	if err != nil {
+		return nil, fmt.Errorf("repeat buyers: %w", err)
+	}
+	for _, r := range repeat {
+		f := get(r.StoreID)
+		f.Totals.RepeatBuyers++
+		out[r.StoreID] = f
+	}
+
+	// 老买家: paying buyers with a paid order in the 365 days before.
+	since := p.From.AddDays(-insights.ReturningWindowDays).String()
+	var returning []struct {
+		StoreID int   `json:"store_id"`
+		N       int64 `json:"n"`
+	}
+	err = inPeriod().Where(salesday.PaidOrdersGT(0)).Modify(func(s *sql.Selector) {
+		prior := sql.Table(salesday.Table).As("prior")
+		s.Where(sql.Exists(sql.Select(prior.C(salesday.FieldID)).From(prior).Where(sql.And(
+			sql.ColumnsEQ(prior.C(salesday.FieldStoreID), s.C(salesday.FieldStoreID)),
+			sql.ColumnsEQ(prior.C(salesday.FieldBuyer), s.C(salesday.FieldBuyer)),
+			sql.GTE(prior.C(salesday.FieldDay), since),
+			sql.LT(prior.C(salesday.FieldDay), from),
+			sql.GT(prior.C(salesday.FieldPaidOrders), 0),
+		))))
+		s.Select(s.C(salesday.FieldStoreID), sql.As("COUNT(DISTINCT "+s.C(salesday.FieldBuyer)+")", "n")).
+			GroupBy(s.C(salesday.FieldStoreID))
+	}).Scan(ctx, &returning)
+	if err != nil {
+		return nil, fmt.Errorf("returning buyers: %w", err)
+	}
+	for _, r := range returning {
+		f := get(r.StoreID)
+		f.Totals.ReturningBuyers = r.N
+		out[r.StoreID] = f
+	}
+	for id, f := range out {
+		f.Totals.NewBuyers = f.Totals.PayingBuyers - f.Totals.ReturningBuyers
+		out[id] = f
+	}
+
+	// Traffic sources of the orders.
+	var sources []struct {
+		StoreID      int    `json:"store_id"`
+		Source       string `json:"source"`
+		PayingBuyers int64  `json:"paying_buyers"`
+		PaidAmount   int64  `json:"paid_amount"`
+	}
+	err = inPeriod().Modify(func(s *sql.Selector) {
+		s.Select(s.C(salesday.FieldStoreID), s.C(salesday.FieldSource),
+			sql.As(distinctBuyers(s, salesday.FieldPaidOrders), "paying_buyers"),
+			sql.As(sum(s, salesday.FieldPaidAmount), "paid_amount"),
+		).GroupBy(s.C(salesday.FieldStoreID), s.C(salesday.FieldSource))
+	}).Scan(ctx, &sources)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	for _, r := range sources {
+		f := get(r.StoreID)
+		sf := f.Sources[r.Source]
+		sf.PayingBuyers += r.PayingBuyers
+		sf.PaidAmount += r.PaidAmount
+		f.Sources[r.Source] = sf
+		out[r.StoreID] = f
+	}
+
+	// Traffic from the platform's daily snapshots.
+	snaps, err := c.MetricSnapshot.Query().
+		Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to)).
+		Select(metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldAddToCart, metricsnapshot.FieldTrafficSources).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("snapshots: %w", err)
+	}
+	for _, m := range snaps {
+		f := get(m.StoreID)
+		f.Totals.Visitors += m.Visitors
+		f.Totals.AddToCart += m.AddToCart
+		for k, v := range m.TrafficSources {
+			sf := f.Sources[k]
+			sf.Visitors += v
+			f.Sources[k] = sf
+		}
+		out[m.StoreID] = f
+	}
+	return out, nil
+}
+
+func sum(s *sql.Selector, col string) string { return "COALESCE(SUM(" + s.C(col) + "), 0)" }
+
+func distinctBuyers(s *sql.Selector, cond string) string {
+	return "COUNT(DISTINCT CASE WHEN " + s.C(cond) + " > 0 THEN " + s.C(salesday.FieldBuyer) + " END)"
+}
+
+// Today is the business day of now in Asia/Shanghai (the default zone), used
+// when a period is given without a day.
+func Today(now time.Time) insights.Date {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return insights.DateOf(now, loc)
+}

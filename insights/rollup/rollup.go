@@ -1,0 +1,237 @@
+// Package rollup maintains the daily sales rollups (ent SalesDay, SKUSalesDay)
+// that the operations figures read: as orders are written, the difference
+// between an order's old and new contribution is added to its rows, and
+// Rebuild recomputes everything from the orders.
+package rollup
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/order"
+	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/skusalesday"
+	"github.com/opsgraph/opsgraph/insights"
+)
+
+// IsPaid reports whether an order counts as paid (支付): it has a payment time
+// and was not cancelled before payment. Refunded orders stay paid (支付金额
+// does not deduct later refunds).
+func IsPaid(status order.Status, paidAt *time.Time) bool {
+	if paidAt == nil {
+		return false
+	}
+	switch status {
+	case order.StatusPAID, order.StatusSHIPPED, order.StatusCOMPLETED, order.StatusREFUNDED:
+		return true
+	}
+	return false
+}
+
+// BuyerKey is the buyer of an order: its buyer reference, or the order itself
+// when the platform gave none.
+func BuyerKey(o *ent.Order) string {
+	if o.BuyerRef != "" {
+		return o.BuyerRef
+	}
+	return fmt.Sprintf("#%d", o.ID)
+}
+
+// Location is the store's business time zone (Asia/Shanghai when unknown).
+func Location(st *ent.Store) *time.Location {
+	if loc, err := time.LoadLocation(st.Timezone); err == nil && st.Timezone != "" {
+		return loc
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+type dayKey struct{ day, buyer, source string }
+
+type dayVals struct{ placed, paid, amount, refunded, refund int64 }
+
+type skuKey struct {
+	sku int
+	day string
+}
+
+type skuVals struct{ units, amount int64 }
+
+// Delta is a set of changes to the rollup rows of one store.
+type Delta struct {
+	st   *ent.Store
+	loc  *time.Location
+	days map[dayKey]dayVals
+	skus map[skuKey]skuVals
+}
+
+// NewDelta starts an empty delta for a store.
+func NewDelta(st *ent.Store) *Delta {
+	return &Delta{st: st, loc: Location(st), days: map[dayKey]dayVals{}, skus: map[skuKey]skuVals{}}
+}
+
+// Add adds (sign 1) or removes (sign −1) an order's contribution; its lines
+// must be loaded for the SKU rollup.
+func (d *Delta) Add(o *ent.Order, sign int64) {
+	buyer, source := BuyerKey(o), string(o.TrafficSource)
+	placed := insights.DateOf(o.OrderedAt, d.loc).String()
+	k := dayKey{placed, buyer, source}
+	v := d.days[k]
+	v.placed += sign
+	d.days[k] = v
+	if !IsPaid(o.Status, o.PaidAt) {
+		return
+	}
+	paid := insights.DateOf(*o.PaidAt, d.loc).String()
+	k = dayKey{paid, buyer, source}
+	v = d.days[k]
+	v.paid += sign
+	v.amount += sign * int64(o.Paid)
+	if o.Status == order.StatusREFUNDED {
+		v.refunded += sign
+		v.refund += sign * int64(o.Paid)
+	}
+	d.days[k] = v
+	for _, l := range o.Edges.Lines {
+		if l.SkuID == 0 {
+			continue
+		}
+		sk := skuKey{l.SkuID, paid}
+		sv := d.skus[sk]
+		sv.units += sign * int64(l.Quantity)
+		sv.amount += sign * int64(l.Total)
+		d.skus[sk] = sv
+	}
+}
+
+// State is the orders of one store as they were at some moment, with lines.
+type State []*ent.Order
+
+// Load reads the current state of a store's orders by platform id.
+func Load(ctx context.Context, c *ent.Client, storeID int, externalIDs []string) (State, error) {
+	if len(externalIDs) == 0 {
+		return nil, nil
+	}
+	return c.Order.Query().Where(order.StoreID(storeID), order.ExternalIDIn(externalIDs...)).WithLines().All(ctx)
+}
+
+// Apply writes the difference between two states of the same orders.
+func Apply(ctx context.Context, c *ent.Client, st *ent.Store, before, after State) error {
+	d := NewDelta(st)
+	for _, o := range before {
+		d.Add(o, -1)
+	}
+	for _, o := range after {
+		d.Add(o, 1)
+	}
+	return d.Write(ctx, c)
+}
+
+// chunk bounds the rows of one multi-row upsert (PostgreSQL allows 65535
+// parameters; a SalesDay row has 10).
+const chunk = 1000
+
+// Write adds the delta to the rollup rows (insert, or add to the existing row).
+func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
+	var rows []*ent.SalesDayCreate
+	for k, v := range d.days {
+		if v == (dayVals{}) {
+			continue
+		}
+		rows = append(rows, c.SalesDay.Create().SetOrganizationID(d.st.OrganizationID).SetStoreID(d.st.ID).
+			SetDay(k.day).SetBuyer(k.buyer).SetSource(k.source).SetPlacedOrders(v.placed).SetPaidOrders(v.paid).
+			SetPaidAmount(v.amount).SetRefundedOrders(v.refunded).SetRefundAmount(v.refund))
+	}
+	for i := 0; i < len(rows); i += chunk {
+		err := c.SalesDay.CreateBulk(rows[i:min(i+chunk, len(rows))]...).
+			OnConflict(entsql.ConflictColumns(salesday.FieldStoreID, salesday.FieldDay, salesday.FieldBuyer, salesday.FieldSource),
+				entsql.ResolveWith(addExcluded(salesday.Table, salesday.FieldPlacedOrders, salesday.FieldPaidOrders,
+					salesday.FieldPaidAmount, salesday.FieldRefundedOrders, salesday.FieldRefundAmount))).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("sales rollup: %w", err)
+		}
+	}
+	var skus []*ent.SKUSalesDayCreate
+	for k, v := range d.skus {
+		if v == (skuVals{}) {
+			continue
+		}
+		skus = append(skus, c.SKUSalesDay.Create().SetOrganizationID(d.st.OrganizationID).SetStoreID(d.st.ID).
+			SetSkuID(k.sku).SetDay(k.day).SetUnits(v.units).SetAmount(v.amount))
+	}
+	for i := 0; i < len(skus); i += chunk {
+		err := c.SKUSalesDay.CreateBulk(skus[i:min(i+chunk, len(skus))]...).
+			OnConflict(entsql.ConflictColumns(skusalesday.FieldSkuID, skusalesday.FieldDay),
+				entsql.ResolveWith(addExcluded(skusalesday.Table, skusalesday.FieldUnits, skusalesday.FieldAmount))).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("sku rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+// addExcluded turns a conflicting insert into "column += inserted value".
+func addExcluded(table string, cols ...string) func(*entsql.UpdateSet) {
+	return func(u *entsql.UpdateSet) {
+		for _, c := range cols {
+			u.Set(c, entsql.Expr(fmt.Sprintf("%s.%s + excluded.%s", table, c, c)))
+		}
+	}
+}
+
+// Rebuild recomputes the rollups of the given stores (all stores when none)
+// from their orders: the rebuild command and the demo loader use it. The
+// context must be allowed to read and write every store (system).
+func Rebuild(ctx context.Context, c *ent.Client, storeIDs ...int) error {
+	q := c.Store.Query()
+	if len(storeIDs) > 0 {
+		q = q.Where(storeIn(storeIDs))
+	}
+	stores, err := q.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range stores {
+		if err := rebuildStore(ctx, c, st); err != nil {
+			return fmt.Errorf("store %d: %w", st.ID, err)
+		}
+	}
+	return nil
+}
+
+const page = 5000
+
+func rebuildStore(ctx context.Context, c *ent.Client, st *ent.Store) error {
+	if _, err := c.SalesDay.Delete().Where(salesday.StoreID(st.ID)).Exec(ctx); err != nil {
+		return err
+	}
+	if _, err := c.SKUSalesDay.Delete().Where(skusalesday.StoreID(st.ID)).Exec(ctx); err != nil {
+		return err
+	}
+	d := NewDelta(st)
+	last := 0
+	for {
+		os, err := c.Order.Query().Where(order.StoreID(st.ID), order.IDGT(last)).Order(ent.Asc(order.FieldID)).
+			Limit(page).WithLines().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			d.Add(o, 1)
+			last = o.ID
+		}
+		if len(os) < page {
+			break
+		}
+	}
+	return d.Write(ctx, c)
+}
