@@ -40,6 +40,14 @@ type config struct {
 	SecretKeyFile string
 	TrustProxy    bool
 	PluginDir     string
+
+	// Production serving (issue 13).
+	CORSOrigins     string
+	CORSCredentials bool
+}
+
+func (c config) cors() app.CORS {
+	return app.CORS{Origins: app.ParseOrigins(c.CORSOrigins), Credentials: c.CORSCredentials}
 }
 
 func envOr(key, def string) string {
@@ -76,7 +84,13 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", envOr("OPSGRAPH_SECRET_KEY_FILE", "opsgraph.key"), "file holding the key that encrypts secrets at rest, created if missing; OPSGRAPH_SECRET_KEY (base64) takes precedence")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("OPSGRAPH_TRUST_PROXY"), "take the client address from X-Forwarded-For (only behind a proxy you run) (OPSGRAPH_TRUST_PROXY)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
+	// Production serving (issue 13).
+	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
+	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("OPSGRAPH_CORS_CREDENTIALS"), "let cross-origin browsers send cookies/HTTP auth; refused with --cors-origins '*' (OPSGRAPH_CORS_CREDENTIALS)")
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := c.cors().Validate(); err != nil {
 		return c, err
 	}
 	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 {
@@ -118,7 +132,7 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
-		"max_body_bytes", cfg.MaxBodyBytes)
+		"max_body_bytes", cfg.MaxBodyBytes, "cors_origins", cfg.CORSOrigins)
 
 	key, created, err := secretbox.LoadKey(os.Getenv("OPSGRAPH_SECRET_KEY"), cfg.SecretKeyFile)
 	if err != nil {
@@ -144,6 +158,7 @@ func run(args []string) error {
 		Log:          log,
 		SecretKey:    key,
 		TrustProxy:   cfg.TrustProxy,
+		CORS:         cfg.cors(),
 	})
 	if err != nil {
 		return err

@@ -52,6 +52,8 @@ type Config struct {
 	SyncPageSize int
 	// NoSyncRunner leaves sync jobs queued (tests that run jobs by hand).
 	NoSyncRunner bool
+	// CORS admits browser consoles on other origins (--cors-origins).
+	CORS CORS
 }
 
 // App is a running OpsGraph instance without its listener.
@@ -71,6 +73,9 @@ type App struct {
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if err := cfg.CORS.Validate(); err != nil {
+		return nil, err
 	}
 	box, err := secretbox.New(cfg.SecretKey)
 	if err != nil {
@@ -118,11 +123,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
+	mux.Handle("/query", a.cfg.CORS.wrap(a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
-		WebsocketInit: a.websocketInit,
-	})))
+		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
+	}))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

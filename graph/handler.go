@@ -3,12 +3,14 @@ package graph
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/opsgraph/opsgraph/auth"
@@ -31,6 +33,10 @@ type Options struct {
 	Limits        Limits
 	MaxBodyBytes  int64 // request body size limit
 	Log           *slog.Logger
+
+	// WebsocketOrigins are the other origins ("scheme://host" patterns, or
+	// "*") whose pages may open a subscription; the server's own host always may.
+	WebsocketOrigins []string
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -52,7 +58,11 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Log: opts.Log}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns:     opts.WebsocketOrigins,
+			InsecureSkipVerify: slices.Contains(opts.WebsocketOrigins, "*"),
+		}}})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -111,6 +111,9 @@ func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now
 // WithTrustProxy takes the client address from X-Forwarded-For.
 func WithTrustProxy() Option { return func(c *app.Config) { c.TrustProxy = true } }
 
+// WithCORS admits browser pages served from other origins.
+func WithCORS(c app.CORS) Option { return func(cfg *app.Config) { cfg.CORS = c } }
+
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
 	mu  sync.Mutex
