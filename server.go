@@ -44,6 +44,7 @@ type config struct {
 	// Production serving (issue 13).
 	CORSOrigins     string
 	CORSCredentials bool
+	Version         bool
 }
 
 func (c config) cors() app.CORS {
@@ -72,7 +73,7 @@ func envBool(key string) bool {
 func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("opsgraph", flag.ContinueOnError)
-	fs.StringVar(&c.Addr, "addr", envOr("OPSGRAPH_ADDR", ":8080"), "listen address (OPSGRAPH_ADDR)")
+	fs.StringVar(&c.Addr, "addr", envOr("OPSGRAPH_ADDR", ""), "listen address; default :8080, or 127.0.0.1:8080 with --demo (OPSGRAPH_ADDR)")
 	fs.StringVar(&c.DSN, "db", envOr("OPSGRAPH_DB", "opsgraph.db"), "SQLite file path or postgres:// URL (OPSGRAPH_DB)")
 	fs.BoolVar(&c.Demo, "demo", envBool("OPSGRAPH_DEMO"), "load demo data if the database has none yet (OPSGRAPH_DEMO)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("OPSGRAPH_LOG_FORMAT", "auto"), "log format: auto, text or json (OPSGRAPH_LOG_FORMAT)")
@@ -87,8 +88,20 @@ func parseFlags(args []string) (config, error) {
 	// Production serving (issue 13).
 	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("OPSGRAPH_CORS_CREDENTIALS"), "let cross-origin browsers send cookies/HTTP auth; refused with --cors-origins '*' (OPSGRAPH_CORS_CREDENTIALS)")
+	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q (commands: %s; flags: --help)", errUsage, fs.Arg(0), strings.Join(commandNames(), ", "))
+	}
+	if c.Addr == "" {
+		// The demo's accounts share a published password: keep it on loopback
+		// unless an address is given explicitly.
+		c.Addr = ":8080"
+		if c.Demo {
+			c.Addr = "127.0.0.1:8080"
+		}
 	}
 	if err := c.cors().Validate(); err != nil {
 		return c, err
@@ -103,15 +116,18 @@ func main() {
 	// "opsgraph plugin <id>": this binary re-executed by the plugin host to serve
 	// a built-in platform plugin. Nothing may write to stdout before this: it
 	// carries go-plugin's handshake.
-	if len(os.Args) >= 3 && os.Args[1] == builtin.Arg {
-		if err := builtin.Serve(os.Args[2]); err != nil {
+	if len(os.Args) >= 2 && os.Args[1] == builtin.Arg {
+		if err := servePlugin(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "opsgraph plugin:", err)
-			os.Exit(1)
+			os.Exit(2)
 		}
 		return
 	}
-	if err := run(os.Args[1:]); err != nil {
+	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "opsgraph:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }
@@ -122,7 +138,14 @@ func run(args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
+		if !errors.Is(err, errUsage) {
+			err = fmt.Errorf("%w: %w", errUsage, err)
+		}
 		return err
+	}
+	if cfg.Version {
+		fmt.Println(versionString())
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {

@@ -8964,8 +8964,7 @@ input CreateSupplierInput {
   organizationID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a connection: a string (base64) taken from edges.cursor or pageInfo and passed back as after/before. Do not parse or build it; it is only valid with the same orderBy.
 """
 scalar Cursor
 """
@@ -9628,7 +9627,7 @@ input KOLPartnerWhereInput {
   hasCollaborationsWith: [CollaborationWhereInput!]
 }
 """
-The builtin Map type
+A JSON object with string keys and any JSON values, sent and received as a plain object (not a string).
 """
 scalar Map
 """
@@ -17039,7 +17038,7 @@ input SyncJobWhereInput {
   hasStoreWith: [StoreWhereInput!]
 }
 """
-The builtin Time type
+A point in time as an RFC 3339 string with an offset and optional fractional seconds, e.g. "2026-12-02T10:15:00Z" or "2026-12-02T18:15:00.123+08:00". Output is RFC 3339 in UTC or the stored offset.
 """
 scalar Time
 """
