@@ -18,12 +18,15 @@ import (
 	"syscall"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/logging"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
+	"github.com/opsgraph/opsgraph/telemetry"
 )
 
 // config is the server configuration: flags, each with an environment fallback.
@@ -45,6 +48,7 @@ type config struct {
 	CORSOrigins     string
 	CORSCredentials bool
 	Version         bool
+	OTLPEndpoint    string
 }
 
 func (c config) cors() app.CORS {
@@ -88,6 +92,7 @@ func parseFlags(args []string) (config, error) {
 	// Production serving (issue 13).
 	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("OPSGRAPH_CORS_CREDENTIALS"), "let cross-origin browsers send cookies/HTTP auth; refused with --cors-origins '*' (OPSGRAPH_CORS_CREDENTIALS)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", envOr("OPSGRAPH_OTLP_ENDPOINT", ""), "send OpenTelemetry traces over OTLP/HTTP to this URL, e.g. http://localhost:4318; empty: tracing off (OPSGRAPH_OTLP_ENDPOINT)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -168,6 +173,23 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	var tp trace.TracerProvider
+	if cfg.OTLPEndpoint != "" {
+		sdk, err := telemetry.OTLP(ctx, cfg.OTLPEndpoint, versionString())
+		if err != nil {
+			return err
+		}
+		defer func() {
+			flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := sdk.Shutdown(flushCtx); err != nil {
+				log.Warn("flush traces", "err", err)
+			}
+		}()
+		tp = sdk
+		log.Info("tracing", "otlp_endpoint", cfg.OTLPEndpoint)
+	}
+
 	builtins, err := builtin.Specs()
 	if err != nil {
 		return fmt.Errorf("built-in plugins: %w", err)
@@ -182,6 +204,8 @@ func run(args []string) error {
 		SecretKey:    key,
 		TrustProxy:   cfg.TrustProxy,
 		CORS:         cfg.cors(),
+
+		TracerProvider: tp,
 	})
 	if err != nil {
 		return err

@@ -13,7 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/auth"
@@ -26,6 +28,7 @@ import (
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/secretbox"
+	"github.com/opsgraph/opsgraph/telemetry"
 )
 
 // Config is everything the server needs to start.
@@ -54,6 +57,9 @@ type Config struct {
 	NoSyncRunner bool
 	// CORS admits browser consoles on other origins (--cors-origins).
 	CORS CORS
+	// TracerProvider records spans (operation, SQL statement, plugin call);
+	// nil records none and leaves the SQL and plugin paths unwrapped.
+	TracerProvider trace.TracerProvider
 }
 
 // App is a running OpsGraph instance without its listener.
@@ -64,9 +70,11 @@ type App struct {
 	Box     *secretbox.Box
 	Plugins *host.Manager
 	Sync    *platformsync.Service
-	cfg     Config
-	stop    context.CancelFunc
-	done    chan struct{}
+	// Telemetry holds the /metrics registry and the tracer.
+	Telemetry *telemetry.Telemetry
+	cfg       Config
+	stop      context.CancelFunc
+	done      chan struct{}
 }
 
 // New opens and migrates the database.
@@ -81,7 +89,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := db.OpenClient(ctx, cfg.DSN, cfg.ClientOptions...)
+	tel := telemetry.New(cfg.TracerProvider)
+	client, err := db.OpenClientWith(ctx, cfg.DSN, tel.WrapDriver, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +101,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
-		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log})
+		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log, Observe: tel.PluginCall})
 	if err != nil {
 		az.Close()
 		client.Close()
@@ -103,7 +112,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Broker: platformsync.NewBroker(), Instance: fmt.Sprintf("%s/%d", hostname, os.Getpid()),
 		PageSize: cfg.SyncPageSize, Postgres: db.IsPostgres(cfg.DSN)}
 	syncer.Init()
-	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, cfg: cfg, done: make(chan struct{})}
+	a := &App{Client: client, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
+	tel.WatchRows(a.countRows)
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	if cfg.NoSyncRunner {
@@ -120,14 +130,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.
+// Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz, /metrics.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.cfg.CORS.wrap(a.authenticate(graph.NewHandler(a.Client, graph.Options{
+	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
 		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
-	}))))
+		Extensions: []graphql.HandlerExtension{a.Telemetry.Extension()},
+	})))))
+	mux.Handle("GET /metrics", a.Telemetry.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -202,6 +214,28 @@ func (a *App) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// countRows runs a "SELECT label, COUNT(*) … GROUP BY label" statement for
+// the metrics (raw SQL: operator totals across tenants, no row leaves).
+func (a *App) countRows(ctx context.Context, query string) (map[string]float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	rows, err := a.Client.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var label string
+		var n float64
+		if err := rows.Scan(&label, &n); err != nil {
+			return nil, err
+		}
+		out[label] = n
+	}
+	return out, rows.Err()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

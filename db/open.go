@@ -74,6 +74,12 @@ func sqliteDSN(path string) string {
 
 // OpenClient opens the database, migrates the schema and returns a client.
 func OpenClient(ctx context.Context, dsn string, opts ...ent.Option) (*ent.Client, error) {
+	return OpenClientWith(ctx, dsn, nil, opts...)
+}
+
+// OpenClientWith is OpenClient with the driver passed through wrap first
+// (telemetry: pool statistics and a span per statement); nil wraps nothing.
+func OpenClientWith(ctx context.Context, dsn string, wrap func(dialect.Driver) dialect.Driver, opts ...ent.Option) (*ent.Client, error) {
 	drv, err := Open(dsn)
 	if err != nil {
 		return nil, err
@@ -82,7 +88,11 @@ func OpenClient(ctx context.Context, dsn string, opts ...ent.Option) (*ent.Clien
 		drv.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	var d dialect.Driver = drv
+	if wrap != nil {
+		d = wrap(d)
+	}
+	client := ent.NewClient(append([]ent.Option{ent.Driver(d)}, opts...)...)
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrate schema: %w", err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -37,6 +38,8 @@ type Options struct {
 	// WebsocketOrigins are the other origins ("scheme://host" patterns, or
 	// "*") whose pages may open a subscription; the server's own host always may.
 	WebsocketOrigins []string
+	// Extensions are added after the built-in ones (telemetry, rate limits).
+	Extensions []graphql.HandlerExtension
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -71,6 +74,9 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExtension{opts.Limits})
 	srv.Use(txAudit{client: client, log: opts.Log})
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))

@@ -16,11 +16,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
@@ -113,6 +116,39 @@ func WithTrustProxy() Option { return func(c *app.Config) { c.TrustProxy = true 
 
 // WithCORS admits browser pages served from other origins.
 func WithCORS(c app.CORS) Option { return func(cfg *app.Config) { cfg.CORS = c } }
+
+// WithTracerProvider records the server's spans with tp.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(cfg *app.Config) { cfg.TracerProvider = tp }
+}
+
+// Metrics scrapes /metrics and returns each sample's value by its series
+// (name{labels} as Prometheus prints it).
+func (e *Env) Metrics(t testing.TB) map[string]float64 {
+	t.Helper()
+	res, err := http.Get(e.URL + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", res.StatusCode, raw)
+	}
+	out := map[string]float64{}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
