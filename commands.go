@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 
+	"github.com/opsgraph/opsgraph/backup"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 )
 
@@ -20,6 +24,40 @@ var version = ""
 
 // commands are the sub-commands besides serving (no command, only flags).
 var commands = map[string]func(args []string) error{
+	"backup": func(args []string) error {
+		var to string
+		dsn, err := dbCommand("backup", args, func(fs *flag.FlagSet) {
+			fs.StringVar(&to, "to", "", "file to write (must not exist)")
+		})
+		if err != nil {
+			return err
+		}
+		if to == "" {
+			return fmt.Errorf("%w: backup --to FILE is required", errUsage)
+		}
+		if err := backup.Backup(context.Background(), dsn, to); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "backed up %s to %s\n", maskDSN(dsn), to)
+		return nil
+	},
+	"restore": func(args []string) error {
+		var from string
+		dsn, err := dbCommand("restore", args, func(fs *flag.FlagSet) {
+			fs.StringVar(&from, "from", "", "backup file written by opsgraph backup")
+		})
+		if err != nil {
+			return err
+		}
+		if from == "" {
+			return fmt.Errorf("%w: restore --from FILE is required", errUsage)
+		}
+		if err := backup.Restore(context.Background(), dsn, from); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "restored %s from %s\n", maskDSN(dsn), from)
+		return nil
+	},
 	"version": func(args []string) error {
 		if len(args) > 0 {
 			return fmt.Errorf("%w: version takes no arguments", errUsage)
@@ -35,6 +73,21 @@ func servePlugin(args []string) error {
 		return fmt.Errorf("%w: opsgraph plugin <id> (run by the plugin host, not by hand)", errUsage)
 	}
 	return builtin.Serve(args[0])
+}
+
+// dbCommand parses the flags of a command working on the database: --db
+// (OPSGRAPH_DB) plus its own.
+func dbCommand(name string, args []string, own func(*flag.FlagSet)) (string, error) {
+	fs := flag.NewFlagSet("opsgraph "+name, flag.ContinueOnError)
+	dsn := fs.String("db", envOr("OPSGRAPH_DB", "opsgraph.db"), "SQLite file path or postgres:// URL (OPSGRAPH_DB)")
+	own(fs)
+	if err := fs.Parse(args); err != nil {
+		return "", fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return *dsn, nil
 }
 
 func commandNames() []string {

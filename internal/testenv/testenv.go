@@ -99,6 +99,8 @@ type Env struct {
 	// Statements counts SQL statements sent to the database.
 	Statements atomic.Int64
 	Backend    Backend
+	// DSN is the server's database (a file path or a postgres:// URL).
+	DSN string
 }
 
 // Option changes how an Env is built.
@@ -150,6 +152,19 @@ func (e *Env) Metrics(t testing.TB) map[string]float64 {
 	return out
 }
 
+// WithDSN runs the server on an existing database instead of a fresh one.
+func WithDSN(dsn string) Option { return func(cfg *app.Config) { cfg.DSN = dsn } }
+
+// EmptyPostgres creates an empty PostgreSQL database for the test, dropped
+// afterwards; the test is skipped when OPSGRAPH_TEST_POSTGRES is not set.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		t.Skipf("set %s to run this PostgreSQL test", PostgresEnv)
+	}
+	return postgresDSN(t)
+}
+
 // Clock is a settable clock for WithClock; safe for concurrent use.
 type Clock struct {
 	mu  sync.Mutex
@@ -199,7 +214,7 @@ func New(t testing.TB, b Backend, opts ...Option) *Env {
 		srv.Close()
 		a.Close()
 	})
-	e.URL, e.App, e.Client = srv.URL, a, a.Client
+	e.URL, e.App, e.Client, e.DSN = srv.URL, a, a.Client, cfg.DSN
 	return e
 }
 
