@@ -49,10 +49,28 @@ type config struct {
 	CORSCredentials bool
 	Version         bool
 	OTLPEndpoint    string
+	RateLimits      app.RateLimits
 }
 
 func (c config) cors() app.CORS {
 	return app.CORS{Origins: app.ParseOrigins(c.CORSOrigins), Credentials: c.CORSCredentials}
+}
+
+// parseRoleBudgets reads "role=budget,role=budget".
+func parseRoleBudgets(s string) (map[string]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]int{}
+	for part := range strings.SplitSeq(s, ",") {
+		role, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || role == "" || err != nil || n < 0 {
+			return nil, fmt.Errorf("--rate-limit-roles: %q is not role=budget", part)
+		}
+		out[strings.TrimSpace(role)] = n
+	}
+	return out, nil
 }
 
 func envOr(key, def string) string {
@@ -93,12 +111,22 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("OPSGRAPH_CORS_CREDENTIALS"), "let cross-origin browsers send cookies/HTTP auth; refused with --cors-origins '*' (OPSGRAPH_CORS_CREDENTIALS)")
 	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", envOr("OPSGRAPH_OTLP_ENDPOINT", ""), "send OpenTelemetry traces over OTLP/HTTP to this URL, e.g. http://localhost:4318; empty: tracing off (OPSGRAPH_OTLP_ENDPOINT)")
+	fs.IntVar(&c.RateLimits.PerToken, "rate-limit-per-token", envInt("OPSGRAPH_RATE_LIMIT_PER_TOKEN", 2_000_000), "operation cost each session or API token may spend per minute (also its burst); 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_TOKEN)")
+	fs.IntVar(&c.RateLimits.PerAddress, "rate-limit-per-address", envInt("OPSGRAPH_RATE_LIMIT_PER_ADDRESS", 4_000_000), "operation cost each client address may spend per minute; 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_ADDRESS)")
+	roles := fs.String("rate-limit-roles", envOr("OPSGRAPH_RATE_LIMIT_ROLES", ""), "per-role budgets replacing --rate-limit-per-token, e.g. analyst=5000000,viewer=500000 (0: unlimited) (OPSGRAPH_RATE_LIMIT_ROLES)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%w: unexpected argument %q (commands: %s; flags: --help)", errUsage, fs.Arg(0), strings.Join(commandNames(), ", "))
+	}
+	var err error
+	if c.RateLimits.Roles, err = parseRoleBudgets(*roles); err != nil {
+		return c, err
+	}
+	if c.RateLimits.PerToken < 0 || c.RateLimits.PerAddress < 0 {
+		return c, errors.New("rate limits must be 0 (unlimited) or positive")
 	}
 	if c.Addr == "" {
 		// The demo's accounts share a published password: keep it on loopback
@@ -204,6 +232,7 @@ func run(args []string) error {
 		SecretKey:    key,
 		TrustProxy:   cfg.TrustProxy,
 		CORS:         cfg.cors(),
+		RateLimits:   cfg.RateLimits,
 
 		TracerProvider: tp,
 	})

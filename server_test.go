@@ -23,6 +23,9 @@ func TestCommandLine(t *testing.T) {
 		{name: "stray argument after flags", args: []string{"--demo", "extra"}, wantUsage: true},
 		{name: "version takes no arguments", args: []string{"version", "x"}, wantUsage: true},
 		{name: "any origin with credentials", args: []string{"--cors-origins", "*", "--cors-credentials"}, wantUsage: true},
+		{name: "bad role budget", args: []string{"--rate-limit-roles", "analyst=lots"}, wantUsage: true},
+		{name: "backup without --to", args: []string{"backup"}, wantUsage: true},
+		{name: "restore with a stray argument", args: []string{"restore", "--from", "x", "y"}, wantUsage: true},
 		{name: "origin without scheme", args: []string{"--cors-origins", "localhost:3000"}, wantUsage: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

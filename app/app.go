@@ -27,6 +27,7 @@ import (
 	"github.com/opsgraph/opsgraph/logging"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
+	"github.com/opsgraph/opsgraph/ratelimit"
 	"github.com/opsgraph/opsgraph/secretbox"
 	"github.com/opsgraph/opsgraph/telemetry"
 )
@@ -57,6 +58,8 @@ type Config struct {
 	NoSyncRunner bool
 	// CORS admits browser consoles on other origins (--cors-origins).
 	CORS CORS
+	// RateLimits are cost budgets per token, address and role; zero: none.
+	RateLimits RateLimits
 	// TracerProvider records spans (operation, SQL statement, plugin call);
 	// nil records none and leaves the SQL and plugin paths unwrapped.
 	TracerProvider trace.TracerProvider
@@ -133,12 +136,22 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz, /metrics.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
+	exts := []graphql.HandlerExtension{a.Telemetry.Extension()}
+	var limitHTTP = func(h http.Handler) http.Handler { return h }
+	if a.cfg.RateLimits.enabled() {
+		now := a.cfg.Now
+		if now == nil {
+			now = time.Now
+		}
+		exts = append(exts, rateLimiter{cfg: a.cfg.RateLimits, l: ratelimit.New(), now: now})
+		limitHTTP = rateLimitHTTP
+	}
+	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(limitHTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log,
 		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
-		Extensions: []graphql.HandlerExtension{a.Telemetry.Extension()},
-	})))))
+		Extensions: exts,
+	}))))))
 	mux.Handle("GET /metrics", a.Telemetry.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -46,6 +46,7 @@ func (l limitsExtension) MutateOperationContext(ctx context.Context, rc *graphql
 	if w.err != nil {
 		return w.err
 	}
+	rc.Stats.SetExtension(costKey, cost)
 	if cost > l.MaxComplexity {
 		return limitErr("operation is too complex: estimated cost %d exceeds the limit of %d; ask for fewer rows or fields", cost, l.MaxComplexity)
 	}
