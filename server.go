@@ -50,6 +50,7 @@ type config struct {
 	Version         bool
 	OTLPEndpoint    string
 	RateLimits      app.RateLimits
+	PprofAddr       string
 }
 
 func (c config) cors() app.CORS {
@@ -114,6 +115,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.RateLimits.PerToken, "rate-limit-per-token", envInt("OPSGRAPH_RATE_LIMIT_PER_TOKEN", 2_000_000), "operation cost each session or API token may spend per minute (also its burst); 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_TOKEN)")
 	fs.IntVar(&c.RateLimits.PerAddress, "rate-limit-per-address", envInt("OPSGRAPH_RATE_LIMIT_PER_ADDRESS", 4_000_000), "operation cost each client address may spend per minute; 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_ADDRESS)")
 	roles := fs.String("rate-limit-roles", envOr("OPSGRAPH_RATE_LIMIT_ROLES", ""), "per-role budgets replacing --rate-limit-per-token, e.g. analyst=5000000,viewer=500000 (0: unlimited) (OPSGRAPH_RATE_LIMIT_ROLES)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", envOr("OPSGRAPH_PPROF_ADDR", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; empty: off (OPSGRAPH_PPROF_ADDR)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -201,6 +203,9 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if cfg.PprofAddr != "" {
+		go servePprof(log, cfg.PprofAddr)
+	}
 	var tp trace.TracerProvider
 	if cfg.OTLPEndpoint != "" {
 		sdk, err := telemetry.OTLP(ctx, cfg.OTLPEndpoint, versionString())
