@@ -66,6 +66,9 @@ type Result struct {
 	P50, P99   time.Duration
 	BodyBytes  int
 	PeakRSSMiB float64
+	// CPUPerRequest is the server process's CPU time (user+system) per
+	// request: steadier than req/s on a machine shared with other work.
+	CPUPerRequest time.Duration
 }
 
 func main() {
@@ -150,10 +153,12 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		{"one product by id with SKUs", one, server.Process.Pid},
 		{"floor: net/http, fixed 10 KB body", fl, floor.Process.Pid},
 	} {
+		cpu0 := cpuTime(m.pid)
 		r, err := load(m.req, cfg.Connections, cfg.Duration)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
+		r.CPUPerRequest = (cpuTime(m.pid) - cpu0) / time.Duration(r.Requests)
 		r.Name = m.name
 		r.PeakRSSMiB = peakRSS(m.pid)
 		results = append(results, r)
@@ -165,11 +170,13 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 func report(w io.Writer, cfg Config, rs []Result) {
 	floor := rs[len(rs)-1].PerSecond
 	fmt.Fprintf(w, "\n%d products × %d SKUs, %d connections, %s per measurement, SQLite\n\n", cfg.Products, cfg.SKUs, cfg.Connections, cfg.Duration)
-	fmt.Fprintln(w, "| request | body | req/s | p50 | p99 | ratio to floor | server peak RSS |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	floorCPU := rs[len(rs)-1].CPUPerRequest
+	fmt.Fprintln(w, "| request | body | req/s | p50 | p99 | ratio to floor | server CPU per request | CPU ratio | server peak RSS |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
-		fmt.Fprintf(w, "| %s | %.1f KB | %.0f | %.1f ms | %.1f ms | %.3f | %.0f MB |\n", r.Name, float64(r.BodyBytes)/1024, r.PerSecond,
-			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.PerSecond/floor, r.PeakRSSMiB)
+		fmt.Fprintf(w, "| %s | %.1f KB | %.0f | %.1f ms | %.1f ms | %.3f | %.3f ms | %.3f | %.0f MB |\n", r.Name, float64(r.BodyBytes)/1024, r.PerSecond,
+			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.PerSecond/floor,
+			float64(r.CPUPerRequest.Microseconds())/1000, float64(floorCPU)/float64(max(r.CPUPerRequest, 1)), r.PeakRSSMiB)
 	}
 }
 
@@ -371,6 +378,23 @@ func stop(cmd *exec.Cmd) {
 		_ = cmd.Process.Kill()
 		<-done
 	}
+}
+
+// cpuTime reads the process's user+system CPU time from /proc (clock ticks
+// of 10 ms on Linux).
+func cpuTime(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start at ") ".
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
 }
 
 // peakRSS reads the process's peak resident set size (VmHWM) in MiB.

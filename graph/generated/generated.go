@@ -64018,7 +64018,7 @@ func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FlashSaleSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx, sel, v[i])
@@ -64071,7 +64071,7 @@ func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraph
 }
 
 func (ec *executionContext) marshalNGroupTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.GroupTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx, sel, v[i])
@@ -64322,7 +64322,7 @@ func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -64493,7 +64493,7 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -64573,7 +64573,7 @@ func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
@@ -64669,7 +64669,7 @@ func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReductionTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReductionTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx, sel, v[i])
@@ -64708,7 +64708,7 @@ func (ec *executionContext) marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNReferralStep2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStepᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReferralStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStep(ctx, sel, v[i])
@@ -64743,7 +64743,7 @@ func (ec *executionContext) unmarshalNReferralStepInput2ᚕgithubᚗcomᚋopsgra
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -65024,7 +65024,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTrafficSourceCount2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCount(ctx, sel, v[i])
@@ -65119,7 +65119,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -65163,7 +65163,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -65191,7 +65191,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -65219,7 +65219,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -65267,7 +65267,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -65336,7 +65336,7 @@ func (ec *executionContext) marshalOAlertEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertEdge(ctx, sel, v[i])
@@ -65373,7 +65373,7 @@ func (ec *executionContext) marshalOAlertKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐKind(ctx, sel, v[i])
@@ -65433,7 +65433,7 @@ func (ec *executionContext) marshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx, sel, v[i])
@@ -65500,7 +65500,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -65614,7 +65614,7 @@ func (ec *executionContext) marshalOCampaignEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCampaignEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignEdge(ctx, sel, v[i])
@@ -65651,7 +65651,7 @@ func (ec *executionContext) marshalOCampaignKind2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, sel, v[i])
@@ -65703,7 +65703,7 @@ func (ec *executionContext) marshalOCampaignPhase2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx, sel, v[i])
@@ -65764,7 +65764,7 @@ func (ec *executionContext) marshalOCampaignStatus2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, sel, v[i])
@@ -65831,7 +65831,7 @@ func (ec *executionContext) marshalOCollaborationEdge2ᚕᚖgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCollaborationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaborationEdge(ctx, sel, v[i])
@@ -65885,7 +65885,7 @@ func (ec *executionContext) marshalOCollaborationStatus2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCollaborationStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcollaborationᚐStatus(ctx, sel, v[i])
@@ -65952,7 +65952,7 @@ func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx, sel, v[i])
@@ -65989,7 +65989,7 @@ func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, sel, v[i])
@@ -66058,7 +66058,7 @@ func (ec *executionContext) marshalOContentStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐStatus(ctx, sel, v[i])
@@ -66093,7 +66093,7 @@ func (ec *executionContext) marshalOContentVariant2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentVariant2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentVariant(ctx, sel, v[i])
@@ -66185,7 +66185,7 @@ func (ec *executionContext) marshalODiscountTier2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx, sel, v[i])
@@ -66507,7 +66507,7 @@ func (ec *executionContext) marshalOKOLPartnerEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKOLPartnerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerEdge(ctx, sel, v[i])
@@ -66561,7 +66561,7 @@ func (ec *executionContext) marshalOKOLPartnerPlatform2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐPlatform(ctx, sel, v[i])
@@ -66613,7 +66613,7 @@ func (ec *executionContext) marshalOKOLPartnerTier2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐTier(ctx, sel, v[i])
@@ -66706,7 +66706,7 @@ func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx, sel, v[i])
@@ -66732,7 +66732,7 @@ func (ec *executionContext) marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMembershipEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -66784,7 +66784,7 @@ func (ec *executionContext) marshalOMetricSnapshotEdge2ᚕᚖgithubᚗcomᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMetricSnapshotEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMetricSnapshotEdge(ctx, sel, v[i])
@@ -66884,7 +66884,7 @@ func (ec *executionContext) marshalOOrderEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderEdge(ctx, sel, v[i])
@@ -66911,7 +66911,7 @@ func (ec *executionContext) marshalOOrderLineEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderLineEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineEdge(ctx, sel, v[i])
@@ -66998,7 +66998,7 @@ func (ec *executionContext) marshalOOrderPlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐPlatform(ctx, sel, v[i])
@@ -67050,7 +67050,7 @@ func (ec *executionContext) marshalOOrderStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, sel, v[i])
@@ -67102,7 +67102,7 @@ func (ec *executionContext) marshalOOrderTrafficSource2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderTrafficSource2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐTrafficSource(ctx, sel, v[i])
@@ -67169,7 +67169,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -67206,7 +67206,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -67307,7 +67307,7 @@ func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
@@ -67374,7 +67374,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx, sel, v[i])
@@ -67428,7 +67428,7 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚕgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, sel, v[i])
@@ -67480,7 +67480,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -67562,7 +67562,7 @@ func (ec *executionContext) marshalOSKUEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSKUEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUEdge(ctx, sel, v[i])
@@ -67648,7 +67648,7 @@ func (ec *executionContext) marshalOStoreCertification2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreCertification2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐCertification(ctx, sel, v[i])
@@ -67683,7 +67683,7 @@ func (ec *executionContext) marshalOStoreEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStoreEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreEdge(ctx, sel, v[i])
@@ -67737,7 +67737,7 @@ func (ec *executionContext) marshalOStorePlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStorePlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐPlatform(ctx, sel, v[i])
@@ -67881,7 +67881,7 @@ func (ec *executionContext) marshalOSupplierEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSupplierEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierEdge(ctx, sel, v[i])
@@ -67950,7 +67950,7 @@ func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
@@ -68004,7 +68004,7 @@ func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
@@ -68081,7 +68081,7 @@ func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
@@ -68175,7 +68175,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUserEdge(ctx, sel, v[i])
@@ -68220,7 +68220,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -68239,7 +68239,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -68258,7 +68258,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -68277,7 +68277,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
