@@ -50,6 +50,8 @@ type Config struct {
 	Out         io.Writer
 	// ServerArgs are extra server flags (e.g. --pprof-addr).
 	ServerArgs []string
+	// ServerEnv are extra environment variables of the server (e.g. GOMEMLIMIT).
+	ServerEnv []string
 }
 
 const (
@@ -78,7 +80,11 @@ func main() {
 	flag.IntVar(&cfg.Products, "products", 500, "products in the catalogue")
 	flag.IntVar(&cfg.SKUs, "skus", 3, "SKUs per product")
 	pprofAddr := flag.String("server-pprof-addr", "", "start the server with --pprof-addr (to profile it while the bench runs)")
+	memLimit := flag.String("server-gomemlimit", "", "GOMEMLIMIT of the server process, e.g. 48MiB")
 	flag.Parse()
+	if *memLimit != "" {
+		cfg.ServerEnv = append(cfg.ServerEnv, "GOMEMLIMIT="+*memLimit)
+	}
 	if *pprofAddr != "" {
 		cfg.ServerArgs = append(cfg.ServerArgs, "--pprof-addr", *pprofAddr)
 	}
@@ -118,7 +124,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}
 	args := append([]string{"--db", dsn, "--addr", addr, "--secret-key-file", filepath.Join(dir, "key"), "--log-level", "warn",
 		"--rate-limit-per-token", "0", "--rate-limit-per-address", "0"}, cfg.ServerArgs...)
-	server, err := start(ctx, bin, args, nil, "http://"+addr+"/readyz")
+	server, err := start(ctx, bin, args, cfg.ServerEnv, "http://"+addr+"/readyz")
 	if err != nil {
 		return nil, err
 	}
