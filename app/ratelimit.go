@@ -99,7 +99,7 @@ func (rateLimiter) Validate(graphql.ExecutableSchema) error { return nil }
 // budget is the per-minute budget of a signed-in viewer: the most generous
 // of their roles, PerToken for roles without their own budget.
 func (r rateLimiter) budget(v *authz.Viewer) int {
-	best, any := 0, false
+	best, found := 0, false
 	for _, org := range v.Orgs() {
 		for _, g := range v.Grants(org) {
 			b, ok := r.cfg.Roles[g.Role]
@@ -109,10 +109,10 @@ func (r rateLimiter) budget(v *authz.Viewer) int {
 			if b <= 0 { // an unlimited role
 				return 0
 			}
-			best, any = max(best, b), true
+			best, found = max(best, b), true
 		}
 	}
-	if !any {
+	if !found {
 		return r.cfg.PerToken
 	}
 	return best

@@ -364,7 +364,8 @@ func start(ctx context.Context, bin string, args, env []string, ready string) (*
 		return nil, err
 	}
 	for range 300 {
-		if res, err := http.Get(ready); err == nil {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ready, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
 			res.Body.Close()
 			return cmd, nil
 		}
