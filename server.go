@@ -190,7 +190,9 @@ func run(args []string) error {
 	slog.SetDefault(log)
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
-		"max_body_bytes", cfg.MaxBodyBytes, "cors_origins", cfg.CORSOrigins)
+		"max_body_bytes", cfg.MaxBodyBytes, "cors_origins", cfg.CORSOrigins,
+		"rate_limit_per_token", cfg.RateLimits.PerToken, "rate_limit_per_address", cfg.RateLimits.PerAddress,
+		"rate_limit_roles", cfg.RateLimits.Roles, "otlp_endpoint", cfg.OTLPEndpoint, "pprof_addr", cfg.PprofAddr)
 
 	key, created, err := secretbox.LoadKey(os.Getenv("OPSGRAPH_SECRET_KEY"), cfg.SecretKeyFile)
 	if err != nil {
