@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
@@ -31,6 +32,7 @@ import (
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 	"github.com/opsgraph/opsgraph/secretbox"
+	"github.com/opsgraph/opsgraph/telemetry"
 )
 
 // config is the server configuration: flags, each with an environment fallback.
@@ -61,6 +63,14 @@ type config struct {
 	SyncPageSize          int
 	// RebuildRollups recomputes the daily sales rollups from the orders and exits.
 	RebuildRollups bool
+
+	// Production serving (issue 13).
+	CORSOrigins     string
+	CORSCredentials bool
+	Version         bool
+	OTLPEndpoint    string
+	RateLimits      app.RateLimits
+	PprofAddr       string
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -68,6 +78,27 @@ func envDuration(key string, def time.Duration) time.Duration {
 		return v
 	}
 	return def
+}
+
+func (c config) cors() app.CORS {
+	return app.CORS{Origins: app.ParseOrigins(c.CORSOrigins), Credentials: c.CORSCredentials}
+}
+
+// parseRoleBudgets reads "role=budget,role=budget".
+func parseRoleBudgets(s string) (map[string]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := map[string]int{}
+	for part := range strings.SplitSeq(s, ",") {
+		role, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if !ok || role == "" || err != nil || n < 0 {
+			return nil, fmt.Errorf("--rate-limit-roles: %q is not role=budget", part)
+		}
+		out[strings.TrimSpace(role)] = n
+	}
+	return out, nil
 }
 
 func envOr(key, def string) string {
@@ -92,7 +123,7 @@ func envBool(key string) bool {
 func parseFlags(args []string) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("opsgraph", flag.ContinueOnError)
-	fs.StringVar(&c.Addr, "addr", envOr("OPSGRAPH_ADDR", ":8080"), "listen address (OPSGRAPH_ADDR)")
+	fs.StringVar(&c.Addr, "addr", envOr("OPSGRAPH_ADDR", ""), "listen address; default :8080, or 127.0.0.1:8080 with --demo (OPSGRAPH_ADDR)")
 	fs.StringVar(&c.DSN, "db", envOr("OPSGRAPH_DB", "opsgraph.db"), "SQLite file path or postgres:// URL (OPSGRAPH_DB)")
 	fs.BoolVar(&c.Demo, "demo", envBool("OPSGRAPH_DEMO"), "load demo data if the database has none yet (OPSGRAPH_DEMO)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("OPSGRAPH_LOG_FORMAT", "auto"), "log format: auto, text or json (OPSGRAPH_LOG_FORMAT)")
@@ -115,8 +146,20 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
 	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
 	fs.BoolVar(&c.RebuildRollups, "rebuild-rollups", false, "recompute the daily sales rollups (insights) from the orders, then exit")
+	// Production serving (issue 13).
+	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
+	fs.BoolVar(&c.CORSCredentials, "cors-credentials", envBool("OPSGRAPH_CORS_CREDENTIALS"), "let cross-origin browsers send cookies/HTTP auth; refused with --cors-origins '*' (OPSGRAPH_CORS_CREDENTIALS)")
+	fs.StringVar(&c.OTLPEndpoint, "otlp-endpoint", envOr("OPSGRAPH_OTLP_ENDPOINT", ""), "send OpenTelemetry traces over OTLP/HTTP to this URL, e.g. http://localhost:4318; empty: tracing off (OPSGRAPH_OTLP_ENDPOINT)")
+	fs.IntVar(&c.RateLimits.PerToken, "rate-limit-per-token", envInt("OPSGRAPH_RATE_LIMIT_PER_TOKEN", 2_000_000), "operation cost each session or API token may spend per minute (also its burst); 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_TOKEN)")
+	fs.IntVar(&c.RateLimits.PerAddress, "rate-limit-per-address", envInt("OPSGRAPH_RATE_LIMIT_PER_ADDRESS", 4_000_000), "operation cost each client address may spend per minute; 0: unlimited (OPSGRAPH_RATE_LIMIT_PER_ADDRESS)")
+	roles := fs.String("rate-limit-roles", envOr("OPSGRAPH_RATE_LIMIT_ROLES", ""), "per-role budgets replacing --rate-limit-per-token, e.g. analyst=5000000,viewer=500000 (0: unlimited) (OPSGRAPH_RATE_LIMIT_ROLES)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", envOr("OPSGRAPH_PPROF_ADDR", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; empty: off (OPSGRAPH_PPROF_ADDR)")
+	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q (commands: %s; flags: --help)", errUsage, fs.Arg(0), strings.Join(commandNames(), ", "))
 	}
 	var err error
 	if c.TrustedProxies, err = auth.ParseTrustedProxies(*trusted); err != nil {
@@ -137,6 +180,23 @@ func parseFlags(args []string) (config, error) {
 	if c.SyncHeartbeat <= 0 || c.SyncLease < 2*c.SyncHeartbeat {
 		return c, errors.New("--sync-lease must be at least twice --sync-heartbeat, both positive")
 	}
+	if c.RateLimits.Roles, err = parseRoleBudgets(*roles); err != nil {
+		return c, err
+	}
+	if c.RateLimits.PerToken < 0 || c.RateLimits.PerAddress < 0 {
+		return c, errors.New("rate limits must be 0 (unlimited) or positive")
+	}
+	if c.Addr == "" {
+		// The demo's accounts share a published password: keep it on loopback
+		// unless an address is given explicitly.
+		c.Addr = ":8080"
+		if c.Demo {
+			c.Addr = "127.0.0.1:8080"
+		}
+	}
+	if err := c.cors().Validate(); err != nil {
+		return c, err
+	}
 	if c.MaxDepth < 1 || c.MaxComplexity < 1 || c.MaxPageSize < 1 || c.MaxBodyBytes < 1024 || c.ReadTimeout <= 0 || c.OperationTimeout <= 0 {
 		return c, errors.New("limits must be positive (and the body limit at least 1024 bytes)")
 	}
@@ -147,15 +207,18 @@ func main() {
 	// "opsgraph plugin <id>": this binary re-executed by the plugin host to serve
 	// a built-in platform plugin. Nothing may write to stdout before this: it
 	// carries go-plugin's handshake.
-	if len(os.Args) >= 3 && os.Args[1] == builtin.Arg {
-		if err := builtin.Serve(os.Args[2]); err != nil {
+	if len(os.Args) >= 2 && os.Args[1] == builtin.Arg {
+		if err := servePlugin(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "opsgraph plugin:", err)
-			os.Exit(1)
+			os.Exit(2)
 		}
 		return
 	}
-	if err := run(os.Args[1:]); err != nil {
+	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "opsgraph:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }
@@ -166,7 +229,14 @@ func run(args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
+		if !errors.Is(err, errUsage) {
+			err = fmt.Errorf("%w: %w", errUsage, err)
+		}
 		return err
+	}
+	if cfg.Version {
+		fmt.Println(versionString())
+		return nil
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
@@ -178,7 +248,9 @@ func run(args []string) error {
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
 		"max_body_bytes", cfg.MaxBodyBytes, "trusted_proxies", cfg.TrustedProxies,
 		"allow_private_endpoints", cfg.AllowPrivateEndpoints, "db_max_open", cfg.DBMaxOpen, "db_max_idle", cfg.DBMaxIdle,
-		"sync_heartbeat", cfg.SyncHeartbeat, "sync_lease", cfg.SyncLease)
+		"sync_heartbeat", cfg.SyncHeartbeat, "sync_lease", cfg.SyncLease, "cors_origins", cfg.CORSOrigins,
+		"rate_limit_per_token", cfg.RateLimits.PerToken, "rate_limit_per_address", cfg.RateLimits.PerAddress,
+		"rate_limit_roles", cfg.RateLimits.Roles, "otlp_endpoint", cfg.OTLPEndpoint, "pprof_addr", cfg.PprofAddr)
 	if cfg.TrustProxy {
 		log.Warn("--trust-proxy is deprecated: use --trusted-proxies with your proxies' CIDRs", "now_trusting", cfg.TrustedProxies)
 	}
@@ -193,6 +265,26 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if cfg.PprofAddr != "" {
+		go servePprof(log, cfg.PprofAddr)
+	}
+	var tp trace.TracerProvider
+	if cfg.OTLPEndpoint != "" {
+		sdk, err := telemetry.OTLP(ctx, cfg.OTLPEndpoint, versionString())
+		if err != nil {
+			return err
+		}
+		defer func() {
+			flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := sdk.Shutdown(flushCtx); err != nil {
+				log.Warn("flush traces", "err", err)
+			}
+		}()
+		tp = sdk
+		log.Info("tracing", "otlp_endpoint", cfg.OTLPEndpoint)
+	}
 
 	builtins, err := builtin.Specs()
 	if err != nil {
@@ -213,6 +305,9 @@ func run(args []string) error {
 		SyncHeartbeat:         cfg.SyncHeartbeat,
 		SyncLease:             cfg.SyncLease,
 		SyncPageSize:          cfg.SyncPageSize,
+		CORS:                  cfg.cors(),
+		RateLimits:            cfg.RateLimits,
+		TracerProvider:        tp,
 	})
 	if err != nil {
 		return err

@@ -16,7 +16,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/apperr"
@@ -31,7 +33,9 @@ import (
 	"github.com/opsgraph/opsgraph/netguard"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
+	"github.com/opsgraph/opsgraph/ratelimit"
 	"github.com/opsgraph/opsgraph/secretbox"
+	"github.com/opsgraph/opsgraph/telemetry"
 )
 
 // Config is everything the server needs to start.
@@ -74,6 +78,13 @@ type Config struct {
 	SyncPoll, SyncHeartbeat, SyncLease time.Duration
 	// Instance names this replica on the jobs it runs; "" is host/pid.
 	Instance string
+	// CORS admits browser consoles on other origins (--cors-origins).
+	CORS CORS
+	// RateLimits are cost budgets per token, address and role; zero: none.
+	RateLimits RateLimits
+	// TracerProvider records spans (operation, SQL statement, plugin call);
+	// nil records none and leaves the SQL and plugin paths unwrapped.
+	TracerProvider trace.TracerProvider
 }
 
 // alertEvery is how often the alert rules are evaluated besides after each
@@ -91,9 +102,11 @@ type App struct {
 	Sync    *platformsync.Service
 	Content *content.Service // content scheduling (Tick)
 	Alerts  *alertsvc.Service
-	cfg     Config
-	stop    context.CancelFunc
-	done    chan struct{}
+	// Telemetry holds the /metrics registry and the tracer.
+	Telemetry *telemetry.Telemetry
+	cfg       Config
+	stop      context.CancelFunc
+	done      chan struct{}
 }
 
 // New opens and migrates the database.
@@ -101,11 +114,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if err := cfg.CORS.Validate(); err != nil {
+		return nil, err
+	}
 	box, err := secretbox.New(cfg.SecretKey)
 	if err != nil {
 		return nil, err
 	}
-	client, sqlDB, err := db.OpenClientPool(ctx, cfg.DSN, cfg.DBPool, cfg.ClientOptions...)
+	tel := telemetry.New(cfg.TracerProvider)
+	client, sqlDB, err := db.OpenClientPool(ctx, cfg.DSN, cfg.DBPool, tel.WrapDriver, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +138,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
-		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log,
+		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log, Observe: tel.PluginCall,
 		HealthInterval: cfg.PluginHealthInterval, HealthTimeout: cfg.PluginHealthTimeout,
 		Env: []string{netguard.EnvAllowPrivate + "=" + strconv.FormatBool(cfg.AllowPrivateEndpoints)}})
 	if err != nil {
@@ -151,7 +168,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	syncer.AfterJob = alertSvc.AfterSync
 	syncer.Every("alerts.evaluate", alertEvery, alertSvc.Evaluate)
 	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer,
-		Content: contents, Alerts: alertSvc, cfg: cfg, done: make(chan struct{})}
+		Content: contents, Alerts: alertSvc, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
+	tel.WatchRows(a.countRows)
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	var listener *db.Listener
@@ -205,14 +223,27 @@ func (a *App) listener(dsn string, log *slog.Logger) *db.Listener {
 	return l
 }
 
-// Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz.
+// Handler is the whole HTTP surface: /query, GraphiQL at /, /healthz, /readyz, /metrics.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.authenticate(graph.NewHandler(a.Client, graph.Options{
+	exts := []graphql.HandlerExtension{a.Telemetry.Extension()}
+	var limitHTTP = func(h http.Handler) http.Handler { return h }
+	if a.cfg.RateLimits.enabled() {
+		now := a.cfg.Now
+		if now == nil {
+			now = time.Now
+		}
+		exts = append(exts, rateLimiter{cfg: a.cfg.RateLimits, l: ratelimit.New(), now: now})
+		limitHTTP = rateLimitHTTP
+	}
+	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(limitHTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins, Alerts: a.Alerts,
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
-		WebsocketInit: a.websocketInit, AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
-	})))
+		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
+		AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
+		Extensions: exts,
+	}))))))
+	mux.Handle("GET /metrics", a.Telemetry.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -308,6 +339,28 @@ func writeUnavailable(w http.ResponseWriter) {
 			"extensions": map[string]any{"code": string(apperr.Unavailable)}}},
 		"data": nil,
 	})
+}
+
+// countRows runs a "SELECT label, COUNT(*) … GROUP BY label" statement for
+// the metrics (raw SQL: operator totals across tenants, no row leaves).
+func (a *App) countRows(ctx context.Context, query string) (map[string]float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	rows, err := a.Client.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var label string
+		var n float64
+		if err := rows.Scan(&label, &n); err != nil {
+			return nil, err
+		}
+		out[label] = n
+	}
+	return out, rows.Err()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

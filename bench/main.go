@@ -1,212 +1,445 @@
-// Command bench measures the operations insights at scale: it generates
-// orders over stores and buyers (default 1,000,000 / 100 / 200,000, like
-// issue 10), then reports the overhead of rollup maintenance on order writes,
-// the time of a full rollup rebuild, the agency-wide month (with 环比 and 同比)
-// p50/p99 and the RFM segmentation time. Use -orders to run it small (CI).
+// Command bench reproduces the read-path table of issue 13 in one command:
 //
-//	go run ./bench -orders 20000 -stores 20 -buyers 5000
-//	go run ./bench -db 'postgres://…' -orders 1000000
+//	go run ./bench                 # 10 s per measurement
+//	go run ./bench -duration 2s
+//
+// It builds the server, loads a catalogue (500 products × 3 SKUs with a
+// supplier) into a fresh SQLite file, starts the server as its own process,
+// and drives it with a Go load generator (16 keep-alive connections) with two
+// queries: products(first: 50) with SKUs and supplier, and one product by id
+// with its SKUs. The floor is a plain net/http server returning a fixed 10 KB
+// body, driven the same way in the same run. It prints req/s, p99, the ratio
+// to the floor and the peak RSS (VmHWM) of each server process.
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/order"
+	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
-	"github.com/opsgraph/opsgraph/insights"
-	"github.com/opsgraph/opsgraph/insights/insightsvc"
-	"github.com/opsgraph/opsgraph/insights/rollup"
+	"github.com/opsgraph/opsgraph/ent/store"
 )
 
+// Config is one run.
+type Config struct {
+	Duration    time.Duration // per measurement
+	Connections int
+	Products    int
+	SKUs        int
+	Out         io.Writer
+	// ServerArgs are extra server flags (e.g. --pprof-addr).
+	ServerArgs []string
+	// ServerEnv are extra environment variables of the server (e.g. GOMEMLIMIT).
+	ServerEnv []string
+}
+
+const (
+	listQuery = `query List { products(first: 50) { edges { node { id title price { amount }
+  skus(first: 10) { edges { node { id name stock price { amount } } } } supplier { id name } } } } }`
+	oneQuery = `query One($id: ID!) { node(id: $id) { ... on Product { id title skus(first: 10) { edges { node { id name stock price { amount } } } } } } }`
+)
+
+// Result is one measured row.
+type Result struct {
+	Name       string
+	Requests   int
+	PerSecond  float64
+	P50, P99   time.Duration
+	BodyBytes  int
+	PeakRSSMiB float64
+	// CPUPerRequest is the server process's CPU time (user+system) per
+	// request: steadier than req/s on a machine shared with other work.
+	CPUPerRequest time.Duration
+}
+
 func main() {
-	dsn := flag.String("db", "", "SQLite file or postgres:// URL (default: a new SQLite file in a temp dir)")
-	orders := flag.Int("orders", 1_000_000, "orders to generate")
-	stores := flag.Int("stores", 100, "stores (over 10 client brands of one agency)")
-	buyers := flag.Int("buyers", 200_000, "distinct buyers")
-	days := flag.Int("days", 400, "days of history, ending yesterday")
-	runs := flag.Int("runs", 50, "repetitions of the agency-wide month")
+	cfg := Config{Out: os.Stdout}
+	flag.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each measurement runs")
+	flag.IntVar(&cfg.Connections, "connections", 16, "concurrent keep-alive connections")
+	flag.IntVar(&cfg.Products, "products", 500, "products in the catalogue")
+	flag.IntVar(&cfg.SKUs, "skus", 3, "SKUs per product")
+	pprofAddr := flag.String("server-pprof-addr", "", "start the server with --pprof-addr (to profile it while the bench runs)")
+	memLimit := flag.String("server-gomemlimit", "", "GOMEMLIMIT of the server process, e.g. 48MiB")
 	flag.Parse()
-	if *dsn == "" {
-		dir, err := os.MkdirTemp("", "opsgraph-bench")
-		check(err)
-		defer os.RemoveAll(dir)
-		*dsn = filepath.Join(dir, "bench.db")
+	if *memLimit != "" {
+		cfg.ServerEnv = append(cfg.ServerEnv, "GOMEMLIMIT="+*memLimit)
 	}
-	ctx := authz.SystemContext(context.Background())
-	c, err := db.OpenClient(ctx, *dsn)
-	check(err)
-	defer c.Close()
-	if n, _ := c.Order.Query().Count(ctx); n > 0 {
-		check(fmt.Errorf("the database already has %d orders: use an empty one", n))
+	if *pprofAddr != "" {
+		cfg.ServerArgs = append(cfg.ServerArgs, "--pprof-addr", *pprofAddr)
 	}
-	b := &bench{c: c, rng: rand.New(rand.NewPCG(1, 2)), days: *days, buyers: *buyers}
-	b.today = insights.DateOf(time.Now(), shanghai())
-	start := time.Now()
-	b.setup(ctx, *stores)
-	fmt.Printf("orders=%d stores=%d buyers=%d days=%d db=%s\n", *orders, *stores, *buyers, *days, dbKind(*dsn))
-
-	// Rollup overhead on writes: the same number of orders written with and
-	// without the delta maintenance a sync does.
-	sample := max(1000, *orders/20)
-	plain := b.write(ctx, sample/2, false)
-	maintained := b.write(ctx, sample/2, true)
-	fmt.Printf("write %d orders: %v plain, %v with rollup maintenance: overhead %.1f %%\n",
-		sample/2, plain.Round(time.Millisecond), maintained.Round(time.Millisecond), 100*(maintained.Seconds()-plain.Seconds())/plain.Seconds())
-	b.write(ctx, *orders-2*(sample/2), false)
-	fmt.Printf("generated in %v\n", time.Since(start).Round(time.Second))
-	t := time.Now()
-	check(rollup.Rebuild(ctx, c))
-	fmt.Printf("rollup rebuild: %v\n", time.Since(t).Round(time.Millisecond))
-
-	sc, err := insightsvc.OrgScope(ctx, c, b.agency)
-	check(err)
-	month, _ := insights.PeriodOf(insights.Month, b.today.AddDays(-40))
-	var lat []time.Duration
-	for range *runs {
-		t := time.Now()
-		_, err := insightsvc.Insights(ctx, c, sc, month)
-		check(err)
-		lat = append(lat, time.Since(t))
-	}
-	slices.Sort(lat)
-	fmt.Printf("agency-wide month %s with 环比/同比 (%d stores): p50 %v p99 %v\n", month.Label(), len(sc.Stores),
-		lat[len(lat)/2].Round(time.Microsecond), lat[min(len(lat)-1, len(lat)*99/100)].Round(time.Microsecond))
-	t = time.Now()
-	res, err := insightsvc.RFM(ctx, c, sc, insights.DefaultRFM, b.today.AddDays(-1))
-	check(err)
-	fmt.Printf("RFM over %d buyers: %v\n", len(res.Buyers), time.Since(t).Round(time.Millisecond))
-}
-
-type bench struct {
-	c      *ent.Client
-	rng    *rand.Rand
-	today  insights.Date
-	days   int
-	buyers int
-	agency int
-	stores []*ent.Store
-	skus   map[int][]*ent.SKU
-	seq    int
-}
-
-func (b *bench) setup(ctx context.Context, n int) {
-	ag := b.c.Organization.Create().SetName("Bench agency").SetKind("AGENCY").SaveX(ctx)
-	b.agency = ag.ID
-	var brands []*ent.Organization
-	for i := range 10 {
-		brands = append(brands, b.c.Organization.Create().SetName(fmt.Sprintf("Brand %d", i)).SetParentID(ag.ID).SaveX(ctx))
-	}
-	b.skus = map[int][]*ent.SKU{}
-	var snaps []*ent.MetricSnapshotCreate
-	for i := range n {
-		st := b.c.Store.Create().SetOrganizationID(brands[i%10].ID).SetName(fmt.Sprintf("Store %d", i)).SetPlatform("TMALL").SaveX(ctx)
-		b.stores = append(b.stores, st)
-		for j := range 5 {
-			p := b.c.Product.Create().SetStoreID(st.ID).SetOrganizationID(st.OrganizationID).SetTitle(fmt.Sprintf("P%d-%d", i, j)).SetPrice(9900).SaveX(ctx)
-			b.skus[st.ID] = append(b.skus[st.ID], b.c.SKU.Create().SetProductID(p.ID).SetOrganizationID(st.OrganizationID).SetName("默认").SetPrice(9900).SetStock(100).SaveX(ctx))
-		}
-		for d := 1; d <= b.days; d++ {
-			v := int64(500 + b.rng.IntN(1000))
-			snaps = append(snaps, b.c.MetricSnapshot.Create().SetStoreID(st.ID).SetOrganizationID(st.OrganizationID).
-				SetDay(b.today.AddDays(-d).String()).SetVisitors(v).SetAddToCart(v/10).
-				SetTrafficSources(map[string]int64{"NATURAL_SEARCH": v / 2, "OTHER": v - v/2}))
-			if len(snaps) == 2000 {
-				b.c.MetricSnapshot.CreateBulk(snaps...).ExecX(ctx)
-				snaps = snaps[:0]
-			}
-		}
-	}
-	if len(snaps) > 0 {
-		b.c.MetricSnapshot.CreateBulk(snaps...).ExecX(ctx)
-	}
-}
-
-// write inserts n orders in pages of 1000, per store like a sync page; with
-// maintain, each page also loads the orders' old state and applies the
-// rollup delta in the same transaction, as platformsync does.
-func (b *bench) write(ctx context.Context, n int, maintain bool) time.Duration {
-	loc := shanghai()
-	var total time.Duration
-	for n > 0 {
-		st := b.stores[b.rng.IntN(len(b.stores))]
-		size := min(n, 1000)
-		n -= size
-		var cs []*ent.OrderCreate
-		var exts []string
-		var lines [][2]int64
-		for range size {
-			b.seq++
-			ext := fmt.Sprint(b.seq)
-			exts = append(exts, ext)
-			day := b.today.AddDays(-1 - b.rng.IntN(b.days))
-			at := day.Start(loc).Add(time.Duration(b.rng.IntN(86000)) * time.Second)
-			status := order.StatusCOMPLETED
-			if b.rng.Float64() < 0.05 {
-				status = order.StatusREFUNDED
-			}
-			amount := int64(5000 + b.rng.IntN(50000))
-			cs = append(cs, b.c.Order.Create().SetStoreID(st.ID).SetOrganizationID(st.OrganizationID).SetPlatform("TMALL").
-				SetExternalID(ext).SetStatus(status).SetTotal(schematype.Money(amount)).SetPaid(schematype.Money(amount)).
-				SetBuyerRef(fmt.Sprintf("b%d", b.rng.IntN(b.buyers))).SetTrafficSource("NATURAL_SEARCH").
-				SetOrderedAt(at).SetPaidAt(at.Add(time.Minute)))
-			lines = append(lines, [2]int64{int64(b.rng.IntN(5)), amount})
-		}
-		t := time.Now()
-		tx, err := b.c.Tx(ctx)
-		check(err)
-		var before rollup.State
-		if maintain {
-			before, err = rollup.Load(ctx, tx.Client(), st.ID, exts)
-			check(err)
-		}
-		rows, err := tx.Order.CreateBulk(cs...).Save(ctx)
-		check(err)
-		var ls []*ent.OrderLineCreate
-		for i, o := range rows {
-			k := b.skus[st.ID][lines[i][0]]
-			ls = append(ls, tx.OrderLine.Create().SetOrderID(o.ID).SetOrganizationID(st.OrganizationID).SetSkuID(k.ID).
-				SetTitle("商品").SetQuantity(1).SetUnitPrice(schematype.Money(lines[i][1])).SetTotal(schematype.Money(lines[i][1])))
-		}
-		check(tx.OrderLine.CreateBulk(ls...).Exec(ctx))
-		if maintain {
-			after, err := rollup.Load(ctx, tx.Client(), st.ID, exts)
-			check(err)
-			check(rollup.Apply(ctx, tx.Client(), st, before, after))
-		}
-		check(tx.Commit())
-		total += time.Since(t)
-	}
-	return total
-}
-
-func shanghai() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
-func dbKind(dsn string) string {
-	if db.IsPostgres(dsn) {
-		return "postgres"
-	}
-	return "sqlite"
-}
-
-func check(err error) {
-	if err != nil {
+	if _, err := Run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// Run builds and starts the servers, loads the catalogue, measures and prints the table.
+func Run(ctx context.Context, cfg Config) ([]Result, error) {
+	dir, err := os.MkdirTemp("", "opsgraph-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	bin, floorBin := filepath.Join(dir, "opsgraph"), filepath.Join(dir, "floor")
+	for out, pkg := range map[string]string{bin: ".", floorBin: "./bench/floor"} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		build.Dir, build.Stderr = root, os.Stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("build %s: %w", pkg, err)
+		}
+	}
+	dsn := filepath.Join(dir, "bench.db")
+	if err := loadCatalogue(ctx, dsn, cfg.Products, cfg.SKUs); err != nil {
+		return nil, fmt.Errorf("load the catalogue: %w", err)
+	}
+
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"--db", dsn, "--addr", addr, "--secret-key-file", filepath.Join(dir, "key"), "--log-level", "warn",
+		"--rate-limit-per-token", "0", "--rate-limit-per-address", "0"}, cfg.ServerArgs...)
+	server, err := start(ctx, bin, args, cfg.ServerEnv, "http://"+addr+"/readyz")
+	if err != nil {
+		return nil, err
+	}
+	defer stop(server)
+
+	floorAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	floor, err := start(ctx, floorBin, []string{floorAddr}, nil, "http://"+floorAddr+"/")
+	if err != nil {
+		return nil, err
+	}
+	defer stop(floor)
+
+	base := "http://" + addr + "/query"
+	token, productID, err := signIn(base)
+	if err != nil {
+		return nil, err
+	}
+	list := request{url: base, token: token, body: mustJSON(map[string]any{"query": listQuery})}
+	one := request{url: base, token: token, body: mustJSON(map[string]any{"query": oneQuery, "variables": map[string]any{"id": productID}})}
+	fl := request{url: "http://" + floorAddr + "/", body: []byte(`{}`)}
+
+	var results []Result
+	for _, m := range []struct {
+		name string
+		req  request
+		pid  int
+	}{
+		{"products(first:50) with SKUs and supplier", list, server.Process.Pid},
+		{"one product by id with SKUs", one, server.Process.Pid},
+		{"floor: net/http, fixed 10 KB body", fl, floor.Process.Pid},
+	} {
+		cpu0 := cpuTime(m.pid)
+		r, err := load(m.req, cfg.Connections, cfg.Duration)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.name, err)
+		}
+		r.CPUPerRequest = (cpuTime(m.pid) - cpu0) / time.Duration(r.Requests)
+		r.Name = m.name
+		r.PeakRSSMiB = peakRSS(m.pid)
+		results = append(results, r)
+	}
+	report(cfg.Out, cfg, results)
+	return results, nil
+}
+
+func report(w io.Writer, cfg Config, rs []Result) {
+	floor := rs[len(rs)-1].PerSecond
+	fmt.Fprintf(w, "\n%d products × %d SKUs, %d connections, %s per measurement, SQLite\n\n", cfg.Products, cfg.SKUs, cfg.Connections, cfg.Duration)
+	floorCPU := rs[len(rs)-1].CPUPerRequest
+	fmt.Fprintln(w, "| request | body | req/s | p50 | p99 | ratio to floor | server CPU per request | CPU ratio | server peak RSS |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		fmt.Fprintf(w, "| %s | %.1f KB | %.0f | %.1f ms | %.1f ms | %.3f | %.3f ms | %.3f | %.0f MB |\n", r.Name, float64(r.BodyBytes)/1024, r.PerSecond,
+			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.PerSecond/floor,
+			float64(r.CPUPerRequest.Microseconds())/1000, float64(floorCPU)/float64(max(r.CPUPerRequest, 1)), r.PeakRSSMiB)
+	}
+}
+
+type request struct {
+	url, token string
+	body       []byte
+}
+
+// load runs conns workers, each on its own keep-alive connection, for d.
+func load(req request, conns int, d time.Duration) (Result, error) {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		failed    atomic.Value
+		bodyBytes atomic.Int64
+		wg        sync.WaitGroup
+	)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	for range conns {
+		wg.Go(func() {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}
+			defer client.CloseIdleConnections()
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				n, err := do(client, req)
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+				bodyBytes.Store(int64(n))
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err, _ := failed.Load().(error); err != nil {
+		return Result{}, err
+	}
+	if len(latencies) == 0 {
+		return Result{}, errors.New("no request completed")
+	}
+	slices.Sort(latencies)
+	at := func(q float64) time.Duration { return latencies[min(len(latencies)-1, int(q*float64(len(latencies))))] }
+	return Result{Requests: len(latencies), PerSecond: float64(len(latencies)) / elapsed.Seconds(),
+		P50: at(0.50), P99: at(0.99), BodyBytes: int(bodyBytes.Load())}, nil
+}
+
+func do(client *http.Client, req request) (int, error) {
+	hr, _ := http.NewRequest(http.MethodPost, req.url, bytes.NewReader(req.body))
+	hr.Header.Set("Content-Type", "application/json")
+	if req.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+req.token)
+	}
+	res, err := client.Do(hr)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, err
+	}
+	if res.StatusCode != http.StatusOK || bytes.Contains(raw[:min(len(raw), 64)], []byte(`"errors"`)) {
+		return 0, fmt.Errorf("status %d: %.300s", res.StatusCode, raw)
+	}
+	return len(raw), nil
+}
+
+func signIn(url string) (token, productID string, err error) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	post := func(body map[string]any, out any) error {
+		res, err := client.Post(url, "application/json", bytes.NewReader(mustJSON(body)))
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		return json.NewDecoder(res.Body).Decode(out)
+	}
+	var login struct {
+		Data struct{ Login struct{ Token string } }
+	}
+	if err := post(map[string]any{"query": `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+		"variables": map[string]any{"e": benchEmail, "p": benchPassword}}, &login); err != nil || login.Data.Login.Token == "" {
+		return "", "", fmt.Errorf("sign in: %v", err)
+	}
+	hr, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(mustJSON(map[string]any{"query": `{ products(first: 1) { edges { node { id } } } }`})))
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Authorization", "Bearer "+login.Data.Login.Token)
+	res, err := client.Do(hr)
+	if err != nil {
+		return "", "", err
+	}
+	defer res.Body.Close()
+	var first struct {
+		Data struct {
+			Products struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&first); err != nil || len(first.Data.Products.Edges) == 0 {
+		return "", "", fmt.Errorf("find a product: %v", err)
+	}
+	return login.Data.Login.Token, first.Data.Products.Edges[0].Node.ID, nil
+}
+
+const (
+	benchEmail    = "bench@opsgraph.test"
+	benchPassword = "bench-password-1"
+)
+
+// loadCatalogue creates an organization with an owner, a store, a supplier,
+// and products × skus.
+func loadCatalogue(ctx context.Context, dsn string, products, skus int) error {
+	c, err := db.OpenClient(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	sys := authz.SystemContext(ctx)
+	org, err := c.Organization.Create().SetName("Bench Brand").SetKind(organization.KindBRAND).Save(sys)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(benchPassword)
+	if err != nil {
+		return err
+	}
+	u, err := c.User.Create().SetEmail(benchEmail).SetDisplayName("Bench").SetPasswordHash(hash).Save(sys)
+	if err != nil {
+		return err
+	}
+	if err := c.Membership.Create().SetUserID(u.ID).SetOrganizationID(org.ID).SetRole("owner").Exec(sys); err != nil {
+		return err
+	}
+	st, err := c.Store.Create().SetName("Bench 旗舰店").SetPlatform(store.PlatformTMALL).SetOrganizationID(org.ID).Save(sys)
+	if err != nil {
+		return err
+	}
+	sup, err := c.Supplier.Create().SetName("Bench 供应商").SetCategory("美妆").SetLeadTimeDays(7).SetOrganizationID(org.ID).Save(sys)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < products; start += 100 {
+		var ps []*ent.ProductCreate
+		for i := start; i < min(products, start+100); i++ {
+			ps = append(ps, c.Product.Create().SetOrganizationID(org.ID).SetStoreID(st.ID).SetSupplierID(sup.ID).
+				SetTitle(fmt.Sprintf("商品 %03d 丝绒唇釉", i)).SetPrice(schematype.Money(12900+i)).SetCost(schematype.Money(4000)))
+		}
+		saved, err := c.Product.CreateBulk(ps...).Save(sys)
+		if err != nil {
+			return err
+		}
+		var ss []*ent.SKUCreate
+		for _, p := range saved {
+			for j := range skus {
+				ss = append(ss, c.SKU.Create().SetOrganizationID(org.ID).SetProductID(p.ID).SetName("颜色:"+strconv.Itoa(j)).
+					SetCode(fmt.Sprintf("SKU-%d-%d", p.ID, j)).SetPrice(schematype.Money(12900)).SetStock(50+j))
+			}
+		}
+		if err := c.SKU.CreateBulk(ss...).Exec(sys); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func start(ctx context.Context, bin string, args, env []string, ready string) (*exec.Cmd, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	for range 300 {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ready, nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			return cmd, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop(cmd)
+	return nil, fmt.Errorf("%s did not become ready", bin)
+}
+
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// cpuTime reads the process's user+system CPU time from /proc (clock ticks
+// of 10 ms on Linux).
+func cpuTime(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start at ") ".
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
+// peakRSS reads the process's peak resident set size (VmHWM) in MiB.
+func peakRSS(pid int) float64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(strings.TrimSpace(string(out))), nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -28,7 +28,7 @@ func TestConcurrentStarts(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 4 {
 			wg.Go(func() {
-				c, _, err := db.OpenClientPool(context.Background(), dsn, db.Pool{MaxOpen: 2})
+				c, _, err := db.OpenClientPool(context.Background(), dsn, db.Pool{MaxOpen: 2}, nil)
 				if err != nil {
 					t.Errorf("concurrent start: %v", err)
 					return
@@ -45,7 +45,7 @@ func TestConcurrentStarts(t *testing.T) {
 func TestCheckKey(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		dsn := dsn(t, b)
-		_, sqlDB, err := db.OpenClientPool(context.Background(), dsn, db.Pool{})
+		_, sqlDB, err := db.OpenClientPool(context.Background(), dsn, db.Pool{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestCheckKey(t *testing.T) {
 func TestTaskLease(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		dsn := dsn(t, b)
-		_, sqlDB, err := db.OpenClientPool(context.Background(), dsn, db.Pool{})
+		_, sqlDB, err := db.OpenClientPool(context.Background(), dsn, db.Pool{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -108,16 +108,17 @@ func sqliteDSN(path string) string {
 // OpenClient opens the database with the default pool, migrates the schema
 // and returns a client.
 func OpenClient(ctx context.Context, dsn string, opts ...ent.Option) (*ent.Client, error) {
-	client, _, err := OpenClientPool(ctx, dsn, Pool{}, opts...)
+	client, _, err := OpenClientPool(ctx, dsn, Pool{}, nil, opts...)
 	return client, err
 }
 
 // OpenClientPool opens the database with pool, migrates the schema and
-// returns a client and the underlying *sql.DB. On PostgreSQL the migration
-// holds an advisory lock, so replicas starting together migrate one after
-// the other (concurrent CREATE TABLEs fail); SQLite's migration runs in one
-// write transaction.
-func OpenClientPool(ctx context.Context, dsn string, pool Pool, opts ...ent.Option) (*ent.Client, *sql.DB, error) {
+// returns a client and the underlying *sql.DB. The driver is passed through
+// wrap first (telemetry: pool statistics and a span per statement); nil
+// wraps nothing. On PostgreSQL the migration holds an advisory lock, so
+// replicas starting together migrate one after the other (concurrent CREATE
+// TABLEs fail); SQLite's migration runs in one write transaction.
+func OpenClientPool(ctx context.Context, dsn string, pool Pool, wrap func(dialect.Driver) dialect.Driver, opts ...ent.Option) (*ent.Client, *sql.DB, error) {
 	drv, err := OpenPool(dsn, pool)
 	if err != nil {
 		return nil, nil, err
@@ -126,7 +127,11 @@ func OpenClientPool(ctx context.Context, dsn string, pool Pool, opts ...ent.Opti
 		drv.Close()
 		return nil, nil, fmt.Errorf("connect to database: %w", err)
 	}
-	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	var d dialect.Driver = drv
+	if wrap != nil {
+		d = wrap(d)
+	}
+	client := ent.NewClient(append([]ent.Option{ent.Driver(d)}, opts...)...)
 	err = WithLock(ctx, drv.DB(), drv.Dialect(), LockMigrate, func() error {
 		err := client.Schema.Create(ctx)
 		// SQLite has no advisory lock, and ent inspects the schema before its

@@ -22,7 +22,7 @@ func main() {
 		entgql.WithSchemaPath("./graph/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(moneyFields, describe),
+		entgql.WithSchemaHook(moneyFields, scalarFormats, describe),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -72,6 +72,23 @@ func moneyFields(g *gen.Graph, s *ast.Schema) error {
 					fd.Type = &ast.Type{NamedType: gql, NonNull: fd.Type.NonNull, Position: fd.Type.Position}
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// scalarFormats documents the wire format of the custom scalars, so that
+// console code generators (graphql-codegen, Apollo, Relay) can map them.
+func scalarFormats(_ *gen.Graph, s *ast.Schema) error {
+	for name, text := range map[string]string{
+		"Time": "A point in time as an RFC 3339 string with an offset and optional fractional seconds, " +
+			"e.g. \"2026-12-02T10:15:00Z\" or \"2026-12-02T18:15:00.123+08:00\". Output is RFC 3339 in UTC or the stored offset.",
+		"Cursor": "An opaque position in a connection: a string (base64) taken from edges.cursor or pageInfo " +
+			"and passed back as after/before. Do not parse or build it; it is only valid with the same orderBy.",
+		"Map": "A JSON object with string keys and any JSON values, sent and received as a plain object (not a string).",
+	} {
+		if def := s.Types[name]; def != nil {
+			def.Description = text
 		}
 	}
 	return nil

@@ -4,13 +4,16 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/opsgraph/opsgraph/alerts/alertsvc"
@@ -39,6 +42,12 @@ type Options struct {
 	// AllowPrivateEndpoints lets connectStore take non-public or http:// endpoints.
 	AllowPrivateEndpoints bool
 	Now                   func() time.Time // clock of campaign verbs; nil is time.Now
+
+	// WebsocketOrigins are the other origins ("scheme://host" patterns, or
+	// "*") whose pages may open a subscription; the server's own host always may.
+	WebsocketOrigins []string
+	// Extensions are added after the built-in ones (telemetry, rate limits).
+	Extensions []graphql.HandlerExtension
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -61,7 +70,11 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,
-		InitFunc: ws.initFunc, InitTimeout: ws.limits.InitTimeout, CloseFunc: ws.closeFunc})
+		InitFunc: ws.initFunc, InitTimeout: ws.limits.InitTimeout, CloseFunc: ws.closeFunc,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns:     opts.WebsocketOrigins,
+			InsecureSkipVerify: slices.Contains(opts.WebsocketOrigins, "*"),
+		}}})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -71,6 +84,9 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(limitsExtension{opts.Limits})
 	srv.Use(txAudit{client: client, log: opts.Log})
 	srv.AroundOperations(ws.aroundOperations)
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	srv.AroundFields(r.authorizeRoot)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(RecoverFunc(opts.Log))

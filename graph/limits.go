@@ -133,10 +133,10 @@ func (l limitsExtension) MutateOperationContext(ctx context.Context, rc *graphql
 	if w.err != nil {
 		return w.err
 	}
+	rc.Stats.SetExtension(costKey, cost)
 	if cost > l.MaxComplexity {
 		return limitErr(cost, "operation is too complex: estimated cost %d exceeds the limit of %d; ask for fewer rows or fields", cost, l.MaxComplexity)
 	}
-	rc.Stats.SetExtension(costKey, cost)
 	return nil
 }
 

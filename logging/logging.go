@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -55,12 +56,21 @@ func New(w io.Writer, format string, level slog.Level) *slog.Logger {
 			format = "text"
 		}
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: millis}
 	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if strings.EqualFold(format, "text") {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(contextHandler{h})
+}
+
+// millis writes durations as milliseconds in a key ending in _ms ("took":
+// 1.5s becomes "took_ms": 1500), one unit across text and JSON logs.
+func millis(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.Float64(strings.TrimSuffix(a.Key, "_ms")+"_ms", float64(a.Value.Duration().Microseconds())/1000)
+	}
+	return a
 }
 
 // Middleware gives every request an id (the client's X-Request-Id if sane, else
@@ -75,7 +85,8 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		ctx := WithRequestID(r.Context(), id)
+		start := time.Now()
 		next.ServeHTTP(w, r.WithContext(ctx))
-		log.DebugContext(ctx, "request", "method", r.Method, "path", r.URL.Path)
+		log.DebugContext(ctx, "request", "method", r.Method, "path", r.URL.Path, "duration", time.Since(start))
 	})
 }

@@ -18,7 +18,7 @@ import (
 func TestEvery(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	client, sqlDB, err := db.OpenClientPool(ctx, filepath.Join(t.TempDir(), "t.db"), db.Pool{})
+	client, sqlDB, err := db.OpenClientPool(ctx, filepath.Join(t.TempDir(), "t.db"), db.Pool{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14170,8 +14170,7 @@ input CreateSupplierInput {
   organizationID: ID!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a connection: a string (base64) taken from edges.cursor or pageInfo and passed back as after/before. Do not parse or build it; it is only valid with the same orderBy.
 """
 scalar Cursor
 """
@@ -15721,7 +15720,7 @@ input KOLPartnerWhereInput {
   hasCollaborationsWith: [CollaborationWhereInput!]
 }
 """
-The builtin Map type
+A JSON object with string keys and any JSON values, sent and received as a plain object (not a string).
 """
 scalar Map
 """
@@ -23584,7 +23583,7 @@ input SyncJobWhereInput {
   hasStoreWith: [StoreWhereInput!]
 }
 """
-The builtin Time type
+A point in time as an RFC 3339 string with an offset and optional fractional seconds, e.g. "2026-12-02T10:15:00Z" or "2026-12-02T18:15:00.123+08:00". Output is RFC 3339 in UTC or the stored offset.
 """
 scalar Time
 """
@@ -91734,7 +91733,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx, sel, v[i])
@@ -91803,7 +91802,7 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
@@ -91920,7 +91919,7 @@ func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx, sel, v[i])
@@ -91994,7 +91993,7 @@ func (ec *executionContext) unmarshalNCollaborationWhereInput2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx, sel, v[i])
@@ -92028,7 +92027,7 @@ func (ec *executionContext) marshalNComplianceSeverity2githubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx, sel, v[i])
@@ -92071,7 +92070,7 @@ func (ec *executionContext) unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsg
 }
 
 func (ec *executionContext) marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -92263,7 +92262,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
@@ -92349,7 +92348,7 @@ func (ec *executionContext) unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx, sel, v[i])
@@ -92426,7 +92425,7 @@ func (ec *executionContext) marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx, sel, v[i])
@@ -92459,7 +92458,7 @@ func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FlashSaleSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx, sel, v[i])
@@ -92537,7 +92536,7 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx, sel, v[i])
@@ -92565,7 +92564,7 @@ func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraph
 }
 
 func (ec *executionContext) marshalNGroupTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.GroupTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx, sel, v[i])
@@ -92810,7 +92809,7 @@ func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx, sel, v[i])
@@ -92911,7 +92910,7 @@ func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -93044,7 +93043,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx, sel, v[i])
@@ -93129,7 +93128,7 @@ func (ec *executionContext) marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -93209,7 +93208,7 @@ func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
@@ -93233,7 +93232,7 @@ func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx, sel, v[i])
@@ -93373,7 +93372,7 @@ func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgra
 }
 
 func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
@@ -93397,7 +93396,7 @@ func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋops
 }
 
 func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
@@ -93445,7 +93444,7 @@ func (ec *executionContext) marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx, sel, v[i])
@@ -93479,7 +93478,7 @@ func (ec *executionContext) marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx, sel, v[i])
@@ -93538,7 +93537,7 @@ func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReductionTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReductionTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx, sel, v[i])
@@ -93577,7 +93576,7 @@ func (ec *executionContext) marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNReferralStep2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStepᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReferralStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStep(ctx, sel, v[i])
@@ -93620,7 +93619,7 @@ func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -93660,7 +93659,7 @@ func (ec *executionContext) marshalNSKUConnection2ᚖgithubᚗcomᚋopsgraphᚋo
 }
 
 func (ec *executionContext) marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx, sel, v[i])
@@ -93734,7 +93733,7 @@ func (ec *executionContext) marshalNStoreConnection2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx, sel, v[i])
@@ -93963,7 +93962,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTrafficSourceCount2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCount(ctx, sel, v[i])
@@ -93987,7 +93986,7 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx, sel, v[i])
@@ -94092,7 +94091,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -94136,7 +94135,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -94164,7 +94163,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -94192,7 +94191,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -94240,7 +94239,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -94309,7 +94308,7 @@ func (ec *executionContext) marshalOAlertEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertEdge(ctx, sel, v[i])
@@ -94346,7 +94345,7 @@ func (ec *executionContext) marshalOAlertKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐKind(ctx, sel, v[i])
@@ -94413,7 +94412,7 @@ func (ec *executionContext) marshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, sel, v[i])
@@ -94448,7 +94447,7 @@ func (ec *executionContext) marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, sel, v[i])
@@ -94485,7 +94484,7 @@ func (ec *executionContext) marshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, sel, v[i])
@@ -94545,7 +94544,7 @@ func (ec *executionContext) marshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, sel, v[i])
@@ -94622,7 +94621,7 @@ func (ec *executionContext) marshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx, sel, v[i])
@@ -94674,7 +94673,7 @@ func (ec *executionContext) marshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, sel, v[i])
@@ -94741,7 +94740,7 @@ func (ec *executionContext) marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, sel, v[i])
@@ -94778,7 +94777,7 @@ func (ec *executionContext) marshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, sel, v[i])
@@ -94830,7 +94829,7 @@ func (ec *executionContext) marshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, sel, v[i])
@@ -94914,7 +94913,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -95036,7 +95035,7 @@ func (ec *executionContext) marshalOCampaignEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCampaignEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignEdge(ctx, sel, v[i])
@@ -95073,7 +95072,7 @@ func (ec *executionContext) marshalOCampaignKind2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, sel, v[i])
@@ -95125,7 +95124,7 @@ func (ec *executionContext) marshalOCampaignPhase2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx, sel, v[i])
@@ -95186,7 +95185,7 @@ func (ec *executionContext) marshalOCampaignStatus2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, sel, v[i])
@@ -95238,7 +95237,7 @@ func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
@@ -95305,7 +95304,7 @@ func (ec *executionContext) marshalOCollaborationEdge2ᚕᚖgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCollaborationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaborationEdge(ctx, sel, v[i])
@@ -95359,7 +95358,7 @@ func (ec *executionContext) marshalOCollaborationStatus2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCollaborationStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcollaborationᚐStatus(ctx, sel, v[i])
@@ -95459,7 +95458,7 @@ func (ec *executionContext) marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -95497,7 +95496,7 @@ func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx, sel, v[i])
@@ -95534,7 +95533,7 @@ func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, sel, v[i])
@@ -95603,7 +95602,7 @@ func (ec *executionContext) marshalOContentStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐStatus(ctx, sel, v[i])
@@ -95638,7 +95637,7 @@ func (ec *executionContext) marshalOContentVariant2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentVariant2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentVariant(ctx, sel, v[i])
@@ -95730,7 +95729,7 @@ func (ec *executionContext) marshalODiscountTier2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx, sel, v[i])
@@ -95773,7 +95772,7 @@ func (ec *executionContext) marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, sel, v[i])
@@ -95850,7 +95849,7 @@ func (ec *executionContext) marshalOExperimentDimension2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, sel, v[i])
@@ -95885,7 +95884,7 @@ func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, sel, v[i])
@@ -96245,7 +96244,7 @@ func (ec *executionContext) marshalOKOLPartnerEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKOLPartnerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerEdge(ctx, sel, v[i])
@@ -96299,7 +96298,7 @@ func (ec *executionContext) marshalOKOLPartnerPlatform2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐPlatform(ctx, sel, v[i])
@@ -96351,7 +96350,7 @@ func (ec *executionContext) marshalOKOLPartnerTier2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐTier(ctx, sel, v[i])
@@ -96444,7 +96443,7 @@ func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx, sel, v[i])
@@ -96470,7 +96469,7 @@ func (ec *executionContext) marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMembershipEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -96522,7 +96521,7 @@ func (ec *executionContext) marshalOMetricSnapshotEdge2ᚕᚖgithubᚗcomᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMetricSnapshotEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMetricSnapshotEdge(ctx, sel, v[i])
@@ -96635,7 +96634,7 @@ func (ec *executionContext) marshalOOrderEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderEdge(ctx, sel, v[i])
@@ -96662,7 +96661,7 @@ func (ec *executionContext) marshalOOrderLineEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderLineEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineEdge(ctx, sel, v[i])
@@ -96749,7 +96748,7 @@ func (ec *executionContext) marshalOOrderPlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐPlatform(ctx, sel, v[i])
@@ -96801,7 +96800,7 @@ func (ec *executionContext) marshalOOrderStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, sel, v[i])
@@ -96853,7 +96852,7 @@ func (ec *executionContext) marshalOOrderTrafficSource2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderTrafficSource2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐTrafficSource(ctx, sel, v[i])
@@ -96920,7 +96919,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -96957,7 +96956,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -97058,7 +97057,7 @@ func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
@@ -97118,7 +97117,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
@@ -97161,7 +97160,7 @@ func (ec *executionContext) marshalOProductCategory2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, sel, v[i])
@@ -97196,7 +97195,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx, sel, v[i])
@@ -97250,7 +97249,7 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚕgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, sel, v[i])
@@ -97302,7 +97301,7 @@ func (ec *executionContext) marshalOProductRegistrationType2ᚕgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, sel, v[i])
@@ -97354,7 +97353,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -97436,7 +97435,7 @@ func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
@@ -97462,7 +97461,7 @@ func (ec *executionContext) marshalOSKUEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSKUEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUEdge(ctx, sel, v[i])
@@ -97548,7 +97547,7 @@ func (ec *executionContext) marshalOStoreCertification2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreCertification2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐCertification(ctx, sel, v[i])
@@ -97583,7 +97582,7 @@ func (ec *executionContext) marshalOStoreEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStoreEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreEdge(ctx, sel, v[i])
@@ -97637,7 +97636,7 @@ func (ec *executionContext) marshalOStorePlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStorePlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐPlatform(ctx, sel, v[i])
@@ -97781,7 +97780,7 @@ func (ec *executionContext) marshalOSupplierEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSupplierEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierEdge(ctx, sel, v[i])
@@ -97850,7 +97849,7 @@ func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
@@ -97904,7 +97903,7 @@ func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
@@ -97964,7 +97963,7 @@ func (ec *executionContext) marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx, sel, v[i])
@@ -98000,7 +97999,7 @@ func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
@@ -98094,7 +98093,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUserEdge(ctx, sel, v[i])
@@ -98139,7 +98138,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -98158,7 +98157,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -98177,7 +98176,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -98196,7 +98195,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -16,11 +16,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/auth"
@@ -100,6 +103,8 @@ type Env struct {
 	// Statements counts SQL statements sent to the database.
 	Statements atomic.Int64
 	Backend    Backend
+	// DSN is the server's database (a file path or a postgres:// URL).
+	DSN string
 }
 
 // Option changes how an Env is built.
@@ -142,6 +147,55 @@ func WithTrustedProxies(cidrs ...string) Option {
 // the fake platforms listen on loopback.
 func WithPrivateEndpointsRefused() Option {
 	return func(c *app.Config) { c.AllowPrivateEndpoints = false }
+}
+
+// WithCORS admits browser pages served from other origins.
+func WithCORS(c app.CORS) Option { return func(cfg *app.Config) { cfg.CORS = c } }
+
+// WithTracerProvider records the server's spans with tp.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(cfg *app.Config) { cfg.TracerProvider = tp }
+}
+
+// Metrics scrapes /metrics and returns each sample's value by its series
+// (name{labels} as Prometheus prints it).
+func (e *Env) Metrics(t testing.TB) map[string]float64 {
+	t.Helper()
+	res, err := http.Get(e.URL + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", res.StatusCode, raw)
+	}
+	out := map[string]float64{}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+// WithDSN runs the server on an existing database instead of a fresh one.
+func WithDSN(dsn string) Option { return func(cfg *app.Config) { cfg.DSN = dsn } }
+
+// EmptyPostgres creates an empty PostgreSQL database for the test, dropped
+// afterwards; the test is skipped when OPSGRAPH_TEST_POSTGRES is not set.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		t.Skipf("set %s to run this PostgreSQL test", PostgresEnv)
+	}
+	return postgresDSN(t)
 }
 
 // Clock is a settable clock for WithClock; safe for concurrent use.
@@ -195,7 +249,7 @@ func New(t testing.TB, b Backend, opts ...Option) *Env {
 		srv.Close()
 		a.Close()
 	})
-	e.URL, e.App, e.Client = srv.URL, a, a.Client
+	e.URL, e.App, e.Client, e.DSN = srv.URL, a, a.Client, cfg.DSN
 	return e
 }
 

@@ -21,6 +21,17 @@ var _ sdk.Platform = (*client)(nil)
 const exitGrace = 2 * time.Second
 
 func invoke[T any](c *client, ctx context.Context, method string, f func(context.Context, sdk.Platform) (T, error)) (T, error) {
+	observe := c.p.m.cfg.Observe
+	if observe == nil {
+		return call(c, ctx, method, f)
+	}
+	ctx, done := observe(ctx, c.p.spec.ID, method)
+	res, err := call(c, ctx, method, f)
+	done(err)
+	return res, err
+}
+
+func call[T any](c *client, ctx context.Context, method string, f func(context.Context, sdk.Platform) (T, error)) (T, error) {
 	var zero T
 	p := c.p
 	timeout := p.m.cfg.CallTimeout

@@ -93,6 +93,11 @@ type Config struct {
 	Env []string
 	// Logger receives host events and the plugins' own logs. Default: slog.Default().
 	Logger *slog.Logger
+
+	// Observe, if set, is called at the start of every plugin call (metrics
+	// and tracing); the call runs with the context it returns and reports its
+	// error to the returned func.
+	Observe func(ctx context.Context, plugin, method string) (context.Context, func(error))
 }
 
 var defaultPassEnv = []string{

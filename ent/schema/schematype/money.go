@@ -3,7 +3,6 @@ package schematype
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,12 +21,20 @@ const Currency = "CNY"
 
 // Amount is the decimal yuan string, e.g. "129.50" or "-3.05".
 func (m Money) Amount() string {
+	var buf [24]byte
+	return string(m.appendAmount(buf[:0]))
+}
+
+// appendAmount appends the decimal yuan string to b without allocating.
+func (m Money) appendAmount(b []byte) []byte {
 	v := int64(m)
-	sign := ""
 	if v < 0 {
-		sign, v = "-", -v
+		b = append(b, '-')
+		v = -v // Money never reaches math.MinInt64 (ParseMoney bounds it)
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	b = strconv.AppendInt(b, v/100, 10)
+	f := v % 100
+	return append(b, '.', byte('0'+f/10), byte('0'+f%10))
 }
 
 // Currency is always CNY.
@@ -89,49 +96,44 @@ func (m *Money) UnmarshalGQL(v any) error {
 // MarshalGQLContext writes the Money object with just the fields the query
 // selected, under their aliases. Money has to be a gqlgen marshaler so that the
 // same Go type can be read from MoneyInput; this keeps the output a proper
-// GraphQL object.
+// GraphQL object. It builds the object in one stack buffer: it runs for every
+// price of every row of a list, so it must not allocate per field.
 func (m Money) MarshalGQLContext(ctx context.Context, w io.Writer) error {
-	obj := map[string]any{}
-	var order []string
-	add := func(key string, v any) {
-		if _, dup := obj[key]; !dup {
-			order = append(order, key)
+	var arr [96]byte
+	b := append(arr[:0], '{')
+	field := func(alias string) {
+		if len(b) > 1 {
+			b = append(b, ',')
 		}
-		obj[key] = v
+		b = strconv.AppendQuote(b, alias) // aliases are GraphQL names: plain ASCII
+		b = append(b, ':')
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
-		add("amount", m.Amount())
-		add("currency", Currency)
+		field("amount")
+		b = append(m.appendAmount(append(b, '"')), '"')
+		field("currency")
+		b = append(b, `"`+Currency+`"`...)
 	} else {
-		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"Money"}) {
+		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, moneyImplementors) {
 			switch f.Name {
 			case "amount":
-				add(f.Alias, m.Amount())
+				field(f.Alias)
+				b = append(m.appendAmount(append(b, '"')), '"')
 			case "currency":
-				add(f.Alias, Currency)
+				field(f.Alias)
+				b = append(b, `"`+Currency+`"`...)
 			case "__typename":
-				add(f.Alias, "Money")
+				field(f.Alias)
+				b = append(b, `"Money"`...)
 			}
 		}
 	}
-	if _, err := io.WriteString(w, "{"); err != nil {
-		return err
-	}
-	for i, k := range order {
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(obj[k])
-		sep := ","
-		if i == 0 {
-			sep = ""
-		}
-		if _, err := fmt.Fprintf(w, "%s%s:%s", sep, kb, vb); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, "}")
+	_, err := w.Write(append(b, '}'))
 	return err
 }
+
+var moneyImplementors = []string{"Money"}
 
 // UnmarshalGQLContext reads a MoneyInput.
 func (m *Money) UnmarshalGQLContext(_ context.Context, v any) error { return m.UnmarshalGQL(v) }
