@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opsgraph/opsgraph/alerts"
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/campaign"
@@ -97,10 +99,12 @@ func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now ti
 				return err
 			}
 			res.Alerted++
-			return tx.Alert.Create().SetOrganizationID(c.OrganizationID).SetKind(alert.KindCAMPAIGN_BUDGET).
-				SetSeverity(alert.SeverityWARNING).
-				SetMessage(trim(fmt.Sprintf("Campaign %q (id %d) has spent %s of its %s budget (≥ 90 %%).", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))).
-				Exec(ctx)
+			// The same episode (kind and subject) as the alert rules' budget
+			// check, so the two never raise it twice.
+			_, _, err = alertsvc.Raise(ctx, tx, nil, alertsvc.Episode{Org: c.OrganizationID, Kind: alerts.CampaignBudget,
+				Subject: fmt.Sprintf("campaign:%d", c.ID), Severity: "WARNING",
+				Message: trim(fmt.Sprintf("Campaign %q (id %d) has spent %s of its %s budget (≥ 90 %%).", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))})
+			return err
 		})
 		if err != nil {
 			return err
