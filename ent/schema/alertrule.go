@@ -13,7 +13,9 @@ import (
 type AlertRule struct{ ent.Schema }
 
 // Mixin of AlertRule.
-func (AlertRule) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}} }
+func (AlertRule) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}}
+}
 
 // Fields of AlertRule.
 func (AlertRule) Fields() []ent.Field {
@@ -48,4 +50,3 @@ func (AlertRule) Annotations() []schema.Annotation {
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 	}
 }
-

@@ -46,7 +46,6 @@ func (SalesDay) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-
 // SKUSalesDay is the daily rollup of a SKU's paid units and amount.
 type SKUSalesDay struct{ ent.Schema }
 
@@ -77,13 +76,14 @@ func (SKUSalesDay) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-
 // InsightTarget is an organization's own target for a month or quarter
 // (月度/季度目标) on one KPI.
 type InsightTarget struct{ ent.Schema }
 
 // Mixin of InsightTarget.
-func (InsightTarget) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}} }
+func (InsightTarget) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}}
+}
 
 // Fields of InsightTarget.
 func (InsightTarget) Fields() []ent.Field {
@@ -105,12 +105,13 @@ func (InsightTarget) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-
 // InsightSetting holds an organization's analysis settings (RFM thresholds).
 type InsightSetting struct{ ent.Schema }
 
 // Mixin of InsightSetting.
-func (InsightSetting) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}} }
+func (InsightSetting) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, TenantMixin{Object: "analytics"}}
+}
 
 // Fields of InsightSetting.
 func (InsightSetting) Fields() []ent.Field {
@@ -128,4 +129,3 @@ func (InsightSetting) Indexes() []ent.Index {
 func (InsightSetting) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
-
