@@ -221,15 +221,22 @@ func (c *Clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// testKey is the secret key of every test server of this process: a server
+// started again on a database (WithDSN) must have the key the database was
+// set up with (db.CheckKey). Random per process, so no test relies on it.
+var testKey = func() []byte {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return k
+}()
+
 // New starts a server on a fresh database of backend b.
 func New(t testing.TB, b Backend, opts ...Option) *Env {
 	t.Helper()
 	e := &Env{Backend: b}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
 	cfg := app.Config{
 		DSN:       b.dsn(t),
-		SecretKey: key,
+		SecretKey: testKey,
 		Log:       testLogger(),
 		// The fake platforms listen on loopback (WithPrivateEndpointsRefused).
 		AllowPrivateEndpoints: true,
