@@ -61,6 +61,9 @@ type config struct {
 	SyncLease             time.Duration
 	DemoPorts             string
 	SyncPageSize          int
+	// WebSocket caps (issue 7): per token and per connection.
+	WSMaxConnsPerToken int
+	WSMaxSubscriptions int
 	// RebuildRollups recomputes the daily sales rollups from the orders and exits.
 	RebuildRollups bool
 
@@ -145,6 +148,8 @@ func parseFlags(args []string) (config, error) {
 	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
 	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
 	fs.StringVar(&c.DemoPorts, "demo-ports", envOr("OPSGRAPH_DEMO_PORTS", demo.DefaultFakePorts), "with --demo: loopback ports of the fake taobao,douyin,xiaohongshu gateways, fixed so that connected stores keep syncing after a restart (OPSGRAPH_DEMO_PORTS)")
+	fs.IntVar(&c.WSMaxConnsPerToken, "ws-max-conns-per-token", envInt("OPSGRAPH_WS_MAX_CONNS_PER_TOKEN", graph.DefaultWebsocketLimits.MaxConnsPerToken), "open WebSocket connections per token on this server (OPSGRAPH_WS_MAX_CONNS_PER_TOKEN)")
+	fs.IntVar(&c.WSMaxSubscriptions, "ws-max-subscriptions", envInt("OPSGRAPH_WS_MAX_SUBSCRIPTIONS", graph.DefaultWebsocketLimits.MaxSubscriptions), "active subscriptions per WebSocket connection (OPSGRAPH_WS_MAX_SUBSCRIPTIONS)")
 	fs.BoolVar(&c.RebuildRollups, "rebuild-rollups", false, "recompute the daily sales rollups (insights) from the orders, then exit")
 	// Production serving (issue 13).
 	fs.StringVar(&c.CORSOrigins, "cors-origins", envOr("OPSGRAPH_CORS_ORIGINS", ""), "comma-separated origins of browser consoles allowed to query and subscribe, e.g. http://localhost:3000, or * (OPSGRAPH_CORS_ORIGINS)")
@@ -170,6 +175,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if c.Demo {
 		c.AllowPrivateEndpoints = true // the fake platforms listen on loopback
+	}
+	if c.WSMaxConnsPerToken < 1 || c.WSMaxSubscriptions < 1 {
+		return c, errors.New("--ws-max-conns-per-token and --ws-max-subscriptions must be positive")
 	}
 	if c.SyncPageSize < 1 || c.SyncPageSize > 1000 {
 		return c, errors.New("--sync-page-size must be between 1 and 1000")
@@ -305,6 +313,7 @@ func run(args []string) error {
 		SyncHeartbeat:         cfg.SyncHeartbeat,
 		SyncLease:             cfg.SyncLease,
 		SyncPageSize:          cfg.SyncPageSize,
+		Websocket:             graph.WebsocketLimits{MaxConnsPerToken: cfg.WSMaxConnsPerToken, MaxSubscriptions: cfg.WSMaxSubscriptions},
 		CORS:                  cfg.cors(),
 		RateLimits:            cfg.RateLimits,
 		TracerProvider:        tp,

@@ -131,7 +131,9 @@ func start(t testing.TB, name string, c clusterConfig) *replica {
 	}
 	args := []string{"--addr", addr, "--db", dsn, "--log-format", "text",
 		"--sync-heartbeat", c.heartbeat, "--sync-lease", c.lease,
-		"--sync-page-size", fmt.Sprint(c.pageSize), "--db-max-open", fmt.Sprint(c.maxOpen)}
+		"--sync-page-size", fmt.Sprint(c.pageSize), "--db-max-open", fmt.Sprint(c.maxOpen),
+		// The test watches every job from one token on each replica.
+		"--ws-max-conns-per-token", "100"}
 	if c.demo {
 		args = append(args, "--demo")
 	}
