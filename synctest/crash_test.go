@@ -69,14 +69,13 @@ func TestSIGKILLMidSync(t *testing.T) {
 	}
 	t.Logf("job failed: %s", reason)
 
-	// Whole pages only: every stored order has all its lines, and the orders
-	// stored are a whole number of pages.
+	// Whole pages only: every stored order has all its lines. (The orders
+	// are fetched in one-day windows since issue 9, so a window's last page
+	// may be short: the count need not be a multiple of the page size; the
+	// resume check below shows no stored page is fetched again.)
 	got, orders := w.stored(t, storeID)
 	if got.Orders == 0 || got.Orders >= g.want.Orders {
 		t.Fatalf("%d orders stored after the kill; the kill was meant to land mid-sync (catalog: %d)", got.Orders, g.want.Orders)
-	}
-	if got.Orders%pageSize != 0 {
-		t.Errorf("%d orders stored: not a whole number of %d-order pages", got.Orders, pageSize)
 	}
 	checkLines(t, g, orders)
 	if st := w.pluginStatus(t, "taobao"); st.LastError == nil || !strings.Contains(*st.LastError, "exited") {
