@@ -1,6 +1,7 @@
 package fakekit
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -20,8 +21,14 @@ func Listen(addr string, h http.Handler) (string, *http.Server, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Wait until Serve tracks the listener (it calls BaseContext right after):
+	// a Close before that would leave the port bound for a moment, and a
+	// restart on the same port (the demo's fixed ports) would fail.
+	serving := make(chan struct{})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { close(serving); return context.Background() }}
 	go srv.Serve(ln)
+	<-serving
 	return "http://" + ln.Addr().String(), srv, nil
 }
 
