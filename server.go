@@ -346,7 +346,7 @@ func run(args []string) error {
 		} else {
 			log.Info("database already has data: demo data not loaded again")
 		}
-		fakes, err := demo.StartFakePlatformsOn(cfg.DemoPorts)
+		fakes, err := demo.StartFakePlatformsOn(ctx, a.Client, cfg.DemoPorts)
 		switch {
 		case errors.Is(err, syscall.EADDRINUSE):
 			// Another --demo replica on this host serves them already.
@@ -411,8 +411,13 @@ func printFakes(fakes []demo.FakePlatform) {
 				creds = append(creds, fmt.Sprintf(`{name: %q, value: %q}`, k, v))
 			}
 		}
-		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: \"<id>\", platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
-			f.PluginID, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
+		store := "<id>"
+		if f.StoreName != "" {
+			fmt.Fprintf(os.Stderr, "  %s serves the catalogue of %s (store %d):\n", f.PluginID, f.StoreName, f.StoreID)
+			store = strconv.Itoa(f.StoreID)
+		}
+		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: %q, platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
+			f.PluginID, store, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
 	}
 }
 

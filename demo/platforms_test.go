@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -31,7 +32,7 @@ func TestFakePlatformsOnFixedPorts(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	first, err := StartFakePlatformsOn(spec)
+	first, err := StartFakePlatformsOn(context.Background(), nil, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,13 +42,13 @@ func TestFakePlatformsOnFixedPorts(t *testing.T) {
 			t.Errorf("%s endpoint %s, want port %s", first[i].PluginID, first[i].Connection.Endpoint, p)
 		}
 	}
-	if _, err := StartFakePlatformsOn(spec); !errors.Is(err, syscall.EADDRINUSE) {
+	if _, err := StartFakePlatformsOn(context.Background(), nil, spec); !errors.Is(err, syscall.EADDRINUSE) {
 		t.Errorf("second start on the same ports: %v, want EADDRINUSE", err)
 	}
 	for _, f := range first {
 		f.Close()
 	}
-	again, err := StartFakePlatformsOn(spec)
+	again, err := StartFakePlatformsOn(context.Background(), nil, spec)
 	if err != nil {
 		t.Fatalf("restart on the same ports: %v", err)
 	}
@@ -60,7 +61,7 @@ func TestFakePlatformsOnFixedPorts(t *testing.T) {
 		t.Errorf("endpoints changed over a restart: %s → %s", before, after)
 	}
 	for _, bad := range []string{"1,2", "a,b,c", fmt.Sprint(70000, ",0,0")} {
-		if _, err := StartFakePlatformsOn(bad); err == nil {
+		if _, err := StartFakePlatformsOn(context.Background(), nil, bad); err == nil {
 			t.Errorf("ports %q accepted", bad)
 		}
 	}

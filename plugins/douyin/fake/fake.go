@@ -61,13 +61,24 @@ type InjectedError struct {
 	SubCode, SubMsg string
 }
 
+// Product, SKU and Prop describe a catalogue for Options.Catalog.
+type (
+	Product = fakekit.Product
+	SKU     = fakekit.SKU
+	Prop    = fakekit.Prop
+)
+
 // Options configure a fake gateway. Zero values get the defaults noted.
 type Options struct {
-	AppKey          string // default "7012345678901234567"
-	AppSecret       string // default "fake-douyin-secret"
-	Seed            int64
-	Products        int           // default 40
-	Orders          int           // default 240
+	AppKey    string // default "7012345678901234567"
+	AppSecret string // default "fake-douyin-secret"
+	Seed      int64
+	Products  int // default 40
+	Orders    int // default 240
+	// Catalog, when set, is served instead of Products generated products (the
+	// fake takes the pointers and updates their stock); the Orders orders are then
+	// generated over its SKUs.
+	Catalog         []*Product
 	Epoch           time.Time     // data "now"; default start of today, Asia/Shanghai
 	Addr            string        // default "127.0.0.1:0"
 	TimestampWindow time.Duration // default 10 minutes
@@ -149,7 +160,11 @@ func NewUnstarted(o Options) *Server {
 		o.ShopName = "OpsGraph抖音小店"
 	}
 	s := &Server{opts: o, Faults: &fakekit.Faults{}}
-	s.cat = fakekit.Generate(o.Seed+1000, o.Products, o.Orders, o.Epoch, 0.85)
+	if o.Catalog != nil {
+		s.cat = fakekit.Seeded(o.Seed+1000, o.Catalog, o.Orders, o.Epoch)
+	} else {
+		s.cat = fakekit.Generate(o.Seed+1000, o.Products, o.Orders, o.Epoch, 0.85)
+	}
 	s.sess = fakekit.NewSession(func(gen int) (string, string) { return tok("act", o.Seed, gen), tok("rft", o.Seed, gen) })
 	return s
 }

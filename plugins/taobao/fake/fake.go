@@ -36,6 +36,13 @@ import (
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
+// Product, SKU and Prop describe a catalogue for Options.Catalog.
+type (
+	Product = fakekit.Product
+	SKU     = fakekit.SKU
+	Prop    = fakekit.Prop
+)
+
 // Options configure a fake gateway. Zero values get the defaults noted.
 type Options struct {
 	AppKey    string // default "12345678"
@@ -43,7 +50,11 @@ type Options struct {
 	Seed      int64  // data seed (0 is a valid seed)
 	Products  int    // default 45
 	Orders    int    // default 240
-	Epoch     time.Time
+	// Catalog, when set, is served instead of Products generated products (the
+	// fake takes the pointers and updates their stock); the Orders orders are then
+	// generated over its SKUs.
+	Catalog []*Product
+	Epoch   time.Time
 	// Epoch is the data set's "now": orders lie in the 30 days before it. Default:
 	// the start of today in Asia/Shanghai.
 	Addr            string        // listen address for New; default "127.0.0.1:0"
@@ -167,7 +178,11 @@ func NewUnstarted(o Options) *Server {
 		o.RetryAfter = 1
 	}
 	s := &Server{opts: o, Faults: &fakekit.Faults{}}
-	s.cat = fakekit.Generate(o.Seed, o.Products, o.Orders, o.Epoch, 1.0)
+	if o.Catalog != nil {
+		s.cat = fakekit.Seeded(o.Seed, o.Catalog, o.Orders, o.Epoch)
+	} else {
+		s.cat = fakekit.Generate(o.Seed, o.Products, o.Orders, o.Epoch, 1.0)
+	}
 	s.sess = fakekit.NewSession(func(gen int) (string, string) {
 		return fakekit.Token("6200", o.Seed, gen), fakekit.Token("6201", o.Seed, gen)
 	})

@@ -58,13 +58,24 @@ const (
 	MaxPageSize   = 100
 )
 
+// Product, SKU and Prop describe a catalogue for Options.Catalog.
+type (
+	Product = fakekit.Product
+	SKU     = fakekit.SKU
+	Prop    = fakekit.Prop
+)
+
 // Options configure a fake gateway. Zero values get the defaults noted.
 type Options struct {
-	AppID           string // default "fa1c3b5d7e9f4a2b"
-	AppSecret       string // default "fake-xhs-secret"
-	Seed            int64
-	Products        int           // default 30
-	Orders          int           // default 200
+	AppID     string // default "fa1c3b5d7e9f4a2b"
+	AppSecret string // default "fake-xhs-secret"
+	Seed      int64
+	Products  int // default 30
+	Orders    int // default 200
+	// Catalog, when set, is served instead of Products generated products (the
+	// fake takes the pointers and updates their stock); the Orders orders are then
+	// generated over its SKUs.
+	Catalog         []*Product
 	Epoch           time.Time     // data "now"; default start of today, Asia/Shanghai
 	Addr            string        // default "127.0.0.1:0"
 	TimestampWindow time.Duration // default 10 minutes
@@ -145,7 +156,11 @@ func NewUnstarted(o Options) *Server {
 		o.SellerName = "OpsGraph小红书店"
 	}
 	s := &Server{opts: o, Faults: &fakekit.Faults{}}
-	s.cat = fakekit.Generate(o.Seed+2000, o.Products, o.Orders, o.Epoch, 0.9)
+	if o.Catalog != nil {
+		s.cat = fakekit.Seeded(o.Seed+2000, o.Catalog, o.Orders, o.Epoch)
+	} else {
+		s.cat = fakekit.Generate(o.Seed+2000, o.Products, o.Orders, o.Epoch, 0.9)
+	}
 	s.sess = fakekit.NewSession(func(gen int) (string, string) {
 		return fakekit.Token("token-", o.Seed, gen), fakekit.Token("refresh-", o.Seed, gen)
 	})
@@ -384,10 +399,10 @@ func (s *Server) skuList(w http.ResponseWriter, a args) {
 		for _, pp := range k.Props {
 			variants = append(variants, map[string]string{"id": strconv.FormatInt(pp.VID, 16), "name": pp.Name, "value": pp.Value})
 		}
-		item := map[string]any{"id": fmt.Sprintf("%x", p.ID), "name": p.Title, "updateTime": p.Modified.UnixMilli(),
+		item := map[string]any{"id": ItemID(p), "name": p.Title, "updateTime": p.Modified.UnixMilli(),
 			"createTime": p.Modified.Add(-240 * time.Hour).UnixMilli()}
 		sku := map[string]any{
-			"id": fmt.Sprintf("%x", k.ID), "itemId": fmt.Sprintf("%x", p.ID), "name": p.Title + " " + k.PropsName(),
+			"id": SKUID(k), "itemId": ItemID(p), "name": p.Title + " " + k.PropsName(),
 			"scSkuCode": k.OuterID, "variants": variants, "price": k.PriceFen, "originalPrice": k.PriceFen * 12 / 10,
 			"stock": k.Stock, "barcode": k.Barcode, "buyable": p.OnSale, "updateTime": p.Modified.UnixMilli(),
 		}
@@ -412,6 +427,22 @@ func OrderStatus(st fakekit.OrderState) int {
 	default:
 		return 8 // closed after payment (refunded)
 	}
+}
+
+// ItemID is a product's id as the fake spells it: its Ext, or its ID in hex.
+func ItemID(p *fakekit.Product) string {
+	if p.Ext != "" {
+		return p.Ext
+	}
+	return fmt.Sprintf("%x", p.ID)
+}
+
+// SKUID is a SKU's id as the fake spells it: its Ext, or its ID in hex.
+func SKUID(k *fakekit.SKU) string {
+	if k.Ext != "" {
+		return k.Ext
+	}
+	return fmt.Sprintf("%x", k.ID)
 }
 
 // OrderID renders a catalog order id the way ark does ("P" + digits).
@@ -496,9 +527,15 @@ func (s *Server) orderDetail(w http.ResponseWriter, a args) {
 		d := summary(o)
 		var skus []map[string]any
 		for _, l := range o.Lines {
-			sid := fmt.Sprintf("%x", l.SKUID)
+			sid, iid := l.SKUExt, l.ProductExt
+			if sid == "" {
+				sid = fmt.Sprintf("%x", l.SKUID)
+			}
+			if iid == "" {
+				iid = fmt.Sprintf("%x", l.ProductID)
+			}
 			skus = append(skus, map[string]any{
-				"skuId": sid, "itemId": fmt.Sprintf("%x", l.ProductID), "skuName": l.Title, "skuSpec": l.PropsName,
+				"skuId": sid, "itemId": iid, "skuName": l.Title, "skuSpec": l.PropsName,
 				"skuQuantity": l.Quantity, "totalPaidAmount": l.UnitFen * l.Quantity,
 				"skuDetailList": []map[string]any{{"skuId": sid, "quantity": l.Quantity, "pricePerSku": l.UnitFen,
 					"paidAmountPerSku": l.UnitFen, "rawPricePerSku": l.UnitFen}},
@@ -526,7 +563,7 @@ func (s *Server) syncStock(w http.ResponseWriter, a args) {
 	defer s.mu.Unlock()
 	for _, p := range s.cat.Products {
 		for _, k := range p.SKUs {
-			if fmt.Sprintf("%x", k.ID) == a.Str("skuId") {
+			if SKUID(k) == a.Str("skuId") {
 				k.Stock = q
 				p.Modified = s.Now()
 				s.stock = append(s.stock, StockUpdate{SKUID: a.Str("skuId"), Quantity: q})

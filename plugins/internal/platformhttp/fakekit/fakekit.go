@@ -99,6 +99,9 @@ type SKU struct {
 	Stock    int64
 	Barcode  string
 	OuterID  string
+	// Ext is the id as the platform spells it when it is not a number (the
+	// xiaohongshu fake renders it instead of ID in hex); empty: derived from ID.
+	Ext string
 }
 
 // PropsName renders "颜色分类:红色;尺码:M".
@@ -122,6 +125,7 @@ type Product struct {
 	Modified time.Time
 	Created  time.Time
 	SKUs     []*SKU
+	Ext      string // as SKU.Ext
 }
 
 // PriceFen is the lowest SKU price; Stock the sum of SKU stock.
@@ -166,6 +170,8 @@ type Line struct {
 	PropsName string
 	Quantity  int64
 	UnitFen   int64
+	// ProductExt and SKUExt copy the Ext of the line's product and SKU.
+	ProductExt, SKUExt string
 }
 
 // Order is a catalog order.
@@ -287,6 +293,29 @@ func Generate(seed int64, nProducts, nOrders int, epoch time.Time, onSaleShare f
 		}
 		c.Products = append(c.Products, p)
 	}
+	c.generateOrders(r, nOrders)
+	return c
+}
+
+// Seeded builds a catalog serving exactly the given products (a demo store's own
+// catalogue, say) and nOrders orders, generated deterministically from seed in
+// the 30 days before epoch, whose lines reference only those products' SKUs.
+func Seeded(seed int64, products []*Product, nOrders int, epoch time.Time) *Catalog {
+	r := rand.New(rand.NewPCG(uint64(seed), 0x6f707367726170))
+	c := &Catalog{Seed: seed, Epoch: epoch}
+	for _, p := range products {
+		if len(p.SKUs) > 0 {
+			c.Products = append(c.Products, p)
+		}
+	}
+	c.generateOrders(r, nOrders)
+	return c
+}
+
+// generateOrders adds n orders over the catalog's SKUs, created in the 30 days
+// before the epoch.
+func (c *Catalog) generateOrders(r *rand.Rand, nOrders int) {
+	epoch := c.Epoch
 	for i := 0; i < nOrders && len(c.Products) > 0; i++ {
 		created := epoch.Add(-time.Duration(1+r.IntN(30*24*3600)) * time.Second)
 		o := &Order{
@@ -304,6 +333,7 @@ func Generate(seed int64, nProducts, nOrders int, epoch time.Time, onSaleShare f
 			o.Lines = append(o.Lines, Line{
 				ID: o.ID*10 + int64(k+1), ProductID: p.ID, SKUID: s.ID, Title: p.Title,
 				PropsName: s.PropsName(), Quantity: int64(1 + r.IntN(3)), UnitFen: s.PriceFen,
+				ProductExt: p.Ext, SKUExt: s.Ext,
 			})
 		}
 		switch x := r.IntN(100); {
@@ -330,7 +360,6 @@ func Generate(seed int64, nProducts, nOrders int, epoch time.Time, onSaleShare f
 		c.Orders = append(c.Orders, o)
 	}
 	sort.SliceStable(c.Orders, func(i, j int) bool { return c.Orders[i].Created.Before(c.Orders[j].Created) })
-	return c
 }
 
 // Metrics is one day of store numbers in neutral form (money in fen).
