@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
@@ -70,14 +71,23 @@ func (s *Service) syncPhases(ctx context.Context, pluginID string, what []string
 	return phases, nil
 }
 
-// requireCapability fails with NOT_SUPPORTED unless the plugin declares c.
-func (s *Service) requireCapability(ctx context.Context, pluginID string, c sdk.Capability) error {
-	d, err := s.describe(ctx, pluginID)
+// capablePlugin resolves a store's connection and plugin for a push call,
+// failing with NOT_SUPPORTED unless the plugin declares c.
+func (s *Service) capablePlugin(ctx context.Context, c *ent.Client, storeID int, capability sdk.Capability) (*ent.PlatformConnection, sdk.Connection, sdk.Platform, error) {
+	pc, conn, err := s.connection(ctx, c, storeID)
 	if err != nil {
-		return err
+		return nil, conn, nil, err
 	}
-	if !d.Has(c) {
-		return notSupported(d, pluginID, c)
+	d, err := s.describe(ctx, pc.PluginID)
+	if err != nil {
+		return nil, conn, nil, err
 	}
-	return nil
+	if !d.Has(capability) {
+		return nil, conn, nil, notSupported(d, pc.PluginID, capability)
+	}
+	p, err := s.Plugins.Get(ctx, pc.PluginID)
+	if err != nil {
+		return nil, conn, nil, pluginErr(err)
+	}
+	return pc, conn, p, nil
 }

@@ -3,7 +3,6 @@ package platformsync
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
@@ -25,16 +24,9 @@ func (s *Service) PublishContent(ctx context.Context, c *ent.Client, id int) (*e
 	if _, err := contentflow.Next(contentflow.Status(ct.Status), contentflow.Publish); err != nil {
 		return nil, apperr.New(apperr.Conflict, "%s", err.Error())
 	}
-	pc, conn, err := s.connection(ctx, c, ct.StoreID)
+	pc, conn, p, err := s.capablePlugin(ctx, c, ct.StoreID, sdk.CapPublishContent)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.requireCapability(ctx, pc.PluginID, sdk.CapPublishContent); err != nil {
-		return nil, err
-	}
-	p, err := s.Plugins.Get(ctx, pc.PluginID)
-	if err != nil {
-		return nil, pluginErr(err)
 	}
 	media := make([]string, 0, len(ct.Variants))
 	for _, v := range ct.Variants {
@@ -64,12 +56,8 @@ func (s *Service) CanPost(ctx context.Context, c *ent.Client, storeID int) bool 
 	if err != nil {
 		return false
 	}
-	p, err := s.Plugins.Get(ctx, pc.PluginID)
-	if err != nil {
-		return false
-	}
-	d, err := p.Describe(ctx)
-	return err == nil && slices.Contains(d.Capabilities, sdk.CapPublishContent)
+	d, err := s.describe(ctx, pc.PluginID)
+	return err == nil && d.Has(sdk.CapPublishContent)
 }
 
 // UpdateStock sets a SKU's stock on the platform, then locally to what the
@@ -86,16 +74,9 @@ func (s *Service) UpdateStock(ctx context.Context, c *ent.Client, skuID, quantit
 	if k.ExternalID == "" || p.ExternalID == "" {
 		return nil, apperr.New(apperr.Conflict, "this SKU is not linked to a platform SKU (sync the store first, or use updateSKU for local stock)")
 	}
-	pc, conn, err := s.connection(ctx, c, p.StoreID)
+	pc, conn, plat, err := s.capablePlugin(ctx, c, p.StoreID, sdk.CapUpdateStock)
 	if err != nil {
 		return nil, err
-	}
-	if err := s.requireCapability(ctx, pc.PluginID, sdk.CapUpdateStock); err != nil {
-		return nil, err
-	}
-	plat, err := s.Plugins.Get(ctx, pc.PluginID)
-	if err != nil {
-		return nil, pluginErr(err)
 	}
 	res, err := plat.UpdateStock(ctx, sdk.UpdateStockRequest{Connection: conn, ProductExternalID: p.ExternalID,
 		SKUExternalID: k.ExternalID, Quantity: int64(quantity),
