@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -214,30 +213,19 @@ func termsOut(in []schematype.ComplianceOverride) []*model.ComplianceTerm {
 }
 
 func (r *Resolver) setComplianceTerms(ctx context.Context, orgID int, in []*model.ComplianceTermInput) ([]*model.ComplianceTerm, error) {
-	if len(in) > 500 {
-		return nil, apperr.Input("terms", "at most 500 terms")
-	}
-	out := make([]schematype.ComplianceOverride, 0, len(in))
+	terms := make([]compliance.Override, len(in))
 	for i, t := range in {
-		term := strings.TrimSpace(t.Term)
-		if term == "" || len([]rune(term)) > 40 {
-			return nil, apperr.Input(fmt.Sprintf("terms[%d].term", i), "must be 1 to 40 characters")
+		terms[i] = compliance.Override{Term: t.Term, Relax: t.Relax != nil && *t.Relax}
+		if t.Severity != nil {
+			terms[i].Severity = compliance.Severity(*t.Severity)
 		}
-		o := schematype.ComplianceOverride{Term: term, Relax: t.Relax != nil && *t.Relax}
-		if o.Relax {
-			if !compliance.Relaxable(term) {
-				return nil, apperr.Input(fmt.Sprintf("terms[%d].term", i), "medical terms cannot be relaxed")
-			}
-		} else {
-			o.Severity = "C"
-			if t.Severity != nil {
-				o.Severity = string(*t.Severity)
-			}
-			if t.Suggestion != nil {
-				o.Suggestion = *t.Suggestion
-			}
+		if t.Suggestion != nil {
+			terms[i].Suggestion = *t.Suggestion
 		}
-		out = append(out, o)
+	}
+	out, err := compliance.ValidateOverrides(terms)
+	if err != nil {
+		return nil, err
 	}
 	o, err := r.client(ctx).Organization.UpdateOneID(orgID).SetComplianceOverrides(out).Save(ctx)
 	if err != nil {
