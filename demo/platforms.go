@@ -41,12 +41,6 @@ func (f FakePlatform) Close() { f.close() }
 // connected to a fake keeps its endpoint, and keeps syncing, after a restart.
 const DefaultFakePorts = "18101,18102,18103"
 
-// StartFakePlatforms starts a fake Taobao, Douyin and Xiaohongshu gateway on
-// 127.0.0.1 with random ports, serving generated catalogues.
-func StartFakePlatforms() ([]FakePlatform, error) {
-	return StartFakePlatformsOn(context.Background(), nil, "0,0,0")
-}
-
 // servedPlatforms are the store platforms each fake serves, in port order.
 var servedPlatforms = [3][]store.Platform{
 	{store.PlatformTMALL, store.PlatformTAOBAO}, {store.PlatformDOUYIN}, {store.PlatformXIAOHONGSHU},

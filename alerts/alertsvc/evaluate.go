@@ -46,23 +46,6 @@ func (s *Service) AfterSync(ctx context.Context, job *ent.SyncJob) {
 	}
 }
 
-// RunPeriodically evaluates all rules every interval (first after one
-// interval) until ctx ends.
-func (s *Service) RunPeriodically(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := s.Evaluate(ctx, s.now()); err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.WarnContext(ctx, "evaluate alerts", "err", err)
-		}
-	}
-}
-
 // Rules returns the organization's rules, creating the defaults the first time.
 func (s *Service) Rules(ctx context.Context, org int) ([]*ent.AlertRule, error) {
 	ctx = authz.SystemContext(ctx)
