@@ -20,6 +20,7 @@ import (
 
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/demo"
+	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/user"
@@ -99,6 +100,13 @@ func TestClientReport(t *testing.T) {
 		lastMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc).AddDate(0, -1, 0)
 		day := lastMonth.Format(time.DateOnly)
 		owner := demoLogin(t, env, "owner@agency.demo")
+		// Alerts: brand A's in the period (with a URL in its text), brand B's
+		// in the period and brand A's of the month before: only the first is reported.
+		mid := lastMonth.AddDate(0, 0, 14)
+		inPeriod := env.Client.Alert.Create().SetOrganizationID(brandA.ID).SetKind(alert.KindREFUND_SPIKE).SetSeverity(alert.SeverityCRITICAL).
+			SetMessage("退款率突增，详见 https://evil.example/x").SetCreatedAt(mid).SaveX(sys)
+		env.Client.Alert.Create().SetOrganizationID(brandB.ID).SetKind(alert.KindREFUND_SPIKE).SetMessage("brand B").SetCreatedAt(mid).SaveX(sys)
+		env.Client.Alert.Create().SetOrganizationID(brandA.ID).SetKind(alert.KindREFUND_SPIKE).SetMessage("before").SetCreatedAt(lastMonth.AddDate(0, 0, -1)).SaveX(sys)
 
 		// The structured report agrees with organizationInsights.
 		var gq struct {
@@ -172,6 +180,9 @@ func TestClientReport(t *testing.T) {
 		if mixVisitors != fig.Visitors {
 			t.Errorf("traffic mix %d visitors, figures %d", mixVisitors, fig.Visitors)
 		}
+		if len(rep.Alerts) != 1 || rep.Alerts[0].ID != strconv.Itoa(inPeriod.ID) {
+			t.Errorf("alerts %+v, want only %d", rep.Alerts, inPeriod.ID)
+		}
 		t.Logf("report of %s %s: %d fen, %d products, %d campaigns, %d collaborations, %d contents, %d alerts",
 			brandA.Name, day, paid, len(rep.TopProducts), len(rep.Campaigns), len(rep.Collaborations), len(rep.Contents), len(rep.Alerts))
 
@@ -181,7 +192,7 @@ func TestClientReport(t *testing.T) {
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != report.XLSXContentType {
 			t.Fatalf("xlsx: %d %s %.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
-		wantName := url.PathEscape(brandA.Name + "_月报_" + lastMonth.Format("2006-01") + ".xlsx")
+		wantName := url.PathEscape(strings.ReplaceAll(brandA.Name, " ", "_") + "_月报_" + lastMonth.Format("2006-01") + ".xlsx")
 		if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=\"opsgraph-report-") ||
 			!strings.Contains(cd, "filename*=UTF-8''"+wantName) {
 			t.Errorf("Content-Disposition %q, want filename*=UTF-8''%s", cd, wantName)
@@ -282,9 +293,9 @@ func TestClientReport(t *testing.T) {
 		res, body = download(t, env, "/reports/xlsx"+q, analystB)
 		wantDownloadError(t, "other tenant", res, body, 404, "NOT_FOUND")
 		wantCode(t, gql(t, env, analystB, `mutation($org: ID!) { createReportLink(organizationID: $org, period: {kind: MONTH}, format: XLSX) { url } }`,
-			vars("org", brandA.ID)), "FORBIDDEN")
+			vars("org", brandA.ID)), "NOT_FOUND")
 		wantCode(t, gql(t, env, analystB, `query($org: ID!) { clientReport(organizationID: $org, period: {kind: MONTH}) { title } }`,
-			vars("org", brandA.ID)), "FORBIDDEN")
+			vars("org", brandA.ID)), "NOT_FOUND")
 		res, body = download(t, env, "/reports/xlsx?organizationID="+strconv.Itoa(brandA.ID)+"&kind=YEAR", owner)
 		wantDownloadError(t, "bad kind", res, body, 400, "BAD_USER_INPUT")
 		res, body = download(t, env, "/reports/pdf"+q, owner)
