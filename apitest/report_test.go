@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/ent/alert"
@@ -188,7 +189,9 @@ func TestClientReport(t *testing.T) {
 
 		// XLSX with the bearer token: sheets, native charts, totals equal the GraphQL figures.
 		q := "?" + url.Values{"organizationID": {strconv.Itoa(brandA.ID)}, "kind": {"MONTH"}, "day": {day}}.Encode()
+		before, started := env.Statements.Load(), time.Now()
 		res, body := download(t, env, "/reports/xlsx"+q, owner)
+		t.Logf("xlsx download: %d bytes, %d SQL statements, %v", len(body), env.Statements.Load()-before, time.Since(started).Round(time.Millisecond))
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != report.XLSXContentType {
 			t.Fatalf("xlsx: %d %s %.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -248,7 +251,9 @@ func TestClientReport(t *testing.T) {
 
 		// HTML through a signed link, without a token header.
 		link := createLink(t, env, owner, brandA.ID, day, "HTML")
+		started = time.Now()
 		res, body = download(t, env, link, "")
+		t.Logf("html download: %d bytes, %v", len(body), time.Since(started).Round(time.Millisecond))
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Fatalf("html: %d %.300s", res.StatusCode, body)
 		}
@@ -362,5 +367,22 @@ func chartKinds(t *testing.T, b []byte) []string {
 		for _, m := range re.FindAllStringSubmatch(string(x), -1) {
 			kinds = append(kinds, m[1])
 		}
+	}
+}
+
+// A download spends ReportCost from the caller's rate budget: with a budget
+// of 1.5 reports per minute the second download is refused with 429.
+func TestClientReportRateLimited(t *testing.T) {
+	env := testenv.New(t, testenv.Backends()[0], func(c *app.Config) { c.RateLimits = app.RateLimits{PerToken: app.ReportCost * 3 / 2} })
+	org := env.Org(t, "限流品牌", 0)
+	tok := env.User(t, "limited@example.com", testenv.Grant{Org: org, Role: authz.RoleAnalyst})
+	path := "/reports/html?kind=DAY&day=2026-11-11&organizationID=" + strconv.Itoa(org)
+	if res, body := download(t, env, path, tok); res.StatusCode != http.StatusOK || externalRef.Match(body) {
+		t.Fatalf("first download: %d %.200s", res.StatusCode, body)
+	}
+	res, body := download(t, env, path, tok)
+	wantDownloadError(t, "second download", res, body, 429, "RATE_LIMITED")
+	if res.Header.Get("Retry-After") == "" {
+		t.Errorf("no Retry-After")
 	}
 }
