@@ -93409,7 +93409,7 @@ func (ec *executionContext) unmarshalNAPITokenWhereInput2ᚖgithubᚗcomᚋopsgr
 }
 
 func (ec *executionContext) marshalNAlert2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Alert) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlert2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlert(ctx, sel, v[i])
@@ -93661,7 +93661,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx, sel, v[i])
@@ -93730,7 +93730,7 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
@@ -93855,7 +93855,7 @@ func (ec *executionContext) marshalNClientReport2ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx, sel, v[i])
@@ -93929,7 +93929,7 @@ func (ec *executionContext) unmarshalNCollaborationWhereInput2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx, sel, v[i])
@@ -93963,7 +93963,7 @@ func (ec *executionContext) marshalNComplianceSeverity2githubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx, sel, v[i])
@@ -94006,7 +94006,7 @@ func (ec *executionContext) unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsg
 }
 
 func (ec *executionContext) marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -94198,7 +94198,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
@@ -94284,7 +94284,7 @@ func (ec *executionContext) unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx, sel, v[i])
@@ -94361,7 +94361,7 @@ func (ec *executionContext) marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx, sel, v[i])
@@ -94394,7 +94394,7 @@ func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FlashSaleSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx, sel, v[i])
@@ -94472,7 +94472,7 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx, sel, v[i])
@@ -94500,7 +94500,7 @@ func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraph
 }
 
 func (ec *executionContext) marshalNGroupTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.GroupTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx, sel, v[i])
@@ -94745,7 +94745,7 @@ func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx, sel, v[i])
@@ -94846,7 +94846,7 @@ func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -94979,7 +94979,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx, sel, v[i])
@@ -95064,7 +95064,7 @@ func (ec *executionContext) marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -95144,7 +95144,7 @@ func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
@@ -95168,7 +95168,7 @@ func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx, sel, v[i])
@@ -95308,7 +95308,7 @@ func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgra
 }
 
 func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
@@ -95332,7 +95332,7 @@ func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋops
 }
 
 func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
@@ -95380,7 +95380,7 @@ func (ec *executionContext) marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx, sel, v[i])
@@ -95414,7 +95414,7 @@ func (ec *executionContext) marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx, sel, v[i])
@@ -95473,7 +95473,7 @@ func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReductionTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReductionTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx, sel, v[i])
@@ -95512,7 +95512,7 @@ func (ec *executionContext) marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNReferralStep2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStepᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReferralStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStep(ctx, sel, v[i])
@@ -95547,7 +95547,7 @@ func (ec *executionContext) unmarshalNReferralStepInput2ᚕgithubᚗcomᚋopsgra
 }
 
 func (ec *executionContext) marshalNReportCampaign2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportCampaign) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaign(ctx, sel, v[i])
@@ -95571,7 +95571,7 @@ func (ec *executionContext) marshalNReportCampaign2ᚖgithubᚗcomᚋopsgraphᚋ
 }
 
 func (ec *executionContext) marshalNReportCollaboration2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaborationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportCollaboration) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaboration(ctx, sel, v[i])
@@ -95595,7 +95595,7 @@ func (ec *executionContext) marshalNReportCollaboration2ᚖgithubᚗcomᚋopsgra
 }
 
 func (ec *executionContext) marshalNReportDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDay(ctx, sel, v[i])
@@ -95637,7 +95637,7 @@ func (ec *executionContext) marshalNReportLink2ᚖgithubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReportProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportProduct) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReportProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProduct(ctx, sel, v[i])
@@ -95669,7 +95669,7 @@ func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -95709,7 +95709,7 @@ func (ec *executionContext) marshalNSKUConnection2ᚖgithubᚗcomᚋopsgraphᚋo
 }
 
 func (ec *executionContext) marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx, sel, v[i])
@@ -95783,7 +95783,7 @@ func (ec *executionContext) marshalNStoreConnection2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx, sel, v[i])
@@ -96012,7 +96012,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTrafficSourceCount2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCount(ctx, sel, v[i])
@@ -96036,7 +96036,7 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx, sel, v[i])
@@ -96141,7 +96141,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -96185,7 +96185,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -96213,7 +96213,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -96241,7 +96241,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -96289,7 +96289,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -96358,7 +96358,7 @@ func (ec *executionContext) marshalOAlertEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertEdge(ctx, sel, v[i])
@@ -96395,7 +96395,7 @@ func (ec *executionContext) marshalOAlertKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐKind(ctx, sel, v[i])
@@ -96462,7 +96462,7 @@ func (ec *executionContext) marshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, sel, v[i])
@@ -96497,7 +96497,7 @@ func (ec *executionContext) marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, sel, v[i])
@@ -96534,7 +96534,7 @@ func (ec *executionContext) marshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, sel, v[i])
@@ -96594,7 +96594,7 @@ func (ec *executionContext) marshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, sel, v[i])
@@ -96671,7 +96671,7 @@ func (ec *executionContext) marshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx, sel, v[i])
@@ -96723,7 +96723,7 @@ func (ec *executionContext) marshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, sel, v[i])
@@ -96790,7 +96790,7 @@ func (ec *executionContext) marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, sel, v[i])
@@ -96827,7 +96827,7 @@ func (ec *executionContext) marshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, sel, v[i])
@@ -96879,7 +96879,7 @@ func (ec *executionContext) marshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, sel, v[i])
@@ -96963,7 +96963,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -97085,7 +97085,7 @@ func (ec *executionContext) marshalOCampaignEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCampaignEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignEdge(ctx, sel, v[i])
@@ -97122,7 +97122,7 @@ func (ec *executionContext) marshalOCampaignKind2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, sel, v[i])
@@ -97174,7 +97174,7 @@ func (ec *executionContext) marshalOCampaignPhase2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx, sel, v[i])
@@ -97235,7 +97235,7 @@ func (ec *executionContext) marshalOCampaignStatus2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, sel, v[i])
@@ -97287,7 +97287,7 @@ func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
@@ -97354,7 +97354,7 @@ func (ec *executionContext) marshalOCollaborationEdge2ᚕᚖgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCollaborationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaborationEdge(ctx, sel, v[i])
@@ -97408,7 +97408,7 @@ func (ec *executionContext) marshalOCollaborationStatus2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCollaborationStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcollaborationᚐStatus(ctx, sel, v[i])
@@ -97508,7 +97508,7 @@ func (ec *executionContext) marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -97546,7 +97546,7 @@ func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx, sel, v[i])
@@ -97583,7 +97583,7 @@ func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, sel, v[i])
@@ -97652,7 +97652,7 @@ func (ec *executionContext) marshalOContentStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐStatus(ctx, sel, v[i])
@@ -97687,7 +97687,7 @@ func (ec *executionContext) marshalOContentVariant2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentVariant2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentVariant(ctx, sel, v[i])
@@ -97779,7 +97779,7 @@ func (ec *executionContext) marshalODiscountTier2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx, sel, v[i])
@@ -97822,7 +97822,7 @@ func (ec *executionContext) marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, sel, v[i])
@@ -97899,7 +97899,7 @@ func (ec *executionContext) marshalOExperimentDimension2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, sel, v[i])
@@ -97934,7 +97934,7 @@ func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, sel, v[i])
@@ -98294,7 +98294,7 @@ func (ec *executionContext) marshalOKOLPartnerEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKOLPartnerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerEdge(ctx, sel, v[i])
@@ -98348,7 +98348,7 @@ func (ec *executionContext) marshalOKOLPartnerPlatform2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐPlatform(ctx, sel, v[i])
@@ -98400,7 +98400,7 @@ func (ec *executionContext) marshalOKOLPartnerTier2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐTier(ctx, sel, v[i])
@@ -98493,7 +98493,7 @@ func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx, sel, v[i])
@@ -98519,7 +98519,7 @@ func (ec *executionContext) marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMembershipEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -98571,7 +98571,7 @@ func (ec *executionContext) marshalOMetricSnapshotEdge2ᚕᚖgithubᚗcomᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMetricSnapshotEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMetricSnapshotEdge(ctx, sel, v[i])
@@ -98684,7 +98684,7 @@ func (ec *executionContext) marshalOOrderEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderEdge(ctx, sel, v[i])
@@ -98711,7 +98711,7 @@ func (ec *executionContext) marshalOOrderLineEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderLineEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineEdge(ctx, sel, v[i])
@@ -98798,7 +98798,7 @@ func (ec *executionContext) marshalOOrderPlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐPlatform(ctx, sel, v[i])
@@ -98850,7 +98850,7 @@ func (ec *executionContext) marshalOOrderStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, sel, v[i])
@@ -98902,7 +98902,7 @@ func (ec *executionContext) marshalOOrderTrafficSource2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderTrafficSource2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐTrafficSource(ctx, sel, v[i])
@@ -98969,7 +98969,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -99006,7 +99006,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -99107,7 +99107,7 @@ func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
@@ -99167,7 +99167,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
@@ -99210,7 +99210,7 @@ func (ec *executionContext) marshalOProductCategory2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, sel, v[i])
@@ -99245,7 +99245,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx, sel, v[i])
@@ -99299,7 +99299,7 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚕgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, sel, v[i])
@@ -99351,7 +99351,7 @@ func (ec *executionContext) marshalOProductRegistrationType2ᚕgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, sel, v[i])
@@ -99403,7 +99403,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -99485,7 +99485,7 @@ func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
@@ -99511,7 +99511,7 @@ func (ec *executionContext) marshalOSKUEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSKUEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUEdge(ctx, sel, v[i])
@@ -99597,7 +99597,7 @@ func (ec *executionContext) marshalOStoreCertification2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreCertification2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐCertification(ctx, sel, v[i])
@@ -99632,7 +99632,7 @@ func (ec *executionContext) marshalOStoreEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStoreEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreEdge(ctx, sel, v[i])
@@ -99686,7 +99686,7 @@ func (ec *executionContext) marshalOStorePlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStorePlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐPlatform(ctx, sel, v[i])
@@ -99830,7 +99830,7 @@ func (ec *executionContext) marshalOSupplierEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSupplierEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierEdge(ctx, sel, v[i])
@@ -99899,7 +99899,7 @@ func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
@@ -99953,7 +99953,7 @@ func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
@@ -100013,7 +100013,7 @@ func (ec *executionContext) marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx, sel, v[i])
@@ -100049,7 +100049,7 @@ func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
@@ -100143,7 +100143,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUserEdge(ctx, sel, v[i])
@@ -100188,7 +100188,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -100207,7 +100207,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -100226,7 +100226,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -100245,7 +100245,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
