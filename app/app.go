@@ -228,12 +228,14 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	exts := []graphql.HandlerExtension{a.Telemetry.Extension()}
 	var limitHTTP = func(h http.Handler) http.Handler { return h }
+	now := a.cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	var limiter *ratelimit.Limiter
 	if a.cfg.RateLimits.enabled() {
-		now := a.cfg.Now
-		if now == nil {
-			now = time.Now
-		}
-		exts = append(exts, rateLimiter{cfg: a.cfg.RateLimits, l: ratelimit.New(), now: now})
+		limiter = ratelimit.New()
+		exts = append(exts, rateLimiter{cfg: a.cfg.RateLimits, l: limiter, now: now})
 		limitHTTP = rateLimitHTTP
 	}
 	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(limitHTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
@@ -241,8 +243,10 @@ func (a *App) Handler() http.Handler {
 		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
 		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
 		AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
-		Extensions: exts,
+		Extensions: exts, Reports: a.reportSigner(),
 	}))))))
+	// Client report downloads (XLSX, HTML): bearer token or signed link.
+	mux.Handle("GET /reports/{format}", a.Telemetry.HTTP(a.reports(limiter, now)))
 	mux.Handle("GET /metrics", a.Telemetry.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

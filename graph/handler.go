@@ -23,6 +23,7 @@ import (
 	"github.com/opsgraph/opsgraph/graph/generated"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
+	"github.com/opsgraph/opsgraph/report/reportsvc"
 )
 
 // Options configure the GraphQL handler.
@@ -48,6 +49,8 @@ type Options struct {
 	WebsocketOrigins []string
 	// Extensions are added after the built-in ones (telemetry, rate limits).
 	Extensions []graphql.HandlerExtension
+	// Reports signs client report download links.
+	Reports *reportsvc.Signer
 }
 
 // DefaultMaxBodyBytes is the default request body limit: 1 MiB is far more than
@@ -66,7 +69,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Alerts: opts.Alerts, Log: opts.Log,
-		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now}
+		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now, Reports: opts.Reports}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,

@@ -102,22 +102,17 @@ func (r *Resolver) insightsFor(ctx context.Context, sc insightsvc.Scope, period 
 	if err != nil {
 		return nil, err
 	}
-	cur, prev, year := res.Current.Total.KPIs(), res.Previous.Total.KPIs(), res.YearAgo.Total.KPIs()
+	cur := res.Current.Total.KPIs()
 	out := &model.Insights{
 		Period: periodOut(res.Current.Period), PreviousPeriod: periodOut(res.Previous.Period), YearAgoPeriod: periodOut(res.YearAgo.Period),
 		Figures: figuresOut(res.Current.Total), Previous: figuresOut(res.Previous.Total), YearAgo: figuresOut(res.YearAgo.Total),
 		Result: res,
 	}
-	for _, m := range insights.Metrics {
-		v, _ := cur.Value(m)
-		pv, _ := prev.Value(m)
-		yv, _ := year.Value(m)
-		k := &model.KPIComparison{Metric: model.InsightMetric(m), Value: v, Previous: pv, YearAgo: yv,
-			PreviousChange: insights.Compare(v, pv).Relative, YearAgoChange: insights.Compare(v, yv).Relative}
-		if t, ok := res.Targets[m]; ok {
-			k.Target = &t
-			k.TargetProgress = insights.Progress(v, t)
-			d := v - t
+	for _, c := range res.Comparisons() {
+		k := &model.KPIComparison{Metric: model.InsightMetric(c.Metric), Value: c.Value, Previous: c.Previous, YearAgo: c.YearAgo,
+			PreviousChange: c.PreviousChange, YearAgoChange: c.YearAgoChange, Target: c.Target, TargetProgress: c.Progress}
+		if c.Target != nil {
+			d := c.Value - *c.Target
 			k.TargetDelta = &d
 		}
 		out.Kpis = append(out.Kpis, k)

@@ -10,6 +10,7 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
+	"github.com/opsgraph/opsgraph/report/reportsvc"
 
 	"github.com/opsgraph/opsgraph/ent"
 )
@@ -27,6 +28,8 @@ type Resolver struct {
 	AllowPrivateEndpoints bool
 	// Now is the clock of campaign verbs; nil means time.Now.
 	Now func() time.Time
+	// Reports signs client report download links (createReportLink).
+	Reports *reportsvc.Signer
 }
 
 // client returns the transactional client of a mutation (entgql.Transactioner

@@ -110,6 +110,8 @@ var rules = map[string]rule{
 	"Query.rfmBuyers":            {obj: "analytics", act: "read", org: argOrg("organizationId")},
 	"Query.cohortRetention":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
 	"Query.productInsights":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.clientReport":         {obj: "analytics", act: "read", org: argOrg("organizationID")},
+	"Mutation.createReportLink":  {obj: "analytics", act: "read", org: argOrg("organizationID")},
 	"Query.alertRules":           {obj: "analytics", act: "read"},
 	"Mutation.setInsightTarget":  {obj: "analytics", act: "manage", org: argOrg("organizationId")},
 	"Mutation.setRFMSettings":    {obj: "analytics", act: "manage", org: argOrg("organizationId")},

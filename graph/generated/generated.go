@@ -308,6 +308,23 @@ type ComplexityRoot struct {
 		Total         func(childComplexity int) int
 	}
 
+	ClientReport struct {
+		Alerts         func(childComplexity int) int
+		Campaigns      func(childComplexity int) int
+		Collaborations func(childComplexity int) int
+		Contents       func(childComplexity int) int
+		Funnel         func(childComplexity int) int
+		Kpis           func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Period         func(childComplexity int) int
+		PreviousPeriod func(childComplexity int) int
+		Title          func(childComplexity int) int
+		TopProducts    func(childComplexity int) int
+		TrafficMix     func(childComplexity int) int
+		Trend          func(childComplexity int) int
+		YearAgoPeriod  func(childComplexity int) int
+	}
+
 	CohortRow struct {
 		Month    func(childComplexity int) int
 		Rates    func(childComplexity int) int
@@ -759,6 +776,7 @@ type ComplexityRoot struct {
 		CreateExperiment        func(childComplexity int, input ent.CreateExperimentInput) int
 		CreateKOLPartner        func(childComplexity int, input ent.CreateKOLPartnerInput) int
 		CreateProduct           func(childComplexity int, input ent.CreateProductInput) int
+		CreateReportLink        func(childComplexity int, organizationID int, period model.PeriodInput, format model.ReportFormat) int
 		CreateSku               func(childComplexity int, input ent.CreateSKUInput) int
 		CreateStore             func(childComplexity int, input ent.CreateStoreInput) int
 		CreateSupplier          func(childComplexity int, input ent.CreateSupplierInput) int
@@ -1012,6 +1030,7 @@ type ComplexityRoot struct {
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		Campaigns            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
 		CheckCompliance      func(childComplexity int, text string, context *model.ComplianceContextInput) int
+		ClientReport         func(childComplexity int, organizationID int, period model.PeriodInput) int
 		CohortRetention      func(childComplexity int, organizationID int, fromMonth string, months int) int
 		Collaborations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
 		ContentCalendar      func(childComplexity int, scope int, from time.Time, to time.Time) int
@@ -1129,6 +1148,39 @@ type ComplexityRoot struct {
 	ReferralStep struct {
 		Orders func(childComplexity int) int
 		Reward func(childComplexity int) int
+	}
+
+	ReportCampaign struct {
+		Campaign func(childComplexity int) int
+		Results  func(childComplexity int) int
+	}
+
+	ReportCollaboration struct {
+		AttributedGmv     func(childComplexity int) int
+		AttributedOrders  func(childComplexity int) int
+		AttributedRefunds func(childComplexity int) int
+		Collaboration     func(childComplexity int) int
+		Commission        func(childComplexity int) int
+	}
+
+	ReportDay struct {
+		Day        func(childComplexity int) int
+		PaidAmount func(childComplexity int) int
+		PaidOrders func(childComplexity int) int
+		Visitors   func(childComplexity int) int
+	}
+
+	ReportLink struct {
+		ExpiresAt func(childComplexity int) int
+		Format    func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
+	ReportProduct struct {
+		PaidAmount func(childComplexity int) int
+		Product    func(childComplexity int) int
+		Share      func(childComplexity int) int
+		Skus       func(childComplexity int) int
 	}
 
 	Repurchase30 struct {
@@ -1455,6 +1507,7 @@ type MutationResolver interface {
 	PauseCampaign(ctx context.Context, id int) (*ent.Campaign, error)
 	ResumeCampaign(ctx context.Context, id int) (*ent.Campaign, error)
 	CancelCampaign(ctx context.Context, id int) (*ent.Campaign, error)
+	CreateReportLink(ctx context.Context, organizationID int, period model.PeriodInput, format model.ReportFormat) (*model.ReportLink, error)
 }
 type OrganizationResolver interface {
 	ComplianceTerms(ctx context.Context, obj *ent.Organization) ([]*model.ComplianceTerm, error)
@@ -1494,6 +1547,7 @@ type QueryResolver interface {
 	ProductInsights(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ProductInsights, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
+	ClientReport(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ClientReport, error)
 }
 type StoreResolver interface {
 	ComplianceFindings(ctx context.Context, obj *ent.Store) ([]*model.ComplianceFinding, error)
@@ -2568,6 +2622,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CartQuote.Total(childComplexity), true
+
+	case "ClientReport.alerts":
+		if e.ComplexityRoot.ClientReport.Alerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Alerts(childComplexity), true
+	case "ClientReport.campaigns":
+		if e.ComplexityRoot.ClientReport.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Campaigns(childComplexity), true
+	case "ClientReport.collaborations":
+		if e.ComplexityRoot.ClientReport.Collaborations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Collaborations(childComplexity), true
+	case "ClientReport.contents":
+		if e.ComplexityRoot.ClientReport.Contents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Contents(childComplexity), true
+	case "ClientReport.funnel":
+		if e.ComplexityRoot.ClientReport.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Funnel(childComplexity), true
+	case "ClientReport.kpis":
+		if e.ComplexityRoot.ClientReport.Kpis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Kpis(childComplexity), true
+	case "ClientReport.organization":
+		if e.ComplexityRoot.ClientReport.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Organization(childComplexity), true
+	case "ClientReport.period":
+		if e.ComplexityRoot.ClientReport.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Period(childComplexity), true
+	case "ClientReport.previousPeriod":
+		if e.ComplexityRoot.ClientReport.PreviousPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.PreviousPeriod(childComplexity), true
+	case "ClientReport.title":
+		if e.ComplexityRoot.ClientReport.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Title(childComplexity), true
+	case "ClientReport.topProducts":
+		if e.ComplexityRoot.ClientReport.TopProducts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.TopProducts(childComplexity), true
+	case "ClientReport.trafficMix":
+		if e.ComplexityRoot.ClientReport.TrafficMix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.TrafficMix(childComplexity), true
+	case "ClientReport.trend":
+		if e.ComplexityRoot.ClientReport.Trend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.Trend(childComplexity), true
+	case "ClientReport.yearAgoPeriod":
+		if e.ComplexityRoot.ClientReport.YearAgoPeriod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientReport.YearAgoPeriod(childComplexity), true
 
 	case "CohortRow.month":
 		if e.ComplexityRoot.CohortRow.Month == nil {
@@ -4519,6 +4658,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(ent.CreateProductInput)), true
+	case "Mutation.createReportLink":
+		if e.ComplexityRoot.Mutation.CreateReportLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createReportLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateReportLink(childComplexity, args["organizationID"].(int), args["period"].(model.PeriodInput), args["format"].(model.ReportFormat)), true
 	case "Mutation.createSKU":
 		if e.ComplexityRoot.Mutation.CreateSku == nil {
 			break
@@ -5953,6 +6103,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckCompliance(childComplexity, args["text"].(string), args["context"].(*model.ComplianceContextInput)), true
+	case "Query.clientReport":
+		if e.ComplexityRoot.Query.ClientReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_clientReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ClientReport(childComplexity, args["organizationID"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.cohortRetention":
 		if e.ComplexityRoot.Query.CohortRetention == nil {
 			break
@@ -6545,6 +6706,119 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReferralStep.Reward(childComplexity), true
+
+	case "ReportCampaign.campaign":
+		if e.ComplexityRoot.ReportCampaign.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCampaign.Campaign(childComplexity), true
+	case "ReportCampaign.results":
+		if e.ComplexityRoot.ReportCampaign.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCampaign.Results(childComplexity), true
+
+	case "ReportCollaboration.attributedGmv":
+		if e.ComplexityRoot.ReportCollaboration.AttributedGmv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCollaboration.AttributedGmv(childComplexity), true
+	case "ReportCollaboration.attributedOrders":
+		if e.ComplexityRoot.ReportCollaboration.AttributedOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCollaboration.AttributedOrders(childComplexity), true
+	case "ReportCollaboration.attributedRefunds":
+		if e.ComplexityRoot.ReportCollaboration.AttributedRefunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCollaboration.AttributedRefunds(childComplexity), true
+	case "ReportCollaboration.collaboration":
+		if e.ComplexityRoot.ReportCollaboration.Collaboration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCollaboration.Collaboration(childComplexity), true
+	case "ReportCollaboration.commission":
+		if e.ComplexityRoot.ReportCollaboration.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportCollaboration.Commission(childComplexity), true
+
+	case "ReportDay.day":
+		if e.ComplexityRoot.ReportDay.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDay.Day(childComplexity), true
+	case "ReportDay.paidAmount":
+		if e.ComplexityRoot.ReportDay.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDay.PaidAmount(childComplexity), true
+	case "ReportDay.paidOrders":
+		if e.ComplexityRoot.ReportDay.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDay.PaidOrders(childComplexity), true
+	case "ReportDay.visitors":
+		if e.ComplexityRoot.ReportDay.Visitors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportDay.Visitors(childComplexity), true
+
+	case "ReportLink.expiresAt":
+		if e.ComplexityRoot.ReportLink.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportLink.ExpiresAt(childComplexity), true
+	case "ReportLink.format":
+		if e.ComplexityRoot.ReportLink.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportLink.Format(childComplexity), true
+	case "ReportLink.url":
+		if e.ComplexityRoot.ReportLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportLink.URL(childComplexity), true
+
+	case "ReportProduct.paidAmount":
+		if e.ComplexityRoot.ReportProduct.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportProduct.PaidAmount(childComplexity), true
+	case "ReportProduct.product":
+		if e.ComplexityRoot.ReportProduct.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportProduct.Product(childComplexity), true
+	case "ReportProduct.share":
+		if e.ComplexityRoot.ReportProduct.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportProduct.Share(childComplexity), true
+	case "ReportProduct.skus":
+		if e.ComplexityRoot.ReportProduct.Skus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportProduct.Skus(childComplexity), true
 
 	case "Repurchase30.firstTimeBuyers":
 		if e.ComplexityRoot.Repurchase30.FirstTimeBuyers == nil {
@@ -25521,6 +25795,129 @@ extend type Subscription {
   campaignUpdated("Global id of the campaign." id: ID!): Campaign!
 }
 `, BuiltIn: false},
+	{Name: "../report.graphql", Input: `# Client report (issue 10, item 7): 客户周报/月报 with KPI tiles and their
+# 环比/同比/target, the GMV trend, the funnel, the traffic mix, top products,
+# campaign and KOL results, content published and the period's alerts; also
+# downloadable as XLSX or printable HTML (GET /reports/{xlsx|html}).
+
+"Format of a downloadable client report."
+enum ReportFormat {
+  "Excel workbook (.xlsx): sheets 概览, 趋势, 渠道, 漏斗, 商品, 活动与达人, 内容, 预警, with native charts (GMV trend, traffic mix, funnel)."
+  XLSX
+  "Printable HTML page with inline CSS and SVG charts and no external asset (no script, font, image or link)."
+  HTML
+}
+
+"One day of the GMV trend."
+type ReportDay {
+  "Business day, YYYY-MM-DD (Asia/Shanghai)."
+  day: String!
+  "支付金额 of the day; the days add up to the period's paidAmount."
+  paidAmount: Money!
+  "支付笔数 of the day."
+  paidOrders: Int!
+  "访客数 of the day."
+  visitors: Int!
+}
+
+"A top product of the period, by amount paid."
+type ReportProduct {
+  "The product."
+  product: Product!
+  "Number of its SKUs."
+  skus: Int!
+  "Amount paid for its SKUs in the period."
+  paidAmount: Money!
+  "paidAmount ÷ the amount paid for all products in the period."
+  share: Float!
+}
+
+"A campaign that ran (at least partly) in the period, with its results."
+type ReportCampaign {
+  "The campaign."
+  campaign: Campaign!
+  "Its results: the orders of its store paid within its window."
+  results: CampaignResults!
+}
+
+"A KOL collaboration of the period's campaigns or published content, with its attributed results."
+type ReportCollaboration {
+  "The collaboration."
+  collaboration: Collaboration!
+  "支付金额 of the paid orders carrying its tracking code."
+  attributedGmv: Money!
+  "Paid orders carrying its tracking code."
+  attributedOrders: Int!
+  "Refunded amount of those orders."
+  attributedRefunds: Money!
+  "CPS commission on those orders."
+  commission: Money!
+}
+
+"A client report (客户周报/月报) of an organization for a period; an agency's report covers the clients the viewer reads analytics of."
+type ClientReport {
+  "The organization."
+  organization: Organization!
+  "Chinese title, e.g. 品牌A 月报 2026-11."
+  title: String!
+  "The period."
+  period: InsightPeriod!
+  "The previous period (环比)."
+  previousPeriod: InsightPeriod!
+  "The same period a year earlier (同比)."
+  yearAgoPeriod: InsightPeriod!
+  "KPI tiles: every KPI with its 环比, 同比 and target (as organizationInsights.kpis)."
+  kpis: [KPIComparison!]!
+  "GMV trend: one entry per day of the period."
+  trend: [ReportDay!]!
+  "Visitors → add-to-cart → ordering buyers → paying buyers."
+  funnel: [FunnelStage!]!
+  "Share and conversion per traffic source."
+  trafficMix: [TrafficSourceShare!]!
+  "The 10 products with the highest amount paid in the period."
+  topProducts: [ReportProduct!]!
+  "Campaigns that ran in the period (at most 20, earliest first), with their results."
+  campaigns: [ReportCampaign!]!
+  "KOL collaborations of those campaigns or of the content published in the period (at most 20)."
+  collaborations: [ReportCollaboration!]!
+  "Content published in the period (at most 100, earliest first)."
+  contents: [Content!]!
+  "Alerts raised in the period in the report's organizations (at most 100, earliest first)."
+  alerts: [Alert!]!
+}
+
+"A short-lived signed link to download a client report without a token header."
+type ReportLink {
+  "Path and query of the download, relative to the API's origin: GET it within 15 minutes (e.g. /reports/xlsx?link=…)."
+  url: String!
+  "The format of the download."
+  format: ReportFormat!
+  "When the link stops working."
+  expiresAt: Time!
+}
+
+extend type Query {
+  "Client report (客户周报/月报) of an organization for a period; download it with createReportLink or GET /reports/{xlsx|html}."
+  clientReport(
+    "Global id of the organization."
+    organizationID: ID!
+    "The period (WEEK for a 周报, MONTH for a 月报)."
+    period: PeriodInput!
+  ): ClientReport!
+}
+
+extend type Mutation {
+  "Create a short-lived (15 min) signed link to download a client report, bound to the viewer, organization, period and format; the viewer's grants are checked again at download."
+  createReportLink(
+    "Global id of the organization."
+    organizationID: ID!
+    "The period."
+    period: PeriodInput!
+    "XLSX or HTML."
+    format: ReportFormat!
+  ): ReportLink!
+}
+`, BuiltIn: false},
 	{Name: "../types.graphql", Input: `# Hand-written GraphQL types shared by the ent types (graph/ent.graphql is generated).
 
 "An amount of money. Stored as integer fen (分); never a float."
@@ -26435,6 +26832,40 @@ func (ec *executionContext) childFields_CartQuote(ctx context.Context, field gra
 		return ec.fieldContext_CartQuote_rewards(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CartQuote", field.Name)
+}
+
+func (ec *executionContext) childFields_ClientReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_ClientReport_organization(ctx, field)
+	case "title":
+		return ec.fieldContext_ClientReport_title(ctx, field)
+	case "period":
+		return ec.fieldContext_ClientReport_period(ctx, field)
+	case "previousPeriod":
+		return ec.fieldContext_ClientReport_previousPeriod(ctx, field)
+	case "yearAgoPeriod":
+		return ec.fieldContext_ClientReport_yearAgoPeriod(ctx, field)
+	case "kpis":
+		return ec.fieldContext_ClientReport_kpis(ctx, field)
+	case "trend":
+		return ec.fieldContext_ClientReport_trend(ctx, field)
+	case "funnel":
+		return ec.fieldContext_ClientReport_funnel(ctx, field)
+	case "trafficMix":
+		return ec.fieldContext_ClientReport_trafficMix(ctx, field)
+	case "topProducts":
+		return ec.fieldContext_ClientReport_topProducts(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_ClientReport_campaigns(ctx, field)
+	case "collaborations":
+		return ec.fieldContext_ClientReport_collaborations(ctx, field)
+	case "contents":
+		return ec.fieldContext_ClientReport_contents(ctx, field)
+	case "alerts":
+		return ec.fieldContext_ClientReport_alerts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientReport", field.Name)
 }
 
 func (ec *executionContext) childFields_CohortRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -27869,6 +28300,72 @@ func (ec *executionContext) childFields_ReferralStep(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ReferralStep", field.Name)
 }
 
+func (ec *executionContext) childFields_ReportCampaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_ReportCampaign_campaign(ctx, field)
+	case "results":
+		return ec.fieldContext_ReportCampaign_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportCampaign", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportCollaboration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collaboration":
+		return ec.fieldContext_ReportCollaboration_collaboration(ctx, field)
+	case "attributedGmv":
+		return ec.fieldContext_ReportCollaboration_attributedGmv(ctx, field)
+	case "attributedOrders":
+		return ec.fieldContext_ReportCollaboration_attributedOrders(ctx, field)
+	case "attributedRefunds":
+		return ec.fieldContext_ReportCollaboration_attributedRefunds(ctx, field)
+	case "commission":
+		return ec.fieldContext_ReportCollaboration_commission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportCollaboration", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_ReportDay_day(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_ReportDay_paidAmount(ctx, field)
+	case "paidOrders":
+		return ec.fieldContext_ReportDay_paidOrders(ctx, field)
+	case "visitors":
+		return ec.fieldContext_ReportDay_visitors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportDay", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_ReportLink_url(ctx, field)
+	case "format":
+		return ec.fieldContext_ReportLink_format(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ReportLink_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportLink", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_ReportProduct_product(ctx, field)
+	case "skus":
+		return ec.fieldContext_ReportProduct_skus(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_ReportProduct_paidAmount(ctx, field)
+	case "share":
+		return ec.fieldContext_ReportProduct_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportProduct", field.Name)
+}
+
 func (ec *executionContext) childFields_Repurchase30(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "firstTimeBuyers":
@@ -28960,6 +29457,36 @@ func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createReportLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (model.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ReportFormat, error) {
+			return ec.unmarshalNReportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg2
 	return args, nil
 }
 
@@ -30530,6 +31057,28 @@ func (ec *executionContext) field_Query_checkCompliance_args(ctx context.Context
 		return nil, err
 	}
 	args["context"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_clientReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (model.PeriodInput, error) {
+			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
 	return args, nil
 }
 
@@ -36366,6 +36915,445 @@ func (ec *executionContext) fieldContext_CartQuote_rewards(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_QuoteReward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_organization(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_title(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClientReport_period(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_previousPeriod(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_previousPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_previousPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_yearAgoPeriod(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_yearAgoPeriod(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.YearAgoPeriod, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightPeriod) graphql.Marshaler {
+			return ec.marshalNInsightPeriod2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐInsightPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_yearAgoPeriod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_kpis(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kpis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
+			return ec.marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KPIComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_trend(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_trend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Trend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReportDay) graphql.Marshaler {
+			return ec.marshalNReportDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_trend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_funnel(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Funnel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
+			return ec.marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_funnel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_trafficMix(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_trafficMix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrafficMix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
+			return ec.marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_trafficMix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficSourceShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_topProducts(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_topProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopProducts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReportProduct) graphql.Marshaler {
+			return ec.marshalNReportProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_topProducts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_campaigns(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaigns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReportCampaign) graphql.Marshaler {
+			return ec.marshalNReportCampaign2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaignᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportCampaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_collaborations(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_collaborations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collaborations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReportCollaboration) graphql.Marshaler {
+			return ec.marshalNReportCollaboration2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaborationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_collaborations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportCollaboration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_contents(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_contents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
+			return ec.marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_contents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Content(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientReport_alerts(ctx context.Context, field graphql.CollectedField, obj *model.ClientReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientReport_alerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alerts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Alert) graphql.Marshaler {
+			return ec.marshalNAlert2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientReport_alerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Alert(ctx, field)
 		},
 	}
 	return fc, nil
@@ -46464,6 +47452,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelCampaign(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createReportLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createReportLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateReportLink(ctx, fc.Args["organizationID"].(int), fc.Args["period"].(model.PeriodInput), fc.Args["format"].(model.ReportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportLink) graphql.Marshaler {
+			return ec.marshalNReportLink2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createReportLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportLink(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createReportLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NewCustomerRule_firstOrderCashback(ctx context.Context, field graphql.CollectedField, obj *schematype.NewCustomerRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51349,6 +52381,50 @@ func (ec *executionContext) fieldContext_Query_quoteCart(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_clientReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_clientReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ClientReport(ctx, fc.Args["organizationID"].(int), fc.Args["period"].(model.PeriodInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClientReport) graphql.Marshaler {
+			return ec.marshalNClientReport2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐClientReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_clientReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_clientReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -52863,6 +53939,501 @@ func (ec *executionContext) fieldContext_ReferralStep_reward(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReportCampaign_campaign(ctx context.Context, field graphql.CollectedField, obj *model.ReportCampaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCampaign_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCampaign_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCampaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportCampaign_results(ctx context.Context, field graphql.CollectedField, obj *model.ReportCampaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCampaign_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Results, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignResults) graphql.Marshaler {
+			return ec.marshalNCampaignResults2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignResults(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCampaign_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCampaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignResults(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportCollaboration_collaboration(ctx context.Context, field graphql.CollectedField, obj *model.ReportCollaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCollaboration_collaboration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collaboration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Collaboration) graphql.Marshaler {
+			return ec.marshalNCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaboration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCollaboration_collaboration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCollaboration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collaboration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportCollaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *model.ReportCollaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCollaboration_attributedGmv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributedGmv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCollaboration_attributedGmv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCollaboration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportCollaboration_attributedOrders(ctx context.Context, field graphql.CollectedField, obj *model.ReportCollaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCollaboration_attributedOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributedOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCollaboration_attributedOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportCollaboration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportCollaboration_attributedRefunds(ctx context.Context, field graphql.CollectedField, obj *model.ReportCollaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCollaboration_attributedRefunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttributedRefunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCollaboration_attributedRefunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCollaboration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportCollaboration_commission(ctx context.Context, field graphql.CollectedField, obj *model.ReportCollaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportCollaboration_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportCollaboration_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportCollaboration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportDay_day(ctx context.Context, field graphql.CollectedField, obj *model.ReportDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDay_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDay_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDay", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportDay_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReportDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDay_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDay_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportDay_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.ReportDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDay_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDay_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportDay_visitors(ctx context.Context, field graphql.CollectedField, obj *model.ReportDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportDay_visitors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visitors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportDay_visitors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportLink_url(ctx context.Context, field graphql.CollectedField, obj *model.ReportLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportLink_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportLink_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportLink_format(ctx context.Context, field graphql.CollectedField, obj *model.ReportLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportLink_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
+			return ec.marshalNReportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportLink_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportLink", field, false, false, "ReportFormat")
+}
+
+func (ec *executionContext) _ReportLink_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.ReportLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportLink_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportLink_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportLink", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ReportProduct_product(ctx context.Context, field graphql.CollectedField, obj *model.ReportProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportProduct_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportProduct_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportProduct_skus(ctx context.Context, field graphql.CollectedField, obj *model.ReportProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportProduct_skus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportProduct_skus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportProduct", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportProduct_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.ReportProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportProduct_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportProduct_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportProduct",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportProduct_share(ctx context.Context, field graphql.CollectedField, obj *model.ReportProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportProduct_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportProduct_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportProduct", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Repurchase30_firstTimeBuyers(ctx context.Context, field graphql.CollectedField, obj *model.Repurchase30) (ret graphql.Marshaler) {
@@ -84146,6 +85717,104 @@ func (ec *executionContext) _CartQuote(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var clientReportImplementors = []string{"ClientReport"}
+
+func (ec *executionContext) _ClientReport(ctx context.Context, sel ast.SelectionSet, obj *model.ClientReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientReport")
+		case "organization":
+			out.Values[i] = ec._ClientReport_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._ClientReport_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._ClientReport_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousPeriod":
+			out.Values[i] = ec._ClientReport_previousPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yearAgoPeriod":
+			out.Values[i] = ec._ClientReport_yearAgoPeriod(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kpis":
+			out.Values[i] = ec._ClientReport_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trend":
+			out.Values[i] = ec._ClientReport_trend(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "funnel":
+			out.Values[i] = ec._ClientReport_funnel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trafficMix":
+			out.Values[i] = ec._ClientReport_trafficMix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topProducts":
+			out.Values[i] = ec._ClientReport_topProducts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "campaigns":
+			out.Values[i] = ec._ClientReport_campaigns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "collaborations":
+			out.Values[i] = ec._ClientReport_collaborations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contents":
+			out.Values[i] = ec._ClientReport_contents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alerts":
+			out.Values[i] = ec._ClientReport_alerts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cohortRowImplementors = []string{"CohortRow"}
 
 func (ec *executionContext) _CohortRow(ctx context.Context, sel ast.SelectionSet, obj *model.CohortRow) graphql.Marshaler {
@@ -87460,6 +89129,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createReportLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createReportLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -88954,6 +90630,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_quoteCart(ctx, field)
 				})
+		case "clientReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clientReport(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -89599,6 +91281,236 @@ func (ec *executionContext) _ReferralStep(ctx context.Context, sel ast.Selection
 			}
 		case "reward":
 			out.Values[i] = ec._ReferralStep_reward(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportCampaignImplementors = []string{"ReportCampaign"}
+
+func (ec *executionContext) _ReportCampaign(ctx context.Context, sel ast.SelectionSet, obj *model.ReportCampaign) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportCampaignImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportCampaign")
+		case "campaign":
+			out.Values[i] = ec._ReportCampaign_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "results":
+			out.Values[i] = ec._ReportCampaign_results(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportCollaborationImplementors = []string{"ReportCollaboration"}
+
+func (ec *executionContext) _ReportCollaboration(ctx context.Context, sel ast.SelectionSet, obj *model.ReportCollaboration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportCollaborationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportCollaboration")
+		case "collaboration":
+			out.Values[i] = ec._ReportCollaboration_collaboration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributedGmv":
+			out.Values[i] = ec._ReportCollaboration_attributedGmv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributedOrders":
+			out.Values[i] = ec._ReportCollaboration_attributedOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributedRefunds":
+			out.Values[i] = ec._ReportCollaboration_attributedRefunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commission":
+			out.Values[i] = ec._ReportCollaboration_commission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportDayImplementors = []string{"ReportDay"}
+
+func (ec *executionContext) _ReportDay(ctx context.Context, sel ast.SelectionSet, obj *model.ReportDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportDay")
+		case "day":
+			out.Values[i] = ec._ReportDay_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAmount":
+			out.Values[i] = ec._ReportDay_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOrders":
+			out.Values[i] = ec._ReportDay_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitors":
+			out.Values[i] = ec._ReportDay_visitors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportLinkImplementors = []string{"ReportLink"}
+
+func (ec *executionContext) _ReportLink(ctx context.Context, sel ast.SelectionSet, obj *model.ReportLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportLink")
+		case "url":
+			out.Values[i] = ec._ReportLink_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._ReportLink_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._ReportLink_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportProductImplementors = []string{"ReportProduct"}
+
+func (ec *executionContext) _ReportProduct(ctx context.Context, sel ast.SelectionSet, obj *model.ReportProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportProduct")
+		case "product":
+			out.Values[i] = ec._ReportProduct_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skus":
+			out.Values[i] = ec._ReportProduct_skus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAmount":
+			out.Values[i] = ec._ReportProduct_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._ReportProduct_share(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -91496,6 +93408,22 @@ func (ec *executionContext) unmarshalNAPITokenWhereInput2ᚖgithubᚗcomᚋopsgr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAlert2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Alert) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlert2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlert(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAlert2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlert(ctx context.Context, sel ast.SelectionSet, v *ent.Alert) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Alert!")
@@ -91916,6 +93844,14 @@ func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 		return graphql.Null
 	}
 	return ec._CartQuote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNClientReport2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐClientReport(ctx context.Context, sel ast.SelectionSet, v *model.ClientReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClientReport!")
+		return graphql.Null
+	}
+	return ec._ClientReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
@@ -93608,6 +95544,120 @@ func (ec *executionContext) unmarshalNReferralStepInput2ᚕgithubᚗcomᚋopsgra
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNReportCampaign2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportCampaign) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaign(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCampaign(ctx context.Context, sel ast.SelectionSet, v *model.ReportCampaign) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportCampaign!")
+		return graphql.Null
+	}
+	return ec._ReportCampaign(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportCollaboration2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaborationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportCollaboration) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaboration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportCollaboration2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportCollaboration(ctx context.Context, sel ast.SelectionSet, v *model.ReportCollaboration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportCollaboration!")
+		return graphql.Null
+	}
+	return ec._ReportCollaboration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportDay) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportDay(ctx context.Context, sel ast.SelectionSet, v *model.ReportDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportDay!")
+		return graphql.Null
+	}
+	return ec._ReportDay(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
+	var res model.ReportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReportLink2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportLink(ctx context.Context, sel ast.SelectionSet, v *model.ReportLink) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportLink!")
+		return graphql.Null
+	}
+	return ec._ReportLink(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReportProduct) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐReportProduct(ctx context.Context, sel ast.SelectionSet, v *model.ReportProduct) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportProduct!")
+		return graphql.Null
+	}
+	return ec._ReportProduct(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRepurchase30(ctx context.Context, sel ast.SelectionSet, v *model.Repurchase30) graphql.Marshaler {

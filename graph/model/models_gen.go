@@ -124,6 +124,38 @@ type CartQuote struct {
 	Rewards []*QuoteReward `json:"rewards"`
 }
 
+// A client report (客户周报/月报) of an organization for a period; an agency's report covers the clients the viewer reads analytics of.
+type ClientReport struct {
+	// The organization.
+	Organization *ent.Organization `json:"organization"`
+	// Chinese title, e.g. 品牌A 月报 2026-11.
+	Title string `json:"title"`
+	// The period.
+	Period *InsightPeriod `json:"period"`
+	// The previous period (环比).
+	PreviousPeriod *InsightPeriod `json:"previousPeriod"`
+	// The same period a year earlier (同比).
+	YearAgoPeriod *InsightPeriod `json:"yearAgoPeriod"`
+	// KPI tiles: every KPI with its 环比, 同比 and target (as organizationInsights.kpis).
+	Kpis []*KPIComparison `json:"kpis"`
+	// GMV trend: one entry per day of the period.
+	Trend []*ReportDay `json:"trend"`
+	// Visitors → add-to-cart → ordering buyers → paying buyers.
+	Funnel []*FunnelStage `json:"funnel"`
+	// Share and conversion per traffic source.
+	TrafficMix []*TrafficSourceShare `json:"trafficMix"`
+	// The 10 products with the highest amount paid in the period.
+	TopProducts []*ReportProduct `json:"topProducts"`
+	// Campaigns that ran in the period (at most 20, earliest first), with their results.
+	Campaigns []*ReportCampaign `json:"campaigns"`
+	// KOL collaborations of those campaigns or of the content published in the period (at most 20).
+	Collaborations []*ReportCollaboration `json:"collaborations"`
+	// Content published in the period (at most 100, earliest first).
+	Contents []*ent.Content `json:"contents"`
+	// Alerts raised in the period in the report's organizations (at most 100, earliest first).
+	Alerts []*ent.Alert `json:"alerts"`
+}
+
 // A monthly cohort: buyers whose first paid order fell in the month.
 type CohortRow struct {
 	// Cohort month, YYYY-MM.
@@ -644,6 +676,62 @@ type RecommendedSlot struct {
 	SampleSize int `json:"sampleSize"`
 	// Whether the sample is large enough (at least 3 posts in the slot) to trust.
 	Reliable bool `json:"reliable"`
+}
+
+// A campaign that ran (at least partly) in the period, with its results.
+type ReportCampaign struct {
+	// The campaign.
+	Campaign *ent.Campaign `json:"campaign"`
+	// Its results: the orders of its store paid within its window.
+	Results *CampaignResults `json:"results"`
+}
+
+// A KOL collaboration of the period's campaigns or published content, with its attributed results.
+type ReportCollaboration struct {
+	// The collaboration.
+	Collaboration *ent.Collaboration `json:"collaboration"`
+	// 支付金额 of the paid orders carrying its tracking code.
+	AttributedGmv schematype.Money `json:"attributedGmv"`
+	// Paid orders carrying its tracking code.
+	AttributedOrders int `json:"attributedOrders"`
+	// Refunded amount of those orders.
+	AttributedRefunds schematype.Money `json:"attributedRefunds"`
+	// CPS commission on those orders.
+	Commission schematype.Money `json:"commission"`
+}
+
+// One day of the GMV trend.
+type ReportDay struct {
+	// Business day, YYYY-MM-DD (Asia/Shanghai).
+	Day string `json:"day"`
+	// 支付金额 of the day; the days add up to the period's paidAmount.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// 支付笔数 of the day.
+	PaidOrders int `json:"paidOrders"`
+	// 访客数 of the day.
+	Visitors int `json:"visitors"`
+}
+
+// A short-lived signed link to download a client report without a token header.
+type ReportLink struct {
+	// Path and query of the download, relative to the API's origin: GET it within 15 minutes (e.g. /reports/xlsx?link=…).
+	URL string `json:"url"`
+	// The format of the download.
+	Format ReportFormat `json:"format"`
+	// When the link stops working.
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// A top product of the period, by amount paid.
+type ReportProduct struct {
+	// The product.
+	Product *ent.Product `json:"product"`
+	// Number of its SKUs.
+	Skus int `json:"skus"`
+	// Amount paid for its SKUs in the period.
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// paidAmount ÷ the amount paid for all products in the period.
+	Share float64 `json:"share"`
 }
 
 // The 30-day repurchase rate (30日复购率).
@@ -1342,6 +1430,64 @@ func (e *RFMThresholdMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e RFMThresholdMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Format of a downloadable client report.
+type ReportFormat string
+
+const (
+	// Excel workbook (.xlsx): sheets 概览, 趋势, 渠道, 漏斗, 商品, 活动与达人, 内容, 预警, with native charts (GMV trend, traffic mix, funnel).
+	ReportFormatXlsx ReportFormat = "XLSX"
+	// Printable HTML page with inline CSS and SVG charts and no external asset (no script, font, image or link).
+	ReportFormatHTML ReportFormat = "HTML"
+)
+
+var AllReportFormat = []ReportFormat{
+	ReportFormatXlsx,
+	ReportFormatHTML,
+}
+
+func (e ReportFormat) IsValid() bool {
+	switch e {
+	case ReportFormatXlsx, ReportFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e ReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportFormat", str)
+	}
+	return nil
+}
+
+func (e ReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

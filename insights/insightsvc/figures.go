@@ -265,3 +265,31 @@ func Today(now time.Time) insights.Date {
 	}
 	return insights.DateOf(now, loc)
 }
+
+// Comparison is a KPI with its 环比, 同比 and target.
+type Comparison struct {
+	Metric                        insights.Metric
+	Value, Previous, YearAgo      float64
+	PreviousChange, YearAgoChange *float64 // nil when the base is 0
+	Target, Progress              *float64 // nil without a target
+}
+
+// Comparisons are every KPI of the result with its 环比, 同比 and target
+// (organizationInsights' kpis, the client report's tiles).
+func (r *Result) Comparisons() []Comparison {
+	cur, prev, year := r.Current.Total.KPIs(), r.Previous.Total.KPIs(), r.YearAgo.Total.KPIs()
+	out := make([]Comparison, 0, len(insights.Metrics))
+	for _, m := range insights.Metrics {
+		v, _ := cur.Value(m)
+		pv, _ := prev.Value(m)
+		yv, _ := year.Value(m)
+		c := Comparison{Metric: m, Value: v, Previous: pv, YearAgo: yv,
+			PreviousChange: insights.Compare(v, pv).Relative, YearAgoChange: insights.Compare(v, yv).Relative}
+		if t, ok := r.Targets[m]; ok {
+			c.Target = &t
+			c.Progress = insights.Progress(v, t)
+		}
+		out = append(out, c)
+	}
+	return out
+}
