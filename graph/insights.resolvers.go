@@ -12,7 +12,6 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/generated"
 	"github.com/opsgraph/opsgraph/graph/model"
-	"github.com/opsgraph/opsgraph/insights/insightsvc"
 )
 
 // Results is the resolver for the results field.
