@@ -16,12 +16,17 @@ import (
 	"github.com/opsgraph/opsgraph/internal/testenv"
 )
 
-// jsonHas is a raw-SQL test that a JSON string array column holds s.
-func (d direct) jsonHas(col string) string {
-	if d.postgres {
-		return col + "::text LIKE ?"
+// jsonHas is a raw-SQL test that a JSON string array column holds the
+// (quoted, %-wrapped) argument.
+func jsonHas(col string) string {
+	return "CAST(" + col + " AS TEXT) LIKE ?"
+}
+
+func fmtRoi(r *float64) any {
+	if r == nil {
+		return nil
 	}
-	return col + " LIKE ?"
+	return *r
 }
 
 type shareOut struct {
@@ -84,10 +89,10 @@ func TestAttributionMatchesDirectSQL(t *testing.T) {
 			// Explicit ids: in the demo every order carries at most one id.
 			cond, args := []string{}, []any{}
 			for _, p := range n.PlatformPromotionIds {
-				cond, args = append(cond, d.jsonHas("promotion_ids")), append(args, `%"`+p+`"%`)
+				cond, args = append(cond, jsonHas("promotion_ids")), append(args, `%"`+p+`"%`)
 			}
 			for _, p := range n.PlatformCouponIds {
-				cond, args = append(cond, d.jsonHas("coupon_ids")), append(args, `%"`+p+`"%`)
+				cond, args = append(cond, jsonHas("coupon_ids")), append(args, `%"`+p+`"%`)
 			}
 			if len(cond) == 0 {
 				t.Fatalf("%s: demo campaign without platform ids", n.Name)
@@ -114,7 +119,7 @@ func TestAttributionMatchesDirectSQL(t *testing.T) {
 				withSpend++
 				want := float64(r.PaidAmount.fen(t)) / float64(spend)
 				if r.Roi == nil || math.Abs(*r.Roi-want) > 1e-9 {
-					t.Errorf("%s: roi %v, want %v", n.Name, r.Roi, want)
+					t.Errorf("%s: roi %v, want %v", n.Name, fmtRoi(r.Roi), want)
 				}
 			} else if r.Roi != nil {
 				t.Errorf("%s: roi %v without spend", n.Name, *r.Roi)
@@ -254,7 +259,7 @@ func TestKOLSettlementLifecycle(t *testing.T) {
 			if codes != nil {
 				t.Fatalf("generate for partner %d: %v", p.ID, codes)
 			}
-			if s.Commission.fen(t) > st.Commission.fen(t) || st.ID == "" {
+			if st.ID == "" || s.Commission.fen(t) > st.Commission.fen(t) {
 				st = s
 			}
 		}

@@ -76,6 +76,9 @@ type Campaign struct {
 	// the SKUs of its products); empty with WholeStore.
 	SKUIDs     []int
 	WholeStore bool
+	// IdsOnly marks a campaign that never ran or was cancelled (DRAFT,
+	// CANCELLED): only its explicit platform ids attribute orders to it.
+	IdsOnly bool
 }
 
 // Collaboration is a KOL collaboration as attribution sees it.
@@ -268,14 +271,14 @@ func (ix *index) match(o *Order) Match {
 	// Campaign 2: the collaboration's campaign, in the order's store and
 	// window.
 	if m.Collaboration != 0 {
-		if c := ix.campaign[ix.collab[m.Collaboration].CampaignID]; c != nil && c.StoreID == o.StoreID && c.runs(o.PaidAt) {
+		if c := ix.campaign[ix.collab[m.Collaboration].CampaignID]; c != nil && c.StoreID == o.StoreID && !c.IdsOnly && c.runs(o.PaidAt) {
 			m.Campaign, m.CampaignBy = c.ID, m.CollaborationBy
 			return m
 		}
 	}
 	// Campaign 3: product scope and window.
 	for _, c := range ix.byStore[o.StoreID] {
-		if !c.runs(o.PaidAt) || !ix.covers(c, o) {
+		if c.IdsOnly || !c.runs(o.PaidAt) || !ix.covers(c, o) {
 			continue
 		}
 		if best == nil || scopeBetter(c, best) {

@@ -24,6 +24,7 @@ func fixture() ([]Campaign, []Collaboration) {
 			{ID: 11, StoreID: 1, StartsAt: day(9), EndsAt: day(20), SKUIDs: []int{100}, PromotionIDs: []string{"P11"}, CouponIDs: []string{"C11"}},
 			{ID: 12, StoreID: 1, StartsAt: day(0), EndsAt: day(30), SKUIDs: []int{999}, CouponIDs: []string{"C12"}},
 			{ID: 20, StoreID: 2, StartsAt: day(0), EndsAt: day(30), WholeStore: true, PromotionIDs: []string{"P11"}},
+			{ID: 21, StoreID: 2, StartsAt: day(0), EndsAt: day(30), SKUIDs: []int{100}, IdsOnly: true, CouponIDs: []string{"C21"}},
 		}, []Collaboration{
 			{ID: 30, CampaignID: 11, TrackingCode: "kA", CreatedAt: day(-5)},
 			{ID: 31, TrackingCode: "kA", CreatedAt: day(24)},
@@ -75,6 +76,10 @@ func TestAttributePrecedence(t *testing.T) {
 			Match{Campaign: 10, CampaignBy: ProductScope}},
 		{"collaboration's campaign of another store is not used", Order{StoreID: 2, PaidAt: day(12), AuthorID: "au9"},
 			Match{Campaign: 20, CampaignBy: ProductScope, Collaboration: 32, CollaborationBy: AuthorID}},
+		{"a cancelled campaign gets no scope orders", Order{StoreID: 2, PaidAt: day(12), SKUIDs: []int{100}},
+			Match{Campaign: 20, CampaignBy: ProductScope}},
+		{"but keeps its explicit ids", Order{StoreID: 2, PaidAt: day(12), SKUIDs: []int{100}, CouponIDs: []string{"C21"}},
+			Match{Campaign: 21, CampaignBy: CouponID}},
 		{"store without campaigns", Order{StoreID: 3, PaidAt: day(12)}, Match{}},
 	}
 	camps, collabs := fixture()

@@ -97,7 +97,7 @@ func ForOrg(ctx context.Context, client *ent.Client, org int) (*Org, error) {
 // Load computes the attribution of org's paid orders in w.
 func Load(ctx context.Context, client *ent.Client, org int, w Window) (*Org, error) {
 	camps, err := client.Campaign.Query().Where(campaign.OrganizationID(org)).
-		Select(campaign.FieldID, campaign.FieldStoreID, campaign.FieldStartsAt, campaign.FieldEndsAt,
+		Select(campaign.FieldID, campaign.FieldStoreID, campaign.FieldStatus, campaign.FieldStartsAt, campaign.FieldEndsAt,
 			campaign.FieldPlatformPromotionIds, campaign.FieldPlatformCouponIds).
 		WithProducts(func(q *ent.ProductQuery) { q.Select(product.FieldID) }).
 		WithSkus(func(q *ent.SKUQuery) { q.Select(sku.FieldID) }).All(ctx)
@@ -125,7 +125,8 @@ func Load(ctx context.Context, client *ent.Client, org int, w Window) (*Org, err
 	for i, c := range camps {
 		ac := attribution.Campaign{ID: c.ID, StoreID: c.StoreID, StartsAt: c.StartsAt, EndsAt: c.EndsAt,
 			PromotionIDs: c.PlatformPromotionIds, CouponIDs: c.PlatformCouponIds,
-			WholeStore: len(c.Edges.Products) == 0 && len(c.Edges.Skus) == 0}
+			WholeStore: len(c.Edges.Products) == 0 && len(c.Edges.Skus) == 0,
+			IdsOnly:    c.Status == campaign.StatusDRAFT || c.Status == campaign.StatusCANCELLED}
 		for _, p := range c.Edges.Products {
 			ac.SKUIDs = append(ac.SKUIDs, skusOf[p.ID]...)
 		}
