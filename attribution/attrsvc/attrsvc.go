@@ -171,11 +171,12 @@ func Load(ctx context.Context, client *ent.Client, org int, w Window) (*Org, err
 	evidence := []predicate.Order{order.TrackingCodeNEQ(""), order.AuthorIDNEQ(""),
 		order.PromotionIdsNotNil(), order.CouponIdsNotNil()}
 	if len(camps) > 0 {
-		evidence = append(evidence, order.And(order.PaidAtGTE(minStart), order.PaidAtLT(maxEnd)))
+		evidence = append(evidence, order.And(order.PaidAtGTE(minStart.UTC()), order.PaidAtLT(maxEnd.UTC())))
 	}
 	where := []predicate.Order{order.OrganizationID(org), order.StatusIn(PaidStatuses...), order.PaidAtNotNil(), order.Or(evidence...)}
 	if !w.From.IsZero() {
-		where = append(where, order.PaidAtGTE(w.From), order.PaidAtLT(w.To))
+		// UTC: SQLite compares times as text.
+		where = append(where, order.PaidAtGTE(w.From.UTC()), order.PaidAtLT(w.To.UTC()))
 	}
 	ords, err := client.Order.Query().Where(where...).
 		Select(order.FieldID, order.FieldStoreID, order.FieldStatus, order.FieldPaid, order.FieldDiscount, order.FieldPaidAt,
