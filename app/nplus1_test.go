@@ -9,14 +9,17 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
+	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/internal/testenv"
 )
 
 // seedStores creates n stores in org, each with 2 campaigns (each with 2 KOL
-// collaborations) and 2 products (each with 3 SKUs).
+// collaborations with a tracking code) and 2 products (each with 3 SKUs), and
+// 3 paid orders per campaign (2 through its collaborations' codes).
 func seedStores(t testing.TB, c *ent.Client, org, n int) {
 	t.Helper()
 	ctx := authz.SystemContext(context.Background())
@@ -47,7 +50,8 @@ func seedStores(t testing.TB, c *ent.Client, org, n int) {
 	var collabs []*ent.CollaborationCreate
 	for i, cm := range cs {
 		for j := 0; j < 2; j++ {
-			collabs = append(collabs, c.Collaboration.Create().SetCampaignID(cm.ID).SetKolPartnerID(kp[(i+j)%len(kp)].ID))
+			collabs = append(collabs, c.Collaboration.Create().SetCampaignID(cm.ID).SetKolPartnerID(kp[(i+j)%len(kp)].ID).
+				SetStatus(collaboration.StatusCONFIRMED).SetFee(1000).SetCommissionRate(0.1).SetTrackingCode(fmt.Sprintf("t-%d-%d", i, j)))
 		}
 	}
 	c.Collaboration.CreateBulk(collabs...).ExecX(ctx)
@@ -57,13 +61,38 @@ func seedStores(t testing.TB, c *ent.Client, org, n int) {
 			skus = append(skus, c.SKU.Create().SetProductID(p.ID).SetName(fmt.Sprintf("规格 %d", j)).SetPrice(9900).SetStock(10))
 		}
 	}
-	c.SKU.CreateBulk(skus...).ExecX(ctx)
+	sk := c.SKU.CreateBulk(skus...).SaveX(ctx)
+	// Paid orders: one through each collaboration's code, one in scope.
+	var orders []*ent.OrderCreate
+	for i, cm := range cs {
+		for j := 0; j < 3; j++ {
+			o := c.Order.Create().SetStoreID(cm.StoreID).SetPlatform(order.PlatformTMALL).SetExternalID(fmt.Sprintf("o-%d-%d", i, j)).
+				SetStatus(order.StatusPAID).SetTotal(9900).SetPaid(9900).SetDiscount(100).SetBuyerRef(fmt.Sprintf("b%d", j)).
+				SetOrderedAt(now.Add(time.Hour)).SetPaidAt(now.Add(time.Hour))
+			if j < 2 {
+				o.SetTrackingCode(fmt.Sprintf("t-%d-%d", i, j))
+			}
+			orders = append(orders, o)
+		}
+	}
+	ords := c.Order.CreateBulk(orders...).SaveX(ctx)
+	lines := make([]*ent.OrderLineCreate, len(ords))
+	for i, o := range ords {
+		lines[i] = c.OrderLine.Create().SetOrderID(o.ID).SetSkuID(sk[i%len(sk)].ID).SetTitle("商品").SetQuantity(1).SetUnitPrice(9900).SetTotal(9900)
+	}
+	c.OrderLine.CreateBulk(lines...).ExecX(ctx)
 }
 
 const (
 	campaignsQuery = `query($n: Int!) { stores(first: $n) { totalCount edges { node { name
 		campaigns(first: 5) { edges { node { name kind
 			collaborations(first: 5) { edges { node { status kolPartner { handle tier } } } } } } } } } } }`
+	// Computed attribution: one organization's attribution per request.
+	attributionQuery = `query($n: Int!) { stores(first: $n) { edges { node { name
+		campaigns(first: 5) { edges { node { name spend { amount } discountGiven { amount }
+			results { paidAmount { amount } payingBuyers spend { amount } roi byRule { rule paidOrders } }
+			collaborations(first: 5) { edges { node { attributedGmv { amount } attributedOrders commission { amount }
+				attributedBy { rule paidAmount { amount } } } } } } } } } } } }`
 	productsQuery = `query($n: Int!) { stores(first: $n) { edges { node { name
 		products(first: 10) { totalCount edges { node { title price { amount } skus(first: 10) { edges { node { name stock price { amount } } } } } } } } } } }`
 )
@@ -80,7 +109,7 @@ func TestNoNPlusOne(t *testing.T) {
 			org := env.Org(t, "Brand", 0)
 			seedStores(t, env.Client, org, n)
 			tok := env.User(t, "owner@brand.test", testenv.Grant{Org: org, Role: "owner"})
-			for name, q := range map[string]string{"campaigns": campaignsQuery, "products": productsQuery} {
+			for name, q := range map[string]string{"campaigns": campaignsQuery, "products": productsQuery, "attribution": attributionQuery} {
 				var out struct {
 					Stores struct {
 						Edges []struct{ Node json } `json:"edges"`

@@ -144,6 +144,7 @@ func (s *seeder) run(ctx context.Context) error {
 		{"campaigns", s.campaigns},
 		{"KOL partners", s.kols},
 		{"collaborations", s.collaborations},
+		{"attribution ids", s.attribution},
 		{"content operations", s.contentOps},
 	}
 	for _, st := range steps {

@@ -43,10 +43,14 @@ type Campaign struct {
 	Phases []schematype.CampaignPhase `json:"phases,omitempty"`
 	// Budget.
 	Budget schematype.Money `json:"budget,omitempty"`
-	// Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
+	// Spend last recorded by the budget check (discounts given in attributed orders plus KOL fees); the API computes spend live.
 	Spend schematype.Money `json:"spend,omitempty"`
-	// Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
+	// Discounts given in attributed orders, last recorded by the budget check; the API computes discountGiven live.
 	DiscountGiven schematype.Money `json:"discount_given,omitempty"`
+	// The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first.
+	PlatformPromotionIds []string `json:"platform_promotion_ids,omitempty"`
+	// The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first.
+	PlatformCouponIds []string `json:"platform_coupon_ids,omitempty"`
 	// When spend first reached 90 % of the budget and an alert was raised.
 	BudgetAlertedAt *time.Time `json:"budget_alerted_at,omitempty"`
 	// Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
@@ -140,7 +144,7 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case campaign.FieldPhases, campaign.FieldRules:
+		case campaign.FieldPhases, campaign.FieldPlatformPromotionIds, campaign.FieldPlatformCouponIds, campaign.FieldRules:
 			values[i] = new([]byte)
 		case campaign.FieldExclusive, campaign.FieldClearance:
 			values[i] = new(sql.NullBool)
@@ -250,6 +254,22 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field discount_given", values[i])
 			} else if value.Valid {
 				_m.DiscountGiven = schematype.Money(value.Int64)
+			}
+		case campaign.FieldPlatformPromotionIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field platform_promotion_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PlatformPromotionIds); err != nil {
+					return fmt.Errorf("unmarshal field platform_promotion_ids: %w", err)
+				}
+			}
+		case campaign.FieldPlatformCouponIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field platform_coupon_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PlatformCouponIds); err != nil {
+					return fmt.Errorf("unmarshal field platform_coupon_ids: %w", err)
+				}
 			}
 		case campaign.FieldBudgetAlertedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -383,6 +403,12 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("discount_given=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DiscountGiven))
+	builder.WriteString(", ")
+	builder.WriteString("platform_promotion_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlatformPromotionIds))
+	builder.WriteString(", ")
+	builder.WriteString("platform_coupon_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlatformCouponIds))
 	builder.WriteString(", ")
 	if v := _m.BudgetAlertedAt; v != nil {
 		builder.WriteString("budget_alerted_at=")

@@ -154,6 +154,18 @@ func (_c *CampaignCreate) SetNillableDiscountGiven(v *schematype.Money) *Campaig
 	return _c
 }
 
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (_c *CampaignCreate) SetPlatformPromotionIds(v []string) *CampaignCreate {
+	_c.mutation.SetPlatformPromotionIds(v)
+	return _c
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (_c *CampaignCreate) SetPlatformCouponIds(v []string) *CampaignCreate {
+	_c.mutation.SetPlatformCouponIds(v)
+	return _c
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_c *CampaignCreate) SetBudgetAlertedAt(v time.Time) *CampaignCreate {
 	_c.mutation.SetBudgetAlertedAt(v)
@@ -500,6 +512,14 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
 		_node.DiscountGiven = value
 	}
+	if value, ok := _c.mutation.PlatformPromotionIds(); ok {
+		_spec.SetField(campaign.FieldPlatformPromotionIds, field.TypeJSON, value)
+		_node.PlatformPromotionIds = value
+	}
+	if value, ok := _c.mutation.PlatformCouponIds(); ok {
+		_spec.SetField(campaign.FieldPlatformCouponIds, field.TypeJSON, value)
+		_node.PlatformCouponIds = value
+	}
 	if value, ok := _c.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
 		_node.BudgetAlertedAt = &value
@@ -798,6 +818,42 @@ func (u *CampaignUpsert) AddDiscountGiven(v schematype.Money) *CampaignUpsert {
 	return u
 }
 
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (u *CampaignUpsert) SetPlatformPromotionIds(v []string) *CampaignUpsert {
+	u.Set(campaign.FieldPlatformPromotionIds, v)
+	return u
+}
+
+// UpdatePlatformPromotionIds sets the "platform_promotion_ids" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdatePlatformPromotionIds() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldPlatformPromotionIds)
+	return u
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (u *CampaignUpsert) ClearPlatformPromotionIds() *CampaignUpsert {
+	u.SetNull(campaign.FieldPlatformPromotionIds)
+	return u
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (u *CampaignUpsert) SetPlatformCouponIds(v []string) *CampaignUpsert {
+	u.Set(campaign.FieldPlatformCouponIds, v)
+	return u
+}
+
+// UpdatePlatformCouponIds sets the "platform_coupon_ids" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdatePlatformCouponIds() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldPlatformCouponIds)
+	return u
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (u *CampaignUpsert) ClearPlatformCouponIds() *CampaignUpsert {
+	u.SetNull(campaign.FieldPlatformCouponIds)
+	return u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (u *CampaignUpsert) SetBudgetAlertedAt(v time.Time) *CampaignUpsert {
 	u.Set(campaign.FieldBudgetAlertedAt, v)
@@ -1080,6 +1136,48 @@ func (u *CampaignUpsertOne) AddDiscountGiven(v schematype.Money) *CampaignUpsert
 func (u *CampaignUpsertOne) UpdateDiscountGiven() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateDiscountGiven()
+	})
+}
+
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (u *CampaignUpsertOne) SetPlatformPromotionIds(v []string) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetPlatformPromotionIds(v)
+	})
+}
+
+// UpdatePlatformPromotionIds sets the "platform_promotion_ids" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdatePlatformPromotionIds() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdatePlatformPromotionIds()
+	})
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (u *CampaignUpsertOne) ClearPlatformPromotionIds() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearPlatformPromotionIds()
+	})
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (u *CampaignUpsertOne) SetPlatformCouponIds(v []string) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetPlatformCouponIds(v)
+	})
+}
+
+// UpdatePlatformCouponIds sets the "platform_coupon_ids" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdatePlatformCouponIds() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdatePlatformCouponIds()
+	})
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (u *CampaignUpsertOne) ClearPlatformCouponIds() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearPlatformCouponIds()
 	})
 }
 
@@ -1542,6 +1640,48 @@ func (u *CampaignUpsertBulk) AddDiscountGiven(v schematype.Money) *CampaignUpser
 func (u *CampaignUpsertBulk) UpdateDiscountGiven() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateDiscountGiven()
+	})
+}
+
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (u *CampaignUpsertBulk) SetPlatformPromotionIds(v []string) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetPlatformPromotionIds(v)
+	})
+}
+
+// UpdatePlatformPromotionIds sets the "platform_promotion_ids" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdatePlatformPromotionIds() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdatePlatformPromotionIds()
+	})
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (u *CampaignUpsertBulk) ClearPlatformPromotionIds() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearPlatformPromotionIds()
+	})
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (u *CampaignUpsertBulk) SetPlatformCouponIds(v []string) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetPlatformCouponIds(v)
+	})
+}
+
+// UpdatePlatformCouponIds sets the "platform_coupon_ids" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdatePlatformCouponIds() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdatePlatformCouponIds()
+	})
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (u *CampaignUpsertBulk) ClearPlatformCouponIds() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.ClearPlatformCouponIds()
 	})
 }
 

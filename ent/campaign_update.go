@@ -191,6 +191,42 @@ func (_u *CampaignUpdate) AddDiscountGiven(v schematype.Money) *CampaignUpdate {
 	return _u
 }
 
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (_u *CampaignUpdate) SetPlatformPromotionIds(v []string) *CampaignUpdate {
+	_u.mutation.SetPlatformPromotionIds(v)
+	return _u
+}
+
+// AppendPlatformPromotionIds appends value to the "platform_promotion_ids" field.
+func (_u *CampaignUpdate) AppendPlatformPromotionIds(v []string) *CampaignUpdate {
+	_u.mutation.AppendPlatformPromotionIds(v)
+	return _u
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (_u *CampaignUpdate) ClearPlatformPromotionIds() *CampaignUpdate {
+	_u.mutation.ClearPlatformPromotionIds()
+	return _u
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (_u *CampaignUpdate) SetPlatformCouponIds(v []string) *CampaignUpdate {
+	_u.mutation.SetPlatformCouponIds(v)
+	return _u
+}
+
+// AppendPlatformCouponIds appends value to the "platform_coupon_ids" field.
+func (_u *CampaignUpdate) AppendPlatformCouponIds(v []string) *CampaignUpdate {
+	_u.mutation.AppendPlatformCouponIds(v)
+	return _u
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (_u *CampaignUpdate) ClearPlatformCouponIds() *CampaignUpdate {
+	_u.mutation.ClearPlatformCouponIds()
+	return _u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_u *CampaignUpdate) SetBudgetAlertedAt(v time.Time) *CampaignUpdate {
 	_u.mutation.SetBudgetAlertedAt(v)
@@ -517,6 +553,28 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
 		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PlatformPromotionIds(); ok {
+		_spec.SetField(campaign.FieldPlatformPromotionIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPlatformPromotionIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, campaign.FieldPlatformPromotionIds, value)
+		})
+	}
+	if _u.mutation.PlatformPromotionIdsCleared() {
+		_spec.ClearField(campaign.FieldPlatformPromotionIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PlatformCouponIds(); ok {
+		_spec.SetField(campaign.FieldPlatformCouponIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPlatformCouponIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, campaign.FieldPlatformCouponIds, value)
+		})
+	}
+	if _u.mutation.PlatformCouponIdsCleared() {
+		_spec.ClearField(campaign.FieldPlatformCouponIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
@@ -847,6 +905,42 @@ func (_u *CampaignUpdateOne) SetNillableDiscountGiven(v *schematype.Money) *Camp
 // AddDiscountGiven adds value to the "discount_given" field.
 func (_u *CampaignUpdateOne) AddDiscountGiven(v schematype.Money) *CampaignUpdateOne {
 	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (_u *CampaignUpdateOne) SetPlatformPromotionIds(v []string) *CampaignUpdateOne {
+	_u.mutation.SetPlatformPromotionIds(v)
+	return _u
+}
+
+// AppendPlatformPromotionIds appends value to the "platform_promotion_ids" field.
+func (_u *CampaignUpdateOne) AppendPlatformPromotionIds(v []string) *CampaignUpdateOne {
+	_u.mutation.AppendPlatformPromotionIds(v)
+	return _u
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (_u *CampaignUpdateOne) ClearPlatformPromotionIds() *CampaignUpdateOne {
+	_u.mutation.ClearPlatformPromotionIds()
+	return _u
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (_u *CampaignUpdateOne) SetPlatformCouponIds(v []string) *CampaignUpdateOne {
+	_u.mutation.SetPlatformCouponIds(v)
+	return _u
+}
+
+// AppendPlatformCouponIds appends value to the "platform_coupon_ids" field.
+func (_u *CampaignUpdateOne) AppendPlatformCouponIds(v []string) *CampaignUpdateOne {
+	_u.mutation.AppendPlatformCouponIds(v)
+	return _u
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (_u *CampaignUpdateOne) ClearPlatformCouponIds() *CampaignUpdateOne {
+	_u.mutation.ClearPlatformCouponIds()
 	return _u
 }
 
@@ -1206,6 +1300,28 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	}
 	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
 		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PlatformPromotionIds(); ok {
+		_spec.SetField(campaign.FieldPlatformPromotionIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPlatformPromotionIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, campaign.FieldPlatformPromotionIds, value)
+		})
+	}
+	if _u.mutation.PlatformPromotionIdsCleared() {
+		_spec.ClearField(campaign.FieldPlatformPromotionIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PlatformCouponIds(); ok {
+		_spec.SetField(campaign.FieldPlatformCouponIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPlatformCouponIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, campaign.FieldPlatformCouponIds, value)
+		})
+	}
+	if _u.mutation.PlatformCouponIdsCleared() {
+		_spec.ClearField(campaign.FieldPlatformCouponIds, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)

@@ -30,6 +30,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -83,6 +84,8 @@ type Client struct {
 	InsightTarget *InsightTargetClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
+	// KOLSettlement is the client for interacting with the KOLSettlement builders.
+	KOLSettlement *KOLSettlementClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
 	KnownAddress *KnownAddressClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -142,6 +145,7 @@ func (c *Client) init() {
 	c.InsightSetting = NewInsightSettingClient(c.config)
 	c.InsightTarget = NewInsightTargetClient(c.config)
 	c.KOLPartner = NewKOLPartnerClient(c.config)
+	c.KOLSettlement = NewKOLSettlementClient(c.config)
 	c.KnownAddress = NewKnownAddressClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
@@ -265,6 +269,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		InsightSetting:     NewInsightSettingClient(cfg),
 		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
+		KOLSettlement:      NewKOLSettlementClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
 		Membership:         NewMembershipClient(cfg),
@@ -315,6 +320,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		InsightSetting:     NewInsightSettingClient(cfg),
 		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
+		KOLSettlement:      NewKOLSettlementClient(cfg),
 		KnownAddress:       NewKnownAddressClient(cfg),
 		LoginThrottle:      NewLoginThrottleClient(cfg),
 		Membership:         NewMembershipClient(cfg),
@@ -363,10 +369,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
 		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
-		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KnownAddress,
-		c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order, c.OrderLine,
-		c.Organization, c.PlatformConnection, c.Product, c.SKU, c.SKUSalesDay,
-		c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
+		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
+		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
+		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -378,10 +384,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
 		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
-		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KnownAddress,
-		c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order, c.OrderLine,
-		c.Organization, c.PlatformConnection, c.Product, c.SKU, c.SKUSalesDay,
-		c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
+		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
+		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
+		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -418,6 +424,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.InsightTarget.mutate(ctx, m)
 	case *KOLPartnerMutation:
 		return c.KOLPartner.mutate(ctx, m)
+	case *KOLSettlementMutation:
+		return c.KOLSettlement.mutate(ctx, m)
 	case *KnownAddressMutation:
 		return c.KnownAddress.mutate(ctx, m)
 	case *LoginThrottleMutation:
@@ -2771,6 +2779,22 @@ func (c *KOLPartnerClient) QueryCollaborations(_m *KOLPartner) *CollaborationQue
 	return query
 }
 
+// QuerySettlements queries the settlements edge of a KOLPartner.
+func (c *KOLPartnerClient) QuerySettlements(_m *KOLPartner) *KOLSettlementQuery {
+	query := (&KOLSettlementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kolpartner.Table, kolpartner.FieldID, id),
+			sqlgraph.To(kolsettlement.Table, kolsettlement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, kolpartner.SettlementsTable, kolpartner.SettlementsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *KOLPartnerClient) Hooks() []Hook {
 	hooks := c.hooks.KOLPartner
@@ -2794,6 +2818,172 @@ func (c *KOLPartnerClient) mutate(ctx context.Context, m *KOLPartnerMutation) (V
 		return (&KOLPartnerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown KOLPartner mutation op: %q", m.Op())
+	}
+}
+
+// KOLSettlementClient is a client for the KOLSettlement schema.
+type KOLSettlementClient struct {
+	config
+}
+
+// NewKOLSettlementClient returns a client for the KOLSettlement from the given config.
+func NewKOLSettlementClient(c config) *KOLSettlementClient {
+	return &KOLSettlementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `kolsettlement.Hooks(f(g(h())))`.
+func (c *KOLSettlementClient) Use(hooks ...Hook) {
+	c.hooks.KOLSettlement = append(c.hooks.KOLSettlement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `kolsettlement.Intercept(f(g(h())))`.
+func (c *KOLSettlementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.KOLSettlement = append(c.inters.KOLSettlement, interceptors...)
+}
+
+// Create returns a builder for creating a KOLSettlement entity.
+func (c *KOLSettlementClient) Create() *KOLSettlementCreate {
+	mutation := newKOLSettlementMutation(c.config, OpCreate)
+	return &KOLSettlementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of KOLSettlement entities.
+func (c *KOLSettlementClient) CreateBulk(builders ...*KOLSettlementCreate) *KOLSettlementCreateBulk {
+	return &KOLSettlementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *KOLSettlementClient) MapCreateBulk(slice any, setFunc func(*KOLSettlementCreate, int)) *KOLSettlementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &KOLSettlementCreateBulk{err: fmt.Errorf("calling to KOLSettlementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*KOLSettlementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &KOLSettlementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for KOLSettlement.
+func (c *KOLSettlementClient) Update() *KOLSettlementUpdate {
+	mutation := newKOLSettlementMutation(c.config, OpUpdate)
+	return &KOLSettlementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *KOLSettlementClient) UpdateOne(_m *KOLSettlement) *KOLSettlementUpdateOne {
+	mutation := newKOLSettlementMutation(c.config, OpUpdateOne, withKOLSettlement(_m))
+	return &KOLSettlementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *KOLSettlementClient) UpdateOneID(id int) *KOLSettlementUpdateOne {
+	mutation := newKOLSettlementMutation(c.config, OpUpdateOne, withKOLSettlementID(id))
+	return &KOLSettlementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for KOLSettlement.
+func (c *KOLSettlementClient) Delete() *KOLSettlementDelete {
+	mutation := newKOLSettlementMutation(c.config, OpDelete)
+	return &KOLSettlementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *KOLSettlementClient) DeleteOne(_m *KOLSettlement) *KOLSettlementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *KOLSettlementClient) DeleteOneID(id int) *KOLSettlementDeleteOne {
+	builder := c.Delete().Where(kolsettlement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &KOLSettlementDeleteOne{builder}
+}
+
+// Query returns a query builder for KOLSettlement.
+func (c *KOLSettlementClient) Query() *KOLSettlementQuery {
+	return &KOLSettlementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeKOLSettlement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a KOLSettlement entity by its id.
+func (c *KOLSettlementClient) Get(ctx context.Context, id int) (*KOLSettlement, error) {
+	return c.Query().Where(kolsettlement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *KOLSettlementClient) GetX(ctx context.Context, id int) *KOLSettlement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a KOLSettlement.
+func (c *KOLSettlementClient) QueryOrganization(_m *KOLSettlement) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kolsettlement.Table, kolsettlement.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, kolsettlement.OrganizationTable, kolsettlement.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryKolPartner queries the kol_partner edge of a KOLSettlement.
+func (c *KOLSettlementClient) QueryKolPartner(_m *KOLSettlement) *KOLPartnerQuery {
+	query := (&KOLPartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kolsettlement.Table, kolsettlement.FieldID, id),
+			sqlgraph.To(kolpartner.Table, kolpartner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, kolsettlement.KolPartnerTable, kolsettlement.KolPartnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *KOLSettlementClient) Hooks() []Hook {
+	hooks := c.hooks.KOLSettlement
+	return append(hooks[:len(hooks):len(hooks)], kolsettlement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *KOLSettlementClient) Interceptors() []Interceptor {
+	return c.inters.KOLSettlement
+}
+
+func (c *KOLSettlementClient) mutate(ctx context.Context, m *KOLSettlementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&KOLSettlementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&KOLSettlementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&KOLSettlementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&KOLSettlementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown KOLSettlement mutation op: %q", m.Op())
 	}
 }
 
@@ -5752,16 +5942,17 @@ type (
 	hooks struct {
 		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
 		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
-		InsightTarget, KOLPartner, KnownAddress, LoginThrottle, Membership,
-		MetricSnapshot, Order, OrderLine, Organization, PlatformConnection, Product,
-		SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob, User []ent.Hook
+		InsightTarget, KOLPartner, KOLSettlement, KnownAddress, LoginThrottle,
+		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
+		Product, SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
+		User []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
 		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
-		InsightTarget, KOLPartner, KnownAddress, LoginThrottle, Membership,
-		MetricSnapshot, Order, OrderLine, Organization, PlatformConnection, Product,
-		SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
+		InsightTarget, KOLPartner, KOLSettlement, KnownAddress, LoginThrottle,
+		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
+		Product, SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
 		User []ent.Interceptor
 	}
 )

@@ -27,6 +27,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -117,6 +118,7 @@ func checkColumn(t, c string) error {
 			insightsetting.Table:     insightsetting.ValidColumn,
 			insighttarget.Table:      insighttarget.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,
+			kolsettlement.Table:      kolsettlement.ValidColumn,
 			knownaddress.Table:       knownaddress.ValidColumn,
 			loginthrottle.Table:      loginthrottle.ValidColumn,
 			membership.Table:         membership.ValidColumn,

@@ -18,6 +18,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -44,7 +45,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -180,24 +181,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Campaign",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			campaign.FieldCreatedAt:       {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
-			campaign.FieldUpdatedAt:       {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
-			campaign.FieldOrganizationID:  {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
-			campaign.FieldStoreID:         {Type: field.TypeInt, Column: campaign.FieldStoreID},
-			campaign.FieldName:            {Type: field.TypeString, Column: campaign.FieldName},
-			campaign.FieldKind:            {Type: field.TypeEnum, Column: campaign.FieldKind},
-			campaign.FieldStatus:          {Type: field.TypeEnum, Column: campaign.FieldStatus},
-			campaign.FieldStartsAt:        {Type: field.TypeTime, Column: campaign.FieldStartsAt},
-			campaign.FieldEndsAt:          {Type: field.TypeTime, Column: campaign.FieldEndsAt},
-			campaign.FieldPhases:          {Type: field.TypeJSON, Column: campaign.FieldPhases},
-			campaign.FieldBudget:          {Type: field.TypeInt64, Column: campaign.FieldBudget},
-			campaign.FieldSpend:           {Type: field.TypeInt64, Column: campaign.FieldSpend},
-			campaign.FieldDiscountGiven:   {Type: field.TypeInt64, Column: campaign.FieldDiscountGiven},
-			campaign.FieldBudgetAlertedAt: {Type: field.TypeTime, Column: campaign.FieldBudgetAlertedAt},
-			campaign.FieldExclusive:       {Type: field.TypeBool, Column: campaign.FieldExclusive},
-			campaign.FieldThresholdBasis:  {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
-			campaign.FieldClearance:       {Type: field.TypeBool, Column: campaign.FieldClearance},
-			campaign.FieldRules:           {Type: field.TypeJSON, Column: campaign.FieldRules},
+			campaign.FieldCreatedAt:            {Type: field.TypeTime, Column: campaign.FieldCreatedAt},
+			campaign.FieldUpdatedAt:            {Type: field.TypeTime, Column: campaign.FieldUpdatedAt},
+			campaign.FieldOrganizationID:       {Type: field.TypeInt, Column: campaign.FieldOrganizationID},
+			campaign.FieldStoreID:              {Type: field.TypeInt, Column: campaign.FieldStoreID},
+			campaign.FieldName:                 {Type: field.TypeString, Column: campaign.FieldName},
+			campaign.FieldKind:                 {Type: field.TypeEnum, Column: campaign.FieldKind},
+			campaign.FieldStatus:               {Type: field.TypeEnum, Column: campaign.FieldStatus},
+			campaign.FieldStartsAt:             {Type: field.TypeTime, Column: campaign.FieldStartsAt},
+			campaign.FieldEndsAt:               {Type: field.TypeTime, Column: campaign.FieldEndsAt},
+			campaign.FieldPhases:               {Type: field.TypeJSON, Column: campaign.FieldPhases},
+			campaign.FieldBudget:               {Type: field.TypeInt64, Column: campaign.FieldBudget},
+			campaign.FieldSpend:                {Type: field.TypeInt64, Column: campaign.FieldSpend},
+			campaign.FieldDiscountGiven:        {Type: field.TypeInt64, Column: campaign.FieldDiscountGiven},
+			campaign.FieldPlatformPromotionIds: {Type: field.TypeJSON, Column: campaign.FieldPlatformPromotionIds},
+			campaign.FieldPlatformCouponIds:    {Type: field.TypeJSON, Column: campaign.FieldPlatformCouponIds},
+			campaign.FieldBudgetAlertedAt:      {Type: field.TypeTime, Column: campaign.FieldBudgetAlertedAt},
+			campaign.FieldExclusive:            {Type: field.TypeBool, Column: campaign.FieldExclusive},
+			campaign.FieldThresholdBasis:       {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
+			campaign.FieldClearance:            {Type: field.TypeBool, Column: campaign.FieldClearance},
+			campaign.FieldRules:                {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -385,9 +388,38 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldEngagementRate:    {Type: field.TypeFloat64, Column: kolpartner.FieldEngagementRate},
 			kolpartner.FieldCpsCommissionRate: {Type: field.TypeFloat64, Column: kolpartner.FieldCpsCommissionRate},
 			kolpartner.FieldContact:           {Type: field.TypeString, Column: kolpartner.FieldContact},
+			kolpartner.FieldAuthorID:          {Type: field.TypeString, Column: kolpartner.FieldAuthorID},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   kolsettlement.Table,
+			Columns: kolsettlement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: kolsettlement.FieldID,
+			},
+		},
+		Type: "KOLSettlement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			kolsettlement.FieldCreatedAt:      {Type: field.TypeTime, Column: kolsettlement.FieldCreatedAt},
+			kolsettlement.FieldUpdatedAt:      {Type: field.TypeTime, Column: kolsettlement.FieldUpdatedAt},
+			kolsettlement.FieldOrganizationID: {Type: field.TypeInt, Column: kolsettlement.FieldOrganizationID},
+			kolsettlement.FieldKolPartnerID:   {Type: field.TypeInt, Column: kolsettlement.FieldKolPartnerID},
+			kolsettlement.FieldMonth:          {Type: field.TypeString, Column: kolsettlement.FieldMonth},
+			kolsettlement.FieldStatus:         {Type: field.TypeEnum, Column: kolsettlement.FieldStatus},
+			kolsettlement.FieldLines:          {Type: field.TypeJSON, Column: kolsettlement.FieldLines},
+			kolsettlement.FieldCommission:     {Type: field.TypeInt64, Column: kolsettlement.FieldCommission},
+			kolsettlement.FieldFees:           {Type: field.TypeInt64, Column: kolsettlement.FieldFees},
+			kolsettlement.FieldTotal:          {Type: field.TypeInt64, Column: kolsettlement.FieldTotal},
+			kolsettlement.FieldGeneratedAt:    {Type: field.TypeTime, Column: kolsettlement.FieldGeneratedAt},
+			kolsettlement.FieldConfirmedByID:  {Type: field.TypeInt, Column: kolsettlement.FieldConfirmedByID},
+			kolsettlement.FieldConfirmedAt:    {Type: field.TypeTime, Column: kolsettlement.FieldConfirmedAt},
+			kolsettlement.FieldPaidByID:       {Type: field.TypeInt, Column: kolsettlement.FieldPaidByID},
+			kolsettlement.FieldPaidAt:         {Type: field.TypeTime, Column: kolsettlement.FieldPaidAt},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -404,7 +436,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -421,7 +453,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -439,7 +471,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -467,7 +499,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -492,9 +524,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldOrderedAt:      {Type: field.TypeTime, Column: order.FieldOrderedAt},
 			order.FieldPaidAt:         {Type: field.TypeTime, Column: order.FieldPaidAt},
 			order.FieldTrackingCode:   {Type: field.TypeString, Column: order.FieldTrackingCode},
+			order.FieldAuthorID:       {Type: field.TypeString, Column: order.FieldAuthorID},
+			order.FieldPromotionIds:   {Type: field.TypeJSON, Column: order.FieldPromotionIds},
+			order.FieldCouponIds:      {Type: field.TypeJSON, Column: order.FieldCouponIds},
+			order.FieldDiscount:       {Type: field.TypeInt64, Column: order.FieldDiscount},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -517,7 +553,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -537,7 +573,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -567,7 +603,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -594,7 +630,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -618,7 +654,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skusalesday.Table,
 			Columns: skusalesday.Columns,
@@ -637,7 +673,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesday.Table,
 			Columns: salesday.Columns,
@@ -660,7 +696,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -680,7 +716,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -711,7 +747,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -738,7 +774,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -772,7 +808,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1144,6 +1180,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"KOLPartner",
 		"Collaboration",
+	)
+	graph.MustAddE(
+		"settlements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+		},
+		"KOLPartner",
+		"KOLSettlement",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   kolsettlement.OrganizationTable,
+			Columns: []string{kolsettlement.OrganizationColumn},
+			Bidi:    false,
+		},
+		"KOLSettlement",
+		"Organization",
+	)
+	graph.MustAddE(
+		"kol_partner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   kolsettlement.KolPartnerTable,
+			Columns: []string{kolsettlement.KolPartnerColumn},
+			Bidi:    false,
+		},
+		"KOLSettlement",
+		"KOLPartner",
 	)
 	graph.MustAddE(
 		"user",
@@ -2314,6 +2386,16 @@ func (f *CampaignFilter) WhereDiscountGiven(p entql.Int64P) {
 	f.Where(p.Field(campaign.FieldDiscountGiven))
 }
 
+// WherePlatformPromotionIds applies the entql json.RawMessage predicate on the platform_promotion_ids field.
+func (f *CampaignFilter) WherePlatformPromotionIds(p entql.BytesP) {
+	f.Where(p.Field(campaign.FieldPlatformPromotionIds))
+}
+
+// WherePlatformCouponIds applies the entql json.RawMessage predicate on the platform_coupon_ids field.
+func (f *CampaignFilter) WherePlatformCouponIds(p entql.BytesP) {
+	f.Where(p.Field(campaign.FieldPlatformCouponIds))
+}
+
 // WhereBudgetAlertedAt applies the entql time.Time predicate on the budget_alerted_at field.
 func (f *CampaignFilter) WhereBudgetAlertedAt(p entql.TimeP) {
 	f.Where(p.Field(campaign.FieldBudgetAlertedAt))
@@ -3396,6 +3478,11 @@ func (f *KOLPartnerFilter) WhereContact(p entql.StringP) {
 	f.Where(p.Field(kolpartner.FieldContact))
 }
 
+// WhereAuthorID applies the entql string predicate on the author_id field.
+func (f *KOLPartnerFilter) WhereAuthorID(p entql.StringP) {
+	f.Where(p.Field(kolpartner.FieldAuthorID))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *KOLPartnerFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -3418,6 +3505,163 @@ func (f *KOLPartnerFilter) WhereHasCollaborations() {
 // WhereHasCollaborationsWith applies a predicate to check if query has an edge collaborations with a given conditions (other predicates).
 func (f *KOLPartnerFilter) WhereHasCollaborationsWith(preds ...predicate.Collaboration) {
 	f.Where(entql.HasEdgeWith("collaborations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSettlements applies a predicate to check if query has an edge settlements.
+func (f *KOLPartnerFilter) WhereHasSettlements() {
+	f.Where(entql.HasEdge("settlements"))
+}
+
+// WhereHasSettlementsWith applies a predicate to check if query has an edge settlements with a given conditions (other predicates).
+func (f *KOLPartnerFilter) WhereHasSettlementsWith(preds ...predicate.KOLSettlement) {
+	f.Where(entql.HasEdgeWith("settlements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *KOLSettlementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the KOLSettlementQuery builder.
+func (_q *KOLSettlementQuery) Filter() *KOLSettlementFilter {
+	return &KOLSettlementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *KOLSettlementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the KOLSettlementMutation builder.
+func (m *KOLSettlementMutation) Filter() *KOLSettlementFilter {
+	return &KOLSettlementFilter{config: m.config, predicateAdder: m}
+}
+
+// KOLSettlementFilter provides a generic filtering capability at runtime for KOLSettlementQuery.
+type KOLSettlementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *KOLSettlementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *KOLSettlementFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(kolsettlement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *KOLSettlementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(kolsettlement.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *KOLSettlementFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(kolsettlement.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *KOLSettlementFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(kolsettlement.FieldOrganizationID))
+}
+
+// WhereKolPartnerID applies the entql int predicate on the kol_partner_id field.
+func (f *KOLSettlementFilter) WhereKolPartnerID(p entql.IntP) {
+	f.Where(p.Field(kolsettlement.FieldKolPartnerID))
+}
+
+// WhereMonth applies the entql string predicate on the month field.
+func (f *KOLSettlementFilter) WhereMonth(p entql.StringP) {
+	f.Where(p.Field(kolsettlement.FieldMonth))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *KOLSettlementFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(kolsettlement.FieldStatus))
+}
+
+// WhereLines applies the entql json.RawMessage predicate on the lines field.
+func (f *KOLSettlementFilter) WhereLines(p entql.BytesP) {
+	f.Where(p.Field(kolsettlement.FieldLines))
+}
+
+// WhereCommission applies the entql int64 predicate on the commission field.
+func (f *KOLSettlementFilter) WhereCommission(p entql.Int64P) {
+	f.Where(p.Field(kolsettlement.FieldCommission))
+}
+
+// WhereFees applies the entql int64 predicate on the fees field.
+func (f *KOLSettlementFilter) WhereFees(p entql.Int64P) {
+	f.Where(p.Field(kolsettlement.FieldFees))
+}
+
+// WhereTotal applies the entql int64 predicate on the total field.
+func (f *KOLSettlementFilter) WhereTotal(p entql.Int64P) {
+	f.Where(p.Field(kolsettlement.FieldTotal))
+}
+
+// WhereGeneratedAt applies the entql time.Time predicate on the generated_at field.
+func (f *KOLSettlementFilter) WhereGeneratedAt(p entql.TimeP) {
+	f.Where(p.Field(kolsettlement.FieldGeneratedAt))
+}
+
+// WhereConfirmedByID applies the entql int predicate on the confirmed_by_id field.
+func (f *KOLSettlementFilter) WhereConfirmedByID(p entql.IntP) {
+	f.Where(p.Field(kolsettlement.FieldConfirmedByID))
+}
+
+// WhereConfirmedAt applies the entql time.Time predicate on the confirmed_at field.
+func (f *KOLSettlementFilter) WhereConfirmedAt(p entql.TimeP) {
+	f.Where(p.Field(kolsettlement.FieldConfirmedAt))
+}
+
+// WherePaidByID applies the entql int predicate on the paid_by_id field.
+func (f *KOLSettlementFilter) WherePaidByID(p entql.IntP) {
+	f.Where(p.Field(kolsettlement.FieldPaidByID))
+}
+
+// WherePaidAt applies the entql time.Time predicate on the paid_at field.
+func (f *KOLSettlementFilter) WherePaidAt(p entql.TimeP) {
+	f.Where(p.Field(kolsettlement.FieldPaidAt))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *KOLSettlementFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *KOLSettlementFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasKolPartner applies a predicate to check if query has an edge kol_partner.
+func (f *KOLSettlementFilter) WhereHasKolPartner() {
+	f.Where(entql.HasEdge("kol_partner"))
+}
+
+// WhereHasKolPartnerWith applies a predicate to check if query has an edge kol_partner with a given conditions (other predicates).
+func (f *KOLSettlementFilter) WhereHasKolPartnerWith(preds ...predicate.KOLPartner) {
+	f.Where(entql.HasEdgeWith("kol_partner", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3453,7 +3697,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3513,7 +3757,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3573,7 +3817,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3666,7 +3910,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3809,7 +4053,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3890,6 +4134,26 @@ func (f *OrderFilter) WhereTrackingCode(p entql.StringP) {
 	f.Where(p.Field(order.FieldTrackingCode))
 }
 
+// WhereAuthorID applies the entql string predicate on the author_id field.
+func (f *OrderFilter) WhereAuthorID(p entql.StringP) {
+	f.Where(p.Field(order.FieldAuthorID))
+}
+
+// WherePromotionIds applies the entql json.RawMessage predicate on the promotion_ids field.
+func (f *OrderFilter) WherePromotionIds(p entql.BytesP) {
+	f.Where(p.Field(order.FieldPromotionIds))
+}
+
+// WhereCouponIds applies the entql json.RawMessage predicate on the coupon_ids field.
+func (f *OrderFilter) WhereCouponIds(p entql.BytesP) {
+	f.Where(p.Field(order.FieldCouponIds))
+}
+
+// WhereDiscount applies the entql int64 predicate on the discount field.
+func (f *OrderFilter) WhereDiscount(p entql.Int64P) {
+	f.Where(p.Field(order.FieldDiscount))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *OrderFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -3961,7 +4225,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4093,7 +4357,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4252,7 +4516,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4405,7 +4669,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4585,7 +4849,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4722,7 +4986,7 @@ type SKUSalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUSalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4806,7 +5070,7 @@ type SalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4910,7 +5174,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4999,7 +5263,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5241,7 +5505,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5379,7 +5643,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5552,7 +5816,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

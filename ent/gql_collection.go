@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
@@ -1039,15 +1040,15 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, campaign.FieldBudget)
 				fieldSeen[campaign.FieldBudget] = struct{}{}
 			}
-		case "spend":
-			if _, ok := fieldSeen[campaign.FieldSpend]; !ok {
-				selectedFields = append(selectedFields, campaign.FieldSpend)
-				fieldSeen[campaign.FieldSpend] = struct{}{}
+		case "platformPromotionIds":
+			if _, ok := fieldSeen[campaign.FieldPlatformPromotionIds]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldPlatformPromotionIds)
+				fieldSeen[campaign.FieldPlatformPromotionIds] = struct{}{}
 			}
-		case "discountGiven":
-			if _, ok := fieldSeen[campaign.FieldDiscountGiven]; !ok {
-				selectedFields = append(selectedFields, campaign.FieldDiscountGiven)
-				fieldSeen[campaign.FieldDiscountGiven] = struct{}{}
+		case "platformCouponIds":
+			if _, ok := fieldSeen[campaign.FieldPlatformCouponIds]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldPlatformCouponIds)
+				fieldSeen[campaign.FieldPlatformCouponIds] = struct{}{}
 			}
 		case "budgetAlertedAt":
 			if _, ok := fieldSeen[campaign.FieldBudgetAlertedAt]; !ok {
@@ -2263,6 +2264,95 @@ func (_q *KOLPartnerQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			_q.WithNamedCollaborations(alias, func(wq *CollaborationQuery) {
 				*wq = *query
 			})
+
+		case "settlements":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&KOLSettlementClient{config: _q.config}).Query()
+			)
+			args := newKOLSettlementPaginateArgs(fieldArgs(ctx, new(KOLSettlementWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newKOLSettlementPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*KOLPartner) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"kol_partner_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(kolpartner.SettlementsColumn), ids...))
+						})
+						if err := query.GroupBy(kolpartner.SettlementsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*KOLPartner) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Settlements)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, kolsettlementImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(kolpartner.SettlementsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedSettlements(alias, func(wq *KOLSettlementQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[kolpartner.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, kolpartner.FieldCreatedAt)
@@ -2317,6 +2407,11 @@ func (_q *KOLPartnerQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[kolpartner.FieldContact]; !ok {
 				selectedFields = append(selectedFields, kolpartner.FieldContact)
 				fieldSeen[kolpartner.FieldContact] = struct{}{}
+			}
+		case "authorID":
+			if _, ok := fieldSeen[kolpartner.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, kolpartner.FieldAuthorID)
+				fieldSeen[kolpartner.FieldAuthorID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -2383,6 +2478,201 @@ func newKOLPartnerPaginateArgs(rv map[string]any) *kolpartnerPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*KOLPartnerWhereInput); ok {
 		args.opts = append(args.opts, WithKOLPartnerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *KOLSettlementQuery) CollectFields(ctx context.Context, satisfies ...string) (*KOLSettlementQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *KOLSettlementQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(kolsettlement.Columns))
+		selectedFields = []string{kolsettlement.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[kolsettlement.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldOrganizationID)
+				fieldSeen[kolsettlement.FieldOrganizationID] = struct{}{}
+			}
+
+		case "kolPartner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&KOLPartnerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, kolpartnerImplementors)...); err != nil {
+				return err
+			}
+			_q.withKolPartner = query
+			if _, ok := fieldSeen[kolsettlement.FieldKolPartnerID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldKolPartnerID)
+				fieldSeen[kolsettlement.FieldKolPartnerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[kolsettlement.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldCreatedAt)
+				fieldSeen[kolsettlement.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[kolsettlement.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldUpdatedAt)
+				fieldSeen[kolsettlement.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[kolsettlement.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldOrganizationID)
+				fieldSeen[kolsettlement.FieldOrganizationID] = struct{}{}
+			}
+		case "kolPartnerID":
+			if _, ok := fieldSeen[kolsettlement.FieldKolPartnerID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldKolPartnerID)
+				fieldSeen[kolsettlement.FieldKolPartnerID] = struct{}{}
+			}
+		case "month":
+			if _, ok := fieldSeen[kolsettlement.FieldMonth]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldMonth)
+				fieldSeen[kolsettlement.FieldMonth] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[kolsettlement.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldStatus)
+				fieldSeen[kolsettlement.FieldStatus] = struct{}{}
+			}
+		case "lines":
+			if _, ok := fieldSeen[kolsettlement.FieldLines]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldLines)
+				fieldSeen[kolsettlement.FieldLines] = struct{}{}
+			}
+		case "commission":
+			if _, ok := fieldSeen[kolsettlement.FieldCommission]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldCommission)
+				fieldSeen[kolsettlement.FieldCommission] = struct{}{}
+			}
+		case "fees":
+			if _, ok := fieldSeen[kolsettlement.FieldFees]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldFees)
+				fieldSeen[kolsettlement.FieldFees] = struct{}{}
+			}
+		case "total":
+			if _, ok := fieldSeen[kolsettlement.FieldTotal]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldTotal)
+				fieldSeen[kolsettlement.FieldTotal] = struct{}{}
+			}
+		case "generatedAt":
+			if _, ok := fieldSeen[kolsettlement.FieldGeneratedAt]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldGeneratedAt)
+				fieldSeen[kolsettlement.FieldGeneratedAt] = struct{}{}
+			}
+		case "confirmedByID":
+			if _, ok := fieldSeen[kolsettlement.FieldConfirmedByID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldConfirmedByID)
+				fieldSeen[kolsettlement.FieldConfirmedByID] = struct{}{}
+			}
+		case "confirmedAt":
+			if _, ok := fieldSeen[kolsettlement.FieldConfirmedAt]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldConfirmedAt)
+				fieldSeen[kolsettlement.FieldConfirmedAt] = struct{}{}
+			}
+		case "paidByID":
+			if _, ok := fieldSeen[kolsettlement.FieldPaidByID]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldPaidByID)
+				fieldSeen[kolsettlement.FieldPaidByID] = struct{}{}
+			}
+		case "paidAt":
+			if _, ok := fieldSeen[kolsettlement.FieldPaidAt]; !ok {
+				selectedFields = append(selectedFields, kolsettlement.FieldPaidAt)
+				fieldSeen[kolsettlement.FieldPaidAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type kolsettlementPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []KOLSettlementPaginateOption
+}
+
+func newKOLSettlementPaginateArgs(rv map[string]any) *kolsettlementPaginateArgs {
+	args := &kolsettlementPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*KOLSettlementOrder:
+			args.opts = append(args.opts, WithKOLSettlementOrder(v))
+		case []any:
+			var orders []*KOLSettlementOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &KOLSettlementOrder{Field: &KOLSettlementOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithKOLSettlementOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*KOLSettlementWhereInput); ok {
+		args.opts = append(args.opts, WithKOLSettlementFilter(v.Filter))
 	}
 	return args
 }
@@ -2925,6 +3215,26 @@ func (_q *OrderQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[order.FieldTrackingCode]; !ok {
 				selectedFields = append(selectedFields, order.FieldTrackingCode)
 				fieldSeen[order.FieldTrackingCode] = struct{}{}
+			}
+		case "authorID":
+			if _, ok := fieldSeen[order.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, order.FieldAuthorID)
+				fieldSeen[order.FieldAuthorID] = struct{}{}
+			}
+		case "promotionIds":
+			if _, ok := fieldSeen[order.FieldPromotionIds]; !ok {
+				selectedFields = append(selectedFields, order.FieldPromotionIds)
+				fieldSeen[order.FieldPromotionIds] = struct{}{}
+			}
+		case "couponIds":
+			if _, ok := fieldSeen[order.FieldCouponIds]; !ok {
+				selectedFields = append(selectedFields, order.FieldCouponIds)
+				fieldSeen[order.FieldCouponIds] = struct{}{}
+			}
+		case "discount":
+			if _, ok := fieldSeen[order.FieldDiscount]; !ok {
+				selectedFields = append(selectedFields, order.FieldDiscount)
+				fieldSeen[order.FieldDiscount] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -288,6 +288,43 @@ func (_m *KOLPartner) Collaborations(
 	return _m.QueryCollaborations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *KOLPartner) Settlements(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*KOLSettlementOrder, where *KOLSettlementWhereInput,
+) (*KOLSettlementConnection, error) {
+	opts := []KOLSettlementPaginateOption{
+		WithKOLSettlementOrder(orderBy),
+		WithKOLSettlementFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedSettlements(alias); err == nil || hasTotalCount {
+		pager, err := newKOLSettlementPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &KOLSettlementConnection{Edges: []*KOLSettlementEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySettlements().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *KOLSettlement) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *KOLSettlement) KolPartner(ctx context.Context) (*KOLPartner, error) {
+	result, err := _m.Edges.KolPartnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryKolPartner().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Membership) User(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.UserOrErr()
 	if IsNotLoaded(err) {

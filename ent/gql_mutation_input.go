@@ -233,19 +233,21 @@ func (c *AssetUpdateOne) SetInput(i UpdateAssetInput) *AssetUpdateOne {
 
 // CreateCampaignInput represents a mutation input for creating campaigns.
 type CreateCampaignInput struct {
-	Name           string
-	Kind           campaign.Kind
-	StartsAt       time.Time
-	EndsAt         time.Time
-	Phases         []schematype.CampaignPhase
-	Budget         *schematype.Money
-	Exclusive      *bool
-	ThresholdBasis *campaign.ThresholdBasis
-	Clearance      *bool
-	Rules          schematype.CampaignRules
-	StoreID        int
-	ProductIDs     []int
-	SkuIDs         []int
+	Name                 string
+	Kind                 campaign.Kind
+	StartsAt             time.Time
+	EndsAt               time.Time
+	Phases               []schematype.CampaignPhase
+	Budget               *schematype.Money
+	PlatformPromotionIds []string
+	PlatformCouponIds    []string
+	Exclusive            *bool
+	ThresholdBasis       *campaign.ThresholdBasis
+	Clearance            *bool
+	Rules                schematype.CampaignRules
+	StoreID              int
+	ProductIDs           []int
+	SkuIDs               []int
 }
 
 // Mutate applies the CreateCampaignInput on the CampaignMutation builder.
@@ -259,6 +261,12 @@ func (i *CreateCampaignInput) Mutate(m *CampaignMutation) {
 	}
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
+	}
+	if v := i.PlatformPromotionIds; v != nil {
+		m.SetPlatformPromotionIds(v)
+	}
+	if v := i.PlatformCouponIds; v != nil {
+		m.SetPlatformCouponIds(v)
 	}
 	if v := i.Exclusive; v != nil {
 		m.SetExclusive(*v)
@@ -287,24 +295,30 @@ func (c *CampaignCreate) SetInput(i CreateCampaignInput) *CampaignCreate {
 
 // UpdateCampaignInput represents a mutation input for updating campaigns.
 type UpdateCampaignInput struct {
-	Name             *string
-	Kind             *campaign.Kind
-	StartsAt         *time.Time
-	EndsAt           *time.Time
-	ClearPhases      bool
-	Phases           []schematype.CampaignPhase
-	AppendPhases     []schematype.CampaignPhase
-	Budget           *schematype.Money
-	Exclusive        *bool
-	ThresholdBasis   *campaign.ThresholdBasis
-	Clearance        *bool
-	Rules            *schematype.CampaignRules
-	ClearProducts    bool
-	AddProductIDs    []int
-	RemoveProductIDs []int
-	ClearSkus        bool
-	AddSkuIDs        []int
-	RemoveSkuIDs     []int
+	Name                       *string
+	Kind                       *campaign.Kind
+	StartsAt                   *time.Time
+	EndsAt                     *time.Time
+	ClearPhases                bool
+	Phases                     []schematype.CampaignPhase
+	AppendPhases               []schematype.CampaignPhase
+	Budget                     *schematype.Money
+	ClearPlatformPromotionIds  bool
+	PlatformPromotionIds       []string
+	AppendPlatformPromotionIds []string
+	ClearPlatformCouponIds     bool
+	PlatformCouponIds          []string
+	AppendPlatformCouponIds    []string
+	Exclusive                  *bool
+	ThresholdBasis             *campaign.ThresholdBasis
+	Clearance                  *bool
+	Rules                      *schematype.CampaignRules
+	ClearProducts              bool
+	AddProductIDs              []int
+	RemoveProductIDs           []int
+	ClearSkus                  bool
+	AddSkuIDs                  []int
+	RemoveSkuIDs               []int
 }
 
 // Mutate applies the UpdateCampaignInput on the CampaignMutation builder.
@@ -332,6 +346,24 @@ func (i *UpdateCampaignInput) Mutate(m *CampaignMutation) {
 	}
 	if v := i.Budget; v != nil {
 		m.SetBudget(*v)
+	}
+	if i.ClearPlatformPromotionIds {
+		m.ClearPlatformPromotionIds()
+	}
+	if v := i.PlatformPromotionIds; v != nil {
+		m.SetPlatformPromotionIds(v)
+	}
+	if i.AppendPlatformPromotionIds != nil {
+		m.AppendPlatformPromotionIds(i.PlatformPromotionIds)
+	}
+	if i.ClearPlatformCouponIds {
+		m.ClearPlatformCouponIds()
+	}
+	if v := i.PlatformCouponIds; v != nil {
+		m.SetPlatformCouponIds(v)
+	}
+	if i.AppendPlatformCouponIds != nil {
+		m.AppendPlatformCouponIds(i.PlatformCouponIds)
 	}
 	if v := i.Exclusive; v != nil {
 		m.SetExclusive(*v)
@@ -731,6 +763,7 @@ type CreateKOLPartnerInput struct {
 	EngagementRate    *float64
 	CpsCommissionRate *float64
 	Contact           *string
+	AuthorID          *string
 	OrganizationID    int
 }
 
@@ -754,6 +787,9 @@ func (i *CreateKOLPartnerInput) Mutate(m *KOLPartnerMutation) {
 	if v := i.Contact; v != nil {
 		m.SetContact(*v)
 	}
+	if v := i.AuthorID; v != nil {
+		m.SetAuthorID(*v)
+	}
 	m.SetOrganizationID(i.OrganizationID)
 }
 
@@ -775,6 +811,8 @@ type UpdateKOLPartnerInput struct {
 	CpsCommissionRate *float64
 	ClearContact      bool
 	Contact           *string
+	ClearAuthorID     bool
+	AuthorID          *string
 }
 
 // Mutate applies the UpdateKOLPartnerInput on the KOLPartnerMutation builder.
@@ -808,6 +846,12 @@ func (i *UpdateKOLPartnerInput) Mutate(m *KOLPartnerMutation) {
 	}
 	if v := i.Contact; v != nil {
 		m.SetContact(*v)
+	}
+	if i.ClearAuthorID {
+		m.ClearAuthorID()
+	}
+	if v := i.AuthorID; v != nil {
+		m.SetAuthorID(*v)
 	}
 }
 

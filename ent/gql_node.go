@@ -22,6 +22,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/internal"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
@@ -95,6 +96,11 @@ var kolpartnerImplementors = []string{"KOLPartner", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*KOLPartner) IsNode() {}
+
+var kolsettlementImplementors = []string{"KOLSettlement", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*KOLSettlement) IsNode() {}
 
 var membershipImplementors = []string{"Membership", "Node"}
 
@@ -328,6 +334,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(kolpartner.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, kolpartnerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case kolsettlement.Table:
+		query := c.KOLSettlement.Query().
+			Where(kolsettlement.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, kolsettlementImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -677,6 +692,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.KOLPartner.Query().
 			Where(kolpartner.IDIn(ids...))
 		query, err := query.CollectFields(ctx, kolpartnerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case kolsettlement.Table:
+		query := c.KOLSettlement.Query().
+			Where(kolsettlement.IDIn(ids...))
+		query, err := query.CollectFields(ctx, kolsettlementImplementors...)
 		if err != nil {
 			return nil, err
 		}

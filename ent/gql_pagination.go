@@ -25,6 +25,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
@@ -4289,6 +4290,410 @@ func (_m *KOLPartner) ToEdge(order *KOLPartnerOrder) *KOLPartnerEdge {
 		order = DefaultKOLPartnerOrder
 	}
 	return &KOLPartnerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// KOLSettlementEdge is the edge representation of KOLSettlement.
+type KOLSettlementEdge struct {
+	Node   *KOLSettlement `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// KOLSettlementConnection is the connection containing edges to KOLSettlement.
+type KOLSettlementConnection struct {
+	Edges      []*KOLSettlementEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *KOLSettlementConnection) build(nodes []*KOLSettlement, pager *kolsettlementPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *KOLSettlement
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *KOLSettlement {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *KOLSettlement {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*KOLSettlementEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &KOLSettlementEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// KOLSettlementPaginateOption enables pagination customization.
+type KOLSettlementPaginateOption func(*kolsettlementPager) error
+
+// WithKOLSettlementOrder configures pagination ordering.
+func WithKOLSettlementOrder(order []*KOLSettlementOrder) KOLSettlementPaginateOption {
+	return func(pager *kolsettlementPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithKOLSettlementFilter configures pagination filter.
+func WithKOLSettlementFilter(filter func(*KOLSettlementQuery) (*KOLSettlementQuery, error)) KOLSettlementPaginateOption {
+	return func(pager *kolsettlementPager) error {
+		if filter == nil {
+			return errors.New("KOLSettlementQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type kolsettlementPager struct {
+	reverse bool
+	order   []*KOLSettlementOrder
+	filter  func(*KOLSettlementQuery) (*KOLSettlementQuery, error)
+}
+
+func newKOLSettlementPager(opts []KOLSettlementPaginateOption, reverse bool) (*kolsettlementPager, error) {
+	pager := &kolsettlementPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *kolsettlementPager) applyFilter(query *KOLSettlementQuery) (*KOLSettlementQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *kolsettlementPager) toCursor(_m *KOLSettlement) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *kolsettlementPager) applyCursors(query *KOLSettlementQuery, after, before *Cursor) (*KOLSettlementQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultKOLSettlementOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *kolsettlementPager) applyOrder(query *KOLSettlementQuery) *KOLSettlementQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultKOLSettlementOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultKOLSettlementOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *kolsettlementPager) orderExpr(query *KOLSettlementQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultKOLSettlementOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to KOLSettlement.
+func (_m *KOLSettlementQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...KOLSettlementPaginateOption,
+) (*KOLSettlementConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newKOLSettlementPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &KOLSettlementConnection{Edges: []*KOLSettlementEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// KOLSettlementOrderFieldCreatedAt orders KOLSettlement by created_at.
+	KOLSettlementOrderFieldCreatedAt = &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: kolsettlement.FieldCreatedAt,
+		toTerm: kolsettlement.ByCreatedAt,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// KOLSettlementOrderFieldUpdatedAt orders KOLSettlement by updated_at.
+	KOLSettlementOrderFieldUpdatedAt = &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: kolsettlement.FieldUpdatedAt,
+		toTerm: kolsettlement.ByUpdatedAt,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// KOLSettlementOrderFieldMonth orders KOLSettlement by month.
+	KOLSettlementOrderFieldMonth = &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.Month, nil
+		},
+		column: kolsettlement.FieldMonth,
+		toTerm: kolsettlement.ByMonth,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Month,
+			}
+		},
+	}
+	// KOLSettlementOrderFieldStatus orders KOLSettlement by status.
+	KOLSettlementOrderFieldStatus = &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: kolsettlement.FieldStatus,
+		toTerm: kolsettlement.ByStatus,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// KOLSettlementOrderFieldTotal orders KOLSettlement by total.
+	KOLSettlementOrderFieldTotal = &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.Total, nil
+		},
+		column: kolsettlement.FieldTotal,
+		toTerm: kolsettlement.ByTotal,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Total,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f KOLSettlementOrderField) String() string {
+	var str string
+	switch f.column {
+	case KOLSettlementOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case KOLSettlementOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case KOLSettlementOrderFieldMonth.column:
+		str = "MONTH"
+	case KOLSettlementOrderFieldStatus.column:
+		str = "STATUS"
+	case KOLSettlementOrderFieldTotal.column:
+		str = "TOTAL"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f KOLSettlementOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *KOLSettlementOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("KOLSettlementOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *KOLSettlementOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *KOLSettlementOrderFieldUpdatedAt
+	case "MONTH":
+		*f = *KOLSettlementOrderFieldMonth
+	case "STATUS":
+		*f = *KOLSettlementOrderFieldStatus
+	case "TOTAL":
+		*f = *KOLSettlementOrderFieldTotal
+	default:
+		return fmt.Errorf("%s is not a valid KOLSettlementOrderField", str)
+	}
+	return nil
+}
+
+// KOLSettlementOrderField defines the ordering field of KOLSettlement.
+type KOLSettlementOrderField struct {
+	// Value extracts the ordering value from the given KOLSettlement.
+	Value    func(*KOLSettlement) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) kolsettlement.OrderOption
+	toCursor func(*KOLSettlement) Cursor
+}
+
+// KOLSettlementOrder defines the ordering of KOLSettlement.
+type KOLSettlementOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *KOLSettlementOrderField `json:"field"`
+}
+
+// DefaultKOLSettlementOrder is the default ordering of KOLSettlement.
+var DefaultKOLSettlementOrder = &KOLSettlementOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &KOLSettlementOrderField{
+		Value: func(_m *KOLSettlement) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: kolsettlement.FieldID,
+		toTerm: kolsettlement.ByID,
+		toCursor: func(_m *KOLSettlement) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts KOLSettlement into KOLSettlementEdge.
+func (_m *KOLSettlement) ToEdge(order *KOLSettlementOrder) *KOLSettlementEdge {
+	if order == nil {
+		order = DefaultKOLSettlementOrder
+	}
+	return &KOLSettlementEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/order"
@@ -6103,6 +6104,23 @@ type KOLPartnerWhereInput struct {
 	ContactEqualFold    *string  `json:"contactEqualFold,omitempty"`
 	ContactContainsFold *string  `json:"contactContainsFold,omitempty"`
 
+	// "author_id" field predicates.
+	AuthorID             *string  `json:"authorID,omitempty"`
+	AuthorIDNEQ          *string  `json:"authorIDNEQ,omitempty"`
+	AuthorIDIn           []string `json:"authorIDIn,omitempty"`
+	AuthorIDNotIn        []string `json:"authorIDNotIn,omitempty"`
+	AuthorIDGT           *string  `json:"authorIDGT,omitempty"`
+	AuthorIDGTE          *string  `json:"authorIDGTE,omitempty"`
+	AuthorIDLT           *string  `json:"authorIDLT,omitempty"`
+	AuthorIDLTE          *string  `json:"authorIDLTE,omitempty"`
+	AuthorIDContains     *string  `json:"authorIDContains,omitempty"`
+	AuthorIDHasPrefix    *string  `json:"authorIDHasPrefix,omitempty"`
+	AuthorIDHasSuffix    *string  `json:"authorIDHasSuffix,omitempty"`
+	AuthorIDIsNil        bool     `json:"authorIDIsNil,omitempty"`
+	AuthorIDNotNil       bool     `json:"authorIDNotNil,omitempty"`
+	AuthorIDEqualFold    *string  `json:"authorIDEqualFold,omitempty"`
+	AuthorIDContainsFold *string  `json:"authorIDContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -6110,6 +6128,10 @@ type KOLPartnerWhereInput struct {
 	// "collaborations" edge predicates.
 	HasCollaborations     *bool                      `json:"hasCollaborations,omitempty"`
 	HasCollaborationsWith []*CollaborationWhereInput `json:"hasCollaborationsWith,omitempty"`
+
+	// "settlements" edge predicates.
+	HasSettlements     *bool                      `json:"hasSettlements,omitempty"`
+	HasSettlementsWith []*KOLSettlementWhereInput `json:"hasSettlementsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6492,6 +6514,51 @@ func (i *KOLPartnerWhereInput) P() (predicate.KOLPartner, error) {
 	if i.ContactContainsFold != nil {
 		predicates = append(predicates, kolpartner.ContactContainsFold(*i.ContactContainsFold))
 	}
+	if i.AuthorID != nil {
+		predicates = append(predicates, kolpartner.AuthorIDEQ(*i.AuthorID))
+	}
+	if i.AuthorIDNEQ != nil {
+		predicates = append(predicates, kolpartner.AuthorIDNEQ(*i.AuthorIDNEQ))
+	}
+	if len(i.AuthorIDIn) > 0 {
+		predicates = append(predicates, kolpartner.AuthorIDIn(i.AuthorIDIn...))
+	}
+	if len(i.AuthorIDNotIn) > 0 {
+		predicates = append(predicates, kolpartner.AuthorIDNotIn(i.AuthorIDNotIn...))
+	}
+	if i.AuthorIDGT != nil {
+		predicates = append(predicates, kolpartner.AuthorIDGT(*i.AuthorIDGT))
+	}
+	if i.AuthorIDGTE != nil {
+		predicates = append(predicates, kolpartner.AuthorIDGTE(*i.AuthorIDGTE))
+	}
+	if i.AuthorIDLT != nil {
+		predicates = append(predicates, kolpartner.AuthorIDLT(*i.AuthorIDLT))
+	}
+	if i.AuthorIDLTE != nil {
+		predicates = append(predicates, kolpartner.AuthorIDLTE(*i.AuthorIDLTE))
+	}
+	if i.AuthorIDContains != nil {
+		predicates = append(predicates, kolpartner.AuthorIDContains(*i.AuthorIDContains))
+	}
+	if i.AuthorIDHasPrefix != nil {
+		predicates = append(predicates, kolpartner.AuthorIDHasPrefix(*i.AuthorIDHasPrefix))
+	}
+	if i.AuthorIDHasSuffix != nil {
+		predicates = append(predicates, kolpartner.AuthorIDHasSuffix(*i.AuthorIDHasSuffix))
+	}
+	if i.AuthorIDIsNil {
+		predicates = append(predicates, kolpartner.AuthorIDIsNil())
+	}
+	if i.AuthorIDNotNil {
+		predicates = append(predicates, kolpartner.AuthorIDNotNil())
+	}
+	if i.AuthorIDEqualFold != nil {
+		predicates = append(predicates, kolpartner.AuthorIDEqualFold(*i.AuthorIDEqualFold))
+	}
+	if i.AuthorIDContainsFold != nil {
+		predicates = append(predicates, kolpartner.AuthorIDContainsFold(*i.AuthorIDContainsFold))
+	}
 
 	if i.HasOrganization != nil {
 		p := kolpartner.HasOrganization()
@@ -6529,6 +6596,24 @@ func (i *KOLPartnerWhereInput) P() (predicate.KOLPartner, error) {
 		}
 		predicates = append(predicates, kolpartner.HasCollaborationsWith(with...))
 	}
+	if i.HasSettlements != nil {
+		p := kolpartner.HasSettlements()
+		if !*i.HasSettlements {
+			p = kolpartner.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSettlementsWith) > 0 {
+		with := make([]predicate.KOLSettlement, 0, len(i.HasSettlementsWith))
+		for _, w := range i.HasSettlementsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSettlementsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, kolpartner.HasSettlementsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyKOLPartnerWhereInput
@@ -6536,6 +6621,552 @@ func (i *KOLPartnerWhereInput) P() (predicate.KOLPartner, error) {
 		return predicates[0], nil
 	default:
 		return kolpartner.And(predicates...), nil
+	}
+}
+
+// KOLSettlementWhereInput represents a where input for filtering KOLSettlement queries.
+type KOLSettlementWhereInput struct {
+	Predicates []predicate.KOLSettlement  `json:"-"`
+	Not        *KOLSettlementWhereInput   `json:"not,omitempty"`
+	Or         []*KOLSettlementWhereInput `json:"or,omitempty"`
+	And        []*KOLSettlementWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "kol_partner_id" field predicates.
+	KolPartnerID      *int  `json:"kolPartnerID,omitempty"`
+	KolPartnerIDNEQ   *int  `json:"kolPartnerIDNEQ,omitempty"`
+	KolPartnerIDIn    []int `json:"kolPartnerIDIn,omitempty"`
+	KolPartnerIDNotIn []int `json:"kolPartnerIDNotIn,omitempty"`
+
+	// "month" field predicates.
+	Month             *string  `json:"month,omitempty"`
+	MonthNEQ          *string  `json:"monthNEQ,omitempty"`
+	MonthIn           []string `json:"monthIn,omitempty"`
+	MonthNotIn        []string `json:"monthNotIn,omitempty"`
+	MonthGT           *string  `json:"monthGT,omitempty"`
+	MonthGTE          *string  `json:"monthGTE,omitempty"`
+	MonthLT           *string  `json:"monthLT,omitempty"`
+	MonthLTE          *string  `json:"monthLTE,omitempty"`
+	MonthContains     *string  `json:"monthContains,omitempty"`
+	MonthHasPrefix    *string  `json:"monthHasPrefix,omitempty"`
+	MonthHasSuffix    *string  `json:"monthHasSuffix,omitempty"`
+	MonthEqualFold    *string  `json:"monthEqualFold,omitempty"`
+	MonthContainsFold *string  `json:"monthContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *kolsettlement.Status  `json:"status,omitempty"`
+	StatusNEQ   *kolsettlement.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []kolsettlement.Status `json:"statusIn,omitempty"`
+	StatusNotIn []kolsettlement.Status `json:"statusNotIn,omitempty"`
+
+	// "generated_at" field predicates.
+	GeneratedAt      *time.Time  `json:"generatedAt,omitempty"`
+	GeneratedAtNEQ   *time.Time  `json:"generatedAtNEQ,omitempty"`
+	GeneratedAtIn    []time.Time `json:"generatedAtIn,omitempty"`
+	GeneratedAtNotIn []time.Time `json:"generatedAtNotIn,omitempty"`
+	GeneratedAtGT    *time.Time  `json:"generatedAtGT,omitempty"`
+	GeneratedAtGTE   *time.Time  `json:"generatedAtGTE,omitempty"`
+	GeneratedAtLT    *time.Time  `json:"generatedAtLT,omitempty"`
+	GeneratedAtLTE   *time.Time  `json:"generatedAtLTE,omitempty"`
+
+	// "confirmed_by_id" field predicates.
+	ConfirmedByID       *int  `json:"confirmedByID,omitempty"`
+	ConfirmedByIDNEQ    *int  `json:"confirmedByIDNEQ,omitempty"`
+	ConfirmedByIDIn     []int `json:"confirmedByIDIn,omitempty"`
+	ConfirmedByIDNotIn  []int `json:"confirmedByIDNotIn,omitempty"`
+	ConfirmedByIDGT     *int  `json:"confirmedByIDGT,omitempty"`
+	ConfirmedByIDGTE    *int  `json:"confirmedByIDGTE,omitempty"`
+	ConfirmedByIDLT     *int  `json:"confirmedByIDLT,omitempty"`
+	ConfirmedByIDLTE    *int  `json:"confirmedByIDLTE,omitempty"`
+	ConfirmedByIDIsNil  bool  `json:"confirmedByIDIsNil,omitempty"`
+	ConfirmedByIDNotNil bool  `json:"confirmedByIDNotNil,omitempty"`
+
+	// "confirmed_at" field predicates.
+	ConfirmedAt       *time.Time  `json:"confirmedAt,omitempty"`
+	ConfirmedAtNEQ    *time.Time  `json:"confirmedAtNEQ,omitempty"`
+	ConfirmedAtIn     []time.Time `json:"confirmedAtIn,omitempty"`
+	ConfirmedAtNotIn  []time.Time `json:"confirmedAtNotIn,omitempty"`
+	ConfirmedAtGT     *time.Time  `json:"confirmedAtGT,omitempty"`
+	ConfirmedAtGTE    *time.Time  `json:"confirmedAtGTE,omitempty"`
+	ConfirmedAtLT     *time.Time  `json:"confirmedAtLT,omitempty"`
+	ConfirmedAtLTE    *time.Time  `json:"confirmedAtLTE,omitempty"`
+	ConfirmedAtIsNil  bool        `json:"confirmedAtIsNil,omitempty"`
+	ConfirmedAtNotNil bool        `json:"confirmedAtNotNil,omitempty"`
+
+	// "paid_by_id" field predicates.
+	PaidByID       *int  `json:"paidByID,omitempty"`
+	PaidByIDNEQ    *int  `json:"paidByIDNEQ,omitempty"`
+	PaidByIDIn     []int `json:"paidByIDIn,omitempty"`
+	PaidByIDNotIn  []int `json:"paidByIDNotIn,omitempty"`
+	PaidByIDGT     *int  `json:"paidByIDGT,omitempty"`
+	PaidByIDGTE    *int  `json:"paidByIDGTE,omitempty"`
+	PaidByIDLT     *int  `json:"paidByIDLT,omitempty"`
+	PaidByIDLTE    *int  `json:"paidByIDLTE,omitempty"`
+	PaidByIDIsNil  bool  `json:"paidByIDIsNil,omitempty"`
+	PaidByIDNotNil bool  `json:"paidByIDNotNil,omitempty"`
+
+	// "paid_at" field predicates.
+	PaidAt       *time.Time  `json:"paidAt,omitempty"`
+	PaidAtNEQ    *time.Time  `json:"paidAtNEQ,omitempty"`
+	PaidAtIn     []time.Time `json:"paidAtIn,omitempty"`
+	PaidAtNotIn  []time.Time `json:"paidAtNotIn,omitempty"`
+	PaidAtGT     *time.Time  `json:"paidAtGT,omitempty"`
+	PaidAtGTE    *time.Time  `json:"paidAtGTE,omitempty"`
+	PaidAtLT     *time.Time  `json:"paidAtLT,omitempty"`
+	PaidAtLTE    *time.Time  `json:"paidAtLTE,omitempty"`
+	PaidAtIsNil  bool        `json:"paidAtIsNil,omitempty"`
+	PaidAtNotNil bool        `json:"paidAtNotNil,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "kol_partner" edge predicates.
+	HasKolPartner     *bool                   `json:"hasKolPartner,omitempty"`
+	HasKolPartnerWith []*KOLPartnerWhereInput `json:"hasKolPartnerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *KOLSettlementWhereInput) AddPredicates(predicates ...predicate.KOLSettlement) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the KOLSettlementWhereInput filter on the KOLSettlementQuery builder.
+func (i *KOLSettlementWhereInput) Filter(q *KOLSettlementQuery) (*KOLSettlementQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyKOLSettlementWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyKOLSettlementWhereInput is returned in case the KOLSettlementWhereInput is empty.
+var ErrEmptyKOLSettlementWhereInput = errors.New("ent: empty predicate KOLSettlementWhereInput")
+
+// P returns a predicate for filtering kolsettlements.
+// An error is returned if the input is empty or invalid.
+func (i *KOLSettlementWhereInput) P() (predicate.KOLSettlement, error) {
+	var predicates []predicate.KOLSettlement
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, kolsettlement.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.KOLSettlement, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, kolsettlement.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.KOLSettlement, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, kolsettlement.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, kolsettlement.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, kolsettlement.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, kolsettlement.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, kolsettlement.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, kolsettlement.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, kolsettlement.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, kolsettlement.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, kolsettlement.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, kolsettlement.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, kolsettlement.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, kolsettlement.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, kolsettlement.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, kolsettlement.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, kolsettlement.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.KolPartnerID != nil {
+		predicates = append(predicates, kolsettlement.KolPartnerIDEQ(*i.KolPartnerID))
+	}
+	if i.KolPartnerIDNEQ != nil {
+		predicates = append(predicates, kolsettlement.KolPartnerIDNEQ(*i.KolPartnerIDNEQ))
+	}
+	if len(i.KolPartnerIDIn) > 0 {
+		predicates = append(predicates, kolsettlement.KolPartnerIDIn(i.KolPartnerIDIn...))
+	}
+	if len(i.KolPartnerIDNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.KolPartnerIDNotIn(i.KolPartnerIDNotIn...))
+	}
+	if i.Month != nil {
+		predicates = append(predicates, kolsettlement.MonthEQ(*i.Month))
+	}
+	if i.MonthNEQ != nil {
+		predicates = append(predicates, kolsettlement.MonthNEQ(*i.MonthNEQ))
+	}
+	if len(i.MonthIn) > 0 {
+		predicates = append(predicates, kolsettlement.MonthIn(i.MonthIn...))
+	}
+	if len(i.MonthNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.MonthNotIn(i.MonthNotIn...))
+	}
+	if i.MonthGT != nil {
+		predicates = append(predicates, kolsettlement.MonthGT(*i.MonthGT))
+	}
+	if i.MonthGTE != nil {
+		predicates = append(predicates, kolsettlement.MonthGTE(*i.MonthGTE))
+	}
+	if i.MonthLT != nil {
+		predicates = append(predicates, kolsettlement.MonthLT(*i.MonthLT))
+	}
+	if i.MonthLTE != nil {
+		predicates = append(predicates, kolsettlement.MonthLTE(*i.MonthLTE))
+	}
+	if i.MonthContains != nil {
+		predicates = append(predicates, kolsettlement.MonthContains(*i.MonthContains))
+	}
+	if i.MonthHasPrefix != nil {
+		predicates = append(predicates, kolsettlement.MonthHasPrefix(*i.MonthHasPrefix))
+	}
+	if i.MonthHasSuffix != nil {
+		predicates = append(predicates, kolsettlement.MonthHasSuffix(*i.MonthHasSuffix))
+	}
+	if i.MonthEqualFold != nil {
+		predicates = append(predicates, kolsettlement.MonthEqualFold(*i.MonthEqualFold))
+	}
+	if i.MonthContainsFold != nil {
+		predicates = append(predicates, kolsettlement.MonthContainsFold(*i.MonthContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, kolsettlement.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, kolsettlement.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, kolsettlement.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.GeneratedAt != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtEQ(*i.GeneratedAt))
+	}
+	if i.GeneratedAtNEQ != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtNEQ(*i.GeneratedAtNEQ))
+	}
+	if len(i.GeneratedAtIn) > 0 {
+		predicates = append(predicates, kolsettlement.GeneratedAtIn(i.GeneratedAtIn...))
+	}
+	if len(i.GeneratedAtNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.GeneratedAtNotIn(i.GeneratedAtNotIn...))
+	}
+	if i.GeneratedAtGT != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtGT(*i.GeneratedAtGT))
+	}
+	if i.GeneratedAtGTE != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtGTE(*i.GeneratedAtGTE))
+	}
+	if i.GeneratedAtLT != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtLT(*i.GeneratedAtLT))
+	}
+	if i.GeneratedAtLTE != nil {
+		predicates = append(predicates, kolsettlement.GeneratedAtLTE(*i.GeneratedAtLTE))
+	}
+	if i.ConfirmedByID != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDEQ(*i.ConfirmedByID))
+	}
+	if i.ConfirmedByIDNEQ != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDNEQ(*i.ConfirmedByIDNEQ))
+	}
+	if len(i.ConfirmedByIDIn) > 0 {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDIn(i.ConfirmedByIDIn...))
+	}
+	if len(i.ConfirmedByIDNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDNotIn(i.ConfirmedByIDNotIn...))
+	}
+	if i.ConfirmedByIDGT != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDGT(*i.ConfirmedByIDGT))
+	}
+	if i.ConfirmedByIDGTE != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDGTE(*i.ConfirmedByIDGTE))
+	}
+	if i.ConfirmedByIDLT != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDLT(*i.ConfirmedByIDLT))
+	}
+	if i.ConfirmedByIDLTE != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDLTE(*i.ConfirmedByIDLTE))
+	}
+	if i.ConfirmedByIDIsNil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDIsNil())
+	}
+	if i.ConfirmedByIDNotNil {
+		predicates = append(predicates, kolsettlement.ConfirmedByIDNotNil())
+	}
+	if i.ConfirmedAt != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtEQ(*i.ConfirmedAt))
+	}
+	if i.ConfirmedAtNEQ != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtNEQ(*i.ConfirmedAtNEQ))
+	}
+	if len(i.ConfirmedAtIn) > 0 {
+		predicates = append(predicates, kolsettlement.ConfirmedAtIn(i.ConfirmedAtIn...))
+	}
+	if len(i.ConfirmedAtNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.ConfirmedAtNotIn(i.ConfirmedAtNotIn...))
+	}
+	if i.ConfirmedAtGT != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtGT(*i.ConfirmedAtGT))
+	}
+	if i.ConfirmedAtGTE != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtGTE(*i.ConfirmedAtGTE))
+	}
+	if i.ConfirmedAtLT != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtLT(*i.ConfirmedAtLT))
+	}
+	if i.ConfirmedAtLTE != nil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtLTE(*i.ConfirmedAtLTE))
+	}
+	if i.ConfirmedAtIsNil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtIsNil())
+	}
+	if i.ConfirmedAtNotNil {
+		predicates = append(predicates, kolsettlement.ConfirmedAtNotNil())
+	}
+	if i.PaidByID != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDEQ(*i.PaidByID))
+	}
+	if i.PaidByIDNEQ != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDNEQ(*i.PaidByIDNEQ))
+	}
+	if len(i.PaidByIDIn) > 0 {
+		predicates = append(predicates, kolsettlement.PaidByIDIn(i.PaidByIDIn...))
+	}
+	if len(i.PaidByIDNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.PaidByIDNotIn(i.PaidByIDNotIn...))
+	}
+	if i.PaidByIDGT != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDGT(*i.PaidByIDGT))
+	}
+	if i.PaidByIDGTE != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDGTE(*i.PaidByIDGTE))
+	}
+	if i.PaidByIDLT != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDLT(*i.PaidByIDLT))
+	}
+	if i.PaidByIDLTE != nil {
+		predicates = append(predicates, kolsettlement.PaidByIDLTE(*i.PaidByIDLTE))
+	}
+	if i.PaidByIDIsNil {
+		predicates = append(predicates, kolsettlement.PaidByIDIsNil())
+	}
+	if i.PaidByIDNotNil {
+		predicates = append(predicates, kolsettlement.PaidByIDNotNil())
+	}
+	if i.PaidAt != nil {
+		predicates = append(predicates, kolsettlement.PaidAtEQ(*i.PaidAt))
+	}
+	if i.PaidAtNEQ != nil {
+		predicates = append(predicates, kolsettlement.PaidAtNEQ(*i.PaidAtNEQ))
+	}
+	if len(i.PaidAtIn) > 0 {
+		predicates = append(predicates, kolsettlement.PaidAtIn(i.PaidAtIn...))
+	}
+	if len(i.PaidAtNotIn) > 0 {
+		predicates = append(predicates, kolsettlement.PaidAtNotIn(i.PaidAtNotIn...))
+	}
+	if i.PaidAtGT != nil {
+		predicates = append(predicates, kolsettlement.PaidAtGT(*i.PaidAtGT))
+	}
+	if i.PaidAtGTE != nil {
+		predicates = append(predicates, kolsettlement.PaidAtGTE(*i.PaidAtGTE))
+	}
+	if i.PaidAtLT != nil {
+		predicates = append(predicates, kolsettlement.PaidAtLT(*i.PaidAtLT))
+	}
+	if i.PaidAtLTE != nil {
+		predicates = append(predicates, kolsettlement.PaidAtLTE(*i.PaidAtLTE))
+	}
+	if i.PaidAtIsNil {
+		predicates = append(predicates, kolsettlement.PaidAtIsNil())
+	}
+	if i.PaidAtNotNil {
+		predicates = append(predicates, kolsettlement.PaidAtNotNil())
+	}
+
+	if i.HasOrganization != nil {
+		p := kolsettlement.HasOrganization()
+		if !*i.HasOrganization {
+			p = kolsettlement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, kolsettlement.HasOrganizationWith(with...))
+	}
+	if i.HasKolPartner != nil {
+		p := kolsettlement.HasKolPartner()
+		if !*i.HasKolPartner {
+			p = kolsettlement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasKolPartnerWith) > 0 {
+		with := make([]predicate.KOLPartner, 0, len(i.HasKolPartnerWith))
+		for _, w := range i.HasKolPartnerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasKolPartnerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, kolsettlement.HasKolPartnerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyKOLSettlementWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return kolsettlement.And(predicates...), nil
 	}
 }
 
@@ -7587,6 +8218,23 @@ type OrderWhereInput struct {
 	TrackingCodeEqualFold    *string  `json:"trackingCodeEqualFold,omitempty"`
 	TrackingCodeContainsFold *string  `json:"trackingCodeContainsFold,omitempty"`
 
+	// "author_id" field predicates.
+	AuthorID             *string  `json:"authorID,omitempty"`
+	AuthorIDNEQ          *string  `json:"authorIDNEQ,omitempty"`
+	AuthorIDIn           []string `json:"authorIDIn,omitempty"`
+	AuthorIDNotIn        []string `json:"authorIDNotIn,omitempty"`
+	AuthorIDGT           *string  `json:"authorIDGT,omitempty"`
+	AuthorIDGTE          *string  `json:"authorIDGTE,omitempty"`
+	AuthorIDLT           *string  `json:"authorIDLT,omitempty"`
+	AuthorIDLTE          *string  `json:"authorIDLTE,omitempty"`
+	AuthorIDContains     *string  `json:"authorIDContains,omitempty"`
+	AuthorIDHasPrefix    *string  `json:"authorIDHasPrefix,omitempty"`
+	AuthorIDHasSuffix    *string  `json:"authorIDHasSuffix,omitempty"`
+	AuthorIDIsNil        bool     `json:"authorIDIsNil,omitempty"`
+	AuthorIDNotNil       bool     `json:"authorIDNotNil,omitempty"`
+	AuthorIDEqualFold    *string  `json:"authorIDEqualFold,omitempty"`
+	AuthorIDContainsFold *string  `json:"authorIDContainsFold,omitempty"`
+
 	// "organization" edge predicates.
 	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
 	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
@@ -7985,6 +8633,51 @@ func (i *OrderWhereInput) P() (predicate.Order, error) {
 	}
 	if i.TrackingCodeContainsFold != nil {
 		predicates = append(predicates, order.TrackingCodeContainsFold(*i.TrackingCodeContainsFold))
+	}
+	if i.AuthorID != nil {
+		predicates = append(predicates, order.AuthorIDEQ(*i.AuthorID))
+	}
+	if i.AuthorIDNEQ != nil {
+		predicates = append(predicates, order.AuthorIDNEQ(*i.AuthorIDNEQ))
+	}
+	if len(i.AuthorIDIn) > 0 {
+		predicates = append(predicates, order.AuthorIDIn(i.AuthorIDIn...))
+	}
+	if len(i.AuthorIDNotIn) > 0 {
+		predicates = append(predicates, order.AuthorIDNotIn(i.AuthorIDNotIn...))
+	}
+	if i.AuthorIDGT != nil {
+		predicates = append(predicates, order.AuthorIDGT(*i.AuthorIDGT))
+	}
+	if i.AuthorIDGTE != nil {
+		predicates = append(predicates, order.AuthorIDGTE(*i.AuthorIDGTE))
+	}
+	if i.AuthorIDLT != nil {
+		predicates = append(predicates, order.AuthorIDLT(*i.AuthorIDLT))
+	}
+	if i.AuthorIDLTE != nil {
+		predicates = append(predicates, order.AuthorIDLTE(*i.AuthorIDLTE))
+	}
+	if i.AuthorIDContains != nil {
+		predicates = append(predicates, order.AuthorIDContains(*i.AuthorIDContains))
+	}
+	if i.AuthorIDHasPrefix != nil {
+		predicates = append(predicates, order.AuthorIDHasPrefix(*i.AuthorIDHasPrefix))
+	}
+	if i.AuthorIDHasSuffix != nil {
+		predicates = append(predicates, order.AuthorIDHasSuffix(*i.AuthorIDHasSuffix))
+	}
+	if i.AuthorIDIsNil {
+		predicates = append(predicates, order.AuthorIDIsNil())
+	}
+	if i.AuthorIDNotNil {
+		predicates = append(predicates, order.AuthorIDNotNil())
+	}
+	if i.AuthorIDEqualFold != nil {
+		predicates = append(predicates, order.AuthorIDEqualFold(*i.AuthorIDEqualFold))
+	}
+	if i.AuthorIDContainsFold != nil {
+		predicates = append(predicates, order.AuthorIDContainsFold(*i.AuthorIDContainsFold))
 	}
 
 	if i.HasOrganization != nil {

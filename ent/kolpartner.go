@@ -40,6 +40,8 @@ type KOLPartner struct {
 	CpsCommissionRate float64 `json:"cps_commission_rate,omitempty"`
 	// How to reach the partner or their agency.
 	Contact string `json:"contact,omitempty"`
+	// The partner's 抖店 author_id (达人 id): their 达人 orders are attributed to their collaborations.
+	AuthorID string `json:"author_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the KOLPartnerQuery when eager-loading is set.
 	Edges        KOLPartnerEdges `json:"edges"`
@@ -52,13 +54,16 @@ type KOLPartnerEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// Collaborations with this partner.
 	Collaborations []*Collaboration `json:"collaborations,omitempty"`
+	// Monthly CPS settlement statements of this partner.
+	Settlements []*KOLSettlement `json:"settlements,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedCollaborations map[string][]*Collaboration
+	namedSettlements    map[string][]*KOLSettlement
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -81,6 +86,15 @@ func (e KOLPartnerEdges) CollaborationsOrErr() ([]*Collaboration, error) {
 	return nil, &NotLoadedError{edge: "collaborations"}
 }
 
+// SettlementsOrErr returns the Settlements value or an error if the edge
+// was not loaded in eager-loading.
+func (e KOLPartnerEdges) SettlementsOrErr() ([]*KOLSettlement, error) {
+	if e.loadedTypes[2] {
+		return e.Settlements, nil
+	}
+	return nil, &NotLoadedError{edge: "settlements"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*KOLPartner) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -90,7 +104,7 @@ func (*KOLPartner) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case kolpartner.FieldID, kolpartner.FieldOrganizationID, kolpartner.FieldFollowers:
 			values[i] = new(sql.NullInt64)
-		case kolpartner.FieldPlatform, kolpartner.FieldHandle, kolpartner.FieldDisplayName, kolpartner.FieldTier, kolpartner.FieldContact:
+		case kolpartner.FieldPlatform, kolpartner.FieldHandle, kolpartner.FieldDisplayName, kolpartner.FieldTier, kolpartner.FieldContact, kolpartner.FieldAuthorID:
 			values[i] = new(sql.NullString)
 		case kolpartner.FieldCreatedAt, kolpartner.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -181,6 +195,12 @@ func (_m *KOLPartner) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Contact = value.String
 			}
+		case kolpartner.FieldAuthorID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field author_id", values[i])
+			} else if value.Valid {
+				_m.AuthorID = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -202,6 +222,11 @@ func (_m *KOLPartner) QueryOrganization() *OrganizationQuery {
 // QueryCollaborations queries the "collaborations" edge of the KOLPartner entity.
 func (_m *KOLPartner) QueryCollaborations() *CollaborationQuery {
 	return NewKOLPartnerClient(_m.config).QueryCollaborations(_m)
+}
+
+// QuerySettlements queries the "settlements" edge of the KOLPartner entity.
+func (_m *KOLPartner) QuerySettlements() *KOLSettlementQuery {
+	return NewKOLPartnerClient(_m.config).QuerySettlements(_m)
 }
 
 // Update returns a builder for updating this KOLPartner.
@@ -259,6 +284,9 @@ func (_m *KOLPartner) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("contact=")
 	builder.WriteString(_m.Contact)
+	builder.WriteString(", ")
+	builder.WriteString("author_id=")
+	builder.WriteString(_m.AuthorID)
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -284,6 +312,30 @@ func (_m *KOLPartner) appendNamedCollaborations(name string, edges ...*Collabora
 		_m.Edges.namedCollaborations[name] = []*Collaboration{}
 	} else {
 		_m.Edges.namedCollaborations[name] = append(_m.Edges.namedCollaborations[name], edges...)
+	}
+}
+
+// NamedSettlements returns the Settlements named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *KOLPartner) NamedSettlements(name string) ([]*KOLSettlement, error) {
+	if _m.Edges.namedSettlements == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSettlements[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *KOLPartner) appendNamedSettlements(name string, edges ...*KOLSettlement) {
+	if _m.Edges.namedSettlements == nil {
+		_m.Edges.namedSettlements = make(map[string][]*KOLSettlement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSettlements[name] = []*KOLSettlement{}
+	} else {
+		_m.Edges.namedSettlements[name] = append(_m.Edges.namedSettlements[name], edges...)
 	}
 }
 

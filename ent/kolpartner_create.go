@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/organization"
 )
 
@@ -146,6 +147,20 @@ func (_c *KOLPartnerCreate) SetNillableContact(v *string) *KOLPartnerCreate {
 	return _c
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_c *KOLPartnerCreate) SetAuthorID(v string) *KOLPartnerCreate {
+	_c.mutation.SetAuthorID(v)
+	return _c
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_c *KOLPartnerCreate) SetNillableAuthorID(v *string) *KOLPartnerCreate {
+	if v != nil {
+		_c.SetAuthorID(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *KOLPartnerCreate) SetOrganization(v *Organization) *KOLPartnerCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -164,6 +179,21 @@ func (_c *KOLPartnerCreate) AddCollaborations(v ...*Collaboration) *KOLPartnerCr
 		ids[i] = v[i].ID
 	}
 	return _c.AddCollaborationIDs(ids...)
+}
+
+// AddSettlementIDs adds the "settlements" edge to the KOLSettlement entity by IDs.
+func (_c *KOLPartnerCreate) AddSettlementIDs(ids ...int) *KOLPartnerCreate {
+	_c.mutation.AddSettlementIDs(ids...)
+	return _c
+}
+
+// AddSettlements adds the "settlements" edges to the KOLSettlement entity.
+func (_c *KOLPartnerCreate) AddSettlements(v ...*KOLSettlement) *KOLPartnerCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSettlementIDs(ids...)
 }
 
 // Mutation returns the KOLPartnerMutation object of the builder.
@@ -301,6 +331,11 @@ func (_c *KOLPartnerCreate) check() error {
 			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.contact": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.AuthorID(); ok {
+		if err := kolpartner.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.author_id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "KOLPartner.organization"`)}
 	}
@@ -371,6 +406,10 @@ func (_c *KOLPartnerCreate) createSpec() (*KOLPartner, *sqlgraph.CreateSpec) {
 		_spec.SetField(kolpartner.FieldContact, field.TypeString, value)
 		_node.Contact = value
 	}
+	if value, ok := _c.mutation.AuthorID(); ok {
+		_spec.SetField(kolpartner.FieldAuthorID, field.TypeString, value)
+		_node.AuthorID = value
+	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -397,6 +436,22 @@ func (_c *KOLPartnerCreate) createSpec() (*KOLPartner, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(collaboration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SettlementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -591,6 +646,24 @@ func (u *KOLPartnerUpsert) UpdateContact() *KOLPartnerUpsert {
 // ClearContact clears the value of the "contact" field.
 func (u *KOLPartnerUpsert) ClearContact() *KOLPartnerUpsert {
 	u.SetNull(kolpartner.FieldContact)
+	return u
+}
+
+// SetAuthorID sets the "author_id" field.
+func (u *KOLPartnerUpsert) SetAuthorID(v string) *KOLPartnerUpsert {
+	u.Set(kolpartner.FieldAuthorID, v)
+	return u
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *KOLPartnerUpsert) UpdateAuthorID() *KOLPartnerUpsert {
+	u.SetExcluded(kolpartner.FieldAuthorID)
+	return u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *KOLPartnerUpsert) ClearAuthorID() *KOLPartnerUpsert {
+	u.SetNull(kolpartner.FieldAuthorID)
 	return u
 }
 
@@ -800,6 +873,27 @@ func (u *KOLPartnerUpsertOne) UpdateContact() *KOLPartnerUpsertOne {
 func (u *KOLPartnerUpsertOne) ClearContact() *KOLPartnerUpsertOne {
 	return u.Update(func(s *KOLPartnerUpsert) {
 		s.ClearContact()
+	})
+}
+
+// SetAuthorID sets the "author_id" field.
+func (u *KOLPartnerUpsertOne) SetAuthorID(v string) *KOLPartnerUpsertOne {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.SetAuthorID(v)
+	})
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *KOLPartnerUpsertOne) UpdateAuthorID() *KOLPartnerUpsertOne {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.UpdateAuthorID()
+	})
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *KOLPartnerUpsertOne) ClearAuthorID() *KOLPartnerUpsertOne {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.ClearAuthorID()
 	})
 }
 
@@ -1175,6 +1269,27 @@ func (u *KOLPartnerUpsertBulk) UpdateContact() *KOLPartnerUpsertBulk {
 func (u *KOLPartnerUpsertBulk) ClearContact() *KOLPartnerUpsertBulk {
 	return u.Update(func(s *KOLPartnerUpsert) {
 		s.ClearContact()
+	})
+}
+
+// SetAuthorID sets the "author_id" field.
+func (u *KOLPartnerUpsertBulk) SetAuthorID(v string) *KOLPartnerUpsertBulk {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.SetAuthorID(v)
+	})
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *KOLPartnerUpsertBulk) UpdateAuthorID() *KOLPartnerUpsertBulk {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.UpdateAuthorID()
+	})
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *KOLPartnerUpsertBulk) ClearAuthorID() *KOLPartnerUpsertBulk {
+	return u.Update(func(s *KOLPartnerUpsert) {
+		s.ClearAuthorID()
 	})
 }
 

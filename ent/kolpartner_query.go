@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 )
@@ -29,9 +30,11 @@ type KOLPartnerQuery struct {
 	predicates              []predicate.KOLPartner
 	withOrganization        *OrganizationQuery
 	withCollaborations      *CollaborationQuery
+	withSettlements         *KOLSettlementQuery
 	loadTotal               []func(context.Context, []*KOLPartner) error
 	modifiers               []func(*sql.Selector)
 	withNamedCollaborations map[string]*CollaborationQuery
+	withNamedSettlements    map[string]*KOLSettlementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *KOLPartnerQuery) QueryCollaborations() *CollaborationQuery {
 			sqlgraph.From(kolpartner.Table, kolpartner.FieldID, selector),
 			sqlgraph.To(collaboration.Table, collaboration.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, true, kolpartner.CollaborationsTable, kolpartner.CollaborationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySettlements chains the current query on the "settlements" edge.
+func (_q *KOLPartnerQuery) QuerySettlements() *KOLSettlementQuery {
+	query := (&KOLSettlementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kolpartner.Table, kolpartner.FieldID, selector),
+			sqlgraph.To(kolsettlement.Table, kolsettlement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, kolpartner.SettlementsTable, kolpartner.SettlementsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *KOLPartnerQuery) Clone() *KOLPartnerQuery {
 		predicates:         append([]predicate.KOLPartner{}, _q.predicates...),
 		withOrganization:   _q.withOrganization.Clone(),
 		withCollaborations: _q.withCollaborations.Clone(),
+		withSettlements:    _q.withSettlements.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +358,17 @@ func (_q *KOLPartnerQuery) WithCollaborations(opts ...func(*CollaborationQuery))
 		opt(query)
 	}
 	_q.withCollaborations = query
+	return _q
+}
+
+// WithSettlements tells the query-builder to eager-load the nodes that are connected to
+// the "settlements" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *KOLPartnerQuery) WithSettlements(opts ...func(*KOLSettlementQuery)) *KOLPartnerQuery {
+	query := (&KOLSettlementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSettlements = query
 	return _q
 }
 
@@ -419,9 +456,10 @@ func (_q *KOLPartnerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*K
 	var (
 		nodes       = []*KOLPartner{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOrganization != nil,
 			_q.withCollaborations != nil,
+			_q.withSettlements != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -461,10 +499,24 @@ func (_q *KOLPartnerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*K
 			return nil, err
 		}
 	}
+	if query := _q.withSettlements; query != nil {
+		if err := _q.loadSettlements(ctx, query, nodes,
+			func(n *KOLPartner) { n.Edges.Settlements = []*KOLSettlement{} },
+			func(n *KOLPartner, e *KOLSettlement) { n.Edges.Settlements = append(n.Edges.Settlements, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCollaborations {
 		if err := _q.loadCollaborations(ctx, query, nodes,
 			func(n *KOLPartner) { n.appendNamedCollaborations(name) },
 			func(n *KOLPartner, e *Collaboration) { n.appendNamedCollaborations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSettlements {
+		if err := _q.loadSettlements(ctx, query, nodes,
+			func(n *KOLPartner) { n.appendNamedSettlements(name) },
+			func(n *KOLPartner, e *KOLSettlement) { n.appendNamedSettlements(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +572,36 @@ func (_q *KOLPartnerQuery) loadCollaborations(ctx context.Context, query *Collab
 	}
 	query.Where(predicate.Collaboration(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(kolpartner.CollaborationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.KolPartnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "kol_partner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *KOLPartnerQuery) loadSettlements(ctx context.Context, query *KOLSettlementQuery, nodes []*KOLPartner, init func(*KOLPartner), assign func(*KOLPartner, *KOLSettlement)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*KOLPartner)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(kolsettlement.FieldKolPartnerID)
+	}
+	query.Where(predicate.KOLSettlement(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(kolpartner.SettlementsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -673,6 +755,20 @@ func (_q *KOLPartnerQuery) WithNamedCollaborations(name string, opts ...func(*Co
 		_q.withNamedCollaborations = make(map[string]*CollaborationQuery)
 	}
 	_q.withNamedCollaborations[name] = query
+	return _q
+}
+
+// WithNamedSettlements tells the query-builder to eager-load the nodes that are connected to the "settlements"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *KOLPartnerQuery) WithNamedSettlements(name string, opts ...func(*KOLSettlementQuery)) *KOLPartnerQuery {
+	query := (&KOLSettlementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSettlements == nil {
+		_q.withNamedSettlements = make(map[string]*KOLSettlementQuery)
+	}
+	_q.withNamedSettlements[name] = query
 	return _q
 }
 

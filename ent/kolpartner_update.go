@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 )
 
@@ -181,6 +182,26 @@ func (_u *KOLPartnerUpdate) ClearContact() *KOLPartnerUpdate {
 	return _u
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_u *KOLPartnerUpdate) SetAuthorID(v string) *KOLPartnerUpdate {
+	_u.mutation.SetAuthorID(v)
+	return _u
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_u *KOLPartnerUpdate) SetNillableAuthorID(v *string) *KOLPartnerUpdate {
+	if v != nil {
+		_u.SetAuthorID(*v)
+	}
+	return _u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (_u *KOLPartnerUpdate) ClearAuthorID() *KOLPartnerUpdate {
+	_u.mutation.ClearAuthorID()
+	return _u
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
 func (_u *KOLPartnerUpdate) AddCollaborationIDs(ids ...int) *KOLPartnerUpdate {
 	_u.mutation.AddCollaborationIDs(ids...)
@@ -194,6 +215,21 @@ func (_u *KOLPartnerUpdate) AddCollaborations(v ...*Collaboration) *KOLPartnerUp
 		ids[i] = v[i].ID
 	}
 	return _u.AddCollaborationIDs(ids...)
+}
+
+// AddSettlementIDs adds the "settlements" edge to the KOLSettlement entity by IDs.
+func (_u *KOLPartnerUpdate) AddSettlementIDs(ids ...int) *KOLPartnerUpdate {
+	_u.mutation.AddSettlementIDs(ids...)
+	return _u
+}
+
+// AddSettlements adds the "settlements" edges to the KOLSettlement entity.
+func (_u *KOLPartnerUpdate) AddSettlements(v ...*KOLSettlement) *KOLPartnerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSettlementIDs(ids...)
 }
 
 // Mutation returns the KOLPartnerMutation object of the builder.
@@ -220,6 +256,27 @@ func (_u *KOLPartnerUpdate) RemoveCollaborations(v ...*Collaboration) *KOLPartne
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCollaborationIDs(ids...)
+}
+
+// ClearSettlements clears all "settlements" edges to the KOLSettlement entity.
+func (_u *KOLPartnerUpdate) ClearSettlements() *KOLPartnerUpdate {
+	_u.mutation.ClearSettlements()
+	return _u
+}
+
+// RemoveSettlementIDs removes the "settlements" edge to KOLSettlement entities by IDs.
+func (_u *KOLPartnerUpdate) RemoveSettlementIDs(ids ...int) *KOLPartnerUpdate {
+	_u.mutation.RemoveSettlementIDs(ids...)
+	return _u
+}
+
+// RemoveSettlements removes "settlements" edges to KOLSettlement entities.
+func (_u *KOLPartnerUpdate) RemoveSettlements(v ...*KOLSettlement) *KOLPartnerUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSettlementIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -306,6 +363,11 @@ func (_u *KOLPartnerUpdate) check() error {
 			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.contact": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuthorID(); ok {
+		if err := kolpartner.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.author_id": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "KOLPartner.organization"`)
 	}
@@ -372,6 +434,12 @@ func (_u *KOLPartnerUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.ContactCleared() {
 		_spec.ClearField(kolpartner.FieldContact, field.TypeString)
 	}
+	if value, ok := _u.mutation.AuthorID(); ok {
+		_spec.SetField(kolpartner.FieldAuthorID, field.TypeString, value)
+	}
+	if _u.mutation.AuthorIDCleared() {
+		_spec.ClearField(kolpartner.FieldAuthorID, field.TypeString)
+	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -410,6 +478,51 @@ func (_u *KOLPartnerUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(collaboration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SettlementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSettlementsIDs(); len(nodes) > 0 && !_u.mutation.SettlementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SettlementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -590,6 +703,26 @@ func (_u *KOLPartnerUpdateOne) ClearContact() *KOLPartnerUpdateOne {
 	return _u
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_u *KOLPartnerUpdateOne) SetAuthorID(v string) *KOLPartnerUpdateOne {
+	_u.mutation.SetAuthorID(v)
+	return _u
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_u *KOLPartnerUpdateOne) SetNillableAuthorID(v *string) *KOLPartnerUpdateOne {
+	if v != nil {
+		_u.SetAuthorID(*v)
+	}
+	return _u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (_u *KOLPartnerUpdateOne) ClearAuthorID() *KOLPartnerUpdateOne {
+	_u.mutation.ClearAuthorID()
+	return _u
+}
+
 // AddCollaborationIDs adds the "collaborations" edge to the Collaboration entity by IDs.
 func (_u *KOLPartnerUpdateOne) AddCollaborationIDs(ids ...int) *KOLPartnerUpdateOne {
 	_u.mutation.AddCollaborationIDs(ids...)
@@ -603,6 +736,21 @@ func (_u *KOLPartnerUpdateOne) AddCollaborations(v ...*Collaboration) *KOLPartne
 		ids[i] = v[i].ID
 	}
 	return _u.AddCollaborationIDs(ids...)
+}
+
+// AddSettlementIDs adds the "settlements" edge to the KOLSettlement entity by IDs.
+func (_u *KOLPartnerUpdateOne) AddSettlementIDs(ids ...int) *KOLPartnerUpdateOne {
+	_u.mutation.AddSettlementIDs(ids...)
+	return _u
+}
+
+// AddSettlements adds the "settlements" edges to the KOLSettlement entity.
+func (_u *KOLPartnerUpdateOne) AddSettlements(v ...*KOLSettlement) *KOLPartnerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSettlementIDs(ids...)
 }
 
 // Mutation returns the KOLPartnerMutation object of the builder.
@@ -629,6 +777,27 @@ func (_u *KOLPartnerUpdateOne) RemoveCollaborations(v ...*Collaboration) *KOLPar
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCollaborationIDs(ids...)
+}
+
+// ClearSettlements clears all "settlements" edges to the KOLSettlement entity.
+func (_u *KOLPartnerUpdateOne) ClearSettlements() *KOLPartnerUpdateOne {
+	_u.mutation.ClearSettlements()
+	return _u
+}
+
+// RemoveSettlementIDs removes the "settlements" edge to KOLSettlement entities by IDs.
+func (_u *KOLPartnerUpdateOne) RemoveSettlementIDs(ids ...int) *KOLPartnerUpdateOne {
+	_u.mutation.RemoveSettlementIDs(ids...)
+	return _u
+}
+
+// RemoveSettlements removes "settlements" edges to KOLSettlement entities.
+func (_u *KOLPartnerUpdateOne) RemoveSettlements(v ...*KOLSettlement) *KOLPartnerUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSettlementIDs(ids...)
 }
 
 // Where appends a list predicates to the KOLPartnerUpdate builder.
@@ -728,6 +897,11 @@ func (_u *KOLPartnerUpdateOne) check() error {
 			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.contact": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuthorID(); ok {
+		if err := kolpartner.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "KOLPartner.author_id": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "KOLPartner.organization"`)
 	}
@@ -811,6 +985,12 @@ func (_u *KOLPartnerUpdateOne) sqlSave(ctx context.Context) (_node *KOLPartner, 
 	if _u.mutation.ContactCleared() {
 		_spec.ClearField(kolpartner.FieldContact, field.TypeString)
 	}
+	if value, ok := _u.mutation.AuthorID(); ok {
+		_spec.SetField(kolpartner.FieldAuthorID, field.TypeString, value)
+	}
+	if _u.mutation.AuthorIDCleared() {
+		_spec.ClearField(kolpartner.FieldAuthorID, field.TypeString)
+	}
 	if _u.mutation.CollaborationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -849,6 +1029,51 @@ func (_u *KOLPartnerUpdateOne) sqlSave(ctx context.Context) (_node *KOLPartner, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(collaboration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SettlementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSettlementsIDs(); len(nodes) > 0 && !_u.mutation.SettlementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SettlementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   kolpartner.SettlementsTable,
+			Columns: []string{kolpartner.SettlementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(kolsettlement.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

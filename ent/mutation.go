@@ -26,6 +26,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -69,6 +70,7 @@ const (
 	TypeInsightSetting     = "InsightSetting"
 	TypeInsightTarget      = "InsightTarget"
 	TypeKOLPartner         = "KOLPartner"
+	TypeKOLSettlement      = "KOLSettlement"
 	TypeKnownAddress       = "KnownAddress"
 	TypeLoginThrottle      = "LoginThrottle"
 	TypeMembership         = "Membership"
@@ -5515,46 +5517,50 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 // CampaignMutation represents an operation that mutates the Campaign nodes in the graph.
 type CampaignMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	name                  *string
-	kind                  *campaign.Kind
-	status                *campaign.Status
-	starts_at             *time.Time
-	ends_at               *time.Time
-	phases                *[]schematype.CampaignPhase
-	appendphases          []schematype.CampaignPhase
-	budget                *schematype.Money
-	addbudget             *schematype.Money
-	spend                 *schematype.Money
-	addspend              *schematype.Money
-	discount_given        *schematype.Money
-	adddiscount_given     *schematype.Money
-	budget_alerted_at     *time.Time
-	exclusive             *bool
-	threshold_basis       *campaign.ThresholdBasis
-	clearance             *bool
-	rules                 *schematype.CampaignRules
-	clearedFields         map[string]struct{}
-	organization          *int
-	clearedorganization   bool
-	store                 *int
-	clearedstore          bool
-	products              map[int]struct{}
-	removedproducts       map[int]struct{}
-	clearedproducts       bool
-	skus                  map[int]struct{}
-	removedskus           map[int]struct{}
-	clearedskus           bool
-	collaborations        map[int]struct{}
-	removedcollaborations map[int]struct{}
-	clearedcollaborations bool
-	done                  bool
-	oldValue              func(context.Context) (*Campaign, error)
-	predicates            []predicate.Campaign
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	name                         *string
+	kind                         *campaign.Kind
+	status                       *campaign.Status
+	starts_at                    *time.Time
+	ends_at                      *time.Time
+	phases                       *[]schematype.CampaignPhase
+	appendphases                 []schematype.CampaignPhase
+	budget                       *schematype.Money
+	addbudget                    *schematype.Money
+	spend                        *schematype.Money
+	addspend                     *schematype.Money
+	discount_given               *schematype.Money
+	adddiscount_given            *schematype.Money
+	platform_promotion_ids       *[]string
+	appendplatform_promotion_ids []string
+	platform_coupon_ids          *[]string
+	appendplatform_coupon_ids    []string
+	budget_alerted_at            *time.Time
+	exclusive                    *bool
+	threshold_basis              *campaign.ThresholdBasis
+	clearance                    *bool
+	rules                        *schematype.CampaignRules
+	clearedFields                map[string]struct{}
+	organization                 *int
+	clearedorganization          bool
+	store                        *int
+	clearedstore                 bool
+	products                     map[int]struct{}
+	removedproducts              map[int]struct{}
+	clearedproducts              bool
+	skus                         map[int]struct{}
+	removedskus                  map[int]struct{}
+	clearedskus                  bool
+	collaborations               map[int]struct{}
+	removedcollaborations        map[int]struct{}
+	clearedcollaborations        bool
+	done                         bool
+	oldValue                     func(context.Context) (*Campaign, error)
+	predicates                   []predicate.Campaign
 }
 
 var _ ent.Mutation = (*CampaignMutation)(nil)
@@ -6212,6 +6218,136 @@ func (m *CampaignMutation) ResetDiscountGiven() {
 	m.adddiscount_given = nil
 }
 
+// SetPlatformPromotionIds sets the "platform_promotion_ids" field.
+func (m *CampaignMutation) SetPlatformPromotionIds(s []string) {
+	m.platform_promotion_ids = &s
+	m.appendplatform_promotion_ids = nil
+}
+
+// PlatformPromotionIds returns the value of the "platform_promotion_ids" field in the mutation.
+func (m *CampaignMutation) PlatformPromotionIds() (r []string, exists bool) {
+	v := m.platform_promotion_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlatformPromotionIds returns the old "platform_promotion_ids" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldPlatformPromotionIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlatformPromotionIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlatformPromotionIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlatformPromotionIds: %w", err)
+	}
+	return oldValue.PlatformPromotionIds, nil
+}
+
+// AppendPlatformPromotionIds adds s to the "platform_promotion_ids" field.
+func (m *CampaignMutation) AppendPlatformPromotionIds(s []string) {
+	m.appendplatform_promotion_ids = append(m.appendplatform_promotion_ids, s...)
+}
+
+// AppendedPlatformPromotionIds returns the list of values that were appended to the "platform_promotion_ids" field in this mutation.
+func (m *CampaignMutation) AppendedPlatformPromotionIds() ([]string, bool) {
+	if len(m.appendplatform_promotion_ids) == 0 {
+		return nil, false
+	}
+	return m.appendplatform_promotion_ids, true
+}
+
+// ClearPlatformPromotionIds clears the value of the "platform_promotion_ids" field.
+func (m *CampaignMutation) ClearPlatformPromotionIds() {
+	m.platform_promotion_ids = nil
+	m.appendplatform_promotion_ids = nil
+	m.clearedFields[campaign.FieldPlatformPromotionIds] = struct{}{}
+}
+
+// PlatformPromotionIdsCleared returns if the "platform_promotion_ids" field was cleared in this mutation.
+func (m *CampaignMutation) PlatformPromotionIdsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldPlatformPromotionIds]
+	return ok
+}
+
+// ResetPlatformPromotionIds resets all changes to the "platform_promotion_ids" field.
+func (m *CampaignMutation) ResetPlatformPromotionIds() {
+	m.platform_promotion_ids = nil
+	m.appendplatform_promotion_ids = nil
+	delete(m.clearedFields, campaign.FieldPlatformPromotionIds)
+}
+
+// SetPlatformCouponIds sets the "platform_coupon_ids" field.
+func (m *CampaignMutation) SetPlatformCouponIds(s []string) {
+	m.platform_coupon_ids = &s
+	m.appendplatform_coupon_ids = nil
+}
+
+// PlatformCouponIds returns the value of the "platform_coupon_ids" field in the mutation.
+func (m *CampaignMutation) PlatformCouponIds() (r []string, exists bool) {
+	v := m.platform_coupon_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlatformCouponIds returns the old "platform_coupon_ids" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldPlatformCouponIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlatformCouponIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlatformCouponIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlatformCouponIds: %w", err)
+	}
+	return oldValue.PlatformCouponIds, nil
+}
+
+// AppendPlatformCouponIds adds s to the "platform_coupon_ids" field.
+func (m *CampaignMutation) AppendPlatformCouponIds(s []string) {
+	m.appendplatform_coupon_ids = append(m.appendplatform_coupon_ids, s...)
+}
+
+// AppendedPlatformCouponIds returns the list of values that were appended to the "platform_coupon_ids" field in this mutation.
+func (m *CampaignMutation) AppendedPlatformCouponIds() ([]string, bool) {
+	if len(m.appendplatform_coupon_ids) == 0 {
+		return nil, false
+	}
+	return m.appendplatform_coupon_ids, true
+}
+
+// ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
+func (m *CampaignMutation) ClearPlatformCouponIds() {
+	m.platform_coupon_ids = nil
+	m.appendplatform_coupon_ids = nil
+	m.clearedFields[campaign.FieldPlatformCouponIds] = struct{}{}
+}
+
+// PlatformCouponIdsCleared returns if the "platform_coupon_ids" field was cleared in this mutation.
+func (m *CampaignMutation) PlatformCouponIdsCleared() bool {
+	_, ok := m.clearedFields[campaign.FieldPlatformCouponIds]
+	return ok
+}
+
+// ResetPlatformCouponIds resets all changes to the "platform_coupon_ids" field.
+func (m *CampaignMutation) ResetPlatformCouponIds() {
+	m.platform_coupon_ids = nil
+	m.appendplatform_coupon_ids = nil
+	delete(m.clearedFields, campaign.FieldPlatformCouponIds)
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (m *CampaignMutation) SetBudgetAlertedAt(t time.Time) {
 	m.budget_alerted_at = &t
@@ -6655,7 +6791,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -6694,6 +6830,12 @@ func (m *CampaignMutation) Fields() []string {
 	}
 	if m.discount_given != nil {
 		fields = append(fields, campaign.FieldDiscountGiven)
+	}
+	if m.platform_promotion_ids != nil {
+		fields = append(fields, campaign.FieldPlatformPromotionIds)
+	}
+	if m.platform_coupon_ids != nil {
+		fields = append(fields, campaign.FieldPlatformCouponIds)
 	}
 	if m.budget_alerted_at != nil {
 		fields = append(fields, campaign.FieldBudgetAlertedAt)
@@ -6744,6 +6886,10 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.Spend()
 	case campaign.FieldDiscountGiven:
 		return m.DiscountGiven()
+	case campaign.FieldPlatformPromotionIds:
+		return m.PlatformPromotionIds()
+	case campaign.FieldPlatformCouponIds:
+		return m.PlatformCouponIds()
 	case campaign.FieldBudgetAlertedAt:
 		return m.BudgetAlertedAt()
 	case campaign.FieldExclusive:
@@ -6789,6 +6935,10 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldSpend(ctx)
 	case campaign.FieldDiscountGiven:
 		return m.OldDiscountGiven(ctx)
+	case campaign.FieldPlatformPromotionIds:
+		return m.OldPlatformPromotionIds(ctx)
+	case campaign.FieldPlatformCouponIds:
+		return m.OldPlatformCouponIds(ctx)
 	case campaign.FieldBudgetAlertedAt:
 		return m.OldBudgetAlertedAt(ctx)
 	case campaign.FieldExclusive:
@@ -6899,6 +7049,20 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDiscountGiven(v)
 		return nil
+	case campaign.FieldPlatformPromotionIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlatformPromotionIds(v)
+		return nil
+	case campaign.FieldPlatformCouponIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlatformCouponIds(v)
+		return nil
 	case campaign.FieldBudgetAlertedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -7006,6 +7170,12 @@ func (m *CampaignMutation) ClearedFields() []string {
 	if m.FieldCleared(campaign.FieldPhases) {
 		fields = append(fields, campaign.FieldPhases)
 	}
+	if m.FieldCleared(campaign.FieldPlatformPromotionIds) {
+		fields = append(fields, campaign.FieldPlatformPromotionIds)
+	}
+	if m.FieldCleared(campaign.FieldPlatformCouponIds) {
+		fields = append(fields, campaign.FieldPlatformCouponIds)
+	}
 	if m.FieldCleared(campaign.FieldBudgetAlertedAt) {
 		fields = append(fields, campaign.FieldBudgetAlertedAt)
 	}
@@ -7025,6 +7195,12 @@ func (m *CampaignMutation) ClearField(name string) error {
 	switch name {
 	case campaign.FieldPhases:
 		m.ClearPhases()
+		return nil
+	case campaign.FieldPlatformPromotionIds:
+		m.ClearPlatformPromotionIds()
+		return nil
+	case campaign.FieldPlatformCouponIds:
+		m.ClearPlatformCouponIds()
 		return nil
 	case campaign.FieldBudgetAlertedAt:
 		m.ClearBudgetAlertedAt()
@@ -7075,6 +7251,12 @@ func (m *CampaignMutation) ResetField(name string) error {
 		return nil
 	case campaign.FieldDiscountGiven:
 		m.ResetDiscountGiven()
+		return nil
+	case campaign.FieldPlatformPromotionIds:
+		m.ResetPlatformPromotionIds()
+		return nil
+	case campaign.FieldPlatformCouponIds:
+		m.ResetPlatformCouponIds()
 		return nil
 	case campaign.FieldBudgetAlertedAt:
 		m.ResetBudgetAlertedAt()
@@ -14926,12 +15108,16 @@ type KOLPartnerMutation struct {
 	cps_commission_rate    *float64
 	addcps_commission_rate *float64
 	contact                *string
+	author_id              *string
 	clearedFields          map[string]struct{}
 	organization           *int
 	clearedorganization    bool
 	collaborations         map[int]struct{}
 	removedcollaborations  map[int]struct{}
 	clearedcollaborations  bool
+	settlements            map[int]struct{}
+	removedsettlements     map[int]struct{}
+	clearedsettlements     bool
 	done                   bool
 	oldValue               func(context.Context) (*KOLPartner, error)
 	predicates             []predicate.KOLPartner
@@ -15517,6 +15703,55 @@ func (m *KOLPartnerMutation) ResetContact() {
 	delete(m.clearedFields, kolpartner.FieldContact)
 }
 
+// SetAuthorID sets the "author_id" field.
+func (m *KOLPartnerMutation) SetAuthorID(s string) {
+	m.author_id = &s
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *KOLPartnerMutation) AuthorID() (r string, exists bool) {
+	v := m.author_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the KOLPartner entity.
+// If the KOLPartner object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLPartnerMutation) OldAuthorID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *KOLPartnerMutation) ClearAuthorID() {
+	m.author_id = nil
+	m.clearedFields[kolpartner.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *KOLPartnerMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[kolpartner.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *KOLPartnerMutation) ResetAuthorID() {
+	m.author_id = nil
+	delete(m.clearedFields, kolpartner.FieldAuthorID)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *KOLPartnerMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -15598,6 +15833,60 @@ func (m *KOLPartnerMutation) ResetCollaborations() {
 	m.removedcollaborations = nil
 }
 
+// AddSettlementIDs adds the "settlements" edge to the KOLSettlement entity by ids.
+func (m *KOLPartnerMutation) AddSettlementIDs(ids ...int) {
+	if m.settlements == nil {
+		m.settlements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.settlements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSettlements clears the "settlements" edge to the KOLSettlement entity.
+func (m *KOLPartnerMutation) ClearSettlements() {
+	m.clearedsettlements = true
+}
+
+// SettlementsCleared reports if the "settlements" edge to the KOLSettlement entity was cleared.
+func (m *KOLPartnerMutation) SettlementsCleared() bool {
+	return m.clearedsettlements
+}
+
+// RemoveSettlementIDs removes the "settlements" edge to the KOLSettlement entity by IDs.
+func (m *KOLPartnerMutation) RemoveSettlementIDs(ids ...int) {
+	if m.removedsettlements == nil {
+		m.removedsettlements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.settlements, ids[i])
+		m.removedsettlements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSettlements returns the removed IDs of the "settlements" edge to the KOLSettlement entity.
+func (m *KOLPartnerMutation) RemovedSettlementsIDs() (ids []int) {
+	for id := range m.removedsettlements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SettlementsIDs returns the "settlements" edge IDs in the mutation.
+func (m *KOLPartnerMutation) SettlementsIDs() (ids []int) {
+	for id := range m.settlements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSettlements resets all changes to the "settlements" edge.
+func (m *KOLPartnerMutation) ResetSettlements() {
+	m.settlements = nil
+	m.clearedsettlements = false
+	m.removedsettlements = nil
+}
+
 // Where appends a list predicates to the KOLPartnerMutation builder.
 func (m *KOLPartnerMutation) Where(ps ...predicate.KOLPartner) {
 	m.predicates = append(m.predicates, ps...)
@@ -15632,7 +15921,7 @@ func (m *KOLPartnerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *KOLPartnerMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, kolpartner.FieldCreatedAt)
 	}
@@ -15666,6 +15955,9 @@ func (m *KOLPartnerMutation) Fields() []string {
 	if m.contact != nil {
 		fields = append(fields, kolpartner.FieldContact)
 	}
+	if m.author_id != nil {
+		fields = append(fields, kolpartner.FieldAuthorID)
+	}
 	return fields
 }
 
@@ -15696,6 +15988,8 @@ func (m *KOLPartnerMutation) Field(name string) (ent.Value, bool) {
 		return m.CpsCommissionRate()
 	case kolpartner.FieldContact:
 		return m.Contact()
+	case kolpartner.FieldAuthorID:
+		return m.AuthorID()
 	}
 	return nil, false
 }
@@ -15727,6 +16021,8 @@ func (m *KOLPartnerMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCpsCommissionRate(ctx)
 	case kolpartner.FieldContact:
 		return m.OldContact(ctx)
+	case kolpartner.FieldAuthorID:
+		return m.OldAuthorID(ctx)
 	}
 	return nil, fmt.Errorf("unknown KOLPartner field %s", name)
 }
@@ -15813,6 +16109,13 @@ func (m *KOLPartnerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetContact(v)
 		return nil
+	case kolpartner.FieldAuthorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown KOLPartner field %s", name)
 }
@@ -15888,6 +16191,9 @@ func (m *KOLPartnerMutation) ClearedFields() []string {
 	if m.FieldCleared(kolpartner.FieldContact) {
 		fields = append(fields, kolpartner.FieldContact)
 	}
+	if m.FieldCleared(kolpartner.FieldAuthorID) {
+		fields = append(fields, kolpartner.FieldAuthorID)
+	}
 	return fields
 }
 
@@ -15907,6 +16213,9 @@ func (m *KOLPartnerMutation) ClearField(name string) error {
 		return nil
 	case kolpartner.FieldContact:
 		m.ClearContact()
+		return nil
+	case kolpartner.FieldAuthorID:
+		m.ClearAuthorID()
 		return nil
 	}
 	return fmt.Errorf("unknown KOLPartner nullable field %s", name)
@@ -15949,18 +16258,24 @@ func (m *KOLPartnerMutation) ResetField(name string) error {
 	case kolpartner.FieldContact:
 		m.ResetContact()
 		return nil
+	case kolpartner.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
 	}
 	return fmt.Errorf("unknown KOLPartner field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *KOLPartnerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.organization != nil {
 		edges = append(edges, kolpartner.EdgeOrganization)
 	}
 	if m.collaborations != nil {
 		edges = append(edges, kolpartner.EdgeCollaborations)
+	}
+	if m.settlements != nil {
+		edges = append(edges, kolpartner.EdgeSettlements)
 	}
 	return edges
 }
@@ -15979,15 +16294,24 @@ func (m *KOLPartnerMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case kolpartner.EdgeSettlements:
+		ids := make([]ent.Value, 0, len(m.settlements))
+		for id := range m.settlements {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *KOLPartnerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedcollaborations != nil {
 		edges = append(edges, kolpartner.EdgeCollaborations)
+	}
+	if m.removedsettlements != nil {
+		edges = append(edges, kolpartner.EdgeSettlements)
 	}
 	return edges
 }
@@ -16002,18 +16326,27 @@ func (m *KOLPartnerMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case kolpartner.EdgeSettlements:
+		ids := make([]ent.Value, 0, len(m.removedsettlements))
+		for id := range m.removedsettlements {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *KOLPartnerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedorganization {
 		edges = append(edges, kolpartner.EdgeOrganization)
 	}
 	if m.clearedcollaborations {
 		edges = append(edges, kolpartner.EdgeCollaborations)
+	}
+	if m.clearedsettlements {
+		edges = append(edges, kolpartner.EdgeSettlements)
 	}
 	return edges
 }
@@ -16026,6 +16359,8 @@ func (m *KOLPartnerMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case kolpartner.EdgeCollaborations:
 		return m.clearedcollaborations
+	case kolpartner.EdgeSettlements:
+		return m.clearedsettlements
 	}
 	return false
 }
@@ -16051,8 +16386,1458 @@ func (m *KOLPartnerMutation) ResetEdge(name string) error {
 	case kolpartner.EdgeCollaborations:
 		m.ResetCollaborations()
 		return nil
+	case kolpartner.EdgeSettlements:
+		m.ResetSettlements()
+		return nil
 	}
 	return fmt.Errorf("unknown KOLPartner edge %s", name)
+}
+
+// KOLSettlementMutation represents an operation that mutates the KOLSettlement nodes in the graph.
+type KOLSettlementMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	month               *string
+	status              *kolsettlement.Status
+	lines               *[]schematype.SettlementLine
+	appendlines         []schematype.SettlementLine
+	commission          *schematype.Money
+	addcommission       *schematype.Money
+	fees                *schematype.Money
+	addfees             *schematype.Money
+	total               *schematype.Money
+	addtotal            *schematype.Money
+	generated_at        *time.Time
+	confirmed_by_id     *int
+	addconfirmed_by_id  *int
+	confirmed_at        *time.Time
+	paid_by_id          *int
+	addpaid_by_id       *int
+	paid_at             *time.Time
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	kol_partner         *int
+	clearedkol_partner  bool
+	done                bool
+	oldValue            func(context.Context) (*KOLSettlement, error)
+	predicates          []predicate.KOLSettlement
+}
+
+var _ ent.Mutation = (*KOLSettlementMutation)(nil)
+
+// kolsettlementOption allows management of the mutation configuration using functional options.
+type kolsettlementOption func(*KOLSettlementMutation)
+
+// newKOLSettlementMutation creates new mutation for the KOLSettlement entity.
+func newKOLSettlementMutation(c config, op Op, opts ...kolsettlementOption) *KOLSettlementMutation {
+	m := &KOLSettlementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeKOLSettlement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withKOLSettlementID sets the ID field of the mutation.
+func withKOLSettlementID(id int) kolsettlementOption {
+	return func(m *KOLSettlementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *KOLSettlement
+		)
+		m.oldValue = func(ctx context.Context) (*KOLSettlement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().KOLSettlement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withKOLSettlement sets the old KOLSettlement of the mutation.
+func withKOLSettlement(node *KOLSettlement) kolsettlementOption {
+	return func(m *KOLSettlementMutation) {
+		m.oldValue = func(context.Context) (*KOLSettlement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m KOLSettlementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m KOLSettlementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *KOLSettlementMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *KOLSettlementMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().KOLSettlement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *KOLSettlementMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *KOLSettlementMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *KOLSettlementMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *KOLSettlementMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *KOLSettlementMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *KOLSettlementMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *KOLSettlementMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *KOLSettlementMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *KOLSettlementMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetKolPartnerID sets the "kol_partner_id" field.
+func (m *KOLSettlementMutation) SetKolPartnerID(i int) {
+	m.kol_partner = &i
+}
+
+// KolPartnerID returns the value of the "kol_partner_id" field in the mutation.
+func (m *KOLSettlementMutation) KolPartnerID() (r int, exists bool) {
+	v := m.kol_partner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKolPartnerID returns the old "kol_partner_id" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldKolPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKolPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKolPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKolPartnerID: %w", err)
+	}
+	return oldValue.KolPartnerID, nil
+}
+
+// ResetKolPartnerID resets all changes to the "kol_partner_id" field.
+func (m *KOLSettlementMutation) ResetKolPartnerID() {
+	m.kol_partner = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *KOLSettlementMutation) SetMonth(s string) {
+	m.month = &s
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *KOLSettlementMutation) Month() (r string, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldMonth(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *KOLSettlementMutation) ResetMonth() {
+	m.month = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *KOLSettlementMutation) SetStatus(k kolsettlement.Status) {
+	m.status = &k
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *KOLSettlementMutation) Status() (r kolsettlement.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldStatus(ctx context.Context) (v kolsettlement.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *KOLSettlementMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetLines sets the "lines" field.
+func (m *KOLSettlementMutation) SetLines(sl []schematype.SettlementLine) {
+	m.lines = &sl
+	m.appendlines = nil
+}
+
+// Lines returns the value of the "lines" field in the mutation.
+func (m *KOLSettlementMutation) Lines() (r []schematype.SettlementLine, exists bool) {
+	v := m.lines
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLines returns the old "lines" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldLines(ctx context.Context) (v []schematype.SettlementLine, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLines is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLines requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLines: %w", err)
+	}
+	return oldValue.Lines, nil
+}
+
+// AppendLines adds sl to the "lines" field.
+func (m *KOLSettlementMutation) AppendLines(sl []schematype.SettlementLine) {
+	m.appendlines = append(m.appendlines, sl...)
+}
+
+// AppendedLines returns the list of values that were appended to the "lines" field in this mutation.
+func (m *KOLSettlementMutation) AppendedLines() ([]schematype.SettlementLine, bool) {
+	if len(m.appendlines) == 0 {
+		return nil, false
+	}
+	return m.appendlines, true
+}
+
+// ResetLines resets all changes to the "lines" field.
+func (m *KOLSettlementMutation) ResetLines() {
+	m.lines = nil
+	m.appendlines = nil
+}
+
+// SetCommission sets the "commission" field.
+func (m *KOLSettlementMutation) SetCommission(s schematype.Money) {
+	m.commission = &s
+	m.addcommission = nil
+}
+
+// Commission returns the value of the "commission" field in the mutation.
+func (m *KOLSettlementMutation) Commission() (r schematype.Money, exists bool) {
+	v := m.commission
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommission returns the old "commission" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldCommission(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommission is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommission requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommission: %w", err)
+	}
+	return oldValue.Commission, nil
+}
+
+// AddCommission adds s to the "commission" field.
+func (m *KOLSettlementMutation) AddCommission(s schematype.Money) {
+	if m.addcommission != nil {
+		*m.addcommission += s
+	} else {
+		m.addcommission = &s
+	}
+}
+
+// AddedCommission returns the value that was added to the "commission" field in this mutation.
+func (m *KOLSettlementMutation) AddedCommission() (r schematype.Money, exists bool) {
+	v := m.addcommission
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCommission resets all changes to the "commission" field.
+func (m *KOLSettlementMutation) ResetCommission() {
+	m.commission = nil
+	m.addcommission = nil
+}
+
+// SetFees sets the "fees" field.
+func (m *KOLSettlementMutation) SetFees(s schematype.Money) {
+	m.fees = &s
+	m.addfees = nil
+}
+
+// Fees returns the value of the "fees" field in the mutation.
+func (m *KOLSettlementMutation) Fees() (r schematype.Money, exists bool) {
+	v := m.fees
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFees returns the old "fees" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldFees(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFees is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFees requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFees: %w", err)
+	}
+	return oldValue.Fees, nil
+}
+
+// AddFees adds s to the "fees" field.
+func (m *KOLSettlementMutation) AddFees(s schematype.Money) {
+	if m.addfees != nil {
+		*m.addfees += s
+	} else {
+		m.addfees = &s
+	}
+}
+
+// AddedFees returns the value that was added to the "fees" field in this mutation.
+func (m *KOLSettlementMutation) AddedFees() (r schematype.Money, exists bool) {
+	v := m.addfees
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFees resets all changes to the "fees" field.
+func (m *KOLSettlementMutation) ResetFees() {
+	m.fees = nil
+	m.addfees = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *KOLSettlementMutation) SetTotal(s schematype.Money) {
+	m.total = &s
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *KOLSettlementMutation) Total() (r schematype.Money, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldTotal(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds s to the "total" field.
+func (m *KOLSettlementMutation) AddTotal(s schematype.Money) {
+	if m.addtotal != nil {
+		*m.addtotal += s
+	} else {
+		m.addtotal = &s
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *KOLSettlementMutation) AddedTotal() (r schematype.Money, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *KOLSettlementMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetGeneratedAt sets the "generated_at" field.
+func (m *KOLSettlementMutation) SetGeneratedAt(t time.Time) {
+	m.generated_at = &t
+}
+
+// GeneratedAt returns the value of the "generated_at" field in the mutation.
+func (m *KOLSettlementMutation) GeneratedAt() (r time.Time, exists bool) {
+	v := m.generated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGeneratedAt returns the old "generated_at" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldGeneratedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGeneratedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGeneratedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGeneratedAt: %w", err)
+	}
+	return oldValue.GeneratedAt, nil
+}
+
+// ResetGeneratedAt resets all changes to the "generated_at" field.
+func (m *KOLSettlementMutation) ResetGeneratedAt() {
+	m.generated_at = nil
+}
+
+// SetConfirmedByID sets the "confirmed_by_id" field.
+func (m *KOLSettlementMutation) SetConfirmedByID(i int) {
+	m.confirmed_by_id = &i
+	m.addconfirmed_by_id = nil
+}
+
+// ConfirmedByID returns the value of the "confirmed_by_id" field in the mutation.
+func (m *KOLSettlementMutation) ConfirmedByID() (r int, exists bool) {
+	v := m.confirmed_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmedByID returns the old "confirmed_by_id" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldConfirmedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmedByID: %w", err)
+	}
+	return oldValue.ConfirmedByID, nil
+}
+
+// AddConfirmedByID adds i to the "confirmed_by_id" field.
+func (m *KOLSettlementMutation) AddConfirmedByID(i int) {
+	if m.addconfirmed_by_id != nil {
+		*m.addconfirmed_by_id += i
+	} else {
+		m.addconfirmed_by_id = &i
+	}
+}
+
+// AddedConfirmedByID returns the value that was added to the "confirmed_by_id" field in this mutation.
+func (m *KOLSettlementMutation) AddedConfirmedByID() (r int, exists bool) {
+	v := m.addconfirmed_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearConfirmedByID clears the value of the "confirmed_by_id" field.
+func (m *KOLSettlementMutation) ClearConfirmedByID() {
+	m.confirmed_by_id = nil
+	m.addconfirmed_by_id = nil
+	m.clearedFields[kolsettlement.FieldConfirmedByID] = struct{}{}
+}
+
+// ConfirmedByIDCleared returns if the "confirmed_by_id" field was cleared in this mutation.
+func (m *KOLSettlementMutation) ConfirmedByIDCleared() bool {
+	_, ok := m.clearedFields[kolsettlement.FieldConfirmedByID]
+	return ok
+}
+
+// ResetConfirmedByID resets all changes to the "confirmed_by_id" field.
+func (m *KOLSettlementMutation) ResetConfirmedByID() {
+	m.confirmed_by_id = nil
+	m.addconfirmed_by_id = nil
+	delete(m.clearedFields, kolsettlement.FieldConfirmedByID)
+}
+
+// SetConfirmedAt sets the "confirmed_at" field.
+func (m *KOLSettlementMutation) SetConfirmedAt(t time.Time) {
+	m.confirmed_at = &t
+}
+
+// ConfirmedAt returns the value of the "confirmed_at" field in the mutation.
+func (m *KOLSettlementMutation) ConfirmedAt() (r time.Time, exists bool) {
+	v := m.confirmed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmedAt returns the old "confirmed_at" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldConfirmedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmedAt: %w", err)
+	}
+	return oldValue.ConfirmedAt, nil
+}
+
+// ClearConfirmedAt clears the value of the "confirmed_at" field.
+func (m *KOLSettlementMutation) ClearConfirmedAt() {
+	m.confirmed_at = nil
+	m.clearedFields[kolsettlement.FieldConfirmedAt] = struct{}{}
+}
+
+// ConfirmedAtCleared returns if the "confirmed_at" field was cleared in this mutation.
+func (m *KOLSettlementMutation) ConfirmedAtCleared() bool {
+	_, ok := m.clearedFields[kolsettlement.FieldConfirmedAt]
+	return ok
+}
+
+// ResetConfirmedAt resets all changes to the "confirmed_at" field.
+func (m *KOLSettlementMutation) ResetConfirmedAt() {
+	m.confirmed_at = nil
+	delete(m.clearedFields, kolsettlement.FieldConfirmedAt)
+}
+
+// SetPaidByID sets the "paid_by_id" field.
+func (m *KOLSettlementMutation) SetPaidByID(i int) {
+	m.paid_by_id = &i
+	m.addpaid_by_id = nil
+}
+
+// PaidByID returns the value of the "paid_by_id" field in the mutation.
+func (m *KOLSettlementMutation) PaidByID() (r int, exists bool) {
+	v := m.paid_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidByID returns the old "paid_by_id" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldPaidByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidByID: %w", err)
+	}
+	return oldValue.PaidByID, nil
+}
+
+// AddPaidByID adds i to the "paid_by_id" field.
+func (m *KOLSettlementMutation) AddPaidByID(i int) {
+	if m.addpaid_by_id != nil {
+		*m.addpaid_by_id += i
+	} else {
+		m.addpaid_by_id = &i
+	}
+}
+
+// AddedPaidByID returns the value that was added to the "paid_by_id" field in this mutation.
+func (m *KOLSettlementMutation) AddedPaidByID() (r int, exists bool) {
+	v := m.addpaid_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPaidByID clears the value of the "paid_by_id" field.
+func (m *KOLSettlementMutation) ClearPaidByID() {
+	m.paid_by_id = nil
+	m.addpaid_by_id = nil
+	m.clearedFields[kolsettlement.FieldPaidByID] = struct{}{}
+}
+
+// PaidByIDCleared returns if the "paid_by_id" field was cleared in this mutation.
+func (m *KOLSettlementMutation) PaidByIDCleared() bool {
+	_, ok := m.clearedFields[kolsettlement.FieldPaidByID]
+	return ok
+}
+
+// ResetPaidByID resets all changes to the "paid_by_id" field.
+func (m *KOLSettlementMutation) ResetPaidByID() {
+	m.paid_by_id = nil
+	m.addpaid_by_id = nil
+	delete(m.clearedFields, kolsettlement.FieldPaidByID)
+}
+
+// SetPaidAt sets the "paid_at" field.
+func (m *KOLSettlementMutation) SetPaidAt(t time.Time) {
+	m.paid_at = &t
+}
+
+// PaidAt returns the value of the "paid_at" field in the mutation.
+func (m *KOLSettlementMutation) PaidAt() (r time.Time, exists bool) {
+	v := m.paid_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidAt returns the old "paid_at" field's value of the KOLSettlement entity.
+// If the KOLSettlement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KOLSettlementMutation) OldPaidAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidAt: %w", err)
+	}
+	return oldValue.PaidAt, nil
+}
+
+// ClearPaidAt clears the value of the "paid_at" field.
+func (m *KOLSettlementMutation) ClearPaidAt() {
+	m.paid_at = nil
+	m.clearedFields[kolsettlement.FieldPaidAt] = struct{}{}
+}
+
+// PaidAtCleared returns if the "paid_at" field was cleared in this mutation.
+func (m *KOLSettlementMutation) PaidAtCleared() bool {
+	_, ok := m.clearedFields[kolsettlement.FieldPaidAt]
+	return ok
+}
+
+// ResetPaidAt resets all changes to the "paid_at" field.
+func (m *KOLSettlementMutation) ResetPaidAt() {
+	m.paid_at = nil
+	delete(m.clearedFields, kolsettlement.FieldPaidAt)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *KOLSettlementMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[kolsettlement.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *KOLSettlementMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *KOLSettlementMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *KOLSettlementMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearKolPartner clears the "kol_partner" edge to the KOLPartner entity.
+func (m *KOLSettlementMutation) ClearKolPartner() {
+	m.clearedkol_partner = true
+	m.clearedFields[kolsettlement.FieldKolPartnerID] = struct{}{}
+}
+
+// KolPartnerCleared reports if the "kol_partner" edge to the KOLPartner entity was cleared.
+func (m *KOLSettlementMutation) KolPartnerCleared() bool {
+	return m.clearedkol_partner
+}
+
+// KolPartnerIDs returns the "kol_partner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// KolPartnerID instead. It exists only for internal usage by the builders.
+func (m *KOLSettlementMutation) KolPartnerIDs() (ids []int) {
+	if id := m.kol_partner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetKolPartner resets all changes to the "kol_partner" edge.
+func (m *KOLSettlementMutation) ResetKolPartner() {
+	m.kol_partner = nil
+	m.clearedkol_partner = false
+}
+
+// Where appends a list predicates to the KOLSettlementMutation builder.
+func (m *KOLSettlementMutation) Where(ps ...predicate.KOLSettlement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the KOLSettlementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *KOLSettlementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.KOLSettlement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *KOLSettlementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *KOLSettlementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (KOLSettlement).
+func (m *KOLSettlementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *KOLSettlementMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, kolsettlement.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, kolsettlement.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, kolsettlement.FieldOrganizationID)
+	}
+	if m.kol_partner != nil {
+		fields = append(fields, kolsettlement.FieldKolPartnerID)
+	}
+	if m.month != nil {
+		fields = append(fields, kolsettlement.FieldMonth)
+	}
+	if m.status != nil {
+		fields = append(fields, kolsettlement.FieldStatus)
+	}
+	if m.lines != nil {
+		fields = append(fields, kolsettlement.FieldLines)
+	}
+	if m.commission != nil {
+		fields = append(fields, kolsettlement.FieldCommission)
+	}
+	if m.fees != nil {
+		fields = append(fields, kolsettlement.FieldFees)
+	}
+	if m.total != nil {
+		fields = append(fields, kolsettlement.FieldTotal)
+	}
+	if m.generated_at != nil {
+		fields = append(fields, kolsettlement.FieldGeneratedAt)
+	}
+	if m.confirmed_by_id != nil {
+		fields = append(fields, kolsettlement.FieldConfirmedByID)
+	}
+	if m.confirmed_at != nil {
+		fields = append(fields, kolsettlement.FieldConfirmedAt)
+	}
+	if m.paid_by_id != nil {
+		fields = append(fields, kolsettlement.FieldPaidByID)
+	}
+	if m.paid_at != nil {
+		fields = append(fields, kolsettlement.FieldPaidAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *KOLSettlementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case kolsettlement.FieldCreatedAt:
+		return m.CreatedAt()
+	case kolsettlement.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case kolsettlement.FieldOrganizationID:
+		return m.OrganizationID()
+	case kolsettlement.FieldKolPartnerID:
+		return m.KolPartnerID()
+	case kolsettlement.FieldMonth:
+		return m.Month()
+	case kolsettlement.FieldStatus:
+		return m.Status()
+	case kolsettlement.FieldLines:
+		return m.Lines()
+	case kolsettlement.FieldCommission:
+		return m.Commission()
+	case kolsettlement.FieldFees:
+		return m.Fees()
+	case kolsettlement.FieldTotal:
+		return m.Total()
+	case kolsettlement.FieldGeneratedAt:
+		return m.GeneratedAt()
+	case kolsettlement.FieldConfirmedByID:
+		return m.ConfirmedByID()
+	case kolsettlement.FieldConfirmedAt:
+		return m.ConfirmedAt()
+	case kolsettlement.FieldPaidByID:
+		return m.PaidByID()
+	case kolsettlement.FieldPaidAt:
+		return m.PaidAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *KOLSettlementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case kolsettlement.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case kolsettlement.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case kolsettlement.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case kolsettlement.FieldKolPartnerID:
+		return m.OldKolPartnerID(ctx)
+	case kolsettlement.FieldMonth:
+		return m.OldMonth(ctx)
+	case kolsettlement.FieldStatus:
+		return m.OldStatus(ctx)
+	case kolsettlement.FieldLines:
+		return m.OldLines(ctx)
+	case kolsettlement.FieldCommission:
+		return m.OldCommission(ctx)
+	case kolsettlement.FieldFees:
+		return m.OldFees(ctx)
+	case kolsettlement.FieldTotal:
+		return m.OldTotal(ctx)
+	case kolsettlement.FieldGeneratedAt:
+		return m.OldGeneratedAt(ctx)
+	case kolsettlement.FieldConfirmedByID:
+		return m.OldConfirmedByID(ctx)
+	case kolsettlement.FieldConfirmedAt:
+		return m.OldConfirmedAt(ctx)
+	case kolsettlement.FieldPaidByID:
+		return m.OldPaidByID(ctx)
+	case kolsettlement.FieldPaidAt:
+		return m.OldPaidAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown KOLSettlement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KOLSettlementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case kolsettlement.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case kolsettlement.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case kolsettlement.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case kolsettlement.FieldKolPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKolPartnerID(v)
+		return nil
+	case kolsettlement.FieldMonth:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case kolsettlement.FieldStatus:
+		v, ok := value.(kolsettlement.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case kolsettlement.FieldLines:
+		v, ok := value.([]schematype.SettlementLine)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLines(v)
+		return nil
+	case kolsettlement.FieldCommission:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommission(v)
+		return nil
+	case kolsettlement.FieldFees:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFees(v)
+		return nil
+	case kolsettlement.FieldTotal:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case kolsettlement.FieldGeneratedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGeneratedAt(v)
+		return nil
+	case kolsettlement.FieldConfirmedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmedByID(v)
+		return nil
+	case kolsettlement.FieldConfirmedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmedAt(v)
+		return nil
+	case kolsettlement.FieldPaidByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidByID(v)
+		return nil
+	case kolsettlement.FieldPaidAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *KOLSettlementMutation) AddedFields() []string {
+	var fields []string
+	if m.addcommission != nil {
+		fields = append(fields, kolsettlement.FieldCommission)
+	}
+	if m.addfees != nil {
+		fields = append(fields, kolsettlement.FieldFees)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, kolsettlement.FieldTotal)
+	}
+	if m.addconfirmed_by_id != nil {
+		fields = append(fields, kolsettlement.FieldConfirmedByID)
+	}
+	if m.addpaid_by_id != nil {
+		fields = append(fields, kolsettlement.FieldPaidByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *KOLSettlementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case kolsettlement.FieldCommission:
+		return m.AddedCommission()
+	case kolsettlement.FieldFees:
+		return m.AddedFees()
+	case kolsettlement.FieldTotal:
+		return m.AddedTotal()
+	case kolsettlement.FieldConfirmedByID:
+		return m.AddedConfirmedByID()
+	case kolsettlement.FieldPaidByID:
+		return m.AddedPaidByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KOLSettlementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case kolsettlement.FieldCommission:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCommission(v)
+		return nil
+	case kolsettlement.FieldFees:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFees(v)
+		return nil
+	case kolsettlement.FieldTotal:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case kolsettlement.FieldConfirmedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConfirmedByID(v)
+		return nil
+	case kolsettlement.FieldPaidByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaidByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *KOLSettlementMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(kolsettlement.FieldConfirmedByID) {
+		fields = append(fields, kolsettlement.FieldConfirmedByID)
+	}
+	if m.FieldCleared(kolsettlement.FieldConfirmedAt) {
+		fields = append(fields, kolsettlement.FieldConfirmedAt)
+	}
+	if m.FieldCleared(kolsettlement.FieldPaidByID) {
+		fields = append(fields, kolsettlement.FieldPaidByID)
+	}
+	if m.FieldCleared(kolsettlement.FieldPaidAt) {
+		fields = append(fields, kolsettlement.FieldPaidAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *KOLSettlementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *KOLSettlementMutation) ClearField(name string) error {
+	switch name {
+	case kolsettlement.FieldConfirmedByID:
+		m.ClearConfirmedByID()
+		return nil
+	case kolsettlement.FieldConfirmedAt:
+		m.ClearConfirmedAt()
+		return nil
+	case kolsettlement.FieldPaidByID:
+		m.ClearPaidByID()
+		return nil
+	case kolsettlement.FieldPaidAt:
+		m.ClearPaidAt()
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *KOLSettlementMutation) ResetField(name string) error {
+	switch name {
+	case kolsettlement.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case kolsettlement.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case kolsettlement.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case kolsettlement.FieldKolPartnerID:
+		m.ResetKolPartnerID()
+		return nil
+	case kolsettlement.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case kolsettlement.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case kolsettlement.FieldLines:
+		m.ResetLines()
+		return nil
+	case kolsettlement.FieldCommission:
+		m.ResetCommission()
+		return nil
+	case kolsettlement.FieldFees:
+		m.ResetFees()
+		return nil
+	case kolsettlement.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case kolsettlement.FieldGeneratedAt:
+		m.ResetGeneratedAt()
+		return nil
+	case kolsettlement.FieldConfirmedByID:
+		m.ResetConfirmedByID()
+		return nil
+	case kolsettlement.FieldConfirmedAt:
+		m.ResetConfirmedAt()
+		return nil
+	case kolsettlement.FieldPaidByID:
+		m.ResetPaidByID()
+		return nil
+	case kolsettlement.FieldPaidAt:
+		m.ResetPaidAt()
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *KOLSettlementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, kolsettlement.EdgeOrganization)
+	}
+	if m.kol_partner != nil {
+		edges = append(edges, kolsettlement.EdgeKolPartner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *KOLSettlementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case kolsettlement.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case kolsettlement.EdgeKolPartner:
+		if id := m.kol_partner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *KOLSettlementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *KOLSettlementMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *KOLSettlementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, kolsettlement.EdgeOrganization)
+	}
+	if m.clearedkol_partner {
+		edges = append(edges, kolsettlement.EdgeKolPartner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *KOLSettlementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case kolsettlement.EdgeOrganization:
+		return m.clearedorganization
+	case kolsettlement.EdgeKolPartner:
+		return m.clearedkol_partner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *KOLSettlementMutation) ClearEdge(name string) error {
+	switch name {
+	case kolsettlement.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case kolsettlement.EdgeKolPartner:
+		m.ClearKolPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *KOLSettlementMutation) ResetEdge(name string) error {
+	switch name {
+	case kolsettlement.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case kolsettlement.EdgeKolPartner:
+		m.ResetKolPartner()
+		return nil
+	}
+	return fmt.Errorf("unknown KOLSettlement edge %s", name)
 }
 
 // KnownAddressMutation represents an operation that mutates the KnownAddress nodes in the graph.
@@ -19261,6 +21046,13 @@ type OrderMutation struct {
 	ordered_at          *time.Time
 	paid_at             *time.Time
 	tracking_code       *string
+	author_id           *string
+	promotion_ids       *[]string
+	appendpromotion_ids []string
+	coupon_ids          *[]string
+	appendcoupon_ids    []string
+	discount            *schematype.Money
+	adddiscount         *schematype.Money
 	clearedFields       map[string]struct{}
 	organization        *int
 	clearedorganization bool
@@ -19955,6 +21747,241 @@ func (m *OrderMutation) ResetTrackingCode() {
 	delete(m.clearedFields, order.FieldTrackingCode)
 }
 
+// SetAuthorID sets the "author_id" field.
+func (m *OrderMutation) SetAuthorID(s string) {
+	m.author_id = &s
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *OrderMutation) AuthorID() (r string, exists bool) {
+	v := m.author_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldAuthorID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *OrderMutation) ClearAuthorID() {
+	m.author_id = nil
+	m.clearedFields[order.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *OrderMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[order.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *OrderMutation) ResetAuthorID() {
+	m.author_id = nil
+	delete(m.clearedFields, order.FieldAuthorID)
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (m *OrderMutation) SetPromotionIds(s []string) {
+	m.promotion_ids = &s
+	m.appendpromotion_ids = nil
+}
+
+// PromotionIds returns the value of the "promotion_ids" field in the mutation.
+func (m *OrderMutation) PromotionIds() (r []string, exists bool) {
+	v := m.promotion_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPromotionIds returns the old "promotion_ids" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldPromotionIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPromotionIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPromotionIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPromotionIds: %w", err)
+	}
+	return oldValue.PromotionIds, nil
+}
+
+// AppendPromotionIds adds s to the "promotion_ids" field.
+func (m *OrderMutation) AppendPromotionIds(s []string) {
+	m.appendpromotion_ids = append(m.appendpromotion_ids, s...)
+}
+
+// AppendedPromotionIds returns the list of values that were appended to the "promotion_ids" field in this mutation.
+func (m *OrderMutation) AppendedPromotionIds() ([]string, bool) {
+	if len(m.appendpromotion_ids) == 0 {
+		return nil, false
+	}
+	return m.appendpromotion_ids, true
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (m *OrderMutation) ClearPromotionIds() {
+	m.promotion_ids = nil
+	m.appendpromotion_ids = nil
+	m.clearedFields[order.FieldPromotionIds] = struct{}{}
+}
+
+// PromotionIdsCleared returns if the "promotion_ids" field was cleared in this mutation.
+func (m *OrderMutation) PromotionIdsCleared() bool {
+	_, ok := m.clearedFields[order.FieldPromotionIds]
+	return ok
+}
+
+// ResetPromotionIds resets all changes to the "promotion_ids" field.
+func (m *OrderMutation) ResetPromotionIds() {
+	m.promotion_ids = nil
+	m.appendpromotion_ids = nil
+	delete(m.clearedFields, order.FieldPromotionIds)
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (m *OrderMutation) SetCouponIds(s []string) {
+	m.coupon_ids = &s
+	m.appendcoupon_ids = nil
+}
+
+// CouponIds returns the value of the "coupon_ids" field in the mutation.
+func (m *OrderMutation) CouponIds() (r []string, exists bool) {
+	v := m.coupon_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCouponIds returns the old "coupon_ids" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldCouponIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCouponIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCouponIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCouponIds: %w", err)
+	}
+	return oldValue.CouponIds, nil
+}
+
+// AppendCouponIds adds s to the "coupon_ids" field.
+func (m *OrderMutation) AppendCouponIds(s []string) {
+	m.appendcoupon_ids = append(m.appendcoupon_ids, s...)
+}
+
+// AppendedCouponIds returns the list of values that were appended to the "coupon_ids" field in this mutation.
+func (m *OrderMutation) AppendedCouponIds() ([]string, bool) {
+	if len(m.appendcoupon_ids) == 0 {
+		return nil, false
+	}
+	return m.appendcoupon_ids, true
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (m *OrderMutation) ClearCouponIds() {
+	m.coupon_ids = nil
+	m.appendcoupon_ids = nil
+	m.clearedFields[order.FieldCouponIds] = struct{}{}
+}
+
+// CouponIdsCleared returns if the "coupon_ids" field was cleared in this mutation.
+func (m *OrderMutation) CouponIdsCleared() bool {
+	_, ok := m.clearedFields[order.FieldCouponIds]
+	return ok
+}
+
+// ResetCouponIds resets all changes to the "coupon_ids" field.
+func (m *OrderMutation) ResetCouponIds() {
+	m.coupon_ids = nil
+	m.appendcoupon_ids = nil
+	delete(m.clearedFields, order.FieldCouponIds)
+}
+
+// SetDiscount sets the "discount" field.
+func (m *OrderMutation) SetDiscount(s schematype.Money) {
+	m.discount = &s
+	m.adddiscount = nil
+}
+
+// Discount returns the value of the "discount" field in the mutation.
+func (m *OrderMutation) Discount() (r schematype.Money, exists bool) {
+	v := m.discount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscount returns the old "discount" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldDiscount(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscount: %w", err)
+	}
+	return oldValue.Discount, nil
+}
+
+// AddDiscount adds s to the "discount" field.
+func (m *OrderMutation) AddDiscount(s schematype.Money) {
+	if m.adddiscount != nil {
+		*m.adddiscount += s
+	} else {
+		m.adddiscount = &s
+	}
+}
+
+// AddedDiscount returns the value that was added to the "discount" field in this mutation.
+func (m *OrderMutation) AddedDiscount() (r schematype.Money, exists bool) {
+	v := m.adddiscount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscount resets all changes to the "discount" field.
+func (m *OrderMutation) ResetDiscount() {
+	m.discount = nil
+	m.adddiscount = nil
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *OrderMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -20097,7 +22124,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -20140,6 +22167,18 @@ func (m *OrderMutation) Fields() []string {
 	if m.tracking_code != nil {
 		fields = append(fields, order.FieldTrackingCode)
 	}
+	if m.author_id != nil {
+		fields = append(fields, order.FieldAuthorID)
+	}
+	if m.promotion_ids != nil {
+		fields = append(fields, order.FieldPromotionIds)
+	}
+	if m.coupon_ids != nil {
+		fields = append(fields, order.FieldCouponIds)
+	}
+	if m.discount != nil {
+		fields = append(fields, order.FieldDiscount)
+	}
 	return fields
 }
 
@@ -20176,6 +22215,14 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidAt()
 	case order.FieldTrackingCode:
 		return m.TrackingCode()
+	case order.FieldAuthorID:
+		return m.AuthorID()
+	case order.FieldPromotionIds:
+		return m.PromotionIds()
+	case order.FieldCouponIds:
+		return m.CouponIds()
+	case order.FieldDiscount:
+		return m.Discount()
 	}
 	return nil, false
 }
@@ -20213,6 +22260,14 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldPaidAt(ctx)
 	case order.FieldTrackingCode:
 		return m.OldTrackingCode(ctx)
+	case order.FieldAuthorID:
+		return m.OldAuthorID(ctx)
+	case order.FieldPromotionIds:
+		return m.OldPromotionIds(ctx)
+	case order.FieldCouponIds:
+		return m.OldCouponIds(ctx)
+	case order.FieldDiscount:
+		return m.OldDiscount(ctx)
 	}
 	return nil, fmt.Errorf("unknown Order field %s", name)
 }
@@ -20320,6 +22375,34 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTrackingCode(v)
 		return nil
+	case order.FieldAuthorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
+	case order.FieldPromotionIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPromotionIds(v)
+		return nil
+	case order.FieldCouponIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCouponIds(v)
+		return nil
+	case order.FieldDiscount:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscount(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)
 }
@@ -20334,6 +22417,9 @@ func (m *OrderMutation) AddedFields() []string {
 	if m.addpaid != nil {
 		fields = append(fields, order.FieldPaid)
 	}
+	if m.adddiscount != nil {
+		fields = append(fields, order.FieldDiscount)
+	}
 	return fields
 }
 
@@ -20346,6 +22432,8 @@ func (m *OrderMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedTotal()
 	case order.FieldPaid:
 		return m.AddedPaid()
+	case order.FieldDiscount:
+		return m.AddedDiscount()
 	}
 	return nil, false
 }
@@ -20369,6 +22457,13 @@ func (m *OrderMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddPaid(v)
 		return nil
+	case order.FieldDiscount:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscount(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Order numeric field %s", name)
 }
@@ -20385,6 +22480,15 @@ func (m *OrderMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(order.FieldTrackingCode) {
 		fields = append(fields, order.FieldTrackingCode)
+	}
+	if m.FieldCleared(order.FieldAuthorID) {
+		fields = append(fields, order.FieldAuthorID)
+	}
+	if m.FieldCleared(order.FieldPromotionIds) {
+		fields = append(fields, order.FieldPromotionIds)
+	}
+	if m.FieldCleared(order.FieldCouponIds) {
+		fields = append(fields, order.FieldCouponIds)
 	}
 	return fields
 }
@@ -20408,6 +22512,15 @@ func (m *OrderMutation) ClearField(name string) error {
 		return nil
 	case order.FieldTrackingCode:
 		m.ClearTrackingCode()
+		return nil
+	case order.FieldAuthorID:
+		m.ClearAuthorID()
+		return nil
+	case order.FieldPromotionIds:
+		m.ClearPromotionIds()
+		return nil
+	case order.FieldCouponIds:
+		m.ClearCouponIds()
 		return nil
 	}
 	return fmt.Errorf("unknown Order nullable field %s", name)
@@ -20458,6 +22571,18 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldTrackingCode:
 		m.ResetTrackingCode()
+		return nil
+	case order.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
+	case order.FieldPromotionIds:
+		m.ResetPromotionIds()
+		return nil
+	case order.FieldCouponIds:
+		m.ResetCouponIds()
+		return nil
+	case order.FieldDiscount:
+		m.ResetDiscount()
 		return nil
 	}
 	return fmt.Errorf("unknown Order field %s", name)

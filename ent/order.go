@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -46,8 +47,16 @@ type Order struct {
 	OrderedAt time.Time `json:"ordered_at,omitempty"`
 	// When it was paid.
 	PaidAt *time.Time `json:"paid_at,omitempty"`
-	// KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration.
+	// KOL tracking code of the link the buyer came through: attributes the order to a collaboration.
 	TrackingCode string `json:"tracking_code,omitempty"`
+	// The 抖店 author_id of a 达人 (KOL) order: attributes the order to a collaboration of the partner with that author id.
+	AuthorID string `json:"author_id,omitempty"`
+	// The platform's promotion (activity) ids applied to the order (Taobao promotion_details, 抖店 campaign ids): attribute the order to the campaign carrying one of them.
+	PromotionIds []string `json:"promotion_ids,omitempty"`
+	// The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them.
+	CouponIds []string `json:"coupon_ids,omitempty"`
+	// The seller-funded discount on the order (优惠金额, platform subsidies excluded): counted as spend of the campaign the order is attributed to.
+	Discount schematype.Money `json:"discount,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderQuery when eager-loading is set.
 	Edges        OrderEdges `json:"edges"`
@@ -107,9 +116,11 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid:
+		case order.FieldPromotionIds, order.FieldCouponIds:
+			values[i] = new([]byte)
+		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid, order.FieldDiscount:
 			values[i] = new(sql.NullInt64)
-		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode:
+		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode, order.FieldAuthorID:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldOrderedAt, order.FieldPaidAt:
 			values[i] = new(sql.NullTime)
@@ -219,6 +230,34 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TrackingCode = value.String
 			}
+		case order.FieldAuthorID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field author_id", values[i])
+			} else if value.Valid {
+				_m.AuthorID = value.String
+			}
+		case order.FieldPromotionIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field promotion_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PromotionIds); err != nil {
+					return fmt.Errorf("unmarshal field promotion_ids: %w", err)
+				}
+			}
+		case order.FieldCouponIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field coupon_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.CouponIds); err != nil {
+					return fmt.Errorf("unmarshal field coupon_ids: %w", err)
+				}
+			}
+		case order.FieldDiscount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount", values[i])
+			} else if value.Valid {
+				_m.Discount = schematype.Money(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -313,6 +352,18 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("tracking_code=")
 	builder.WriteString(_m.TrackingCode)
+	builder.WriteString(", ")
+	builder.WriteString("author_id=")
+	builder.WriteString(_m.AuthorID)
+	builder.WriteString(", ")
+	builder.WriteString("promotion_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PromotionIds))
+	builder.WriteString(", ")
+	builder.WriteString("coupon_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CouponIds))
+	builder.WriteString(", ")
+	builder.WriteString("discount=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Discount))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -166,6 +166,46 @@ func (_c *OrderCreate) SetNillableTrackingCode(v *string) *OrderCreate {
 	return _c
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_c *OrderCreate) SetAuthorID(v string) *OrderCreate {
+	_c.mutation.SetAuthorID(v)
+	return _c
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableAuthorID(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetAuthorID(*v)
+	}
+	return _c
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (_c *OrderCreate) SetPromotionIds(v []string) *OrderCreate {
+	_c.mutation.SetPromotionIds(v)
+	return _c
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (_c *OrderCreate) SetCouponIds(v []string) *OrderCreate {
+	_c.mutation.SetCouponIds(v)
+	return _c
+}
+
+// SetDiscount sets the "discount" field.
+func (_c *OrderCreate) SetDiscount(v schematype.Money) *OrderCreate {
+	_c.mutation.SetDiscount(v)
+	return _c
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableDiscount(v *schematype.Money) *OrderCreate {
+	if v != nil {
+		_c.SetDiscount(*v)
+	}
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *OrderCreate) SetOrganization(v *Organization) *OrderCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -250,6 +290,10 @@ func (_c *OrderCreate) defaults() error {
 		v := order.DefaultTrafficSource
 		_c.mutation.SetTrafficSource(v)
 	}
+	if _, ok := _c.mutation.Discount(); !ok {
+		v := order.DefaultDiscount
+		_c.mutation.SetDiscount(v)
+	}
 	return nil
 }
 
@@ -317,6 +361,14 @@ func (_c *OrderCreate) check() error {
 		if err := order.TrackingCodeValidator(v); err != nil {
 			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
 		}
+	}
+	if v, ok := _c.mutation.AuthorID(); ok {
+		if err := order.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "Order.author_id": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Discount(); !ok {
+		return &ValidationError{Name: "discount", err: errors.New(`ent: missing required field "Order.discount"`)}
 	}
 	if len(_c.mutation.OrganizationIDs()) == 0 {
 		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "Order.organization"`)}
@@ -398,6 +450,22 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TrackingCode(); ok {
 		_spec.SetField(order.FieldTrackingCode, field.TypeString, value)
 		_node.TrackingCode = value
+	}
+	if value, ok := _c.mutation.AuthorID(); ok {
+		_spec.SetField(order.FieldAuthorID, field.TypeString, value)
+		_node.AuthorID = value
+	}
+	if value, ok := _c.mutation.PromotionIds(); ok {
+		_spec.SetField(order.FieldPromotionIds, field.TypeJSON, value)
+		_node.PromotionIds = value
+	}
+	if value, ok := _c.mutation.CouponIds(); ok {
+		_spec.SetField(order.FieldCouponIds, field.TypeJSON, value)
+		_node.CouponIds = value
+	}
+	if value, ok := _c.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+		_node.Discount = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -639,6 +707,78 @@ func (u *OrderUpsert) ClearTrackingCode() *OrderUpsert {
 	return u
 }
 
+// SetAuthorID sets the "author_id" field.
+func (u *OrderUpsert) SetAuthorID(v string) *OrderUpsert {
+	u.Set(order.FieldAuthorID, v)
+	return u
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateAuthorID() *OrderUpsert {
+	u.SetExcluded(order.FieldAuthorID)
+	return u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *OrderUpsert) ClearAuthorID() *OrderUpsert {
+	u.SetNull(order.FieldAuthorID)
+	return u
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (u *OrderUpsert) SetPromotionIds(v []string) *OrderUpsert {
+	u.Set(order.FieldPromotionIds, v)
+	return u
+}
+
+// UpdatePromotionIds sets the "promotion_ids" field to the value that was provided on create.
+func (u *OrderUpsert) UpdatePromotionIds() *OrderUpsert {
+	u.SetExcluded(order.FieldPromotionIds)
+	return u
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (u *OrderUpsert) ClearPromotionIds() *OrderUpsert {
+	u.SetNull(order.FieldPromotionIds)
+	return u
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (u *OrderUpsert) SetCouponIds(v []string) *OrderUpsert {
+	u.Set(order.FieldCouponIds, v)
+	return u
+}
+
+// UpdateCouponIds sets the "coupon_ids" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateCouponIds() *OrderUpsert {
+	u.SetExcluded(order.FieldCouponIds)
+	return u
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (u *OrderUpsert) ClearCouponIds() *OrderUpsert {
+	u.SetNull(order.FieldCouponIds)
+	return u
+}
+
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsert) SetDiscount(v schematype.Money) *OrderUpsert {
+	u.Set(order.FieldDiscount, v)
+	return u
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateDiscount() *OrderUpsert {
+	u.SetExcluded(order.FieldDiscount)
+	return u
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsert) AddDiscount(v schematype.Money) *OrderUpsert {
+	u.Add(order.FieldDiscount, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -854,6 +994,90 @@ func (u *OrderUpsertOne) UpdateTrackingCode() *OrderUpsertOne {
 func (u *OrderUpsertOne) ClearTrackingCode() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.ClearTrackingCode()
+	})
+}
+
+// SetAuthorID sets the "author_id" field.
+func (u *OrderUpsertOne) SetAuthorID(v string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetAuthorID(v)
+	})
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateAuthorID() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateAuthorID()
+	})
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *OrderUpsertOne) ClearAuthorID() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearAuthorID()
+	})
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (u *OrderUpsertOne) SetPromotionIds(v []string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetPromotionIds(v)
+	})
+}
+
+// UpdatePromotionIds sets the "promotion_ids" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdatePromotionIds() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdatePromotionIds()
+	})
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (u *OrderUpsertOne) ClearPromotionIds() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearPromotionIds()
+	})
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (u *OrderUpsertOne) SetCouponIds(v []string) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetCouponIds(v)
+	})
+}
+
+// UpdateCouponIds sets the "coupon_ids" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateCouponIds() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateCouponIds()
+	})
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (u *OrderUpsertOne) ClearCouponIds() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearCouponIds()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsertOne) SetDiscount(v schematype.Money) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsertOne) AddDiscount(v schematype.Money) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateDiscount() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateDiscount()
 	})
 }
 
@@ -1238,6 +1462,90 @@ func (u *OrderUpsertBulk) UpdateTrackingCode() *OrderUpsertBulk {
 func (u *OrderUpsertBulk) ClearTrackingCode() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.ClearTrackingCode()
+	})
+}
+
+// SetAuthorID sets the "author_id" field.
+func (u *OrderUpsertBulk) SetAuthorID(v string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetAuthorID(v)
+	})
+}
+
+// UpdateAuthorID sets the "author_id" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateAuthorID() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateAuthorID()
+	})
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (u *OrderUpsertBulk) ClearAuthorID() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearAuthorID()
+	})
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (u *OrderUpsertBulk) SetPromotionIds(v []string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetPromotionIds(v)
+	})
+}
+
+// UpdatePromotionIds sets the "promotion_ids" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdatePromotionIds() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdatePromotionIds()
+	})
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (u *OrderUpsertBulk) ClearPromotionIds() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearPromotionIds()
+	})
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (u *OrderUpsertBulk) SetCouponIds(v []string) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetCouponIds(v)
+	})
+}
+
+// UpdateCouponIds sets the "coupon_ids" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateCouponIds() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateCouponIds()
+	})
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (u *OrderUpsertBulk) ClearCouponIds() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.ClearCouponIds()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsertBulk) SetDiscount(v schematype.Money) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsertBulk) AddDiscount(v schematype.Money) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateDiscount() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateDiscount()
 	})
 }
 

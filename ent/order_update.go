@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
@@ -181,6 +182,83 @@ func (_u *OrderUpdate) ClearTrackingCode() *OrderUpdate {
 	return _u
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_u *OrderUpdate) SetAuthorID(v string) *OrderUpdate {
+	_u.mutation.SetAuthorID(v)
+	return _u
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableAuthorID(v *string) *OrderUpdate {
+	if v != nil {
+		_u.SetAuthorID(*v)
+	}
+	return _u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (_u *OrderUpdate) ClearAuthorID() *OrderUpdate {
+	_u.mutation.ClearAuthorID()
+	return _u
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (_u *OrderUpdate) SetPromotionIds(v []string) *OrderUpdate {
+	_u.mutation.SetPromotionIds(v)
+	return _u
+}
+
+// AppendPromotionIds appends value to the "promotion_ids" field.
+func (_u *OrderUpdate) AppendPromotionIds(v []string) *OrderUpdate {
+	_u.mutation.AppendPromotionIds(v)
+	return _u
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (_u *OrderUpdate) ClearPromotionIds() *OrderUpdate {
+	_u.mutation.ClearPromotionIds()
+	return _u
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (_u *OrderUpdate) SetCouponIds(v []string) *OrderUpdate {
+	_u.mutation.SetCouponIds(v)
+	return _u
+}
+
+// AppendCouponIds appends value to the "coupon_ids" field.
+func (_u *OrderUpdate) AppendCouponIds(v []string) *OrderUpdate {
+	_u.mutation.AppendCouponIds(v)
+	return _u
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (_u *OrderUpdate) ClearCouponIds() *OrderUpdate {
+	_u.mutation.ClearCouponIds()
+	return _u
+}
+
+// SetDiscount sets the "discount" field.
+func (_u *OrderUpdate) SetDiscount(v schematype.Money) *OrderUpdate {
+	_u.mutation.ResetDiscount()
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableDiscount(v *schematype.Money) *OrderUpdate {
+	if v != nil {
+		_u.SetDiscount(*v)
+	}
+	return _u
+}
+
+// AddDiscount adds value to the "discount" field.
+func (_u *OrderUpdate) AddDiscount(v schematype.Money) *OrderUpdate {
+	_u.mutation.AddDiscount(v)
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdate) AddLineIDs(ids ...int) *OrderUpdate {
 	_u.mutation.AddLineIDs(ids...)
@@ -286,6 +364,11 @@ func (_u *OrderUpdate) check() error {
 			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuthorID(); ok {
+		if err := order.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "Order.author_id": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Order.organization"`)
 	}
@@ -354,6 +437,40 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TrackingCodeCleared() {
 		_spec.ClearField(order.FieldTrackingCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.AuthorID(); ok {
+		_spec.SetField(order.FieldAuthorID, field.TypeString, value)
+	}
+	if _u.mutation.AuthorIDCleared() {
+		_spec.ClearField(order.FieldAuthorID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PromotionIds(); ok {
+		_spec.SetField(order.FieldPromotionIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPromotionIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldPromotionIds, value)
+		})
+	}
+	if _u.mutation.PromotionIdsCleared() {
+		_spec.ClearField(order.FieldPromotionIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.CouponIds(); ok {
+		_spec.SetField(order.FieldCouponIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedCouponIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldCouponIds, value)
+		})
+	}
+	if _u.mutation.CouponIdsCleared() {
+		_spec.ClearField(order.FieldCouponIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscount(); ok {
+		_spec.AddField(order.FieldDiscount, field.TypeInt64, value)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -572,6 +689,83 @@ func (_u *OrderUpdateOne) ClearTrackingCode() *OrderUpdateOne {
 	return _u
 }
 
+// SetAuthorID sets the "author_id" field.
+func (_u *OrderUpdateOne) SetAuthorID(v string) *OrderUpdateOne {
+	_u.mutation.SetAuthorID(v)
+	return _u
+}
+
+// SetNillableAuthorID sets the "author_id" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableAuthorID(v *string) *OrderUpdateOne {
+	if v != nil {
+		_u.SetAuthorID(*v)
+	}
+	return _u
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (_u *OrderUpdateOne) ClearAuthorID() *OrderUpdateOne {
+	_u.mutation.ClearAuthorID()
+	return _u
+}
+
+// SetPromotionIds sets the "promotion_ids" field.
+func (_u *OrderUpdateOne) SetPromotionIds(v []string) *OrderUpdateOne {
+	_u.mutation.SetPromotionIds(v)
+	return _u
+}
+
+// AppendPromotionIds appends value to the "promotion_ids" field.
+func (_u *OrderUpdateOne) AppendPromotionIds(v []string) *OrderUpdateOne {
+	_u.mutation.AppendPromotionIds(v)
+	return _u
+}
+
+// ClearPromotionIds clears the value of the "promotion_ids" field.
+func (_u *OrderUpdateOne) ClearPromotionIds() *OrderUpdateOne {
+	_u.mutation.ClearPromotionIds()
+	return _u
+}
+
+// SetCouponIds sets the "coupon_ids" field.
+func (_u *OrderUpdateOne) SetCouponIds(v []string) *OrderUpdateOne {
+	_u.mutation.SetCouponIds(v)
+	return _u
+}
+
+// AppendCouponIds appends value to the "coupon_ids" field.
+func (_u *OrderUpdateOne) AppendCouponIds(v []string) *OrderUpdateOne {
+	_u.mutation.AppendCouponIds(v)
+	return _u
+}
+
+// ClearCouponIds clears the value of the "coupon_ids" field.
+func (_u *OrderUpdateOne) ClearCouponIds() *OrderUpdateOne {
+	_u.mutation.ClearCouponIds()
+	return _u
+}
+
+// SetDiscount sets the "discount" field.
+func (_u *OrderUpdateOne) SetDiscount(v schematype.Money) *OrderUpdateOne {
+	_u.mutation.ResetDiscount()
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableDiscount(v *schematype.Money) *OrderUpdateOne {
+	if v != nil {
+		_u.SetDiscount(*v)
+	}
+	return _u
+}
+
+// AddDiscount adds value to the "discount" field.
+func (_u *OrderUpdateOne) AddDiscount(v schematype.Money) *OrderUpdateOne {
+	_u.mutation.AddDiscount(v)
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the OrderLine entity by IDs.
 func (_u *OrderUpdateOne) AddLineIDs(ids ...int) *OrderUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -690,6 +884,11 @@ func (_u *OrderUpdateOne) check() error {
 			return &ValidationError{Name: "tracking_code", err: fmt.Errorf(`ent: validator failed for field "Order.tracking_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuthorID(); ok {
+		if err := order.AuthorIDValidator(v); err != nil {
+			return &ValidationError{Name: "author_id", err: fmt.Errorf(`ent: validator failed for field "Order.author_id": %w`, err)}
+		}
+	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Order.organization"`)
 	}
@@ -775,6 +974,40 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if _u.mutation.TrackingCodeCleared() {
 		_spec.ClearField(order.FieldTrackingCode, field.TypeString)
+	}
+	if value, ok := _u.mutation.AuthorID(); ok {
+		_spec.SetField(order.FieldAuthorID, field.TypeString, value)
+	}
+	if _u.mutation.AuthorIDCleared() {
+		_spec.ClearField(order.FieldAuthorID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PromotionIds(); ok {
+		_spec.SetField(order.FieldPromotionIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPromotionIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldPromotionIds, value)
+		})
+	}
+	if _u.mutation.PromotionIdsCleared() {
+		_spec.ClearField(order.FieldPromotionIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.CouponIds(); ok {
+		_spec.SetField(order.FieldCouponIds, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedCouponIds(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, order.FieldCouponIds, value)
+		})
+	}
+	if _u.mutation.CouponIdsCleared() {
+		_spec.ClearField(order.FieldCouponIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscount(); ok {
+		_spec.AddField(order.FieldDiscount, field.TypeInt64, value)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

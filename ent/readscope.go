@@ -22,6 +22,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -232,6 +233,20 @@ func init() {
 		}
 		q := &KOLPartnerQuery{}
 		if err := kolpartner.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("KOLSettlement", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if kolsettlement.Policy == nil {
+			return nil, errors.New("ent: uninitialized kolsettlement.Policy (forgotten import ent/runtime?)")
+		}
+		q := &KOLSettlementQuery{}
+		if err := kolsettlement.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

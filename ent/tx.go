@@ -42,6 +42,8 @@ type Tx struct {
 	InsightTarget *InsightTargetClient
 	// KOLPartner is the client for interacting with the KOLPartner builders.
 	KOLPartner *KOLPartnerClient
+	// KOLSettlement is the client for interacting with the KOLSettlement builders.
+	KOLSettlement *KOLSettlementClient
 	// KnownAddress is the client for interacting with the KnownAddress builders.
 	KnownAddress *KnownAddressClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -221,6 +223,7 @@ func (tx *Tx) init() {
 	tx.InsightSetting = NewInsightSettingClient(tx.config)
 	tx.InsightTarget = NewInsightTargetClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)
+	tx.KOLSettlement = NewKOLSettlementClient(tx.config)
 	tx.KnownAddress = NewKnownAddressClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)

@@ -152,6 +152,8 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.EngagementMetric:
 		return v.OrganizationID, true
+	case *ent.KOLSettlement:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

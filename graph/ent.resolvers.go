@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/opsgraph/opsgraph/ent"
@@ -73,6 +74,11 @@ func (r *queryResolver) KolPartners(ctx context.Context, after *entgql.Cursor[in
 	return r.Client.KOLPartner.Query().Paginate(ctx, after, first, before, last, ent.WithKOLPartnerOrder(orderBy), ent.WithKOLPartnerFilter(where.Filter))
 }
 
+// KolSettlements is the resolver for the kolSettlements field.
+func (r *queryResolver) KolSettlements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) (*ent.KOLSettlementConnection, error) {
+	panic(fmt.Errorf("not implemented: KolSettlements - kolSettlements"))
+}
+
 // Orders is the resolver for the orders field.
 func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error) {
 	return r.Client.Order.Query().Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
@@ -125,6 +131,9 @@ func (r *Resolver) MetricSnapshot() generated.MetricSnapshotResolver {
 	return &metricSnapshotResolver{r}
 }
 
+// Order returns generated.OrderResolver implementation.
+func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
+
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
@@ -143,6 +152,7 @@ type (
 	contentResolver        struct{ *Resolver }
 	experimentResolver     struct{ *Resolver }
 	metricSnapshotResolver struct{ *Resolver }
+	orderResolver          struct{ *Resolver }
 	organizationResolver   struct{ *Resolver }
 	productResolver        struct{ *Resolver }
 	queryResolver          struct{ *Resolver }

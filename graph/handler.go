@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/opsgraph/opsgraph/alerts/alertsvc"
+	"github.com/opsgraph/opsgraph/attribution/attrsvc"
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
@@ -87,6 +88,11 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	srv.Use(limitsExtension{opts.Limits})
 	srv.Use(txAudit{client: client, log: opts.Log})
 	srv.AroundOperations(ws.aroundOperations)
+	// Attribution figures are computed once per organization per response
+	// (each event of a subscription is a response of its own).
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(attrsvc.WithCache(ctx))
+	})
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/generated"
 	"github.com/opsgraph/opsgraph/graph/model"
-	"github.com/opsgraph/opsgraph/insights/insightsvc"
 )
 
 // Results is the resolver for the results field.
@@ -22,26 +21,25 @@ func (r *campaignResolver) Results(ctx context.Context, obj *ent.Campaign) (*mod
 
 // AttributedGmv is the resolver for the attributedGmv field.
 func (r *collaborationResolver) AttributedGmv(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
-	a, err := r.collabAttribution(ctx, obj)
-	return schematype.Money(a.Paid), err
+	f, err := r.collabFigures(ctx, obj)
+	return schematype.Money(f.Paid), err
 }
 
 // AttributedOrders is the resolver for the attributedOrders field.
 func (r *collaborationResolver) AttributedOrders(ctx context.Context, obj *ent.Collaboration) (int, error) {
-	a, err := r.collabAttribution(ctx, obj)
-	return int(a.Orders), err
+	f, err := r.collabFigures(ctx, obj)
+	return int(f.Orders), err
 }
 
 // AttributedRefunds is the resolver for the attributedRefunds field.
 func (r *collaborationResolver) AttributedRefunds(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
-	a, err := r.collabAttribution(ctx, obj)
-	return schematype.Money(a.Refunded), err
+	f, err := r.collabFigures(ctx, obj)
+	return schematype.Money(f.Refunded), err
 }
 
 // Commission is the resolver for the commission field.
 func (r *collaborationResolver) Commission(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error) {
-	a, err := r.collabAttribution(ctx, obj)
-	return schematype.Money(insightsvc.Commission(obj, a)), err
+	return r.collabCommission(ctx, obj)
 }
 
 // Repurchase30 is the resolver for the repurchase30 field.

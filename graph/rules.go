@@ -79,6 +79,13 @@ var rules = map[string]rule{
 	"Mutation.updateCollaboration": {obj: "kol", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteCollaboration": {obj: "kol", act: "delete", org: nodeOrg("id")},
 
+	// KOL settlement statements (issue 10 item 5): operators draft and
+	// confirm; marking paid (money leaves) needs kol/manage (owners, admins).
+	"Query.kolSettlements":           {obj: "kol", act: "read"},
+	"Mutation.generateKOLSettlement": {obj: "kol", act: "update", org: nodeOrg("partnerID")},
+	"Mutation.confirmKOLSettlement":  {obj: "kol", act: "update", org: nodeOrg("id")},
+	"Mutation.markKOLSettlementPaid": {obj: "kol", act: "manage", org: nodeOrg("id")},
+
 	"Mutation.createSupplier": {obj: "supplier", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateSupplier": {obj: "supplier", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteSupplier": {obj: "supplier", act: "delete", org: nodeOrg("id")},

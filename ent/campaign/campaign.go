@@ -45,6 +45,10 @@ const (
 	FieldSpend = "spend"
 	// FieldDiscountGiven holds the string denoting the discount_given field in the database.
 	FieldDiscountGiven = "discount_given"
+	// FieldPlatformPromotionIds holds the string denoting the platform_promotion_ids field in the database.
+	FieldPlatformPromotionIds = "platform_promotion_ids"
+	// FieldPlatformCouponIds holds the string denoting the platform_coupon_ids field in the database.
+	FieldPlatformCouponIds = "platform_coupon_ids"
 	// FieldBudgetAlertedAt holds the string denoting the budget_alerted_at field in the database.
 	FieldBudgetAlertedAt = "budget_alerted_at"
 	// FieldExclusive holds the string denoting the exclusive field in the database.
@@ -116,6 +120,8 @@ var Columns = []string{
 	FieldBudget,
 	FieldSpend,
 	FieldDiscountGiven,
+	FieldPlatformPromotionIds,
+	FieldPlatformCouponIds,
 	FieldBudgetAlertedAt,
 	FieldExclusive,
 	FieldThresholdBasis,

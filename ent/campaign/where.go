@@ -603,6 +603,26 @@ func DiscountGivenLTE(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldLTE(FieldDiscountGiven, vc))
 }
 
+// PlatformPromotionIdsIsNil applies the IsNil predicate on the "platform_promotion_ids" field.
+func PlatformPromotionIdsIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldPlatformPromotionIds))
+}
+
+// PlatformPromotionIdsNotNil applies the NotNil predicate on the "platform_promotion_ids" field.
+func PlatformPromotionIdsNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldPlatformPromotionIds))
+}
+
+// PlatformCouponIdsIsNil applies the IsNil predicate on the "platform_coupon_ids" field.
+func PlatformCouponIdsIsNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldIsNull(FieldPlatformCouponIds))
+}
+
+// PlatformCouponIdsNotNil applies the NotNil predicate on the "platform_coupon_ids" field.
+func PlatformCouponIdsNotNil() predicate.Campaign {
+	return predicate.Campaign(sql.FieldNotNull(FieldPlatformCouponIds))
+}
+
 // BudgetAlertedAtEQ applies the EQ predicate on the "budget_alerted_at" field.
 func BudgetAlertedAtEQ(v time.Time) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))

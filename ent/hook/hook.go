@@ -177,6 +177,18 @@ func (f KOLPartnerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.KOLPartnerMutation", m)
 }
 
+// The KOLSettlementFunc type is an adapter to allow the use of ordinary
+// function as KOLSettlement mutator.
+type KOLSettlementFunc func(context.Context, *ent.KOLSettlementMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f KOLSettlementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.KOLSettlementMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.KOLSettlementMutation", m)
+}
+
 // The KnownAddressFunc type is an adapter to allow the use of ordinary
 // function as KnownAddress mutator.
 type KnownAddressFunc func(context.Context, *ent.KnownAddressMutation) (ent.Value, error)

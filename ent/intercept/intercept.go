@@ -23,6 +23,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -474,6 +475,33 @@ func (f TraverseKOLPartner) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.KOLPartnerQuery", q)
+}
+
+// The KOLSettlementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type KOLSettlementFunc func(context.Context, *ent.KOLSettlementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f KOLSettlementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.KOLSettlementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.KOLSettlementQuery", q)
+}
+
+// The TraverseKOLSettlement type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseKOLSettlement func(context.Context, *ent.KOLSettlementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseKOLSettlement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseKOLSettlement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KOLSettlementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.KOLSettlementQuery", q)
 }
 
 // The KnownAddressFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -966,6 +994,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InsightTargetQuery, predicate.InsightTarget, insighttarget.OrderOption]{typ: ent.TypeInsightTarget, tq: q}, nil
 	case *ent.KOLPartnerQuery:
 		return &query[*ent.KOLPartnerQuery, predicate.KOLPartner, kolpartner.OrderOption]{typ: ent.TypeKOLPartner, tq: q}, nil
+	case *ent.KOLSettlementQuery:
+		return &query[*ent.KOLSettlementQuery, predicate.KOLSettlement, kolsettlement.OrderOption]{typ: ent.TypeKOLSettlement, tq: q}, nil
 	case *ent.KnownAddressQuery:
 		return &query[*ent.KnownAddressQuery, predicate.KnownAddress, knownaddress.OrderOption]{typ: ent.TypeKnownAddress, tq: q}, nil
 	case *ent.LoginThrottleQuery:

@@ -40,10 +40,14 @@ const (
 	FieldCpsCommissionRate = "cps_commission_rate"
 	// FieldContact holds the string denoting the contact field in the database.
 	FieldContact = "contact"
+	// FieldAuthorID holds the string denoting the author_id field in the database.
+	FieldAuthorID = "author_id"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeCollaborations holds the string denoting the collaborations edge name in mutations.
 	EdgeCollaborations = "collaborations"
+	// EdgeSettlements holds the string denoting the settlements edge name in mutations.
+	EdgeSettlements = "settlements"
 	// Table holds the table name of the kolpartner in the database.
 	Table = "kol_partners"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -60,6 +64,13 @@ const (
 	CollaborationsInverseTable = "collaborations"
 	// CollaborationsColumn is the table column denoting the collaborations relation/edge.
 	CollaborationsColumn = "kol_partner_id"
+	// SettlementsTable is the table that holds the settlements relation/edge.
+	SettlementsTable = "kol_settlements"
+	// SettlementsInverseTable is the table name for the KOLSettlement entity.
+	// It exists in this package in order to avoid circular dependency with the "kolsettlement" package.
+	SettlementsInverseTable = "kol_settlements"
+	// SettlementsColumn is the table column denoting the settlements relation/edge.
+	SettlementsColumn = "kol_partner_id"
 )
 
 // Columns holds all SQL columns for kolpartner fields.
@@ -76,6 +87,7 @@ var Columns = []string{
 	FieldEngagementRate,
 	FieldCpsCommissionRate,
 	FieldContact,
+	FieldAuthorID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -120,6 +132,8 @@ var (
 	CpsCommissionRateValidator func(float64) error
 	// ContactValidator is a validator for the "contact" field. It is called by the builders before save.
 	ContactValidator func(string) error
+	// AuthorIDValidator is a validator for the "author_id" field. It is called by the builders before save.
+	AuthorIDValidator func(string) error
 )
 
 // Platform defines the type for the "platform" enum field.
@@ -236,6 +250,11 @@ func ByContact(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContact, opts...).ToFunc()
 }
 
+// ByAuthorID orders the results by the author_id field.
+func ByAuthorID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuthorID, opts...).ToFunc()
+}
+
 // ByOrganizationField orders the results by organization field.
 func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -256,6 +275,20 @@ func ByCollaborations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCollaborationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySettlementsCount orders the results by settlements count.
+func BySettlementsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSettlementsStep(), opts...)
+	}
+}
+
+// BySettlements orders the results by settlements terms.
+func BySettlements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSettlementsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -268,6 +301,13 @@ func newCollaborationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CollaborationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, CollaborationsTable, CollaborationsColumn),
+	)
+}
+func newSettlementsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SettlementsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, true, SettlementsTable, SettlementsColumn),
 	)
 }
 

@@ -102,6 +102,11 @@ func Contact(v string) predicate.KOLPartner {
 	return predicate.KOLPartner(sql.FieldEQ(FieldContact, v))
 }
 
+// AuthorID applies equality check predicate on the "author_id" field. It's identical to AuthorIDEQ.
+func AuthorID(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldEQ(FieldAuthorID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.KOLPartner {
 	return predicate.KOLPartner(sql.FieldEQ(FieldCreatedAt, v))
@@ -577,6 +582,81 @@ func ContactContainsFold(v string) predicate.KOLPartner {
 	return predicate.KOLPartner(sql.FieldContainsFold(FieldContact, v))
 }
 
+// AuthorIDEQ applies the EQ predicate on the "author_id" field.
+func AuthorIDEQ(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldEQ(FieldAuthorID, v))
+}
+
+// AuthorIDNEQ applies the NEQ predicate on the "author_id" field.
+func AuthorIDNEQ(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldNEQ(FieldAuthorID, v))
+}
+
+// AuthorIDIn applies the In predicate on the "author_id" field.
+func AuthorIDIn(vs ...string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldIn(FieldAuthorID, vs...))
+}
+
+// AuthorIDNotIn applies the NotIn predicate on the "author_id" field.
+func AuthorIDNotIn(vs ...string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldNotIn(FieldAuthorID, vs...))
+}
+
+// AuthorIDGT applies the GT predicate on the "author_id" field.
+func AuthorIDGT(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldGT(FieldAuthorID, v))
+}
+
+// AuthorIDGTE applies the GTE predicate on the "author_id" field.
+func AuthorIDGTE(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldGTE(FieldAuthorID, v))
+}
+
+// AuthorIDLT applies the LT predicate on the "author_id" field.
+func AuthorIDLT(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldLT(FieldAuthorID, v))
+}
+
+// AuthorIDLTE applies the LTE predicate on the "author_id" field.
+func AuthorIDLTE(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldLTE(FieldAuthorID, v))
+}
+
+// AuthorIDContains applies the Contains predicate on the "author_id" field.
+func AuthorIDContains(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldContains(FieldAuthorID, v))
+}
+
+// AuthorIDHasPrefix applies the HasPrefix predicate on the "author_id" field.
+func AuthorIDHasPrefix(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldHasPrefix(FieldAuthorID, v))
+}
+
+// AuthorIDHasSuffix applies the HasSuffix predicate on the "author_id" field.
+func AuthorIDHasSuffix(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldHasSuffix(FieldAuthorID, v))
+}
+
+// AuthorIDIsNil applies the IsNil predicate on the "author_id" field.
+func AuthorIDIsNil() predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldIsNull(FieldAuthorID))
+}
+
+// AuthorIDNotNil applies the NotNil predicate on the "author_id" field.
+func AuthorIDNotNil() predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldNotNull(FieldAuthorID))
+}
+
+// AuthorIDEqualFold applies the EqualFold predicate on the "author_id" field.
+func AuthorIDEqualFold(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldEqualFold(FieldAuthorID, v))
+}
+
+// AuthorIDContainsFold applies the ContainsFold predicate on the "author_id" field.
+func AuthorIDContainsFold(v string) predicate.KOLPartner {
+	return predicate.KOLPartner(sql.FieldContainsFold(FieldAuthorID, v))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.KOLPartner {
 	return predicate.KOLPartner(func(s *sql.Selector) {
@@ -625,6 +705,34 @@ func HasCollaborationsWith(preds ...predicate.Collaboration) predicate.KOLPartne
 	return predicate.KOLPartner(func(s *sql.Selector) {
 		step := newCollaborationsStep()
 		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Collaboration"))
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSettlements applies the HasEdge predicate on the "settlements" edge.
+func HasSettlements() predicate.KOLPartner {
+	return predicate.KOLPartner(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, SettlementsTable, SettlementsColumn),
+		)
+		if scope := readscope.Neighbor("KOLSettlement"); scope != nil {
+			sqlgraph.HasNeighborsWith(s, newSettlementsStep(), scope)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSettlementsWith applies the HasEdge predicate on the "settlements" edge with a given conditions (other predicates).
+func HasSettlementsWith(preds ...predicate.KOLSettlement) predicate.KOLPartner {
+	return predicate.KOLPartner(func(s *sql.Selector) {
+		step := newSettlementsStep()
+		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("KOLSettlement"))
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

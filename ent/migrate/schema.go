@@ -232,6 +232,8 @@ var (
 		{Name: "budget", Type: field.TypeInt64, Default: 0},
 		{Name: "spend", Type: field.TypeInt64, Default: 0},
 		{Name: "discount_given", Type: field.TypeInt64, Default: 0},
+		{Name: "platform_promotion_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "platform_coupon_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "budget_alerted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "exclusive", Type: field.TypeBool, Default: true},
 		{Name: "threshold_basis", Type: field.TypeEnum, Enums: []string{"AFTER_ITEM_DISCOUNTS", "LIST_PRICE"}, Default: "AFTER_ITEM_DISCOUNTS"},
@@ -248,13 +250,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_organizations_organization",
-				Columns:    []*schema.Column{CampaignsColumns[17]},
+				Columns:    []*schema.Column{CampaignsColumns[19]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "campaigns_stores_store",
-				Columns:    []*schema.Column{CampaignsColumns[18]},
+				Columns:    []*schema.Column{CampaignsColumns[20]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -263,12 +265,12 @@ var (
 			{
 				Name:    "campaign_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[17]},
+				Columns: []*schema.Column{CampaignsColumns[19]},
 			},
 			{
 				Name:    "campaign_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[18], CampaignsColumns[5]},
+				Columns: []*schema.Column{CampaignsColumns[20], CampaignsColumns[5]},
 			},
 			{
 				Name:    "campaign_kind",
@@ -643,6 +645,7 @@ var (
 		{Name: "engagement_rate", Type: field.TypeFloat64, Default: 0},
 		{Name: "cps_commission_rate", Type: field.TypeFloat64, Default: 0},
 		{Name: "contact", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "author_id", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "organization_id", Type: field.TypeInt},
 	}
 	// KolPartnersTable holds the schema information for the "kol_partners" table.
@@ -653,7 +656,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "kol_partners_organizations_organization",
-				Columns:    []*schema.Column{KolPartnersColumns[11]},
+				Columns:    []*schema.Column{KolPartnersColumns[12]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -662,17 +665,68 @@ var (
 			{
 				Name:    "kolpartner_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{KolPartnersColumns[11]},
+				Columns: []*schema.Column{KolPartnersColumns[12]},
 			},
 			{
 				Name:    "kolpartner_organization_id_platform_handle",
 				Unique:  true,
-				Columns: []*schema.Column{KolPartnersColumns[11], KolPartnersColumns[3], KolPartnersColumns[4]},
+				Columns: []*schema.Column{KolPartnersColumns[12], KolPartnersColumns[3], KolPartnersColumns[4]},
 			},
 			{
 				Name:    "kolpartner_tier",
 				Unique:  false,
 				Columns: []*schema.Column{KolPartnersColumns[6]},
+			},
+		},
+	}
+	// KolSettlementsColumns holds the columns for the "kol_settlements" table.
+	KolSettlementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "month", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "CONFIRMED", "PAID"}, Default: "DRAFT"},
+		{Name: "lines", Type: field.TypeJSON},
+		{Name: "commission", Type: field.TypeInt64, Default: 0},
+		{Name: "fees", Type: field.TypeInt64, Default: 0},
+		{Name: "total", Type: field.TypeInt64, Default: 0},
+		{Name: "generated_at", Type: field.TypeTime},
+		{Name: "confirmed_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "confirmed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "paid_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "kol_partner_id", Type: field.TypeInt},
+	}
+	// KolSettlementsTable holds the schema information for the "kol_settlements" table.
+	KolSettlementsTable = &schema.Table{
+		Name:       "kol_settlements",
+		Columns:    KolSettlementsColumns,
+		PrimaryKey: []*schema.Column{KolSettlementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "kol_settlements_organizations_organization",
+				Columns:    []*schema.Column{KolSettlementsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "kol_settlements_kol_partners_kol_partner",
+				Columns:    []*schema.Column{KolSettlementsColumns[15]},
+				RefColumns: []*schema.Column{KolPartnersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "kolsettlement_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{KolSettlementsColumns[14]},
+			},
+			{
+				Name:    "kolsettlement_kol_partner_id_month",
+				Unique:  true,
+				Columns: []*schema.Column{KolSettlementsColumns[15], KolSettlementsColumns[3]},
 			},
 		},
 	}
@@ -823,6 +877,10 @@ var (
 		{Name: "ordered_at", Type: field.TypeTime},
 		{Name: "paid_at", Type: field.TypeTime, Nullable: true},
 		{Name: "tracking_code", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "author_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "promotion_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "coupon_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "discount", Type: field.TypeInt64, Default: 0},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 	}
@@ -834,13 +892,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orders_organizations_organization",
-				Columns:    []*schema.Column{OrdersColumns[13]},
+				Columns:    []*schema.Column{OrdersColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "orders_stores_store",
-				Columns:    []*schema.Column{OrdersColumns[14]},
+				Columns:    []*schema.Column{OrdersColumns[18]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -849,17 +907,17 @@ var (
 			{
 				Name:    "order_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[13]},
+				Columns: []*schema.Column{OrdersColumns[17]},
 			},
 			{
 				Name:    "order_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[4]},
+				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[4]},
 			},
 			{
 				Name:    "order_store_id_ordered_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[14], OrdersColumns[10]},
+				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[10]},
 			},
 			{
 				Name:    "order_status",
@@ -869,7 +927,12 @@ var (
 			{
 				Name:    "order_organization_id_tracking_code",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[13], OrdersColumns[12]},
+				Columns: []*schema.Column{OrdersColumns[17], OrdersColumns[12]},
+			},
+			{
+				Name:    "order_organization_id_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrdersColumns[17], OrdersColumns[13]},
 			},
 		},
 	}
@@ -1481,6 +1544,7 @@ var (
 		InsightSettingsTable,
 		InsightTargetsTable,
 		KolPartnersTable,
+		KolSettlementsTable,
 		KnownAddressesTable,
 		LoginThrottlesTable,
 		MembershipsTable,
@@ -1567,6 +1631,11 @@ func init() {
 	KolPartnersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KolPartnersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	KolSettlementsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	KolSettlementsTable.ForeignKeys[1].RefTable = KolPartnersTable
+	KolSettlementsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	KnownAddressesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),

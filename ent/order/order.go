@@ -47,6 +47,14 @@ const (
 	FieldPaidAt = "paid_at"
 	// FieldTrackingCode holds the string denoting the tracking_code field in the database.
 	FieldTrackingCode = "tracking_code"
+	// FieldAuthorID holds the string denoting the author_id field in the database.
+	FieldAuthorID = "author_id"
+	// FieldPromotionIds holds the string denoting the promotion_ids field in the database.
+	FieldPromotionIds = "promotion_ids"
+	// FieldCouponIds holds the string denoting the coupon_ids field in the database.
+	FieldCouponIds = "coupon_ids"
+	// FieldDiscount holds the string denoting the discount field in the database.
+	FieldDiscount = "discount"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeStore holds the string denoting the store edge name in mutations.
@@ -95,6 +103,10 @@ var Columns = []string{
 	FieldOrderedAt,
 	FieldPaidAt,
 	FieldTrackingCode,
+	FieldAuthorID,
+	FieldPromotionIds,
+	FieldCouponIds,
+	FieldDiscount,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -129,6 +141,10 @@ var (
 	BuyerRefValidator func(string) error
 	// TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
 	TrackingCodeValidator func(string) error
+	// AuthorIDValidator is a validator for the "author_id" field. It is called by the builders before save.
+	AuthorIDValidator func(string) error
+	// DefaultDiscount holds the default value on creation for the "discount" field.
+	DefaultDiscount schematype.Money
 )
 
 // Platform defines the type for the "platform" enum field.
@@ -290,6 +306,16 @@ func ByPaidAt(opts ...sql.OrderTermOption) OrderOption {
 // ByTrackingCode orders the results by the tracking_code field.
 func ByTrackingCode(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTrackingCode, opts...).ToFunc()
+}
+
+// ByAuthorID orders the results by the author_id field.
+func ByAuthorID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuthorID, opts...).ToFunc()
+}
+
+// ByDiscount orders the results by the discount field.
+func ByDiscount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDiscount, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

@@ -115,6 +115,17 @@ func TrackingCode(v string) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldTrackingCode, v))
 }
 
+// AuthorID applies equality check predicate on the "author_id" field. It's identical to AuthorIDEQ.
+func AuthorID(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldAuthorID, v))
+}
+
+// Discount applies equality check predicate on the "discount" field. It's identical to DiscountEQ.
+func Discount(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldEQ(FieldDiscount, vc))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Order {
 	return predicate.Order(sql.FieldEQ(FieldCreatedAt, v))
@@ -706,6 +717,155 @@ func TrackingCodeEqualFold(v string) predicate.Order {
 // TrackingCodeContainsFold applies the ContainsFold predicate on the "tracking_code" field.
 func TrackingCodeContainsFold(v string) predicate.Order {
 	return predicate.Order(sql.FieldContainsFold(FieldTrackingCode, v))
+}
+
+// AuthorIDEQ applies the EQ predicate on the "author_id" field.
+func AuthorIDEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldEQ(FieldAuthorID, v))
+}
+
+// AuthorIDNEQ applies the NEQ predicate on the "author_id" field.
+func AuthorIDNEQ(v string) predicate.Order {
+	return predicate.Order(sql.FieldNEQ(FieldAuthorID, v))
+}
+
+// AuthorIDIn applies the In predicate on the "author_id" field.
+func AuthorIDIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldIn(FieldAuthorID, vs...))
+}
+
+// AuthorIDNotIn applies the NotIn predicate on the "author_id" field.
+func AuthorIDNotIn(vs ...string) predicate.Order {
+	return predicate.Order(sql.FieldNotIn(FieldAuthorID, vs...))
+}
+
+// AuthorIDGT applies the GT predicate on the "author_id" field.
+func AuthorIDGT(v string) predicate.Order {
+	return predicate.Order(sql.FieldGT(FieldAuthorID, v))
+}
+
+// AuthorIDGTE applies the GTE predicate on the "author_id" field.
+func AuthorIDGTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldGTE(FieldAuthorID, v))
+}
+
+// AuthorIDLT applies the LT predicate on the "author_id" field.
+func AuthorIDLT(v string) predicate.Order {
+	return predicate.Order(sql.FieldLT(FieldAuthorID, v))
+}
+
+// AuthorIDLTE applies the LTE predicate on the "author_id" field.
+func AuthorIDLTE(v string) predicate.Order {
+	return predicate.Order(sql.FieldLTE(FieldAuthorID, v))
+}
+
+// AuthorIDContains applies the Contains predicate on the "author_id" field.
+func AuthorIDContains(v string) predicate.Order {
+	return predicate.Order(sql.FieldContains(FieldAuthorID, v))
+}
+
+// AuthorIDHasPrefix applies the HasPrefix predicate on the "author_id" field.
+func AuthorIDHasPrefix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasPrefix(FieldAuthorID, v))
+}
+
+// AuthorIDHasSuffix applies the HasSuffix predicate on the "author_id" field.
+func AuthorIDHasSuffix(v string) predicate.Order {
+	return predicate.Order(sql.FieldHasSuffix(FieldAuthorID, v))
+}
+
+// AuthorIDIsNil applies the IsNil predicate on the "author_id" field.
+func AuthorIDIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldAuthorID))
+}
+
+// AuthorIDNotNil applies the NotNil predicate on the "author_id" field.
+func AuthorIDNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldAuthorID))
+}
+
+// AuthorIDEqualFold applies the EqualFold predicate on the "author_id" field.
+func AuthorIDEqualFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldEqualFold(FieldAuthorID, v))
+}
+
+// AuthorIDContainsFold applies the ContainsFold predicate on the "author_id" field.
+func AuthorIDContainsFold(v string) predicate.Order {
+	return predicate.Order(sql.FieldContainsFold(FieldAuthorID, v))
+}
+
+// PromotionIdsIsNil applies the IsNil predicate on the "promotion_ids" field.
+func PromotionIdsIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldPromotionIds))
+}
+
+// PromotionIdsNotNil applies the NotNil predicate on the "promotion_ids" field.
+func PromotionIdsNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldPromotionIds))
+}
+
+// CouponIdsIsNil applies the IsNil predicate on the "coupon_ids" field.
+func CouponIdsIsNil() predicate.Order {
+	return predicate.Order(sql.FieldIsNull(FieldCouponIds))
+}
+
+// CouponIdsNotNil applies the NotNil predicate on the "coupon_ids" field.
+func CouponIdsNotNil() predicate.Order {
+	return predicate.Order(sql.FieldNotNull(FieldCouponIds))
+}
+
+// DiscountEQ applies the EQ predicate on the "discount" field.
+func DiscountEQ(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldEQ(FieldDiscount, vc))
+}
+
+// DiscountNEQ applies the NEQ predicate on the "discount" field.
+func DiscountNEQ(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldNEQ(FieldDiscount, vc))
+}
+
+// DiscountIn applies the In predicate on the "discount" field.
+func DiscountIn(vs ...schematype.Money) predicate.Order {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Order(sql.FieldIn(FieldDiscount, v...))
+}
+
+// DiscountNotIn applies the NotIn predicate on the "discount" field.
+func DiscountNotIn(vs ...schematype.Money) predicate.Order {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Order(sql.FieldNotIn(FieldDiscount, v...))
+}
+
+// DiscountGT applies the GT predicate on the "discount" field.
+func DiscountGT(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldGT(FieldDiscount, vc))
+}
+
+// DiscountGTE applies the GTE predicate on the "discount" field.
+func DiscountGTE(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldGTE(FieldDiscount, vc))
+}
+
+// DiscountLT applies the LT predicate on the "discount" field.
+func DiscountLT(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldLT(FieldDiscount, vc))
+}
+
+// DiscountLTE applies the LTE predicate on the "discount" field.
+func DiscountLTE(v schematype.Money) predicate.Order {
+	vc := int64(v)
+	return predicate.Order(sql.FieldLTE(FieldDiscount, vc))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

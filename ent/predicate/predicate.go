@@ -48,6 +48,9 @@ type InsightTarget func(*sql.Selector)
 // KOLPartner is the predicate function for kolpartner builders.
 type KOLPartner func(*sql.Selector)
 
+// KOLSettlement is the predicate function for kolsettlement builders.
+type KOLSettlement func(*sql.Selector)
+
 // KnownAddress is the predicate function for knownaddress builders.
 type KnownAddress func(*sql.Selector)
 

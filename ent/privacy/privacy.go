@@ -447,6 +447,30 @@ func (f KOLPartnerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.KOLPartnerMutation", m)
 }
 
+// The KOLSettlementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type KOLSettlementQueryRuleFunc func(context.Context, *ent.KOLSettlementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f KOLSettlementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KOLSettlementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.KOLSettlementQuery", q)
+}
+
+// The KOLSettlementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type KOLSettlementMutationRuleFunc func(context.Context, *ent.KOLSettlementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f KOLSettlementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.KOLSettlementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.KOLSettlementMutation", m)
+}
+
 // The KnownAddressQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type KnownAddressQueryRuleFunc func(context.Context, *ent.KnownAddressQuery) error
@@ -918,6 +942,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.KOLPartnerQuery:
 		return q.Filter(), nil
+	case *ent.KOLSettlementQuery:
+		return q.Filter(), nil
 	case *ent.KnownAddressQuery:
 		return q.Filter(), nil
 	case *ent.LoginThrottleQuery:
@@ -986,6 +1012,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.InsightTargetMutation:
 		return m.Filter(), nil
 	case *ent.KOLPartnerMutation:
+		return m.Filter(), nil
+	case *ent.KOLSettlementMutation:
 		return m.Filter(), nil
 	case *ent.KnownAddressMutation:
 		return m.Filter(), nil

@@ -21,6 +21,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/loginthrottle"
 	"github.com/opsgraph/opsgraph/ent/membership"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
@@ -395,11 +396,11 @@ func init() {
 	// campaign.DefaultDiscountGiven holds the default value on creation for the discount_given field.
 	campaign.DefaultDiscountGiven = schematype.Money(campaignDescDiscountGiven.Default.(int64))
 	// campaignDescExclusive is the schema descriptor for exclusive field.
-	campaignDescExclusive := campaignFields[11].Descriptor()
+	campaignDescExclusive := campaignFields[13].Descriptor()
 	// campaign.DefaultExclusive holds the default value on creation for the exclusive field.
 	campaign.DefaultExclusive = campaignDescExclusive.Default.(bool)
 	// campaignDescClearance is the schema descriptor for clearance field.
-	campaignDescClearance := campaignFields[13].Descriptor()
+	campaignDescClearance := campaignFields[15].Descriptor()
 	// campaign.DefaultClearance holds the default value on creation for the clearance field.
 	campaign.DefaultClearance = campaignDescClearance.Default.(bool)
 	casbinrule.Policy = privacy.NewPolicies(schema.CasbinRule{})
@@ -889,6 +890,53 @@ func init() {
 	kolpartnerDescContact := kolpartnerFields[7].Descriptor()
 	// kolpartner.ContactValidator is a validator for the "contact" field. It is called by the builders before save.
 	kolpartner.ContactValidator = kolpartnerDescContact.Validators[0].(func(string) error)
+	// kolpartnerDescAuthorID is the schema descriptor for author_id field.
+	kolpartnerDescAuthorID := kolpartnerFields[8].Descriptor()
+	// kolpartner.AuthorIDValidator is a validator for the "author_id" field. It is called by the builders before save.
+	kolpartner.AuthorIDValidator = kolpartnerDescAuthorID.Validators[0].(func(string) error)
+	kolsettlementMixin := schema.KOLSettlement{}.Mixin()
+	kolsettlement.Policy = privacy.NewPolicies(kolsettlementMixin[1], schema.KOLSettlement{})
+	kolsettlement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := kolsettlement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	kolsettlementHooks := schema.KOLSettlement{}.Hooks()
+
+	kolsettlement.Hooks[1] = kolsettlementHooks[0]
+	kolsettlementMixinFields0 := kolsettlementMixin[0].Fields()
+	_ = kolsettlementMixinFields0
+	kolsettlementFields := schema.KOLSettlement{}.Fields()
+	_ = kolsettlementFields
+	// kolsettlementDescCreatedAt is the schema descriptor for created_at field.
+	kolsettlementDescCreatedAt := kolsettlementMixinFields0[0].Descriptor()
+	// kolsettlement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	kolsettlement.DefaultCreatedAt = kolsettlementDescCreatedAt.Default.(func() time.Time)
+	// kolsettlementDescUpdatedAt is the schema descriptor for updated_at field.
+	kolsettlementDescUpdatedAt := kolsettlementMixinFields0[1].Descriptor()
+	// kolsettlement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	kolsettlement.DefaultUpdatedAt = kolsettlementDescUpdatedAt.Default.(func() time.Time)
+	// kolsettlement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	kolsettlement.UpdateDefaultUpdatedAt = kolsettlementDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// kolsettlementDescMonth is the schema descriptor for month field.
+	kolsettlementDescMonth := kolsettlementFields[1].Descriptor()
+	// kolsettlement.MonthValidator is a validator for the "month" field. It is called by the builders before save.
+	kolsettlement.MonthValidator = kolsettlementDescMonth.Validators[0].(func(string) error)
+	// kolsettlementDescCommission is the schema descriptor for commission field.
+	kolsettlementDescCommission := kolsettlementFields[4].Descriptor()
+	// kolsettlement.DefaultCommission holds the default value on creation for the commission field.
+	kolsettlement.DefaultCommission = schematype.Money(kolsettlementDescCommission.Default.(int64))
+	// kolsettlementDescFees is the schema descriptor for fees field.
+	kolsettlementDescFees := kolsettlementFields[5].Descriptor()
+	// kolsettlement.DefaultFees holds the default value on creation for the fees field.
+	kolsettlement.DefaultFees = schematype.Money(kolsettlementDescFees.Default.(int64))
+	// kolsettlementDescTotal is the schema descriptor for total field.
+	kolsettlementDescTotal := kolsettlementFields[6].Descriptor()
+	// kolsettlement.DefaultTotal holds the default value on creation for the total field.
+	kolsettlement.DefaultTotal = schematype.Money(kolsettlementDescTotal.Default.(int64))
 	knownaddress.Policy = privacy.NewPolicies(schema.KnownAddress{})
 	knownaddress.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -1131,6 +1179,14 @@ func init() {
 	orderDescTrackingCode := orderFields[10].Descriptor()
 	// order.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
 	order.TrackingCodeValidator = orderDescTrackingCode.Validators[0].(func(string) error)
+	// orderDescAuthorID is the schema descriptor for author_id field.
+	orderDescAuthorID := orderFields[11].Descriptor()
+	// order.AuthorIDValidator is a validator for the "author_id" field. It is called by the builders before save.
+	order.AuthorIDValidator = orderDescAuthorID.Validators[0].(func(string) error)
+	// orderDescDiscount is the schema descriptor for discount field.
+	orderDescDiscount := orderFields[14].Descriptor()
+	// order.DefaultDiscount holds the default value on creation for the discount field.
+	order.DefaultDiscount = schematype.Money(orderDescDiscount.Default.(int64))
 	orderlineMixin := schema.OrderLine{}.Mixin()
 	orderline.Policy = privacy.NewPolicies(orderlineMixin[1], schema.OrderLine{})
 	orderline.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -38,11 +38,16 @@ func (Campaign) Fields() []ent.Field {
 			Comment("Big-promotion phases: WARM_UP (预热, 7–10 days), PEAK (爆发), ENCORE (返场, 48 h)."),
 		field.Int64("budget").GoType(schematype.Money(0)).Default(0).Comment("Budget.").
 			Annotations(entgql.OrderField("BUDGET"), entgql.Skip(entgql.SkipWhereInput)),
-		field.Int64("spend").GoType(schematype.Money(0)).Default(0).Comment("Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int64("spend").GoType(schematype.Money(0)).Default(0).
+			Comment("Spend last recorded by the budget check (discounts given in attributed orders plus KOL fees); the API computes spend live.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int64("discount_given").GoType(schematype.Money(0)).Default(0).
-			Comment("Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Comment("Discounts given in attributed orders, last recorded by the budget check; the API computes discountGiven live.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Strings("platform_promotion_ids").Optional().
+			Comment("The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first."),
+		field.Strings("platform_coupon_ids").Optional().
+			Comment("The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first."),
 		field.Time("budget_alerted_at").Optional().Nillable().
 			Comment("When spend first reached 90 % of the budget and an alert was raised.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -32,6 +32,8 @@ func (KOLPartner) Fields() []ent.Field {
 		field.Float("cps_commission_rate").Min(0).Max(0.9).Default(0).
 			Comment("CPS commission as a fraction of GMV (0.2 = 20%)."),
 		field.String("contact").Optional().MaxLen(200).Comment("How to reach the partner or their agency."),
+		field.String("author_id").Optional().MaxLen(64).
+			Comment("The partner's 抖店 author_id (达人 id): their 达人 orders are attributed to their collaborations."),
 	}
 }
 
@@ -39,6 +41,8 @@ func (KOLPartner) Fields() []ent.Field {
 func (KOLPartner) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("collaborations", Collaboration.Type).Ref("kol_partner").Comment("Collaborations with this partner.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("settlements", KOLSettlement.Type).Ref("kol_partner").Comment("Monthly CPS settlement statements of this partner.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

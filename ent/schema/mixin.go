@@ -96,3 +96,6 @@ func gqlEntity(query string) []schema.Annotation {
 
 // dayPattern is a calendar day, YYYY-MM-DD.
 var dayPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$`)
+
+// monthPattern is a calendar month, YYYY-MM.
+var monthPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)

@@ -39,7 +39,16 @@ func (Order) Fields() []ent.Field {
 		field.Time("ordered_at").Comment("When the order was placed.").Annotations(entgql.OrderField("ORDERED_AT")),
 		field.Time("paid_at").Optional().Nillable().Comment("When it was paid."),
 		field.String("tracking_code").Optional().MaxLen(64).
-			Comment("KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration."),
+			Comment("KOL tracking code of the link the buyer came through: attributes the order to a collaboration."),
+		field.String("author_id").Optional().MaxLen(64).
+			Comment("The 抖店 author_id of a 达人 (KOL) order: attributes the order to a collaboration of the partner with that author id."),
+		field.Strings("promotion_ids").Optional().
+			Comment("The platform's promotion (activity) ids applied to the order (Taobao promotion_details, 抖店 campaign ids): attribute the order to the campaign carrying one of them."),
+		field.Strings("coupon_ids").Optional().
+			Comment("The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them."),
+		field.Int64("discount").GoType(schematype.Money(0)).Default(0).
+			Comment("The seller-funded discount on the order (优惠金额, platform subsidies excluded): counted as spend of the campaign the order is attributed to.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -60,6 +69,7 @@ func (Order) Indexes() []ent.Index {
 		index.Fields("store_id", "ordered_at"),
 		index.Fields("status"),
 		index.Fields("organization_id", "tracking_code"),
+		index.Fields("organization_id", "author_id"),
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/experiment"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
@@ -53,9 +54,11 @@ type ResolverRoot interface {
 	Insights() InsightsResolver
 	MetricSnapshot() MetricSnapshotResolver
 	Mutation() MutationResolver
+	Order() OrderResolver
 	Organization() OrganizationResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	SettlementLine() SettlementLineResolver
 	Store() StoreResolver
 	Subscription() SubscriptionResolver
 }
@@ -173,6 +176,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AttributedSales struct {
+		PaidAmount   func(childComplexity int) int
+		PaidOrders   func(childComplexity int) int
+		PayingBuyers func(childComplexity int) int
+		Refunded     func(childComplexity int) int
+	}
+
+	AttributionShare struct {
+		PaidAmount func(childComplexity int) int
+		PaidOrders func(childComplexity int) int
+		Rule       func(childComplexity int) int
+	}
+
 	AuditEvent struct {
 		Action         func(childComplexity int) int
 		ActorEmail     func(childComplexity int) int
@@ -217,32 +233,34 @@ type ComplexityRoot struct {
 	}
 
 	Campaign struct {
-		Budget             func(childComplexity int) int
-		BudgetAlertedAt    func(childComplexity int) int
-		Clearance          func(childComplexity int) int
-		Collaborations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
-		ComplianceFindings func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		DiscountGiven      func(childComplexity int) int
-		EndsAt             func(childComplexity int) int
-		Exclusive          func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Kind               func(childComplexity int) int
-		Name               func(childComplexity int) int
-		Organization       func(childComplexity int) int
-		OrganizationID     func(childComplexity int) int
-		Phases             func(childComplexity int) int
-		Products           func(childComplexity int) int
-		Results            func(childComplexity int) int
-		Rules              func(childComplexity int) int
-		Skus               func(childComplexity int) int
-		Spend              func(childComplexity int) int
-		StartsAt           func(childComplexity int) int
-		Status             func(childComplexity int) int
-		Store              func(childComplexity int) int
-		StoreID            func(childComplexity int) int
-		ThresholdBasis     func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
+		Budget               func(childComplexity int) int
+		BudgetAlertedAt      func(childComplexity int) int
+		Clearance            func(childComplexity int) int
+		Collaborations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
+		ComplianceFindings   func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		DiscountGiven        func(childComplexity int) int
+		EndsAt               func(childComplexity int) int
+		Exclusive            func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Organization         func(childComplexity int) int
+		OrganizationID       func(childComplexity int) int
+		Phases               func(childComplexity int) int
+		PlatformCouponIds    func(childComplexity int) int
+		PlatformPromotionIds func(childComplexity int) int
+		Products             func(childComplexity int) int
+		Results              func(childComplexity int) int
+		Rules                func(childComplexity int) int
+		Skus                 func(childComplexity int) int
+		Spend                func(childComplexity int) int
+		StartsAt             func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Store                func(childComplexity int) int
+		StoreID              func(childComplexity int) int
+		ThresholdBasis       func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
 	}
 
 	CampaignConnection struct {
@@ -278,6 +296,9 @@ type ComplexityRoot struct {
 
 	CampaignResults struct {
 		AverageOrderValue func(childComplexity int) int
+		ByRule            func(childComplexity int) int
+		DiscountGiven     func(childComplexity int) int
+		KolFees           func(childComplexity int) int
 		PaidAmount        func(childComplexity int) int
 		PaidOrders        func(childComplexity int) int
 		PayingBuyers      func(childComplexity int) int
@@ -333,6 +354,7 @@ type ComplexityRoot struct {
 	}
 
 	Collaboration struct {
+		AttributedBy      func(childComplexity int) int
 		AttributedGmv     func(childComplexity int) int
 		AttributedOrders  func(childComplexity int) int
 		AttributedRefunds func(childComplexity int) int
@@ -387,6 +409,7 @@ type ComplexityRoot struct {
 	}
 
 	Content struct {
+		AttributedSales    func(childComplexity int) int
 		Author             func(childComplexity int) int
 		AuthorID           func(childComplexity int) int
 		Body               func(childComplexity int) int
@@ -645,6 +668,7 @@ type ComplexityRoot struct {
 	}
 
 	KOLPartner struct {
+		AuthorID          func(childComplexity int) int
 		Collaborations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) int
 		Contact           func(childComplexity int) int
 		CpsCommissionRate func(childComplexity int) int
@@ -657,6 +681,7 @@ type ComplexityRoot struct {
 		Organization      func(childComplexity int) int
 		OrganizationID    func(childComplexity int) int
 		Platform          func(childComplexity int) int
+		Settlements       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) int
 		Tier              func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 	}
@@ -668,6 +693,38 @@ type ComplexityRoot struct {
 	}
 
 	KOLPartnerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	KOLSettlement struct {
+		Commission     func(childComplexity int) int
+		ConfirmedAt    func(childComplexity int) int
+		ConfirmedByID  func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Fees           func(childComplexity int) int
+		GeneratedAt    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		KolPartner     func(childComplexity int) int
+		KolPartnerID   func(childComplexity int) int
+		Lines          func(childComplexity int) int
+		Month          func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		PaidAt         func(childComplexity int) int
+		PaidByID       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Total          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	KOLSettlementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	KOLSettlementEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -766,6 +823,7 @@ type ComplexityRoot struct {
 		CancelCampaign          func(childComplexity int, id int) int
 		CancelSyncJob           func(childComplexity int, id int) int
 		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
+		ConfirmKOLSettlement    func(childComplexity int, id int) int
 		ConnectStore            func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
 		CreateAPIToken          func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
 		CreateAlertRule         func(childComplexity int, input ent.CreateAlertRuleInput) int
@@ -791,12 +849,14 @@ type ComplexityRoot struct {
 		DeleteStore             func(childComplexity int, id int) int
 		DeleteSupplier          func(childComplexity int, id int) int
 		EnableTotp              func(childComplexity int) int
+		GenerateKOLSettlement   func(childComplexity int, partnerID int, month string) int
 		ImportEngagementMetrics func(childComplexity int, storeID int, format model.EngagementImportFormat, data string) int
 		InviteMember            func(childComplexity int, organizationID int, email string, role string, displayName *string) int
 		LaunchCampaign          func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string, totpCode *string) int
 		Logout                  func(childComplexity int) int
 		MarkContentPosted       func(childComplexity int, id int, url string) int
+		MarkKOLSettlementPaid   func(childComplexity int, id int) int
 		PauseCampaign           func(childComplexity int, id int) int
 		PublishContent          func(childComplexity int, contentID int) int
 		RejectContent           func(childComplexity int, id int, note string) int
@@ -832,24 +892,32 @@ type ComplexityRoot struct {
 	}
 
 	Order struct {
-		BuyerRef       func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		ExternalID     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Lines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderLineOrder, where *ent.OrderLineWhereInput) int
-		OrderedAt      func(childComplexity int) int
-		Organization   func(childComplexity int) int
-		OrganizationID func(childComplexity int) int
-		Paid           func(childComplexity int) int
-		PaidAt         func(childComplexity int) int
-		Platform       func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Store          func(childComplexity int) int
-		StoreID        func(childComplexity int) int
-		Total          func(childComplexity int) int
-		TrackingCode   func(childComplexity int) int
-		TrafficSource  func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		AttributedCampaignID      func(childComplexity int) int
+		AttributedCollaborationID func(childComplexity int) int
+		AuthorID                  func(childComplexity int) int
+		BuyerRef                  func(childComplexity int) int
+		CampaignAttributedBy      func(childComplexity int) int
+		CollaborationAttributedBy func(childComplexity int) int
+		CouponIds                 func(childComplexity int) int
+		CreatedAt                 func(childComplexity int) int
+		Discount                  func(childComplexity int) int
+		ExternalID                func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		Lines                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderLineOrder, where *ent.OrderLineWhereInput) int
+		OrderedAt                 func(childComplexity int) int
+		Organization              func(childComplexity int) int
+		OrganizationID            func(childComplexity int) int
+		Paid                      func(childComplexity int) int
+		PaidAt                    func(childComplexity int) int
+		Platform                  func(childComplexity int) int
+		PromotionIds              func(childComplexity int) int
+		Status                    func(childComplexity int) int
+		Store                     func(childComplexity int) int
+		StoreID                   func(childComplexity int) int
+		Total                     func(childComplexity int) int
+		TrackingCode              func(childComplexity int) int
+		TrafficSource             func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -1037,6 +1105,7 @@ type ComplexityRoot struct {
 		Contents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		KolPartners          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
+		KolSettlements       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) int
 		Me                   func(childComplexity int) int
 		Node                 func(childComplexity int, id int) int
 		Nodes                func(childComplexity int, ids []int) int
@@ -1235,6 +1304,18 @@ type ComplexityRoot struct {
 		UnitsLast28Days   func(childComplexity int) int
 	}
 
+	SettlementLine struct {
+		CampaignID      func(childComplexity int) int
+		CollaborationID func(childComplexity int) int
+		Commission      func(childComplexity int) int
+		CommissionRate  func(childComplexity int) int
+		Fee             func(childComplexity int) int
+		OrderIDs        func(childComplexity int) int
+		Orders          func(childComplexity int) int
+		Paid            func(childComplexity int) int
+		Refunded        func(childComplexity int) int
+	}
+
 	Store struct {
 		AfterSalesPolicy    func(childComplexity int) int
 		AutoReply           func(childComplexity int) int
@@ -1419,16 +1500,20 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CampaignResolver interface {
+	Spend(ctx context.Context, obj *ent.Campaign) (schematype.Money, error)
+	DiscountGiven(ctx context.Context, obj *ent.Campaign) (schematype.Money, error)
 	ComplianceFindings(ctx context.Context, obj *ent.Campaign) ([]*model.ComplianceFinding, error)
 	Results(ctx context.Context, obj *ent.Campaign) (*model.CampaignResults, error)
 }
 type CollaborationResolver interface {
+	AttributedBy(ctx context.Context, obj *ent.Collaboration) ([]*model.AttributionShare, error)
 	AttributedGmv(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
 	AttributedOrders(ctx context.Context, obj *ent.Collaboration) (int, error)
 	AttributedRefunds(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
 	Commission(ctx context.Context, obj *ent.Collaboration) (schematype.Money, error)
 }
 type ContentResolver interface {
+	AttributedSales(ctx context.Context, obj *ent.Content) (*model.AttributedSales, error)
 	ComplianceFindings(ctx context.Context, obj *ent.Content) ([]*model.ComplianceFinding, error)
 }
 type ExperimentResolver interface {
@@ -1473,6 +1558,9 @@ type MutationResolver interface {
 	CreateSku(ctx context.Context, input ent.CreateSKUInput) (*ent.SKU, error)
 	UpdateSku(ctx context.Context, id int, input ent.UpdateSKUInput) (*ent.SKU, error)
 	DeleteSku(ctx context.Context, id int) (int, error)
+	GenerateKOLSettlement(ctx context.Context, partnerID int, month string) (*ent.KOLSettlement, error)
+	ConfirmKOLSettlement(ctx context.Context, id int) (*ent.KOLSettlement, error)
+	MarkKOLSettlementPaid(ctx context.Context, id int) (*ent.KOLSettlement, error)
 	Login(ctx context.Context, email string, password string, totpCode *string) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	AcceptInvitation(ctx context.Context, token string, password string) (*model.LoginPayload, error)
@@ -1509,6 +1597,12 @@ type MutationResolver interface {
 	CancelCampaign(ctx context.Context, id int) (*ent.Campaign, error)
 	CreateReportLink(ctx context.Context, organizationID int, period model.PeriodInput, format model.ReportFormat) (*model.ReportLink, error)
 }
+type OrderResolver interface {
+	AttributedCampaignID(ctx context.Context, obj *ent.Order) (*int, error)
+	CampaignAttributedBy(ctx context.Context, obj *ent.Order) (*model.AttributionRule, error)
+	AttributedCollaborationID(ctx context.Context, obj *ent.Order) (*int, error)
+	CollaborationAttributedBy(ctx context.Context, obj *ent.Order) (*model.AttributionRule, error)
+}
 type OrganizationResolver interface {
 	ComplianceTerms(ctx context.Context, obj *ent.Organization) ([]*model.ComplianceTerm, error)
 }
@@ -1528,6 +1622,7 @@ type QueryResolver interface {
 	Contents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error)
 	Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error)
 	KolPartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) (*ent.KOLPartnerConnection, error)
+	KolSettlements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) (*ent.KOLSettlementConnection, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error)
 	Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error)
 	Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error)
@@ -1548,6 +1643,9 @@ type QueryResolver interface {
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 	ClientReport(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ClientReport, error)
+}
+type SettlementLineResolver interface {
+	CampaignID(ctx context.Context, obj *schematype.SettlementLine) (*int, error)
 }
 type StoreResolver interface {
 	ComplianceFindings(ctx context.Context, obj *ent.Store) ([]*model.ComplianceFinding, error)
@@ -2029,6 +2127,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssetEdge.Node(childComplexity), true
 
+	case "AttributedSales.paidAmount":
+		if e.ComplexityRoot.AttributedSales.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributedSales.PaidAmount(childComplexity), true
+	case "AttributedSales.paidOrders":
+		if e.ComplexityRoot.AttributedSales.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributedSales.PaidOrders(childComplexity), true
+	case "AttributedSales.payingBuyers":
+		if e.ComplexityRoot.AttributedSales.PayingBuyers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributedSales.PayingBuyers(childComplexity), true
+	case "AttributedSales.refunded":
+		if e.ComplexityRoot.AttributedSales.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributedSales.Refunded(childComplexity), true
+
+	case "AttributionShare.paidAmount":
+		if e.ComplexityRoot.AttributionShare.PaidAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionShare.PaidAmount(childComplexity), true
+	case "AttributionShare.paidOrders":
+		if e.ComplexityRoot.AttributionShare.PaidOrders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionShare.PaidOrders(childComplexity), true
+	case "AttributionShare.rule":
+		if e.ComplexityRoot.AttributionShare.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionShare.Rule(childComplexity), true
+
 	case "AuditEvent.action":
 		if e.ComplexityRoot.AuditEvent.Action == nil {
 			break
@@ -2297,6 +2439,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.Phases(childComplexity), true
+	case "Campaign.platformCouponIds":
+		if e.ComplexityRoot.Campaign.PlatformCouponIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.PlatformCouponIds(childComplexity), true
+	case "Campaign.platformPromotionIds":
+		if e.ComplexityRoot.Campaign.PlatformPromotionIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.PlatformPromotionIds(childComplexity), true
 	case "Campaign.products":
 		if e.ComplexityRoot.Campaign.Products == nil {
 			break
@@ -2488,6 +2642,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignResults.AverageOrderValue(childComplexity), true
+	case "CampaignResults.byRule":
+		if e.ComplexityRoot.CampaignResults.ByRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.ByRule(childComplexity), true
+	case "CampaignResults.discountGiven":
+		if e.ComplexityRoot.CampaignResults.DiscountGiven == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.DiscountGiven(childComplexity), true
+	case "CampaignResults.kolFees":
+		if e.ComplexityRoot.CampaignResults.KolFees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignResults.KolFees(childComplexity), true
 	case "CampaignResults.paidAmount":
 		if e.ComplexityRoot.CampaignResults.PaidAmount == nil {
 			break
@@ -2733,6 +2905,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CohortRow.Size(childComplexity), true
 
+	case "Collaboration.attributedBy":
+		if e.ComplexityRoot.Collaboration.AttributedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collaboration.AttributedBy(childComplexity), true
 	case "Collaboration.attributedGmv":
 		if e.ComplexityRoot.Collaboration.AttributedGmv == nil {
 			break
@@ -2972,6 +3150,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceTerm.Term(childComplexity), true
 
+	case "Content.attributedSales":
+		if e.ComplexityRoot.Content.AttributedSales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Content.AttributedSales(childComplexity), true
 	case "Content.author":
 		if e.ComplexityRoot.Content.Author == nil {
 			break
@@ -4003,6 +4187,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InviteMemberPayload.Membership(childComplexity), true
 
+	case "KOLPartner.authorID":
+		if e.ComplexityRoot.KOLPartner.AuthorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLPartner.AuthorID(childComplexity), true
 	case "KOLPartner.collaborations":
 		if e.ComplexityRoot.KOLPartner.Collaborations == nil {
 			break
@@ -4080,6 +4270,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KOLPartner.Platform(childComplexity), true
+	case "KOLPartner.settlements":
+		if e.ComplexityRoot.KOLPartner.Settlements == nil {
+			break
+		}
+
+		args, err := ec.field_KOLPartner_settlements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.KOLPartner.Settlements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.KOLSettlementOrder), args["where"].(*ent.KOLSettlementWhereInput)), true
 	case "KOLPartner.tier":
 		if e.ComplexityRoot.KOLPartner.Tier == nil {
 			break
@@ -4124,6 +4325,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KOLPartnerEdge.Node(childComplexity), true
+
+	case "KOLSettlement.commission":
+		if e.ComplexityRoot.KOLSettlement.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Commission(childComplexity), true
+	case "KOLSettlement.confirmedAt":
+		if e.ComplexityRoot.KOLSettlement.ConfirmedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.ConfirmedAt(childComplexity), true
+	case "KOLSettlement.confirmedByID":
+		if e.ComplexityRoot.KOLSettlement.ConfirmedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.ConfirmedByID(childComplexity), true
+	case "KOLSettlement.createdAt":
+		if e.ComplexityRoot.KOLSettlement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.CreatedAt(childComplexity), true
+	case "KOLSettlement.fees":
+		if e.ComplexityRoot.KOLSettlement.Fees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Fees(childComplexity), true
+	case "KOLSettlement.generatedAt":
+		if e.ComplexityRoot.KOLSettlement.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.GeneratedAt(childComplexity), true
+	case "KOLSettlement.id":
+		if e.ComplexityRoot.KOLSettlement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.ID(childComplexity), true
+	case "KOLSettlement.kolPartner":
+		if e.ComplexityRoot.KOLSettlement.KolPartner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.KolPartner(childComplexity), true
+	case "KOLSettlement.kolPartnerID":
+		if e.ComplexityRoot.KOLSettlement.KolPartnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.KolPartnerID(childComplexity), true
+	case "KOLSettlement.lines":
+		if e.ComplexityRoot.KOLSettlement.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Lines(childComplexity), true
+	case "KOLSettlement.month":
+		if e.ComplexityRoot.KOLSettlement.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Month(childComplexity), true
+	case "KOLSettlement.organization":
+		if e.ComplexityRoot.KOLSettlement.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Organization(childComplexity), true
+	case "KOLSettlement.organizationID":
+		if e.ComplexityRoot.KOLSettlement.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.OrganizationID(childComplexity), true
+	case "KOLSettlement.paidAt":
+		if e.ComplexityRoot.KOLSettlement.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.PaidAt(childComplexity), true
+	case "KOLSettlement.paidByID":
+		if e.ComplexityRoot.KOLSettlement.PaidByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.PaidByID(childComplexity), true
+	case "KOLSettlement.status":
+		if e.ComplexityRoot.KOLSettlement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Status(childComplexity), true
+	case "KOLSettlement.total":
+		if e.ComplexityRoot.KOLSettlement.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.Total(childComplexity), true
+	case "KOLSettlement.updatedAt":
+		if e.ComplexityRoot.KOLSettlement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlement.UpdatedAt(childComplexity), true
+
+	case "KOLSettlementConnection.edges":
+		if e.ComplexityRoot.KOLSettlementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlementConnection.Edges(childComplexity), true
+	case "KOLSettlementConnection.pageInfo":
+		if e.ComplexityRoot.KOLSettlementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlementConnection.PageInfo(childComplexity), true
+	case "KOLSettlementConnection.totalCount":
+		if e.ComplexityRoot.KOLSettlementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlementConnection.TotalCount(childComplexity), true
+
+	case "KOLSettlementEdge.cursor":
+		if e.ComplexityRoot.KOLSettlementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlementEdge.Cursor(childComplexity), true
+	case "KOLSettlementEdge.node":
+		if e.ComplexityRoot.KOLSettlementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KOLSettlementEdge.Node(childComplexity), true
 
 	case "KPIComparison.metric":
 		if e.ComplexityRoot.KPIComparison.Metric == nil {
@@ -4548,6 +4890,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["membershipId"].(int), args["role"].(string)), true
+	case "Mutation.confirmKOLSettlement":
+		if e.ComplexityRoot.Mutation.ConfirmKOLSettlement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmKOLSettlement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmKOLSettlement(childComplexity, args["id"].(int)), true
 	case "Mutation.connectStore":
 		if e.ComplexityRoot.Mutation.ConnectStore == nil {
 			break
@@ -4818,6 +5171,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnableTotp(childComplexity), true
+	case "Mutation.generateKOLSettlement":
+		if e.ComplexityRoot.Mutation.GenerateKOLSettlement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_generateKOLSettlement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GenerateKOLSettlement(childComplexity, args["partnerID"].(int), args["month"].(string)), true
 	case "Mutation.importEngagementMetrics":
 		if e.ComplexityRoot.Mutation.ImportEngagementMetrics == nil {
 			break
@@ -4879,6 +5243,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkContentPosted(childComplexity, args["id"].(int), args["url"].(string)), true
+	case "Mutation.markKOLSettlementPaid":
+		if e.ComplexityRoot.Mutation.MarkKOLSettlementPaid == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markKOLSettlementPaid_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkKOLSettlementPaid(childComplexity, args["id"].(int)), true
 	case "Mutation.pauseCampaign":
 		if e.ComplexityRoot.Mutation.PauseCampaign == nil {
 			break
@@ -5190,18 +5565,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NewCustomerRule.Gift(childComplexity), true
 
+	case "Order.attributedCampaignID":
+		if e.ComplexityRoot.Order.AttributedCampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.AttributedCampaignID(childComplexity), true
+	case "Order.attributedCollaborationID":
+		if e.ComplexityRoot.Order.AttributedCollaborationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.AttributedCollaborationID(childComplexity), true
+	case "Order.authorID":
+		if e.ComplexityRoot.Order.AuthorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.AuthorID(childComplexity), true
 	case "Order.buyerRef":
 		if e.ComplexityRoot.Order.BuyerRef == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Order.BuyerRef(childComplexity), true
+	case "Order.campaignAttributedBy":
+		if e.ComplexityRoot.Order.CampaignAttributedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CampaignAttributedBy(childComplexity), true
+	case "Order.collaborationAttributedBy":
+		if e.ComplexityRoot.Order.CollaborationAttributedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CollaborationAttributedBy(childComplexity), true
+	case "Order.couponIds":
+		if e.ComplexityRoot.Order.CouponIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CouponIds(childComplexity), true
 	case "Order.createdAt":
 		if e.ComplexityRoot.Order.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Order.CreatedAt(childComplexity), true
+	case "Order.discount":
+		if e.ComplexityRoot.Order.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Discount(childComplexity), true
 	case "Order.externalID":
 		if e.ComplexityRoot.Order.ExternalID == nil {
 			break
@@ -5261,6 +5678,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Platform(childComplexity), true
+	case "Order.promotionIds":
+		if e.ComplexityRoot.Order.PromotionIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.PromotionIds(childComplexity), true
 	case "Order.status":
 		if e.ComplexityRoot.Order.Status == nil {
 			break
@@ -6181,6 +6604,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KolPartners(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.KOLPartnerOrder), args["where"].(*ent.KOLPartnerWhereInput)), true
+	case "Query.kolSettlements":
+		if e.ComplexityRoot.Query.KolSettlements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kolSettlements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KolSettlements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.KOLSettlementOrder), args["where"].(*ent.KOLSettlementWhereInput)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -7029,6 +7463,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SKUInsight.UnitsLast28Days(childComplexity), true
+
+	case "SettlementLine.campaignID":
+		if e.ComplexityRoot.SettlementLine.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.CampaignID(childComplexity), true
+	case "SettlementLine.collaborationID":
+		if e.ComplexityRoot.SettlementLine.CollaborationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.CollaborationID(childComplexity), true
+	case "SettlementLine.commission":
+		if e.ComplexityRoot.SettlementLine.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Commission(childComplexity), true
+	case "SettlementLine.commissionRate":
+		if e.ComplexityRoot.SettlementLine.CommissionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.CommissionRate(childComplexity), true
+	case "SettlementLine.fee":
+		if e.ComplexityRoot.SettlementLine.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Fee(childComplexity), true
+	case "SettlementLine.orderIDs":
+		if e.ComplexityRoot.SettlementLine.OrderIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.OrderIDs(childComplexity), true
+	case "SettlementLine.orders":
+		if e.ComplexityRoot.SettlementLine.Orders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Orders(childComplexity), true
+	case "SettlementLine.paid":
+		if e.ComplexityRoot.SettlementLine.Paid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Paid(childComplexity), true
+	case "SettlementLine.refunded":
+		if e.ComplexityRoot.SettlementLine.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Refunded(childComplexity), true
 
 	case "Store.afterSalesPolicy":
 		if e.ComplexityRoot.Store.AfterSalesPolicy == nil {
@@ -7894,6 +8383,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("GroupTierInput", ec.unmarshalInputGroupTierInput),
 			graphql.NewInputUnmarshaler("KOLPartnerOrder", ec.unmarshalInputKOLPartnerOrder),
 			graphql.NewInputUnmarshaler("KOLPartnerWhereInput", ec.unmarshalInputKOLPartnerWhereInput),
+			graphql.NewInputUnmarshaler("KOLSettlementOrder", ec.unmarshalInputKOLSettlementOrder),
+			graphql.NewInputUnmarshaler("KOLSettlementWhereInput", ec.unmarshalInputKOLSettlementWhereInput),
 			graphql.NewInputUnmarshaler("MemberDayRuleInput", ec.unmarshalInputMemberDayRuleInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
@@ -8032,6 +8523,114 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../attribution.graphql", Input: `# Attribution and ROI (issue 10 item 5, issue 11's computed spend): orders are
+# attributed to at most one campaign and at most one KOL collaboration by the
+# precedence rules of package attribution (docs/decisions/0200-attribution-precedence.md).
+
+"How an order was attributed."
+enum AttributionRule {
+  "The order carries one of the campaign's platform promotion (activity) ids."
+  PROMOTION_ID
+  "The order redeems one of the campaign's platform coupon (batch) ids."
+  COUPON_ID
+  "The order carries the collaboration's tracking code (for a campaign: the code of one of its collaborations)."
+  TRACKING_CODE
+  "The order is a 抖店 达人 order of the partner's author_id (for a campaign: of one of its collaborations)."
+  AUTHOR_ID
+  "The order was paid in the campaign's store within its window and has a line in its product scope."
+  PRODUCT_SCOPE
+}
+
+"The attributed paid orders of one attribution rule."
+type AttributionShare {
+  "The rule."
+  rule: AttributionRule!
+  "Paid orders attributed by it."
+  paidOrders: Int!
+  "Their 支付金额."
+  paidAmount: Money!
+}
+
+"What the paid orders attributed to a collaboration or content add up to."
+type AttributedSales {
+  "Paid orders attributed."
+  paidOrders: Int!
+  "Their 支付金额 (refunds not deducted)."
+  paidAmount: Money!
+  "The refunded part of paidAmount."
+  refunded: Money!
+  "Distinct paying buyers."
+  payingBuyers: Int!
+}
+
+extend type CampaignResults {
+  "Seller-funded discounts in the attributed paid orders (refunded orders excluded)."
+  discountGiven: Money!
+  "Fees of the campaign's agreed KOL collaborations (neither PROPOSED nor CANCELLED)."
+  kolFees: Money!
+  "The attributed paid orders by the rule that attributed them."
+  byRule: [AttributionShare!]!
+}
+
+extend type Campaign {
+  "Spend, computed: discountGiven + the fees of its agreed KOL collaborations."
+  spend: Money!
+  "Seller-funded discounts in the paid orders attributed to the campaign (refunded orders excluded), computed."
+  discountGiven: Money!
+}
+
+extend type Collaboration {
+  "The attributed paid orders by the rule that attributed them (TRACKING_CODE or AUTHOR_ID)."
+  attributedBy: [AttributionShare!]!
+}
+
+extend type Content {
+  "Sales attributed to the content: the paid orders attributed to its KOL collaborations."
+  attributedSales: AttributedSales!
+}
+
+extend type Order {
+  "Global id of the campaign the paid order is attributed to, if any."
+  attributedCampaignID: ID
+  "The rule that attributed it to that campaign."
+  campaignAttributedBy: AttributionRule
+  "Global id of the KOL collaboration the paid order is attributed to, if any."
+  attributedCollaborationID: ID
+  "The rule that attributed it to that collaboration."
+  collaborationAttributedBy: AttributionRule
+}
+
+"One line of a KOL settlement statement: one collaboration's month."
+type SettlementLine {
+  "Global id of the collaboration."
+  collaborationID: ID!
+  "Global id of its campaign, if any."
+  campaignID: ID
+  "Paid orders attributed to it in the month (by payment time, Asia/Shanghai)."
+  orders: Int!
+  "Their 支付金额."
+  paid: Money!
+  "The refunded part of paid."
+  refunded: Money!
+  "The collaboration's CPS rate."
+  commissionRate: Float!
+  "commissionRate × (paid − refunded), rounded half up to the fen."
+  commission: Money!
+  "The collaboration's fixed fee (坑位费) when it falls in the month (created in it)."
+  fee: Money!
+  "Global ids of the attributed orders."
+  orderIDs: [ID!]!
+}
+
+extend type Mutation {
+  "Compute (or recompute, while DRAFT) a partner's settlement statement for a month: idempotent. CONFLICT once CONFIRMED or PAID."
+  generateKOLSettlement("Global id of the KOL partner." partnerID: ID!, "The month, YYYY-MM (Asia/Shanghai)." month: String!): KOLSettlement!
+  "Confirm a DRAFT statement: its lines are frozen. CONFLICT from any other status."
+  confirmKOLSettlement("Global id of the statement." id: ID!): KOLSettlement!
+  "Mark a CONFIRMED statement paid. CONFLICT from any other status."
+  markKOLSettlementPaid("Global id of the statement." id: ID!): KOLSettlement!
+}
+`, BuiltIn: false},
 	{Name: "../auth.graphql", Input: `"A new session."
 type LoginPayload {
   "Session token: send it as ` + "`" + `Authorization: Bearer <token>` + "`" + `. Shown once."
@@ -11553,13 +12152,13 @@ type Campaign implements Node {
   """
   budget: Money!
   """
-  Spent so far: discounts given in attributed orders plus KOL fees; computed, not set.
+  The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first.
   """
-  spend: Money!
+  platformPromotionIds: [String!]
   """
-  Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
+  The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first.
   """
-  discountGiven: Money!
+  platformCouponIds: [String!]
   """
   When spend first reached 90 % of the budget and an alert was raised.
   """
@@ -14043,6 +14642,14 @@ input CreateCampaignInput {
   """
   budget: MoneyInput
   """
+  The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first.
+  """
+  platformPromotionIds: [String!]
+  """
+  The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first.
+  """
+  platformCouponIds: [String!]
+  """
   Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
   exclusive: Boolean
@@ -14226,6 +14833,10 @@ input CreateKOLPartnerInput {
   How to reach the partner or their agency.
   """
   contact: String
+  """
+  The partner's 抖店 author_id (达人 id): their 达人 orders are attributed to their collaborations.
+  """
+  authorID: String
   """
   Id of organization.
   """
@@ -15387,6 +15998,10 @@ type KOLPartner implements Node {
   """
   contact: String
   """
+  The partner's 抖店 author_id (达人 id): their 达人 orders are attributed to their collaborations.
+  """
+  authorID: String
+  """
   The organization (tenant) that owns this record.
   """
   organization: Organization!
@@ -15424,6 +16039,40 @@ type KOLPartner implements Node {
     """
     where: CollaborationWhereInput
   ): CollaborationConnection!
+  """
+  The settlements.
+  """
+  settlements(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for KOLSettlements returned from the connection.
+    """
+    orderBy: [KOLSettlementOrder!]
+
+    """
+    Filtering options for KOLSettlements returned from the connection.
+    """
+    where: KOLSettlementWhereInput
+  ): KOLSettlementConnection!
 }
 """
 A connection to a list of items.
@@ -15977,6 +16626,66 @@ input KOLPartnerWhereInput {
   """
   contactContainsFold: String
   """
+  author_id field predicates
+  """
+  authorID: String
+  """
+  authorID is not this.
+  """
+  authorIDNEQ: String
+  """
+  authorID is one of these.
+  """
+  authorIDIn: [String!]
+  """
+  authorID is none of these.
+  """
+  authorIDNotIn: [String!]
+  """
+  authorID is more than this.
+  """
+  authorIDGT: String
+  """
+  authorID is at least this.
+  """
+  authorIDGTE: String
+  """
+  authorID is less than this.
+  """
+  authorIDLT: String
+  """
+  authorID is at most this.
+  """
+  authorIDLTE: String
+  """
+  authorID contains this.
+  """
+  authorIDContains: String
+  """
+  authorID starts with this.
+  """
+  authorIDHasPrefix: String
+  """
+  authorID ends with this.
+  """
+  authorIDHasSuffix: String
+  """
+  authorID is not set.
+  """
+  authorIDIsNil: Boolean
+  """
+  authorID is set.
+  """
+  authorIDNotNil: Boolean
+  """
+  authorID equals this, ignoring case.
+  """
+  authorIDEqualFold: String
+  """
+  authorID contains this, ignoring case.
+  """
+  authorIDContainsFold: String
+  """
   organization edge predicates
   """
   hasOrganization: Boolean
@@ -15992,6 +16701,598 @@ input KOLPartnerWhereInput {
   Has Collaborations matching one of these filters.
   """
   hasCollaborationsWith: [CollaborationWhereInput!]
+  """
+  settlements edge predicates
+  """
+  hasSettlements: Boolean
+  """
+  Has Settlements matching one of these filters.
+  """
+  hasSettlementsWith: [KOLSettlementWhereInput!]
+}
+"""
+A KOL partner's monthly CPS settlement statement (结算单): commission on the attributed paid orders net of refunds, plus fees; DRAFT → CONFIRMED → PAID.
+"""
+type KOLSettlement implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The partner settled with.
+  """
+  kolPartnerID: ID!
+  """
+  The month settled, YYYY-MM (Asia/Shanghai).
+  """
+  month: String!
+  """
+  DRAFT (recomputed by generateKOLSettlement) → CONFIRMED (lines frozen) → PAID.
+  """
+  status: KOLSettlementStatus!
+  """
+  One line per collaboration of the partner with attributed orders or a fee in the month.
+  """
+  lines: [SettlementLine!]!
+  """
+  Sum of the lines' CPS commissions.
+  """
+  commission: Money!
+  """
+  Sum of the lines' fixed fees (坑位费).
+  """
+  fees: Money!
+  """
+  Amount due: commission + fees.
+  """
+  total: Money!
+  """
+  When the lines were last computed.
+  """
+  generatedAt: Time!
+  """
+  The user who confirmed it.
+  """
+  confirmedByID: Int
+  """
+  When it was confirmed.
+  """
+  confirmedAt: Time
+  """
+  The user who marked it paid.
+  """
+  paidByID: Int
+  """
+  When it was marked paid.
+  """
+  paidAt: Time
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The partner settled with.
+  """
+  kolPartner: KOLPartner!
+}
+"""
+A connection to a list of items.
+"""
+type KOLSettlementConnection {
+  """
+  A list of edges.
+  """
+  edges: [KOLSettlementEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type KOLSettlementEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: KOLSettlement
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for KOLSettlement connections
+"""
+input KOLSettlementOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order KOLSettlements.
+  """
+  field: KOLSettlementOrderField!
+}
+"""
+Properties by which KOLSettlement connections can be ordered.
+"""
+enum KOLSettlementOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by month.
+  """
+  MONTH
+  """
+  Order by status.
+  """
+  STATUS
+  """
+  Order by total.
+  """
+  TOTAL
+}
+"""
+KOLSettlementStatus is enum for the field status
+"""
+enum KOLSettlementStatus @goModel(model: "github.com/opsgraph/opsgraph/ent/kolsettlement.Status") {
+  """
+  Draft.
+  """
+  DRAFT
+  """
+  Confirmed.
+  """
+  CONFIRMED
+  """
+  Paid.
+  """
+  PAID
+}
+"""
+KOLSettlementWhereInput is used for filtering KOLSettlement objects.
+Input was generated by ent.
+"""
+input KOLSettlementWhereInput {
+  """
+  Negates the filter.
+  """
+  not: KOLSettlementWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [KOLSettlementWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [KOLSettlementWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  kol_partner_id field predicates
+  """
+  kolPartnerID: ID
+  """
+  kolPartnerID is not this.
+  """
+  kolPartnerIDNEQ: ID
+  """
+  kolPartnerID is one of these.
+  """
+  kolPartnerIDIn: [ID!]
+  """
+  kolPartnerID is none of these.
+  """
+  kolPartnerIDNotIn: [ID!]
+  """
+  month field predicates
+  """
+  month: String
+  """
+  month is not this.
+  """
+  monthNEQ: String
+  """
+  month is one of these.
+  """
+  monthIn: [String!]
+  """
+  month is none of these.
+  """
+  monthNotIn: [String!]
+  """
+  month is more than this.
+  """
+  monthGT: String
+  """
+  month is at least this.
+  """
+  monthGTE: String
+  """
+  month is less than this.
+  """
+  monthLT: String
+  """
+  month is at most this.
+  """
+  monthLTE: String
+  """
+  month contains this.
+  """
+  monthContains: String
+  """
+  month starts with this.
+  """
+  monthHasPrefix: String
+  """
+  month ends with this.
+  """
+  monthHasSuffix: String
+  """
+  month equals this, ignoring case.
+  """
+  monthEqualFold: String
+  """
+  month contains this, ignoring case.
+  """
+  monthContainsFold: String
+  """
+  status field predicates
+  """
+  status: KOLSettlementStatus
+  """
+  status is not this.
+  """
+  statusNEQ: KOLSettlementStatus
+  """
+  status is one of these.
+  """
+  statusIn: [KOLSettlementStatus!]
+  """
+  status is none of these.
+  """
+  statusNotIn: [KOLSettlementStatus!]
+  """
+  generated_at field predicates
+  """
+  generatedAt: Time
+  """
+  generatedAt is not this.
+  """
+  generatedAtNEQ: Time
+  """
+  generatedAt is one of these.
+  """
+  generatedAtIn: [Time!]
+  """
+  generatedAt is none of these.
+  """
+  generatedAtNotIn: [Time!]
+  """
+  generatedAt is more than this.
+  """
+  generatedAtGT: Time
+  """
+  generatedAt is at least this.
+  """
+  generatedAtGTE: Time
+  """
+  generatedAt is less than this.
+  """
+  generatedAtLT: Time
+  """
+  generatedAt is at most this.
+  """
+  generatedAtLTE: Time
+  """
+  confirmed_by_id field predicates
+  """
+  confirmedByID: Int
+  """
+  confirmedByID is not this.
+  """
+  confirmedByIDNEQ: Int
+  """
+  confirmedByID is one of these.
+  """
+  confirmedByIDIn: [Int!]
+  """
+  confirmedByID is none of these.
+  """
+  confirmedByIDNotIn: [Int!]
+  """
+  confirmedByID is more than this.
+  """
+  confirmedByIDGT: Int
+  """
+  confirmedByID is at least this.
+  """
+  confirmedByIDGTE: Int
+  """
+  confirmedByID is less than this.
+  """
+  confirmedByIDLT: Int
+  """
+  confirmedByID is at most this.
+  """
+  confirmedByIDLTE: Int
+  """
+  confirmedByID is not set.
+  """
+  confirmedByIDIsNil: Boolean
+  """
+  confirmedByID is set.
+  """
+  confirmedByIDNotNil: Boolean
+  """
+  confirmed_at field predicates
+  """
+  confirmedAt: Time
+  """
+  confirmedAt is not this.
+  """
+  confirmedAtNEQ: Time
+  """
+  confirmedAt is one of these.
+  """
+  confirmedAtIn: [Time!]
+  """
+  confirmedAt is none of these.
+  """
+  confirmedAtNotIn: [Time!]
+  """
+  confirmedAt is more than this.
+  """
+  confirmedAtGT: Time
+  """
+  confirmedAt is at least this.
+  """
+  confirmedAtGTE: Time
+  """
+  confirmedAt is less than this.
+  """
+  confirmedAtLT: Time
+  """
+  confirmedAt is at most this.
+  """
+  confirmedAtLTE: Time
+  """
+  confirmedAt is not set.
+  """
+  confirmedAtIsNil: Boolean
+  """
+  confirmedAt is set.
+  """
+  confirmedAtNotNil: Boolean
+  """
+  paid_by_id field predicates
+  """
+  paidByID: Int
+  """
+  paidByID is not this.
+  """
+  paidByIDNEQ: Int
+  """
+  paidByID is one of these.
+  """
+  paidByIDIn: [Int!]
+  """
+  paidByID is none of these.
+  """
+  paidByIDNotIn: [Int!]
+  """
+  paidByID is more than this.
+  """
+  paidByIDGT: Int
+  """
+  paidByID is at least this.
+  """
+  paidByIDGTE: Int
+  """
+  paidByID is less than this.
+  """
+  paidByIDLT: Int
+  """
+  paidByID is at most this.
+  """
+  paidByIDLTE: Int
+  """
+  paidByID is not set.
+  """
+  paidByIDIsNil: Boolean
+  """
+  paidByID is set.
+  """
+  paidByIDNotNil: Boolean
+  """
+  paid_at field predicates
+  """
+  paidAt: Time
+  """
+  paidAt is not this.
+  """
+  paidAtNEQ: Time
+  """
+  paidAt is one of these.
+  """
+  paidAtIn: [Time!]
+  """
+  paidAt is none of these.
+  """
+  paidAtNotIn: [Time!]
+  """
+  paidAt is more than this.
+  """
+  paidAtGT: Time
+  """
+  paidAt is at least this.
+  """
+  paidAtGTE: Time
+  """
+  paidAt is less than this.
+  """
+  paidAtLT: Time
+  """
+  paidAt is at most this.
+  """
+  paidAtLTE: Time
+  """
+  paidAt is not set.
+  """
+  paidAtIsNil: Boolean
+  """
+  paidAt is set.
+  """
+  paidAtNotNil: Boolean
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  kol_partner edge predicates
+  """
+  hasKolPartner: Boolean
+  """
+  Has KolPartner matching one of these filters.
+  """
+  hasKolPartnerWith: [KOLPartnerWhereInput!]
 }
 """
 A JSON object with string keys and any JSON values, sent and received as a plain object (not a string).
@@ -16974,9 +18275,25 @@ type Order implements Node {
   """
   paidAt: Time
   """
-  KOL tracking code, or the 抖店 author_id of a 达人 order: attributes the order to a collaboration.
+  KOL tracking code of the link the buyer came through: attributes the order to a collaboration.
   """
   trackingCode: String
+  """
+  The 抖店 author_id of a 达人 (KOL) order: attributes the order to a collaboration of the partner with that author id.
+  """
+  authorID: String
+  """
+  The platform's promotion (activity) ids applied to the order (Taobao promotion_details, 抖店 campaign ids): attribute the order to the campaign carrying one of them.
+  """
+  promotionIds: [String!]
+  """
+  The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them.
+  """
+  couponIds: [String!]
+  """
+  The seller-funded discount on the order (优惠金额, platform subsidies excluded): counted as spend of the campaign the order is attributed to.
+  """
+  discount: Money!
   """
   The organization (tenant) that owns this record.
   """
@@ -18076,6 +19393,66 @@ input OrderWhereInput {
   trackingCode contains this, ignoring case.
   """
   trackingCodeContainsFold: String
+  """
+  author_id field predicates
+  """
+  authorID: String
+  """
+  authorID is not this.
+  """
+  authorIDNEQ: String
+  """
+  authorID is one of these.
+  """
+  authorIDIn: [String!]
+  """
+  authorID is none of these.
+  """
+  authorIDNotIn: [String!]
+  """
+  authorID is more than this.
+  """
+  authorIDGT: String
+  """
+  authorID is at least this.
+  """
+  authorIDGTE: String
+  """
+  authorID is less than this.
+  """
+  authorIDLT: String
+  """
+  authorID is at most this.
+  """
+  authorIDLTE: String
+  """
+  authorID contains this.
+  """
+  authorIDContains: String
+  """
+  authorID starts with this.
+  """
+  authorIDHasPrefix: String
+  """
+  authorID ends with this.
+  """
+  authorIDHasSuffix: String
+  """
+  authorID is not set.
+  """
+  authorIDIsNil: Boolean
+  """
+  authorID is set.
+  """
+  authorIDNotNil: Boolean
+  """
+  authorID equals this, ignoring case.
+  """
+  authorIDEqualFold: String
+  """
+  authorID contains this, ignoring case.
+  """
+  authorIDContainsFold: String
   """
   organization edge predicates
   """
@@ -20340,6 +21717,40 @@ type Query {
     """
     where: KOLPartnerWhereInput
   ): KOLPartnerConnection!
+  """
+  The kolSettlements.
+  """
+  kolSettlements(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for KOLSettlements returned from the connection.
+    """
+    orderBy: [KOLSettlementOrder!]
+
+    """
+    Filtering options for KOLSettlements returned from the connection.
+    """
+    where: KOLSettlementWhereInput
+  ): KOLSettlementConnection!
   """
   The orders.
   """
@@ -23994,6 +25405,30 @@ input UpdateCampaignInput {
   """
   budget: MoneyInput
   """
+  The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first.
+  """
+  platformPromotionIds: [String!]
+  """
+  Appends to PlatformPromotionIds.
+  """
+  appendPlatformPromotionIds: [String!]
+  """
+  Clears PlatformPromotionIds.
+  """
+  clearPlatformPromotionIds: Boolean
+  """
+  The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first.
+  """
+  platformCouponIds: [String!]
+  """
+  Appends to PlatformCouponIds.
+  """
+  appendPlatformCouponIds: [String!]
+  """
+  Clears PlatformCouponIds.
+  """
+  clearPlatformCouponIds: Boolean
+  """
   Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
   """
   exclusive: Boolean
@@ -24253,6 +25688,14 @@ input UpdateKOLPartnerInput {
   Clears Contact.
   """
   clearContact: Boolean
+  """
+  The partner's 抖店 author_id (达人 id): their 达人 orders are attributed to their collaborations.
+  """
+  authorID: String
+  """
+  Clears AuthorID.
+  """
+  clearAuthorID: Boolean
 }
 """
 UpdateProductInput is used for update Product object.
@@ -26564,6 +28007,32 @@ func (ec *executionContext) childFields_AssetEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type AssetEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AttributedSales(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paidOrders":
+		return ec.fieldContext_AttributedSales_paidOrders(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_AttributedSales_paidAmount(ctx, field)
+	case "refunded":
+		return ec.fieldContext_AttributedSales_refunded(ctx, field)
+	case "payingBuyers":
+		return ec.fieldContext_AttributedSales_payingBuyers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributedSales", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributionShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_AttributionShare_rule(ctx, field)
+	case "paidOrders":
+		return ec.fieldContext_AttributionShare_paidOrders(ctx, field)
+	case "paidAmount":
+		return ec.fieldContext_AttributionShare_paidAmount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionShare", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -26676,10 +28145,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_phases(ctx, field)
 	case "budget":
 		return ec.fieldContext_Campaign_budget(ctx, field)
-	case "spend":
-		return ec.fieldContext_Campaign_spend(ctx, field)
-	case "discountGiven":
-		return ec.fieldContext_Campaign_discountGiven(ctx, field)
+	case "platformPromotionIds":
+		return ec.fieldContext_Campaign_platformPromotionIds(ctx, field)
+	case "platformCouponIds":
+		return ec.fieldContext_Campaign_platformCouponIds(ctx, field)
 	case "budgetAlertedAt":
 		return ec.fieldContext_Campaign_budgetAlertedAt(ctx, field)
 	case "exclusive":
@@ -26700,6 +28169,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_skus(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Campaign_collaborations(ctx, field)
+	case "spend":
+		return ec.fieldContext_Campaign_spend(ctx, field)
+	case "discountGiven":
+		return ec.fieldContext_Campaign_discountGiven(ctx, field)
 	case "complianceFindings":
 		return ec.fieldContext_Campaign_complianceFindings(ctx, field)
 	case "results":
@@ -26784,6 +28257,12 @@ func (ec *executionContext) childFields_CampaignResults(ctx context.Context, fie
 		return ec.fieldContext_CampaignResults_spend(ctx, field)
 	case "roi":
 		return ec.fieldContext_CampaignResults_roi(ctx, field)
+	case "discountGiven":
+		return ec.fieldContext_CampaignResults_discountGiven(ctx, field)
+	case "kolFees":
+		return ec.fieldContext_CampaignResults_kolFees(ctx, field)
+	case "byRule":
+		return ec.fieldContext_CampaignResults_byRule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignResults", field.Name)
 }
@@ -26918,6 +28397,8 @@ func (ec *executionContext) childFields_Collaboration(ctx context.Context, field
 		return ec.fieldContext_Collaboration_campaign(ctx, field)
 	case "content":
 		return ec.fieldContext_Collaboration_content(ctx, field)
+	case "attributedBy":
+		return ec.fieldContext_Collaboration_attributedBy(ctx, field)
 	case "attributedGmv":
 		return ec.fieldContext_Collaboration_attributedGmv(ctx, field)
 	case "attributedOrders":
@@ -27052,6 +28533,8 @@ func (ec *executionContext) childFields_Content(ctx context.Context, field graph
 		return ec.fieldContext_Content_engagement(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_Content_collaborations(ctx, field)
+	case "attributedSales":
+		return ec.fieldContext_Content_attributedSales(ctx, field)
 	case "complianceFindings":
 		return ec.fieldContext_Content_complianceFindings(ctx, field)
 	}
@@ -27532,10 +29015,14 @@ func (ec *executionContext) childFields_KOLPartner(ctx context.Context, field gr
 		return ec.fieldContext_KOLPartner_cpsCommissionRate(ctx, field)
 	case "contact":
 		return ec.fieldContext_KOLPartner_contact(ctx, field)
+	case "authorID":
+		return ec.fieldContext_KOLPartner_authorID(ctx, field)
 	case "organization":
 		return ec.fieldContext_KOLPartner_organization(ctx, field)
 	case "collaborations":
 		return ec.fieldContext_KOLPartner_collaborations(ctx, field)
+	case "settlements":
+		return ec.fieldContext_KOLPartner_settlements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KOLPartner", field.Name)
 }
@@ -27560,6 +29047,70 @@ func (ec *executionContext) childFields_KOLPartnerEdge(ctx context.Context, fiel
 		return ec.fieldContext_KOLPartnerEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KOLPartnerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_KOLSettlement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_KOLSettlement_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_KOLSettlement_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_KOLSettlement_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_KOLSettlement_organizationID(ctx, field)
+	case "kolPartnerID":
+		return ec.fieldContext_KOLSettlement_kolPartnerID(ctx, field)
+	case "month":
+		return ec.fieldContext_KOLSettlement_month(ctx, field)
+	case "status":
+		return ec.fieldContext_KOLSettlement_status(ctx, field)
+	case "lines":
+		return ec.fieldContext_KOLSettlement_lines(ctx, field)
+	case "commission":
+		return ec.fieldContext_KOLSettlement_commission(ctx, field)
+	case "fees":
+		return ec.fieldContext_KOLSettlement_fees(ctx, field)
+	case "total":
+		return ec.fieldContext_KOLSettlement_total(ctx, field)
+	case "generatedAt":
+		return ec.fieldContext_KOLSettlement_generatedAt(ctx, field)
+	case "confirmedByID":
+		return ec.fieldContext_KOLSettlement_confirmedByID(ctx, field)
+	case "confirmedAt":
+		return ec.fieldContext_KOLSettlement_confirmedAt(ctx, field)
+	case "paidByID":
+		return ec.fieldContext_KOLSettlement_paidByID(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_KOLSettlement_paidAt(ctx, field)
+	case "organization":
+		return ec.fieldContext_KOLSettlement_organization(ctx, field)
+	case "kolPartner":
+		return ec.fieldContext_KOLSettlement_kolPartner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KOLSettlement", field.Name)
+}
+
+func (ec *executionContext) childFields_KOLSettlementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_KOLSettlementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_KOLSettlementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_KOLSettlementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KOLSettlementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_KOLSettlementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_KOLSettlementEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_KOLSettlementEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KOLSettlementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_KPIComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -27764,12 +29315,28 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_paidAt(ctx, field)
 	case "trackingCode":
 		return ec.fieldContext_Order_trackingCode(ctx, field)
+	case "authorID":
+		return ec.fieldContext_Order_authorID(ctx, field)
+	case "promotionIds":
+		return ec.fieldContext_Order_promotionIds(ctx, field)
+	case "couponIds":
+		return ec.fieldContext_Order_couponIds(ctx, field)
+	case "discount":
+		return ec.fieldContext_Order_discount(ctx, field)
 	case "organization":
 		return ec.fieldContext_Order_organization(ctx, field)
 	case "store":
 		return ec.fieldContext_Order_store(ctx, field)
 	case "lines":
 		return ec.fieldContext_Order_lines(ctx, field)
+	case "attributedCampaignID":
+		return ec.fieldContext_Order_attributedCampaignID(ctx, field)
+	case "campaignAttributedBy":
+		return ec.fieldContext_Order_campaignAttributedBy(ctx, field)
+	case "attributedCollaborationID":
+		return ec.fieldContext_Order_attributedCollaborationID(ctx, field)
+	case "collaborationAttributedBy":
+		return ec.fieldContext_Order_collaborationAttributedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
 }
@@ -28470,6 +30037,30 @@ func (ec *executionContext) childFields_SKUInsight(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type SKUInsight", field.Name)
 }
 
+func (ec *executionContext) childFields_SettlementLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collaborationID":
+		return ec.fieldContext_SettlementLine_collaborationID(ctx, field)
+	case "campaignID":
+		return ec.fieldContext_SettlementLine_campaignID(ctx, field)
+	case "orders":
+		return ec.fieldContext_SettlementLine_orders(ctx, field)
+	case "paid":
+		return ec.fieldContext_SettlementLine_paid(ctx, field)
+	case "refunded":
+		return ec.fieldContext_SettlementLine_refunded(ctx, field)
+	case "commissionRate":
+		return ec.fieldContext_SettlementLine_commissionRate(ctx, field)
+	case "commission":
+		return ec.fieldContext_SettlementLine_commission(ctx, field)
+	case "fee":
+		return ec.fieldContext_SettlementLine_fee(ctx, field)
+	case "orderIDs":
+		return ec.fieldContext_SettlementLine_orderIDs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementLine", field.Name)
+}
+
 func (ec *executionContext) childFields_Store(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -29134,6 +30725,60 @@ func (ec *executionContext) field_KOLPartner_collaborations_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_KOLPartner_settlements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.KOLSettlementOrder, error) {
+			return ec.unmarshalOKOLSettlementOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.KOLSettlementWhereInput, error) {
+			return ec.unmarshalOKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29253,6 +30898,20 @@ func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Con
 		return nil, err
 	}
 	args["role"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmKOLSettlement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -29680,6 +31339,28 @@ func (ec *executionContext) field_Mutation_deleteSupplier_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_generateKOLSettlement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "partnerID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["partnerID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importEngagementMetrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29811,6 +31492,20 @@ func (ec *executionContext) field_Mutation_markContentPosted_args(ctx context.Co
 		return nil, err
 	}
 	args["url"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markKOLSettlementPaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -31350,6 +33045,60 @@ func (ec *executionContext) field_Query_kolPartners_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.KOLPartnerWhereInput, error) {
 			return ec.unmarshalOKOLPartnerWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kolSettlements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.KOLSettlementOrder, error) {
+			return ec.unmarshalOKOLSettlementOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.KOLSettlementWhereInput, error) {
+			return ec.unmarshalOKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -34295,6 +36044,194 @@ func (ec *executionContext) fieldContext_AssetEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AssetEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _AttributedSales_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.AttributedSales) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributedSales_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributedSales_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributedSales", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttributedSales_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.AttributedSales) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributedSales_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributedSales_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributedSales",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributedSales_refunded(ctx context.Context, field graphql.CollectedField, obj *model.AttributedSales) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributedSales_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributedSales_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributedSales",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributedSales_payingBuyers(ctx context.Context, field graphql.CollectedField, obj *model.AttributedSales) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributedSales_payingBuyers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayingBuyers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributedSales_payingBuyers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributedSales", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttributionShare_rule(ctx context.Context, field graphql.CollectedField, obj *model.AttributionShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionShare_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AttributionRule) graphql.Marshaler {
+			return ec.marshalNAttributionRule2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionShare_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributionShare", field, false, false, "AttributionRule")
+}
+
+func (ec *executionContext) _AttributionShare_paidOrders(ctx context.Context, field graphql.CollectedField, obj *model.AttributionShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionShare_paidOrders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOrders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionShare_paidOrders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AttributionShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AttributionShare_paidAmount(ctx context.Context, field graphql.CollectedField, obj *model.AttributionShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionShare_paidAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionShare_paidAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35305,68 +37242,50 @@ func (ec *executionContext) fieldContext_Campaign_budget(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Campaign_spend(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+func (ec *executionContext) _Campaign_platformPromotionIds(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Campaign_spend(ctx, field)
+			return ec.fieldContext_Campaign_platformPromotionIds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Spend, nil
+			return obj.PlatformPromotionIds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
-			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Campaign_spend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Campaign",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Money(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_Campaign_platformPromotionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
 }
 
-func (ec *executionContext) _Campaign_discountGiven(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+func (ec *executionContext) _Campaign_platformCouponIds(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Campaign_discountGiven(ctx, field)
+			return ec.fieldContext_Campaign_platformCouponIds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DiscountGiven, nil
+			return obj.PlatformCouponIds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
-			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_Campaign_discountGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Campaign",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Money(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_Campaign_platformCouponIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Campaign", field, false, false, "String")
 }
 
 func (ec *executionContext) _Campaign_budgetAlertedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
@@ -35661,6 +37580,70 @@ func (ec *executionContext) fieldContext_Campaign_collaborations(ctx context.Con
 	if fc.Args, err = ec.field_Campaign_collaborations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_spend(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_spend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().Spend(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_spend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_discountGiven(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_discountGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Campaign().DiscountGiven(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_discountGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -36374,6 +38357,102 @@ func (ec *executionContext) _CampaignResults_roi(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CampaignResults_roi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CampaignResults", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CampaignResults_discountGiven(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_discountGiven(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountGiven, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_discountGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_kolFees(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_kolFees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KolFees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_kolFees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CampaignResults_byRule(ctx context.Context, field graphql.CollectedField, obj *model.CampaignResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignResults_byRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AttributionShare) graphql.Marshaler {
+			return ec.marshalNAttributionShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignResults_byRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CampaignResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributionShare(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CampaignRules_timeLimitedDiscount(ctx context.Context, field graphql.CollectedField, obj *schematype.CampaignRules) (ret graphql.Marshaler) {
@@ -37887,6 +39966,38 @@ func (ec *executionContext) fieldContext_Collaboration_content(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Collaboration_attributedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collaboration_attributedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collaboration().AttributedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AttributionShare) graphql.Marshaler {
+			return ec.marshalNAttributionShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collaboration_attributedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collaboration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributionShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Collaboration_attributedGmv(ctx context.Context, field graphql.CollectedField, obj *ent.Collaboration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39229,6 +41340,38 @@ func (ec *executionContext) fieldContext_Content_collaborations(ctx context.Cont
 	if fc.Args, err = ec.field_Content_collaborations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Content_attributedSales(ctx context.Context, field graphql.CollectedField, obj *ent.Content) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Content_attributedSales(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Content().AttributedSales(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttributedSales) graphql.Marshaler {
+			return ec.marshalNAttributedSales2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributedSales(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Content_attributedSales(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Content",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributedSales(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -43019,6 +45162,29 @@ func (ec *executionContext) fieldContext_KOLPartner_contact(_ context.Context, f
 	return graphql.NewScalarFieldContext("KOLPartner", field, false, false, "String")
 }
 
+func (ec *executionContext) _KOLPartner_authorID(ctx context.Context, field graphql.CollectedField, obj *ent.KOLPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLPartner_authorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLPartner_authorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLPartner", field, false, false, "String")
+}
+
 func (ec *executionContext) _KOLPartner_organization(ctx context.Context, field graphql.CollectedField, obj *ent.KOLPartner) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43089,6 +45255,50 @@ func (ec *executionContext) fieldContext_KOLPartner_collaborations(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_KOLPartner_collaborations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLPartner_settlements(ctx context.Context, field graphql.CollectedField, obj *ent.KOLPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLPartner_settlements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Settlements(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.KOLSettlementOrder), fc.Args["where"].(*ent.KOLSettlementWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlementConnection) graphql.Marshaler {
+			return ec.marshalNKOLSettlementConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLPartner_settlements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLPartner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_KOLPartner_settlements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -43235,6 +45445,616 @@ func (ec *executionContext) _KOLPartnerEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_KOLPartnerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KOLPartnerEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _KOLSettlement_id(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KOLSettlement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KOLSettlement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KOLSettlement_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KOLSettlement_kolPartnerID(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_kolPartnerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KolPartnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_kolPartnerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KOLSettlement_month(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "String")
+}
+
+func (ec *executionContext) _KOLSettlement_status(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kolsettlement.Status) graphql.Marshaler {
+			return ec.marshalNKOLSettlementStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "KOLSettlementStatus")
+}
+
+func (ec *executionContext) _KOLSettlement_lines(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.SettlementLine) graphql.Marshaler {
+			return ec.marshalNSettlementLine2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSettlementLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlement_commission(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlement_fees(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_fees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_fees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlement_total(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlement_generatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KOLSettlement_confirmedByID(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_confirmedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_confirmedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KOLSettlement_confirmedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_confirmedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_confirmedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KOLSettlement_paidByID(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_paidByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_paidByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KOLSettlement_paidAt(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KOLSettlement_organization(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlement_kolPartner(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlement_kolPartner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KolPartner(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLPartner) graphql.Marshaler {
+			return ec.marshalNKOLPartner2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlement_kolPartner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLPartner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KOLSettlementEdge) graphql.Marshaler {
+			return ec.marshalOKOLSettlementEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlementConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KOLSettlementEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+			return ec.marshalOKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KOLSettlementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KOLSettlementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.KOLSettlementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KOLSettlementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KOLSettlementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KOLSettlementEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _KPIComparison_metric(ctx context.Context, field graphql.CollectedField, obj *model.KPIComparison) (ret graphql.Marshaler) {
@@ -45989,6 +48809,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteSKU(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_generateKOLSettlement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_generateKOLSettlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GenerateKOLSettlement(ctx, fc.Args["partnerID"].(int), fc.Args["month"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+			return ec.marshalNKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_generateKOLSettlement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_generateKOLSettlement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmKOLSettlement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmKOLSettlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmKOLSettlement(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+			return ec.marshalNKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmKOLSettlement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmKOLSettlement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markKOLSettlementPaid(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markKOLSettlementPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkKOLSettlementPaid(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+			return ec.marshalNKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markKOLSettlementPaid(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markKOLSettlementPaid_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47914,6 +50866,107 @@ func (ec *executionContext) fieldContext_Order_trackingCode(_ context.Context, f
 	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
 }
 
+func (ec *executionContext) _Order_authorID(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_authorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_authorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_promotionIds(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_promotionIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PromotionIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_promotionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_couponIds(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_couponIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CouponIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_couponIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_discount(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -48020,6 +51073,98 @@ func (ec *executionContext) fieldContext_Order_lines(ctx context.Context, field 
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Order_attributedCampaignID(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_attributedCampaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().AttributedCampaignID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_attributedCampaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Order_campaignAttributedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_campaignAttributedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().CampaignAttributedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttributionRule) graphql.Marshaler {
+			return ec.marshalOAttributionRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_campaignAttributedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, true, "AttributionRule")
+}
+
+func (ec *executionContext) _Order_attributedCollaborationID(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_attributedCollaborationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().AttributedCollaborationID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_attributedCollaborationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Order_collaborationAttributedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_collaborationAttributedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().CollaborationAttributedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttributionRule) graphql.Marshaler {
+			return ec.marshalOAttributionRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_collaborationAttributedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, true, "AttributionRule")
 }
 
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrderConnection) (ret graphql.Marshaler) {
@@ -51563,6 +54708,50 @@ func (ec *executionContext) fieldContext_Query_kolPartners(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_kolPartners_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kolSettlements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kolSettlements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KolSettlements(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.KOLSettlementOrder), fc.Args["where"].(*ent.KOLSettlementWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KOLSettlementConnection) graphql.Marshaler {
+			return ec.marshalNKOLSettlementConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kolSettlements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KOLSettlementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kolSettlements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -55288,6 +58477,249 @@ func (ec *executionContext) _SKUInsight_slowMover(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SKUInsight_slowMover(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SKUInsight", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SettlementLine_collaborationID(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_collaborationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CollaborationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_collaborationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SettlementLine_campaignID(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SettlementLine().CampaignID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SettlementLine_orders(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Orders, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_orders(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementLine_paid(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_paid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_paid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_refunded(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_commissionRate(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_commissionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommissionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_commissionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SettlementLine_commission(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_fee(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_fee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_fee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_orderIDs(ctx context.Context, field graphql.CollectedField, obj *schematype.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_orderIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_orderIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Store_id(ctx context.Context, field graphql.CollectedField, obj *ent.Store) (ret graphql.Marshaler) {
@@ -68121,7 +71553,7 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "storeID", "productIDs", "skuIDs"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "budget", "platformPromotionIds", "platformCouponIds", "exclusive", "thresholdBasis", "clearance", "rules", "storeID", "productIDs", "skuIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68170,6 +71602,20 @@ func (ec *executionContext) unmarshalInputCreateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
+		case "platformPromotionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platformPromotionIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlatformPromotionIds = data
+		case "platformCouponIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platformCouponIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlatformCouponIds = data
 		case "exclusive":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -68527,7 +71973,7 @@ func (ec *executionContext) unmarshalInputCreateKOLPartnerInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"platform", "handle", "displayName", "tier", "followers", "engagementRate", "cpsCommissionRate", "contact", "organizationID"}
+	fieldsInOrder := [...]string{"platform", "handle", "displayName", "tier", "followers", "engagementRate", "cpsCommissionRate", "contact", "authorID", "organizationID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68590,6 +72036,13 @@ func (ec *executionContext) unmarshalInputCreateKOLPartnerInput(ctx context.Cont
 				return it, err
 			}
 			it.Contact = data
+		case "authorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorID = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -70800,7 +74253,7 @@ func (ec *executionContext) unmarshalInputKOLPartnerWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "tier", "tierNEQ", "tierIn", "tierNotIn", "followers", "followersNEQ", "followersIn", "followersNotIn", "followersGT", "followersGTE", "followersLT", "followersLTE", "engagementRate", "engagementRateNEQ", "engagementRateIn", "engagementRateNotIn", "engagementRateGT", "engagementRateGTE", "engagementRateLT", "engagementRateLTE", "cpsCommissionRate", "cpsCommissionRateNEQ", "cpsCommissionRateIn", "cpsCommissionRateNotIn", "cpsCommissionRateGT", "cpsCommissionRateGTE", "cpsCommissionRateLT", "cpsCommissionRateLTE", "contact", "contactNEQ", "contactIn", "contactNotIn", "contactGT", "contactGTE", "contactLT", "contactLTE", "contactContains", "contactHasPrefix", "contactHasSuffix", "contactIsNil", "contactNotNil", "contactEqualFold", "contactContainsFold", "hasOrganization", "hasOrganizationWith", "hasCollaborations", "hasCollaborationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "handle", "handleNEQ", "handleIn", "handleNotIn", "handleGT", "handleGTE", "handleLT", "handleLTE", "handleContains", "handleHasPrefix", "handleHasSuffix", "handleEqualFold", "handleContainsFold", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameIsNil", "displayNameNotNil", "displayNameEqualFold", "displayNameContainsFold", "tier", "tierNEQ", "tierIn", "tierNotIn", "followers", "followersNEQ", "followersIn", "followersNotIn", "followersGT", "followersGTE", "followersLT", "followersLTE", "engagementRate", "engagementRateNEQ", "engagementRateIn", "engagementRateNotIn", "engagementRateGT", "engagementRateGTE", "engagementRateLT", "engagementRateLTE", "cpsCommissionRate", "cpsCommissionRateNEQ", "cpsCommissionRateIn", "cpsCommissionRateNotIn", "cpsCommissionRateGT", "cpsCommissionRateGTE", "cpsCommissionRateLT", "cpsCommissionRateLTE", "contact", "contactNEQ", "contactIn", "contactNotIn", "contactGT", "contactGTE", "contactLT", "contactLTE", "contactContains", "contactHasPrefix", "contactHasSuffix", "contactIsNil", "contactNotNil", "contactEqualFold", "contactContainsFold", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDGT", "authorIDGTE", "authorIDLT", "authorIDLTE", "authorIDContains", "authorIDHasPrefix", "authorIDHasSuffix", "authorIDIsNil", "authorIDNotNil", "authorIDEqualFold", "authorIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasCollaborations", "hasCollaborationsWith", "hasSettlements", "hasSettlementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71549,6 +75002,111 @@ func (ec *executionContext) unmarshalInputKOLPartnerWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ContactContainsFold = data
+		case "authorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorID = data
+		case "authorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNEQ = data
+		case "authorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDIn = data
+		case "authorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNotIn = data
+		case "authorIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDGT = data
+		case "authorIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDGTE = data
+		case "authorIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDLT = data
+		case "authorIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDLTE = data
+		case "authorIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDContains = data
+		case "authorIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDHasPrefix = data
+		case "authorIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDHasSuffix = data
+		case "authorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDIsNil = data
+		case "authorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNotNil = data
+		case "authorIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDEqualFold = data
+		case "authorIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -71577,6 +75135,20 @@ func (ec *executionContext) unmarshalInputKOLPartnerWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasCollaborationsWith = data
+		case "hasSettlements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSettlements"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSettlements = data
+		case "hasSettlementsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSettlementsWith"))
+			data, err := ec.unmarshalOKOLSettlementWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSettlementsWith = data
 		}
 	}
 	return it, nil
@@ -71591,6 +75163,822 @@ func (ec *executionContext) unmarshalInputKOLPartnerWhereInput(ctx context.Conte
 func UnmarshalKOLPartnerWhereInput(ctx context.Context, raw any) (ent.KOLPartnerWhereInput, error) {
 	var out ent.KOLPartnerWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "KOLPartnerWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKOLSettlementOrder(ctx context.Context, obj any) (ent.KOLSettlementOrder, error) {
+	var it ent.KOLSettlementOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNKOLSettlementOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKOLSettlementOrder unmarshals raw into the KOLSettlementOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKOLSettlementOrder(ctx context.Context, raw any) (ent.KOLSettlementOrder, error) {
+	var out ent.KOLSettlementOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KOLSettlementOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKOLSettlementWhereInput(ctx context.Context, obj any) (ent.KOLSettlementWhereInput, error) {
+	var it ent.KOLSettlementWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "kolPartnerID", "kolPartnerIDNEQ", "kolPartnerIDIn", "kolPartnerIDNotIn", "month", "monthNEQ", "monthIn", "monthNotIn", "monthGT", "monthGTE", "monthLT", "monthLTE", "monthContains", "monthHasPrefix", "monthHasSuffix", "monthEqualFold", "monthContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "generatedAt", "generatedAtNEQ", "generatedAtIn", "generatedAtNotIn", "generatedAtGT", "generatedAtGTE", "generatedAtLT", "generatedAtLTE", "confirmedByID", "confirmedByIDNEQ", "confirmedByIDIn", "confirmedByIDNotIn", "confirmedByIDGT", "confirmedByIDGTE", "confirmedByIDLT", "confirmedByIDLTE", "confirmedByIDIsNil", "confirmedByIDNotNil", "confirmedAt", "confirmedAtNEQ", "confirmedAtIn", "confirmedAtNotIn", "confirmedAtGT", "confirmedAtGTE", "confirmedAtLT", "confirmedAtLTE", "confirmedAtIsNil", "confirmedAtNotNil", "paidByID", "paidByIDNEQ", "paidByIDIn", "paidByIDNotIn", "paidByIDGT", "paidByIDGTE", "paidByIDLT", "paidByIDLTE", "paidByIDIsNil", "paidByIDNotNil", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "hasOrganization", "hasOrganizationWith", "hasKolPartner", "hasKolPartnerWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOKOLSettlementWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOKOLSettlementWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "kolPartnerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KolPartnerID = data
+		case "kolPartnerIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KolPartnerIDNEQ = data
+		case "kolPartnerIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KolPartnerIDIn = data
+		case "kolPartnerIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kolPartnerIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KolPartnerIDNotIn = data
+		case "month":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Month = data
+		case "monthNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthNEQ = data
+		case "monthIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthIn = data
+		case "monthNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthNotIn = data
+		case "monthGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthGT = data
+		case "monthGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthGTE = data
+		case "monthLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthLT = data
+		case "monthLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthLTE = data
+		case "monthContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthContains = data
+		case "monthHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthHasPrefix = data
+		case "monthHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthHasSuffix = data
+		case "monthEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthEqualFold = data
+		case "monthContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOKOLSettlementStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOKOLSettlementStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOKOLSettlementStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOKOLSettlementStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "generatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAt = data
+		case "generatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtNEQ = data
+		case "generatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtIn = data
+		case "generatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtNotIn = data
+		case "generatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtGT = data
+		case "generatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtGTE = data
+		case "generatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtLT = data
+		case "generatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratedAtLTE = data
+		case "confirmedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByID = data
+		case "confirmedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDNEQ = data
+		case "confirmedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDIn = data
+		case "confirmedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDNotIn = data
+		case "confirmedByIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDGT = data
+		case "confirmedByIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDGTE = data
+		case "confirmedByIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDLT = data
+		case "confirmedByIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDLTE = data
+		case "confirmedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDIsNil = data
+		case "confirmedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedByIDNotNil = data
+		case "confirmedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAt = data
+		case "confirmedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtNEQ = data
+		case "confirmedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtIn = data
+		case "confirmedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtNotIn = data
+		case "confirmedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtGT = data
+		case "confirmedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtGTE = data
+		case "confirmedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtLT = data
+		case "confirmedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtLTE = data
+		case "confirmedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtIsNil = data
+		case "confirmedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedAtNotNil = data
+		case "paidByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByID = data
+		case "paidByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDNEQ = data
+		case "paidByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDIn = data
+		case "paidByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDNotIn = data
+		case "paidByIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDGT = data
+		case "paidByIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDGTE = data
+		case "paidByIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDLT = data
+		case "paidByIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDLTE = data
+		case "paidByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDIsNil = data
+		case "paidByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidByIDNotNil = data
+		case "paidAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAt = data
+		case "paidAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtNEQ = data
+		case "paidAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtIn = data
+		case "paidAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtNotIn = data
+		case "paidAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtGT = data
+		case "paidAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtGTE = data
+		case "paidAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtLT = data
+		case "paidAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtLTE = data
+		case "paidAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtIsNil = data
+		case "paidAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidAtNotNil = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasKolPartner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasKolPartner"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasKolPartner = data
+		case "hasKolPartnerWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasKolPartnerWith"))
+			data, err := ec.unmarshalOKOLPartnerWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasKolPartnerWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKOLSettlementWhereInput unmarshals raw into the KOLSettlementWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKOLSettlementWhereInput(ctx context.Context, raw any) (ent.KOLSettlementWhereInput, error) {
+	var out ent.KOLSettlementWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KOLSettlementWhereInput", raw, &out)
 	return out, err
 }
 
@@ -73770,7 +78158,7 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "platform", "platformNEQ", "platformIn", "platformNotIn", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefIsNil", "buyerRefNotNil", "buyerRefEqualFold", "buyerRefContainsFold", "trafficSource", "trafficSourceNEQ", "trafficSourceIn", "trafficSourceNotIn", "orderedAt", "orderedAtNEQ", "orderedAtIn", "orderedAtNotIn", "orderedAtGT", "orderedAtGTE", "orderedAtLT", "orderedAtLTE", "paidAt", "paidAtNEQ", "paidAtIn", "paidAtNotIn", "paidAtGT", "paidAtGTE", "paidAtLT", "paidAtLTE", "paidAtIsNil", "paidAtNotNil", "trackingCode", "trackingCodeNEQ", "trackingCodeIn", "trackingCodeNotIn", "trackingCodeGT", "trackingCodeGTE", "trackingCodeLT", "trackingCodeLTE", "trackingCodeContains", "trackingCodeHasPrefix", "trackingCodeHasSuffix", "trackingCodeIsNil", "trackingCodeNotNil", "trackingCodeEqualFold", "trackingCodeContainsFold", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDGT", "authorIDGTE", "authorIDLT", "authorIDLTE", "authorIDContains", "authorIDHasPrefix", "authorIDHasSuffix", "authorIDIsNil", "authorIDNotNil", "authorIDEqualFold", "authorIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasLines", "hasLinesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74533,6 +78921,111 @@ func (ec *executionContext) unmarshalInputOrderWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.TrackingCodeContainsFold = data
+		case "authorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorID = data
+		case "authorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNEQ = data
+		case "authorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDIn = data
+		case "authorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNotIn = data
+		case "authorIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDGT = data
+		case "authorIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDGTE = data
+		case "authorIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDLT = data
+		case "authorIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDLTE = data
+		case "authorIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDContains = data
+		case "authorIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDHasPrefix = data
+		case "authorIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDHasSuffix = data
+		case "authorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDIsNil = data
+		case "authorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDNotNil = data
+		case "authorIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDEqualFold = data
+		case "authorIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorIDContainsFold = data
 		case "hasOrganization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -82198,7 +86691,7 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "exclusive", "thresholdBasis", "clearance", "rules", "addProductIDs", "removeProductIDs", "clearProducts", "addSkuIDs", "removeSkuIDs", "clearSkus"}
+	fieldsInOrder := [...]string{"name", "kind", "startsAt", "endsAt", "phases", "appendPhases", "clearPhases", "budget", "platformPromotionIds", "appendPlatformPromotionIds", "clearPlatformPromotionIds", "platformCouponIds", "appendPlatformCouponIds", "clearPlatformCouponIds", "exclusive", "thresholdBasis", "clearance", "rules", "addProductIDs", "removeProductIDs", "clearProducts", "addSkuIDs", "removeSkuIDs", "clearSkus"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82261,6 +86754,48 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Budget = data
+		case "platformPromotionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platformPromotionIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlatformPromotionIds = data
+		case "appendPlatformPromotionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendPlatformPromotionIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendPlatformPromotionIds = data
+		case "clearPlatformPromotionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPlatformPromotionIds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPlatformPromotionIds = data
+		case "platformCouponIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platformCouponIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlatformCouponIds = data
+		case "appendPlatformCouponIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendPlatformCouponIds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendPlatformCouponIds = data
+		case "clearPlatformCouponIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPlatformCouponIds"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPlatformCouponIds = data
 		case "exclusive":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exclusive"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -82737,7 +87272,7 @@ func (ec *executionContext) unmarshalInputUpdateKOLPartnerInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"platform", "handle", "displayName", "clearDisplayName", "tier", "followers", "engagementRate", "cpsCommissionRate", "contact", "clearContact"}
+	fieldsInOrder := [...]string{"platform", "handle", "displayName", "clearDisplayName", "tier", "followers", "engagementRate", "cpsCommissionRate", "contact", "clearContact", "authorID", "clearAuthorID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82814,6 +87349,20 @@ func (ec *executionContext) unmarshalInputUpdateKOLPartnerInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearContact = data
+		case "authorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorID = data
+		case "clearAuthorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAuthorID"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAuthorID = data
 		}
 	}
 	return it, nil
@@ -84093,6 +88642,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Membership(ctx, sel, obj)
+	case *ent.KOLSettlement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._KOLSettlement(ctx, sel, obj)
 	case *ent.KOLPartner:
 		if obj == nil {
 			return graphql.Null
@@ -84866,6 +89420,97 @@ func (ec *executionContext) _AssetEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var attributedSalesImplementors = []string{"AttributedSales"}
+
+func (ec *executionContext) _AttributedSales(ctx context.Context, sel ast.SelectionSet, obj *model.AttributedSales) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributedSalesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttributedSales")
+		case "paidOrders":
+			out.Values[i] = ec._AttributedSales_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAmount":
+			out.Values[i] = ec._AttributedSales_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunded":
+			out.Values[i] = ec._AttributedSales_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payingBuyers":
+			out.Values[i] = ec._AttributedSales_payingBuyers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attributionShareImplementors = []string{"AttributionShare"}
+
+func (ec *executionContext) _AttributionShare(ctx context.Context, sel ast.SelectionSet, obj *model.AttributionShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attributionShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AttributionShare")
+		case "rule":
+			out.Values[i] = ec._AttributionShare_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOrders":
+			out.Values[i] = ec._AttributionShare_paidOrders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidAmount":
+			out.Values[i] = ec._AttributionShare_paidAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEventImplementors = []string{"AuditEvent", "Node"}
 
 func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEvent) graphql.Marshaler {
@@ -85217,14 +89862,14 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "spend":
-			out.Values[i] = ec._Campaign_spend(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "platformPromotionIds":
+			out.Values[i] = ec._Campaign_platformPromotionIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "discountGiven":
-			out.Values[i] = ec._Campaign_discountGiven(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+		case "platformCouponIds":
+			out.Values[i] = ec._Campaign_platformCouponIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "budgetAlertedAt":
@@ -85281,6 +89926,18 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Campaign_collaborations(ctx, field, obj)
+				})
+		case "spend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_spend(ctx, field, obj)
+				})
+		case "discountGiven":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Campaign_discountGiven(ctx, field, obj)
 				})
 		case "complianceFindings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -85557,6 +90214,21 @@ func (ec *executionContext) _CampaignResults(ctx context.Context, sel ast.Select
 		case "roi":
 			out.Values[i] = ec._CampaignResults_roi(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "discountGiven":
+			out.Values[i] = ec._CampaignResults_discountGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kolFees":
+			out.Values[i] = ec._CampaignResults_kolFees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byRule":
+			out.Values[i] = ec._CampaignResults_byRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -85962,6 +90634,12 @@ func (ec *executionContext) _Collaboration(ctx context.Context, sel ast.Selectio
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Collaboration_content(ctx, field, obj)
+				})
+		case "attributedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collaboration_attributedBy(ctx, field, obj)
 				})
 		case "attributedGmv":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -86373,6 +91051,12 @@ func (ec *executionContext) _Content(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Content_collaborations(ctx, field, obj)
+				})
+		case "attributedSales":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Content_attributedSales(ctx, field, obj)
 				})
 		case "complianceFindings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -87985,6 +92669,11 @@ func (ec *executionContext) _KOLPartner(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "authorID":
+			out.Values[i] = ec._KOLPartner_authorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -87996,6 +92685,12 @@ func (ec *executionContext) _KOLPartner(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._KOLPartner_collaborations(ctx, field, obj)
+				})
+		case "settlements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KOLPartner_settlements(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -88075,6 +92770,207 @@ func (ec *executionContext) _KOLPartnerEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._KOLPartnerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kOLSettlementImplementors = []string{"KOLSettlement", "Node"}
+
+func (ec *executionContext) _KOLSettlement(ctx context.Context, sel ast.SelectionSet, obj *ent.KOLSettlement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kOLSettlementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KOLSettlement")
+		case "id":
+			out.Values[i] = ec._KOLSettlement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._KOLSettlement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._KOLSettlement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._KOLSettlement_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kolPartnerID":
+			out.Values[i] = ec._KOLSettlement_kolPartnerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._KOLSettlement_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._KOLSettlement_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.Values[i] = ec._KOLSettlement_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commission":
+			out.Values[i] = ec._KOLSettlement_commission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fees":
+			out.Values[i] = ec._KOLSettlement_fees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._KOLSettlement_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "generatedAt":
+			out.Values[i] = ec._KOLSettlement_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmedByID":
+			out.Values[i] = ec._KOLSettlement_confirmedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmedAt":
+			out.Values[i] = ec._KOLSettlement_confirmedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidByID":
+			out.Values[i] = ec._KOLSettlement_paidByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidAt":
+			out.Values[i] = ec._KOLSettlement_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KOLSettlement_organization(ctx, field, obj)
+				})
+		case "kolPartner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KOLSettlement_kolPartner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kOLSettlementConnectionImplementors = []string{"KOLSettlementConnection"}
+
+func (ec *executionContext) _KOLSettlementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KOLSettlementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kOLSettlementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KOLSettlementConnection")
+		case "edges":
+			out.Values[i] = ec._KOLSettlementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._KOLSettlementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._KOLSettlementConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kOLSettlementEdgeImplementors = []string{"KOLSettlementEdge"}
+
+func (ec *executionContext) _KOLSettlementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KOLSettlementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kOLSettlementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KOLSettlementEdge")
+		case "node":
+			out.Values[i] = ec._KOLSettlementEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._KOLSettlementEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -88891,6 +93787,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "generateKOLSettlement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_generateKOLSettlement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmKOLSettlement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmKOLSettlement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markKOLSettlementPaid":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markKOLSettlementPaid(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "login":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_login(ctx, field)
@@ -89277,6 +94194,26 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "authorID":
+			out.Values[i] = ec._Order_authorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "promotionIds":
+			out.Values[i] = ec._Order_promotionIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "couponIds":
+			out.Values[i] = ec._Order_couponIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discount":
+			out.Values[i] = ec._Order_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -89294,6 +94231,30 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_lines(ctx, field, obj)
+				})
+		case "attributedCampaignID":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_attributedCampaignID(ctx, field, obj)
+				})
+		case "campaignAttributedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_campaignAttributedBy(ctx, field, obj)
+				})
+		case "attributedCollaborationID":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_attributedCollaborationID(ctx, field, obj)
+				})
+		case "collaborationAttributedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_collaborationAttributedBy(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -90515,6 +95476,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kolPartners(ctx, field)
+				})
+		case "kolSettlements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kolSettlements(ctx, field)
 				})
 		case "orders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -91853,6 +96820,80 @@ func (ec *executionContext) _SKUInsight(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._SKUInsight_slowMover(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementLineImplementors = []string{"SettlementLine"}
+
+func (ec *executionContext) _SettlementLine(ctx context.Context, sel ast.SelectionSet, obj *schematype.SettlementLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementLine")
+		case "collaborationID":
+			out.Values[i] = ec._SettlementLine_collaborationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignID":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SettlementLine_campaignID(ctx, field, obj)
+				})
+		case "orders":
+			out.Values[i] = ec._SettlementLine_orders(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paid":
+			out.Values[i] = ec._SettlementLine_paid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunded":
+			out.Values[i] = ec._SettlementLine_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commissionRate":
+			out.Values[i] = ec._SettlementLine_commissionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commission":
+			out.Values[i] = ec._SettlementLine_commission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fee":
+			out.Values[i] = ec._SettlementLine_fee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "orderIDs":
+			out.Values[i] = ec._SettlementLine_orderIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -93614,6 +98655,48 @@ func (ec *executionContext) unmarshalNAssetWhereInput2ᚖgithubᚗcomᚋopsgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAttributedSales2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributedSales(ctx context.Context, sel ast.SelectionSet, v *model.AttributedSales) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttributedSales!")
+		return graphql.Null
+	}
+	return ec._AttributedSales(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAttributionRule2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx context.Context, v any) (model.AttributionRule, error) {
+	var res model.AttributionRule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttributionRule2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx context.Context, sel ast.SelectionSet, v model.AttributionRule) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAttributionShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AttributionShare) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttributionShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttributionShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionShare(ctx context.Context, sel ast.SelectionSet, v *model.AttributionShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AttributionShare!")
+		return graphql.Null
+	}
+	return ec._AttributionShare(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEventConnection!")
@@ -94744,6 +99827,56 @@ func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx context.Context, sel ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KOLSettlement!")
+		return graphql.Null
+	}
+	return ec._KOLSettlement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKOLSettlementConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementConnection(ctx context.Context, sel ast.SelectionSet, v *ent.KOLSettlementConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KOLSettlementConnection!")
+		return graphql.Null
+	}
+	return ec._KOLSettlementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNKOLSettlementOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrder(ctx context.Context, v any) (*ent.KOLSettlementOrder, error) {
+	res, err := ec.unmarshalInputKOLSettlementOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNKOLSettlementOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderField(ctx context.Context, v any) (*ent.KOLSettlementOrderField, error) {
+	var res = new(ent.KOLSettlementOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKOLSettlementOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.KOLSettlementOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KOLSettlementOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNKOLSettlementStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx context.Context, v any) (kolsettlement.Status, error) {
+	var res kolsettlement.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKOLSettlementStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx context.Context, sel ast.SelectionSet, v kolsettlement.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx context.Context, v any) (*ent.KOLSettlementWhereInput, error) {
+	res, err := ec.unmarshalInputKOLSettlementWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -95754,6 +100887,26 @@ func (ec *executionContext) marshalNSKUOrderField2ᚖgithubᚗcomᚋopsgraphᚋo
 func (ec *executionContext) unmarshalNSKUWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUWhereInput(ctx context.Context, v any) (*ent.SKUWhereInput, error) {
 	res, err := ec.unmarshalInputSKUWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementLine2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSettlementLine(ctx context.Context, sel ast.SelectionSet, v schematype.SettlementLine) graphql.Marshaler {
+	return ec._SettlementLine(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSettlementLine2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSettlementLineᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.SettlementLine) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementLine2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSettlementLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx context.Context, sel ast.SelectionSet, v *ent.Store) graphql.Marshaler {
@@ -96950,6 +102103,22 @@ func (ec *executionContext) unmarshalOAssetWhereInput2ᚖgithubᚗcomᚋopsgraph
 	}
 	res, err := ec.unmarshalInputAssetWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAttributionRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx context.Context, v any) (*model.AttributionRule, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AttributionRule)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttributionRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐAttributionRule(ctx context.Context, sel ast.SelectionSet, v *model.AttributionRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOAuditEvent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEvent) graphql.Marshaler {
@@ -98453,6 +103622,127 @@ func (ec *executionContext) unmarshalOKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputKOLPartnerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKOLSettlement2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlement(ctx context.Context, sel ast.SelectionSet, v *ent.KOLSettlement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._KOLSettlement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOKOLSettlementEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.KOLSettlementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOKOLSettlementEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOKOLSettlementEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementEdge(ctx context.Context, sel ast.SelectionSet, v *ent.KOLSettlementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._KOLSettlementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOKOLSettlementOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrderᚄ(ctx context.Context, v any) ([]*ent.KOLSettlementOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.KOLSettlementOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKOLSettlementOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOKOLSettlementStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatusᚄ(ctx context.Context, v any) ([]kolsettlement.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kolsettlement.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKOLSettlementStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOKOLSettlementStatus2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []kolsettlement.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKOLSettlementStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOKOLSettlementStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx context.Context, v any) (*kolsettlement.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kolsettlement.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKOLSettlementStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolsettlementᚐStatus(ctx context.Context, sel ast.SelectionSet, v *kolsettlement.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOKOLSettlementWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInputᚄ(ctx context.Context, v any) ([]*ent.KOLSettlementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.KOLSettlementWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOKOLSettlementWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLSettlementWhereInput(ctx context.Context, v any) (*ent.KOLSettlementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputKOLSettlementWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -16,6 +16,28 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
 
+// What the paid orders attributed to a collaboration or content add up to.
+type AttributedSales struct {
+	// Paid orders attributed.
+	PaidOrders int `json:"paidOrders"`
+	// Their 支付金额 (refunds not deducted).
+	PaidAmount schematype.Money `json:"paidAmount"`
+	// The refunded part of paidAmount.
+	Refunded schematype.Money `json:"refunded"`
+	// Distinct paying buyers.
+	PayingBuyers int `json:"payingBuyers"`
+}
+
+// The attributed paid orders of one attribution rule.
+type AttributionShare struct {
+	// The rule.
+	Rule AttributionRule `json:"rule"`
+	// Paid orders attributed by it.
+	PaidOrders int `json:"paidOrders"`
+	// Their 支付金额.
+	PaidAmount schematype.Money `json:"paidAmount"`
+}
+
 // What the pricing rules need to know about the buyer.
 type BuyerInput struct {
 	// A member (会员): gets 会员日 prices and points.
@@ -88,6 +110,12 @@ type CampaignResults struct {
 	Spend schematype.Money `json:"spend"`
 	// ROI = paidAmount ÷ spend; null without spend.
 	Roi *float64 `json:"roi,omitempty"`
+	// Seller-funded discounts in the attributed paid orders (refunded orders excluded).
+	DiscountGiven schematype.Money `json:"discountGiven"`
+	// Fees of the campaign's agreed KOL collaborations (neither PROPOSED nor CANCELLED).
+	KolFees schematype.Money `json:"kolFees"`
+	// The attributed paid orders by the rule that attributed them.
+	ByRule []*AttributionShare `json:"byRule"`
 }
 
 // One cart line to price.
@@ -812,6 +840,73 @@ type TrafficSourceShare struct {
 	PaidAmount schematype.Money `json:"paidAmount"`
 	// paidAmount ÷ all paid amount.
 	AmountShare float64 `json:"amountShare"`
+}
+
+// How an order was attributed.
+type AttributionRule string
+
+const (
+	// The order carries one of the campaign's platform promotion (activity) ids.
+	AttributionRulePromotionID AttributionRule = "PROMOTION_ID"
+	// The order redeems one of the campaign's platform coupon (batch) ids.
+	AttributionRuleCouponID AttributionRule = "COUPON_ID"
+	// The order carries the collaboration's tracking code (for a campaign: the code of one of its collaborations).
+	AttributionRuleTrackingCode AttributionRule = "TRACKING_CODE"
+	// The order is a 抖店 达人 order of the partner's author_id (for a campaign: of one of its collaborations).
+	AttributionRuleAuthorID AttributionRule = "AUTHOR_ID"
+	// The order was paid in the campaign's store within its window and has a line in its product scope.
+	AttributionRuleProductScope AttributionRule = "PRODUCT_SCOPE"
+)
+
+var AllAttributionRule = []AttributionRule{
+	AttributionRulePromotionID,
+	AttributionRuleCouponID,
+	AttributionRuleTrackingCode,
+	AttributionRuleAuthorID,
+	AttributionRuleProductScope,
+}
+
+func (e AttributionRule) IsValid() bool {
+	switch e {
+	case AttributionRulePromotionID, AttributionRuleCouponID, AttributionRuleTrackingCode, AttributionRuleAuthorID, AttributionRuleProductScope:
+		return true
+	}
+	return false
+}
+
+func (e AttributionRule) String() string {
+	return string(e)
+}
+
+func (e *AttributionRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttributionRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttributionRule", str)
+	}
+	return nil
+}
+
+func (e AttributionRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttributionRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttributionRule) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Severity of a compliance finding: A must be removed (absolute or medical claim, unmet legal requirement); B needs evidence on file (patent, certificate, award, registration); C is wording to review (comparatives, time promises, inducements).

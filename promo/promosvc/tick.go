@@ -8,10 +8,11 @@ import (
 
 	"github.com/opsgraph/opsgraph/alerts"
 	"github.com/opsgraph/opsgraph/alerts/alertsvc"
+	"github.com/opsgraph/opsgraph/attribution"
+	"github.com/opsgraph/opsgraph/attribution/attrsvc"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/campaign"
-	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/promo"
 )
 
@@ -49,6 +50,7 @@ func Tick(ctx context.Context, client *ent.Client, now time.Time) (TickResult, e
 			Updates.Publish(c.ID)
 		}
 	}
+	ctx = attrsvc.WithCache(ctx) // one attribution per organization per tick
 	budgeted, err := client.Campaign.Query().Where(campaign.BudgetGT(0),
 		campaign.StatusNotIn(campaign.StatusDRAFT, campaign.StatusENDED, campaign.StatusCANCELLED)).All(ctx)
 	if err != nil {
@@ -62,37 +64,33 @@ func Tick(ctx context.Context, client *ent.Client, now time.Time) (TickResult, e
 	return res, nil
 }
 
-// Spend is what a campaign has cost: discounts given in attributed orders
-// plus the fees of its KOL collaborations that were agreed (not proposed, not
-// cancelled).
-func Spend(ctx context.Context, client *ent.Client, c *ent.Campaign) (promo.Money, error) {
-	var rows []struct {
-		Sum int64 `json:"sum"`
-	}
-	err := client.Collaboration.Query().Where(collaboration.CampaignID(c.ID),
-		collaboration.StatusNotIn(collaboration.StatusPROPOSED, collaboration.StatusCANCELLED)).
-		Aggregate(ent.As(ent.Sum(collaboration.FieldFee), "sum")).Scan(ctx, &rows)
+// Spend is what a campaign has cost, computed by package attribution: the
+// seller-funded discounts in the paid orders attributed to it plus the fees
+// of its KOL collaborations that were agreed (not proposed, not cancelled).
+// The organization's attribution is computed once per attrsvc.WithCache
+// context.
+func Spend(ctx context.Context, client *ent.Client, c *ent.Campaign) (spend, discount promo.Money, err error) {
+	org, err := attrsvc.ForOrg(ctx, client, c.OrganizationID)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	var fees int64
-	if len(rows) > 0 {
-		fees = rows[0].Sum
-	}
-	return c.DiscountGiven + promo.Money(fees), nil
+	s, d := org.Spend(c.ID)
+	return promo.Money(s), promo.Money(d), nil
 }
 
 func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now time.Time, res *TickResult) error {
-	spend, err := Spend(ctx, client, c)
+	spend, discount, err := Spend(ctx, client, c)
 	if err != nil {
 		return err
 	}
-	if spend != c.Spend {
-		if _, err := client.Campaign.Update().Where(campaign.ID(c.ID), campaign.SpendEQ(c.Spend)).SetSpend(spend).Save(ctx); err != nil {
+	if spend != c.Spend || discount != c.DiscountGiven {
+		if _, err := client.Campaign.Update().Where(campaign.ID(c.ID), campaign.SpendEQ(c.Spend)).
+			SetSpend(spend).SetDiscountGiven(discount).Save(ctx); err != nil {
 			return err
 		}
 	}
-	if int64(spend)*10 >= int64(c.Budget)*9 && c.BudgetAlertedAt == nil {
+	state := attribution.Budget(int64(spend), int64(c.Budget))
+	if state >= attribution.NearBudget && c.BudgetAlertedAt == nil {
 		err := inTx(ctx, client, func(tx *ent.Client) error {
 			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.BudgetAlertedAtIsNil()).SetBudgetAlertedAt(now).Save(ctx)
 			if err != nil || n == 0 {
@@ -110,7 +108,7 @@ func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now ti
 			return err
 		}
 	}
-	if spend >= c.Budget {
+	if state == attribution.OverBudget {
 		err := inTx(ctx, client, func(tx *ent.Client) error {
 			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.StatusIn(running...)).SetStatus(campaign.StatusPAUSED).Save(ctx)
 			if err != nil || n == 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
+	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/internal/testenv"
@@ -126,7 +127,7 @@ func TestTickBudget(t *testing.T) {
 		org, st := seedStore(t, c)
 		now := time.Date(2026, 11, 11, 0, 0, 0, 0, time.UTC)
 		cp := c.Campaign.Create().SetStoreID(st).SetName("直播秒杀").SetKind(campaign.KindCOUPON).
-			SetStatus(campaign.StatusLIVE).SetStartsAt(now.Add(-day)).SetEndsAt(now.Add(day)).SetBudget(100000).
+			SetStatus(campaign.StatusLIVE).SetStartsAt(now.Add(-day)).SetEndsAt(now.Add(day)).SetBudget(100000).SetPlatformCouponIds([]string{"coupon-1"}).
 			SetRules(schematype.CampaignRules{Coupon: &schematype.CouponRule{Value: 500, MinSpend: 5000, Quantity: 10, PerUser: 1}}).SaveX(sys)
 		kol := c.KOLPartner.Create().SetOrganizationID(org).SetPlatform(kolpartner.PlatformDOUYIN).SetHandle("lulu").SetTier(kolpartner.TierMID).SaveX(sys)
 		co := c.Collaboration.Create().SetKolPartnerID(kol.ID).SetCampaignID(cp.ID).SetFee(80000).SetStatus(collaboration.StatusCONFIRMED).SaveX(sys)
@@ -143,10 +144,14 @@ func TestTickBudget(t *testing.T) {
 		if res.Alerted != 1 || alerts(alert.KindCAMPAIGN_BUDGET) != 1 || res.Paused != 0 {
 			t.Fatalf("90 %%: %+v, %d alerts", res, alerts(alert.KindCAMPAIGN_BUDGET))
 		}
-		c.Campaign.UpdateOneID(cp.ID).SetDiscountGiven(10000).ExecX(sys)
+		// A paid order redeeming the campaign's coupon with a ¥100 seller
+		// discount: attributed to it, the discount is spend.
+		c.Order.Create().SetStoreID(st).SetPlatform(order.PlatformOTHER).SetExternalID("o-1").SetStatus(order.StatusPAID).
+			SetTotal(50000).SetPaid(50000).SetDiscount(10000).SetOrderedAt(now.Add(-time.Hour)).SetPaidAt(now.Add(-time.Hour)).
+			SetCouponIds([]string{"coupon-1"}).ExecX(sys)
 		res = tickAll(t, c, 8, now)
 		got := c.Campaign.GetX(sys, cp.ID)
-		if got.Spend != 100000 || got.Status != campaign.StatusPAUSED || res.Paused != 1 || alerts(alert.KindCAMPAIGN_PAUSED) != 1 {
+		if got.Spend != 100000 || got.DiscountGiven != 10000 || got.Status != campaign.StatusPAUSED || res.Paused != 1 || alerts(alert.KindCAMPAIGN_PAUSED) != 1 {
 			t.Fatalf("100 %%: spend %d status %s, %+v", got.Spend, got.Status, res)
 		}
 		if res = tickAll(t, c, 4, now); res != (promosvc.TickResult{}) || alerts(alert.KindCAMPAIGN_BUDGET) != 1 {
