@@ -214,6 +214,15 @@ func (a *App) listener(dsn string, log *slog.Logger) *db.Listener {
 		}
 	})
 	l.OnConnect(a.Sync.CatchUp)
+	// Alerts raised here reach alertRaised subscribers on every replica.
+	relay := &alertsvc.Relay{Service: a.Alerts, Instance: a.Sync.Instance,
+		Exec: func(ctx context.Context, q string, args ...any) error {
+			_, err := a.DB.ExecContext(ctx, q, args...)
+			return err
+		}}
+	relay.Wire()
+	l.Handle(alertsvc.Channel, relay.OnNotification)
+	l.OnConnect(relay.CatchUp)
 	l.OnConnect(func(ctx context.Context) { _ = a.Authz.Reload() })
 	a.Authz.Changed = func() {
 		if _, err := a.DB.ExecContext(context.Background(), "SELECT pg_notify($1, $2)", policyChannel, a.Sync.Instance); err != nil {

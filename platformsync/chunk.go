@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
@@ -42,11 +43,27 @@ func upsertProducts(ctx context.Context, tx *ent.Tx, st *ent.Store, ps []sdk.Pro
 	return nil
 }
 
+// upsertOrders writes a page of orders and, once for the whole page, the
+// difference they make to the daily rollups (one upsert per touched row).
 func upsertOrders(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order) error {
+	return WriteOrderPage(ctx, tx, st, os, true)
+}
+
+// WriteOrderPage upserts a page of a store's orders as a sync does, in tx.
+// With rollups (always, in the server) it also maintains the daily rollups;
+// bench/insights writes without them only to measure what they cost.
+func WriteOrderPage(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, rollups bool) error {
+	var d *rollup.Delta
+	if rollups {
+		d = rollup.NewDelta(st)
+	}
 	for _, c := range chunks(len(os), func(i int) int { return len(os[i].Lines) }) {
-		if err := upsertOrderChunk(ctx, tx, st, os[c[0]:c[1]]); err != nil {
+		if err := upsertOrderChunk(ctx, tx, st, os[c[0]:c[1]], d); err != nil {
 			return err
 		}
 	}
-	return nil
+	if d == nil {
+		return nil
+	}
+	return d.Write(ctx, tx.Client())
 }

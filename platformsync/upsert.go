@@ -109,7 +109,7 @@ func trafficSource(s string) order.TrafficSource {
 	return order.TrafficSourceOTHER
 }
 
-func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order) error {
+func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, d *rollup.Delta) error {
 	if len(os) == 0 {
 		return nil
 	}
@@ -137,13 +137,17 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			}
 		}
 	}
-	// The daily rollups follow the orders: remember what these orders
-	// contributed before, add the difference after (insights/rollup).
-	before, err := rollup.Load(ctx, tx.Client(), st.ID, exts)
-	if err != nil {
-		return err
+	// The daily rollups follow the orders: remove what these orders
+	// contributed before, add what they contribute after (insights/rollup);
+	// the caller writes the page's delta once.
+	var before rollup.State
+	if d != nil {
+		var err error
+		if before, err = rollup.Load(ctx, tx.Client(), st.ID, exts); err != nil {
+			return err
+		}
 	}
-	err = tx.Order.CreateBulk(creates...).
+	err := tx.Order.CreateBulk(creates...).
 		OnConflictColumns(order.FieldStoreID, order.FieldExternalID).
 		Update(func(u *ent.OrderUpsert) {
 			u.UpdateStatus()
@@ -201,11 +205,40 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			return err
 		}
 	}
-	after, err := rollup.Load(ctx, tx.Client(), st.ID, exts)
-	if err != nil {
-		return err
+	if d == nil {
+		return nil
 	}
-	return rollup.Apply(ctx, tx.Client(), st, before, after)
+	// The state after the upsert is what was just written (ordered_at is
+	// kept from an existing row): no second read of the page (decision 0206).
+	orderedAt := make(map[string]time.Time, len(before))
+	for _, o := range before {
+		orderedAt[o.ExternalID] = o.OrderedAt
+	}
+	after := make(rollup.State, 0, len(os))
+	for i, o := range os {
+		w := creates[i].Mutation()
+		a := &ent.Order{ID: ids[o.ExternalID], ExternalID: o.ExternalID, BuyerRef: clip(o.BuyerRef, 128, ""),
+			Status: orderStatus(o.Status), Paid: schematype.Money(nonNeg(o.PaidFen)), TrafficSource: trafficSource(o.TrafficSource)}
+		a.OrderedAt, _ = w.OrderedAt()
+		if t, ok := orderedAt[o.ExternalID]; ok {
+			a.OrderedAt = t
+		}
+		if t, ok := w.PaidAt(); ok {
+			a.PaidAt = &t
+		}
+		for _, l := range o.Lines {
+			a.Edges.Lines = append(a.Edges.Lines, &ent.OrderLine{SkuID: skuIDs[l.SKUExternalID],
+				Quantity: int(max(l.Quantity, 1)), Total: schematype.Money(nonNeg(l.TotalFen))})
+		}
+		after = append(after, a)
+	}
+	for _, o := range before {
+		d.Add(o, -1)
+	}
+	for _, o := range after {
+		d.Add(o, 1)
+	}
+	return nil
 }
 
 // upsertMetrics saves the platform's daily numbers with source = the plugin

@@ -1259,9 +1259,9 @@ var (
 				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4]},
 			},
 			{
-				Name:    "salesday_store_id_buyer_day",
+				Name:    "salesday_store_id_buyer_day_paid_orders_paid_amount",
 				Unique:  false,
-				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2]},
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2], SalesDaysColumns[6], SalesDaysColumns[7]},
 			},
 		},
 	}

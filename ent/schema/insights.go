@@ -37,7 +37,9 @@ func (SalesDay) Fields() []ent.Field {
 func (SalesDay) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("store_id", "day", "buyer", "source").Unique(),
-		index.Fields("store_id", "buyer", "day"),
+		// Covers the buyer-level reads (returning-buyer probes, RFM, cohorts):
+		// they are answered from the index alone (decision 0205).
+		index.Fields("store_id", "buyer", "day", "paid_orders", "paid_amount"),
 	}
 }
 
