@@ -31,7 +31,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "seqslices: no graphql.MarshalSliceConcurrently call found: did gqlgen change?")
 		os.Exit(1)
 	}
-	if err := os.WriteFile(path, bytes.ReplaceAll(src, from, to), 0o644); err != nil {
+	src = bytes.ReplaceAll(src, from, to)
+	// Fields of objects resolved on the calling goroutine (resolveInline in
+	// graph/generated/slice.go) instead of one goroutine per field and object.
+	from, to = []byte("out.ResolveConcurrently(ec.OperationContext, &deferred, i,"), []byte("resolveInline(ctx, field, out, ec.OperationContext, &deferred, i,")
+	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
+		fmt.Fprintln(os.Stderr, "seqslices: no out.ResolveConcurrently call found: did gqlgen change?")
+		os.Exit(1)
+	}
+	src = bytes.ReplaceAll(src, from, to)
+	if err := os.WriteFile(path, src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "seqslices:", err)
 		os.Exit(1)
 	}
