@@ -74,3 +74,18 @@ func resolveGuarded(ctx context.Context, oc *graphql.OperationContext, recoverFr
 	}
 	return resolve(ctx)
 }
+
+// newDeferredGroup replaces graphql.NewDeferredGroup in the executor of
+// every object (internal/cmd/seqslices rewrites the calls). gqlgen builds a
+// group for every object it marshals, computing the object's path, a field
+// set and a map (17 % of the allocations of a 50-product list) although only
+// a field under @defer ever uses it. Without such a field the group is empty:
+// nothing is added to it and ProcessDeferredGroup is not called for it.
+func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for _, f := range fields {
+		if f.IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{Context: ctx}
+}

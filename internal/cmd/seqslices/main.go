@@ -40,6 +40,14 @@ func main() {
 		os.Exit(1)
 	}
 	src = bytes.ReplaceAll(src, from, to)
+	// The @defer group of an object built only when one of its fields is
+	// deferred (newDeferredGroup in graph/generated/slice.go).
+	from, to = []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("deferred := newDeferredGroup(ctx, fields)")
+	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
+		fmt.Fprintln(os.Stderr, "seqslices: no graphql.NewDeferredGroup call found: did gqlgen change?")
+		os.Exit(1)
+	}
+	src = bytes.ReplaceAll(src, from, to)
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "seqslices:", err)
 		os.Exit(1)
