@@ -73,6 +73,7 @@ type config struct {
 	Version         bool
 	OTLPEndpoint    string
 	RateLimits      app.RateLimits
+	AuthCacheTTL    time.Duration
 	PprofAddr       string
 }
 
@@ -144,6 +145,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
 	fs.IntVar(&c.DBMaxOpen, "db-max-open", envInt("OPSGRAPH_DB_MAX_OPEN", 0), "database connections this server opens at most; 0 is 10 on PostgreSQL, 32 on SQLite. On PostgreSQL keep replicas × (this + 1) below max_connections (OPSGRAPH_DB_MAX_OPEN)")
 	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
+	fs.DurationVar(&c.AuthCacheTTL, "auth-cache-ttl", envDuration("OPSGRAPH_AUTH_CACHE_TTL", auth.DefaultCacheTTL), "how long an authenticated token is reused without the database; changes on this server (and, on PostgreSQL, on the others) end it at once; negative turns the cache off (OPSGRAPH_AUTH_CACHE_TTL)")
 	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
 	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
 	fs.IntVar(&c.SyncPageSize, "sync-page-size", envInt("OPSGRAPH_SYNC_PAGE_SIZE", 100), "items per platform page in a sync; each page is saved in one transaction (OPSGRAPH_SYNC_PAGE_SIZE)")
@@ -317,6 +319,7 @@ func run(args []string) error {
 		CORS:                  cfg.cors(),
 		RateLimits:            cfg.RateLimits,
 		TracerProvider:        tp,
+		AuthCacheTTL:          cfg.AuthCacheTTL,
 	})
 	if err != nil {
 		return err

@@ -82,6 +82,11 @@ type Config struct {
 	CORS CORS
 	// RateLimits are cost budgets per token, address and role; zero: none.
 	RateLimits RateLimits
+	// AuthCacheTTL is how long an authenticated token's viewer is reused
+	// (--auth-cache-ttl): 0 is auth.DefaultCacheTTL, negative turns the cache
+	// off. Local changes empty the cache at once, other replicas' through
+	// PostgreSQL NOTIFY; the TTL bounds the rest.
+	AuthCacheTTL time.Duration
 	// TracerProvider records spans (operation, SQL statement, plugin call);
 	// nil records none and leaves the SQL and plugin paths unwrapped.
 	TracerProvider trace.TracerProvider
@@ -137,6 +142,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	svc := &auth.Service{Client: client, Authz: az, Box: box, Log: cfg.Log, Now: cfg.Now}
+	if cfg.AuthCacheTTL >= 0 {
+		svc.Cache = auth.NewCache(client, cfg.AuthCacheTTL)
+	}
 	plugins, err := host.New(host.Config{PluginDir: cfg.PluginDir, Builtins: cfg.Builtins,
 		CallTimeout: cfg.PluginCallTimeout, Logger: cfg.Log, Observe: tel.PluginCall,
 		HealthInterval: cfg.PluginHealthInterval, HealthTimeout: cfg.PluginHealthTimeout,
@@ -193,6 +201,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // policyChannel carries policy edits: every replica reloads its policies.
 const policyChannel = "opsgraph_policy"
 
+// authChannel carries changes to sessions, tokens, users, memberships and
+// organizations: every replica empties its authentication cache.
+const authChannel = "opsgraph_auth"
+
 // contentTick is how often due content is posted or marked DUE: content is
 // scheduled to the minute, so it goes out within about 15 s of its time.
 const contentTick = 15 * time.Second
@@ -213,6 +225,20 @@ func (a *App) listener(dsn string, log *slog.Logger) *db.Listener {
 			log.WarnContext(ctx, "reload policies", "err", err)
 		}
 	})
+	if cache := a.Auth.Cache; cache != nil {
+		l.Handle(authChannel, func(_ context.Context, from string) {
+			if from != a.Sync.Instance {
+				cache.Invalidate()
+			}
+		})
+		// Notifications missed while disconnected: start over.
+		l.OnConnect(func(context.Context) { cache.Invalidate() })
+		cache.Changed = func() {
+			if _, err := a.DB.ExecContext(context.Background(), "SELECT pg_notify($1, $2)", authChannel, a.Sync.Instance); err != nil {
+				log.Warn("notify authentication change", "err", err)
+			}
+		}
+	}
 	l.OnConnect(a.Sync.CatchUp)
 	// Alerts raised here reach alertRaised subscribers on every replica.
 	relay := &alertsvc.Relay{Service: a.Alerts, Instance: a.Sync.Instance,

@@ -42,6 +42,9 @@ type Service struct {
 	Box    *secretbox.Box
 	Log    *slog.Logger
 	Now    func() time.Time // the clock; tests move it
+	// Cache, when set, reuses the viewer of a token for a short time
+	// (NewCache over Client); nil asks the database on every request.
+	Cache *Cache
 }
 
 func (s *Service) now() time.Time {
@@ -187,48 +190,104 @@ func (s *Service) Logout(ctx context.Context, sessionID int) error {
 	return s.Client.Session.UpdateOneID(sessionID).SetRevokedAt(s.now()).Exec(authz.SystemContext(ctx))
 }
 
-// Authenticate resolves a bearer token to a viewer.
+// Authenticate resolves a bearer token to a viewer. With a Cache, a token
+// seen within the cache's TTL and since the last change to sessions, tokens,
+// users, memberships or organizations is answered without the database; the
+// caller always gets a viewer of its own.
 func (s *Service) Authenticate(ctx context.Context, token string) (*authz.Viewer, error) {
-	sys := authz.SystemContext(ctx)
 	now := s.now()
 	hash := HashToken(token)
+	if s.Cache == nil {
+		v, _, err := s.authenticate(ctx, token, hash, now)
+		return v, err
+	}
+	if e, ok := s.Cache.get(string(hash), now); ok {
+		if e.tokenID != 0 {
+			s.recordUse(ctx, e, now)
+		}
+		return e.viewer.Clone(), nil
+	}
+	gen := s.Cache.gen.Load()
+	v, e, err := s.authenticate(ctx, token, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	e.gen, e.viewer = gen, v.Clone()
+	if limit := now.Add(s.Cache.ttl); limit.Before(e.until) {
+		e.until = limit
+	}
+	s.Cache.put(string(hash), e)
+	return v, nil
+}
+
+// recordUse records the use of a cached API token at most once a minute, as
+// an uncached request does.
+func (s *Service) recordUse(ctx context.Context, e *cacheEntry, now time.Time) {
+	last := e.lastUsed.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)) <= time.Minute {
+		return
+	}
+	if !e.lastUsed.CompareAndSwap(last, now.UnixNano()) {
+		return // another request records it
+	}
+	if err := s.Client.APIToken.UpdateOneID(e.tokenID).SetLastUsedAt(now).Exec(authz.SystemContext(ctx)); err != nil {
+		s.Log.WarnContext(ctx, "record token use", "err", err)
+	}
+}
+
+// authenticate asks the database. The entry it returns (on success) holds
+// when the session or token expires and, for an API token, its id and last
+// recorded use.
+func (s *Service) authenticate(ctx context.Context, token string, hash []byte, now time.Time) (*authz.Viewer, *cacheEntry, error) {
+	sys := authz.SystemContext(ctx)
 	switch {
 	case strings.HasPrefix(token, SessionPrefix):
 		sess, err := s.Client.Session.Query().Where(session.TokenHash(hash)).WithUser().Only(sys)
 		if ent.IsNotFound(err) {
-			return nil, ErrInvalidToken
+			return nil, nil, ErrInvalidToken
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || sess.Edges.User.Disabled {
-			return nil, ErrInvalidToken
+			return nil, nil, ErrInvalidToken
 		}
 		v, err := s.Authz.LoadViewer(ctx, sess.UserID, sess.Edges.User.Email, nil)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		v.SessionID = sess.ID
-		return v, nil
+		return v, &cacheEntry{until: sess.ExpiresAt}, nil
 	case strings.HasPrefix(token, APITokenPrefix):
 		t, err := s.Client.APIToken.Query().Where(apitoken.TokenHash(hash)).WithCreatedBy().Only(sys)
 		if ent.IsNotFound(err) {
-			return nil, ErrInvalidToken
+			return nil, nil, ErrInvalidToken
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if t.RevokedAt != nil || (t.ExpiresAt != nil && !t.ExpiresAt.After(now)) || t.Edges.CreatedBy.Disabled {
-			return nil, ErrInvalidToken
+			return nil, nil, ErrInvalidToken
+		}
+		e := &cacheEntry{until: now.Add(SessionTTL), tokenID: t.ID}
+		if t.ExpiresAt != nil {
+			e.until = *t.ExpiresAt
 		}
 		// Record use at most once a minute: no write on every scripted request.
 		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 			if err := s.Client.APIToken.UpdateOne(t).SetLastUsedAt(now).Exec(sys); err != nil {
 				s.Log.WarnContext(ctx, "record token use", "err", err)
 			}
+			e.lastUsed.Store(now.UnixNano())
+		} else {
+			e.lastUsed.Store(t.LastUsedAt.UnixNano())
 		}
-		return s.Authz.LoadViewer(ctx, t.CreatedByID, t.Edges.CreatedBy.Email,
+		v, err := s.Authz.LoadViewer(ctx, t.CreatedByID, t.Edges.CreatedBy.Email,
 			&authz.TokenScope{ID: t.ID, Org: t.OrganizationID, Role: t.Role})
+		if err != nil {
+			return nil, nil, err
+		}
+		return v, e, nil
 	}
-	return nil, ErrInvalidToken
+	return nil, nil, ErrInvalidToken
 }
 
 // NewAPIToken creates a token for org with role on behalf of the viewer and

@@ -51,8 +51,23 @@ func (v *Viewer) Orgs() []int {
 	return out
 }
 
-// Grants returns the roles that apply in org.
-func (v *Viewer) Grants(org int) []Grant { return v.grants[org] }
+// Grants returns the roles that apply in org. The slice is clipped: the
+// grants are shared by the clones of a cached viewer, so an append by the
+// caller must not write into them.
+func (v *Viewer) Grants(org int) []Grant { return slices.Clip(v.grants[org]) }
+
+// Clone returns a viewer with the same identity and grants and none of v's
+// per-request decisions (OrgsWith). The grants are never modified once
+// loaded, so clones share them: the authentication cache hands every request
+// its own clone, and casbin decisions are made afresh by each.
+func (v *Viewer) Clone() *Viewer {
+	c := &Viewer{UserID: v.UserID, Email: v.Email, TokenID: v.TokenID, SessionID: v.SessionID, System: v.System,
+		grants: v.grants, az: v.az}
+	if v.limit != nil {
+		c.limit = v.limit.Clone()
+	}
+	return c
+}
 
 // Can reports whether the viewer may act on obj in org.
 func (v *Viewer) Can(org int, obj, act string) bool {

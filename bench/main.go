@@ -81,7 +81,11 @@ func main() {
 	flag.IntVar(&cfg.SKUs, "skus", 3, "SKUs per product")
 	pprofAddr := flag.String("server-pprof-addr", "", "start the server with --pprof-addr (to profile it while the bench runs)")
 	memLimit := flag.String("server-gomemlimit", "", "GOMEMLIMIT of the server process, e.g. 48MiB")
+	serverArgs := flag.String("server-args", "", "extra server flags, space-separated (e.g. \"--db-max-open 8\")")
+	serverEnv := flag.String("server-env", "", "extra server environment, space-separated (e.g. \"GOGC=200\")")
 	flag.Parse()
+	cfg.ServerArgs = append(cfg.ServerArgs, strings.Fields(*serverArgs)...)
+	cfg.ServerEnv = append(cfg.ServerEnv, strings.Fields(*serverEnv)...)
 	if *memLimit != "" {
 		cfg.ServerEnv = append(cfg.ServerEnv, "GOMEMLIMIT="+*memLimit)
 	}

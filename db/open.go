@@ -128,6 +128,9 @@ func OpenClientPool(ctx context.Context, dsn string, pool Pool, wrap func(dialec
 		return nil, nil, fmt.Errorf("connect to database: %w", err)
 	}
 	var d dialect.Driver = drv
+	if drv.Dialect() == dialect.SQLite {
+		d = newStmtCache(drv)
+	}
 	if wrap != nil {
 		d = wrap(d)
 	}

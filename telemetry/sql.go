@@ -5,7 +5,6 @@ import (
 	stdsql "database/sql"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 	"go.opentelemetry.io/otel/attribute"
 )
 
@@ -13,7 +12,8 @@ import (
 // statistics and, when tracing, records a span per SQL statement. Statements
 // carry placeholders, never argument values, so no secret reaches a span.
 func (t *Telemetry) WrapDriver(d dialect.Driver) dialect.Driver {
-	if sd, ok := d.(*entsql.Driver); ok {
+	// ent's *sql.Driver, or db's statement cache over it.
+	if sd, ok := d.(interface{ DB() *stdsql.DB }); ok {
 		t.WatchDB(sd.DB())
 	}
 	if !t.tracing {

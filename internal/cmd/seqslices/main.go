@@ -6,6 +6,11 @@
 // CPU of a 250-object response in the profile of PERF-NOTES.md. The call is
 // renamed to marshalSlice (graph/generated/slice.go, hand-written) with the
 // same signature, so gqlgen upgrades keep compiling or fail loudly.
+//
+// It also rewrites, in the executor of every object, FieldSet.ResolveConcurrently
+// (a goroutine per context-taking field per object) to resolveInline and
+// graphql.NewDeferredGroup (built for every object) to newDeferredGroup,
+// which builds it only when a field is deferred (decision 0190).
 package main
 
 import (
@@ -31,7 +36,24 @@ func main() {
 		fmt.Fprintln(os.Stderr, "seqslices: no graphql.MarshalSliceConcurrently call found: did gqlgen change?")
 		os.Exit(1)
 	}
-	if err := os.WriteFile(path, bytes.ReplaceAll(src, from, to), 0o644); err != nil {
+	src = bytes.ReplaceAll(src, from, to)
+	// Fields of objects resolved on the calling goroutine (resolveInline in
+	// graph/generated/slice.go) instead of one goroutine per field and object.
+	from, to = []byte("out.ResolveConcurrently(ec.OperationContext, &deferred, i,"), []byte("resolveInline(ctx, field, out, ec.OperationContext, &deferred, i,")
+	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
+		fmt.Fprintln(os.Stderr, "seqslices: no out.ResolveConcurrently call found: did gqlgen change?")
+		os.Exit(1)
+	}
+	src = bytes.ReplaceAll(src, from, to)
+	// The @defer group of an object built only when one of its fields is
+	// deferred (newDeferredGroup in graph/generated/slice.go).
+	from, to = []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("deferred := newDeferredGroup(ctx, fields)")
+	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
+		fmt.Fprintln(os.Stderr, "seqslices: no graphql.NewDeferredGroup call found: did gqlgen change?")
+		os.Exit(1)
+	}
+	src = bytes.ReplaceAll(src, from, to)
+	if err := os.WriteFile(path, src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "seqslices:", err)
 		os.Exit(1)
 	}
