@@ -152,6 +152,10 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.EngagementMetric:
 		return v.OrganizationID, true
+	case *ent.WebhookEndpoint:
+		return v.OrganizationID, true
+	case *ent.WebhookDelivery:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

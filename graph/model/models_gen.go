@@ -14,6 +14,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/webhook"
 )
 
 // What the pricing rules need to know about the buyer.
@@ -206,6 +207,20 @@ type CreateAPITokenPayload struct {
 	Token string `json:"token"`
 	// The token's record (without the secret).
 	APIToken *ent.APIToken `json:"apiToken"`
+}
+
+// A new webhook endpoint.
+type CreateWebhookEndpointInput struct {
+	// The organization whose events are delivered.
+	OrganizationID int `json:"organizationID"`
+	// An https:// URL of a public address (http:// and private addresses only when the server runs with --allow-private-endpoints).
+	URL string `json:"url"`
+	// The events to deliver (at least one; PING needs no subscription).
+	Events []webhook.Event `json:"events"`
+	// What the endpoint is for.
+	Description *string `json:"description,omitempty"`
+	// Whether events are delivered (default true).
+	Enabled *bool `json:"enabled,omitempty"`
 }
 
 // One credential for a platform connection, e.g. app_key or app_secret.
@@ -724,6 +739,26 @@ type TrafficSourceShare struct {
 	PaidAmount schematype.Money `json:"paidAmount"`
 	// paidAmount ÷ all paid amount.
 	AmountShare float64 `json:"amountShare"`
+}
+
+// Changes to a webhook endpoint; omitted fields stay as they are.
+type UpdateWebhookEndpointInput struct {
+	// A new URL, checked like createWebhookEndpoint's.
+	URL *string `json:"url,omitempty"`
+	// The new set of events (at least one).
+	Events []webhook.Event `json:"events,omitempty"`
+	// What the endpoint is for.
+	Description *string `json:"description,omitempty"`
+	// Enable or disable deliveries; enabling resets consecutiveFailures.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// A webhook endpoint with its signing secret, returned only when the secret is created (createWebhookEndpoint, rotateWebhookSecret).
+type WebhookEndpointSecretPayload struct {
+	// The signing secret: verify X-OpsGraph-Signature with it (docs/webhooks.md). It cannot be shown again.
+	Secret string `json:"secret"`
+	// The endpoint (without the secret).
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint"`
 }
 
 // Severity of a compliance finding: A must be removed (absolute or medical claim, unmet legal requirement); B needs evidence on file (patent, certificate, award, registration); C is wording to review (comparatives, time promises, inducements).
