@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -36,6 +37,7 @@ import (
 	"github.com/opsgraph/opsgraph/ratelimit"
 	"github.com/opsgraph/opsgraph/secretbox"
 	"github.com/opsgraph/opsgraph/telemetry"
+	"github.com/opsgraph/opsgraph/webhook/webhooksvc"
 )
 
 // Config is everything the server needs to start.
@@ -87,6 +89,12 @@ type Config struct {
 	// off. Local changes empty the cache at once, other replicas' through
 	// PostgreSQL NOTIFY; the TTL bounds the rest.
 	AuthCacheTTL time.Duration
+	// WebhookRootCAs, when set, are the only CAs trusted for webhook
+	// receivers (tests with httptest.NewTLSServer).
+	WebhookRootCAs *x509.CertPool
+	// WebhookPoll is how often the webhook worker looks for due deliveries;
+	// 0 is webhooksvc.DefaultPoll.
+	WebhookPoll time.Duration
 	// TracerProvider records spans (operation, SQL statement, plugin call);
 	// nil records none and leaves the SQL and plugin paths unwrapped.
 	TracerProvider trace.TracerProvider
@@ -107,6 +115,8 @@ type App struct {
 	Sync    *platformsync.Service
 	Content *content.Service // content scheduling (Tick)
 	Alerts  *alertsvc.Service
+	// Webhooks holds webhook endpoints and runs the delivery worker.
+	Webhooks *webhooksvc.Service
 	// Telemetry holds the /metrics registry and the tracer.
 	Telemetry *telemetry.Telemetry
 	cfg       Config
@@ -175,8 +185,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}
 	syncer.AfterJob = alertSvc.AfterSync
 	syncer.Every("alerts.evaluate", alertEvery, alertSvc.Evaluate)
+	// Webhooks: the event writes above fill the outbox through ent hooks;
+	// every replica runs the worker (claims are conditional updates).
+	hooks := &webhooksvc.Service{Client: client, Box: box, Log: cfg.Log, Now: cfg.Now,
+		AllowPrivate: cfg.AllowPrivateEndpoints, RootCAs: cfg.WebhookRootCAs, Instance: instance,
+		Poll: cfg.WebhookPoll, Registerer: tel.Registry}
+	hooks.Init()
+	hooks.Install(client)
 	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer,
-		Content: contents, Alerts: alertSvc, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
+		Content: contents, Alerts: alertSvc, Webhooks: hooks, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
 	tel.WatchRows(a.countRows)
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
@@ -190,6 +207,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if !cfg.NoSyncRunner {
 		wg.Go(func() { syncer.Run(runCtx) })
+		wg.Go(func() { hooks.Run(runCtx) })
 	}
 	go func() {
 		wg.Wait()
@@ -275,7 +293,7 @@ func (a *App) Handler() http.Handler {
 	}
 	mux.Handle("/query", a.cfg.CORS.wrap(a.Telemetry.HTTP(limitHTTP(a.authenticate(graph.NewHandler(a.Client, graph.Options{
 		Auth: a.Auth, Authz: a.Authz, Sync: a.Sync, Plugins: a.Plugins, Alerts: a.Alerts,
-		Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
+		Webhooks: a.Webhooks, Limits: a.cfg.Limits, MaxBodyBytes: a.cfg.MaxBodyBytes, Log: a.cfg.Log, Websocket: a.cfg.Websocket,
 		WebsocketInit: a.websocketInit, WebsocketOrigins: a.cfg.CORS.websocketOrigins(),
 		AllowPrivateEndpoints: a.cfg.AllowPrivateEndpoints, Now: a.cfg.Now,
 		Extensions: exts, Reports: a.reportSigner(),

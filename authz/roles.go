@@ -4,7 +4,7 @@ package authz
 // "order" for synced platform orders.
 var (
 	Objects = []string{"store", "content", "campaign", "kol", "supplier", "product", "order",
-		"analytics", "member", "plugin", "audit"}
+		"analytics", "member", "plugin", "audit", "webhook"}
 	Actions = []string{"read", "create", "update", "delete", "submit", "approve", "publish",
 		"launch", "sync", "manage"}
 )

@@ -40,6 +40,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
+	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
 )
 
 // init registers, for every entity, the predicates its query policy adds for
@@ -485,6 +487,34 @@ func init() {
 		}
 		q := &UserQuery{}
 		if err := user.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("WebhookDelivery", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if webhookdelivery.Policy == nil {
+			return nil, errors.New("ent: uninitialized webhookdelivery.Policy (forgotten import ent/runtime?)")
+		}
+		q := &WebhookDeliveryQuery{}
+		if err := webhookdelivery.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("WebhookEndpoint", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if webhookendpoint.Policy == nil {
+			return nil, errors.New("ent: uninitialized webhookendpoint.Policy (forgotten import ent/runtime?)")
+		}
+		q := &WebhookEndpointQuery{}
+		if err := webhookendpoint.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

@@ -154,6 +154,10 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.KOLSettlement:
 		return v.OrganizationID, true
+	case *ent.WebhookEndpoint:
+		return v.OrganizationID, true
+	case *ent.WebhookDelivery:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/report/reportsvc"
+	"github.com/opsgraph/opsgraph/webhook/webhooksvc"
 )
 
 // Options configure the GraphQL handler.
@@ -34,6 +35,8 @@ type Options struct {
 	Sync    *platformsync.Service
 	Plugins *host.Manager
 	Alerts  *alertsvc.Service
+	// Webhooks manages webhook endpoints and deliveries.
+	Webhooks *webhooksvc.Service
 	// WebsocketInit authenticates a subscription connection from its
 	// connection_init payload (browsers cannot set headers on WebSockets).
 	WebsocketInit transport.WebsocketInitFunc
@@ -70,6 +73,7 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Alerts: opts.Alerts, Log: opts.Log,
+		Webhooks:              opts.Webhooks,
 		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now, Reports: opts.Reports}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}

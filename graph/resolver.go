@@ -11,6 +11,7 @@ import (
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/report/reportsvc"
+	"github.com/opsgraph/opsgraph/webhook/webhooksvc"
 
 	"github.com/opsgraph/opsgraph/ent"
 )
@@ -23,7 +24,9 @@ type Resolver struct {
 	Sync    *platformsync.Service
 	Plugins *host.Manager
 	Alerts  *alertsvc.Service
-	Log     *slog.Logger
+	// Webhooks manages webhook endpoints and deliveries.
+	Webhooks *webhooksvc.Service
+	Log      *slog.Logger
 	// AllowPrivateEndpoints: connectStore takes any endpoint (--allow-private-endpoints).
 	AllowPrivateEndpoints bool
 	// Now is the clock of campaign verbs; nil means time.Now.

@@ -126,6 +126,17 @@ var rules = map[string]rule{
 	"Mutation.updateAlertRule":   {obj: "analytics", act: "manage", org: nodeOrg("id")},
 	"Subscription.alertRaised":   {}, // filtered to the viewer's alert organizations
 
+	// Webhooks (issue 13): owners and admins (webhook is in no other
+	// built-in role); the rows are readable with webhook:read only.
+	"Query.webhookEndpoints":         {obj: "webhook", act: "read"},
+	"Query.webhookDeliveries":        {obj: "webhook", act: "read"},
+	"Mutation.createWebhookEndpoint": {obj: "webhook", act: "manage", org: inputOrg("OrganizationID")},
+	"Mutation.updateWebhookEndpoint": {obj: "webhook", act: "manage", org: nodeOrg("id")},
+	"Mutation.deleteWebhookEndpoint": {obj: "webhook", act: "manage", org: nodeOrg("id")},
+	"Mutation.rotateWebhookSecret":   {obj: "webhook", act: "manage", org: nodeOrg("id")},
+	"Mutation.replayWebhookDelivery": {obj: "webhook", act: "manage", org: nodeOrg("id")},
+	"Mutation.pingWebhookEndpoint":   {obj: "webhook", act: "manage", org: nodeOrg("id")},
+
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},

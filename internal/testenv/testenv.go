@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -147,6 +148,12 @@ func WithTrustedProxies(cidrs ...string) Option {
 // the fake platforms listen on loopback.
 func WithPrivateEndpointsRefused() Option {
 	return func(c *app.Config) { c.AllowPrivateEndpoints = false }
+}
+
+// WithWebhookRootCAs makes the webhook worker trust these CAs only, e.g. the
+// certificate of an httptest.NewTLSServer receiver.
+func WithWebhookRootCAs(pool *x509.CertPool) Option {
+	return func(c *app.Config) { c.WebhookRootCAs = pool }
 }
 
 // WithCORS admits browser pages served from other origins.
