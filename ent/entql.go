@@ -8,12 +8,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -44,7 +48,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -171,6 +175,61 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   bargainhelp.Table,
+			Columns: bargainhelp.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: bargainhelp.FieldID,
+			},
+		},
+		Type: "BargainHelp",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			bargainhelp.FieldCreatedAt:      {Type: field.TypeTime, Column: bargainhelp.FieldCreatedAt},
+			bargainhelp.FieldUpdatedAt:      {Type: field.TypeTime, Column: bargainhelp.FieldUpdatedAt},
+			bargainhelp.FieldOrganizationID: {Type: field.TypeInt, Column: bargainhelp.FieldOrganizationID},
+			bargainhelp.FieldStoreID:        {Type: field.TypeInt, Column: bargainhelp.FieldStoreID},
+			bargainhelp.FieldSessionID:      {Type: field.TypeInt, Column: bargainhelp.FieldSessionID},
+			bargainhelp.FieldHelperRef:      {Type: field.TypeString, Column: bargainhelp.FieldHelperRef},
+			bargainhelp.FieldSeq:            {Type: field.TypeInt, Column: bargainhelp.FieldSeq},
+			bargainhelp.FieldCut:            {Type: field.TypeInt64, Column: bargainhelp.FieldCut},
+			bargainhelp.FieldPriceAfter:     {Type: field.TypeInt64, Column: bargainhelp.FieldPriceAfter},
+			bargainhelp.FieldIdempotencyKey: {Type: field.TypeString, Column: bargainhelp.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   bargainsession.Table,
+			Columns: bargainsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: bargainsession.FieldID,
+			},
+		},
+		Type: "BargainSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			bargainsession.FieldCreatedAt:      {Type: field.TypeTime, Column: bargainsession.FieldCreatedAt},
+			bargainsession.FieldUpdatedAt:      {Type: field.TypeTime, Column: bargainsession.FieldUpdatedAt},
+			bargainsession.FieldOrganizationID: {Type: field.TypeInt, Column: bargainsession.FieldOrganizationID},
+			bargainsession.FieldStoreID:        {Type: field.TypeInt, Column: bargainsession.FieldStoreID},
+			bargainsession.FieldCampaignID:     {Type: field.TypeInt, Column: bargainsession.FieldCampaignID},
+			bargainsession.FieldSkuID:          {Type: field.TypeInt, Column: bargainsession.FieldSkuID},
+			bargainsession.FieldInitiatorRef:   {Type: field.TypeString, Column: bargainsession.FieldInitiatorRef},
+			bargainsession.FieldSeed:           {Type: field.TypeInt64, Column: bargainsession.FieldSeed},
+			bargainsession.FieldStartPrice:     {Type: field.TypeInt64, Column: bargainsession.FieldStartPrice},
+			bargainsession.FieldFloorPrice:     {Type: field.TypeInt64, Column: bargainsession.FieldFloorPrice},
+			bargainsession.FieldCurrentPrice:   {Type: field.TypeInt64, Column: bargainsession.FieldCurrentPrice},
+			bargainsession.FieldHelpersNeeded:  {Type: field.TypeInt, Column: bargainsession.FieldHelpersNeeded},
+			bargainsession.FieldHelpersCount:   {Type: field.TypeInt, Column: bargainsession.FieldHelpersCount},
+			bargainsession.FieldBuyRule:        {Type: field.TypeString, Column: bargainsession.FieldBuyRule},
+			bargainsession.FieldExpiresAt:      {Type: field.TypeTime, Column: bargainsession.FieldExpiresAt},
+			bargainsession.FieldState:          {Type: field.TypeEnum, Column: bargainsession.FieldState},
+			bargainsession.FieldPurchasedPrice: {Type: field.TypeInt64, Column: bargainsession.FieldPurchasedPrice},
+			bargainsession.FieldPurchaseKey:    {Type: field.TypeString, Column: bargainsession.FieldPurchaseKey},
+			bargainsession.FieldIdempotencyKey: {Type: field.TypeString, Column: bargainsession.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   campaign.Table,
 			Columns: campaign.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -200,7 +259,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRules:           {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -220,7 +279,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:    {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   collaboration.Table,
 			Columns: collaboration.Columns,
@@ -246,7 +305,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldTrackingCode:   {Type: field.TypeString, Column: collaboration.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   content.Table,
 			Columns: content.Columns,
@@ -283,7 +342,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			content.FieldSLAAlertedAt:      {Type: field.TypeTime, Column: content.FieldSLAAlertedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   engagementmetric.Table,
 			Columns: engagementmetric.Columns,
@@ -306,7 +365,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			engagementmetric.FieldSaves:          {Type: field.TypeInt64, Column: engagementmetric.FieldSaves},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -326,7 +385,64 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldConfidence:     {Type: field.TypeFloat64, Column: experiment.FieldConfidence},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   groupbuymember.Table,
+			Columns: groupbuymember.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: groupbuymember.FieldID,
+			},
+		},
+		Type: "GroupBuyMember",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			groupbuymember.FieldCreatedAt:      {Type: field.TypeTime, Column: groupbuymember.FieldCreatedAt},
+			groupbuymember.FieldUpdatedAt:      {Type: field.TypeTime, Column: groupbuymember.FieldUpdatedAt},
+			groupbuymember.FieldOrganizationID: {Type: field.TypeInt, Column: groupbuymember.FieldOrganizationID},
+			groupbuymember.FieldStoreID:        {Type: field.TypeInt, Column: groupbuymember.FieldStoreID},
+			groupbuymember.FieldTeamID:         {Type: field.TypeInt, Column: groupbuymember.FieldTeamID},
+			groupbuymember.FieldBuyerRef:       {Type: field.TypeString, Column: groupbuymember.FieldBuyerRef},
+			groupbuymember.FieldLeader:         {Type: field.TypeBool, Column: groupbuymember.FieldLeader},
+			groupbuymember.FieldPricePaid:      {Type: field.TypeInt64, Column: groupbuymember.FieldPricePaid},
+			groupbuymember.FieldRefundDue:      {Type: field.TypeInt64, Column: groupbuymember.FieldRefundDue},
+			groupbuymember.FieldState:          {Type: field.TypeEnum, Column: groupbuymember.FieldState},
+			groupbuymember.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuymember.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   groupbuyteam.Table,
+			Columns: groupbuyteam.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: groupbuyteam.FieldID,
+			},
+		},
+		Type: "GroupBuyTeam",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			groupbuyteam.FieldCreatedAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldCreatedAt},
+			groupbuyteam.FieldUpdatedAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldUpdatedAt},
+			groupbuyteam.FieldOrganizationID: {Type: field.TypeInt, Column: groupbuyteam.FieldOrganizationID},
+			groupbuyteam.FieldStoreID:        {Type: field.TypeInt, Column: groupbuyteam.FieldStoreID},
+			groupbuyteam.FieldCampaignID:     {Type: field.TypeInt, Column: groupbuyteam.FieldCampaignID},
+			groupbuyteam.FieldSkuID:          {Type: field.TypeInt, Column: groupbuyteam.FieldSkuID},
+			groupbuyteam.FieldLeaderRef:      {Type: field.TypeString, Column: groupbuyteam.FieldLeaderRef},
+			groupbuyteam.FieldSize:           {Type: field.TypeInt, Column: groupbuyteam.FieldSize},
+			groupbuyteam.FieldLadder:         {Type: field.TypeBool, Column: groupbuyteam.FieldLadder},
+			groupbuyteam.FieldListPrice:      {Type: field.TypeInt64, Column: groupbuyteam.FieldListPrice},
+			groupbuyteam.FieldMemberPrice:    {Type: field.TypeInt64, Column: groupbuyteam.FieldMemberPrice},
+			groupbuyteam.FieldLeaderPrice:    {Type: field.TypeInt64, Column: groupbuyteam.FieldLeaderPrice},
+			groupbuyteam.FieldMemberCount:    {Type: field.TypeInt, Column: groupbuyteam.FieldMemberCount},
+			groupbuyteam.FieldExpiresAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldExpiresAt},
+			groupbuyteam.FieldState:          {Type: field.TypeEnum, Column: groupbuyteam.FieldState},
+			groupbuyteam.FieldTierSize:       {Type: field.TypeInt, Column: groupbuyteam.FieldTierSize},
+			groupbuyteam.FieldVirtualFilled:  {Type: field.TypeBool, Column: groupbuyteam.FieldVirtualFilled},
+			groupbuyteam.FieldVirtualMembers: {Type: field.TypeInt, Column: groupbuyteam.FieldVirtualMembers},
+			groupbuyteam.FieldSettledAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldSettledAt},
+			groupbuyteam.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuyteam.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insightsetting.Table,
 			Columns: insightsetting.Columns,
@@ -343,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insightsetting.FieldRfm:            {Type: field.TypeJSON, Column: insightsetting.FieldRfm},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insighttarget.Table,
 			Columns: insighttarget.Columns,
@@ -363,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insighttarget.FieldValue:          {Type: field.TypeFloat64, Column: insighttarget.FieldValue},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolpartner.Table,
 			Columns: kolpartner.Columns,
@@ -387,7 +503,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldContact:           {Type: field.TypeString, Column: kolpartner.FieldContact},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -404,7 +520,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -421,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -439,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -467,7 +583,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -494,7 +610,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldTrackingCode:   {Type: field.TypeString, Column: order.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -517,7 +633,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -537,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -567,7 +683,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -594,7 +710,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -618,7 +734,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skusalesday.Table,
 			Columns: skusalesday.Columns,
@@ -637,7 +753,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesday.Table,
 			Columns: salesday.Columns,
@@ -660,7 +776,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -680,7 +796,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -711,7 +827,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -738,7 +854,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -772,7 +888,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -844,6 +960,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Asset",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainhelp.OrganizationTable,
+			Columns: []string{bargainhelp.OrganizationColumn},
+			Bidi:    false,
+		},
+		"BargainHelp",
+		"Organization",
+	)
+	graph.MustAddE(
+		"session",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainhelp.SessionTable,
+			Columns: []string{bargainhelp.SessionColumn},
+			Bidi:    false,
+		},
+		"BargainHelp",
+		"BargainSession",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.OrganizationTable,
+			Columns: []string{bargainsession.OrganizationColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.StoreTable,
+			Columns: []string{bargainsession.StoreColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Store",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.CampaignTable,
+			Columns: []string{bargainsession.CampaignColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"sku",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.SkuTable,
+			Columns: []string{bargainsession.SkuColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"SKU",
+	)
+	graph.MustAddE(
+		"helps",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   bargainsession.HelpsTable,
+			Columns: []string{bargainsession.HelpsColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"BargainHelp",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1096,6 +1296,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"Content",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuymember.OrganizationTable,
+			Columns: []string{groupbuymember.OrganizationColumn},
+			Bidi:    false,
+		},
+		"GroupBuyMember",
+		"Organization",
+	)
+	graph.MustAddE(
+		"team",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuymember.TeamTable,
+			Columns: []string{groupbuymember.TeamColumn},
+			Bidi:    false,
+		},
+		"GroupBuyMember",
+		"GroupBuyTeam",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.OrganizationTable,
+			Columns: []string{groupbuyteam.OrganizationColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.StoreTable,
+			Columns: []string{groupbuyteam.StoreColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Store",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.CampaignTable,
+			Columns: []string{groupbuyteam.CampaignColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"sku",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.SkuTable,
+			Columns: []string{groupbuyteam.SkuColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"SKU",
+	)
+	graph.MustAddE(
+		"members",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   groupbuyteam.MembersTable,
+			Columns: []string{groupbuyteam.MembersColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"GroupBuyMember",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2210,6 +2494,329 @@ func (f *AuditEventFilter) WhereSummary(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BargainHelpQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BargainHelpQuery builder.
+func (_q *BargainHelpQuery) Filter() *BargainHelpFilter {
+	return &BargainHelpFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BargainHelpMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BargainHelpMutation builder.
+func (m *BargainHelpMutation) Filter() *BargainHelpFilter {
+	return &BargainHelpFilter{config: m.config, predicateAdder: m}
+}
+
+// BargainHelpFilter provides a generic filtering capability at runtime for BargainHelpQuery.
+type BargainHelpFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BargainHelpFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BargainHelpFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BargainHelpFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainhelp.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BargainHelpFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainhelp.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *BargainHelpFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *BargainHelpFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldStoreID))
+}
+
+// WhereSessionID applies the entql int predicate on the session_id field.
+func (f *BargainHelpFilter) WhereSessionID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldSessionID))
+}
+
+// WhereHelperRef applies the entql string predicate on the helper_ref field.
+func (f *BargainHelpFilter) WhereHelperRef(p entql.StringP) {
+	f.Where(p.Field(bargainhelp.FieldHelperRef))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *BargainHelpFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldSeq))
+}
+
+// WhereCut applies the entql int64 predicate on the cut field.
+func (f *BargainHelpFilter) WhereCut(p entql.Int64P) {
+	f.Where(p.Field(bargainhelp.FieldCut))
+}
+
+// WherePriceAfter applies the entql int64 predicate on the price_after field.
+func (f *BargainHelpFilter) WherePriceAfter(p entql.Int64P) {
+	f.Where(p.Field(bargainhelp.FieldPriceAfter))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *BargainHelpFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(bargainhelp.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *BargainHelpFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *BargainHelpFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSession applies a predicate to check if query has an edge session.
+func (f *BargainHelpFilter) WhereHasSession() {
+	f.Where(entql.HasEdge("session"))
+}
+
+// WhereHasSessionWith applies a predicate to check if query has an edge session with a given conditions (other predicates).
+func (f *BargainHelpFilter) WhereHasSessionWith(preds ...predicate.BargainSession) {
+	f.Where(entql.HasEdgeWith("session", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *BargainSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BargainSessionQuery builder.
+func (_q *BargainSessionQuery) Filter() *BargainSessionFilter {
+	return &BargainSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BargainSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BargainSessionMutation builder.
+func (m *BargainSessionMutation) Filter() *BargainSessionFilter {
+	return &BargainSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// BargainSessionFilter provides a generic filtering capability at runtime for BargainSessionQuery.
+type BargainSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BargainSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BargainSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BargainSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BargainSessionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *BargainSessionFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *BargainSessionFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *BargainSessionFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldCampaignID))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *BargainSessionFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldSkuID))
+}
+
+// WhereInitiatorRef applies the entql string predicate on the initiator_ref field.
+func (f *BargainSessionFilter) WhereInitiatorRef(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldInitiatorRef))
+}
+
+// WhereSeed applies the entql int64 predicate on the seed field.
+func (f *BargainSessionFilter) WhereSeed(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldSeed))
+}
+
+// WhereStartPrice applies the entql int64 predicate on the start_price field.
+func (f *BargainSessionFilter) WhereStartPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldStartPrice))
+}
+
+// WhereFloorPrice applies the entql int64 predicate on the floor_price field.
+func (f *BargainSessionFilter) WhereFloorPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldFloorPrice))
+}
+
+// WhereCurrentPrice applies the entql int64 predicate on the current_price field.
+func (f *BargainSessionFilter) WhereCurrentPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldCurrentPrice))
+}
+
+// WhereHelpersNeeded applies the entql int predicate on the helpers_needed field.
+func (f *BargainSessionFilter) WhereHelpersNeeded(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldHelpersNeeded))
+}
+
+// WhereHelpersCount applies the entql int predicate on the helpers_count field.
+func (f *BargainSessionFilter) WhereHelpersCount(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldHelpersCount))
+}
+
+// WhereBuyRule applies the entql string predicate on the buy_rule field.
+func (f *BargainSessionFilter) WhereBuyRule(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldBuyRule))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *BargainSessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldExpiresAt))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *BargainSessionFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldState))
+}
+
+// WherePurchasedPrice applies the entql int64 predicate on the purchased_price field.
+func (f *BargainSessionFilter) WherePurchasedPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldPurchasedPrice))
+}
+
+// WherePurchaseKey applies the entql string predicate on the purchase_key field.
+func (f *BargainSessionFilter) WherePurchaseKey(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldPurchaseKey))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *BargainSessionFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *BargainSessionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *BargainSessionFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *BargainSessionFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSku applies a predicate to check if query has an edge sku.
+func (f *BargainSessionFilter) WhereHasSku() {
+	f.Where(entql.HasEdge("sku"))
+}
+
+// WhereHasSkuWith applies a predicate to check if query has an edge sku with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasSkuWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("sku", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHelps applies a predicate to check if query has an edge helps.
+func (f *BargainSessionFilter) WhereHasHelps() {
+	f.Where(entql.HasEdge("helps"))
+}
+
+// WhereHasHelpsWith applies a predicate to check if query has an edge helps with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasHelpsWith(preds ...predicate.BargainHelp) {
+	f.Where(entql.HasEdgeWith("helps", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CampaignQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2238,7 +2845,7 @@ type CampaignFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CampaignFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2438,7 +3045,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2513,7 +3120,7 @@ type CollaborationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CollaborationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2674,7 +3281,7 @@ type ContentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2932,7 +3539,7 @@ type EngagementMetricFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EngagementMetricFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3050,7 +3657,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3139,6 +3746,339 @@ func (f *ExperimentFilter) WhereHasVariantsWith(preds ...predicate.Content) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *GroupBuyMemberQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the GroupBuyMemberQuery builder.
+func (_q *GroupBuyMemberQuery) Filter() *GroupBuyMemberFilter {
+	return &GroupBuyMemberFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *GroupBuyMemberMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the GroupBuyMemberMutation builder.
+func (m *GroupBuyMemberMutation) Filter() *GroupBuyMemberFilter {
+	return &GroupBuyMemberFilter{config: m.config, predicateAdder: m}
+}
+
+// GroupBuyMemberFilter provides a generic filtering capability at runtime for GroupBuyMemberQuery.
+type GroupBuyMemberFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *GroupBuyMemberFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *GroupBuyMemberFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *GroupBuyMemberFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuymember.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *GroupBuyMemberFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuymember.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *GroupBuyMemberFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *GroupBuyMemberFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldStoreID))
+}
+
+// WhereTeamID applies the entql int predicate on the team_id field.
+func (f *GroupBuyMemberFilter) WhereTeamID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldTeamID))
+}
+
+// WhereBuyerRef applies the entql string predicate on the buyer_ref field.
+func (f *GroupBuyMemberFilter) WhereBuyerRef(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldBuyerRef))
+}
+
+// WhereLeader applies the entql bool predicate on the leader field.
+func (f *GroupBuyMemberFilter) WhereLeader(p entql.BoolP) {
+	f.Where(p.Field(groupbuymember.FieldLeader))
+}
+
+// WherePricePaid applies the entql int64 predicate on the price_paid field.
+func (f *GroupBuyMemberFilter) WherePricePaid(p entql.Int64P) {
+	f.Where(p.Field(groupbuymember.FieldPricePaid))
+}
+
+// WhereRefundDue applies the entql int64 predicate on the refund_due field.
+func (f *GroupBuyMemberFilter) WhereRefundDue(p entql.Int64P) {
+	f.Where(p.Field(groupbuymember.FieldRefundDue))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *GroupBuyMemberFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldState))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *GroupBuyMemberFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *GroupBuyMemberFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *GroupBuyMemberFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTeam applies a predicate to check if query has an edge team.
+func (f *GroupBuyMemberFilter) WhereHasTeam() {
+	f.Where(entql.HasEdge("team"))
+}
+
+// WhereHasTeamWith applies a predicate to check if query has an edge team with a given conditions (other predicates).
+func (f *GroupBuyMemberFilter) WhereHasTeamWith(preds ...predicate.GroupBuyTeam) {
+	f.Where(entql.HasEdgeWith("team", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *GroupBuyTeamQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the GroupBuyTeamQuery builder.
+func (_q *GroupBuyTeamQuery) Filter() *GroupBuyTeamFilter {
+	return &GroupBuyTeamFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *GroupBuyTeamMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the GroupBuyTeamMutation builder.
+func (m *GroupBuyTeamMutation) Filter() *GroupBuyTeamFilter {
+	return &GroupBuyTeamFilter{config: m.config, predicateAdder: m}
+}
+
+// GroupBuyTeamFilter provides a generic filtering capability at runtime for GroupBuyTeamQuery.
+type GroupBuyTeamFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *GroupBuyTeamFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *GroupBuyTeamFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *GroupBuyTeamFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *GroupBuyTeamFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *GroupBuyTeamFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *GroupBuyTeamFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *GroupBuyTeamFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldCampaignID))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *GroupBuyTeamFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldSkuID))
+}
+
+// WhereLeaderRef applies the entql string predicate on the leader_ref field.
+func (f *GroupBuyTeamFilter) WhereLeaderRef(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldLeaderRef))
+}
+
+// WhereSize applies the entql int predicate on the size field.
+func (f *GroupBuyTeamFilter) WhereSize(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldSize))
+}
+
+// WhereLadder applies the entql bool predicate on the ladder field.
+func (f *GroupBuyTeamFilter) WhereLadder(p entql.BoolP) {
+	f.Where(p.Field(groupbuyteam.FieldLadder))
+}
+
+// WhereListPrice applies the entql int64 predicate on the list_price field.
+func (f *GroupBuyTeamFilter) WhereListPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldListPrice))
+}
+
+// WhereMemberPrice applies the entql int64 predicate on the member_price field.
+func (f *GroupBuyTeamFilter) WhereMemberPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldMemberPrice))
+}
+
+// WhereLeaderPrice applies the entql int64 predicate on the leader_price field.
+func (f *GroupBuyTeamFilter) WhereLeaderPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldLeaderPrice))
+}
+
+// WhereMemberCount applies the entql int predicate on the member_count field.
+func (f *GroupBuyTeamFilter) WhereMemberCount(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldMemberCount))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *GroupBuyTeamFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldExpiresAt))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *GroupBuyTeamFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldState))
+}
+
+// WhereTierSize applies the entql int predicate on the tier_size field.
+func (f *GroupBuyTeamFilter) WhereTierSize(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldTierSize))
+}
+
+// WhereVirtualFilled applies the entql bool predicate on the virtual_filled field.
+func (f *GroupBuyTeamFilter) WhereVirtualFilled(p entql.BoolP) {
+	f.Where(p.Field(groupbuyteam.FieldVirtualFilled))
+}
+
+// WhereVirtualMembers applies the entql int predicate on the virtual_members field.
+func (f *GroupBuyTeamFilter) WhereVirtualMembers(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldVirtualMembers))
+}
+
+// WhereSettledAt applies the entql time.Time predicate on the settled_at field.
+func (f *GroupBuyTeamFilter) WhereSettledAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldSettledAt))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *GroupBuyTeamFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *GroupBuyTeamFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *GroupBuyTeamFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *GroupBuyTeamFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSku applies a predicate to check if query has an edge sku.
+func (f *GroupBuyTeamFilter) WhereHasSku() {
+	f.Where(entql.HasEdge("sku"))
+}
+
+// WhereHasSkuWith applies a predicate to check if query has an edge sku with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasSkuWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("sku", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMembers applies a predicate to check if query has an edge members.
+func (f *GroupBuyTeamFilter) WhereHasMembers() {
+	f.Where(entql.HasEdge("members"))
+}
+
+// WhereHasMembersWith applies a predicate to check if query has an edge members with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasMembersWith(preds ...predicate.GroupBuyMember) {
+	f.Where(entql.HasEdgeWith("members", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InsightSettingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3167,7 +4107,7 @@ type InsightSettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightSettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3241,7 +4181,7 @@ type InsightTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3330,7 +4270,7 @@ type KOLPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3453,7 +4393,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3513,7 +4453,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3573,7 +4513,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3666,7 +4606,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3809,7 +4749,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3961,7 +4901,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4093,7 +5033,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4252,7 +5192,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4405,7 +5345,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4585,7 +5525,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4722,7 +5662,7 @@ type SKUSalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUSalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4806,7 +5746,7 @@ type SalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4910,7 +5850,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4999,7 +5939,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5241,7 +6181,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5379,7 +6319,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5552,7 +6492,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -152,6 +152,10 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.EngagementMetric:
 		return v.OrganizationID, true
+	case *ent.GroupBuyTeam:
+		return v.OrganizationID, true
+	case *ent.BargainSession:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

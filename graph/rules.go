@@ -117,6 +117,17 @@ var rules = map[string]rule{
 	"Mutation.updateAlertRule":   {obj: "analytics", act: "manage", org: nodeOrg("id")},
 	"Subscription.alertRaised":   {}, // filtered to the viewer's alert organizations
 
+	// Mall (issue 11): the mini-program mall acts for pseudonymous buyers.
+	"Query.groupBuyTeams":       {obj: "mall", act: "read"},
+	"Query.groupBuyTeam":        {obj: "mall", act: "read", org: nodeOrg("id")},
+	"Mutation.openGroupBuyTeam": {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.joinGroupBuyTeam": {obj: "mall", act: "create", org: nodeOrg("teamID")},
+	"Query.bargainSessions":     {obj: "mall", act: "read"},
+	"Query.bargainSession":      {obj: "mall", act: "read", org: nodeOrg("id")},
+	"Mutation.startBargain":     {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.helpBargain":      {obj: "mall", act: "create", org: nodeOrg("sessionID")},
+	"Mutation.buyBargain":       {obj: "mall", act: "create", org: nodeOrg("sessionID")},
+
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},

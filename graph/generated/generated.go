@@ -19,10 +19,13 @@ import (
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/alertrule"
 	"github.com/opsgraph/opsgraph/ent/asset"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
@@ -200,10 +203,73 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BargainHelp struct {
+		CreatedAt      func(childComplexity int) int
+		Cut            func(childComplexity int) int
+		HelperRef      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		PriceAfter     func(childComplexity int) int
+		Seq            func(childComplexity int) int
+		Session        func(childComplexity int) int
+		SessionID      func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	BargainHelpConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BargainHelpEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	BargainRule struct {
+		BuyRule     func(childComplexity int) int
 		FloorPrice  func(childComplexity int) int
 		MaxHelpers  func(childComplexity int) int
 		WithinHours func(childComplexity int) int
+	}
+
+	BargainSession struct {
+		BuyRule        func(childComplexity int) int
+		Campaign       func(childComplexity int) int
+		CampaignID     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		CurrentPrice   func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		FloorPrice     func(childComplexity int) int
+		HelpersCount   func(childComplexity int) int
+		HelpersNeeded  func(childComplexity int) int
+		Helps          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		InitiatorRef   func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		PurchasedPrice func(childComplexity int) int
+		Sku            func(childComplexity int) int
+		SkuID          func(childComplexity int) int
+		StartPrice     func(childComplexity int) int
+		State          func(childComplexity int) int
+		Store          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	BargainSessionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BargainSessionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CalendarDay struct {
@@ -563,9 +629,78 @@ type ComplexityRoot struct {
 		RateFromTop      func(childComplexity int) int
 	}
 
+	GroupBuyMember struct {
+		BuyerRef       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Leader         func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		PricePaid      func(childComplexity int) int
+		RefundDue      func(childComplexity int) int
+		State          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		Team           func(childComplexity int) int
+		TeamID         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	GroupBuyMemberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GroupBuyMemberEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	GroupBuyRule struct {
-		FormWithinHours func(childComplexity int) int
-		Tiers           func(childComplexity int) int
+		FormWithinHours    func(childComplexity int) int
+		Ladder             func(childComplexity int) int
+		LeaderPercentOff   func(childComplexity int) int
+		Tiers              func(childComplexity int) int
+		VirtualFillPercent func(childComplexity int) int
+	}
+
+	GroupBuyTeam struct {
+		Campaign       func(childComplexity int) int
+		CampaignID     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Ladder         func(childComplexity int) int
+		LeaderPrice    func(childComplexity int) int
+		LeaderRef      func(childComplexity int) int
+		ListPrice      func(childComplexity int) int
+		MemberCount    func(childComplexity int) int
+		MemberPrice    func(childComplexity int) int
+		Members        func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		SettledAt      func(childComplexity int) int
+		Size           func(childComplexity int) int
+		Sku            func(childComplexity int) int
+		SkuID          func(childComplexity int) int
+		State          func(childComplexity int) int
+		Store          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		TierSize       func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		VirtualFilled  func(childComplexity int) int
+		VirtualMembers func(childComplexity int) int
+	}
+
+	GroupBuyTeamConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GroupBuyTeamEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	GroupTier struct {
@@ -746,6 +881,7 @@ type ComplexityRoot struct {
 		AcknowledgeAlert        func(childComplexity int, id int) int
 		ApproveContent          func(childComplexity int, id int, note *string) int
 		ArchiveContent          func(childComplexity int, id int) int
+		BuyBargain              func(childComplexity int, sessionID int, buyerRef string, idempotencyKey string) int
 		CancelCampaign          func(childComplexity int, id int) int
 		CancelSyncJob           func(childComplexity int, id int) int
 		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
@@ -773,12 +909,15 @@ type ComplexityRoot struct {
 		DeleteStore             func(childComplexity int, id int) int
 		DeleteSupplier          func(childComplexity int, id int) int
 		EnableTotp              func(childComplexity int) int
+		HelpBargain             func(childComplexity int, sessionID int, buyerRef string, idempotencyKey string) int
 		ImportEngagementMetrics func(childComplexity int, storeID int, format model.EngagementImportFormat, data string) int
 		InviteMember            func(childComplexity int, organizationID int, email string, role string, displayName *string) int
+		JoinGroupBuyTeam        func(childComplexity int, teamID int, buyerRef string, idempotencyKey string) int
 		LaunchCampaign          func(childComplexity int, id int) int
 		Login                   func(childComplexity int, email string, password string, totpCode *string) int
 		Logout                  func(childComplexity int) int
 		MarkContentPosted       func(childComplexity int, id int, url string) int
+		OpenGroupBuyTeam        func(childComplexity int, storeID int, campaignID int, skuID int, buyerRef string, teamSize *int, idempotencyKey string) int
 		PauseCampaign           func(childComplexity int, id int) int
 		PublishContent          func(childComplexity int, contentID int) int
 		RejectContent           func(childComplexity int, id int, note string) int
@@ -792,6 +931,7 @@ type ComplexityRoot struct {
 		SetCustomRole           func(childComplexity int, organizationID int, name string, permissions []*model.PermissionInput, inherits *string) int
 		SetInsightTarget        func(childComplexity int, organizationID int, kind model.TargetPeriodKind, day string, metric model.InsightMetric, value float64) int
 		SetRFMSettings          func(childComplexity int, organizationID int, input model.RFMSettingsInput) int
+		StartBargain            func(childComplexity int, storeID int, campaignID int, skuID int, buyerRef string, idempotencyKey string) int
 		SubmitContent           func(childComplexity int, id int) int
 		SyncStore               func(childComplexity int, storeID int, what []model.SyncWhat) int
 		UpdateAlertRule         func(childComplexity int, id int, input ent.UpdateAlertRuleInput) int
@@ -1010,6 +1150,8 @@ type ComplexityRoot struct {
 		Alerts               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) int
 		Assets               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		BargainSession       func(childComplexity int, id int) int
+		BargainSessions      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BargainSessionOrder, where *ent.BargainSessionWhereInput) int
 		Campaigns            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) int
 		CheckCompliance      func(childComplexity int, text string, context *model.ComplianceContextInput) int
 		CohortRetention      func(childComplexity int, organizationID int, fromMonth string, months int) int
@@ -1017,6 +1159,8 @@ type ComplexityRoot struct {
 		ContentCalendar      func(childComplexity int, scope int, from time.Time, to time.Time) int
 		Contents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		GroupBuyTeam         func(childComplexity int, id int) int
+		GroupBuyTeams        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GroupBuyTeamOrder, where *ent.GroupBuyTeamWhereInput) int
 		KolPartners          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
 		Me                   func(childComplexity int) int
 		Node                 func(childComplexity int, id int) int
@@ -1445,6 +1589,11 @@ type MutationResolver interface {
 	SetRFMSettings(ctx context.Context, organizationID int, input model.RFMSettingsInput) (*model.RFMSettings, error)
 	CreateAlertRule(ctx context.Context, input ent.CreateAlertRuleInput) (*ent.AlertRule, error)
 	UpdateAlertRule(ctx context.Context, id int, input ent.UpdateAlertRuleInput) (*ent.AlertRule, error)
+	StartBargain(ctx context.Context, storeID int, campaignID int, skuID int, buyerRef string, idempotencyKey string) (*ent.BargainSession, error)
+	HelpBargain(ctx context.Context, sessionID int, buyerRef string, idempotencyKey string) (*ent.BargainHelp, error)
+	BuyBargain(ctx context.Context, sessionID int, buyerRef string, idempotencyKey string) (*ent.BargainSession, error)
+	OpenGroupBuyTeam(ctx context.Context, storeID int, campaignID int, skuID int, buyerRef string, teamSize *int, idempotencyKey string) (*ent.GroupBuyTeam, error)
+	JoinGroupBuyTeam(ctx context.Context, teamID int, buyerRef string, idempotencyKey string) (*ent.GroupBuyMember, error)
 	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
 	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
 	CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
@@ -1470,10 +1619,12 @@ type QueryResolver interface {
 	AlertRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error)
 	Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
+	BargainSessions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BargainSessionOrder, where *ent.BargainSessionWhereInput) (*ent.BargainSessionConnection, error)
 	Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error)
 	Collaborations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) (*ent.CollaborationConnection, error)
 	Contents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error)
 	Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error)
+	GroupBuyTeams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GroupBuyTeamOrder, where *ent.GroupBuyTeamWhereInput) (*ent.GroupBuyTeamConnection, error)
 	KolPartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) (*ent.KOLPartnerConnection, error)
 	Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error)
 	Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error)
@@ -1492,6 +1643,8 @@ type QueryResolver interface {
 	RfmBuyers(ctx context.Context, organizationID int, segment model.RFMSegment, asOf *string, first *int, after *string) (*model.RFMBuyerConnection, error)
 	CohortRetention(ctx context.Context, organizationID int, fromMonth string, months int) ([]*model.CohortRow, error)
 	ProductInsights(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ProductInsights, error)
+	BargainSession(ctx context.Context, id int) (*ent.BargainSession, error)
+	GroupBuyTeam(ctx context.Context, id int) (*ent.GroupBuyTeam, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 }
@@ -2086,6 +2239,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
+	case "BargainHelp.createdAt":
+		if e.ComplexityRoot.BargainHelp.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.CreatedAt(childComplexity), true
+	case "BargainHelp.cut":
+		if e.ComplexityRoot.BargainHelp.Cut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.Cut(childComplexity), true
+	case "BargainHelp.helperRef":
+		if e.ComplexityRoot.BargainHelp.HelperRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.HelperRef(childComplexity), true
+	case "BargainHelp.id":
+		if e.ComplexityRoot.BargainHelp.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.ID(childComplexity), true
+	case "BargainHelp.organization":
+		if e.ComplexityRoot.BargainHelp.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.Organization(childComplexity), true
+	case "BargainHelp.organizationID":
+		if e.ComplexityRoot.BargainHelp.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.OrganizationID(childComplexity), true
+	case "BargainHelp.priceAfter":
+		if e.ComplexityRoot.BargainHelp.PriceAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.PriceAfter(childComplexity), true
+	case "BargainHelp.seq":
+		if e.ComplexityRoot.BargainHelp.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.Seq(childComplexity), true
+	case "BargainHelp.session":
+		if e.ComplexityRoot.BargainHelp.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.Session(childComplexity), true
+	case "BargainHelp.sessionID":
+		if e.ComplexityRoot.BargainHelp.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.SessionID(childComplexity), true
+	case "BargainHelp.storeID":
+		if e.ComplexityRoot.BargainHelp.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.StoreID(childComplexity), true
+	case "BargainHelp.updatedAt":
+		if e.ComplexityRoot.BargainHelp.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelp.UpdatedAt(childComplexity), true
+
+	case "BargainHelpConnection.edges":
+		if e.ComplexityRoot.BargainHelpConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelpConnection.Edges(childComplexity), true
+	case "BargainHelpConnection.pageInfo":
+		if e.ComplexityRoot.BargainHelpConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelpConnection.PageInfo(childComplexity), true
+	case "BargainHelpConnection.totalCount":
+		if e.ComplexityRoot.BargainHelpConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelpConnection.TotalCount(childComplexity), true
+
+	case "BargainHelpEdge.cursor":
+		if e.ComplexityRoot.BargainHelpEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelpEdge.Cursor(childComplexity), true
+	case "BargainHelpEdge.node":
+		if e.ComplexityRoot.BargainHelpEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainHelpEdge.Node(childComplexity), true
+
+	case "BargainRule.buyRule":
+		if e.ComplexityRoot.BargainRule.BuyRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainRule.BuyRule(childComplexity), true
 	case "BargainRule.floorPrice":
 		if e.ComplexityRoot.BargainRule.FloorPrice == nil {
 			break
@@ -2104,6 +2368,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BargainRule.WithinHours(childComplexity), true
+
+	case "BargainSession.buyRule":
+		if e.ComplexityRoot.BargainSession.BuyRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.BuyRule(childComplexity), true
+	case "BargainSession.campaign":
+		if e.ComplexityRoot.BargainSession.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.Campaign(childComplexity), true
+	case "BargainSession.campaignID":
+		if e.ComplexityRoot.BargainSession.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.CampaignID(childComplexity), true
+	case "BargainSession.createdAt":
+		if e.ComplexityRoot.BargainSession.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.CreatedAt(childComplexity), true
+	case "BargainSession.currentPrice":
+		if e.ComplexityRoot.BargainSession.CurrentPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.CurrentPrice(childComplexity), true
+	case "BargainSession.expiresAt":
+		if e.ComplexityRoot.BargainSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.ExpiresAt(childComplexity), true
+	case "BargainSession.floorPrice":
+		if e.ComplexityRoot.BargainSession.FloorPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.FloorPrice(childComplexity), true
+	case "BargainSession.helpersCount":
+		if e.ComplexityRoot.BargainSession.HelpersCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.HelpersCount(childComplexity), true
+	case "BargainSession.helpersNeeded":
+		if e.ComplexityRoot.BargainSession.HelpersNeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.HelpersNeeded(childComplexity), true
+	case "BargainSession.helps":
+		if e.ComplexityRoot.BargainSession.Helps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.Helps(childComplexity), true
+	case "BargainSession.id":
+		if e.ComplexityRoot.BargainSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.ID(childComplexity), true
+	case "BargainSession.initiatorRef":
+		if e.ComplexityRoot.BargainSession.InitiatorRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.InitiatorRef(childComplexity), true
+	case "BargainSession.organization":
+		if e.ComplexityRoot.BargainSession.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.Organization(childComplexity), true
+	case "BargainSession.organizationID":
+		if e.ComplexityRoot.BargainSession.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.OrganizationID(childComplexity), true
+	case "BargainSession.purchasedPrice":
+		if e.ComplexityRoot.BargainSession.PurchasedPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.PurchasedPrice(childComplexity), true
+	case "BargainSession.sku":
+		if e.ComplexityRoot.BargainSession.Sku == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.Sku(childComplexity), true
+	case "BargainSession.skuID":
+		if e.ComplexityRoot.BargainSession.SkuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.SkuID(childComplexity), true
+	case "BargainSession.startPrice":
+		if e.ComplexityRoot.BargainSession.StartPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.StartPrice(childComplexity), true
+	case "BargainSession.state":
+		if e.ComplexityRoot.BargainSession.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.State(childComplexity), true
+	case "BargainSession.store":
+		if e.ComplexityRoot.BargainSession.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.Store(childComplexity), true
+	case "BargainSession.storeID":
+		if e.ComplexityRoot.BargainSession.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.StoreID(childComplexity), true
+	case "BargainSession.updatedAt":
+		if e.ComplexityRoot.BargainSession.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSession.UpdatedAt(childComplexity), true
+
+	case "BargainSessionConnection.edges":
+		if e.ComplexityRoot.BargainSessionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSessionConnection.Edges(childComplexity), true
+	case "BargainSessionConnection.pageInfo":
+		if e.ComplexityRoot.BargainSessionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSessionConnection.PageInfo(childComplexity), true
+	case "BargainSessionConnection.totalCount":
+		if e.ComplexityRoot.BargainSessionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSessionConnection.TotalCount(childComplexity), true
+
+	case "BargainSessionEdge.cursor":
+		if e.ComplexityRoot.BargainSessionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSessionEdge.Cursor(childComplexity), true
+	case "BargainSessionEdge.node":
+		if e.ComplexityRoot.BargainSessionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BargainSessionEdge.Node(childComplexity), true
 
 	case "CalendarDay.breaches":
 		if e.ComplexityRoot.CalendarDay.Breaches == nil {
@@ -3599,18 +4028,330 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FunnelStage.RateFromTop(childComplexity), true
 
+	case "GroupBuyMember.buyerRef":
+		if e.ComplexityRoot.GroupBuyMember.BuyerRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.BuyerRef(childComplexity), true
+	case "GroupBuyMember.createdAt":
+		if e.ComplexityRoot.GroupBuyMember.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.CreatedAt(childComplexity), true
+	case "GroupBuyMember.id":
+		if e.ComplexityRoot.GroupBuyMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.ID(childComplexity), true
+	case "GroupBuyMember.leader":
+		if e.ComplexityRoot.GroupBuyMember.Leader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.Leader(childComplexity), true
+	case "GroupBuyMember.organization":
+		if e.ComplexityRoot.GroupBuyMember.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.Organization(childComplexity), true
+	case "GroupBuyMember.organizationID":
+		if e.ComplexityRoot.GroupBuyMember.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.OrganizationID(childComplexity), true
+	case "GroupBuyMember.pricePaid":
+		if e.ComplexityRoot.GroupBuyMember.PricePaid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.PricePaid(childComplexity), true
+	case "GroupBuyMember.refundDue":
+		if e.ComplexityRoot.GroupBuyMember.RefundDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.RefundDue(childComplexity), true
+	case "GroupBuyMember.state":
+		if e.ComplexityRoot.GroupBuyMember.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.State(childComplexity), true
+	case "GroupBuyMember.storeID":
+		if e.ComplexityRoot.GroupBuyMember.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.StoreID(childComplexity), true
+	case "GroupBuyMember.team":
+		if e.ComplexityRoot.GroupBuyMember.Team == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.Team(childComplexity), true
+	case "GroupBuyMember.teamID":
+		if e.ComplexityRoot.GroupBuyMember.TeamID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.TeamID(childComplexity), true
+	case "GroupBuyMember.updatedAt":
+		if e.ComplexityRoot.GroupBuyMember.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMember.UpdatedAt(childComplexity), true
+
+	case "GroupBuyMemberConnection.edges":
+		if e.ComplexityRoot.GroupBuyMemberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMemberConnection.Edges(childComplexity), true
+	case "GroupBuyMemberConnection.pageInfo":
+		if e.ComplexityRoot.GroupBuyMemberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMemberConnection.PageInfo(childComplexity), true
+	case "GroupBuyMemberConnection.totalCount":
+		if e.ComplexityRoot.GroupBuyMemberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMemberConnection.TotalCount(childComplexity), true
+
+	case "GroupBuyMemberEdge.cursor":
+		if e.ComplexityRoot.GroupBuyMemberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMemberEdge.Cursor(childComplexity), true
+	case "GroupBuyMemberEdge.node":
+		if e.ComplexityRoot.GroupBuyMemberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyMemberEdge.Node(childComplexity), true
+
 	case "GroupBuyRule.formWithinHours":
 		if e.ComplexityRoot.GroupBuyRule.FormWithinHours == nil {
 			break
 		}
 
 		return e.ComplexityRoot.GroupBuyRule.FormWithinHours(childComplexity), true
+	case "GroupBuyRule.ladder":
+		if e.ComplexityRoot.GroupBuyRule.Ladder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyRule.Ladder(childComplexity), true
+	case "GroupBuyRule.leaderPercentOff":
+		if e.ComplexityRoot.GroupBuyRule.LeaderPercentOff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyRule.LeaderPercentOff(childComplexity), true
 	case "GroupBuyRule.tiers":
 		if e.ComplexityRoot.GroupBuyRule.Tiers == nil {
 			break
 		}
 
 		return e.ComplexityRoot.GroupBuyRule.Tiers(childComplexity), true
+	case "GroupBuyRule.virtualFillPercent":
+		if e.ComplexityRoot.GroupBuyRule.VirtualFillPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyRule.VirtualFillPercent(childComplexity), true
+
+	case "GroupBuyTeam.campaign":
+		if e.ComplexityRoot.GroupBuyTeam.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Campaign(childComplexity), true
+	case "GroupBuyTeam.campaignID":
+		if e.ComplexityRoot.GroupBuyTeam.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.CampaignID(childComplexity), true
+	case "GroupBuyTeam.createdAt":
+		if e.ComplexityRoot.GroupBuyTeam.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.CreatedAt(childComplexity), true
+	case "GroupBuyTeam.expiresAt":
+		if e.ComplexityRoot.GroupBuyTeam.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.ExpiresAt(childComplexity), true
+	case "GroupBuyTeam.id":
+		if e.ComplexityRoot.GroupBuyTeam.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.ID(childComplexity), true
+	case "GroupBuyTeam.ladder":
+		if e.ComplexityRoot.GroupBuyTeam.Ladder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Ladder(childComplexity), true
+	case "GroupBuyTeam.leaderPrice":
+		if e.ComplexityRoot.GroupBuyTeam.LeaderPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.LeaderPrice(childComplexity), true
+	case "GroupBuyTeam.leaderRef":
+		if e.ComplexityRoot.GroupBuyTeam.LeaderRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.LeaderRef(childComplexity), true
+	case "GroupBuyTeam.listPrice":
+		if e.ComplexityRoot.GroupBuyTeam.ListPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.ListPrice(childComplexity), true
+	case "GroupBuyTeam.memberCount":
+		if e.ComplexityRoot.GroupBuyTeam.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.MemberCount(childComplexity), true
+	case "GroupBuyTeam.memberPrice":
+		if e.ComplexityRoot.GroupBuyTeam.MemberPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.MemberPrice(childComplexity), true
+	case "GroupBuyTeam.members":
+		if e.ComplexityRoot.GroupBuyTeam.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Members(childComplexity), true
+	case "GroupBuyTeam.organization":
+		if e.ComplexityRoot.GroupBuyTeam.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Organization(childComplexity), true
+	case "GroupBuyTeam.organizationID":
+		if e.ComplexityRoot.GroupBuyTeam.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.OrganizationID(childComplexity), true
+	case "GroupBuyTeam.settledAt":
+		if e.ComplexityRoot.GroupBuyTeam.SettledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.SettledAt(childComplexity), true
+	case "GroupBuyTeam.size":
+		if e.ComplexityRoot.GroupBuyTeam.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Size(childComplexity), true
+	case "GroupBuyTeam.sku":
+		if e.ComplexityRoot.GroupBuyTeam.Sku == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Sku(childComplexity), true
+	case "GroupBuyTeam.skuID":
+		if e.ComplexityRoot.GroupBuyTeam.SkuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.SkuID(childComplexity), true
+	case "GroupBuyTeam.state":
+		if e.ComplexityRoot.GroupBuyTeam.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.State(childComplexity), true
+	case "GroupBuyTeam.store":
+		if e.ComplexityRoot.GroupBuyTeam.Store == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.Store(childComplexity), true
+	case "GroupBuyTeam.storeID":
+		if e.ComplexityRoot.GroupBuyTeam.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.StoreID(childComplexity), true
+	case "GroupBuyTeam.tierSize":
+		if e.ComplexityRoot.GroupBuyTeam.TierSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.TierSize(childComplexity), true
+	case "GroupBuyTeam.updatedAt":
+		if e.ComplexityRoot.GroupBuyTeam.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.UpdatedAt(childComplexity), true
+	case "GroupBuyTeam.virtualFilled":
+		if e.ComplexityRoot.GroupBuyTeam.VirtualFilled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.VirtualFilled(childComplexity), true
+	case "GroupBuyTeam.virtualMembers":
+		if e.ComplexityRoot.GroupBuyTeam.VirtualMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeam.VirtualMembers(childComplexity), true
+
+	case "GroupBuyTeamConnection.edges":
+		if e.ComplexityRoot.GroupBuyTeamConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeamConnection.Edges(childComplexity), true
+	case "GroupBuyTeamConnection.pageInfo":
+		if e.ComplexityRoot.GroupBuyTeamConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeamConnection.PageInfo(childComplexity), true
+	case "GroupBuyTeamConnection.totalCount":
+		if e.ComplexityRoot.GroupBuyTeamConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeamConnection.TotalCount(childComplexity), true
+
+	case "GroupBuyTeamEdge.cursor":
+		if e.ComplexityRoot.GroupBuyTeamEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeamEdge.Cursor(childComplexity), true
+	case "GroupBuyTeamEdge.node":
+		if e.ComplexityRoot.GroupBuyTeamEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupBuyTeamEdge.Node(childComplexity), true
 
 	case "GroupTier.percentOff":
 		if e.ComplexityRoot.GroupTier.PercentOff == nil {
@@ -4376,6 +5117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveContent(childComplexity, args["id"].(int)), true
+	case "Mutation.buyBargain":
+		if e.ComplexityRoot.Mutation.BuyBargain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_buyBargain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BuyBargain(childComplexity, args["sessionID"].(int), args["buyerRef"].(string), args["idempotencyKey"].(string)), true
 	case "Mutation.cancelCampaign":
 		if e.ComplexityRoot.Mutation.CancelCampaign == nil {
 			break
@@ -4668,6 +5420,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnableTotp(childComplexity), true
+	case "Mutation.helpBargain":
+		if e.ComplexityRoot.Mutation.HelpBargain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_helpBargain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HelpBargain(childComplexity, args["sessionID"].(int), args["buyerRef"].(string), args["idempotencyKey"].(string)), true
 	case "Mutation.importEngagementMetrics":
 		if e.ComplexityRoot.Mutation.ImportEngagementMetrics == nil {
 			break
@@ -4690,6 +5453,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["organizationId"].(int), args["email"].(string), args["role"].(string), args["displayName"].(*string)), true
+	case "Mutation.joinGroupBuyTeam":
+		if e.ComplexityRoot.Mutation.JoinGroupBuyTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinGroupBuyTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinGroupBuyTeam(childComplexity, args["teamID"].(int), args["buyerRef"].(string), args["idempotencyKey"].(string)), true
 	case "Mutation.launchCampaign":
 		if e.ComplexityRoot.Mutation.LaunchCampaign == nil {
 			break
@@ -4729,6 +5503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkContentPosted(childComplexity, args["id"].(int), args["url"].(string)), true
+	case "Mutation.openGroupBuyTeam":
+		if e.ComplexityRoot.Mutation.OpenGroupBuyTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openGroupBuyTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenGroupBuyTeam(childComplexity, args["storeID"].(int), args["campaignID"].(int), args["skuID"].(int), args["buyerRef"].(string), args["teamSize"].(*int), args["idempotencyKey"].(string)), true
 	case "Mutation.pauseCampaign":
 		if e.ComplexityRoot.Mutation.PauseCampaign == nil {
 			break
@@ -4872,6 +5657,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRFMSettings(childComplexity, args["organizationId"].(int), args["input"].(model.RFMSettingsInput)), true
+	case "Mutation.startBargain":
+		if e.ComplexityRoot.Mutation.StartBargain == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startBargain_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartBargain(childComplexity, args["storeID"].(int), args["campaignID"].(int), args["skuID"].(int), args["buyerRef"].(string), args["idempotencyKey"].(string)), true
 	case "Mutation.submitContent":
 		if e.ComplexityRoot.Mutation.SubmitContent == nil {
 			break
@@ -5931,6 +6727,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.bargainSession":
+		if e.ComplexityRoot.Query.BargainSession == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bargainSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BargainSession(childComplexity, args["id"].(int)), true
+	case "Query.bargainSessions":
+		if e.ComplexityRoot.Query.BargainSessions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bargainSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BargainSessions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.BargainSessionOrder), args["where"].(*ent.BargainSessionWhereInput)), true
 	case "Query.campaigns":
 		if e.ComplexityRoot.Query.Campaigns == nil {
 			break
@@ -6008,6 +6826,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experiments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExperimentOrder), args["where"].(*ent.ExperimentWhereInput)), true
+	case "Query.groupBuyTeam":
+		if e.ComplexityRoot.Query.GroupBuyTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groupBuyTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GroupBuyTeam(childComplexity, args["id"].(int)), true
+	case "Query.groupBuyTeams":
+		if e.ComplexityRoot.Query.GroupBuyTeams == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groupBuyTeams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GroupBuyTeams(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.GroupBuyTeamOrder), args["where"].(*ent.GroupBuyTeamWhereInput)), true
 
 	case "Query.kolPartners":
 		if e.ComplexityRoot.Query.KolPartners == nil {
@@ -7580,7 +8420,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AssetWhereInput", ec.unmarshalInputAssetWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("BargainHelpOrder", ec.unmarshalInputBargainHelpOrder),
+			graphql.NewInputUnmarshaler("BargainHelpWhereInput", ec.unmarshalInputBargainHelpWhereInput),
 			graphql.NewInputUnmarshaler("BargainRuleInput", ec.unmarshalInputBargainRuleInput),
+			graphql.NewInputUnmarshaler("BargainSessionOrder", ec.unmarshalInputBargainSessionOrder),
+			graphql.NewInputUnmarshaler("BargainSessionWhereInput", ec.unmarshalInputBargainSessionWhereInput),
 			graphql.NewInputUnmarshaler("BuyerInput", ec.unmarshalInputBuyerInput),
 			graphql.NewInputUnmarshaler("CampaignOrder", ec.unmarshalInputCampaignOrder),
 			graphql.NewInputUnmarshaler("CampaignPhaseInput", ec.unmarshalInputCampaignPhaseInput),
@@ -7616,7 +8460,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FlashSaleRuleInput", ec.unmarshalInputFlashSaleRuleInput),
 			graphql.NewInputUnmarshaler("FlashSaleSlotInput", ec.unmarshalInputFlashSaleSlotInput),
 			graphql.NewInputUnmarshaler("FullReductionRuleInput", ec.unmarshalInputFullReductionRuleInput),
+			graphql.NewInputUnmarshaler("GroupBuyMemberOrder", ec.unmarshalInputGroupBuyMemberOrder),
+			graphql.NewInputUnmarshaler("GroupBuyMemberWhereInput", ec.unmarshalInputGroupBuyMemberWhereInput),
 			graphql.NewInputUnmarshaler("GroupBuyRuleInput", ec.unmarshalInputGroupBuyRuleInput),
+			graphql.NewInputUnmarshaler("GroupBuyTeamOrder", ec.unmarshalInputGroupBuyTeamOrder),
+			graphql.NewInputUnmarshaler("GroupBuyTeamWhereInput", ec.unmarshalInputGroupBuyTeamWhereInput),
 			graphql.NewInputUnmarshaler("GroupTierInput", ec.unmarshalInputGroupTierInput),
 			graphql.NewInputUnmarshaler("KOLPartnerOrder", ec.unmarshalInputKOLPartnerOrder),
 			graphql.NewInputUnmarshaler("KOLPartnerWhereInput", ec.unmarshalInputKOLPartnerWhereInput),
@@ -11225,6 +12073,1005 @@ input AuditEventWhereInput {
   requestID contains this, ignoring case.
   """
   requestIDContainsFold: String
+}
+"""
+One friend's cut in a 砍价 session.
+"""
+type BargainHelp implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store.
+  """
+  storeID: Int!
+  """
+  The session.
+  """
+  sessionID: ID!
+  """
+  The helper, a pseudonymous id.
+  """
+  helperRef: String!
+  """
+  1 for the first help, n for the n-th.
+  """
+  seq: Int!
+  """
+  How much this help took off.
+  """
+  cut: Money!
+  """
+  The price after this help.
+  """
+  priceAfter: Money!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The session.
+  """
+  session: BargainSession!
+}
+"""
+A connection to a list of items.
+"""
+type BargainHelpConnection {
+  """
+  A list of edges.
+  """
+  edges: [BargainHelpEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type BargainHelpEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: BargainHelp
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for BargainHelp connections
+"""
+input BargainHelpOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order BargainHelps.
+  """
+  field: BargainHelpOrderField!
+}
+"""
+Properties by which BargainHelp connections can be ordered.
+"""
+enum BargainHelpOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+}
+"""
+BargainHelpWhereInput is used for filtering BargainHelp objects.
+Input was generated by ent.
+"""
+input BargainHelpWhereInput {
+  """
+  Negates the filter.
+  """
+  not: BargainHelpWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [BargainHelpWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [BargainHelpWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: Int
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: Int
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [Int!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [Int!]
+  """
+  storeID is more than this.
+  """
+  storeIDGT: Int
+  """
+  storeID is at least this.
+  """
+  storeIDGTE: Int
+  """
+  storeID is less than this.
+  """
+  storeIDLT: Int
+  """
+  storeID is at most this.
+  """
+  storeIDLTE: Int
+  """
+  session_id field predicates
+  """
+  sessionID: ID
+  """
+  sessionID is not this.
+  """
+  sessionIDNEQ: ID
+  """
+  sessionID is one of these.
+  """
+  sessionIDIn: [ID!]
+  """
+  sessionID is none of these.
+  """
+  sessionIDNotIn: [ID!]
+  """
+  helper_ref field predicates
+  """
+  helperRef: String
+  """
+  helperRef is not this.
+  """
+  helperRefNEQ: String
+  """
+  helperRef is one of these.
+  """
+  helperRefIn: [String!]
+  """
+  helperRef is none of these.
+  """
+  helperRefNotIn: [String!]
+  """
+  helperRef is more than this.
+  """
+  helperRefGT: String
+  """
+  helperRef is at least this.
+  """
+  helperRefGTE: String
+  """
+  helperRef is less than this.
+  """
+  helperRefLT: String
+  """
+  helperRef is at most this.
+  """
+  helperRefLTE: String
+  """
+  helperRef contains this.
+  """
+  helperRefContains: String
+  """
+  helperRef starts with this.
+  """
+  helperRefHasPrefix: String
+  """
+  helperRef ends with this.
+  """
+  helperRefHasSuffix: String
+  """
+  helperRef equals this, ignoring case.
+  """
+  helperRefEqualFold: String
+  """
+  helperRef contains this, ignoring case.
+  """
+  helperRefContainsFold: String
+  """
+  seq field predicates
+  """
+  seq: Int
+  """
+  seq is not this.
+  """
+  seqNEQ: Int
+  """
+  seq is one of these.
+  """
+  seqIn: [Int!]
+  """
+  seq is none of these.
+  """
+  seqNotIn: [Int!]
+  """
+  seq is more than this.
+  """
+  seqGT: Int
+  """
+  seq is at least this.
+  """
+  seqGTE: Int
+  """
+  seq is less than this.
+  """
+  seqLT: Int
+  """
+  seq is at most this.
+  """
+  seqLTE: Int
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  session edge predicates
+  """
+  hasSession: Boolean
+  """
+  Has Session matching one of these filters.
+  """
+  hasSessionWith: [BargainSessionWhereInput!]
+}
+"""
+A 砍价 session in a store's mall.
+"""
+type BargainSession implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store.
+  """
+  storeID: ID!
+  """
+  The BARGAIN campaign.
+  """
+  campaignID: ID!
+  """
+  The SKU bargained for.
+  """
+  skuID: ID!
+  """
+  The buyer who started the session, a pseudonymous id.
+  """
+  initiatorRef: String!
+  """
+  The SKU's price when the session started.
+  """
+  startPrice: Money!
+  """
+  The lowest price the session can reach.
+  """
+  floorPrice: Money!
+  """
+  The price after the cuts so far.
+  """
+  currentPrice: Money!
+  """
+  The helper who reaches the floor (the campaign's maxHelpers).
+  """
+  helpersNeeded: Int!
+  """
+  Helps so far.
+  """
+  helpersCount: Int!
+  """
+  FLOOR_ONLY or ANY_PRICE: when the initiator may buy.
+  """
+  buyRule: String!
+  """
+  When the session stops taking helps and purchases.
+  """
+  expiresAt: Time!
+  """
+  ACTIVE → REACHED (the floor) → PURCHASED; ACTIVE or REACHED → EXPIRED at expiry.
+  """
+  state: BargainSessionState!
+  """
+  The price bought at.
+  """
+  purchasedPrice: Money
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The store.
+  """
+  store: Store!
+  """
+  The BARGAIN campaign.
+  """
+  campaign: Campaign!
+  """
+  The SKU.
+  """
+  sku: SKU!
+  """
+  The helps, in order.
+  """
+  helps: [BargainHelp!]
+}
+"""
+A connection to a list of items.
+"""
+type BargainSessionConnection {
+  """
+  A list of edges.
+  """
+  edges: [BargainSessionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type BargainSessionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: BargainSession
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for BargainSession connections
+"""
+input BargainSessionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order BargainSessions.
+  """
+  field: BargainSessionOrderField!
+}
+"""
+Properties by which BargainSession connections can be ordered.
+"""
+enum BargainSessionOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by expires at.
+  """
+  EXPIRES_AT
+  """
+  Order by state.
+  """
+  STATE
+}
+"""
+BargainSessionState is enum for the field state
+"""
+enum BargainSessionState @goModel(model: "github.com/opsgraph/opsgraph/ent/bargainsession.State") {
+  """
+  Active.
+  """
+  ACTIVE
+  """
+  Reached.
+  """
+  REACHED
+  """
+  Purchased.
+  """
+  PURCHASED
+  """
+  Expired.
+  """
+  EXPIRED
+}
+"""
+BargainSessionWhereInput is used for filtering BargainSession objects.
+Input was generated by ent.
+"""
+input BargainSessionWhereInput {
+  """
+  Negates the filter.
+  """
+  not: BargainSessionWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [BargainSessionWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [BargainSessionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: ID
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [ID!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [ID!]
+  """
+  campaign_id field predicates
+  """
+  campaignID: ID
+  """
+  campaignID is not this.
+  """
+  campaignIDNEQ: ID
+  """
+  campaignID is one of these.
+  """
+  campaignIDIn: [ID!]
+  """
+  campaignID is none of these.
+  """
+  campaignIDNotIn: [ID!]
+  """
+  sku_id field predicates
+  """
+  skuID: ID
+  """
+  skuID is not this.
+  """
+  skuIDNEQ: ID
+  """
+  skuID is one of these.
+  """
+  skuIDIn: [ID!]
+  """
+  skuID is none of these.
+  """
+  skuIDNotIn: [ID!]
+  """
+  initiator_ref field predicates
+  """
+  initiatorRef: String
+  """
+  initiatorRef is not this.
+  """
+  initiatorRefNEQ: String
+  """
+  initiatorRef is one of these.
+  """
+  initiatorRefIn: [String!]
+  """
+  initiatorRef is none of these.
+  """
+  initiatorRefNotIn: [String!]
+  """
+  initiatorRef is more than this.
+  """
+  initiatorRefGT: String
+  """
+  initiatorRef is at least this.
+  """
+  initiatorRefGTE: String
+  """
+  initiatorRef is less than this.
+  """
+  initiatorRefLT: String
+  """
+  initiatorRef is at most this.
+  """
+  initiatorRefLTE: String
+  """
+  initiatorRef contains this.
+  """
+  initiatorRefContains: String
+  """
+  initiatorRef starts with this.
+  """
+  initiatorRefHasPrefix: String
+  """
+  initiatorRef ends with this.
+  """
+  initiatorRefHasSuffix: String
+  """
+  initiatorRef equals this, ignoring case.
+  """
+  initiatorRefEqualFold: String
+  """
+  initiatorRef contains this, ignoring case.
+  """
+  initiatorRefContainsFold: String
+  """
+  helpers_needed field predicates
+  """
+  helpersNeeded: Int
+  """
+  helpersNeeded is not this.
+  """
+  helpersNeededNEQ: Int
+  """
+  helpersNeeded is one of these.
+  """
+  helpersNeededIn: [Int!]
+  """
+  helpersNeeded is none of these.
+  """
+  helpersNeededNotIn: [Int!]
+  """
+  helpersNeeded is more than this.
+  """
+  helpersNeededGT: Int
+  """
+  helpersNeeded is at least this.
+  """
+  helpersNeededGTE: Int
+  """
+  helpersNeeded is less than this.
+  """
+  helpersNeededLT: Int
+  """
+  helpersNeeded is at most this.
+  """
+  helpersNeededLTE: Int
+  """
+  helpers_count field predicates
+  """
+  helpersCount: Int
+  """
+  helpersCount is not this.
+  """
+  helpersCountNEQ: Int
+  """
+  helpersCount is one of these.
+  """
+  helpersCountIn: [Int!]
+  """
+  helpersCount is none of these.
+  """
+  helpersCountNotIn: [Int!]
+  """
+  helpersCount is more than this.
+  """
+  helpersCountGT: Int
+  """
+  helpersCount is at least this.
+  """
+  helpersCountGTE: Int
+  """
+  helpersCount is less than this.
+  """
+  helpersCountLT: Int
+  """
+  helpersCount is at most this.
+  """
+  helpersCountLTE: Int
+  """
+  buy_rule field predicates
+  """
+  buyRule: String
+  """
+  buyRule is not this.
+  """
+  buyRuleNEQ: String
+  """
+  buyRule is one of these.
+  """
+  buyRuleIn: [String!]
+  """
+  buyRule is none of these.
+  """
+  buyRuleNotIn: [String!]
+  """
+  buyRule is more than this.
+  """
+  buyRuleGT: String
+  """
+  buyRule is at least this.
+  """
+  buyRuleGTE: String
+  """
+  buyRule is less than this.
+  """
+  buyRuleLT: String
+  """
+  buyRule is at most this.
+  """
+  buyRuleLTE: String
+  """
+  buyRule contains this.
+  """
+  buyRuleContains: String
+  """
+  buyRule starts with this.
+  """
+  buyRuleHasPrefix: String
+  """
+  buyRule ends with this.
+  """
+  buyRuleHasSuffix: String
+  """
+  buyRule equals this, ignoring case.
+  """
+  buyRuleEqualFold: String
+  """
+  buyRule contains this, ignoring case.
+  """
+  buyRuleContainsFold: String
+  """
+  expires_at field predicates
+  """
+  expiresAt: Time
+  """
+  expiresAt is not this.
+  """
+  expiresAtNEQ: Time
+  """
+  expiresAt is one of these.
+  """
+  expiresAtIn: [Time!]
+  """
+  expiresAt is none of these.
+  """
+  expiresAtNotIn: [Time!]
+  """
+  expiresAt is more than this.
+  """
+  expiresAtGT: Time
+  """
+  expiresAt is at least this.
+  """
+  expiresAtGTE: Time
+  """
+  expiresAt is less than this.
+  """
+  expiresAtLT: Time
+  """
+  expiresAt is at most this.
+  """
+  expiresAtLTE: Time
+  """
+  state field predicates
+  """
+  state: BargainSessionState
+  """
+  state is not this.
+  """
+  stateNEQ: BargainSessionState
+  """
+  state is one of these.
+  """
+  stateIn: [BargainSessionState!]
+  """
+  state is none of these.
+  """
+  stateNotIn: [BargainSessionState!]
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  store edge predicates
+  """
+  hasStore: Boolean
+  """
+  Has Store matching one of these filters.
+  """
+  hasStoreWith: [StoreWhereInput!]
+  """
+  campaign edge predicates
+  """
+  hasCampaign: Boolean
+  """
+  Has Campaign matching one of these filters.
+  """
+  hasCampaignWith: [CampaignWhereInput!]
+  """
+  sku edge predicates
+  """
+  hasSku: Boolean
+  """
+  Has Sku matching one of these filters.
+  """
+  hasSkuWith: [SKUWhereInput!]
+  """
+  helps edge predicates
+  """
+  hasHelps: Boolean
+  """
+  Has Helps matching one of these filters.
+  """
+  hasHelpsWith: [BargainHelpWhereInput!]
 }
 """
 A promotion in one store, with its kind-specific rules and big-promotion phases.
@@ -15059,6 +16906,1106 @@ input ExperimentWhereInput {
   Has Variants matching one of these filters.
   """
   hasVariantsWith: [ContentWhereInput!]
+}
+"""
+A buyer in a 拼团 team.
+"""
+type GroupBuyMember implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store.
+  """
+  storeID: Int!
+  """
+  The team.
+  """
+  teamID: ID!
+  """
+  The buyer, a pseudonymous id.
+  """
+  buyerRef: String!
+  """
+  The team's leader (团长).
+  """
+  leader: Boolean!
+  """
+  Paid up front.
+  """
+  pricePaid: Money!
+  """
+  Owed back: all of it when the team failed, the ladder difference when it formed.
+  """
+  refundDue: Money!
+  """
+  WAITING while the team is open; FORMED; REFUND_DUE when the team failed (marked for refund).
+  """
+  state: GroupBuyMemberState!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The team.
+  """
+  team: GroupBuyTeam!
+}
+"""
+A connection to a list of items.
+"""
+type GroupBuyMemberConnection {
+  """
+  A list of edges.
+  """
+  edges: [GroupBuyMemberEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type GroupBuyMemberEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: GroupBuyMember
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for GroupBuyMember connections
+"""
+input GroupBuyMemberOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order GroupBuyMembers.
+  """
+  field: GroupBuyMemberOrderField!
+}
+"""
+Properties by which GroupBuyMember connections can be ordered.
+"""
+enum GroupBuyMemberOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+}
+"""
+GroupBuyMemberState is enum for the field state
+"""
+enum GroupBuyMemberState @goModel(model: "github.com/opsgraph/opsgraph/ent/groupbuymember.State") {
+  """
+  Waiting.
+  """
+  WAITING
+  """
+  Formed.
+  """
+  FORMED
+  """
+  Refund due.
+  """
+  REFUND_DUE
+}
+"""
+GroupBuyMemberWhereInput is used for filtering GroupBuyMember objects.
+Input was generated by ent.
+"""
+input GroupBuyMemberWhereInput {
+  """
+  Negates the filter.
+  """
+  not: GroupBuyMemberWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [GroupBuyMemberWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [GroupBuyMemberWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: Int
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: Int
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [Int!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [Int!]
+  """
+  storeID is more than this.
+  """
+  storeIDGT: Int
+  """
+  storeID is at least this.
+  """
+  storeIDGTE: Int
+  """
+  storeID is less than this.
+  """
+  storeIDLT: Int
+  """
+  storeID is at most this.
+  """
+  storeIDLTE: Int
+  """
+  team_id field predicates
+  """
+  teamID: ID
+  """
+  teamID is not this.
+  """
+  teamIDNEQ: ID
+  """
+  teamID is one of these.
+  """
+  teamIDIn: [ID!]
+  """
+  teamID is none of these.
+  """
+  teamIDNotIn: [ID!]
+  """
+  buyer_ref field predicates
+  """
+  buyerRef: String
+  """
+  buyerRef is not this.
+  """
+  buyerRefNEQ: String
+  """
+  buyerRef is one of these.
+  """
+  buyerRefIn: [String!]
+  """
+  buyerRef is none of these.
+  """
+  buyerRefNotIn: [String!]
+  """
+  buyerRef is more than this.
+  """
+  buyerRefGT: String
+  """
+  buyerRef is at least this.
+  """
+  buyerRefGTE: String
+  """
+  buyerRef is less than this.
+  """
+  buyerRefLT: String
+  """
+  buyerRef is at most this.
+  """
+  buyerRefLTE: String
+  """
+  buyerRef contains this.
+  """
+  buyerRefContains: String
+  """
+  buyerRef starts with this.
+  """
+  buyerRefHasPrefix: String
+  """
+  buyerRef ends with this.
+  """
+  buyerRefHasSuffix: String
+  """
+  buyerRef equals this, ignoring case.
+  """
+  buyerRefEqualFold: String
+  """
+  buyerRef contains this, ignoring case.
+  """
+  buyerRefContainsFold: String
+  """
+  leader field predicates
+  """
+  leader: Boolean
+  """
+  leader is not this.
+  """
+  leaderNEQ: Boolean
+  """
+  state field predicates
+  """
+  state: GroupBuyMemberState
+  """
+  state is not this.
+  """
+  stateNEQ: GroupBuyMemberState
+  """
+  state is one of these.
+  """
+  stateIn: [GroupBuyMemberState!]
+  """
+  state is none of these.
+  """
+  stateNotIn: [GroupBuyMemberState!]
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  team edge predicates
+  """
+  hasTeam: Boolean
+  """
+  Has Team matching one of these filters.
+  """
+  hasTeamWith: [GroupBuyTeamWhereInput!]
+}
+"""
+A 拼团 team in a store's mall.
+"""
+type GroupBuyTeam implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store whose mall runs the team.
+  """
+  storeID: ID!
+  """
+  The GROUP_BUY campaign.
+  """
+  campaignID: ID!
+  """
+  The SKU bought together.
+  """
+  skuID: ID!
+  """
+  The leader (团长), a pseudonymous buyer id.
+  """
+  leaderRef: String!
+  """
+  Members needed to form (the largest tier for a ladder team).
+  """
+  size: Int!
+  """
+  阶梯团: the shallowest tier is paid up front and the difference refunded after forming.
+  """
+  ladder: Boolean!
+  """
+  The SKU's price when the team opened.
+  """
+  listPrice: Money!
+  """
+  What members pay up front.
+  """
+  memberPrice: Money!
+  """
+  What the leader pays up front (团长 price).
+  """
+  leaderPrice: Money!
+  """
+  Real members, the leader included.
+  """
+  memberCount: Int!
+  """
+  When an open team stops taking members and is settled.
+  """
+  expiresAt: Time!
+  """
+  OPEN → FORMED (full, or at expiry by ladder tier or virtual fill) or OPEN → FAILED (members marked for refund).
+  """
+  state: GroupBuyTeamState!
+  """
+  The tier (team size) whose price applies once formed; 0 while open or failed.
+  """
+  tierSize: Int
+  """
+  Formed by 模拟成团 (virtual fill): kept for audit.
+  """
+  virtualFilled: Boolean!
+  """
+  Members the virtual fill added.
+  """
+  virtualMembers: Int!
+  """
+  When the team formed or failed.
+  """
+  settledAt: Time
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+  """
+  The store.
+  """
+  store: Store!
+  """
+  The GROUP_BUY campaign.
+  """
+  campaign: Campaign!
+  """
+  The SKU.
+  """
+  sku: SKU!
+  """
+  The real members, the leader first.
+  """
+  members: [GroupBuyMember!]
+}
+"""
+A connection to a list of items.
+"""
+type GroupBuyTeamConnection {
+  """
+  A list of edges.
+  """
+  edges: [GroupBuyTeamEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type GroupBuyTeamEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: GroupBuyTeam
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for GroupBuyTeam connections
+"""
+input GroupBuyTeamOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order GroupBuyTeams.
+  """
+  field: GroupBuyTeamOrderField!
+}
+"""
+Properties by which GroupBuyTeam connections can be ordered.
+"""
+enum GroupBuyTeamOrderField {
+  """
+  Order by created at.
+  """
+  CREATED_AT
+  """
+  Order by updated at.
+  """
+  UPDATED_AT
+  """
+  Order by member count.
+  """
+  MEMBER_COUNT
+  """
+  Order by expires at.
+  """
+  EXPIRES_AT
+  """
+  Order by state.
+  """
+  STATE
+}
+"""
+GroupBuyTeamState is enum for the field state
+"""
+enum GroupBuyTeamState @goModel(model: "github.com/opsgraph/opsgraph/ent/groupbuyteam.State") {
+  """
+  Open.
+  """
+  OPEN
+  """
+  Formed.
+  """
+  FORMED
+  """
+  Failed.
+  """
+  FAILED
+}
+"""
+GroupBuyTeamWhereInput is used for filtering GroupBuyTeam objects.
+Input was generated by ent.
+"""
+input GroupBuyTeamWhereInput {
+  """
+  Negates the filter.
+  """
+  not: GroupBuyTeamWhereInput
+  """
+  All of these filters hold.
+  """
+  and: [GroupBuyTeamWhereInput!]
+  """
+  At least one of these filters holds.
+  """
+  or: [GroupBuyTeamWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  id is not this.
+  """
+  idNEQ: ID
+  """
+  id is one of these.
+  """
+  idIn: [ID!]
+  """
+  id is none of these.
+  """
+  idNotIn: [ID!]
+  """
+  id is more than this.
+  """
+  idGT: ID
+  """
+  id is at least this.
+  """
+  idGTE: ID
+  """
+  id is less than this.
+  """
+  idLT: ID
+  """
+  id is at most this.
+  """
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  """
+  createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  createdAt is more than this.
+  """
+  createdAtGT: Time
+  """
+  createdAt is at least this.
+  """
+  createdAtGTE: Time
+  """
+  createdAt is less than this.
+  """
+  createdAtLT: Time
+  """
+  createdAt is at most this.
+  """
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  """
+  updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  updatedAt is more than this.
+  """
+  updatedAtGT: Time
+  """
+  updatedAt is at least this.
+  """
+  updatedAtGTE: Time
+  """
+  updatedAt is less than this.
+  """
+  updatedAtLT: Time
+  """
+  updatedAt is at most this.
+  """
+  updatedAtLTE: Time
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  organizationID is not this.
+  """
+  organizationIDNEQ: ID
+  """
+  organizationID is one of these.
+  """
+  organizationIDIn: [ID!]
+  """
+  organizationID is none of these.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: ID
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [ID!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [ID!]
+  """
+  campaign_id field predicates
+  """
+  campaignID: ID
+  """
+  campaignID is not this.
+  """
+  campaignIDNEQ: ID
+  """
+  campaignID is one of these.
+  """
+  campaignIDIn: [ID!]
+  """
+  campaignID is none of these.
+  """
+  campaignIDNotIn: [ID!]
+  """
+  sku_id field predicates
+  """
+  skuID: ID
+  """
+  skuID is not this.
+  """
+  skuIDNEQ: ID
+  """
+  skuID is one of these.
+  """
+  skuIDIn: [ID!]
+  """
+  skuID is none of these.
+  """
+  skuIDNotIn: [ID!]
+  """
+  leader_ref field predicates
+  """
+  leaderRef: String
+  """
+  leaderRef is not this.
+  """
+  leaderRefNEQ: String
+  """
+  leaderRef is one of these.
+  """
+  leaderRefIn: [String!]
+  """
+  leaderRef is none of these.
+  """
+  leaderRefNotIn: [String!]
+  """
+  leaderRef is more than this.
+  """
+  leaderRefGT: String
+  """
+  leaderRef is at least this.
+  """
+  leaderRefGTE: String
+  """
+  leaderRef is less than this.
+  """
+  leaderRefLT: String
+  """
+  leaderRef is at most this.
+  """
+  leaderRefLTE: String
+  """
+  leaderRef contains this.
+  """
+  leaderRefContains: String
+  """
+  leaderRef starts with this.
+  """
+  leaderRefHasPrefix: String
+  """
+  leaderRef ends with this.
+  """
+  leaderRefHasSuffix: String
+  """
+  leaderRef equals this, ignoring case.
+  """
+  leaderRefEqualFold: String
+  """
+  leaderRef contains this, ignoring case.
+  """
+  leaderRefContainsFold: String
+  """
+  size field predicates
+  """
+  size: Int
+  """
+  size is not this.
+  """
+  sizeNEQ: Int
+  """
+  size is one of these.
+  """
+  sizeIn: [Int!]
+  """
+  size is none of these.
+  """
+  sizeNotIn: [Int!]
+  """
+  size is more than this.
+  """
+  sizeGT: Int
+  """
+  size is at least this.
+  """
+  sizeGTE: Int
+  """
+  size is less than this.
+  """
+  sizeLT: Int
+  """
+  size is at most this.
+  """
+  sizeLTE: Int
+  """
+  ladder field predicates
+  """
+  ladder: Boolean
+  """
+  ladder is not this.
+  """
+  ladderNEQ: Boolean
+  """
+  member_count field predicates
+  """
+  memberCount: Int
+  """
+  memberCount is not this.
+  """
+  memberCountNEQ: Int
+  """
+  memberCount is one of these.
+  """
+  memberCountIn: [Int!]
+  """
+  memberCount is none of these.
+  """
+  memberCountNotIn: [Int!]
+  """
+  memberCount is more than this.
+  """
+  memberCountGT: Int
+  """
+  memberCount is at least this.
+  """
+  memberCountGTE: Int
+  """
+  memberCount is less than this.
+  """
+  memberCountLT: Int
+  """
+  memberCount is at most this.
+  """
+  memberCountLTE: Int
+  """
+  expires_at field predicates
+  """
+  expiresAt: Time
+  """
+  expiresAt is not this.
+  """
+  expiresAtNEQ: Time
+  """
+  expiresAt is one of these.
+  """
+  expiresAtIn: [Time!]
+  """
+  expiresAt is none of these.
+  """
+  expiresAtNotIn: [Time!]
+  """
+  expiresAt is more than this.
+  """
+  expiresAtGT: Time
+  """
+  expiresAt is at least this.
+  """
+  expiresAtGTE: Time
+  """
+  expiresAt is less than this.
+  """
+  expiresAtLT: Time
+  """
+  expiresAt is at most this.
+  """
+  expiresAtLTE: Time
+  """
+  state field predicates
+  """
+  state: GroupBuyTeamState
+  """
+  state is not this.
+  """
+  stateNEQ: GroupBuyTeamState
+  """
+  state is one of these.
+  """
+  stateIn: [GroupBuyTeamState!]
+  """
+  state is none of these.
+  """
+  stateNotIn: [GroupBuyTeamState!]
+  """
+  tier_size field predicates
+  """
+  tierSize: Int
+  """
+  tierSize is not this.
+  """
+  tierSizeNEQ: Int
+  """
+  tierSize is one of these.
+  """
+  tierSizeIn: [Int!]
+  """
+  tierSize is none of these.
+  """
+  tierSizeNotIn: [Int!]
+  """
+  tierSize is more than this.
+  """
+  tierSizeGT: Int
+  """
+  tierSize is at least this.
+  """
+  tierSizeGTE: Int
+  """
+  tierSize is less than this.
+  """
+  tierSizeLT: Int
+  """
+  tierSize is at most this.
+  """
+  tierSizeLTE: Int
+  """
+  tierSize is not set.
+  """
+  tierSizeIsNil: Boolean
+  """
+  tierSize is set.
+  """
+  tierSizeNotNil: Boolean
+  """
+  virtual_filled field predicates
+  """
+  virtualFilled: Boolean
+  """
+  virtualFilled is not this.
+  """
+  virtualFilledNEQ: Boolean
+  """
+  virtual_members field predicates
+  """
+  virtualMembers: Int
+  """
+  virtualMembers is not this.
+  """
+  virtualMembersNEQ: Int
+  """
+  virtualMembers is one of these.
+  """
+  virtualMembersIn: [Int!]
+  """
+  virtualMembers is none of these.
+  """
+  virtualMembersNotIn: [Int!]
+  """
+  virtualMembers is more than this.
+  """
+  virtualMembersGT: Int
+  """
+  virtualMembers is at least this.
+  """
+  virtualMembersGTE: Int
+  """
+  virtualMembers is less than this.
+  """
+  virtualMembersLT: Int
+  """
+  virtualMembers is at most this.
+  """
+  virtualMembersLTE: Int
+  """
+  settled_at field predicates
+  """
+  settledAt: Time
+  """
+  settledAt is not this.
+  """
+  settledAtNEQ: Time
+  """
+  settledAt is one of these.
+  """
+  settledAtIn: [Time!]
+  """
+  settledAt is none of these.
+  """
+  settledAtNotIn: [Time!]
+  """
+  settledAt is more than this.
+  """
+  settledAtGT: Time
+  """
+  settledAt is at least this.
+  """
+  settledAtGTE: Time
+  """
+  settledAt is less than this.
+  """
+  settledAtLT: Time
+  """
+  settledAt is at most this.
+  """
+  settledAtLTE: Time
+  """
+  settledAt is not set.
+  """
+  settledAtIsNil: Boolean
+  """
+  settledAt is set.
+  """
+  settledAtNotNil: Boolean
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has Organization matching one of these filters.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  store edge predicates
+  """
+  hasStore: Boolean
+  """
+  Has Store matching one of these filters.
+  """
+  hasStoreWith: [StoreWhereInput!]
+  """
+  campaign edge predicates
+  """
+  hasCampaign: Boolean
+  """
+  Has Campaign matching one of these filters.
+  """
+  hasCampaignWith: [CampaignWhereInput!]
+  """
+  sku edge predicates
+  """
+  hasSku: Boolean
+  """
+  Has Sku matching one of these filters.
+  """
+  hasSkuWith: [SKUWhereInput!]
+  """
+  members edge predicates
+  """
+  hasMembers: Boolean
+  """
+  Has Members matching one of these filters.
+  """
+  hasMembersWith: [GroupBuyMemberWhereInput!]
 }
 """
 An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission.
@@ -19897,6 +22844,40 @@ type Query {
     where: AuditEventWhereInput
   ): AuditEventConnection!
   """
+  The bargainSessions.
+  """
+  bargainSessions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for BargainSessions returned from the connection.
+    """
+    orderBy: [BargainSessionOrder!]
+
+    """
+    Filtering options for BargainSessions returned from the connection.
+    """
+    where: BargainSessionWhereInput
+  ): BargainSessionConnection!
+  """
   The campaigns.
   """
   campaigns(
@@ -20032,6 +23013,40 @@ type Query {
     """
     where: ExperimentWhereInput
   ): ExperimentConnection!
+  """
+  The groupBuyTeams.
+  """
+  groupBuyTeams(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for GroupBuyTeams returned from the connection.
+    """
+    orderBy: [GroupBuyTeamOrder!]
+
+    """
+    Filtering options for GroupBuyTeams returned from the connection.
+    """
+    where: GroupBuyTeamWhereInput
+  ): GroupBuyTeamConnection!
   """
   The kolPartners.
   """
@@ -25169,6 +28184,95 @@ extend type Campaign {
   results: CampaignResults!
 }
 `, BuiltIn: false},
+	{Name: "../mall_bargain.graphql", Input: `extend type Query {
+  "A 砍价 session, expired first when its time is up (mall:read in the store's organization)."
+  bargainSession("The session." id: ID!): BargainSession!
+}
+
+extend type Mutation {
+  """
+  Start a 砍价 session for a buyer on a SKU in a LIVE or ENCORE BARGAIN campaign of the store covering it
+  (mall:create). The price starts at the SKU's price; the campaign's maxHelpers-th help reaches the floor.
+  Idempotent by idempotencyKey: a repeat returns the same session; other arguments are a CONFLICT.
+  """
+  startBargain(
+    "The store (店铺) whose mall the buyer is in."
+    storeID: ID!
+    "The BARGAIN campaign."
+    campaignID: ID!
+    "The SKU bargained for."
+    skuID: ID!
+    "The initiator: a pseudonymous buyer id, never personal data."
+    buyerRef: String!
+    "1–64 characters, unique per call in the store: a repeat returns the first result."
+    idempotencyKey: String!
+  ): BargainSession!
+  """
+  A friend helps cut the price (mall:create): the next cut of the session's seeded sequence. CONFLICT when the helper
+  started the session, helped it already, or the session reached its floor, was bought or expired.
+  Idempotent by idempotencyKey.
+  """
+  helpBargain(
+    "The session."
+    sessionID: ID!
+    "The helper: a pseudonymous id, never personal data."
+    buyerRef: String!
+    "1–64 characters, unique per call in the store: a repeat returns the first result."
+    idempotencyKey: String!
+  ): BargainHelp!
+  """
+  The initiator buys at the price reached (mall:create): at the floor only (FLOOR_ONLY) or at any price reached
+  (ANY_PRICE), before the session expires, once. Idempotent by idempotencyKey.
+  """
+  buyBargain(
+    "The session."
+    sessionID: ID!
+    "The initiator's pseudonymous id; anyone else is refused."
+    buyerRef: String!
+    "1–64 characters: a repeat with the same key returns the bought session."
+    idempotencyKey: String!
+  ): BargainSession!
+}
+`, BuiltIn: false},
+	{Name: "../mall_groupbuy.graphql", Input: `extend type Query {
+  "A 拼团 team, settled first when its time is up (mall:read in the store's organization)."
+  groupBuyTeam("The team." id: ID!): GroupBuyTeam!
+}
+
+extend type Mutation {
+  """
+  Open a 拼团 team for a buyer, who becomes its leader (团长) and first member, in a LIVE or ENCORE GROUP_BUY
+  campaign of the store covering the SKU (mall:create). The leader pays the 团长 price up front. A repeat with the
+  same idempotencyKey returns the same team; with other arguments it is a CONFLICT naming idempotencyKey.
+  """
+  openGroupBuyTeam(
+    "The store (店铺) whose mall the buyer is in."
+    storeID: ID!
+    "The GROUP_BUY campaign."
+    campaignID: ID!
+    "The SKU bought together."
+    skuID: ID!
+    "The leader: a pseudonymous buyer id (1–64 of A–Z a–z 0–9 _ . : = -), never personal data."
+    buyerRef: String!
+    "Team size: one of the campaign's tiers; omit for the first tier (a ladder team always grows to the largest)."
+    teamSize: Int
+    "1–64 characters, unique per call in the store: a repeat returns the first result."
+    idempotencyKey: String!
+  ): GroupBuyTeam!
+  """
+  Join an open 拼团 team (mall:create). CONFLICT when the team is full, formed, failed or expired, or the buyer is in
+  it already. The join that fills the team forms it. Idempotent by idempotencyKey like openGroupBuyTeam.
+  """
+  joinGroupBuyTeam(
+    "The team."
+    teamID: ID!
+    "The buyer: a pseudonymous id, never personal data."
+    buyerRef: String!
+    "1–64 characters, unique per call in the store: a repeat returns the first result."
+    idempotencyKey: String!
+  ): GroupBuyMember!
+}
+`, BuiltIn: false},
 	{Name: "../mutation.graphql", Input: `"Writes. Each mutation returns the changed object; deletes return the deleted id."
 type Mutation {
   "Create a store (店铺) in an organization."
@@ -25777,6 +28881,12 @@ type GroupBuyRule {
   tiers: [GroupTier!]!
   "Hours a team has to form."
   formWithinHours: Int!
+  "阶梯团: a team grows up to the largest tier; everyone pays the shallowest tier up front and the difference to the tier reached is refunded when the team forms."
+  ladder: Boolean!
+  "模拟成团: at expiry a team forms when its real members + ⌊size × virtualFillPercent / 100⌋ ≥ size (0 = off). Such teams are marked virtualFilled."
+  virtualFillPercent: Int!
+  "团长 price: the team leader's percentage off (0 = the leader pays what members pay)."
+  leaderPercentOff: Int!
 }
 "拼团 rules as input."
 input GroupBuyRuleInput {
@@ -25784,6 +28894,12 @@ input GroupBuyRuleInput {
   tiers: [GroupTierInput!]!
   "Hours a team has to form, 1–72."
   formWithinHours: Int!
+  "阶梯团 (default false): teams grow up to the largest tier; the shallowest tier is paid up front and the difference refunded when the team forms."
+  ladder: Boolean
+  "模拟成团, 0 (off, the default) – 99: at expiry a team forms when real members + ⌊size × virtualFillPercent / 100⌋ ≥ size."
+  virtualFillPercent: Int
+  "团长 price: the leader's percentage off, 0 (none, the default) or 1–99 and at least the first tier's."
+  leaderPercentOff: Int
 }
 "One 拼团 tier."
 type GroupTier {
@@ -25804,19 +28920,23 @@ input GroupTierInput {
 type BargainRule {
   "The lowest price a bargain can reach."
   floorPrice: Money!
-  "How many friends may help."
+  "How many friends may help: the maxHelpers-th help reaches the floor."
   maxHelpers: Int!
   "Hours the bargain stays open."
   withinHours: Int!
+  "FLOOR_ONLY: the initiator may buy once the floor is reached; ANY_PRICE: at whatever price the session reached."
+  buyRule: String!
 }
 "砍价 rules as input."
 input BargainRuleInput {
   "The lowest price a bargain can reach."
   floorPrice: MoneyInput!
-  "How many friends may help."
+  "How many friends may help, 1–1000: the maxHelpers-th help reaches the floor."
   maxHelpers: Int!
   "Hours the bargain stays open, 1–168."
   withinHours: Int!
+  "FLOOR_ONLY (the default) or ANY_PRICE: when the initiator may buy."
+  buyRule: String
 }
 
 "秒杀: limited stock in time slots at a flash price."
@@ -26221,6 +29341,46 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BargainHelp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BargainHelp_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BargainHelp_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BargainHelp_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_BargainHelp_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_BargainHelp_storeID(ctx, field)
+	case "sessionID":
+		return ec.fieldContext_BargainHelp_sessionID(ctx, field)
+	case "helperRef":
+		return ec.fieldContext_BargainHelp_helperRef(ctx, field)
+	case "seq":
+		return ec.fieldContext_BargainHelp_seq(ctx, field)
+	case "cut":
+		return ec.fieldContext_BargainHelp_cut(ctx, field)
+	case "priceAfter":
+		return ec.fieldContext_BargainHelp_priceAfter(ctx, field)
+	case "organization":
+		return ec.fieldContext_BargainHelp_organization(ctx, field)
+	case "session":
+		return ec.fieldContext_BargainHelp_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BargainHelp", field.Name)
+}
+
+func (ec *executionContext) childFields_BargainHelpEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BargainHelpEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BargainHelpEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BargainHelpEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_BargainRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "floorPrice":
@@ -26229,8 +29389,82 @@ func (ec *executionContext) childFields_BargainRule(ctx context.Context, field g
 		return ec.fieldContext_BargainRule_maxHelpers(ctx, field)
 	case "withinHours":
 		return ec.fieldContext_BargainRule_withinHours(ctx, field)
+	case "buyRule":
+		return ec.fieldContext_BargainRule_buyRule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BargainRule", field.Name)
+}
+
+func (ec *executionContext) childFields_BargainSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BargainSession_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BargainSession_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BargainSession_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_BargainSession_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_BargainSession_storeID(ctx, field)
+	case "campaignID":
+		return ec.fieldContext_BargainSession_campaignID(ctx, field)
+	case "skuID":
+		return ec.fieldContext_BargainSession_skuID(ctx, field)
+	case "initiatorRef":
+		return ec.fieldContext_BargainSession_initiatorRef(ctx, field)
+	case "startPrice":
+		return ec.fieldContext_BargainSession_startPrice(ctx, field)
+	case "floorPrice":
+		return ec.fieldContext_BargainSession_floorPrice(ctx, field)
+	case "currentPrice":
+		return ec.fieldContext_BargainSession_currentPrice(ctx, field)
+	case "helpersNeeded":
+		return ec.fieldContext_BargainSession_helpersNeeded(ctx, field)
+	case "helpersCount":
+		return ec.fieldContext_BargainSession_helpersCount(ctx, field)
+	case "buyRule":
+		return ec.fieldContext_BargainSession_buyRule(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_BargainSession_expiresAt(ctx, field)
+	case "state":
+		return ec.fieldContext_BargainSession_state(ctx, field)
+	case "purchasedPrice":
+		return ec.fieldContext_BargainSession_purchasedPrice(ctx, field)
+	case "organization":
+		return ec.fieldContext_BargainSession_organization(ctx, field)
+	case "store":
+		return ec.fieldContext_BargainSession_store(ctx, field)
+	case "campaign":
+		return ec.fieldContext_BargainSession_campaign(ctx, field)
+	case "sku":
+		return ec.fieldContext_BargainSession_sku(ctx, field)
+	case "helps":
+		return ec.fieldContext_BargainSession_helps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BargainSession", field.Name)
+}
+
+func (ec *executionContext) childFields_BargainSessionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BargainSessionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BargainSessionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BargainSessionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BargainSessionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BargainSessionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BargainSessionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BargainSessionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BargainSessionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CalendarDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -26947,14 +30181,140 @@ func (ec *executionContext) childFields_FunnelStage(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FunnelStage", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupBuyMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GroupBuyMember_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_GroupBuyMember_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_GroupBuyMember_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_GroupBuyMember_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_GroupBuyMember_storeID(ctx, field)
+	case "teamID":
+		return ec.fieldContext_GroupBuyMember_teamID(ctx, field)
+	case "buyerRef":
+		return ec.fieldContext_GroupBuyMember_buyerRef(ctx, field)
+	case "leader":
+		return ec.fieldContext_GroupBuyMember_leader(ctx, field)
+	case "pricePaid":
+		return ec.fieldContext_GroupBuyMember_pricePaid(ctx, field)
+	case "refundDue":
+		return ec.fieldContext_GroupBuyMember_refundDue(ctx, field)
+	case "state":
+		return ec.fieldContext_GroupBuyMember_state(ctx, field)
+	case "organization":
+		return ec.fieldContext_GroupBuyMember_organization(ctx, field)
+	case "team":
+		return ec.fieldContext_GroupBuyMember_team(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupBuyMember", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupBuyMemberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_GroupBuyMemberEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_GroupBuyMemberEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupBuyMemberEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_GroupBuyRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "tiers":
 		return ec.fieldContext_GroupBuyRule_tiers(ctx, field)
 	case "formWithinHours":
 		return ec.fieldContext_GroupBuyRule_formWithinHours(ctx, field)
+	case "ladder":
+		return ec.fieldContext_GroupBuyRule_ladder(ctx, field)
+	case "virtualFillPercent":
+		return ec.fieldContext_GroupBuyRule_virtualFillPercent(ctx, field)
+	case "leaderPercentOff":
+		return ec.fieldContext_GroupBuyRule_leaderPercentOff(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupBuyRule", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupBuyTeam(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GroupBuyTeam_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_GroupBuyTeam_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_GroupBuyTeam_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_GroupBuyTeam_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_GroupBuyTeam_storeID(ctx, field)
+	case "campaignID":
+		return ec.fieldContext_GroupBuyTeam_campaignID(ctx, field)
+	case "skuID":
+		return ec.fieldContext_GroupBuyTeam_skuID(ctx, field)
+	case "leaderRef":
+		return ec.fieldContext_GroupBuyTeam_leaderRef(ctx, field)
+	case "size":
+		return ec.fieldContext_GroupBuyTeam_size(ctx, field)
+	case "ladder":
+		return ec.fieldContext_GroupBuyTeam_ladder(ctx, field)
+	case "listPrice":
+		return ec.fieldContext_GroupBuyTeam_listPrice(ctx, field)
+	case "memberPrice":
+		return ec.fieldContext_GroupBuyTeam_memberPrice(ctx, field)
+	case "leaderPrice":
+		return ec.fieldContext_GroupBuyTeam_leaderPrice(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_GroupBuyTeam_memberCount(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_GroupBuyTeam_expiresAt(ctx, field)
+	case "state":
+		return ec.fieldContext_GroupBuyTeam_state(ctx, field)
+	case "tierSize":
+		return ec.fieldContext_GroupBuyTeam_tierSize(ctx, field)
+	case "virtualFilled":
+		return ec.fieldContext_GroupBuyTeam_virtualFilled(ctx, field)
+	case "virtualMembers":
+		return ec.fieldContext_GroupBuyTeam_virtualMembers(ctx, field)
+	case "settledAt":
+		return ec.fieldContext_GroupBuyTeam_settledAt(ctx, field)
+	case "organization":
+		return ec.fieldContext_GroupBuyTeam_organization(ctx, field)
+	case "store":
+		return ec.fieldContext_GroupBuyTeam_store(ctx, field)
+	case "campaign":
+		return ec.fieldContext_GroupBuyTeam_campaign(ctx, field)
+	case "sku":
+		return ec.fieldContext_GroupBuyTeam_sku(ctx, field)
+	case "members":
+		return ec.fieldContext_GroupBuyTeam_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupBuyTeam", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupBuyTeamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GroupBuyTeamConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GroupBuyTeamConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GroupBuyTeamConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupBuyTeamConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupBuyTeamEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_GroupBuyTeamEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_GroupBuyTeamEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupBuyTeamEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_GroupTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -28709,6 +32069,36 @@ func (ec *executionContext) field_Mutation_archiveContent_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_buyBargain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29153,6 +32543,36 @@ func (ec *executionContext) field_Mutation_deleteSupplier_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_helpBargain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importEngagementMetrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29221,6 +32641,36 @@ func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_joinGroupBuyTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "teamID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_launchCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29284,6 +32734,60 @@ func (ec *executionContext) field_Mutation_markContentPosted_args(ctx context.Co
 		return nil, err
 	}
 	args["url"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openGroupBuyTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "skuID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skuID"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "teamSize",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamSize"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg5
 	return args, nil
 }
 
@@ -29554,6 +33058,52 @@ func (ec *executionContext) field_Mutation_setRFMSettings_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startBargain_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "skuID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skuID"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
 	return args, nil
 }
 
@@ -30457,6 +34007,74 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_bargainSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bargainSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.BargainSessionOrder, error) {
+			return ec.unmarshalOBargainSessionOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.BargainSessionWhereInput, error) {
+			return ec.unmarshalOBargainSessionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -30747,6 +34365,74 @@ func (ec *executionContext) field_Query_experiments_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ExperimentWhereInput, error) {
 			return ec.unmarshalOExperimentWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_groupBuyTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_groupBuyTeams_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.GroupBuyTeamOrder, error) {
+			return ec.unmarshalOGroupBuyTeamOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.GroupBuyTeamWhereInput, error) {
+			return ec.unmarshalOGroupBuyTeamWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -34187,6 +37873,460 @@ func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _BargainHelp_id(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainHelp_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BargainHelp_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BargainHelp_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainHelp_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainHelp_sessionID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_sessionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_sessionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainHelp_helperRef(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_helperRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelperRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_helperRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "String")
+}
+
+func (ec *executionContext) _BargainHelp_seq(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelp", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainHelp_cut(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_cut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_cut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelp",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelp_priceAfter(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_priceAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_priceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelp",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelp_organization(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelp",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelp_session(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelp_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+			return ec.marshalNBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelp_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelp",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelpConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelpConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelpConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BargainHelpEdge) graphql.Marshaler {
+			return ec.marshalOBargainHelpEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelpConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelpConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainHelpEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelpConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelpConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelpConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelpConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelpConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelpConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelpConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelpConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelpConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelpConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainHelpEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelpEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelpEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainHelp) graphql.Marshaler {
+			return ec.marshalOBargainHelp2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelpEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainHelpEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainHelp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainHelpEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BargainHelpEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainHelpEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainHelpEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainHelpEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _BargainRule_floorPrice(ctx context.Context, field graphql.CollectedField, obj *schematype.BargainRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34263,6 +38403,758 @@ func (ec *executionContext) _BargainRule_withinHours(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_BargainRule_withinHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BargainRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainRule_buyRule(ctx context.Context, field graphql.CollectedField, obj *schematype.BargainRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainRule_buyRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainRule_buyRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _BargainSession_id(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainSession_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BargainSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BargainSession_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainSession_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainSession_campaignID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainSession_skuID(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_skuID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_skuID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BargainSession_initiatorRef(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_initiatorRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitiatorRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_initiatorRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _BargainSession_startPrice(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_startPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_startPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_floorPrice(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_floorPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FloorPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_floorPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_currentPrice(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_currentPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_currentPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_helpersNeeded(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_helpersNeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpersNeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_helpersNeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainSession_helpersCount(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_helpersCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HelpersCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_helpersCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainSession_buyRule(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_buyRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_buyRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _BargainSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BargainSession_state(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bargainsession.State) graphql.Marshaler {
+			return ec.marshalNBargainSessionState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSession", field, false, false, "BargainSessionState")
+}
+
+func (ec *executionContext) _BargainSession_purchasedPrice(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_purchasedPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PurchasedPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalOMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_purchasedPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_organization(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_store(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_campaign(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_sku(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sku(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
+			return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSession_helps(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSession_helps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Helps(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BargainHelp) graphql.Marshaler {
+			return ec.marshalOBargainHelp2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSession_helps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainHelp(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSessionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BargainSessionEdge) graphql.Marshaler {
+			return ec.marshalOBargainSessionEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSessionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSessionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSessionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSessionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSessionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSessionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BargainSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSessionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+			return ec.marshalOBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSessionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BargainSessionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BargainSessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BargainSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BargainSessionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BargainSessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BargainSessionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _CalendarDay_day(ctx context.Context, field graphql.CollectedField, obj *model.CalendarDay) (ret graphql.Marshaler) {
@@ -40586,6 +45478,483 @@ func (ec *executionContext) fieldContext_FunnelStage_rateFromTop(_ context.Conte
 	return graphql.NewScalarFieldContext("FunnelStage", field, false, false, "Float")
 }
 
+func (ec *executionContext) _GroupBuyMember_id(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyMember_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyMember_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyMember_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyMember_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyMember_teamID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_teamID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_teamID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyMember_buyerRef(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_buyerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_buyerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupBuyMember_leader(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_leader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Leader, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_leader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroupBuyMember_pricePaid(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_pricePaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PricePaid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_pricePaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMember_refundDue(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_refundDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_refundDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMember_state(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v groupbuymember.State) graphql.Marshaler {
+			return ec.marshalNGroupBuyMemberState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMember", field, false, false, "GroupBuyMemberState")
+}
+
+func (ec *executionContext) _GroupBuyMember_organization(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMember_team(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMember_team(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Team(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+			return ec.marshalNGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMember_team(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMemberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.GroupBuyMemberEdge) graphql.Marshaler {
+			return ec.marshalOGroupBuyMemberEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyMemberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMemberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMemberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMemberConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyMemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMemberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyMember) graphql.Marshaler {
+			return ec.marshalOGroupBuyMember2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyMemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyMemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyMemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyMemberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyMemberEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _GroupBuyRule_tiers(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40639,6 +46008,864 @@ func (ec *executionContext) _GroupBuyRule_formWithinHours(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_GroupBuyRule_formWithinHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupBuyRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyRule_ladder(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyRule_ladder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ladder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyRule_ladder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroupBuyRule_virtualFillPercent(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyRule_virtualFillPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VirtualFillPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyRule_virtualFillPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyRule_leaderPercentOff(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupBuyRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyRule_leaderPercentOff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderPercentOff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyRule_leaderPercentOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeam_id(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyTeam_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyTeam_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyTeam_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyTeam_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyTeam_campaignID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyTeam_skuID(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_skuID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_skuID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "ID")
+}
+
+func (ec *executionContext) _GroupBuyTeam_leaderRef(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_leaderRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_leaderRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "String")
+}
+
+func (ec *executionContext) _GroupBuyTeam_size(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeam_ladder(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_ladder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ladder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_ladder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroupBuyTeam_listPrice(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_listPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_listPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_memberPrice(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_memberPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_memberPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_leaderPrice(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_leaderPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeaderPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_leaderPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_memberCount(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_memberCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_memberCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeam_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyTeam_state(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v groupbuyteam.State) graphql.Marshaler {
+			return ec.marshalNGroupBuyTeamState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "GroupBuyTeamState")
+}
+
+func (ec *executionContext) _GroupBuyTeam_tierSize(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_tierSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_tierSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeam_virtualFilled(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_virtualFilled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VirtualFilled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_virtualFilled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GroupBuyTeam_virtualMembers(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_virtualMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VirtualMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_virtualMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeam_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_settledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeam", field, false, false, "Time")
+}
+
+func (ec *executionContext) _GroupBuyTeam_organization(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_store(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_store(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Store(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Store) graphql.Marshaler {
+			return ec.marshalNStore2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_store(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Store(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_campaign(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_sku(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_sku(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sku(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
+			return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_sku(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SKU(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeam_members(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeam) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeam_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.GroupBuyMember) graphql.Marshaler {
+			return ec.marshalOGroupBuyMember2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeam_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeam",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeamConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeamConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.GroupBuyTeamEdge) graphql.Marshaler {
+			return ec.marshalOGroupBuyTeamEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeamConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeamConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeamEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeamConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeamConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeamConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeamConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeamConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeamConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeamConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeamConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeamConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GroupBuyTeamEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeamEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeamEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+			return ec.marshalOGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeamEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupBuyTeamEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeam(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupBuyTeamEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.GroupBuyTeamEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupBuyTeamEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupBuyTeamEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupBuyTeamEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _GroupTier_teamSize(ctx context.Context, field graphql.CollectedField, obj *schematype.GroupTier) (ret graphql.Marshaler) {
@@ -46024,6 +52251,226 @@ func (ec *executionContext) fieldContext_Mutation_updateAlertRule(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startBargain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startBargain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartBargain(ctx, fc.Args["storeID"].(int), fc.Args["campaignID"].(int), fc.Args["skuID"].(int), fc.Args["buyerRef"].(string), fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+			return ec.marshalNBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startBargain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startBargain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_helpBargain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_helpBargain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HelpBargain(ctx, fc.Args["sessionID"].(int), fc.Args["buyerRef"].(string), fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainHelp) graphql.Marshaler {
+			return ec.marshalNBargainHelp2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_helpBargain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainHelp(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_helpBargain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_buyBargain(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_buyBargain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BuyBargain(ctx, fc.Args["sessionID"].(int), fc.Args["buyerRef"].(string), fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+			return ec.marshalNBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_buyBargain(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_buyBargain_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openGroupBuyTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openGroupBuyTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenGroupBuyTeam(ctx, fc.Args["storeID"].(int), fc.Args["campaignID"].(int), fc.Args["skuID"].(int), fc.Args["buyerRef"].(string), fc.Args["teamSize"].(*int), fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+			return ec.marshalNGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openGroupBuyTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeam(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openGroupBuyTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_joinGroupBuyTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinGroupBuyTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinGroupBuyTeam(ctx, fc.Args["teamID"].(int), fc.Args["buyerRef"].(string), fc.Args["idempotencyKey"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyMember) graphql.Marshaler {
+			return ec.marshalNGroupBuyMember2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinGroupBuyTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyMember(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinGroupBuyTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50317,6 +56764,50 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_bargainSessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bargainSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BargainSessions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.BargainSessionOrder), fc.Args["where"].(*ent.BargainSessionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSessionConnection) graphql.Marshaler {
+			return ec.marshalNBargainSessionConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bargainSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSessionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bargainSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50487,6 +56978,50 @@ func (ec *executionContext) fieldContext_Query_experiments(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_experiments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_groupBuyTeams(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_groupBuyTeams(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GroupBuyTeams(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.GroupBuyTeamOrder), fc.Args["where"].(*ent.GroupBuyTeamWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyTeamConnection) graphql.Marshaler {
+			return ec.marshalNGroupBuyTeamConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_groupBuyTeams(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeamConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_groupBuyTeams_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -51267,6 +57802,94 @@ func (ec *executionContext) fieldContext_Query_productInsights(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_productInsights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bargainSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bargainSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BargainSession(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+			return ec.marshalNBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bargainSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BargainSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bargainSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_groupBuyTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_groupBuyTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GroupBuyTeam(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+			return ec.marshalNGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_groupBuyTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupBuyTeam(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_groupBuyTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -62551,6 +69174,570 @@ func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEvent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBargainHelpOrder(ctx context.Context, obj any) (ent.BargainHelpOrder, error) {
+	var it ent.BargainHelpOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBargainHelpOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBargainHelpOrder unmarshals raw into the BargainHelpOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBargainHelpOrder(ctx context.Context, raw any) (ent.BargainHelpOrder, error) {
+	var out ent.BargainHelpOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BargainHelpOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBargainHelpWhereInput(ctx context.Context, obj any) (ent.BargainHelpWhereInput, error) {
+	var it ent.BargainHelpWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "storeIDGT", "storeIDGTE", "storeIDLT", "storeIDLTE", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "helperRef", "helperRefNEQ", "helperRefIn", "helperRefNotIn", "helperRefGT", "helperRefGTE", "helperRefLT", "helperRefLTE", "helperRefContains", "helperRefHasPrefix", "helperRefHasSuffix", "helperRefEqualFold", "helperRefContainsFold", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBargainHelpWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBargainHelpWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBargainHelpWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "storeIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGT = data
+		case "storeIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGTE = data
+		case "storeIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLT = data
+		case "storeIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLTE = data
+		case "sessionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "sessionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDNEQ = data
+		case "sessionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDIn = data
+		case "sessionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDNotIn = data
+		case "helperRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRef = data
+		case "helperRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefNEQ = data
+		case "helperRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefIn = data
+		case "helperRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefNotIn = data
+		case "helperRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefGT = data
+		case "helperRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefGTE = data
+		case "helperRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefLT = data
+		case "helperRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefLTE = data
+		case "helperRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefContains = data
+		case "helperRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefHasPrefix = data
+		case "helperRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefHasSuffix = data
+		case "helperRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefEqualFold = data
+		case "helperRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helperRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelperRefContainsFold = data
+		case "seq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seq = data
+		case "seqNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNEQ = data
+		case "seqIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqIn = data
+		case "seqNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNotIn = data
+		case "seqGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGT = data
+		case "seqGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGTE = data
+		case "seqLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLT = data
+		case "seqLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLTE = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasSession":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSession"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSession = data
+		case "hasSessionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSessionWith"))
+			data, err := ec.unmarshalOBargainSessionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSessionWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBargainHelpWhereInput unmarshals raw into the BargainHelpWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBargainHelpWhereInput(ctx context.Context, raw any) (ent.BargainHelpWhereInput, error) {
+	var out ent.BargainHelpWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BargainHelpWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBargainRuleInput(ctx context.Context, obj any) (schematype.BargainRule, error) {
 	var it schematype.BargainRule
 	if obj == nil {
@@ -62562,7 +69749,7 @@ func (ec *executionContext) unmarshalInputBargainRuleInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"floorPrice", "maxHelpers", "withinHours"}
+	fieldsInOrder := [...]string{"floorPrice", "maxHelpers", "withinHours", "buyRule"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -62590,6 +69777,13 @@ func (ec *executionContext) unmarshalInputBargainRuleInput(ctx context.Context, 
 				return it, err
 			}
 			it.WithinHours = data
+		case "buyRule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRule"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRule = data
 		}
 	}
 	return it, nil
@@ -62604,6 +69798,843 @@ func (ec *executionContext) unmarshalInputBargainRuleInput(ctx context.Context, 
 func UnmarshalBargainRuleInput(ctx context.Context, raw any) (schematype.BargainRule, error) {
 	var out schematype.BargainRule
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BargainRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBargainSessionOrder(ctx context.Context, obj any) (ent.BargainSessionOrder, error) {
+	var it ent.BargainSessionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBargainSessionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBargainSessionOrder unmarshals raw into the BargainSessionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBargainSessionOrder(ctx context.Context, raw any) (ent.BargainSessionOrder, error) {
+	var out ent.BargainSessionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BargainSessionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBargainSessionWhereInput(ctx context.Context, obj any) (ent.BargainSessionWhereInput, error) {
+	var it ent.BargainSessionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "skuID", "skuIDNEQ", "skuIDIn", "skuIDNotIn", "initiatorRef", "initiatorRefNEQ", "initiatorRefIn", "initiatorRefNotIn", "initiatorRefGT", "initiatorRefGTE", "initiatorRefLT", "initiatorRefLTE", "initiatorRefContains", "initiatorRefHasPrefix", "initiatorRefHasSuffix", "initiatorRefEqualFold", "initiatorRefContainsFold", "helpersNeeded", "helpersNeededNEQ", "helpersNeededIn", "helpersNeededNotIn", "helpersNeededGT", "helpersNeededGTE", "helpersNeededLT", "helpersNeededLTE", "helpersCount", "helpersCountNEQ", "helpersCountIn", "helpersCountNotIn", "helpersCountGT", "helpersCountGTE", "helpersCountLT", "helpersCountLTE", "buyRule", "buyRuleNEQ", "buyRuleIn", "buyRuleNotIn", "buyRuleGT", "buyRuleGTE", "buyRuleLT", "buyRuleLTE", "buyRuleContains", "buyRuleHasPrefix", "buyRuleHasSuffix", "buyRuleEqualFold", "buyRuleContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "state", "stateNEQ", "stateIn", "stateNotIn", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasCampaign", "hasCampaignWith", "hasSku", "hasSkuWith", "hasHelps", "hasHelpsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBargainSessionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBargainSessionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBargainSessionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "campaignID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignID = data
+		case "campaignIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDNEQ = data
+		case "campaignIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDIn = data
+		case "campaignIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDNotIn = data
+		case "skuID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuID = data
+		case "skuIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDNEQ = data
+		case "skuIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDIn = data
+		case "skuIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDNotIn = data
+		case "initiatorRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRef = data
+		case "initiatorRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefNEQ = data
+		case "initiatorRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefIn = data
+		case "initiatorRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefNotIn = data
+		case "initiatorRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefGT = data
+		case "initiatorRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefGTE = data
+		case "initiatorRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefLT = data
+		case "initiatorRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefLTE = data
+		case "initiatorRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefContains = data
+		case "initiatorRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefHasPrefix = data
+		case "initiatorRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefHasSuffix = data
+		case "initiatorRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefEqualFold = data
+		case "initiatorRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorRefContainsFold = data
+		case "helpersNeeded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeeded"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeeded = data
+		case "helpersNeededNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededNEQ = data
+		case "helpersNeededIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededIn = data
+		case "helpersNeededNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededNotIn = data
+		case "helpersNeededGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededGT = data
+		case "helpersNeededGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededGTE = data
+		case "helpersNeededLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededLT = data
+		case "helpersNeededLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersNeededLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersNeededLTE = data
+		case "helpersCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCount = data
+		case "helpersCountNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountNEQ = data
+		case "helpersCountIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountIn = data
+		case "helpersCountNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountNotIn = data
+		case "helpersCountGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountGT = data
+		case "helpersCountGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountGTE = data
+		case "helpersCountLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountLT = data
+		case "helpersCountLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("helpersCountLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HelpersCountLTE = data
+		case "buyRule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRule"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRule = data
+		case "buyRuleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleNEQ = data
+		case "buyRuleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleIn = data
+		case "buyRuleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleNotIn = data
+		case "buyRuleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleGT = data
+		case "buyRuleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleGTE = data
+		case "buyRuleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleLT = data
+		case "buyRuleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleLTE = data
+		case "buyRuleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleContains = data
+		case "buyRuleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleHasPrefix = data
+		case "buyRuleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleHasSuffix = data
+		case "buyRuleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleEqualFold = data
+		case "buyRuleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyRuleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyRuleContainsFold = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "expiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNEQ = data
+		case "expiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtIn = data
+		case "expiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNotIn = data
+		case "expiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGT = data
+		case "expiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGTE = data
+		case "expiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLT = data
+		case "expiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLTE = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOBargainSessionState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOBargainSessionState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOBargainSessionState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOBargainSessionState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasStore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStore"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStore = data
+		case "hasStoreWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStoreWith"))
+			data, err := ec.unmarshalOStoreWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStoreWith = data
+		case "hasCampaign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCampaign"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCampaign = data
+		case "hasCampaignWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCampaignWith"))
+			data, err := ec.unmarshalOCampaignWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCampaignWith = data
+		case "hasSku":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSku"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSku = data
+		case "hasSkuWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkuWith"))
+			data, err := ec.unmarshalOSKUWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkuWith = data
+		case "hasHelps":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelps"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelps = data
+		case "hasHelpsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHelpsWith"))
+			data, err := ec.unmarshalOBargainHelpWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHelpsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBargainSessionWhereInput unmarshals raw into the BargainSessionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBargainSessionWhereInput(ctx context.Context, raw any) (ent.BargainSessionWhereInput, error) {
+	var out ent.BargainSessionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BargainSessionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -69067,6 +77098,556 @@ func UnmarshalFullReductionRuleInput(ctx context.Context, raw any) (schematype.F
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGroupBuyMemberOrder(ctx context.Context, obj any) (ent.GroupBuyMemberOrder, error) {
+	var it ent.GroupBuyMemberOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupBuyMemberOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupBuyMemberOrder unmarshals raw into the GroupBuyMemberOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupBuyMemberOrder(ctx context.Context, raw any) (ent.GroupBuyMemberOrder, error) {
+	var out ent.GroupBuyMemberOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupBuyMemberOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupBuyMemberWhereInput(ctx context.Context, obj any) (ent.GroupBuyMemberWhereInput, error) {
+	var it ent.GroupBuyMemberWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "storeIDGT", "storeIDGTE", "storeIDLT", "storeIDLTE", "teamID", "teamIDNEQ", "teamIDIn", "teamIDNotIn", "buyerRef", "buyerRefNEQ", "buyerRefIn", "buyerRefNotIn", "buyerRefGT", "buyerRefGTE", "buyerRefLT", "buyerRefLTE", "buyerRefContains", "buyerRefHasPrefix", "buyerRefHasSuffix", "buyerRefEqualFold", "buyerRefContainsFold", "leader", "leaderNEQ", "state", "stateNEQ", "stateIn", "stateNotIn", "hasOrganization", "hasOrganizationWith", "hasTeam", "hasTeamWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOGroupBuyMemberWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOGroupBuyMemberWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOGroupBuyMemberWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "storeIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGT = data
+		case "storeIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGTE = data
+		case "storeIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLT = data
+		case "storeIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLTE = data
+		case "teamID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "teamIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamIDNEQ = data
+		case "teamIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamIDIn = data
+		case "teamIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamIDNotIn = data
+		case "buyerRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRef = data
+		case "buyerRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefNEQ = data
+		case "buyerRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefIn = data
+		case "buyerRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefNotIn = data
+		case "buyerRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefGT = data
+		case "buyerRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefGTE = data
+		case "buyerRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefLT = data
+		case "buyerRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefLTE = data
+		case "buyerRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefContains = data
+		case "buyerRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefHasPrefix = data
+		case "buyerRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefHasSuffix = data
+		case "buyerRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefEqualFold = data
+		case "buyerRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("buyerRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BuyerRefContainsFold = data
+		case "leader":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leader"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Leader = data
+		case "leaderNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderNEQ = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOGroupBuyMemberState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOGroupBuyMemberState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOGroupBuyMemberState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOGroupBuyMemberState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasTeam":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeam"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTeam = data
+		case "hasTeamWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTeamWith"))
+			data, err := ec.unmarshalOGroupBuyTeamWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTeamWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupBuyMemberWhereInput unmarshals raw into the GroupBuyMemberWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupBuyMemberWhereInput(ctx context.Context, raw any) (ent.GroupBuyMemberWhereInput, error) {
+	var out ent.GroupBuyMemberWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupBuyMemberWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputGroupBuyRuleInput(ctx context.Context, obj any) (schematype.GroupBuyRule, error) {
 	var it schematype.GroupBuyRule
 	if obj == nil {
@@ -69078,7 +77659,7 @@ func (ec *executionContext) unmarshalInputGroupBuyRuleInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"tiers", "formWithinHours"}
+	fieldsInOrder := [...]string{"tiers", "formWithinHours", "ladder", "virtualFillPercent", "leaderPercentOff"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69099,6 +77680,27 @@ func (ec *executionContext) unmarshalInputGroupBuyRuleInput(ctx context.Context,
 				return it, err
 			}
 			it.FormWithinHours = data
+		case "ladder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ladder"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ladder = data
+		case "virtualFillPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualFillPercent"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualFillPercent = data
+		case "leaderPercentOff":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderPercentOff"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderPercentOff = data
 		}
 	}
 	return it, nil
@@ -69113,6 +77715,976 @@ func (ec *executionContext) unmarshalInputGroupBuyRuleInput(ctx context.Context,
 func UnmarshalGroupBuyRuleInput(ctx context.Context, raw any) (schematype.GroupBuyRule, error) {
 	var out schematype.GroupBuyRule
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupBuyRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupBuyTeamOrder(ctx context.Context, obj any) (ent.GroupBuyTeamOrder, error) {
+	var it ent.GroupBuyTeamOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNGroupBuyTeamOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupBuyTeamOrder unmarshals raw into the GroupBuyTeamOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupBuyTeamOrder(ctx context.Context, raw any) (ent.GroupBuyTeamOrder, error) {
+	var out ent.GroupBuyTeamOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupBuyTeamOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGroupBuyTeamWhereInput(ctx context.Context, obj any) (ent.GroupBuyTeamWhereInput, error) {
+	var it ent.GroupBuyTeamWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "campaignID", "campaignIDNEQ", "campaignIDIn", "campaignIDNotIn", "skuID", "skuIDNEQ", "skuIDIn", "skuIDNotIn", "leaderRef", "leaderRefNEQ", "leaderRefIn", "leaderRefNotIn", "leaderRefGT", "leaderRefGTE", "leaderRefLT", "leaderRefLTE", "leaderRefContains", "leaderRefHasPrefix", "leaderRefHasSuffix", "leaderRefEqualFold", "leaderRefContainsFold", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "ladder", "ladderNEQ", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "state", "stateNEQ", "stateIn", "stateNotIn", "tierSize", "tierSizeNEQ", "tierSizeIn", "tierSizeNotIn", "tierSizeGT", "tierSizeGTE", "tierSizeLT", "tierSizeLTE", "tierSizeIsNil", "tierSizeNotNil", "virtualFilled", "virtualFilledNEQ", "virtualMembers", "virtualMembersNEQ", "virtualMembersIn", "virtualMembersNotIn", "virtualMembersGT", "virtualMembersGTE", "virtualMembersLT", "virtualMembersLTE", "settledAt", "settledAtNEQ", "settledAtIn", "settledAtNotIn", "settledAtGT", "settledAtGTE", "settledAtLT", "settledAtLTE", "settledAtIsNil", "settledAtNotNil", "hasOrganization", "hasOrganizationWith", "hasStore", "hasStoreWith", "hasCampaign", "hasCampaignWith", "hasSku", "hasSkuWith", "hasMembers", "hasMembersWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOGroupBuyTeamWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOGroupBuyTeamWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOGroupBuyTeamWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "campaignID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignID = data
+		case "campaignIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDNEQ = data
+		case "campaignIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDIn = data
+		case "campaignIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("campaignIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CampaignIDNotIn = data
+		case "skuID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuID = data
+		case "skuIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDNEQ = data
+		case "skuIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDIn = data
+		case "skuIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkuIDNotIn = data
+		case "leaderRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRef = data
+		case "leaderRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefNEQ = data
+		case "leaderRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefIn = data
+		case "leaderRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefNotIn = data
+		case "leaderRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefGT = data
+		case "leaderRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefGTE = data
+		case "leaderRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefLT = data
+		case "leaderRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefLTE = data
+		case "leaderRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefContains = data
+		case "leaderRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefHasPrefix = data
+		case "leaderRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefHasSuffix = data
+		case "leaderRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefEqualFold = data
+		case "leaderRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leaderRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeaderRefContainsFold = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "sizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNEQ = data
+		case "sizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeIn = data
+		case "sizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeNotIn = data
+		case "sizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGT = data
+		case "sizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeGTE = data
+		case "sizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLT = data
+		case "sizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SizeLTE = data
+		case "ladder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ladder"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ladder = data
+		case "ladderNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ladderNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LadderNEQ = data
+		case "memberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCount = data
+		case "memberCountNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountNEQ = data
+		case "memberCountIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountIn = data
+		case "memberCountNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountNotIn = data
+		case "memberCountGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountGT = data
+		case "memberCountGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountGTE = data
+		case "memberCountLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountLT = data
+		case "memberCountLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCountLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCountLTE = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "expiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNEQ = data
+		case "expiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtIn = data
+		case "expiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNotIn = data
+		case "expiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGT = data
+		case "expiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGTE = data
+		case "expiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLT = data
+		case "expiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLTE = data
+		case "state":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("state"))
+			data, err := ec.unmarshalOGroupBuyTeamState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.State = data
+		case "stateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNEQ"))
+			data, err := ec.unmarshalOGroupBuyTeamState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNEQ = data
+		case "stateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateIn"))
+			data, err := ec.unmarshalOGroupBuyTeamState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateIn = data
+		case "stateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stateNotIn"))
+			data, err := ec.unmarshalOGroupBuyTeamState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐStateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StateNotIn = data
+		case "tierSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSize = data
+		case "tierSizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeNEQ = data
+		case "tierSizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeIn = data
+		case "tierSizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeNotIn = data
+		case "tierSizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeGT = data
+		case "tierSizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeGTE = data
+		case "tierSizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeLT = data
+		case "tierSizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeLTE = data
+		case "tierSizeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeIsNil = data
+		case "tierSizeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierSizeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierSizeNotNil = data
+		case "virtualFilled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualFilled"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualFilled = data
+		case "virtualFilledNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualFilledNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualFilledNEQ = data
+		case "virtualMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembers = data
+		case "virtualMembersNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersNEQ = data
+		case "virtualMembersIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersIn = data
+		case "virtualMembersNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersNotIn = data
+		case "virtualMembersGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersGT = data
+		case "virtualMembersGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersGTE = data
+		case "virtualMembersLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersLT = data
+		case "virtualMembersLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("virtualMembersLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VirtualMembersLTE = data
+		case "settledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAt = data
+		case "settledAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNEQ = data
+		case "settledAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtIn = data
+		case "settledAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNotIn = data
+		case "settledAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtGT = data
+		case "settledAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtGTE = data
+		case "settledAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtLT = data
+		case "settledAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtLTE = data
+		case "settledAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtIsNil = data
+		case "settledAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNotNil = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasStore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStore"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStore = data
+		case "hasStoreWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStoreWith"))
+			data, err := ec.unmarshalOStoreWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStoreWith = data
+		case "hasCampaign":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCampaign"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCampaign = data
+		case "hasCampaignWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCampaignWith"))
+			data, err := ec.unmarshalOCampaignWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCampaignWith = data
+		case "hasSku":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSku"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSku = data
+		case "hasSkuWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkuWith"))
+			data, err := ec.unmarshalOSKUWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSkuWith = data
+		case "hasMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembers = data
+		case "hasMembersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembersWith"))
+			data, err := ec.unmarshalOGroupBuyMemberWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembersWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGroupBuyTeamWhereInput unmarshals raw into the GroupBuyTeamWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGroupBuyTeamWhereInput(ctx context.Context, raw any) (ent.GroupBuyTeamWhereInput, error) {
+	var out ent.GroupBuyTeamWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GroupBuyTeamWhereInput", raw, &out)
 	return out, err
 }
 
@@ -82527,6 +92099,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._KOLPartner(ctx, sel, obj)
+	case *ent.GroupBuyTeam:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GroupBuyTeam(ctx, sel, obj)
+	case *ent.GroupBuyMember:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GroupBuyMember(ctx, sel, obj)
 	case *ent.Experiment:
 		if obj == nil {
 			return graphql.Null
@@ -82552,6 +92134,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Campaign(ctx, sel, obj)
+	case *ent.BargainSession:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BargainSession(ctx, sel, obj)
+	case *ent.BargainHelp:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BargainHelp(ctx, sel, obj)
 	case *ent.AuditEvent:
 		if obj == nil {
 			return graphql.Null
@@ -83469,6 +93061,177 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var bargainHelpImplementors = []string{"BargainHelp", "Node"}
+
+func (ec *executionContext) _BargainHelp(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainHelp) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainHelpImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainHelp")
+		case "id":
+			out.Values[i] = ec._BargainHelp_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BargainHelp_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BargainHelp_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._BargainHelp_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._BargainHelp_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sessionID":
+			out.Values[i] = ec._BargainHelp_sessionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "helperRef":
+			out.Values[i] = ec._BargainHelp_helperRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seq":
+			out.Values[i] = ec._BargainHelp_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cut":
+			out.Values[i] = ec._BargainHelp_cut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priceAfter":
+			out.Values[i] = ec._BargainHelp_priceAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainHelp_organization(ctx, field, obj)
+				})
+		case "session":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainHelp_session(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bargainHelpConnectionImplementors = []string{"BargainHelpConnection"}
+
+func (ec *executionContext) _BargainHelpConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainHelpConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainHelpConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainHelpConnection")
+		case "edges":
+			out.Values[i] = ec._BargainHelpConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BargainHelpConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BargainHelpConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bargainHelpEdgeImplementors = []string{"BargainHelpEdge"}
+
+func (ec *executionContext) _BargainHelpEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainHelpEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainHelpEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainHelpEdge")
+		case "node":
+			out.Values[i] = ec._BargainHelpEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BargainHelpEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var bargainRuleImplementors = []string{"BargainRule"}
 
 func (ec *executionContext) _BargainRule(ctx context.Context, sel ast.SelectionSet, obj *schematype.BargainRule) graphql.Marshaler {
@@ -83492,6 +93255,235 @@ func (ec *executionContext) _BargainRule(ctx context.Context, sel ast.SelectionS
 			}
 		case "withinHours":
 			out.Values[i] = ec._BargainRule_withinHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyRule":
+			out.Values[i] = ec._BargainRule_buyRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bargainSessionImplementors = []string{"BargainSession", "Node"}
+
+func (ec *executionContext) _BargainSession(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainSession")
+		case "id":
+			out.Values[i] = ec._BargainSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BargainSession_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BargainSession_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._BargainSession_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._BargainSession_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignID":
+			out.Values[i] = ec._BargainSession_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skuID":
+			out.Values[i] = ec._BargainSession_skuID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "initiatorRef":
+			out.Values[i] = ec._BargainSession_initiatorRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startPrice":
+			out.Values[i] = ec._BargainSession_startPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "floorPrice":
+			out.Values[i] = ec._BargainSession_floorPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currentPrice":
+			out.Values[i] = ec._BargainSession_currentPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "helpersNeeded":
+			out.Values[i] = ec._BargainSession_helpersNeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "helpersCount":
+			out.Values[i] = ec._BargainSession_helpersCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buyRule":
+			out.Values[i] = ec._BargainSession_buyRule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._BargainSession_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._BargainSession_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purchasedPrice":
+			out.Values[i] = ec._BargainSession_purchasedPrice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainSession_organization(ctx, field, obj)
+				})
+		case "store":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainSession_store(ctx, field, obj)
+				})
+		case "campaign":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainSession_campaign(ctx, field, obj)
+				})
+		case "sku":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainSession_sku(ctx, field, obj)
+				})
+		case "helps":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BargainSession_helps(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bargainSessionConnectionImplementors = []string{"BargainSessionConnection"}
+
+func (ec *executionContext) _BargainSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainSessionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainSessionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainSessionConnection")
+		case "edges":
+			out.Values[i] = ec._BargainSessionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BargainSessionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BargainSessionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bargainSessionEdgeImplementors = []string{"BargainSessionEdge"}
+
+func (ec *executionContext) _BargainSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BargainSessionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bargainSessionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BargainSessionEdge")
+		case "node":
+			out.Values[i] = ec._BargainSessionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BargainSessionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85833,6 +95825,182 @@ func (ec *executionContext) _FunnelStage(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var groupBuyMemberImplementors = []string{"GroupBuyMember", "Node"}
+
+func (ec *executionContext) _GroupBuyMember(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyMember")
+		case "id":
+			out.Values[i] = ec._GroupBuyMember_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._GroupBuyMember_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._GroupBuyMember_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._GroupBuyMember_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._GroupBuyMember_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "teamID":
+			out.Values[i] = ec._GroupBuyMember_teamID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buyerRef":
+			out.Values[i] = ec._GroupBuyMember_buyerRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leader":
+			out.Values[i] = ec._GroupBuyMember_leader(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pricePaid":
+			out.Values[i] = ec._GroupBuyMember_pricePaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundDue":
+			out.Values[i] = ec._GroupBuyMember_refundDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._GroupBuyMember_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyMember_organization(ctx, field, obj)
+				})
+		case "team":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyMember_team(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupBuyMemberConnectionImplementors = []string{"GroupBuyMemberConnection"}
+
+func (ec *executionContext) _GroupBuyMemberConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyMemberConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyMemberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyMemberConnection")
+		case "edges":
+			out.Values[i] = ec._GroupBuyMemberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GroupBuyMemberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GroupBuyMemberConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupBuyMemberEdgeImplementors = []string{"GroupBuyMemberEdge"}
+
+func (ec *executionContext) _GroupBuyMemberEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyMemberEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyMemberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyMemberEdge")
+		case "node":
+			out.Values[i] = ec._GroupBuyMemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GroupBuyMemberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var groupBuyRuleImplementors = []string{"GroupBuyRule"}
 
 func (ec *executionContext) _GroupBuyRule(ctx context.Context, sel ast.SelectionSet, obj *schematype.GroupBuyRule) graphql.Marshaler {
@@ -85851,6 +96019,260 @@ func (ec *executionContext) _GroupBuyRule(ctx context.Context, sel ast.Selection
 			}
 		case "formWithinHours":
 			out.Values[i] = ec._GroupBuyRule_formWithinHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ladder":
+			out.Values[i] = ec._GroupBuyRule_ladder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "virtualFillPercent":
+			out.Values[i] = ec._GroupBuyRule_virtualFillPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaderPercentOff":
+			out.Values[i] = ec._GroupBuyRule_leaderPercentOff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupBuyTeamImplementors = []string{"GroupBuyTeam", "Node"}
+
+func (ec *executionContext) _GroupBuyTeam(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyTeam) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyTeamImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyTeam")
+		case "id":
+			out.Values[i] = ec._GroupBuyTeam_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._GroupBuyTeam_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._GroupBuyTeam_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._GroupBuyTeam_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._GroupBuyTeam_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignID":
+			out.Values[i] = ec._GroupBuyTeam_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skuID":
+			out.Values[i] = ec._GroupBuyTeam_skuID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaderRef":
+			out.Values[i] = ec._GroupBuyTeam_leaderRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._GroupBuyTeam_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ladder":
+			out.Values[i] = ec._GroupBuyTeam_ladder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "listPrice":
+			out.Values[i] = ec._GroupBuyTeam_listPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberPrice":
+			out.Values[i] = ec._GroupBuyTeam_memberPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "leaderPrice":
+			out.Values[i] = ec._GroupBuyTeam_leaderPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "memberCount":
+			out.Values[i] = ec._GroupBuyTeam_memberCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._GroupBuyTeam_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._GroupBuyTeam_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tierSize":
+			out.Values[i] = ec._GroupBuyTeam_tierSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "virtualFilled":
+			out.Values[i] = ec._GroupBuyTeam_virtualFilled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "virtualMembers":
+			out.Values[i] = ec._GroupBuyTeam_virtualMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "settledAt":
+			out.Values[i] = ec._GroupBuyTeam_settledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyTeam_organization(ctx, field, obj)
+				})
+		case "store":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyTeam_store(ctx, field, obj)
+				})
+		case "campaign":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyTeam_campaign(ctx, field, obj)
+				})
+		case "sku":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyTeam_sku(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GroupBuyTeam_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupBuyTeamConnectionImplementors = []string{"GroupBuyTeamConnection"}
+
+func (ec *executionContext) _GroupBuyTeamConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyTeamConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyTeamConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyTeamConnection")
+		case "edges":
+			out.Values[i] = ec._GroupBuyTeamConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GroupBuyTeamConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GroupBuyTeamConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var groupBuyTeamEdgeImplementors = []string{"GroupBuyTeamEdge"}
+
+func (ec *executionContext) _GroupBuyTeamEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.GroupBuyTeamEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupBuyTeamEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupBuyTeamEdge")
+		case "node":
+			out.Values[i] = ec._GroupBuyTeamEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GroupBuyTeamEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -87390,6 +97812,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startBargain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startBargain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "helpBargain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_helpBargain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyBargain":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_buyBargain(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openGroupBuyTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openGroupBuyTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinGroupBuyTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinGroupBuyTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "connectStore":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectStore(ctx, field)
@@ -88810,6 +99267,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "bargainSessions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bargainSessions(ctx, field)
+				})
 		case "campaigns":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -88833,6 +99296,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_experiments(ctx, field)
+				})
+		case "groupBuyTeams":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_groupBuyTeams(ctx, field)
 				})
 		case "kolPartners":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -88941,6 +99410,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_productInsights(ctx, field)
+				})
+		case "bargainSession":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bargainSession(ctx, field)
+				})
+		case "groupBuyTeam":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_groupBuyTeam(ctx, field)
 				})
 		case "plugins":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -91718,6 +102199,83 @@ func (ec *executionContext) unmarshalNAuditEventWhereInput2ᚖgithubᚗcomᚋops
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBargainHelp2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelp(ctx context.Context, sel ast.SelectionSet, v *ent.BargainHelp) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BargainHelp!")
+		return graphql.Null
+	}
+	return ec._BargainHelp(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBargainHelpOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpOrderField(ctx context.Context, v any) (*ent.BargainHelpOrderField, error) {
+	var res = new(ent.BargainHelpOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBargainHelpOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BargainHelpOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BargainHelpOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBargainHelpWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInput(ctx context.Context, v any) (*ent.BargainHelpWhereInput, error) {
+	res, err := ec.unmarshalInputBargainHelpWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx context.Context, sel ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BargainSession!")
+		return graphql.Null
+	}
+	return ec._BargainSession(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBargainSessionConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BargainSessionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BargainSessionConnection!")
+		return graphql.Null
+	}
+	return ec._BargainSessionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBargainSessionOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrder(ctx context.Context, v any) (*ent.BargainSessionOrder, error) {
+	res, err := ec.unmarshalInputBargainSessionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBargainSessionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrderField(ctx context.Context, v any) (*ent.BargainSessionOrderField, error) {
+	var res = new(ent.BargainSessionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBargainSessionOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BargainSessionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BargainSessionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBargainSessionState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx context.Context, v any) (bargainsession.State, error) {
+	var res bargainsession.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBargainSessionState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx context.Context, sel ast.SelectionSet, v bargainsession.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBargainSessionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInput(ctx context.Context, v any) (*ent.BargainSessionWhereInput, error) {
+	res, err := ec.unmarshalInputBargainSessionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -92557,6 +103115,93 @@ func (ec *executionContext) marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋops
 		return graphql.Null
 	}
 	return ec._FunnelStage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupBuyMember2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMember(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupBuyMember!")
+		return graphql.Null
+	}
+	return ec._GroupBuyMember(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGroupBuyMemberOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberOrderField(ctx context.Context, v any) (*ent.GroupBuyMemberOrderField, error) {
+	var res = new(ent.GroupBuyMemberOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupBuyMemberOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyMemberOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupBuyMemberOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNGroupBuyMemberState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx context.Context, v any) (groupbuymember.State, error) {
+	var res groupbuymember.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupBuyMemberState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx context.Context, sel ast.SelectionSet, v groupbuymember.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNGroupBuyMemberWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInput(ctx context.Context, v any) (*ent.GroupBuyMemberWhereInput, error) {
+	res, err := ec.unmarshalInputGroupBuyMemberWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupBuyTeam!")
+		return graphql.Null
+	}
+	return ec._GroupBuyTeam(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGroupBuyTeamConnection2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamConnection(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyTeamConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupBuyTeamConnection!")
+		return graphql.Null
+	}
+	return ec._GroupBuyTeamConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGroupBuyTeamOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrder(ctx context.Context, v any) (*ent.GroupBuyTeamOrder, error) {
+	res, err := ec.unmarshalInputGroupBuyTeamOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNGroupBuyTeamOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrderField(ctx context.Context, v any) (*ent.GroupBuyTeamOrderField, error) {
+	var res = new(ent.GroupBuyTeamOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupBuyTeamOrderField2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyTeamOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GroupBuyTeamOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNGroupBuyTeamState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx context.Context, v any) (groupbuyteam.State, error) {
+	var res groupbuyteam.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGroupBuyTeamState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx context.Context, sel ast.SelectionSet, v groupbuyteam.State) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNGroupBuyTeamWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInput(ctx context.Context, v any) (*ent.GroupBuyTeamWhereInput, error) {
+	res, err := ec.unmarshalInputGroupBuyTeamWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx context.Context, sel ast.SelectionSet, v schematype.GroupTier) graphql.Marshaler {
@@ -94971,6 +105616,77 @@ func (ec *executionContext) unmarshalOAuditEventWhereInput2ᚖgithubᚗcomᚋops
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBargainHelp2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.BargainHelp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBargainHelp2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelp(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBargainHelp2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelp(ctx context.Context, sel ast.SelectionSet, v *ent.BargainHelp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BargainHelp(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBargainHelpEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BargainHelpEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBargainHelpEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBargainHelpEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BargainHelpEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BargainHelpEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBargainHelpWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInputᚄ(ctx context.Context, v any) ([]*ent.BargainHelpWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BargainHelpWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBargainHelpWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBargainHelpWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainHelpWhereInput(ctx context.Context, v any) (*ent.BargainHelpWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBargainHelpWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOBargainRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐBargainRule(ctx context.Context, sel ast.SelectionSet, v *schematype.BargainRule) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -94983,6 +105699,127 @@ func (ec *executionContext) unmarshalOBargainRuleInput2ᚖgithubᚗcomᚋopsgrap
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputBargainRuleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBargainSession2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSession(ctx context.Context, sel ast.SelectionSet, v *ent.BargainSession) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BargainSession(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBargainSessionEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BargainSessionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBargainSessionEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBargainSessionEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BargainSessionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BargainSessionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBargainSessionOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrderᚄ(ctx context.Context, v any) ([]*ent.BargainSessionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BargainSessionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBargainSessionOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBargainSessionState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐStateᚄ(ctx context.Context, v any) ([]bargainsession.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]bargainsession.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBargainSessionState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBargainSessionState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []bargainsession.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBargainSessionState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBargainSessionState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx context.Context, v any) (*bargainsession.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(bargainsession.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBargainSessionState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋbargainsessionᚐState(ctx context.Context, sel ast.SelectionSet, v *bargainsession.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBargainSessionWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInputᚄ(ctx context.Context, v any) ([]*ent.BargainSessionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BargainSessionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBargainSessionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBargainSessionWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐBargainSessionWhereInput(ctx context.Context, v any) (*ent.BargainSessionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBargainSessionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -96035,6 +106872,129 @@ func (ec *executionContext) unmarshalOFullReductionRuleInput2ᚖgithubᚗcomᚋo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOGroupBuyMember2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.GroupBuyMember) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupBuyMember2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOGroupBuyMember2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMember(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyMember) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupBuyMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGroupBuyMemberEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.GroupBuyMemberEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOGroupBuyMemberEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOGroupBuyMemberEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberEdge(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyMemberEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupBuyMemberEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupBuyMemberState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐStateᚄ(ctx context.Context, v any) ([]groupbuymember.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]groupbuymember.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupBuyMemberState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGroupBuyMemberState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []groupbuymember.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupBuyMemberState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOGroupBuyMemberState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx context.Context, v any) (*groupbuymember.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(groupbuymember.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupBuyMemberState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuymemberᚐState(ctx context.Context, sel ast.SelectionSet, v *groupbuymember.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOGroupBuyMemberWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInputᚄ(ctx context.Context, v any) ([]*ent.GroupBuyMemberWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.GroupBuyMemberWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupBuyMemberWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOGroupBuyMemberWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyMemberWhereInput(ctx context.Context, v any) (*ent.GroupBuyMemberWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupBuyMemberWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOGroupBuyRule2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupBuyRule(ctx context.Context, sel ast.SelectionSet, v *schematype.GroupBuyRule) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -96047,6 +107007,127 @@ func (ec *executionContext) unmarshalOGroupBuyRuleInput2ᚖgithubᚗcomᚋopsgra
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputGroupBuyRuleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupBuyTeam2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeam(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyTeam) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupBuyTeam(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGroupBuyTeamEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.GroupBuyTeamEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOGroupBuyTeamEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOGroupBuyTeamEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamEdge(ctx context.Context, sel ast.SelectionSet, v *ent.GroupBuyTeamEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GroupBuyTeamEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupBuyTeamOrder2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrderᚄ(ctx context.Context, v any) ([]*ent.GroupBuyTeamOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.GroupBuyTeamOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupBuyTeamOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOGroupBuyTeamState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐStateᚄ(ctx context.Context, v any) ([]groupbuyteam.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]groupbuyteam.State, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupBuyTeamState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGroupBuyTeamState2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐStateᚄ(ctx context.Context, sel ast.SelectionSet, v []groupbuyteam.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupBuyTeamState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOGroupBuyTeamState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx context.Context, v any) (*groupbuyteam.State, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(groupbuyteam.State)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupBuyTeamState2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋgroupbuyteamᚐState(ctx context.Context, sel ast.SelectionSet, v *groupbuyteam.State) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOGroupBuyTeamWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInputᚄ(ctx context.Context, v any) ([]*ent.GroupBuyTeamWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.GroupBuyTeamWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGroupBuyTeamWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOGroupBuyTeamWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐGroupBuyTeamWhereInput(ctx context.Context, v any) (*ent.GroupBuyTeamWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGroupBuyTeamWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -96577,6 +107658,10 @@ func (ec *executionContext) unmarshalOMetricSnapshotWhereInput2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputMetricSnapshotWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, sel ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx context.Context, sel ast.SelectionSet, v *schematype.Money) graphql.Marshaler {
