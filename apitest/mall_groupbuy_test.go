@@ -109,7 +109,7 @@ func TestGroupBuyTeam(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		s := newMallShop(t, b)
 		c := s.campaign(t, campaign.KindGROUP_BUY, schematype.CampaignRules{GroupBuy: &schematype.GroupBuyRule{
-			Tiers: []schematype.GroupTier{{TeamSize: 2, PercentOff: 10}, {TeamSize: 3, PercentOff: 20}}, FormWithinHours: 24, LeaderPercentOff: 15}})
+			Tiers: []schematype.GroupTier{{TeamSize: 2, PercentOff: 10}, {TeamSize: 3, PercentOff: 20}}, FormWithinHours: 1, LeaderPercentOff: 15}})
 
 		tm := s.open(t, c, "leader-1", nil, "open-1")
 		if tm.State != "OPEN" || tm.Size != 2 || tm.MemberCount != 1 || tm.MemberPrice.Amount != "90.00" || tm.LeaderPrice.Amount != "85.00" {
@@ -145,14 +145,14 @@ func TestGroupBuyTeam(t *testing.T) {
 			t.Fatalf("members %v", got)
 		}
 
-		// A 3人团 that does not fill in 24 h fails; everyone is owed what they paid.
+		// A 3人团 that does not fill in an hour fails; everyone is owed what they paid.
 		t3 := s.open(t, c, "leader-2", 3, "open-2")
 		if t3.MemberPrice.Amount != "80.00" || t3.LeaderPrice.Amount != "80.00" {
 			t.Fatalf("3人团 prices %+v", t3)
 		}
 		wantOK(t, s.join(t, t3.ID, "friend-3", "j-3"))
 		wantCode(t, s.join(t, t3.ID, "friend-3", "j-4"), "CONFLICT") // same buyer, new key
-		s.clock.Advance(24 * time.Hour)
+		s.clock.Advance(time.Hour)
 		wantCode(t, s.join(t, t3.ID, "friend-5", "j-5"), "CONFLICT") // expired
 		failed := s.team(t, t3.ID)
 		if failed.State != "FAILED" {
