@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 	"github.com/opsgraph/opsgraph/internal/testenv"
 )
 
-// TestCampaignOverlapRace: 50 parallel identical creates of an exclusive 满减
+// TestCampaignOverlapRace: 50 parallel identical creates by ten users of an exclusive 满减
 // in one store → exactly one succeeds, the other 49 are CONFLICT naming it,
 // and one campaign is stored. The overlap check is serialized per store
 // (promosvc.lockStore), so two checks can no longer both pass.
@@ -23,7 +24,13 @@ func TestCampaignOverlapRace(t *testing.T) {
 		tok := env.User(t, "owner@brand.test", testenv.Grant{Org: org, Role: authz.RoleOwner})
 		st := env.Client.Store.Create().SetName("Tmall").SetPlatform(store.PlatformTMALL).SetOrganizationID(org).SaveX(sys)
 		in := vars("input", campaignInput(st.ID, now.Add(24*time.Hour), map[string]any{"name": "双11 满减"}))
-		got := parallel(50, func(int) *testenv.Response { return gql(t, env, tok, createCampaignQ, in) })
+		// Ten operators at once (requests of one token are serialized by its
+		// session's bookkeeping, so the race needs several).
+		toks := []string{tok}
+		for i := range 9 {
+			toks = append(toks, env.User(t, fmt.Sprintf("op%d@brand.test", i), testenv.Grant{Org: org, Role: authz.RoleOperator}))
+		}
+		got := parallel(50, func(i int) *testenv.Response { return gql(t, env, toks[i%len(toks)], createCampaignQ, in) })
 		if got[""] != 1 || got["CONFLICT"] != 49 {
 			t.Fatalf("answers %v, want 1 success and 49 CONFLICT", got)
 		}

@@ -17,11 +17,11 @@ import (
 
 // mallShop is a store with one SKU at 100.00 and a mall token (mall_app).
 type mallShop struct {
-	env              *testenv.Env
-	clock            *testenv.Clock
-	org, store, sku  int
-	mallTok, ownTok  string
-	otherTok         string
+	env             *testenv.Env
+	clock           *testenv.Clock
+	org, store, sku int
+	mallTok, ownTok string
+	otherTok        string
 }
 
 var mallT0 = time.Date(2026, 6, 18, 2, 0, 0, 0, time.UTC)
@@ -62,15 +62,15 @@ const (
 )
 
 type teamOut struct {
-	ID, State                                 string
-	Size, MemberCount, TierSize               int
-	VirtualFilled                             bool
-	VirtualMembers                            int
-	MemberPrice, LeaderPrice                  struct{ Amount string }
-	Members                                   []struct {
-		BuyerRef, State       string
-		Leader                bool
-		PricePaid, RefundDue  struct{ Amount string }
+	ID, State                   string
+	Size, MemberCount, TierSize int
+	VirtualFilled               bool
+	VirtualMembers              int
+	MemberPrice, LeaderPrice    struct{ Amount string }
+	Members                     []struct {
+		BuyerRef, State      string
+		Leader               bool
+		PricePaid, RefundDue struct{ Amount string }
 	}
 }
 
@@ -129,7 +129,12 @@ func TestGroupBuyTeam(t *testing.T) {
 		// The leader cannot join twice; a friend forms the team; a repeat of
 		// the join returns the same membership.
 		wantCode(t, s.join(t, tm.ID, "leader-1", "j-0"), "CONFLICT")
-		var j struct{ JoinGroupBuyTeam struct{ ID string; Team struct{ State string } } }
+		var j struct {
+			JoinGroupBuyTeam struct {
+				ID   string
+				Team struct{ State string }
+			}
+		}
 		mustOK(t, s.env, s.mallTok, joinTeamQ, map[string]any{"team": tm.ID, "buyer": "friend-1", "key": "j-1"}, &j)
 		if j.JoinGroupBuyTeam.Team.State != "FORMED" {
 			t.Fatalf("a full team is %s", j.JoinGroupBuyTeam.Team.State)
@@ -234,8 +239,13 @@ func TestGroupBuyParallelJoins(t *testing.T) {
 		c := s.campaign(t, campaign.KindGROUP_BUY, schematype.CampaignRules{GroupBuy: &schematype.GroupBuyRule{
 			Tiers: []schematype.GroupTier{{TeamSize: 5, PercentOff: 30}}, FormWithinHours: 24}})
 		tm := s.open(t, c, "leader", nil, "open")
+		toks := []string{s.mallTok} // several mall app tokens, as several app servers would hold
+		for i := range 7 {
+			toks = append(toks, s.env.User(t, fmt.Sprintf("mall%d@brand.test", i), testenv.Grant{Org: s.org, Role: authz.RoleMall}))
+		}
 		got := parallel(200, func(i int) *testenv.Response {
-			return s.join(t, tm.ID, fmt.Sprintf("buyer-%d", i%100), fmt.Sprintf("key-%d", i))
+			return gql(t, s.env, toks[i%len(toks)], joinTeamQ, map[string]any{"team": tm.ID,
+				"buyer": fmt.Sprintf("buyer-%d", i%100), "key": fmt.Sprintf("key-%d", i)})
 		})
 		if got[""] != 4 || got["CONFLICT"] != 196 {
 			t.Fatalf("answers %v, want 4 successes and 196 CONFLICT", got)

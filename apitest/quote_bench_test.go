@@ -95,4 +95,3 @@ func BenchmarkQuoteCartHTTP(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
-

@@ -107,7 +107,9 @@ func JoinTeam(ctx context.Context, client *ent.Client, teamID int, buyerRef, key
 		// and not full, in one statement.
 		n, err := client.GroupBuyTeam.Update().
 			Where(groupbuyteam.ID(teamID), groupbuyteam.StateEQ(groupbuyteam.StateOPEN), groupbuyteam.ExpiresAtGT(now),
-				func(s *sql.Selector) { s.Where(sql.ColumnsLT(s.C(groupbuyteam.FieldMemberCount), s.C(groupbuyteam.FieldSize))) }).
+				func(s *sql.Selector) {
+					s.Where(sql.ColumnsLT(s.C(groupbuyteam.FieldMemberCount), s.C(groupbuyteam.FieldSize)))
+				}).
 			AddMemberCount(1).Save(ctx)
 		if err != nil {
 			return err
@@ -121,7 +123,9 @@ func JoinTeam(ctx context.Context, client *ent.Client, teamID int, buyerRef, key
 			return err
 		}
 		full, err = client.GroupBuyTeam.Query().Where(groupbuyteam.ID(teamID),
-			func(s *sql.Selector) { s.Where(sql.ColumnsGTE(s.C(groupbuyteam.FieldMemberCount), s.C(groupbuyteam.FieldSize))) }).Exist(ctx)
+			func(s *sql.Selector) {
+				s.Where(sql.ColumnsGTE(s.C(groupbuyteam.FieldMemberCount), s.C(groupbuyteam.FieldSize)))
+			}).Exist(ctx)
 		return err
 	})
 	switch {
