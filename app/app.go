@@ -192,6 +192,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Poll: cfg.WebhookPoll, Registerer: tel.Registry}
 	hooks.Init()
 	hooks.Install(client)
+	// Mall: 拼团 teams form or fail and 砍价 sessions expire at their time.
+	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
 	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer,
 		Content: contents, Alerts: alertSvc, Webhooks: hooks, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
 	tel.WatchRows(a.countRows)

@@ -17,12 +17,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -111,12 +115,16 @@ func checkColumn(t, c string) error {
 			alertrule.Table:          alertrule.ValidColumn,
 			asset.Table:              asset.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
+			bargainhelp.Table:        bargainhelp.ValidColumn,
+			bargainsession.Table:     bargainsession.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
 			casbinrule.Table:         casbinrule.ValidColumn,
 			collaboration.Table:      collaboration.ValidColumn,
 			content.Table:            content.ValidColumn,
 			engagementmetric.Table:   engagementmetric.ValidColumn,
 			experiment.Table:         experiment.ValidColumn,
+			groupbuymember.Table:     groupbuymember.ValidColumn,
+			groupbuyteam.Table:       groupbuyteam.ValidColumn,
 			insightsetting.Table:     insightsetting.ValidColumn,
 			insighttarget.Table:      insighttarget.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,

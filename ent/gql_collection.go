@@ -15,11 +15,15 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
@@ -817,6 +821,408 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BargainHelpQuery) CollectFields(ctx context.Context, satisfies ...string) (*BargainHelpQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BargainHelpQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(bargainhelp.Columns))
+		selectedFields = []string{bargainhelp.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[bargainhelp.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldOrganizationID)
+				fieldSeen[bargainhelp.FieldOrganizationID] = struct{}{}
+			}
+
+		case "session":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BargainSessionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, bargainsessionImplementors)...); err != nil {
+				return err
+			}
+			_q.withSession = query
+			if _, ok := fieldSeen[bargainhelp.FieldSessionID]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldSessionID)
+				fieldSeen[bargainhelp.FieldSessionID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[bargainhelp.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldCreatedAt)
+				fieldSeen[bargainhelp.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[bargainhelp.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldUpdatedAt)
+				fieldSeen[bargainhelp.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[bargainhelp.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldOrganizationID)
+				fieldSeen[bargainhelp.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[bargainhelp.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldStoreID)
+				fieldSeen[bargainhelp.FieldStoreID] = struct{}{}
+			}
+		case "sessionID":
+			if _, ok := fieldSeen[bargainhelp.FieldSessionID]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldSessionID)
+				fieldSeen[bargainhelp.FieldSessionID] = struct{}{}
+			}
+		case "helperRef":
+			if _, ok := fieldSeen[bargainhelp.FieldHelperRef]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldHelperRef)
+				fieldSeen[bargainhelp.FieldHelperRef] = struct{}{}
+			}
+		case "seq":
+			if _, ok := fieldSeen[bargainhelp.FieldSeq]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldSeq)
+				fieldSeen[bargainhelp.FieldSeq] = struct{}{}
+			}
+		case "cut":
+			if _, ok := fieldSeen[bargainhelp.FieldCut]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldCut)
+				fieldSeen[bargainhelp.FieldCut] = struct{}{}
+			}
+		case "priceAfter":
+			if _, ok := fieldSeen[bargainhelp.FieldPriceAfter]; !ok {
+				selectedFields = append(selectedFields, bargainhelp.FieldPriceAfter)
+				fieldSeen[bargainhelp.FieldPriceAfter] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type bargainhelpPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BargainHelpPaginateOption
+}
+
+func newBargainHelpPaginateArgs(rv map[string]any) *bargainhelpPaginateArgs {
+	args := &bargainhelpPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &BargainHelpOrder{Field: &BargainHelpOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithBargainHelpOrder(order))
+			}
+		case *BargainHelpOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithBargainHelpOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*BargainHelpWhereInput); ok {
+		args.opts = append(args.opts, WithBargainHelpFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BargainSessionQuery) CollectFields(ctx context.Context, satisfies ...string) (*BargainSessionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BargainSessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(bargainsession.Columns))
+		selectedFields = []string{bargainsession.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[bargainsession.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldOrganizationID)
+				fieldSeen[bargainsession.FieldOrganizationID] = struct{}{}
+			}
+
+		case "store":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StoreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, storeImplementors)...); err != nil {
+				return err
+			}
+			_q.withStore = query
+			if _, ok := fieldSeen[bargainsession.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldStoreID)
+				fieldSeen[bargainsession.FieldStoreID] = struct{}{}
+			}
+
+		case "campaign":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CampaignClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, campaignImplementors)...); err != nil {
+				return err
+			}
+			_q.withCampaign = query
+			if _, ok := fieldSeen[bargainsession.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldCampaignID)
+				fieldSeen[bargainsession.FieldCampaignID] = struct{}{}
+			}
+
+		case "sku":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SKUClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, skuImplementors)...); err != nil {
+				return err
+			}
+			_q.withSku = query
+			if _, ok := fieldSeen[bargainsession.FieldSkuID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldSkuID)
+				fieldSeen[bargainsession.FieldSkuID] = struct{}{}
+			}
+
+		case "helps":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BargainHelpClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, bargainhelpImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedHelps(alias, func(wq *BargainHelpQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[bargainsession.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldCreatedAt)
+				fieldSeen[bargainsession.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[bargainsession.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldUpdatedAt)
+				fieldSeen[bargainsession.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[bargainsession.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldOrganizationID)
+				fieldSeen[bargainsession.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[bargainsession.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldStoreID)
+				fieldSeen[bargainsession.FieldStoreID] = struct{}{}
+			}
+		case "campaignID":
+			if _, ok := fieldSeen[bargainsession.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldCampaignID)
+				fieldSeen[bargainsession.FieldCampaignID] = struct{}{}
+			}
+		case "skuID":
+			if _, ok := fieldSeen[bargainsession.FieldSkuID]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldSkuID)
+				fieldSeen[bargainsession.FieldSkuID] = struct{}{}
+			}
+		case "initiatorRef":
+			if _, ok := fieldSeen[bargainsession.FieldInitiatorRef]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldInitiatorRef)
+				fieldSeen[bargainsession.FieldInitiatorRef] = struct{}{}
+			}
+		case "startPrice":
+			if _, ok := fieldSeen[bargainsession.FieldStartPrice]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldStartPrice)
+				fieldSeen[bargainsession.FieldStartPrice] = struct{}{}
+			}
+		case "floorPrice":
+			if _, ok := fieldSeen[bargainsession.FieldFloorPrice]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldFloorPrice)
+				fieldSeen[bargainsession.FieldFloorPrice] = struct{}{}
+			}
+		case "currentPrice":
+			if _, ok := fieldSeen[bargainsession.FieldCurrentPrice]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldCurrentPrice)
+				fieldSeen[bargainsession.FieldCurrentPrice] = struct{}{}
+			}
+		case "helpersNeeded":
+			if _, ok := fieldSeen[bargainsession.FieldHelpersNeeded]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldHelpersNeeded)
+				fieldSeen[bargainsession.FieldHelpersNeeded] = struct{}{}
+			}
+		case "helpersCount":
+			if _, ok := fieldSeen[bargainsession.FieldHelpersCount]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldHelpersCount)
+				fieldSeen[bargainsession.FieldHelpersCount] = struct{}{}
+			}
+		case "buyRule":
+			if _, ok := fieldSeen[bargainsession.FieldBuyRule]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldBuyRule)
+				fieldSeen[bargainsession.FieldBuyRule] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[bargainsession.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldExpiresAt)
+				fieldSeen[bargainsession.FieldExpiresAt] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[bargainsession.FieldState]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldState)
+				fieldSeen[bargainsession.FieldState] = struct{}{}
+			}
+		case "purchasedPrice":
+			if _, ok := fieldSeen[bargainsession.FieldPurchasedPrice]; !ok {
+				selectedFields = append(selectedFields, bargainsession.FieldPurchasedPrice)
+				fieldSeen[bargainsession.FieldPurchasedPrice] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type bargainsessionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BargainSessionPaginateOption
+}
+
+func newBargainSessionPaginateArgs(rv map[string]any) *bargainsessionPaginateArgs {
+	args := &bargainsessionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*BargainSessionOrder:
+			args.opts = append(args.opts, WithBargainSessionOrder(v))
+		case []any:
+			var orders []*BargainSessionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &BargainSessionOrder{Field: &BargainSessionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithBargainSessionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*BargainSessionWhereInput); ok {
+		args.opts = append(args.opts, WithBargainSessionFilter(v.Filter))
 	}
 	return args
 }
@@ -2137,6 +2543,428 @@ func newExperimentPaginateArgs(rv map[string]any) *experimentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ExperimentWhereInput); ok {
 		args.opts = append(args.opts, WithExperimentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GroupBuyMemberQuery) CollectFields(ctx context.Context, satisfies ...string) (*GroupBuyMemberQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GroupBuyMemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(groupbuymember.Columns))
+		selectedFields = []string{groupbuymember.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[groupbuymember.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldOrganizationID)
+				fieldSeen[groupbuymember.FieldOrganizationID] = struct{}{}
+			}
+
+		case "team":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GroupBuyTeamClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, groupbuyteamImplementors)...); err != nil {
+				return err
+			}
+			_q.withTeam = query
+			if _, ok := fieldSeen[groupbuymember.FieldTeamID]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldTeamID)
+				fieldSeen[groupbuymember.FieldTeamID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[groupbuymember.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldCreatedAt)
+				fieldSeen[groupbuymember.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[groupbuymember.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldUpdatedAt)
+				fieldSeen[groupbuymember.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[groupbuymember.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldOrganizationID)
+				fieldSeen[groupbuymember.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[groupbuymember.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldStoreID)
+				fieldSeen[groupbuymember.FieldStoreID] = struct{}{}
+			}
+		case "teamID":
+			if _, ok := fieldSeen[groupbuymember.FieldTeamID]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldTeamID)
+				fieldSeen[groupbuymember.FieldTeamID] = struct{}{}
+			}
+		case "buyerRef":
+			if _, ok := fieldSeen[groupbuymember.FieldBuyerRef]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldBuyerRef)
+				fieldSeen[groupbuymember.FieldBuyerRef] = struct{}{}
+			}
+		case "leader":
+			if _, ok := fieldSeen[groupbuymember.FieldLeader]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldLeader)
+				fieldSeen[groupbuymember.FieldLeader] = struct{}{}
+			}
+		case "pricePaid":
+			if _, ok := fieldSeen[groupbuymember.FieldPricePaid]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldPricePaid)
+				fieldSeen[groupbuymember.FieldPricePaid] = struct{}{}
+			}
+		case "refundDue":
+			if _, ok := fieldSeen[groupbuymember.FieldRefundDue]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldRefundDue)
+				fieldSeen[groupbuymember.FieldRefundDue] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[groupbuymember.FieldState]; !ok {
+				selectedFields = append(selectedFields, groupbuymember.FieldState)
+				fieldSeen[groupbuymember.FieldState] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type groupbuymemberPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GroupBuyMemberPaginateOption
+}
+
+func newGroupBuyMemberPaginateArgs(rv map[string]any) *groupbuymemberPaginateArgs {
+	args := &groupbuymemberPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &GroupBuyMemberOrder{Field: &GroupBuyMemberOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithGroupBuyMemberOrder(order))
+			}
+		case *GroupBuyMemberOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithGroupBuyMemberOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*GroupBuyMemberWhereInput); ok {
+		args.opts = append(args.opts, WithGroupBuyMemberFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *GroupBuyTeamQuery) CollectFields(ctx context.Context, satisfies ...string) (*GroupBuyTeamQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *GroupBuyTeamQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(groupbuyteam.Columns))
+		selectedFields = []string{groupbuyteam.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[groupbuyteam.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldOrganizationID)
+				fieldSeen[groupbuyteam.FieldOrganizationID] = struct{}{}
+			}
+
+		case "store":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&StoreClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, storeImplementors)...); err != nil {
+				return err
+			}
+			_q.withStore = query
+			if _, ok := fieldSeen[groupbuyteam.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldStoreID)
+				fieldSeen[groupbuyteam.FieldStoreID] = struct{}{}
+			}
+
+		case "campaign":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CampaignClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, campaignImplementors)...); err != nil {
+				return err
+			}
+			_q.withCampaign = query
+			if _, ok := fieldSeen[groupbuyteam.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldCampaignID)
+				fieldSeen[groupbuyteam.FieldCampaignID] = struct{}{}
+			}
+
+		case "sku":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SKUClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, skuImplementors)...); err != nil {
+				return err
+			}
+			_q.withSku = query
+			if _, ok := fieldSeen[groupbuyteam.FieldSkuID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldSkuID)
+				fieldSeen[groupbuyteam.FieldSkuID] = struct{}{}
+			}
+
+		case "members":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GroupBuyMemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, groupbuymemberImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMembers(alias, func(wq *GroupBuyMemberQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[groupbuyteam.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldCreatedAt)
+				fieldSeen[groupbuyteam.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[groupbuyteam.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldUpdatedAt)
+				fieldSeen[groupbuyteam.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[groupbuyteam.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldOrganizationID)
+				fieldSeen[groupbuyteam.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[groupbuyteam.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldStoreID)
+				fieldSeen[groupbuyteam.FieldStoreID] = struct{}{}
+			}
+		case "campaignID":
+			if _, ok := fieldSeen[groupbuyteam.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldCampaignID)
+				fieldSeen[groupbuyteam.FieldCampaignID] = struct{}{}
+			}
+		case "skuID":
+			if _, ok := fieldSeen[groupbuyteam.FieldSkuID]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldSkuID)
+				fieldSeen[groupbuyteam.FieldSkuID] = struct{}{}
+			}
+		case "leaderRef":
+			if _, ok := fieldSeen[groupbuyteam.FieldLeaderRef]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldLeaderRef)
+				fieldSeen[groupbuyteam.FieldLeaderRef] = struct{}{}
+			}
+		case "size":
+			if _, ok := fieldSeen[groupbuyteam.FieldSize]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldSize)
+				fieldSeen[groupbuyteam.FieldSize] = struct{}{}
+			}
+		case "ladder":
+			if _, ok := fieldSeen[groupbuyteam.FieldLadder]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldLadder)
+				fieldSeen[groupbuyteam.FieldLadder] = struct{}{}
+			}
+		case "listPrice":
+			if _, ok := fieldSeen[groupbuyteam.FieldListPrice]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldListPrice)
+				fieldSeen[groupbuyteam.FieldListPrice] = struct{}{}
+			}
+		case "memberPrice":
+			if _, ok := fieldSeen[groupbuyteam.FieldMemberPrice]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldMemberPrice)
+				fieldSeen[groupbuyteam.FieldMemberPrice] = struct{}{}
+			}
+		case "leaderPrice":
+			if _, ok := fieldSeen[groupbuyteam.FieldLeaderPrice]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldLeaderPrice)
+				fieldSeen[groupbuyteam.FieldLeaderPrice] = struct{}{}
+			}
+		case "memberCount":
+			if _, ok := fieldSeen[groupbuyteam.FieldMemberCount]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldMemberCount)
+				fieldSeen[groupbuyteam.FieldMemberCount] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[groupbuyteam.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldExpiresAt)
+				fieldSeen[groupbuyteam.FieldExpiresAt] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[groupbuyteam.FieldState]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldState)
+				fieldSeen[groupbuyteam.FieldState] = struct{}{}
+			}
+		case "tierSize":
+			if _, ok := fieldSeen[groupbuyteam.FieldTierSize]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldTierSize)
+				fieldSeen[groupbuyteam.FieldTierSize] = struct{}{}
+			}
+		case "virtualFilled":
+			if _, ok := fieldSeen[groupbuyteam.FieldVirtualFilled]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldVirtualFilled)
+				fieldSeen[groupbuyteam.FieldVirtualFilled] = struct{}{}
+			}
+		case "virtualMembers":
+			if _, ok := fieldSeen[groupbuyteam.FieldVirtualMembers]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldVirtualMembers)
+				fieldSeen[groupbuyteam.FieldVirtualMembers] = struct{}{}
+			}
+		case "settledAt":
+			if _, ok := fieldSeen[groupbuyteam.FieldSettledAt]; !ok {
+				selectedFields = append(selectedFields, groupbuyteam.FieldSettledAt)
+				fieldSeen[groupbuyteam.FieldSettledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type groupbuyteamPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []GroupBuyTeamPaginateOption
+}
+
+func newGroupBuyTeamPaginateArgs(rv map[string]any) *groupbuyteamPaginateArgs {
+	args := &groupbuyteamPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*GroupBuyTeamOrder:
+			args.opts = append(args.opts, WithGroupBuyTeamOrder(v))
+		case []any:
+			var orders []*GroupBuyTeamOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &GroupBuyTeamOrder{Field: &GroupBuyTeamOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithGroupBuyTeamOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*GroupBuyTeamWhereInput); ok {
+		args.opts = append(args.opts, WithGroupBuyTeamFilter(v.Filter))
 	}
 	return args
 }

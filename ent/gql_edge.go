@@ -40,6 +40,66 @@ func (_m *Asset) Organization(ctx context.Context) (*Organization, error) {
 	return result, err
 }
 
+func (_m *BargainHelp) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainHelp) Session(ctx context.Context) (*BargainSession, error) {
+	result, err := _m.Edges.SessionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySession().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainSession) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainSession) Store(ctx context.Context) (*Store, error) {
+	result, err := _m.Edges.StoreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStore().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainSession) Campaign(ctx context.Context) (*Campaign, error) {
+	result, err := _m.Edges.CampaignOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCampaign().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainSession) Sku(ctx context.Context) (*SKU, error) {
+	result, err := _m.Edges.SkuOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySku().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BargainSession) Helps(ctx context.Context) (result []*BargainHelp, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedHelps(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.HelpsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHelps().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Campaign) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -255,6 +315,66 @@ func (_m *Experiment) Variants(ctx context.Context) (result []*Content, err erro
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVariants().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyMember) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyMember) Team(ctx context.Context) (*GroupBuyTeam, error) {
+	result, err := _m.Edges.TeamOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTeam().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyTeam) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyTeam) Store(ctx context.Context) (*Store, error) {
+	result, err := _m.Edges.StoreOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStore().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyTeam) Campaign(ctx context.Context) (*Campaign, error) {
+	result, err := _m.Edges.CampaignOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCampaign().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyTeam) Sku(ctx context.Context) (*SKU, error) {
+	result, err := _m.Edges.SkuOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySku().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *GroupBuyTeam) Members(ctx context.Context) (result []*GroupBuyMember, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMembers(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MembersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMembers().All(ctx)
 	}
 	return result, err
 }

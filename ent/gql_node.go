@@ -15,11 +15,15 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/internal"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/kolsettlement"
@@ -69,6 +73,16 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
 
+var bargainhelpImplementors = []string{"BargainHelp", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BargainHelp) IsNode() {}
+
+var bargainsessionImplementors = []string{"BargainSession", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BargainSession) IsNode() {}
+
 var campaignImplementors = []string{"Campaign", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -93,6 +107,16 @@ var experimentImplementors = []string{"Experiment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Experiment) IsNode() {}
+
+var groupbuymemberImplementors = []string{"GroupBuyMember", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GroupBuyMember) IsNode() {}
+
+var groupbuyteamImplementors = []string{"GroupBuyTeam", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*GroupBuyTeam) IsNode() {}
 
 var kolpartnerImplementors = []string{"KOLPartner", "Node"}
 
@@ -296,6 +320,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case bargainhelp.Table:
+		query := c.BargainHelp.Query().
+			Where(bargainhelp.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, bargainhelpImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case bargainsession.Table:
+		query := c.BargainSession.Query().
+			Where(bargainsession.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, bargainsessionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case campaign.Table:
 		query := c.Campaign.Query().
 			Where(campaign.ID(id))
@@ -337,6 +379,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(experiment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, experimentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case groupbuymember.Table:
+		query := c.GroupBuyMember.Query().
+			Where(groupbuymember.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, groupbuymemberImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case groupbuyteam.Table:
+		query := c.GroupBuyTeam.Query().
+			Where(groupbuyteam.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, groupbuyteamImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -638,6 +698,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case bargainhelp.Table:
+		query := c.BargainHelp.Query().
+			Where(bargainhelp.IDIn(ids...))
+		query, err := query.CollectFields(ctx, bargainhelpImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case bargainsession.Table:
+		query := c.BargainSession.Query().
+			Where(bargainsession.IDIn(ids...))
+		query, err := query.CollectFields(ctx, bargainsessionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case campaign.Table:
 		query := c.Campaign.Query().
 			Where(campaign.IDIn(ids...))
@@ -706,6 +798,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Experiment.Query().
 			Where(experiment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, experimentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case groupbuymember.Table:
+		query := c.GroupBuyMember.Query().
+			Where(groupbuymember.IDIn(ids...))
+		query, err := query.CollectFields(ctx, groupbuymemberImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case groupbuyteam.Table:
+		query := c.GroupBuyTeam.Query().
+			Where(groupbuyteam.IDIn(ids...))
+		query, err := query.CollectFields(ctx, groupbuyteamImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -19,11 +19,15 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
@@ -1868,6 +1872,706 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BargainHelpEdge is the edge representation of BargainHelp.
+type BargainHelpEdge struct {
+	Node   *BargainHelp `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// BargainHelpConnection is the connection containing edges to BargainHelp.
+type BargainHelpConnection struct {
+	Edges      []*BargainHelpEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *BargainHelpConnection) build(nodes []*BargainHelp, pager *bargainhelpPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *BargainHelp
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *BargainHelp {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *BargainHelp {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BargainHelpEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BargainHelpEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BargainHelpPaginateOption enables pagination customization.
+type BargainHelpPaginateOption func(*bargainhelpPager) error
+
+// WithBargainHelpOrder configures pagination ordering.
+func WithBargainHelpOrder(order *BargainHelpOrder) BargainHelpPaginateOption {
+	if order == nil {
+		order = DefaultBargainHelpOrder
+	}
+	o := *order
+	return func(pager *bargainhelpPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultBargainHelpOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithBargainHelpFilter configures pagination filter.
+func WithBargainHelpFilter(filter func(*BargainHelpQuery) (*BargainHelpQuery, error)) BargainHelpPaginateOption {
+	return func(pager *bargainhelpPager) error {
+		if filter == nil {
+			return errors.New("BargainHelpQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type bargainhelpPager struct {
+	reverse bool
+	order   *BargainHelpOrder
+	filter  func(*BargainHelpQuery) (*BargainHelpQuery, error)
+}
+
+func newBargainHelpPager(opts []BargainHelpPaginateOption, reverse bool) (*bargainhelpPager, error) {
+	pager := &bargainhelpPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultBargainHelpOrder
+	}
+	return pager, nil
+}
+
+func (p *bargainhelpPager) applyFilter(query *BargainHelpQuery) (*BargainHelpQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *bargainhelpPager) toCursor(_m *BargainHelp) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *bargainhelpPager) applyCursors(query *BargainHelpQuery, after, before *Cursor) (*BargainHelpQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBargainHelpOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *bargainhelpPager) applyOrder(query *BargainHelpQuery) *BargainHelpQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultBargainHelpOrder.Field {
+		query = query.Order(DefaultBargainHelpOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *bargainhelpPager) orderExpr(query *BargainHelpQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultBargainHelpOrder.Field {
+			b.Comma().Ident(DefaultBargainHelpOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to BargainHelp.
+func (_m *BargainHelpQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BargainHelpPaginateOption,
+) (*BargainHelpConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBargainHelpPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BargainHelpConnection{Edges: []*BargainHelpEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BargainHelpOrderFieldCreatedAt orders BargainHelp by created_at.
+	BargainHelpOrderFieldCreatedAt = &BargainHelpOrderField{
+		Value: func(_m *BargainHelp) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: bargainhelp.FieldCreatedAt,
+		toTerm: bargainhelp.ByCreatedAt,
+		toCursor: func(_m *BargainHelp) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BargainHelpOrderFieldUpdatedAt orders BargainHelp by updated_at.
+	BargainHelpOrderFieldUpdatedAt = &BargainHelpOrderField{
+		Value: func(_m *BargainHelp) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: bargainhelp.FieldUpdatedAt,
+		toTerm: bargainhelp.ByUpdatedAt,
+		toCursor: func(_m *BargainHelp) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BargainHelpOrderField) String() string {
+	var str string
+	switch f.column {
+	case BargainHelpOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BargainHelpOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BargainHelpOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BargainHelpOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BargainHelpOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BargainHelpOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BargainHelpOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid BargainHelpOrderField", str)
+	}
+	return nil
+}
+
+// BargainHelpOrderField defines the ordering field of BargainHelp.
+type BargainHelpOrderField struct {
+	// Value extracts the ordering value from the given BargainHelp.
+	Value    func(*BargainHelp) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) bargainhelp.OrderOption
+	toCursor func(*BargainHelp) Cursor
+}
+
+// BargainHelpOrder defines the ordering of BargainHelp.
+type BargainHelpOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *BargainHelpOrderField `json:"field"`
+}
+
+// DefaultBargainHelpOrder is the default ordering of BargainHelp.
+var DefaultBargainHelpOrder = &BargainHelpOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BargainHelpOrderField{
+		Value: func(_m *BargainHelp) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: bargainhelp.FieldID,
+		toTerm: bargainhelp.ByID,
+		toCursor: func(_m *BargainHelp) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts BargainHelp into BargainHelpEdge.
+func (_m *BargainHelp) ToEdge(order *BargainHelpOrder) *BargainHelpEdge {
+	if order == nil {
+		order = DefaultBargainHelpOrder
+	}
+	return &BargainHelpEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BargainSessionEdge is the edge representation of BargainSession.
+type BargainSessionEdge struct {
+	Node   *BargainSession `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// BargainSessionConnection is the connection containing edges to BargainSession.
+type BargainSessionConnection struct {
+	Edges      []*BargainSessionEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *BargainSessionConnection) build(nodes []*BargainSession, pager *bargainsessionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *BargainSession
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *BargainSession {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *BargainSession {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BargainSessionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BargainSessionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BargainSessionPaginateOption enables pagination customization.
+type BargainSessionPaginateOption func(*bargainsessionPager) error
+
+// WithBargainSessionOrder configures pagination ordering.
+func WithBargainSessionOrder(order []*BargainSessionOrder) BargainSessionPaginateOption {
+	return func(pager *bargainsessionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithBargainSessionFilter configures pagination filter.
+func WithBargainSessionFilter(filter func(*BargainSessionQuery) (*BargainSessionQuery, error)) BargainSessionPaginateOption {
+	return func(pager *bargainsessionPager) error {
+		if filter == nil {
+			return errors.New("BargainSessionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type bargainsessionPager struct {
+	reverse bool
+	order   []*BargainSessionOrder
+	filter  func(*BargainSessionQuery) (*BargainSessionQuery, error)
+}
+
+func newBargainSessionPager(opts []BargainSessionPaginateOption, reverse bool) (*bargainsessionPager, error) {
+	pager := &bargainsessionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *bargainsessionPager) applyFilter(query *BargainSessionQuery) (*BargainSessionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *bargainsessionPager) toCursor(_m *BargainSession) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *bargainsessionPager) applyCursors(query *BargainSessionQuery, after, before *Cursor) (*BargainSessionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultBargainSessionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *bargainsessionPager) applyOrder(query *BargainSessionQuery) *BargainSessionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultBargainSessionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultBargainSessionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *bargainsessionPager) orderExpr(query *BargainSessionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultBargainSessionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to BargainSession.
+func (_m *BargainSessionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BargainSessionPaginateOption,
+) (*BargainSessionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBargainSessionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BargainSessionConnection{Edges: []*BargainSessionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BargainSessionOrderFieldCreatedAt orders BargainSession by created_at.
+	BargainSessionOrderFieldCreatedAt = &BargainSessionOrderField{
+		Value: func(_m *BargainSession) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: bargainsession.FieldCreatedAt,
+		toTerm: bargainsession.ByCreatedAt,
+		toCursor: func(_m *BargainSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BargainSessionOrderFieldUpdatedAt orders BargainSession by updated_at.
+	BargainSessionOrderFieldUpdatedAt = &BargainSessionOrderField{
+		Value: func(_m *BargainSession) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: bargainsession.FieldUpdatedAt,
+		toTerm: bargainsession.ByUpdatedAt,
+		toCursor: func(_m *BargainSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// BargainSessionOrderFieldExpiresAt orders BargainSession by expires_at.
+	BargainSessionOrderFieldExpiresAt = &BargainSessionOrderField{
+		Value: func(_m *BargainSession) (ent.Value, error) {
+			return _m.ExpiresAt, nil
+		},
+		column: bargainsession.FieldExpiresAt,
+		toTerm: bargainsession.ByExpiresAt,
+		toCursor: func(_m *BargainSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExpiresAt,
+			}
+		},
+	}
+	// BargainSessionOrderFieldState orders BargainSession by state.
+	BargainSessionOrderFieldState = &BargainSessionOrderField{
+		Value: func(_m *BargainSession) (ent.Value, error) {
+			return _m.State, nil
+		},
+		column: bargainsession.FieldState,
+		toTerm: bargainsession.ByState,
+		toCursor: func(_m *BargainSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.State,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BargainSessionOrderField) String() string {
+	var str string
+	switch f.column {
+	case BargainSessionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BargainSessionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case BargainSessionOrderFieldExpiresAt.column:
+		str = "EXPIRES_AT"
+	case BargainSessionOrderFieldState.column:
+		str = "STATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BargainSessionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BargainSessionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BargainSessionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BargainSessionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BargainSessionOrderFieldUpdatedAt
+	case "EXPIRES_AT":
+		*f = *BargainSessionOrderFieldExpiresAt
+	case "STATE":
+		*f = *BargainSessionOrderFieldState
+	default:
+		return fmt.Errorf("%s is not a valid BargainSessionOrderField", str)
+	}
+	return nil
+}
+
+// BargainSessionOrderField defines the ordering field of BargainSession.
+type BargainSessionOrderField struct {
+	// Value extracts the ordering value from the given BargainSession.
+	Value    func(*BargainSession) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) bargainsession.OrderOption
+	toCursor func(*BargainSession) Cursor
+}
+
+// BargainSessionOrder defines the ordering of BargainSession.
+type BargainSessionOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *BargainSessionOrderField `json:"field"`
+}
+
+// DefaultBargainSessionOrder is the default ordering of BargainSession.
+var DefaultBargainSessionOrder = &BargainSessionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BargainSessionOrderField{
+		Value: func(_m *BargainSession) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: bargainsession.FieldID,
+		toTerm: bargainsession.ByID,
+		toCursor: func(_m *BargainSession) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts BargainSession into BargainSessionEdge.
+func (_m *BargainSession) ToEdge(order *BargainSessionOrder) *BargainSessionEdge {
+	if order == nil {
+		order = DefaultBargainSessionOrder
+	}
+	return &BargainSessionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3852,6 +4556,724 @@ func (_m *Experiment) ToEdge(order *ExperimentOrder) *ExperimentEdge {
 		order = DefaultExperimentOrder
 	}
 	return &ExperimentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GroupBuyMemberEdge is the edge representation of GroupBuyMember.
+type GroupBuyMemberEdge struct {
+	Node   *GroupBuyMember `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// GroupBuyMemberConnection is the connection containing edges to GroupBuyMember.
+type GroupBuyMemberConnection struct {
+	Edges      []*GroupBuyMemberEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *GroupBuyMemberConnection) build(nodes []*GroupBuyMember, pager *groupbuymemberPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GroupBuyMember
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GroupBuyMember {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GroupBuyMember {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GroupBuyMemberEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GroupBuyMemberEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GroupBuyMemberPaginateOption enables pagination customization.
+type GroupBuyMemberPaginateOption func(*groupbuymemberPager) error
+
+// WithGroupBuyMemberOrder configures pagination ordering.
+func WithGroupBuyMemberOrder(order *GroupBuyMemberOrder) GroupBuyMemberPaginateOption {
+	if order == nil {
+		order = DefaultGroupBuyMemberOrder
+	}
+	o := *order
+	return func(pager *groupbuymemberPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultGroupBuyMemberOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithGroupBuyMemberFilter configures pagination filter.
+func WithGroupBuyMemberFilter(filter func(*GroupBuyMemberQuery) (*GroupBuyMemberQuery, error)) GroupBuyMemberPaginateOption {
+	return func(pager *groupbuymemberPager) error {
+		if filter == nil {
+			return errors.New("GroupBuyMemberQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type groupbuymemberPager struct {
+	reverse bool
+	order   *GroupBuyMemberOrder
+	filter  func(*GroupBuyMemberQuery) (*GroupBuyMemberQuery, error)
+}
+
+func newGroupBuyMemberPager(opts []GroupBuyMemberPaginateOption, reverse bool) (*groupbuymemberPager, error) {
+	pager := &groupbuymemberPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultGroupBuyMemberOrder
+	}
+	return pager, nil
+}
+
+func (p *groupbuymemberPager) applyFilter(query *GroupBuyMemberQuery) (*GroupBuyMemberQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *groupbuymemberPager) toCursor(_m *GroupBuyMember) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *groupbuymemberPager) applyCursors(query *GroupBuyMemberQuery, after, before *Cursor) (*GroupBuyMemberQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultGroupBuyMemberOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *groupbuymemberPager) applyOrder(query *GroupBuyMemberQuery) *GroupBuyMemberQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultGroupBuyMemberOrder.Field {
+		query = query.Order(DefaultGroupBuyMemberOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *groupbuymemberPager) orderExpr(query *GroupBuyMemberQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultGroupBuyMemberOrder.Field {
+			b.Comma().Ident(DefaultGroupBuyMemberOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GroupBuyMember.
+func (_m *GroupBuyMemberQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GroupBuyMemberPaginateOption,
+) (*GroupBuyMemberConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGroupBuyMemberPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GroupBuyMemberConnection{Edges: []*GroupBuyMemberEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GroupBuyMemberOrderFieldCreatedAt orders GroupBuyMember by created_at.
+	GroupBuyMemberOrderFieldCreatedAt = &GroupBuyMemberOrderField{
+		Value: func(_m *GroupBuyMember) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: groupbuymember.FieldCreatedAt,
+		toTerm: groupbuymember.ByCreatedAt,
+		toCursor: func(_m *GroupBuyMember) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GroupBuyMemberOrderFieldUpdatedAt orders GroupBuyMember by updated_at.
+	GroupBuyMemberOrderFieldUpdatedAt = &GroupBuyMemberOrderField{
+		Value: func(_m *GroupBuyMember) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: groupbuymember.FieldUpdatedAt,
+		toTerm: groupbuymember.ByUpdatedAt,
+		toCursor: func(_m *GroupBuyMember) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GroupBuyMemberOrderField) String() string {
+	var str string
+	switch f.column {
+	case GroupBuyMemberOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GroupBuyMemberOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GroupBuyMemberOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GroupBuyMemberOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GroupBuyMemberOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GroupBuyMemberOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GroupBuyMemberOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid GroupBuyMemberOrderField", str)
+	}
+	return nil
+}
+
+// GroupBuyMemberOrderField defines the ordering field of GroupBuyMember.
+type GroupBuyMemberOrderField struct {
+	// Value extracts the ordering value from the given GroupBuyMember.
+	Value    func(*GroupBuyMember) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) groupbuymember.OrderOption
+	toCursor func(*GroupBuyMember) Cursor
+}
+
+// GroupBuyMemberOrder defines the ordering of GroupBuyMember.
+type GroupBuyMemberOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *GroupBuyMemberOrderField `json:"field"`
+}
+
+// DefaultGroupBuyMemberOrder is the default ordering of GroupBuyMember.
+var DefaultGroupBuyMemberOrder = &GroupBuyMemberOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GroupBuyMemberOrderField{
+		Value: func(_m *GroupBuyMember) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: groupbuymember.FieldID,
+		toTerm: groupbuymember.ByID,
+		toCursor: func(_m *GroupBuyMember) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GroupBuyMember into GroupBuyMemberEdge.
+func (_m *GroupBuyMember) ToEdge(order *GroupBuyMemberOrder) *GroupBuyMemberEdge {
+	if order == nil {
+		order = DefaultGroupBuyMemberOrder
+	}
+	return &GroupBuyMemberEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// GroupBuyTeamEdge is the edge representation of GroupBuyTeam.
+type GroupBuyTeamEdge struct {
+	Node   *GroupBuyTeam `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// GroupBuyTeamConnection is the connection containing edges to GroupBuyTeam.
+type GroupBuyTeamConnection struct {
+	Edges      []*GroupBuyTeamEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *GroupBuyTeamConnection) build(nodes []*GroupBuyTeam, pager *groupbuyteamPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *GroupBuyTeam
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *GroupBuyTeam {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *GroupBuyTeam {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*GroupBuyTeamEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &GroupBuyTeamEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// GroupBuyTeamPaginateOption enables pagination customization.
+type GroupBuyTeamPaginateOption func(*groupbuyteamPager) error
+
+// WithGroupBuyTeamOrder configures pagination ordering.
+func WithGroupBuyTeamOrder(order []*GroupBuyTeamOrder) GroupBuyTeamPaginateOption {
+	return func(pager *groupbuyteamPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithGroupBuyTeamFilter configures pagination filter.
+func WithGroupBuyTeamFilter(filter func(*GroupBuyTeamQuery) (*GroupBuyTeamQuery, error)) GroupBuyTeamPaginateOption {
+	return func(pager *groupbuyteamPager) error {
+		if filter == nil {
+			return errors.New("GroupBuyTeamQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type groupbuyteamPager struct {
+	reverse bool
+	order   []*GroupBuyTeamOrder
+	filter  func(*GroupBuyTeamQuery) (*GroupBuyTeamQuery, error)
+}
+
+func newGroupBuyTeamPager(opts []GroupBuyTeamPaginateOption, reverse bool) (*groupbuyteamPager, error) {
+	pager := &groupbuyteamPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *groupbuyteamPager) applyFilter(query *GroupBuyTeamQuery) (*GroupBuyTeamQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *groupbuyteamPager) toCursor(_m *GroupBuyTeam) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *groupbuyteamPager) applyCursors(query *GroupBuyTeamQuery, after, before *Cursor) (*GroupBuyTeamQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultGroupBuyTeamOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *groupbuyteamPager) applyOrder(query *GroupBuyTeamQuery) *GroupBuyTeamQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultGroupBuyTeamOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultGroupBuyTeamOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *groupbuyteamPager) orderExpr(query *GroupBuyTeamQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultGroupBuyTeamOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to GroupBuyTeam.
+func (_m *GroupBuyTeamQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...GroupBuyTeamPaginateOption,
+) (*GroupBuyTeamConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newGroupBuyTeamPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &GroupBuyTeamConnection{Edges: []*GroupBuyTeamEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// GroupBuyTeamOrderFieldCreatedAt orders GroupBuyTeam by created_at.
+	GroupBuyTeamOrderFieldCreatedAt = &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: groupbuyteam.FieldCreatedAt,
+		toTerm: groupbuyteam.ByCreatedAt,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// GroupBuyTeamOrderFieldUpdatedAt orders GroupBuyTeam by updated_at.
+	GroupBuyTeamOrderFieldUpdatedAt = &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: groupbuyteam.FieldUpdatedAt,
+		toTerm: groupbuyteam.ByUpdatedAt,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// GroupBuyTeamOrderFieldMemberCount orders GroupBuyTeam by member_count.
+	GroupBuyTeamOrderFieldMemberCount = &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.MemberCount, nil
+		},
+		column: groupbuyteam.FieldMemberCount,
+		toTerm: groupbuyteam.ByMemberCount,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.MemberCount,
+			}
+		},
+	}
+	// GroupBuyTeamOrderFieldExpiresAt orders GroupBuyTeam by expires_at.
+	GroupBuyTeamOrderFieldExpiresAt = &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.ExpiresAt, nil
+		},
+		column: groupbuyteam.FieldExpiresAt,
+		toTerm: groupbuyteam.ByExpiresAt,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExpiresAt,
+			}
+		},
+	}
+	// GroupBuyTeamOrderFieldState orders GroupBuyTeam by state.
+	GroupBuyTeamOrderFieldState = &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.State, nil
+		},
+		column: groupbuyteam.FieldState,
+		toTerm: groupbuyteam.ByState,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.State,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f GroupBuyTeamOrderField) String() string {
+	var str string
+	switch f.column {
+	case GroupBuyTeamOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case GroupBuyTeamOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case GroupBuyTeamOrderFieldMemberCount.column:
+		str = "MEMBER_COUNT"
+	case GroupBuyTeamOrderFieldExpiresAt.column:
+		str = "EXPIRES_AT"
+	case GroupBuyTeamOrderFieldState.column:
+		str = "STATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f GroupBuyTeamOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *GroupBuyTeamOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("GroupBuyTeamOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *GroupBuyTeamOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *GroupBuyTeamOrderFieldUpdatedAt
+	case "MEMBER_COUNT":
+		*f = *GroupBuyTeamOrderFieldMemberCount
+	case "EXPIRES_AT":
+		*f = *GroupBuyTeamOrderFieldExpiresAt
+	case "STATE":
+		*f = *GroupBuyTeamOrderFieldState
+	default:
+		return fmt.Errorf("%s is not a valid GroupBuyTeamOrderField", str)
+	}
+	return nil
+}
+
+// GroupBuyTeamOrderField defines the ordering field of GroupBuyTeam.
+type GroupBuyTeamOrderField struct {
+	// Value extracts the ordering value from the given GroupBuyTeam.
+	Value    func(*GroupBuyTeam) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) groupbuyteam.OrderOption
+	toCursor func(*GroupBuyTeam) Cursor
+}
+
+// GroupBuyTeamOrder defines the ordering of GroupBuyTeam.
+type GroupBuyTeamOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *GroupBuyTeamOrderField `json:"field"`
+}
+
+// DefaultGroupBuyTeamOrder is the default ordering of GroupBuyTeam.
+var DefaultGroupBuyTeamOrder = &GroupBuyTeamOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &GroupBuyTeamOrderField{
+		Value: func(_m *GroupBuyTeam) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: groupbuyteam.FieldID,
+		toTerm: groupbuyteam.ByID,
+		toCursor: func(_m *GroupBuyTeam) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts GroupBuyTeam into GroupBuyTeamEdge.
+func (_m *GroupBuyTeam) ToEdge(order *GroupBuyTeamOrder) *GroupBuyTeamEdge {
+	if order == nil {
+		order = DefaultGroupBuyTeamOrder
+	}
+	return &GroupBuyTeamEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -12,11 +12,15 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/kolsettlement"
 	"github.com/opsgraph/opsgraph/ent/membership"
@@ -2905,6 +2909,1002 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 		return predicates[0], nil
 	default:
 		return auditevent.And(predicates...), nil
+	}
+}
+
+// BargainHelpWhereInput represents a where input for filtering BargainHelp queries.
+type BargainHelpWhereInput struct {
+	Predicates []predicate.BargainHelp  `json:"-"`
+	Not        *BargainHelpWhereInput   `json:"not,omitempty"`
+	Or         []*BargainHelpWhereInput `json:"or,omitempty"`
+	And        []*BargainHelpWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+	StoreIDGT    *int  `json:"storeIDGT,omitempty"`
+	StoreIDGTE   *int  `json:"storeIDGTE,omitempty"`
+	StoreIDLT    *int  `json:"storeIDLT,omitempty"`
+	StoreIDLTE   *int  `json:"storeIDLTE,omitempty"`
+
+	// "session_id" field predicates.
+	SessionID      *int  `json:"sessionID,omitempty"`
+	SessionIDNEQ   *int  `json:"sessionIDNEQ,omitempty"`
+	SessionIDIn    []int `json:"sessionIDIn,omitempty"`
+	SessionIDNotIn []int `json:"sessionIDNotIn,omitempty"`
+
+	// "helper_ref" field predicates.
+	HelperRef             *string  `json:"helperRef,omitempty"`
+	HelperRefNEQ          *string  `json:"helperRefNEQ,omitempty"`
+	HelperRefIn           []string `json:"helperRefIn,omitempty"`
+	HelperRefNotIn        []string `json:"helperRefNotIn,omitempty"`
+	HelperRefGT           *string  `json:"helperRefGT,omitempty"`
+	HelperRefGTE          *string  `json:"helperRefGTE,omitempty"`
+	HelperRefLT           *string  `json:"helperRefLT,omitempty"`
+	HelperRefLTE          *string  `json:"helperRefLTE,omitempty"`
+	HelperRefContains     *string  `json:"helperRefContains,omitempty"`
+	HelperRefHasPrefix    *string  `json:"helperRefHasPrefix,omitempty"`
+	HelperRefHasSuffix    *string  `json:"helperRefHasSuffix,omitempty"`
+	HelperRefEqualFold    *string  `json:"helperRefEqualFold,omitempty"`
+	HelperRefContainsFold *string  `json:"helperRefContainsFold,omitempty"`
+
+	// "seq" field predicates.
+	Seq      *int  `json:"seq,omitempty"`
+	SeqNEQ   *int  `json:"seqNEQ,omitempty"`
+	SeqIn    []int `json:"seqIn,omitempty"`
+	SeqNotIn []int `json:"seqNotIn,omitempty"`
+	SeqGT    *int  `json:"seqGT,omitempty"`
+	SeqGTE   *int  `json:"seqGTE,omitempty"`
+	SeqLT    *int  `json:"seqLT,omitempty"`
+	SeqLTE   *int  `json:"seqLTE,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "session" edge predicates.
+	HasSession     *bool                       `json:"hasSession,omitempty"`
+	HasSessionWith []*BargainSessionWhereInput `json:"hasSessionWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BargainHelpWhereInput) AddPredicates(predicates ...predicate.BargainHelp) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BargainHelpWhereInput filter on the BargainHelpQuery builder.
+func (i *BargainHelpWhereInput) Filter(q *BargainHelpQuery) (*BargainHelpQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBargainHelpWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBargainHelpWhereInput is returned in case the BargainHelpWhereInput is empty.
+var ErrEmptyBargainHelpWhereInput = errors.New("ent: empty predicate BargainHelpWhereInput")
+
+// P returns a predicate for filtering bargainhelps.
+// An error is returned if the input is empty or invalid.
+func (i *BargainHelpWhereInput) P() (predicate.BargainHelp, error) {
+	var predicates []predicate.BargainHelp
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, bargainhelp.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.BargainHelp, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, bargainhelp.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.BargainHelp, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, bargainhelp.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, bargainhelp.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, bargainhelp.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, bargainhelp.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, bargainhelp.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, bargainhelp.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, bargainhelp.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, bargainhelp.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, bargainhelp.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, bargainhelp.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, bargainhelp.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, bargainhelp.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, bargainhelp.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, bargainhelp.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, bargainhelp.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, bargainhelp.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, bargainhelp.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, bargainhelp.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.StoreIDGT != nil {
+		predicates = append(predicates, bargainhelp.StoreIDGT(*i.StoreIDGT))
+	}
+	if i.StoreIDGTE != nil {
+		predicates = append(predicates, bargainhelp.StoreIDGTE(*i.StoreIDGTE))
+	}
+	if i.StoreIDLT != nil {
+		predicates = append(predicates, bargainhelp.StoreIDLT(*i.StoreIDLT))
+	}
+	if i.StoreIDLTE != nil {
+		predicates = append(predicates, bargainhelp.StoreIDLTE(*i.StoreIDLTE))
+	}
+	if i.SessionID != nil {
+		predicates = append(predicates, bargainhelp.SessionIDEQ(*i.SessionID))
+	}
+	if i.SessionIDNEQ != nil {
+		predicates = append(predicates, bargainhelp.SessionIDNEQ(*i.SessionIDNEQ))
+	}
+	if len(i.SessionIDIn) > 0 {
+		predicates = append(predicates, bargainhelp.SessionIDIn(i.SessionIDIn...))
+	}
+	if len(i.SessionIDNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.SessionIDNotIn(i.SessionIDNotIn...))
+	}
+	if i.HelperRef != nil {
+		predicates = append(predicates, bargainhelp.HelperRefEQ(*i.HelperRef))
+	}
+	if i.HelperRefNEQ != nil {
+		predicates = append(predicates, bargainhelp.HelperRefNEQ(*i.HelperRefNEQ))
+	}
+	if len(i.HelperRefIn) > 0 {
+		predicates = append(predicates, bargainhelp.HelperRefIn(i.HelperRefIn...))
+	}
+	if len(i.HelperRefNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.HelperRefNotIn(i.HelperRefNotIn...))
+	}
+	if i.HelperRefGT != nil {
+		predicates = append(predicates, bargainhelp.HelperRefGT(*i.HelperRefGT))
+	}
+	if i.HelperRefGTE != nil {
+		predicates = append(predicates, bargainhelp.HelperRefGTE(*i.HelperRefGTE))
+	}
+	if i.HelperRefLT != nil {
+		predicates = append(predicates, bargainhelp.HelperRefLT(*i.HelperRefLT))
+	}
+	if i.HelperRefLTE != nil {
+		predicates = append(predicates, bargainhelp.HelperRefLTE(*i.HelperRefLTE))
+	}
+	if i.HelperRefContains != nil {
+		predicates = append(predicates, bargainhelp.HelperRefContains(*i.HelperRefContains))
+	}
+	if i.HelperRefHasPrefix != nil {
+		predicates = append(predicates, bargainhelp.HelperRefHasPrefix(*i.HelperRefHasPrefix))
+	}
+	if i.HelperRefHasSuffix != nil {
+		predicates = append(predicates, bargainhelp.HelperRefHasSuffix(*i.HelperRefHasSuffix))
+	}
+	if i.HelperRefEqualFold != nil {
+		predicates = append(predicates, bargainhelp.HelperRefEqualFold(*i.HelperRefEqualFold))
+	}
+	if i.HelperRefContainsFold != nil {
+		predicates = append(predicates, bargainhelp.HelperRefContainsFold(*i.HelperRefContainsFold))
+	}
+	if i.Seq != nil {
+		predicates = append(predicates, bargainhelp.SeqEQ(*i.Seq))
+	}
+	if i.SeqNEQ != nil {
+		predicates = append(predicates, bargainhelp.SeqNEQ(*i.SeqNEQ))
+	}
+	if len(i.SeqIn) > 0 {
+		predicates = append(predicates, bargainhelp.SeqIn(i.SeqIn...))
+	}
+	if len(i.SeqNotIn) > 0 {
+		predicates = append(predicates, bargainhelp.SeqNotIn(i.SeqNotIn...))
+	}
+	if i.SeqGT != nil {
+		predicates = append(predicates, bargainhelp.SeqGT(*i.SeqGT))
+	}
+	if i.SeqGTE != nil {
+		predicates = append(predicates, bargainhelp.SeqGTE(*i.SeqGTE))
+	}
+	if i.SeqLT != nil {
+		predicates = append(predicates, bargainhelp.SeqLT(*i.SeqLT))
+	}
+	if i.SeqLTE != nil {
+		predicates = append(predicates, bargainhelp.SeqLTE(*i.SeqLTE))
+	}
+
+	if i.HasOrganization != nil {
+		p := bargainhelp.HasOrganization()
+		if !*i.HasOrganization {
+			p = bargainhelp.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainhelp.HasOrganizationWith(with...))
+	}
+	if i.HasSession != nil {
+		p := bargainhelp.HasSession()
+		if !*i.HasSession {
+			p = bargainhelp.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSessionWith) > 0 {
+		with := make([]predicate.BargainSession, 0, len(i.HasSessionWith))
+		for _, w := range i.HasSessionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSessionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainhelp.HasSessionWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBargainHelpWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return bargainhelp.And(predicates...), nil
+	}
+}
+
+// BargainSessionWhereInput represents a where input for filtering BargainSession queries.
+type BargainSessionWhereInput struct {
+	Predicates []predicate.BargainSession  `json:"-"`
+	Not        *BargainSessionWhereInput   `json:"not,omitempty"`
+	Or         []*BargainSessionWhereInput `json:"or,omitempty"`
+	And        []*BargainSessionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+
+	// "campaign_id" field predicates.
+	CampaignID      *int  `json:"campaignID,omitempty"`
+	CampaignIDNEQ   *int  `json:"campaignIDNEQ,omitempty"`
+	CampaignIDIn    []int `json:"campaignIDIn,omitempty"`
+	CampaignIDNotIn []int `json:"campaignIDNotIn,omitempty"`
+
+	// "sku_id" field predicates.
+	SkuID      *int  `json:"skuID,omitempty"`
+	SkuIDNEQ   *int  `json:"skuIDNEQ,omitempty"`
+	SkuIDIn    []int `json:"skuIDIn,omitempty"`
+	SkuIDNotIn []int `json:"skuIDNotIn,omitempty"`
+
+	// "initiator_ref" field predicates.
+	InitiatorRef             *string  `json:"initiatorRef,omitempty"`
+	InitiatorRefNEQ          *string  `json:"initiatorRefNEQ,omitempty"`
+	InitiatorRefIn           []string `json:"initiatorRefIn,omitempty"`
+	InitiatorRefNotIn        []string `json:"initiatorRefNotIn,omitempty"`
+	InitiatorRefGT           *string  `json:"initiatorRefGT,omitempty"`
+	InitiatorRefGTE          *string  `json:"initiatorRefGTE,omitempty"`
+	InitiatorRefLT           *string  `json:"initiatorRefLT,omitempty"`
+	InitiatorRefLTE          *string  `json:"initiatorRefLTE,omitempty"`
+	InitiatorRefContains     *string  `json:"initiatorRefContains,omitempty"`
+	InitiatorRefHasPrefix    *string  `json:"initiatorRefHasPrefix,omitempty"`
+	InitiatorRefHasSuffix    *string  `json:"initiatorRefHasSuffix,omitempty"`
+	InitiatorRefEqualFold    *string  `json:"initiatorRefEqualFold,omitempty"`
+	InitiatorRefContainsFold *string  `json:"initiatorRefContainsFold,omitempty"`
+
+	// "helpers_needed" field predicates.
+	HelpersNeeded      *int  `json:"helpersNeeded,omitempty"`
+	HelpersNeededNEQ   *int  `json:"helpersNeededNEQ,omitempty"`
+	HelpersNeededIn    []int `json:"helpersNeededIn,omitempty"`
+	HelpersNeededNotIn []int `json:"helpersNeededNotIn,omitempty"`
+	HelpersNeededGT    *int  `json:"helpersNeededGT,omitempty"`
+	HelpersNeededGTE   *int  `json:"helpersNeededGTE,omitempty"`
+	HelpersNeededLT    *int  `json:"helpersNeededLT,omitempty"`
+	HelpersNeededLTE   *int  `json:"helpersNeededLTE,omitempty"`
+
+	// "helpers_count" field predicates.
+	HelpersCount      *int  `json:"helpersCount,omitempty"`
+	HelpersCountNEQ   *int  `json:"helpersCountNEQ,omitempty"`
+	HelpersCountIn    []int `json:"helpersCountIn,omitempty"`
+	HelpersCountNotIn []int `json:"helpersCountNotIn,omitempty"`
+	HelpersCountGT    *int  `json:"helpersCountGT,omitempty"`
+	HelpersCountGTE   *int  `json:"helpersCountGTE,omitempty"`
+	HelpersCountLT    *int  `json:"helpersCountLT,omitempty"`
+	HelpersCountLTE   *int  `json:"helpersCountLTE,omitempty"`
+
+	// "buy_rule" field predicates.
+	BuyRule             *string  `json:"buyRule,omitempty"`
+	BuyRuleNEQ          *string  `json:"buyRuleNEQ,omitempty"`
+	BuyRuleIn           []string `json:"buyRuleIn,omitempty"`
+	BuyRuleNotIn        []string `json:"buyRuleNotIn,omitempty"`
+	BuyRuleGT           *string  `json:"buyRuleGT,omitempty"`
+	BuyRuleGTE          *string  `json:"buyRuleGTE,omitempty"`
+	BuyRuleLT           *string  `json:"buyRuleLT,omitempty"`
+	BuyRuleLTE          *string  `json:"buyRuleLTE,omitempty"`
+	BuyRuleContains     *string  `json:"buyRuleContains,omitempty"`
+	BuyRuleHasPrefix    *string  `json:"buyRuleHasPrefix,omitempty"`
+	BuyRuleHasSuffix    *string  `json:"buyRuleHasSuffix,omitempty"`
+	BuyRuleEqualFold    *string  `json:"buyRuleEqualFold,omitempty"`
+	BuyRuleContainsFold *string  `json:"buyRuleContainsFold,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "state" field predicates.
+	State      *bargainsession.State  `json:"state,omitempty"`
+	StateNEQ   *bargainsession.State  `json:"stateNEQ,omitempty"`
+	StateIn    []bargainsession.State `json:"stateIn,omitempty"`
+	StateNotIn []bargainsession.State `json:"stateNotIn,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "store" edge predicates.
+	HasStore     *bool              `json:"hasStore,omitempty"`
+	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+
+	// "campaign" edge predicates.
+	HasCampaign     *bool                 `json:"hasCampaign,omitempty"`
+	HasCampaignWith []*CampaignWhereInput `json:"hasCampaignWith,omitempty"`
+
+	// "sku" edge predicates.
+	HasSku     *bool            `json:"hasSku,omitempty"`
+	HasSkuWith []*SKUWhereInput `json:"hasSkuWith,omitempty"`
+
+	// "helps" edge predicates.
+	HasHelps     *bool                    `json:"hasHelps,omitempty"`
+	HasHelpsWith []*BargainHelpWhereInput `json:"hasHelpsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BargainSessionWhereInput) AddPredicates(predicates ...predicate.BargainSession) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BargainSessionWhereInput filter on the BargainSessionQuery builder.
+func (i *BargainSessionWhereInput) Filter(q *BargainSessionQuery) (*BargainSessionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBargainSessionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBargainSessionWhereInput is returned in case the BargainSessionWhereInput is empty.
+var ErrEmptyBargainSessionWhereInput = errors.New("ent: empty predicate BargainSessionWhereInput")
+
+// P returns a predicate for filtering bargainsessions.
+// An error is returned if the input is empty or invalid.
+func (i *BargainSessionWhereInput) P() (predicate.BargainSession, error) {
+	var predicates []predicate.BargainSession
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, bargainsession.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.BargainSession, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, bargainsession.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.BargainSession, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, bargainsession.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, bargainsession.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, bargainsession.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, bargainsession.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, bargainsession.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, bargainsession.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, bargainsession.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, bargainsession.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, bargainsession.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, bargainsession.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, bargainsession.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, bargainsession.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, bargainsession.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, bargainsession.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, bargainsession.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, bargainsession.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, bargainsession.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, bargainsession.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, bargainsession.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, bargainsession.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, bargainsession.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, bargainsession.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, bargainsession.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, bargainsession.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, bargainsession.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, bargainsession.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, bargainsession.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, bargainsession.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.CampaignID != nil {
+		predicates = append(predicates, bargainsession.CampaignIDEQ(*i.CampaignID))
+	}
+	if i.CampaignIDNEQ != nil {
+		predicates = append(predicates, bargainsession.CampaignIDNEQ(*i.CampaignIDNEQ))
+	}
+	if len(i.CampaignIDIn) > 0 {
+		predicates = append(predicates, bargainsession.CampaignIDIn(i.CampaignIDIn...))
+	}
+	if len(i.CampaignIDNotIn) > 0 {
+		predicates = append(predicates, bargainsession.CampaignIDNotIn(i.CampaignIDNotIn...))
+	}
+	if i.SkuID != nil {
+		predicates = append(predicates, bargainsession.SkuIDEQ(*i.SkuID))
+	}
+	if i.SkuIDNEQ != nil {
+		predicates = append(predicates, bargainsession.SkuIDNEQ(*i.SkuIDNEQ))
+	}
+	if len(i.SkuIDIn) > 0 {
+		predicates = append(predicates, bargainsession.SkuIDIn(i.SkuIDIn...))
+	}
+	if len(i.SkuIDNotIn) > 0 {
+		predicates = append(predicates, bargainsession.SkuIDNotIn(i.SkuIDNotIn...))
+	}
+	if i.InitiatorRef != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefEQ(*i.InitiatorRef))
+	}
+	if i.InitiatorRefNEQ != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefNEQ(*i.InitiatorRefNEQ))
+	}
+	if len(i.InitiatorRefIn) > 0 {
+		predicates = append(predicates, bargainsession.InitiatorRefIn(i.InitiatorRefIn...))
+	}
+	if len(i.InitiatorRefNotIn) > 0 {
+		predicates = append(predicates, bargainsession.InitiatorRefNotIn(i.InitiatorRefNotIn...))
+	}
+	if i.InitiatorRefGT != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefGT(*i.InitiatorRefGT))
+	}
+	if i.InitiatorRefGTE != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefGTE(*i.InitiatorRefGTE))
+	}
+	if i.InitiatorRefLT != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefLT(*i.InitiatorRefLT))
+	}
+	if i.InitiatorRefLTE != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefLTE(*i.InitiatorRefLTE))
+	}
+	if i.InitiatorRefContains != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefContains(*i.InitiatorRefContains))
+	}
+	if i.InitiatorRefHasPrefix != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefHasPrefix(*i.InitiatorRefHasPrefix))
+	}
+	if i.InitiatorRefHasSuffix != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefHasSuffix(*i.InitiatorRefHasSuffix))
+	}
+	if i.InitiatorRefEqualFold != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefEqualFold(*i.InitiatorRefEqualFold))
+	}
+	if i.InitiatorRefContainsFold != nil {
+		predicates = append(predicates, bargainsession.InitiatorRefContainsFold(*i.InitiatorRefContainsFold))
+	}
+	if i.HelpersNeeded != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededEQ(*i.HelpersNeeded))
+	}
+	if i.HelpersNeededNEQ != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededNEQ(*i.HelpersNeededNEQ))
+	}
+	if len(i.HelpersNeededIn) > 0 {
+		predicates = append(predicates, bargainsession.HelpersNeededIn(i.HelpersNeededIn...))
+	}
+	if len(i.HelpersNeededNotIn) > 0 {
+		predicates = append(predicates, bargainsession.HelpersNeededNotIn(i.HelpersNeededNotIn...))
+	}
+	if i.HelpersNeededGT != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededGT(*i.HelpersNeededGT))
+	}
+	if i.HelpersNeededGTE != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededGTE(*i.HelpersNeededGTE))
+	}
+	if i.HelpersNeededLT != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededLT(*i.HelpersNeededLT))
+	}
+	if i.HelpersNeededLTE != nil {
+		predicates = append(predicates, bargainsession.HelpersNeededLTE(*i.HelpersNeededLTE))
+	}
+	if i.HelpersCount != nil {
+		predicates = append(predicates, bargainsession.HelpersCountEQ(*i.HelpersCount))
+	}
+	if i.HelpersCountNEQ != nil {
+		predicates = append(predicates, bargainsession.HelpersCountNEQ(*i.HelpersCountNEQ))
+	}
+	if len(i.HelpersCountIn) > 0 {
+		predicates = append(predicates, bargainsession.HelpersCountIn(i.HelpersCountIn...))
+	}
+	if len(i.HelpersCountNotIn) > 0 {
+		predicates = append(predicates, bargainsession.HelpersCountNotIn(i.HelpersCountNotIn...))
+	}
+	if i.HelpersCountGT != nil {
+		predicates = append(predicates, bargainsession.HelpersCountGT(*i.HelpersCountGT))
+	}
+	if i.HelpersCountGTE != nil {
+		predicates = append(predicates, bargainsession.HelpersCountGTE(*i.HelpersCountGTE))
+	}
+	if i.HelpersCountLT != nil {
+		predicates = append(predicates, bargainsession.HelpersCountLT(*i.HelpersCountLT))
+	}
+	if i.HelpersCountLTE != nil {
+		predicates = append(predicates, bargainsession.HelpersCountLTE(*i.HelpersCountLTE))
+	}
+	if i.BuyRule != nil {
+		predicates = append(predicates, bargainsession.BuyRuleEQ(*i.BuyRule))
+	}
+	if i.BuyRuleNEQ != nil {
+		predicates = append(predicates, bargainsession.BuyRuleNEQ(*i.BuyRuleNEQ))
+	}
+	if len(i.BuyRuleIn) > 0 {
+		predicates = append(predicates, bargainsession.BuyRuleIn(i.BuyRuleIn...))
+	}
+	if len(i.BuyRuleNotIn) > 0 {
+		predicates = append(predicates, bargainsession.BuyRuleNotIn(i.BuyRuleNotIn...))
+	}
+	if i.BuyRuleGT != nil {
+		predicates = append(predicates, bargainsession.BuyRuleGT(*i.BuyRuleGT))
+	}
+	if i.BuyRuleGTE != nil {
+		predicates = append(predicates, bargainsession.BuyRuleGTE(*i.BuyRuleGTE))
+	}
+	if i.BuyRuleLT != nil {
+		predicates = append(predicates, bargainsession.BuyRuleLT(*i.BuyRuleLT))
+	}
+	if i.BuyRuleLTE != nil {
+		predicates = append(predicates, bargainsession.BuyRuleLTE(*i.BuyRuleLTE))
+	}
+	if i.BuyRuleContains != nil {
+		predicates = append(predicates, bargainsession.BuyRuleContains(*i.BuyRuleContains))
+	}
+	if i.BuyRuleHasPrefix != nil {
+		predicates = append(predicates, bargainsession.BuyRuleHasPrefix(*i.BuyRuleHasPrefix))
+	}
+	if i.BuyRuleHasSuffix != nil {
+		predicates = append(predicates, bargainsession.BuyRuleHasSuffix(*i.BuyRuleHasSuffix))
+	}
+	if i.BuyRuleEqualFold != nil {
+		predicates = append(predicates, bargainsession.BuyRuleEqualFold(*i.BuyRuleEqualFold))
+	}
+	if i.BuyRuleContainsFold != nil {
+		predicates = append(predicates, bargainsession.BuyRuleContainsFold(*i.BuyRuleContainsFold))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, bargainsession.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, bargainsession.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, bargainsession.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.State != nil {
+		predicates = append(predicates, bargainsession.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, bargainsession.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, bargainsession.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, bargainsession.StateNotIn(i.StateNotIn...))
+	}
+
+	if i.HasOrganization != nil {
+		p := bargainsession.HasOrganization()
+		if !*i.HasOrganization {
+			p = bargainsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainsession.HasOrganizationWith(with...))
+	}
+	if i.HasStore != nil {
+		p := bargainsession.HasStore()
+		if !*i.HasStore {
+			p = bargainsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStoreWith) > 0 {
+		with := make([]predicate.Store, 0, len(i.HasStoreWith))
+		for _, w := range i.HasStoreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStoreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainsession.HasStoreWith(with...))
+	}
+	if i.HasCampaign != nil {
+		p := bargainsession.HasCampaign()
+		if !*i.HasCampaign {
+			p = bargainsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCampaignWith) > 0 {
+		with := make([]predicate.Campaign, 0, len(i.HasCampaignWith))
+		for _, w := range i.HasCampaignWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCampaignWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainsession.HasCampaignWith(with...))
+	}
+	if i.HasSku != nil {
+		p := bargainsession.HasSku()
+		if !*i.HasSku {
+			p = bargainsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSkuWith) > 0 {
+		with := make([]predicate.SKU, 0, len(i.HasSkuWith))
+		for _, w := range i.HasSkuWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSkuWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainsession.HasSkuWith(with...))
+	}
+	if i.HasHelps != nil {
+		p := bargainsession.HasHelps()
+		if !*i.HasHelps {
+			p = bargainsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHelpsWith) > 0 {
+		with := make([]predicate.BargainHelp, 0, len(i.HasHelpsWith))
+		for _, w := range i.HasHelpsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHelpsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, bargainsession.HasHelpsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBargainSessionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return bargainsession.And(predicates...), nil
 	}
 }
 
@@ -5969,6 +6969,1080 @@ func (i *ExperimentWhereInput) P() (predicate.Experiment, error) {
 		return predicates[0], nil
 	default:
 		return experiment.And(predicates...), nil
+	}
+}
+
+// GroupBuyMemberWhereInput represents a where input for filtering GroupBuyMember queries.
+type GroupBuyMemberWhereInput struct {
+	Predicates []predicate.GroupBuyMember  `json:"-"`
+	Not        *GroupBuyMemberWhereInput   `json:"not,omitempty"`
+	Or         []*GroupBuyMemberWhereInput `json:"or,omitempty"`
+	And        []*GroupBuyMemberWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+	StoreIDGT    *int  `json:"storeIDGT,omitempty"`
+	StoreIDGTE   *int  `json:"storeIDGTE,omitempty"`
+	StoreIDLT    *int  `json:"storeIDLT,omitempty"`
+	StoreIDLTE   *int  `json:"storeIDLTE,omitempty"`
+
+	// "team_id" field predicates.
+	TeamID      *int  `json:"teamID,omitempty"`
+	TeamIDNEQ   *int  `json:"teamIDNEQ,omitempty"`
+	TeamIDIn    []int `json:"teamIDIn,omitempty"`
+	TeamIDNotIn []int `json:"teamIDNotIn,omitempty"`
+
+	// "buyer_ref" field predicates.
+	BuyerRef             *string  `json:"buyerRef,omitempty"`
+	BuyerRefNEQ          *string  `json:"buyerRefNEQ,omitempty"`
+	BuyerRefIn           []string `json:"buyerRefIn,omitempty"`
+	BuyerRefNotIn        []string `json:"buyerRefNotIn,omitempty"`
+	BuyerRefGT           *string  `json:"buyerRefGT,omitempty"`
+	BuyerRefGTE          *string  `json:"buyerRefGTE,omitempty"`
+	BuyerRefLT           *string  `json:"buyerRefLT,omitempty"`
+	BuyerRefLTE          *string  `json:"buyerRefLTE,omitempty"`
+	BuyerRefContains     *string  `json:"buyerRefContains,omitempty"`
+	BuyerRefHasPrefix    *string  `json:"buyerRefHasPrefix,omitempty"`
+	BuyerRefHasSuffix    *string  `json:"buyerRefHasSuffix,omitempty"`
+	BuyerRefEqualFold    *string  `json:"buyerRefEqualFold,omitempty"`
+	BuyerRefContainsFold *string  `json:"buyerRefContainsFold,omitempty"`
+
+	// "leader" field predicates.
+	Leader    *bool `json:"leader,omitempty"`
+	LeaderNEQ *bool `json:"leaderNEQ,omitempty"`
+
+	// "state" field predicates.
+	State      *groupbuymember.State  `json:"state,omitempty"`
+	StateNEQ   *groupbuymember.State  `json:"stateNEQ,omitempty"`
+	StateIn    []groupbuymember.State `json:"stateIn,omitempty"`
+	StateNotIn []groupbuymember.State `json:"stateNotIn,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "team" edge predicates.
+	HasTeam     *bool                     `json:"hasTeam,omitempty"`
+	HasTeamWith []*GroupBuyTeamWhereInput `json:"hasTeamWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GroupBuyMemberWhereInput) AddPredicates(predicates ...predicate.GroupBuyMember) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GroupBuyMemberWhereInput filter on the GroupBuyMemberQuery builder.
+func (i *GroupBuyMemberWhereInput) Filter(q *GroupBuyMemberQuery) (*GroupBuyMemberQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGroupBuyMemberWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGroupBuyMemberWhereInput is returned in case the GroupBuyMemberWhereInput is empty.
+var ErrEmptyGroupBuyMemberWhereInput = errors.New("ent: empty predicate GroupBuyMemberWhereInput")
+
+// P returns a predicate for filtering groupbuymembers.
+// An error is returned if the input is empty or invalid.
+func (i *GroupBuyMemberWhereInput) P() (predicate.GroupBuyMember, error) {
+	var predicates []predicate.GroupBuyMember
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, groupbuymember.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GroupBuyMember, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, groupbuymember.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GroupBuyMember, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, groupbuymember.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, groupbuymember.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, groupbuymember.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, groupbuymember.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, groupbuymember.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, groupbuymember.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, groupbuymember.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, groupbuymember.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, groupbuymember.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, groupbuymember.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, groupbuymember.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, groupbuymember.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, groupbuymember.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, groupbuymember.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, groupbuymember.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, groupbuymember.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, groupbuymember.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, groupbuymember.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.StoreIDGT != nil {
+		predicates = append(predicates, groupbuymember.StoreIDGT(*i.StoreIDGT))
+	}
+	if i.StoreIDGTE != nil {
+		predicates = append(predicates, groupbuymember.StoreIDGTE(*i.StoreIDGTE))
+	}
+	if i.StoreIDLT != nil {
+		predicates = append(predicates, groupbuymember.StoreIDLT(*i.StoreIDLT))
+	}
+	if i.StoreIDLTE != nil {
+		predicates = append(predicates, groupbuymember.StoreIDLTE(*i.StoreIDLTE))
+	}
+	if i.TeamID != nil {
+		predicates = append(predicates, groupbuymember.TeamIDEQ(*i.TeamID))
+	}
+	if i.TeamIDNEQ != nil {
+		predicates = append(predicates, groupbuymember.TeamIDNEQ(*i.TeamIDNEQ))
+	}
+	if len(i.TeamIDIn) > 0 {
+		predicates = append(predicates, groupbuymember.TeamIDIn(i.TeamIDIn...))
+	}
+	if len(i.TeamIDNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.TeamIDNotIn(i.TeamIDNotIn...))
+	}
+	if i.BuyerRef != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefEQ(*i.BuyerRef))
+	}
+	if i.BuyerRefNEQ != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefNEQ(*i.BuyerRefNEQ))
+	}
+	if len(i.BuyerRefIn) > 0 {
+		predicates = append(predicates, groupbuymember.BuyerRefIn(i.BuyerRefIn...))
+	}
+	if len(i.BuyerRefNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.BuyerRefNotIn(i.BuyerRefNotIn...))
+	}
+	if i.BuyerRefGT != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefGT(*i.BuyerRefGT))
+	}
+	if i.BuyerRefGTE != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefGTE(*i.BuyerRefGTE))
+	}
+	if i.BuyerRefLT != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefLT(*i.BuyerRefLT))
+	}
+	if i.BuyerRefLTE != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefLTE(*i.BuyerRefLTE))
+	}
+	if i.BuyerRefContains != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefContains(*i.BuyerRefContains))
+	}
+	if i.BuyerRefHasPrefix != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefHasPrefix(*i.BuyerRefHasPrefix))
+	}
+	if i.BuyerRefHasSuffix != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefHasSuffix(*i.BuyerRefHasSuffix))
+	}
+	if i.BuyerRefEqualFold != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefEqualFold(*i.BuyerRefEqualFold))
+	}
+	if i.BuyerRefContainsFold != nil {
+		predicates = append(predicates, groupbuymember.BuyerRefContainsFold(*i.BuyerRefContainsFold))
+	}
+	if i.Leader != nil {
+		predicates = append(predicates, groupbuymember.LeaderEQ(*i.Leader))
+	}
+	if i.LeaderNEQ != nil {
+		predicates = append(predicates, groupbuymember.LeaderNEQ(*i.LeaderNEQ))
+	}
+	if i.State != nil {
+		predicates = append(predicates, groupbuymember.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, groupbuymember.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, groupbuymember.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, groupbuymember.StateNotIn(i.StateNotIn...))
+	}
+
+	if i.HasOrganization != nil {
+		p := groupbuymember.HasOrganization()
+		if !*i.HasOrganization {
+			p = groupbuymember.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuymember.HasOrganizationWith(with...))
+	}
+	if i.HasTeam != nil {
+		p := groupbuymember.HasTeam()
+		if !*i.HasTeam {
+			p = groupbuymember.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTeamWith) > 0 {
+		with := make([]predicate.GroupBuyTeam, 0, len(i.HasTeamWith))
+		for _, w := range i.HasTeamWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTeamWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuymember.HasTeamWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGroupBuyMemberWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return groupbuymember.And(predicates...), nil
+	}
+}
+
+// GroupBuyTeamWhereInput represents a where input for filtering GroupBuyTeam queries.
+type GroupBuyTeamWhereInput struct {
+	Predicates []predicate.GroupBuyTeam  `json:"-"`
+	Not        *GroupBuyTeamWhereInput   `json:"not,omitempty"`
+	Or         []*GroupBuyTeamWhereInput `json:"or,omitempty"`
+	And        []*GroupBuyTeamWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID      *int  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ   *int  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn    []int `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn []int `json:"organizationIDNotIn,omitempty"`
+
+	// "store_id" field predicates.
+	StoreID      *int  `json:"storeID,omitempty"`
+	StoreIDNEQ   *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn    []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn []int `json:"storeIDNotIn,omitempty"`
+
+	// "campaign_id" field predicates.
+	CampaignID      *int  `json:"campaignID,omitempty"`
+	CampaignIDNEQ   *int  `json:"campaignIDNEQ,omitempty"`
+	CampaignIDIn    []int `json:"campaignIDIn,omitempty"`
+	CampaignIDNotIn []int `json:"campaignIDNotIn,omitempty"`
+
+	// "sku_id" field predicates.
+	SkuID      *int  `json:"skuID,omitempty"`
+	SkuIDNEQ   *int  `json:"skuIDNEQ,omitempty"`
+	SkuIDIn    []int `json:"skuIDIn,omitempty"`
+	SkuIDNotIn []int `json:"skuIDNotIn,omitempty"`
+
+	// "leader_ref" field predicates.
+	LeaderRef             *string  `json:"leaderRef,omitempty"`
+	LeaderRefNEQ          *string  `json:"leaderRefNEQ,omitempty"`
+	LeaderRefIn           []string `json:"leaderRefIn,omitempty"`
+	LeaderRefNotIn        []string `json:"leaderRefNotIn,omitempty"`
+	LeaderRefGT           *string  `json:"leaderRefGT,omitempty"`
+	LeaderRefGTE          *string  `json:"leaderRefGTE,omitempty"`
+	LeaderRefLT           *string  `json:"leaderRefLT,omitempty"`
+	LeaderRefLTE          *string  `json:"leaderRefLTE,omitempty"`
+	LeaderRefContains     *string  `json:"leaderRefContains,omitempty"`
+	LeaderRefHasPrefix    *string  `json:"leaderRefHasPrefix,omitempty"`
+	LeaderRefHasSuffix    *string  `json:"leaderRefHasSuffix,omitempty"`
+	LeaderRefEqualFold    *string  `json:"leaderRefEqualFold,omitempty"`
+	LeaderRefContainsFold *string  `json:"leaderRefContainsFold,omitempty"`
+
+	// "size" field predicates.
+	Size      *int  `json:"size,omitempty"`
+	SizeNEQ   *int  `json:"sizeNEQ,omitempty"`
+	SizeIn    []int `json:"sizeIn,omitempty"`
+	SizeNotIn []int `json:"sizeNotIn,omitempty"`
+	SizeGT    *int  `json:"sizeGT,omitempty"`
+	SizeGTE   *int  `json:"sizeGTE,omitempty"`
+	SizeLT    *int  `json:"sizeLT,omitempty"`
+	SizeLTE   *int  `json:"sizeLTE,omitempty"`
+
+	// "ladder" field predicates.
+	Ladder    *bool `json:"ladder,omitempty"`
+	LadderNEQ *bool `json:"ladderNEQ,omitempty"`
+
+	// "member_count" field predicates.
+	MemberCount      *int  `json:"memberCount,omitempty"`
+	MemberCountNEQ   *int  `json:"memberCountNEQ,omitempty"`
+	MemberCountIn    []int `json:"memberCountIn,omitempty"`
+	MemberCountNotIn []int `json:"memberCountNotIn,omitempty"`
+	MemberCountGT    *int  `json:"memberCountGT,omitempty"`
+	MemberCountGTE   *int  `json:"memberCountGTE,omitempty"`
+	MemberCountLT    *int  `json:"memberCountLT,omitempty"`
+	MemberCountLTE   *int  `json:"memberCountLTE,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "state" field predicates.
+	State      *groupbuyteam.State  `json:"state,omitempty"`
+	StateNEQ   *groupbuyteam.State  `json:"stateNEQ,omitempty"`
+	StateIn    []groupbuyteam.State `json:"stateIn,omitempty"`
+	StateNotIn []groupbuyteam.State `json:"stateNotIn,omitempty"`
+
+	// "tier_size" field predicates.
+	TierSize       *int  `json:"tierSize,omitempty"`
+	TierSizeNEQ    *int  `json:"tierSizeNEQ,omitempty"`
+	TierSizeIn     []int `json:"tierSizeIn,omitempty"`
+	TierSizeNotIn  []int `json:"tierSizeNotIn,omitempty"`
+	TierSizeGT     *int  `json:"tierSizeGT,omitempty"`
+	TierSizeGTE    *int  `json:"tierSizeGTE,omitempty"`
+	TierSizeLT     *int  `json:"tierSizeLT,omitempty"`
+	TierSizeLTE    *int  `json:"tierSizeLTE,omitempty"`
+	TierSizeIsNil  bool  `json:"tierSizeIsNil,omitempty"`
+	TierSizeNotNil bool  `json:"tierSizeNotNil,omitempty"`
+
+	// "virtual_filled" field predicates.
+	VirtualFilled    *bool `json:"virtualFilled,omitempty"`
+	VirtualFilledNEQ *bool `json:"virtualFilledNEQ,omitempty"`
+
+	// "virtual_members" field predicates.
+	VirtualMembers      *int  `json:"virtualMembers,omitempty"`
+	VirtualMembersNEQ   *int  `json:"virtualMembersNEQ,omitempty"`
+	VirtualMembersIn    []int `json:"virtualMembersIn,omitempty"`
+	VirtualMembersNotIn []int `json:"virtualMembersNotIn,omitempty"`
+	VirtualMembersGT    *int  `json:"virtualMembersGT,omitempty"`
+	VirtualMembersGTE   *int  `json:"virtualMembersGTE,omitempty"`
+	VirtualMembersLT    *int  `json:"virtualMembersLT,omitempty"`
+	VirtualMembersLTE   *int  `json:"virtualMembersLTE,omitempty"`
+
+	// "settled_at" field predicates.
+	SettledAt       *time.Time  `json:"settledAt,omitempty"`
+	SettledAtNEQ    *time.Time  `json:"settledAtNEQ,omitempty"`
+	SettledAtIn     []time.Time `json:"settledAtIn,omitempty"`
+	SettledAtNotIn  []time.Time `json:"settledAtNotIn,omitempty"`
+	SettledAtGT     *time.Time  `json:"settledAtGT,omitempty"`
+	SettledAtGTE    *time.Time  `json:"settledAtGTE,omitempty"`
+	SettledAtLT     *time.Time  `json:"settledAtLT,omitempty"`
+	SettledAtLTE    *time.Time  `json:"settledAtLTE,omitempty"`
+	SettledAtIsNil  bool        `json:"settledAtIsNil,omitempty"`
+	SettledAtNotNil bool        `json:"settledAtNotNil,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "store" edge predicates.
+	HasStore     *bool              `json:"hasStore,omitempty"`
+	HasStoreWith []*StoreWhereInput `json:"hasStoreWith,omitempty"`
+
+	// "campaign" edge predicates.
+	HasCampaign     *bool                 `json:"hasCampaign,omitempty"`
+	HasCampaignWith []*CampaignWhereInput `json:"hasCampaignWith,omitempty"`
+
+	// "sku" edge predicates.
+	HasSku     *bool            `json:"hasSku,omitempty"`
+	HasSkuWith []*SKUWhereInput `json:"hasSkuWith,omitempty"`
+
+	// "members" edge predicates.
+	HasMembers     *bool                       `json:"hasMembers,omitempty"`
+	HasMembersWith []*GroupBuyMemberWhereInput `json:"hasMembersWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *GroupBuyTeamWhereInput) AddPredicates(predicates ...predicate.GroupBuyTeam) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the GroupBuyTeamWhereInput filter on the GroupBuyTeamQuery builder.
+func (i *GroupBuyTeamWhereInput) Filter(q *GroupBuyTeamQuery) (*GroupBuyTeamQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyGroupBuyTeamWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyGroupBuyTeamWhereInput is returned in case the GroupBuyTeamWhereInput is empty.
+var ErrEmptyGroupBuyTeamWhereInput = errors.New("ent: empty predicate GroupBuyTeamWhereInput")
+
+// P returns a predicate for filtering groupbuyteams.
+// An error is returned if the input is empty or invalid.
+func (i *GroupBuyTeamWhereInput) P() (predicate.GroupBuyTeam, error) {
+	var predicates []predicate.GroupBuyTeam
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, groupbuyteam.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.GroupBuyTeam, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, groupbuyteam.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.GroupBuyTeam, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, groupbuyteam.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, groupbuyteam.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, groupbuyteam.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, groupbuyteam.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, groupbuyteam.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, groupbuyteam.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, groupbuyteam.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, groupbuyteam.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, groupbuyteam.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, groupbuyteam.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, groupbuyteam.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, groupbuyteam.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, groupbuyteam.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, groupbuyteam.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, groupbuyteam.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, groupbuyteam.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, groupbuyteam.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, groupbuyteam.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.CampaignID != nil {
+		predicates = append(predicates, groupbuyteam.CampaignIDEQ(*i.CampaignID))
+	}
+	if i.CampaignIDNEQ != nil {
+		predicates = append(predicates, groupbuyteam.CampaignIDNEQ(*i.CampaignIDNEQ))
+	}
+	if len(i.CampaignIDIn) > 0 {
+		predicates = append(predicates, groupbuyteam.CampaignIDIn(i.CampaignIDIn...))
+	}
+	if len(i.CampaignIDNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.CampaignIDNotIn(i.CampaignIDNotIn...))
+	}
+	if i.SkuID != nil {
+		predicates = append(predicates, groupbuyteam.SkuIDEQ(*i.SkuID))
+	}
+	if i.SkuIDNEQ != nil {
+		predicates = append(predicates, groupbuyteam.SkuIDNEQ(*i.SkuIDNEQ))
+	}
+	if len(i.SkuIDIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SkuIDIn(i.SkuIDIn...))
+	}
+	if len(i.SkuIDNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SkuIDNotIn(i.SkuIDNotIn...))
+	}
+	if i.LeaderRef != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefEQ(*i.LeaderRef))
+	}
+	if i.LeaderRefNEQ != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefNEQ(*i.LeaderRefNEQ))
+	}
+	if len(i.LeaderRefIn) > 0 {
+		predicates = append(predicates, groupbuyteam.LeaderRefIn(i.LeaderRefIn...))
+	}
+	if len(i.LeaderRefNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.LeaderRefNotIn(i.LeaderRefNotIn...))
+	}
+	if i.LeaderRefGT != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefGT(*i.LeaderRefGT))
+	}
+	if i.LeaderRefGTE != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefGTE(*i.LeaderRefGTE))
+	}
+	if i.LeaderRefLT != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefLT(*i.LeaderRefLT))
+	}
+	if i.LeaderRefLTE != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefLTE(*i.LeaderRefLTE))
+	}
+	if i.LeaderRefContains != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefContains(*i.LeaderRefContains))
+	}
+	if i.LeaderRefHasPrefix != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefHasPrefix(*i.LeaderRefHasPrefix))
+	}
+	if i.LeaderRefHasSuffix != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefHasSuffix(*i.LeaderRefHasSuffix))
+	}
+	if i.LeaderRefEqualFold != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefEqualFold(*i.LeaderRefEqualFold))
+	}
+	if i.LeaderRefContainsFold != nil {
+		predicates = append(predicates, groupbuyteam.LeaderRefContainsFold(*i.LeaderRefContainsFold))
+	}
+	if i.Size != nil {
+		predicates = append(predicates, groupbuyteam.SizeEQ(*i.Size))
+	}
+	if i.SizeNEQ != nil {
+		predicates = append(predicates, groupbuyteam.SizeNEQ(*i.SizeNEQ))
+	}
+	if len(i.SizeIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SizeIn(i.SizeIn...))
+	}
+	if len(i.SizeNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SizeNotIn(i.SizeNotIn...))
+	}
+	if i.SizeGT != nil {
+		predicates = append(predicates, groupbuyteam.SizeGT(*i.SizeGT))
+	}
+	if i.SizeGTE != nil {
+		predicates = append(predicates, groupbuyteam.SizeGTE(*i.SizeGTE))
+	}
+	if i.SizeLT != nil {
+		predicates = append(predicates, groupbuyteam.SizeLT(*i.SizeLT))
+	}
+	if i.SizeLTE != nil {
+		predicates = append(predicates, groupbuyteam.SizeLTE(*i.SizeLTE))
+	}
+	if i.Ladder != nil {
+		predicates = append(predicates, groupbuyteam.LadderEQ(*i.Ladder))
+	}
+	if i.LadderNEQ != nil {
+		predicates = append(predicates, groupbuyteam.LadderNEQ(*i.LadderNEQ))
+	}
+	if i.MemberCount != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountEQ(*i.MemberCount))
+	}
+	if i.MemberCountNEQ != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountNEQ(*i.MemberCountNEQ))
+	}
+	if len(i.MemberCountIn) > 0 {
+		predicates = append(predicates, groupbuyteam.MemberCountIn(i.MemberCountIn...))
+	}
+	if len(i.MemberCountNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.MemberCountNotIn(i.MemberCountNotIn...))
+	}
+	if i.MemberCountGT != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountGT(*i.MemberCountGT))
+	}
+	if i.MemberCountGTE != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountGTE(*i.MemberCountGTE))
+	}
+	if i.MemberCountLT != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountLT(*i.MemberCountLT))
+	}
+	if i.MemberCountLTE != nil {
+		predicates = append(predicates, groupbuyteam.MemberCountLTE(*i.MemberCountLTE))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, groupbuyteam.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, groupbuyteam.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.State != nil {
+		predicates = append(predicates, groupbuyteam.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, groupbuyteam.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, groupbuyteam.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.StateNotIn(i.StateNotIn...))
+	}
+	if i.TierSize != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeEQ(*i.TierSize))
+	}
+	if i.TierSizeNEQ != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeNEQ(*i.TierSizeNEQ))
+	}
+	if len(i.TierSizeIn) > 0 {
+		predicates = append(predicates, groupbuyteam.TierSizeIn(i.TierSizeIn...))
+	}
+	if len(i.TierSizeNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.TierSizeNotIn(i.TierSizeNotIn...))
+	}
+	if i.TierSizeGT != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeGT(*i.TierSizeGT))
+	}
+	if i.TierSizeGTE != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeGTE(*i.TierSizeGTE))
+	}
+	if i.TierSizeLT != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeLT(*i.TierSizeLT))
+	}
+	if i.TierSizeLTE != nil {
+		predicates = append(predicates, groupbuyteam.TierSizeLTE(*i.TierSizeLTE))
+	}
+	if i.TierSizeIsNil {
+		predicates = append(predicates, groupbuyteam.TierSizeIsNil())
+	}
+	if i.TierSizeNotNil {
+		predicates = append(predicates, groupbuyteam.TierSizeNotNil())
+	}
+	if i.VirtualFilled != nil {
+		predicates = append(predicates, groupbuyteam.VirtualFilledEQ(*i.VirtualFilled))
+	}
+	if i.VirtualFilledNEQ != nil {
+		predicates = append(predicates, groupbuyteam.VirtualFilledNEQ(*i.VirtualFilledNEQ))
+	}
+	if i.VirtualMembers != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersEQ(*i.VirtualMembers))
+	}
+	if i.VirtualMembersNEQ != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersNEQ(*i.VirtualMembersNEQ))
+	}
+	if len(i.VirtualMembersIn) > 0 {
+		predicates = append(predicates, groupbuyteam.VirtualMembersIn(i.VirtualMembersIn...))
+	}
+	if len(i.VirtualMembersNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.VirtualMembersNotIn(i.VirtualMembersNotIn...))
+	}
+	if i.VirtualMembersGT != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersGT(*i.VirtualMembersGT))
+	}
+	if i.VirtualMembersGTE != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersGTE(*i.VirtualMembersGTE))
+	}
+	if i.VirtualMembersLT != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersLT(*i.VirtualMembersLT))
+	}
+	if i.VirtualMembersLTE != nil {
+		predicates = append(predicates, groupbuyteam.VirtualMembersLTE(*i.VirtualMembersLTE))
+	}
+	if i.SettledAt != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtEQ(*i.SettledAt))
+	}
+	if i.SettledAtNEQ != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtNEQ(*i.SettledAtNEQ))
+	}
+	if len(i.SettledAtIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SettledAtIn(i.SettledAtIn...))
+	}
+	if len(i.SettledAtNotIn) > 0 {
+		predicates = append(predicates, groupbuyteam.SettledAtNotIn(i.SettledAtNotIn...))
+	}
+	if i.SettledAtGT != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtGT(*i.SettledAtGT))
+	}
+	if i.SettledAtGTE != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtGTE(*i.SettledAtGTE))
+	}
+	if i.SettledAtLT != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtLT(*i.SettledAtLT))
+	}
+	if i.SettledAtLTE != nil {
+		predicates = append(predicates, groupbuyteam.SettledAtLTE(*i.SettledAtLTE))
+	}
+	if i.SettledAtIsNil {
+		predicates = append(predicates, groupbuyteam.SettledAtIsNil())
+	}
+	if i.SettledAtNotNil {
+		predicates = append(predicates, groupbuyteam.SettledAtNotNil())
+	}
+
+	if i.HasOrganization != nil {
+		p := groupbuyteam.HasOrganization()
+		if !*i.HasOrganization {
+			p = groupbuyteam.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuyteam.HasOrganizationWith(with...))
+	}
+	if i.HasStore != nil {
+		p := groupbuyteam.HasStore()
+		if !*i.HasStore {
+			p = groupbuyteam.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStoreWith) > 0 {
+		with := make([]predicate.Store, 0, len(i.HasStoreWith))
+		for _, w := range i.HasStoreWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStoreWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuyteam.HasStoreWith(with...))
+	}
+	if i.HasCampaign != nil {
+		p := groupbuyteam.HasCampaign()
+		if !*i.HasCampaign {
+			p = groupbuyteam.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCampaignWith) > 0 {
+		with := make([]predicate.Campaign, 0, len(i.HasCampaignWith))
+		for _, w := range i.HasCampaignWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCampaignWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuyteam.HasCampaignWith(with...))
+	}
+	if i.HasSku != nil {
+		p := groupbuyteam.HasSku()
+		if !*i.HasSku {
+			p = groupbuyteam.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSkuWith) > 0 {
+		with := make([]predicate.SKU, 0, len(i.HasSkuWith))
+		for _, w := range i.HasSkuWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSkuWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuyteam.HasSkuWith(with...))
+	}
+	if i.HasMembers != nil {
+		p := groupbuyteam.HasMembers()
+		if !*i.HasMembers {
+			p = groupbuyteam.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMembersWith) > 0 {
+		with := make([]predicate.GroupBuyMember, 0, len(i.HasMembersWith))
+		for _, w := range i.HasMembersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMembersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, groupbuyteam.HasMembersWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyGroupBuyTeamWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return groupbuyteam.And(predicates...), nil
 	}
 }
 

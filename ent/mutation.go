@@ -16,12 +16,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -64,12 +68,16 @@ const (
 	TypeAlertRule          = "AlertRule"
 	TypeAsset              = "Asset"
 	TypeAuditEvent         = "AuditEvent"
+	TypeBargainHelp        = "BargainHelp"
+	TypeBargainSession     = "BargainSession"
 	TypeCampaign           = "Campaign"
 	TypeCasbinRule         = "CasbinRule"
 	TypeCollaboration      = "Collaboration"
 	TypeContent            = "Content"
 	TypeEngagementMetric   = "EngagementMetric"
 	TypeExperiment         = "Experiment"
+	TypeGroupBuyMember     = "GroupBuyMember"
+	TypeGroupBuyTeam       = "GroupBuyTeam"
 	TypeInsightSetting     = "InsightSetting"
 	TypeInsightTarget      = "InsightTarget"
 	TypeKOLPartner         = "KOLPartner"
@@ -5517,6 +5525,2904 @@ func (m *AuditEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// BargainHelpMutation represents an operation that mutates the BargainHelp nodes in the graph.
+type BargainHelpMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	helper_ref          *string
+	seq                 *int
+	addseq              *int
+	cut                 *schematype.Money
+	addcut              *schematype.Money
+	price_after         *schematype.Money
+	addprice_after      *schematype.Money
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	session             *int
+	clearedsession      bool
+	done                bool
+	oldValue            func(context.Context) (*BargainHelp, error)
+	predicates          []predicate.BargainHelp
+}
+
+var _ ent.Mutation = (*BargainHelpMutation)(nil)
+
+// bargainhelpOption allows management of the mutation configuration using functional options.
+type bargainhelpOption func(*BargainHelpMutation)
+
+// newBargainHelpMutation creates new mutation for the BargainHelp entity.
+func newBargainHelpMutation(c config, op Op, opts ...bargainhelpOption) *BargainHelpMutation {
+	m := &BargainHelpMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBargainHelp,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBargainHelpID sets the ID field of the mutation.
+func withBargainHelpID(id int) bargainhelpOption {
+	return func(m *BargainHelpMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BargainHelp
+		)
+		m.oldValue = func(ctx context.Context) (*BargainHelp, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BargainHelp.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBargainHelp sets the old BargainHelp of the mutation.
+func withBargainHelp(node *BargainHelp) bargainhelpOption {
+	return func(m *BargainHelpMutation) {
+		m.oldValue = func(context.Context) (*BargainHelp, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BargainHelpMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BargainHelpMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BargainHelpMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BargainHelpMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BargainHelp.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BargainHelpMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BargainHelpMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BargainHelpMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BargainHelpMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BargainHelpMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BargainHelpMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *BargainHelpMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *BargainHelpMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *BargainHelpMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *BargainHelpMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *BargainHelpMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *BargainHelpMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *BargainHelpMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *BargainHelpMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *BargainHelpMutation) SetSessionID(i int) {
+	m.session = &i
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *BargainHelpMutation) SessionID() (r int, exists bool) {
+	v := m.session
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldSessionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *BargainHelpMutation) ResetSessionID() {
+	m.session = nil
+}
+
+// SetHelperRef sets the "helper_ref" field.
+func (m *BargainHelpMutation) SetHelperRef(s string) {
+	m.helper_ref = &s
+}
+
+// HelperRef returns the value of the "helper_ref" field in the mutation.
+func (m *BargainHelpMutation) HelperRef() (r string, exists bool) {
+	v := m.helper_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHelperRef returns the old "helper_ref" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldHelperRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHelperRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHelperRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHelperRef: %w", err)
+	}
+	return oldValue.HelperRef, nil
+}
+
+// ResetHelperRef resets all changes to the "helper_ref" field.
+func (m *BargainHelpMutation) ResetHelperRef() {
+	m.helper_ref = nil
+}
+
+// SetSeq sets the "seq" field.
+func (m *BargainHelpMutation) SetSeq(i int) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *BargainHelpMutation) Seq() (r int, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *BargainHelpMutation) AddSeq(i int) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *BargainHelpMutation) AddedSeq() (r int, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *BargainHelpMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetCut sets the "cut" field.
+func (m *BargainHelpMutation) SetCut(s schematype.Money) {
+	m.cut = &s
+	m.addcut = nil
+}
+
+// Cut returns the value of the "cut" field in the mutation.
+func (m *BargainHelpMutation) Cut() (r schematype.Money, exists bool) {
+	v := m.cut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCut returns the old "cut" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldCut(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCut: %w", err)
+	}
+	return oldValue.Cut, nil
+}
+
+// AddCut adds s to the "cut" field.
+func (m *BargainHelpMutation) AddCut(s schematype.Money) {
+	if m.addcut != nil {
+		*m.addcut += s
+	} else {
+		m.addcut = &s
+	}
+}
+
+// AddedCut returns the value that was added to the "cut" field in this mutation.
+func (m *BargainHelpMutation) AddedCut() (r schematype.Money, exists bool) {
+	v := m.addcut
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCut resets all changes to the "cut" field.
+func (m *BargainHelpMutation) ResetCut() {
+	m.cut = nil
+	m.addcut = nil
+}
+
+// SetPriceAfter sets the "price_after" field.
+func (m *BargainHelpMutation) SetPriceAfter(s schematype.Money) {
+	m.price_after = &s
+	m.addprice_after = nil
+}
+
+// PriceAfter returns the value of the "price_after" field in the mutation.
+func (m *BargainHelpMutation) PriceAfter() (r schematype.Money, exists bool) {
+	v := m.price_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriceAfter returns the old "price_after" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldPriceAfter(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriceAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriceAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriceAfter: %w", err)
+	}
+	return oldValue.PriceAfter, nil
+}
+
+// AddPriceAfter adds s to the "price_after" field.
+func (m *BargainHelpMutation) AddPriceAfter(s schematype.Money) {
+	if m.addprice_after != nil {
+		*m.addprice_after += s
+	} else {
+		m.addprice_after = &s
+	}
+}
+
+// AddedPriceAfter returns the value that was added to the "price_after" field in this mutation.
+func (m *BargainHelpMutation) AddedPriceAfter() (r schematype.Money, exists bool) {
+	v := m.addprice_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriceAfter resets all changes to the "price_after" field.
+func (m *BargainHelpMutation) ResetPriceAfter() {
+	m.price_after = nil
+	m.addprice_after = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *BargainHelpMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *BargainHelpMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the BargainHelp entity.
+// If the BargainHelp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainHelpMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *BargainHelpMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *BargainHelpMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[bargainhelp.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *BargainHelpMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *BargainHelpMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *BargainHelpMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearSession clears the "session" edge to the BargainSession entity.
+func (m *BargainHelpMutation) ClearSession() {
+	m.clearedsession = true
+	m.clearedFields[bargainhelp.FieldSessionID] = struct{}{}
+}
+
+// SessionCleared reports if the "session" edge to the BargainSession entity was cleared.
+func (m *BargainHelpMutation) SessionCleared() bool {
+	return m.clearedsession
+}
+
+// SessionIDs returns the "session" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SessionID instead. It exists only for internal usage by the builders.
+func (m *BargainHelpMutation) SessionIDs() (ids []int) {
+	if id := m.session; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSession resets all changes to the "session" edge.
+func (m *BargainHelpMutation) ResetSession() {
+	m.session = nil
+	m.clearedsession = false
+}
+
+// Where appends a list predicates to the BargainHelpMutation builder.
+func (m *BargainHelpMutation) Where(ps ...predicate.BargainHelp) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BargainHelpMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BargainHelpMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BargainHelp, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BargainHelpMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BargainHelpMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BargainHelp).
+func (m *BargainHelpMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BargainHelpMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, bargainhelp.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, bargainhelp.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, bargainhelp.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, bargainhelp.FieldStoreID)
+	}
+	if m.session != nil {
+		fields = append(fields, bargainhelp.FieldSessionID)
+	}
+	if m.helper_ref != nil {
+		fields = append(fields, bargainhelp.FieldHelperRef)
+	}
+	if m.seq != nil {
+		fields = append(fields, bargainhelp.FieldSeq)
+	}
+	if m.cut != nil {
+		fields = append(fields, bargainhelp.FieldCut)
+	}
+	if m.price_after != nil {
+		fields = append(fields, bargainhelp.FieldPriceAfter)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, bargainhelp.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BargainHelpMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case bargainhelp.FieldCreatedAt:
+		return m.CreatedAt()
+	case bargainhelp.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case bargainhelp.FieldOrganizationID:
+		return m.OrganizationID()
+	case bargainhelp.FieldStoreID:
+		return m.StoreID()
+	case bargainhelp.FieldSessionID:
+		return m.SessionID()
+	case bargainhelp.FieldHelperRef:
+		return m.HelperRef()
+	case bargainhelp.FieldSeq:
+		return m.Seq()
+	case bargainhelp.FieldCut:
+		return m.Cut()
+	case bargainhelp.FieldPriceAfter:
+		return m.PriceAfter()
+	case bargainhelp.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BargainHelpMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case bargainhelp.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case bargainhelp.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case bargainhelp.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case bargainhelp.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case bargainhelp.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case bargainhelp.FieldHelperRef:
+		return m.OldHelperRef(ctx)
+	case bargainhelp.FieldSeq:
+		return m.OldSeq(ctx)
+	case bargainhelp.FieldCut:
+		return m.OldCut(ctx)
+	case bargainhelp.FieldPriceAfter:
+		return m.OldPriceAfter(ctx)
+	case bargainhelp.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown BargainHelp field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BargainHelpMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case bargainhelp.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case bargainhelp.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case bargainhelp.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case bargainhelp.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case bargainhelp.FieldSessionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case bargainhelp.FieldHelperRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHelperRef(v)
+		return nil
+	case bargainhelp.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case bargainhelp.FieldCut:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCut(v)
+		return nil
+	case bargainhelp.FieldPriceAfter:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriceAfter(v)
+		return nil
+	case bargainhelp.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BargainHelp field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BargainHelpMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, bargainhelp.FieldStoreID)
+	}
+	if m.addseq != nil {
+		fields = append(fields, bargainhelp.FieldSeq)
+	}
+	if m.addcut != nil {
+		fields = append(fields, bargainhelp.FieldCut)
+	}
+	if m.addprice_after != nil {
+		fields = append(fields, bargainhelp.FieldPriceAfter)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BargainHelpMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case bargainhelp.FieldStoreID:
+		return m.AddedStoreID()
+	case bargainhelp.FieldSeq:
+		return m.AddedSeq()
+	case bargainhelp.FieldCut:
+		return m.AddedCut()
+	case bargainhelp.FieldPriceAfter:
+		return m.AddedPriceAfter()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BargainHelpMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case bargainhelp.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case bargainhelp.FieldSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	case bargainhelp.FieldCut:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCut(v)
+		return nil
+	case bargainhelp.FieldPriceAfter:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriceAfter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BargainHelp numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BargainHelpMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BargainHelpMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BargainHelpMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown BargainHelp nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BargainHelpMutation) ResetField(name string) error {
+	switch name {
+	case bargainhelp.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case bargainhelp.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case bargainhelp.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case bargainhelp.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case bargainhelp.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case bargainhelp.FieldHelperRef:
+		m.ResetHelperRef()
+		return nil
+	case bargainhelp.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case bargainhelp.FieldCut:
+		m.ResetCut()
+		return nil
+	case bargainhelp.FieldPriceAfter:
+		m.ResetPriceAfter()
+		return nil
+	case bargainhelp.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainHelp field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BargainHelpMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, bargainhelp.EdgeOrganization)
+	}
+	if m.session != nil {
+		edges = append(edges, bargainhelp.EdgeSession)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BargainHelpMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case bargainhelp.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case bargainhelp.EdgeSession:
+		if id := m.session; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BargainHelpMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BargainHelpMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BargainHelpMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, bargainhelp.EdgeOrganization)
+	}
+	if m.clearedsession {
+		edges = append(edges, bargainhelp.EdgeSession)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BargainHelpMutation) EdgeCleared(name string) bool {
+	switch name {
+	case bargainhelp.EdgeOrganization:
+		return m.clearedorganization
+	case bargainhelp.EdgeSession:
+		return m.clearedsession
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BargainHelpMutation) ClearEdge(name string) error {
+	switch name {
+	case bargainhelp.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case bargainhelp.EdgeSession:
+		m.ClearSession()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainHelp unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BargainHelpMutation) ResetEdge(name string) error {
+	switch name {
+	case bargainhelp.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case bargainhelp.EdgeSession:
+		m.ResetSession()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainHelp edge %s", name)
+}
+
+// BargainSessionMutation represents an operation that mutates the BargainSession nodes in the graph.
+type BargainSessionMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	initiator_ref       *string
+	seed                *int64
+	addseed             *int64
+	start_price         *schematype.Money
+	addstart_price      *schematype.Money
+	floor_price         *schematype.Money
+	addfloor_price      *schematype.Money
+	current_price       *schematype.Money
+	addcurrent_price    *schematype.Money
+	helpers_needed      *int
+	addhelpers_needed   *int
+	helpers_count       *int
+	addhelpers_count    *int
+	buy_rule            *string
+	expires_at          *time.Time
+	state               *bargainsession.State
+	purchased_price     *schematype.Money
+	addpurchased_price  *schematype.Money
+	purchase_key        *string
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	store               *int
+	clearedstore        bool
+	campaign            *int
+	clearedcampaign     bool
+	sku                 *int
+	clearedsku          bool
+	helps               map[int]struct{}
+	removedhelps        map[int]struct{}
+	clearedhelps        bool
+	done                bool
+	oldValue            func(context.Context) (*BargainSession, error)
+	predicates          []predicate.BargainSession
+}
+
+var _ ent.Mutation = (*BargainSessionMutation)(nil)
+
+// bargainsessionOption allows management of the mutation configuration using functional options.
+type bargainsessionOption func(*BargainSessionMutation)
+
+// newBargainSessionMutation creates new mutation for the BargainSession entity.
+func newBargainSessionMutation(c config, op Op, opts ...bargainsessionOption) *BargainSessionMutation {
+	m := &BargainSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBargainSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBargainSessionID sets the ID field of the mutation.
+func withBargainSessionID(id int) bargainsessionOption {
+	return func(m *BargainSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BargainSession
+		)
+		m.oldValue = func(ctx context.Context) (*BargainSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BargainSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBargainSession sets the old BargainSession of the mutation.
+func withBargainSession(node *BargainSession) bargainsessionOption {
+	return func(m *BargainSessionMutation) {
+		m.oldValue = func(context.Context) (*BargainSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BargainSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BargainSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BargainSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BargainSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BargainSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BargainSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BargainSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BargainSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BargainSessionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BargainSessionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BargainSessionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *BargainSessionMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *BargainSessionMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *BargainSessionMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *BargainSessionMutation) SetStoreID(i int) {
+	m.store = &i
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *BargainSessionMutation) StoreID() (r int, exists bool) {
+	v := m.store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *BargainSessionMutation) ResetStoreID() {
+	m.store = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *BargainSessionMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *BargainSessionMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *BargainSessionMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetSkuID sets the "sku_id" field.
+func (m *BargainSessionMutation) SetSkuID(i int) {
+	m.sku = &i
+}
+
+// SkuID returns the value of the "sku_id" field in the mutation.
+func (m *BargainSessionMutation) SkuID() (r int, exists bool) {
+	v := m.sku
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkuID returns the old "sku_id" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldSkuID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkuID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkuID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkuID: %w", err)
+	}
+	return oldValue.SkuID, nil
+}
+
+// ResetSkuID resets all changes to the "sku_id" field.
+func (m *BargainSessionMutation) ResetSkuID() {
+	m.sku = nil
+}
+
+// SetInitiatorRef sets the "initiator_ref" field.
+func (m *BargainSessionMutation) SetInitiatorRef(s string) {
+	m.initiator_ref = &s
+}
+
+// InitiatorRef returns the value of the "initiator_ref" field in the mutation.
+func (m *BargainSessionMutation) InitiatorRef() (r string, exists bool) {
+	v := m.initiator_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiatorRef returns the old "initiator_ref" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldInitiatorRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiatorRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiatorRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiatorRef: %w", err)
+	}
+	return oldValue.InitiatorRef, nil
+}
+
+// ResetInitiatorRef resets all changes to the "initiator_ref" field.
+func (m *BargainSessionMutation) ResetInitiatorRef() {
+	m.initiator_ref = nil
+}
+
+// SetSeed sets the "seed" field.
+func (m *BargainSessionMutation) SetSeed(i int64) {
+	m.seed = &i
+	m.addseed = nil
+}
+
+// Seed returns the value of the "seed" field in the mutation.
+func (m *BargainSessionMutation) Seed() (r int64, exists bool) {
+	v := m.seed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeed returns the old "seed" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldSeed(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeed: %w", err)
+	}
+	return oldValue.Seed, nil
+}
+
+// AddSeed adds i to the "seed" field.
+func (m *BargainSessionMutation) AddSeed(i int64) {
+	if m.addseed != nil {
+		*m.addseed += i
+	} else {
+		m.addseed = &i
+	}
+}
+
+// AddedSeed returns the value that was added to the "seed" field in this mutation.
+func (m *BargainSessionMutation) AddedSeed() (r int64, exists bool) {
+	v := m.addseed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeed resets all changes to the "seed" field.
+func (m *BargainSessionMutation) ResetSeed() {
+	m.seed = nil
+	m.addseed = nil
+}
+
+// SetStartPrice sets the "start_price" field.
+func (m *BargainSessionMutation) SetStartPrice(s schematype.Money) {
+	m.start_price = &s
+	m.addstart_price = nil
+}
+
+// StartPrice returns the value of the "start_price" field in the mutation.
+func (m *BargainSessionMutation) StartPrice() (r schematype.Money, exists bool) {
+	v := m.start_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartPrice returns the old "start_price" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldStartPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartPrice: %w", err)
+	}
+	return oldValue.StartPrice, nil
+}
+
+// AddStartPrice adds s to the "start_price" field.
+func (m *BargainSessionMutation) AddStartPrice(s schematype.Money) {
+	if m.addstart_price != nil {
+		*m.addstart_price += s
+	} else {
+		m.addstart_price = &s
+	}
+}
+
+// AddedStartPrice returns the value that was added to the "start_price" field in this mutation.
+func (m *BargainSessionMutation) AddedStartPrice() (r schematype.Money, exists bool) {
+	v := m.addstart_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStartPrice resets all changes to the "start_price" field.
+func (m *BargainSessionMutation) ResetStartPrice() {
+	m.start_price = nil
+	m.addstart_price = nil
+}
+
+// SetFloorPrice sets the "floor_price" field.
+func (m *BargainSessionMutation) SetFloorPrice(s schematype.Money) {
+	m.floor_price = &s
+	m.addfloor_price = nil
+}
+
+// FloorPrice returns the value of the "floor_price" field in the mutation.
+func (m *BargainSessionMutation) FloorPrice() (r schematype.Money, exists bool) {
+	v := m.floor_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFloorPrice returns the old "floor_price" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldFloorPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFloorPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFloorPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFloorPrice: %w", err)
+	}
+	return oldValue.FloorPrice, nil
+}
+
+// AddFloorPrice adds s to the "floor_price" field.
+func (m *BargainSessionMutation) AddFloorPrice(s schematype.Money) {
+	if m.addfloor_price != nil {
+		*m.addfloor_price += s
+	} else {
+		m.addfloor_price = &s
+	}
+}
+
+// AddedFloorPrice returns the value that was added to the "floor_price" field in this mutation.
+func (m *BargainSessionMutation) AddedFloorPrice() (r schematype.Money, exists bool) {
+	v := m.addfloor_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFloorPrice resets all changes to the "floor_price" field.
+func (m *BargainSessionMutation) ResetFloorPrice() {
+	m.floor_price = nil
+	m.addfloor_price = nil
+}
+
+// SetCurrentPrice sets the "current_price" field.
+func (m *BargainSessionMutation) SetCurrentPrice(s schematype.Money) {
+	m.current_price = &s
+	m.addcurrent_price = nil
+}
+
+// CurrentPrice returns the value of the "current_price" field in the mutation.
+func (m *BargainSessionMutation) CurrentPrice() (r schematype.Money, exists bool) {
+	v := m.current_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrentPrice returns the old "current_price" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldCurrentPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrentPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrentPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrentPrice: %w", err)
+	}
+	return oldValue.CurrentPrice, nil
+}
+
+// AddCurrentPrice adds s to the "current_price" field.
+func (m *BargainSessionMutation) AddCurrentPrice(s schematype.Money) {
+	if m.addcurrent_price != nil {
+		*m.addcurrent_price += s
+	} else {
+		m.addcurrent_price = &s
+	}
+}
+
+// AddedCurrentPrice returns the value that was added to the "current_price" field in this mutation.
+func (m *BargainSessionMutation) AddedCurrentPrice() (r schematype.Money, exists bool) {
+	v := m.addcurrent_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCurrentPrice resets all changes to the "current_price" field.
+func (m *BargainSessionMutation) ResetCurrentPrice() {
+	m.current_price = nil
+	m.addcurrent_price = nil
+}
+
+// SetHelpersNeeded sets the "helpers_needed" field.
+func (m *BargainSessionMutation) SetHelpersNeeded(i int) {
+	m.helpers_needed = &i
+	m.addhelpers_needed = nil
+}
+
+// HelpersNeeded returns the value of the "helpers_needed" field in the mutation.
+func (m *BargainSessionMutation) HelpersNeeded() (r int, exists bool) {
+	v := m.helpers_needed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHelpersNeeded returns the old "helpers_needed" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldHelpersNeeded(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHelpersNeeded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHelpersNeeded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHelpersNeeded: %w", err)
+	}
+	return oldValue.HelpersNeeded, nil
+}
+
+// AddHelpersNeeded adds i to the "helpers_needed" field.
+func (m *BargainSessionMutation) AddHelpersNeeded(i int) {
+	if m.addhelpers_needed != nil {
+		*m.addhelpers_needed += i
+	} else {
+		m.addhelpers_needed = &i
+	}
+}
+
+// AddedHelpersNeeded returns the value that was added to the "helpers_needed" field in this mutation.
+func (m *BargainSessionMutation) AddedHelpersNeeded() (r int, exists bool) {
+	v := m.addhelpers_needed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHelpersNeeded resets all changes to the "helpers_needed" field.
+func (m *BargainSessionMutation) ResetHelpersNeeded() {
+	m.helpers_needed = nil
+	m.addhelpers_needed = nil
+}
+
+// SetHelpersCount sets the "helpers_count" field.
+func (m *BargainSessionMutation) SetHelpersCount(i int) {
+	m.helpers_count = &i
+	m.addhelpers_count = nil
+}
+
+// HelpersCount returns the value of the "helpers_count" field in the mutation.
+func (m *BargainSessionMutation) HelpersCount() (r int, exists bool) {
+	v := m.helpers_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHelpersCount returns the old "helpers_count" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldHelpersCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHelpersCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHelpersCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHelpersCount: %w", err)
+	}
+	return oldValue.HelpersCount, nil
+}
+
+// AddHelpersCount adds i to the "helpers_count" field.
+func (m *BargainSessionMutation) AddHelpersCount(i int) {
+	if m.addhelpers_count != nil {
+		*m.addhelpers_count += i
+	} else {
+		m.addhelpers_count = &i
+	}
+}
+
+// AddedHelpersCount returns the value that was added to the "helpers_count" field in this mutation.
+func (m *BargainSessionMutation) AddedHelpersCount() (r int, exists bool) {
+	v := m.addhelpers_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHelpersCount resets all changes to the "helpers_count" field.
+func (m *BargainSessionMutation) ResetHelpersCount() {
+	m.helpers_count = nil
+	m.addhelpers_count = nil
+}
+
+// SetBuyRule sets the "buy_rule" field.
+func (m *BargainSessionMutation) SetBuyRule(s string) {
+	m.buy_rule = &s
+}
+
+// BuyRule returns the value of the "buy_rule" field in the mutation.
+func (m *BargainSessionMutation) BuyRule() (r string, exists bool) {
+	v := m.buy_rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyRule returns the old "buy_rule" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldBuyRule(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyRule: %w", err)
+	}
+	return oldValue.BuyRule, nil
+}
+
+// ResetBuyRule resets all changes to the "buy_rule" field.
+func (m *BargainSessionMutation) ResetBuyRule() {
+	m.buy_rule = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *BargainSessionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *BargainSessionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *BargainSessionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetState sets the "state" field.
+func (m *BargainSessionMutation) SetState(b bargainsession.State) {
+	m.state = &b
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *BargainSessionMutation) State() (r bargainsession.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldState(ctx context.Context) (v bargainsession.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *BargainSessionMutation) ResetState() {
+	m.state = nil
+}
+
+// SetPurchasedPrice sets the "purchased_price" field.
+func (m *BargainSessionMutation) SetPurchasedPrice(s schematype.Money) {
+	m.purchased_price = &s
+	m.addpurchased_price = nil
+}
+
+// PurchasedPrice returns the value of the "purchased_price" field in the mutation.
+func (m *BargainSessionMutation) PurchasedPrice() (r schematype.Money, exists bool) {
+	v := m.purchased_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurchasedPrice returns the old "purchased_price" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldPurchasedPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurchasedPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurchasedPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurchasedPrice: %w", err)
+	}
+	return oldValue.PurchasedPrice, nil
+}
+
+// AddPurchasedPrice adds s to the "purchased_price" field.
+func (m *BargainSessionMutation) AddPurchasedPrice(s schematype.Money) {
+	if m.addpurchased_price != nil {
+		*m.addpurchased_price += s
+	} else {
+		m.addpurchased_price = &s
+	}
+}
+
+// AddedPurchasedPrice returns the value that was added to the "purchased_price" field in this mutation.
+func (m *BargainSessionMutation) AddedPurchasedPrice() (r schematype.Money, exists bool) {
+	v := m.addpurchased_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPurchasedPrice clears the value of the "purchased_price" field.
+func (m *BargainSessionMutation) ClearPurchasedPrice() {
+	m.purchased_price = nil
+	m.addpurchased_price = nil
+	m.clearedFields[bargainsession.FieldPurchasedPrice] = struct{}{}
+}
+
+// PurchasedPriceCleared returns if the "purchased_price" field was cleared in this mutation.
+func (m *BargainSessionMutation) PurchasedPriceCleared() bool {
+	_, ok := m.clearedFields[bargainsession.FieldPurchasedPrice]
+	return ok
+}
+
+// ResetPurchasedPrice resets all changes to the "purchased_price" field.
+func (m *BargainSessionMutation) ResetPurchasedPrice() {
+	m.purchased_price = nil
+	m.addpurchased_price = nil
+	delete(m.clearedFields, bargainsession.FieldPurchasedPrice)
+}
+
+// SetPurchaseKey sets the "purchase_key" field.
+func (m *BargainSessionMutation) SetPurchaseKey(s string) {
+	m.purchase_key = &s
+}
+
+// PurchaseKey returns the value of the "purchase_key" field in the mutation.
+func (m *BargainSessionMutation) PurchaseKey() (r string, exists bool) {
+	v := m.purchase_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurchaseKey returns the old "purchase_key" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldPurchaseKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurchaseKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurchaseKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurchaseKey: %w", err)
+	}
+	return oldValue.PurchaseKey, nil
+}
+
+// ClearPurchaseKey clears the value of the "purchase_key" field.
+func (m *BargainSessionMutation) ClearPurchaseKey() {
+	m.purchase_key = nil
+	m.clearedFields[bargainsession.FieldPurchaseKey] = struct{}{}
+}
+
+// PurchaseKeyCleared returns if the "purchase_key" field was cleared in this mutation.
+func (m *BargainSessionMutation) PurchaseKeyCleared() bool {
+	_, ok := m.clearedFields[bargainsession.FieldPurchaseKey]
+	return ok
+}
+
+// ResetPurchaseKey resets all changes to the "purchase_key" field.
+func (m *BargainSessionMutation) ResetPurchaseKey() {
+	m.purchase_key = nil
+	delete(m.clearedFields, bargainsession.FieldPurchaseKey)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *BargainSessionMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *BargainSessionMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the BargainSession entity.
+// If the BargainSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BargainSessionMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *BargainSessionMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *BargainSessionMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[bargainsession.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *BargainSessionMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *BargainSessionMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *BargainSessionMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStore clears the "store" edge to the Store entity.
+func (m *BargainSessionMutation) ClearStore() {
+	m.clearedstore = true
+	m.clearedFields[bargainsession.FieldStoreID] = struct{}{}
+}
+
+// StoreCleared reports if the "store" edge to the Store entity was cleared.
+func (m *BargainSessionMutation) StoreCleared() bool {
+	return m.clearedstore
+}
+
+// StoreIDs returns the "store" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StoreID instead. It exists only for internal usage by the builders.
+func (m *BargainSessionMutation) StoreIDs() (ids []int) {
+	if id := m.store; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStore resets all changes to the "store" edge.
+func (m *BargainSessionMutation) ResetStore() {
+	m.store = nil
+	m.clearedstore = false
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *BargainSessionMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[bargainsession.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *BargainSessionMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *BargainSessionMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *BargainSessionMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// ClearSku clears the "sku" edge to the SKU entity.
+func (m *BargainSessionMutation) ClearSku() {
+	m.clearedsku = true
+	m.clearedFields[bargainsession.FieldSkuID] = struct{}{}
+}
+
+// SkuCleared reports if the "sku" edge to the SKU entity was cleared.
+func (m *BargainSessionMutation) SkuCleared() bool {
+	return m.clearedsku
+}
+
+// SkuIDs returns the "sku" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SkuID instead. It exists only for internal usage by the builders.
+func (m *BargainSessionMutation) SkuIDs() (ids []int) {
+	if id := m.sku; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSku resets all changes to the "sku" edge.
+func (m *BargainSessionMutation) ResetSku() {
+	m.sku = nil
+	m.clearedsku = false
+}
+
+// AddHelpIDs adds the "helps" edge to the BargainHelp entity by ids.
+func (m *BargainSessionMutation) AddHelpIDs(ids ...int) {
+	if m.helps == nil {
+		m.helps = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.helps[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHelps clears the "helps" edge to the BargainHelp entity.
+func (m *BargainSessionMutation) ClearHelps() {
+	m.clearedhelps = true
+}
+
+// HelpsCleared reports if the "helps" edge to the BargainHelp entity was cleared.
+func (m *BargainSessionMutation) HelpsCleared() bool {
+	return m.clearedhelps
+}
+
+// RemoveHelpIDs removes the "helps" edge to the BargainHelp entity by IDs.
+func (m *BargainSessionMutation) RemoveHelpIDs(ids ...int) {
+	if m.removedhelps == nil {
+		m.removedhelps = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.helps, ids[i])
+		m.removedhelps[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHelps returns the removed IDs of the "helps" edge to the BargainHelp entity.
+func (m *BargainSessionMutation) RemovedHelpsIDs() (ids []int) {
+	for id := range m.removedhelps {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HelpsIDs returns the "helps" edge IDs in the mutation.
+func (m *BargainSessionMutation) HelpsIDs() (ids []int) {
+	for id := range m.helps {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHelps resets all changes to the "helps" edge.
+func (m *BargainSessionMutation) ResetHelps() {
+	m.helps = nil
+	m.clearedhelps = false
+	m.removedhelps = nil
+}
+
+// Where appends a list predicates to the BargainSessionMutation builder.
+func (m *BargainSessionMutation) Where(ps ...predicate.BargainSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BargainSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BargainSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BargainSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BargainSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BargainSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BargainSession).
+func (m *BargainSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BargainSessionMutation) Fields() []string {
+	fields := make([]string, 0, 19)
+	if m.created_at != nil {
+		fields = append(fields, bargainsession.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, bargainsession.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, bargainsession.FieldOrganizationID)
+	}
+	if m.store != nil {
+		fields = append(fields, bargainsession.FieldStoreID)
+	}
+	if m.campaign != nil {
+		fields = append(fields, bargainsession.FieldCampaignID)
+	}
+	if m.sku != nil {
+		fields = append(fields, bargainsession.FieldSkuID)
+	}
+	if m.initiator_ref != nil {
+		fields = append(fields, bargainsession.FieldInitiatorRef)
+	}
+	if m.seed != nil {
+		fields = append(fields, bargainsession.FieldSeed)
+	}
+	if m.start_price != nil {
+		fields = append(fields, bargainsession.FieldStartPrice)
+	}
+	if m.floor_price != nil {
+		fields = append(fields, bargainsession.FieldFloorPrice)
+	}
+	if m.current_price != nil {
+		fields = append(fields, bargainsession.FieldCurrentPrice)
+	}
+	if m.helpers_needed != nil {
+		fields = append(fields, bargainsession.FieldHelpersNeeded)
+	}
+	if m.helpers_count != nil {
+		fields = append(fields, bargainsession.FieldHelpersCount)
+	}
+	if m.buy_rule != nil {
+		fields = append(fields, bargainsession.FieldBuyRule)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, bargainsession.FieldExpiresAt)
+	}
+	if m.state != nil {
+		fields = append(fields, bargainsession.FieldState)
+	}
+	if m.purchased_price != nil {
+		fields = append(fields, bargainsession.FieldPurchasedPrice)
+	}
+	if m.purchase_key != nil {
+		fields = append(fields, bargainsession.FieldPurchaseKey)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, bargainsession.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BargainSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case bargainsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case bargainsession.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case bargainsession.FieldOrganizationID:
+		return m.OrganizationID()
+	case bargainsession.FieldStoreID:
+		return m.StoreID()
+	case bargainsession.FieldCampaignID:
+		return m.CampaignID()
+	case bargainsession.FieldSkuID:
+		return m.SkuID()
+	case bargainsession.FieldInitiatorRef:
+		return m.InitiatorRef()
+	case bargainsession.FieldSeed:
+		return m.Seed()
+	case bargainsession.FieldStartPrice:
+		return m.StartPrice()
+	case bargainsession.FieldFloorPrice:
+		return m.FloorPrice()
+	case bargainsession.FieldCurrentPrice:
+		return m.CurrentPrice()
+	case bargainsession.FieldHelpersNeeded:
+		return m.HelpersNeeded()
+	case bargainsession.FieldHelpersCount:
+		return m.HelpersCount()
+	case bargainsession.FieldBuyRule:
+		return m.BuyRule()
+	case bargainsession.FieldExpiresAt:
+		return m.ExpiresAt()
+	case bargainsession.FieldState:
+		return m.State()
+	case bargainsession.FieldPurchasedPrice:
+		return m.PurchasedPrice()
+	case bargainsession.FieldPurchaseKey:
+		return m.PurchaseKey()
+	case bargainsession.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BargainSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case bargainsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case bargainsession.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case bargainsession.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case bargainsession.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case bargainsession.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case bargainsession.FieldSkuID:
+		return m.OldSkuID(ctx)
+	case bargainsession.FieldInitiatorRef:
+		return m.OldInitiatorRef(ctx)
+	case bargainsession.FieldSeed:
+		return m.OldSeed(ctx)
+	case bargainsession.FieldStartPrice:
+		return m.OldStartPrice(ctx)
+	case bargainsession.FieldFloorPrice:
+		return m.OldFloorPrice(ctx)
+	case bargainsession.FieldCurrentPrice:
+		return m.OldCurrentPrice(ctx)
+	case bargainsession.FieldHelpersNeeded:
+		return m.OldHelpersNeeded(ctx)
+	case bargainsession.FieldHelpersCount:
+		return m.OldHelpersCount(ctx)
+	case bargainsession.FieldBuyRule:
+		return m.OldBuyRule(ctx)
+	case bargainsession.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case bargainsession.FieldState:
+		return m.OldState(ctx)
+	case bargainsession.FieldPurchasedPrice:
+		return m.OldPurchasedPrice(ctx)
+	case bargainsession.FieldPurchaseKey:
+		return m.OldPurchaseKey(ctx)
+	case bargainsession.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown BargainSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BargainSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case bargainsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case bargainsession.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case bargainsession.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case bargainsession.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case bargainsession.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case bargainsession.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkuID(v)
+		return nil
+	case bargainsession.FieldInitiatorRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiatorRef(v)
+		return nil
+	case bargainsession.FieldSeed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeed(v)
+		return nil
+	case bargainsession.FieldStartPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartPrice(v)
+		return nil
+	case bargainsession.FieldFloorPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFloorPrice(v)
+		return nil
+	case bargainsession.FieldCurrentPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrentPrice(v)
+		return nil
+	case bargainsession.FieldHelpersNeeded:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHelpersNeeded(v)
+		return nil
+	case bargainsession.FieldHelpersCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHelpersCount(v)
+		return nil
+	case bargainsession.FieldBuyRule:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyRule(v)
+		return nil
+	case bargainsession.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case bargainsession.FieldState:
+		v, ok := value.(bargainsession.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case bargainsession.FieldPurchasedPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurchasedPrice(v)
+		return nil
+	case bargainsession.FieldPurchaseKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurchaseKey(v)
+		return nil
+	case bargainsession.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BargainSessionMutation) AddedFields() []string {
+	var fields []string
+	if m.addseed != nil {
+		fields = append(fields, bargainsession.FieldSeed)
+	}
+	if m.addstart_price != nil {
+		fields = append(fields, bargainsession.FieldStartPrice)
+	}
+	if m.addfloor_price != nil {
+		fields = append(fields, bargainsession.FieldFloorPrice)
+	}
+	if m.addcurrent_price != nil {
+		fields = append(fields, bargainsession.FieldCurrentPrice)
+	}
+	if m.addhelpers_needed != nil {
+		fields = append(fields, bargainsession.FieldHelpersNeeded)
+	}
+	if m.addhelpers_count != nil {
+		fields = append(fields, bargainsession.FieldHelpersCount)
+	}
+	if m.addpurchased_price != nil {
+		fields = append(fields, bargainsession.FieldPurchasedPrice)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BargainSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case bargainsession.FieldSeed:
+		return m.AddedSeed()
+	case bargainsession.FieldStartPrice:
+		return m.AddedStartPrice()
+	case bargainsession.FieldFloorPrice:
+		return m.AddedFloorPrice()
+	case bargainsession.FieldCurrentPrice:
+		return m.AddedCurrentPrice()
+	case bargainsession.FieldHelpersNeeded:
+		return m.AddedHelpersNeeded()
+	case bargainsession.FieldHelpersCount:
+		return m.AddedHelpersCount()
+	case bargainsession.FieldPurchasedPrice:
+		return m.AddedPurchasedPrice()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BargainSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case bargainsession.FieldSeed:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeed(v)
+		return nil
+	case bargainsession.FieldStartPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStartPrice(v)
+		return nil
+	case bargainsession.FieldFloorPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFloorPrice(v)
+		return nil
+	case bargainsession.FieldCurrentPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCurrentPrice(v)
+		return nil
+	case bargainsession.FieldHelpersNeeded:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHelpersNeeded(v)
+		return nil
+	case bargainsession.FieldHelpersCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHelpersCount(v)
+		return nil
+	case bargainsession.FieldPurchasedPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPurchasedPrice(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BargainSessionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(bargainsession.FieldPurchasedPrice) {
+		fields = append(fields, bargainsession.FieldPurchasedPrice)
+	}
+	if m.FieldCleared(bargainsession.FieldPurchaseKey) {
+		fields = append(fields, bargainsession.FieldPurchaseKey)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BargainSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BargainSessionMutation) ClearField(name string) error {
+	switch name {
+	case bargainsession.FieldPurchasedPrice:
+		m.ClearPurchasedPrice()
+		return nil
+	case bargainsession.FieldPurchaseKey:
+		m.ClearPurchaseKey()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BargainSessionMutation) ResetField(name string) error {
+	switch name {
+	case bargainsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case bargainsession.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case bargainsession.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case bargainsession.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case bargainsession.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case bargainsession.FieldSkuID:
+		m.ResetSkuID()
+		return nil
+	case bargainsession.FieldInitiatorRef:
+		m.ResetInitiatorRef()
+		return nil
+	case bargainsession.FieldSeed:
+		m.ResetSeed()
+		return nil
+	case bargainsession.FieldStartPrice:
+		m.ResetStartPrice()
+		return nil
+	case bargainsession.FieldFloorPrice:
+		m.ResetFloorPrice()
+		return nil
+	case bargainsession.FieldCurrentPrice:
+		m.ResetCurrentPrice()
+		return nil
+	case bargainsession.FieldHelpersNeeded:
+		m.ResetHelpersNeeded()
+		return nil
+	case bargainsession.FieldHelpersCount:
+		m.ResetHelpersCount()
+		return nil
+	case bargainsession.FieldBuyRule:
+		m.ResetBuyRule()
+		return nil
+	case bargainsession.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case bargainsession.FieldState:
+		m.ResetState()
+		return nil
+	case bargainsession.FieldPurchasedPrice:
+		m.ResetPurchasedPrice()
+		return nil
+	case bargainsession.FieldPurchaseKey:
+		m.ResetPurchaseKey()
+		return nil
+	case bargainsession.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BargainSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.organization != nil {
+		edges = append(edges, bargainsession.EdgeOrganization)
+	}
+	if m.store != nil {
+		edges = append(edges, bargainsession.EdgeStore)
+	}
+	if m.campaign != nil {
+		edges = append(edges, bargainsession.EdgeCampaign)
+	}
+	if m.sku != nil {
+		edges = append(edges, bargainsession.EdgeSku)
+	}
+	if m.helps != nil {
+		edges = append(edges, bargainsession.EdgeHelps)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BargainSessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case bargainsession.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case bargainsession.EdgeStore:
+		if id := m.store; id != nil {
+			return []ent.Value{*id}
+		}
+	case bargainsession.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	case bargainsession.EdgeSku:
+		if id := m.sku; id != nil {
+			return []ent.Value{*id}
+		}
+	case bargainsession.EdgeHelps:
+		ids := make([]ent.Value, 0, len(m.helps))
+		for id := range m.helps {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BargainSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedhelps != nil {
+		edges = append(edges, bargainsession.EdgeHelps)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BargainSessionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case bargainsession.EdgeHelps:
+		ids := make([]ent.Value, 0, len(m.removedhelps))
+		for id := range m.removedhelps {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BargainSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedorganization {
+		edges = append(edges, bargainsession.EdgeOrganization)
+	}
+	if m.clearedstore {
+		edges = append(edges, bargainsession.EdgeStore)
+	}
+	if m.clearedcampaign {
+		edges = append(edges, bargainsession.EdgeCampaign)
+	}
+	if m.clearedsku {
+		edges = append(edges, bargainsession.EdgeSku)
+	}
+	if m.clearedhelps {
+		edges = append(edges, bargainsession.EdgeHelps)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BargainSessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case bargainsession.EdgeOrganization:
+		return m.clearedorganization
+	case bargainsession.EdgeStore:
+		return m.clearedstore
+	case bargainsession.EdgeCampaign:
+		return m.clearedcampaign
+	case bargainsession.EdgeSku:
+		return m.clearedsku
+	case bargainsession.EdgeHelps:
+		return m.clearedhelps
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BargainSessionMutation) ClearEdge(name string) error {
+	switch name {
+	case bargainsession.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case bargainsession.EdgeStore:
+		m.ClearStore()
+		return nil
+	case bargainsession.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	case bargainsession.EdgeSku:
+		m.ClearSku()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BargainSessionMutation) ResetEdge(name string) error {
+	switch name {
+	case bargainsession.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case bargainsession.EdgeStore:
+		m.ResetStore()
+		return nil
+	case bargainsession.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	case bargainsession.EdgeSku:
+		m.ResetSku()
+		return nil
+	case bargainsession.EdgeHelps:
+		m.ResetHelps()
+		return nil
+	}
+	return fmt.Errorf("unknown BargainSession edge %s", name)
 }
 
 // CampaignMutation represents an operation that mutates the Campaign nodes in the graph.
@@ -13807,6 +16713,2979 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Experiment edge %s", name)
+}
+
+// GroupBuyMemberMutation represents an operation that mutates the GroupBuyMember nodes in the graph.
+type GroupBuyMemberMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	buyer_ref           *string
+	leader              *bool
+	price_paid          *schematype.Money
+	addprice_paid       *schematype.Money
+	refund_due          *schematype.Money
+	addrefund_due       *schematype.Money
+	state               *groupbuymember.State
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	team                *int
+	clearedteam         bool
+	done                bool
+	oldValue            func(context.Context) (*GroupBuyMember, error)
+	predicates          []predicate.GroupBuyMember
+}
+
+var _ ent.Mutation = (*GroupBuyMemberMutation)(nil)
+
+// groupbuymemberOption allows management of the mutation configuration using functional options.
+type groupbuymemberOption func(*GroupBuyMemberMutation)
+
+// newGroupBuyMemberMutation creates new mutation for the GroupBuyMember entity.
+func newGroupBuyMemberMutation(c config, op Op, opts ...groupbuymemberOption) *GroupBuyMemberMutation {
+	m := &GroupBuyMemberMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGroupBuyMember,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGroupBuyMemberID sets the ID field of the mutation.
+func withGroupBuyMemberID(id int) groupbuymemberOption {
+	return func(m *GroupBuyMemberMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GroupBuyMember
+		)
+		m.oldValue = func(ctx context.Context) (*GroupBuyMember, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GroupBuyMember.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGroupBuyMember sets the old GroupBuyMember of the mutation.
+func withGroupBuyMember(node *GroupBuyMember) groupbuymemberOption {
+	return func(m *GroupBuyMemberMutation) {
+		m.oldValue = func(context.Context) (*GroupBuyMember, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GroupBuyMemberMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GroupBuyMemberMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GroupBuyMemberMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GroupBuyMemberMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GroupBuyMember.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GroupBuyMemberMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GroupBuyMemberMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GroupBuyMemberMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GroupBuyMemberMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GroupBuyMemberMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GroupBuyMemberMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *GroupBuyMemberMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *GroupBuyMemberMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *GroupBuyMemberMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *GroupBuyMemberMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *GroupBuyMemberMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *GroupBuyMemberMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *GroupBuyMemberMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *GroupBuyMemberMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetTeamID sets the "team_id" field.
+func (m *GroupBuyMemberMutation) SetTeamID(i int) {
+	m.team = &i
+}
+
+// TeamID returns the value of the "team_id" field in the mutation.
+func (m *GroupBuyMemberMutation) TeamID() (r int, exists bool) {
+	v := m.team
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTeamID returns the old "team_id" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldTeamID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTeamID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTeamID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTeamID: %w", err)
+	}
+	return oldValue.TeamID, nil
+}
+
+// ResetTeamID resets all changes to the "team_id" field.
+func (m *GroupBuyMemberMutation) ResetTeamID() {
+	m.team = nil
+}
+
+// SetBuyerRef sets the "buyer_ref" field.
+func (m *GroupBuyMemberMutation) SetBuyerRef(s string) {
+	m.buyer_ref = &s
+}
+
+// BuyerRef returns the value of the "buyer_ref" field in the mutation.
+func (m *GroupBuyMemberMutation) BuyerRef() (r string, exists bool) {
+	v := m.buyer_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyerRef returns the old "buyer_ref" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldBuyerRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyerRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyerRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyerRef: %w", err)
+	}
+	return oldValue.BuyerRef, nil
+}
+
+// ResetBuyerRef resets all changes to the "buyer_ref" field.
+func (m *GroupBuyMemberMutation) ResetBuyerRef() {
+	m.buyer_ref = nil
+}
+
+// SetLeader sets the "leader" field.
+func (m *GroupBuyMemberMutation) SetLeader(b bool) {
+	m.leader = &b
+}
+
+// Leader returns the value of the "leader" field in the mutation.
+func (m *GroupBuyMemberMutation) Leader() (r bool, exists bool) {
+	v := m.leader
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeader returns the old "leader" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldLeader(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeader is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeader requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeader: %w", err)
+	}
+	return oldValue.Leader, nil
+}
+
+// ResetLeader resets all changes to the "leader" field.
+func (m *GroupBuyMemberMutation) ResetLeader() {
+	m.leader = nil
+}
+
+// SetPricePaid sets the "price_paid" field.
+func (m *GroupBuyMemberMutation) SetPricePaid(s schematype.Money) {
+	m.price_paid = &s
+	m.addprice_paid = nil
+}
+
+// PricePaid returns the value of the "price_paid" field in the mutation.
+func (m *GroupBuyMemberMutation) PricePaid() (r schematype.Money, exists bool) {
+	v := m.price_paid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPricePaid returns the old "price_paid" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldPricePaid(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPricePaid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPricePaid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPricePaid: %w", err)
+	}
+	return oldValue.PricePaid, nil
+}
+
+// AddPricePaid adds s to the "price_paid" field.
+func (m *GroupBuyMemberMutation) AddPricePaid(s schematype.Money) {
+	if m.addprice_paid != nil {
+		*m.addprice_paid += s
+	} else {
+		m.addprice_paid = &s
+	}
+}
+
+// AddedPricePaid returns the value that was added to the "price_paid" field in this mutation.
+func (m *GroupBuyMemberMutation) AddedPricePaid() (r schematype.Money, exists bool) {
+	v := m.addprice_paid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPricePaid resets all changes to the "price_paid" field.
+func (m *GroupBuyMemberMutation) ResetPricePaid() {
+	m.price_paid = nil
+	m.addprice_paid = nil
+}
+
+// SetRefundDue sets the "refund_due" field.
+func (m *GroupBuyMemberMutation) SetRefundDue(s schematype.Money) {
+	m.refund_due = &s
+	m.addrefund_due = nil
+}
+
+// RefundDue returns the value of the "refund_due" field in the mutation.
+func (m *GroupBuyMemberMutation) RefundDue() (r schematype.Money, exists bool) {
+	v := m.refund_due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundDue returns the old "refund_due" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldRefundDue(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundDue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundDue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundDue: %w", err)
+	}
+	return oldValue.RefundDue, nil
+}
+
+// AddRefundDue adds s to the "refund_due" field.
+func (m *GroupBuyMemberMutation) AddRefundDue(s schematype.Money) {
+	if m.addrefund_due != nil {
+		*m.addrefund_due += s
+	} else {
+		m.addrefund_due = &s
+	}
+}
+
+// AddedRefundDue returns the value that was added to the "refund_due" field in this mutation.
+func (m *GroupBuyMemberMutation) AddedRefundDue() (r schematype.Money, exists bool) {
+	v := m.addrefund_due
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundDue resets all changes to the "refund_due" field.
+func (m *GroupBuyMemberMutation) ResetRefundDue() {
+	m.refund_due = nil
+	m.addrefund_due = nil
+}
+
+// SetState sets the "state" field.
+func (m *GroupBuyMemberMutation) SetState(gr groupbuymember.State) {
+	m.state = &gr
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *GroupBuyMemberMutation) State() (r groupbuymember.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldState(ctx context.Context) (v groupbuymember.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *GroupBuyMemberMutation) ResetState() {
+	m.state = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *GroupBuyMemberMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *GroupBuyMemberMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the GroupBuyMember entity.
+// If the GroupBuyMember object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyMemberMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *GroupBuyMemberMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *GroupBuyMemberMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[groupbuymember.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *GroupBuyMemberMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyMemberMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *GroupBuyMemberMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearTeam clears the "team" edge to the GroupBuyTeam entity.
+func (m *GroupBuyMemberMutation) ClearTeam() {
+	m.clearedteam = true
+	m.clearedFields[groupbuymember.FieldTeamID] = struct{}{}
+}
+
+// TeamCleared reports if the "team" edge to the GroupBuyTeam entity was cleared.
+func (m *GroupBuyMemberMutation) TeamCleared() bool {
+	return m.clearedteam
+}
+
+// TeamIDs returns the "team" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TeamID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyMemberMutation) TeamIDs() (ids []int) {
+	if id := m.team; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTeam resets all changes to the "team" edge.
+func (m *GroupBuyMemberMutation) ResetTeam() {
+	m.team = nil
+	m.clearedteam = false
+}
+
+// Where appends a list predicates to the GroupBuyMemberMutation builder.
+func (m *GroupBuyMemberMutation) Where(ps ...predicate.GroupBuyMember) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GroupBuyMemberMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GroupBuyMemberMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GroupBuyMember, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GroupBuyMemberMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GroupBuyMemberMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GroupBuyMember).
+func (m *GroupBuyMemberMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GroupBuyMemberMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, groupbuymember.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, groupbuymember.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, groupbuymember.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, groupbuymember.FieldStoreID)
+	}
+	if m.team != nil {
+		fields = append(fields, groupbuymember.FieldTeamID)
+	}
+	if m.buyer_ref != nil {
+		fields = append(fields, groupbuymember.FieldBuyerRef)
+	}
+	if m.leader != nil {
+		fields = append(fields, groupbuymember.FieldLeader)
+	}
+	if m.price_paid != nil {
+		fields = append(fields, groupbuymember.FieldPricePaid)
+	}
+	if m.refund_due != nil {
+		fields = append(fields, groupbuymember.FieldRefundDue)
+	}
+	if m.state != nil {
+		fields = append(fields, groupbuymember.FieldState)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, groupbuymember.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GroupBuyMemberMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case groupbuymember.FieldCreatedAt:
+		return m.CreatedAt()
+	case groupbuymember.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case groupbuymember.FieldOrganizationID:
+		return m.OrganizationID()
+	case groupbuymember.FieldStoreID:
+		return m.StoreID()
+	case groupbuymember.FieldTeamID:
+		return m.TeamID()
+	case groupbuymember.FieldBuyerRef:
+		return m.BuyerRef()
+	case groupbuymember.FieldLeader:
+		return m.Leader()
+	case groupbuymember.FieldPricePaid:
+		return m.PricePaid()
+	case groupbuymember.FieldRefundDue:
+		return m.RefundDue()
+	case groupbuymember.FieldState:
+		return m.State()
+	case groupbuymember.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GroupBuyMemberMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case groupbuymember.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case groupbuymember.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case groupbuymember.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case groupbuymember.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case groupbuymember.FieldTeamID:
+		return m.OldTeamID(ctx)
+	case groupbuymember.FieldBuyerRef:
+		return m.OldBuyerRef(ctx)
+	case groupbuymember.FieldLeader:
+		return m.OldLeader(ctx)
+	case groupbuymember.FieldPricePaid:
+		return m.OldPricePaid(ctx)
+	case groupbuymember.FieldRefundDue:
+		return m.OldRefundDue(ctx)
+	case groupbuymember.FieldState:
+		return m.OldState(ctx)
+	case groupbuymember.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown GroupBuyMember field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GroupBuyMemberMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case groupbuymember.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case groupbuymember.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case groupbuymember.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case groupbuymember.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case groupbuymember.FieldTeamID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTeamID(v)
+		return nil
+	case groupbuymember.FieldBuyerRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyerRef(v)
+		return nil
+	case groupbuymember.FieldLeader:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeader(v)
+		return nil
+	case groupbuymember.FieldPricePaid:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPricePaid(v)
+		return nil
+	case groupbuymember.FieldRefundDue:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundDue(v)
+		return nil
+	case groupbuymember.FieldState:
+		v, ok := value.(groupbuymember.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case groupbuymember.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyMember field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GroupBuyMemberMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, groupbuymember.FieldStoreID)
+	}
+	if m.addprice_paid != nil {
+		fields = append(fields, groupbuymember.FieldPricePaid)
+	}
+	if m.addrefund_due != nil {
+		fields = append(fields, groupbuymember.FieldRefundDue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GroupBuyMemberMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case groupbuymember.FieldStoreID:
+		return m.AddedStoreID()
+	case groupbuymember.FieldPricePaid:
+		return m.AddedPricePaid()
+	case groupbuymember.FieldRefundDue:
+		return m.AddedRefundDue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GroupBuyMemberMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case groupbuymember.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case groupbuymember.FieldPricePaid:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPricePaid(v)
+		return nil
+	case groupbuymember.FieldRefundDue:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundDue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyMember numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GroupBuyMemberMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GroupBuyMemberMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GroupBuyMemberMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown GroupBuyMember nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GroupBuyMemberMutation) ResetField(name string) error {
+	switch name {
+	case groupbuymember.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case groupbuymember.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case groupbuymember.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case groupbuymember.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case groupbuymember.FieldTeamID:
+		m.ResetTeamID()
+		return nil
+	case groupbuymember.FieldBuyerRef:
+		m.ResetBuyerRef()
+		return nil
+	case groupbuymember.FieldLeader:
+		m.ResetLeader()
+		return nil
+	case groupbuymember.FieldPricePaid:
+		m.ResetPricePaid()
+		return nil
+	case groupbuymember.FieldRefundDue:
+		m.ResetRefundDue()
+		return nil
+	case groupbuymember.FieldState:
+		m.ResetState()
+		return nil
+	case groupbuymember.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyMember field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GroupBuyMemberMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organization != nil {
+		edges = append(edges, groupbuymember.EdgeOrganization)
+	}
+	if m.team != nil {
+		edges = append(edges, groupbuymember.EdgeTeam)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GroupBuyMemberMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case groupbuymember.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case groupbuymember.EdgeTeam:
+		if id := m.team; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GroupBuyMemberMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GroupBuyMemberMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GroupBuyMemberMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganization {
+		edges = append(edges, groupbuymember.EdgeOrganization)
+	}
+	if m.clearedteam {
+		edges = append(edges, groupbuymember.EdgeTeam)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GroupBuyMemberMutation) EdgeCleared(name string) bool {
+	switch name {
+	case groupbuymember.EdgeOrganization:
+		return m.clearedorganization
+	case groupbuymember.EdgeTeam:
+		return m.clearedteam
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GroupBuyMemberMutation) ClearEdge(name string) error {
+	switch name {
+	case groupbuymember.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case groupbuymember.EdgeTeam:
+		m.ClearTeam()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyMember unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GroupBuyMemberMutation) ResetEdge(name string) error {
+	switch name {
+	case groupbuymember.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case groupbuymember.EdgeTeam:
+		m.ResetTeam()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyMember edge %s", name)
+}
+
+// GroupBuyTeamMutation represents an operation that mutates the GroupBuyTeam nodes in the graph.
+type GroupBuyTeamMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	leader_ref          *string
+	size                *int
+	addsize             *int
+	ladder              *bool
+	list_price          *schematype.Money
+	addlist_price       *schematype.Money
+	member_price        *schematype.Money
+	addmember_price     *schematype.Money
+	leader_price        *schematype.Money
+	addleader_price     *schematype.Money
+	member_count        *int
+	addmember_count     *int
+	expires_at          *time.Time
+	state               *groupbuyteam.State
+	tier_size           *int
+	addtier_size        *int
+	virtual_filled      *bool
+	virtual_members     *int
+	addvirtual_members  *int
+	settled_at          *time.Time
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	store               *int
+	clearedstore        bool
+	campaign            *int
+	clearedcampaign     bool
+	sku                 *int
+	clearedsku          bool
+	members             map[int]struct{}
+	removedmembers      map[int]struct{}
+	clearedmembers      bool
+	done                bool
+	oldValue            func(context.Context) (*GroupBuyTeam, error)
+	predicates          []predicate.GroupBuyTeam
+}
+
+var _ ent.Mutation = (*GroupBuyTeamMutation)(nil)
+
+// groupbuyteamOption allows management of the mutation configuration using functional options.
+type groupbuyteamOption func(*GroupBuyTeamMutation)
+
+// newGroupBuyTeamMutation creates new mutation for the GroupBuyTeam entity.
+func newGroupBuyTeamMutation(c config, op Op, opts ...groupbuyteamOption) *GroupBuyTeamMutation {
+	m := &GroupBuyTeamMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGroupBuyTeam,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGroupBuyTeamID sets the ID field of the mutation.
+func withGroupBuyTeamID(id int) groupbuyteamOption {
+	return func(m *GroupBuyTeamMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GroupBuyTeam
+		)
+		m.oldValue = func(ctx context.Context) (*GroupBuyTeam, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GroupBuyTeam.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGroupBuyTeam sets the old GroupBuyTeam of the mutation.
+func withGroupBuyTeam(node *GroupBuyTeam) groupbuyteamOption {
+	return func(m *GroupBuyTeamMutation) {
+		m.oldValue = func(context.Context) (*GroupBuyTeam, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GroupBuyTeamMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GroupBuyTeamMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GroupBuyTeamMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GroupBuyTeamMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GroupBuyTeam.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GroupBuyTeamMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GroupBuyTeamMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GroupBuyTeamMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *GroupBuyTeamMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *GroupBuyTeamMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *GroupBuyTeamMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *GroupBuyTeamMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *GroupBuyTeamMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *GroupBuyTeamMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *GroupBuyTeamMutation) SetStoreID(i int) {
+	m.store = &i
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *GroupBuyTeamMutation) StoreID() (r int, exists bool) {
+	v := m.store
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *GroupBuyTeamMutation) ResetStoreID() {
+	m.store = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *GroupBuyTeamMutation) SetCampaignID(i int) {
+	m.campaign = &i
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *GroupBuyTeamMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *GroupBuyTeamMutation) ResetCampaignID() {
+	m.campaign = nil
+}
+
+// SetSkuID sets the "sku_id" field.
+func (m *GroupBuyTeamMutation) SetSkuID(i int) {
+	m.sku = &i
+}
+
+// SkuID returns the value of the "sku_id" field in the mutation.
+func (m *GroupBuyTeamMutation) SkuID() (r int, exists bool) {
+	v := m.sku
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkuID returns the old "sku_id" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldSkuID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkuID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkuID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkuID: %w", err)
+	}
+	return oldValue.SkuID, nil
+}
+
+// ResetSkuID resets all changes to the "sku_id" field.
+func (m *GroupBuyTeamMutation) ResetSkuID() {
+	m.sku = nil
+}
+
+// SetLeaderRef sets the "leader_ref" field.
+func (m *GroupBuyTeamMutation) SetLeaderRef(s string) {
+	m.leader_ref = &s
+}
+
+// LeaderRef returns the value of the "leader_ref" field in the mutation.
+func (m *GroupBuyTeamMutation) LeaderRef() (r string, exists bool) {
+	v := m.leader_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaderRef returns the old "leader_ref" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldLeaderRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaderRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaderRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaderRef: %w", err)
+	}
+	return oldValue.LeaderRef, nil
+}
+
+// ResetLeaderRef resets all changes to the "leader_ref" field.
+func (m *GroupBuyTeamMutation) ResetLeaderRef() {
+	m.leader_ref = nil
+}
+
+// SetSize sets the "size" field.
+func (m *GroupBuyTeamMutation) SetSize(i int) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *GroupBuyTeamMutation) Size() (r int, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *GroupBuyTeamMutation) AddSize(i int) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedSize() (r int, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *GroupBuyTeamMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetLadder sets the "ladder" field.
+func (m *GroupBuyTeamMutation) SetLadder(b bool) {
+	m.ladder = &b
+}
+
+// Ladder returns the value of the "ladder" field in the mutation.
+func (m *GroupBuyTeamMutation) Ladder() (r bool, exists bool) {
+	v := m.ladder
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLadder returns the old "ladder" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldLadder(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLadder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLadder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLadder: %w", err)
+	}
+	return oldValue.Ladder, nil
+}
+
+// ResetLadder resets all changes to the "ladder" field.
+func (m *GroupBuyTeamMutation) ResetLadder() {
+	m.ladder = nil
+}
+
+// SetListPrice sets the "list_price" field.
+func (m *GroupBuyTeamMutation) SetListPrice(s schematype.Money) {
+	m.list_price = &s
+	m.addlist_price = nil
+}
+
+// ListPrice returns the value of the "list_price" field in the mutation.
+func (m *GroupBuyTeamMutation) ListPrice() (r schematype.Money, exists bool) {
+	v := m.list_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldListPrice returns the old "list_price" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldListPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldListPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldListPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldListPrice: %w", err)
+	}
+	return oldValue.ListPrice, nil
+}
+
+// AddListPrice adds s to the "list_price" field.
+func (m *GroupBuyTeamMutation) AddListPrice(s schematype.Money) {
+	if m.addlist_price != nil {
+		*m.addlist_price += s
+	} else {
+		m.addlist_price = &s
+	}
+}
+
+// AddedListPrice returns the value that was added to the "list_price" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedListPrice() (r schematype.Money, exists bool) {
+	v := m.addlist_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetListPrice resets all changes to the "list_price" field.
+func (m *GroupBuyTeamMutation) ResetListPrice() {
+	m.list_price = nil
+	m.addlist_price = nil
+}
+
+// SetMemberPrice sets the "member_price" field.
+func (m *GroupBuyTeamMutation) SetMemberPrice(s schematype.Money) {
+	m.member_price = &s
+	m.addmember_price = nil
+}
+
+// MemberPrice returns the value of the "member_price" field in the mutation.
+func (m *GroupBuyTeamMutation) MemberPrice() (r schematype.Money, exists bool) {
+	v := m.member_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberPrice returns the old "member_price" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldMemberPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberPrice: %w", err)
+	}
+	return oldValue.MemberPrice, nil
+}
+
+// AddMemberPrice adds s to the "member_price" field.
+func (m *GroupBuyTeamMutation) AddMemberPrice(s schematype.Money) {
+	if m.addmember_price != nil {
+		*m.addmember_price += s
+	} else {
+		m.addmember_price = &s
+	}
+}
+
+// AddedMemberPrice returns the value that was added to the "member_price" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedMemberPrice() (r schematype.Money, exists bool) {
+	v := m.addmember_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberPrice resets all changes to the "member_price" field.
+func (m *GroupBuyTeamMutation) ResetMemberPrice() {
+	m.member_price = nil
+	m.addmember_price = nil
+}
+
+// SetLeaderPrice sets the "leader_price" field.
+func (m *GroupBuyTeamMutation) SetLeaderPrice(s schematype.Money) {
+	m.leader_price = &s
+	m.addleader_price = nil
+}
+
+// LeaderPrice returns the value of the "leader_price" field in the mutation.
+func (m *GroupBuyTeamMutation) LeaderPrice() (r schematype.Money, exists bool) {
+	v := m.leader_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaderPrice returns the old "leader_price" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldLeaderPrice(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaderPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaderPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaderPrice: %w", err)
+	}
+	return oldValue.LeaderPrice, nil
+}
+
+// AddLeaderPrice adds s to the "leader_price" field.
+func (m *GroupBuyTeamMutation) AddLeaderPrice(s schematype.Money) {
+	if m.addleader_price != nil {
+		*m.addleader_price += s
+	} else {
+		m.addleader_price = &s
+	}
+}
+
+// AddedLeaderPrice returns the value that was added to the "leader_price" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedLeaderPrice() (r schematype.Money, exists bool) {
+	v := m.addleader_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLeaderPrice resets all changes to the "leader_price" field.
+func (m *GroupBuyTeamMutation) ResetLeaderPrice() {
+	m.leader_price = nil
+	m.addleader_price = nil
+}
+
+// SetMemberCount sets the "member_count" field.
+func (m *GroupBuyTeamMutation) SetMemberCount(i int) {
+	m.member_count = &i
+	m.addmember_count = nil
+}
+
+// MemberCount returns the value of the "member_count" field in the mutation.
+func (m *GroupBuyTeamMutation) MemberCount() (r int, exists bool) {
+	v := m.member_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberCount returns the old "member_count" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldMemberCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberCount: %w", err)
+	}
+	return oldValue.MemberCount, nil
+}
+
+// AddMemberCount adds i to the "member_count" field.
+func (m *GroupBuyTeamMutation) AddMemberCount(i int) {
+	if m.addmember_count != nil {
+		*m.addmember_count += i
+	} else {
+		m.addmember_count = &i
+	}
+}
+
+// AddedMemberCount returns the value that was added to the "member_count" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedMemberCount() (r int, exists bool) {
+	v := m.addmember_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMemberCount resets all changes to the "member_count" field.
+func (m *GroupBuyTeamMutation) ResetMemberCount() {
+	m.member_count = nil
+	m.addmember_count = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *GroupBuyTeamMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *GroupBuyTeamMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *GroupBuyTeamMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetState sets the "state" field.
+func (m *GroupBuyTeamMutation) SetState(gr groupbuyteam.State) {
+	m.state = &gr
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *GroupBuyTeamMutation) State() (r groupbuyteam.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldState(ctx context.Context) (v groupbuyteam.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *GroupBuyTeamMutation) ResetState() {
+	m.state = nil
+}
+
+// SetTierSize sets the "tier_size" field.
+func (m *GroupBuyTeamMutation) SetTierSize(i int) {
+	m.tier_size = &i
+	m.addtier_size = nil
+}
+
+// TierSize returns the value of the "tier_size" field in the mutation.
+func (m *GroupBuyTeamMutation) TierSize() (r int, exists bool) {
+	v := m.tier_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTierSize returns the old "tier_size" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldTierSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTierSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTierSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTierSize: %w", err)
+	}
+	return oldValue.TierSize, nil
+}
+
+// AddTierSize adds i to the "tier_size" field.
+func (m *GroupBuyTeamMutation) AddTierSize(i int) {
+	if m.addtier_size != nil {
+		*m.addtier_size += i
+	} else {
+		m.addtier_size = &i
+	}
+}
+
+// AddedTierSize returns the value that was added to the "tier_size" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedTierSize() (r int, exists bool) {
+	v := m.addtier_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTierSize clears the value of the "tier_size" field.
+func (m *GroupBuyTeamMutation) ClearTierSize() {
+	m.tier_size = nil
+	m.addtier_size = nil
+	m.clearedFields[groupbuyteam.FieldTierSize] = struct{}{}
+}
+
+// TierSizeCleared returns if the "tier_size" field was cleared in this mutation.
+func (m *GroupBuyTeamMutation) TierSizeCleared() bool {
+	_, ok := m.clearedFields[groupbuyteam.FieldTierSize]
+	return ok
+}
+
+// ResetTierSize resets all changes to the "tier_size" field.
+func (m *GroupBuyTeamMutation) ResetTierSize() {
+	m.tier_size = nil
+	m.addtier_size = nil
+	delete(m.clearedFields, groupbuyteam.FieldTierSize)
+}
+
+// SetVirtualFilled sets the "virtual_filled" field.
+func (m *GroupBuyTeamMutation) SetVirtualFilled(b bool) {
+	m.virtual_filled = &b
+}
+
+// VirtualFilled returns the value of the "virtual_filled" field in the mutation.
+func (m *GroupBuyTeamMutation) VirtualFilled() (r bool, exists bool) {
+	v := m.virtual_filled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVirtualFilled returns the old "virtual_filled" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldVirtualFilled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVirtualFilled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVirtualFilled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVirtualFilled: %w", err)
+	}
+	return oldValue.VirtualFilled, nil
+}
+
+// ResetVirtualFilled resets all changes to the "virtual_filled" field.
+func (m *GroupBuyTeamMutation) ResetVirtualFilled() {
+	m.virtual_filled = nil
+}
+
+// SetVirtualMembers sets the "virtual_members" field.
+func (m *GroupBuyTeamMutation) SetVirtualMembers(i int) {
+	m.virtual_members = &i
+	m.addvirtual_members = nil
+}
+
+// VirtualMembers returns the value of the "virtual_members" field in the mutation.
+func (m *GroupBuyTeamMutation) VirtualMembers() (r int, exists bool) {
+	v := m.virtual_members
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVirtualMembers returns the old "virtual_members" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldVirtualMembers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVirtualMembers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVirtualMembers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVirtualMembers: %w", err)
+	}
+	return oldValue.VirtualMembers, nil
+}
+
+// AddVirtualMembers adds i to the "virtual_members" field.
+func (m *GroupBuyTeamMutation) AddVirtualMembers(i int) {
+	if m.addvirtual_members != nil {
+		*m.addvirtual_members += i
+	} else {
+		m.addvirtual_members = &i
+	}
+}
+
+// AddedVirtualMembers returns the value that was added to the "virtual_members" field in this mutation.
+func (m *GroupBuyTeamMutation) AddedVirtualMembers() (r int, exists bool) {
+	v := m.addvirtual_members
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVirtualMembers resets all changes to the "virtual_members" field.
+func (m *GroupBuyTeamMutation) ResetVirtualMembers() {
+	m.virtual_members = nil
+	m.addvirtual_members = nil
+}
+
+// SetSettledAt sets the "settled_at" field.
+func (m *GroupBuyTeamMutation) SetSettledAt(t time.Time) {
+	m.settled_at = &t
+}
+
+// SettledAt returns the value of the "settled_at" field in the mutation.
+func (m *GroupBuyTeamMutation) SettledAt() (r time.Time, exists bool) {
+	v := m.settled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettledAt returns the old "settled_at" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldSettledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettledAt: %w", err)
+	}
+	return oldValue.SettledAt, nil
+}
+
+// ClearSettledAt clears the value of the "settled_at" field.
+func (m *GroupBuyTeamMutation) ClearSettledAt() {
+	m.settled_at = nil
+	m.clearedFields[groupbuyteam.FieldSettledAt] = struct{}{}
+}
+
+// SettledAtCleared returns if the "settled_at" field was cleared in this mutation.
+func (m *GroupBuyTeamMutation) SettledAtCleared() bool {
+	_, ok := m.clearedFields[groupbuyteam.FieldSettledAt]
+	return ok
+}
+
+// ResetSettledAt resets all changes to the "settled_at" field.
+func (m *GroupBuyTeamMutation) ResetSettledAt() {
+	m.settled_at = nil
+	delete(m.clearedFields, groupbuyteam.FieldSettledAt)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *GroupBuyTeamMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *GroupBuyTeamMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the GroupBuyTeam entity.
+// If the GroupBuyTeam object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GroupBuyTeamMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *GroupBuyTeamMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *GroupBuyTeamMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[groupbuyteam.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *GroupBuyTeamMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyTeamMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *GroupBuyTeamMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearStore clears the "store" edge to the Store entity.
+func (m *GroupBuyTeamMutation) ClearStore() {
+	m.clearedstore = true
+	m.clearedFields[groupbuyteam.FieldStoreID] = struct{}{}
+}
+
+// StoreCleared reports if the "store" edge to the Store entity was cleared.
+func (m *GroupBuyTeamMutation) StoreCleared() bool {
+	return m.clearedstore
+}
+
+// StoreIDs returns the "store" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StoreID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyTeamMutation) StoreIDs() (ids []int) {
+	if id := m.store; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStore resets all changes to the "store" edge.
+func (m *GroupBuyTeamMutation) ResetStore() {
+	m.store = nil
+	m.clearedstore = false
+}
+
+// ClearCampaign clears the "campaign" edge to the Campaign entity.
+func (m *GroupBuyTeamMutation) ClearCampaign() {
+	m.clearedcampaign = true
+	m.clearedFields[groupbuyteam.FieldCampaignID] = struct{}{}
+}
+
+// CampaignCleared reports if the "campaign" edge to the Campaign entity was cleared.
+func (m *GroupBuyTeamMutation) CampaignCleared() bool {
+	return m.clearedcampaign
+}
+
+// CampaignIDs returns the "campaign" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CampaignID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyTeamMutation) CampaignIDs() (ids []int) {
+	if id := m.campaign; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCampaign resets all changes to the "campaign" edge.
+func (m *GroupBuyTeamMutation) ResetCampaign() {
+	m.campaign = nil
+	m.clearedcampaign = false
+}
+
+// ClearSku clears the "sku" edge to the SKU entity.
+func (m *GroupBuyTeamMutation) ClearSku() {
+	m.clearedsku = true
+	m.clearedFields[groupbuyteam.FieldSkuID] = struct{}{}
+}
+
+// SkuCleared reports if the "sku" edge to the SKU entity was cleared.
+func (m *GroupBuyTeamMutation) SkuCleared() bool {
+	return m.clearedsku
+}
+
+// SkuIDs returns the "sku" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SkuID instead. It exists only for internal usage by the builders.
+func (m *GroupBuyTeamMutation) SkuIDs() (ids []int) {
+	if id := m.sku; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSku resets all changes to the "sku" edge.
+func (m *GroupBuyTeamMutation) ResetSku() {
+	m.sku = nil
+	m.clearedsku = false
+}
+
+// AddMemberIDs adds the "members" edge to the GroupBuyMember entity by ids.
+func (m *GroupBuyTeamMutation) AddMemberIDs(ids ...int) {
+	if m.members == nil {
+		m.members = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.members[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMembers clears the "members" edge to the GroupBuyMember entity.
+func (m *GroupBuyTeamMutation) ClearMembers() {
+	m.clearedmembers = true
+}
+
+// MembersCleared reports if the "members" edge to the GroupBuyMember entity was cleared.
+func (m *GroupBuyTeamMutation) MembersCleared() bool {
+	return m.clearedmembers
+}
+
+// RemoveMemberIDs removes the "members" edge to the GroupBuyMember entity by IDs.
+func (m *GroupBuyTeamMutation) RemoveMemberIDs(ids ...int) {
+	if m.removedmembers == nil {
+		m.removedmembers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.members, ids[i])
+		m.removedmembers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMembers returns the removed IDs of the "members" edge to the GroupBuyMember entity.
+func (m *GroupBuyTeamMutation) RemovedMembersIDs() (ids []int) {
+	for id := range m.removedmembers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MembersIDs returns the "members" edge IDs in the mutation.
+func (m *GroupBuyTeamMutation) MembersIDs() (ids []int) {
+	for id := range m.members {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMembers resets all changes to the "members" edge.
+func (m *GroupBuyTeamMutation) ResetMembers() {
+	m.members = nil
+	m.clearedmembers = false
+	m.removedmembers = nil
+}
+
+// Where appends a list predicates to the GroupBuyTeamMutation builder.
+func (m *GroupBuyTeamMutation) Where(ps ...predicate.GroupBuyTeam) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GroupBuyTeamMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GroupBuyTeamMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GroupBuyTeam, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GroupBuyTeamMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GroupBuyTeamMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GroupBuyTeam).
+func (m *GroupBuyTeamMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GroupBuyTeamMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, groupbuyteam.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, groupbuyteam.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, groupbuyteam.FieldOrganizationID)
+	}
+	if m.store != nil {
+		fields = append(fields, groupbuyteam.FieldStoreID)
+	}
+	if m.campaign != nil {
+		fields = append(fields, groupbuyteam.FieldCampaignID)
+	}
+	if m.sku != nil {
+		fields = append(fields, groupbuyteam.FieldSkuID)
+	}
+	if m.leader_ref != nil {
+		fields = append(fields, groupbuyteam.FieldLeaderRef)
+	}
+	if m.size != nil {
+		fields = append(fields, groupbuyteam.FieldSize)
+	}
+	if m.ladder != nil {
+		fields = append(fields, groupbuyteam.FieldLadder)
+	}
+	if m.list_price != nil {
+		fields = append(fields, groupbuyteam.FieldListPrice)
+	}
+	if m.member_price != nil {
+		fields = append(fields, groupbuyteam.FieldMemberPrice)
+	}
+	if m.leader_price != nil {
+		fields = append(fields, groupbuyteam.FieldLeaderPrice)
+	}
+	if m.member_count != nil {
+		fields = append(fields, groupbuyteam.FieldMemberCount)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, groupbuyteam.FieldExpiresAt)
+	}
+	if m.state != nil {
+		fields = append(fields, groupbuyteam.FieldState)
+	}
+	if m.tier_size != nil {
+		fields = append(fields, groupbuyteam.FieldTierSize)
+	}
+	if m.virtual_filled != nil {
+		fields = append(fields, groupbuyteam.FieldVirtualFilled)
+	}
+	if m.virtual_members != nil {
+		fields = append(fields, groupbuyteam.FieldVirtualMembers)
+	}
+	if m.settled_at != nil {
+		fields = append(fields, groupbuyteam.FieldSettledAt)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, groupbuyteam.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GroupBuyTeamMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case groupbuyteam.FieldCreatedAt:
+		return m.CreatedAt()
+	case groupbuyteam.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case groupbuyteam.FieldOrganizationID:
+		return m.OrganizationID()
+	case groupbuyteam.FieldStoreID:
+		return m.StoreID()
+	case groupbuyteam.FieldCampaignID:
+		return m.CampaignID()
+	case groupbuyteam.FieldSkuID:
+		return m.SkuID()
+	case groupbuyteam.FieldLeaderRef:
+		return m.LeaderRef()
+	case groupbuyteam.FieldSize:
+		return m.Size()
+	case groupbuyteam.FieldLadder:
+		return m.Ladder()
+	case groupbuyteam.FieldListPrice:
+		return m.ListPrice()
+	case groupbuyteam.FieldMemberPrice:
+		return m.MemberPrice()
+	case groupbuyteam.FieldLeaderPrice:
+		return m.LeaderPrice()
+	case groupbuyteam.FieldMemberCount:
+		return m.MemberCount()
+	case groupbuyteam.FieldExpiresAt:
+		return m.ExpiresAt()
+	case groupbuyteam.FieldState:
+		return m.State()
+	case groupbuyteam.FieldTierSize:
+		return m.TierSize()
+	case groupbuyteam.FieldVirtualFilled:
+		return m.VirtualFilled()
+	case groupbuyteam.FieldVirtualMembers:
+		return m.VirtualMembers()
+	case groupbuyteam.FieldSettledAt:
+		return m.SettledAt()
+	case groupbuyteam.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GroupBuyTeamMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case groupbuyteam.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case groupbuyteam.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case groupbuyteam.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case groupbuyteam.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case groupbuyteam.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case groupbuyteam.FieldSkuID:
+		return m.OldSkuID(ctx)
+	case groupbuyteam.FieldLeaderRef:
+		return m.OldLeaderRef(ctx)
+	case groupbuyteam.FieldSize:
+		return m.OldSize(ctx)
+	case groupbuyteam.FieldLadder:
+		return m.OldLadder(ctx)
+	case groupbuyteam.FieldListPrice:
+		return m.OldListPrice(ctx)
+	case groupbuyteam.FieldMemberPrice:
+		return m.OldMemberPrice(ctx)
+	case groupbuyteam.FieldLeaderPrice:
+		return m.OldLeaderPrice(ctx)
+	case groupbuyteam.FieldMemberCount:
+		return m.OldMemberCount(ctx)
+	case groupbuyteam.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case groupbuyteam.FieldState:
+		return m.OldState(ctx)
+	case groupbuyteam.FieldTierSize:
+		return m.OldTierSize(ctx)
+	case groupbuyteam.FieldVirtualFilled:
+		return m.OldVirtualFilled(ctx)
+	case groupbuyteam.FieldVirtualMembers:
+		return m.OldVirtualMembers(ctx)
+	case groupbuyteam.FieldSettledAt:
+		return m.OldSettledAt(ctx)
+	case groupbuyteam.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown GroupBuyTeam field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GroupBuyTeamMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case groupbuyteam.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case groupbuyteam.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case groupbuyteam.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case groupbuyteam.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case groupbuyteam.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case groupbuyteam.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkuID(v)
+		return nil
+	case groupbuyteam.FieldLeaderRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaderRef(v)
+		return nil
+	case groupbuyteam.FieldSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case groupbuyteam.FieldLadder:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLadder(v)
+		return nil
+	case groupbuyteam.FieldListPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetListPrice(v)
+		return nil
+	case groupbuyteam.FieldMemberPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberPrice(v)
+		return nil
+	case groupbuyteam.FieldLeaderPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaderPrice(v)
+		return nil
+	case groupbuyteam.FieldMemberCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberCount(v)
+		return nil
+	case groupbuyteam.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case groupbuyteam.FieldState:
+		v, ok := value.(groupbuyteam.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case groupbuyteam.FieldTierSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTierSize(v)
+		return nil
+	case groupbuyteam.FieldVirtualFilled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVirtualFilled(v)
+		return nil
+	case groupbuyteam.FieldVirtualMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVirtualMembers(v)
+		return nil
+	case groupbuyteam.FieldSettledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettledAt(v)
+		return nil
+	case groupbuyteam.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GroupBuyTeamMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, groupbuyteam.FieldSize)
+	}
+	if m.addlist_price != nil {
+		fields = append(fields, groupbuyteam.FieldListPrice)
+	}
+	if m.addmember_price != nil {
+		fields = append(fields, groupbuyteam.FieldMemberPrice)
+	}
+	if m.addleader_price != nil {
+		fields = append(fields, groupbuyteam.FieldLeaderPrice)
+	}
+	if m.addmember_count != nil {
+		fields = append(fields, groupbuyteam.FieldMemberCount)
+	}
+	if m.addtier_size != nil {
+		fields = append(fields, groupbuyteam.FieldTierSize)
+	}
+	if m.addvirtual_members != nil {
+		fields = append(fields, groupbuyteam.FieldVirtualMembers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GroupBuyTeamMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case groupbuyteam.FieldSize:
+		return m.AddedSize()
+	case groupbuyteam.FieldListPrice:
+		return m.AddedListPrice()
+	case groupbuyteam.FieldMemberPrice:
+		return m.AddedMemberPrice()
+	case groupbuyteam.FieldLeaderPrice:
+		return m.AddedLeaderPrice()
+	case groupbuyteam.FieldMemberCount:
+		return m.AddedMemberCount()
+	case groupbuyteam.FieldTierSize:
+		return m.AddedTierSize()
+	case groupbuyteam.FieldVirtualMembers:
+		return m.AddedVirtualMembers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GroupBuyTeamMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case groupbuyteam.FieldSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	case groupbuyteam.FieldListPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddListPrice(v)
+		return nil
+	case groupbuyteam.FieldMemberPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberPrice(v)
+		return nil
+	case groupbuyteam.FieldLeaderPrice:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLeaderPrice(v)
+		return nil
+	case groupbuyteam.FieldMemberCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMemberCount(v)
+		return nil
+	case groupbuyteam.FieldTierSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTierSize(v)
+		return nil
+	case groupbuyteam.FieldVirtualMembers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVirtualMembers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GroupBuyTeamMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(groupbuyteam.FieldTierSize) {
+		fields = append(fields, groupbuyteam.FieldTierSize)
+	}
+	if m.FieldCleared(groupbuyteam.FieldSettledAt) {
+		fields = append(fields, groupbuyteam.FieldSettledAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GroupBuyTeamMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GroupBuyTeamMutation) ClearField(name string) error {
+	switch name {
+	case groupbuyteam.FieldTierSize:
+		m.ClearTierSize()
+		return nil
+	case groupbuyteam.FieldSettledAt:
+		m.ClearSettledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GroupBuyTeamMutation) ResetField(name string) error {
+	switch name {
+	case groupbuyteam.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case groupbuyteam.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case groupbuyteam.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case groupbuyteam.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case groupbuyteam.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case groupbuyteam.FieldSkuID:
+		m.ResetSkuID()
+		return nil
+	case groupbuyteam.FieldLeaderRef:
+		m.ResetLeaderRef()
+		return nil
+	case groupbuyteam.FieldSize:
+		m.ResetSize()
+		return nil
+	case groupbuyteam.FieldLadder:
+		m.ResetLadder()
+		return nil
+	case groupbuyteam.FieldListPrice:
+		m.ResetListPrice()
+		return nil
+	case groupbuyteam.FieldMemberPrice:
+		m.ResetMemberPrice()
+		return nil
+	case groupbuyteam.FieldLeaderPrice:
+		m.ResetLeaderPrice()
+		return nil
+	case groupbuyteam.FieldMemberCount:
+		m.ResetMemberCount()
+		return nil
+	case groupbuyteam.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case groupbuyteam.FieldState:
+		m.ResetState()
+		return nil
+	case groupbuyteam.FieldTierSize:
+		m.ResetTierSize()
+		return nil
+	case groupbuyteam.FieldVirtualFilled:
+		m.ResetVirtualFilled()
+		return nil
+	case groupbuyteam.FieldVirtualMembers:
+		m.ResetVirtualMembers()
+		return nil
+	case groupbuyteam.FieldSettledAt:
+		m.ResetSettledAt()
+		return nil
+	case groupbuyteam.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GroupBuyTeamMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.organization != nil {
+		edges = append(edges, groupbuyteam.EdgeOrganization)
+	}
+	if m.store != nil {
+		edges = append(edges, groupbuyteam.EdgeStore)
+	}
+	if m.campaign != nil {
+		edges = append(edges, groupbuyteam.EdgeCampaign)
+	}
+	if m.sku != nil {
+		edges = append(edges, groupbuyteam.EdgeSku)
+	}
+	if m.members != nil {
+		edges = append(edges, groupbuyteam.EdgeMembers)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GroupBuyTeamMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case groupbuyteam.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case groupbuyteam.EdgeStore:
+		if id := m.store; id != nil {
+			return []ent.Value{*id}
+		}
+	case groupbuyteam.EdgeCampaign:
+		if id := m.campaign; id != nil {
+			return []ent.Value{*id}
+		}
+	case groupbuyteam.EdgeSku:
+		if id := m.sku; id != nil {
+			return []ent.Value{*id}
+		}
+	case groupbuyteam.EdgeMembers:
+		ids := make([]ent.Value, 0, len(m.members))
+		for id := range m.members {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GroupBuyTeamMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedmembers != nil {
+		edges = append(edges, groupbuyteam.EdgeMembers)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GroupBuyTeamMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case groupbuyteam.EdgeMembers:
+		ids := make([]ent.Value, 0, len(m.removedmembers))
+		for id := range m.removedmembers {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GroupBuyTeamMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedorganization {
+		edges = append(edges, groupbuyteam.EdgeOrganization)
+	}
+	if m.clearedstore {
+		edges = append(edges, groupbuyteam.EdgeStore)
+	}
+	if m.clearedcampaign {
+		edges = append(edges, groupbuyteam.EdgeCampaign)
+	}
+	if m.clearedsku {
+		edges = append(edges, groupbuyteam.EdgeSku)
+	}
+	if m.clearedmembers {
+		edges = append(edges, groupbuyteam.EdgeMembers)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GroupBuyTeamMutation) EdgeCleared(name string) bool {
+	switch name {
+	case groupbuyteam.EdgeOrganization:
+		return m.clearedorganization
+	case groupbuyteam.EdgeStore:
+		return m.clearedstore
+	case groupbuyteam.EdgeCampaign:
+		return m.clearedcampaign
+	case groupbuyteam.EdgeSku:
+		return m.clearedsku
+	case groupbuyteam.EdgeMembers:
+		return m.clearedmembers
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GroupBuyTeamMutation) ClearEdge(name string) error {
+	switch name {
+	case groupbuyteam.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case groupbuyteam.EdgeStore:
+		m.ClearStore()
+		return nil
+	case groupbuyteam.EdgeCampaign:
+		m.ClearCampaign()
+		return nil
+	case groupbuyteam.EdgeSku:
+		m.ClearSku()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GroupBuyTeamMutation) ResetEdge(name string) error {
+	switch name {
+	case groupbuyteam.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case groupbuyteam.EdgeStore:
+		m.ResetStore()
+		return nil
+	case groupbuyteam.EdgeCampaign:
+		m.ResetCampaign()
+		return nil
+	case groupbuyteam.EdgeSku:
+		m.ResetSku()
+		return nil
+	case groupbuyteam.EdgeMembers:
+		m.ResetMembers()
+		return nil
+	}
+	return fmt.Errorf("unknown GroupBuyTeam edge %s", name)
 }
 
 // InsightSettingMutation represents an operation that mutates the InsightSetting nodes in the graph.

@@ -12,12 +12,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -117,6 +121,34 @@ func init() {
 		}
 		return ps, nil
 	})
+	readscope.Register("BargainHelp", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if bargainhelp.Policy == nil {
+			return nil, errors.New("ent: uninitialized bargainhelp.Policy (forgotten import ent/runtime?)")
+		}
+		q := &BargainHelpQuery{}
+		if err := bargainhelp.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("BargainSession", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if bargainsession.Policy == nil {
+			return nil, errors.New("ent: uninitialized bargainsession.Policy (forgotten import ent/runtime?)")
+		}
+		q := &BargainSessionQuery{}
+		if err := bargainsession.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
 	readscope.Register("Campaign", func(ctx context.Context) ([]func(*sql.Selector), error) {
 		if campaign.Policy == nil {
 			return nil, errors.New("ent: uninitialized campaign.Policy (forgotten import ent/runtime?)")
@@ -193,6 +225,34 @@ func init() {
 		}
 		q := &ExperimentQuery{}
 		if err := experiment.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("GroupBuyMember", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if groupbuymember.Policy == nil {
+			return nil, errors.New("ent: uninitialized groupbuymember.Policy (forgotten import ent/runtime?)")
+		}
+		q := &GroupBuyMemberQuery{}
+		if err := groupbuymember.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("GroupBuyTeam", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if groupbuyteam.Policy == nil {
+			return nil, errors.New("ent: uninitialized groupbuyteam.Policy (forgotten import ent/runtime?)")
+		}
+		q := &GroupBuyTeamQuery{}
+		if err := groupbuyteam.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

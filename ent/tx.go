@@ -24,6 +24,10 @@ type Tx struct {
 	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// BargainHelp is the client for interacting with the BargainHelp builders.
+	BargainHelp *BargainHelpClient
+	// BargainSession is the client for interacting with the BargainSession builders.
+	BargainSession *BargainSessionClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
@@ -36,6 +40,10 @@ type Tx struct {
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// GroupBuyMember is the client for interacting with the GroupBuyMember builders.
+	GroupBuyMember *GroupBuyMemberClient
+	// GroupBuyTeam is the client for interacting with the GroupBuyTeam builders.
+	GroupBuyTeam *GroupBuyTeamClient
 	// InsightSetting is the client for interacting with the InsightSetting builders.
 	InsightSetting *InsightSettingClient
 	// InsightTarget is the client for interacting with the InsightTarget builders.
@@ -218,12 +226,16 @@ func (tx *Tx) init() {
 	tx.AlertRule = NewAlertRuleClient(tx.config)
 	tx.Asset = NewAssetClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.BargainHelp = NewBargainHelpClient(tx.config)
+	tx.BargainSession = NewBargainSessionClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
 	tx.EngagementMetric = NewEngagementMetricClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.GroupBuyMember = NewGroupBuyMemberClient(tx.config)
+	tx.GroupBuyTeam = NewGroupBuyTeamClient(tx.config)
 	tx.InsightSetting = NewInsightSettingClient(tx.config)
 	tx.InsightTarget = NewInsightTargetClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)

@@ -158,6 +158,10 @@ func orgOf(n ent.Noder) (int, bool) {
 		return v.OrganizationID, true
 	case *ent.WebhookDelivery:
 		return v.OrganizationID, true
+	case *ent.GroupBuyTeam:
+		return v.OrganizationID, true
+	case *ent.BargainSession:
+		return v.OrganizationID, true
 	}
 	return 0, false
 }

@@ -49,6 +49,11 @@ func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[in
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
 }
 
+// BargainSessions is the resolver for the bargainSessions field.
+func (r *queryResolver) BargainSessions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BargainSessionOrder, where *ent.BargainSessionWhereInput) (*ent.BargainSessionConnection, error) {
+	return r.Client.BargainSession.Query().Paginate(ctx, after, first, before, last, ent.WithBargainSessionOrder(orderBy), ent.WithBargainSessionFilter(where.Filter))
+}
+
 // Campaigns is the resolver for the campaigns field.
 func (r *queryResolver) Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error) {
 	return r.Client.Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
@@ -67,6 +72,11 @@ func (r *queryResolver) Contents(ctx context.Context, after *entgql.Cursor[int],
 // Experiments is the resolver for the experiments field.
 func (r *queryResolver) Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error) {
 	return r.Client.Experiment.Query().Paginate(ctx, after, first, before, last, ent.WithExperimentOrder(orderBy), ent.WithExperimentFilter(where.Filter))
+}
+
+// GroupBuyTeams is the resolver for the groupBuyTeams field.
+func (r *queryResolver) GroupBuyTeams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GroupBuyTeamOrder, where *ent.GroupBuyTeamWhereInput) (*ent.GroupBuyTeamConnection, error) {
+	return r.Client.GroupBuyTeam.Query().Paginate(ctx, after, first, before, last, ent.WithGroupBuyTeamOrder(orderBy), ent.WithGroupBuyTeamFilter(where.Filter))
 }
 
 // KolPartners is the resolver for the kolPartners field.

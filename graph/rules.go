@@ -136,6 +136,16 @@ var rules = map[string]rule{
 	"Mutation.rotateWebhookSecret":   {obj: "webhook", act: "manage", org: nodeOrg("id")},
 	"Mutation.replayWebhookDelivery": {obj: "webhook", act: "manage", org: nodeOrg("id")},
 	"Mutation.pingWebhookEndpoint":   {obj: "webhook", act: "manage", org: nodeOrg("id")},
+	// Mall (issue 11): the mini-program mall acts for pseudonymous buyers.
+	"Query.groupBuyTeams":       {obj: "mall", act: "read"},
+	"Query.groupBuyTeam":        {obj: "mall", act: "read", org: nodeOrg("id")},
+	"Mutation.openGroupBuyTeam": {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.joinGroupBuyTeam": {obj: "mall", act: "create", org: nodeOrg("teamID")},
+	"Query.bargainSessions":     {obj: "mall", act: "read"},
+	"Query.bargainSession":      {obj: "mall", act: "read", org: nodeOrg("id")},
+	"Mutation.startBargain":     {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.helpBargain":      {obj: "mall", act: "create", org: nodeOrg("sessionID")},
+	"Mutation.buyBargain":       {obj: "mall", act: "create", org: nodeOrg("sessionID")},
 
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},

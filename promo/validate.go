@@ -139,8 +139,14 @@ func ValidateRules(r *schematype.CampaignRules, kind Kind, starts, ends time.Tim
 		if err := positive("rules.bargain.maxHelpers", b.MaxHelpers); err != nil {
 			return err
 		}
+		if b.MaxHelpers > 1000 {
+			return fieldErr("rules.bargain.maxHelpers", "must be at most 1000, got %d", b.MaxHelpers)
+		}
 		if b.WithinHours < 1 || b.WithinHours > 168 {
 			return fieldErr("rules.bargain.withinHours", "must be between 1 and 168")
+		}
+		if b.BuyRule != "" && b.BuyRule != schematype.BuyAtFloorOnly && b.BuyRule != schematype.BuyAtAnyPrice {
+			return fieldErr("rules.bargain.buyRule", "must be FLOOR_ONLY or ANY_PRICE, got %q", b.BuyRule)
 		}
 	case FlashSale:
 		return validateFlashSale(r.FlashSale, starts, ends)
@@ -302,6 +308,20 @@ func validateGroupBuy(g *schematype.GroupBuyRule) error {
 	}
 	if g.FormWithinHours < 1 || g.FormWithinHours > 72 {
 		return fieldErr("rules.groupBuy.formWithinHours", "must be between 1 and 72")
+	}
+	if g.TeamSizeMax() > 100 {
+		return fieldErr("rules.groupBuy.tiers", "teams of more than 100 are not supported")
+	}
+	if g.VirtualFillPercent < 0 || g.VirtualFillPercent > 99 {
+		return fieldErr("rules.groupBuy.virtualFillPercent", "must be between 0 (off) and 99, got %d", g.VirtualFillPercent)
+	}
+	if g.LeaderPercentOff != 0 {
+		if err := percent("rules.groupBuy.leaderPercentOff", g.LeaderPercentOff); err != nil {
+			return err
+		}
+		if g.LeaderPercentOff < g.Tiers[0].PercentOff {
+			return fieldErr("rules.groupBuy.leaderPercentOff", "the leader must save at least what members save (%d%%)", g.Tiers[0].PercentOff)
+		}
 	}
 	return nil
 }

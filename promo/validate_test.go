@@ -34,6 +34,23 @@ func TestValidate(t *testing.T) {
 		{"买二第二件半价 is valid", camp(1, TimeLimitedDiscount, tld(0, schematype.DiscountTier{MinQuantity: 2, PercentOff: 50, CheapestN: 1})), ""},
 		{"cheapestN as large as the group", camp(1, TimeLimitedDiscount, tld(0, schematype.DiscountTier{MinQuantity: 2, PercentOff: 50, CheapestN: 2})), "rules.timeLimitedDiscount.tiers[0].cheapestN"},
 		{"a bigger 拼团 team with a smaller discount", camp(1, GroupBuy, gb(schematype.GroupTier{TeamSize: 2, PercentOff: 20}, schematype.GroupTier{TeamSize: 3, PercentOff: 10})), "rules.groupBuy.tiers[1].percentOff"},
+		{"阶梯团 with virtual fill and a 团长 price", func() Campaign {
+			c := camp(1, GroupBuy, gb(schematype.GroupTier{TeamSize: 2, PercentOff: 10}, schematype.GroupTier{TeamSize: 5, PercentOff: 30}))
+			c.Rules.GroupBuy.Ladder, c.Rules.GroupBuy.VirtualFillPercent, c.Rules.GroupBuy.LeaderPercentOff = true, 40, 15
+			return c
+		}(), ""},
+		{"virtual fill of 100 %", func() Campaign {
+			c := camp(1, GroupBuy, gb(schematype.GroupTier{TeamSize: 2, PercentOff: 10}))
+			c.Rules.GroupBuy.VirtualFillPercent = 100
+			return c
+		}(), "rules.groupBuy.virtualFillPercent"},
+		{"a 团长 price shallower than members'", func() Campaign {
+			c := camp(1, GroupBuy, gb(schematype.GroupTier{TeamSize: 2, PercentOff: 10}))
+			c.Rules.GroupBuy.LeaderPercentOff = 5
+			return c
+		}(), "rules.groupBuy.leaderPercentOff"},
+		{"unknown 砍价 buy rule", camp(1, Bargain, schematype.CampaignRules{Bargain: &schematype.BargainRule{FloorPrice: y(10), MaxHelpers: 5, WithinHours: 24, BuyRule: "WHENEVER"}}), "rules.bargain.buyRule"},
+		{"砍价 at any price", camp(1, Bargain, schematype.CampaignRules{Bargain: &schematype.BargainRule{FloorPrice: y(10), MaxHelpers: 5, WithinHours: 24, BuyRule: schematype.BuyAtAnyPrice}}), ""},
 		{"valid 秒杀", camp(1, FlashSale, fs(2, slot(0, time.Hour, 10), slot(2*time.Hour, 3*time.Hour, 10))), ""},
 		{"overlapping 秒杀 slots", camp(1, FlashSale, fs(2, slot(0, 2*time.Hour, 10), slot(time.Hour, 3*time.Hour, 10))), "rules.flashSale.slots[1].startsAt"},
 		{"duplicate 秒杀 slots", camp(1, FlashSale, fs(2, slot(0, time.Hour, 10), slot(0, time.Hour, 10))), "rules.flashSale.slots[1].startsAt"},

@@ -69,6 +69,30 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
 }
 
+// The BargainHelpFunc type is an adapter to allow the use of ordinary
+// function as BargainHelp mutator.
+type BargainHelpFunc func(context.Context, *ent.BargainHelpMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BargainHelpFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BargainHelpMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BargainHelpMutation", m)
+}
+
+// The BargainSessionFunc type is an adapter to allow the use of ordinary
+// function as BargainSession mutator.
+type BargainSessionFunc func(context.Context, *ent.BargainSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BargainSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BargainSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BargainSessionMutation", m)
+}
+
 // The CampaignFunc type is an adapter to allow the use of ordinary
 // function as Campaign mutator.
 type CampaignFunc func(context.Context, *ent.CampaignMutation) (ent.Value, error)
@@ -139,6 +163,30 @@ func (f ExperimentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentMutation", m)
+}
+
+// The GroupBuyMemberFunc type is an adapter to allow the use of ordinary
+// function as GroupBuyMember mutator.
+type GroupBuyMemberFunc func(context.Context, *ent.GroupBuyMemberMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GroupBuyMemberFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GroupBuyMemberMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GroupBuyMemberMutation", m)
+}
+
+// The GroupBuyTeamFunc type is an adapter to allow the use of ordinary
+// function as GroupBuyTeam mutator.
+type GroupBuyTeamFunc func(context.Context, *ent.GroupBuyTeamMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GroupBuyTeamFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GroupBuyTeamMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GroupBuyTeamMutation", m)
 }
 
 // The InsightSettingFunc type is an adapter to allow the use of ordinary

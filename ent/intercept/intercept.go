@@ -13,12 +13,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -236,6 +240,60 @@ func (f TraverseAuditEvent) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditEventQuery", q)
 }
 
+// The BargainHelpFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BargainHelpFunc func(context.Context, *ent.BargainHelpQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BargainHelpFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BargainHelpQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BargainHelpQuery", q)
+}
+
+// The TraverseBargainHelp type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBargainHelp func(context.Context, *ent.BargainHelpQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBargainHelp) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBargainHelp) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BargainHelpQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BargainHelpQuery", q)
+}
+
+// The BargainSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BargainSessionFunc func(context.Context, *ent.BargainSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BargainSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BargainSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BargainSessionQuery", q)
+}
+
+// The TraverseBargainSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBargainSession func(context.Context, *ent.BargainSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBargainSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBargainSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BargainSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BargainSessionQuery", q)
+}
+
 // The CampaignFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CampaignFunc func(context.Context, *ent.CampaignQuery) (ent.Value, error)
 
@@ -396,6 +454,60 @@ func (f TraverseExperiment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ExperimentQuery", q)
+}
+
+// The GroupBuyMemberFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GroupBuyMemberFunc func(context.Context, *ent.GroupBuyMemberQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GroupBuyMemberFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GroupBuyMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GroupBuyMemberQuery", q)
+}
+
+// The TraverseGroupBuyMember type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGroupBuyMember func(context.Context, *ent.GroupBuyMemberQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGroupBuyMember) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGroupBuyMember) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GroupBuyMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GroupBuyMemberQuery", q)
+}
+
+// The GroupBuyTeamFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GroupBuyTeamFunc func(context.Context, *ent.GroupBuyTeamQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GroupBuyTeamFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GroupBuyTeamQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GroupBuyTeamQuery", q)
+}
+
+// The TraverseGroupBuyTeam type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGroupBuyTeam func(context.Context, *ent.GroupBuyTeamQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGroupBuyTeam) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGroupBuyTeam) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GroupBuyTeamQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GroupBuyTeamQuery", q)
 }
 
 // The InsightSettingFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1032,6 +1144,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AssetQuery, predicate.Asset, asset.OrderOption]{typ: ent.TypeAsset, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
+	case *ent.BargainHelpQuery:
+		return &query[*ent.BargainHelpQuery, predicate.BargainHelp, bargainhelp.OrderOption]{typ: ent.TypeBargainHelp, tq: q}, nil
+	case *ent.BargainSessionQuery:
+		return &query[*ent.BargainSessionQuery, predicate.BargainSession, bargainsession.OrderOption]{typ: ent.TypeBargainSession, tq: q}, nil
 	case *ent.CampaignQuery:
 		return &query[*ent.CampaignQuery, predicate.Campaign, campaign.OrderOption]{typ: ent.TypeCampaign, tq: q}, nil
 	case *ent.CasbinRuleQuery:
@@ -1044,6 +1160,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EngagementMetricQuery, predicate.EngagementMetric, engagementmetric.OrderOption]{typ: ent.TypeEngagementMetric, tq: q}, nil
 	case *ent.ExperimentQuery:
 		return &query[*ent.ExperimentQuery, predicate.Experiment, experiment.OrderOption]{typ: ent.TypeExperiment, tq: q}, nil
+	case *ent.GroupBuyMemberQuery:
+		return &query[*ent.GroupBuyMemberQuery, predicate.GroupBuyMember, groupbuymember.OrderOption]{typ: ent.TypeGroupBuyMember, tq: q}, nil
+	case *ent.GroupBuyTeamQuery:
+		return &query[*ent.GroupBuyTeamQuery, predicate.GroupBuyTeam, groupbuyteam.OrderOption]{typ: ent.TypeGroupBuyTeam, tq: q}, nil
 	case *ent.InsightSettingQuery:
 		return &query[*ent.InsightSettingQuery, predicate.InsightSetting, insightsetting.OrderOption]{typ: ent.TypeInsightSetting, tq: q}, nil
 	case *ent.InsightTargetQuery:

@@ -218,6 +218,139 @@ var (
 			},
 		},
 	}
+	// BargainHelpsColumns holds the columns for the "bargain_helps" table.
+	BargainHelpsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "helper_ref", Type: field.TypeString},
+		{Name: "seq", Type: field.TypeInt},
+		{Name: "cut", Type: field.TypeInt64},
+		{Name: "price_after", Type: field.TypeInt64},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "session_id", Type: field.TypeInt},
+	}
+	// BargainHelpsTable holds the schema information for the "bargain_helps" table.
+	BargainHelpsTable = &schema.Table{
+		Name:       "bargain_helps",
+		Columns:    BargainHelpsColumns,
+		PrimaryKey: []*schema.Column{BargainHelpsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "bargain_helps_organizations_organization",
+				Columns:    []*schema.Column{BargainHelpsColumns[9]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "bargain_helps_bargain_sessions_session",
+				Columns:    []*schema.Column{BargainHelpsColumns[10]},
+				RefColumns: []*schema.Column{BargainSessionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "bargainhelp_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{BargainHelpsColumns[9]},
+			},
+			{
+				Name:    "bargainhelp_session_id_helper_ref",
+				Unique:  true,
+				Columns: []*schema.Column{BargainHelpsColumns[10], BargainHelpsColumns[4]},
+			},
+			{
+				Name:    "bargainhelp_session_id_seq",
+				Unique:  true,
+				Columns: []*schema.Column{BargainHelpsColumns[10], BargainHelpsColumns[5]},
+			},
+			{
+				Name:    "bargainhelp_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{BargainHelpsColumns[3], BargainHelpsColumns[8]},
+			},
+		},
+	}
+	// BargainSessionsColumns holds the columns for the "bargain_sessions" table.
+	BargainSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "initiator_ref", Type: field.TypeString},
+		{Name: "seed", Type: field.TypeInt64},
+		{Name: "start_price", Type: field.TypeInt64},
+		{Name: "floor_price", Type: field.TypeInt64},
+		{Name: "current_price", Type: field.TypeInt64},
+		{Name: "helpers_needed", Type: field.TypeInt},
+		{Name: "helpers_count", Type: field.TypeInt, Default: 0},
+		{Name: "buy_rule", Type: field.TypeString},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"ACTIVE", "REACHED", "PURCHASED", "EXPIRED"}, Default: "ACTIVE"},
+		{Name: "purchased_price", Type: field.TypeInt64, Nullable: true},
+		{Name: "purchase_key", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+	}
+	// BargainSessionsTable holds the schema information for the "bargain_sessions" table.
+	BargainSessionsTable = &schema.Table{
+		Name:       "bargain_sessions",
+		Columns:    BargainSessionsColumns,
+		PrimaryKey: []*schema.Column{BargainSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "bargain_sessions_organizations_organization",
+				Columns:    []*schema.Column{BargainSessionsColumns[16]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "bargain_sessions_stores_store",
+				Columns:    []*schema.Column{BargainSessionsColumns[17]},
+				RefColumns: []*schema.Column{StoresColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "bargain_sessions_campaigns_campaign",
+				Columns:    []*schema.Column{BargainSessionsColumns[18]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "bargain_sessions_skus_sku",
+				Columns:    []*schema.Column{BargainSessionsColumns[19]},
+				RefColumns: []*schema.Column{SkusColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "bargainsession_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{BargainSessionsColumns[16]},
+			},
+			{
+				Name:    "bargainsession_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{BargainSessionsColumns[17], BargainSessionsColumns[15]},
+			},
+			{
+				Name:    "bargainsession_state_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{BargainSessionsColumns[12], BargainSessionsColumns[11]},
+			},
+			{
+				Name:    "bargainsession_campaign_id",
+				Unique:  false,
+				Columns: []*schema.Column{BargainSessionsColumns[18]},
+			},
+		},
+	}
 	// CampaignsColumns holds the columns for the "campaigns" table.
 	CampaignsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -558,6 +691,136 @@ var (
 				Name:    "experiment_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{ExperimentsColumns[6]},
+			},
+		},
+	}
+	// GroupBuyMembersColumns holds the columns for the "group_buy_members" table.
+	GroupBuyMembersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "buyer_ref", Type: field.TypeString},
+		{Name: "leader", Type: field.TypeBool, Default: false},
+		{Name: "price_paid", Type: field.TypeInt64},
+		{Name: "refund_due", Type: field.TypeInt64, Default: 0},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"WAITING", "FORMED", "REFUND_DUE"}, Default: "WAITING"},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "team_id", Type: field.TypeInt},
+	}
+	// GroupBuyMembersTable holds the schema information for the "group_buy_members" table.
+	GroupBuyMembersTable = &schema.Table{
+		Name:       "group_buy_members",
+		Columns:    GroupBuyMembersColumns,
+		PrimaryKey: []*schema.Column{GroupBuyMembersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "group_buy_members_organizations_organization",
+				Columns:    []*schema.Column{GroupBuyMembersColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "group_buy_members_group_buy_teams_team",
+				Columns:    []*schema.Column{GroupBuyMembersColumns[11]},
+				RefColumns: []*schema.Column{GroupBuyTeamsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "groupbuymember_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{GroupBuyMembersColumns[10]},
+			},
+			{
+				Name:    "groupbuymember_team_id_buyer_ref",
+				Unique:  true,
+				Columns: []*schema.Column{GroupBuyMembersColumns[11], GroupBuyMembersColumns[4]},
+			},
+			{
+				Name:    "groupbuymember_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{GroupBuyMembersColumns[3], GroupBuyMembersColumns[9]},
+			},
+		},
+	}
+	// GroupBuyTeamsColumns holds the columns for the "group_buy_teams" table.
+	GroupBuyTeamsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "leader_ref", Type: field.TypeString},
+		{Name: "size", Type: field.TypeInt},
+		{Name: "ladder", Type: field.TypeBool, Default: false},
+		{Name: "list_price", Type: field.TypeInt64},
+		{Name: "member_price", Type: field.TypeInt64},
+		{Name: "leader_price", Type: field.TypeInt64},
+		{Name: "member_count", Type: field.TypeInt, Default: 1},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"OPEN", "FORMED", "FAILED"}, Default: "OPEN"},
+		{Name: "tier_size", Type: field.TypeInt, Nullable: true},
+		{Name: "virtual_filled", Type: field.TypeBool, Default: false},
+		{Name: "virtual_members", Type: field.TypeInt, Default: 0},
+		{Name: "settled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+	}
+	// GroupBuyTeamsTable holds the schema information for the "group_buy_teams" table.
+	GroupBuyTeamsTable = &schema.Table{
+		Name:       "group_buy_teams",
+		Columns:    GroupBuyTeamsColumns,
+		PrimaryKey: []*schema.Column{GroupBuyTeamsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "group_buy_teams_organizations_organization",
+				Columns:    []*schema.Column{GroupBuyTeamsColumns[17]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "group_buy_teams_stores_store",
+				Columns:    []*schema.Column{GroupBuyTeamsColumns[18]},
+				RefColumns: []*schema.Column{StoresColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "group_buy_teams_campaigns_campaign",
+				Columns:    []*schema.Column{GroupBuyTeamsColumns[19]},
+				RefColumns: []*schema.Column{CampaignsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "group_buy_teams_skus_sku",
+				Columns:    []*schema.Column{GroupBuyTeamsColumns[20]},
+				RefColumns: []*schema.Column{SkusColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "groupbuyteam_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{GroupBuyTeamsColumns[17]},
+			},
+			{
+				Name:    "groupbuyteam_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{GroupBuyTeamsColumns[18], GroupBuyTeamsColumns[16]},
+			},
+			{
+				Name:    "groupbuyteam_state_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{GroupBuyTeamsColumns[11], GroupBuyTeamsColumns[10]},
+			},
+			{
+				Name:    "groupbuyteam_campaign_id",
+				Unique:  false,
+				Columns: []*schema.Column{GroupBuyTeamsColumns[19]},
 			},
 		},
 	}
@@ -1638,12 +1901,16 @@ var (
 		AlertRulesTable,
 		AssetsTable,
 		AuditEventsTable,
+		BargainHelpsTable,
+		BargainSessionsTable,
 		CampaignsTable,
 		CasbinRulesTable,
 		CollaborationsTable,
 		ContentsTable,
 		EngagementMetricsTable,
 		ExperimentsTable,
+		GroupBuyMembersTable,
+		GroupBuyTeamsTable,
 		InsightSettingsTable,
 		InsightTargetsTable,
 		KolPartnersTable,
@@ -1692,6 +1959,18 @@ func init() {
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
+	BargainHelpsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	BargainHelpsTable.ForeignKeys[1].RefTable = BargainSessionsTable
+	BargainHelpsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
+	}
+	BargainSessionsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	BargainSessionsTable.ForeignKeys[1].RefTable = StoresTable
+	BargainSessionsTable.ForeignKeys[2].RefTable = CampaignsTable
+	BargainSessionsTable.ForeignKeys[3].RefTable = SkusTable
+	BargainSessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
 	CampaignsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	CampaignsTable.ForeignKeys[1].RefTable = StoresTable
 	CampaignsTable.Annotation = &entsql.Annotation{
@@ -1724,6 +2003,18 @@ func init() {
 	ExperimentsTable.ForeignKeys[1].RefTable = StoresTable
 	ExperimentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	GroupBuyMembersTable.ForeignKeys[0].RefTable = OrganizationsTable
+	GroupBuyMembersTable.ForeignKeys[1].RefTable = GroupBuyTeamsTable
+	GroupBuyMembersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
+	GroupBuyTeamsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	GroupBuyTeamsTable.ForeignKeys[1].RefTable = StoresTable
+	GroupBuyTeamsTable.ForeignKeys[2].RefTable = CampaignsTable
+	GroupBuyTeamsTable.ForeignKeys[3].RefTable = SkusTable
+	GroupBuyTeamsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	InsightSettingsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	InsightSettingsTable.Annotation = &entsql.Annotation{

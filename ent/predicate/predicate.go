@@ -21,6 +21,12 @@ type Asset func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// BargainHelp is the predicate function for bargainhelp builders.
+type BargainHelp func(*sql.Selector)
+
+// BargainSession is the predicate function for bargainsession builders.
+type BargainSession func(*sql.Selector)
+
 // Campaign is the predicate function for campaign builders.
 type Campaign func(*sql.Selector)
 
@@ -38,6 +44,12 @@ type EngagementMetric func(*sql.Selector)
 
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
+
+// GroupBuyMember is the predicate function for groupbuymember builders.
+type GroupBuyMember func(*sql.Selector)
+
+// GroupBuyTeam is the predicate function for groupbuyteam builders.
+type GroupBuyTeam func(*sql.Selector)
 
 // InsightSetting is the predicate function for insightsetting builders.
 type InsightSetting func(*sql.Selector)

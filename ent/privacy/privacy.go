@@ -231,6 +231,54 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The BargainHelpQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BargainHelpQueryRuleFunc func(context.Context, *ent.BargainHelpQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BargainHelpQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BargainHelpQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BargainHelpQuery", q)
+}
+
+// The BargainHelpMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BargainHelpMutationRuleFunc func(context.Context, *ent.BargainHelpMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BargainHelpMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BargainHelpMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BargainHelpMutation", m)
+}
+
+// The BargainSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BargainSessionQueryRuleFunc func(context.Context, *ent.BargainSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BargainSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BargainSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BargainSessionQuery", q)
+}
+
+// The BargainSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BargainSessionMutationRuleFunc func(context.Context, *ent.BargainSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BargainSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BargainSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BargainSessionMutation", m)
+}
+
 // The CampaignQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CampaignQueryRuleFunc func(context.Context, *ent.CampaignQuery) error
@@ -373,6 +421,54 @@ func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
+}
+
+// The GroupBuyMemberQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type GroupBuyMemberQueryRuleFunc func(context.Context, *ent.GroupBuyMemberQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f GroupBuyMemberQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GroupBuyMemberQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.GroupBuyMemberQuery", q)
+}
+
+// The GroupBuyMemberMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type GroupBuyMemberMutationRuleFunc func(context.Context, *ent.GroupBuyMemberMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f GroupBuyMemberMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.GroupBuyMemberMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GroupBuyMemberMutation", m)
+}
+
+// The GroupBuyTeamQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type GroupBuyTeamQueryRuleFunc func(context.Context, *ent.GroupBuyTeamQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f GroupBuyTeamQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GroupBuyTeamQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.GroupBuyTeamQuery", q)
+}
+
+// The GroupBuyTeamMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type GroupBuyTeamMutationRuleFunc func(context.Context, *ent.GroupBuyTeamMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f GroupBuyTeamMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.GroupBuyTeamMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GroupBuyTeamMutation", m)
 }
 
 // The InsightSettingQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -972,6 +1068,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.BargainHelpQuery:
+		return q.Filter(), nil
+	case *ent.BargainSessionQuery:
+		return q.Filter(), nil
 	case *ent.CampaignQuery:
 		return q.Filter(), nil
 	case *ent.CasbinRuleQuery:
@@ -983,6 +1083,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.EngagementMetricQuery:
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
+		return q.Filter(), nil
+	case *ent.GroupBuyMemberQuery:
+		return q.Filter(), nil
+	case *ent.GroupBuyTeamQuery:
 		return q.Filter(), nil
 	case *ent.InsightSettingQuery:
 		return q.Filter(), nil
@@ -1047,6 +1151,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
+	case *ent.BargainHelpMutation:
+		return m.Filter(), nil
+	case *ent.BargainSessionMutation:
+		return m.Filter(), nil
 	case *ent.CampaignMutation:
 		return m.Filter(), nil
 	case *ent.CasbinRuleMutation:
@@ -1058,6 +1166,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EngagementMetricMutation:
 		return m.Filter(), nil
 	case *ent.ExperimentMutation:
+		return m.Filter(), nil
+	case *ent.GroupBuyMemberMutation:
+		return m.Filter(), nil
+	case *ent.GroupBuyTeamMutation:
 		return m.Filter(), nil
 	case *ent.InsightSettingMutation:
 		return m.Filter(), nil

@@ -11,12 +11,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -338,6 +342,122 @@ func init() {
 	auditeventDescRequestID := auditeventFields[10].Descriptor()
 	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
+	bargainhelpMixin := schema.BargainHelp{}.Mixin()
+	bargainhelp.Policy = privacy.NewPolicies(bargainhelpMixin[1], schema.BargainHelp{})
+	bargainhelp.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := bargainhelp.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	bargainhelpHooks := schema.BargainHelp{}.Hooks()
+
+	bargainhelp.Hooks[1] = bargainhelpHooks[0]
+	bargainhelpMixinFields0 := bargainhelpMixin[0].Fields()
+	_ = bargainhelpMixinFields0
+	bargainhelpFields := schema.BargainHelp{}.Fields()
+	_ = bargainhelpFields
+	// bargainhelpDescCreatedAt is the schema descriptor for created_at field.
+	bargainhelpDescCreatedAt := bargainhelpMixinFields0[0].Descriptor()
+	// bargainhelp.DefaultCreatedAt holds the default value on creation for the created_at field.
+	bargainhelp.DefaultCreatedAt = bargainhelpDescCreatedAt.Default.(func() time.Time)
+	// bargainhelpDescUpdatedAt is the schema descriptor for updated_at field.
+	bargainhelpDescUpdatedAt := bargainhelpMixinFields0[1].Descriptor()
+	// bargainhelp.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	bargainhelp.DefaultUpdatedAt = bargainhelpDescUpdatedAt.Default.(func() time.Time)
+	// bargainhelp.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	bargainhelp.UpdateDefaultUpdatedAt = bargainhelpDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// bargainhelpDescHelperRef is the schema descriptor for helper_ref field.
+	bargainhelpDescHelperRef := bargainhelpFields[2].Descriptor()
+	// bargainhelp.HelperRefValidator is a validator for the "helper_ref" field. It is called by the builders before save.
+	bargainhelp.HelperRefValidator = bargainhelpDescHelperRef.Validators[0].(func(string) error)
+	// bargainhelpDescSeq is the schema descriptor for seq field.
+	bargainhelpDescSeq := bargainhelpFields[3].Descriptor()
+	// bargainhelp.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	bargainhelp.SeqValidator = bargainhelpDescSeq.Validators[0].(func(int) error)
+	// bargainhelpDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	bargainhelpDescIdempotencyKey := bargainhelpFields[6].Descriptor()
+	// bargainhelp.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	bargainhelp.IdempotencyKeyValidator = func() func(string) error {
+		validators := bargainhelpDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	bargainsessionMixin := schema.BargainSession{}.Mixin()
+	bargainsession.Policy = privacy.NewPolicies(bargainsessionMixin[1], schema.BargainSession{})
+	bargainsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := bargainsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	bargainsessionHooks := schema.BargainSession{}.Hooks()
+
+	bargainsession.Hooks[1] = bargainsessionHooks[0]
+	bargainsessionMixinFields0 := bargainsessionMixin[0].Fields()
+	_ = bargainsessionMixinFields0
+	bargainsessionFields := schema.BargainSession{}.Fields()
+	_ = bargainsessionFields
+	// bargainsessionDescCreatedAt is the schema descriptor for created_at field.
+	bargainsessionDescCreatedAt := bargainsessionMixinFields0[0].Descriptor()
+	// bargainsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	bargainsession.DefaultCreatedAt = bargainsessionDescCreatedAt.Default.(func() time.Time)
+	// bargainsessionDescUpdatedAt is the schema descriptor for updated_at field.
+	bargainsessionDescUpdatedAt := bargainsessionMixinFields0[1].Descriptor()
+	// bargainsession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	bargainsession.DefaultUpdatedAt = bargainsessionDescUpdatedAt.Default.(func() time.Time)
+	// bargainsession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	bargainsession.UpdateDefaultUpdatedAt = bargainsessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// bargainsessionDescInitiatorRef is the schema descriptor for initiator_ref field.
+	bargainsessionDescInitiatorRef := bargainsessionFields[3].Descriptor()
+	// bargainsession.InitiatorRefValidator is a validator for the "initiator_ref" field. It is called by the builders before save.
+	bargainsession.InitiatorRefValidator = bargainsessionDescInitiatorRef.Validators[0].(func(string) error)
+	// bargainsessionDescHelpersNeeded is the schema descriptor for helpers_needed field.
+	bargainsessionDescHelpersNeeded := bargainsessionFields[8].Descriptor()
+	// bargainsession.HelpersNeededValidator is a validator for the "helpers_needed" field. It is called by the builders before save.
+	bargainsession.HelpersNeededValidator = bargainsessionDescHelpersNeeded.Validators[0].(func(int) error)
+	// bargainsessionDescHelpersCount is the schema descriptor for helpers_count field.
+	bargainsessionDescHelpersCount := bargainsessionFields[9].Descriptor()
+	// bargainsession.DefaultHelpersCount holds the default value on creation for the helpers_count field.
+	bargainsession.DefaultHelpersCount = bargainsessionDescHelpersCount.Default.(int)
+	// bargainsession.HelpersCountValidator is a validator for the "helpers_count" field. It is called by the builders before save.
+	bargainsession.HelpersCountValidator = bargainsessionDescHelpersCount.Validators[0].(func(int) error)
+	// bargainsessionDescPurchaseKey is the schema descriptor for purchase_key field.
+	bargainsessionDescPurchaseKey := bargainsessionFields[14].Descriptor()
+	// bargainsession.PurchaseKeyValidator is a validator for the "purchase_key" field. It is called by the builders before save.
+	bargainsession.PurchaseKeyValidator = bargainsessionDescPurchaseKey.Validators[0].(func(string) error)
+	// bargainsessionDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	bargainsessionDescIdempotencyKey := bargainsessionFields[15].Descriptor()
+	// bargainsession.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	bargainsession.IdempotencyKeyValidator = func() func(string) error {
+		validators := bargainsessionDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	campaignMixin := schema.Campaign{}.Mixin()
 	campaign.Policy = privacy.NewPolicies(campaignMixin[1], schema.Campaign{})
 	campaign.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -730,6 +850,136 @@ func init() {
 		return func(confidence float64) error {
 			for _, fn := range fns {
 				if err := fn(confidence); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	groupbuymemberMixin := schema.GroupBuyMember{}.Mixin()
+	groupbuymember.Policy = privacy.NewPolicies(groupbuymemberMixin[1], schema.GroupBuyMember{})
+	groupbuymember.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := groupbuymember.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	groupbuymemberHooks := schema.GroupBuyMember{}.Hooks()
+
+	groupbuymember.Hooks[1] = groupbuymemberHooks[0]
+	groupbuymemberMixinFields0 := groupbuymemberMixin[0].Fields()
+	_ = groupbuymemberMixinFields0
+	groupbuymemberFields := schema.GroupBuyMember{}.Fields()
+	_ = groupbuymemberFields
+	// groupbuymemberDescCreatedAt is the schema descriptor for created_at field.
+	groupbuymemberDescCreatedAt := groupbuymemberMixinFields0[0].Descriptor()
+	// groupbuymember.DefaultCreatedAt holds the default value on creation for the created_at field.
+	groupbuymember.DefaultCreatedAt = groupbuymemberDescCreatedAt.Default.(func() time.Time)
+	// groupbuymemberDescUpdatedAt is the schema descriptor for updated_at field.
+	groupbuymemberDescUpdatedAt := groupbuymemberMixinFields0[1].Descriptor()
+	// groupbuymember.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	groupbuymember.DefaultUpdatedAt = groupbuymemberDescUpdatedAt.Default.(func() time.Time)
+	// groupbuymember.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	groupbuymember.UpdateDefaultUpdatedAt = groupbuymemberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// groupbuymemberDescBuyerRef is the schema descriptor for buyer_ref field.
+	groupbuymemberDescBuyerRef := groupbuymemberFields[2].Descriptor()
+	// groupbuymember.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
+	groupbuymember.BuyerRefValidator = groupbuymemberDescBuyerRef.Validators[0].(func(string) error)
+	// groupbuymemberDescLeader is the schema descriptor for leader field.
+	groupbuymemberDescLeader := groupbuymemberFields[3].Descriptor()
+	// groupbuymember.DefaultLeader holds the default value on creation for the leader field.
+	groupbuymember.DefaultLeader = groupbuymemberDescLeader.Default.(bool)
+	// groupbuymemberDescRefundDue is the schema descriptor for refund_due field.
+	groupbuymemberDescRefundDue := groupbuymemberFields[5].Descriptor()
+	// groupbuymember.DefaultRefundDue holds the default value on creation for the refund_due field.
+	groupbuymember.DefaultRefundDue = schematype.Money(groupbuymemberDescRefundDue.Default.(int64))
+	// groupbuymemberDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	groupbuymemberDescIdempotencyKey := groupbuymemberFields[7].Descriptor()
+	// groupbuymember.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	groupbuymember.IdempotencyKeyValidator = func() func(string) error {
+		validators := groupbuymemberDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	groupbuyteamMixin := schema.GroupBuyTeam{}.Mixin()
+	groupbuyteam.Policy = privacy.NewPolicies(groupbuyteamMixin[1], schema.GroupBuyTeam{})
+	groupbuyteam.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := groupbuyteam.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	groupbuyteamHooks := schema.GroupBuyTeam{}.Hooks()
+
+	groupbuyteam.Hooks[1] = groupbuyteamHooks[0]
+	groupbuyteamMixinFields0 := groupbuyteamMixin[0].Fields()
+	_ = groupbuyteamMixinFields0
+	groupbuyteamFields := schema.GroupBuyTeam{}.Fields()
+	_ = groupbuyteamFields
+	// groupbuyteamDescCreatedAt is the schema descriptor for created_at field.
+	groupbuyteamDescCreatedAt := groupbuyteamMixinFields0[0].Descriptor()
+	// groupbuyteam.DefaultCreatedAt holds the default value on creation for the created_at field.
+	groupbuyteam.DefaultCreatedAt = groupbuyteamDescCreatedAt.Default.(func() time.Time)
+	// groupbuyteamDescUpdatedAt is the schema descriptor for updated_at field.
+	groupbuyteamDescUpdatedAt := groupbuyteamMixinFields0[1].Descriptor()
+	// groupbuyteam.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	groupbuyteam.DefaultUpdatedAt = groupbuyteamDescUpdatedAt.Default.(func() time.Time)
+	// groupbuyteam.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	groupbuyteam.UpdateDefaultUpdatedAt = groupbuyteamDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// groupbuyteamDescLeaderRef is the schema descriptor for leader_ref field.
+	groupbuyteamDescLeaderRef := groupbuyteamFields[3].Descriptor()
+	// groupbuyteam.LeaderRefValidator is a validator for the "leader_ref" field. It is called by the builders before save.
+	groupbuyteam.LeaderRefValidator = groupbuyteamDescLeaderRef.Validators[0].(func(string) error)
+	// groupbuyteamDescSize is the schema descriptor for size field.
+	groupbuyteamDescSize := groupbuyteamFields[4].Descriptor()
+	// groupbuyteam.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	groupbuyteam.SizeValidator = groupbuyteamDescSize.Validators[0].(func(int) error)
+	// groupbuyteamDescLadder is the schema descriptor for ladder field.
+	groupbuyteamDescLadder := groupbuyteamFields[5].Descriptor()
+	// groupbuyteam.DefaultLadder holds the default value on creation for the ladder field.
+	groupbuyteam.DefaultLadder = groupbuyteamDescLadder.Default.(bool)
+	// groupbuyteamDescMemberCount is the schema descriptor for member_count field.
+	groupbuyteamDescMemberCount := groupbuyteamFields[9].Descriptor()
+	// groupbuyteam.DefaultMemberCount holds the default value on creation for the member_count field.
+	groupbuyteam.DefaultMemberCount = groupbuyteamDescMemberCount.Default.(int)
+	// groupbuyteam.MemberCountValidator is a validator for the "member_count" field. It is called by the builders before save.
+	groupbuyteam.MemberCountValidator = groupbuyteamDescMemberCount.Validators[0].(func(int) error)
+	// groupbuyteamDescVirtualFilled is the schema descriptor for virtual_filled field.
+	groupbuyteamDescVirtualFilled := groupbuyteamFields[13].Descriptor()
+	// groupbuyteam.DefaultVirtualFilled holds the default value on creation for the virtual_filled field.
+	groupbuyteam.DefaultVirtualFilled = groupbuyteamDescVirtualFilled.Default.(bool)
+	// groupbuyteamDescVirtualMembers is the schema descriptor for virtual_members field.
+	groupbuyteamDescVirtualMembers := groupbuyteamFields[14].Descriptor()
+	// groupbuyteam.DefaultVirtualMembers holds the default value on creation for the virtual_members field.
+	groupbuyteam.DefaultVirtualMembers = groupbuyteamDescVirtualMembers.Default.(int)
+	// groupbuyteam.VirtualMembersValidator is a validator for the "virtual_members" field. It is called by the builders before save.
+	groupbuyteam.VirtualMembersValidator = groupbuyteamDescVirtualMembers.Validators[0].(func(int) error)
+	// groupbuyteamDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	groupbuyteamDescIdempotencyKey := groupbuyteamFields[16].Descriptor()
+	// groupbuyteam.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	groupbuyteam.IdempotencyKeyValidator = func() func(string) error {
+		validators := groupbuyteamDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
 					return err
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/promo"
 )
@@ -44,7 +45,10 @@ func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLi
 		}
 		ids[i] = l.SKUID
 	}
-	skus, err := client.SKU.Query().Where(sku.IDIn(ids...)).WithProduct().All(ctx)
+	// One statement: the store check is a predicate, and only the columns
+	// the pricing needs are read.
+	skus, err := client.SKU.Query().Where(sku.IDIn(ids...), sku.HasProductWith(product.StoreID(storeID))).
+		Select(sku.FieldID, sku.FieldProductID, sku.FieldPrice).All(ctx)
 	if err != nil {
 		return promo.Quote{}, err
 	}
@@ -55,17 +59,17 @@ func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLi
 	cart := promo.Cart{Buyer: buyer, At: at, Lines: make([]promo.Line, len(lines))}
 	for i, l := range lines {
 		s := byID[l.SKUID]
-		if s == nil || s.Edges.Product == nil || s.Edges.Product.StoreID != storeID {
+		if s == nil {
 			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d].skuId", i), "no such SKU in this store")
 		}
 		cart.Lines[i] = promo.Line{SKUID: s.ID, ProductID: s.ProductID, Quantity: l.Quantity, UnitPrice: s.Price,
 			Via: l.Via, TeamSize: l.TeamSize, BargainPrice: l.BargainPrice}
 	}
-	camps, err := ActiveCampaigns(ctx, client, storeID, at)
+	camps, err := quoteCache.published(ctx, client, storeID)
 	if err != nil {
 		return promo.Quote{}, err
 	}
-	return promo.Price(cart, camps), nil
+	return promo.Price(cart, inWindow(camps, at)), nil
 }
 
 // ActiveCampaigns loads the campaigns of a store that are published and whose

@@ -9,11 +9,16 @@ import (
 	"errors"
 	"time"
 
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/opsgraph/opsgraph/apperr"
+	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/promo"
 )
 
@@ -54,6 +59,11 @@ func Check(ctx context.Context, client *ent.Client, id int) error {
 	if err := promo.CheckCost(&pc, goods); err != nil {
 		return err
 	}
+	if c.Kind != campaign.KindCOUPON {
+		if err := lockStore(ctx, client, c.StoreID); err != nil {
+			return err
+		}
+	}
 	others, err := withTargets(client.Campaign.Query().Where(campaign.StoreID(c.StoreID), campaign.KindEQ(c.Kind),
 		campaign.IDNEQ(c.ID), campaign.StatusNotIn(campaign.StatusENDED, campaign.StatusCANCELLED),
 		campaign.StartsAtLT(c.EndsAt), campaign.EndsAtGT(c.StartsAt))).All(ctx)
@@ -72,6 +82,22 @@ func Check(ctx context.Context, client *ent.Client, id int) error {
 		return &apperr.Error{Code: apperr.Conflict, Field: ce.Field, Message: ce.Error()}
 	}
 	return nil
+}
+
+// lockStore serializes the overlap checks of one store: on PostgreSQL it
+// locks the store row (FOR NO KEY UPDATE, which the campaign insert's foreign
+// key share lock does not conflict with) until the transaction ends, so a
+// second create or update of the store's campaigns waits and then sees the
+// first one's committed row. SQLite transactions are BEGIN IMMEDIATE: writers
+// are serialized already, and FOR UPDATE is not even syntax there.
+func lockStore(ctx context.Context, client *ent.Client, storeID int) error {
+	_, err := client.Store.Query().Where(store.ID(storeID)).
+		Modify(func(s *sql.Selector) {
+			if s.Dialect() == dialect.Postgres {
+				s.For(sql.LockNoKeyUpdate)
+			}
+		}).IDs(authz.SystemContext(ctx))
+	return err
 }
 
 // targetedGoods loads the goods a campaign covers, with their price and cost,

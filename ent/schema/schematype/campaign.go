@@ -92,14 +92,35 @@ type GroupTier struct {
 type GroupBuyRule struct {
 	Tiers           []GroupTier `json:"tiers"`
 	FormWithinHours int         `json:"formWithinHours"`
+	// Ladder is 阶梯团: a team grows up to the largest tier, everyone pays the
+	// shallowest tier up front and the difference to the tier the team
+	// reached is refunded when it forms.
+	Ladder bool `json:"ladder,omitempty"`
+	// VirtualFillPercent is 模拟成团: at expiry a team forms when its real
+	// members + ⌊size × percent / 100⌋ ≥ size. 0 = off.
+	VirtualFillPercent int `json:"virtualFillPercent,omitempty"`
+	// LeaderPercentOff is the 团长 price: the leader's percentage off (at least
+	// the first tier's). 0 = the leader pays what members pay.
+	LeaderPercentOff int `json:"leaderPercentOff,omitempty"`
 }
 
 // BargainRule is 砍价: friends cut the price toward FloorPrice.
 type BargainRule struct {
-	FloorPrice  Money `json:"floorPrice"`
-	MaxHelpers  int   `json:"maxHelpers"`
-	WithinHours int   `json:"withinHours"`
+	FloorPrice Money `json:"floorPrice"`
+	// MaxHelpers is the number of helps that take the price to the floor: the
+	// MaxHelpers-th helper reaches it.
+	MaxHelpers  int `json:"maxHelpers"`
+	WithinHours int `json:"withinHours"`
+	// BuyRule is FLOOR_ONLY (the default: buy once the floor is reached) or
+	// ANY_PRICE (buy at whatever price the session reached).
+	BuyRule string `json:"buyRule,omitempty"`
 }
+
+// Bargain buy rules.
+const (
+	BuyAtFloorOnly = "FLOOR_ONLY"
+	BuyAtAnyPrice  = "ANY_PRICE"
+)
 
 // FlashSaleSlot is one time slot of a 秒杀.
 type FlashSaleSlot struct {
@@ -147,4 +168,12 @@ type ReferralStep struct {
 // ReferralRule is 邀新阶梯: a ladder of rewards for referrals.
 type ReferralRule struct {
 	Ladder []ReferralStep `json:"ladder"`
+}
+
+// TeamSizeMax is the largest team size of the tiers (0 without tiers).
+func (g *GroupBuyRule) TeamSizeMax() int {
+	if len(g.Tiers) == 0 {
+		return 0
+	}
+	return g.Tiers[len(g.Tiers)-1].TeamSize
 }
