@@ -20,12 +20,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -47,6 +51,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
+	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
 
 	stdsql "database/sql"
 )
@@ -66,6 +72,10 @@ type Client struct {
 	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// BargainHelp is the client for interacting with the BargainHelp builders.
+	BargainHelp *BargainHelpClient
+	// BargainSession is the client for interacting with the BargainSession builders.
+	BargainSession *BargainSessionClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
@@ -78,6 +88,10 @@ type Client struct {
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// GroupBuyMember is the client for interacting with the GroupBuyMember builders.
+	GroupBuyMember *GroupBuyMemberClient
+	// GroupBuyTeam is the client for interacting with the GroupBuyTeam builders.
+	GroupBuyTeam *GroupBuyTeamClient
 	// InsightSetting is the client for interacting with the InsightSetting builders.
 	InsightSetting *InsightSettingClient
 	// InsightTarget is the client for interacting with the InsightTarget builders.
@@ -120,6 +134,10 @@ type Client struct {
 	SyncJob *SyncJobClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -136,12 +154,16 @@ func (c *Client) init() {
 	c.AlertRule = NewAlertRuleClient(c.config)
 	c.Asset = NewAssetClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.BargainHelp = NewBargainHelpClient(c.config)
+	c.BargainSession = NewBargainSessionClient(c.config)
 	c.Campaign = NewCampaignClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
 	c.Collaboration = NewCollaborationClient(c.config)
 	c.Content = NewContentClient(c.config)
 	c.EngagementMetric = NewEngagementMetricClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
+	c.GroupBuyMember = NewGroupBuyMemberClient(c.config)
+	c.GroupBuyTeam = NewGroupBuyTeamClient(c.config)
 	c.InsightSetting = NewInsightSettingClient(c.config)
 	c.InsightTarget = NewInsightTargetClient(c.config)
 	c.KOLPartner = NewKOLPartnerClient(c.config)
@@ -163,6 +185,8 @@ func (c *Client) init() {
 	c.Supplier = NewSupplierClient(c.config)
 	c.SyncJob = NewSyncJobClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
+	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
 }
 
 type (
@@ -260,12 +284,16 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AlertRule:          NewAlertRuleClient(cfg),
 		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
+		BargainHelp:        NewBargainHelpClient(cfg),
+		BargainSession:     NewBargainSessionClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		GroupBuyMember:     NewGroupBuyMemberClient(cfg),
+		GroupBuyTeam:       NewGroupBuyTeamClient(cfg),
 		InsightSetting:     NewInsightSettingClient(cfg),
 		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
@@ -287,6 +315,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Supplier:           NewSupplierClient(cfg),
 		SyncJob:            NewSyncJobClient(cfg),
 		User:               NewUserClient(cfg),
+		WebhookDelivery:    NewWebhookDeliveryClient(cfg),
+		WebhookEndpoint:    NewWebhookEndpointClient(cfg),
 	}, nil
 }
 
@@ -311,12 +341,16 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AlertRule:          NewAlertRuleClient(cfg),
 		Asset:              NewAssetClient(cfg),
 		AuditEvent:         NewAuditEventClient(cfg),
+		BargainHelp:        NewBargainHelpClient(cfg),
+		BargainSession:     NewBargainSessionClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		GroupBuyMember:     NewGroupBuyMemberClient(cfg),
+		GroupBuyTeam:       NewGroupBuyTeamClient(cfg),
 		InsightSetting:     NewInsightSettingClient(cfg),
 		InsightTarget:      NewInsightTargetClient(cfg),
 		KOLPartner:         NewKOLPartnerClient(cfg),
@@ -338,6 +372,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Supplier:           NewSupplierClient(cfg),
 		SyncJob:            NewSyncJobClient(cfg),
 		User:               NewUserClient(cfg),
+		WebhookDelivery:    NewWebhookDeliveryClient(cfg),
+		WebhookEndpoint:    NewWebhookEndpointClient(cfg),
 	}, nil
 }
 
@@ -367,12 +403,14 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
-		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
+		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.BargainHelp,
+		c.BargainSession, c.Campaign, c.CasbinRule, c.Collaboration, c.Content,
+		c.EngagementMetric, c.Experiment, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
 		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -382,12 +420,14 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.Campaign,
-		c.CasbinRule, c.Collaboration, c.Content, c.EngagementMetric, c.Experiment,
+		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.BargainHelp,
+		c.BargainSession, c.Campaign, c.CasbinRule, c.Collaboration, c.Content,
+		c.EngagementMetric, c.Experiment, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
 		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
+		c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -406,6 +446,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Asset.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *BargainHelpMutation:
+		return c.BargainHelp.mutate(ctx, m)
+	case *BargainSessionMutation:
+		return c.BargainSession.mutate(ctx, m)
 	case *CampaignMutation:
 		return c.Campaign.mutate(ctx, m)
 	case *CasbinRuleMutation:
@@ -418,6 +462,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EngagementMetric.mutate(ctx, m)
 	case *ExperimentMutation:
 		return c.Experiment.mutate(ctx, m)
+	case *GroupBuyMemberMutation:
+		return c.GroupBuyMember.mutate(ctx, m)
+	case *GroupBuyTeamMutation:
+		return c.GroupBuyTeam.mutate(ctx, m)
 	case *InsightSettingMutation:
 		return c.InsightSetting.mutate(ctx, m)
 	case *InsightTargetMutation:
@@ -460,6 +508,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SyncJob.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *WebhookDeliveryMutation:
+		return c.WebhookDelivery.mutate(ctx, m)
+	case *WebhookEndpointMutation:
+		return c.WebhookEndpoint.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1196,6 +1248,386 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// BargainHelpClient is a client for the BargainHelp schema.
+type BargainHelpClient struct {
+	config
+}
+
+// NewBargainHelpClient returns a client for the BargainHelp from the given config.
+func NewBargainHelpClient(c config) *BargainHelpClient {
+	return &BargainHelpClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `bargainhelp.Hooks(f(g(h())))`.
+func (c *BargainHelpClient) Use(hooks ...Hook) {
+	c.hooks.BargainHelp = append(c.hooks.BargainHelp, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `bargainhelp.Intercept(f(g(h())))`.
+func (c *BargainHelpClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BargainHelp = append(c.inters.BargainHelp, interceptors...)
+}
+
+// Create returns a builder for creating a BargainHelp entity.
+func (c *BargainHelpClient) Create() *BargainHelpCreate {
+	mutation := newBargainHelpMutation(c.config, OpCreate)
+	return &BargainHelpCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BargainHelp entities.
+func (c *BargainHelpClient) CreateBulk(builders ...*BargainHelpCreate) *BargainHelpCreateBulk {
+	return &BargainHelpCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BargainHelpClient) MapCreateBulk(slice any, setFunc func(*BargainHelpCreate, int)) *BargainHelpCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BargainHelpCreateBulk{err: fmt.Errorf("calling to BargainHelpClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BargainHelpCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BargainHelpCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BargainHelp.
+func (c *BargainHelpClient) Update() *BargainHelpUpdate {
+	mutation := newBargainHelpMutation(c.config, OpUpdate)
+	return &BargainHelpUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BargainHelpClient) UpdateOne(_m *BargainHelp) *BargainHelpUpdateOne {
+	mutation := newBargainHelpMutation(c.config, OpUpdateOne, withBargainHelp(_m))
+	return &BargainHelpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BargainHelpClient) UpdateOneID(id int) *BargainHelpUpdateOne {
+	mutation := newBargainHelpMutation(c.config, OpUpdateOne, withBargainHelpID(id))
+	return &BargainHelpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BargainHelp.
+func (c *BargainHelpClient) Delete() *BargainHelpDelete {
+	mutation := newBargainHelpMutation(c.config, OpDelete)
+	return &BargainHelpDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BargainHelpClient) DeleteOne(_m *BargainHelp) *BargainHelpDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BargainHelpClient) DeleteOneID(id int) *BargainHelpDeleteOne {
+	builder := c.Delete().Where(bargainhelp.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BargainHelpDeleteOne{builder}
+}
+
+// Query returns a query builder for BargainHelp.
+func (c *BargainHelpClient) Query() *BargainHelpQuery {
+	return &BargainHelpQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBargainHelp},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BargainHelp entity by its id.
+func (c *BargainHelpClient) Get(ctx context.Context, id int) (*BargainHelp, error) {
+	return c.Query().Where(bargainhelp.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BargainHelpClient) GetX(ctx context.Context, id int) *BargainHelp {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a BargainHelp.
+func (c *BargainHelpClient) QueryOrganization(_m *BargainHelp) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainhelp.Table, bargainhelp.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainhelp.OrganizationTable, bargainhelp.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySession queries the session edge of a BargainHelp.
+func (c *BargainHelpClient) QuerySession(_m *BargainHelp) *BargainSessionQuery {
+	query := (&BargainSessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainhelp.Table, bargainhelp.FieldID, id),
+			sqlgraph.To(bargainsession.Table, bargainsession.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainhelp.SessionTable, bargainhelp.SessionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BargainHelpClient) Hooks() []Hook {
+	hooks := c.hooks.BargainHelp
+	return append(hooks[:len(hooks):len(hooks)], bargainhelp.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BargainHelpClient) Interceptors() []Interceptor {
+	return c.inters.BargainHelp
+}
+
+func (c *BargainHelpClient) mutate(ctx context.Context, m *BargainHelpMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BargainHelpCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BargainHelpUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BargainHelpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BargainHelpDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BargainHelp mutation op: %q", m.Op())
+	}
+}
+
+// BargainSessionClient is a client for the BargainSession schema.
+type BargainSessionClient struct {
+	config
+}
+
+// NewBargainSessionClient returns a client for the BargainSession from the given config.
+func NewBargainSessionClient(c config) *BargainSessionClient {
+	return &BargainSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `bargainsession.Hooks(f(g(h())))`.
+func (c *BargainSessionClient) Use(hooks ...Hook) {
+	c.hooks.BargainSession = append(c.hooks.BargainSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `bargainsession.Intercept(f(g(h())))`.
+func (c *BargainSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BargainSession = append(c.inters.BargainSession, interceptors...)
+}
+
+// Create returns a builder for creating a BargainSession entity.
+func (c *BargainSessionClient) Create() *BargainSessionCreate {
+	mutation := newBargainSessionMutation(c.config, OpCreate)
+	return &BargainSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BargainSession entities.
+func (c *BargainSessionClient) CreateBulk(builders ...*BargainSessionCreate) *BargainSessionCreateBulk {
+	return &BargainSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BargainSessionClient) MapCreateBulk(slice any, setFunc func(*BargainSessionCreate, int)) *BargainSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BargainSessionCreateBulk{err: fmt.Errorf("calling to BargainSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BargainSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BargainSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BargainSession.
+func (c *BargainSessionClient) Update() *BargainSessionUpdate {
+	mutation := newBargainSessionMutation(c.config, OpUpdate)
+	return &BargainSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BargainSessionClient) UpdateOne(_m *BargainSession) *BargainSessionUpdateOne {
+	mutation := newBargainSessionMutation(c.config, OpUpdateOne, withBargainSession(_m))
+	return &BargainSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BargainSessionClient) UpdateOneID(id int) *BargainSessionUpdateOne {
+	mutation := newBargainSessionMutation(c.config, OpUpdateOne, withBargainSessionID(id))
+	return &BargainSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BargainSession.
+func (c *BargainSessionClient) Delete() *BargainSessionDelete {
+	mutation := newBargainSessionMutation(c.config, OpDelete)
+	return &BargainSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BargainSessionClient) DeleteOne(_m *BargainSession) *BargainSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BargainSessionClient) DeleteOneID(id int) *BargainSessionDeleteOne {
+	builder := c.Delete().Where(bargainsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BargainSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for BargainSession.
+func (c *BargainSessionClient) Query() *BargainSessionQuery {
+	return &BargainSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBargainSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BargainSession entity by its id.
+func (c *BargainSessionClient) Get(ctx context.Context, id int) (*BargainSession, error) {
+	return c.Query().Where(bargainsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BargainSessionClient) GetX(ctx context.Context, id int) *BargainSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a BargainSession.
+func (c *BargainSessionClient) QueryOrganization(_m *BargainSession) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainsession.Table, bargainsession.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainsession.OrganizationTable, bargainsession.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStore queries the store edge of a BargainSession.
+func (c *BargainSessionClient) QueryStore(_m *BargainSession) *StoreQuery {
+	query := (&StoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainsession.Table, bargainsession.FieldID, id),
+			sqlgraph.To(store.Table, store.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainsession.StoreTable, bargainsession.StoreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCampaign queries the campaign edge of a BargainSession.
+func (c *BargainSessionClient) QueryCampaign(_m *BargainSession) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainsession.Table, bargainsession.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainsession.CampaignTable, bargainsession.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySku queries the sku edge of a BargainSession.
+func (c *BargainSessionClient) QuerySku(_m *BargainSession) *SKUQuery {
+	query := (&SKUClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainsession.Table, bargainsession.FieldID, id),
+			sqlgraph.To(sku.Table, sku.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, bargainsession.SkuTable, bargainsession.SkuColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHelps queries the helps edge of a BargainSession.
+func (c *BargainSessionClient) QueryHelps(_m *BargainSession) *BargainHelpQuery {
+	query := (&BargainHelpClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(bargainsession.Table, bargainsession.FieldID, id),
+			sqlgraph.To(bargainhelp.Table, bargainhelp.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, bargainsession.HelpsTable, bargainsession.HelpsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BargainSessionClient) Hooks() []Hook {
+	hooks := c.hooks.BargainSession
+	return append(hooks[:len(hooks):len(hooks)], bargainsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BargainSessionClient) Interceptors() []Interceptor {
+	return c.inters.BargainSession
+}
+
+func (c *BargainSessionClient) mutate(ctx context.Context, m *BargainSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BargainSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BargainSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BargainSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BargainSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BargainSession mutation op: %q", m.Op())
 	}
 }
 
@@ -2336,6 +2768,386 @@ func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (V
 		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
+	}
+}
+
+// GroupBuyMemberClient is a client for the GroupBuyMember schema.
+type GroupBuyMemberClient struct {
+	config
+}
+
+// NewGroupBuyMemberClient returns a client for the GroupBuyMember from the given config.
+func NewGroupBuyMemberClient(c config) *GroupBuyMemberClient {
+	return &GroupBuyMemberClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `groupbuymember.Hooks(f(g(h())))`.
+func (c *GroupBuyMemberClient) Use(hooks ...Hook) {
+	c.hooks.GroupBuyMember = append(c.hooks.GroupBuyMember, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `groupbuymember.Intercept(f(g(h())))`.
+func (c *GroupBuyMemberClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GroupBuyMember = append(c.inters.GroupBuyMember, interceptors...)
+}
+
+// Create returns a builder for creating a GroupBuyMember entity.
+func (c *GroupBuyMemberClient) Create() *GroupBuyMemberCreate {
+	mutation := newGroupBuyMemberMutation(c.config, OpCreate)
+	return &GroupBuyMemberCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GroupBuyMember entities.
+func (c *GroupBuyMemberClient) CreateBulk(builders ...*GroupBuyMemberCreate) *GroupBuyMemberCreateBulk {
+	return &GroupBuyMemberCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GroupBuyMemberClient) MapCreateBulk(slice any, setFunc func(*GroupBuyMemberCreate, int)) *GroupBuyMemberCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GroupBuyMemberCreateBulk{err: fmt.Errorf("calling to GroupBuyMemberClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GroupBuyMemberCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GroupBuyMemberCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GroupBuyMember.
+func (c *GroupBuyMemberClient) Update() *GroupBuyMemberUpdate {
+	mutation := newGroupBuyMemberMutation(c.config, OpUpdate)
+	return &GroupBuyMemberUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GroupBuyMemberClient) UpdateOne(_m *GroupBuyMember) *GroupBuyMemberUpdateOne {
+	mutation := newGroupBuyMemberMutation(c.config, OpUpdateOne, withGroupBuyMember(_m))
+	return &GroupBuyMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GroupBuyMemberClient) UpdateOneID(id int) *GroupBuyMemberUpdateOne {
+	mutation := newGroupBuyMemberMutation(c.config, OpUpdateOne, withGroupBuyMemberID(id))
+	return &GroupBuyMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GroupBuyMember.
+func (c *GroupBuyMemberClient) Delete() *GroupBuyMemberDelete {
+	mutation := newGroupBuyMemberMutation(c.config, OpDelete)
+	return &GroupBuyMemberDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GroupBuyMemberClient) DeleteOne(_m *GroupBuyMember) *GroupBuyMemberDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GroupBuyMemberClient) DeleteOneID(id int) *GroupBuyMemberDeleteOne {
+	builder := c.Delete().Where(groupbuymember.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GroupBuyMemberDeleteOne{builder}
+}
+
+// Query returns a query builder for GroupBuyMember.
+func (c *GroupBuyMemberClient) Query() *GroupBuyMemberQuery {
+	return &GroupBuyMemberQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGroupBuyMember},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GroupBuyMember entity by its id.
+func (c *GroupBuyMemberClient) Get(ctx context.Context, id int) (*GroupBuyMember, error) {
+	return c.Query().Where(groupbuymember.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GroupBuyMemberClient) GetX(ctx context.Context, id int) *GroupBuyMember {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a GroupBuyMember.
+func (c *GroupBuyMemberClient) QueryOrganization(_m *GroupBuyMember) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuymember.Table, groupbuymember.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuymember.OrganizationTable, groupbuymember.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTeam queries the team edge of a GroupBuyMember.
+func (c *GroupBuyMemberClient) QueryTeam(_m *GroupBuyMember) *GroupBuyTeamQuery {
+	query := (&GroupBuyTeamClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuymember.Table, groupbuymember.FieldID, id),
+			sqlgraph.To(groupbuyteam.Table, groupbuyteam.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuymember.TeamTable, groupbuymember.TeamColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GroupBuyMemberClient) Hooks() []Hook {
+	hooks := c.hooks.GroupBuyMember
+	return append(hooks[:len(hooks):len(hooks)], groupbuymember.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *GroupBuyMemberClient) Interceptors() []Interceptor {
+	return c.inters.GroupBuyMember
+}
+
+func (c *GroupBuyMemberClient) mutate(ctx context.Context, m *GroupBuyMemberMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GroupBuyMemberCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GroupBuyMemberUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GroupBuyMemberUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GroupBuyMemberDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GroupBuyMember mutation op: %q", m.Op())
+	}
+}
+
+// GroupBuyTeamClient is a client for the GroupBuyTeam schema.
+type GroupBuyTeamClient struct {
+	config
+}
+
+// NewGroupBuyTeamClient returns a client for the GroupBuyTeam from the given config.
+func NewGroupBuyTeamClient(c config) *GroupBuyTeamClient {
+	return &GroupBuyTeamClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `groupbuyteam.Hooks(f(g(h())))`.
+func (c *GroupBuyTeamClient) Use(hooks ...Hook) {
+	c.hooks.GroupBuyTeam = append(c.hooks.GroupBuyTeam, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `groupbuyteam.Intercept(f(g(h())))`.
+func (c *GroupBuyTeamClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GroupBuyTeam = append(c.inters.GroupBuyTeam, interceptors...)
+}
+
+// Create returns a builder for creating a GroupBuyTeam entity.
+func (c *GroupBuyTeamClient) Create() *GroupBuyTeamCreate {
+	mutation := newGroupBuyTeamMutation(c.config, OpCreate)
+	return &GroupBuyTeamCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GroupBuyTeam entities.
+func (c *GroupBuyTeamClient) CreateBulk(builders ...*GroupBuyTeamCreate) *GroupBuyTeamCreateBulk {
+	return &GroupBuyTeamCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GroupBuyTeamClient) MapCreateBulk(slice any, setFunc func(*GroupBuyTeamCreate, int)) *GroupBuyTeamCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GroupBuyTeamCreateBulk{err: fmt.Errorf("calling to GroupBuyTeamClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GroupBuyTeamCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GroupBuyTeamCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GroupBuyTeam.
+func (c *GroupBuyTeamClient) Update() *GroupBuyTeamUpdate {
+	mutation := newGroupBuyTeamMutation(c.config, OpUpdate)
+	return &GroupBuyTeamUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GroupBuyTeamClient) UpdateOne(_m *GroupBuyTeam) *GroupBuyTeamUpdateOne {
+	mutation := newGroupBuyTeamMutation(c.config, OpUpdateOne, withGroupBuyTeam(_m))
+	return &GroupBuyTeamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GroupBuyTeamClient) UpdateOneID(id int) *GroupBuyTeamUpdateOne {
+	mutation := newGroupBuyTeamMutation(c.config, OpUpdateOne, withGroupBuyTeamID(id))
+	return &GroupBuyTeamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GroupBuyTeam.
+func (c *GroupBuyTeamClient) Delete() *GroupBuyTeamDelete {
+	mutation := newGroupBuyTeamMutation(c.config, OpDelete)
+	return &GroupBuyTeamDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GroupBuyTeamClient) DeleteOne(_m *GroupBuyTeam) *GroupBuyTeamDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GroupBuyTeamClient) DeleteOneID(id int) *GroupBuyTeamDeleteOne {
+	builder := c.Delete().Where(groupbuyteam.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GroupBuyTeamDeleteOne{builder}
+}
+
+// Query returns a query builder for GroupBuyTeam.
+func (c *GroupBuyTeamClient) Query() *GroupBuyTeamQuery {
+	return &GroupBuyTeamQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGroupBuyTeam},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GroupBuyTeam entity by its id.
+func (c *GroupBuyTeamClient) Get(ctx context.Context, id int) (*GroupBuyTeam, error) {
+	return c.Query().Where(groupbuyteam.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GroupBuyTeamClient) GetX(ctx context.Context, id int) *GroupBuyTeam {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a GroupBuyTeam.
+func (c *GroupBuyTeamClient) QueryOrganization(_m *GroupBuyTeam) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuyteam.Table, groupbuyteam.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuyteam.OrganizationTable, groupbuyteam.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStore queries the store edge of a GroupBuyTeam.
+func (c *GroupBuyTeamClient) QueryStore(_m *GroupBuyTeam) *StoreQuery {
+	query := (&StoreClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuyteam.Table, groupbuyteam.FieldID, id),
+			sqlgraph.To(store.Table, store.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuyteam.StoreTable, groupbuyteam.StoreColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCampaign queries the campaign edge of a GroupBuyTeam.
+func (c *GroupBuyTeamClient) QueryCampaign(_m *GroupBuyTeam) *CampaignQuery {
+	query := (&CampaignClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuyteam.Table, groupbuyteam.FieldID, id),
+			sqlgraph.To(campaign.Table, campaign.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuyteam.CampaignTable, groupbuyteam.CampaignColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySku queries the sku edge of a GroupBuyTeam.
+func (c *GroupBuyTeamClient) QuerySku(_m *GroupBuyTeam) *SKUQuery {
+	query := (&SKUClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuyteam.Table, groupbuyteam.FieldID, id),
+			sqlgraph.To(sku.Table, sku.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, groupbuyteam.SkuTable, groupbuyteam.SkuColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMembers queries the members edge of a GroupBuyTeam.
+func (c *GroupBuyTeamClient) QueryMembers(_m *GroupBuyTeam) *GroupBuyMemberQuery {
+	query := (&GroupBuyMemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(groupbuyteam.Table, groupbuyteam.FieldID, id),
+			sqlgraph.To(groupbuymember.Table, groupbuymember.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, groupbuyteam.MembersTable, groupbuyteam.MembersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GroupBuyTeamClient) Hooks() []Hook {
+	hooks := c.hooks.GroupBuyTeam
+	return append(hooks[:len(hooks):len(hooks)], groupbuyteam.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *GroupBuyTeamClient) Interceptors() []Interceptor {
+	return c.inters.GroupBuyTeam
+}
+
+func (c *GroupBuyTeamClient) mutate(ctx context.Context, m *GroupBuyTeamMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GroupBuyTeamCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GroupBuyTeamUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GroupBuyTeamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GroupBuyTeamDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GroupBuyTeam mutation op: %q", m.Op())
 	}
 }
 
@@ -5937,23 +6749,357 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// WebhookDeliveryClient is a client for the WebhookDelivery schema.
+type WebhookDeliveryClient struct {
+	config
+}
+
+// NewWebhookDeliveryClient returns a client for the WebhookDelivery from the given config.
+func NewWebhookDeliveryClient(c config) *WebhookDeliveryClient {
+	return &WebhookDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookdelivery.Hooks(f(g(h())))`.
+func (c *WebhookDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.WebhookDelivery = append(c.hooks.WebhookDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookdelivery.Intercept(f(g(h())))`.
+func (c *WebhookDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookDelivery = append(c.inters.WebhookDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookDelivery entity.
+func (c *WebhookDeliveryClient) Create() *WebhookDeliveryCreate {
+	mutation := newWebhookDeliveryMutation(c.config, OpCreate)
+	return &WebhookDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookDelivery entities.
+func (c *WebhookDeliveryClient) CreateBulk(builders ...*WebhookDeliveryCreate) *WebhookDeliveryCreateBulk {
+	return &WebhookDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookDeliveryClient) MapCreateBulk(slice any, setFunc func(*WebhookDeliveryCreate, int)) *WebhookDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookDeliveryCreateBulk{err: fmt.Errorf("calling to WebhookDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Update() *WebhookDeliveryUpdate {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdate)
+	return &WebhookDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookDeliveryClient) UpdateOne(_m *WebhookDelivery) *WebhookDeliveryUpdateOne {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdateOne, withWebhookDelivery(_m))
+	return &WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookDeliveryClient) UpdateOneID(id int) *WebhookDeliveryUpdateOne {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdateOne, withWebhookDeliveryID(id))
+	return &WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Delete() *WebhookDeliveryDelete {
+	mutation := newWebhookDeliveryMutation(c.config, OpDelete)
+	return &WebhookDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookDeliveryClient) DeleteOne(_m *WebhookDelivery) *WebhookDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookDeliveryClient) DeleteOneID(id int) *WebhookDeliveryDeleteOne {
+	builder := c.Delete().Where(webhookdelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Query() *WebhookDeliveryQuery {
+	return &WebhookDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookDelivery entity by its id.
+func (c *WebhookDeliveryClient) Get(ctx context.Context, id int) (*WebhookDelivery, error) {
+	return c.Query().Where(webhookdelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookDeliveryClient) GetX(ctx context.Context, id int) *WebhookDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryOrganization(_m *WebhookDelivery) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, webhookdelivery.OrganizationTable, webhookdelivery.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEndpoint queries the endpoint edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryEndpoint(_m *WebhookDelivery) *WebhookEndpointQuery {
+	query := (&WebhookEndpointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(webhookendpoint.Table, webhookendpoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webhookdelivery.EndpointTable, webhookdelivery.EndpointColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookDeliveryClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookDelivery
+	return append(hooks[:len(hooks):len(hooks)], webhookdelivery.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookDeliveryClient) Interceptors() []Interceptor {
+	return c.inters.WebhookDelivery
+}
+
+func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookDelivery mutation op: %q", m.Op())
+	}
+}
+
+// WebhookEndpointClient is a client for the WebhookEndpoint schema.
+type WebhookEndpointClient struct {
+	config
+}
+
+// NewWebhookEndpointClient returns a client for the WebhookEndpoint from the given config.
+func NewWebhookEndpointClient(c config) *WebhookEndpointClient {
+	return &WebhookEndpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookendpoint.Hooks(f(g(h())))`.
+func (c *WebhookEndpointClient) Use(hooks ...Hook) {
+	c.hooks.WebhookEndpoint = append(c.hooks.WebhookEndpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookendpoint.Intercept(f(g(h())))`.
+func (c *WebhookEndpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookEndpoint = append(c.inters.WebhookEndpoint, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookEndpoint entity.
+func (c *WebhookEndpointClient) Create() *WebhookEndpointCreate {
+	mutation := newWebhookEndpointMutation(c.config, OpCreate)
+	return &WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookEndpoint entities.
+func (c *WebhookEndpointClient) CreateBulk(builders ...*WebhookEndpointCreate) *WebhookEndpointCreateBulk {
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookEndpointClient) MapCreateBulk(slice any, setFunc func(*WebhookEndpointCreate, int)) *WebhookEndpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookEndpointCreateBulk{err: fmt.Errorf("calling to WebhookEndpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookEndpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Update() *WebhookEndpointUpdate {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdate)
+	return &WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookEndpointClient) UpdateOne(_m *WebhookEndpoint) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpoint(_m))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookEndpointClient) UpdateOneID(id int) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpointID(id))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Delete() *WebhookEndpointDelete {
+	mutation := newWebhookEndpointMutation(c.config, OpDelete)
+	return &WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookEndpointClient) DeleteOne(_m *WebhookEndpoint) *WebhookEndpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookEndpointClient) DeleteOneID(id int) *WebhookEndpointDeleteOne {
+	builder := c.Delete().Where(webhookendpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookEndpointDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Query() *WebhookEndpointQuery {
+	return &WebhookEndpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookEndpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookEndpoint entity by its id.
+func (c *WebhookEndpointClient) Get(ctx context.Context, id int) (*WebhookEndpoint, error) {
+	return c.Query().Where(webhookendpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookEndpointClient) GetX(ctx context.Context, id int) *WebhookEndpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a WebhookEndpoint.
+func (c *WebhookEndpointClient) QueryOrganization(_m *WebhookEndpoint) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookendpoint.Table, webhookendpoint.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, webhookendpoint.OrganizationTable, webhookendpoint.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDeliveries queries the deliveries edge of a WebhookEndpoint.
+func (c *WebhookEndpointClient) QueryDeliveries(_m *WebhookEndpoint) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookendpoint.Table, webhookendpoint.FieldID, id),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookendpoint.DeliveriesTable, webhookendpoint.DeliveriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookEndpointClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookEndpoint
+	return append(hooks[:len(hooks):len(hooks)], webhookendpoint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookEndpointClient) Interceptors() []Interceptor {
+	return c.inters.WebhookEndpoint
+}
+
+func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookEndpoint mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
-		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
-		InsightTarget, KOLPartner, KOLSettlement, KnownAddress, LoginThrottle,
-		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
-		Product, SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
-		User []ent.Hook
+		APIToken, Alert, AlertRule, Asset, AuditEvent, BargainHelp, BargainSession,
+		Campaign, CasbinRule, Collaboration, Content, EngagementMetric, Experiment,
+		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
+		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
+		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
+		SalesDay, Session, Store, Supplier, SyncJob, User, WebhookDelivery,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
-		APIToken, Alert, AlertRule, Asset, AuditEvent, Campaign, CasbinRule,
-		Collaboration, Content, EngagementMetric, Experiment, InsightSetting,
-		InsightTarget, KOLPartner, KOLSettlement, KnownAddress, LoginThrottle,
-		Membership, MetricSnapshot, Order, OrderLine, Organization, PlatformConnection,
-		Product, SKU, SKUSalesDay, SalesDay, Session, Store, Supplier, SyncJob,
-		User []ent.Interceptor
+		APIToken, Alert, AlertRule, Asset, AuditEvent, BargainHelp, BargainSession,
+		Campaign, CasbinRule, Collaboration, Content, EngagementMetric, Experiment,
+		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
+		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
+		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
+		SalesDay, Session, Store, Supplier, SyncJob, User, WebhookDelivery,
+		WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -8,12 +8,16 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/bargainhelp"
+	"github.com/opsgraph/opsgraph/ent/bargainsession"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/groupbuymember"
+	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -36,6 +40,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
+	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -45,7 +51,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 38)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -172,6 +178,61 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   bargainhelp.Table,
+			Columns: bargainhelp.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: bargainhelp.FieldID,
+			},
+		},
+		Type: "BargainHelp",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			bargainhelp.FieldCreatedAt:      {Type: field.TypeTime, Column: bargainhelp.FieldCreatedAt},
+			bargainhelp.FieldUpdatedAt:      {Type: field.TypeTime, Column: bargainhelp.FieldUpdatedAt},
+			bargainhelp.FieldOrganizationID: {Type: field.TypeInt, Column: bargainhelp.FieldOrganizationID},
+			bargainhelp.FieldStoreID:        {Type: field.TypeInt, Column: bargainhelp.FieldStoreID},
+			bargainhelp.FieldSessionID:      {Type: field.TypeInt, Column: bargainhelp.FieldSessionID},
+			bargainhelp.FieldHelperRef:      {Type: field.TypeString, Column: bargainhelp.FieldHelperRef},
+			bargainhelp.FieldSeq:            {Type: field.TypeInt, Column: bargainhelp.FieldSeq},
+			bargainhelp.FieldCut:            {Type: field.TypeInt64, Column: bargainhelp.FieldCut},
+			bargainhelp.FieldPriceAfter:     {Type: field.TypeInt64, Column: bargainhelp.FieldPriceAfter},
+			bargainhelp.FieldIdempotencyKey: {Type: field.TypeString, Column: bargainhelp.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   bargainsession.Table,
+			Columns: bargainsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: bargainsession.FieldID,
+			},
+		},
+		Type: "BargainSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			bargainsession.FieldCreatedAt:      {Type: field.TypeTime, Column: bargainsession.FieldCreatedAt},
+			bargainsession.FieldUpdatedAt:      {Type: field.TypeTime, Column: bargainsession.FieldUpdatedAt},
+			bargainsession.FieldOrganizationID: {Type: field.TypeInt, Column: bargainsession.FieldOrganizationID},
+			bargainsession.FieldStoreID:        {Type: field.TypeInt, Column: bargainsession.FieldStoreID},
+			bargainsession.FieldCampaignID:     {Type: field.TypeInt, Column: bargainsession.FieldCampaignID},
+			bargainsession.FieldSkuID:          {Type: field.TypeInt, Column: bargainsession.FieldSkuID},
+			bargainsession.FieldInitiatorRef:   {Type: field.TypeString, Column: bargainsession.FieldInitiatorRef},
+			bargainsession.FieldSeed:           {Type: field.TypeInt64, Column: bargainsession.FieldSeed},
+			bargainsession.FieldStartPrice:     {Type: field.TypeInt64, Column: bargainsession.FieldStartPrice},
+			bargainsession.FieldFloorPrice:     {Type: field.TypeInt64, Column: bargainsession.FieldFloorPrice},
+			bargainsession.FieldCurrentPrice:   {Type: field.TypeInt64, Column: bargainsession.FieldCurrentPrice},
+			bargainsession.FieldHelpersNeeded:  {Type: field.TypeInt, Column: bargainsession.FieldHelpersNeeded},
+			bargainsession.FieldHelpersCount:   {Type: field.TypeInt, Column: bargainsession.FieldHelpersCount},
+			bargainsession.FieldBuyRule:        {Type: field.TypeString, Column: bargainsession.FieldBuyRule},
+			bargainsession.FieldExpiresAt:      {Type: field.TypeTime, Column: bargainsession.FieldExpiresAt},
+			bargainsession.FieldState:          {Type: field.TypeEnum, Column: bargainsession.FieldState},
+			bargainsession.FieldPurchasedPrice: {Type: field.TypeInt64, Column: bargainsession.FieldPurchasedPrice},
+			bargainsession.FieldPurchaseKey:    {Type: field.TypeString, Column: bargainsession.FieldPurchaseKey},
+			bargainsession.FieldIdempotencyKey: {Type: field.TypeString, Column: bargainsession.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   campaign.Table,
 			Columns: campaign.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -203,7 +264,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRules:                {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -223,7 +284,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:    {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   collaboration.Table,
 			Columns: collaboration.Columns,
@@ -249,7 +310,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldTrackingCode:   {Type: field.TypeString, Column: collaboration.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   content.Table,
 			Columns: content.Columns,
@@ -286,7 +347,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			content.FieldSLAAlertedAt:      {Type: field.TypeTime, Column: content.FieldSLAAlertedAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   engagementmetric.Table,
 			Columns: engagementmetric.Columns,
@@ -309,7 +370,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			engagementmetric.FieldSaves:          {Type: field.TypeInt64, Column: engagementmetric.FieldSaves},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -329,7 +390,64 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldConfidence:     {Type: field.TypeFloat64, Column: experiment.FieldConfidence},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   groupbuymember.Table,
+			Columns: groupbuymember.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: groupbuymember.FieldID,
+			},
+		},
+		Type: "GroupBuyMember",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			groupbuymember.FieldCreatedAt:      {Type: field.TypeTime, Column: groupbuymember.FieldCreatedAt},
+			groupbuymember.FieldUpdatedAt:      {Type: field.TypeTime, Column: groupbuymember.FieldUpdatedAt},
+			groupbuymember.FieldOrganizationID: {Type: field.TypeInt, Column: groupbuymember.FieldOrganizationID},
+			groupbuymember.FieldStoreID:        {Type: field.TypeInt, Column: groupbuymember.FieldStoreID},
+			groupbuymember.FieldTeamID:         {Type: field.TypeInt, Column: groupbuymember.FieldTeamID},
+			groupbuymember.FieldBuyerRef:       {Type: field.TypeString, Column: groupbuymember.FieldBuyerRef},
+			groupbuymember.FieldLeader:         {Type: field.TypeBool, Column: groupbuymember.FieldLeader},
+			groupbuymember.FieldPricePaid:      {Type: field.TypeInt64, Column: groupbuymember.FieldPricePaid},
+			groupbuymember.FieldRefundDue:      {Type: field.TypeInt64, Column: groupbuymember.FieldRefundDue},
+			groupbuymember.FieldState:          {Type: field.TypeEnum, Column: groupbuymember.FieldState},
+			groupbuymember.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuymember.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   groupbuyteam.Table,
+			Columns: groupbuyteam.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: groupbuyteam.FieldID,
+			},
+		},
+		Type: "GroupBuyTeam",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			groupbuyteam.FieldCreatedAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldCreatedAt},
+			groupbuyteam.FieldUpdatedAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldUpdatedAt},
+			groupbuyteam.FieldOrganizationID: {Type: field.TypeInt, Column: groupbuyteam.FieldOrganizationID},
+			groupbuyteam.FieldStoreID:        {Type: field.TypeInt, Column: groupbuyteam.FieldStoreID},
+			groupbuyteam.FieldCampaignID:     {Type: field.TypeInt, Column: groupbuyteam.FieldCampaignID},
+			groupbuyteam.FieldSkuID:          {Type: field.TypeInt, Column: groupbuyteam.FieldSkuID},
+			groupbuyteam.FieldLeaderRef:      {Type: field.TypeString, Column: groupbuyteam.FieldLeaderRef},
+			groupbuyteam.FieldSize:           {Type: field.TypeInt, Column: groupbuyteam.FieldSize},
+			groupbuyteam.FieldLadder:         {Type: field.TypeBool, Column: groupbuyteam.FieldLadder},
+			groupbuyteam.FieldListPrice:      {Type: field.TypeInt64, Column: groupbuyteam.FieldListPrice},
+			groupbuyteam.FieldMemberPrice:    {Type: field.TypeInt64, Column: groupbuyteam.FieldMemberPrice},
+			groupbuyteam.FieldLeaderPrice:    {Type: field.TypeInt64, Column: groupbuyteam.FieldLeaderPrice},
+			groupbuyteam.FieldMemberCount:    {Type: field.TypeInt, Column: groupbuyteam.FieldMemberCount},
+			groupbuyteam.FieldExpiresAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldExpiresAt},
+			groupbuyteam.FieldState:          {Type: field.TypeEnum, Column: groupbuyteam.FieldState},
+			groupbuyteam.FieldTierSize:       {Type: field.TypeInt, Column: groupbuyteam.FieldTierSize},
+			groupbuyteam.FieldVirtualFilled:  {Type: field.TypeBool, Column: groupbuyteam.FieldVirtualFilled},
+			groupbuyteam.FieldVirtualMembers: {Type: field.TypeInt, Column: groupbuyteam.FieldVirtualMembers},
+			groupbuyteam.FieldSettledAt:      {Type: field.TypeTime, Column: groupbuyteam.FieldSettledAt},
+			groupbuyteam.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuyteam.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insightsetting.Table,
 			Columns: insightsetting.Columns,
@@ -346,7 +464,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insightsetting.FieldRfm:            {Type: field.TypeJSON, Column: insightsetting.FieldRfm},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insighttarget.Table,
 			Columns: insighttarget.Columns,
@@ -366,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insighttarget.FieldValue:          {Type: field.TypeFloat64, Column: insighttarget.FieldValue},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolpartner.Table,
 			Columns: kolpartner.Columns,
@@ -391,7 +509,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldAuthorID:          {Type: field.TypeString, Column: kolpartner.FieldAuthorID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolsettlement.Table,
 			Columns: kolsettlement.Columns,
@@ -419,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolsettlement.FieldPaidAt:         {Type: field.TypeTime, Column: kolsettlement.FieldPaidAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -436,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -453,7 +571,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -471,7 +589,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -499,7 +617,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -530,7 +648,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldDiscount:       {Type: field.TypeInt64, Column: order.FieldDiscount},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -553,7 +671,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -573,7 +691,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -603,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -630,7 +748,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -654,7 +772,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skusalesday.Table,
 			Columns: skusalesday.Columns,
@@ -673,7 +791,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesday.Table,
 			Columns: salesday.Columns,
@@ -696,7 +814,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -716,7 +834,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -747,7 +865,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -774,7 +892,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -808,7 +926,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -831,6 +949,64 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldInviteTokenHash: {Type: field.TypeBytes, Column: user.FieldInviteTokenHash},
 			user.FieldInviteExpiresAt: {Type: field.TypeTime, Column: user.FieldInviteExpiresAt},
 			user.FieldDisabled:        {Type: field.TypeBool, Column: user.FieldDisabled},
+		},
+	}
+	graph.Nodes[36] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookdelivery.Table,
+			Columns: webhookdelivery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: webhookdelivery.FieldID,
+			},
+		},
+		Type: "WebhookDelivery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookdelivery.FieldCreatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldCreatedAt},
+			webhookdelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldUpdatedAt},
+			webhookdelivery.FieldOrganizationID: {Type: field.TypeInt, Column: webhookdelivery.FieldOrganizationID},
+			webhookdelivery.FieldEndpointID:     {Type: field.TypeInt, Column: webhookdelivery.FieldEndpointID},
+			webhookdelivery.FieldEventID:        {Type: field.TypeString, Column: webhookdelivery.FieldEventID},
+			webhookdelivery.FieldEvent:          {Type: field.TypeString, Column: webhookdelivery.FieldEvent},
+			webhookdelivery.FieldPayload:        {Type: field.TypeString, Column: webhookdelivery.FieldPayload},
+			webhookdelivery.FieldState:          {Type: field.TypeEnum, Column: webhookdelivery.FieldState},
+			webhookdelivery.FieldAttempts:       {Type: field.TypeInt, Column: webhookdelivery.FieldAttempts},
+			webhookdelivery.FieldNextAttemptAt:  {Type: field.TypeTime, Column: webhookdelivery.FieldNextAttemptAt},
+			webhookdelivery.FieldLastAttemptAt:  {Type: field.TypeTime, Column: webhookdelivery.FieldLastAttemptAt},
+			webhookdelivery.FieldLastStatusCode: {Type: field.TypeInt, Column: webhookdelivery.FieldLastStatusCode},
+			webhookdelivery.FieldLastError:      {Type: field.TypeString, Column: webhookdelivery.FieldLastError},
+			webhookdelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
+			webhookdelivery.FieldReplayOfID:     {Type: field.TypeInt, Column: webhookdelivery.FieldReplayOfID},
+			webhookdelivery.FieldClaimedBy:      {Type: field.TypeString, Column: webhookdelivery.FieldClaimedBy},
+			webhookdelivery.FieldLeaseToken:     {Type: field.TypeInt64, Column: webhookdelivery.FieldLeaseToken},
+			webhookdelivery.FieldLeaseUntil:     {Type: field.TypeTime, Column: webhookdelivery.FieldLeaseUntil},
+		},
+	}
+	graph.Nodes[37] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   webhookendpoint.Table,
+			Columns: webhookendpoint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: webhookendpoint.FieldID,
+			},
+		},
+		Type: "WebhookEndpoint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			webhookendpoint.FieldCreatedAt:            {Type: field.TypeTime, Column: webhookendpoint.FieldCreatedAt},
+			webhookendpoint.FieldUpdatedAt:            {Type: field.TypeTime, Column: webhookendpoint.FieldUpdatedAt},
+			webhookendpoint.FieldOrganizationID:       {Type: field.TypeInt, Column: webhookendpoint.FieldOrganizationID},
+			webhookendpoint.FieldURL:                  {Type: field.TypeString, Column: webhookendpoint.FieldURL},
+			webhookendpoint.FieldDescription:          {Type: field.TypeString, Column: webhookendpoint.FieldDescription},
+			webhookendpoint.FieldEvents:               {Type: field.TypeJSON, Column: webhookendpoint.FieldEvents},
+			webhookendpoint.FieldEnabled:              {Type: field.TypeBool, Column: webhookendpoint.FieldEnabled},
+			webhookendpoint.FieldSecretSealed:         {Type: field.TypeBytes, Column: webhookendpoint.FieldSecretSealed},
+			webhookendpoint.FieldPreviousSecretSealed: {Type: field.TypeBytes, Column: webhookendpoint.FieldPreviousSecretSealed},
+			webhookendpoint.FieldPreviousSecretUntil:  {Type: field.TypeTime, Column: webhookendpoint.FieldPreviousSecretUntil},
+			webhookendpoint.FieldConsecutiveFailures:  {Type: field.TypeInt, Column: webhookendpoint.FieldConsecutiveFailures},
+			webhookendpoint.FieldLastSuccessAt:        {Type: field.TypeTime, Column: webhookendpoint.FieldLastSuccessAt},
+			webhookendpoint.FieldLastFailureAt:        {Type: field.TypeTime, Column: webhookendpoint.FieldLastFailureAt},
+			webhookendpoint.FieldCreatedByID:          {Type: field.TypeInt, Column: webhookendpoint.FieldCreatedByID},
 		},
 	}
 	graph.MustAddE(
@@ -880,6 +1056,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Asset",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainhelp.OrganizationTable,
+			Columns: []string{bargainhelp.OrganizationColumn},
+			Bidi:    false,
+		},
+		"BargainHelp",
+		"Organization",
+	)
+	graph.MustAddE(
+		"session",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainhelp.SessionTable,
+			Columns: []string{bargainhelp.SessionColumn},
+			Bidi:    false,
+		},
+		"BargainHelp",
+		"BargainSession",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.OrganizationTable,
+			Columns: []string{bargainsession.OrganizationColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.StoreTable,
+			Columns: []string{bargainsession.StoreColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Store",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.CampaignTable,
+			Columns: []string{bargainsession.CampaignColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"sku",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   bargainsession.SkuTable,
+			Columns: []string{bargainsession.SkuColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"SKU",
+	)
+	graph.MustAddE(
+		"helps",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   bargainsession.HelpsTable,
+			Columns: []string{bargainsession.HelpsColumn},
+			Bidi:    false,
+		},
+		"BargainSession",
+		"BargainHelp",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1132,6 +1392,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"Content",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuymember.OrganizationTable,
+			Columns: []string{groupbuymember.OrganizationColumn},
+			Bidi:    false,
+		},
+		"GroupBuyMember",
+		"Organization",
+	)
+	graph.MustAddE(
+		"team",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuymember.TeamTable,
+			Columns: []string{groupbuymember.TeamColumn},
+			Bidi:    false,
+		},
+		"GroupBuyMember",
+		"GroupBuyTeam",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.OrganizationTable,
+			Columns: []string{groupbuyteam.OrganizationColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Organization",
+	)
+	graph.MustAddE(
+		"store",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.StoreTable,
+			Columns: []string{groupbuyteam.StoreColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Store",
+	)
+	graph.MustAddE(
+		"campaign",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.CampaignTable,
+			Columns: []string{groupbuyteam.CampaignColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"Campaign",
+	)
+	graph.MustAddE(
+		"sku",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   groupbuyteam.SkuTable,
+			Columns: []string{groupbuyteam.SkuColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"SKU",
+	)
+	graph.MustAddE(
+		"members",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   groupbuyteam.MembersTable,
+			Columns: []string{groupbuyteam.MembersColumn},
+			Bidi:    false,
+		},
+		"GroupBuyTeam",
+		"GroupBuyMember",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1721,6 +2065,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 		"Membership",
 	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookdelivery.OrganizationTable,
+			Columns: []string{webhookdelivery.OrganizationColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"Organization",
+	)
+	graph.MustAddE(
+		"endpoint",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   webhookdelivery.EndpointTable,
+			Columns: []string{webhookdelivery.EndpointColumn},
+			Bidi:    false,
+		},
+		"WebhookDelivery",
+		"WebhookEndpoint",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   webhookendpoint.OrganizationTable,
+			Columns: []string{webhookendpoint.OrganizationColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpoint",
+		"Organization",
+	)
+	graph.MustAddE(
+		"deliveries",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   webhookendpoint.DeliveriesTable,
+			Columns: []string{webhookendpoint.DeliveriesColumn},
+			Bidi:    false,
+		},
+		"WebhookEndpoint",
+		"WebhookDelivery",
+	)
 	return graph
 }()
 
@@ -2282,6 +2674,329 @@ func (f *AuditEventFilter) WhereSummary(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BargainHelpQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BargainHelpQuery builder.
+func (_q *BargainHelpQuery) Filter() *BargainHelpFilter {
+	return &BargainHelpFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BargainHelpMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BargainHelpMutation builder.
+func (m *BargainHelpMutation) Filter() *BargainHelpFilter {
+	return &BargainHelpFilter{config: m.config, predicateAdder: m}
+}
+
+// BargainHelpFilter provides a generic filtering capability at runtime for BargainHelpQuery.
+type BargainHelpFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BargainHelpFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BargainHelpFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BargainHelpFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainhelp.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BargainHelpFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainhelp.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *BargainHelpFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *BargainHelpFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldStoreID))
+}
+
+// WhereSessionID applies the entql int predicate on the session_id field.
+func (f *BargainHelpFilter) WhereSessionID(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldSessionID))
+}
+
+// WhereHelperRef applies the entql string predicate on the helper_ref field.
+func (f *BargainHelpFilter) WhereHelperRef(p entql.StringP) {
+	f.Where(p.Field(bargainhelp.FieldHelperRef))
+}
+
+// WhereSeq applies the entql int predicate on the seq field.
+func (f *BargainHelpFilter) WhereSeq(p entql.IntP) {
+	f.Where(p.Field(bargainhelp.FieldSeq))
+}
+
+// WhereCut applies the entql int64 predicate on the cut field.
+func (f *BargainHelpFilter) WhereCut(p entql.Int64P) {
+	f.Where(p.Field(bargainhelp.FieldCut))
+}
+
+// WherePriceAfter applies the entql int64 predicate on the price_after field.
+func (f *BargainHelpFilter) WherePriceAfter(p entql.Int64P) {
+	f.Where(p.Field(bargainhelp.FieldPriceAfter))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *BargainHelpFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(bargainhelp.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *BargainHelpFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *BargainHelpFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSession applies a predicate to check if query has an edge session.
+func (f *BargainHelpFilter) WhereHasSession() {
+	f.Where(entql.HasEdge("session"))
+}
+
+// WhereHasSessionWith applies a predicate to check if query has an edge session with a given conditions (other predicates).
+func (f *BargainHelpFilter) WhereHasSessionWith(preds ...predicate.BargainSession) {
+	f.Where(entql.HasEdgeWith("session", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *BargainSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BargainSessionQuery builder.
+func (_q *BargainSessionQuery) Filter() *BargainSessionFilter {
+	return &BargainSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BargainSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BargainSessionMutation builder.
+func (m *BargainSessionMutation) Filter() *BargainSessionFilter {
+	return &BargainSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// BargainSessionFilter provides a generic filtering capability at runtime for BargainSessionQuery.
+type BargainSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BargainSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BargainSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BargainSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BargainSessionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *BargainSessionFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *BargainSessionFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *BargainSessionFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldCampaignID))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *BargainSessionFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldSkuID))
+}
+
+// WhereInitiatorRef applies the entql string predicate on the initiator_ref field.
+func (f *BargainSessionFilter) WhereInitiatorRef(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldInitiatorRef))
+}
+
+// WhereSeed applies the entql int64 predicate on the seed field.
+func (f *BargainSessionFilter) WhereSeed(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldSeed))
+}
+
+// WhereStartPrice applies the entql int64 predicate on the start_price field.
+func (f *BargainSessionFilter) WhereStartPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldStartPrice))
+}
+
+// WhereFloorPrice applies the entql int64 predicate on the floor_price field.
+func (f *BargainSessionFilter) WhereFloorPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldFloorPrice))
+}
+
+// WhereCurrentPrice applies the entql int64 predicate on the current_price field.
+func (f *BargainSessionFilter) WhereCurrentPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldCurrentPrice))
+}
+
+// WhereHelpersNeeded applies the entql int predicate on the helpers_needed field.
+func (f *BargainSessionFilter) WhereHelpersNeeded(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldHelpersNeeded))
+}
+
+// WhereHelpersCount applies the entql int predicate on the helpers_count field.
+func (f *BargainSessionFilter) WhereHelpersCount(p entql.IntP) {
+	f.Where(p.Field(bargainsession.FieldHelpersCount))
+}
+
+// WhereBuyRule applies the entql string predicate on the buy_rule field.
+func (f *BargainSessionFilter) WhereBuyRule(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldBuyRule))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *BargainSessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(bargainsession.FieldExpiresAt))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *BargainSessionFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldState))
+}
+
+// WherePurchasedPrice applies the entql int64 predicate on the purchased_price field.
+func (f *BargainSessionFilter) WherePurchasedPrice(p entql.Int64P) {
+	f.Where(p.Field(bargainsession.FieldPurchasedPrice))
+}
+
+// WherePurchaseKey applies the entql string predicate on the purchase_key field.
+func (f *BargainSessionFilter) WherePurchaseKey(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldPurchaseKey))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *BargainSessionFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(bargainsession.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *BargainSessionFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *BargainSessionFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *BargainSessionFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSku applies a predicate to check if query has an edge sku.
+func (f *BargainSessionFilter) WhereHasSku() {
+	f.Where(entql.HasEdge("sku"))
+}
+
+// WhereHasSkuWith applies a predicate to check if query has an edge sku with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasSkuWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("sku", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHelps applies a predicate to check if query has an edge helps.
+func (f *BargainSessionFilter) WhereHasHelps() {
+	f.Where(entql.HasEdge("helps"))
+}
+
+// WhereHasHelpsWith applies a predicate to check if query has an edge helps with a given conditions (other predicates).
+func (f *BargainSessionFilter) WhereHasHelpsWith(preds ...predicate.BargainHelp) {
+	f.Where(entql.HasEdgeWith("helps", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CampaignQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2310,7 +3025,7 @@ type CampaignFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CampaignFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2520,7 +3235,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2595,7 +3310,7 @@ type CollaborationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CollaborationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2756,7 +3471,7 @@ type ContentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3014,7 +3729,7 @@ type EngagementMetricFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EngagementMetricFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3132,7 +3847,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3221,6 +3936,339 @@ func (f *ExperimentFilter) WhereHasVariantsWith(preds ...predicate.Content) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *GroupBuyMemberQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the GroupBuyMemberQuery builder.
+func (_q *GroupBuyMemberQuery) Filter() *GroupBuyMemberFilter {
+	return &GroupBuyMemberFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *GroupBuyMemberMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the GroupBuyMemberMutation builder.
+func (m *GroupBuyMemberMutation) Filter() *GroupBuyMemberFilter {
+	return &GroupBuyMemberFilter{config: m.config, predicateAdder: m}
+}
+
+// GroupBuyMemberFilter provides a generic filtering capability at runtime for GroupBuyMemberQuery.
+type GroupBuyMemberFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *GroupBuyMemberFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *GroupBuyMemberFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *GroupBuyMemberFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuymember.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *GroupBuyMemberFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuymember.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *GroupBuyMemberFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *GroupBuyMemberFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldStoreID))
+}
+
+// WhereTeamID applies the entql int predicate on the team_id field.
+func (f *GroupBuyMemberFilter) WhereTeamID(p entql.IntP) {
+	f.Where(p.Field(groupbuymember.FieldTeamID))
+}
+
+// WhereBuyerRef applies the entql string predicate on the buyer_ref field.
+func (f *GroupBuyMemberFilter) WhereBuyerRef(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldBuyerRef))
+}
+
+// WhereLeader applies the entql bool predicate on the leader field.
+func (f *GroupBuyMemberFilter) WhereLeader(p entql.BoolP) {
+	f.Where(p.Field(groupbuymember.FieldLeader))
+}
+
+// WherePricePaid applies the entql int64 predicate on the price_paid field.
+func (f *GroupBuyMemberFilter) WherePricePaid(p entql.Int64P) {
+	f.Where(p.Field(groupbuymember.FieldPricePaid))
+}
+
+// WhereRefundDue applies the entql int64 predicate on the refund_due field.
+func (f *GroupBuyMemberFilter) WhereRefundDue(p entql.Int64P) {
+	f.Where(p.Field(groupbuymember.FieldRefundDue))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *GroupBuyMemberFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldState))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *GroupBuyMemberFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(groupbuymember.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *GroupBuyMemberFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *GroupBuyMemberFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTeam applies a predicate to check if query has an edge team.
+func (f *GroupBuyMemberFilter) WhereHasTeam() {
+	f.Where(entql.HasEdge("team"))
+}
+
+// WhereHasTeamWith applies a predicate to check if query has an edge team with a given conditions (other predicates).
+func (f *GroupBuyMemberFilter) WhereHasTeamWith(preds ...predicate.GroupBuyTeam) {
+	f.Where(entql.HasEdgeWith("team", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *GroupBuyTeamQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the GroupBuyTeamQuery builder.
+func (_q *GroupBuyTeamQuery) Filter() *GroupBuyTeamFilter {
+	return &GroupBuyTeamFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *GroupBuyTeamMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the GroupBuyTeamMutation builder.
+func (m *GroupBuyTeamMutation) Filter() *GroupBuyTeamFilter {
+	return &GroupBuyTeamFilter{config: m.config, predicateAdder: m}
+}
+
+// GroupBuyTeamFilter provides a generic filtering capability at runtime for GroupBuyTeamQuery.
+type GroupBuyTeamFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *GroupBuyTeamFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *GroupBuyTeamFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *GroupBuyTeamFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *GroupBuyTeamFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *GroupBuyTeamFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *GroupBuyTeamFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *GroupBuyTeamFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldCampaignID))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *GroupBuyTeamFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldSkuID))
+}
+
+// WhereLeaderRef applies the entql string predicate on the leader_ref field.
+func (f *GroupBuyTeamFilter) WhereLeaderRef(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldLeaderRef))
+}
+
+// WhereSize applies the entql int predicate on the size field.
+func (f *GroupBuyTeamFilter) WhereSize(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldSize))
+}
+
+// WhereLadder applies the entql bool predicate on the ladder field.
+func (f *GroupBuyTeamFilter) WhereLadder(p entql.BoolP) {
+	f.Where(p.Field(groupbuyteam.FieldLadder))
+}
+
+// WhereListPrice applies the entql int64 predicate on the list_price field.
+func (f *GroupBuyTeamFilter) WhereListPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldListPrice))
+}
+
+// WhereMemberPrice applies the entql int64 predicate on the member_price field.
+func (f *GroupBuyTeamFilter) WhereMemberPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldMemberPrice))
+}
+
+// WhereLeaderPrice applies the entql int64 predicate on the leader_price field.
+func (f *GroupBuyTeamFilter) WhereLeaderPrice(p entql.Int64P) {
+	f.Where(p.Field(groupbuyteam.FieldLeaderPrice))
+}
+
+// WhereMemberCount applies the entql int predicate on the member_count field.
+func (f *GroupBuyTeamFilter) WhereMemberCount(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldMemberCount))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *GroupBuyTeamFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldExpiresAt))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *GroupBuyTeamFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldState))
+}
+
+// WhereTierSize applies the entql int predicate on the tier_size field.
+func (f *GroupBuyTeamFilter) WhereTierSize(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldTierSize))
+}
+
+// WhereVirtualFilled applies the entql bool predicate on the virtual_filled field.
+func (f *GroupBuyTeamFilter) WhereVirtualFilled(p entql.BoolP) {
+	f.Where(p.Field(groupbuyteam.FieldVirtualFilled))
+}
+
+// WhereVirtualMembers applies the entql int predicate on the virtual_members field.
+func (f *GroupBuyTeamFilter) WhereVirtualMembers(p entql.IntP) {
+	f.Where(p.Field(groupbuyteam.FieldVirtualMembers))
+}
+
+// WhereSettledAt applies the entql time.Time predicate on the settled_at field.
+func (f *GroupBuyTeamFilter) WhereSettledAt(p entql.TimeP) {
+	f.Where(p.Field(groupbuyteam.FieldSettledAt))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *GroupBuyTeamFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(groupbuyteam.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *GroupBuyTeamFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasStore applies a predicate to check if query has an edge store.
+func (f *GroupBuyTeamFilter) WhereHasStore() {
+	f.Where(entql.HasEdge("store"))
+}
+
+// WhereHasStoreWith applies a predicate to check if query has an edge store with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasStoreWith(preds ...predicate.Store) {
+	f.Where(entql.HasEdgeWith("store", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCampaign applies a predicate to check if query has an edge campaign.
+func (f *GroupBuyTeamFilter) WhereHasCampaign() {
+	f.Where(entql.HasEdge("campaign"))
+}
+
+// WhereHasCampaignWith applies a predicate to check if query has an edge campaign with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasCampaignWith(preds ...predicate.Campaign) {
+	f.Where(entql.HasEdgeWith("campaign", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSku applies a predicate to check if query has an edge sku.
+func (f *GroupBuyTeamFilter) WhereHasSku() {
+	f.Where(entql.HasEdge("sku"))
+}
+
+// WhereHasSkuWith applies a predicate to check if query has an edge sku with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasSkuWith(preds ...predicate.SKU) {
+	f.Where(entql.HasEdgeWith("sku", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMembers applies a predicate to check if query has an edge members.
+func (f *GroupBuyTeamFilter) WhereHasMembers() {
+	f.Where(entql.HasEdge("members"))
+}
+
+// WhereHasMembersWith applies a predicate to check if query has an edge members with a given conditions (other predicates).
+func (f *GroupBuyTeamFilter) WhereHasMembersWith(preds ...predicate.GroupBuyMember) {
+	f.Where(entql.HasEdgeWith("members", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InsightSettingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3249,7 +4297,7 @@ type InsightSettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightSettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3323,7 +4371,7 @@ type InsightTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3412,7 +4460,7 @@ type KOLPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3554,7 +4602,7 @@ type KOLSettlementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLSettlementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3697,7 +4745,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3757,7 +4805,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3817,7 +4865,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3910,7 +4958,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4053,7 +5101,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4225,7 +5273,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4357,7 +5405,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4516,7 +5564,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4669,7 +5717,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4849,7 +5897,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4986,7 +6034,7 @@ type SKUSalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUSalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5070,7 +6118,7 @@ type SalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5174,7 +6222,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5263,7 +6311,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5505,7 +6553,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5643,7 +6691,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5816,7 +6864,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5895,6 +6943,302 @@ func (f *UserFilter) WhereHasMemberships() {
 // WhereHasMembershipsWith applies a predicate to check if query has an edge memberships with a given conditions (other predicates).
 func (f *UserFilter) WhereHasMembershipsWith(preds ...predicate.Membership) {
 	f.Where(entql.HasEdgeWith("memberships", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookDeliveryQuery builder.
+func (_q *WebhookDeliveryQuery) Filter() *WebhookDeliveryFilter {
+	return &WebhookDeliveryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookDeliveryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookDeliveryMutation builder.
+func (m *WebhookDeliveryMutation) Filter() *WebhookDeliveryFilter {
+	return &WebhookDeliveryFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookDeliveryFilter provides a generic filtering capability at runtime for WebhookDeliveryQuery.
+type WebhookDeliveryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookDeliveryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *WebhookDeliveryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookDeliveryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookDeliveryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *WebhookDeliveryFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldOrganizationID))
+}
+
+// WhereEndpointID applies the entql int predicate on the endpoint_id field.
+func (f *WebhookDeliveryFilter) WhereEndpointID(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldEndpointID))
+}
+
+// WhereEventID applies the entql string predicate on the event_id field.
+func (f *WebhookDeliveryFilter) WhereEventID(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldEventID))
+}
+
+// WhereEvent applies the entql string predicate on the event field.
+func (f *WebhookDeliveryFilter) WhereEvent(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldEvent))
+}
+
+// WherePayload applies the entql string predicate on the payload field.
+func (f *WebhookDeliveryFilter) WherePayload(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldPayload))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *WebhookDeliveryFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldState))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *WebhookDeliveryFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *WebhookDeliveryFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldNextAttemptAt))
+}
+
+// WhereLastAttemptAt applies the entql time.Time predicate on the last_attempt_at field.
+func (f *WebhookDeliveryFilter) WhereLastAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldLastAttemptAt))
+}
+
+// WhereLastStatusCode applies the entql int predicate on the last_status_code field.
+func (f *WebhookDeliveryFilter) WhereLastStatusCode(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldLastStatusCode))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *WebhookDeliveryFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldLastError))
+}
+
+// WhereDeliveredAt applies the entql time.Time predicate on the delivered_at field.
+func (f *WebhookDeliveryFilter) WhereDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldDeliveredAt))
+}
+
+// WhereReplayOfID applies the entql int predicate on the replay_of_id field.
+func (f *WebhookDeliveryFilter) WhereReplayOfID(p entql.IntP) {
+	f.Where(p.Field(webhookdelivery.FieldReplayOfID))
+}
+
+// WhereClaimedBy applies the entql string predicate on the claimed_by field.
+func (f *WebhookDeliveryFilter) WhereClaimedBy(p entql.StringP) {
+	f.Where(p.Field(webhookdelivery.FieldClaimedBy))
+}
+
+// WhereLeaseToken applies the entql int64 predicate on the lease_token field.
+func (f *WebhookDeliveryFilter) WhereLeaseToken(p entql.Int64P) {
+	f.Where(p.Field(webhookdelivery.FieldLeaseToken))
+}
+
+// WhereLeaseUntil applies the entql time.Time predicate on the lease_until field.
+func (f *WebhookDeliveryFilter) WhereLeaseUntil(p entql.TimeP) {
+	f.Where(p.Field(webhookdelivery.FieldLeaseUntil))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *WebhookDeliveryFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEndpoint applies a predicate to check if query has an edge endpoint.
+func (f *WebhookDeliveryFilter) WhereHasEndpoint() {
+	f.Where(entql.HasEdge("endpoint"))
+}
+
+// WhereHasEndpointWith applies a predicate to check if query has an edge endpoint with a given conditions (other predicates).
+func (f *WebhookDeliveryFilter) WhereHasEndpointWith(preds ...predicate.WebhookEndpoint) {
+	f.Where(entql.HasEdgeWith("endpoint", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WebhookEndpointQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WebhookEndpointQuery builder.
+func (_q *WebhookEndpointQuery) Filter() *WebhookEndpointFilter {
+	return &WebhookEndpointFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WebhookEndpointMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WebhookEndpointMutation builder.
+func (m *WebhookEndpointMutation) Filter() *WebhookEndpointFilter {
+	return &WebhookEndpointFilter{config: m.config, predicateAdder: m}
+}
+
+// WebhookEndpointFilter provides a generic filtering capability at runtime for WebhookEndpointQuery.
+type WebhookEndpointFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WebhookEndpointFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *WebhookEndpointFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(webhookendpoint.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WebhookEndpointFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WebhookEndpointFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *WebhookEndpointFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(webhookendpoint.FieldOrganizationID))
+}
+
+// WhereURL applies the entql string predicate on the url field.
+func (f *WebhookEndpointFilter) WhereURL(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldURL))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *WebhookEndpointFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(webhookendpoint.FieldDescription))
+}
+
+// WhereEvents applies the entql json.RawMessage predicate on the events field.
+func (f *WebhookEndpointFilter) WhereEvents(p entql.BytesP) {
+	f.Where(p.Field(webhookendpoint.FieldEvents))
+}
+
+// WhereEnabled applies the entql bool predicate on the enabled field.
+func (f *WebhookEndpointFilter) WhereEnabled(p entql.BoolP) {
+	f.Where(p.Field(webhookendpoint.FieldEnabled))
+}
+
+// WhereSecretSealed applies the entql []byte predicate on the secret_sealed field.
+func (f *WebhookEndpointFilter) WhereSecretSealed(p entql.BytesP) {
+	f.Where(p.Field(webhookendpoint.FieldSecretSealed))
+}
+
+// WherePreviousSecretSealed applies the entql []byte predicate on the previous_secret_sealed field.
+func (f *WebhookEndpointFilter) WherePreviousSecretSealed(p entql.BytesP) {
+	f.Where(p.Field(webhookendpoint.FieldPreviousSecretSealed))
+}
+
+// WherePreviousSecretUntil applies the entql time.Time predicate on the previous_secret_until field.
+func (f *WebhookEndpointFilter) WherePreviousSecretUntil(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldPreviousSecretUntil))
+}
+
+// WhereConsecutiveFailures applies the entql int predicate on the consecutive_failures field.
+func (f *WebhookEndpointFilter) WhereConsecutiveFailures(p entql.IntP) {
+	f.Where(p.Field(webhookendpoint.FieldConsecutiveFailures))
+}
+
+// WhereLastSuccessAt applies the entql time.Time predicate on the last_success_at field.
+func (f *WebhookEndpointFilter) WhereLastSuccessAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldLastSuccessAt))
+}
+
+// WhereLastFailureAt applies the entql time.Time predicate on the last_failure_at field.
+func (f *WebhookEndpointFilter) WhereLastFailureAt(p entql.TimeP) {
+	f.Where(p.Field(webhookendpoint.FieldLastFailureAt))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *WebhookEndpointFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(webhookendpoint.FieldCreatedByID))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *WebhookEndpointFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *WebhookEndpointFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeliveries applies a predicate to check if query has an edge deliveries.
+func (f *WebhookEndpointFilter) WhereHasDeliveries() {
+	f.Where(entql.HasEdge("deliveries"))
+}
+
+// WhereHasDeliveriesWith applies a predicate to check if query has an edge deliveries with a given conditions (other predicates).
+func (f *WebhookEndpointFilter) WhereHasDeliveriesWith(preds ...predicate.WebhookDelivery) {
+	f.Where(entql.HasEdgeWith("deliveries", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -2031,7 +2031,7 @@ func init() {
 	KolSettlementsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	KolSettlementsTable.ForeignKeys[1].RefTable = KolPartnersTable
 	KolSettlementsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(133143986176),
+		IncrementStart: func(i int) *int { return &i }(150323855360),
 	}
 	KnownAddressesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),
@@ -2112,11 +2112,11 @@ func init() {
 	WebhookDeliveriesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	WebhookDeliveriesTable.ForeignKeys[1].RefTable = WebhookEndpointsTable
 	WebhookDeliveriesTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(133143986176),
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	WebhookEndpointsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	WebhookEndpointsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(137438953472),
+		IncrementStart: func(i int) *int { return &i }(158913789952),
 	}
 	CampaignProductsTable.ForeignKeys[0].RefTable = CampaignsTable
 	CampaignProductsTable.ForeignKeys[1].RefTable = ProductsTable
