@@ -57,6 +57,7 @@ type config struct {
 	AllowPrivateEndpoints bool
 	DBMaxOpen             int
 	DBMaxIdle             int
+	AutoMigrate           bool
 	SyncHeartbeat         time.Duration
 	SyncLease             time.Duration
 	DemoPorts             string
@@ -143,6 +144,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.AllowPrivateEndpoints, "allow-private-endpoints", envBool("OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS"), "let connectStore reach loopback, private and link-local addresses and plain http (on with --demo) (OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
 	fs.IntVar(&c.DBMaxOpen, "db-max-open", envInt("OPSGRAPH_DB_MAX_OPEN", 0), "database connections this server opens at most; 0 is 10 on PostgreSQL, 32 on SQLite. On PostgreSQL keep replicas × (this + 1) below max_connections (OPSGRAPH_DB_MAX_OPEN)")
+	fs.BoolVar(&c.AutoMigrate, "auto-migrate", envBool("OPSGRAPH_AUTO_MIGRATE"), "on PostgreSQL, apply pending schema migrations at start instead of refusing (SQLite always applies them; see opsgraph migrate) (OPSGRAPH_AUTO_MIGRATE)")
 	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
 	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
 	fs.DurationVar(&c.SyncLease, "sync-lease", envDuration("OPSGRAPH_SYNC_LEASE", platformsync.DefaultLease), "how long a sync job stays with a server that stopped renewing it before another server takes it over (OPSGRAPH_SYNC_LEASE)")
@@ -310,6 +312,7 @@ func run(args []string) error {
 		TrustedProxies:        cfg.TrustedProxies,
 		AllowPrivateEndpoints: cfg.AllowPrivateEndpoints,
 		DBPool:                db.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle},
+		AutoMigrate:           cfg.AutoMigrate,
 		SyncHeartbeat:         cfg.SyncHeartbeat,
 		SyncLease:             cfg.SyncLease,
 		SyncPageSize:          cfg.SyncPageSize,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -78,8 +79,23 @@ func (s *MigrationStatus) Newer() error {
 		ErrDatabaseNewer, strings.Join(s.Unknown, ", "), latestVersion(s.Dialect))
 }
 
+// embedded is the migrations directory of each dialect, read and checked once.
+var embedded = map[string]func() (*migrate.MemDir, error){
+	dialect.SQLite:   sync.OnceValues(func() (*migrate.MemDir, error) { return migrations.Dir(dialect.SQLite) }),
+	dialect.Postgres: sync.OnceValues(func() (*migrate.MemDir, error) { return migrations.Dir(dialect.Postgres) }),
+}
+
+// migrationDir is the (shared, read-only) migrations directory of the dialect.
+func migrationDir(dialectName string) (*migrate.MemDir, error) {
+	f, ok := embedded[dialectName]
+	if !ok {
+		return nil, fmt.Errorf("no migrations for dialect %q", dialectName)
+	}
+	return f()
+}
+
 func latestVersion(dialectName string) string {
-	dir, err := migrations.Dir(dialectName)
+	dir, err := migrationDir(dialectName)
 	if err != nil {
 		return "?"
 	}
@@ -163,7 +179,7 @@ func Status(ctx context.Context, db *sql.DB, dialectName string) (*MigrationStat
 }
 
 func status(ctx context.Context, q queryer, dialectName string) (*MigrationStatus, error) {
-	dir, err := migrations.Dir(dialectName)
+	dir, err := migrationDir(dialectName)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +268,7 @@ func migrateLocked(ctx context.Context, client *ent.Client, db *sql.DB, dialectN
 	if err := createRevisionsTable(ctx, db); err != nil {
 		return nil, err
 	}
-	dir, err := migrations.Dir(dialectName)
+	dir, err := migrationDir(dialectName)
 	if err != nil {
 		return nil, err
 	}

@@ -168,7 +168,9 @@ func withDev(ctx context.Context, d, devURL string, f func(*sql.DB) error) error
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		return fmt.Errorf("create scratch database: %w", err)
 	}
-	defer func() { _, _ = admin.ExecContext(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }()
+	defer func() {
+		_, _ = admin.ExecContext(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	}()
 	u, err := url.Parse(devURL)
 	if err != nil {
 		return err
