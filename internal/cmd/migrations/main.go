@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, root, only, devURL string) error {
 			}
 			fmt.Printf("%s: up to date with the ent schema\n", path)
 		case "new":
-			if err := os.MkdirAll(path, 0o755); err != nil {
+			if err := os.MkdirAll(path, 0o750); err != nil {
 				return err
 			}
 			dir, err := migrate.NewLocalDir(path)
