@@ -419,7 +419,7 @@ func printFakes(fakes []demo.FakePlatform) {
 			fmt.Fprintf(os.Stderr, "  %s serves the catalogue of %s (store %d):\n", f.PluginID, f.StoreName, f.StoreID)
 			store = strconv.Itoa(f.StoreID)
 		}
-		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: %q, platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
+		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeID: %q, platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
 			f.PluginID, store, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
 	}
 }

@@ -4408,7 +4408,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["membershipId"].(int), args["role"].(string)), true
+		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["membershipID"].(int), args["role"].(string)), true
 	case "Mutation.connectStore":
 		if e.ComplexityRoot.Mutation.ConnectStore == nil {
 			break
@@ -4419,7 +4419,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ConnectStore(childComplexity, args["storeId"].(int), args["platform"].(string), args["credentials"].([]*model.CredentialInput), args["endpoint"].(*string), args["authorizationCode"].(*string), args["shopId"].(*string)), true
+		return e.ComplexityRoot.Mutation.ConnectStore(childComplexity, args["storeID"].(int), args["platform"].(string), args["credentials"].([]*model.CredentialInput), args["endpoint"].(*string), args["authorizationCode"].(*string), args["shopID"].(*string)), true
 	case "Mutation.createAPIToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -4430,7 +4430,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationId"].(int), args["role"].(string), args["expiresAt"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationID"].(int), args["role"].(string), args["expiresAt"].(*time.Time)), true
 	case "Mutation.createAlertRule":
 		if e.ComplexityRoot.Mutation.CreateAlertRule == nil {
 			break
@@ -4606,7 +4606,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteCustomRole(childComplexity, args["organizationId"].(int), args["name"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteCustomRole(childComplexity, args["organizationID"].(int), args["name"].(string)), true
 	case "Mutation.deleteKOLPartner":
 		if e.ComplexityRoot.Mutation.DeleteKOLPartner == nil {
 			break
@@ -4678,7 +4678,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportEngagementMetrics(childComplexity, args["storeId"].(int), args["format"].(model.EngagementImportFormat), args["data"].(string)), true
+		return e.ComplexityRoot.Mutation.ImportEngagementMetrics(childComplexity, args["storeID"].(int), args["format"].(model.EngagementImportFormat), args["data"].(string)), true
 	case "Mutation.inviteMember":
 		if e.ComplexityRoot.Mutation.InviteMember == nil {
 			break
@@ -4689,7 +4689,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["organizationId"].(int), args["email"].(string), args["role"].(string), args["displayName"].(*string)), true
+		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["organizationID"].(int), args["email"].(string), args["role"].(string), args["displayName"].(*string)), true
 	case "Mutation.launchCampaign":
 		if e.ComplexityRoot.Mutation.LaunchCampaign == nil {
 			break
@@ -4750,7 +4750,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PublishContent(childComplexity, args["contentId"].(int)), true
+		return e.ComplexityRoot.Mutation.PublishContent(childComplexity, args["contentID"].(int)), true
 	case "Mutation.rejectContent":
 		if e.ComplexityRoot.Mutation.RejectContent == nil {
 			break
@@ -4772,7 +4772,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["membershipId"].(int)), true
+		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["membershipID"].(int)), true
 	case "Mutation.resumeCampaign":
 		if e.ComplexityRoot.Mutation.ResumeCampaign == nil {
 			break
@@ -4838,7 +4838,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetComplianceTerms(childComplexity, args["organizationId"].(int), args["terms"].([]*model.ComplianceTermInput)), true
+		return e.ComplexityRoot.Mutation.SetComplianceTerms(childComplexity, args["organizationID"].(int), args["terms"].([]*model.ComplianceTermInput)), true
 	case "Mutation.setCustomRole":
 		if e.ComplexityRoot.Mutation.SetCustomRole == nil {
 			break
@@ -4849,7 +4849,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetCustomRole(childComplexity, args["organizationId"].(int), args["name"].(string), args["permissions"].([]*model.PermissionInput), args["inherits"].(*string)), true
+		return e.ComplexityRoot.Mutation.SetCustomRole(childComplexity, args["organizationID"].(int), args["name"].(string), args["permissions"].([]*model.PermissionInput), args["inherits"].(*string)), true
 	case "Mutation.setInsightTarget":
 		if e.ComplexityRoot.Mutation.SetInsightTarget == nil {
 			break
@@ -4860,7 +4860,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetInsightTarget(childComplexity, args["organizationId"].(int), args["kind"].(model.TargetPeriodKind), args["day"].(string), args["metric"].(model.InsightMetric), args["value"].(float64)), true
+		return e.ComplexityRoot.Mutation.SetInsightTarget(childComplexity, args["organizationID"].(int), args["kind"].(model.TargetPeriodKind), args["day"].(string), args["metric"].(model.InsightMetric), args["value"].(float64)), true
 	case "Mutation.setRFMSettings":
 		if e.ComplexityRoot.Mutation.SetRFMSettings == nil {
 			break
@@ -4871,7 +4871,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetRFMSettings(childComplexity, args["organizationId"].(int), args["input"].(model.RFMSettingsInput)), true
+		return e.ComplexityRoot.Mutation.SetRFMSettings(childComplexity, args["organizationID"].(int), args["input"].(model.RFMSettingsInput)), true
 	case "Mutation.submitContent":
 		if e.ComplexityRoot.Mutation.SubmitContent == nil {
 			break
@@ -4893,7 +4893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SyncStore(childComplexity, args["storeId"].(int), args["what"].([]model.SyncWhat)), true
+		return e.ComplexityRoot.Mutation.SyncStore(childComplexity, args["storeID"].(int), args["what"].([]model.SyncWhat)), true
 	case "Mutation.updateAlertRule":
 		if e.ComplexityRoot.Mutation.UpdateAlertRule == nil {
 			break
@@ -4992,7 +4992,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateStock(childComplexity, args["skuId"].(int), args["quantity"].(int)), true
+		return e.ComplexityRoot.Mutation.UpdateStock(childComplexity, args["skuID"].(int), args["quantity"].(int)), true
 	case "Mutation.updateStore":
 		if e.ComplexityRoot.Mutation.UpdateStore == nil {
 			break
@@ -5963,7 +5963,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CohortRetention(childComplexity, args["organizationId"].(int), args["fromMonth"].(string), args["months"].(int)), true
+		return e.ComplexityRoot.Query.CohortRetention(childComplexity, args["organizationID"].(int), args["fromMonth"].(string), args["months"].(int)), true
 	case "Query.collaborations":
 		if e.ComplexityRoot.Query.Collaborations == nil {
 			break
@@ -6069,7 +6069,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.OrganizationInsights(childComplexity, args["organizationId"].(int), args["period"].(model.PeriodInput)), true
+		return e.ComplexityRoot.Query.OrganizationInsights(childComplexity, args["organizationID"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -6097,7 +6097,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ProductInsights(childComplexity, args["organizationId"].(int), args["period"].(model.PeriodInput)), true
+		return e.ComplexityRoot.Query.ProductInsights(childComplexity, args["organizationID"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -6119,7 +6119,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.QuoteCart(childComplexity, args["storeId"].(int), args["lines"].([]*model.CartLineInput), args["buyer"].(*model.BuyerInput), args["at"].(*time.Time)), true
+		return e.ComplexityRoot.Query.QuoteCart(childComplexity, args["storeID"].(int), args["lines"].([]*model.CartLineInput), args["buyer"].(*model.BuyerInput), args["at"].(*time.Time)), true
 	case "Query.rfm":
 		if e.ComplexityRoot.Query.Rfm == nil {
 			break
@@ -6130,7 +6130,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Rfm(childComplexity, args["organizationId"].(int), args["asOf"].(*string)), true
+		return e.ComplexityRoot.Query.Rfm(childComplexity, args["organizationID"].(int), args["asOf"].(*string)), true
 	case "Query.rfmBuyers":
 		if e.ComplexityRoot.Query.RfmBuyers == nil {
 			break
@@ -6141,7 +6141,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.RfmBuyers(childComplexity, args["organizationId"].(int), args["segment"].(model.RFMSegment), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.RfmBuyers(childComplexity, args["organizationID"].(int), args["segment"].(model.RFMSegment), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -6152,7 +6152,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Roles(childComplexity, args["organizationId"].(int)), true
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["organizationID"].(int)), true
 	case "Query.skus":
 		if e.ComplexityRoot.Query.Skus == nil {
 			break
@@ -6174,7 +6174,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.StoreInsights(childComplexity, args["storeId"].(int), args["period"].(model.PeriodInput)), true
+		return e.ComplexityRoot.Query.StoreInsights(childComplexity, args["storeID"].(int), args["period"].(model.PeriodInput)), true
 	case "Query.stores":
 		if e.ComplexityRoot.Query.Stores == nil {
 			break
@@ -7069,7 +7069,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.AlertRaised(childComplexity, args["organizationId"].(*int)), true
+		return e.ComplexityRoot.Subscription.AlertRaised(childComplexity, args["organizationID"].(*int)), true
 	case "Subscription.campaignUpdated":
 		if e.ComplexityRoot.Subscription.CampaignUpdated == nil {
 			break
@@ -7824,7 +7824,7 @@ extend type Query {
   "The signed-in user."
   me: User!
   "Roles usable in an organization: the built-in ones and its custom ones."
-  roles("Global id of the organization." organizationId: ID!): [Role!]!
+  roles("Global id of the organization." organizationID: ID!): [Role!]!
 }
 
 extend type Mutation {
@@ -7840,21 +7840,21 @@ extend type Mutation {
   verifyTOTP("Current 6-digit code from the authenticator app." code: String!): Boolean!
 
   "Create an API token for scripts, acting with one role in one organization. The secret is returned once and stored only as a hash."
-  createAPIToken("Name." name: String!, "Global id of the organization." organizationId: ID!, "Role name: a built-in role or a custom role of the organization." role: String!, "When the token stops working; omit for a token that does not expire." expiresAt: Time): CreateAPITokenPayload!
+  createAPIToken("Name." name: String!, "Global id of the organization." organizationID: ID!, "Role name: a built-in role or a custom role of the organization." role: String!, "When the token stops working; omit for a token that does not expire." expiresAt: Time): CreateAPITokenPayload!
   "Revoke an API token; it stops working at once."
   revokeAPIToken("Global id of the object." id: ID!): APIToken!
 
   "Add a user to an organization with a role; creates an invited account if the email is new."
-  inviteMember("Global id of the organization." organizationId: ID!, "Email address." email: String!, "Role name: a built-in role or a custom role of the organization." role: String!, "Name shown to colleagues (for a new account)." displayName: String): InviteMemberPayload!
+  inviteMember("Global id of the organization." organizationID: ID!, "Email address." email: String!, "Role name: a built-in role or a custom role of the organization." role: String!, "Name shown to colleagues (for a new account)." displayName: String): InviteMemberPayload!
   "Change a member's role. Only owners grant or take away the owner role."
-  changeMemberRole("Global id of the membership." membershipId: ID!, "Role name: a built-in role or a custom role of the organization." role: String!): Membership!
+  changeMemberRole("Global id of the membership." membershipID: ID!, "Role name: a built-in role or a custom role of the organization." role: String!): Membership!
   "Remove a member. The last owner of an organization cannot be removed."
-  removeMember("Global id of the membership." membershipId: ID!): ID!
+  removeMember("Global id of the membership." membershipID: ID!): ID!
 
   "Create or replace a custom role of an organization."
-  setCustomRole("Global id of the organization." organizationId: ID!, "Name." name: String!, "What the role may do." permissions: [PermissionInput!]!, "A built-in role (not owner) whose permissions the custom role extends." inherits: String): Role!
+  setCustomRole("Global id of the organization." organizationID: ID!, "Name." name: String!, "What the role may do." permissions: [PermissionInput!]!, "A built-in role (not owner) whose permissions the custom role extends." inherits: String): Role!
   "Delete a custom role. Refused while members or tokens still use it."
-  deleteCustomRole("Global id of the organization." organizationId: ID!, "Name." name: String!): Boolean!
+  deleteCustomRole("Global id of the organization." organizationID: ID!, "Name." name: String!): Boolean!
 
   "Acknowledge an alert."
   acknowledgeAlert("Global id of the object." id: ID!): Alert!
@@ -7909,14 +7909,14 @@ type ComplianceFinding {
 "What the compliance check knows besides the text."
 input ComplianceContextInput {
   "Apply this organization's own terms (added and relaxed) as well."
-  organizationId: ID
+  organizationID: ID
   "Where the text is shown; CONTENT when omitted."
   surface: ComplianceSurface
   "The product the text sells: its category and registration decide the category rules."
-  productId: ID
-  "Product category, when no productId is given."
+  productID: ID
+  "Product category, when no productID is given."
   productCategory: ProductCategory
-  "Registration type, when no productId is given."
+  "Registration type, when no productID is given."
   registrationType: ProductRegistrationType
   "The content carries a purchase link (a link in the text is detected anyway)."
   hasPurchaseLink: Boolean
@@ -7980,7 +7980,7 @@ extend type Query {
 
 extend type Mutation {
   "Replace an organization's compliance terms (owners and reviewers)."
-  setComplianceTerms("Global id of the organization." organizationId: ID!, "The full list of terms." terms: [ComplianceTermInput!]!): [ComplianceTerm!]!
+  setComplianceTerms("Global id of the organization." organizationID: ID!, "The full list of terms." terms: [ComplianceTermInput!]!): [ComplianceTerm!]!
   "Record that DUE (or SCHEDULED) content was posted by hand, with the post's URL; it becomes PUBLISHED."
   markContentPosted("Global id of the content." id: ID!, "The post's URL (http or https)." url: String!): Content!
 }
@@ -7993,8 +7993,8 @@ extend type Mutation {
   "Delete an asset."
   deleteAsset("Global id of the object." id: ID!): ID!
   "Import daily engagement numbers of a store's content (upsert per content and day). CSV has the header contentId,day,views,likes,comments,shares,saves; JSON is an array of objects with those keys."
-  importEngagementMetrics("Global id of the store; every row's content must belong to it." storeId: ID!, "CSV or JSON." format: EngagementImportFormat!, "The rows." data: String!): EngagementImportResult!
-  "Create an A/B experiment; attach content variants with updateContent (experimentId, experimentVariant)."
+  importEngagementMetrics("Global id of the store; every row's content must belong to it." storeID: ID!, "CSV or JSON." format: EngagementImportFormat!, "The rows." data: String!): EngagementImportResult!
+  "Create an A/B experiment; attach content variants with updateContent (experimentID, experimentVariant)."
   createExperiment("The fields to set." input: CreateExperimentInput!): Experiment!
 }
 
@@ -25096,36 +25096,36 @@ enum TargetPeriodKind {
 
 extend type Query {
   "Figures of one store for a period, with 环比, 同比 and the funnel and traffic mix."
-  storeInsights("Global id of the store." storeId: ID!, "The period." period: PeriodInput!): Insights!
+  storeInsights("Global id of the store." storeID: ID!, "The period." period: PeriodInput!): Insights!
   "Figures of an organization (an agency: with all its clients the viewer may read), broken down per client and per store."
-  organizationInsights("Global id of the organization." organizationId: ID!, "The period." period: PeriodInput!): Insights!
+  organizationInsights("Global id of the organization." organizationID: ID!, "The period." period: PeriodInput!): Insights!
   "RFM segmentation of the organization's buyers (an agency: its clients')."
-  rfm("Global id of the organization." organizationId: ID!, "Reference day, YYYY-MM-DD; defaults to yesterday." asOf: String): RFMAnalysis!
+  rfm("Global id of the organization." organizationID: ID!, "Reference day, YYYY-MM-DD; defaults to yesterday." asOf: String): RFMAnalysis!
   "The buyers of one RFM segment."
   rfmBuyers(
-    "Global id of the organization." organizationId: ID!
+    "Global id of the organization." organizationID: ID!
     "The segment." segment: RFMSegment!
     "Reference day, YYYY-MM-DD; defaults to yesterday." asOf: String
     "Page size, 1–100 (default 20)." first: Int
     "Cursor to continue after." after: String
   ): RFMBuyerConnection!
   "Monthly cohort retention of first-time buyers."
-  cohortRetention("Global id of the organization." organizationId: ID!, "First cohort month, YYYY-MM." fromMonth: String!, "Number of cohorts, 1–24." months: Int!): [CohortRow!]!
+  cohortRetention("Global id of the organization." organizationID: ID!, "First cohort month, YYYY-MM." fromMonth: String!, "Number of cohorts, 1–24." months: Int!): [CohortRow!]!
   "4321 mix, slow movers and replenishment of an organization's products."
-  productInsights("Global id of the organization." organizationId: ID!, "The period of the GMV mix." period: PeriodInput!): ProductInsights!
+  productInsights("Global id of the organization." organizationID: ID!, "The period of the GMV mix." period: PeriodInput!): ProductInsights!
 }
 
 extend type Mutation {
   "Set an organization's target for a KPI in the month or quarter containing day (月度/季度目标)."
   setInsightTarget(
-    "Global id of the organization." organizationId: ID!
+    "Global id of the organization." organizationID: ID!
     "MONTH or QUARTER." kind: TargetPeriodKind!
     "Any day of the month or quarter, YYYY-MM-DD." day: String!
     "The KPI." metric: InsightMetric!
     "Target value ≥ 0 (money in fen, rates as fractions)." value: Float!
   ): InsightTargetValue!
   "Set an organization's RFM thresholds."
-  setRFMSettings("Global id of the organization." organizationId: ID!, "The settings." input: RFMSettingsInput!): RFMSettings!
+  setRFMSettings("Global id of the organization." organizationID: ID!, "The settings." input: RFMSettingsInput!): RFMSettings!
   "Create an alert rule."
   createAlertRule("The fields to set." input: CreateAlertRuleInput!): AlertRule!
   "Update an alert rule."
@@ -25134,7 +25134,7 @@ extend type Mutation {
 
 extend type Subscription {
   "Alerts as they are raised in organizations where the viewer sees alerts (one organization when given)."
-  alertRaised("Only alerts of this organization." organizationId: ID): Alert!
+  alertRaised("Only alerts of this organization." organizationID: ID): Alert!
 }
 
 extend type Collaboration {
@@ -25319,17 +25319,17 @@ extend type Query {
 
 extend type Mutation {
   "Connect a store to a platform plugin. platform is the plugin id (taobao, douyin, xiaohongshu …); credentials are stored encrypted and never returned. endpoint overrides the real gateway (sandbox, test server). Without an access_token credential the plugin authorizes with authorizationCode (OAuth) or the platform's self-authorization."
-  connectStore("Global id of the store." storeId: ID!, "Plugin id: taobao (Taobao and Tmall), douyin, xiaohongshu, or an installed third-party plugin." platform: String!, "The platform app's credentials as the plugin describes them (app_key, app_secret …); optionally access_token and refresh_token." credentials: [CredentialInput!]!, "Gateway URL overriding the platform's real one (a sandbox or a test server)." endpoint: String, "OAuth authorization code from the platform's consent page." authorizationCode: String, "The platform's shop id, for platforms that authorize by shop." shopId: String): PlatformConnection!
+  connectStore("Global id of the store." storeID: ID!, "Plugin id: taobao (Taobao and Tmall), douyin, xiaohongshu, or an installed third-party plugin." platform: String!, "The platform app's credentials as the plugin describes them (app_key, app_secret …); optionally access_token and refresh_token." credentials: [CredentialInput!]!, "Gateway URL overriding the platform's real one (a sandbox or a test server)." endpoint: String, "OAuth authorization code from the platform's consent page." authorizationCode: String, "The platform's shop id, for platforms that authorize by shop." shopID: String): PlatformConnection!
   "Start syncing a store from its platform. Returns the job at once; watch it with syncJobUpdated. A store with a sync already queued or running gets that job back."
-  syncStore("Global id of the store." storeId: ID!, "What to sync; all of PRODUCTS, ORDERS and METRICS when omitted." what: [SyncWhat!]): SyncJob!
+  syncStore("Global id of the store." storeID: ID!, "What to sync; all of PRODUCTS, ORDERS and METRICS when omitted." what: [SyncWhat!]): SyncJob!
   "Cancel a QUEUED or RUNNING sync job: it ends CANCELED (a running one stops after the page in flight, whose data is kept). Canceling an ended job is a CONFLICT."
   cancelSyncJob("Global id of the sync job." id: ID!): SyncJob!
   "Queue a FAILED or CANCELED sync job again; it resumes from the last saved page and its error is cleared once it succeeds. If the store already has an active job for the same items, that job is returned."
   retrySyncJob("Global id of the sync job." id: ID!): SyncJob!
   "Publish APPROVED or SCHEDULED content to its store's platform and record the platform's post id."
-  publishContent("Global id of the content." contentId: ID!): Content!
+  publishContent("Global id of the content." contentID: ID!): Content!
   "Set a synced SKU's stock on the platform (and locally to what the platform reports)."
-  updateStock("Global id of the SKU." skuId: ID!, "Units in stock to set (not a change)." quantity: Int!): SKU!
+  updateStock("Global id of the SKU." skuID: ID!, "Units in stock to set (not a change)." quantity: Int!): SKU!
 }
 
 "Live updates."
@@ -25352,13 +25352,13 @@ type SyncPhase {
 `, BuiltIn: false},
 	{Name: "../promo.graphql", Input: `extend type Query {
   "Price a cart in a store under the store's campaigns at a time: priced lines with each discount's share, totals and savings, post-order rewards, and for every campaign what it did or why it did not apply."
-  quoteCart("The store (店铺) whose campaigns apply." storeId: ID!, "The cart lines." lines: [CartLineInput!]!, "Who buys; omit for an anonymous non-member." buyer: BuyerInput, "When the order would be placed; default now." at: Time): CartQuote!
+  quoteCart("The store (店铺) whose campaigns apply." storeID: ID!, "The cart lines." lines: [CartLineInput!]!, "Who buys; omit for an anonymous non-member." buyer: BuyerInput, "When the order would be placed; default now." at: Time): CartQuote!
 }
 
 "One cart line to price."
 input CartLineInput {
   "The SKU bought."
-  skuId: ID!
+  skuID: ID!
   "Units, 1–9999."
   quantity: Int!
   "The 拼团 or 砍价 campaign the line is bought through; those prices apply only to such lines."
@@ -25600,7 +25600,7 @@ input ContentVariantInput {
   "Alt text for screen readers (无障碍文字描述); required for image formats (SQUARE_1_1, LONG_IMAGE) and for image assets."
   altText: String!
   "Global id of the library asset (素材库) this rendition uses; its licence and model release are checked on submit."
-  assetId: ID
+  assetID: ID
 }
 
 "A store's publishing cadence target (发布节奏). Zero counts take the playbook defaults (1 per weekday, 1 per weekend day)."
@@ -28740,14 +28740,14 @@ func (ec *executionContext) field_Mutation_cancelSyncJob_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "membershipId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "membershipID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["membershipId"] = arg0
+	args["membershipID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -28762,14 +28762,14 @@ func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Con
 func (ec *executionContext) field_Mutation_connectStore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["storeId"] = arg0
+	args["storeID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -28802,14 +28802,14 @@ func (ec *executionContext) field_Mutation_connectStore_args(ctx context.Context
 		return nil, err
 	}
 	args["authorizationCode"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "shopId",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "shopID",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["shopId"] = arg5
+	args["shopID"] = arg5
 	return args, nil
 }
 
@@ -28824,14 +28824,14 @@ func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["name"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg1
+	args["organizationID"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "role",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -29064,14 +29064,14 @@ func (ec *executionContext) field_Mutation_deleteContent_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_deleteCustomRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -29156,14 +29156,14 @@ func (ec *executionContext) field_Mutation_deleteSupplier_args(ctx context.Conte
 func (ec *executionContext) field_Mutation_importEngagementMetrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["storeId"] = arg0
+	args["storeID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
 		func(ctx context.Context, v any) (model.EngagementImportFormat, error) {
 			return ec.unmarshalNEngagementImportFormat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementImportFormat(ctx, v)
@@ -29186,14 +29186,14 @@ func (ec *executionContext) field_Mutation_importEngagementMetrics_args(ctx cont
 func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "email",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -29304,14 +29304,14 @@ func (ec *executionContext) field_Mutation_pauseCampaign_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_publishContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contentId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contentID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["contentId"] = arg0
+	args["contentID"] = arg0
 	return args, nil
 }
 
@@ -29340,14 +29340,14 @@ func (ec *executionContext) field_Mutation_rejectContent_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "membershipId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "membershipID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["membershipId"] = arg0
+	args["membershipID"] = arg0
 	return args, nil
 }
 
@@ -29432,14 +29432,14 @@ func (ec *executionContext) field_Mutation_scheduleContent_args(ctx context.Cont
 func (ec *executionContext) field_Mutation_setComplianceTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "terms",
 		func(ctx context.Context, v any) ([]*model.ComplianceTermInput, error) {
 			return ec.unmarshalNComplianceTermInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermInputᚄ(ctx, v)
@@ -29454,14 +29454,14 @@ func (ec *executionContext) field_Mutation_setComplianceTerms_args(ctx context.C
 func (ec *executionContext) field_Mutation_setCustomRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -29492,14 +29492,14 @@ func (ec *executionContext) field_Mutation_setCustomRole_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_setInsightTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
 		func(ctx context.Context, v any) (model.TargetPeriodKind, error) {
 			return ec.unmarshalNTargetPeriodKind2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTargetPeriodKind(ctx, v)
@@ -29538,14 +29538,14 @@ func (ec *executionContext) field_Mutation_setInsightTarget_args(ctx context.Con
 func (ec *executionContext) field_Mutation_setRFMSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RFMSettingsInput, error) {
 			return ec.unmarshalNRFMSettingsInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSettingsInput(ctx, v)
@@ -29574,14 +29574,14 @@ func (ec *executionContext) field_Mutation_submitContent_args(ctx context.Contex
 func (ec *executionContext) field_Mutation_syncStore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["storeId"] = arg0
+	args["storeID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "what",
 		func(ctx context.Context, v any) ([]model.SyncWhat, error) {
 			return ec.unmarshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhatᚄ(ctx, v)
@@ -29772,14 +29772,14 @@ func (ec *executionContext) field_Mutation_updateSKU_args(ctx context.Context, r
 func (ec *executionContext) field_Mutation_updateStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "skuId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "skuID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["skuId"] = arg0
+	args["skuID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "quantity",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNInt2int(ctx, v)
@@ -30536,14 +30536,14 @@ func (ec *executionContext) field_Query_checkCompliance_args(ctx context.Context
 func (ec *executionContext) field_Query_cohortRetention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "fromMonth",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -30894,14 +30894,14 @@ func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs
 func (ec *executionContext) field_Query_organizationInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
 		func(ctx context.Context, v any) (model.PeriodInput, error) {
 			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
@@ -30970,14 +30970,14 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 func (ec *executionContext) field_Query_productInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
 		func(ctx context.Context, v any) (model.PeriodInput, error) {
 			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
@@ -31046,14 +31046,14 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 func (ec *executionContext) field_Query_quoteCart_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["storeId"] = arg0
+	args["storeID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
 		func(ctx context.Context, v any) ([]*model.CartLineInput, error) {
 			return ec.unmarshalNCartLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCartLineInputᚄ(ctx, v)
@@ -31084,14 +31084,14 @@ func (ec *executionContext) field_Query_quoteCart_args(ctx context.Context, rawA
 func (ec *executionContext) field_Query_rfmBuyers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
 		func(ctx context.Context, v any) (model.RFMSegment, error) {
 			return ec.unmarshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegment(ctx, v)
@@ -31130,14 +31130,14 @@ func (ec *executionContext) field_Query_rfmBuyers_args(ctx context.Context, rawA
 func (ec *executionContext) field_Query_rfm_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
@@ -31152,14 +31152,14 @@ func (ec *executionContext) field_Query_rfm_args(ctx context.Context, rawArgs ma
 func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	return args, nil
 }
 
@@ -31220,14 +31220,14 @@ func (ec *executionContext) field_Query_skus_args(ctx context.Context, rawArgs m
 func (ec *executionContext) field_Query_storeInsights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
 		func(ctx context.Context, v any) (int, error) {
 			return ec.unmarshalNID2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["storeId"] = arg0
+	args["storeID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
 		func(ctx context.Context, v any) (model.PeriodInput, error) {
 			return ec.unmarshalNPeriodInput2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPeriodInput(ctx, v)
@@ -31756,14 +31756,14 @@ func (ec *executionContext) field_Store_syncJobs_args(ctx context.Context, rawAr
 func (ec *executionContext) field_Subscription_alertRaised_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "organizationID",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOID2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["organizationId"] = arg0
+	args["organizationID"] = arg0
 	return args, nil
 }
 
@@ -45198,7 +45198,7 @@ func (ec *executionContext) _Mutation_createAPIToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["name"].(string), fc.Args["organizationId"].(int), fc.Args["role"].(string), fc.Args["expiresAt"].(*time.Time))
+			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["name"].(string), fc.Args["organizationID"].(int), fc.Args["role"].(string), fc.Args["expiresAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAPITokenPayload) graphql.Marshaler {
@@ -45286,7 +45286,7 @@ func (ec *executionContext) _Mutation_inviteMember(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().InviteMember(ctx, fc.Args["organizationId"].(int), fc.Args["email"].(string), fc.Args["role"].(string), fc.Args["displayName"].(*string))
+			return ec.Resolvers.Mutation().InviteMember(ctx, fc.Args["organizationID"].(int), fc.Args["email"].(string), fc.Args["role"].(string), fc.Args["displayName"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InviteMemberPayload) graphql.Marshaler {
@@ -45330,7 +45330,7 @@ func (ec *executionContext) _Mutation_changeMemberRole(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ChangeMemberRole(ctx, fc.Args["membershipId"].(int), fc.Args["role"].(string))
+			return ec.Resolvers.Mutation().ChangeMemberRole(ctx, fc.Args["membershipID"].(int), fc.Args["role"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
@@ -45374,7 +45374,7 @@ func (ec *executionContext) _Mutation_removeMember(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RemoveMember(ctx, fc.Args["membershipId"].(int))
+			return ec.Resolvers.Mutation().RemoveMember(ctx, fc.Args["membershipID"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -45418,7 +45418,7 @@ func (ec *executionContext) _Mutation_setCustomRole(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetCustomRole(ctx, fc.Args["organizationId"].(int), fc.Args["name"].(string), fc.Args["permissions"].([]*model.PermissionInput), fc.Args["inherits"].(*string))
+			return ec.Resolvers.Mutation().SetCustomRole(ctx, fc.Args["organizationID"].(int), fc.Args["name"].(string), fc.Args["permissions"].([]*model.PermissionInput), fc.Args["inherits"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
@@ -45462,7 +45462,7 @@ func (ec *executionContext) _Mutation_deleteCustomRole(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteCustomRole(ctx, fc.Args["organizationId"].(int), fc.Args["name"].(string))
+			return ec.Resolvers.Mutation().DeleteCustomRole(ctx, fc.Args["organizationID"].(int), fc.Args["name"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -45550,7 +45550,7 @@ func (ec *executionContext) _Mutation_setComplianceTerms(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetComplianceTerms(ctx, fc.Args["organizationId"].(int), fc.Args["terms"].([]*model.ComplianceTermInput))
+			return ec.Resolvers.Mutation().SetComplianceTerms(ctx, fc.Args["organizationID"].(int), fc.Args["terms"].([]*model.ComplianceTermInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
@@ -45770,7 +45770,7 @@ func (ec *executionContext) _Mutation_importEngagementMetrics(ctx context.Contex
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportEngagementMetrics(ctx, fc.Args["storeId"].(int), fc.Args["format"].(model.EngagementImportFormat), fc.Args["data"].(string))
+			return ec.Resolvers.Mutation().ImportEngagementMetrics(ctx, fc.Args["storeID"].(int), fc.Args["format"].(model.EngagementImportFormat), fc.Args["data"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EngagementImportResult) graphql.Marshaler {
@@ -45858,7 +45858,7 @@ func (ec *executionContext) _Mutation_setInsightTarget(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetInsightTarget(ctx, fc.Args["organizationId"].(int), fc.Args["kind"].(model.TargetPeriodKind), fc.Args["day"].(string), fc.Args["metric"].(model.InsightMetric), fc.Args["value"].(float64))
+			return ec.Resolvers.Mutation().SetInsightTarget(ctx, fc.Args["organizationID"].(int), fc.Args["kind"].(model.TargetPeriodKind), fc.Args["day"].(string), fc.Args["metric"].(model.InsightMetric), fc.Args["value"].(float64))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InsightTargetValue) graphql.Marshaler {
@@ -45902,7 +45902,7 @@ func (ec *executionContext) _Mutation_setRFMSettings(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetRFMSettings(ctx, fc.Args["organizationId"].(int), fc.Args["input"].(model.RFMSettingsInput))
+			return ec.Resolvers.Mutation().SetRFMSettings(ctx, fc.Args["organizationID"].(int), fc.Args["input"].(model.RFMSettingsInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMSettings) graphql.Marshaler {
@@ -46034,7 +46034,7 @@ func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ConnectStore(ctx, fc.Args["storeId"].(int), fc.Args["platform"].(string), fc.Args["credentials"].([]*model.CredentialInput), fc.Args["endpoint"].(*string), fc.Args["authorizationCode"].(*string), fc.Args["shopId"].(*string))
+			return ec.Resolvers.Mutation().ConnectStore(ctx, fc.Args["storeID"].(int), fc.Args["platform"].(string), fc.Args["credentials"].([]*model.CredentialInput), fc.Args["endpoint"].(*string), fc.Args["authorizationCode"].(*string), fc.Args["shopID"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PlatformConnection) graphql.Marshaler {
@@ -46078,7 +46078,7 @@ func (ec *executionContext) _Mutation_syncStore(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SyncStore(ctx, fc.Args["storeId"].(int), fc.Args["what"].([]model.SyncWhat))
+			return ec.Resolvers.Mutation().SyncStore(ctx, fc.Args["storeID"].(int), fc.Args["what"].([]model.SyncWhat))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SyncJob) graphql.Marshaler {
@@ -46210,7 +46210,7 @@ func (ec *executionContext) _Mutation_publishContent(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PublishContent(ctx, fc.Args["contentId"].(int))
+			return ec.Resolvers.Mutation().PublishContent(ctx, fc.Args["contentID"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Content) graphql.Marshaler {
@@ -46254,7 +46254,7 @@ func (ec *executionContext) _Mutation_updateStock(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateStock(ctx, fc.Args["skuId"].(int), fc.Args["quantity"].(int))
+			return ec.Resolvers.Mutation().UpdateStock(ctx, fc.Args["skuID"].(int), fc.Args["quantity"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SKU) graphql.Marshaler {
@@ -50887,7 +50887,7 @@ func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Roles(ctx, fc.Args["organizationId"].(int))
+			return ec.Resolvers.Query().Roles(ctx, fc.Args["organizationID"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Role) graphql.Marshaler {
@@ -51019,7 +51019,7 @@ func (ec *executionContext) _Query_storeInsights(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().StoreInsights(ctx, fc.Args["storeId"].(int), fc.Args["period"].(model.PeriodInput))
+			return ec.Resolvers.Query().StoreInsights(ctx, fc.Args["storeID"].(int), fc.Args["period"].(model.PeriodInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
@@ -51063,7 +51063,7 @@ func (ec *executionContext) _Query_organizationInsights(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().OrganizationInsights(ctx, fc.Args["organizationId"].(int), fc.Args["period"].(model.PeriodInput))
+			return ec.Resolvers.Query().OrganizationInsights(ctx, fc.Args["organizationID"].(int), fc.Args["period"].(model.PeriodInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
@@ -51107,7 +51107,7 @@ func (ec *executionContext) _Query_rfm(ctx context.Context, field graphql.Collec
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Rfm(ctx, fc.Args["organizationId"].(int), fc.Args["asOf"].(*string))
+			return ec.Resolvers.Query().Rfm(ctx, fc.Args["organizationID"].(int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMAnalysis) graphql.Marshaler {
@@ -51151,7 +51151,7 @@ func (ec *executionContext) _Query_rfmBuyers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RfmBuyers(ctx, fc.Args["organizationId"].(int), fc.Args["segment"].(model.RFMSegment), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().RfmBuyers(ctx, fc.Args["organizationID"].(int), fc.Args["segment"].(model.RFMSegment), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RFMBuyerConnection) graphql.Marshaler {
@@ -51195,7 +51195,7 @@ func (ec *executionContext) _Query_cohortRetention(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CohortRetention(ctx, fc.Args["organizationId"].(int), fc.Args["fromMonth"].(string), fc.Args["months"].(int))
+			return ec.Resolvers.Query().CohortRetention(ctx, fc.Args["organizationID"].(int), fc.Args["fromMonth"].(string), fc.Args["months"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
@@ -51239,7 +51239,7 @@ func (ec *executionContext) _Query_productInsights(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ProductInsights(ctx, fc.Args["organizationId"].(int), fc.Args["period"].(model.PeriodInput))
+			return ec.Resolvers.Query().ProductInsights(ctx, fc.Args["organizationID"].(int), fc.Args["period"].(model.PeriodInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductInsights) graphql.Marshaler {
@@ -51315,7 +51315,7 @@ func (ec *executionContext) _Query_quoteCart(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().QuoteCart(ctx, fc.Args["storeId"].(int), fc.Args["lines"].([]*model.CartLineInput), fc.Args["buyer"].(*model.BuyerInput), fc.Args["at"].(*time.Time))
+			return ec.Resolvers.Query().QuoteCart(ctx, fc.Args["storeID"].(int), fc.Args["lines"].([]*model.CartLineInput), fc.Args["buyer"].(*model.BuyerInput), fc.Args["at"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CartQuote) graphql.Marshaler {
@@ -55029,7 +55029,7 @@ func (ec *executionContext) _Subscription_alertRaised(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().AlertRaised(ctx, fc.Args["organizationId"].(*int))
+			return ec.Resolvers.Subscription().AlertRaised(ctx, fc.Args["organizationID"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Alert) graphql.Marshaler {
@@ -63560,15 +63560,15 @@ func (ec *executionContext) unmarshalInputCartLineInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"skuId", "quantity", "via", "teamSize", "bargainPrice"}
+	fieldsInOrder := [...]string{"skuID", "quantity", "via", "teamSize", "bargainPrice"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "skuId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuId"))
+		case "skuID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
 			if err != nil {
 				return it, err
@@ -64397,15 +64397,15 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organizationId", "surface", "productId", "productCategory", "registrationType", "hasPurchaseLink", "kolCollaboration"}
+	fieldsInOrder := [...]string{"organizationID", "surface", "productID", "productCategory", "registrationType", "hasPurchaseLink", "kolCollaboration"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "organizationId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
@@ -64418,8 +64418,8 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 				return it, err
 			}
 			it.Surface = data
-		case "productId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
@@ -64660,7 +64660,7 @@ func (ec *executionContext) unmarshalInputContentVariantInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"format", "url", "altText", "assetId"}
+	fieldsInOrder := [...]string{"format", "url", "altText", "assetID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -64688,8 +64688,8 @@ func (ec *executionContext) unmarshalInputContentVariantInput(ctx context.Contex
 				return it, err
 			}
 			it.AltText = data
-		case "assetId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assetId"))
+		case "assetID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assetID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
