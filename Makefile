@@ -14,13 +14,19 @@ GOLANGCI_LINT ?= $(shell command -v golangci-lint >/dev/null 2>&1 && golangci-li
 BIN           ?= bin/opsgraph
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generate test test-postgres bench lint fmt vet build run clean
+.PHONY: help generate migration check-migrations check-generate test test-postgres bench lint fmt vet build run clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 generate: ## regenerate ent, entgql, gqlgen and protobuf code
 	$(GO) generate $(PKGS)
+
+migration: ## write the schema migrations the ent schema needs: make migration NAME=add_x (PostgreSQL at PG_URL)
+	OPSGRAPH_TEST_POSTGRES='$(PG_URL)' $(GO) run ./internal/cmd/migrations new $(NAME)
+
+check-migrations: ## fail if the ent schema and db/migrations disagree (PostgreSQL at PG_URL)
+	OPSGRAPH_TEST_POSTGRES='$(PG_URL)' $(GO) run ./internal/cmd/migrations check
 
 check-generate: generate ## fail if generated code is not up to date with its sources
 	@git diff --exit-code || { echo "generated code is stale: run 'make generate' and commit the result" >&2; exit 1; }

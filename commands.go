@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/opsgraph/opsgraph/backup"
+	"github.com/opsgraph/opsgraph/db"
+	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 )
 
@@ -57,6 +60,16 @@ var commands = map[string]func(args []string) error{
 		}
 		fmt.Fprintf(os.Stderr, "restored %s from %s\n", maskDSN(dsn), from)
 		return nil
+	},
+	"migrate": func(args []string) error {
+		var dryRun bool
+		dsn, err := dbCommand("migrate", args, func(fs *flag.FlagSet) {
+			fs.BoolVar(&dryRun, "dry-run", false, "print the database's migration state and what would be applied; change nothing")
+		})
+		if err != nil {
+			return err
+		}
+		return migrateCommand(context.Background(), os.Stdout, dsn, dryRun)
 	},
 	"version": func(args []string) error {
 		if len(args) > 0 {
@@ -141,4 +154,50 @@ func versionString() string {
 		out += " " + rev
 	}
 	return out + " " + runtime.Version()
+}
+
+// migrateCommand applies the pending migrations to the database at dsn (or,
+// with dryRun, only prints them) and prints what it did.
+func migrateCommand(ctx context.Context, w io.Writer, dsn string, dryRun bool) error {
+	drv, err := db.Open(dsn)
+	if err != nil {
+		return err
+	}
+	defer drv.Close()
+	if err := drv.DB().PingContext(ctx); err != nil {
+		return fmt.Errorf("connect to database %s: %w", maskDSN(dsn), err)
+	}
+	s, err := db.Status(ctx, drv.DB(), drv.Dialect())
+	if err != nil {
+		return err
+	}
+	if err := s.Newer(); err != nil {
+		return err
+	}
+	state := "at " + s.Current()
+	switch {
+	case s.Empty:
+		state = "empty"
+	case s.Legacy:
+		state = "created by Schema.Create, without recorded migrations (a baseline will be recorded)"
+	}
+	fmt.Fprintf(w, "database %s: %s, %d pending\n", maskDSN(dsn), state, len(s.Pending))
+	if dryRun {
+		for _, f := range s.Pending {
+			fmt.Fprintf(w, "pending %s\n", f.Name())
+		}
+		return nil
+	}
+	client := ent.NewClient(ent.Driver(drv))
+	applied, err := db.Migrate(ctx, client, drv.DB(), drv.Dialect())
+	for _, name := range applied {
+		fmt.Fprintf(w, "applied %s\n", name)
+	}
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(w, "nothing to apply: the schema is up to date")
+	}
+	return nil
 }

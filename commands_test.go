@@ -1,8 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"io"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/opsgraph/opsgraph/db"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -26,6 +33,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "bad role budget", args: []string{"--rate-limit-roles", "analyst=lots"}, wantUsage: true},
 		{name: "backup without --to", args: []string{"backup"}, wantUsage: true},
 		{name: "restore with a stray argument", args: []string{"restore", "--from", "x", "y"}, wantUsage: true},
+		{name: "migrate with a stray argument", args: []string{"migrate", "now"}, wantUsage: true},
+		{name: "migrate with an unknown flag", args: []string{"migrate", "--force"}, wantUsage: true},
 		{name: "origin without scheme", args: []string{"--cors-origins", "localhost:3000"}, wantUsage: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,5 +62,45 @@ func TestCommandLine(t *testing.T) {
 				t.Fatalf("addr %q, want %q", c.Addr, tc.wantAddr)
 			}
 		})
+	}
+}
+
+// TestMigrateCommand: opsgraph migrate --dry-run lists the pending migrations
+// and changes nothing; migrate applies and prints them; again, nothing; on a
+// database from a newer OpsGraph it refuses.
+func TestMigrateCommand(t *testing.T) {
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "opsgraph.db")
+	steps := []struct {
+		name, dsn string
+		dryRun    bool
+		want      []string
+	}{
+		{"dry run", dsn, true, []string{"empty, 1 pending", "pending 2"}},
+		{"dry run changed nothing", dsn, true, []string{"empty, 1 pending"}},
+		{"migrate", dsn, false, []string{"applied 2", "_initial.sql"}},
+		{"again", dsn, false, []string{"0 pending", "nothing to apply"}},
+	}
+	for _, st := range steps {
+		var out bytes.Buffer
+		if err := migrateCommand(ctx, &out, st.dsn, st.dryRun); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		for _, w := range st.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s: output %q lacks %q", st.name, out.String(), w)
+			}
+		}
+	}
+	drv, err := db.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := drv.DB().Exec("INSERT INTO opsgraph_schema_revisions (version, description, hash, applied_at) VALUES ('29991231000000', 'future', 'x', 'x')"); err != nil {
+		t.Fatal(err)
+	}
+	drv.Close()
+	if err := migrateCommand(ctx, io.Discard, dsn, false); !errors.Is(err, db.ErrDatabaseNewer) {
+		t.Fatalf("migrate on a newer database: %v, want ErrDatabaseNewer", err)
 	}
 }

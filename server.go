@@ -57,6 +57,7 @@ type config struct {
 	AllowPrivateEndpoints bool
 	DBMaxOpen             int
 	DBMaxIdle             int
+	AutoMigrate           bool
 	SyncHeartbeat         time.Duration
 	SyncLease             time.Duration
 	DemoPorts             string
@@ -144,6 +145,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&c.AllowPrivateEndpoints, "allow-private-endpoints", envBool("OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS"), "let connectStore reach loopback, private and link-local addresses and plain http (on with --demo) (OPSGRAPH_ALLOW_PRIVATE_ENDPOINTS)")
 	fs.StringVar(&c.PluginDir, "plugin-dir", envOr("OPSGRAPH_PLUGIN_DIR", ""), "directory of third-party plugins and their plugins.json manifest (OPSGRAPH_PLUGIN_DIR)")
 	fs.IntVar(&c.DBMaxOpen, "db-max-open", envInt("OPSGRAPH_DB_MAX_OPEN", 0), "database connections this server opens at most; 0 is 10 on PostgreSQL, 32 on SQLite. On PostgreSQL keep replicas × (this + 1) below max_connections (OPSGRAPH_DB_MAX_OPEN)")
+	fs.BoolVar(&c.AutoMigrate, "auto-migrate", envBool("OPSGRAPH_AUTO_MIGRATE"), "on PostgreSQL, apply pending schema migrations at start instead of refusing (SQLite always applies them; see opsgraph migrate) (OPSGRAPH_AUTO_MIGRATE)")
 	fs.IntVar(&c.DBMaxIdle, "db-max-idle", envInt("OPSGRAPH_DB_MAX_IDLE", 0), "idle database connections kept open; 0 is the same as --db-max-open (OPSGRAPH_DB_MAX_IDLE)")
 	fs.DurationVar(&c.AuthCacheTTL, "auth-cache-ttl", envDuration("OPSGRAPH_AUTH_CACHE_TTL", auth.DefaultCacheTTL), "how long an authenticated token is reused without the database; changes on this server (and, on PostgreSQL, on the others) end it at once; negative turns the cache off (OPSGRAPH_AUTH_CACHE_TTL)")
 	fs.DurationVar(&c.SyncHeartbeat, "sync-heartbeat", envDuration("OPSGRAPH_SYNC_HEARTBEAT", platformsync.DefaultHeartbeat), "how often a server renews the lease of a sync job it runs (OPSGRAPH_SYNC_HEARTBEAT)")
@@ -312,6 +314,7 @@ func run(args []string) error {
 		TrustedProxies:        cfg.TrustedProxies,
 		AllowPrivateEndpoints: cfg.AllowPrivateEndpoints,
 		DBPool:                db.Pool{MaxOpen: cfg.DBMaxOpen, MaxIdle: cfg.DBMaxIdle},
+		AutoMigrate:           cfg.AutoMigrate,
 		SyncHeartbeat:         cfg.SyncHeartbeat,
 		SyncLease:             cfg.SyncLease,
 		SyncPageSize:          cfg.SyncPageSize,
@@ -419,7 +422,7 @@ func printFakes(fakes []demo.FakePlatform) {
 			fmt.Fprintf(os.Stderr, "  %s serves the catalogue of %s (store %d):\n", f.PluginID, f.StoreName, f.StoreID)
 			store = strconv.Itoa(f.StoreID)
 		}
-		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeId: %q, platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
+		fmt.Fprintf(os.Stderr, "  %-12s connectStore(storeID: %q, platform: %q, endpoint: %q, authorizationCode: %q, credentials: [%s]) { id }\n",
 			f.PluginID, store, f.PluginID, f.Connection.Endpoint, f.AuthCode, strings.Join(creds, ", "))
 	}
 }

@@ -119,7 +119,7 @@ func TestAuditLog(t *testing.T) {
 
 	t.Run("no secrets", func(t *testing.T) {
 		var tok struct{ CreateAPIToken struct{ Token string } }
-		mustOK(t, env, ownerTok, `mutation($o: ID!) { createAPIToken(name: "erp", organizationId: $o, role: "viewer") { token } }`, vars("o", org), &tok)
+		mustOK(t, env, ownerTok, `mutation($o: ID!) { createAPIToken(name: "erp", organizationID: $o, role: "viewer") { token } }`, vars("o", org), &tok)
 		wantCode(t, login(t, env, "owner@brand.test", "not-my-password", "", ""), "UNAUTHENTICATED")
 		wantOK(t, login(t, env, "owner@brand.test", testenv.Password, "", ""))
 		evs := auditEvents(t, env, ownerTok, map[string]any{"action": "createAPIToken"})

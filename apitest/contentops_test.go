@@ -121,8 +121,8 @@ func TestComplianceAPI(t *testing.T) {
 			{"spaced 第 一", "全网第 一", "", nil, []string{"全网第一:A"}},
 			{"No.1 and 國家級", "No.1 國家級", "", nil, []string{"no1:A", "国家级:A"}},
 			{"第一次 is an ordinal", "第一次使用就爱上", "", nil, []string{}},
-			{"whitening on an ordinary cosmetic", "美白祛斑精华", ", context: {productId: $p}", []any{"p", ordinary}, []string{"美白:A", "祛斑:A"}},
-			{"whitening on a 特殊化妆品", "美白祛斑精华", ", context: {productId: $p}", []any{"p", special}, []string{}},
+			{"whitening on an ordinary cosmetic", "美白祛斑精华", ", context: {productID: $p}", []any{"p", ordinary}, []string{"美白:A", "祛斑:A"}},
+			{"whitening on a 特殊化妆品", "美白祛斑精华", ", context: {productID: $p}", []any{"p", special}, []string{}},
 			{"KOL content without 广告", "好物分享", ", context: {kolCollaboration: true}", nil, []string{"广告:A"}},
 			{"campaign names may say 秒杀", "限时抢购", ", context: {surface: CAMPAIGN}", nil, []string{}},
 		}
@@ -139,12 +139,12 @@ func TestComplianceAPI(t *testing.T) {
 		}
 
 		// Organization terms: a reviewer relaxes 独家 and adds 爆款; an editor may not.
-		res := w.do(t, w.editor, `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "独家", relax: true}]) { term } }`, vars("o", w.org))
+		res := w.do(t, w.editor, `mutation($o: ID!) { setComplianceTerms(organizationID: $o, terms: [{term: "独家", relax: true}]) { term } }`, vars("o", w.org))
 		wantError(t, res, "FORBIDDEN", "", "")
-		res = w.do(t, w.reviewer, `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "治愈", relax: true}]) { term } }`, vars("o", w.org))
+		res = w.do(t, w.reviewer, `mutation($o: ID!) { setComplianceTerms(organizationID: $o, terms: [{term: "治愈", relax: true}]) { term } }`, vars("o", w.org))
 		wantError(t, res, "BAD_USER_INPUT", "terms[0].term", "medical")
-		w.must(t, w.reviewer, `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "独家", relax: true}, {term: "爆款", severity: B}]) { term } }`, vars("o", w.org), nil)
-		if got := terms(check("独家爆款", ", context: {organizationId: $o}", "o", w.org)); !slices.Equal(got, []string{"爆款:B"}) {
+		w.must(t, w.reviewer, `mutation($o: ID!) { setComplianceTerms(organizationID: $o, terms: [{term: "独家", relax: true}, {term: "爆款", severity: B}]) { term } }`, vars("o", w.org), nil)
+		if got := terms(check("独家爆款", ", context: {organizationID: $o}", "o", w.org)); !slices.Equal(got, []string{"爆款:B"}) {
 			t.Errorf("with the organization's terms: %v", got)
 		}
 		if got := terms(check("独家爆款", "")); !slices.Equal(got, []string{"独家:A"}) {
@@ -231,7 +231,7 @@ func TestAssetRefusal(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				id := w.content(t, `title: "秋冬护肤", variants: [{format: SQUARE_1_1, url: "https://cdn.example/a.jpg", altText: "面霜", assetId: $a}]`, "a", c.asset)
+				id := w.content(t, `title: "秋冬护肤", variants: [{format: SQUARE_1_1, url: "https://cdn.example/a.jpg", altText: "面霜", assetID: $a}]`, "a", c.asset)
 				res := w.do(t, w.editor, `mutation($id: ID!) { submitContent(id: $id) { status } }`, vars("id", id))
 				if c.want == "" {
 					if len(res.Errors) > 0 {
@@ -239,12 +239,12 @@ func TestAssetRefusal(t *testing.T) {
 					}
 					return
 				}
-				wantError(t, res, "BAD_USER_INPUT", "variants[0].assetId", c.want)
+				wantError(t, res, "BAD_USER_INPUT", "variants[0].assetID", c.want)
 			})
 		}
 		// Signing the release fixes the refusal.
 		w.must(t, w.editor, `mutation($id: ID!) { updateAsset(id: $id, input: {modelRelease: true, modelReleaseRef: "合同 42"}) { id } }`, vars("id", noRelease), nil)
-		id := w.content(t, `title: "秋冬护肤", variants: [{format: SQUARE_1_1, url: "https://cdn.example/a.jpg", altText: "面霜", assetId: $a}]`, "a", noRelease)
+		id := w.content(t, `title: "秋冬护肤", variants: [{format: SQUARE_1_1, url: "https://cdn.example/a.jpg", altText: "面霜", assetID: $a}]`, "a", noRelease)
 		w.must(t, w.editor, `mutation($id: ID!) { submitContent(id: $id) { status } }`, vars("id", id), nil)
 	})
 }
@@ -309,7 +309,7 @@ func TestEngagementOnDemoData(t *testing.T) {
 			Variables: vars("s", storeID)}, &cs)
 		cid := cs.Contents.Edges[0].Node.ID
 		imp := func(format, data string) *testenv.Response {
-			return env.Do(t, testenv.Request{Token: tok, Query: `mutation($s: ID!, $f: EngagementImportFormat!, $d: String!) { importEngagementMetrics(storeId: $s, format: $f, data: $d) { rows } }`,
+			return env.Do(t, testenv.Request{Token: tok, Query: `mutation($s: ID!, $f: EngagementImportFormat!, $d: String!) { importEngagementMetrics(storeID: $s, format: $f, data: $d) { rows } }`,
 				Variables: vars("s", storeID, "f", format, "d", data)})
 		}
 		if res := imp("CSV", "contentId,day,views,likes,comments,shares,saves\n"+cid+",2020-01-01,100,5,1,1,3\n"+cid+",2020-01-02,50,1,0,0,1\n"); len(res.Errors) > 0 {

@@ -210,7 +210,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 		lastMonth := thisMonth.AddDate(0, -1, 0)
 		owner := demoLogin(t, env, "owner@agency.demo")
 
-		q := `query($org: ID!, $day: String!) { organizationInsights(organizationId: $org, period: {kind: MONTH, day: $day}) {
+		q := `query($org: ID!, $day: String!) { organizationInsights(organizationID: $org, period: {kind: MONTH, day: $day}) {
 			period { label from to days } previousPeriod { from to } yearAgoPeriod { from to }
 			figures { ` + figuresFields + ` } previous { ` + figuresFields + ` } yearAgo { ` + figuresFields + ` }
 			kpis { metric value previous previousChange yearAgo target targetProgress }
@@ -281,7 +281,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 
 		// A target for the month: progress is value ÷ target.
 		env.MustData(t, testenv.Request{Token: owner, Query: `mutation($org: ID!, $day: String!) {
-			setInsightTarget(organizationId: $org, kind: MONTH, day: $day, metric: PAID_AMOUNT, value: 10000000) { value period { label } } }`,
+			setInsightTarget(organizationID: $org, kind: MONTH, day: $day, metric: PAID_AMOUNT, value: 10000000) { value period { label } } }`,
 			Variables: map[string]any{"org": brands[0].ID, "day": lastMonth.AddDate(0, 0, 9).Format(time.DateOnly)}}, nil)
 		env.MustData(t, testenv.Request{Query: q, Token: owner, Variables: map[string]any{"org": brands[0].ID, "day": lastMonth.Format(time.DateOnly)}}, &brandA)
 		for _, k := range brandA.OrganizationInsights.Kpis {
@@ -314,7 +314,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 		// One store-day.
 		yesterday := time.Date(now.Year(), now.Month(), now.Day()-1, 0, 0, 0, 0, loc)
 		var day struct{ StoreInsights struct{ Figures figures } }
-		env.MustData(t, testenv.Request{Token: owner, Query: `query($s: ID!, $d: String!) { storeInsights(storeId: $s, period: {kind: DAY, day: $d}) { figures { ` + figuresFields + ` } } }`,
+		env.MustData(t, testenv.Request{Token: owner, Query: `query($s: ID!, $d: String!) { storeInsights(storeID: $s, period: {kind: DAY, day: $d}) { figures { ` + figuresFields + ` } } }`,
 			Variables: map[string]any{"s": stA[0], "d": yesterday.Format(time.DateOnly)}}, &day)
 		checkDay := d.figures(stA[:1], yesterday, yesterday.AddDate(0, 0, 1))
 		if day.StoreInsights.Figures.PaidAmount.fen(t) != checkDay["paidAmount"] || day.StoreInsights.Figures.PayingBuyers != checkDay["payingBuyers"] {
@@ -333,7 +333,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 			}
 		}
 		asOf := yesterday.Format(time.DateOnly)
-		env.MustData(t, testenv.Request{Token: owner, Query: `query($o: ID!, $d: String!) { rfm(organizationId: $o, asOf: $d) { buyers segments { segment buyers gmv { amount } } } }`,
+		env.MustData(t, testenv.Request{Token: owner, Query: `query($o: ID!, $d: String!) { rfm(organizationID: $o, asOf: $d) { buyers segments { segment buyers gmv { amount } } } }`,
 			Variables: map[string]any{"o": brands[0].ID, "d": asOf}}, &rfm)
 		var rfmBuyers, rfmGmv int64
 		for _, st := range stA {
@@ -367,7 +367,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 				}
 			}
 		}
-		pq := `query($o: ID!, $d: String!, $s: RFMSegment!, $a: String) { rfmBuyers(organizationId: $o, segment: $s, asOf: $d, first: 3, after: $a) {
+		pq := `query($o: ID!, $d: String!, $s: RFMSegment!, $a: String) { rfmBuyers(organizationID: $o, segment: $s, asOf: $d, first: 3, after: $a) {
 			totalCount pageInfo { hasNextPage } edges { cursor node { buyerRef monetary { amount } } } } }`
 		var p1, p2 page
 		env.MustData(t, testenv.Request{Token: owner, Query: pq, Variables: map[string]any{"o": brands[0].ID, "d": asOf, "s": largest.Segment}}, &p1)
@@ -395,7 +395,7 @@ func TestInsightsMatchDirectSQL(t *testing.T) {
 		checkFigures(t, "brand B month", bOnly.OrganizationInsights.Figures, d.figures(storesOf(brands[1].ID), lastMonth, thisMonth))
 
 		// Bad input names the field.
-		res := env.Do(t, testenv.Request{Token: owner, Query: `{ organizationInsights(organizationId: ` + fmt.Sprint(agency.ID) + `, period: {kind: CUSTOM, from: "2026-02-01"}) { figures { paidOrders } } }`})
+		res := env.Do(t, testenv.Request{Token: owner, Query: `{ organizationInsights(organizationID: ` + fmt.Sprint(agency.ID) + `, period: {kind: CUSTOM, from: "2026-02-01"}) { figures { paidOrders } } }`})
 		if codes := res.Codes(); len(codes) != 1 || codes[0] != "BAD_USER_INPUT" {
 			t.Errorf("custom period without to: %v", codes)
 		}

@@ -201,7 +201,7 @@ func TestInviteMemberNoOracle(t *testing.T) {
 	env.Client.User.UpdateOneID(uid).SetDisplayName("Alice of Brand A").ExecX(sys)
 	adminB := env.User(t, "admin@brand-b.test", testenv.Grant{Org: brandB, Role: authz.RoleAdmin})
 
-	const op = `mutation($o: ID!, $e: String!) { inviteMember(organizationId: $o, email: $e, role: "viewer", displayName: "Invitee") { invitationToken membership { role user { email displayName } } } }`
+	const op = `mutation($o: ID!, $e: String!) { inviteMember(organizationID: $o, email: $e, role: "viewer", displayName: "Invitee") { invitationToken membership { role user { email displayName } } } }`
 	shape := func(email string) (string, string) {
 		res := gql(t, env, adminB, op, vars("o", brandB, "e", email))
 		wantOK(t, res)

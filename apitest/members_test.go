@@ -12,11 +12,11 @@ import (
 )
 
 const (
-	opInviteAs = `mutation($o: ID!, $e: String!, $r: String!) { inviteMember(organizationId: $o, email: $e, role: $r, displayName: "新同事") { invitationToken membership { id role user { email } } } }`
-	opChange   = `mutation($m: ID!, $r: String!) { changeMemberRole(membershipId: $m, role: $r) { id role } }`
-	opRemove   = `mutation($m: ID!) { removeMember(membershipId: $m) }`
-	opSetRole  = `mutation($o: ID!, $n: String!, $p: [PermissionInput!]!, $i: String) { setCustomRole(organizationId: $o, name: $n, permissions: $p, inherits: $i) { name builtin inherits permissions { object action } } }`
-	opDelRole  = `mutation($o: ID!, $n: String!) { deleteCustomRole(organizationId: $o, name: $n) }`
+	opInviteAs = `mutation($o: ID!, $e: String!, $r: String!) { inviteMember(organizationID: $o, email: $e, role: $r, displayName: "新同事") { invitationToken membership { id role user { email } } } }`
+	opChange   = `mutation($m: ID!, $r: String!) { changeMemberRole(membershipID: $m, role: $r) { id role } }`
+	opRemove   = `mutation($m: ID!) { removeMember(membershipID: $m) }`
+	opSetRole  = `mutation($o: ID!, $n: String!, $p: [PermissionInput!]!, $i: String) { setCustomRole(organizationID: $o, name: $n, permissions: $p, inherits: $i) { name builtin inherits permissions { object action } } }`
+	opDelRole  = `mutation($o: ID!, $n: String!) { deleteCustomRole(organizationID: $o, name: $n) }`
 	opAccept   = `mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p) { token user { email } } }`
 )
 
@@ -133,7 +133,7 @@ func TestMembership(t *testing.T) {
 		wantCode(t, gql(t, env, adminTok, opChange, map[string]any{"m": adminM, "r": authz.RoleOwner}), "FORBIDDEN")
 		wantCode(t, gql(t, env, adminTok, opChange, map[string]any{"m": ownerM, "r": authz.RoleViewer}), "FORBIDDEN")
 		wantCode(t, gql(t, env, adminTok, opRemove, map[string]any{"m": ownerM}), "FORBIDDEN")
-		wantCode(t, gql(t, env, adminTok, `mutation($o: ID!) { createAPIToken(name: "x", organizationId: $o, role: "owner") { token } }`, vars("o", org)), "FORBIDDEN")
+		wantCode(t, gql(t, env, adminTok, `mutation($o: ID!) { createAPIToken(name: "x", organizationID: $o, role: "owner") { token } }`, vars("o", org)), "FORBIDDEN")
 		// Admins do manage everyone else.
 		inv := invite(t, env, adminTok, org, "helper@brand.test", authz.RoleOperator)
 		mustOK(t, env, adminTok, opChange, map[string]any{"m": inv.Membership, "r": authz.RoleAdmin}, nil)
@@ -169,7 +169,7 @@ func TestMembership(t *testing.T) {
 			t.Fatalf("setCustomRole = %+v", set)
 		}
 		var roles struct{ Roles []struct{ Name string } }
-		mustOK(t, env, ownerTok, `query($o: ID!) { roles(organizationId: $o) { name } }`, vars("o", org), &roles)
+		mustOK(t, env, ownerTok, `query($o: ID!) { roles(organizationID: $o) { name } }`, vars("o", org), &roles)
 		if !strings.Contains(mustJSON(roles), `"promo_manager"`) {
 			t.Errorf("roles do not list the custom role: %+v", roles)
 		}
@@ -219,7 +219,7 @@ func TestMembership(t *testing.T) {
 		adminM := membershipOf(t, env, "admin@brand.test", org)
 		wantCode(t, gql(t, env, hr, opChange, map[string]any{"m": inv.Membership, "r": authz.RoleAdmin}), "FORBIDDEN")
 		wantCode(t, gql(t, env, hr, opInviteAs, vars("o", org, "e", "alt@brand.test", "r", authz.RoleAdmin)), "FORBIDDEN")
-		wantCode(t, gql(t, env, hr, `mutation($o: ID!) { createAPIToken(name: "x", organizationId: $o, role: "admin") { token } }`, vars("o", org)), "FORBIDDEN")
+		wantCode(t, gql(t, env, hr, `mutation($o: ID!) { createAPIToken(name: "x", organizationID: $o, role: "admin") { token } }`, vars("o", org)), "FORBIDDEN")
 		wantCode(t, gql(t, env, hr, opSetRole, map[string]any{"o": sid(org), "n": "godmode", "p": perms("*", "*")}), "FORBIDDEN")
 		wantCode(t, gql(t, env, hr, opSetRole, map[string]any{"o": sid(org), "n": "hr", "p": perms("member", "manage"), "i": authz.RoleAdmin}), "FORBIDDEN")
 		// Nor demote or remove someone who holds more.
@@ -230,7 +230,7 @@ func TestMembership(t *testing.T) {
 		mustOK(t, env, hr, opRemove, map[string]any{"m": other.Membership}, nil)
 		// An admin demoted later loses the admin token they made.
 		var tok struct{ CreateAPIToken struct{ Token string } }
-		mustOK(t, env, adminTok, `mutation($o: ID!) { createAPIToken(name: "x", organizationId: $o, role: "admin") { token } }`, vars("o", org), &tok)
+		mustOK(t, env, adminTok, `mutation($o: ID!) { createAPIToken(name: "x", organizationID: $o, role: "admin") { token } }`, vars("o", org), &tok)
 		mustOK(t, env, tok.CreateAPIToken.Token, opCreateStore, vars("org", org), nil)
 		mustOK(t, env, ownerTok, opChange, map[string]any{"m": adminM, "r": authz.RoleViewer}, nil)
 		wantCode(t, gql(t, env, tok.CreateAPIToken.Token, opCreateStore, vars("org", org)), "FORBIDDEN")

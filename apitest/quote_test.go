@@ -13,7 +13,7 @@ import (
 )
 
 const quoteQ = `query($store: ID!, $lines: [CartLineInput!]!, $buyer: BuyerInput, $at: Time) {
-	quoteCart(storeId: $store, lines: $lines, buyer: $buyer, at: $at) {
+	quoteCart(storeID: $store, lines: $lines, buyer: $buyer, at: $at) {
 		subtotal { amount } itemDiscount { amount } orderDiscount { amount } total { amount } savings { amount }
 		lines { skuId amount { amount } orderDiscount { amount } shares { campaignId amount { amount } } }
 		campaigns { campaignId applied reason shortBy { amount } by explanation }
@@ -73,7 +73,7 @@ func TestQuoteCart(t *testing.T) {
 			Tiers: []schematype.ReductionTier{{Threshold: 10000, Reduction: 1000}}}}, func(cc *ent.CampaignCreate) { cc.SetExclusive(false) })
 		cp := mk("券", campaign.KindCOUPON, schematype.CampaignRules{Coupon: &schematype.CouponRule{Value: 1500, MinSpend: 15000, Quantity: 10, PerUser: 1}},
 			func(cc *ent.CampaignCreate) { cc.SetExclusive(false) })
-		lines := []any{map[string]any{"skuId": sid(s1.ID), "quantity": 2}, map[string]any{"skuId": sid(s2.ID), "quantity": 1}}
+		lines := []any{map[string]any{"skuID": sid(s1.ID), "quantity": 2}, map[string]any{"skuID": sid(s2.ID), "quantity": 1}}
 		v := map[string]any{"store": sid(st.ID), "lines": lines, "buyer": map[string]any{"couponCampaignIds": []string{sid(cp)}}}
 
 		var out quoteOut
@@ -102,10 +102,10 @@ func TestQuoteCart(t *testing.T) {
 		if len(res.Errors) == 0 {
 			t.Fatal("another tenant priced the store")
 		}
-		bad := map[string]any{"store": sid(st.ID), "lines": []any{map[string]any{"skuId": "999999", "quantity": 1}}}
+		bad := map[string]any{"store": sid(st.ID), "lines": []any{map[string]any{"skuID": "999999", "quantity": 1}}}
 		res = gql(t, env, tok, quoteQ, bad)
 		wantCode(t, res, "BAD_USER_INPUT")
-		if res.Errors[0].Extensions["field"] != "lines[0].skuId" {
+		if res.Errors[0].Extensions["field"] != "lines[0].skuID" {
 			t.Fatalf("field %v", res.Errors[0].Extensions)
 		}
 	})

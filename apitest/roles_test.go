@@ -18,7 +18,7 @@ const (
 	opCreateContent  = `mutation($store: ID!) { createContent(input: {storeID: $store, title: "新品上市", kind: ARTICLE}) { id } }`
 	opCreateStore    = `mutation($org: ID!) { createStore(input: {name: "新店", platform: DOUYIN, organizationID: $org}) { id } }`
 	opUpdateStore    = `mutation($store: ID!) { updateStore(id: $store, input: {introduction: "简介"}) { id } }`
-	opInvite         = `mutation($org: ID!) { inviteMember(organizationId: $org, email: "someone@new.test", role: "viewer") { membership { id } } }`
+	opInvite         = `mutation($org: ID!) { inviteMember(organizationID: $org, email: "someone@new.test", role: "viewer") { membership { id } } }`
 	opCampaigns      = `{ campaigns(first: 10) { totalCount } }`
 	opOrders         = `{ orders(first: 10) { totalCount } }`
 	opStores         = `{ stores(first: 10) { totalCount } }`

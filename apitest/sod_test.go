@@ -47,7 +47,7 @@ func TestSeparationOfDuties(t *testing.T) {
 			}
 			// An API token acts as its creator: no way around the rule.
 			var tok struct{ CreateAPIToken struct{ Token string } }
-			mustOK(t, env, author.tok, `mutation($o: ID!) { createAPIToken(name: "bot", organizationId: $o, role: "admin") { token } }`, vars("o", org), &tok)
+			mustOK(t, env, author.tok, `mutation($o: ID!) { createAPIToken(name: "bot", organizationID: $o, role: "admin") { token } }`, vars("o", org), &tok)
 			wantCode(t, approve(tok.CreateAPIToken.Token, id), "FORBIDDEN")
 			// A different reviewer can.
 			res := approve(reviewerTok, id)

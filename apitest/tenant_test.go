@@ -200,7 +200,7 @@ func (w *tenants) testReads(t *testing.T) {
 		})
 	}
 	t.Run("roles", func(t *testing.T) {
-		wantCode(t, gql(t, env, w.ownerA, `query($o: ID!) { roles(organizationId: $o) { name } }`, vars("o", w.b.Org)), "NOT_FOUND")
+		wantCode(t, gql(t, env, w.ownerA, `query($o: ID!) { roles(organizationID: $o) { name } }`, vars("o", w.b.Org)), "NOT_FOUND")
 	})
 	t.Run("where organizationID", func(t *testing.T) {
 		for _, conn := range []string{"stores", "kolPartners", "suppliers", "apiTokens"} {
@@ -338,11 +338,11 @@ func (w *tenants) mutations() []tenantMutation {
 		mixed("createContent with B's product", `mutation($s: ID!, $p: ID!) { createContent(input: {storeID: $s, title: "x", kind: ARTICLE, productID: $p}) { id } }`, "s", a.Store, "p", b.Product),
 		mixed("updateContent onto B's product", `mutation($id: ID!, $p: ID!) { updateContent(id: $id, input: {productID: $p}) { id } }`, "id", a.Content2, "p", b.Product),
 		m("markContentPosted", `mutation($id: ID!) { markContentPosted(id: $id, url: "https://x.example/p") { id } }`, "id", b.Content),
-		m("setComplianceTerms in B", `mutation($o: ID!) { setComplianceTerms(organizationId: $o, terms: [{term: "独家", relax: true}]) { term } }`, "o", b.Org),
+		m("setComplianceTerms in B", `mutation($o: ID!) { setComplianceTerms(organizationID: $o, terms: [{term: "独家", relax: true}]) { term } }`, "o", b.Org),
 		m("createAsset in B", `mutation($o: ID!) { createAsset(input: {organizationID: $o, name: "x", url: "https://x.example/a.jpg", source: "x"}) { id } }`, "o", b.Org),
 		m("updateAsset", `mutation($id: ID!) { updateAsset(id: $id, input: {name: "pwned"}) { id } }`, "id", b.Asset),
 		m("deleteAsset", `mutation($id: ID!) { deleteAsset(id: $id) }`, "id", b.Asset),
-		m("importEngagementMetrics into B's store", `mutation($s: ID!) { importEngagementMetrics(storeId: $s, format: CSV, data: "contentId,day,views,likes,comments,shares,saves") { rows } }`, "s", b.Store),
+		m("importEngagementMetrics into B's store", `mutation($s: ID!) { importEngagementMetrics(storeID: $s, format: CSV, data: "contentId,day,views,likes,comments,shares,saves") { rows } }`, "s", b.Store),
 		m("createExperiment in B's store", `mutation($s: ID!) { createExperiment(input: {storeID: $s, name: "x", dimension: TITLE}) { id } }`, "s", b.Store),
 
 		m("createCampaign in B's store", `mutation($s: ID!) { createCampaign(input: {storeID: $s, name: "x", kind: COUPON, startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z",
@@ -380,29 +380,29 @@ func (w *tenants) mutations() []tenantMutation {
 		m("updateSKU", `mutation($id: ID!) { updateSKU(id: $id, input: {name: "pwned"}) { id } }`, "id", b.SKU),
 		m("deleteSKU", `mutation($id: ID!) { deleteSKU(id: $id) }`, "id", b.SKU),
 
-		m("createAPIToken in B", `mutation($o: ID!) { createAPIToken(name: "x", organizationId: $o, role: "owner") { token } }`, "o", b.Org),
+		m("createAPIToken in B", `mutation($o: ID!) { createAPIToken(name: "x", organizationID: $o, role: "owner") { token } }`, "o", b.Org),
 		m("revokeAPIToken", `mutation($id: ID!) { revokeAPIToken(id: $id) { id } }`, "id", b.Token),
-		m("inviteMember new user to B", `mutation($o: ID!) { inviteMember(organizationId: $o, email: "new@evil.test", role: "owner") { invitationToken } }`, "o", b.Org),
-		m("inviteMember self to B", `mutation($o: ID!) { inviteMember(organizationId: $o, email: "owner@a.test", role: "owner") { membership { id } } }`, "o", b.Org),
-		m("changeMemberRole of B's owner", `mutation($id: ID!) { changeMemberRole(membershipId: $id, role: "viewer") { id } }`, "id", b.OwnerMembership),
-		m("changeMemberRole of a shared user in B", `mutation($id: ID!) { changeMemberRole(membershipId: $id, role: "owner") { id } }`, "id", w.sharedB),
-		m("removeMember of B's owner", `mutation($id: ID!) { removeMember(membershipId: $id) }`, "id", b.OwnerMembership),
-		m("removeMember of a shared user in B", `mutation($id: ID!) { removeMember(membershipId: $id) }`, "id", w.sharedB),
-		m("setCustomRole in B", `mutation($o: ID!) { setCustomRole(organizationId: $o, name: "spy", permissions: [{object: "*", action: "*"}]) { name } }`, "o", b.Org),
-		m("setCustomRole replacing B's role", `mutation($o: ID!, $n: String!) { setCustomRole(organizationId: $o, name: $n, permissions: [{object: "*", action: "*"}]) { name } }`, "o", b.Org, "n", b.CustomRole),
-		m("deleteCustomRole in B", `mutation($o: ID!, $n: String!) { deleteCustomRole(organizationId: $o, name: $n) }`, "o", b.Org, "n", b.CustomRole),
+		m("inviteMember new user to B", `mutation($o: ID!) { inviteMember(organizationID: $o, email: "new@evil.test", role: "owner") { invitationToken } }`, "o", b.Org),
+		m("inviteMember self to B", `mutation($o: ID!) { inviteMember(organizationID: $o, email: "owner@a.test", role: "owner") { membership { id } } }`, "o", b.Org),
+		m("changeMemberRole of B's owner", `mutation($id: ID!) { changeMemberRole(membershipID: $id, role: "viewer") { id } }`, "id", b.OwnerMembership),
+		m("changeMemberRole of a shared user in B", `mutation($id: ID!) { changeMemberRole(membershipID: $id, role: "owner") { id } }`, "id", w.sharedB),
+		m("removeMember of B's owner", `mutation($id: ID!) { removeMember(membershipID: $id) }`, "id", b.OwnerMembership),
+		m("removeMember of a shared user in B", `mutation($id: ID!) { removeMember(membershipID: $id) }`, "id", w.sharedB),
+		m("setCustomRole in B", `mutation($o: ID!) { setCustomRole(organizationID: $o, name: "spy", permissions: [{object: "*", action: "*"}]) { name } }`, "o", b.Org),
+		m("setCustomRole replacing B's role", `mutation($o: ID!, $n: String!) { setCustomRole(organizationID: $o, name: $n, permissions: [{object: "*", action: "*"}]) { name } }`, "o", b.Org, "n", b.CustomRole),
+		m("deleteCustomRole in B", `mutation($o: ID!, $n: String!) { deleteCustomRole(organizationID: $o, name: $n) }`, "o", b.Org, "n", b.CustomRole),
 		m("acknowledgeAlert", `mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }`, "id", b.Alert),
-		m("setInsightTarget", `mutation($o: ID!) { setInsightTarget(organizationId: $o, kind: MONTH, day: "2026-11-01", metric: PAID_AMOUNT, value: 1) { value } }`, "o", b.Org),
-		m("setRFMSettings", `mutation($o: ID!) { setRFMSettings(organizationId: $o, input: {mode: MEAN}) { mode } }`, "o", b.Org),
+		m("setInsightTarget", `mutation($o: ID!) { setInsightTarget(organizationID: $o, kind: MONTH, day: "2026-11-01", metric: PAID_AMOUNT, value: 1) { value } }`, "o", b.Org),
+		m("setRFMSettings", `mutation($o: ID!) { setRFMSettings(organizationID: $o, input: {mode: MEAN}) { mode } }`, "o", b.Org),
 		m("createAlertRule in B", `mutation($o: ID!) { createAlertRule(input: {organizationID: $o, name: "x", kind: STOCK_LOW}) { id } }`, "o", b.Org),
 		m("updateAlertRule", `mutation($id: ID!) { updateAlertRule(id: $id, input: {name: "pwned"}) { id } }`, "id", b.AlertRule),
 
-		m("connectStore", `mutation($s: ID!) { connectStore(storeId: $s, platform: "taobao", credentials: [{name: "app_key", value: "k"}, {name: "app_secret", value: "s"}], endpoint: "http://127.0.0.1:1") { id } }`, "s", b.Store),
-		m("syncStore", `mutation($s: ID!) { syncStore(storeId: $s) { id } }`, "s", b.Store),
+		m("connectStore", `mutation($s: ID!) { connectStore(storeID: $s, platform: "taobao", credentials: [{name: "app_key", value: "k"}, {name: "app_secret", value: "s"}], endpoint: "http://127.0.0.1:1") { id } }`, "s", b.Store),
+		m("syncStore", `mutation($s: ID!) { syncStore(storeID: $s) { id } }`, "s", b.Store),
 		m("cancelSyncJob", `mutation($id: ID!) { cancelSyncJob(id: $id) { id } }`, "id", b.SyncJob),
 		m("retrySyncJob", `mutation($id: ID!) { retrySyncJob(id: $id) { id } }`, "id", b.SyncJob),
-		m("publishContent", `mutation($c: ID!) { publishContent(contentId: $c) { id } }`, "c", b.Content),
-		m("updateStock", `mutation($s: ID!) { updateStock(skuId: $s, quantity: 0) { id } }`, "s", b.SKU),
+		m("publishContent", `mutation($c: ID!) { publishContent(contentID: $c) { id } }`, "c", b.Content),
+		m("updateStock", `mutation($s: ID!) { updateStock(skuID: $s, quantity: 0) { id } }`, "s", b.SKU),
 	}
 }
 

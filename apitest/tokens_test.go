@@ -50,7 +50,7 @@ func TestAPITokens(t *testing.T) {
 				vs["e"] = nil
 			}
 			res := gql(t, env, session, `mutation($n: String!, $o: ID!, $r: String!, $e: Time) {
-				createAPIToken(name: $n, organizationId: $o, role: $r, expiresAt: $e) { token apiToken { id name prefix role organizationID lastUsedAt } } }`, vs)
+				createAPIToken(name: $n, organizationID: $o, role: $r, expiresAt: $e) { token apiToken { id name prefix role organizationID lastUsedAt } } }`, vs)
 			wantOK(t, res)
 			var out struct {
 				CreateAPIToken struct {
@@ -108,7 +108,7 @@ func TestAPITokens(t *testing.T) {
 			// Its role: an operator can launch campaigns but not manage members.
 			mustOK(t, env, secret, opCreateCampaign, vars("store", fa.Store), nil)
 			wantCode(t, gql(t, env, secret, opInvite, vars("org", orgA)), "FORBIDDEN")
-			wantCode(t, gql(t, env, secret, `mutation($o: ID!) { createAPIToken(name: "x", organizationId: $o, role: "viewer") { token } }`, vars("o", orgA)), "FORBIDDEN")
+			wantCode(t, gql(t, env, secret, `mutation($o: ID!) { createAPIToken(name: "x", organizationID: $o, role: "viewer") { token } }`, vars("o", orgA)), "FORBIDDEN")
 			// B does not exist for it.
 			res = gql(t, env, secret, `query($id: ID!) { node(id: $id) { id } }`, vars("id", fb.Store))
 			if strings.Contains(string(res.Data), sid(fb.Store)) {
@@ -162,7 +162,7 @@ func TestAPITokens(t *testing.T) {
 			mustOK(t, env, secret, opStores, nil, nil)
 			// A token cannot be created already expired.
 			past := clock.Now().Add(-time.Minute)
-			wantCode(t, gql(t, env, session, `mutation($o: ID!, $e: Time) { createAPIToken(name: "x", organizationId: $o, role: "viewer", expiresAt: $e) { token } }`,
+			wantCode(t, gql(t, env, session, `mutation($o: ID!, $e: Time) { createAPIToken(name: "x", organizationID: $o, role: "viewer", expiresAt: $e) { token } }`,
 				map[string]any{"o": sid(orgA), "e": past.UTC().Format(time.RFC3339)}), "BAD_USER_INPUT")
 		})
 

@@ -156,14 +156,14 @@ func TestWebsocketRechecksEveryOperation(t *testing.T) {
 				for _, mb := range m {
 					u := env.Client.User.GetX(sys, mb.UserID)
 					if u.Email == email {
-						mustOK(t, env, owner, `mutation($m: ID!) { removeMember(membershipId: $m) }`, vars("m", mb.ID), nil)
+						mustOK(t, env, owner, `mutation($m: ID!) { removeMember(membershipID: $m) }`, vars("m", mb.ID), nil)
 					}
 				}
 			}, create, "FORBIDDEN"},
 			{"demotion", authz.RoleAdmin, func(t *testing.T, email, _ string) {
 				for _, mb := range env.Client.Membership.Query().Where(membership.OrganizationID(org)).AllX(sys) {
 					if env.Client.User.GetX(sys, mb.UserID).Email == email {
-						mustOK(t, env, owner, `mutation($m: ID!) { changeMemberRole(membershipId: $m, role: "viewer") { id } }`, vars("m", mb.ID), nil)
+						mustOK(t, env, owner, `mutation($m: ID!) { changeMemberRole(membershipID: $m, role: "viewer") { id } }`, vars("m", mb.ID), nil)
 					}
 				}
 			}, create, "FORBIDDEN"},
@@ -202,7 +202,7 @@ func TestWebsocketRechecksEveryOperation(t *testing.T) {
 					APIToken struct{ ID string } `json:"apiToken"`
 				}
 			}
-			mustOK(t, env, owner, `mutation($o: ID!) { createAPIToken(name: "ws", organizationId: $o, role: "admin") { token apiToken { id } } }`, vars("o", org), &out)
+			mustOK(t, env, owner, `mutation($o: ID!) { createAPIToken(name: "ws", organizationID: $o, role: "admin") { token apiToken { id } } }`, vars("o", org), &out)
 			ws := wsDial(t, env)
 			if got := ws.initWith(out.CreateAPIToken.Token); got != "connection_ack" {
 				t.Fatalf("init: %s", got)

@@ -75,6 +75,9 @@ type Config struct {
 	// DBPool sizes the database connection pool (--db-max-open, --db-max-idle);
 	// zero fields take db.DefaultPool.
 	DBPool db.Pool
+	// AutoMigrate applies pending migrations at start on PostgreSQL too
+	// (--auto-migrate); see db.StartPolicy.
+	AutoMigrate bool
 	// SyncPoll, SyncHeartbeat and SyncLease time the sync job runner; zero
 	// takes platformsync's defaults (2 s, 5 s, 20 s).
 	SyncPoll, SyncHeartbeat, SyncLease time.Duration
@@ -137,7 +140,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	tel := telemetry.New(cfg.TracerProvider)
-	client, sqlDB, err := db.OpenClientPool(ctx, cfg.DSN, cfg.DBPool, tel.WrapDriver, cfg.ClientOptions...)
+	client, sqlDB, err := db.OpenClientStart(ctx, cfg.DSN, cfg.DBPool, cfg.AutoMigrate, tel.WrapDriver, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 const benchQuoteQuery = `query($store: ID!, $lines: [CartLineInput!]!, $buyer: BuyerInput) {
-	quoteCart(storeId: $store, lines: $lines, buyer: $buyer) { total { amount } savings { amount }
+	quoteCart(storeID: $store, lines: $lines, buyer: $buyer) { total { amount } savings { amount }
 		lines { skuId amount { amount } shares { campaignId amount { amount } } }
 		campaigns { campaignId applied reason explanation } } }`
 
@@ -77,7 +77,7 @@ func BenchmarkQuoteCart(b *testing.B) {
 		client: newBenchEnvClient(b)}
 	var lines []any
 	for i, s := range skus {
-		lines = append(lines, map[string]any{"skuId": fmt.Sprint(s), "quantity": 1 + i%3})
+		lines = append(lines, map[string]any{"skuID": fmt.Sprint(s), "quantity": 1 + i%3})
 	}
 	ids := make([]string, len(coupons))
 	for i, c := range coupons {

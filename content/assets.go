@@ -70,7 +70,7 @@ func CheckAssets(vs []Variant, assets map[int]Asset, now time.Time) error {
 		if v.AssetID == 0 {
 			continue
 		}
-		field := fmt.Sprintf("variants[%d].assetId", i)
+		field := fmt.Sprintf("variants[%d].assetID", i)
 		a, ok := assets[v.AssetID]
 		if !ok {
 			return &FieldError{Field: field, Message: "asset not found"}

@@ -50,11 +50,11 @@ func TestCheckAssets(t *testing.T) {
 		want  string // "" = accepted
 	}{
 		{"owned", 1, ""},
-		{"no licence", 2, `variants[0].assetId: asset "图库模特照" has no licence on file`},
-		{"expired", 3, `variants[0].assetId: asset "过期授权图": licence expired on 2026-05-31`},
-		{"people without release", 4, `variants[0].assetId: asset "模特试用照" shows people and has no model release (肖像授权) on file`},
+		{"no licence", 2, `variants[0].assetID: asset "图库模特照" has no licence on file`},
+		{"expired", 3, `variants[0].assetID: asset "过期授权图": licence expired on 2026-05-31`},
+		{"people without release", 4, `variants[0].assetID: asset "模特试用照" shows people and has no model release (肖像授权) on file`},
 		{"people with release, licence valid", 5, ""},
-		{"unknown asset", 9, "variants[0].assetId: asset not found"},
+		{"unknown asset", 9, "variants[0].assetID: asset not found"},
 		{"no asset", 0, ""},
 	}
 	for _, c := range cases {

@@ -106,19 +106,25 @@ func sqliteDSN(path string) string {
 }
 
 // OpenClient opens the database with the default pool, migrates the schema
-// and returns a client.
+// (StartPolicy without auto-migrate) and returns a client.
 func OpenClient(ctx context.Context, dsn string, opts ...ent.Option) (*ent.Client, error) {
 	client, _, err := OpenClientPool(ctx, dsn, Pool{}, nil, opts...)
 	return client, err
 }
 
-// OpenClientPool opens the database with pool, migrates the schema and
-// returns a client and the underlying *sql.DB. The driver is passed through
-// wrap first (telemetry: pool statistics and a span per statement); nil
-// wraps nothing. On PostgreSQL the migration holds an advisory lock, so
-// replicas starting together migrate one after the other (concurrent CREATE
-// TABLEs fail); SQLite's migration runs in one write transaction.
+// OpenClientPool is OpenClientStart without --auto-migrate.
 func OpenClientPool(ctx context.Context, dsn string, pool Pool, wrap func(dialect.Driver) dialect.Driver, opts ...ent.Option) (*ent.Client, *sql.DB, error) {
+	return OpenClientStart(ctx, dsn, pool, false, wrap, opts...)
+}
+
+// OpenClientStart opens the database with pool, brings its schema up to this
+// binary's migrations as StartPolicy decides (autoMigrate: --auto-migrate),
+// and returns a client and the underlying *sql.DB. The driver is passed
+// through wrap first (telemetry: pool statistics and a span per statement);
+// nil wraps nothing. A database newer than the binary is refused
+// (ErrDatabaseNewer), one behind it that the policy does not migrate too
+// (ErrMigrationsPending).
+func OpenClientStart(ctx context.Context, dsn string, pool Pool, autoMigrate bool, wrap func(dialect.Driver) dialect.Driver, opts ...ent.Option) (*ent.Client, *sql.DB, error) {
 	drv, err := OpenPool(dsn, pool)
 	if err != nil {
 		return nil, nil, err
@@ -135,22 +141,61 @@ func OpenClientPool(ctx context.Context, dsn string, pool Pool, wrap func(dialec
 		d = wrap(d)
 	}
 	client := ent.NewClient(append([]ent.Option{ent.Driver(d)}, opts...)...)
-	err = WithLock(ctx, drv.DB(), drv.Dialect(), LockMigrate, func() error {
-		err := client.Schema.Create(ctx)
-		// SQLite has no advisory lock, and ent inspects the schema before its
-		// write transaction: a server starting at the same moment may have
-		// created a table in between. Inspecting again sees it.
-		for i := 0; err != nil && drv.Dialect() == dialect.SQLite && strings.Contains(err.Error(), "already exists") && i < 5; i++ {
-			err = client.Schema.Create(ctx)
-		}
-		if err != nil {
-			return fmt.Errorf("migrate schema: %w", err)
-		}
-		return createServerTables(ctx, drv.DB())
-	})
-	if err != nil {
+	if err := migrateAtStart(ctx, client, drv.DB(), drv.Dialect(), autoMigrate); err != nil {
+		client.Close()
+		return nil, nil, err
+	}
+	if err := createServerTables(ctx, drv.DB()); err != nil {
 		client.Close()
 		return nil, nil, err
 	}
 	return client, drv.DB(), nil
+}
+
+// migrateAtStart applies what StartPolicy allows and refuses the rest.
+func migrateAtStart(ctx context.Context, client *ent.Client, db *sql.DB, dialectName string, autoMigrate bool) error {
+	s, err := Status(ctx, db, dialectName)
+	if err != nil {
+		return err
+	}
+	if err := StartPolicy(s, autoMigrate); err != nil {
+		return err
+	}
+	if len(s.Pending) == 0 {
+		return nil
+	}
+	if _, err := Migrate(ctx, client, db, dialectName); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// StartPolicy decides whether a server may start on a database in state s,
+// migrating it first when it is behind (decision 0180):
+//   - newer than the binary (a migration it does not know): refused;
+//   - up to date: start;
+//   - empty (a new database): migrate, on any backend;
+//   - behind on SQLite (the embedded, single-server default, legacy
+//     Schema.Create databases included): migrate;
+//   - behind on PostgreSQL: migrate only with --auto-migrate; otherwise refused,
+//     since replicas of the old version may still be serving from it: run
+//     `opsgraph migrate` as a release step.
+func StartPolicy(s *MigrationStatus, autoMigrate bool) error {
+	if err := s.Newer(); err != nil {
+		return err
+	}
+	if len(s.Pending) == 0 || s.Empty || s.Dialect != dialect.Postgres || autoMigrate {
+		return nil
+	}
+	names := make([]string, len(s.Pending))
+	for i, f := range s.Pending {
+		names[i] = f.Name()
+	}
+	state := "at migration " + s.Current()
+	if s.Legacy {
+		state = "created before versioned migrations (it needs a baseline)"
+	}
+	return fmt.Errorf("%w: the database is %s and this server needs %s; "+
+		"run `opsgraph migrate --db ...` first, or start with --auto-migrate (OPSGRAPH_AUTO_MIGRATE=true)",
+		ErrMigrationsPending, state, strings.Join(names, ", "))
 }

@@ -40,6 +40,7 @@ func main() {
 			gen.FeatureModifier,
 			gen.FeatureGlobalID,
 			gen.FeatureExecQuery,
+			gen.FeatureVersionedMigration,
 		},
 		// Relation predicates obey the neighbor's privacy policy (readscope).
 		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl"))},

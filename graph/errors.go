@@ -158,7 +158,7 @@ func inputMessage(err error, msg, field string) string {
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
 			name = name[i+1:]
 		}
-		if name == "id" || name == "ids" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") ||
+		if name == "id" || name == "ids" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") || strings.HasSuffix(name, "ID") || strings.HasSuffix(name, "IDs") ||
 			strings.HasPrefix(name, "id") {
 			return "not a valid ID"
 		}

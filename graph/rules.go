@@ -32,7 +32,7 @@ var rules = map[string]rule{
 	"Query.skus":           {obj: "product", act: "read"},
 	"Query.orders":         {obj: "order", act: "read"},
 	"Query.auditEvents":    {obj: "audit", act: "read"},
-	"Query.roles":          {obj: "member", act: "read", org: argOrg("organizationId")},
+	"Query.roles":          {obj: "member", act: "read", org: argOrg("organizationID")},
 
 	"Mutation.createStore": {obj: "store", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateStore": {obj: "store", act: "update", org: nodeOrg("id")},
@@ -52,12 +52,12 @@ var rules = map[string]rule{
 	"Query.contentCalendar":            {obj: "content", act: "read"},
 	"Query.assets":                     {obj: "content", act: "read"},
 	"Query.experiments":                {obj: "content", act: "read"},
-	"Mutation.setComplianceTerms":      {obj: "content", act: "approve", org: argOrg("organizationId")},
+	"Mutation.setComplianceTerms":      {obj: "content", act: "approve", org: argOrg("organizationID")},
 	"Mutation.markContentPosted":       {obj: "content", act: "update", org: nodeOrg("id")},
 	"Mutation.createAsset":             {obj: "content", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateAsset":             {obj: "content", act: "update", org: nodeOrg("id")},
 	"Mutation.deleteAsset":             {obj: "content", act: "delete", org: nodeOrg("id")},
-	"Mutation.importEngagementMetrics": {obj: "content", act: "update", org: nodeOrg("storeId")},
+	"Mutation.importEngagementMetrics": {obj: "content", act: "update", org: nodeOrg("storeID")},
 	"Mutation.createExperiment":        {obj: "content", act: "create", org: inputNodeOrg("StoreID")},
 
 	"Mutation.createCampaign":      {obj: "campaign", act: "create", org: inputNodeOrg("StoreID")},
@@ -69,7 +69,7 @@ var rules = map[string]rule{
 	"Mutation.resumeCampaign":      {obj: "campaign", act: "launch", org: nodeOrg("id")},
 	"Mutation.cancelCampaign":      {obj: "campaign", act: "launch", org: nodeOrg("id")},
 	"Subscription.campaignUpdated": {obj: "campaign", act: "read", org: nodeOrg("id")},
-	"Query.quoteCart":              {obj: "campaign", act: "read", org: nodeOrg("storeId")},
+	"Query.quoteCart":              {obj: "campaign", act: "read", org: nodeOrg("storeID")},
 
 	"Mutation.createKOLPartner": {obj: "kol", act: "create", org: inputOrg("OrganizationID")},
 	"Mutation.updateKOLPartner": {obj: "kol", act: "update", org: nodeOrg("id")},
@@ -100,28 +100,28 @@ var rules = map[string]rule{
 
 	"Query.plugins":               {obj: "plugin", act: "read"},
 	"Query.syncJobs":              {obj: "store", act: "read"},
-	"Mutation.connectStore":       {obj: "plugin", act: "manage", org: nodeOrg("storeId")},
-	"Mutation.syncStore":          {obj: "store", act: "sync", org: nodeOrg("storeId")},
+	"Mutation.connectStore":       {obj: "plugin", act: "manage", org: nodeOrg("storeID")},
+	"Mutation.syncStore":          {obj: "store", act: "sync", org: nodeOrg("storeID")},
 	"Mutation.cancelSyncJob":      {obj: "store", act: "sync", org: nodeOrg("id")},
 	"Mutation.retrySyncJob":       {obj: "store", act: "sync", org: nodeOrg("id")},
-	"Mutation.publishContent":     {obj: "content", act: "publish", org: nodeOrg("contentId")},
-	"Mutation.updateStock":        {obj: "product", act: "sync", org: nodeOrg("skuId")},
+	"Mutation.publishContent":     {obj: "content", act: "publish", org: nodeOrg("contentID")},
+	"Mutation.updateStock":        {obj: "product", act: "sync", org: nodeOrg("skuID")},
 	"Subscription.syncJobUpdated": {obj: "store", act: "read", org: nodeOrg("id")},
 
 	// Operations insights (issue 10): analytics:read in the store's or
 	// organization's organization; an agency's clients are narrowed further
 	// to those where the viewer reads analytics (insightsvc.OrgScope).
-	"Query.storeInsights":        {obj: "analytics", act: "read", org: nodeOrg("storeId")},
-	"Query.organizationInsights": {obj: "analytics", act: "read", org: argOrg("organizationId")},
-	"Query.rfm":                  {obj: "analytics", act: "read", org: argOrg("organizationId")},
-	"Query.rfmBuyers":            {obj: "analytics", act: "read", org: argOrg("organizationId")},
-	"Query.cohortRetention":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
-	"Query.productInsights":      {obj: "analytics", act: "read", org: argOrg("organizationId")},
+	"Query.storeInsights":        {obj: "analytics", act: "read", org: nodeOrg("storeID")},
+	"Query.organizationInsights": {obj: "analytics", act: "read", org: argOrg("organizationID")},
+	"Query.rfm":                  {obj: "analytics", act: "read", org: argOrg("organizationID")},
+	"Query.rfmBuyers":            {obj: "analytics", act: "read", org: argOrg("organizationID")},
+	"Query.cohortRetention":      {obj: "analytics", act: "read", org: argOrg("organizationID")},
+	"Query.productInsights":      {obj: "analytics", act: "read", org: argOrg("organizationID")},
 	"Query.clientReport":         {obj: "analytics", act: "read", org: argOrg("organizationID")},
 	"Mutation.createReportLink":  {obj: "analytics", act: "read", org: argOrg("organizationID")},
 	"Query.alertRules":           {obj: "analytics", act: "read"},
-	"Mutation.setInsightTarget":  {obj: "analytics", act: "manage", org: argOrg("organizationId")},
-	"Mutation.setRFMSettings":    {obj: "analytics", act: "manage", org: argOrg("organizationId")},
+	"Mutation.setInsightTarget":  {obj: "analytics", act: "manage", org: argOrg("organizationID")},
+	"Mutation.setRFMSettings":    {obj: "analytics", act: "manage", org: argOrg("organizationID")},
 	"Mutation.createAlertRule":   {obj: "analytics", act: "manage", org: inputOrg("OrganizationID")},
 	"Mutation.updateAlertRule":   {obj: "analytics", act: "manage", org: nodeOrg("id")},
 	"Subscription.alertRaised":   {}, // filtered to the viewer's alert organizations
@@ -147,12 +147,12 @@ var rules = map[string]rule{
 	"Mutation.helpBargain":      {obj: "mall", act: "create", org: nodeOrg("sessionID")},
 	"Mutation.buyBargain":       {obj: "mall", act: "create", org: nodeOrg("sessionID")},
 
-	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
-	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
-	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},
-	"Mutation.removeMember":     {obj: "member", act: "manage", org: nodeOrg("membershipId")},
-	"Mutation.setCustomRole":    {obj: "member", act: "manage", org: argOrg("organizationId")},
-	"Mutation.deleteCustomRole": {obj: "member", act: "manage", org: argOrg("organizationId")},
+	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationID")},
+	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationID")},
+	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipID")},
+	"Mutation.removeMember":     {obj: "member", act: "manage", org: nodeOrg("membershipID")},
+	"Mutation.setCustomRole":    {obj: "member", act: "manage", org: argOrg("organizationID")},
+	"Mutation.deleteCustomRole": {obj: "member", act: "manage", org: argOrg("organizationID")},
 }
 
 // noTxFields run outside the per-mutation transaction: login must keep its

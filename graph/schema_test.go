@@ -67,3 +67,32 @@ func TestEverythingIsDescribed(t *testing.T) {
 		t.Errorf("%d schema elements without a description, e.g. %v", len(missing), missing[:min(len(missing), 20)])
 	}
 }
+
+// TestIDArgumentsSpelledID: arguments and input fields that take ids are
+// spelled xxxID (storeID, skuID, organizationID), like ent's fields, never
+// xxxId beside them; an xxxId may only remain as a @deprecated alias.
+func TestIDArgumentsSpelledID(t *testing.T) {
+	s := loadSchema(t)
+	var bad []string
+	check := func(where, name string, dirs ast.DirectiveList) {
+		if strings.HasSuffix(name, "Id") && dirs.ForName("deprecated") == nil {
+			bad = append(bad, where)
+		}
+	}
+	for name, def := range s.Types {
+		if def.BuiltIn {
+			continue
+		}
+		for _, f := range def.Fields {
+			if def.Kind == ast.InputObject {
+				check(name+"."+f.Name, f.Name, f.Directives)
+			}
+			for _, a := range f.Arguments {
+				check(name+"."+f.Name+"("+a.Name+")", a.Name, a.Directives)
+			}
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("arguments or input fields spelled xxxId (use xxxID): %v", bad)
+	}
+}

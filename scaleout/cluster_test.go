@@ -279,14 +279,14 @@ func reconnect(t testing.TB, r *replica, token, storeID string, g *taobaofake.Se
 		creds = append(creds, map[string]string{"name": k, "value": v})
 	}
 	r.must(t, token, `mutation($s: ID!, $c: [CredentialInput!]!, $e: String, $code: String) {
-		connectStore(storeId: $s, platform: "taobao", credentials: $c, endpoint: $e, authorizationCode: $code) { id } }`,
+		connectStore(storeID: $s, platform: "taobao", credentials: $c, endpoint: $e, authorizationCode: $code) { id } }`,
 		map[string]any{"s": storeID, "c": creds, "e": conn.Endpoint, "code": g.AuthCode()}, nil)
 }
 
 // syncStore requests a sync through r and returns the job id.
 func syncStore(r *replica, token, storeID string) (string, error) {
 	var out struct{ SyncStore struct{ ID, Status string } }
-	errs, err := r.gql(token, `mutation($s: ID!) { syncStore(storeId: $s) { id status } }`, map[string]any{"s": storeID}, &out)
+	errs, err := r.gql(token, `mutation($s: ID!) { syncStore(storeID: $s) { id status } }`, map[string]any{"s": storeID}, &out)
 	if err == nil && len(errs) > 0 {
 		err = fmt.Errorf("%+v", errs)
 	}

@@ -358,7 +358,7 @@ func measurePolicy(t *testing.T, from, to *replica, token, org string) time.Dura
 			o, a, _ := strings.Cut(p, ":")
 			ps = append(ps, map[string]string{"object": o, "action": a})
 		}
-		from.must(t, token, `mutation($o: ID!, $n: String!, $p: [PermissionInput!]!) { setCustomRole(organizationId: $o, name: $n, permissions: $p) { name } }`,
+		from.must(t, token, `mutation($o: ID!, $n: String!, $p: [PermissionInput!]!) { setCustomRole(organizationID: $o, name: $n, permissions: $p) { name } }`,
 			map[string]any{"o": org, "n": name, "p": ps}, nil)
 		edited := time.Now()
 		waitFor(t, "role "+name+" with "+strings.Join(perms, ",")+" on "+to.name, 10*time.Second, func() bool {
@@ -368,7 +368,7 @@ func measurePolicy(t *testing.T, from, to *replica, token, org string) time.Dura
 					Permissions []struct{ Object, Action string }
 				}
 			}
-			if errs, err := to.gql(token, `query($o: ID!) { roles(organizationId: $o) { name permissions { object action } } }`, map[string]any{"o": org}, &out); err != nil || len(errs) > 0 {
+			if errs, err := to.gql(token, `query($o: ID!) { roles(organizationID: $o) { name permissions { object action } } }`, map[string]any{"o": org}, &out); err != nil || len(errs) > 0 {
 				return false
 			}
 			for _, r := range out.Roles {

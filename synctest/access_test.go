@@ -22,7 +22,7 @@ func TestSyncPermissions(t *testing.T) {
 	outsider := w.User(t, "admin@b.test", testenv.Grant{Org: other, Role: "admin"})
 	storeID := w.createStore(t, w.org, g.storePlatform)
 
-	syncStore := `mutation($s: ID!) { syncStore(storeId: $s) { id } }`
+	syncStore := `mutation($s: ID!) { syncStore(storeID: $s) { id } }`
 	for _, tc := range []struct {
 		name, token, want string
 	}{

@@ -44,7 +44,7 @@ func BenchmarkSyncOrders(b *testing.B) {
 // syncWhat runs a sync of one kind to its end, polling every 2 ms.
 func (w *world) syncWhat(b *testing.B, storeID, what string) job {
 	var out struct{ SyncStore job }
-	w.must(b, w.admin, `mutation($s: ID!, $w: [SyncWhat!]) { syncStore(storeId: $s, what: $w) { `+jobFields+` } }`,
+	w.must(b, w.admin, `mutation($s: ID!, $w: [SyncWhat!]) { syncStore(storeID: $s, what: $w) { `+jobFields+` } }`,
 		map[string]any{"s": storeID, "w": []string{what}}, &out)
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()

@@ -96,13 +96,13 @@ func TestCapabilitiesDecideTheSync(t *testing.T) {
 			g := pc.start(t, fakeSize{Products: 2, Orders: 3})
 			w := newWorld(t, testenv.SQLite)
 			storeID := w.connected(t, g)
-			res := w.gql(t, w.admin, `mutation($s: ID!) { syncStore(storeId: $s, what: [METRICS]) { id } }`, map[string]any{"s": storeID})
+			res := w.gql(t, w.admin, `mutation($s: ID!) { syncStore(storeID: $s, what: [METRICS]) { id } }`, map[string]any{"s": storeID})
 			if !slices.Equal(res.Codes(), []string{"NOT_SUPPORTED"}) || !strings.Contains(res.Errors[0].Message, g.plugin) ||
 				!strings.Contains(res.Errors[0].Message, "METRICS") {
 				t.Fatalf("syncStore(METRICS): %v %+v", res.Codes(), res.Errors)
 			}
 			var out struct{ SyncStore struct{ What []string } }
-			w.must(t, w.admin, `mutation($s: ID!) { syncStore(storeId: $s) { what } }`, map[string]any{"s": storeID}, &out)
+			w.must(t, w.admin, `mutation($s: ID!) { syncStore(storeID: $s) { what } }`, map[string]any{"s": storeID}, &out)
 			if !slices.Equal(out.SyncStore.What, []string{"PRODUCTS", "ORDERS"}) {
 				t.Fatalf("default sync covers %v", out.SyncStore.What)
 			}

@@ -302,7 +302,7 @@ func (w *world) createStore(t testing.TB, org int, platform string) string {
 }
 
 const connectMutation = `mutation($s: ID!, $p: String!, $c: [CredentialInput!]!, $e: String, $code: String) {
-	connectStore(storeId: $s, platform: $p, credentials: $c, endpoint: $e, authorizationCode: $code) {
+	connectStore(storeID: $s, platform: $p, credentials: $c, endpoint: $e, authorizationCode: $code) {
 		id pluginID externalShopID shopName endpoint credentialNames status tokenExpiresAt
 	}
 }`
@@ -366,7 +366,7 @@ const jobFields = `id status phase done total percent phases { phase state done 
 func (w *world) startSync(t testing.TB, token, storeID string) string {
 	t.Helper()
 	var out struct{ SyncStore job }
-	w.must(t, token, `mutation($s: ID!) { syncStore(storeId: $s) { `+jobFields+` } }`, map[string]any{"s": storeID}, &out)
+	w.must(t, token, `mutation($s: ID!) { syncStore(storeID: $s) { `+jobFields+` } }`, map[string]any{"s": storeID}, &out)
 	if out.SyncStore.Status != "QUEUED" && out.SyncStore.Status != "RUNNING" {
 		t.Fatalf("syncStore returned a job in state %s, want QUEUED or RUNNING", out.SyncStore.Status)
 	}

@@ -37,7 +37,7 @@ func TestPublishAndUpdateStock(t *testing.T) {
 			// answers NOT_SUPPORTED naming the plugin and the capability, and
 			// no request reaches the platform.
 			before := g.calls("")
-			res := w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status } }`, map[string]any{"id": approved})
+			res := w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentID: $id) { status } }`, map[string]any{"id": approved})
 			if !slices.Equal(res.Codes(), []string{"NOT_SUPPORTED"}) || !strings.Contains(res.Errors[0].Message, g.plugin) ||
 				!strings.Contains(res.Errors[0].Message, "PUBLISH_CONTENT") {
 				t.Errorf("publishContent: %v %+v, want NOT_SUPPORTED naming %s and PUBLISH_CONTENT", res.Codes(), res.Errors, g.plugin)
@@ -45,7 +45,7 @@ func TestPublishAndUpdateStock(t *testing.T) {
 			if n := g.calls(""); n != before {
 				t.Errorf("publishContent sent %d requests to the platform", n-before)
 			}
-			res = w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentId: $id) { status } }`, map[string]any{"id": draft})
+			res = w.gql(t, w.admin, `mutation($id: ID!) { publishContent(contentID: $id) { status } }`, map[string]any{"id": draft})
 			if !slices.Equal(res.Codes(), []string{"CONFLICT"}) {
 				t.Errorf("publishContent of DRAFT content: %v %+v, want CONFLICT", res.Codes(), res.Errors)
 			}
@@ -70,7 +70,7 @@ func TestPublishAndUpdateStock(t *testing.T) {
 			k := skus.SKUs.Edges[0].Node
 			qty := k.Stock + 7
 			var upd struct{ UpdateStock struct{ Stock int } }
-			w.must(t, w.admin, `mutation($id: ID!, $q: Int!) { updateStock(skuId: $id, quantity: $q) { stock } }`,
+			w.must(t, w.admin, `mutation($id: ID!, $q: Int!) { updateStock(skuID: $id, quantity: $q) { stock } }`,
 				map[string]any{"id": k.ID, "q": qty}, &upd)
 			if upd.UpdateStock.Stock != qty {
 				t.Errorf("updateStock returned stock %d, want %d", upd.UpdateStock.Stock, qty)
@@ -91,7 +91,7 @@ func TestPublishAndUpdateStock(t *testing.T) {
 			var local struct{ CreateSKU struct{ ID string } }
 			w.must(t, w.admin, fmt.Sprintf(`mutation { createSKU(input: {productID: "%s", name: "规格:默认", price: {amount: "19.90"}, stock: 3}) { id } }`,
 				prod.CreateProduct.ID), nil, &local)
-			res = w.gql(t, w.admin, `mutation($id: ID!) { updateStock(skuId: $id, quantity: 9) { stock } }`, map[string]any{"id": local.CreateSKU.ID})
+			res = w.gql(t, w.admin, `mutation($id: ID!) { updateStock(skuID: $id, quantity: 9) { stock } }`, map[string]any{"id": local.CreateSKU.ID})
 			if !slices.Equal(res.Codes(), []string{"CONFLICT"}) {
 				t.Errorf("updateStock of an unsynced SKU: %v %+v, want CONFLICT", res.Codes(), res.Errors)
 			}

@@ -14,7 +14,7 @@ import (
 // trySync calls syncStore from any goroutine: it reports errors with
 // t.Errorf instead of stopping the test.
 func (w *world) trySync(t testing.TB, storeID string) job {
-	res := w.gql(t, w.admin, `mutation($s: ID!) { syncStore(storeId: $s) { `+jobFields+` } }`, map[string]any{"s": storeID})
+	res := w.gql(t, w.admin, `mutation($s: ID!) { syncStore(storeID: $s) { `+jobFields+` } }`, map[string]any{"s": storeID})
 	if len(res.Errors) > 0 {
 		t.Errorf("syncStore(%s): %+v", storeID, res.Errors)
 		return job{}

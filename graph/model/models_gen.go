@@ -121,7 +121,7 @@ type CampaignResults struct {
 // One cart line to price.
 type CartLineInput struct {
 	// The SKU bought.
-	SkuID int `json:"skuId"`
+	SkuID int `json:"skuID"`
 	// Units, 1–9999.
 	Quantity int `json:"quantity"`
 	// The 拼团 or 砍价 campaign the line is bought through; those prices apply only to such lines.
@@ -199,14 +199,14 @@ type CohortRow struct {
 // What the compliance check knows besides the text.
 type ComplianceContextInput struct {
 	// Apply this organization's own terms (added and relaxed) as well.
-	OrganizationID *int `json:"organizationId,omitempty"`
+	OrganizationID *int `json:"organizationID,omitempty"`
 	// Where the text is shown; CONTENT when omitted.
 	Surface *ComplianceSurface `json:"surface,omitempty"`
 	// The product the text sells: its category and registration decide the category rules.
-	ProductID *int `json:"productId,omitempty"`
-	// Product category, when no productId is given.
+	ProductID *int `json:"productID,omitempty"`
+	// Product category, when no productID is given.
 	ProductCategory *product.Category `json:"productCategory,omitempty"`
-	// Registration type, when no productId is given.
+	// Registration type, when no productID is given.
 	RegistrationType *product.RegistrationType `json:"registrationType,omitempty"`
 	// The content carries a purchase link (a link in the text is detected anyway).
 	HasPurchaseLink *bool `json:"hasPurchaseLink,omitempty"`

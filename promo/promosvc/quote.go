@@ -60,7 +60,7 @@ func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLi
 	for i, l := range lines {
 		s := byID[l.SKUID]
 		if s == nil {
-			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d].skuId", i), "no such SKU in this store")
+			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d].skuID", i), "no such SKU in this store")
 		}
 		cart.Lines[i] = promo.Line{SKUID: s.ID, ProductID: s.ProductID, Quantity: l.Quantity, UnitPrice: s.Price,
 			Via: l.Via, TeamSize: l.TeamSize, BargainPrice: l.BargainPrice}
