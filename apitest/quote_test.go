@@ -15,8 +15,8 @@ import (
 const quoteQ = `query($store: ID!, $lines: [CartLineInput!]!, $buyer: BuyerInput, $at: Time) {
 	quoteCart(storeID: $store, lines: $lines, buyer: $buyer, at: $at) {
 		subtotal { amount } itemDiscount { amount } orderDiscount { amount } total { amount } savings { amount }
-		lines { skuId amount { amount } orderDiscount { amount } shares { campaignId amount { amount } } }
-		campaigns { campaignId applied reason shortBy { amount } by explanation }
+		lines { skuID amount { amount } orderDiscount { amount } shares { campaignID amount { amount } } }
+		campaigns { campaignID applied reason shortBy { amount } by explanation }
 		rewards { kind points } } }`
 
 type quoteOut struct {

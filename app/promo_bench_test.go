@@ -18,8 +18,8 @@ import (
 
 const benchQuoteQuery = `query($store: ID!, $lines: [CartLineInput!]!, $buyer: BuyerInput) {
 	quoteCart(storeID: $store, lines: $lines, buyer: $buyer) { total { amount } savings { amount }
-		lines { skuId amount { amount } shares { campaignId amount { amount } } }
-		campaigns { campaignId applied reason explanation } } }`
+		lines { skuID amount { amount } shares { campaignID amount { amount } } }
+		campaigns { campaignID applied reason explanation } } }`
 
 // seedQuoteStore creates a store with 20 SKUs and 50 live campaigns of every
 // item and order kind (half stackable, a third targeting two SKUs), and
