@@ -42,7 +42,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/supplier"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/ent/user"
+	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
 	"github.com/opsgraph/opsgraph/internal/testenv"
+	"github.com/opsgraph/opsgraph/webhook"
 )
 
 // sys is the context for seeding and re-reading rows behind the API's back.
@@ -110,6 +112,7 @@ type fixture struct {
 	AlertRule                                                     int
 	Product2, Collab2, OrderLine2, Content2                       int // spares, for planted cross-tenant links
 	Asset                                                         int
+	Webhook, WebhookDelivery                                      int
 	TokenSecret                                                   string
 	CustomRole                                                    string
 	allIDs                                                        []int
@@ -189,6 +192,12 @@ func seedTenant(t testing.TB, env *testenv.Env, org, owner int, tag string) *fix
 	f.Asset = must(idOf(as, err))
 	pc, err := c.PlatformConnection.Create().SetStoreID(f.Store).SetPluginID("taobao").SetShopName("Shop " + tag).Save(sys)
 	f.Conn = must(idOf(pc, err))
+	wh, err := c.WebhookEndpoint.Create().SetOrganizationID(org).SetURL("https://hooks.example/" + tag).
+		SetEvents([]webhook.Event{webhook.AlertRaised}).SetSecretSealed([]byte{1}).Save(sys)
+	f.Webhook = must(idOf(wh, err))
+	wd, err := c.WebhookDelivery.Create().SetOrganizationID(org).SetEndpointID(f.Webhook).SetEventID("evt_" + tag).
+		SetEvent(webhook.Ping).SetPayload("{}").SetState(webhookdelivery.StateDELIVERED).Save(sys)
+	f.WebhookDelivery = must(idOf(wd, err))
 	f.CustomRole = "role_" + strings.ToLower(tag)
 	if err := env.App.Authz.SetCustomRole(f.CustomRole, org, []authz.Permission{{Object: "store", Action: "read"}}, ""); err != nil {
 		t.Fatalf("custom role: %v", err)

@@ -403,6 +403,13 @@ func (w *tenants) mutations() []tenantMutation {
 		m("retrySyncJob", `mutation($id: ID!) { retrySyncJob(id: $id) { id } }`, "id", b.SyncJob),
 		m("publishContent", `mutation($c: ID!) { publishContent(contentID: $c) { id } }`, "c", b.Content),
 		m("updateStock", `mutation($s: ID!) { updateStock(skuID: $s, quantity: 0) { id } }`, "s", b.SKU),
+
+		m("createWebhookEndpoint in B", `mutation($o: ID!) { createWebhookEndpoint(input: {organizationID: $o, url: "http://127.0.0.1:1/", events: [ALERT_RAISED]}) { secret } }`, "o", b.Org),
+		m("updateWebhookEndpoint", `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {url: "http://127.0.0.1:1/"}) { id } }`, "id", b.Webhook),
+		m("deleteWebhookEndpoint", `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, "id", b.Webhook),
+		m("rotateWebhookSecret", `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, "id", b.Webhook),
+		m("pingWebhookEndpoint", `mutation($id: ID!) { pingWebhookEndpoint(id: $id) { id } }`, "id", b.Webhook),
+		m("replayWebhookDelivery", `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, "id", b.WebhookDelivery),
 	}
 }
 
