@@ -231,7 +231,7 @@ func TestKOLSettlementLifecycle(t *testing.T) {
 		type stOut struct {
 			ID, Status, Month       string
 			Commission, Fees, Total moneyOut
-			ConfirmedByID, PaidByID *string
+			ConfirmedByID, PaidByID *int64
 			Lines                   []struct {
 				CollaborationID string
 				Orders          int64

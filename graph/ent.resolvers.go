@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/opsgraph/opsgraph/ent"
@@ -86,7 +85,7 @@ func (r *queryResolver) KolPartners(ctx context.Context, after *entgql.Cursor[in
 
 // KolSettlements is the resolver for the kolSettlements field.
 func (r *queryResolver) KolSettlements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) (*ent.KOLSettlementConnection, error) {
-	panic(fmt.Errorf("not implemented: KolSettlements - kolSettlements"))
+	return r.Client.KOLSettlement.Query().Paginate(ctx, after, first, before, last, ent.WithKOLSettlementOrder(orderBy), ent.WithKOLSettlementFilter(where.Filter))
 }
 
 // Orders is the resolver for the orders field.
