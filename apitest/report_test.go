@@ -152,7 +152,7 @@ func TestClientReport(t *testing.T) {
 				funnel { count } trafficMix { visitors } topProducts { product { id } paidAmount { amount } }
 				campaigns { campaign { name } results { paidAmount { amount } } } collaborations { attributedGmv { amount } }
 				contents { title } alerts { id } }
-			organizationInsights(organizationId: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } paidOrders visitors } } }`}, &gq)
+			organizationInsights(organizationID: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } paidOrders visitors } } }`}, &gq)
 		rep, fig := gq.ClientReport, gq.OrganizationInsights.Figures
 		paid := fig.PaidAmount.fen(t)
 		if paid == 0 || fig.Visitors == 0 {
