@@ -4,7 +4,7 @@ package authz
 // "order" for synced platform orders.
 var (
 	Objects = []string{"store", "content", "campaign", "kol", "supplier", "product", "order",
-		"analytics", "member", "plugin", "audit"}
+		"analytics", "member", "plugin", "audit", "mall"}
 	Actions = []string{"read", "create", "update", "delete", "submit", "approve", "publish",
 		"launch", "sync", "manage"}
 )
@@ -20,11 +20,12 @@ const (
 	RoleCustomerService = "customer_service"
 	RoleViewer          = "viewer"
 	RoleIntegrator      = "integrator"
+	RoleMall            = "mall_app"
 )
 
 // BuiltinRoles in the order the README's matrix lists them.
 var BuiltinRoles = []string{RoleOwner, RoleAdmin, RoleOperator, RoleContentEditor, RoleReviewer,
-	RoleAnalyst, RoleCustomerService, RoleViewer, RoleIntegrator}
+	RoleAnalyst, RoleCustomerService, RoleViewer, RoleIntegrator, RoleMall}
 
 // readAll is read access to every business object (not members, plugins or audit).
 var readAll = []string{"store", "content", "campaign", "kol", "supplier", "product", "order", "analytics"}
@@ -62,6 +63,7 @@ var DefaultPermissions = map[string][][2]string{
 		grant([]string{"kol", "supplier", "product"}, "create", "update", "delete"),
 		grant([]string{"product"}, "sync"), // push stock to the platform (updateStock)
 		grant([]string{"member", "plugin"}, "read"),
+		grant([]string{"mall"}, "read", "create"),
 	),
 	RoleContentEditor: join(
 		grant([]string{"store", "content", "campaign", "kol", "product"}, "read"),
@@ -81,6 +83,7 @@ var DefaultPermissions = map[string][][2]string{
 		grant([]string{"plugin"}, "read", "manage"),
 		grant([]string{"content"}, "read", "publish"),
 	),
+	RoleMall: join(grant([]string{"mall"}, "read", "create"), grant([]string{"store", "product", "campaign"}, "read")),
 }
 
 // IsBuiltinRole reports whether name is one of the built-in roles.

@@ -117,6 +117,17 @@ var rules = map[string]rule{
 	"Mutation.updateAlertRule":   {obj: "analytics", act: "manage", org: nodeOrg("id")},
 	"Subscription.alertRaised":   {}, // filtered to the viewer's alert organizations
 
+	// The brand's mini-program mall (issue 11): mall:read / mall:create in
+	// the organization of the campaign, store or order acted on; a store
+	// token only finds its own store's.
+	"Query.flashSaleSlot":       {obj: "mall", act: "read", org: nodeOrg("campaignID")},
+	"Mutation.reserveFlashSale": {obj: "mall", act: "create", org: nodeOrg("campaignID")},
+	"Mutation.claimCoupon":      {obj: "mall", act: "create", org: nodeOrg("campaignID")},
+	"Mutation.placeMallOrder":   {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.payMallOrder":     {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+	"Mutation.cancelMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+	"Mutation.refundMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+
 	"Mutation.createAPIToken":   {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.inviteMember":     {obj: "member", act: "manage", org: argOrg("organizationId")},
 	"Mutation.changeMemberRole": {obj: "member", act: "manage", org: nodeOrg("membershipId")},

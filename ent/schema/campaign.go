@@ -43,6 +43,9 @@ func (Campaign) Fields() []ent.Field {
 		field.Int64("discount_given").GoType(schematype.Money(0)).Default(0).
 			Comment("Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int64("discount_reserved").GoType(schematype.Money(0)).Default(0).
+			Comment("Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("budget_alerted_at").Optional().Nillable().
 			Comment("When spend first reached 90 % of the budget and an alert was raised.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
