@@ -47,6 +47,8 @@ type Campaign struct {
 	Spend schematype.Money `json:"spend,omitempty"`
 	// Discounts given in paid orders attributed to the campaign (part of spend); recorded, not set.
 	DiscountGiven schematype.Money `json:"discount_given,omitempty"`
+	// Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.
+	DiscountReserved schematype.Money `json:"discount_reserved,omitempty"`
 	// When spend first reached 90 % of the budget and an alert was raised.
 	BudgetAlertedAt *time.Time `json:"budget_alerted_at,omitempty"`
 	// Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
@@ -144,7 +146,7 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case campaign.FieldExclusive, campaign.FieldClearance:
 			values[i] = new(sql.NullBool)
-		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven:
+		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven, campaign.FieldDiscountReserved:
 			values[i] = new(sql.NullInt64)
 		case campaign.FieldName, campaign.FieldKind, campaign.FieldStatus, campaign.FieldThresholdBasis:
 			values[i] = new(sql.NullString)
@@ -250,6 +252,12 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field discount_given", values[i])
 			} else if value.Valid {
 				_m.DiscountGiven = schematype.Money(value.Int64)
+			}
+		case campaign.FieldDiscountReserved:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_reserved", values[i])
+			} else if value.Valid {
+				_m.DiscountReserved = schematype.Money(value.Int64)
 			}
 		case campaign.FieldBudgetAlertedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -383,6 +391,9 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("discount_given=")
 	builder.WriteString(fmt.Sprintf("%v", _m.DiscountGiven))
+	builder.WriteString(", ")
+	builder.WriteString("discount_reserved=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountReserved))
 	builder.WriteString(", ")
 	if v := _m.BudgetAlertedAt; v != nil {
 		builder.WriteString("budget_alerted_at=")

@@ -154,6 +154,20 @@ func (_c *CampaignCreate) SetNillableDiscountGiven(v *schematype.Money) *Campaig
 	return _c
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_c *CampaignCreate) SetDiscountReserved(v schematype.Money) *CampaignCreate {
+	_c.mutation.SetDiscountReserved(v)
+	return _c
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableDiscountReserved(v *schematype.Money) *CampaignCreate {
+	if v != nil {
+		_c.SetDiscountReserved(*v)
+	}
+	return _c
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_c *CampaignCreate) SetBudgetAlertedAt(v time.Time) *CampaignCreate {
 	_c.mutation.SetBudgetAlertedAt(v)
@@ -338,6 +352,10 @@ func (_c *CampaignCreate) defaults() error {
 		v := campaign.DefaultDiscountGiven
 		_c.mutation.SetDiscountGiven(v)
 	}
+	if _, ok := _c.mutation.DiscountReserved(); !ok {
+		v := campaign.DefaultDiscountReserved
+		_c.mutation.SetDiscountReserved(v)
+	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		v := campaign.DefaultExclusive
 		_c.mutation.SetExclusive(v)
@@ -405,6 +423,9 @@ func (_c *CampaignCreate) check() error {
 	}
 	if _, ok := _c.mutation.DiscountGiven(); !ok {
 		return &ValidationError{Name: "discount_given", err: errors.New(`ent: missing required field "Campaign.discount_given"`)}
+	}
+	if _, ok := _c.mutation.DiscountReserved(); !ok {
+		return &ValidationError{Name: "discount_reserved", err: errors.New(`ent: missing required field "Campaign.discount_reserved"`)}
 	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		return &ValidationError{Name: "exclusive", err: errors.New(`ent: missing required field "Campaign.exclusive"`)}
@@ -499,6 +520,10 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DiscountGiven(); ok {
 		_spec.SetField(campaign.FieldDiscountGiven, field.TypeInt64, value)
 		_node.DiscountGiven = value
+	}
+	if value, ok := _c.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+		_node.DiscountReserved = value
 	}
 	if value, ok := _c.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
@@ -798,6 +823,24 @@ func (u *CampaignUpsert) AddDiscountGiven(v schematype.Money) *CampaignUpsert {
 	return u
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsert) SetDiscountReserved(v schematype.Money) *CampaignUpsert {
+	u.Set(campaign.FieldDiscountReserved, v)
+	return u
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateDiscountReserved() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldDiscountReserved)
+	return u
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsert) AddDiscountReserved(v schematype.Money) *CampaignUpsert {
+	u.Add(campaign.FieldDiscountReserved, v)
+	return u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (u *CampaignUpsert) SetBudgetAlertedAt(v time.Time) *CampaignUpsert {
 	u.Set(campaign.FieldBudgetAlertedAt, v)
@@ -1080,6 +1123,27 @@ func (u *CampaignUpsertOne) AddDiscountGiven(v schematype.Money) *CampaignUpsert
 func (u *CampaignUpsertOne) UpdateDiscountGiven() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateDiscountGiven()
+	})
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsertOne) SetDiscountReserved(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountReserved(v)
+	})
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsertOne) AddDiscountReserved(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountReserved(v)
+	})
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateDiscountReserved() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountReserved()
 	})
 }
 
@@ -1542,6 +1606,27 @@ func (u *CampaignUpsertBulk) AddDiscountGiven(v schematype.Money) *CampaignUpser
 func (u *CampaignUpsertBulk) UpdateDiscountGiven() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.UpdateDiscountGiven()
+	})
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsertBulk) SetDiscountReserved(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountReserved(v)
+	})
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsertBulk) AddDiscountReserved(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountReserved(v)
+	})
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateDiscountReserved() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountReserved()
 	})
 }
 

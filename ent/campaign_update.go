@@ -191,6 +191,27 @@ func (_u *CampaignUpdate) AddDiscountGiven(v schematype.Money) *CampaignUpdate {
 	return _u
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_u *CampaignUpdate) SetDiscountReserved(v schematype.Money) *CampaignUpdate {
+	_u.mutation.ResetDiscountReserved()
+	_u.mutation.SetDiscountReserved(v)
+	return _u
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableDiscountReserved(v *schematype.Money) *CampaignUpdate {
+	if v != nil {
+		_u.SetDiscountReserved(*v)
+	}
+	return _u
+}
+
+// AddDiscountReserved adds value to the "discount_reserved" field.
+func (_u *CampaignUpdate) AddDiscountReserved(v schematype.Money) *CampaignUpdate {
+	_u.mutation.AddDiscountReserved(v)
+	return _u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_u *CampaignUpdate) SetBudgetAlertedAt(v time.Time) *CampaignUpdate {
 	_u.mutation.SetBudgetAlertedAt(v)
@@ -517,6 +538,12 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
 		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountReserved(); ok {
+		_spec.AddField(campaign.FieldDiscountReserved, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
@@ -847,6 +874,27 @@ func (_u *CampaignUpdateOne) SetNillableDiscountGiven(v *schematype.Money) *Camp
 // AddDiscountGiven adds value to the "discount_given" field.
 func (_u *CampaignUpdateOne) AddDiscountGiven(v schematype.Money) *CampaignUpdateOne {
 	_u.mutation.AddDiscountGiven(v)
+	return _u
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_u *CampaignUpdateOne) SetDiscountReserved(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.ResetDiscountReserved()
+	_u.mutation.SetDiscountReserved(v)
+	return _u
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableDiscountReserved(v *schematype.Money) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetDiscountReserved(*v)
+	}
+	return _u
+}
+
+// AddDiscountReserved adds value to the "discount_reserved" field.
+func (_u *CampaignUpdateOne) AddDiscountReserved(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.AddDiscountReserved(v)
 	return _u
 }
 
@@ -1206,6 +1254,12 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	}
 	if value, ok := _u.mutation.AddedDiscountGiven(); ok {
 		_spec.AddField(campaign.FieldDiscountGiven, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountReserved(); ok {
+		_spec.AddField(campaign.FieldDiscountReserved, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)

@@ -17,12 +17,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/asset"
 	"github.com/opsgraph/opsgraph/ent/auditevent"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/knownaddress"
@@ -108,12 +113,17 @@ func checkColumn(t, c string) error {
 			alertrule.Table:          alertrule.ValidColumn,
 			asset.Table:              asset.ValidColumn,
 			auditevent.Table:         auditevent.ValidColumn,
+			buyerquota.Table:         buyerquota.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
 			casbinrule.Table:         casbinrule.ValidColumn,
 			collaboration.Table:      collaboration.ValidColumn,
 			content.Table:            content.ValidColumn,
+			couponbatch.Table:        couponbatch.ValidColumn,
+			couponclaim.Table:        couponclaim.ValidColumn,
 			engagementmetric.Table:   engagementmetric.ValidColumn,
 			experiment.Table:         experiment.ValidColumn,
+			flashreservation.Table:   flashreservation.ValidColumn,
+			flashsaleslot.Table:      flashsaleslot.ValidColumn,
 			insightsetting.Table:     insightsetting.ValidColumn,
 			insighttarget.Table:      insighttarget.ValidColumn,
 			kolpartner.Table:         kolpartner.ValidColumn,

@@ -28,7 +28,7 @@ type Order struct {
 	OrganizationID int `json:"organization_id,omitempty"`
 	// The store it was placed in.
 	StoreID int `json:"store_id,omitempty"`
-	// The platform it came from.
+	// The platform it came from; MINI_PROGRAM: the brand's own mini-program mall (placeMallOrder).
 	Platform order.Platform `json:"platform,omitempty"`
 	// The platform's order id (tid / shop_order_id).
 	ExternalID string `json:"external_id,omitempty"`
@@ -38,6 +38,10 @@ type Order struct {
 	Total schematype.Money `json:"total,omitempty"`
 	// Amount paid.
 	Paid schematype.Money `json:"paid,omitempty"`
+	// Discounts on the order: the sum of its lines' discount shares (mall orders).
+	Discount schematype.Money `json:"discount,omitempty"`
+	// The mall's key of placeMallOrder: a repeat returns this order.
+	IdempotencyKey *string `json:"idempotency_key,omitempty"`
 	// Pseudonymous buyer reference (never personal data).
 	BuyerRef string `json:"buyer_ref,omitempty"`
 	// Where the buyer came from (流量来源).
@@ -107,9 +111,9 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid:
+		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid, order.FieldDiscount:
 			values[i] = new(sql.NullInt64)
-		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode:
+		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldIdempotencyKey, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldOrderedAt, order.FieldPaidAt:
 			values[i] = new(sql.NullTime)
@@ -187,6 +191,19 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field paid", values[i])
 			} else if value.Valid {
 				_m.Paid = schematype.Money(value.Int64)
+			}
+		case order.FieldDiscount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount", values[i])
+			} else if value.Valid {
+				_m.Discount = schematype.Money(value.Int64)
+			}
+		case order.FieldIdempotencyKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field idempotency_key", values[i])
+			} else if value.Valid {
+				_m.IdempotencyKey = new(string)
+				*_m.IdempotencyKey = value.String
 			}
 		case order.FieldBuyerRef:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -296,6 +313,14 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paid=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Paid))
+	builder.WriteString(", ")
+	builder.WriteString("discount=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Discount))
+	builder.WriteString(", ")
+	if v := _m.IdempotencyKey; v != nil {
+		builder.WriteString("idempotency_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("buyer_ref=")
 	builder.WriteString(_m.BuyerRef)

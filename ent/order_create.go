@@ -104,6 +104,34 @@ func (_c *OrderCreate) SetNillablePaid(v *schematype.Money) *OrderCreate {
 	return _c
 }
 
+// SetDiscount sets the "discount" field.
+func (_c *OrderCreate) SetDiscount(v schematype.Money) *OrderCreate {
+	_c.mutation.SetDiscount(v)
+	return _c
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableDiscount(v *schematype.Money) *OrderCreate {
+	if v != nil {
+		_c.SetDiscount(*v)
+	}
+	return _c
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_c *OrderCreate) SetIdempotencyKey(v string) *OrderCreate {
+	_c.mutation.SetIdempotencyKey(v)
+	return _c
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableIdempotencyKey(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetIdempotencyKey(*v)
+	}
+	return _c
+}
+
 // SetBuyerRef sets the "buyer_ref" field.
 func (_c *OrderCreate) SetBuyerRef(v string) *OrderCreate {
 	_c.mutation.SetBuyerRef(v)
@@ -246,6 +274,10 @@ func (_c *OrderCreate) defaults() error {
 		v := order.DefaultPaid
 		_c.mutation.SetPaid(v)
 	}
+	if _, ok := _c.mutation.Discount(); !ok {
+		v := order.DefaultDiscount
+		_c.mutation.SetDiscount(v)
+	}
 	if _, ok := _c.mutation.TrafficSource(); !ok {
 		v := order.DefaultTrafficSource
 		_c.mutation.SetTrafficSource(v)
@@ -296,6 +328,14 @@ func (_c *OrderCreate) check() error {
 	}
 	if _, ok := _c.mutation.Paid(); !ok {
 		return &ValidationError{Name: "paid", err: errors.New(`ent: missing required field "Order.paid"`)}
+	}
+	if _, ok := _c.mutation.Discount(); !ok {
+		return &ValidationError{Name: "discount", err: errors.New(`ent: missing required field "Order.discount"`)}
+	}
+	if v, ok := _c.mutation.IdempotencyKey(); ok {
+		if err := order.IdempotencyKeyValidator(v); err != nil {
+			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Order.idempotency_key": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.BuyerRef(); ok {
 		if err := order.BuyerRefValidator(v); err != nil {
@@ -378,6 +418,14 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Paid(); ok {
 		_spec.SetField(order.FieldPaid, field.TypeInt64, value)
 		_node.Paid = value
+	}
+	if value, ok := _c.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+		_node.Discount = value
+	}
+	if value, ok := _c.mutation.IdempotencyKey(); ok {
+		_spec.SetField(order.FieldIdempotencyKey, field.TypeString, value)
+		_node.IdempotencyKey = &value
 	}
 	if value, ok := _c.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)
@@ -561,6 +609,24 @@ func (u *OrderUpsert) AddPaid(v schematype.Money) *OrderUpsert {
 	return u
 }
 
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsert) SetDiscount(v schematype.Money) *OrderUpsert {
+	u.Set(order.FieldDiscount, v)
+	return u
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsert) UpdateDiscount() *OrderUpsert {
+	u.SetExcluded(order.FieldDiscount)
+	return u
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsert) AddDiscount(v schematype.Money) *OrderUpsert {
+	u.Add(order.FieldDiscount, v)
+	return u
+}
+
 // SetBuyerRef sets the "buyer_ref" field.
 func (u *OrderUpsert) SetBuyerRef(v string) *OrderUpsert {
 	u.Set(order.FieldBuyerRef, v)
@@ -665,6 +731,9 @@ func (u *OrderUpsertOne) UpdateNewValues() *OrderUpsertOne {
 		if _, exists := u.create.mutation.ExternalID(); exists {
 			s.SetIgnore(order.FieldExternalID)
 		}
+		if _, exists := u.create.mutation.IdempotencyKey(); exists {
+			s.SetIgnore(order.FieldIdempotencyKey)
+		}
 	}))
 	return u
 }
@@ -763,6 +832,27 @@ func (u *OrderUpsertOne) AddPaid(v schematype.Money) *OrderUpsertOne {
 func (u *OrderUpsertOne) UpdatePaid() *OrderUpsertOne {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdatePaid()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsertOne) SetDiscount(v schematype.Money) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsertOne) AddDiscount(v schematype.Money) *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsertOne) UpdateDiscount() *OrderUpsertOne {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateDiscount()
 	})
 }
 
@@ -1048,6 +1138,9 @@ func (u *OrderUpsertBulk) UpdateNewValues() *OrderUpsertBulk {
 			if _, exists := b.mutation.ExternalID(); exists {
 				s.SetIgnore(order.FieldExternalID)
 			}
+			if _, exists := b.mutation.IdempotencyKey(); exists {
+				s.SetIgnore(order.FieldIdempotencyKey)
+			}
 		}
 	}))
 	return u
@@ -1147,6 +1240,27 @@ func (u *OrderUpsertBulk) AddPaid(v schematype.Money) *OrderUpsertBulk {
 func (u *OrderUpsertBulk) UpdatePaid() *OrderUpsertBulk {
 	return u.Update(func(s *OrderUpsert) {
 		s.UpdatePaid()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *OrderUpsertBulk) SetDiscount(v schematype.Money) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// AddDiscount adds v to the "discount" field.
+func (u *OrderUpsertBulk) AddDiscount(v schematype.Money) *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.AddDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *OrderUpsertBulk) UpdateDiscount() *OrderUpsertBulk {
+	return u.Update(func(s *OrderUpsert) {
+		s.UpdateDiscount()
 	})
 }
 

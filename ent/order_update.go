@@ -93,6 +93,27 @@ func (_u *OrderUpdate) AddPaid(v schematype.Money) *OrderUpdate {
 	return _u
 }
 
+// SetDiscount sets the "discount" field.
+func (_u *OrderUpdate) SetDiscount(v schematype.Money) *OrderUpdate {
+	_u.mutation.ResetDiscount()
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_u *OrderUpdate) SetNillableDiscount(v *schematype.Money) *OrderUpdate {
+	if v != nil {
+		_u.SetDiscount(*v)
+	}
+	return _u
+}
+
+// AddDiscount adds value to the "discount" field.
+func (_u *OrderUpdate) AddDiscount(v schematype.Money) *OrderUpdate {
+	_u.mutation.AddDiscount(v)
+	return _u
+}
+
 // SetBuyerRef sets the "buyer_ref" field.
 func (_u *OrderUpdate) SetBuyerRef(v string) *OrderUpdate {
 	_u.mutation.SetBuyerRef(v)
@@ -331,6 +352,15 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedPaid(); ok {
 		_spec.AddField(order.FieldPaid, field.TypeInt64, value)
 	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscount(); ok {
+		_spec.AddField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(order.FieldIdempotencyKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)
 	}
@@ -481,6 +511,27 @@ func (_u *OrderUpdateOne) SetNillablePaid(v *schematype.Money) *OrderUpdateOne {
 // AddPaid adds value to the "paid" field.
 func (_u *OrderUpdateOne) AddPaid(v schematype.Money) *OrderUpdateOne {
 	_u.mutation.AddPaid(v)
+	return _u
+}
+
+// SetDiscount sets the "discount" field.
+func (_u *OrderUpdateOne) SetDiscount(v schematype.Money) *OrderUpdateOne {
+	_u.mutation.ResetDiscount()
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// SetNillableDiscount sets the "discount" field if the given value is not nil.
+func (_u *OrderUpdateOne) SetNillableDiscount(v *schematype.Money) *OrderUpdateOne {
+	if v != nil {
+		_u.SetDiscount(*v)
+	}
+	return _u
+}
+
+// AddDiscount adds value to the "discount" field.
+func (_u *OrderUpdateOne) AddDiscount(v schematype.Money) *OrderUpdateOne {
+	_u.mutation.AddDiscount(v)
 	return _u
 }
 
@@ -751,6 +802,15 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if value, ok := _u.mutation.AddedPaid(); ok {
 		_spec.AddField(order.FieldPaid, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscount(); ok {
+		_spec.AddField(order.FieldDiscount, field.TypeInt64, value)
+	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(order.FieldIdempotencyKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)

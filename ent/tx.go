@@ -24,6 +24,8 @@ type Tx struct {
 	Asset *AssetClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// BuyerQuota is the client for interacting with the BuyerQuota builders.
+	BuyerQuota *BuyerQuotaClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
@@ -32,10 +34,18 @@ type Tx struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// CouponBatch is the client for interacting with the CouponBatch builders.
+	CouponBatch *CouponBatchClient
+	// CouponClaim is the client for interacting with the CouponClaim builders.
+	CouponClaim *CouponClaimClient
 	// EngagementMetric is the client for interacting with the EngagementMetric builders.
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// FlashReservation is the client for interacting with the FlashReservation builders.
+	FlashReservation *FlashReservationClient
+	// FlashSaleSlot is the client for interacting with the FlashSaleSlot builders.
+	FlashSaleSlot *FlashSaleSlotClient
 	// InsightSetting is the client for interacting with the InsightSetting builders.
 	InsightSetting *InsightSettingClient
 	// InsightTarget is the client for interacting with the InsightTarget builders.
@@ -212,12 +222,17 @@ func (tx *Tx) init() {
 	tx.AlertRule = NewAlertRuleClient(tx.config)
 	tx.Asset = NewAssetClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.BuyerQuota = NewBuyerQuotaClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
+	tx.CouponBatch = NewCouponBatchClient(tx.config)
+	tx.CouponClaim = NewCouponClaimClient(tx.config)
 	tx.EngagementMetric = NewEngagementMetricClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.FlashReservation = NewFlashReservationClient(tx.config)
+	tx.FlashSaleSlot = NewFlashSaleSlotClient(tx.config)
 	tx.InsightSetting = NewInsightSettingClient(tx.config)
 	tx.InsightTarget = NewInsightTargetClient(tx.config)
 	tx.KOLPartner = NewKOLPartnerClient(tx.config)

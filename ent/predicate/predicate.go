@@ -21,6 +21,9 @@ type Asset func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// BuyerQuota is the predicate function for buyerquota builders.
+type BuyerQuota func(*sql.Selector)
+
 // Campaign is the predicate function for campaign builders.
 type Campaign func(*sql.Selector)
 
@@ -33,11 +36,23 @@ type Collaboration func(*sql.Selector)
 // Content is the predicate function for content builders.
 type Content func(*sql.Selector)
 
+// CouponBatch is the predicate function for couponbatch builders.
+type CouponBatch func(*sql.Selector)
+
+// CouponClaim is the predicate function for couponclaim builders.
+type CouponClaim func(*sql.Selector)
+
 // EngagementMetric is the predicate function for engagementmetric builders.
 type EngagementMetric func(*sql.Selector)
 
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
+
+// FlashReservation is the predicate function for flashreservation builders.
+type FlashReservation func(*sql.Selector)
+
+// FlashSaleSlot is the predicate function for flashsaleslot builders.
+type FlashSaleSlot func(*sql.Selector)
 
 // InsightSetting is the predicate function for insightsetting builders.
 type InsightSetting func(*sql.Selector)

@@ -22,7 +22,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/organization"
@@ -32,6 +34,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/ent/syncjob"
 	"github.com/opsgraph/opsgraph/graph/model"
+	"github.com/opsgraph/opsgraph/mall/mallsvc"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -77,6 +80,7 @@ type ComplexityRoot struct {
 		Prefix         func(childComplexity int) int
 		RevokedAt      func(childComplexity int) int
 		Role           func(childComplexity int) int
+		StoreID        func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
 
@@ -224,6 +228,7 @@ type ComplexityRoot struct {
 		ComplianceFindings func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		DiscountGiven      func(childComplexity int) int
+		DiscountReserved   func(childComplexity int) int
 		EndsAt             func(childComplexity int) int
 		Exclusive          func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -428,11 +433,27 @@ type ComplexityRoot struct {
 		URL     func(childComplexity int) int
 	}
 
+	CouponClaim struct {
+		BuyerRef       func(childComplexity int) int
+		CampaignID     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IdempotencyKey func(childComplexity int) int
+		OrderID        func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		State          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
 	CouponRule struct {
-		MinSpend func(childComplexity int) int
-		PerUser  func(childComplexity int) int
-		Quantity func(childComplexity int) int
-		Value    func(childComplexity int) int
+		MinSpend  func(childComplexity int) int
+		PerUser   func(childComplexity int) int
+		Quantity  func(childComplexity int) int
+		ValidDays func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	CreateAPITokenPayload struct {
@@ -538,16 +559,43 @@ type ComplexityRoot struct {
 		Views       func(childComplexity int) int
 	}
 
+	FlashReservation struct {
+		BuyerRef       func(childComplexity int) int
+		CampaignID     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IdempotencyKey func(childComplexity int) int
+		OrderID        func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Quantity       func(childComplexity int) int
+		SkuID          func(childComplexity int) int
+		SlotIndex      func(childComplexity int) int
+		State          func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
 	FlashSaleRule struct {
-		FlashPrice   func(childComplexity int) int
-		PerUserLimit func(childComplexity int) int
-		Slots        func(childComplexity int) int
+		FlashPrice         func(childComplexity int) int
+		PerUserLimit       func(childComplexity int) int
+		ReservationMinutes func(childComplexity int) int
+		Slots              func(childComplexity int) int
 	}
 
 	FlashSaleSlot struct {
 		EndsAt   func(childComplexity int) int
 		StartsAt func(childComplexity int) int
 		Stock    func(childComplexity int) int
+	}
+
+	FlashSaleSlotStock struct {
+		CampaignID func(childComplexity int) int
+		Remaining  func(childComplexity int) int
+		Reserved   func(childComplexity int) int
+		Slot       func(childComplexity int) int
+		Stock      func(childComplexity int) int
 	}
 
 	FullReductionRule struct {
@@ -673,6 +721,27 @@ type ComplexityRoot struct {
 		User      func(childComplexity int) int
 	}
 
+	MallOrder struct {
+		BuyerRef       func(childComplexity int) int
+		CouponIDs      func(childComplexity int) int
+		Discount       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Lines          func(childComplexity int) int
+		ReservationIDs func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StoreID        func(childComplexity int) int
+		Subtotal       func(childComplexity int) int
+		Total          func(childComplexity int) int
+	}
+
+	MallOrderLine struct {
+		Amount         func(childComplexity int) int
+		DiscountShares func(childComplexity int) int
+		Quantity       func(childComplexity int) int
+		SKUID          func(childComplexity int) int
+		UnitPrice      func(childComplexity int) int
+	}
+
 	MemberDayRule struct {
 		DayOfMonth       func(childComplexity int) int
 		MaxDiscount      func(childComplexity int) int
@@ -747,10 +816,12 @@ type ComplexityRoot struct {
 		ApproveContent          func(childComplexity int, id int, note *string) int
 		ArchiveContent          func(childComplexity int, id int) int
 		CancelCampaign          func(childComplexity int, id int) int
+		CancelMallOrder         func(childComplexity int, idempotencyKey string, orderID int) int
 		CancelSyncJob           func(childComplexity int, id int) int
 		ChangeMemberRole        func(childComplexity int, membershipID int, role string) int
+		ClaimCoupon             func(childComplexity int, idempotencyKey string, campaignID int, buyerRef string) int
 		ConnectStore            func(childComplexity int, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) int
-		CreateAPIToken          func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time) int
+		CreateAPIToken          func(childComplexity int, name string, organizationID int, role string, expiresAt *time.Time, storeID *int) int
 		CreateAlertRule         func(childComplexity int, input ent.CreateAlertRuleInput) int
 		CreateAsset             func(childComplexity int, input ent.CreateAssetInput) int
 		CreateCampaign          func(childComplexity int, input ent.CreateCampaignInput) int
@@ -780,9 +851,13 @@ type ComplexityRoot struct {
 		Logout                  func(childComplexity int) int
 		MarkContentPosted       func(childComplexity int, id int, url string) int
 		PauseCampaign           func(childComplexity int, id int) int
+		PayMallOrder            func(childComplexity int, idempotencyKey string, orderID int) int
+		PlaceMallOrder          func(childComplexity int, idempotencyKey string, storeID int, buyerRef string, lines []*mallsvc.LineInput, couponIDs []int, reservationIDs []int) int
 		PublishContent          func(childComplexity int, contentID int) int
+		RefundMallOrder         func(childComplexity int, idempotencyKey string, orderID int) int
 		RejectContent           func(childComplexity int, id int, note string) int
 		RemoveMember            func(childComplexity int, membershipID int) int
+		ReserveFlashSale        func(childComplexity int, idempotencyKey string, campaignID int, slot int, skuID int, buyerRef string, quantity int) int
 		ResumeCampaign          func(childComplexity int, id int) int
 		RetrySyncJob            func(childComplexity int, id int) int
 		RevokeAPIToken          func(childComplexity int, id int) int
@@ -816,6 +891,7 @@ type ComplexityRoot struct {
 	Order struct {
 		BuyerRef       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		Discount       func(childComplexity int) int
 		ExternalID     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Lines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrderLineOrder, where *ent.OrderLineWhereInput) int
@@ -847,6 +923,7 @@ type ComplexityRoot struct {
 
 	OrderLine struct {
 		CreatedAt      func(childComplexity int) int
+		DiscountShares func(childComplexity int) int
 		ExternalID     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Order          func(childComplexity int) int
@@ -871,6 +948,12 @@ type ComplexityRoot struct {
 	OrderLineEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OrderLineShare struct {
+		Amount     func(childComplexity int) int
+		CampaignID func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -1017,6 +1100,7 @@ type ComplexityRoot struct {
 		ContentCalendar      func(childComplexity int, scope int, from time.Time, to time.Time) int
 		Contents             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) int
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		FlashSaleSlot        func(childComplexity int, campaignID int, slot int) int
 		KolPartners          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) int
 		Me                   func(childComplexity int) int
 		Node                 func(childComplexity int, id int) int
@@ -1426,7 +1510,7 @@ type MutationResolver interface {
 	AcceptInvitation(ctx context.Context, token string, password string) (*model.LoginPayload, error)
 	EnableTotp(ctx context.Context) (*model.EnableTOTPPayload, error)
 	VerifyTotp(ctx context.Context, code string) (bool, error)
-	CreateAPIToken(ctx context.Context, name string, organizationID int, role string, expiresAt *time.Time) (*model.CreateAPITokenPayload, error)
+	CreateAPIToken(ctx context.Context, name string, organizationID int, role string, expiresAt *time.Time, storeID *int) (*model.CreateAPITokenPayload, error)
 	RevokeAPIToken(ctx context.Context, id int) (*ent.APIToken, error)
 	InviteMember(ctx context.Context, organizationID int, email string, role string, displayName *string) (*model.InviteMemberPayload, error)
 	ChangeMemberRole(ctx context.Context, membershipID int, role string) (*ent.Membership, error)
@@ -1445,6 +1529,12 @@ type MutationResolver interface {
 	SetRFMSettings(ctx context.Context, organizationID int, input model.RFMSettingsInput) (*model.RFMSettings, error)
 	CreateAlertRule(ctx context.Context, input ent.CreateAlertRuleInput) (*ent.AlertRule, error)
 	UpdateAlertRule(ctx context.Context, id int, input ent.UpdateAlertRuleInput) (*ent.AlertRule, error)
+	ClaimCoupon(ctx context.Context, idempotencyKey string, campaignID int, buyerRef string) (*ent.CouponClaim, error)
+	ReserveFlashSale(ctx context.Context, idempotencyKey string, campaignID int, slot int, skuID int, buyerRef string, quantity int) (*ent.FlashReservation, error)
+	PlaceMallOrder(ctx context.Context, idempotencyKey string, storeID int, buyerRef string, lines []*mallsvc.LineInput, couponIDs []int, reservationIDs []int) (*mallsvc.Order, error)
+	PayMallOrder(ctx context.Context, idempotencyKey string, orderID int) (*mallsvc.Order, error)
+	CancelMallOrder(ctx context.Context, idempotencyKey string, orderID int) (*mallsvc.Order, error)
+	RefundMallOrder(ctx context.Context, idempotencyKey string, orderID int) (*mallsvc.Order, error)
 	ConnectStore(ctx context.Context, storeID int, platform string, credentials []*model.CredentialInput, endpoint *string, authorizationCode *string, shopID *string) (*ent.PlatformConnection, error)
 	SyncStore(ctx context.Context, storeID int, what []model.SyncWhat) (*ent.SyncJob, error)
 	CancelSyncJob(ctx context.Context, id int) (*ent.SyncJob, error)
@@ -1492,6 +1582,7 @@ type QueryResolver interface {
 	RfmBuyers(ctx context.Context, organizationID int, segment model.RFMSegment, asOf *string, first *int, after *string) (*model.RFMBuyerConnection, error)
 	CohortRetention(ctx context.Context, organizationID int, fromMonth string, months int) ([]*model.CohortRow, error)
 	ProductInsights(ctx context.Context, organizationID int, period model.PeriodInput) (*model.ProductInsights, error)
+	FlashSaleSlot(ctx context.Context, campaignID int, slot int) (*mallsvc.SlotStock, error)
 	Plugins(ctx context.Context) ([]*model.PluginStatus, error)
 	QuoteCart(ctx context.Context, storeID int, lines []*model.CartLineInput, buyer *model.BuyerInput, at *time.Time) (*model.CartQuote, error)
 }
@@ -1597,6 +1688,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIToken.Role(childComplexity), true
+	case "APIToken.storeID":
+		if e.ComplexityRoot.APIToken.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIToken.StoreID(childComplexity), true
 	case "APIToken.updatedAt":
 		if e.ComplexityRoot.APIToken.UpdatedAt == nil {
 			break
@@ -2195,6 +2292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.DiscountGiven(childComplexity), true
+	case "Campaign.discountReserved":
+		if e.ComplexityRoot.Campaign.DiscountReserved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.DiscountReserved(childComplexity), true
 	case "Campaign.endsAt":
 		if e.ComplexityRoot.Campaign.EndsAt == nil {
 			break
@@ -3112,6 +3215,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContentVariant.URL(childComplexity), true
 
+	case "CouponClaim.buyerRef":
+		if e.ComplexityRoot.CouponClaim.BuyerRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.BuyerRef(childComplexity), true
+	case "CouponClaim.campaignID":
+		if e.ComplexityRoot.CouponClaim.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.CampaignID(childComplexity), true
+	case "CouponClaim.createdAt":
+		if e.ComplexityRoot.CouponClaim.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.CreatedAt(childComplexity), true
+	case "CouponClaim.expiresAt":
+		if e.ComplexityRoot.CouponClaim.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.ExpiresAt(childComplexity), true
+	case "CouponClaim.id":
+		if e.ComplexityRoot.CouponClaim.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.ID(childComplexity), true
+	case "CouponClaim.idempotencyKey":
+		if e.ComplexityRoot.CouponClaim.IdempotencyKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.IdempotencyKey(childComplexity), true
+	case "CouponClaim.orderID":
+		if e.ComplexityRoot.CouponClaim.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.OrderID(childComplexity), true
+	case "CouponClaim.organization":
+		if e.ComplexityRoot.CouponClaim.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.Organization(childComplexity), true
+	case "CouponClaim.organizationID":
+		if e.ComplexityRoot.CouponClaim.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.OrganizationID(childComplexity), true
+	case "CouponClaim.state":
+		if e.ComplexityRoot.CouponClaim.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.State(childComplexity), true
+	case "CouponClaim.storeID":
+		if e.ComplexityRoot.CouponClaim.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.StoreID(childComplexity), true
+	case "CouponClaim.updatedAt":
+		if e.ComplexityRoot.CouponClaim.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponClaim.UpdatedAt(childComplexity), true
+
 	case "CouponRule.minSpend":
 		if e.ComplexityRoot.CouponRule.MinSpend == nil {
 			break
@@ -3130,6 +3306,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CouponRule.Quantity(childComplexity), true
+	case "CouponRule.validDays":
+		if e.ComplexityRoot.CouponRule.ValidDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CouponRule.ValidDays(childComplexity), true
 	case "CouponRule.value":
 		if e.ComplexityRoot.CouponRule.Value == nil {
 			break
@@ -3517,6 +3699,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentVariantResult.Views(childComplexity), true
 
+	case "FlashReservation.buyerRef":
+		if e.ComplexityRoot.FlashReservation.BuyerRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.BuyerRef(childComplexity), true
+	case "FlashReservation.campaignID":
+		if e.ComplexityRoot.FlashReservation.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.CampaignID(childComplexity), true
+	case "FlashReservation.createdAt":
+		if e.ComplexityRoot.FlashReservation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.CreatedAt(childComplexity), true
+	case "FlashReservation.expiresAt":
+		if e.ComplexityRoot.FlashReservation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.ExpiresAt(childComplexity), true
+	case "FlashReservation.id":
+		if e.ComplexityRoot.FlashReservation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.ID(childComplexity), true
+	case "FlashReservation.idempotencyKey":
+		if e.ComplexityRoot.FlashReservation.IdempotencyKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.IdempotencyKey(childComplexity), true
+	case "FlashReservation.orderID":
+		if e.ComplexityRoot.FlashReservation.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.OrderID(childComplexity), true
+	case "FlashReservation.organization":
+		if e.ComplexityRoot.FlashReservation.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.Organization(childComplexity), true
+	case "FlashReservation.organizationID":
+		if e.ComplexityRoot.FlashReservation.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.OrganizationID(childComplexity), true
+	case "FlashReservation.quantity":
+		if e.ComplexityRoot.FlashReservation.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.Quantity(childComplexity), true
+	case "FlashReservation.skuID":
+		if e.ComplexityRoot.FlashReservation.SkuID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.SkuID(childComplexity), true
+	case "FlashReservation.slotIndex":
+		if e.ComplexityRoot.FlashReservation.SlotIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.SlotIndex(childComplexity), true
+	case "FlashReservation.state":
+		if e.ComplexityRoot.FlashReservation.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.State(childComplexity), true
+	case "FlashReservation.storeID":
+		if e.ComplexityRoot.FlashReservation.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.StoreID(childComplexity), true
+	case "FlashReservation.updatedAt":
+		if e.ComplexityRoot.FlashReservation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashReservation.UpdatedAt(childComplexity), true
+
 	case "FlashSaleRule.flashPrice":
 		if e.ComplexityRoot.FlashSaleRule.FlashPrice == nil {
 			break
@@ -3529,6 +3802,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlashSaleRule.PerUserLimit(childComplexity), true
+	case "FlashSaleRule.reservationMinutes":
+		if e.ComplexityRoot.FlashSaleRule.ReservationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleRule.ReservationMinutes(childComplexity), true
 	case "FlashSaleRule.slots":
 		if e.ComplexityRoot.FlashSaleRule.Slots == nil {
 			break
@@ -3554,6 +3833,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlashSaleSlot.Stock(childComplexity), true
+
+	case "FlashSaleSlotStock.campaignID":
+		if e.ComplexityRoot.FlashSaleSlotStock.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleSlotStock.CampaignID(childComplexity), true
+	case "FlashSaleSlotStock.remaining":
+		if e.ComplexityRoot.FlashSaleSlotStock.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleSlotStock.Remaining(childComplexity), true
+	case "FlashSaleSlotStock.reserved":
+		if e.ComplexityRoot.FlashSaleSlotStock.Reserved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleSlotStock.Reserved(childComplexity), true
+	case "FlashSaleSlotStock.slot":
+		if e.ComplexityRoot.FlashSaleSlotStock.Slot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleSlotStock.Slot(childComplexity), true
+	case "FlashSaleSlotStock.stock":
+		if e.ComplexityRoot.FlashSaleSlotStock.Stock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlashSaleSlotStock.Stock(childComplexity), true
 
 	case "FullReductionRule.accumulated":
 		if e.ComplexityRoot.FullReductionRule.Accumulated == nil {
@@ -4060,6 +4370,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.User(childComplexity), true
 
+	case "MallOrder.buyerRef":
+		if e.ComplexityRoot.MallOrder.BuyerRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.BuyerRef(childComplexity), true
+	case "MallOrder.couponIDs":
+		if e.ComplexityRoot.MallOrder.CouponIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.CouponIDs(childComplexity), true
+	case "MallOrder.discount":
+		if e.ComplexityRoot.MallOrder.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.Discount(childComplexity), true
+	case "MallOrder.id":
+		if e.ComplexityRoot.MallOrder.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.ID(childComplexity), true
+	case "MallOrder.lines":
+		if e.ComplexityRoot.MallOrder.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.Lines(childComplexity), true
+	case "MallOrder.reservationIDs":
+		if e.ComplexityRoot.MallOrder.ReservationIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.ReservationIDs(childComplexity), true
+	case "MallOrder.status":
+		if e.ComplexityRoot.MallOrder.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.Status(childComplexity), true
+	case "MallOrder.storeID":
+		if e.ComplexityRoot.MallOrder.StoreID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.StoreID(childComplexity), true
+	case "MallOrder.subtotal":
+		if e.ComplexityRoot.MallOrder.Subtotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.Subtotal(childComplexity), true
+	case "MallOrder.total":
+		if e.ComplexityRoot.MallOrder.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrder.Total(childComplexity), true
+
+	case "MallOrderLine.amount":
+		if e.ComplexityRoot.MallOrderLine.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrderLine.Amount(childComplexity), true
+	case "MallOrderLine.discountShares":
+		if e.ComplexityRoot.MallOrderLine.DiscountShares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrderLine.DiscountShares(childComplexity), true
+	case "MallOrderLine.quantity":
+		if e.ComplexityRoot.MallOrderLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrderLine.Quantity(childComplexity), true
+	case "MallOrderLine.skuID":
+		if e.ComplexityRoot.MallOrderLine.SKUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrderLine.SKUID(childComplexity), true
+	case "MallOrderLine.unitPrice":
+		if e.ComplexityRoot.MallOrderLine.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MallOrderLine.UnitPrice(childComplexity), true
+
 	case "MemberDayRule.dayOfMonth":
 		if e.ComplexityRoot.MemberDayRule.DayOfMonth == nil {
 			break
@@ -4387,6 +4789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelCampaign(childComplexity, args["id"].(int)), true
+	case "Mutation.cancelMallOrder":
+		if e.ComplexityRoot.Mutation.CancelMallOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMallOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMallOrder(childComplexity, args["idempotencyKey"].(string), args["orderID"].(int)), true
 	case "Mutation.cancelSyncJob":
 		if e.ComplexityRoot.Mutation.CancelSyncJob == nil {
 			break
@@ -4409,6 +4822,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeMemberRole(childComplexity, args["membershipId"].(int), args["role"].(string)), true
+	case "Mutation.claimCoupon":
+		if e.ComplexityRoot.Mutation.ClaimCoupon == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_claimCoupon_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClaimCoupon(childComplexity, args["idempotencyKey"].(string), args["campaignID"].(int), args["buyerRef"].(string)), true
 	case "Mutation.connectStore":
 		if e.ComplexityRoot.Mutation.ConnectStore == nil {
 			break
@@ -4430,7 +4854,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationId"].(int), args["role"].(string), args["expiresAt"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.CreateAPIToken(childComplexity, args["name"].(string), args["organizationId"].(int), args["role"].(string), args["expiresAt"].(*time.Time), args["storeID"].(*int)), true
 	case "Mutation.createAlertRule":
 		if e.ComplexityRoot.Mutation.CreateAlertRule == nil {
 			break
@@ -4740,6 +5164,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PauseCampaign(childComplexity, args["id"].(int)), true
+	case "Mutation.payMallOrder":
+		if e.ComplexityRoot.Mutation.PayMallOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_payMallOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PayMallOrder(childComplexity, args["idempotencyKey"].(string), args["orderID"].(int)), true
+	case "Mutation.placeMallOrder":
+		if e.ComplexityRoot.Mutation.PlaceMallOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_placeMallOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PlaceMallOrder(childComplexity, args["idempotencyKey"].(string), args["storeID"].(int), args["buyerRef"].(string), args["lines"].([]*mallsvc.LineInput), args["couponIDs"].([]int), args["reservationIDs"].([]int)), true
 	case "Mutation.publishContent":
 		if e.ComplexityRoot.Mutation.PublishContent == nil {
 			break
@@ -4751,6 +5197,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishContent(childComplexity, args["contentId"].(int)), true
+	case "Mutation.refundMallOrder":
+		if e.ComplexityRoot.Mutation.RefundMallOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refundMallOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefundMallOrder(childComplexity, args["idempotencyKey"].(string), args["orderID"].(int)), true
 	case "Mutation.rejectContent":
 		if e.ComplexityRoot.Mutation.RejectContent == nil {
 			break
@@ -4773,6 +5230,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMember(childComplexity, args["membershipId"].(int)), true
+	case "Mutation.reserveFlashSale":
+		if e.ComplexityRoot.Mutation.ReserveFlashSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reserveFlashSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReserveFlashSale(childComplexity, args["idempotencyKey"].(string), args["campaignID"].(int), args["slot"].(int), args["skuID"].(int), args["buyerRef"].(string), args["quantity"].(int)), true
 	case "Mutation.resumeCampaign":
 		if e.ComplexityRoot.Mutation.ResumeCampaign == nil {
 			break
@@ -5052,6 +5520,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.CreatedAt(childComplexity), true
+	case "Order.discount":
+		if e.ComplexityRoot.Order.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Discount(childComplexity), true
 	case "Order.externalID":
 		if e.ComplexityRoot.Order.ExternalID == nil {
 			break
@@ -5192,6 +5666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderLine.CreatedAt(childComplexity), true
+	case "OrderLine.discountShares":
+		if e.ComplexityRoot.OrderLine.DiscountShares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.DiscountShares(childComplexity), true
 	case "OrderLine.externalID":
 		if e.ComplexityRoot.OrderLine.ExternalID == nil {
 			break
@@ -5302,6 +5782,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderLineEdge.Node(childComplexity), true
+
+	case "OrderLineShare.amount":
+		if e.ComplexityRoot.OrderLineShare.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLineShare.Amount(childComplexity), true
+	case "OrderLineShare.campaignID":
+		if e.ComplexityRoot.OrderLineShare.CampaignID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLineShare.CampaignID(childComplexity), true
+	case "OrderLineShare.kind":
+		if e.ComplexityRoot.OrderLineShare.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLineShare.Kind(childComplexity), true
 
 	case "Organization.clients":
 		if e.ComplexityRoot.Organization.Clients == nil {
@@ -6008,6 +6507,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Experiments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExperimentOrder), args["where"].(*ent.ExperimentWhereInput)), true
+	case "Query.flashSaleSlot":
+		if e.ComplexityRoot.Query.FlashSaleSlot == nil {
+			break
+		}
+
+		args, err := ec.field_Query_flashSaleSlot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FlashSaleSlot(childComplexity, args["campaignID"].(int), args["slot"].(int)), true
 
 	case "Query.kolPartners":
 		if e.ComplexityRoot.Query.KolPartners == nil {
@@ -7620,6 +8130,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("GroupTierInput", ec.unmarshalInputGroupTierInput),
 			graphql.NewInputUnmarshaler("KOLPartnerOrder", ec.unmarshalInputKOLPartnerOrder),
 			graphql.NewInputUnmarshaler("KOLPartnerWhereInput", ec.unmarshalInputKOLPartnerWhereInput),
+			graphql.NewInputUnmarshaler("MallOrderLineInput", ec.unmarshalInputMallOrderLineInput),
 			graphql.NewInputUnmarshaler("MemberDayRuleInput", ec.unmarshalInputMemberDayRuleInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
@@ -7840,7 +8351,7 @@ extend type Mutation {
   verifyTOTP("Current 6-digit code from the authenticator app." code: String!): Boolean!
 
   "Create an API token for scripts, acting with one role in one organization. The secret is returned once and stored only as a hash."
-  createAPIToken("Name." name: String!, "Global id of the organization." organizationId: ID!, "Role name: a built-in role or a custom role of the organization." role: String!, "When the token stops working; omit for a token that does not expire." expiresAt: Time): CreateAPITokenPayload!
+  createAPIToken("Name." name: String!, "Global id of the organization." organizationId: ID!, "Role name: a built-in role or a custom role of the organization." role: String!, "When the token stops working; omit for a token that does not expire." expiresAt: Time, "The one store of the organization the token may act on (a mall's token: role mall_app); omit for every store. A store token reads and acts on that store only and cannot do organization-level work." storeID: ID): CreateAPITokenPayload!
   "Revoke an API token; it stops working at once."
   revokeAPIToken("Global id of the object." id: ID!): APIToken!
 
@@ -8143,6 +8654,10 @@ type APIToken implements Node {
   Who created the token.
   """
   createdByID: ID!
+  """
+  The one store the token may act on (a mall's token); null: every store of its organization.
+  """
+  storeID: ID
   """
   When the token stops working; null: never.
   """
@@ -8525,6 +9040,46 @@ input APITokenWhereInput {
   createdByID is none of these.
   """
   createdByIDNotIn: [ID!]
+  """
+  store_id field predicates
+  """
+  storeID: ID
+  """
+  storeID is not this.
+  """
+  storeIDNEQ: ID
+  """
+  storeID is one of these.
+  """
+  storeIDIn: [ID!]
+  """
+  storeID is none of these.
+  """
+  storeIDNotIn: [ID!]
+  """
+  storeID is more than this.
+  """
+  storeIDGT: ID
+  """
+  storeID is at least this.
+  """
+  storeIDGTE: ID
+  """
+  storeID is less than this.
+  """
+  storeIDLT: ID
+  """
+  storeID is at most this.
+  """
+  storeIDLTE: ID
+  """
+  storeID is not set.
+  """
+  storeIDIsNil: Boolean
+  """
+  storeID is set.
+  """
+  storeIDNotNil: Boolean
   """
   expires_at field predicates
   """
@@ -11287,6 +11842,10 @@ type Campaign implements Node {
   """
   discountGiven: Money!
   """
+  Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.
+  """
+  discountReserved: Money!
+  """
   When spend first reached 90 % of the budget and an alert was raised.
   """
   budgetAlertedAt: Time
@@ -13652,6 +14211,80 @@ input ContentWhereInput {
   hasCollaborationsWith: [CollaborationWhereInput!]
 }
 """
+A coupon claimed by a buyer of the mall: usable once, until it expires.
+"""
+type CouponClaim implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store of the campaign.
+  """
+  storeID: ID!
+  """
+  The COUPON campaign.
+  """
+  campaignID: ID!
+  """
+  Pseudonymous buyer reference (never personal data).
+  """
+  buyerRef: String!
+  """
+  CLAIMED and usable; RESERVED by an order awaiting payment; REDEEMED by a paid order; EXPIRED unused past expiresAt.
+  """
+  state: CouponClaimState!
+  """
+  When the coupon stops being usable.
+  """
+  expiresAt: Time!
+  """
+  The mall order that reserved or redeemed it.
+  """
+  orderID: ID
+  """
+  The client's key: a repeat with the same key returns this claim.
+  """
+  idempotencyKey: String!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+}
+"""
+CouponClaimState is enum for the field state
+"""
+enum CouponClaimState @goModel(model: "github.com/opsgraph/opsgraph/ent/couponclaim.State") {
+  """
+  Claimed.
+  """
+  CLAIMED
+  """
+  Reserved.
+  """
+  RESERVED
+  """
+  Redeemed.
+  """
+  REDEEMED
+  """
+  Expired.
+  """
+  EXPIRED
+}
+"""
 CreateAlertRuleInput is used for create AlertRule object.
 Input was generated by ent.
 """
@@ -15059,6 +15692,96 @@ input ExperimentWhereInput {
   Has Variants matching one of these filters.
   """
   hasVariantsWith: [ContentWhereInput!]
+}
+"""
+A 秒杀 reservation: units of a slot held for one buyer of the mall until paid or expired.
+"""
+type FlashReservation implements Node {
+  """
+  Global id of the object (use it with node).
+  """
+  id: ID!
+  """
+  When the record was created.
+  """
+  createdAt: Time!
+  """
+  When the record was last changed.
+  """
+  updatedAt: Time!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organizationID: ID!
+  """
+  The store of the campaign.
+  """
+  storeID: ID!
+  """
+  The FLASH_SALE campaign.
+  """
+  campaignID: ID!
+  """
+  Index of the slot in the campaign's rules.
+  """
+  slotIndex: Int!
+  """
+  The SKU reserved.
+  """
+  skuID: ID!
+  """
+  Pseudonymous buyer reference (never personal data).
+  """
+  buyerRef: String!
+  """
+  Units held.
+  """
+  quantity: Int!
+  """
+  HELD until ordered or expired; ORDERED while its order awaits payment; PAID; RELEASED when its order was cancelled or refunded; EXPIRED when unpaid past expiresAt.
+  """
+  state: FlashReservationState!
+  """
+  When an unpaid reservation expires and returns its units.
+  """
+  expiresAt: Time!
+  """
+  The mall order that uses it.
+  """
+  orderID: ID
+  """
+  The client's key: a repeat with the same key returns this reservation.
+  """
+  idempotencyKey: String!
+  """
+  The organization (tenant) that owns this record.
+  """
+  organization: Organization!
+}
+"""
+FlashReservationState is enum for the field state
+"""
+enum FlashReservationState @goModel(model: "github.com/opsgraph/opsgraph/ent/flashreservation.State") {
+  """
+  Held.
+  """
+  HELD
+  """
+  Ordered.
+  """
+  ORDERED
+  """
+  Paid.
+  """
+  PAID
+  """
+  Released.
+  """
+  RELEASED
+  """
+  Expired.
+  """
+  EXPIRED
 }
 """
 An influencer partner (KOL / KOC / 达人): tier, reach, engagement and CPS commission.
@@ -16664,7 +17387,7 @@ type Order implements Node {
   """
   storeID: ID!
   """
-  The platform it came from.
+  The platform it came from; MINI_PROGRAM: the brand's own mini-program mall (placeMallOrder).
   """
   platform: OrderPlatform!
   """
@@ -16683,6 +17406,10 @@ type Order implements Node {
   Amount paid.
   """
   paid: Money!
+  """
+  Discounts on the order: the sum of its lines' discount shares (mall orders).
+  """
+  discount: Money!
   """
   Pseudonymous buyer reference (never personal data).
   """
@@ -16837,6 +17564,10 @@ type OrderLine implements Node {
   Line total.
   """
   total: Money!
+  """
+  Each campaign's part of the line's discount (mall orders): refunds, commission and points use these figures.
+  """
+  discountShares: [OrderLineShare!]
   """
   The organization (tenant) that owns this record.
   """
@@ -17306,6 +18037,10 @@ enum OrderPlatform @goModel(model: "github.com/opsgraph/opsgraph/ent/order.Platf
   Other.
   """
   OTHER
+  """
+  Mini program.
+  """
+  MINI_PROGRAM
 }
 """
 OrderStatus is enum for the field status
@@ -25169,6 +25904,135 @@ extend type Campaign {
   results: CampaignResults!
 }
 `, BuiltIn: false},
+	{Name: "../mall_coupon.graphql", Input: `extend type Mutation {
+  "Claim a coupon of a COUPON campaign for a buyer of the mall: at most the campaign's quantity in total and perUser per buyer, even under concurrent claims; the coupon is usable once until it expires (validDays, never past the campaign's end). Idempotent by idempotencyKey. None left or over the limit: CONFLICT. Needs mall:create."
+  claimCoupon(
+    "The client's key for this claim, 1–64 characters, unique per store."
+    idempotencyKey: String!
+    "The COUPON campaign; it must be selling now."
+    campaignID: ID!
+    "Pseudonymous buyer reference (a hashed openid; never personal data), 1–128 characters."
+    buyerRef: String!
+  ): CouponClaim!
+}
+`, BuiltIn: false},
+	{Name: "../mall_flashsale.graphql", Input: `extend type Query {
+  "The live stock of one 秒杀 slot (the mall's view): units the slot started with, units left, and units held, ordered or paid. Needs mall:read."
+  flashSaleSlot("The FLASH_SALE campaign." campaignID: ID!, "Index of the slot in the campaign's rules, from 0." slot: Int!): FlashSaleSlotStock!
+}
+
+extend type Mutation {
+  "秒杀: reserve units of a slot for a buyer of the mall. Of N concurrent reservations on K units exactly K units are taken; a buyer never holds more than the campaign's per-user limit; an unpaid reservation expires after the campaign's reservationMinutes and returns its units. Idempotent by idempotencyKey: a repeat returns the original reservation, a repeat with other arguments is CONFLICT. Sold out or over the limit: CONFLICT naming quantity. Needs mall:create."
+  reserveFlashSale(
+    "The client's key for this reservation, 1–64 characters, unique per store."
+    idempotencyKey: String!
+    "The FLASH_SALE campaign."
+    campaignID: ID!
+    "Index of the slot in the campaign's rules, from 0; the slot must be open now."
+    slot: Int!
+    "The SKU reserved; the campaign must cover it."
+    skuID: ID!
+    "Pseudonymous buyer reference (a hashed openid; never personal data), 1–128 characters."
+    buyerRef: String!
+    "Units, 1 to the campaign's per-user limit."
+    quantity: Int!
+  ): FlashReservation!
+}
+
+"The live stock of one 秒杀 slot."
+type FlashSaleSlotStock {
+  "The FLASH_SALE campaign."
+  campaignID: ID!
+  "Index of the slot in the campaign's rules."
+  slot: Int!
+  "Units the slot started with."
+  stock: Int!
+  "Units neither held, ordered nor paid."
+  remaining: Int!
+  "Units in HELD, ORDERED or PAID reservations: stock = remaining + reserved when nothing is oversold."
+  reserved: Int!
+}
+`, BuiltIn: false},
+	{Name: "../mall_order.graphql", Input: `extend type Mutation {
+  "Place an order of the mall (platform MINI_PROGRAM, status PENDING_PAYMENT), priced by the store's campaigns like quoteCart. 秒杀 prices apply only to units of the given reservations (which become ORDERED); the best of the given coupons is reserved; campaign budgets are reserved. Each line keeps every campaign's share of its discount. Idempotent by idempotencyKey. Needs mall:create."
+  placeMallOrder(
+    "The client's key for this order, 1–64 characters, unique per store."
+    idempotencyKey: String!
+    "The store (店铺) of the mall."
+    storeID: ID!
+    "Pseudonymous buyer reference (a hashed openid; never personal data), 1–128 characters."
+    buyerRef: String!
+    "The lines, 1–50."
+    lines: [MallOrderLineInput!]!
+    "Coupon claims of the buyer to use (the best one applies)."
+    couponIDs: [ID!]
+    "HELD 秒杀 reservations of the buyer in this store to buy."
+    reservationIDs: [ID!]
+  ): MallOrder!
+  "Record the payment of a mall order: its reservations, coupon and budget are committed (discountGiven grows). Paying a paid order returns it; a cancelled or expired one is CONFLICT. Needs mall:create."
+  payMallOrder("The client's key of this call, 1–64 characters." idempotencyKey: String!, "The mall order." orderID: ID!): MallOrder!
+  "Cancel an unpaid mall order: its reservations' units, coupon and budget are released, and it does not use up a per-user limit. Cancelling a cancelled order returns it. Needs mall:create."
+  cancelMallOrder("The client's key of this call, 1–64 characters." idempotencyKey: String!, "The mall order." orderID: ID!): MallOrder!
+  "Refund a paid mall order: per-user limits and the coupon are released and the discounts given are taken back from the campaigns, using the lines' discount shares. Refunding a refunded order returns it. Needs mall:create."
+  refundMallOrder("The client's key of this call, 1–64 characters." idempotencyKey: String!, "The mall order." orderID: ID!): MallOrder!
+}
+
+"One line of a mall order to place."
+input MallOrderLineInput {
+  "The SKU bought (of the order's store)."
+  skuID: ID!
+  "Units, 1–9999."
+  quantity: Int!
+}
+
+"An order of the brand's mini-program mall."
+type MallOrder {
+  "The order (an Order with platform MINI_PROGRAM)."
+  id: ID!
+  "The store."
+  storeID: ID!
+  "Pseudonymous buyer reference."
+  buyerRef: String!
+  "PENDING_PAYMENT, PAID, CANCELLED or REFUNDED."
+  status: OrderStatus!
+  "Sum of the lines at list price."
+  subtotal: Money!
+  "All discounts: the sum of every line's discount shares."
+  discount: Money!
+  "What the buyer pays."
+  total: Money!
+  "The lines, in the order given."
+  lines: [MallOrderLine!]!
+  "The 秒杀 reservations the order uses."
+  reservationIDs: [ID!]!
+  "The coupon claims the order reserved or redeemed."
+  couponIDs: [ID!]!
+}
+
+"One line of a mall order."
+type MallOrderLine {
+  "The SKU."
+  skuID: ID!
+  "Units."
+  quantity: Int!
+  "List price of one unit."
+  unitPrice: Money!
+  "What the buyer pays for the line."
+  amount: Money!
+  "Each campaign's part of the line's discount; they sum to the line's list amount minus amount."
+  discountShares: [OrderLineShare!]!
+}
+
+"One campaign's part of an order line's discount."
+type OrderLineShare {
+  "The campaign."
+  campaignID: ID!
+  "The campaign's kind (FLASH_SALE, COUPON, …)."
+  kind: String!
+  "The amount."
+  amount: Money!
+}
+`, BuiltIn: false},
 	{Name: "../mutation.graphql", Input: `"Writes. Each mutation returns the changed object; deletes return the deleted id."
 type Mutation {
   "Create a store (店铺) in an organization."
@@ -25827,6 +26691,8 @@ type FlashSaleRule {
   perUserLimit: Int!
   "Time slots with their stock."
   slots: [FlashSaleSlot!]!
+  "Minutes an unpaid reservation holds its units before they return to the slot (default 15)."
+  reservationMinutes: Int!
 }
 "秒杀 rules as input."
 input FlashSaleRuleInput {
@@ -25836,6 +26702,8 @@ input FlashSaleRuleInput {
   perUserLimit: Int!
   "Time slots with their stock."
   slots: [FlashSaleSlotInput!]!
+  "Minutes an unpaid reservation holds its units before they return to the slot, 1–120; omitted or 0: 15."
+  reservationMinutes: Int
 }
 "One 秒杀 slot."
 type FlashSaleSlot {
@@ -25866,6 +26734,8 @@ type CouponRule {
   quantity: Int!
   "Coupons per buyer."
   perUser: Int!
+  "Days a claimed coupon stays usable; 0: until the campaign ends."
+  validDays: Int!
 }
 "Coupon rules as input."
 input CouponRuleInput {
@@ -25877,6 +26747,8 @@ input CouponRuleInput {
   quantity: Int!
   "Coupons per buyer."
   perUser: Int!
+  "Days a claimed coupon stays usable, 0–365; omitted or 0: until the campaign ends."
+  validDays: Int
 }
 
 "会员日: a monthly member day."
@@ -25967,6 +26839,8 @@ func (ec *executionContext) childFields_APIToken(ctx context.Context, field grap
 		return ec.fieldContext_APIToken_role(ctx, field)
 	case "createdByID":
 		return ec.fieldContext_APIToken_createdByID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_APIToken_storeID(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_APIToken_expiresAt(ctx, field)
 	case "lastUsedAt":
@@ -26283,6 +27157,8 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_spend(ctx, field)
 	case "discountGiven":
 		return ec.fieldContext_Campaign_discountGiven(ctx, field)
+	case "discountReserved":
+		return ec.fieldContext_Campaign_discountReserved(ctx, field)
 	case "budgetAlertedAt":
 		return ec.fieldContext_Campaign_budgetAlertedAt(ctx, field)
 	case "exclusive":
@@ -26677,6 +27553,36 @@ func (ec *executionContext) childFields_ContentVariant(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ContentVariant", field.Name)
 }
 
+func (ec *executionContext) childFields_CouponClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CouponClaim_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CouponClaim_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CouponClaim_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_CouponClaim_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_CouponClaim_storeID(ctx, field)
+	case "campaignID":
+		return ec.fieldContext_CouponClaim_campaignID(ctx, field)
+	case "buyerRef":
+		return ec.fieldContext_CouponClaim_buyerRef(ctx, field)
+	case "state":
+		return ec.fieldContext_CouponClaim_state(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CouponClaim_expiresAt(ctx, field)
+	case "orderID":
+		return ec.fieldContext_CouponClaim_orderID(ctx, field)
+	case "idempotencyKey":
+		return ec.fieldContext_CouponClaim_idempotencyKey(ctx, field)
+	case "organization":
+		return ec.fieldContext_CouponClaim_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CouponClaim", field.Name)
+}
+
 func (ec *executionContext) childFields_CouponRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "value":
@@ -26687,6 +27593,8 @@ func (ec *executionContext) childFields_CouponRule(ctx context.Context, field gr
 		return ec.fieldContext_CouponRule_quantity(ctx, field)
 	case "perUser":
 		return ec.fieldContext_CouponRule_perUser(ctx, field)
+	case "validDays":
+		return ec.fieldContext_CouponRule_validDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CouponRule", field.Name)
 }
@@ -26897,6 +27805,42 @@ func (ec *executionContext) childFields_ExperimentVariantResult(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentVariantResult", field.Name)
 }
 
+func (ec *executionContext) childFields_FlashReservation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FlashReservation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FlashReservation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FlashReservation_updatedAt(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_FlashReservation_organizationID(ctx, field)
+	case "storeID":
+		return ec.fieldContext_FlashReservation_storeID(ctx, field)
+	case "campaignID":
+		return ec.fieldContext_FlashReservation_campaignID(ctx, field)
+	case "slotIndex":
+		return ec.fieldContext_FlashReservation_slotIndex(ctx, field)
+	case "skuID":
+		return ec.fieldContext_FlashReservation_skuID(ctx, field)
+	case "buyerRef":
+		return ec.fieldContext_FlashReservation_buyerRef(ctx, field)
+	case "quantity":
+		return ec.fieldContext_FlashReservation_quantity(ctx, field)
+	case "state":
+		return ec.fieldContext_FlashReservation_state(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_FlashReservation_expiresAt(ctx, field)
+	case "orderID":
+		return ec.fieldContext_FlashReservation_orderID(ctx, field)
+	case "idempotencyKey":
+		return ec.fieldContext_FlashReservation_idempotencyKey(ctx, field)
+	case "organization":
+		return ec.fieldContext_FlashReservation_organization(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlashReservation", field.Name)
+}
+
 func (ec *executionContext) childFields_FlashSaleRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "flashPrice":
@@ -26905,6 +27849,8 @@ func (ec *executionContext) childFields_FlashSaleRule(ctx context.Context, field
 		return ec.fieldContext_FlashSaleRule_perUserLimit(ctx, field)
 	case "slots":
 		return ec.fieldContext_FlashSaleRule_slots(ctx, field)
+	case "reservationMinutes":
+		return ec.fieldContext_FlashSaleRule_reservationMinutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlashSaleRule", field.Name)
 }
@@ -26919,6 +27865,22 @@ func (ec *executionContext) childFields_FlashSaleSlot(ctx context.Context, field
 		return ec.fieldContext_FlashSaleSlot_stock(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlashSaleSlot", field.Name)
+}
+
+func (ec *executionContext) childFields_FlashSaleSlotStock(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignID":
+		return ec.fieldContext_FlashSaleSlotStock_campaignID(ctx, field)
+	case "slot":
+		return ec.fieldContext_FlashSaleSlotStock_slot(ctx, field)
+	case "stock":
+		return ec.fieldContext_FlashSaleSlotStock_stock(ctx, field)
+	case "remaining":
+		return ec.fieldContext_FlashSaleSlotStock_remaining(ctx, field)
+	case "reserved":
+		return ec.fieldContext_FlashSaleSlotStock_reserved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlashSaleSlotStock", field.Name)
 }
 
 func (ec *executionContext) childFields_FullReductionRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -27167,6 +28129,48 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MallOrder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MallOrder_id(ctx, field)
+	case "storeID":
+		return ec.fieldContext_MallOrder_storeID(ctx, field)
+	case "buyerRef":
+		return ec.fieldContext_MallOrder_buyerRef(ctx, field)
+	case "status":
+		return ec.fieldContext_MallOrder_status(ctx, field)
+	case "subtotal":
+		return ec.fieldContext_MallOrder_subtotal(ctx, field)
+	case "discount":
+		return ec.fieldContext_MallOrder_discount(ctx, field)
+	case "total":
+		return ec.fieldContext_MallOrder_total(ctx, field)
+	case "lines":
+		return ec.fieldContext_MallOrder_lines(ctx, field)
+	case "reservationIDs":
+		return ec.fieldContext_MallOrder_reservationIDs(ctx, field)
+	case "couponIDs":
+		return ec.fieldContext_MallOrder_couponIDs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MallOrder", field.Name)
+}
+
+func (ec *executionContext) childFields_MallOrderLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "skuID":
+		return ec.fieldContext_MallOrderLine_skuID(ctx, field)
+	case "quantity":
+		return ec.fieldContext_MallOrderLine_quantity(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_MallOrderLine_unitPrice(ctx, field)
+	case "amount":
+		return ec.fieldContext_MallOrderLine_amount(ctx, field)
+	case "discountShares":
+		return ec.fieldContext_MallOrderLine_discountShares(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MallOrderLine", field.Name)
+}
+
 func (ec *executionContext) childFields_MemberDayRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "dayOfMonth":
@@ -27323,6 +28327,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_total(ctx, field)
 	case "paid":
 		return ec.fieldContext_Order_paid(ctx, field)
+	case "discount":
+		return ec.fieldContext_Order_discount(ctx, field)
 	case "buyerRef":
 		return ec.fieldContext_Order_buyerRef(ctx, field)
 	case "trafficSource":
@@ -27389,6 +28395,8 @@ func (ec *executionContext) childFields_OrderLine(ctx context.Context, field gra
 		return ec.fieldContext_OrderLine_unitPrice(ctx, field)
 	case "total":
 		return ec.fieldContext_OrderLine_total(ctx, field)
+	case "discountShares":
+		return ec.fieldContext_OrderLine_discountShares(ctx, field)
 	case "organization":
 		return ec.fieldContext_OrderLine_organization(ctx, field)
 	case "order":
@@ -27419,6 +28427,18 @@ func (ec *executionContext) childFields_OrderLineEdge(ctx context.Context, field
 		return ec.fieldContext_OrderLineEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrderLineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderLineShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaignID":
+		return ec.fieldContext_OrderLineShare_campaignID(ctx, field)
+	case "kind":
+		return ec.fieldContext_OrderLineShare_kind(ctx, field)
+	case "amount":
+		return ec.fieldContext_OrderLineShare_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderLineShare", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -28723,6 +29743,28 @@ func (ec *executionContext) field_Mutation_cancelCampaign_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelMallOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderID"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelSyncJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -28756,6 +29798,36 @@ func (ec *executionContext) field_Mutation_changeMemberRole_args(ctx context.Con
 		return nil, err
 	}
 	args["role"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_claimCoupon_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg2
 	return args, nil
 }
 
@@ -28848,6 +29920,14 @@ func (ec *executionContext) field_Mutation_createAPIToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["expiresAt"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeID"] = arg4
 	return args, nil
 }
 
@@ -29301,6 +30381,82 @@ func (ec *executionContext) field_Mutation_pauseCampaign_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_payMallOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_placeMallOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "storeID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["storeID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "lines",
+		func(ctx context.Context, v any) ([]*mallsvc.LineInput, error) {
+			return ec.unmarshalNMallOrderLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐLineInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lines"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "couponIDs",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["couponIDs"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reservationIDs",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalOID2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reservationIDs"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -29312,6 +30468,28 @@ func (ec *executionContext) field_Mutation_publishContent_args(ctx context.Conte
 		return nil, err
 	}
 	args["contentId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refundMallOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderID"] = arg1
 	return args, nil
 }
 
@@ -29348,6 +30526,60 @@ func (ec *executionContext) field_Mutation_removeMember_args(ctx context.Context
 		return nil, err
 	}
 	args["membershipId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reserveFlashSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "slot",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slot"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "skuID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["skuID"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "buyerRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["buyerRef"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "quantity",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["quantity"] = arg5
 	return args, nil
 }
 
@@ -30755,6 +31987,28 @@ func (ec *executionContext) field_Query_experiments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_flashSaleSlot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaignID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaignID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "slot",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slot"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_kolPartners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -32104,6 +33358,29 @@ func (ec *executionContext) _APIToken_createdByID(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_APIToken_createdByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIToken", field, false, false, "ID")
+}
+
+func (ec *executionContext) _APIToken_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.APIToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIToken_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIToken_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIToken", field, false, false, "ID")
 }
 
@@ -34808,6 +36085,38 @@ func (ec *executionContext) _Campaign_discountGiven(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Campaign_discountGiven(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_discountReserved(ctx context.Context, field graphql.CollectedField, obj *ent.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_discountReserved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountReserved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_discountReserved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Campaign",
 		Field:      field,
@@ -38603,6 +39912,291 @@ func (ec *executionContext) fieldContext_ContentVariant_assetId(_ context.Contex
 	return graphql.NewScalarFieldContext("ContentVariant", field, false, false, "ID")
 }
 
+func (ec *executionContext) _CouponClaim_id(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CouponClaim_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CouponClaim_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CouponClaim_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CouponClaim_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CouponClaim_campaignID(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CouponClaim_buyerRef(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_buyerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_buyerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _CouponClaim_state(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v couponclaim.State) graphql.Marshaler {
+			return ec.marshalNCouponClaimState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcouponclaimᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "CouponClaimState")
+}
+
+func (ec *executionContext) _CouponClaim_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CouponClaim_orderID(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_orderID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_orderID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CouponClaim_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_idempotencyKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotencyKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _CouponClaim_organization(ctx context.Context, field graphql.CollectedField, obj *ent.CouponClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponClaim_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponClaim_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CouponClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CouponRule_value(ctx context.Context, field graphql.CollectedField, obj *schematype.CouponRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38710,6 +40304,29 @@ func (ec *executionContext) _CouponRule_perUser(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CouponRule_perUser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CouponRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CouponRule_validDays(ctx context.Context, field graphql.CollectedField, obj *schematype.CouponRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CouponRule_validDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CouponRule_validDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CouponRule", field, false, false, "Int")
 }
 
@@ -40251,6 +41868,360 @@ func (ec *executionContext) fieldContext_ExperimentVariantResult_rate(_ context.
 	return graphql.NewScalarFieldContext("ExperimentVariantResult", field, false, false, "Float")
 }
 
+func (ec *executionContext) _FlashReservation_id(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlashReservation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlashReservation_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_storeID(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_campaignID(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_slotIndex(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_slotIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_slotIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashReservation_skuID(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_skuID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SkuID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_skuID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_buyerRef(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_buyerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_buyerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlashReservation_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashReservation_state(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v flashreservation.State) graphql.Marshaler {
+			return ec.marshalNFlashReservationState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋflashreservationᚐState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "FlashReservationState")
+}
+
+func (ec *executionContext) _FlashReservation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FlashReservation_orderID(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_orderID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_orderID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashReservation_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_idempotencyKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdempotencyKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashReservation", field, false, false, "String")
+}
+
+func (ec *executionContext) _FlashReservation_organization(ctx context.Context, field graphql.CollectedField, obj *ent.FlashReservation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashReservation_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashReservation_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlashReservation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FlashSaleRule_flashPrice(ctx context.Context, field graphql.CollectedField, obj *schematype.FlashSaleRule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40338,6 +42309,29 @@ func (ec *executionContext) fieldContext_FlashSaleRule_slots(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _FlashSaleRule_reservationMinutes(ctx context.Context, field graphql.CollectedField, obj *schematype.FlashSaleRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleRule_reservationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReservationMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleRule_reservationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleRule", field, false, false, "Int")
+}
+
 func (ec *executionContext) _FlashSaleSlot_startsAt(ctx context.Context, field graphql.CollectedField, obj *schematype.FlashSaleSlot) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40405,6 +42399,121 @@ func (ec *executionContext) _FlashSaleSlot_stock(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_FlashSaleSlot_stock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlashSaleSlot", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashSaleSlotStock_campaignID(ctx context.Context, field graphql.CollectedField, obj *mallsvc.SlotStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleSlotStock_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleSlotStock_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleSlotStock", field, false, false, "ID")
+}
+
+func (ec *executionContext) _FlashSaleSlotStock_slot(ctx context.Context, field graphql.CollectedField, obj *mallsvc.SlotStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleSlotStock_slot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleSlotStock_slot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleSlotStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashSaleSlotStock_stock(ctx context.Context, field graphql.CollectedField, obj *mallsvc.SlotStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleSlotStock_stock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleSlotStock_stock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleSlotStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashSaleSlotStock_remaining(ctx context.Context, field graphql.CollectedField, obj *mallsvc.SlotStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleSlotStock_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleSlotStock_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleSlotStock", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlashSaleSlotStock_reserved(ctx context.Context, field graphql.CollectedField, obj *mallsvc.SlotStock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlashSaleSlotStock_reserved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reserved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlashSaleSlotStock_reserved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlashSaleSlotStock", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FullReductionRule_tiers(ctx context.Context, field graphql.CollectedField, obj *schematype.FullReductionRule) (ret graphql.Marshaler) {
@@ -42529,6 +44638,414 @@ func (ec *executionContext) fieldContext_LoginPayload_user(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrder_id(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MallOrder_storeID(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_storeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StoreID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_storeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MallOrder_buyerRef(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_buyerRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuyerRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_buyerRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "String")
+}
+
+func (ec *executionContext) _MallOrder_status(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v order.Status) graphql.Marshaler {
+			return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "OrderStatus")
+}
+
+func (ec *executionContext) _MallOrder_subtotal(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_subtotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrder_discount(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrder_total(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrder_lines(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*mallsvc.OrderLine) graphql.Marshaler {
+			return ec.marshalNMallOrderLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MallOrderLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrder_reservationIDs(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_reservationIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReservationIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_reservationIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MallOrder_couponIDs(ctx context.Context, field graphql.CollectedField, obj *mallsvc.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrder_couponIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CouponIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNID2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrder_couponIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrder", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MallOrderLine_skuID(ctx context.Context, field graphql.CollectedField, obj *mallsvc.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrderLine_skuID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SKUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrderLine_skuID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrderLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MallOrderLine_quantity(ctx context.Context, field graphql.CollectedField, obj *mallsvc.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrderLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrderLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MallOrderLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MallOrderLine_unitPrice(ctx context.Context, field graphql.CollectedField, obj *mallsvc.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrderLine_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrderLine_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrderLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrderLine_amount(ctx context.Context, field graphql.CollectedField, obj *mallsvc.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrderLine_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrderLine_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrderLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MallOrderLine_discountShares(ctx context.Context, field graphql.CollectedField, obj *mallsvc.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MallOrderLine_discountShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountShares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*schematype.OrderLineShare) graphql.Marshaler {
+			return ec.marshalNOrderLineShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MallOrderLine_discountShares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MallOrderLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderLineShare(ctx, field)
 		},
 	}
 	return fc, nil
@@ -45198,7 +47715,7 @@ func (ec *executionContext) _Mutation_createAPIToken(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["name"].(string), fc.Args["organizationId"].(int), fc.Args["role"].(string), fc.Args["expiresAt"].(*time.Time))
+			return ec.Resolvers.Mutation().CreateAPIToken(ctx, fc.Args["name"].(string), fc.Args["organizationId"].(int), fc.Args["role"].(string), fc.Args["expiresAt"].(*time.Time), fc.Args["storeID"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAPITokenPayload) graphql.Marshaler {
@@ -46024,6 +48541,270 @@ func (ec *executionContext) fieldContext_Mutation_updateAlertRule(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_claimCoupon(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_claimCoupon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClaimCoupon(ctx, fc.Args["idempotencyKey"].(string), fc.Args["campaignID"].(int), fc.Args["buyerRef"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CouponClaim) graphql.Marshaler {
+			return ec.marshalNCouponClaim2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCouponClaim(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_claimCoupon(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CouponClaim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_claimCoupon_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reserveFlashSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reserveFlashSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReserveFlashSale(ctx, fc.Args["idempotencyKey"].(string), fc.Args["campaignID"].(int), fc.Args["slot"].(int), fc.Args["skuID"].(int), fc.Args["buyerRef"].(string), fc.Args["quantity"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FlashReservation) graphql.Marshaler {
+			return ec.marshalNFlashReservation2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐFlashReservation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reserveFlashSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlashReservation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reserveFlashSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_placeMallOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_placeMallOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PlaceMallOrder(ctx, fc.Args["idempotencyKey"].(string), fc.Args["storeID"].(int), fc.Args["buyerRef"].(string), fc.Args["lines"].([]*mallsvc.LineInput), fc.Args["couponIDs"].([]int), fc.Args["reservationIDs"].([]int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mallsvc.Order) graphql.Marshaler {
+			return ec.marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_placeMallOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MallOrder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_placeMallOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_payMallOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_payMallOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PayMallOrder(ctx, fc.Args["idempotencyKey"].(string), fc.Args["orderID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mallsvc.Order) graphql.Marshaler {
+			return ec.marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_payMallOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MallOrder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_payMallOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelMallOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelMallOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelMallOrder(ctx, fc.Args["idempotencyKey"].(string), fc.Args["orderID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mallsvc.Order) graphql.Marshaler {
+			return ec.marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelMallOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MallOrder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelMallOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refundMallOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refundMallOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefundMallOrder(ctx, fc.Args["idempotencyKey"].(string), fc.Args["orderID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mallsvc.Order) graphql.Marshaler {
+			return ec.marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refundMallOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MallOrder(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refundMallOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_connectStore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46767,6 +49548,38 @@ func (ec *executionContext) fieldContext_Order_paid(_ context.Context, field gra
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_discount(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_buyerRef(ctx context.Context, field graphql.CollectedField, obj *ent.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47403,6 +50216,38 @@ func (ec *executionContext) fieldContext_OrderLine_total(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _OrderLine_discountShares(ctx context.Context, field graphql.CollectedField, obj *ent.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_discountShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DiscountShares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []schematype.OrderLineShare) graphql.Marshaler {
+			return ec.marshalOOrderLineShare2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShareᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_discountShares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderLineShare(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrderLine_organization(ctx context.Context, field graphql.CollectedField, obj *ent.OrderLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47639,6 +50484,84 @@ func (ec *executionContext) _OrderLineEdge_cursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_OrderLineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderLineEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _OrderLineShare_campaignID(ctx context.Context, field graphql.CollectedField, obj *schematype.OrderLineShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLineShare_campaignID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLineShare_campaignID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLineShare", field, false, false, "ID")
+}
+
+func (ec *executionContext) _OrderLineShare_kind(ctx context.Context, field graphql.CollectedField, obj *schematype.OrderLineShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLineShare_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLineShare_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLineShare", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderLineShare_amount(ctx context.Context, field graphql.CollectedField, obj *schematype.OrderLineShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLineShare_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLineShare_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLineShare",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
@@ -51267,6 +54190,50 @@ func (ec *executionContext) fieldContext_Query_productInsights(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_productInsights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_flashSaleSlot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_flashSaleSlot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FlashSaleSlot(ctx, fc.Args["campaignID"].(int), fc.Args["slot"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *mallsvc.SlotStock) graphql.Marshaler {
+			return ec.marshalNFlashSaleSlotStock2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐSlotStock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_flashSaleSlot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlashSaleSlotStock(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_flashSaleSlot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -58143,7 +61110,7 @@ func (ec *executionContext) unmarshalInputAPITokenWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "hasOrganization", "hasOrganizationWith", "hasCreatedBy", "hasCreatedByWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "roleGT", "roleGTE", "roleLT", "roleLTE", "roleContains", "roleHasPrefix", "roleHasSuffix", "roleEqualFold", "roleContainsFold", "createdByID", "createdByIDNEQ", "createdByIDIn", "createdByIDNotIn", "storeID", "storeIDNEQ", "storeIDIn", "storeIDNotIn", "storeIDGT", "storeIDGTE", "storeIDLT", "storeIDLTE", "storeIDIsNil", "storeIDNotNil", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "hasOrganization", "hasOrganizationWith", "hasCreatedBy", "hasCreatedByWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58668,6 +61635,76 @@ func (ec *executionContext) unmarshalInputAPITokenWhereInput(ctx context.Context
 				return it, err
 			}
 			it.CreatedByIDNotIn = data
+		case "storeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreID = data
+		case "storeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNEQ = data
+		case "storeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIn = data
+		case "storeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotIn = data
+		case "storeIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGT = data
+		case "storeIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDGTE = data
+		case "storeIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLT = data
+		case "storeIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDLTE = data
+		case "storeIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDIsNil = data
+		case "storeIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("storeIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StoreIDNotNil = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -66284,7 +69321,7 @@ func (ec *executionContext) unmarshalInputCouponRuleInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"value", "minSpend", "quantity", "perUser"}
+	fieldsInOrder := [...]string{"value", "minSpend", "quantity", "perUser", "validDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -66319,6 +69356,13 @@ func (ec *executionContext) unmarshalInputCouponRuleInput(ctx context.Context, o
 				return it, err
 			}
 			it.PerUser = data
+		case "validDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validDays"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidDays = data
 		}
 	}
 	return it, nil
@@ -68910,7 +71954,7 @@ func (ec *executionContext) unmarshalInputFlashSaleRuleInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"flashPrice", "perUserLimit", "slots"}
+	fieldsInOrder := [...]string{"flashPrice", "perUserLimit", "slots", "reservationMinutes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68938,6 +71982,13 @@ func (ec *executionContext) unmarshalInputFlashSaleRuleInput(ctx context.Context
 				return it, err
 			}
 			it.Slots = data
+		case "reservationMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reservationMinutes"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReservationMinutes = data
 		}
 	}
 	return it, nil
@@ -70020,6 +73071,55 @@ func (ec *executionContext) unmarshalInputKOLPartnerWhereInput(ctx context.Conte
 func UnmarshalKOLPartnerWhereInput(ctx context.Context, raw any) (ent.KOLPartnerWhereInput, error) {
 	var out ent.KOLPartnerWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "KOLPartnerWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMallOrderLineInput(ctx context.Context, obj any) (mallsvc.LineInput, error) {
+	var it mallsvc.LineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skuID", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skuID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skuID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SKUID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMallOrderLineInput unmarshals raw into the MallOrderLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMallOrderLineInput(ctx context.Context, raw any) (mallsvc.LineInput, error) {
+	var out mallsvc.LineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MallOrderLineInput", raw, &out)
 	return out, err
 }
 
@@ -82527,6 +85627,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._KOLPartner(ctx, sel, obj)
+	case *ent.FlashReservation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FlashReservation(ctx, sel, obj)
 	case *ent.Experiment:
 		if obj == nil {
 			return graphql.Null
@@ -82537,6 +85642,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._EngagementMetric(ctx, sel, obj)
+	case *ent.CouponClaim:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CouponClaim(ctx, sel, obj)
 	case *ent.Content:
 		if obj == nil {
 			return graphql.Null
@@ -82639,6 +85749,11 @@ func (ec *executionContext) _APIToken(ctx context.Context, sel ast.SelectionSet,
 		case "createdByID":
 			out.Values[i] = ec._APIToken_createdByID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._APIToken_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expiresAt":
@@ -83653,6 +86768,11 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "discountGiven":
 			out.Values[i] = ec._Campaign_discountGiven(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discountReserved":
+			out.Values[i] = ec._Campaign_discountReserved(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -84905,6 +88025,95 @@ func (ec *executionContext) _ContentVariant(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var couponClaimImplementors = []string{"CouponClaim", "Node"}
+
+func (ec *executionContext) _CouponClaim(ctx context.Context, sel ast.SelectionSet, obj *ent.CouponClaim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, couponClaimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CouponClaim")
+		case "id":
+			out.Values[i] = ec._CouponClaim_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CouponClaim_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CouponClaim_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._CouponClaim_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._CouponClaim_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignID":
+			out.Values[i] = ec._CouponClaim_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buyerRef":
+			out.Values[i] = ec._CouponClaim_buyerRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._CouponClaim_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CouponClaim_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "orderID":
+			out.Values[i] = ec._CouponClaim_orderID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idempotencyKey":
+			out.Values[i] = ec._CouponClaim_idempotencyKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CouponClaim_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var couponRuleImplementors = []string{"CouponRule"}
 
 func (ec *executionContext) _CouponRule(ctx context.Context, sel ast.SelectionSet, obj *schematype.CouponRule) graphql.Marshaler {
@@ -84933,6 +88142,11 @@ func (ec *executionContext) _CouponRule(ctx context.Context, sel ast.SelectionSe
 			}
 		case "perUser":
 			out.Values[i] = ec._CouponRule_perUser(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validDays":
+			out.Values[i] = ec._CouponRule_validDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85656,6 +88870,110 @@ func (ec *executionContext) _ExperimentVariantResult(ctx context.Context, sel as
 	return out
 }
 
+var flashReservationImplementors = []string{"FlashReservation", "Node"}
+
+func (ec *executionContext) _FlashReservation(ctx context.Context, sel ast.SelectionSet, obj *ent.FlashReservation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flashReservationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlashReservation")
+		case "id":
+			out.Values[i] = ec._FlashReservation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FlashReservation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FlashReservation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._FlashReservation_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "storeID":
+			out.Values[i] = ec._FlashReservation_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignID":
+			out.Values[i] = ec._FlashReservation_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slotIndex":
+			out.Values[i] = ec._FlashReservation_slotIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "skuID":
+			out.Values[i] = ec._FlashReservation_skuID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "buyerRef":
+			out.Values[i] = ec._FlashReservation_buyerRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._FlashReservation_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._FlashReservation_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._FlashReservation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "orderID":
+			out.Values[i] = ec._FlashReservation_orderID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "idempotencyKey":
+			out.Values[i] = ec._FlashReservation_idempotencyKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FlashReservation_organization(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var flashSaleRuleImplementors = []string{"FlashSaleRule"}
 
 func (ec *executionContext) _FlashSaleRule(ctx context.Context, sel ast.SelectionSet, obj *schematype.FlashSaleRule) graphql.Marshaler {
@@ -85679,6 +88997,11 @@ func (ec *executionContext) _FlashSaleRule(ctx context.Context, sel ast.Selectio
 			}
 		case "slots":
 			out.Values[i] = ec._FlashSaleRule_slots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reservationMinutes":
+			out.Values[i] = ec._FlashSaleRule_reservationMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85722,6 +89045,59 @@ func (ec *executionContext) _FlashSaleSlot(ctx context.Context, sel ast.Selectio
 			}
 		case "stock":
 			out.Values[i] = ec._FlashSaleSlot_stock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flashSaleSlotStockImplementors = []string{"FlashSaleSlotStock"}
+
+func (ec *executionContext) _FlashSaleSlotStock(ctx context.Context, sel ast.SelectionSet, obj *mallsvc.SlotStock) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flashSaleSlotStockImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlashSaleSlotStock")
+		case "campaignID":
+			out.Values[i] = ec._FlashSaleSlotStock_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slot":
+			out.Values[i] = ec._FlashSaleSlotStock_slot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stock":
+			out.Values[i] = ec._FlashSaleSlotStock_stock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._FlashSaleSlotStock_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reserved":
+			out.Values[i] = ec._FlashSaleSlotStock_reserved(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -86522,6 +89898,137 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 			}
 		case "user":
 			out.Values[i] = ec._LoginPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mallOrderImplementors = []string{"MallOrder"}
+
+func (ec *executionContext) _MallOrder(ctx context.Context, sel ast.SelectionSet, obj *mallsvc.Order) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mallOrderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MallOrder")
+		case "id":
+			out.Values[i] = ec._MallOrder_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "storeID":
+			out.Values[i] = ec._MallOrder_storeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "buyerRef":
+			out.Values[i] = ec._MallOrder_buyerRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._MallOrder_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subtotal":
+			out.Values[i] = ec._MallOrder_subtotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discount":
+			out.Values[i] = ec._MallOrder_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._MallOrder_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._MallOrder_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reservationIDs":
+			out.Values[i] = ec._MallOrder_reservationIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "couponIDs":
+			out.Values[i] = ec._MallOrder_couponIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mallOrderLineImplementors = []string{"MallOrderLine"}
+
+func (ec *executionContext) _MallOrderLine(ctx context.Context, sel ast.SelectionSet, obj *mallsvc.OrderLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mallOrderLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MallOrderLine")
+		case "skuID":
+			out.Values[i] = ec._MallOrderLine_skuID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._MallOrderLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitPrice":
+			out.Values[i] = ec._MallOrderLine_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._MallOrderLine_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discountShares":
+			out.Values[i] = ec._MallOrderLine_discountShares(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -87390,6 +90897,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "claimCoupon":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_claimCoupon(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reserveFlashSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reserveFlashSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placeMallOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_placeMallOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payMallOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_payMallOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMallOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelMallOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundMallOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refundMallOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "connectStore":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectStore(ctx, field)
@@ -87573,6 +91122,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "paid":
 			out.Values[i] = ec._Order_paid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discount":
+			out.Values[i] = ec._Order_discount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -87783,6 +91337,11 @@ func (ec *executionContext) _OrderLine(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discountShares":
+			out.Values[i] = ec._OrderLine_discountShares(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -87879,6 +91438,49 @@ func (ec *executionContext) _OrderLineEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "cursor":
 			out.Values[i] = ec._OrderLineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderLineShareImplementors = []string{"OrderLineShare"}
+
+func (ec *executionContext) _OrderLineShare(ctx context.Context, sel ast.SelectionSet, obj *schematype.OrderLineShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderLineShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderLineShare")
+		case "campaignID":
+			out.Values[i] = ec._OrderLineShare_campaignID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._OrderLineShare_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._OrderLineShare_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -88941,6 +92543,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_productInsights(ctx, field)
+				})
+		case "flashSaleSlot":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_flashSaleSlot(ctx, field)
 				})
 		case "plugins":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -91733,7 +95341,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx, sel, v[i])
@@ -91802,7 +95410,7 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
@@ -91919,7 +95527,7 @@ func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx, sel, v[i])
@@ -91993,7 +95601,7 @@ func (ec *executionContext) unmarshalNCollaborationWhereInput2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx, sel, v[i])
@@ -92027,7 +95635,7 @@ func (ec *executionContext) marshalNComplianceSeverity2githubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx, sel, v[i])
@@ -92070,7 +95678,7 @@ func (ec *executionContext) unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsg
 }
 
 func (ec *executionContext) marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -92169,6 +95777,24 @@ func (ec *executionContext) unmarshalNContentWhereInput2ᚖgithubᚗcomᚋopsgra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCouponClaim2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCouponClaim(ctx context.Context, sel ast.SelectionSet, v *ent.CouponClaim) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CouponClaim!")
+		return graphql.Null
+	}
+	return ec._CouponClaim(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCouponClaimState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcouponclaimᚐState(ctx context.Context, v any) (couponclaim.State, error) {
+	var res couponclaim.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCouponClaimState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcouponclaimᚐState(ctx context.Context, sel ast.SelectionSet, v couponclaim.State) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCreateAPITokenPayload2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCreateAPITokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateAPITokenPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreateAPITokenPayload!")
@@ -92262,7 +95888,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
@@ -92348,7 +95974,7 @@ func (ec *executionContext) unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx, sel, v[i])
@@ -92425,7 +96051,7 @@ func (ec *executionContext) marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx, sel, v[i])
@@ -92453,12 +96079,30 @@ func (ec *executionContext) unmarshalNExperimentWhereInput2ᚖgithubᚗcomᚋops
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFlashReservation2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐFlashReservation(ctx context.Context, sel ast.SelectionSet, v *ent.FlashReservation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlashReservation!")
+		return graphql.Null
+	}
+	return ec._FlashReservation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlashReservationState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋflashreservationᚐState(ctx context.Context, v any) (flashreservation.State, error) {
+	var res flashreservation.State
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlashReservationState2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋflashreservationᚐState(ctx context.Context, sel ast.SelectionSet, v flashreservation.State) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx context.Context, sel ast.SelectionSet, v schematype.FlashSaleSlot) graphql.Marshaler {
 	return ec._FlashSaleSlot(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FlashSaleSlot) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx, sel, v[i])
@@ -92490,6 +96134,14 @@ func (ec *executionContext) unmarshalNFlashSaleSlotInput2ᚕgithubᚗcomᚋopsgr
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNFlashSaleSlotStock2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐSlotStock(ctx context.Context, sel ast.SelectionSet, v *mallsvc.SlotStock) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlashSaleSlotStock!")
+		return graphql.Null
+	}
+	return ec._FlashSaleSlotStock(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -92536,7 +96188,7 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx, sel, v[i])
@@ -92564,7 +96216,7 @@ func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraph
 }
 
 func (ec *executionContext) marshalNGroupTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.GroupTier) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx, sel, v[i])
@@ -92809,7 +96461,7 @@ func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx, sel, v[i])
@@ -92838,6 +96490,57 @@ func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋopsgraphᚋop
 		return graphql.Null
 	}
 	return ec._LoginPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrder(ctx context.Context, sel ast.SelectionSet, v *mallsvc.Order) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MallOrder!")
+		return graphql.Null
+	}
+	return ec._MallOrder(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMallOrderLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*mallsvc.OrderLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMallOrderLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMallOrderLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLine(ctx context.Context, sel ast.SelectionSet, v *mallsvc.OrderLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MallOrderLine!")
+		return graphql.Null
+	}
+	return ec._MallOrderLine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMallOrderLineInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐLineInputᚄ(ctx context.Context, v any) ([]*mallsvc.LineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*mallsvc.LineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMallOrderLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMallOrderLineInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐLineInput(ctx context.Context, v any) (*mallsvc.LineInput, error) {
+	res, err := ec.unmarshalInputMallOrderLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
@@ -92910,7 +96613,7 @@ func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -92965,6 +96668,34 @@ func (ec *executionContext) marshalNOrderLineOrderField2ᚖgithubᚗcomᚋopsgra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNOrderLineShare2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx context.Context, sel ast.SelectionSet, v schematype.OrderLineShare) graphql.Marshaler {
+	return ec._OrderLineShare(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrderLineShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*schematype.OrderLineShare) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderLineShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrderLineShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx context.Context, sel ast.SelectionSet, v *schematype.OrderLineShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderLineShare!")
+		return graphql.Null
+	}
+	return ec._OrderLineShare(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderLineWhereInput2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineWhereInput(ctx context.Context, v any) (*ent.OrderLineWhereInput, error) {
@@ -93043,7 +96774,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx, sel, v[i])
@@ -93128,7 +96859,7 @@ func (ec *executionContext) marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -93208,7 +96939,7 @@ func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
@@ -93232,7 +96963,7 @@ func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx, sel, v[i])
@@ -93372,7 +97103,7 @@ func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgra
 }
 
 func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
@@ -93396,7 +97127,7 @@ func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋops
 }
 
 func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
@@ -93444,7 +97175,7 @@ func (ec *executionContext) marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx, sel, v[i])
@@ -93478,7 +97209,7 @@ func (ec *executionContext) marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx, sel, v[i])
@@ -93537,7 +97268,7 @@ func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReductionTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReductionTier) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx, sel, v[i])
@@ -93576,7 +97307,7 @@ func (ec *executionContext) marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNReferralStep2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStepᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReferralStep) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStep(ctx, sel, v[i])
@@ -93619,7 +97350,7 @@ func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -93659,7 +97390,7 @@ func (ec *executionContext) marshalNSKUConnection2ᚖgithubᚗcomᚋopsgraphᚋo
 }
 
 func (ec *executionContext) marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx, sel, v[i])
@@ -93733,7 +97464,7 @@ func (ec *executionContext) marshalNStoreConnection2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx, sel, v[i])
@@ -93962,7 +97693,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTrafficSourceCount2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceCount) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCount(ctx, sel, v[i])
@@ -93986,7 +97717,7 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx, sel, v[i])
@@ -94091,7 +97822,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -94135,7 +97866,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -94163,7 +97894,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -94191,7 +97922,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -94239,7 +97970,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -94308,7 +98039,7 @@ func (ec *executionContext) marshalOAlertEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertEdge(ctx, sel, v[i])
@@ -94345,7 +98076,7 @@ func (ec *executionContext) marshalOAlertKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐKind(ctx, sel, v[i])
@@ -94412,7 +98143,7 @@ func (ec *executionContext) marshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, sel, v[i])
@@ -94447,7 +98178,7 @@ func (ec *executionContext) marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, sel, v[i])
@@ -94484,7 +98215,7 @@ func (ec *executionContext) marshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, sel, v[i])
@@ -94544,7 +98275,7 @@ func (ec *executionContext) marshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, sel, v[i])
@@ -94621,7 +98352,7 @@ func (ec *executionContext) marshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx, sel, v[i])
@@ -94673,7 +98404,7 @@ func (ec *executionContext) marshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, sel, v[i])
@@ -94740,7 +98471,7 @@ func (ec *executionContext) marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, sel, v[i])
@@ -94777,7 +98508,7 @@ func (ec *executionContext) marshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, sel, v[i])
@@ -94829,7 +98560,7 @@ func (ec *executionContext) marshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, sel, v[i])
@@ -94913,7 +98644,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -95035,7 +98766,7 @@ func (ec *executionContext) marshalOCampaignEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCampaignEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignEdge(ctx, sel, v[i])
@@ -95072,7 +98803,7 @@ func (ec *executionContext) marshalOCampaignKind2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, sel, v[i])
@@ -95124,7 +98855,7 @@ func (ec *executionContext) marshalOCampaignPhase2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx, sel, v[i])
@@ -95185,7 +98916,7 @@ func (ec *executionContext) marshalOCampaignStatus2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, sel, v[i])
@@ -95237,7 +98968,7 @@ func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
@@ -95304,7 +99035,7 @@ func (ec *executionContext) marshalOCollaborationEdge2ᚕᚖgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCollaborationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaborationEdge(ctx, sel, v[i])
@@ -95358,7 +99089,7 @@ func (ec *executionContext) marshalOCollaborationStatus2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCollaborationStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcollaborationᚐStatus(ctx, sel, v[i])
@@ -95458,7 +99189,7 @@ func (ec *executionContext) marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -95496,7 +99227,7 @@ func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx, sel, v[i])
@@ -95533,7 +99264,7 @@ func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, sel, v[i])
@@ -95602,7 +99333,7 @@ func (ec *executionContext) marshalOContentStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐStatus(ctx, sel, v[i])
@@ -95637,7 +99368,7 @@ func (ec *executionContext) marshalOContentVariant2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentVariant2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentVariant(ctx, sel, v[i])
@@ -95729,7 +99460,7 @@ func (ec *executionContext) marshalODiscountTier2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx, sel, v[i])
@@ -95772,7 +99503,7 @@ func (ec *executionContext) marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, sel, v[i])
@@ -95849,7 +99580,7 @@ func (ec *executionContext) marshalOExperimentDimension2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, sel, v[i])
@@ -95884,7 +99615,7 @@ func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, sel, v[i])
@@ -96244,7 +99975,7 @@ func (ec *executionContext) marshalOKOLPartnerEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKOLPartnerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerEdge(ctx, sel, v[i])
@@ -96298,7 +100029,7 @@ func (ec *executionContext) marshalOKOLPartnerPlatform2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐPlatform(ctx, sel, v[i])
@@ -96350,7 +100081,7 @@ func (ec *executionContext) marshalOKOLPartnerTier2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐTier(ctx, sel, v[i])
@@ -96443,7 +100174,7 @@ func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx, sel, v[i])
@@ -96469,7 +100200,7 @@ func (ec *executionContext) marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMembershipEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -96521,7 +100252,7 @@ func (ec *executionContext) marshalOMetricSnapshotEdge2ᚕᚖgithubᚗcomᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMetricSnapshotEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMetricSnapshotEdge(ctx, sel, v[i])
@@ -96634,7 +100365,7 @@ func (ec *executionContext) marshalOOrderEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderEdge(ctx, sel, v[i])
@@ -96661,7 +100392,7 @@ func (ec *executionContext) marshalOOrderLineEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderLineEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineEdge(ctx, sel, v[i])
@@ -96683,6 +100414,25 @@ func (ec *executionContext) unmarshalOOrderLineOrder2ᚖgithubᚗcomᚋopsgraph�
 	}
 	res, err := ec.unmarshalInputOrderLineOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderLineShare2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShareᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.OrderLineShare) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderLineShare2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOOrderLineWhereInput2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineWhereInputᚄ(ctx context.Context, v any) ([]*ent.OrderLineWhereInput, error) {
@@ -96748,7 +100498,7 @@ func (ec *executionContext) marshalOOrderPlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐPlatform(ctx, sel, v[i])
@@ -96800,7 +100550,7 @@ func (ec *executionContext) marshalOOrderStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, sel, v[i])
@@ -96852,7 +100602,7 @@ func (ec *executionContext) marshalOOrderTrafficSource2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderTrafficSource2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐTrafficSource(ctx, sel, v[i])
@@ -96919,7 +100669,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -96956,7 +100706,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -97057,7 +100807,7 @@ func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
@@ -97117,7 +100867,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
@@ -97160,7 +100910,7 @@ func (ec *executionContext) marshalOProductCategory2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, sel, v[i])
@@ -97195,7 +100945,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx, sel, v[i])
@@ -97249,7 +100999,7 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚕgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, sel, v[i])
@@ -97301,7 +101051,7 @@ func (ec *executionContext) marshalOProductRegistrationType2ᚕgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, sel, v[i])
@@ -97353,7 +101103,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -97435,7 +101185,7 @@ func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
@@ -97461,7 +101211,7 @@ func (ec *executionContext) marshalOSKUEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSKUEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUEdge(ctx, sel, v[i])
@@ -97547,7 +101297,7 @@ func (ec *executionContext) marshalOStoreCertification2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreCertification2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐCertification(ctx, sel, v[i])
@@ -97582,7 +101332,7 @@ func (ec *executionContext) marshalOStoreEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStoreEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreEdge(ctx, sel, v[i])
@@ -97636,7 +101386,7 @@ func (ec *executionContext) marshalOStorePlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStorePlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐPlatform(ctx, sel, v[i])
@@ -97780,7 +101530,7 @@ func (ec *executionContext) marshalOSupplierEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSupplierEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierEdge(ctx, sel, v[i])
@@ -97849,7 +101599,7 @@ func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
@@ -97903,7 +101653,7 @@ func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
@@ -97963,7 +101713,7 @@ func (ec *executionContext) marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx, sel, v[i])
@@ -97999,7 +101749,7 @@ func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
@@ -98093,7 +101843,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUserEdge(ctx, sel, v[i])
@@ -98138,7 +101888,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -98157,7 +101907,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -98176,7 +101926,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -98195,7 +101945,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
