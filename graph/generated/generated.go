@@ -95341,7 +95341,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCalendarDay2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CalendarDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCalendarDay2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCalendarDay(ctx, sel, v[i])
@@ -95410,7 +95410,7 @@ func (ec *executionContext) marshalNCampaignOrderField2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNCampaignOutcome2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CampaignOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignOutcome2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCampaignOutcome(ctx, sel, v[i])
@@ -95527,7 +95527,7 @@ func (ec *executionContext) marshalNCartQuote2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNCohortRow2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCohortRow2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐCohortRow(ctx, sel, v[i])
@@ -95601,7 +95601,7 @@ func (ec *executionContext) unmarshalNCollaborationWhereInput2ᚖgithubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceFinding) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceFinding(ctx, sel, v[i])
@@ -95635,7 +95635,7 @@ func (ec *executionContext) marshalNComplianceSeverity2githubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNComplianceTerm2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ComplianceTerm) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComplianceTerm2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐComplianceTerm(ctx, sel, v[i])
@@ -95678,7 +95678,7 @@ func (ec *executionContext) unmarshalNComplianceTermInput2ᚖgithubᚗcomᚋopsg
 }
 
 func (ec *executionContext) marshalNContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Content) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -95888,7 +95888,7 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 }
 
 func (ec *executionContext) marshalNDiscountShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscountShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐDiscountShare(ctx, sel, v[i])
@@ -95974,7 +95974,7 @@ func (ec *executionContext) unmarshalNEngagementMetricWhereInput2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNEngagementSlot2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EngagementSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEngagementSlot2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐEngagementSlot(ctx, sel, v[i])
@@ -96051,7 +96051,7 @@ func (ec *executionContext) marshalNExperimentResult2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNExperimentVariantResult2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExperimentVariantResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentVariantResult2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐExperimentVariantResult(ctx, sel, v[i])
@@ -96102,7 +96102,7 @@ func (ec *executionContext) marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNFlashSaleSlot2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlotᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.FlashSaleSlot) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFlashSaleSlot2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐFlashSaleSlot(ctx, sel, v[i])
@@ -96188,7 +96188,7 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNFunnelStage2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFunnelStage2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐFunnelStage(ctx, sel, v[i])
@@ -96216,7 +96216,7 @@ func (ec *executionContext) marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraph
 }
 
 func (ec *executionContext) marshalNGroupTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.GroupTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐGroupTier(ctx, sel, v[i])
@@ -96461,7 +96461,7 @@ func (ec *executionContext) unmarshalNKOLPartnerWhereInput2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNKPIComparison2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KPIComparison) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKPIComparison2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐKPIComparison(ctx, sel, v[i])
@@ -96501,7 +96501,7 @@ func (ec *executionContext) marshalNMallOrder2ᚖgithubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNMallOrderLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*mallsvc.OrderLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMallOrderLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋmallᚋmallsvcᚐOrderLine(ctx, sel, v[i])
@@ -96613,7 +96613,7 @@ func (ec *executionContext) unmarshalNMoneyInput2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚐNoder(ctx, sel, v[i])
@@ -96675,7 +96675,7 @@ func (ec *executionContext) marshalNOrderLineShare2githubᚗcomᚋopsgraphᚋops
 }
 
 func (ec *executionContext) marshalNOrderLineShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*schematype.OrderLineShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderLineShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx, sel, v[i])
@@ -96774,7 +96774,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋops
 }
 
 func (ec *executionContext) marshalNOrganizationFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐOrganizationFigures(ctx, sel, v[i])
@@ -96859,7 +96859,7 @@ func (ec *executionContext) marshalNPeriodKind2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNPermission2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Permission) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPermission2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
@@ -96939,7 +96939,7 @@ func (ec *executionContext) unmarshalNPlatformConnectionWhereInput2ᚖgithubᚗc
 }
 
 func (ec *executionContext) marshalNPluginStatus2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PluginStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPluginStatus(ctx, sel, v[i])
@@ -96963,7 +96963,7 @@ func (ec *executionContext) marshalNPluginStatus2ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNPortfolioRoleMix2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMixᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PortfolioRoleMix) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPortfolioRoleMix2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐPortfolioRoleMix(ctx, sel, v[i])
@@ -97103,7 +97103,7 @@ func (ec *executionContext) marshalNQuoteReason2githubᚗcomᚋopsgraphᚋopsgra
 }
 
 func (ec *executionContext) marshalNQuoteReward2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteRewardᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuoteReward) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuoteReward(ctx, sel, v[i])
@@ -97127,7 +97127,7 @@ func (ec *executionContext) marshalNQuoteReward2ᚖgithubᚗcomᚋopsgraphᚋops
 }
 
 func (ec *executionContext) marshalNQuotedLine2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuotedLine) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuotedLine2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐQuotedLine(ctx, sel, v[i])
@@ -97175,7 +97175,7 @@ func (ec *executionContext) marshalNRFMBuyerConnection2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMBuyerEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMBuyerEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMBuyerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMBuyerEdge(ctx, sel, v[i])
@@ -97209,7 +97209,7 @@ func (ec *executionContext) marshalNRFMSegment2githubᚗcomᚋopsgraphᚋopsgrap
 }
 
 func (ec *executionContext) marshalNRFMSegmentSummary2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RFMSegmentSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRFMSegmentSummary2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRFMSegmentSummary(ctx, sel, v[i])
@@ -97268,7 +97268,7 @@ func (ec *executionContext) marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsg
 }
 
 func (ec *executionContext) marshalNReductionTier2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTierᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReductionTier) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReductionTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReductionTier(ctx, sel, v[i])
@@ -97307,7 +97307,7 @@ func (ec *executionContext) marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgr
 }
 
 func (ec *executionContext) marshalNReferralStep2ᚕgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStepᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.ReferralStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNReferralStep2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐReferralStep(ctx, sel, v[i])
@@ -97350,7 +97350,7 @@ func (ec *executionContext) marshalNRepurchase302ᚖgithubᚗcomᚋopsgraphᚋop
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -97390,7 +97390,7 @@ func (ec *executionContext) marshalNSKUConnection2ᚖgithubᚗcomᚋopsgraphᚋo
 }
 
 func (ec *executionContext) marshalNSKUInsight2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SKUInsight) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKUInsight2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSKUInsight(ctx, sel, v[i])
@@ -97464,7 +97464,7 @@ func (ec *executionContext) marshalNStoreConnection2ᚖgithubᚗcomᚋopsgraph�
 }
 
 func (ec *executionContext) marshalNStoreFigures2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StoreFigures) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreFigures2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐStoreFigures(ctx, sel, v[i])
@@ -97693,7 +97693,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 }
 
 func (ec *executionContext) marshalNTrafficSourceCount2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceCount(ctx, sel, v[i])
@@ -97717,7 +97717,7 @@ func (ec *executionContext) marshalNTrafficSourceCount2ᚖgithubᚗcomᚋopsgrap
 }
 
 func (ec *executionContext) marshalNTrafficSourceShare2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficSourceShare) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTrafficSourceShare2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐTrafficSourceShare(ctx, sel, v[i])
@@ -97822,7 +97822,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -97866,7 +97866,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -97894,7 +97894,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -97922,7 +97922,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -97970,7 +97970,7 @@ func (ec *executionContext) marshalOAPITokenEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAPITokenEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAPITokenEdge(ctx, sel, v[i])
@@ -98039,7 +98039,7 @@ func (ec *executionContext) marshalOAlertEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertEdge(ctx, sel, v[i])
@@ -98076,7 +98076,7 @@ func (ec *executionContext) marshalOAlertKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐKind(ctx, sel, v[i])
@@ -98143,7 +98143,7 @@ func (ec *executionContext) marshalOAlertRuleDirection2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleDirection2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐDirection(ctx, sel, v[i])
@@ -98178,7 +98178,7 @@ func (ec *executionContext) marshalOAlertRuleEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAlertRuleEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAlertRuleEdge(ctx, sel, v[i])
@@ -98215,7 +98215,7 @@ func (ec *executionContext) marshalOAlertRuleKind2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐKind(ctx, sel, v[i])
@@ -98275,7 +98275,7 @@ func (ec *executionContext) marshalOAlertRuleSeverity2ᚕgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertRuleSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertruleᚐSeverity(ctx, sel, v[i])
@@ -98352,7 +98352,7 @@ func (ec *executionContext) marshalOAlertSeverity2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertSeverity2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐSeverity(ctx, sel, v[i])
@@ -98404,7 +98404,7 @@ func (ec *executionContext) marshalOAlertStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlertStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋalertᚐStatus(ctx, sel, v[i])
@@ -98471,7 +98471,7 @@ func (ec *executionContext) marshalOAssetEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAssetEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAssetEdge(ctx, sel, v[i])
@@ -98508,7 +98508,7 @@ func (ec *executionContext) marshalOAssetKind2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐKind(ctx, sel, v[i])
@@ -98560,7 +98560,7 @@ func (ec *executionContext) marshalOAssetLicenceType2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssetLicenceType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋassetᚐLicenceType(ctx, sel, v[i])
@@ -98644,7 +98644,7 @@ func (ec *executionContext) marshalOAuditEventEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAuditEventEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐAuditEventEdge(ctx, sel, v[i])
@@ -98766,7 +98766,7 @@ func (ec *executionContext) marshalOCampaignEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCampaignEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCampaignEdge(ctx, sel, v[i])
@@ -98803,7 +98803,7 @@ func (ec *executionContext) marshalOCampaignKind2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐKind(ctx, sel, v[i])
@@ -98855,7 +98855,7 @@ func (ec *executionContext) marshalOCampaignPhase2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐCampaignPhase(ctx, sel, v[i])
@@ -98916,7 +98916,7 @@ func (ec *executionContext) marshalOCampaignStatus2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐStatus(ctx, sel, v[i])
@@ -98968,7 +98968,7 @@ func (ec *executionContext) marshalOCampaignThresholdBasis2ᚕgithubᚗcomᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCampaignThresholdBasis2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcampaignᚐThresholdBasis(ctx, sel, v[i])
@@ -99035,7 +99035,7 @@ func (ec *executionContext) marshalOCollaborationEdge2ᚕᚖgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOCollaborationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐCollaborationEdge(ctx, sel, v[i])
@@ -99089,7 +99089,7 @@ func (ec *executionContext) marshalOCollaborationStatus2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCollaborationStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcollaborationᚐStatus(ctx, sel, v[i])
@@ -99189,7 +99189,7 @@ func (ec *executionContext) marshalOContent2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContent2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContent(ctx, sel, v[i])
@@ -99227,7 +99227,7 @@ func (ec *executionContext) marshalOContentEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOContentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐContentEdge(ctx, sel, v[i])
@@ -99264,7 +99264,7 @@ func (ec *executionContext) marshalOContentKind2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐKind(ctx, sel, v[i])
@@ -99333,7 +99333,7 @@ func (ec *executionContext) marshalOContentStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋcontentᚐStatus(ctx, sel, v[i])
@@ -99368,7 +99368,7 @@ func (ec *executionContext) marshalOContentVariant2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContentVariant2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐContentVariant(ctx, sel, v[i])
@@ -99460,7 +99460,7 @@ func (ec *executionContext) marshalODiscountTier2ᚕgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscountTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐDiscountTier(ctx, sel, v[i])
@@ -99503,7 +99503,7 @@ func (ec *executionContext) marshalOEngagementMetricEdge2ᚕᚖgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOEngagementMetricEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐEngagementMetricEdge(ctx, sel, v[i])
@@ -99580,7 +99580,7 @@ func (ec *executionContext) marshalOExperimentDimension2ᚕgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExperimentDimension2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋexperimentᚐDimension(ctx, sel, v[i])
@@ -99615,7 +99615,7 @@ func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExperimentEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐExperimentEdge(ctx, sel, v[i])
@@ -99975,7 +99975,7 @@ func (ec *executionContext) marshalOKOLPartnerEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOKOLPartnerEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐKOLPartnerEdge(ctx, sel, v[i])
@@ -100029,7 +100029,7 @@ func (ec *executionContext) marshalOKOLPartnerPlatform2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐPlatform(ctx, sel, v[i])
@@ -100081,7 +100081,7 @@ func (ec *executionContext) marshalOKOLPartnerTier2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKOLPartnerTier2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋkolpartnerᚐTier(ctx, sel, v[i])
@@ -100174,7 +100174,7 @@ func (ec *executionContext) marshalOMembership2ᚕᚖgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMembership2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembership(ctx, sel, v[i])
@@ -100200,7 +100200,7 @@ func (ec *executionContext) marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMembershipEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMembershipEdge(ctx, sel, v[i])
@@ -100252,7 +100252,7 @@ func (ec *executionContext) marshalOMetricSnapshotEdge2ᚕᚖgithubᚗcomᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMetricSnapshotEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐMetricSnapshotEdge(ctx, sel, v[i])
@@ -100365,7 +100365,7 @@ func (ec *executionContext) marshalOOrderEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderEdge(ctx, sel, v[i])
@@ -100392,7 +100392,7 @@ func (ec *executionContext) marshalOOrderLineEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrderLineEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrderLineEdge(ctx, sel, v[i])
@@ -100420,7 +100420,7 @@ func (ec *executionContext) marshalOOrderLineShare2ᚕgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderLineShare2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐOrderLineShare(ctx, sel, v[i])
@@ -100498,7 +100498,7 @@ func (ec *executionContext) marshalOOrderPlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderPlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐPlatform(ctx, sel, v[i])
@@ -100550,7 +100550,7 @@ func (ec *executionContext) marshalOOrderStatus2ᚕgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐStatus(ctx, sel, v[i])
@@ -100602,7 +100602,7 @@ func (ec *executionContext) marshalOOrderTrafficSource2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrderTrafficSource2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorderᚐTrafficSource(ctx, sel, v[i])
@@ -100669,7 +100669,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -100706,7 +100706,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋorganizationᚐKind(ctx, sel, v[i])
@@ -100807,7 +100807,7 @@ func (ec *executionContext) marshalOPlatformConnectionStatus2ᚕgithubᚗcomᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlatformConnectionStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋplatformconnectionᚐStatus(ctx, sel, v[i])
@@ -100867,7 +100867,7 @@ func (ec *executionContext) marshalOProduct2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProduct2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProduct(ctx, sel, v[i])
@@ -100910,7 +100910,7 @@ func (ec *executionContext) marshalOProductCategory2ᚕgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductCategory2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐCategory(ctx, sel, v[i])
@@ -100945,7 +100945,7 @@ func (ec *executionContext) marshalOProductEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOProductEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐProductEdge(ctx, sel, v[i])
@@ -100999,7 +100999,7 @@ func (ec *executionContext) marshalOProductPortfolioRole2ᚕgithubᚗcomᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductPortfolioRole2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐPortfolioRole(ctx, sel, v[i])
@@ -101051,7 +101051,7 @@ func (ec *executionContext) marshalOProductRegistrationType2ᚕgithubᚗcomᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductRegistrationType2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐRegistrationType(ctx, sel, v[i])
@@ -101103,7 +101103,7 @@ func (ec *executionContext) marshalOProductStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProductStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋproductᚐStatus(ctx, sel, v[i])
@@ -101185,7 +101185,7 @@ func (ec *executionContext) marshalOSKU2ᚕᚖgithubᚗcomᚋopsgraphᚋopsgraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSKU2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKU(ctx, sel, v[i])
@@ -101211,7 +101211,7 @@ func (ec *executionContext) marshalOSKUEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋopsg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSKUEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSKUEdge(ctx, sel, v[i])
@@ -101297,7 +101297,7 @@ func (ec *executionContext) marshalOStoreCertification2ᚕgithubᚗcomᚋopsgrap
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStoreCertification2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐCertification(ctx, sel, v[i])
@@ -101332,7 +101332,7 @@ func (ec *executionContext) marshalOStoreEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋop
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOStoreEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐStoreEdge(ctx, sel, v[i])
@@ -101386,7 +101386,7 @@ func (ec *executionContext) marshalOStorePlatform2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStorePlatform2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋstoreᚐPlatform(ctx, sel, v[i])
@@ -101530,7 +101530,7 @@ func (ec *executionContext) marshalOSupplierEdge2ᚕᚖgithubᚗcomᚋopsgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSupplierEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSupplierEdge(ctx, sel, v[i])
@@ -101599,7 +101599,7 @@ func (ec *executionContext) marshalOSyncJobEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋ
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSyncJobEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐSyncJobEdge(ctx, sel, v[i])
@@ -101653,7 +101653,7 @@ func (ec *executionContext) marshalOSyncJobStatus2ᚕgithubᚗcomᚋopsgraphᚋo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncJobStatus2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋsyncjobᚐStatus(ctx, sel, v[i])
@@ -101713,7 +101713,7 @@ func (ec *executionContext) marshalOSyncPhase2ᚕgithubᚗcomᚋopsgraphᚋopsgr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncPhase2githubᚗcomᚋopsgraphᚋopsgraphᚋentᚋschemaᚋschematypeᚐSyncPhase(ctx, sel, v[i])
@@ -101749,7 +101749,7 @@ func (ec *executionContext) marshalOSyncWhat2ᚕgithubᚗcomᚋopsgraphᚋopsgra
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncWhat2githubᚗcomᚋopsgraphᚋopsgraphᚋgraphᚋmodelᚐSyncWhat(ctx, sel, v[i])
@@ -101843,7 +101843,7 @@ func (ec *executionContext) marshalOUserEdge2ᚕᚖgithubᚗcomᚋopsgraphᚋops
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOUserEdge2ᚖgithubᚗcomᚋopsgraphᚋopsgraphᚋentᚐUserEdge(ctx, sel, v[i])
@@ -101888,7 +101888,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -101907,7 +101907,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -101926,7 +101926,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -101945,7 +101945,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
