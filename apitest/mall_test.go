@@ -119,8 +119,8 @@ func (w *mallWorld) slot(t testing.TB, camp int) (stock, remaining, reserved int
 	return out.FlashSaleSlot.Stock, out.FlashSaleSlot.Remaining, out.FlashSaleSlot.Reserved
 }
 
-// parallel runs n requests at once and returns the responses in order.
-func parallel(n int, f func(i int) *testenv.Response) []*testenv.Response {
+// mallParallel runs n requests at once and returns the responses in order.
+func mallParallel(n int, f func(i int) *testenv.Response) []*testenv.Response {
 	out := make([]*testenv.Response, n)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -145,7 +145,7 @@ func TestFlashSaleConcurrency(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		const stock, n = 60, 200
 		w := newMallWorld(t, b, stock, 2, 10, 1)
-		res := parallel(n, func(i int) *testenv.Response {
+		res := mallParallel(n, func(i int) *testenv.Response {
 			return w.reserve(t, fmt.Sprintf("k-%d", i), w.flash, w.skuA, fmt.Sprintf("buyer-%d", i/3), 1)
 		})
 		ok, perBuyer := 0, map[string]int{}
@@ -181,7 +181,7 @@ func TestFlashSaleConcurrency(t *testing.T) {
 func TestFlashSalePerUserLimit(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		w := newMallWorld(t, b, 1000, 3, 10, 1)
-		res := parallel(200, func(i int) *testenv.Response {
+		res := mallParallel(200, func(i int) *testenv.Response {
 			return w.reserve(t, fmt.Sprintf("k-%d", i), w.flash, w.skuA, "greedy", 1)
 		})
 		ok := 0
@@ -206,7 +206,7 @@ func TestFlashSalePerUserLimit(t *testing.T) {
 func TestCouponConcurrency(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		w := newMallWorld(t, b, 10, 1, 50, 2)
-		res := parallel(200, func(i int) *testenv.Response {
+		res := mallParallel(200, func(i int) *testenv.Response {
 			return gql(t, w.env, w.mallTok, claimQ, vars("k", fmt.Sprintf("c-%d", i), "c", w.coupon, "b", fmt.Sprintf("buyer-%d", i%40)))
 		})
 		ok, perBuyer := 0, map[int]int{}
@@ -250,7 +250,7 @@ func TestMallIdempotency(t *testing.T) {
 			t.Fatalf("field %v", res.Errors[0].Extensions)
 		}
 		// Concurrent repeats of one new key: one reservation.
-		rs := parallel(20, func(int) *testenv.Response { return w.reserve(t, "burst", w.flash, w.skuA, "buyer2", 1) })
+		rs := mallParallel(20, func(int) *testenv.Response { return w.reserve(t, "burst", w.flash, w.skuA, "buyer2", 1) })
 		ids := map[string]bool{}
 		for _, r := range rs {
 			var out reserveOut
