@@ -183,6 +183,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	syncer.Every("content.schedule", contentTick, contents.Periodic)
 	// Campaign phases and budgets: conditional transitions, exactly once.
 	syncer.Every("campaign.clock", campaignTickEvery, campaignClock(client, cfg.Now, cfg.Log))
+	// Mall: unpaid 秒杀 reservations return their units, coupons expire.
+	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
 	// Alert rules: evaluated after every sync and periodically (one alert
 	// per episode, guarded by a unique open key).
 	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}

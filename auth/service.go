@@ -281,7 +281,7 @@ func (s *Service) authenticate(ctx context.Context, token string, hash []byte, n
 			e.lastUsed.Store(t.LastUsedAt.UnixNano())
 		}
 		v, err := s.Authz.LoadViewer(ctx, t.CreatedByID, t.Edges.CreatedBy.Email,
-			&authz.TokenScope{ID: t.ID, Org: t.OrganizationID, Role: t.Role})
+			&authz.TokenScope{ID: t.ID, Org: t.OrganizationID, Role: t.Role, Store: deref(t.StoreID)})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -292,18 +292,25 @@ func (s *Service) authenticate(ctx context.Context, token string, hash []byte, n
 
 // NewAPIToken creates a token for org with role on behalf of the viewer and
 // returns the secret, which is never retrievable again.
-func (s *Service) NewAPIToken(ctx context.Context, c *ent.Client, creator int, name string, org int, role string, expiresAt *time.Time) (string, *ent.APIToken, error) {
+func (s *Service) NewAPIToken(ctx context.Context, c *ent.Client, creator int, name string, org int, role string, expiresAt *time.Time, storeID *int) (string, *ent.APIToken, error) {
 	if expiresAt != nil && !expiresAt.After(s.now()) {
 		return "", nil, apperr.Input("expiresAt", "must be in the future")
 	}
 	token, hash := NewToken(APITokenPrefix)
 	t, err := c.APIToken.Create().SetName(name).SetOrganizationID(org).SetRole(role).
 		SetCreatedByID(creator).SetPrefix(token[:len(APITokenPrefix)+6]).SetTokenHash(hash).
-		SetNillableExpiresAt(expiresAt).Save(ctx)
+		SetNillableExpiresAt(expiresAt).SetNillableStoreID(storeID).Save(ctx)
 	if err != nil {
 		return "", nil, err
 	}
 	return token, t, nil
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // totpSecret opens a user's sealed TOTP secret.

@@ -16,6 +16,8 @@ type TokenScope struct {
 	ID   int
 	Org  int
 	Role string
+	// Store, when not 0, confines the token to one store of Org.
+	Store int
 }
 
 // LoadViewer builds the viewer of a request: the user's memberships (or the
@@ -41,6 +43,7 @@ func (a *Authorizer) LoadViewer(ctx context.Context, userID int, email string, t
 		// its creator still belongs there, and never beyond what the creator
 		// may do there now (limit).
 		v.TokenID = token.ID
+		v.Store = token.Store
 		v.limit = &Viewer{UserID: userID, Email: email, grants: grants, az: a}
 		if _, ok := grants[token.Org]; !ok {
 			grants = map[int][]Grant{}

@@ -16,6 +16,10 @@ type Viewer struct {
 	TokenID int
 	// SessionID is the session the request authenticated with (0: a token).
 	SessionID int
+	// Store, when not 0, is the one store a store-scoped API token (a mall's
+	// token) may act on: privacy rules narrow every store-owned row to it and
+	// organization-level work is refused.
+	Store int
 	// System marks trusted internal work (migrations, demo seeding, background
 	// sync) that bypasses tenant rules. Never set from a request.
 	System bool

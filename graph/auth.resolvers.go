@@ -55,8 +55,8 @@ func (r *mutationResolver) VerifyTotp(ctx context.Context, code string) (bool, e
 }
 
 // CreateAPIToken is the resolver for the createAPIToken field.
-func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, organizationID int, role string, expiresAt *time.Time) (*model.CreateAPITokenPayload, error) {
-	return r.createAPIToken(ctx, name, organizationID, role, expiresAt)
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, organizationID int, role string, expiresAt *time.Time, storeID *int) (*model.CreateAPITokenPayload, error) {
+	return r.createAPIToken(ctx, name, organizationID, role, expiresAt, storeID)
 }
 
 // RevokeAPIToken is the resolver for the revokeAPIToken field.

@@ -29,9 +29,24 @@ type rule struct {
 // orgSource finds the organization a root field acts in, from its arguments.
 type orgSource func(ctx context.Context, r *Resolver, args map[string]any) (int, error)
 
+// errStoreToken refuses organization-level work to a store-scoped token.
+var errStoreToken = apperr.New(apperr.Forbidden, "this API token acts on one store only; organization-level work needs another token")
+
+// orgLevel refuses a store-scoped token (authz.Viewer.Store) on fields that
+// act on a whole organization.
+func orgLevel(ctx context.Context) error {
+	if v := authz.FromContext(ctx); v != nil && v.Store != 0 {
+		return errStoreToken
+	}
+	return nil
+}
+
 // argOrg: the organization id is an argument.
 func argOrg(name string) orgSource {
-	return func(_ context.Context, _ *Resolver, args map[string]any) (int, error) {
+	return func(ctx context.Context, _ *Resolver, args map[string]any) (int, error) {
+		if err := orgLevel(ctx); err != nil {
+			return 0, err
+		}
 		id, ok := args[name].(int)
 		if !ok {
 			return 0, apperr.Input(name, "an organization id is required")
@@ -42,7 +57,10 @@ func argOrg(name string) orgSource {
 
 // inputOrg: the organization id is a field of the input object.
 func inputOrg(field string) orgSource {
-	return func(_ context.Context, _ *Resolver, args map[string]any) (int, error) {
+	return func(ctx context.Context, _ *Resolver, args map[string]any) (int, error) {
+		if err := orgLevel(ctx); err != nil {
+			return 0, err
+		}
 		id, ok := inputField(args, field)
 		if !ok {
 			return 0, apperr.Input(camel(field), "an organization id is required")
@@ -161,6 +179,10 @@ func orgOf(n ent.Noder) (int, bool) {
 	case *ent.GroupBuyTeam:
 		return v.OrganizationID, true
 	case *ent.BargainSession:
+		return v.OrganizationID, true
+	case *ent.FlashReservation:
+		return v.OrganizationID, true
+	case *ent.CouponClaim:
 		return v.OrganizationID, true
 	}
 	return 0, false

@@ -22,6 +22,7 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph/generated"
+	"github.com/opsgraph/opsgraph/mall/mallsvc"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/report/reportsvc"
@@ -74,7 +75,8 @@ func NewHandler(client *ent.Client, opts Options) http.Handler {
 	}
 	r := &Resolver{Client: client, Auth: opts.Auth, Authz: opts.Authz, Sync: opts.Sync, Plugins: opts.Plugins, Alerts: opts.Alerts, Log: opts.Log,
 		Webhooks:              opts.Webhooks,
-		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now, Reports: opts.Reports}
+		AllowPrivateEndpoints: opts.AllowPrivateEndpoints, Now: opts.Now, Reports: opts.Reports,
+		Mall: &mallsvc.Service{Client: client, Now: opts.Now}}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	ws := &wsGuard{limits: opts.Websocket.withDefaults(), auth: opts.Auth, init: opts.WebsocketInit, conns: map[[32]byte]int{}}
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: ws.limits.KeepAliveInterval,

@@ -79,7 +79,7 @@ func (r *Resolver) checkMember(ctx context.Context, m *ent.Membership, verb stri
 	return nil
 }
 
-func (r *Resolver) createAPIToken(ctx context.Context, name string, org int, role string, expiresAt *time.Time) (*model.CreateAPITokenPayload, error) {
+func (r *Resolver) createAPIToken(ctx context.Context, name string, org int, role string, expiresAt *time.Time, storeID *int) (*model.CreateAPITokenPayload, error) {
 	if err := r.checkRole(ctx, org, role, "role"); err != nil {
 		return nil, err
 	}
@@ -87,7 +87,14 @@ func (r *Resolver) createAPIToken(ctx context.Context, name string, org int, rol
 	if v.TokenID != 0 {
 		return nil, apperr.New(apperr.Forbidden, "API tokens cannot create API tokens; sign in")
 	}
-	secret, t, err := r.Auth.NewAPIToken(ctx, r.client(ctx), v.UserID, strings.TrimSpace(name), org, role, expiresAt)
+	if storeID != nil {
+		// A store token is confined to one store of its organization.
+		st, err := r.client(ctx).Store.Get(ctx, *storeID)
+		if err != nil || st.OrganizationID != org {
+			return nil, apperr.Input("storeID", "no such store in this organization")
+		}
+	}
+	secret, t, err := r.Auth.NewAPIToken(ctx, r.client(ctx), v.UserID, strings.TrimSpace(name), org, role, expiresAt, storeID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/opsgraph/opsgraph/auth"
 	"github.com/opsgraph/opsgraph/authz"
+	"github.com/opsgraph/opsgraph/mall/mallsvc"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/report/reportsvc"
@@ -26,7 +27,9 @@ type Resolver struct {
 	Alerts  *alertsvc.Service
 	// Webhooks manages webhook endpoints and deliveries.
 	Webhooks *webhooksvc.Service
-	Log      *slog.Logger
+	// Mall runs the mini-program mall's mechanics (秒杀, coupons, orders).
+	Mall *mallsvc.Service
+	Log  *slog.Logger
 	// AllowPrivateEndpoints: connectStore takes any endpoint (--allow-private-endpoints).
 	AllowPrivateEndpoints bool
 	// Now is the clock of campaign verbs; nil means time.Now.

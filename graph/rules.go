@@ -153,6 +153,17 @@ var rules = map[string]rule{
 	"Mutation.removeMember":     {obj: "member", act: "manage", org: nodeOrg("membershipID")},
 	"Mutation.setCustomRole":    {obj: "member", act: "manage", org: argOrg("organizationID")},
 	"Mutation.deleteCustomRole": {obj: "member", act: "manage", org: argOrg("organizationID")},
+	// The brand's mini-program mall (issue 11): mall:read / mall:create in
+	// the organization of the campaign, store or order acted on; a store
+	// token only finds its own store's.
+	"Query.flashSaleSlot":       {obj: "mall", act: "read", org: nodeOrg("campaignID")},
+	"Mutation.reserveFlashSale": {obj: "mall", act: "create", org: nodeOrg("campaignID")},
+	"Mutation.claimCoupon":      {obj: "mall", act: "create", org: nodeOrg("campaignID")},
+	"Mutation.placeMallOrder":   {obj: "mall", act: "create", org: nodeOrg("storeID")},
+	"Mutation.payMallOrder":     {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+	"Mutation.cancelMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+	"Mutation.refundMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
+
 }
 
 // noTxFields run outside the per-mutation transaction: login must keep its

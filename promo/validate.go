@@ -170,6 +170,9 @@ func ValidateRules(r *schematype.CampaignRules, kind Kind, starts, ends time.Tim
 		if c.PerUser > c.Quantity {
 			return fieldErr("rules.coupon.perUser", "must not exceed the quantity issued (%d)", c.Quantity)
 		}
+		if c.ValidDays < 0 || c.ValidDays > 365 {
+			return fieldErr("rules.coupon.validDays", "must be between 0 and 365, got %d", c.ValidDays)
+		}
 	case MemberDay:
 		m := r.MemberDay
 		if m.DayOfMonth < 1 || m.DayOfMonth > 28 {
@@ -333,6 +336,9 @@ func validateFlashSale(fs *schematype.FlashSaleRule, starts, ends time.Time) err
 	}
 	if err := positive(f0+".perUserLimit", fs.PerUserLimit); err != nil {
 		return err
+	}
+	if fs.ReservationMinutes < 0 || fs.ReservationMinutes > 120 {
+		return fieldErr(f0+".reservationMinutes", "must be between 1 and 120 (0: the default), got %d", fs.ReservationMinutes)
 	}
 	if len(fs.Slots) == 0 {
 		return fieldErr(f0+".slots", "at least one slot is needed")

@@ -29,6 +29,9 @@ func (APIToken) Fields() []ent.Field {
 		field.Bytes("token_hash").Sensitive().Unique().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("role").NotEmpty().MaxLen(64).Immutable().Comment("The role the token acts with."),
 		field.Int("created_by_id").Immutable().Comment("Who created the token."),
+		field.Int("store_id").Optional().Nillable().Immutable().
+			Comment("The one store the token may act on (a mall's token); null: every store of its organization.").
+			Annotations(entgql.Type("ID")),
 		field.Time("expires_at").Optional().Nillable().Immutable().Comment("When the token stops working; null: never."),
 		field.Time("last_used_at").Optional().Nillable().Comment("When the token was last used."),
 		field.Time("revoked_at").Optional().Nillable().Comment("When the token was revoked."),

@@ -48,6 +48,9 @@ func (Campaign) Fields() []ent.Field {
 			Comment("The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first."),
 		field.Strings("platform_coupon_ids").Optional().
 			Comment("The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first."),
+		field.Int64("discount_reserved").GoType(schematype.Money(0)).Default(0).
+			Comment("Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("budget_alerted_at").Optional().Nillable().
 			Comment("When spend first reached 90 % of the budget and an alert was raised.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -24,8 +24,8 @@ func (Order) Mixin() []ent.Mixin {
 func (Order) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store it was placed in."),
-		field.Enum("platform").Values("TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER").Immutable().
-			Comment("The platform it came from."),
+		field.Enum("platform").Values("TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER", "MINI_PROGRAM").Immutable().
+			Comment("The platform it came from; MINI_PROGRAM: the brand's own mini-program mall (placeMallOrder)."),
 		field.String("external_id").NotEmpty().MaxLen(64).Immutable().Comment("The platform's order id (tid / shop_order_id)."),
 		field.Enum("status").Values("PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "REFUNDED").
 			Comment("Normalized order state.").Annotations(entgql.OrderField("STATUS")),
@@ -33,6 +33,12 @@ func (Order) Fields() []ent.Field {
 			Annotations(entgql.OrderField("TOTAL"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("paid").GoType(schematype.Money(0)).Default(0).Comment("Amount paid.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.Int64("discount").GoType(schematype.Money(0)).Default(0).
+			Comment("Discounts on the order: the sum of its lines' discount shares (mall orders).").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.String("idempotency_key").Optional().Nillable().Immutable().MaxLen(64).
+			Comment("The mall's key of placeMallOrder: a repeat returns this order.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("buyer_ref").Optional().MaxLen(128).Comment("Pseudonymous buyer reference (never personal data)."),
 		field.Enum("traffic_source").Values("NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER").
 			Default("OTHER").Comment("Where the buyer came from (流量来源)."),
@@ -66,6 +72,8 @@ func (Order) Indexes() []ent.Index {
 	return []ent.Index{
 		// Idempotent sync: one row per (store, platform order id).
 		index.Fields("store_id", "external_id").Unique(),
+		// Idempotent mall orders: one per (store, client key).
+		index.Fields("store_id", "idempotency_key").Unique(),
 		index.Fields("store_id", "ordered_at"),
 		index.Fields("status"),
 		index.Fields("organization_id", "tracking_code"),

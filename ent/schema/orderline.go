@@ -32,6 +32,8 @@ func (OrderLine) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("total").GoType(schematype.Money(0)).Comment("Line total.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.JSON("discount_shares", []schematype.OrderLineShare{}).Optional().
+			Comment("Each campaign's part of the line's discount (mall orders): refunds, commission and points use these figures."),
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/opsgraph/opsgraph/ent/alert"
 	"github.com/opsgraph/opsgraph/ent/apitoken"
 	"github.com/opsgraph/opsgraph/ent/membership"
+	"github.com/opsgraph/opsgraph/ent/order"
+	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/privacy"
 	"github.com/opsgraph/opsgraph/ent/user"
 )
@@ -67,8 +69,28 @@ func orgReadRule(column, obj string) privacy.QueryRule {
 			return err
 		}
 		orgIn(f, column, v.OrgsWith(obj, "read"))
+		if v.Store != 0 {
+			storeScope(f, v.Store)
+		}
 		return privacy.Skip
 	})
+}
+
+// storeScope narrows the rows of a store-scoped token (a mall's token) to its
+// store: the store itself, every row with a store_id, SKUs through their
+// product and order lines through their order. Organization-level rows
+// (partners, suppliers, assets …) stay as the token's role allows.
+func storeScope(f privacy.Filter, store int) {
+	switch f := f.(type) {
+	case *gen.StoreFilter:
+		f.WhereID(entql.IntEQ(store))
+	case *gen.SKUFilter:
+		f.WhereHasProductWith(product.StoreID(store))
+	case *gen.OrderLineFilter:
+		f.WhereHasOrderWith(order.StoreID(store))
+	case interface{ WhereStoreID(entql.IntP) }:
+		f.WhereStoreID(entql.IntEQ(store))
+	}
 }
 
 // tenantMutationRule lets a viewer create records only in organizations they

@@ -134,6 +134,9 @@ type FlashSaleRule struct {
 	FlashPrice   Money           `json:"flashPrice"`
 	PerUserLimit int             `json:"perUserLimit"`
 	Slots        []FlashSaleSlot `json:"slots"`
+	// ReservationMinutes is how long a 秒杀 reservation holds its units before
+	// it expires unpaid and returns them; 0 is the default (15 minutes).
+	ReservationMinutes int `json:"reservationMinutes,omitempty"`
 }
 
 // CouponRule is a coupon: Value off orders of at least MinSpend.
@@ -142,6 +145,17 @@ type CouponRule struct {
 	MinSpend Money `json:"minSpend"`
 	Quantity int   `json:"quantity"`
 	PerUser  int   `json:"perUser"`
+	// ValidDays is how long a claimed coupon stays usable; 0: until the
+	// campaign ends (never past its end).
+	ValidDays int `json:"validDays,omitempty"`
+}
+
+// OrderLineShare is one campaign's part of an order line's discount, kept on
+// the line so that refunds, commission and points use the same figures.
+type OrderLineShare struct {
+	CampaignID int    `json:"campaignID"`
+	Kind       string `json:"kind"`
+	Amount     Money  `json:"amount"`
 }
 
 // MemberDayRule is 会员日: a recurring day with a member discount and points multiplier.
