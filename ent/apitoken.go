@@ -35,6 +35,8 @@ type APIToken struct {
 	Role string `json:"role,omitempty"`
 	// Who created the token.
 	CreatedByID int `json:"created_by_id,omitempty"`
+	// The one store the token may act on (a mall's token); null: every store of its organization.
+	StoreID *int `json:"store_id,omitempty"`
 	// When the token stops working; null: never.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// When the token was last used.
@@ -89,7 +91,7 @@ func (*APIToken) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case apitoken.FieldTokenHash:
 			values[i] = new([]byte)
-		case apitoken.FieldID, apitoken.FieldOrganizationID, apitoken.FieldCreatedByID:
+		case apitoken.FieldID, apitoken.FieldOrganizationID, apitoken.FieldCreatedByID, apitoken.FieldStoreID:
 			values[i] = new(sql.NullInt64)
 		case apitoken.FieldName, apitoken.FieldPrefix, apitoken.FieldRole:
 			values[i] = new(sql.NullString)
@@ -163,6 +165,13 @@ func (_m *APIToken) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field created_by_id", values[i])
 			} else if value.Valid {
 				_m.CreatedByID = int(value.Int64)
+			}
+		case apitoken.FieldStoreID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field store_id", values[i])
+			} else if value.Valid {
+				_m.StoreID = new(int)
+				*_m.StoreID = int(value.Int64)
 			}
 		case apitoken.FieldExpiresAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -253,6 +262,11 @@ func (_m *APIToken) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("created_by_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CreatedByID))
+	builder.WriteString(", ")
+	if v := _m.StoreID; v != nil {
+		builder.WriteString("store_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.ExpiresAt; v != nil {
 		builder.WriteString("expires_at=")

@@ -88,6 +88,20 @@ func (_c *APITokenCreate) SetCreatedByID(v int) *APITokenCreate {
 	return _c
 }
 
+// SetStoreID sets the "store_id" field.
+func (_c *APITokenCreate) SetStoreID(v int) *APITokenCreate {
+	_c.mutation.SetStoreID(v)
+	return _c
+}
+
+// SetNillableStoreID sets the "store_id" field if the given value is not nil.
+func (_c *APITokenCreate) SetNillableStoreID(v *int) *APITokenCreate {
+	if v != nil {
+		_c.SetStoreID(*v)
+	}
+	return _c
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_c *APITokenCreate) SetExpiresAt(v time.Time) *APITokenCreate {
 	_c.mutation.SetExpiresAt(v)
@@ -292,6 +306,10 @@ func (_c *APITokenCreate) createSpec() (*APIToken, *sqlgraph.CreateSpec) {
 		_spec.SetField(apitoken.FieldRole, field.TypeString, value)
 		_node.Role = value
 	}
+	if value, ok := _c.mutation.StoreID(); ok {
+		_spec.SetField(apitoken.FieldStoreID, field.TypeInt, value)
+		_node.StoreID = &value
+	}
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(apitoken.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = &value
@@ -478,6 +496,9 @@ func (u *APITokenUpsertOne) UpdateNewValues() *APITokenUpsertOne {
 		}
 		if _, exists := u.create.mutation.CreatedByID(); exists {
 			s.SetIgnore(apitoken.FieldCreatedByID)
+		}
+		if _, exists := u.create.mutation.StoreID(); exists {
+			s.SetIgnore(apitoken.FieldStoreID)
 		}
 		if _, exists := u.create.mutation.ExpiresAt(); exists {
 			s.SetIgnore(apitoken.FieldExpiresAt)
@@ -776,6 +797,9 @@ func (u *APITokenUpsertBulk) UpdateNewValues() *APITokenUpsertBulk {
 			}
 			if _, exists := b.mutation.CreatedByID(); exists {
 				s.SetIgnore(apitoken.FieldCreatedByID)
+			}
+			if _, exists := b.mutation.StoreID(); exists {
+				s.SetIgnore(apitoken.FieldStoreID)
 			}
 			if _, exists := b.mutation.ExpiresAt(); exists {
 				s.SetIgnore(apitoken.FieldExpiresAt)

@@ -51,6 +51,8 @@ type Campaign struct {
 	PlatformPromotionIds []string `json:"platform_promotion_ids,omitempty"`
 	// The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first.
 	PlatformCouponIds []string `json:"platform_coupon_ids,omitempty"`
+	// Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.
+	DiscountReserved schematype.Money `json:"discount_reserved,omitempty"`
 	// When spend first reached 90 % of the budget and an alert was raised.
 	BudgetAlertedAt *time.Time `json:"budget_alerted_at,omitempty"`
 	// Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer.
@@ -148,7 +150,7 @@ func (*Campaign) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case campaign.FieldExclusive, campaign.FieldClearance:
 			values[i] = new(sql.NullBool)
-		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven:
+		case campaign.FieldID, campaign.FieldOrganizationID, campaign.FieldStoreID, campaign.FieldBudget, campaign.FieldSpend, campaign.FieldDiscountGiven, campaign.FieldDiscountReserved:
 			values[i] = new(sql.NullInt64)
 		case campaign.FieldName, campaign.FieldKind, campaign.FieldStatus, campaign.FieldThresholdBasis:
 			values[i] = new(sql.NullString)
@@ -270,6 +272,12 @@ func (_m *Campaign) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.PlatformCouponIds); err != nil {
 					return fmt.Errorf("unmarshal field platform_coupon_ids: %w", err)
 				}
+			}
+		case campaign.FieldDiscountReserved:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_reserved", values[i])
+			} else if value.Valid {
+				_m.DiscountReserved = schematype.Money(value.Int64)
 			}
 		case campaign.FieldBudgetAlertedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -409,6 +417,9 @@ func (_m *Campaign) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("platform_coupon_ids=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PlatformCouponIds))
+	builder.WriteString(", ")
+	builder.WriteString("discount_reserved=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountReserved))
 	builder.WriteString(", ")
 	if v := _m.BudgetAlertedAt; v != nil {
 		builder.WriteString("budget_alerted_at=")

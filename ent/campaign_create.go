@@ -166,6 +166,20 @@ func (_c *CampaignCreate) SetPlatformCouponIds(v []string) *CampaignCreate {
 	return _c
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_c *CampaignCreate) SetDiscountReserved(v schematype.Money) *CampaignCreate {
+	_c.mutation.SetDiscountReserved(v)
+	return _c
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_c *CampaignCreate) SetNillableDiscountReserved(v *schematype.Money) *CampaignCreate {
+	if v != nil {
+		_c.SetDiscountReserved(*v)
+	}
+	return _c
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_c *CampaignCreate) SetBudgetAlertedAt(v time.Time) *CampaignCreate {
 	_c.mutation.SetBudgetAlertedAt(v)
@@ -350,6 +364,10 @@ func (_c *CampaignCreate) defaults() error {
 		v := campaign.DefaultDiscountGiven
 		_c.mutation.SetDiscountGiven(v)
 	}
+	if _, ok := _c.mutation.DiscountReserved(); !ok {
+		v := campaign.DefaultDiscountReserved
+		_c.mutation.SetDiscountReserved(v)
+	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		v := campaign.DefaultExclusive
 		_c.mutation.SetExclusive(v)
@@ -417,6 +435,9 @@ func (_c *CampaignCreate) check() error {
 	}
 	if _, ok := _c.mutation.DiscountGiven(); !ok {
 		return &ValidationError{Name: "discount_given", err: errors.New(`ent: missing required field "Campaign.discount_given"`)}
+	}
+	if _, ok := _c.mutation.DiscountReserved(); !ok {
+		return &ValidationError{Name: "discount_reserved", err: errors.New(`ent: missing required field "Campaign.discount_reserved"`)}
 	}
 	if _, ok := _c.mutation.Exclusive(); !ok {
 		return &ValidationError{Name: "exclusive", err: errors.New(`ent: missing required field "Campaign.exclusive"`)}
@@ -519,6 +540,10 @@ func (_c *CampaignCreate) createSpec() (*Campaign, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PlatformCouponIds(); ok {
 		_spec.SetField(campaign.FieldPlatformCouponIds, field.TypeJSON, value)
 		_node.PlatformCouponIds = value
+	}
+	if value, ok := _c.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+		_node.DiscountReserved = value
 	}
 	if value, ok := _c.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
@@ -854,6 +879,24 @@ func (u *CampaignUpsert) ClearPlatformCouponIds() *CampaignUpsert {
 	return u
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsert) SetDiscountReserved(v schematype.Money) *CampaignUpsert {
+	u.Set(campaign.FieldDiscountReserved, v)
+	return u
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsert) UpdateDiscountReserved() *CampaignUpsert {
+	u.SetExcluded(campaign.FieldDiscountReserved)
+	return u
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsert) AddDiscountReserved(v schematype.Money) *CampaignUpsert {
+	u.Add(campaign.FieldDiscountReserved, v)
+	return u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (u *CampaignUpsert) SetBudgetAlertedAt(v time.Time) *CampaignUpsert {
 	u.Set(campaign.FieldBudgetAlertedAt, v)
@@ -1178,6 +1221,27 @@ func (u *CampaignUpsertOne) UpdatePlatformCouponIds() *CampaignUpsertOne {
 func (u *CampaignUpsertOne) ClearPlatformCouponIds() *CampaignUpsertOne {
 	return u.Update(func(s *CampaignUpsert) {
 		s.ClearPlatformCouponIds()
+	})
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsertOne) SetDiscountReserved(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountReserved(v)
+	})
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsertOne) AddDiscountReserved(v schematype.Money) *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountReserved(v)
+	})
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsertOne) UpdateDiscountReserved() *CampaignUpsertOne {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountReserved()
 	})
 }
 
@@ -1682,6 +1746,27 @@ func (u *CampaignUpsertBulk) UpdatePlatformCouponIds() *CampaignUpsertBulk {
 func (u *CampaignUpsertBulk) ClearPlatformCouponIds() *CampaignUpsertBulk {
 	return u.Update(func(s *CampaignUpsert) {
 		s.ClearPlatformCouponIds()
+	})
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (u *CampaignUpsertBulk) SetDiscountReserved(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.SetDiscountReserved(v)
+	})
+}
+
+// AddDiscountReserved adds v to the "discount_reserved" field.
+func (u *CampaignUpsertBulk) AddDiscountReserved(v schematype.Money) *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.AddDiscountReserved(v)
+	})
+}
+
+// UpdateDiscountReserved sets the "discount_reserved" field to the value that was provided on create.
+func (u *CampaignUpsertBulk) UpdateDiscountReserved() *CampaignUpsertBulk {
+	return u.Update(func(s *CampaignUpsert) {
+		s.UpdateDiscountReserved()
 	})
 }
 

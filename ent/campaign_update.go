@@ -227,6 +227,27 @@ func (_u *CampaignUpdate) ClearPlatformCouponIds() *CampaignUpdate {
 	return _u
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_u *CampaignUpdate) SetDiscountReserved(v schematype.Money) *CampaignUpdate {
+	_u.mutation.ResetDiscountReserved()
+	_u.mutation.SetDiscountReserved(v)
+	return _u
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_u *CampaignUpdate) SetNillableDiscountReserved(v *schematype.Money) *CampaignUpdate {
+	if v != nil {
+		_u.SetDiscountReserved(*v)
+	}
+	return _u
+}
+
+// AddDiscountReserved adds value to the "discount_reserved" field.
+func (_u *CampaignUpdate) AddDiscountReserved(v schematype.Money) *CampaignUpdate {
+	_u.mutation.AddDiscountReserved(v)
+	return _u
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (_u *CampaignUpdate) SetBudgetAlertedAt(v time.Time) *CampaignUpdate {
 	_u.mutation.SetBudgetAlertedAt(v)
@@ -575,6 +596,12 @@ func (_u *CampaignUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PlatformCouponIdsCleared() {
 		_spec.ClearField(campaign.FieldPlatformCouponIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountReserved(); ok {
+		_spec.AddField(campaign.FieldDiscountReserved, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)
@@ -941,6 +968,27 @@ func (_u *CampaignUpdateOne) AppendPlatformCouponIds(v []string) *CampaignUpdate
 // ClearPlatformCouponIds clears the value of the "platform_coupon_ids" field.
 func (_u *CampaignUpdateOne) ClearPlatformCouponIds() *CampaignUpdateOne {
 	_u.mutation.ClearPlatformCouponIds()
+	return _u
+}
+
+// SetDiscountReserved sets the "discount_reserved" field.
+func (_u *CampaignUpdateOne) SetDiscountReserved(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.ResetDiscountReserved()
+	_u.mutation.SetDiscountReserved(v)
+	return _u
+}
+
+// SetNillableDiscountReserved sets the "discount_reserved" field if the given value is not nil.
+func (_u *CampaignUpdateOne) SetNillableDiscountReserved(v *schematype.Money) *CampaignUpdateOne {
+	if v != nil {
+		_u.SetDiscountReserved(*v)
+	}
+	return _u
+}
+
+// AddDiscountReserved adds value to the "discount_reserved" field.
+func (_u *CampaignUpdateOne) AddDiscountReserved(v schematype.Money) *CampaignUpdateOne {
+	_u.mutation.AddDiscountReserved(v)
 	return _u
 }
 
@@ -1322,6 +1370,12 @@ func (_u *CampaignUpdateOne) sqlSave(ctx context.Context) (_node *Campaign, err 
 	}
 	if _u.mutation.PlatformCouponIdsCleared() {
 		_spec.ClearField(campaign.FieldPlatformCouponIds, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DiscountReserved(); ok {
+		_spec.SetField(campaign.FieldDiscountReserved, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountReserved(); ok {
+		_spec.AddField(campaign.FieldDiscountReserved, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.BudgetAlertedAt(); ok {
 		_spec.SetField(campaign.FieldBudgetAlertedAt, field.TypeTime, value)

@@ -22,12 +22,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -76,6 +81,8 @@ type Client struct {
 	BargainHelp *BargainHelpClient
 	// BargainSession is the client for interacting with the BargainSession builders.
 	BargainSession *BargainSessionClient
+	// BuyerQuota is the client for interacting with the BuyerQuota builders.
+	BuyerQuota *BuyerQuotaClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
@@ -84,10 +91,18 @@ type Client struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// CouponBatch is the client for interacting with the CouponBatch builders.
+	CouponBatch *CouponBatchClient
+	// CouponClaim is the client for interacting with the CouponClaim builders.
+	CouponClaim *CouponClaimClient
 	// EngagementMetric is the client for interacting with the EngagementMetric builders.
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// FlashReservation is the client for interacting with the FlashReservation builders.
+	FlashReservation *FlashReservationClient
+	// FlashSaleSlot is the client for interacting with the FlashSaleSlot builders.
+	FlashSaleSlot *FlashSaleSlotClient
 	// GroupBuyMember is the client for interacting with the GroupBuyMember builders.
 	GroupBuyMember *GroupBuyMemberClient
 	// GroupBuyTeam is the client for interacting with the GroupBuyTeam builders.
@@ -156,12 +171,17 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.BargainHelp = NewBargainHelpClient(c.config)
 	c.BargainSession = NewBargainSessionClient(c.config)
+	c.BuyerQuota = NewBuyerQuotaClient(c.config)
 	c.Campaign = NewCampaignClient(c.config)
 	c.CasbinRule = NewCasbinRuleClient(c.config)
 	c.Collaboration = NewCollaborationClient(c.config)
 	c.Content = NewContentClient(c.config)
+	c.CouponBatch = NewCouponBatchClient(c.config)
+	c.CouponClaim = NewCouponClaimClient(c.config)
 	c.EngagementMetric = NewEngagementMetricClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
+	c.FlashReservation = NewFlashReservationClient(c.config)
+	c.FlashSaleSlot = NewFlashSaleSlotClient(c.config)
 	c.GroupBuyMember = NewGroupBuyMemberClient(c.config)
 	c.GroupBuyTeam = NewGroupBuyTeamClient(c.config)
 	c.InsightSetting = NewInsightSettingClient(c.config)
@@ -286,12 +306,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:         NewAuditEventClient(cfg),
 		BargainHelp:        NewBargainHelpClient(cfg),
 		BargainSession:     NewBargainSessionClient(cfg),
+		BuyerQuota:         NewBuyerQuotaClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
+		CouponBatch:        NewCouponBatchClient(cfg),
+		CouponClaim:        NewCouponClaimClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		FlashReservation:   NewFlashReservationClient(cfg),
+		FlashSaleSlot:      NewFlashSaleSlotClient(cfg),
 		GroupBuyMember:     NewGroupBuyMemberClient(cfg),
 		GroupBuyTeam:       NewGroupBuyTeamClient(cfg),
 		InsightSetting:     NewInsightSettingClient(cfg),
@@ -343,12 +368,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:         NewAuditEventClient(cfg),
 		BargainHelp:        NewBargainHelpClient(cfg),
 		BargainSession:     NewBargainSessionClient(cfg),
+		BuyerQuota:         NewBuyerQuotaClient(cfg),
 		Campaign:           NewCampaignClient(cfg),
 		CasbinRule:         NewCasbinRuleClient(cfg),
 		Collaboration:      NewCollaborationClient(cfg),
 		Content:            NewContentClient(cfg),
+		CouponBatch:        NewCouponBatchClient(cfg),
+		CouponClaim:        NewCouponClaimClient(cfg),
 		EngagementMetric:   NewEngagementMetricClient(cfg),
 		Experiment:         NewExperimentClient(cfg),
+		FlashReservation:   NewFlashReservationClient(cfg),
+		FlashSaleSlot:      NewFlashSaleSlotClient(cfg),
 		GroupBuyMember:     NewGroupBuyMemberClient(cfg),
 		GroupBuyTeam:       NewGroupBuyTeamClient(cfg),
 		InsightSetting:     NewInsightSettingClient(cfg),
@@ -404,8 +434,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.BargainHelp,
-		c.BargainSession, c.Campaign, c.CasbinRule, c.Collaboration, c.Content,
-		c.EngagementMetric, c.Experiment, c.GroupBuyMember, c.GroupBuyTeam,
+		c.BargainSession, c.BuyerQuota, c.Campaign, c.CasbinRule, c.Collaboration,
+		c.Content, c.CouponBatch, c.CouponClaim, c.EngagementMetric, c.Experiment,
+		c.FlashReservation, c.FlashSaleSlot, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
@@ -421,8 +452,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIToken, c.Alert, c.AlertRule, c.Asset, c.AuditEvent, c.BargainHelp,
-		c.BargainSession, c.Campaign, c.CasbinRule, c.Collaboration, c.Content,
-		c.EngagementMetric, c.Experiment, c.GroupBuyMember, c.GroupBuyTeam,
+		c.BargainSession, c.BuyerQuota, c.Campaign, c.CasbinRule, c.Collaboration,
+		c.Content, c.CouponBatch, c.CouponClaim, c.EngagementMetric, c.Experiment,
+		c.FlashReservation, c.FlashSaleSlot, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
@@ -450,6 +482,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.BargainHelp.mutate(ctx, m)
 	case *BargainSessionMutation:
 		return c.BargainSession.mutate(ctx, m)
+	case *BuyerQuotaMutation:
+		return c.BuyerQuota.mutate(ctx, m)
 	case *CampaignMutation:
 		return c.Campaign.mutate(ctx, m)
 	case *CasbinRuleMutation:
@@ -458,10 +492,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Collaboration.mutate(ctx, m)
 	case *ContentMutation:
 		return c.Content.mutate(ctx, m)
+	case *CouponBatchMutation:
+		return c.CouponBatch.mutate(ctx, m)
+	case *CouponClaimMutation:
+		return c.CouponClaim.mutate(ctx, m)
 	case *EngagementMetricMutation:
 		return c.EngagementMetric.mutate(ctx, m)
 	case *ExperimentMutation:
 		return c.Experiment.mutate(ctx, m)
+	case *FlashReservationMutation:
+		return c.FlashReservation.mutate(ctx, m)
+	case *FlashSaleSlotMutation:
+		return c.FlashSaleSlot.mutate(ctx, m)
 	case *GroupBuyMemberMutation:
 		return c.GroupBuyMember.mutate(ctx, m)
 	case *GroupBuyTeamMutation:
@@ -1631,6 +1673,156 @@ func (c *BargainSessionClient) mutate(ctx context.Context, m *BargainSessionMuta
 	}
 }
 
+// BuyerQuotaClient is a client for the BuyerQuota schema.
+type BuyerQuotaClient struct {
+	config
+}
+
+// NewBuyerQuotaClient returns a client for the BuyerQuota from the given config.
+func NewBuyerQuotaClient(c config) *BuyerQuotaClient {
+	return &BuyerQuotaClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `buyerquota.Hooks(f(g(h())))`.
+func (c *BuyerQuotaClient) Use(hooks ...Hook) {
+	c.hooks.BuyerQuota = append(c.hooks.BuyerQuota, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `buyerquota.Intercept(f(g(h())))`.
+func (c *BuyerQuotaClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BuyerQuota = append(c.inters.BuyerQuota, interceptors...)
+}
+
+// Create returns a builder for creating a BuyerQuota entity.
+func (c *BuyerQuotaClient) Create() *BuyerQuotaCreate {
+	mutation := newBuyerQuotaMutation(c.config, OpCreate)
+	return &BuyerQuotaCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BuyerQuota entities.
+func (c *BuyerQuotaClient) CreateBulk(builders ...*BuyerQuotaCreate) *BuyerQuotaCreateBulk {
+	return &BuyerQuotaCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BuyerQuotaClient) MapCreateBulk(slice any, setFunc func(*BuyerQuotaCreate, int)) *BuyerQuotaCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BuyerQuotaCreateBulk{err: fmt.Errorf("calling to BuyerQuotaClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BuyerQuotaCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BuyerQuotaCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BuyerQuota.
+func (c *BuyerQuotaClient) Update() *BuyerQuotaUpdate {
+	mutation := newBuyerQuotaMutation(c.config, OpUpdate)
+	return &BuyerQuotaUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BuyerQuotaClient) UpdateOne(_m *BuyerQuota) *BuyerQuotaUpdateOne {
+	mutation := newBuyerQuotaMutation(c.config, OpUpdateOne, withBuyerQuota(_m))
+	return &BuyerQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BuyerQuotaClient) UpdateOneID(id int) *BuyerQuotaUpdateOne {
+	mutation := newBuyerQuotaMutation(c.config, OpUpdateOne, withBuyerQuotaID(id))
+	return &BuyerQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BuyerQuota.
+func (c *BuyerQuotaClient) Delete() *BuyerQuotaDelete {
+	mutation := newBuyerQuotaMutation(c.config, OpDelete)
+	return &BuyerQuotaDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BuyerQuotaClient) DeleteOne(_m *BuyerQuota) *BuyerQuotaDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BuyerQuotaClient) DeleteOneID(id int) *BuyerQuotaDeleteOne {
+	builder := c.Delete().Where(buyerquota.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BuyerQuotaDeleteOne{builder}
+}
+
+// Query returns a query builder for BuyerQuota.
+func (c *BuyerQuotaClient) Query() *BuyerQuotaQuery {
+	return &BuyerQuotaQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBuyerQuota},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BuyerQuota entity by its id.
+func (c *BuyerQuotaClient) Get(ctx context.Context, id int) (*BuyerQuota, error) {
+	return c.Query().Where(buyerquota.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BuyerQuotaClient) GetX(ctx context.Context, id int) *BuyerQuota {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a BuyerQuota.
+func (c *BuyerQuotaClient) QueryOrganization(_m *BuyerQuota) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(buyerquota.Table, buyerquota.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, buyerquota.OrganizationTable, buyerquota.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BuyerQuotaClient) Hooks() []Hook {
+	hooks := c.hooks.BuyerQuota
+	return append(hooks[:len(hooks):len(hooks)], buyerquota.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BuyerQuotaClient) Interceptors() []Interceptor {
+	return c.inters.BuyerQuota
+}
+
+func (c *BuyerQuotaClient) mutate(ctx context.Context, m *BuyerQuotaMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BuyerQuotaCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BuyerQuotaUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BuyerQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BuyerQuotaDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BuyerQuota mutation op: %q", m.Op())
+	}
+}
+
 // CampaignClient is a client for the Campaign schema.
 type CampaignClient struct {
 	config
@@ -2423,6 +2615,306 @@ func (c *ContentClient) mutate(ctx context.Context, m *ContentMutation) (Value, 
 	}
 }
 
+// CouponBatchClient is a client for the CouponBatch schema.
+type CouponBatchClient struct {
+	config
+}
+
+// NewCouponBatchClient returns a client for the CouponBatch from the given config.
+func NewCouponBatchClient(c config) *CouponBatchClient {
+	return &CouponBatchClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `couponbatch.Hooks(f(g(h())))`.
+func (c *CouponBatchClient) Use(hooks ...Hook) {
+	c.hooks.CouponBatch = append(c.hooks.CouponBatch, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `couponbatch.Intercept(f(g(h())))`.
+func (c *CouponBatchClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CouponBatch = append(c.inters.CouponBatch, interceptors...)
+}
+
+// Create returns a builder for creating a CouponBatch entity.
+func (c *CouponBatchClient) Create() *CouponBatchCreate {
+	mutation := newCouponBatchMutation(c.config, OpCreate)
+	return &CouponBatchCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CouponBatch entities.
+func (c *CouponBatchClient) CreateBulk(builders ...*CouponBatchCreate) *CouponBatchCreateBulk {
+	return &CouponBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CouponBatchClient) MapCreateBulk(slice any, setFunc func(*CouponBatchCreate, int)) *CouponBatchCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CouponBatchCreateBulk{err: fmt.Errorf("calling to CouponBatchClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CouponBatchCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CouponBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CouponBatch.
+func (c *CouponBatchClient) Update() *CouponBatchUpdate {
+	mutation := newCouponBatchMutation(c.config, OpUpdate)
+	return &CouponBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CouponBatchClient) UpdateOne(_m *CouponBatch) *CouponBatchUpdateOne {
+	mutation := newCouponBatchMutation(c.config, OpUpdateOne, withCouponBatch(_m))
+	return &CouponBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CouponBatchClient) UpdateOneID(id int) *CouponBatchUpdateOne {
+	mutation := newCouponBatchMutation(c.config, OpUpdateOne, withCouponBatchID(id))
+	return &CouponBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CouponBatch.
+func (c *CouponBatchClient) Delete() *CouponBatchDelete {
+	mutation := newCouponBatchMutation(c.config, OpDelete)
+	return &CouponBatchDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CouponBatchClient) DeleteOne(_m *CouponBatch) *CouponBatchDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CouponBatchClient) DeleteOneID(id int) *CouponBatchDeleteOne {
+	builder := c.Delete().Where(couponbatch.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CouponBatchDeleteOne{builder}
+}
+
+// Query returns a query builder for CouponBatch.
+func (c *CouponBatchClient) Query() *CouponBatchQuery {
+	return &CouponBatchQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCouponBatch},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CouponBatch entity by its id.
+func (c *CouponBatchClient) Get(ctx context.Context, id int) (*CouponBatch, error) {
+	return c.Query().Where(couponbatch.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CouponBatchClient) GetX(ctx context.Context, id int) *CouponBatch {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a CouponBatch.
+func (c *CouponBatchClient) QueryOrganization(_m *CouponBatch) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(couponbatch.Table, couponbatch.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, couponbatch.OrganizationTable, couponbatch.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CouponBatchClient) Hooks() []Hook {
+	hooks := c.hooks.CouponBatch
+	return append(hooks[:len(hooks):len(hooks)], couponbatch.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CouponBatchClient) Interceptors() []Interceptor {
+	return c.inters.CouponBatch
+}
+
+func (c *CouponBatchClient) mutate(ctx context.Context, m *CouponBatchMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CouponBatchCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CouponBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CouponBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CouponBatchDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CouponBatch mutation op: %q", m.Op())
+	}
+}
+
+// CouponClaimClient is a client for the CouponClaim schema.
+type CouponClaimClient struct {
+	config
+}
+
+// NewCouponClaimClient returns a client for the CouponClaim from the given config.
+func NewCouponClaimClient(c config) *CouponClaimClient {
+	return &CouponClaimClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `couponclaim.Hooks(f(g(h())))`.
+func (c *CouponClaimClient) Use(hooks ...Hook) {
+	c.hooks.CouponClaim = append(c.hooks.CouponClaim, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `couponclaim.Intercept(f(g(h())))`.
+func (c *CouponClaimClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CouponClaim = append(c.inters.CouponClaim, interceptors...)
+}
+
+// Create returns a builder for creating a CouponClaim entity.
+func (c *CouponClaimClient) Create() *CouponClaimCreate {
+	mutation := newCouponClaimMutation(c.config, OpCreate)
+	return &CouponClaimCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CouponClaim entities.
+func (c *CouponClaimClient) CreateBulk(builders ...*CouponClaimCreate) *CouponClaimCreateBulk {
+	return &CouponClaimCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CouponClaimClient) MapCreateBulk(slice any, setFunc func(*CouponClaimCreate, int)) *CouponClaimCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CouponClaimCreateBulk{err: fmt.Errorf("calling to CouponClaimClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CouponClaimCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CouponClaimCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CouponClaim.
+func (c *CouponClaimClient) Update() *CouponClaimUpdate {
+	mutation := newCouponClaimMutation(c.config, OpUpdate)
+	return &CouponClaimUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CouponClaimClient) UpdateOne(_m *CouponClaim) *CouponClaimUpdateOne {
+	mutation := newCouponClaimMutation(c.config, OpUpdateOne, withCouponClaim(_m))
+	return &CouponClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CouponClaimClient) UpdateOneID(id int) *CouponClaimUpdateOne {
+	mutation := newCouponClaimMutation(c.config, OpUpdateOne, withCouponClaimID(id))
+	return &CouponClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CouponClaim.
+func (c *CouponClaimClient) Delete() *CouponClaimDelete {
+	mutation := newCouponClaimMutation(c.config, OpDelete)
+	return &CouponClaimDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CouponClaimClient) DeleteOne(_m *CouponClaim) *CouponClaimDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CouponClaimClient) DeleteOneID(id int) *CouponClaimDeleteOne {
+	builder := c.Delete().Where(couponclaim.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CouponClaimDeleteOne{builder}
+}
+
+// Query returns a query builder for CouponClaim.
+func (c *CouponClaimClient) Query() *CouponClaimQuery {
+	return &CouponClaimQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCouponClaim},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CouponClaim entity by its id.
+func (c *CouponClaimClient) Get(ctx context.Context, id int) (*CouponClaim, error) {
+	return c.Query().Where(couponclaim.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CouponClaimClient) GetX(ctx context.Context, id int) *CouponClaim {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a CouponClaim.
+func (c *CouponClaimClient) QueryOrganization(_m *CouponClaim) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(couponclaim.Table, couponclaim.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, couponclaim.OrganizationTable, couponclaim.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CouponClaimClient) Hooks() []Hook {
+	hooks := c.hooks.CouponClaim
+	return append(hooks[:len(hooks):len(hooks)], couponclaim.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CouponClaimClient) Interceptors() []Interceptor {
+	return c.inters.CouponClaim
+}
+
+func (c *CouponClaimClient) mutate(ctx context.Context, m *CouponClaimMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CouponClaimCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CouponClaimUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CouponClaimUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CouponClaimDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CouponClaim mutation op: %q", m.Op())
+	}
+}
+
 // EngagementMetricClient is a client for the EngagementMetric schema.
 type EngagementMetricClient struct {
 	config
@@ -2768,6 +3260,306 @@ func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (V
 		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
+	}
+}
+
+// FlashReservationClient is a client for the FlashReservation schema.
+type FlashReservationClient struct {
+	config
+}
+
+// NewFlashReservationClient returns a client for the FlashReservation from the given config.
+func NewFlashReservationClient(c config) *FlashReservationClient {
+	return &FlashReservationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `flashreservation.Hooks(f(g(h())))`.
+func (c *FlashReservationClient) Use(hooks ...Hook) {
+	c.hooks.FlashReservation = append(c.hooks.FlashReservation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `flashreservation.Intercept(f(g(h())))`.
+func (c *FlashReservationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FlashReservation = append(c.inters.FlashReservation, interceptors...)
+}
+
+// Create returns a builder for creating a FlashReservation entity.
+func (c *FlashReservationClient) Create() *FlashReservationCreate {
+	mutation := newFlashReservationMutation(c.config, OpCreate)
+	return &FlashReservationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FlashReservation entities.
+func (c *FlashReservationClient) CreateBulk(builders ...*FlashReservationCreate) *FlashReservationCreateBulk {
+	return &FlashReservationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FlashReservationClient) MapCreateBulk(slice any, setFunc func(*FlashReservationCreate, int)) *FlashReservationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FlashReservationCreateBulk{err: fmt.Errorf("calling to FlashReservationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FlashReservationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FlashReservationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FlashReservation.
+func (c *FlashReservationClient) Update() *FlashReservationUpdate {
+	mutation := newFlashReservationMutation(c.config, OpUpdate)
+	return &FlashReservationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FlashReservationClient) UpdateOne(_m *FlashReservation) *FlashReservationUpdateOne {
+	mutation := newFlashReservationMutation(c.config, OpUpdateOne, withFlashReservation(_m))
+	return &FlashReservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FlashReservationClient) UpdateOneID(id int) *FlashReservationUpdateOne {
+	mutation := newFlashReservationMutation(c.config, OpUpdateOne, withFlashReservationID(id))
+	return &FlashReservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FlashReservation.
+func (c *FlashReservationClient) Delete() *FlashReservationDelete {
+	mutation := newFlashReservationMutation(c.config, OpDelete)
+	return &FlashReservationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FlashReservationClient) DeleteOne(_m *FlashReservation) *FlashReservationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FlashReservationClient) DeleteOneID(id int) *FlashReservationDeleteOne {
+	builder := c.Delete().Where(flashreservation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FlashReservationDeleteOne{builder}
+}
+
+// Query returns a query builder for FlashReservation.
+func (c *FlashReservationClient) Query() *FlashReservationQuery {
+	return &FlashReservationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFlashReservation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FlashReservation entity by its id.
+func (c *FlashReservationClient) Get(ctx context.Context, id int) (*FlashReservation, error) {
+	return c.Query().Where(flashreservation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FlashReservationClient) GetX(ctx context.Context, id int) *FlashReservation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a FlashReservation.
+func (c *FlashReservationClient) QueryOrganization(_m *FlashReservation) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flashreservation.Table, flashreservation.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, flashreservation.OrganizationTable, flashreservation.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FlashReservationClient) Hooks() []Hook {
+	hooks := c.hooks.FlashReservation
+	return append(hooks[:len(hooks):len(hooks)], flashreservation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FlashReservationClient) Interceptors() []Interceptor {
+	return c.inters.FlashReservation
+}
+
+func (c *FlashReservationClient) mutate(ctx context.Context, m *FlashReservationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FlashReservationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FlashReservationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FlashReservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FlashReservationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FlashReservation mutation op: %q", m.Op())
+	}
+}
+
+// FlashSaleSlotClient is a client for the FlashSaleSlot schema.
+type FlashSaleSlotClient struct {
+	config
+}
+
+// NewFlashSaleSlotClient returns a client for the FlashSaleSlot from the given config.
+func NewFlashSaleSlotClient(c config) *FlashSaleSlotClient {
+	return &FlashSaleSlotClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `flashsaleslot.Hooks(f(g(h())))`.
+func (c *FlashSaleSlotClient) Use(hooks ...Hook) {
+	c.hooks.FlashSaleSlot = append(c.hooks.FlashSaleSlot, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `flashsaleslot.Intercept(f(g(h())))`.
+func (c *FlashSaleSlotClient) Intercept(interceptors ...Interceptor) {
+	c.inters.FlashSaleSlot = append(c.inters.FlashSaleSlot, interceptors...)
+}
+
+// Create returns a builder for creating a FlashSaleSlot entity.
+func (c *FlashSaleSlotClient) Create() *FlashSaleSlotCreate {
+	mutation := newFlashSaleSlotMutation(c.config, OpCreate)
+	return &FlashSaleSlotCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of FlashSaleSlot entities.
+func (c *FlashSaleSlotClient) CreateBulk(builders ...*FlashSaleSlotCreate) *FlashSaleSlotCreateBulk {
+	return &FlashSaleSlotCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *FlashSaleSlotClient) MapCreateBulk(slice any, setFunc func(*FlashSaleSlotCreate, int)) *FlashSaleSlotCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &FlashSaleSlotCreateBulk{err: fmt.Errorf("calling to FlashSaleSlotClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*FlashSaleSlotCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &FlashSaleSlotCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for FlashSaleSlot.
+func (c *FlashSaleSlotClient) Update() *FlashSaleSlotUpdate {
+	mutation := newFlashSaleSlotMutation(c.config, OpUpdate)
+	return &FlashSaleSlotUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *FlashSaleSlotClient) UpdateOne(_m *FlashSaleSlot) *FlashSaleSlotUpdateOne {
+	mutation := newFlashSaleSlotMutation(c.config, OpUpdateOne, withFlashSaleSlot(_m))
+	return &FlashSaleSlotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *FlashSaleSlotClient) UpdateOneID(id int) *FlashSaleSlotUpdateOne {
+	mutation := newFlashSaleSlotMutation(c.config, OpUpdateOne, withFlashSaleSlotID(id))
+	return &FlashSaleSlotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for FlashSaleSlot.
+func (c *FlashSaleSlotClient) Delete() *FlashSaleSlotDelete {
+	mutation := newFlashSaleSlotMutation(c.config, OpDelete)
+	return &FlashSaleSlotDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *FlashSaleSlotClient) DeleteOne(_m *FlashSaleSlot) *FlashSaleSlotDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *FlashSaleSlotClient) DeleteOneID(id int) *FlashSaleSlotDeleteOne {
+	builder := c.Delete().Where(flashsaleslot.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &FlashSaleSlotDeleteOne{builder}
+}
+
+// Query returns a query builder for FlashSaleSlot.
+func (c *FlashSaleSlotClient) Query() *FlashSaleSlotQuery {
+	return &FlashSaleSlotQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeFlashSaleSlot},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a FlashSaleSlot entity by its id.
+func (c *FlashSaleSlotClient) Get(ctx context.Context, id int) (*FlashSaleSlot, error) {
+	return c.Query().Where(flashsaleslot.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *FlashSaleSlotClient) GetX(ctx context.Context, id int) *FlashSaleSlot {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a FlashSaleSlot.
+func (c *FlashSaleSlotClient) QueryOrganization(_m *FlashSaleSlot) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(flashsaleslot.Table, flashsaleslot.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, flashsaleslot.OrganizationTable, flashsaleslot.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *FlashSaleSlotClient) Hooks() []Hook {
+	hooks := c.hooks.FlashSaleSlot
+	return append(hooks[:len(hooks):len(hooks)], flashsaleslot.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *FlashSaleSlotClient) Interceptors() []Interceptor {
+	return c.inters.FlashSaleSlot
+}
+
+func (c *FlashSaleSlotClient) mutate(ctx context.Context, m *FlashSaleSlotMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&FlashSaleSlotCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&FlashSaleSlotUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&FlashSaleSlotUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&FlashSaleSlotDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown FlashSaleSlot mutation op: %q", m.Op())
 	}
 }
 
@@ -7085,7 +7877,8 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 type (
 	hooks struct {
 		APIToken, Alert, AlertRule, Asset, AuditEvent, BargainHelp, BargainSession,
-		Campaign, CasbinRule, Collaboration, Content, EngagementMetric, Experiment,
+		BuyerQuota, Campaign, CasbinRule, Collaboration, Content, CouponBatch,
+		CouponClaim, EngagementMetric, Experiment, FlashReservation, FlashSaleSlot,
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
 		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
@@ -7094,7 +7887,8 @@ type (
 	}
 	inters struct {
 		APIToken, Alert, AlertRule, Asset, AuditEvent, BargainHelp, BargainSession,
-		Campaign, CasbinRule, Collaboration, Content, EngagementMetric, Experiment,
+		BuyerQuota, Campaign, CasbinRule, Collaboration, Content, CouponBatch,
+		CouponClaim, EngagementMetric, Experiment, FlashReservation, FlashSaleSlot,
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
 		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,

@@ -19,12 +19,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -117,12 +122,17 @@ func checkColumn(t, c string) error {
 			auditevent.Table:         auditevent.ValidColumn,
 			bargainhelp.Table:        bargainhelp.ValidColumn,
 			bargainsession.Table:     bargainsession.ValidColumn,
+			buyerquota.Table:         buyerquota.ValidColumn,
 			campaign.Table:           campaign.ValidColumn,
 			casbinrule.Table:         casbinrule.ValidColumn,
 			collaboration.Table:      collaboration.ValidColumn,
 			content.Table:            content.ValidColumn,
+			couponbatch.Table:        couponbatch.ValidColumn,
+			couponclaim.Table:        couponclaim.ValidColumn,
 			engagementmetric.Table:   engagementmetric.ValidColumn,
 			experiment.Table:         experiment.ValidColumn,
+			flashreservation.Table:   flashreservation.ValidColumn,
+			flashsaleslot.Table:      flashsaleslot.ValidColumn,
 			groupbuymember.Table:     groupbuymember.ValidColumn,
 			groupbuyteam.Table:       groupbuyteam.ValidColumn,
 			insightsetting.Table:     insightsetting.ValidColumn,

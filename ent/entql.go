@@ -10,12 +10,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -51,7 +56,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 38)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 43)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -71,6 +76,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apitoken.FieldTokenHash:      {Type: field.TypeBytes, Column: apitoken.FieldTokenHash},
 			apitoken.FieldRole:           {Type: field.TypeString, Column: apitoken.FieldRole},
 			apitoken.FieldCreatedByID:    {Type: field.TypeInt, Column: apitoken.FieldCreatedByID},
+			apitoken.FieldStoreID:        {Type: field.TypeInt, Column: apitoken.FieldStoreID},
 			apitoken.FieldExpiresAt:      {Type: field.TypeTime, Column: apitoken.FieldExpiresAt},
 			apitoken.FieldLastUsedAt:     {Type: field.TypeTime, Column: apitoken.FieldLastUsedAt},
 			apitoken.FieldRevokedAt:      {Type: field.TypeTime, Column: apitoken.FieldRevokedAt},
@@ -233,6 +239,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   buyerquota.Table,
+			Columns: buyerquota.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: buyerquota.FieldID,
+			},
+		},
+		Type: "BuyerQuota",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			buyerquota.FieldOrganizationID: {Type: field.TypeInt, Column: buyerquota.FieldOrganizationID},
+			buyerquota.FieldScope:          {Type: field.TypeString, Column: buyerquota.FieldScope},
+			buyerquota.FieldBuyerRef:       {Type: field.TypeString, Column: buyerquota.FieldBuyerRef},
+			buyerquota.FieldUsed:           {Type: field.TypeInt, Column: buyerquota.FieldUsed},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   campaign.Table,
 			Columns: campaign.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -257,6 +280,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldDiscountGiven:        {Type: field.TypeInt64, Column: campaign.FieldDiscountGiven},
 			campaign.FieldPlatformPromotionIds: {Type: field.TypeJSON, Column: campaign.FieldPlatformPromotionIds},
 			campaign.FieldPlatformCouponIds:    {Type: field.TypeJSON, Column: campaign.FieldPlatformCouponIds},
+			campaign.FieldDiscountReserved:     {Type: field.TypeInt64, Column: campaign.FieldDiscountReserved},
 			campaign.FieldBudgetAlertedAt:      {Type: field.TypeTime, Column: campaign.FieldBudgetAlertedAt},
 			campaign.FieldExclusive:            {Type: field.TypeBool, Column: campaign.FieldExclusive},
 			campaign.FieldThresholdBasis:       {Type: field.TypeEnum, Column: campaign.FieldThresholdBasis},
@@ -264,7 +288,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			campaign.FieldRules:                {Type: field.TypeJSON, Column: campaign.FieldRules},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   casbinrule.Table,
 			Columns: casbinrule.Columns,
@@ -284,7 +308,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			casbinrule.FieldV5:    {Type: field.TypeString, Column: casbinrule.FieldV5},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   collaboration.Table,
 			Columns: collaboration.Columns,
@@ -310,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			collaboration.FieldTrackingCode:   {Type: field.TypeString, Column: collaboration.FieldTrackingCode},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   content.Table,
 			Columns: content.Columns,
@@ -347,7 +371,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 			content.FieldSLAAlertedAt:      {Type: field.TypeTime, Column: content.FieldSLAAlertedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   couponbatch.Table,
+			Columns: couponbatch.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: couponbatch.FieldID,
+			},
+		},
+		Type: "CouponBatch",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			couponbatch.FieldCreatedAt:      {Type: field.TypeTime, Column: couponbatch.FieldCreatedAt},
+			couponbatch.FieldUpdatedAt:      {Type: field.TypeTime, Column: couponbatch.FieldUpdatedAt},
+			couponbatch.FieldOrganizationID: {Type: field.TypeInt, Column: couponbatch.FieldOrganizationID},
+			couponbatch.FieldStoreID:        {Type: field.TypeInt, Column: couponbatch.FieldStoreID},
+			couponbatch.FieldCampaignID:     {Type: field.TypeInt, Column: couponbatch.FieldCampaignID},
+			couponbatch.FieldTotal:          {Type: field.TypeInt, Column: couponbatch.FieldTotal},
+			couponbatch.FieldRemaining:      {Type: field.TypeInt, Column: couponbatch.FieldRemaining},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   couponclaim.Table,
+			Columns: couponclaim.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: couponclaim.FieldID,
+			},
+		},
+		Type: "CouponClaim",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			couponclaim.FieldCreatedAt:      {Type: field.TypeTime, Column: couponclaim.FieldCreatedAt},
+			couponclaim.FieldUpdatedAt:      {Type: field.TypeTime, Column: couponclaim.FieldUpdatedAt},
+			couponclaim.FieldOrganizationID: {Type: field.TypeInt, Column: couponclaim.FieldOrganizationID},
+			couponclaim.FieldStoreID:        {Type: field.TypeInt, Column: couponclaim.FieldStoreID},
+			couponclaim.FieldCampaignID:     {Type: field.TypeInt, Column: couponclaim.FieldCampaignID},
+			couponclaim.FieldBatchID:        {Type: field.TypeInt, Column: couponclaim.FieldBatchID},
+			couponclaim.FieldBuyerRef:       {Type: field.TypeString, Column: couponclaim.FieldBuyerRef},
+			couponclaim.FieldState:          {Type: field.TypeEnum, Column: couponclaim.FieldState},
+			couponclaim.FieldExpiresAt:      {Type: field.TypeTime, Column: couponclaim.FieldExpiresAt},
+			couponclaim.FieldOrderID:        {Type: field.TypeInt, Column: couponclaim.FieldOrderID},
+			couponclaim.FieldIdempotencyKey: {Type: field.TypeString, Column: couponclaim.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   engagementmetric.Table,
 			Columns: engagementmetric.Columns,
@@ -370,7 +438,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			engagementmetric.FieldSaves:          {Type: field.TypeInt64, Column: engagementmetric.FieldSaves},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -390,7 +458,55 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldConfidence:     {Type: field.TypeFloat64, Column: experiment.FieldConfidence},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   flashreservation.Table,
+			Columns: flashreservation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: flashreservation.FieldID,
+			},
+		},
+		Type: "FlashReservation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			flashreservation.FieldCreatedAt:      {Type: field.TypeTime, Column: flashreservation.FieldCreatedAt},
+			flashreservation.FieldUpdatedAt:      {Type: field.TypeTime, Column: flashreservation.FieldUpdatedAt},
+			flashreservation.FieldOrganizationID: {Type: field.TypeInt, Column: flashreservation.FieldOrganizationID},
+			flashreservation.FieldStoreID:        {Type: field.TypeInt, Column: flashreservation.FieldStoreID},
+			flashreservation.FieldCampaignID:     {Type: field.TypeInt, Column: flashreservation.FieldCampaignID},
+			flashreservation.FieldSlotID:         {Type: field.TypeInt, Column: flashreservation.FieldSlotID},
+			flashreservation.FieldSlotIndex:      {Type: field.TypeInt, Column: flashreservation.FieldSlotIndex},
+			flashreservation.FieldSkuID:          {Type: field.TypeInt, Column: flashreservation.FieldSkuID},
+			flashreservation.FieldBuyerRef:       {Type: field.TypeString, Column: flashreservation.FieldBuyerRef},
+			flashreservation.FieldQuantity:       {Type: field.TypeInt, Column: flashreservation.FieldQuantity},
+			flashreservation.FieldState:          {Type: field.TypeEnum, Column: flashreservation.FieldState},
+			flashreservation.FieldExpiresAt:      {Type: field.TypeTime, Column: flashreservation.FieldExpiresAt},
+			flashreservation.FieldOrderID:        {Type: field.TypeInt, Column: flashreservation.FieldOrderID},
+			flashreservation.FieldIdempotencyKey: {Type: field.TypeString, Column: flashreservation.FieldIdempotencyKey},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   flashsaleslot.Table,
+			Columns: flashsaleslot.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: flashsaleslot.FieldID,
+			},
+		},
+		Type: "FlashSaleSlot",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			flashsaleslot.FieldCreatedAt:      {Type: field.TypeTime, Column: flashsaleslot.FieldCreatedAt},
+			flashsaleslot.FieldUpdatedAt:      {Type: field.TypeTime, Column: flashsaleslot.FieldUpdatedAt},
+			flashsaleslot.FieldOrganizationID: {Type: field.TypeInt, Column: flashsaleslot.FieldOrganizationID},
+			flashsaleslot.FieldStoreID:        {Type: field.TypeInt, Column: flashsaleslot.FieldStoreID},
+			flashsaleslot.FieldCampaignID:     {Type: field.TypeInt, Column: flashsaleslot.FieldCampaignID},
+			flashsaleslot.FieldSlotIndex:      {Type: field.TypeInt, Column: flashsaleslot.FieldSlotIndex},
+			flashsaleslot.FieldStock:          {Type: field.TypeInt, Column: flashsaleslot.FieldStock},
+			flashsaleslot.FieldRemaining:      {Type: field.TypeInt, Column: flashsaleslot.FieldRemaining},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   groupbuymember.Table,
 			Columns: groupbuymember.Columns,
@@ -414,7 +530,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			groupbuymember.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuymember.FieldIdempotencyKey},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   groupbuyteam.Table,
 			Columns: groupbuyteam.Columns,
@@ -447,7 +563,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			groupbuyteam.FieldIdempotencyKey: {Type: field.TypeString, Column: groupbuyteam.FieldIdempotencyKey},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insightsetting.Table,
 			Columns: insightsetting.Columns,
@@ -464,7 +580,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insightsetting.FieldRfm:            {Type: field.TypeJSON, Column: insightsetting.FieldRfm},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   insighttarget.Table,
 			Columns: insighttarget.Columns,
@@ -484,7 +600,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			insighttarget.FieldValue:          {Type: field.TypeFloat64, Column: insighttarget.FieldValue},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolpartner.Table,
 			Columns: kolpartner.Columns,
@@ -509,7 +625,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolpartner.FieldAuthorID:          {Type: field.TypeString, Column: kolpartner.FieldAuthorID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kolsettlement.Table,
 			Columns: kolsettlement.Columns,
@@ -537,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kolsettlement.FieldPaidAt:         {Type: field.TypeTime, Column: kolsettlement.FieldPaidAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   knownaddress.Table,
 			Columns: knownaddress.Columns,
@@ -554,7 +670,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			knownaddress.FieldLastSeen:  {Type: field.TypeTime, Column: knownaddress.FieldLastSeen},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -571,7 +687,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil: {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -589,7 +705,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldRole:           {Type: field.TypeString, Column: membership.FieldRole},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   metricsnapshot.Table,
 			Columns: metricsnapshot.Columns,
@@ -617,7 +733,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			metricsnapshot.FieldTrafficSources: {Type: field.TypeJSON, Column: metricsnapshot.FieldTrafficSources},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   order.Table,
 			Columns: order.Columns,
@@ -637,6 +753,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldStatus:         {Type: field.TypeEnum, Column: order.FieldStatus},
 			order.FieldTotal:          {Type: field.TypeInt64, Column: order.FieldTotal},
 			order.FieldPaid:           {Type: field.TypeInt64, Column: order.FieldPaid},
+			order.FieldIdempotencyKey: {Type: field.TypeString, Column: order.FieldIdempotencyKey},
 			order.FieldBuyerRef:       {Type: field.TypeString, Column: order.FieldBuyerRef},
 			order.FieldTrafficSource:  {Type: field.TypeEnum, Column: order.FieldTrafficSource},
 			order.FieldOrderedAt:      {Type: field.TypeTime, Column: order.FieldOrderedAt},
@@ -648,7 +765,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			order.FieldDiscount:       {Type: field.TypeInt64, Column: order.FieldDiscount},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orderline.Table,
 			Columns: orderline.Columns,
@@ -669,9 +786,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orderline.FieldQuantity:       {Type: field.TypeInt, Column: orderline.FieldQuantity},
 			orderline.FieldUnitPrice:      {Type: field.TypeInt64, Column: orderline.FieldUnitPrice},
 			orderline.FieldTotal:          {Type: field.TypeInt64, Column: orderline.FieldTotal},
+			orderline.FieldDiscountShares: {Type: field.TypeJSON, Column: orderline.FieldDiscountShares},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -691,7 +809,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldComplianceOverrides: {Type: field.TypeJSON, Column: organization.FieldComplianceOverrides},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
@@ -721,7 +839,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -748,7 +866,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -772,7 +890,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skusalesday.Table,
 			Columns: skusalesday.Columns,
@@ -791,7 +909,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesday.Table,
 			Columns: salesday.Columns,
@@ -814,7 +932,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -834,7 +952,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -865,7 +983,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -892,7 +1010,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -926,7 +1044,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -951,7 +1069,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabled:        {Type: field.TypeBool, Column: user.FieldDisabled},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[41] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -982,7 +1100,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldLeaseUntil:     {Type: field.TypeTime, Column: webhookdelivery.FieldLeaseUntil},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[42] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -1140,6 +1258,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"BargainSession",
 		"BargainHelp",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   buyerquota.OrganizationTable,
+			Columns: []string{buyerquota.OrganizationColumn},
+			Bidi:    false,
+		},
+		"BuyerQuota",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -1338,6 +1468,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   couponbatch.OrganizationTable,
+			Columns: []string{couponbatch.OrganizationColumn},
+			Bidi:    false,
+		},
+		"CouponBatch",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   couponclaim.OrganizationTable,
+			Columns: []string{couponclaim.OrganizationColumn},
+			Bidi:    false,
+		},
+		"CouponClaim",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   engagementmetric.OrganizationTable,
 			Columns: []string{engagementmetric.OrganizationColumn},
 			Bidi:    false,
@@ -1392,6 +1546,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"Content",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   flashreservation.OrganizationTable,
+			Columns: []string{flashreservation.OrganizationColumn},
+			Bidi:    false,
+		},
+		"FlashReservation",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   flashsaleslot.OrganizationTable,
+			Columns: []string{flashsaleslot.OrganizationColumn},
+			Bidi:    false,
+		},
+		"FlashSaleSlot",
+		"Organization",
 	)
 	graph.MustAddE(
 		"organization",
@@ -2202,6 +2380,11 @@ func (f *APITokenFilter) WhereCreatedByID(p entql.IntP) {
 	f.Where(p.Field(apitoken.FieldCreatedByID))
 }
 
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *APITokenFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldStoreID))
+}
+
 // WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
 func (f *APITokenFilter) WhereExpiresAt(p entql.TimeP) {
 	f.Where(p.Field(apitoken.FieldExpiresAt))
@@ -2997,6 +3180,80 @@ func (f *BargainSessionFilter) WhereHasHelpsWith(preds ...predicate.BargainHelp)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BuyerQuotaQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BuyerQuotaQuery builder.
+func (_q *BuyerQuotaQuery) Filter() *BuyerQuotaFilter {
+	return &BuyerQuotaFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BuyerQuotaMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BuyerQuotaMutation builder.
+func (m *BuyerQuotaMutation) Filter() *BuyerQuotaFilter {
+	return &BuyerQuotaFilter{config: m.config, predicateAdder: m}
+}
+
+// BuyerQuotaFilter provides a generic filtering capability at runtime for BuyerQuotaQuery.
+type BuyerQuotaFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BuyerQuotaFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BuyerQuotaFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(buyerquota.FieldID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *BuyerQuotaFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(buyerquota.FieldOrganizationID))
+}
+
+// WhereScope applies the entql string predicate on the scope field.
+func (f *BuyerQuotaFilter) WhereScope(p entql.StringP) {
+	f.Where(p.Field(buyerquota.FieldScope))
+}
+
+// WhereBuyerRef applies the entql string predicate on the buyer_ref field.
+func (f *BuyerQuotaFilter) WhereBuyerRef(p entql.StringP) {
+	f.Where(p.Field(buyerquota.FieldBuyerRef))
+}
+
+// WhereUsed applies the entql int predicate on the used field.
+func (f *BuyerQuotaFilter) WhereUsed(p entql.IntP) {
+	f.Where(p.Field(buyerquota.FieldUsed))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *BuyerQuotaFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *BuyerQuotaFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CampaignQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3025,7 +3282,7 @@ type CampaignFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CampaignFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3109,6 +3366,11 @@ func (f *CampaignFilter) WherePlatformPromotionIds(p entql.BytesP) {
 // WherePlatformCouponIds applies the entql json.RawMessage predicate on the platform_coupon_ids field.
 func (f *CampaignFilter) WherePlatformCouponIds(p entql.BytesP) {
 	f.Where(p.Field(campaign.FieldPlatformCouponIds))
+}
+
+// WhereDiscountReserved applies the entql int64 predicate on the discount_reserved field.
+func (f *CampaignFilter) WhereDiscountReserved(p entql.Int64P) {
+	f.Where(p.Field(campaign.FieldDiscountReserved))
 }
 
 // WhereBudgetAlertedAt applies the entql time.Time predicate on the budget_alerted_at field.
@@ -3235,7 +3497,7 @@ type CasbinRuleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CasbinRuleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3310,7 +3572,7 @@ type CollaborationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CollaborationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3471,7 +3733,7 @@ type ContentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3701,6 +3963,204 @@ func (f *ContentFilter) WhereHasCollaborationsWith(preds ...predicate.Collaborat
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CouponBatchQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CouponBatchQuery builder.
+func (_q *CouponBatchQuery) Filter() *CouponBatchFilter {
+	return &CouponBatchFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CouponBatchMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CouponBatchMutation builder.
+func (m *CouponBatchMutation) Filter() *CouponBatchFilter {
+	return &CouponBatchFilter{config: m.config, predicateAdder: m}
+}
+
+// CouponBatchFilter provides a generic filtering capability at runtime for CouponBatchQuery.
+type CouponBatchFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CouponBatchFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CouponBatchFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CouponBatchFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(couponbatch.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CouponBatchFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(couponbatch.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *CouponBatchFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *CouponBatchFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *CouponBatchFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldCampaignID))
+}
+
+// WhereTotal applies the entql int predicate on the total field.
+func (f *CouponBatchFilter) WhereTotal(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldTotal))
+}
+
+// WhereRemaining applies the entql int predicate on the remaining field.
+func (f *CouponBatchFilter) WhereRemaining(p entql.IntP) {
+	f.Where(p.Field(couponbatch.FieldRemaining))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *CouponBatchFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *CouponBatchFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CouponClaimQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CouponClaimQuery builder.
+func (_q *CouponClaimQuery) Filter() *CouponClaimFilter {
+	return &CouponClaimFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CouponClaimMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CouponClaimMutation builder.
+func (m *CouponClaimMutation) Filter() *CouponClaimFilter {
+	return &CouponClaimFilter{config: m.config, predicateAdder: m}
+}
+
+// CouponClaimFilter provides a generic filtering capability at runtime for CouponClaimQuery.
+type CouponClaimFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CouponClaimFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CouponClaimFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CouponClaimFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(couponclaim.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CouponClaimFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(couponclaim.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *CouponClaimFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *CouponClaimFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *CouponClaimFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldCampaignID))
+}
+
+// WhereBatchID applies the entql int predicate on the batch_id field.
+func (f *CouponClaimFilter) WhereBatchID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldBatchID))
+}
+
+// WhereBuyerRef applies the entql string predicate on the buyer_ref field.
+func (f *CouponClaimFilter) WhereBuyerRef(p entql.StringP) {
+	f.Where(p.Field(couponclaim.FieldBuyerRef))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *CouponClaimFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(couponclaim.FieldState))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *CouponClaimFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(couponclaim.FieldExpiresAt))
+}
+
+// WhereOrderID applies the entql int predicate on the order_id field.
+func (f *CouponClaimFilter) WhereOrderID(p entql.IntP) {
+	f.Where(p.Field(couponclaim.FieldOrderID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *CouponClaimFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(couponclaim.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *CouponClaimFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *CouponClaimFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EngagementMetricQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3729,7 +4189,7 @@ type EngagementMetricFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EngagementMetricFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3847,7 +4307,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3936,6 +4396,224 @@ func (f *ExperimentFilter) WhereHasVariantsWith(preds ...predicate.Content) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FlashReservationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FlashReservationQuery builder.
+func (_q *FlashReservationQuery) Filter() *FlashReservationFilter {
+	return &FlashReservationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FlashReservationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FlashReservationMutation builder.
+func (m *FlashReservationMutation) Filter() *FlashReservationFilter {
+	return &FlashReservationFilter{config: m.config, predicateAdder: m}
+}
+
+// FlashReservationFilter provides a generic filtering capability at runtime for FlashReservationQuery.
+type FlashReservationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FlashReservationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FlashReservationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *FlashReservationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(flashreservation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *FlashReservationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(flashreservation.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *FlashReservationFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *FlashReservationFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *FlashReservationFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldCampaignID))
+}
+
+// WhereSlotID applies the entql int predicate on the slot_id field.
+func (f *FlashReservationFilter) WhereSlotID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldSlotID))
+}
+
+// WhereSlotIndex applies the entql int predicate on the slot_index field.
+func (f *FlashReservationFilter) WhereSlotIndex(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldSlotIndex))
+}
+
+// WhereSkuID applies the entql int predicate on the sku_id field.
+func (f *FlashReservationFilter) WhereSkuID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldSkuID))
+}
+
+// WhereBuyerRef applies the entql string predicate on the buyer_ref field.
+func (f *FlashReservationFilter) WhereBuyerRef(p entql.StringP) {
+	f.Where(p.Field(flashreservation.FieldBuyerRef))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *FlashReservationFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldQuantity))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *FlashReservationFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(flashreservation.FieldState))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *FlashReservationFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(flashreservation.FieldExpiresAt))
+}
+
+// WhereOrderID applies the entql int predicate on the order_id field.
+func (f *FlashReservationFilter) WhereOrderID(p entql.IntP) {
+	f.Where(p.Field(flashreservation.FieldOrderID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *FlashReservationFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(flashreservation.FieldIdempotencyKey))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *FlashReservationFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *FlashReservationFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *FlashSaleSlotQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FlashSaleSlotQuery builder.
+func (_q *FlashSaleSlotQuery) Filter() *FlashSaleSlotFilter {
+	return &FlashSaleSlotFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FlashSaleSlotMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FlashSaleSlotMutation builder.
+func (m *FlashSaleSlotMutation) Filter() *FlashSaleSlotFilter {
+	return &FlashSaleSlotFilter{config: m.config, predicateAdder: m}
+}
+
+// FlashSaleSlotFilter provides a generic filtering capability at runtime for FlashSaleSlotQuery.
+type FlashSaleSlotFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FlashSaleSlotFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FlashSaleSlotFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *FlashSaleSlotFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(flashsaleslot.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *FlashSaleSlotFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(flashsaleslot.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *FlashSaleSlotFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *FlashSaleSlotFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldStoreID))
+}
+
+// WhereCampaignID applies the entql int predicate on the campaign_id field.
+func (f *FlashSaleSlotFilter) WhereCampaignID(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldCampaignID))
+}
+
+// WhereSlotIndex applies the entql int predicate on the slot_index field.
+func (f *FlashSaleSlotFilter) WhereSlotIndex(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldSlotIndex))
+}
+
+// WhereStock applies the entql int predicate on the stock field.
+func (f *FlashSaleSlotFilter) WhereStock(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldStock))
+}
+
+// WhereRemaining applies the entql int predicate on the remaining field.
+func (f *FlashSaleSlotFilter) WhereRemaining(p entql.IntP) {
+	f.Where(p.Field(flashsaleslot.FieldRemaining))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *FlashSaleSlotFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *FlashSaleSlotFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *GroupBuyMemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3964,7 +4642,7 @@ type GroupBuyMemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GroupBuyMemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4087,7 +4765,7 @@ type GroupBuyTeamFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GroupBuyTeamFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4297,7 +4975,7 @@ type InsightSettingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightSettingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4371,7 +5049,7 @@ type InsightTargetFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InsightTargetFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4460,7 +5138,7 @@ type KOLPartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLPartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4602,7 +5280,7 @@ type KOLSettlementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KOLSettlementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4745,7 +5423,7 @@ type KnownAddressFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KnownAddressFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4805,7 +5483,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4865,7 +5543,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4958,7 +5636,7 @@ type MetricSnapshotFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MetricSnapshotFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5101,7 +5779,7 @@ type OrderFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5155,6 +5833,11 @@ func (f *OrderFilter) WhereTotal(p entql.Int64P) {
 // WherePaid applies the entql int64 predicate on the paid field.
 func (f *OrderFilter) WherePaid(p entql.Int64P) {
 	f.Where(p.Field(order.FieldPaid))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *OrderFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(order.FieldIdempotencyKey))
 }
 
 // WhereBuyerRef applies the entql string predicate on the buyer_ref field.
@@ -5273,7 +5956,7 @@ type OrderLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrderLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5332,6 +6015,11 @@ func (f *OrderLineFilter) WhereUnitPrice(p entql.Int64P) {
 // WhereTotal applies the entql int64 predicate on the total field.
 func (f *OrderLineFilter) WhereTotal(p entql.Int64P) {
 	f.Where(p.Field(orderline.FieldTotal))
+}
+
+// WhereDiscountShares applies the entql json.RawMessage predicate on the discount_shares field.
+func (f *OrderLineFilter) WhereDiscountShares(p entql.BytesP) {
+	f.Where(p.Field(orderline.FieldDiscountShares))
 }
 
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
@@ -5405,7 +6093,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5564,7 +6252,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5717,7 +6405,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5897,7 +6585,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6034,7 +6722,7 @@ type SKUSalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUSalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6118,7 +6806,7 @@ type SalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6222,7 +6910,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6311,7 +6999,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6553,7 +7241,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6691,7 +7379,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6864,7 +7552,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6978,7 +7666,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7136,7 +7824,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

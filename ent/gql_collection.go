@@ -20,8 +20,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
@@ -127,6 +129,11 @@ func (_q *APITokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[apitoken.FieldCreatedByID]; !ok {
 				selectedFields = append(selectedFields, apitoken.FieldCreatedByID)
 				fieldSeen[apitoken.FieldCreatedByID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[apitoken.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldStoreID)
+				fieldSeen[apitoken.FieldStoreID] = struct{}{}
 			}
 		case "expiresAt":
 			if _, ok := fieldSeen[apitoken.FieldExpiresAt]; !ok {
@@ -1458,6 +1465,11 @@ func (_q *CampaignQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, campaign.FieldPlatformCouponIds)
 				fieldSeen[campaign.FieldPlatformCouponIds] = struct{}{}
 			}
+		case "discountReserved":
+			if _, ok := fieldSeen[campaign.FieldDiscountReserved]; !ok {
+				selectedFields = append(selectedFields, campaign.FieldDiscountReserved)
+				fieldSeen[campaign.FieldDiscountReserved] = struct{}{}
+			}
 		case "budgetAlertedAt":
 			if _, ok := fieldSeen[campaign.FieldBudgetAlertedAt]; !ok {
 				selectedFields = append(selectedFields, campaign.FieldBudgetAlertedAt)
@@ -2216,6 +2228,152 @@ func newContentPaginateArgs(rv map[string]any) *contentPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CouponClaimQuery) CollectFields(ctx context.Context, satisfies ...string) (*CouponClaimQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CouponClaimQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(couponclaim.Columns))
+		selectedFields = []string{couponclaim.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[couponclaim.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldOrganizationID)
+				fieldSeen[couponclaim.FieldOrganizationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[couponclaim.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldCreatedAt)
+				fieldSeen[couponclaim.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[couponclaim.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldUpdatedAt)
+				fieldSeen[couponclaim.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[couponclaim.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldOrganizationID)
+				fieldSeen[couponclaim.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[couponclaim.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldStoreID)
+				fieldSeen[couponclaim.FieldStoreID] = struct{}{}
+			}
+		case "campaignID":
+			if _, ok := fieldSeen[couponclaim.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldCampaignID)
+				fieldSeen[couponclaim.FieldCampaignID] = struct{}{}
+			}
+		case "buyerRef":
+			if _, ok := fieldSeen[couponclaim.FieldBuyerRef]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldBuyerRef)
+				fieldSeen[couponclaim.FieldBuyerRef] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[couponclaim.FieldState]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldState)
+				fieldSeen[couponclaim.FieldState] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[couponclaim.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldExpiresAt)
+				fieldSeen[couponclaim.FieldExpiresAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[couponclaim.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldOrderID)
+				fieldSeen[couponclaim.FieldOrderID] = struct{}{}
+			}
+		case "idempotencyKey":
+			if _, ok := fieldSeen[couponclaim.FieldIdempotencyKey]; !ok {
+				selectedFields = append(selectedFields, couponclaim.FieldIdempotencyKey)
+				fieldSeen[couponclaim.FieldIdempotencyKey] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type couponclaimPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CouponClaimPaginateOption
+}
+
+func newCouponClaimPaginateArgs(rv map[string]any) *couponclaimPaginateArgs {
+	args := &couponclaimPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CouponClaimOrder{Field: &CouponClaimOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCouponClaimOrder(order))
+			}
+		case *CouponClaimOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCouponClaimOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *EngagementMetricQuery) CollectFields(ctx context.Context, satisfies ...string) (*EngagementMetricQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2543,6 +2701,167 @@ func newExperimentPaginateArgs(rv map[string]any) *experimentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ExperimentWhereInput); ok {
 		args.opts = append(args.opts, WithExperimentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FlashReservationQuery) CollectFields(ctx context.Context, satisfies ...string) (*FlashReservationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FlashReservationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(flashreservation.Columns))
+		selectedFields = []string{flashreservation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[flashreservation.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldOrganizationID)
+				fieldSeen[flashreservation.FieldOrganizationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[flashreservation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldCreatedAt)
+				fieldSeen[flashreservation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[flashreservation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldUpdatedAt)
+				fieldSeen[flashreservation.FieldUpdatedAt] = struct{}{}
+			}
+		case "organizationID":
+			if _, ok := fieldSeen[flashreservation.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldOrganizationID)
+				fieldSeen[flashreservation.FieldOrganizationID] = struct{}{}
+			}
+		case "storeID":
+			if _, ok := fieldSeen[flashreservation.FieldStoreID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldStoreID)
+				fieldSeen[flashreservation.FieldStoreID] = struct{}{}
+			}
+		case "campaignID":
+			if _, ok := fieldSeen[flashreservation.FieldCampaignID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldCampaignID)
+				fieldSeen[flashreservation.FieldCampaignID] = struct{}{}
+			}
+		case "slotIndex":
+			if _, ok := fieldSeen[flashreservation.FieldSlotIndex]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldSlotIndex)
+				fieldSeen[flashreservation.FieldSlotIndex] = struct{}{}
+			}
+		case "skuID":
+			if _, ok := fieldSeen[flashreservation.FieldSkuID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldSkuID)
+				fieldSeen[flashreservation.FieldSkuID] = struct{}{}
+			}
+		case "buyerRef":
+			if _, ok := fieldSeen[flashreservation.FieldBuyerRef]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldBuyerRef)
+				fieldSeen[flashreservation.FieldBuyerRef] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[flashreservation.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldQuantity)
+				fieldSeen[flashreservation.FieldQuantity] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[flashreservation.FieldState]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldState)
+				fieldSeen[flashreservation.FieldState] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[flashreservation.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldExpiresAt)
+				fieldSeen[flashreservation.FieldExpiresAt] = struct{}{}
+			}
+		case "orderID":
+			if _, ok := fieldSeen[flashreservation.FieldOrderID]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldOrderID)
+				fieldSeen[flashreservation.FieldOrderID] = struct{}{}
+			}
+		case "idempotencyKey":
+			if _, ok := fieldSeen[flashreservation.FieldIdempotencyKey]; !ok {
+				selectedFields = append(selectedFields, flashreservation.FieldIdempotencyKey)
+				fieldSeen[flashreservation.FieldIdempotencyKey] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type flashreservationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FlashReservationPaginateOption
+}
+
+func newFlashReservationPaginateArgs(rv map[string]any) *flashreservationPaginateArgs {
+	args := &flashreservationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &FlashReservationOrder{Field: &FlashReservationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithFlashReservationOrder(order))
+			}
+		case *FlashReservationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithFlashReservationOrder(v))
+			}
+		}
 	}
 	return args
 }
@@ -4250,6 +4569,11 @@ func (_q *OrderLineQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[orderline.FieldTotal]; !ok {
 				selectedFields = append(selectedFields, orderline.FieldTotal)
 				fieldSeen[orderline.FieldTotal] = struct{}{}
+			}
+		case "discountShares":
+			if _, ok := fieldSeen[orderline.FieldDiscountShares]; !ok {
+				selectedFields = append(selectedFields, orderline.FieldDiscountShares)
+				fieldSeen[orderline.FieldDiscountShares] = struct{}{}
 			}
 		case "id":
 		case "__typename":

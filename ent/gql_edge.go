@@ -275,6 +275,14 @@ func (_m *Content) Collaborations(
 	return _m.QueryCollaborations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *CouponClaim) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *EngagementMetric) Organization(ctx context.Context) (*Organization, error) {
 	result, err := _m.Edges.OrganizationOrErr()
 	if IsNotLoaded(err) {
@@ -315,6 +323,14 @@ func (_m *Experiment) Variants(ctx context.Context) (result []*Content, err erro
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryVariants().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *FlashReservation) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
 	}
 	return result, err
 }

@@ -20,8 +20,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/internal"
@@ -98,6 +100,11 @@ var contentImplementors = []string{"Content", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Content) IsNode() {}
 
+var couponclaimImplementors = []string{"CouponClaim", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CouponClaim) IsNode() {}
+
 var engagementmetricImplementors = []string{"EngagementMetric", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -107,6 +114,11 @@ var experimentImplementors = []string{"Experiment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Experiment) IsNode() {}
+
+var flashreservationImplementors = []string{"FlashReservation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*FlashReservation) IsNode() {}
 
 var groupbuymemberImplementors = []string{"GroupBuyMember", "Node"}
 
@@ -365,6 +377,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case couponclaim.Table:
+		query := c.CouponClaim.Query().
+			Where(couponclaim.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, couponclaimImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case engagementmetric.Table:
 		query := c.EngagementMetric.Query().
 			Where(engagementmetric.ID(id))
@@ -379,6 +400,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(experiment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, experimentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case flashreservation.Table:
+		query := c.FlashReservation.Query().
+			Where(flashreservation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, flashreservationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -778,6 +808,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case couponclaim.Table:
+		query := c.CouponClaim.Query().
+			Where(couponclaim.IDIn(ids...))
+		query, err := query.CollectFields(ctx, couponclaimImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case engagementmetric.Table:
 		query := c.EngagementMetric.Query().
 			Where(engagementmetric.IDIn(ids...))
@@ -798,6 +844,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Experiment.Query().
 			Where(experiment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, experimentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case flashreservation.Table:
+		query := c.FlashReservation.Query().
+			Where(flashreservation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, flashreservationImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -24,8 +24,10 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/kolpartner"
@@ -3861,6 +3863,320 @@ func (_m *Content) ToEdge(order *ContentOrder) *ContentEdge {
 	}
 }
 
+// CouponClaimEdge is the edge representation of CouponClaim.
+type CouponClaimEdge struct {
+	Node   *CouponClaim `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// CouponClaimConnection is the connection containing edges to CouponClaim.
+type CouponClaimConnection struct {
+	Edges      []*CouponClaimEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *CouponClaimConnection) build(nodes []*CouponClaim, pager *couponclaimPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CouponClaim
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CouponClaim {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CouponClaim {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CouponClaimEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CouponClaimEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CouponClaimPaginateOption enables pagination customization.
+type CouponClaimPaginateOption func(*couponclaimPager) error
+
+// WithCouponClaimOrder configures pagination ordering.
+func WithCouponClaimOrder(order *CouponClaimOrder) CouponClaimPaginateOption {
+	if order == nil {
+		order = DefaultCouponClaimOrder
+	}
+	o := *order
+	return func(pager *couponclaimPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCouponClaimOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCouponClaimFilter configures pagination filter.
+func WithCouponClaimFilter(filter func(*CouponClaimQuery) (*CouponClaimQuery, error)) CouponClaimPaginateOption {
+	return func(pager *couponclaimPager) error {
+		if filter == nil {
+			return errors.New("CouponClaimQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type couponclaimPager struct {
+	reverse bool
+	order   *CouponClaimOrder
+	filter  func(*CouponClaimQuery) (*CouponClaimQuery, error)
+}
+
+func newCouponClaimPager(opts []CouponClaimPaginateOption, reverse bool) (*couponclaimPager, error) {
+	pager := &couponclaimPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCouponClaimOrder
+	}
+	return pager, nil
+}
+
+func (p *couponclaimPager) applyFilter(query *CouponClaimQuery) (*CouponClaimQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *couponclaimPager) toCursor(_m *CouponClaim) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *couponclaimPager) applyCursors(query *CouponClaimQuery, after, before *Cursor) (*CouponClaimQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCouponClaimOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *couponclaimPager) applyOrder(query *CouponClaimQuery) *CouponClaimQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCouponClaimOrder.Field {
+		query = query.Order(DefaultCouponClaimOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *couponclaimPager) orderExpr(query *CouponClaimQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCouponClaimOrder.Field {
+			b.Comma().Ident(DefaultCouponClaimOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CouponClaim.
+func (_m *CouponClaimQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CouponClaimPaginateOption,
+) (*CouponClaimConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCouponClaimPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CouponClaimConnection{Edges: []*CouponClaimEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CouponClaimOrderFieldCreatedAt orders CouponClaim by created_at.
+	CouponClaimOrderFieldCreatedAt = &CouponClaimOrderField{
+		Value: func(_m *CouponClaim) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: couponclaim.FieldCreatedAt,
+		toTerm: couponclaim.ByCreatedAt,
+		toCursor: func(_m *CouponClaim) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CouponClaimOrderFieldUpdatedAt orders CouponClaim by updated_at.
+	CouponClaimOrderFieldUpdatedAt = &CouponClaimOrderField{
+		Value: func(_m *CouponClaim) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: couponclaim.FieldUpdatedAt,
+		toTerm: couponclaim.ByUpdatedAt,
+		toCursor: func(_m *CouponClaim) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CouponClaimOrderField) String() string {
+	var str string
+	switch f.column {
+	case CouponClaimOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CouponClaimOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CouponClaimOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CouponClaimOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CouponClaimOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CouponClaimOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CouponClaimOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CouponClaimOrderField", str)
+	}
+	return nil
+}
+
+// CouponClaimOrderField defines the ordering field of CouponClaim.
+type CouponClaimOrderField struct {
+	// Value extracts the ordering value from the given CouponClaim.
+	Value    func(*CouponClaim) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) couponclaim.OrderOption
+	toCursor func(*CouponClaim) Cursor
+}
+
+// CouponClaimOrder defines the ordering of CouponClaim.
+type CouponClaimOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *CouponClaimOrderField `json:"field"`
+}
+
+// DefaultCouponClaimOrder is the default ordering of CouponClaim.
+var DefaultCouponClaimOrder = &CouponClaimOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CouponClaimOrderField{
+		Value: func(_m *CouponClaim) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: couponclaim.FieldID,
+		toTerm: couponclaim.ByID,
+		toCursor: func(_m *CouponClaim) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CouponClaim into CouponClaimEdge.
+func (_m *CouponClaim) ToEdge(order *CouponClaimOrder) *CouponClaimEdge {
+	if order == nil {
+		order = DefaultCouponClaimOrder
+	}
+	return &CouponClaimEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // EngagementMetricEdge is the edge representation of EngagementMetric.
 type EngagementMetricEdge struct {
 	Node   *EngagementMetric `json:"node"`
@@ -4556,6 +4872,320 @@ func (_m *Experiment) ToEdge(order *ExperimentOrder) *ExperimentEdge {
 		order = DefaultExperimentOrder
 	}
 	return &ExperimentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// FlashReservationEdge is the edge representation of FlashReservation.
+type FlashReservationEdge struct {
+	Node   *FlashReservation `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// FlashReservationConnection is the connection containing edges to FlashReservation.
+type FlashReservationConnection struct {
+	Edges      []*FlashReservationEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *FlashReservationConnection) build(nodes []*FlashReservation, pager *flashreservationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *FlashReservation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *FlashReservation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *FlashReservation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FlashReservationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FlashReservationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FlashReservationPaginateOption enables pagination customization.
+type FlashReservationPaginateOption func(*flashreservationPager) error
+
+// WithFlashReservationOrder configures pagination ordering.
+func WithFlashReservationOrder(order *FlashReservationOrder) FlashReservationPaginateOption {
+	if order == nil {
+		order = DefaultFlashReservationOrder
+	}
+	o := *order
+	return func(pager *flashreservationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultFlashReservationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithFlashReservationFilter configures pagination filter.
+func WithFlashReservationFilter(filter func(*FlashReservationQuery) (*FlashReservationQuery, error)) FlashReservationPaginateOption {
+	return func(pager *flashreservationPager) error {
+		if filter == nil {
+			return errors.New("FlashReservationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type flashreservationPager struct {
+	reverse bool
+	order   *FlashReservationOrder
+	filter  func(*FlashReservationQuery) (*FlashReservationQuery, error)
+}
+
+func newFlashReservationPager(opts []FlashReservationPaginateOption, reverse bool) (*flashreservationPager, error) {
+	pager := &flashreservationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultFlashReservationOrder
+	}
+	return pager, nil
+}
+
+func (p *flashreservationPager) applyFilter(query *FlashReservationQuery) (*FlashReservationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *flashreservationPager) toCursor(_m *FlashReservation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *flashreservationPager) applyCursors(query *FlashReservationQuery, after, before *Cursor) (*FlashReservationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultFlashReservationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *flashreservationPager) applyOrder(query *FlashReservationQuery) *FlashReservationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultFlashReservationOrder.Field {
+		query = query.Order(DefaultFlashReservationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *flashreservationPager) orderExpr(query *FlashReservationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultFlashReservationOrder.Field {
+			b.Comma().Ident(DefaultFlashReservationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to FlashReservation.
+func (_m *FlashReservationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FlashReservationPaginateOption,
+) (*FlashReservationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFlashReservationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FlashReservationConnection{Edges: []*FlashReservationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FlashReservationOrderFieldCreatedAt orders FlashReservation by created_at.
+	FlashReservationOrderFieldCreatedAt = &FlashReservationOrderField{
+		Value: func(_m *FlashReservation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: flashreservation.FieldCreatedAt,
+		toTerm: flashreservation.ByCreatedAt,
+		toCursor: func(_m *FlashReservation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FlashReservationOrderFieldUpdatedAt orders FlashReservation by updated_at.
+	FlashReservationOrderFieldUpdatedAt = &FlashReservationOrderField{
+		Value: func(_m *FlashReservation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: flashreservation.FieldUpdatedAt,
+		toTerm: flashreservation.ByUpdatedAt,
+		toCursor: func(_m *FlashReservation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FlashReservationOrderField) String() string {
+	var str string
+	switch f.column {
+	case FlashReservationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FlashReservationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FlashReservationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FlashReservationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FlashReservationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FlashReservationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FlashReservationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid FlashReservationOrderField", str)
+	}
+	return nil
+}
+
+// FlashReservationOrderField defines the ordering field of FlashReservation.
+type FlashReservationOrderField struct {
+	// Value extracts the ordering value from the given FlashReservation.
+	Value    func(*FlashReservation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) flashreservation.OrderOption
+	toCursor func(*FlashReservation) Cursor
+}
+
+// FlashReservationOrder defines the ordering of FlashReservation.
+type FlashReservationOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *FlashReservationOrderField `json:"field"`
+}
+
+// DefaultFlashReservationOrder is the default ordering of FlashReservation.
+var DefaultFlashReservationOrder = &FlashReservationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FlashReservationOrderField{
+		Value: func(_m *FlashReservation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: flashreservation.FieldID,
+		toTerm: flashreservation.ByID,
+		toCursor: func(_m *FlashReservation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts FlashReservation into FlashReservationEdge.
+func (_m *FlashReservation) ToEdge(order *FlashReservationOrder) *FlashReservationEdge {
+	if order == nil {
+		order = DefaultFlashReservationOrder
+	}
+	return &FlashReservationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -134,6 +134,18 @@ type APITokenWhereInput struct {
 	CreatedByIDIn    []int `json:"createdByIDIn,omitempty"`
 	CreatedByIDNotIn []int `json:"createdByIDNotIn,omitempty"`
 
+	// "store_id" field predicates.
+	StoreID       *int  `json:"storeID,omitempty"`
+	StoreIDNEQ    *int  `json:"storeIDNEQ,omitempty"`
+	StoreIDIn     []int `json:"storeIDIn,omitempty"`
+	StoreIDNotIn  []int `json:"storeIDNotIn,omitempty"`
+	StoreIDGT     *int  `json:"storeIDGT,omitempty"`
+	StoreIDGTE    *int  `json:"storeIDGTE,omitempty"`
+	StoreIDLT     *int  `json:"storeIDLT,omitempty"`
+	StoreIDLTE    *int  `json:"storeIDLTE,omitempty"`
+	StoreIDIsNil  bool  `json:"storeIDIsNil,omitempty"`
+	StoreIDNotNil bool  `json:"storeIDNotNil,omitempty"`
+
 	// "expires_at" field predicates.
 	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
 	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
@@ -462,6 +474,36 @@ func (i *APITokenWhereInput) P() (predicate.APIToken, error) {
 	}
 	if len(i.CreatedByIDNotIn) > 0 {
 		predicates = append(predicates, apitoken.CreatedByIDNotIn(i.CreatedByIDNotIn...))
+	}
+	if i.StoreID != nil {
+		predicates = append(predicates, apitoken.StoreIDEQ(*i.StoreID))
+	}
+	if i.StoreIDNEQ != nil {
+		predicates = append(predicates, apitoken.StoreIDNEQ(*i.StoreIDNEQ))
+	}
+	if len(i.StoreIDIn) > 0 {
+		predicates = append(predicates, apitoken.StoreIDIn(i.StoreIDIn...))
+	}
+	if len(i.StoreIDNotIn) > 0 {
+		predicates = append(predicates, apitoken.StoreIDNotIn(i.StoreIDNotIn...))
+	}
+	if i.StoreIDGT != nil {
+		predicates = append(predicates, apitoken.StoreIDGT(*i.StoreIDGT))
+	}
+	if i.StoreIDGTE != nil {
+		predicates = append(predicates, apitoken.StoreIDGTE(*i.StoreIDGTE))
+	}
+	if i.StoreIDLT != nil {
+		predicates = append(predicates, apitoken.StoreIDLT(*i.StoreIDLT))
+	}
+	if i.StoreIDLTE != nil {
+		predicates = append(predicates, apitoken.StoreIDLTE(*i.StoreIDLTE))
+	}
+	if i.StoreIDIsNil {
+		predicates = append(predicates, apitoken.StoreIDIsNil())
+	}
+	if i.StoreIDNotNil {
+		predicates = append(predicates, apitoken.StoreIDNotNil())
 	}
 	if i.ExpiresAt != nil {
 		predicates = append(predicates, apitoken.ExpiresAtEQ(*i.ExpiresAt))

@@ -18,12 +18,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -70,12 +75,17 @@ const (
 	TypeAuditEvent         = "AuditEvent"
 	TypeBargainHelp        = "BargainHelp"
 	TypeBargainSession     = "BargainSession"
+	TypeBuyerQuota         = "BuyerQuota"
 	TypeCampaign           = "Campaign"
 	TypeCasbinRule         = "CasbinRule"
 	TypeCollaboration      = "Collaboration"
 	TypeContent            = "Content"
+	TypeCouponBatch        = "CouponBatch"
+	TypeCouponClaim        = "CouponClaim"
 	TypeEngagementMetric   = "EngagementMetric"
 	TypeExperiment         = "Experiment"
+	TypeFlashReservation   = "FlashReservation"
+	TypeFlashSaleSlot      = "FlashSaleSlot"
 	TypeGroupBuyMember     = "GroupBuyMember"
 	TypeGroupBuyTeam       = "GroupBuyTeam"
 	TypeInsightSetting     = "InsightSetting"
@@ -115,6 +125,8 @@ type APITokenMutation struct {
 	prefix              *string
 	token_hash          *[]byte
 	role                *string
+	store_id            *int
+	addstore_id         *int
 	expires_at          *time.Time
 	last_used_at        *time.Time
 	revoked_at          *time.Time
@@ -514,6 +526,76 @@ func (m *APITokenMutation) ResetCreatedByID() {
 	m.created_by = nil
 }
 
+// SetStoreID sets the "store_id" field.
+func (m *APITokenMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *APITokenMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the APIToken entity.
+// If the APIToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APITokenMutation) OldStoreID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *APITokenMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *APITokenMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStoreID clears the value of the "store_id" field.
+func (m *APITokenMutation) ClearStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+	m.clearedFields[apitoken.FieldStoreID] = struct{}{}
+}
+
+// StoreIDCleared returns if the "store_id" field was cleared in this mutation.
+func (m *APITokenMutation) StoreIDCleared() bool {
+	_, ok := m.clearedFields[apitoken.FieldStoreID]
+	return ok
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *APITokenMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+	delete(m.clearedFields, apitoken.FieldStoreID)
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (m *APITokenMutation) SetExpiresAt(t time.Time) {
 	m.expires_at = &t
@@ -749,7 +831,7 @@ func (m *APITokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APITokenMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, apitoken.FieldCreatedAt)
 	}
@@ -773,6 +855,9 @@ func (m *APITokenMutation) Fields() []string {
 	}
 	if m.created_by != nil {
 		fields = append(fields, apitoken.FieldCreatedByID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, apitoken.FieldStoreID)
 	}
 	if m.expires_at != nil {
 		fields = append(fields, apitoken.FieldExpiresAt)
@@ -807,6 +892,8 @@ func (m *APITokenMutation) Field(name string) (ent.Value, bool) {
 		return m.Role()
 	case apitoken.FieldCreatedByID:
 		return m.CreatedByID()
+	case apitoken.FieldStoreID:
+		return m.StoreID()
 	case apitoken.FieldExpiresAt:
 		return m.ExpiresAt()
 	case apitoken.FieldLastUsedAt:
@@ -838,6 +925,8 @@ func (m *APITokenMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldRole(ctx)
 	case apitoken.FieldCreatedByID:
 		return m.OldCreatedByID(ctx)
+	case apitoken.FieldStoreID:
+		return m.OldStoreID(ctx)
 	case apitoken.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
 	case apitoken.FieldLastUsedAt:
@@ -909,6 +998,13 @@ func (m *APITokenMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreatedByID(v)
 		return nil
+	case apitoken.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
 	case apitoken.FieldExpiresAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -938,6 +1034,9 @@ func (m *APITokenMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *APITokenMutation) AddedFields() []string {
 	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, apitoken.FieldStoreID)
+	}
 	return fields
 }
 
@@ -946,6 +1045,8 @@ func (m *APITokenMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *APITokenMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case apitoken.FieldStoreID:
+		return m.AddedStoreID()
 	}
 	return nil, false
 }
@@ -955,6 +1056,13 @@ func (m *APITokenMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *APITokenMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case apitoken.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown APIToken numeric field %s", name)
 }
@@ -963,6 +1071,9 @@ func (m *APITokenMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *APITokenMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(apitoken.FieldStoreID) {
+		fields = append(fields, apitoken.FieldStoreID)
+	}
 	if m.FieldCleared(apitoken.FieldExpiresAt) {
 		fields = append(fields, apitoken.FieldExpiresAt)
 	}
@@ -986,6 +1097,9 @@ func (m *APITokenMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *APITokenMutation) ClearField(name string) error {
 	switch name {
+	case apitoken.FieldStoreID:
+		m.ClearStoreID()
+		return nil
 	case apitoken.FieldExpiresAt:
 		m.ClearExpiresAt()
 		return nil
@@ -1026,6 +1140,9 @@ func (m *APITokenMutation) ResetField(name string) error {
 		return nil
 	case apitoken.FieldCreatedByID:
 		m.ResetCreatedByID()
+		return nil
+	case apitoken.FieldStoreID:
+		m.ResetStoreID()
 		return nil
 	case apitoken.FieldExpiresAt:
 		m.ResetExpiresAt()
@@ -8425,6 +8542,584 @@ func (m *BargainSessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown BargainSession edge %s", name)
 }
 
+// BuyerQuotaMutation represents an operation that mutates the BuyerQuota nodes in the graph.
+type BuyerQuotaMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	scope               *string
+	buyer_ref           *string
+	used                *int
+	addused             *int
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*BuyerQuota, error)
+	predicates          []predicate.BuyerQuota
+}
+
+var _ ent.Mutation = (*BuyerQuotaMutation)(nil)
+
+// buyerquotaOption allows management of the mutation configuration using functional options.
+type buyerquotaOption func(*BuyerQuotaMutation)
+
+// newBuyerQuotaMutation creates new mutation for the BuyerQuota entity.
+func newBuyerQuotaMutation(c config, op Op, opts ...buyerquotaOption) *BuyerQuotaMutation {
+	m := &BuyerQuotaMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBuyerQuota,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBuyerQuotaID sets the ID field of the mutation.
+func withBuyerQuotaID(id int) buyerquotaOption {
+	return func(m *BuyerQuotaMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BuyerQuota
+		)
+		m.oldValue = func(ctx context.Context) (*BuyerQuota, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BuyerQuota.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBuyerQuota sets the old BuyerQuota of the mutation.
+func withBuyerQuota(node *BuyerQuota) buyerquotaOption {
+	return func(m *BuyerQuotaMutation) {
+		m.oldValue = func(context.Context) (*BuyerQuota, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BuyerQuotaMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BuyerQuotaMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BuyerQuotaMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BuyerQuotaMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BuyerQuota.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *BuyerQuotaMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *BuyerQuotaMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the BuyerQuota entity.
+// If the BuyerQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BuyerQuotaMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *BuyerQuotaMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetScope sets the "scope" field.
+func (m *BuyerQuotaMutation) SetScope(s string) {
+	m.scope = &s
+}
+
+// Scope returns the value of the "scope" field in the mutation.
+func (m *BuyerQuotaMutation) Scope() (r string, exists bool) {
+	v := m.scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScope returns the old "scope" field's value of the BuyerQuota entity.
+// If the BuyerQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BuyerQuotaMutation) OldScope(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScope: %w", err)
+	}
+	return oldValue.Scope, nil
+}
+
+// ResetScope resets all changes to the "scope" field.
+func (m *BuyerQuotaMutation) ResetScope() {
+	m.scope = nil
+}
+
+// SetBuyerRef sets the "buyer_ref" field.
+func (m *BuyerQuotaMutation) SetBuyerRef(s string) {
+	m.buyer_ref = &s
+}
+
+// BuyerRef returns the value of the "buyer_ref" field in the mutation.
+func (m *BuyerQuotaMutation) BuyerRef() (r string, exists bool) {
+	v := m.buyer_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyerRef returns the old "buyer_ref" field's value of the BuyerQuota entity.
+// If the BuyerQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BuyerQuotaMutation) OldBuyerRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyerRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyerRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyerRef: %w", err)
+	}
+	return oldValue.BuyerRef, nil
+}
+
+// ResetBuyerRef resets all changes to the "buyer_ref" field.
+func (m *BuyerQuotaMutation) ResetBuyerRef() {
+	m.buyer_ref = nil
+}
+
+// SetUsed sets the "used" field.
+func (m *BuyerQuotaMutation) SetUsed(i int) {
+	m.used = &i
+	m.addused = nil
+}
+
+// Used returns the value of the "used" field in the mutation.
+func (m *BuyerQuotaMutation) Used() (r int, exists bool) {
+	v := m.used
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsed returns the old "used" field's value of the BuyerQuota entity.
+// If the BuyerQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BuyerQuotaMutation) OldUsed(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsed: %w", err)
+	}
+	return oldValue.Used, nil
+}
+
+// AddUsed adds i to the "used" field.
+func (m *BuyerQuotaMutation) AddUsed(i int) {
+	if m.addused != nil {
+		*m.addused += i
+	} else {
+		m.addused = &i
+	}
+}
+
+// AddedUsed returns the value that was added to the "used" field in this mutation.
+func (m *BuyerQuotaMutation) AddedUsed() (r int, exists bool) {
+	v := m.addused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsed resets all changes to the "used" field.
+func (m *BuyerQuotaMutation) ResetUsed() {
+	m.used = nil
+	m.addused = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *BuyerQuotaMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[buyerquota.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *BuyerQuotaMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *BuyerQuotaMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *BuyerQuotaMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the BuyerQuotaMutation builder.
+func (m *BuyerQuotaMutation) Where(ps ...predicate.BuyerQuota) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BuyerQuotaMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BuyerQuotaMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BuyerQuota, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BuyerQuotaMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BuyerQuotaMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BuyerQuota).
+func (m *BuyerQuotaMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BuyerQuotaMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.organization != nil {
+		fields = append(fields, buyerquota.FieldOrganizationID)
+	}
+	if m.scope != nil {
+		fields = append(fields, buyerquota.FieldScope)
+	}
+	if m.buyer_ref != nil {
+		fields = append(fields, buyerquota.FieldBuyerRef)
+	}
+	if m.used != nil {
+		fields = append(fields, buyerquota.FieldUsed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BuyerQuotaMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case buyerquota.FieldOrganizationID:
+		return m.OrganizationID()
+	case buyerquota.FieldScope:
+		return m.Scope()
+	case buyerquota.FieldBuyerRef:
+		return m.BuyerRef()
+	case buyerquota.FieldUsed:
+		return m.Used()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BuyerQuotaMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case buyerquota.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case buyerquota.FieldScope:
+		return m.OldScope(ctx)
+	case buyerquota.FieldBuyerRef:
+		return m.OldBuyerRef(ctx)
+	case buyerquota.FieldUsed:
+		return m.OldUsed(ctx)
+	}
+	return nil, fmt.Errorf("unknown BuyerQuota field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BuyerQuotaMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case buyerquota.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case buyerquota.FieldScope:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScope(v)
+		return nil
+	case buyerquota.FieldBuyerRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyerRef(v)
+		return nil
+	case buyerquota.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BuyerQuota field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BuyerQuotaMutation) AddedFields() []string {
+	var fields []string
+	if m.addused != nil {
+		fields = append(fields, buyerquota.FieldUsed)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BuyerQuotaMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case buyerquota.FieldUsed:
+		return m.AddedUsed()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BuyerQuotaMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case buyerquota.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BuyerQuota numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BuyerQuotaMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BuyerQuotaMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BuyerQuotaMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown BuyerQuota nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BuyerQuotaMutation) ResetField(name string) error {
+	switch name {
+	case buyerquota.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case buyerquota.FieldScope:
+		m.ResetScope()
+		return nil
+	case buyerquota.FieldBuyerRef:
+		m.ResetBuyerRef()
+		return nil
+	case buyerquota.FieldUsed:
+		m.ResetUsed()
+		return nil
+	}
+	return fmt.Errorf("unknown BuyerQuota field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BuyerQuotaMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, buyerquota.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BuyerQuotaMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case buyerquota.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BuyerQuotaMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BuyerQuotaMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BuyerQuotaMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, buyerquota.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BuyerQuotaMutation) EdgeCleared(name string) bool {
+	switch name {
+	case buyerquota.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BuyerQuotaMutation) ClearEdge(name string) error {
+	switch name {
+	case buyerquota.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown BuyerQuota unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BuyerQuotaMutation) ResetEdge(name string) error {
+	switch name {
+	case buyerquota.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown BuyerQuota edge %s", name)
+}
+
 // CampaignMutation represents an operation that mutates the Campaign nodes in the graph.
 type CampaignMutation struct {
 	config
@@ -8450,6 +9145,8 @@ type CampaignMutation struct {
 	appendplatform_promotion_ids []string
 	platform_coupon_ids          *[]string
 	appendplatform_coupon_ids    []string
+	discount_reserved            *schematype.Money
+	adddiscount_reserved         *schematype.Money
 	budget_alerted_at            *time.Time
 	exclusive                    *bool
 	threshold_basis              *campaign.ThresholdBasis
@@ -9259,6 +9956,62 @@ func (m *CampaignMutation) ResetPlatformCouponIds() {
 	delete(m.clearedFields, campaign.FieldPlatformCouponIds)
 }
 
+// SetDiscountReserved sets the "discount_reserved" field.
+func (m *CampaignMutation) SetDiscountReserved(s schematype.Money) {
+	m.discount_reserved = &s
+	m.adddiscount_reserved = nil
+}
+
+// DiscountReserved returns the value of the "discount_reserved" field in the mutation.
+func (m *CampaignMutation) DiscountReserved() (r schematype.Money, exists bool) {
+	v := m.discount_reserved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountReserved returns the old "discount_reserved" field's value of the Campaign entity.
+// If the Campaign object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CampaignMutation) OldDiscountReserved(ctx context.Context) (v schematype.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountReserved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountReserved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountReserved: %w", err)
+	}
+	return oldValue.DiscountReserved, nil
+}
+
+// AddDiscountReserved adds s to the "discount_reserved" field.
+func (m *CampaignMutation) AddDiscountReserved(s schematype.Money) {
+	if m.adddiscount_reserved != nil {
+		*m.adddiscount_reserved += s
+	} else {
+		m.adddiscount_reserved = &s
+	}
+}
+
+// AddedDiscountReserved returns the value that was added to the "discount_reserved" field in this mutation.
+func (m *CampaignMutation) AddedDiscountReserved() (r schematype.Money, exists bool) {
+	v := m.adddiscount_reserved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscountReserved resets all changes to the "discount_reserved" field.
+func (m *CampaignMutation) ResetDiscountReserved() {
+	m.discount_reserved = nil
+	m.adddiscount_reserved = nil
+}
+
 // SetBudgetAlertedAt sets the "budget_alerted_at" field.
 func (m *CampaignMutation) SetBudgetAlertedAt(t time.Time) {
 	m.budget_alerted_at = &t
@@ -9702,7 +10455,7 @@ func (m *CampaignMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CampaignMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, campaign.FieldCreatedAt)
 	}
@@ -9747,6 +10500,9 @@ func (m *CampaignMutation) Fields() []string {
 	}
 	if m.platform_coupon_ids != nil {
 		fields = append(fields, campaign.FieldPlatformCouponIds)
+	}
+	if m.discount_reserved != nil {
+		fields = append(fields, campaign.FieldDiscountReserved)
 	}
 	if m.budget_alerted_at != nil {
 		fields = append(fields, campaign.FieldBudgetAlertedAt)
@@ -9801,6 +10557,8 @@ func (m *CampaignMutation) Field(name string) (ent.Value, bool) {
 		return m.PlatformPromotionIds()
 	case campaign.FieldPlatformCouponIds:
 		return m.PlatformCouponIds()
+	case campaign.FieldDiscountReserved:
+		return m.DiscountReserved()
 	case campaign.FieldBudgetAlertedAt:
 		return m.BudgetAlertedAt()
 	case campaign.FieldExclusive:
@@ -9850,6 +10608,8 @@ func (m *CampaignMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldPlatformPromotionIds(ctx)
 	case campaign.FieldPlatformCouponIds:
 		return m.OldPlatformCouponIds(ctx)
+	case campaign.FieldDiscountReserved:
+		return m.OldDiscountReserved(ctx)
 	case campaign.FieldBudgetAlertedAt:
 		return m.OldBudgetAlertedAt(ctx)
 	case campaign.FieldExclusive:
@@ -9974,6 +10734,13 @@ func (m *CampaignMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPlatformCouponIds(v)
 		return nil
+	case campaign.FieldDiscountReserved:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountReserved(v)
+		return nil
 	case campaign.FieldBudgetAlertedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -10026,6 +10793,9 @@ func (m *CampaignMutation) AddedFields() []string {
 	if m.adddiscount_given != nil {
 		fields = append(fields, campaign.FieldDiscountGiven)
 	}
+	if m.adddiscount_reserved != nil {
+		fields = append(fields, campaign.FieldDiscountReserved)
+	}
 	return fields
 }
 
@@ -10040,6 +10810,8 @@ func (m *CampaignMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedSpend()
 	case campaign.FieldDiscountGiven:
 		return m.AddedDiscountGiven()
+	case campaign.FieldDiscountReserved:
+		return m.AddedDiscountReserved()
 	}
 	return nil, false
 }
@@ -10069,6 +10841,13 @@ func (m *CampaignMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddDiscountGiven(v)
+		return nil
+	case campaign.FieldDiscountReserved:
+		v, ok := value.(schematype.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscountReserved(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Campaign numeric field %s", name)
@@ -10168,6 +10947,9 @@ func (m *CampaignMutation) ResetField(name string) error {
 		return nil
 	case campaign.FieldPlatformCouponIds:
 		m.ResetPlatformCouponIds()
+		return nil
+	case campaign.FieldDiscountReserved:
+		m.ResetDiscountReserved()
 		return nil
 	case campaign.FieldBudgetAlertedAt:
 		m.ResetBudgetAlertedAt()
@@ -14764,6 +15546,1923 @@ func (m *ContentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Content edge %s", name)
 }
 
+// CouponBatchMutation represents an operation that mutates the CouponBatch nodes in the graph.
+type CouponBatchMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	campaign_id         *int
+	addcampaign_id      *int
+	total               *int
+	addtotal            *int
+	remaining           *int
+	addremaining        *int
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*CouponBatch, error)
+	predicates          []predicate.CouponBatch
+}
+
+var _ ent.Mutation = (*CouponBatchMutation)(nil)
+
+// couponbatchOption allows management of the mutation configuration using functional options.
+type couponbatchOption func(*CouponBatchMutation)
+
+// newCouponBatchMutation creates new mutation for the CouponBatch entity.
+func newCouponBatchMutation(c config, op Op, opts ...couponbatchOption) *CouponBatchMutation {
+	m := &CouponBatchMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCouponBatch,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCouponBatchID sets the ID field of the mutation.
+func withCouponBatchID(id int) couponbatchOption {
+	return func(m *CouponBatchMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CouponBatch
+		)
+		m.oldValue = func(ctx context.Context) (*CouponBatch, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CouponBatch.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCouponBatch sets the old CouponBatch of the mutation.
+func withCouponBatch(node *CouponBatch) couponbatchOption {
+	return func(m *CouponBatchMutation) {
+		m.oldValue = func(context.Context) (*CouponBatch, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CouponBatchMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CouponBatchMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CouponBatchMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CouponBatchMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CouponBatch.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CouponBatchMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CouponBatchMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CouponBatchMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CouponBatchMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CouponBatchMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CouponBatchMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *CouponBatchMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *CouponBatchMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *CouponBatchMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *CouponBatchMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *CouponBatchMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *CouponBatchMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *CouponBatchMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *CouponBatchMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *CouponBatchMutation) SetCampaignID(i int) {
+	m.campaign_id = &i
+	m.addcampaign_id = nil
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *CouponBatchMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// AddCampaignID adds i to the "campaign_id" field.
+func (m *CouponBatchMutation) AddCampaignID(i int) {
+	if m.addcampaign_id != nil {
+		*m.addcampaign_id += i
+	} else {
+		m.addcampaign_id = &i
+	}
+}
+
+// AddedCampaignID returns the value that was added to the "campaign_id" field in this mutation.
+func (m *CouponBatchMutation) AddedCampaignID() (r int, exists bool) {
+	v := m.addcampaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *CouponBatchMutation) ResetCampaignID() {
+	m.campaign_id = nil
+	m.addcampaign_id = nil
+}
+
+// SetTotal sets the "total" field.
+func (m *CouponBatchMutation) SetTotal(i int) {
+	m.total = &i
+	m.addtotal = nil
+}
+
+// Total returns the value of the "total" field in the mutation.
+func (m *CouponBatchMutation) Total() (r int, exists bool) {
+	v := m.total
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotal returns the old "total" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldTotal(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotal is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotal requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotal: %w", err)
+	}
+	return oldValue.Total, nil
+}
+
+// AddTotal adds i to the "total" field.
+func (m *CouponBatchMutation) AddTotal(i int) {
+	if m.addtotal != nil {
+		*m.addtotal += i
+	} else {
+		m.addtotal = &i
+	}
+}
+
+// AddedTotal returns the value that was added to the "total" field in this mutation.
+func (m *CouponBatchMutation) AddedTotal() (r int, exists bool) {
+	v := m.addtotal
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotal resets all changes to the "total" field.
+func (m *CouponBatchMutation) ResetTotal() {
+	m.total = nil
+	m.addtotal = nil
+}
+
+// SetRemaining sets the "remaining" field.
+func (m *CouponBatchMutation) SetRemaining(i int) {
+	m.remaining = &i
+	m.addremaining = nil
+}
+
+// Remaining returns the value of the "remaining" field in the mutation.
+func (m *CouponBatchMutation) Remaining() (r int, exists bool) {
+	v := m.remaining
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemaining returns the old "remaining" field's value of the CouponBatch entity.
+// If the CouponBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponBatchMutation) OldRemaining(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemaining is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemaining requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemaining: %w", err)
+	}
+	return oldValue.Remaining, nil
+}
+
+// AddRemaining adds i to the "remaining" field.
+func (m *CouponBatchMutation) AddRemaining(i int) {
+	if m.addremaining != nil {
+		*m.addremaining += i
+	} else {
+		m.addremaining = &i
+	}
+}
+
+// AddedRemaining returns the value that was added to the "remaining" field in this mutation.
+func (m *CouponBatchMutation) AddedRemaining() (r int, exists bool) {
+	v := m.addremaining
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRemaining resets all changes to the "remaining" field.
+func (m *CouponBatchMutation) ResetRemaining() {
+	m.remaining = nil
+	m.addremaining = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *CouponBatchMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[couponbatch.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *CouponBatchMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *CouponBatchMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *CouponBatchMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the CouponBatchMutation builder.
+func (m *CouponBatchMutation) Where(ps ...predicate.CouponBatch) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CouponBatchMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CouponBatchMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CouponBatch, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CouponBatchMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CouponBatchMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CouponBatch).
+func (m *CouponBatchMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CouponBatchMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, couponbatch.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, couponbatch.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, couponbatch.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, couponbatch.FieldStoreID)
+	}
+	if m.campaign_id != nil {
+		fields = append(fields, couponbatch.FieldCampaignID)
+	}
+	if m.total != nil {
+		fields = append(fields, couponbatch.FieldTotal)
+	}
+	if m.remaining != nil {
+		fields = append(fields, couponbatch.FieldRemaining)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CouponBatchMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case couponbatch.FieldCreatedAt:
+		return m.CreatedAt()
+	case couponbatch.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case couponbatch.FieldOrganizationID:
+		return m.OrganizationID()
+	case couponbatch.FieldStoreID:
+		return m.StoreID()
+	case couponbatch.FieldCampaignID:
+		return m.CampaignID()
+	case couponbatch.FieldTotal:
+		return m.Total()
+	case couponbatch.FieldRemaining:
+		return m.Remaining()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CouponBatchMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case couponbatch.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case couponbatch.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case couponbatch.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case couponbatch.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case couponbatch.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case couponbatch.FieldTotal:
+		return m.OldTotal(ctx)
+	case couponbatch.FieldRemaining:
+		return m.OldRemaining(ctx)
+	}
+	return nil, fmt.Errorf("unknown CouponBatch field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CouponBatchMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case couponbatch.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case couponbatch.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case couponbatch.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case couponbatch.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case couponbatch.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case couponbatch.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotal(v)
+		return nil
+	case couponbatch.FieldRemaining:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemaining(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CouponBatch field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CouponBatchMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, couponbatch.FieldStoreID)
+	}
+	if m.addcampaign_id != nil {
+		fields = append(fields, couponbatch.FieldCampaignID)
+	}
+	if m.addtotal != nil {
+		fields = append(fields, couponbatch.FieldTotal)
+	}
+	if m.addremaining != nil {
+		fields = append(fields, couponbatch.FieldRemaining)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CouponBatchMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case couponbatch.FieldStoreID:
+		return m.AddedStoreID()
+	case couponbatch.FieldCampaignID:
+		return m.AddedCampaignID()
+	case couponbatch.FieldTotal:
+		return m.AddedTotal()
+	case couponbatch.FieldRemaining:
+		return m.AddedRemaining()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CouponBatchMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case couponbatch.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case couponbatch.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCampaignID(v)
+		return nil
+	case couponbatch.FieldTotal:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotal(v)
+		return nil
+	case couponbatch.FieldRemaining:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRemaining(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CouponBatch numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CouponBatchMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CouponBatchMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CouponBatchMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CouponBatch nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CouponBatchMutation) ResetField(name string) error {
+	switch name {
+	case couponbatch.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case couponbatch.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case couponbatch.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case couponbatch.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case couponbatch.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case couponbatch.FieldTotal:
+		m.ResetTotal()
+		return nil
+	case couponbatch.FieldRemaining:
+		m.ResetRemaining()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponBatch field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CouponBatchMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, couponbatch.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CouponBatchMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case couponbatch.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CouponBatchMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CouponBatchMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CouponBatchMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, couponbatch.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CouponBatchMutation) EdgeCleared(name string) bool {
+	switch name {
+	case couponbatch.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CouponBatchMutation) ClearEdge(name string) error {
+	switch name {
+	case couponbatch.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponBatch unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CouponBatchMutation) ResetEdge(name string) error {
+	switch name {
+	case couponbatch.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponBatch edge %s", name)
+}
+
+// CouponClaimMutation represents an operation that mutates the CouponClaim nodes in the graph.
+type CouponClaimMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	campaign_id         *int
+	addcampaign_id      *int
+	batch_id            *int
+	addbatch_id         *int
+	buyer_ref           *string
+	state               *couponclaim.State
+	expires_at          *time.Time
+	order_id            *int
+	addorder_id         *int
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*CouponClaim, error)
+	predicates          []predicate.CouponClaim
+}
+
+var _ ent.Mutation = (*CouponClaimMutation)(nil)
+
+// couponclaimOption allows management of the mutation configuration using functional options.
+type couponclaimOption func(*CouponClaimMutation)
+
+// newCouponClaimMutation creates new mutation for the CouponClaim entity.
+func newCouponClaimMutation(c config, op Op, opts ...couponclaimOption) *CouponClaimMutation {
+	m := &CouponClaimMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCouponClaim,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCouponClaimID sets the ID field of the mutation.
+func withCouponClaimID(id int) couponclaimOption {
+	return func(m *CouponClaimMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CouponClaim
+		)
+		m.oldValue = func(ctx context.Context) (*CouponClaim, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CouponClaim.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCouponClaim sets the old CouponClaim of the mutation.
+func withCouponClaim(node *CouponClaim) couponclaimOption {
+	return func(m *CouponClaimMutation) {
+		m.oldValue = func(context.Context) (*CouponClaim, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CouponClaimMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CouponClaimMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CouponClaimMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CouponClaimMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CouponClaim.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CouponClaimMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CouponClaimMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CouponClaimMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CouponClaimMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CouponClaimMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CouponClaimMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *CouponClaimMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *CouponClaimMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *CouponClaimMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *CouponClaimMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *CouponClaimMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *CouponClaimMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *CouponClaimMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *CouponClaimMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *CouponClaimMutation) SetCampaignID(i int) {
+	m.campaign_id = &i
+	m.addcampaign_id = nil
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *CouponClaimMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// AddCampaignID adds i to the "campaign_id" field.
+func (m *CouponClaimMutation) AddCampaignID(i int) {
+	if m.addcampaign_id != nil {
+		*m.addcampaign_id += i
+	} else {
+		m.addcampaign_id = &i
+	}
+}
+
+// AddedCampaignID returns the value that was added to the "campaign_id" field in this mutation.
+func (m *CouponClaimMutation) AddedCampaignID() (r int, exists bool) {
+	v := m.addcampaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *CouponClaimMutation) ResetCampaignID() {
+	m.campaign_id = nil
+	m.addcampaign_id = nil
+}
+
+// SetBatchID sets the "batch_id" field.
+func (m *CouponClaimMutation) SetBatchID(i int) {
+	m.batch_id = &i
+	m.addbatch_id = nil
+}
+
+// BatchID returns the value of the "batch_id" field in the mutation.
+func (m *CouponClaimMutation) BatchID() (r int, exists bool) {
+	v := m.batch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatchID returns the old "batch_id" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldBatchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatchID: %w", err)
+	}
+	return oldValue.BatchID, nil
+}
+
+// AddBatchID adds i to the "batch_id" field.
+func (m *CouponClaimMutation) AddBatchID(i int) {
+	if m.addbatch_id != nil {
+		*m.addbatch_id += i
+	} else {
+		m.addbatch_id = &i
+	}
+}
+
+// AddedBatchID returns the value that was added to the "batch_id" field in this mutation.
+func (m *CouponClaimMutation) AddedBatchID() (r int, exists bool) {
+	v := m.addbatch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBatchID resets all changes to the "batch_id" field.
+func (m *CouponClaimMutation) ResetBatchID() {
+	m.batch_id = nil
+	m.addbatch_id = nil
+}
+
+// SetBuyerRef sets the "buyer_ref" field.
+func (m *CouponClaimMutation) SetBuyerRef(s string) {
+	m.buyer_ref = &s
+}
+
+// BuyerRef returns the value of the "buyer_ref" field in the mutation.
+func (m *CouponClaimMutation) BuyerRef() (r string, exists bool) {
+	v := m.buyer_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyerRef returns the old "buyer_ref" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldBuyerRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyerRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyerRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyerRef: %w", err)
+	}
+	return oldValue.BuyerRef, nil
+}
+
+// ResetBuyerRef resets all changes to the "buyer_ref" field.
+func (m *CouponClaimMutation) ResetBuyerRef() {
+	m.buyer_ref = nil
+}
+
+// SetState sets the "state" field.
+func (m *CouponClaimMutation) SetState(c couponclaim.State) {
+	m.state = &c
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *CouponClaimMutation) State() (r couponclaim.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldState(ctx context.Context) (v couponclaim.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *CouponClaimMutation) ResetState() {
+	m.state = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *CouponClaimMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *CouponClaimMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *CouponClaimMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *CouponClaimMutation) SetOrderID(i int) {
+	m.order_id = &i
+	m.addorder_id = nil
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *CouponClaimMutation) OrderID() (r int, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldOrderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// AddOrderID adds i to the "order_id" field.
+func (m *CouponClaimMutation) AddOrderID(i int) {
+	if m.addorder_id != nil {
+		*m.addorder_id += i
+	} else {
+		m.addorder_id = &i
+	}
+}
+
+// AddedOrderID returns the value that was added to the "order_id" field in this mutation.
+func (m *CouponClaimMutation) AddedOrderID() (r int, exists bool) {
+	v := m.addorder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *CouponClaimMutation) ClearOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	m.clearedFields[couponclaim.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *CouponClaimMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[couponclaim.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *CouponClaimMutation) ResetOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	delete(m.clearedFields, couponclaim.FieldOrderID)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *CouponClaimMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *CouponClaimMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the CouponClaim entity.
+// If the CouponClaim object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CouponClaimMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *CouponClaimMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *CouponClaimMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[couponclaim.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *CouponClaimMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *CouponClaimMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *CouponClaimMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the CouponClaimMutation builder.
+func (m *CouponClaimMutation) Where(ps ...predicate.CouponClaim) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CouponClaimMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CouponClaimMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CouponClaim, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CouponClaimMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CouponClaimMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CouponClaim).
+func (m *CouponClaimMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CouponClaimMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, couponclaim.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, couponclaim.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, couponclaim.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, couponclaim.FieldStoreID)
+	}
+	if m.campaign_id != nil {
+		fields = append(fields, couponclaim.FieldCampaignID)
+	}
+	if m.batch_id != nil {
+		fields = append(fields, couponclaim.FieldBatchID)
+	}
+	if m.buyer_ref != nil {
+		fields = append(fields, couponclaim.FieldBuyerRef)
+	}
+	if m.state != nil {
+		fields = append(fields, couponclaim.FieldState)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, couponclaim.FieldExpiresAt)
+	}
+	if m.order_id != nil {
+		fields = append(fields, couponclaim.FieldOrderID)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, couponclaim.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CouponClaimMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case couponclaim.FieldCreatedAt:
+		return m.CreatedAt()
+	case couponclaim.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case couponclaim.FieldOrganizationID:
+		return m.OrganizationID()
+	case couponclaim.FieldStoreID:
+		return m.StoreID()
+	case couponclaim.FieldCampaignID:
+		return m.CampaignID()
+	case couponclaim.FieldBatchID:
+		return m.BatchID()
+	case couponclaim.FieldBuyerRef:
+		return m.BuyerRef()
+	case couponclaim.FieldState:
+		return m.State()
+	case couponclaim.FieldExpiresAt:
+		return m.ExpiresAt()
+	case couponclaim.FieldOrderID:
+		return m.OrderID()
+	case couponclaim.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CouponClaimMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case couponclaim.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case couponclaim.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case couponclaim.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case couponclaim.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case couponclaim.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case couponclaim.FieldBatchID:
+		return m.OldBatchID(ctx)
+	case couponclaim.FieldBuyerRef:
+		return m.OldBuyerRef(ctx)
+	case couponclaim.FieldState:
+		return m.OldState(ctx)
+	case couponclaim.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case couponclaim.FieldOrderID:
+		return m.OldOrderID(ctx)
+	case couponclaim.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown CouponClaim field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CouponClaimMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case couponclaim.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case couponclaim.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case couponclaim.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case couponclaim.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case couponclaim.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case couponclaim.FieldBatchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatchID(v)
+		return nil
+	case couponclaim.FieldBuyerRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyerRef(v)
+		return nil
+	case couponclaim.FieldState:
+		v, ok := value.(couponclaim.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case couponclaim.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case couponclaim.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	case couponclaim.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CouponClaimMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, couponclaim.FieldStoreID)
+	}
+	if m.addcampaign_id != nil {
+		fields = append(fields, couponclaim.FieldCampaignID)
+	}
+	if m.addbatch_id != nil {
+		fields = append(fields, couponclaim.FieldBatchID)
+	}
+	if m.addorder_id != nil {
+		fields = append(fields, couponclaim.FieldOrderID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CouponClaimMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case couponclaim.FieldStoreID:
+		return m.AddedStoreID()
+	case couponclaim.FieldCampaignID:
+		return m.AddedCampaignID()
+	case couponclaim.FieldBatchID:
+		return m.AddedBatchID()
+	case couponclaim.FieldOrderID:
+		return m.AddedOrderID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CouponClaimMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case couponclaim.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case couponclaim.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCampaignID(v)
+		return nil
+	case couponclaim.FieldBatchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBatchID(v)
+		return nil
+	case couponclaim.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CouponClaimMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(couponclaim.FieldOrderID) {
+		fields = append(fields, couponclaim.FieldOrderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CouponClaimMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CouponClaimMutation) ClearField(name string) error {
+	switch name {
+	case couponclaim.FieldOrderID:
+		m.ClearOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CouponClaimMutation) ResetField(name string) error {
+	switch name {
+	case couponclaim.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case couponclaim.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case couponclaim.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case couponclaim.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case couponclaim.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case couponclaim.FieldBatchID:
+		m.ResetBatchID()
+		return nil
+	case couponclaim.FieldBuyerRef:
+		m.ResetBuyerRef()
+		return nil
+	case couponclaim.FieldState:
+		m.ResetState()
+		return nil
+	case couponclaim.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case couponclaim.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	case couponclaim.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CouponClaimMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, couponclaim.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CouponClaimMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case couponclaim.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CouponClaimMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CouponClaimMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CouponClaimMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, couponclaim.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CouponClaimMutation) EdgeCleared(name string) bool {
+	switch name {
+	case couponclaim.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CouponClaimMutation) ClearEdge(name string) error {
+	switch name {
+	case couponclaim.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CouponClaimMutation) ResetEdge(name string) error {
+	switch name {
+	case couponclaim.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CouponClaim edge %s", name)
+}
+
 // EngagementMetricMutation represents an operation that mutates the EngagementMetric nodes in the graph.
 type EngagementMetricMutation struct {
 	config
@@ -16713,6 +19412,2271 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Experiment edge %s", name)
+}
+
+// FlashReservationMutation represents an operation that mutates the FlashReservation nodes in the graph.
+type FlashReservationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	campaign_id         *int
+	addcampaign_id      *int
+	slot_id             *int
+	addslot_id          *int
+	slot_index          *int
+	addslot_index       *int
+	sku_id              *int
+	addsku_id           *int
+	buyer_ref           *string
+	quantity            *int
+	addquantity         *int
+	state               *flashreservation.State
+	expires_at          *time.Time
+	order_id            *int
+	addorder_id         *int
+	idempotency_key     *string
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*FlashReservation, error)
+	predicates          []predicate.FlashReservation
+}
+
+var _ ent.Mutation = (*FlashReservationMutation)(nil)
+
+// flashreservationOption allows management of the mutation configuration using functional options.
+type flashreservationOption func(*FlashReservationMutation)
+
+// newFlashReservationMutation creates new mutation for the FlashReservation entity.
+func newFlashReservationMutation(c config, op Op, opts ...flashreservationOption) *FlashReservationMutation {
+	m := &FlashReservationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFlashReservation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFlashReservationID sets the ID field of the mutation.
+func withFlashReservationID(id int) flashreservationOption {
+	return func(m *FlashReservationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FlashReservation
+		)
+		m.oldValue = func(ctx context.Context) (*FlashReservation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FlashReservation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFlashReservation sets the old FlashReservation of the mutation.
+func withFlashReservation(node *FlashReservation) flashreservationOption {
+	return func(m *FlashReservationMutation) {
+		m.oldValue = func(context.Context) (*FlashReservation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FlashReservationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FlashReservationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FlashReservationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FlashReservationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FlashReservation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FlashReservationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FlashReservationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FlashReservationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FlashReservationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FlashReservationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FlashReservationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *FlashReservationMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *FlashReservationMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *FlashReservationMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *FlashReservationMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *FlashReservationMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *FlashReservationMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *FlashReservationMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *FlashReservationMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *FlashReservationMutation) SetCampaignID(i int) {
+	m.campaign_id = &i
+	m.addcampaign_id = nil
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *FlashReservationMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// AddCampaignID adds i to the "campaign_id" field.
+func (m *FlashReservationMutation) AddCampaignID(i int) {
+	if m.addcampaign_id != nil {
+		*m.addcampaign_id += i
+	} else {
+		m.addcampaign_id = &i
+	}
+}
+
+// AddedCampaignID returns the value that was added to the "campaign_id" field in this mutation.
+func (m *FlashReservationMutation) AddedCampaignID() (r int, exists bool) {
+	v := m.addcampaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *FlashReservationMutation) ResetCampaignID() {
+	m.campaign_id = nil
+	m.addcampaign_id = nil
+}
+
+// SetSlotID sets the "slot_id" field.
+func (m *FlashReservationMutation) SetSlotID(i int) {
+	m.slot_id = &i
+	m.addslot_id = nil
+}
+
+// SlotID returns the value of the "slot_id" field in the mutation.
+func (m *FlashReservationMutation) SlotID() (r int, exists bool) {
+	v := m.slot_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotID returns the old "slot_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldSlotID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotID: %w", err)
+	}
+	return oldValue.SlotID, nil
+}
+
+// AddSlotID adds i to the "slot_id" field.
+func (m *FlashReservationMutation) AddSlotID(i int) {
+	if m.addslot_id != nil {
+		*m.addslot_id += i
+	} else {
+		m.addslot_id = &i
+	}
+}
+
+// AddedSlotID returns the value that was added to the "slot_id" field in this mutation.
+func (m *FlashReservationMutation) AddedSlotID() (r int, exists bool) {
+	v := m.addslot_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSlotID resets all changes to the "slot_id" field.
+func (m *FlashReservationMutation) ResetSlotID() {
+	m.slot_id = nil
+	m.addslot_id = nil
+}
+
+// SetSlotIndex sets the "slot_index" field.
+func (m *FlashReservationMutation) SetSlotIndex(i int) {
+	m.slot_index = &i
+	m.addslot_index = nil
+}
+
+// SlotIndex returns the value of the "slot_index" field in the mutation.
+func (m *FlashReservationMutation) SlotIndex() (r int, exists bool) {
+	v := m.slot_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotIndex returns the old "slot_index" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldSlotIndex(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotIndex: %w", err)
+	}
+	return oldValue.SlotIndex, nil
+}
+
+// AddSlotIndex adds i to the "slot_index" field.
+func (m *FlashReservationMutation) AddSlotIndex(i int) {
+	if m.addslot_index != nil {
+		*m.addslot_index += i
+	} else {
+		m.addslot_index = &i
+	}
+}
+
+// AddedSlotIndex returns the value that was added to the "slot_index" field in this mutation.
+func (m *FlashReservationMutation) AddedSlotIndex() (r int, exists bool) {
+	v := m.addslot_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSlotIndex resets all changes to the "slot_index" field.
+func (m *FlashReservationMutation) ResetSlotIndex() {
+	m.slot_index = nil
+	m.addslot_index = nil
+}
+
+// SetSkuID sets the "sku_id" field.
+func (m *FlashReservationMutation) SetSkuID(i int) {
+	m.sku_id = &i
+	m.addsku_id = nil
+}
+
+// SkuID returns the value of the "sku_id" field in the mutation.
+func (m *FlashReservationMutation) SkuID() (r int, exists bool) {
+	v := m.sku_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSkuID returns the old "sku_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldSkuID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSkuID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSkuID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSkuID: %w", err)
+	}
+	return oldValue.SkuID, nil
+}
+
+// AddSkuID adds i to the "sku_id" field.
+func (m *FlashReservationMutation) AddSkuID(i int) {
+	if m.addsku_id != nil {
+		*m.addsku_id += i
+	} else {
+		m.addsku_id = &i
+	}
+}
+
+// AddedSkuID returns the value that was added to the "sku_id" field in this mutation.
+func (m *FlashReservationMutation) AddedSkuID() (r int, exists bool) {
+	v := m.addsku_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSkuID resets all changes to the "sku_id" field.
+func (m *FlashReservationMutation) ResetSkuID() {
+	m.sku_id = nil
+	m.addsku_id = nil
+}
+
+// SetBuyerRef sets the "buyer_ref" field.
+func (m *FlashReservationMutation) SetBuyerRef(s string) {
+	m.buyer_ref = &s
+}
+
+// BuyerRef returns the value of the "buyer_ref" field in the mutation.
+func (m *FlashReservationMutation) BuyerRef() (r string, exists bool) {
+	v := m.buyer_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBuyerRef returns the old "buyer_ref" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldBuyerRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBuyerRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBuyerRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBuyerRef: %w", err)
+	}
+	return oldValue.BuyerRef, nil
+}
+
+// ResetBuyerRef resets all changes to the "buyer_ref" field.
+func (m *FlashReservationMutation) ResetBuyerRef() {
+	m.buyer_ref = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *FlashReservationMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *FlashReservationMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *FlashReservationMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *FlashReservationMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *FlashReservationMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetState sets the "state" field.
+func (m *FlashReservationMutation) SetState(f flashreservation.State) {
+	m.state = &f
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *FlashReservationMutation) State() (r flashreservation.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldState(ctx context.Context) (v flashreservation.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *FlashReservationMutation) ResetState() {
+	m.state = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *FlashReservationMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *FlashReservationMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *FlashReservationMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *FlashReservationMutation) SetOrderID(i int) {
+	m.order_id = &i
+	m.addorder_id = nil
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *FlashReservationMutation) OrderID() (r int, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldOrderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// AddOrderID adds i to the "order_id" field.
+func (m *FlashReservationMutation) AddOrderID(i int) {
+	if m.addorder_id != nil {
+		*m.addorder_id += i
+	} else {
+		m.addorder_id = &i
+	}
+}
+
+// AddedOrderID returns the value that was added to the "order_id" field in this mutation.
+func (m *FlashReservationMutation) AddedOrderID() (r int, exists bool) {
+	v := m.addorder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *FlashReservationMutation) ClearOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	m.clearedFields[flashreservation.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *FlashReservationMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[flashreservation.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *FlashReservationMutation) ResetOrderID() {
+	m.order_id = nil
+	m.addorder_id = nil
+	delete(m.clearedFields, flashreservation.FieldOrderID)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *FlashReservationMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *FlashReservationMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the FlashReservation entity.
+// If the FlashReservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashReservationMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *FlashReservationMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *FlashReservationMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[flashreservation.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *FlashReservationMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *FlashReservationMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *FlashReservationMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the FlashReservationMutation builder.
+func (m *FlashReservationMutation) Where(ps ...predicate.FlashReservation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FlashReservationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FlashReservationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FlashReservation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FlashReservationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FlashReservationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FlashReservation).
+func (m *FlashReservationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FlashReservationMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, flashreservation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, flashreservation.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, flashreservation.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, flashreservation.FieldStoreID)
+	}
+	if m.campaign_id != nil {
+		fields = append(fields, flashreservation.FieldCampaignID)
+	}
+	if m.slot_id != nil {
+		fields = append(fields, flashreservation.FieldSlotID)
+	}
+	if m.slot_index != nil {
+		fields = append(fields, flashreservation.FieldSlotIndex)
+	}
+	if m.sku_id != nil {
+		fields = append(fields, flashreservation.FieldSkuID)
+	}
+	if m.buyer_ref != nil {
+		fields = append(fields, flashreservation.FieldBuyerRef)
+	}
+	if m.quantity != nil {
+		fields = append(fields, flashreservation.FieldQuantity)
+	}
+	if m.state != nil {
+		fields = append(fields, flashreservation.FieldState)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, flashreservation.FieldExpiresAt)
+	}
+	if m.order_id != nil {
+		fields = append(fields, flashreservation.FieldOrderID)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, flashreservation.FieldIdempotencyKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FlashReservationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case flashreservation.FieldCreatedAt:
+		return m.CreatedAt()
+	case flashreservation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case flashreservation.FieldOrganizationID:
+		return m.OrganizationID()
+	case flashreservation.FieldStoreID:
+		return m.StoreID()
+	case flashreservation.FieldCampaignID:
+		return m.CampaignID()
+	case flashreservation.FieldSlotID:
+		return m.SlotID()
+	case flashreservation.FieldSlotIndex:
+		return m.SlotIndex()
+	case flashreservation.FieldSkuID:
+		return m.SkuID()
+	case flashreservation.FieldBuyerRef:
+		return m.BuyerRef()
+	case flashreservation.FieldQuantity:
+		return m.Quantity()
+	case flashreservation.FieldState:
+		return m.State()
+	case flashreservation.FieldExpiresAt:
+		return m.ExpiresAt()
+	case flashreservation.FieldOrderID:
+		return m.OrderID()
+	case flashreservation.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FlashReservationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case flashreservation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case flashreservation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case flashreservation.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case flashreservation.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case flashreservation.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case flashreservation.FieldSlotID:
+		return m.OldSlotID(ctx)
+	case flashreservation.FieldSlotIndex:
+		return m.OldSlotIndex(ctx)
+	case flashreservation.FieldSkuID:
+		return m.OldSkuID(ctx)
+	case flashreservation.FieldBuyerRef:
+		return m.OldBuyerRef(ctx)
+	case flashreservation.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case flashreservation.FieldState:
+		return m.OldState(ctx)
+	case flashreservation.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case flashreservation.FieldOrderID:
+		return m.OldOrderID(ctx)
+	case flashreservation.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown FlashReservation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlashReservationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case flashreservation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case flashreservation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case flashreservation.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case flashreservation.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case flashreservation.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case flashreservation.FieldSlotID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotID(v)
+		return nil
+	case flashreservation.FieldSlotIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotIndex(v)
+		return nil
+	case flashreservation.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSkuID(v)
+		return nil
+	case flashreservation.FieldBuyerRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBuyerRef(v)
+		return nil
+	case flashreservation.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case flashreservation.FieldState:
+		v, ok := value.(flashreservation.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case flashreservation.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case flashreservation.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	case flashreservation.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FlashReservationMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, flashreservation.FieldStoreID)
+	}
+	if m.addcampaign_id != nil {
+		fields = append(fields, flashreservation.FieldCampaignID)
+	}
+	if m.addslot_id != nil {
+		fields = append(fields, flashreservation.FieldSlotID)
+	}
+	if m.addslot_index != nil {
+		fields = append(fields, flashreservation.FieldSlotIndex)
+	}
+	if m.addsku_id != nil {
+		fields = append(fields, flashreservation.FieldSkuID)
+	}
+	if m.addquantity != nil {
+		fields = append(fields, flashreservation.FieldQuantity)
+	}
+	if m.addorder_id != nil {
+		fields = append(fields, flashreservation.FieldOrderID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FlashReservationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case flashreservation.FieldStoreID:
+		return m.AddedStoreID()
+	case flashreservation.FieldCampaignID:
+		return m.AddedCampaignID()
+	case flashreservation.FieldSlotID:
+		return m.AddedSlotID()
+	case flashreservation.FieldSlotIndex:
+		return m.AddedSlotIndex()
+	case flashreservation.FieldSkuID:
+		return m.AddedSkuID()
+	case flashreservation.FieldQuantity:
+		return m.AddedQuantity()
+	case flashreservation.FieldOrderID:
+		return m.AddedOrderID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlashReservationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case flashreservation.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case flashreservation.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCampaignID(v)
+		return nil
+	case flashreservation.FieldSlotID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotID(v)
+		return nil
+	case flashreservation.FieldSlotIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotIndex(v)
+		return nil
+	case flashreservation.FieldSkuID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSkuID(v)
+		return nil
+	case flashreservation.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case flashreservation.FieldOrderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FlashReservationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(flashreservation.FieldOrderID) {
+		fields = append(fields, flashreservation.FieldOrderID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FlashReservationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FlashReservationMutation) ClearField(name string) error {
+	switch name {
+	case flashreservation.FieldOrderID:
+		m.ClearOrderID()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FlashReservationMutation) ResetField(name string) error {
+	switch name {
+	case flashreservation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case flashreservation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case flashreservation.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case flashreservation.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case flashreservation.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case flashreservation.FieldSlotID:
+		m.ResetSlotID()
+		return nil
+	case flashreservation.FieldSlotIndex:
+		m.ResetSlotIndex()
+		return nil
+	case flashreservation.FieldSkuID:
+		m.ResetSkuID()
+		return nil
+	case flashreservation.FieldBuyerRef:
+		m.ResetBuyerRef()
+		return nil
+	case flashreservation.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case flashreservation.FieldState:
+		m.ResetState()
+		return nil
+	case flashreservation.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case flashreservation.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	case flashreservation.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FlashReservationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, flashreservation.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FlashReservationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case flashreservation.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FlashReservationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FlashReservationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FlashReservationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, flashreservation.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FlashReservationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case flashreservation.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FlashReservationMutation) ClearEdge(name string) error {
+	switch name {
+	case flashreservation.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FlashReservationMutation) ResetEdge(name string) error {
+	switch name {
+	case flashreservation.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashReservation edge %s", name)
+}
+
+// FlashSaleSlotMutation represents an operation that mutates the FlashSaleSlot nodes in the graph.
+type FlashSaleSlotMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	store_id            *int
+	addstore_id         *int
+	campaign_id         *int
+	addcampaign_id      *int
+	slot_index          *int
+	addslot_index       *int
+	stock               *int
+	addstock            *int
+	remaining           *int
+	addremaining        *int
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*FlashSaleSlot, error)
+	predicates          []predicate.FlashSaleSlot
+}
+
+var _ ent.Mutation = (*FlashSaleSlotMutation)(nil)
+
+// flashsaleslotOption allows management of the mutation configuration using functional options.
+type flashsaleslotOption func(*FlashSaleSlotMutation)
+
+// newFlashSaleSlotMutation creates new mutation for the FlashSaleSlot entity.
+func newFlashSaleSlotMutation(c config, op Op, opts ...flashsaleslotOption) *FlashSaleSlotMutation {
+	m := &FlashSaleSlotMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFlashSaleSlot,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFlashSaleSlotID sets the ID field of the mutation.
+func withFlashSaleSlotID(id int) flashsaleslotOption {
+	return func(m *FlashSaleSlotMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *FlashSaleSlot
+		)
+		m.oldValue = func(ctx context.Context) (*FlashSaleSlot, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().FlashSaleSlot.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFlashSaleSlot sets the old FlashSaleSlot of the mutation.
+func withFlashSaleSlot(node *FlashSaleSlot) flashsaleslotOption {
+	return func(m *FlashSaleSlotMutation) {
+		m.oldValue = func(context.Context) (*FlashSaleSlot, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FlashSaleSlotMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FlashSaleSlotMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FlashSaleSlotMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FlashSaleSlotMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().FlashSaleSlot.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FlashSaleSlotMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FlashSaleSlotMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FlashSaleSlotMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FlashSaleSlotMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FlashSaleSlotMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FlashSaleSlotMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *FlashSaleSlotMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *FlashSaleSlotMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *FlashSaleSlotMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *FlashSaleSlotMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *FlashSaleSlotMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *FlashSaleSlotMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *FlashSaleSlotMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *FlashSaleSlotMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetCampaignID sets the "campaign_id" field.
+func (m *FlashSaleSlotMutation) SetCampaignID(i int) {
+	m.campaign_id = &i
+	m.addcampaign_id = nil
+}
+
+// CampaignID returns the value of the "campaign_id" field in the mutation.
+func (m *FlashSaleSlotMutation) CampaignID() (r int, exists bool) {
+	v := m.campaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCampaignID returns the old "campaign_id" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldCampaignID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCampaignID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCampaignID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCampaignID: %w", err)
+	}
+	return oldValue.CampaignID, nil
+}
+
+// AddCampaignID adds i to the "campaign_id" field.
+func (m *FlashSaleSlotMutation) AddCampaignID(i int) {
+	if m.addcampaign_id != nil {
+		*m.addcampaign_id += i
+	} else {
+		m.addcampaign_id = &i
+	}
+}
+
+// AddedCampaignID returns the value that was added to the "campaign_id" field in this mutation.
+func (m *FlashSaleSlotMutation) AddedCampaignID() (r int, exists bool) {
+	v := m.addcampaign_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCampaignID resets all changes to the "campaign_id" field.
+func (m *FlashSaleSlotMutation) ResetCampaignID() {
+	m.campaign_id = nil
+	m.addcampaign_id = nil
+}
+
+// SetSlotIndex sets the "slot_index" field.
+func (m *FlashSaleSlotMutation) SetSlotIndex(i int) {
+	m.slot_index = &i
+	m.addslot_index = nil
+}
+
+// SlotIndex returns the value of the "slot_index" field in the mutation.
+func (m *FlashSaleSlotMutation) SlotIndex() (r int, exists bool) {
+	v := m.slot_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlotIndex returns the old "slot_index" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldSlotIndex(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlotIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlotIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlotIndex: %w", err)
+	}
+	return oldValue.SlotIndex, nil
+}
+
+// AddSlotIndex adds i to the "slot_index" field.
+func (m *FlashSaleSlotMutation) AddSlotIndex(i int) {
+	if m.addslot_index != nil {
+		*m.addslot_index += i
+	} else {
+		m.addslot_index = &i
+	}
+}
+
+// AddedSlotIndex returns the value that was added to the "slot_index" field in this mutation.
+func (m *FlashSaleSlotMutation) AddedSlotIndex() (r int, exists bool) {
+	v := m.addslot_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSlotIndex resets all changes to the "slot_index" field.
+func (m *FlashSaleSlotMutation) ResetSlotIndex() {
+	m.slot_index = nil
+	m.addslot_index = nil
+}
+
+// SetStock sets the "stock" field.
+func (m *FlashSaleSlotMutation) SetStock(i int) {
+	m.stock = &i
+	m.addstock = nil
+}
+
+// Stock returns the value of the "stock" field in the mutation.
+func (m *FlashSaleSlotMutation) Stock() (r int, exists bool) {
+	v := m.stock
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStock returns the old "stock" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldStock(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStock is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStock requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStock: %w", err)
+	}
+	return oldValue.Stock, nil
+}
+
+// AddStock adds i to the "stock" field.
+func (m *FlashSaleSlotMutation) AddStock(i int) {
+	if m.addstock != nil {
+		*m.addstock += i
+	} else {
+		m.addstock = &i
+	}
+}
+
+// AddedStock returns the value that was added to the "stock" field in this mutation.
+func (m *FlashSaleSlotMutation) AddedStock() (r int, exists bool) {
+	v := m.addstock
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStock resets all changes to the "stock" field.
+func (m *FlashSaleSlotMutation) ResetStock() {
+	m.stock = nil
+	m.addstock = nil
+}
+
+// SetRemaining sets the "remaining" field.
+func (m *FlashSaleSlotMutation) SetRemaining(i int) {
+	m.remaining = &i
+	m.addremaining = nil
+}
+
+// Remaining returns the value of the "remaining" field in the mutation.
+func (m *FlashSaleSlotMutation) Remaining() (r int, exists bool) {
+	v := m.remaining
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemaining returns the old "remaining" field's value of the FlashSaleSlot entity.
+// If the FlashSaleSlot object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlashSaleSlotMutation) OldRemaining(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemaining is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemaining requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemaining: %w", err)
+	}
+	return oldValue.Remaining, nil
+}
+
+// AddRemaining adds i to the "remaining" field.
+func (m *FlashSaleSlotMutation) AddRemaining(i int) {
+	if m.addremaining != nil {
+		*m.addremaining += i
+	} else {
+		m.addremaining = &i
+	}
+}
+
+// AddedRemaining returns the value that was added to the "remaining" field in this mutation.
+func (m *FlashSaleSlotMutation) AddedRemaining() (r int, exists bool) {
+	v := m.addremaining
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRemaining resets all changes to the "remaining" field.
+func (m *FlashSaleSlotMutation) ResetRemaining() {
+	m.remaining = nil
+	m.addremaining = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *FlashSaleSlotMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[flashsaleslot.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *FlashSaleSlotMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *FlashSaleSlotMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *FlashSaleSlotMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the FlashSaleSlotMutation builder.
+func (m *FlashSaleSlotMutation) Where(ps ...predicate.FlashSaleSlot) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FlashSaleSlotMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FlashSaleSlotMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.FlashSaleSlot, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FlashSaleSlotMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FlashSaleSlotMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (FlashSaleSlot).
+func (m *FlashSaleSlotMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FlashSaleSlotMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, flashsaleslot.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, flashsaleslot.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, flashsaleslot.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, flashsaleslot.FieldStoreID)
+	}
+	if m.campaign_id != nil {
+		fields = append(fields, flashsaleslot.FieldCampaignID)
+	}
+	if m.slot_index != nil {
+		fields = append(fields, flashsaleslot.FieldSlotIndex)
+	}
+	if m.stock != nil {
+		fields = append(fields, flashsaleslot.FieldStock)
+	}
+	if m.remaining != nil {
+		fields = append(fields, flashsaleslot.FieldRemaining)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FlashSaleSlotMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case flashsaleslot.FieldCreatedAt:
+		return m.CreatedAt()
+	case flashsaleslot.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case flashsaleslot.FieldOrganizationID:
+		return m.OrganizationID()
+	case flashsaleslot.FieldStoreID:
+		return m.StoreID()
+	case flashsaleslot.FieldCampaignID:
+		return m.CampaignID()
+	case flashsaleslot.FieldSlotIndex:
+		return m.SlotIndex()
+	case flashsaleslot.FieldStock:
+		return m.Stock()
+	case flashsaleslot.FieldRemaining:
+		return m.Remaining()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FlashSaleSlotMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case flashsaleslot.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case flashsaleslot.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case flashsaleslot.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case flashsaleslot.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case flashsaleslot.FieldCampaignID:
+		return m.OldCampaignID(ctx)
+	case flashsaleslot.FieldSlotIndex:
+		return m.OldSlotIndex(ctx)
+	case flashsaleslot.FieldStock:
+		return m.OldStock(ctx)
+	case flashsaleslot.FieldRemaining:
+		return m.OldRemaining(ctx)
+	}
+	return nil, fmt.Errorf("unknown FlashSaleSlot field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlashSaleSlotMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case flashsaleslot.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case flashsaleslot.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case flashsaleslot.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case flashsaleslot.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case flashsaleslot.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCampaignID(v)
+		return nil
+	case flashsaleslot.FieldSlotIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlotIndex(v)
+		return nil
+	case flashsaleslot.FieldStock:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStock(v)
+		return nil
+	case flashsaleslot.FieldRemaining:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemaining(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FlashSaleSlot field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FlashSaleSlotMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, flashsaleslot.FieldStoreID)
+	}
+	if m.addcampaign_id != nil {
+		fields = append(fields, flashsaleslot.FieldCampaignID)
+	}
+	if m.addslot_index != nil {
+		fields = append(fields, flashsaleslot.FieldSlotIndex)
+	}
+	if m.addstock != nil {
+		fields = append(fields, flashsaleslot.FieldStock)
+	}
+	if m.addremaining != nil {
+		fields = append(fields, flashsaleslot.FieldRemaining)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FlashSaleSlotMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case flashsaleslot.FieldStoreID:
+		return m.AddedStoreID()
+	case flashsaleslot.FieldCampaignID:
+		return m.AddedCampaignID()
+	case flashsaleslot.FieldSlotIndex:
+		return m.AddedSlotIndex()
+	case flashsaleslot.FieldStock:
+		return m.AddedStock()
+	case flashsaleslot.FieldRemaining:
+		return m.AddedRemaining()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlashSaleSlotMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case flashsaleslot.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case flashsaleslot.FieldCampaignID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCampaignID(v)
+		return nil
+	case flashsaleslot.FieldSlotIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSlotIndex(v)
+		return nil
+	case flashsaleslot.FieldStock:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStock(v)
+		return nil
+	case flashsaleslot.FieldRemaining:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRemaining(v)
+		return nil
+	}
+	return fmt.Errorf("unknown FlashSaleSlot numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FlashSaleSlotMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FlashSaleSlotMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FlashSaleSlotMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown FlashSaleSlot nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FlashSaleSlotMutation) ResetField(name string) error {
+	switch name {
+	case flashsaleslot.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case flashsaleslot.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case flashsaleslot.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case flashsaleslot.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case flashsaleslot.FieldCampaignID:
+		m.ResetCampaignID()
+		return nil
+	case flashsaleslot.FieldSlotIndex:
+		m.ResetSlotIndex()
+		return nil
+	case flashsaleslot.FieldStock:
+		m.ResetStock()
+		return nil
+	case flashsaleslot.FieldRemaining:
+		m.ResetRemaining()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashSaleSlot field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FlashSaleSlotMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, flashsaleslot.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FlashSaleSlotMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case flashsaleslot.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FlashSaleSlotMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FlashSaleSlotMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FlashSaleSlotMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, flashsaleslot.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FlashSaleSlotMutation) EdgeCleared(name string) bool {
+	switch name {
+	case flashsaleslot.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FlashSaleSlotMutation) ClearEdge(name string) error {
+	switch name {
+	case flashsaleslot.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashSaleSlot unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FlashSaleSlotMutation) ResetEdge(name string) error {
+	switch name {
+	case flashsaleslot.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown FlashSaleSlot edge %s", name)
 }
 
 // GroupBuyMemberMutation represents an operation that mutates the GroupBuyMember nodes in the graph.
@@ -26925,6 +31889,7 @@ type OrderMutation struct {
 	addtotal            *schematype.Money
 	paid                *schematype.Money
 	addpaid             *schematype.Money
+	idempotency_key     *string
 	buyer_ref           *string
 	traffic_source      *order.TrafficSource
 	ordered_at          *time.Time
@@ -27410,6 +32375,55 @@ func (m *OrderMutation) AddedPaid() (r schematype.Money, exists bool) {
 func (m *OrderMutation) ResetPaid() {
 	m.paid = nil
 	m.addpaid = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *OrderMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *OrderMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Order entity.
+// If the Order object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderMutation) OldIdempotencyKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *OrderMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[order.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *OrderMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[order.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *OrderMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, order.FieldIdempotencyKey)
 }
 
 // SetBuyerRef sets the "buyer_ref" field.
@@ -28008,7 +33022,7 @@ func (m *OrderMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, order.FieldCreatedAt)
 	}
@@ -28035,6 +33049,9 @@ func (m *OrderMutation) Fields() []string {
 	}
 	if m.paid != nil {
 		fields = append(fields, order.FieldPaid)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, order.FieldIdempotencyKey)
 	}
 	if m.buyer_ref != nil {
 		fields = append(fields, order.FieldBuyerRef)
@@ -28089,6 +33106,8 @@ func (m *OrderMutation) Field(name string) (ent.Value, bool) {
 		return m.Total()
 	case order.FieldPaid:
 		return m.Paid()
+	case order.FieldIdempotencyKey:
+		return m.IdempotencyKey()
 	case order.FieldBuyerRef:
 		return m.BuyerRef()
 	case order.FieldTrafficSource:
@@ -28134,6 +33153,8 @@ func (m *OrderMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldTotal(ctx)
 	case order.FieldPaid:
 		return m.OldPaid(ctx)
+	case order.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
 	case order.FieldBuyerRef:
 		return m.OldBuyerRef(ctx)
 	case order.FieldTrafficSource:
@@ -28223,6 +33244,13 @@ func (m *OrderMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPaid(v)
+		return nil
+	case order.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
 		return nil
 	case order.FieldBuyerRef:
 		v, ok := value.(string)
@@ -28356,6 +33384,9 @@ func (m *OrderMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *OrderMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(order.FieldIdempotencyKey) {
+		fields = append(fields, order.FieldIdempotencyKey)
+	}
 	if m.FieldCleared(order.FieldBuyerRef) {
 		fields = append(fields, order.FieldBuyerRef)
 	}
@@ -28388,6 +33419,9 @@ func (m *OrderMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *OrderMutation) ClearField(name string) error {
 	switch name {
+	case order.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
+		return nil
 	case order.FieldBuyerRef:
 		m.ClearBuyerRef()
 		return nil
@@ -28440,6 +33474,9 @@ func (m *OrderMutation) ResetField(name string) error {
 		return nil
 	case order.FieldPaid:
 		m.ResetPaid()
+		return nil
+	case order.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
 		return nil
 	case order.FieldBuyerRef:
 		m.ResetBuyerRef()
@@ -28595,29 +33632,31 @@ func (m *OrderMutation) ResetEdge(name string) error {
 // OrderLineMutation represents an operation that mutates the OrderLine nodes in the graph.
 type OrderLineMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	external_id         *string
-	title               *string
-	quantity            *int
-	addquantity         *int
-	unit_price          *schematype.Money
-	addunit_price       *schematype.Money
-	total               *schematype.Money
-	addtotal            *schematype.Money
-	clearedFields       map[string]struct{}
-	organization        *int
-	clearedorganization bool
-	_order              *int
-	cleared_order       bool
-	sku                 *int
-	clearedsku          bool
-	done                bool
-	oldValue            func(context.Context) (*OrderLine, error)
-	predicates          []predicate.OrderLine
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	external_id           *string
+	title                 *string
+	quantity              *int
+	addquantity           *int
+	unit_price            *schematype.Money
+	addunit_price         *schematype.Money
+	total                 *schematype.Money
+	addtotal              *schematype.Money
+	discount_shares       *[]schematype.OrderLineShare
+	appenddiscount_shares []schematype.OrderLineShare
+	clearedFields         map[string]struct{}
+	organization          *int
+	clearedorganization   bool
+	_order                *int
+	cleared_order         bool
+	sku                   *int
+	clearedsku            bool
+	done                  bool
+	oldValue              func(context.Context) (*OrderLine, error)
+	predicates            []predicate.OrderLine
 }
 
 var _ ent.Mutation = (*OrderLineMutation)(nil)
@@ -29164,6 +34203,71 @@ func (m *OrderLineMutation) ResetTotal() {
 	m.addtotal = nil
 }
 
+// SetDiscountShares sets the "discount_shares" field.
+func (m *OrderLineMutation) SetDiscountShares(sls []schematype.OrderLineShare) {
+	m.discount_shares = &sls
+	m.appenddiscount_shares = nil
+}
+
+// DiscountShares returns the value of the "discount_shares" field in the mutation.
+func (m *OrderLineMutation) DiscountShares() (r []schematype.OrderLineShare, exists bool) {
+	v := m.discount_shares
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountShares returns the old "discount_shares" field's value of the OrderLine entity.
+// If the OrderLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrderLineMutation) OldDiscountShares(ctx context.Context) (v []schematype.OrderLineShare, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountShares is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountShares requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountShares: %w", err)
+	}
+	return oldValue.DiscountShares, nil
+}
+
+// AppendDiscountShares adds sls to the "discount_shares" field.
+func (m *OrderLineMutation) AppendDiscountShares(sls []schematype.OrderLineShare) {
+	m.appenddiscount_shares = append(m.appenddiscount_shares, sls...)
+}
+
+// AppendedDiscountShares returns the list of values that were appended to the "discount_shares" field in this mutation.
+func (m *OrderLineMutation) AppendedDiscountShares() ([]schematype.OrderLineShare, bool) {
+	if len(m.appenddiscount_shares) == 0 {
+		return nil, false
+	}
+	return m.appenddiscount_shares, true
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (m *OrderLineMutation) ClearDiscountShares() {
+	m.discount_shares = nil
+	m.appenddiscount_shares = nil
+	m.clearedFields[orderline.FieldDiscountShares] = struct{}{}
+}
+
+// DiscountSharesCleared returns if the "discount_shares" field was cleared in this mutation.
+func (m *OrderLineMutation) DiscountSharesCleared() bool {
+	_, ok := m.clearedFields[orderline.FieldDiscountShares]
+	return ok
+}
+
+// ResetDiscountShares resets all changes to the "discount_shares" field.
+func (m *OrderLineMutation) ResetDiscountShares() {
+	m.discount_shares = nil
+	m.appenddiscount_shares = nil
+	delete(m.clearedFields, orderline.FieldDiscountShares)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *OrderLineMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -29279,7 +34383,7 @@ func (m *OrderLineMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrderLineMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, orderline.FieldCreatedAt)
 	}
@@ -29310,6 +34414,9 @@ func (m *OrderLineMutation) Fields() []string {
 	if m.total != nil {
 		fields = append(fields, orderline.FieldTotal)
 	}
+	if m.discount_shares != nil {
+		fields = append(fields, orderline.FieldDiscountShares)
+	}
 	return fields
 }
 
@@ -29338,6 +34445,8 @@ func (m *OrderLineMutation) Field(name string) (ent.Value, bool) {
 		return m.UnitPrice()
 	case orderline.FieldTotal:
 		return m.Total()
+	case orderline.FieldDiscountShares:
+		return m.DiscountShares()
 	}
 	return nil, false
 }
@@ -29367,6 +34476,8 @@ func (m *OrderLineMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUnitPrice(ctx)
 	case orderline.FieldTotal:
 		return m.OldTotal(ctx)
+	case orderline.FieldDiscountShares:
+		return m.OldDiscountShares(ctx)
 	}
 	return nil, fmt.Errorf("unknown OrderLine field %s", name)
 }
@@ -29446,6 +34557,13 @@ func (m *OrderLineMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTotal(v)
 		return nil
+	case orderline.FieldDiscountShares:
+		v, ok := value.([]schematype.OrderLineShare)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountShares(v)
+		return nil
 	}
 	return fmt.Errorf("unknown OrderLine field %s", name)
 }
@@ -29521,6 +34639,9 @@ func (m *OrderLineMutation) ClearedFields() []string {
 	if m.FieldCleared(orderline.FieldExternalID) {
 		fields = append(fields, orderline.FieldExternalID)
 	}
+	if m.FieldCleared(orderline.FieldDiscountShares) {
+		fields = append(fields, orderline.FieldDiscountShares)
+	}
 	return fields
 }
 
@@ -29540,6 +34661,9 @@ func (m *OrderLineMutation) ClearField(name string) error {
 		return nil
 	case orderline.FieldExternalID:
 		m.ClearExternalID()
+		return nil
+	case orderline.FieldDiscountShares:
+		m.ClearDiscountShares()
 		return nil
 	}
 	return fmt.Errorf("unknown OrderLine nullable field %s", name)
@@ -29578,6 +34702,9 @@ func (m *OrderLineMutation) ResetField(name string) error {
 		return nil
 	case orderline.FieldTotal:
 		m.ResetTotal()
+		return nil
+	case orderline.FieldDiscountShares:
+		m.ResetDiscountShares()
 		return nil
 	}
 	return fmt.Errorf("unknown OrderLine field %s", name)

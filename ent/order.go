@@ -29,7 +29,7 @@ type Order struct {
 	OrganizationID int `json:"organization_id,omitempty"`
 	// The store it was placed in.
 	StoreID int `json:"store_id,omitempty"`
-	// The platform it came from.
+	// The platform it came from; MINI_PROGRAM: the brand's own mini-program mall (placeMallOrder).
 	Platform order.Platform `json:"platform,omitempty"`
 	// The platform's order id (tid / shop_order_id).
 	ExternalID string `json:"external_id,omitempty"`
@@ -39,6 +39,8 @@ type Order struct {
 	Total schematype.Money `json:"total,omitempty"`
 	// Amount paid.
 	Paid schematype.Money `json:"paid,omitempty"`
+	// The mall's key of placeMallOrder: a repeat returns this order.
+	IdempotencyKey *string `json:"idempotency_key,omitempty"`
 	// Pseudonymous buyer reference (never personal data).
 	BuyerRef string `json:"buyer_ref,omitempty"`
 	// Where the buyer came from (流量来源).
@@ -55,7 +57,7 @@ type Order struct {
 	PromotionIds []string `json:"promotion_ids,omitempty"`
 	// The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them.
 	CouponIds []string `json:"coupon_ids,omitempty"`
-	// The seller-funded discount on the order (优惠金额, platform subsidies excluded): counted as spend of the campaign the order is attributed to.
+	// The seller-funded discount on the order (优惠金额, platform subsidies excluded; for mall orders the sum of its lines' discount shares): counted as spend of the campaign the order is attributed to.
 	Discount schematype.Money `json:"discount,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderQuery when eager-loading is set.
@@ -120,7 +122,7 @@ func (*Order) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case order.FieldID, order.FieldOrganizationID, order.FieldStoreID, order.FieldTotal, order.FieldPaid, order.FieldDiscount:
 			values[i] = new(sql.NullInt64)
-		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode, order.FieldAuthorID:
+		case order.FieldPlatform, order.FieldExternalID, order.FieldStatus, order.FieldIdempotencyKey, order.FieldBuyerRef, order.FieldTrafficSource, order.FieldTrackingCode, order.FieldAuthorID:
 			values[i] = new(sql.NullString)
 		case order.FieldCreatedAt, order.FieldUpdatedAt, order.FieldOrderedAt, order.FieldPaidAt:
 			values[i] = new(sql.NullTime)
@@ -198,6 +200,13 @@ func (_m *Order) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field paid", values[i])
 			} else if value.Valid {
 				_m.Paid = schematype.Money(value.Int64)
+			}
+		case order.FieldIdempotencyKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field idempotency_key", values[i])
+			} else if value.Valid {
+				_m.IdempotencyKey = new(string)
+				*_m.IdempotencyKey = value.String
 			}
 		case order.FieldBuyerRef:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -335,6 +344,11 @@ func (_m *Order) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("paid=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Paid))
+	builder.WriteString(", ")
+	if v := _m.IdempotencyKey; v != nil {
+		builder.WriteString("idempotency_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("buyer_ref=")
 	builder.WriteString(_m.BuyerRef)

@@ -104,6 +104,20 @@ func (_c *OrderCreate) SetNillablePaid(v *schematype.Money) *OrderCreate {
 	return _c
 }
 
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (_c *OrderCreate) SetIdempotencyKey(v string) *OrderCreate {
+	_c.mutation.SetIdempotencyKey(v)
+	return _c
+}
+
+// SetNillableIdempotencyKey sets the "idempotency_key" field if the given value is not nil.
+func (_c *OrderCreate) SetNillableIdempotencyKey(v *string) *OrderCreate {
+	if v != nil {
+		_c.SetIdempotencyKey(*v)
+	}
+	return _c
+}
+
 // SetBuyerRef sets the "buyer_ref" field.
 func (_c *OrderCreate) SetBuyerRef(v string) *OrderCreate {
 	_c.mutation.SetBuyerRef(v)
@@ -341,6 +355,11 @@ func (_c *OrderCreate) check() error {
 	if _, ok := _c.mutation.Paid(); !ok {
 		return &ValidationError{Name: "paid", err: errors.New(`ent: missing required field "Order.paid"`)}
 	}
+	if v, ok := _c.mutation.IdempotencyKey(); ok {
+		if err := order.IdempotencyKeyValidator(v); err != nil {
+			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Order.idempotency_key": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.BuyerRef(); ok {
 		if err := order.BuyerRefValidator(v); err != nil {
 			return &ValidationError{Name: "buyer_ref", err: fmt.Errorf(`ent: validator failed for field "Order.buyer_ref": %w`, err)}
@@ -430,6 +449,10 @@ func (_c *OrderCreate) createSpec() (*Order, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Paid(); ok {
 		_spec.SetField(order.FieldPaid, field.TypeInt64, value)
 		_node.Paid = value
+	}
+	if value, ok := _c.mutation.IdempotencyKey(); ok {
+		_spec.SetField(order.FieldIdempotencyKey, field.TypeString, value)
+		_node.IdempotencyKey = &value
 	}
 	if value, ok := _c.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)
@@ -804,6 +827,9 @@ func (u *OrderUpsertOne) UpdateNewValues() *OrderUpsertOne {
 		}
 		if _, exists := u.create.mutation.ExternalID(); exists {
 			s.SetIgnore(order.FieldExternalID)
+		}
+		if _, exists := u.create.mutation.IdempotencyKey(); exists {
+			s.SetIgnore(order.FieldIdempotencyKey)
 		}
 	}))
 	return u
@@ -1271,6 +1297,9 @@ func (u *OrderUpsertBulk) UpdateNewValues() *OrderUpsertBulk {
 			}
 			if _, exists := b.mutation.ExternalID(); exists {
 				s.SetIgnore(order.FieldExternalID)
+			}
+			if _, exists := b.mutation.IdempotencyKey(); exists {
+				s.SetIgnore(order.FieldIdempotencyKey)
 			}
 		}
 	}))

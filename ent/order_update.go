@@ -414,6 +414,9 @@ func (_u *OrderUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedPaid(); ok {
 		_spec.AddField(order.FieldPaid, field.TypeInt64, value)
 	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(order.FieldIdempotencyKey, field.TypeString)
+	}
 	if value, ok := _u.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)
 	}
@@ -950,6 +953,9 @@ func (_u *OrderUpdateOne) sqlSave(ctx context.Context) (_node *Order, err error)
 	}
 	if value, ok := _u.mutation.AddedPaid(); ok {
 		_spec.AddField(order.FieldPaid, field.TypeInt64, value)
+	}
+	if _u.mutation.IdempotencyKeyCleared() {
+		_spec.ClearField(order.FieldIdempotencyKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.BuyerRef(); ok {
 		_spec.SetField(order.FieldBuyerRef, field.TypeString, value)

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ type OrderLine struct {
 	UnitPrice schematype.Money `json:"unit_price,omitempty"`
 	// Line total.
 	Total schematype.Money `json:"total,omitempty"`
+	// Each campaign's part of the line's discount (mall orders): refunds, commission and points use these figures.
+	DiscountShares []schematype.OrderLineShare `json:"discount_shares,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrderLineQuery when eager-loading is set.
 	Edges        OrderLineEdges `json:"edges"`
@@ -100,6 +103,8 @@ func (*OrderLine) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case orderline.FieldDiscountShares:
+			values[i] = new([]byte)
 		case orderline.FieldID, orderline.FieldOrganizationID, orderline.FieldOrderID, orderline.FieldSkuID, orderline.FieldQuantity, orderline.FieldUnitPrice, orderline.FieldTotal:
 			values[i] = new(sql.NullInt64)
 		case orderline.FieldExternalID, orderline.FieldTitle:
@@ -187,6 +192,14 @@ func (_m *OrderLine) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Total = schematype.Money(value.Int64)
 			}
+		case orderline.FieldDiscountShares:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_shares", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.DiscountShares); err != nil {
+					return fmt.Errorf("unmarshal field discount_shares: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -267,6 +280,9 @@ func (_m *OrderLine) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("total=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Total))
+	builder.WriteString(", ")
+	builder.WriteString("discount_shares=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountShares))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -118,6 +118,12 @@ func (_c *OrderLineCreate) SetTotal(v schematype.Money) *OrderLineCreate {
 	return _c
 }
 
+// SetDiscountShares sets the "discount_shares" field.
+func (_c *OrderLineCreate) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineCreate {
+	_c.mutation.SetDiscountShares(v)
+	return _c
+}
+
 // SetOrganization sets the "organization" edge to the Organization entity.
 func (_c *OrderLineCreate) SetOrganization(v *Organization) *OrderLineCreate {
 	return _c.SetOrganizationID(v.ID)
@@ -288,6 +294,10 @@ func (_c *OrderLineCreate) createSpec() (*OrderLine, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Total(); ok {
 		_spec.SetField(orderline.FieldTotal, field.TypeInt64, value)
 		_node.Total = value
+	}
+	if value, ok := _c.mutation.DiscountShares(); ok {
+		_spec.SetField(orderline.FieldDiscountShares, field.TypeJSON, value)
+		_node.DiscountShares = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -506,6 +516,24 @@ func (u *OrderLineUpsert) AddTotal(v schematype.Money) *OrderLineUpsert {
 	return u
 }
 
+// SetDiscountShares sets the "discount_shares" field.
+func (u *OrderLineUpsert) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineUpsert {
+	u.Set(orderline.FieldDiscountShares, v)
+	return u
+}
+
+// UpdateDiscountShares sets the "discount_shares" field to the value that was provided on create.
+func (u *OrderLineUpsert) UpdateDiscountShares() *OrderLineUpsert {
+	u.SetExcluded(orderline.FieldDiscountShares)
+	return u
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (u *OrderLineUpsert) ClearDiscountShares() *OrderLineUpsert {
+	u.SetNull(orderline.FieldDiscountShares)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -687,6 +715,27 @@ func (u *OrderLineUpsertOne) AddTotal(v schematype.Money) *OrderLineUpsertOne {
 func (u *OrderLineUpsertOne) UpdateTotal() *OrderLineUpsertOne {
 	return u.Update(func(s *OrderLineUpsert) {
 		s.UpdateTotal()
+	})
+}
+
+// SetDiscountShares sets the "discount_shares" field.
+func (u *OrderLineUpsertOne) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetDiscountShares(v)
+	})
+}
+
+// UpdateDiscountShares sets the "discount_shares" field to the value that was provided on create.
+func (u *OrderLineUpsertOne) UpdateDiscountShares() *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateDiscountShares()
+	})
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (u *OrderLineUpsertOne) ClearDiscountShares() *OrderLineUpsertOne {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.ClearDiscountShares()
 	})
 }
 
@@ -1037,6 +1086,27 @@ func (u *OrderLineUpsertBulk) AddTotal(v schematype.Money) *OrderLineUpsertBulk 
 func (u *OrderLineUpsertBulk) UpdateTotal() *OrderLineUpsertBulk {
 	return u.Update(func(s *OrderLineUpsert) {
 		s.UpdateTotal()
+	})
+}
+
+// SetDiscountShares sets the "discount_shares" field.
+func (u *OrderLineUpsertBulk) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.SetDiscountShares(v)
+	})
+}
+
+// UpdateDiscountShares sets the "discount_shares" field to the value that was provided on create.
+func (u *OrderLineUpsertBulk) UpdateDiscountShares() *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.UpdateDiscountShares()
+	})
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (u *OrderLineUpsertBulk) ClearDiscountShares() *OrderLineUpsertBulk {
+	return u.Update(func(s *OrderLineUpsert) {
+		s.ClearDiscountShares()
 	})
 }
 

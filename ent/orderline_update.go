@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/predicate"
@@ -154,6 +155,24 @@ func (_u *OrderLineUpdate) AddTotal(v schematype.Money) *OrderLineUpdate {
 	return _u
 }
 
+// SetDiscountShares sets the "discount_shares" field.
+func (_u *OrderLineUpdate) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineUpdate {
+	_u.mutation.SetDiscountShares(v)
+	return _u
+}
+
+// AppendDiscountShares appends value to the "discount_shares" field.
+func (_u *OrderLineUpdate) AppendDiscountShares(v []schematype.OrderLineShare) *OrderLineUpdate {
+	_u.mutation.AppendDiscountShares(v)
+	return _u
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (_u *OrderLineUpdate) ClearDiscountShares() *OrderLineUpdate {
+	_u.mutation.ClearDiscountShares()
+	return _u
+}
+
 // SetSku sets the "sku" edge to the SKU entity.
 func (_u *OrderLineUpdate) SetSku(v *SKU) *OrderLineUpdate {
 	return _u.SetSkuID(v.ID)
@@ -285,6 +304,17 @@ func (_u *OrderLineUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(orderline.FieldTotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountShares(); ok {
+		_spec.SetField(orderline.FieldDiscountShares, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDiscountShares(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, orderline.FieldDiscountShares, value)
+		})
+	}
+	if _u.mutation.DiscountSharesCleared() {
+		_spec.ClearField(orderline.FieldDiscountShares, field.TypeJSON)
 	}
 	if _u.mutation.SkuCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -460,6 +490,24 @@ func (_u *OrderLineUpdateOne) AddTotal(v schematype.Money) *OrderLineUpdateOne {
 	return _u
 }
 
+// SetDiscountShares sets the "discount_shares" field.
+func (_u *OrderLineUpdateOne) SetDiscountShares(v []schematype.OrderLineShare) *OrderLineUpdateOne {
+	_u.mutation.SetDiscountShares(v)
+	return _u
+}
+
+// AppendDiscountShares appends value to the "discount_shares" field.
+func (_u *OrderLineUpdateOne) AppendDiscountShares(v []schematype.OrderLineShare) *OrderLineUpdateOne {
+	_u.mutation.AppendDiscountShares(v)
+	return _u
+}
+
+// ClearDiscountShares clears the value of the "discount_shares" field.
+func (_u *OrderLineUpdateOne) ClearDiscountShares() *OrderLineUpdateOne {
+	_u.mutation.ClearDiscountShares()
+	return _u
+}
+
 // SetSku sets the "sku" edge to the SKU entity.
 func (_u *OrderLineUpdateOne) SetSku(v *SKU) *OrderLineUpdateOne {
 	return _u.SetSkuID(v.ID)
@@ -621,6 +669,17 @@ func (_u *OrderLineUpdateOne) sqlSave(ctx context.Context) (_node *OrderLine, er
 	}
 	if value, ok := _u.mutation.AddedTotal(); ok {
 		_spec.AddField(orderline.FieldTotal, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.DiscountShares(); ok {
+		_spec.SetField(orderline.FieldDiscountShares, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDiscountShares(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, orderline.FieldDiscountShares, value)
+		})
+	}
+	if _u.mutation.DiscountSharesCleared() {
+		_spec.ClearField(orderline.FieldDiscountShares, field.TypeJSON)
 	}
 	if _u.mutation.SkuCleared() {
 		edge := &sqlgraph.EdgeSpec{

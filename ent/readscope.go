@@ -14,12 +14,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -149,6 +154,20 @@ func init() {
 		}
 		return ps, nil
 	})
+	readscope.Register("BuyerQuota", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if buyerquota.Policy == nil {
+			return nil, errors.New("ent: uninitialized buyerquota.Policy (forgotten import ent/runtime?)")
+		}
+		q := &BuyerQuotaQuery{}
+		if err := buyerquota.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
 	readscope.Register("Campaign", func(ctx context.Context) ([]func(*sql.Selector), error) {
 		if campaign.Policy == nil {
 			return nil, errors.New("ent: uninitialized campaign.Policy (forgotten import ent/runtime?)")
@@ -205,6 +224,34 @@ func init() {
 		}
 		return ps, nil
 	})
+	readscope.Register("CouponBatch", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if couponbatch.Policy == nil {
+			return nil, errors.New("ent: uninitialized couponbatch.Policy (forgotten import ent/runtime?)")
+		}
+		q := &CouponBatchQuery{}
+		if err := couponbatch.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("CouponClaim", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if couponclaim.Policy == nil {
+			return nil, errors.New("ent: uninitialized couponclaim.Policy (forgotten import ent/runtime?)")
+		}
+		q := &CouponClaimQuery{}
+		if err := couponclaim.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
 	readscope.Register("EngagementMetric", func(ctx context.Context) ([]func(*sql.Selector), error) {
 		if engagementmetric.Policy == nil {
 			return nil, errors.New("ent: uninitialized engagementmetric.Policy (forgotten import ent/runtime?)")
@@ -225,6 +272,34 @@ func init() {
 		}
 		q := &ExperimentQuery{}
 		if err := experiment.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("FlashReservation", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if flashreservation.Policy == nil {
+			return nil, errors.New("ent: uninitialized flashreservation.Policy (forgotten import ent/runtime?)")
+		}
+		q := &FlashReservationQuery{}
+		if err := flashreservation.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("FlashSaleSlot", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if flashsaleslot.Policy == nil {
+			return nil, errors.New("ent: uninitialized flashsaleslot.Policy (forgotten import ent/runtime?)")
+		}
+		q := &FlashSaleSlotQuery{}
+		if err := flashsaleslot.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

@@ -28,6 +28,8 @@ type Tx struct {
 	BargainHelp *BargainHelpClient
 	// BargainSession is the client for interacting with the BargainSession builders.
 	BargainSession *BargainSessionClient
+	// BuyerQuota is the client for interacting with the BuyerQuota builders.
+	BuyerQuota *BuyerQuotaClient
 	// Campaign is the client for interacting with the Campaign builders.
 	Campaign *CampaignClient
 	// CasbinRule is the client for interacting with the CasbinRule builders.
@@ -36,10 +38,18 @@ type Tx struct {
 	Collaboration *CollaborationClient
 	// Content is the client for interacting with the Content builders.
 	Content *ContentClient
+	// CouponBatch is the client for interacting with the CouponBatch builders.
+	CouponBatch *CouponBatchClient
+	// CouponClaim is the client for interacting with the CouponClaim builders.
+	CouponClaim *CouponClaimClient
 	// EngagementMetric is the client for interacting with the EngagementMetric builders.
 	EngagementMetric *EngagementMetricClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// FlashReservation is the client for interacting with the FlashReservation builders.
+	FlashReservation *FlashReservationClient
+	// FlashSaleSlot is the client for interacting with the FlashSaleSlot builders.
+	FlashSaleSlot *FlashSaleSlotClient
 	// GroupBuyMember is the client for interacting with the GroupBuyMember builders.
 	GroupBuyMember *GroupBuyMemberClient
 	// GroupBuyTeam is the client for interacting with the GroupBuyTeam builders.
@@ -228,12 +238,17 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.BargainHelp = NewBargainHelpClient(tx.config)
 	tx.BargainSession = NewBargainSessionClient(tx.config)
+	tx.BuyerQuota = NewBuyerQuotaClient(tx.config)
 	tx.Campaign = NewCampaignClient(tx.config)
 	tx.CasbinRule = NewCasbinRuleClient(tx.config)
 	tx.Collaboration = NewCollaborationClient(tx.config)
 	tx.Content = NewContentClient(tx.config)
+	tx.CouponBatch = NewCouponBatchClient(tx.config)
+	tx.CouponClaim = NewCouponClaimClient(tx.config)
 	tx.EngagementMetric = NewEngagementMetricClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.FlashReservation = NewFlashReservationClient(tx.config)
+	tx.FlashSaleSlot = NewFlashSaleSlotClient(tx.config)
 	tx.GroupBuyMember = NewGroupBuyMemberClient(tx.config)
 	tx.GroupBuyTeam = NewGroupBuyTeamClient(tx.config)
 	tx.InsightSetting = NewInsightSettingClient(tx.config)

@@ -97,6 +97,11 @@ func CreatedByID(v int) predicate.APIToken {
 	return predicate.APIToken(sql.FieldEQ(FieldCreatedByID, v))
 }
 
+// StoreID applies equality check predicate on the "store_id" field. It's identical to StoreIDEQ.
+func StoreID(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldEQ(FieldStoreID, v))
+}
+
 // ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
 func ExpiresAt(v time.Time) predicate.APIToken {
 	return predicate.APIToken(sql.FieldEQ(FieldExpiresAt, v))
@@ -465,6 +470,56 @@ func CreatedByIDIn(vs ...int) predicate.APIToken {
 // CreatedByIDNotIn applies the NotIn predicate on the "created_by_id" field.
 func CreatedByIDNotIn(vs ...int) predicate.APIToken {
 	return predicate.APIToken(sql.FieldNotIn(FieldCreatedByID, vs...))
+}
+
+// StoreIDEQ applies the EQ predicate on the "store_id" field.
+func StoreIDEQ(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldEQ(FieldStoreID, v))
+}
+
+// StoreIDNEQ applies the NEQ predicate on the "store_id" field.
+func StoreIDNEQ(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldNEQ(FieldStoreID, v))
+}
+
+// StoreIDIn applies the In predicate on the "store_id" field.
+func StoreIDIn(vs ...int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldIn(FieldStoreID, vs...))
+}
+
+// StoreIDNotIn applies the NotIn predicate on the "store_id" field.
+func StoreIDNotIn(vs ...int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldNotIn(FieldStoreID, vs...))
+}
+
+// StoreIDGT applies the GT predicate on the "store_id" field.
+func StoreIDGT(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldGT(FieldStoreID, v))
+}
+
+// StoreIDGTE applies the GTE predicate on the "store_id" field.
+func StoreIDGTE(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldGTE(FieldStoreID, v))
+}
+
+// StoreIDLT applies the LT predicate on the "store_id" field.
+func StoreIDLT(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldLT(FieldStoreID, v))
+}
+
+// StoreIDLTE applies the LTE predicate on the "store_id" field.
+func StoreIDLTE(v int) predicate.APIToken {
+	return predicate.APIToken(sql.FieldLTE(FieldStoreID, v))
+}
+
+// StoreIDIsNil applies the IsNil predicate on the "store_id" field.
+func StoreIDIsNil() predicate.APIToken {
+	return predicate.APIToken(sql.FieldIsNull(FieldStoreID))
+}
+
+// StoreIDNotNil applies the NotNil predicate on the "store_id" field.
+func StoreIDNotNil() predicate.APIToken {
+	return predicate.APIToken(sql.FieldNotNull(FieldStoreID))
 }
 
 // ExpiresAtEQ applies the EQ predicate on the "expires_at" field.

@@ -49,6 +49,8 @@ const (
 	FieldPlatformPromotionIds = "platform_promotion_ids"
 	// FieldPlatformCouponIds holds the string denoting the platform_coupon_ids field in the database.
 	FieldPlatformCouponIds = "platform_coupon_ids"
+	// FieldDiscountReserved holds the string denoting the discount_reserved field in the database.
+	FieldDiscountReserved = "discount_reserved"
 	// FieldBudgetAlertedAt holds the string denoting the budget_alerted_at field in the database.
 	FieldBudgetAlertedAt = "budget_alerted_at"
 	// FieldExclusive holds the string denoting the exclusive field in the database.
@@ -122,6 +124,7 @@ var Columns = []string{
 	FieldDiscountGiven,
 	FieldPlatformPromotionIds,
 	FieldPlatformCouponIds,
+	FieldDiscountReserved,
 	FieldBudgetAlertedAt,
 	FieldExclusive,
 	FieldThresholdBasis,
@@ -170,6 +173,8 @@ var (
 	DefaultSpend schematype.Money
 	// DefaultDiscountGiven holds the default value on creation for the "discount_given" field.
 	DefaultDiscountGiven schematype.Money
+	// DefaultDiscountReserved holds the default value on creation for the "discount_reserved" field.
+	DefaultDiscountReserved schematype.Money
 	// DefaultExclusive holds the default value on creation for the "exclusive" field.
 	DefaultExclusive bool
 	// DefaultClearance holds the default value on creation for the "clearance" field.
@@ -330,6 +335,11 @@ func BySpend(opts ...sql.OrderTermOption) OrderOption {
 // ByDiscountGiven orders the results by the discount_given field.
 func ByDiscountGiven(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDiscountGiven, opts...).ToFunc()
+}
+
+// ByDiscountReserved orders the results by the discount_reserved field.
+func ByDiscountReserved(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDiscountReserved, opts...).ToFunc()
 }
 
 // ByBudgetAlertedAt orders the results by the budget_alerted_at field.

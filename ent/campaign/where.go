@@ -111,6 +111,12 @@ func DiscountGiven(v schematype.Money) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldDiscountGiven, vc))
 }
 
+// DiscountReserved applies equality check predicate on the "discount_reserved" field. It's identical to DiscountReservedEQ.
+func DiscountReserved(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountReserved, vc))
+}
+
 // BudgetAlertedAt applies equality check predicate on the "budget_alerted_at" field. It's identical to BudgetAlertedAtEQ.
 func BudgetAlertedAt(v time.Time) predicate.Campaign {
 	return predicate.Campaign(sql.FieldEQ(FieldBudgetAlertedAt, v))
@@ -621,6 +627,60 @@ func PlatformCouponIdsIsNil() predicate.Campaign {
 // PlatformCouponIdsNotNil applies the NotNil predicate on the "platform_coupon_ids" field.
 func PlatformCouponIdsNotNil() predicate.Campaign {
 	return predicate.Campaign(sql.FieldNotNull(FieldPlatformCouponIds))
+}
+
+// DiscountReservedEQ applies the EQ predicate on the "discount_reserved" field.
+func DiscountReservedEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldEQ(FieldDiscountReserved, vc))
+}
+
+// DiscountReservedNEQ applies the NEQ predicate on the "discount_reserved" field.
+func DiscountReservedNEQ(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldNEQ(FieldDiscountReserved, vc))
+}
+
+// DiscountReservedIn applies the In predicate on the "discount_reserved" field.
+func DiscountReservedIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldIn(FieldDiscountReserved, v...))
+}
+
+// DiscountReservedNotIn applies the NotIn predicate on the "discount_reserved" field.
+func DiscountReservedNotIn(vs ...schematype.Money) predicate.Campaign {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = int64(vs[i])
+	}
+	return predicate.Campaign(sql.FieldNotIn(FieldDiscountReserved, v...))
+}
+
+// DiscountReservedGT applies the GT predicate on the "discount_reserved" field.
+func DiscountReservedGT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGT(FieldDiscountReserved, vc))
+}
+
+// DiscountReservedGTE applies the GTE predicate on the "discount_reserved" field.
+func DiscountReservedGTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldGTE(FieldDiscountReserved, vc))
+}
+
+// DiscountReservedLT applies the LT predicate on the "discount_reserved" field.
+func DiscountReservedLT(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLT(FieldDiscountReserved, vc))
+}
+
+// DiscountReservedLTE applies the LTE predicate on the "discount_reserved" field.
+func DiscountReservedLTE(v schematype.Money) predicate.Campaign {
+	vc := int64(v)
+	return predicate.Campaign(sql.FieldLTE(FieldDiscountReserved, vc))
 }
 
 // BudgetAlertedAtEQ applies the EQ predicate on the "budget_alerted_at" field.

@@ -93,6 +93,18 @@ func (f BargainSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BargainSessionMutation", m)
 }
 
+// The BuyerQuotaFunc type is an adapter to allow the use of ordinary
+// function as BuyerQuota mutator.
+type BuyerQuotaFunc func(context.Context, *ent.BuyerQuotaMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BuyerQuotaFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BuyerQuotaMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BuyerQuotaMutation", m)
+}
+
 // The CampaignFunc type is an adapter to allow the use of ordinary
 // function as Campaign mutator.
 type CampaignFunc func(context.Context, *ent.CampaignMutation) (ent.Value, error)
@@ -141,6 +153,30 @@ func (f ContentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContentMutation", m)
 }
 
+// The CouponBatchFunc type is an adapter to allow the use of ordinary
+// function as CouponBatch mutator.
+type CouponBatchFunc func(context.Context, *ent.CouponBatchMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CouponBatchFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CouponBatchMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CouponBatchMutation", m)
+}
+
+// The CouponClaimFunc type is an adapter to allow the use of ordinary
+// function as CouponClaim mutator.
+type CouponClaimFunc func(context.Context, *ent.CouponClaimMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CouponClaimFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CouponClaimMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CouponClaimMutation", m)
+}
+
 // The EngagementMetricFunc type is an adapter to allow the use of ordinary
 // function as EngagementMetric mutator.
 type EngagementMetricFunc func(context.Context, *ent.EngagementMetricMutation) (ent.Value, error)
@@ -163,6 +199,30 @@ func (f ExperimentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentMutation", m)
+}
+
+// The FlashReservationFunc type is an adapter to allow the use of ordinary
+// function as FlashReservation mutator.
+type FlashReservationFunc func(context.Context, *ent.FlashReservationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FlashReservationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FlashReservationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FlashReservationMutation", m)
+}
+
+// The FlashSaleSlotFunc type is an adapter to allow the use of ordinary
+// function as FlashSaleSlot mutator.
+type FlashSaleSlotFunc func(context.Context, *ent.FlashSaleSlotMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f FlashSaleSlotFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.FlashSaleSlotMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FlashSaleSlotMutation", m)
 }
 
 // The GroupBuyMemberFunc type is an adapter to allow the use of ordinary

@@ -15,12 +15,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -294,6 +299,33 @@ func (f TraverseBargainSession) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.BargainSessionQuery", q)
 }
 
+// The BuyerQuotaFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BuyerQuotaFunc func(context.Context, *ent.BuyerQuotaQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BuyerQuotaFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BuyerQuotaQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BuyerQuotaQuery", q)
+}
+
+// The TraverseBuyerQuota type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBuyerQuota func(context.Context, *ent.BuyerQuotaQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBuyerQuota) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBuyerQuota) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BuyerQuotaQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BuyerQuotaQuery", q)
+}
+
 // The CampaignFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CampaignFunc func(context.Context, *ent.CampaignQuery) (ent.Value, error)
 
@@ -402,6 +434,60 @@ func (f TraverseContent) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ContentQuery", q)
 }
 
+// The CouponBatchFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CouponBatchFunc func(context.Context, *ent.CouponBatchQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CouponBatchFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CouponBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CouponBatchQuery", q)
+}
+
+// The TraverseCouponBatch type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCouponBatch func(context.Context, *ent.CouponBatchQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCouponBatch) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCouponBatch) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CouponBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CouponBatchQuery", q)
+}
+
+// The CouponClaimFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CouponClaimFunc func(context.Context, *ent.CouponClaimQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CouponClaimFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CouponClaimQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CouponClaimQuery", q)
+}
+
+// The TraverseCouponClaim type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCouponClaim func(context.Context, *ent.CouponClaimQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCouponClaim) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCouponClaim) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CouponClaimQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CouponClaimQuery", q)
+}
+
 // The EngagementMetricFunc type is an adapter to allow the use of ordinary function as a Querier.
 type EngagementMetricFunc func(context.Context, *ent.EngagementMetricQuery) (ent.Value, error)
 
@@ -454,6 +540,60 @@ func (f TraverseExperiment) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ExperimentQuery", q)
+}
+
+// The FlashReservationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FlashReservationFunc func(context.Context, *ent.FlashReservationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FlashReservationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FlashReservationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FlashReservationQuery", q)
+}
+
+// The TraverseFlashReservation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFlashReservation func(context.Context, *ent.FlashReservationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFlashReservation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFlashReservation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlashReservationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FlashReservationQuery", q)
+}
+
+// The FlashSaleSlotFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FlashSaleSlotFunc func(context.Context, *ent.FlashSaleSlotQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FlashSaleSlotFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FlashSaleSlotQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FlashSaleSlotQuery", q)
+}
+
+// The TraverseFlashSaleSlot type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFlashSaleSlot func(context.Context, *ent.FlashSaleSlotQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFlashSaleSlot) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFlashSaleSlot) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlashSaleSlotQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FlashSaleSlotQuery", q)
 }
 
 // The GroupBuyMemberFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1148,6 +1288,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.BargainHelpQuery, predicate.BargainHelp, bargainhelp.OrderOption]{typ: ent.TypeBargainHelp, tq: q}, nil
 	case *ent.BargainSessionQuery:
 		return &query[*ent.BargainSessionQuery, predicate.BargainSession, bargainsession.OrderOption]{typ: ent.TypeBargainSession, tq: q}, nil
+	case *ent.BuyerQuotaQuery:
+		return &query[*ent.BuyerQuotaQuery, predicate.BuyerQuota, buyerquota.OrderOption]{typ: ent.TypeBuyerQuota, tq: q}, nil
 	case *ent.CampaignQuery:
 		return &query[*ent.CampaignQuery, predicate.Campaign, campaign.OrderOption]{typ: ent.TypeCampaign, tq: q}, nil
 	case *ent.CasbinRuleQuery:
@@ -1156,10 +1298,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CollaborationQuery, predicate.Collaboration, collaboration.OrderOption]{typ: ent.TypeCollaboration, tq: q}, nil
 	case *ent.ContentQuery:
 		return &query[*ent.ContentQuery, predicate.Content, content.OrderOption]{typ: ent.TypeContent, tq: q}, nil
+	case *ent.CouponBatchQuery:
+		return &query[*ent.CouponBatchQuery, predicate.CouponBatch, couponbatch.OrderOption]{typ: ent.TypeCouponBatch, tq: q}, nil
+	case *ent.CouponClaimQuery:
+		return &query[*ent.CouponClaimQuery, predicate.CouponClaim, couponclaim.OrderOption]{typ: ent.TypeCouponClaim, tq: q}, nil
 	case *ent.EngagementMetricQuery:
 		return &query[*ent.EngagementMetricQuery, predicate.EngagementMetric, engagementmetric.OrderOption]{typ: ent.TypeEngagementMetric, tq: q}, nil
 	case *ent.ExperimentQuery:
 		return &query[*ent.ExperimentQuery, predicate.Experiment, experiment.OrderOption]{typ: ent.TypeExperiment, tq: q}, nil
+	case *ent.FlashReservationQuery:
+		return &query[*ent.FlashReservationQuery, predicate.FlashReservation, flashreservation.OrderOption]{typ: ent.TypeFlashReservation, tq: q}, nil
+	case *ent.FlashSaleSlotQuery:
+		return &query[*ent.FlashSaleSlotQuery, predicate.FlashSaleSlot, flashsaleslot.OrderOption]{typ: ent.TypeFlashSaleSlot, tq: q}, nil
 	case *ent.GroupBuyMemberQuery:
 		return &query[*ent.GroupBuyMemberQuery, predicate.GroupBuyMember, groupbuymember.OrderOption]{typ: ent.TypeGroupBuyMember, tq: q}, nil
 	case *ent.GroupBuyTeamQuery:

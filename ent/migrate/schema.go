@@ -18,6 +18,7 @@ var (
 		{Name: "prefix", Type: field.TypeString, Size: 16},
 		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
 		{Name: "role", Type: field.TypeString, Size: 64},
+		{Name: "store_id", Type: field.TypeInt, Nullable: true},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
@@ -32,13 +33,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_tokens_organizations_organization",
-				Columns:    []*schema.Column{APITokensColumns[10]},
+				Columns:    []*schema.Column{APITokensColumns[11]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_tokens_users_created_by",
-				Columns:    []*schema.Column{APITokensColumns[11]},
+				Columns:    []*schema.Column{APITokensColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -47,12 +48,12 @@ var (
 			{
 				Name:    "apitoken_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{APITokensColumns[10]},
+				Columns: []*schema.Column{APITokensColumns[11]},
 			},
 			{
 				Name:    "apitoken_created_by_id",
 				Unique:  false,
-				Columns: []*schema.Column{APITokensColumns[11]},
+				Columns: []*schema.Column{APITokensColumns[12]},
 			},
 		},
 	}
@@ -351,6 +352,40 @@ var (
 			},
 		},
 	}
+	// BuyerQuotaColumns holds the columns for the "buyer_quota" table.
+	BuyerQuotaColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "scope", Type: field.TypeString, Size: 40},
+		{Name: "buyer_ref", Type: field.TypeString, Size: 128},
+		{Name: "used", Type: field.TypeInt, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// BuyerQuotaTable holds the schema information for the "buyer_quota" table.
+	BuyerQuotaTable = &schema.Table{
+		Name:       "buyer_quota",
+		Columns:    BuyerQuotaColumns,
+		PrimaryKey: []*schema.Column{BuyerQuotaColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "buyer_quota_organizations_organization",
+				Columns:    []*schema.Column{BuyerQuotaColumns[4]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "buyerquota_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{BuyerQuotaColumns[4]},
+			},
+			{
+				Name:    "buyerquota_scope_buyer_ref",
+				Unique:  true,
+				Columns: []*schema.Column{BuyerQuotaColumns[1], BuyerQuotaColumns[2]},
+			},
+		},
+	}
 	// CampaignsColumns holds the columns for the "campaigns" table.
 	CampaignsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -367,6 +402,7 @@ var (
 		{Name: "discount_given", Type: field.TypeInt64, Default: 0},
 		{Name: "platform_promotion_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "platform_coupon_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "discount_reserved", Type: field.TypeInt64, Default: 0},
 		{Name: "budget_alerted_at", Type: field.TypeTime, Nullable: true},
 		{Name: "exclusive", Type: field.TypeBool, Default: true},
 		{Name: "threshold_basis", Type: field.TypeEnum, Enums: []string{"AFTER_ITEM_DISCOUNTS", "LIST_PRICE"}, Default: "AFTER_ITEM_DISCOUNTS"},
@@ -383,13 +419,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "campaigns_organizations_organization",
-				Columns:    []*schema.Column{CampaignsColumns[19]},
+				Columns:    []*schema.Column{CampaignsColumns[20]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "campaigns_stores_store",
-				Columns:    []*schema.Column{CampaignsColumns[20]},
+				Columns:    []*schema.Column{CampaignsColumns[21]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -398,12 +434,12 @@ var (
 			{
 				Name:    "campaign_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[19]},
+				Columns: []*schema.Column{CampaignsColumns[20]},
 			},
 			{
 				Name:    "campaign_store_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{CampaignsColumns[20], CampaignsColumns[5]},
+				Columns: []*schema.Column{CampaignsColumns[21], CampaignsColumns[5]},
 			},
 			{
 				Name:    "campaign_kind",
@@ -610,6 +646,99 @@ var (
 			},
 		},
 	}
+	// CouponBatchesColumns holds the columns for the "coupon_batches" table.
+	CouponBatchesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt, Unique: true},
+		{Name: "total", Type: field.TypeInt},
+		{Name: "remaining", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// CouponBatchesTable holds the schema information for the "coupon_batches" table.
+	CouponBatchesTable = &schema.Table{
+		Name:       "coupon_batches",
+		Columns:    CouponBatchesColumns,
+		PrimaryKey: []*schema.Column{CouponBatchesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "coupon_batches_organizations_organization",
+				Columns:    []*schema.Column{CouponBatchesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "couponbatch_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{CouponBatchesColumns[7]},
+			},
+			{
+				Name:    "couponbatch_store_id",
+				Unique:  false,
+				Columns: []*schema.Column{CouponBatchesColumns[3]},
+			},
+		},
+	}
+	// CouponClaimsColumns holds the columns for the "coupon_claims" table.
+	CouponClaimsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "batch_id", Type: field.TypeInt},
+		{Name: "buyer_ref", Type: field.TypeString, Size: 128},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"CLAIMED", "RESERVED", "REDEEMED", "EXPIRED"}, Default: "CLAIMED"},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// CouponClaimsTable holds the schema information for the "coupon_claims" table.
+	CouponClaimsTable = &schema.Table{
+		Name:       "coupon_claims",
+		Columns:    CouponClaimsColumns,
+		PrimaryKey: []*schema.Column{CouponClaimsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "coupon_claims_organizations_organization",
+				Columns:    []*schema.Column{CouponClaimsColumns[11]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "couponclaim_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{CouponClaimsColumns[11]},
+			},
+			{
+				Name:    "couponclaim_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{CouponClaimsColumns[3], CouponClaimsColumns[10]},
+			},
+			{
+				Name:    "couponclaim_state_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{CouponClaimsColumns[7], CouponClaimsColumns[8]},
+			},
+			{
+				Name:    "couponclaim_order_id",
+				Unique:  false,
+				Columns: []*schema.Column{CouponClaimsColumns[9]},
+			},
+			{
+				Name:    "couponclaim_campaign_id_buyer_ref",
+				Unique:  false,
+				Columns: []*schema.Column{CouponClaimsColumns[4], CouponClaimsColumns[6]},
+			},
+		},
+	}
 	// EngagementMetricsColumns holds the columns for the "engagement_metrics" table.
 	EngagementMetricsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -691,6 +820,98 @@ var (
 				Name:    "experiment_organization_id",
 				Unique:  false,
 				Columns: []*schema.Column{ExperimentsColumns[6]},
+			},
+		},
+	}
+	// FlashReservationsColumns holds the columns for the "flash_reservations" table.
+	FlashReservationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "slot_id", Type: field.TypeInt},
+		{Name: "slot_index", Type: field.TypeInt},
+		{Name: "sku_id", Type: field.TypeInt},
+		{Name: "buyer_ref", Type: field.TypeString, Size: 128},
+		{Name: "quantity", Type: field.TypeInt},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"HELD", "ORDERED", "PAID", "RELEASED", "EXPIRED"}, Default: "HELD"},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "order_id", Type: field.TypeInt, Nullable: true},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 64},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// FlashReservationsTable holds the schema information for the "flash_reservations" table.
+	FlashReservationsTable = &schema.Table{
+		Name:       "flash_reservations",
+		Columns:    FlashReservationsColumns,
+		PrimaryKey: []*schema.Column{FlashReservationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "flash_reservations_organizations_organization",
+				Columns:    []*schema.Column{FlashReservationsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "flashreservation_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{FlashReservationsColumns[14]},
+			},
+			{
+				Name:    "flashreservation_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{FlashReservationsColumns[3], FlashReservationsColumns[13]},
+			},
+			{
+				Name:    "flashreservation_state_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{FlashReservationsColumns[10], FlashReservationsColumns[11]},
+			},
+			{
+				Name:    "flashreservation_order_id",
+				Unique:  false,
+				Columns: []*schema.Column{FlashReservationsColumns[12]},
+			},
+		},
+	}
+	// FlashSaleSlotsColumns holds the columns for the "flash_sale_slots" table.
+	FlashSaleSlotsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "campaign_id", Type: field.TypeInt},
+		{Name: "slot_index", Type: field.TypeInt},
+		{Name: "stock", Type: field.TypeInt},
+		{Name: "remaining", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// FlashSaleSlotsTable holds the schema information for the "flash_sale_slots" table.
+	FlashSaleSlotsTable = &schema.Table{
+		Name:       "flash_sale_slots",
+		Columns:    FlashSaleSlotsColumns,
+		PrimaryKey: []*schema.Column{FlashSaleSlotsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "flash_sale_slots_organizations_organization",
+				Columns:    []*schema.Column{FlashSaleSlotsColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "flashsaleslot_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{FlashSaleSlotsColumns[8]},
+			},
+			{
+				Name:    "flashsaleslot_campaign_id_slot_index",
+				Unique:  true,
+				Columns: []*schema.Column{FlashSaleSlotsColumns[4], FlashSaleSlotsColumns[5]},
 			},
 		},
 	}
@@ -1130,11 +1351,12 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "platform", Type: field.TypeEnum, Enums: []string{"TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER"}},
+		{Name: "platform", Type: field.TypeEnum, Enums: []string{"TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER", "MINI_PROGRAM"}},
 		{Name: "external_id", Type: field.TypeString, Size: 64},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "REFUNDED"}},
 		{Name: "total", Type: field.TypeInt64},
 		{Name: "paid", Type: field.TypeInt64, Default: 0},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "buyer_ref", Type: field.TypeString, Nullable: true, Size: 128},
 		{Name: "traffic_source", Type: field.TypeEnum, Enums: []string{"NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER"}, Default: "OTHER"},
 		{Name: "ordered_at", Type: field.TypeTime},
@@ -1155,13 +1377,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "orders_organizations_organization",
-				Columns:    []*schema.Column{OrdersColumns[17]},
+				Columns:    []*schema.Column{OrdersColumns[18]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "orders_stores_store",
-				Columns:    []*schema.Column{OrdersColumns[18]},
+				Columns:    []*schema.Column{OrdersColumns[19]},
 				RefColumns: []*schema.Column{StoresColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1170,17 +1392,22 @@ var (
 			{
 				Name:    "order_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[17]},
+				Columns: []*schema.Column{OrdersColumns[18]},
 			},
 			{
 				Name:    "order_store_id_external_id",
 				Unique:  true,
-				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[4]},
+				Columns: []*schema.Column{OrdersColumns[19], OrdersColumns[4]},
+			},
+			{
+				Name:    "order_store_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{OrdersColumns[19], OrdersColumns[8]},
 			},
 			{
 				Name:    "order_store_id_ordered_at",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[10]},
+				Columns: []*schema.Column{OrdersColumns[19], OrdersColumns[11]},
 			},
 			{
 				Name:    "order_status",
@@ -1190,12 +1417,12 @@ var (
 			{
 				Name:    "order_organization_id_tracking_code",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[17], OrdersColumns[12]},
+				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[13]},
 			},
 			{
 				Name:    "order_organization_id_author_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrdersColumns[17], OrdersColumns[13]},
+				Columns: []*schema.Column{OrdersColumns[18], OrdersColumns[14]},
 			},
 		},
 	}
@@ -1209,6 +1436,7 @@ var (
 		{Name: "quantity", Type: field.TypeInt},
 		{Name: "unit_price", Type: field.TypeInt64},
 		{Name: "total", Type: field.TypeInt64},
+		{Name: "discount_shares", Type: field.TypeJSON, Nullable: true},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "order_id", Type: field.TypeInt},
 		{Name: "sku_id", Type: field.TypeInt, Nullable: true},
@@ -1221,19 +1449,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "order_lines_organizations_organization",
-				Columns:    []*schema.Column{OrderLinesColumns[8]},
+				Columns:    []*schema.Column{OrderLinesColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "order_lines_orders_order",
-				Columns:    []*schema.Column{OrderLinesColumns[9]},
+				Columns:    []*schema.Column{OrderLinesColumns[10]},
 				RefColumns: []*schema.Column{OrdersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "order_lines_skus_sku",
-				Columns:    []*schema.Column{OrderLinesColumns[10]},
+				Columns:    []*schema.Column{OrderLinesColumns[11]},
 				RefColumns: []*schema.Column{SkusColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1242,17 +1470,17 @@ var (
 			{
 				Name:    "orderline_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrderLinesColumns[8]},
+				Columns: []*schema.Column{OrderLinesColumns[9]},
 			},
 			{
 				Name:    "orderline_order_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrderLinesColumns[9]},
+				Columns: []*schema.Column{OrderLinesColumns[10]},
 			},
 			{
 				Name:    "orderline_sku_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrderLinesColumns[10]},
+				Columns: []*schema.Column{OrderLinesColumns[11]},
 			},
 		},
 	}
@@ -1903,12 +2131,17 @@ var (
 		AuditEventsTable,
 		BargainHelpsTable,
 		BargainSessionsTable,
+		BuyerQuotaTable,
 		CampaignsTable,
 		CasbinRulesTable,
 		CollaborationsTable,
 		ContentsTable,
+		CouponBatchesTable,
+		CouponClaimsTable,
 		EngagementMetricsTable,
 		ExperimentsTable,
+		FlashReservationsTable,
+		FlashSaleSlotsTable,
 		GroupBuyMembersTable,
 		GroupBuyTeamsTable,
 		InsightSettingsTable,
@@ -1971,6 +2204,10 @@ func init() {
 	BargainSessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(137438953472),
 	}
+	BuyerQuotaTable.ForeignKeys[0].RefTable = OrganizationsTable
+	BuyerQuotaTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(163208757248),
+	}
 	CampaignsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	CampaignsTable.ForeignKeys[1].RefTable = StoresTable
 	CampaignsTable.Annotation = &entsql.Annotation{
@@ -1994,6 +2231,14 @@ func init() {
 	ContentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	CouponBatchesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CouponBatchesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(167503724544),
+	}
+	CouponClaimsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CouponClaimsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(171798691840),
+	}
 	EngagementMetricsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	EngagementMetricsTable.ForeignKeys[1].RefTable = ContentsTable
 	EngagementMetricsTable.Annotation = &entsql.Annotation{
@@ -2003,6 +2248,14 @@ func init() {
 	ExperimentsTable.ForeignKeys[1].RefTable = StoresTable
 	ExperimentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	FlashReservationsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	FlashReservationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
+	FlashSaleSlotsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	FlashSaleSlotsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(180388626432),
 	}
 	GroupBuyMembersTable.ForeignKeys[0].RefTable = OrganizationsTable
 	GroupBuyMembersTable.ForeignKeys[1].RefTable = GroupBuyTeamsTable

@@ -37,6 +37,8 @@ const (
 	FieldTotal = "total"
 	// FieldPaid holds the string denoting the paid field in the database.
 	FieldPaid = "paid"
+	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
+	FieldIdempotencyKey = "idempotency_key"
 	// FieldBuyerRef holds the string denoting the buyer_ref field in the database.
 	FieldBuyerRef = "buyer_ref"
 	// FieldTrafficSource holds the string denoting the traffic_source field in the database.
@@ -98,6 +100,7 @@ var Columns = []string{
 	FieldStatus,
 	FieldTotal,
 	FieldPaid,
+	FieldIdempotencyKey,
 	FieldBuyerRef,
 	FieldTrafficSource,
 	FieldOrderedAt,
@@ -137,6 +140,8 @@ var (
 	ExternalIDValidator func(string) error
 	// DefaultPaid holds the default value on creation for the "paid" field.
 	DefaultPaid schematype.Money
+	// IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	IdempotencyKeyValidator func(string) error
 	// BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	BuyerRefValidator func(string) error
 	// TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
@@ -152,11 +157,12 @@ type Platform string
 
 // Platform values.
 const (
-	PlatformTAOBAO      Platform = "TAOBAO"
-	PlatformTMALL       Platform = "TMALL"
-	PlatformDOUYIN      Platform = "DOUYIN"
-	PlatformXIAOHONGSHU Platform = "XIAOHONGSHU"
-	PlatformOTHER       Platform = "OTHER"
+	PlatformTAOBAO       Platform = "TAOBAO"
+	PlatformTMALL        Platform = "TMALL"
+	PlatformDOUYIN       Platform = "DOUYIN"
+	PlatformXIAOHONGSHU  Platform = "XIAOHONGSHU"
+	PlatformOTHER        Platform = "OTHER"
+	PlatformMINI_PROGRAM Platform = "MINI_PROGRAM"
 )
 
 func (pl Platform) String() string {
@@ -166,7 +172,7 @@ func (pl Platform) String() string {
 // PlatformValidator is a validator for the "platform" field enum values. It is called by the builders before save.
 func PlatformValidator(pl Platform) error {
 	switch pl {
-	case PlatformTAOBAO, PlatformTMALL, PlatformDOUYIN, PlatformXIAOHONGSHU, PlatformOTHER:
+	case PlatformTAOBAO, PlatformTMALL, PlatformDOUYIN, PlatformXIAOHONGSHU, PlatformOTHER, PlatformMINI_PROGRAM:
 		return nil
 	default:
 		return fmt.Errorf("order: invalid enum value for platform field: %q", pl)
@@ -281,6 +287,11 @@ func ByTotal(opts ...sql.OrderTermOption) OrderOption {
 // ByPaid orders the results by the paid field.
 func ByPaid(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPaid, opts...).ToFunc()
+}
+
+// ByIdempotencyKey orders the results by the idempotency_key field.
+func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
 }
 
 // ByBuyerRef orders the results by the buyer_ref field.

@@ -35,6 +35,8 @@ const (
 	FieldUnitPrice = "unit_price"
 	// FieldTotal holds the string denoting the total field in the database.
 	FieldTotal = "total"
+	// FieldDiscountShares holds the string denoting the discount_shares field in the database.
+	FieldDiscountShares = "discount_shares"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// EdgeOrder holds the string denoting the order edge name in mutations.
@@ -79,6 +81,7 @@ var Columns = []string{
 	FieldQuantity,
 	FieldUnitPrice,
 	FieldTotal,
+	FieldDiscountShares,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

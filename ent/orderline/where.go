@@ -548,6 +548,16 @@ func TotalLTE(v schematype.Money) predicate.OrderLine {
 	return predicate.OrderLine(sql.FieldLTE(FieldTotal, vc))
 }
 
+// DiscountSharesIsNil applies the IsNil predicate on the "discount_shares" field.
+func DiscountSharesIsNil() predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldIsNull(FieldDiscountShares))
+}
+
+// DiscountSharesNotNil applies the NotNil predicate on the "discount_shares" field.
+func DiscountSharesNotNil() predicate.OrderLine {
+	return predicate.OrderLine(sql.FieldNotNull(FieldDiscountShares))
+}
+
 // HasOrganization applies the HasEdge predicate on the "organization" edge.
 func HasOrganization() predicate.OrderLine {
 	return predicate.OrderLine(func(s *sql.Selector) {

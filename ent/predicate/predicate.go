@@ -27,6 +27,9 @@ type BargainHelp func(*sql.Selector)
 // BargainSession is the predicate function for bargainsession builders.
 type BargainSession func(*sql.Selector)
 
+// BuyerQuota is the predicate function for buyerquota builders.
+type BuyerQuota func(*sql.Selector)
+
 // Campaign is the predicate function for campaign builders.
 type Campaign func(*sql.Selector)
 
@@ -39,11 +42,23 @@ type Collaboration func(*sql.Selector)
 // Content is the predicate function for content builders.
 type Content func(*sql.Selector)
 
+// CouponBatch is the predicate function for couponbatch builders.
+type CouponBatch func(*sql.Selector)
+
+// CouponClaim is the predicate function for couponclaim builders.
+type CouponClaim func(*sql.Selector)
+
 // EngagementMetric is the predicate function for engagementmetric builders.
 type EngagementMetric func(*sql.Selector)
 
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
+
+// FlashReservation is the predicate function for flashreservation builders.
+type FlashReservation func(*sql.Selector)
+
+// FlashSaleSlot is the predicate function for flashsaleslot builders.
+type FlashSaleSlot func(*sql.Selector)
 
 // GroupBuyMember is the predicate function for groupbuymember builders.
 type GroupBuyMember func(*sql.Selector)

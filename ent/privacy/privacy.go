@@ -279,6 +279,30 @@ func (f BargainSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BargainSessionMutation", m)
 }
 
+// The BuyerQuotaQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BuyerQuotaQueryRuleFunc func(context.Context, *ent.BuyerQuotaQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BuyerQuotaQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BuyerQuotaQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BuyerQuotaQuery", q)
+}
+
+// The BuyerQuotaMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BuyerQuotaMutationRuleFunc func(context.Context, *ent.BuyerQuotaMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BuyerQuotaMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BuyerQuotaMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BuyerQuotaMutation", m)
+}
+
 // The CampaignQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CampaignQueryRuleFunc func(context.Context, *ent.CampaignQuery) error
@@ -375,6 +399,54 @@ func (f ContentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContentMutation", m)
 }
 
+// The CouponBatchQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CouponBatchQueryRuleFunc func(context.Context, *ent.CouponBatchQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CouponBatchQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CouponBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CouponBatchQuery", q)
+}
+
+// The CouponBatchMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CouponBatchMutationRuleFunc func(context.Context, *ent.CouponBatchMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CouponBatchMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CouponBatchMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CouponBatchMutation", m)
+}
+
+// The CouponClaimQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CouponClaimQueryRuleFunc func(context.Context, *ent.CouponClaimQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CouponClaimQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CouponClaimQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CouponClaimQuery", q)
+}
+
+// The CouponClaimMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CouponClaimMutationRuleFunc func(context.Context, *ent.CouponClaimMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CouponClaimMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CouponClaimMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CouponClaimMutation", m)
+}
+
 // The EngagementMetricQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EngagementMetricQueryRuleFunc func(context.Context, *ent.EngagementMetricQuery) error
@@ -421,6 +493,54 @@ func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
+}
+
+// The FlashReservationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FlashReservationQueryRuleFunc func(context.Context, *ent.FlashReservationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FlashReservationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlashReservationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FlashReservationQuery", q)
+}
+
+// The FlashReservationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FlashReservationMutationRuleFunc func(context.Context, *ent.FlashReservationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FlashReservationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FlashReservationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FlashReservationMutation", m)
+}
+
+// The FlashSaleSlotQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FlashSaleSlotQueryRuleFunc func(context.Context, *ent.FlashSaleSlotQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FlashSaleSlotQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlashSaleSlotQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FlashSaleSlotQuery", q)
+}
+
+// The FlashSaleSlotMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FlashSaleSlotMutationRuleFunc func(context.Context, *ent.FlashSaleSlotMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FlashSaleSlotMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FlashSaleSlotMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FlashSaleSlotMutation", m)
 }
 
 // The GroupBuyMemberQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -1072,6 +1192,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.BargainSessionQuery:
 		return q.Filter(), nil
+	case *ent.BuyerQuotaQuery:
+		return q.Filter(), nil
 	case *ent.CampaignQuery:
 		return q.Filter(), nil
 	case *ent.CasbinRuleQuery:
@@ -1080,9 +1202,17 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContentQuery:
 		return q.Filter(), nil
+	case *ent.CouponBatchQuery:
+		return q.Filter(), nil
+	case *ent.CouponClaimQuery:
+		return q.Filter(), nil
 	case *ent.EngagementMetricQuery:
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
+		return q.Filter(), nil
+	case *ent.FlashReservationQuery:
+		return q.Filter(), nil
+	case *ent.FlashSaleSlotQuery:
 		return q.Filter(), nil
 	case *ent.GroupBuyMemberQuery:
 		return q.Filter(), nil
@@ -1155,6 +1285,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.BargainSessionMutation:
 		return m.Filter(), nil
+	case *ent.BuyerQuotaMutation:
+		return m.Filter(), nil
 	case *ent.CampaignMutation:
 		return m.Filter(), nil
 	case *ent.CasbinRuleMutation:
@@ -1163,9 +1295,17 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ContentMutation:
 		return m.Filter(), nil
+	case *ent.CouponBatchMutation:
+		return m.Filter(), nil
+	case *ent.CouponClaimMutation:
+		return m.Filter(), nil
 	case *ent.EngagementMetricMutation:
 		return m.Filter(), nil
 	case *ent.ExperimentMutation:
+		return m.Filter(), nil
+	case *ent.FlashReservationMutation:
+		return m.Filter(), nil
+	case *ent.FlashSaleSlotMutation:
 		return m.Filter(), nil
 	case *ent.GroupBuyMemberMutation:
 		return m.Filter(), nil

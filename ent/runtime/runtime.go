@@ -13,12 +13,17 @@ import (
 	"github.com/opsgraph/opsgraph/ent/auditevent"
 	"github.com/opsgraph/opsgraph/ent/bargainhelp"
 	"github.com/opsgraph/opsgraph/ent/bargainsession"
+	"github.com/opsgraph/opsgraph/ent/buyerquota"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/casbinrule"
 	"github.com/opsgraph/opsgraph/ent/collaboration"
 	"github.com/opsgraph/opsgraph/ent/content"
+	"github.com/opsgraph/opsgraph/ent/couponbatch"
+	"github.com/opsgraph/opsgraph/ent/couponclaim"
 	"github.com/opsgraph/opsgraph/ent/engagementmetric"
 	"github.com/opsgraph/opsgraph/ent/experiment"
+	"github.com/opsgraph/opsgraph/ent/flashreservation"
+	"github.com/opsgraph/opsgraph/ent/flashsaleslot"
 	"github.com/opsgraph/opsgraph/ent/groupbuymember"
 	"github.com/opsgraph/opsgraph/ent/groupbuyteam"
 	"github.com/opsgraph/opsgraph/ent/insightsetting"
@@ -458,6 +463,32 @@ func init() {
 			return nil
 		}
 	}()
+	buyerquotaMixin := schema.BuyerQuota{}.Mixin()
+	buyerquota.Policy = privacy.NewPolicies(buyerquotaMixin[0], schema.BuyerQuota{})
+	buyerquota.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := buyerquota.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	buyerquotaFields := schema.BuyerQuota{}.Fields()
+	_ = buyerquotaFields
+	// buyerquotaDescScope is the schema descriptor for scope field.
+	buyerquotaDescScope := buyerquotaFields[0].Descriptor()
+	// buyerquota.ScopeValidator is a validator for the "scope" field. It is called by the builders before save.
+	buyerquota.ScopeValidator = buyerquotaDescScope.Validators[0].(func(string) error)
+	// buyerquotaDescBuyerRef is the schema descriptor for buyer_ref field.
+	buyerquotaDescBuyerRef := buyerquotaFields[1].Descriptor()
+	// buyerquota.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
+	buyerquota.BuyerRefValidator = buyerquotaDescBuyerRef.Validators[0].(func(string) error)
+	// buyerquotaDescUsed is the schema descriptor for used field.
+	buyerquotaDescUsed := buyerquotaFields[2].Descriptor()
+	// buyerquota.DefaultUsed holds the default value on creation for the used field.
+	buyerquota.DefaultUsed = buyerquotaDescUsed.Default.(int)
+	// buyerquota.UsedValidator is a validator for the "used" field. It is called by the builders before save.
+	buyerquota.UsedValidator = buyerquotaDescUsed.Validators[0].(func(int) error)
 	campaignMixin := schema.Campaign{}.Mixin()
 	campaign.Policy = privacy.NewPolicies(campaignMixin[1], schema.Campaign{})
 	campaign.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -517,12 +548,16 @@ func init() {
 	campaignDescDiscountGiven := campaignFields[9].Descriptor()
 	// campaign.DefaultDiscountGiven holds the default value on creation for the discount_given field.
 	campaign.DefaultDiscountGiven = schematype.Money(campaignDescDiscountGiven.Default.(int64))
+	// campaignDescDiscountReserved is the schema descriptor for discount_reserved field.
+	campaignDescDiscountReserved := campaignFields[12].Descriptor()
+	// campaign.DefaultDiscountReserved holds the default value on creation for the discount_reserved field.
+	campaign.DefaultDiscountReserved = schematype.Money(campaignDescDiscountReserved.Default.(int64))
 	// campaignDescExclusive is the schema descriptor for exclusive field.
-	campaignDescExclusive := campaignFields[13].Descriptor()
+	campaignDescExclusive := campaignFields[14].Descriptor()
 	// campaign.DefaultExclusive holds the default value on creation for the exclusive field.
 	campaign.DefaultExclusive = campaignDescExclusive.Default.(bool)
 	// campaignDescClearance is the schema descriptor for clearance field.
-	campaignDescClearance := campaignFields[15].Descriptor()
+	campaignDescClearance := campaignFields[16].Descriptor()
 	// campaign.DefaultClearance holds the default value on creation for the clearance field.
 	campaign.DefaultClearance = campaignDescClearance.Default.(bool)
 	casbinrule.Policy = privacy.NewPolicies(schema.CasbinRule{})
@@ -730,6 +765,98 @@ func init() {
 	contentDescExperimentVariant := contentFields[18].Descriptor()
 	// content.ExperimentVariantValidator is a validator for the "experiment_variant" field. It is called by the builders before save.
 	content.ExperimentVariantValidator = contentDescExperimentVariant.Validators[0].(func(string) error)
+	couponbatchMixin := schema.CouponBatch{}.Mixin()
+	couponbatch.Policy = privacy.NewPolicies(couponbatchMixin[1], schema.CouponBatch{})
+	couponbatch.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := couponbatch.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	couponbatchMixinFields0 := couponbatchMixin[0].Fields()
+	_ = couponbatchMixinFields0
+	couponbatchFields := schema.CouponBatch{}.Fields()
+	_ = couponbatchFields
+	// couponbatchDescCreatedAt is the schema descriptor for created_at field.
+	couponbatchDescCreatedAt := couponbatchMixinFields0[0].Descriptor()
+	// couponbatch.DefaultCreatedAt holds the default value on creation for the created_at field.
+	couponbatch.DefaultCreatedAt = couponbatchDescCreatedAt.Default.(func() time.Time)
+	// couponbatchDescUpdatedAt is the schema descriptor for updated_at field.
+	couponbatchDescUpdatedAt := couponbatchMixinFields0[1].Descriptor()
+	// couponbatch.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	couponbatch.DefaultUpdatedAt = couponbatchDescUpdatedAt.Default.(func() time.Time)
+	// couponbatch.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	couponbatch.UpdateDefaultUpdatedAt = couponbatchDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// couponbatchDescTotal is the schema descriptor for total field.
+	couponbatchDescTotal := couponbatchFields[2].Descriptor()
+	// couponbatch.TotalValidator is a validator for the "total" field. It is called by the builders before save.
+	couponbatch.TotalValidator = couponbatchDescTotal.Validators[0].(func(int) error)
+	// couponbatchDescRemaining is the schema descriptor for remaining field.
+	couponbatchDescRemaining := couponbatchFields[3].Descriptor()
+	// couponbatch.RemainingValidator is a validator for the "remaining" field. It is called by the builders before save.
+	couponbatch.RemainingValidator = couponbatchDescRemaining.Validators[0].(func(int) error)
+	couponclaimMixin := schema.CouponClaim{}.Mixin()
+	couponclaim.Policy = privacy.NewPolicies(couponclaimMixin[1], schema.CouponClaim{})
+	couponclaim.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := couponclaim.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	couponclaimMixinFields0 := couponclaimMixin[0].Fields()
+	_ = couponclaimMixinFields0
+	couponclaimFields := schema.CouponClaim{}.Fields()
+	_ = couponclaimFields
+	// couponclaimDescCreatedAt is the schema descriptor for created_at field.
+	couponclaimDescCreatedAt := couponclaimMixinFields0[0].Descriptor()
+	// couponclaim.DefaultCreatedAt holds the default value on creation for the created_at field.
+	couponclaim.DefaultCreatedAt = couponclaimDescCreatedAt.Default.(func() time.Time)
+	// couponclaimDescUpdatedAt is the schema descriptor for updated_at field.
+	couponclaimDescUpdatedAt := couponclaimMixinFields0[1].Descriptor()
+	// couponclaim.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	couponclaim.DefaultUpdatedAt = couponclaimDescUpdatedAt.Default.(func() time.Time)
+	// couponclaim.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	couponclaim.UpdateDefaultUpdatedAt = couponclaimDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// couponclaimDescBuyerRef is the schema descriptor for buyer_ref field.
+	couponclaimDescBuyerRef := couponclaimFields[3].Descriptor()
+	// couponclaim.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
+	couponclaim.BuyerRefValidator = func() func(string) error {
+		validators := couponclaimDescBuyerRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(buyer_ref string) error {
+			for _, fn := range fns {
+				if err := fn(buyer_ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// couponclaimDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	couponclaimDescIdempotencyKey := couponclaimFields[7].Descriptor()
+	// couponclaim.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	couponclaim.IdempotencyKeyValidator = func() func(string) error {
+		validators := couponclaimDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	engagementmetricMixin := schema.EngagementMetric{}.Mixin()
 	engagementmetric.Policy = privacy.NewPolicies(engagementmetricMixin[1], schema.EngagementMetric{})
 	engagementmetric.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -856,6 +983,106 @@ func init() {
 			return nil
 		}
 	}()
+	flashreservationMixin := schema.FlashReservation{}.Mixin()
+	flashreservation.Policy = privacy.NewPolicies(flashreservationMixin[1], schema.FlashReservation{})
+	flashreservation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flashreservation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flashreservationMixinFields0 := flashreservationMixin[0].Fields()
+	_ = flashreservationMixinFields0
+	flashreservationFields := schema.FlashReservation{}.Fields()
+	_ = flashreservationFields
+	// flashreservationDescCreatedAt is the schema descriptor for created_at field.
+	flashreservationDescCreatedAt := flashreservationMixinFields0[0].Descriptor()
+	// flashreservation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flashreservation.DefaultCreatedAt = flashreservationDescCreatedAt.Default.(func() time.Time)
+	// flashreservationDescUpdatedAt is the schema descriptor for updated_at field.
+	flashreservationDescUpdatedAt := flashreservationMixinFields0[1].Descriptor()
+	// flashreservation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	flashreservation.DefaultUpdatedAt = flashreservationDescUpdatedAt.Default.(func() time.Time)
+	// flashreservation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	flashreservation.UpdateDefaultUpdatedAt = flashreservationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// flashreservationDescBuyerRef is the schema descriptor for buyer_ref field.
+	flashreservationDescBuyerRef := flashreservationFields[5].Descriptor()
+	// flashreservation.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
+	flashreservation.BuyerRefValidator = func() func(string) error {
+		validators := flashreservationDescBuyerRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(buyer_ref string) error {
+			for _, fn := range fns {
+				if err := fn(buyer_ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// flashreservationDescQuantity is the schema descriptor for quantity field.
+	flashreservationDescQuantity := flashreservationFields[6].Descriptor()
+	// flashreservation.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	flashreservation.QuantityValidator = flashreservationDescQuantity.Validators[0].(func(int) error)
+	// flashreservationDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	flashreservationDescIdempotencyKey := flashreservationFields[10].Descriptor()
+	// flashreservation.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	flashreservation.IdempotencyKeyValidator = func() func(string) error {
+		validators := flashreservationDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	flashsaleslotMixin := schema.FlashSaleSlot{}.Mixin()
+	flashsaleslot.Policy = privacy.NewPolicies(flashsaleslotMixin[1], schema.FlashSaleSlot{})
+	flashsaleslot.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flashsaleslot.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flashsaleslotMixinFields0 := flashsaleslotMixin[0].Fields()
+	_ = flashsaleslotMixinFields0
+	flashsaleslotFields := schema.FlashSaleSlot{}.Fields()
+	_ = flashsaleslotFields
+	// flashsaleslotDescCreatedAt is the schema descriptor for created_at field.
+	flashsaleslotDescCreatedAt := flashsaleslotMixinFields0[0].Descriptor()
+	// flashsaleslot.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flashsaleslot.DefaultCreatedAt = flashsaleslotDescCreatedAt.Default.(func() time.Time)
+	// flashsaleslotDescUpdatedAt is the schema descriptor for updated_at field.
+	flashsaleslotDescUpdatedAt := flashsaleslotMixinFields0[1].Descriptor()
+	// flashsaleslot.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	flashsaleslot.DefaultUpdatedAt = flashsaleslotDescUpdatedAt.Default.(func() time.Time)
+	// flashsaleslot.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	flashsaleslot.UpdateDefaultUpdatedAt = flashsaleslotDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// flashsaleslotDescSlotIndex is the schema descriptor for slot_index field.
+	flashsaleslotDescSlotIndex := flashsaleslotFields[2].Descriptor()
+	// flashsaleslot.SlotIndexValidator is a validator for the "slot_index" field. It is called by the builders before save.
+	flashsaleslot.SlotIndexValidator = flashsaleslotDescSlotIndex.Validators[0].(func(int) error)
+	// flashsaleslotDescStock is the schema descriptor for stock field.
+	flashsaleslotDescStock := flashsaleslotFields[3].Descriptor()
+	// flashsaleslot.StockValidator is a validator for the "stock" field. It is called by the builders before save.
+	flashsaleslot.StockValidator = flashsaleslotDescStock.Validators[0].(func(int) error)
+	// flashsaleslotDescRemaining is the schema descriptor for remaining field.
+	flashsaleslotDescRemaining := flashsaleslotFields[4].Descriptor()
+	// flashsaleslot.RemainingValidator is a validator for the "remaining" field. It is called by the builders before save.
+	flashsaleslot.RemainingValidator = flashsaleslotDescRemaining.Validators[0].(func(int) error)
 	groupbuymemberMixin := schema.GroupBuyMember{}.Mixin()
 	groupbuymember.Policy = privacy.NewPolicies(groupbuymemberMixin[1], schema.GroupBuyMember{})
 	groupbuymember.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1423,20 +1650,24 @@ func init() {
 	orderDescPaid := orderFields[5].Descriptor()
 	// order.DefaultPaid holds the default value on creation for the paid field.
 	order.DefaultPaid = schematype.Money(orderDescPaid.Default.(int64))
+	// orderDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	orderDescIdempotencyKey := orderFields[6].Descriptor()
+	// order.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	order.IdempotencyKeyValidator = orderDescIdempotencyKey.Validators[0].(func(string) error)
 	// orderDescBuyerRef is the schema descriptor for buyer_ref field.
-	orderDescBuyerRef := orderFields[6].Descriptor()
+	orderDescBuyerRef := orderFields[7].Descriptor()
 	// order.BuyerRefValidator is a validator for the "buyer_ref" field. It is called by the builders before save.
 	order.BuyerRefValidator = orderDescBuyerRef.Validators[0].(func(string) error)
 	// orderDescTrackingCode is the schema descriptor for tracking_code field.
-	orderDescTrackingCode := orderFields[10].Descriptor()
+	orderDescTrackingCode := orderFields[11].Descriptor()
 	// order.TrackingCodeValidator is a validator for the "tracking_code" field. It is called by the builders before save.
 	order.TrackingCodeValidator = orderDescTrackingCode.Validators[0].(func(string) error)
 	// orderDescAuthorID is the schema descriptor for author_id field.
-	orderDescAuthorID := orderFields[11].Descriptor()
+	orderDescAuthorID := orderFields[12].Descriptor()
 	// order.AuthorIDValidator is a validator for the "author_id" field. It is called by the builders before save.
 	order.AuthorIDValidator = orderDescAuthorID.Validators[0].(func(string) error)
 	// orderDescDiscount is the schema descriptor for discount field.
-	orderDescDiscount := orderFields[14].Descriptor()
+	orderDescDiscount := orderFields[15].Descriptor()
 	// order.DefaultDiscount holds the default value on creation for the discount field.
 	order.DefaultDiscount = schematype.Money(orderDescDiscount.Default.(int64))
 	orderlineMixin := schema.OrderLine{}.Mixin()

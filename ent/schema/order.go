@@ -33,9 +33,6 @@ func (Order) Fields() []ent.Field {
 			Annotations(entgql.OrderField("TOTAL"), entgql.Skip(entgql.SkipWhereInput)),
 		field.Int64("paid").GoType(schematype.Money(0)).Default(0).Comment("Amount paid.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		field.Int64("discount").GoType(schematype.Money(0)).Default(0).
-			Comment("Discounts on the order: the sum of its lines' discount shares (mall orders).").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.String("idempotency_key").Optional().Nillable().Immutable().MaxLen(64).
 			Comment("The mall's key of placeMallOrder: a repeat returns this order.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
@@ -53,7 +50,7 @@ func (Order) Fields() []ent.Field {
 		field.Strings("coupon_ids").Optional().
 			Comment("The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them."),
 		field.Int64("discount").GoType(schematype.Money(0)).Default(0).
-			Comment("The seller-funded discount on the order (优惠金额, platform subsidies excluded): counted as spend of the campaign the order is attributed to.").
+			Comment("The seller-funded discount on the order (优惠金额, platform subsidies excluded; for mall orders the sum of its lines' discount shares): counted as spend of the campaign the order is attributed to.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }

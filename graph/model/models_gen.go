@@ -14,6 +14,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/webhook"
 )
 
 // What the paid orders attributed to a collaboration or content add up to.
@@ -73,7 +74,7 @@ type CalendarDay struct {
 // What one campaign did in a quote.
 type CampaignOutcome struct {
 	// The campaign.
-	CampaignID int `json:"campaignId"`
+	CampaignID int `json:"campaignID"`
 	// Its name.
 	Name string `json:"name"`
 	// Its kind.
@@ -268,6 +269,20 @@ type CreateAPITokenPayload struct {
 	APIToken *ent.APIToken `json:"apiToken"`
 }
 
+// A new webhook endpoint.
+type CreateWebhookEndpointInput struct {
+	// The organization whose events are delivered.
+	OrganizationID int `json:"organizationID"`
+	// An https:// URL of a public address (http:// and private addresses only when the server runs with --allow-private-endpoints).
+	URL string `json:"url"`
+	// The events to deliver (at least one; PING needs no subscription).
+	Events []webhook.Event `json:"events"`
+	// What the endpoint is for.
+	Description *string `json:"description,omitempty"`
+	// Whether events are delivered (default true).
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 // One credential for a platform connection, e.g. app_key or app_secret.
 type CredentialInput struct {
 	// Credential name as the plugin describes it (app_key, app_secret, app_id …).
@@ -279,7 +294,7 @@ type CredentialInput struct {
 // One campaign's part of a line's discount.
 type DiscountShare struct {
 	// The campaign.
-	CampaignID int `json:"campaignId"`
+	CampaignID int `json:"campaignID"`
 	// The amount.
 	Amount schematype.Money `json:"amount"`
 }
@@ -555,7 +570,7 @@ type ProfileCompleteness struct {
 // A post-order reward.
 type QuoteReward struct {
 	// The campaign, or null for base points.
-	CampaignID *int `json:"campaignId,omitempty"`
+	CampaignID *int `json:"campaignID,omitempty"`
 	// POINTS or REFERRAL.
 	Kind string `json:"kind"`
 	// REFERRAL: what the referrer earns.
@@ -569,7 +584,7 @@ type QuoteReward struct {
 // A priced cart line with its share of every discount, so that refunds, commission and points use the same figures.
 type QuotedLine struct {
 	// The SKU.
-	SkuID int `json:"skuId"`
+	SkuID int `json:"skuID"`
 	// Units.
 	Quantity int `json:"quantity"`
 	// List price of one unit.
@@ -840,6 +855,26 @@ type TrafficSourceShare struct {
 	PaidAmount schematype.Money `json:"paidAmount"`
 	// paidAmount ÷ all paid amount.
 	AmountShare float64 `json:"amountShare"`
+}
+
+// Changes to a webhook endpoint; omitted fields stay as they are.
+type UpdateWebhookEndpointInput struct {
+	// A new URL, checked like createWebhookEndpoint's.
+	URL *string `json:"url,omitempty"`
+	// The new set of events (at least one).
+	Events []webhook.Event `json:"events,omitempty"`
+	// What the endpoint is for.
+	Description *string `json:"description,omitempty"`
+	// Enable or disable deliveries; enabling resets consecutiveFailures.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// A webhook endpoint with its signing secret, returned only when the secret is created (createWebhookEndpoint, rotateWebhookSecret).
+type WebhookEndpointSecretPayload struct {
+	// The signing secret: verify X-OpsGraph-Signature with it (docs/webhooks.md). It cannot be shown again.
+	Secret string `json:"secret"`
+	// The endpoint (without the secret).
+	WebhookEndpoint *ent.WebhookEndpoint `json:"webhookEndpoint"`
 }
 
 // How an order was attributed.

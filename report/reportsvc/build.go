@@ -9,6 +9,8 @@ package reportsvc
 import (
 	"cmp"
 	"context"
+	"github.com/opsgraph/opsgraph/attribution"
+	"github.com/opsgraph/opsgraph/attribution/attrsvc"
 	"slices"
 	"time"
 
@@ -47,11 +49,13 @@ type Result struct {
 	// Campaigns ran (at least partly) in the period; CampaignResults[i] is
 	// Campaigns[i]'s attribution.
 	Campaigns       []*ent.Campaign
-	CampaignResults []insightsvc.Attribution
+	CampaignResults []attribution.Figures
+	// CampaignSpend[i] is Campaigns[i]'s computed spend (discounts given plus KOL fees).
+	CampaignSpend []int64
 	// Collaborations are those of the campaigns above or of content published
 	// in the period; CollabResults[i] is Collaborations[i]'s attribution.
 	Collaborations []*ent.Collaboration
-	CollabResults  []insightsvc.Attribution
+	CollabResults  []attribution.Figures
 	Contents       []*ent.Content
 	Alerts         []*ent.Alert
 }
@@ -111,11 +115,13 @@ func Build(ctx context.Context, c *ent.Client, orgID int, p insights.Period, now
 		}
 	}
 	for _, cp := range out.Campaigns {
-		a, err := insightsvc.CampaignAttribution(ctx, c, cp)
+		o, err := attrsvc.ForOrg(ctx, c, cp.OrganizationID)
 		if err != nil {
 			return nil, err
 		}
-		out.CampaignResults = append(out.CampaignResults, a)
+		spend, _ := o.Spend(cp.ID)
+		out.CampaignResults = append(out.CampaignResults, o.Campaign(cp.ID))
+		out.CampaignSpend = append(out.CampaignSpend, spend)
 	}
 	if err := out.collaborations(ctx, c, orgIDs); err != nil {
 		return nil, err
@@ -186,10 +192,11 @@ func (r *Result) collaborations(ctx context.Context, c *ent.Client, orgIDs []int
 		return err
 	}
 	for _, col := range cols {
-		a, err := insightsvc.CollaborationAttribution(ctx, c, col)
+		o, err := attrsvc.ForOrg(ctx, c, col.OrganizationID)
 		if err != nil {
 			return err
 		}
+		a := o.Collaboration(col.ID)
 		r.Collaborations = append(r.Collaborations, col)
 		r.CollabResults = append(r.CollabResults, a)
 	}
@@ -228,8 +235,8 @@ func (r *Result) model(sc insightsvc.Scope, now time.Time) *report.Report {
 	for i, cp := range r.Campaigns {
 		a := r.CampaignResults[i]
 		line := report.Campaign{Name: cp.Name, Store: storeName[cp.StoreID], Kind: string(cp.Kind), Status: string(cp.Status),
-			Starts: cp.StartsAt, Ends: cp.EndsAt, PaidAmount: a.Paid, PaidOrders: a.Orders, PayingBuyers: a.Buyers, Spend: int64(cp.Spend)}
-		if roi, ok := insights.ROI(a.Paid, int64(cp.Spend)); ok {
+			Starts: cp.StartsAt, Ends: cp.EndsAt, PaidAmount: a.Paid, PaidOrders: a.Orders, PayingBuyers: a.Buyers, Spend: r.CampaignSpend[i]}
+		if roi, ok := insights.ROI(a.Paid, r.CampaignSpend[i]); ok {
 			line.ROI = &roi
 		}
 		m.Campaigns = append(m.Campaigns, line)
@@ -237,7 +244,7 @@ func (r *Result) model(sc insightsvc.Scope, now time.Time) *report.Report {
 	for i, col := range r.Collaborations {
 		a := r.CollabResults[i]
 		k := report.KOLResult{Status: string(col.Status), Orders: a.Orders, GMV: a.Paid, Refunds: a.Refunded,
-			Commission: insightsvc.Commission(col, a), Fee: int64(col.Fee)}
+			Commission: insights.CPSCommission(col.CommissionRate, a.Paid, a.Refunded), Fee: int64(col.Fee)}
 		if p := col.Edges.KolPartner; p != nil {
 			k.Partner, k.Platform, k.Tier = cmp.Or(p.DisplayName, p.Handle), string(p.Platform), string(p.Tier)
 		}
