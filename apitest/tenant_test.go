@@ -403,6 +403,13 @@ func (w *tenants) mutations() []tenantMutation {
 		m("retrySyncJob", `mutation($id: ID!) { retrySyncJob(id: $id) { id } }`, "id", b.SyncJob),
 		m("publishContent", `mutation($c: ID!) { publishContent(contentId: $c) { id } }`, "c", b.Content),
 		m("updateStock", `mutation($s: ID!) { updateStock(skuId: $s, quantity: 0) { id } }`, "s", b.SKU),
+
+		m("claimCoupon", `mutation($c: ID!) { claimCoupon(idempotencyKey: "x", campaignID: $c, buyerRef: "b") { id } }`, "c", b.Campaign),
+		m("reserveFlashSale", `mutation($c: ID!) { reserveFlashSale(idempotencyKey: "x", campaignID: $c, slot: 0, skuID: $c, buyerRef: "b", quantity: 1) { id } }`, "c", b.Campaign),
+		m("placeMallOrder", `mutation($s: ID!) { placeMallOrder(idempotencyKey: "x", storeID: $s, buyerRef: "b", lines: [{skuID: $s, quantity: 1}]) { id } }`, "s", b.Store),
+		m("payMallOrder", `mutation($o: ID!) { payMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
+		m("cancelMallOrder", `mutation($o: ID!) { cancelMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
+		m("refundMallOrder", `mutation($o: ID!) { refundMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
 	}
 }
 
