@@ -332,14 +332,14 @@ func TestMallStoreToken(t *testing.T) {
 				Edges []struct{ Node struct{ ID string } }
 			}
 		}
-		mustOK(t, w.env, w.mallTok, `{ stores { edges { node { id } } } }`, nil, &stores)
+		mustOK(t, w.env, w.mallTok, `{ stores(first: 10) { edges { node { id } } } }`, nil, &stores)
 		if len(stores.Stores.Edges) != 1 || stores.Stores.Edges[0].Node.ID != sid(w.storeA) {
 			t.Fatalf("store token lists %+v", stores)
 		}
 		var prods struct {
 			Skus struct{ TotalCount int }
 		}
-		mustOK(t, w.env, w.mallTok, `{ skus { totalCount } }`, nil, &prods)
+		mustOK(t, w.env, w.mallTok, `{ skus(first: 10) { totalCount } }`, nil, &prods)
 		if prods.Skus.TotalCount != 1 {
 			t.Fatalf("store token sees %d SKUs", prods.Skus.TotalCount)
 		}
@@ -355,7 +355,7 @@ func TestMallStoreToken(t *testing.T) {
 		wantCode(t, gql(t, w.env, w.owner, `mutation($o: ID!, $s: ID) { createAPIToken(name: "x", organizationId: $o, role: "mall_app", storeID: $s) { token } }`,
 			vars("o", w.org, "s", os.ID)), "BAD_USER_INPUT")
 		// A mall token cannot touch the back office (campaign writes, orders).
-		wantCode(t, gql(t, w.env, w.mallTok, `{ orders { totalCount } }`, nil), "FORBIDDEN")
+		wantCode(t, gql(t, w.env, w.mallTok, `{ orders(first: 10) { totalCount } }`, nil), "FORBIDDEN")
 	})
 }
 

@@ -410,6 +410,13 @@ func (w *tenants) mutations() []tenantMutation {
 		m("rotateWebhookSecret", `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, "id", b.Webhook),
 		m("pingWebhookEndpoint", `mutation($id: ID!) { pingWebhookEndpoint(id: $id) { id } }`, "id", b.Webhook),
 		m("replayWebhookDelivery", `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, "id", b.WebhookDelivery),
+
+		m("claimCoupon", `mutation($c: ID!) { claimCoupon(idempotencyKey: "x", campaignID: $c, buyerRef: "b") { id } }`, "c", b.Campaign),
+		m("reserveFlashSale", `mutation($c: ID!) { reserveFlashSale(idempotencyKey: "x", campaignID: $c, slot: 0, skuID: $c, buyerRef: "b", quantity: 1) { id } }`, "c", b.Campaign),
+		m("placeMallOrder", `mutation($s: ID!) { placeMallOrder(idempotencyKey: "x", storeID: $s, buyerRef: "b", lines: [{skuID: $s, quantity: 1}]) { id } }`, "s", b.Store),
+		m("payMallOrder", `mutation($o: ID!) { payMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
+		m("cancelMallOrder", `mutation($o: ID!) { cancelMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
+		m("refundMallOrder", `mutation($o: ID!) { refundMallOrder(idempotencyKey: "x", orderID: $o) { id } }`, "o", b.Order),
 	}
 }
 
