@@ -73,7 +73,7 @@ func TestAuthenticationCache(t *testing.T) {
 				u := env.SeedUser(t, email, testenv.Grant{Org: org, Role: authz.RoleAdmin})
 				tok := env.Login(t, email)
 				if c.token {
-					secret, _, err := env.App.Auth.NewAPIToken(sys, env.Client, u, "script", org, authz.RoleAdmin, nil)
+					secret, _, err := env.App.Auth.NewAPIToken(sys, env.Client, u, "script", org, authz.RoleAdmin, nil, nil)
 					if err != nil {
 						t.Fatal(err)
 					}

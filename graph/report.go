@@ -10,7 +10,6 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/graph/model"
 	"github.com/opsgraph/opsgraph/insights"
-	"github.com/opsgraph/opsgraph/insights/insightsvc"
 	"github.com/opsgraph/opsgraph/report/reportsvc"
 )
 
@@ -54,16 +53,17 @@ func (r *Resolver) clientReport(ctx context.Context, orgID int, period model.Per
 	for _, p := range res.Products {
 		out.TopProducts = append(out.TopProducts, &model.ReportProduct{Product: p.Product, Skus: p.SKUs, PaidAmount: schematype.Money(p.PaidAmount), Share: p.Share})
 	}
-	for i, cp := range res.Campaigns {
-		a := res.CampaignResults[i]
-		cr := &model.CampaignResults{PaidAmount: schematype.Money(a.Paid), PayingBuyers: int(a.Buyers), PaidOrders: int(a.Orders),
-			AverageOrderValue: schematype.Money(insights.DivRound(a.Paid, a.Buyers)), Spend: cp.Spend, Roi: m.Campaigns[i].ROI}
+	for _, cp := range res.Campaigns {
+		cr, err := r.campaignResults(ctx, cp)
+		if err != nil {
+			return nil, err
+		}
 		out.Campaigns = append(out.Campaigns, &model.ReportCampaign{Campaign: cp, Results: cr})
 	}
 	for i, col := range res.Collaborations {
 		a := res.CollabResults[i]
 		out.Collaborations = append(out.Collaborations, &model.ReportCollaboration{Collaboration: col, AttributedGmv: schematype.Money(a.Paid),
-			AttributedOrders: int(a.Orders), AttributedRefunds: schematype.Money(a.Refunded), Commission: schematype.Money(insightsvc.Commission(col, a))})
+			AttributedOrders: int(a.Orders), AttributedRefunds: schematype.Money(a.Refunded), Commission: schematype.Money(insights.CPSCommission(col.CommissionRate, a.Paid, a.Refunded))})
 	}
 	return out, nil
 }
