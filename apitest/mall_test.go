@@ -97,7 +97,7 @@ func newMallWorld(t *testing.T, b testenv.Backend, stock, perUser, coupons, coup
 		SetRules(schematype.CampaignRules{Coupon: &schematype.CouponRule{Value: 500, Quantity: coupons, PerUser: couponsPerUser, ValidDays: 1}}).
 		SaveX(sys).ID
 	var tok struct{ CreateAPIToken struct{ Token string } }
-	mustOK(t, env, w.owner, `mutation($o: ID!, $s: ID) { createAPIToken(name: "mall", organizationId: $o, role: "mall_app", storeID: $s) { token } }`,
+	mustOK(t, env, w.owner, `mutation($o: ID!, $s: ID) { createAPIToken(name: "mall", organizationID: $o, role: "mall_app", storeID: $s) { token } }`,
 		vars("o", w.org, "s", w.storeA), &tok)
 	w.mallTok = tok.CreateAPIToken.Token
 	return w
@@ -348,11 +348,11 @@ func TestMallStoreToken(t *testing.T) {
 			t.Fatalf("owner reads slot of B: %d", st)
 		}
 		// Organization-level work is refused to a store token.
-		wantCode(t, gql(t, w.env, w.mallTok, `query($o: ID!) { roles(organizationId: $o) { name } }`, vars("o", w.org)), "FORBIDDEN")
+		wantCode(t, gql(t, w.env, w.mallTok, `query($o: ID!) { roles(organizationID: $o) { name } }`, vars("o", w.org)), "FORBIDDEN")
 		// A store of another organization cannot scope a token.
 		other := w.env.Org(t, "Other", 0)
 		os := w.env.Client.Store.Create().SetName("X").SetPlatform(store.PlatformOTHER).SetOrganizationID(other).SaveX(sys)
-		wantCode(t, gql(t, w.env, w.owner, `mutation($o: ID!, $s: ID) { createAPIToken(name: "x", organizationId: $o, role: "mall_app", storeID: $s) { token } }`,
+		wantCode(t, gql(t, w.env, w.owner, `mutation($o: ID!, $s: ID) { createAPIToken(name: "x", organizationID: $o, role: "mall_app", storeID: $s) { token } }`,
 			vars("o", w.org, "s", os.ID)), "BAD_USER_INPUT")
 		// A mall token cannot touch the back office (campaign writes, orders).
 		wantCode(t, gql(t, w.env, w.mallTok, `{ orders(first: 10) { totalCount } }`, nil), "FORBIDDEN")

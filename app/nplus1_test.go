@@ -105,7 +105,7 @@ func TestNoNPlusOne(t *testing.T) {
 		for _, n := range []int{10, 200} {
 			// No job runner or periodic tasks: the count is of this request's
 			// statements only (the counter sees every statement of the client).
-			env := testenv.New(t, b, testenv.WithoutSyncRunner())
+			env := testenv.New(t, b, testenv.WithoutSyncRunner(), testenv.WithoutAuthCache())
 			org := env.Org(t, "Brand", 0)
 			seedStores(t, env.Client, org, n)
 			tok := env.User(t, "owner@brand.test", testenv.Grant{Org: org, Role: "owner"})

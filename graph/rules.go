@@ -163,7 +163,6 @@ var rules = map[string]rule{
 	"Mutation.payMallOrder":     {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
 	"Mutation.cancelMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
 	"Mutation.refundMallOrder":  {obj: "mall", act: "create", org: mallOrderOrg("orderID")},
-
 }
 
 // noTxFields run outside the per-mutation transaction: login must keep its

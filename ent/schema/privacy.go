@@ -27,6 +27,12 @@ import (
 
 // orgIn restricts a filter to rows of the given organizations (none: no rows).
 func orgIn(f privacy.Filter, column string, orgs []int) {
+	if len(orgs) == 0 {
+		// "IN ()" is valid on SQLite but a syntax error on PostgreSQL; the
+		// column is never NULL, so this matches no row on both.
+		f.Where(entql.FieldNil(column))
+		return
+	}
 	vs := make([]any, len(orgs))
 	for i, o := range orgs {
 		vs[i] = o

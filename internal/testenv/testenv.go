@@ -122,6 +122,10 @@ func WithWebsocketLimits(l graph.WebsocketLimits) Option {
 // WithoutSyncRunner keeps the sync job runner off, so jobs stay as seeded.
 func WithoutSyncRunner() Option { return func(c *app.Config) { c.NoSyncRunner = true } }
 
+// WithoutAuthCache authenticates every request against the database, so that
+// statement counts include authentication whatever the order of requests.
+func WithoutAuthCache() Option { return func(c *app.Config) { c.AuthCacheTTL = -1 } }
+
 // WithClock sets the server's clock (login throttling, session and token
 // expiry), e.g. a *Clock that the test moves.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
