@@ -29,8 +29,14 @@ import (
 	"github.com/opsgraph/opsgraph/report"
 )
 
+// fetched is the status and headers of a download (the body is read and closed).
+type fetched struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // download GETs a report path; tok is sent as a bearer token when not empty.
-func download(t *testing.T, env *testenv.Env, path, tok string) (*http.Response, []byte) {
+func download(t *testing.T, env *testenv.Env, path, tok string) (*fetched, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, env.URL+path, nil)
 	if err != nil {
@@ -45,11 +51,11 @@ func download(t *testing.T, env *testenv.Env, path, tok string) (*http.Response,
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res, b
+	return &fetched{StatusCode: res.StatusCode, Header: res.Header}, b
 }
 
 // wantDownloadError checks a refused download: status and JSON error code.
-func wantDownloadError(t *testing.T, what string, res *http.Response, body []byte, status int, code string) {
+func wantDownloadError(t *testing.T, what string, res *fetched, body []byte, status int, code string) {
 	t.Helper()
 	var out struct {
 		Errors []struct {
