@@ -193,6 +193,20 @@ func TestClientReport(t *testing.T) {
 		t.Logf("report of %s %s: %d fen, %d products, %d campaigns, %d collaborations, %d contents, %d alerts",
 			brandA.Name, day, paid, len(rep.TopProducts), len(rep.Campaigns), len(rep.Collaborations), len(rep.Contents), len(rep.Alerts))
 
+		// An agency's report covers its clients, with the same totals as organizationInsights.
+		var ag struct {
+			ClientReport struct {
+				Kpis []struct{ Value float64 }
+			}
+			OrganizationInsights struct{ Figures struct{ PaidAmount moneyOut } }
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": agency.ID, "day": day}, Query: `query($org: ID!, $day: String!) {
+			clientReport(organizationID: $org, period: {kind: MONTH, day: $day}) { kpis { value } }
+			organizationInsights(organizationId: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } } } }`}, &ag)
+		if agPaid := ag.OrganizationInsights.Figures.PaidAmount.fen(t); int64(ag.ClientReport.Kpis[0].Value) != agPaid || agPaid <= paid {
+			t.Errorf("agency report %v, insights %d, brand A %d", ag.ClientReport.Kpis[0].Value, agPaid, paid)
+		}
+
 		// XLSX with the bearer token: sheets, native charts, totals equal the GraphQL figures.
 		q := "?" + url.Values{"organizationID": {strconv.Itoa(brandA.ID)}, "kind": {"MONTH"}, "day": {day}}.Encode()
 		before, started := env.Statements.Load(), time.Now()
@@ -264,6 +278,9 @@ func TestClientReport(t *testing.T) {
 			t.Fatalf("html: %d %.300s", res.StatusCode, body)
 		}
 		page := string(body)
+		if !strings.Contains(page, "详见 https：／／evil.example") {
+			t.Errorf("the alert's URL is not shown defanged")
+		}
 		if m := externalRef.FindAllString(page, -1); len(m) > 0 {
 			t.Errorf("external references in the page: %q", m)
 		}
