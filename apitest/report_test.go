@@ -341,6 +341,24 @@ func TestClientReport(t *testing.T) {
 		res, body = download(t, env, removedLink, "")
 		wantDownloadError(t, "removed user", res, body, 404, "NOT_FOUND")
 
+		// A link made with an API token dies with the token.
+		var created struct {
+			CreateAPIToken struct {
+				Token    string
+				APIToken struct{ ID string } `json:"apiToken"`
+			}
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": brandA.ID}, Query: `mutation($org: ID!) {
+			createAPIToken(name: "reports", organizationId: $org, role: "analyst") { token apiToken { id } } }`}, &created)
+		tokenLink := createLink(t, env, created.CreateAPIToken.Token, brandA.ID, day, "HTML")
+		if res, _ := download(t, env, tokenLink, ""); res.StatusCode != http.StatusOK {
+			t.Errorf("API token link: %d", res.StatusCode)
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"id": created.CreateAPIToken.APIToken.ID},
+			Query: `mutation($id: ID!) { revokeAPIToken(id: $id) { id } }`}, nil)
+		res, body = download(t, env, tokenLink, "")
+		wantDownloadError(t, "revoked API token", res, body, 401, "UNAUTHENTICATED")
+
 		// Signing out ends the session's links.
 		ownerLink := createLink(t, env, owner, brandA.ID, day, "XLSX")
 		env.MustData(t, testenv.Request{Token: owner, Query: `mutation { logout }`}, nil)
