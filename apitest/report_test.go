@@ -29,8 +29,14 @@ import (
 	"github.com/opsgraph/opsgraph/report"
 )
 
+// fetched is the status and headers of a download (the body is read and closed).
+type fetched struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // download GETs a report path; tok is sent as a bearer token when not empty.
-func download(t *testing.T, env *testenv.Env, path, tok string) (*http.Response, []byte) {
+func download(t *testing.T, env *testenv.Env, path, tok string) (*fetched, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, env.URL+path, nil)
 	if err != nil {
@@ -45,11 +51,11 @@ func download(t *testing.T, env *testenv.Env, path, tok string) (*http.Response,
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res, b
+	return &fetched{StatusCode: res.StatusCode, Header: res.Header}, b
 }
 
 // wantDownloadError checks a refused download: status and JSON error code.
-func wantDownloadError(t *testing.T, what string, res *http.Response, body []byte, status int, code string) {
+func wantDownloadError(t *testing.T, what string, res *fetched, body []byte, status int, code string) {
 	t.Helper()
 	var out struct {
 		Errors []struct {
@@ -187,6 +193,20 @@ func TestClientReport(t *testing.T) {
 		t.Logf("report of %s %s: %d fen, %d products, %d campaigns, %d collaborations, %d contents, %d alerts",
 			brandA.Name, day, paid, len(rep.TopProducts), len(rep.Campaigns), len(rep.Collaborations), len(rep.Contents), len(rep.Alerts))
 
+		// An agency's report covers its clients, with the same totals as organizationInsights.
+		var ag struct {
+			ClientReport struct {
+				Kpis []struct{ Value float64 }
+			}
+			OrganizationInsights struct{ Figures struct{ PaidAmount moneyOut } }
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": agency.ID, "day": day}, Query: `query($org: ID!, $day: String!) {
+			clientReport(organizationID: $org, period: {kind: MONTH, day: $day}) { kpis { value } }
+			organizationInsights(organizationId: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } } } }`}, &ag)
+		if agPaid := ag.OrganizationInsights.Figures.PaidAmount.fen(t); int64(ag.ClientReport.Kpis[0].Value) != agPaid || agPaid <= paid {
+			t.Errorf("agency report %v, insights %d, brand A %d", ag.ClientReport.Kpis[0].Value, agPaid, paid)
+		}
+
 		// XLSX with the bearer token: sheets, native charts, totals equal the GraphQL figures.
 		q := "?" + url.Values{"organizationID": {strconv.Itoa(brandA.ID)}, "kind": {"MONTH"}, "day": {day}}.Encode()
 		before, started := env.Statements.Load(), time.Now()
@@ -258,6 +278,9 @@ func TestClientReport(t *testing.T) {
 			t.Fatalf("html: %d %.300s", res.StatusCode, body)
 		}
 		page := string(body)
+		if !strings.Contains(page, "详见 https：／／evil.example") {
+			t.Errorf("the alert's URL is not shown defanged")
+		}
 		if m := externalRef.FindAllString(page, -1); len(m) > 0 {
 			t.Errorf("external references in the page: %q", m)
 		}
@@ -317,6 +340,24 @@ func TestClientReport(t *testing.T) {
 			membership.HasUserWith(user.Email("report-analyst@brand-a.demo"))).ExecX(sys)
 		res, body = download(t, env, removedLink, "")
 		wantDownloadError(t, "removed user", res, body, 404, "NOT_FOUND")
+
+		// A link made with an API token dies with the token.
+		var created struct {
+			CreateAPIToken struct {
+				Token    string
+				APIToken struct{ ID string } `json:"apiToken"`
+			}
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": brandA.ID}, Query: `mutation($org: ID!) {
+			createAPIToken(name: "reports", organizationId: $org, role: "analyst") { token apiToken { id } } }`}, &created)
+		tokenLink := createLink(t, env, created.CreateAPIToken.Token, brandA.ID, day, "HTML")
+		if res, _ := download(t, env, tokenLink, ""); res.StatusCode != http.StatusOK {
+			t.Errorf("API token link: %d", res.StatusCode)
+		}
+		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"id": created.CreateAPIToken.APIToken.ID},
+			Query: `mutation($id: ID!) { revokeAPIToken(id: $id) { id } }`}, nil)
+		res, body = download(t, env, tokenLink, "")
+		wantDownloadError(t, "revoked API token", res, body, 401, "UNAUTHENTICATED")
 
 		// Signing out ends the session's links.
 		ownerLink := createLink(t, env, owner, brandA.ID, day, "XLSX")
