@@ -202,7 +202,7 @@ func TestClientReport(t *testing.T) {
 		}
 		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": agency.ID, "day": day}, Query: `query($org: ID!, $day: String!) {
 			clientReport(organizationID: $org, period: {kind: MONTH, day: $day}) { kpis { value } }
-			organizationInsights(organizationId: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } } } }`}, &ag)
+			organizationInsights(organizationID: $org, period: {kind: MONTH, day: $day}) { figures { paidAmount { amount } } } }`}, &ag)
 		if agPaid := ag.OrganizationInsights.Figures.PaidAmount.fen(t); int64(ag.ClientReport.Kpis[0].Value) != agPaid || agPaid <= paid {
 			t.Errorf("agency report %v, insights %d, brand A %d", ag.ClientReport.Kpis[0].Value, agPaid, paid)
 		}
@@ -349,7 +349,7 @@ func TestClientReport(t *testing.T) {
 			}
 		}
 		env.MustData(t, testenv.Request{Token: owner, Variables: map[string]any{"org": brandA.ID}, Query: `mutation($org: ID!) {
-			createAPIToken(name: "reports", organizationId: $org, role: "analyst") { token apiToken { id } } }`}, &created)
+			createAPIToken(name: "reports", organizationID: $org, role: "analyst") { token apiToken { id } } }`}, &created)
 		tokenLink := createLink(t, env, created.CreateAPIToken.Token, brandA.ID, day, "HTML")
 		if res, _ := download(t, env, tokenLink, ""); res.StatusCode != http.StatusOK {
 			t.Errorf("API token link: %d", res.StatusCode)
