@@ -65,7 +65,7 @@ func (v *Viewer) Grants(org int) []Grant { return slices.Clip(v.grants[org]) }
 // loaded, so clones share them: the authentication cache hands every request
 // its own clone, and casbin decisions are made afresh by each.
 func (v *Viewer) Clone() *Viewer {
-	c := &Viewer{UserID: v.UserID, Email: v.Email, TokenID: v.TokenID, SessionID: v.SessionID, System: v.System,
+	c := &Viewer{UserID: v.UserID, Email: v.Email, TokenID: v.TokenID, SessionID: v.SessionID, Store: v.Store, System: v.System,
 		grants: v.grants, az: v.az}
 	if v.limit != nil {
 		c.limit = v.limit.Clone()
