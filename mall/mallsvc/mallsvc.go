@@ -13,7 +13,6 @@ package mallsvc
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
@@ -25,28 +24,22 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/mall"
 	"github.com/opsgraph/opsgraph/promo"
 	"github.com/opsgraph/opsgraph/promo/promosvc"
 )
 
-var buyerRefPattern = regexp.MustCompile(`^[A-Za-z0-9_.:=-]{1,64}$`)
-
-// checkCall validates the arguments every mall call shares.
+// checkCall validates the arguments every mall call shares, by the rules the
+// other mall mechanics use (package mall).
 func checkCall(buyerRef, key string) error {
-	if len(key) < 1 || len(key) > 64 {
-		return apperr.Input("idempotencyKey", "must be 1–64 characters, got %d", len(key))
+	if err := mall.CheckKey(key); err != nil {
+		return err
 	}
-	if !buyerRefPattern.MatchString(buyerRef) {
-		return apperr.Input("buyerRef", "must be 1–64 of A–Z a–z 0–9 _ . : = - (a pseudonymous id, never personal data)")
-	}
-	return nil
+	return mall.CheckBuyerRef(buyerRef)
 }
 
 // keyReused is the CONFLICT of a repeated idempotencyKey with other arguments.
-func keyReused() error {
-	return &apperr.Error{Code: apperr.Conflict, Field: "idempotencyKey",
-		Message: "this idempotencyKey was used for a different call; use a new key for a new call"}
-}
+func keyReused() error { return mall.Replay(false) }
 
 // savepoint runs f under a savepoint of the current transaction: when f
 // fails, what it wrote is undone and the transaction stays usable (on
