@@ -193,6 +193,9 @@ func (s *seeder) engagement(ctx context.Context, posts []*ent.Content, rates []f
 	return err
 }
 
+// experimentHour is when the A/B arms went out.
+const experimentHour = 15
+
 // experiments: a title test with a clear winner (B) and a cover test with
 // too few views to call.
 func (s *seeder) experiments(ctx context.Context, st *storeRows) error {
@@ -220,7 +223,9 @@ func (s *seeder) experiments(ctx context.Context, st *storeRows) error {
 		if err != nil {
 			return err
 		}
-		at := s.today.AddDate(0, 0, -sp.daysA).Add(20 * time.Hour)
+		// 15h is none of the history slots' hours: whatever weekday the
+		// experiment falls on, it does not change the recommended slot.
+		at := s.today.AddDate(0, 0, -sp.daysA).Add(experimentHour * time.Hour)
 		var builders []*ent.EngagementMetricCreate
 		for _, a := range sp.arms {
 			c, err := s.tx.Content.Create().SetStoreID(st.store.ID).SetAuthorID(author).SetTitle(a.title).
