@@ -94,7 +94,7 @@ func (s *Service) Login(ctx context.Context, email, password, totpCode string) (
 		return nil, err
 	}
 	if u == nil || u.Disabled || u.PasswordHash == "" {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, s.failed(ctx, charged, nil)
 	}
 	if !CheckPassword(u.PasswordHash, password) {
