@@ -181,13 +181,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// Posting due content, DUE/overdue/hot-topic alerts: idempotent (claims
 	// by compare-and-swap), run under a task lease by one replica at a time.
 	syncer.Every("content.schedule", contentTick, contents.Periodic)
-	// Campaign phases and budgets: conditional transitions, exactly once.
-	syncer.Every("campaign.clock", campaignTickEvery, campaignClock(client, cfg.Now, cfg.Log))
 	// Mall: unpaid 秒杀 reservations return their units, coupons expire.
 	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
 	// Alert rules: evaluated after every sync and periodically (one alert
 	// per episode, guarded by a unique open key).
 	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}
+	// Campaign phases and budgets: conditional transitions, exactly once;
+	// budget alerts reach alertRaised after their transaction commits.
+	syncer.Every("campaign.clock", campaignTickEvery, campaignClock(client, alertSvc.Broker, cfg.Now, cfg.Log))
 	syncer.AfterJob = alertSvc.AfterSync
 	syncer.Every("alerts.evaluate", alertEvery, alertSvc.Evaluate)
 	// Webhooks: the event writes above fill the outbox through ent hooks;

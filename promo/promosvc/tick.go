@@ -28,8 +28,10 @@ type TickResult struct {
 // raises the 90 % budget alert and pauses campaigns at 100 %. Every change is
 // a conditional update (WHERE status = old / budget_alerted_at IS NULL), so
 // any replica may run Tick any number of times and each transition happens,
-// and each alert is raised, exactly once. ctx must be a system context.
-func Tick(ctx context.Context, client *ent.Client, now time.Time) (TickResult, error) {
+// and each alert is raised, exactly once. The alerts are handed to b (the
+// alertRaised subscribers here and on the other replicas) once their
+// transaction has committed; b may be nil. ctx must be a system context.
+func Tick(ctx context.Context, client *ent.Client, now time.Time, b *alertsvc.Broker) (TickResult, error) {
 	var res TickResult
 	cs, err := client.Campaign.Query().Where(campaign.StatusIn(running...)).All(ctx)
 	if err != nil {
@@ -57,7 +59,7 @@ func Tick(ctx context.Context, client *ent.Client, now time.Time) (TickResult, e
 		return res, err
 	}
 	for _, c := range budgeted {
-		if err := budgetStep(ctx, client, c, now, &res); err != nil {
+		if err := budgetStep(ctx, client, b, c, now, &res); err != nil {
 			return res, err
 		}
 	}
@@ -78,7 +80,7 @@ func Spend(ctx context.Context, client *ent.Client, c *ent.Campaign) (spend, dis
 	return promo.Money(s), promo.Money(d), nil
 }
 
-func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now time.Time, res *TickResult) error {
+func budgetStep(ctx context.Context, client *ent.Client, b *alertsvc.Broker, c *ent.Campaign, now time.Time, res *TickResult) error {
 	spend, discount, err := Spend(ctx, client, c)
 	if err != nil {
 		return err
@@ -91,6 +93,7 @@ func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now ti
 	}
 	state := attribution.Budget(int64(spend), int64(c.Budget))
 	if state >= attribution.NearBudget && c.BudgetAlertedAt == nil {
+		var raised *ent.Alert
 		err := inTx(ctx, client, func(tx *ent.Client) error {
 			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.BudgetAlertedAtIsNil()).SetBudgetAlertedAt(now).Save(ctx)
 			if err != nil || n == 0 {
@@ -99,7 +102,7 @@ func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now ti
 			res.Alerted++
 			// The same episode (kind and subject) as the alert rules' budget
 			// check, so the two never raise it twice.
-			_, _, err = alertsvc.Raise(ctx, tx, nil, alertsvc.Episode{Org: c.OrganizationID, Kind: alerts.CampaignBudget,
+			raised, _, err = alertsvc.Raise(ctx, tx, nil, alertsvc.Episode{Org: c.OrganizationID, Kind: alerts.CampaignBudget,
 				Subject: fmt.Sprintf("campaign:%d", c.ID), Severity: "WARNING",
 				Message: trim(fmt.Sprintf("Campaign %q (id %d) has spent %s of its %s budget (≥ 90 %%).", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))})
 			return err
@@ -107,27 +110,39 @@ func budgetStep(ctx context.Context, client *ent.Client, c *ent.Campaign, now ti
 		if err != nil {
 			return err
 		}
+		publish(b, raised)
 	}
 	if state == attribution.OverBudget {
+		var paused *ent.Alert
 		err := inTx(ctx, client, func(tx *ent.Client) error {
 			n, err := tx.Campaign.Update().Where(campaign.ID(c.ID), campaign.StatusIn(running...)).SetStatus(campaign.StatusPAUSED).Save(ctx)
 			if err != nil || n == 0 {
 				return err
 			}
 			res.Paused++
-			return tx.Alert.Create().SetOrganizationID(c.OrganizationID).SetKind(alert.KindCAMPAIGN_PAUSED).
+			paused, err = tx.Alert.Create().SetOrganizationID(c.OrganizationID).SetKind(alert.KindCAMPAIGN_PAUSED).
 				SetSeverity(alert.SeverityCRITICAL).
 				SetMessage(trim(fmt.Sprintf("Campaign %q (id %d) was paused: spend %s reached its budget %s.", c.Name, c.ID, spend.Amount(), c.Budget.Amount()))).
-				Exec(ctx)
+				Save(ctx)
+			return err
 		})
 		if err != nil {
 			return err
 		}
+		publish(b, paused)
 	}
 	if spend != c.Spend {
 		Updates.Publish(c.ID)
 	}
 	return nil
+}
+
+// publish hands a committed alert to the subscribers; nothing when none was
+// raised (another replica won the conditional update).
+func publish(b *alertsvc.Broker, a *ent.Alert) {
+	if b != nil && a != nil {
+		b.Publish(a)
+	}
 }
 
 func trim(s string) string {

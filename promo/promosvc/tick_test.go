@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsgraph/opsgraph/alerts/alertsvc"
 	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
@@ -36,6 +37,11 @@ func seedStore(t *testing.T, c *ent.Client) (org, storeID int) {
 // tickAll runs Tick from n goroutines at once, as n replicas would, and sums
 // what they did.
 func tickAll(t *testing.T, c *ent.Client, n int, now time.Time) promosvc.TickResult {
+	return tickAllTo(t, c, nil, n, now)
+}
+
+// tickAllTo is tickAll handing the alerts to b.
+func tickAllTo(t *testing.T, c *ent.Client, b *alertsvc.Broker, n int, now time.Time) promosvc.TickResult {
 	var mu sync.Mutex
 	var sum promosvc.TickResult
 	var wg sync.WaitGroup
@@ -43,7 +49,7 @@ func tickAll(t *testing.T, c *ent.Client, n int, now time.Time) promosvc.TickRes
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := promosvc.Tick(sys, c, now)
+			res, err := promosvc.Tick(sys, c, now, b)
 			if err != nil {
 				t.Errorf("tick: %v", err)
 			}
@@ -134,28 +140,55 @@ func TestTickBudget(t *testing.T) {
 		// A proposed fee is not spent yet.
 		c.Collaboration.Create().SetKolPartnerID(kol.ID).SetCampaignID(cp.ID).SetFee(500000).SetStatus(collaboration.StatusPROPOSED).ExecX(sys)
 		alerts := func(k alert.Kind) int { return c.Alert.Query().Where(alert.KindEQ(k)).CountX(sys) }
+		// alertRaised subscribers get each alert once, after it committed.
+		broker := &alertsvc.Broker{}
+		raised, cancel := broker.Subscribe(func(a *ent.Alert) bool { return a.OrganizationID == org })
+		defer cancel()
+		received := func() map[alert.Kind]int {
+			got := map[alert.Kind]int{}
+			for {
+				select {
+				case a := <-raised:
+					if _, err := c.Alert.Get(sys, a.ID); err != nil {
+						t.Errorf("alert %d delivered but not committed: %v", a.ID, err)
+					}
+					got[a.Kind]++
+				default:
+					return got
+				}
+			}
+		}
 
-		res := tickAll(t, c, 8, now)
+		res := tickAllTo(t, c, broker, 8, now)
 		if got := c.Campaign.GetX(sys, cp.ID); got.Spend != 80000 || res.Alerted != 0 || got.Status != campaign.StatusLIVE {
 			t.Fatalf("80 %%: spend %d status %s, %+v", got.Spend, got.Status, res)
 		}
 		c.Collaboration.UpdateOneID(co.ID).SetFee(90000).ExecX(sys)
-		res = tickAll(t, c, 8, now)
+		res = tickAllTo(t, c, broker, 8, now)
 		if res.Alerted != 1 || alerts(alert.KindCAMPAIGN_BUDGET) != 1 || res.Paused != 0 {
 			t.Fatalf("90 %%: %+v, %d alerts", res, alerts(alert.KindCAMPAIGN_BUDGET))
+		}
+		if got := received(); got[alert.KindCAMPAIGN_BUDGET] != 1 || len(got) != 1 {
+			t.Errorf("90 %%: subscribers got %v, want one CAMPAIGN_BUDGET", got)
 		}
 		// A paid order redeeming the campaign's coupon with a ¥100 seller
 		// discount: attributed to it, the discount is spend.
 		c.Order.Create().SetStoreID(st).SetPlatform(order.PlatformOTHER).SetExternalID("o-1").SetStatus(order.StatusPAID).
 			SetTotal(50000).SetPaid(50000).SetDiscount(10000).SetOrderedAt(now.Add(-time.Hour)).SetPaidAt(now.Add(-time.Hour)).
 			SetCouponIds([]string{"coupon-1"}).ExecX(sys)
-		res = tickAll(t, c, 8, now)
+		res = tickAllTo(t, c, broker, 8, now)
 		got := c.Campaign.GetX(sys, cp.ID)
 		if got.Spend != 100000 || got.DiscountGiven != 10000 || got.Status != campaign.StatusPAUSED || res.Paused != 1 || alerts(alert.KindCAMPAIGN_PAUSED) != 1 {
 			t.Fatalf("100 %%: spend %d status %s, %+v", got.Spend, got.Status, res)
 		}
-		if res = tickAll(t, c, 4, now); res != (promosvc.TickResult{}) || alerts(alert.KindCAMPAIGN_BUDGET) != 1 {
+		if got := received(); got[alert.KindCAMPAIGN_PAUSED] != 1 || len(got) != 1 {
+			t.Errorf("100 %%: subscribers got %v, want one CAMPAIGN_PAUSED", got)
+		}
+		if res = tickAllTo(t, c, broker, 4, now); res != (promosvc.TickResult{}) || alerts(alert.KindCAMPAIGN_BUDGET) != 1 {
 			t.Fatalf("ticking again: %+v", res)
+		}
+		if got := received(); len(got) != 0 {
+			t.Errorf("ticking again delivered %v", got)
 		}
 		// Resuming is refused while the budget is used up.
 		if _, err := promosvc.Resume(sys, c, cp.ID, now); err == nil {
