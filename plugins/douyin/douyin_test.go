@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -411,8 +412,10 @@ func TestRetries(t *testing.T) {
 			srv, p := setup(t, fake.Options{Orders: 3})
 			tc.inject(srv)
 			_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection()})
-			if sdk.KindOf(err) != tc.kind || srv.Calls("") != tc.calls {
-				t.Fatalf("err=%v calls=%d", err, srv.Calls(""))
+			// The order.orderDetail calls for orders with promotions come
+			// after the retried list call.
+			if calls := srv.Calls("") - srv.Calls(douyin.MethodOrderDetail); sdk.KindOf(err) != tc.kind || calls != tc.calls {
+				t.Fatalf("err=%v calls=%d", err, calls)
 			}
 		})
 	}
@@ -449,5 +452,50 @@ func TestOlderErrNoEnvelope(t *testing.T) {
 		if sdk.KindOf(err) != tc.kind {
 			t.Errorf("%s: err = %v", tc.body, err)
 		}
+	}
+}
+
+// Orders carry what order.searchList and order.orderDetail say about their
+// attribution: the 达人's author_id, the seller-borne discount
+// (shop_cost_amount), and the campaign and coupon batch ids of the detail,
+// fetched only for orders with a promotion_amount.
+func TestListOrdersAttribution(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
+	seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), PageSize: 20, CreatedOnly: true})
+	var withAuthor, withPromo, withCoupon, promoOrders int
+	for _, c := range srv.Catalog().Orders {
+		o, ok := seen[strconv.FormatInt(c.ID, 10)]
+		if !ok {
+			t.Fatalf("order %d not listed", c.ID)
+		}
+		var promos, coupons []string
+		for _, pr := range c.Promotions {
+			if pr.Coupon {
+				coupons = append(coupons, strconv.FormatInt(pr.ID, 10))
+			} else {
+				promos = append(promos, strconv.FormatInt(pr.ID, 10))
+			}
+		}
+		author := ""
+		if c.AuthorID != 0 {
+			author = strconv.FormatInt(c.AuthorID, 10)
+			withAuthor++
+		}
+		if len(c.Promotions) > 0 {
+			promoOrders++
+		}
+		withPromo += min(len(promos), 1)
+		withCoupon += min(len(coupons), 1)
+		if o.AuthorID != author || o.DiscountFen != c.DiscountFen() || !slices.Equal(o.PromotionIDs, promos) || !slices.Equal(o.CouponIDs, coupons) {
+			t.Errorf("order %d: author %q discount %d promotions %v coupons %v; want %q %d %v %v",
+				c.ID, o.AuthorID, o.DiscountFen, o.PromotionIDs, o.CouponIDs, author, c.DiscountFen(), promos, coupons)
+		}
+	}
+	if withAuthor == 0 || withPromo == 0 || withCoupon == 0 {
+		t.Fatalf("the fake's orders lack a kind of attribution: %d with author, %d with promotion, %d with coupon", withAuthor, withPromo, withCoupon)
+	}
+	// One detail call per order with a promotion, none for the others.
+	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders {
+		t.Errorf("%d order.orderDetail calls for %d orders with promotions", got, promoOrders)
 	}
 }
