@@ -109,12 +109,13 @@ func trafficSource(s string) order.TrafficSource {
 	return order.TrafficSourceOTHER
 }
 
-// Limits on the platform ids stored per order: a plugin's list is cut, not
-// refused (an order with 200 coupons is a platform oddity, not an attack on the
-// sync), so a row and the attribution index stay small.
+// Limits on the platform ids stored per order (the contract's, checked by the
+// conformance suite): a plugin's list is cut, not refused (an order with 200
+// coupons is a platform oddity, not an attack on the sync), so a row and the
+// attribution index stay small.
 const (
-	maxPlatformIDs   = 32
-	maxPlatformIDLen = 64
+	maxPlatformIDs   = sdk.MaxAttributionIDs
+	maxPlatformIDLen = sdk.MaxAttributionIDLen
 )
 
 // platformIDs cleans a plugin's promotion or coupon ids: empty and over-long

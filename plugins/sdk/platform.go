@@ -223,6 +223,16 @@ type OrderLine struct {
 	TotalFen          int64
 }
 
+// Limits on an order's attribution ids. The host drops an id longer than
+// MaxAttributionIDLen bytes (cutting it would match someone else's) and keeps
+// the first MaxAttributionIDs promotion and coupon ids; the conformance suite
+// fails a plugin that sends such ids, an empty or repeated one, or a discount
+// outside 0..TotalFen.
+const (
+	MaxAttributionIDLen = 64
+	MaxAttributionIDs   = 32
+)
+
 // UpdateStockRequest sets the stock of one SKU (full quantity, not a delta).
 type UpdateStockRequest struct {
 	Connection        Connection
