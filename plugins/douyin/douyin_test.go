@@ -207,7 +207,7 @@ func TestSlowFanOutFitsDeadline(t *testing.T) {
 	srv.SetDelay(150 * time.Millisecond) // 13 calls a page: about 2 s
 	seen, cursor, short := map[string]bool{}, "", 0
 	for range 50 {
-		c, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		page, err := p.ListProducts(c, sdk.ListProductsRequest{Connection: srv.Connection(), Cursor: cursor, PageSize: 12})
 		cancel()
 		if err != nil {
@@ -497,5 +497,51 @@ func TestListOrdersAttribution(t *testing.T) {
 	// One detail call per order with a promotion, none for the others.
 	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders {
 		t.Errorf("%d order.orderDetail calls for %d orders with promotions", got, promoOrders)
+	}
+}
+
+// A page whose order.orderDetail calls would not fit the RPC deadline ends
+// early with a cursor at the next order; listing on from it loses and repeats
+// nothing and still fetches every promotion.
+func TestListOrdersDetailsPacedByDeadline(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 40})
+	srv.SetDelay(150 * time.Millisecond)
+	req := sdk.ListOrdersRequest{Connection: srv.Connection(), PageSize: 100, CreatedOnly: true}
+	seen := map[string]sdk.Order{}
+	pages := 0
+	for {
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		page, err := p.ListOrders(c, req)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, o := range page.Orders {
+			if _, dup := seen[o.ExternalID]; dup {
+				t.Fatalf("order %s returned twice", o.ExternalID)
+			}
+			seen[o.ExternalID] = o
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		if !strings.Contains(page.NextCursor, "o") {
+			t.Fatalf("cursor %q after a deadline-cut page, want one at the next order", page.NextCursor)
+		}
+		req.Cursor = page.NextCursor
+	}
+	promos := 0
+	for _, c := range srv.Catalog().Orders {
+		o := seen[strconv.FormatInt(c.ID, 10)]
+		if len(c.Promotions) > 0 {
+			promos++
+			if len(o.PromotionIDs)+len(o.CouponIDs) != len(c.Promotions) {
+				t.Errorf("order %d: ids %v %v, want %d", c.ID, o.PromotionIDs, o.CouponIDs, len(c.Promotions))
+			}
+		}
+	}
+	if len(seen) != len(srv.Catalog().Orders) || pages < 2 || promos < 5 {
+		t.Fatalf("saw %d of %d orders in %d pages (%d with promotions): the page was not cut", len(seen), len(srv.Catalog().Orders), pages, promos)
 	}
 }
