@@ -3,6 +3,8 @@ package synctest
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/opsgraph/opsgraph/internal/testenv"
@@ -28,22 +30,17 @@ type attributedOrder struct {
 	CollaborationAttributedBy *string
 }
 
+// fen parses a Money amount ("12.3", "12.30", "12") into fen.
 func fen(t testing.TB, amount string) int64 {
 	t.Helper()
-	var yuan, cents int64
-	var frac string
-	if _, err := fmt.Sscanf(amount, "%d.%s", &yuan, &frac); err != nil {
-		if _, err := fmt.Sscanf(amount, "%d", &yuan); err != nil {
-			t.Fatalf("amount %q: %v", amount, err)
-		}
+	yuan, frac, _ := strings.Cut(amount, ".")
+	frac = (frac + "00")[:2]
+	y, err1 := strconv.ParseInt(yuan, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || strings.HasPrefix(amount, "-") {
+		t.Fatalf("amount %q is not a non-negative decimal", amount)
 	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	if _, err := fmt.Sscanf(frac[:2], "%d", &cents); err != nil && frac != "00" {
-		t.Fatalf("amount %q: %v", amount, err)
-	}
-	return yuan*100 + cents
+	return y*100 + f
 }
 
 // A real plugin process syncing from its fake gateway stores what the
@@ -84,7 +81,9 @@ func TestSyncedOrdersAreAttributed(t *testing.T) {
 
 				var out struct {
 					Node struct {
-						Orders struct{ Edges []struct{ Node attributedOrder } }
+						Orders struct {
+							Edges []struct{ Node attributedOrder }
+						}
 					}
 				}
 				w.must(t, w.admin, `query($s: ID!) { node(id: $s) { ... on Store { orders(first: 1000) { edges { node {
