@@ -210,7 +210,10 @@ func startDouyin(t testing.TB, sz fakeSize) *gateway {
 				if o.AuthorID != 0 {
 					a.Author = fmt.Sprint(o.AuthorID)
 				}
-				for _, p := range o.Promotions { // campaign_id, coupon_meta_id
+				for _, p := range o.Promotions { // campaign_id, coupon_meta_id; fetched once paid
+					if o.Paid.IsZero() {
+						break
+					}
 					if p.Coupon {
 						a.Coupons = append(a.Coupons, fmt.Sprint(p.ID))
 					} else {

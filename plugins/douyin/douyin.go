@@ -586,7 +586,8 @@ func (d dyOrder) toOrder() sdk.Order {
 // discount but no promotion or coupon ids: an order with a promotion_amount
 // gets one order.orderDetail call for them, paced by the RPC deadline like
 // ListProducts' SKU calls (a page that would not fit ends early with a cursor
-// at the next order). Item campaigns whose amount is in the price (限时特卖)
+// at the next order); unpaid orders are not fetched (nothing attributes them
+// before payment, and payment brings them back by update time). Item campaigns whose amount is in the price (限时特卖)
 // leave promotion_amount at 0 and are not fetched: the host attributes such
 // orders by the campaign's products and window.
 func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
@@ -634,7 +635,9 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	for i := offset; i < len(data.List); i++ {
 		d := data.List[i]
 		o := d.toOrder()
-		if d.PromotionAmount > 0 {
+		// Only a paid order can be attributed: an unpaid one comes back by
+		// update time once paid, and its ids are fetched then.
+		if d.PromotionAmount > 0 && d.PayTime > 0 {
 			if !budget.Fits(details) {
 				break
 			}

@@ -458,7 +458,7 @@ func TestOlderErrNoEnvelope(t *testing.T) {
 // Orders carry what order.searchList and order.orderDetail say about their
 // attribution: the 达人's author_id, the seller-borne discount
 // (shop_cost_amount), and the campaign and coupon batch ids of the detail,
-// fetched only for orders with a promotion_amount.
+// fetched only for paid orders with a promotion_amount.
 func TestListOrdersAttribution(t *testing.T) {
 	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
 	seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), PageSize: 20, CreatedOnly: true})
@@ -470,9 +470,11 @@ func TestListOrdersAttribution(t *testing.T) {
 		}
 		var promos, coupons []string
 		for _, pr := range c.Promotions {
-			if pr.Coupon {
+			switch {
+			case c.Paid.IsZero(): // not fetched before payment
+			case pr.Coupon:
 				coupons = append(coupons, strconv.FormatInt(pr.ID, 10))
-			} else {
+			default:
 				promos = append(promos, strconv.FormatInt(pr.ID, 10))
 			}
 		}
@@ -481,7 +483,7 @@ func TestListOrdersAttribution(t *testing.T) {
 			author = strconv.FormatInt(c.AuthorID, 10)
 			withAuthor++
 		}
-		if len(c.Promotions) > 0 {
+		if len(c.Promotions) > 0 && !c.Paid.IsZero() {
 			promoOrders++
 		}
 		withPromo += min(len(promos), 1)
@@ -494,9 +496,9 @@ func TestListOrdersAttribution(t *testing.T) {
 	if withAuthor == 0 || withPromo == 0 || withCoupon == 0 {
 		t.Fatalf("the fake's orders lack a kind of attribution: %d with author, %d with promotion, %d with coupon", withAuthor, withPromo, withCoupon)
 	}
-	// One detail call per order with a promotion, none for the others.
-	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders {
-		t.Errorf("%d order.orderDetail calls for %d orders with promotions", got, promoOrders)
+	// One detail call per paid order with a promotion, none for the others.
+	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders || len(seen) <= promoOrders {
+		t.Errorf("%d order.orderDetail calls for %d paid orders with promotions (of %d)", got, promoOrders, len(seen))
 	}
 }
 
@@ -534,7 +536,7 @@ func TestListOrdersDetailsPacedByDeadline(t *testing.T) {
 	promos := 0
 	for _, c := range srv.Catalog().Orders {
 		o := seen[strconv.FormatInt(c.ID, 10)]
-		if len(c.Promotions) > 0 {
+		if len(c.Promotions) > 0 && !c.Paid.IsZero() {
 			promos++
 			if len(o.PromotionIDs)+len(o.CouponIDs) != len(c.Promotions) {
 				t.Errorf("order %d: ids %v %v, want %d", c.ID, o.PromotionIDs, o.CouponIDs, len(c.Promotions))
@@ -543,5 +545,32 @@ func TestListOrdersDetailsPacedByDeadline(t *testing.T) {
 	}
 	if len(seen) != len(srv.Catalog().Orders) || pages < 2 || promos < 5 {
 		t.Fatalf("saw %d of %d orders in %d pages (%d with promotions): the page was not cut", len(seen), len(srv.Catalog().Orders), pages, promos)
+	}
+}
+
+// An unpaid order's promotion ids are not fetched; once it is paid it comes
+// back by update time with them.
+func TestPromotionIDsFetchedOncePaid(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
+	var unpaid *fakekit.Order
+	for _, o := range srv.Catalog().Orders {
+		if o.State == fakekit.StateUnpaid && len(o.Promotions) > 0 {
+			unpaid = o
+			break
+		}
+	}
+	if unpaid == nil {
+		t.Fatal("no unpaid order with a promotion in the fake")
+	}
+	id := strconv.FormatInt(unpaid.ID, 10)
+	before := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), CreatedOnly: true})[id]
+	if before.PromotionIDs != nil || before.CouponIDs != nil || before.DiscountFen != unpaid.DiscountFen() {
+		t.Fatalf("unpaid order listed with ids %v %v, discount %d", before.PromotionIDs, before.CouponIDs, before.DiscountFen)
+	}
+	mark := time.Now().Truncate(time.Second)
+	srv.PayOrder(unpaid.ID)
+	after, ok := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: mark, Until: time.Now().Add(time.Second)})[id]
+	if !ok || after.Status != sdk.OrderPaid || len(after.PromotionIDs)+len(after.CouponIDs) != len(unpaid.Promotions) {
+		t.Fatalf("paid order: %+v", after)
 	}
 }
