@@ -496,6 +496,7 @@ func TestListOrdersAttribution(t *testing.T) {
 	if withAuthor == 0 || withPromo == 0 || withCoupon == 0 {
 		t.Fatalf("the fake's orders lack a kind of attribution: %d with author, %d with promotion, %d with coupon", withAuthor, withPromo, withCoupon)
 	}
+	t.Logf("%d orders, %d order.orderDetail calls", len(seen), srv.Calls(douyin.MethodOrderDetail))
 	// One detail call per paid order with a promotion, none for the others.
 	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders || len(seen) <= promoOrders {
 		t.Errorf("%d order.orderDetail calls for %d paid orders with promotions (of %d)", got, promoOrders, len(seen))
