@@ -10,8 +10,8 @@ import (
 
 // chunkRows bounds the rows (parents plus children) one bulk statement writes,
 // so that a large page stays far below SQLite's and PostgreSQL's limits on
-// bound parameters (32,766 and 65,535; a row binds up to ~15). A page is still
-// written in one transaction.
+// bound parameters (32,766 and 65,535; a row binds up to ~20, an order with its
+// attribution ids). A page is still written in one transaction.
 const chunkRows = 1000
 
 // chunks splits n items into consecutive [from, to) ranges whose weight

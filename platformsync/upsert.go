@@ -109,6 +109,44 @@ func trafficSource(s string) order.TrafficSource {
 	return order.TrafficSourceOTHER
 }
 
+// Limits on the platform ids stored per order (the contract's, checked by the
+// conformance suite): a plugin's list is cut, not refused (an order with 200
+// coupons is a platform oddity, not an attack on the sync), so a row and the
+// attribution index stay small.
+const (
+	maxPlatformIDs   = sdk.MaxAttributionIDs
+	maxPlatformIDLen = sdk.MaxAttributionIDLen
+)
+
+// platformIDs cleans a plugin's promotion or coupon ids: empty and over-long
+// ids dropped (an id cut short would match another campaign's), duplicates
+// removed, at most maxPlatformIDs kept, in the plugin's order.
+func platformIDs(ids []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id == "" || len(id) > maxPlatformIDLen || !utf8.ValidString(id) || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+		if len(out) == maxPlatformIDs {
+			break
+		}
+	}
+	return out
+}
+
+// platformID is a plugin's author id or tracking code, or "" when it is not
+// one an operator could have typed (over-long or not UTF-8): cutting it would
+// attribute the order to someone else.
+func platformID(id string) string {
+	if len(id) > maxPlatformIDLen || !utf8.ValidString(id) {
+		return ""
+	}
+	return id
+}
+
 func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, d *rollup.Delta) error {
 	if len(os) == 0 {
 		return nil
@@ -126,7 +164,17 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			SetPlatform(order.Platform(st.Platform)).SetExternalID(o.ExternalID).
 			SetStatus(orderStatus(o.Status)).SetTotal(schematype.Money(nonNeg(o.TotalFen))).
 			SetPaid(schematype.Money(nonNeg(o.PaidFen))).SetBuyerRef(clip(o.BuyerRef, 128, "")).
-			SetTrafficSource(trafficSource(o.TrafficSource)).SetOrderedAt(orderedAt)
+			SetTrafficSource(trafficSource(o.TrafficSource)).SetOrderedAt(orderedAt).
+			SetAuthorID(platformID(o.AuthorID)).SetTrackingCode(platformID(o.TrackingCode)).
+			SetDiscount(schematype.Money(min(nonNeg(o.DiscountFen), nonNeg(o.TotalFen))))
+		// Without ids the columns stay NULL (a re-sync clears them): the
+		// attribution loads only orders carrying some (attrsvc's evidence).
+		if ids := platformIDs(o.PromotionIDs); len(ids) > 0 {
+			c.SetPromotionIds(ids)
+		}
+		if ids := platformIDs(o.CouponIDs); len(ids) > 0 {
+			c.SetCouponIds(ids)
+		}
 		if !o.PaidAt.IsZero() {
 			c.SetPaidAt(o.PaidAt)
 		}
@@ -156,6 +204,11 @@ func upsertOrderChunk(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.O
 			u.UpdateBuyerRef()
 			u.UpdateTrafficSource()
 			u.UpdatePaidAt()
+			u.UpdateAuthorID()
+			u.UpdateTrackingCode()
+			u.UpdatePromotionIds()
+			u.UpdateCouponIds()
+			u.UpdateDiscount()
 			u.UpdateUpdatedAt()
 		}).Exec(ctx)
 	if err != nil {

@@ -10,7 +10,8 @@ import (
 // BenchmarkSyncOrders measures sync throughput in orders per second, per
 // platform: the built-in plugin process pages 2000 orders (with their lines)
 // out of its fake gateway — by the platform's own rules: TOP creation-time
-// windows with trades.sold.get, 抖店 order.searchList, 小红书 24-hour windows
+// windows with trades.sold.get, 抖店 order.searchList (and order.orderDetail
+// for each paid order with a promotion, about a third), 小红书 24-hour windows
 // with one order.getOrderDetail per order — and the runner upserts them into
 // SQLite, page by page, through the real job runner. Each iteration syncs a
 // fresh store (a first sync), so every order is an insert; the store's

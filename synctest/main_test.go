@@ -89,9 +89,18 @@ type gateway struct {
 	expire        func()
 	tokens        func() (access, refresh string)
 	stock         func() []stockRec
-	revoke        func()              // the seller withdraws the authorization
-	payUnpaid     func() (ext string) // the first unpaid order is paid now; its external id
-	tb            *taobaofake.Server  // set for taobao
+	revoke        func()                            // the seller withdraws the authorization
+	payUnpaid     func() (ext string)               // the first unpaid order is paid now; its external id
+	tb            *taobaofake.Server                // set for taobao
+	attribution   func() map[string]fakeAttribution // external order id → what the fake reports
+}
+
+// fakeAttribution is what a fake platform reports about an order's
+// attribution, in the form the plugin should hand to the host.
+type fakeAttribution struct {
+	Promotions, Coupons []string
+	Author              string
+	DiscountFen         int64
 }
 
 // secrets are the values that must never be shown or stored in plaintext.
@@ -157,6 +166,21 @@ func startTaobao(t testing.TB, sz fakeSize) *gateway {
 			return out
 		},
 		orderLines: map[string]int{}, revoke: s.RevokeToken, tb: s,
+		attribution: func() map[string]fakeAttribution {
+			out := map[string]fakeAttribution{}
+			for _, o := range s.Catalog().Orders {
+				a := fakeAttribution{DiscountFen: o.DiscountFen()}
+				for _, p := range o.Promotions { // promotion_id and its 优惠活动id
+					if p.Coupon {
+						a.Coupons = append(a.Coupons, taobaofake.PromotionID(p), fmt.Sprint(p.ID))
+					} else {
+						a.Promotions = append(a.Promotions, taobaofake.PromotionID(p), fmt.Sprint(p.ID))
+					}
+				}
+				out[fmt.Sprint(o.ID)] = a
+			}
+			return out
+		},
 		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return fmt.Sprint(id) },
 	}
 	g.want = catalogCounts(len(cat.Products), func(i int) int { return len(cat.Products[i].SKUs) },
@@ -179,7 +203,28 @@ func startDouyin(t testing.TB, sz fakeSize) *gateway {
 		authCode: s.AuthCode(), ordersMethod: "order.searchList", refreshMethod: "token.refresh",
 		calls: s.Calls, expire: s.ExpireToken, revoke: s.RevokeToken,
 		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return fmt.Sprint(id) },
-		tokens:    func() (string, string) { return s.AccessToken(), s.RefreshToken() },
+		attribution: func() map[string]fakeAttribution {
+			out := map[string]fakeAttribution{}
+			for _, o := range s.Catalog().Orders {
+				a := fakeAttribution{DiscountFen: o.DiscountFen()}
+				if o.AuthorID != 0 {
+					a.Author = fmt.Sprint(o.AuthorID)
+				}
+				for _, p := range o.Promotions { // campaign_id, coupon_meta_id; fetched once paid
+					if o.Paid.IsZero() {
+						break
+					}
+					if p.Coupon {
+						a.Coupons = append(a.Coupons, fmt.Sprint(p.ID))
+					} else {
+						a.Promotions = append(a.Promotions, fmt.Sprint(p.ID))
+					}
+				}
+				out[fmt.Sprint(o.ID)] = a
+			}
+			return out
+		},
+		tokens: func() (string, string) { return s.AccessToken(), s.RefreshToken() },
 		stock: func() []stockRec {
 			var out []stockRec
 			for _, u := range s.StockUpdates() {
@@ -205,7 +250,14 @@ func startXiaohongshu(t testing.TB, sz fakeSize) *gateway {
 		authCode: s.AuthCode(), ordersMethod: "order.getOrderList", refreshMethod: "oauth.refreshToken",
 		calls: s.Calls, expire: s.ExpireToken, revoke: s.RevokeToken,
 		payUnpaid: func() string { id := s.FirstUnpaidOrder(); s.PayOrder(id); return "P" + fmt.Sprint(id) },
-		tokens:    func() (string, string) { return s.AccessToken(), s.RefreshToken() },
+		attribution: func() map[string]fakeAttribution { // ark reports the seller's discount only
+			out := map[string]fakeAttribution{}
+			for _, o := range s.Catalog().Orders {
+				out[xhsfake.OrderID(o)] = fakeAttribution{DiscountFen: o.DiscountFen()}
+			}
+			return out
+		},
+		tokens: func() (string, string) { return s.AccessToken(), s.RefreshToken() },
 		stock: func() []stockRec {
 			var out []stockRec
 			for _, u := range s.StockUpdates() {

@@ -21,7 +21,8 @@
 //   - products / orders: paging terminates, cursors never repeat, no item is
 //     returned twice, listing twice gives the same cursors and items, normalized
 //     statuses, an unknown cursor is refused with KindInvalidRequest or
-//     KindPlatform;
+//     KindPlatform; an order's attribution ids are non-empty, unique and at
+//     most sdk.MaxAttributionIDLen bytes, its discount within 0..total;
 //   - stock: a negative quantity is KindInvalidRequest; writing back a SKU's
 //     current stock succeeds and reports it (skipped with Config.SkipWrites);
 //   - authorize: an empty code is KindInvalidRequest;
@@ -44,6 +45,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/opsgraph/opsgraph/plugins/host"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
@@ -503,6 +505,7 @@ func checkOrders(e *env) {
 			if o.TotalFen < 0 || o.PaidFen < 0 {
 				e.errorf("ListOrders: order %q has negative amounts", o.ExternalID)
 			}
+			checkAttribution(e, o)
 			for _, l := range o.Lines {
 				if l.Quantity <= 0 {
 					e.errorf("ListOrders: order %q line %q has quantity %d", o.ExternalID, l.ExternalID, l.Quantity)
@@ -511,6 +514,44 @@ func checkOrders(e *env) {
 		}
 		return ids, p.NextCursor, nil
 	})
+}
+
+// checkAttribution checks an order's optional attribution fields: a discount
+// within 0..TotalFen, and ids an operator could have typed into a campaign or
+// KOL partner (non-empty, unique, valid UTF-8, at most sdk.MaxAttributionIDLen
+// bytes, at most sdk.MaxAttributionIDs of each kind).
+func checkAttribution(e *env, o sdk.Order) {
+	if o.DiscountFen < 0 || (o.DiscountFen > o.TotalFen && o.TotalFen > 0) {
+		e.errorf("ListOrders: order %q has discount %d outside 0..total %d", o.ExternalID, o.DiscountFen, o.TotalFen)
+	}
+	badID := func(id string) bool {
+		return len(id) > sdk.MaxAttributionIDLen || !utf8.ValidString(id) || strings.TrimSpace(id) != id
+	}
+	for _, list := range []struct {
+		name string
+		ids  []string
+	}{{"promotion", o.PromotionIDs}, {"coupon", o.CouponIDs}} {
+		if len(list.ids) > sdk.MaxAttributionIDs {
+			e.errorf("ListOrders: order %q has %d %s ids, at most %d are kept", o.ExternalID, len(list.ids), list.name, sdk.MaxAttributionIDs)
+		}
+		seen := map[string]bool{}
+		for _, id := range list.ids {
+			switch {
+			case id == "":
+				e.errorf("ListOrders: order %q has an empty %s id", o.ExternalID, list.name)
+			case badID(id):
+				e.errorf("ListOrders: order %q has %s id %q: ids are at most %d bytes of UTF-8 without surrounding spaces", o.ExternalID, list.name, id, sdk.MaxAttributionIDLen)
+			case seen[id]:
+				e.errorf("ListOrders: order %q repeats %s id %q", o.ExternalID, list.name, id)
+			}
+			seen[id] = true
+		}
+	}
+	for name, id := range map[string]string{"author id": o.AuthorID, "tracking code": o.TrackingCode} {
+		if badID(id) {
+			e.errorf("ListOrders: order %q has %s %q: at most %d bytes of UTF-8 without surrounding spaces", o.ExternalID, name, id, sdk.MaxAttributionIDLen)
+		}
+	}
 }
 
 func checkStock(e *env) {

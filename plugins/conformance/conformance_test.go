@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ type good struct {
 	unstable      bool   // cursors differ between listings
 	untypedCursor bool   // an unknown cursor fails with a plain error
 	undeclared    bool   // UpdateStock works although not declared
+	badOrder      bool   // ListOrders returns an order with a bad discount and ids
 	calls         *int64 // counts ListProducts calls
 }
 
@@ -68,6 +70,21 @@ func (g *good) ListProducts(_ context.Context, req sdk.ListProductsRequest) (*sd
 	return page, nil
 }
 
+func (g *good) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
+	if !slices.Contains(g.caps, sdk.CapOrders) {
+		return g.Unimplemented.ListOrders(ctx, req)
+	}
+	if req.Cursor != "" {
+		return nil, sdk.Errorf(sdk.KindInvalidRequest, "bad cursor")
+	}
+	o := sdk.Order{ExternalID: "o1", Status: sdk.OrderPaid, TotalFen: 1000, PaidFen: 900, DiscountFen: 100,
+		PromotionIDs: []string{"mjs-123024_211143", "123024"}, CouponIDs: []string{"849776280"}, AuthorID: "3762517386"}
+	if g.badOrder {
+		o.DiscountFen, o.PromotionIDs, o.AuthorID = 2000, []string{"123024", "123024", ""}, strings.Repeat("9", 65)
+	}
+	return &sdk.OrderPage{Orders: []sdk.Order{o}}, nil
+}
+
 func (g *good) UpdateStock(_ context.Context, req sdk.UpdateStockRequest) (*sdk.UpdateStockResult, error) {
 	if g.undeclared {
 		return &sdk.UpdateStockResult{Quantity: req.Quantity}, nil
@@ -91,10 +108,12 @@ func viaGRPC(t *testing.T, impl sdk.Platform) sdk.Platform {
 
 func TestGoodPluginPasses(t *testing.T) {
 	Run(t, viaGRPC(t, &good{}), Config{})
+	Run(t, viaGRPC(t, &good{caps: []sdk.Capability{sdk.CapProducts, sdk.CapOrders}}), Config{})
 }
 
 func TestBrokenPluginsAreCaught(t *testing.T) {
 	var n int64
+	ordersCaps := []sdk.Capability{sdk.CapProducts, sdk.CapOrders}
 	cases := []struct {
 		name      string
 		impl      sdk.Platform
@@ -107,6 +126,10 @@ func TestBrokenPluginsAreCaught(t *testing.T) {
 		{"unstable cursors", &good{unstable: true, calls: &n}, "products", "different pages"},
 		{"untyped error", &good{untypedCursor: true}, "errors", "untyped error"},
 		{"undeclared capability works", &good{undeclared: true}, "capabilities", "must fail with UNIMPLEMENTED"},
+		{"discount above total", &good{caps: ordersCaps, badOrder: true}, "orders", "discount 2000 outside 0..total 1000"},
+		{"repeated promotion id", &good{caps: ordersCaps, badOrder: true}, "orders", `repeats promotion id "123024"`},
+		{"empty promotion id", &good{caps: ordersCaps, badOrder: true}, "orders", "empty promotion id"},
+		{"over-long author id", &good{caps: ordersCaps, badOrder: true}, "orders", "has author id"},
 		{"declared capability missing", &good{caps: []sdk.Capability{sdk.CapProducts, sdk.CapMetrics}}, "declared", "capability METRICS is declared"},
 	}
 	for _, c := range cases {

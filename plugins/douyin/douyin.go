@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ const (
 	MethodProductList  = "product.listV2"
 	MethodSKUList      = "sku.list"
 	MethodOrderSearch  = "order.searchList"
+	MethodOrderDetail  = "order.orderDetail"
 	MethodSKUSyncStock = "sku.syncStock"
 )
 
@@ -440,6 +442,69 @@ type dySKUOrder struct {
 	ItemNum      platformhttp.FlexInt    `json:"item_num"`
 	OriginAmount platformhttp.FlexInt    `json:"origin_amount"` // unit price × quantity
 	SumAmount    platformhttp.FlexInt    `json:"sum_amount"`    // line amount
+	// author_id (int64, 0 for none) is the 达人 whose live room or video sold
+	// the line (SkuOrderListItem "直播主播id（达人）").
+	AuthorID platformhttp.FlexString `json:"author_id"`
+	// campaign_info[] is in order.orderDetail only: the line's item
+	// campaigns (限时特卖, 达人专属价 …), their amount already in the price.
+	CampaignInfo []dyCampaign `json:"campaign_info"`
+}
+
+// dyCampaign is a campaign_info / full_discount_info entry (campaign_id int64).
+type dyCampaign struct {
+	CampaignID platformhttp.FlexString `json:"campaign_id"`
+}
+
+// dyCoupon is a coupon_info entry: coupon_id is the buyer's coupon,
+// coupon_meta_id (a string) its batch (券批次ID), which a seller's campaign knows.
+type dyCoupon struct {
+	CouponID     platformhttp.FlexString `json:"coupon_id"`
+	CouponMetaID platformhttp.FlexString `json:"coupon_meta_id"`
+}
+
+// dyDiscounts is one of promotion_detail's shop_discount_detail,
+// platform_discount_detail and kol_discount_detail.
+type dyDiscounts struct {
+	CouponInfo       []dyCoupon   `json:"coupon_info"`
+	FullDiscountInfo []dyCampaign `json:"full_discount_info"`
+}
+
+// dyOrderDetail is order.orderDetail's shop_order_detail, as far as the plugin
+// reads it (zsmhub/doudian-sdk order_orderDetail_response.go ShopOrderDetail,
+// PromotionDetail).
+type dyOrderDetail struct {
+	OrderID         platformhttp.FlexString `json:"order_id"`
+	PromotionDetail struct {
+		Shop     dyDiscounts `json:"shop_discount_detail"`
+		Platform dyDiscounts `json:"platform_discount_detail"`
+		KOL      dyDiscounts `json:"kol_discount_detail"`
+	} `json:"promotion_detail"`
+	SKUOrderList []dySKUOrder `json:"sku_order_list"`
+}
+
+// ids are the detail's campaign ids (shop, platform and 达人 full discounts,
+// the lines' item campaigns) and coupon batch ids, each once, in that order.
+func (d dyOrderDetail) ids() (promotions, coupons []string) {
+	add := func(list []string, id platformhttp.FlexString) []string {
+		if id == "" || id == "0" || slices.Contains(list, string(id)) {
+			return list
+		}
+		return append(list, string(id))
+	}
+	for _, g := range []dyDiscounts{d.PromotionDetail.Shop, d.PromotionDetail.Platform, d.PromotionDetail.KOL} {
+		for _, c := range g.FullDiscountInfo {
+			promotions = add(promotions, c.CampaignID)
+		}
+		for _, c := range g.CouponInfo {
+			coupons = add(coupons, c.CouponMetaID)
+		}
+	}
+	for _, l := range d.SKUOrderList {
+		for _, c := range l.CampaignInfo {
+			promotions = add(promotions, c.CampaignID)
+		}
+	}
+	return promotions, coupons
 }
 
 type dyOrder struct {
@@ -452,6 +517,10 @@ type dyOrder struct {
 	UpdateTime    platformhttp.FlexInt    `json:"update_time"`
 	DoudianOpenID string                  `json:"doudian_open_id"`
 	SKUOrderList  []dySKUOrder            `json:"sku_order_list"`
+	// promotion_amount = shop + platform + 达人 discounts; shop_cost_amount is
+	// the part the seller bears (商家承担金额), fen.
+	PromotionAmount platformhttp.FlexInt `json:"promotion_amount"`
+	ShopCostAmount  platformhttp.FlexInt `json:"shop_cost_amount"`
 }
 
 // OrderStatus normalizes 抖店's order_status (1 待支付, 105 已支付, 2 备货中,
@@ -488,7 +557,11 @@ func (d dyOrder) toOrder() sdk.Order {
 	if paid {
 		o.PaidFen = int64(d.PayAmount)
 	}
+	o.DiscountFen = max(int64(d.ShopCostAmount), 0)
 	for _, l := range d.SKUOrderList {
+		if o.AuthorID == "" && l.AuthorID != "" && l.AuthorID != "0" {
+			o.AuthorID = string(l.AuthorID)
+		}
 		total := int64(l.SumAmount)
 		if total == 0 {
 			total = int64(l.OriginAmount)
@@ -508,8 +581,17 @@ func (d dyOrder) toOrder() sdk.Order {
 // from 0, size ≤ 100): by update_time_start/update_time_end, ascending by
 // update_time, or, for a first sync (CreatedOnly), by create time. Times are
 // inclusive Unix seconds, so [a, b) asks for a .. b-1.
+//
+// order.searchList carries the 达人's author_id and the seller-funded
+// discount but no promotion or coupon ids: an order with a promotion_amount
+// gets one order.orderDetail call for them, paced by the RPC deadline like
+// ListProducts' SKU calls (a page that would not fit ends early with a cursor
+// at the next order); unpaid orders are not fetched (nothing attributes them
+// before payment, and payment brings them back by update time). Item campaigns whose amount is in the price (限时特卖)
+// leave promotion_amount at 0 and are not fetched: the host attributes such
+// orders by the campaign's products and window.
 func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*sdk.OrderPage, error) {
-	page, err := platformhttp.ParsePageCursor(req.Cursor, 0)
+	page, offset, err := parsePageOffset(req.Cursor, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -534,15 +616,51 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 		List  []dyOrder            `json:"shop_order_list"`
 		Total platformhttp.FlexInt `json:"total"`
 	}
-	newTok, err := p.do(ctx, req.Connection, MethodOrderSearch, params, &data)
+	conn := req.Connection
+	out := &sdk.OrderPage{}
+	useToken := func(tok *sdk.Token) {
+		if tok != nil {
+			out.NewToken = tok
+			conn.AccessToken, conn.RefreshToken = tok.AccessToken, tok.RefreshToken
+		}
+	}
+	tok, err := p.do(ctx, conn, MethodOrderSearch, params, &data)
+	useToken(tok)
 	if err != nil {
 		return nil, err
 	}
-	out := &sdk.OrderPage{Total: int64(data.Total), NewToken: newTok}
-	for _, d := range data.List {
-		out.Orders = append(out.Orders, d.toOrder())
+	out.Total = int64(data.Total)
+	budget := platformhttp.NewBudget(ctx)
+	done, details := offset, 0
+	for i := offset; i < len(data.List); i++ {
+		d := data.List[i]
+		o := d.toOrder()
+		// Only a paid order can be attributed: an unpaid one comes back by
+		// update time once paid, and its ids are fetched then.
+		if d.PromotionAmount > 0 && d.PayTime > 0 {
+			if !budget.Fits(details) {
+				break
+			}
+			var detail struct {
+				Order dyOrderDetail `json:"shop_order_detail"`
+			}
+			budget.Begin()
+			tok, err := p.do(ctx, conn, MethodOrderDetail, map[string]any{"shop_order_id": string(d.OrderID)}, &detail)
+			budget.End()
+			useToken(tok)
+			if err != nil {
+				return nil, withToken(err, out.NewToken)
+			}
+			details++
+			o.PromotionIDs, o.CouponIDs = detail.Order.ids()
+		}
+		out.Orders = append(out.Orders, o)
+		done = i + 1
 	}
-	if int64((page+1)*size) < int64(data.Total) && len(data.List) > 0 {
+	switch {
+	case done < len(data.List):
+		out.NextCursor = fmt.Sprintf("%so%d", platformhttp.PageCursor(page), done)
+	case int64((page+1)*size) < int64(data.Total) && len(data.List) > 0:
 		out.NextCursor = platformhttp.PageCursor(page + 1)
 	}
 	return out, nil

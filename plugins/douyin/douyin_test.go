@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,7 +207,7 @@ func TestSlowFanOutFitsDeadline(t *testing.T) {
 	srv.SetDelay(150 * time.Millisecond) // 13 calls a page: about 2 s
 	seen, cursor, short := map[string]bool{}, "", 0
 	for range 50 {
-		c, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		page, err := p.ListProducts(c, sdk.ListProductsRequest{Connection: srv.Connection(), Cursor: cursor, PageSize: 12})
 		cancel()
 		if err != nil {
@@ -411,8 +412,10 @@ func TestRetries(t *testing.T) {
 			srv, p := setup(t, fake.Options{Orders: 3})
 			tc.inject(srv)
 			_, err := p.ListOrders(ctx(t), sdk.ListOrdersRequest{Connection: srv.Connection()})
-			if sdk.KindOf(err) != tc.kind || srv.Calls("") != tc.calls {
-				t.Fatalf("err=%v calls=%d", err, srv.Calls(""))
+			// The order.orderDetail calls for orders with promotions come
+			// after the retried list call.
+			if calls := srv.Calls("") - srv.Calls(douyin.MethodOrderDetail); sdk.KindOf(err) != tc.kind || calls != tc.calls {
+				t.Fatalf("err=%v calls=%d", err, calls)
 			}
 		})
 	}
@@ -449,5 +452,126 @@ func TestOlderErrNoEnvelope(t *testing.T) {
 		if sdk.KindOf(err) != tc.kind {
 			t.Errorf("%s: err = %v", tc.body, err)
 		}
+	}
+}
+
+// Orders carry what order.searchList and order.orderDetail say about their
+// attribution: the 达人's author_id, the seller-borne discount
+// (shop_cost_amount), and the campaign and coupon batch ids of the detail,
+// fetched only for paid orders with a promotion_amount.
+func TestListOrdersAttribution(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
+	seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), PageSize: 20, CreatedOnly: true})
+	var withAuthor, withPromo, withCoupon, promoOrders int
+	for _, c := range srv.Catalog().Orders {
+		o, ok := seen[strconv.FormatInt(c.ID, 10)]
+		if !ok {
+			t.Fatalf("order %d not listed", c.ID)
+		}
+		var promos, coupons []string
+		for _, pr := range c.Promotions {
+			switch {
+			case c.Paid.IsZero(): // not fetched before payment
+			case pr.Coupon:
+				coupons = append(coupons, strconv.FormatInt(pr.ID, 10))
+			default:
+				promos = append(promos, strconv.FormatInt(pr.ID, 10))
+			}
+		}
+		author := ""
+		if c.AuthorID != 0 {
+			author = strconv.FormatInt(c.AuthorID, 10)
+			withAuthor++
+		}
+		if len(c.Promotions) > 0 && !c.Paid.IsZero() {
+			promoOrders++
+		}
+		withPromo += min(len(promos), 1)
+		withCoupon += min(len(coupons), 1)
+		if o.AuthorID != author || o.DiscountFen != c.DiscountFen() || !slices.Equal(o.PromotionIDs, promos) || !slices.Equal(o.CouponIDs, coupons) {
+			t.Errorf("order %d: author %q discount %d promotions %v coupons %v; want %q %d %v %v",
+				c.ID, o.AuthorID, o.DiscountFen, o.PromotionIDs, o.CouponIDs, author, c.DiscountFen(), promos, coupons)
+		}
+	}
+	if withAuthor == 0 || withPromo == 0 || withCoupon == 0 {
+		t.Fatalf("the fake's orders lack a kind of attribution: %d with author, %d with promotion, %d with coupon", withAuthor, withPromo, withCoupon)
+	}
+	t.Logf("%d orders, %d order.orderDetail calls", len(seen), srv.Calls(douyin.MethodOrderDetail))
+	// One detail call per paid order with a promotion, none for the others.
+	if got := srv.Calls(douyin.MethodOrderDetail); got != promoOrders || len(seen) <= promoOrders {
+		t.Errorf("%d order.orderDetail calls for %d paid orders with promotions (of %d)", got, promoOrders, len(seen))
+	}
+}
+
+// A page whose order.orderDetail calls would not fit the RPC deadline ends
+// early with a cursor at the next order; listing on from it loses and repeats
+// nothing and still fetches every promotion.
+func TestListOrdersDetailsPacedByDeadline(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 40})
+	srv.SetDelay(150 * time.Millisecond)
+	req := sdk.ListOrdersRequest{Connection: srv.Connection(), PageSize: 100, CreatedOnly: true}
+	seen := map[string]sdk.Order{}
+	pages := 0
+	for {
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		page, err := p.ListOrders(c, req)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, o := range page.Orders {
+			if _, dup := seen[o.ExternalID]; dup {
+				t.Fatalf("order %s returned twice", o.ExternalID)
+			}
+			seen[o.ExternalID] = o
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		if !strings.Contains(page.NextCursor, "o") {
+			t.Fatalf("cursor %q after a deadline-cut page, want one at the next order", page.NextCursor)
+		}
+		req.Cursor = page.NextCursor
+	}
+	promos := 0
+	for _, c := range srv.Catalog().Orders {
+		o := seen[strconv.FormatInt(c.ID, 10)]
+		if len(c.Promotions) > 0 && !c.Paid.IsZero() {
+			promos++
+			if len(o.PromotionIDs)+len(o.CouponIDs) != len(c.Promotions) {
+				t.Errorf("order %d: ids %v %v, want %d", c.ID, o.PromotionIDs, o.CouponIDs, len(c.Promotions))
+			}
+		}
+	}
+	if len(seen) != len(srv.Catalog().Orders) || pages < 2 || promos < 5 {
+		t.Fatalf("saw %d of %d orders in %d pages (%d with promotions): the page was not cut", len(seen), len(srv.Catalog().Orders), pages, promos)
+	}
+}
+
+// An unpaid order's promotion ids are not fetched; once it is paid it comes
+// back by update time with them.
+func TestPromotionIDsFetchedOncePaid(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
+	var unpaid *fakekit.Order
+	for _, o := range srv.Catalog().Orders {
+		if o.State == fakekit.StateUnpaid && len(o.Promotions) > 0 {
+			unpaid = o
+			break
+		}
+	}
+	if unpaid == nil {
+		t.Fatal("no unpaid order with a promotion in the fake")
+	}
+	id := strconv.FormatInt(unpaid.ID, 10)
+	before := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), CreatedOnly: true})[id]
+	if before.PromotionIDs != nil || before.CouponIDs != nil || before.DiscountFen != unpaid.DiscountFen() {
+		t.Fatalf("unpaid order listed with ids %v %v, discount %d", before.PromotionIDs, before.CouponIDs, before.DiscountFen)
+	}
+	mark := time.Now().Truncate(time.Second)
+	srv.PayOrder(unpaid.ID)
+	after, ok := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: mark, Until: time.Now().Add(time.Second)})[id]
+	if !ok || after.Status != sdk.OrderPaid || len(after.PromotionIDs)+len(after.CouponIDs) != len(unpaid.Promotions) {
+		t.Fatalf("paid order: %+v", after)
 	}
 }

@@ -187,6 +187,29 @@ type Order struct {
 	PaidAt        time.Time // zero if unpaid
 	UpdatedAt     time.Time
 	Lines         []OrderLine
+
+	// Attribution (optional fields added to protocol version 1): what the platform says
+	// about why the order was placed. The host links orders to campaigns and
+	// KOL collaborations with them. Leave a field empty when the platform's
+	// order API does not carry it; never invent values.
+
+	// PromotionIDs are the platform's promotion (activity) ids applied to the
+	// order (Taobao promotion_details[].promotion_id, 抖店 campaign_id). A
+	// plugin may send an id in more than one documented form (e.g. Taobao's
+	// full "tool-activity_detail" id and its activity id).
+	PromotionIDs []string
+	// CouponIDs are the platform's coupon batch ids redeemed on the order
+	// (抖店 coupon_meta_id, the activity id of a Taobao shopbonus promotion).
+	CouponIDs []string
+	// AuthorID is the platform's id of the creator (达人) who sold the order:
+	// 抖店 sku_order_list[].author_id of a live-room or video order.
+	AuthorID string
+	// TrackingCode is a KOL tracking code the order carries, when the platform
+	// has such a field (none of the built-in platforms does).
+	TrackingCode string
+	// DiscountFen is the seller-funded discount on the order (商家承担), in fen;
+	// platform and creator subsidies are excluded. Counted as campaign spend.
+	DiscountFen int64
 }
 
 // OrderLine is one line of an order.
@@ -199,6 +222,16 @@ type OrderLine struct {
 	UnitPriceFen      int64
 	TotalFen          int64
 }
+
+// Limits on an order's attribution ids. The host drops an id longer than
+// MaxAttributionIDLen bytes (cutting it would match someone else's) and keeps
+// the first MaxAttributionIDs promotion and coupon ids; the conformance suite
+// fails a plugin that sends such ids, an empty or repeated one, or a discount
+// outside 0..TotalFen.
+const (
+	MaxAttributionIDLen = 64
+	MaxAttributionIDs   = 32
+)
 
 // UpdateStockRequest sets the stock of one SKU (full quantity, not a delta).
 type UpdateStockRequest struct {

@@ -37,6 +37,8 @@ var (
 		SKUs: []sdk.SKU{{ExternalID: "k1", Name: "颜色:红色", PriceFen: 100, Stock: 3, Barcode: "690"}}}}, NextCursor: "c2", Total: 9, NewToken: token}
 	orders = &sdk.OrderPage{Orders: []sdk.Order{{ExternalID: "o1", Status: sdk.OrderPaid, RawStatus: "WAIT_SELLER_SEND_GOODS", TotalFen: 500, PaidFen: 450,
 		BuyerRef: "b", TrafficSource: "PAID", CreatedAt: ts, PaidAt: ts, UpdatedAt: ts,
+		PromotionIDs: []string{"mjs-123024_211143", "123024"}, CouponIDs: []string{"7012"}, AuthorID: "3762517386",
+		TrackingCode: "KOL-7", DiscountFen: 50,
 		Lines: []sdk.OrderLine{{ExternalID: "l1", ProductExternalID: "p1", SKUExternalID: "k1", Title: "T", Quantity: 5, UnitPriceFen: 100, TotalFen: 500}}}},
 		Total: -1}
 	metrics = &sdk.MetricsResult{Days: []sdk.DailyMetrics{{Date: "2025-11-11", Visitors: 1, PageViews: 2, AddToCart: 3, Orders: 4, PaidOrders: 5,

@@ -240,6 +240,8 @@ func orderPageToPB(p *OrderPage) *pb.OrderPage {
 			ExternalId: o.ExternalID, Status: o.Status, RawStatus: o.RawStatus, TotalFen: o.TotalFen,
 			PaidFen: o.PaidFen, BuyerRef: o.BuyerRef, TrafficSource: o.TrafficSource,
 			CreatedAt: tsToPB(o.CreatedAt), PaidAt: tsToPB(o.PaidAt), UpdatedAt: tsToPB(o.UpdatedAt),
+			PromotionIds: o.PromotionIDs, CouponIds: o.CouponIDs, AuthorId: o.AuthorID,
+			TrackingCode: o.TrackingCode, DiscountFen: o.DiscountFen,
 		}
 		if len(o.Lines) > 0 {
 			q.Lines = make([]*pb.OrderLine, len(o.Lines))
@@ -265,6 +267,8 @@ func orderPageFromPB(p *pb.OrderPage) *OrderPage {
 			ExternalID: o.GetExternalId(), Status: o.GetStatus(), RawStatus: o.GetRawStatus(), TotalFen: o.GetTotalFen(),
 			PaidFen: o.GetPaidFen(), BuyerRef: o.GetBuyerRef(), TrafficSource: o.GetTrafficSource(),
 			CreatedAt: tsFromPB(o.GetCreatedAt()), PaidAt: tsFromPB(o.GetPaidAt()), UpdatedAt: tsFromPB(o.GetUpdatedAt()),
+			PromotionIDs: o.GetPromotionIds(), CouponIDs: o.GetCouponIds(), AuthorID: o.GetAuthorId(),
+			TrackingCode: o.GetTrackingCode(), DiscountFen: o.GetDiscountFen(),
 		}
 		if n := len(o.GetLines()); n > 0 {
 			q.Lines = make([]OrderLine, n)

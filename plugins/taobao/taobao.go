@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -381,6 +382,43 @@ type topTrade struct {
 	Orders       struct {
 		Order []topOrder `json:"order"`
 	} `json:"orders"`
+	PromotionDetails struct {
+		PromotionDetail []topPromotion `json:"promotion_detail"`
+	} `json:"promotion_details"`
+}
+
+// topPromotion is one promotion_details entry (bububa/opentaobao model/trade
+// PromotionDetail): promotion_id is "营销工具id-优惠活动id_优惠详情id", e.g.
+// "mjs-123024_211143"; discount_fee is in yuan and empty for free shipping and
+// time-limited discounts.
+type topPromotion struct {
+	PromotionID   string `json:"promotion_id"`
+	PromotionName string `json:"promotion_name"`
+	DiscountFee   string `json:"discount_fee"`
+}
+
+// CouponTool is the 营销工具 id of store coupons (店铺优惠券) in a promotion_id.
+const CouponTool = "shopbonus"
+
+// PromotionIDs splits a TOP promotion_id ("tool-activity_detail[-instance]")
+// into the ids a campaign may carry: the full promotion_id and the activity
+// id (优惠活动id, what the seller's promotion tools show), as coupon ids for
+// the shopbonus tool and as promotion ids otherwise. An id without that shape
+// is kept whole as a promotion id.
+func PromotionIDs(promotionID string) (promotions, coupons []string) {
+	if promotionID == "" {
+		return nil, nil
+	}
+	tool, rest, ok := strings.Cut(promotionID, "-")
+	activity, _, _ := strings.Cut(rest, "_")
+	ids := []string{promotionID}
+	if ok && activity != "" && activity != promotionID {
+		ids = append(ids, activity)
+	}
+	if ok && tool == CouponTool {
+		return nil, ids
+	}
+	return ids, nil
 }
 
 // OrderStatus normalizes a TOP trade status.
@@ -437,6 +475,19 @@ func (t topTrade) toOrder() (sdk.Order, error) {
 	if o.PaidAt.IsZero() && (o.Status == sdk.OrderPendingPayment || t.Status == "TRADE_CLOSED_BY_TAOBAO") {
 		o.PaidFen = 0
 	}
+	// Promotions: ids for attribution, discount_fee summed as the
+	// seller-funded discount (promotion_details lists the shop's own
+	// promotions and coupons; platform subsidies are not among them).
+	for _, pd := range t.PromotionDetails.PromotionDetail {
+		promos, coupons := PromotionIDs(pd.PromotionID)
+		o.PromotionIDs = appendNew(o.PromotionIDs, promos...)
+		o.CouponIDs = appendNew(o.CouponIDs, coupons...)
+		d, err := money("promotion discount_fee", pd.DiscountFee)
+		if err != nil {
+			return sdk.Order{}, err
+		}
+		o.DiscountFen += d
+	}
 	for _, l := range t.Orders.Order {
 		unit, err := money("price", l.Price)
 		if err != nil {
@@ -452,6 +503,16 @@ func (t topTrade) toOrder() (sdk.Order, error) {
 		})
 	}
 	return o, nil
+}
+
+// appendNew appends the ids not in list yet.
+func appendNew(list []string, ids ...string) []string {
+	for _, id := range ids {
+		if !slices.Contains(list, id) {
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 // maxEmptyWindows bounds how many empty windows one ListOrders call walks.
@@ -498,7 +559,7 @@ func (p *Platform) ListOrders(ctx context.Context, req sdk.ListOrdersRequest) (*
 	out := &sdk.OrderPage{Total: -1}
 	for empty := 0; ; {
 		biz := map[string]string{
-			"fields":       "tid,type,status,payment,total_fee,post_fee,created,pay_time,modified,buyer_open_uid,orders",
+			"fields":       "tid,type,status,payment,total_fee,post_fee,created,pay_time,modified,buyer_open_uid,orders,promotion_details",
 			"type":         TradeTypes,
 			"page_no":      strconv.Itoa(cur.Page),
 			"page_size":    strconv.Itoa(size),

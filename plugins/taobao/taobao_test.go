@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -546,4 +547,57 @@ func TestEndpointDefaultsToRouterPath(t *testing.T) {
 	conn.Endpoint = "ftp://x"
 	_, err := p.ListProducts(ctx(t), sdk.ListProductsRequest{Connection: conn})
 	wantKind(t, err, sdk.KindInvalidRequest, "")
+}
+
+// Trades carry their promotion_details (asked for in fields): each
+// promotion_id as the full id and its 优惠活动id, a shopbonus one as coupon
+// ids, and the discount_fee sum as the seller's discount.
+func TestListOrdersAttribution(t *testing.T) {
+	srv, p := setup(t, fake.Options{Seed: 9, Orders: 90})
+	cat := srv.Catalog()
+	seen := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: cat.Epoch.Add(-31 * 24 * time.Hour),
+		Until: cat.Epoch.Add(time.Second), PageSize: 40, CreatedOnly: true})
+	var withPromo, withCoupon int
+	for _, c := range cat.Orders {
+		o, ok := seen[strconv.FormatInt(c.ID, 10)]
+		if !ok {
+			t.Fatalf("trade %d not listed", c.ID)
+		}
+		var promos, coupons []string
+		for _, pr := range c.Promotions {
+			if pr.Coupon {
+				coupons = append(coupons, fake.PromotionID(pr), strconv.FormatInt(pr.ID, 10))
+			} else {
+				promos = append(promos, fake.PromotionID(pr), strconv.FormatInt(pr.ID, 10))
+			}
+		}
+		withPromo += min(len(promos), 1)
+		withCoupon += min(len(coupons), 1)
+		if o.DiscountFen != c.DiscountFen() || !slices.Equal(o.PromotionIDs, promos) || !slices.Equal(o.CouponIDs, coupons) || o.AuthorID != "" {
+			t.Errorf("trade %d: discount %d promotions %v coupons %v author %q; want %d %v %v",
+				c.ID, o.DiscountFen, o.PromotionIDs, o.CouponIDs, o.AuthorID, c.DiscountFen(), promos, coupons)
+		}
+	}
+	if withPromo == 0 || withCoupon == 0 {
+		t.Fatalf("the fake's trades lack a kind of promotion: %d with promotion, %d with coupon", withPromo, withCoupon)
+	}
+}
+
+func TestPromotionIDs(t *testing.T) {
+	tests := []struct {
+		in              string
+		promos, coupons []string
+	}{
+		{"mjs-123024_211143", []string{"mjs-123024_211143", "123024"}, nil},
+		{"Tmall$tmallItemPromotion-62198129_531730460", []string{"Tmall$tmallItemPromotion-62198129_531730460", "62198129"}, nil},
+		{"shopbonus-849776280_5087068323-131212548389", nil, []string{"shopbonus-849776280_5087068323-131212548389", "849776280"}},
+		{"mjs", []string{"mjs"}, nil},
+		{"", nil, nil},
+	}
+	for _, tc := range tests {
+		promos, coupons := taobao.PromotionIDs(tc.in)
+		if !slices.Equal(promos, tc.promos) || !slices.Equal(coupons, tc.coupons) {
+			t.Errorf("PromotionIDs(%q) = %v, %v; want %v, %v", tc.in, promos, coupons, tc.promos, tc.coupons)
+		}
+	}
 }

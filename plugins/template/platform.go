@@ -247,6 +247,17 @@ func newShop() *shop {
 		if o.Status != sdk.OrderPendingPayment {
 			o.PaidFen, o.PaidAt = o.TotalFen, created.Add(time.Minute)
 		}
+		// Attribution: fill these from your platform's order API when it has
+		// them (promotion and coupon batch ids, the creator who sold the order,
+		// a tracking code, the seller-funded discount); leave them empty when
+		// it does not. The host links orders to campaigns and KOLs with them.
+		if i%2 == 0 {
+			o.PromotionIDs, o.DiscountFen = []string{"promo-618"}, 500
+			o.PaidFen = max(o.PaidFen-o.DiscountFen, 0)
+		}
+		if i == 1 {
+			o.CouponIDs, o.AuthorID = []string{"coupon-batch-10"}, "creator-42"
+		}
 		s.orders = append(s.orders, o)
 	}
 	return s

@@ -484,7 +484,12 @@ type orderDetail struct {
 	orderSummary
 	TotalPayAmount    platformhttp.FlexInt `json:"totalPayAmount"`
 	TotalShippingFree platformhttp.FlexInt `json:"totalShippingFree"`
-	SkuList           []struct {
+	// totalMerchantDiscount is the seller-funded discount (商家优惠, fen);
+	// totalRedDiscount, ark's own subsidy, is not the seller's spend
+	// (zsmhub/xhs-sdk RespGetOrderDetailData). Ark's order detail has no
+	// promotion, coupon or creator ids, so none are reported.
+	TotalMerchantDiscount platformhttp.FlexInt `json:"totalMerchantDiscount"`
+	SkuList               []struct {
 		SkuID           platformhttp.FlexString `json:"skuId"`
 		ItemID          platformhttp.FlexString `json:"itemId"` // not in every SDK's model; used when present
 		SkuName         string                  `json:"skuName"`
@@ -505,6 +510,7 @@ func (d orderDetail) toOrder() sdk.Order {
 	if paid {
 		o.PaidFen = int64(d.TotalPayAmount)
 	}
+	o.DiscountFen = max(int64(d.TotalMerchantDiscount), 0)
 	for _, l := range d.SkuList {
 		unit := int64(0)
 		if len(l.SkuDetailList) > 0 {

@@ -133,6 +133,7 @@ func TestListOrdersWindows(t *testing.T) {
 			}
 			seen, _ := listAll(t, p, sdk.ListOrdersRequest{Connection: srv.Connection(), Since: since, Until: until,
 				PageSize: 7, CreatedOnly: createdOnly})
+			var discounted int64
 			for id, c := range want {
 				o, ok := seen[id]
 				if !ok {
@@ -142,9 +143,15 @@ func TestListOrdersWindows(t *testing.T) {
 					len(o.Lines) != len(c.Lines) || o.Lines[0].UnitPriceFen != c.Lines[0].UnitFen || o.Lines[0].ProductExternalID == "" {
 					t.Fatalf("order %+v vs %+v", o, c)
 				}
+				// totalMerchantDiscount is the seller's discount; ark's
+				// order detail has no promotion, coupon or creator ids.
+				if o.DiscountFen != c.DiscountFen() || o.PromotionIDs != nil || o.CouponIDs != nil || o.AuthorID != "" {
+					t.Fatalf("order %s: discount %d ids %v %v %q, want discount %d and no ids", id, o.DiscountFen, o.PromotionIDs, o.CouponIDs, o.AuthorID, c.DiscountFen())
+				}
+				discounted += min(c.DiscountFen(), 1)
 			}
-			if len(seen) != len(want) || len(want) == 0 {
-				t.Fatalf("saw %d of %d", len(seen), len(want))
+			if len(seen) != len(want) || len(want) == 0 || discounted == 0 {
+				t.Fatalf("saw %d of %d (%d with a discount)", len(seen), len(want), discounted)
 			}
 		})
 	}

@@ -394,6 +394,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.skuList(w, params)
 	case "order.searchList":
 		s.orderSearch(w, params)
+	case "order.orderDetail":
+		s.orderDetail(w, params)
 	case "sku.syncStock":
 		s.syncStock(w, params)
 	default: // including the invented data.shopDailyOverview and content.publish
@@ -597,26 +599,93 @@ func (s *Server) orderSearch(w http.ResponseWriter, p fakekit.Args) {
 	sort.SliceStable(sel, func(i, j int) bool { return at(sel[i]) < at(sel[j]) })
 	list := []map[string]any{}
 	for i := page * size; i < int64(len(sel)) && i < (page+1)*size; i++ {
-		o := sel[i]
-		st := OrderStatus(o.State)
-		var lines []map[string]any
-		for _, l := range o.Lines {
-			lines = append(lines, map[string]any{
-				"order_id": strconv.FormatInt(l.ID, 10), "parent_order_id": strconv.FormatInt(o.ID, 10),
-				"product_id": l.ProductID, "product_id_str": strconv.FormatInt(l.ProductID, 10), "sku_id": l.SKUID,
-				"product_name": l.Title, "item_num": l.Quantity, "origin_amount": l.UnitFen * l.Quantity,
-				"sum_amount": l.UnitFen * l.Quantity, "order_amount": l.UnitFen * l.Quantity, "pay_amount": l.UnitFen * l.Quantity,
-				"order_status": st, "spec": specOf(l.PropsName),
-			})
-		}
-		list = append(list, map[string]any{
-			"order_id": strconv.FormatInt(o.ID, 10), "order_status": st, "order_status_desc": statusDesc[st],
-			"order_amount": o.TotalFen(), "pay_amount": o.PaidFen(), "post_amount": o.PostFen,
-			"create_time": o.Created.Unix(), "pay_time": unixOrZero(o.Paid), "update_time": o.Modified.Unix(),
-			"doudian_open_id": "1@#" + o.BuyerRef, "sku_order_list": lines, "b_type": 2, "biz": 2,
-		})
+		list = append(list, shopOrder(sel[i]))
 	}
 	s.ok(w, map[string]any{"shop_order_list": list, "page": page, "size": size, "total": len(sel)})
+}
+
+// shopOrder renders an order as order.searchList's ShopOrderListItem
+// (zsmhub/doudian-sdk order_searchList_response.go). A 达人 order carries the
+// creator's author_id (int64) and author_name on every sku_order_list entry;
+// the seller-funded discount is promotion_shop_amount / shop_cost_amount and
+// is part of promotion_amount (fen). The promotion and coupon ids are not in
+// this answer: only order.orderDetail has them.
+func shopOrder(o *fakekit.Order) map[string]any {
+	st := OrderStatus(o.State)
+	var lines []map[string]any
+	for _, l := range o.Lines {
+		line := map[string]any{
+			"order_id": strconv.FormatInt(l.ID, 10), "parent_order_id": strconv.FormatInt(o.ID, 10),
+			"product_id": l.ProductID, "product_id_str": strconv.FormatInt(l.ProductID, 10), "sku_id": l.SKUID,
+			"product_name": l.Title, "item_num": l.Quantity, "origin_amount": l.UnitFen * l.Quantity,
+			"sum_amount": l.UnitFen * l.Quantity, "order_amount": l.UnitFen * l.Quantity, "pay_amount": l.UnitFen * l.Quantity,
+			"order_status": st, "spec": specOf(l.PropsName), "author_id": o.AuthorID, "author_name": o.AuthorName,
+			"c_biz": 8, "c_biz_desc": "小店自卖",
+		}
+		if o.AuthorID != 0 {
+			line["c_biz"], line["c_biz_desc"], line["theme_type"], line["theme_type_desc"] = 2, "精选联盟", "1", "直播间"
+		}
+		lines = append(lines, line)
+	}
+	d := o.DiscountFen()
+	return map[string]any{
+		"order_id": strconv.FormatInt(o.ID, 10), "order_status": st, "order_status_desc": statusDesc[st],
+		"order_amount": o.TotalFen(), "pay_amount": o.PaidFen(), "post_amount": o.PostFen,
+		"promotion_amount": d, "promotion_shop_amount": d, "shop_cost_amount": d, "promotion_platform_amount": 0,
+		"platform_cost_amount": 0, "promotion_talent_amount": 0, "author_cost_amount": 0,
+		"create_time": o.Created.Unix(), "pay_time": unixOrZero(o.Paid), "update_time": o.Modified.Unix(),
+		"doudian_open_id": "1@#" + o.BuyerRef, "sku_order_list": lines, "b_type": 2, "biz": 2,
+	}
+}
+
+// orderDetail answers order.orderDetail {shop_order_id} with
+// {"shop_order_detail": ShopOrderDetail} (zsmhub/doudian-sdk
+// order_orderDetail_response.go): the list fields plus promotion_detail, whose
+// shop_discount_detail has coupon_info[] (coupon_id, coupon_meta_id = the
+// batch id as a string, coupon_type, coupon_name, coupon_amount) and
+// full_discount_info[] (campaign_id int64, campaign_type 100 = 店铺满减,
+// campaign_name, campaign_amount, campaign_sub_type 0 = 店铺活动).
+func (s *Server) orderDetail(w http.ResponseWriter, p fakekit.Args) {
+	id := p.Str("shop_order_id")
+	if id == "" {
+		s.fail(w, CodeInvalidParam, "isv.parameter-invalid:shop_order_id", "shop_order_id不能为空")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var o *fakekit.Order
+	for _, x := range s.cat.Orders {
+		if strconv.FormatInt(x.ID, 10) == id {
+			o = x
+		}
+	}
+	if o == nil {
+		s.fail(w, CodeInvalidParam, "isv.business-failed:订单不存在", "订单不存在")
+		return
+	}
+	d := shopOrder(o)
+	coupons, fulls := []map[string]any{}, []map[string]any{}
+	var couponAmount, fullAmount int64
+	for _, pr := range o.Promotions {
+		cost := map[string]any{"shop_cost": pr.DiscountFen, "platform_cost": 0, "author_cost": 0}
+		if pr.Coupon {
+			couponAmount += pr.DiscountFen
+			coupons = append(coupons, map[string]any{"coupon_id": pr.DetailID, "coupon_type": 23,
+				"coupon_meta_id": strconv.FormatInt(pr.ID, 10), "coupon_amount": pr.DiscountFen, "coupon_name": pr.Name,
+				"share_discount_cost": cost})
+			continue
+		}
+		fullAmount += pr.DiscountFen
+		fulls = append(fulls, map[string]any{"campaign_id": pr.ID, "campaign_type": 100, "campaign_name": pr.Name,
+			"campaign_amount": pr.DiscountFen, "campaign_sub_type": 0, "share_discount_cost": cost})
+	}
+	d["promotion_detail"] = map[string]any{
+		"shop_discount_detail": map[string]any{"total_amount": couponAmount + fullAmount, "coupon_amount": couponAmount,
+			"full_discount_amount": fullAmount, "coupon_info": coupons, "full_discount_info": fulls},
+		"platform_discount_detail": map[string]any{"total_amount": 0, "coupon_info": []any{}, "full_discount_info": []any{}},
+		"kol_discount_detail":      map[string]any{"total_amount": 0, "coupon_info": []any{}, "full_discount_info": []any{}},
+	}
+	s.ok(w, map[string]any{"shop_order_detail": d})
 }
 
 func specOf(propsName string) []map[string]string {

@@ -742,6 +742,8 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values, incremental boo
 	if incremental {
 		sort.SliceStable(sel, func(i, j int) bool { return sel[i].Modified.Before(sel[j].Modified) })
 	}
+	// Only the fields asked for come back (TOP returns the listed fields).
+	wantPromotions := slices.Contains(strings.Split(f.Get("fields"), ","), "promotion_details")
 	var trades []map[string]any
 	for i := (page - 1) * size; i < len(sel) && i < page*size; i++ {
 		o := sel[i]
@@ -758,6 +760,9 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values, incremental boo
 			"post_fee": yuan(o.PostFen), "payment": yuan(o.TotalFen()), "created": tbTime(o.Created),
 			"modified": tbTime(o.Modified), "buyer_open_uid": o.BuyerRef, "orders": map[string]any{"order": lines},
 		}
+		if wantPromotions && len(o.Promotions) > 0 {
+			t["promotion_details"] = map[string]any{"promotion_detail": PromotionDetails(o)}
+		}
 		// pay_time is absent until paid, and on every 13th paid trade (as on
 		// some real trades): payment then still holds what was paid.
 		if !o.Paid.IsZero() && o.ID%13 != 0 {
@@ -773,6 +778,37 @@ func (s *Server) tradesSold(w http.ResponseWriter, f url.Values, incremental boo
 		resp["trades"] = map[string]any{"trade": trades}
 	}
 	writeJSON(w, map[string]any{rootKey: resp})
+}
+
+// PromotionID is the promotion_id TOP gives a promotion on a trade:
+// "营销工具id-优惠活动id_优惠详情id" (bububa/opentaobao model/trade
+// PromotionDetail), e.g. "mjs-123024_211143"; a store coupon is the
+// shopbonus tool with the coupon instance after a further "-"
+// ("shopbonus-849776280_5087068323-131212548389" in a real
+// trade.fullinfo.get answer).
+func PromotionID(p fakekit.Promotion) string {
+	switch {
+	case p.Coupon:
+		return fmt.Sprintf("shopbonus-%d_%d-%d", p.ID, p.DetailID, p.DetailID*7+3)
+	case p.ID == fakekit.Activities[0].ID:
+		return fmt.Sprintf("mjs-%d_%d", p.ID, p.DetailID)
+	default:
+		return fmt.Sprintf("Tmall$tmallItemPromotion-%d_%d", p.ID, p.DetailID)
+	}
+}
+
+// PromotionDetails renders an order's promotions as TOP's
+// promotion_details.promotion_detail[]: id (the trade or order id),
+// promotion_id, promotion_name, promotion_desc and discount_fee in yuan.
+func PromotionDetails(o *fakekit.Order) []map[string]any {
+	var out []map[string]any
+	for _, p := range o.Promotions {
+		out = append(out, map[string]any{
+			"id": o.ID, "promotion_id": PromotionID(p), "promotion_name": p.Name,
+			"promotion_desc": fmt.Sprintf("%s:省%s元", p.Name, yuan(p.DiscountFen)), "discount_fee": yuan(p.DiscountFen),
+		})
+	}
+	return out
 }
 
 func (s *Server) quantityUpdate(w http.ResponseWriter, f url.Values) {

@@ -545,6 +545,11 @@ func (s *Server) orderDetail(w http.ResponseWriter, a args) {
 		d["totalPayAmount"] = o.TotalFen()
 		d["totalShippingFree"] = o.PostFen
 		d["merchantActualReceiveAmount"] = o.PaidFen()
+		// The seller's discount (商家优惠, fen) and ark's own (totalRedDiscount):
+		// zsmhub/xhs-sdk RespGetOrderDetailData. Ark's order answers carry no
+		// promotion, coupon or creator ids.
+		d["totalMerchantDiscount"] = o.DiscountFen()
+		d["totalRedDiscount"] = 0
 		s.ok(w, d)
 		return
 	}

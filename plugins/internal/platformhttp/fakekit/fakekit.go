@@ -184,6 +184,79 @@ type Order struct {
 	BuyerRef string
 	Lines    []Line
 	PostFen  int64 // shipping fee
+
+	// Attribution, in neutral form; each fake renders it in its platform's
+	// documented fields (Taobao promotion_details, 抖店 promotion_detail and
+	// author_id, 小红书 totalMerchantDiscount).
+	Promotions []Promotion
+	AuthorID   int64  // the 达人 (creator) who sold the order; 0 for none
+	AuthorName string // the 达人's name
+}
+
+// Promotion is one seller-funded discount applied to an order: a promotion
+// activity (满减, 单品优惠) or a coupon of a batch.
+type Promotion struct {
+	Coupon      bool   // a coupon batch, else a promotion activity
+	ID          int64  // the activity id, or the coupon batch id
+	DetailID    int64  // Taobao's 优惠详情 id / the coupon instance id
+	Name        string // e.g. 满199减20
+	DiscountFen int64  // seller-funded discount
+}
+
+// DiscountFen is the order's seller-funded discount: the sum of its promotions.
+// The fakes keep the amounts paid as they were (payment = total): the discount
+// is reported, not deducted.
+func (o *Order) DiscountFen() int64 {
+	var d int64
+	for _, p := range o.Promotions {
+		d += p.DiscountFen
+	}
+	return d
+}
+
+// Attribution sources of every generated catalog: each fake reports them on
+// some of its orders, so tests can set up campaigns and KOL partners with
+// these ids and expect the orders that carry them.
+var (
+	// Activities are promotion activities (one is a 满减, one a 单品优惠).
+	Activities = []Promotion{{ID: 3584608, Name: "满199减20", DiscountFen: 2000}, {ID: 62198129, Name: "单品直降", DiscountFen: 1500}}
+	// CouponBatches are coupon batches.
+	CouponBatches = []Promotion{{Coupon: true, ID: 849776280, Name: "店铺券10元", DiscountFen: 1000}}
+	// Authors are the 达人 who sell some orders (抖店 author_id is an int64).
+	Authors = []struct {
+		ID   int64
+		Name string
+	}{{3762517386, "小鹿美妆日记"}, {1096405512, "阿杰好物分享"}}
+)
+
+// attribute gives an order promotions and a 达人 from a hash of its id (not
+// from the catalog's random stream, so that the generated orders stay what
+// they were before attribution existed): about a third carry an activity, a
+// fifth a coupon, a quarter a 达人.
+func (o *Order) attribute() {
+	h := hashInt("attr", fmt.Sprint(o.ID))
+	if h%3 == 0 {
+		a := Activities[(h/3)%uint64(len(Activities))]
+		a.DetailID = int64(h>>20) % 1_000_000_000
+		o.Promotions = append(o.Promotions, a)
+	}
+	if (h/7)%5 == 0 {
+		c := CouponBatches[(h/11)%uint64(len(CouponBatches))]
+		c.DetailID = int64(h>>24) % 10_000_000_000
+		o.Promotions = append(o.Promotions, c)
+	}
+	if (h/13)%4 == 0 {
+		a := Authors[(h/17)%uint64(len(Authors))]
+		o.AuthorID, o.AuthorName = a.ID, a.Name
+	}
+	// A discount never exceeds the goods' value.
+	var goods int64
+	for _, l := range o.Lines {
+		goods += l.UnitFen * l.Quantity
+	}
+	for o.DiscountFen() > goods/2 && len(o.Promotions) > 0 {
+		o.Promotions = o.Promotions[:len(o.Promotions)-1]
+	}
 }
 
 // TotalFen is the lines' total plus shipping.
@@ -357,6 +430,7 @@ func (c *Catalog) generateOrders(r *rand.Rand, nOrders int) {
 		if o.Modified.After(epoch) {
 			o.Modified = epoch
 		}
+		o.attribute()
 		c.Orders = append(c.Orders, o)
 	}
 	sort.SliceStable(c.Orders, func(i, j int) bool { return c.Orders[i].Created.Before(c.Orders[j].Created) })

@@ -1099,6 +1099,16 @@ type Order struct {
 	PaidAt        *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=paid_at,json=paidAt,proto3" json:"paid_at,omitempty"`
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
 	Lines         []*OrderLine           `protobuf:"bytes,11,rep,name=lines,proto3" json:"lines,omitempty"`
+	// The platform's promotion (activity) ids applied to the order.
+	PromotionIds []string `protobuf:"bytes,12,rep,name=promotion_ids,json=promotionIds,proto3" json:"promotion_ids,omitempty"`
+	// The platform's coupon batch ids redeemed on the order.
+	CouponIds []string `protobuf:"bytes,13,rep,name=coupon_ids,json=couponIds,proto3" json:"coupon_ids,omitempty"`
+	// The platform's id of the creator (达人) who sold the order, e.g. 抖店 author_id.
+	AuthorId string `protobuf:"bytes,14,opt,name=author_id,json=authorId,proto3" json:"author_id,omitempty"`
+	// A KOL tracking code carried by the order, when the platform has one.
+	TrackingCode string `protobuf:"bytes,15,opt,name=tracking_code,json=trackingCode,proto3" json:"tracking_code,omitempty"`
+	// The seller-funded discount on the order, in fen (platform subsidies excluded).
+	DiscountFen   int64 `protobuf:"varint,16,opt,name=discount_fen,json=discountFen,proto3" json:"discount_fen,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1208,6 +1218,41 @@ func (x *Order) GetLines() []*OrderLine {
 		return x.Lines
 	}
 	return nil
+}
+
+func (x *Order) GetPromotionIds() []string {
+	if x != nil {
+		return x.PromotionIds
+	}
+	return nil
+}
+
+func (x *Order) GetCouponIds() []string {
+	if x != nil {
+		return x.CouponIds
+	}
+	return nil
+}
+
+func (x *Order) GetAuthorId() string {
+	if x != nil {
+		return x.AuthorId
+	}
+	return ""
+}
+
+func (x *Order) GetTrackingCode() string {
+	if x != nil {
+		return x.TrackingCode
+	}
+	return ""
+}
+
+func (x *Order) GetDiscountFen() int64 {
+	if x != nil {
+		return x.DiscountFen
+	}
+	return 0
 }
 
 type OrderLine struct {
@@ -1900,7 +1945,7 @@ const file_platform_v1_platform_proto_rawDesc = "" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
 	"nextCursor\x12\x14\n" +
 	"\x05total\x18\x03 \x01(\x03R\x05total\x128\n" +
-	"\tnew_token\x18\x04 \x01(\v2\x1b.opsgraph.platform.v1.TokenR\bnewToken\"\xbd\x03\n" +
+	"\tnew_token\x18\x04 \x01(\v2\x1b.opsgraph.platform.v1.TokenR\bnewToken\"\xe6\x04\n" +
 	"\x05Order\x12\x1f\n" +
 	"\vexternal_id\x18\x01 \x01(\tR\n" +
 	"externalId\x12\x16\n" +
@@ -1917,7 +1962,13 @@ const file_platform_v1_platform_proto_rawDesc = "" +
 	"\n" +
 	"updated_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x125\n" +
-	"\x05lines\x18\v \x03(\v2\x1f.opsgraph.platform.v1.OrderLineR\x05lines\"\xf9\x01\n" +
+	"\x05lines\x18\v \x03(\v2\x1f.opsgraph.platform.v1.OrderLineR\x05lines\x12#\n" +
+	"\rpromotion_ids\x18\f \x03(\tR\fpromotionIds\x12\x1d\n" +
+	"\n" +
+	"coupon_ids\x18\r \x03(\tR\tcouponIds\x12\x1b\n" +
+	"\tauthor_id\x18\x0e \x01(\tR\bauthorId\x12#\n" +
+	"\rtracking_code\x18\x0f \x01(\tR\ftrackingCode\x12!\n" +
+	"\fdiscount_fen\x18\x10 \x01(\x03R\vdiscountFen\"\xf9\x01\n" +
 	"\tOrderLine\x12\x1f\n" +
 	"\vexternal_id\x18\x01 \x01(\tR\n" +
 	"externalId\x12.\n" +
