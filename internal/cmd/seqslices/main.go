@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 )
 
 // plainMarshalers are the generated marshallers a plain field may be written
@@ -54,7 +55,7 @@ var plainField = regexp.MustCompile(`(?m)^(func \(ec \*executionContext\) _\w+\(
 	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)\n\t\t\},\n` +
 	`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
 	`\t\tnil,\n` +
-	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [\w.]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal\w+)\(ctx, selections, v\)\n\t\t\},\n` +
+	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([\w.\[\]*]+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[\pL\pN_]+)\(ctx, selections, v\)\n\t\t\},\n` +
 	`\t\ttrue,\n\t\t(?:true|false),\n\t\)\n\}\n`)
 
 // rewritePlainFields rewrites the plain fields of src and reports how many
@@ -63,22 +64,35 @@ func rewritePlainFields(src []byte) ([]byte, int) {
 	n := 0
 	out := plainField.ReplaceAllFunc(src, func(m []byte) []byte {
 		g := plainField.FindSubmatch(m)
-		fieldContext, name, marshal := string(g[2]), string(g[3]), string(g[4])
-		if !plainMarshalers[marshal] || !bytes.Contains(src, []byte("return graphql.NewScalarFieldContext(")) ||
-			!scalarFieldContext(src, fieldContext) {
+		fieldContext, name, typ, marshal := string(g[2]), string(g[3]), string(g[4]), string(g[5])
+		if strings.Contains(typ, "any") || strings.Contains(typ, "interface") || !scalarFieldContext(src, fieldContext) {
 			return m
 		}
 		n++
-		return fmt.Appendf(append([]byte(nil), g[1]...), "\treturn ec.%s(ctx, field.Selections, obj.%s) // plain field: seqslices\n}\n", marshal, name)
+		if plainMarshalers[marshal] {
+			return fmt.Appendf(append([]byte(nil), g[1]...), "\treturn ec.%s(ctx, field.Selections, obj.%s) // plain field: seqslices\n}\n", marshal, name)
+		}
+		// Other marshallers (Money's context marshaller reads the selection
+		// from the field context, Time reports a zero time as a null error on
+		// the field's path, objects marshal their own fields) get the field's
+		// context and ResolveField's panic guard, and nothing else.
+		return fmt.Appendf(append([]byte(nil), g[1]...), "\tfc, _ := ec.%s(ctx, field) // plain field: seqslices\n"+
+			"\tctx = graphql.WithFieldContext(ctx, fc)\n\tdefer ec.recoverPlainField(ctx, &ret)\n"+
+			"\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", fieldContext, marshal, name)
 	})
 	return out, n
 }
 
 // scalarFieldContext reports whether the field context function name builds
-// a scalar field context of a field that is neither a method nor a resolver.
+// the context of a field without arguments that is neither a method nor a
+// resolver: a scalar one, or an object-typed one (Money) whose context only
+// adds its child fields.
 func scalarFieldContext(src []byte, name string) bool {
-	re := regexp.MustCompile(`func \(ec \*executionContext\) ` + regexp.QuoteMeta(name) + `\(_ context\.Context, field graphql\.CollectedField\) \(fc \*graphql\.FieldContext, err error\) \{\n\treturn graphql\.NewScalarFieldContext\("\w+", field, false, false, "\w+"\)\n\}`)
-	return re.Match(src)
+	head := `func \(ec \*executionContext\) ` + regexp.QuoteMeta(name) + `\(_ context\.Context, field graphql\.CollectedField\) \(fc \*graphql\.FieldContext, err error\) \{\n`
+	scalar := regexp.MustCompile(head + `\treturn graphql\.NewScalarFieldContext\("\w+", field, false, false, "\w+"\)\n\}`)
+	object := regexp.MustCompile(head + `\tfc = &graphql\.FieldContext\{\n\t\tObject: +"\w+",\n\t\tField: +field,\n\t\tIsMethod: +false,\n\t\tIsResolver: +false,\n` +
+		`\t\tChild: func\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.childFields_\w+\(ctx, field\)\n\t\t\},\n\t\}\n\treturn fc, nil\n\}`)
+	return scalar.Match(src) || object.Match(src)
 }
 
 func main() {
