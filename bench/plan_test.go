@@ -69,7 +69,9 @@ func TestReadPathQueryPlans(t *testing.T) {
 		}
 		return rec.Body.Bytes()
 	}
-	var login struct{ Data struct{ Login struct{ Token string } } }
+	var login struct {
+		Data struct{ Login struct{ Token string } }
+	}
 	if err := json.Unmarshal(post("", mustJSON(map[string]any{"query": `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
 		"variables": map[string]any{"e": benchEmail, "p": benchPassword}})), &login); err != nil {
 		t.Fatal(err)
@@ -81,7 +83,9 @@ func TestReadPathQueryPlans(t *testing.T) {
 				Edges []struct {
 					Node struct {
 						ID   string
-						Skus struct{ Edges []struct{ Node struct{ ID string } } }
+						Skus struct {
+							Edges []struct{ Node struct{ ID string } }
+						}
 					}
 				}
 			}
