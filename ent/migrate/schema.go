@@ -1668,6 +1668,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{SkusColumns[11], SkusColumns[4]},
 			},
+			{
+				Name:    "sku_organization_id_product_id",
+				Unique:  false,
+				Columns: []*schema.Column{SkusColumns[10], SkusColumns[11]},
+			},
 		},
 	}
 	// SkuSalesDaysColumns holds the columns for the "sku_sales_days" table.

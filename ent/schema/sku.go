@@ -45,9 +45,16 @@ func (SKU) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of SKU.
+// Indexes of SKU. (organization_id, product_id) serves the eager load of a
+// product's SKUs, which the tenant policy filters on both columns: with only
+// the mixin's organization_id index, SQLite's planner walked every SKU of the
+// organization (that index also yields id order) to find a page's SKUs
+// (decision 0230).
 func (SKU) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("product_id", "external_id").Unique()}
+	return []ent.Index{
+		index.Fields("product_id", "external_id").Unique(),
+		index.Fields("organization_id", "product_id"),
+	}
 }
 
 // Annotations of SKU.

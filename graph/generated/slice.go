@@ -89,3 +89,15 @@ func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 	}
 	return graphql.DeferredGroup{Context: ctx}
 }
+
+// recoverPlainField is the panic guard of a plain field (a field read
+// straight from its object's struct, that internal/cmd/seqslices writes
+// without graphql.ResolveField when its marshaller needs the field's
+// context): deferred by the field's executor, like ResolveField's guard it
+// turns a panic of the marshaller into an error on the field and a null.
+func (ec *executionContext) recoverPlainField(ctx context.Context, ret *graphql.Marshaler) {
+	if r := recover(); r != nil {
+		ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+		*ret = graphql.Null
+	}
+}
