@@ -68,6 +68,10 @@ type Result struct {
 	P50, P99   time.Duration
 	BodyBytes  int
 	PeakRSSMiB float64
+	// PeakAnonMiB and PeakFileMiB split the resident set sampled during the
+	// measurement: private memory (heap, stacks, SQLite's caches) and the
+	// mapped pages of the executable (clean, shared, reclaimable).
+	PeakAnonMiB, PeakFileMiB float64
 	// CPUPerRequest is the server process's CPU time (user+system) per
 	// request: steadier than req/s on a machine shared with other work.
 	CPUPerRequest time.Duration
@@ -164,7 +168,9 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		{"floor: net/http, fixed 10 KB body", fl, floor.Process.Pid},
 	} {
 		cpu0 := cpuTime(m.pid)
+		stopSampling := sampleRSS(m.pid)
 		r, err := load(m.req, cfg.Connections, cfg.Duration)
+		r.PeakAnonMiB, r.PeakFileMiB = stopSampling()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
@@ -181,12 +187,13 @@ func report(w io.Writer, cfg Config, rs []Result) {
 	floor := rs[len(rs)-1].PerSecond
 	fmt.Fprintf(w, "\n%d products × %d SKUs, %d connections, %s per measurement, SQLite\n\n", cfg.Products, cfg.SKUs, cfg.Connections, cfg.Duration)
 	floorCPU := rs[len(rs)-1].CPUPerRequest
-	fmt.Fprintln(w, "| request | body | req/s | p50 | p99 | ratio to floor | server CPU per request | CPU ratio | server peak RSS |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| request | body | req/s | p50 | p99 | ratio to floor | server CPU per request | CPU ratio | server peak RSS | of it private / mapped binary |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
-		fmt.Fprintf(w, "| %s | %.1f KB | %.0f | %.1f ms | %.1f ms | %.3f | %.3f ms | %.3f | %.0f MB |\n", r.Name, float64(r.BodyBytes)/1024, r.PerSecond,
+		fmt.Fprintf(w, "| %s | %.1f KB | %.0f | %.1f ms | %.1f ms | %.3f | %.3f ms | %.3f | %.0f MB | %.0f / %.0f MB |\n", r.Name, float64(r.BodyBytes)/1024, r.PerSecond,
 			float64(r.P50.Microseconds())/1000, float64(r.P99.Microseconds())/1000, r.PerSecond/floor,
-			float64(r.CPUPerRequest.Microseconds())/1000, float64(floorCPU)/float64(max(r.CPUPerRequest, 1)), r.PeakRSSMiB)
+			float64(r.CPUPerRequest.Microseconds())/1000, float64(floorCPU)/float64(max(r.CPUPerRequest, 1)), r.PeakRSSMiB,
+			r.PeakAnonMiB, r.PeakFileMiB)
 	}
 }
 
@@ -409,15 +416,47 @@ func cpuTime(pid int) time.Duration {
 }
 
 // peakRSS reads the process's peak resident set size (VmHWM) in MiB.
-func peakRSS(pid int) float64 {
+func peakRSS(pid int) float64 { return statusKB(pid, "VmHWM:") / 1024 }
+
+// sampleRSS samples the process's private (RssAnon) and file-backed
+// (RssFile) resident memory every 50 ms until the returned func is called,
+// which returns their peaks in MiB. The kernel keeps a peak only of the
+// total (VmHWM).
+func sampleRSS(pid int) func() (anon, file float64) {
+	done := make(chan struct{})
+	var peakAnon, peakFile float64
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			a, f := statusKB(pid, "RssAnon:"), statusKB(pid, "RssFile:")
+			peakAnon, peakFile = max(peakAnon, a/1024), max(peakFile, f/1024)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() (float64, float64) {
+		close(done)
+		<-finished
+		return peakAnon, peakFile
+	}
+}
+
+// statusKB reads one "Name:  N kB" line of /proc/pid/status.
+func statusKB(pid int, name string) float64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, name); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
+			return kb
 		}
 	}
 	return 0
