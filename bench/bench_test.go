@@ -17,12 +17,13 @@ func BenchmarkReadPath(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, r := range rs {
-			if r.Requests == 0 || r.PerSecond <= 0 || r.BodyBytes == 0 || r.PeakRSSMiB <= 0 {
+			if r.Requests == 0 || r.PerSecond <= 0 || r.BodyBytes == 0 || r.PeakRSSMiB <= 0 || r.PeakAnonMiB <= 0 || r.PeakFileMiB <= 0 {
 				b.Fatalf("%s: empty measurement %+v", r.Name, r)
 			}
 		}
 		b.ReportMetric(rs[0].PerSecond/rs[2].PerSecond, "list/floor")
 		b.ReportMetric(rs[1].PerSecond/rs[2].PerSecond, "byid/floor")
 		b.ReportMetric(rs[0].PeakRSSMiB, "rss-MiB")
+		b.ReportMetric(rs[0].PeakAnonMiB, "private-MiB")
 	}
 }
