@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -60,6 +61,7 @@ type options struct {
 	clients, requests, stock  int
 	perUser, asks, maxOpen    int
 	logErrors, countStatement bool
+	cpuProfile                string
 }
 
 func main() {
@@ -74,6 +76,7 @@ func main() {
 	flag.IntVar(&o.maxOpen, "db-max-open", 0, "database pool size; 0: the server default")
 	flag.BoolVar(&o.logErrors, "log", false, "log the server's errors to stderr")
 	flag.BoolVar(&o.countStatement, "count", false, "count SQL statements (ent debug driver; slower)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed run to this file")
 	flag.Parse()
 	if o.stock == 0 {
 		buyers := (o.requests + o.asks - 1) / o.asks
@@ -201,6 +204,17 @@ func run(o options) error {
 		}
 	}
 	statements.Store(0)
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	load0 := loadavg()
 	var next, ok atomic.Int64
 	lat := make([][]time.Duration, o.clients)
