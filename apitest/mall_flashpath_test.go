@@ -15,11 +15,14 @@ import (
 // another store is refused.
 func TestFlashSaleReplayAndTargets(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
-		w := newMallWorld(t, b, 1, 1, 10, 1)
+		w := newMallWorld(t, b, 2, 1, 10, 1)
 		var first, again reserveOut
 		w.reserve(t, "only", w.flash, w.skuA, "buyer", 1).Decode(t, &first)
 		if first.ReserveFlashSale.ID == "" {
 			t.Fatal("the first reservation failed")
+		}
+		if r := w.reserve(t, "second", w.flash, w.skuA, "buyer3", 1); len(r.Errors) > 0 {
+			t.Fatalf("the second reservation: %+v", r.Errors)
 		}
 		res := w.reserve(t, "only", w.flash, w.skuA, "buyer", 1)
 		if len(res.Errors) > 0 {
@@ -34,7 +37,7 @@ func TestFlashSaleReplayAndTargets(t *testing.T) {
 		if res.Errors[0].Extensions["field"] != "quantity" {
 			t.Fatalf("sold out names %v", res.Errors[0].Extensions)
 		}
-		if _, rem, resv := w.slot(t, w.flash); rem != 0 || resv != 1 {
+		if _, rem, resv := w.slot(t, w.flash); rem != 0 || resv != 2 {
 			t.Fatalf("remaining %d reserved %d", rem, resv)
 		}
 
