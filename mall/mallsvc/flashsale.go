@@ -57,9 +57,9 @@ func loadCampaign(ctx context.Context, c *ent.Client, id int, kind campaign.Kind
 // Reserve takes units of a 秒杀 slot for a buyer, inside the caller's
 // transaction. A new reservation costs six statements (decision 0225): the
 // campaign row (its targets are cached by updated_at), the SKU, the
-// idempotent insert of the reservation, one upsert of the buyer's per-user
-// count, one conditional update of the slot's stock (last, so that the hot row
-// is held for the shortest time), and the read-back of the reservation. Any
+// idempotent insert of the reservation and its read-back, one upsert of the
+// buyer's per-user count, and one conditional update of the slot's stock
+// (last, so that the hot row is locked for the shortest time). Any
 // refusal rolls the whole transaction back; a refusal of a repeated key
 // replays the first answer instead.
 func (s *Service) Reserve(ctx context.Context, in ReserveInput) (*ent.FlashReservation, error) {
@@ -75,7 +75,7 @@ func (s *Service) Reserve(ctx context.Context, in ReserveInput) (*ent.FlashReser
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.reserve(ctx, c, camp, &pc, in)
+	r, err := s.reserve(ctx, c, camp, &pc, in)
 	var early *refusedEarly
 	switch {
 	case errors.Is(err, errReplay):
@@ -102,7 +102,7 @@ func (s *Service) Reserve(ctx context.Context, in ReserveInput) (*ent.FlashReser
 	case err != nil:
 		return nil, err
 	}
-	return c.FlashReservation.Get(ctx, id)
+	return r, nil
 }
 
 // errReplay: the reservation's key is taken; the caller replays the stored
@@ -115,45 +115,51 @@ type refusedEarly struct{ err error }
 func (e *refusedEarly) Error() string { return e.err.Error() }
 func (e *refusedEarly) Unwrap() error { return e.err }
 
-// reserve checks and takes the units and returns the new reservation's id.
-func (s *Service) reserve(ctx context.Context, c *ent.Client, camp *ent.Campaign, pc *promo.Campaign, in ReserveInput) (int, error) {
+// reserve checks and takes the units and returns the new reservation.
+func (s *Service) reserve(ctx context.Context, c *ent.Client, camp *ent.Campaign, pc *promo.Campaign, in ReserveInput) (*ent.FlashReservation, error) {
 	now := s.now()
 	if !promo.Sells(pc, now) {
-		return 0, &refusedEarly{&apperr.Error{Code: apperr.Conflict, Field: "campaignID", Message: fmt.Sprintf("the campaign is not selling now (%s)", camp.Status)}}
+		return nil, &refusedEarly{&apperr.Error{Code: apperr.Conflict, Field: "campaignID", Message: fmt.Sprintf("the campaign is not selling now (%s)", camp.Status)}}
 	}
 	rule := camp.Rules.FlashSale
 	expires, err := mall.CheckReservation(rule, mall.Reservation{Slot: in.Slot, Quantity: in.Quantity, At: now})
 	if err != nil {
-		return 0, &refusedEarly{err}
+		return nil, &refusedEarly{err}
 	}
 	sk, err := c.SKU.Query().Where(sku.ID(in.SKUID), sku.HasProductWith(product.StoreID(camp.StoreID))).
 		Select(sku.FieldID, sku.FieldProductID).Only(ctx)
 	if ent.IsNotFound(err) {
-		return 0, &refusedEarly{apperr.Input("skuID", "no such SKU in the campaign's store")}
+		return nil, &refusedEarly{apperr.Input("skuID", "no such SKU in the campaign's store")}
 	} else if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if !pc.Targets.Covers(sk.ProductID, sk.ID) {
-		return 0, &refusedEarly{apperr.Input("skuID", "the campaign does not cover this SKU")}
+		return nil, &refusedEarly{apperr.Input("skuID", "the campaign does not cover this SKU")}
 	}
 	slotID, err := s.slotID(ctx, c, camp, in.Slot)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	id, err := c.FlashReservation.Create().SetOrganizationID(camp.OrganizationID).SetStoreID(camp.StoreID).
 		SetCampaignID(camp.ID).SetSlotID(slotID).SetSlotIndex(in.Slot).SetSkuID(sk.ID).SetBuyerRef(in.BuyerRef).
 		SetQuantity(in.Quantity).SetExpiresAt(expires).SetIdempotencyKey(in.Key).
 		OnConflictColumns(flashreservation.FieldStoreID, flashreservation.FieldIdempotencyKey).DoNothing().ID(ctx)
 	if isNoRows(err) || err == nil && id == 0 {
-		return 0, errReplay // a request with the same key came first
+		return nil, errReplay // a request with the same key came first
 	} else if err != nil {
-		return 0, err
+		return nil, err
+	}
+	// Read back now: the slot's row, updated last, stays locked until the
+	// commit, so nothing else should run after it.
+	r, err := c.FlashReservation.Get(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if err := takeQuota(ctx, c, camp.OrganizationID, flashScope(slotID), in.BuyerRef, in.Quantity, rule.PerUserLimit); err != nil {
 		if errors.Is(err, errLimit) {
-			return 0, mall.OverLimit(rule.PerUserLimit)
+			return nil, mall.OverLimit(rule.PerUserLimit)
 		}
-		return 0, err
+		return nil, err
 	}
 	take := func() (int, error) {
 		return c.FlashSaleSlot.Update().Where(flashsaleslot.ID(slotID), flashsaleslot.RemainingGTE(in.Quantity)).
@@ -161,23 +167,23 @@ func (s *Service) reserve(ctx context.Context, c *ent.Client, camp *ent.Campaign
 	}
 	n, err := take()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if n == 0 {
 		// Lazily return the units of this slot's overdue reservations, then
 		// try once more.
 		if freed, err := s.expireSlot(ctx, c, slotID, now); err != nil {
-			return 0, err
+			return nil, err
 		} else if freed > 0 {
 			if n, err = take(); err != nil {
-				return 0, err
+				return nil, err
 			}
 		}
 		if n == 0 {
-			return 0, mall.SoldOut()
+			return nil, mall.SoldOut()
 		}
 	}
-	return id, nil
+	return r, nil
 }
 
 func flashScope(slotID int) string { return fmt.Sprintf("flash:%d", slotID) }
