@@ -67,7 +67,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.pgURL, "dsn", "", "PostgreSQL URL of an existing database to create the benchmark database next to; empty: SQLite")
-	flag.StringVar(&o.mode, "mode", "http", "http: reserveFlashSale through the GraphQL endpoint; service: mallsvc.Reserve in a transaction per call")
+	flag.StringVar(&o.mode, "mode", "http", "http: reserveFlashSale through the GraphQL endpoint; service: mallsvc.Reserve in a transaction per call; batch: mallsvc.ReserveBatched (group commit)")
 	flag.IntVar(&o.clients, "clients", 64, "parallel clients (keep-alive connections)")
 	flag.IntVar(&o.requests, "requests", 10000, "reservations to send")
 	flag.IntVar(&o.stock, "stock", 0, "units in the slot; 0: enough for every request the per-user limit allows")
@@ -188,8 +188,19 @@ func run(o options) error {
 			}
 			return err == nil, err
 		}
+	case "batch":
+		svc := &mallsvc.Service{Client: c}
+		send = func(i int) (bool, error) {
+			_, err := svc.ReserveBatched(ctx, mallsvc.ReserveInput{Key: fmt.Sprintf("k%d", i), CampaignID: camp.ID,
+				SKUID: sku.ID, BuyerRef: buyer(i), Quantity: 1})
+			var ae *apperr.Error
+			if errors.As(err, &ae) && ae.Code == apperr.Conflict {
+				return false, nil
+			}
+			return err == nil, err
+		}
 	default:
-		return fmt.Errorf("-mode %q: give http or service", o.mode)
+		return fmt.Errorf("-mode %q: give http, service or batch", o.mode)
 	}
 
 	// Warm up the connections and the slot record (not timed).

@@ -26,6 +26,7 @@ type Service struct {
 
 	targets campaignTargets // 秒杀 campaigns' targets by updated_at
 	slots   sync.Map        // slotKey → id of the slot's stock record
+	batches sync.Map        // slotKey → *batchQueue (ReserveBatched)
 }
 
 func (s *Service) now() time.Time {
