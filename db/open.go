@@ -135,7 +135,7 @@ func OpenClientStart(ctx context.Context, dsn string, pool Pool, autoMigrate boo
 	}
 	var d dialect.Driver = drv
 	if drv.Dialect() == dialect.SQLite {
-		d = newStmtCache(drv)
+		d = newTxGate(newStmtCache(drv))
 	}
 	if wrap != nil {
 		d = wrap(d)

@@ -21,7 +21,9 @@ func TestStatementCache(t *testing.T) {
 	ctx := authz.SystemContext(context.Background())
 	var cache *stmtCache
 	client, _, err := OpenClientPool(ctx, filepath.Join(t.TempDir(), "db.sqlite"), Pool{MaxOpen: 4}, func(d dialect.Driver) dialect.Driver {
-		cache, _ = d.(*stmtCache)
+		if g, ok := d.(*txGate); ok {
+			cache, _ = g.Driver.(*stmtCache)
+		}
 		return d
 	})
 	if err != nil {

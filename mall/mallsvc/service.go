@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
@@ -22,6 +23,10 @@ type Service struct {
 	Client *ent.Client
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+
+	targets campaignTargets // 秒杀 campaigns' targets by updated_at
+	slots   sync.Map        // slotKey → id of the slot's stock record
+	batches sync.Map        // slotKey → *batchQueue (ReserveBatched)
 }
 
 func (s *Service) now() time.Time {
