@@ -12,7 +12,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/insights"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 )
 
 // Figures are the totals of a period with the traffic sources.
@@ -117,9 +119,9 @@ func periodFigures(ctx context.Context, c *ent.Client, sc Scope, p insights.Peri
 }
 
 // StoreTotals reads the figures of each store for a period from the rollups
-// and snapshots.
+// and snapshots: a calendar period from its SalesPeriod rows, a custom range
+// from the buyer-day rows.
 func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period) (map[int]Figures, error) {
-	from, to := p.From.String(), p.To.String()
 	out := make(map[int]Figures, len(storeIDs))
 	get := func(id int) Figures {
 		f, ok := out[id]
@@ -128,6 +130,50 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		}
 		return f
 	}
+	read := scanBuyerDays
+	if p.Kind != insights.Custom {
+		read = periodRows
+	}
+	if err := read(ctx, c, storeIDs, p, get, out); err != nil {
+		return nil, err
+	}
+	if err := snapshotTotals(ctx, c, storeIDs, p, get, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// periodRows reads a calendar period's figures from the SalesPeriod rows:
+// one row per store and source (decision 0220).
+func periodRows(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	rows, err := c.SalesPeriod.Query().Where(salesperiod.StoreIDIn(storeIDs...), salesperiod.Kind(string(p.Kind)),
+		salesperiod.Start(p.From.String())).All(ctx)
+	if err != nil {
+		return fmt.Errorf("period totals: %w", err)
+	}
+	for _, r := range rows {
+		f := get(r.StoreID)
+		if r.Source == rollup.AllSources {
+			f.Totals.PaidOrders, f.Totals.PaidAmount = r.PaidOrders, r.PaidAmount
+			f.Totals.RefundedOrders, f.Totals.RefundAmount = r.RefundedOrders, r.RefundAmount
+			f.Totals.PayingBuyers, f.Totals.OrderingBuyers = r.PayingBuyers, r.OrderingBuyers
+			f.Totals.RepeatBuyers, f.Totals.ReturningBuyers = r.RepeatBuyers, r.ReturningBuyers
+			f.Totals.NewBuyers = r.PayingBuyers - r.ReturningBuyers
+		} else {
+			sf := f.Sources[r.Source]
+			sf.PayingBuyers += r.PayingBuyers
+			sf.PaidAmount += r.PaidAmount
+			f.Sources[r.Source] = sf
+		}
+		out[r.StoreID] = f
+	}
+	return nil
+}
+
+// scanBuyerDays computes a custom range's figures from the buyer-day rows
+// (a custom range has no precomputed distinct buyers).
+func scanBuyerDays(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	from, to := p.From.String(), p.To.String()
 	inPeriod := func() *ent.SalesDayQuery {
 		return c.SalesDay.Query().Where(salesday.StoreIDIn(storeIDs...), salesday.DayGTE(from), salesday.DayLT(to))
 	}
@@ -153,7 +199,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		).GroupBy(s.C(salesday.FieldStoreID))
 	}).Scan(ctx, &sums)
 	if err != nil {
-		return nil, fmt.Errorf("sales totals: %w", err)
+		return fmt.Errorf("sales totals: %w", err)
 	}
 	for _, r := range sums {
 		f := get(r.StoreID)
@@ -174,7 +220,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 			Having(sql.GTE(sum(s, salesday.FieldPaidOrders), 2))
 	}).Scan(ctx, &repeat)
 	if err != nil {
-		return nil, fmt.Errorf("repeat buyers: %w", err)
+		return fmt.Errorf("repeat buyers: %w", err)
 	}
 	for _, r := range repeat {
 		f := get(r.StoreID)
@@ -201,7 +247,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 			GroupBy(s.C(salesday.FieldStoreID))
 	}).Scan(ctx, &returning)
 	if err != nil {
-		return nil, fmt.Errorf("returning buyers: %w", err)
+		return fmt.Errorf("returning buyers: %w", err)
 	}
 	for _, r := range returning {
 		f := get(r.StoreID)
@@ -227,7 +273,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		).GroupBy(s.C(salesday.FieldStoreID), s.C(salesday.FieldSource))
 	}).Scan(ctx, &sources)
 	if err != nil {
-		return nil, fmt.Errorf("sources: %w", err)
+		return fmt.Errorf("sources: %w", err)
 	}
 	for _, r := range sources {
 		f := get(r.StoreID)
@@ -238,13 +284,18 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		out[r.StoreID] = f
 	}
 
-	// Traffic from the platform's daily snapshots.
+	return nil
+}
+
+// snapshotTotals adds the traffic of the platform's daily snapshots.
+func snapshotTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	from, to := p.From.String(), p.To.String()
 	snaps, err := c.MetricSnapshot.Query().
 		Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to)).
 		Select(metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldAddToCart, metricsnapshot.FieldTrafficSources).
 		All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("snapshots: %w", err)
+		return fmt.Errorf("snapshots: %w", err)
 	}
 	for _, m := range snaps {
 		f := get(m.StoreID)
@@ -257,7 +308,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		}
 		out[m.StoreID] = f
 	}
-	return out, nil
+	return nil
 }
 
 func sum(s *sql.Selector, col string) string { return "COALESCE(SUM(" + s.C(col) + "), 0)" }
