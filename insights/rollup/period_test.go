@@ -100,6 +100,12 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			for range 25 {
 				page = append(page, random(fmt.Sprint(len(written[st.ID])+len(page))))
 			}
+			if i == 0 { // a buyer back after more than 365 days: new again in 2026-10
+				for _, day := range []time.Time{time.Date(2025, 9, 2, 10, 0, 0, 0, sh), time.Date(2026, 10, 5, 10, 0, 0, 0, sh)} {
+					page = append(page, sdk.Order{ExternalID: fmt.Sprint("gap", day.Year()), Status: sdk.OrderCompleted, TotalFen: 500,
+						PaidFen: 500, BuyerRef: "gap", TrafficSource: "CONTENT", CreatedAt: day, PaidAt: day, UpdatedAt: day})
+				}
+			}
 			written[st.ID] = append(written[st.ID], page...)
 			write(st, page)
 		}
