@@ -39,61 +39,80 @@ type BuyerDay struct {
 	Placed, Paid int64
 }
 
-// calendar memoizes day → period starts (a page touches few days).
-type calendar map[string][4]string
-
-func (cal calendar) starts(day string) ([4]string, insights.Date, error) {
-	d, err := insights.ParseDate(day)
-	if err != nil {
-		return [4]string{}, d, err
-	}
-	if s, ok := cal[day]; ok {
-		return s, d, nil
-	}
-	var s [4]string
-	for i, k := range PeriodKinds {
-		p, _ := insights.PeriodOf(k, d)
-		s[i] = p.From.String()
-	}
-	cal[day] = s
-	return s, d, nil
+// dayInfo is a day with the starts of its periods.
+type dayInfo struct {
+	date   insights.Date
+	starts [4]string        // per PeriodKinds
+	froms  [4]insights.Date // the same, parsed
 }
 
-// buyerCounts is the contribution of one buyer (all its SalesDay rows in one
+// calendar memoizes day → periods (a page touches few days).
+type calendar map[string]*dayInfo
+
+func (cal calendar) day(day string) (*dayInfo, error) {
+	if x, ok := cal[day]; ok {
+		return x, nil
+	}
+	d, err := insights.ParseDate(day)
+	if err != nil {
+		return nil, err
+	}
+	x := &dayInfo{date: d}
+	for i, k := range PeriodKinds {
+		p, _ := insights.PeriodOf(k, d)
+		x.starts[i], x.froms[i] = p.From.String(), p.From
+	}
+	cal[day] = x
+	return x, nil
+}
+
+// counter adds buyers' contributions to the distinct-buyer counts; its
+// scratch space is reused from buyer to buyer.
+type counter struct {
+	cal      calendar
+	accs     []buyerAcc
+	paidDays []insights.Date
+}
+
+type buyerAcc struct {
+	key          periodKey
+	from         insights.Date
+	placed, paid bool
+	paidOrders   int64
+}
+
+func (c *counter) acc(key periodKey, from insights.Date) *buyerAcc {
+	for i := range c.accs {
+		if c.accs[i].key == key {
+			return &c.accs[i]
+		}
+	}
+	c.accs = append(c.accs, buyerAcc{key: key, from: from})
+	return &c.accs[len(c.accs)-1]
+}
+
+// add adds sign × the contribution of one buyer (all its SalesDay rows in one
 // store) to the distinct-buyer counts of every period holding one of its rows:
 // 1 or 0 for paying, ordering, repeat and returning, per period and source
 // (AllSources included). Returning: paying in the period and paid on a day of
 // the ReturningWindowDays before it, from any source.
-func buyerCounts(cal calendar, rows []BuyerDay) (map[periodKey]periodVals, error) {
-	type acc struct {
-		placed, paid bool
-		paidOrders   int64
-	}
-	per := map[periodKey]*acc{}
-	var paidDays []insights.Date
-	for i := range rows {
-		r := &rows[i]
-		s, d, err := cal.starts(r.Day)
-		if err != nil {
-			return nil, err
-		}
-		if r.Paid > 0 {
-			paidDays = append(paidDays, d)
-		}
+func (c *counter) add(rows []BuyerDay, sign int64, out map[periodKey]periodVals) error {
+	c.accs, c.paidDays = c.accs[:0], c.paidDays[:0]
+	for _, r := range rows {
 		if r.Placed <= 0 && r.Paid <= 0 {
 			continue
 		}
+		x, err := c.cal.day(r.Day)
+		if err != nil {
+			return err
+		}
+		if r.Paid > 0 {
+			c.paidDays = append(c.paidDays, x.date)
+		}
 		for k, kind := range PeriodKinds {
 			for _, src := range [2]string{AllSources, r.Source} {
-				key := periodKey{kind, s[k], src}
-				a := per[key]
-				if a == nil {
-					a = &acc{}
-					per[key] = a
-				}
-				if r.Placed > 0 {
-					a.placed = true
-				}
+				a := c.acc(periodKey{kind, x.starts[k], src}, x.froms[k])
+				a.placed = a.placed || r.Placed > 0
 				if r.Paid > 0 {
 					a.paid = true
 					a.paidOrders += r.Paid
@@ -101,34 +120,34 @@ func buyerCounts(cal calendar, rows []BuyerDay) (map[periodKey]periodVals, error
 			}
 		}
 	}
-	out := make(map[periodKey]periodVals, len(per))
-	for key, a := range per {
+	for _, a := range c.accs {
 		var v periodVals
 		if a.placed {
-			v.ordering = 1
+			v.ordering = sign
 		}
 		if a.paid {
-			v.paying = 1
+			v.paying = sign
 			if a.paidOrders >= 2 {
-				v.repeat = 1
+				v.repeat = sign
 			}
-			from, err := insights.ParseDate(key.start)
-			if err != nil {
-				return nil, err
-			}
-			since := from.AddDays(-insights.ReturningWindowDays)
-			for _, d := range paidDays {
-				if !d.Before(since) && d.Before(from) {
-					v.returning = 1
+			since := a.from.AddDays(-insights.ReturningWindowDays)
+			for _, d := range c.paidDays {
+				if !d.Before(since) && d.Before(a.from) {
+					v.returning = sign
 					break
 				}
 			}
 		}
 		if v != (periodVals{}) {
-			out[key] = v
+			o := out[a.key]
+			o.paying += v.paying
+			o.ordering += v.ordering
+			o.repeat += v.repeat
+			o.returning += v.returning
+			out[a.key] = o
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // periodDelta is what the delta d changes in the store's SalesPeriod rows:
@@ -156,14 +175,14 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 		if v == (dayVals{}) {
 			continue
 		}
-		s, _, err := cal.starts(k.day)
+		x, err := cal.day(k.day)
 		if err != nil {
 			return nil, err
 		}
 		sums := periodVals{placed: v.placed, paid: v.paid, amount: v.amount, refunded: v.refunded, refund: v.refund}
 		for i, kind := range PeriodKinds {
-			add(periodKey{kind, s[i], AllSources}, sums)
-			add(periodKey{kind, s[i], k.source}, sums)
+			add(periodKey{kind, x.starts[i], AllSources}, sums)
+			add(periodKey{kind, x.starts[i], k.source}, sums)
 		}
 		if after[k.buyer] == nil {
 			after[k.buyer] = map[bk]*BuyerDay{}
@@ -212,28 +231,18 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 			x.Paid += v.paid
 		}
 	}
+	cnt := &counter{cal: cal}
 	var rows []BuyerDay
 	for _, b := range buyers {
-		was, err := buyerCounts(cal, before[b])
-		if err != nil {
+		if err := cnt.add(before[b], -1, out); err != nil {
 			return nil, err
 		}
 		rows = rows[:0]
 		for _, x := range after[b] {
 			rows = append(rows, *x)
 		}
-		is, err := buyerCounts(cal, rows)
-		if err != nil {
+		if err := cnt.add(rows, 1, out); err != nil {
 			return nil, err
-		}
-		for k, v := range is {
-			w := was[k]
-			add(k, periodVals{paying: v.paying - w.paying, ordering: v.ordering - w.ordering,
-				repeat: v.repeat - w.repeat, returning: v.returning - w.returning})
-			delete(was, k)
-		}
-		for k, w := range was {
-			add(k, periodVals{paying: -w.paying, ordering: -w.ordering, repeat: -w.repeat, returning: -w.returning})
 		}
 	}
 	return out, nil
