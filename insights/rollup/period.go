@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"slices"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
+	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/insights"
 )
 
@@ -199,6 +201,17 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 	slices.Sort(buyers)
 	before := map[string][]BuyerDay{}
 	if !d.fresh {
+		// The difference is taken against this transaction's view of the
+		// buyers' rows: on PostgreSQL, lock the store row so that two writers
+		// of one store's orders take turns (SQLite serializes writers already).
+		_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
+			if s.Dialect() == dialect.Postgres {
+				s.ForUpdate()
+			}
+		}).IDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("lock store: %w", err)
+		}
 		for i := 0; i < len(buyers); i += chunk {
 			var rs []struct {
 				Buyer        string `json:"buyer"`
