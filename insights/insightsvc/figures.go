@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"golang.org/x/sync/errgroup"
 
@@ -287,26 +288,59 @@ func scanBuyerDays(ctx context.Context, c *ent.Client, storeIDs []int, p insight
 	return nil
 }
 
-// snapshotTotals adds the traffic of the platform's daily snapshots.
+// snapshotTotals adds the traffic of the platform's daily snapshots, summed
+// in SQL: visitors and add-to-cart per store, and the visitors of each traffic
+// source from the snapshots' JSON map (json_each / jsonb_each_text), so that
+// no snapshot row is decoded in Go.
 func snapshotTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
 	from, to := p.From.String(), p.To.String()
-	snaps, err := c.MetricSnapshot.Query().
-		Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to)).
-		Select(metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldAddToCart, metricsnapshot.FieldTrafficSources).
-		All(ctx)
+	inPeriod := func() *ent.MetricSnapshotQuery {
+		return c.MetricSnapshot.Query().Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to))
+	}
+	var totals []struct {
+		StoreID   int   `json:"store_id"`
+		Visitors  int64 `json:"visitors"`
+		AddToCart int64 `json:"add_to_cart"`
+	}
+	err := inPeriod().Modify(func(s *sql.Selector) {
+		s.Select(s.C(metricsnapshot.FieldStoreID),
+			sql.As(sum(s, metricsnapshot.FieldVisitors), "visitors"),
+			sql.As(sum(s, metricsnapshot.FieldAddToCart), "add_to_cart"),
+		).GroupBy(s.C(metricsnapshot.FieldStoreID))
+	}).Scan(ctx, &totals)
 	if err != nil {
 		return fmt.Errorf("snapshots: %w", err)
 	}
-	for _, m := range snaps {
-		f := get(m.StoreID)
-		f.Totals.Visitors += m.Visitors
-		f.Totals.AddToCart += m.AddToCart
-		for k, v := range m.TrafficSources {
-			sf := f.Sources[k]
-			sf.Visitors += v
-			f.Sources[k] = sf
+	for _, r := range totals {
+		f := get(r.StoreID)
+		f.Totals.Visitors += r.Visitors
+		f.Totals.AddToCart += r.AddToCart
+		out[r.StoreID] = f
+	}
+	var sources []struct {
+		StoreID  int    `json:"store_id"`
+		Source   string `json:"source"`
+		Visitors int64  `json:"visitors"`
+	}
+	err = inPeriod().Modify(func(s *sql.Selector) {
+		ts := sql.Table("ts")
+		each, value := "json_each("+s.C(metricsnapshot.FieldTrafficSources)+")", "SUM("+ts.C("value")+")"
+		if s.Dialect() == dialect.Postgres {
+			each, value = "jsonb_each_text("+s.C(metricsnapshot.FieldTrafficSources)+")", "SUM(CAST("+ts.C("value")+" AS BIGINT))"
 		}
-		out[m.StoreID] = f
+		s.AppendFromExpr(sql.Expr(each+" AS ts")).
+			Select(s.C(metricsnapshot.FieldStoreID), sql.As(ts.C("key"), "source"), sql.As("COALESCE("+value+", 0)", "visitors")).
+			GroupBy(s.C(metricsnapshot.FieldStoreID), ts.C("key"))
+	}).Scan(ctx, &sources)
+	if err != nil {
+		return fmt.Errorf("snapshot sources: %w", err)
+	}
+	for _, r := range sources {
+		f := get(r.StoreID)
+		sf := f.Sources[r.Source]
+		sf.Visitors += r.Visitors
+		f.Sources[r.Source] = sf
+		out[r.StoreID] = f
 	}
 	return nil
 }
