@@ -40,8 +40,8 @@ type Config struct {
 	Orders int
 	Stores int
 	Buyers int
-	Days   int // days of history, ending yesterday
-	Runs   int // repetitions of the agency-wide month
+	Days   int  // days of history, ending yesterday
+	Runs   int  // repetitions of the agency-wide month
 	Reuse  bool // measure the reads only, on a database a previous run generated
 	Out    io.Writer
 }
