@@ -115,7 +115,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Rollup cost on sync writes: pages alternately written with and without
 	// the rollup maintenance, so that both halves see the same load.
-	sample := max(2000, cfg.Orders/20)
+	sample := max(2000, cfg.Orders/20) / (2 * page) * (2 * page) // an even number of pages: as many with as without
 	la := loadavg()
 	for i := 0; i < sample/page; i++ {
 		d, err := b.write(ctx, page, i%2 == 1)
