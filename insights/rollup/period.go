@@ -296,3 +296,14 @@ func (d *Delta) writePeriods(ctx context.Context, c *ent.Client, pd map[periodKe
 	}
 	return nil
 }
+
+// PeriodsMissing reports whether buyer-day rows exist without any period row:
+// a database rolled up before SalesPeriod existed needs a Rebuild.
+func PeriodsMissing(ctx context.Context, c *ent.Client) (bool, error) {
+	days, err := c.SalesDay.Query().Exist(ctx)
+	if err != nil || !days {
+		return false, err
+	}
+	periods, err := c.SalesPeriod.Query().Exist(ctx)
+	return !periods, err
+}

@@ -137,6 +137,9 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		rebuilt := periodRows(t, ctx, c)
+		if missing, err := rollup.PeriodsMissing(ctx, c); err != nil || missing {
+			t.Errorf("PeriodsMissing after a rebuild = %v, %v", missing, err)
+		}
 		if !slices.Equal(incremental, rebuilt) {
 			for i := range max(len(incremental), len(rebuilt)) {
 				var a, b periodRow
@@ -191,6 +194,13 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			}
 			checked[p.Kind]++
 		}
+		// A database rolled up before SalesPeriod existed is detected.
+		defer func() {
+			c.SalesPeriod.Delete().ExecX(ctx)
+			if missing, err := rollup.PeriodsMissing(ctx, c); err != nil || !missing {
+				t.Errorf("PeriodsMissing without period rows = %v, %v", missing, err)
+			}
+		}()
 		// The fixture must exercise every kind, returning and repeat buyers.
 		var returning, repeat int64
 		for _, r := range rebuilt {
