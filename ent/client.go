@@ -49,6 +49,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
@@ -139,6 +140,8 @@ type Client struct {
 	SKUSalesDay *SKUSalesDayClient
 	// SalesDay is the client for interacting with the SalesDay builders.
 	SalesDay *SalesDayClient
+	// SalesPeriod is the client for interacting with the SalesPeriod builders.
+	SalesPeriod *SalesPeriodClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
@@ -200,6 +203,7 @@ func (c *Client) init() {
 	c.SKU = NewSKUClient(c.config)
 	c.SKUSalesDay = NewSKUSalesDayClient(c.config)
 	c.SalesDay = NewSalesDayClient(c.config)
+	c.SalesPeriod = NewSalesPeriodClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Store = NewStoreClient(c.config)
 	c.Supplier = NewSupplierClient(c.config)
@@ -335,6 +339,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		SKU:                NewSKUClient(cfg),
 		SKUSalesDay:        NewSKUSalesDayClient(cfg),
 		SalesDay:           NewSalesDayClient(cfg),
+		SalesPeriod:        NewSalesPeriodClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Store:              NewStoreClient(cfg),
 		Supplier:           NewSupplierClient(cfg),
@@ -397,6 +402,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		SKU:                NewSKUClient(cfg),
 		SKUSalesDay:        NewSKUSalesDayClient(cfg),
 		SalesDay:           NewSalesDayClient(cfg),
+		SalesPeriod:        NewSalesPeriodClient(cfg),
 		Session:            NewSessionClient(cfg),
 		Store:              NewStoreClient(cfg),
 		Supplier:           NewSupplierClient(cfg),
@@ -440,8 +446,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
-		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store, c.Supplier,
+		c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -458,8 +464,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
 		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
-		c.SKUSalesDay, c.SalesDay, c.Session, c.Store, c.Supplier, c.SyncJob, c.User,
-		c.WebhookDelivery, c.WebhookEndpoint,
+		c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store, c.Supplier,
+		c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -540,6 +546,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SKUSalesDay.mutate(ctx, m)
 	case *SalesDayMutation:
 		return c.SalesDay.mutate(ctx, m)
+	case *SalesPeriodMutation:
+		return c.SalesPeriod.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *StoreMutation:
@@ -6647,6 +6655,156 @@ func (c *SalesDayClient) mutate(ctx context.Context, m *SalesDayMutation) (Value
 	}
 }
 
+// SalesPeriodClient is a client for the SalesPeriod schema.
+type SalesPeriodClient struct {
+	config
+}
+
+// NewSalesPeriodClient returns a client for the SalesPeriod from the given config.
+func NewSalesPeriodClient(c config) *SalesPeriodClient {
+	return &SalesPeriodClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `salesperiod.Hooks(f(g(h())))`.
+func (c *SalesPeriodClient) Use(hooks ...Hook) {
+	c.hooks.SalesPeriod = append(c.hooks.SalesPeriod, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `salesperiod.Intercept(f(g(h())))`.
+func (c *SalesPeriodClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SalesPeriod = append(c.inters.SalesPeriod, interceptors...)
+}
+
+// Create returns a builder for creating a SalesPeriod entity.
+func (c *SalesPeriodClient) Create() *SalesPeriodCreate {
+	mutation := newSalesPeriodMutation(c.config, OpCreate)
+	return &SalesPeriodCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SalesPeriod entities.
+func (c *SalesPeriodClient) CreateBulk(builders ...*SalesPeriodCreate) *SalesPeriodCreateBulk {
+	return &SalesPeriodCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SalesPeriodClient) MapCreateBulk(slice any, setFunc func(*SalesPeriodCreate, int)) *SalesPeriodCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SalesPeriodCreateBulk{err: fmt.Errorf("calling to SalesPeriodClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SalesPeriodCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SalesPeriodCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SalesPeriod.
+func (c *SalesPeriodClient) Update() *SalesPeriodUpdate {
+	mutation := newSalesPeriodMutation(c.config, OpUpdate)
+	return &SalesPeriodUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SalesPeriodClient) UpdateOne(_m *SalesPeriod) *SalesPeriodUpdateOne {
+	mutation := newSalesPeriodMutation(c.config, OpUpdateOne, withSalesPeriod(_m))
+	return &SalesPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SalesPeriodClient) UpdateOneID(id int) *SalesPeriodUpdateOne {
+	mutation := newSalesPeriodMutation(c.config, OpUpdateOne, withSalesPeriodID(id))
+	return &SalesPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SalesPeriod.
+func (c *SalesPeriodClient) Delete() *SalesPeriodDelete {
+	mutation := newSalesPeriodMutation(c.config, OpDelete)
+	return &SalesPeriodDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SalesPeriodClient) DeleteOne(_m *SalesPeriod) *SalesPeriodDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SalesPeriodClient) DeleteOneID(id int) *SalesPeriodDeleteOne {
+	builder := c.Delete().Where(salesperiod.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SalesPeriodDeleteOne{builder}
+}
+
+// Query returns a query builder for SalesPeriod.
+func (c *SalesPeriodClient) Query() *SalesPeriodQuery {
+	return &SalesPeriodQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSalesPeriod},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SalesPeriod entity by its id.
+func (c *SalesPeriodClient) Get(ctx context.Context, id int) (*SalesPeriod, error) {
+	return c.Query().Where(salesperiod.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SalesPeriodClient) GetX(ctx context.Context, id int) *SalesPeriod {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a SalesPeriod.
+func (c *SalesPeriodClient) QueryOrganization(_m *SalesPeriod) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(salesperiod.Table, salesperiod.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, salesperiod.OrganizationTable, salesperiod.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SalesPeriodClient) Hooks() []Hook {
+	hooks := c.hooks.SalesPeriod
+	return append(hooks[:len(hooks):len(hooks)], salesperiod.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SalesPeriodClient) Interceptors() []Interceptor {
+	return c.inters.SalesPeriod
+}
+
+func (c *SalesPeriodClient) mutate(ctx context.Context, m *SalesPeriodMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SalesPeriodCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SalesPeriodUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SalesPeriodUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SalesPeriodDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SalesPeriod mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -7882,8 +8040,8 @@ type (
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
 		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
-		SalesDay, Session, Store, Supplier, SyncJob, User, WebhookDelivery,
-		WebhookEndpoint []ent.Hook
+		SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
+		WebhookDelivery, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIToken, Alert, AlertRule, Asset, AuditEvent, BargainHelp, BargainSession,
@@ -7892,8 +8050,8 @@ type (
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
 		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
-		SalesDay, Session, Store, Supplier, SyncJob, User, WebhookDelivery,
-		WebhookEndpoint []ent.Interceptor
+		SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
+		WebhookDelivery, WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -46,6 +46,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
@@ -151,6 +152,7 @@ func checkColumn(t, c string) error {
 			sku.Table:                sku.ValidColumn,
 			skusalesday.Table:        skusalesday.ValidColumn,
 			salesday.Table:           salesday.ValidColumn,
+			salesperiod.Table:        salesperiod.ValidColumn,
 			session.Table:            session.ValidColumn,
 			store.Table:              store.ValidColumn,
 			supplier.Table:           supplier.ValidColumn,

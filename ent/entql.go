@@ -38,6 +38,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
@@ -56,7 +57,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 43)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 44)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -934,6 +935,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   salesperiod.Table,
+			Columns: salesperiod.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: salesperiod.FieldID,
+			},
+		},
+		Type: "SalesPeriod",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			salesperiod.FieldOrganizationID:  {Type: field.TypeInt, Column: salesperiod.FieldOrganizationID},
+			salesperiod.FieldStoreID:         {Type: field.TypeInt, Column: salesperiod.FieldStoreID},
+			salesperiod.FieldKind:            {Type: field.TypeString, Column: salesperiod.FieldKind},
+			salesperiod.FieldStart:           {Type: field.TypeString, Column: salesperiod.FieldStart},
+			salesperiod.FieldSource:          {Type: field.TypeString, Column: salesperiod.FieldSource},
+			salesperiod.FieldPlacedOrders:    {Type: field.TypeInt64, Column: salesperiod.FieldPlacedOrders},
+			salesperiod.FieldPaidOrders:      {Type: field.TypeInt64, Column: salesperiod.FieldPaidOrders},
+			salesperiod.FieldPaidAmount:      {Type: field.TypeInt64, Column: salesperiod.FieldPaidAmount},
+			salesperiod.FieldRefundedOrders:  {Type: field.TypeInt64, Column: salesperiod.FieldRefundedOrders},
+			salesperiod.FieldRefundAmount:    {Type: field.TypeInt64, Column: salesperiod.FieldRefundAmount},
+			salesperiod.FieldPayingBuyers:    {Type: field.TypeInt64, Column: salesperiod.FieldPayingBuyers},
+			salesperiod.FieldOrderingBuyers:  {Type: field.TypeInt64, Column: salesperiod.FieldOrderingBuyers},
+			salesperiod.FieldRepeatBuyers:    {Type: field.TypeInt64, Column: salesperiod.FieldRepeatBuyers},
+			salesperiod.FieldReturningBuyers: {Type: field.TypeInt64, Column: salesperiod.FieldReturningBuyers},
+		},
+	}
+	graph.Nodes[37] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -952,7 +980,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -983,7 +1011,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -1010,7 +1038,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[39] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -1044,7 +1072,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[40] = &sqlgraph.Node{
+	graph.Nodes[41] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1069,7 +1097,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabled:        {Type: field.TypeBool, Column: user.FieldDisabled},
 		},
 	}
-	graph.Nodes[41] = &sqlgraph.Node{
+	graph.Nodes[42] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -1100,7 +1128,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldLeaseUntil:     {Type: field.TypeTime, Column: webhookdelivery.FieldLeaseUntil},
 		},
 	}
-	graph.Nodes[42] = &sqlgraph.Node{
+	graph.Nodes[43] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -2073,6 +2101,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"SalesDay",
+		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   salesperiod.OrganizationTable,
+			Columns: []string{salesperiod.OrganizationColumn},
+			Bidi:    false,
+		},
+		"SalesPeriod",
 		"Organization",
 	)
 	graph.MustAddE(
@@ -6882,6 +6922,130 @@ func (f *SalesDayFilter) WhereHasOrganizationWith(preds ...predicate.Organizatio
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SalesPeriodQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SalesPeriodQuery builder.
+func (_q *SalesPeriodQuery) Filter() *SalesPeriodFilter {
+	return &SalesPeriodFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SalesPeriodMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SalesPeriodMutation builder.
+func (m *SalesPeriodMutation) Filter() *SalesPeriodFilter {
+	return &SalesPeriodFilter{config: m.config, predicateAdder: m}
+}
+
+// SalesPeriodFilter provides a generic filtering capability at runtime for SalesPeriodQuery.
+type SalesPeriodFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SalesPeriodFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SalesPeriodFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(salesperiod.FieldID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *SalesPeriodFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(salesperiod.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *SalesPeriodFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(salesperiod.FieldStoreID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SalesPeriodFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(salesperiod.FieldKind))
+}
+
+// WhereStart applies the entql string predicate on the start field.
+func (f *SalesPeriodFilter) WhereStart(p entql.StringP) {
+	f.Where(p.Field(salesperiod.FieldStart))
+}
+
+// WhereSource applies the entql string predicate on the source field.
+func (f *SalesPeriodFilter) WhereSource(p entql.StringP) {
+	f.Where(p.Field(salesperiod.FieldSource))
+}
+
+// WherePlacedOrders applies the entql int64 predicate on the placed_orders field.
+func (f *SalesPeriodFilter) WherePlacedOrders(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldPlacedOrders))
+}
+
+// WherePaidOrders applies the entql int64 predicate on the paid_orders field.
+func (f *SalesPeriodFilter) WherePaidOrders(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldPaidOrders))
+}
+
+// WherePaidAmount applies the entql int64 predicate on the paid_amount field.
+func (f *SalesPeriodFilter) WherePaidAmount(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldPaidAmount))
+}
+
+// WhereRefundedOrders applies the entql int64 predicate on the refunded_orders field.
+func (f *SalesPeriodFilter) WhereRefundedOrders(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldRefundedOrders))
+}
+
+// WhereRefundAmount applies the entql int64 predicate on the refund_amount field.
+func (f *SalesPeriodFilter) WhereRefundAmount(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldRefundAmount))
+}
+
+// WherePayingBuyers applies the entql int64 predicate on the paying_buyers field.
+func (f *SalesPeriodFilter) WherePayingBuyers(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldPayingBuyers))
+}
+
+// WhereOrderingBuyers applies the entql int64 predicate on the ordering_buyers field.
+func (f *SalesPeriodFilter) WhereOrderingBuyers(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldOrderingBuyers))
+}
+
+// WhereRepeatBuyers applies the entql int64 predicate on the repeat_buyers field.
+func (f *SalesPeriodFilter) WhereRepeatBuyers(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldRepeatBuyers))
+}
+
+// WhereReturningBuyers applies the entql int64 predicate on the returning_buyers field.
+func (f *SalesPeriodFilter) WhereReturningBuyers(p entql.Int64P) {
+	f.Where(p.Field(salesperiod.FieldReturningBuyers))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *SalesPeriodFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *SalesPeriodFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -6910,7 +7074,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6999,7 +7163,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7241,7 +7405,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7379,7 +7543,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7552,7 +7716,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7666,7 +7830,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7824,7 +7988,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[43].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

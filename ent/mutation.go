@@ -46,6 +46,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
@@ -104,6 +105,7 @@ const (
 	TypeSKU                = "SKU"
 	TypeSKUSalesDay        = "SKUSalesDay"
 	TypeSalesDay           = "SalesDay"
+	TypeSalesPeriod        = "SalesPeriod"
 	TypeSession            = "Session"
 	TypeStore              = "Store"
 	TypeSupplier           = "Supplier"
@@ -42077,6 +42079,1421 @@ func (m *SalesDayMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SalesDay edge %s", name)
+}
+
+// SalesPeriodMutation represents an operation that mutates the SalesPeriod nodes in the graph.
+type SalesPeriodMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	store_id            *int
+	addstore_id         *int
+	kind                *string
+	start               *string
+	source              *string
+	placed_orders       *int64
+	addplaced_orders    *int64
+	paid_orders         *int64
+	addpaid_orders      *int64
+	paid_amount         *int64
+	addpaid_amount      *int64
+	refunded_orders     *int64
+	addrefunded_orders  *int64
+	refund_amount       *int64
+	addrefund_amount    *int64
+	paying_buyers       *int64
+	addpaying_buyers    *int64
+	ordering_buyers     *int64
+	addordering_buyers  *int64
+	repeat_buyers       *int64
+	addrepeat_buyers    *int64
+	returning_buyers    *int64
+	addreturning_buyers *int64
+	clearedFields       map[string]struct{}
+	organization        *int
+	clearedorganization bool
+	done                bool
+	oldValue            func(context.Context) (*SalesPeriod, error)
+	predicates          []predicate.SalesPeriod
+}
+
+var _ ent.Mutation = (*SalesPeriodMutation)(nil)
+
+// salesperiodOption allows management of the mutation configuration using functional options.
+type salesperiodOption func(*SalesPeriodMutation)
+
+// newSalesPeriodMutation creates new mutation for the SalesPeriod entity.
+func newSalesPeriodMutation(c config, op Op, opts ...salesperiodOption) *SalesPeriodMutation {
+	m := &SalesPeriodMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSalesPeriod,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSalesPeriodID sets the ID field of the mutation.
+func withSalesPeriodID(id int) salesperiodOption {
+	return func(m *SalesPeriodMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SalesPeriod
+		)
+		m.oldValue = func(ctx context.Context) (*SalesPeriod, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SalesPeriod.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSalesPeriod sets the old SalesPeriod of the mutation.
+func withSalesPeriod(node *SalesPeriod) salesperiodOption {
+	return func(m *SalesPeriodMutation) {
+		m.oldValue = func(context.Context) (*SalesPeriod, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SalesPeriodMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SalesPeriodMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SalesPeriodMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SalesPeriodMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SalesPeriod.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *SalesPeriodMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *SalesPeriodMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *SalesPeriodMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *SalesPeriodMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *SalesPeriodMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *SalesPeriodMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *SalesPeriodMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *SalesPeriodMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SalesPeriodMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SalesPeriodMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SalesPeriodMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStart sets the "start" field.
+func (m *SalesPeriodMutation) SetStart(s string) {
+	m.start = &s
+}
+
+// Start returns the value of the "start" field in the mutation.
+func (m *SalesPeriodMutation) Start() (r string, exists bool) {
+	v := m.start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStart returns the old "start" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldStart(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStart: %w", err)
+	}
+	return oldValue.Start, nil
+}
+
+// ResetStart resets all changes to the "start" field.
+func (m *SalesPeriodMutation) ResetStart() {
+	m.start = nil
+}
+
+// SetSource sets the "source" field.
+func (m *SalesPeriodMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *SalesPeriodMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *SalesPeriodMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetPlacedOrders sets the "placed_orders" field.
+func (m *SalesPeriodMutation) SetPlacedOrders(i int64) {
+	m.placed_orders = &i
+	m.addplaced_orders = nil
+}
+
+// PlacedOrders returns the value of the "placed_orders" field in the mutation.
+func (m *SalesPeriodMutation) PlacedOrders() (r int64, exists bool) {
+	v := m.placed_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlacedOrders returns the old "placed_orders" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldPlacedOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlacedOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlacedOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlacedOrders: %w", err)
+	}
+	return oldValue.PlacedOrders, nil
+}
+
+// AddPlacedOrders adds i to the "placed_orders" field.
+func (m *SalesPeriodMutation) AddPlacedOrders(i int64) {
+	if m.addplaced_orders != nil {
+		*m.addplaced_orders += i
+	} else {
+		m.addplaced_orders = &i
+	}
+}
+
+// AddedPlacedOrders returns the value that was added to the "placed_orders" field in this mutation.
+func (m *SalesPeriodMutation) AddedPlacedOrders() (r int64, exists bool) {
+	v := m.addplaced_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlacedOrders resets all changes to the "placed_orders" field.
+func (m *SalesPeriodMutation) ResetPlacedOrders() {
+	m.placed_orders = nil
+	m.addplaced_orders = nil
+}
+
+// SetPaidOrders sets the "paid_orders" field.
+func (m *SalesPeriodMutation) SetPaidOrders(i int64) {
+	m.paid_orders = &i
+	m.addpaid_orders = nil
+}
+
+// PaidOrders returns the value of the "paid_orders" field in the mutation.
+func (m *SalesPeriodMutation) PaidOrders() (r int64, exists bool) {
+	v := m.paid_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidOrders returns the old "paid_orders" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldPaidOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidOrders: %w", err)
+	}
+	return oldValue.PaidOrders, nil
+}
+
+// AddPaidOrders adds i to the "paid_orders" field.
+func (m *SalesPeriodMutation) AddPaidOrders(i int64) {
+	if m.addpaid_orders != nil {
+		*m.addpaid_orders += i
+	} else {
+		m.addpaid_orders = &i
+	}
+}
+
+// AddedPaidOrders returns the value that was added to the "paid_orders" field in this mutation.
+func (m *SalesPeriodMutation) AddedPaidOrders() (r int64, exists bool) {
+	v := m.addpaid_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPaidOrders resets all changes to the "paid_orders" field.
+func (m *SalesPeriodMutation) ResetPaidOrders() {
+	m.paid_orders = nil
+	m.addpaid_orders = nil
+}
+
+// SetPaidAmount sets the "paid_amount" field.
+func (m *SalesPeriodMutation) SetPaidAmount(i int64) {
+	m.paid_amount = &i
+	m.addpaid_amount = nil
+}
+
+// PaidAmount returns the value of the "paid_amount" field in the mutation.
+func (m *SalesPeriodMutation) PaidAmount() (r int64, exists bool) {
+	v := m.paid_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidAmount returns the old "paid_amount" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldPaidAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidAmount: %w", err)
+	}
+	return oldValue.PaidAmount, nil
+}
+
+// AddPaidAmount adds i to the "paid_amount" field.
+func (m *SalesPeriodMutation) AddPaidAmount(i int64) {
+	if m.addpaid_amount != nil {
+		*m.addpaid_amount += i
+	} else {
+		m.addpaid_amount = &i
+	}
+}
+
+// AddedPaidAmount returns the value that was added to the "paid_amount" field in this mutation.
+func (m *SalesPeriodMutation) AddedPaidAmount() (r int64, exists bool) {
+	v := m.addpaid_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPaidAmount resets all changes to the "paid_amount" field.
+func (m *SalesPeriodMutation) ResetPaidAmount() {
+	m.paid_amount = nil
+	m.addpaid_amount = nil
+}
+
+// SetRefundedOrders sets the "refunded_orders" field.
+func (m *SalesPeriodMutation) SetRefundedOrders(i int64) {
+	m.refunded_orders = &i
+	m.addrefunded_orders = nil
+}
+
+// RefundedOrders returns the value of the "refunded_orders" field in the mutation.
+func (m *SalesPeriodMutation) RefundedOrders() (r int64, exists bool) {
+	v := m.refunded_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundedOrders returns the old "refunded_orders" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldRefundedOrders(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundedOrders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundedOrders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundedOrders: %w", err)
+	}
+	return oldValue.RefundedOrders, nil
+}
+
+// AddRefundedOrders adds i to the "refunded_orders" field.
+func (m *SalesPeriodMutation) AddRefundedOrders(i int64) {
+	if m.addrefunded_orders != nil {
+		*m.addrefunded_orders += i
+	} else {
+		m.addrefunded_orders = &i
+	}
+}
+
+// AddedRefundedOrders returns the value that was added to the "refunded_orders" field in this mutation.
+func (m *SalesPeriodMutation) AddedRefundedOrders() (r int64, exists bool) {
+	v := m.addrefunded_orders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundedOrders resets all changes to the "refunded_orders" field.
+func (m *SalesPeriodMutation) ResetRefundedOrders() {
+	m.refunded_orders = nil
+	m.addrefunded_orders = nil
+}
+
+// SetRefundAmount sets the "refund_amount" field.
+func (m *SalesPeriodMutation) SetRefundAmount(i int64) {
+	m.refund_amount = &i
+	m.addrefund_amount = nil
+}
+
+// RefundAmount returns the value of the "refund_amount" field in the mutation.
+func (m *SalesPeriodMutation) RefundAmount() (r int64, exists bool) {
+	v := m.refund_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundAmount returns the old "refund_amount" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldRefundAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundAmount: %w", err)
+	}
+	return oldValue.RefundAmount, nil
+}
+
+// AddRefundAmount adds i to the "refund_amount" field.
+func (m *SalesPeriodMutation) AddRefundAmount(i int64) {
+	if m.addrefund_amount != nil {
+		*m.addrefund_amount += i
+	} else {
+		m.addrefund_amount = &i
+	}
+}
+
+// AddedRefundAmount returns the value that was added to the "refund_amount" field in this mutation.
+func (m *SalesPeriodMutation) AddedRefundAmount() (r int64, exists bool) {
+	v := m.addrefund_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRefundAmount resets all changes to the "refund_amount" field.
+func (m *SalesPeriodMutation) ResetRefundAmount() {
+	m.refund_amount = nil
+	m.addrefund_amount = nil
+}
+
+// SetPayingBuyers sets the "paying_buyers" field.
+func (m *SalesPeriodMutation) SetPayingBuyers(i int64) {
+	m.paying_buyers = &i
+	m.addpaying_buyers = nil
+}
+
+// PayingBuyers returns the value of the "paying_buyers" field in the mutation.
+func (m *SalesPeriodMutation) PayingBuyers() (r int64, exists bool) {
+	v := m.paying_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayingBuyers returns the old "paying_buyers" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldPayingBuyers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayingBuyers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayingBuyers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayingBuyers: %w", err)
+	}
+	return oldValue.PayingBuyers, nil
+}
+
+// AddPayingBuyers adds i to the "paying_buyers" field.
+func (m *SalesPeriodMutation) AddPayingBuyers(i int64) {
+	if m.addpaying_buyers != nil {
+		*m.addpaying_buyers += i
+	} else {
+		m.addpaying_buyers = &i
+	}
+}
+
+// AddedPayingBuyers returns the value that was added to the "paying_buyers" field in this mutation.
+func (m *SalesPeriodMutation) AddedPayingBuyers() (r int64, exists bool) {
+	v := m.addpaying_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPayingBuyers resets all changes to the "paying_buyers" field.
+func (m *SalesPeriodMutation) ResetPayingBuyers() {
+	m.paying_buyers = nil
+	m.addpaying_buyers = nil
+}
+
+// SetOrderingBuyers sets the "ordering_buyers" field.
+func (m *SalesPeriodMutation) SetOrderingBuyers(i int64) {
+	m.ordering_buyers = &i
+	m.addordering_buyers = nil
+}
+
+// OrderingBuyers returns the value of the "ordering_buyers" field in the mutation.
+func (m *SalesPeriodMutation) OrderingBuyers() (r int64, exists bool) {
+	v := m.ordering_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderingBuyers returns the old "ordering_buyers" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldOrderingBuyers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderingBuyers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderingBuyers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderingBuyers: %w", err)
+	}
+	return oldValue.OrderingBuyers, nil
+}
+
+// AddOrderingBuyers adds i to the "ordering_buyers" field.
+func (m *SalesPeriodMutation) AddOrderingBuyers(i int64) {
+	if m.addordering_buyers != nil {
+		*m.addordering_buyers += i
+	} else {
+		m.addordering_buyers = &i
+	}
+}
+
+// AddedOrderingBuyers returns the value that was added to the "ordering_buyers" field in this mutation.
+func (m *SalesPeriodMutation) AddedOrderingBuyers() (r int64, exists bool) {
+	v := m.addordering_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrderingBuyers resets all changes to the "ordering_buyers" field.
+func (m *SalesPeriodMutation) ResetOrderingBuyers() {
+	m.ordering_buyers = nil
+	m.addordering_buyers = nil
+}
+
+// SetRepeatBuyers sets the "repeat_buyers" field.
+func (m *SalesPeriodMutation) SetRepeatBuyers(i int64) {
+	m.repeat_buyers = &i
+	m.addrepeat_buyers = nil
+}
+
+// RepeatBuyers returns the value of the "repeat_buyers" field in the mutation.
+func (m *SalesPeriodMutation) RepeatBuyers() (r int64, exists bool) {
+	v := m.repeat_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRepeatBuyers returns the old "repeat_buyers" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldRepeatBuyers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRepeatBuyers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRepeatBuyers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRepeatBuyers: %w", err)
+	}
+	return oldValue.RepeatBuyers, nil
+}
+
+// AddRepeatBuyers adds i to the "repeat_buyers" field.
+func (m *SalesPeriodMutation) AddRepeatBuyers(i int64) {
+	if m.addrepeat_buyers != nil {
+		*m.addrepeat_buyers += i
+	} else {
+		m.addrepeat_buyers = &i
+	}
+}
+
+// AddedRepeatBuyers returns the value that was added to the "repeat_buyers" field in this mutation.
+func (m *SalesPeriodMutation) AddedRepeatBuyers() (r int64, exists bool) {
+	v := m.addrepeat_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRepeatBuyers resets all changes to the "repeat_buyers" field.
+func (m *SalesPeriodMutation) ResetRepeatBuyers() {
+	m.repeat_buyers = nil
+	m.addrepeat_buyers = nil
+}
+
+// SetReturningBuyers sets the "returning_buyers" field.
+func (m *SalesPeriodMutation) SetReturningBuyers(i int64) {
+	m.returning_buyers = &i
+	m.addreturning_buyers = nil
+}
+
+// ReturningBuyers returns the value of the "returning_buyers" field in the mutation.
+func (m *SalesPeriodMutation) ReturningBuyers() (r int64, exists bool) {
+	v := m.returning_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReturningBuyers returns the old "returning_buyers" field's value of the SalesPeriod entity.
+// If the SalesPeriod object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesPeriodMutation) OldReturningBuyers(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReturningBuyers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReturningBuyers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReturningBuyers: %w", err)
+	}
+	return oldValue.ReturningBuyers, nil
+}
+
+// AddReturningBuyers adds i to the "returning_buyers" field.
+func (m *SalesPeriodMutation) AddReturningBuyers(i int64) {
+	if m.addreturning_buyers != nil {
+		*m.addreturning_buyers += i
+	} else {
+		m.addreturning_buyers = &i
+	}
+}
+
+// AddedReturningBuyers returns the value that was added to the "returning_buyers" field in this mutation.
+func (m *SalesPeriodMutation) AddedReturningBuyers() (r int64, exists bool) {
+	v := m.addreturning_buyers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReturningBuyers resets all changes to the "returning_buyers" field.
+func (m *SalesPeriodMutation) ResetReturningBuyers() {
+	m.returning_buyers = nil
+	m.addreturning_buyers = nil
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *SalesPeriodMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[salesperiod.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *SalesPeriodMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *SalesPeriodMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *SalesPeriodMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// Where appends a list predicates to the SalesPeriodMutation builder.
+func (m *SalesPeriodMutation) Where(ps ...predicate.SalesPeriod) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SalesPeriodMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SalesPeriodMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SalesPeriod, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SalesPeriodMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SalesPeriodMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SalesPeriod).
+func (m *SalesPeriodMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SalesPeriodMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.organization != nil {
+		fields = append(fields, salesperiod.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, salesperiod.FieldStoreID)
+	}
+	if m.kind != nil {
+		fields = append(fields, salesperiod.FieldKind)
+	}
+	if m.start != nil {
+		fields = append(fields, salesperiod.FieldStart)
+	}
+	if m.source != nil {
+		fields = append(fields, salesperiod.FieldSource)
+	}
+	if m.placed_orders != nil {
+		fields = append(fields, salesperiod.FieldPlacedOrders)
+	}
+	if m.paid_orders != nil {
+		fields = append(fields, salesperiod.FieldPaidOrders)
+	}
+	if m.paid_amount != nil {
+		fields = append(fields, salesperiod.FieldPaidAmount)
+	}
+	if m.refunded_orders != nil {
+		fields = append(fields, salesperiod.FieldRefundedOrders)
+	}
+	if m.refund_amount != nil {
+		fields = append(fields, salesperiod.FieldRefundAmount)
+	}
+	if m.paying_buyers != nil {
+		fields = append(fields, salesperiod.FieldPayingBuyers)
+	}
+	if m.ordering_buyers != nil {
+		fields = append(fields, salesperiod.FieldOrderingBuyers)
+	}
+	if m.repeat_buyers != nil {
+		fields = append(fields, salesperiod.FieldRepeatBuyers)
+	}
+	if m.returning_buyers != nil {
+		fields = append(fields, salesperiod.FieldReturningBuyers)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SalesPeriodMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case salesperiod.FieldOrganizationID:
+		return m.OrganizationID()
+	case salesperiod.FieldStoreID:
+		return m.StoreID()
+	case salesperiod.FieldKind:
+		return m.Kind()
+	case salesperiod.FieldStart:
+		return m.Start()
+	case salesperiod.FieldSource:
+		return m.Source()
+	case salesperiod.FieldPlacedOrders:
+		return m.PlacedOrders()
+	case salesperiod.FieldPaidOrders:
+		return m.PaidOrders()
+	case salesperiod.FieldPaidAmount:
+		return m.PaidAmount()
+	case salesperiod.FieldRefundedOrders:
+		return m.RefundedOrders()
+	case salesperiod.FieldRefundAmount:
+		return m.RefundAmount()
+	case salesperiod.FieldPayingBuyers:
+		return m.PayingBuyers()
+	case salesperiod.FieldOrderingBuyers:
+		return m.OrderingBuyers()
+	case salesperiod.FieldRepeatBuyers:
+		return m.RepeatBuyers()
+	case salesperiod.FieldReturningBuyers:
+		return m.ReturningBuyers()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SalesPeriodMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case salesperiod.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case salesperiod.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case salesperiod.FieldKind:
+		return m.OldKind(ctx)
+	case salesperiod.FieldStart:
+		return m.OldStart(ctx)
+	case salesperiod.FieldSource:
+		return m.OldSource(ctx)
+	case salesperiod.FieldPlacedOrders:
+		return m.OldPlacedOrders(ctx)
+	case salesperiod.FieldPaidOrders:
+		return m.OldPaidOrders(ctx)
+	case salesperiod.FieldPaidAmount:
+		return m.OldPaidAmount(ctx)
+	case salesperiod.FieldRefundedOrders:
+		return m.OldRefundedOrders(ctx)
+	case salesperiod.FieldRefundAmount:
+		return m.OldRefundAmount(ctx)
+	case salesperiod.FieldPayingBuyers:
+		return m.OldPayingBuyers(ctx)
+	case salesperiod.FieldOrderingBuyers:
+		return m.OldOrderingBuyers(ctx)
+	case salesperiod.FieldRepeatBuyers:
+		return m.OldRepeatBuyers(ctx)
+	case salesperiod.FieldReturningBuyers:
+		return m.OldReturningBuyers(ctx)
+	}
+	return nil, fmt.Errorf("unknown SalesPeriod field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SalesPeriodMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case salesperiod.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case salesperiod.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case salesperiod.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case salesperiod.FieldStart:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStart(v)
+		return nil
+	case salesperiod.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case salesperiod.FieldPlacedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlacedOrders(v)
+		return nil
+	case salesperiod.FieldPaidOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidOrders(v)
+		return nil
+	case salesperiod.FieldPaidAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidAmount(v)
+		return nil
+	case salesperiod.FieldRefundedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundedOrders(v)
+		return nil
+	case salesperiod.FieldRefundAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundAmount(v)
+		return nil
+	case salesperiod.FieldPayingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayingBuyers(v)
+		return nil
+	case salesperiod.FieldOrderingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderingBuyers(v)
+		return nil
+	case salesperiod.FieldRepeatBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRepeatBuyers(v)
+		return nil
+	case salesperiod.FieldReturningBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReturningBuyers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SalesPeriod field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SalesPeriodMutation) AddedFields() []string {
+	var fields []string
+	if m.addstore_id != nil {
+		fields = append(fields, salesperiod.FieldStoreID)
+	}
+	if m.addplaced_orders != nil {
+		fields = append(fields, salesperiod.FieldPlacedOrders)
+	}
+	if m.addpaid_orders != nil {
+		fields = append(fields, salesperiod.FieldPaidOrders)
+	}
+	if m.addpaid_amount != nil {
+		fields = append(fields, salesperiod.FieldPaidAmount)
+	}
+	if m.addrefunded_orders != nil {
+		fields = append(fields, salesperiod.FieldRefundedOrders)
+	}
+	if m.addrefund_amount != nil {
+		fields = append(fields, salesperiod.FieldRefundAmount)
+	}
+	if m.addpaying_buyers != nil {
+		fields = append(fields, salesperiod.FieldPayingBuyers)
+	}
+	if m.addordering_buyers != nil {
+		fields = append(fields, salesperiod.FieldOrderingBuyers)
+	}
+	if m.addrepeat_buyers != nil {
+		fields = append(fields, salesperiod.FieldRepeatBuyers)
+	}
+	if m.addreturning_buyers != nil {
+		fields = append(fields, salesperiod.FieldReturningBuyers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SalesPeriodMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case salesperiod.FieldStoreID:
+		return m.AddedStoreID()
+	case salesperiod.FieldPlacedOrders:
+		return m.AddedPlacedOrders()
+	case salesperiod.FieldPaidOrders:
+		return m.AddedPaidOrders()
+	case salesperiod.FieldPaidAmount:
+		return m.AddedPaidAmount()
+	case salesperiod.FieldRefundedOrders:
+		return m.AddedRefundedOrders()
+	case salesperiod.FieldRefundAmount:
+		return m.AddedRefundAmount()
+	case salesperiod.FieldPayingBuyers:
+		return m.AddedPayingBuyers()
+	case salesperiod.FieldOrderingBuyers:
+		return m.AddedOrderingBuyers()
+	case salesperiod.FieldRepeatBuyers:
+		return m.AddedRepeatBuyers()
+	case salesperiod.FieldReturningBuyers:
+		return m.AddedReturningBuyers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SalesPeriodMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case salesperiod.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	case salesperiod.FieldPlacedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlacedOrders(v)
+		return nil
+	case salesperiod.FieldPaidOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaidOrders(v)
+		return nil
+	case salesperiod.FieldPaidAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaidAmount(v)
+		return nil
+	case salesperiod.FieldRefundedOrders:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundedOrders(v)
+		return nil
+	case salesperiod.FieldRefundAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRefundAmount(v)
+		return nil
+	case salesperiod.FieldPayingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPayingBuyers(v)
+		return nil
+	case salesperiod.FieldOrderingBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrderingBuyers(v)
+		return nil
+	case salesperiod.FieldRepeatBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRepeatBuyers(v)
+		return nil
+	case salesperiod.FieldReturningBuyers:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReturningBuyers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SalesPeriod numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SalesPeriodMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SalesPeriodMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SalesPeriodMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SalesPeriod nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SalesPeriodMutation) ResetField(name string) error {
+	switch name {
+	case salesperiod.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case salesperiod.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case salesperiod.FieldKind:
+		m.ResetKind()
+		return nil
+	case salesperiod.FieldStart:
+		m.ResetStart()
+		return nil
+	case salesperiod.FieldSource:
+		m.ResetSource()
+		return nil
+	case salesperiod.FieldPlacedOrders:
+		m.ResetPlacedOrders()
+		return nil
+	case salesperiod.FieldPaidOrders:
+		m.ResetPaidOrders()
+		return nil
+	case salesperiod.FieldPaidAmount:
+		m.ResetPaidAmount()
+		return nil
+	case salesperiod.FieldRefundedOrders:
+		m.ResetRefundedOrders()
+		return nil
+	case salesperiod.FieldRefundAmount:
+		m.ResetRefundAmount()
+		return nil
+	case salesperiod.FieldPayingBuyers:
+		m.ResetPayingBuyers()
+		return nil
+	case salesperiod.FieldOrderingBuyers:
+		m.ResetOrderingBuyers()
+		return nil
+	case salesperiod.FieldRepeatBuyers:
+		m.ResetRepeatBuyers()
+		return nil
+	case salesperiod.FieldReturningBuyers:
+		m.ResetReturningBuyers()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesPeriod field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SalesPeriodMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organization != nil {
+		edges = append(edges, salesperiod.EdgeOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SalesPeriodMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case salesperiod.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SalesPeriodMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SalesPeriodMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SalesPeriodMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganization {
+		edges = append(edges, salesperiod.EdgeOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SalesPeriodMutation) EdgeCleared(name string) bool {
+	switch name {
+	case salesperiod.EdgeOrganization:
+		return m.clearedorganization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SalesPeriodMutation) ClearEdge(name string) error {
+	switch name {
+	case salesperiod.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesPeriod unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SalesPeriodMutation) ResetEdge(name string) error {
+	switch name {
+	case salesperiod.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown SalesPeriod edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -41,6 +41,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
@@ -552,6 +553,20 @@ func init() {
 		}
 		q := &SalesDayQuery{}
 		if err := salesday.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("SalesPeriod", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if salesperiod.Policy == nil {
+			return nil, errors.New("ent: uninitialized salesperiod.Policy (forgotten import ent/runtime?)")
+		}
+		q := &SalesPeriodQuery{}
+		if err := salesperiod.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

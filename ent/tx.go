@@ -86,6 +86,8 @@ type Tx struct {
 	SKUSalesDay *SKUSalesDayClient
 	// SalesDay is the client for interacting with the SalesDay builders.
 	SalesDay *SalesDayClient
+	// SalesPeriod is the client for interacting with the SalesPeriod builders.
+	SalesPeriod *SalesPeriodClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Store is the client for interacting with the Store builders.
@@ -267,6 +269,7 @@ func (tx *Tx) init() {
 	tx.SKU = NewSKUClient(tx.config)
 	tx.SKUSalesDay = NewSKUSalesDayClient(tx.config)
 	tx.SalesDay = NewSalesDayClient(tx.config)
+	tx.SalesPeriod = NewSalesPeriodClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Store = NewStoreClient(tx.config)
 	tx.Supplier = NewSupplierClient(tx.config)

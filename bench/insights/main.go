@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/insights"
 	"github.com/opsgraph/opsgraph/insights/insightsvc"
 	"github.com/opsgraph/opsgraph/insights/rollup"
@@ -38,8 +40,9 @@ type Config struct {
 	Orders int
 	Stores int
 	Buyers int
-	Days   int // days of history, ending yesterday
-	Runs   int // repetitions of the agency-wide month
+	Days   int  // days of history, ending yesterday
+	Runs   int  // repetitions of the agency-wide month
+	Reuse  bool // measure the reads only, on a database a previous run generated
 	Out    io.Writer
 }
 
@@ -61,7 +64,15 @@ func main() {
 	flag.IntVar(&cfg.Buyers, "buyers", 200_000, "distinct buyers")
 	flag.IntVar(&cfg.Days, "days", 400, "days of history, ending yesterday")
 	flag.IntVar(&cfg.Runs, "runs", 100, "repetitions of the agency-wide month")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	flag.BoolVar(&cfg.Reuse, "reuse", false, "measure the reads only, on the -db a previous run generated")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
 	if cfg.DSN == "" {
 		dir, err := os.MkdirTemp("", "opsgraph-bench")
 		check(err)
@@ -80,13 +91,22 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer c.Close()
-	if n, _ := c.Order.Query().Count(ctx); n > 0 {
-		return nil, fmt.Errorf("the database already has %d orders: use an empty one", n)
-	}
-	b := &bench{c: c, rng: rand.New(rand.NewPCG(1, 2)), days: cfg.Days, buyers: cfg.Buyers}
+	b := &bench{c: c, rng: rand.New(rand.NewPCG(1, 2)), days: cfg.Days, buyers: cfg.Buyers, runs: cfg.Runs}
 	b.today = insights.DateOf(time.Now(), shanghai())
 	out := cfg.Out
 	rep := &Report{}
+	if n, _ := c.Order.Query().Count(ctx); n > 0 {
+		if !cfg.Reuse {
+			return nil, fmt.Errorf("the database already has %d orders: use an empty one (or -reuse)", n)
+		}
+		ag, err := c.Organization.Query().Where(organization.Name("Bench agency")).First(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b.agency = ag.ID
+		fmt.Fprintf(out, "reusing %d orders, db=%s\n", n, dbKind(cfg.DSN))
+		return b.measure(ctx, out, rep)
+	}
 	start := time.Now()
 	if err := b.setup(ctx, cfg.Stores); err != nil {
 		return nil, err
@@ -95,7 +115,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Rollup cost on sync writes: pages alternately written with and without
 	// the rollup maintenance, so that both halves see the same load.
-	sample := max(2000, cfg.Orders/20)
+	sample := max(2000, cfg.Orders/20) / (2 * page) * (2 * page) // an even number of pages: as many with as without
 	la := loadavg()
 	for i := 0; i < sample/page; i++ {
 		d, err := b.write(ctx, page, i%2 == 1)
@@ -127,15 +147,21 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := b.target(ctx); err != nil {
 		return nil, err
 	}
+	return b.measure(ctx, out, rep)
+}
 
+// measure times the agency-wide month and RFM.
+func (b *bench) measure(ctx context.Context, out io.Writer, rep *Report) (*Report, error) {
+	c := b.c
+	runs := b.runs
 	sc, err := insightsvc.OrgScope(ctx, c, b.agency)
 	if err != nil {
 		return nil, err
 	}
 	month, _ := insights.PeriodOf(insights.Month, b.today.AddDays(-40))
 	var lat []time.Duration
-	la = loadavg()
-	for range max(cfg.Runs, 1) {
+	la := loadavg()
+	for range max(runs, 1) {
 		t := time.Now()
 		if _, err := insightsvc.Insights(ctx, c, sc, month); err != nil {
 			return nil, err
@@ -147,7 +173,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	fmt.Fprintf(out, "agency-wide month %s with 环比/同比/targets (%d stores), %d runs: p50 %v p99 %v (load %s)\n", month.Label(), len(sc.Stores),
 		len(lat), rep.MonthP50.Round(time.Microsecond), rep.MonthP99.Round(time.Microsecond), la)
 	la = loadavg()
-	t = time.Now()
+	t := time.Now()
 	res, err := insightsvc.RFM(ctx, c, sc, insights.DefaultRFM, b.today.AddDays(-1))
 	if err != nil {
 		return nil, err
@@ -166,6 +192,7 @@ type bench struct {
 	today  insights.Date
 	days   int
 	buyers int
+	runs   int
 	agency int
 	brands []int
 	stores []*ent.Store
@@ -238,7 +265,12 @@ func (b *bench) target(ctx context.Context) error {
 // month, in time order, as a platform pages them.
 func (b *bench) write(ctx context.Context, n int, rollups bool) (time.Duration, error) {
 	loc := shanghai()
-	st := b.stores[b.rng.IntN(len(b.stores))]
+	si := b.rng.IntN(len(b.stores))
+	st := b.stores[si]
+	// Buyer identities are per store (a platform's buyer of one shop): each
+	// of the buyers is a customer of one store, so -buyers is the number of
+	// store buyers RFM segments.
+	perStore := max(b.buyers/len(b.stores), 1)
 	first := 1 + b.rng.IntN(max(b.days-30, 1))
 	os := make([]sdk.Order, 0, n)
 	for i := range n {
@@ -252,7 +284,7 @@ func (b *bench) write(ctx context.Context, n int, rollups bool) (time.Duration, 
 		amount := int64(5000 + b.rng.IntN(50000))
 		k := b.rng.IntN(5)
 		os = append(os, sdk.Order{ExternalID: fmt.Sprint(b.seq), Status: status, TotalFen: amount, PaidFen: amount,
-			BuyerRef: fmt.Sprintf("b%d", b.rng.IntN(b.buyers)), TrafficSource: "NATURAL_SEARCH",
+			BuyerRef: fmt.Sprintf("b%d", si+len(b.stores)*b.rng.IntN(perStore)), TrafficSource: "NATURAL_SEARCH",
 			CreatedAt: at, PaidAt: at.Add(time.Minute), UpdatedAt: at.Add(time.Minute),
 			Lines: []sdk.OrderLine{{ExternalID: "1", ProductExternalID: fmt.Sprintf("p%d", k), SKUExternalID: fmt.Sprintf("k%d", k),
 				Title: "商品", Quantity: 1, UnitPriceFen: amount, TotalFen: amount}}})

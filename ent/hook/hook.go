@@ -441,6 +441,18 @@ func (f SalesDayFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SalesDayMutation", m)
 }
 
+// The SalesPeriodFunc type is an adapter to allow the use of ordinary
+// function as SalesPeriod mutator.
+type SalesPeriodFunc func(context.Context, *ent.SalesPeriodMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SalesPeriodFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SalesPeriodMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SalesPeriodMutation", m)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary
 // function as Session mutator.
 type SessionFunc func(context.Context, *ent.SessionMutation) (ent.Value, error)

@@ -43,6 +43,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/session"
 	"github.com/opsgraph/opsgraph/ent/sku"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
@@ -1082,6 +1083,33 @@ func (f TraverseSalesDay) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SalesDayQuery", q)
 }
 
+// The SalesPeriodFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SalesPeriodFunc func(context.Context, *ent.SalesPeriodQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SalesPeriodFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SalesPeriodQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SalesPeriodQuery", q)
+}
+
+// The TraverseSalesPeriod type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSalesPeriod func(context.Context, *ent.SalesPeriodQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSalesPeriod) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSalesPeriod) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SalesPeriodQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SalesPeriodQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -1346,6 +1374,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SKUSalesDayQuery, predicate.SKUSalesDay, skusalesday.OrderOption]{typ: ent.TypeSKUSalesDay, tq: q}, nil
 	case *ent.SalesDayQuery:
 		return &query[*ent.SalesDayQuery, predicate.SalesDay, salesday.OrderOption]{typ: ent.TypeSalesDay, tq: q}, nil
+	case *ent.SalesPeriodQuery:
+		return &query[*ent.SalesPeriodQuery, predicate.SalesPeriod, salesperiod.OrderOption]{typ: ent.TypeSalesPeriod, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StoreQuery:

@@ -1761,6 +1761,50 @@ var (
 			},
 		},
 	}
+	// SalesPeriodsColumns holds the columns for the "sales_periods" table.
+	SalesPeriodsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeString, Size: 8},
+		{Name: "start", Type: field.TypeString, Size: 10},
+		{Name: "source", Type: field.TypeString, Size: 20},
+		{Name: "placed_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "paid_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "refunded_orders", Type: field.TypeInt64, Default: 0},
+		{Name: "refund_amount", Type: field.TypeInt64, Default: 0},
+		{Name: "paying_buyers", Type: field.TypeInt64, Default: 0},
+		{Name: "ordering_buyers", Type: field.TypeInt64, Default: 0},
+		{Name: "repeat_buyers", Type: field.TypeInt64, Default: 0},
+		{Name: "returning_buyers", Type: field.TypeInt64, Default: 0},
+		{Name: "organization_id", Type: field.TypeInt},
+	}
+	// SalesPeriodsTable holds the schema information for the "sales_periods" table.
+	SalesPeriodsTable = &schema.Table{
+		Name:       "sales_periods",
+		Columns:    SalesPeriodsColumns,
+		PrimaryKey: []*schema.Column{SalesPeriodsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sales_periods_organizations_organization",
+				Columns:    []*schema.Column{SalesPeriodsColumns[14]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "salesperiod_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{SalesPeriodsColumns[14]},
+			},
+			{
+				Name:    "salesperiod_store_id_kind_start_source",
+				Unique:  true,
+				Columns: []*schema.Column{SalesPeriodsColumns[1], SalesPeriodsColumns[2], SalesPeriodsColumns[3], SalesPeriodsColumns[4]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2165,6 +2209,7 @@ var (
 		SkusTable,
 		SkuSalesDaysTable,
 		SalesDaysTable,
+		SalesPeriodsTable,
 		SessionsTable,
 		StoresTable,
 		SuppliersTable,
@@ -2346,6 +2391,10 @@ func init() {
 	SalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SalesDaysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(128849018880),
+	}
+	SalesPeriodsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	SalesPeriodsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(184683593728),
 	}
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{

@@ -114,6 +114,9 @@ type SKUSalesDay func(*sql.Selector)
 // SalesDay is the predicate function for salesday builders.
 type SalesDay func(*sql.Selector)
 
+// SalesPeriod is the predicate function for salesperiod builders.
+type SalesPeriod func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

@@ -975,6 +975,30 @@ func (f SalesDayMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SalesDayMutation", m)
 }
 
+// The SalesPeriodQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SalesPeriodQueryRuleFunc func(context.Context, *ent.SalesPeriodQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SalesPeriodQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SalesPeriodQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SalesPeriodQuery", q)
+}
+
+// The SalesPeriodMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SalesPeriodMutationRuleFunc func(context.Context, *ent.SalesPeriodMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SalesPeriodMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SalesPeriodMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SalesPeriodMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -1250,6 +1274,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SalesDayQuery:
 		return q.Filter(), nil
+	case *ent.SalesPeriodQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.StoreQuery:
@@ -1342,6 +1368,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SKUSalesDayMutation:
 		return m.Filter(), nil
 	case *ent.SalesDayMutation:
+		return m.Filter(), nil
+	case *ent.SalesPeriodMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

@@ -40,6 +40,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/schema"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/session"
@@ -2024,6 +2025,66 @@ func init() {
 	salesdayDescRefundAmount := salesdayFields[8].Descriptor()
 	// salesday.DefaultRefundAmount holds the default value on creation for the refund_amount field.
 	salesday.DefaultRefundAmount = salesdayDescRefundAmount.Default.(int64)
+	salesperiodMixin := schema.SalesPeriod{}.Mixin()
+	salesperiod.Policy = privacy.NewPolicies(salesperiodMixin[0], schema.SalesPeriod{})
+	salesperiod.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := salesperiod.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	salesperiodFields := schema.SalesPeriod{}.Fields()
+	_ = salesperiodFields
+	// salesperiodDescKind is the schema descriptor for kind field.
+	salesperiodDescKind := salesperiodFields[1].Descriptor()
+	// salesperiod.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	salesperiod.KindValidator = salesperiodDescKind.Validators[0].(func(string) error)
+	// salesperiodDescStart is the schema descriptor for start field.
+	salesperiodDescStart := salesperiodFields[2].Descriptor()
+	// salesperiod.StartValidator is a validator for the "start" field. It is called by the builders before save.
+	salesperiod.StartValidator = salesperiodDescStart.Validators[0].(func(string) error)
+	// salesperiodDescSource is the schema descriptor for source field.
+	salesperiodDescSource := salesperiodFields[3].Descriptor()
+	// salesperiod.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	salesperiod.SourceValidator = salesperiodDescSource.Validators[0].(func(string) error)
+	// salesperiodDescPlacedOrders is the schema descriptor for placed_orders field.
+	salesperiodDescPlacedOrders := salesperiodFields[4].Descriptor()
+	// salesperiod.DefaultPlacedOrders holds the default value on creation for the placed_orders field.
+	salesperiod.DefaultPlacedOrders = salesperiodDescPlacedOrders.Default.(int64)
+	// salesperiodDescPaidOrders is the schema descriptor for paid_orders field.
+	salesperiodDescPaidOrders := salesperiodFields[5].Descriptor()
+	// salesperiod.DefaultPaidOrders holds the default value on creation for the paid_orders field.
+	salesperiod.DefaultPaidOrders = salesperiodDescPaidOrders.Default.(int64)
+	// salesperiodDescPaidAmount is the schema descriptor for paid_amount field.
+	salesperiodDescPaidAmount := salesperiodFields[6].Descriptor()
+	// salesperiod.DefaultPaidAmount holds the default value on creation for the paid_amount field.
+	salesperiod.DefaultPaidAmount = salesperiodDescPaidAmount.Default.(int64)
+	// salesperiodDescRefundedOrders is the schema descriptor for refunded_orders field.
+	salesperiodDescRefundedOrders := salesperiodFields[7].Descriptor()
+	// salesperiod.DefaultRefundedOrders holds the default value on creation for the refunded_orders field.
+	salesperiod.DefaultRefundedOrders = salesperiodDescRefundedOrders.Default.(int64)
+	// salesperiodDescRefundAmount is the schema descriptor for refund_amount field.
+	salesperiodDescRefundAmount := salesperiodFields[8].Descriptor()
+	// salesperiod.DefaultRefundAmount holds the default value on creation for the refund_amount field.
+	salesperiod.DefaultRefundAmount = salesperiodDescRefundAmount.Default.(int64)
+	// salesperiodDescPayingBuyers is the schema descriptor for paying_buyers field.
+	salesperiodDescPayingBuyers := salesperiodFields[9].Descriptor()
+	// salesperiod.DefaultPayingBuyers holds the default value on creation for the paying_buyers field.
+	salesperiod.DefaultPayingBuyers = salesperiodDescPayingBuyers.Default.(int64)
+	// salesperiodDescOrderingBuyers is the schema descriptor for ordering_buyers field.
+	salesperiodDescOrderingBuyers := salesperiodFields[10].Descriptor()
+	// salesperiod.DefaultOrderingBuyers holds the default value on creation for the ordering_buyers field.
+	salesperiod.DefaultOrderingBuyers = salesperiodDescOrderingBuyers.Default.(int64)
+	// salesperiodDescRepeatBuyers is the schema descriptor for repeat_buyers field.
+	salesperiodDescRepeatBuyers := salesperiodFields[11].Descriptor()
+	// salesperiod.DefaultRepeatBuyers holds the default value on creation for the repeat_buyers field.
+	salesperiod.DefaultRepeatBuyers = salesperiodDescRepeatBuyers.Default.(int64)
+	// salesperiodDescReturningBuyers is the schema descriptor for returning_buyers field.
+	salesperiodDescReturningBuyers := salesperiodFields[12].Descriptor()
+	// salesperiod.DefaultReturningBuyers holds the default value on creation for the returning_buyers field.
+	salesperiod.DefaultReturningBuyers = salesperiodDescReturningBuyers.Default.(int64)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {

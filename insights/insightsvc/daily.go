@@ -8,8 +8,9 @@ import (
 
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
-	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/insights"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 )
 
 // Day is one business day's figures of a scope (the GMV trend).
@@ -21,7 +22,7 @@ type Day struct {
 }
 
 // Daily reads the scope's paid amount, paid orders and visitors per day of p
-// from the same rollups and snapshots as Insights (two grouped statements),
+// from the day rows of the period rollup (SalesPeriod) and the snapshots (two grouped statements),
 // one entry per day of the period, days without figures included: the days
 // add up to the period's totals.
 func Daily(ctx context.Context, c *ent.Client, sc Scope, p insights.Period) ([]Day, error) {
@@ -43,12 +44,13 @@ func Daily(ctx context.Context, c *ent.Client, sc Scope, p insights.Period) ([]D
 		PaidAmount int64  `json:"paid_amount"`
 		PaidOrders int64  `json:"paid_orders"`
 	}
-	err := c.SalesDay.Query().Where(salesday.StoreIDIn(ids...), salesday.DayGTE(from), salesday.DayLT(to)).
+	err := c.SalesPeriod.Query().Where(salesperiod.StoreIDIn(ids...), salesperiod.Kind(string(insights.Day)),
+		salesperiod.Source(rollup.AllSources), salesperiod.StartGTE(from), salesperiod.StartLT(to)).
 		Modify(func(s *sql.Selector) {
-			s.Select(s.C(salesday.FieldDay),
-				sql.As(sum(s, salesday.FieldPaidAmount), "paid_amount"),
-				sql.As(sum(s, salesday.FieldPaidOrders), "paid_orders"),
-			).GroupBy(s.C(salesday.FieldDay))
+			s.Select(sql.As(s.C(salesperiod.FieldStart), "day"),
+				sql.As(sum(s, salesperiod.FieldPaidAmount), "paid_amount"),
+				sql.As(sum(s, salesperiod.FieldPaidOrders), "paid_orders"),
+			).GroupBy(s.C(salesperiod.FieldStart))
 		}).Scan(ctx, &sales)
 	if err != nil {
 		return nil, fmt.Errorf("daily sales: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"golang.org/x/sync/errgroup"
 
@@ -12,7 +13,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/insighttarget"
 	"github.com/opsgraph/opsgraph/ent/metricsnapshot"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/insights"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 )
 
 // Figures are the totals of a period with the traffic sources.
@@ -117,9 +120,9 @@ func periodFigures(ctx context.Context, c *ent.Client, sc Scope, p insights.Peri
 }
 
 // StoreTotals reads the figures of each store for a period from the rollups
-// and snapshots.
+// and snapshots: a calendar period from its SalesPeriod rows, a custom range
+// from the buyer-day rows.
 func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period) (map[int]Figures, error) {
-	from, to := p.From.String(), p.To.String()
 	out := make(map[int]Figures, len(storeIDs))
 	get := func(id int) Figures {
 		f, ok := out[id]
@@ -128,6 +131,50 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		}
 		return f
 	}
+	read := scanBuyerDays
+	if p.Kind != insights.Custom {
+		read = periodRows
+	}
+	if err := read(ctx, c, storeIDs, p, get, out); err != nil {
+		return nil, err
+	}
+	if err := snapshotTotals(ctx, c, storeIDs, p, get, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// periodRows reads a calendar period's figures from the SalesPeriod rows:
+// one row per store and source (decision 0220).
+func periodRows(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	rows, err := c.SalesPeriod.Query().Where(salesperiod.StoreIDIn(storeIDs...), salesperiod.Kind(string(p.Kind)),
+		salesperiod.Start(p.From.String())).All(ctx)
+	if err != nil {
+		return fmt.Errorf("period totals: %w", err)
+	}
+	for _, r := range rows {
+		f := get(r.StoreID)
+		if r.Source == rollup.AllSources {
+			f.Totals.PaidOrders, f.Totals.PaidAmount = r.PaidOrders, r.PaidAmount
+			f.Totals.RefundedOrders, f.Totals.RefundAmount = r.RefundedOrders, r.RefundAmount
+			f.Totals.PayingBuyers, f.Totals.OrderingBuyers = r.PayingBuyers, r.OrderingBuyers
+			f.Totals.RepeatBuyers, f.Totals.ReturningBuyers = r.RepeatBuyers, r.ReturningBuyers
+			f.Totals.NewBuyers = r.PayingBuyers - r.ReturningBuyers
+		} else {
+			sf := f.Sources[r.Source]
+			sf.PayingBuyers += r.PayingBuyers
+			sf.PaidAmount += r.PaidAmount
+			f.Sources[r.Source] = sf
+		}
+		out[r.StoreID] = f
+	}
+	return nil
+}
+
+// scanBuyerDays computes a custom range's figures from the buyer-day rows
+// (a custom range has no precomputed distinct buyers).
+func scanBuyerDays(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	from, to := p.From.String(), p.To.String()
 	inPeriod := func() *ent.SalesDayQuery {
 		return c.SalesDay.Query().Where(salesday.StoreIDIn(storeIDs...), salesday.DayGTE(from), salesday.DayLT(to))
 	}
@@ -153,7 +200,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		).GroupBy(s.C(salesday.FieldStoreID))
 	}).Scan(ctx, &sums)
 	if err != nil {
-		return nil, fmt.Errorf("sales totals: %w", err)
+		return fmt.Errorf("sales totals: %w", err)
 	}
 	for _, r := range sums {
 		f := get(r.StoreID)
@@ -174,7 +221,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 			Having(sql.GTE(sum(s, salesday.FieldPaidOrders), 2))
 	}).Scan(ctx, &repeat)
 	if err != nil {
-		return nil, fmt.Errorf("repeat buyers: %w", err)
+		return fmt.Errorf("repeat buyers: %w", err)
 	}
 	for _, r := range repeat {
 		f := get(r.StoreID)
@@ -201,7 +248,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 			GroupBy(s.C(salesday.FieldStoreID))
 	}).Scan(ctx, &returning)
 	if err != nil {
-		return nil, fmt.Errorf("returning buyers: %w", err)
+		return fmt.Errorf("returning buyers: %w", err)
 	}
 	for _, r := range returning {
 		f := get(r.StoreID)
@@ -227,7 +274,7 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		).GroupBy(s.C(salesday.FieldStoreID), s.C(salesday.FieldSource))
 	}).Scan(ctx, &sources)
 	if err != nil {
-		return nil, fmt.Errorf("sources: %w", err)
+		return fmt.Errorf("sources: %w", err)
 	}
 	for _, r := range sources {
 		f := get(r.StoreID)
@@ -238,26 +285,64 @@ func StoreTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.
 		out[r.StoreID] = f
 	}
 
-	// Traffic from the platform's daily snapshots.
-	snaps, err := c.MetricSnapshot.Query().
-		Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to)).
-		Select(metricsnapshot.FieldStoreID, metricsnapshot.FieldVisitors, metricsnapshot.FieldAddToCart, metricsnapshot.FieldTrafficSources).
-		All(ctx)
+	return nil
+}
+
+// snapshotTotals adds the traffic of the platform's daily snapshots, summed
+// in SQL: visitors and add-to-cart per store, and the visitors of each traffic
+// source from the snapshots' JSON map (json_each / jsonb_each_text), so that
+// no snapshot row is decoded in Go.
+func snapshotTotals(ctx context.Context, c *ent.Client, storeIDs []int, p insights.Period, get func(int) Figures, out map[int]Figures) error {
+	from, to := p.From.String(), p.To.String()
+	inPeriod := func() *ent.MetricSnapshotQuery {
+		return c.MetricSnapshot.Query().Where(metricsnapshot.StoreIDIn(storeIDs...), metricsnapshot.DayGTE(from), metricsnapshot.DayLT(to))
+	}
+	var totals []struct {
+		StoreID   int   `json:"store_id"`
+		Visitors  int64 `json:"visitors"`
+		AddToCart int64 `json:"add_to_cart"`
+	}
+	err := inPeriod().Modify(func(s *sql.Selector) {
+		s.Select(s.C(metricsnapshot.FieldStoreID),
+			sql.As(sum(s, metricsnapshot.FieldVisitors), "visitors"),
+			sql.As(sum(s, metricsnapshot.FieldAddToCart), "add_to_cart"),
+		).GroupBy(s.C(metricsnapshot.FieldStoreID))
+	}).Scan(ctx, &totals)
 	if err != nil {
-		return nil, fmt.Errorf("snapshots: %w", err)
+		return fmt.Errorf("snapshots: %w", err)
 	}
-	for _, m := range snaps {
-		f := get(m.StoreID)
-		f.Totals.Visitors += m.Visitors
-		f.Totals.AddToCart += m.AddToCart
-		for k, v := range m.TrafficSources {
-			sf := f.Sources[k]
-			sf.Visitors += v
-			f.Sources[k] = sf
+	for _, r := range totals {
+		f := get(r.StoreID)
+		f.Totals.Visitors += r.Visitors
+		f.Totals.AddToCart += r.AddToCart
+		out[r.StoreID] = f
+	}
+	var sources []struct {
+		StoreID  int    `json:"store_id"`
+		Source   string `json:"source"`
+		Visitors int64  `json:"visitors"`
+	}
+	err = inPeriod().Modify(func(s *sql.Selector) {
+		ts := sql.Table("ts")
+		each, value := "json_each("+s.C(metricsnapshot.FieldTrafficSources)+")", "SUM("+ts.C("value")+")"
+		if s.Dialect() == dialect.Postgres {
+			each, value = "jsonb_each_text("+s.C(metricsnapshot.FieldTrafficSources)+")", "SUM(CAST("+ts.C("value")+" AS BIGINT))"
 		}
-		out[m.StoreID] = f
+		s.AppendFromExpr(sql.Expr(each+" AS ts")).
+			Select(s.C(metricsnapshot.FieldStoreID), sql.As(ts.C("key"), "source"), sql.As("COALESCE("+value+", 0)", "visitors")).
+			GroupBy(s.C(metricsnapshot.FieldStoreID), ts.C("key"))
+	}).Scan(ctx, &sources)
+	if err != nil {
+		return fmt.Errorf("snapshot sources: %w", err)
 	}
-	return out, nil
+	for _, r := range sources {
+		f := get(r.StoreID)
+		sf := f.Sources[r.Source]
+		sf.Visitors += r.Visitors
+		f.Sources[r.Source] = sf
+		out[r.StoreID] = f
+	}
+	return nil
 }
 
 func sum(s *sql.Selector, col string) string { return "COALESCE(SUM(" + s.C(col) + "), 0)" }

@@ -14,6 +14,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/salesday"
+	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/insights"
 )
@@ -66,10 +67,11 @@ type skuVals struct{ units, amount int64 }
 
 // Delta is a set of changes to the rollup rows of one store.
 type Delta struct {
-	st   *ent.Store
-	loc  *time.Location
-	days map[dayKey]dayVals
-	skus map[skuKey]skuVals
+	fresh bool // the store's rollups were just emptied (Rebuild): nothing to read before
+	st    *ent.Store
+	loc   *time.Location
+	days  map[dayKey]dayVals
+	skus  map[skuKey]skuVals
 }
 
 // NewDelta starts an empty delta for a store.
@@ -138,8 +140,15 @@ func Apply(ctx context.Context, c *ent.Client, st *ent.Store, before, after Stat
 // parameters; a SalesDay row has 10).
 const chunk = 1000
 
-// Write adds the delta to the rollup rows (insert, or add to the existing row).
+// Write adds the delta to the rollup rows (insert, or add to the existing row):
+// SalesDay and SKUSalesDay, and the SalesPeriod rows of the calendar periods
+// holding the delta's days, whose buyer counts change by what the delta
+// changes for the touched buyers (their SalesDay rows are read first).
 func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
+	pd, err := d.periodDelta(ctx, c)
+	if err != nil {
+		return err
+	}
 	var rows []*ent.SalesDayCreate
 	for k, v := range d.days {
 		if v == (dayVals{}) {
@@ -176,7 +185,7 @@ func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
 			return fmt.Errorf("sku rollup: %w", err)
 		}
 	}
-	return nil
+	return d.writePeriods(ctx, c, pd)
 }
 
 // addExcluded turns a conflicting insert into "column += inserted value".
@@ -217,7 +226,11 @@ func rebuildStore(ctx context.Context, c *ent.Client, st *ent.Store) error {
 	if _, err := c.SKUSalesDay.Delete().Where(skusalesday.StoreID(st.ID)).Exec(ctx); err != nil {
 		return err
 	}
+	if _, err := c.SalesPeriod.Delete().Where(salesperiod.StoreID(st.ID)).Exec(ctx); err != nil {
+		return err
+	}
 	d := NewDelta(st)
+	d.fresh = true
 	last := 0
 	for {
 		os, err := c.Order.Query().Where(order.StoreID(st.ID), order.IDGT(last)).Order(ent.Asc(order.FieldID)).
