@@ -5,8 +5,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -44,10 +47,39 @@ func main() {
 		},
 		// Relation predicates obey the neighbor's privacy policy (readscope).
 		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl"))},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.BuildTags("entgen"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+	if err := useRelayRuntime("./ent"); err != nil {
+		log.Fatalf("pointing the generated code at relay/: %v", err)
+	}
+}
+
+// useRelayRuntime points the generated code's run-time uses of entgql
+// (cursors, page info, order direction, cursor predicates) at relay/,
+// which has the same API without entgql's code generator (decision 0255).
+// The schema reads its annotations through ent/schema/gqlann, real under
+// the entgen build tag set above and inert otherwise.
+func useRelayRuntime(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "gql_*.go"))
+	if err != nil {
+		return err
+	}
+	const from, to = `"entgo.io/contrib/entgql"`, `entgql "github.com/opsgraph/opsgraph/relay"`
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(b, []byte(from)) {
+			continue
+		}
+		if err := os.WriteFile(f, bytes.Replace(b, []byte(from), []byte(to), 1), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // moneyFields types ent fields of Go type schematype.Money as the GraphQL object

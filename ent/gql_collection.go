@@ -7,7 +7,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 
-	"entgo.io/contrib/entgql"
+	entgql "github.com/opsgraph/opsgraph/relay"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/opsgraph/opsgraph/ent/alert"

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"entgo.io/contrib/entgql"
+	entgql "github.com/opsgraph/opsgraph/relay"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/opsgraph/opsgraph/ent/alert"

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strconv"
 
-	"entgo.io/contrib/entgql"
+	entgql "github.com/opsgraph/opsgraph/relay"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"

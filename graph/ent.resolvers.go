@@ -8,9 +8,9 @@ package graph
 import (
 	"context"
 
-	"entgo.io/contrib/entgql"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/graph/generated"
+	"github.com/opsgraph/opsgraph/relay"
 )
 
 // Node is the resolver for the node field.
@@ -24,112 +24,112 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 }
 
 // APITokens is the resolver for the apiTokens field.
-func (r *queryResolver) APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error) {
+func (r *queryResolver) APITokens(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.APITokenOrder, where *ent.APITokenWhereInput) (*ent.APITokenConnection, error) {
 	return r.Client.APIToken.Query().Paginate(ctx, after, first, before, last, ent.WithAPITokenOrder(orderBy), ent.WithAPITokenFilter(where.Filter))
 }
 
 // Alerts is the resolver for the alerts field.
-func (r *queryResolver) Alerts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) (*ent.AlertConnection, error) {
+func (r *queryResolver) Alerts(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy *ent.AlertOrder, where *ent.AlertWhereInput) (*ent.AlertConnection, error) {
 	return r.Client.Alert.Query().Paginate(ctx, after, first, before, last, ent.WithAlertOrder(orderBy), ent.WithAlertFilter(where.Filter))
 }
 
 // AlertRules is the resolver for the alertRules field.
-func (r *queryResolver) AlertRules(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error) {
+func (r *queryResolver) AlertRules(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy *ent.AlertRuleOrder, where *ent.AlertRuleWhereInput) (*ent.AlertRuleConnection, error) {
 	return r.Client.AlertRule.Query().Paginate(ctx, after, first, before, last, ent.WithAlertRuleOrder(orderBy), ent.WithAlertRuleFilter(where.Filter))
 }
 
 // Assets is the resolver for the assets field.
-func (r *queryResolver) Assets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error) {
+func (r *queryResolver) Assets(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.AssetOrder, where *ent.AssetWhereInput) (*ent.AssetConnection, error) {
 	return r.Client.Asset.Query().Paginate(ctx, after, first, before, last, ent.WithAssetOrder(orderBy), ent.WithAssetFilter(where.Filter))
 }
 
 // AuditEvents is the resolver for the auditEvents field.
-func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
+func (r *queryResolver) AuditEvents(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
 }
 
 // BargainSessions is the resolver for the bargainSessions field.
-func (r *queryResolver) BargainSessions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BargainSessionOrder, where *ent.BargainSessionWhereInput) (*ent.BargainSessionConnection, error) {
+func (r *queryResolver) BargainSessions(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.BargainSessionOrder, where *ent.BargainSessionWhereInput) (*ent.BargainSessionConnection, error) {
 	return r.Client.BargainSession.Query().Paginate(ctx, after, first, before, last, ent.WithBargainSessionOrder(orderBy), ent.WithBargainSessionFilter(where.Filter))
 }
 
 // Campaigns is the resolver for the campaigns field.
-func (r *queryResolver) Campaigns(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error) {
+func (r *queryResolver) Campaigns(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.CampaignOrder, where *ent.CampaignWhereInput) (*ent.CampaignConnection, error) {
 	return r.Client.Campaign.Query().Paginate(ctx, after, first, before, last, ent.WithCampaignOrder(orderBy), ent.WithCampaignFilter(where.Filter))
 }
 
 // Collaborations is the resolver for the collaborations field.
-func (r *queryResolver) Collaborations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) (*ent.CollaborationConnection, error) {
+func (r *queryResolver) Collaborations(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.CollaborationOrder, where *ent.CollaborationWhereInput) (*ent.CollaborationConnection, error) {
 	return r.Client.Collaboration.Query().Paginate(ctx, after, first, before, last, ent.WithCollaborationOrder(orderBy), ent.WithCollaborationFilter(where.Filter))
 }
 
 // Contents is the resolver for the contents field.
-func (r *queryResolver) Contents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error) {
+func (r *queryResolver) Contents(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.ContentOrder, where *ent.ContentWhereInput) (*ent.ContentConnection, error) {
 	return r.Client.Content.Query().Paginate(ctx, after, first, before, last, ent.WithContentOrder(orderBy), ent.WithContentFilter(where.Filter))
 }
 
 // Experiments is the resolver for the experiments field.
-func (r *queryResolver) Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error) {
+func (r *queryResolver) Experiments(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error) {
 	return r.Client.Experiment.Query().Paginate(ctx, after, first, before, last, ent.WithExperimentOrder(orderBy), ent.WithExperimentFilter(where.Filter))
 }
 
 // GroupBuyTeams is the resolver for the groupBuyTeams field.
-func (r *queryResolver) GroupBuyTeams(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GroupBuyTeamOrder, where *ent.GroupBuyTeamWhereInput) (*ent.GroupBuyTeamConnection, error) {
+func (r *queryResolver) GroupBuyTeams(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.GroupBuyTeamOrder, where *ent.GroupBuyTeamWhereInput) (*ent.GroupBuyTeamConnection, error) {
 	return r.Client.GroupBuyTeam.Query().Paginate(ctx, after, first, before, last, ent.WithGroupBuyTeamOrder(orderBy), ent.WithGroupBuyTeamFilter(where.Filter))
 }
 
 // KolPartners is the resolver for the kolPartners field.
-func (r *queryResolver) KolPartners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) (*ent.KOLPartnerConnection, error) {
+func (r *queryResolver) KolPartners(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.KOLPartnerOrder, where *ent.KOLPartnerWhereInput) (*ent.KOLPartnerConnection, error) {
 	return r.Client.KOLPartner.Query().Paginate(ctx, after, first, before, last, ent.WithKOLPartnerOrder(orderBy), ent.WithKOLPartnerFilter(where.Filter))
 }
 
 // KolSettlements is the resolver for the kolSettlements field.
-func (r *queryResolver) KolSettlements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) (*ent.KOLSettlementConnection, error) {
+func (r *queryResolver) KolSettlements(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.KOLSettlementOrder, where *ent.KOLSettlementWhereInput) (*ent.KOLSettlementConnection, error) {
 	return r.Client.KOLSettlement.Query().Paginate(ctx, after, first, before, last, ent.WithKOLSettlementOrder(orderBy), ent.WithKOLSettlementFilter(where.Filter))
 }
 
 // Orders is the resolver for the orders field.
-func (r *queryResolver) Orders(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error) {
+func (r *queryResolver) Orders(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.OrderOrder, where *ent.OrderWhereInput) (*ent.OrderConnection, error) {
 	return r.Client.Order.Query().Paginate(ctx, after, first, before, last, ent.WithOrderOrder(orderBy), ent.WithOrderFilter(where.Filter))
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) (*ent.OrganizationConnection, error) {
 	return r.Client.Organization.Query().Paginate(ctx, after, first, before, last, ent.WithOrganizationOrder(orderBy), ent.WithOrganizationFilter(where.Filter))
 }
 
 // Products is the resolver for the products field.
-func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
+func (r *queryResolver) Products(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
 	return r.Client.Product.Query().Paginate(ctx, after, first, before, last, ent.WithProductOrder(orderBy), ent.WithProductFilter(where.Filter))
 }
 
 // Skus is the resolver for the skus field.
-func (r *queryResolver) Skus(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) (*ent.SKUConnection, error) {
+func (r *queryResolver) Skus(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.SKUOrder, where *ent.SKUWhereInput) (*ent.SKUConnection, error) {
 	return r.Client.SKU.Query().Paginate(ctx, after, first, before, last, ent.WithSKUOrder(orderBy), ent.WithSKUFilter(where.Filter))
 }
 
 // Stores is the resolver for the stores field.
-func (r *queryResolver) Stores(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) (*ent.StoreConnection, error) {
+func (r *queryResolver) Stores(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.StoreOrder, where *ent.StoreWhereInput) (*ent.StoreConnection, error) {
 	return r.Client.Store.Query().Paginate(ctx, after, first, before, last, ent.WithStoreOrder(orderBy), ent.WithStoreFilter(where.Filter))
 }
 
 // Suppliers is the resolver for the suppliers field.
-func (r *queryResolver) Suppliers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) (*ent.SupplierConnection, error) {
+func (r *queryResolver) Suppliers(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.SupplierOrder, where *ent.SupplierWhereInput) (*ent.SupplierConnection, error) {
 	return r.Client.Supplier.Query().Paginate(ctx, after, first, before, last, ent.WithSupplierOrder(orderBy), ent.WithSupplierFilter(where.Filter))
 }
 
 // SyncJobs is the resolver for the syncJobs field.
-func (r *queryResolver) SyncJobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) (*ent.SyncJobConnection, error) {
+func (r *queryResolver) SyncJobs(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy []*ent.SyncJobOrder, where *ent.SyncJobWhereInput) (*ent.SyncJobConnection, error) {
 	return r.Client.SyncJob.Query().Paginate(ctx, after, first, before, last, ent.WithSyncJobOrder(orderBy), ent.WithSyncJobFilter(where.Filter))
 }
 
 // WebhookDeliveries is the resolver for the webhookDeliveries field.
-func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) (*ent.WebhookDeliveryConnection, error) {
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) (*ent.WebhookDeliveryConnection, error) {
 	return r.Client.WebhookDelivery.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookDeliveryOrder(orderBy), ent.WithWebhookDeliveryFilter(where.Filter))
 }
 
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
-func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookEndpointOrder, where *ent.WebhookEndpointWhereInput) (*ent.WebhookEndpointConnection, error) {
+func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *relay.Cursor[int], first *int, before *relay.Cursor[int], last *int, orderBy *ent.WebhookEndpointOrder, where *ent.WebhookEndpointWhereInput) (*ent.WebhookEndpointConnection, error) {
 	return r.Client.WebhookEndpoint.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookEndpointOrder(orderBy), ent.WithWebhookEndpointFilter(where.Filter))
 }
 

@@ -8,8 +8,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"unicode"
 
-	"entgo.io/ent/entc/gen"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -20,8 +20,38 @@ import (
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
 
-// camel turns an ent field name (dsr_score) into its GraphQL name (dsrScore).
-var camel = gen.Funcs["camel"].(func(string) string)
+// camel turns an ent field name (dsr_score, store_id) into its GraphQL name
+// (dsrScore, storeID) the way entgql names fields: words split on _ - and
+// spaces, later words capitalised, or upper-cased when they are one of ent's
+// initialisms. Not gen.Funcs["camel"] itself: importing entc/gen would link
+// ent's code generator into the server (decision 0255); TestCamelMatchesEnt
+// holds the two together.
+func camel(s string) string {
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' || unicode.IsSpace(r) })
+	if len(words) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strings.ToLower(words[0]))
+	for _, w := range words[1:] {
+		if up := strings.ToUpper(w); initialisms[up] {
+			b.WriteString(up)
+		} else {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+// initialisms are entc/gen's (golint's and a few more).
+var initialisms = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`ACL API ASCII AWS CPU CSS DNS EOF GB GUID HCL HTML HTTP HTTPS ID IP JSON KB
+		LHS MAC MB QPS RAM RHS RPC SLA SMTP SQL SSH SSO TCP TLS TTL UDP UI UID URI URL UTF8 UUID VM XML XMPP XSRF XSS`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // classify maps any error a resolver returns to a stable code, a client-safe
 // message and the input field at fault. It is the one place where errors get codes.

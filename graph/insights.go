@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
+	relay "github.com/opsgraph/opsgraph/relay"
 
 	"github.com/opsgraph/opsgraph/apperr"
 	"github.com/opsgraph/opsgraph/authz"
@@ -269,7 +269,7 @@ func (r *Resolver) rfm(ctx context.Context, orgID int, asOf *string) (*model.RFM
 
 func cursorString(offset int) string {
 	var b bytes.Buffer
-	entgql.Cursor[int]{ID: offset}.MarshalGQL(&b)
+	relay.Cursor[int]{ID: offset}.MarshalGQL(&b)
 	return strings.Trim(b.String(), `"`)
 }
 
@@ -283,7 +283,7 @@ func (r *Resolver) rfmBuyers(ctx context.Context, orgID int, segment model.RFMSe
 	}
 	start := 0
 	if after != nil {
-		var c entgql.Cursor[int]
+		var c relay.Cursor[int]
 		if err := c.UnmarshalGQL(*after); err != nil || c.ID < 0 {
 			return nil, apperr.Input("after", "is not a cursor of this connection")
 		}
@@ -301,7 +301,7 @@ func (r *Resolver) rfmBuyers(ctx context.Context, orgID int, segment model.RFMSe
 	}
 	stores := map[int]*ent.Store{}
 	end := min(start+n, len(in))
-	conn := &model.RFMBuyerConnection{TotalCount: len(in), PageInfo: &entgql.PageInfo[int]{}}
+	conn := &model.RFMBuyerConnection{TotalCount: len(in), PageInfo: &relay.PageInfo[int]{}}
 	var ids []int
 	for i := start; i < end; i++ {
 		ids = append(ids, in[i].StoreID)
@@ -324,8 +324,8 @@ func (r *Resolver) rfmBuyers(ctx context.Context, orgID int, segment model.RFMSe
 	conn.PageInfo.HasNextPage = end < len(in)
 	conn.PageInfo.HasPreviousPage = start > 0
 	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &entgql.Cursor[int]{ID: start}
-		conn.PageInfo.EndCursor = &entgql.Cursor[int]{ID: end - 1}
+		conn.PageInfo.StartCursor = &relay.Cursor[int]{ID: start}
+		conn.PageInfo.EndCursor = &relay.Cursor[int]{ID: end - 1}
 	}
 	return conn, nil
 }

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // AlertRule is one of an organization's alert rules (预警阈值); defaults are
@@ -45,8 +45,8 @@ func (AlertRule) Indexes() []ent.Index {
 func (AlertRule) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("An alert rule of an organization (预警规则)."),
-		entgql.RelayConnection(),
-		entgql.QueryField("alertRules"),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		gqlann.RelayConnection(),
+		gqlann.QueryField("alertRules"),
+		gqlann.Mutations(gqlann.MutationCreate(), gqlann.MutationUpdate()),
 	}
 }

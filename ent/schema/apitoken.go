@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // APIToken is a long-lived token for scripts and integrations, scoped to one
@@ -23,15 +23,15 @@ func (APIToken) Mixin() []ent.Mixin {
 func (APIToken) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(80).Comment("What the token is for.").
-			Annotations(entgql.OrderField("NAME")),
+			Annotations(gqlann.OrderField("NAME")),
 		field.String("prefix").Immutable().MaxLen(16).
 			Comment("The first characters of the token, to recognise it (the rest is never shown again)."),
-		field.Bytes("token_hash").Sensitive().Unique().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bytes("token_hash").Sensitive().Unique().Immutable().Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.String("role").NotEmpty().MaxLen(64).Immutable().Comment("The role the token acts with."),
 		field.Int("created_by_id").Immutable().Comment("Who created the token."),
 		field.Int("store_id").Optional().Nillable().Immutable().
 			Comment("The one store the token may act on (a mall's token); null: every store of its organization.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.Time("expires_at").Optional().Nillable().Immutable().Comment("When the token stops working; null: never."),
 		field.Time("last_used_at").Optional().Nillable().Comment("When the token was last used."),
 		field.Time("revoked_at").Optional().Nillable().Comment("When the token was revoked."),
@@ -53,9 +53,9 @@ func (APIToken) Indexes() []ent.Index { return []ent.Index{index.Fields("created
 func (APIToken) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A long-lived API token for scripts, scoped to one organization and role. Its secret is never returned after creation."),
-		entgql.RelayConnection(),
-		entgql.QueryField("apiTokens"),
-		entgql.MultiOrder(),
-		entgql.Type("APIToken"),
+		gqlann.RelayConnection(),
+		gqlann.QueryField("apiTokens"),
+		gqlann.MultiOrder(),
+		gqlann.Type("APIToken"),
 	}
 }

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // AuditEvent records a mutation or a refused attempt: who, where, what, when, from where.
@@ -15,14 +15,14 @@ type AuditEvent struct{ ent.Schema }
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").Immutable().Comment("When it happened.").
-			Annotations(entgql.OrderField("CREATED_AT")),
+			Annotations(gqlann.OrderField("CREATED_AT")),
 		field.Int("actor_id").Optional().Immutable().Comment("The user who acted (none for anonymous attempts).").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.String("actor_email").Optional().Immutable().MaxLen(254).Comment("The actor's email at the time."),
 		field.Int("organization_id").Optional().Immutable().Comment("The organization acted in, when known.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.String("action").Immutable().MaxLen(80).Comment("The GraphQL mutation or operation, e.g. updateStore.").
-			Annotations(entgql.OrderField("ACTION")),
+			Annotations(gqlann.OrderField("ACTION")),
 		field.String("object_kind").Optional().Immutable().MaxLen(40).Comment("Kind of object: store, content, campaign …"),
 		field.String("object_id").Optional().Immutable().MaxLen(40).Comment("Id of the object acted on."),
 		field.Bool("success").Immutable().Comment("False for refused or failed attempts."),
@@ -31,7 +31,7 @@ func (AuditEvent) Fields() []ent.Field {
 		field.String("request_id").Optional().Immutable().MaxLen(64).Comment("Request id, to match server logs."),
 		field.JSON("summary", map[string]any{}).Optional().Immutable().
 			Comment("The input with passwords, tokens and secrets redacted.").
-			Annotations(entgql.Type("Map")),
+			Annotations(gqlann.Type("Map")),
 	}
 }
 
@@ -44,9 +44,9 @@ func (AuditEvent) Indexes() []ent.Index {
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("An audit record of a mutation or a refused attempt."),
-		entgql.RelayConnection(),
-		entgql.QueryField("auditEvents"),
-		entgql.MultiOrder(),
+		gqlann.RelayConnection(),
+		gqlann.QueryField("auditEvents"),
+		gqlann.MultiOrder(),
 	}
 }
 

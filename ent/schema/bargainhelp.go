@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -28,9 +28,9 @@ func (BargainHelp) Fields() []ent.Field {
 		buyerRefField("helper_ref", "The helper, a pseudonymous id."),
 		field.Int("seq").Positive().Immutable().Comment("1 for the first help, n for the n-th."),
 		field.Int64("cut").GoType(schematype.Money(0)).Immutable().Comment("How much this help took off.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("price_after").GoType(schematype.Money(0)).Immutable().Comment("The price after this help.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		idempotencyKeyField(),
 	}
 }
@@ -54,7 +54,7 @@ func (BargainHelp) Indexes() []ent.Index {
 
 // Annotations of BargainHelp.
 func (BargainHelp) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), schema.Comment("One friend's cut in a 砍价 session.")}
+	return []schema.Annotation{gqlann.RelayConnection(), schema.Comment("One friend's cut in a 砍价 session.")}
 }
 
 // Hooks of BargainHelp.

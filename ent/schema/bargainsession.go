@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -29,25 +29,25 @@ func (BargainSession) Fields() []ent.Field {
 		field.Int("sku_id").Immutable().Comment("The SKU bargained for."),
 		buyerRefField("initiator_ref", "The buyer who started the session, a pseudonymous id."),
 		field.Int64("seed").Immutable().Comment("Seed of the cut sequence; never exposed (it predicts the cuts).").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Int64("start_price").GoType(schematype.Money(0)).Immutable().Comment("The SKU's price when the session started.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("floor_price").GoType(schematype.Money(0)).Immutable().Comment("The lowest price the session can reach.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("current_price").GoType(schematype.Money(0)).Comment("The price after the cuts so far.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int("helpers_needed").Positive().Immutable().Comment("The helper who reaches the floor (the campaign's maxHelpers)."),
 		field.Int("helpers_count").NonNegative().Default(0).Comment("Helps so far."),
 		field.String("buy_rule").Immutable().Comment("FLOOR_ONLY or ANY_PRICE: when the initiator may buy."),
 		field.Time("expires_at").Immutable().Comment("When the session stops taking helps and purchases.").
-			Annotations(entgql.OrderField("EXPIRES_AT")),
+			Annotations(gqlann.OrderField("EXPIRES_AT")),
 		field.Enum("state").Values("ACTIVE", "REACHED", "PURCHASED", "EXPIRED").Default("ACTIVE").
 			Comment("ACTIVE → REACHED (the floor) → PURCHASED; ACTIVE or REACHED → EXPIRED at expiry.").
-			Annotations(entgql.OrderField("STATE")),
+			Annotations(gqlann.OrderField("STATE")),
 		field.Int64("purchased_price").GoType(schematype.Money(0)).Optional().Comment("The price bought at.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.String("purchase_key").Optional().MaxLen(64).Comment("The idempotencyKey of the purchase.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		idempotencyKeyField(),
 	}
 }

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // BuyerQuota counts what one buyer holds of a per-user limit (a 秒杀 slot's
@@ -33,5 +33,5 @@ func (BuyerQuota) Indexes() []ent.Index {
 
 // Annotations of BuyerQuota.
 func (BuyerQuota) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }

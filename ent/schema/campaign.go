@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -24,36 +24,36 @@ func (Campaign) Mixin() []ent.Mixin {
 func (Campaign) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store running the campaign."),
-		field.String("name").NotEmpty().MaxLen(120).Comment("Campaign name.").Annotations(entgql.OrderField("NAME")),
+		field.String("name").NotEmpty().MaxLen(120).Comment("Campaign name.").Annotations(gqlann.OrderField("NAME")),
 		field.Enum("kind").Values("TIME_LIMITED_DISCOUNT", "FULL_REDUCTION", "GROUP_BUY", "BARGAIN", "FLASH_SALE",
 			"COUPON", "MEMBER_DAY", "NEW_CUSTOMER", "REFERRAL").
 			Comment("TIME_LIMITED_DISCOUNT (限时折扣), FULL_REDUCTION (满减), GROUP_BUY (拼团), BARGAIN (砍价), FLASH_SALE (秒杀), COUPON, MEMBER_DAY (会员日), NEW_CUSTOMER (新客首单), REFERRAL (邀新阶梯).").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(gqlann.OrderField("KIND")),
 		field.Enum("status").Values("DRAFT", "SCHEDULED", "WARM_UP", "LIVE", "ENCORE", "ENDED", "PAUSED", "CANCELLED").Default("DRAFT").
 			Comment("Lifecycle state: DRAFT → SCHEDULED → WARM_UP → LIVE → ENCORE → ENDED, plus PAUSED and CANCELLED. Never set directly: changed by the verbs (scheduleCampaign, launchCampaign, pauseCampaign, resumeCampaign, cancelCampaign) and by the clock.").
-			Annotations(entgql.OrderField("STATUS"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.Time("starts_at").Comment("Start of the campaign.").Annotations(entgql.OrderField("STARTS_AT")),
-		field.Time("ends_at").Comment("End of the campaign.").Annotations(entgql.OrderField("ENDS_AT")),
+			Annotations(gqlann.OrderField("STATUS"), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
+		field.Time("starts_at").Comment("Start of the campaign.").Annotations(gqlann.OrderField("STARTS_AT")),
+		field.Time("ends_at").Comment("End of the campaign.").Annotations(gqlann.OrderField("ENDS_AT")),
 		field.JSON("phases", []schematype.CampaignPhase{}).Optional().
 			Comment("Big-promotion phases: WARM_UP (预热, 7–10 days), PEAK (爆发), ENCORE (返场, 48 h)."),
 		field.Int64("budget").GoType(schematype.Money(0)).Default(0).Comment("Budget.").
-			Annotations(entgql.OrderField("BUDGET"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.OrderField("BUDGET"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("spend").GoType(schematype.Money(0)).Default(0).
 			Comment("Spend last recorded by the budget check (discounts given in attributed orders plus KOL fees); the API computes spend live.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Int64("discount_given").GoType(schematype.Money(0)).Default(0).
 			Comment("Discounts given in attributed orders, last recorded by the budget check; the API computes discountGiven live.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Strings("platform_promotion_ids").Optional().
 			Comment("The platform's promotion (activity) ids of this campaign: orders carrying one are attributed to it first."),
 		field.Strings("platform_coupon_ids").Optional().
 			Comment("The platform's coupon (batch) ids of this campaign: orders redeeming one are attributed to it first."),
 		field.Int64("discount_reserved").GoType(schematype.Money(0)).Default(0).
 			Comment("Discounts held by mall orders awaiting payment: counted against the budget, moved to discountGiven when paid, released when cancelled; recorded, not set.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput, gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		field.Time("budget_alerted_at").Optional().Nillable().
 			Comment("When spend first reached 90 % of the budget and an alert was raised.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput, gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		field.Bool("exclusive").Default(true).
 			Comment("Exclusive (the default): combines with no other campaign of its layer (item / order) on the same goods, and may not overlap another campaign of its kind in the store. Stackable: combines with the other stackable campaigns of its layer."),
 		field.Enum("threshold_basis").Values("AFTER_ITEM_DISCOUNTS", "LIST_PRICE").Default("AFTER_ITEM_DISCOUNTS").
@@ -72,7 +72,7 @@ func (Campaign) Edges() []ent.Edge {
 		edge.To("products", Product.Type).Comment("Products the campaign covers; with no products and no SKUs it covers the whole store."),
 		edge.To("skus", SKU.Type).Comment("SKUs the campaign covers; with no products and no SKUs it covers the whole store."),
 		edge.From("collaborations", Collaboration.Type).Ref("campaign").Comment("KOL collaborations in this campaign.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // CasbinRule is one casbin policy line (p or g), in the same shape as
@@ -28,7 +28,7 @@ func (CasbinRule) Indexes() []ent.Index {
 
 // Annotations of CasbinRule.
 func (CasbinRule) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // Policy of CasbinRule.

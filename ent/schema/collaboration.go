@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -29,13 +29,13 @@ func (Collaboration) Fields() []ent.Field {
 		field.Text("brief").Optional().MaxLen(5000).Comment("The brief given to the partner."),
 		field.Strings("deliverables").Optional().Comment("What the partner delivers, e.g. 1 短视频, 2 图文."),
 		field.Enum("status").Values("PROPOSED", "CONFIRMED", "IN_PROGRESS", "DELIVERED", "PAID", "CANCELLED").
-			Default("PROPOSED").Comment("Progress of the collaboration.").Annotations(entgql.OrderField("STATUS")),
+			Default("PROPOSED").Comment("Progress of the collaboration.").Annotations(gqlann.OrderField("STATUS")),
 		field.Int64("fee").GoType(schematype.Money(0)).Default(0).Comment("Fixed fee (坑位费).").
-			Annotations(entgql.OrderField("FEE"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.OrderField("FEE"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Float("commission_rate").Min(0).Max(0.9).Default(0).Comment("CPS commission as a fraction of attributed GMV."),
 		field.Int64("attributed_gmv").GoType(schematype.Money(0)).Default(0).
 			Comment("GMV the partner or platform reported; not exposed: the API computes attributedGmv from the orders carrying the tracking code.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.String("tracking_code").Optional().MaxLen(64).
 			Comment("Tracking code of the partner's links, or their 抖店 author_id: paid orders carrying it are attributed to this collaboration."),
 	}

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -22,39 +22,39 @@ func (Content) Mixin() []ent.Mixin {
 
 // Fields of Content.
 func (Content) Fields() []ent.Field {
-	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	noInput := gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store that publishes it."),
 		field.Int("author_id").Optional().Immutable().Comment("Who wrote it.").Annotations(noInput),
-		field.String("title").NotEmpty().MaxLen(200).Comment("Headline.").Annotations(entgql.OrderField("TITLE")),
+		field.String("title").NotEmpty().MaxLen(200).Comment("Headline.").Annotations(gqlann.OrderField("TITLE")),
 		field.Text("body").Optional().MaxLen(20000).Comment("Text of the post or script."),
 		field.Enum("kind").Values("ARTICLE", "SHORT_VIDEO", "LIVE", "TOPIC").
 			Comment("ARTICLE (图文), SHORT_VIDEO (短视频), LIVE (直播), TOPIC (话题).").
-			Annotations(entgql.OrderField("KIND")),
+			Annotations(gqlann.OrderField("KIND")),
 		field.String("theme").Optional().MaxLen(80).Comment("Theme or column, e.g. 新品种草, 教程, 节日热点."),
 		field.Enum("status").Values("DRAFT", "IN_REVIEW", "APPROVED", "REJECTED", "SCHEDULED", "DUE", "PUBLISHED", "ARCHIVED").
 			Default("DRAFT").
 			Comment("Workflow state (content.Machine). DUE: its time came and its store's plugin cannot post it, so the author posts it by hand and records the URL with markContentPosted.").
-			Annotations(entgql.OrderField("STATUS"), noInput),
+			Annotations(gqlann.OrderField("STATUS"), noInput),
 		field.Time("scheduled_at").Optional().Nillable().Comment("When it is planned to go out (内容日历).").
-			Annotations(entgql.OrderField("SCHEDULED_AT")),
+			Annotations(gqlann.OrderField("SCHEDULED_AT")),
 		field.Time("published_at").Optional().Nillable().Comment("When it went out.").
-			Annotations(entgql.OrderField("PUBLISHED_AT"), noInput),
+			Annotations(gqlann.OrderField("PUBLISHED_AT"), noInput),
 		field.Strings("tags").Optional().Comment("Hashtags and topics."),
 		field.JSON("variants", []schematype.ContentVariant{}).Optional().
 			Comment("Format variants (多格式适配) with alt text (无障碍文字描述)."),
 		field.String("review_note").Optional().MaxLen(2000).Comment("The reviewer's note (法务审核意见).").Annotations(noInput),
-		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput, entgql.Type("ID")),
+		field.Int("reviewer_id").Optional().Comment("Who approved or rejected it.").Annotations(noInput, gqlann.Type("ID")),
 		field.String("external_post_id").Optional().MaxLen(128).Comment("The platform's post id once published.").Annotations(noInput),
 		field.String("post_url").Optional().MaxLen(500).Comment("The post's URL once published (recorded by markContentPosted for hand posts).").Annotations(noInput),
 		field.Int("product_id").Optional().Comment("The product it promotes; its category and registration decide the compliance category rules.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.Time("hot_topic_started_at").Optional().Nillable().
 			Comment("For hot-topic content (热点): when the topic started. It must be published within 24 hours of this."),
-		field.Int("experiment_id").Optional().Comment("The A/B experiment this content is a variant of.").Annotations(entgql.Type("ID")),
+		field.Int("experiment_id").Optional().Comment("The A/B experiment this content is a variant of.").Annotations(gqlann.Type("ID")),
 		field.String("experiment_variant").Optional().MaxLen(40).Comment("The variant's label in its experiment, e.g. A or B."),
-		field.Time("overdue_alerted_at").Optional().Nillable().Comment("When the overdue alert was raised.").Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Time("sla_alerted_at").Optional().Nillable().Comment("When the hot-topic SLA alert was raised.").Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("overdue_alerted_at").Optional().Nillable().Comment("When the overdue alert was raised.").Annotations(gqlann.Skip(gqlann.SkipAll)),
+		field.Time("sla_alerted_at").Optional().Nillable().Comment("When the hot-topic SLA alert was raised.").Annotations(gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 
@@ -63,15 +63,15 @@ func (Content) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store that publishes it."),
 		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Comment("Who wrote it.").
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.To("product", Product.Type).Field("product_id").Unique().Comment("The product it promotes.").
 			Annotations(entsql.OnDelete(entsql.SetNull)),
 		edge.To("experiment", Experiment.Type).Field("experiment_id").Unique().Comment("The A/B experiment this content is a variant of.").
 			Annotations(entsql.OnDelete(entsql.SetNull)),
 		edge.From("engagement", EngagementMetric.Type).Ref("content").Comment("Daily engagement numbers.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("collaborations", Collaboration.Type).Ref("content").Comment("KOL collaborations on this content.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 

@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // CouponBatch is the issue of a COUPON campaign: created from its rule on the
@@ -32,5 +32,5 @@ func (CouponBatch) Indexes() []ent.Index { return []ent.Index{index.Fields("stor
 
 // Annotations of CouponBatch.
 func (CouponBatch) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }

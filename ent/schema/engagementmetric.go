@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // EngagementMetric is one day of a piece of content's engagement.
@@ -26,7 +26,7 @@ func (EngagementMetric) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("content_id").Immutable().Comment("The content."),
 		field.String("day").Immutable().Match(dayPattern).Comment("Day (YYYY-MM-DD) in the store's time zone.").
-			Annotations(entgql.OrderField("DAY")),
+			Annotations(gqlann.OrderField("DAY")),
 		count("views", "Views (曝光/浏览)."),
 		count("likes", "Likes (点赞)."),
 		count("comments", "Comments (评论)."),
@@ -52,7 +52,7 @@ func (EngagementMetric) Indexes() []ent.Index {
 func (EngagementMetric) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("One day of a piece of content's engagement: views, likes, comments, shares, saves."),
-		entgql.RelayConnection(),
+		gqlann.RelayConnection(),
 	}
 }
 

@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // Experiment is an A/B test over two or more content variants.
@@ -21,7 +21,7 @@ func (Experiment) Mixin() []ent.Mixin {
 func (Experiment) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store running it."),
-		field.String("name").NotEmpty().MaxLen(120).Comment("What is tested.").Annotations(entgql.OrderField("NAME")),
+		field.String("name").NotEmpty().MaxLen(120).Comment("What is tested.").Annotations(gqlann.OrderField("NAME")),
 		field.Enum("dimension").Values("TITLE", "COVER", "POSTING_TIME").Comment("What differs between the variants: TITLE, COVER or POSTING_TIME."),
 		field.Float("confidence").Min(0.5).Max(0.999).Default(0.95).
 			Comment("Confidence level of the winner test (0.95 = significance 5%)."),
@@ -34,7 +34,7 @@ func (Experiment) Edges() []ent.Edge {
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().
 			Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store running it."),
 		edge.From("variants", Content.Type).Ref("experiment").Comment("The content variants.").
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 

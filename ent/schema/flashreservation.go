@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // FlashReservation holds units of a 秒杀 slot for one buyer until they order
@@ -21,13 +21,13 @@ func (FlashReservation) Mixin() []ent.Mixin {
 func (FlashReservation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store of the campaign.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.Int("campaign_id").Immutable().Comment("The FLASH_SALE campaign.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.Int("slot_id").Immutable().Comment("The slot's stock record (internal).").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Int("slot_index").Immutable().Comment("Index of the slot in the campaign's rules."),
-		field.Int("sku_id").Immutable().Comment("The SKU reserved.").Annotations(entgql.Type("ID")),
+		field.Int("sku_id").Immutable().Comment("The SKU reserved.").Annotations(gqlann.Type("ID")),
 		field.String("buyer_ref").Immutable().NotEmpty().MaxLen(128).
 			Comment("Pseudonymous buyer reference (never personal data)."),
 		field.Int("quantity").Immutable().Positive().Comment("Units held."),
@@ -35,7 +35,7 @@ func (FlashReservation) Fields() []ent.Field {
 			Comment("HELD until ordered or expired; ORDERED while its order awaits payment; PAID; RELEASED when its order was cancelled or refunded; EXPIRED when unpaid past expiresAt."),
 		field.Time("expires_at").Comment("When an unpaid reservation expires and returns its units."),
 		field.Int("order_id").Optional().Nillable().Comment("The mall order that uses it.").
-			Annotations(entgql.Type("ID")),
+			Annotations(gqlann.Type("ID")),
 		field.String("idempotency_key").Immutable().NotEmpty().MaxLen(64).
 			Comment("The client's key: a repeat with the same key returns this reservation."),
 	}
@@ -54,6 +54,6 @@ func (FlashReservation) Indexes() []ent.Index {
 func (FlashReservation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A 秒杀 reservation: units of a slot held for one buyer of the mall until paid or expired."),
-		entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+		gqlann.Skip(gqlann.SkipWhereInput, gqlann.SkipOrderField, gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput),
 	}
 }

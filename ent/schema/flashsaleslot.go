@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // FlashSaleSlot is the live stock of one 秒杀 slot of a campaign: created from
@@ -37,5 +37,5 @@ func (FlashSaleSlot) Indexes() []ent.Index {
 
 // Annotations of FlashSaleSlot.
 func (FlashSaleSlot) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -29,10 +29,10 @@ func (GroupBuyMember) Fields() []ent.Field {
 		buyerRefField("buyer_ref", "The buyer, a pseudonymous id."),
 		field.Bool("leader").Default(false).Immutable().Comment("The team's leader (团长)."),
 		field.Int64("price_paid").GoType(schematype.Money(0)).Immutable().Comment("Paid up front.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("refund_due").GoType(schematype.Money(0)).Default(0).
 			Comment("Owed back: all of it when the team failed, the ladder difference when it formed.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Enum("state").Values("WAITING", "FORMED", "REFUND_DUE").Default("WAITING").
 			Comment("WAITING while the team is open; FORMED; REFUND_DUE when the team failed (marked for refund)."),
 		idempotencyKeyField(),
@@ -57,7 +57,7 @@ func (GroupBuyMember) Indexes() []ent.Index {
 
 // Annotations of GroupBuyMember.
 func (GroupBuyMember) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), schema.Comment("A buyer in a 拼团 team.")}
+	return []schema.Annotation{gqlann.RelayConnection(), schema.Comment("A buyer in a 拼团 team.")}
 }
 
 // Hooks of GroupBuyMember.

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -31,18 +31,18 @@ func (GroupBuyTeam) Fields() []ent.Field {
 		field.Int("size").Positive().Immutable().Comment("Members needed to form (the largest tier for a ladder team)."),
 		field.Bool("ladder").Default(false).Immutable().Comment("阶梯团: the shallowest tier is paid up front and the difference refunded after forming."),
 		field.Int64("list_price").GoType(schematype.Money(0)).Immutable().Comment("The SKU's price when the team opened.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("member_price").GoType(schematype.Money(0)).Immutable().Comment("What members pay up front.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("leader_price").GoType(schematype.Money(0)).Immutable().Comment("What the leader pays up front (团长 price).").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int("member_count").NonNegative().Default(1).Comment("Real members, the leader included.").
-			Annotations(entgql.OrderField("MEMBER_COUNT")),
+			Annotations(gqlann.OrderField("MEMBER_COUNT")),
 		field.Time("expires_at").Immutable().Comment("When an open team stops taking members and is settled.").
-			Annotations(entgql.OrderField("EXPIRES_AT")),
+			Annotations(gqlann.OrderField("EXPIRES_AT")),
 		field.Enum("state").Values("OPEN", "FORMED", "FAILED").Default("OPEN").
 			Comment("OPEN → FORMED (full, or at expiry by ladder tier or virtual fill) or OPEN → FAILED (members marked for refund).").
-			Annotations(entgql.OrderField("STATE")),
+			Annotations(gqlann.OrderField("STATE")),
 		field.Int("tier_size").Optional().Comment("The tier (team size) whose price applies once formed; 0 while open or failed."),
 		field.Bool("virtual_filled").Default(false).Comment("Formed by 模拟成团 (virtual fill): kept for audit."),
 		field.Int("virtual_members").NonNegative().Default(0).Comment("Members the virtual fill added."),

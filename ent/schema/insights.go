@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -45,7 +45,7 @@ func (SalesDay) Indexes() []ent.Index {
 
 // Annotations of SalesDay.
 func (SalesDay) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // SalesPeriod is the rollup of a store's orders per calendar period (day,
@@ -86,7 +86,7 @@ func (SalesPeriod) Indexes() []ent.Index {
 
 // Annotations of SalesPeriod.
 func (SalesPeriod) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // SKUSalesDay is the daily rollup of a SKU's paid units and amount.
@@ -116,7 +116,7 @@ func (SKUSalesDay) Indexes() []ent.Index {
 
 // Annotations of SKUSalesDay.
 func (SKUSalesDay) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // InsightTarget is an organization's own target for a month or quarter
@@ -145,7 +145,7 @@ func (InsightTarget) Indexes() []ent.Index {
 
 // Annotations of InsightTarget.
 func (InsightTarget) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // InsightSetting holds an organization's analysis settings (RFM thresholds).
@@ -170,5 +170,5 @@ func (InsightSetting) Indexes() []ent.Index {
 
 // Annotations of InsightSetting.
 func (InsightSetting) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }

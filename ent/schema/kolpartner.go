@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // KOLPartner is an influencer (KOL / KOC / 达人) an organization works with.
@@ -19,16 +19,16 @@ func (KOLPartner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMi
 func (KOLPartner) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("platform").Values("TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER").
-			Comment("Where the partner publishes.").Annotations(entgql.OrderField("PLATFORM")),
+			Comment("Where the partner publishes.").Annotations(gqlann.OrderField("PLATFORM")),
 		field.String("handle").NotEmpty().MaxLen(80).Comment("Account handle on the platform.").
-			Annotations(entgql.OrderField("HANDLE")),
+			Annotations(gqlann.OrderField("HANDLE")),
 		field.String("display_name").Optional().MaxLen(80).Comment("Display name."),
 		field.Enum("tier").Values("HEAD", "MID", "TAIL", "KOC").
-			Comment("HEAD (头部), MID (腰部), TAIL (尾部) or KOC.").Annotations(entgql.OrderField("TIER")),
+			Comment("HEAD (头部), MID (腰部), TAIL (尾部) or KOC.").Annotations(gqlann.OrderField("TIER")),
 		field.Int64("followers").NonNegative().Default(0).Comment("Follower count.").
-			Annotations(entgql.OrderField("FOLLOWERS")),
+			Annotations(gqlann.OrderField("FOLLOWERS")),
 		field.Float("engagement_rate").Min(0).Max(1).Default(0).
-			Comment("Engagement rate as a fraction (0.035 = 3.5%).").Annotations(entgql.OrderField("ENGAGEMENT_RATE")),
+			Comment("Engagement rate as a fraction (0.035 = 3.5%).").Annotations(gqlann.OrderField("ENGAGEMENT_RATE")),
 		field.Float("cps_commission_rate").Min(0).Max(0.9).Default(0).
 			Comment("CPS commission as a fraction of GMV (0.2 = 20%)."),
 		field.String("contact").Optional().MaxLen(200).Comment("How to reach the partner or their agency."),
@@ -41,9 +41,9 @@ func (KOLPartner) Fields() []ent.Field {
 func (KOLPartner) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("collaborations", Collaboration.Type).Ref("kol_partner").Comment("Collaborations with this partner.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("settlements", KOLSettlement.Type).Ref("kol_partner").Comment("Monthly CPS settlement statements of this partner.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -26,18 +26,18 @@ func (KOLSettlement) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("kol_partner_id").Immutable().Comment("The partner settled with."),
 		field.String("month").Immutable().Match(monthPattern).Comment("The month settled, YYYY-MM (Asia/Shanghai).").
-			Annotations(entgql.OrderField("MONTH")),
+			Annotations(gqlann.OrderField("MONTH")),
 		field.Enum("status").Values("DRAFT", "CONFIRMED", "PAID").Default("DRAFT").
 			Comment("DRAFT (recomputed by generateKOLSettlement) → CONFIRMED (lines frozen) → PAID.").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(gqlann.OrderField("STATUS")),
 		field.JSON("lines", []schematype.SettlementLine{}).
 			Comment("One line per collaboration of the partner with attributed orders or a fee in the month."),
 		field.Int64("commission").GoType(schematype.Money(0)).Default(0).
-			Comment("Sum of the lines' CPS commissions.").Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Comment("Sum of the lines' CPS commissions.").Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("fees").GoType(schematype.Money(0)).Default(0).
-			Comment("Sum of the lines' fixed fees (坑位费).").Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Comment("Sum of the lines' fixed fees (坑位费).").Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("total").GoType(schematype.Money(0)).Default(0).
-			Comment("Amount due: commission + fees.").Annotations(entgql.OrderField("TOTAL"), entgql.Skip(entgql.SkipWhereInput)),
+			Comment("Amount due: commission + fees.").Annotations(gqlann.OrderField("TOTAL"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Time("generated_at").Comment("When the lines were last computed."),
 		field.Int("confirmed_by_id").Optional().Nillable().Comment("The user who confirmed it."),
 		field.Time("confirmed_at").Optional().Nillable().Comment("When it was confirmed."),
@@ -63,9 +63,9 @@ func (KOLSettlement) Indexes() []ent.Index {
 func (KOLSettlement) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A KOL partner's monthly CPS settlement statement (结算单): commission on the attributed paid orders net of refunds, plus fees; DRAFT → CONFIRMED → PAID."),
-		entgql.QueryField("kolSettlements"),
-		entgql.RelayConnection(),
-		entgql.MultiOrder(),
+		gqlann.QueryField("kolSettlements"),
+		gqlann.RelayConnection(),
+		gqlann.MultiOrder(),
 	}
 }
 

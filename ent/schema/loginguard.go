@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // LoginThrottle counts recent failed logins per account or client address. It
@@ -24,7 +24,7 @@ func (LoginThrottle) Fields() []ent.Field {
 
 // Annotations of LoginThrottle.
 func (LoginThrottle) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // KnownAddress is a client address a user has signed in from before; a login
@@ -48,7 +48,7 @@ func (KnownAddress) Indexes() []ent.Index {
 
 // Annotations of KnownAddress.
 func (KnownAddress) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // Policy of LoginThrottle.

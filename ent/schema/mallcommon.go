@@ -3,10 +3,10 @@ package schema
 import (
 	"regexp"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // buyerRefPattern is a pseudonymous buyer id (a hashed openid, a mall user
@@ -23,16 +23,16 @@ func buyerRefField(name, comment string) ent.Field {
 func idempotencyKeyField() ent.Field {
 	return field.String("idempotency_key").NotEmpty().MaxLen(64).Immutable().
 		Comment("The idempotencyKey of the mall call that created the record.").
-		Annotations(entgql.Skip(entgql.SkipAll))
+		Annotations(gqlann.Skip(gqlann.SkipAll))
 }
 
 // mallEntity is the GraphQL shape of a mall record: an operator connection
 // with filters, no generated mutations (the mall verbs create and change them).
 func mallEntity(query, comment string) []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(query),
-		entgql.RelayConnection(),
-		entgql.MultiOrder(),
+		gqlann.QueryField(query),
+		gqlann.RelayConnection(),
+		gqlann.MultiOrder(),
 		schema.Comment(comment),
 	}
 }

@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // Membership grants a user a role in one organization.
@@ -22,7 +22,7 @@ func (Membership) Fields() []ent.Field {
 		field.Int("organization_id").Immutable().Comment("The organization the role applies to."),
 		field.String("role").NotEmpty().MaxLen(64).
 			Comment("Role name: owner, admin, operator, content_editor, reviewer, analyst, customer_service, viewer, integrator, or a custom role.").
-			Annotations(entgql.OrderField("ROLE")),
+			Annotations(gqlann.OrderField("ROLE")),
 	}
 }
 
@@ -47,7 +47,7 @@ func (Membership) Indexes() []ent.Index {
 func (Membership) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A user's role in one organization. A role on an agency also applies to its client brands."),
-		entgql.RelayConnection(),
+		gqlann.RelayConnection(),
 	}
 }
 

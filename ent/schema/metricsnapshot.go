@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -29,7 +29,7 @@ func (MetricSnapshot) Fields() []ent.Field {
 		field.Int("store_id").Immutable().Comment("The store."),
 		field.String("day").Immutable().Match(dayPattern).
 			Comment("Business day (YYYY-MM-DD) in the store's time zone.").
-			Annotations(entgql.OrderField("DAY")),
+			Annotations(gqlann.OrderField("DAY")),
 		count("visitors", "Unique visitors (访客数)."),
 		count("page_views", "Page views (浏览量)."),
 		count("add_to_cart", "Add-to-cart actions (加购)."),
@@ -37,14 +37,14 @@ func (MetricSnapshot) Fields() []ent.Field {
 		count("paid_orders", "Orders paid (支付笔数)."),
 		count("paying_buyers", "Distinct paying buyers as the platform reports them (支付买家数)."),
 		field.Int64("gmv").GoType(schematype.Money(0)).Default(0).Comment("Gross merchandise value.").
-			Annotations(entgql.OrderField("GMV"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.OrderField("GMV"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("refunds").GoType(schematype.Money(0)).Default(0).Comment("Refunded amount.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.String("source").Default("MANUAL").MaxLen(40).NotEmpty().
 			Comment("Where these numbers came from: DEMO (demo data), MANUAL (entered or imported), or the platform plugin that synced them (taobao, douyin, xiaohongshu …). A sync never overwrites a day whose numbers came from another source."),
 		field.JSON("traffic_sources", map[string]int64{}).Optional().
 			Comment("Visitors by traffic source (流量来源): NATURAL_SEARCH, PAID, CONTENT, SOCIAL, PRIVATE_DOMAIN, OTHER.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 
@@ -64,8 +64,8 @@ func (MetricSnapshot) Indexes() []ent.Index {
 func (MetricSnapshot) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("One business day of a store's numbers: traffic, funnel, GMV, refunds and traffic sources."),
-		entgql.RelayConnection(),
-		entgql.MultiOrder(),
+		gqlann.RelayConnection(),
+		gqlann.MultiOrder(),
 	}
 }
 

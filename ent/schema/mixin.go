@@ -4,13 +4,13 @@ import (
 	"regexp"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/privacy"
 )
@@ -23,10 +23,10 @@ func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").Default(time.Now).Immutable().
 			Comment("When the record was created.").
-			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.OrderField("CREATED_AT"), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
 			Comment("When the record was last changed.").
-			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.OrderField("UPDATED_AT"), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 
@@ -62,7 +62,7 @@ func (m TenantMixin) Fields() []ent.Field {
 	f := field.Int("organization_id").Immutable().
 		Comment("The organization (tenant) that owns this record.")
 	if m.Derived {
-		f = f.Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
+		f = f.Annotations(gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput))
 	}
 	return []ent.Field{f}
 }
@@ -73,7 +73,7 @@ func (m TenantMixin) Edges() []ent.Edge {
 		Unique().Required().Immutable().
 		Comment("The organization (tenant) that owns this record.")
 	if m.Derived {
-		e = e.Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
+		e = e.Annotations(gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput))
 	}
 	return []ent.Edge{e}
 }
@@ -87,10 +87,10 @@ func (TenantMixin) Indexes() []ent.Index {
 // a Relay connection query field and create/update mutation inputs.
 func gqlEntity(query string) []schema.Annotation {
 	return []schema.Annotation{
-		entgql.QueryField(query),
-		entgql.RelayConnection(),
-		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
-		entgql.MultiOrder(),
+		gqlann.QueryField(query),
+		gqlann.RelayConnection(),
+		gqlann.Mutations(gqlann.MutationCreate(), gqlann.MutationUpdate()),
+		gqlann.MultiOrder(),
 	}
 }
 

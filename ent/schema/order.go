@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -28,18 +28,18 @@ func (Order) Fields() []ent.Field {
 			Comment("The platform it came from; MINI_PROGRAM: the brand's own mini-program mall (placeMallOrder)."),
 		field.String("external_id").NotEmpty().MaxLen(64).Immutable().Comment("The platform's order id (tid / shop_order_id)."),
 		field.Enum("status").Values("PENDING_PAYMENT", "PAID", "SHIPPED", "COMPLETED", "CANCELLED", "REFUNDED").
-			Comment("Normalized order state.").Annotations(entgql.OrderField("STATUS")),
+			Comment("Normalized order state.").Annotations(gqlann.OrderField("STATUS")),
 		field.Int64("total").GoType(schematype.Money(0)).Comment("Order total.").
-			Annotations(entgql.OrderField("TOTAL"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.OrderField("TOTAL"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("paid").GoType(schematype.Money(0)).Default(0).Comment("Amount paid.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.String("idempotency_key").Optional().Nillable().Immutable().MaxLen(64).
 			Comment("The mall's key of placeMallOrder: a repeat returns this order.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.String("buyer_ref").Optional().MaxLen(128).Comment("Pseudonymous buyer reference (never personal data)."),
 		field.Enum("traffic_source").Values("NATURAL_SEARCH", "PAID", "CONTENT", "SOCIAL", "PRIVATE_DOMAIN", "OTHER").
 			Default("OTHER").Comment("Where the buyer came from (流量来源)."),
-		field.Time("ordered_at").Comment("When the order was placed.").Annotations(entgql.OrderField("ORDERED_AT")),
+		field.Time("ordered_at").Comment("When the order was placed.").Annotations(gqlann.OrderField("ORDERED_AT")),
 		field.Time("paid_at").Optional().Nillable().Comment("When it was paid."),
 		field.String("tracking_code").Optional().MaxLen(64).
 			Comment("KOL tracking code of the link the buyer came through: attributes the order to a collaboration."),
@@ -51,7 +51,7 @@ func (Order) Fields() []ent.Field {
 			Comment("The platform's coupon (batch) ids redeemed on the order: attribute the order to the campaign carrying one of them."),
 		field.Int64("discount").GoType(schematype.Money(0)).Default(0).
 			Comment("The seller-funded discount on the order (优惠金额, platform subsidies excluded; for mall orders the sum of its lines' discount shares): counted as spend of the campaign the order is attributed to.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 	}
 }
 
@@ -60,7 +60,7 @@ func (Order) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store it was placed in."),
 		edge.From("lines", OrderLine.Type).Ref("order").Comment("Order lines.").
-			Annotations(entgql.RelayConnection()),
+			Annotations(gqlann.RelayConnection()),
 	}
 }
 
@@ -82,9 +82,9 @@ func (Order) Indexes() []ent.Index {
 func (Order) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("An order (订单) synced from a platform. Read-only through the API: platforms are the source of truth."),
-		entgql.QueryField("orders"),
-		entgql.RelayConnection(),
-		entgql.MultiOrder(),
+		gqlann.QueryField("orders"),
+		gqlann.RelayConnection(),
+		gqlann.MultiOrder(),
 	}
 }
 

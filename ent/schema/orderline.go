@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -29,9 +29,9 @@ func (OrderLine) Fields() []ent.Field {
 		field.String("title").NotEmpty().MaxLen(200).Comment("Product title at the time of the order."),
 		field.Int("quantity").Positive().Comment("Units."),
 		field.Int64("unit_price").GoType(schematype.Money(0)).Comment("Price per unit.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Int64("total").GoType(schematype.Money(0)).Comment("Line total.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 		field.JSON("discount_shares", []schematype.OrderLineShare{}).Optional().
 			Comment("Each campaign's part of the line's discount (mall orders): refunds, commission and points use these figures."),
 	}
@@ -54,7 +54,7 @@ func (OrderLine) Indexes() []ent.Index {
 func (OrderLine) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("One line of an order."),
-		entgql.RelayConnection(),
+		gqlann.RelayConnection(),
 	}
 }
 

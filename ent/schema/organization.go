@@ -1,11 +1,11 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -22,7 +22,7 @@ func (Organization) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(120).
 			Comment("Display name of the organization.").
-			Annotations(entgql.OrderField("NAME")),
+			Annotations(gqlann.OrderField("NAME")),
 		field.Enum("kind").Values("BRAND", "AGENCY").Default("BRAND").
 			Comment("BRAND runs its own stores; AGENCY (代运营) manages client brands."),
 		field.Int("parent_id").Optional().Immutable().
@@ -31,7 +31,7 @@ func (Organization) Fields() []ent.Field {
 			Comment("Brand positioning and content style guide (品牌定位 / 内容风格指南)."),
 		field.JSON("compliance_overrides", []schematype.ComplianceOverride{}).Optional().
 			Comment("The organization's compliance terms: added terms and relaxed built-in ones (set by owners and reviewers).").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 
@@ -40,21 +40,21 @@ func (Organization) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("clients", Organization.Type).
 			Comment("Client brands managed by this agency.").
-			Annotations(entgql.RelayConnection()).
+			Annotations(gqlann.RelayConnection()).
 			From("parent").Field("parent_id").Unique().Immutable().
 			Comment("The agency managing this brand."),
 		edge.From("stores", Store.Type).Ref("organization").
 			Comment("Stores owned by this organization.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("kol_partners", KOLPartner.Type).Ref("organization").
 			Comment("KOL / KOC partners this organization works with.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("suppliers", Supplier.Type).Ref("organization").
 			Comment("Suppliers of this organization.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("memberships", Membership.Type).Ref("organization").
 			Comment("Who belongs to this organization and with which role.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 
@@ -62,9 +62,9 @@ func (Organization) Edges() []ent.Edge {
 func (Organization) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A tenant: a brand, or an agency (代运营) whose client brands are child organizations."),
-		entgql.QueryField("organizations"),
-		entgql.RelayConnection(),
-		entgql.MultiOrder(),
+		gqlann.QueryField("organizations"),
+		gqlann.RelayConnection(),
+		gqlann.MultiOrder(),
 	}
 }
 

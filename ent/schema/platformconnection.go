@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // PlatformConnection links a store to a platform plugin. Credentials and tokens
@@ -21,7 +21,7 @@ func (PlatformConnection) Mixin() []ent.Mixin {
 // Fields of PlatformConnection.
 func (PlatformConnection) Fields() []ent.Field {
 	secret := func(name string) ent.Field {
-		return field.Bytes(name).Sensitive().Optional().Annotations(entgql.Skip(entgql.SkipAll))
+		return field.Bytes(name).Sensitive().Optional().Annotations(gqlann.Skip(gqlann.SkipAll))
 	}
 	return []ent.Field{
 		field.Int("store_id").Unique().Immutable().Comment("The connected store."),
@@ -34,7 +34,7 @@ func (PlatformConnection) Fields() []ent.Field {
 		secret("access_token"),
 		secret("refresh_token"),
 		field.Time("token_expires_at").Optional().Nillable().Comment("When the access token expires."),
-		field.JSON("cursors", map[string]string{}).Optional().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.JSON("cursors", map[string]string{}).Optional().Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Enum("status").Values("CONNECTED", "ERROR", "DISCONNECTED", "REAUTHORIZE_NEEDED").Default("CONNECTED").
 			Comment("Connection state. REAUTHORIZE_NEEDED: the platform refused to renew the authorization; the seller must connect the store again (connectStore with a new authorization)."),
 		field.Time("last_synced_at").Optional().Nillable().Comment("When a sync last completed."),

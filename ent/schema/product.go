@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -25,22 +25,22 @@ func (Product) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("store_id").Immutable().Comment("The store listing it."),
 		field.Int("supplier_id").Optional().Comment("Who supplies it."),
-		field.String("title").NotEmpty().MaxLen(200).Comment("Product title.").Annotations(entgql.OrderField("TITLE")),
+		field.String("title").NotEmpty().MaxLen(200).Comment("Product title.").Annotations(gqlann.OrderField("TITLE")),
 		field.String("external_id").Optional().MaxLen(64).Comment("The platform's product id (num_iid / product_id), for synced products."),
 		field.Enum("status").Values("ON_SALE", "OFF_SALE", "DELETED").Default("ON_SALE").
-			Comment("Listing state.").Annotations(entgql.OrderField("STATUS")),
+			Comment("Listing state.").Annotations(gqlann.OrderField("STATUS")),
 		field.Enum("portfolio_role").Values("CORE", "POTENTIAL", "TEST", "CLEARANCE").Default("TEST").
 			Comment("Role in the 4321 strategy: CORE (40%, 爆款), POTENTIAL (30%), TEST (20%), CLEARANCE (10%).").
-			Annotations(entgql.OrderField("PORTFOLIO_ROLE")),
+			Annotations(gqlann.OrderField("PORTFOLIO_ROLE")),
 		field.Int64("price").GoType(schematype.Money(0)).Comment("List price.").
-			Annotations(entgql.OrderField("PRICE"), entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.OrderField("PRICE"), gqlann.Skip(gqlann.SkipWhereInput)),
 		field.Enum("category").Values("GENERAL", "COSMETICS", "FOOD").Default("GENERAL").
 			Comment("Regulatory category for compliance checks: GENERAL, COSMETICS (化妆品) or FOOD (食品)."),
 		field.Enum("registration_type").Values("NONE", "COSMETIC_FILED", "COSMETIC_SPECIAL", "HEALTH_FOOD").Default("NONE").
 			Comment("Registration: COSMETIC_FILED (普通化妆品 备案, 妆字号), COSMETIC_SPECIAL (特殊化妆品 注册, 特字号: 美白/祛斑/防晒/防脱/染烫), HEALTH_FOOD (保健食品, 蓝帽子), NONE."),
 		field.String("registration_number").Optional().MaxLen(80).Comment("The registration or filing number (备案号/注册证号/批准文号)."),
 		field.Int64("cost").GoType(schematype.Money(0)).Default(0).Comment("Unit cost from the supplier.").
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(gqlann.Skip(gqlann.SkipWhereInput)),
 	}
 }
 
@@ -50,9 +50,9 @@ func (Product) Edges() []ent.Edge {
 		edge.To("store", Store.Type).Field("store_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The store listing it."),
 		edge.To("supplier", Supplier.Type).Field("supplier_id").Unique().Comment("Who supplies it."),
 		edge.From("skus", SKU.Type).Ref("product").Comment("Sellable variants.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 		edge.From("campaigns", Campaign.Type).Ref("products").Comment("Campaigns targeting this product.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // Session is a signed-in browser or console session. Only the SHA-256 of the
@@ -41,7 +41,7 @@ func (Session) Indexes() []ent.Index { return []ent.Index{index.Fields("user_id"
 
 // Annotations of Session.
 func (Session) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }
 
 // Policy of Session.

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -25,12 +25,12 @@ func (SKU) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("product_id").Immutable().Comment("The product."),
 		field.String("name").NotEmpty().MaxLen(200).Comment("Variant properties, e.g. 颜色:红色;尺码:M.").
-			Annotations(entgql.OrderField("NAME")),
+			Annotations(gqlann.OrderField("NAME")),
 		field.String("external_id").Optional().MaxLen(64).Comment("The platform's SKU id."),
 		field.String("code").Optional().MaxLen(64).Comment("Merchant SKU code."),
 		field.Int64("price").GoType(schematype.Money(0)).Comment("Price.").
-			Annotations(entgql.OrderField("PRICE"), entgql.Skip(entgql.SkipWhereInput)),
-		field.Int("stock").NonNegative().Default(0).Comment("Units in stock.").Annotations(entgql.OrderField("STOCK")),
+			Annotations(gqlann.OrderField("PRICE"), gqlann.Skip(gqlann.SkipWhereInput)),
+		field.Int("stock").NonNegative().Default(0).Comment("Units in stock.").Annotations(gqlann.OrderField("STOCK")),
 		field.Int("stock_warning").NonNegative().Default(10).Comment("Stock level that raises a warning (库存预警)."),
 		field.String("barcode").Optional().MaxLen(64).Comment("EAN / UPC barcode."),
 	}
@@ -41,7 +41,7 @@ func (SKU) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("product", Product.Type).Field("product_id").Unique().Required().Immutable().Annotations(entsql.OnDelete(entsql.Cascade)).Comment("The product."),
 		edge.From("campaigns", Campaign.Type).Ref("skus").Comment("Campaigns targeting this SKU.").
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Skip(gqlann.SkipAll)),
 	}
 }
 
@@ -60,7 +60,7 @@ func (SKU) Indexes() []ent.Index {
 // Annotations of SKU.
 func (SKU) Annotations() []schema.Annotation {
 	return append(gqlEntity("skus"), entsql.Annotation{Table: "skus"},
-		entgql.Type("SKU"),
+		gqlann.Type("SKU"),
 		schema.Comment("A sellable variant (SKU) of a product, with price and stock."))
 }
 

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -23,17 +23,17 @@ func (Store) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(120).
 			Comment("Store name as shown on the platform.").
-			Annotations(entgql.OrderField("NAME")),
+			Annotations(gqlann.OrderField("NAME")),
 		field.Enum("platform").Values("TAOBAO", "TMALL", "DOUYIN", "XIAOHONGSHU", "OTHER").
 			Comment("The platform the store runs on.").
-			Annotations(entgql.OrderField("PLATFORM")),
+			Annotations(gqlann.OrderField("PLATFORM")),
 		field.String("external_shop_id").Optional().MaxLen(64).
 			Comment("The platform's shop id, once connected."),
 		field.Enum("certification").Values("NONE", "REAL_NAME", "BLUE_V", "ENTERPRISE").Default("NONE").
 			Comment("Certification status: NONE, REAL_NAME (实名认证), BLUE_V (蓝V), ENTERPRISE."),
 		field.Float("dsr_score").Optional().Min(0).Max(5).
 			Comment("Detailed seller rating (DSR), 0 to 5.").
-			Annotations(entgql.OrderField("DSR_SCORE")),
+			Annotations(gqlann.OrderField("DSR_SCORE")),
 		field.Text("introduction").Optional().MaxLen(2000).Comment("Store introduction (简介)."),
 		field.String("business_hours").Optional().MaxLen(200).Comment("Customer service hours (营业时间)."),
 		field.Text("shipping_policy").Optional().MaxLen(2000).Comment("Shipping notes (物流说明)."),
@@ -53,23 +53,23 @@ func (Store) Fields() []ent.Field {
 
 // Edges of Store.
 func (Store) Edges() []ent.Edge {
-	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	noInput := gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)
 	return []ent.Edge{
 		edge.From("contents", Content.Type).Ref("store").Comment("Content published through this store.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 		edge.From("campaigns", Campaign.Type).Ref("store").Comment("Campaigns run in this store.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 		edge.From("products", Product.Type).Ref("store").Comment("Products listed in this store.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 		edge.From("orders", Order.Type).Ref("store").Comment("Orders synced from the platform.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 		edge.From("metrics", MetricSnapshot.Type).Ref("store").Comment("Daily metric snapshots.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 		edge.To("connection", PlatformConnection.Type).Unique().
 			Comment("The store's platform connection, if connected (never includes secrets).").
 			Annotations(noInput, entsql.OnDelete(entsql.Cascade)),
 		edge.From("sync_jobs", SyncJob.Type).Ref("store").Comment("Sync jobs of this store, newest first when ordered by CREATED_AT.").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(gqlann.RelayConnection(), noInput),
 	}
 }
 

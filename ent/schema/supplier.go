@@ -1,12 +1,12 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 )
 
 // Supplier is a supplier (供应商) of products.
@@ -21,7 +21,7 @@ func (Supplier) Fields() []ent.Field {
 		return field.Float(name).Optional().Min(0).Max(5).Comment(comment)
 	}
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(120).Comment("Company name.").Annotations(entgql.OrderField("NAME")),
+		field.String("name").NotEmpty().MaxLen(120).Comment("Company name.").Annotations(gqlann.OrderField("NAME")),
 		field.String("contact_name").Optional().MaxLen(80).Comment("Contact person."),
 		field.String("contact_phone").Optional().MaxLen(40).Comment("Contact phone."),
 		field.String("contact_email").Optional().MaxLen(254).Comment("Contact email."),
@@ -31,7 +31,7 @@ func (Supplier) Fields() []ent.Field {
 		score("price_score", "Assessment: price competitiveness, 0–5."),
 		field.Bool("exclusive_launch").Default(false).Comment("Offers exclusive launches (独家首发)."),
 		field.Int("lead_time_days").NonNegative().Max(365).Default(0).Comment("Lead time in days.").
-			Annotations(entgql.OrderField("LEAD_TIME_DAYS")),
+			Annotations(gqlann.OrderField("LEAD_TIME_DAYS")),
 		field.Text("notes").Optional().MaxLen(5000).Comment("Free notes."),
 	}
 }
@@ -40,7 +40,7 @@ func (Supplier) Fields() []ent.Field {
 func (Supplier) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("products", Product.Type).Ref("supplier").Comment("Products from this supplier.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(gqlann.RelayConnection(), gqlann.Skip(gqlann.SkipMutationCreateInput, gqlann.SkipMutationUpdateInput)),
 	}
 }
 

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/opsgraph/opsgraph/ent/schema/gqlann"
 
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 )
@@ -27,7 +27,7 @@ func (SyncJob) Fields() []ent.Field {
 		field.Strings("what").Comment("What to sync: PRODUCTS, ORDERS, METRICS."),
 		field.Enum("status").Values("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED").Default("QUEUED").
 			Comment("QUEUED until a server picks it up; FAILED carries the reason in error; CANCELED by cancelSyncJob.").
-			Annotations(entgql.OrderField("STATUS")),
+			Annotations(gqlann.OrderField("STATUS")),
 		field.String("phase").Default("").MaxLen(40).Comment("What it is doing now: PRODUCTS, ORDERS or METRICS."),
 		field.Int("done").NonNegative().Default(0).Comment("Items synced so far in the current phase."),
 		field.Int("total").Default(-1).Comment("Items expected in the current phase (never below done), -1 when the platform does not say."),
@@ -37,22 +37,22 @@ func (SyncJob) Fields() []ent.Field {
 			Comment("Every phase of the job in the order they run, each with its state and its own done/total."),
 		field.String("error").Optional().MaxLen(1000).Comment("Why the job failed."),
 		field.Int("requested_by_id").Optional().Immutable().Comment("Who asked for the sync.").
-			Annotations(entgql.Type("ID")),
-		field.String("claimed_by").Optional().MaxLen(100).Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Time("heartbeat_at").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(gqlann.Type("ID")),
+		field.String("claimed_by").Optional().MaxLen(100).Annotations(gqlann.Skip(gqlann.SkipAll)),
+		field.Time("heartbeat_at").Optional().Nillable().Annotations(gqlann.Skip(gqlann.SkipAll)),
 		// The lease: the replica in claimed_by owns the job until lease_until and
 		// renews it on a heartbeat. lease_token is the fencing token, raised on
 		// every claim; every write of the job and its pages names it, so an owner
 		// whose lease was taken over writes nothing.
-		field.Int64("lease_token").Default(0).Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Time("lease_until").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int64("lease_token").Default(0).Annotations(gqlann.Skip(gqlann.SkipAll)),
+		field.Time("lease_until").Optional().Nillable().Annotations(gqlann.Skip(gqlann.SkipAll)),
 		// active_key is "<store>|<what>" while the job is QUEUED or RUNNING and
 		// NULL once it ended: its unique index makes "one active job per (store,
 		// what)" race-free across replicas.
-		field.String("active_key").Optional().Nillable().Unique().MaxLen(100).Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("active_key").Optional().Nillable().Unique().MaxLen(100).Annotations(gqlann.Skip(gqlann.SkipAll)),
 		// running_store is the store id while RUNNING: its unique index lets one
 		// job of a store run at a time (they share the store's resume cursors).
-		field.Int("running_store").Optional().Nillable().Unique().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("running_store").Optional().Nillable().Unique().Annotations(gqlann.Skip(gqlann.SkipAll)),
 		field.Time("started_at").Optional().Nillable().Comment("When a server started it."),
 		field.Time("finished_at").Optional().Nillable().Comment("When it ended."),
 	}
@@ -78,8 +78,8 @@ func (SyncJob) Hooks() []ent.Hook { return []ent.Hook{inheritOrg("store_id", sto
 func (SyncJob) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A long platform operation (store sync) with its progress; watch it with the syncJobUpdated subscription."),
-		entgql.RelayConnection(),
-		entgql.QueryField("syncJobs"),
-		entgql.MultiOrder(),
+		gqlann.RelayConnection(),
+		gqlann.QueryField("syncJobs"),
+		gqlann.MultiOrder(),
 	}
 }

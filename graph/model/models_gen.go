@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
+	"github.com/opsgraph/opsgraph/relay"
 	"github.com/opsgraph/opsgraph/webhook"
 )
 
@@ -638,7 +638,7 @@ type RFMBuyerConnection struct {
 	// The buyers.
 	Edges []*RFMBuyerEdge `json:"edges"`
 	// Paging information.
-	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+	PageInfo *relay.PageInfo[int] `json:"pageInfo"`
 	// Buyers in the segment.
 	TotalCount int `json:"totalCount"`
 }
