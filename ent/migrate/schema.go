@@ -1755,9 +1755,9 @@ var (
 				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4]},
 			},
 			{
-				Name:    "salesday_store_id_buyer_day_paid_orders_paid_amount",
+				Name:    "salesday_store_id_buyer_day_paid_orders_paid_amount_source_placed_orders",
 				Unique:  false,
-				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2], SalesDaysColumns[6], SalesDaysColumns[7]},
+				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2], SalesDaysColumns[6], SalesDaysColumns[7], SalesDaysColumns[4], SalesDaysColumns[5]},
 			},
 		},
 	}

@@ -37,9 +37,10 @@ func (SalesDay) Fields() []ent.Field {
 func (SalesDay) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("store_id", "day", "buyer", "source").Unique(),
-		// Covers the buyer-level reads (returning-buyer probes, RFM, cohorts):
-		// they are answered from the index alone (decision 0205).
-		index.Fields("store_id", "buyer", "day", "paid_orders", "paid_amount"),
+		// Covers the buyer-level reads (returning-buyer probes, RFM, cohorts,
+		// and the touched buyers' rows the period rollup reads on every sync
+		// page): they are answered from the index alone (decisions 0205, 0250).
+		index.Fields("store_id", "buyer", "day", "paid_orders", "paid_amount", "source", "placed_orders"),
 	}
 }
 

@@ -6,13 +6,8 @@ import (
 	"fmt"
 	"slices"
 
-	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
-	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/insights"
 )
 
@@ -41,18 +36,33 @@ type BuyerDay struct {
 	Placed, Paid int64
 }
 
-// dayInfo is a day with the starts of its periods.
+// dayInfo is a day with its periods.
 type dayInfo struct {
-	date   insights.Date
-	starts [4]string        // per PeriodKinds
-	froms  [4]insights.Date // the same, parsed
+	date insights.Date
+	pids [4]int32 // per PeriodKinds, an index into calendar.periods
 }
 
-// calendar memoizes day → periods (a page touches few days).
-type calendar map[string]*dayInfo
+// calPeriod is one calendar period a delta touches.
+type calPeriod struct {
+	kind  insights.Granularity
+	start string
+	from  insights.Date
+}
 
-func (cal calendar) day(day string) (*dayInfo, error) {
-	if x, ok := cal[day]; ok {
+// calendar memoizes day → periods (a page touches few days), numbering the
+// periods so that the per-buyer counting compares integers.
+type calendar struct {
+	days    map[string]*dayInfo
+	periods []calPeriod
+	ids     map[calPeriod]int32
+}
+
+func newCalendar() *calendar {
+	return &calendar{days: map[string]*dayInfo{}, ids: map[calPeriod]int32{}}
+}
+
+func (cal *calendar) day(day string) (*dayInfo, error) {
+	if x, ok := cal.days[day]; ok {
 		return x, nil
 	}
 	d, err := insights.ParseDate(day)
@@ -62,34 +72,60 @@ func (cal calendar) day(day string) (*dayInfo, error) {
 	x := &dayInfo{date: d}
 	for i, k := range PeriodKinds {
 		p, _ := insights.PeriodOf(k, d)
-		x.starts[i], x.froms[i] = p.From.String(), p.From
+		cp := calPeriod{kind: k, start: p.From.String(), from: p.From}
+		id, ok := cal.ids[cp]
+		if !ok {
+			id = int32(len(cal.periods))
+			cal.periods = append(cal.periods, cp)
+			cal.ids[cp] = id
+		}
+		x.pids[i] = id
 	}
-	cal[day] = x
+	cal.days[day] = x
 	return x, nil
 }
+
+// accKey is a period (calendar index) and a source (counter index, 0 = all).
+type accKey struct{ pid, src int32 }
 
 // counter adds buyers' contributions to the distinct-buyer counts; its
 // scratch space is reused from buyer to buyer.
 type counter struct {
-	cal      calendar
+	cal      *calendar
+	srcs     map[string]int32
+	names    []string
 	accs     []buyerAcc
 	paidDays []insights.Date
+	counts   map[accKey]periodVals
+}
+
+func newCounter(cal *calendar) *counter {
+	return &counter{cal: cal, srcs: map[string]int32{AllSources: 0}, names: []string{AllSources}, counts: map[accKey]periodVals{}}
 }
 
 type buyerAcc struct {
-	key          periodKey
-	from         insights.Date
+	key          accKey
 	placed, paid bool
 	paidOrders   int64
 }
 
-func (c *counter) acc(key periodKey, from insights.Date) *buyerAcc {
+func (c *counter) source(s string) int32 {
+	if id, ok := c.srcs[s]; ok {
+		return id
+	}
+	id := int32(len(c.names))
+	c.names = append(c.names, s)
+	c.srcs[s] = id
+	return id
+}
+
+func (c *counter) acc(key accKey) *buyerAcc {
 	for i := range c.accs {
 		if c.accs[i].key == key {
 			return &c.accs[i]
 		}
 	}
-	c.accs = append(c.accs, buyerAcc{key: key, from: from})
+	c.accs = append(c.accs, buyerAcc{key: key})
 	return &c.accs[len(c.accs)-1]
 }
 
@@ -98,7 +134,7 @@ func (c *counter) acc(key periodKey, from insights.Date) *buyerAcc {
 // 1 or 0 for paying, ordering, repeat and returning, per period and source
 // (AllSources included). Returning: paying in the period and paid on a day of
 // the ReturningWindowDays before it, from any source.
-func (c *counter) add(rows []BuyerDay, sign int64, out map[periodKey]periodVals) error {
+func (c *counter) add(rows []BuyerDay, sign int64) error {
 	c.accs, c.paidDays = c.accs[:0], c.paidDays[:0]
 	for _, r := range rows {
 		if r.Placed <= 0 && r.Paid <= 0 {
@@ -111,9 +147,10 @@ func (c *counter) add(rows []BuyerDay, sign int64, out map[periodKey]periodVals)
 		if r.Paid > 0 {
 			c.paidDays = append(c.paidDays, x.date)
 		}
-		for k, kind := range PeriodKinds {
-			for _, src := range [2]string{AllSources, r.Source} {
-				a := c.acc(periodKey{kind, x.starts[k], src}, x.froms[k])
+		src := c.source(r.Source)
+		for _, pid := range x.pids {
+			for _, s := range [2]int32{0, src} {
+				a := c.acc(accKey{pid, s})
 				a.placed = a.placed || r.Placed > 0
 				if r.Paid > 0 {
 					a.paid = true
@@ -132,31 +169,46 @@ func (c *counter) add(rows []BuyerDay, sign int64, out map[periodKey]periodVals)
 			if a.paidOrders >= 2 {
 				v.repeat = sign
 			}
-			since := a.from.AddDays(-insights.ReturningWindowDays)
+			from := c.cal.periods[a.key.pid].from
+			since := from.AddDays(-insights.ReturningWindowDays)
 			for _, d := range c.paidDays {
-				if !d.Before(since) && d.Before(a.from) {
+				if !d.Before(since) && d.Before(from) {
 					v.returning = sign
 					break
 				}
 			}
 		}
 		if v != (periodVals{}) {
-			o := out[a.key]
+			o := c.counts[a.key]
 			o.paying += v.paying
 			o.ordering += v.ordering
 			o.repeat += v.repeat
 			o.returning += v.returning
-			out[a.key] = o
+			c.counts[a.key] = o
 		}
 	}
 	return nil
 }
 
+// flush adds the counts to out.
+func (c *counter) flush(out map[periodKey]periodVals) {
+	for k, v := range c.counts {
+		p := c.cal.periods[k.pid]
+		pk := periodKey{p.kind, p.start, c.names[k.src]}
+		o := out[pk]
+		o.paying += v.paying
+		o.ordering += v.ordering
+		o.repeat += v.repeat
+		o.returning += v.returning
+		out[pk] = o
+	}
+}
+
 // periodDelta is what the delta d changes in the store's SalesPeriod rows:
 // its sums, and the change of the touched buyers' counts between their rows
 // before (read here, unless the store's rollups were just emptied) and after.
-func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]periodVals, error) {
-	cal := calendar{}
+func (d *Delta) periodDelta(ctx context.Context, c *ent.Client, dia string) (map[periodKey]periodVals, error) {
+	cal := newCalendar()
 	out := map[periodKey]periodVals{}
 	add := func(k periodKey, v periodVals) {
 		o := out[k]
@@ -182,9 +234,10 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 			return nil, err
 		}
 		sums := periodVals{placed: v.placed, paid: v.paid, amount: v.amount, refunded: v.refunded, refund: v.refund}
-		for i, kind := range PeriodKinds {
-			add(periodKey{kind, x.starts[i], AllSources}, sums)
-			add(periodKey{kind, x.starts[i], k.source}, sums)
+		for _, pid := range x.pids {
+			p := cal.periods[pid]
+			add(periodKey{p.kind, p.start, AllSources}, sums)
+			add(periodKey{p.kind, p.start, k.source}, sums)
 		}
 		if after[k.buyer] == nil {
 			after[k.buyer] = map[bk]*BuyerDay{}
@@ -201,40 +254,21 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 	slices.Sort(buyers)
 	before := map[string][]BuyerDay{}
 	if !d.fresh {
-		// The difference is taken against this transaction's view of the
-		// buyers' rows: on PostgreSQL, lock the store row so that two writers
-		// of one store's orders take turns (SQLite serializes writers already).
-		_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
-			if s.Dialect() == dialect.Postgres {
-				s.ForUpdate()
-			}
-		}).IDs(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("lock store: %w", err)
-		}
-		for i := 0; i < len(buyers); i += chunk {
-			var rs []struct {
-				Buyer        string `json:"buyer"`
-				Day          string `json:"day"`
-				Source       string `json:"source"`
-				PlacedOrders int64  `json:"placed_orders"`
-				PaidOrders   int64  `json:"paid_orders"`
-			}
-			err := c.SalesDay.Query().Where(salesday.StoreID(d.st.ID), salesday.BuyerIn(buyers[i:min(i+chunk, len(buyers))]...)).
-				Select(salesday.FieldBuyer, salesday.FieldDay, salesday.FieldSource, salesday.FieldPlacedOrders, salesday.FieldPaidOrders).
-				Scan(ctx, &rs)
+		// The caller locked the store (lockStore): this is the transaction's
+		// view of the touched buyers' rows, read from the buyer index alone.
+		for i := 0; i < len(buyers); i += upsertRows {
+			err := buyerDays(ctx, c, dia, d.st.ID, buyers[i:min(i+upsertRows, len(buyers))], func(buyer string, r BuyerDay) {
+				before[buyer] = append(before[buyer], r)
+				a := after[buyer]
+				if x, ok := a[bk{r.Day, r.Source}]; ok {
+					x.Placed += r.Placed
+					x.Paid += r.Paid
+				} else {
+					a[bk{r.Day, r.Source}] = &r
+				}
+			})
 			if err != nil {
 				return nil, fmt.Errorf("buyer days: %w", err)
-			}
-			for _, r := range rs {
-				before[r.Buyer] = append(before[r.Buyer], BuyerDay{Day: r.Day, Source: r.Source, Placed: r.PlacedOrders, Paid: r.PaidOrders})
-				a := after[r.Buyer]
-				if x, ok := a[bk{r.Day, r.Source}]; ok {
-					x.Placed += r.PlacedOrders
-					x.Paid += r.PaidOrders
-				} else {
-					a[bk{r.Day, r.Source}] = &BuyerDay{Day: r.Day, Source: r.Source, Placed: r.PlacedOrders, Paid: r.PaidOrders}
-				}
 			}
 		}
 	}
@@ -244,26 +278,27 @@ func (d *Delta) periodDelta(ctx context.Context, c *ent.Client) (map[periodKey]p
 			x.Paid += v.paid
 		}
 	}
-	cnt := &counter{cal: cal}
+	cnt := newCounter(cal)
 	var rows []BuyerDay
 	for _, b := range buyers {
-		if err := cnt.add(before[b], -1, out); err != nil {
+		if err := cnt.add(before[b], -1); err != nil {
 			return nil, err
 		}
 		rows = rows[:0]
 		for _, x := range after[b] {
 			rows = append(rows, *x)
 		}
-		if err := cnt.add(rows, 1, out); err != nil {
+		if err := cnt.add(rows, 1); err != nil {
 			return nil, err
 		}
 	}
+	cnt.flush(out)
 	return out, nil
 }
 
 // writePeriods adds the period changes to the SalesPeriod rows, in key order
 // (concurrent writers lock rows in the same order).
-func (d *Delta) writePeriods(ctx context.Context, c *ent.Client, pd map[periodKey]periodVals) error {
+func (d *Delta) writePeriods(ctx context.Context, c *ent.Client, dia string, pd map[periodKey]periodVals) error {
 	keys := make([]periodKey, 0, len(pd))
 	for k, v := range pd {
 		if v != (periodVals{}) {
@@ -273,26 +308,20 @@ func (d *Delta) writePeriods(ctx context.Context, c *ent.Client, pd map[periodKe
 	slices.SortFunc(keys, func(a, b periodKey) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.start, b.start), cmp.Compare(a.source, b.source))
 	})
-	for i := 0; i < len(keys); i += chunk {
-		rows := make([]*ent.SalesPeriodCreate, 0, min(chunk, len(keys)-i))
-		for _, k := range keys[i:min(i+chunk, len(keys))] {
-			v := pd[k]
-			rows = append(rows, c.SalesPeriod.Create().SetOrganizationID(d.st.OrganizationID).SetStoreID(d.st.ID).
-				SetKind(string(k.kind)).SetStart(k.start).SetSource(k.source).
-				SetPlacedOrders(v.placed).SetPaidOrders(v.paid).SetPaidAmount(v.amount).
-				SetRefundedOrders(v.refunded).SetRefundAmount(v.refund).
-				SetPayingBuyers(v.paying).SetOrderingBuyers(v.ordering).SetRepeatBuyers(v.repeat).SetReturningBuyers(v.returning))
-		}
-		err := c.SalesPeriod.CreateBulk(rows...).
-			OnConflict(entsql.ConflictColumns(salesperiod.FieldStoreID, salesperiod.FieldKind, salesperiod.FieldStart, salesperiod.FieldSource),
-				entsql.ResolveWith(addExcluded(salesperiod.Table, salesperiod.FieldPlacedOrders, salesperiod.FieldPaidOrders,
-					salesperiod.FieldPaidAmount, salesperiod.FieldRefundedOrders, salesperiod.FieldRefundAmount,
-					salesperiod.FieldPayingBuyers, salesperiod.FieldOrderingBuyers, salesperiod.FieldRepeatBuyers,
-					salesperiod.FieldReturningBuyers))).
-			Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("period rollup: %w", err)
-		}
+	u := newUpsert(salesperiod.Table, []string{salesperiod.FieldStoreID, salesperiod.FieldKind, salesperiod.FieldStart, salesperiod.FieldSource},
+		col{salesperiod.FieldKind, colText}, col{salesperiod.FieldStart, colText}, col{salesperiod.FieldSource, colText},
+		col{salesperiod.FieldPlacedOrders, colSum}, col{salesperiod.FieldPaidOrders, colSum}, col{salesperiod.FieldPaidAmount, colSum},
+		col{salesperiod.FieldRefundedOrders, colSum}, col{salesperiod.FieldRefundAmount, colSum},
+		col{salesperiod.FieldPayingBuyers, colSum}, col{salesperiod.FieldOrderingBuyers, colSum},
+		col{salesperiod.FieldRepeatBuyers, colSum}, col{salesperiod.FieldReturningBuyers, colSum})
+	texts := make([]string, 3)
+	for _, k := range keys {
+		v := pd[k]
+		texts[0], texts[1], texts[2] = string(k.kind), k.start, k.source
+		u.add(texts, v.placed, v.paid, v.amount, v.refunded, v.refund, v.paying, v.ordering, v.repeat, v.returning)
+	}
+	if err := u.exec(ctx, c, dia, d.st.OrganizationID, d.st.ID); err != nil {
+		return fmt.Errorf("period rollup: %w", err)
 	}
 	return nil
 }

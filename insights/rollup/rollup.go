@@ -5,10 +5,14 @@
 package rollup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/opsgraph/opsgraph/ent"
@@ -16,6 +20,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
+	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/insights"
 )
 
@@ -136,65 +141,75 @@ func Apply(ctx context.Context, c *ent.Client, st *ent.Store, before, after Stat
 	return d.Write(ctx, c)
 }
 
-// chunk bounds the rows of one multi-row upsert (PostgreSQL allows 65535
-// parameters; a SalesDay row has 10).
-const chunk = 1000
-
 // Write adds the delta to the rollup rows (insert, or add to the existing row):
 // SalesDay and SKUSalesDay, and the SalesPeriod rows of the calendar periods
 // holding the delta's days, whose buyer counts change by what the delta
 // changes for the touched buyers (their SalesDay rows are read first).
 func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
-	pd, err := d.periodDelta(ctx, c)
+	dia, err := d.lockStore(ctx, c)
 	if err != nil {
 		return err
 	}
-	var rows []*ent.SalesDayCreate
+	pd, err := d.periodDelta(ctx, c, dia)
+	if err != nil {
+		return err
+	}
+	days := newUpsert(salesday.Table, []string{salesday.FieldStoreID, salesday.FieldDay, salesday.FieldBuyer, salesday.FieldSource},
+		col{salesday.FieldDay, colText}, col{salesday.FieldBuyer, colText}, col{salesday.FieldSource, colText},
+		col{salesday.FieldPlacedOrders, colSum}, col{salesday.FieldPaidOrders, colSum}, col{salesday.FieldPaidAmount, colSum},
+		col{salesday.FieldRefundedOrders, colSum}, col{salesday.FieldRefundAmount, colSum})
+	// In key order: neighbouring rows of the day index are written together.
+	keys := make([]dayKey, 0, len(d.days))
 	for k, v := range d.days {
-		if v == (dayVals{}) {
-			continue
-		}
-		rows = append(rows, c.SalesDay.Create().SetOrganizationID(d.st.OrganizationID).SetStoreID(d.st.ID).
-			SetDay(k.day).SetBuyer(k.buyer).SetSource(k.source).SetPlacedOrders(v.placed).SetPaidOrders(v.paid).
-			SetPaidAmount(v.amount).SetRefundedOrders(v.refunded).SetRefundAmount(v.refund))
-	}
-	for i := 0; i < len(rows); i += chunk {
-		err := c.SalesDay.CreateBulk(rows[i:min(i+chunk, len(rows))]...).
-			OnConflict(entsql.ConflictColumns(salesday.FieldStoreID, salesday.FieldDay, salesday.FieldBuyer, salesday.FieldSource),
-				entsql.ResolveWith(addExcluded(salesday.Table, salesday.FieldPlacedOrders, salesday.FieldPaidOrders,
-					salesday.FieldPaidAmount, salesday.FieldRefundedOrders, salesday.FieldRefundAmount))).
-			Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("sales rollup: %w", err)
+		if v != (dayVals{}) {
+			keys = append(keys, k)
 		}
 	}
-	var skus []*ent.SKUSalesDayCreate
+	slices.SortFunc(keys, func(a, b dayKey) int {
+		return cmp.Or(strings.Compare(a.day, b.day), strings.Compare(a.buyer, b.buyer), strings.Compare(a.source, b.source))
+	})
+	texts := make([]string, 3)
+	for _, k := range keys {
+		v := d.days[k]
+		texts[0], texts[1], texts[2] = k.day, k.buyer, k.source
+		days.add(texts, v.placed, v.paid, v.amount, v.refunded, v.refund)
+	}
+	if err := days.exec(ctx, c, dia, d.st.OrganizationID, d.st.ID); err != nil {
+		return fmt.Errorf("sales rollup: %w", err)
+	}
+	skus := newUpsert(skusalesday.Table, []string{skusalesday.FieldSkuID, skusalesday.FieldDay},
+		col{skusalesday.FieldDay, colText}, col{skusalesday.FieldSkuID, colKey},
+		col{skusalesday.FieldUnits, colSum}, col{skusalesday.FieldAmount, colSum})
+	texts = texts[:1]
 	for k, v := range d.skus {
 		if v == (skuVals{}) {
 			continue
 		}
-		skus = append(skus, c.SKUSalesDay.Create().SetOrganizationID(d.st.OrganizationID).SetStoreID(d.st.ID).
-			SetSkuID(k.sku).SetDay(k.day).SetUnits(v.units).SetAmount(v.amount))
+		texts[0] = k.day
+		skus.add(texts, int64(k.sku), v.units, v.amount)
 	}
-	for i := 0; i < len(skus); i += chunk {
-		err := c.SKUSalesDay.CreateBulk(skus[i:min(i+chunk, len(skus))]...).
-			OnConflict(entsql.ConflictColumns(skusalesday.FieldSkuID, skusalesday.FieldDay),
-				entsql.ResolveWith(addExcluded(skusalesday.Table, skusalesday.FieldUnits, skusalesday.FieldAmount))).
-			Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("sku rollup: %w", err)
-		}
+	if err := skus.exec(ctx, c, dia, d.st.OrganizationID, d.st.ID); err != nil {
+		return fmt.Errorf("sku rollup: %w", err)
 	}
-	return d.writePeriods(ctx, c, pd)
+	return d.writePeriods(ctx, c, dia, pd)
 }
 
-// addExcluded turns a conflicting insert into "column += inserted value".
-func addExcluded(table string, cols ...string) func(*entsql.UpdateSet) {
-	return func(u *entsql.UpdateSet) {
-		for _, c := range cols {
-			u.Set(c, entsql.Expr(fmt.Sprintf("%s.%s + excluded.%s", table, c, c)))
+// lockStore returns the dialect of c, and on PostgreSQL locks the store row
+// (FOR UPDATE, one statement) so that two writers of one store's orders take
+// turns: the period difference is taken against this transaction's view of
+// the touched buyers' rows (SQLite serializes writers already).
+func (d *Delta) lockStore(ctx context.Context, c *ent.Client) (string, error) {
+	var dia string
+	_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
+		dia = s.Dialect()
+		if dia == dialect.Postgres {
+			s.ForUpdate()
 		}
+	}).IDs(ctx)
+	if err != nil {
+		return "", fmt.Errorf("lock store: %w", err)
 	}
+	return dia, nil
 }
 
 // Rebuild recomputes the rollups of the given stores (all stores when none)
