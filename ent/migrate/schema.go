@@ -1700,11 +1700,6 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "skusalesday_organization_id",
-				Unique:  false,
-				Columns: []*schema.Column{SkuSalesDaysColumns[6]},
-			},
-			{
 				Name:    "skusalesday_sku_id_day",
 				Unique:  true,
 				Columns: []*schema.Column{SkuSalesDaysColumns[2], SkuSalesDaysColumns[3]},
@@ -1744,11 +1739,6 @@ var (
 			},
 		},
 		Indexes: []*schema.Index{
-			{
-				Name:    "salesday_organization_id",
-				Unique:  false,
-				Columns: []*schema.Column{SalesDaysColumns[10]},
-			},
 			{
 				Name:    "salesday_store_id_day_buyer_source",
 				Unique:  true,
@@ -1793,11 +1783,6 @@ var (
 			},
 		},
 		Indexes: []*schema.Index{
-			{
-				Name:    "salesperiod_organization_id",
-				Unique:  false,
-				Columns: []*schema.Column{SalesPeriodsColumns[14]},
-			},
 			{
 				Name:    "salesperiod_store_id_kind_start_source",
 				Unique:  true,

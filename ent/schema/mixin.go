@@ -46,6 +46,10 @@ type TenantMixin struct {
 	Derived bool
 	Object  string
 	Read    privacy.QueryRule
+	// NoOrgIndex leaves out the organization_id index, for rollup tables that
+	// are only ever read by store (their indexes lead with store_id): the index
+	// would cost one more write per row on every sync page (decision 0256).
+	NoOrgIndex bool
 }
 
 // Policy of the TenantMixin: the tenant policy. A mixin without Object panics
@@ -79,7 +83,10 @@ func (m TenantMixin) Edges() []ent.Edge {
 }
 
 // Indexes of the TenantMixin.
-func (TenantMixin) Indexes() []ent.Index {
+func (m TenantMixin) Indexes() []ent.Index {
+	if m.NoOrgIndex {
+		return nil
+	}
 	return []ent.Index{index.Fields("organization_id")}
 }
 
