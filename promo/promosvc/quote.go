@@ -10,6 +10,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/promo"
 )
 
@@ -29,7 +30,9 @@ const MaxQuoteLines = 200
 // Unknown SKUs, SKUs of another store and silly quantities are BAD_USER_INPUT
 // naming the line.
 func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLine, buyer promo.Buyer, at time.Time) (promo.Quote, error) {
-	if _, err := client.Store.Get(ctx, storeID); err != nil {
+	// The store's id only (NOT_FOUND for no such store, or another tenant's):
+	// its other columns are not needed.
+	if _, err := client.Store.Query().Where(store.ID(storeID)).OnlyID(ctx); err != nil {
 		return promo.Quote{}, err
 	}
 	if len(lines) == 0 || len(lines) > MaxQuoteLines {
