@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -571,7 +572,7 @@ func (p *pricer) apply(c *Campaign, idx []int, disc []Money, note string) {
 	}
 	if o.Discount > 0 {
 		o.Applied, o.Reason = true, Applied
-		o.Explanation = fmt.Sprintf("applied: %s, saving %s", note, o.Discount.Amount())
+		o.Explanation = "applied: " + note + ", saving " + o.Discount.Amount()
 	}
 }
 
@@ -585,8 +586,10 @@ type orderEval struct {
 
 // evalOrder computes an order-level campaign's discount. Thresholds compare
 // with the campaign's basis over its lines: list prices, or the prices after
-// item-level discounts; never after other order-level discounts.
-func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) orderEval {
+// item-level discounts; never after other order-level discounts. The
+// explanation is written only with words: comparing combinations evaluates a
+// campaign several times and needs the amounts only.
+func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money, words bool) orderEval {
 	var basis, room Money
 	for _, i := range idx {
 		if c.basis() == ListPrice {
@@ -610,11 +613,16 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 			t := fr.Tiers[0]
 			times := basis / t.Threshold
 			if times == 0 {
-				return orderEval{reason: ThresholdNotMet, short: t.Threshold - basis,
-					note: fmt.Sprintf("每满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())}
+				e = orderEval{reason: ThresholdNotMet, short: t.Threshold - basis}
+				if words {
+					e.note = fmt.Sprintf("每满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())
+				}
+				return e
 			}
 			e.total, ruleCap = times*t.Reduction, fr.MaxReduction
-			e.note = fmt.Sprintf("每满 %s 减 %s × %d", t.Threshold.Amount(), t.Reduction.Amount(), times)
+			if words {
+				e.note = fmt.Sprintf("每满 %s 减 %s × %d", t.Threshold.Amount(), t.Reduction.Amount(), times)
+			}
 			break
 		}
 		tier := -1
@@ -625,11 +633,17 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 		}
 		if tier < 0 {
 			t := fr.Tiers[0]
-			return orderEval{reason: ThresholdNotMet, short: t.Threshold - basis,
-				note: fmt.Sprintf("满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())}
+			e = orderEval{reason: ThresholdNotMet, short: t.Threshold - basis}
+			if words {
+				e.note = fmt.Sprintf("满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())
+			}
+			return e
 		}
 		t := fr.Tiers[tier]
 		e.total = t.Reduction
+		if !words {
+			break
+		}
 		e.note = fmt.Sprintf("满 %s 减 %s (tier %d)", t.Threshold.Amount(), t.Reduction.Amount(), tier+1)
 		if tier+1 < len(fr.Tiers) {
 			nt := fr.Tiers[tier+1]
@@ -638,14 +652,21 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 	case Coupon:
 		cp := r.Coupon
 		if basis < cp.MinSpend {
-			return orderEval{reason: ThresholdNotMet, short: cp.MinSpend - basis,
-				note: fmt.Sprintf("coupon needs %s, goods %s come to %s", cp.MinSpend.Amount(), basisName, basis.Amount())}
+			e = orderEval{reason: ThresholdNotMet, short: cp.MinSpend - basis}
+			if words {
+				e.note = fmt.Sprintf("coupon needs %s, goods %s come to %s", cp.MinSpend.Amount(), basisName, basis.Amount())
+			}
+			return e
 		}
 		e.total = cp.Value
-		e.note = fmt.Sprintf("coupon %s off", cp.Value.Amount())
+		if words {
+			e.note = "coupon " + cp.Value.Amount() + " off"
+		}
 	case NewCustomer:
 		e.total = r.NewCustomer.FirstOrderCashback
-		e.note = fmt.Sprintf("新客首单 %s off", e.total.Amount())
+		if words {
+			e.note = "新客首单 " + e.total.Amount() + " off"
+		}
 	}
 	e.total = min(budgetCap(c, ruleCap, e.total), room)
 	if e.total <= 0 {
@@ -686,7 +707,7 @@ func (p *pricer) orderLayer(afterItem []Money) {
 			o.Reason = NoTargetedGoods
 			continue
 		}
-		e := p.evalOrder(c, idx, afterItem, afterItem)
+		e := p.evalOrder(c, idx, afterItem, afterItem, true)
 		if e.total == 0 {
 			o.Reason, o.ShortBy = e.reason, e.short
 			o.Explanation = e.note
@@ -716,7 +737,7 @@ func (p *pricer) orderLayer(afterItem []Money) {
 		bestCoupon, bestVal := -1, Money(0)
 		for k, cd := range set {
 			if cd.c.Kind == Coupon {
-				if v := p.evalOrder(cd.c, cd.idx, afterItem, afterItem).total; v > bestVal {
+				if v := p.evalOrder(cd.c, cd.idx, afterItem, afterItem, false).total; v > bestVal {
 					bestCoupon, bestVal = k, v
 				}
 			}
@@ -725,7 +746,7 @@ func (p *pricer) orderLayer(afterItem []Money) {
 			if cd.c.Kind == Coupon && k != bestCoupon {
 				continue
 			}
-			e := p.evalOrder(cd.c, cd.idx, afterItem, amt)
+			e := p.evalOrder(cd.c, cd.idx, afterItem, amt, commit)
 			if e.total == 0 {
 				continue
 			}
@@ -840,9 +861,9 @@ func explain(o *Outcome) string {
 	case NoTargetedGoods:
 		return "no line in the cart is covered by this campaign"
 	case ExcludedBy:
-		return fmt.Sprintf("excluded by exclusive campaign %d on the same goods", o.By)
+		return "excluded by exclusive campaign " + strconv.Itoa(o.By) + " on the same goods"
 	case NotBest:
-		return fmt.Sprintf("not the best combination: campaign %d saves the buyer more", o.By)
+		return "not the best combination: campaign " + strconv.Itoa(o.By) + " saves the buyer more"
 	case NoSaving:
 		return "applies, but saves nothing on these prices"
 	case "":
