@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -221,8 +222,10 @@ func checkQuoteBench(b *testing.B, out []byte) {
 	}
 	applied := map[int]bool{}
 	for _, c := range q.Campaigns {
-		var id int
-		fmt.Sscan(c.CampaignID, &id)
+		id, err := strconv.Atoi(c.CampaignID)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if c.Applied || (id%10 == 9 && c.Reason == "APPLIED") {
 			applied[id%10] = true
 		}
