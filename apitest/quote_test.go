@@ -102,6 +102,15 @@ func TestQuoteCart(t *testing.T) {
 		if len(res.Errors) == 0 {
 			t.Fatal("another tenant priced the store")
 		}
+		// A mall token scoped to another store of the same brand cannot price
+		// this one, and an id that is not a store's is NOT_FOUND.
+		st2 := c.Store.Create().SetName("小程序").SetPlatform(store.PlatformOTHER).SetOrganizationID(org).SaveX(sys)
+		var mall struct{ CreateAPIToken struct{ Token string } }
+		mustOK(t, env, tok, `mutation($o: ID!, $s: ID) { createAPIToken(name: "mall", organizationID: $o, role: "mall_app", storeID: $s) { token } }`,
+			map[string]any{"o": sid(org), "s": sid(st2.ID)}, &mall)
+		wantCode(t, gql(t, env, mall.CreateAPIToken.Token, quoteQ, v), "NOT_FOUND")
+		notStore := map[string]any{"store": sid(cp), "lines": lines}
+		wantCode(t, gql(t, env, tok, quoteQ, notStore), "NOT_FOUND")
 		bad := map[string]any{"store": sid(st.ID), "lines": []any{map[string]any{"skuID": "999999", "quantity": 1}}}
 		res = gql(t, env, tok, quoteQ, bad)
 		wantCode(t, res, "BAD_USER_INPUT")

@@ -317,11 +317,16 @@ func params(decl []string) string {
 func TestMoneyHonoursSelection(t *testing.T) {
 	f := newFixture(t, testenv.SQLite)
 	f.create(t, "createProduct", `{storeID: $store, title: "面霜", price: {amount: "88.8"}}`)
-	res := f.do(t, `{ products(first: 1) { edges { node { price { amount } p: price { yuan: amount c: currency __typename } } } } }`, nil)
+	// The plain selections are read directly; a repeated alias, a directive
+	// or a fragment goes through gqlgen's field collection.
+	res := f.do(t, `{ products(first: 1) { edges { node { price { amount } p: price { yuan: amount c: currency __typename }
+		d: price { amount currency amount } i: price { amount @include(if: false) currency } s: price { ...M } } } } }
+		fragment M on Money { currency ... on Money { amount } }`, nil)
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
-	want := `{"products":{"edges":[{"node":{"price":{"amount":"88.80"},"p":{"yuan":"88.80","c":"CNY","__typename":"Money"}}}]}}`
+	want := `{"products":{"edges":[{"node":{"price":{"amount":"88.80"},"p":{"yuan":"88.80","c":"CNY","__typename":"Money"},` +
+		`"d":{"amount":"88.80","currency":"CNY"},"i":{"currency":"CNY"},"s":{"currency":"CNY","amount":"88.80"}}}]}}`
 	if string(res.Data) != want {
 		t.Errorf("got  %s\nwant %s", res.Data, want)
 	}

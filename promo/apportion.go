@@ -1,6 +1,9 @@
 package promo
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // Apportion splits total across weights in proportion, exactly to the fen, by
 // the largest-remainder method: every share is first rounded down, and the
@@ -34,7 +37,7 @@ func Apportion(total Money, weights []Money) []Money {
 		given += q
 		rems = append(rems, rem{i, r})
 	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
+	slices.SortStableFunc(rems, func(a, b rem) int { return cmp.Compare(b.r, a.r) })
 	for k := 0; given < int64(total) && k < len(rems); k++ {
 		shares[rems[k].i]++
 		given++

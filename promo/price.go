@@ -1,8 +1,11 @@
 package promo
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -123,9 +126,23 @@ type pricer struct {
 	cart  Cart
 	camps []Campaign
 	out   map[int]*Outcome
-	list  []Money // list amount per line
-	cur   []Money // amount after the discounts so far
+	cover map[int][]int // campaign id → the lines it covers (see lines)
+	list  []Money       // list amount per line
+	cur   []Money       // amount after the discounts so far
 	share [][]Share
+	arena []Money // zeroed per-line scratch handed out by money
+	ints  []int   // backing array of cover
+}
+
+// money returns a zeroed slice of n amounts. A quote evaluates campaigns a
+// few hundred times: one backing array instead of an allocation each.
+func (p *pricer) money(n int) []Money {
+	if len(p.arena) < n {
+		p.arena = make([]Money, max(n, 64*len(p.list)))
+	}
+	m := p.arena[:n:n]
+	p.arena = p.arena[n:]
+	return m
 }
 
 // Price prices a cart under campaigns, in layers: item-level (限时折扣, 秒杀,
@@ -136,26 +153,39 @@ type pricer struct {
 // Outcome saying what it did or why not. Lines with a non-positive quantity or
 // price count as empty.
 func Price(cart Cart, campaigns []Campaign) Quote {
-	p := &pricer{cart: cart, out: map[int]*Outcome{}}
-	p.camps = append([]Campaign(nil), campaigns...)
-	sort.Slice(p.camps, func(i, j int) bool { return p.camps[i].ID < p.camps[j].ID })
+	p := &pricer{cart: cart, out: make(map[int]*Outcome, len(campaigns)), cover: make(map[int][]int, len(campaigns))}
+	// The rules never modify campaigns: a slice already in id order (the
+	// service's cache keeps it so) is used as it is.
+	p.camps = campaigns
+	if !sort.SliceIsSorted(campaigns, func(i, j int) bool { return campaigns[i].ID < campaigns[j].ID }) {
+		p.camps = append([]Campaign(nil), campaigns...)
+		sort.Slice(p.camps, func(i, j int) bool { return p.camps[i].ID < p.camps[j].ID })
+	}
 	n := len(cart.Lines)
 	p.list, p.cur, p.share = make([]Money, n), make([]Money, n), make([][]Share, n)
+	// Room for a few shares per line in one array; a line with more grows its own.
+	perLine := min(len(p.camps), 8)
+	shares := make([]Share, n*perLine)
+	for i := range p.share {
+		p.share[i] = shares[i*perLine : i*perLine : (i+1)*perLine]
+	}
 	for i, l := range cart.Lines {
 		if l.Quantity > 0 && l.UnitPrice > 0 {
 			p.list[i] = Money(int64(l.UnitPrice) * int64(l.Quantity))
 		}
 		p.cur[i] = p.list[i]
 	}
+	outs := make([]Outcome, len(p.camps))
 	for i := range p.camps {
 		c := &p.camps[i]
-		p.out[c.ID] = &Outcome{CampaignID: c.ID, Name: c.Name, Kind: c.Kind, Layer: LayerOf(c.Kind)}
+		outs[i] = Outcome{CampaignID: c.ID, Name: c.Name, Kind: c.Kind, Layer: LayerOf(c.Kind)}
+		p.out[c.ID] = &outs[i]
 	}
 	p.itemLayer()
 	afterItem := append([]Money(nil), p.cur...)
 	p.orderLayer(afterItem)
 
-	q := Quote{}
+	q := Quote{Lines: make([]PricedLine, 0, n), Campaigns: make([]Outcome, 0, len(p.camps))}
 	for i, l := range cart.Lines {
 		pl := PricedLine{SKUID: l.SKUID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, ListAmount: p.list[i],
 			ItemDiscount: p.list[i] - afterItem[i], OrderDiscount: afterItem[i] - p.cur[i], Amount: p.cur[i], Shares: p.share[i]}
@@ -193,9 +223,16 @@ func (p *pricer) gate(c *Campaign) bool {
 	return true
 }
 
-// lines is the indices of the lines a campaign covers.
+// lines is the indices of the lines a campaign covers, computed once per
+// quote; callers must not modify it.
 func (p *pricer) lines(c *Campaign) []int {
-	var idx []int
+	if idx, ok := p.cover[c.ID]; ok {
+		return idx
+	}
+	if p.ints == nil {
+		p.ints = make([]int, 0, len(p.camps)*len(p.cart.Lines))
+	}
+	start := len(p.ints)
 	for i, l := range p.cart.Lines {
 		if p.list[i] == 0 || !c.Targets.Covers(l.ProductID, l.SKUID) {
 			continue
@@ -203,8 +240,13 @@ func (p *pricer) lines(c *Campaign) []int {
 		if (c.Kind == GroupBuy || c.Kind == Bargain) && l.Via != c.ID {
 			continue
 		}
-		idx = append(idx, i)
+		p.ints = append(p.ints, i)
 	}
+	idx := p.ints[start:len(p.ints):len(p.ints)]
+	if len(idx) == 0 {
+		idx = nil
+	}
+	p.cover[c.ID] = idx
 	return idx
 }
 
@@ -247,7 +289,7 @@ func pctOf(amount Money, num, den int64) Money {
 // evalItem computes an item-level campaign's discount on lines idx, from the
 // amounts amt (list amounts, or what earlier stackable campaigns left).
 func (p *pricer) evalItem(c *Campaign, idx []int, amt []Money) itemEval {
-	e := itemEval{disc: make([]Money, len(amt))}
+	e := itemEval{disc: p.money(len(amt))}
 	var ruleCap Money
 	r := &c.Rules
 	switch c.Kind {
@@ -273,7 +315,7 @@ func (p *pricer) evalItem(c *Campaign, idx []int, amt []Money) itemEval {
 			units := qty / t.MinQuantity * t.CheapestN
 			order := append([]int(nil), idx...)
 			unit := func(i int) Money { return amt[i] / Money(p.cart.Lines[i].Quantity) }
-			sort.SliceStable(order, func(a, b int) bool { return unit(order[a]) < unit(order[b]) })
+			slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(unit(a), unit(b)) })
 			for _, i := range order {
 				q := p.cart.Lines[i].Quantity
 				k := min(q, units)
@@ -484,13 +526,15 @@ func allLines(n int) []int {
 // runStack applies the stackable campaigns in order on the given lines, and
 // returns what they save per line. With commit it records the discounts.
 func (p *pricer) runStack(stack []*Campaign, on []int, commit bool) []Money {
-	amt := append([]Money(nil), p.list...)
+	amt := p.money(len(p.list))
+	copy(amt, p.list)
 	allowed := make([]bool, len(amt))
 	for _, i := range on {
 		allowed[i] = true
 	}
+	idx := make([]int, 0, len(amt))
 	for _, c := range stack {
-		var idx []int
+		idx = idx[:0]
 		for _, i := range p.lines(c) {
 			if allowed[i] {
 				idx = append(idx, i)
@@ -507,7 +551,7 @@ func (p *pricer) runStack(stack []*Campaign, on []int, commit bool) []Money {
 			p.apply(c, idx, e.disc, e.note)
 		}
 	}
-	save := make([]Money, len(amt))
+	save := p.money(len(amt))
 	for i := range amt {
 		save[i] = p.list[i] - amt[i]
 	}
@@ -528,7 +572,7 @@ func (p *pricer) apply(c *Campaign, idx []int, disc []Money, note string) {
 	}
 	if o.Discount > 0 {
 		o.Applied, o.Reason = true, Applied
-		o.Explanation = fmt.Sprintf("applied: %s, saving %s", note, o.Discount.Amount())
+		o.Explanation = "applied: " + note + ", saving " + o.Discount.Amount()
 	}
 }
 
@@ -542,8 +586,10 @@ type orderEval struct {
 
 // evalOrder computes an order-level campaign's discount. Thresholds compare
 // with the campaign's basis over its lines: list prices, or the prices after
-// item-level discounts; never after other order-level discounts.
-func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) orderEval {
+// item-level discounts; never after other order-level discounts. The
+// explanation is written only with words: comparing combinations evaluates a
+// campaign several times and needs the amounts only.
+func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money, words bool) orderEval {
 	var basis, room Money
 	for _, i := range idx {
 		if c.basis() == ListPrice {
@@ -567,11 +613,16 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 			t := fr.Tiers[0]
 			times := basis / t.Threshold
 			if times == 0 {
-				return orderEval{reason: ThresholdNotMet, short: t.Threshold - basis,
-					note: fmt.Sprintf("每满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())}
+				e = orderEval{reason: ThresholdNotMet, short: t.Threshold - basis}
+				if words {
+					e.note = fmt.Sprintf("每满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())
+				}
+				return e
 			}
 			e.total, ruleCap = times*t.Reduction, fr.MaxReduction
-			e.note = fmt.Sprintf("每满 %s 减 %s × %d", t.Threshold.Amount(), t.Reduction.Amount(), times)
+			if words {
+				e.note = fmt.Sprintf("每满 %s 减 %s × %d", t.Threshold.Amount(), t.Reduction.Amount(), times)
+			}
 			break
 		}
 		tier := -1
@@ -582,11 +633,17 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 		}
 		if tier < 0 {
 			t := fr.Tiers[0]
-			return orderEval{reason: ThresholdNotMet, short: t.Threshold - basis,
-				note: fmt.Sprintf("满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())}
+			e = orderEval{reason: ThresholdNotMet, short: t.Threshold - basis}
+			if words {
+				e.note = fmt.Sprintf("满 %s 减 %s: goods %s come to %s", t.Threshold.Amount(), t.Reduction.Amount(), basisName, basis.Amount())
+			}
+			return e
 		}
 		t := fr.Tiers[tier]
 		e.total = t.Reduction
+		if !words {
+			break
+		}
 		e.note = fmt.Sprintf("满 %s 减 %s (tier %d)", t.Threshold.Amount(), t.Reduction.Amount(), tier+1)
 		if tier+1 < len(fr.Tiers) {
 			nt := fr.Tiers[tier+1]
@@ -595,14 +652,21 @@ func (p *pricer) evalOrder(c *Campaign, idx []int, afterItem, amt []Money) order
 	case Coupon:
 		cp := r.Coupon
 		if basis < cp.MinSpend {
-			return orderEval{reason: ThresholdNotMet, short: cp.MinSpend - basis,
-				note: fmt.Sprintf("coupon needs %s, goods %s come to %s", cp.MinSpend.Amount(), basisName, basis.Amount())}
+			e = orderEval{reason: ThresholdNotMet, short: cp.MinSpend - basis}
+			if words {
+				e.note = fmt.Sprintf("coupon needs %s, goods %s come to %s", cp.MinSpend.Amount(), basisName, basis.Amount())
+			}
+			return e
 		}
 		e.total = cp.Value
-		e.note = fmt.Sprintf("coupon %s off", cp.Value.Amount())
+		if words {
+			e.note = "coupon " + cp.Value.Amount() + " off"
+		}
 	case NewCustomer:
 		e.total = r.NewCustomer.FirstOrderCashback
-		e.note = fmt.Sprintf("新客首单 %s off", e.total.Amount())
+		if words {
+			e.note = "新客首单 " + e.total.Amount() + " off"
+		}
 	}
 	e.total = min(budgetCap(c, ruleCap, e.total), room)
 	if e.total <= 0 {
@@ -643,7 +707,7 @@ func (p *pricer) orderLayer(afterItem []Money) {
 			o.Reason = NoTargetedGoods
 			continue
 		}
-		e := p.evalOrder(c, idx, afterItem, afterItem)
+		e := p.evalOrder(c, idx, afterItem, afterItem, true)
 		if e.total == 0 {
 			o.Reason, o.ShortBy = e.reason, e.short
 			o.Explanation = e.note
@@ -654,18 +718,26 @@ func (p *pricer) orderLayer(afterItem []Money) {
 		}
 		cands = append(cands, cand{c, idx})
 	}
-	kindRank := map[Kind]int{FullReduction: 0, Coupon: 1, NewCustomer: 2}
+	kindRank := func(k Kind) int { // 满减, then coupons, then 新客
+		switch k {
+		case Coupon:
+			return 1
+		case NewCustomer:
+			return 2
+		}
+		return 0
+	}
 	// option returns what a set of campaigns saves when applied in order, and
 	// with commit records it. Of several coupons only the best one is used.
 	run := func(set []cand, commit bool) (Money, []int) {
 		amt := append([]Money(nil), afterItem...)
 		var total Money
 		var used []int
-		sort.SliceStable(set, func(a, b int) bool { return kindRank[set[a].c.Kind] < kindRank[set[b].c.Kind] })
+		slices.SortStableFunc(set, func(a, b cand) int { return kindRank(a.c.Kind) - kindRank(b.c.Kind) })
 		bestCoupon, bestVal := -1, Money(0)
 		for k, cd := range set {
 			if cd.c.Kind == Coupon {
-				if v := p.evalOrder(cd.c, cd.idx, afterItem, afterItem).total; v > bestVal {
+				if v := p.evalOrder(cd.c, cd.idx, afterItem, afterItem, false).total; v > bestVal {
 					bestCoupon, bestVal = k, v
 				}
 			}
@@ -674,7 +746,7 @@ func (p *pricer) orderLayer(afterItem []Money) {
 			if cd.c.Kind == Coupon && k != bestCoupon {
 				continue
 			}
-			e := p.evalOrder(cd.c, cd.idx, afterItem, amt)
+			e := p.evalOrder(cd.c, cd.idx, afterItem, amt, commit)
 			if e.total == 0 {
 				continue
 			}
@@ -789,9 +861,9 @@ func explain(o *Outcome) string {
 	case NoTargetedGoods:
 		return "no line in the cart is covered by this campaign"
 	case ExcludedBy:
-		return fmt.Sprintf("excluded by exclusive campaign %d on the same goods", o.By)
+		return "excluded by exclusive campaign " + strconv.Itoa(o.By) + " on the same goods"
 	case NotBest:
-		return fmt.Sprintf("not the best combination: campaign %d saves the buyer more", o.By)
+		return "not the best combination: campaign " + strconv.Itoa(o.By) + " saves the buyer more"
 	case NoSaving:
 		return "applies, but saves nothing on these prices"
 	case "":

@@ -10,6 +10,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/promo"
 )
 
@@ -26,22 +27,31 @@ type QuoteLine struct {
 const MaxQuoteLines = 200
 
 // Quote prices lines of a store at at under the campaigns that can sell then.
-// Unknown SKUs, SKUs of another store and silly quantities are BAD_USER_INPUT
+// A store that does not exist or that the caller cannot see is NOT_FOUND;
+// unknown SKUs, SKUs of another store and silly quantities are BAD_USER_INPUT
 // naming the line.
 func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLine, buyer promo.Buyer, at time.Time) (promo.Quote, error) {
-	if _, err := client.Store.Get(ctx, storeID); err != nil {
+	// The store is read only when something is wrong, so that NOT_FOUND
+	// comes first: when every SKU is found by the statement below, the store
+	// exists and is visible (SKUs are read through their product's store
+	// under the same tenant and store-token policy), and the statement is
+	// saved.
+	invalid := func(err error) (promo.Quote, error) {
+		if _, serr := client.Store.Query().Where(store.ID(storeID)).OnlyID(ctx); serr != nil {
+			return promo.Quote{}, serr
+		}
 		return promo.Quote{}, err
 	}
 	if len(lines) == 0 || len(lines) > MaxQuoteLines {
-		return promo.Quote{}, apperr.Input("lines", "give 1 to %d lines", MaxQuoteLines)
+		return invalid(apperr.Input("lines", "give 1 to %d lines", MaxQuoteLines))
 	}
 	ids := make([]int, len(lines))
 	for i, l := range lines {
 		if l.Quantity < 1 || l.Quantity > 9999 {
-			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d].quantity", i), "must be between 1 and 9999")
+			return invalid(apperr.Input(fmt.Sprintf("lines[%d].quantity", i), "must be between 1 and 9999"))
 		}
 		if l.BargainPrice < 0 || l.TeamSize < 0 {
-			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d]", i), "bargainPrice and teamSize must not be negative")
+			return invalid(apperr.Input(fmt.Sprintf("lines[%d]", i), "bargainPrice and teamSize must not be negative"))
 		}
 		ids[i] = l.SKUID
 	}
@@ -60,7 +70,7 @@ func Quote(ctx context.Context, client *ent.Client, storeID int, lines []QuoteLi
 	for i, l := range lines {
 		s := byID[l.SKUID]
 		if s == nil {
-			return promo.Quote{}, apperr.Input(fmt.Sprintf("lines[%d].skuID", i), "no such SKU in this store")
+			return invalid(apperr.Input(fmt.Sprintf("lines[%d].skuID", i), "no such SKU in this store"))
 		}
 		cart.Lines[i] = promo.Line{SKUID: s.ID, ProductID: s.ProductID, Quantity: l.Quantity, UnitPrice: s.Price,
 			Via: l.Via, TeamSize: l.TeamSize, BargainPrice: l.BargainPrice}

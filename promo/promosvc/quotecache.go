@@ -73,7 +73,10 @@ func (c *storeCampaigns) published(ctx context.Context, client *ent.Client, stor
 	if ok && hit.version == version {
 		return hit.camps, nil
 	}
-	cs, err := withTargets(client.Campaign.Query().Where(campaign.StoreID(storeID), campaign.StatusIn(published...))).All(ctx)
+	// In id order, the order promo.Price outcomes come in: the engine then
+	// uses the cached slice as it is.
+	cs, err := withTargets(client.Campaign.Query().Where(campaign.StoreID(storeID), campaign.StatusIn(published...))).
+		Order(ent.Asc(campaign.FieldID)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,13 +95,22 @@ func (c *storeCampaigns) published(ctx context.Context, client *ent.Client, stor
 	return out, nil
 }
 
-// inWindow keeps the campaigns whose window contains at; the result shares
-// no slice with the cache, and the rules never modify campaigns.
+// inWindow keeps the campaigns whose window contains at, in their order. The
+// rules never modify campaigns, so when all of them are in their window (the
+// usual case) the cached slice itself is returned, without a copy.
 func inWindow(cs []promo.Campaign, at time.Time) []promo.Campaign {
+	in := func(c *promo.Campaign) bool { return !c.StartsAt.After(at) && c.EndsAt.After(at) }
+	all := true
+	for i := range cs {
+		all = all && in(&cs[i])
+	}
+	if all {
+		return cs
+	}
 	out := make([]promo.Campaign, 0, len(cs))
-	for _, c := range cs {
-		if !c.StartsAt.After(at) && c.EndsAt.After(at) {
-			out = append(out, c)
+	for i := range cs {
+		if in(&cs[i]) {
+			out = append(out, cs[i])
 		}
 	}
 	return out

@@ -2,6 +2,7 @@
 package schematype
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Money is an amount of renminbi in fen (分). Money is never a float: it is stored as an
@@ -96,41 +98,75 @@ func (m *Money) UnmarshalGQL(v any) error {
 // MarshalGQLContext writes the Money object with just the fields the query
 // selected, under their aliases. Money has to be a gqlgen marshaler so that the
 // same Go type can be read from MoneyInput; this keeps the output a proper
-// GraphQL object. It builds the object in one stack buffer: it runs for every
-// price of every row of a list, so it must not allocate per field.
+// GraphQL object. It builds the object in one stack buffer and, for the plain
+// selections queries use ({ amount }, aliases, currency, __typename), reads
+// the selection set directly instead of through graphql.CollectFields, whose
+// cache key allocates: it runs for every price of every row of a list (some
+// 300 times in one quoteCart), so it must not allocate.
 func (m Money) MarshalGQLContext(ctx context.Context, w io.Writer) error {
-	var arr [96]byte
-	b := append(arr[:0], '{')
-	field := func(alias string) {
+	var arr [128]byte
+	b := m.appendObject(ctx, arr[:0])
+	if bw, ok := w.(*bytes.Buffer); ok { // gqlgen's response buffer: arr stays on the stack
+		_, err := bw.Write(b)
+		return err
+	}
+	_, err := w.Write(append(make([]byte, 0, len(b)), b...))
+	return err
+}
+
+// appendObject appends the JSON object of the selected fields to b.
+func (m Money) appendObject(ctx context.Context, b []byte) []byte {
+	b = append(b, '{')
+	field := func(alias, name string) {
 		if len(b) > 1 {
 			b = append(b, ',')
 		}
 		b = strconv.AppendQuote(b, alias) // aliases are GraphQL names: plain ASCII
 		b = append(b, ':')
+		switch name {
+		case "amount":
+			b = append(m.appendAmount(append(b, '"')), '"')
+		case "currency":
+			b = append(b, `"`+Currency+`"`...)
+		case "__typename":
+			b = append(b, `"Money"`...)
+		}
 	}
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !graphql.HasOperationContext(ctx) {
-		field("amount")
-		b = append(m.appendAmount(append(b, '"')), '"')
-		field("currency")
-		b = append(b, `"`+Currency+`"`...)
-	} else {
+	switch {
+	case fc == nil || !graphql.HasOperationContext(ctx):
+		field("amount", "amount")
+		field("currency", "currency")
+	case plainSelection(fc.Field.Selections):
+		for _, s := range fc.Field.Selections {
+			f := s.(*ast.Field)
+			field(f.Alias, f.Name)
+		}
+	default:
 		for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, moneyImplementors) {
-			switch f.Name {
-			case "amount":
-				field(f.Alias)
-				b = append(m.appendAmount(append(b, '"')), '"')
-			case "currency":
-				field(f.Alias)
-				b = append(b, `"`+Currency+`"`...)
-			case "__typename":
-				field(f.Alias)
-				b = append(b, `"Money"`...)
+			field(f.Alias, f.Name)
+		}
+	}
+	return append(b, '}')
+}
+
+// plainSelection reports whether a selection set is fields only, without
+// directives (@skip, @include, @defer) and without two fields under one
+// alias: then the fields are exactly what graphql.CollectFields would return,
+// in the same order.
+func plainSelection(sel ast.SelectionSet) bool {
+	for i, s := range sel {
+		f, ok := s.(*ast.Field)
+		if !ok || len(f.Directives) > 0 {
+			return false
+		}
+		for _, o := range sel[:i] {
+			if o.(*ast.Field).Alias == f.Alias {
+				return false
 			}
 		}
 	}
-	_, err := w.Write(append(b, '}'))
-	return err
+	return true
 }
 
 var moneyImplementors = []string{"Money"}
