@@ -64,7 +64,7 @@ func (t txAudit) MutateOperationContext(_ context.Context, oc *graphql.Operation
 }
 
 func needsTx(op *ast.OperationDefinition) bool {
-	if op == nil || op.Operation != ast.Mutation {
+	if op == nil || op.Operation != ast.Mutation || groupCommitted(op) {
 		return false
 	}
 	for _, sel := range op.SelectionSet {
