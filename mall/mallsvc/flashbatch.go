@@ -40,8 +40,8 @@ type AuditFunc func(c *ent.Client, r *ent.FlashReservation) *ent.AuditEventCreat
 // and one conditional update of the slot by the batch's total. Each request
 // keeps its own answer, idempotency, per-user limit and error. When the slot
 // cannot serve the whole batch (or anything unexpected happens), the batch is
-// rolled back and run again one request at a time, each under its own
-// savepoint. The database's conditional statements stay the arbiters, so
+// rolled back and run again one request at a time, each in its own
+// transaction. The database's conditional statements stay the arbiters, so
 // several replicas remain correct; nothing is answered before the commit, and
 // a failed commit fails every reservation of the batch.
 func (s *Service) ReserveBatched(ctx context.Context, in ReserveInput) (*ent.FlashReservation, error) {
@@ -137,7 +137,7 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 
 // runBatch answers calls (one campaign and slot, distinct keys and buyers):
 // the checks that need no transaction first, then the set-based transaction,
-// or one savepoint per call when that does not fit.
+// or one transaction per call when that does not fit.
 func (s *Service) runBatch(calls []*batchCall) {
 	ctx := authz.SystemContext(context.Background())
 	defer func() {
@@ -455,41 +455,37 @@ func (s *Service) reserveSet(ctx context.Context, p *batchPlan) error {
 	return nil
 }
 
-// reserveEach reserves calls in one transaction, each under a savepoint
-// (with its audit record): the path of a batch the slot cannot serve whole.
+// reserveEach reserves calls one at a time, each in a transaction of its
+// own with its audit record: the path of a batch the slot cannot serve whole
+// (or whose set-based attempt failed). One transaction per call, not
+// savepoints in one: a transaction that kept the slot's row locked while it
+// went on to the next call's key could deadlock with another replica's
+// batch waiting for that row.
 func (s *Service) reserveEach(ctx context.Context, calls []*batchCall) {
+	for _, c := range calls {
+		c.res, c.err = s.reserveOne(ctx, c)
+	}
+}
+
+func (s *Service) reserveOne(ctx context.Context, c *batchCall) (*ent.FlashReservation, error) {
 	tx, err := s.Client.Tx(ctx)
 	if err != nil {
-		for _, c := range calls {
-			c.err = err
-		}
-		return
+		return nil, err
 	}
 	tc := tx.Client()
 	tctx := ent.NewContext(ctx, tc)
-	for _, c := range calls {
-		err := savepoint(tctx, tc, func() error {
-			r, err := s.Reserve(tctx, c.in)
-			if err != nil {
-				return err
-			}
-			if c.audit != nil {
-				if err := c.audit(tc, r).Exec(tctx); err != nil {
-					return err
-				}
-			}
-			c.res = r
-			return nil
-		})
-		if err != nil {
-			c.res, c.err = nil, err
-		}
+	r, err := s.Reserve(tctx, c.in)
+	if err == nil && c.audit != nil {
+		err = c.audit(tc, r).Exec(tctx)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		for _, c := range calls {
-			c.res, c.err = nil, err
-		}
+		return nil, err
 	}
+	return r, nil
 }
 
 // values builds a multi-row VALUES list with the dialect's placeholders.
