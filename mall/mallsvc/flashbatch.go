@@ -56,8 +56,10 @@ func (s *Service) ReserveGrouped(ctx context.Context, in ReserveInput, audit Aud
 	q := s.batchQueue(slotKey{in.CampaignID, in.Slot})
 	q.mu.Lock()
 	q.pending = append(q.pending, c)
-	lead := !q.running
-	q.running = true
+	lead := q.running < s.maxLeaders()
+	if lead {
+		q.running++
+	}
 	q.mu.Unlock()
 	if lead {
 		s.runBatches(q, c)
@@ -84,8 +86,22 @@ type batchCall struct {
 type batchQueue struct {
 	mu      sync.Mutex
 	pending []*batchCall
-	running bool
+	running int // batch leaders at work
 }
+
+// maxLeaders is how many batches of one slot run at once in this process.
+// SQLite: one (its writer is one at a time anyway, and a lone leader makes
+// bigger batches). PostgreSQL: two, so that one batch's statements overlap
+// the other's commit (its WAL flush); the second waits for the slot's row
+// only at its last statement. Known after the first batch; one until then.
+func (s *Service) maxLeaders() int {
+	if s.postgres.Load() {
+		return pgLeaders
+	}
+	return 1
+}
+
+const pgLeaders = 2
 
 func (s *Service) batchQueue(k slotKey) *batchQueue {
 	q, _ := s.batches.LoadOrStore(k, &batchQueue{})
@@ -119,7 +135,7 @@ func (s *Service) runBatches(q *batchQueue, own *batchCall) {
 		s.runBatch(calls)
 		q.mu.Lock()
 		if len(q.pending) == 0 {
-			q.running = false
+			q.running--
 			q.mu.Unlock()
 			return
 		}
@@ -235,6 +251,9 @@ func (s *Service) prepareBatch(ctx context.Context, calls []*batchCall) (*batchP
 		if err := replayEarly(ctx, c, camp.StoreID, early); err != nil {
 			return nil, err
 		}
+	}
+	if p.dialect == dialect.Postgres {
+		s.postgres.Store(true)
 	}
 	if len(p.calls) > 0 {
 		if p.slotID, err = s.slotID(ctx, c, camp, calls[0].in.Slot); err != nil {
