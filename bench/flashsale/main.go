@@ -83,7 +83,7 @@ func main() {
 	flag.Parse()
 	if o.stock == 0 {
 		buyers := (o.requests + o.asks - 1) / o.asks
-		o.stock = buyers*min(o.perUser, o.asks) + warmups
+		o.stock = buyers*min(o.perUser, o.asks) + warmups(o)
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "flashsale:", err)
@@ -91,8 +91,10 @@ func main() {
 	}
 }
 
-// warmups: untimed reservations of distinct buyers before the run.
-const warmups = 8
+// warmups: untimed reservations of distinct buyers before the run, one
+// round from every client at once and one more, so that the keep-alive
+// connections and the database pool are open before the timer starts.
+func warmups(o options) int { return 2 * o.clients }
 
 func run(o options) error {
 	ctx := context.Background()
@@ -206,16 +208,33 @@ func run(o options) error {
 		return fmt.Errorf("-mode %q: give http, service or batch", o.mode)
 	}
 
-	// Warm up the connections and the slot record (not timed).
-	warm := 0
-	for i := range warmups {
-		won, err := send(-1 - i)
-		if err != nil {
-			return err
+	// Warm up the connections, the database pool and the slot record (not
+	// timed): the first alone (it creates the slot's record), then the rest
+	// from every client at once.
+	var warm atomic.Int64
+	var warmErr atomic.Value
+	var wwg sync.WaitGroup
+	for i := range warmups(o) {
+		f := func() {
+			won, err := send(-1 - i)
+			if err != nil {
+				warmErr.CompareAndSwap(nil, err)
+			} else if won {
+				warm.Add(1)
+			}
 		}
-		if won {
-			warm++
+		if i == 0 {
+			f()
+			continue
 		}
+		wwg.Go(f)
+		if i%o.clients == 0 {
+			wwg.Wait()
+		}
+	}
+	wwg.Wait()
+	if err, _ := warmErr.Load().(error); err != nil {
+		return err
 	}
 	statements.Store(0)
 	if o.cpuProfile != "" {
@@ -280,7 +299,7 @@ func run(o options) error {
 		fmt.Printf(" · %.1f SQL statements/attempt", float64(statements.Load())/float64(len(all)))
 	}
 	fmt.Println()
-	return checkBooks(sys, c, camp.ID, o, int(ok.Load())+warm)
+	return checkBooks(sys, c, camp.ID, o, int(ok.Load()+warm.Load()))
 }
 
 // checkBooks verifies the slot after the run: units reserved (rows) equal the
