@@ -14,11 +14,11 @@ type BatchRequest struct {
 // that one guarded quota upsert per buyer decides each request's per-user
 // limit on its own). The first request always goes, so every batch makes
 // progress. Both results are indexes into reqs, in arrival order.
-func PlanBatch(reqs []BatchRequest, max int) (now, later []int) {
+func PlanBatch(reqs []BatchRequest, size int) (now, later []int) {
 	keys := make(map[string]bool, len(reqs))
 	buyers := make(map[string]bool, len(reqs))
 	for i, r := range reqs {
-		if len(now) >= max || keys[r.Key] || buyers[r.BuyerRef] {
+		if len(now) >= size || keys[r.Key] || buyers[r.BuyerRef] {
 			later = append(later, i)
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -86,7 +87,8 @@ type batchCall struct {
 type batchQueue struct {
 	mu      sync.Mutex
 	pending []*batchCall
-	running int // batch leaders at work
+	running int         // batch leaders at work
+	soldOut atomic.Bool // the last batch found the slot sold out
 }
 
 // maxLeaders is how many batches of one slot run at once in this process.
@@ -132,7 +134,7 @@ func (s *Service) runBatches(q *batchQueue, own *batchCall) {
 		}
 		q.pending = append(rest, q.pending[len(window):]...)
 		q.mu.Unlock()
-		s.runBatch(calls)
+		s.runBatch(q, calls)
 		q.mu.Lock()
 		if len(q.pending) == 0 {
 			q.running--
@@ -154,13 +156,17 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // runBatch answers calls (one campaign and slot, distinct keys and buyers):
 // the checks that need no transaction first, then the set-based transaction,
 // or one transaction per call when that does not fit.
-func (s *Service) runBatch(calls []*batchCall) {
+func (s *Service) runBatch(q *batchQueue, calls []*batchCall) {
 	ctx := authz.SystemContext(context.Background())
 	defer func() {
-		for _, c := range calls {
-			if c.res != nil {
-				c.res = c.res.Unwrap()
+		// A panic must not leave callers waiting (nor, in a goroutine of
+		// its own, stop the server): every unanswered call fails.
+		if p := recover(); p != nil {
+			for _, c := range calls {
+				c.res, c.err = nil, fmt.Errorf("mallsvc: reservation batch failed: %v", p)
 			}
+		}
+		for _, c := range calls {
 			close(c.done)
 		}
 	}()
@@ -189,14 +195,58 @@ func (s *Service) runBatch(calls []*batchCall) {
 	if len(p.calls) == 0 {
 		return
 	}
-	if err := s.reserveSet(ctx, p); err != nil {
-		// The slot cannot serve the whole batch (or a statement failed):
-		// nothing of the set-based attempt was kept; go one by one.
-		for _, c := range p.calls {
-			c.res, c.err = nil, nil
+	// A slot seen sold out is probed first: while it stays sold out, the
+	// batch is answered without a transaction.
+	if q.soldOut.Load() {
+		if out, err := s.refuseSoldOut(ctx, p); err == nil && out {
+			return
 		}
-		s.reserveEach(ctx, p.calls)
+		q.soldOut.Store(false)
 	}
+	err = s.reserveSet(ctx, p)
+	if err == nil {
+		return
+	}
+	// The slot cannot serve the whole batch (or a statement failed): nothing
+	// of the set-based attempt was kept. Sold out for every call: refuse
+	// them all; otherwise go one by one.
+	for _, c := range p.calls {
+		c.res, c.err = nil, nil
+	}
+	if errors.Is(err, errSlotShort) {
+		if out, err := s.refuseSoldOut(ctx, p); err == nil && out {
+			q.soldOut.Store(true)
+			return
+		}
+	}
+	s.reserveEach(ctx, p.calls)
+}
+
+// refuseSoldOut answers every call of p when the slot has fewer units left
+// than the smallest quantity asked and no overdue reservation to take back
+// (which the one-by-one path would expire): a repeated key replays its
+// reservation, any other call is sold out. A refusal read from a committed
+// count never oversells; it is what the conditional update would have said
+// a moment earlier.
+func (s *Service) refuseSoldOut(ctx context.Context, p *batchPlan) (bool, error) {
+	least := p.calls[0].in.Quantity
+	for _, c := range p.calls {
+		least = min(least, c.in.Quantity)
+	}
+	c := s.Client
+	short, err := c.FlashSaleSlot.Query().Where(flashsaleslot.ID(p.slotID), flashsaleslot.RemainingLT(least)).Exist(ctx)
+	if err != nil || !short {
+		return false, err
+	}
+	overdue, err := c.FlashReservation.Query().Where(flashreservation.SlotID(p.slotID),
+		flashreservation.StateEQ(flashreservation.StateHELD), flashreservation.ExpiresAtLTE(s.now())).Exist(ctx)
+	if err != nil || overdue {
+		return false, err
+	}
+	for _, bc := range p.calls {
+		bc.res, bc.err = nil, mall.SoldOut()
+	}
+	return true, s.replayEarly(ctx, p.camp.StoreID, p.calls)
 }
 
 // batchPlan is a batch after its checks: the campaign, the slot's record,
@@ -248,7 +298,7 @@ func (s *Service) prepareBatch(ctx context.Context, calls []*batchCall) (*batchP
 		p.expires = append(p.expires, exp)
 	}
 	if len(early) > 0 {
-		if err := replayEarly(ctx, c, camp.StoreID, early); err != nil {
+		if err := s.replayEarly(ctx, camp.StoreID, early); err != nil {
 			return nil, err
 		}
 	}
@@ -282,24 +332,48 @@ func checkEarly(camp *ent.Campaign, pc *promo.Campaign, in ReserveInput, now tim
 }
 
 // replayEarly answers refused calls whose key already has a reservation
-// with that reservation (one query for all of them).
-func replayEarly(ctx context.Context, c *ent.Client, storeID int, calls []*batchCall) error {
+// with that reservation (one query for all of them), and writes the audit
+// records of those replays (one transaction; if it fails, so do they).
+func (s *Service) replayEarly(ctx context.Context, storeID int, calls []*batchCall) error {
 	keys := make([]string, len(calls))
 	for i, bc := range calls {
 		keys[i] = bc.in.Key
 	}
-	prev, err := c.FlashReservation.Query().Where(flashreservation.StoreID(storeID), flashreservation.IdempotencyKeyIn(keys...)).All(ctx)
-	if err != nil {
+	prev, err := s.Client.FlashReservation.Query().Where(flashreservation.StoreID(storeID), flashreservation.IdempotencyKeyIn(keys...)).All(ctx)
+	if err != nil || len(prev) == 0 {
 		return err
 	}
+	var replayed []*batchCall
 	for _, r := range prev {
 		for _, bc := range calls {
 			if bc.in.Key == r.IdempotencyKey {
 				bc.res, bc.err = r, mall.Replay(bc.in.same(r))
 				if bc.err != nil {
 					bc.res = nil
+				} else if bc.audit != nil {
+					replayed = append(replayed, bc)
 				}
 			}
+		}
+	}
+	if len(replayed) == 0 {
+		return nil
+	}
+	tx, err := s.Client.Tx(ctx)
+	if err == nil {
+		creates := make([]*ent.AuditEventCreate, len(replayed))
+		for i, bc := range replayed {
+			creates[i] = bc.audit(tx.Client(), bc.res)
+		}
+		if err = tx.AuditEvent.CreateBulk(creates...).Exec(ctx); err != nil {
+			_ = tx.Rollback()
+		} else {
+			err = tx.Commit()
+		}
+	}
+	if err != nil {
+		for _, bc := range replayed {
+			bc.res, bc.err = nil, err
 		}
 	}
 	return nil
@@ -470,6 +544,12 @@ func (s *Service) reserveSet(ctx context.Context, p *batchPlan) error {
 		for _, bc := range p.calls {
 			bc.res, bc.err = nil, err
 		}
+		return nil
+	}
+	for _, bc := range p.calls {
+		if bc.res != nil {
+			bc.res = bc.res.Unwrap()
+		}
 	}
 	return nil
 }
@@ -504,7 +584,7 @@ func (s *Service) reserveOne(ctx context.Context, c *batchCall) (*ent.FlashReser
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return r.Unwrap(), nil
 }
 
 // values builds a multi-row VALUES list with the dialect's placeholders.
