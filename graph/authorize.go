@@ -217,10 +217,17 @@ func (r *Resolver) authorizeRoot(ctx context.Context, next graphql.Resolver) (an
 		auditFailure(ctx, fc, ru, org, err)
 		return nil, err
 	}
+	grouped := isGroupCommitted(ctx, fc)
+	if grouped {
+		// The service writes the success's audit record in its batch.
+		ctx = withGroupAudit(ctx, newAudit(ctx, fc, ru, org, true))
+	}
 	res, err := next(ctx)
 	if fc.Object == "Mutation" {
 		if err != nil {
 			auditFailure(ctx, fc, ru, org, err)
+		} else if grouped {
+			return res, nil
 		} else if aerr := r.auditSuccess(ctx, fc, ru, org, res); aerr != nil {
 			return nil, aerr
 		}

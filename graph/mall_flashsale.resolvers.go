@@ -14,8 +14,12 @@ import (
 
 // ReserveFlashSale is the resolver for the reserveFlashSale field.
 func (r *mutationResolver) ReserveFlashSale(ctx context.Context, idempotencyKey string, campaignID int, slot int, skuID int, buyerRef string, quantity int) (*ent.FlashReservation, error) {
-	return r.Mall.Reserve(ctx, mallsvc.ReserveInput{Key: idempotencyKey, CampaignID: campaignID, Slot: slot,
-		SKUID: skuID, BuyerRef: buyerRef, Quantity: quantity})
+	in := mallsvc.ReserveInput{Key: idempotencyKey, CampaignID: campaignID, Slot: slot,
+		SKUID: skuID, BuyerRef: buyerRef, Quantity: quantity}
+	if audit := groupAudit(ctx); audit != nil {
+		return r.Mall.ReserveGrouped(ctx, in, audit)
+	}
+	return r.Mall.Reserve(ctx, in)
 }
 
 // FlashSaleSlot is the resolver for the flashSaleSlot field.

@@ -64,7 +64,7 @@ func (t txAudit) MutateOperationContext(_ context.Context, oc *graphql.Operation
 }
 
 func needsTx(op *ast.OperationDefinition) bool {
-	if op == nil || op.Operation != ast.Mutation {
+	if op == nil || op.Operation != ast.Mutation || groupCommitted(op) {
 		return false
 	}
 	for _, sel := range op.SelectionSet {
@@ -121,13 +121,28 @@ func (t txAudit) writeFailures(ctx context.Context, p *pendingAudits) {
 	if len(p.records) == 0 {
 		return
 	}
-	creates := make([]*ent.AuditEventCreate, len(p.records))
-	for i, a := range p.records {
-		creates[i] = a.create(t.client)
-	}
-	if err := t.client.AuditEvent.CreateBulk(creates...).Exec(authz.SystemContext(context.WithoutCancel(ctx))); err != nil {
+	// In a transaction of its own: on SQLite a transaction takes the writer
+	// in turn (db/txgate.go), where a lone INSERT could meet SQLITE_BUSY
+	// while group-committed batches hand the writer to each other.
+	if err := t.writeAudits(authz.SystemContext(context.WithoutCancel(ctx)), p.records); err != nil {
 		t.log.ErrorContext(ctx, "write audit of failed attempts", "err", err)
 	}
+}
+
+func (t txAudit) writeAudits(ctx context.Context, records []auditRecord) error {
+	tx, err := t.client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	creates := make([]*ent.AuditEventCreate, len(records))
+	for i, a := range records {
+		creates[i] = a.create(tx.Client())
+	}
+	if err := tx.AuditEvent.CreateBulk(creates...).Exec(ctx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 func errorResponse(ctx context.Context, code apperr.Code, msg string) *graphql.Response {

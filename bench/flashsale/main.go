@@ -10,7 +10,9 @@
 // SKU and a LIVE FLASH_SALE campaign whose slot holds -stock units, creates a
 // mall API token scoped to the store (role mall_app), and sends -requests
 // reserveFlashSale mutations over -clients keep-alive connections, each from
-// its own buyer. It prints attempts/s, reservations/s, p50/p99 latency, and
+// its own buyer. It prints attempts/s, reservations/s, p50/p99 latency, the
+// process's CPU time per attempt (server and clients; steadier than req/s on
+// a shared machine), and
 // the slot's books: units reserved must equal successful reservations and
 // stock − remaining (0 oversold), or it exits 1.
 package main
@@ -36,6 +38,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -80,7 +83,7 @@ func main() {
 	flag.Parse()
 	if o.stock == 0 {
 		buyers := (o.requests + o.asks - 1) / o.asks
-		o.stock = buyers*min(o.perUser, o.asks) + warmups
+		o.stock = buyers*min(o.perUser, o.asks) + warmups(o)
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "flashsale:", err)
@@ -88,8 +91,10 @@ func main() {
 	}
 }
 
-// warmups: untimed reservations of distinct buyers before the run.
-const warmups = 8
+// warmups: untimed reservations of distinct buyers before the run, one
+// round from every client at once and one more, so that the keep-alive
+// connections and the database pool are open before the timer starts.
+func warmups(o options) int { return 2 * o.clients }
 
 func run(o options) error {
 	ctx := context.Background()
@@ -203,16 +208,33 @@ func run(o options) error {
 		return fmt.Errorf("-mode %q: give http, service or batch", o.mode)
 	}
 
-	// Warm up the connections and the slot record (not timed).
-	warm := 0
-	for i := range warmups {
-		won, err := send(-1 - i)
-		if err != nil {
-			return err
+	// Warm up the connections, the database pool and the slot record (not
+	// timed): the first alone (it creates the slot's record), then the rest
+	// from every client at once.
+	var warm atomic.Int64
+	var warmErr atomic.Value
+	var wwg sync.WaitGroup
+	for i := range warmups(o) {
+		f := func() {
+			won, err := send(-1 - i)
+			if err != nil {
+				warmErr.CompareAndSwap(nil, err)
+			} else if won {
+				warm.Add(1)
+			}
 		}
-		if won {
-			warm++
+		if i == 0 {
+			f()
+			continue
 		}
+		wwg.Go(f)
+		if i%o.clients == 0 {
+			wwg.Wait()
+		}
+	}
+	wwg.Wait()
+	if err, _ := warmErr.Load().(error); err != nil {
+		return err
 	}
 	statements.Store(0)
 	if o.cpuProfile != "" {
@@ -227,6 +249,7 @@ func run(o options) error {
 		defer pprof.StopCPUProfile()
 	}
 	load0 := loadavg()
+	cpu0 := cpuTime()
 	var next, ok atomic.Int64
 	lat := make([][]time.Duration, o.clients)
 	var wg sync.WaitGroup
@@ -256,6 +279,7 @@ func run(o options) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
+	cpu := cpuTime() - cpu0
 	load1 := loadavg()
 	if err, _ := firstErr.Load().(error); err != nil {
 		return err
@@ -270,11 +294,12 @@ func run(o options) error {
 	fmt.Printf("attempts/s %.0f · reservations/s %.0f · p50 %v · p99 %v",
 		float64(len(all))/elapsed.Seconds(), float64(ok.Load())/elapsed.Seconds(),
 		all[len(all)/2].Round(time.Microsecond), all[len(all)*99/100].Round(time.Microsecond))
+	fmt.Printf(" · CPU %.0f µs/attempt (process: server and clients)", float64(cpu.Microseconds())/float64(len(all)))
 	if o.countStatement {
 		fmt.Printf(" · %.1f SQL statements/attempt", float64(statements.Load())/float64(len(all)))
 	}
 	fmt.Println()
-	return checkBooks(sys, c, camp.ID, o, int(ok.Load())+warm)
+	return checkBooks(sys, c, camp.ID, o, int(ok.Load()+warm.Load()))
 }
 
 // checkBooks verifies the slot after the run: units reserved (rows) equal the
@@ -312,6 +337,15 @@ func checkBooks(ctx context.Context, c *ent.Client, campID int, o options, won i
 		return fmt.Errorf("oversold, unbalanced books or per-user limit breached")
 	}
 	return nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadavg is the 1-minute load average (Linux), or "?".

@@ -24,7 +24,8 @@ import (
 // with a per-user limit of 2, and every tenth call repeating the key of the
 // call before it — give exactly 60 units to distinct keys, every refusal is
 // CONFLICT, repeats of one key answer one reservation, no buyer holds more
-// than 2 (rows and quota), and the slot's books balance; on SQLite and
+// than 2 (rows and quota), and the slot's books balance; with the calls
+// spread over three services (replicas) on one database, on SQLite and
 // PostgreSQL.
 func TestReserveBatchedConcurrency(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
@@ -41,7 +42,12 @@ func TestReserveBatchedConcurrency(t *testing.T) {
 			SetRules(schematype.CampaignRules{FlashSale: &schematype.FlashSaleRule{FlashPrice: 1000, PerUserLimit: 2,
 				Slots: []schematype.FlashSaleSlot{{StartsAt: now.Add(-time.Hour), EndsAt: now.Add(2 * time.Hour), Stock: 60}}}}).
 			SaveX(ctx)
-		svc := &mallsvc.Service{Client: c, Now: func() time.Time { return now }}
+		// Three services on one database: three replicas, each batching its
+		// own callers; the database's conditional statements arbitrate.
+		svcs := make([]*mallsvc.Service, 3)
+		for i := range svcs {
+			svcs[i] = &mallsvc.Service{Client: c, Now: func() time.Time { return now }}
+		}
 		key := func(i int) string {
 			if i%10 == 9 {
 				i-- // the same request again
@@ -61,7 +67,7 @@ func TestReserveBatchedConcurrency(t *testing.T) {
 		for i := range 200 {
 			wg.Go(func() {
 				<-start
-				res[i], errs[i] = svc.ReserveBatched(context.Background(), mallsvc.ReserveInput{Key: key(i),
+				res[i], errs[i] = svcs[i%3].ReserveBatched(context.Background(), mallsvc.ReserveInput{Key: key(i),
 					CampaignID: camp.ID, SKUID: sku.ID, BuyerRef: buyer(i), Quantity: 1})
 			})
 		}

@@ -115,11 +115,20 @@ type refusedEarly struct{ err error }
 func (e *refusedEarly) Error() string { return e.err.Error() }
 func (e *refusedEarly) Unwrap() error { return e.err }
 
+// Refusals found before anything is written.
+func errNoSKU() error { return apperr.Input("skuID", "no such SKU in the campaign's store") }
+
+func errNotCovered() error { return apperr.Input("skuID", "the campaign does not cover this SKU") }
+
+func notSelling(camp *ent.Campaign) error {
+	return &apperr.Error{Code: apperr.Conflict, Field: "campaignID", Message: fmt.Sprintf("the campaign is not selling now (%s)", camp.Status)}
+}
+
 // reserve checks and takes the units and returns the new reservation.
 func (s *Service) reserve(ctx context.Context, c *ent.Client, camp *ent.Campaign, pc *promo.Campaign, in ReserveInput) (*ent.FlashReservation, error) {
 	now := s.now()
 	if !promo.Sells(pc, now) {
-		return nil, &refusedEarly{&apperr.Error{Code: apperr.Conflict, Field: "campaignID", Message: fmt.Sprintf("the campaign is not selling now (%s)", camp.Status)}}
+		return nil, &refusedEarly{notSelling(camp)}
 	}
 	rule := camp.Rules.FlashSale
 	expires, err := mall.CheckReservation(rule, mall.Reservation{Slot: in.Slot, Quantity: in.Quantity, At: now})
@@ -129,12 +138,12 @@ func (s *Service) reserve(ctx context.Context, c *ent.Client, camp *ent.Campaign
 	sk, err := c.SKU.Query().Where(sku.ID(in.SKUID), sku.HasProductWith(product.StoreID(camp.StoreID))).
 		Select(sku.FieldID, sku.FieldProductID).Only(ctx)
 	if ent.IsNotFound(err) {
-		return nil, &refusedEarly{apperr.Input("skuID", "no such SKU in the campaign's store")}
+		return nil, &refusedEarly{errNoSKU()}
 	} else if err != nil {
 		return nil, err
 	}
 	if !pc.Targets.Covers(sk.ProductID, sk.ID) {
-		return nil, &refusedEarly{apperr.Input("skuID", "the campaign does not cover this SKU")}
+		return nil, &refusedEarly{errNotCovered()}
 	}
 	slotID, err := s.slotID(ctx, c, camp, in.Slot)
 	if err != nil {

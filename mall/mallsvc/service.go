@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/opsgraph/opsgraph/ent"
@@ -24,9 +25,10 @@ type Service struct {
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
 
-	targets campaignTargets // 秒杀 campaigns' targets by updated_at
-	slots   sync.Map        // slotKey → id of the slot's stock record
-	batches sync.Map        // slotKey → *batchQueue (ReserveBatched)
+	targets  campaignTargets // 秒杀 campaigns' targets by updated_at
+	slots    sync.Map        // slotKey → id of the slot's stock record
+	batches  sync.Map        // slotKey → *batchQueue (ReserveBatched)
+	postgres atomic.Bool     // the database is PostgreSQL (known after a first batch)
 }
 
 func (s *Service) now() time.Time {
