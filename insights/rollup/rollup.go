@@ -195,15 +195,18 @@ func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
 }
 
 // lockStore returns the dialect of c, and on PostgreSQL locks the store row
-// (FOR UPDATE, one statement) so that two writers of one store's orders take
-// turns: the period difference is taken against this transaction's view of
-// the touched buyers' rows (SQLite serializes writers already).
+// (one statement) so that two writers of one store's orders take turns: the
+// period difference is taken against this transaction's view of the touched
+// buyers' rows (SQLite serializes writers already). FOR NO KEY UPDATE, not FOR
+// UPDATE: an order insert's foreign-key check holds FOR KEY SHARE on the store
+// row, which FOR UPDATE would wait for, so two transactions that each inserted
+// an order (mall orders placed at once) would deadlock on their rollups.
 func (d *Delta) lockStore(ctx context.Context, c *ent.Client) (string, error) {
 	var dia string
 	_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
 		dia = s.Dialect()
 		if dia == dialect.Postgres {
-			s.ForUpdate()
+			s.For(entsql.LockNoKeyUpdate)
 		}
 	}).IDs(ctx)
 	if err != nil {

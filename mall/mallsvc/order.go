@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/schema/schematype"
 	"github.com/opsgraph/opsgraph/ent/sku"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/mall"
 	"github.com/opsgraph/opsgraph/promo"
 	"github.com/opsgraph/opsgraph/promo/promosvc"
@@ -209,8 +211,9 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (*Order, error) {
 			return nil, err
 		}
 	}
-	for cid, amt := range mall.ByCampaign(shares) {
-		if err := reserveBudget(ctx, c, cid, amt, budgets[cid]); err != nil {
+	byCampaign := mall.ByCampaign(shares)
+	for _, cid := range slices.Sorted(maps.Keys(byCampaign)) {
+		if err := reserveBudget(ctx, c, cid, byCampaign[cid], budgets[cid]); err != nil {
 			return nil, err
 		}
 	}
@@ -269,6 +272,13 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (*Order, error) {
 			}
 			break
 		}
+	}
+	placed, err := c.Order.Query().Where(order.ID(o)).WithLines().Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := rollup.Apply(ctx, c, st, nil, rollup.State{placed}); err != nil {
+		return nil, err
 	}
 	return s.view(ctx, c, o)
 }
@@ -432,6 +442,9 @@ func (s *Service) move(ctx context.Context, c *ent.Client, o *ent.Order, v mall.
 		shares[i] = l.DiscountShares
 	}
 	perCampaign := mall.ByCampaign(shares)
+	// Campaign rows in id order, in every transaction (Place too): two
+	// orders of the same campaigns cannot then lock them crosswise.
+	campaignIDs := slices.Sorted(maps.Keys(perCampaign))
 	resv, err := c.FlashReservation.Query().Where(flashreservation.OrderID(o.ID)).All(ctx)
 	if err != nil {
 		return err
@@ -446,7 +459,8 @@ func (s *Service) move(ctx context.Context, c *ent.Client, o *ent.Order, v mall.
 			SetState(couponclaim.StateREDEEMED).Save(ctx); err != nil {
 			return err
 		}
-		for cid, amt := range perCampaign {
+		for _, cid := range campaignIDs {
+			amt := perCampaign[cid]
 			if err := c.Campaign.Update().Where(campaign.ID(cid)).AddDiscountReserved(-amt).AddDiscountGiven(amt).Exec(ctx); err != nil {
 				return err
 			}
@@ -466,7 +480,8 @@ func (s *Service) move(ctx context.Context, c *ent.Client, o *ent.Order, v mall.
 			SetState(couponclaim.StateCLAIMED).ClearOrderID().Save(ctx); err != nil {
 			return err
 		}
-		for cid, amt := range perCampaign {
+		for _, cid := range campaignIDs {
+			amt := perCampaign[cid]
 			upd := c.Campaign.Update().Where(campaign.ID(cid))
 			if v == mall.Cancel {
 				upd = upd.AddDiscountReserved(-amt)
@@ -478,5 +493,23 @@ func (s *Service) move(ctx context.Context, c *ent.Client, o *ent.Order, v mall.
 			}
 		}
 	}
-	return nil
+	return rollupMove(ctx, c, o, to, v == mall.Pay, now)
+}
+
+// rollupMove keeps the insights rollups in step with a mall order's new
+// status, as the sync does for platform orders: the brand's own mall counts
+// in its store's figures, and the maintained rows equal a rebuild's. It runs
+// last, after the campaign rows, so that every mall transaction locks the
+// campaigns before the store row (rollup.Delta.Write on PostgreSQL).
+func rollupMove(ctx context.Context, c *ent.Client, o *ent.Order, to order.Status, paid bool, now time.Time) error {
+	st, err := c.Store.Get(ctx, o.StoreID)
+	if err != nil {
+		return err
+	}
+	after := *o
+	after.Status = to
+	if paid {
+		after.Paid, after.PaidAt = o.Total, &now
+	}
+	return rollup.Apply(ctx, c, st, rollup.State{o}, rollup.State{&after})
 }
