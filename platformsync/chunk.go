@@ -43,15 +43,10 @@ func upsertProducts(ctx context.Context, tx *ent.Tx, st *ent.Store, ps []sdk.Pro
 	return nil
 }
 
-// upsertOrders writes a page of orders and, once for the whole page, the
-// difference they make to the daily rollups (one upsert per touched row).
-func upsertOrders(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order) error {
-	return WriteOrderPage(ctx, tx, st, os, true)
-}
-
 // WriteOrderPage upserts a page of a store's orders as a sync does, in tx.
-// With rollups (always, in the server) it also maintains the daily rollups;
-// bench/insights writes without them only to measure what they cost.
+// With rollups (always, in the server) it also writes, once for the whole
+// page, the difference the orders make to the daily rollups; bench/insights
+// and BenchmarkSyncOrders write without them only to measure what they cost.
 func WriteOrderPage(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, rollups bool) error {
 	var d *rollup.Delta
 	if rollups {

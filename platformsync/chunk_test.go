@@ -79,7 +79,7 @@ func TestOversizedPageStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := platformsync.UpsertOrdersForTest(ctx, tx, st, orders); err != nil {
+		if err := platformsync.WriteOrderPage(ctx, tx, st, orders, true); err != nil {
 			_ = tx.Rollback()
 			t.Fatalf("oversized page: %v", err)
 		}

@@ -196,7 +196,7 @@ func (r *runner) orders(ctx context.Context) error {
 			cur["orders_since"], cur["orders_until"] = fmtTime(until), ""
 		}
 		if err := r.commit(ctx, cur, len(page.Orders), page.Total, page.NewToken, func(tx *ent.Tx) error {
-			return upsertOrders(ctx, tx, r.store, page.Orders)
+			return WriteOrderPage(ctx, tx, r.store, page.Orders, !r.s.withoutRollups.Load())
 		}); err != nil {
 			return err
 		}

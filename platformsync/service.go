@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
@@ -59,6 +60,8 @@ type Service struct {
 	RateLimitPatience time.Duration
 	// AfterJob, if set, runs after a job finished (alert evaluation).
 	AfterJob func(context.Context, *ent.SyncJob)
+
+	withoutRollups atomic.Bool // MeasureWithoutRollups
 
 	wake   chan struct{}
 	mu     sync.Mutex
@@ -277,3 +280,9 @@ func (s *Service) saveToken(ctx context.Context, c *ent.Client, pc *ent.Platform
 
 // now is the service clock.
 func now() time.Time { return time.Now() }
+
+// MeasureWithoutRollups makes order pages skip the insights rollups (off:
+// true) or maintain them again (false). Only BenchmarkSyncOrders calls it, to
+// measure what the rollups cost a whole sync; a server never does, since its
+// figures would then miss the orders until a rollup rebuild.
+func (s *Service) MeasureWithoutRollups(off bool) { s.withoutRollups.Store(off) }
