@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 	"path/filepath"
@@ -75,7 +76,12 @@ func useRelayRuntime(dir string) error {
 		if !bytes.Contains(b, []byte(from)) {
 			continue
 		}
-		if err := os.WriteFile(f, bytes.Replace(b, []byte(from), []byte(to), 1), 0o644); err != nil {
+		// gofmt again: the import moves to its sorted place.
+		out, err := format.Source(bytes.Replace(b, []byte(from), []byte(to), 1))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if err := os.WriteFile(f, out, 0o644); err != nil {
 			return err
 		}
 	}

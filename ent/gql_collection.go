@@ -7,7 +7,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 
-	entgql "github.com/opsgraph/opsgraph/relay"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/opsgraph/opsgraph/ent/alert"
@@ -42,6 +41,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/user"
 	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
 	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
+	entgql "github.com/opsgraph/opsgraph/relay"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.

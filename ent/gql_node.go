@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	entgql "github.com/opsgraph/opsgraph/relay"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/opsgraph/opsgraph/ent/alert"
@@ -43,6 +42,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/user"
 	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
 	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
+	entgql "github.com/opsgraph/opsgraph/relay"
 )
 
 // Noder wraps the basic Node method.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"strconv"
 
-	entgql "github.com/opsgraph/opsgraph/relay"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -46,6 +45,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/user"
 	"github.com/opsgraph/opsgraph/ent/webhookdelivery"
 	"github.com/opsgraph/opsgraph/ent/webhookendpoint"
+	entgql "github.com/opsgraph/opsgraph/relay"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 

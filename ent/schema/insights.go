@@ -16,7 +16,9 @@ import (
 type SalesDay struct{ ent.Schema }
 
 // Mixin of SalesDay.
-func (SalesDay) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}} }
+func (SalesDay) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+}
 
 // Fields of SalesDay.
 func (SalesDay) Fields() []ent.Field {
@@ -59,7 +61,9 @@ func (SalesDay) Annotations() []schema.Annotation {
 type SalesPeriod struct{ ent.Schema }
 
 // Mixin of SalesPeriod.
-func (SalesPeriod) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}} }
+func (SalesPeriod) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+}
 
 // Fields of SalesPeriod.
 func (SalesPeriod) Fields() []ent.Field {
@@ -94,7 +98,9 @@ func (SalesPeriod) Annotations() []schema.Annotation {
 type SKUSalesDay struct{ ent.Schema }
 
 // Mixin of SKUSalesDay.
-func (SKUSalesDay) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}} }
+func (SKUSalesDay) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+}
 
 // Fields of SKUSalesDay.
 func (SKUSalesDay) Fields() []ent.Field {
