@@ -6,6 +6,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -14,7 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
 
 	"github.com/opsgraph/opsgraph/ent"
 	_ "github.com/opsgraph/opsgraph/ent/runtime" // schema hooks and policies
@@ -129,7 +130,7 @@ func OpenClientStart(ctx context.Context, dsn string, pool Pool, autoMigrate boo
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := drv.DB().PingContext(ctx); err != nil {
+	if err := ping(ctx, drv); err != nil {
 		drv.Close()
 		return nil, nil, fmt.Errorf("connect to database: %w", err)
 	}
@@ -145,7 +146,7 @@ func OpenClientStart(ctx context.Context, dsn string, pool Pool, autoMigrate boo
 		client.Close()
 		return nil, nil, err
 	}
-	if err := createServerTables(ctx, drv.DB()); err != nil {
+	if err := createServerTables(ctx, drv.DB(), drv.Dialect() == dialect.Postgres); err != nil {
 		client.Close()
 		return nil, nil, err
 	}
@@ -199,3 +200,26 @@ func StartPolicy(s *MigrationStatus, autoMigrate bool) error {
 		"run `opsgraph migrate --db ...` first, or start with --auto-migrate (OPSGRAPH_AUTO_MIGRATE=true)",
 		ErrMigrationsPending, state, strings.Join(names, ", "))
 }
+
+// ping opens the first connection. On a new SQLite file, servers starting
+// together race to switch it to WAL, and the losers' journal_mode pragma
+// answers SQLITE_BUSY at once (the busy timeout does not cover it): they
+// try again for up to ten seconds.
+func ping(ctx context.Context, drv *entsql.Driver) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := drv.DB().PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || drv.Dialect() != dialect.SQLite || !errors.As(err, &se) || se.Code() != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// sqliteBusy is SQLITE_BUSY.
+const sqliteBusy = 5

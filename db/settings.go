@@ -17,14 +17,31 @@ const (
 	taskLeasesTable = "opsgraph_task_leases"
 )
 
-func createServerTables(ctx context.Context, db *sql.DB) error {
+// createServerTables creates the server tables if missing. On PostgreSQL it
+// holds the migration lock for it, in one transaction on one connection:
+// concurrent CREATE TABLE IF NOT EXISTS of one table by replicas starting
+// together can fail on PostgreSQL's catalog (duplicate key in pg_type).
+func createServerTables(ctx context.Context, db *sql.DB, postgres bool) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create server tables: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", LockMigrate); err != nil {
+			return fmt.Errorf("create server tables: %w", err)
+		}
+	}
 	for _, q := range []string{
 		"CREATE TABLE IF NOT EXISTS " + settingsTable + " (name VARCHAR(100) PRIMARY KEY, value TEXT NOT NULL)",
 		"CREATE TABLE IF NOT EXISTS " + taskLeasesTable + " (name VARCHAR(100) PRIMARY KEY, owner VARCHAR(200) NOT NULL, until_ms BIGINT NOT NULL)",
 	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("create server tables: %w", err)
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create server tables: %w", err)
 	}
 	return nil
 }
