@@ -7,6 +7,7 @@ PKGS          ?= ./...
 PG_URL        ?= postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable
 BENCH         ?= .
 BENCHTIME     ?= 2s
+FUZZTIME      ?= 1m
 GOLANGCI_LINT_VERSION ?= v2.15.0
 # An installed golangci-lint of the right major version is used when present;
 # otherwise the pinned version is built and run through the Go module proxy.
@@ -14,7 +15,7 @@ GOLANGCI_LINT ?= $(shell command -v golangci-lint >/dev/null 2>&1 && golangci-li
 BIN           ?= bin/opsgraph
 
 .DEFAULT_GOAL := help
-.PHONY: help generate migration check-migrations check-generate test test-postgres bench lint fmt vet build run clean
+.PHONY: help generate migration check-migrations check-generate test test-postgres fuzz bench lint fmt vet build run clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -36,6 +37,10 @@ test: ## run the tests (SQLite; PostgreSQL tests skip unless OPSGRAPH_TEST_POSTG
 
 test-postgres: ## run the tests against SQLite and PostgreSQL at PG_URL
 	OPSGRAPH_TEST_POSTGRES='$(PG_URL)' $(GO) test -count=1 $(PKGS)
+
+fuzz: ## fuzz the pricing engine's invariants (FUZZTIME=1m per target)
+	$(GO) test ./promo -run '^$$' -fuzz '^FuzzPrice$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./promo -run '^$$' -fuzz '^FuzzApportion$$' -fuzztime $(FUZZTIME)
 
 bench: ## run the HTTP benchmarks (BENCH=regexp, BENCHTIME=2s)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem $(PKGS)
