@@ -1700,14 +1700,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "skusalesday_sku_id_day",
+				Name:    "skusalesday_store_id_day_sku_id",
 				Unique:  true,
-				Columns: []*schema.Column{SkuSalesDaysColumns[2], SkuSalesDaysColumns[3]},
-			},
-			{
-				Name:    "skusalesday_store_id_day",
-				Unique:  false,
-				Columns: []*schema.Column{SkuSalesDaysColumns[1], SkuSalesDaysColumns[3]},
+				Columns: []*schema.Column{SkuSalesDaysColumns[1], SkuSalesDaysColumns[3], SkuSalesDaysColumns[2]},
 			},
 		},
 	}

@@ -115,10 +115,11 @@ func (SKUSalesDay) Fields() []ent.Field {
 
 // Indexes of SKUSalesDay.
 func (SKUSalesDay) Indexes() []ent.Index {
-	return []ent.Index{
-		index.Fields("sku_id", "day").Unique(),
-		index.Fields("store_id", "day"),
-	}
+	// One index: the upsert's key and the reads' (a store's SKUs over a day
+	// range) in one B-tree, one write per row fewer on every sync page than
+	// a (sku_id, day) key beside a (store_id, day) index. A SKU belongs to one
+	// store, so the key is as unique as (sku_id, day).
+	return []ent.Index{index.Fields("store_id", "day", "sku_id").Unique()}
 }
 
 // Annotations of SKUSalesDay.

@@ -177,7 +177,7 @@ func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
 	if err := days.exec(ctx, c, dia, d.st.OrganizationID, d.st.ID); err != nil {
 		return fmt.Errorf("sales rollup: %w", err)
 	}
-	skus := newUpsert(skusalesday.Table, []string{skusalesday.FieldSkuID, skusalesday.FieldDay},
+	skus := newUpsert(skusalesday.Table, []string{skusalesday.FieldStoreID, skusalesday.FieldDay, skusalesday.FieldSkuID},
 		col{skusalesday.FieldDay, colText}, col{skusalesday.FieldSkuID, colKey},
 		col{skusalesday.FieldUnits, colSum}, col{skusalesday.FieldAmount, colSum})
 	texts = texts[:1]
