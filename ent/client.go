@@ -6463,22 +6463,6 @@ func (c *SKUSalesDayClient) GetX(ctx context.Context, id int) *SKUSalesDay {
 	return obj
 }
 
-// QueryOrganization queries the organization edge of a SKUSalesDay.
-func (c *SKUSalesDayClient) QueryOrganization(_m *SKUSalesDay) *OrganizationQuery {
-	query := (&OrganizationClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(skusalesday.Table, skusalesday.FieldID, id),
-			sqlgraph.To(organization.Table, organization.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, skusalesday.OrganizationTable, skusalesday.OrganizationColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
 // Hooks returns the client hooks.
 func (c *SKUSalesDayClient) Hooks() []Hook {
 	hooks := c.hooks.SKUSalesDay
@@ -6613,22 +6597,6 @@ func (c *SalesDayClient) GetX(ctx context.Context, id int) *SalesDay {
 	return obj
 }
 
-// QueryOrganization queries the organization edge of a SalesDay.
-func (c *SalesDayClient) QueryOrganization(_m *SalesDay) *OrganizationQuery {
-	query := (&OrganizationClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(salesday.Table, salesday.FieldID, id),
-			sqlgraph.To(organization.Table, organization.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, salesday.OrganizationTable, salesday.OrganizationColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
 // Hooks returns the client hooks.
 func (c *SalesDayClient) Hooks() []Hook {
 	hooks := c.hooks.SalesDay
@@ -6761,22 +6729,6 @@ func (c *SalesPeriodClient) GetX(ctx context.Context, id int) *SalesPeriod {
 		panic(err)
 	}
 	return obj
-}
-
-// QueryOrganization queries the organization edge of a SalesPeriod.
-func (c *SalesPeriodClient) QueryOrganization(_m *SalesPeriod) *OrganizationQuery {
-	query := (&OrganizationClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(salesperiod.Table, salesperiod.FieldID, id),
-			sqlgraph.To(organization.Table, organization.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, salesperiod.OrganizationTable, salesperiod.OrganizationColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
 }
 
 // Hooks returns the client hooks.

@@ -2080,42 +2080,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Campaign",
 	)
 	graph.MustAddE(
-		"organization",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   skusalesday.OrganizationTable,
-			Columns: []string{skusalesday.OrganizationColumn},
-			Bidi:    false,
-		},
-		"SKUSalesDay",
-		"Organization",
-	)
-	graph.MustAddE(
-		"organization",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   salesday.OrganizationTable,
-			Columns: []string{salesday.OrganizationColumn},
-			Bidi:    false,
-		},
-		"SalesDay",
-		"Organization",
-	)
-	graph.MustAddE(
-		"organization",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   salesperiod.OrganizationTable,
-			Columns: []string{salesperiod.OrganizationColumn},
-			Bidi:    false,
-		},
-		"SalesPeriod",
-		"Organization",
-	)
-	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -6803,20 +6767,6 @@ func (f *SKUSalesDayFilter) WhereAmount(p entql.Int64P) {
 	f.Where(p.Field(skusalesday.FieldAmount))
 }
 
-// WhereHasOrganization applies a predicate to check if query has an edge organization.
-func (f *SKUSalesDayFilter) WhereHasOrganization() {
-	f.Where(entql.HasEdge("organization"))
-}
-
-// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
-func (f *SKUSalesDayFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
-	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
-}
-
 // addPredicate implements the predicateAdder interface.
 func (_q *SalesDayQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -6905,20 +6855,6 @@ func (f *SalesDayFilter) WhereRefundedOrders(p entql.Int64P) {
 // WhereRefundAmount applies the entql int64 predicate on the refund_amount field.
 func (f *SalesDayFilter) WhereRefundAmount(p entql.Int64P) {
 	f.Where(p.Field(salesday.FieldRefundAmount))
-}
-
-// WhereHasOrganization applies a predicate to check if query has an edge organization.
-func (f *SalesDayFilter) WhereHasOrganization() {
-	f.Where(entql.HasEdge("organization"))
-}
-
-// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
-func (f *SalesDayFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
-	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -7029,20 +6965,6 @@ func (f *SalesPeriodFilter) WhereRepeatBuyers(p entql.Int64P) {
 // WhereReturningBuyers applies the entql int64 predicate on the returning_buyers field.
 func (f *SalesPeriodFilter) WhereReturningBuyers(p entql.Int64P) {
 	f.Where(p.Field(salesperiod.FieldReturningBuyers))
-}
-
-// WhereHasOrganization applies a predicate to check if query has an edge organization.
-func (f *SalesPeriodFilter) WhereHasOrganization() {
-	f.Where(entql.HasEdge("organization"))
-}
-
-// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
-func (f *SalesPeriodFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
-	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -40232,24 +40232,24 @@ func (m *SKUMutation) ResetEdge(name string) error {
 // SKUSalesDayMutation represents an operation that mutates the SKUSalesDay nodes in the graph.
 type SKUSalesDayMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	store_id            *int
-	addstore_id         *int
-	sku_id              *int
-	addsku_id           *int
-	day                 *string
-	units               *int64
-	addunits            *int64
-	amount              *int64
-	addamount           *int64
-	clearedFields       map[string]struct{}
-	organization        *int
-	clearedorganization bool
-	done                bool
-	oldValue            func(context.Context) (*SKUSalesDay, error)
-	predicates          []predicate.SKUSalesDay
+	op                 Op
+	typ                string
+	id                 *int
+	organization_id    *int
+	addorganization_id *int
+	store_id           *int
+	addstore_id        *int
+	sku_id             *int
+	addsku_id          *int
+	day                *string
+	units              *int64
+	addunits           *int64
+	amount             *int64
+	addamount          *int64
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*SKUSalesDay, error)
+	predicates         []predicate.SKUSalesDay
 }
 
 var _ ent.Mutation = (*SKUSalesDayMutation)(nil)
@@ -40352,12 +40352,13 @@ func (m *SKUSalesDayMutation) IDs(ctx context.Context) ([]int, error) {
 
 // SetOrganizationID sets the "organization_id" field.
 func (m *SKUSalesDayMutation) SetOrganizationID(i int) {
-	m.organization = &i
+	m.organization_id = &i
+	m.addorganization_id = nil
 }
 
 // OrganizationID returns the value of the "organization_id" field in the mutation.
 func (m *SKUSalesDayMutation) OrganizationID() (r int, exists bool) {
-	v := m.organization
+	v := m.organization_id
 	if v == nil {
 		return
 	}
@@ -40381,9 +40382,28 @@ func (m *SKUSalesDayMutation) OldOrganizationID(ctx context.Context) (v int, err
 	return oldValue.OrganizationID, nil
 }
 
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *SKUSalesDayMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *SKUSalesDayMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ResetOrganizationID resets all changes to the "organization_id" field.
 func (m *SKUSalesDayMutation) ResetOrganizationID() {
-	m.organization = nil
+	m.organization_id = nil
+	m.addorganization_id = nil
 }
 
 // SetStoreID sets the "store_id" field.
@@ -40646,33 +40666,6 @@ func (m *SKUSalesDayMutation) ResetAmount() {
 	m.addamount = nil
 }
 
-// ClearOrganization clears the "organization" edge to the Organization entity.
-func (m *SKUSalesDayMutation) ClearOrganization() {
-	m.clearedorganization = true
-	m.clearedFields[skusalesday.FieldOrganizationID] = struct{}{}
-}
-
-// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
-func (m *SKUSalesDayMutation) OrganizationCleared() bool {
-	return m.clearedorganization
-}
-
-// OrganizationIDs returns the "organization" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// OrganizationID instead. It exists only for internal usage by the builders.
-func (m *SKUSalesDayMutation) OrganizationIDs() (ids []int) {
-	if id := m.organization; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetOrganization resets all changes to the "organization" edge.
-func (m *SKUSalesDayMutation) ResetOrganization() {
-	m.organization = nil
-	m.clearedorganization = false
-}
-
 // Where appends a list predicates to the SKUSalesDayMutation builder.
 func (m *SKUSalesDayMutation) Where(ps ...predicate.SKUSalesDay) {
 	m.predicates = append(m.predicates, ps...)
@@ -40708,7 +40701,7 @@ func (m *SKUSalesDayMutation) Type() string {
 // AddedFields().
 func (m *SKUSalesDayMutation) Fields() []string {
 	fields := make([]string, 0, 6)
-	if m.organization != nil {
+	if m.organization_id != nil {
 		fields = append(fields, skusalesday.FieldOrganizationID)
 	}
 	if m.store_id != nil {
@@ -40826,6 +40819,9 @@ func (m *SKUSalesDayMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *SKUSalesDayMutation) AddedFields() []string {
 	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, skusalesday.FieldOrganizationID)
+	}
 	if m.addstore_id != nil {
 		fields = append(fields, skusalesday.FieldStoreID)
 	}
@@ -40846,6 +40842,8 @@ func (m *SKUSalesDayMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *SKUSalesDayMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case skusalesday.FieldOrganizationID:
+		return m.AddedOrganizationID()
 	case skusalesday.FieldStoreID:
 		return m.AddedStoreID()
 	case skusalesday.FieldSkuID:
@@ -40863,6 +40861,13 @@ func (m *SKUSalesDayMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SKUSalesDayMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case skusalesday.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
 	case skusalesday.FieldStoreID:
 		v, ok := value.(int)
 		if !ok {
@@ -40942,28 +40947,19 @@ func (m *SKUSalesDayMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SKUSalesDayMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.organization != nil {
-		edges = append(edges, skusalesday.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *SKUSalesDayMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case skusalesday.EdgeOrganization:
-		if id := m.organization; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SKUSalesDayMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -40975,72 +40971,55 @@ func (m *SKUSalesDayMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SKUSalesDayMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedorganization {
-		edges = append(edges, skusalesday.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *SKUSalesDayMutation) EdgeCleared(name string) bool {
-	switch name {
-	case skusalesday.EdgeOrganization:
-		return m.clearedorganization
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *SKUSalesDayMutation) ClearEdge(name string) error {
-	switch name {
-	case skusalesday.EdgeOrganization:
-		m.ClearOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SKUSalesDay unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *SKUSalesDayMutation) ResetEdge(name string) error {
-	switch name {
-	case skusalesday.EdgeOrganization:
-		m.ResetOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SKUSalesDay edge %s", name)
 }
 
 // SalesDayMutation represents an operation that mutates the SalesDay nodes in the graph.
 type SalesDayMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	store_id            *int
-	addstore_id         *int
-	day                 *string
-	buyer               *string
-	source              *string
-	placed_orders       *int64
-	addplaced_orders    *int64
-	paid_orders         *int64
-	addpaid_orders      *int64
-	paid_amount         *int64
-	addpaid_amount      *int64
-	refunded_orders     *int64
-	addrefunded_orders  *int64
-	refund_amount       *int64
-	addrefund_amount    *int64
-	clearedFields       map[string]struct{}
-	organization        *int
-	clearedorganization bool
-	done                bool
-	oldValue            func(context.Context) (*SalesDay, error)
-	predicates          []predicate.SalesDay
+	op                 Op
+	typ                string
+	id                 *int
+	organization_id    *int
+	addorganization_id *int
+	store_id           *int
+	addstore_id        *int
+	day                *string
+	buyer              *string
+	source             *string
+	placed_orders      *int64
+	addplaced_orders   *int64
+	paid_orders        *int64
+	addpaid_orders     *int64
+	paid_amount        *int64
+	addpaid_amount     *int64
+	refunded_orders    *int64
+	addrefunded_orders *int64
+	refund_amount      *int64
+	addrefund_amount   *int64
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*SalesDay, error)
+	predicates         []predicate.SalesDay
 }
 
 var _ ent.Mutation = (*SalesDayMutation)(nil)
@@ -41143,12 +41122,13 @@ func (m *SalesDayMutation) IDs(ctx context.Context) ([]int, error) {
 
 // SetOrganizationID sets the "organization_id" field.
 func (m *SalesDayMutation) SetOrganizationID(i int) {
-	m.organization = &i
+	m.organization_id = &i
+	m.addorganization_id = nil
 }
 
 // OrganizationID returns the value of the "organization_id" field in the mutation.
 func (m *SalesDayMutation) OrganizationID() (r int, exists bool) {
-	v := m.organization
+	v := m.organization_id
 	if v == nil {
 		return
 	}
@@ -41172,9 +41152,28 @@ func (m *SalesDayMutation) OldOrganizationID(ctx context.Context) (v int, err er
 	return oldValue.OrganizationID, nil
 }
 
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *SalesDayMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *SalesDayMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ResetOrganizationID resets all changes to the "organization_id" field.
 func (m *SalesDayMutation) ResetOrganizationID() {
-	m.organization = nil
+	m.organization_id = nil
+	m.addorganization_id = nil
 }
 
 // SetStoreID sets the "store_id" field.
@@ -41621,33 +41620,6 @@ func (m *SalesDayMutation) ResetRefundAmount() {
 	m.addrefund_amount = nil
 }
 
-// ClearOrganization clears the "organization" edge to the Organization entity.
-func (m *SalesDayMutation) ClearOrganization() {
-	m.clearedorganization = true
-	m.clearedFields[salesday.FieldOrganizationID] = struct{}{}
-}
-
-// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
-func (m *SalesDayMutation) OrganizationCleared() bool {
-	return m.clearedorganization
-}
-
-// OrganizationIDs returns the "organization" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// OrganizationID instead. It exists only for internal usage by the builders.
-func (m *SalesDayMutation) OrganizationIDs() (ids []int) {
-	if id := m.organization; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetOrganization resets all changes to the "organization" edge.
-func (m *SalesDayMutation) ResetOrganization() {
-	m.organization = nil
-	m.clearedorganization = false
-}
-
 // Where appends a list predicates to the SalesDayMutation builder.
 func (m *SalesDayMutation) Where(ps ...predicate.SalesDay) {
 	m.predicates = append(m.predicates, ps...)
@@ -41683,7 +41655,7 @@ func (m *SalesDayMutation) Type() string {
 // AddedFields().
 func (m *SalesDayMutation) Fields() []string {
 	fields := make([]string, 0, 10)
-	if m.organization != nil {
+	if m.organization_id != nil {
 		fields = append(fields, salesday.FieldOrganizationID)
 	}
 	if m.store_id != nil {
@@ -41857,6 +41829,9 @@ func (m *SalesDayMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *SalesDayMutation) AddedFields() []string {
 	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, salesday.FieldOrganizationID)
+	}
 	if m.addstore_id != nil {
 		fields = append(fields, salesday.FieldStoreID)
 	}
@@ -41883,6 +41858,8 @@ func (m *SalesDayMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *SalesDayMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case salesday.FieldOrganizationID:
+		return m.AddedOrganizationID()
 	case salesday.FieldStoreID:
 		return m.AddedStoreID()
 	case salesday.FieldPlacedOrders:
@@ -41904,6 +41881,13 @@ func (m *SalesDayMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SalesDayMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case salesday.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
 	case salesday.FieldStoreID:
 		v, ok := value.(int)
 		if !ok {
@@ -42009,28 +41993,19 @@ func (m *SalesDayMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SalesDayMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.organization != nil {
-		edges = append(edges, salesday.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *SalesDayMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case salesday.EdgeOrganization:
-		if id := m.organization; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SalesDayMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -42042,42 +42017,25 @@ func (m *SalesDayMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SalesDayMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedorganization {
-		edges = append(edges, salesday.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *SalesDayMutation) EdgeCleared(name string) bool {
-	switch name {
-	case salesday.EdgeOrganization:
-		return m.clearedorganization
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *SalesDayMutation) ClearEdge(name string) error {
-	switch name {
-	case salesday.EdgeOrganization:
-		m.ClearOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SalesDay unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *SalesDayMutation) ResetEdge(name string) error {
-	switch name {
-	case salesday.EdgeOrganization:
-		m.ResetOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SalesDay edge %s", name)
 }
 
@@ -42087,6 +42045,8 @@ type SalesPeriodMutation struct {
 	op                  Op
 	typ                 string
 	id                  *int
+	organization_id     *int
+	addorganization_id  *int
 	store_id            *int
 	addstore_id         *int
 	kind                *string
@@ -42111,8 +42071,6 @@ type SalesPeriodMutation struct {
 	returning_buyers    *int64
 	addreturning_buyers *int64
 	clearedFields       map[string]struct{}
-	organization        *int
-	clearedorganization bool
 	done                bool
 	oldValue            func(context.Context) (*SalesPeriod, error)
 	predicates          []predicate.SalesPeriod
@@ -42218,12 +42176,13 @@ func (m *SalesPeriodMutation) IDs(ctx context.Context) ([]int, error) {
 
 // SetOrganizationID sets the "organization_id" field.
 func (m *SalesPeriodMutation) SetOrganizationID(i int) {
-	m.organization = &i
+	m.organization_id = &i
+	m.addorganization_id = nil
 }
 
 // OrganizationID returns the value of the "organization_id" field in the mutation.
 func (m *SalesPeriodMutation) OrganizationID() (r int, exists bool) {
-	v := m.organization
+	v := m.organization_id
 	if v == nil {
 		return
 	}
@@ -42247,9 +42206,28 @@ func (m *SalesPeriodMutation) OldOrganizationID(ctx context.Context) (v int, err
 	return oldValue.OrganizationID, nil
 }
 
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *SalesPeriodMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *SalesPeriodMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ResetOrganizationID resets all changes to the "organization_id" field.
 func (m *SalesPeriodMutation) ResetOrganizationID() {
-	m.organization = nil
+	m.organization_id = nil
+	m.addorganization_id = nil
 }
 
 // SetStoreID sets the "store_id" field.
@@ -42920,33 +42898,6 @@ func (m *SalesPeriodMutation) ResetReturningBuyers() {
 	m.addreturning_buyers = nil
 }
 
-// ClearOrganization clears the "organization" edge to the Organization entity.
-func (m *SalesPeriodMutation) ClearOrganization() {
-	m.clearedorganization = true
-	m.clearedFields[salesperiod.FieldOrganizationID] = struct{}{}
-}
-
-// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
-func (m *SalesPeriodMutation) OrganizationCleared() bool {
-	return m.clearedorganization
-}
-
-// OrganizationIDs returns the "organization" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// OrganizationID instead. It exists only for internal usage by the builders.
-func (m *SalesPeriodMutation) OrganizationIDs() (ids []int) {
-	if id := m.organization; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetOrganization resets all changes to the "organization" edge.
-func (m *SalesPeriodMutation) ResetOrganization() {
-	m.organization = nil
-	m.clearedorganization = false
-}
-
 // Where appends a list predicates to the SalesPeriodMutation builder.
 func (m *SalesPeriodMutation) Where(ps ...predicate.SalesPeriod) {
 	m.predicates = append(m.predicates, ps...)
@@ -42982,7 +42933,7 @@ func (m *SalesPeriodMutation) Type() string {
 // AddedFields().
 func (m *SalesPeriodMutation) Fields() []string {
 	fields := make([]string, 0, 14)
-	if m.organization != nil {
+	if m.organization_id != nil {
 		fields = append(fields, salesperiod.FieldOrganizationID)
 	}
 	if m.store_id != nil {
@@ -43212,6 +43163,9 @@ func (m *SalesPeriodMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *SalesPeriodMutation) AddedFields() []string {
 	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, salesperiod.FieldOrganizationID)
+	}
 	if m.addstore_id != nil {
 		fields = append(fields, salesperiod.FieldStoreID)
 	}
@@ -43250,6 +43204,8 @@ func (m *SalesPeriodMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *SalesPeriodMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case salesperiod.FieldOrganizationID:
+		return m.AddedOrganizationID()
 	case salesperiod.FieldStoreID:
 		return m.AddedStoreID()
 	case salesperiod.FieldPlacedOrders:
@@ -43279,6 +43235,13 @@ func (m *SalesPeriodMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SalesPeriodMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case salesperiod.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
 	case salesperiod.FieldStoreID:
 		v, ok := value.(int)
 		if !ok {
@@ -43424,28 +43387,19 @@ func (m *SalesPeriodMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SalesPeriodMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.organization != nil {
-		edges = append(edges, salesperiod.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *SalesPeriodMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case salesperiod.EdgeOrganization:
-		if id := m.organization; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SalesPeriodMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -43457,42 +43411,25 @@ func (m *SalesPeriodMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SalesPeriodMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedorganization {
-		edges = append(edges, salesperiod.EdgeOrganization)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *SalesPeriodMutation) EdgeCleared(name string) bool {
-	switch name {
-	case salesperiod.EdgeOrganization:
-		return m.clearedorganization
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *SalesPeriodMutation) ClearEdge(name string) error {
-	switch name {
-	case salesperiod.EdgeOrganization:
-		m.ClearOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SalesPeriod unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *SalesPeriodMutation) ResetEdge(name string) error {
-	switch name {
-	case salesperiod.EdgeOrganization:
-		m.ResetOrganization()
-		return nil
-	}
 	return fmt.Errorf("unknown SalesPeriod edge %s", name)
 }
 

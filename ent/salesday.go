@@ -8,7 +8,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/salesday"
 )
 
@@ -37,32 +36,7 @@ type SalesDay struct {
 	RefundedOrders int64 `json:"refunded_orders,omitempty"`
 	// Refunded amount of those orders, fen.
 	RefundAmount int64 `json:"refund_amount,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the SalesDayQuery when eager-loading is set.
-	Edges        SalesDayEdges `json:"edges"`
 	selectValues sql.SelectValues
-}
-
-// SalesDayEdges holds the relations/edges for other nodes in the graph.
-type SalesDayEdges struct {
-	// The organization (tenant) that owns this record.
-	Organization *Organization `json:"organization,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
-}
-
-// OrganizationOrErr returns the Organization value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e SalesDayEdges) OrganizationOrErr() (*Organization, error) {
-	if e.Organization != nil {
-		return e.Organization, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: organization.Label}
-	}
-	return nil, &NotLoadedError{edge: "organization"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -166,11 +140,6 @@ func (_m *SalesDay) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *SalesDay) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QueryOrganization queries the "organization" edge of the SalesDay entity.
-func (_m *SalesDay) QueryOrganization() *OrganizationQuery {
-	return NewSalesDayClient(_m.config).QueryOrganization(_m)
 }
 
 // Update returns a builder for updating this SalesDay.

@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/salesday"
 )
 
@@ -122,11 +121,6 @@ func (_c *SalesDayCreate) SetNillableRefundAmount(v *int64) *SalesDayCreate {
 	return _c
 }
 
-// SetOrganization sets the "organization" edge to the Organization entity.
-func (_c *SalesDayCreate) SetOrganization(v *Organization) *SalesDayCreate {
-	return _c.SetOrganizationID(v.ID)
-}
-
 // Mutation returns the SalesDayMutation object of the builder.
 func (_c *SalesDayCreate) Mutation() *SalesDayMutation {
 	return _c.mutation
@@ -234,9 +228,6 @@ func (_c *SalesDayCreate) check() error {
 	if _, ok := _c.mutation.RefundAmount(); !ok {
 		return &ValidationError{Name: "refund_amount", err: errors.New(`ent: missing required field "SalesDay.refund_amount"`)}
 	}
-	if len(_c.mutation.OrganizationIDs()) == 0 {
-		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "SalesDay.organization"`)}
-	}
 	return nil
 }
 
@@ -264,6 +255,10 @@ func (_c *SalesDayCreate) createSpec() (*SalesDay, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(salesday.Table, sqlgraph.NewFieldSpec(salesday.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.OrganizationID(); ok {
+		_spec.SetField(salesday.FieldOrganizationID, field.TypeInt, value)
+		_node.OrganizationID = value
+	}
 	if value, ok := _c.mutation.StoreID(); ok {
 		_spec.SetField(salesday.FieldStoreID, field.TypeInt, value)
 		_node.StoreID = value
@@ -299,23 +294,6 @@ func (_c *SalesDayCreate) createSpec() (*SalesDay, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RefundAmount(); ok {
 		_spec.SetField(salesday.FieldRefundAmount, field.TypeInt64, value)
 		_node.RefundAmount = value
-	}
-	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   salesday.OrganizationTable,
-			Columns: []string{salesday.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_node.OrganizationID = nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

@@ -13,7 +13,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/salesday"
 )
@@ -21,13 +20,12 @@ import (
 // SalesDayQuery is the builder for querying SalesDay entities.
 type SalesDayQuery struct {
 	config
-	ctx              *QueryContext
-	order            []salesday.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.SalesDay
-	withOrganization *OrganizationQuery
-	loadTotal        []func(context.Context, []*SalesDay) error
-	modifiers        []func(*sql.Selector)
+	ctx        *QueryContext
+	order      []salesday.OrderOption
+	inters     []Interceptor
+	predicates []predicate.SalesDay
+	loadTotal  []func(context.Context, []*SalesDay) error
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -62,28 +60,6 @@ func (_q *SalesDayQuery) Unique(unique bool) *SalesDayQuery {
 func (_q *SalesDayQuery) Order(o ...salesday.OrderOption) *SalesDayQuery {
 	_q.order = append(_q.order, o...)
 	return _q
-}
-
-// QueryOrganization chains the current query on the "organization" edge.
-func (_q *SalesDayQuery) QueryOrganization() *OrganizationQuery {
-	query := (&OrganizationClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(salesday.Table, salesday.FieldID, selector),
-			sqlgraph.To(organization.Table, organization.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, salesday.OrganizationTable, salesday.OrganizationColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
 }
 
 // First returns the first SalesDay entity from the query.
@@ -273,28 +249,16 @@ func (_q *SalesDayQuery) Clone() *SalesDayQuery {
 		return nil
 	}
 	return &SalesDayQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]salesday.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.SalesDay{}, _q.predicates...),
-		withOrganization: _q.withOrganization.Clone(),
+		config:     _q.config,
+		ctx:        _q.ctx.Clone(),
+		order:      append([]salesday.OrderOption{}, _q.order...),
+		inters:     append([]Interceptor{}, _q.inters...),
+		predicates: append([]predicate.SalesDay{}, _q.predicates...),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
-}
-
-// WithOrganization tells the query-builder to eager-load the nodes that are connected to
-// the "organization" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *SalesDayQuery) WithOrganization(opts ...func(*OrganizationQuery)) *SalesDayQuery {
-	query := (&OrganizationClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withOrganization = query
-	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -379,11 +343,8 @@ func (_q *SalesDayQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *SalesDayQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SalesDay, error) {
 	var (
-		nodes       = []*SalesDay{}
-		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
-			_q.withOrganization != nil,
-		}
+		nodes = []*SalesDay{}
+		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*SalesDay).scanValues(nil, columns)
@@ -391,7 +352,6 @@ func (_q *SalesDayQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sal
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &SalesDay{config: _q.config}
 		nodes = append(nodes, node)
-		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -409,48 +369,12 @@ func (_q *SalesDayQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sal
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withOrganization; query != nil {
-		if err := _q.loadOrganization(ctx, query, nodes, nil,
-			func(n *SalesDay, e *Organization) { n.Edges.Organization = e }); err != nil {
-			return nil, err
-		}
-	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
-}
-
-func (_q *SalesDayQuery) loadOrganization(ctx context.Context, query *OrganizationQuery, nodes []*SalesDay, init func(*SalesDay), assign func(*SalesDay, *Organization)) error {
-	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*SalesDay)
-	for i := range nodes {
-		fk := nodes[i].OrganizationID
-		if _, ok := nodeids[fk]; !ok {
-			ids = append(ids, fk)
-		}
-		nodeids[fk] = append(nodeids[fk], nodes[i])
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	query.Where(organization.IDIn(ids...))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		nodes, ok := nodeids[n.ID]
-		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "organization_id" returned %v`, n.ID)
-		}
-		for i := range nodes {
-			assign(nodes[i], n)
-		}
-	}
-	return nil
 }
 
 func (_q *SalesDayQuery) sqlCount(ctx context.Context) (int, error) {
@@ -483,9 +407,6 @@ func (_q *SalesDayQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != salesday.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
-		}
-		if _q.withOrganization != nil {
-			_spec.Node.AddColumnOnce(salesday.FieldOrganizationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -165,14 +165,6 @@ func (_u *SalesDayUpdate) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SalesDayUpdate) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SalesDay.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SalesDayUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SalesDayUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -180,9 +172,6 @@ func (_u *SalesDayUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *Sales
 }
 
 func (_u *SalesDayUpdate) sqlSave(ctx context.Context) (_node int, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(salesday.Table, salesday.Columns, sqlgraph.NewFieldSpec(salesday.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -393,14 +382,6 @@ func (_u *SalesDayUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SalesDayUpdateOne) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SalesDay.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SalesDayUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SalesDayUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -408,9 +389,6 @@ func (_u *SalesDayUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *Sa
 }
 
 func (_u *SalesDayUpdateOne) sqlSave(ctx context.Context) (_node *SalesDay, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(salesday.Table, salesday.Columns, sqlgraph.NewFieldSpec(salesday.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {

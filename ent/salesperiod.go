@@ -8,7 +8,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 )
 
@@ -45,32 +44,7 @@ type SalesPeriod struct {
 	RepeatBuyers int64 `json:"repeat_buyers,omitempty"`
 	// Paying buyers who also paid in the 365 days before the period (老买家).
 	ReturningBuyers int64 `json:"returning_buyers,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the SalesPeriodQuery when eager-loading is set.
-	Edges        SalesPeriodEdges `json:"edges"`
-	selectValues sql.SelectValues
-}
-
-// SalesPeriodEdges holds the relations/edges for other nodes in the graph.
-type SalesPeriodEdges struct {
-	// The organization (tenant) that owns this record.
-	Organization *Organization `json:"organization,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
-}
-
-// OrganizationOrErr returns the Organization value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e SalesPeriodEdges) OrganizationOrErr() (*Organization, error) {
-	if e.Organization != nil {
-		return e.Organization, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: organization.Label}
-	}
-	return nil, &NotLoadedError{edge: "organization"}
+	selectValues    sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -198,11 +172,6 @@ func (_m *SalesPeriod) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *SalesPeriod) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QueryOrganization queries the "organization" edge of the SalesPeriod entity.
-func (_m *SalesPeriod) QueryOrganization() *OrganizationQuery {
-	return NewSalesPeriodClient(_m.config).QueryOrganization(_m)
 }
 
 // Update returns a builder for updating this SalesPeriod.

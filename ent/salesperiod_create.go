@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 )
 
@@ -178,11 +177,6 @@ func (_c *SalesPeriodCreate) SetNillableReturningBuyers(v *int64) *SalesPeriodCr
 	return _c
 }
 
-// SetOrganization sets the "organization" edge to the Organization entity.
-func (_c *SalesPeriodCreate) SetOrganization(v *Organization) *SalesPeriodCreate {
-	return _c.SetOrganizationID(v.ID)
-}
-
 // Mutation returns the SalesPeriodMutation object of the builder.
 func (_c *SalesPeriodCreate) Mutation() *SalesPeriodMutation {
 	return _c.mutation
@@ -318,9 +312,6 @@ func (_c *SalesPeriodCreate) check() error {
 	if _, ok := _c.mutation.ReturningBuyers(); !ok {
 		return &ValidationError{Name: "returning_buyers", err: errors.New(`ent: missing required field "SalesPeriod.returning_buyers"`)}
 	}
-	if len(_c.mutation.OrganizationIDs()) == 0 {
-		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "SalesPeriod.organization"`)}
-	}
 	return nil
 }
 
@@ -348,6 +339,10 @@ func (_c *SalesPeriodCreate) createSpec() (*SalesPeriod, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(salesperiod.Table, sqlgraph.NewFieldSpec(salesperiod.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.OrganizationID(); ok {
+		_spec.SetField(salesperiod.FieldOrganizationID, field.TypeInt, value)
+		_node.OrganizationID = value
+	}
 	if value, ok := _c.mutation.StoreID(); ok {
 		_spec.SetField(salesperiod.FieldStoreID, field.TypeInt, value)
 		_node.StoreID = value
@@ -399,23 +394,6 @@ func (_c *SalesPeriodCreate) createSpec() (*SalesPeriod, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReturningBuyers(); ok {
 		_spec.SetField(salesperiod.FieldReturningBuyers, field.TypeInt64, value)
 		_node.ReturningBuyers = value
-	}
-	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   salesperiod.OrganizationTable,
-			Columns: []string{salesperiod.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_node.OrganizationID = nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

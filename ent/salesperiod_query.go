@@ -13,7 +13,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 )
@@ -21,13 +20,12 @@ import (
 // SalesPeriodQuery is the builder for querying SalesPeriod entities.
 type SalesPeriodQuery struct {
 	config
-	ctx              *QueryContext
-	order            []salesperiod.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.SalesPeriod
-	withOrganization *OrganizationQuery
-	loadTotal        []func(context.Context, []*SalesPeriod) error
-	modifiers        []func(*sql.Selector)
+	ctx        *QueryContext
+	order      []salesperiod.OrderOption
+	inters     []Interceptor
+	predicates []predicate.SalesPeriod
+	loadTotal  []func(context.Context, []*SalesPeriod) error
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -62,28 +60,6 @@ func (_q *SalesPeriodQuery) Unique(unique bool) *SalesPeriodQuery {
 func (_q *SalesPeriodQuery) Order(o ...salesperiod.OrderOption) *SalesPeriodQuery {
 	_q.order = append(_q.order, o...)
 	return _q
-}
-
-// QueryOrganization chains the current query on the "organization" edge.
-func (_q *SalesPeriodQuery) QueryOrganization() *OrganizationQuery {
-	query := (&OrganizationClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(salesperiod.Table, salesperiod.FieldID, selector),
-			sqlgraph.To(organization.Table, organization.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, salesperiod.OrganizationTable, salesperiod.OrganizationColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
 }
 
 // First returns the first SalesPeriod entity from the query.
@@ -273,28 +249,16 @@ func (_q *SalesPeriodQuery) Clone() *SalesPeriodQuery {
 		return nil
 	}
 	return &SalesPeriodQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]salesperiod.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.SalesPeriod{}, _q.predicates...),
-		withOrganization: _q.withOrganization.Clone(),
+		config:     _q.config,
+		ctx:        _q.ctx.Clone(),
+		order:      append([]salesperiod.OrderOption{}, _q.order...),
+		inters:     append([]Interceptor{}, _q.inters...),
+		predicates: append([]predicate.SalesPeriod{}, _q.predicates...),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
-}
-
-// WithOrganization tells the query-builder to eager-load the nodes that are connected to
-// the "organization" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *SalesPeriodQuery) WithOrganization(opts ...func(*OrganizationQuery)) *SalesPeriodQuery {
-	query := (&OrganizationClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withOrganization = query
-	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -379,11 +343,8 @@ func (_q *SalesPeriodQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *SalesPeriodQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*SalesPeriod, error) {
 	var (
-		nodes       = []*SalesPeriod{}
-		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
-			_q.withOrganization != nil,
-		}
+		nodes = []*SalesPeriod{}
+		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*SalesPeriod).scanValues(nil, columns)
@@ -391,7 +352,6 @@ func (_q *SalesPeriodQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &SalesPeriod{config: _q.config}
 		nodes = append(nodes, node)
-		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -409,48 +369,12 @@ func (_q *SalesPeriodQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withOrganization; query != nil {
-		if err := _q.loadOrganization(ctx, query, nodes, nil,
-			func(n *SalesPeriod, e *Organization) { n.Edges.Organization = e }); err != nil {
-			return nil, err
-		}
-	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
-}
-
-func (_q *SalesPeriodQuery) loadOrganization(ctx context.Context, query *OrganizationQuery, nodes []*SalesPeriod, init func(*SalesPeriod), assign func(*SalesPeriod, *Organization)) error {
-	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*SalesPeriod)
-	for i := range nodes {
-		fk := nodes[i].OrganizationID
-		if _, ok := nodeids[fk]; !ok {
-			ids = append(ids, fk)
-		}
-		nodeids[fk] = append(nodeids[fk], nodes[i])
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	query.Where(organization.IDIn(ids...))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		nodes, ok := nodeids[n.ID]
-		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "organization_id" returned %v`, n.ID)
-		}
-		for i := range nodes {
-			assign(nodes[i], n)
-		}
-	}
-	return nil
 }
 
 func (_q *SalesPeriodQuery) sqlCount(ctx context.Context) (int, error) {
@@ -483,9 +407,6 @@ func (_q *SalesPeriodQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != salesperiod.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
-		}
-		if _q.withOrganization != nil {
-			_spec.Node.AddColumnOnce(salesperiod.FieldOrganizationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

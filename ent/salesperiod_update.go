@@ -249,14 +249,6 @@ func (_u *SalesPeriodUpdate) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SalesPeriodUpdate) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SalesPeriod.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SalesPeriodUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SalesPeriodUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -264,9 +256,6 @@ func (_u *SalesPeriodUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *Sa
 }
 
 func (_u *SalesPeriodUpdate) sqlSave(ctx context.Context) (_node int, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(salesperiod.Table, salesperiod.Columns, sqlgraph.NewFieldSpec(salesperiod.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -585,14 +574,6 @@ func (_u *SalesPeriodUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SalesPeriodUpdateOne) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SalesPeriod.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SalesPeriodUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SalesPeriodUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -600,9 +581,6 @@ func (_u *SalesPeriodUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) 
 }
 
 func (_u *SalesPeriodUpdateOne) sqlSave(ctx context.Context) (_node *SalesPeriod, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(salesperiod.Table, salesperiod.Columns, sqlgraph.NewFieldSpec(salesperiod.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {

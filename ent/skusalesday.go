@@ -8,7 +8,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
 )
 
@@ -28,33 +27,8 @@ type SKUSalesDay struct {
 	// Units paid that day.
 	Units int64 `json:"units,omitempty"`
 	// Line amount paid that day, fen.
-	Amount int64 `json:"amount,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the SKUSalesDayQuery when eager-loading is set.
-	Edges        SKUSalesDayEdges `json:"edges"`
+	Amount       int64 `json:"amount,omitempty"`
 	selectValues sql.SelectValues
-}
-
-// SKUSalesDayEdges holds the relations/edges for other nodes in the graph.
-type SKUSalesDayEdges struct {
-	// The organization (tenant) that owns this record.
-	Organization *Organization `json:"organization,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
-}
-
-// OrganizationOrErr returns the Organization value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e SKUSalesDayEdges) OrganizationOrErr() (*Organization, error) {
-	if e.Organization != nil {
-		return e.Organization, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: organization.Label}
-	}
-	return nil, &NotLoadedError{edge: "organization"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -134,11 +108,6 @@ func (_m *SKUSalesDay) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *SKUSalesDay) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QueryOrganization queries the "organization" edge of the SKUSalesDay entity.
-func (_m *SKUSalesDay) QueryOrganization() *OrganizationQuery {
-	return NewSKUSalesDayClient(_m.config).QueryOrganization(_m)
 }
 
 // Update returns a builder for updating this SKUSalesDay.

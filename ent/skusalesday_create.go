@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
-	"github.com/opsgraph/opsgraph/ent/organization"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
 )
 
@@ -72,11 +71,6 @@ func (_c *SKUSalesDayCreate) SetNillableAmount(v *int64) *SKUSalesDayCreate {
 		_c.SetAmount(*v)
 	}
 	return _c
-}
-
-// SetOrganization sets the "organization" edge to the Organization entity.
-func (_c *SKUSalesDayCreate) SetOrganization(v *Organization) *SKUSalesDayCreate {
-	return _c.SetOrganizationID(v.ID)
 }
 
 // Mutation returns the SKUSalesDayMutation object of the builder.
@@ -152,9 +146,6 @@ func (_c *SKUSalesDayCreate) check() error {
 	if _, ok := _c.mutation.Amount(); !ok {
 		return &ValidationError{Name: "amount", err: errors.New(`ent: missing required field "SKUSalesDay.amount"`)}
 	}
-	if len(_c.mutation.OrganizationIDs()) == 0 {
-		return &ValidationError{Name: "organization", err: errors.New(`ent: missing required edge "SKUSalesDay.organization"`)}
-	}
 	return nil
 }
 
@@ -182,6 +173,10 @@ func (_c *SKUSalesDayCreate) createSpec() (*SKUSalesDay, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(skusalesday.Table, sqlgraph.NewFieldSpec(skusalesday.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.OrganizationID(); ok {
+		_spec.SetField(skusalesday.FieldOrganizationID, field.TypeInt, value)
+		_node.OrganizationID = value
+	}
 	if value, ok := _c.mutation.StoreID(); ok {
 		_spec.SetField(skusalesday.FieldStoreID, field.TypeInt, value)
 		_node.StoreID = value
@@ -201,23 +196,6 @@ func (_c *SKUSalesDayCreate) createSpec() (*SKUSalesDay, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Amount(); ok {
 		_spec.SetField(skusalesday.FieldAmount, field.TypeInt64, value)
 		_node.Amount = value
-	}
-	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   skusalesday.OrganizationTable,
-			Columns: []string{skusalesday.OrganizationColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_node.OrganizationID = nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

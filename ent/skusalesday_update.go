@@ -102,14 +102,6 @@ func (_u *SKUSalesDayUpdate) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SKUSalesDayUpdate) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SKUSalesDay.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SKUSalesDayUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SKUSalesDayUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -117,9 +109,6 @@ func (_u *SKUSalesDayUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SK
 }
 
 func (_u *SKUSalesDayUpdate) sqlSave(ctx context.Context) (_node int, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(skusalesday.Table, skusalesday.Columns, sqlgraph.NewFieldSpec(skusalesday.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -249,14 +238,6 @@ func (_u *SKUSalesDayUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
-// check runs all checks and user-defined validators on the builder.
-func (_u *SKUSalesDayUpdateOne) check() error {
-	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "SKUSalesDay.organization"`)
-	}
-	return nil
-}
-
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *SKUSalesDayUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SKUSalesDayUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -264,9 +245,6 @@ func (_u *SKUSalesDayUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) 
 }
 
 func (_u *SKUSalesDayUpdateOne) sqlSave(ctx context.Context) (_node *SKUSalesDay, err error) {
-	if err := _u.check(); err != nil {
-		return _node, err
-	}
 	_spec := sqlgraph.NewUpdateSpec(skusalesday.Table, skusalesday.Columns, sqlgraph.NewFieldSpec(skusalesday.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
 	if !ok {

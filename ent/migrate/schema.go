@@ -1678,37 +1678,30 @@ var (
 	// SkuSalesDaysColumns holds the columns for the "sku_sales_days" table.
 	SkuSalesDaysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "sku_id", Type: field.TypeInt},
 		{Name: "day", Type: field.TypeString, Size: 10},
 		{Name: "units", Type: field.TypeInt64, Default: 0},
 		{Name: "amount", Type: field.TypeInt64, Default: 0},
-		{Name: "organization_id", Type: field.TypeInt},
 	}
 	// SkuSalesDaysTable holds the schema information for the "sku_sales_days" table.
 	SkuSalesDaysTable = &schema.Table{
 		Name:       "sku_sales_days",
 		Columns:    SkuSalesDaysColumns,
 		PrimaryKey: []*schema.Column{SkuSalesDaysColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "sku_sales_days_organizations_organization",
-				Columns:    []*schema.Column{SkuSalesDaysColumns[6]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "skusalesday_store_id_day_sku_id",
 				Unique:  true,
-				Columns: []*schema.Column{SkuSalesDaysColumns[1], SkuSalesDaysColumns[3], SkuSalesDaysColumns[2]},
+				Columns: []*schema.Column{SkuSalesDaysColumns[2], SkuSalesDaysColumns[4], SkuSalesDaysColumns[3]},
 			},
 		},
 	}
 	// SalesDaysColumns holds the columns for the "sales_days" table.
 	SalesDaysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "day", Type: field.TypeString, Size: 10},
 		{Name: "buyer", Type: field.TypeString, Size: 140},
@@ -1718,37 +1711,29 @@ var (
 		{Name: "paid_amount", Type: field.TypeInt64, Default: 0},
 		{Name: "refunded_orders", Type: field.TypeInt64, Default: 0},
 		{Name: "refund_amount", Type: field.TypeInt64, Default: 0},
-		{Name: "organization_id", Type: field.TypeInt},
 	}
 	// SalesDaysTable holds the schema information for the "sales_days" table.
 	SalesDaysTable = &schema.Table{
 		Name:       "sales_days",
 		Columns:    SalesDaysColumns,
 		PrimaryKey: []*schema.Column{SalesDaysColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "sales_days_organizations_organization",
-				Columns:    []*schema.Column{SalesDaysColumns[10]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "salesday_store_id_day_buyer_source",
 				Unique:  true,
-				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4]},
+				Columns: []*schema.Column{SalesDaysColumns[2], SalesDaysColumns[3], SalesDaysColumns[4], SalesDaysColumns[5]},
 			},
 			{
 				Name:    "salesday_store_id_buyer_day_paid_orders_paid_amount_source_placed_orders",
 				Unique:  false,
-				Columns: []*schema.Column{SalesDaysColumns[1], SalesDaysColumns[3], SalesDaysColumns[2], SalesDaysColumns[6], SalesDaysColumns[7], SalesDaysColumns[4], SalesDaysColumns[5]},
+				Columns: []*schema.Column{SalesDaysColumns[2], SalesDaysColumns[4], SalesDaysColumns[3], SalesDaysColumns[7], SalesDaysColumns[8], SalesDaysColumns[5], SalesDaysColumns[6]},
 			},
 		},
 	}
 	// SalesPeriodsColumns holds the columns for the "sales_periods" table.
 	SalesPeriodsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "store_id", Type: field.TypeInt},
 		{Name: "kind", Type: field.TypeString, Size: 8},
 		{Name: "start", Type: field.TypeString, Size: 10},
@@ -1762,26 +1747,17 @@ var (
 		{Name: "ordering_buyers", Type: field.TypeInt64, Default: 0},
 		{Name: "repeat_buyers", Type: field.TypeInt64, Default: 0},
 		{Name: "returning_buyers", Type: field.TypeInt64, Default: 0},
-		{Name: "organization_id", Type: field.TypeInt},
 	}
 	// SalesPeriodsTable holds the schema information for the "sales_periods" table.
 	SalesPeriodsTable = &schema.Table{
 		Name:       "sales_periods",
 		Columns:    SalesPeriodsColumns,
 		PrimaryKey: []*schema.Column{SalesPeriodsColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "sales_periods_organizations_organization",
-				Columns:    []*schema.Column{SalesPeriodsColumns[14]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "salesperiod_store_id_kind_start_source",
 				Unique:  true,
-				Columns: []*schema.Column{SalesPeriodsColumns[1], SalesPeriodsColumns[2], SalesPeriodsColumns[3], SalesPeriodsColumns[4]},
+				Columns: []*schema.Column{SalesPeriodsColumns[2], SalesPeriodsColumns[3], SalesPeriodsColumns[4], SalesPeriodsColumns[5]},
 			},
 		},
 	}
@@ -2364,15 +2340,12 @@ func init() {
 		Table:          "skus",
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
-	SkuSalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SkuSalesDaysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
-	SalesDaysTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SalesDaysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
-	SalesPeriodsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	SalesPeriodsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(184683593728),
 	}

@@ -5,7 +5,6 @@ package salesperiod
 import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -41,17 +40,8 @@ const (
 	FieldRepeatBuyers = "repeat_buyers"
 	// FieldReturningBuyers holds the string denoting the returning_buyers field in the database.
 	FieldReturningBuyers = "returning_buyers"
-	// EdgeOrganization holds the string denoting the organization edge name in mutations.
-	EdgeOrganization = "organization"
 	// Table holds the table name of the salesperiod in the database.
 	Table = "sales_periods"
-	// OrganizationTable is the table that holds the organization relation/edge.
-	OrganizationTable = "sales_periods"
-	// OrganizationInverseTable is the table name for the Organization entity.
-	// It exists in this package in order to avoid circular dependency with the "organization" package.
-	OrganizationInverseTable = "organizations"
-	// OrganizationColumn is the table column denoting the organization relation/edge.
-	OrganizationColumn = "organization_id"
 )
 
 // Columns holds all SQL columns for salesperiod fields.
@@ -193,18 +183,4 @@ func ByRepeatBuyers(opts ...sql.OrderTermOption) OrderOption {
 // ByReturningBuyers orders the results by the returning_buyers field.
 func ByReturningBuyers(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReturningBuyers, opts...).ToFunc()
-}
-
-// ByOrganizationField orders the results by organization field.
-func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newOrganizationStep(), sql.OrderByField(field, opts...))
-	}
-}
-func newOrganizationStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(OrganizationInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
-	)
 }

@@ -4,10 +4,7 @@ package salesperiod
 
 import (
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/opsgraph/opsgraph/ent/predicate"
-
-	"github.com/opsgraph/opsgraph/ent/schema/readscope"
 )
 
 // ID filters vertices based on their ID field.
@@ -143,6 +140,26 @@ func OrganizationIDIn(vs ...int) predicate.SalesPeriod {
 // OrganizationIDNotIn applies the NotIn predicate on the "organization_id" field.
 func OrganizationIDNotIn(vs ...int) predicate.SalesPeriod {
 	return predicate.SalesPeriod(sql.FieldNotIn(FieldOrganizationID, vs...))
+}
+
+// OrganizationIDGT applies the GT predicate on the "organization_id" field.
+func OrganizationIDGT(v int) predicate.SalesPeriod {
+	return predicate.SalesPeriod(sql.FieldGT(FieldOrganizationID, v))
+}
+
+// OrganizationIDGTE applies the GTE predicate on the "organization_id" field.
+func OrganizationIDGTE(v int) predicate.SalesPeriod {
+	return predicate.SalesPeriod(sql.FieldGTE(FieldOrganizationID, v))
+}
+
+// OrganizationIDLT applies the LT predicate on the "organization_id" field.
+func OrganizationIDLT(v int) predicate.SalesPeriod {
+	return predicate.SalesPeriod(sql.FieldLT(FieldOrganizationID, v))
+}
+
+// OrganizationIDLTE applies the LTE predicate on the "organization_id" field.
+func OrganizationIDLTE(v int) predicate.SalesPeriod {
+	return predicate.SalesPeriod(sql.FieldLTE(FieldOrganizationID, v))
 }
 
 // StoreIDEQ applies the EQ predicate on the "store_id" field.
@@ -738,34 +755,6 @@ func ReturningBuyersLT(v int64) predicate.SalesPeriod {
 // ReturningBuyersLTE applies the LTE predicate on the "returning_buyers" field.
 func ReturningBuyersLTE(v int64) predicate.SalesPeriod {
 	return predicate.SalesPeriod(sql.FieldLTE(FieldReturningBuyers, v))
-}
-
-// HasOrganization applies the HasEdge predicate on the "organization" edge.
-func HasOrganization() predicate.SalesPeriod {
-	return predicate.SalesPeriod(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, OrganizationTable, OrganizationColumn),
-		)
-		if scope := readscope.Neighbor("Organization"); scope != nil {
-			sqlgraph.HasNeighborsWith(s, newOrganizationStep(), scope)
-			return
-		}
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasOrganizationWith applies the HasEdge predicate on the "organization" edge with a given conditions (other predicates).
-func HasOrganizationWith(preds ...predicate.Organization) predicate.SalesPeriod {
-	return predicate.SalesPeriod(func(s *sql.Selector) {
-		step := newOrganizationStep()
-		preds := append(preds[:len(preds):len(preds)], readscope.Neighbor("Organization"))
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -17,7 +17,7 @@ type SalesDay struct{ ent.Schema }
 
 // Mixin of SalesDay.
 func (SalesDay) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true, NoOrgForeignKey: true}}
 }
 
 // Fields of SalesDay.
@@ -62,7 +62,7 @@ type SalesPeriod struct{ ent.Schema }
 
 // Mixin of SalesPeriod.
 func (SalesPeriod) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true, NoOrgForeignKey: true}}
 }
 
 // Fields of SalesPeriod.
@@ -99,7 +99,7 @@ type SKUSalesDay struct{ ent.Schema }
 
 // Mixin of SKUSalesDay.
 func (SKUSalesDay) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true}}
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true, NoOrgForeignKey: true}}
 }
 
 // Fields of SKUSalesDay.
