@@ -16,7 +16,6 @@ import (
 	"github.com/opsgraph/opsgraph/insights/insightsvc"
 	"github.com/opsgraph/opsgraph/insights/rollup"
 	"github.com/opsgraph/opsgraph/internal/testenv"
-	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
@@ -80,20 +79,6 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			return o
 		}
 		written := map[int][]sdk.Order{}
-		write := func(st *ent.Store, page []sdk.Order) {
-			t.Helper()
-			tx, err := c.Tx(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := platformsync.WriteOrderPage(ctx, tx, st, page, true); err != nil {
-				_ = tx.Rollback()
-				t.Fatal(err)
-			}
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
-		}
 		for i := range 12 {
 			st := stores[i%2]
 			var page []sdk.Order
@@ -107,7 +92,7 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 				}
 			}
 			written[st.ID] = append(written[st.ID], page...)
-			write(st, page)
+			writePage(t, ctx, c, st, page)
 		}
 		// Updates: a later state of some orders, paged as a sync would.
 		for _, st := range stores {
@@ -123,11 +108,11 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 				}
 				page = append(page, n)
 				if len(page) == 20 {
-					write(st, page)
+					writePage(t, ctx, c, st, page)
 					page = nil
 				}
 			}
-			write(st, page)
+			writePage(t, ctx, c, st, page)
 		}
 		incremental := periodRows(t, ctx, c)
 		if len(incremental) == 0 {

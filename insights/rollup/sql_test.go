@@ -11,7 +11,6 @@ import (
 	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/internal/testenv"
-	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
@@ -41,17 +40,7 @@ func TestRollupStatementsKeepBuyers(t *testing.T) {
 				page = append(page, sdk.Order{ExternalID: fmt.Sprint(day, "-", i), Status: sdk.OrderCompleted, TotalFen: 1000, PaidFen: 1000,
 					BuyerRef: buyer, TrafficSource: "CONTENT", CreatedAt: at, PaidAt: at, UpdatedAt: at})
 			}
-			tx, err := c.Tx(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := platformsync.WriteOrderPage(ctx, tx, st, page, true); err != nil {
-				_ = tx.Rollback()
-				t.Fatal(err)
-			}
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
+			writePage(t, ctx, c, st, page)
 		}
 		stored, err := c.SalesDay.Query().Where(salesday.StoreID(st.ID), salesday.Day("2026-03-02")).Select(salesday.FieldBuyer).Strings(ctx)
 		if err != nil {

@@ -9,12 +9,8 @@ import (
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
-	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
-	"github.com/opsgraph/opsgraph/ent/campaign"
 	"github.com/opsgraph/opsgraph/ent/flashreservation"
-	"github.com/opsgraph/opsgraph/ent/schema/schematype"
-	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/internal/testenv"
 	"github.com/opsgraph/opsgraph/mall/mallsvc"
 )
@@ -29,19 +25,8 @@ import (
 // PostgreSQL.
 func TestReserveBatchedConcurrency(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
-		now := time.Date(2026, 6, 18, 2, 0, 0, 0, time.UTC)
-		env := testenv.New(t, b, testenv.WithoutSyncRunner())
-		ctx := authz.SystemContext(context.Background())
-		c := env.Client
-		org := env.Org(t, "Brand", 0)
-		st := c.Store.Create().SetName("Mini-program").SetPlatform(store.PlatformOTHER).SetOrganizationID(org).SaveX(ctx)
-		p := c.Product.Create().SetStoreID(st.ID).SetTitle("精华").SetPrice(10000).SaveX(ctx)
-		sku := c.SKU.Create().SetProductID(p.ID).SetName("30ml").SetPrice(10000).SaveX(ctx)
-		camp := c.Campaign.Create().SetStoreID(st.ID).SetName("秒杀").SetKind(campaign.KindFLASH_SALE).SetStatus(campaign.StatusLIVE).
-			SetStartsAt(now.Add(-time.Hour)).SetEndsAt(now.Add(48 * time.Hour)).
-			SetRules(schematype.CampaignRules{FlashSale: &schematype.FlashSaleRule{FlashPrice: 1000, PerUserLimit: 2,
-				Slots: []schematype.FlashSaleSlot{{StartsAt: now.Add(-time.Hour), EndsAt: now.Add(2 * time.Hour), Stock: 60}}}}).
-			SaveX(ctx)
+		w := newFlashWorld(t, b, 60, 2)
+		ctx, c, now, sku, camp := w.ctx, w.c, w.now, w.sku, w.camp
 		// Three services on one database: three replicas, each batching its
 		// own callers; the database's conditional statements arbitrate.
 		svcs := make([]*mallsvc.Service, 3)

@@ -1,16 +1,11 @@
 package mallsvc_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/opsgraph/opsgraph/apperr"
-	"github.com/opsgraph/opsgraph/authz"
-	"github.com/opsgraph/opsgraph/ent/campaign"
-	"github.com/opsgraph/opsgraph/ent/schema/schematype"
-	"github.com/opsgraph/opsgraph/ent/store"
 	"github.com/opsgraph/opsgraph/internal/testenv"
 	"github.com/opsgraph/opsgraph/mall/mallsvc"
 )
@@ -24,20 +19,9 @@ import (
 // still takes exactly the units left; on SQLite and PostgreSQL.
 func TestReserveBatchSetBased(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
-		now := time.Date(2026, 6, 18, 2, 0, 0, 0, time.UTC)
-		env := testenv.New(t, b, testenv.WithoutSyncRunner())
-		ctx := authz.SystemContext(context.Background())
-		c := env.Client
-		org := env.Org(t, "Brand", 0)
-		st := c.Store.Create().SetName("Mini-program").SetPlatform(store.PlatformOTHER).SetOrganizationID(org).SaveX(ctx)
-		p := c.Product.Create().SetStoreID(st.ID).SetTitle("精华").SetPrice(10000).SaveX(ctx)
-		sku := c.SKU.Create().SetProductID(p.ID).SetName("30ml").SetPrice(10000).SaveX(ctx)
 		const stock = 110
-		camp := c.Campaign.Create().SetStoreID(st.ID).SetName("秒杀").SetKind(campaign.KindFLASH_SALE).SetStatus(campaign.StatusLIVE).
-			SetStartsAt(now.Add(-time.Hour)).SetEndsAt(now.Add(48 * time.Hour)).
-			SetRules(schematype.CampaignRules{FlashSale: &schematype.FlashSaleRule{FlashPrice: 1000, PerUserLimit: 1,
-				Slots: []schematype.FlashSaleSlot{{StartsAt: now.Add(-time.Hour), EndsAt: now.Add(2 * time.Hour), Stock: stock}}}}).
-			SaveX(ctx)
+		w := newFlashWorld(t, b, stock, 1)
+		env, ctx, c, now, sku, camp := w.env, w.ctx, w.c, w.now, w.sku, w.camp
 		svc := &mallsvc.Service{Client: c, Now: func() time.Time { return now }}
 		in := func(key, buyer string) mallsvc.ReserveInput {
 			return mallsvc.ReserveInput{Key: key, CampaignID: camp.ID, SKUID: sku.ID, BuyerRef: buyer, Quantity: 1}

@@ -273,14 +273,14 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (*Order, error) {
 			break
 		}
 	}
-	placed, err := c.Order.Query().Where(order.ID(o)).WithLines().Only(ctx)
+	placed, err := loadOrder(ctx, c, o)
 	if err != nil {
 		return nil, err
 	}
 	if err := rollup.Apply(ctx, c, st, nil, rollup.State{placed}); err != nil {
 		return nil, err
 	}
-	return s.view(ctx, c, o)
+	return viewOf(ctx, c, placed)
 }
 
 func stateWord(r *ent.FlashReservation, now time.Time) string {
@@ -344,13 +344,27 @@ func reserveBudget(ctx context.Context, c *ent.Client, id int, amt, budget promo
 
 // view reads a mall order as the API returns it.
 func (s *Service) view(ctx context.Context, c *ent.Client, id int) (*Order, error) {
+	o, err := loadOrder(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(ctx, c, o)
+}
+
+// loadOrder reads a mall order with its lines in id order.
+func loadOrder(ctx context.Context, c *ent.Client, id int) (*ent.Order, error) {
 	o, err := c.Order.Query().Where(order.ID(id), order.PlatformEQ(order.PlatformMINI_PROGRAM)).
 		WithLines(func(q *ent.OrderLineQuery) { q.Order(ent.Asc(orderline.FieldID)) }).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.New(apperr.NotFound, "mall order not found")
-	} else if err != nil {
-		return nil, err
 	}
+	return o, err
+}
+
+// viewOf is the API form of a loaded mall order.
+func viewOf(ctx context.Context, c *ent.Client, o *ent.Order) (*Order, error) {
+	id := o.ID
+	var err error
 	v := &Order{ID: o.ID, StoreID: o.StoreID, BuyerRef: o.BuyerRef, Status: o.Status, Total: o.Total, Discount: o.Discount}
 	v.Subtotal = o.Total + o.Discount
 	for _, l := range o.Edges.Lines {
