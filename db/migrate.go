@@ -173,9 +173,24 @@ func entTableNames() []string {
 }
 
 // Status compares the database with the migrations of this binary. It writes
-// nothing (the revisions table may not exist yet).
+// nothing (the revisions table may not exist yet). It reads one snapshot:
+// read statement by statement, a server that commits its first migration
+// between the revisions read and the tables read would make the database
+// look legacy (tables, no revisions) to another server starting beside it.
+// On SQLite the transaction is IMMEDIATE (the DSN's _txlock), so it also
+// waits for a migration in flight; on PostgreSQL it is a read-only
+// REPEATABLE READ snapshot.
 func Status(ctx context.Context, db *sql.DB, dialectName string) (*MigrationStatus, error) {
-	return status(ctx, db, dialectName)
+	var opts *sql.TxOptions
+	if dialectName == dialect.Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read migration status: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return status(ctx, tx, dialectName)
 }
 
 func status(ctx context.Context, q queryer, dialectName string) (*MigrationStatus, error) {
@@ -252,7 +267,7 @@ func Migrate(ctx context.Context, client *ent.Client, db *sql.DB, dialectName st
 }
 
 func migrateLocked(ctx context.Context, client *ent.Client, db *sql.DB, dialectName string) ([]string, error) {
-	s, err := status(ctx, db, dialectName)
+	s, err := Status(ctx, db, dialectName)
 	if err != nil {
 		return nil, err
 	}
