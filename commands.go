@@ -15,6 +15,7 @@ import (
 	"github.com/opsgraph/opsgraph/backup"
 	"github.com/opsgraph/opsgraph/db"
 	"github.com/opsgraph/opsgraph/ent"
+	"github.com/opsgraph/opsgraph/internal/exetrim"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
 )
 
@@ -84,6 +85,9 @@ var commands = map[string]func(args []string) error{
 func servePlugin(args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("%w: opsgraph plugin <id> (run by the plugin host, not by hand)", errUsage)
+	}
+	if envBoolOr("OPSGRAPH_TRIM_EXECUTABLE", true) {
+		_, _ = exetrim.Trim() // memory only; stdout carries the handshake
 	}
 	return builtin.Serve(args[0])
 }

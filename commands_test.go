@@ -69,6 +69,32 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
+// TestTrimExecutableFlag: on by default; OPSGRAPH_TRIM_EXECUTABLE and the
+// flag turn it off, the flag winning over the environment.
+func TestTrimExecutableFlag(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want bool
+	}{
+		{"", nil, true},
+		{"false", nil, false},
+		{"0", nil, false},
+		{"not-a-bool", nil, true},
+		{"", []string{"--trim-executable=false"}, false},
+		{"false", []string{"--trim-executable"}, true},
+	} {
+		t.Setenv("OPSGRAPH_TRIM_EXECUTABLE", tc.env)
+		c, err := parseFlags(tc.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.TrimExecutable != tc.want {
+			t.Errorf("env %q, args %q: trim %v, want %v", tc.env, tc.args, c.TrimExecutable, tc.want)
+		}
+	}
+}
+
 // TestMigrateCommand: opsgraph migrate --dry-run lists the pending migrations
 // and changes nothing; migrate applies and prints them; again, nothing; on a
 // database from a newer OpsGraph it refuses.

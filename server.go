@@ -28,6 +28,7 @@ import (
 	"github.com/opsgraph/opsgraph/demo"
 	"github.com/opsgraph/opsgraph/graph"
 	"github.com/opsgraph/opsgraph/insights/rollup"
+	"github.com/opsgraph/opsgraph/internal/exetrim"
 	"github.com/opsgraph/opsgraph/logging"
 	"github.com/opsgraph/opsgraph/platformsync"
 	"github.com/opsgraph/opsgraph/plugins/builtin"
@@ -76,6 +77,7 @@ type config struct {
 	RateLimits      app.RateLimits
 	AuthCacheTTL    time.Duration
 	PprofAddr       string
+	TrimExecutable  bool
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
@@ -120,8 +122,13 @@ func envInt(key string, def int) int {
 	return def
 }
 
-func envBool(key string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(key))
+func envBool(key string) bool { return envBoolOr(key, false) }
+
+func envBoolOr(key string, def bool) bool {
+	v, err := strconv.ParseBool(os.Getenv(key))
+	if err != nil {
+		return def
+	}
 	return v
 }
 
@@ -164,6 +171,7 @@ func parseFlags(args []string) (config, error) {
 	roles := fs.String("rate-limit-roles", envOr("OPSGRAPH_RATE_LIMIT_ROLES", ""), "per-role budgets replacing --rate-limit-per-token, e.g. analyst=5000000,viewer=500000 (0: unlimited) (OPSGRAPH_RATE_LIMIT_ROLES)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", envOr("OPSGRAPH_PPROF_ADDR", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; empty: off (OPSGRAPH_PPROF_ADDR)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
+	fs.BoolVar(&c.TrimExecutable, "trim-executable", envBoolOr("OPSGRAPH_TRIM_EXECUTABLE", true), "on Linux, give back the executable's pages that start-up touched and serving does not run (decision 0259) (OPSGRAPH_TRIM_EXECUTABLE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -256,13 +264,18 @@ func run(args []string) error {
 	}
 	log := logging.New(os.Stderr, cfg.LogFormat, level)
 	slog.SetDefault(log)
+	if cfg.TrimExecutable {
+		// Before start-up's peak: package initialisation has mapped most of
+		// the executable already (decision 0259).
+		trimExecutable(log)
+	}
 	log.Info("starting opsgraph", "addr", cfg.Addr, "db", maskDSN(cfg.DSN), "demo", cfg.Demo,
 		"max_depth", cfg.MaxDepth, "max_complexity", cfg.MaxComplexity, "max_page_size", cfg.MaxPageSize,
 		"max_body_bytes", cfg.MaxBodyBytes, "trusted_proxies", cfg.TrustedProxies,
 		"allow_private_endpoints", cfg.AllowPrivateEndpoints, "db_max_open", cfg.DBMaxOpen, "db_max_idle", cfg.DBMaxIdle,
 		"sync_heartbeat", cfg.SyncHeartbeat, "sync_lease", cfg.SyncLease, "cors_origins", cfg.CORSOrigins,
 		"rate_limit_per_token", cfg.RateLimits.PerToken, "rate_limit_per_address", cfg.RateLimits.PerAddress,
-		"rate_limit_roles", cfg.RateLimits.Roles, "otlp_endpoint", cfg.OTLPEndpoint, "pprof_addr", cfg.PprofAddr)
+		"rate_limit_roles", cfg.RateLimits.Roles, "trim_executable", cfg.TrimExecutable, "otlp_endpoint", cfg.OTLPEndpoint, "pprof_addr", cfg.PprofAddr)
 	if cfg.TrustProxy {
 		log.Warn("--trust-proxy is deprecated: use --trusted-proxies with your proxies' CIDRs", "now_trusting", cfg.TrustedProxies)
 	}
@@ -384,6 +397,10 @@ func run(args []string) error {
 	srv := newHTTPServer(cfg.Addr, a.Handler(), cfg.ReadTimeout)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	if cfg.TrimExecutable {
+		// Once more: start-up (migrations, demo data) ran code serving does not.
+		trimExecutable(log)
+	}
 	log.Info("listening", "graphql", "http://"+displayAddr(cfg.Addr)+"/query", "graphiql", "http://"+displayAddr(cfg.Addr)+"/")
 
 	select {
@@ -443,5 +460,15 @@ func newHTTPServer(addr string, h http.Handler, readTimeout time.Duration) *http
 		ReadHeaderTimeout: min(10*time.Second, readTimeout),
 		ReadTimeout:       readTimeout,
 		IdleTimeout:       2 * time.Minute,
+	}
+}
+
+// trimExecutable gives back the executable's pages serving does not run
+// (package exetrim); a failure costs memory only, so it is logged.
+func trimExecutable(log *slog.Logger) {
+	if n, err := exetrim.Trim(); err != nil {
+		log.Warn("trim executable", "err", err)
+	} else {
+		log.Debug("trimmed executable", "mapped_bytes", n)
 	}
 }
