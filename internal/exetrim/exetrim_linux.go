@@ -57,19 +57,41 @@ func Trim() (int64, error) {
 	return total, nil
 }
 
-// readOnlyMappings lists the [start, end) ranges of /proc/self/maps that map
-// file exe without write permission.
+// readOnlyMappings lists the [start, end) ranges of /proc/self/smaps that
+// map file exe without write permission and hold no private copies of its
+// pages. A position-independent build has its relocated read-only data
+// (RELRO) in such a mapping as copy-on-write pages: dropped, they would come
+// back from the file unrelocated.
 func readOnlyMappings(exe string) ([][2]uintptr, error) {
-	f, err := os.Open("/proc/self/maps")
+	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var ranges [][2]uintptr
+	var (
+		ranges [][2]uintptr
+		cur    [2]uintptr
+		in     bool
+	)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		// 00400000-02877000 r-xp 00000000 fe:01 123 /path/to/opsgraph
 		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if name, ok := strings.CutSuffix(fields[0], ":"); ok {
+			// "Anonymous: 0 kB": the last field of a mapping that matters here.
+			if in && name == "Anonymous" && len(fields) >= 2 && fields[1] != "0" {
+				in = false
+			}
+			if in && name == "VmFlags" {
+				ranges = append(ranges, cur)
+				in = false
+			}
+			continue
+		}
+		// 00400000-02877000 r-xp 00000000 fe:01 123 /path/to/opsgraph
+		in = false
 		if len(fields) < 6 || strings.Join(fields[5:], " ") != exe || strings.Contains(fields[1], "w") {
 			continue
 		}
@@ -82,7 +104,7 @@ func readOnlyMappings(exe string) ([][2]uintptr, error) {
 		if err1 != nil || err2 != nil || end <= start {
 			continue
 		}
-		ranges = append(ranges, [2]uintptr{uintptr(start), uintptr(end)})
+		cur, in = [2]uintptr{uintptr(start), uintptr(end)}, true
 	}
 	return ranges, sc.Err()
 }

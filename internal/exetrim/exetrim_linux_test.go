@@ -3,6 +3,7 @@ package exetrim
 import (
 	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -61,4 +62,27 @@ func TestTrim(t *testing.T) {
 	if _, err := Trim(); err != nil { // again: nothing breaks on a trimmed process
 		t.Fatal(err)
 	}
+}
+
+// TestTrimPIE: a position-independent build keeps its relocated read-only
+// data (RELRO, copy-on-write pages in a read-only mapping of the file);
+// trimming must leave it alone, or the program crashes on its next use of
+// an interface table or type descriptor.
+func TestTrimPIE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	bin := filepath.Join(t.TempDir(), "piemain")
+	build := exec.Command("go", "build", "-buildmode=pie", "-o", bin, "./testdata/piemain")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -buildmode=pie: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("trimmed PIE program: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(string(out), "ok ") || strings.HasPrefix(string(out), "ok 0 ") {
+		t.Fatalf("trimmed PIE program printed %q, want ok with the trimmed bytes", out)
+	}
+	t.Logf("%s", out)
 }
