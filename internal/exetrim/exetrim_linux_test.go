@@ -2,6 +2,7 @@ package exetrim
 
 import (
 	"bufio"
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,8 +75,12 @@ func TestTrimPIE(t *testing.T) {
 	}
 	bin := filepath.Join(t.TempDir(), "piemain")
 	build := exec.Command("go", "build", "-buildmode=pie", "-o", bin, "./testdata/piemain")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // the Go linker alone: no C toolchain needed
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -buildmode=pie: %v\n%s", err, out)
+	}
+	if elfType(t, bin) != "DYN" {
+		t.Fatalf("%s is not position-independent", bin)
 	}
 	out, err := exec.Command(bin).CombinedOutput()
 	if err != nil {
@@ -85,4 +90,16 @@ func TestTrimPIE(t *testing.T) {
 		t.Fatalf("trimmed PIE program printed %q, want ok with the trimmed bytes", out)
 	}
 	t.Logf("%s", out)
+}
+
+// elfType is the ELF file type of path: EXEC, or DYN for a
+// position-independent executable.
+func elfType(t *testing.T, path string) string {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return strings.TrimPrefix(f.Type.String(), "ET_")
 }
