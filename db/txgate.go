@@ -164,8 +164,16 @@ func (tx *gatedTx) end(f func() error) error {
 func (tx *gatedTx) Commit() error   { return tx.end(tx.Tx.Commit) }
 func (tx *gatedTx) Rollback() error { return tx.end(tx.Tx.Rollback) }
 
-// ExecContext and QueryContext keep ent's raw-SQL methods (savepoints) working.
+// ExecContext and QueryContext keep ent's raw-SQL methods working: the
+// hand-written statements (insights rollups, 秒杀 batches) with arguments run
+// as cached prepared statements like ent's own; statements without
+// arguments (savepoints, whose names vary) take ent's path.
 func (tx *gatedTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	if tx.sqlTx != nil && len(args) > 0 {
+		if st, err := tx.stmt(ctx, query); err == nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
 	t, ok := tx.Tx.(interface {
 		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
 	})
@@ -176,6 +184,11 @@ func (tx *gatedTx) ExecContext(ctx context.Context, query string, args ...any) (
 }
 
 func (tx *gatedTx) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	if tx.sqlTx != nil && len(args) > 0 {
+		if st, err := tx.stmt(ctx, query); err == nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	t, ok := tx.Tx.(interface {
 		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
 	})

@@ -108,3 +108,66 @@ func TestTxGate(t *testing.T) {
 		t.Fatalf("counter %s after 1280 increments", got)
 	}
 }
+
+// TestTxRawStatementsCached: raw SQL with arguments in a transaction (the
+// insights rollups' hand-written upserts) runs as a cached prepared
+// statement, sees the transaction's own rows and rolls back with it;
+// statements without arguments (savepoints) still work and are not cached.
+func TestTxRawStatementsCached(t *testing.T) {
+	ctx := authz.SystemContext(context.Background())
+	var gate *txGate
+	client, _, err := OpenClientPool(ctx, filepath.Join(t.TempDir(), "db.sqlite"), Pool{}, func(d dialect.Driver) dialect.Driver {
+		gate, _ = d.(*txGate)
+		return d
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	cached := func(q string) bool {
+		gate.cache.mu.Lock()
+		defer gate.cache.mu.Unlock()
+		_, ok := gate.cache.stmts[q]
+		return ok
+	}
+	const ins = "INSERT INTO organizations (name, kind, created_at, updated_at) VALUES (?, 'BRAND', datetime('now'), datetime('now'))"
+	const count = "SELECT count(*) FROM organizations WHERE name = ?"
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT raw_test"); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := tx.ExecContext(ctx, ins, "raw"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := tx.QueryContext(ctx, count, "raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows.Close()
+	if n != 3 {
+		t.Fatalf("the transaction sees %d of its 3 raw rows", n)
+	}
+	if !cached(ins) || !cached(count) {
+		t.Fatalf("raw statements with arguments not cached: insert %v, count %v", cached(ins), cached(count))
+	}
+	if cached("SAVEPOINT raw_test") {
+		t.Fatal("a statement without arguments was cached")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := client.Organization.Query().Where(organization.Name("raw")).CountX(ctx); got != 0 {
+		t.Fatalf("%d raw rows survived the rollback", got)
+	}
+}
