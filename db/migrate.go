@@ -177,13 +177,13 @@ func entTableNames() []string {
 // read statement by statement, a server that commits its first migration
 // between the revisions read and the tables read would make the database
 // look legacy (tables, no revisions) to another server starting beside it.
-// On SQLite the transaction is IMMEDIATE (the DSN's _txlock), so it also
-// waits for a migration in flight; on PostgreSQL it is a read-only
-// REPEATABLE READ snapshot.
+// Read-only: on SQLite a deferred transaction (its WAL snapshot holds from
+// the first read; it takes no write lock, so inspecting a busy server's
+// database waits for nobody); on PostgreSQL REPEATABLE READ.
 func Status(ctx context.Context, db *sql.DB, dialectName string) (*MigrationStatus, error) {
-	var opts *sql.TxOptions
+	opts := &sql.TxOptions{ReadOnly: true}
 	if dialectName == dialect.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+		opts.Isolation = sql.LevelRepeatableRead
 	}
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
