@@ -471,6 +471,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	}
 }
 
+// Dialect is the SQL dialect of the client's driver (dialect.SQLite or
+// dialect.Postgres), read without a query.
+func (c *Client) Dialect() string { return c.driver.Dialect() }
+
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {

@@ -47,7 +47,10 @@ func main() {
 			gen.FeatureVersionedMigration,
 		},
 		// Relation predicates obey the neighbor's privacy policy (readscope).
-		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl"))},
+		Templates: []*gen.Template{
+			gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl")),
+			gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")),
+		},
 	}, entc.Extensions(ex), entc.BuildTags("entgen"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)

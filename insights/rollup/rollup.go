@@ -121,12 +121,13 @@ func (d *Delta) Add(o *ent.Order, sign int64) {
 // State is the orders of one store as they were at some moment, with lines.
 type State []*ent.Order
 
-// Load reads the current state of a store's orders by platform id.
+// Load reads the current state of a store's orders by platform id: the
+// fields and lines Delta.Add reads (loadOrders).
 func Load(ctx context.Context, c *ent.Client, storeID int, externalIDs []string) (State, error) {
 	if len(externalIDs) == 0 {
 		return nil, nil
 	}
-	return c.Order.Query().Where(order.StoreID(storeID), order.ExternalIDIn(externalIDs...)).WithLines().All(ctx)
+	return loadOrders(ctx, c, c.Dialect(), storeID, externalIDs)
 }
 
 // Apply writes the difference between two states of the same orders.
@@ -202,12 +203,12 @@ func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
 // row, which FOR UPDATE would wait for, so two transactions that each inserted
 // an order (mall orders placed at once) would deadlock on their rollups.
 func (d *Delta) lockStore(ctx context.Context, c *ent.Client) (string, error) {
-	var dia string
+	dia := c.Dialect()
+	if dia != dialect.Postgres {
+		return dia, nil
+	}
 	_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
-		dia = s.Dialect()
-		if dia == dialect.Postgres {
-			s.For(entsql.LockNoKeyUpdate)
-		}
+		s.For(entsql.LockNoKeyUpdate)
 	}).IDs(ctx)
 	if err != nil {
 		return "", fmt.Errorf("lock store: %w", err)
