@@ -16,6 +16,22 @@ import (
 	"github.com/opsgraph/opsgraph/ent/organization"
 )
 
+// openGated opens a new SQLite database and returns its client and the
+// txGate under it.
+func openGated(t *testing.T) (*ent.Client, *txGate) {
+	t.Helper()
+	var gate *txGate
+	client, _, err := OpenClientPool(context.Background(), filepath.Join(t.TempDir(), "db.sqlite"), Pool{}, func(d dialect.Driver) dialect.Driver {
+		gate, _ = d.(*txGate)
+		return d
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client, gate
+}
+
 // TestTxGate: SQLite transactions of one process take the writer in turn
 // (decision 0226): a second transaction begins only after the first ends; a
 // waiter gives up with ErrWriteBusy after the gate's wait, or when its
@@ -24,15 +40,7 @@ import (
 // statements.
 func TestTxGate(t *testing.T) {
 	ctx := authz.SystemContext(context.Background())
-	var gate *txGate
-	client, _, err := OpenClientPool(ctx, filepath.Join(t.TempDir(), "db.sqlite"), Pool{}, func(d dialect.Driver) dialect.Driver {
-		gate, _ = d.(*txGate)
-		return d
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client, gate := openGated(t)
 	if gate == nil || gate.cache == nil {
 		t.Fatal("the SQLite driver is not gated over the statement cache")
 	}
@@ -115,15 +123,7 @@ func TestTxGate(t *testing.T) {
 // statements without arguments (savepoints) still work and are not cached.
 func TestTxRawStatementsCached(t *testing.T) {
 	ctx := authz.SystemContext(context.Background())
-	var gate *txGate
-	client, _, err := OpenClientPool(ctx, filepath.Join(t.TempDir(), "db.sqlite"), Pool{}, func(d dialect.Driver) dialect.Driver {
-		gate, _ = d.(*txGate)
-		return d
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client, gate := openGated(t)
 	cached := func(q string) bool {
 		gate.cache.mu.Lock()
 		defer gate.cache.mu.Unlock()
