@@ -264,6 +264,10 @@ func run(args []string) error {
 	}
 	log := logging.New(os.Stderr, cfg.LogFormat, level)
 	slog.SetDefault(log)
+	if !cfg.TrimExecutable {
+		// The built-in plugin processes read it from their environment.
+		_ = os.Setenv("OPSGRAPH_TRIM_EXECUTABLE", "false")
+	}
 	if cfg.TrimExecutable {
 		// Before start-up's peak: package initialisation has mapped most of
 		// the executable already (decision 0259).

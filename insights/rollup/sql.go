@@ -273,6 +273,18 @@ func jsonStrings(strs []string) string {
 	return string(append(buf, ']'))
 }
 
+// jsonInts is ints as a JSON array, for SQLite's json_each.
+func jsonInts(ints []int64) string {
+	buf := []byte{'['}
+	for i, v := range ints {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, v, 10)
+	}
+	return string(append(buf, ']'))
+}
+
 // loadOrders reads a store's orders by platform id with their lines: what
 // Delta.Add reads, in two statements whatever the number of orders.
 func loadOrders(ctx context.Context, c rawConn, d string, storeID int, externalIDs []string) (State, error) {
@@ -324,14 +336,7 @@ func loadOrders(ctx context.Context, c rawConn, d string, storeID int, externalI
 		arg = ids
 	} else {
 		q = "SELECT order_id, sku_id, quantity, total FROM `order_lines` WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id"
-		buf := []byte{'['}
-		for i, id := range ids {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendInt(buf, id, 10)
-		}
-		arg = string(append(buf, ']'))
+		arg = jsonInts(ids)
 	}
 	rows, err = c.QueryContext(ctx, q, customPlan(d, arg)...)
 	if err != nil {

@@ -363,7 +363,6 @@ func loadOrder(ctx context.Context, c *ent.Client, id int) (*ent.Order, error) {
 
 // viewOf is the API form of a loaded mall order.
 func viewOf(ctx context.Context, c *ent.Client, o *ent.Order) (*Order, error) {
-	id := o.ID
 	var err error
 	v := &Order{ID: o.ID, StoreID: o.StoreID, BuyerRef: o.BuyerRef, Status: o.Status, Total: o.Total, Discount: o.Discount}
 	v.Subtotal = o.Total + o.Discount
@@ -374,11 +373,11 @@ func viewOf(ctx context.Context, c *ent.Client, o *ent.Order) (*Order, error) {
 		}
 		v.Lines = append(v.Lines, ol)
 	}
-	if v.ReservationIDs, err = c.FlashReservation.Query().Where(flashreservation.OrderID(id)).
+	if v.ReservationIDs, err = c.FlashReservation.Query().Where(flashreservation.OrderID(o.ID)).
 		Order(ent.Asc(flashreservation.FieldID)).IDs(ctx); err != nil {
 		return nil, err
 	}
-	if v.CouponIDs, err = c.CouponClaim.Query().Where(couponclaim.OrderID(id)).
+	if v.CouponIDs, err = c.CouponClaim.Query().Where(couponclaim.OrderID(o.ID)).
 		Order(ent.Asc(couponclaim.FieldID)).IDs(ctx); err != nil {
 		return nil, err
 	}
