@@ -10,7 +10,9 @@
 // It also rewrites, in the executor of every object, FieldSet.ResolveConcurrently
 // (a goroutine per context-taking field per object) to resolveInline and
 // graphql.NewDeferredGroup (built for every object) to newDeferredGroup,
-// which builds it only when a field is deferred (decision 0190).
+// which builds it only when a field is deferred (decision 0190); and
+// graphql.NewFieldSet to newObject, a field set that marshals itself without
+// a map and a copy of every field per object.
 //
 // And it marshals plain scalar fields directly (decision 0230): a field whose
 // generated resolver only reads a struct field of the object (`return obj.Name,
@@ -126,6 +128,17 @@ func main() {
 	from, to = []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("deferred := newDeferredGroup(ctx, fields)")
 	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
 		fmt.Fprintln(os.Stderr, "seqslices: no graphql.NewDeferredGroup call found: did gqlgen change?")
+		os.Exit(1)
+	}
+	src = bytes.ReplaceAll(src, from, to)
+	// Objects marshalled by object (graph/generated/slice.go) instead of
+	// graphql.FieldSet: the executors of object types, whose loop starts with
+	// the switch on the field's name (root types set a context per field
+	// first and keep gqlgen's field set).
+	from = []byte("\tout := graphql.NewFieldSet(fields)\n\tdeferred := newDeferredGroup(ctx, fields)\n\tfor i, field := range fields {\n\t\tswitch field.Name {")
+	to = []byte("\tout := newObject(fields)\n\tdeferred := newDeferredGroup(ctx, fields)\n\tfor i, field := range fields {\n\t\tswitch field.Name {")
+	if !bytes.Contains(src, from) && !bytes.Contains(src, to) {
+		fmt.Fprintln(os.Stderr, "seqslices: no object executor found: did gqlgen change?")
 		os.Exit(1)
 	}
 	src = bytes.ReplaceAll(src, from, to)
