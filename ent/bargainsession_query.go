@@ -735,7 +735,7 @@ func (_q *BargainSessionQuery) loadHelps(ctx context.Context, query *BargainHelp
 		query.ctx.AppendFieldOnce(bargainhelp.FieldSessionID)
 	}
 	query.Where(predicate.BargainHelp(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(bargainsession.HelpsColumn), fks...))
+		inPartitions(s, bargainsession.HelpsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

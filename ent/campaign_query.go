@@ -817,7 +817,7 @@ func (_q *CampaignQuery) loadCollaborations(ctx context.Context, query *Collabor
 		query.ctx.AppendFieldOnce(collaboration.FieldCampaignID)
 	}
 	query.Where(predicate.Collaboration(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(campaign.CollaborationsColumn), fks...))
+		inPartitions(s, campaign.CollaborationsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -859,7 +859,7 @@ func (_q *ContentQuery) loadEngagement(ctx context.Context, query *EngagementMet
 		query.ctx.AppendFieldOnce(engagementmetric.FieldContentID)
 	}
 	query.Where(predicate.EngagementMetric(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(content.EngagementColumn), fks...))
+		inPartitions(s, content.EngagementColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -889,7 +889,7 @@ func (_q *ContentQuery) loadCollaborations(ctx context.Context, query *Collabora
 		query.ctx.AppendFieldOnce(collaboration.FieldContentID)
 	}
 	query.Where(predicate.Collaboration(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(content.CollaborationsColumn), fks...))
+		inPartitions(s, content.CollaborationsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -50,6 +51,7 @@ func main() {
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("readscope").ParseFiles("./ent/template/readscope.tmpl")),
 			gen.MustParse(gen.NewTemplate("dialect").ParseFiles("./ent/template/dialect.tmpl")),
+			gen.MustParse(gen.NewTemplate("partitions").ParseFiles("./ent/template/partitions.tmpl")),
 		},
 	}, entc.Extensions(ex), entc.BuildTags("entgen"))
 	if err != nil {
@@ -57,6 +59,9 @@ func main() {
 	}
 	if err := useRelayRuntime("./ent"); err != nil {
 		log.Fatalf("pointing the generated code at relay/: %v", err)
+	}
+	if err := recordPartitions("./ent"); err != nil {
+		log.Fatalf("recording the edge loaders' keys: %v", err)
 	}
 }
 
@@ -94,6 +99,41 @@ func useRelayRuntime(dir string) error {
 // moneyFields types ent fields of Go type schematype.Money as the GraphQL object
 // Money in output types and as MoneyInput in mutation inputs. entgql maps integer
 // Go types to Int before it looks at custom models, so this hook fixes them up.
+// loaderIn is the predicate of ent's one-to-many edge loaders: the edge's
+// foreign key in the parents' ids.
+var loaderIn = regexp.MustCompile(`s\.Where\(sql\.InValues\(s\.C\((\w+\.\w+Column)\), fks\.\.\.\)\)`)
+
+// recordPartitions rewrites the edge loaders of the generated queries to
+// restrict through inPartitions (ent/template/partitions.tmpl), which records
+// the parents' keys for the per-parent limit of nested connections
+// (relay.LimitPerRow). It fails when ent's loaders no longer match, so an ent
+// upgrade cannot silently lose it.
+func recordPartitions(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*_query.go"))
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		out := loaderIn.ReplaceAll(b, []byte("inPartitions(s, $1, fks)"))
+		if bytes.Equal(out, b) {
+			continue
+		}
+		n += len(loaderIn.FindAll(b, -1))
+		if err := os.WriteFile(f, out, 0o644); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("no edge loader matched %s: did ent change?", loaderIn)
+	}
+	return nil
+}
+
 func moneyFields(g *gen.Graph, s *ast.Schema) error {
 	for _, n := range g.Nodes {
 		for _, f := range n.Fields {

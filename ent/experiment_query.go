@@ -591,7 +591,7 @@ func (_q *ExperimentQuery) loadVariants(ctx context.Context, query *ContentQuery
 		query.ctx.AppendFieldOnce(content.FieldExperimentID)
 	}
 	query.Where(predicate.Content(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(experiment.VariantsColumn), fks...))
+		inPartitions(s, experiment.VariantsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

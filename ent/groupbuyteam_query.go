@@ -735,7 +735,7 @@ func (_q *GroupBuyTeamQuery) loadMembers(ctx context.Context, query *GroupBuyMem
 		query.ctx.AppendFieldOnce(groupbuymember.FieldTeamID)
 	}
 	query.Where(predicate.GroupBuyMember(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(groupbuyteam.MembersColumn), fks...))
+		inPartitions(s, groupbuyteam.MembersColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

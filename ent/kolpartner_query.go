@@ -571,7 +571,7 @@ func (_q *KOLPartnerQuery) loadCollaborations(ctx context.Context, query *Collab
 		query.ctx.AppendFieldOnce(collaboration.FieldKolPartnerID)
 	}
 	query.Where(predicate.Collaboration(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(kolpartner.CollaborationsColumn), fks...))
+		inPartitions(s, kolpartner.CollaborationsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -601,7 +601,7 @@ func (_q *KOLPartnerQuery) loadSettlements(ctx context.Context, query *KOLSettle
 		query.ctx.AppendFieldOnce(kolsettlement.FieldKolPartnerID)
 	}
 	query.Where(predicate.KOLSettlement(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(kolpartner.SettlementsColumn), fks...))
+		inPartitions(s, kolpartner.SettlementsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -591,7 +591,7 @@ func (_q *OrderQuery) loadLines(ctx context.Context, query *OrderLineQuery, node
 		query.ctx.AppendFieldOnce(orderline.FieldOrderID)
 	}
 	query.Where(predicate.OrderLine(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(order.LinesColumn), fks...))
+		inPartitions(s, order.LinesColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -725,7 +725,7 @@ func (_q *OrganizationQuery) loadClients(ctx context.Context, query *Organizatio
 		query.ctx.AppendFieldOnce(organization.FieldParentID)
 	}
 	query.Where(predicate.Organization(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(organization.ClientsColumn), fks...))
+		inPartitions(s, organization.ClientsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -755,7 +755,7 @@ func (_q *OrganizationQuery) loadStores(ctx context.Context, query *StoreQuery, 
 		query.ctx.AppendFieldOnce(store.FieldOrganizationID)
 	}
 	query.Where(predicate.Store(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(organization.StoresColumn), fks...))
+		inPartitions(s, organization.StoresColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -785,7 +785,7 @@ func (_q *OrganizationQuery) loadKolPartners(ctx context.Context, query *KOLPart
 		query.ctx.AppendFieldOnce(kolpartner.FieldOrganizationID)
 	}
 	query.Where(predicate.KOLPartner(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(organization.KolPartnersColumn), fks...))
+		inPartitions(s, organization.KolPartnersColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -815,7 +815,7 @@ func (_q *OrganizationQuery) loadSuppliers(ctx context.Context, query *SupplierQ
 		query.ctx.AppendFieldOnce(supplier.FieldOrganizationID)
 	}
 	query.Where(predicate.Supplier(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(organization.SuppliersColumn), fks...))
+		inPartitions(s, organization.SuppliersColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -845,7 +845,7 @@ func (_q *OrganizationQuery) loadMemberships(ctx context.Context, query *Members
 		query.ctx.AppendFieldOnce(membership.FieldOrganizationID)
 	}
 	query.Where(predicate.Membership(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(organization.MembershipsColumn), fks...))
+		inPartitions(s, organization.MembershipsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -715,7 +715,7 @@ func (_q *ProductQuery) loadSkus(ctx context.Context, query *SKUQuery, nodes []*
 		query.ctx.AppendFieldOnce(sku.FieldProductID)
 	}
 	query.Where(predicate.SKU(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(product.SkusColumn), fks...))
+		inPartitions(s, product.SkusColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -822,7 +822,7 @@ func (_q *StoreQuery) loadContents(ctx context.Context, query *ContentQuery, nod
 		query.ctx.AppendFieldOnce(content.FieldStoreID)
 	}
 	query.Where(predicate.Content(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.ContentsColumn), fks...))
+		inPartitions(s, store.ContentsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -852,7 +852,7 @@ func (_q *StoreQuery) loadCampaigns(ctx context.Context, query *CampaignQuery, n
 		query.ctx.AppendFieldOnce(campaign.FieldStoreID)
 	}
 	query.Where(predicate.Campaign(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.CampaignsColumn), fks...))
+		inPartitions(s, store.CampaignsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -882,7 +882,7 @@ func (_q *StoreQuery) loadProducts(ctx context.Context, query *ProductQuery, nod
 		query.ctx.AppendFieldOnce(product.FieldStoreID)
 	}
 	query.Where(predicate.Product(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.ProductsColumn), fks...))
+		inPartitions(s, store.ProductsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -912,7 +912,7 @@ func (_q *StoreQuery) loadOrders(ctx context.Context, query *OrderQuery, nodes [
 		query.ctx.AppendFieldOnce(order.FieldStoreID)
 	}
 	query.Where(predicate.Order(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.OrdersColumn), fks...))
+		inPartitions(s, store.OrdersColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -942,7 +942,7 @@ func (_q *StoreQuery) loadMetrics(ctx context.Context, query *MetricSnapshotQuer
 		query.ctx.AppendFieldOnce(metricsnapshot.FieldStoreID)
 	}
 	query.Where(predicate.MetricSnapshot(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.MetricsColumn), fks...))
+		inPartitions(s, store.MetricsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -969,7 +969,7 @@ func (_q *StoreQuery) loadConnection(ctx context.Context, query *PlatformConnect
 		query.ctx.AppendFieldOnce(platformconnection.FieldStoreID)
 	}
 	query.Where(predicate.PlatformConnection(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.ConnectionColumn), fks...))
+		inPartitions(s, store.ConnectionColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -999,7 +999,7 @@ func (_q *StoreQuery) loadSyncJobs(ctx context.Context, query *SyncJobQuery, nod
 		query.ctx.AppendFieldOnce(syncjob.FieldStoreID)
 	}
 	query.Where(predicate.SyncJob(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(store.SyncJobsColumn), fks...))
+		inPartitions(s, store.SyncJobsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -519,7 +519,7 @@ func (_q *SupplierQuery) loadProducts(ctx context.Context, query *ProductQuery, 
 		query.ctx.AppendFieldOnce(product.FieldSupplierID)
 	}
 	query.Where(predicate.Product(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(supplier.ProductsColumn), fks...))
+		inPartitions(s, supplier.ProductsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -447,7 +447,7 @@ func (_q *UserQuery) loadMemberships(ctx context.Context, query *MembershipQuery
 		query.ctx.AppendFieldOnce(membership.FieldUserID)
 	}
 	query.Where(predicate.Membership(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(user.MembershipsColumn), fks...))
+		inPartitions(s, user.MembershipsColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -519,7 +519,7 @@ func (_q *WebhookEndpointQuery) loadDeliveries(ctx context.Context, query *Webho
 		query.ctx.AppendFieldOnce(webhookdelivery.FieldEndpointID)
 	}
 	query.Where(predicate.WebhookDelivery(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(webhookendpoint.DeliveriesColumn), fks...))
+		inPartitions(s, webhookendpoint.DeliveriesColumn, fks)
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
