@@ -112,7 +112,8 @@ func TestReadPathQueryPlans(t *testing.T) {
 	}
 	defer raw.Close()
 	stmtRE := regexp.MustCompile(`^driver\.Query: query=(.*) args=\[(.*)\]$`)
-	// An id list of an eager load: `table`.`x_id` IN (?, ...) or `id` IN (...).
+	// An id list of an eager load: `table`.`x_id` IN (?, ...) or `id` IN (...),
+	// or the parents' keys of a nested connection (json_each).
 	byParent := regexp.MustCompile("`(\\w+)`\\.`(\\w*id)` IN \\(")
 	tenantOnly := regexp.MustCompile(`SEARCH \w+ USING (COVERING )?INDEX \w+_organization_id \(organization_id=\?\)`)
 	checked := 0
@@ -130,6 +131,10 @@ func TestReadPathQueryPlans(t *testing.T) {
 		}
 		var args []any
 		for _, f := range strings.Fields(m[2]) {
+			if strings.HasPrefix(f, "[") { // the parents' keys as one JSON array (decision 0261)
+				args = append(args, f)
+				continue
+			}
 			n, err := strconv.ParseInt(f, 10, 64)
 			if err != nil {
 				t.Fatalf("argument %q of %s is not an integer", f, m[1])
