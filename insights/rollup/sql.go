@@ -17,7 +17,7 @@ import (
 // bulk builders cost a mutation, the tenant hooks and a RETURNING id per
 // row, and its Scan decodes rows by reflection. Each statement here has a
 // constant text whatever the number of rows (PostgreSQL: one array per
-// column, unnest; SQLite: one JSON array of rows, json_each), so a page
+// column, unnest; SQLite: one JSON array of rows, jsonb_each), so a page
 // writes each rollup table with one statement, prepared once per connection
 // where the driver caches statements. Tenancy is kept by construction: the
 // organization and store of every row are the Delta's store's, which the
@@ -105,7 +105,12 @@ func (u *upsert) statement(d string) string {
 		for i := range u.cols {
 			fmt.Fprintf(&b, ", value->>%d", i)
 		}
-		b.WriteString(" FROM json_each(?) WHERE true") // WHERE: SQLite's upsert-after-SELECT parsing rule
+		// jsonb_each, not json_each: each row (a sub-array) comes out as
+		// JSONB, which ->> reads in place. json_each hands it out as text,
+		// which SQLite wrote from its parse and ->> parsed again for every
+		// column: half of the statement's time (decision 0262). The WHERE is
+		// SQLite's upsert-after-SELECT parsing rule.
+		b.WriteString(" FROM jsonb_each(?) WHERE true")
 	}
 	b.WriteString(" ON CONFLICT (")
 	for i, c := range u.conflict {
