@@ -230,7 +230,7 @@ func rowAfter[T any](c *Cursor[T], opts *MultiCursorsOptions) (func(*sql.Selecto
 // LimitPerRow limits a query of edges to limit rows per partitionBy value (the
 // nested connections of many parents in one statement), with ROW_NUMBER()
 // over the given order; on SQLite, with the parents' keys recorded by
-// InPartitions, as one limited SELECT per parent (limitPerParent).
+// InPartitions, as a limited correlated subquery per key (limitPerParent).
 func LimitPerRow(partitionBy string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		if limitPerParent(s, partitionBy, limit, orderBy) {
