@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/opsgraph/opsgraph/insights/rollup"
 	"log/slog"
 	"net/http"
 	"os"
@@ -107,6 +108,10 @@ type Config struct {
 // sync (idempotent; run under a task lease by one replica at a time).
 const alertEvery = 10 * time.Minute
 
+// rollupDrainEvery is how often the rollup deltas left queued by a sync that
+// stopped are applied (a running sync drains its own).
+const rollupDrainEvery = time.Minute
+
 // App is a running OpsGraph instance without its listener.
 type App struct {
 	Client  *ent.Client
@@ -181,8 +186,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// Posting due content, DUE/overdue/hot-topic alerts: idempotent (claims
 	// by compare-and-swap), run under a task lease by one replica at a time.
 	syncer.Every("content.schedule", contentTick, contents.Periodic)
-	// Mall: unpaid 秒杀 reservations return their units, coupons expire.
+	// Mall: unpaid 秒杀 reservations return their units, coupons expire;
+	// 拼团 teams form or fail and 砍价 sessions expire at their time.
 	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
+	// Rollup deltas a sync queued and did not drain (it crashed, or its
+	// server stopped): applied within a minute (decision 0263).
+	syncer.Every("rollups.drain", rollupDrainEvery, func(ctx context.Context, _ time.Time) error {
+		return rollup.DrainAll(ctx, client)
+	})
 	// Alert rules: evaluated after every sync and periodically (one alert
 	// per episode, guarded by a unique open key).
 	alertSvc := &alertsvc.Service{Client: client, Broker: &alertsvc.Broker{}, Log: cfg.Log}
@@ -198,8 +209,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Poll: cfg.WebhookPoll, Registerer: tel.Registry}
 	hooks.Init()
 	hooks.Install(client)
-	// Mall: 拼团 teams form or fail and 砍价 sessions expire at their time.
-	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
 	a := &App{Client: client, DB: sqlDB, Authz: az, Auth: svc, Box: box, Plugins: plugins, Sync: syncer,
 		Content: contents, Alerts: alertSvc, Webhooks: hooks, Telemetry: tel, cfg: cfg, done: make(chan struct{})}
 	tel.WatchRows(a.countRows)

@@ -46,6 +46,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
@@ -130,6 +131,8 @@ type Client struct {
 	OrderLine *OrderLineClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PendingRollup is the client for interacting with the PendingRollup builders.
+	PendingRollup *PendingRollupClient
 	// PlatformConnection is the client for interacting with the PlatformConnection builders.
 	PlatformConnection *PlatformConnectionClient
 	// Product is the client for interacting with the Product builders.
@@ -198,6 +201,7 @@ func (c *Client) init() {
 	c.Order = NewOrderClient(c.config)
 	c.OrderLine = NewOrderLineClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
+	c.PendingRollup = NewPendingRollupClient(c.config)
 	c.PlatformConnection = NewPlatformConnectionClient(c.config)
 	c.Product = NewProductClient(c.config)
 	c.SKU = NewSKUClient(c.config)
@@ -334,6 +338,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Order:              NewOrderClient(cfg),
 		OrderLine:          NewOrderLineClient(cfg),
 		Organization:       NewOrganizationClient(cfg),
+		PendingRollup:      NewPendingRollupClient(cfg),
 		PlatformConnection: NewPlatformConnectionClient(cfg),
 		Product:            NewProductClient(cfg),
 		SKU:                NewSKUClient(cfg),
@@ -397,6 +402,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Order:              NewOrderClient(cfg),
 		OrderLine:          NewOrderLineClient(cfg),
 		Organization:       NewOrganizationClient(cfg),
+		PendingRollup:      NewPendingRollupClient(cfg),
 		PlatformConnection: NewPlatformConnectionClient(cfg),
 		Product:            NewProductClient(cfg),
 		SKU:                NewSKUClient(cfg),
@@ -445,9 +451,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.FlashReservation, c.FlashSaleSlot, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
-		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
-		c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store, c.Supplier,
-		c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
+		c.OrderLine, c.Organization, c.PendingRollup, c.PlatformConnection, c.Product,
+		c.SKU, c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store,
+		c.Supplier, c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -463,9 +469,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.FlashReservation, c.FlashSaleSlot, c.GroupBuyMember, c.GroupBuyTeam,
 		c.InsightSetting, c.InsightTarget, c.KOLPartner, c.KOLSettlement,
 		c.KnownAddress, c.LoginThrottle, c.Membership, c.MetricSnapshot, c.Order,
-		c.OrderLine, c.Organization, c.PlatformConnection, c.Product, c.SKU,
-		c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store, c.Supplier,
-		c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
+		c.OrderLine, c.Organization, c.PendingRollup, c.PlatformConnection, c.Product,
+		c.SKU, c.SKUSalesDay, c.SalesDay, c.SalesPeriod, c.Session, c.Store,
+		c.Supplier, c.SyncJob, c.User, c.WebhookDelivery, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -540,6 +546,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.OrderLine.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
+	case *PendingRollupMutation:
+		return c.PendingRollup.mutate(ctx, m)
 	case *PlatformConnectionMutation:
 		return c.PlatformConnection.mutate(ctx, m)
 	case *ProductMutation:
@@ -5797,6 +5805,140 @@ func (c *OrganizationClient) mutate(ctx context.Context, m *OrganizationMutation
 	}
 }
 
+// PendingRollupClient is a client for the PendingRollup schema.
+type PendingRollupClient struct {
+	config
+}
+
+// NewPendingRollupClient returns a client for the PendingRollup from the given config.
+func NewPendingRollupClient(c config) *PendingRollupClient {
+	return &PendingRollupClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `pendingrollup.Hooks(f(g(h())))`.
+func (c *PendingRollupClient) Use(hooks ...Hook) {
+	c.hooks.PendingRollup = append(c.hooks.PendingRollup, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `pendingrollup.Intercept(f(g(h())))`.
+func (c *PendingRollupClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PendingRollup = append(c.inters.PendingRollup, interceptors...)
+}
+
+// Create returns a builder for creating a PendingRollup entity.
+func (c *PendingRollupClient) Create() *PendingRollupCreate {
+	mutation := newPendingRollupMutation(c.config, OpCreate)
+	return &PendingRollupCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PendingRollup entities.
+func (c *PendingRollupClient) CreateBulk(builders ...*PendingRollupCreate) *PendingRollupCreateBulk {
+	return &PendingRollupCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PendingRollupClient) MapCreateBulk(slice any, setFunc func(*PendingRollupCreate, int)) *PendingRollupCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PendingRollupCreateBulk{err: fmt.Errorf("calling to PendingRollupClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PendingRollupCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PendingRollupCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PendingRollup.
+func (c *PendingRollupClient) Update() *PendingRollupUpdate {
+	mutation := newPendingRollupMutation(c.config, OpUpdate)
+	return &PendingRollupUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PendingRollupClient) UpdateOne(_m *PendingRollup) *PendingRollupUpdateOne {
+	mutation := newPendingRollupMutation(c.config, OpUpdateOne, withPendingRollup(_m))
+	return &PendingRollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PendingRollupClient) UpdateOneID(id int) *PendingRollupUpdateOne {
+	mutation := newPendingRollupMutation(c.config, OpUpdateOne, withPendingRollupID(id))
+	return &PendingRollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PendingRollup.
+func (c *PendingRollupClient) Delete() *PendingRollupDelete {
+	mutation := newPendingRollupMutation(c.config, OpDelete)
+	return &PendingRollupDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PendingRollupClient) DeleteOne(_m *PendingRollup) *PendingRollupDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PendingRollupClient) DeleteOneID(id int) *PendingRollupDeleteOne {
+	builder := c.Delete().Where(pendingrollup.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PendingRollupDeleteOne{builder}
+}
+
+// Query returns a query builder for PendingRollup.
+func (c *PendingRollupClient) Query() *PendingRollupQuery {
+	return &PendingRollupQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePendingRollup},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PendingRollup entity by its id.
+func (c *PendingRollupClient) Get(ctx context.Context, id int) (*PendingRollup, error) {
+	return c.Query().Where(pendingrollup.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PendingRollupClient) GetX(ctx context.Context, id int) *PendingRollup {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PendingRollupClient) Hooks() []Hook {
+	hooks := c.hooks.PendingRollup
+	return append(hooks[:len(hooks):len(hooks)], pendingrollup.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PendingRollupClient) Interceptors() []Interceptor {
+	return c.inters.PendingRollup
+}
+
+func (c *PendingRollupClient) mutate(ctx context.Context, m *PendingRollupMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PendingRollupCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PendingRollupUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PendingRollupUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PendingRollupDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PendingRollup mutation op: %q", m.Op())
+	}
+}
+
 // PlatformConnectionClient is a client for the PlatformConnection schema.
 type PlatformConnectionClient struct {
 	config
@@ -7995,8 +8137,8 @@ type (
 		CouponClaim, EngagementMetric, Experiment, FlashReservation, FlashSaleSlot,
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
-		SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
+		OrderLine, Organization, PendingRollup, PlatformConnection, Product, SKU,
+		SKUSalesDay, SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
 		WebhookDelivery, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
@@ -8005,8 +8147,8 @@ type (
 		CouponClaim, EngagementMetric, Experiment, FlashReservation, FlashSaleSlot,
 		GroupBuyMember, GroupBuyTeam, InsightSetting, InsightTarget, KOLPartner,
 		KOLSettlement, KnownAddress, LoginThrottle, Membership, MetricSnapshot, Order,
-		OrderLine, Organization, PlatformConnection, Product, SKU, SKUSalesDay,
-		SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
+		OrderLine, Organization, PendingRollup, PlatformConnection, Product, SKU,
+		SKUSalesDay, SalesDay, SalesPeriod, Session, Store, Supplier, SyncJob, User,
 		WebhookDelivery, WebhookEndpoint []ent.Interceptor
 	}
 )

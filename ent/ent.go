@@ -43,6 +43,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
@@ -147,6 +148,7 @@ func checkColumn(t, c string) error {
 			order.Table:              order.ValidColumn,
 			orderline.Table:          orderline.ValidColumn,
 			organization.Table:       organization.ValidColumn,
+			pendingrollup.Table:      pendingrollup.ValidColumn,
 			platformconnection.Table: platformconnection.ValidColumn,
 			product.Table:            product.ValidColumn,
 			sku.Table:                sku.ValidColumn,

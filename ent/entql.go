@@ -34,6 +34,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -57,7 +58,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 44)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 45)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -812,6 +813,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   pendingrollup.Table,
+			Columns: pendingrollup.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: pendingrollup.FieldID,
+			},
+		},
+		Type: "PendingRollup",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			pendingrollup.FieldOrganizationID: {Type: field.TypeInt, Column: pendingrollup.FieldOrganizationID},
+			pendingrollup.FieldStoreID:        {Type: field.TypeInt, Column: pendingrollup.FieldStoreID},
+			pendingrollup.FieldDelta:          {Type: field.TypeBytes, Column: pendingrollup.FieldDelta},
+			pendingrollup.FieldCreatedAt:      {Type: field.TypeTime, Column: pendingrollup.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[32] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   platformconnection.Table,
 			Columns: platformconnection.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -840,7 +858,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			platformconnection.FieldLastError:       {Type: field.TypeString, Column: platformconnection.FieldLastError},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -867,7 +885,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldCost:               {Type: field.TypeInt64, Column: product.FieldCost},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sku.Table,
 			Columns: sku.Columns,
@@ -891,7 +909,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			sku.FieldBarcode:        {Type: field.TypeString, Column: sku.FieldBarcode},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skusalesday.Table,
 			Columns: skusalesday.Columns,
@@ -910,7 +928,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skusalesday.FieldAmount:         {Type: field.TypeInt64, Column: skusalesday.FieldAmount},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesday.Table,
 			Columns: salesday.Columns,
@@ -933,7 +951,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesday.FieldRefundAmount:   {Type: field.TypeInt64, Column: salesday.FieldRefundAmount},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesperiod.Table,
 			Columns: salesperiod.Columns,
@@ -960,7 +978,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesperiod.FieldReturningBuyers: {Type: field.TypeInt64, Column: salesperiod.FieldReturningBuyers},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -980,7 +998,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   store.Table,
 			Columns: store.Columns,
@@ -1011,7 +1029,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			store.FieldTimezone:         {Type: field.TypeString, Column: store.FieldTimezone},
 		},
 	}
-	graph.Nodes[39] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   supplier.Table,
 			Columns: supplier.Columns,
@@ -1038,7 +1056,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			supplier.FieldNotes:           {Type: field.TypeString, Column: supplier.FieldNotes},
 		},
 	}
-	graph.Nodes[40] = &sqlgraph.Node{
+	graph.Nodes[41] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   syncjob.Table,
 			Columns: syncjob.Columns,
@@ -1072,7 +1090,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncjob.FieldFinishedAt:     {Type: field.TypeTime, Column: syncjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[41] = &sqlgraph.Node{
+	graph.Nodes[42] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -1097,7 +1115,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabled:        {Type: field.TypeBool, Column: user.FieldDisabled},
 		},
 	}
-	graph.Nodes[42] = &sqlgraph.Node{
+	graph.Nodes[43] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -1128,7 +1146,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldLeaseUntil:     {Type: field.TypeTime, Column: webhookdelivery.FieldLeaseUntil},
 		},
 	}
-	graph.Nodes[43] = &sqlgraph.Node{
+	graph.Nodes[44] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -6228,6 +6246,66 @@ func (f *OrganizationFilter) WhereHasMembershipsWith(preds ...predicate.Membersh
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PendingRollupQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PendingRollupQuery builder.
+func (_q *PendingRollupQuery) Filter() *PendingRollupFilter {
+	return &PendingRollupFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PendingRollupMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PendingRollupMutation builder.
+func (m *PendingRollupMutation) Filter() *PendingRollupFilter {
+	return &PendingRollupFilter{config: m.config, predicateAdder: m}
+}
+
+// PendingRollupFilter provides a generic filtering capability at runtime for PendingRollupQuery.
+type PendingRollupFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PendingRollupFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PendingRollupFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(pendingrollup.FieldID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *PendingRollupFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(pendingrollup.FieldOrganizationID))
+}
+
+// WhereStoreID applies the entql int predicate on the store_id field.
+func (f *PendingRollupFilter) WhereStoreID(p entql.IntP) {
+	f.Where(p.Field(pendingrollup.FieldStoreID))
+}
+
+// WhereDelta applies the entql []byte predicate on the delta field.
+func (f *PendingRollupFilter) WhereDelta(p entql.BytesP) {
+	f.Where(p.Field(pendingrollup.FieldDelta))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PendingRollupFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(pendingrollup.FieldCreatedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PlatformConnectionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -6256,7 +6334,7 @@ type PlatformConnectionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PlatformConnectionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6409,7 +6487,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6589,7 +6667,7 @@ type SKUFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6726,7 +6804,7 @@ type SKUSalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SKUSalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6796,7 +6874,7 @@ type SalesDayFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesDayFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6886,7 +6964,7 @@ type SalesPeriodFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesPeriodFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6996,7 +7074,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7085,7 +7163,7 @@ type StoreFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StoreFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7327,7 +7405,7 @@ type SupplierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SupplierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7465,7 +7543,7 @@ type SyncJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SyncJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7638,7 +7716,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7752,7 +7830,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[43].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7910,7 +7988,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[43].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[44].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

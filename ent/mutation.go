@@ -42,6 +42,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -100,6 +101,7 @@ const (
 	TypeOrder              = "Order"
 	TypeOrderLine          = "OrderLine"
 	TypeOrganization       = "Organization"
+	TypePendingRollup      = "PendingRollup"
 	TypePlatformConnection = "PlatformConnection"
 	TypeProduct            = "Product"
 	TypeSKU                = "SKU"
@@ -36021,6 +36023,563 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organization edge %s", name)
+}
+
+// PendingRollupMutation represents an operation that mutates the PendingRollup nodes in the graph.
+type PendingRollupMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	organization_id    *int
+	addorganization_id *int
+	store_id           *int
+	addstore_id        *int
+	delta              *[]byte
+	created_at         *time.Time
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*PendingRollup, error)
+	predicates         []predicate.PendingRollup
+}
+
+var _ ent.Mutation = (*PendingRollupMutation)(nil)
+
+// pendingrollupOption allows management of the mutation configuration using functional options.
+type pendingrollupOption func(*PendingRollupMutation)
+
+// newPendingRollupMutation creates new mutation for the PendingRollup entity.
+func newPendingRollupMutation(c config, op Op, opts ...pendingrollupOption) *PendingRollupMutation {
+	m := &PendingRollupMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePendingRollup,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPendingRollupID sets the ID field of the mutation.
+func withPendingRollupID(id int) pendingrollupOption {
+	return func(m *PendingRollupMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PendingRollup
+		)
+		m.oldValue = func(ctx context.Context) (*PendingRollup, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PendingRollup.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPendingRollup sets the old PendingRollup of the mutation.
+func withPendingRollup(node *PendingRollup) pendingrollupOption {
+	return func(m *PendingRollupMutation) {
+		m.oldValue = func(context.Context) (*PendingRollup, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PendingRollupMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PendingRollupMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PendingRollupMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PendingRollupMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PendingRollup.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PendingRollupMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PendingRollupMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PendingRollup entity.
+// If the PendingRollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PendingRollupMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *PendingRollupMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *PendingRollupMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PendingRollupMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// SetStoreID sets the "store_id" field.
+func (m *PendingRollupMutation) SetStoreID(i int) {
+	m.store_id = &i
+	m.addstore_id = nil
+}
+
+// StoreID returns the value of the "store_id" field in the mutation.
+func (m *PendingRollupMutation) StoreID() (r int, exists bool) {
+	v := m.store_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStoreID returns the old "store_id" field's value of the PendingRollup entity.
+// If the PendingRollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PendingRollupMutation) OldStoreID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStoreID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStoreID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStoreID: %w", err)
+	}
+	return oldValue.StoreID, nil
+}
+
+// AddStoreID adds i to the "store_id" field.
+func (m *PendingRollupMutation) AddStoreID(i int) {
+	if m.addstore_id != nil {
+		*m.addstore_id += i
+	} else {
+		m.addstore_id = &i
+	}
+}
+
+// AddedStoreID returns the value that was added to the "store_id" field in this mutation.
+func (m *PendingRollupMutation) AddedStoreID() (r int, exists bool) {
+	v := m.addstore_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStoreID resets all changes to the "store_id" field.
+func (m *PendingRollupMutation) ResetStoreID() {
+	m.store_id = nil
+	m.addstore_id = nil
+}
+
+// SetDelta sets the "delta" field.
+func (m *PendingRollupMutation) SetDelta(b []byte) {
+	m.delta = &b
+}
+
+// Delta returns the value of the "delta" field in the mutation.
+func (m *PendingRollupMutation) Delta() (r []byte, exists bool) {
+	v := m.delta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelta returns the old "delta" field's value of the PendingRollup entity.
+// If the PendingRollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PendingRollupMutation) OldDelta(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelta is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelta requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelta: %w", err)
+	}
+	return oldValue.Delta, nil
+}
+
+// ResetDelta resets all changes to the "delta" field.
+func (m *PendingRollupMutation) ResetDelta() {
+	m.delta = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PendingRollupMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PendingRollupMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PendingRollup entity.
+// If the PendingRollup object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PendingRollupMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PendingRollupMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// Where appends a list predicates to the PendingRollupMutation builder.
+func (m *PendingRollupMutation) Where(ps ...predicate.PendingRollup) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PendingRollupMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PendingRollupMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PendingRollup, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PendingRollupMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PendingRollupMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PendingRollup).
+func (m *PendingRollupMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PendingRollupMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.organization_id != nil {
+		fields = append(fields, pendingrollup.FieldOrganizationID)
+	}
+	if m.store_id != nil {
+		fields = append(fields, pendingrollup.FieldStoreID)
+	}
+	if m.delta != nil {
+		fields = append(fields, pendingrollup.FieldDelta)
+	}
+	if m.created_at != nil {
+		fields = append(fields, pendingrollup.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PendingRollupMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		return m.OrganizationID()
+	case pendingrollup.FieldStoreID:
+		return m.StoreID()
+	case pendingrollup.FieldDelta:
+		return m.Delta()
+	case pendingrollup.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PendingRollupMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case pendingrollup.FieldStoreID:
+		return m.OldStoreID(ctx)
+	case pendingrollup.FieldDelta:
+		return m.OldDelta(ctx)
+	case pendingrollup.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown PendingRollup field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PendingRollupMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case pendingrollup.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStoreID(v)
+		return nil
+	case pendingrollup.FieldDelta:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelta(v)
+		return nil
+	case pendingrollup.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PendingRollup field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PendingRollupMutation) AddedFields() []string {
+	var fields []string
+	if m.addorganization_id != nil {
+		fields = append(fields, pendingrollup.FieldOrganizationID)
+	}
+	if m.addstore_id != nil {
+		fields = append(fields, pendingrollup.FieldStoreID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PendingRollupMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	case pendingrollup.FieldStoreID:
+		return m.AddedStoreID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PendingRollupMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	case pendingrollup.FieldStoreID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStoreID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PendingRollup numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PendingRollupMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PendingRollupMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PendingRollupMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PendingRollup nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PendingRollupMutation) ResetField(name string) error {
+	switch name {
+	case pendingrollup.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case pendingrollup.FieldStoreID:
+		m.ResetStoreID()
+		return nil
+	case pendingrollup.FieldDelta:
+		m.ResetDelta()
+		return nil
+	case pendingrollup.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown PendingRollup field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PendingRollupMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PendingRollupMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PendingRollupMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PendingRollupMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PendingRollupMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PendingRollupMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PendingRollupMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown PendingRollup unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PendingRollupMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown PendingRollup edge %s", name)
 }
 
 // PlatformConnectionMutation represents an operation that mutates the PlatformConnection nodes in the graph.

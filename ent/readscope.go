@@ -38,6 +38,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
@@ -483,6 +484,20 @@ func init() {
 		}
 		q := &OrganizationQuery{}
 		if err := organization.Policy.EvalQuery(ctx, q); err != nil {
+			return nil, err
+		}
+		ps := make([]func(*sql.Selector), len(q.predicates))
+		for i, p := range q.predicates {
+			ps[i] = p
+		}
+		return ps, nil
+	})
+	readscope.Register("PendingRollup", func(ctx context.Context) ([]func(*sql.Selector), error) {
+		if pendingrollup.Policy == nil {
+			return nil, errors.New("ent: uninitialized pendingrollup.Policy (forgotten import ent/runtime?)")
+		}
+		q := &PendingRollupQuery{}
+		if err := pendingrollup.Policy.EvalQuery(ctx, q); err != nil {
 			return nil, err
 		}
 		ps := make([]func(*sql.Selector), len(q.predicates))

@@ -76,6 +76,8 @@ type Tx struct {
 	OrderLine *OrderLineClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
+	// PendingRollup is the client for interacting with the PendingRollup builders.
+	PendingRollup *PendingRollupClient
 	// PlatformConnection is the client for interacting with the PlatformConnection builders.
 	PlatformConnection *PlatformConnectionClient
 	// Product is the client for interacting with the Product builders.
@@ -264,6 +266,7 @@ func (tx *Tx) init() {
 	tx.Order = NewOrderClient(tx.config)
 	tx.OrderLine = NewOrderLineClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
+	tx.PendingRollup = NewPendingRollupClient(tx.config)
 	tx.PlatformConnection = NewPlatformConnectionClient(tx.config)
 	tx.Product = NewProductClient(tx.config)
 	tx.SKU = NewSKUClient(tx.config)

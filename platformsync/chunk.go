@@ -43,13 +43,30 @@ func upsertProducts(ctx context.Context, tx *ent.Tx, st *ent.Store, ps []sdk.Pro
 	return nil
 }
 
-// WriteOrderPage upserts a page of a store's orders as a sync does, in tx.
-// With rollups (always, in the server) it also writes, once for the whole
-// page, the difference the orders make to the daily rollups; bench/insights
-// and BenchmarkSyncOrders write without them only to measure what they cost.
-func WriteOrderPage(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, rollups bool) error {
+// Rollups is how an order page maintains the insights rollups.
+type Rollups int
+
+const (
+	// RollupsQueued records the page's difference to the rollups in the
+	// store's rollup queue, in the page's transaction (one row); rollup.Drain
+	// applies it. The sync runner drains while it fetches the next page, and
+	// once more before its phase ends (decision 0263).
+	RollupsQueued Rollups = iota
+	// RollupsNow writes the difference to the rollups in the page's
+	// transaction.
+	RollupsNow
+	// RollupsOff leaves the rollups out: only to measure what they cost
+	// (bench/insights, BenchmarkSyncOrders). A server never does: its
+	// figures would miss the orders until a rollup rebuild.
+	RollupsOff
+)
+
+// WriteOrderPage upserts a page of a store's orders as a sync does, in tx,
+// and the difference they make to the daily rollups, once for the whole
+// page, as mode says.
+func WriteOrderPage(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Order, mode Rollups) error {
 	var d *rollup.Delta
-	if rollups {
+	if mode != RollupsOff {
 		d = rollup.NewDelta(st)
 	}
 	for _, c := range chunks(len(os), func(i int) int { return len(os[i].Lines) }) {
@@ -57,8 +74,11 @@ func WriteOrderPage(ctx context.Context, tx *ent.Tx, st *ent.Store, os []sdk.Ord
 			return err
 		}
 	}
-	if d == nil {
-		return nil
+	switch mode {
+	case RollupsQueued:
+		return d.Enqueue(ctx, tx.Client())
+	case RollupsNow:
+		return d.Write(ctx, tx.Client())
 	}
-	return d.Write(ctx, tx.Client())
+	return nil
 }

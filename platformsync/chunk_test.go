@@ -79,7 +79,7 @@ func TestOversizedPageStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := platformsync.WriteOrderPage(ctx, tx, st, orders, true); err != nil {
+		if err := platformsync.WriteOrderPage(ctx, tx, st, orders, platformsync.RollupsNow); err != nil {
 			_ = tx.Rollback()
 			t.Fatalf("oversized page: %v", err)
 		}

@@ -2,6 +2,7 @@ package platformsync
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -162,7 +163,18 @@ func (r *runner) products(ctx context.Context) error {
 // orders pulls orders in [since, until): since is where the last completed
 // order sync ended (or firstSyncDays ago), until is fixed when the phase first
 // starts so that a resumed phase pages through the same window.
-func (r *runner) orders(ctx context.Context) error {
+func (r *runner) orders(ctx context.Context) (err error) {
+	mode, dr := RollupsQueued, (*drainer)(nil)
+	if r.s.withoutRollups.Load() {
+		mode = RollupsOff
+	} else {
+		dr = r.s.startDrain(ctx, r.store)
+		defer func() {
+			if derr := dr.stop(ctx); derr != nil && err == nil {
+				err = fmt.Errorf("apply the orders to the sales rollups: %w", derr)
+			}
+		}()
+	}
 	since := parseTime(r.pc.Cursors["orders_since"])
 	first := since.IsZero() // nothing stored yet: orders created in the range suffice
 	if first {
@@ -196,9 +208,12 @@ func (r *runner) orders(ctx context.Context) error {
 			cur["orders_since"], cur["orders_until"] = fmtTime(until), ""
 		}
 		if err := r.commit(ctx, cur, len(page.Orders), page.Total, page.NewToken, func(tx *ent.Tx) error {
-			return WriteOrderPage(ctx, tx, r.store, page.Orders, !r.s.withoutRollups.Load())
+			return WriteOrderPage(ctx, tx, r.store, page.Orders, mode)
 		}); err != nil {
 			return err
+		}
+		if dr != nil {
+			dr.poke()
 		}
 		if page.NextCursor == "" {
 			return nil

@@ -78,6 +78,8 @@ func TestSIGKILLMidSync(t *testing.T) {
 		t.Fatalf("%d orders stored after the kill; the kill was meant to land mid-sync (catalog: %d)", got.Orders, g.want.Orders)
 	}
 	checkLines(t, g, orders)
+	// The failed phase drained its queue: the stored pages are in the rollups.
+	w.checkRollups(t, storeID)
 	if st := w.pluginStatus(t, "taobao"); st.LastError == nil || !strings.Contains(*st.LastError, "exited") {
 		t.Errorf("plugins query after the kill: %+v, want the crash as lastError", st)
 	}
@@ -102,6 +104,7 @@ func TestSIGKILLMidSync(t *testing.T) {
 		t.Fatalf("after the resumed sync the API shows %+v, the catalog has %+v", final, g.want)
 	}
 	checkLines(t, g, orders)
+	w.checkRollups(t, storeID)
 	st := w.pluginStatus(t, "taobao")
 	if st.Restarts < 1 || st.Health != "RUNNING" {
 		t.Errorf("plugins query after the resumed sync: %+v, want RUNNING with restarts >= 1", st)

@@ -61,6 +61,7 @@ func nextSecond(t0 time.Time) {
 
 // TestSecondSyncPicksUpChangedOrder: the fake pays an order after the first
 // sync; the second (incremental, by modification time) sync stores it PAID.
+// After each sync the rollups hold the orders exactly (checkRollups).
 func TestSecondSyncPicksUpChangedOrder(t *testing.T) {
 	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
 		for _, pc := range platforms {
@@ -69,6 +70,9 @@ func TestSecondSyncPicksUpChangedOrder(t *testing.T) {
 				w := newWorld(t, b)
 				storeID := w.connected(t, g)
 				w.sync(t, w.admin, storeID)
+				if w.checkRollups(t, storeID) == 0 {
+					t.Fatal("no buyer-day rows after the first sync")
+				}
 				ext := g.payUnpaid()
 				paid := time.Now()
 				if st := w.orderStatus(t, storeID, ext); st != "PENDING_PAYMENT" {
@@ -82,6 +86,7 @@ func TestSecondSyncPicksUpChangedOrder(t *testing.T) {
 				if got, _ := w.stored(t, storeID); got != g.want {
 					t.Fatalf("after the second sync the API shows %+v, want %+v", got, g.want)
 				}
+				w.checkRollups(t, storeID) // the paid order moved in the rollups too
 			})
 		}
 	})

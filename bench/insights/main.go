@@ -294,7 +294,7 @@ func (b *bench) write(ctx context.Context, n int, rollups bool) (time.Duration, 
 	if err != nil {
 		return 0, err
 	}
-	if err := platformsync.WriteOrderPage(ctx, tx, st, os, rollups); err != nil {
+	if err := platformsync.WriteOrderPage(ctx, tx, st, os, rollupMode(rollups)); err != nil {
 		_ = tx.Rollback()
 		return 0, err
 	}
@@ -337,4 +337,14 @@ func check(err error) {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// rollupMode: the write path measured with the rollups written in the page's
+// transaction (what a page costs the database; a sync queues them instead and
+// drains them while it fetches, decision 0263) or without them.
+func rollupMode(rollups bool) platformsync.Rollups {
+	if rollups {
+		return platformsync.RollupsNow
+	}
+	return platformsync.RollupsOff
 }

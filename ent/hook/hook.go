@@ -381,6 +381,18 @@ func (f OrganizationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganizationMutation", m)
 }
 
+// The PendingRollupFunc type is an adapter to allow the use of ordinary
+// function as PendingRollup mutator.
+type PendingRollupFunc func(context.Context, *ent.PendingRollupMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PendingRollupFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PendingRollupMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PendingRollupMutation", m)
+}
+
 // The PlatformConnectionFunc type is an adapter to allow the use of ordinary
 // function as PlatformConnection mutator.
 type PlatformConnectionFunc func(context.Context, *ent.PlatformConnectionMutation) (ent.Value, error)

@@ -39,6 +39,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/predicate"
 	"github.com/opsgraph/opsgraph/ent/product"
@@ -948,6 +949,33 @@ func (f TraverseOrganization) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganizationQuery", q)
 }
 
+// The PendingRollupFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PendingRollupFunc func(context.Context, *ent.PendingRollupQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PendingRollupFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PendingRollupQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PendingRollupQuery", q)
+}
+
+// The TraversePendingRollup type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePendingRollup func(context.Context, *ent.PendingRollupQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePendingRollup) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePendingRollup) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PendingRollupQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PendingRollupQuery", q)
+}
+
 // The PlatformConnectionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PlatformConnectionFunc func(context.Context, *ent.PlatformConnectionQuery) (ent.Value, error)
 
@@ -1364,6 +1392,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrderLineQuery, predicate.OrderLine, orderline.OrderOption]{typ: ent.TypeOrderLine, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
+	case *ent.PendingRollupQuery:
+		return &query[*ent.PendingRollupQuery, predicate.PendingRollup, pendingrollup.OrderOption]{typ: ent.TypePendingRollup, tq: q}, nil
 	case *ent.PlatformConnectionQuery:
 		return &query[*ent.PlatformConnectionQuery, predicate.PlatformConnection, platformconnection.OrderOption]{typ: ent.TypePlatformConnection, tq: q}, nil
 	case *ent.ProductQuery:

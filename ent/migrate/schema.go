@@ -1509,6 +1509,27 @@ var (
 			},
 		},
 	}
+	// PendingRollupsColumns holds the columns for the "pending_rollups" table.
+	PendingRollupsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "store_id", Type: field.TypeInt},
+		{Name: "delta", Type: field.TypeBytes},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// PendingRollupsTable holds the schema information for the "pending_rollups" table.
+	PendingRollupsTable = &schema.Table{
+		Name:       "pending_rollups",
+		Columns:    PendingRollupsColumns,
+		PrimaryKey: []*schema.Column{PendingRollupsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "pendingrollup_store_id",
+				Unique:  false,
+				Columns: []*schema.Column{PendingRollupsColumns[2]},
+			},
+		},
+	}
 	// PlatformConnectionsColumns holds the columns for the "platform_connections" table.
 	PlatformConnectionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -2160,6 +2181,7 @@ var (
 		OrdersTable,
 		OrderLinesTable,
 		OrganizationsTable,
+		PendingRollupsTable,
 		PlatformConnectionsTable,
 		ProductsTable,
 		SkusTable,
@@ -2322,6 +2344,9 @@ func init() {
 	OrganizationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PendingRollupsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(188978561024),
 	}
 	PlatformConnectionsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PlatformConnectionsTable.ForeignKeys[1].RefTable = StoresTable

@@ -99,6 +99,9 @@ type OrderLine func(*sql.Selector)
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
 
+// PendingRollup is the predicate function for pendingrollup builders.
+type PendingRollup func(*sql.Selector)
+
 // PlatformConnection is the predicate function for platformconnection builders.
 type PlatformConnection func(*sql.Selector)
 

@@ -855,6 +855,30 @@ func (f OrganizationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganizationMutation", m)
 }
 
+// The PendingRollupQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PendingRollupQueryRuleFunc func(context.Context, *ent.PendingRollupQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PendingRollupQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PendingRollupQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PendingRollupQuery", q)
+}
+
+// The PendingRollupMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PendingRollupMutationRuleFunc func(context.Context, *ent.PendingRollupMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PendingRollupMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PendingRollupMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PendingRollupMutation", m)
+}
+
 // The PlatformConnectionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PlatformConnectionQueryRuleFunc func(context.Context, *ent.PlatformConnectionQuery) error
@@ -1264,6 +1288,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
+	case *ent.PendingRollupQuery:
+		return q.Filter(), nil
 	case *ent.PlatformConnectionQuery:
 		return q.Filter(), nil
 	case *ent.ProductQuery:
@@ -1358,6 +1384,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.OrderLineMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
+		return m.Filter(), nil
+	case *ent.PendingRollupMutation:
 		return m.Filter(), nil
 	case *ent.PlatformConnectionMutation:
 		return m.Filter(), nil

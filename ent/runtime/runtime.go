@@ -37,6 +37,7 @@ import (
 	"github.com/opsgraph/opsgraph/ent/order"
 	"github.com/opsgraph/opsgraph/ent/orderline"
 	"github.com/opsgraph/opsgraph/ent/organization"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/platformconnection"
 	"github.com/opsgraph/opsgraph/ent/product"
 	"github.com/opsgraph/opsgraph/ent/salesday"
@@ -1768,6 +1769,22 @@ func init() {
 			return nil
 		}
 	}()
+	pendingrollupMixin := schema.PendingRollup{}.Mixin()
+	pendingrollup.Policy = privacy.NewPolicies(pendingrollupMixin[0], schema.PendingRollup{})
+	pendingrollup.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := pendingrollup.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	pendingrollupFields := schema.PendingRollup{}.Fields()
+	_ = pendingrollupFields
+	// pendingrollupDescCreatedAt is the schema descriptor for created_at field.
+	pendingrollupDescCreatedAt := pendingrollupFields[2].Descriptor()
+	// pendingrollup.DefaultCreatedAt holds the default value on creation for the created_at field.
+	pendingrollup.DefaultCreatedAt = pendingrollupDescCreatedAt.Default.(func() time.Time)
 	platformconnectionMixin := schema.PlatformConnection{}.Mixin()
 	platformconnection.Policy = privacy.NewPolicies(platformconnectionMixin[1], schema.PlatformConnection{})
 	platformconnection.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
@@ -178,5 +180,36 @@ func (InsightSetting) Indexes() []ent.Index {
 
 // Annotations of InsightSetting.
 func (InsightSetting) Annotations() []schema.Annotation {
+	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
+}
+
+// PendingRollup is one sync page's difference to a store's rollups, written
+// in the page's transaction and applied by insights/rollup's drainer in
+// another (decision 0263): the page commits without waiting for the rollup
+// writes, and an entry is deleted in the transaction that applies it, so
+// none is applied twice or lost. Never exposed through the API.
+type PendingRollup struct{ ent.Schema }
+
+// Mixin of PendingRollup.
+func (PendingRollup) Mixin() []ent.Mixin {
+	return []ent.Mixin{TenantMixin{Object: "analytics", NoOrgIndex: true, NoOrgForeignKey: true}}
+}
+
+// Fields of PendingRollup.
+func (PendingRollup) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("store_id").Immutable(),
+		field.Bytes("delta").Immutable().Comment("The rows to add, JSON (insights/rollup's Delta encoding)."),
+		field.Time("created_at").Immutable().Default(time.Now),
+	}
+}
+
+// Indexes of PendingRollup.
+func (PendingRollup) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("store_id")}
+}
+
+// Annotations of PendingRollup.
+func (PendingRollup) Annotations() []schema.Annotation {
 	return []schema.Annotation{gqlann.Skip(gqlann.SkipAll)}
 }

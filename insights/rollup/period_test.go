@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -61,23 +60,8 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			stores = append(stores, c.Store.Create().SetOrganizationID(org).SetName(fmt.Sprint("店", i)).SetPlatform("TMALL").SaveX(ctx))
 		}
 		sh, _ := time.LoadLocation("Asia/Shanghai")
-		first := time.Date(2025, 9, 1, 0, 0, 0, 0, sh)
-		rng := rand.New(rand.NewPCG(7, 11))
-		statuses := []string{sdk.OrderPaid, sdk.OrderCompleted, sdk.OrderCompleted, sdk.OrderRefunded, sdk.OrderPendingPayment, sdk.OrderCancelled}
-		sources := []string{"NATURAL_SEARCH", "PAID", "CONTENT"}
-		random := func(ext string) sdk.Order {
-			at := first.Add(time.Duration(rng.IntN(430*24)) * time.Hour).Add(time.Duration(rng.IntN(3600)) * time.Second)
-			st := statuses[rng.IntN(len(statuses))]
-			o := sdk.Order{ExternalID: ext, Status: st, TotalFen: 1000 + int64(rng.IntN(9000)),
-				BuyerRef: fmt.Sprint("b", rng.IntN(25)), TrafficSource: sources[rng.IntN(len(sources))], CreatedAt: at, UpdatedAt: at}
-			if rng.IntN(20) == 0 {
-				o.BuyerRef = "" // anonymous: a buyer of its own
-			}
-			if st != sdk.OrderPendingPayment && st != sdk.OrderCancelled {
-				o.PaidFen, o.PaidAt = o.TotalFen, at.Add(time.Duration(rng.IntN(30))*time.Hour) // some paid the next day
-			}
-			return o
-		}
+		gen := newOrderGen(7, 11, 25, nil)
+		rng, random := gen.rng, gen.order
 		written := map[int][]sdk.Order{}
 		for i := range 12 {
 			st := stores[i%2]

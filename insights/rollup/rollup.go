@@ -7,6 +7,7 @@ package rollup
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/order"
+	"github.com/opsgraph/opsgraph/ent/pendingrollup"
 	"github.com/opsgraph/opsgraph/ent/salesday"
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
@@ -72,11 +74,12 @@ type skuVals struct{ units, amount int64 }
 
 // Delta is a set of changes to the rollup rows of one store.
 type Delta struct {
-	fresh bool // the store's rollups were just emptied (Rebuild): nothing to read before
-	st    *ent.Store
-	loc   *time.Location
-	days  map[dayKey]dayVals
-	skus  map[skuKey]skuVals
+	fresh  bool // the store's rollups were just emptied (Rebuild): nothing to read before
+	locked bool // the caller holds the store's lock (Drain)
+	st     *ent.Store
+	loc    *time.Location
+	days   map[dayKey]dayVals
+	skus   map[skuKey]skuVals
 }
 
 // NewDelta starts an empty delta for a store.
@@ -204,7 +207,7 @@ func (d *Delta) Write(ctx context.Context, c *ent.Client) error {
 // an order (mall orders placed at once) would deadlock on their rollups.
 func (d *Delta) lockStore(ctx context.Context, c *ent.Client) (string, error) {
 	dia := c.Dialect()
-	if dia != dialect.Postgres {
+	if dia != dialect.Postgres || d.locked {
 		return dia, nil
 	}
 	_, err := c.Store.Query().Where(store.ID(d.st.ID)).Modify(func(s *entsql.Selector) {
@@ -229,16 +232,40 @@ func Rebuild(ctx context.Context, c *ent.Client, storeIDs ...int) error {
 		return err
 	}
 	for _, st := range stores {
-		if err := rebuildStore(ctx, c, st); err != nil {
+		if err := inTx(ctx, c, func(c *ent.Client) error { return rebuildStore(ctx, c, st) }); err != nil {
 			return fmt.Errorf("store %d: %w", st.ID, err)
 		}
 	}
 	return nil
 }
 
+// inTx runs f in a transaction of its own, or in c's when c is a
+// transaction's client.
+func inTx(ctx context.Context, c *ent.Client, f func(*ent.Client) error) error {
+	tx, err := c.Tx(ctx)
+	if errors.Is(err, ent.ErrTxStarted) {
+		return f(c)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := f(tx.Client()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 const page = 5000
 
 func rebuildStore(ctx context.Context, c *ent.Client, st *ent.Store) error {
+	d := NewDelta(st)
+	// Drains of the store wait (PostgreSQL): they would add queued deltas
+	// to rows being recomputed.
+	if _, err := d.lockStore(ctx, c); err != nil {
+		return err
+	}
+	d.locked, d.fresh = true, true
 	if _, err := c.SalesDay.Delete().Where(salesday.StoreID(st.ID)).Exec(ctx); err != nil {
 		return err
 	}
@@ -248,8 +275,10 @@ func rebuildStore(ctx context.Context, c *ent.Client, st *ent.Store) error {
 	if _, err := c.SalesPeriod.Delete().Where(salesperiod.StoreID(st.ID)).Exec(ctx); err != nil {
 		return err
 	}
-	d := NewDelta(st)
-	d.fresh = true
+	// The queued deltas are of orders read below.
+	if _, err := c.PendingRollup.Delete().Where(pendingrollup.StoreID(st.ID)).Exec(ctx); err != nil {
+		return err
+	}
 	last := 0
 	for {
 		os, err := c.Order.Query().Where(order.StoreID(st.ID), order.IDGT(last)).Order(ent.Asc(order.FieldID)).
