@@ -2,7 +2,9 @@ package rollup
 
 import (
 	"context"
+
 	"encoding/binary"
+	"entgo.io/ent/dialect"
 	"errors"
 	"fmt"
 
@@ -195,6 +197,15 @@ func drainOnce(ctx context.Context, c *ent.Client, st *ent.Store) (int, error) {
 	}
 	defer func() { _ = tx.Rollback() }()
 	tc := tx.Client()
+	if tc.Dialect() == dialect.Postgres {
+		// No WAL flush of its own: a crash can lose this transaction only
+		// whole, rollup rows and entry deletes together, and the entries
+		// are then drained again. A later durable commit (the sync job's
+		// end) flushes it with everything before it.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+			return 0, err
+		}
+	}
 	d := NewDelta(st)
 	// The lock first: the entries read next are then the ones no other
 	// drain of this store is applying.
