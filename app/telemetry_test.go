@@ -42,7 +42,7 @@ func TestMetricsAndTraces(t *testing.T) {
 			`go_sql_max_open_connections{db_name="opsgraph"}`, `go_sql_open_connections{db_name="opsgraph"}`,
 			`go_sql_in_use_connections{db_name="opsgraph"}`, `go_sql_wait_count_total{db_name="opsgraph"}`,
 			`opsgraph_sync_jobs{status="QUEUED"}`, `opsgraph_sync_jobs{status="FAILED"}`,
-			`process_resident_memory_bytes`,
+			`opsgraph_rollup_queue_entries`, `process_resident_memory_bytes`,
 		} {
 			if _, ok := before[name]; !ok {
 				t.Errorf("/metrics lacks %s", name)
@@ -66,6 +66,9 @@ func TestMetricsAndTraces(t *testing.T) {
 		if err := env.Client.Alert.Create().SetOrganizationID(org).SetKind(alert.KindSTOCK_LOW).SetMessage("low").Exec(sys); err != nil {
 			t.Fatal(err)
 		}
+		if err := env.Client.PendingRollup.Create().SetOrganizationID(org).SetStoreID(1).SetDelta([]byte{1, 0, 0}).Exec(sys); err != nil {
+			t.Fatal(err)
+		}
 
 		after := env.Metrics(t)
 		for _, c := range []struct {
@@ -78,6 +81,7 @@ func TestMetricsAndTraces(t *testing.T) {
 			{`opsgraph_graphql_errors_total{code="UNAUTHENTICATED"}`, 1},
 			{`opsgraph_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}`, 1},
 			{`opsgraph_alerts_raised{kind="STOCK_LOW"}`, 1},
+			{`opsgraph_rollup_queue_entries`, 1},
 		} {
 			if got := after[c.series] - before[c.series]; got != c.delta {
 				t.Errorf("%s moved by %v, want %v", c.series, got, c.delta)
