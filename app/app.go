@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"database/sql"
@@ -99,6 +100,9 @@ type Config struct {
 	// WebhookPoll is how often the webhook worker looks for due deliveries;
 	// 0 is webhooksvc.DefaultPoll.
 	WebhookPoll time.Duration
+	// RollupDrainEvery is how often the periodic task applies rollup
+	// deltas that no running sync drains; 0 is a minute.
+	RollupDrainEvery time.Duration
 	// TracerProvider records spans (operation, SQL statement, plugin call);
 	// nil records none and leaves the SQL and plugin paths unwrapped.
 	TracerProvider trace.TracerProvider
@@ -109,7 +113,8 @@ type Config struct {
 const alertEvery = 10 * time.Minute
 
 // rollupDrainEvery is how often the rollup deltas left queued by a sync that
-// stopped are applied (a running sync drains its own).
+// stopped are applied (a running sync drains its own), unless
+// Config.RollupDrainEvery says otherwise.
 const rollupDrainEvery = time.Minute
 
 // App is a running OpsGraph instance without its listener.
@@ -191,7 +196,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	syncer.Every("mall.expire", mallExpireEvery, mallExpire(client, cfg.Now, cfg.Log))
 	// Rollup deltas a sync queued and did not drain (it crashed, or its
 	// server stopped): applied within a minute (decision 0263).
-	syncer.Every("rollups.drain", rollupDrainEvery, func(ctx context.Context, _ time.Time) error {
+	syncer.Every("rollups.drain", cmp.Or(cfg.RollupDrainEvery, rollupDrainEvery), func(ctx context.Context, _ time.Time) error {
 		return rollup.DrainAll(ctx, client)
 	})
 	// Alert rules: evaluated after every sync and periodically (one alert

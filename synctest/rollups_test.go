@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/opsgraph/opsgraph/app"
 	"github.com/opsgraph/opsgraph/authz"
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/pendingrollup"
@@ -15,6 +17,9 @@ import (
 	"github.com/opsgraph/opsgraph/ent/salesperiod"
 	"github.com/opsgraph/opsgraph/ent/skusalesday"
 	"github.com/opsgraph/opsgraph/insights/rollup"
+	"github.com/opsgraph/opsgraph/internal/testenv"
+	"github.com/opsgraph/opsgraph/platformsync"
+	"github.com/opsgraph/opsgraph/plugins/sdk"
 )
 
 // checkRollups requires a store's rollups, after its sync job ended, to hold
@@ -104,4 +109,74 @@ func (w *world) storeRowID(t testing.TB, storeID string) int {
 		t.Fatalf("store id %q: %v", storeID, err)
 	}
 	return id
+}
+
+// queueLeftover writes a page of orders into a store the way a sync page
+// commits (its rollup difference queued, not applied) and applies nothing:
+// what a server killed right after that commit leaves behind.
+func (w *world) queueLeftover(t testing.TB, storeID string) {
+	t.Helper()
+	ctx := authz.SystemContext(context.Background())
+	st, err := w.App.Client.Store.Get(ctx, w.storeRowID(t, storeID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(-time.Hour)
+	var page []sdk.Order
+	for i := range 5 {
+		page = append(page, sdk.Order{ExternalID: fmt.Sprint("leftover-", i), Status: sdk.OrderPaid, TotalFen: 1200, PaidFen: 1200,
+			BuyerRef: fmt.Sprint("buyer-", i%2), TrafficSource: "PAID", CreatedAt: now, PaidAt: now, UpdatedAt: now})
+	}
+	tx, err := w.App.Client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := platformsync.WriteOrderPage(ctx, tx, st, page, platformsync.RollupsQueued); err != nil {
+		_ = tx.Rollback()
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.App.Client.PendingRollup.Query().Where(pendingrollup.StoreID(st.ID)).CountX(ctx); n != 1 {
+		t.Fatalf("%d entries queued for one page", n)
+	}
+}
+
+// TestQueueLeftByAStoppedServer: rollup deltas whose pages committed but
+// that no drain applied (the server died between the two) are applied by
+// the periodic rollups.drain task, or by the store's next sync before it
+// fetches anything; either way the rollups then hold those orders exactly.
+func TestQueueLeftByAStoppedServer(t *testing.T) {
+	testenv.ForEach(t, func(t *testing.T, b testenv.Backend) {
+		t.Run("periodic", func(t *testing.T) {
+			w := newWorld(t, b, withConfig(func(c *app.Config) { c.RollupDrainEvery = 50 * time.Millisecond }))
+			storeID := w.createStore(t, w.org, "TAOBAO")
+			w.queueLeftover(t, storeID)
+			ctx := authz.SystemContext(context.Background())
+			deadline := time.Now().Add(15 * time.Second)
+			for w.App.Client.PendingRollup.Query().ExistX(ctx) {
+				if time.Now().After(deadline) {
+					t.Fatal("the periodic drain left the queue as it was for 15 s")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if w.checkRollups(t, storeID) == 0 {
+				t.Fatal("no buyer-day rows for the leftover orders")
+			}
+		})
+		t.Run("next sync", func(t *testing.T) {
+			g := startTaobao(t, fakeSize{Products: 4, Orders: 20})
+			w := newWorld(t, b) // the periodic drain runs once a minute: not within this test
+			storeID := w.connected(t, g)
+			w.queueLeftover(t, storeID)
+			w.sync(t, w.admin, storeID)
+			w.checkRollups(t, storeID)
+			ctx := authz.SystemContext(context.Background())
+			n, err := w.App.Client.SalesDay.Query().Where(salesday.StoreID(w.storeRowID(t, storeID)), salesday.Buyer("buyer-0")).Count(ctx)
+			if err != nil || n == 0 {
+				t.Fatalf("the leftover orders are not in the rollups after the next sync (%d rows, %v)", n, err)
+			}
+		})
+	})
 }
