@@ -110,19 +110,7 @@ func TestPeriodRollupIncrementalMatchesRebuild(t *testing.T) {
 			t.Errorf("PeriodsMissing after a rebuild = %v, %v", missing, err)
 		}
 		if !slices.Equal(incremental, rebuilt) {
-			for i := range max(len(incremental), len(rebuilt)) {
-				var a, b periodRow
-				if i < len(incremental) {
-					a = incremental[i]
-				}
-				if i < len(rebuilt) {
-					b = rebuilt[i]
-				}
-				if a != b {
-					t.Errorf("first difference at row %d:\nincremental %+v\nrebuilt     %+v", i, a, b)
-					break
-				}
-			}
+			t.Errorf("incremental ÷ rebuilt, %s", firstDiff(incremental, rebuilt))
 			t.Fatalf("incremental %d rows, rebuilt %d rows", len(incremental), len(rebuilt))
 		}
 

@@ -193,9 +193,10 @@ func dedupe(page []sdk.Order) []sdk.Order {
 	return out
 }
 
-func firstDiff(a, b []string) string {
+// firstDiff is the first row where a and b differ, for a failure message.
+func firstDiff[T comparable](a, b []T) string {
 	for i := range max(len(a), len(b)) {
-		var x, y string
+		var x, y T
 		if i < len(a) {
 			x = a[i]
 		}
@@ -203,7 +204,7 @@ func firstDiff(a, b []string) string {
 			y = b[i]
 		}
 		if x != y {
-			return fmt.Sprintf("first difference at %d:\n%s\n%s", i, x, y)
+			return fmt.Sprintf("first difference at row %d:\n%+v\n%+v", i, x, y)
 		}
 	}
 	return ""
