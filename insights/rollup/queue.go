@@ -2,11 +2,11 @@ package rollup
 
 import (
 	"context"
-
 	"encoding/binary"
-	"entgo.io/ent/dialect"
 	"errors"
 	"fmt"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/opsgraph/opsgraph/ent"
 	"github.com/opsgraph/opsgraph/ent/pendingrollup"
